@@ -1,0 +1,28 @@
+{
+    "name": "Recouvrement B2B",
+    "summary": "French B2B credit control and debt collection: credit limits, identity checks, "
+    "dunning, late-payment penalties (L441-10), payment plans and litigation",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "website": "https://github.com/recouvrement-b2b/recouvrement_b2b",
+    "author": "recouvrement_b2b developers",
+    "license": "LGPL-3",
+    # account: receivables; sale: credit check before order confirmation;
+    # mail: chatter, templates and the mail queue; l10n_fr: res.partner.siret;
+    # l10n_fr_account: the French chart of accounts (penalty income accounts 7638/7588, the
+    # demo company and the tests' French company).
+    "depends": ["account", "sale", "mail", "l10n_fr", "l10n_fr_account"],
+    "external_dependencies": {"python": ["python-stdnum"]},
+    "data": [
+        "security/recouvrement_groups.xml",
+        "security/ir.model.access.csv",
+        "security/recouvrement_security.xml",
+        "views/res_config_settings_views.xml",
+        "views/recouvrement_menus.xml",
+    ],
+    "demo": [
+        "demo/recouvrement_demo.xml",
+    ],
+    "application": False,
+    "installable": True,
+}

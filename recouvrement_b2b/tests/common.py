@@ -1,0 +1,101 @@
+from odoo import Command
+from odoo.tests import new_test_user
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+
+class RecouvrementCommon(AccountTestInvoicingCommon):
+    """French company with its chart of accounts, a credit controller and a credit manager.
+
+    Business flows run as ``cls.controller`` (the groups a credit controller has, nothing more).
+    """
+
+    country_code = "FR"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.company_data["company"]
+        cls.group_user = cls.env.ref("recouvrement_b2b.recouvrement_group_user")
+        cls.group_manager = cls.env.ref("recouvrement_b2b.recouvrement_group_manager")
+        cls.controller = new_test_user(
+            cls.env,
+            login="rb2b_controller",
+            name="Camille Contrôleur",
+            groups="base.group_user,recouvrement_b2b.recouvrement_group_user",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+        cls.manager = new_test_user(
+            cls.env,
+            login="rb2b_manager",
+            name="Morgane Manager",
+            groups="base.group_user,recouvrement_b2b.recouvrement_group_manager",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+        cls.salesman = new_test_user(
+            cls.env,
+            login="rb2b_salesman",
+            name="Sacha Vendeur",
+            groups="base.group_user,sales_team.group_sale_salesman",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {
+                "name": "Menuiserie Garnier",
+                "is_company": True,
+                "country_id": cls.env.ref("base.fr").id,
+                "email": "compta@garnier.example.fr",
+            }
+        )
+
+    @classmethod
+    def _invoice(
+        cls, partner, amount, invoice_date, due_date=None, post=True, currency=None, company=None
+    ):
+        """A customer invoice of ``amount`` (taxes included: no tax) due on ``due_date``."""
+        company = company or cls.company
+        move = (
+            cls.env["account.move"]
+            .with_company(company)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "invoice_date": invoice_date,
+                    "invoice_date_due": due_date or invoice_date,
+                    "currency_id": (currency or company.currency_id).id,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": "Prestation",
+                                "quantity": 1,
+                                "price_unit": amount,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        if post:
+            move.action_post()
+        return move
+
+    @classmethod
+    def _pay(cls, move, amount, date):
+        """Register a payment of ``amount`` on ``move`` dated ``date``."""
+        return (
+            cls.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=move.ids)
+            .create(
+                {
+                    "amount": amount,
+                    "payment_date": date,
+                    "payment_difference_handling": "open",
+                }
+            )
+            ._create_payments()
+        )

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# make run: a local Odoo 18 on http://localhost:$HTTP_PORT with the addon on a French demo database.
+source "$(dirname "$0")/common.sh"
+"$ROOT/scripts/setup.sh"
+have_odoo_src || { echo "No Odoo 18.0 source found at $ODOO_SRC (set ODOO_SRC)"; exit 1; }
+"$ROOT/scripts/pg.sh" start
+write_odoo_conf
+mkdir -p "$STATE/logs"
+ODOO=("$PY" "$ODOO_SRC/odoo-bin" -c "$STATE/odoo.conf" -d "$DEMO_DB")
+if ! as_pg "$(pg_bin)/psql" -h "$PGSOCK" -p "$PGPORT" -U postgres -lqt | cut -d'|' -f1 | grep -qw "$DEMO_DB"; then
+  log "creating the French demo database $DEMO_DB (a few minutes the first time)"
+  "${ODOO[@]}" -i "$MODULE" --load-language=fr_FR --stop-after-init --log-level=warn > "$STATE/logs/demo-install.log" 2>&1 \
+    || { tail -30 "$STATE/logs/demo-install.log"; exit 1; }
+  "${ODOO[@]}" shell --no-http --log-level=warn > /dev/null 2>&1 <<'PY'
+env['res.users'].search([('login', '=', 'admin')]).write({'lang': 'fr_FR', 'tz': 'Europe/Paris'})
+env['res.partner'].search([('lang', '!=', 'fr_FR')]).write({'lang': 'fr_FR'})
+env.cr.commit()
+PY
+fi
+cat <<MSG
+
+  recouvrement_b2b demo: http://localhost:$HTTP_PORT  (database $DEMO_DB)
+  login: admin   password: admin   (French, Accounting > Customers > Collection)
+  Stop with Ctrl-C (server) and 'make stop' (PostgreSQL).
+
+MSG
+if [ -n "${RB2B_DAEMON:-}" ]; then
+  nohup "${ODOO[@]}" --log-level=info > "$STATE/logs/server.log" 2>&1 &
+  echo $! > "$STATE/server.pid"
+  log "server started in the background (pid $(cat "$STATE/server.pid"), log .odoo/logs/server.log)"
+else
+  exec "${ODOO[@]}"
+fi
