@@ -17,8 +17,14 @@
         "security/recouvrement_groups.xml",
         "security/ir.model.access.csv",
         "security/recouvrement_security.xml",
-        "views/res_config_settings_views.xml",
         "views/recouvrement_menus.xml",
+        # --- identity ---
+        # --- credit ---
+        # --- penalties ---
+        # --- dunning ---
+        # --- payment plans ---
+        # --- litigation ---
+        "views/res_config_settings_views.xml",
     ],
     "demo": [
         "demo/recouvrement_demo.xml",

@@ -1,1 +1,9 @@
-from . import res_company, res_config_settings
+from . import res_company
+from . import res_config_settings
+from . import res_partner
+from . import account_move
+from . import recouvrement_policy
+from . import recouvrement_level
+from . import recouvrement_event
+from . import recouvrement_payment_plan
+from . import recouvrement_litigation
