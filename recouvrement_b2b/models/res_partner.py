@@ -1,16 +1,73 @@
-from odoo import api, fields, models
+import logging
+import time
+from datetime import timedelta
+
+import requests
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..rules import identifiers
+
+_logger = logging.getLogger(__name__)
+
+# API Recherche d'entreprises: 7 requests/s per IP; keep a margin between two calls.
+_COMPANY_SEARCH_MIN_INTERVAL = 0.2
+_COMPANY_SEARCH_DEFAULT_URL = "https://recherche-entreprises.api.gouv.fr"
+_COMPANY_SEARCH_DEFAULT_TIMEOUT = 10
+_COMPANY_STATUS_CACHE_DAYS = 7
+_COMPANY_STATUS_CRON_BATCH = 50
+
+
+class CompanyLookupError(Exception):
+    """The company register could not answer; ``message`` is translated for the user.
+
+    ``retry_after`` (seconds) is set when the register asked to slow down (HTTP 429).
+    """
+
+    def __init__(self, message, retry_after=None):
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    _last_company_search = 0.0  # time.monotonic() of the last call to the company register
+
     # --- Identity (SIREN, RCS, company status, collective proceedings) -----------------------
     siren = fields.Char(
         string="SIREN",
         size=9,
+        compute="_compute_siren",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index="btree_not_null",
         help="9-digit French company number, shared by the company and its establishments.",
     )
+    siren_display = fields.Char(
+        string="SIREN (grouped)",
+        compute="_compute_siren_display",
+        inverse="_inverse_siren_display",
+        help="SIREN shown in groups of digits (123 456 789); spaces, dots and dashes typed or "
+        "pasted are removed. Filled from the SIRET, the French VAT number or the RCS mention "
+        "when empty.",
+    )
+    siret_display = fields.Char(
+        string="SIRET (grouped)",
+        compute="_compute_siret_display",
+        inverse="_inverse_siret_display",
+        help="SIRET of this address (SIREN + 5-digit establishment number), shown grouped "
+        "(123 456 789 00012).",
+    )
     rcs = fields.Char(string="RCS", help="Trade register mention, e.g. RCS Lyon B 123 456 789.")
+    same_siren_partner_id = fields.Many2one(
+        "res.partner",
+        string="Partner with the Same SIREN",
+        compute="_compute_same_siren_partner_id",
+    )
     company_status = fields.Selection(
         [("active", "Active"), ("ceased", "Ceased"), ("unknown", "Unknown")],
         default="unknown",
@@ -81,3 +138,345 @@ class ResPartner(models.Model):
                 }
             )
         return partners
+
+    # --- Identity -----------------------------------------------------------------------------
+
+    @api.depends("siret", "vat", "rcs")
+    def _compute_siren(self):
+        for partner in self:
+            partner.siren = partner.siren or identifiers.derive_siren(
+                siret=partner.siret, vat=partner.vat, rcs=partner.rcs
+            )
+
+    @api.depends("siren")
+    def _compute_siren_display(self):
+        for partner in self:
+            partner.siren_display = identifiers.format_siren(partner.siren) or False
+
+    def _inverse_siren_display(self):
+        for partner in self:
+            partner.siren = identifiers.compact(partner.siren_display) or False
+
+    @api.depends("siret")
+    def _compute_siret_display(self):
+        for partner in self:
+            partner.siret_display = identifiers.format_siret(partner.siret) or False
+
+    def _inverse_siret_display(self):
+        for partner in self:
+            partner.siret = identifiers.compact(partner.siret_display) or False
+
+    @api.depends("siren", "parent_id")
+    def _compute_same_siren_partner_id(self):
+        sirens = {partner.siren for partner in self if partner.siren and not partner.parent_id}
+        candidates = {}
+        if sirens:
+            # All companies' partners, archived ones included: a duplicate may be hidden by a
+            # record rule or archived, and the banner is only a warning.
+            others = (
+                self.with_context(active_test=False)
+                .sudo()
+                .search([("siren", "in", list(sirens)), ("parent_id", "=", False)], order="id")
+            )
+            for other in others:
+                candidates.setdefault(other.siren, []).append(other.id)
+        for partner in self:
+            same = [
+                other_id
+                for other_id in candidates.get(partner.siren, [])
+                if other_id != partner._origin.id
+            ]
+            partner.same_siren_partner_id = (
+                same[0] if same and partner.siren and not partner.parent_id else False
+            )
+
+    @api.constrains("siren", "siret", "vat", "rcs")
+    def _check_identity(self):
+        for partner in self:
+            try:
+                identifiers.derive_and_check(
+                    siren=partner.siren, siret=partner.siret, vat=partner.vat, rcs=partner.rcs
+                )
+            except identifiers.IdentifierError as exc:
+                raise ValidationError(partner._recouvrement_identity_message(exc)) from exc
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._recouvrement_normalize_identity_vals(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._recouvrement_normalize_identity_vals(vals)
+        return super().write(vals)
+
+    def action_check_company_status(self):
+        """Ask the company register for the status of the partner's company (button)."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        if not partner.siren:
+            raise UserError(
+                _(
+                    "%(partner)s has no SIREN: enter it before checking the company status.",
+                    partner=partner.display_name,
+                )
+            )
+        today = fields.Date.context_today(self)
+        if partner.company_status_date == today and partner.company_status != "unknown":
+            return self._recouvrement_notification(
+                _(
+                    "%(partner)s was already checked today: %(status)s.",
+                    partner=partner.display_name,
+                    status=partner._recouvrement_company_status_label(),
+                ),
+                "info",
+            )
+        try:
+            answer = partner._recouvrement_company_lookup()
+        except CompanyLookupError as exc:
+            return self._recouvrement_notification(exc.message, "warning")
+        partner._recouvrement_apply_company_lookup(answer)
+        return self._recouvrement_notification(
+            _(
+                "%(partner)s: %(status)s according to the company register (%(name)s).",
+                partner=partner.display_name,
+                status=partner._recouvrement_company_status_label(),
+                name=answer["name"],
+            ),
+            "danger" if partner.company_status == "ceased" else "success",
+        )
+
+    @api.model
+    def _cron_check_company_status(self, batch_size=_COMPANY_STATUS_CRON_BATCH):
+        """Weekly: refresh the company status of the customers with open receivables.
+
+        A batch of ``batch_size`` partners per run, the oldest checks first; the cron runs
+        again while some remain. When the register asks to slow down, the run stops and the
+        cron is triggered again after the delay it gave.
+        """
+        partners = self._recouvrement_company_status_to_check()
+        done = 0
+        for partner in partners[:batch_size]:
+            try:
+                with self.env.cr.savepoint():
+                    partner._recouvrement_apply_company_lookup(
+                        partner._recouvrement_company_lookup()
+                    )
+            except CompanyLookupError as exc:
+                if exc.retry_after is not None or not exc.args or not partner.siren:
+                    _logger.info("Company status check paused: %s", exc.message)
+                    cron = self.env.ref(
+                        "recouvrement_b2b.ir_cron_recouvrement_company_status",
+                        raise_if_not_found=False,
+                    )
+                    if cron:
+                        cron._trigger(
+                            at=fields.Datetime.now() + timedelta(seconds=exc.retry_after or 3600)
+                        )
+                    break
+                partner.message_post(body=exc.message)
+            done += 1
+        remaining = 0 if done < min(batch_size, len(partners)) else len(partners) - done
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done
+
+    def _recouvrement_normalize_identity_vals(self, vals):
+        """Compact the SIREN/SIRET and format a readable RCS mention in ``vals`` (in place).
+
+        Values that cannot be read are left as typed: the constraint reports them.
+        """
+        for fname in ("siren", "siret"):
+            if vals.get(fname) and isinstance(vals[fname], str):
+                vals[fname] = identifiers.compact(vals[fname])
+        if vals.get("rcs") and isinstance(vals["rcs"], str):
+            try:
+                vals["rcs"] = identifiers.format_rcs(*identifiers.parse_rcs(vals["rcs"]))
+            except identifiers.IdentifierError:
+                vals["rcs"] = vals["rcs"].strip()
+        return vals
+
+    def _recouvrement_identity_message(self, exc):
+        """Translated message of an :class:`identifiers.IdentifierError` on this partner."""
+        self.ensure_one()
+        params = exc.params
+        reason = exc.reason
+        if reason == "length":
+            text = _("it does not have the right number of characters")
+        elif reason == "digits":
+            text = _("it must contain digits only")
+        elif reason == "checksum":
+            text = _("its check digit is wrong (typing error?)")
+        elif reason == "vat_key":
+            text = _("its key does not match its SIREN")
+        elif reason == "siret_siren_mismatch":
+            text = _("it does not start with the SIREN %(siren)s", siren=params.get("siren"))
+        elif reason == "vat_siren_mismatch":
+            text = _("it does not hold the SIREN %(siren)s", siren=params.get("siren"))
+        elif reason == "rcs_siren_mismatch":
+            text = _("it holds another SIREN than %(siren)s", siren=params.get("siren"))
+        elif reason == "rcs_letter":
+            text = _(
+                "the register letter must be A (trader) or B (company), not %(letter)s",
+                letter=params.get("letter") or "-",
+            )
+        else:
+            text = _("it cannot be read (expected e.g. RCS Lyon B 123 456 789)")
+        return _(
+            "%(partner)s: the %(field)s %(value)s is refused: %(reason)s.",
+            partner=self.display_name or _("New partner"),
+            field=self._fields[exc.field]._description_string(self.env),
+            value=exc.value,
+            reason=text,
+        )
+
+    def _recouvrement_company_status_label(self):
+        self.ensure_one()
+        return dict(self._fields["company_status"]._description_selection(self.env))[
+            self.company_status
+        ]
+
+    def _recouvrement_notification(self, message, notif_type):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Company status"),
+                "message": message,
+                "type": notif_type,
+                "sticky": notif_type in ("warning", "danger"),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    @api.model
+    def _recouvrement_company_search_params(self):
+        """Base URL and timeout (seconds) of the API Recherche d'entreprises (system params)."""
+        icp = self.env["ir.config_parameter"].sudo()  # system parameters: any user may read
+        url = icp.get_param("recouvrement_b2b.company_search_url") or _COMPANY_SEARCH_DEFAULT_URL
+        try:
+            timeout = float(icp.get_param("recouvrement_b2b.company_search_timeout") or 0)
+        except ValueError:
+            timeout = 0
+        return url.rstrip("/"), timeout or _COMPANY_SEARCH_DEFAULT_TIMEOUT
+
+    def _recouvrement_company_lookup(self):
+        """Return ``{'name', 'status', 'closed_on'}`` for this partner's SIREN from the register.
+
+        :raise CompanyLookupError: network error, timeout, rate limit (with ``retry_after``),
+            unexpected answer or SIREN unknown to the register
+        """
+        self.ensure_one()
+        siren = self.siren
+        url, timeout = self._recouvrement_company_search_params()
+        wait = _COMPANY_SEARCH_MIN_INTERVAL - (time.monotonic() - ResPartner._last_company_search)
+        if wait > 0:
+            time.sleep(wait)
+        ResPartner._last_company_search = time.monotonic()
+        try:
+            response = requests.get(
+                f"{url}/search",
+                params={"q": siren, "page": 1, "per_page": 5},
+                headers={"Accept": "application/json"},
+                timeout=timeout,
+            )
+        except requests.Timeout as exc:
+            raise CompanyLookupError(
+                _(
+                    "The company register did not answer within %(seconds)s seconds; "
+                    "nothing was changed. Try again later.",
+                    seconds=int(timeout),
+                )
+            ) from exc
+        except requests.RequestException as exc:
+            raise CompanyLookupError(
+                _(
+                    "The company register cannot be reached (%(error)s); nothing was changed.",
+                    error=exc.__class__.__name__,
+                )
+            ) from exc
+        if response.status_code == 429:
+            retry_after = response.headers.get("Retry-After", "")
+            seconds = int(retry_after) if retry_after.isdigit() else 60
+            raise CompanyLookupError(
+                _(
+                    "The company register receives too many requests; nothing was changed. "
+                    "Try again in %(seconds)s seconds.",
+                    seconds=seconds,
+                ),
+                retry_after=seconds,
+            )
+        try:
+            response.raise_for_status()
+            results = response.json().get("results") or []
+        except (requests.RequestException, ValueError, AttributeError) as exc:
+            raise CompanyLookupError(
+                _(
+                    "The company register gave an unexpected answer (HTTP %(code)s); "
+                    "nothing was changed.",
+                    code=response.status_code,
+                )
+            ) from exc
+        found = next((r for r in results if isinstance(r, dict) and r.get("siren") == siren), None)
+        if not found:
+            raise CompanyLookupError(
+                _(
+                    "SIREN %(siren)s of %(partner)s is unknown to the company register; "
+                    "nothing was changed. Check the number.",
+                    siren=identifiers.format_siren(siren),
+                    partner=self.display_name,
+                )
+            )
+        return self._recouvrement_prepare_company_lookup(found)
+
+    @api.model
+    def _recouvrement_prepare_company_lookup(self, result):
+        """Read one ``results`` entry of the API (hook for other registers)."""
+        state = result.get("etat_administratif")
+        closed_on = result.get("date_fermeture")
+        return {
+            "name": result.get("nom_complet") or result.get("nom_raison_sociale") or "",
+            "status": {"A": "active", "C": "ceased"}.get(state, "unknown"),
+            "closed_on": fields.Date.to_date(closed_on) if closed_on else False,
+        }
+
+    def _recouvrement_apply_company_lookup(self, answer):
+        """Cache the register's answer on the partner: status, closing date, check date."""
+        self.ensure_one()
+        vals = {
+            "company_status": answer["status"],
+            "company_status_date": fields.Date.context_today(self),
+            "company_closed_on": answer["closed_on"] if answer["status"] == "ceased" else False,
+        }
+        if not self.name and answer["name"]:
+            vals["name"] = answer["name"]
+        self.write(vals)
+
+    @api.model
+    def _recouvrement_company_status_to_check(self):
+        """Commercial partners with a SIREN and open receivables, not checked for a week."""
+        # sudo: the cron refreshes the customers of every company, whatever its user's rules.
+        groups = (
+            self.env["account.move.line"]
+            .sudo()
+            ._read_group(
+                [
+                    ("account_type", "=", "asset_receivable"),
+                    ("parent_state", "=", "posted"),
+                    ("reconciled", "=", False),
+                    ("partner_id", "!=", False),
+                ],
+                ["partner_id"],
+            )
+        )
+        commercial = self.browse([partner.id for (partner,) in groups]).commercial_partner_id
+        limit = fields.Date.context_today(self) - timedelta(days=_COMPANY_STATUS_CACHE_DAYS - 1)
+        return self.search(
+            [
+                ("id", "in", commercial.ids),
+                ("siren", "!=", False),
+                "|",
+                ("company_status_date", "=", False),
+                ("company_status_date", "<", limit),
+            ],
+            order="company_status_date asc nulls first, id",
+        )
