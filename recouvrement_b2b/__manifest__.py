@@ -19,6 +19,10 @@
         "security/recouvrement_security.xml",
         "views/recouvrement_menus.xml",
         # --- identity ---
+        "data/ir_config_parameter_data.xml",
+        "data/ir_cron_data.xml",
+        "views/res_partner_views.xml",
+        "report/account_invoice_templates.xml",
         # --- credit ---
         # --- penalties ---
         # --- dunning ---

@@ -192,3 +192,29 @@ def test_derive_and_check_foreign_vat_and_empty_values():
     res = ids.derive_and_check(siren="552120222", vat="BE0403170701", siret=False, rcs="")
     assert res == {"siren": "552120222", "siret": None, "vat": "BE0403170701", "rcs": None}
     assert ids.derive_and_check() == {"siren": None, "siret": None, "vat": None, "rcs": None}
+
+
+def test_derive_siren_never_raises():
+    assert ids.derive_siren(siret="552 120 222 00013") == "552120222"
+    assert ids.derive_siren(vat="FR64443061841") == "443061841"
+    assert ids.derive_siren(rcs="RCS Paris B 552 120 222") == "552120222"
+    # The SIRET wins over the VAT number, an invalid SIRET is skipped.
+    assert ids.derive_siren(siret="55212022200013", vat="FR64443061841") == "552120222"
+    assert ids.derive_siren(siret="55212022200014", vat="FR64443061841") == "443061841"
+    # Corrupted digit, wrong VAT key, foreign VAT, unreadable RCS, nothing: no SIREN.
+    assert ids.derive_siren(siret="55212022200014") is None
+    assert ids.derive_siren(vat="FR28552120222") is None
+    assert ids.derive_siren(vat="BE0403170701") is None
+    assert ids.derive_siren(rcs="RCS Paris 552 120 222") is None
+    assert ids.derive_siren(rcs="RCS Paris B 552 120 223") is None
+    assert ids.derive_siren() is None
+    assert ids.derive_siren(siret=False, vat=False, rcs=False) is None
+
+
+@pytest.mark.parametrize(
+    "siret",
+    ["35600000000048", "35600000049837", "356 000 000 49837"],
+)
+def test_derive_siren_la_poste(siret):
+    assert ids.derive_siren(siret=siret) == "356000000"
+    assert ids.derive_and_check(siren="356000000", siret=siret)["siret"] == ids.compact(siret)

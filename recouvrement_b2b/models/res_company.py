@@ -302,6 +302,7 @@ class ResCompany(models.Model):
                 ]
             )
         self._recouvrement_demo_invoices(company, partners)
+        self._recouvrement_demo_identity(company, partners)
         return company
 
     @api.model
@@ -360,3 +361,43 @@ class ResCompany(models.Model):
                     "payment_difference_handling": "open",
                 }
             )._create_payments()
+
+    # --- Identity -----------------------------------------------------------------------------
+
+    @api.model
+    def _recouvrement_demo_identity(self, company, partners):
+        """SIREN and RCS mention on every demo customer; a ceased company, one in proceedings.
+
+        The greffe of the RCS mention is the one of the customer's department (demo data).
+        """
+        today = fields.Date.context_today(self)
+        greffes = {
+            "01": "Bourg-en-Bresse",
+            "26": "Romans-sur-Isère",
+            "38": "Grenoble",
+            "42": "Saint-Étienne",
+            "69": "Lyon",
+            "71": "Mâcon",
+            "73": "Chambéry",
+            "74": "Annecy",
+        }
+        for partner, row in zip(partners, _DEMO_CUSTOMERS, strict=True):
+            name, _city, zip_code, _street, siren, _siret, _vat, profile = row
+            vals = {
+                "siren": siren,
+                "rcs": "RCS %s B %s" % (greffes.get(zip_code[:2], "Lyon"), siren),
+                "company_status": "active",
+                "company_status_date": today - relativedelta(days=3),
+            }
+            if profile == "ceased":
+                vals.update(
+                    company_status="ceased",
+                    company_closed_on=today - relativedelta(months=2, day=1),
+                )
+            elif profile == "redressement":
+                vals.update(
+                    collective_proceedings="redressement",
+                    proceedings_date=today - relativedelta(days=45),
+                )
+            partner.write(vals)
+        return partners

@@ -22,13 +22,15 @@ _COMPANY_STATUS_CRON_BATCH = 50
 class CompanyLookupError(Exception):
     """The company register could not answer; ``message`` is translated for the user.
 
-    ``retry_after`` (seconds) is set when the register asked to slow down (HTTP 429).
+    ``retry_after`` (seconds) is set when the register asked to slow down (HTTP 429);
+    ``unknown`` when the register answered but does not know the SIREN.
     """
 
-    def __init__(self, message, retry_after=None):
+    def __init__(self, message, retry_after=None, unknown=False):
         super().__init__(message)
         self.message = message
         self.retry_after = retry_after
+        self.unknown = unknown
 
 
 class ResPartner(models.Model):
@@ -51,6 +53,7 @@ class ResPartner(models.Model):
         string="SIREN (grouped)",
         compute="_compute_siren_display",
         inverse="_inverse_siren_display",
+        search="_search_siren_display",
         help="SIREN shown in groups of digits (123 456 789); spaces, dots and dashes typed or "
         "pasted are removed. Filled from the SIRET, the French VAT number or the RCS mention "
         "when empty.",
@@ -156,6 +159,13 @@ class ResPartner(models.Model):
         for partner in self:
             partner.siren = identifiers.compact(partner.siren_display) or False
 
+    def _search_siren_display(self, operator, value):
+        """Search the SIREN or the SIRET, typed with or without spaces."""
+        if operator not in ("ilike", "=", "=like", "=ilike") or not isinstance(value, str):
+            return [("siren", operator, value)]
+        number = identifiers.compact(value)
+        return ["|", ("siren", operator, number), ("siret", operator, number)]
+
     @api.depends("siret")
     def _compute_siret_display(self):
         for partner in self:
@@ -254,29 +264,26 @@ class ResPartner(models.Model):
         cron is triggered again after the delay it gave.
         """
         partners = self._recouvrement_company_status_to_check()
+        batch = partners[:batch_size]
         done = 0
-        for partner in partners[:batch_size]:
+        for partner in batch:
             try:
                 with self.env.cr.savepoint():
                     partner._recouvrement_apply_company_lookup(
                         partner._recouvrement_company_lookup()
                     )
             except CompanyLookupError as exc:
-                if exc.retry_after is not None or not exc.args or not partner.siren:
+                if not exc.unknown:
+                    # Rate limit or register unreachable: stop here, try again later.
                     _logger.info("Company status check paused: %s", exc.message)
-                    cron = self.env.ref(
-                        "recouvrement_b2b.ir_cron_recouvrement_company_status",
-                        raise_if_not_found=False,
-                    )
-                    if cron:
-                        cron._trigger(
-                            at=fields.Datetime.now() + timedelta(seconds=exc.retry_after or 3600)
-                        )
-                    break
+                    self._recouvrement_retrigger_company_status_cron(exc.retry_after or 3600)
+                    self.env["ir.cron"]._notify_progress(done=done, remaining=0)
+                    return done
+                # Unknown SIREN: tell the controller, and do not ask again before a week.
                 partner.message_post(body=exc.message)
+                partner.company_status_date = fields.Date.context_today(self)
             done += 1
-        remaining = 0 if done < min(batch_size, len(partners)) else len(partners) - done
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=len(partners) - done)
         return done
 
     def _recouvrement_normalize_identity_vals(self, vals):
@@ -383,7 +390,7 @@ class ResPartner(models.Model):
                 _(
                     "The company register did not answer within %(seconds)s seconds; "
                     "nothing was changed. Try again later.",
-                    seconds=int(timeout),
+                    seconds=f"{timeout:g}",
                 )
             ) from exc
         except requests.RequestException as exc:
@@ -423,7 +430,8 @@ class ResPartner(models.Model):
                     "nothing was changed. Check the number.",
                     siren=identifiers.format_siren(siren),
                     partner=self.display_name,
-                )
+                ),
+                unknown=True,
             )
         return self._recouvrement_prepare_company_lookup(found)
 
@@ -449,6 +457,14 @@ class ResPartner(models.Model):
         if not self.name and answer["name"]:
             vals["name"] = answer["name"]
         self.write(vals)
+
+    @api.model
+    def _recouvrement_retrigger_company_status_cron(self, seconds):
+        cron = self.env.ref(
+            "recouvrement_b2b.ir_cron_recouvrement_company_status", raise_if_not_found=False
+        )
+        if cron:
+            cron._trigger(at=fields.Datetime.now() + timedelta(seconds=seconds))
 
     @api.model
     def _recouvrement_company_status_to_check(self):

@@ -204,6 +204,30 @@ def format_rcs(city, letter, siren):
     return f"RCS {' '.join(str(city).split())} {letter} {format_siren(number)}"
 
 
+def derive_siren(siret=None, vat=None, rcs=None):
+    """Return the SIREN read from a valid SIRET, else French VAT number, else RCS mention.
+
+    Never raises: invalid or missing values are skipped and ``None`` is returned when no value
+    gives a SIREN (used to fill an empty SIREN as the user types; :func:`derive_and_check`
+    reports the errors).
+    """
+    if siret:
+        try:
+            return validate_siret(siret)[:9]
+        except IdentifierError:
+            pass
+    if vat:
+        siren = siren_from_vat(vat)
+        if siren:
+            return siren
+    if rcs:
+        try:
+            return parse_rcs(rcs)[2]
+        except IdentifierError:
+            pass
+    return None
+
+
 def derive_and_check(siren=None, siret=None, vat=None, rcs=None):
     """Validate the identifiers given, derive a missing SIREN and check they agree.
 
