@@ -2,7 +2,7 @@ import datetime
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
-from odoo import Command, _, api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date, formatLang
 
@@ -193,17 +193,19 @@ class AccountMove(models.Model):
         for move in self:
             partner = move.commercial_partner_id.sudo()  # sudo: manager-only exclusion flag
             if move.move_type != "out_invoice":
-                reasons[move.id] = _("Only customer invoices bear late-payment penalties.")
+                reasons[move.id] = self.env._("Only customer invoices bear late-payment penalties.")
             elif move.is_penalty_invoice:
-                reasons[move.id] = _("A penalty invoice bears no penalty itself.")
+                reasons[move.id] = self.env._("A penalty invoice bears no penalty itself.")
             elif move.state != "posted":
-                reasons[move.id] = _("The invoice is not posted.")
+                reasons[move.id] = self.env._("The invoice is not posted.")
             elif not move.invoice_date_due:
-                reasons[move.id] = _("The invoice has no due date.")
+                reasons[move.id] = self.env._("The invoice has no due date.")
             elif partner.penalty_excluded:
-                reasons[move.id] = _("A credit manager excluded this customer from penalties.")
+                reasons[move.id] = self.env._(
+                    "A credit manager excluded this customer from penalties."
+                )
             elif move.litigation_id.suspend_penalties and not move.litigation_id.is_closed:
-                reasons[move.id] = _(
+                reasons[move.id] = self.env._(
                     "The invoice is in litigation %(case)s, which suspends penalties.",
                     case=move.litigation_id.name,
                 )
@@ -376,14 +378,14 @@ class AccountMove(models.Model):
 
     def _penalty_missing_rate_message(self, error, move):
         if error.kind == "contract":
-            return _(
+            return self.env._(
                 "Invoice %(invoice)s: no contract penalty rate is set for half-year "
                 "%(half_year)s. Set it on the customer or in the Debt collection settings.",
                 invoice=move.name,
                 half_year=error.half_year,
             )
         kinds = dict(self.env["recouvrement.rate"]._fields["kind"]._description_selection(self.env))
-        return _(
+        return self.env._(
             "Invoice %(invoice)s: the %(kind)s of half-year %(half_year)s is missing. A credit "
             "manager must add it in Accounting > Configuration > Collection > Reference Rates.",
             invoice=move.name,
@@ -392,7 +394,7 @@ class AccountMove(models.Model):
         )
 
     def _format_penalty_rate(self, rate):
-        return _("%(rate)s %%", rate=formatLang(self.env, float(rate), digits=2))
+        return self.env._("%(rate)s %%", rate=formatLang(self.env, float(rate), digits=2))
 
     def _penalty_explanation(self, res):
         """Human explanation of the figures: days, base, rate per segment, indemnity."""
@@ -406,10 +408,10 @@ class AccountMove(models.Model):
         currency = self.currency_id
         lines = []
         if not result.days:
-            lines.append(_("Not late: no penalty accrued."))
+            lines.append(self.env._("Not late: no penalty accrued."))
         else:
             lines.append(
-                _(
+                self.env._(
                     "%(days)s days late, from %(date_from)s to %(date_to)s; rate per year, "
                     "365-day year, on the amount unpaid including taxes:",
                     days=result.days,
@@ -420,7 +422,7 @@ class AccountMove(models.Model):
             for segment in result.segments:
                 exact = segment.base * segment.rate * segment.days / Decimal(36500)
                 lines.append(
-                    _(
+                    self.env._(
                         "- %(date_from)s to %(date_to)s: %(base)s x %(rate)s x %(days)s / 365 "
                         "= %(amount)s",
                         date_from=format_date(self.env, segment.start),
@@ -435,7 +437,7 @@ class AccountMove(models.Model):
                 label = penalties.half_year_label(info.half_year)
                 if info.mode == "legal_default":
                     lines.append(
-                        _(
+                        self.env._(
                             "Rate %(half_year)s: ECB main refinancing rate %(ecb)s + 10 points "
                             "= %(rate)s.",
                             half_year=label,
@@ -445,7 +447,7 @@ class AccountMove(models.Model):
                     )
                 elif info.floor_applied:
                     lines.append(
-                        _(
+                        self.env._(
                             "Rate %(half_year)s: the contract rate %(contract)s is below the "
                             "legal floor (3 x the legal interest rate) %(floor)s, which "
                             "applies instead.",
@@ -456,7 +458,7 @@ class AccountMove(models.Model):
                     )
                 else:
                     lines.append(
-                        _(
+                        self.env._(
                             "Rate %(half_year)s: contract rate %(rate)s (legal floor %(floor)s).",
                             half_year=label,
                             rate=self._format_penalty_rate(info.rate),
@@ -464,35 +466,40 @@ class AccountMove(models.Model):
                         )
                     )
             if params["convention"] == "fixed":
-                lines.append(_("The rate of the first half-year late applies to the whole delay."))
+                lines.append(
+                    self.env._("The rate of the first half-year late applies to the whole delay.")
+                )
             if params["stop_date"] and params["stop_date"] <= result.last_day:
                 lines.append(
-                    _(
+                    self.env._(
                         "Interest stops at the opening of collective proceedings on %(date)s "
                         "(art. L622-28 Code de commerce).",
                         date=format_date(self.env, params["stop_date"]),
                     )
                 )
             lines.append(
-                _(
+                self.env._(
                     "Total rounded once: %(amount)s.",
                     amount=formatLang(self.env, float(result.amount), currency_obj=currency),
                 )
             )
         if res["indemnity"]:
             lines.append(
-                _(
+                self.env._(
                     "Recovery indemnity: %(amount)s, once per invoice paid late (art. D441-5).",
                     amount=formatLang(self.env, float(res["indemnity"]), currency_obj=currency),
                 )
             )
         elif result.days and params["is_consumer"]:
             lines.append(
-                _("No recovery indemnity against a consumer (art. L111-8 Code de la consommation).")
+                self.env._(
+                    "No recovery indemnity against a consumer "
+                    "(art. L111-8 Code de la consommation)."
+                )
             )
         elif result.days and params["proceedings_date"]:
             lines.append(
-                _(
+                self.env._(
                     "No recovery indemnity: collective proceedings opened on %(date)s, before "
                     "the due date.",
                     date=format_date(self.env, params["proceedings_date"]),
@@ -531,7 +538,7 @@ class AccountMove(models.Model):
         """
         to_date = to_date or fields.Date.context_today(self)
         if not self:
-            raise UserError(_("Select the late customer invoices to charge penalties on."))
+            raise UserError(self.env._("Select the late customer invoices to charge penalties on."))
         params_by_move = self._prepare_penalty_params()
         charged = self._get_penalty_charged()
         lines_by_key = defaultdict(list)
@@ -540,7 +547,9 @@ class AccountMove(models.Model):
             params = params_by_move[move.id]
             if "reason" in params:
                 skipped.append(
-                    _("%(invoice)s: %(reason)s", invoice=move.name, reason=params["reason"])
+                    self.env._(
+                        "%(invoice)s: %(reason)s", invoice=move.name, reason=params["reason"]
+                    )
                 )
                 continue
             last_charged, indemnity_charged = charged[move.id]
@@ -566,12 +575,14 @@ class AccountMove(models.Model):
             if indemnity and not indemnity_charged:
                 vals_list.append(lang_move._prepare_indemnity_line_vals(indemnity))
             if not vals_list:
-                skipped.append(_("%(invoice)s: nothing new to charge.", invoice=move.name))
+                skipped.append(self.env._("%(invoice)s: nothing new to charge.", invoice=move.name))
                 continue
             lines_by_key[move.company_id, partner, move.currency_id] += vals_list
         if not lines_by_key:
             raise UserError(
-                _("No penalty or indemnity to invoice:\n%(details)s", details="\n".join(skipped))
+                self.env._(
+                    "No penalty or indemnity to invoice:\n%(details)s", details="\n".join(skipped)
+                )
             )
         vals_list = [
             self._prepare_penalty_invoice_vals(company, partner, currency, lines, to_date)
@@ -591,7 +602,7 @@ class AccountMove(models.Model):
         product, _indemnity_product = self.company_id._get_penalty_products()
         account, _indemnity_account = self.company_id._get_penalty_accounts()
         vals = {
-            "name": _(
+            "name": self.env._(
                 "Late-payment penalties - invoice %(invoice)s from %(date_from)s to %(date_to)s, "
                 "%(days)s days, rate %(rate)s",
                 invoice=self.name,
@@ -620,7 +631,7 @@ class AccountMove(models.Model):
         _penalty_product, product = self.company_id._get_penalty_products()
         _penalty_account, account = self.company_id._get_penalty_accounts()
         vals = {
-            "name": _(
+            "name": self.env._(
                 "Fixed recovery indemnity - invoice %(invoice)s (art. D441-5 Code de commerce)",
                 invoice=self.name,
             ),
@@ -670,7 +681,7 @@ class AccountMove(models.Model):
             )
             rate = self._format_penalty_rate(info.rate)
         except penalties.MissingRateError:
-            rate = _("the ECB main refinancing rate + 10 points")
+            rate = self.env._("the ECB main refinancing rate + 10 points")
         euro = self.env.ref("base.EUR")
         indemnity = formatLang(self.env, company.penalty_indemnity_amount, currency_obj=euro)
         if company.penalty_mention:
@@ -679,7 +690,7 @@ class AccountMove(models.Model):
                 .replace("{rate}", rate)
                 .replace("{indemnity}", indemnity)
             )
-        text = _(
+        text = self.env._(
             "Due date: %(date)s. No discount for early payment. Any late payment bears "
             "penalties at the annual rate of %(rate)s from the day after the due date "
             "(art. L441-10 Code de commerce)",
@@ -687,10 +698,10 @@ class AccountMove(models.Model):
             rate=rate,
         )
         if partner.is_company or partner.siren:
-            return _(
+            return self.env._(
                 "%(text)s and a fixed indemnity of %(indemnity)s for recovery costs "
                 "(art. D441-5 Code de commerce).",
                 text=text,
                 indemnity=indemnity,
             )
-        return _("%(text)s.", text=text)
+        return self.env._("%(text)s.", text=text)

@@ -1,6 +1,6 @@
 import re
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..rules import penalties
@@ -73,7 +73,7 @@ class RecouvrementRate(models.Model):
         for rate in self:
             if rate.half_year and not _HALF_YEAR_RE.match(rate.half_year):
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Rate %(rate)s: the half-year %(half_year)s must read like 2024-S1 "
                         "(January-June) or 2024-S2 (July-December).",
                         rate=rate.display_name,
@@ -82,7 +82,7 @@ class RecouvrementRate(models.Model):
                 )
             if bool(rate.half_year) == bool(rate.date_from):
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Rate %(rate)s: set either a half-year or an effective date, not both "
                         "nor none.",
                         rate=rate.display_name,
@@ -90,7 +90,7 @@ class RecouvrementRate(models.Model):
                 )
             if rate.kind != "ecb_mro" and not rate.half_year:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Rate %(rate)s: legal interest rates are fixed per half-year: set the "
                         "half-year.",
                         rate=rate.display_name,

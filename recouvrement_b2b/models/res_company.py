@@ -401,7 +401,6 @@ class ResCompany(models.Model):
     )
     penalty_product_id = fields.Many2one(
         "product.product",
-        string="Penalty Product",
         help="Product of the late-payment penalty lines (no tax: outside the scope of VAT).",
     )
     penalty_indemnity_product_id = fields.Many2one(
