@@ -10,6 +10,7 @@ from ..rules import penalties
 
 # Moves read per chunk by _get_penalty_figures (one set of queries per chunk).
 PENALTY_BATCH_SIZE = 1000
+ONE_DAY = datetime.timedelta(days=1)
 
 
 class AccountMove(models.Model):
@@ -167,7 +168,9 @@ class AccountMove(models.Model):
     def action_create_penalty_invoice(self):
         """Draft penalty invoices (one per customer) for the late invoices of ``self``."""
         invoices = self._create_penalty_invoices()
-        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
         if len(invoices) == 1:
             action.update({"views": [(False, "form")], "res_id": invoices.id})
         else:
@@ -176,14 +179,18 @@ class AccountMove(models.Model):
 
     def action_view_penalty_invoices(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
         invoices = self.penalty_invoice_ids if not self.is_penalty_invoice else self
         action["domain"] = [("id", "in", invoices.ids)]
         return action
 
     def action_view_penalty_sources(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
         action["domain"] = [("id", "in", self.penalty_source_ids.ids)]
         return action
 
@@ -469,7 +476,7 @@ class AccountMove(models.Model):
                 lines.append(
                     self.env._("The rate of the first half-year late applies to the whole delay.")
                 )
-            if params["stop_date"] and params["stop_date"] <= result.last_day:
+            if params["stop_date"] and params["stop_date"] <= result.last_day + ONE_DAY:
                 lines.append(
                     self.env._(
                         "Interest stops at the opening of collective proceedings on %(date)s "
@@ -593,7 +600,7 @@ class AccountMove(models.Model):
     def _prepare_penalty_line_vals(self, result, amount, last_charged):
         """Line charging the penalty of ``self`` accrued after ``last_charged``."""
         self.ensure_one()
-        date_from = last_charged + datetime.timedelta(days=1) if last_charged else result.first_day
+        date_from = last_charged + ONE_DAY if last_charged else result.first_day
         date_to = result.last_day
         rates = []
         for segment in result.segments:
@@ -669,7 +676,7 @@ class AccountMove(models.Model):
         company = self.company_id
         partner = self.commercial_partner_id
         due = self.invoice_date_due
-        half_year = penalties.half_year_of(due + datetime.timedelta(days=1))
+        half_year = penalties.half_year_of(due + ONE_DAY)
         contract_rate = None
         if company.penalty_rate_mode == "contract":
             contract_rate = partner.penalty_contract_rate or company.penalty_contract_rate
