@@ -402,9 +402,11 @@ class TestPenalties(RecouvrementCommon):
             return moves
 
         small, large = make(2), make(8)
+        small._get_penalty_figures(date(2024, 6, 30))  # warm the registry caches (xml ids)
         for moves in (small, large):
             moves.env.invalidate_all()
-            with self.assertQueryCount(9):
+            # moves, partners, litigations, partials, rates, companies, currencies
+            with self.assertQueryCount(7):
                 figures = moves._get_penalty_figures(date(2024, 6, 30))
             self.assertEqual(len(figures), len(moves))
         # 1 000 due 2024-03-15, 500 paid 2024-04-01: 17 days x 1 000 + 90 days x 500 at 14.50
@@ -428,3 +430,28 @@ class TestPenalties(RecouvrementCommon):
             0
         ]
         self.assertIn("Échéance 03/15/2024, taux 14.50 %, indemnité 40.00\xa0€.", html.decode())
+
+    def test_french_label_and_mention(self):
+        # Labels and mentions in the customer's language: the exact French format of the issue.
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.customer.lang = "fr_FR"
+        move = self._invoice(self.customer, 12000, date(2024, 2, 14), date(2024, 3, 15))
+        self._pay(move, 12000, date(2024, 6, 30))
+        with freeze_time("2024-07-01"):
+            invoice = move.with_user(self.controller)._create_penalty_invoices()
+        self.assertEqual(
+            invoice.invoice_line_ids.mapped("name"),
+            [
+                f"Pénalités de retard - facture {move.name} du 16/03/2024 au 30/06/2024, "
+                "107 jours, taux 14,50 %",
+                f"Indemnité forfaitaire pour frais de recouvrement - facture {move.name} "
+                "(art. D441-5 du Code de commerce)",
+            ],
+        )
+        html = self.env["ir.actions.report"]._render_qweb_html("account.report_invoice", move.ids)[
+            0
+        ]
+        text = html.decode()
+        self.assertIn("échéance : 15/03/2024. Pas d", text)
+        self.assertIn("pénalités au taux annuel de 14,50 %", text)
+        self.assertIn("frais de recouvrement de 40,00\xa0€ (art. D441-5", text)
