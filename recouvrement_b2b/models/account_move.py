@@ -550,6 +550,7 @@ class AccountMove(models.Model):
         charged = self._get_penalty_charged()
         lines_by_key = defaultdict(list)
         skipped = []
+        products = {}  # company: ((penalty product, account), (indemnity product, account))
         for move in self:
             params = params_by_move[move.id]
             if "reason" in params:
@@ -568,6 +569,15 @@ class AccountMove(models.Model):
             except penalties.MissingRateError as error:
                 raise UserError(self._penalty_missing_rate_message(error, move)) from error
             partner = move.commercial_partner_id
+            if move.company_id not in products:
+                products[move.company_id] = tuple(
+                    zip(
+                        move.company_id._get_penalty_products(),
+                        move.company_id._get_penalty_accounts(),
+                        strict=True,
+                    )
+                )
+            (product, account), (indemnity_product, indemnity_account) = products[move.company_id]
             lang_move = move.with_context(lang=partner.lang or self.env.lang)
             vals_list = []
             new_amount = result.amount - (previous.amount if previous else 0)
@@ -577,10 +587,16 @@ class AccountMove(models.Model):
                 and (not last_charged or result.last_day > last_charged)
             ):
                 vals_list.append(
-                    lang_move._prepare_penalty_line_vals(result, new_amount, last_charged)
+                    lang_move._prepare_penalty_line_vals(
+                        result, new_amount, last_charged, product, account
+                    )
                 )
             if indemnity and not indemnity_charged:
-                vals_list.append(lang_move._prepare_indemnity_line_vals(indemnity))
+                vals_list.append(
+                    lang_move._prepare_indemnity_line_vals(
+                        indemnity, indemnity_product, indemnity_account
+                    )
+                )
             if not vals_list:
                 skipped.append(self.env._("%(invoice)s: nothing new to charge.", invoice=move.name))
                 continue
@@ -597,7 +613,7 @@ class AccountMove(models.Model):
         ]
         return self.env["account.move"].create(vals_list)
 
-    def _prepare_penalty_line_vals(self, result, amount, last_charged):
+    def _prepare_penalty_line_vals(self, result, amount, last_charged, product, account):
         """Line charging the penalty of ``self`` accrued after ``last_charged``."""
         self.ensure_one()
         date_from = last_charged + ONE_DAY if last_charged else result.first_day
@@ -606,8 +622,6 @@ class AccountMove(models.Model):
         for segment in result.segments:
             if segment.end >= date_from and segment.rate not in rates:
                 rates.append(segment.rate)
-        product, _indemnity_product = self.company_id._get_penalty_products()
-        account, _indemnity_account = self.company_id._get_penalty_accounts()
         vals = {
             "name": self.env._(
                 "Late-payment penalties - invoice %(invoice)s from %(date_from)s to %(date_to)s, "
@@ -632,11 +646,9 @@ class AccountMove(models.Model):
             vals["account_id"] = account.id
         return vals
 
-    def _prepare_indemnity_line_vals(self, amount):
+    def _prepare_indemnity_line_vals(self, amount, product, account):
         """Line charging the fixed recovery indemnity of ``self``."""
         self.ensure_one()
-        _penalty_product, product = self.company_id._get_penalty_products()
-        _penalty_account, account = self.company_id._get_penalty_accounts()
         vals = {
             "name": self.env._(
                 "Fixed recovery indemnity - invoice %(invoice)s (art. D441-5 Code de commerce)",
@@ -671,7 +683,7 @@ class AccountMove(models.Model):
     def _get_penalty_mention(self):
         """L441-9 mentions for the invoice report, in the language of ``self.env``."""
         self.ensure_one()
-        if self.move_type != "out_invoice" or not self.invoice_date_due:
+        if self.move_type != "out_invoice" or not self.invoice_date_due or self.is_penalty_invoice:
             return ""
         company = self.company_id
         partner = self.commercial_partner_id

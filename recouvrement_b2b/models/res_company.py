@@ -5,6 +5,7 @@ import unicodedata
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
 
 _logger = logging.getLogger(__name__)
 
@@ -302,6 +303,7 @@ class ResCompany(models.Model):
                 ]
             )
         self._recouvrement_demo_invoices(company, partners)
+        self._recouvrement_demo_penalties(company, partners)
         return company
 
     @api.model
@@ -463,3 +465,27 @@ class ResCompany(models.Model):
             if account:
                 return account
         return Account
+
+    @api.model
+    def _recouvrement_demo_penalties(self, company, partners):
+        """A draft penalty invoice for the late invoices of the first chronic late payer."""
+        chronic = partners.filtered(
+            lambda p: _DEMO_CUSTOMERS[partners.ids.index(p.id)][7] == "chronic"
+        )[:1]
+        env = self.with_company(company).env
+        late = env["account.move"].search(
+            [
+                ("partner_id", "in", chronic.ids),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("invoice_date_due", "<", fields.Date.context_today(self)),
+            ]
+        )
+        if not late:
+            return
+        try:
+            with self.env.cr.savepoint():
+                late._create_penalty_invoices()
+        except UserError as error:
+            # E.g. the reference rate of the current half-year is not in the data yet.
+            _logger.info("No demo penalty invoice: %s", error)
