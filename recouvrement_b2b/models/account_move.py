@@ -298,13 +298,17 @@ class AccountMove(models.Model):
         eligible = self.filtered(lambda m: m.id not in reasons)
         reductions = eligible._get_penalty_reductions()
         rate_table = self.env["recouvrement.rate"]._get_rate_table()
-        euro = self.env.ref("base.EUR")
+        # The D441-5 indemnity is in euros: converted at the due date for other currencies.
+        foreign = eligible.filtered(lambda m: m.currency_id.name != "EUR")
+        euro = self.env["res.currency"]
+        if foreign:
+            euro = euro.with_context(active_test=False).search([("name", "=", "EUR")], limit=1)
         pairs = set()
-        for move in eligible:
-            if move.currency_id != euro:
-                pairs.add((move.currency_id.id, move.company_id.id, move.invoice_date_due))
-                pairs.add((euro.id, move.company_id.id, move.invoice_date_due))
+        for move in foreign:
+            pairs.add((move.currency_id.id, move.company_id.id, move.invoice_date_due))
+            pairs.add((euro.id, move.company_id.id, move.invoice_date_due))
         currency_rates = self._get_penalty_currency_rates(pairs)
+        foreign_ids = set(foreign.ids)
         params = {move_id: {"reason": reason} for move_id, reason in reasons.items()}
         for move in eligible:
             company = move.company_id
@@ -315,7 +319,7 @@ class AccountMove(models.Model):
                 else None
             ) or None
             indemnity = penalties.to_decimal(company.penalty_indemnity_amount)
-            if move.currency_id != euro:
+            if move.id in foreign_ids:
                 key = (move.currency_id.id, company.id, move.invoice_date_due)
                 ratio = penalties.to_decimal(currency_rates[key]) / penalties.to_decimal(
                     currency_rates[euro.id, company.id, move.invoice_date_due]

@@ -401,12 +401,20 @@ class TestPenalties(RecouvrementCommon):
                 moves |= move
             return moves
 
+        usd = self.setup_other_currency("USD", rates=[("2024-01-01", 1.10)])
         small, large = make(2), make(8)
-        small._get_penalty_figures(date(2024, 6, 30))  # warm the registry caches (xml ids)
+        # One invoice in dollars in each set: the indemnity conversion is batched too.
+        small |= self._invoice(
+            self.customer, 100, date(2024, 2, 14), date(2024, 3, 15), currency=usd
+        )
+        large |= self._invoice(
+            self.customer, 100, date(2024, 2, 14), date(2024, 3, 15), currency=usd
+        )
+        small._get_penalty_figures(date(2024, 6, 30))  # warm the registry caches
         for moves in (small, large):
             moves.env.invalidate_all()
-            # moves, partners, litigations, partials, rates, companies, currencies
-            with self.assertQueryCount(7):
+            # moves, partners, partials, rates, currencies, companies, euro, currency rates
+            with self.assertQueryCount(8):
                 figures = moves._get_penalty_figures(date(2024, 6, 30))
             self.assertEqual(len(figures), len(moves))
         # 1 000 due 2024-03-15, 500 paid 2024-04-01: 17 days x 1 000 + 90 days x 500 at 14.50
