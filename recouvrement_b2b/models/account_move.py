@@ -713,13 +713,22 @@ class AccountMove(models.Model):
                 .replace("{rate}", rate)
                 .replace("{indemnity}", indemnity)
             )
-        text = self.env._(
-            "Due date: %(date)s. No discount for early payment. Any late payment bears "
-            "penalties at the annual rate of %(rate)s from the day after the due date "
-            "(art. L441-10 Code de commerce)",
-            date=format_date(self.env, due),
-            rate=rate,
-        )
+        if self.invoice_payment_term_id.early_discount:
+            # The discount terms are printed by the invoice report with the payment terms.
+            text = self.env._(
+                "Due date: %(date)s. Any late payment bears penalties at the annual rate of "
+                "%(rate)s from the day after the due date (art. L441-10 Code de commerce)",
+                date=format_date(self.env, due),
+                rate=rate,
+            )
+        else:
+            text = self.env._(
+                "Due date: %(date)s. No discount for early payment. Any late payment bears "
+                "penalties at the annual rate of %(rate)s from the day after the due date "
+                "(art. L441-10 Code de commerce)",
+                date=format_date(self.env, due),
+                rate=rate,
+            )
         if partner.is_company or partner.siren:
             return self.env._(
                 "%(text)s and a fixed indemnity of %(indemnity)s for recovery costs "

@@ -463,3 +463,23 @@ class TestPenalties(RecouvrementCommon):
         self.assertIn("échéance : 15/03/2024. Pas d", text)
         self.assertIn("pénalités au taux annuel de 14,50 %", text)
         self.assertIn("frais de recouvrement de 40,00\xa0€ (art. D441-5", text)
+
+    def test_mention_with_early_payment_discount(self):
+        # With discount terms (printed by the invoice report), no "no discount" sentence.
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "30 jours, 2 % à 10 jours",
+                "early_discount": True,
+                "discount_percentage": 2,
+                "discount_days": 10,
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 100, "nb_days": 30})
+                ],
+            }
+        )
+        move = self._invoice(self.customer, 1000, date(2024, 2, 14), post=False)
+        move.invoice_payment_term_id = term
+        move.action_post()
+        mention = move._get_penalty_mention()
+        self.assertTrue(mention.startswith("Due date: 03/15/2024. Any late payment bears"))
+        self.assertNotIn("No discount", mention)
