@@ -25,6 +25,12 @@
         "report/account_invoice_templates.xml",
         # --- credit ---
         # --- penalties ---
+        "data/recouvrement_rate_data.xml",
+        "data/recouvrement_penalty_data.xml",
+        "views/recouvrement_rate_views.xml",
+        "views/account_move_views.xml",
+        "views/res_partner_views.xml",
+        "report/account_invoice_templates.xml",
         # --- dunning ---
         # --- payment plans ---
         # --- litigation ---

@@ -6,8 +6,10 @@ taux_interet_legal.csv). Every expected amount is ``sum(base x rate x days) / 36
 """
 
 import time
+import xml.etree.ElementTree as ET
 from datetime import date
 from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
 from recouvrement_rules import penalties
@@ -472,3 +474,117 @@ def test_indemnity_and_collective_proceedings():
 def test_indemnity_custom_amount():
     # Once per invoice whatever the amount (a company may claim a justified higher sum).
     assert penalties.indemnity_due(True, False, None, date(2024, 3, 15), D("55.00")) == D("55")
+
+
+# --- more hand-derived cases (penalties feature) --------------------------------------------
+
+
+def test_payment_on_the_last_day_of_a_half_year():
+    # 10 000 due 2024-06-20; 5 000 paid 2024-06-30, 5 000 paid 2024-07-10:
+    #   Jun 21-30: 10 days x 10 000 at 14.50 -> 10000 x 14.50 x 10 = 1 450 000
+    #   Jul 1-10:  10 days x  5 000 at 14.25 ->  5000 x 14.25 x 10 =   712 500
+    #   2 162 500 / 36500 = 59.24657... -> 59.25
+    res = penalty(
+        "10000",
+        date(2024, 6, 20),
+        date(2024, 7, 10),
+        [(date(2024, 6, 30), D("5000")), (date(2024, 7, 10), D("5000"))],
+    )
+    assert res.amount == D("59.25")
+    assert res.segments == [
+        (date(2024, 6, 21), date(2024, 6, 30), 10, D(10000), D("14.50")),
+        (date(2024, 7, 1), date(2024, 7, 10), 10, D(5000), D("14.25")),
+    ]
+
+
+def test_contract_rate_floor_with_fixed_convention():
+    # Contract 15 % from 2024-06-21 to 2024-07-10, fixed convention: the 2024-S1 rate for all
+    # 20 days, floor 3 x 5.07 = 15.21 > 15 -> 15.21:
+    # 10000 x 15.21 x 20 = 3 042 000 / 36500 = 83.34246... -> 83.34
+    res = penalty(
+        "10000",
+        date(2024, 6, 20),
+        date(2024, 7, 10),
+        mode="contract",
+        contract_rate=D("15"),
+        convention="fixed",
+    )
+    assert res.amount == D("83.34")
+    assert res.floor_applied is True
+    assert [r.half_year for r in res.rates] == [(2024, 1)]
+
+
+def test_collective_proceedings_with_a_partial_payment():
+    # 10 000 due 2024-03-15, 4 000 paid 2024-03-25, redressement opened 2024-04-14 (last
+    # accruing day 2024-04-13), computed 2024-06-30:
+    #   Mar 16-25: 10 days x 10 000 at 14.50 -> 1 450 000
+    #   Mar 26 - Apr 13: 6 + 13 = 19 days x 6 000 at 14.50 -> 6000 x 14.5 x 19 = 1 653 000
+    #   3 103 000 / 36500 = 85.01369... -> 85.01
+    res = penalty(
+        "10000",
+        date(2024, 3, 15),
+        date(2024, 6, 30),
+        [(date(2024, 3, 25), D("4000"))],
+        stop_date=date(2024, 4, 14),
+    )
+    assert (res.amount, res.days, res.last_day) == (D("85.01"), 29, date(2024, 4, 13))
+    # The indemnity stays due: the proceedings opened after the due date.
+    assert penalties.indemnity_due(True, False, date(2024, 4, 14), date(2024, 3, 15)) == D("40")
+
+
+def test_consumer_owes_the_penalty_but_not_the_indemnity():
+    # A consumer late on 1 000 due 2024-03-15 until 2024-04-14: 30 days at 14.50
+    # 1000 x 14.5 x 30 = 435 000 / 36500 = 11.91780... -> 11.92; indemnity 0 (L111-8 C. conso).
+    res = penalty("1000", date(2024, 3, 15), date(2024, 4, 14))
+    assert res.amount == D("11.92")
+    assert penalties.indemnity_due(res.days > 0, True, None, date(2024, 3, 15)) == 0
+
+
+def test_second_half_of_2026_from_the_shipped_table():
+    # 2026-S2: ECB 2.40 % on 2026-07-01 (secondary source) -> 12.40 %.
+    # 1 000 due 2026-06-30 computed 2026-07-31: 31 days: 1000 x 12.40 x 31 = 384 400 / 36500
+    # = 10.53150... -> 10.53
+    table = RateTable({**ECB, (2026, 2): D("2.40")}, LEGAL)
+    res = penalties.compute_penalty(D("1000"), date(2026, 6, 30), [], date(2026, 7, 31), table)
+    assert (res.amount, res.days) == (D("10.53"), 31)
+
+
+def test_later_period_is_the_difference_of_the_totals():
+    # What a second penalty invoice charges: total to 2024-07-31 minus total to 2024-06-30.
+    # 10 000 due 2024-03-15 unpaid:
+    #   to 2024-06-30: 107 days x 14.50 -> 15 515 000 / 36500 = 425.068... -> 425.07
+    #   to 2024-07-31: + 31 days x 14.25 = 4 417 500 -> 19 932 500 / 36500 = 546.0958 -> 546.10
+    #   second invoice: 546.10 - 425.07 = 121.03
+    first = penalty("10000", date(2024, 3, 15), date(2024, 6, 30))
+    total = penalty("10000", date(2024, 3, 15), date(2024, 7, 31))
+    assert (first.amount, total.amount) == (D("425.07"), D("546.10"))
+    assert total.amount - first.amount == D("121.03")
+
+
+def _shipped_rates():
+    """Rates of the module's data file: {(kind, half_year or date): value}."""
+    path = Path(__file__).resolve().parents[1] / "recouvrement_b2b/data/recouvrement_rate_data.xml"
+    rates = {}
+    for record in ET.parse(path).getroot().iter("record"):
+        fields = {f.get("name"): f.text for f in record.iter("field")}
+        key = fields.get("half_year") or fields.get("date_from")
+        rates[fields["kind"], key] = D(fields["value"])
+    return rates
+
+
+def test_shipped_ecb_half_year_rates_follow_the_rate_changes():
+    # Each ECB half-year rate (in force on 1 January / 1 July) is the last change effective on
+    # or before that day: the two tables of the data file agree.
+    rates = _shipped_rates()
+    changes = sorted((k[1], v) for k, v in rates.items() if k[0] == "ecb_mro" and "-S" not in k[1])
+    half_years = {k[1]: v for k, v in rates.items() if k[0] == "ecb_mro" and "-S" in k[1]}
+    assert len(half_years) >= 30
+    for label, value in half_years.items():
+        start = penalties.half_year_bounds(label)[0].isoformat()
+        in_force = [rate for effective, rate in changes if effective <= start][-1]
+        assert in_force == value, label
+    # The tier-1 reference table above matches the shipped data.
+    for key, value in ECB.items():
+        assert half_years[penalties.half_year_label(key)] == value
+    for key, value in LEGAL.items():
+        assert rates["legal_professional", penalties.half_year_label(key)] == value

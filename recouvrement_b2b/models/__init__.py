@@ -2,6 +2,8 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import account_move
+from . import account_move_line
+from . import recouvrement_rate
 from . import recouvrement_policy
 from . import recouvrement_level
 from . import recouvrement_event

@@ -5,6 +5,7 @@ import unicodedata
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
 
 _logger = logging.getLogger(__name__)
 
@@ -303,6 +304,7 @@ class ResCompany(models.Model):
             )
         self._recouvrement_demo_invoices(company, partners)
         self._recouvrement_demo_identity(company, partners)
+        self._recouvrement_demo_penalties(company, partners)
         return company
 
     @api.model
@@ -401,3 +403,129 @@ class ResCompany(models.Model):
                 )
             partner.write(vals)
         return partners
+    # --- Penalties ----------------------------------------------------------------------------
+    penalty_rate_mode = fields.Selection(
+        [
+            ("legal_default", "Legal default (ECB rate + 10 points)"),
+            ("contract", "Contract rate"),
+        ],
+        string="Penalty Rate",
+        default="legal_default",
+        required=True,
+        help="Legal default: ECB main refinancing rate in force on 1 January (first half-year) "
+        "or 1 July (second half-year) plus 10 points (art. L441-10 II Code de commerce). "
+        "Contract rate: the rate of your terms of sale, never below 3 times the legal interest "
+        "rate of the half-year.",
+    )
+    penalty_contract_rate = fields.Float(
+        string="Contract Penalty Rate (%)",
+        digits=(16, 2),
+        help="Annual rate of your terms of sale; a customer may have its own. Below the floor "
+        "(3 x the legal interest rate), the floor applies.",
+    )
+    penalty_convention = fields.Selection(
+        [
+            ("half_year", "Rate of each half-year"),
+            ("fixed", "Rate of the first half-year late"),
+        ],
+        string="Penalty Rate over a Long Delay",
+        default="half_year",
+        required=True,
+        help="Each day of delay takes the rate of its half-year, or the whole delay takes the "
+        "rate of the half-year of the first day late.",
+    )
+    penalty_indemnity_amount = fields.Float(
+        string="Recovery Indemnity (EUR)",
+        digits=(16, 2),
+        default=40.0,
+        help="Fixed indemnity for recovery costs per invoice paid late (art. D441-5 Code de "
+        "commerce: 40 EUR), converted at the due date for invoices in another currency.",
+    )
+    penalty_product_id = fields.Many2one(
+        "product.product",
+        help="Product of the late-payment penalty lines (no tax: outside the scope of VAT).",
+    )
+    penalty_indemnity_product_id = fields.Many2one(
+        "product.product",
+        string="Indemnity Product",
+        help="Product of the recovery indemnity lines (no tax: outside the scope of VAT).",
+    )
+    penalty_account_id = fields.Many2one(
+        "account.account",
+        string="Penalty Income Account",
+        check_company=True,
+        help="Empty: 7638 (Revenus des créances diverses) of the French chart.",
+    )
+    penalty_indemnity_account_id = fields.Many2one(
+        "account.account",
+        string="Indemnity Income Account",
+        check_company=True,
+        help="Empty: 7588 / 758 (Produits divers de gestion courante) of the French chart: the "
+        "indemnity compensates recovery costs, it pays for no service (hence no VAT and not "
+        "7088, income from ancillary activities).",
+    )
+    penalty_mention = fields.Text(
+        string="Late-Payment Mention",
+        translate=True,
+        help="Text printed on customer invoices (art. L441-9 Code de commerce). Empty: the "
+        "default text. Placeholders: {due_date}, {rate}, {indemnity}.",
+    )
+
+    def _get_penalty_products(self):
+        """The penalty and indemnity products: the company's, else the module's defaults."""
+        self.ensure_one()
+        return (
+            self.penalty_product_id
+            or self.env.ref("recouvrement_b2b.product_penalty", raise_if_not_found=False),
+            self.penalty_indemnity_product_id
+            or self.env.ref("recouvrement_b2b.product_indemnity", raise_if_not_found=False),
+        )
+
+    def _get_penalty_accounts(self):
+        """The penalty and indemnity income accounts: the company's, else the French chart's."""
+        self.ensure_one()
+        penalty = self.penalty_account_id or self._find_penalty_account(("7638",))
+        indemnity = self.penalty_indemnity_account_id or self._find_penalty_account(("7588", "758"))
+        return penalty, indemnity
+
+    def _find_penalty_account(self, prefixes):
+        """The first active income account whose code starts with one of ``prefixes``."""
+        Account = self.env["account.account"].with_company(self)
+        for prefix in prefixes:
+            account = Account.search(
+                [
+                    *Account._check_company_domain(self),
+                    ("code", "=like", f"{prefix}%"),
+                    ("account_type", "in", ("income", "income_other")),
+                    ("deprecated", "=", False),
+                ],
+                order="code",
+                limit=1,
+            )
+            if account:
+                return account
+        return Account
+
+    @api.model
+    def _recouvrement_demo_penalties(self, company, partners):
+        """A draft penalty invoice for the late invoices of the first chronic late payer."""
+        chronic = partners.filtered(
+            lambda p: _DEMO_CUSTOMERS[partners.ids.index(p.id)][7] == "chronic"
+        )[:1]
+        env = self.with_company(company).env
+        late = env["account.move"].search(
+            [
+                ("partner_id", "in", chronic.ids),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("invoice_date_due", "<", fields.Date.context_today(self)),
+            ]
+        )
+        if not late:
+            return
+        try:
+            with self.env.cr.savepoint():
+                late._create_penalty_invoices()
+        except UserError as error:
+            # E.g. the reference rate of the current half-year is not in the data yet.
+            _logger.info("No demo penalty invoice: %s", error)

@@ -8,3 +8,20 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.recouvrement_user_id",
         readonly=False,
     )
+
+    # --- Penalties ----------------------------------------------------------------------------
+    penalty_rate_mode = fields.Selection(related="company_id.penalty_rate_mode", readonly=False)
+    penalty_contract_rate = fields.Float(related="company_id.penalty_contract_rate", readonly=False)
+    penalty_convention = fields.Selection(related="company_id.penalty_convention", readonly=False)
+    penalty_indemnity_amount = fields.Float(
+        related="company_id.penalty_indemnity_amount", readonly=False
+    )
+    penalty_product_id = fields.Many2one(related="company_id.penalty_product_id", readonly=False)
+    penalty_indemnity_product_id = fields.Many2one(
+        related="company_id.penalty_indemnity_product_id", readonly=False
+    )
+    penalty_account_id = fields.Many2one(related="company_id.penalty_account_id", readonly=False)
+    penalty_indemnity_account_id = fields.Many2one(
+        related="company_id.penalty_indemnity_account_id", readonly=False
+    )
+    penalty_mention = fields.Text(related="company_id.penalty_mention", readonly=False)

@@ -99,6 +99,22 @@ class ResPartner(models.Model):
     credit_hold_date = fields.Date(copy=False)
 
     # --- Penalties ----------------------------------------------------------------------------
+    penalty_contract_rate = fields.Float(
+        string="Contract Penalty Rate (%)",
+        digits=(16, 2),
+        tracking=True,
+        help="Late-payment rate agreed with this customer, used when the company computes "
+        "penalties at the contract rate. Zero: the company's contract rate. Never below 3 x the "
+        "legal interest rate (the floor then applies).",
+    )
+    penalty_excluded = fields.Boolean(
+        string="No Late-Payment Penalties",
+        groups="recouvrement_b2b.recouvrement_group_manager",
+        tracking=True,
+        copy=False,
+        help="Set by a credit manager: no penalty nor recovery indemnity is computed or invoiced "
+        "for this customer.",
+    )
 
     # --- Dunning ------------------------------------------------------------------------------
     dunning_policy_id = fields.Many2one(

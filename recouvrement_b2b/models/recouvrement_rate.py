@@ -1,0 +1,115 @@
+import re
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..rules import penalties
+
+_HALF_YEAR_RE = re.compile(r"^\d{4}-S[12]$")
+
+
+class RecouvrementRate(models.Model):
+    """Reference rate of French late-payment law.
+
+    ``ecb_mro``: ECB main refinancing rate, either in force on 1 January / 1 July of a half-year
+    (the L441-10 II reference, read by the penalty computation) or a change with its effective
+    date (history, for the record). ``legal_professional`` / ``legal_individual``: taux de
+    l'intérêt légal of a half-year (creditors other than / natural persons acting outside a
+    trade); 3 x the professional one is the floor of a contract penalty rate.
+    """
+
+    _name = "recouvrement.rate"
+    _description = "Reference Rate"
+    _order = "kind, half_year desc, date_from desc, id desc"
+    _rec_names_search = ["half_year", "kind"]
+
+    kind = fields.Selection(
+        [
+            ("ecb_mro", "ECB main refinancing rate"),
+            ("legal_professional", "Legal interest rate (professional creditors)"),
+            ("legal_individual", "Legal interest rate (individual creditors)"),
+        ],
+        required=True,
+        index=True,
+    )
+    half_year = fields.Char(
+        index=True,
+        help="Half-year the rate applies to, e.g. 2024-S1 (January-June) or 2024-S2 "
+        "(July-December). For the ECB rate: the rate in force on 1 January / 1 July.",
+    )
+    date_from = fields.Date(
+        string="Effective Date",
+        help="ECB rate changes only: the date the new rate took effect (history).",
+    )
+    value = fields.Float(string="Rate (%)", digits=(16, 2), required=True)
+    source = fields.Char(help="Where the figure comes from (official table, decree, press).")
+    secondary = fields.Boolean(
+        string="To Verify",
+        help="Figure taken from a non-official source: check it against the official one.",
+    )
+
+    _sql_constraints = [
+        (
+            "half_year_unique",
+            "UNIQUE(kind, half_year)",
+            "There is already a rate of this kind for this half-year.",
+        ),
+        (
+            "date_from_unique",
+            "UNIQUE(kind, date_from)",
+            "There is already a rate change of this kind on this date.",
+        ),
+    ]
+
+    @api.depends("kind", "half_year", "date_from")
+    def _compute_display_name(self):
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        for rate in self:
+            period = rate.half_year or (rate.date_from and fields.Date.to_string(rate.date_from))
+            rate.display_name = f"{kinds.get(rate.kind, '')} {period or ''}".strip()
+
+    @api.constrains("kind", "half_year", "date_from")
+    def _check_period(self):
+        for rate in self:
+            if rate.half_year and not _HALF_YEAR_RE.match(rate.half_year):
+                raise ValidationError(
+                    self.env._(
+                        "Rate %(rate)s: the half-year %(half_year)s must read like 2024-S1 "
+                        "(January-June) or 2024-S2 (July-December).",
+                        rate=rate.display_name,
+                        half_year=rate.half_year,
+                    )
+                )
+            if bool(rate.half_year) == bool(rate.date_from):
+                raise ValidationError(
+                    self.env._(
+                        "Rate %(rate)s: set either a half-year or an effective date, not both "
+                        "nor none.",
+                        rate=rate.display_name,
+                    )
+                )
+            if rate.kind != "ecb_mro" and not rate.half_year:
+                raise ValidationError(
+                    self.env._(
+                        "Rate %(rate)s: legal interest rates are fixed per half-year: set the "
+                        "half-year.",
+                        rate=rate.display_name,
+                    )
+                )
+
+    @api.model
+    def _get_rate_table(self):
+        """The :class:`RateTable` of every half-year rate (ECB and professional legal rate)."""
+        # sudo: the rate table is public legal reference data, read for any invoice.
+        rows = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search_read(
+                [("half_year", "!=", False), ("kind", "in", ("ecb_mro", "legal_professional"))],
+                ["kind", "half_year", "value"],
+            )
+        )
+        tables = {"ecb_mro": {}, "legal_professional": {}}
+        for row in rows:
+            tables[row["kind"]][row["half_year"]] = penalties.to_decimal(row["value"])
+        return penalties.RateTable(tables["ecb_mro"], tables["legal_professional"])

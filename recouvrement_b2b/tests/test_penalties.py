@@ -1,0 +1,485 @@
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, tagged
+
+from .common import RecouvrementCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPenalties(RecouvrementCommon):
+    """L441-10 penalties and D441-5 indemnity on real posted invoices.
+
+    Rates from the module's data: ECB 4.50 % on 2024-01-01 (penalty 14.50 %), 4.25 % on
+    2024-07-01 (14.25 %); legal interest rate (professionals) 5.07 % in 2024-S1.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.write(
+            {
+                "penalty_rate_mode": "legal_default",
+                "penalty_convention": "half_year",
+                "penalty_indemnity_amount": 40.0,
+            }
+        )
+        cls.other_customer = cls.env["res.partner"].create(
+            {"name": "Plomberie Chevalier", "is_company": True, "siren": "882029382"}
+        )
+        cls.consumer = cls.env["res.partner"].create({"name": "Jean Dupont", "is_company": False})
+        # Editing customers needs the "Contact Creation" right, as for any internal user.
+        partner_manager = cls.env.ref("base.group_partner_manager")
+        (cls.controller | cls.manager).sudo().groups_id = [Command.link(partner_manager.id)]
+
+    def _figures(self, moves, to_date):
+        return moves.with_user(self.controller)._get_penalty_figures(to_date)
+
+    # --- computation on posted invoices ------------------------------------------------------
+
+    def test_worked_example_paid_late(self):
+        # LEGAL.md: 12 000 due 2024-03-15 paid 2024-06-30: 107 days at 14.50 % = 510.08.
+        move = self._invoice(self.customer, 12000, date(2024, 2, 14), date(2024, 3, 15))
+        self._pay(move, 12000, date(2024, 6, 30))
+        figures = self._figures(move, date(2024, 9, 1))
+        self.assertEqual(
+            figures[move.id], {"penalty": 510.08, "indemnity": 40.0, "rate": 14.5, "days": 107}
+        )
+        with freeze_time("2024-09-01"):
+            move.invalidate_recordset()
+            self.assertRecordValues(
+                move.with_user(self.controller),
+                [
+                    {
+                        "penalty_amount": 510.08,
+                        "penalty_indemnity": 40.0,
+                        "penalty_rate": 14.5,
+                        "penalty_days": 107,
+                        "penalty_error": False,
+                    }
+                ],
+            )
+            explanation = move.with_user(self.controller).penalty_explanation
+        self.assertIn("107 days late", explanation)
+        self.assertIn("ECB main refinancing rate 4.50 % + 10 points = 14.50 %", explanation)
+
+    def test_partial_payments(self):
+        # 10 000 due 2024-03-15; 4 000 paid 2024-03-25, 6 000 paid 2024-04-14:
+        #   Mar 16-25: 10 days x 10 000 x 14.50 % = 1 450 000 / 36500
+        #   Mar 26 - Apr 14: 20 days x 6 000 x 14.50 % = 1 740 000 / 36500
+        #   3 190 000 / 36500 = 87.397 -> 87.40
+        move = self._invoice(self.customer, 10000, date(2024, 2, 14), date(2024, 3, 15))
+        self._pay(move, 4000, date(2024, 3, 25))
+        # Before the second payment, on 2024-04-04: 10 days x 10 000 + 10 days x 6 000
+        # = (1 450 000 + 870 000) / 36500 = 63.561... -> 63.56, still unpaid: indemnity due.
+        self.assertEqual(self._figures(move, date(2024, 4, 4))[move.id]["penalty"], 63.56)
+        self._pay(move, 6000, date(2024, 4, 14))
+        figures = self._figures(move, date(2024, 12, 31))[move.id]
+        self.assertEqual((figures["penalty"], figures["days"]), (87.40, 30))
+        self.assertEqual(figures["indemnity"], 40.0)
+
+    def test_credit_note_lowers_the_base_from_the_next_day(self):
+        # Same figures as the partial payments, the 4 000 being a credit note of 2024-03-25
+        # reconciled with the invoice: 87.40.
+        move = self._invoice(self.customer, 10000, date(2024, 2, 14), date(2024, 3, 15))
+        refund = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": self.customer.id,
+                "invoice_date": date(2024, 3, 25),
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Avoir", "quantity": 1, "price_unit": 4000, "tax_ids": []}
+                    )
+                ],
+            }
+        )
+        refund.action_post()
+        (move + refund).line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        ).reconcile()
+        self._pay(move, 6000, date(2024, 4, 14))
+        figures = self._figures(move | refund, date(2024, 12, 31))
+        self.assertEqual(figures[move.id]["penalty"], 87.40)
+        # A credit note bears no penalty.
+        self.assertEqual(
+            figures[refund.id], {"penalty": 0.0, "indemnity": 0.0, "rate": 0.0, "days": 0}
+        )
+
+    def test_paid_on_time_and_not_yet_due(self):
+        on_time = self._invoice(self.customer, 1000, date(2024, 2, 14), date(2024, 3, 15))
+        self._pay(on_time, 1000, date(2024, 3, 15))
+        not_due = self._invoice(self.customer, 1000, date(2024, 3, 1), date(2024, 4, 30))
+        figures = self._figures(on_time | not_due, date(2024, 4, 1))
+        for move in on_time | not_due:
+            self.assertEqual(figures[move.id]["penalty"], 0.0)
+            self.assertEqual(figures[move.id]["indemnity"], 0.0)
+
+    def test_crossing_the_half_year_and_fixed_convention(self):
+        # 10 000 due 2024-06-20 paid 2024-07-10: 10 days at 14.50 + 10 days at 14.25
+        # = (1 450 000 + 1 425 000) / 36500 = 78.767 -> 78.77; fixed: 20 x 14.50 -> 79.45.
+        move = self._invoice(self.customer, 10000, date(2024, 5, 21), date(2024, 6, 20))
+        self._pay(move, 10000, date(2024, 7, 10))
+        figures = self._figures(move, date(2024, 8, 1))[move.id]
+        self.assertEqual((figures["penalty"], figures["rate"]), (78.77, 14.25))
+        self.company.penalty_convention = "fixed"
+        self.assertEqual(self._figures(move, date(2024, 8, 1))[move.id]["penalty"], 79.45)
+
+    def test_contract_rate_with_floor_and_customer_override(self):
+        # Contract mode, company 5 %: below the 2024-S1 floor 3 x 5.07 = 15.21 -> 15.21:
+        # 10 000 x 15.21 x 30 / 36500 = 125.01. Customer override 20 %: 164.38.
+        self.company.write({"penalty_rate_mode": "contract", "penalty_contract_rate": 5.0})
+        move = self._invoice(self.customer, 10000, date(2024, 2, 14), date(2024, 3, 15))
+        figures = self._figures(move, date(2024, 4, 14))[move.id]
+        self.assertEqual((figures["penalty"], figures["rate"]), (125.01, 15.21))
+        with freeze_time("2024-04-14"):
+            move.invalidate_recordset()
+            self.assertIn("below the legal floor", move.penalty_explanation)
+        self.customer.with_user(self.controller).penalty_contract_rate = 20.0
+        self.assertEqual(self._figures(move, date(2024, 4, 14))[move.id]["penalty"], 164.38)
+
+    def test_consumer_and_collective_proceedings(self):
+        # Consumer: penalty accrues, never the indemnity (L111-8 Code de la consommation).
+        consumer_move = self._invoice(self.consumer, 10000, date(2024, 2, 14), date(2024, 3, 15))
+        figures = self._figures(consumer_move, date(2024, 4, 14))[consumer_move.id]
+        self.assertEqual((figures["penalty"], figures["indemnity"]), (119.18, 0.0))
+        # Redressement opened 2024-04-14 after the due date: interest stops at the judgment
+        # (effective at 0h: last day 2024-04-13, 29 days: 10 000 x 14.50 x 29 / 36500
+        # = 4 205 000 / 36500 = 115.205 -> 115.21), the indemnity is due.
+        move = self._invoice(self.other_customer, 10000, date(2024, 2, 14), date(2024, 3, 15))
+        self.other_customer.write(
+            {"collective_proceedings": "redressement", "proceedings_date": date(2024, 4, 14)}
+        )
+        figures = self._figures(move, date(2024, 6, 30))[move.id]
+        self.assertEqual(
+            (figures["penalty"], figures["days"], figures["indemnity"]), (115.21, 29, 40.0)
+        )
+        # Opened before the due date: neither penalty nor indemnity.
+        self.other_customer.proceedings_date = date(2024, 3, 1)
+        figures = self._figures(move, date(2024, 6, 30))[move.id]
+        self.assertEqual((figures["penalty"], figures["indemnity"]), (0.0, 0.0))
+
+    def test_not_eligible_litigation_and_exclusion(self):
+        move = self._invoice(self.customer, 10000, date(2024, 2, 14), date(2024, 3, 15))
+        litigation = (
+            self.env["recouvrement.litigation"]
+            .sudo()
+            .create({"partner_id": self.customer.id, "suspend_penalties": True})
+        )
+        move.litigation_id = litigation
+        self.assertEqual(self._figures(move, date(2024, 4, 14))[move.id]["penalty"], 0.0)
+        with freeze_time("2024-04-14"):
+            move.invalidate_recordset()
+            self.assertIn("suspends penalties", move.with_user(self.controller).penalty_explanation)
+        move.litigation_id = False
+        self.assertEqual(self._figures(move, date(2024, 4, 14))[move.id]["penalty"], 119.18)
+        # Only a credit manager may exclude a customer.
+        with self.assertRaises(AccessError):
+            self.customer.with_user(self.controller).write({"penalty_excluded": True})
+        self.customer.with_user(self.manager).penalty_excluded = True
+        self.assertEqual(self._figures(move, date(2024, 4, 14))[move.id]["penalty"], 0.0)
+
+    def test_missing_rate_names_the_half_year(self):
+        self.env["recouvrement.rate"].sudo().search(
+            [("kind", "=", "ecb_mro"), ("half_year", "=", "2024-S2")]
+        ).unlink()
+        move = self._invoice(self.customer, 1000, date(2024, 5, 21), date(2024, 6, 20))
+        with self.assertRaisesRegex(UserError, "half-year 2024-S2 is missing"):
+            self._figures(move, date(2024, 7, 10))
+        with freeze_time("2024-07-10"):
+            move.invalidate_recordset()
+            self.assertIn("2024-S2", move.with_user(self.controller).penalty_error)
+            self.assertEqual(move.penalty_amount, 0.0)
+
+    def test_rates_are_read_only_for_controllers(self):
+        rate = self.env.ref("recouvrement_b2b.rate_ecb_mro_2024_s1")
+        self.assertEqual(rate.with_user(self.controller).value, 4.5)
+        with self.assertRaises(AccessError):
+            rate.with_user(self.controller).value = 4.6
+        rate.with_user(self.manager).value = 4.6
+        self.assertFalse(rate.secondary)
+        self.assertTrue(self.env.ref("recouvrement_b2b.rate_ecb_mro_2026_s2").secondary)
+
+    def test_rate_constraints(self):
+        Rate = self.env["recouvrement.rate"].with_user(self.manager)
+        with self.assertRaisesRegex(Exception, "must read like 2024-S1"):
+            Rate.create({"kind": "ecb_mro", "half_year": "2030-S3", "value": 1.0})
+        with self.assertRaisesRegex(Exception, "either a half-year or an effective date"):
+            Rate.create({"kind": "ecb_mro", "value": 1.0})
+        with self.assertRaisesRegex(Exception, "fixed per half-year"):
+            Rate.create({"kind": "legal_professional", "date_from": "2030-01-01", "value": 1.0})
+
+    # --- multi-currency ----------------------------------------------------------------------
+
+    def test_multi_currency(self):
+        # USD invoice, 1 EUR = 1.10 USD until 2024-03-31 then 1.20: computed in USD, the 40 EUR
+        # indemnity converted at the due date (2024-03-15): 44.00 USD.
+        usd = self.setup_other_currency("USD", rates=[("2024-01-01", 1.10), ("2024-04-01", 1.20)])
+        move = self._invoice(
+            self.customer, 12000, date(2024, 2, 14), date(2024, 3, 15), currency=usd
+        )
+        # 6 000 USD paid 2024-05-15 (at 1.20): 61 days x 12 000 + 46 days x 6 000 at 14.50 %
+        # = (10 614 000 + 4 002 000) / 36500 = 400.438 -> 400.44 USD
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=move.ids
+        ).create(
+            {
+                "amount": 6000,
+                "currency_id": usd.id,
+                "payment_date": date(2024, 5, 15),
+                "payment_difference_handling": "open",
+            }
+        )._create_payments()
+        figures = self._figures(move, date(2024, 6, 30))[move.id]
+        self.assertEqual((figures["penalty"], figures["indemnity"]), (400.44, 44.0))
+
+    # --- penalty invoicing -------------------------------------------------------------------
+
+    def _late_invoices(self):
+        first = self._invoice(self.customer, 12000, date(2024, 2, 14), date(2024, 3, 15))
+        second = self._invoice(self.customer, 10000, date(2024, 2, 14), date(2024, 3, 15))
+        third = self._invoice(self.other_customer, 3650, date(2024, 1, 16), date(2024, 2, 15))
+        self._pay(first, 12000, date(2024, 6, 30))
+        return first, second, third
+
+    def test_penalty_invoice_per_customer(self):
+        first, second, third = self._late_invoices()
+        with freeze_time("2024-06-30"):
+            action = (
+                (first | second | third).with_user(self.controller).action_create_penalty_invoice()
+            )
+        invoices = self.env["account.move"].search(action["domain"], order="id")
+        self.assertEqual(len(invoices), 2)
+        invoice = invoices.filtered(lambda m: m.partner_id == self.customer)
+        self.assertRecordValues(
+            invoice,
+            [
+                {
+                    "state": "draft",
+                    "move_type": "out_invoice",
+                    "is_penalty_invoice": True,
+                    "invoice_date": date(2024, 6, 30),
+                    # 510.08 + 40 + 10 000 x 14.50 x 107 / 36500 = 425.07 + 40
+                    "amount_total": 1015.15,
+                    "amount_tax": 0.0,
+                }
+            ],
+        )
+        penalty_account = self.env["account.account"].search(
+            [("code", "=", "763800"), ("company_ids", "in", self.company.id)]
+        )
+        indemnity_account = self.env["account.account"].search(
+            [("code", "=", "758000"), ("company_ids", "in", self.company.id)]
+        )
+        self.assertRecordValues(
+            invoice.invoice_line_ids,
+            [
+                {
+                    "name": f"Late-payment penalties - invoice {first.name} from 03/16/2024 to "
+                    "06/30/2024, 107 days, rate 14.50 %",
+                    "price_unit": 510.08,
+                    "account_id": penalty_account.id,
+                    "tax_ids": [],
+                    "penalty_source_move_id": first.id,
+                    "penalty_date_from": date(2024, 3, 16),
+                    "penalty_date_to": date(2024, 6, 30),
+                },
+                {
+                    "name": f"Fixed recovery indemnity - invoice {first.name} (art. D441-5 "
+                    "Code de commerce)",
+                    "price_unit": 40.0,
+                    "account_id": indemnity_account.id,
+                    "tax_ids": [],
+                    "penalty_source_move_id": first.id,
+                    "penalty_date_from": False,
+                    "penalty_date_to": False,
+                },
+                {
+                    "name": f"Late-payment penalties - invoice {second.name} from 03/16/2024 to "
+                    "06/30/2024, 107 days, rate 14.50 %",
+                    "price_unit": 425.07,
+                    "account_id": penalty_account.id,
+                    "tax_ids": [],
+                    "penalty_source_move_id": second.id,
+                    "penalty_date_from": date(2024, 3, 16),
+                    "penalty_date_to": date(2024, 6, 30),
+                },
+                {
+                    "name": f"Fixed recovery indemnity - invoice {second.name} (art. D441-5 "
+                    "Code de commerce)",
+                    "price_unit": 40.0,
+                    "account_id": indemnity_account.id,
+                    "tax_ids": [],
+                    "penalty_source_move_id": second.id,
+                    "penalty_date_from": False,
+                    "penalty_date_to": False,
+                },
+            ],
+        )
+        # Links both ways.
+        self.assertEqual(invoice.penalty_source_ids, first | second)
+        self.assertEqual(first.penalty_invoice_ids, invoice)
+        self.assertEqual(second.penalty_invoice_count, 1)
+        # 3 650 due 2024-02-15: Feb 16 - Jun 30 = 14 + 31 + 30 + 31 + 30 = 136 days at 14.50:
+        # 3650 x 14.50 x 136 / 36500 = 197.20
+        other = invoices - invoice
+        self.assertEqual(other.invoice_line_ids.mapped("price_unit"), [197.20, 40.0])
+        # A penalty invoice bears no penalty itself.
+        other.action_post()
+        self.assertEqual(self._figures(other, date(2025, 1, 1))[other.id]["penalty"], 0.0)
+
+    def test_idempotence_later_period_and_cancel(self):
+        _first, second, _third = self._late_invoices()
+        with freeze_time("2024-06-30"):
+            invoice = second.with_user(self.controller)._create_penalty_invoices()
+            # Run twice the same day: nothing new.
+            with self.assertRaisesRegex(UserError, "nothing new to charge"):
+                second.with_user(self.controller)._create_penalty_invoices()
+        self.assertEqual(invoice.amount_total, 465.07)
+        invoice.action_post()
+        # A month later only July is charged, without a second indemnity:
+        # full 2024-03-16..07-31: 107 days x 14.50 + 31 days x 14.25 on 10 000
+        # = (15 515 000 + 4 417 500) / 36500 = 546.095 -> 546.10; minus 425.07 = 121.03
+        with freeze_time("2024-07-31"):
+            later = second.with_user(self.controller)._create_penalty_invoices()
+        self.assertRecordValues(
+            later.invoice_line_ids,
+            [
+                {
+                    "name": f"Late-payment penalties - invoice {second.name} from 07/01/2024 to "
+                    "07/31/2024, 31 days, rate 14.25 %",
+                    "price_unit": 121.03,
+                    "penalty_date_from": date(2024, 7, 1),
+                    "penalty_date_to": date(2024, 7, 31),
+                }
+            ],
+        )
+        self.assertEqual(second.penalty_invoice_ids, invoice | later)
+        # Cancelling both frees the whole period and the indemnity again.
+        later.button_cancel()
+        invoice.button_draft()
+        invoice.button_cancel()
+        with freeze_time("2024-07-31"):
+            again = second.with_user(self.controller)._create_penalty_invoices()
+        self.assertEqual(again.invoice_line_ids.mapped("price_unit"), [546.10, 40.0])
+        self.assertEqual(again.invoice_line_ids[0].penalty_date_from, date(2024, 3, 16))
+
+    def test_nothing_to_invoice_errors(self):
+        not_due = self._invoice(self.customer, 1000, date(2024, 3, 1), date(2024, 4, 30))
+        refund = self.env["account.move"].create(
+            {"move_type": "out_refund", "partner_id": self.customer.id}
+        )
+        with (
+            freeze_time("2024-04-01"),
+            self.assertRaisesRegex(UserError, "No penalty or indemnity"),
+        ):
+            (not_due | refund).with_user(self.controller).action_create_penalty_invoice()
+
+    def test_penalty_invoice_from_form(self):
+        # The button is a plain call of the action on the invoice.
+        _first, second, _third = self._late_invoices()
+        with freeze_time("2024-06-30"):
+            action = second.with_user(self.controller).action_create_penalty_invoice()
+        self.assertEqual(action["res_id"], second.penalty_invoice_ids.id)
+        with Form(second.penalty_invoice_ids) as form:
+            form.ref = "Pénalités juin 2024"
+        self.assertEqual(second.penalty_invoice_ids.ref, "Pénalités juin 2024")
+
+    # --- batch -------------------------------------------------------------------------------
+
+    def test_figures_query_count_is_constant(self):
+        def make(count):
+            moves = self.env["account.move"]
+            for index in range(count):
+                move = self._invoice(
+                    self.customer, 1000 + index, date(2024, 2, 14), date(2024, 3, 15)
+                )
+                self._pay(move, 500, date(2024, 4, 1))
+                moves |= move
+            return moves
+
+        usd = self.setup_other_currency("USD", rates=[("2024-01-01", 1.10)])
+        small, large = make(2), make(8)
+        # One invoice in dollars in each set: the indemnity conversion is batched too.
+        small |= self._invoice(
+            self.customer, 100, date(2024, 2, 14), date(2024, 3, 15), currency=usd
+        )
+        large |= self._invoice(
+            self.customer, 100, date(2024, 2, 14), date(2024, 3, 15), currency=usd
+        )
+        small._get_penalty_figures(date(2024, 6, 30))  # warm the registry caches
+        for moves in (small, large):
+            moves.env.invalidate_all()
+            # moves, partners, partials, rates, currencies, companies, euro, currency rates
+            with self.assertQueryCount(8):
+                figures = moves._get_penalty_figures(date(2024, 6, 30))
+            self.assertEqual(len(figures), len(moves))
+        # 1 000 due 2024-03-15, 500 paid 2024-04-01: 17 days x 1 000 + 90 days x 500 at 14.50
+        # = (246 500 + 652 500) / 36500 = 24.630 -> 24.63
+        self.assertEqual(figures[large[0].id]["penalty"], 24.63)
+
+    # --- invoice mentions (L441-9) -----------------------------------------------------------
+
+    def test_invoice_report_mentions(self):
+        move = self._invoice(self.customer, 1000, date(2024, 2, 14), date(2024, 3, 15))
+        html = self.env["ir.actions.report"]._render_qweb_html("account.report_invoice", move.ids)[
+            0
+        ]
+        text = html.decode()
+        self.assertIn("Due date: 03/15/2024", text)
+        self.assertIn("annual rate of 14.50 %", text)
+        self.assertIn("fixed indemnity of 40.00\xa0€", text)
+        # Company text with placeholders.
+        self.company.penalty_mention = "Échéance {due_date}, taux {rate}, indemnité {indemnity}."
+        html = self.env["ir.actions.report"]._render_qweb_html("account.report_invoice", move.ids)[
+            0
+        ]
+        self.assertIn("Échéance 03/15/2024, taux 14.50 %, indemnité 40.00\xa0€.", html.decode())
+
+    def test_french_label_and_mention(self):
+        # Labels and mentions in the customer's language: the exact French format of the issue.
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.customer.lang = "fr_FR"
+        move = self._invoice(self.customer, 12000, date(2024, 2, 14), date(2024, 3, 15))
+        self._pay(move, 12000, date(2024, 6, 30))
+        with freeze_time("2024-07-01"):
+            invoice = move.with_user(self.controller)._create_penalty_invoices()
+        self.assertEqual(
+            invoice.invoice_line_ids.mapped("name"),
+            [
+                f"Pénalités de retard - facture {move.name} du 16/03/2024 au 30/06/2024, "
+                "107 jours, taux 14,50 %",
+                f"Indemnité forfaitaire pour frais de recouvrement - facture {move.name} "
+                "(art. D441-5 du Code de commerce)",
+            ],
+        )
+        html = self.env["ir.actions.report"]._render_qweb_html("account.report_invoice", move.ids)[
+            0
+        ]
+        text = html.decode()
+        self.assertIn("échéance : 15/03/2024. Pas d", text)
+        self.assertIn("pénalités au taux annuel de 14,50 %", text)
+        self.assertIn("frais de recouvrement de 40,00\xa0€ (art. D441-5", text)
+
+    def test_mention_with_early_payment_discount(self):
+        # With discount terms (printed by the invoice report), no "no discount" sentence.
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "30 jours, 2 % à 10 jours",
+                "early_discount": True,
+                "discount_percentage": 2,
+                "discount_days": 10,
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 100, "nb_days": 30})
+                ],
+            }
+        )
+        move = self._invoice(self.customer, 1000, date(2024, 2, 14), post=False)
+        move.invoice_payment_term_id = term
+        move.action_post()
+        mention = move._get_penalty_mention()
+        self.assertTrue(mention.startswith("Due date: 03/15/2024. Any late payment bears"))
+        self.assertNotIn("No discount", mention)
