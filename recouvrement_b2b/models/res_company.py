@@ -250,6 +250,49 @@ class ResCompany(models.Model):
         "credit override approvals).",
     )
 
+    # --- Credit -------------------------------------------------------------------------------
+    recouvrement_credit_check = fields.Selection(
+        [
+            ("none", "No check"),
+            ("warning", "Warning only"),
+            ("block", "Block"),
+            ("override", "Block, a credit manager may approve"),
+        ],
+        string="Credit Check on Orders",
+        default="warning",
+        required=True,
+        help="What happens when a sales order is confirmed for a customer over its credit "
+        "limit or on credit hold.",
+    )
+    recouvrement_credit_check_invoice = fields.Boolean(
+        string="Credit Check on Invoices",
+        help="Also check the customer's credit when a customer invoice is posted.",
+    )
+    recouvrement_credit_insurance = fields.Boolean(
+        string="Credit Insurance",
+        help="The insured amount of a customer with a valid cover is its effective credit limit, "
+        "unless a credit manager allows a higher limit.",
+    )
+    recouvrement_hold_overdue_days = fields.Integer(
+        string="Hold After Days Overdue",
+        help="Block customers whose oldest overdue invoice is late by more than this number of "
+        "days (0: never).",
+    )
+    recouvrement_hold_formal_notice = fields.Boolean(
+        string="Hold After Formal Notice",
+        help="Block customers who were sent a formal notice (mise en demeure) and still owe an "
+        "overdue amount.",
+    )
+    recouvrement_hold_litigation = fields.Boolean(
+        string="Hold During Litigation",
+        help="Block customers with an invoice in an open litigation case.",
+    )
+    recouvrement_hold_insolvency = fields.Boolean(
+        string="Hold Ceased or Insolvent Customers",
+        default=True,
+        help="Block customers whose company has ceased or is in collective proceedings.",
+    )
+
     @api.model
     def _recouvrement_load_demo(self):
         """Turn Odoo's French demo company into ours; create its customers and invoices.
