@@ -20,6 +20,11 @@
         "views/recouvrement_menus.xml",
         # --- identity ---
         # --- credit ---
+        "data/recouvrement_credit_data.xml",
+        "views/recouvrement_credit_exposure_views.xml",
+        "views/res_partner_views.xml",
+        "views/sale_order_views.xml",
+        "wizard/recouvrement_credit_override_views.xml",
         # --- penalties ---
         # --- dunning ---
         # --- payment plans ---

@@ -4,7 +4,8 @@ import unicodedata
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import Command, api, fields, models
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import ValidationError
 
 _logger = logging.getLogger(__name__)
 
@@ -403,3 +404,17 @@ class ResCompany(models.Model):
                     "payment_difference_handling": "open",
                 }
             )._create_payments()
+
+    # --- Credit -------------------------------------------------------------------------------
+
+    @api.constrains("recouvrement_hold_overdue_days")
+    def _check_recouvrement_hold_overdue_days(self):
+        for company in self:
+            if company.recouvrement_hold_overdue_days < 0:
+                raise ValidationError(
+                    _(
+                        "The number of days overdue before a credit hold of %(company)s cannot "
+                        "be negative.",
+                        company=company.name,
+                    )
+                )

@@ -254,7 +254,9 @@ class ResPartner(models.Model):
                 partner._origin.commercial_partner_id.id, ("A", 100, [])
             )
             lines = [_("%(points)s points out of 100", points=points)]
-            lines += [self._recouvrement_score_reason_label(code, params) for code, params in reasons]
+            lines += [
+                self._recouvrement_score_reason_label(code, params) for code, params in reasons
+            ]
             partner.credit_score_reasons = "\n".join(lines)
 
     @api.depends_context("company")
@@ -386,7 +388,9 @@ class ResPartner(models.Model):
                 fname
                 for fname in fnames
                 if (partner[fname] or False) != (vals[fname] or False)
-                and not (field_types[fname] == "boolean" and bool(partner[fname]) == bool(vals[fname]))
+                and not (
+                    field_types[fname] == "boolean" and bool(partner[fname]) == bool(vals[fname])
+                )
             ]
             if changed and partner.commercial_partner_id == partner:
                 raise AccessError(
@@ -394,7 +398,10 @@ class ResPartner(models.Model):
                         "Only a credit manager can change the credit hold of %(partner)s "
                         "(%(fields)s).",
                         partner=partner.display_name,
-                        fields=", ".join(self._fields[fname].get_description(self.env)["string"] for fname in changed),
+                        fields=", ".join(
+                            self._fields[fname].get_description(self.env)["string"]
+                            for fname in changed
+                        ),
                     )
                 )
 
@@ -420,9 +427,7 @@ class ResPartner(models.Model):
             [("partner_id", "in", partners.ids), ("company_id", "=", company.id)],
             ["partner_id", *columns],
         )
-        return {
-            rec.partner_id.id: {column: rec[column] for column in columns} for rec in records
-        }
+        return {rec.partner_id.id: {column: rec[column] for column in columns} for rec in records}
 
     def _recouvrement_search_exposure(self, column, operator, value):
         """Domain on partners whose exposure row in the current company matches."""
@@ -497,7 +502,10 @@ class ResPartner(models.Model):
                     )
                 )
             days = row.get("overdue_days") or 0
-            if company.recouvrement_hold_overdue_days and days > company.recouvrement_hold_overdue_days:
+            if (
+                company.recouvrement_hold_overdue_days
+                and days > company.recouvrement_hold_overdue_days
+            ):
                 reasons.append(
                     _(
                         "%(partner)s has an invoice overdue by %(days)s days (more than "
@@ -519,20 +527,44 @@ class ResPartner(models.Model):
                 reasons.append(
                     _("%(partner)s has invoices in an open litigation case.", partner=name)
                 )
-            limit = row.get("credit_limit") or 0.0
-            if company.account_use_credit_limit and limit > 0 and currency.compare_amounts(exposure, limit) > 0:
-                reasons.append(
-                    _(
-                        "%(partner)s exceeds its credit limit: exposure %(exposure)s (including "
-                        "%(amount)s for this document), limit %(limit)s.",
-                        partner=name,
-                        exposure=format_amount(self.env, exposure, currency),
-                        amount=format_amount(self.env, amount, currency),
-                        limit=format_amount(self.env, limit, currency),
-                    )
-                )
-            result[partner.id] = {"figures": row, "exposure": exposure, "reasons": reasons}
+            result[partner.id] = {
+                "figures": row,
+                "exposure": exposure,
+                "hold_reasons": reasons,
+                "reasons": reasons
+                + partner._recouvrement_limit_reasons(company, row, exposure, amount),
+            }
         return result
+
+    def _recouvrement_reasons_with_amount(self, company, status, exposure, amount):
+        """All block reasons of one partner whose ``status`` was computed, with ``amount`` added
+        to the ``exposure``."""
+        self.ensure_one()
+        return status["hold_reasons"] + self._recouvrement_limit_reasons(
+            company, status["figures"], exposure + amount, amount
+        )
+
+    def _recouvrement_limit_reasons(self, company, row, exposure, amount):
+        """The over-limit reason of one partner (empty list when within its limit)."""
+        self.ensure_one()
+        limit = row.get("credit_limit") or 0.0
+        currency = company.currency_id
+        if (
+            not company.account_use_credit_limit
+            or limit <= 0
+            or currency.compare_amounts(exposure, limit) <= 0
+        ):
+            return []
+        return [
+            _(
+                "%(partner)s exceeds its credit limit: exposure %(exposure)s (including "
+                "%(amount)s for this document), limit %(limit)s.",
+                partner=self.display_name,
+                exposure=format_amount(self.env, exposure, currency),
+                amount=format_amount(self.env, amount, currency),
+                limit=format_amount(self.env, limit, currency),
+            )
+        ]
 
     def _recouvrement_formal_notice_partners(self, company):
         """Ids of the commercial partners of ``self`` sent a formal notice (when the company
