@@ -15,6 +15,41 @@ class RecouvrementCreditExposure(models.Model):
     _auto = False
     _order = "exposure desc, partner_id"
     _rec_name = "partner_id"
+    # Fields read by the query: flushed before it runs.
+    _depends = {
+        "account.account": ["account_type"],
+        "account.move": [
+            "amount_total_signed",
+            "commercial_partner_id",
+            "company_id",
+            "move_type",
+            "state",
+        ],
+        "account.move.line": [
+            "account_id",
+            "amount_residual",
+            "company_id",
+            "date_maturity",
+            "parent_state",
+            "partner_id",
+            "reconciled",
+        ],
+        "res.partner": [
+            "commercial_partner_id",
+            "credit_cover_end",
+            "credit_cover_start",
+            "credit_insured_amount",
+            "credit_limit",
+            "credit_limit_above_insured",
+        ],
+        "sale.order": ["company_id", "currency_rate", "partner_id", "state"],
+        "sale.order.line": [
+            "order_id",
+            "price_subtotal",
+            "price_total",
+            "untaxed_amount_to_invoice",
+        ],
+    }
 
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
@@ -99,9 +134,10 @@ class RecouvrementCreditExposure(models.Model):
                           ) AS oldest_overdue_date
                      FROM account_move_line l
                      JOIN res_partner lp ON lp.id = l.partner_id
+                     JOIN account_account a ON a.id = l.account_id
                     WHERE lp.commercial_partner_id = rp.id
                       AND l.company_id = c.company_id
-                      AND l.account_type = 'asset_receivable'
+                      AND a.account_type = 'asset_receivable'
                       AND l.parent_state = 'posted'
                       AND NOT l.reconciled
                    ) aml

@@ -423,6 +423,8 @@ class ResPartner(models.Model):
             .with_context(allowed_company_ids=company.ids)
         )
         columns = sorted(set(_CREDIT_EXPOSURE_COLUMNS.values()))
+        # The rows are computed when read: drop values fetched earlier in the transaction.
+        exposure.invalidate_model(columns)
         records = exposure.search_fetch(
             [("partner_id", "in", partners.ids), ("company_id", "=", company.id)],
             ["partner_id", *columns],
@@ -636,9 +638,10 @@ class ResPartner(models.Model):
                   FROM account_move_line l
                   JOIN res_partner lp ON lp.id = l.partner_id
                   JOIN account_move m ON m.id = l.move_id
+                  JOIN account_account a ON a.id = l.account_id
                  WHERE lp.commercial_partner_id IN %(partners)s
                    AND l.company_id = %(company)s
-                   AND l.account_type = 'asset_receivable'
+                   AND a.account_type = 'asset_receivable'
                    AND l.parent_state = 'posted'
                    AND m.move_type = 'out_invoice'
                    AND l.balance > 0
