@@ -24,6 +24,11 @@
         "views/res_partner_views.xml",
         "report/account_invoice_templates.xml",
         # --- credit ---
+        "data/recouvrement_credit_data.xml",
+        "views/recouvrement_credit_exposure_views.xml",
+        "views/res_partner_views.xml",
+        "views/sale_order_views.xml",
+        "wizard/recouvrement_credit_override_views.xml",
         # --- penalties ---
         "data/recouvrement_rate_data.xml",
         "data/recouvrement_penalty_data.xml",

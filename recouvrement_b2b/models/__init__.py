@@ -9,3 +9,5 @@ from . import recouvrement_level
 from . import recouvrement_event
 from . import recouvrement_payment_plan
 from . import recouvrement_litigation
+from . import recouvrement_credit_exposure
+from . import sale_order

@@ -2,7 +2,7 @@ import datetime
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
-from odoo import Command, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date, formatLang
 
@@ -737,3 +737,48 @@ class AccountMove(models.Model):
                 indemnity=indemnity,
             )
         return self.env._("%(text)s.", text=text)
+
+    # --- Credit: optional check at invoice posting ------------------------------------------
+
+    def _post(self, soft=True):
+        self._recouvrement_check_credit()
+        return super()._post(soft=soft)
+
+    def _recouvrement_check_credit(self):
+        """Check the customers' credit of the invoices being posted, when the company asks for
+        it (the draft invoice is already part of the exposure)."""
+        invoices = self.filtered(
+            lambda m: (
+                m.move_type == "out_invoice"
+                and m.state == "draft"
+                and m.company_id.recouvrement_credit_check_invoice
+                and m.company_id.recouvrement_credit_check != "none"
+            )
+        )
+        is_manager = self.env.user.has_group("recouvrement_b2b.recouvrement_group_manager")
+        for company, moves in invoices.grouped("company_id").items():
+            mode = company.recouvrement_credit_check
+            if mode == "override" and is_manager:
+                continue
+            partners = moves.commercial_partner_id
+            status = partners.with_company(company)._recouvrement_credit_status(company)
+            for move in moves:
+                reasons = status[move.commercial_partner_id.id]["reasons"]
+                if not reasons:
+                    continue
+                if mode == "warning":
+                    move.message_post(
+                        body=_(
+                            "Posted despite the credit check: %(reasons)s",
+                            reasons="\n".join(reasons),
+                        ),
+                        subtype_xmlid="mail.mt_note",
+                    )
+                    continue
+                raise UserError(
+                    _(
+                        "Invoice of %(partner)s cannot be posted:\n%(reasons)s",
+                        partner=move.commercial_partner_id.display_name,
+                        reasons="\n".join(reasons),
+                    )
+                )

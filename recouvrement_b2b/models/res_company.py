@@ -4,8 +4,8 @@ import unicodedata
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
 
 _logger = logging.getLogger(__name__)
 
@@ -249,6 +249,49 @@ class ResCompany(models.Model):
         string="Collection Responsible",
         help="Default user for collection activities (phone reminders, broken payment plans, "
         "credit override approvals).",
+    )
+
+    # --- Credit -------------------------------------------------------------------------------
+    recouvrement_credit_check = fields.Selection(
+        [
+            ("none", "No check"),
+            ("warning", "Warning only"),
+            ("block", "Block"),
+            ("override", "Block, a credit manager may approve"),
+        ],
+        string="Credit Check on Orders",
+        default="warning",
+        required=True,
+        help="What happens when a sales order is confirmed for a customer over its credit "
+        "limit or on credit hold.",
+    )
+    recouvrement_credit_check_invoice = fields.Boolean(
+        string="Credit Check on Invoices",
+        help="Also check the customer's credit when a customer invoice is posted.",
+    )
+    recouvrement_credit_insurance = fields.Boolean(
+        string="Credit Insurance",
+        help="The insured amount of a customer with a valid cover is its effective credit limit, "
+        "unless a credit manager allows a higher limit.",
+    )
+    recouvrement_hold_overdue_days = fields.Integer(
+        string="Hold After Days Overdue",
+        help="Block customers whose oldest overdue invoice is late by more than this number of "
+        "days (0: never).",
+    )
+    recouvrement_hold_formal_notice = fields.Boolean(
+        string="Hold After Formal Notice",
+        help="Block customers who were sent a formal notice (mise en demeure) and still owe an "
+        "overdue amount.",
+    )
+    recouvrement_hold_litigation = fields.Boolean(
+        string="Hold During Litigation",
+        help="Block customers with an invoice in an open litigation case.",
+    )
+    recouvrement_hold_insolvency = fields.Boolean(
+        string="Hold Ceased or Insolvent Customers",
+        default=True,
+        help="Block customers whose company has ceased or is in collective proceedings.",
     )
 
     @api.model
@@ -529,3 +572,16 @@ class ResCompany(models.Model):
         except UserError as error:
             # E.g. the reference rate of the current half-year is not in the data yet.
             _logger.info("No demo penalty invoice: %s", error)
+    # --- Credit -------------------------------------------------------------------------------
+
+    @api.constrains("recouvrement_hold_overdue_days")
+    def _check_recouvrement_hold_overdue_days(self):
+        for company in self:
+            if company.recouvrement_hold_overdue_days < 0:
+                raise ValidationError(
+                    _(
+                        "The number of days overdue before a credit hold of %(company)s cannot "
+                        "be negative.",
+                        company=company.name,
+                    )
+                )

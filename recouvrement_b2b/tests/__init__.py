@@ -2,3 +2,4 @@ from . import test_foundation, test_translations
 from . import test_ui
 from . import test_identity
 from . import test_penalties
+from . import test_credit

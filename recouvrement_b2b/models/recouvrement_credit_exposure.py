@@ -1,0 +1,199 @@
+from odoo import fields, models
+from odoo.tools import SQL
+
+
+class RecouvrementCreditExposure(models.Model):
+    """Credit exposure of each commercial partner in each of the user's companies.
+
+    A SQL query evaluated when read (``_table_query``): always up to date, searchable,
+    sortable and groupable on thousands of partners without computing them one by one. Amounts
+    are in the company currency; "today" is the user's date (so that tests can freeze it).
+    """
+
+    _name = "recouvrement.credit.exposure"
+    _description = "Credit Exposure"
+    _auto = False
+    _order = "exposure desc, partner_id"
+    _rec_name = "partner_id"
+    # Fields read by the query: flushed before it runs.
+    _depends = {
+        "account.account": ["account_type"],
+        "account.move": [
+            "amount_total_signed",
+            "commercial_partner_id",
+            "company_id",
+            "move_type",
+            "state",
+        ],
+        "account.move.line": [
+            "account_id",
+            "amount_residual",
+            "company_id",
+            "date_maturity",
+            "parent_state",
+            "partner_id",
+            "reconciled",
+        ],
+        "res.partner": [
+            "commercial_partner_id",
+            "credit_cover_end",
+            "credit_cover_start",
+            "credit_insured_amount",
+            "credit_limit",
+            "credit_limit_above_insured",
+        ],
+        "sale.order": ["company_id", "currency_rate", "partner_id", "state"],
+        "sale.order.line": [
+            "order_id",
+            "price_subtotal",
+            "price_total",
+            "untaxed_amount_to_invoice",
+        ],
+    }
+
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    receivable = fields.Monetary(
+        string="Open Receivables", readonly=True, help="Residual of posted receivable items."
+    )
+    to_invoice = fields.Monetary(
+        string="Orders to Invoice",
+        readonly=True,
+        help="Uninvoiced amount (taxes included) of confirmed sales orders.",
+    )
+    draft_invoiced = fields.Monetary(
+        string="Draft Invoices", readonly=True, help="Total of draft customer invoices and refunds."
+    )
+    exposure = fields.Monetary(readonly=True)
+    credit_limit = fields.Monetary(
+        string="Effective Limit",
+        readonly=True,
+        help="Credit limit applied: the partner's limit, or the insured amount when the company "
+        "uses credit insurance and the cover is valid (0: no limit).",
+    )
+    available = fields.Monetary(string="Available Credit", readonly=True)
+    over_limit = fields.Boolean(string="Over Limit", readonly=True)
+    overdue_amount = fields.Monetary(readonly=True)
+    oldest_overdue_date = fields.Date(string="Oldest Overdue Due Date", readonly=True)
+    overdue_days = fields.Integer(
+        string="Days Overdue", readonly=True, help="Age of the oldest overdue invoice, in days."
+    )
+    credit_score = fields.Selection(
+        related="partner_id.credit_score", string="Payment Score", readonly=True
+    )
+    credit_hold = fields.Boolean(related="partner_id.credit_hold", readonly=True)
+
+    @property
+    def _table_query(self):
+        return self._recouvrement_exposure_query()
+
+    def _recouvrement_exposure_query(self):
+        """SQL of the exposure rows of the current companies, at the user's date."""
+        today = fields.Date.context_today(self)
+        partner_model = self.env["res.partner"]
+        limit_field = partner_model._fields["credit_limit"]
+        companies = [
+            SQL(
+                "(%s, %s::numeric, %s, %s)",
+                company.id,
+                limit_field.get_company_dependent_fallback(partner_model.with_company(company))
+                or 0.0,
+                bool(company.recouvrement_credit_insurance),
+                bool(company.account_use_credit_limit),
+            )
+            for company in self.env.companies
+        ]
+        return SQL(
+            """
+            SELECT rp.id::bigint * 100000 + c.company_id AS id,
+                   rp.id AS partner_id,
+                   c.company_id,
+                   fig.receivable,
+                   fig.to_invoice,
+                   fig.draft_invoiced,
+                   fig.exposure,
+                   lim.credit_limit,
+                   CASE WHEN lim.credit_limit > 0 THEN lim.credit_limit - fig.exposure END
+                       AS available,
+                   c.use_limit AND lim.credit_limit > 0 AND fig.exposure > lim.credit_limit
+                       AS over_limit,
+                   aml.overdue_amount,
+                   aml.oldest_overdue_date,
+                   %(today)s::date - aml.oldest_overdue_date AS overdue_days
+              FROM res_partner rp
+             CROSS JOIN (VALUES %(companies)s)
+                   AS c(company_id, default_limit, use_insurance, use_limit)
+             CROSS JOIN LATERAL (
+                   SELECT COALESCE(SUM(l.amount_residual), 0) AS receivable,
+                          COALESCE(SUM(l.amount_residual)
+                                   FILTER (WHERE l.date_maturity < %(today)s), 0)
+                              AS overdue_amount,
+                          MIN(l.date_maturity) FILTER (
+                              WHERE l.date_maturity < %(today)s AND l.amount_residual > 0
+                          ) AS oldest_overdue_date
+                     FROM account_move_line l
+                     JOIN res_partner lp ON lp.id = l.partner_id
+                     JOIN account_account a ON a.id = l.account_id
+                    WHERE lp.commercial_partner_id = rp.id
+                      AND l.company_id = c.company_id
+                      AND a.account_type = 'asset_receivable'
+                      AND l.parent_state = 'posted'
+                      AND NOT l.reconciled
+                   ) aml
+             CROSS JOIN LATERAL (
+                   SELECT COALESCE(SUM(m.amount_total_signed), 0) AS draft_invoiced
+                     FROM account_move m
+                    WHERE m.commercial_partner_id = rp.id
+                      AND m.company_id = c.company_id
+                      AND m.state = 'draft'
+                      AND m.move_type IN ('out_invoice', 'out_refund')
+                   ) dra
+             CROSS JOIN LATERAL (
+                   SELECT COALESCE(SUM(
+                              sol.untaxed_amount_to_invoice * sol.price_total
+                              / NULLIF(sol.price_subtotal, 0)
+                              / COALESCE(NULLIF(so.currency_rate, 0), 1)
+                          ), 0) AS to_invoice
+                     FROM sale_order so
+                     JOIN res_partner sp ON sp.id = so.partner_id
+                     JOIN sale_order_line sol ON sol.order_id = so.id
+                    WHERE sp.commercial_partner_id = rp.id
+                      AND so.company_id = c.company_id
+                      AND so.state = 'sale'
+                      AND sol.untaxed_amount_to_invoice > 0
+                   ) ord
+             CROSS JOIN LATERAL (
+                   SELECT aml.receivable + ord.to_invoice + dra.draft_invoiced AS exposure,
+                          aml.receivable,
+                          ord.to_invoice,
+                          dra.draft_invoiced
+                   ) fig
+             CROSS JOIN LATERAL (
+                   SELECT CASE
+                          WHEN c.use_insurance
+                               AND COALESCE((rp.credit_insured_amount
+                                             ->> c.company_id::text)::numeric, 0) > 0
+                               AND COALESCE((rp.credit_cover_start
+                                             ->> c.company_id::text)::date, %(today)s)
+                                   <= %(today)s
+                               AND COALESCE((rp.credit_cover_end
+                                             ->> c.company_id::text)::date, %(today)s)
+                                   >= %(today)s
+                               AND NOT (
+                                   COALESCE((rp.credit_limit_above_insured
+                                             ->> c.company_id::text)::boolean, FALSE)
+                                   AND COALESCE((rp.credit_limit ->> c.company_id::text)::numeric,
+                                                c.default_limit)
+                                       > (rp.credit_insured_amount ->> c.company_id::text)::numeric
+                               )
+                          THEN (rp.credit_insured_amount ->> c.company_id::text)::numeric
+                          ELSE COALESCE((rp.credit_limit ->> c.company_id::text)::numeric,
+                                        c.default_limit)
+                          END AS credit_limit
+                   ) lim
+             WHERE rp.id = rp.commercial_partner_id
+            """,
+            today=today,
+            companies=SQL(", ").join(companies),
+        )

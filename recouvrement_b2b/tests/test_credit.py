@@ -1,0 +1,692 @@
+from contextlib import contextmanager
+
+from freezegun import freeze_time
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationError
+from odoo.tests import Form, tagged
+
+from .common import RecouvrementCommon
+
+TODAY = "2026-03-15"
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TODAY)
+class TestCredit(RecouvrementCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Credit staff edit customers (limits, insurance) and open orders.
+        groups = cls.env.ref("sales_team.group_sale_salesman_all_leads") + cls.env.ref(
+            "base.group_partner_manager"
+        )
+        (cls.manager + cls.controller).write(
+            {"groups_id": [Command.link(group.id) for group in groups]}
+        )
+        cls.company.write(
+            {
+                "account_use_credit_limit": True,
+                "recouvrement_credit_check": "block",
+                "recouvrement_user_id": cls.manager.id,
+            }
+        )
+        cls.product = cls.env["product.product"].create(
+            {"name": "Audit", "type": "service", "list_price": 100.0, "taxes_id": False}
+        )
+        cls.customer.credit_limit = 5000.0
+
+    @contextmanager
+    def _assertRaisesMessage(self, exception, regex):
+        """assertRaises (rolls the failed operation back) and check the message."""
+        with self.assertRaises(exception) as caught:
+            yield caught
+        self.assertRegex(str(caught.exception), regex)
+
+    @classmethod
+    def _partner(cls, name, limit=0.0, **vals):
+        partner = cls.env["res.partner"].create({"name": name, "is_company": True, **vals})
+        if limit:
+            partner.credit_limit = limit
+        return partner
+
+    @classmethod
+    def _order(cls, partner, amount, user=None, company=None):
+        company = company or cls.company
+        order = (
+            cls.env["sale.order"]
+            .with_user(user or cls.env.user)
+            .with_company(company)
+            .create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": cls.product.id,
+                                "product_uom_qty": 1,
+                                "price_unit": amount,
+                                "tax_id": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        return order
+
+    # --- exposure -------------------------------------------------------------------------
+
+    def test_exposure_figures(self):
+        contact = self.env["res.partner"].create(
+            {"name": "Jeanne Garnier", "parent_id": self.customer.id}
+        )
+        late = self._invoice(self.customer, 1000.0, "2026-01-01", "2026-01-31")
+        self._invoice(contact, 500.0, "2026-03-01", "2026-04-15")
+        self._pay(late, 200.0, "2026-02-10")
+        self._invoice(self.customer, 300.0, "2026-03-10", post=False)
+        self._order(self.customer, 400.0).action_confirm()
+        partner = self.customer.with_user(self.controller)
+        self.assertRecordValues(
+            partner,
+            [
+                {
+                    "credit_exposure_receivable": 1300.0,
+                    "credit_exposure_to_invoice": 400.0,
+                    "credit_exposure_draft": 300.0,
+                    "credit_exposure": 2000.0,
+                    "credit_effective_limit": 5000.0,
+                    "credit_available": 3000.0,
+                    "credit_over_limit": False,
+                    "credit_overdue_amount": 800.0,
+                    "credit_overdue_days": 43,
+                }
+            ],
+        )
+        # A contact shows the figures of its company.
+        self.assertEqual(contact.with_user(self.controller).credit_exposure, 2000.0)
+        row = (
+            self.env["recouvrement.credit.exposure"]
+            .with_user(self.controller)
+            .search([("partner_id", "=", self.customer.id)])
+        )
+        self.assertRecordValues(row, [{"exposure": 2000.0, "overdue_days": 43}])
+
+    def test_search_and_sort_on_exposure(self):
+        small = self._partner("Petit Client", limit=1000.0)
+        big = self._partner("Gros Client", limit=1000.0)
+        self._invoice(small, 200.0, "2026-03-01", "2026-03-31")
+        self._invoice(big, 1500.0, "2026-01-01", "2026-02-01")
+        partners = self.env["res.partner"].with_user(self.controller)
+        self.assertEqual(
+            partners.search([("credit_exposure", ">", 1000), ("id", "in", (small + big).ids)]),
+            big,
+        )
+        self.assertEqual(partners.search([("credit_over_limit", "=", True)]) & (small + big), big)
+        self.assertEqual(
+            partners.search([("credit_available", "<", 0), ("id", "in", (small + big).ids)]), big
+        )
+        self.assertEqual(
+            partners.search([("credit_overdue_days", ">", 30), ("id", "in", (small + big).ids)]),
+            big,
+        )
+        self.assertEqual(
+            partners.search([("id", "in", (small + big).ids)], order="credit_exposure desc").ids,
+            [big.id, small.id],
+        )
+        self.assertEqual(
+            partners.search([("id", "in", (small + big).ids)], order="credit_exposure asc").ids,
+            [small.id, big.id],
+        )
+
+    def test_multi_company_isolation(self):
+        company_2 = self.setup_other_company(name="Filiale Grenoble")["company"]
+        self.customer.with_company(company_2).credit_limit = 100.0
+        self._invoice(self.customer, 700.0, "2026-03-01", "2026-04-01")
+        self._invoice(self.customer, 300.0, "2026-03-01", "2026-04-01", company=company_2)
+        partner = self.customer
+        self.assertRecordValues(
+            partner.with_company(self.company),
+            [
+                {
+                    "credit_exposure": 700.0,
+                    "credit_effective_limit": 5000.0,
+                    "credit_over_limit": False,
+                }
+            ],
+        )
+        self.assertRecordValues(
+            partner.with_company(company_2),
+            [{"credit_exposure": 300.0, "credit_effective_limit": 100.0}],
+        )
+        # The exposure rows of a company stay invisible from another one.
+        rows = (
+            self.env["recouvrement.credit.exposure"]
+            .with_user(self.controller)
+            .search([("partner_id", "=", partner.id)])
+        )
+        self.assertEqual(rows.company_id, self.company)
+        self.assertEqual(rows.exposure, 700.0)
+
+    # --- bad input ------------------------------------------------------------------------
+
+    def test_bad_input(self):
+        names = [
+            "Client Négatif",
+            "Client Assuré",
+            "Client Couverture",
+            "Client Bloqué",
+            "Sans Motif",
+        ]
+        negative, insured, cover, held, no_reason = (
+            self._partner(name, limit=5000.0) for name in names
+        )
+        with self._assertRaisesMessage(
+            ValidationError, "The credit limit of Client Négatif cannot be negative."
+        ):
+            negative.with_user(self.controller).credit_limit = -1.0
+        with self._assertRaisesMessage(
+            ValidationError,
+            r"The insured amount of Client Assuré \(6000.0\) is above its credit limit "
+            r"\(5000.0\): only a credit manager can set it.",
+        ):
+            insured.with_user(self.controller).credit_insured_amount = 6000.0
+        with self._assertRaisesMessage(
+            ValidationError,
+            r"The credit insurance cover of Client Couverture cannot end \(2026-01-01\) before "
+            r"it starts \(2026-02-01\).",
+        ):
+            cover.with_user(self.controller).write(
+                {"credit_cover_start": "2026-02-01", "credit_cover_end": "2026-01-01"}
+            )
+        with self._assertRaisesMessage(
+            AccessError, "Only a credit manager can change the credit hold of Client Bloqué"
+        ):
+            held.with_user(self.controller).write(
+                {"credit_hold": True, "credit_hold_reason": "Impayés"}
+            )
+        with self._assertRaisesMessage(
+            ValidationError, "Give the reason why Sans Motif is put on credit hold."
+        ):
+            no_reason.with_user(self.manager).credit_hold = True
+        with self._assertRaisesMessage(
+            ValidationError, "The number of days overdue before a credit hold of"
+        ):
+            self.company.recouvrement_hold_overdue_days = -5
+        self.env.invalidate_all()
+        self.assertRecordValues(
+            negative + insured + cover + held + no_reason,
+            [
+                {
+                    "credit_limit": 5000.0,
+                    "credit_insured_amount": 0.0,
+                    "credit_cover_end": False,
+                    "credit_hold": False,
+                }
+            ]
+            * 5,
+        )
+        # A credit manager may insure above the limit.
+        insured.with_user(self.manager).credit_insured_amount = 6000.0
+        self.assertEqual(insured.credit_insured_amount, 6000.0)
+
+    def test_credit_insurance_effective_limit(self):
+        self.company.recouvrement_credit_insurance = True
+        insurer = self._partner("Assureur Crédit SA")
+        self.customer.with_user(self.manager).write(
+            {
+                "credit_limit": 10000.0,
+                "credit_insurer_id": insurer.id,
+                "credit_insured_amount": 4000.0,
+                "credit_cover_start": "2026-01-01",
+                "credit_cover_end": "2026-12-31",
+            }
+        )
+        self.assertEqual(self.customer.credit_effective_limit, 4000.0)
+        self.customer.with_user(self.manager).credit_limit_above_insured = True
+        self.env.invalidate_all()
+        self.assertEqual(self.customer.credit_effective_limit, 10000.0)
+        self.customer.with_user(self.manager).write(
+            {"credit_limit_above_insured": False, "credit_cover_end": "2026-02-28"}
+        )
+        self.env.invalidate_all()
+        self.assertRecordValues(
+            self.customer, [{"credit_effective_limit": 10000.0, "credit_insurance_expired": True}]
+        )
+        self.assertIn(
+            self.customer,
+            self.env["res.partner"].search([("credit_insurance_expired", "=", True)]),
+        )
+        self.company.recouvrement_credit_insurance = False
+        self.customer.with_user(self.manager).credit_cover_end = "2026-12-31"
+        self.env.invalidate_all()
+        self.assertEqual(self.customer.credit_effective_limit, 10000.0)
+
+    # --- block reasons --------------------------------------------------------------------
+
+    def _assert_blocked(self, partner, amount, message):
+        order = self._order(partner, amount, user=self.salesman)
+        with self._assertRaisesMessage(UserError, message):
+            order.action_confirm()
+        self.assertEqual(order.state, "draft")
+        return order
+
+    def test_block_over_limit(self):
+        self._invoice(self.customer, 4500.0, "2026-03-01", "2026-04-01")
+        order = self._order(self.customer, 400.0, user=self.salesman)
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        order = self._assert_blocked(
+            self.customer,
+            200.0,
+            r"Menuiserie Garnier exceeds its credit limit: exposure 5,100.00\s€ \(including "
+            r"200.00\s€ for this document\), limit 5,000.00\s€.",
+        )
+        self.assertIn("exceeds its credit limit", order.recouvrement_credit_warning)
+
+    def test_block_manual_hold(self):
+        self.customer.with_user(self.manager).with_context(
+            tracking_disable=False, mail_notrack=False
+        ).write({"credit_hold": True, "credit_hold_reason": "Chèque impayé"})
+        self.assertRecordValues(
+            self.customer,
+            [
+                {
+                    "credit_hold_date": fields.Date.to_date(TODAY),
+                    "credit_hold_user_id": self.manager.id,
+                }
+            ],
+        )
+        self._assert_blocked(
+            self.customer,
+            10.0,
+            "Menuiserie Garnier is on credit hold since 2026-03-15: Chèque impayé",
+        )
+        self.customer.with_user(self.manager).credit_hold = False
+        self.assertRecordValues(
+            self.customer, [{"credit_hold_reason": False, "credit_hold_date": False}]
+        )
+
+    def test_block_automatic_hold_from_dunning(self):
+        held = self.customer.with_user(self.controller)._set_credit_hold(
+            "Mise en demeure restée sans effet"
+        )
+        self.assertEqual(held, self.customer)
+        self.assertRecordValues(
+            self.customer,
+            [{"credit_hold": True, "credit_hold_reason": "Mise en demeure restée sans effet"}],
+        )
+        self.assertIn(
+            "Credit hold: Mise en demeure restée sans effet",
+            self.customer.message_ids.mapped("body")[0],
+        )
+        self._assert_blocked(self.customer, 10.0, "is on credit hold since 2026-03-15")
+
+    def test_block_ceased_and_proceedings(self):
+        ceased = self._partner("Nettoyage Faure", company_status="ceased")
+        insolvent = self._partner("Textiles Blanc", collective_proceedings="redressement")
+        self._assert_blocked(ceased, 10.0, "Nettoyage Faure has ceased trading.")
+        self._assert_blocked(
+            insolvent,
+            10.0,
+            r"Textiles Blanc is in collective proceedings \(Redressement judiciaire\).",
+        )
+        self.company.recouvrement_hold_insolvency = False
+        order = self._order(ceased, 10.0, user=self.salesman)
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+
+    def test_block_overdue_days(self):
+        self.company.recouvrement_hold_overdue_days = 30
+        self._invoice(self.customer, 100.0, "2026-01-15", "2026-02-13")  # 30 days late
+        order = self._order(self.customer, 10.0, user=self.salesman)
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        self._invoice(self.customer, 100.0, "2026-01-01", "2026-02-01")  # 42 days late
+        self._assert_blocked(
+            self.customer,
+            10.0,
+            r"Menuiserie Garnier has an invoice overdue by 42 days \(more than 30 days\).",
+        )
+
+    def test_block_formal_notice(self):
+        self.company.recouvrement_hold_formal_notice = True
+        move = self._invoice(self.customer, 100.0, "2026-01-01", "2026-02-01")
+        policy = self.env["recouvrement.policy"].sudo().create({"name": "Standard"})
+        reminder, notice = (
+            self.env["recouvrement.level"]
+            .sudo()
+            .create(
+                [
+                    {"name": "Relance", "policy_id": policy.id, "sequence": 1},
+                    {
+                        "name": "Mise en demeure",
+                        "policy_id": policy.id,
+                        "sequence": 2,
+                        "is_formal_notice": True,
+                    },
+                ]
+            )
+        )
+        event = (
+            self.env["recouvrement.event"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "level_id": reminder.id,
+                    "move_ids": move.ids,
+                    "state": "sent",
+                }
+            )
+        )
+        order = self._order(self.customer, 10.0, user=self.salesman)
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.env["recouvrement.event"].sudo().create(
+            {"partner_id": self.customer.id, "level_id": notice.id, "state": "draft"}
+        )
+        order = self._order(self.customer, 10.0, user=self.salesman)
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        event.level_id = notice
+        self._assert_blocked(
+            self.customer,
+            10.0,
+            r"Menuiserie Garnier was sent a formal notice and still owes 100.00\s€ overdue.",
+        )
+        self._pay(move, 100.0, TODAY)
+        order = self._order(self.customer, 10.0, user=self.salesman)
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+
+    def test_block_litigation(self):
+        self.company.recouvrement_hold_litigation = True
+        move = self._invoice(self.customer, 100.0, "2026-03-01", "2026-04-01")
+        litigation = (
+            self.env["recouvrement.litigation"]
+            .sudo()
+            .create({"partner_id": self.customer.id, "move_ids": move.ids})
+        )
+        move.litigation_id = litigation
+        self._assert_blocked(
+            self.customer, 10.0, "Menuiserie Garnier has invoices in an open litigation case."
+        )
+        move.litigation_id = False
+        order = self._order(self.customer, 10.0, user=self.salesman)
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+
+    def test_warning_mode(self):
+        self.company.recouvrement_credit_check = "warning"
+        self._invoice(self.customer, 5000.0, "2026-03-01", "2026-04-01")
+        order = self._order(self.customer, 100.0, user=self.salesman)
+        self.assertIn("exceeds its credit limit", order.recouvrement_credit_warning)
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertIn("Confirmed despite the credit check", order.message_ids.mapped("body")[0])
+
+    def test_no_check_mode(self):
+        self.company.recouvrement_credit_check = "none"
+        self.customer.with_user(self.manager).write(
+            {"credit_hold": True, "credit_hold_reason": "x"}
+        )
+        order = self._order(self.customer, 100.0, user=self.salesman)
+        self.assertFalse(order.recouvrement_credit_warning)
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+
+    # --- manager override -----------------------------------------------------------------
+
+    def test_override_by_manager(self):
+        self.company.recouvrement_credit_check = "override"
+        self._invoice(self.customer, 4950.0, "2026-01-01", "2026-02-01")
+        order = self._order(self.customer, 100.0, user=self.salesman)
+        with self._assertRaisesMessage(UserError, "Ask a credit manager to approve it."):
+            order.action_confirm()
+        with self.assertRaises(RedirectWarning) as caught:
+            order.with_user(self.manager).action_confirm()
+        action = caught.exception.args[1]
+        self.assertEqual(action["res_model"], "recouvrement.credit.override")
+        # A credit controller cannot approve.
+        wizard = Form(
+            self.env["recouvrement.credit.override"]
+            .with_user(self.controller)
+            .with_context(action["context"])
+        )
+        wizard.reason = "Je veux confirmer"
+        with self._assertRaisesMessage(
+            AccessError, f"Only a credit manager can approve order {order.name} over credit."
+        ):
+            wizard.save().action_approve()
+        with self._assertRaisesMessage(AccessError, "Only a credit manager can approve an order"):
+            order.write({"credit_override_user_id": self.salesman.id})
+        self.assertEqual(order.state, "draft")
+        # The credit manager approves with a reason.
+        wizard = Form(
+            self.env["recouvrement.credit.override"]
+            .with_user(self.manager)
+            .with_context(action["context"])
+        )
+        self.assertIn("exceeds its credit limit", wizard.credit_warning)
+        wizard.reason = "Paiement promis par le DAF vendredi"
+        wizard.save().action_approve()
+        self.assertRecordValues(
+            order,
+            [
+                {
+                    "state": "sale",
+                    "credit_override_user_id": self.manager.id,
+                    "credit_override_reason": "Paiement promis par le DAF vendredi",
+                }
+            ],
+        )
+        body = order.message_ids.filtered(lambda m: "Credit approved" in m.body).body
+        self.assertIn("Paiement promis par le DAF vendredi", body)
+        self.assertIn("5,050.00", body)  # exposure including the order
+        self.assertIn("5,000.00", body)  # limit
+        self.assertIn("42 days", body)
+        activity = order.activity_ids
+        self.assertRecordValues(
+            activity, [{"user_id": self.manager.id, "summary": "Order confirmed over credit"}]
+        )
+
+    def test_override_refused_in_block_mode(self):
+        self._invoice(self.customer, 5000.0, "2026-01-01", "2026-02-01")
+        order = self._order(self.customer, 100.0)
+        wizard = (
+            self.env["recouvrement.credit.override"]
+            .with_user(self.manager)
+            .create({"order_id": order.id, "reason": "Client stratégique"})
+        )
+        with self._assertRaisesMessage(UserError, "does not allow credit manager approvals"):
+            wizard.action_approve()
+        self.assertEqual(order.state, "draft")
+
+    # --- payment provider -----------------------------------------------------------------
+
+    def test_paid_online_not_blocked(self):
+        self.customer.with_user(self.manager).write(
+            {"credit_hold": True, "credit_hold_reason": "x"}
+        )
+        order = self._order(self.customer, 100.0, user=self.salesman)
+        method = self.env.ref("payment.payment_method_unknown")
+        provider = self.env["payment.provider"].create(
+            {
+                "name": "Prestataire test",
+                "code": "none",
+                "state": "test",
+                "payment_method_ids": [Command.set(method.ids)],
+            }
+        )
+        method.active = True
+        self.env["payment.transaction"].create(
+            {
+                "provider_id": provider.id,
+                "payment_method_id": method.id,
+                "reference": "TX-CREDIT-1",
+                "amount": order.amount_total,
+                "currency_id": order.currency_id.id,
+                "partner_id": self.customer.id,
+                "sale_order_ids": [Command.set(order.ids)],
+                "state": "done",
+            }
+        )
+        order.with_user(self.salesman).action_confirm()
+        self.assertEqual(order.state, "sale")
+        # An order without online payment is blocked.
+        self._assert_blocked(self.customer, 100.0, "is on credit hold")
+
+    # --- invoice posting, check button, score ---------------------------------------------
+
+    def test_check_at_invoice_posting(self):
+        self.customer.with_user(self.manager).write(
+            {"credit_hold": True, "credit_hold_reason": "Retards répétés"}
+        )
+        move = self._invoice(self.customer, 100.0, "2026-03-01", post=False)
+        move.action_post()  # the option is off
+        self.company.recouvrement_credit_check_invoice = True
+        move = self._invoice(self.customer, 100.0, "2026-03-01", post=False)
+        with self._assertRaisesMessage(
+            UserError,
+            "Invoice of Menuiserie Garnier cannot be posted:\nMenuiserie Garnier is on credit hold",
+        ):
+            move.with_user(self.controller).action_post()
+        self.assertEqual(move.state, "draft")
+
+    def test_check_credit_button(self):
+        self._invoice(self.customer, 6000.0, "2026-01-01", "2026-02-01")
+        action = self.customer.with_user(self.controller).action_check_credit()
+        self.assertEqual(action["params"]["type"], "warning")
+        self.assertIn("exceeds its credit limit", action["params"]["message"])
+        self.assertIn("score C", action["params"]["title"])
+        self.assertEqual(self.customer.credit_score, "C")
+        other = self._partner("Client Sans Limite")
+        action = other.with_user(self.controller).action_check_credit()
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertEqual(action["params"]["message"], "Exposure 0.00\xa0€, no credit limit.")
+
+    def test_payment_score(self):
+        # 2 invoices of 1000 due in the last 12 months: one paid 30 days late, one on time.
+        late = self._invoice(self.customer, 1000.0, "2025-12-01", "2026-01-01")
+        self._pay(late, 1000.0, "2026-01-31")
+        on_time = self._invoice(self.customer, 1000.0, "2026-01-01", "2026-02-01")
+        self._pay(on_time, 1000.0, "2026-01-25")
+        # Older than 12 months: ignored.
+        old = self._invoice(self.customer, 1000.0, "2025-01-01", "2025-02-01")
+        self._pay(old, 1000.0, "2025-12-01")
+        inputs = self.customer._recouvrement_score_inputs()[self.customer.id]
+        self.assertEqual(
+            inputs,
+            {"avg_days_late": 15.0, "late_share": 0.5, "max_dunning_level": 0, "litigation": False},
+        )
+        self.customer._recouvrement_update_credit_score()
+        # 100 - 35 x 15 / 60 - 25 x 0.5 = 78.75 -> 79 points: B
+        self.assertRecordValues(
+            self.customer, [{"credit_score": "B", "credit_score_date": fields.Date.to_date(TODAY)}]
+        )
+        self.assertEqual(
+            self.customer.credit_score_reasons,
+            "79 points out of 100\nPaid 15.0 days late on average (-8.8 points)\n"
+            "50% of invoices paid late (-12.5 points)",
+        )
+        # Dunning level 2 of its policy and an open litigation.
+        policy = self.env["recouvrement.policy"].sudo().create({"name": "Standard"})
+        levels = (
+            self.env["recouvrement.level"]
+            .sudo()
+            .create(
+                [
+                    {"name": f"Niveau {i}", "policy_id": policy.id, "sequence": i * 10}
+                    for i in (1, 2, 3)
+                ]
+            )
+        )
+        litigation = (
+            self.env["recouvrement.litigation"].sudo().create({"partner_id": self.customer.id})
+        )
+        open_move = self._invoice(self.customer, 1000.0, "2026-02-01", "2026-03-01")
+        open_move.write({"dunning_level_id": levels[1].id, "litigation_id": litigation.id})
+        self.assertEqual(
+            self.env["res.partner"].search(
+                [("credit_score", "=", "B"), ("id", "=", self.customer.id)]
+            ),
+            self.customer,
+        )
+        self.env["res.partner"].sudo()._cron_update_credit_score()
+        self.assertEqual(self.customer.credit_score, "B")  # already scored today
+        with freeze_time("2026-03-16"):
+            self.env["res.partner"].sudo()._cron_update_credit_score()
+            inputs = self.customer._recouvrement_score_inputs()[self.customer.id]
+        self.assertEqual(inputs["max_dunning_level"], 2)
+        self.assertTrue(inputs["litigation"])
+        self.assertEqual(self.customer.credit_score, "C")  # 47 points, capped at C anyway
+
+    # --- query counts ---------------------------------------------------------------------
+
+    def _invoices(self, partner, count):
+        moves = self.env["account.move"].create(
+            [
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "invoice_date": "2026-01-01",
+                    "invoice_date_due": "2026-02-01",
+                    "invoice_line_ids": [
+                        Command.create({"name": "Prestation", "price_unit": 10.0, "tax_ids": []})
+                    ],
+                }
+                for _i in range(count)
+            ]
+        )
+        moves.action_post()
+        return moves
+
+    def test_query_count_confirmation_check(self):
+        small = self._partner("Un Seul", limit=100000.0)
+        large = self._partner("Deux Cents", limit=100000.0)
+        self._invoices(small, 1)
+        self._invoices(large, 200)
+        orders = [
+            self._order(small, 50.0, user=self.salesman),
+            self._order(large, 50.0, user=self.salesman),
+        ]
+        self._order(self.customer, 50.0, user=self.salesman)._recouvrement_check_credit()
+        for order in orders:  # warm the caches that do not depend on the data
+            self.env.invalidate_all()
+            order._recouvrement_check_credit()
+        for order in orders:  # the same count for 1 and 200 invoices
+            self.env.invalidate_all()
+            with self.assertQueryCount(9):
+                order._recouvrement_check_credit()
+        self.assertEqual(large.credit_exposure, 2000.0)
+
+    def test_query_count_batch_exposure(self):
+        partners = self.env["res.partner"].create(
+            [{"name": f"Client {i}", "is_company": True} for i in range(20)]
+        )
+        self.env["account.move"].create(
+            [
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "invoice_date": "2026-01-01",
+                    "invoice_line_ids": [
+                        Command.create({"name": "Prestation", "price_unit": 10.0, "tax_ids": []})
+                    ],
+                }
+                for partner in partners
+            ]
+        ).action_post()
+        self.customer.with_user(self.controller).mapped("credit_block_reasons")
+        for batch in (partners[:1], partners):  # warm the caches that do not depend on the data
+            self.env.invalidate_all()
+            batch.with_user(self.controller).mapped("credit_block_reasons")
+        for batch in (partners[:1], partners):  # the same count for 1 and 20 partners
+            self.env.invalidate_all()
+            batch = batch.with_user(self.controller)
+            with self.assertQueryCount(8):
+                batch.mapped("credit_exposure")
+                batch.mapped("credit_block_reasons")
+        self.assertEqual(partners.mapped("credit_exposure"), [10.0] * 20)

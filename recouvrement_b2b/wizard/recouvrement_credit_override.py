@@ -1,0 +1,39 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+
+class RecouvrementCreditOverride(models.TransientModel):
+    _name = "recouvrement.credit.override"
+    _description = "Credit Override Approval"
+
+    order_id = fields.Many2one("sale.order", string="Order", required=True, ondelete="cascade")
+    partner_id = fields.Many2one(related="order_id.partner_id")
+    credit_warning = fields.Text(compute="_compute_credit_warning")
+    reason = fields.Text(required=True, help="Why the order may be confirmed despite the credit.")
+
+    @api.depends("order_id")
+    def _compute_credit_warning(self):
+        for wizard in self:
+            order = wizard.order_id
+            reasons = order._recouvrement_credit_reasons(order.company_id).get(order, [])
+            wizard.credit_warning = "\n".join(reasons)
+
+    def action_approve(self):
+        self.ensure_one()
+        if not self.env.user.has_group("recouvrement_b2b.recouvrement_group_manager"):
+            raise AccessError(
+                _(
+                    "Only a credit manager can approve order %(order)s over credit.",
+                    order=self.order_id.name,
+                )
+            )
+        if self.order_id.company_id.recouvrement_credit_check != "override":
+            raise UserError(
+                _(
+                    "Order %(order)s cannot be approved over credit: the company does not allow "
+                    "credit manager approvals.",
+                    order=self.order_id.name,
+                )
+            )
+        self.order_id._recouvrement_approve_credit(self.reason)
+        return {"type": "ir.actions.act_window_close"}
