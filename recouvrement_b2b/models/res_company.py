@@ -6,6 +6,8 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 
+from ..rules.schedule import add_months
+
 _logger = logging.getLogger(__name__)
 
 # Demo customers: (name, city, zip, street, siren, siret, vat, profile)
@@ -400,13 +402,13 @@ class ResCompany(models.Model):
                 for partner, count, down_payment in ((late[0], 4, 500.0), (late[1], 3, 0.0))
             ]
         )
-        plans.action_compute_schedule()
         active, broken = plans
-        # The active plan starts in ten days; the broken one started two months ago.
-        for plan, shift in ((active, 10), (broken, -62)):
-            plan.first_date = today + relativedelta(days=shift)
-            for line in plan.line_ids:
-                line.date_due = line.date_due + relativedelta(days=shift)
+        active.first_date = today + relativedelta(days=10)
+        plans.action_compute_schedule()
+        # The broken plan started two months ago: move its schedule back (monthly dates kept).
+        broken.first_date = add_months(today, -2)
+        for line in broken.line_ids:
+            line.date_due = add_months(line.date_due, -2)
         active.signature_date = today - relativedelta(days=2)
         broken.signature_date = today + relativedelta(days=-65)
         plans.action_activate()

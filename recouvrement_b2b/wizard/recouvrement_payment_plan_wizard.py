@@ -130,12 +130,13 @@ class RecouvrementPaymentPlanWizard(models.TransientModel):
 
     @api.depends("move_ids", "include_penalties", "amount_waiver")
     def _compute_amounts(self):
-        figures = self.move_ids._get_penalty_figures(fields.Date.context_today(self))
+        # The figures of the saved invoices (the wizard's own records may be new ones).
+        figures = self.move_ids._origin._get_penalty_figures(fields.Date.context_today(self))
         for wizard in self:
             wizard.amount_invoices = sum(wizard.move_ids.mapped("amount_residual"))
             wizard.amount_penalties = (
                 sum(
-                    figures[move.id]["penalty"] + figures[move.id]["indemnity"]
+                    figures[move._origin.id]["penalty"] + figures[move._origin.id]["indemnity"]
                     for move in wizard.move_ids
                 )
                 if wizard.include_penalties
