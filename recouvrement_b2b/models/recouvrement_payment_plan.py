@@ -1,7 +1,7 @@
 from datetime import timedelta
 from decimal import Decimal
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero, format_date
 from odoo.tools.misc import formatLang
@@ -85,7 +85,6 @@ class RecouvrementPaymentPlan(models.Model):
     )
     # Amounts (frozen when the schedule is computed)
     include_penalties = fields.Boolean(
-        string="Include Penalties",
         help="Add the late-payment penalties and the 40 EUR recovery indemnities (L441-10) "
         "accrued on the invoices to the amount scheduled.",
     )
@@ -177,14 +176,14 @@ class RecouvrementPaymentPlan(models.Model):
         for plan in self:
             if plan.down_payment < 0:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Payment plan %(plan)s: the down payment cannot be negative.",
                         plan=plan.display_name,
                     )
                 )
             if plan.amount_waiver < 0:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Payment plan %(plan)s: the waiver cannot be negative.",
                         plan=plan.display_name,
                     )
@@ -216,7 +215,7 @@ class RecouvrementPaymentPlan(models.Model):
         for plan in self:
             if plan.state not in ("draft", "cancelled"):
                 raise UserError(
-                    _(
+                    self.env._(
                         "Payment plan %(plan)s cannot be deleted: cancel it first.",
                         plan=plan.display_name,
                     )
@@ -229,7 +228,7 @@ class RecouvrementPaymentPlan(models.Model):
         for plan in self:
             if plan.state != "draft":
                 raise UserError(
-                    _(
+                    self.env._(
                         "The schedule of payment plan %(plan)s can only be computed in draft.",
                         plan=plan.display_name,
                     )
@@ -272,10 +271,12 @@ class RecouvrementPaymentPlan(models.Model):
         """The schedule is sent to the customer for signature: the invoices are held."""
         for plan in self:
             if plan.state != "draft":
-                raise UserError(_("Payment plan %(plan)s is not a draft.", plan=plan.display_name))
+                raise UserError(
+                    self.env._("Payment plan %(plan)s is not a draft.", plan=plan.display_name)
+                )
             if not plan.line_ids:
                 raise UserError(
-                    _(
+                    self.env._(
                         "Compute the schedule of payment plan %(plan)s before proposing it.",
                         plan=plan.display_name,
                     )
@@ -289,21 +290,21 @@ class RecouvrementPaymentPlan(models.Model):
         for plan in self:
             if plan.state not in ("draft", "proposed"):
                 raise UserError(
-                    _(
+                    self.env._(
                         "Payment plan %(plan)s cannot be activated from its current state.",
                         plan=plan.display_name,
                     )
                 )
             if not plan.line_ids:
                 raise UserError(
-                    _(
+                    self.env._(
                         "Compute the schedule of payment plan %(plan)s before activating it.",
                         plan=plan.display_name,
                     )
                 )
             if not plan.signature_date:
                 raise UserError(
-                    _(
+                    self.env._(
                         "Set the signature date of payment plan %(plan)s before activating it.",
                         plan=plan.display_name,
                     )
@@ -319,7 +320,7 @@ class RecouvrementPaymentPlan(models.Model):
         for plan in self:
             if plan.state in ("completed", "cancelled"):
                 raise UserError(
-                    _(
+                    self.env._(
                         "Payment plan %(plan)s is already closed and cannot be cancelled.",
                         plan=plan.display_name,
                     )
@@ -332,7 +333,7 @@ class RecouvrementPaymentPlan(models.Model):
         for plan in self:
             if plan.state not in ("proposed", "cancelled"):
                 raise UserError(
-                    _(
+                    self.env._(
                         "Only proposed or cancelled payment plans can be reset to draft "
                         "(%(plan)s).",
                         plan=plan.display_name,
@@ -391,7 +392,7 @@ class RecouvrementPaymentPlan(models.Model):
 
     def _schedule_error_message(self, error):
         if error.reason == "count":
-            return _(
+            return self.env._(
                 "Payment plan %(plan)s: %(count)s instalments cannot split %(total)s "
                 "(at least one instalment, each of at least one cent).",
                 plan=self.display_name,
@@ -399,14 +400,14 @@ class RecouvrementPaymentPlan(models.Model):
                 total=formatLang(self.env, self.amount_total, currency_obj=self.currency_id),
             )
         if error.reason == "down_payment":
-            return _(
+            return self.env._(
                 "Payment plan %(plan)s: the down payment must be below the total and due no "
                 "later than the first instalment.",
                 plan=self.display_name,
             )
         if error.reason == "frequency":
-            return _("Payment plan %(plan)s: unknown frequency.", plan=self.display_name)
-        return _(
+            return self.env._("Payment plan %(plan)s: unknown frequency.", plan=self.display_name)
+        return self.env._(
             "Payment plan %(plan)s: the total to schedule must be positive.",
             plan=self.display_name,
         )
@@ -429,7 +430,7 @@ class RecouvrementPaymentPlan(models.Model):
         self._check_moves_free()
         if self.instalment_count < 1:
             raise UserError(
-                _(
+                self.env._(
                     "Payment plan %(plan)s: the number of instalments must be at least 1 "
                     "(not %(count)s).",
                     plan=name,
@@ -439,7 +440,7 @@ class RecouvrementPaymentPlan(models.Model):
         today = fields.Date.context_today(self)
         if not self.first_date or self.first_date < today:
             raise UserError(
-                _(
+                self.env._(
                     "Payment plan %(plan)s: the first instalment date cannot be before today "
                     "(%(today)s).",
                     plan=name,
@@ -448,7 +449,7 @@ class RecouvrementPaymentPlan(models.Model):
             )
         if self.down_payment and self.down_payment_date and self.down_payment_date < today:
             raise UserError(
-                _(
+                self.env._(
                     "Payment plan %(plan)s: the down payment date cannot be before today.",
                     plan=name,
                 )
@@ -456,7 +457,7 @@ class RecouvrementPaymentPlan(models.Model):
         rounding = self.currency_id.rounding
         if float_compare(self.amount_total, 0.0, precision_rounding=rounding) <= 0:
             raise UserError(
-                _(
+                self.env._(
                     "Payment plan %(plan)s: the total to schedule is zero (invoices due minus "
                     "the waiver); there is nothing to schedule.",
                     plan=name,
@@ -464,7 +465,7 @@ class RecouvrementPaymentPlan(models.Model):
             )
         if float_compare(self.down_payment, self.amount_total, precision_rounding=rounding) >= 0:
             raise UserError(
-                _(
+                self.env._(
                     "Payment plan %(plan)s: the down payment (%(down_payment)s) must be below "
                     "the total (%(total)s).",
                     plan=name,
@@ -479,7 +480,7 @@ class RecouvrementPaymentPlan(models.Model):
     def _check_moves(self, moves, partner, currency, company):
         """Invoices of a plan: open posted customer invoices of one customer, currency, company."""
         if not moves:
-            raise ValidationError(_("Select at least one invoice for the payment plan."))
+            raise ValidationError(self.env._("Select at least one invoice for the payment plan."))
         not_open = moves.filtered(
             lambda m: (
                 m.move_type != "out_invoice"
@@ -489,7 +490,7 @@ class RecouvrementPaymentPlan(models.Model):
         )
         if not_open:
             raise ValidationError(
-                _(
+                self.env._(
                     "Only open posted customer invoices can be scheduled: %(invoices)s.",
                     invoices=", ".join(not_open.mapped("display_name")),
                 )
@@ -497,7 +498,7 @@ class RecouvrementPaymentPlan(models.Model):
         customers = moves.commercial_partner_id
         if len(customers) > 1 or (partner and customers != partner.commercial_partner_id):
             raise ValidationError(
-                _(
+                self.env._(
                     "The invoices of a payment plan must belong to one customer "
                     "(%(partner)s), not to %(customers)s.",
                     partner=partner.display_name or customers[:1].display_name,
@@ -507,7 +508,7 @@ class RecouvrementPaymentPlan(models.Model):
         currencies = moves.currency_id
         if len(currencies) > 1 or (currency and currencies != currency):
             raise ValidationError(
-                _(
+                self.env._(
                     "The invoices of a payment plan must share its currency (%(currency)s), "
                     "not %(currencies)s.",
                     currency=currency.name or currencies[:1].name,
@@ -516,7 +517,7 @@ class RecouvrementPaymentPlan(models.Model):
             )
         if len(moves.company_id) > 1 or (company and moves.company_id != company):
             raise ValidationError(
-                _(
+                self.env._(
                     "The invoices of a payment plan must belong to its company (%(company)s).",
                     company=company.name or moves.company_id[:1].name,
                 )
@@ -539,7 +540,7 @@ class RecouvrementPaymentPlan(models.Model):
             taken = other.move_ids & moves
             if taken:
                 raise UserError(
-                    _(
+                    self.env._(
                         "Invoice %(invoice)s is already in the payment plan %(plan)s (%(state)s).",
                         invoice=taken[0].display_name,
                         plan=other.display_name,
@@ -601,7 +602,7 @@ class RecouvrementPaymentPlan(models.Model):
                     changed |= plan
             except UserError as error:
                 plan.message_post(
-                    body=_(
+                    body=self.env._(
                         "The daily check of this payment plan failed: %(error)s", error=str(error)
                     )
                 )
@@ -621,14 +622,16 @@ class RecouvrementPaymentPlan(models.Model):
         self._release_moves()
         self.write({"state": "completed"})
         for plan in self:
-            plan.message_post(body=_("Every instalment is paid: the payment plan is completed."))
+            plan.message_post(
+                body=self.env._("Every instalment is paid: the payment plan is completed.")
+            )
 
     def _break(self, today):
         self.ensure_one()
         missed = self._get_lines_beyond_tolerance(today)[:1]
         self._release_moves()
         self.write({"state": "broken"})
-        message = _(
+        message = self.env._(
             "Payment plan broken: the instalment due on %(date)s (%(amount)s left to pay) is "
             "more than %(days)s days late. Dunning resumes on its invoices.",
             date=format_date(self.env, missed.date_due),
@@ -641,7 +644,7 @@ class RecouvrementPaymentPlan(models.Model):
             self.activity_schedule(
                 "mail.mail_activity_data_todo",
                 date_deadline=today,
-                summary=_("Broken payment plan %(plan)s", plan=self.display_name),
+                summary=self.env._("Broken payment plan %(plan)s", plan=self.display_name),
                 note=message,
                 user_id=manager.id,
             )
@@ -666,17 +669,17 @@ class RecouvrementPaymentPlan(models.Model):
         """Hook: the clauses printed under "If an instalment is missed"."""
         self.ensure_one()
         return [
-            _(
+            self.env._(
                 "If an instalment is not paid within %(days)s days of its due date, the plan "
                 "is terminated without notice and the whole balance becomes immediately due.",
                 days=self.tolerance_days,
             ),
-            _(
+            self.env._(
                 "Late-payment penalties (art. L441-10 Code de commerce) and the 40 EUR fixed "
                 "recovery indemnity per invoice (art. D441-5) are then claimable, and collection "
                 "resumes, up to legal action."
             ),
-            _(
+            self.env._(
                 "By signing this plan, the customer acknowledges owing the amounts above "
                 "(art. 2240 Code civil)."
             ),

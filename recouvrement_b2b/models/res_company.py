@@ -412,6 +412,5 @@ class ResCompany(models.Model):
         active.signature_date = today - relativedelta(days=2)
         broken.signature_date = today + relativedelta(days=-65)
         plans.action_activate()
-        active.message_post(body="Échéancier signé par le client, reçu par courrier.")
         broken._check_progress()
         return plans

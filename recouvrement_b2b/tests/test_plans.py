@@ -5,7 +5,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, tagged
 from odoo.tools import config
 
@@ -39,6 +39,8 @@ class PlanCommon(RecouvrementCommon):
             .with_user(user or self.controller)
             .with_context(active_model="account.move", active_ids=moves.ids)
         )
+        if "lang" in values:  # the web client sends the user's language in the context
+            wizard_model = wizard_model.with_context(lang=values.pop("lang"))
         with Form(wizard_model) as form:
             form.instalment_count = values.pop("instalment_count", 3)
             form.first_date = values.pop("first_date", date(2025, 3, 31))
@@ -251,6 +253,28 @@ class TestPaymentPlan(PlanCommon):
         self.assertEqual(wizard.move_ids, self.inv1 | not_due)
         self.assertEqual(wizard.partner_id, self.customer)
 
+    def test_deletion_guard_and_manager_fallback(self):
+        with freeze_time("2025-03-01"):
+            draft = self._create_plan(self.inv2)
+            plan = self._active_plan(moves=self.inv1)
+        with self.assertRaisesRegex(UserError, "cannot be deleted: cancel it first"):
+            plan.with_user(self.manager).unlink()
+        with self.assertRaises(AccessError):
+            draft.with_user(self.controller).unlink()
+        draft.with_user(self.manager).unlink()
+        self.assertFalse(draft.exists())
+        # A later acknowledgment moves the prescription interruption date.
+        plan.with_user(self.manager).signature_date = date(2025, 3, 5)
+        self.assertEqual(self.inv1.prescription_interruption_date, date(2025, 3, 5))
+        # Without a collection responsible, a credit manager is told when the plan breaks.
+        self.company.recouvrement_user_id = False
+        with freeze_time("2025-05-01"):
+            self.Plan._cron_check_plans()
+        self.assertEqual(plan.state, "broken")
+        self.assertTrue(
+            plan.activity_ids.user_id.has_group("recouvrement_b2b.recouvrement_group_manager")
+        )
+
     def _assert_refused(self, message, **values):
         count = self.Plan.search_count([])
         moves = values.pop("moves", None)
@@ -290,8 +314,10 @@ class TestPaymentPlan(PlanCommon):
         self.env["res.lang"]._activate_lang("fr_FR")
         self.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], ["fr_FR"])
         self.controller.lang = "fr_FR"
-        with self.assertRaisesRegex(UserError, "le nombre d'échéances doit être au moins 1"):
-            self._create_plan(instalment_count=0)
+        with self.assertRaisesRegex(
+            UserError, "Échéancier ECH/2025/.*: le nombre d'échéances doit être au moins 1"
+        ):
+            self._create_plan(instalment_count=0, lang="fr_FR")
 
     def test_cron_query_count(self):
         """Checking unchanged active plans costs the same number of queries for 1 or 3."""

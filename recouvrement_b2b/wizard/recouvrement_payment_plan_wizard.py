@@ -27,7 +27,6 @@ class RecouvrementPaymentPlanWizard(models.TransientModel):
         "res.currency", compute="_compute_currency_id", store=True, readonly=False
     )
     include_penalties = fields.Boolean(
-        string="Include Penalties",
         help="Add the late-payment penalties and the 40 EUR recovery indemnities (L441-10) "
         "accrued on the invoices to the amount scheduled.",
     )
