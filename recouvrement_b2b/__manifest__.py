@@ -38,6 +38,12 @@
         "report/account_invoice_templates.xml",
         # --- dunning ---
         # --- payment plans ---
+        "data/recouvrement_payment_plan_data.xml",
+        "report/recouvrement_payment_plan_reports.xml",
+        "report/recouvrement_payment_plan_templates.xml",
+        "views/recouvrement_payment_plan_views.xml",
+        "wizard/recouvrement_payment_plan_wizard_views.xml",
+        "views/res_partner_views.xml",
         # --- litigation ---
         "views/res_config_settings_views.xml",
     ],

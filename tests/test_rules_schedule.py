@@ -148,3 +148,56 @@ def test_allocate_oldest_first():
     assert schedule.allocate(D("110"), lines) == [D("33.34"), D("33.33"), D("33.33")]
     assert schedule.allocate(D("10"), []) == []
     assert reason_of(schedule.allocate, D("-1"), lines) == "total"
+
+
+def test_quarterly_from_month_end_keeps_the_anchor_day():
+    # Computed from 31 August each time: 30 Nov, 28 Feb, 31 May (not 28 May).
+    assert schedule.instalment_dates(date(2025, 8, 31), 4, "quarterly") == [
+        date(2025, 8, 31),
+        date(2025, 11, 30),
+        date(2026, 2, 28),
+        date(2026, 5, 31),
+    ]
+    # 29 February of a leap year, one year on: 28 February.
+    assert schedule.add_months(date(2024, 2, 29), 12) == date(2025, 2, 28)
+    assert schedule.add_months(date(2024, 2, 29), 48) == date(2028, 2, 29)
+
+
+def test_weekly_crosses_month_and_year_ends():
+    dates = schedule.instalment_dates(date(2024, 2, 22), 2, "weekly")
+    assert dates == [date(2024, 2, 22), date(2024, 2, 29)]
+
+
+def test_many_instalments_rounding_goes_to_the_last():
+    # 1 000.00 / 7 = 142.857... -> six times 142.86, last 1 000 - 857.16 = 142.84
+    amounts = [a for _d, a in schedule.build_schedule(D("1000.00"), 7, date(2025, 1, 1), "weekly")]
+    assert amounts == [D("142.86")] * 6 + [D("142.84")]
+    # Each instalment must be at least one cent: 0.03 cannot be split in 4.
+    assert reason_of(schedule.build_schedule, D("0.03"), 4, date(2025, 1, 1), "weekly") == "count"
+
+
+def test_down_payment_and_waiver_like_totals_add_up():
+    lines = schedule.build_schedule(
+        D("1399.99"),
+        3,
+        date(2025, 3, 10),
+        "weekly",
+        down_payment=D("300"),
+        down_payment_date=date(2025, 3, 3),
+    )
+    assert [a for _d, a in lines] == [D("300"), D("366.66"), D("366.66"), D("366.67")]
+    assert sum(a for _d, a in lines) == D("1399.99")
+
+
+def test_allocate_down_payment_first_on_the_same_day():
+    # A down payment due the same day as the first instalment is paid first (order kept).
+    lines = [
+        (date(2025, 3, 31), D("300")),
+        (date(2025, 3, 31), D("400")),
+        (date(2025, 4, 30), D("400")),
+    ]
+    assert schedule.allocate(D("500"), lines) == [D("300"), D("200"), D("0")]
+    assert schedule.allocate(1100.0, lines) == [D("300"), D("400"), D("400")]
+    with pytest.raises(ScheduleError) as err:
+        schedule.allocate(D("-1"), lines)
+    assert err.value.reason == "total"

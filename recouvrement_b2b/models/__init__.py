@@ -11,3 +11,4 @@ from . import recouvrement_payment_plan
 from . import recouvrement_litigation
 from . import recouvrement_credit_exposure
 from . import sale_order
+from . import recouvrement_payment_plan_line

@@ -1,4 +1,15 @@
-from odoo import fields, models
+from datetime import timedelta
+from decimal import Decimal
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_compare, float_is_zero, format_date
+from odoo.tools.misc import formatLang
+
+from ..rules import schedule
+
+# Plans that hold their invoices: an invoice belongs to at most one of them at a time.
+OPEN_STATES = ("proposed", "active")
 
 
 class RecouvrementPaymentPlan(models.Model):
@@ -7,15 +18,28 @@ class RecouvrementPaymentPlan(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "id desc"
 
-    name = fields.Char(required=True, copy=False, default="/")
-    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True)
+    name = fields.Char(required=True, copy=False, default="/", readonly=True, tracking=True)
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        domain="[('parent_id', '=', False)]",
+    )
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
     currency_id = fields.Many2one(
         "res.currency", required=True, default=lambda self: self.env.company.currency_id
     )
-    move_ids = fields.Many2many("account.move", string="Invoices")
+    move_ids = fields.Many2many(
+        "account.move",
+        string="Invoices",
+        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'),"
+        " ('commercial_partner_id', '=', partner_id), ('company_id', '=', company_id),"
+        " ('payment_state', 'in', ('not_paid', 'partial'))]",
+    )
     state = fields.Selection(
         [
             ("draft", "Draft"),
@@ -29,4 +53,634 @@ class RecouvrementPaymentPlan(models.Model):
         required=True,
         tracking=True,
         index=True,
+        copy=False,
     )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        default=lambda self: self.env.user,
+        tracking=True,
+        index="btree_not_null",
+    )
+    line_ids = fields.One2many(
+        "recouvrement.payment.plan.line", "plan_id", string="Instalments", copy=False
+    )
+    # Schedule parameters
+    instalment_count = fields.Integer(string="Number of Instalments", default=3, tracking=True)
+    frequency = fields.Selection(
+        [("weekly", "Weekly"), ("monthly", "Monthly"), ("quarterly", "Quarterly")],
+        default="monthly",
+        required=True,
+    )
+    first_date = fields.Date(
+        string="First Instalment",
+        default=lambda self: fields.Date.context_today(self) + timedelta(days=30),
+        help="Due date of the first instalment; the next ones follow at the chosen frequency "
+        "(31 January + 1 month = 28/29 February, then 31 March).",
+    )
+    tolerance_days = fields.Integer(
+        default=15,
+        tracking=True,
+        help="Days an instalment may stay unpaid after its due date before the plan is broken.",
+    )
+    # Amounts (frozen when the schedule is computed)
+    include_penalties = fields.Boolean(
+        help="Add the late-payment penalties and the 40 EUR recovery indemnities (L441-10) "
+        "accrued on the invoices to the amount scheduled.",
+    )
+    amount_invoices = fields.Monetary(
+        string="Invoices Due",
+        readonly=True,
+        copy=False,
+        help="Amount left to pay on the invoices when the schedule was computed.",
+    )
+    amount_penalties = fields.Monetary(
+        string="Penalties and Indemnities",
+        readonly=True,
+        copy=False,
+        help="Late-payment penalties and recovery indemnities when the schedule was computed.",
+    )
+    amount_waiver = fields.Monetary(
+        string="Waiver", help="Part of the penalties and indemnities given up by the company."
+    )
+    amount_total = fields.Monetary(
+        string="Total", compute="_compute_amount_total", store=True, tracking=True
+    )
+    down_payment = fields.Monetary(help="Paid first, on the down payment date.")
+    down_payment_date = fields.Date(
+        help="Due date of the down payment; empty: the first instalment date."
+    )
+    amount_paid = fields.Monetary(
+        string="Paid",
+        compute="_compute_amount_paid",
+        store=True,
+        help="Payments and credit notes reconciled with the invoices since the schedule was "
+        "computed.",
+    )
+    amount_residual = fields.Monetary(
+        string="Left to Pay", compute="_compute_amount_paid", store=True
+    )
+    next_date_due = fields.Date(
+        string="Next Due Date", compute="_compute_next_date_due", store=True
+    )
+    # Agreement
+    signature_date = fields.Date(
+        tracking=True,
+        copy=False,
+        help="Date the customer signed the plan: a written acknowledgment of the debt "
+        "(art. 2240 Code civil) that interrupts the prescription of its invoices.",
+    )
+    signed_document = fields.Binary(attachment=True, copy=False)
+    signed_document_name = fields.Char(copy=False)
+    last_check_date = fields.Date(
+        copy=False, readonly=True, help="Last day the daily check processed this plan."
+    )
+
+    _sql_constraints = [
+        (
+            "tolerance_days_positive",
+            "CHECK(tolerance_days >= 0)",
+            "The tolerance of a payment plan cannot be negative.",
+        ),
+    ]
+
+    @api.depends("amount_invoices", "amount_penalties", "amount_waiver")
+    def _compute_amount_total(self):
+        for plan in self:
+            plan.amount_total = plan.amount_invoices + plan.amount_penalties - plan.amount_waiver
+
+    @api.depends("amount_total", "amount_invoices", "move_ids.amount_residual", "state")
+    def _compute_amount_paid(self):
+        paid_by_plan = self._get_paid_amounts()
+        for plan in self:
+            plan.amount_paid = paid_by_plan.get(plan.id, 0.0)
+            plan.amount_residual = max(plan.amount_total - plan.amount_paid, 0.0)
+
+    @api.depends("line_ids.date_due", "line_ids.amount_residual")
+    def _compute_next_date_due(self):
+        for plan in self:
+            dates = [
+                line.date_due
+                for line in plan.line_ids
+                if not plan.currency_id.is_zero(line.amount_residual)
+            ]
+            plan.next_date_due = min(dates) if dates else False
+
+    @api.constrains("partner_id", "currency_id", "company_id", "move_ids")
+    def _check_invoices(self):
+        for plan in self:
+            plan._check_moves(plan.move_ids, plan.partner_id, plan.currency_id, plan.company_id)
+
+    @api.constrains("down_payment", "amount_waiver", "instalment_count")
+    def _check_amounts(self):
+        for plan in self:
+            if plan.down_payment < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Payment plan %(plan)s: the down payment cannot be negative.",
+                        plan=plan.display_name,
+                    )
+                )
+            if plan.amount_waiver < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Payment plan %(plan)s: the waiver cannot be negative.",
+                        plan=plan.display_name,
+                    )
+                )
+
+    # CRUD
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                company = self.env["res.company"].browse(vals.get("company_id"))
+                vals["name"] = (
+                    self.env["ir.sequence"]
+                    .with_company(company or self.env.company)
+                    .next_by_code("recouvrement.payment.plan")
+                    or "/"
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "signature_date" in vals:
+            self.filtered(lambda p: p.state == "active")._record_acknowledgment()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_in_force(self):
+        for plan in self:
+            if plan.state not in ("draft", "cancelled"):
+                raise UserError(
+                    self.env._(
+                        "Payment plan %(plan)s cannot be deleted: cancel it first.",
+                        plan=plan.display_name,
+                    )
+                )
+
+    # Actions
+
+    def action_compute_schedule(self):
+        """Freeze the amounts due on the invoices and build the instalments (draft plans)."""
+        for plan in self:
+            if plan.state != "draft":
+                raise UserError(
+                    self.env._(
+                        "The schedule of payment plan %(plan)s can only be computed in draft.",
+                        plan=plan.display_name,
+                    )
+                )
+        with self.env.cr.savepoint():
+            self._compute_schedule()
+        return True
+
+    def _compute_schedule(self):
+        today = fields.Date.context_today(self)
+        figures = self.move_ids._get_penalty_figures(today)
+        line_vals = []
+        for plan in self:
+            amount_invoices = sum(plan.move_ids.mapped("amount_residual"))
+            amount_penalties = (
+                sum(
+                    figures[move.id]["penalty"] + figures[move.id]["indemnity"]
+                    for move in plan.move_ids
+                )
+                if plan.include_penalties
+                else 0.0
+            )
+            plan.write(
+                {
+                    "amount_invoices": plan.currency_id.round(amount_invoices),
+                    "amount_penalties": plan.currency_id.round(amount_penalties),
+                }
+            )
+            plan._check_schedule_input()
+            for sequence, (date_due, amount) in enumerate(plan._build_schedule(), start=1):
+                line_vals.append(
+                    plan._prepare_line_vals(
+                        sequence, date_due, amount, is_down_payment=sequence == 1
+                    )
+                )
+        self.line_ids.unlink()
+        return self.env["recouvrement.payment.plan.line"].create(line_vals)
+
+    def action_propose(self):
+        """The schedule is sent to the customer for signature: the invoices are held."""
+        for plan in self:
+            if plan.state != "draft":
+                raise UserError(
+                    self.env._("Payment plan %(plan)s is not a draft.", plan=plan.display_name)
+                )
+            if not plan.line_ids:
+                raise UserError(
+                    self.env._(
+                        "Compute the schedule of payment plan %(plan)s before proposing it.",
+                        plan=plan.display_name,
+                    )
+                )
+            plan._check_moves_free()
+        self.write({"state": "proposed"})
+        return True
+
+    def action_activate(self):
+        """The customer signed: the plan is in force, dunning stops on its invoices."""
+        for plan in self:
+            if plan.state not in ("draft", "proposed"):
+                raise UserError(
+                    self.env._(
+                        "Payment plan %(plan)s cannot be activated from its current state.",
+                        plan=plan.display_name,
+                    )
+                )
+            if not plan.line_ids:
+                raise UserError(
+                    self.env._(
+                        "Compute the schedule of payment plan %(plan)s before activating it.",
+                        plan=plan.display_name,
+                    )
+                )
+            if not plan.signature_date:
+                raise UserError(
+                    self.env._(
+                        "Set the signature date of payment plan %(plan)s before activating it.",
+                        plan=plan.display_name,
+                    )
+                )
+            plan._check_moves_free()
+        self.write({"state": "active", "last_check_date": False})
+        for plan in self:
+            plan.move_ids.payment_plan_id = plan
+        self._record_acknowledgment()
+        return True
+
+    def action_cancel(self):
+        for plan in self:
+            if plan.state in ("completed", "cancelled"):
+                raise UserError(
+                    self.env._(
+                        "Payment plan %(plan)s is already closed and cannot be cancelled.",
+                        plan=plan.display_name,
+                    )
+                )
+        self._release_moves()
+        self.write({"state": "cancelled"})
+        return True
+
+    def action_draft(self):
+        for plan in self:
+            if plan.state not in ("proposed", "cancelled"):
+                raise UserError(
+                    self.env._(
+                        "Only proposed or cancelled payment plans can be reset to draft "
+                        "(%(plan)s).",
+                        plan=plan.display_name,
+                    )
+                )
+        self.write({"state": "draft"})
+        return True
+
+    def action_check(self):
+        """Run the daily check now on these plans."""
+        self._check_progress()
+        return True
+
+    def action_view_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice")
+        action["domain"] = [("id", "in", self.move_ids.ids)]
+        action["context"] = {"default_move_type": "out_invoice", "create": False}
+        return action
+
+    # Business methods
+
+    def _get_paid_amounts(self):
+        """Return ``{plan.id: amount paid on the plan}``, in the plan currency.
+
+        What was paid is recomputed from the reconciliations: the decrease of the invoices'
+        amount left to pay since the schedule was computed. Hook for modules that collect the
+        penalties of a plan on a separate document.
+        """
+        result = {}
+        for plan in self:
+            if plan.state == "draft" or not plan.amount_invoices:
+                result[plan.id] = 0.0
+                continue
+            residual = sum(plan.move_ids.mapped("amount_residual"))
+            result[plan.id] = plan.currency_id.round(max(plan.amount_invoices - residual, 0.0))
+        return result
+
+    def _build_schedule(self):
+        """Return ``[(date, amount)]`` from the pure rule, with translated errors."""
+        self.ensure_one()
+        digits = self.currency_id.decimal_places
+        try:
+            lines = schedule.build_schedule(
+                Decimal(str(self.amount_total)).quantize(Decimal(1).scaleb(-digits)),
+                self.instalment_count,
+                self.first_date,
+                self.frequency,
+                digits=digits,
+                down_payment=Decimal(str(self.down_payment)).quantize(Decimal(1).scaleb(-digits)),
+                down_payment_date=self.down_payment_date or None,
+            )
+        except schedule.ScheduleError as error:
+            raise UserError(self._schedule_error_message(error)) from error
+        return [(date_due, float(amount)) for date_due, amount in lines]
+
+    def _schedule_error_message(self, error):
+        if error.reason == "count":
+            return self.env._(
+                "Payment plan %(plan)s: %(count)s instalments cannot split %(total)s "
+                "(at least one instalment, each of at least one cent).",
+                plan=self.display_name,
+                count=self.instalment_count,
+                total=formatLang(self.env, self.amount_total, currency_obj=self.currency_id),
+            )
+        if error.reason == "down_payment":
+            return self.env._(
+                "Payment plan %(plan)s: the down payment must be below the total and due no "
+                "later than the first instalment.",
+                plan=self.display_name,
+            )
+        if error.reason == "frequency":
+            return self.env._("Payment plan %(plan)s: unknown frequency.", plan=self.display_name)
+        return self.env._(
+            "Payment plan %(plan)s: the total to schedule must be positive.",
+            plan=self.display_name,
+        )
+
+    def _prepare_line_vals(self, sequence, date_due, amount, is_down_payment=False):
+        self.ensure_one()
+        return {
+            "plan_id": self.id,
+            "sequence": sequence,
+            "date_due": date_due,
+            "amount": amount,
+            "is_down_payment": is_down_payment and bool(self.down_payment),
+        }
+
+    def _check_schedule_input(self):
+        """Refuse a schedule that cannot be kept (translated UserError naming the field)."""
+        self.ensure_one()
+        name = self.display_name
+        self._check_moves(self.move_ids, self.partner_id, self.currency_id, self.company_id)
+        self._check_moves_free()
+        if self.instalment_count < 1:
+            raise UserError(
+                self.env._(
+                    "Payment plan %(plan)s: the number of instalments must be at least 1 "
+                    "(not %(count)s).",
+                    plan=name,
+                    count=self.instalment_count,
+                )
+            )
+        today = fields.Date.context_today(self)
+        if not self.first_date or self.first_date < today:
+            raise UserError(
+                self.env._(
+                    "Payment plan %(plan)s: the first instalment date cannot be before today "
+                    "(%(today)s).",
+                    plan=name,
+                    today=format_date(self.env, today),
+                )
+            )
+        if self.down_payment and self.down_payment_date and self.down_payment_date < today:
+            raise UserError(
+                self.env._(
+                    "Payment plan %(plan)s: the down payment date cannot be before today.",
+                    plan=name,
+                )
+            )
+        rounding = self.currency_id.rounding
+        if float_compare(self.amount_total, 0.0, precision_rounding=rounding) <= 0:
+            raise UserError(
+                self.env._(
+                    "Payment plan %(plan)s: the total to schedule is zero (invoices due minus "
+                    "the waiver); there is nothing to schedule.",
+                    plan=name,
+                )
+            )
+        if float_compare(self.down_payment, self.amount_total, precision_rounding=rounding) >= 0:
+            raise UserError(
+                self.env._(
+                    "Payment plan %(plan)s: the down payment (%(down_payment)s) must be below "
+                    "the total (%(total)s).",
+                    plan=name,
+                    down_payment=formatLang(
+                        self.env, self.down_payment, currency_obj=self.currency_id
+                    ),
+                    total=formatLang(self.env, self.amount_total, currency_obj=self.currency_id),
+                )
+            )
+
+    @api.model
+    def _check_moves(self, moves, partner, currency, company):
+        """Invoices of a plan: open posted customer invoices of one customer, currency, company."""
+        if not moves:
+            raise ValidationError(self.env._("Select at least one invoice for the payment plan."))
+        not_open = moves.filtered(
+            lambda m: (
+                m.move_type != "out_invoice"
+                or m.state != "posted"
+                or m.payment_state not in ("not_paid", "partial", "in_payment")
+            )
+        )
+        if not_open:
+            raise ValidationError(
+                self.env._(
+                    "Only open posted customer invoices can be scheduled: %(invoices)s.",
+                    invoices=", ".join(not_open.mapped("display_name")),
+                )
+            )
+        customers = moves.commercial_partner_id
+        if len(customers) > 1 or (partner and customers != partner.commercial_partner_id):
+            raise ValidationError(
+                self.env._(
+                    "The invoices of a payment plan must belong to one customer "
+                    "(%(partner)s), not to %(customers)s.",
+                    partner=partner.display_name or customers[:1].display_name,
+                    customers=", ".join(customers.mapped("display_name")),
+                )
+            )
+        currencies = moves.currency_id
+        if len(currencies) > 1 or (currency and currencies != currency):
+            raise ValidationError(
+                self.env._(
+                    "The invoices of a payment plan must share its currency (%(currency)s), "
+                    "not %(currencies)s.",
+                    currency=currency.name or currencies[:1].name,
+                    currencies=", ".join(currencies.mapped("name")),
+                )
+            )
+        if len(moves.company_id) > 1 or (company and moves.company_id != company):
+            raise ValidationError(
+                self.env._(
+                    "The invoices of a payment plan must belong to its company (%(company)s).",
+                    company=company.name or moves.company_id[:1].name,
+                )
+            )
+
+    def _check_moves_free(self):
+        """No invoice of these plans may already be in another proposed or active plan."""
+        others = self.search(
+            [
+                ("move_ids", "in", self.move_ids.ids),
+                ("state", "in", OPEN_STATES),
+                ("id", "not in", self.ids),
+            ]
+        )
+        self._raise_if_moves_taken(self.move_ids, others)
+
+    @api.model
+    def _raise_if_moves_taken(self, moves, other_plans):
+        for other in other_plans:
+            taken = other.move_ids & moves
+            if taken:
+                raise UserError(
+                    self.env._(
+                        "Invoice %(invoice)s is already in the payment plan %(plan)s (%(state)s).",
+                        invoice=taken[0].display_name,
+                        plan=other.display_name,
+                        state=dict(other._fields["state"]._description_selection(self.env))[
+                            other.state
+                        ],
+                    )
+                )
+
+    def _record_acknowledgment(self):
+        """The signed plan acknowledges the debt (art. 2240 Code civil) on its invoices."""
+        for plan in self.filtered("signature_date"):
+            moves = plan.move_ids.filtered(
+                lambda m, p=plan: (
+                    not m.prescription_interruption_date
+                    or m.prescription_interruption_date < p.signature_date
+                )
+            )
+            moves.prescription_interruption_date = plan.signature_date
+
+    def _release_moves(self):
+        """Hand the invoices back to dunning (their dunning level is kept as it was)."""
+        moves = self.move_ids.filtered(lambda m: m.payment_plan_id in self)
+        moves.payment_plan_id = False
+
+    def _get_credit_manager(self):
+        """User told when the plan breaks: the collection responsible, else a credit manager."""
+        self.ensure_one()
+        user = self.company_id.recouvrement_user_id
+        if not user:
+            group = self.env.ref("recouvrement_b2b.recouvrement_group_manager")
+            # sudo: reading the users of a group is an administration right.
+            user = group.sudo().users.filtered(
+                lambda u: self.company_id in u.company_ids and not u.share and u.active
+            )[:1]
+        return user or self.user_id
+
+    def _check_progress(self):
+        """Update the instalments of active plans; complete or break them (idempotent).
+
+        Plans that do not change cost no query of their own; each plan that completes or
+        breaks is handled in its own savepoint, a failure is posted in its chatter.
+        """
+        plans = self.filtered(lambda p: p.state == "active")
+        if not plans:
+            return self.browse()
+        today = fields.Date.context_today(self)
+        plans.line_ids._recompute_late(today)
+        to_complete = plans.filtered(lambda p: p._is_fully_paid())
+        to_break = (plans - to_complete).filtered(lambda p: p._get_lines_beyond_tolerance(today))
+        changed = self.browse()
+        for plan in to_complete | to_break:
+            try:
+                with self.env.cr.savepoint():
+                    if plan in to_complete:
+                        plan._complete()
+                    else:
+                        plan._break(today)
+                    changed |= plan
+            except UserError as error:
+                plan.message_post(
+                    body=self.env._(
+                        "The daily check of this payment plan failed: %(error)s", error=str(error)
+                    )
+                )
+        plans.write({"last_check_date": today})
+        return changed
+
+    def _is_fully_paid(self):
+        self.ensure_one()
+        return float_is_zero(self.amount_residual, precision_rounding=self.currency_id.rounding)
+
+    def _get_lines_beyond_tolerance(self, today):
+        self.ensure_one()
+        limit = today - timedelta(days=self.tolerance_days)
+        return self.line_ids.filtered(lambda line: line.state == "late" and line.date_due < limit)
+
+    def _complete(self):
+        self._release_moves()
+        self.write({"state": "completed"})
+        for plan in self:
+            plan.message_post(
+                body=self.env._("Every instalment is paid: the payment plan is completed.")
+            )
+
+    def _break(self, today):
+        self.ensure_one()
+        missed = self._get_lines_beyond_tolerance(today)[:1]
+        self._release_moves()
+        self.write({"state": "broken"})
+        message = self.env._(
+            "Payment plan broken: the instalment due on %(date)s (%(amount)s left to pay) is "
+            "more than %(days)s days late. Dunning resumes on its invoices.",
+            date=format_date(self.env, missed.date_due),
+            amount=formatLang(self.env, missed.amount_residual, currency_obj=self.currency_id),
+            days=self.tolerance_days,
+        )
+        self.message_post(body=message)
+        manager = self._get_credit_manager()
+        if manager:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=today,
+                summary=self.env._("Broken payment plan %(plan)s", plan=self.display_name),
+                note=message,
+                user_id=manager.id,
+            )
+
+    @api.model
+    def _cron_check_plans(self, batch_size=200):
+        """Daily: late instalments, broken and completed plans, in batches (idempotent)."""
+        today = fields.Date.context_today(self)
+        domain = [
+            ("state", "=", "active"),
+            "|",
+            ("last_check_date", "=", False),
+            ("last_check_date", "<", today),
+        ]
+        plans = self.search(domain, limit=batch_size, order="id")
+        plans._check_progress()
+        remaining = self.search_count(domain) if len(plans) == batch_size else 0
+        self.env["ir.cron"]._notify_progress(done=len(plans), remaining=remaining)
+        return plans
+
+    def _get_report_conditions(self):
+        """Hook: the clauses printed under "If an instalment is missed"."""
+        self.ensure_one()
+        return [
+            self.env._(
+                "If an instalment is not paid within %(days)s days of its due date, the plan "
+                "is terminated without notice and the whole balance becomes immediately due.",
+                days=self.tolerance_days,
+            ),
+            self.env._(
+                "Late-payment penalties (art. L441-10 Code de commerce) and the 40 EUR fixed "
+                "recovery indemnity per invoice (art. D441-5) are then claimable, and collection "
+                "resumes, up to legal action."
+            ),
+            self.env._(
+                "By signing this plan, the customer acknowledges owing the amounts above "
+                "(art. 2240 Code civil)."
+            ),
+        ]

@@ -7,6 +7,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..rules.schedule import add_months
+
 _logger = logging.getLogger(__name__)
 
 # Demo customers: (name, city, zip, street, siren, siret, vat, profile)
@@ -348,6 +350,7 @@ class ResCompany(models.Model):
         self._recouvrement_demo_invoices(company, partners)
         self._recouvrement_demo_identity(company, partners)
         self._recouvrement_demo_penalties(company, partners)
+        self._recouvrement_demo_plans(company, partners)
         return company
 
     @api.model
@@ -585,3 +588,53 @@ class ResCompany(models.Model):
                         company=company.name,
                     )
                 )
+    # --- Payment plans ---
+
+    @api.model
+    def _recouvrement_demo_plans(self, company, partners):
+        """One active plan (Garage Moreau) and one broken plan (Restaurant Le Bouchon)."""
+        env = self.with_company(company).env
+        today = fields.Date.context_today(self)
+        late = [p for p, row in zip(partners, _DEMO_CUSTOMERS, strict=True) if row[7] == "late"]
+        if len(late) < 2:
+            return env["recouvrement.payment.plan"]
+        overdue = env["account.move"].search(
+            [
+                ("partner_id", "in", [late[0].id, late[1].id]),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("invoice_date_due", "<", today),
+            ]
+        )
+        plans = env["recouvrement.payment.plan"].create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "currency_id": company.currency_id.id,
+                    "move_ids": [
+                        Command.set(overdue.filtered(lambda m, p=partner: m.partner_id == p).ids)
+                    ],
+                    "instalment_count": count,
+                    "frequency": "monthly",
+                    "first_date": today,
+                    "down_payment": down_payment,
+                    "tolerance_days": 15,
+                    "user_id": company.recouvrement_user_id.id,
+                }
+                for partner, count, down_payment in ((late[0], 4, 500.0), (late[1], 3, 0.0))
+            ]
+        )
+        active, broken = plans
+        active.first_date = today + relativedelta(days=10)
+        plans.action_compute_schedule()
+        # The broken plan started two months ago: move its schedule back (monthly dates kept).
+        broken.first_date = add_months(today, -2)
+        for line in broken.line_ids:
+            line.date_due = add_months(line.date_due, -2)
+        active.signature_date = today - relativedelta(days=2)
+        broken.signature_date = today + relativedelta(days=-65)
+        plans.action_activate()
+        broken._check_progress()
+        return plans

@@ -225,6 +225,9 @@ class ResPartner(models.Model):
     )
 
     # --- Payment plans ------------------------------------------------------------------------
+    payment_plan_count = fields.Integer(
+        compute="_compute_payment_plan_count", groups="recouvrement_b2b.recouvrement_group_user"
+    )
 
     # --- Litigation ---------------------------------------------------------------------------
 
@@ -1198,3 +1201,27 @@ class ResPartner(models.Model):
             done += len(batch)
             remaining += len(candidates) - len(batch)
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+    # --- Payment plans ---
+
+    def _compute_payment_plan_count(self):
+        counts = dict(
+            self.env["recouvrement.payment.plan"]._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids)],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.payment_plan_count = counts.get(partner.commercial_partner_id, 0)
+
+    def action_view_payment_plans(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "recouvrement_b2b.recouvrement_payment_plan_action"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {
+            "default_partner_id": self.commercial_partner_id.id,
+            "search_default_in_progress": 0,
+        }
+        return action

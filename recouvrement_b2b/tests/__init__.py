@@ -3,3 +3,4 @@ from . import test_ui
 from . import test_identity
 from . import test_penalties
 from . import test_credit
+from . import test_plans

@@ -1,1 +1,2 @@
 from . import recouvrement_credit_override
+from . import recouvrement_payment_plan_wizard

@@ -1,0 +1,88 @@
+from odoo import api, fields, models
+from odoo.tools import float_compare, float_is_zero
+
+from ..rules import schedule
+
+
+class RecouvrementPaymentPlanLine(models.Model):
+    _name = "recouvrement.payment.plan.line"
+    _description = "Payment Plan Instalment"
+    _order = "plan_id, date_due, sequence, id"
+    _rec_name = "date_due"
+
+    plan_id = fields.Many2one(
+        "recouvrement.payment.plan",
+        string="Payment Plan",
+        required=True,
+        ondelete="cascade",
+        index=True,
+    )
+    sequence = fields.Integer(default=10)
+    company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="plan_id.currency_id")
+    partner_id = fields.Many2one(related="plan_id.partner_id", string="Customer", store=True)
+    plan_state = fields.Selection(related="plan_id.state", string="Plan Status")
+    date_due = fields.Date(string="Due Date", required=True)
+    amount = fields.Monetary(required=True)
+    is_down_payment = fields.Boolean(string="Down Payment")
+    amount_paid = fields.Monetary(
+        string="Paid",
+        compute="_compute_amount_paid",
+        store=True,
+        help="Payments on the plan's invoices, allocated to the instalments oldest due date first.",
+    )
+    amount_residual = fields.Monetary(
+        string="Left to Pay", compute="_compute_amount_paid", store=True
+    )
+    state = fields.Selection(
+        [
+            ("to_pay", "To Pay"),
+            ("partial", "Partly Paid"),
+            ("paid", "Paid"),
+            ("late", "Late"),
+        ],
+        compute="_compute_state",
+        store=True,
+        index=True,
+    )
+
+    @api.depends("plan_id.amount_paid", "plan_id.line_ids.amount", "plan_id.line_ids.date_due")
+    def _compute_amount_paid(self):
+        for plan in self.plan_id:
+            lines = plan.line_ids.sorted(lambda line: (line.sequence, line.id))
+            allocated = schedule.allocate(
+                plan.currency_id.round(plan.amount_paid),
+                [(line.date_due, plan.currency_id.round(line.amount)) for line in lines],
+            )
+            for line, paid in zip(lines, allocated, strict=True):
+                if line not in self:
+                    continue
+                line.amount_paid = float(paid)
+                line.amount_residual = line.amount - float(paid)
+        for line in self.filtered(lambda line: not line.plan_id):
+            line.amount_paid = 0.0
+            line.amount_residual = line.amount
+
+    @api.depends("amount", "amount_paid", "date_due")
+    def _compute_state(self):
+        today = fields.Date.context_today(self)
+        for line in self:
+            rounding = line.currency_id.rounding or 0.01
+            if float_is_zero(line.amount_residual, precision_rounding=rounding):
+                line.state = "paid"
+            elif line.date_due and line.date_due < today:
+                line.state = "late"
+            elif float_compare(line.amount_paid, 0.0, precision_rounding=rounding) > 0:
+                line.state = "partial"
+            else:
+                line.state = "to_pay"
+
+    def _recompute_late(self, today):
+        """Mark the instalments whose due date has passed (the state depends on the day)."""
+        lines = self.filtered(
+            lambda line: line.state in ("to_pay", "partial") and line.date_due < today
+        )
+        if lines:
+            self.env.add_to_compute(self._fields["state"], lines)
+            lines.flush_recordset(["state"])
+        return lines

@@ -1,0 +1,380 @@
+import subprocess
+from datetime import date
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, HttpCase, tagged
+from odoo.tools import config
+
+from .common import RecouvrementCommon
+
+
+class PlanCommon(RecouvrementCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.recouvrement_user_id = cls.manager
+        # 1 000 due 15 January and 500 due 10 February 2025: both overdue on 1 March 2025.
+        cls.inv1 = cls._invoice(cls.customer, 1000.0, "2024-12-16", "2025-01-15")
+        cls.inv2 = cls._invoice(cls.customer, 500.0, "2025-01-10", "2025-02-10")
+        cls.invoices = cls.inv1 | cls.inv2
+        policy = cls.env["recouvrement.policy"].sudo().create({"name": "Standard"})
+        cls.last_call = (
+            cls.env["recouvrement.level"]
+            .sudo()
+            .create({"name": "Last call", "policy_id": policy.id, "days": 45, "channel": "phone"})
+        )
+        cls.invoices.dunning_level_id = cls.last_call
+        # The cron runs as the superuser.
+        cls.Plan = cls.env["recouvrement.payment.plan"].sudo()
+
+    def _wizard(self, moves=None, user=None, **values):
+        """The creation wizard opened from selected invoices, filled with ``values``."""
+        moves = self.invoices if moves is None else moves
+        wizard_model = (
+            self.env["recouvrement.payment.plan.wizard"]
+            .with_user(user or self.controller)
+            .with_context(active_model="account.move", active_ids=moves.ids)
+        )
+        if "lang" in values:  # the web client sends the user's language in the context
+            wizard_model = wizard_model.with_context(lang=values.pop("lang"))
+        with Form(wizard_model) as form:
+            form.instalment_count = values.pop("instalment_count", 3)
+            form.first_date = values.pop("first_date", date(2025, 3, 31))
+            for name, value in values.items():
+                setattr(form, name, value)
+        return form.record
+
+    def _create_plan(self, moves=None, **values):
+        action = self._wizard(moves, **values).action_create_plan()
+        return (
+            self.env["recouvrement.payment.plan"]
+            .with_user(self.controller)
+            .browse(action["res_id"])
+        )
+
+    def _active_plan(self, **values):
+        plan = self._create_plan(**values)
+        plan.signature_date = date(2025, 3, 2)
+        plan.action_activate()
+        return plan
+
+
+@tagged("post_install", "-at_install")
+class TestPaymentPlan(PlanCommon):
+    @freeze_time("2025-03-01")
+    def test_wizard_builds_the_schedule(self):
+        plan = self._create_plan()
+        self.assertRecordValues(
+            plan,
+            [
+                {
+                    "state": "draft",
+                    "partner_id": self.customer.id,
+                    "amount_invoices": 1500.0,
+                    "amount_penalties": 0.0,
+                    "amount_total": 1500.0,
+                    "user_id": self.controller.id,
+                }
+            ],
+        )
+        self.assertTrue(plan.name.startswith("ECH/2025/"))
+        # 31 March + 1 month = 30 April, then 31 May (computed from the first date).
+        self.assertRecordValues(
+            plan.line_ids,
+            [
+                {"date_due": date(2025, 3, 31), "amount": 500.0, "state": "to_pay"},
+                {"date_due": date(2025, 4, 30), "amount": 500.0, "state": "to_pay"},
+                {"date_due": date(2025, 5, 31), "amount": 500.0, "state": "to_pay"},
+            ],
+        )
+        self.assertFalse(self.invoices.payment_plan_id, "a draft plan does not stop dunning")
+
+    @freeze_time("2025-03-01")
+    def test_down_payment_waiver_rounding(self):
+        plan = self._create_plan(
+            instalment_count=3,
+            frequency="weekly",
+            first_date=date(2025, 3, 10),
+            down_payment=300.0,
+            down_payment_date=date(2025, 3, 3),
+            amount_waiver=100.01,
+        )
+        # 1 500 - 100.01 = 1 399.99; 300 down, then 1 099.99 / 3 = 366.66 x 2 + 366.67.
+        self.assertEqual(plan.amount_total, 1399.99)
+        self.assertRecordValues(
+            plan.line_ids,
+            [
+                {"date_due": date(2025, 3, 3), "amount": 300.0, "is_down_payment": True},
+                {"date_due": date(2025, 3, 10), "amount": 366.66, "is_down_payment": False},
+                {"date_due": date(2025, 3, 17), "amount": 366.66, "is_down_payment": False},
+                {"date_due": date(2025, 3, 24), "amount": 366.67, "is_down_payment": False},
+            ],
+        )
+
+    @freeze_time("2025-03-01")
+    def test_penalties_included(self):
+        figures = {
+            self.inv1.id: {"penalty": 12.34, "indemnity": 40.0, "rate": 13.15, "days": 45},
+            self.inv2.id: {"penalty": 1.66, "indemnity": 40.0, "rate": 13.15, "days": 19},
+        }
+        with self.patch_penalties(figures):
+            plan = self._create_plan(include_penalties=True, amount_waiver=14.0)
+        self.assertRecordValues(
+            plan, [{"amount_penalties": 94.0, "amount_waiver": 14.0, "amount_total": 1580.0}]
+        )
+        self.assertEqual(sum(plan.line_ids.mapped("amount")), 1580.0)
+
+    def patch_penalties(self, figures):
+        def _get_penalty_figures(moves, to_date):
+            return {move.id: figures[move.id] for move in moves}
+
+        return patch.object(
+            self.registry["account.move"], "_get_penalty_figures", _get_penalty_figures
+        )
+
+    @freeze_time("2025-03-01")
+    def test_active_plan_stops_dunning_and_acknowledges_the_debt(self):
+        plan = self._create_plan()
+        plan.action_propose()
+        self.assertEqual(plan.state, "proposed")
+        with self.assertRaisesRegex(UserError, "Set the signature date of payment plan"):
+            plan.action_activate()
+        plan.signature_date = date(2025, 3, 2)
+        plan.action_activate()
+        self.assertEqual(plan.state, "active")
+        self.assertRecordValues(
+            self.invoices,
+            [
+                {
+                    "payment_plan_id": plan.id,
+                    "prescription_interruption_date": date(2025, 3, 2),
+                    "dunning_level_id": self.last_call.id,
+                }
+            ]
+            * 2,
+        )
+
+    @freeze_time("2025-03-01")
+    def test_partial_payments_allocated_in_due_date_order(self):
+        plan = self._active_plan()
+        self._pay(self.inv2, 500.0, "2025-03-20")
+        self._pay(self.inv1, 200.0, "2025-03-25")
+        self.assertRecordValues(plan, [{"amount_paid": 700.0, "amount_residual": 800.0}])
+        self.assertRecordValues(
+            plan.line_ids,
+            [
+                {"amount_paid": 500.0, "amount_residual": 0.0, "state": "paid"},
+                {"amount_paid": 200.0, "amount_residual": 300.0, "state": "partial"},
+                {"amount_paid": 0.0, "amount_residual": 500.0, "state": "to_pay"},
+            ],
+        )
+        self.assertEqual(plan.next_date_due, date(2025, 4, 30))
+
+    def test_late_then_broken_beyond_tolerance_dunning_resumes(self):
+        with freeze_time("2025-03-01"):
+            plan = self._active_plan(tolerance_days=10)
+        with freeze_time("2025-04-05"):
+            self._pay(self.inv1, 200.0, "2025-04-05")
+            self.Plan._cron_check_plans()
+            self.assertRecordValues(plan.line_ids[0], [{"state": "late", "amount_residual": 300.0}])
+            self.assertEqual(plan.state, "active", "still within the 10-day tolerance")
+            self.assertEqual(self.invoices.payment_plan_id, plan)
+        with freeze_time("2025-04-11"):
+            self.Plan._cron_check_plans()
+            self.assertEqual(plan.state, "broken")
+            self.assertFalse(self.invoices.payment_plan_id, "dunning resumes on the invoices")
+            self.assertEqual(self.invoices.dunning_level_id, self.last_call, "level kept")
+            activity = plan.activity_ids
+            self.assertEqual(activity.user_id, self.manager)
+            self.assertIn("more than 10 days late", plan.message_ids[0].body)
+            # Idempotent: a second run the same day changes nothing.
+            messages = plan.message_ids
+            self.Plan._cron_check_plans()
+            self.assertEqual(plan.message_ids, messages)
+            self.assertEqual(len(plan.activity_ids), 1)
+
+    def test_completion(self):
+        with freeze_time("2025-03-01"):
+            plan = self._active_plan()
+        with freeze_time("2025-04-01"):
+            self._pay(self.inv1, 1000.0, "2025-03-30")
+            self.Plan._cron_check_plans()
+            self.assertEqual(plan.state, "active")
+            self._pay(self.inv2, 500.0, "2025-04-01")
+        with freeze_time("2025-04-02"):
+            self.Plan._cron_check_plans()
+        self.assertEqual(plan.state, "completed")
+        self.assertEqual(set(plan.line_ids.mapped("state")), {"paid"})
+        self.assertFalse(self.invoices.payment_plan_id)
+
+    @freeze_time("2025-03-01")
+    def test_cancellation(self):
+        plan = self._active_plan()
+        plan.action_cancel()
+        self.assertEqual(plan.state, "cancelled")
+        self.assertFalse(self.invoices.payment_plan_id)
+        self.assertEqual(self.invoices.dunning_level_id, self.last_call)
+        # The invoices are free for a new plan.
+        self.assertEqual(self._create_plan().state, "draft")
+
+    @freeze_time("2025-03-01")
+    def test_wizard_from_customer_and_from_dunning_event(self):
+        paid = self._invoice(self.customer, 80.0, "2025-01-01", "2025-01-31")
+        self._pay(paid, 80.0, "2025-02-01")
+        not_due = self._invoice(self.customer, 90.0, "2025-02-20", "2025-03-20")
+        wizard = (
+            self.env["recouvrement.payment.plan.wizard"]
+            .with_user(self.controller)
+            .with_context(active_model="res.partner", active_ids=self.customer.ids)
+            .create({})
+        )
+        self.assertEqual(wizard.move_ids, self.invoices, "overdue open invoices only")
+        event = (
+            self.env["recouvrement.event"]
+            .with_user(self.controller)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "level_id": self.last_call.id,
+                    "move_ids": [Command.set((self.inv1 | paid | not_due).ids)],
+                }
+            )
+        )
+        wizard = (
+            self.env["recouvrement.payment.plan.wizard"]
+            .with_user(self.controller)
+            .with_context(active_model="recouvrement.event", active_ids=event.ids)
+            .create({})
+        )
+        self.assertEqual(wizard.move_ids, self.inv1 | not_due)
+        self.assertEqual(wizard.partner_id, self.customer)
+
+    def test_deletion_guard_and_manager_fallback(self):
+        with freeze_time("2025-03-01"):
+            draft = self._create_plan(self.inv2)
+            plan = self._active_plan(moves=self.inv1)
+        with self.assertRaisesRegex(UserError, "cannot be deleted: cancel it first"):
+            plan.with_user(self.manager).unlink()
+        with self.assertRaises(AccessError):
+            draft.with_user(self.controller).unlink()
+        draft.with_user(self.manager).unlink()
+        self.assertFalse(draft.exists())
+        # A later acknowledgment moves the prescription interruption date.
+        plan.with_user(self.manager).signature_date = date(2025, 3, 5)
+        self.assertEqual(self.inv1.prescription_interruption_date, date(2025, 3, 5))
+        # Without a collection responsible, a credit manager is told when the plan breaks.
+        self.company.recouvrement_user_id = False
+        with freeze_time("2025-05-01"):
+            self.Plan._cron_check_plans()
+        self.assertEqual(plan.state, "broken")
+        self.assertTrue(
+            plan.activity_ids.user_id.has_group("recouvrement_b2b.recouvrement_group_manager")
+        )
+
+    def _assert_refused(self, message, **values):
+        count = self.Plan.search_count([])
+        moves = values.pop("moves", None)
+        with self.assertRaisesRegex((UserError, ValidationError), message):
+            self._create_plan(moves, **values)
+        self.assertEqual(self.Plan.search_count([]), count, "nothing created")
+
+    @freeze_time("2025-03-01")
+    def test_bad_input(self):
+        self._assert_refused("the number of instalments must be at least 1", instalment_count=0)
+        self._assert_refused("the number of instalments must be at least 1", instalment_count=-2)
+        self._assert_refused(
+            "the first instalment date cannot be before today", first_date=date(2025, 2, 28)
+        )
+        self._assert_refused("the total to schedule is zero", amount_waiver=1500.0)
+        self._assert_refused(
+            r"the down payment \(.*1,500\.00.*\) must be below the total", down_payment=1500.0
+        )
+        other = self.customer.copy({"name": "Garage Moreau"})
+        self._assert_refused(
+            "must belong to one customer",
+            moves=self.inv1 | self._invoice(other, 100.0, "2025-01-01"),
+        )
+        usd = self.setup_other_currency("USD")
+        self._assert_refused(
+            "must share its currency",
+            moves=self.inv1 | self._invoice(self.customer, 100.0, "2025-01-01", currency=usd),
+        )
+        plan = self._create_plan(self.inv1)
+        plan.action_propose()
+        self._assert_refused(
+            r"Invoice .* is already in the payment plan .* \(Proposed\)", moves=self.invoices
+        )
+
+    @freeze_time("2025-03-01")
+    def test_bad_input_translated(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], ["fr_FR"])
+        self.controller.lang = "fr_FR"
+        with self.assertRaisesRegex(
+            UserError, "Échéancier ECH/2025/.*: le nombre d'échéances doit être au moins 1"
+        ):
+            self._create_plan(instalment_count=0, lang="fr_FR")
+
+    def test_cron_query_count(self):
+        """Checking unchanged active plans costs the same number of queries for 1 or 3."""
+        with freeze_time("2025-03-01"):
+            plans = self._active_plan()
+            for _index in range(4):
+                move = self._invoice(self.customer, 100.0, "2025-01-01", "2025-01-31")
+                plans |= self._active_plan(moves=move)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        with freeze_time("2025-03-05"):
+            plans = plans.sudo()
+            plans[0]._check_progress()  # warm the caches
+            self.env.flush_all()
+            self.env.invalidate_all()
+            with self.assertQueryCount(7):
+                plans[1]._check_progress()
+                self.env.flush_all()
+            self.env.invalidate_all()
+            with self.assertQueryCount(7):
+                plans[2:]._check_progress()
+                self.env.flush_all()
+
+
+@tagged("post_install", "-at_install")
+class TestPaymentPlanReport(PlanCommon, HttpCase):
+    def test_pdf_in_french(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], ["fr_FR"])
+        self.customer.lang = "fr_FR"
+        with freeze_time("2025-03-01"):
+            plan = self._create_plan(down_payment=300.0)
+        self.env["ir.config_parameter"].sudo().set_param(
+            "report.url", "http://127.0.0.1:%s" % config["http_port"]
+        )
+        pdf, report_type = (
+            self.env["ir.actions.report"]
+            .with_user(self.controller)
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("recouvrement_b2b.recouvrement_payment_plan_report", plan.ids)
+        )
+        self.assertEqual(report_type, "pdf")
+        text = subprocess.run(
+            ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+        ).stdout.decode()
+        text = " ".join(text.split())  # French amounts use (narrow) no-break spaces
+        for expected in (
+            "Échéancier de paiement",
+            plan.name,
+            self.inv1.name,
+            self.inv2.name,
+            "Acompte 31/03/2025 300,00 €",
+            "1 31/03/2025 400,00 €",
+            "3 31/05/2025 400,00 €",
+            "Total à payer 1 500,00 €",
+            "Si une échéance n'est pas payée",
+            "Pour le créancier",
+            "Pour le débiteur",
+        ):
+            self.assertIn(expected, text)

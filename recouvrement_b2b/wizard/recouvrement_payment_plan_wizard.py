@@ -1,0 +1,178 @@
+from datetime import timedelta
+
+from odoo import Command, api, fields, models
+
+
+class RecouvrementPaymentPlanWizard(models.TransientModel):
+    _name = "recouvrement.payment.plan.wizard"
+    _description = "Payment Plan Creation Wizard"
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, domain="[('parent_id', '=', False)]"
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    move_ids = fields.Many2many(
+        "account.move",
+        string="Invoices",
+        compute="_compute_move_ids",
+        store=True,
+        readonly=False,
+        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'),"
+        " ('commercial_partner_id', '=', partner_id), ('company_id', '=', company_id),"
+        " ('payment_state', 'in', ('not_paid', 'partial'))]",
+    )
+    currency_id = fields.Many2one(
+        "res.currency", compute="_compute_currency_id", store=True, readonly=False
+    )
+    include_penalties = fields.Boolean(
+        help="Add the late-payment penalties and the 40 EUR recovery indemnities (L441-10) "
+        "accrued on the invoices to the amount scheduled.",
+    )
+    amount_invoices = fields.Monetary(string="Invoices Due", compute="_compute_amounts")
+    amount_penalties = fields.Monetary(
+        string="Penalties and Indemnities", compute="_compute_amounts"
+    )
+    amount_waiver = fields.Monetary(
+        string="Waiver", help="Part of the penalties and indemnities given up by the company."
+    )
+    amount_total = fields.Monetary(string="Total", compute="_compute_amounts")
+    down_payment = fields.Monetary()
+    down_payment_date = fields.Date(
+        help="Due date of the down payment; empty: the first instalment date."
+    )
+    instalment_count = fields.Integer(string="Number of Instalments", default=3)
+    frequency = fields.Selection(
+        [("weekly", "Weekly"), ("monthly", "Monthly"), ("quarterly", "Quarterly")],
+        default="monthly",
+        required=True,
+    )
+    first_date = fields.Date(
+        string="First Instalment",
+        required=True,
+        default=lambda self: fields.Date.context_today(self) + timedelta(days=30),
+    )
+    tolerance_days = fields.Integer(
+        default=15,
+        help="Days an instalment may stay unpaid after its due date before the plan is broken.",
+    )
+    user_id = fields.Many2one("res.users", string="Responsible", default=lambda self: self.env.user)
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        model = self.env.context.get("active_model")
+        active_ids = self.env.context.get("active_ids") or []
+        if model == "account.move" and active_ids and "move_ids" in fields_list:
+            moves = self.env["account.move"].browse(active_ids)
+            values["move_ids"] = [Command.set(moves.ids)]
+            values.setdefault("partner_id", moves.commercial_partner_id[:1].id)
+            values.setdefault("company_id", moves.company_id[:1].id or self.env.company.id)
+        elif model == "res.partner" and active_ids:
+            partner = self.env["res.partner"].browse(active_ids[:1])
+            values.setdefault("partner_id", partner.commercial_partner_id.id)
+        elif model == "recouvrement.event" and active_ids:
+            # From a dunning event (e.g. the "last call" level): its customer and invoices.
+            event = self.env["recouvrement.event"].browse(active_ids[:1])
+            values.setdefault("partner_id", event.partner_id.commercial_partner_id.id)
+            values.setdefault("company_id", event.company_id.id)
+            moves = event.move_ids.filtered(
+                lambda m: m.state == "posted" and m.payment_state in ("not_paid", "partial")
+            )
+            if moves:
+                values["move_ids"] = [Command.set(moves.ids)]
+        return values
+
+    @api.depends("partner_id", "company_id")
+    def _compute_move_ids(self):
+        todo = self.filtered(
+            lambda w: (
+                w.partner_id
+                and (
+                    not w.move_ids
+                    or w.move_ids.commercial_partner_id != w.partner_id.commercial_partner_id
+                )
+            )
+        )
+        for wizard in self - todo:
+            wizard.move_ids = wizard.move_ids  # keep the invoices given by the caller
+        if not todo:
+            return
+        moves = self.env["account.move"].search(self._get_default_moves_domain(todo))
+        for wizard in todo:
+            wizard.move_ids = moves.filtered(
+                lambda m, w=wizard: (
+                    m.commercial_partner_id == w.partner_id.commercial_partner_id
+                    and m.company_id == w.company_id
+                    and not m.payment_plan_id
+                )
+            )
+
+    @api.model
+    def _get_default_moves_domain(self, wizards):
+        """Hook: the invoices proposed for a new plan (overdue, open, not in a plan)."""
+        return [
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("commercial_partner_id", "in", wizards.partner_id.commercial_partner_id.ids),
+            ("company_id", "in", wizards.company_id.ids),
+            ("invoice_date_due", "<", fields.Date.context_today(self)),
+            ("payment_plan_id", "=", False),
+        ]
+
+    @api.depends("move_ids", "company_id")
+    def _compute_currency_id(self):
+        for wizard in self:
+            wizard.currency_id = wizard.move_ids.currency_id[:1] or wizard.company_id.currency_id
+
+    @api.depends("move_ids", "include_penalties", "amount_waiver")
+    def _compute_amounts(self):
+        # The figures of the saved invoices (the wizard's own records may be new ones).
+        figures = self.move_ids._origin._get_penalty_figures(fields.Date.context_today(self))
+        for wizard in self:
+            wizard.amount_invoices = sum(wizard.move_ids.mapped("amount_residual"))
+            wizard.amount_penalties = (
+                sum(
+                    figures[move._origin.id]["penalty"] + figures[move._origin.id]["indemnity"]
+                    for move in wizard.move_ids
+                )
+                if wizard.include_penalties
+                else 0.0
+            )
+            wizard.amount_total = (
+                wizard.amount_invoices + wizard.amount_penalties - wizard.amount_waiver
+            )
+
+    def _prepare_plan_vals(self):
+        self.ensure_one()
+        return {
+            "partner_id": self.partner_id.commercial_partner_id.id,
+            "company_id": self.company_id.id,
+            "currency_id": self.currency_id.id,
+            "move_ids": [Command.set(self.move_ids.ids)],
+            "include_penalties": self.include_penalties,
+            "amount_waiver": self.amount_waiver,
+            "down_payment": self.down_payment,
+            "down_payment_date": self.down_payment_date,
+            "instalment_count": self.instalment_count,
+            "frequency": self.frequency,
+            "first_date": self.first_date,
+            "tolerance_days": self.tolerance_days,
+            "user_id": self.user_id.id,
+        }
+
+    def action_create_plan(self):
+        """Create the draft plan with its schedule; on bad input nothing is created."""
+        self.ensure_one()
+        with self.env.cr.savepoint():
+            plan = self.env["recouvrement.payment.plan"].create(self._prepare_plan_vals())
+            plan._compute_schedule()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "recouvrement.payment.plan",
+            "res_id": plan.id,
+            "view_mode": "form",
+            "target": "current",
+        }
