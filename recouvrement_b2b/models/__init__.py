@@ -7,3 +7,5 @@ from . import recouvrement_level
 from . import recouvrement_event
 from . import recouvrement_payment_plan
 from . import recouvrement_litigation
+from . import recouvrement_litigation_stage
+from . import recouvrement_litigation_deadline

@@ -1,4 +1,7 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..rules import deadlines
 
 
 class AccountMove(models.Model):
@@ -36,6 +39,33 @@ class AccountMove(models.Model):
         index="btree_not_null",
         help="Open litigation case containing this invoice (empty once the case is closed).",
     )
+    prescription_date = fields.Date(
+        compute="_compute_prescription_date",
+        store=True,
+        help="Last day to act before the claim is time-barred: 5 years from the due date (or "
+        "from an earlier delivery), 2 years against a consumer, restarted by the last "
+        "acknowledgment or legal action (L110-4 Code de commerce, art. 2240-2241 Code civil).",
+    )
+
+    @api.depends(
+        "move_type",
+        "invoice_date_due",
+        "delivery_date",
+        "prescription_interruption_date",
+        "commercial_partner_id.is_company",
+    )
+    def _compute_prescription_date(self):
+        for move in self:
+            if move.move_type != "out_invoice" or not move.invoice_date_due:
+                move.prescription_date = False
+                continue
+            interruption = move.prescription_interruption_date
+            move.prescription_date = deadlines.prescription_date(
+                move.invoice_date_due,
+                delivery_date=move.delivery_date,
+                interruptions=[interruption] if interruption else (),
+                consumer=move._is_consumer_debtor(),
+            )
 
     # --- Integration methods (shared by the collection features) -----------------------------
 
@@ -47,4 +77,43 @@ class AccountMove(models.Model):
         """
         return {
             move.id: {"penalty": 0.0, "indemnity": 0.0, "rate": 0.0, "days": 0} for move in self
+        }
+
+    # --- Litigation ---------------------------------------------------------------------------
+
+    def _is_consumer_debtor(self):
+        """A natural person without company identifiers: the 2-year consumer prescription."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        return not partner.is_company and not partner.siren and not partner.vat
+
+    def action_open_litigation(self):
+        """Open a new litigation case prefilled with the selected unpaid invoices."""
+        moves = self.filtered(
+            lambda m: m.move_type == "out_invoice" and m.state == "posted" and not m.litigation_id
+        )
+        partner = moves.commercial_partner_id
+        if not moves or len(partner) > 1:
+            raise UserError(
+                _("Select posted customer invoices of one customer that are in no open case.")
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("New Litigation Case"),
+            "res_model": "recouvrement.litigation",
+            "view_mode": "form",
+            "context": {
+                "default_partner_id": partner.id,
+                "default_company_id": moves.company_id[:1].id,
+                "default_move_ids": moves.ids,
+            },
+        }
+
+    def action_view_litigation(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "recouvrement.litigation",
+            "view_mode": "form",
+            "res_id": self.litigation_id.id,
         }
