@@ -51,6 +51,7 @@ class AccountMove(models.Model):
         "move_type",
         "invoice_date_due",
         "delivery_date",
+        "invoice_date",
         "prescription_interruption_date",
         "commercial_partner_id.is_company",
     )
@@ -60,9 +61,14 @@ class AccountMove(models.Model):
                 move.prescription_date = False
                 continue
             interruption = move.prescription_interruption_date
+            # The delivery date only matters when the invoice was issued after it (Cass. com.
+            # 26/02/2020); Odoo fills it with the invoice date by default.
+            delivery = move.delivery_date
+            if delivery and move.invoice_date and delivery >= move.invoice_date:
+                delivery = False
             move.prescription_date = deadlines.prescription_date(
                 move.invoice_date_due,
-                delivery_date=move.delivery_date,
+                delivery_date=delivery,
                 interruptions=[interruption] if interruption else (),
                 consumer=move._is_consumer_debtor(),
             )

@@ -465,6 +465,8 @@ class RecouvrementLitigation(models.Model):
 
     def _check_claim(self):
         """Refuse going to court unless the claim is certaine, liquide and exigible."""
+        # Attachments and today's date are no dependencies of the check: recompute it now.
+        self.invalidate_recordset(["claim_certain", "claim_liquid", "claim_due", "claim_issues"])
         for case in self:
             if case.claim_issues:
                 raise UserError(
@@ -521,7 +523,10 @@ class RecouvrementLitigation(models.Model):
         for case in self.filtered(
             lambda c: c.credit_hold and c.litigation_type == "recovery" and not c.is_closed
         ):
-            case.partner_id._set_credit_hold(_("Legal recovery case %(case)s", case=case.name))
+            # sudo: credit controllers may not edit contacts; the hold is the case's effect.
+            case.partner_id.sudo()._set_credit_hold(
+                _("Legal recovery case %(case)s", case=case.name)
+            )
 
     def _get_deadline_vals(self):
         """Wanted deadlines per case: ``{case.id: {(kind, move_id): vals}}``."""

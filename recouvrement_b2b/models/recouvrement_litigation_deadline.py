@@ -180,5 +180,6 @@ class RecouvrementLitigationDeadline(models.Model):
                     ),
                 }
             )
-        self.env["mail.activity"].create(vals_list)
+        # quick update: no e-mail per activity, the responsible sees them in the activity menu.
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)
         self.last_alert_date = today
