@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..rules import deadlines
@@ -60,14 +60,10 @@ class AccountMove(models.Model):
                 move.prescription_date = False
                 continue
             interruption = move.prescription_interruption_date
-            # The delivery date only matters when the invoice was issued after it (Cass. com.
-            # 26/02/2020); Odoo fills it with the invoice date by default.
-            delivery = move.delivery_date
-            if delivery and move.invoice_date and delivery >= move.invoice_date:
-                delivery = False
             move.prescription_date = deadlines.prescription_date(
                 move.invoice_date_due,
-                delivery_date=delivery,
+                delivery_date=move.delivery_date,
+                invoice_date=move.invoice_date,
                 interruptions=[interruption] if interruption else (),
                 consumer=move._is_consumer_debtor(),
             )
@@ -100,11 +96,13 @@ class AccountMove(models.Model):
         partner = moves.commercial_partner_id
         if not moves or len(partner) > 1:
             raise UserError(
-                _("Select posted customer invoices of one customer that are in no open case.")
+                self.env._(
+                    "Select posted customer invoices of one customer that are in no open case."
+                )
             )
         return {
             "type": "ir.actions.act_window",
-            "name": _("New Litigation Case"),
+            "name": self.env._("New Litigation Case"),
             "res_model": "recouvrement.litigation",
             "view_mode": "form",
             "context": {

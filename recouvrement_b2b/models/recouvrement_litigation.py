@@ -1,4 +1,4 @@
-from odoo import Command, _, api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero, format_date
 from odoo.tools.misc import formatLang
@@ -43,7 +43,7 @@ class RecouvrementLitigation(models.Model):
     )
     stage_id = fields.Many2one(
         "recouvrement.litigation.stage",
-        default=_default_stage_id,
+        default=lambda self: self._default_stage_id(),
         required=True,
         index=True,
         tracking=True,
@@ -70,7 +70,7 @@ class RecouvrementLitigation(models.Model):
         tracking=True,
         domain="[('share', '=', False)]",
     )
-    lawyer_id = fields.Many2one("res.partner", string="Lawyer", tracking=True)
+    lawyer_id = fields.Many2one("res.partner", tracking=True)
     bailiff_id = fields.Many2one(
         "res.partner",
         string="Commissaire de Justice",
@@ -185,7 +185,7 @@ class RecouvrementLitigation(models.Model):
             case.claim_certain = case.proof_checked or bool(attachments.get(case.id))
             if not case.claim_certain:
                 issues.append(
-                    _(
+                    self.env._(
                         "Not certaine: attach the signed order, contract or proof of delivery, "
                         "or tick 'Proof of Claim Checked'."
                     )
@@ -195,7 +195,7 @@ class RecouvrementLitigation(models.Model):
             )
             if not case.claim_liquid:
                 issues.append(
-                    _(
+                    self.env._(
                         "Not liquide: %(amount)s is disputed by the customer.",
                         amount=case._format_amount(case.disputed_amount),
                     )
@@ -205,10 +205,10 @@ class RecouvrementLitigation(models.Model):
             )
             case.claim_due = bool(case.move_ids) and not not_due
             if not case.move_ids:
-                issues.append(_("Not exigible: the case has no invoice."))
+                issues.append(self.env._("Not exigible: the case has no invoice."))
             elif not_due:
                 issues.append(
-                    _(
+                    self.env._(
                         "Not exigible: invoice(s) %(invoices)s not yet past their due date.",
                         invoices=", ".join(not_due.mapped("name")),
                     )
@@ -226,7 +226,7 @@ class RecouvrementLitigation(models.Model):
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):
-        return stages.search([])
+        return stages.search([("step", "!=", False)])
 
     # ------------------------------------------------------------------------------------------
     # Constraints
@@ -246,7 +246,7 @@ class RecouvrementLitigation(models.Model):
             if others:
                 move = others[0]
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Case %(case)s: invoice %(invoice)s is already in litigation case "
                         "%(other)s (field Invoices).",
                         case=case.name,
@@ -260,7 +260,7 @@ class RecouvrementLitigation(models.Model):
             )
             if foreign:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Case %(case)s: invoice %(invoice)s belongs to %(other)s, not to the "
                         "case's customer %(customer)s (field Invoices).",
                         case=case.name,
@@ -274,7 +274,7 @@ class RecouvrementLitigation(models.Model):
             )
             if wrong:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Case %(case)s: %(invoice)s is not a posted customer invoice "
                         "(field Invoices).",
                         case=case.name,
@@ -294,7 +294,7 @@ class RecouvrementLitigation(models.Model):
                 > 0
             ):
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Case %(case)s: the disputed amount %(disputed)s is above the amount "
                         "still due on its invoices, %(due)s (field Disputed Amount).",
                         case=case.name,
@@ -308,7 +308,7 @@ class RecouvrementLitigation(models.Model):
         for case in self:
             if case.service_date and not case.order_date:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Case %(case)s: set the date the order was issued before its service "
                         "date (field Order Issued On).",
                         case=case.name,
@@ -316,7 +316,7 @@ class RecouvrementLitigation(models.Model):
                 )
             if case.service_date and case.service_date < case.order_date:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Case %(case)s: the order cannot be served on %(service)s, before it "
                         "was issued on %(order)s (field Order Served On).",
                         case=case.name,
@@ -326,7 +326,7 @@ class RecouvrementLitigation(models.Model):
                 )
             if case.order_date and case.filing_date and case.order_date < case.filing_date:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Case %(case)s: the order cannot be issued on %(order)s, before the "
                         "filing on %(filing)s (field Order Issued On).",
                         case=case.name,
@@ -340,7 +340,7 @@ class RecouvrementLitigation(models.Model):
         for case in self:
             if case.outcome == "dispute_lost" and case.litigation_type != "dispute":
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Case %(case)s: only a dispute can be closed as 'Dispute lost' "
                         "(field Outcome).",
                         case=case.name,
@@ -377,7 +377,7 @@ class RecouvrementLitigation(models.Model):
             missing = self.filtered(lambda c: not c.is_closed and not c.outcome)
             if missing and not self.env.context.get("recouvrement_closing"):
                 raise UserError(
-                    _(
+                    self.env._(
                         "Case %(case)s: close it with the Close button, which asks for the "
                         "outcome.",
                         case=missing[0].name,
@@ -410,7 +410,7 @@ class RecouvrementLitigation(models.Model):
         filed = self.filtered("filing_date")
         if filed:
             raise UserError(
-                _(
+                self.env._(
                     "Case %(case)s was filed with a court: close it instead of deleting it.",
                     case=filed[0].name,
                 )
@@ -429,7 +429,9 @@ class RecouvrementLitigation(models.Model):
         self.ensure_one()
         stage = self.env["recouvrement.litigation.stage"].search([("step", "=", "filed")], limit=1)
         if not stage:
-            raise UserError(_("No stage with the step 'Injonction de payer filed' exists."))
+            raise UserError(
+                self.env._("No stage with the step 'Injonction de payer filed' exists.")
+            )
         self.stage_id = stage
         return True
 
@@ -437,7 +439,7 @@ class RecouvrementLitigation(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": _("Close Case"),
+            "name": self.env._("Close Case"),
             "res_model": "recouvrement.litigation.close",
             "view_mode": "form",
             "target": "new",
@@ -470,7 +472,7 @@ class RecouvrementLitigation(models.Model):
         for case in self:
             if case.claim_issues:
                 raise UserError(
-                    _(
+                    self.env._(
                         "Case %(case)s cannot be filed with the court:\n%(issues)s",
                         case=case.name,
                         issues=case.claim_issues,
@@ -510,8 +512,8 @@ class RecouvrementLitigation(models.Model):
         for case in lost:
             case.activity_schedule(
                 activity_type_id=todo.id if todo else False,
-                summary=_("Issue a credit note"),
-                note=_(
+                summary=self.env._("Issue a credit note"),
+                note=self.env._(
                     "The dispute was lost: issue a credit note of %(amount)s on %(invoices)s.",
                     amount=case._format_amount(case.disputed_amount or case.amount_residual),
                     invoices=", ".join(case.move_ids.mapped("name")),
@@ -525,7 +527,7 @@ class RecouvrementLitigation(models.Model):
         ):
             # sudo: credit controllers may not edit contacts; the hold is the case's effect.
             case.partner_id.sudo()._set_credit_hold(
-                _("Legal recovery case %(case)s", case=case.name)
+                self.env._("Legal recovery case %(case)s", case=case.name)
             )
 
     def _get_deadline_vals(self):
@@ -572,12 +574,12 @@ class RecouvrementLitigation(models.Model):
         date = date or fields.Date.context_today(self)
         if outcome == "written_off":
             if not self.env.user.has_group("recouvrement_b2b.recouvrement_group_manager"):
-                raise UserError(_("Only a credit manager can write a debt off."))
+                raise UserError(self.env._("Only a credit manager can write a debt off."))
             for case in self:
                 case.write_off_move_id = case._create_write_off_move(account, journal, date)
         stage = self.env["recouvrement.litigation.stage"].search([("step", "=", "closed")], limit=1)
         if not stage:
-            raise UserError(_("No stage with the step 'Closed' exists."))
+            raise UserError(self.env._("No stage with the step 'Closed' exists."))
         self.with_context(recouvrement_closing=True).write(
             {"stage_id": stage.id, "outcome": outcome, "close_date": date}
         )
@@ -587,14 +589,16 @@ class RecouvrementLitigation(models.Model):
         self.ensure_one()
         if not account:
             raise UserError(
-                _("Case %(case)s: choose the bad-debt expense account.", case=self.name)
+                self.env._("Case %(case)s: choose the bad-debt expense account.", case=self.name)
             )
         receivables = self.move_ids.line_ids.filtered(
             lambda line: line.account_type == "asset_receivable" and not line.reconciled
         )
         if not receivables:
             raise UserError(
-                _("Case %(case)s: its invoices have nothing left to write off.", case=self.name)
+                self.env._(
+                    "Case %(case)s: its invoices have nothing left to write off.", case=self.name
+                )
             )
         line_vals = [
             Command.create(self._prepare_write_off_line_vals(line)) for line in receivables
@@ -603,7 +607,7 @@ class RecouvrementLitigation(models.Model):
         line_vals.append(
             Command.create(
                 {
-                    "name": _("Bad debt: case %(case)s", case=self.name),
+                    "name": self.env._("Bad debt: case %(case)s", case=self.name),
                     "account_id": account.id,
                     "partner_id": self.commercial_partner_id.id,
                     "balance": total,
@@ -618,7 +622,7 @@ class RecouvrementLitigation(models.Model):
                 "journal_id": journal.id if journal else self._default_write_off_journal().id,
                 "date": date,
                 "company_id": self.company_id.id,
-                "ref": _("Write-off of litigation case %(case)s", case=self.name),
+                "ref": self.env._("Write-off of litigation case %(case)s", case=self.name),
                 "line_ids": line_vals,
             }
         )
@@ -630,11 +634,13 @@ class RecouvrementLitigation(models.Model):
                 )
             )
             (line + counterpart).reconcile()
-        self.message_post(body=_("Write-off entry %(entry)s posted.", entry=entry._get_html_link()))
+        self.message_post(
+            body=self.env._("Write-off entry %(entry)s posted.", entry=entry._get_html_link())
+        )
         return entry
 
     def _write_off_line_label(self, line):
-        return _("Write-off %(invoice)s", invoice=line.move_id.name)
+        return self.env._("Write-off %(invoice)s", invoice=line.move_id.name)
 
     def _prepare_write_off_line_vals(self, line):
         return {
@@ -713,7 +719,7 @@ class RecouvrementLitigation(models.Model):
         documents = []
         for move in self.move_ids.sorted(lambda m: (m.invoice_date or m.date, m.id)):
             documents.append(
-                _(
+                self.env._(
                     "Invoice %(invoice)s of %(date)s",
                     invoice=move.name,
                     date=format_date(self.env, move.invoice_date),
@@ -721,7 +727,7 @@ class RecouvrementLitigation(models.Model):
             )
         if self.formal_notice_date:
             documents.append(
-                _(
+                self.env._(
                     "Formal notice (mise en demeure) sent on %(date)s with its acknowledgment "
                     "of receipt",
                     date=format_date(self.env, self.formal_notice_date),
@@ -729,7 +735,7 @@ class RecouvrementLitigation(models.Model):
             )
         for event in self._get_dossier_events().filtered(lambda e: e.state == "sent"):
             documents.append(
-                _(
+                self.env._(
                     "Reminder of %(date)s (%(channel)s)",
                     date=format_date(self.env, event.date),
                     channel=dict(event._fields["channel"]._description_selection(self.env)).get(

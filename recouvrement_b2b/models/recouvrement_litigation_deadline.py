@@ -1,6 +1,6 @@
 import logging
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.tools import format_date
 
 from ..rules import deadlines
@@ -59,11 +59,11 @@ class RecouvrementLitigationDeadline(models.Model):
         labels = dict(self._fields["kind"]._description_selection(self.env))
         for line in self:
             if line.move_id:
-                line.name = _(
+                line.name = self.env._(
                     "%(kind)s: %(invoice)s", kind=labels.get(line.kind), invoice=line.move_id.name
                 )
             else:
-                line.name = _(
+                line.name = self.env._(
                     "%(kind)s: %(case)s", kind=labels.get(line.kind), case=line.litigation_id.name
                 )
 
@@ -143,7 +143,7 @@ class RecouvrementLitigationDeadline(models.Model):
                 except Exception as error:
                     line.last_alert_date = today
                     line.litigation_id.message_post(
-                        body=_(
+                        body=self.env._(
                             "The deadline alert for %(deadline)s could not be raised: %(error)s",
                             deadline=line.name,
                             error=error,
@@ -168,12 +168,12 @@ class RecouvrementLitigationDeadline(models.Model):
                         case.user_id.id or case.company_id.recouvrement_user_id.id or self.env.uid
                     ),
                     "date_deadline": line.date,
-                    "summary": _(
+                    "summary": self.env._(
                         "%(deadline)s on %(date)s",
                         deadline=line.name,
                         date=format_date(self.env, line.date),
                     ),
-                    "note": _(
+                    "note": self.env._(
                         "Deadline in %(days)s days: %(deadline)s.",
                         days=(line.date - today).days,
                         deadline=line.name,

@@ -86,7 +86,7 @@ class TestLitigation(LitigationCommon):
     @freeze_time("2026-11-20")
     def test_create_from_invoice_and_customer(self):
         action = self.inv_1.with_user(self.controller).action_open_litigation()
-        form = Form(self.Litigation.with_user(self.controller).with_context(action["context"]))
+        form = Form(self.Litigation.with_user(self.controller).with_context(**action["context"]))
         form.reason = "Le client conteste la quantité livrée."
         case = form.save()
         self.assertRecordValues(

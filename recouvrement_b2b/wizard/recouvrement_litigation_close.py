@@ -33,7 +33,6 @@ class RecouvrementLitigationClose(models.TransientModel):
     )
     journal_id = fields.Many2one(
         "account.journal",
-        string="Journal",
         compute="_compute_journal_id",
         store=True,
         readonly=False,
