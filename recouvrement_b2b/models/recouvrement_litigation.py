@@ -447,6 +447,16 @@ class RecouvrementLitigation(models.Model):
         }
 
     def action_reopen(self):
+        written_off = self.filtered("write_off_move_id")
+        if written_off:
+            raise UserError(
+                self.env._(
+                    "Case %(case)s was written off: reverse its write-off entry %(entry)s in "
+                    "accounting instead of reopening it.",
+                    case=written_off[0].name,
+                    entry=written_off[0].write_off_move_id.name,
+                )
+            )
         stage = self._default_stage_id()
         self.write({"stage_id": stage.id, "outcome": False, "close_date": False})
         return True
