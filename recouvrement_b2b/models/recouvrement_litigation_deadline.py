@@ -120,39 +120,54 @@ class RecouvrementLitigationDeadline(models.Model):
 
     @api.model
     def _cron_raise_alerts(self, batch_size=200):
-        """Raise an activity 60 and 15 days before each deadline of the open cases.
+        """Raise an activity 60 and 15 days before each deadline.
 
-        Idempotent: a deadline remembers the day of its last alert, so a second run on the same
-        day (or a run after a missed day) raises nothing twice.
+        Deadlines of the open cases give an activity on the case; unpaid invoices in no case
+        give one on the invoice 60 and 15 days before their prescription. Idempotent: each
+        deadline (invoice) remembers the day of its last alert, so a second run on the same
+        day, or a run after missed days, raises nothing twice.
         """
         today = fields.Date.context_today(self)
-        domain = self._get_alert_domain(today)
-        lines = self.search(domain, limit=batch_size)
-        if not lines:
-            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
-            return
+        Move = self.env["account.move"]
+        domains = (
+            (self, self._get_alert_domain(today)),
+            (Move, Move._get_prescription_alert_domain(today)),
+        )
+        done = remaining = 0
+        for model, domain in domains:
+            records = model.search(domain, limit=batch_size)
+            if records:
+                self._raise_alerts_safely(records, today)
+                done += len(records)
+                remaining += model.search_count(domain)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    @api.model
+    def _raise_alerts_safely(self, records, today):
+        """Raise the alerts of ``records`` in one batch, else one by one (a savepoint each)."""
         try:
             with self.env.cr.savepoint():
-                lines._raise_alerts(today)
-        except Exception:
-            _logger.exception("Litigation deadline alerts: batch failed, retrying one by one")
-            for line in lines:
+                records._raise_litigation_alerts(today)
+        except Exception:  # one bad record must not block the others
+            _logger.exception("Litigation alerts: batch failed, retrying one by one")
+            for record in records:
                 try:
                     with self.env.cr.savepoint():
-                        line._raise_alerts(today)
+                        record._raise_litigation_alerts(today)
                 except Exception as error:
-                    line.last_alert_date = today
-                    line.litigation_id.message_post(
-                        body=self.env._(
-                            "The deadline alert for %(deadline)s could not be raised: %(error)s",
-                            deadline=line.name,
-                            error=error,
-                        )
-                    )
-        remaining = self.search_count(domain)
-        self.env["ir.cron"]._notify_progress(done=len(lines), remaining=remaining)
+                    record._litigation_alert_failed(today, error)
 
-    def _raise_alerts(self, today):
+    def _litigation_alert_failed(self, today, error):
+        self.last_alert_date = today
+        self.litigation_id.message_post(
+            body=self.env._(
+                "The deadline alert for %(deadline)s could not be raised: %(error)s",
+                deadline=self.name,
+                error=error,
+            )
+        )
+
+    def _raise_litigation_alerts(self, today):
         """Create one activity per deadline on its case, then remember the alert (batched)."""
         todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
         model = self.env["ir.model"]._get_id("recouvrement.litigation")

@@ -227,6 +227,38 @@ class TestLitigation(LitigationCommon):
         self.assertEqual(case.activity_ids.date_deadline, date(2026, 12, 20))
         self.assertIn(f"Prescription: {old.name}", case.activity_ids.summary)
 
+    @freeze_time("2026-11-20")
+    def test_prescription_alert_on_invoice_in_no_case(self):
+        old = self._invoice(self.customer, 400.0, "2021-11-20", "2021-12-20")
+        in_case = self._invoice(self.customer, 300.0, "2021-11-20", "2021-12-20")
+        case = self._case(in_case)
+        Deadline = self.env["recouvrement.litigation.deadline"].sudo()
+        Deadline._cron_raise_alerts()
+        Deadline._cron_raise_alerts()
+        self.assertRecordValues(
+            old.activity_ids,
+            [{"date_deadline": date(2026, 12, 20), "user_id": self.env.user.id}],
+        )
+        self.assertIn(f"Prescription of {old.name}", old.activity_ids.summary)
+        self.assertRecordValues(
+            old,
+            [
+                {
+                    "prescription_alert_date": date(2026, 11, 20),
+                    "prescription_next_alert_date": date(2026, 12, 5),
+                }
+            ],
+        )
+        # The invoice in a case is alerted on its case, not on the invoice.
+        self.assertFalse(in_case.activity_ids)
+        self.assertEqual(len(case.activity_ids), 1)
+        with freeze_time("2026-12-05"):
+            Deadline._cron_raise_alerts()
+        self.assertEqual(len(old.activity_ids), 2)
+        # An acknowledgment (payment plan signed) restarts the period: next alerts in 2031.
+        old.prescription_interruption_date = "2026-12-10"
+        self.assertEqual(old.prescription_next_alert_date, date(2031, 10, 11))
+
     def test_alert_cron_query_count(self):
         """The alert cron costs the same queries for 2 and 6 cases (batched)."""
         Deadline = self.env["recouvrement.litigation.deadline"].sudo()
@@ -242,7 +274,7 @@ class TestLitigation(LitigationCommon):
                 cases = self.Litigation.union(*(self._case(move) for move in moves))
                 self.env.flush_all()
                 self.env.invalidate_all()
-                with self.assertQueryCount(22 if count > 1 else 29):
+                with self.assertQueryCount(23 if count > 1 else 30):
                     Deadline._cron_raise_alerts()
                 self.assertEqual(len(cases.activity_ids), count)
                 self.assertFalse(Deadline.search(Deadline._get_alert_domain(date(2026, 11, 20))))
