@@ -61,7 +61,11 @@ class RecouvrementLitigation(models.Model):
     )
     credit_hold = fields.Boolean(
         string="Put Customer on Hold",
-        help="Legal recovery: put the customer on credit hold while the case is open.",
+        compute="_compute_credit_hold",
+        store=True,
+        readonly=False,
+        help="Legal recovery: put the customer on credit hold (ticked by default for a legal "
+        "recovery). Closing the case does not lift the hold: a credit manager does.",
     )
     user_id = fields.Many2one(
         "res.users",
@@ -158,6 +162,11 @@ class RecouvrementLitigation(models.Model):
     # ------------------------------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------------------------------
+
+    @api.depends("litigation_type")
+    def _compute_credit_hold(self):
+        for case in self:
+            case.credit_hold = case.litigation_type == "recovery"
 
     @api.depends("move_ids.amount_residual_signed")
     def _compute_amount_residual(self):
@@ -673,8 +682,8 @@ class RecouvrementLitigation(models.Model):
 
     @api.model
     def _default_write_off_account(self, company):
-        """The French chart's 654100 'Pertes sur créances irrécouvrables' when present."""
-        return (
+        """The company's bad-debt account, else the chart's first 654 account (654100)."""
+        return company.recouvrement_bad_debt_account_id or (
             self.env["account.account"]
             .with_company(company)
             .search(

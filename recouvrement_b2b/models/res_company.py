@@ -250,6 +250,16 @@ class ResCompany(models.Model):
         "credit override approvals).",
     )
 
+    # --- Litigation ---------------------------------------------------------------------------
+    recouvrement_bad_debt_account_id = fields.Many2one(
+        "account.account",
+        string="Bad-debt Account",
+        check_company=True,
+        domain="[('account_type', 'in', ('expense', 'expense_other'))]",
+        help="Default expense account of litigation write-offs (e.g. 654100 Pertes sur créances "
+        "irrécouvrables); empty: the first 654 account of the chart.",
+    )
+
     @api.model
     def _recouvrement_load_demo(self):
         """Turn Odoo's French demo company into ours; create its customers and invoices.

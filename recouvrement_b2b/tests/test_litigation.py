@@ -378,6 +378,45 @@ class TestLitigation(LitigationCommon):
         )
         self.assertRecordValues(case, [{"outcome": "written_off", "is_closed": True}])
 
+    @freeze_time("2026-11-20")
+    def test_write_off_account_from_settings(self):
+        account = self.env["account.account"].search(
+            [
+                *self.env["account.account"]._check_company_domain(self.company),
+                ("code", "=", "654400"),
+            ]
+        )
+        settings = self.env["res.config.settings"].create({})
+        settings.recouvrement_bad_debt_account_id = account
+        settings.execute()
+        case = self._case(self.inv_1, litigation_type="recovery")
+        wizard = Form(
+            self.env["recouvrement.litigation.close"]
+            .with_user(self.manager)
+            .with_context(default_litigation_id=case.id)
+        )
+        wizard.outcome = "written_off"
+        self.assertEqual(wizard.write_off_account_id, account)
+
+    def test_views_load(self):
+        """Kanban, list, form, calendar and search views of cases and deadlines render."""
+        for model, types in (
+            ("recouvrement.litigation", ("kanban", "list", "form", "calendar", "search")),
+            ("recouvrement.litigation.deadline", ("calendar", "list", "search")),
+        ):
+            views = (
+                self.env[model]
+                .with_user(self.controller)
+                .get_views([(False, view_type) for view_type in types])
+            )
+            self.assertEqual(set(views["views"]), set(types))
+        menu = self.env.ref("recouvrement_b2b.menu_recouvrement_litigation")
+        self.assertIn(
+            menu.id, self.env["ir.ui.menu"].with_user(self.controller)._visible_menu_ids()
+        )
+        visible = self.env["ir.ui.menu"].with_user(self.salesman)._visible_menu_ids()
+        self.assertNotIn(menu.id, visible)
+
     def test_salesman_cannot_read_cases(self):
         case = self._case(self.inv_1)
         with self.assertRaises(AccessError):
