@@ -45,6 +45,13 @@
         "wizard/recouvrement_payment_plan_wizard_views.xml",
         "views/res_partner_views.xml",
         # --- litigation ---
+        "data/recouvrement_litigation_data.xml",
+        "views/recouvrement_litigation_views.xml",
+        "views/account_move_views.xml",
+        "views/res_partner_views.xml",
+        "wizard/recouvrement_litigation_close_views.xml",
+        "report/recouvrement_litigation_reports.xml",
+        "report/recouvrement_litigation_templates.xml",
         "views/res_config_settings_views.xml",
     ],
     "demo": [

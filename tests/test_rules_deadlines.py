@@ -102,3 +102,38 @@ def test_alert_dates():
     # 2025-12-01 - 60 days = 2025-10-02; - 15 days = 2025-11-16
     assert alert_dates(date(2025, 12, 1)) == [date(2025, 10, 2), date(2025, 11, 16)]
     assert alert_dates(date(2025, 12, 1), (1, 30, 1)) == [date(2025, 11, 1), date(2025, 11, 30)]
+
+
+def test_delivery_only_counts_for_a_late_invoice():
+    # Invoiced on delivery (2020-03-01), due 2020-03-31: the due date starts the period.
+    assert prescription_date(
+        date(2020, 3, 31), date(2020, 3, 1), invoice_date=date(2020, 3, 1)
+    ) == date(2025, 3, 31)
+    # Service completed 2020-01-10, invoice issued late on 2020-03-01 (Cass. com. 26/02/2020).
+    assert prescription_date(
+        date(2020, 3, 31), date(2020, 1, 10), invoice_date=date(2020, 3, 1)
+    ) == date(2025, 1, 10)
+
+
+def test_late_invoice_then_acknowledgment():
+    # Start 2020-01-10 (late invoice), plan signed 2024-12-01: new period to 2029-12-01.
+    assert prescription_date(
+        date(2020, 3, 31),
+        date(2020, 1, 10),
+        interruptions=[(date(2024, 12, 1), "acknowledgment")],
+        invoice_date=date(2020, 3, 1),
+    ) == date(2029, 12, 1)
+
+
+def test_prescription_alerts_60_and_15_days_before():
+    # Due 2021-12-20 -> prescribed after 2026-12-20: alerts on 2026-10-21 and 2026-12-05.
+    deadline = prescription_date(date(2021, 12, 20))
+    assert alert_dates(deadline) == [date(2026, 10, 21), date(2026, 12, 5)]
+
+
+def test_service_then_opposition_chain():
+    # Order issued 2026-09-15 -> serve by 2026-12-15; served 2026-11-25 -> oppose by 2026-12-25.
+    assert service_deadline(date(2026, 9, 15)) == date(2026, 12, 15)
+    assert opposition_deadline(date(2026, 11, 25)) == date(2026, 12, 25)
+    # End of month clamping on the service deadline: 2026-11-30 + 3 months = 2027-02-28.
+    assert service_deadline(date(2026, 11, 30)) == date(2027, 2, 28)

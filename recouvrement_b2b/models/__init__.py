@@ -12,3 +12,5 @@ from . import recouvrement_litigation
 from . import recouvrement_credit_exposure
 from . import sale_order
 from . import recouvrement_payment_plan_line
+from . import recouvrement_litigation_stage
+from . import recouvrement_litigation_deadline

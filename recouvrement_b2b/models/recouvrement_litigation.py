@@ -1,4 +1,9 @@
-from odoo import fields, models
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_compare, float_is_zero, format_date
+from odoo.tools.misc import formatLang
+
+from .recouvrement_litigation_stage import COURT_STEPS
 
 
 class RecouvrementLitigation(models.Model):
@@ -6,20 +11,759 @@ class RecouvrementLitigation(models.Model):
     _description = "Litigation Case"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "id desc"
+    _check_company_auto = True
 
-    name = fields.Char(string="Reference", required=True, copy=False, default="/")
-    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True)
+    def _default_stage_id(self):
+        return self.env["recouvrement.litigation.stage"].search([("step", "!=", "closed")], limit=1)
+
+    name = fields.Char(string="Reference", required=True, copy=False, default="/", readonly=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, tracking=True
+    )
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
-    move_ids = fields.Many2many("account.move", string="Invoices")
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    move_ids = fields.Many2many(
+        "account.move",
+        string="Invoices",
+        check_company=True,
+        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'),"
+        " ('commercial_partner_id', '=', commercial_partner_id)]",
+    )
+    commercial_partner_id = fields.Many2one(related="partner_id.commercial_partner_id")
     litigation_type = fields.Selection(
         [("dispute", "Dispute"), ("recovery", "Legal recovery")],
         string="Type",
         default="dispute",
         required=True,
+        tracking=True,
+        help="Dispute: the customer contests quality, quantity, price or paperwork. "
+        "Legal recovery: recovery through the courts of an undisputed debt.",
     )
-    is_closed = fields.Boolean(copy=False, index=True)
+    stage_id = fields.Many2one(
+        "recouvrement.litigation.stage",
+        default=lambda self: self._default_stage_id(),
+        required=True,
+        index=True,
+        tracking=True,
+        copy=False,
+        ondelete="restrict",
+        group_expand="_read_group_stage_ids",
+    )
+    step = fields.Selection(related="stage_id.step")
+    is_closed = fields.Boolean(
+        related="stage_id.is_closed", store=True, index=True, copy=False, readonly=True
+    )
     suspend_penalties = fields.Boolean(
-        help="Late-payment penalties do not accrue on the case's invoices while it is open."
+        tracking=True,
+        help="Late-payment penalties do not accrue on the case's invoices while it is open.",
     )
+    credit_hold = fields.Boolean(
+        string="Put Customer on Hold",
+        compute="_compute_credit_hold",
+        store=True,
+        readonly=False,
+        help="Legal recovery: put the customer on credit hold (ticked by default for a legal "
+        "recovery). Closing the case does not lift the hold: a credit manager does.",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        default=lambda self: self.env.user,
+        tracking=True,
+        domain="[('share', '=', False)]",
+    )
+    lawyer_id = fields.Many2one("res.partner", tracking=True)
+    bailiff_id = fields.Many2one(
+        "res.partner",
+        string="Commissaire de Justice",
+        tracking=True,
+        help="Serves the order and carries out enforcement (formerly huissier de justice).",
+    )
+    dispute_reason = fields.Selection(
+        [
+            ("quality", "Quality"),
+            ("quantity", "Quantity"),
+            ("price", "Price"),
+            ("paperwork", "Paperwork"),
+            ("other", "Other"),
+        ],
+        tracking=True,
+    )
+    reason = fields.Text(string="Description")
+    amount_residual = fields.Monetary(
+        string="Amount Due",
+        compute="_compute_amount_residual",
+        help="Amount still due on the case's invoices, in the company currency.",
+    )
+    disputed_amount = fields.Monetary(
+        tracking=True, help="Part of the amount due that the customer contests."
+    )
+    cost_amount = fields.Monetary(
+        string="Costs Incurred", help="Lawyer, commissaire de justice and court fees."
+    )
+    recovered_amount = fields.Monetary(string="Amount Recovered")
+    outcome = fields.Selection(
+        [
+            ("recovered", "Recovered"),
+            ("partly_recovered", "Partly recovered"),
+            ("written_off", "Written off"),
+            ("abandoned", "Abandoned"),
+            ("dispute_lost", "Dispute lost (customer upheld)"),
+        ],
+        tracking=True,
+        copy=False,
+        readonly=True,
+        help="Set when the case is closed. 'Dispute lost': the invoices stay out of dunning "
+        "and a credit note is to be issued.",
+    )
+    close_date = fields.Date(copy=False, readonly=True)
+    write_off_move_id = fields.Many2one(
+        "account.move", string="Write-off Entry", copy=False, readonly=True, check_company=True
+    )
+    # Claim check before going to court (art. 1405 CPC).
+    proof_checked = fields.Boolean(
+        string="Proof of Claim Checked",
+        tracking=True,
+        help="A signed order, contract or proof of delivery exists (attach it to the case or "
+        "tick this box once checked).",
+    )
+    claim_certain = fields.Boolean(string="Certaine", compute="_compute_claim_check")
+    claim_liquid = fields.Boolean(string="Liquide", compute="_compute_claim_check")
+    claim_due = fields.Boolean(string="Exigible", compute="_compute_claim_check")
+    claim_issues = fields.Text(compute="_compute_claim_check")
+    # Procedure dates.
+    formal_notice_date = fields.Date(string="Formal Notice Sent On", tracking=True, copy=False)
+    filing_date = fields.Date(string="Filed On", tracking=True, copy=False)
+    court = fields.Char(help="Tribunal de commerce (or des activités économiques) seized.")
+    order_date = fields.Date(string="Order Issued On", tracking=True, copy=False)
+    service_date = fields.Date(string="Order Served On", tracking=True, copy=False)
+    deadline_ids = fields.One2many(
+        "recouvrement.litigation.deadline", "litigation_id", string="Deadlines"
+    )
+    next_deadline_date = fields.Date(compute="_compute_next_deadline", store=True)
+    prescription_date = fields.Date(
+        string="First Prescription",
+        compute="_compute_next_deadline",
+        store=True,
+        help="Earliest prescription date among the unpaid invoices of the case.",
+    )
+    color = fields.Integer()
+
+    _sql_constraints = [
+        (
+            "amounts_positive",
+            "CHECK(disputed_amount >= 0 AND cost_amount >= 0 AND recovered_amount >= 0)",
+            "Disputed amount, costs and amount recovered cannot be negative.",
+        ),
+    ]
+
+    # ------------------------------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------------------------------
+
+    @api.depends("litigation_type")
+    def _compute_credit_hold(self):
+        for case in self:
+            case.credit_hold = case.litigation_type == "recovery"
+
+    @api.depends("move_ids.amount_residual_signed")
+    def _compute_amount_residual(self):
+        for case in self:
+            case.amount_residual = sum(case.move_ids.mapped("amount_residual_signed"))
+
+    @api.depends(
+        "proof_checked",
+        "disputed_amount",
+        "move_ids.invoice_date_due",
+        "message_attachment_count",
+    )
+    @api.depends_context("date")
+    def _compute_claim_check(self):
+        today = fields.Date.context_today(self)
+        attachments = dict(
+            self.env["ir.attachment"]._read_group(
+                [("res_model", "=", self._name), ("res_id", "in", self.ids)],
+                ["res_id"],
+                ["__count"],
+            )
+        )
+        for case in self:
+            issues = []
+            case.claim_certain = case.proof_checked or bool(attachments.get(case.id))
+            if not case.claim_certain:
+                issues.append(
+                    self.env._(
+                        "Not certaine: attach the signed order, contract or proof of delivery, "
+                        "or tick 'Proof of Claim Checked'."
+                    )
+                )
+            case.claim_liquid = float_is_zero(
+                case.disputed_amount, precision_rounding=case.currency_id.rounding or 0.01
+            )
+            if not case.claim_liquid:
+                issues.append(
+                    self.env._(
+                        "Not liquide: %(amount)s is disputed by the customer.",
+                        amount=case._format_amount(case.disputed_amount),
+                    )
+                )
+            not_due = case.move_ids.filtered(
+                lambda m: not m.invoice_date_due or m.invoice_date_due >= today
+            )
+            case.claim_due = bool(case.move_ids) and not not_due
+            if not case.move_ids:
+                issues.append(self.env._("Not exigible: the case has no invoice."))
+            elif not_due:
+                issues.append(
+                    self.env._(
+                        "Not exigible: invoice(s) %(invoices)s not yet past their due date.",
+                        invoices=", ".join(not_due.mapped("name")),
+                    )
+                )
+            case.claim_issues = "\n".join(issues)
+
+    @api.depends("deadline_ids.date", "deadline_ids.kind", "deadline_ids.move_id.payment_state")
+    def _compute_next_deadline(self):
+        for case in self:
+            pending = case.deadline_ids.filtered(lambda d: d.date and d.is_pending)
+            case.next_deadline_date = min(pending.mapped("date"), default=False)
+            case.prescription_date = min(
+                pending.filtered(lambda d: d.kind == "prescription").mapped("date"), default=False
+            )
+
+    @api.model
+    def _read_group_stage_ids(self, stages, domain):
+        return stages.search([("step", "!=", False)])
+
+    # ------------------------------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------------------------------
+
+    @api.constrains("move_ids", "partner_id", "stage_id")
+    def _check_move_ids(self):
+        open_cases = self.filtered(lambda c: not c.is_closed)
+        for case in open_cases:
+            others = case.move_ids.filtered(
+                lambda m, case=case: (
+                    m.litigation_id
+                    and m.litigation_id != case
+                    and (not m.litigation_id.is_closed or m.litigation_id.outcome == "dispute_lost")
+                )
+            )
+            if others:
+                move = others[0]
+                raise ValidationError(
+                    self.env._(
+                        "Case %(case)s: invoice %(invoice)s is already in litigation case "
+                        "%(other)s (field Invoices).",
+                        case=case.name,
+                        invoice=move.name,
+                        other=move.litigation_id.name,
+                    )
+                )
+        for case in self:
+            foreign = case.move_ids.filtered(
+                lambda m, case=case: m.commercial_partner_id != case.commercial_partner_id
+            )
+            if foreign:
+                raise ValidationError(
+                    self.env._(
+                        "Case %(case)s: invoice %(invoice)s belongs to %(other)s, not to the "
+                        "case's customer %(customer)s (field Invoices).",
+                        case=case.name,
+                        invoice=foreign[0].name,
+                        other=foreign[0].partner_id.display_name,
+                        customer=case.partner_id.display_name,
+                    )
+                )
+            wrong = case.move_ids.filtered(
+                lambda m: m.move_type != "out_invoice" or m.state != "posted"
+            )
+            if wrong:
+                raise ValidationError(
+                    self.env._(
+                        "Case %(case)s: %(invoice)s is not a posted customer invoice "
+                        "(field Invoices).",
+                        case=case.name,
+                        invoice=wrong[0].display_name,
+                    )
+                )
+
+    @api.constrains("disputed_amount", "move_ids")
+    def _check_disputed_amount(self):
+        for case in self.filtered(lambda c: not c.is_closed):
+            if (
+                float_compare(
+                    case.disputed_amount,
+                    case.amount_residual,
+                    precision_rounding=case.currency_id.rounding,
+                )
+                > 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Case %(case)s: the disputed amount %(disputed)s is above the amount "
+                        "still due on its invoices, %(due)s (field Disputed Amount).",
+                        case=case.name,
+                        disputed=case._format_amount(case.disputed_amount),
+                        due=case._format_amount(case.amount_residual),
+                    )
+                )
+
+    @api.constrains("order_date", "service_date", "filing_date")
+    def _check_procedure_dates(self):
+        for case in self:
+            if case.service_date and not case.order_date:
+                raise ValidationError(
+                    self.env._(
+                        "Case %(case)s: set the date the order was issued before its service "
+                        "date (field Order Issued On).",
+                        case=case.name,
+                    )
+                )
+            if case.service_date and case.service_date < case.order_date:
+                raise ValidationError(
+                    self.env._(
+                        "Case %(case)s: the order cannot be served on %(service)s, before it "
+                        "was issued on %(order)s (field Order Served On).",
+                        case=case.name,
+                        service=format_date(self.env, case.service_date),
+                        order=format_date(self.env, case.order_date),
+                    )
+                )
+            if case.order_date and case.filing_date and case.order_date < case.filing_date:
+                raise ValidationError(
+                    self.env._(
+                        "Case %(case)s: the order cannot be issued on %(order)s, before the "
+                        "filing on %(filing)s (field Order Issued On).",
+                        case=case.name,
+                        order=format_date(self.env, case.order_date),
+                        filing=format_date(self.env, case.filing_date),
+                    )
+                )
+
+    @api.constrains("outcome", "litigation_type")
+    def _check_outcome(self):
+        for case in self:
+            if case.outcome == "dispute_lost" and case.litigation_type != "dispute":
+                raise ValidationError(
+                    self.env._(
+                        "Case %(case)s: only a dispute can be closed as 'Dispute lost' "
+                        "(field Outcome).",
+                        case=case.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["name"] = (
+                    self.env["ir.sequence"]
+                    .with_company(company)
+                    .next_by_code("recouvrement.litigation")
+                    or "/"
+                )
+        cases = super().create(vals_list)
+        court_cases = cases.filtered(lambda c: c.step in COURT_STEPS)
+        court_cases._check_claim()
+        court_cases._register_filing()
+        cases._link_moves()
+        cases._apply_credit_hold()
+        cases._sync_deadlines()
+        return cases
+
+    def write(self, vals):
+        stage = self.env["recouvrement.litigation.stage"].browse(vals.get("stage_id"))
+        if stage and stage.is_closed and not vals.get("outcome"):
+            missing = self.filtered(lambda c: not c.is_closed and not c.outcome)
+            if missing and not self.env.context.get("recouvrement_closing"):
+                raise UserError(
+                    self.env._(
+                        "Case %(case)s: close it with the Close button, which asks for the "
+                        "outcome.",
+                        case=missing[0].name,
+                    )
+                )
+        filing = self.browse()
+        if stage.step in COURT_STEPS:
+            filing = self.filtered(lambda c: c.step not in COURT_STEPS)
+            filing._check_claim()
+        old_moves = {case.id: case.move_ids for case in self} if "move_ids" in vals else {}
+        res = super().write(vals)
+        if old_moves:
+            removed = self.env["account.move"].union(
+                *(old_moves[case.id] - case.move_ids for case in self)
+            )
+            removed.filtered(lambda m: m.litigation_id in self).litigation_id = False
+        if filing:
+            filing._register_filing()
+        if "stage_id" in vals and stage.is_closed:
+            self._release_moves()
+        self._link_moves()
+        if vals.get("credit_hold") or vals.get("litigation_type"):
+            self._apply_credit_hold()
+        if {"move_ids", "order_date", "service_date", "stage_id"} & set(vals):
+            self._sync_deadlines()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_filed(self):
+        filed = self.filtered("filing_date")
+        if filed:
+            raise UserError(
+                self.env._(
+                    "Case %(case)s was filed with a court: close it instead of deleting it.",
+                    case=filed[0].name,
+                )
+            )
+
+    def unlink(self):
+        self.move_ids.filtered(lambda m: m.litigation_id in self).litigation_id = False
+        return super().unlink()
+
+    # ------------------------------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------------------------------
+
+    def action_file(self):
+        """Move the case to the injonction de payer filing stage (claim check first)."""
+        self.ensure_one()
+        stage = self.env["recouvrement.litigation.stage"].search([("step", "=", "filed")], limit=1)
+        if not stage:
+            raise UserError(
+                self.env._("No stage with the step 'Injonction de payer filed' exists.")
+            )
+        self.stage_id = stage
+        return True
+
+    def action_close(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Close Case"),
+            "res_model": "recouvrement.litigation.close",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_litigation_id": self.id},
+        }
+
+    def action_reopen(self):
+        written_off = self.filtered("write_off_move_id")
+        if written_off:
+            raise UserError(
+                self.env._(
+                    "Case %(case)s was written off: reverse its write-off entry %(entry)s in "
+                    "accounting instead of reopening it.",
+                    case=written_off[0].name,
+                    entry=written_off[0].write_off_move_id.name,
+                )
+            )
+        stage = self._default_stage_id()
+        self.write({"stage_id": stage.id, "outcome": False, "close_date": False})
+        return True
+
+    def action_view_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice")
+        action["domain"] = [("id", "in", self.move_ids.ids)]
+        action["context"] = {"create": False}
+        return action
+
+    # ------------------------------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------------------------------
+
+    def _format_amount(self, amount):
+        return formatLang(self.env, amount, currency_obj=self.currency_id)
+
+    def _check_claim(self):
+        """Refuse going to court unless the claim is certaine, liquide and exigible."""
+        # Attachments and today's date are no dependencies of the check: recompute it now.
+        self.invalidate_recordset(["claim_certain", "claim_liquid", "claim_due", "claim_issues"])
+        for case in self:
+            if case.claim_issues:
+                raise UserError(
+                    self.env._(
+                        "Case %(case)s cannot be filed with the court:\n%(issues)s",
+                        case=case.name,
+                        issues=case.claim_issues,
+                    )
+                )
+
+    def _register_filing(self):
+        """Record the filing date and interrupt prescription on the invoices (art. 2241)."""
+        today = fields.Date.context_today(self)
+        for case in self.filtered(lambda c: not c.filing_date):
+            case.filing_date = today
+        for case in self:
+            moves = case.move_ids.filtered(
+                lambda m, day=case.filing_date: (
+                    not m.prescription_interruption_date or m.prescription_interruption_date < day
+                )
+            )
+            if moves:
+                moves.prescription_interruption_date = case.filing_date
+
+    def _link_moves(self):
+        """Mark the invoices of open cases: they leave dunning (and maybe penalty accrual)."""
+        for case in self.filtered(lambda c: not c.is_closed):
+            moves = case.move_ids.filtered(lambda m, case=case: m.litigation_id != case)
+            if moves:
+                moves.litigation_id = case
+
+    def _release_moves(self):
+        """Closing: unpaid invoices return to dunning, except those of a lost dispute.
+
+        A dispute lost by us keeps its invoices linked to the (closed) case: they stay out of
+        dunning and penalties until a credit note settles them; an activity asks for it.
+        """
+        lost = self.filtered(lambda c: c.outcome == "dispute_lost")
+        (self - lost).move_ids.filtered(lambda m: m.litigation_id in self).litigation_id = False
+        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        for case in lost:
+            case.activity_schedule(
+                activity_type_id=todo.id if todo else False,
+                summary=self.env._("Issue a credit note"),
+                note=self.env._(
+                    "The dispute was lost: issue a credit note of %(amount)s on %(invoices)s.",
+                    amount=case._format_amount(case.disputed_amount or case.amount_residual),
+                    invoices=", ".join(case.move_ids.mapped("name")),
+                ),
+                user_id=case.user_id.id or self.env.uid,
+            )
+
+    def _apply_credit_hold(self):
+        for case in self.filtered(
+            lambda c: c.credit_hold and c.litigation_type == "recovery" and not c.is_closed
+        ):
+            # sudo: credit controllers may not edit contacts; the hold is the case's effect.
+            case.partner_id.sudo()._set_credit_hold(
+                self.env._("Legal recovery case %(case)s", case=case.name)
+            )
+
+    def _get_deadline_vals(self):
+        """Wanted deadlines per case: ``{case.id: {(kind, move_id): vals}}``."""
+        result = {}
+        for case in self:
+            wanted = {}
+            if not case.is_closed:
+                for move in case.move_ids:
+                    wanted[("prescription", move.id)] = {"kind": "prescription", "move_id": move.id}
+                if case.order_date and not case.service_date:
+                    wanted[("service", False)] = {"kind": "service", "move_id": False}
+                if case.service_date:
+                    wanted[("opposition", False)] = {"kind": "opposition", "move_id": False}
+            result[case.id] = wanted
+        return result
+
+    def _sync_deadlines(self):
+        """Create the missing deadline lines and drop the obsolete ones (batched)."""
+        wanted = self._get_deadline_vals()
+        existing = self.env["recouvrement.litigation.deadline"].search(
+            [("litigation_id", "in", self.ids)]
+        )
+        to_unlink = self.env["recouvrement.litigation.deadline"]
+        seen = set()
+        for line in existing:
+            key = (line.kind, line.move_id.id or False)
+            if key in wanted.get(line.litigation_id.id, {}):
+                seen.add((line.litigation_id.id, *key))
+            else:
+                to_unlink |= line
+        to_unlink.unlink()
+        vals_list = [
+            dict(vals, litigation_id=case_id)
+            for case_id, lines in wanted.items()
+            for key, vals in lines.items()
+            if (case_id, *key) not in seen
+        ]
+        if vals_list:
+            self.env["recouvrement.litigation.deadline"].create(vals_list)
+
+    def _close(self, outcome, account=None, journal=None, date=None):
+        """Close the cases with ``outcome``; written off: post the bad-debt entry first."""
+        date = date or fields.Date.context_today(self)
+        if outcome == "written_off":
+            if not self.env.user.has_group("recouvrement_b2b.recouvrement_group_manager"):
+                raise UserError(self.env._("Only a credit manager can write a debt off."))
+            for case in self:
+                case.write_off_move_id = case._create_write_off_move(account, journal, date)
+        stage = self.env["recouvrement.litigation.stage"].search([("step", "=", "closed")], limit=1)
+        if not stage:
+            raise UserError(self.env._("No stage with the step 'Closed' exists."))
+        self.with_context(recouvrement_closing=True).write(
+            {"stage_id": stage.id, "outcome": outcome, "close_date": date}
+        )
+
+    def _create_write_off_move(self, account, journal, date):
+        """Post the bad-debt entry for the unpaid invoices and reconcile it with them."""
+        self.ensure_one()
+        if not account:
+            raise UserError(
+                self.env._("Case %(case)s: choose the bad-debt expense account.", case=self.name)
+            )
+        receivables = self.move_ids.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable" and not line.reconciled
+        )
+        if not receivables:
+            raise UserError(
+                self.env._(
+                    "Case %(case)s: its invoices have nothing left to write off.", case=self.name
+                )
+            )
+        line_vals = [
+            Command.create(self._prepare_write_off_line_vals(line)) for line in receivables
+        ]
+        total = sum(receivables.mapped("amount_residual"))
+        line_vals.append(
+            Command.create(
+                {
+                    "name": self.env._("Bad debt: case %(case)s", case=self.name),
+                    "account_id": account.id,
+                    "partner_id": self.commercial_partner_id.id,
+                    "balance": total,
+                    "amount_currency": total,
+                    "currency_id": self.company_id.currency_id.id,
+                }
+            )
+        )
+        entry = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "journal_id": journal.id if journal else self._default_write_off_journal().id,
+                "date": date,
+                "company_id": self.company_id.id,
+                "ref": self.env._("Write-off of litigation case %(case)s", case=self.name),
+                "line_ids": line_vals,
+            }
+        )
+        entry.action_post()
+        for line in receivables:
+            counterpart = entry.line_ids.filtered(
+                lambda cp, line=line: (
+                    cp.account_id == line.account_id and cp.name == self._write_off_line_label(line)
+                )
+            )
+            (line + counterpart).reconcile()
+        self.message_post(
+            body=self.env._("Write-off entry %(entry)s posted.", entry=entry._get_html_link())
+        )
+        return entry
+
+    def _write_off_line_label(self, line):
+        return self.env._("Write-off %(invoice)s", invoice=line.move_id.name)
+
+    def _prepare_write_off_line_vals(self, line):
+        return {
+            "name": self._write_off_line_label(line),
+            "account_id": line.account_id.id,
+            "partner_id": line.partner_id.id,
+            "balance": -line.amount_residual,
+            "amount_currency": -line.amount_residual_currency,
+            "currency_id": line.currency_id.id,
+        }
+
+    def _default_write_off_journal(self):
+        return self.env["account.journal"].search(
+            [
+                *self.env["account.journal"]._check_company_domain(self.company_id),
+                ("type", "=", "general"),
+            ],
+            limit=1,
+        )
+
+    @api.model
+    def _default_write_off_account(self, company):
+        """The company's bad-debt account, else the chart's first 654 account (654100)."""
+        return company.recouvrement_bad_debt_account_id or (
+            self.env["account.account"]
+            .with_company(company)
+            .search(
+                [
+                    *self.env["account.account"]._check_company_domain(company),
+                    ("code", "=like", "654%"),
+                ],
+                order="code",
+                limit=1,
+            )
+        )
+
+    def _get_dossier_lines(self, to_date=None):
+        """Claim breakdown per invoice for the dossier: principal, penalties, indemnity, total."""
+        self.ensure_one()
+        to_date = to_date or fields.Date.context_today(self)
+        moves = self.move_ids.sorted(lambda m: (m.invoice_date or to_date, m.id))
+        figures = moves._get_penalty_figures(to_date)
+        lines = []
+        for move in moves:
+            fig = figures.get(move.id, {})
+            principal = move.amount_residual
+            penalty = fig.get("penalty", 0.0)
+            indemnity = fig.get("indemnity", 0.0)
+            lines.append(
+                {
+                    "move": move,
+                    "principal": principal,
+                    "penalty": penalty,
+                    "indemnity": indemnity,
+                    "total": principal + penalty + indemnity,
+                    "rate": fig.get("rate", 0.0),
+                    "days": fig.get("days", 0),
+                }
+            )
+        return lines
+
+    def _get_dossier_events(self):
+        """Reminders and formal notices sent for the case's invoices, oldest first."""
+        self.ensure_one()
+        return self.env["recouvrement.event"].search(
+            [
+                ("move_ids", "in", self.move_ids.ids),
+                ("state", "!=", "cancelled"),
+            ],
+            order="date, id",
+        )
+
+    def _get_dossier_documents(self):
+        """Bordereau de pièces: numbered supporting documents (invoices, reminders, files)."""
+        self.ensure_one()
+        documents = []
+        for move in self.move_ids.sorted(lambda m: (m.invoice_date or m.date, m.id)):
+            documents.append(
+                self.env._(
+                    "Invoice %(invoice)s of %(date)s",
+                    invoice=move.name,
+                    date=format_date(self.env, move.invoice_date),
+                )
+            )
+        if self.formal_notice_date:
+            documents.append(
+                self.env._(
+                    "Formal notice (mise en demeure) sent on %(date)s with its acknowledgment "
+                    "of receipt",
+                    date=format_date(self.env, self.formal_notice_date),
+                )
+            )
+        for event in self._get_dossier_events().filtered(lambda e: e.state == "sent"):
+            documents.append(
+                self.env._(
+                    "Reminder of %(date)s (%(channel)s)",
+                    date=format_date(self.env, event.date),
+                    channel=dict(event._fields["channel"]._description_selection(self.env)).get(
+                        event.channel, ""
+                    ),
+                )
+            )
+        attachments = self.env["ir.attachment"].search(
+            [("res_model", "=", self._name), ("res_id", "=", self.id)], order="id"
+        )
+        documents.extend(attachments.mapped("name"))
+        return documents

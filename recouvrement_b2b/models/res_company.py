@@ -296,6 +296,16 @@ class ResCompany(models.Model):
         help="Block customers whose company has ceased or is in collective proceedings.",
     )
 
+    # --- Litigation ---------------------------------------------------------------------------
+    recouvrement_bad_debt_account_id = fields.Many2one(
+        "account.account",
+        string="Bad-debt Account",
+        check_company=True,
+        domain="[('account_type', 'in', ('expense', 'expense_other'))]",
+        help="Default expense account of litigation write-offs (e.g. 654100 Pertes sur créances "
+        "irrécouvrables); empty: the first 654 account of the chart.",
+    )
+
     @api.model
     def _recouvrement_load_demo(self):
         """Turn Odoo's French demo company into ours; create its customers and invoices.
@@ -351,6 +361,7 @@ class ResCompany(models.Model):
         self._recouvrement_demo_identity(company, partners)
         self._recouvrement_demo_penalties(company, partners)
         self._recouvrement_demo_plans(company, partners)
+        self._recouvrement_demo_litigation(company, partners)
         return company
 
     @api.model
@@ -638,3 +649,70 @@ class ResCompany(models.Model):
         plans.action_activate()
         broken._check_progress()
         return plans
+    # --- Litigation ---------------------------------------------------------------------------
+
+    @api.model
+    def _recouvrement_demo_litigation(self, company, partners):
+        """Two cases: a quality dispute in negotiation, a legal recovery with its order issued."""
+        env = self.with_company(company).env
+        today = fields.Date.context_today(self)
+        profiles = {row[7]: partner for partner, row in zip(partners, _DEMO_CUSTOMERS, strict=True)}
+        moves = env["account.move"].search(
+            [
+                ("company_id", "=", company.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("partner_id", "in", [profiles["chronic"].id, profiles["ceased"].id]),
+            ],
+            order="invoice_date",
+        )
+        negotiation = env.ref("recouvrement_b2b.litigation_stage_negotiation")
+        order_issued = env.ref("recouvrement_b2b.litigation_stage_order_issued")
+        dispute_move = moves.filtered(lambda m: m.partner_id == profiles["chronic"])[:1]
+        recovery_moves = moves.filtered(
+            lambda m: m.partner_id == profiles["ceased"] and m.invoice_date_due < today
+        )
+        Litigation = env["recouvrement.litigation"]
+        if dispute_move:
+            Litigation.create(
+                {
+                    "partner_id": profiles["chronic"].id,
+                    "company_id": company.id,
+                    "move_ids": [Command.set(dispute_move.ids)],
+                    "litigation_type": "dispute",
+                    "dispute_reason": "quality",
+                    "disputed_amount": company.currency_id.round(dispute_move.amount_residual / 2),
+                    "suspend_penalties": True,
+                    "reason": "Le client conteste la qualité des massifs plantés en mars : la "
+                    "moitié des végétaux n'a pas repris. Visite contradictoire proposée.",
+                    "stage_id": negotiation.id,
+                }
+            )
+        if recovery_moves:
+            case = Litigation.create(
+                {
+                    "partner_id": profiles["ceased"].id,
+                    "company_id": company.id,
+                    "move_ids": [Command.set(recovery_moves.ids)],
+                    "litigation_type": "recovery",
+                    "credit_hold": True,
+                    "proof_checked": True,
+                    "reason": "Factures impayées malgré relances et mise en demeure ; bons de "
+                    "livraison signés.",
+                    "formal_notice_date": today - relativedelta(days=45),
+                    "court": "Tribunal de commerce de Lyon",
+                }
+            )
+            case.write(
+                {
+                    "filing_date": today - relativedelta(days=20),
+                    "stage_id": env.ref("recouvrement_b2b.litigation_stage_filed").id,
+                }
+            )
+            case.write(
+                {
+                    "order_date": today - relativedelta(days=5),
+                    "stage_id": order_issued.id,
+                }
+            )

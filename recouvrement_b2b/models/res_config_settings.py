@@ -47,3 +47,9 @@ class ResConfigSettings(models.TransientModel):
     recouvrement_hold_insolvency = fields.Boolean(
         related="company_id.recouvrement_hold_insolvency", readonly=False
     )
+
+    # --- Litigation ---------------------------------------------------------------------------
+    recouvrement_bad_debt_account_id = fields.Many2one(
+        related="company_id.recouvrement_bad_debt_account_id",
+        readonly=False,
+    )

@@ -230,6 +230,25 @@ class ResPartner(models.Model):
     )
 
     # --- Litigation ---------------------------------------------------------------------------
+    litigation_count = fields.Integer(
+        compute="_compute_litigation_count",
+        groups="recouvrement_b2b.recouvrement_group_user",
+    )
+
+    def _compute_litigation_count(self):
+        counts = dict(
+            self.env["recouvrement.litigation"]._read_group(
+                [("partner_id", "child_of", self.commercial_partner_id.ids)],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.litigation_count = sum(
+                count
+                for case_partner, count in counts.items()
+                if case_partner.commercial_partner_id == partner.commercial_partner_id
+            )
 
     @api.model
     def _commercial_fields(self):
@@ -1223,5 +1242,18 @@ class ResPartner(models.Model):
         action["context"] = {
             "default_partner_id": self.commercial_partner_id.id,
             "search_default_in_progress": 0,
+        }
+
+    # --- Litigation ---------------------------------------------------------------------------
+
+    def action_view_litigations(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "recouvrement_b2b.recouvrement_litigation_action"
+        )
+        action["domain"] = [("partner_id", "child_of", self.commercial_partner_id.id)]
+        action["context"] = {
+            "default_partner_id": self.commercial_partner_id.id,
+            "search_default_open": 1,
         }
         return action

@@ -62,7 +62,9 @@ def _interruption_dates(interruptions):
     return sorted(dates)
 
 
-def prescription_date(due_date, delivery_date=None, interruptions=(), consumer=False):
+def prescription_date(
+    due_date, delivery_date=None, interruptions=(), consumer=False, invoice_date=None
+):
     """Return the last day to act before the claim is time-barred.
 
     :param due_date: due date of the invoice
@@ -72,7 +74,12 @@ def prescription_date(due_date, delivery_date=None, interruptions=(), consumer=F
         the start of the period to the current expiry included restarts a full period from its
         date (art. 2231); later acts cannot revive a prescribed claim
     :param consumer: the debtor is a consumer (2 years instead of 5)
+    :param invoice_date: date the invoice was issued; when given, the delivery date only counts
+        if the invoice was issued after it (issued late): an invoice issued on delivery starts
+        its period at the due date
     """
+    if delivery_date and invoice_date and delivery_date >= invoice_date:
+        delivery_date = None
     start = min(due_date, delivery_date) if delivery_date else due_date
     years = CONSUMER_PRESCRIPTION_YEARS if consumer else PRESCRIPTION_YEARS
     expiry = add_years(start, years)

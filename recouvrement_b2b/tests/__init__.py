@@ -4,3 +4,4 @@ from . import test_identity
 from . import test_penalties
 from . import test_credit
 from . import test_plans
+from . import test_litigation

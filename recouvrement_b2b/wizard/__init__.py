@@ -1,2 +1,3 @@
 from . import recouvrement_credit_override
 from . import recouvrement_payment_plan_wizard
+from . import recouvrement_litigation_close

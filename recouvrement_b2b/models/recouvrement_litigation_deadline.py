@@ -1,0 +1,200 @@
+import logging
+
+from odoo import api, fields, models
+from odoo.tools import format_date
+
+from ..rules import deadlines
+
+_logger = logging.getLogger(__name__)
+
+
+class RecouvrementLitigationDeadline(models.Model):
+    _name = "recouvrement.litigation.deadline"
+    _description = "Litigation Deadline"
+    _order = "date, id"
+
+    litigation_id = fields.Many2one(
+        "recouvrement.litigation",
+        string="Case",
+        required=True,
+        index=True,
+        ondelete="cascade",
+    )
+    company_id = fields.Many2one(related="litigation_id.company_id", store=True, index=True)
+    partner_id = fields.Many2one(related="litigation_id.partner_id", string="Customer")
+    user_id = fields.Many2one(related="litigation_id.user_id", string="Responsible")
+    kind = fields.Selection(
+        [
+            ("prescription", "Prescription"),
+            ("service", "Service deadline"),
+            ("opposition", "Opposition period end"),
+        ],
+        required=True,
+    )
+    move_id = fields.Many2one("account.move", string="Invoice", ondelete="cascade", index=True)
+    name = fields.Char(compute="_compute_name")
+    date = fields.Date(
+        compute="_compute_date",
+        store=True,
+        help="Prescription: last day to act before the invoice is time-barred. Service: last "
+        "day to serve the injonction de payer. Opposition: last day for the customer to "
+        "oppose it.",
+    )
+    is_pending = fields.Boolean(compute="_compute_is_pending")
+    last_alert_date = fields.Date(
+        readonly=True, help="Date of the last alert raised for this deadline."
+    )
+    next_alert_date = fields.Date(compute="_compute_next_alert_date", store=True, index=True)
+
+    _sql_constraints = [
+        (
+            "kind_move_unique",
+            "UNIQUE(litigation_id, kind, move_id)",
+            "A case holds each deadline once.",
+        ),
+    ]
+
+    @api.depends("kind", "move_id.name", "litigation_id.name")
+    def _compute_name(self):
+        labels = dict(self._fields["kind"]._description_selection(self.env))
+        for line in self:
+            if line.move_id:
+                line.name = self.env._(
+                    "%(kind)s: %(invoice)s", kind=labels.get(line.kind), invoice=line.move_id.name
+                )
+            else:
+                line.name = self.env._(
+                    "%(kind)s: %(case)s", kind=labels.get(line.kind), case=line.litigation_id.name
+                )
+
+    @api.depends(
+        "kind",
+        "move_id.prescription_date",
+        "litigation_id.order_date",
+        "litigation_id.service_date",
+    )
+    def _compute_date(self):
+        for line in self:
+            case = line.litigation_id
+            if line.kind == "prescription":
+                line.date = line.move_id.prescription_date
+            elif line.kind == "service" and case.order_date:
+                line.date = deadlines.service_deadline(case.order_date)
+            elif line.kind == "opposition" and case.service_date:
+                line.date = deadlines.opposition_deadline(case.service_date)
+            else:
+                line.date = False
+
+    @api.depends("kind", "move_id.payment_state")
+    def _compute_is_pending(self):
+        for line in self:
+            line.is_pending = line.kind != "prescription" or line.move_id.payment_state in (
+                "not_paid",
+                "partial",
+            )
+
+    @api.depends("date", "last_alert_date")
+    def _compute_next_alert_date(self):
+        for line in self:
+            upcoming = [
+                day
+                for day in (deadlines.alert_dates(line.date) if line.date else [])
+                if not line.last_alert_date or day > line.last_alert_date
+            ]
+            line.next_alert_date = upcoming[0] if upcoming else False
+
+    # ------------------------------------------------------------------------------------------
+    # Cron
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _get_alert_domain(self, today):
+        return [
+            ("next_alert_date", "<=", today),
+            ("date", ">=", today),
+            ("litigation_id.is_closed", "=", False),
+            "|",
+            ("move_id", "=", False),
+            ("move_id.payment_state", "in", ("not_paid", "partial")),
+        ]
+
+    @api.model
+    def _cron_raise_alerts(self, batch_size=200):
+        """Raise an activity 60 and 15 days before each deadline.
+
+        Deadlines of the open cases give an activity on the case; unpaid invoices in no case
+        give one on the invoice 60 and 15 days before their prescription. Idempotent: each
+        deadline (invoice) remembers the day of its last alert, so a second run on the same
+        day, or a run after missed days, raises nothing twice.
+        """
+        today = fields.Date.context_today(self)
+        Move = self.env["account.move"]
+        domains = (
+            (self, self._get_alert_domain(today)),
+            (Move, Move._get_prescription_alert_domain(today)),
+        )
+        done = remaining = 0
+        for model, domain in domains:
+            records = model.search(domain, limit=batch_size)
+            if records:
+                self._raise_alerts_safely(records, today)
+                done += len(records)
+                remaining += model.search_count(domain)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    @api.model
+    def _raise_alerts_safely(self, records, today):
+        """Raise the alerts of ``records`` in one batch, else one by one (a savepoint each)."""
+        try:
+            with self.env.cr.savepoint():
+                records._raise_litigation_alerts(today)
+        except Exception:  # one bad record must not block the others
+            _logger.exception("Litigation alerts: batch failed, retrying one by one")
+            for record in records:
+                try:
+                    with self.env.cr.savepoint():
+                        record._raise_litigation_alerts(today)
+                except Exception as error:
+                    record._litigation_alert_failed(today, error)
+
+    def _litigation_alert_failed(self, today, error):
+        self.last_alert_date = today
+        self.litigation_id.message_post(
+            body=self.env._(
+                "The deadline alert for %(deadline)s could not be raised: %(error)s",
+                deadline=self.name,
+                error=error,
+            )
+        )
+
+    def _raise_litigation_alerts(self, today):
+        """Create one activity per deadline on its case, then remember the alert (batched)."""
+        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        model = self.env["ir.model"]._get_id("recouvrement.litigation")
+        vals_list = []
+        for line in self:
+            case = line.litigation_id
+            vals_list.append(
+                {
+                    "activity_type_id": todo.id if todo else False,
+                    "res_model_id": model,
+                    "res_id": case.id,
+                    "user_id": (
+                        case.user_id.id or case.company_id.recouvrement_user_id.id or self.env.uid
+                    ),
+                    "date_deadline": line.date,
+                    "summary": self.env._(
+                        "%(deadline)s on %(date)s",
+                        deadline=line.name,
+                        date=format_date(self.env, line.date),
+                    ),
+                    "note": self.env._(
+                        "Deadline in %(days)s days: %(deadline)s.",
+                        days=(line.date - today).days,
+                        deadline=line.name,
+                    ),
+                }
+            )
+        # quick update: no e-mail per activity, the responsible sees them in the activity menu.
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)
+        self.last_alert_date = today

@@ -1,0 +1,489 @@
+import subprocess
+import tempfile
+from contextlib import contextmanager
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, HttpCase, tagged
+from odoo.tools import config
+
+from .common import RecouvrementCommon
+
+
+class LitigationCommon(RecouvrementCommon):
+    @contextmanager
+    def _refused(self, exception, regex):
+        """Expect ``exception`` with a message matching ``regex``, changes rolled back."""
+        with self.assertRaises(exception) as caught:
+            yield
+        self.assertRegex(str(caught.exception), regex)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # The accountant running the assertions also manages collection.
+        cls.env.user.groups_id = [Command.link(cls.group_manager.id)]
+        cls.customer.write({"siren": "364808949", "rcs": "RCS Saint-Étienne B 364 808 949"})
+        cls.other_customer = cls.env["res.partner"].create(
+            {"name": "Paysages Bonnet", "is_company": True}
+        )
+        cls.inv_1 = cls._invoice(cls.customer, 1200.0, "2026-05-31", "2026-06-30")
+        cls.inv_2 = cls._invoice(cls.customer, 800.0, "2026-06-15", "2026-07-15")
+        cls.inv_other = cls._invoice(cls.other_customer, 500.0, "2026-06-15", "2026-07-15")
+        cls.Litigation = cls.env["recouvrement.litigation"]
+        cls.stage_filed = cls.env.ref("recouvrement_b2b.litigation_stage_filed")
+
+    def _case(self, moves, **vals):
+        return (
+            self.Litigation.with_user(self.controller)
+            .create(
+                {
+                    "partner_id": moves.partner_id[:1].id,
+                    "company_id": self.company.id,
+                    "move_ids": [Command.set(moves.ids)],
+                    **vals,
+                }
+            )
+            .with_user(self.controller)
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestLitigation(LitigationCommon):
+    @freeze_time("2026-11-20")
+    def test_create_from_dunning_links_invoices(self):
+        """The dunning feature's create() call: reference, stage, invoices out of dunning."""
+        case = self._case(self.inv_1 + self.inv_2, litigation_type="recovery")
+        self.assertRegex(case.name, r"^LIT/2026/\d{4}$")
+        self.assertRecordValues(
+            case,
+            [
+                {
+                    "stage_id": self.env.ref("recouvrement_b2b.litigation_stage_open").id,
+                    "is_closed": False,
+                    "amount_residual": 2000.0,
+                    "prescription_date": date(2031, 6, 30),
+                    "next_deadline_date": date(2031, 6, 30),
+                }
+            ],
+        )
+        self.assertEqual((self.inv_1 + self.inv_2).litigation_id, case)
+        self.assertRecordValues(
+            case.deadline_ids,
+            [
+                {"kind": "prescription", "move_id": self.inv_1.id, "date": date(2031, 6, 30)},
+                {"kind": "prescription", "move_id": self.inv_2.id, "date": date(2031, 7, 15)},
+            ],
+        )
+        # Removing an invoice returns it to dunning.
+        case.move_ids = [Command.unlink(self.inv_2.id)]
+        self.assertFalse(self.inv_2.litigation_id)
+        self.assertEqual(case.deadline_ids.move_id, self.inv_1)
+
+    @freeze_time("2026-11-20")
+    def test_create_from_invoice_and_customer(self):
+        action = self.inv_1.with_user(self.controller).action_open_litigation()
+        form = Form(self.Litigation.with_user(self.controller).with_context(**action["context"]))
+        form.reason = "Le client conteste la quantité livrée."
+        case = form.save()
+        self.assertRecordValues(
+            case, [{"partner_id": self.customer.id, "move_ids": self.inv_1.ids}]
+        )
+        self.assertEqual(self.inv_1.litigation_id, case)
+        partner = self.customer.with_user(self.controller)
+        self.assertEqual(partner.litigation_count, 1)
+        self.assertEqual(
+            self.Litigation.with_user(self.controller).search(
+                partner.action_view_litigations()["domain"]
+            ),
+            case,
+        )
+        with self._refused(UserError, "in no open case"):
+            self.inv_1.with_user(self.controller).action_open_litigation()
+
+    @freeze_time("2026-11-20")
+    def test_bad_input(self):
+        case = self._case(self.inv_1)
+        with self._refused(
+            ValidationError, r"invoice .* is already in litigation case .*\(field Invoices\)"
+        ):
+            self._case(self.inv_1 + self.inv_2)
+        self.assertEqual(self.Litigation.search_count([("partner_id", "=", self.customer.id)]), 1)
+        self.assertFalse(self.inv_2.litigation_id)
+        with self._refused(
+            ValidationError, r"belongs to Paysages Bonnet, not to the case's customer"
+        ):
+            case.move_ids = [Command.link(self.inv_other.id)]
+        self.assertFalse(self.inv_other.litigation_id)
+        with self._refused(
+            ValidationError, r"the disputed amount .* is above the amount still due"
+        ):
+            case.disputed_amount = 1200.01
+        self.assertEqual(case.disputed_amount, 0.0)
+        with self._refused(
+            ValidationError, r"cannot be served on 09/01/2026, before it was issued on"
+        ):
+            case.write({"order_date": "2026-09-15", "service_date": "2026-09-01"})
+        self.assertFalse(case.order_date)
+        with self._refused(UserError, "close it with the Close button"):
+            case.stage_id = self.env.ref("recouvrement_b2b.litigation_stage_closed")
+
+    @freeze_time("2026-07-10")
+    def test_claim_check_refuses_filing(self):
+        case = self._case(self.inv_1 + self.inv_2, disputed_amount=300.0)
+        self.assertRecordValues(
+            case, [{"claim_certain": False, "claim_liquid": False, "claim_due": False}]
+        )
+        with self.assertRaises(UserError) as error:
+            case.action_file()
+        message = str(error.exception)
+        self.assertIn("Not certaine", message)
+        self.assertIn("300.00\xa0€ is disputed by the customer", message)
+        self.assertIn(f"Not exigible: invoice(s) {self.inv_2.name} not yet past", message)
+        self.assertEqual(case.step, "open")
+        self.assertFalse(case.filing_date)
+
+        # Attaching the signed order makes it certaine; the dispute settled makes it liquide.
+        self.env["ir.attachment"].create(
+            {
+                "name": "Bon de commande signé.pdf",
+                "res_model": case._name,
+                "res_id": case.id,
+                "raw": b"%PDF-1.4",
+            }
+        )
+        case.disputed_amount = 0.0
+        case.invalidate_recordset(["claim_certain"])
+        self.assertRecordValues(case, [{"claim_certain": True, "claim_liquid": True}])
+        with self._refused(UserError, "Not exigible"):
+            case.action_file()
+
+        with freeze_time("2026-07-16"):
+            case.action_file()
+            self.assertRecordValues(
+                case, [{"stage_id": self.stage_filed.id, "filing_date": date(2026, 7, 16)}]
+            )
+            # Filing is a legal action: prescription restarts (art. 2241 Code civil).
+            self.assertRecordValues(
+                self.inv_1 + self.inv_2,
+                [
+                    {
+                        "prescription_interruption_date": date(2026, 7, 16),
+                        "prescription_date": date(2031, 7, 16),
+                    },
+                ]
+                * 2,
+            )
+
+    @freeze_time("2026-11-20")
+    def test_deadlines_and_alerts(self):
+        old = self._invoice(self.customer, 400.0, "2021-11-20", "2021-12-20")
+        case = self._case(old + self.inv_1, litigation_type="recovery", proof_checked=True)
+        self.assertEqual(case.prescription_date, date(2026, 12, 20))
+        # A payment plan signed on 2024-03-01 is an acknowledgment (art. 2240 Code civil).
+        old.prescription_interruption_date = "2024-03-01"
+        self.assertEqual(case.prescription_date, date(2029, 3, 1))
+        old.prescription_interruption_date = False
+        case.write({"stage_id": self.stage_filed.id, "filing_date": "2026-09-01"})
+        # Filing interrupted the prescription of both invoices.
+        self.assertEqual(old.prescription_date, date(2031, 9, 1))
+        case.write({"order_date": "2026-09-15"})
+        service = case.deadline_ids.filtered(lambda d: d.kind == "service")
+        # Order issued after 2026-09-01: 3 months to serve it (décret 2026-96).
+        self.assertRecordValues(
+            service, [{"date": date(2026, 12, 15), "next_alert_date": date(2026, 10, 16)}]
+        )
+        Deadline = self.env["recouvrement.litigation.deadline"].sudo()
+        Deadline._cron_raise_alerts()
+        activities = case.activity_ids
+        self.assertEqual(len(activities), 1)
+        self.assertEqual(activities.date_deadline, date(2026, 12, 15))
+        self.assertEqual(activities.user_id, self.controller)
+        self.assertIn("Service deadline", activities.summary)
+        self.assertEqual(service.next_alert_date, date(2026, 11, 30))
+        Deadline._cron_raise_alerts()
+        self.assertEqual(len(case.activity_ids), 1, "second run on the same day: no duplicate")
+        with freeze_time("2026-11-30"):
+            Deadline._cron_raise_alerts()
+        self.assertEqual(len(case.activity_ids), 2, "15-day alert")
+        self.assertFalse(service.next_alert_date)
+
+        # Service: the service deadline is done, the opposition period starts (art. 1416 CPC).
+        case.write({"service_date": "2026-11-25"})
+        self.assertRecordValues(
+            case.deadline_ids.filtered(lambda d: not d.move_id),
+            [{"kind": "opposition", "date": date(2026, 12, 25)}],
+        )
+        self.assertEqual(case.next_deadline_date, date(2026, 12, 25))
+
+    @freeze_time("2026-11-20")
+    def test_prescription_alert_without_filing(self):
+        old = self._invoice(self.customer, 400.0, "2021-11-20", "2021-12-20")
+        case = self._case(old)
+        self.env["recouvrement.litigation.deadline"].sudo()._cron_raise_alerts()
+        self.assertEqual(case.activity_ids.date_deadline, date(2026, 12, 20))
+        self.assertIn(f"Prescription: {old.name}", case.activity_ids.summary)
+
+    @freeze_time("2026-11-20")
+    def test_prescription_alert_on_invoice_in_no_case(self):
+        old = self._invoice(self.customer, 400.0, "2021-11-20", "2021-12-20")
+        in_case = self._invoice(self.customer, 300.0, "2021-11-20", "2021-12-20")
+        case = self._case(in_case)
+        Deadline = self.env["recouvrement.litigation.deadline"].sudo()
+        Deadline._cron_raise_alerts()
+        Deadline._cron_raise_alerts()
+        self.assertRecordValues(
+            old.activity_ids,
+            [{"date_deadline": date(2026, 12, 20), "user_id": self.env.user.id}],
+        )
+        self.assertIn(f"Prescription of {old.name}", old.activity_ids.summary)
+        self.assertRecordValues(
+            old,
+            [
+                {
+                    "prescription_alert_date": date(2026, 11, 20),
+                    "prescription_next_alert_date": date(2026, 12, 5),
+                }
+            ],
+        )
+        # The invoice in a case is alerted on its case, not on the invoice.
+        self.assertFalse(in_case.activity_ids)
+        self.assertEqual(len(case.activity_ids), 1)
+        with freeze_time("2026-12-05"):
+            Deadline._cron_raise_alerts()
+        self.assertEqual(len(old.activity_ids), 2)
+        # An acknowledgment (payment plan signed) restarts the period: next alerts in 2031.
+        old.prescription_interruption_date = "2026-12-10"
+        self.assertEqual(old.prescription_next_alert_date, date(2031, 10, 11))
+
+    def test_alert_cron_query_count(self):
+        """The alert cron costs the same queries for 2 and 6 cases (batched)."""
+        Deadline = self.env["recouvrement.litigation.deadline"].sudo()
+        with freeze_time("2026-11-20"):
+            # The first run warms the registry caches (activity type, model ids) up.
+            for count in (1, 2, 6):
+                moves = self.env["account.move"].union(
+                    *(
+                        self._invoice(self.customer, 100.0, "2021-11-20", "2021-12-20")
+                        for _i in range(count)
+                    )
+                )
+                cases = self.Litigation.union(*(self._case(move) for move in moves))
+                self.env.flush_all()
+                self.env.invalidate_all()
+                with self.assertQueryCount(23 if count > 1 else 30):
+                    Deadline._cron_raise_alerts()
+                self.assertEqual(len(cases.activity_ids), count)
+                self.assertFalse(Deadline.search(Deadline._get_alert_domain(date(2026, 11, 20))))
+
+    @freeze_time("2026-11-20")
+    def test_close_returns_invoices_to_dunning(self):
+        case = self._case(self.inv_1, litigation_type="recovery")
+        wizard = Form(
+            self.env["recouvrement.litigation.close"]
+            .with_user(self.controller)
+            .with_context(**case.action_close()["context"])
+        )
+        wizard.outcome = "recovered"
+        wizard.save().action_confirm()
+        self.assertRecordValues(
+            case,
+            [{"is_closed": True, "outcome": "recovered", "close_date": date(2026, 11, 20)}],
+        )
+        self.assertFalse(self.inv_1.litigation_id)
+        self.assertFalse(case.deadline_ids)
+        # The invoice can enter a new case once the first one is closed.
+        self._case(self.inv_1)
+
+    @freeze_time("2026-11-20")
+    def test_reopen_and_delete(self):
+        case = self._case(self.inv_1, litigation_type="recovery", proof_checked=True)
+        case._close("abandoned")
+        self.assertFalse(self.inv_1.litigation_id)
+        case.action_reopen()
+        self.assertRecordValues(case, [{"is_closed": False, "outcome": False, "step": "open"}])
+        self.assertEqual(self.inv_1.litigation_id, case)
+        self.assertEqual(case.deadline_ids.kind, "prescription")
+        # Several invoices of different customers cannot open one case.
+        with self._refused(UserError, "of one customer that are in no open case"):
+            (self.inv_2 + self.inv_other).with_user(self.controller).action_open_litigation()
+        case.action_file()
+        with self._refused(UserError, "was filed with a court: close it instead of deleting"):
+            case.with_user(self.manager).unlink()
+        with self.assertRaises(AccessError):
+            self._case(self.inv_2).unlink()
+        self._case(self.inv_2).with_user(self.manager).unlink()
+        self.assertFalse(self.inv_2.litigation_id)
+
+    @freeze_time("2026-11-20")
+    def test_dispute_lost_keeps_invoices_out_of_dunning(self):
+        case = self._case(self.inv_2, disputed_amount=200.0, suspend_penalties=True)
+        case._close("dispute_lost")
+        self.assertEqual(self.inv_2.litigation_id, case)
+        self.assertTrue(self.inv_2.litigation_id.suspend_penalties)
+        self.assertIn("credit note of 200.00", case.activity_ids.note)
+        with self._refused(ValidationError, "is already in litigation case"):
+            self._case(self.inv_2)
+        recovery = self._case(self.inv_1, litigation_type="recovery")
+        with self._refused(ValidationError, "only a dispute can be closed"):
+            recovery._close("dispute_lost")
+
+    @freeze_time("2026-11-20")
+    def test_recovery_case_puts_customer_on_hold(self):
+        self._case(self.inv_1, litigation_type="recovery", credit_hold=True)
+        self.assertRecordValues(
+            self.customer,
+            [{"credit_hold": True, "credit_hold_date": date(2026, 11, 20)}],
+        )
+        self.assertRegex(self.customer.credit_hold_reason, r"^Legal recovery case LIT/")
+
+    @freeze_time("2026-11-20")
+    def test_write_off_entry(self):
+        self._pay(self.inv_1, 200.0, "2026-10-01")
+        case = self._case(self.inv_1 + self.inv_2, litigation_type="recovery")
+        with self._refused(UserError, "Only a credit manager can write a debt off"):
+            case._close("written_off", account=self.company_data["default_account_expense"])
+        self.assertFalse(case.is_closed)
+
+        wizard = Form(
+            self.env["recouvrement.litigation.close"]
+            .with_user(self.manager)
+            .with_context(default_litigation_id=case.id)
+        )
+        wizard.outcome = "written_off"
+        bad_debt = wizard.write_off_account_id
+        self.assertTrue(bad_debt.code.startswith("654"))
+        wizard.save().action_confirm()
+        entry = case.write_off_move_id
+        with self._refused(UserError, "reverse its write-off entry"):
+            case.action_reopen()
+        self.assertRecordValues(
+            entry, [{"state": "posted", "move_type": "entry", "date": date(2026, 11, 20)}]
+        )
+        self.assertRecordValues(
+            entry.line_ids.sorted("balance"),
+            [
+                {"balance": -1000.0, "reconciled": True},
+                {"balance": -800.0, "reconciled": True},
+                {"balance": 1800.0, "reconciled": False},
+            ],
+        )
+        self.assertEqual(entry.line_ids[-1].account_id, bad_debt)
+        self.assertRecordValues(
+            self.inv_1 + self.inv_2,
+            [{"payment_state": "paid", "litigation_id": False}] * 2,
+        )
+        self.assertRecordValues(case, [{"outcome": "written_off", "is_closed": True}])
+
+    @freeze_time("2026-11-20")
+    def test_write_off_account_from_settings(self):
+        account = self.env["account.account"].search(
+            [
+                *self.env["account.account"]._check_company_domain(self.company),
+                ("code", "=", "654400"),
+            ]
+        )
+        settings = self.env["res.config.settings"].create({})
+        settings.recouvrement_bad_debt_account_id = account
+        settings.execute()
+        case = self._case(self.inv_1, litigation_type="recovery")
+        wizard = Form(
+            self.env["recouvrement.litigation.close"]
+            .with_user(self.manager)
+            .with_context(default_litigation_id=case.id)
+        )
+        wizard.outcome = "written_off"
+        self.assertEqual(wizard.write_off_account_id, account)
+
+    def test_views_load(self):
+        """Kanban, list, form, calendar and search views of cases and deadlines render."""
+        for model, types in (
+            ("recouvrement.litigation", ("kanban", "list", "form", "calendar", "search")),
+            ("recouvrement.litigation.deadline", ("calendar", "list", "search")),
+        ):
+            views = (
+                self.env[model]
+                .with_user(self.controller)
+                .get_views([(False, view_type) for view_type in types])
+            )
+            self.assertEqual(set(views["views"]), set(types))
+        menu = self.env.ref("recouvrement_b2b.menu_recouvrement_litigation")
+        self.assertIn(
+            menu.id, self.env["ir.ui.menu"].with_user(self.controller)._visible_menu_ids()
+        )
+        visible = self.env["ir.ui.menu"].with_user(self.salesman)._visible_menu_ids()
+        self.assertNotIn(menu.id, visible)
+
+    def test_salesman_cannot_read_cases(self):
+        case = self._case(self.inv_1)
+        with self.assertRaises(AccessError):
+            case.with_user(self.salesman).read(["name"])
+        with self.assertRaises(AccessError):
+            self.Litigation.with_user(self.salesman).search([])
+        self.assertEqual(case.with_user(self.controller).read(["name"])[0]["name"], case.name)
+
+
+@tagged("post_install", "-at_install")
+class TestLitigationReport(LitigationCommon, HttpCase):
+    @freeze_time("2026-11-20")
+    def test_dossier_pdf_content(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "report.url", "http://127.0.0.1:%s" % config["http_port"]
+        )
+        self.company.partner_id.write(
+            {"siren": "734640972", "rcs": "RCS Lyon B 734 640 972", "city": "Lyon"}
+        )
+        case = self._case(self.inv_1 + self.inv_2, litigation_type="recovery", proof_checked=True)
+        case.write({"formal_notice_date": "2026-10-05", "court": "Tribunal de commerce de Lyon"})
+        self.env["recouvrement.event"].sudo().create(
+            {
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+                "move_ids": [Command.set(self.inv_1.ids)],
+                "channel": "email",
+                "state": "sent",
+                "date": "2026-07-15",
+            }
+        )
+        pdf, _type = (
+            self.env["ir.actions.report"]
+            .with_user(self.controller)
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("recouvrement_b2b.action_report_litigation_dossier", case.ids)
+        )
+        self.assertEqual(_type, "pdf")
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf_file:
+            pdf_file.write(pdf)
+            pdf_file.flush()
+            text = subprocess.run(
+                ["pdftotext", "-layout", pdf_file.name, "-"], capture_output=True, check=True
+            ).stdout.decode()
+        text = " ".join(text.split())
+        for expected in (
+            "Cerfa form 12946*02",
+            "SIREN: 734640972",
+            "RCS Lyon B 734 640 972",
+            "SIREN: 364808949",
+            "RCS Saint-Étienne B 364 808 949",
+            "Menuiserie Garnier",
+            self.inv_1.name,
+            self.inv_2.name,
+            "Total claimed",
+            "2,000.00",
+            "07/15/2026 Email Sent",
+            "Formal notice (mise en demeure)",
+            f"Invoice {self.inv_1.name} of 05/31/2026",
+            "Tribunal de commerce de Lyon",
+        ):
+            self.assertIn(expected, text)
+        summary, _type = (
+            self.env["ir.actions.report"]
+            .with_user(self.controller)
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("recouvrement_b2b.action_report_litigation_summary", case.ids)
+        )
+        self.assertTrue(summary.startswith(b"%PDF"))
+        self.assertEqual(fields.Date.today(), date(2026, 11, 20))

@@ -1,0 +1,65 @@
+from odoo import api, fields, models
+
+
+class RecouvrementLitigationClose(models.TransientModel):
+    _name = "recouvrement.litigation.close"
+    _description = "Close a Litigation Case"
+
+    litigation_id = fields.Many2one("recouvrement.litigation", string="Case", required=True)
+    company_id = fields.Many2one(related="litigation_id.company_id")
+    litigation_type = fields.Selection(related="litigation_id.litigation_type")
+    outcome = fields.Selection(
+        [
+            ("recovered", "Recovered"),
+            ("partly_recovered", "Partly recovered"),
+            ("written_off", "Written off"),
+            ("abandoned", "Abandoned"),
+            ("dispute_lost", "Dispute lost (customer upheld)"),
+        ],
+        required=True,
+        default="recovered",
+    )
+    date = fields.Date(required=True, default=fields.Date.context_today)
+    write_off_account_id = fields.Many2one(
+        "account.account",
+        string="Bad-debt Account",
+        compute="_compute_write_off_account_id",
+        store=True,
+        readonly=False,
+        check_company=True,
+        domain="[('account_type', 'in', ('expense', 'expense_other'))]",
+        help="Expense account of the write-off, e.g. 654100 Pertes sur créances irrécouvrables. "
+        "Choose the account according to the VAT treatment decided by the accountant.",
+    )
+    journal_id = fields.Many2one(
+        "account.journal",
+        compute="_compute_journal_id",
+        store=True,
+        readonly=False,
+        check_company=True,
+        domain="[('type', '=', 'general')]",
+    )
+
+    @api.depends("outcome", "company_id")
+    def _compute_write_off_account_id(self):
+        for wizard in self:
+            if wizard.outcome == "written_off" and not wizard.write_off_account_id:
+                wizard.write_off_account_id = self.env[
+                    "recouvrement.litigation"
+                ]._default_write_off_account(wizard.company_id)
+
+    @api.depends("outcome", "litigation_id")
+    def _compute_journal_id(self):
+        for wizard in self:
+            if wizard.outcome == "written_off" and not wizard.journal_id:
+                wizard.journal_id = wizard.litigation_id._default_write_off_journal()
+
+    def action_confirm(self):
+        self.ensure_one()
+        self.litigation_id._close(
+            self.outcome,
+            account=self.write_off_account_id,
+            journal=self.journal_id,
+            date=self.date,
+        )
+        return {"type": "ir.actions.act_window_close"}
