@@ -22,6 +22,14 @@
         # --- credit ---
         # --- penalties ---
         # --- dunning ---
+        "report/recouvrement_event_reports.xml",
+        "report/recouvrement_event_templates.xml",
+        "data/recouvrement_dunning_mail_template_data.xml",
+        "data/recouvrement_dunning_data.xml",
+        "views/recouvrement_event_views.xml",
+        "views/recouvrement_policy_views.xml",
+        "views/res_partner_views.xml",
+        "views/account_move_views.xml",
         # --- payment plans ---
         # --- litigation ---
         "views/res_config_settings_views.xml",

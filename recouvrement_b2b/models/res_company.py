@@ -250,6 +250,14 @@ class ResCompany(models.Model):
         "credit override approvals).",
     )
 
+    # --- Dunning ------------------------------------------------------------------------------
+    dunning_policy_id = fields.Many2one(
+        "recouvrement.policy",
+        string="Default Dunning Policy",
+        domain="[('company_id', '=', id)]",
+        help="Dunning ladder of the customers that have no policy of their own.",
+    )
+
     @api.model
     def _recouvrement_load_demo(self):
         """Turn Odoo's French demo company into ours; create its customers and invoices.
@@ -302,6 +310,7 @@ class ResCompany(models.Model):
                 ]
             )
         self._recouvrement_demo_invoices(company, partners)
+        self._recouvrement_demo_dunning(company, partners)
         return company
 
     @api.model
@@ -360,3 +369,26 @@ class ResCompany(models.Model):
                     "payment_difference_handling": "open",
                 }
             )._create_payments()
+
+    # --- Dunning ------------------------------------------------------------------------------
+
+    @api.model
+    def _recouvrement_demo_dunning(self, company, partners):
+        """Give the demo company the default ladder and replay the dunning cron over the last
+        two months, so that the demo shows reminders at several levels with their history.
+
+        Letters are rendered as HTML (no HTTP server for wkhtmltopdf during the install).
+        """
+        template = self.env.ref("recouvrement_b2b.dunning_policy_standard", raise_if_not_found=False)
+        if not template:
+            return
+        policy = template.copy({"company_id": company.id, "name": template.name})
+        company.dunning_policy_id = policy
+        today = fields.Date.context_today(self)
+        event_model = self.env["recouvrement.event"].with_company(company).with_context(
+            dunning_letter_html=True
+        )
+        for days_ago in (60, 45, 30, 15, 5, 1, 0):
+            date = today - relativedelta(days=days_ago)
+            plan = event_model._dunning_plan(date, companies=company, partners=partners)
+            event_model._dunning_execute(plan, date)
