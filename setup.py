@@ -33,6 +33,7 @@ setup(
     include_package_data=True,
     package_data={
         "odoo.addons.recouvrement_b2b": [
+            "README.rst",
             "**/*.xml",
             "**/*.csv",
             "**/*.po",

@@ -11,7 +11,7 @@ if ! as_pg "$(pg_bin)/psql" -h "$PGSOCK" -p "$PGPORT" -U postgres -lqt | cut -d'
   log "creating the French demo database $DEMO_DB (a few minutes the first time)"
   "${ODOO[@]}" -i "$MODULE" --load-language=fr_FR --stop-after-init --log-level=warn > "$STATE/logs/demo-install.log" 2>&1 \
     || { tail -30 "$STATE/logs/demo-install.log"; exit 1; }
-  "${ODOO[@]}" shell --no-http --log-level=warn > /dev/null 2>&1 <<'PY'
+  "$PY" "$ODOO_SRC/odoo-bin" shell -c "$STATE/odoo.conf" -d "$DEMO_DB" --no-http --log-level=warn > /dev/null 2>&1 <<'PY'
 env['res.users'].search([('login', '=', 'admin')]).write({'lang': 'fr_FR', 'tz': 'Europe/Paris'})
 env['res.partner'].search([('lang', '!=', 'fr_FR')]).write({'lang': 'fr_FR'})
 env.cr.commit()

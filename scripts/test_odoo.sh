@@ -19,7 +19,8 @@ set +e
 "${ODOO[@]}" -i "$MODULE" --stop-after-init > "$LOGS/install.log" 2>&1
 rc=$?
 set -e
-bad="$(grep -E ' (WARNING|ERROR|CRITICAL) ' "$LOGS/install.log" | grep -i 'recouvrement' || true)"
+# Lines from the module: any WARNING/ERROR that names it, or that is logged while it loads.
+bad="$(awk '/Loading module '"$MODULE"' /{inmod=1} / (WARNING|ERROR|CRITICAL) / && (inmod || tolower($0) ~ /recouvrement/){print} /Module '"$MODULE"' loaded in/{inmod=0}' "$LOGS/install.log")"
 if [ $rc -ne 0 ] || [ -n "$bad" ] || ! grep -q "Modules loaded" "$LOGS/install.log"; then
   echo "tier 2: install FAILED (rc=$rc); WARNING/ERROR lines from the module:"
   echo "${bad:-$(tail -30 "$LOGS/install.log")}"

@@ -13,7 +13,6 @@ class AccountMove(models.Model):
     # --- Dunning ------------------------------------------------------------------------------
     dunning_level_id = fields.Many2one(
         "recouvrement.level",
-        string="Dunning Level",
         copy=False,
         index="btree_not_null",
         tracking=True,

@@ -33,7 +33,7 @@ class RecouvrementEvent(models.Model):
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
     move_ids = fields.Many2many("account.move", string="Invoices")
-    level_id = fields.Many2one("recouvrement.level", string="Level", index=True)
+    level_id = fields.Many2one("recouvrement.level", index=True)
     channel = fields.Selection(CHANNELS)
     date = fields.Date(required=True, default=fields.Date.context_today, index=True)
     state = fields.Selection(

@@ -43,7 +43,6 @@ class ResPartner(models.Model):
     # --- Dunning ------------------------------------------------------------------------------
     dunning_policy_id = fields.Many2one(
         "recouvrement.policy",
-        string="Dunning Policy",
         company_dependent=True,
         help="Dunning ladder applied to this customer; empty: the company's default policy.",
     )

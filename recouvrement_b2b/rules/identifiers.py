@@ -132,7 +132,7 @@ def vat_key(siren):
     key = (12 + 3 x (SIREN mod 97)) mod 97 (art. 286 ter CGI practice, numeric keys).
     """
     number = validate_siren(siren)
-    return "%02d" % ((12 + 3 * (int(number) % 97)) % 97)
+    return f"{(12 + 3 * (int(number) % 97)) % 97:02d}"
 
 
 def vat_from_siren(siren):
@@ -164,7 +164,7 @@ def format_siren(value):
 
 
 def format_siret(value):
-    """Return a SIRET as ``'123 456 789 00012'``; a value that is not 14 digits is returned as is."""
+    """Return a SIRET as ``'123 456 789 00012'``; a value not of 14 digits is returned as is."""
     number = compact(value)
     if len(number) != 14 or not number.isdigit():
         return value
@@ -209,8 +209,9 @@ def derive_and_check(siren=None, siret=None, vat=None, rcs=None):
 
     Each non-empty value is validated (in the order siren, siret, vat, rcs). An empty SIREN is
     taken from the SIRET (its first 9 digits), else from a French VAT number, else from the RCS
-    mention. Then: the SIRET must start with the SIREN, a French VAT number must equal
-    ``vat_from_siren(siren)`` and the RCS SIREN must be the SIREN. The first problem raises
+    mention. Then: the SIRET must start with the SIREN, a French VAT number must hold the SIREN
+    (so equal ``vat_from_siren(siren)`` when its key is numeric; a valid old alphanumeric key
+    is accepted) and the RCS SIREN must be the SIREN. The first problem raises
     :class:`IdentifierError`.
 
     :return: ``{'siren', 'siret', 'vat', 'rcs'}`` normalised (compact numbers, RCS formatted
@@ -233,10 +234,10 @@ def derive_and_check(siren=None, siret=None, vat=None, rcs=None):
     if siren:
         if siret and not siret.startswith(siren):
             raise IdentifierError("siret", siret, "siret_siren_mismatch", siren=siren)
-        if french_vat and vat != vat_from_siren(siren):
-            # Same 9 digits with another key (e.g. an old alphanumeric one): the key is wrong.
-            reason = "vat_key" if vat[4:] == siren else "vat_siren_mismatch"
-            raise IdentifierError("vat", vat, reason, siren=siren)
+        # The key was checked by validate_vat: with a numeric key, same 9 digits means
+        # vat == vat_from_siren(siren); a valid old alphanumeric key is accepted too.
+        if french_vat and vat[4:] != siren:
+            raise IdentifierError("vat", vat, "vat_siren_mismatch", siren=siren)
         if rcs_parts and rcs_parts[2] != siren:
             raise IdentifierError("rcs", rcs, "rcs_siren_mismatch", siren=siren)
 

@@ -1,1 +1,2 @@
 from . import test_foundation, test_translations
+from . import test_ui

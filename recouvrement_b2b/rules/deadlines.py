@@ -1,0 +1,102 @@
+"""Legal deadlines of a claim: prescription, injonction de payer service and opposition.
+
+Prescription: 5 years between traders (L110-4 Code de commerce) from the due date (Cass. com.
+14/06/2023 n 21-14.841), or from the completion of the service when it is earlier (invoice
+issued late, Cass. com. 26/02/2020); 2 years against consumers (L218-2 Code de la
+consommation). Only an acknowledgment of the debt (art. 2240 Code civil), a legal action (2241)
+or a conservatory/enforcement measure (2244) interrupts it, starting a new period of the same
+length (2231); a mise en demeure does not (Cass. com. 18/05/2022 n 20-23.204).
+
+Periods in months or years end on the day with the same number as the starting day, or on the
+last day of the month when there is none (art. 641 CPC); the date returned is the last day on
+which the creditor may still act. Art. 642 CPC (a deadline falling on a Saturday, Sunday or
+public holiday is extended to the next working day) is not applied.
+"""
+
+import datetime
+
+from .errors import RuleError
+from .schedule import add_months
+
+# Kinds of act that interrupt prescription (art. 2240, 2241, 2244 Code civil).
+INTERRUPTING_KINDS = ("acknowledgment", "legal_action", "enforcement")
+# Kinds accepted and ignored: a mise en demeure does not interrupt prescription.
+NON_INTERRUPTING_KINDS = ("formal_notice",)
+# L110-4 Code de commerce / L218-2 Code de la consommation.
+PRESCRIPTION_YEARS = 5
+CONSUMER_PRESCRIPTION_YEARS = 2
+# Art. 1416 CPC: opposition within one month of service.
+OPPOSITION_MONTHS = 1
+# Art. 1411 CPC as amended by décret 2026-96: orders issued from 2026-09-01 must be served
+# within 3 months (6 months before).
+SERVICE_REFORM_DATE = datetime.date(2026, 9, 1)
+SERVICE_MONTHS_BEFORE_REFORM = 6
+SERVICE_MONTHS_FROM_REFORM = 3
+
+
+class DeadlineError(RuleError, ValueError):
+    """Invalid deadline input: reason ``'interruption_kind'`` (param ``kind``)."""
+
+
+def add_years(anchor, years):
+    """Return ``anchor`` + ``years`` years (29 February -> 28 February)."""
+    return add_months(anchor, 12 * years)
+
+
+def _interruption_dates(interruptions):
+    """Return the sorted dates of the interrupting acts among ``interruptions``.
+
+    Items are ``(date, kind)`` pairs (kinds in ``INTERRUPTING_KINDS`` or
+    ``NON_INTERRUPTING_KINDS``) or bare dates, taken as interrupting acts.
+    """
+    dates = []
+    for item in interruptions:
+        if isinstance(item, datetime.date):
+            dates.append(item)
+            continue
+        day, kind = item
+        if kind in INTERRUPTING_KINDS:
+            dates.append(day)
+        elif kind not in NON_INTERRUPTING_KINDS:
+            raise DeadlineError("interruption_kind", kind=kind)
+    return sorted(dates)
+
+
+def prescription_date(due_date, delivery_date=None, interruptions=(), consumer=False):
+    """Return the last day to act before the claim is time-barred.
+
+    :param due_date: due date of the invoice
+    :param delivery_date: completion of the delivery/service; when earlier than the due date
+        (invoice issued late) the period starts from it
+    :param interruptions: acts, see :func:`_interruption_dates`; an interrupting act dated from
+        the start of the period to the current expiry included restarts a full period from its
+        date (art. 2231); later acts cannot revive a prescribed claim
+    :param consumer: the debtor is a consumer (2 years instead of 5)
+    """
+    start = min(due_date, delivery_date) if delivery_date else due_date
+    years = CONSUMER_PRESCRIPTION_YEARS if consumer else PRESCRIPTION_YEARS
+    expiry = add_years(start, years)
+    for day in _interruption_dates(interruptions):
+        if start <= day <= expiry:
+            expiry = max(expiry, add_years(day, years))
+    return expiry
+
+
+def opposition_deadline(service_date):
+    """Return the last day for the debtor to oppose an injonction de payer (art. 1416 CPC)."""
+    return add_months(service_date, OPPOSITION_MONTHS)
+
+
+def service_deadline(order_date):
+    """Return the last day to serve an injonction de payer issued on ``order_date``.
+
+    Art. 1411 CPC: 6 months; 3 months for orders issued from 2026-09-01 (décret 2026-96).
+    """
+    if order_date >= SERVICE_REFORM_DATE:
+        return add_months(order_date, SERVICE_MONTHS_FROM_REFORM)
+    return add_months(order_date, SERVICE_MONTHS_BEFORE_REFORM)
+
+
+def alert_dates(deadline, offsets=(60, 15)):
+    """Return the dates ``deadline - offset`` days for each offset, earliest first."""
+    return sorted({deadline - datetime.timedelta(days=offset) for offset in offsets})

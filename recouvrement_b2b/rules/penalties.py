@@ -1,0 +1,364 @@
+"""Late-payment penalties and fixed recovery indemnity between professionals.
+
+Law (art. L441-10 II and D441-5 Code de commerce):
+
+* penalties run from the day after the due date, without any reminder;
+* default rate: ECB main refinancing (MRO) rate + 10 points; the MRO rate in force on 1 January
+  applies to the first half-year, the one in force on 1 July to the second;
+* a contract may set another rate, never below 3 x the taux d'interet legal (professional
+  creditors) of the half-year;
+* simple interest on the unpaid amount, taxes included: ``unpaid x rate x days / 365``
+  (365 even in leap years);
+* 40 EUR fixed indemnity per invoice paid late (D441-5), never against consumers
+  (L111-8 Code de la consommation); interest stops at the judgment opening collective
+  proceedings (L622-28).
+
+Product decisions: the first accruing day is due date + 1, the last one the payment date; on a
+payment day the amount unpaid at the start of the day accrues and the payment lowers the base
+from the next day. Rate convention ``'half_year'`` (default: each day takes the rate of its
+half-year) or ``'fixed'`` (the rate of the half-year of the first accruing day for the whole
+delay). Exact amounts are summed and rounded half-up once.
+
+Rates are percentages (``Decimal('14.50')`` for 14.50 %). Half-years are ``(year, 1 | 2)``
+tuples, labelled ``'2024-S1'``.
+"""
+
+import datetime
+import decimal
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
+
+from .errors import RuleError
+from .numbers import to_decimal
+
+MODES = ("legal_default", "contract")
+CONVENTIONS = ("half_year", "fixed")
+# L441-10 II: ECB MRO rate + 10 points by default, contract rate floor 3 x legal rate.
+LEGAL_DEFAULT_MARGIN = Decimal("10")
+FLOOR_MULTIPLIER = Decimal("3")
+# L441-10 II: simple interest over 365 days, even in leap years.
+DAYS_PER_YEAR = 365
+# D441-5: fixed recovery indemnity per invoice.
+FIXED_INDEMNITY = Decimal("40")
+
+_ONE_DAY = datetime.timedelta(days=1)
+_ZERO = Decimal(0)
+# Enough digits for exact products of amounts, rates and day counts (no intermediate rounding).
+_PRECISION = 60
+
+
+class PenaltyError(RuleError, ValueError):
+    """Invalid penalty parameters.
+
+    reason: ``'mode'`` (unknown mode), ``'convention'`` (unknown convention),
+    ``'contract_rate'`` (negative contract rate), ``'half_year'`` (unreadable
+    half-year).
+    """
+
+
+class MissingRateError(RuleError, LookupError):
+    """A rate needed for a half-year is missing from the rate table.
+
+    :param kind: ``'ecb_mro'``, ``'legal_professional'`` or ``'contract'``
+    :param half_year: label of the half-year, e.g. ``'2030-S1'``
+    """
+
+    def __init__(self, kind, half_year):
+        self.kind = kind
+        self.half_year = half_year
+        super().__init__("missing_rate", kind=kind, half_year=half_year)
+
+
+def half_year_of(day):
+    """Return the half-year ``(year, 1 | 2)`` holding ``day`` (S1: Jan-Jun, S2: Jul-Dec)."""
+    return day.year, 1 if day.month <= 6 else 2
+
+
+def half_year_label(half_year):
+    """Return the label of a half-year: ``(2024, 1)`` -> ``'2024-S1'``."""
+    year, half = half_year
+    return f"{year}-S{half}"
+
+
+def parse_half_year(value):
+    """Return ``(year, half)`` from a label ``'2024-S1'`` or a ``(year, half)`` pair."""
+    try:
+        if isinstance(value, str):
+            year, half = value.strip().upper().split("-S")
+        else:
+            year, half = value
+        year, half = int(year), int(half)
+    except (TypeError, ValueError) as exc:
+        raise PenaltyError("half_year", value=value) from exc
+    if half not in (1, 2):
+        raise PenaltyError("half_year", value=value)
+    return year, half
+
+
+def half_year_bounds(half_year):
+    """Return the first and last days of a half-year: ``(2024, 2)`` -> 1 Jul, 31 Dec 2024."""
+    year, half = parse_half_year(half_year)
+    if half == 1:
+        return datetime.date(year, 1, 1), datetime.date(year, 6, 30)
+    return datetime.date(year, 7, 1), datetime.date(year, 12, 31)
+
+
+def _next_half_year_start(day):
+    """Return the first day of the half-year following the one of ``day``."""
+    if day.month <= 6:
+        return datetime.date(day.year, 7, 1)
+    return datetime.date(day.year + 1, 1, 1)
+
+
+@dataclass(frozen=True)
+class RateInfo:
+    """Rate applied over a half-year.
+
+    :param rate: the rate applied (percent)
+    :param base_rate: ECB MRO rate (``'legal_default'``) or contract rate (``'contract'``)
+    :param floor: 3 x legal professional rate (``'contract'`` only, else ``None``)
+    :param floor_applied: the contract rate was below the floor, which replaced it
+    :param mode: ``'legal_default'`` or ``'contract'``
+    :param half_year: ``(year, half)`` the rate belongs to
+    """
+
+    rate: Decimal
+    base_rate: Decimal
+    floor: Decimal | None
+    floor_applied: bool
+    mode: str
+    half_year: tuple | None = None
+
+
+class RateTable:
+    """Reference rates per half-year.
+
+    :param ecb_mro: ``{(year, half): Decimal}`` ECB MRO rate in force on 1 January / 1 July
+    :param legal_professional: ``{(year, half): Decimal}`` taux d'interet legal, professional
+        creditors column
+    Keys may also be labels (``'2024-S1'``); values anything :func:`to_decimal` reads.
+    """
+
+    def __init__(self, ecb_mro=None, legal_professional=None):
+        self.ecb_mro = {
+            parse_half_year(key): to_decimal(value) for key, value in (ecb_mro or {}).items()
+        }
+        self.legal_professional = {
+            parse_half_year(key): to_decimal(value)
+            for key, value in (legal_professional or {}).items()
+        }
+
+    def rate_for(self, half_year, mode="legal_default", contract_rate=None):
+        """Return the :class:`RateInfo` applying to ``half_year`` in ``mode``.
+
+        ``'legal_default'``: ECB MRO rate + 10 points (the floor never bites: it is not read).
+        ``'contract'``: ``contract_rate`` (percent), raised to 3 x the legal professional rate
+        of the half-year when below it (L441-10 II).
+        Raises :class:`MissingRateError` when the table lacks the rate needed.
+        """
+        half_year = parse_half_year(half_year)
+        if mode == "legal_default":
+            ecb = self.ecb_mro.get(half_year)
+            if ecb is None:
+                raise MissingRateError("ecb_mro", half_year_label(half_year))
+            # L441-10 II: ECB rate of 1 Jan / 1 Jul + 10 points.
+            return RateInfo(ecb + LEGAL_DEFAULT_MARGIN, ecb, None, False, mode, half_year)
+        if mode == "contract":
+            if contract_rate is None:
+                raise MissingRateError("contract", half_year_label(half_year))
+            contract_rate = to_decimal(contract_rate)
+            if contract_rate < 0:
+                raise PenaltyError("contract_rate", rate=contract_rate)
+            legal = self.legal_professional.get(half_year)
+            if legal is None:
+                raise MissingRateError("legal_professional", half_year_label(half_year))
+            # L441-10 II: a contract rate is never below 3 x the legal interest rate.
+            floor = FLOOR_MULTIPLIER * legal
+            if contract_rate < floor:
+                return RateInfo(floor, contract_rate, floor, True, mode, half_year)
+            return RateInfo(contract_rate, contract_rate, floor, False, mode, half_year)
+        raise PenaltyError("mode", mode=mode)
+
+
+class Segment(NamedTuple):
+    """Consecutive accruing days with the same base and rate (both ends included)."""
+
+    start: datetime.date
+    end: datetime.date
+    days: int
+    base: Decimal
+    rate: Decimal
+
+
+@dataclass
+class PenaltyResult:
+    """Result of :func:`compute_penalty`.
+
+    :param amount: penalty rounded half-up to the currency
+    :param exact: unrounded penalty
+    :param days: calendar days from ``first_day`` to ``last_day`` included (0 when not late)
+    :param first_day: first accruing day (due date + 1), ``None`` when not late
+    :param last_day: last accruing day: the payment/computation date, the opening of collective
+        proceedings, or the day of the payment that cleared the invoice, whichever comes first;
+        ``None`` when not late
+    :param segments: :class:`Segment` list explaining the amount (days with a zero base left
+        out); ``amount`` is the rounded sum of ``base x rate x days / 36500`` over them
+    :param rates: :class:`RateInfo` of each half-year used, in date order
+    :param floor_applied: the contract rate was replaced by the legal floor at least once
+    """
+
+    amount: Decimal
+    exact: Decimal
+    days: int = 0
+    first_day: datetime.date | None = None
+    last_day: datetime.date | None = None
+    segments: list = field(default_factory=list)
+    rates: list = field(default_factory=list)
+    floor_applied: bool = False
+    mode: str = "legal_default"
+    convention: str = "half_year"
+
+
+def _quantum(currency_digits):
+    """Return the Decimal quantum for ``currency_digits`` decimals (2 -> 0.01)."""
+    return Decimal(1).scaleb(-currency_digits)
+
+
+def compute_penalty(
+    principal,
+    due_date,
+    payments,
+    end_date,
+    rates,
+    mode="legal_default",
+    convention="half_year",
+    contract_rate=None,
+    stop_date=None,
+    currency_digits=2,
+):
+    """Compute the L441-10 II late-payment penalty of one invoice.
+
+    :param principal: amount unpaid at the due date, taxes included, before ``payments``
+    :param due_date: due date of the invoice
+    :param payments: iterable of ``(date, amount)`` reducing the unpaid amount (payments, credit
+        notes, write-offs; several a day allowed). Those dated on or before the due date lower
+        the starting base; one dated on day D lowers the base from D + 1.
+    :param end_date: last accruing day (date of the last payment, or the computation date)
+    :param rates: :class:`RateTable`
+    :param mode: ``'legal_default'`` (ECB + 10) or ``'contract'`` (``contract_rate`` with floor)
+    :param convention: ``'half_year'`` or ``'fixed'``
+    :param contract_rate: contract rate in percent (``'contract'`` mode; when missing,
+        :class:`MissingRateError` of kind ``'contract'``)
+    :param stop_date: date of the judgment opening collective proceedings: interest stops there
+        (L622-28), the last accruing day is ``min(end_date, stop_date - 1 day)``
+    :param currency_digits: decimals of the currency for the final rounding
+    :return: :class:`PenaltyResult`
+    """
+    if mode not in MODES:
+        raise PenaltyError("mode", mode=mode)
+    if convention not in CONVENTIONS:
+        raise PenaltyError("convention", convention=convention)
+    quantum = _quantum(currency_digits)
+    zero_result = PenaltyResult(
+        amount=_ZERO.quantize(quantum), exact=_ZERO, mode=mode, convention=convention
+    )
+
+    # L441-10 II: penalties run from the day after the due date.
+    first = due_date + _ONE_DAY
+    last = end_date
+    if stop_date is not None and stop_date <= last:
+        # L622-28: the opening judgment stops interest. It takes effect from 0h on its own
+        # date, so the last accruing day is the day before (consistent with indemnity_due,
+        # where proceedings opened on the due date already forbid payment).
+        last = stop_date - _ONE_DAY
+    if last < first:
+        return zero_result
+
+    # Starting base, and base changes keyed by the day they take effect (payment day + 1).
+    base = to_decimal(principal)
+    changes = {}
+    for pay_date, pay_amount in payments:
+        pay_amount = to_decimal(pay_amount)
+        if pay_date < first:
+            base -= pay_amount
+        elif pay_date < last:
+            effect = pay_date + _ONE_DAY
+            changes[effect] = changes.get(effect, _ZERO) + pay_amount
+
+    # Rate boundaries: each half-year start inside the period (per half-year convention).
+    breaks = set(changes)
+    if convention == "half_year":
+        boundary = _next_half_year_start(first)
+        while boundary <= last:
+            breaks.add(boundary)
+            boundary = _next_half_year_start(boundary)
+
+    rate_cache = {}
+
+    def rate_info(day):
+        half_year = half_year_of(first if convention == "fixed" else day)
+        if half_year not in rate_cache:
+            rate_cache[half_year] = rates.rate_for(half_year, mode, contract_rate)
+        return rate_cache[half_year]
+
+    segments = []
+    start = first
+    for stop in [*sorted(breaks), last + _ONE_DAY]:
+        if stop > start:
+            end = stop - _ONE_DAY
+            if base > 0:
+                rate = rate_info(start).rate
+                days = (end - start).days + 1
+                previous = segments[-1] if segments else None
+                if (
+                    previous
+                    and previous.base == base
+                    and previous.rate == rate
+                    and previous.end + _ONE_DAY == start
+                ):
+                    segments[-1] = previous._replace(end=end, days=previous.days + days)
+                else:
+                    segments.append(Segment(start, end, days, base, rate))
+            start = stop
+        base -= changes.get(stop, _ZERO)
+
+    if not segments:
+        return zero_result
+
+    with decimal.localcontext() as ctx:
+        ctx.prec = _PRECISION
+        # Exact numerator, one division: base x rate(%) x days / (100 x 365).
+        numerator = sum((seg.base * seg.rate * seg.days for seg in segments), _ZERO)
+        exact = numerator / (100 * DAYS_PER_YEAR)
+        amount = exact.quantize(quantum, rounding=ROUND_HALF_UP)
+
+    used = [rate_cache[key] for key in sorted(rate_cache)]
+    last_day = segments[-1].end
+    return PenaltyResult(
+        amount=amount,
+        exact=exact,
+        days=(last_day - first).days + 1,
+        first_day=first,
+        last_day=last_day,
+        segments=segments,
+        rates=used,
+        floor_applied=any(info.floor_applied for info in used),
+        mode=mode,
+        convention=convention,
+    )
+
+
+def indemnity_due(is_late, is_consumer, proceedings_opened_on, due_date, amount=FIXED_INDEMNITY):
+    """Return the fixed recovery indemnity owed for one invoice (``Decimal('0')`` if none).
+
+    Once per invoice paid late (D441-5), whatever the number of partial payments. None against
+    a consumer (L111-8 Code de la consommation), nor when collective proceedings opened on or
+    before the due date: the opening judgment (effective from the start of its day) then
+    forbade paying the invoice (L622-7), so the debtor was never late by its own doing.
+    """
+    if not is_late or is_consumer:
+        return _ZERO
+    if proceedings_opened_on is not None and proceedings_opened_on <= due_date:
+        return _ZERO
+    return to_decimal(amount)

@@ -1,0 +1,90 @@
+"""Payment-behaviour score of a customer, from A (pays on time) to E (bad payer).
+
+Inputs, over the invoices due in the last 12 months (the caller computes them):
+
+* ``avg_days_late``: average days late, **weighted by the invoice amount** (sum of
+  amount x days late / sum of amounts; invoices paid early or on time count for 0 days);
+* ``late_share``: share of those invoices paid late, 0 to 1 (count, not amount);
+* ``max_dunning_level``: highest dunning level reached, 0 (none) to 5;
+* ``litigation``: an open dispute or litigation with the customer.
+
+Points start at 100 and each factor takes off at most its weight (``WEIGHTS``):
+
+* days late: ``WEIGHTS['days_late'] x min(days, DAYS_LATE_CAP) / DAYS_LATE_CAP`` (nothing for
+  payments on time or early, the whole weight from 60 days late on);
+* late share: ``WEIGHTS['late_share'] x share``;
+* dunning: ``WEIGHTS['dunning_level'] x level / MAX_DUNNING_LEVEL``;
+* litigation: ``WEIGHTS['litigation']`` when open; an open litigation also caps the letter at
+  ``LITIGATION_CAP`` (C).
+
+The total is rounded half-up to an integer, then ``THRESHOLDS`` give the letter: A >= 80,
+B >= 60, C >= 40, D >= 20, E below.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from .errors import RuleError
+from .numbers import to_decimal
+
+WEIGHTS = {
+    "days_late": Decimal(35),
+    "late_share": Decimal(25),
+    "dunning_level": Decimal(20),
+    "litigation": Decimal(20),
+}
+DAYS_LATE_CAP = Decimal(60)
+MAX_DUNNING_LEVEL = 5
+THRESHOLDS = (("A", 80), ("B", 60), ("C", 40), ("D", 20), ("E", 0))
+LITIGATION_CAP = "C"
+
+
+class ScoreError(RuleError, ValueError):
+    """Invalid score input: reason ``'late_share'`` (outside 0..1) or ``'dunning_level'``
+    (outside 0..5)."""
+
+
+def letter_for(points):
+    """Return the letter of a number of points (see ``THRESHOLDS``)."""
+    for letter, minimum in THRESHOLDS:
+        if points >= minimum:
+            return letter
+    return THRESHOLDS[-1][0]
+
+
+def compute_score(avg_days_late, late_share, max_dunning_level, litigation):
+    """Return ``(letter, points, reasons)`` for a customer's payment behaviour.
+
+    ``reasons`` lists the factors that took points off, as ``(code, params)`` in the order
+    days late, late share, dunning level, litigation; ``params`` holds the input and the
+    ``points`` lost (Decimal, unrounded). See the module docstring for the scale.
+    """
+    days = max(to_decimal(avg_days_late or 0), Decimal(0))
+    share = to_decimal(late_share or 0)
+    level = int(max_dunning_level or 0)
+    if not 0 <= share <= 1:
+        raise ScoreError("late_share", late_share=share)
+    if not 0 <= level <= MAX_DUNNING_LEVEL:
+        raise ScoreError("dunning_level", dunning_level=level)
+
+    losses = [
+        (
+            "days_late",
+            {"days": days},
+            WEIGHTS["days_late"] * min(days, DAYS_LATE_CAP) / DAYS_LATE_CAP,
+        ),
+        ("late_share", {"late_share": share}, WEIGHTS["late_share"] * share),
+        (
+            "dunning_level",
+            {"dunning_level": level},
+            WEIGHTS["dunning_level"] * level / MAX_DUNNING_LEVEL,
+        ),
+        ("litigation", {}, WEIGHTS["litigation"] if litigation else Decimal(0)),
+    ]
+    total_loss = sum((loss for _code, _params, loss in losses), Decimal(0))
+    points = int((Decimal(100) - total_loss).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    letter = letter_for(points)
+    # Letters sort alphabetically from best to worst: "A" < "C" means better than the cap.
+    if litigation and letter < LITIGATION_CAP:
+        letter = LITIGATION_CAP
+    reasons = [(code, dict(params, points=loss)) for code, params, loss in losses if loss > 0]
+    return letter, points, reasons

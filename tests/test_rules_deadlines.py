@@ -1,0 +1,104 @@
+"""Prescription and injonction de payer deadlines."""
+
+from datetime import date
+
+import pytest
+from recouvrement_rules.deadlines import (
+    DeadlineError,
+    add_years,
+    alert_dates,
+    opposition_deadline,
+    prescription_date,
+    service_deadline,
+)
+
+
+def test_five_years_from_the_due_date():
+    # L110-4 Code de commerce.
+    assert prescription_date(date(2020, 3, 15)) == date(2025, 3, 15)
+
+
+def test_start_from_an_earlier_delivery():
+    # Service completed 2020-01-10, invoice issued late, due 2020-04-30: from 2020-01-10.
+    assert prescription_date(date(2020, 4, 30), date(2020, 1, 10)) == date(2025, 1, 10)
+    # Delivery after the due date (prepayment): the due date stays the start.
+    assert prescription_date(date(2020, 4, 30), date(2020, 6, 1)) == date(2025, 4, 30)
+
+
+def test_consumer_two_years():
+    # L218-2 Code de la consommation.
+    assert prescription_date(date(2023, 6, 30), consumer=True) == date(2025, 6, 30)
+
+
+def test_leap_day_start():
+    assert add_years(date(2024, 2, 29), 5) == date(2029, 2, 28)
+    assert prescription_date(date(2024, 2, 29)) == date(2029, 2, 28)
+
+
+def test_acknowledgment_restarts_a_full_period():
+    # Art. 2240 + 2231: acknowledgment 2022-06-01 -> new 5 years to 2027-06-01.
+    assert prescription_date(
+        date(2020, 3, 15), interruptions=[(date(2022, 6, 1), "acknowledgment")]
+    ) == date(2027, 6, 1)
+
+
+def test_several_interruptions_in_any_order():
+    acts = [(date(2026, 9, 1), "enforcement"), (date(2022, 6, 1), "legal_action")]
+    # 2022-06-01 -> 2027-06-01; 2026-09-01 is before it -> 2031-09-01
+    assert prescription_date(date(2020, 3, 15), interruptions=acts) == date(2031, 9, 1)
+
+
+def test_interruption_on_the_last_day_counts():
+    assert prescription_date(date(2020, 3, 15), interruptions=[date(2025, 3, 15)]) == date(
+        2030, 3, 15
+    )
+
+
+def test_interruption_after_expiry_does_not_revive():
+    assert prescription_date(
+        date(2020, 3, 15), interruptions=[(date(2025, 3, 16), "acknowledgment")]
+    ) == date(2025, 3, 15)
+
+
+def test_interruption_before_the_start_is_ignored():
+    assert prescription_date(
+        date(2020, 3, 15), interruptions=[(date(2020, 1, 1), "acknowledgment")]
+    ) == date(2025, 3, 15)
+
+
+def test_formal_notice_does_not_interrupt():
+    # Cass. com. 18/05/2022 n 20-23.204.
+    assert prescription_date(
+        date(2020, 3, 15), interruptions=[(date(2024, 1, 10), "formal_notice")]
+    ) == date(2025, 3, 15)
+
+
+def test_consumer_interruption_restarts_two_years():
+    assert prescription_date(
+        date(2023, 6, 30), interruptions=[(date(2024, 6, 1), "acknowledgment")], consumer=True
+    ) == date(2026, 6, 1)
+
+
+def test_unknown_interruption_kind():
+    with pytest.raises(DeadlineError) as err:
+        prescription_date(date(2020, 3, 15), interruptions=[(date(2021, 1, 1), "phone_call")])
+    assert (err.value.reason, err.value.params) == ("interruption_kind", {"kind": "phone_call"})
+
+
+def test_opposition_one_month():
+    # Art. 1416 CPC.
+    assert opposition_deadline(date(2025, 3, 10)) == date(2025, 4, 10)
+    assert opposition_deadline(date(2025, 1, 31)) == date(2025, 2, 28)
+
+
+def test_service_deadline_before_and_after_the_reform():
+    # Before 2026-09-01: 6 months; from 2026-09-01: 3 months (décret 2026-96).
+    assert service_deadline(date(2026, 8, 31)) == date(2027, 2, 28)
+    assert service_deadline(date(2026, 9, 1)) == date(2026, 12, 1)
+    assert service_deadline(date(2025, 5, 20)) == date(2025, 11, 20)
+
+
+def test_alert_dates():
+    # 2025-12-01 - 60 days = 2025-10-02; - 15 days = 2025-11-16
+    assert alert_dates(date(2025, 12, 1)) == [date(2025, 10, 2), date(2025, 11, 16)]
+    assert alert_dates(date(2025, 12, 1), (1, 30, 1)) == [date(2025, 11, 1), date(2025, 11, 30)]
