@@ -90,10 +90,12 @@ class AccountMove(models.Model):
     )
     def _compute_dunning_next_date(self):
         open_moves = self.filtered(
-            lambda m: m.move_type == "out_invoice"
-            and m.state == "posted"
-            and m.payment_state in ("not_paid", "partial")
-            and m.invoice_date_due
+            lambda m: (
+                m.move_type == "out_invoice"
+                and m.state == "posted"
+                and m.payment_state in ("not_paid", "partial")
+                and m.invoice_date_due
+            )
         )
         (self - open_moves).dunning_next_date = False
         policies = open_moves._get_dunning_policies()

@@ -50,12 +50,8 @@ class RecouvrementEvent(models.Model):
     recipient_id = fields.Many2one(
         "res.partner", string="Recipient", help="Invoicing contact the reminder is sent to."
     )
-    amount_penalty = fields.Monetary(
-        string="Late-Payment Penalties", currency_field="currency_id"
-    )
-    amount_indemnity = fields.Monetary(
-        string="Recovery Indemnities", currency_field="currency_id"
-    )
+    amount_penalty = fields.Monetary(string="Late-Payment Penalties", currency_field="currency_id")
+    amount_indemnity = fields.Monetary(string="Recovery Indemnities", currency_field="currency_id")
     amount_total = fields.Monetary(
         string="Total Claimed",
         currency_field="currency_id",
@@ -311,9 +307,12 @@ class RecouvrementEvent(models.Model):
                     events |= self.with_company(item["company"])._dunning_process(
                         item, date, recipients.get(item["partner"].id, item["partner"])
                     )
-            except Exception as error:  # noqa: BLE001 - one customer must not stop the others
+            except Exception as error:  # one customer must not stop the others
                 _logger.warning(
-                    "Dunning of %s (id %s) failed: %s", item["partner"].name, item["partner"].id, error
+                    "Dunning of %s (id %s) failed: %s",
+                    item["partner"].name,
+                    item["partner"].id,
+                    error,
                 )
                 events |= self._dunning_log_failure(item, date, error)
         return events

@@ -57,8 +57,7 @@ class RecouvrementPolicy(models.Model):
                 if error.reason == "duplicate_sequence":
                     raise ValidationError(
                         _(
-                            "Policy %(policy)s: two levels have the same Sequence "
-                            "(%(sequence)s).",
+                            "Policy %(policy)s: two levels have the same Sequence (%(sequence)s).",
                             policy=policy.display_name,
                             sequence=error.params["sequence"],
                         )

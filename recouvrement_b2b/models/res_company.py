@@ -379,14 +379,18 @@ class ResCompany(models.Model):
 
         Letters are rendered as HTML (no HTTP server for wkhtmltopdf during the install).
         """
-        template = self.env.ref("recouvrement_b2b.dunning_policy_standard", raise_if_not_found=False)
+        template = self.env.ref(
+            "recouvrement_b2b.dunning_policy_standard", raise_if_not_found=False
+        )
         if not template:
             return
         policy = template.copy({"company_id": company.id, "name": template.name})
         company.dunning_policy_id = policy
         today = fields.Date.context_today(self)
-        event_model = self.env["recouvrement.event"].with_company(company).with_context(
-            dunning_letter_html=True
+        event_model = (
+            self.env["recouvrement.event"]
+            .with_company(company)
+            .with_context(dunning_letter_html=True)
         )
         for days_ago in (60, 45, 30, 15, 5, 1, 0):
             date = today - relativedelta(days=days_ago)

@@ -1,2 +1,3 @@
 from . import test_foundation, test_translations
 from . import test_ui
+from . import test_dunning
