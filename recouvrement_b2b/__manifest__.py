@@ -37,6 +37,14 @@
         "views/res_partner_views.xml",
         "report/account_invoice_templates.xml",
         # --- dunning ---
+        "report/recouvrement_event_reports.xml",
+        "report/recouvrement_event_templates.xml",
+        "data/recouvrement_dunning_mail_template_data.xml",
+        "data/recouvrement_dunning_data.xml",
+        "views/recouvrement_event_views.xml",
+        "views/recouvrement_policy_views.xml",
+        "views/res_partner_views.xml",
+        "views/account_move_views.xml",
         # --- payment plans ---
         "data/recouvrement_payment_plan_data.xml",
         "report/recouvrement_payment_plan_reports.xml",

@@ -6,13 +6,12 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date, formatLang
 
-from ..rules import penalties
+from ..rules import deadlines, penalties
+from ..rules import dunning as dunning_rules
 
 # Moves read per chunk by _get_penalty_figures (one set of queries per chunk).
 PENALTY_BATCH_SIZE = 1000
 ONE_DAY = datetime.timedelta(days=1)
-
-from ..rules import deadlines
 
 
 class AccountMove(models.Model):
@@ -82,6 +81,31 @@ class AccountMove(models.Model):
         index="btree_not_null",
         tracking=True,
         help="Last dunning level applied to this invoice.",
+    )
+    dunning_last_date = fields.Date(
+        string="Last Reminder", copy=False, help="Date of the last reminder listing this invoice."
+    )
+    dunning_next_date = fields.Date(
+        string="Next Reminder",
+        compute="_compute_dunning_next_date",
+        store=True,
+        help="Date the next dunning level becomes due (empty: paid, excluded or at the top of "
+        "the ladder).",
+    )
+    dunning_paused_until = fields.Date(
+        string="Dunning Paused Until",
+        copy=False,
+        tracking=True,
+        help="No reminder for this invoice until this date (included).",
+    )
+    dunning_pause_reason = fields.Char(copy=False, tracking=True)
+    dunning_event_ids = fields.Many2many(
+        "recouvrement.event",
+        "account_move_recouvrement_event_rel",
+        "account_move_id",
+        "recouvrement_event_id",
+        string="Reminders",
+        copy=False,
     )
 
     # --- Payment plans ------------------------------------------------------------------------
@@ -926,3 +950,83 @@ class AccountMove(models.Model):
         self.message_post(
             body=self.env._("The prescription alert could not be raised: %(error)s", error=error)
         )
+
+    # --- Dunning ------------------------------------------------------------------------------
+
+    @api.depends(
+        "move_type",
+        "state",
+        "payment_state",
+        "amount_residual",
+        "invoice_date_due",
+        "dunning_level_id",
+        "partner_id",
+    )
+    def _compute_dunning_next_date(self):
+        open_moves = self.filtered(
+            lambda m: (
+                m.move_type == "out_invoice"
+                and m.state == "posted"
+                and m.payment_state in ("not_paid", "partial")
+                and m.invoice_date_due
+            )
+        )
+        (self - open_moves).dunning_next_date = False
+        policies = open_moves._get_dunning_policies()
+        for move in open_moves:
+            policy = policies.get(move.id)
+            move.dunning_next_date = policy and dunning_rules.next_action_date(
+                policy._get_rule_levels(),
+                move._get_dunning_sequence(policy),
+                move.invoice_date_due,
+                amount=move.amount_residual,
+            )
+
+    def _get_dunning_policies(self):
+        """Dunning policy of each invoice: ``{move id: policy}`` (the customer's in the
+        invoice's company, else the company's default). Batched per company."""
+        policies = {}
+        for company in self.company_id:
+            moves = self.filtered(lambda m, c=company: m.company_id == c)
+            partners = moves.commercial_partner_id.with_company(company)
+            by_partner = {p.id: p.dunning_policy_id or company.dunning_policy_id for p in partners}
+            for move in moves:
+                policy = by_partner.get(move.commercial_partner_id.id)
+                if policy:
+                    policies[move.id] = policy
+        return policies
+
+    def _get_dunning_sequence(self, policy):
+        """Sequence of the invoice's current level in ``policy`` (0: no level reached).
+
+        A level of another policy (the customer changed policy) counts as the highest level of
+        ``policy`` with as many days or fewer.
+        """
+        self.ensure_one()
+        level = self.dunning_level_id
+        if not level:
+            return 0
+        if level.policy_id == policy:
+            return level.sequence
+        reached = policy.level_ids.filtered(lambda lvl: lvl.days <= level.days)
+        return max(reached.mapped("sequence"), default=0)
+
+    def _dunning_advance(self, move_levels, date):
+        """Record a reminder on the invoices: last date, and the new level of those in
+        ``move_levels`` (``{move id: level id}``). One write per level, whatever the number of
+        invoices; the history is in the events, so no tracking message per invoice."""
+        moves = self.with_context(tracking_disable=True)
+        moves.dunning_last_date = date
+        by_level = defaultdict(list)
+        for move_id, level_id in move_levels.items():
+            by_level[level_id].append(move_id)
+        for level_id, move_ids in by_level.items():
+            moves.browse(move_ids).dunning_level_id = level_id
+
+    def action_view_dunning_events(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "recouvrement_b2b.recouvrement_event_action"
+        )
+        action["domain"] = [("move_ids", "in", self.ids)]
+        return action

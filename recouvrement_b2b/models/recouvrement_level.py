@@ -1,4 +1,7 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..rules import dunning as dunning_rules
 
 
 class RecouvrementLevel(models.Model):
@@ -28,3 +31,70 @@ class RecouvrementLevel(models.Model):
     credit_hold = fields.Boolean(string="Put on Credit Hold")
     is_formal_notice = fields.Boolean(string="Formal Notice", help="Mise en demeure.")
     open_litigation = fields.Boolean(string="Open a Litigation Case")
+    tone = fields.Selection(
+        [
+            ("courtesy", "Courtesy (before the due date)"),
+            ("courteous", "Courteous"),
+            ("firm", "Firm"),
+            ("last_call", "Last call"),
+            ("formal_notice", "Formal notice"),
+            ("litigation", "Litigation"),
+        ],
+        default="courteous",
+        required=True,
+        help="Wording of the letter and of the email.",
+    )
+    mail_template_id = fields.Many2one(
+        "mail.template",
+        string="Email Template",
+        domain=[("model", "=", "recouvrement.event")],
+        help="Email sent to the customer's invoicing contact (required for the Email channel).",
+    )
+    report_id = fields.Many2one(
+        "ir.actions.report",
+        string="Letter",
+        domain=[("model", "=", "recouvrement.event"), ("report_type", "=", "qweb-pdf")],
+        help="PDF letter attached to the email, or printed and posted for letter channels.",
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    min_amount = fields.Monetary(
+        string="Minimum Amount",
+        help="The level is not applied to an invoice whose amount due is lower.",
+    )
+    propose_payment_plan = fields.Boolean(help="The letter offers the customer a payment plan.")
+    payment_deadline_days = fields.Integer(
+        string="Payment Deadline (days)",
+        default=8,
+        help="Days given to the customer to pay, quoted in the letter (8 to 15 for a formal "
+        "notice).",
+    )
+    activity_type_id = fields.Many2one(
+        "mail.activity.type",
+        help="Activity scheduled on the customer for the Phone activity channel.",
+    )
+    activity_user_id = fields.Many2one(
+        "res.users",
+        string="Activity Responsible",
+        help="Empty: the customer's collection responsible, else the company's.",
+    )
+
+    @api.constrains("channel", "mail_template_id")
+    def _check_mail_template(self):
+        for level in self:
+            if level.channel == "email" and not level.mail_template_id:
+                raise ValidationError(
+                    _(
+                        "Level %(level)s sends an email: set its Email Template.",
+                        level=level.display_name,
+                    )
+                )
+
+    @api.constrains("days", "sequence", "min_amount")
+    def _check_ladder(self):
+        self.policy_id._check_ladder()
+
+    def _get_rule_level(self):
+        self.ensure_one()
+        return dunning_rules.Level(
+            key=self.id, sequence=self.sequence, days=self.days, min_amount=self.min_amount
+        )

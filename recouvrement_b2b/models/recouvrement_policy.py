@@ -1,4 +1,7 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..rules import dunning as dunning_rules
 
 
 class RecouvrementPolicy(models.Model):
@@ -12,4 +15,63 @@ class RecouvrementPolicy(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
-    level_ids = fields.One2many("recouvrement.level", "policy_id", string="Levels")
+    level_ids = fields.One2many("recouvrement.level", "policy_id", string="Levels", copy=True)
+    segment = fields.Selection(
+        [("standard", "Standard"), ("strategic", "Strategic"), ("risky", "Risky")],
+        default="standard",
+        required=True,
+        help="Customer segment this ladder is meant for.",
+    )
+    is_company_default = fields.Boolean(
+        string="Company Default",
+        compute="_compute_is_company_default",
+        help="Applied to the company's customers that have no policy of their own.",
+    )
+    level_count = fields.Integer(compute="_compute_level_count")
+
+    @api.depends("company_id.dunning_policy_id")
+    def _compute_is_company_default(self):
+        for policy in self:
+            policy.is_company_default = policy.company_id.dunning_policy_id == policy
+
+    @api.depends("level_ids")
+    def _compute_level_count(self):
+        for policy in self:
+            policy.level_count = len(policy.level_ids)
+
+    @api.constrains("level_ids")
+    def _check_ladder(self):
+        for policy in self:
+            try:
+                dunning_rules.check_ladder(policy._get_rule_levels())
+            except dunning_rules.LadderError as error:
+                if error.reason == "duplicate_days":
+                    raise ValidationError(
+                        _(
+                            "Policy %(policy)s: two levels have the same Days value "
+                            "(%(days)s); each level needs its own day offset.",
+                            policy=policy.display_name,
+                            days=error.params["days"],
+                        )
+                    ) from error
+                if error.reason == "duplicate_sequence":
+                    raise ValidationError(
+                        _(
+                            "Policy %(policy)s: two levels have the same Sequence (%(sequence)s).",
+                            policy=policy.display_name,
+                            sequence=error.params["sequence"],
+                        )
+                    ) from error
+                raise ValidationError(
+                    _(
+                        "Policy %(policy)s: level %(level)s comes after a level with more "
+                        "Days; order the levels by their day offset.",
+                        policy=policy.display_name,
+                        level=self.env["recouvrement.level"].browse(error.params["key"]).name,
+                    )
+                ) from error
+
+    def _get_rule_levels(self):
+        """The policy's levels as :class:`rules.dunning.Level` (key: the level id)."""
+        self.ensure_one()
+        return [level._get_rule_level() for level in self.level_ids]

@@ -306,6 +306,14 @@ class ResCompany(models.Model):
         "irrécouvrables); empty: the first 654 account of the chart.",
     )
 
+    # --- Dunning ------------------------------------------------------------------------------
+    dunning_policy_id = fields.Many2one(
+        "recouvrement.policy",
+        string="Default Dunning Policy",
+        domain="[('company_id', '=', id)]",
+        help="Dunning ladder of the customers that have no policy of their own.",
+    )
+
     @api.model
     def _recouvrement_load_demo(self):
         """Turn Odoo's French demo company into ours; create its customers and invoices.
@@ -362,6 +370,7 @@ class ResCompany(models.Model):
         self._recouvrement_demo_penalties(company, partners)
         self._recouvrement_demo_plans(company, partners)
         self._recouvrement_demo_litigation(company, partners)
+        self._recouvrement_demo_dunning(company, partners)
         return company
 
     @api.model
@@ -460,6 +469,7 @@ class ResCompany(models.Model):
                 )
             partner.write(vals)
         return partners
+
     # --- Penalties ----------------------------------------------------------------------------
     penalty_rate_mode = fields.Selection(
         [
@@ -586,6 +596,7 @@ class ResCompany(models.Model):
         except UserError as error:
             # E.g. the reference rate of the current half-year is not in the data yet.
             _logger.info("No demo penalty invoice: %s", error)
+
     # --- Credit -------------------------------------------------------------------------------
 
     @api.constrains("recouvrement_hold_overdue_days")
@@ -599,6 +610,7 @@ class ResCompany(models.Model):
                         company=company.name,
                     )
                 )
+
     # --- Payment plans ---
 
     @api.model
@@ -649,6 +661,7 @@ class ResCompany(models.Model):
         plans.action_activate()
         broken._check_progress()
         return plans
+
     # --- Litigation ---------------------------------------------------------------------------
 
     @api.model
@@ -716,3 +729,30 @@ class ResCompany(models.Model):
                     "stage_id": order_issued.id,
                 }
             )
+
+    # --- Dunning ------------------------------------------------------------------------------
+
+    @api.model
+    def _recouvrement_demo_dunning(self, company, partners):
+        """Give the demo company the default ladder and replay the dunning cron over the last
+        two months, so that the demo shows reminders at several levels with their history.
+
+        Letters are rendered as HTML (no HTTP server for wkhtmltopdf during the install).
+        """
+        template = self.env.ref(
+            "recouvrement_b2b.dunning_policy_standard", raise_if_not_found=False
+        )
+        if not template:
+            return
+        policy = template.copy({"company_id": company.id, "name": template.name})
+        company.dunning_policy_id = policy
+        today = fields.Date.context_today(self)
+        event_model = (
+            self.env["recouvrement.event"]
+            .with_company(company)
+            .with_context(dunning_letter_html=True)
+        )
+        for days_ago in (60, 45, 30, 15, 5, 1, 0):
+            date = today - relativedelta(days=days_ago)
+            plan = event_model._dunning_plan(date, companies=company, partners=partners)
+            event_model._dunning_execute(plan, date)

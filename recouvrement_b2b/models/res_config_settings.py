@@ -53,3 +53,9 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.recouvrement_bad_debt_account_id",
         readonly=False,
     )
+
+    # --- Dunning ------------------------------------------------------------------------------
+    dunning_policy_id = fields.Many2one(
+        related="company_id.dunning_policy_id",
+        readonly=False,
+    )

@@ -223,6 +223,23 @@ class ResPartner(models.Model):
         company_dependent=True,
         help="Dunning ladder applied to this customer; empty: the company's default policy.",
     )
+    dunning_paused_until = fields.Date(
+        string="Dunning Paused Until",
+        copy=False,
+        tracking=True,
+        help="No reminder for this customer until this date (included).",
+    )
+    dunning_pause_reason = fields.Char(copy=False, tracking=True)
+    dunning_event_ids = fields.One2many("recouvrement.event", "partner_id", string="Reminders")
+    dunning_event_count = fields.Integer(
+        string="Reminder Count", compute="_compute_dunning_event_count"
+    )
+    dunning_level_id = fields.Many2one(
+        "recouvrement.level",
+        string="Current Dunning Level",
+        compute="_compute_dunning_level_id",
+        help="Highest level reached by the customer's open invoices (empty once all are paid).",
+    )
 
     # --- Payment plans ------------------------------------------------------------------------
     payment_plan_count = fields.Integer(
@@ -641,6 +658,7 @@ class ResPartner(models.Model):
             ],
             order="company_status_date asc nulls first, id",
         )
+
     # --- Credit: exposure, hold, insurance, payment score, credit check -----------------------
 
     @api.depends_context("company")
@@ -1220,6 +1238,7 @@ class ResPartner(models.Model):
             done += len(batch)
             remaining += len(candidates) - len(batch)
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
     # --- Payment plans ---
 
     def _compute_payment_plan_count(self):
@@ -1256,4 +1275,42 @@ class ResPartner(models.Model):
             "default_partner_id": self.commercial_partner_id.id,
             "search_default_open": 1,
         }
+
+    # --- Dunning ------------------------------------------------------------------------------
+
+    def _compute_dunning_event_count(self):
+        groups = self.env["recouvrement.event"]._read_group(
+            [("partner_id", "in", self.commercial_partner_id.ids)], ["partner_id"], ["__count"]
+        )
+        counts = {partner.id: count for partner, count in groups}
+        for partner in self:
+            partner.dunning_event_count = counts.get(partner.commercial_partner_id.id, 0)
+
+    def _compute_dunning_level_id(self):
+        groups = self.env["account.move"]._read_group(
+            [
+                ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+                ("company_id", "=", self.env.company.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("dunning_level_id", "!=", False),
+            ],
+            ["commercial_partner_id", "dunning_level_id"],
+        )
+        levels = {}
+        for partner, level in groups:
+            current = levels.get(partner.id)
+            if not current or (level.sequence, level.days) > (current.sequence, current.days):
+                levels[partner.id] = level
+        for partner in self:
+            partner.dunning_level_id = levels.get(partner.commercial_partner_id.id, False)
+
+    def action_view_dunning_events(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "recouvrement_b2b.recouvrement_event_action"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
         return action

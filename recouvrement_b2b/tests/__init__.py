@@ -5,3 +5,4 @@ from . import test_penalties
 from . import test_credit
 from . import test_plans
 from . import test_litigation
+from . import test_dunning

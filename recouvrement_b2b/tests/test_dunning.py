@@ -1,0 +1,404 @@
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo import Command, fields
+from odoo.exceptions import ValidationError
+from odoo.tests import Form, tagged
+
+from odoo.addons.recouvrement_b2b.models.recouvrement_event import RecouvrementEvent
+
+from .common import RecouvrementCommon
+
+
+class _Crash(BaseException):
+    """A crash that no handler catches (the worker dies mid-batch)."""
+
+
+@tagged("post_install", "-at_install")
+class TestDunning(RecouvrementCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.policy = cls.env.ref("recouvrement_b2b.dunning_policy_standard").copy(
+            {"company_id": cls.company.id, "name": "Standard"}
+        )
+        cls.company.dunning_policy_id = cls.policy
+        cls.level_courtesy, cls.level_courteous, cls.level_firm = cls.policy.level_ids[:3]
+        cls.level_last_call, cls.level_notice, cls.level_litigation = cls.policy.level_ids[3:]
+        cls.Event = cls.env["recouvrement.event"].with_user(cls.controller)
+
+    def _run(self, date):
+        """The cron's code path on ``date`` (plan, then execute), as the credit controller."""
+        date = fields.Date.to_date(date)
+        with freeze_time(date):
+            plan = self.Event._dunning_plan(date, companies=self.company)
+            return self.Event._dunning_execute(plan, date)
+
+    def _customer(self, name, email=True):
+        return self.env["res.partner"].create(
+            {
+                "name": name,
+                "is_company": True,
+                "email": email and f"compta@{name.lower().replace(' ', '-')}.example.fr",
+            }
+        )
+
+    def _mails(self, events):
+        return self.env["mail.mail"].search(
+            [("model", "=", "recouvrement.event"), ("res_id", "in", events.ids)]
+        )
+
+    def test_default_ladder(self):
+        self.assertRecordValues(
+            self.policy.level_ids,
+            [
+                {"days": -5, "channel": "email", "tone": "courtesy"},
+                {"days": 1, "channel": "email", "tone": "courteous"},
+                {"days": 15, "channel": "email", "tone": "firm"},
+                {"days": 30, "channel": "email", "propose_payment_plan": True},
+                {"days": 45, "channel": "registered", "is_formal_notice": True},
+                {"days": 60, "channel": "none", "open_litigation": True},
+            ],
+        )
+        self.assertTrue(self.level_notice.claim_penalties)
+
+    def test_walk_down_the_ladder(self):
+        """One invoice due on 31 March, the cron every day: each level once, on its day."""
+        move = self._invoice(self.customer, 1200.0, "2026-03-01", "2026-03-31")
+        self.assertEqual(move.dunning_next_date, fields.Date.to_date("2026-03-26"))
+        sent = {}
+        for day in range(80):
+            date = fields.Date.add(fields.Date.to_date("2026-03-15"), days=day)
+            for event in self._run(date):
+                sent[event.level_id] = (event.date, event.channel)
+        self.assertEqual(
+            sent,
+            {
+                self.level_courtesy: (fields.Date.to_date("2026-03-26"), "email"),
+                self.level_courteous: (fields.Date.to_date("2026-04-01"), "email"),
+                self.level_firm: (fields.Date.to_date("2026-04-15"), "email"),
+                self.level_last_call: (fields.Date.to_date("2026-04-30"), "email"),
+                self.level_notice: (fields.Date.to_date("2026-05-15"), "registered"),
+                self.level_litigation: (fields.Date.to_date("2026-05-30"), "none"),
+            },
+        )
+        events = self.env["recouvrement.event"].search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(len(events), 6)
+        self.assertEqual(set(events.mapped("state")), {"sent"})
+        self.assertRecordValues(
+            move,
+            [
+                {
+                    "dunning_level_id": self.level_litigation.id,
+                    "dunning_last_date": fields.Date.to_date("2026-05-30"),
+                    "dunning_next_date": False,
+                }
+            ],
+        )
+        self.assertEqual(move.dunning_event_ids, events)
+        # emails: queued (not sent inline) to the customer with the letter attached
+        mails = self._mails(events)
+        self.assertEqual(len(mails), 4)
+        self.assertEqual(set(mails.mapped("state")), {"outgoing"})
+        self.assertEqual(mails.recipient_ids, self.customer)
+        for mail in mails:
+            self.assertEqual(len(mail.attachment_ids), 1)
+        # formal notice: letter to print and post, credit hold
+        notice = events.filtered(lambda e: e.level_id == self.level_notice)
+        self.assertTrue(notice.attachment_id)
+        self.assertTrue(notice.to_print)
+        self.assertTrue(self.customer.credit_hold)
+        # litigation: a recovery case with the invoice
+        litigation = events.filtered(lambda e: e.level_id == self.level_litigation).litigation_id
+        self.assertRecordValues(
+            litigation,
+            [{"partner_id": self.customer.id, "litigation_type": "recovery"}],
+        )
+        self.assertEqual(litigation.move_ids, move)
+        # the customer's chatter holds each reminder
+        notes = self.customer.message_ids.filtered(lambda m: "Reminder" in (m.body or ""))
+        self.assertEqual(len(notes), 6)
+
+    def test_one_communication_per_customer_and_currency(self):
+        usd = self.setup_other_currency("USD")
+        old = self._invoice(self.customer, 500.0, "2026-01-01", "2026-01-31")
+        recent = self._invoice(self.customer, 300.0, "2026-02-10", "2026-03-10")
+        not_due = self._invoice(self.customer, 200.0, "2026-03-01", "2026-03-31")
+        dollars = self._invoice(self.customer, 100.0, "2026-02-01", "2026-03-01", currency=usd)
+        other = self._customer("Imprimerie Roux")
+        other_move = self._invoice(other, 50.0, "2026-02-01", "2026-03-14")
+        events = self._run("2026-03-15")
+        self.assertEqual(len(events), 3)
+        eur = events.filtered(lambda e: e.partner_id == self.customer and e.currency_id != usd)
+        self.assertRecordValues(
+            eur,
+            [{"level_id": self.level_firm.id, "amount_due": 800.0, "channel": "email"}],
+        )
+        self.assertEqual(eur.move_ids, old | recent)
+        self.assertEqual(old.dunning_level_id, self.level_firm)
+        self.assertEqual(recent.dunning_level_id, self.level_courteous)
+        self.assertFalse(not_due.dunning_level_id)
+        dollar_event = events.filtered(lambda e: e.currency_id == usd)
+        self.assertEqual(dollar_event.move_ids, dollars)
+        self.assertEqual(dollar_event.level_id, self.level_firm)
+        self.assertEqual(events.filtered(lambda e: e.partner_id == other).move_ids, other_move)
+        self.assertEqual(len(self._mails(events)), 3)
+
+    def test_exclusions(self):
+        min_level = self.level_courteous
+        min_level.min_amount = 100.0
+        due = "2026-03-01"
+        kept = self._invoice(self.customer, 1000.0, "2026-02-01", due)
+        paid = self._invoice(self.customer, 1000.0, "2026-02-01", due)
+        self._pay(paid, 1000.0, "2026-03-02")
+        refund = self._invoice(self.customer, 10.0, "2026-02-01", due, post=False)
+        refund.move_type = "out_refund"
+        refund.action_post()
+        disputed = self._invoice(self.customer, 1000.0, "2026-02-01", due)
+        disputed.litigation_id = self.env["recouvrement.litigation"].create(
+            {"partner_id": self.customer.id, "move_ids": [Command.set(disputed.ids)]}
+        )
+        planned = self._invoice(self.customer, 1000.0, "2026-02-01", due)
+        planned.payment_plan_id = self.env["recouvrement.payment.plan"].create(
+            {"partner_id": self.customer.id, "state": "active"}
+        )
+        paused = self._invoice(self.customer, 1000.0, "2026-02-01", due)
+        paused.write({"dunning_paused_until": "2026-03-31", "dunning_pause_reason": "Litige"})
+        small = self._invoice(self.customer, 50.0, "2026-02-01", due)
+        paused_customer = self._customer("Garage Moreau")
+        self._invoice(paused_customer, 1000.0, "2026-02-01", due)
+        paused_customer.write(
+            {"dunning_paused_until": "2026-03-10", "dunning_pause_reason": "Négociation"}
+        )
+        events = self._run("2026-03-05")
+        self.assertEqual(events.move_ids, kept)
+        self.assertEqual(events.partner_id, self.customer)
+        self.assertFalse(small.dunning_level_id)
+        self.assertFalse(paused.dunning_level_id)
+        # the pauses end: the invoices come back, at the level due on that day
+        events = self._run("2026-04-01")
+        self.assertIn(paused, events.move_ids)
+        self.assertTrue(events.filtered(lambda e: e.partner_id == paused_customer))
+
+    def test_idempotent_same_day(self):
+        self._invoice(self.customer, 1000.0, "2026-02-01", "2026-03-01")
+        first = self._run("2026-03-02")
+        self.assertEqual(len(first), 1)
+        mails = self.env["mail.mail"].search_count([])
+        self.assertFalse(self._run("2026-03-02"))
+        with freeze_time("2026-03-02"):
+            self.Event._cron_send_reminders()
+        self.assertEqual(self.env["mail.mail"].search_count([]), mails)
+        self.assertEqual(
+            self.env["recouvrement.event"].search_count([("partner_id", "=", self.customer.id)]), 1
+        )
+
+    def test_failing_customer_does_not_stop_the_others(self):
+        customers = self.customer | self._customer("Hotel du Parc") | self._customer("Paysages")
+        for customer in customers:
+            self._invoice(customer, 1000.0, "2026-02-01", "2026-03-01")
+        failing = customers[1]
+        render = RecouvrementEvent._render_letter
+
+        def broken_render(event):
+            if event.partner_id == failing:
+                raise ValueError("template error")
+            return render(event)
+
+        with (
+            patch.object(RecouvrementEvent, "_render_letter", broken_render),
+            self.assertLogs("odoo.addons.recouvrement_b2b.models.recouvrement_event", "WARNING"),
+        ):
+            events = self._run("2026-03-02")
+        self.assertEqual(events.mapped("state"), ["sent", "failed", "sent"])
+        failed = events.filtered(lambda e: e.state == "failed")
+        self.assertIn("template error", failed.note)
+        self.assertFalse(self._mails(failed))
+        self.assertIn("template error", failing.message_ids[0].body)
+        self.assertFalse(failing.invoice_ids.dunning_level_id)
+        # the cron does not retry it the same day, the next day's run does
+        with freeze_time("2026-03-02"):
+            self.Event._cron_send_reminders()
+        self.assertEqual(self.env["recouvrement.event"].search_count([]), 3)
+        retried = self._run("2026-03-03")
+        self.assertEqual(retried.partner_id, failing)
+        self.assertEqual(retried.state, "sent")
+
+    def test_crash_mid_batch_then_restart(self):
+        customers = self.customer | self._customer("Hotel du Parc") | self._customer("Paysages")
+        for customer in customers:
+            self._invoice(customer, 1000.0, "2026-02-01", "2026-03-01")
+        post = RecouvrementEvent._post_on_customer
+
+        def crashing_post(event):
+            if event.partner_id == customers[2]:
+                raise _Crash()
+            return post(event)
+
+        with freeze_time("2026-03-02"):
+            self.Event._cron_send_reminders(batch_size=1)  # first batch: committed
+            with (
+                patch.object(RecouvrementEvent, "_post_on_customer", crashing_post),
+                self.assertRaises(_Crash),
+                self.env.cr.savepoint(),
+            ):
+                self.Event._cron_send_reminders(batch_size=5)  # dies on the 3rd customer
+            self.env.invalidate_all()
+            self.Event._cron_send_reminders(batch_size=5)  # restart
+            self.Event._cron_send_reminders(batch_size=5)  # and once more: nothing
+        events = self.env["recouvrement.event"].search([("partner_id", "in", customers.ids)])
+        self.assertEqual(sorted(events.partner_id.ids), sorted(customers.ids))
+        self.assertEqual(len(events), 3)
+        self.assertEqual(len(self._mails(events)), 3)
+
+    def test_no_email_falls_back_to_letter(self):
+        customer = self._customer("Boulangeries Martin", email=False)
+        self._invoice(customer, 1000.0, "2026-02-01", "2026-03-01")
+        event = self._run("2026-03-02")
+        self.assertRecordValues(event, [{"channel": "letter", "state": "sent", "to_print": True}])
+        self.assertIn("has no email address", event.note)
+        self.assertTrue(event.attachment_id)
+        self.assertFalse(self._mails(event))
+        self.assertIn("has no email address", customer.message_ids[0].body)
+
+    def test_invoicing_contact_receives_the_email(self):
+        contact = self.env["res.partner"].create(
+            {
+                "name": "Service comptable",
+                "type": "invoice",
+                "parent_id": self.customer.id,
+                "email": "factures@garnier.example.fr",
+            }
+        )
+        self._invoice(self.customer, 1000.0, "2026-02-01", "2026-03-01")
+        event = self._run("2026-03-02")
+        self.assertEqual(event.recipient_id, contact)
+        self.assertEqual(self._mails(event).recipient_ids, contact)
+
+    def test_payment_stops_and_resets(self):
+        move = self._invoice(self.customer, 1000.0, "2026-02-01", "2026-03-01")
+        other = self._invoice(self.customer, 400.0, "2026-02-01", "2026-03-01")
+        self._run("2026-03-20")
+        self.assertEqual(self.customer.dunning_level_id, self.level_firm)
+        self._pay(move, 1000.0, "2026-03-21")
+        self.assertFalse(move.dunning_next_date)
+        events = self._run("2026-04-05")
+        self.assertEqual(events.move_ids, other)
+        self._pay(other, 400.0, "2026-04-06")
+        self.customer.invalidate_recordset(["dunning_level_id"])
+        self.assertFalse(self.customer.dunning_level_id)
+        self.assertFalse(self._run("2026-05-01"))
+        # a new invoice starts again from the bottom of the ladder
+        new = self._invoice(self.customer, 100.0, "2026-05-01", "2026-05-31")
+        self.assertEqual(self._run("2026-06-01").level_id, self.level_courteous)
+        self.assertEqual(new.dunning_level_id, self.level_courteous)
+
+    def test_phone_level_schedules_an_activity(self):
+        policy = self.env["recouvrement.policy"].create(
+            {
+                "name": "Strategic",
+                "segment": "strategic",
+                "company_id": self.company.id,
+                "level_ids": [
+                    Command.create(
+                        {
+                            "name": "Call the customer",
+                            "days": 10,
+                            "channel": "phone",
+                            "activity_user_id": self.manager.id,
+                        }
+                    )
+                ],
+            }
+        )
+        self.customer.with_company(self.company).dunning_policy_id = policy
+        move = self._invoice(self.customer, 1500.0, "2026-02-01", "2026-03-01")
+        event = self._run("2026-03-11")
+        self.assertEqual(event.channel, "phone")
+        activity = self.customer.activity_ids
+        self.assertEqual(activity.user_id, self.manager)
+        self.assertIn(move.name, str(activity.note))
+        self.assertIn("1,500.00", str(activity.note))
+
+    def test_bad_input(self):
+        with self.assertRaisesRegex(ValidationError, "Level Firm reminder sends an email"):
+            self.level_firm.with_user(self.manager).mail_template_id = False
+        self.assertTrue(self.level_firm.mail_template_id)
+        with self.assertRaisesRegex(ValidationError, "two levels have the same Days value"):
+            self.level_firm.with_user(self.manager).days = 1
+        self.assertEqual(self.level_firm.days, 15)
+
+    def test_manual_run_wizard(self):
+        customers = self.customer | self._customer("Hotel du Parc")
+        for customer in customers:
+            self._invoice(customer, 1000.0, "2026-02-01", "2026-03-01")
+        with freeze_time("2026-03-02"):
+            wizard_form = Form(self.env["recouvrement.dunning.run"].with_user(self.controller))
+            wizard_form.date = fields.Date.to_date("2026-03-02")
+            wizard = wizard_form.save()
+            wizard.action_preview()
+            self.assertRecordValues(
+                wizard.line_ids.sorted(lambda line: line.partner_id.id),
+                [
+                    {"partner_id": p.id, "level_id": self.level_courteous.id, "amount": 1000.0}
+                    for p in customers.sorted("id")
+                ],
+            )
+            wizard.line_ids.filtered(lambda line: line.partner_id == customers[1]).excluded = True
+            wizard.action_execute()
+        self.assertEqual(wizard.event_ids.partner_id, customers[0])
+        self.assertEqual(len(self._mails(wizard.event_ids)), 1)
+        # the excluded customer is still due: the cron sends it
+        self.assertEqual(self._run("2026-03-02").partner_id, customers[1])
+
+    def _execute_count(self, customers, date):
+        """Queries of the execution of the run for ``customers`` on ``date``."""
+        date = fields.Date.to_date(date)
+        with freeze_time(date):
+            plan = self.Event._dunning_plan(date, companies=self.company, partners=customers)
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            events = self.Event._dunning_execute(plan, date)
+            self.env.flush_all()
+            count = self.env.cr.sql_log_count - before
+        self.assertEqual(events.partner_id, customers)
+        return count
+
+    def test_query_count_grows_with_customers_not_invoices(self):
+        def customers(count, invoices):
+            partners = self.env["res.partner"]
+            for i in range(count):
+                partner = self._customer(f"Client {count} {invoices} {i}")
+                for _j in range(invoices):
+                    self._invoice(partner, 100.0, "2026-02-01", "2026-03-01")
+                partners |= partner
+            return partners
+
+        # warm-up: templates compiled, caches filled
+        self._execute_count(customers(1, 1), "2026-03-02")
+        two = self._execute_count(customers(2, 1), "2026-03-02")
+        two_many_invoices = self._execute_count(customers(2, 6), "2026-03-02")
+        four = self._execute_count(customers(4, 1), "2026-03-02")
+        self.assertLessEqual(two_many_invoices, two + 2, "the cost grows with the invoices")
+        per_customer = (four - two) / 2
+        self.assertLessEqual(per_customer, 120, "too many queries per customer")
+        self.assertLessEqual(four, 2 * two)
+
+    def test_plan_query_count(self):
+        """Planning (selection and grouping) costs the same for 2 or 12 invoices."""
+        for _i in range(2):
+            self._invoice(self.customer, 100.0, "2026-02-01", "2026-03-01")
+        other = self._customer("Client")
+        self.env.invalidate_all()
+        with freeze_time("2026-03-02"), self.assertQueryCount(default=9):
+            self.Event._dunning_plan(fields.Date.to_date("2026-03-02"), companies=self.company)
+        for _i in range(10):
+            self._invoice(other, 100.0, "2026-02-01", "2026-03-01")
+        self.env.invalidate_all()
+        with freeze_time("2026-03-02"), self.assertQueryCount(default=9):
+            plan = self.Event._dunning_plan(
+                fields.Date.to_date("2026-03-02"), companies=self.company
+            )
+        self.assertEqual(len(plan), 2)

@@ -1,0 +1,76 @@
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class RecouvrementDunningRun(models.TransientModel):
+    _name = "recouvrement.dunning.run"
+    _description = "Dunning Run"
+
+    date = fields.Date(required=True, default=fields.Date.context_today)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    line_ids = fields.One2many("recouvrement.dunning.run.line", "run_id", string="Preview")
+    event_ids = fields.Many2many("recouvrement.event", string="Reminders Sent")
+
+    def action_preview(self):
+        """List what the run would send on the date (the cron's plan), one line per customer."""
+        self.ensure_one()
+        plan = self.env["recouvrement.event"]._dunning_plan(self.date, companies=self.company_id)
+        self.line_ids = [Command.clear()] + [
+            Command.create(self._prepare_line_vals(item)) for item in plan
+        ]
+        return self._reopen()
+
+    @api.model
+    def _prepare_line_vals(self, item):
+        return {
+            "partner_id": item["partner"].id,
+            "level_id": item["level"].id,
+            "currency_id": item["currency"].id,
+            "move_ids": [Command.set(item["moves"].ids)],
+            "amount": sum(item["moves"].mapped("amount_residual")),
+        }
+
+    def action_execute(self):
+        """Send the previewed lines that were not excluded, through the cron's code path."""
+        self.ensure_one()
+        lines = self.line_ids.filtered(lambda line: not line.excluded)
+        if not lines:
+            raise UserError(_("Nothing to send: preview the run and keep at least one line."))
+        event_model = self.env["recouvrement.event"]
+        plan = event_model._dunning_plan(
+            self.date, companies=self.company_id, partners=lines.partner_id
+        )
+        kept = {(line.partner_id.id, line.currency_id.id) for line in lines}
+        plan = [item for item in plan if (item["partner"].id, item["currency"].id) in kept]
+        self.event_ids = event_model._dunning_execute(plan, self.date)
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "recouvrement_b2b.recouvrement_event_action"
+        )
+        action["domain"] = [("id", "in", self.event_ids.ids)]
+        return action
+
+    def _reopen(self):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+            "name": _("Dunning Run"),
+        }
+
+
+class RecouvrementDunningRunLine(models.TransientModel):
+    _name = "recouvrement.dunning.run.line"
+    _description = "Dunning Run Line"
+
+    run_id = fields.Many2one("recouvrement.dunning.run", required=True, ondelete="cascade")
+    excluded = fields.Boolean(help="Do not send this reminder in this run.")
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    level_id = fields.Many2one("recouvrement.level", string="Level", readonly=True)
+    channel = fields.Selection(related="level_id.channel")
+    move_ids = fields.Many2many("account.move", string="Invoices", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    amount = fields.Monetary(string="Amount Due", readonly=True)
