@@ -21,20 +21,15 @@
         # --- identity ---
         "data/ir_config_parameter_data.xml",
         "data/ir_cron_data.xml",
-        "views/res_partner_views.xml",
-        "report/account_invoice_templates.xml",
         # --- credit ---
         "data/recouvrement_credit_data.xml",
         "views/recouvrement_credit_exposure_views.xml",
-        "views/res_partner_views.xml",
         "views/sale_order_views.xml",
         "wizard/recouvrement_credit_override_views.xml",
         # --- penalties ---
         "data/recouvrement_rate_data.xml",
         "data/recouvrement_penalty_data.xml",
         "views/recouvrement_rate_views.xml",
-        "views/account_move_views.xml",
-        "views/res_partner_views.xml",
         "report/account_invoice_templates.xml",
         # --- dunning ---
         "report/recouvrement_event_reports.xml",
@@ -43,15 +38,12 @@
         "data/recouvrement_dunning_data.xml",
         "views/recouvrement_event_views.xml",
         "views/recouvrement_policy_views.xml",
-        "views/res_partner_views.xml",
-        "views/account_move_views.xml",
         # --- payment plans ---
         "data/recouvrement_payment_plan_data.xml",
         "report/recouvrement_payment_plan_reports.xml",
         "report/recouvrement_payment_plan_templates.xml",
         "views/recouvrement_payment_plan_views.xml",
         "wizard/recouvrement_payment_plan_wizard_views.xml",
-        "views/res_partner_views.xml",
         # --- litigation ---
         "data/recouvrement_litigation_data.xml",
         "views/recouvrement_litigation_views.xml",
