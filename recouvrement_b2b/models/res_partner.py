@@ -42,10 +42,6 @@ class ResPartner(models.Model):
     siren = fields.Char(
         string="SIREN",
         size=9,
-        compute="_compute_siren",
-        store=True,
-        readonly=False,
-        precompute=True,
         index="btree_not_null",
         help="9-digit French company number, shared by the company and its establishments.",
     )
@@ -143,13 +139,6 @@ class ResPartner(models.Model):
 
     # --- Identity -----------------------------------------------------------------------------
 
-    @api.depends("siret", "vat", "rcs")
-    def _compute_siren(self):
-        for partner in self:
-            partner.siren = partner.siren or identifiers.derive_siren(
-                siret=partner.siret, vat=partner.vat, rcs=partner.rcs
-            )
-
     @api.depends("siren")
     def _compute_siren_display(self):
         for partner in self:
@@ -213,11 +202,19 @@ class ResPartner(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._recouvrement_normalize_identity_vals(vals)
+            siren = not vals.get("siren") and identifiers.derive_siren(
+                siret=vals.get("siret"), vat=vals.get("vat"), rcs=vals.get("rcs")
+            )
+            if siren:
+                vals["siren"] = siren
         return super().create(vals_list)
 
     def write(self, vals):
         self._recouvrement_normalize_identity_vals(vals)
-        return super().write(vals)
+        res = super().write(vals)
+        if not vals.get("siren") and {"siret", "vat", "rcs"} & set(vals):
+            self._recouvrement_fill_siren()
+        return res
 
     def action_check_company_status(self):
         """Ask the company register for the status of the partner's company (button)."""
@@ -301,6 +298,16 @@ class ResPartner(models.Model):
                 vals["rcs"] = vals["rcs"].strip()
         return vals
 
+    def _recouvrement_fill_siren(self):
+        """Fill an empty SIREN from the SIRET, else the French VAT number, else the RCS."""
+        by_siren = {}
+        for partner in self.filtered(lambda p: not p.siren):
+            siren = identifiers.derive_siren(siret=partner.siret, vat=partner.vat, rcs=partner.rcs)
+            if siren:
+                by_siren.setdefault(siren, []).append(partner.id)
+        for siren, partner_ids in by_siren.items():
+            self.browse(partner_ids).write({"siren": siren})
+
     def _recouvrement_identity_message(self, exc):
         """Translated message of an :class:`identifiers.IdentifierError` on this partner."""
         self.ensure_one()
@@ -374,9 +381,9 @@ class ResPartner(models.Model):
         self.ensure_one()
         siren = self.siren
         url, timeout = self._recouvrement_company_search_params()
-        wait = _COMPANY_SEARCH_MIN_INTERVAL - (time.monotonic() - ResPartner._last_company_search)
-        if wait > 0:
-            time.sleep(wait)
+        elapsed = time.monotonic() - ResPartner._last_company_search
+        if 0 <= elapsed < _COMPANY_SEARCH_MIN_INTERVAL:
+            time.sleep(_COMPANY_SEARCH_MIN_INTERVAL - elapsed)
         ResPartner._last_company_search = time.monotonic()
         try:
             response = requests.get(
