@@ -164,9 +164,11 @@ class ResPartner(models.Model):
         for partner in self:
             partner.siret = identifiers.compact(partner.siret_display) or False
 
-    @api.depends("siren", "parent_id")
+    @api.depends("siren", "siren_display", "parent_id")
     def _compute_same_siren_partner_id(self):
-        sirens = {partner.siren for partner in self if partner.siren and not partner.parent_id}
+        # The grouped field holds what the user is typing in the form (before saving).
+        typed = {partner: identifiers.compact(partner.siren_display) for partner in self}
+        sirens = {siren for partner, siren in typed.items() if siren and not partner.parent_id}
         candidates = {}
         if sirens:
             # All companies' partners, archived ones included: a duplicate may be hidden by a
@@ -181,12 +183,10 @@ class ResPartner(models.Model):
         for partner in self:
             same = [
                 other_id
-                for other_id in candidates.get(partner.siren, [])
+                for other_id in candidates.get(typed[partner], [])
                 if other_id != partner._origin.id
             ]
-            partner.same_siren_partner_id = (
-                same[0] if same and partner.siren and not partner.parent_id else False
-            )
+            partner.same_siren_partner_id = same[0] if same and not partner.parent_id else False
 
     @api.constrains("siren", "siret", "vat", "rcs")
     def _check_identity(self):
