@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import requests
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..rules import identifiers
@@ -222,7 +222,7 @@ class ResPartner(models.Model):
         partner = self.commercial_partner_id
         if not partner.siren:
             raise UserError(
-                _(
+                self.env._(
                     "%(partner)s has no SIREN: enter it before checking the company status.",
                     partner=partner.display_name,
                 )
@@ -230,7 +230,7 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         if partner.company_status_date == today and partner.company_status != "unknown":
             return self._recouvrement_notification(
-                _(
+                self.env._(
                     "%(partner)s was already checked today: %(status)s.",
                     partner=partner.display_name,
                     status=partner._recouvrement_company_status_label(),
@@ -243,7 +243,7 @@ class ResPartner(models.Model):
             return self._recouvrement_notification(exc.message, "warning")
         partner._recouvrement_apply_company_lookup(answer)
         return self._recouvrement_notification(
-            _(
+            self.env._(
                 "%(partner)s: %(status)s according to the company register (%(name)s).",
                 partner=partner.display_name,
                 status=partner._recouvrement_company_status_label(),
@@ -314,29 +314,31 @@ class ResPartner(models.Model):
         params = exc.params
         reason = exc.reason
         if reason == "length":
-            text = _("it does not have the right number of characters")
+            text = self.env._("it does not have the right number of characters")
         elif reason == "digits":
-            text = _("it must contain digits only")
+            text = self.env._("it must contain digits only")
         elif reason == "checksum":
-            text = _("its check digit is wrong (typing error?)")
+            text = self.env._("its check digit is wrong (typing error?)")
         elif reason == "vat_key":
-            text = _("its key does not match its SIREN")
+            text = self.env._("its key does not match its SIREN")
         elif reason == "siret_siren_mismatch":
-            text = _("it does not start with the SIREN %(siren)s", siren=params.get("siren"))
+            text = self.env._(
+                "it does not start with the SIREN %(siren)s", siren=params.get("siren")
+            )
         elif reason == "vat_siren_mismatch":
-            text = _("it does not hold the SIREN %(siren)s", siren=params.get("siren"))
+            text = self.env._("it does not hold the SIREN %(siren)s", siren=params.get("siren"))
         elif reason == "rcs_siren_mismatch":
-            text = _("it holds another SIREN than %(siren)s", siren=params.get("siren"))
+            text = self.env._("it holds another SIREN than %(siren)s", siren=params.get("siren"))
         elif reason == "rcs_letter":
-            text = _(
+            text = self.env._(
                 "the register letter must be A (trader) or B (company), not %(letter)s",
                 letter=params.get("letter") or "-",
             )
         else:
-            text = _("it cannot be read (expected e.g. RCS Lyon B 123 456 789)")
-        return _(
+            text = self.env._("it cannot be read (expected e.g. RCS Lyon B 123 456 789)")
+        return self.env._(
             "%(partner)s: the %(field)s %(value)s is refused: %(reason)s.",
-            partner=self.display_name or _("New partner"),
+            partner=self.display_name or self.env._("New partner"),
             field=self._fields[exc.field]._description_string(self.env),
             value=exc.value,
             reason=text,
@@ -353,7 +355,7 @@ class ResPartner(models.Model):
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "title": _("Company status"),
+                "title": self.env._("Company status"),
                 "message": message,
                 "type": notif_type,
                 "sticky": notif_type in ("warning", "danger"),
@@ -387,22 +389,22 @@ class ResPartner(models.Model):
         ResPartner._last_company_search = time.monotonic()
         try:
             response = requests.get(
-                f"{url}/search",
+                url + "/search",
                 params={"q": siren, "page": 1, "per_page": 5},
                 headers={"Accept": "application/json"},
                 timeout=timeout,
             )
         except requests.Timeout as exc:
             raise CompanyLookupError(
-                _(
+                self.env._(
                     "The company register did not answer within %(seconds)s seconds; "
                     "nothing was changed. Try again later.",
-                    seconds=f"{timeout:g}",
+                    seconds=format(timeout, "g"),
                 )
             ) from exc
         except requests.RequestException as exc:
             raise CompanyLookupError(
-                _(
+                self.env._(
                     "The company register cannot be reached (%(error)s); nothing was changed.",
                     error=exc.__class__.__name__,
                 )
@@ -411,7 +413,7 @@ class ResPartner(models.Model):
             retry_after = response.headers.get("Retry-After", "")
             seconds = int(retry_after) if retry_after.isdigit() else 60
             raise CompanyLookupError(
-                _(
+                self.env._(
                     "The company register receives too many requests; nothing was changed. "
                     "Try again in %(seconds)s seconds.",
                     seconds=seconds,
@@ -423,7 +425,7 @@ class ResPartner(models.Model):
             results = response.json().get("results") or []
         except (requests.RequestException, ValueError, AttributeError) as exc:
             raise CompanyLookupError(
-                _(
+                self.env._(
                     "The company register gave an unexpected answer (HTTP %(code)s); "
                     "nothing was changed.",
                     code=response.status_code,
@@ -432,7 +434,7 @@ class ResPartner(models.Model):
         found = next((r for r in results if isinstance(r, dict) and r.get("siren") == siren), None)
         if not found:
             raise CompanyLookupError(
-                _(
+                self.env._(
                     "SIREN %(siren)s of %(partner)s is unknown to the company register; "
                     "nothing was changed. Check the number.",
                     siren=identifiers.format_siren(siren),

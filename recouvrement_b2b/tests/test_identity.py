@@ -74,7 +74,7 @@ class CompanySearchHandler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(body)
         except OSError:
-            pass  # the client gave up (timeout test)
+            return  # the client gave up (timeout test)
 
     def log_message(self, format, *args):  # pylint: disable=redefined-builtin
         pass
