@@ -218,3 +218,10 @@ def test_derive_siren_never_raises():
 def test_derive_siren_la_poste(siret):
     assert ids.derive_siren(siret=siret) == "356000000"
     assert ids.derive_and_check(siren="356000000", siret=siret)["siret"] == ids.compact(siret)
+
+
+def test_is_valid():
+    assert ids.is_valid(ids.validate_siren, "552 120 222")
+    assert not ids.is_valid(ids.validate_siren, "552 120 223")
+    assert ids.is_valid(ids.parse_rcs, "RCS Paris B 552 120 222")
+    assert not ids.is_valid(ids.parse_rcs, "RCS Paris C 552 120 222")

@@ -325,7 +325,15 @@ class ResCompany(models.Model):
         if not company or not company.chart_template:
             _logger.info("No French demo company with a chart of accounts: no collection demo")
             return
-        company.write({k: v for k, v in _DEMO_COMPANY.items() if k in self._fields})
+        # The identifiers go to the partner in one write: written one by one through the
+        # company's related fields, the new SIRET would not match the old VAT number.
+        company.write(
+            {
+                k: v
+                for k, v in _DEMO_COMPANY.items()
+                if k in self._fields and k not in ("siret", "vat")
+            }
+        )
         company.partner_id.write(
             {
                 k: v

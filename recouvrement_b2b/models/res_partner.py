@@ -7,6 +7,8 @@ import requests
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_amount
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
 
 from ..rules import identifiers
 from ..rules import score as score_rules
@@ -60,10 +62,6 @@ class ResPartner(models.Model):
     siren = fields.Char(
         string="SIREN",
         size=9,
-        compute="_compute_siren",
-        store=True,
-        readonly=False,
-        precompute=True,
         index="btree_not_null",
         help="9-digit French company number, shared by the company and its establishments.",
     )
@@ -310,13 +308,6 @@ class ResPartner(models.Model):
 
     # --- Identity -----------------------------------------------------------------------------
 
-    @api.depends("siret", "vat", "rcs")
-    def _compute_siren(self):
-        for partner in self:
-            partner.siren = partner.siren or identifiers.derive_siren(
-                siret=partner.siret, vat=partner.vat, rcs=partner.rcs
-            )
-
     @api.depends("siren")
     def _compute_siren_display(self):
         for partner in self:
@@ -342,9 +333,11 @@ class ResPartner(models.Model):
         for partner in self:
             partner.siret = identifiers.compact(partner.siret_display) or False
 
-    @api.depends("siren", "parent_id")
+    @api.depends("siren", "siren_display", "parent_id")
     def _compute_same_siren_partner_id(self):
-        sirens = {partner.siren for partner in self if partner.siren and not partner.parent_id}
+        # The grouped field holds what the user is typing in the form (before saving).
+        typed = {partner: identifiers.compact(partner.siren_display) for partner in self}
+        sirens = {siren for partner, siren in typed.items() if siren and not partner.parent_id}
         candidates = {}
         if sirens:
             # All companies' partners, archived ones included: a duplicate may be hidden by a
@@ -359,12 +352,10 @@ class ResPartner(models.Model):
         for partner in self:
             same = [
                 other_id
-                for other_id in candidates.get(partner.siren, [])
+                for other_id in candidates.get(typed[partner], [])
                 if other_id != partner._origin.id
             ]
-            partner.same_siren_partner_id = (
-                same[0] if same and partner.siren and not partner.parent_id else False
-            )
+            partner.same_siren_partner_id = same[0] if same and not partner.parent_id else False
 
     @api.constrains("siren", "siret", "vat", "rcs")
     def _check_identity(self):
@@ -380,7 +371,19 @@ class ResPartner(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._recouvrement_normalize_identity_vals(vals)
+            siren = not vals.get("siren") and identifiers.derive_siren(
+                siret=vals.get("siret"), vat=vals.get("vat"), rcs=vals.get("rcs")
+            )
+            if siren:
+                vals["siren"] = siren
         return super().create(vals_list)
+
+    def write(self, vals):
+        self._recouvrement_normalize_identity_vals(vals)
+        res = super().write(vals)
+        if not vals.get("siren") and {"siret", "vat", "rcs"} & set(vals):
+            self._recouvrement_fill_siren()
+        return res
 
     def action_check_company_status(self):
         """Ask the company register for the status of the partner's company (button)."""
@@ -388,7 +391,7 @@ class ResPartner(models.Model):
         partner = self.commercial_partner_id
         if not partner.siren:
             raise UserError(
-                _(
+                self.env._(
                     "%(partner)s has no SIREN: enter it before checking the company status.",
                     partner=partner.display_name,
                 )
@@ -396,7 +399,7 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         if partner.company_status_date == today and partner.company_status != "unknown":
             return self._recouvrement_notification(
-                _(
+                self.env._(
                     "%(partner)s was already checked today: %(status)s.",
                     partner=partner.display_name,
                     status=partner._recouvrement_company_status_label(),
@@ -409,7 +412,7 @@ class ResPartner(models.Model):
             return self._recouvrement_notification(exc.message, "warning")
         partner._recouvrement_apply_company_lookup(answer)
         return self._recouvrement_notification(
-            _(
+            self.env._(
                 "%(partner)s: %(status)s according to the company register (%(name)s).",
                 partner=partner.display_name,
                 status=partner._recouvrement_company_status_label(),
@@ -464,35 +467,47 @@ class ResPartner(models.Model):
                 vals["rcs"] = vals["rcs"].strip()
         return vals
 
+    def _recouvrement_fill_siren(self):
+        """Fill an empty SIREN from the SIRET, else the French VAT number, else the RCS."""
+        by_siren = {}
+        for partner in self.filtered(lambda p: not p.siren):
+            siren = identifiers.derive_siren(siret=partner.siret, vat=partner.vat, rcs=partner.rcs)
+            if siren:
+                by_siren.setdefault(siren, []).append(partner.id)
+        for siren, partner_ids in by_siren.items():
+            self.browse(partner_ids).write({"siren": siren})
+
     def _recouvrement_identity_message(self, exc):
         """Translated message of an :class:`identifiers.IdentifierError` on this partner."""
         self.ensure_one()
         params = exc.params
         reason = exc.reason
         if reason == "length":
-            text = _("it does not have the right number of characters")
+            text = self.env._("it does not have the right number of characters")
         elif reason == "digits":
-            text = _("it must contain digits only")
+            text = self.env._("it must contain digits only")
         elif reason == "checksum":
-            text = _("its check digit is wrong (typing error?)")
+            text = self.env._("its check digit is wrong (typing error?)")
         elif reason == "vat_key":
-            text = _("its key does not match its SIREN")
+            text = self.env._("its key does not match its SIREN")
         elif reason == "siret_siren_mismatch":
-            text = _("it does not start with the SIREN %(siren)s", siren=params.get("siren"))
+            text = self.env._(
+                "it does not start with the SIREN %(siren)s", siren=params.get("siren")
+            )
         elif reason == "vat_siren_mismatch":
-            text = _("it does not hold the SIREN %(siren)s", siren=params.get("siren"))
+            text = self.env._("it does not hold the SIREN %(siren)s", siren=params.get("siren"))
         elif reason == "rcs_siren_mismatch":
-            text = _("it holds another SIREN than %(siren)s", siren=params.get("siren"))
+            text = self.env._("it holds another SIREN than %(siren)s", siren=params.get("siren"))
         elif reason == "rcs_letter":
-            text = _(
+            text = self.env._(
                 "the register letter must be A (trader) or B (company), not %(letter)s",
                 letter=params.get("letter") or "-",
             )
         else:
-            text = _("it cannot be read (expected e.g. RCS Lyon B 123 456 789)")
-        return _(
+            text = self.env._("it cannot be read (expected e.g. RCS Lyon B 123 456 789)")
+        return self.env._(
             "%(partner)s: the %(field)s %(value)s is refused: %(reason)s.",
-            partner=self.display_name or _("New partner"),
+            partner=self.display_name or self.env._("New partner"),
             field=self._fields[exc.field]._description_string(self.env),
             value=exc.value,
             reason=text,
@@ -509,7 +524,7 @@ class ResPartner(models.Model):
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "title": _("Company status"),
+                "title": self.env._("Company status"),
                 "message": message,
                 "type": notif_type,
                 "sticky": notif_type in ("warning", "danger"),
@@ -537,28 +552,28 @@ class ResPartner(models.Model):
         self.ensure_one()
         siren = self.siren
         url, timeout = self._recouvrement_company_search_params()
-        wait = _COMPANY_SEARCH_MIN_INTERVAL - (time.monotonic() - ResPartner._last_company_search)
-        if wait > 0:
-            time.sleep(wait)
+        elapsed = time.monotonic() - ResPartner._last_company_search
+        if 0 <= elapsed < _COMPANY_SEARCH_MIN_INTERVAL:
+            time.sleep(_COMPANY_SEARCH_MIN_INTERVAL - elapsed)
         ResPartner._last_company_search = time.monotonic()
         try:
             response = requests.get(
-                f"{url}/search",
+                url + "/search",
                 params={"q": siren, "page": 1, "per_page": 5},
                 headers={"Accept": "application/json"},
                 timeout=timeout,
             )
         except requests.Timeout as exc:
             raise CompanyLookupError(
-                _(
+                self.env._(
                     "The company register did not answer within %(seconds)s seconds; "
                     "nothing was changed. Try again later.",
-                    seconds=f"{timeout:g}",
+                    seconds=format(timeout, "g"),
                 )
             ) from exc
         except requests.RequestException as exc:
             raise CompanyLookupError(
-                _(
+                self.env._(
                     "The company register cannot be reached (%(error)s); nothing was changed.",
                     error=exc.__class__.__name__,
                 )
@@ -567,7 +582,7 @@ class ResPartner(models.Model):
             retry_after = response.headers.get("Retry-After", "")
             seconds = int(retry_after) if retry_after.isdigit() else 60
             raise CompanyLookupError(
-                _(
+                self.env._(
                     "The company register receives too many requests; nothing was changed. "
                     "Try again in %(seconds)s seconds.",
                     seconds=seconds,
@@ -579,7 +594,7 @@ class ResPartner(models.Model):
             results = response.json().get("results") or []
         except (requests.RequestException, ValueError, AttributeError) as exc:
             raise CompanyLookupError(
-                _(
+                self.env._(
                     "The company register gave an unexpected answer (HTTP %(code)s); "
                     "nothing was changed.",
                     code=response.status_code,
@@ -588,7 +603,7 @@ class ResPartner(models.Model):
         found = next((r for r in results if isinstance(r, dict) and r.get("siren") == siren), None)
         if not found:
             raise CompanyLookupError(
-                _(
+                self.env._(
                     "SIREN %(siren)s of %(partner)s is unknown to the company register; "
                     "nothing was changed. Check the number.",
                     siren=identifiers.format_siren(siren),

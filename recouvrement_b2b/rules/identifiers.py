@@ -204,6 +204,15 @@ def format_rcs(city, letter, siren):
     return f"RCS {' '.join(str(city).split())} {letter} {format_siren(number)}"
 
 
+def is_valid(check, value):
+    """Return whether ``check(value)`` (a ``validate_*`` or ``parse_rcs``) accepts ``value``."""
+    try:
+        check(value)
+    except IdentifierError:
+        return False
+    return True
+
+
 def derive_siren(siret=None, vat=None, rcs=None):
     """Return the SIREN read from a valid SIRET, else French VAT number, else RCS mention.
 
@@ -211,20 +220,13 @@ def derive_siren(siret=None, vat=None, rcs=None):
     gives a SIREN (used to fill an empty SIREN as the user types; :func:`derive_and_check`
     reports the errors).
     """
-    if siret:
-        try:
-            return validate_siret(siret)[:9]
-        except IdentifierError:
-            pass
-    if vat:
-        siren = siren_from_vat(vat)
-        if siren:
-            return siren
-    if rcs:
-        try:
-            return parse_rcs(rcs)[2]
-        except IdentifierError:
-            pass
+    if siret and is_valid(validate_siret, siret):
+        return compact(siret)[:9]
+    siren = siren_from_vat(vat) if vat else None
+    if siren:
+        return siren
+    if rcs and is_valid(parse_rcs, rcs):
+        return parse_rcs(rcs)[2]
     return None
 
 
