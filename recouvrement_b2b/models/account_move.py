@@ -272,9 +272,35 @@ class AccountMove(models.Model):
 
     def _get_penalty_ineligibility(self):
         """``{move.id: reason}`` for the invoices of ``self`` on which nothing accrues."""
+        # Read only what the rules need (one query per model, not every column of the moves).
+        self.fetch(
+            [
+                "name",
+                "move_type",
+                "is_penalty_invoice",
+                "state",
+                "invoice_date_due",
+                "amount_total",
+                "commercial_partner_id",
+                "company_id",
+                "currency_id",
+                "litigation_id",
+            ]
+        )
+        # sudo: the exclusion flag is readable by credit managers only.
+        self.commercial_partner_id.sudo().fetch(
+            [
+                "penalty_excluded",
+                "penalty_contract_rate",
+                "is_company",
+                "siren",
+                "collective_proceedings",
+                "proceedings_date",
+            ]
+        )
         reasons = {}
         for move in self:
-            partner = move.commercial_partner_id.sudo()  # sudo: manager-only exclusion flag
+            partner = move.commercial_partner_id.sudo()
             if move.move_type != "out_invoice":
                 reasons[move.id] = self.env._("Only customer invoices bear late-payment penalties.")
             elif move.is_penalty_invoice:

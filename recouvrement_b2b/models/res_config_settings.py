@@ -1,4 +1,7 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools import formatLang
+
+from ..rules import penalties
 
 
 class ResConfigSettings(models.TransientModel):
@@ -59,3 +62,35 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.dunning_policy_id",
         readonly=False,
     )
+    penalty_floor_info = fields.Char(compute="_compute_penalty_floor_info")
+
+    @api.depends("penalty_rate_mode", "penalty_contract_rate")
+    def _compute_penalty_floor_info(self):
+        """Current legal floor of a contract rate, and whether the contract rate is below it."""
+        today = fields.Date.context_today(self)
+        half_year = penalties.half_year_of(today)
+        label = penalties.half_year_label(half_year)
+        table = self.env["recouvrement.rate"]._get_rate_table()
+        for settings in self:
+            try:
+                info = table.rate_for(half_year, "contract", settings.penalty_contract_rate)
+            except penalties.MissingRateError:
+                settings.penalty_floor_info = self.env._(
+                    "The legal interest rate of half-year %(half_year)s is missing.",
+                    half_year=label,
+                )
+                continue
+            floor = formatLang(self.env, float(info.floor), digits=2)
+            if info.floor_applied:
+                settings.penalty_floor_info = self.env._(
+                    "Below the legal floor of %(half_year)s (3 x the legal interest rate): "
+                    "%(floor)s %% applies instead.",
+                    half_year=label,
+                    floor=floor,
+                )
+            else:
+                settings.penalty_floor_info = self.env._(
+                    "Legal floor of %(half_year)s (3 x the legal interest rate): %(floor)s %%.",
+                    half_year=label,
+                    floor=floor,
+                )

@@ -483,3 +483,39 @@ class TestPenalties(RecouvrementCommon):
         mention = move._get_penalty_mention()
         self.assertTrue(mention.startswith("Due date: 03/15/2024. Any late payment bears"))
         self.assertNotIn("No discount", mention)
+
+    def test_settings_tell_the_contract_rate_floor(self):
+        # 2024-S1: legal interest rate 5.07 %, floor 3 x 5.07 = 15.21 %.
+        with freeze_time("2024-04-01"):
+            settings = (
+                self.env["res.config.settings"]
+                .sudo()
+                .create({"penalty_rate_mode": "contract", "penalty_contract_rate": 5.0})
+            )
+            self.assertEqual(
+                settings.penalty_floor_info,
+                "Below the legal floor of 2024-S1 (3 x the legal interest rate): 15.21 % applies "
+                "instead.",
+            )
+            settings.penalty_contract_rate = 16.0
+            self.assertEqual(
+                settings.penalty_floor_info,
+                "Legal floor of 2024-S1 (3 x the legal interest rate): 15.21 %.",
+            )
+            settings.execute()
+        self.assertRecordValues(
+            self.company, [{"penalty_rate_mode": "contract", "penalty_contract_rate": 16.0}]
+        )
+
+    def test_mass_action_from_the_list(self):
+        first, second, third = self._late_invoices()
+        server_action = self.env.ref(
+            "recouvrement_b2b.account_move_action_create_penalty_invoice"
+        ).with_user(self.controller)
+        with freeze_time("2024-06-30"):
+            action = server_action.with_context(
+                active_model="account.move", active_ids=(first | second | third).ids
+            ).run()
+        invoices = self.env["account.move"].search(action["domain"])
+        self.assertEqual(invoices.partner_id, self.customer | self.other_customer)
+        self.assertEqual(len(invoices.invoice_line_ids), 6)
