@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 
@@ -79,7 +79,7 @@ class AccountMove(models.Model):
                     continue
                 if mode == "warning":
                     move.message_post(
-                        body=_(
+                        body=self.env._(
                             "Posted despite the credit check: %(reasons)s",
                             reasons="\n".join(reasons),
                         ),
@@ -87,7 +87,7 @@ class AccountMove(models.Model):
                     )
                     continue
                 raise UserError(
-                    _(
+                    self.env._(
                         "Invoice of %(partner)s cannot be posted:\n%(reasons)s",
                         partner=move.commercial_partner_id.display_name,
                         reasons="\n".join(reasons),

@@ -73,7 +73,7 @@ class RecouvrementCreditExposure(models.Model):
         "uses credit insurance and the cover is valid (0: no limit).",
     )
     available = fields.Monetary(string="Available Credit", readonly=True)
-    over_limit = fields.Boolean(string="Over Limit", readonly=True)
+    over_limit = fields.Boolean(readonly=True)
     overdue_amount = fields.Monetary(readonly=True)
     oldest_overdue_date = fields.Date(string="Oldest Overdue Due Date", readonly=True)
     overdue_days = fields.Integer(

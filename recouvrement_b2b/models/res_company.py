@@ -4,7 +4,7 @@ import unicodedata
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import Command, _, api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 
 _logger = logging.getLogger(__name__)
@@ -412,7 +412,7 @@ class ResCompany(models.Model):
         for company in self:
             if company.recouvrement_hold_overdue_days < 0:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The number of days overdue before a credit hold of %(company)s cannot "
                         "be negative.",
                         company=company.name,
