@@ -79,7 +79,7 @@ class SaleOrder(models.Model):
                 result[order] = status[partner.id]["reasons"]
                 continue
             # Only the limit depends on the amount: recompute this partner's reasons with it.
-            result[order] = partners.browse(partner.id)._recouvrement_reasons_with_amount(
+            result[order] = partner._recouvrement_reasons_with_amount(
                 company, status[partner.id], base[partner.id], amount
             )
         return result

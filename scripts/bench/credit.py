@@ -3,12 +3,14 @@
 # Run on a scratch database where recouvrement_b2b is installed (see scripts/bench.sh):
 #   .venv/bin/python $ODOO_SRC/odoo-bin shell -c .odoo/odoo.conf -d <db> --no-http \
 #       < scripts/bench/credit.py
-# `env` is provided by `odoo-bin shell`. Everything is rolled back at the end.
+# `env` is provided by `odoo-bin shell`. Everything is rolled back at the end (kept when the
+# environment variable RB2B_BENCH_KEEP is set).
 #
 # Invoices are built like this: 200 invoices through the ORM (create + post) to measure that
 # path, then one template invoice cloned 100 000 times with INSERT ... SELECT (the ORM would take
 # hours at the measured rate). Customer 0 gets 2 000 invoices; the others about 10 each.
 # ruff: noqa: F821
+import os
 import time
 from datetime import timedelta
 
@@ -120,11 +122,11 @@ def sql_invoices():
             CREATE TEMP TABLE bench_map ON COMMIT DROP AS
             SELECT g,
                    'BENCH/' || g AS name,
-                   (%(ids)s::int[])[CASE WHEN g <= %(big)s THEN 1 ELSE 2 + g %% %(others)s END]
+                   (%(ids)s::int[])[CASE WHEN g <= %(big)s THEN 1 ELSE 2 + mod(g, %(others)s) END]
                        AS partner_id,
-                   %(today)s::date - (g %% 400) AS invoice_date,
-                   %(today)s::date - (g %% 400) + 30 AS due_date,
-                   0.5 + (g %% 20) / 10.0 AS factor
+                   %(today)s::date - mod(g, 400) AS invoice_date,
+                   %(today)s::date - mod(g, 400) + 30 AS due_date,
+                   0.5 + mod(g, 20) / 10.0 AS factor
               FROM generate_series(1, %(count)s) g
             """,
             ids=partners.ids,
@@ -240,5 +242,9 @@ measure(
     f"payment score of {PARTNERS} customers (batched, stored)",
     lambda: partners._recouvrement_update_credit_score(),
 )
-env.cr.rollback()
-print("== done (rolled back)")
+if os.environ.get("RB2B_BENCH_KEEP"):
+    env.cr.commit()
+    print("== done (data kept: RB2B_BENCH_KEEP)")
+else:
+    env.cr.rollback()
+    print("== done (rolled back)")
