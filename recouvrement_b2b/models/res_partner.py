@@ -417,7 +417,7 @@ class ResPartner(models.Model):
         exposure = (
             self.env["recouvrement.credit.exposure"]
             .sudo()
-            .with_context(allowed_company_ids=company.ids)
+            .with_context(allowed_company_ids=company.ids, recouvrement_exposure_per_partner=True)
         )
         columns = sorted(set(_CREDIT_EXPOSURE_COLUMNS.values()))
         # The rows are computed when read: drop values fetched earlier in the transaction.
@@ -443,18 +443,31 @@ class ResPartner(models.Model):
         ]
 
     def _field_to_sql(self, alias, fname, query=None, flush=True):
-        # Sort partner lists on the exposure figures with a correlated sub-query.
+        # Sort partner lists on the exposure figures: join the grouped exposure rows.
         column = _CREDIT_EXPOSURE_COLUMNS.get(fname)
         if not column:
             return super()._field_to_sql(alias, fname, query, flush)
         exposure = self.env["recouvrement.credit.exposure"].sudo()
-        return SQL(
-            "(SELECT e.%s FROM %s AS e WHERE e.partner_id = %s AND e.company_id = %s)",
-            SQL.identifier(column),
-            exposure._table_sql,
-            SQL.identifier(alias, "commercial_partner_id"),
-            self.env.company.id,
-        )
+
+        def condition(exposure_alias):
+            return SQL(
+                "%s = %s AND %s = %s",
+                SQL.identifier(alias, "commercial_partner_id"),
+                SQL.identifier(exposure_alias, "partner_id"),
+                SQL.identifier(exposure_alias, "company_id"),
+                self.env.company.id,
+            )
+
+        if query is None:
+            return SQL(
+                "(SELECT %s FROM %s AS e WHERE %s)",
+                SQL.identifier("e", column),
+                exposure._table_sql,
+                condition("e"),
+            )
+        exposure_alias = query.make_alias(alias, "recouvrement_exposure")
+        query.add_join("LEFT JOIN", exposure_alias, exposure._table_sql, condition(exposure_alias))
+        return SQL.identifier(exposure_alias, column)
 
     def _recouvrement_credit_status(self, company=None, amounts=None):
         """Credit status of the commercial partners of ``self`` in ``company`` (batched).
