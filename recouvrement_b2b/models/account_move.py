@@ -3,6 +3,7 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
 from odoo import Command, _, api, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date, formatLang
 
@@ -870,7 +871,7 @@ class AccountMove(models.Model):
                     continue
                 if mode == "warning":
                     move.message_post(
-                        body=_(
+                        body=self.env._(
                             "Posted despite the credit check: %(reasons)s",
                             reasons="\n".join(reasons),
                         ),
@@ -878,7 +879,7 @@ class AccountMove(models.Model):
                     )
                     continue
                 raise UserError(
-                    _(
+                    self.env._(
                         "Invoice of %(partner)s cannot be posted:\n%(reasons)s",
                         partner=move.commercial_partner_id.display_name,
                         reasons="\n".join(reasons),

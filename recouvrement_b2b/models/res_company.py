@@ -8,6 +8,8 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..rules.schedule import add_months
+from odoo import Command, api, fields, models
+from odoo.exceptions import ValidationError
 
 _logger = logging.getLogger(__name__)
 
@@ -379,6 +381,7 @@ class ResCompany(models.Model):
         self._recouvrement_demo_plans(company, partners)
         self._recouvrement_demo_litigation(company, partners)
         self._recouvrement_demo_dunning(company, partners)
+        self._recouvrement_demo_credit(company, partners)
         return company
 
     @api.model
@@ -612,7 +615,7 @@ class ResCompany(models.Model):
         for company in self:
             if company.recouvrement_hold_overdue_days < 0:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The number of days overdue before a credit hold of %(company)s cannot "
                         "be negative.",
                         company=company.name,
@@ -764,3 +767,47 @@ class ResCompany(models.Model):
             date = today - relativedelta(days=days_ago)
             plan = event_model._dunning_plan(date, companies=company, partners=partners)
             event_model._dunning_execute(plan, date)
+    @api.model
+    def _recouvrement_demo_credit(self, company, partners):
+        """Demo credit settings: limits per profile, an insured strategic customer, a manual
+        hold on a chronic late payer and the payment scores."""
+        company.write(
+            {
+                "account_use_credit_limit": True,
+                "recouvrement_credit_check": "override",
+                "recouvrement_credit_insurance": True,
+                "recouvrement_hold_overdue_days": 90,
+            }
+        )
+        limits = {
+            "good": 15000.0,
+            "late": 8000.0,
+            "chronic": 6000.0,
+            "ceased": 1000.0,
+            "redressement": 5000.0,
+            "strategic": 150000.0,
+        }
+        env = self.with_company(company).env
+        profiles = {p.id: row[7] for p, row in zip(partners, _DEMO_CUSTOMERS, strict=True)}
+        by_limit = {}
+        for partner in partners:
+            by_limit.setdefault(limits[profiles[partner.id]], []).append(partner.id)
+        for limit, partner_ids in by_limit.items():
+            env["res.partner"].browse(partner_ids).write({"credit_limit": limit})
+        today = fields.Date.context_today(self)
+        insurer = env["res.partner"].create(
+            {"name": "Assurcrédit France (démo)", "is_company": True, "city": "Paris"}
+        )
+        strategic = partners.filtered(lambda p: profiles[p.id] == "strategic")
+        strategic.with_company(company).write(
+            {
+                "credit_insurer_id": insurer.id,
+                "credit_insured_amount": 100000.0,
+                "credit_cover_start": today - relativedelta(months=6),
+                "credit_cover_end": today + relativedelta(months=6),
+                "credit_limit_above_insured": True,
+            }
+        )
+        chronic = partners.filtered(lambda p: profiles[p.id] == "chronic")
+        chronic[:1].with_company(company)._set_credit_hold("Chèques impayés à deux reprises")
+        partners.with_company(company)._recouvrement_update_credit_score(company)

@@ -3,6 +3,9 @@ import time
 from datetime import timedelta
 
 import requests
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import SQL, format_amount
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -118,7 +121,6 @@ class ResPartner(models.Model):
     )
     credit_insurer_id = fields.Many2one(
         "res.partner",
-        string="Credit Insurer",
         company_dependent=True,
         help="Credit insurance company covering this customer.",
     )
@@ -193,9 +195,7 @@ class ResPartner(models.Model):
         search="_search_credit_overdue_days",
         help="Age of the oldest overdue invoice, in days.",
     )
-    credit_block_reasons = fields.Text(
-        string="Credit Block Reasons", compute="_compute_credit_block_reasons"
-    )
+    credit_block_reasons = fields.Text(compute="_compute_credit_block_reasons")
 
     # --- Penalties ----------------------------------------------------------------------------
     penalty_contract_rate = fields.Float(
@@ -301,7 +301,7 @@ class ResPartner(models.Model):
             )
             for partner in partners:
                 partner.sudo().message_post(
-                    body=_("Credit hold: %(reason)s", reason=reason),
+                    body=self.env._("Credit hold: %(reason)s", reason=reason),
                     subtype_xmlid="mail.mt_note",
                 )
         return partners
@@ -728,7 +728,7 @@ class ResPartner(models.Model):
             _letter, points, reasons = scores.get(
                 partner._origin.commercial_partner_id.id, ("A", 100, [])
             )
-            lines = [_("%(points)s points out of 100", points=points)]
+            lines = [self.env._("%(points)s points out of 100", points=points)]
             lines += [
                 self._recouvrement_score_reason_label(code, params) for code, params in reasons
             ]
@@ -749,14 +749,14 @@ class ResPartner(models.Model):
         for partner in self.sudo():
             if partner.credit_limit < 0:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The credit limit of %(partner)s cannot be negative.",
                         partner=partner.display_name,
                     )
                 )
             if partner.credit_insured_amount < 0:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The insured amount of %(partner)s cannot be negative.",
                         partner=partner.display_name,
                     )
@@ -767,7 +767,7 @@ class ResPartner(models.Model):
                 and partner.credit_cover_end < partner.credit_cover_start
             ):
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The credit insurance cover of %(partner)s cannot end (%(end)s) before "
                         "it starts (%(start)s).",
                         partner=partner.display_name,
@@ -781,7 +781,7 @@ class ResPartner(models.Model):
                 and partner.credit_insured_amount > partner.credit_limit
             ):
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The insured amount of %(partner)s (%(insured)s) is above its credit "
                         "limit (%(limit)s): only a credit manager can set it.",
                         partner=partner.display_name,
@@ -795,7 +795,7 @@ class ResPartner(models.Model):
         for partner in self:
             if partner.credit_hold and not partner.credit_hold_reason:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Give the reason why %(partner)s is put on credit hold.",
                         partner=partner.display_name,
                     )
@@ -827,13 +827,13 @@ class ResPartner(models.Model):
         if status["reasons"]:
             message = "\n".join(status["reasons"])
         elif figures.get("credit_limit"):
-            message = _(
+            message = self.env._(
                 "Exposure %(exposure)s, available credit %(available)s.",
                 exposure=format_amount(self.env, figures.get("exposure") or 0.0, currency),
                 available=format_amount(self.env, figures.get("available") or 0.0, currency),
             )
         else:
-            message = _(
+            message = self.env._(
                 "Exposure %(exposure)s, no credit limit.",
                 exposure=format_amount(self.env, figures.get("exposure") or 0.0, currency),
             )
@@ -841,7 +841,7 @@ class ResPartner(models.Model):
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "title": _(
+                "title": self.env._(
                     "Credit check of %(partner)s: score %(score)s",
                     partner=partner.display_name,
                     score=partner.credit_score or "-",
@@ -870,7 +870,7 @@ class ResPartner(models.Model):
             ]
             if changed and partner.commercial_partner_id == partner:
                 raise AccessError(
-                    _(
+                    self.env._(
                         "Only a credit manager can change the credit hold of %(partner)s "
                         "(%(fields)s).",
                         partner=partner.display_name,
@@ -896,7 +896,7 @@ class ResPartner(models.Model):
         exposure = (
             self.env["recouvrement.credit.exposure"]
             .sudo()
-            .with_context(allowed_company_ids=company.ids)
+            .with_context(allowed_company_ids=company.ids, recouvrement_exposure_per_partner=True)
         )
         columns = sorted(set(_CREDIT_EXPOSURE_COLUMNS.values()))
         # The rows are computed when read: drop values fetched earlier in the transaction.
@@ -922,18 +922,31 @@ class ResPartner(models.Model):
         ]
 
     def _field_to_sql(self, alias, fname, query=None, flush=True):
-        # Sort partner lists on the exposure figures with a correlated sub-query.
+        # Sort partner lists on the exposure figures: join the grouped exposure rows.
         column = _CREDIT_EXPOSURE_COLUMNS.get(fname)
         if not column:
             return super()._field_to_sql(alias, fname, query, flush)
         exposure = self.env["recouvrement.credit.exposure"].sudo()
-        return SQL(
-            "(SELECT e.%s FROM %s AS e WHERE e.partner_id = %s AND e.company_id = %s)",
-            SQL.identifier(column),
-            exposure._table_sql,
-            SQL.identifier(alias, "commercial_partner_id"),
-            self.env.company.id,
-        )
+
+        def condition(exposure_alias):
+            return SQL(
+                "%s = %s AND %s = %s",
+                SQL.identifier(alias, "commercial_partner_id"),
+                SQL.identifier(exposure_alias, "partner_id"),
+                SQL.identifier(exposure_alias, "company_id"),
+                self.env.company.id,
+            )
+
+        if query is None:
+            return SQL(
+                "(SELECT %s FROM %s AS e WHERE %s)",
+                SQL.identifier("e", column),
+                exposure._table_sql,
+                condition("e"),
+            )
+        exposure_alias = query.make_alias(alias, "recouvrement_exposure")
+        query.add_join("LEFT JOIN", exposure_alias, exposure._table_sql, condition(exposure_alias))
+        return SQL.identifier(exposure_alias, column)
 
     def _recouvrement_credit_status(self, company=None, amounts=None):
         """Credit status of the commercial partners of ``self`` in ``company`` (batched).
@@ -959,7 +972,7 @@ class ResPartner(models.Model):
             reasons = []
             if partner.credit_hold:
                 reasons.append(
-                    _(
+                    self.env._(
                         "%(partner)s is on credit hold since %(date)s: %(reason)s",
                         partner=name,
                         date=partner.credit_hold_date or "",
@@ -967,13 +980,13 @@ class ResPartner(models.Model):
                     )
                 )
             if company.recouvrement_hold_insolvency and partner.company_status == "ceased":
-                reasons.append(_("%(partner)s has ceased trading.", partner=name))
+                reasons.append(self.env._("%(partner)s has ceased trading.", partner=name))
             if company.recouvrement_hold_insolvency and partner.collective_proceedings not in (
                 False,
                 "none",
             ):
                 reasons.append(
-                    _(
+                    self.env._(
                         "%(partner)s is in collective proceedings (%(proceedings)s).",
                         partner=name,
                         proceedings=proceedings.get(partner.collective_proceedings),
@@ -985,7 +998,7 @@ class ResPartner(models.Model):
                 and days > company.recouvrement_hold_overdue_days
             ):
                 reasons.append(
-                    _(
+                    self.env._(
                         "%(partner)s has an invoice overdue by %(days)s days (more than "
                         "%(max_days)s days).",
                         partner=name,
@@ -995,7 +1008,7 @@ class ResPartner(models.Model):
                 )
             if partner.id in notices and (row.get("overdue_amount") or 0.0) > 0:
                 reasons.append(
-                    _(
+                    self.env._(
                         "%(partner)s was sent a formal notice and still owes %(overdue)s overdue.",
                         partner=name,
                         overdue=format_amount(self.env, row["overdue_amount"], currency),
@@ -1003,7 +1016,7 @@ class ResPartner(models.Model):
                 )
             if partner.id in litigations:
                 reasons.append(
-                    _("%(partner)s has invoices in an open litigation case.", partner=name)
+                    self.env._("%(partner)s has invoices in an open litigation case.", partner=name)
                 )
             result[partner.id] = {
                 "figures": row,
@@ -1034,7 +1047,7 @@ class ResPartner(models.Model):
         ):
             return []
         return [
-            _(
+            self.env._(
                 "%(partner)s exceeds its credit limit: exposure %(exposure)s (including "
                 "%(amount)s for this document), limit %(limit)s.",
                 partner=self.display_name,
@@ -1199,45 +1212,45 @@ class ResPartner(models.Model):
         """Translated label of one reason returned by the score rule."""
         points = round(float(params.get("points", 0)), 1)
         if code == "days_late":
-            return _(
+            return self.env._(
                 "Paid %(days)s days late on average (-%(points)s points)",
                 days=round(float(params["days"]), 1),
                 points=points,
             )
         if code == "late_share":
-            return _(
+            return self.env._(
                 "%(percent)s%% of invoices paid late (-%(points)s points)",
                 percent=round(float(params["late_share"]) * 100),
                 points=points,
             )
         if code == "dunning_level":
-            return _(
+            return self.env._(
                 "Dunning level %(level)s reached (-%(points)s points)",
                 level=params["dunning_level"],
                 points=points,
             )
-        return _("Open litigation (-%(points)s points, score C at best)", points=points)
+        return self.env._("Open litigation (-%(points)s points, score C at best)", points=points)
 
     @api.model
     def _cron_update_credit_score(self, batch_size=1000):
-        """Refresh the payment scores not computed today, by batches, for every company."""
+        """Refresh the payment scores not computed today, by batches, in every company."""
         today = fields.Date.context_today(self)
-        start = today - timedelta(days=365)
+        groups = self.env["account.move"]._read_group(
+            [
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("invoice_date_due", ">", today - timedelta(days=365)),
+            ],
+            ["company_id", "commercial_partner_id"],
+        )
+        per_company = {}
+        for company, partner in groups:
+            per_company.setdefault(company, []).append(partner.id)
         done = remaining = 0
-        for company in self.env["res.company"].search([]):
-            moves = self.env["account.move"].with_company(company)
-            groups = moves._read_group(
-                [
-                    ("company_id", "=", company.id),
-                    ("move_type", "=", "out_invoice"),
-                    ("state", "=", "posted"),
-                    ("invoice_date_due", ">", start),
-                ],
-                ["commercial_partner_id"],
-            )
+        for company, partner_ids in per_company.items():
             candidates = self.with_company(company).search(
                 [
-                    ("id", "in", [partner.id for (partner,) in groups]),
+                    ("id", "in", partner_ids),
                     "|",
                     ("credit_score_date", "=", False),
                     ("credit_score_date", "<", today),
@@ -1249,7 +1262,7 @@ class ResPartner(models.Model):
                     with self.env.cr.savepoint():
                         batch._recouvrement_update_credit_score(company)
                 except Exception:
-                    _logger.exception("Payment score failed for company %s", company.name)
+                    _logger.exception("Payment scores failed for company %s", company.name)
             done += len(batch)
             remaining += len(candidates) - len(batch)
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)

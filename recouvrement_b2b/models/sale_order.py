@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, RedirectWarning, UserError
 from odoo.tools import format_amount
 
@@ -37,7 +37,7 @@ class SaleOrder(models.Model):
             and not self.env.su
             and not self.env.user.has_group("recouvrement_b2b.recouvrement_group_manager")
         ):
-            raise AccessError(_("Only a credit manager can approve an order over credit."))
+            raise AccessError(self.env._("Only a credit manager can approve an order over credit."))
         return super().write(vals)
 
     def action_confirm(self):
@@ -49,7 +49,7 @@ class SaleOrder(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": _("Approve Over Credit"),
+            "name": self.env._("Approve Over Credit"),
             "res_model": "recouvrement.credit.override",
             "view_mode": "form",
             "target": "new",
@@ -79,7 +79,7 @@ class SaleOrder(models.Model):
                 result[order] = status[partner.id]["reasons"]
                 continue
             # Only the limit depends on the amount: recompute this partner's reasons with it.
-            result[order] = partners.browse(partner.id)._recouvrement_reasons_with_amount(
+            result[order] = partner._recouvrement_reasons_with_amount(
                 company, status[partner.id], base[partner.id], amount
             )
         return result
@@ -110,7 +110,7 @@ class SaleOrder(models.Model):
         text = "\n".join(reasons)
         if mode == "warning":
             self.message_post(
-                body=_(
+                body=self.env._(
                     "Confirmed despite the credit check: %(reasons)s",
                     reasons=text,
                 ),
@@ -121,17 +121,17 @@ class SaleOrder(models.Model):
             "recouvrement_b2b.recouvrement_group_manager"
         ):
             raise RedirectWarning(
-                _(
+                self.env._(
                     "Order %(order)s cannot be confirmed:\n%(reasons)s",
                     order=self.name,
                     reasons=text,
                 ),
                 self.action_open_credit_override(),
-                _("Approve with a reason"),
+                self.env._("Approve with a reason"),
             )
         if mode == "override":
             raise UserError(
-                _(
+                self.env._(
                     "Order %(order)s cannot be confirmed:\n%(reasons)s\nAsk a credit manager to "
                     "approve it.",
                     order=self.name,
@@ -139,7 +139,7 @@ class SaleOrder(models.Model):
                 )
             )
         raise UserError(
-            _(
+            self.env._(
                 "Order %(order)s cannot be confirmed:\n%(reasons)s",
                 order=self.name,
                 reasons=text,
@@ -160,7 +160,7 @@ class SaleOrder(models.Model):
             company, status, status["exposure"], amount
         )
         self.write({"credit_override_user_id": self.env.uid, "credit_override_reason": reason})
-        body = _(
+        body = self.env._(
             "Credit approved by %(user)s: %(reason)s\nExposure %(exposure)s including this "
             "order (%(amount)s), limit %(limit)s, overdue %(overdue)s (%(days)s days), score "
             "%(score)s.\n%(reasons)s",
@@ -179,7 +179,7 @@ class SaleOrder(models.Model):
         self.activity_schedule(
             "mail.mail_activity_data_todo",
             user_id=responsible.id,
-            summary=_("Order confirmed over credit"),
+            summary=self.env._("Order confirmed over credit"),
             note=body,
         )
         return self.action_confirm()

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 
@@ -6,7 +6,7 @@ class RecouvrementCreditOverride(models.TransientModel):
     _name = "recouvrement.credit.override"
     _description = "Credit Override Approval"
 
-    order_id = fields.Many2one("sale.order", string="Order", required=True, ondelete="cascade")
+    order_id = fields.Many2one("sale.order", required=True, ondelete="cascade")
     partner_id = fields.Many2one(related="order_id.partner_id")
     credit_warning = fields.Text(compute="_compute_credit_warning")
     reason = fields.Text(required=True, help="Why the order may be confirmed despite the credit.")
@@ -22,14 +22,14 @@ class RecouvrementCreditOverride(models.TransientModel):
         self.ensure_one()
         if not self.env.user.has_group("recouvrement_b2b.recouvrement_group_manager"):
             raise AccessError(
-                _(
+                self.env._(
                     "Only a credit manager can approve order %(order)s over credit.",
                     order=self.order_id.name,
                 )
             )
         if self.order_id.company_id.recouvrement_credit_check != "override":
             raise UserError(
-                _(
+                self.env._(
                     "Order %(order)s cannot be approved over credit: the company does not allow "
                     "credit manager approvals.",
                     order=self.order_id.name,
