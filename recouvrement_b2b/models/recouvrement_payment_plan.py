@@ -234,13 +234,14 @@ class RecouvrementPaymentPlan(models.Model):
                     )
                 )
         with self.env.cr.savepoint():
-            self._compute_schedule()
+            self._generate_schedule()
         return True
 
-    def _compute_schedule(self):
+    def _generate_schedule(self):
         today = fields.Date.context_today(self)
         figures = self.move_ids._get_penalty_figures(today)
         line_vals = []
+        self._check_moves_free()
         for plan in self:
             amount_invoices = sum(plan.move_ids.mapped("amount_residual"))
             amount_penalties = (
@@ -281,7 +282,7 @@ class RecouvrementPaymentPlan(models.Model):
                         plan=plan.display_name,
                     )
                 )
-            plan._check_moves_free()
+        self._check_moves_free()
         self.write({"state": "proposed"})
         return True
 
@@ -309,7 +310,7 @@ class RecouvrementPaymentPlan(models.Model):
                         plan=plan.display_name,
                     )
                 )
-            plan._check_moves_free()
+        self._check_moves_free()
         self.write({"state": "active", "last_check_date": False})
         for plan in self:
             plan.move_ids.payment_plan_id = plan
@@ -427,7 +428,6 @@ class RecouvrementPaymentPlan(models.Model):
         self.ensure_one()
         name = self.display_name
         self._check_moves(self.move_ids, self.partner_id, self.currency_id, self.company_id)
-        self._check_moves_free()
         if self.instalment_count < 1:
             raise UserError(
                 self.env._(
@@ -525,14 +525,11 @@ class RecouvrementPaymentPlan(models.Model):
 
     def _check_moves_free(self):
         """No invoice of these plans may already be in another proposed or active plan."""
-        others = self.search(
-            [
-                ("move_ids", "in", self.move_ids.ids),
-                ("state", "in", OPEN_STATES),
-                ("id", "not in", self.ids),
-            ]
+        open_plans = self.search(
+            [("move_ids", "in", self.move_ids.ids), ("state", "in", OPEN_STATES)]
         )
-        self._raise_if_moves_taken(self.move_ids, others)
+        for plan in self:
+            self._raise_if_moves_taken(plan.move_ids, open_plans - plan)
 
     @api.model
     def _raise_if_moves_taken(self, moves, other_plans):

@@ -168,7 +168,7 @@ class RecouvrementPaymentPlanWizard(models.TransientModel):
         self.ensure_one()
         with self.env.cr.savepoint():
             plan = self.env["recouvrement.payment.plan"].create(self._prepare_plan_vals())
-            plan._compute_schedule()
+            plan._generate_schedule()
         return {
             "type": "ir.actions.act_window",
             "res_model": "recouvrement.payment.plan",
