@@ -6,7 +6,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo import Command, fields
+from odoo import SUPERUSER_ID, Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, tagged
 from odoo.tools import config
@@ -79,6 +79,24 @@ class TestLitigation(LitigationCommon):
                 {"kind": "prescription", "move_id": self.inv_2.id, "date": date(2031, 7, 15)},
             ],
         )
+        self.assertEqual(case.user_id, self.controller)
+        # Opened by the dunning cron (superuser): the collection responsible follows it.
+        self.company.recouvrement_user_id = self.manager
+        cron_case = (
+            self.Litigation.with_user(SUPERUSER_ID)
+            .with_company(self.company)
+            .create(
+                {
+                    "partner_id": self.other_customer.id,
+                    "company_id": self.company.id,
+                    "move_ids": [Command.set(self.inv_other.ids)],
+                    "litigation_type": "recovery",
+                }
+            )
+        )
+        self.assertRecordValues(cron_case, [{"user_id": self.manager.id, "credit_hold": True}])
+        self.assertEqual(self.inv_other.litigation_id, cron_case)
+        self.assertTrue(self.other_customer.credit_hold)
         # Removing an invoice returns it to dunning.
         case.move_ids = [Command.unlink(self.inv_2.id)]
         self.assertFalse(self.inv_2.litigation_id)
