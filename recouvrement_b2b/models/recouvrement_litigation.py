@@ -16,6 +16,12 @@ class RecouvrementLitigation(models.Model):
     def _default_stage_id(self):
         return self.env["recouvrement.litigation.stage"].search([("step", "!=", "closed")], limit=1)
 
+    def _default_user_id(self):
+        """The current user; for cases opened by a cron, the company's collection responsible."""
+        if self.env.user._is_superuser():
+            return self.env.company.recouvrement_user_id
+        return self.env.user
+
     name = fields.Char(string="Reference", required=True, copy=False, default="/", readonly=True)
     partner_id = fields.Many2one(
         "res.partner", string="Customer", required=True, index=True, tracking=True
@@ -70,7 +76,7 @@ class RecouvrementLitigation(models.Model):
     user_id = fields.Many2one(
         "res.users",
         string="Responsible",
-        default=lambda self: self.env.user,
+        default=lambda self: self._default_user_id(),
         tracking=True,
         domain="[('share', '=', False)]",
     )

@@ -2,10 +2,11 @@ import subprocess
 import tempfile
 from contextlib import contextmanager
 from datetime import date
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo import Command, fields
+from odoo import SUPERUSER_ID, Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, tagged
 from odoo.tools import config
@@ -78,6 +79,24 @@ class TestLitigation(LitigationCommon):
                 {"kind": "prescription", "move_id": self.inv_2.id, "date": date(2031, 7, 15)},
             ],
         )
+        self.assertEqual(case.user_id, self.controller)
+        # Opened by the dunning cron (superuser): the collection responsible follows it.
+        self.company.recouvrement_user_id = self.manager
+        cron_case = (
+            self.Litigation.with_user(SUPERUSER_ID)
+            .with_company(self.company)
+            .create(
+                {
+                    "partner_id": self.other_customer.id,
+                    "company_id": self.company.id,
+                    "move_ids": [Command.set(self.inv_other.ids)],
+                    "litigation_type": "recovery",
+                }
+            )
+        )
+        self.assertRecordValues(cron_case, [{"user_id": self.manager.id, "credit_hold": True}])
+        self.assertEqual(self.inv_other.litigation_id, cron_case)
+        self.assertTrue(self.other_customer.credit_hold)
         # Removing an invoice returns it to dunning.
         case.move_ids = [Command.unlink(self.inv_2.id)]
         self.assertFalse(self.inv_2.litigation_id)
@@ -428,6 +447,23 @@ class TestLitigation(LitigationCommon):
 
 @tagged("post_install", "-at_install")
 class TestLitigationReport(LitigationCommon, HttpCase):
+    def _pdf_text(self, report, records):
+        """Render ``report`` as a PDF for the credit controller and return its text."""
+        pdf, report_type = (
+            self.env["ir.actions.report"]
+            .with_user(self.controller)
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(report, records.ids)
+        )
+        self.assertEqual(report_type, "pdf")
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf_file:
+            pdf_file.write(pdf)
+            pdf_file.flush()
+            text = subprocess.run(
+                ["pdftotext", "-layout", pdf_file.name, "-"], capture_output=True, check=True
+            ).stdout.decode()
+        return " ".join(text.split())
+
     @freeze_time("2026-11-20")
     def test_dossier_pdf_content(self):
         self.env["ir.config_parameter"].sudo().set_param(
@@ -448,20 +484,18 @@ class TestLitigationReport(LitigationCommon, HttpCase):
                 "date": "2026-07-15",
             }
         )
-        pdf, _type = (
-            self.env["ir.actions.report"]
-            .with_user(self.controller)
-            .with_context(force_report_rendering=True)
-            ._render_qweb_pdf("recouvrement_b2b.action_report_litigation_dossier", case.ids)
-        )
-        self.assertEqual(_type, "pdf")
-        with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf_file:
-            pdf_file.write(pdf)
-            pdf_file.flush()
-            text = subprocess.run(
-                ["pdftotext", "-layout", pdf_file.name, "-"], capture_output=True, check=True
-            ).stdout.decode()
-        text = " ".join(text.split())
+        AccountMove = type(self.env["account.move"])
+
+        def penalty_figures(moves, to_date):
+            # The penalties feature computes these; fixed figures keep this test about the file.
+            self.assertEqual(to_date, date(2026, 11, 20))
+            return {
+                move.id: {"penalty": 25.5, "indemnity": 40.0, "rate": 12.15, "days": 143}
+                for move in moves
+            }
+
+        with patch.object(AccountMove, "_get_penalty_figures", penalty_figures):
+            text = self._pdf_text("recouvrement_b2b.action_report_litigation_dossier", case)
         for expected in (
             "Cerfa form 12946*02",
             "SIREN: 734640972",
@@ -469,21 +503,24 @@ class TestLitigationReport(LitigationCommon, HttpCase):
             "SIREN: 364808949",
             "RCS Saint-Étienne B 364 808 949",
             "Menuiserie Garnier",
-            self.inv_1.name,
-            self.inv_2.name,
-            "Total claimed",
-            "2,000.00",
+            f"{self.inv_1.name} 05/31/2026 06/30/2026 1,200.00 € 25.50 € 40.00 € 1,265.50 €",
+            f"{self.inv_2.name} 06/15/2026 07/15/2026 800.00 € 25.50 € 40.00 € 865.50 €",
+            "Total claimed 2,000.00 € 51.00 € 80.00 € 2,131.00 €",
             "07/15/2026 Email Sent",
-            "Formal notice (mise en demeure)",
-            f"Invoice {self.inv_1.name} of 05/31/2026",
+            "10/05/2026 Formal notice (mise en demeure)",
+            f"1. Invoice {self.inv_1.name} of 05/31/2026",
+            f"2. Invoice {self.inv_2.name} of 06/15/2026",
+            "3. Formal notice (mise en demeure) sent on 10/05/2026",
+            "4. Reminder of 07/15/2026 (Email)",
             "Tribunal de commerce de Lyon",
         ):
             self.assertIn(expected, text)
-        summary, _type = (
-            self.env["ir.actions.report"]
-            .with_user(self.controller)
-            .with_context(force_report_rendering=True)
-            ._render_qweb_pdf("recouvrement_b2b.action_report_litigation_summary", case.ids)
-        )
-        self.assertTrue(summary.startswith(b"%PDF"))
+        summary = self._pdf_text("recouvrement_b2b.action_report_litigation_summary", case)
+        for expected in (
+            "Menuiserie Garnier",
+            "Legal recovery",
+            f"{self.inv_1.name} 06/30/2026 06/30/2031 1,200.00 €",
+            "The claim is certaine, liquide and exigible.",
+        ):
+            self.assertIn(expected, summary)
         self.assertEqual(fields.Date.today(), date(2026, 11, 20))
