@@ -139,15 +139,22 @@ class AccountMove(models.Model):
 
     def _dunning_advance(self, move_levels, date):
         """Record a reminder on the invoices: last date, and the new level of those in
-        ``move_levels`` (``{move id: level id}``). One write per level, whatever the number of
+        ``move_levels`` (``{move id: level id}``). One query per level, whatever the number of
         invoices; the history is in the events, so no tracking message per invoice."""
-        moves = self.with_context(tracking_disable=True)
-        moves.dunning_last_date = date
+        self.check_access("write")
+        fnames = ["dunning_last_date", "dunning_level_id"]
+        # account.move.write() resynchronises the journal items of each move and flags them
+        # as manually modified: far too heavy, and wrong, for these collection bookkeeping
+        # fields, so they are written low-level (then caches and dependents are refreshed).
+        self.flush_recordset(fnames)
+        self._write({"dunning_last_date": date})
         by_level = defaultdict(list)
         for move_id, level_id in move_levels.items():
             by_level[level_id].append(move_id)
         for level_id, move_ids in by_level.items():
-            moves.browse(move_ids).dunning_level_id = level_id
+            self.browse(move_ids)._write({"dunning_level_id": level_id})
+        self.invalidate_recordset(fnames)
+        self.modified(fnames)
 
     def action_view_dunning_events(self):
         self.ensure_one()
