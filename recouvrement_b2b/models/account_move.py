@@ -29,7 +29,6 @@ class AccountMove(models.Model):
         "the ladder).",
     )
     dunning_paused_until = fields.Date(
-        string="Dunning Paused Until",
         copy=False,
         tracking=True,
         help="No reminder for this invoice until this date (included).",
