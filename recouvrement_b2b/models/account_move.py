@@ -98,10 +98,11 @@ class AccountMove(models.Model):
         )
         (self - open_moves).dunning_next_date = False
         policies = open_moves._get_dunning_policies()
+        ladders = {policy: policy._get_rule_levels() for policy in set(policies.values())}
         for move in open_moves:
             policy = policies.get(move.id)
             move.dunning_next_date = policy and dunning_rules.next_action_date(
-                policy._get_rule_levels(),
+                ladders[policy],
                 move._get_dunning_sequence(policy),
                 move.invoice_date_due,
                 amount=move.amount_residual,

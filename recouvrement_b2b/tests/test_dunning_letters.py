@@ -75,6 +75,23 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
             self.assertIn(expected, text)
         self.assertTrue(event.to_print)
 
+    def test_letter_in_the_customer_language(self):
+        """French customers get the French wording (fr.po loaded, t-lang on the partner)."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], ["fr_FR"])
+        self.customer.lang = "fr_FR"
+        self._invoice(self.customer, 1500.0, "2026-01-01", "2026-01-31")
+        text = " ".join(pdf_text(self._run("2026-03-17").attachment_id.raw).split())
+        for expected in (
+            "Lettre recommandée avec accusé de réception",
+            "Mise en demeure de payer",
+            "nous vous mettons en demeure",
+            "Pénalités de retard (art. L441-10 du Code de commerce)",
+            "25/03/2026",
+            "injonction de payer",
+        ):
+            self.assertIn(expected, text)
+
     def test_batch_print_merges_the_letters(self):
         second = self.env["res.partner"].create({"name": "Hôtel du Parc SAS", "is_company": True})
         self._invoice(self.customer, 1000.0, "2026-01-01", "2026-01-31")
