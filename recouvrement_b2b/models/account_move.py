@@ -94,7 +94,6 @@ class AccountMove(models.Model):
         "the ladder).",
     )
     dunning_paused_until = fields.Date(
-        string="Dunning Paused Until",
         copy=False,
         tracking=True,
         help="No reminder for this invoice until this date (included).",
@@ -1000,10 +999,11 @@ class AccountMove(models.Model):
         )
         (self - open_moves).dunning_next_date = False
         policies = open_moves._get_dunning_policies()
+        ladders = {policy: policy._get_rule_levels() for policy in set(policies.values())}
         for move in open_moves:
             policy = policies.get(move.id)
             move.dunning_next_date = policy and dunning_rules.next_action_date(
-                policy._get_rule_levels(),
+                ladders[policy],
                 move._get_dunning_sequence(policy),
                 move.invoice_date_due,
                 amount=move.amount_residual,
@@ -1040,15 +1040,22 @@ class AccountMove(models.Model):
 
     def _dunning_advance(self, move_levels, date):
         """Record a reminder on the invoices: last date, and the new level of those in
-        ``move_levels`` (``{move id: level id}``). One write per level, whatever the number of
+        ``move_levels`` (``{move id: level id}``). One query per level, whatever the number of
         invoices; the history is in the events, so no tracking message per invoice."""
-        moves = self.with_context(tracking_disable=True)
-        moves.dunning_last_date = date
+        self.check_access("write")
+        fnames = ["dunning_last_date", "dunning_level_id"]
+        # account.move.write() resynchronises the journal items of each move and flags them
+        # as manually modified: far too heavy, and wrong, for these collection bookkeeping
+        # fields, so they are written low-level (then caches and dependents are refreshed).
+        self.flush_recordset(fnames)
+        self._write({"dunning_last_date": date})
         by_level = defaultdict(list)
         for move_id, level_id in move_levels.items():
             by_level[level_id].append(move_id)
         for level_id, move_ids in by_level.items():
-            moves.browse(move_ids).dunning_level_id = level_id
+            self.browse(move_ids)._write({"dunning_level_id": level_id})
+        self.invalidate_recordset(fnames)
+        self.modified(fnames)
 
     def action_view_dunning_events(self):
         self.ensure_one()

@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from markupsafe import Markup
 
-from odoo import Command, _, api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount, format_date
 from odoo.tools.pdf import merge_pdf
@@ -47,9 +47,7 @@ class RecouvrementEvent(models.Model):
     user_id = fields.Many2one("res.users", default=lambda self: self.env.user)
     tone = fields.Selection(related="level_id.tone")
     is_formal_notice = fields.Boolean(related="level_id.is_formal_notice")
-    recipient_id = fields.Many2one(
-        "res.partner", string="Recipient", help="Invoicing contact the reminder is sent to."
-    )
+    recipient_id = fields.Many2one("res.partner", help="Invoicing contact the reminder is sent to.")
     amount_penalty = fields.Monetary(string="Late-Payment Penalties", currency_field="currency_id")
     amount_indemnity = fields.Monetary(string="Recovery Indemnities", currency_field="currency_id")
     amount_total = fields.Monetary(
@@ -123,11 +121,11 @@ class RecouvrementEvent(models.Model):
         """Merge the letters of the selected events into one PDF and mark them printed."""
         events = self.filtered("attachment_id")
         if not events:
-            raise UserError(_("None of the selected reminders has a letter to print."))
+            raise UserError(self.env._("None of the selected reminders has a letter to print."))
         not_pdf = events.filtered(lambda e: e.attachment_id.mimetype != "application/pdf")
         if not_pdf:
             raise UserError(
-                _(
+                self.env._(
                     "The letter of %(event)s is not a PDF document; print it again from the "
                     "reminder.",
                     event=not_pdf[0].display_name,
@@ -136,7 +134,9 @@ class RecouvrementEvent(models.Model):
         merged = merge_pdf([base64.b64decode(event.attachment_id.datas) for event in events])
         attachment = self.env["ir.attachment"].create(
             {
-                "name": _("Letters to post %(date)s.pdf", date=fields.Date.context_today(self)),
+                "name": self.env._(
+                    "Letters to post %(date)s.pdf", date=fields.Date.context_today(self)
+                ),
                 "raw": merged,
                 "mimetype": "application/pdf",
                 "res_model": self._name,
@@ -232,8 +232,11 @@ class RecouvrementEvent(models.Model):
         ``moves``: every open overdue invoice to list, ``move_levels``: ``{move id: level}`` for
         the invoices reaching a new level). Queries do not depend on the number of invoices.
         """
-        companies = companies or self.env["res.company"].search([])
-        levels = self.env["recouvrement.level"].search([("company_id", "in", companies.ids)])
+        level_domain = [("policy_id.active", "=", True)]
+        if companies:
+            level_domain.append(("company_id", "in", companies.ids))
+        levels = self.env["recouvrement.level"].search(level_domain)
+        companies = levels.company_id
         if not levels:
             return []
         domain = self._get_dunning_domain(date, companies, min(levels.mapped("days")))
@@ -352,7 +355,7 @@ class RecouvrementEvent(models.Model):
             vals["amount_indemnity"] = sum(f["indemnity"] for f in figures.values())
         if level.channel == "email" and not recipient.email:
             vals["channel"] = "letter"
-            vals["note"] = _(
+            vals["note"] = self.env._(
                 "%(partner)s has no email address: the reminder %(level)s is sent as a letter "
                 "to print and post instead.",
                 partner=recipient.display_name,
@@ -382,7 +385,7 @@ class RecouvrementEvent(models.Model):
 
     @api.model
     def _dunning_log_failure(self, item, date, error):
-        message = _(
+        message = self.env._(
             "The reminder %(level)s could not be sent: %(error)s",
             level=item["level"].name,
             error=str(error),
@@ -432,7 +435,7 @@ class RecouvrementEvent(models.Model):
 
     def _get_letter_filename(self):
         self.ensure_one()
-        return _(
+        return self.env._(
             "%(level)s - %(partner)s - %(date)s",
             level=self.level_id.name,
             partner=self.partner_id.name,
@@ -462,7 +465,7 @@ class RecouvrementEvent(models.Model):
         )
         lines = Markup("").join(
             Markup("<li>%s</li>")
-            % _(
+            % self.env._(
                 "%(invoice)s due %(due)s: %(amount)s",
                 invoice=line["move"].name,
                 due=format_date(self.env, line["move"].invoice_date_due),
@@ -471,7 +474,7 @@ class RecouvrementEvent(models.Model):
             for line in self._get_letter_lines()
         )
         note = Markup("<p>%s</p><ul>%s</ul>") % (
-            _(
+            self.env._(
                 "Call %(partner)s about %(amount)s overdue.",
                 partner=self.partner_id.display_name,
                 amount=format_amount(self.env, self.amount_total, self.currency_id),
@@ -485,7 +488,7 @@ class RecouvrementEvent(models.Model):
         # be allowed to write on
         self.partner_id.sudo().activity_schedule(
             activity_type_id=activity_type.id if activity_type else False,
-            summary=_("Dunning call: %(level)s", level=level.name),
+            summary=self.env._("Dunning call: %(level)s", level=level.name),
             note=note,
             user_id=user.id,
             date_deadline=self.date,
@@ -495,7 +498,7 @@ class RecouvrementEvent(models.Model):
         self.ensure_one()
         # sudo: the hold is decided by the level configured by a credit manager
         self.partner_id.sudo()._set_credit_hold(
-            _("Dunning level %(level)s reached", level=self.level_id.name)
+            self.env._("Dunning level %(level)s reached", level=self.level_id.name)
         )
 
     def _open_litigation(self):
@@ -512,7 +515,7 @@ class RecouvrementEvent(models.Model):
     def _post_on_customer(self):
         """Log the reminder, with its letter, on the customer's chatter."""
         self.ensure_one()
-        body = _(
+        body = self.env._(
             "Reminder %(level)s (%(channel)s) for %(count)s invoice(s), %(amount)s due.",
             level=self.level_id.name,
             channel=dict(self._fields["channel"]._description_selection(self.env))[self.channel],

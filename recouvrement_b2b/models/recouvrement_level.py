@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..rules import dunning as dunning_rules
@@ -83,7 +83,7 @@ class RecouvrementLevel(models.Model):
         for level in self:
             if level.channel == "email" and not level.mail_template_id:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Level %(level)s sends an email: set its Email Template.",
                         level=level.display_name,
                     )

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..rules import dunning as dunning_rules
@@ -47,7 +47,7 @@ class RecouvrementPolicy(models.Model):
             except dunning_rules.LadderError as error:
                 if error.reason == "duplicate_days":
                     raise ValidationError(
-                        _(
+                        self.env._(
                             "Policy %(policy)s: two levels have the same Days value "
                             "(%(days)s); each level needs its own day offset.",
                             policy=policy.display_name,
@@ -56,14 +56,14 @@ class RecouvrementPolicy(models.Model):
                     ) from error
                 if error.reason == "duplicate_sequence":
                     raise ValidationError(
-                        _(
+                        self.env._(
                             "Policy %(policy)s: two levels have the same Sequence (%(sequence)s).",
                             policy=policy.display_name,
                             sequence=error.params["sequence"],
                         )
                     ) from error
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Policy %(policy)s: level %(level)s comes after a level with more "
                         "Days; order the levels by their day offset.",
                         policy=policy.display_name,

@@ -222,7 +222,6 @@ class ResPartner(models.Model):
         help="Dunning ladder applied to this customer; empty: the company's default policy.",
     )
     dunning_paused_until = fields.Date(
-        string="Dunning Paused Until",
         copy=False,
         tracking=True,
         help="No reminder for this customer until this date (included).",

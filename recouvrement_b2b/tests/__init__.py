@@ -6,3 +6,4 @@ from . import test_credit
 from . import test_plans
 from . import test_litigation
 from . import test_dunning
+from . import test_dunning_letters

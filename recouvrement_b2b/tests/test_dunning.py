@@ -20,8 +20,14 @@ class TestDunning(RecouvrementCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.policy = cls.env.ref("recouvrement_b2b.dunning_policy_standard").copy(
-            {"company_id": cls.company.id, "name": "Standard"}
+        # the set-up user configures the ladder; business flows run as the credit controller
+        cls.env.user.groups_id += cls.group_manager
+        # the shipped ladder belongs to the main company: copy it for the test company
+        cls.policy = (
+            cls.env.ref("recouvrement_b2b.dunning_policy_standard")
+            .sudo()
+            .copy({"company_id": cls.company.id, "name": "Standard"})
+            .sudo(False)
         )
         cls.company.dunning_policy_id = cls.policy
         cls.level_courtesy, cls.level_courteous, cls.level_firm = cls.policy.level_ids[:3]
@@ -56,12 +62,15 @@ class TestDunning(RecouvrementCommon):
                 {"days": -5, "channel": "email", "tone": "courtesy"},
                 {"days": 1, "channel": "email", "tone": "courteous"},
                 {"days": 15, "channel": "email", "tone": "firm"},
-                {"days": 30, "channel": "email", "propose_payment_plan": True},
-                {"days": 45, "channel": "registered", "is_formal_notice": True},
-                {"days": 60, "channel": "none", "open_litigation": True},
+                {"days": 30, "channel": "email", "tone": "last_call"},
+                {"days": 45, "channel": "registered", "tone": "formal_notice"},
+                {"days": 60, "channel": "none", "tone": "litigation"},
             ],
         )
+        self.assertTrue(self.level_last_call.propose_payment_plan)
+        self.assertTrue(self.level_notice.is_formal_notice)
         self.assertTrue(self.level_notice.claim_penalties)
+        self.assertTrue(self.level_litigation.open_litigation)
 
     def test_walk_down_the_ladder(self):
         """One invoice due on 31 March, the cron every day: each level once, on its day."""
@@ -133,21 +142,20 @@ class TestDunning(RecouvrementCommon):
         eur = events.filtered(lambda e: e.partner_id == self.customer and e.currency_id != usd)
         self.assertRecordValues(
             eur,
-            [{"level_id": self.level_firm.id, "amount_due": 800.0, "channel": "email"}],
+            [{"level_id": self.level_last_call.id, "amount_due": 800.0, "channel": "email"}],
         )
         self.assertEqual(eur.move_ids, old | recent)
-        self.assertEqual(old.dunning_level_id, self.level_firm)
+        self.assertEqual(old.dunning_level_id, self.level_last_call)
         self.assertEqual(recent.dunning_level_id, self.level_courteous)
         self.assertFalse(not_due.dunning_level_id)
         dollar_event = events.filtered(lambda e: e.currency_id == usd)
         self.assertEqual(dollar_event.move_ids, dollars)
-        self.assertEqual(dollar_event.level_id, self.level_firm)
+        self.assertEqual(dollar_event.level_id, self.level_courteous)
         self.assertEqual(events.filtered(lambda e: e.partner_id == other).move_ids, other_move)
         self.assertEqual(len(self._mails(events)), 3)
 
     def test_exclusions(self):
-        min_level = self.level_courteous
-        min_level.min_amount = 100.0
+        (self.level_courtesy | self.level_courteous).min_amount = 100.0
         due = "2026-03-01"
         kept = self._invoice(self.customer, 1000.0, "2026-02-01", due)
         paid = self._invoice(self.customer, 1000.0, "2026-02-01", due)
@@ -165,7 +173,8 @@ class TestDunning(RecouvrementCommon):
         )
         paused = self._invoice(self.customer, 1000.0, "2026-02-01", due)
         paused.write({"dunning_paused_until": "2026-03-31", "dunning_pause_reason": "Litige"})
-        small = self._invoice(self.customer, 50.0, "2026-02-01", due)
+        small_customer = self._customer("Petit Client")
+        small = self._invoice(small_customer, 50.0, "2026-02-01", due)
         paused_customer = self._customer("Garage Moreau")
         self._invoice(paused_customer, 1000.0, "2026-02-01", due)
         paused_customer.write(
@@ -174,7 +183,7 @@ class TestDunning(RecouvrementCommon):
         events = self._run("2026-03-05")
         self.assertEqual(events.move_ids, kept)
         self.assertEqual(events.partner_id, self.customer)
-        self.assertFalse(small.dunning_level_id)
+        self.assertFalse(small.dunning_level_id)  # under the minimum: no reminder
         self.assertFalse(paused.dunning_level_id)
         # the pauses end: the invoices come back, at the level due on that day
         events = self._run("2026-04-01")
@@ -322,11 +331,16 @@ class TestDunning(RecouvrementCommon):
         self.assertIn("1,500.00", str(activity.note))
 
     def test_bad_input(self):
-        with self.assertRaisesRegex(ValidationError, "Level Firm reminder sends an email"):
+        with self.assertRaises(ValidationError) as error:
             self.level_firm.with_user(self.manager).mail_template_id = False
+        self.assertEqual(
+            str(error.exception), "Level Firm reminder sends an email: set its Email Template."
+        )
         self.assertTrue(self.level_firm.mail_template_id)
-        with self.assertRaisesRegex(ValidationError, "two levels have the same Days value"):
+        with self.assertRaises(ValidationError) as error:
             self.level_firm.with_user(self.manager).days = 1
+        self.assertIn("two levels have the same Days value (1)", str(error.exception))
+        self.assertIn("Policy Standard", str(error.exception))
         self.assertEqual(self.level_firm.days, 15)
 
     def test_manual_run_wizard(self):
@@ -392,12 +406,12 @@ class TestDunning(RecouvrementCommon):
             self._invoice(self.customer, 100.0, "2026-02-01", "2026-03-01")
         other = self._customer("Client")
         self.env.invalidate_all()
-        with freeze_time("2026-03-02"), self.assertQueryCount(default=9):
+        with freeze_time("2026-03-02"), self.assertQueryCount(default=25):
             self.Event._dunning_plan(fields.Date.to_date("2026-03-02"), companies=self.company)
         for _i in range(10):
             self._invoice(other, 100.0, "2026-02-01", "2026-03-01")
         self.env.invalidate_all()
-        with freeze_time("2026-03-02"), self.assertQueryCount(default=9):
+        with freeze_time("2026-03-02"), self.assertQueryCount(default=25):
             plan = self.Event._dunning_plan(
                 fields.Date.to_date("2026-03-02"), companies=self.company
             )

@@ -1,4 +1,4 @@
-from odoo import Command, _, api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -37,7 +37,9 @@ class RecouvrementDunningRun(models.TransientModel):
         self.ensure_one()
         lines = self.line_ids.filtered(lambda line: not line.excluded)
         if not lines:
-            raise UserError(_("Nothing to send: preview the run and keep at least one line."))
+            raise UserError(
+                self.env._("Nothing to send: preview the run and keep at least one line.")
+            )
         event_model = self.env["recouvrement.event"]
         plan = event_model._dunning_plan(
             self.date, companies=self.company_id, partners=lines.partner_id
@@ -58,7 +60,7 @@ class RecouvrementDunningRun(models.TransientModel):
             "res_id": self.id,
             "view_mode": "form",
             "target": "new",
-            "name": _("Dunning Run"),
+            "name": self.env._("Dunning Run"),
         }
 
 
@@ -69,7 +71,7 @@ class RecouvrementDunningRunLine(models.TransientModel):
     run_id = fields.Many2one("recouvrement.dunning.run", required=True, ondelete="cascade")
     excluded = fields.Boolean(help="Do not send this reminder in this run.")
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    level_id = fields.Many2one("recouvrement.level", string="Level", readonly=True)
+    level_id = fields.Many2one("recouvrement.level", readonly=True)
     channel = fields.Selection(related="level_id.channel")
     move_ids = fields.Many2many("account.move", string="Invoices", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)

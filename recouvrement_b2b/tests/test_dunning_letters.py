@@ -1,0 +1,112 @@
+import io
+import subprocess
+import tempfile
+
+from odoo import fields
+from odoo.tests import HttpCase, tagged
+from odoo.tools import config
+from odoo.tools.pdf import PdfFileReader
+
+from .common import RecouvrementCommon
+
+
+def pdf_text(data):
+    """Text of a PDF document, as extracted by pdftotext (poppler)."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
+        pdf.write(data)
+        pdf.flush()
+        return subprocess.run(
+            ["pdftotext", "-layout", pdf.name, "-"], capture_output=True, check=True, text=True
+        ).stdout
+
+
+@tagged("post_install", "-at_install")
+class TestDunningLetters(RecouvrementCommon, HttpCase):
+    """Letters rendered to PDF by wkhtmltopdf (it fetches the CSS from the test server)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.user.groups_id += cls.group_manager
+        policy = (
+            cls.env.ref("recouvrement_b2b.dunning_policy_standard")
+            .sudo()
+            .copy({"company_id": cls.company.id, "name": "Standard"})
+            .sudo(False)
+        )
+        cls.company.dunning_policy_id = policy
+        cls.company.partner_id.write({"siren": "734640972", "rcs": "RCS Lyon B 734 640 972"})
+        cls.env["res.partner.bank"].create(
+            {"acc_number": "FR7630006000011234567890189", "partner_id": cls.company.partner_id.id}
+        )
+        cls.customer.write({"siren": "364808949", "street": "7 rue de la Résistance"})
+        cls.env["ir.config_parameter"].sudo().set_param(
+            "report.url", f"http://127.0.0.1:{config['http_port']}"
+        )
+
+    def _run(self, date):
+        date = fields.Date.to_date(date)
+        events = self.env["recouvrement.event"].with_user(self.controller)
+        events = events.with_context(force_report_rendering=True)
+        return events._dunning_execute(events._dunning_plan(date, companies=self.company), date)
+
+    def test_formal_notice_pdf(self):
+        move = self._invoice(self.customer, 1500.0, "2026-01-01", "2026-01-31")
+        event = self._run("2026-03-17")
+        self.assertTrue(event.level_id.is_formal_notice)
+        self.assertEqual(event.attachment_id.mimetype, "application/pdf")
+        text = " ".join(pdf_text(event.attachment_id.raw).split())
+        for expected in (
+            "Formal notice to pay (mise en demeure)",
+            "Registered letter with acknowledgment of receipt",
+            "SIREN 734640972",
+            "RCS Lyon B 734 640 972",
+            "Menuiserie Garnier",
+            "SIREN 364808949",
+            move.name,
+            "Principal",
+            "Late-payment penalties",
+            "Fixed recovery indemnities",
+            "1,500.00",
+            "03/25/2026",  # deadline: 8 days
+            "injonction de payer",
+            "FR76 3000 6000 0112 3456 7890 189",  # IBAN, formatted
+        ):
+            self.assertIn(expected, text)
+        self.assertTrue(event.to_print)
+
+    def test_letter_in_the_customer_language(self):
+        """French customers get the French wording (fr.po loaded, t-lang on the partner)."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], ["fr_FR"])
+        self.customer.lang = "fr_FR"
+        self._invoice(self.customer, 1500.0, "2026-01-01", "2026-01-31")
+        text = " ".join(pdf_text(self._run("2026-03-17").attachment_id.raw).split())
+        for expected in (
+            "Lettre recommandée avec accusé de réception",
+            "Mise en demeure de payer",
+            "nous vous mettons en demeure",
+            "Pénalités de retard (art. L441-10 du Code de commerce)",
+            "25/03/2026",
+            "injonction de payer",
+        ):
+            self.assertIn(expected, text)
+
+    def test_batch_print_merges_the_letters(self):
+        second = self.env["res.partner"].create({"name": "Hôtel du Parc SAS", "is_company": True})
+        self._invoice(self.customer, 1000.0, "2026-01-01", "2026-01-31")
+        self._invoice(second, 800.0, "2026-02-01", "2026-03-01")  # no email: letter
+        events = self._run("2026-03-17")
+        self.assertEqual(events.mapped("channel"), ["registered", "letter"])
+        pages = sum(
+            len(PdfFileReader(io.BytesIO(event.attachment_id.raw)).pages) for event in events
+        )
+        action = events.with_user(self.controller).action_print_letters()
+        attachment_id = int(action["url"].split("/")[-1].split("?")[0])
+        merged = self.env["ir.attachment"].browse(attachment_id).raw
+        self.assertEqual(len(PdfFileReader(io.BytesIO(merged)).pages), pages)
+        text = pdf_text(merged)
+        self.assertIn("mise en demeure", text)
+        self.assertIn("Hôtel du Parc SAS", text)
+        self.assertEqual(events.mapped("printed"), [True, True])
+        self.assertFalse(events.filtered("to_print"))

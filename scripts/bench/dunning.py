@@ -1,0 +1,113 @@
+"""Benchmark of the dunning cron (figures, not a test).
+
+Run: .venv/bin/python $ODOO_SRC/odoo-bin shell -c .odoo/odoo.conf -d <db> --no-http \
+         < scripts/bench/dunning.py
+Builds RB2B_BENCH_CUSTOMERS customers (default 2 000) with RB2B_BENCH_INVOICES overdue
+invoices each (default 5: 10 000 invoices), then runs the daily cron as the scheduler does
+(one call per batch until nothing is left) and reports time, queries, emails queued and
+letters rendered. Letters are rendered as HTML: wkhtmltopdf needs a running HTTP server, which
+``odoo-bin shell --no-http`` does not have. Everything is rolled back at the end.
+"""
+
+import os
+import time
+
+from odoo import Command, fields
+
+customers_count = int(os.environ.get("RB2B_BENCH_CUSTOMERS", "2000"))
+per_customer = int(os.environ.get("RB2B_BENCH_INVOICES", "5"))
+company = env.ref("base.main_company")  # noqa: F821 (env is given by odoo-bin shell)
+env = env(context=dict(env.context, allowed_company_ids=company.ids, tracking_disable=True))  # noqa: F821
+today = fields.Date.context_today(env.user)
+
+t0 = time.time()
+partners = env["res.partner"].create(
+    [
+        {
+            "name": f"Bench customer {i:05d}",
+            "is_company": True,
+            # one customer in ten has no email: letter fallback
+            "email": False if i % 10 == 0 else f"compta{i}@bench.example.fr",
+        }
+        for i in range(customers_count)
+    ]
+)
+moves = env["account.move"]
+# due dates spread over the ladder: -3 (courtesy) .. 70 days overdue (litigation)
+offsets = [-3, 2, 16, 31, 46, 61, 70]
+for start in range(0, customers_count, 200):
+    vals = []
+    for n, partner in enumerate(partners[start : start + 200], start=start):
+        for k in range(per_customer):
+            due = fields.Date.subtract(today, days=offsets[n % len(offsets)] + k)
+            vals.append(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "invoice_date": fields.Date.subtract(due, days=30),
+                    "invoice_date_due": due,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": "Bench",
+                                "quantity": 1,
+                                "price_unit": 100.0 + k,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+    batch = env["account.move"].create(vals)
+    batch.action_post()
+    moves |= batch
+env.flush_all()
+print(f"data: {len(partners)} customers, {len(moves)} invoices built in {time.time() - t0:.0f} s")
+
+Event = env["recouvrement.event"].with_context(tracking_disable=False, dunning_letter_html=True)
+mails_before = env["mail.mail"].search_count([])
+letter_domain = [("res_model", "=", "recouvrement.event"), ("mimetype", "=", "text/html")]
+letters_before = env["ir.attachment"].search_count(letter_domain)
+last_event = Event.search([], order="id desc", limit=1).id
+
+
+def run_cron():
+    """Call the cron like the scheduler: one call per batch while it makes progress."""
+    calls = 0
+    start_events = Event.search_count([])
+    start_queries = env.cr.sql_log_count
+    start = time.time()
+    while True:
+        before = Event.search_count([])
+        Event._cron_send_reminders()
+        env.flush_all()
+        calls += 1
+        if Event.search_count([]) == before:
+            break
+    return (
+        time.time() - start,
+        env.cr.sql_log_count - start_queries,
+        Event.search_count([]) - start_events,
+        calls,
+    )
+
+
+plan_start = time.time()
+plan_queries = env.cr.sql_log_count
+plan = Event._dunning_plan(today)
+print(
+    f"plan: {len(plan)} customers due, {sum(len(i['moves']) for i in plan)} invoices listed, "
+    f"{time.time() - plan_start:.2f} s, {env.cr.sql_log_count - plan_queries} queries"
+)
+elapsed, queries, events, calls = run_cron()
+mails = env["mail.mail"].search_count([]) - mails_before
+letters = env["ir.attachment"].search_count(letter_domain) - letters_before
+by_channel = dict(Event._read_group([("id", ">", last_event)], ["channel"], ["__count"]))
+print(
+    f"cron: {elapsed:.1f} s, {queries} queries ({queries / max(events, 1):.1f} per customer), "
+    f"{calls} calls, {events} events, {mails} emails queued, {letters} letters rendered "
+    f"(HTML), by channel {by_channel}"
+)
+elapsed, queries, events, calls = run_cron()
+print(f"second run the same day: {events} events, {queries} queries, {elapsed:.1f} s")
+env.cr.rollback()
