@@ -4,12 +4,10 @@ import unicodedata
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import Command, _, api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..rules.schedule import add_months
-from odoo import Command, api, fields, models
-from odoo.exceptions import ValidationError
 
 _logger = logging.getLogger(__name__)
 
@@ -767,6 +765,7 @@ class ResCompany(models.Model):
             date = today - relativedelta(days=days_ago)
             plan = event_model._dunning_plan(date, companies=company, partners=partners)
             event_model._dunning_execute(plan, date)
+
     @api.model
     def _recouvrement_demo_credit(self, company, partners):
         """Demo credit settings: limits per profile, an insured strategic customer, a manual

@@ -3,15 +3,10 @@ import time
 from datetime import timedelta
 
 import requests
-from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
-from odoo.tools import SQL, format_amount
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_amount
-from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
 
 from ..rules import identifiers
 from ..rules import score as score_rules
@@ -376,13 +371,6 @@ class ResPartner(models.Model):
             if siren:
                 vals["siren"] = siren
         return super().create(vals_list)
-
-    def write(self, vals):
-        self._recouvrement_normalize_identity_vals(vals)
-        res = super().write(vals)
-        if not vals.get("siren") and {"siret", "vat", "rcs"} & set(vals):
-            self._recouvrement_fill_siren()
-        return res
 
     def action_check_company_status(self):
         """Ask the company register for the status of the partner's company (button)."""
@@ -813,7 +801,10 @@ class ResPartner(models.Model):
             else:
                 vals.update(credit_hold_date=False, credit_hold_user_id=False)
                 vals.setdefault("credit_hold_reason", False)
-        return super().write(vals)
+        res = super().write(vals)
+        if not vals.get("siren") and {"siret", "vat", "rcs"} & set(vals):
+            self._recouvrement_fill_siren()
+        return res
 
     def action_check_credit(self):
         """Refresh the payment score and show the credit figures and any block reason."""
