@@ -1280,6 +1280,7 @@ class ResPartner(models.Model):
             "default_partner_id": self.commercial_partner_id.id,
             "search_default_in_progress": 0,
         }
+        return action
 
     # --- Litigation ---------------------------------------------------------------------------
 
@@ -1293,6 +1294,7 @@ class ResPartner(models.Model):
             "default_partner_id": self.commercial_partner_id.id,
             "search_default_open": 1,
         }
+        return action
 
     # --- Dunning ------------------------------------------------------------------------------
 
