@@ -359,11 +359,12 @@ class TestCredit(RecouvrementCommon):
             .sudo()
             .create(
                 [
-                    {"name": "Relance", "policy_id": policy.id, "sequence": 1},
+                    {"name": "Relance", "policy_id": policy.id, "sequence": 1, "days": 1},
                     {
                         "name": "Mise en demeure",
                         "policy_id": policy.id,
                         "sequence": 2,
+                        "days": 45,
                         "is_formal_notice": True,
                     },
                 ]
@@ -598,7 +599,12 @@ class TestCredit(RecouvrementCommon):
             .sudo()
             .create(
                 [
-                    {"name": f"Niveau {i}", "policy_id": policy.id, "sequence": i * 10}
+                    {
+                        "name": f"Niveau {i}",
+                        "policy_id": policy.id,
+                        "sequence": i * 10,
+                        "days": i * 15,
+                    }
                     for i in (1, 2, 3)
                 ]
             )
