@@ -477,6 +477,7 @@ class ResCompany(models.Model):
                     proceedings_date=today - relativedelta(days=45),
                 )
             partner.write(vals)
+        company.partner_id.write({"rcs": _DEMO_COMPANY["rcs"], "company_status": "active"})
         return partners
 
     # --- Penalties ----------------------------------------------------------------------------

@@ -351,6 +351,16 @@ class ResPartner(models.Model):
             ]
             partner.same_siren_partner_id = same[0] if same and not partner.parent_id else False
 
+    @api.onchange("siret_display", "vat", "rcs")
+    def _onchange_identity_fill_siren(self):
+        """Show the SIREN derived from what is being typed (saved by :meth:`write` anyway)."""
+        for partner in self.filtered(lambda p: not p.siren_display and not p.parent_id):
+            siren = identifiers.derive_siren(
+                siret=partner.siret_display, vat=partner.vat, rcs=partner.rcs
+            )
+            if siren:
+                partner.siren_display = identifiers.format_siren(siren)
+
     @api.constrains("siren", "siret", "vat", "rcs")
     def _check_identity(self):
         for partner in self:

@@ -115,6 +115,7 @@ class TestIdentity(RecouvrementCommon):
     def test_form_siret_fills_siren_grouped(self):
         with Form(self.customer.with_user(self.controller)) as form:
             form.siret_display = "552 120 222 00013"
+            self.assertEqual(form.siren_display, "552 120 222", "shown while typing")
         self.assertRecordValues(
             self.customer,
             [
@@ -296,7 +297,7 @@ class TestIdentity(RecouvrementCommon):
             form.name = "Garnier Menuiserie (doublon)"
             form.company_type = "company"
             form.siret_display = "552 120 222 00021"
-            form.siren_display = "552 120 222"
+            self.assertEqual(form.siren_display, "552 120 222")
             self.assertEqual(form.same_siren_partner_id, self.customer)
         duplicate = form.record
         self.assertEqual(self.customer.same_siren_partner_id, duplicate)
