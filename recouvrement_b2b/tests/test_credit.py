@@ -359,12 +359,19 @@ class TestCredit(RecouvrementCommon):
             .sudo()
             .create(
                 [
-                    {"name": "Relance", "policy_id": policy.id, "sequence": 1, "days": 1},
+                    {
+                        "name": "Relance",
+                        "policy_id": policy.id,
+                        "sequence": 1,
+                        "days": 1,
+                        "channel": "none",
+                    },
                     {
                         "name": "Mise en demeure",
                         "policy_id": policy.id,
                         "sequence": 2,
                         "days": 45,
+                        "channel": "none",
                         "is_formal_notice": True,
                     },
                 ]
@@ -604,6 +611,7 @@ class TestCredit(RecouvrementCommon):
                         "policy_id": policy.id,
                         "sequence": i * 10,
                         "days": i * 15,
+                        "channel": "none",
                     }
                     for i in (1, 2, 3)
                 ]

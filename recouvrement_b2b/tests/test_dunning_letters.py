@@ -86,7 +86,10 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
             "Lettre recommandée avec accusé de réception",
             "Mise en demeure de payer",
             "nous vous mettons en demeure",
-            "Pénalités de retard (art. L441-10 du Code de commerce)",
+            "Pénalités de retard (art. L441-10",
+            # 1 500 x 12,15 % (2026-S1) x 45 days / 365 = 22,469... -> 22,47
+            "22,47 €",
+            "1 562,47 €",
             "25/03/2026",
             "injonction de payer",
         ):
