@@ -47,6 +47,8 @@ _CREDIT_EXPOSURE_COLUMNS = {
     "credit_overdue_amount": "overdue_amount",
     "credit_overdue_days": "overdue_days",
 }
+# Up to this many partners, exposure rows are read with per-partner (lateral) queries.
+_PER_PARTNER_MAX = 200
 # Fields only a credit manager may change.
 _CREDIT_MANAGER_FIELDS = ("credit_hold", "credit_hold_reason", "credit_limit_above_insured")
 
@@ -896,7 +898,11 @@ class ResPartner(models.Model):
         exposure = (
             self.env["recouvrement.credit.exposure"]
             .sudo()
-            .with_context(allowed_company_ids=company.ids, recouvrement_exposure_per_partner=True)
+            .with_context(
+                allowed_company_ids=company.ids,
+                # a few partners: index lookups; many: one aggregate of all open items
+                recouvrement_exposure_per_partner=len(partners) <= _PER_PARTNER_MAX,
+            )
         )
         columns = sorted(set(_CREDIT_EXPOSURE_COLUMNS.values()))
         # The rows are computed when read: drop values fetched earlier in the transaction.

@@ -704,3 +704,37 @@ class TestCredit(RecouvrementCommon):
                 batch.mapped("credit_exposure")
                 batch.mapped("credit_block_reasons")
         self.assertEqual(partners.mapped("credit_exposure"), [10.0] * 20)
+
+    def test_both_query_plans_agree(self):
+        """Few partners are read with per-partner queries, many with one aggregate."""
+        partners = self.env["res.partner"].create(
+            [{"name": f"Client {i}", "is_company": True} for i in range(201)]
+        )
+        partners[0].credit_limit = 100.0
+        late = self._invoice(partners[0], 300.0, "2026-01-01", "2026-02-01")
+        self._pay(late, 50.0, "2026-02-15")
+        self._invoice(partners[1], 80.0, "2026-03-01", post=False)
+        self._order(partners[1], 40.0).action_confirm()
+        few = partners[:2]._recouvrement_credit_figures()
+        many = partners._recouvrement_credit_figures()
+        self.assertEqual(len(many), 201)
+        for partner in partners[:2]:
+            self.assertEqual(few[partner.id], many[partner.id])
+        self.assertEqual(
+            few[partners[0].id],
+            {
+                "available": -150.0,
+                "credit_limit": 100.0,
+                "draft_invoiced": 0.0,
+                "exposure": 250.0,
+                "over_limit": True,
+                "overdue_amount": 250.0,
+                "overdue_days": 42,
+                "receivable": 250.0,
+                "to_invoice": 0.0,
+            },
+        )
+        self.assertRecordValues(
+            partners[1],
+            [{"credit_exposure_draft": 80.0, "credit_exposure_to_invoice": 40.0}],
+        )
