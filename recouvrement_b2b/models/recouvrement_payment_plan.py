@@ -1,3 +1,4 @@
+import logging
 from datetime import timedelta
 from decimal import Decimal
 
@@ -7,6 +8,8 @@ from odoo.tools import float_compare, float_is_zero, format_date
 from odoo.tools.misc import formatLang
 
 from ..rules import schedule
+
+_logger = logging.getLogger(__name__)
 
 # Plans that hold their invoices: an invoice belongs to at most one of them at a time.
 OPEN_STATES = ("proposed", "active")
@@ -598,8 +601,13 @@ class RecouvrementPaymentPlan(models.Model):
                     getattr(batch, method)(today)
                 changed |= batch
                 continue
-            except UserError:
-                pass
+            except UserError as error:
+                _logger.info(
+                    "Payment plans %s: batch %s failed (%s), retried one by one",
+                    batch.ids,
+                    method,
+                    error,
+                )
             for plan in batch:
                 try:
                     with self.env.cr.savepoint():
