@@ -275,6 +275,30 @@ class TestPaymentPlan(PlanCommon):
             plan.activity_ids.user_id.has_group("recouvrement_b2b.recouvrement_group_manager")
         )
 
+    def test_cron_failure_isolated_per_plan(self):
+        """A plan that cannot be broken does not block the others; its chatter says why."""
+        with freeze_time("2025-03-01"):
+            good = self._active_plan(moves=self.inv1)
+            bad = self._active_plan(moves=self.inv2)
+        plan_class = self.registry["recouvrement.payment.plan"]
+        original = plan_class._prepare_break_activity_vals
+
+        def _prepare_break_activity_vals(plan, *args):
+            if plan == bad:
+                raise UserError("no manager today")
+            return original(plan, *args)
+
+        with (
+            patch.object(plan_class, "_prepare_break_activity_vals", _prepare_break_activity_vals),
+            freeze_time("2025-05-01"),
+        ):
+            self.Plan._cron_check_plans()
+        self.assertRecordValues(good | bad, [{"state": "broken"}, {"state": "active"}])
+        self.assertFalse(self.inv1.payment_plan_id)
+        self.assertEqual(self.inv2.payment_plan_id, bad)
+        self.assertIn("no manager today", bad.message_ids[0].body)
+        self.assertEqual(bad.last_check_date, date(2025, 5, 1))
+
     def _assert_refused(self, message, **values):
         count = self.Plan.search_count([])
         moves = values.pop("moves", None)
