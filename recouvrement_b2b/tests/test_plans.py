@@ -252,6 +252,18 @@ class TestPaymentPlan(PlanCommon):
         )
         self.assertEqual(wizard.move_ids, self.inv1 | not_due)
         self.assertEqual(wizard.partner_id, self.customer)
+        # The generic action, opened with default_move_ids only (e.g. from a dunning letter).
+        action = self.env.ref("recouvrement_b2b.recouvrement_payment_plan_wizard_action")
+        self.assertEqual(action.res_model, "recouvrement.payment.plan.wizard")
+        wizard = (
+            self.env["recouvrement.payment.plan.wizard"]
+            .with_user(self.controller)
+            .with_context(default_move_ids=self.inv2.ids)
+            .create({})
+        )
+        self.assertRecordValues(
+            wizard, [{"partner_id": self.customer.id, "move_ids": self.inv2.ids}]
+        )
 
     def test_deletion_guard_and_manager_fallback(self):
         with freeze_time("2025-03-01"):
@@ -285,7 +297,7 @@ class TestPaymentPlan(PlanCommon):
 
         def _prepare_break_activity_vals(plan, *args):
             if plan == bad:
-                raise UserError("no manager today")
+                raise UserError(plan.env._("Payment plan %(plan)s is not a draft.", plan=plan.name))
             return original(plan, *args)
 
         with (
@@ -296,7 +308,8 @@ class TestPaymentPlan(PlanCommon):
         self.assertRecordValues(good | bad, [{"state": "broken"}, {"state": "active"}])
         self.assertFalse(self.inv1.payment_plan_id)
         self.assertEqual(self.inv2.payment_plan_id, bad)
-        self.assertIn("no manager today", bad.message_ids[0].body)
+        self.assertIn("The daily check of this payment plan failed", bad.message_ids[0].body)
+        self.assertIn(f"Payment plan {bad.name} is not a draft.", bad.message_ids[0].body)
         self.assertEqual(bad.last_check_date, date(2025, 5, 1))
 
     def _assert_refused(self, message, **values):
