@@ -57,6 +57,7 @@ class RecouvrementPaymentPlan(models.Model):
         tracking=True,
         index=True,
         copy=False,
+        group_expand=True,
     )
     user_id = fields.Many2one(
         "res.users",

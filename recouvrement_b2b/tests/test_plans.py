@@ -312,6 +312,26 @@ class TestPaymentPlan(PlanCommon):
         self.assertIn(f"Payment plan {bad.name} is not a draft.", bad.message_ids[0].body)
         self.assertEqual(bad.last_check_date, date(2025, 5, 1))
 
+    @freeze_time("2025-03-01")
+    def test_views_as_controller(self):
+        plan = self._active_plan()
+        with Form(plan) as form:
+            form.tolerance_days = 20
+        self.assertEqual(plan.tolerance_days, 20)
+        views = (
+            self.env["recouvrement.payment.plan"]
+            .with_user(self.controller)
+            .get_views([(False, "kanban"), (False, "list"), (False, "search")])
+        )
+        self.assertIn("kanban", views["views"])
+        lines = self.env["recouvrement.payment.plan.line"].with_user(self.controller)
+        self.assertIn("calendar", lines.get_views([(False, "calendar")])["views"])
+        groups = plan.with_user(self.controller).read_group([], ["state"], ["state"])
+        self.assertEqual(len(groups), 6, "kanban shows every state")
+        self.assertEqual(self.customer.with_user(self.controller).payment_plan_count, 1)
+        action = self.customer.with_user(self.controller).action_view_payment_plans()
+        self.assertEqual(action["domain"], [("partner_id", "=", self.customer.id)])
+
     def _assert_refused(self, message, **values):
         count = self.Plan.search_count([])
         moves = values.pop("moves", None)
