@@ -1,3 +1,4 @@
+import logging
 from datetime import timedelta
 from decimal import Decimal
 
@@ -7,6 +8,8 @@ from odoo.tools import float_compare, float_is_zero, format_date
 from odoo.tools.misc import formatLang
 
 from ..rules import schedule
+
+_logger = logging.getLogger(__name__)
 
 # Plans that hold their invoices: an invoice belongs to at most one of them at a time.
 OPEN_STATES = ("proposed", "active")
@@ -54,6 +57,7 @@ class RecouvrementPaymentPlan(models.Model):
         tracking=True,
         index=True,
         copy=False,
+        group_expand=True,
     )
     user_id = fields.Many2one(
         "res.users",
@@ -578,8 +582,9 @@ class RecouvrementPaymentPlan(models.Model):
     def _check_progress(self):
         """Update the instalments of active plans; complete or break them (idempotent).
 
-        Plans that do not change cost no query of their own; each plan that completes or
-        breaks is handled in its own savepoint, a failure is posted in its chatter.
+        Plans that do not change cost no query of their own. The plans to complete, then those
+        to break, are handled in one batch; if the batch fails, plan by plan, each in its own
+        savepoint, a failure being posted in the plan's chatter.
         """
         plans = self.filtered(lambda p: p.state == "active")
         if not plans:
@@ -589,20 +594,34 @@ class RecouvrementPaymentPlan(models.Model):
         to_complete = plans.filtered(lambda p: p._is_fully_paid())
         to_break = (plans - to_complete).filtered(lambda p: p._get_lines_beyond_tolerance(today))
         changed = self.browse()
-        for plan in to_complete | to_break:
+        for batch, method in ((to_complete, "_complete"), (to_break, "_break")):
+            if not batch:
+                continue
             try:
                 with self.env.cr.savepoint():
-                    if plan in to_complete:
-                        plan._complete()
-                    else:
-                        plan._break(today)
-                    changed |= plan
+                    getattr(batch, method)(today)
+                changed |= batch
+                continue
             except UserError as error:
-                plan.message_post(
-                    body=self.env._(
-                        "The daily check of this payment plan failed: %(error)s", error=str(error)
-                    )
+                _logger.info(
+                    "Payment plans %s: batch %s failed (%s), retried one by one",
+                    batch.ids,
+                    method,
+                    error,
                 )
+            for plan in batch:
+                try:
+                    with self.env.cr.savepoint():
+                        getattr(plan, method)(today)
+                    changed |= plan
+                except UserError as error:
+                    plan.message_post(
+                        body=self.env._(
+                            "The daily check of this payment plan failed: %(error)s",
+                            error=str(error),
+                        ),
+                        subtype_xmlid="mail.mt_note",
+                    )
         plans.write({"last_check_date": today})
         return changed
 
@@ -615,36 +634,50 @@ class RecouvrementPaymentPlan(models.Model):
         limit = today - timedelta(days=self.tolerance_days)
         return self.line_ids.filtered(lambda line: line.state == "late" and line.date_due < limit)
 
-    def _complete(self):
+    def _complete(self, today=None):
         self._release_moves()
         self.write({"state": "completed"})
         for plan in self:
             plan.message_post(
-                body=self.env._("Every instalment is paid: the payment plan is completed.")
+                body=self.env._("Every instalment is paid: the payment plan is completed."),
+                subtype_xmlid="mail.mt_note",
             )
 
     def _break(self, today):
-        self.ensure_one()
-        missed = self._get_lines_beyond_tolerance(today)[:1]
+        """Break the plans, hand their invoices back to dunning, tell the credit manager."""
         self._release_moves()
         self.write({"state": "broken"})
-        message = self.env._(
-            "Payment plan broken: the instalment due on %(date)s (%(amount)s left to pay) is "
-            "more than %(days)s days late. Dunning resumes on its invoices.",
-            date=format_date(self.env, missed.date_due),
-            amount=formatLang(self.env, missed.amount_residual, currency_obj=self.currency_id),
-            days=self.tolerance_days,
-        )
-        self.message_post(body=message)
-        manager = self._get_credit_manager()
-        if manager:
-            self.activity_schedule(
-                "mail.mail_activity_data_todo",
-                date_deadline=today,
-                summary=self.env._("Broken payment plan %(plan)s", plan=self.display_name),
-                note=message,
-                user_id=manager.id,
+        activity_type = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        activity_vals = []
+        for plan in self:
+            missed = plan._get_lines_beyond_tolerance(today)[:1]
+            message = self.env._(
+                "Payment plan broken: the instalment due on %(date)s (%(amount)s left to pay) "
+                "is more than %(days)s days late. Dunning resumes on its invoices.",
+                date=format_date(self.env, missed.date_due),
+                amount=formatLang(self.env, missed.amount_residual, currency_obj=plan.currency_id),
+                days=plan.tolerance_days,
             )
+            plan.message_post(body=message, subtype_xmlid="mail.mt_note")
+            manager = plan._get_credit_manager()
+            if manager and activity_type:
+                activity_vals.append(
+                    plan._prepare_break_activity_vals(activity_type, manager, message, today)
+                )
+        # sudo: the activity is assigned to the credit manager, whatever the cron user's rights.
+        self.env["mail.activity"].sudo().create(activity_vals)
+
+    def _prepare_break_activity_vals(self, activity_type, user, note, today):
+        self.ensure_one()
+        return {
+            "res_model_id": self.env["ir.model"]._get_id(self._name),
+            "res_id": self.id,
+            "activity_type_id": activity_type.id,
+            "summary": self.env._("Broken payment plan %(plan)s", plan=self.display_name),
+            "note": note,
+            "user_id": user.id,
+            "date_deadline": today,
+        }
 
     @api.model
     def _cron_check_plans(self, batch_size=200):

@@ -252,6 +252,18 @@ class TestPaymentPlan(PlanCommon):
         )
         self.assertEqual(wizard.move_ids, self.inv1 | not_due)
         self.assertEqual(wizard.partner_id, self.customer)
+        # The generic action, opened with default_move_ids only (e.g. from a dunning letter).
+        action = self.env.ref("recouvrement_b2b.recouvrement_payment_plan_wizard_action")
+        self.assertEqual(action.res_model, "recouvrement.payment.plan.wizard")
+        wizard = (
+            self.env["recouvrement.payment.plan.wizard"]
+            .with_user(self.controller)
+            .with_context(default_move_ids=self.inv2.ids)
+            .create({})
+        )
+        self.assertRecordValues(
+            wizard, [{"partner_id": self.customer.id, "move_ids": self.inv2.ids}]
+        )
 
     def test_deletion_guard_and_manager_fallback(self):
         with freeze_time("2025-03-01"):
@@ -274,6 +286,51 @@ class TestPaymentPlan(PlanCommon):
         self.assertTrue(
             plan.activity_ids.user_id.has_group("recouvrement_b2b.recouvrement_group_manager")
         )
+
+    def test_cron_failure_isolated_per_plan(self):
+        """A plan that cannot be broken does not block the others; its chatter says why."""
+        with freeze_time("2025-03-01"):
+            good = self._active_plan(moves=self.inv1)
+            bad = self._active_plan(moves=self.inv2)
+        plan_class = self.registry["recouvrement.payment.plan"]
+        original = plan_class._prepare_break_activity_vals
+
+        def _prepare_break_activity_vals(plan, *args):
+            if plan == bad:
+                raise UserError(plan.env._("Payment plan %(plan)s is not a draft.", plan=plan.name))
+            return original(plan, *args)
+
+        with (
+            patch.object(plan_class, "_prepare_break_activity_vals", _prepare_break_activity_vals),
+            freeze_time("2025-05-01"),
+        ):
+            self.Plan._cron_check_plans()
+        self.assertRecordValues(good | bad, [{"state": "broken"}, {"state": "active"}])
+        self.assertFalse(self.inv1.payment_plan_id)
+        self.assertEqual(self.inv2.payment_plan_id, bad)
+        self.assertIn("The daily check of this payment plan failed", bad.message_ids[0].body)
+        self.assertIn(f"Payment plan {bad.name} is not a draft.", bad.message_ids[0].body)
+        self.assertEqual(bad.last_check_date, date(2025, 5, 1))
+
+    @freeze_time("2025-03-01")
+    def test_views_as_controller(self):
+        plan = self._active_plan()
+        with Form(plan) as form:
+            form.tolerance_days = 20
+        self.assertEqual(plan.tolerance_days, 20)
+        views = (
+            self.env["recouvrement.payment.plan"]
+            .with_user(self.controller)
+            .get_views([(False, "kanban"), (False, "list"), (False, "search")])
+        )
+        self.assertIn("kanban", views["views"])
+        lines = self.env["recouvrement.payment.plan.line"].with_user(self.controller)
+        self.assertIn("calendar", lines.get_views([(False, "calendar")])["views"])
+        groups = plan.with_user(self.controller).read_group([], ["state"], ["state"])
+        self.assertEqual(len(groups), 6, "kanban shows every state")
+        self.assertEqual(self.customer.with_user(self.controller).payment_plan_count, 1)
+        action = self.customer.with_user(self.controller).action_view_payment_plans()
+        self.assertEqual(action["domain"], [("partner_id", "=", self.customer.id)])
 
     def _assert_refused(self, message, **values):
         count = self.Plan.search_count([])

@@ -82,6 +82,11 @@ class RecouvrementPaymentPlanWizard(models.TransientModel):
             )
             if moves:
                 values["move_ids"] = [Command.set(moves.ids)]
+        if "partner_id" in fields_list and not values.get("partner_id") and values.get("move_ids"):
+            # Opened with default_move_ids only: the customer of those invoices.
+            ids = self._fields["move_ids"].convert_to_cache(values["move_ids"], self)
+            moves = self.env["account.move"].browse(ids)
+            values["partner_id"] = moves.commercial_partner_id[:1].id
         return values
 
     @api.depends("partner_id", "company_id")
