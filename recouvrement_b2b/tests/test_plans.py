@@ -328,9 +328,29 @@ class TestPaymentPlan(PlanCommon):
         self.assertIn("calendar", lines.get_views([(False, "calendar")])["views"])
         groups = plan.with_user(self.controller).read_group([], ["state"], ["state"])
         self.assertEqual(len(groups), 6, "kanban shows every state")
+
         self.assertEqual(self.customer.with_user(self.controller).payment_plan_count, 1)
         action = self.customer.with_user(self.controller).action_view_payment_plans()
         self.assertEqual(action["domain"], [("partner_id", "=", self.customer.id)])
+
+    @freeze_time("2026-03-01")
+    def test_last_call_event_proposes_a_plan(self):
+        """The dunning event form offers the plan wizard, prefilled with its invoices."""
+        arch = (
+            self.env["recouvrement.event"]
+            .with_user(self.controller)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertIn("Propose a Payment Plan", arch)
+        self.assertIn("tone != 'last_call'", arch)
+        invoice = self._invoice(self.customer, 900.0, "2026-01-05", "2026-02-04")
+        wizard = Form(
+            self.env["recouvrement.payment.plan.wizard"]
+            .with_user(self.controller)
+            .with_context(default_partner_id=self.customer.id, default_move_ids=invoice.ids)
+        )
+        self.assertEqual(wizard.move_ids[:], invoice)
+        self.assertEqual(wizard.partner_id, self.customer)
 
     def _assert_refused(self, message, **values):
         count = self.Plan.search_count([])
