@@ -86,7 +86,8 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
             "Lettre recommandée avec accusé de réception",
             "Mise en demeure de payer",
             "nous vous mettons en demeure",
-            "Pénalités de retard (art. L441-10 du Code de commerce)",
+            "Pénalités de retard (art. L441-10 du Code de",
+            "Total dû 1 500,00 €",
             "25/03/2026",
             "injonction de payer",
         ):
