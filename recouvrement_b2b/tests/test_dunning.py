@@ -71,6 +71,11 @@ class TestDunning(RecouvrementCommon):
         self.assertTrue(self.level_notice.is_formal_notice)
         self.assertTrue(self.level_notice.claim_penalties)
         self.assertTrue(self.level_litigation.open_litigation)
+        # segment ladders shipped with the standard one (main company: read with sudo)
+        strategic_call = self.env.ref("recouvrement_b2b.dunning_level_strategic_call").sudo()
+        self.assertEqual(strategic_call.channel, "phone")
+        risky = self.env.ref("recouvrement_b2b.dunning_policy_risky").sudo()
+        self.assertEqual(risky.level_ids.mapped("days"), [-5, 1, 10, 20, 35])
 
     def test_walk_down_the_ladder(self):
         """One invoice due on 31 March, the cron every day: each level once, on its day."""
