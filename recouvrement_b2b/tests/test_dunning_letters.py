@@ -90,8 +90,7 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
             # 1 500 x 12,15 % (2026-S1) x 45 days / 365 = 22,469... -> 22,47
             "22,47 €",
             "1 562,47 €",
-            "Pénalités de retard (art. L441-10 du Code de",
-            "Total dû 1 500,00 €",
+            "Total dû 1 562,47 €",
             "25/03/2026",
             "injonction de payer",
         ):
