@@ -75,3 +75,19 @@ class RecouvrementPolicy(models.Model):
         """The policy's levels as :class:`rules.dunning.Level` (key: the level id)."""
         self.ensure_one()
         return [level._get_rule_level() for level in self.level_ids]
+
+    def _copy_to_company(self, company):
+        """Copy this ladder to ``company``, names translated as in the original.
+
+        ``copy`` keeps only the current language of the names it is given, so the French
+        ladder would show English names to French users of the other company.
+        """
+        self.ensure_one()
+        new = self.copy({"company_id": company.id, "name": self.name})
+        pairs = [(self, new), *zip(self.level_ids, new.level_ids, strict=True)]
+        for source, target in pairs:
+            translations, _context = source.get_field_translations("name")
+            values = {t["lang"]: t["value"] for t in translations if t["value"]}
+            if values:
+                target.update_field_translations("name", values)
+        return new

@@ -754,7 +754,7 @@ class ResCompany(models.Model):
         )
         if not template:
             return
-        policy = template.copy({"company_id": company.id, "name": template.name})
+        policy = template._copy_to_company(company)
         company.dunning_policy_id = policy
         today = fields.Date.context_today(self)
         event_model = (

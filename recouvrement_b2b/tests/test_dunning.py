@@ -77,6 +77,18 @@ class TestDunning(RecouvrementCommon):
         risky = self.env.ref("recouvrement_b2b.dunning_policy_risky").sudo()
         self.assertEqual(risky.level_ids.mapped("days"), [-5, 1, 10, 20, 35])
 
+    def test_ladder_copied_to_another_company_keeps_its_french_names(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], ["fr_FR"])
+        template = self.env.ref("recouvrement_b2b.dunning_policy_standard").sudo()
+        policy = template._copy_to_company(self.company)
+        self.assertEqual(policy.company_id, self.company)
+        self.assertEqual(len(policy.level_ids), len(template.level_ids))
+        french = policy.with_context(lang="fr_FR").level_ids.mapped("name")
+        self.assertIn("Mise en demeure", french)
+        self.assertEqual(french, template.with_context(lang="fr_FR").level_ids.mapped("name"))
+        self.assertNotEqual(french, policy.with_context(lang="en_US").level_ids.mapped("name"))
+
     def test_walk_down_the_ladder(self):
         """One invoice due on 31 March, the cron every day: each level once, on its day."""
         move = self._invoice(self.customer, 1200.0, "2026-03-01", "2026-03-31")
