@@ -754,6 +754,11 @@ class ResCompany(models.Model):
         )
         if not template:
             return
+        # The module's translations are loaded at the end of its install, after the demo:
+        # load them now so that the copied ladder gets its French names.
+        langs = [code for code, _name in self.env["res.lang"].get_installed() if code != "en_US"]
+        if langs:
+            self.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], langs)
         policy = template._copy_to_company(company)
         company.dunning_policy_id = policy
         today = fields.Date.context_today(self)
