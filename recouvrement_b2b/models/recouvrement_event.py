@@ -186,9 +186,12 @@ class RecouvrementEvent(models.Model):
     def _get_payment_reference(self):
         """Reference the customer should quote with the payment."""
         self.ensure_one()
-        moves = self.move_ids
-        if len(moves) == 1:
-            return moves.payment_reference or moves.name
+        references = ", ".join(
+            move.payment_reference or move.name for move in self.move_ids.sorted("name")
+        )
+        # A SEPA credit transfer carries at most 140 characters of remittance information.
+        if references and len(references) <= 140:
+            return references
         return self.partner_id.ref or self.partner_id.commercial_partner_id.name
 
     # ------------------------------------------------------------------------------------------

@@ -162,6 +162,13 @@ class TestDunning(RecouvrementCommon):
             [{"level_id": self.level_last_call.id, "amount_due": 800.0, "channel": "email"}],
         )
         self.assertEqual(eur.move_ids, old | recent)
+        # the customer quotes every invoice of the letter with its transfer
+        self.assertEqual(
+            eur._get_payment_reference(),
+            ", ".join(
+                (old | recent).sorted("name").mapped(lambda m: m.payment_reference or m.name)
+            ),
+        )
         self.assertEqual(old.dunning_level_id, self.level_last_call)
         self.assertEqual(recent.dunning_level_id, self.level_courteous)
         self.assertFalse(not_due.dunning_level_id)
