@@ -5,6 +5,15 @@ from odoo.tools.misc import formatLang
 
 from .recouvrement_litigation_stage import COURT_STEPS
 
+# How a case ends; shared by the case and its closing wizard.
+LITIGATION_OUTCOMES = [
+    ("recovered", "Recovered"),
+    ("partly_recovered", "Partly recovered"),
+    ("written_off", "Written off"),
+    ("abandoned", "Abandoned"),
+    ("dispute_lost", "Dispute lost (customer upheld)"),
+]
+
 
 class RecouvrementLitigation(models.Model):
     _name = "recouvrement.litigation"
@@ -111,13 +120,7 @@ class RecouvrementLitigation(models.Model):
     )
     recovered_amount = fields.Monetary(string="Amount Recovered")
     outcome = fields.Selection(
-        [
-            ("recovered", "Recovered"),
-            ("partly_recovered", "Partly recovered"),
-            ("written_off", "Written off"),
-            ("abandoned", "Abandoned"),
-            ("dispute_lost", "Dispute lost (customer upheld)"),
-        ],
+        LITIGATION_OUTCOMES,
         tracking=True,
         copy=False,
         readonly=True,

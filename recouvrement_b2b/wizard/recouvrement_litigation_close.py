@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..models.recouvrement_litigation import LITIGATION_OUTCOMES
+
 
 class RecouvrementLitigationClose(models.TransientModel):
     _name = "recouvrement.litigation.close"
@@ -9,13 +11,7 @@ class RecouvrementLitigationClose(models.TransientModel):
     company_id = fields.Many2one(related="litigation_id.company_id")
     litigation_type = fields.Selection(related="litigation_id.litigation_type")
     outcome = fields.Selection(
-        [
-            ("recovered", "Recovered"),
-            ("partly_recovered", "Partly recovered"),
-            ("written_off", "Written off"),
-            ("abandoned", "Abandoned"),
-            ("dispute_lost", "Dispute lost (customer upheld)"),
-        ],
+        LITIGATION_OUTCOMES,
         required=True,
         default="recovered",
     )
