@@ -27,17 +27,17 @@
         "views/sale_order_views.xml",
         "wizard/recouvrement_credit_override_views.xml",
         # --- penalties ---
-        "data/recouvrement_rate_data.xml",
+        "data/recouvrement_penalty_rate_data.xml",
         "data/recouvrement_penalty_data.xml",
-        "views/recouvrement_rate_views.xml",
+        "views/recouvrement_penalty_rate_views.xml",
         "report/account_invoice_templates.xml",
         # --- dunning ---
-        "report/recouvrement_event_reports.xml",
-        "report/recouvrement_event_templates.xml",
+        "report/recouvrement_dunning_event_reports.xml",
+        "report/recouvrement_dunning_event_templates.xml",
         "data/recouvrement_dunning_mail_template_data.xml",
         "data/recouvrement_dunning_data.xml",
-        "views/recouvrement_event_views.xml",
-        "views/recouvrement_policy_views.xml",
+        "views/recouvrement_dunning_event_views.xml",
+        "views/recouvrement_dunning_policy_views.xml",
         # --- payment plans ---
         "data/recouvrement_payment_plan_data.xml",
         "report/recouvrement_payment_plan_reports.xml",

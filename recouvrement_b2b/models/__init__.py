@@ -3,10 +3,10 @@ from . import res_config_settings
 from . import res_partner
 from . import account_move
 from . import account_move_line
-from . import recouvrement_rate
-from . import recouvrement_policy
-from . import recouvrement_level
-from . import recouvrement_event
+from . import recouvrement_penalty_rate
+from . import recouvrement_dunning_policy
+from . import recouvrement_dunning_level
+from . import recouvrement_dunning_event
 from . import recouvrement_payment_plan
 from . import recouvrement_litigation
 from . import recouvrement_credit_exposure

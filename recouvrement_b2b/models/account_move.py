@@ -76,7 +76,7 @@ class AccountMove(models.Model):
 
     # --- Dunning ------------------------------------------------------------------------------
     dunning_level_id = fields.Many2one(
-        "recouvrement.level",
+        "recouvrement.dunning.level",
         copy=False,
         index="btree_not_null",
         tracking=True,
@@ -99,10 +99,10 @@ class AccountMove(models.Model):
     )
     dunning_pause_reason = fields.Char(copy=False, tracking=True)
     dunning_event_ids = fields.Many2many(
-        "recouvrement.event",
-        "account_move_recouvrement_event_rel",
+        "recouvrement.dunning.event",
+        "account_move_recouvrement_dunning_event_rel",
         "account_move_id",
-        "recouvrement_event_id",
+        "recouvrement_dunning_event_id",
         string="Reminders",
         copy=False,
     )
@@ -398,7 +398,7 @@ class AccountMove(models.Model):
         reasons = self._get_penalty_ineligibility()
         eligible = self.filtered(lambda m: m.id not in reasons)
         reductions = eligible._get_penalty_reductions()
-        rate_table = self.env["recouvrement.rate"]._get_rate_table()
+        rate_table = self.env["recouvrement.penalty.rate"]._get_rate_table()
         # The D441-5 indemnity is in euros: converted at the due date for other currencies.
         foreign = eligible.filtered(lambda m: m.currency_id.name != "EUR")
         euro = self.env["res.currency"]
@@ -496,7 +496,7 @@ class AccountMove(models.Model):
                 invoice=move.name,
                 half_year=error.half_year,
             )
-        kinds = dict(self.env["recouvrement.rate"]._fields["kind"]._description_selection(self.env))
+        kinds = dict(self.env["recouvrement.penalty.rate"]._fields["kind"]._description_selection(self.env))
         return self.env._(
             "Invoice %(invoice)s: the %(kind)s of half-year %(half_year)s is missing. A credit "
             "manager must add it in Accounting > Configuration > Collection > Reference Rates.",
@@ -799,7 +799,7 @@ class AccountMove(models.Model):
             contract_rate = partner.penalty_contract_rate or company.penalty_contract_rate
         try:
             info = (
-                self.env["recouvrement.rate"]
+                self.env["recouvrement.penalty.rate"]
                 ._get_rate_table()
                 .rate_for(half_year, company.penalty_rate_mode, contract_rate)
             )
@@ -1059,7 +1059,7 @@ class AccountMove(models.Model):
     def action_view_dunning_events(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "recouvrement_b2b.recouvrement_event_action"
+            "recouvrement_b2b.recouvrement_dunning_event_action"
         )
         action["domain"] = [("move_ids", "in", self.ids)]
         return action

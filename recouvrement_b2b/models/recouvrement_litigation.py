@@ -733,7 +733,7 @@ class RecouvrementLitigation(models.Model):
     def _get_dossier_events(self):
         """Reminders and formal notices sent for the case's invoices, oldest first."""
         self.ensure_one()
-        return self.env["recouvrement.event"].search(
+        return self.env["recouvrement.dunning.event"].search(
             [
                 ("move_ids", "in", self.move_ids.ids),
                 ("state", "!=", "cancelled"),

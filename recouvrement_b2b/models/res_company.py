@@ -308,7 +308,7 @@ class ResCompany(models.Model):
 
     # --- Dunning ------------------------------------------------------------------------------
     dunning_policy_id = fields.Many2one(
-        "recouvrement.policy",
+        "recouvrement.dunning.policy",
         string="Default Dunning Policy",
         domain="[('company_id', '=', id)]",
         help="Dunning ladder of the customers that have no policy of their own.",
@@ -763,7 +763,7 @@ class ResCompany(models.Model):
         company.dunning_policy_id = policy
         today = fields.Date.context_today(self)
         event_model = (
-            self.env["recouvrement.event"]
+            self.env["recouvrement.dunning.event"]
             .with_company(company)
             .with_context(dunning_letter_html=True)
         )

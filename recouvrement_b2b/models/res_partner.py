@@ -214,7 +214,7 @@ class ResPartner(models.Model):
 
     # --- Dunning ------------------------------------------------------------------------------
     dunning_policy_id = fields.Many2one(
-        "recouvrement.policy",
+        "recouvrement.dunning.policy",
         company_dependent=True,
         help="Dunning ladder applied to this customer; empty: the company's default policy.",
     )
@@ -224,12 +224,12 @@ class ResPartner(models.Model):
         help="No reminder for this customer until this date (included).",
     )
     dunning_pause_reason = fields.Char(copy=False, tracking=True)
-    dunning_event_ids = fields.One2many("recouvrement.event", "partner_id", string="Reminders")
+    dunning_event_ids = fields.One2many("recouvrement.dunning.event", "partner_id", string="Reminders")
     dunning_event_count = fields.Integer(
         string="Reminder Count", compute="_compute_dunning_event_count"
     )
     dunning_level_id = fields.Many2one(
-        "recouvrement.level",
+        "recouvrement.dunning.level",
         string="Current Dunning Level",
         compute="_compute_dunning_level_id",
         help="Highest level reached by the customer's open invoices (empty once all are paid).",
@@ -1070,7 +1070,7 @@ class ResPartner(models.Model):
             return set()
         # sudo: the check runs for salespeople, who cannot read dunning events.
         groups = (
-            self.env["recouvrement.event"]
+            self.env["recouvrement.dunning.event"]
             .sudo()
             ._read_group(
                 [
@@ -1120,7 +1120,7 @@ class ResPartner(models.Model):
         self.env["account.move.line"].flush_model()
         self.env["account.partial.reconcile"].flush_model()
         self.env["account.move"].flush_model()
-        self.env["recouvrement.level"].flush_model()
+        self.env["recouvrement.dunning.level"].flush_model()
         lines = self.env.execute_query(
             SQL(
                 """
@@ -1159,7 +1159,7 @@ class ResPartner(models.Model):
                   LEFT JOIN (
                         SELECT id, RANK() OVER (PARTITION BY policy_id ORDER BY sequence, id)
                                    AS rank
-                          FROM recouvrement_level
+                          FROM recouvrement_dunning_level
                        ) lv ON lv.id = m.dunning_level_id
                  WHERE m.commercial_partner_id IN %(partners)s
                    AND m.company_id = %(company)s
@@ -1315,7 +1315,7 @@ class ResPartner(models.Model):
     # --- Dunning ------------------------------------------------------------------------------
 
     def _compute_dunning_event_count(self):
-        groups = self.env["recouvrement.event"]._read_group(
+        groups = self.env["recouvrement.dunning.event"]._read_group(
             [("partner_id", "in", self.commercial_partner_id.ids)], ["partner_id"], ["__count"]
         )
         counts = {partner.id: count for partner, count in groups}
@@ -1345,7 +1345,7 @@ class ResPartner(models.Model):
     def action_view_dunning_events(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "recouvrement_b2b.recouvrement_event_action"
+            "recouvrement_b2b.recouvrement_dunning_event_action"
         )
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"default_partner_id": self.commercial_partner_id.id}

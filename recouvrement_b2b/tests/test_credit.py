@@ -353,9 +353,9 @@ class TestCredit(RecouvrementCommon):
     def test_block_formal_notice(self):
         self.company.recouvrement_hold_formal_notice = True
         move = self._invoice(self.customer, 100.0, "2026-01-01", "2026-02-01")
-        policy = self.env["recouvrement.policy"].sudo().create({"name": "Standard"})
+        policy = self.env["recouvrement.dunning.policy"].sudo().create({"name": "Standard"})
         reminder, notice = (
-            self.env["recouvrement.level"]
+            self.env["recouvrement.dunning.level"]
             .sudo()
             .create(
                 [
@@ -378,7 +378,7 @@ class TestCredit(RecouvrementCommon):
             )
         )
         event = (
-            self.env["recouvrement.event"]
+            self.env["recouvrement.dunning.event"]
             .sudo()
             .create(
                 {
@@ -392,7 +392,7 @@ class TestCredit(RecouvrementCommon):
         order = self._order(self.customer, 10.0, user=self.salesman)
         order.action_confirm()
         self.assertEqual(order.state, "sale")
-        self.env["recouvrement.event"].sudo().create(
+        self.env["recouvrement.dunning.event"].sudo().create(
             {"partner_id": self.customer.id, "level_id": notice.id, "state": "draft"}
         )
         order = self._order(self.customer, 10.0, user=self.salesman)
@@ -600,9 +600,9 @@ class TestCredit(RecouvrementCommon):
             "50% of invoices paid late (-12.5 points)",
         )
         # Dunning level 2 of its policy and an open litigation.
-        policy = self.env["recouvrement.policy"].sudo().create({"name": "Standard"})
+        policy = self.env["recouvrement.dunning.policy"].sudo().create({"name": "Standard"})
         levels = (
-            self.env["recouvrement.level"]
+            self.env["recouvrement.dunning.level"]
             .sudo()
             .create(
                 [

@@ -6,7 +6,7 @@ from odoo import Command, fields
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
-from odoo.addons.recouvrement_b2b.models.recouvrement_event import RecouvrementEvent
+from odoo.addons.recouvrement_b2b.models.recouvrement_dunning_event import RecouvrementDunningEvent
 
 from .common import RecouvrementCommon
 
@@ -32,7 +32,7 @@ class TestDunning(RecouvrementCommon):
         cls.company.dunning_policy_id = cls.policy
         cls.level_courtesy, cls.level_courteous, cls.level_firm = cls.policy.level_ids[:3]
         cls.level_last_call, cls.level_notice, cls.level_litigation = cls.policy.level_ids[3:]
-        cls.Event = cls.env["recouvrement.event"].with_user(cls.controller)
+        cls.Event = cls.env["recouvrement.dunning.event"].with_user(cls.controller)
 
     def _run(self, date):
         """The cron's code path on ``date`` (plan, then execute), as the credit controller."""
@@ -52,7 +52,7 @@ class TestDunning(RecouvrementCommon):
 
     def _mails(self, events):
         return self.env["mail.mail"].search(
-            [("model", "=", "recouvrement.event"), ("res_id", "in", events.ids)]
+            [("model", "=", "recouvrement.dunning.event"), ("res_id", "in", events.ids)]
         )
 
     def test_default_ladder(self):
@@ -109,7 +109,7 @@ class TestDunning(RecouvrementCommon):
                 self.level_litigation: (fields.Date.to_date("2026-05-30"), "none"),
             },
         )
-        events = self.env["recouvrement.event"].search([("partner_id", "=", self.customer.id)])
+        events = self.env["recouvrement.dunning.event"].search([("partner_id", "=", self.customer.id)])
         self.assertEqual(len(events), 6)
         self.assertEqual(set(events.mapped("state")), {"sent"})
         self.assertRecordValues(
@@ -229,7 +229,7 @@ class TestDunning(RecouvrementCommon):
             self.Event._cron_send_reminders()
         self.assertEqual(self.env["mail.mail"].search_count([]), mails)
         self.assertEqual(
-            self.env["recouvrement.event"].search_count([("partner_id", "=", self.customer.id)]), 1
+            self.env["recouvrement.dunning.event"].search_count([("partner_id", "=", self.customer.id)]), 1
         )
 
     def test_failing_customer_does_not_stop_the_others(self):
@@ -237,7 +237,7 @@ class TestDunning(RecouvrementCommon):
         for customer in customers:
             self._invoice(customer, 1000.0, "2026-02-01", "2026-03-01")
         failing = customers[1]
-        render = RecouvrementEvent._render_letter
+        render = RecouvrementDunningEvent._render_letter
 
         def broken_render(event):
             if event.partner_id == failing:
@@ -245,8 +245,8 @@ class TestDunning(RecouvrementCommon):
             return render(event)
 
         with (
-            patch.object(RecouvrementEvent, "_render_letter", broken_render),
-            self.assertLogs("odoo.addons.recouvrement_b2b.models.recouvrement_event", "WARNING"),
+            patch.object(RecouvrementDunningEvent, "_render_letter", broken_render),
+            self.assertLogs("odoo.addons.recouvrement_b2b.models.recouvrement_dunning_event", "WARNING"),
         ):
             events = self._run("2026-03-02")
         self.assertEqual(events.mapped("state"), ["sent", "failed", "sent"])
@@ -258,7 +258,7 @@ class TestDunning(RecouvrementCommon):
         # the cron does not retry it the same day, the next day's run does
         with freeze_time("2026-03-02"):
             self.Event._cron_send_reminders()
-        self.assertEqual(self.env["recouvrement.event"].search_count([]), 3)
+        self.assertEqual(self.env["recouvrement.dunning.event"].search_count([]), 3)
         retried = self._run("2026-03-03")
         self.assertEqual(retried.partner_id, failing)
         self.assertEqual(retried.state, "sent")
@@ -267,7 +267,7 @@ class TestDunning(RecouvrementCommon):
         customers = self.customer | self._customer("Hotel du Parc") | self._customer("Paysages")
         for customer in customers:
             self._invoice(customer, 1000.0, "2026-02-01", "2026-03-01")
-        post = RecouvrementEvent._post_on_customer
+        post = RecouvrementDunningEvent._post_on_customer
 
         def crashing_post(event):
             if event.partner_id == customers[2]:
@@ -277,7 +277,7 @@ class TestDunning(RecouvrementCommon):
         with freeze_time("2026-03-02"):
             self.Event._cron_send_reminders(batch_size=1)  # first batch: committed
             with (
-                patch.object(RecouvrementEvent, "_post_on_customer", crashing_post),
+                patch.object(RecouvrementDunningEvent, "_post_on_customer", crashing_post),
                 self.assertRaises(_Crash),
                 self.env.cr.savepoint(),
             ):
@@ -285,7 +285,7 @@ class TestDunning(RecouvrementCommon):
             self.env.invalidate_all()
             self.Event._cron_send_reminders(batch_size=5)  # restart
             self.Event._cron_send_reminders(batch_size=5)  # and once more: nothing
-        events = self.env["recouvrement.event"].search([("partner_id", "in", customers.ids)])
+        events = self.env["recouvrement.dunning.event"].search([("partner_id", "in", customers.ids)])
         self.assertEqual(sorted(events.partner_id.ids), sorted(customers.ids))
         self.assertEqual(len(events), 3)
         self.assertEqual(len(self._mails(events)), 3)
@@ -333,7 +333,7 @@ class TestDunning(RecouvrementCommon):
         self.assertEqual(new.dunning_level_id, self.level_courteous)
 
     def test_phone_level_schedules_an_activity(self):
-        policy = self.env["recouvrement.policy"].create(
+        policy = self.env["recouvrement.dunning.policy"].create(
             {
                 "name": "Strategic",
                 "segment": "strategic",

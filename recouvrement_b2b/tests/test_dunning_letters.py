@@ -46,7 +46,7 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
 
     def _run(self, date):
         date = fields.Date.to_date(date)
-        events = self.env["recouvrement.event"].with_user(self.controller)
+        events = self.env["recouvrement.dunning.event"].with_user(self.controller)
         events = events.with_context(force_report_rendering=True)
         return events._dunning_execute(events._dunning_plan(date, companies=self.company), date)
 

@@ -474,7 +474,7 @@ class TestLitigationReport(LitigationCommon, HttpCase):
         )
         case = self._case(self.inv_1 + self.inv_2, litigation_type="recovery", proof_checked=True)
         case.write({"formal_notice_date": "2026-10-05", "court": "Tribunal de commerce de Lyon"})
-        self.env["recouvrement.event"].sudo().create(
+        self.env["recouvrement.dunning.event"].sudo().create(
             {
                 "partner_id": self.customer.id,
                 "company_id": self.company.id,

@@ -183,7 +183,7 @@ class TestPenalties(RecouvrementCommon):
         self.assertEqual(self._figures(move, date(2024, 4, 14))[move.id]["penalty"], 0.0)
 
     def test_missing_rate_names_the_half_year(self):
-        self.env["recouvrement.rate"].sudo().search(
+        self.env["recouvrement.penalty.rate"].sudo().search(
             [("kind", "=", "ecb_mro"), ("half_year", "=", "2024-S2")]
         ).unlink()
         move = self._invoice(self.customer, 1000, date(2024, 5, 21), date(2024, 6, 20))
@@ -204,7 +204,7 @@ class TestPenalties(RecouvrementCommon):
         self.assertTrue(self.env.ref("recouvrement_b2b.rate_ecb_mro_2026_s2").secondary)
 
     def test_rate_constraints(self):
-        Rate = self.env["recouvrement.rate"].with_user(self.manager)
+        Rate = self.env["recouvrement.penalty.rate"].with_user(self.manager)
         with self.assertRaisesRegex(Exception, "must read like 2024-S1"):
             Rate.create({"kind": "ecb_mro", "half_year": "2030-S3", "value": 1.0})
         with self.assertRaisesRegex(Exception, "either a half-year or an effective date"):

@@ -21,9 +21,9 @@ class PlanCommon(RecouvrementCommon):
         cls.inv1 = cls._invoice(cls.customer, 1000.0, "2024-12-16", "2025-01-15")
         cls.inv2 = cls._invoice(cls.customer, 500.0, "2025-01-10", "2025-02-10")
         cls.invoices = cls.inv1 | cls.inv2
-        policy = cls.env["recouvrement.policy"].sudo().create({"name": "Standard"})
+        policy = cls.env["recouvrement.dunning.policy"].sudo().create({"name": "Standard"})
         cls.last_call = (
-            cls.env["recouvrement.level"]
+            cls.env["recouvrement.dunning.level"]
             .sudo()
             .create({"name": "Last call", "policy_id": policy.id, "days": 45, "channel": "phone"})
         )
@@ -234,7 +234,7 @@ class TestPaymentPlan(PlanCommon):
         )
         self.assertEqual(wizard.move_ids, self.invoices, "overdue open invoices only")
         event = (
-            self.env["recouvrement.event"]
+            self.env["recouvrement.dunning.event"]
             .with_user(self.controller)
             .create(
                 {
@@ -247,7 +247,7 @@ class TestPaymentPlan(PlanCommon):
         wizard = (
             self.env["recouvrement.payment.plan.wizard"]
             .with_user(self.controller)
-            .with_context(active_model="recouvrement.event", active_ids=event.ids)
+            .with_context(active_model="recouvrement.dunning.event", active_ids=event.ids)
             .create({})
         )
         self.assertEqual(wizard.move_ids, self.inv1 | not_due)
@@ -337,7 +337,7 @@ class TestPaymentPlan(PlanCommon):
     def test_last_call_event_proposes_a_plan(self):
         """The dunning event form offers the plan wizard, prefilled with its invoices."""
         arch = (
-            self.env["recouvrement.event"]
+            self.env["recouvrement.dunning.event"]
             .with_user(self.controller)
             .get_views([(False, "form")])["views"]["form"]["arch"]
         )

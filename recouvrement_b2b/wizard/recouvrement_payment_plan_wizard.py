@@ -72,9 +72,9 @@ class RecouvrementPaymentPlanWizard(models.TransientModel):
         elif model == "res.partner" and active_ids:
             partner = self.env["res.partner"].browse(active_ids[:1])
             values.setdefault("partner_id", partner.commercial_partner_id.id)
-        elif model == "recouvrement.event" and active_ids:
+        elif model == "recouvrement.dunning.event" and active_ids:
             # From a dunning event (e.g. the "last call" level): its customer and invoices.
-            event = self.env["recouvrement.event"].browse(active_ids[:1])
+            event = self.env["recouvrement.dunning.event"].browse(active_ids[:1])
             values.setdefault("partner_id", event.partner_id.commercial_partner_id.id)
             values.setdefault("company_id", event.company_id.id)
             moves = event.move_ids.filtered(

@@ -22,8 +22,8 @@ CHANNELS = [
 ]
 
 
-class RecouvrementEvent(models.Model):
-    _name = "recouvrement.event"
+class RecouvrementDunningEvent(models.Model):
+    _name = "recouvrement.dunning.event"
     _description = "Dunning Event"
     _inherit = ["mail.thread"]
     _order = "date desc, id desc"
@@ -33,7 +33,7 @@ class RecouvrementEvent(models.Model):
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
     move_ids = fields.Many2many("account.move", string="Invoices")
-    level_id = fields.Many2one("recouvrement.level", index=True)
+    level_id = fields.Many2one("recouvrement.dunning.level", index=True)
     channel = fields.Selection(CHANNELS)
     date = fields.Date(required=True, default=fields.Date.context_today, index=True)
     state = fields.Selection(
@@ -238,7 +238,7 @@ class RecouvrementEvent(models.Model):
         level_domain = [("policy_id.active", "=", True)]
         if companies:
             level_domain.append(("company_id", "in", companies.ids))
-        levels = self.env["recouvrement.level"].search(level_domain)
+        levels = self.env["recouvrement.dunning.level"].search(level_domain)
         companies = levels.company_id
         if not levels:
             return []
@@ -279,7 +279,7 @@ class RecouvrementEvent(models.Model):
                 move_levels[key][move.id] = rule_level.key
             if rule_level or move.invoice_date_due < date:
                 groups[key] |= move
-        level_model = self.env["recouvrement.level"]
+        level_model = self.env["recouvrement.dunning.level"]
         plan = []
         for key, group_moves in groups.items():
             if not move_levels[key]:
