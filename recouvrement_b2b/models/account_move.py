@@ -163,6 +163,8 @@ class AccountMove(models.Model):
         "invoice_date",
         "prescription_interruption_date",
         "commercial_partner_id.is_company",
+        "commercial_partner_id.siren",
+        "commercial_partner_id.vat",
     )
     def _compute_prescription_date(self):
         for move in self:
@@ -293,6 +295,7 @@ class AccountMove(models.Model):
                 "penalty_contract_rate",
                 "is_company",
                 "siren",
+                "vat",
                 "collective_proceedings",
                 "proceedings_date",
             ]
@@ -439,7 +442,7 @@ class AccountMove(models.Model):
                 "contract_rate": contract_rate,
                 "stop_date": proceedings_date,
                 "currency_digits": move.currency_id.decimal_places,
-                "is_consumer": not partner.is_company and not partner.siren,
+                "is_consumer": partner._is_consumer(),
                 "proceedings_date": proceedings_date,
                 "indemnity_amount": indemnity,
             }
@@ -496,7 +499,9 @@ class AccountMove(models.Model):
                 invoice=move.name,
                 half_year=error.half_year,
             )
-        kinds = dict(self.env["recouvrement.penalty.rate"]._fields["kind"]._description_selection(self.env))
+        kinds = dict(
+            self.env["recouvrement.penalty.rate"]._fields["kind"]._description_selection(self.env)
+        )
         return self.env._(
             "Invoice %(invoice)s: the %(kind)s of half-year %(half_year)s is missing. A credit "
             "manager must add it in Accounting > Configuration > Collection > Reference Rates.",
@@ -830,7 +835,7 @@ class AccountMove(models.Model):
                 date=format_date(self.env, due),
                 rate=rate,
             )
-        if partner.is_company or partner.siren:
+        if not partner._is_consumer():
             return self.env._(
                 "%(text)s and a fixed indemnity of %(indemnity)s for recovery costs "
                 "(art. D441-5 Code de commerce).",
@@ -889,8 +894,7 @@ class AccountMove(models.Model):
     def _is_consumer_debtor(self):
         """A natural person without company identifiers: the 2-year consumer prescription."""
         self.ensure_one()
-        partner = self.commercial_partner_id
-        return not partner.is_company and not partner.siren and not partner.vat
+        return self.commercial_partner_id._is_consumer()
 
     def action_open_litigation(self):
         """Open a new litigation case prefilled with the selected unpaid invoices."""

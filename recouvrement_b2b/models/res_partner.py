@@ -8,7 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_amount
 
-from ..rules import identifiers
+from ..rules import identifiers, parties
 from ..rules import score as score_rules
 
 _logger = logging.getLogger(__name__)
@@ -224,7 +224,9 @@ class ResPartner(models.Model):
         help="No reminder for this customer until this date (included).",
     )
     dunning_pause_reason = fields.Char(copy=False, tracking=True)
-    dunning_event_ids = fields.One2many("recouvrement.dunning.event", "partner_id", string="Reminders")
+    dunning_event_ids = fields.One2many(
+        "recouvrement.dunning.event", "partner_id", string="Reminders"
+    )
     dunning_event_count = fields.Integer(
         string="Reminder Count", compute="_compute_dunning_event_count"
     )
@@ -277,6 +279,20 @@ class ResPartner(models.Model):
         ]
 
     # --- Integration methods (shared by the collection features) -----------------------------
+
+    def _is_consumer(self):
+        """Whether this debtor is a consumer (``rules.parties.is_consumer``: a natural person
+        with neither a SIREN nor any VAT number), read on its commercial entity.
+
+        The one rule used by penalties (L441-10), the indemnity (D441-5) and prescription
+        (L110-4 C. com. / L218-2 C. consom.).
+
+        :return: ``True`` for a consumer
+        :rtype: bool
+        """
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        return parties.is_consumer(partner.is_company, partner.siren, [partner.vat])
 
     def _set_credit_hold(self, reason):
         """Put the commercial partners on credit hold with ``reason`` (kept if already held).

@@ -6,4 +6,14 @@ be tested without a database and called from the models. Errors are exceptions d
 Odoo layer turns them into translated messages.
 """
 
-from . import deadlines, dunning, errors, identifiers, numbers, penalties, schedule, score
+from . import (
+    deadlines,
+    dunning,
+    errors,
+    identifiers,
+    numbers,
+    parties,
+    penalties,
+    schedule,
+    score,
+)

@@ -109,7 +109,9 @@ class TestDunning(RecouvrementCommon):
                 self.level_litigation: (fields.Date.to_date("2026-05-30"), "none"),
             },
         )
-        events = self.env["recouvrement.dunning.event"].search([("partner_id", "=", self.customer.id)])
+        events = self.env["recouvrement.dunning.event"].search(
+            [("partner_id", "=", self.customer.id)]
+        )
         self.assertEqual(len(events), 6)
         self.assertEqual(set(events.mapped("state")), {"sent"})
         self.assertRecordValues(
@@ -229,7 +231,10 @@ class TestDunning(RecouvrementCommon):
             self.Event._cron_send_reminders()
         self.assertEqual(self.env["mail.mail"].search_count([]), mails)
         self.assertEqual(
-            self.env["recouvrement.dunning.event"].search_count([("partner_id", "=", self.customer.id)]), 1
+            self.env["recouvrement.dunning.event"].search_count(
+                [("partner_id", "=", self.customer.id)]
+            ),
+            1,
         )
 
     def test_failing_customer_does_not_stop_the_others(self):
@@ -246,7 +251,9 @@ class TestDunning(RecouvrementCommon):
 
         with (
             patch.object(RecouvrementDunningEvent, "_render_letter", broken_render),
-            self.assertLogs("odoo.addons.recouvrement_b2b.models.recouvrement_dunning_event", "WARNING"),
+            self.assertLogs(
+                "odoo.addons.recouvrement_b2b.models.recouvrement_dunning_event", "WARNING"
+            ),
         ):
             events = self._run("2026-03-02")
         self.assertEqual(events.mapped("state"), ["sent", "failed", "sent"])
@@ -285,7 +292,9 @@ class TestDunning(RecouvrementCommon):
             self.env.invalidate_all()
             self.Event._cron_send_reminders(batch_size=5)  # restart
             self.Event._cron_send_reminders(batch_size=5)  # and once more: nothing
-        events = self.env["recouvrement.dunning.event"].search([("partner_id", "in", customers.ids)])
+        events = self.env["recouvrement.dunning.event"].search(
+            [("partner_id", "in", customers.ids)]
+        )
         self.assertEqual(sorted(events.partner_id.ids), sorted(customers.ids))
         self.assertEqual(len(events), 3)
         self.assertEqual(len(self._mails(events)), 3)

@@ -16,7 +16,9 @@ class RecouvrementDunningRun(models.TransientModel):
     def action_preview(self):
         """List what the run would send on the date (the cron's plan), one line per customer."""
         self.ensure_one()
-        plan = self.env["recouvrement.dunning.event"]._dunning_plan(self.date, companies=self.company_id)
+        plan = self.env["recouvrement.dunning.event"]._dunning_plan(
+            self.date, companies=self.company_id
+        )
         self.line_ids = [Command.clear()] + [
             Command.create(self._prepare_line_vals(item)) for item in plan
         ]

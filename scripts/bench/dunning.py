@@ -64,7 +64,9 @@ for start in range(0, customers_count, 200):
 env.flush_all()
 print(f"data: {len(partners)} customers, {len(moves)} invoices built in {time.time() - t0:.0f} s")
 
-Event = env["recouvrement.dunning.event"].with_context(tracking_disable=False, dunning_letter_html=True)
+Event = env["recouvrement.dunning.event"].with_context(
+    tracking_disable=False, dunning_letter_html=True
+)
 mails_before = env["mail.mail"].search_count([])
 letter_domain = [("res_model", "=", "recouvrement.dunning.event"), ("mimetype", "=", "text/html")]
 letters_before = env["ir.attachment"].search_count(letter_domain)
