@@ -548,41 +548,6 @@ class ResCompany(models.Model):
         "default text. Placeholders: {due_date}, {rate}, {indemnity}.",
     )
 
-    def _get_penalty_products(self):
-        """The penalty and indemnity products: the company's, else the module's defaults."""
-        self.ensure_one()
-        return (
-            self.penalty_product_id
-            or self.env.ref("recouvrement_b2b.product_penalty", raise_if_not_found=False),
-            self.penalty_indemnity_product_id
-            or self.env.ref("recouvrement_b2b.product_indemnity", raise_if_not_found=False),
-        )
-
-    def _get_penalty_accounts(self):
-        """The penalty and indemnity income accounts: the company's, else the French chart's."""
-        self.ensure_one()
-        penalty = self.penalty_account_id or self._find_penalty_account(("7638",))
-        indemnity = self.penalty_indemnity_account_id or self._find_penalty_account(("7588", "758"))
-        return penalty, indemnity
-
-    def _find_penalty_account(self, prefixes):
-        """The first active income account whose code starts with one of ``prefixes``."""
-        Account = self.env["account.account"].with_company(self)
-        for prefix in prefixes:
-            account = Account.search(
-                [
-                    *Account._check_company_domain(self),
-                    ("code", "=like", f"{prefix}%"),
-                    ("account_type", "in", ("income", "income_other")),
-                    ("deprecated", "=", False),
-                ],
-                order="code",
-                limit=1,
-            )
-            if account:
-                return account
-        return Account
-
     @api.model
     def _recouvrement_demo_penalties(self, company, partners):
         """A draft penalty invoice for the late invoices of the first chronic late payer."""
