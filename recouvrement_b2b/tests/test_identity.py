@@ -467,6 +467,16 @@ class TestCompanyStatusLookup(RecouvrementCommon):
             "Try again later.",
         )
 
+    def test_unexpected_answer(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "recouvrement_b2b.company_search_url",
+            f"http://127.0.0.1:{self.server.server_port}/nowhere",
+        )
+        self.assertNothingChanged(
+            SG_SIREN,
+            "The company register gave an unexpected answer (HTTP 404); nothing was changed.",
+        )
+
     def test_register_unreachable_message_in_french(self):
         self.env["ir.config_parameter"].sudo().set_param(
             "recouvrement_b2b.company_search_url", "http://127.0.0.1:9/"
