@@ -15,3 +15,4 @@ from . import sale_order
 from . import recouvrement_payment_plan_line
 from . import recouvrement_litigation_stage
 from . import recouvrement_litigation_deadline
+from . import recouvrement_company_register

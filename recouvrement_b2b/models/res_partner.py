@@ -1,39 +1,14 @@
 import logging
-import time
 from datetime import timedelta
 
-import requests
-
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL, format_amount
 
 from ..rules import identifiers, parties
 from ..rules import score as score_rules
 
 _logger = logging.getLogger(__name__)
-
-# API Recherche d'entreprises: 7 requests/s per IP; keep a margin between two calls.
-_COMPANY_SEARCH_MIN_INTERVAL = 0.2
-_COMPANY_SEARCH_DEFAULT_URL = "https://recherche-entreprises.api.gouv.fr"
-_COMPANY_SEARCH_DEFAULT_TIMEOUT = 10
-_COMPANY_STATUS_CACHE_DAYS = 7
-_COMPANY_STATUS_CRON_BATCH = 50
-
-
-class CompanyLookupError(Exception):
-    """The company register could not answer; ``message`` is translated for the user.
-
-    ``retry_after`` (seconds) is set when the register asked to slow down (HTTP 429);
-    ``unknown`` when the register answered but does not know the SIREN.
-    """
-
-    def __init__(self, message, retry_after=None, unknown=False):
-        super().__init__(message)
-        self.message = message
-        self.retry_after = retry_after
-        self.unknown = unknown
-
 
 # Exposure figures of res.partner read from recouvrement.credit.exposure (field: column).
 _CREDIT_EXPOSURE_COLUMNS = {
@@ -55,8 +30,6 @@ _CREDIT_MANAGER_FIELDS = ("credit_hold", "credit_hold_reason", "credit_limit_abo
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
-
-    _last_company_search = 0.0  # time.monotonic() of the last call to the company register
 
     # --- Identity (SIREN, RCS, company status, collective proceedings) -----------------------
     siren = fields.Char(
@@ -387,12 +360,12 @@ class ResPartner(models.Model):
                     siren=partner.siren, siret=partner.siret, vat=partner.vat, rcs=partner.rcs
                 )
             except identifiers.IdentifierError as exc:
-                raise ValidationError(partner._recouvrement_identity_message(exc)) from exc
+                raise ValidationError(partner._identity_error_message(exc)) from exc
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._recouvrement_normalize_identity_vals(vals)
+            self._identity_normalize_vals(vals)
             siren = not vals.get("siren") and identifiers.derive_siren(
                 siret=vals.get("siret"), vat=vals.get("vat"), rcs=vals.get("rcs")
             )
@@ -403,71 +376,9 @@ class ResPartner(models.Model):
     def action_check_company_status(self):
         """Ask the company register for the status of the partner's company (button)."""
         self.ensure_one()
-        partner = self.commercial_partner_id
-        if not partner.siren:
-            raise UserError(
-                self.env._(
-                    "%(partner)s has no SIREN: enter it before checking the company status.",
-                    partner=partner.display_name,
-                )
-            )
-        today = fields.Date.context_today(self)
-        if partner.company_status_date == today and partner.company_status != "unknown":
-            return self._recouvrement_notification(
-                self.env._(
-                    "%(partner)s was already checked today: %(status)s.",
-                    partner=partner.display_name,
-                    status=partner._recouvrement_company_status_label(),
-                ),
-                "info",
-            )
-        try:
-            answer = partner._recouvrement_company_lookup()
-        except CompanyLookupError as exc:
-            return self._recouvrement_notification(exc.message, "warning")
-        partner._recouvrement_apply_company_lookup(answer)
-        return self._recouvrement_notification(
-            self.env._(
-                "%(partner)s: %(status)s according to the company register (%(name)s).",
-                partner=partner.display_name,
-                status=partner._recouvrement_company_status_label(),
-                name=answer["name"],
-            ),
-            "danger" if partner.company_status == "ceased" else "success",
-        )
+        return self.env["recouvrement.company.register"]._action_check_company_status(self)
 
-    @api.model
-    def _cron_check_company_status(self, batch_size=_COMPANY_STATUS_CRON_BATCH):
-        """Weekly: refresh the company status of the customers with open receivables.
-
-        A batch of ``batch_size`` partners per run, the oldest checks first; the cron runs
-        again while some remain. When the register asks to slow down, the run stops and the
-        cron is triggered again after the delay it gave.
-        """
-        partners = self._recouvrement_company_status_to_check()
-        batch = partners[:batch_size]
-        done = 0
-        for partner in batch:
-            try:
-                with self.env.cr.savepoint():
-                    partner._recouvrement_apply_company_lookup(
-                        partner._recouvrement_company_lookup()
-                    )
-            except CompanyLookupError as exc:
-                if not exc.unknown:
-                    # Rate limit or register unreachable: stop here, try again later.
-                    _logger.info("Company status check paused: %s", exc.message)
-                    self._recouvrement_retrigger_company_status_cron(exc.retry_after or 3600)
-                    self.env["ir.cron"]._notify_progress(done=done, remaining=0)
-                    return done
-                # Unknown SIREN: tell the controller, and do not ask again before a week.
-                partner.message_post(body=exc.message)
-                partner.company_status_date = fields.Date.context_today(self)
-            done += 1
-        self.env["ir.cron"]._notify_progress(done=done, remaining=len(partners) - done)
-        return done
-
-    def _recouvrement_normalize_identity_vals(self, vals):
+    def _identity_normalize_vals(self, vals):
         """Compact the SIREN/SIRET and format a readable RCS mention in ``vals`` (in place).
 
         Values that cannot be read are left as typed: the constraint reports them.
@@ -482,7 +393,7 @@ class ResPartner(models.Model):
                 vals["rcs"] = vals["rcs"].strip()
         return vals
 
-    def _recouvrement_fill_siren(self):
+    def _identity_fill_siren(self):
         """Fill an empty SIREN from the SIRET, else the French VAT number, else the RCS."""
         by_siren = {}
         for partner in self.filtered(lambda p: not p.siren):
@@ -492,7 +403,7 @@ class ResPartner(models.Model):
         for siren, partner_ids in by_siren.items():
             self.browse(partner_ids).write({"siren": siren})
 
-    def _recouvrement_identity_message(self, exc):
+    def _identity_error_message(self, exc):
         """Translated message of an :class:`identifiers.IdentifierError` on this partner."""
         self.ensure_one()
         params = exc.params
@@ -526,167 +437,6 @@ class ResPartner(models.Model):
             field=self._fields[exc.field]._description_string(self.env),
             value=exc.value,
             reason=text,
-        )
-
-    def _recouvrement_company_status_label(self):
-        self.ensure_one()
-        return dict(self._fields["company_status"]._description_selection(self.env))[
-            self.company_status
-        ]
-
-    def _recouvrement_notification(self, message, notif_type):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Company status"),
-                "message": message,
-                "type": notif_type,
-                "sticky": notif_type in ("warning", "danger"),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
-
-    @api.model
-    def _recouvrement_company_search_params(self):
-        """Base URL and timeout (seconds) of the API Recherche d'entreprises (system params)."""
-        icp = self.env["ir.config_parameter"].sudo()  # system parameters: any user may read
-        url = icp.get_param("recouvrement_b2b.company_search_url") or _COMPANY_SEARCH_DEFAULT_URL
-        try:
-            timeout = float(icp.get_param("recouvrement_b2b.company_search_timeout") or 0)
-        except ValueError:
-            timeout = 0
-        return url.rstrip("/"), timeout or _COMPANY_SEARCH_DEFAULT_TIMEOUT
-
-    def _recouvrement_company_lookup(self):
-        """Return ``{'name', 'status', 'closed_on'}`` for this partner's SIREN from the register.
-
-        :raise CompanyLookupError: network error, timeout, rate limit (with ``retry_after``),
-            unexpected answer or SIREN unknown to the register
-        """
-        self.ensure_one()
-        siren = self.siren
-        url, timeout = self._recouvrement_company_search_params()
-        elapsed = time.monotonic() - ResPartner._last_company_search
-        if 0 <= elapsed < _COMPANY_SEARCH_MIN_INTERVAL:
-            time.sleep(_COMPANY_SEARCH_MIN_INTERVAL - elapsed)
-        ResPartner._last_company_search = time.monotonic()
-        try:
-            response = requests.get(
-                url + "/search",
-                params={"q": siren, "page": 1, "per_page": 5},
-                headers={"Accept": "application/json"},
-                timeout=timeout,
-            )
-        except requests.Timeout as exc:
-            raise CompanyLookupError(
-                self.env._(
-                    "The company register did not answer within %(seconds)s seconds; "
-                    "nothing was changed. Try again later.",
-                    seconds=format(timeout, "g"),
-                )
-            ) from exc
-        except requests.RequestException as exc:
-            raise CompanyLookupError(
-                self.env._(
-                    "The company register cannot be reached (%(error)s); nothing was changed.",
-                    error=exc.__class__.__name__,
-                )
-            ) from exc
-        if response.status_code == 429:
-            retry_after = response.headers.get("Retry-After", "")
-            seconds = int(retry_after) if retry_after.isdigit() else 60
-            raise CompanyLookupError(
-                self.env._(
-                    "The company register receives too many requests; nothing was changed. "
-                    "Try again in %(seconds)s seconds.",
-                    seconds=seconds,
-                ),
-                retry_after=seconds,
-            )
-        try:
-            response.raise_for_status()
-            results = response.json().get("results") or []
-        except (requests.RequestException, ValueError, AttributeError) as exc:
-            raise CompanyLookupError(
-                self.env._(
-                    "The company register gave an unexpected answer (HTTP %(code)s); "
-                    "nothing was changed.",
-                    code=response.status_code,
-                )
-            ) from exc
-        found = next((r for r in results if isinstance(r, dict) and r.get("siren") == siren), None)
-        if not found:
-            raise CompanyLookupError(
-                self.env._(
-                    "SIREN %(siren)s of %(partner)s is unknown to the company register; "
-                    "nothing was changed. Check the number.",
-                    siren=identifiers.format_siren(siren),
-                    partner=self.display_name,
-                ),
-                unknown=True,
-            )
-        return self._recouvrement_prepare_company_lookup(found)
-
-    @api.model
-    def _recouvrement_prepare_company_lookup(self, result):
-        """Read one ``results`` entry of the API (hook for other registers)."""
-        state = result.get("etat_administratif")
-        closed_on = result.get("date_fermeture")
-        return {
-            "name": result.get("nom_complet") or result.get("nom_raison_sociale") or "",
-            "status": {"A": "active", "C": "ceased"}.get(state, "unknown"),
-            "closed_on": fields.Date.to_date(closed_on) if closed_on else False,
-        }
-
-    def _recouvrement_apply_company_lookup(self, answer):
-        """Cache the register's answer on the partner: status, closing date, check date."""
-        self.ensure_one()
-        vals = {
-            "company_status": answer["status"],
-            "company_status_date": fields.Date.context_today(self),
-            "company_closed_on": answer["closed_on"] if answer["status"] == "ceased" else False,
-        }
-        if not self.name and answer["name"]:
-            vals["name"] = answer["name"]
-        self.write(vals)
-
-    @api.model
-    def _recouvrement_retrigger_company_status_cron(self, seconds):
-        cron = self.env.ref(
-            "recouvrement_b2b.ir_cron_recouvrement_company_status", raise_if_not_found=False
-        )
-        if cron:
-            cron._trigger(at=fields.Datetime.now() + timedelta(seconds=seconds))
-
-    @api.model
-    def _recouvrement_company_status_to_check(self):
-        """Commercial partners with a SIREN and open receivables, not checked for a week."""
-        # sudo: the cron refreshes the customers of every company, whatever its user's rules.
-        groups = (
-            self.env["account.move.line"]
-            .sudo()
-            ._read_group(
-                [
-                    ("account_type", "=", "asset_receivable"),
-                    ("parent_state", "=", "posted"),
-                    ("reconciled", "=", False),
-                    ("partner_id", "!=", False),
-                ],
-                ["partner_id"],
-            )
-        )
-        commercial = self.browse([partner.id for (partner,) in groups]).commercial_partner_id
-        limit = fields.Date.context_today(self) - timedelta(days=_COMPANY_STATUS_CACHE_DAYS - 1)
-        return self.search(
-            [
-                ("id", "in", commercial.ids),
-                ("siren", "!=", False),
-                "|",
-                ("company_status_date", "=", False),
-                ("company_status_date", "<", limit),
-            ],
-            order="company_status_date asc nulls first, id",
         )
 
     # --- Credit: exposure, hold, insurance, payment score, credit check -----------------------
@@ -817,7 +567,7 @@ class ResPartner(models.Model):
                 )
 
     def write(self, vals):
-        self._recouvrement_normalize_identity_vals(vals)
+        self._identity_normalize_vals(vals)
         manager_fields = [fname for fname in _CREDIT_MANAGER_FIELDS if fname in vals]
         if manager_fields and not self.env.su:
             self._recouvrement_check_credit_manager(vals, manager_fields)
@@ -831,7 +581,7 @@ class ResPartner(models.Model):
                 vals.setdefault("credit_hold_reason", False)
         res = super().write(vals)
         if not vals.get("siren") and {"siret", "vat", "rcs"} & set(vals):
-            self._recouvrement_fill_siren()
+            self._identity_fill_siren()
         return res
 
     def action_check_credit(self):
