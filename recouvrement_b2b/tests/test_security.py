@@ -36,6 +36,10 @@ MATRIX = {
 }
 
 
+class NotVisible(AccessError):
+    """The record is missing from the user's search results (denied read)."""
+
+
 @tagged("post_install", "-at_install")
 class TestSecurity(RecouvrementCommon):
     """Access rights and multi-company rules of every model of the module, as data."""
@@ -189,7 +193,7 @@ class TestSecurity(RecouvrementCommon):
             if not self.env[model].search([("id", "=", record.id)]):
                 # Out of the user's companies: hidden by the record rules (see the test below),
                 # or absent from the user's rows of the credit exposure view.
-                raise AccessError(f"{record} is not visible")
+                raise NotVisible(record)
             record.read(["display_name"])
 
         self._check("r", read)
