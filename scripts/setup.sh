@@ -5,13 +5,15 @@ source "$(dirname "$0")/common.sh"
 STAMP="$VENV/.rb2b-setup"
 
 apt_install() {
-  # System packages when missing: PostgreSQL server, wkhtmltopdf (PDF letters), chromium (browser tests).
+  # System packages when missing: PostgreSQL server, wkhtmltopdf (PDF letters), chromium (browser
+  # tests), poppler-utils (PDF text in tests), gettext (msgmerge, for the translation template).
   local missing=()
   [ -n "$(ls /usr/lib/postgresql/*/bin/pg_ctl 2>/dev/null)" ] || command -v pg_ctl >/dev/null || missing+=(postgresql)
   command -v psql >/dev/null || missing+=(postgresql-client)
   command -v wkhtmltopdf >/dev/null || missing+=(wkhtmltopdf)
   command -v chromium >/dev/null || missing+=(chromium)
   command -v pdftotext >/dev/null || missing+=(poppler-utils)
+  command -v msgmerge >/dev/null || missing+=(gettext)  # scripts/i18n.sh (click-odoo-makepot)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" != 0 ] && ! command -v sudo >/dev/null; then
     log "missing system packages: ${missing[*]} (install them with apt as root)"; return 0
