@@ -97,16 +97,15 @@ class RecouvrementDunning(models.AbstractModel):
         moves = self.env["account.move"].search(domain, order="invoice_date_due, id")
         skipped = self._get_failed_keys(moves, date) if skip_failed else set()
         groups, move_levels = self._group_due_moves(moves, date, skipped)
+        due_levels = levels.browse(
+            {rule_level.key for by_move in move_levels.values() for rule_level in by_move.values()}
+        )
+        records = {level.id: level for level in due_levels}
         plan = []
         for key, group_moves in groups.items():
             if not move_levels[key]:
                 continue
-            level = self.env["recouvrement.dunning.level"].browse(
-                dunning_rules.highest(
-                    level._get_rule_level()
-                    for level in levels.browse(set(move_levels[key].values()))
-                ).key
-            )
+            level = records[dunning_rules.highest(move_levels[key].values()).key]
             plan.append(
                 {
                     "company": key[0],
@@ -115,7 +114,9 @@ class RecouvrementDunning(models.AbstractModel):
                     "policy": level.policy_id,
                     "level": level,
                     "moves": group_moves,
-                    "move_levels": move_levels[key],
+                    "move_levels": {
+                        move_id: rule_level.key for move_id, rule_level in move_levels[key].items()
+                    },
                 }
             )
         plan.sort(key=lambda item: (item["company"].id, item["partner"].id, item["currency"].id))
@@ -142,9 +143,10 @@ class RecouvrementDunning(models.AbstractModel):
         """Group ``moves`` per ``(company, commercial partner, currency)`` records.
 
         :return: ``(groups, move_levels)``: ``{key: account.move}`` (the invoices to list:
-            reaching a new level or overdue) and ``{key: {move id: level id}}`` (the invoices
-            reaching a new level on ``date``, :func:`rules.dunning.next_level`). Keys whose
-            ids are in ``skipped`` and invoices without a policy are left out.
+            reaching a new level or overdue) and ``{key: {move id: rules.dunning.Level}}`` (the
+            invoices reaching a new level on ``date``, :func:`rules.dunning.next_level`; the
+            level's key is its id). Keys whose ids are in ``skipped`` and invoices without a
+            policy are left out.
         """
         policies = self._get_policies(moves)
         ladders = {policy: policy._get_rule_levels() for policy in set(policies.values())}
@@ -163,7 +165,7 @@ class RecouvrementDunning(models.AbstractModel):
                 amount=move.amount_residual,
             )
             if rule_level:
-                move_levels[key][move.id] = rule_level.key
+                move_levels[key][move.id] = rule_level
             if rule_level or move.invoice_date_due < date:
                 groups[key] |= move
         return groups, move_levels
@@ -225,7 +227,7 @@ class RecouvrementDunning(models.AbstractModel):
         """Current dunning level of each customer of ``partners`` in ``company``:
         ``{commercial partner id: recouvrement.dunning.level}``, the most severe level reached
         by its open invoices (:func:`rules.dunning.highest`); customers without are left out.
-        One query."""
+        One grouped query on the invoices, whatever the number of customers."""
         groups = self.env["account.move"]._read_group(
             [
                 ("commercial_partner_id", "in", partners.commercial_partner_id.ids),
@@ -238,12 +240,12 @@ class RecouvrementDunning(models.AbstractModel):
             ["commercial_partner_id", "dunning_level_id"],
         )
         reached = defaultdict(list)
+        records = {}
         for partner, level in groups:
             reached[partner.id].append(level._get_rule_level())
+            records[level.id] = level
         return {
-            partner_id: self.env["recouvrement.dunning.level"].browse(
-                dunning_rules.highest(levels).key
-            )
+            partner_id: records[dunning_rules.highest(levels).key]
             for partner_id, levels in reached.items()
         }
 
