@@ -1,11 +1,9 @@
-from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
 from ..rules import deadlines
-from ..rules import dunning as dunning_rules
 
 
 class AccountMove(models.Model):
@@ -397,75 +395,12 @@ class AccountMove(models.Model):
         "partner_id",
     )
     def _compute_dunning_next_date(self):
-        open_moves = self.filtered(
-            lambda m: (
-                m.move_type == "out_invoice"
-                and m.state == "posted"
-                and m.payment_state in ("not_paid", "partial")
-                and m.invoice_date_due
-            )
-        )
-        (self - open_moves).dunning_next_date = False
-        policies = open_moves._get_dunning_policies()
-        ladders = {policy: policy._get_rule_levels() for policy in set(policies.values())}
-        for move in open_moves:
-            policy = policies.get(move.id)
-            move.dunning_next_date = policy and dunning_rules.next_action_date(
-                ladders[policy],
-                move._get_dunning_sequence(policy),
-                move.invoice_date_due,
-                amount=move.amount_residual,
-            )
-
-    def _get_dunning_policies(self):
-        """Dunning policy of each invoice: ``{move id: policy}`` (the customer's in the
-        invoice's company, else the company's default). Batched per company."""
-        policies = {}
-        for company in self.company_id:
-            moves = self.filtered(lambda m, c=company: m.company_id == c)
-            partners = moves.commercial_partner_id.with_company(company)
-            by_partner = {p.id: p.dunning_policy_id or company.dunning_policy_id for p in partners}
-            for move in moves:
-                policy = by_partner.get(move.commercial_partner_id.id)
-                if policy:
-                    policies[move.id] = policy
-        return policies
-
-    def _get_dunning_sequence(self, policy):
-        """Sequence of the invoice's current level in ``policy`` (0: no level reached).
-
-        A level of another policy (the customer changed policy) counts as the highest level of
-        ``policy`` with as many days or fewer.
-        """
-        self.ensure_one()
-        level = self.dunning_level_id
-        if not level:
-            return 0
-        if level.policy_id == policy:
-            return level.sequence
-        reached = policy.level_ids.filtered(lambda lvl: lvl.days <= level.days)
-        return max(reached.mapped("sequence"), default=0)
-
-    def _dunning_advance(self, move_levels, date):
-        """Record a reminder on the invoices: last date, and the new level of those in
-        ``move_levels`` (``{move id: level id}``). One query per level, whatever the number of
-        invoices; the history is in the events, so no tracking message per invoice."""
-        self.check_access("write")
-        fnames = ["dunning_last_date", "dunning_level_id"]
-        # account.move.write() resynchronises the journal items of each move and flags them
-        # as manually modified: far too heavy, and wrong, for these collection bookkeeping
-        # fields, so they are written low-level (then caches and dependents are refreshed).
-        self.flush_recordset(fnames)
-        self._write({"dunning_last_date": date})
-        by_level = defaultdict(list)
-        for move_id, level_id in move_levels.items():
-            by_level[level_id].append(move_id)
-        for level_id, move_ids in by_level.items():
-            self.browse(move_ids)._write({"dunning_level_id": level_id})
-        self.invalidate_recordset(fnames)
-        self.modified(fnames)
+        next_dates = self.env["recouvrement.dunning"]._get_next_dates(self)
+        for move in self:
+            move.dunning_next_date = next_dates[move.id]
 
     def action_view_dunning_events(self):
+        """Open the reminders that listed this invoice."""
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "recouvrement_b2b.recouvrement_dunning_event_action"

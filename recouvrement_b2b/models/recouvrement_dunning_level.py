@@ -94,6 +94,7 @@ class RecouvrementDunningLevel(models.Model):
         self.policy_id._check_ladder()
 
     def _get_rule_level(self):
+        """The level as a :class:`rules.dunning.Level` (key: its id), for the ladder rules."""
         self.ensure_one()
         return dunning_rules.Level(
             key=self.id, sequence=self.sequence, days=self.days, min_amount=self.min_amount

@@ -727,15 +727,15 @@ class ResCompany(models.Model):
         policy = template._copy_to_company(company)
         company.dunning_policy_id = policy
         today = fields.Date.context_today(self)
-        event_model = (
-            self.env["recouvrement.dunning.event"]
+        dunning = (
+            self.env["recouvrement.dunning"]
             .with_company(company)
             .with_context(dunning_letter_html=True)
         )
         for days_ago in (60, 45, 30, 15, 5, 1, 0):
             date = today - relativedelta(days=days_ago)
-            plan = event_model._dunning_plan(date, companies=company, partners=partners)
-            event_model._dunning_execute(plan, date)
+            plan = dunning._get_plan(date, companies=company, partners=partners)
+            dunning._send_reminders(plan, date)
 
     @api.model
     def _recouvrement_demo_credit(self, company, partners):

@@ -1089,26 +1089,12 @@ class ResPartner(models.Model):
             partner.dunning_event_count = counts.get(partner.commercial_partner_id.id, 0)
 
     def _compute_dunning_level_id(self):
-        groups = self.env["account.move"]._read_group(
-            [
-                ("commercial_partner_id", "in", self.commercial_partner_id.ids),
-                ("company_id", "=", self.env.company.id),
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("payment_state", "in", ("not_paid", "partial")),
-                ("dunning_level_id", "!=", False),
-            ],
-            ["commercial_partner_id", "dunning_level_id"],
-        )
-        levels = {}
-        for partner, level in groups:
-            current = levels.get(partner.id)
-            if not current or (level.sequence, level.days) > (current.sequence, current.days):
-                levels[partner.id] = level
+        levels = self.env["recouvrement.dunning"]._get_partner_levels(self, self.env.company)
         for partner in self:
             partner.dunning_level_id = levels.get(partner.commercial_partner_id.id, False)
 
     def action_view_dunning_events(self):
+        """Open the reminders sent to the customer."""
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "recouvrement_b2b.recouvrement_dunning_event_action"

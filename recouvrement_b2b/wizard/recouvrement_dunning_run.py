@@ -16,9 +16,7 @@ class RecouvrementDunningRun(models.TransientModel):
     def action_preview(self):
         """List what the run would send on the date (the cron's plan), one line per customer."""
         self.ensure_one()
-        plan = self.env["recouvrement.dunning.event"]._dunning_plan(
-            self.date, companies=self.company_id
-        )
+        plan = self.env["recouvrement.dunning"]._get_plan(self.date, companies=self.company_id)
         self.line_ids = [Command.clear()] + [
             Command.create(self._prepare_line_vals(item)) for item in plan
         ]
@@ -26,6 +24,7 @@ class RecouvrementDunningRun(models.TransientModel):
 
     @api.model
     def _prepare_line_vals(self, item):
+        """Values of the preview line of plan ``item`` (see ``recouvrement.dunning``)."""
         return {
             "partner_id": item["partner"].id,
             "level_id": item["level"].id,
@@ -42,13 +41,11 @@ class RecouvrementDunningRun(models.TransientModel):
             raise UserError(
                 self.env._("Nothing to send: preview the run and keep at least one line.")
             )
-        event_model = self.env["recouvrement.dunning.event"]
-        plan = event_model._dunning_plan(
-            self.date, companies=self.company_id, partners=lines.partner_id
-        )
+        dunning = self.env["recouvrement.dunning"]
+        plan = dunning._get_plan(self.date, companies=self.company_id, partners=lines.partner_id)
         kept = {(line.partner_id.id, line.currency_id.id) for line in lines}
         plan = [item for item in plan if (item["partner"].id, item["currency"].id) in kept]
-        self.event_ids = event_model._dunning_execute(plan, self.date)
+        self.event_ids = dunning._send_reminders(plan, self.date)
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "recouvrement_b2b.recouvrement_dunning_event_action"
         )
