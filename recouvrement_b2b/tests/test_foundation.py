@@ -32,8 +32,6 @@ class TestFoundation(RecouvrementCommon):
             )
         )
         for model in models:
-            if self.env[model.model]._abstract:
-                continue  # a service (e.g. recouvrement.dunning): no records, no access rule
             acls = self.env["ir.model.access"].search([("model_id", "=", model.id)])
             self.assertTrue(acls, f"{model.model} has no access rule")
             if model.transient:
