@@ -431,6 +431,13 @@ class RecouvrementPaymentPlan(models.Model):
 
     def _schedule_error_message(self, error):
         """Translated message of a ``rules.schedule.ScheduleError`` raised for this plan."""
+        if error.reason == "count" and error.params["count"] < 1:
+            return self.env._(
+                "Payment plan %(plan)s: the number of instalments must be at least 1 "
+                "(not %(count)s).",
+                plan=self.display_name,
+                count=self.instalment_count,
+            )
         if error.reason == "count":
             return self.env._(
                 "Payment plan %(plan)s: %(count)s instalments cannot split %(total)s "
@@ -476,15 +483,6 @@ class RecouvrementPaymentPlan(models.Model):
         self.ensure_one()
         name = self.display_name
         self._check_moves(self.move_ids, self.partner_id, self.currency_id, self.company_id)
-        if self.instalment_count < 1:
-            raise UserError(
-                self.env._(
-                    "Payment plan %(plan)s: the number of instalments must be at least 1 "
-                    "(not %(count)s).",
-                    plan=name,
-                    count=self.instalment_count,
-                )
-            )
         today = fields.Date.context_today(self)
         if not self.first_date or self.first_date < today:
             raise UserError(
@@ -502,7 +500,8 @@ class RecouvrementPaymentPlan(models.Model):
                     plan=name,
                 )
             )
-        # Total and down payment: checked by the schedule rule (_build_schedule).
+        # Number of instalments, total and down payment: checked by the schedule rule
+        # (_build_schedule, rules.schedule.build_schedule).
 
     @api.model
     def _check_moves(self, moves, partner, currency, company):
