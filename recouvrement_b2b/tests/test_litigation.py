@@ -291,7 +291,7 @@ class TestLitigation(LitigationCommon):
 
         def _raise_invoice_alerts(service, moves, today):
             if bad in moves:
-                raise UserError(service.env._("No responsible for %(invoice)s", invoice=bad.name))
+                raise ValueError(f"No responsible for {bad.name}")
             return original(service, moves, today)
 
         with (
