@@ -139,14 +139,10 @@ class AccountMove(models.Model):
     @api.depends("prescription_date", "prescription_alert_date")
     def _compute_prescription_next_alert_date(self):
         for move in self:
-            upcoming = [
-                day
-                for day in (
-                    deadlines.alert_dates(move.prescription_date) if move.prescription_date else []
-                )
-                if not move.prescription_alert_date or day > move.prescription_alert_date
-            ]
-            move.prescription_next_alert_date = upcoming[0] if upcoming else False
+            move.prescription_next_alert_date = (
+                deadlines.next_alert_date(move.prescription_date, move.prescription_alert_date)
+                or False
+            )
 
     @api.depends(
         "move_type",
@@ -159,18 +155,9 @@ class AccountMove(models.Model):
         "commercial_partner_id.vat",
     )
     def _compute_prescription_date(self):
+        dates = self.env["recouvrement.litigation"]._compute_prescription_dates(self)
         for move in self:
-            if move.move_type != "out_invoice" or not move.invoice_date_due:
-                move.prescription_date = False
-                continue
-            interruption = move.prescription_interruption_date
-            move.prescription_date = deadlines.prescription_date(
-                move.invoice_date_due,
-                delivery_date=move.delivery_date,
-                invoice_date=move.invoice_date,
-                interruptions=[interruption] if interruption else (),
-                consumer=move._is_consumer_debtor(),
-            )
+            move.prescription_date = dates[move.id]
 
     # --- Penalties: one-line delegations to recouvrement.penalty ------------------------------
 
@@ -294,94 +281,22 @@ class AccountMove(models.Model):
 
     # --- Litigation ---------------------------------------------------------------------------
 
-    def _is_consumer_debtor(self):
-        """A natural person without company identifiers: the 2-year consumer prescription."""
-        self.ensure_one()
-        return self.commercial_partner_id._is_consumer()
-
     def action_open_litigation(self):
         """Open a new litigation case prefilled with the selected unpaid invoices."""
-        moves = self.filtered(
-            lambda m: m.move_type == "out_invoice" and m.state == "posted" and not m.litigation_id
-        )
-        partner = moves.commercial_partner_id
-        if not moves or len(partner) > 1:
-            raise UserError(
-                self.env._(
-                    "Select posted customer invoices of one customer that are in no open case."
-                )
-            )
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("New Litigation Case"),
-            "res_model": "recouvrement.litigation",
-            "view_mode": "form",
-            "context": {
-                "default_partner_id": partner.id,
-                "default_company_id": moves.company_id[:1].id,
-                "default_move_ids": moves.ids,
-            },
-        }
+        return self.env["recouvrement.litigation"]._get_new_case_action(self)
 
     def action_view_litigation(self):
+        """Open the litigation case of the invoice."""
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "recouvrement.litigation",
-            "view_mode": "form",
-            "res_id": self.litigation_id.id,
-        }
+        return self.litigation_id._get_records_action(context={})
 
-    @api.model
-    def _get_prescription_alert_domain(self, today):
-        """Unpaid customer invoices in no litigation case whose prescription alert is due."""
-        return [
-            ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
-            ("payment_state", "in", ("not_paid", "partial")),
-            ("litigation_id", "=", False),
-            ("prescription_next_alert_date", "<=", today),
-            ("prescription_date", ">=", today),
-        ]
-
-    def _raise_litigation_alerts(self, today):
-        """One activity per invoice before its prescription, then remember the alert."""
-        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
-        model = self.env["ir.model"]._get_id("account.move")
-        vals_list = [
-            {
-                "activity_type_id": todo.id if todo else False,
-                "res_model_id": model,
-                "res_id": move.id,
-                "user_id": (
-                    move.company_id.recouvrement_user_id.id
-                    or move.invoice_user_id.id
-                    or self.env.uid
-                ),
-                "date_deadline": move.prescription_date,
-                "summary": self.env._(
-                    "Prescription of %(invoice)s on %(date)s",
-                    invoice=move.name,
-                    date=format_date(self.env, move.prescription_date),
-                ),
-                "note": self.env._(
-                    "Invoice %(invoice)s is time-barred after %(date)s: obtain an "
-                    "acknowledgment of the debt (payment plan) or open a litigation case.",
-                    invoice=move.name,
-                    date=format_date(self.env, move.prescription_date),
-                ),
-            }
-            for move in self
-        ]
-        # quick update: no e-mail per activity, the responsible sees them in the activity menu.
-        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)
-        self.prescription_alert_date = today
+    def _litigation_raise_alerts(self, today):
+        """Prescription alerts of these invoices (see ``recouvrement.litigation``)."""
+        return self.env["recouvrement.litigation"]._raise_invoice_alerts(self, today)
 
     def _litigation_alert_failed(self, today, error):
-        self.prescription_alert_date = today
-        self.message_post(
-            body=self.env._("The prescription alert could not be raised: %(error)s", error=error)
-        )
+        """Record an alert that could not be raised (see ``recouvrement.litigation``)."""
+        return self.env["recouvrement.litigation"]._invoice_alert_failed(self, today, error)
 
     # --- Dunning ------------------------------------------------------------------------------
 

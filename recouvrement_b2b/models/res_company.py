@@ -7,8 +7,6 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..rules.schedule import add_months
-
 _logger = logging.getLogger(__name__)
 
 # Demo customers: (name, city, zip, street, siren, siret, vat, profile)
@@ -628,9 +626,9 @@ class ResCompany(models.Model):
         active.first_date = today + relativedelta(days=10)
         plans.action_compute_schedule()
         # The broken plan started two months ago: move its schedule back (monthly dates kept).
-        broken.first_date = add_months(today, -2)
+        broken.first_date = today - relativedelta(months=2)
         for line in broken.line_ids:
-            line.date_due = add_months(line.date_due, -2)
+            line.date_due -= relativedelta(months=2)
         active.signature_date = today - relativedelta(days=2)
         broken.signature_date = today + relativedelta(days=-65)
         plans.action_activate()

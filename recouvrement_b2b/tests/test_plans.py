@@ -11,6 +11,9 @@ from odoo.tools import config
 
 from .common import RecouvrementCommon
 
+# Measured queries of the daily check of unchanged active plans, whatever their number.
+PLAN_CHECK_QUERIES = 7
+
 
 class PlanCommon(RecouvrementCommon):
     @classmethod
@@ -122,7 +125,15 @@ class TestPaymentPlan(PlanCommon):
             self.inv2.id: {"penalty": 1.66, "indemnity": 40.0, "rate": 13.15, "days": 19},
         }
         with self.patch_penalties(figures):
-            plan = self._create_plan(include_penalties=True, amount_waiver=14.0)
+            wizard = self._wizard(include_penalties=True, amount_waiver=14.0)
+            # The wizard shows the totals the plan freezes (one rule: schedule.plan_totals).
+            self.assertRecordValues(
+                wizard,
+                [{"amount_invoices": 1500.0, "amount_penalties": 94.0, "amount_total": 1580.0}],
+            )
+            plan = self.env["recouvrement.payment.plan"].browse(
+                wizard.action_create_plan()["res_id"]
+            )
         self.assertRecordValues(
             plan, [{"amount_penalties": 94.0, "amount_waiver": 14.0, "amount_total": 1580.0}]
         )
@@ -370,6 +381,11 @@ class TestPaymentPlan(PlanCommon):
         self._assert_refused(
             r"the down payment \(.*1,500\.00.*\) must be below the total", down_payment=1500.0
         )
+        self._assert_refused(
+            "the down payment must be below the total and due no later than the first instalment",
+            down_payment=100.0,
+            down_payment_date=date(2025, 4, 30),
+        )
         other = self.customer.copy({"name": "Garage Moreau"})
         self._assert_refused(
             "must belong to one customer",
@@ -396,27 +412,28 @@ class TestPaymentPlan(PlanCommon):
         ):
             self._create_plan(instalment_count=0, lang="fr_FR")
 
-    def test_cron_query_count(self):
-        """Checking unchanged active plans costs the same number of queries for 1 or 3."""
-        with freeze_time("2025-03-01"):
-            plans = self._active_plan()
-            for _index in range(4):
-                move = self._invoice(self.customer, 100.0, "2025-01-01", "2025-01-31")
-                plans |= self._active_plan(moves=move)
+    def _check_queries(self, plans):
+        """Queries of the daily check of ``plans`` (caches cold, changes flushed)."""
         self.env.flush_all()
         self.env.invalidate_all()
+        queries = self.cr.sql_log_count
+        plans._check_progress()
+        self.env.flush_all()
+        return self.cr.sql_log_count - queries
+
+    def test_cron_query_count(self):
+        """Checking unchanged active plans costs the same queries for 1 or 4 (batched)."""
+        with freeze_time("2025-03-01"):
+            plans = self._active_plan()
+            for _index in range(5):
+                move = self._invoice(self.customer, 100.0, "2025-01-01", "2025-01-31")
+                plans |= self._active_plan(moves=move)
         with freeze_time("2025-03-05"):
             plans = plans.sudo()
-            plans[0]._check_progress()  # warm the caches
-            self.env.flush_all()
-            self.env.invalidate_all()
-            with self.assertQueryCount(7):
-                plans[1]._check_progress()
-                self.env.flush_all()
-            self.env.invalidate_all()
-            with self.assertQueryCount(7):
-                plans[2:]._check_progress()
-                self.env.flush_all()
+            self._check_queries(plans[0])  # warm the caches
+            self.assertEqual(self._check_queries(plans[1]), PLAN_CHECK_QUERIES)
+            self.assertEqual(self._check_queries(plans[2:]), PLAN_CHECK_QUERIES)
+            self.assertEqual(set(plans.mapped("state")), {"active"})
 
 
 @tagged("post_install", "-at_install")
