@@ -1,7 +1,5 @@
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_date
 
 from ..rules import deadlines
 
