@@ -147,7 +147,7 @@ class RecouvrementCredit(models.AbstractModel):
         amounts = amounts or {}
         partners = partners._origin.commercial_partner_id.with_company(company)
         figures = self._get_exposure_figures(partners, company)
-        context = {
+        batch = {
             "notices": self._get_formal_notice_partner_ids(partners, company),
             "litigations": self._get_litigation_partner_ids(partners, company),
         }
@@ -156,7 +156,7 @@ class RecouvrementCredit(models.AbstractModel):
             row = figures.get(partner.id, {})
             amount = amounts.get(partner.id, 0.0)
             exposure = (row.get("exposure") or 0.0) + amount
-            reasons = self._get_hold_reasons(partner, company, row, context)
+            reasons = self._get_hold_reasons(partner, company, row, batch)
             result[partner.id] = {
                 "figures": row,
                 "exposure": exposure,
@@ -167,7 +167,7 @@ class RecouvrementCredit(models.AbstractModel):
         return result
 
     @api.model
-    def _get_hold_reasons(self, partner, company, row, context):
+    def _get_hold_reasons(self, partner, company, row, batch):
         """Reasons, other than the credit limit, why ``partner`` may not order in ``company``.
 
         Manual or automatic credit hold; ceased company or collective proceedings (L622-21 C.
@@ -176,7 +176,7 @@ class RecouvrementCredit(models.AbstractModel):
         an open litigation case. Each condition but the hold is a company option.
 
         :param row: the partner's exposure row (``_get_exposure_figures``)
-        :param context: ``{"notices": ids, "litigations": ids}`` computed for the whole batch
+        :param batch: ``{"notices": ids, "litigations": ids}`` computed for the whole batch
         :return: list of translated messages
         """
         name = partner.display_name
@@ -217,7 +217,7 @@ class RecouvrementCredit(models.AbstractModel):
                     max_days=company.recouvrement_hold_overdue_days,
                 )
             )
-        if partner.id in context["notices"] and (row.get("overdue_amount") or 0.0) > 0:
+        if partner.id in batch["notices"] and (row.get("overdue_amount") or 0.0) > 0:
             reasons.append(
                 self.env._(
                     "%(partner)s was sent a formal notice and still owes %(overdue)s overdue.",
@@ -225,7 +225,7 @@ class RecouvrementCredit(models.AbstractModel):
                     overdue=format_amount(self.env, row["overdue_amount"], company.currency_id),
                 )
             )
-        if partner.id in context["litigations"]:
+        if partner.id in batch["litigations"]:
             reasons.append(
                 self.env._("%(partner)s has invoices in an open litigation case.", partner=name)
             )
