@@ -2,7 +2,7 @@ import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, RedirectWarning, UserError
+from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationError
 from odoo.tools import SQL, format_amount
 
 from ..rules import score as score_rules
@@ -520,6 +520,106 @@ class RecouvrementCredit(models.AbstractModel):
                 )
 
     # --- Partner form ---------------------------------------------------------------------
+
+    @api.model
+    def _compute_partner_insurance_expired(self, partners):
+        """Set ``credit_insurance_expired`` of ``partners``: an insured amount whose cover ended
+        before today (current company)."""
+        today = fields.Date.context_today(self)
+        for partner in partners:
+            partner.credit_insurance_expired = bool(
+                partner.credit_insured_amount
+                and partner.credit_cover_end
+                and partner.credit_cover_end < today
+            )
+
+    @api.model
+    def _get_insurance_expired_domain(self, operator, value):
+        """Domain on ``res.partner`` for ``credit_insurance_expired`` ``operator`` ``value``
+        (``=`` and ``!=`` only)."""
+        if operator not in ("=", "!="):
+            return NotImplemented
+        domain = [
+            ("credit_insured_amount", ">", 0),
+            ("credit_cover_end", "<", fields.Date.context_today(self)),
+        ]
+        if (operator == "=") == bool(value):
+            return domain
+        return ["!", "&", *domain]
+
+    @api.model
+    def _check_partner_limits(self, partners):
+        """Check the credit limit and insurance of ``partners``: no negative limit or insured
+        amount, a cover that does not end before it starts, and an insured amount above the
+        limit only when set by a credit manager.
+
+        :raise ValidationError: the first partner breaking one of these rules
+        """
+        is_manager = self.env.user.has_group(_MANAGER_GROUP)
+        for partner in partners.sudo():
+            if partner.credit_limit < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The credit limit of %(partner)s cannot be negative.",
+                        partner=partner.display_name,
+                    )
+                )
+            if partner.credit_insured_amount < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The insured amount of %(partner)s cannot be negative.",
+                        partner=partner.display_name,
+                    )
+                )
+            if (
+                partner.credit_cover_start
+                and partner.credit_cover_end
+                and partner.credit_cover_end < partner.credit_cover_start
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The credit insurance cover of %(partner)s cannot end (%(end)s) before "
+                        "it starts (%(start)s).",
+                        partner=partner.display_name,
+                        end=partner.credit_cover_end,
+                        start=partner.credit_cover_start,
+                    )
+                )
+            if (
+                not is_manager
+                and partner.credit_limit > 0
+                and partner.credit_insured_amount > partner.credit_limit
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The insured amount of %(partner)s (%(insured)s) is above its credit "
+                        "limit (%(limit)s): only a credit manager can set it.",
+                        partner=partner.display_name,
+                        insured=partner.credit_insured_amount,
+                        limit=partner.credit_limit,
+                    )
+                )
+
+    @api.model
+    def _prepare_partner_vals(self, partners, vals, manager_fields):
+        """Values of ``res.partner.write`` on ``partners``, the credit hold stamped: a hold
+        records its date and user, a release clears them and the reason.
+
+        :param manager_fields: fields of ``vals`` only a credit manager may change
+        :raise AccessError: see ``_check_manager_fields`` (not in superuser mode)
+        """
+        if manager_fields and not self.env.su:
+            self._check_manager_fields(partners, vals, manager_fields)
+        if "credit_hold" not in vals:
+            return vals
+        vals = dict(vals)
+        if vals["credit_hold"]:
+            vals.setdefault("credit_hold_date", fields.Date.context_today(self))
+            vals.setdefault("credit_hold_user_id", self.env.uid)
+        else:
+            vals.update(credit_hold_date=False, credit_hold_user_id=False)
+            vals.setdefault("credit_hold_reason", False)
+        return vals
 
     @api.model
     def _get_check_notification(self, partner):

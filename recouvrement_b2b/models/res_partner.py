@@ -700,24 +700,10 @@ class ResPartner(models.Model):
     @api.depends_context("company")
     @api.depends("credit_insured_amount", "credit_cover_end")
     def _compute_credit_insurance_expired(self):
-        today = fields.Date.context_today(self)
-        for partner in self:
-            partner.credit_insurance_expired = bool(
-                partner.credit_insured_amount
-                and partner.credit_cover_end
-                and partner.credit_cover_end < today
-            )
+        self.env["recouvrement.credit"]._compute_partner_insurance_expired(self)
 
     def _search_credit_insurance_expired(self, operator, value):
-        if operator not in ("=", "!="):
-            return NotImplemented
-        domain = [
-            ("credit_insured_amount", ">", 0),
-            ("credit_cover_end", "<", fields.Date.context_today(self)),
-        ]
-        if (operator == "=") == bool(value):
-            return domain
-        return ["!", "&", *domain]
+        return self.env["recouvrement.credit"]._get_insurance_expired_domain(operator, value)
 
     @api.depends_context("company")
     def _compute_credit_score_reasons(self):
@@ -731,50 +717,7 @@ class ResPartner(models.Model):
         "credit_limit", "credit_insured_amount", "credit_cover_start", "credit_cover_end"
     )
     def _check_credit_limit_insurance(self):
-        is_manager = self.env.user.has_group("recouvrement_b2b.recouvrement_group_manager")
-        for partner in self.sudo():
-            if partner.credit_limit < 0:
-                raise ValidationError(
-                    self.env._(
-                        "The credit limit of %(partner)s cannot be negative.",
-                        partner=partner.display_name,
-                    )
-                )
-            if partner.credit_insured_amount < 0:
-                raise ValidationError(
-                    self.env._(
-                        "The insured amount of %(partner)s cannot be negative.",
-                        partner=partner.display_name,
-                    )
-                )
-            if (
-                partner.credit_cover_start
-                and partner.credit_cover_end
-                and partner.credit_cover_end < partner.credit_cover_start
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "The credit insurance cover of %(partner)s cannot end (%(end)s) before "
-                        "it starts (%(start)s).",
-                        partner=partner.display_name,
-                        end=partner.credit_cover_end,
-                        start=partner.credit_cover_start,
-                    )
-                )
-            if (
-                not is_manager
-                and partner.credit_limit > 0
-                and partner.credit_insured_amount > partner.credit_limit
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "The insured amount of %(partner)s (%(insured)s) is above its credit "
-                        "limit (%(limit)s): only a credit manager can set it.",
-                        partner=partner.display_name,
-                        insured=partner.credit_insured_amount,
-                        limit=partner.credit_limit,
-                    )
-                )
+        self.env["recouvrement.credit"]._check_partner_limits(self)
 
     @api.constrains("credit_hold", "credit_hold_reason")
     def _check_credit_hold_reason(self):
@@ -790,16 +733,7 @@ class ResPartner(models.Model):
     def write(self, vals):
         self._recouvrement_normalize_identity_vals(vals)
         manager_fields = [fname for fname in _CREDIT_MANAGER_FIELDS if fname in vals]
-        if manager_fields and not self.env.su:
-            self.env["recouvrement.credit"]._check_manager_fields(self, vals, manager_fields)
-        if "credit_hold" in vals:
-            vals = dict(vals)
-            if vals["credit_hold"]:
-                vals.setdefault("credit_hold_date", fields.Date.context_today(self))
-                vals.setdefault("credit_hold_user_id", self.env.uid)
-            else:
-                vals.update(credit_hold_date=False, credit_hold_user_id=False)
-                vals.setdefault("credit_hold_reason", False)
+        vals = self.env["recouvrement.credit"]._prepare_partner_vals(self, vals, manager_fields)
         res = super().write(vals)
         if not vals.get("siren") and {"siret", "vat", "rcs"} & set(vals):
             self._recouvrement_fill_siren()
