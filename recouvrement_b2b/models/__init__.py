@@ -11,7 +11,7 @@ from . import recouvrement_dunning_event
 from . import recouvrement_dunning
 from . import recouvrement_payment_plan
 from . import recouvrement_litigation
-from . import recouvrement_credit_exposure
+from . import recouvrement_credit
 from . import sale_order
 from . import recouvrement_payment_plan_line
 from . import recouvrement_litigation_stage

@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
 from ..rules import deadlines
 
@@ -235,47 +234,22 @@ class AccountMove(models.Model):
     # --- Credit: optional check at invoice posting ------------------------------------------
 
     def _post(self, soft=True):
-        self._recouvrement_check_credit()
+        self.env["recouvrement.credit"]._check_invoices(self)
         return super()._post(soft=soft)
 
-    def _recouvrement_check_credit(self):
-        """Check the customers' credit of the invoices being posted, when the company asks for
-        it (the draft invoice is already part of the exposure)."""
-        invoices = self.filtered(
-            lambda m: (
-                m.move_type == "out_invoice"
-                and m.state == "draft"
-                and m.company_id.recouvrement_credit_check_invoice
-                and m.company_id.recouvrement_credit_check != "none"
+    def _build_credit_warning_message(
+        self, record, current_amount=0.0, exclude_current=False, exclude_amount=0.0
+    ):
+        # EXTENDS account: one banner. When the company checks credit, the message gives the
+        # check's block reasons (limit, hold, proceedings...) on the module's exposure.
+        if record.company_id.recouvrement_credit_check == "none":
+            return super()._build_credit_warning_message(
+                record,
+                current_amount=current_amount,
+                exclude_current=exclude_current,
+                exclude_amount=exclude_amount,
             )
-        )
-        is_manager = self.env.user.has_group("recouvrement_b2b.recouvrement_group_manager")
-        for company, moves in invoices.grouped("company_id").items():
-            mode = company.recouvrement_credit_check
-            if mode == "override" and is_manager:
-                continue
-            partners = moves.commercial_partner_id
-            status = partners.with_company(company)._recouvrement_credit_status(company)
-            for move in moves:
-                reasons = status[move.commercial_partner_id.id]["reasons"]
-                if not reasons:
-                    continue
-                if mode == "warning":
-                    move.message_post(
-                        body=self.env._(
-                            "Posted despite the credit check: %(reasons)s",
-                            reasons="\n".join(reasons),
-                        ),
-                        subtype_xmlid="mail.mt_note",
-                    )
-                    continue
-                raise UserError(
-                    self.env._(
-                        "Invoice of %(partner)s cannot be posted:\n%(reasons)s",
-                        partner=move.commercial_partner_id.display_name,
-                        reasons="\n".join(reasons),
-                    )
-                )
+        return self.env["recouvrement.credit"]._get_warning_message(record, current_amount)
 
     # --- Litigation ---------------------------------------------------------------------------
 

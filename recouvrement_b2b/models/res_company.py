@@ -778,4 +778,4 @@ class ResCompany(models.Model):
         )
         chronic = partners.filtered(lambda p: profiles[p.id] == "chronic")
         chronic[:1].with_company(company)._set_credit_hold("Chèques impayés à deux reprises")
-        partners.with_company(company)._recouvrement_update_credit_score(company)
+        self.env["recouvrement.credit"]._update_scores(partners, company)
