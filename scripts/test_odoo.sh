@@ -14,9 +14,16 @@ cleanup() { "$PY" "$ODOO_SRC/odoo-bin" db --help >/dev/null 2>&1; dropdb_quiet; 
 dropdb_quiet() { [ -z "${RB2B_KEEP_DB:-}" ] && as_pg "$(pg_bin)/dropdb" -h "$PGSOCK" -p "$PGPORT" -U postgres --if-exists "$DB" >/dev/null 2>&1 || true; }
 trap dropdb_quiet EXIT
 
-echo "tier 2: installing $MODULE on a fresh database $DB"
+# A kept database (RB2B_KEEP_DB) already has the module: update it, since installing it again
+# would reload its demo over the records the demo created (posted invoices cannot be rewritten).
+INSTALL=(-i "$MODULE") VERB="installing"
+if [ -n "$(as_pg "$(pg_bin)/psql" -h "$PGSOCK" -p "$PGPORT" -U postgres -d "$DB" -tAc \
+  "SELECT 1 FROM ir_module_module WHERE name = '$MODULE' AND state = 'installed'" 2>/dev/null)" ]; then
+  INSTALL=(-u "$MODULE") VERB="updating"
+fi
+echo "tier 2: $VERB $MODULE on database $DB"
 set +e
-"${ODOO[@]}" -i "$MODULE" --stop-after-init > "$LOGS/install.log" 2>&1
+"${ODOO[@]}" "${INSTALL[@]}" --stop-after-init > "$LOGS/install.log" 2>&1
 rc=$?
 set -e
 # Lines from the module: any WARNING/ERROR that names it, or that is logged while it loads.
