@@ -55,7 +55,12 @@
         "views/res_config_settings_views.xml",
     ],
     "demo": [
-        "demo/recouvrement_demo.xml",
+        "demo/res_partner_demo.xml",
+        "demo/account_move_demo.xml",
+        "demo/recouvrement_payment_plan_demo.xml",
+        "demo/recouvrement_litigation_demo.xml",
+        "demo/recouvrement_dunning_demo.xml",
+        "demo/recouvrement_credit_demo.xml",
     ],
     "application": False,
     "installable": True,

@@ -18,7 +18,7 @@ class TestFoundation(RecouvrementCommon):
     def test_every_model_has_access_rules(self):
         """Each model the module defines has at least one ACL, and a company rule when needed.
 
-        Feature services (AbstractModel: no table, no records) need none, as account.move.send.
+        Abstract models (feature services, the demo replay) hold no records: no ACL.
         """
         models = (
             self.env["ir.model"]
@@ -31,6 +31,7 @@ class TestFoundation(RecouvrementCommon):
                 )
             )
         )
+        self.assertIn("recouvrement.payment.plan", models.mapped("model"))
         for model in models:
             acls = self.env["ir.model.access"].search([("model_id", "=", model.id)])
             self.assertTrue(acls, f"{model.model} has no access rule")
