@@ -5,7 +5,6 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..rules.schedule import add_months
 
 _logger = logging.getLogger(__name__)
 
@@ -77,9 +76,9 @@ class RecouvrementDemo(models.AbstractModel):
         plans.action_compute_schedule()
         if months_ago:
             for plan in plans:
-                plan.first_date = add_months(plan.first_date, -months_ago)
+                plan.first_date -= relativedelta(months=months_ago)
                 for line in plan.line_ids:
-                    line.date_due = add_months(line.date_due, -months_ago)
+                    line.date_due -= relativedelta(months=months_ago)
         plans.action_activate()
         if months_ago:
             plans._check_progress()

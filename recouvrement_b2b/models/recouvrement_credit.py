@@ -883,3 +883,30 @@ class RecouvrementCredit(models.AbstractModel):
             done += len(batch)
             remaining += len(candidates) - len(batch)
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    def _set_hold(self, partners, reason):
+        """Put the commercial partners of ``partners`` on credit hold with ``reason`` (a hold
+        already set keeps its reason); the hold is posted in each partner's chatter.
+
+        :param partners: ``res.partner`` recordset (contacts are held through their company)
+        :param str reason: why they are held, shown to sales and in the chatter
+        :return: the partners newly held
+        """
+        partners = partners.commercial_partner_id.filtered(lambda p: not p.credit_hold)
+        if partners:
+            # sudo: automatic holds (dunning, litigation) are set on behalf of the user running
+            # the collection, who may not be a credit manager.
+            partners.sudo().write(
+                {
+                    "credit_hold": True,
+                    "credit_hold_reason": reason,
+                    "credit_hold_date": fields.Date.context_today(self),
+                    "credit_hold_user_id": self.env.uid,
+                }
+            )
+            for partner in partners:
+                partner.sudo().message_post(
+                    body=self.env._("Credit hold: %(reason)s", reason=reason),
+                    subtype_xmlid="mail.mt_note",
+                )
+        return partners

@@ -205,19 +205,9 @@ class ResPartner(models.Model):
     )
 
     def _compute_litigation_count(self):
-        counts = dict(
-            self.env["recouvrement.litigation"]._read_group(
-                [("partner_id", "child_of", self.commercial_partner_id.ids)],
-                ["partner_id"],
-                ["__count"],
-            )
-        )
+        counts = self._get_collection_counts("recouvrement.litigation")
         for partner in self:
-            partner.litigation_count = sum(
-                count
-                for case_partner, count in counts.items()
-                if case_partner.commercial_partner_id == partner.commercial_partner_id
-            )
+            partner.litigation_count = counts.get(partner.commercial_partner_id.id, 0)
 
     @api.model
     def _commercial_fields(self):
@@ -251,28 +241,9 @@ class ResPartner(models.Model):
         return parties.is_consumer(partner.is_company, partner.siren, [partner.vat])
 
     def _set_credit_hold(self, reason):
-        """Put the commercial partners on credit hold with ``reason`` (kept if already held).
-
-        The hold is posted in each partner's chatter.
-        """
-        partners = self.commercial_partner_id.filtered(lambda p: not p.credit_hold)
-        if partners:
-            # sudo: automatic holds (dunning, litigation) are set on behalf of the user running
-            # the collection, who may not be a credit manager.
-            partners.sudo().write(
-                {
-                    "credit_hold": True,
-                    "credit_hold_reason": reason,
-                    "credit_hold_date": fields.Date.context_today(self),
-                    "credit_hold_user_id": self.env.uid,
-                }
-            )
-            for partner in partners:
-                partner.sudo().message_post(
-                    body=self.env._("Credit hold: %(reason)s", reason=reason),
-                    subtype_xmlid="mail.mt_note",
-                )
-        return partners
+        """Put the commercial partners on credit hold with ``reason`` (kept if already held);
+        see ``recouvrement.credit._set_hold``. :return: the partners newly held"""
+        return self.env["recouvrement.credit"]._set_hold(self, reason)
 
     # --- Identity -----------------------------------------------------------------------------
 
@@ -498,52 +469,39 @@ class ResPartner(models.Model):
         sql = self.env["recouvrement.credit"]._get_exposure_field_sql(alias, fname, query)
         return super()._field_to_sql(alias, fname, query, flush) if sql is None else sql
 
-    # --- Payment plans ---
+    # --- Smart buttons: payment plans, litigation cases, reminders ---------------------------
+
+    def _get_collection_counts(self, model):
+        """Number of ``model`` records per commercial partner of ``self`` (cases and plans of
+        a contact count for its company): ``{commercial partner id: count}``, one query."""
+        groups = self.env[model]._read_group(
+            [("partner_id", "child_of", self.commercial_partner_id.ids)],
+            ["partner_id"],
+            ["__count"],
+        )
+        counts = {}
+        for partner, count in groups:
+            key = partner.commercial_partner_id.id
+            counts[key] = counts.get(key, 0) + count
+        return counts
+
+    def _get_collection_action(self, xmlid, context=None):
+        """The window action ``xmlid`` restricted to this customer's records (its contacts
+        included), creating new ones for the customer."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action["domain"] = [("partner_id", "child_of", partner.id)]
+        action["context"] = {"default_partner_id": partner.id, **(context or {})}
+        return action
 
     def _compute_payment_plan_count(self):
-        counts = dict(
-            self.env["recouvrement.payment.plan"]._read_group(
-                [("partner_id", "in", self.commercial_partner_id.ids)],
-                ["partner_id"],
-                ["__count"],
-            )
-        )
+        counts = self._get_collection_counts("recouvrement.payment.plan")
         for partner in self:
-            partner.payment_plan_count = counts.get(partner.commercial_partner_id, 0)
-
-    def action_view_payment_plans(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "recouvrement_b2b.recouvrement_payment_plan_action"
-        )
-        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
-        action["context"] = {
-            "default_partner_id": self.commercial_partner_id.id,
-            "search_default_in_progress": 0,
-        }
-        return action
-
-    # --- Litigation ---------------------------------------------------------------------------
-
-    def action_view_litigations(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "recouvrement_b2b.recouvrement_litigation_action"
-        )
-        action["domain"] = [("partner_id", "child_of", self.commercial_partner_id.id)]
-        action["context"] = {
-            "default_partner_id": self.commercial_partner_id.id,
-            "search_default_open": 1,
-        }
-        return action
-
-    # --- Dunning ------------------------------------------------------------------------------
+            partner.payment_plan_count = counts.get(partner.commercial_partner_id.id, 0)
 
     def _compute_dunning_event_count(self):
-        groups = self.env["recouvrement.dunning.event"]._read_group(
-            [("partner_id", "in", self.commercial_partner_id.ids)], ["partner_id"], ["__count"]
-        )
-        counts = {partner.id: count for partner, count in groups}
+        counts = self._get_collection_counts("recouvrement.dunning.event")
         for partner in self:
             partner.dunning_event_count = counts.get(partner.commercial_partner_id.id, 0)
 
@@ -552,12 +510,18 @@ class ResPartner(models.Model):
         for partner in self:
             partner.dunning_level_id = levels.get(partner.commercial_partner_id.id, False)
 
+    def action_view_payment_plans(self):
+        """Open the customer's payment plans."""
+        return self._get_collection_action(
+            "recouvrement_b2b.recouvrement_payment_plan_action", {"search_default_in_progress": 0}
+        )
+
+    def action_view_litigations(self):
+        """Open the customer's open litigation cases."""
+        return self._get_collection_action(
+            "recouvrement_b2b.recouvrement_litigation_action", {"search_default_open": 1}
+        )
+
     def action_view_dunning_events(self):
         """Open the reminders sent to the customer."""
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "recouvrement_b2b.recouvrement_dunning_event_action"
-        )
-        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
-        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
-        return action
+        return self._get_collection_action("recouvrement_b2b.recouvrement_dunning_event_action")

@@ -342,7 +342,7 @@ class TestPaymentPlan(PlanCommon):
 
         self.assertEqual(self.customer.with_user(self.controller).payment_plan_count, 1)
         action = self.customer.with_user(self.controller).action_view_payment_plans()
-        self.assertEqual(action["domain"], [("partner_id", "=", self.customer.id)])
+        self.assertEqual(action["domain"], [("partner_id", "child_of", self.customer.id)])
 
     @freeze_time("2026-03-01")
     def test_last_call_event_proposes_a_plan(self):
