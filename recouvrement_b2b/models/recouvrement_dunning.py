@@ -394,7 +394,7 @@ class RecouvrementDunning(models.AbstractModel):
         event.ensure_one()
         report = event.level_id.report_id
         if self.env.context.get("dunning_letter_html"):
-            # demo data and benchmark: no HTTP server for wkhtmltopdf
+            # no HTTP server for wkhtmltopdf (install-time replay, benchmarks): keep the HTML
             content, report_type = self.env["ir.actions.report"]._render_qweb_html(
                 report.report_name, event.ids
             )
