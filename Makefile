@@ -16,7 +16,11 @@ test:
 
 # Tier 1 only (no Odoo needed).
 test-rules:
-	@scripts/setup.sh && .venv/bin/python -m pytest -q tests
+	@scripts/setup.sh && .venv/bin/python -m pytest -q -p no:odoo tests
+
+# Every pre-commit check on every file (the same tools as tier 1's static checks).
+lint:
+	@scripts/setup.sh && .venv/bin/pre-commit run --all-files
 
 stop:
 	@if [ -f .odoo/server.pid ]; then kill $$(cat .odoo/server.pid) 2>/dev/null || true; rm -f .odoo/server.pid; fi

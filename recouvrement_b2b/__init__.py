@@ -1,1 +1,1 @@
-from . import models, wizard
+from . import demo, models, report, wizard

@@ -5,13 +5,15 @@ source "$(dirname "$0")/common.sh"
 STAMP="$VENV/.rb2b-setup"
 
 apt_install() {
-  # System packages when missing: PostgreSQL server, wkhtmltopdf (PDF letters), chromium (browser tests).
+  # System packages when missing: PostgreSQL server, wkhtmltopdf (PDF letters), chromium (browser
+  # tests), poppler-utils (PDF text in tests), gettext (msgmerge, for the translation template).
   local missing=()
   [ -n "$(ls /usr/lib/postgresql/*/bin/pg_ctl 2>/dev/null)" ] || command -v pg_ctl >/dev/null || missing+=(postgresql)
   command -v psql >/dev/null || missing+=(postgresql-client)
   command -v wkhtmltopdf >/dev/null || missing+=(wkhtmltopdf)
   command -v chromium >/dev/null || missing+=(chromium)
   command -v pdftotext >/dev/null || missing+=(poppler-utils)
+  command -v msgmerge >/dev/null || missing+=(gettext)  # scripts/i18n.sh (click-odoo-makepot)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" != 0 ] && ! command -v sudo >/dev/null; then
     log "missing system packages: ${missing[*]} (install them with apt as root)"; return 0
@@ -42,22 +44,23 @@ main() {
     log "creating $VENV"
     python3 -m venv "$VENV"
   fi
-  local want="tools-v3"
+  local want="tools-v4"
   if have_odoo_src; then want="$want odoo:$(cd "$ODOO_SRC" && (cat odoo/release.py | md5sum | cut -c1-8))"; fi
   if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ]; then
-    "$PY" -c "import stdnum, pytest" 2>/dev/null && { log "environment up to date"; return 0; }
+    "$PY" -c "import importlib.util as u, sys; sys.exit(not all(map(u.find_spec, ('stdnum', 'pytest', 'pytest_odoo', 'checklog_odoo', 'pre_commit'))))" 2>/dev/null && { log "environment up to date"; return 0; }
   fi
   "$PY" -m pip install -q --upgrade "pip<25" "setuptools<70" wheel
   "$PY" -m pip install -q -r "$ROOT/requirements-dev.txt"
   if find_odoo; then
     # Odoo 18's pins on Python 3.11: cbor2 5.4.2 has no usable file (5.4.6 works);
-    # python-ldap and gevent/greenlet are not needed to run or test this addon.
-    sed -e 's/^cbor2==5\.4\.2.*/cbor2==5.4.6/' -e '/^python-ldap/d' -e '/^gevent/d' -e '/^greenlet/d' \
+    # python-ldap and gevent/greenlet are not needed to run or test this addon; polib 1.2 (same
+    # API) is the one OCA's PO checks (oca-odoo-pre-commit-hooks) require.
+    sed -e 's/^cbor2==5\.4\.2.*/cbor2==5.4.6/' -e 's/^polib==1\.1\.1.*/polib==1.2.0/' -e '/^python-ldap/d' -e '/^gevent/d' -e '/^greenlet/d' \
       "$ODOO_SRC/requirements.txt" > "$VENV/odoo-requirements.txt"
     "$PY" -m pip install -q --no-build-isolation -r "$VENV/odoo-requirements.txt"
     "$PY" -m pip install -q --no-build-isolation --no-deps -e "$ODOO_SRC"
     "$PY" -m pip install -q --no-build-isolation --no-deps -e "$ROOT"
-    want="tools-v3 odoo:$(cd "$ODOO_SRC" && (cat odoo/release.py | md5sum | cut -c1-8))"
+    want="tools-v4 odoo:$(cd "$ODOO_SRC" && (cat odoo/release.py | md5sum | cut -c1-8))"
   fi
   echo "$want" > "$STAMP"
   log "setup done"

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# The test command: tier 1 (no Odoo) then tier 2 (real Odoo 18 + PostgreSQL).
-# One summary line per tier; exits non-zero when anything that ran failed.
+# The test command: tier 1 (no Odoo) then tier 2 (real Odoo 18 + PostgreSQL), both with pytest.
+# One summary line per tier and a total; exits non-zero when anything that ran failed.
+# Tier 1 arguments: RB2B_TIER1_ARGS; tier 2: see scripts/test_odoo.sh (RB2B_PYTEST_ARGS, ...).
 source "$(dirname "$0")/common.sh"
 "$ROOT/scripts/setup.sh"
 mkdir -p "$STATE/logs"
-t1_pass=0; t1_fail=0; t2_pass=0; t2_fail=0; t2_status="ran"
+t1_pass=0; t1_fail=0; t2_pass=0; t2_fail=0; t2_skip=0; t2_status="ran"
 
 # ---- tier 1: pure rules and static checks -------------------------------------------------
 set +e
-(cd "$ROOT" && "$PY" -m pytest -q -p no:cacheprovider tests ${RB2B_PYTEST_ARGS:-}) 2>&1 | tee "$STATE/logs/tier1.log"
+# -p no:odoo: tier 1 must run without Odoo (the pytest-odoo plugin imports it).
+# shellcheck disable=SC2086  # word splitting of RB2B_TIER1_ARGS is wanted
+(cd "$ROOT" && "$PY" -m pytest -q -p no:cacheprovider -p no:odoo tests ${RB2B_TIER1_ARGS:-}) 2>&1 | tee "$STATE/logs/tier1.log"
 t1_rc=${PIPESTATUS[0]}
 set -e
 line="$(grep -E '^(=+ )?[0-9]+ (passed|failed)' "$STATE/logs/tier1.log" | tail -1 || true)"
@@ -25,7 +28,7 @@ else
   t2_rc=$?
   set -e
   if [ -f "$STATE/logs/tier2.summary" ]; then
-    read -r t2_pass t2_fail < "$STATE/logs/tier2.summary"
+    read -r t2_pass t2_fail t2_skip < "$STATE/logs/tier2.summary"
   fi
   [ "$t2_rc" -ne 0 ] && [ "$t2_fail" -eq 0 ] && t2_fail=1
 fi
@@ -37,7 +40,8 @@ if [ "$t2_status" = skipped ]; then
   echo "tier 2 (odoo): SKIPPED - no Odoo 18.0 source found (set ODOO_SRC)"
   echo "!!! WARNING: the Odoo test tier did NOT run: nothing Odoo-side was checked !!!"
 else
-  echo "tier 2 (odoo): $t2_pass passed, $t2_fail failed"
+  skipped=""; [ "${t2_skip:-0}" -gt 0 ] && skipped=", $t2_skip skipped"
+  echo "tier 2 (odoo, pytest-odoo): $t2_pass passed, $t2_fail failed$skipped"
 fi
 echo "total: $((t1_pass + t2_pass)) passed, $((t1_fail + t2_fail)) failed"
 [ "$t1_fail" -eq 0 ] && [ "$t2_fail" -eq 0 ]

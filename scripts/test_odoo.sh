@@ -1,54 +1,79 @@
 #!/usr/bin/env bash
-# Tier 2: a fresh database, the module installed (with demo data), the install log checked for
-# WARNING/ERROR lines from the module, then every Odoo test of the module (browser tours included
-# when chromium is present). Writes "passed failed" to .odoo/logs/tier2.summary.
+# Tier 2, in two steps:
+# 1. Odoo's own runner installs the module on a fresh database with its demo data
+#    (`-i recouvrement_b2b --test-enable`): the module's at-install tests run, and the install
+#    log must hold no WARNING/ERROR record (checklog-odoo, exceptions in checklog-odoo.cfg).
+# 2. pytest (pytest-odoo) runs every post-install test of the module against that database,
+#    with an HTTP server for the browser and PDF tests (--odoo-http); tier 2 ends with pytest's
+#    own summary line.
+# Writes "passed failed skipped" to .odoo/logs/tier2.summary; exits non-zero when anything failed.
+#
+# RB2B_TEST_DB=name      database (default: a fresh rb2b_test_<pid>, dropped at the end)
+# RB2B_KEEP_DB=1         keep the database; a kept database is updated (-u), not reinstalled
+# RB2B_PYTEST_ARGS="..." more pytest arguments, e.g. "-k TestCredit" or "-x"
+# RB2B_TEST_TAGS=...     Odoo-style filter, still accepted: "/recouvrement_b2b:TestA,/recouvrement_b2b:TestB.test_x"
 source "$(dirname "$0")/common.sh"
 "$ROOT/scripts/pg.sh" start
 write_odoo_conf
 DB="${RB2B_TEST_DB:-rb2b_test_$$}"
 LOGS="$STATE/logs"; mkdir -p "$LOGS"
-TAGS="${RB2B_TEST_TAGS:-/$MODULE}"
+BIN="$VENV/bin"
 ODOO=("$PY" "$ODOO_SRC/odoo-bin" -c "$STATE/odoo.conf" -d "$DB" --http-port "${RB2B_TEST_HTTP_PORT:-8169}" --log-level=info --max-cron-threads=0)
-echo "0 1" > "$LOGS/tier2.summary"
-cleanup() { "$PY" "$ODOO_SRC/odoo-bin" db --help >/dev/null 2>&1; dropdb_quiet; }
+echo "0 1 0" > "$LOGS/tier2.summary"
 dropdb_quiet() { [ -z "${RB2B_KEEP_DB:-}" ] && as_pg "$(pg_bin)/dropdb" -h "$PGSOCK" -p "$PGPORT" -U postgres --if-exists "$DB" >/dev/null 2>&1 || true; }
 trap dropdb_quiet EXIT
+db_exists() { as_pg "$(pg_bin)/psql" -h "$PGSOCK" -p "$PGPORT" -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$DB'" | grep -q 1; }
 
-echo "tier 2: installing $MODULE on a fresh database $DB"
+# RB2B_TEST_TAGS (/module:Class.method, comma-separated) as a pytest -k expression.
+tags_to_k() {
+  local spec expr="" item
+  IFS=',' read -ra spec <<< "$1"
+  for item in "${spec[@]}"; do
+    item="${item#*/"$MODULE"}"; item="${item#:}"
+    [ -z "$item" ] && { echo ""; return; }   # the whole module
+    item="${item//./ and }"
+    expr="${expr:+$expr or }($item)"
+  done
+  echo "$expr"
+}
+
+# ---- 1. install (Odoo's runner): at-install tests and the install log --------------------------
+if [ -n "${RB2B_KEEP_DB:-}" ] && db_exists; then step=(-u "$MODULE"); what="updating $MODULE on the kept database $DB"
+else dropdb_quiet; step=(-i "$MODULE"); what="installing $MODULE on a fresh database $DB"; fi
+echo "tier 2: $what (Odoo's runner: at-install tests, install log checked)"
 set +e
-"${ODOO[@]}" -i "$MODULE" --stop-after-init > "$LOGS/install.log" 2>&1
+"${ODOO[@]}" "${step[@]}" --test-enable --test-tags "/$MODULE,-post_install" --stop-after-init > "$LOGS/install.log" 2>&1
 rc=$?
 set -e
-# Lines from the module: any WARNING/ERROR that names it, or that is logged while it loads.
-bad="$(awk '/Loading module '"$MODULE"' /{inmod=1} / (WARNING|ERROR|CRITICAL) / && (inmod || tolower($0) ~ /recouvrement/){print} /Module '"$MODULE"' loaded in/{inmod=0}' "$LOGS/install.log")"
-if [ $rc -ne 0 ] || [ -n "$bad" ] || ! grep -q "Modules loaded" "$LOGS/install.log"; then
-  echo "tier 2: install FAILED (rc=$rc); WARNING/ERROR lines from the module:"
-  echo "${bad:-$(tail -30 "$LOGS/install.log")}"
+at_install="$(grep -oE 'odoo\.tests\.result: [0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests' "$LOGS/install.log" | tail -1 || true)"
+if [ $rc -ne 0 ] || ! grep -q "Modules loaded" "$LOGS/install.log" \
+    || ! (cd "$ROOT" && "$BIN/checklog-odoo" -c "$ROOT/checklog-odoo.cfg" "$LOGS/install.log" > "$LOGS/checklog.log" 2>&1); then
+  echo "tier 2: install FAILED (odoo-bin exit code $rc; ${at_install#odoo.tests.result: })"
+  cat "$LOGS/checklog.log" 2>/dev/null || true
+  [ $rc -ne 0 ] && tail -30 "$LOGS/install.log"
+  echo "tier 2: full log $LOGS/install.log"
   exit 1
 fi
-echo "tier 2: install log clean (no WARNING/ERROR from $MODULE)"
+echo "tier 2: install log clean; at-install tests: ${at_install#odoo.tests.result: }"
 
-echo "tier 2: running the module's tests ($TAGS)"
+# ---- 2. post-install tests (pytest-odoo) -----------------------------------------------------
+args=(-p no:cacheprovider "$ROOT/$MODULE/tests" --odoo-config="$STATE/odoo.conf" --odoo-database="$DB" --odoo-http)
+if [ -n "${RB2B_TEST_TAGS:-}" ]; then
+  k="$(tags_to_k "$RB2B_TEST_TAGS")"
+  [ -n "$k" ] && args+=(-k "$k")
+fi
+# shellcheck disable=SC2206  # word splitting of RB2B_PYTEST_ARGS is wanted
+args+=(${RB2B_PYTEST_ARGS:-})
+echo "tier 2: pytest $MODULE/tests (pytest-odoo, database $DB)"
 set +e
-"${ODOO[@]}" -u "$MODULE" --test-enable --test-tags "$TAGS" --stop-after-init > "$LOGS/tests.log" 2>&1
-rc=$?
+(cd "$ROOT" && "$PY" -m pytest "${args[@]}") 2>&1 | tee "$LOGS/tests.log"
+rc=${PIPESTATUS[0]}
 set -e
-grep -E "(FAIL|ERROR):|odoo.tests.result|Ran [0-9]+ tests|tests? (passed|failed)" "$LOGS/tests.log" | grep -v "^\s*$" | tail -40 || true
-result="$(grep -E 'odoo\.tests\.result: ' "$LOGS/tests.log" | tail -1 || true)"
-total=$(echo "$result" | grep -oE 'of [0-9]+ tests' | grep -oE '[0-9]+' || echo 0)
-failed=$(echo "$result" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' || echo 0)
-errors=$(echo "$result" | grep -oE '[0-9]+ error' | grep -oE '[0-9]+' || echo 0)
-if [ -z "$result" ]; then
-  total=$(grep -cE 'odoo\.addons\.'"$MODULE"'\.tests.*Starting ' "$LOGS/tests.log" || true)
-fi
-bad=$((failed + errors))
-# Any ERROR/CRITICAL line at all (e.g. a test class that could not even be set up) fails the tier.
-crit=$(grep -cE ' (ERROR|CRITICAL) ' "$LOGS/tests.log" || true)
-if [ "$bad" -eq 0 ] && { [ "$crit" -gt 0 ] || [ $rc -ne 0 ]; }; then
-  grep -E ' (ERROR|CRITICAL) ' "$LOGS/tests.log" | head -20
-  bad=1
-fi
-if [ "$total" -eq 0 ]; then echo "tier 2: no test ran"; bad=1; fi
-echo "$((total - failed - errors)) $bad" > "$LOGS/tier2.summary"
-echo "tier 2: $((total - failed - errors)) passed, $bad failed (full log: $LOGS/tests.log)"
+line="$(grep -E '^(=+ )?[0-9]+ [a-z]+.* in [0-9.]+s' "$LOGS/tests.log" | tail -1 || true)"
+count() { echo "$line" | grep -oE "(^|[ =,])[0-9]+ $1" | grep -oE '[0-9]+' | head -1 || true; }
+passed=$(count passed); failed=$(count failed); errors=$(count 'errors?'); skipped=$(count skipped)
+passed=${passed:-0}; bad=$(( ${failed:-0} + ${errors:-0} )); skipped=${skipped:-0}
+[ "$rc" -ne 0 ] && [ "$bad" -eq 0 ] && bad=1
+if [ "$passed" -eq 0 ] && [ "$bad" -eq 0 ]; then echo "tier 2: no test ran"; bad=1; fi
+echo "$passed $bad $skipped" > "$LOGS/tier2.summary"
 [ "$bad" -eq 0 ]

@@ -4,9 +4,10 @@ from datetime import date
 
 import pytest
 from recouvrement_rules.deadlines import (
+    ALERT_DAYS_BEFORE,
     DeadlineError,
-    add_years,
     alert_dates,
+    next_alert_date,
     opposition_deadline,
     prescription_date,
     service_deadline,
@@ -31,8 +32,8 @@ def test_consumer_two_years():
 
 
 def test_leap_day_start():
-    assert add_years(date(2024, 2, 29), 5) == date(2029, 2, 28)
     assert prescription_date(date(2024, 2, 29)) == date(2029, 2, 28)
+    assert prescription_date(date(2026, 2, 28), consumer=True) == date(2028, 2, 28)
 
 
 def test_acknowledgment_restarts_a_full_period():
@@ -137,3 +138,20 @@ def test_service_then_opposition_chain():
     assert opposition_deadline(date(2026, 11, 25)) == date(2026, 12, 25)
     # End of month clamping on the service deadline: 2026-11-30 + 3 months = 2027-02-28.
     assert service_deadline(date(2026, 11, 30)) == date(2027, 2, 28)
+
+
+def test_next_alert_date_60_then_15_days_before():
+    assert ALERT_DAYS_BEFORE == (60, 15)
+    deadline = date(2026, 12, 20)
+    # No alert yet: 60 days before; after it: 15 days before; after both: none.
+    assert next_alert_date(deadline) == date(2026, 10, 21)
+    assert next_alert_date(deadline, date(2026, 10, 21)) == date(2026, 12, 5)
+    assert next_alert_date(deadline, date(2026, 12, 5)) is None
+    # A run after missed days (last alert on 2026-11-20, between the two): the 15-day one.
+    assert next_alert_date(deadline, date(2026, 11, 20)) == date(2026, 12, 5)
+    # An alert raised before a later interruption: the new deadline's alerts are all ahead.
+    assert next_alert_date(date(2031, 12, 10), date(2026, 12, 5)) == date(2031, 10, 11)
+    # No deadline (Odoo gives False for an empty date): no alert.
+    assert next_alert_date(False) is None
+    assert next_alert_date(None, date(2026, 1, 1)) is None
+    assert next_alert_date(deadline, False, offsets=(1,)) == date(2026, 12, 19)

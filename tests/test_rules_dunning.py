@@ -9,8 +9,11 @@ from recouvrement_rules.dunning import (
     Level,
     check_ladder,
     due_levels,
+    highest,
     next_action_date,
     next_level,
+    rank,
+    reached_sequence,
 )
 
 LADDER = [
@@ -81,3 +84,39 @@ def test_check_ladder():
         check_ladder([Level("a", 1, 30), Level("b", 2, 10)])
     assert (err.value.reason, err.value.params) == ("order", {"key": "b", "days": 10})
     check_ladder([])
+
+
+def test_rank_and_highest():
+    assert rank(Level("x", 3, 25)) == (3, 25)
+    assert highest(LADDER).key == "litigation"
+    assert highest(reversed(LADDER)).key == "litigation"
+    assert highest([]) is None
+    # levels of two ladders (a customer who changed policy): same sequence, more days wins
+    other = Level("other_second", 3, 30)
+    assert highest([LADDER[2], other]) is other
+    assert highest([other, LADDER[2]]) is other
+    # a tie on sequence and days: the first one
+    twin = Level("twin", 3, 25)
+    assert highest([LADDER[2], twin]) is LADDER[2]
+    assert highest([twin, LADDER[2]]) is twin
+
+
+def test_reached_sequence():
+    assert reached_sequence(LADDER, None) == 0
+    assert reached_sequence(LADDER, LADDER[2]) == 3
+    # a level of another ladder counts as the highest level with as many days or fewer:
+    # 30 days -> "second" (25 days, sequence 3), not "formal_notice" (45 days)
+    assert reached_sequence(LADDER, Level("old_firm", 7, 30)) == 3
+    assert reached_sequence(LADDER, Level("old_notice", 1, 45)) == 4
+    # before the first level of the new ladder: nothing reached
+    assert reached_sequence(LADDER, Level("old_courtesy", 1, -10)) == 0
+    assert reached_sequence([], Level("old", 1, 10)) == 0
+
+
+def test_changed_policy_continues_up_the_new_ladder():
+    # 40 days late, "firm" (30 days) of the old ladder sent: the next level of the new ladder
+    # is the formal notice once due (45 days), not the courtesy reminder again.
+    current = reached_sequence(LADDER, Level("old_firm", 7, 30))
+    assert next_level(LADDER, current, DUE, date(2025, 3, 12), D("1000")) is None
+    assert next_level(LADDER, current, DUE, date(2025, 3, 17), D("1000")).key == "formal_notice"
+    assert next_action_date(LADDER, current, DUE) == date(2025, 3, 17)

@@ -8,6 +8,7 @@ office 356 000 000 00048 (Luhn) and 356 000 000 49837 (not Luhn, digit sum 45).
 import pytest
 from recouvrement_rules import identifiers as ids
 from recouvrement_rules.identifiers import IdentifierError
+from stdnum.fr import siren as stdnum_siren
 
 
 def reason_of(func, *args, **kwargs):
@@ -63,12 +64,14 @@ def test_invalid_siret():
     assert reason_of(ids.validate_siret, "4430618410004X") == ("siret", "digits")
 
 
-def test_vat_key_and_conversions():
-    # (12 + 3 x (552120222 mod 97)) mod 97 = 27
-    assert ids.vat_key("552120222") == "27"
-    assert ids.vat_key("732 829 320") == "44"
-    assert ids.vat_key("443061841") == "64"
-    assert ids.vat_from_siren("443 061 841") == "FR64443061841"
+def test_vat_key_from_stdnum():
+    # The key is python-stdnum's: (12 + 3 x (552120222 mod 97)) mod 97 = 27.
+    assert stdnum_siren.to_tva("552120222") == "27552120222"
+    assert stdnum_siren.to_tva("732829320") == "44732829320"
+    assert ids.validate_vat("FR" + stdnum_siren.to_tva("443061841")) == "FR64443061841"
+
+
+def test_siren_from_vat():
     assert ids.siren_from_vat("fr 64 443 061 841") == "443061841"
     assert ids.siren_from_vat("FR65443061841") is None  # wrong key
     assert ids.siren_from_vat("DE123456789") is None
@@ -99,6 +102,8 @@ def test_invalid_vat():
 def test_formatting():
     assert ids.format_siren("552120222") == "552 120 222"
     assert ids.format_siret("55212022200013") == "552 120 222 00013"
+    assert ids.format_siret("552.120.222-00013") == "552 120 222 00013"
+    assert ids.format_siret("5521202220001") == "5521202220001"  # not a SIRET: left alone
     assert ids.format_siren("12") == "12"  # not a SIREN: left alone
     assert ids.format_rcs("Saint  Etienne", "b", "552120222") == "RCS Saint Etienne B 552 120 222"
     assert reason_of(ids.format_rcs, "Lyon", "C", "552120222") == ("rcs", "rcs_letter")

@@ -563,7 +563,10 @@ def test_later_period_is_the_difference_of_the_totals():
 
 def _shipped_rates():
     """Rates of the module's data file: {(kind, half_year or date): value}."""
-    path = Path(__file__).resolve().parents[1] / "recouvrement_b2b/data/recouvrement_rate_data.xml"
+    path = (
+        Path(__file__).resolve().parents[1]
+        / "recouvrement_b2b/data/recouvrement_penalty_rate_data.xml"
+    )
     rates = {}
     for record in ET.parse(path).getroot().iter("record"):
         fields = {f.get("name"): f.text for f in record.iter("field")}

@@ -15,13 +15,15 @@ def reason_of(func, *args, **kwargs):
     return err.value.reason
 
 
-def test_add_months_clamps_to_month_end():
-    assert schedule.add_months(date(2025, 1, 31), 1) == date(2025, 2, 28)
-    assert schedule.add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
-    assert schedule.add_months(date(2025, 1, 31), 2) == date(2025, 3, 31)
-    assert schedule.add_months(date(2025, 11, 30), 3) == date(2026, 2, 28)
-    assert schedule.add_months(date(2025, 3, 31), -1) == date(2025, 2, 28)
-    assert schedule.add_months(date(2025, 5, 15), 0) == date(2025, 5, 15)
+def test_monthly_dates_clamp_to_month_end():
+    assert schedule.instalment_dates(date(2025, 1, 31), 3, "monthly") == [
+        date(2025, 1, 31),
+        date(2025, 2, 28),
+        date(2025, 3, 31),
+    ]
+    assert schedule.instalment_dates(date(2024, 1, 31), 2, "monthly")[1] == date(2024, 2, 29)
+    assert schedule.instalment_dates(date(2025, 11, 30), 2, "quarterly")[1] == date(2026, 2, 28)
+    assert schedule.instalment_dates(date(2025, 5, 15), 1, "monthly") == [date(2025, 5, 15)]
 
 
 def test_monthly_dates_from_the_first_date_not_iteratively():
@@ -158,9 +160,9 @@ def test_quarterly_from_month_end_keeps_the_anchor_day():
         date(2026, 2, 28),
         date(2026, 5, 31),
     ]
-    # 29 February of a leap year, one year on: 28 February.
-    assert schedule.add_months(date(2024, 2, 29), 12) == date(2025, 2, 28)
-    assert schedule.add_months(date(2024, 2, 29), 48) == date(2028, 2, 29)
+    # 29 February of a leap year, one year on: 28 February; four years on: 29 February.
+    dates = schedule.instalment_dates(date(2024, 2, 29), 17, "quarterly")
+    assert (dates[4], dates[16]) == (date(2025, 2, 28), date(2028, 2, 29))
 
 
 def test_weekly_crosses_month_and_year_ends():
@@ -201,3 +203,53 @@ def test_allocate_down_payment_first_on_the_same_day():
     with pytest.raises(ScheduleError) as err:
         schedule.allocate(D("-1"), lines)
     assert err.value.reason == "total"
+
+
+def test_to_amount_rounds_half_up_to_the_currency():
+    assert schedule.to_amount(2.675) == D("2.68")  # repr 2.675, not its binary approximation
+    assert schedule.to_amount(D("0.125")) == D("0.13")
+    assert schedule.to_amount(-0.125) == D("-0.13")
+    assert schedule.to_amount(1000.4, 0) == D("1000")
+    assert schedule.to_amount(None) == D("0.00")
+
+
+def test_plan_totals_invoices_penalties_waiver():
+    # 1 000 + 500 due; penalties 12.34 + 1.66 and 2 x 40 indemnities; 14 waived: 1 580.
+    totals = schedule.plan_totals([1000.0, 500.0], [12.34, 40.0, 1.66, 40.0], waiver=14.0)
+    assert totals == (D("1500.00"), D("94.00"), D("1580.00"))
+    assert (totals.invoices, totals.penalties, totals.total) == totals
+    # Float sums are exact: 0.1 + 0.2 is 0.30, not 0.30000000000000004.
+    assert schedule.plan_totals([0.1, 0.2]).total == D("0.30")
+    # Penalties not included, waiver above them: the total may fall to zero or below.
+    assert schedule.plan_totals([1500.0], waiver=1500.0).total == D("0.00")
+    assert schedule.plan_totals([100.0], waiver=100.01).total == D("-0.01")
+    assert schedule.plan_totals([], digits=0) == (D("0"), D("0"), D("0"))
+
+
+def test_paid_on_invoices_and_left_to_pay():
+    # Scheduled 1 500; 800 and 0 left on the invoices now: 700 paid, 800 left of 1 580.
+    paid = schedule.paid_on_invoices(1500.0, [800.0, 0.0])
+    assert paid == D("700.00")
+    assert schedule.left_to_pay(1580.0, paid) == D("880.00")
+    # An invoice that grew again (payment unreconciled) never makes "paid" negative.
+    assert schedule.paid_on_invoices(1500.0, [1000.0, 600.0]) == D("0.00")
+    # Overpayment: nothing left, never a negative balance.
+    assert schedule.left_to_pay(100.0, 120.0) == D("0.00")
+    assert schedule.left_to_pay(D("1399.99"), D("0.005")) == D("1399.99")  # half-up of 1399.985
+
+
+def test_instalment_balances():
+    lines = [
+        (date(2025, 3, 31), 500.0),
+        (date(2025, 4, 30), 500.0),
+        (date(2025, 5, 31), 500.0),
+    ]
+    # 700 paid: the first instalment paid, 200 on the second, nothing on the third.
+    assert schedule.instalment_balances(700.0, lines) == [
+        (D("500.00"), D("0.00")),
+        (D("200.00"), D("300.00")),
+        (D("0"), D("500.00")),
+    ]
+    # Order of ``lines`` kept, allocation by due date; the excess is not allocated.
+    assert schedule.instalment_balances(D("2000"), lines[::-1])[0] == (D("500.00"), D("0.00"))
+    assert schedule.instalment_balances(0, []) == []

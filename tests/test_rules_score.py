@@ -1,10 +1,11 @@
 """Payment-behaviour score: points = 100 - 35 x min(days, 60)/60 - 25 x share - 20 x level/5
 - 20 x litigation; A >= 80, B >= 60, C >= 40, D >= 20, E below; litigation caps at C."""
 
+from datetime import date
 from decimal import Decimal as D
 
 import pytest
-from recouvrement_rules.score import ScoreError, compute_score, letter_for
+from recouvrement_rules.score import ScoreError, compute_score, letter_for, score_inputs
 
 
 def test_perfect_payer():
@@ -61,3 +62,56 @@ def test_invalid_inputs():
     with pytest.raises(ScoreError) as err:
         compute_score(0, 0, 6, False)
     assert err.value.reason == "dunning_level"
+
+
+# --- inputs from the invoices due in the window --------------------------------------------
+
+TODAY = date(2026, 3, 15)
+
+
+def test_inputs_weighted_by_amount():
+    # 1000 paid 30 days late, 1000 paid early: (1000 x 30 + 1000 x 0) / 2000 = 15 days; 1 of 2
+    invoices = [
+        (1000.0, date(2026, 1, 1), date(2026, 1, 31)),
+        (1000.0, date(2026, 2, 1), date(2026, 1, 25)),
+    ]
+    assert score_inputs(invoices, TODAY) == {
+        "avg_days_late": D("15.00"),
+        "late_share": D("0.5000"),
+        "max_dunning_level": 0,
+        "litigation": False,
+    }
+    # 100 points - 35 x 15/60 - 25 x 0.5 = 78.75 -> 79 -> B
+    assert compute_score(**score_inputs(invoices, TODAY))[:2] == ("B", 79)
+
+
+def test_inputs_open_invoice_late_until_today():
+    # 300 open, due 2026-02-13: 30 days late today; 100 paid on its due date: 0
+    invoices = [(300.0, date(2026, 2, 13), None), (100.0, date(2026, 3, 1), date(2026, 3, 1))]
+    inputs = score_inputs(invoices, TODAY)
+    assert inputs["avg_days_late"] == D("22.50")  # 300 x 30 / 400
+    assert inputs["late_share"] == D("0.5000")
+
+
+def test_inputs_rounding_half_up():
+    # 3 invoices, 1 late: 0.33333 -> 0.3333; 10 x 1 day + 10 x 0 + 20 x 0 over 40 = 0.25
+    invoices = [
+        (10.0, date(2026, 3, 1), date(2026, 3, 2)),
+        (10.0, date(2026, 3, 1), date(2026, 3, 1)),
+        (20.0, date(2026, 3, 1), date(2026, 2, 1)),
+    ]
+    inputs = score_inputs(invoices, TODAY)
+    assert (inputs["avg_days_late"], inputs["late_share"]) == (D("0.25"), D("0.3333"))
+    # 1 x 2 days + 2 x 0 (open, due today) over 3 = 0.666... -> 0.67
+    invoices = [(1.0, date(2026, 3, 1), date(2026, 3, 3)), (2.0, date(2026, 3, 1), None)]
+    assert score_inputs(invoices, date(2026, 3, 1))["avg_days_late"] == D("0.67")
+
+
+def test_inputs_without_invoices_dunning_cap_and_litigation():
+    assert score_inputs([], TODAY, dunning_level=7, litigation=1) == {
+        "avg_days_late": 0,
+        "late_share": 0,
+        "max_dunning_level": 5,
+        "litigation": True,
+    }
+    assert score_inputs([], TODAY, dunning_level=None)["max_dunning_level"] == 0

@@ -1,4 +1,7 @@
-"""Tier 1 static checks: XML, manifest, translations, ruff and pylint-odoo. No Odoo needed."""
+"""Tier 1 static checks: XML, manifest, translations, ruff, pylint-odoo and the OCA checks.
+
+The same tools as .pre-commit-config.yaml, run read-only. No Odoo needed.
+"""
 
 import ast
 import re
@@ -101,29 +104,57 @@ def test_translation_placeholders_match():
     assert not bad, f"placeholders differ between English and French: {bad[:10]}"
 
 
+PYTHON_PATHS = ["recouvrement_b2b", "tests", "scripts", "setup.py", "conftest.py"]
+
+
+def _run(*command):
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+
+
 def test_ruff():
-    res = subprocess.run(
-        [
-            str(BIN / "ruff"),
-            "check",
-            "--no-cache",
-            "recouvrement_b2b",
-            "tests",
-            "scripts",
-            "setup.py",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+    """ruff with pyproject.toml's rules, the complexity limit of 16 (C901) included."""
+    res = _run(str(BIN / "ruff"), "check", "--no-cache", *PYTHON_PATHS)
     assert res.returncode == 0, res.stdout + res.stderr
 
 
+def test_ruff_format():
+    res = _run(str(BIN / "ruff"), "format", "--check", "--no-cache", *PYTHON_PATHS)
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_oca_checks_odoo_module():
+    """OCA's manifest, XML and CSV checks (odoo-pre-commit-hooks), as pre-commit runs them."""
+    files = [
+        str(p.relative_to(ROOT))
+        for p in sorted(ADDON.rglob("*"))
+        if p.suffix in (".py", ".xml", ".csv") and "__pycache__" not in p.parts
+    ]
+    res = _run(str(BIN / "oca-checks-odoo-module"), *files)
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_oca_checks_po():
+    files = [str(p.relative_to(ROOT)) for p in sorted((ADDON / "i18n").glob("*.po*"))]
+    res = _run(str(BIN / "oca-checks-po"), "--disable=po-pretty-format", *files)
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_every_odoo_test_module_is_imported():
+    """Odoo's runner sees the test modules that tests/__init__.py imports, pytest the
+    test_*.py files: both must run the same tests."""
+    init = (ADDON / "tests" / "__init__.py").read_text(encoding="utf-8")
+    imported = set(re.findall(r"\btest_\w+", init))
+    files = {p.stem for p in (ADDON / "tests").glob("test_*.py")}
+    assert imported == files
+
+
+def test_addon_readme_and_icon():
+    """The OCA readme fragments and the icon shown in the Apps list."""
+    for fragment in ("DESCRIPTION", "USAGE", "CONFIGURE", "CONTRIBUTORS"):
+        assert (ADDON / "readme" / f"{fragment}.md").read_text(encoding="utf-8").strip()
+    assert (ADDON / "static" / "description" / "icon.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
 def test_pylint_odoo_mandatory_checks():
-    res = subprocess.run(
-        [str(BIN / "pylint"), "--rcfile=.pylintrc", "recouvrement_b2b"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+    res = _run(sys.executable, "-m", "pylint", "--rcfile=.pylintrc", "recouvrement_b2b")
     assert res.returncode == 0, res.stdout + res.stderr

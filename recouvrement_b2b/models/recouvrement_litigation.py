@@ -1,9 +1,20 @@
+import logging
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero, format_date
 from odoo.tools.misc import formatLang
 
+from ..rules import deadlines
 from .recouvrement_litigation_stage import COURT_STEPS
+
+_logger = logging.getLogger(__name__)
+
+# Bad-debt expense account of the French chart (654100 "Pertes sur créances irrécouvrables" of
+# the year): xml id of its template, l10n_fr_account/data/template/account.account-fr.csv.
+BAD_DEBT_ACCOUNT_TEMPLATE = "pcg_6541"
+# Other charts, or the template account deleted: the first account of this class (PCG 654).
+BAD_DEBT_ACCOUNT_PREFIX = "654"
 
 # How a case ends; shared by the case and its closing wizard.
 LITIGATION_OUTCOMES = [
@@ -513,13 +524,7 @@ class RecouvrementLitigation(models.Model):
         for case in self.filtered(lambda c: not c.filing_date):
             case.filing_date = today
         for case in self:
-            moves = case.move_ids.filtered(
-                lambda m, day=case.filing_date: (
-                    not m.prescription_interruption_date or m.prescription_interruption_date < day
-                )
-            )
-            if moves:
-                moves.prescription_interruption_date = case.filing_date
+            self._interrupt_prescription(case.move_ids, case.filing_date)
 
     def _link_moves(self):
         """Mark the invoices of open cases: they leave dunning (and maybe penalty accrual)."""
@@ -690,19 +695,33 @@ class RecouvrementLitigation(models.Model):
         )
 
     @api.model
-    def _default_write_off_account(self, company):
-        """The company's bad-debt account, else the chart's first 654 account (654100)."""
-        return company.recouvrement_bad_debt_account_id or (
-            self.env["account.account"]
+    def _get_bad_debt_account(self, company):
+        """Expense account of a write-off in ``company``; an empty recordset when none.
+
+        The company's setting (``recouvrement_bad_debt_account_id``), else the French chart's
+        654100 found by its template xml id (``pcg_6541``, as ``account.chart.template.ref``
+        resolves it for the company or its root), else the first account of class 654 by code
+        (another chart, or 654100 deleted). Deprecated accounts are skipped. With none,
+        :meth:`_create_write_off_move` asks the user to choose one.
+        """
+        if company.recouvrement_bad_debt_account_id:
+            return company.recouvrement_bad_debt_account_id
+        account = (
+            self.env["account.chart.template"]
             .with_company(company)
-            .search(
-                [
-                    *self.env["account.account"]._check_company_domain(company),
-                    ("code", "=like", "654%"),
-                ],
-                order="code",
-                limit=1,
-            )
+            .ref(BAD_DEBT_ACCOUNT_TEMPLATE, raise_if_not_found=False)
+        )
+        if account and not account.deprecated:
+            return account
+        Account = self.env["account.account"].with_company(company)
+        return Account.search(
+            [
+                *Account._check_company_domain(company),
+                ("code", "=like", f"{BAD_DEBT_ACCOUNT_PREFIX}%"),
+                ("deprecated", "=", False),
+            ],
+            order="code",
+            limit=1,
         )
 
     def _get_dossier_lines(self, to_date=None):
@@ -733,7 +752,7 @@ class RecouvrementLitigation(models.Model):
     def _get_dossier_events(self):
         """Reminders and formal notices sent for the case's invoices, oldest first."""
         self.ensure_one()
-        return self.env["recouvrement.event"].search(
+        return self.env["recouvrement.dunning.event"].search(
             [
                 ("move_ids", "in", self.move_ids.ids),
                 ("state", "!=", "cancelled"),
@@ -776,3 +795,204 @@ class RecouvrementLitigation(models.Model):
         )
         documents.extend(attachments.mapped("name"))
         return documents
+
+    # ------------------------------------------------------------------------------------------
+    # Invoices: prescription, cases and alerts (``account.move`` delegates here)
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _compute_prescription_dates(self, moves):
+        """Last day to act on each invoice before it is time-barred.
+
+        Returns ``{move.id: date}``, ``False`` for what is not a customer invoice with a due
+        date. 5 years between traders (L110-4 Code de commerce), 2 years against a consumer
+        (L218-2 Code de la consommation, ``res.partner._is_consumer``), from the due date or an
+        earlier delivery of a late invoice, restarted by the last acknowledgment or legal action
+        (art. 2240, 2241, 2231 Code civil): ``rules.deadlines.prescription_date``.
+        """
+        result = {}
+        for move in moves:
+            if move.move_type != "out_invoice" or not move.invoice_date_due:
+                result[move.id] = False
+                continue
+            interruption = move.prescription_interruption_date
+            result[move.id] = deadlines.prescription_date(
+                move.invoice_date_due,
+                delivery_date=move.delivery_date,
+                invoice_date=move.invoice_date,
+                interruptions=[interruption] if interruption else (),
+                consumer=move.commercial_partner_id._is_consumer(),
+            )
+        return result
+
+    @api.model
+    def _interrupt_prescription(self, moves, day):
+        """Record on ``moves`` an act of ``day`` interrupting their prescription.
+
+        An acknowledgment of the debt (art. 2240 Code civil: a signed payment plan) or a legal
+        action (art. 2241: the filing of a case). Only the last act counts: invoices already
+        interrupted on ``day`` or later keep their date.
+        """
+        later = moves.filtered(
+            lambda m: not m.prescription_interruption_date or m.prescription_interruption_date < day
+        )
+        if later:
+            later.prescription_interruption_date = day
+        return later
+
+    @api.model
+    def _get_new_case_action(self, moves):
+        """Action opening a new case prefilled with ``moves`` (their posted customer invoices in
+        no open case); a UserError unless they all belong to one customer."""
+        moves = moves.filtered(
+            lambda m: m.move_type == "out_invoice" and m.state == "posted" and not m.litigation_id
+        )
+        partner = moves.commercial_partner_id
+        if not moves or len(partner) > 1:
+            raise UserError(
+                self.env._(
+                    "Select posted customer invoices of one customer that are in no open case."
+                )
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New Litigation Case"),
+            "res_model": self._name,
+            "view_mode": "form",
+            "context": {
+                "default_partner_id": partner.id,
+                "default_company_id": moves.company_id[:1].id,
+                "default_move_ids": moves.ids,
+            },
+        }
+
+    @api.model
+    def _get_invoice_alert_domain(self, today):
+        """Hook: unpaid customer invoices in no case whose prescription alert is due on
+        ``today`` (``prescription_next_alert_date``: ``rules.deadlines.next_alert_date``)."""
+        return [
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("litigation_id", "=", False),
+            ("prescription_next_alert_date", "<=", today),
+            ("prescription_date", ">=", today),
+        ]
+
+    @api.model
+    def _raise_invoice_alerts(self, moves, today):
+        """One activity per invoice before its prescription, then remember the alert (batched).
+
+        The activity goes to the company's collection responsible, else the invoice's
+        salesperson; its deadline is the prescription date.
+        """
+        model_id = self.env["ir.model"]._get_id("account.move")
+        vals_list = []
+        for move in moves:
+            vals_list.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": move.id,
+                    "user_id": (
+                        move.company_id.recouvrement_user_id.id
+                        or move.invoice_user_id.id
+                        or self.env.uid
+                    ),
+                    "date_deadline": move.prescription_date,
+                    "summary": self.env._(
+                        "Prescription of %(invoice)s on %(date)s",
+                        invoice=move.name,
+                        date=format_date(self.env, move.prescription_date),
+                    ),
+                    "note": self.env._(
+                        "Invoice %(invoice)s is time-barred after %(date)s: obtain an "
+                        "acknowledgment of the debt (payment plan) or open a litigation case.",
+                        invoice=move.name,
+                        date=format_date(self.env, move.prescription_date),
+                    ),
+                }
+            )
+        self._create_alert_activities(vals_list)
+        self._set_invoice_alert_date(moves, today)
+
+    @api.model
+    def _invoice_alert_failed(self, moves, today, error):
+        """The alert of ``moves`` could not be raised: say why in their chatter, skip it."""
+        self._set_invoice_alert_date(moves, today)
+        for move in moves:
+            move.message_post(
+                body=self.env._(
+                    "The prescription alert could not be raised: %(error)s", error=error
+                )
+            )
+
+    @api.model
+    def _set_invoice_alert_date(self, moves, day):
+        """Remember on ``moves`` that their prescription alert was raised on ``day``.
+
+        account.move.write() resynchronises the journal items of each invoice (queries per
+        invoice, for nothing: this is collection bookkeeping), so the field is written
+        low-level, then caches and dependents (``prescription_next_alert_date``) are refreshed.
+        """
+        moves.check_access("write")
+        fnames = ["prescription_alert_date"]
+        moves.flush_recordset(fnames)
+        moves._write({"prescription_alert_date": day})
+        moves.invalidate_recordset(fnames)
+        moves.modified(fnames)
+
+    @api.model
+    def _create_alert_activities(self, vals_list):
+        """Create the alert activities ``vals_list`` (to-do type unless given)."""
+        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        for vals in vals_list:
+            vals.setdefault("activity_type_id", todo.id if todo else False)
+        # quick update: no e-mail per activity, the responsible sees them in the activity menu.
+        return (
+            self.env["mail.activity"]
+            .with_context(mail_activity_quick_update=True)
+            .create(vals_list)
+        )
+
+    @api.model
+    def _cron_raise_alerts(self, batch_size=200):
+        """Raise an activity 60 and 15 days before each deadline (``rules.deadlines``).
+
+        Deadlines of the open cases give an activity on the case; unpaid invoices in no case
+        give one on the invoice before their prescription. At most ``batch_size`` deadlines and
+        ``batch_size`` invoices per run, the rest reported to the cron as remaining. Idempotent:
+        each deadline (invoice) remembers the day of its last alert, so a second run on the same
+        day, or a run after missed days, raises nothing twice.
+        """
+        today = fields.Date.context_today(self)
+        Deadline = self.env["recouvrement.litigation.deadline"]
+        Move = self.env["account.move"]
+        sources = (
+            (Deadline, Deadline._get_alert_domain(today)),
+            (Move, self._get_invoice_alert_domain(today)),
+        )
+        done = remaining = 0
+        for model, domain in sources:
+            records = model.search(domain, limit=batch_size)
+            if records:
+                self._raise_alerts_safely(records, today)
+                done += len(records)
+                remaining += model.search_count(domain)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    @api.model
+    def _raise_alerts_safely(self, records, today):
+        """Raise the alerts of ``records`` (deadlines or invoices, through their
+        ``_litigation_raise_alerts``) in one batch, else one by one, a savepoint each; a record
+        that fails gets ``_litigation_alert_failed``."""
+        try:
+            with self.env.cr.savepoint():
+                records._litigation_raise_alerts(today)
+        except Exception:  # one bad record must not block the others
+            _logger.exception("Litigation alerts: batch failed, retrying one by one")
+            for record in records:
+                try:
+                    with self.env.cr.savepoint():
+                        record._litigation_raise_alerts(today)
+                except Exception as error:
+                    record._litigation_alert_failed(today, error)

@@ -1,11 +1,7 @@
-import logging
-
 from odoo import api, fields, models
 from odoo.tools import format_date
 
 from ..rules import deadlines
-
-_logger = logging.getLogger(__name__)
 
 
 class RecouvrementLitigationDeadline(models.Model):
@@ -96,19 +92,18 @@ class RecouvrementLitigationDeadline(models.Model):
     @api.depends("date", "last_alert_date")
     def _compute_next_alert_date(self):
         for line in self:
-            upcoming = [
-                day
-                for day in (deadlines.alert_dates(line.date) if line.date else [])
-                if not line.last_alert_date or day > line.last_alert_date
-            ]
-            line.next_alert_date = upcoming[0] if upcoming else False
+            line.next_alert_date = (
+                deadlines.next_alert_date(line.date, line.last_alert_date) or False
+            )
 
     # ------------------------------------------------------------------------------------------
-    # Cron
+    # Alerts (run by ``recouvrement.litigation._cron_raise_alerts``)
     # ------------------------------------------------------------------------------------------
 
     @api.model
     def _get_alert_domain(self, today):
+        """Hook: pending deadlines of open cases whose alert is due on ``today``
+        (``next_alert_date``: ``rules.deadlines.next_alert_date``)."""
         return [
             ("next_alert_date", "<=", today),
             ("date", ">=", today),
@@ -118,66 +113,15 @@ class RecouvrementLitigationDeadline(models.Model):
             ("move_id.payment_state", "in", ("not_paid", "partial")),
         ]
 
-    @api.model
-    def _cron_raise_alerts(self, batch_size=200):
-        """Raise an activity 60 and 15 days before each deadline.
-
-        Deadlines of the open cases give an activity on the case; unpaid invoices in no case
-        give one on the invoice 60 and 15 days before their prescription. Idempotent: each
-        deadline (invoice) remembers the day of its last alert, so a second run on the same
-        day, or a run after missed days, raises nothing twice.
-        """
-        today = fields.Date.context_today(self)
-        Move = self.env["account.move"]
-        domains = (
-            (self, self._get_alert_domain(today)),
-            (Move, Move._get_prescription_alert_domain(today)),
-        )
-        done = remaining = 0
-        for model, domain in domains:
-            records = model.search(domain, limit=batch_size)
-            if records:
-                self._raise_alerts_safely(records, today)
-                done += len(records)
-                remaining += model.search_count(domain)
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-
-    @api.model
-    def _raise_alerts_safely(self, records, today):
-        """Raise the alerts of ``records`` in one batch, else one by one (a savepoint each)."""
-        try:
-            with self.env.cr.savepoint():
-                records._raise_litigation_alerts(today)
-        except Exception:  # one bad record must not block the others
-            _logger.exception("Litigation alerts: batch failed, retrying one by one")
-            for record in records:
-                try:
-                    with self.env.cr.savepoint():
-                        record._raise_litigation_alerts(today)
-                except Exception as error:
-                    record._litigation_alert_failed(today, error)
-
-    def _litigation_alert_failed(self, today, error):
-        self.last_alert_date = today
-        self.litigation_id.message_post(
-            body=self.env._(
-                "The deadline alert for %(deadline)s could not be raised: %(error)s",
-                deadline=self.name,
-                error=error,
-            )
-        )
-
-    def _raise_litigation_alerts(self, today):
+    def _litigation_raise_alerts(self, today):
         """Create one activity per deadline on its case, then remember the alert (batched)."""
-        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
-        model = self.env["ir.model"]._get_id("recouvrement.litigation")
+        model_id = self.env["ir.model"]._get_id("recouvrement.litigation")
         vals_list = []
         for line in self:
             case = line.litigation_id
             vals_list.append(
                 {
-                    "activity_type_id": todo.id if todo else False,
-                    "res_model_id": model,
+                    "res_model_id": model_id,
                     "res_id": case.id,
                     "user_id": (
                         case.user_id.id or case.company_id.recouvrement_user_id.id or self.env.uid
@@ -195,6 +139,17 @@ class RecouvrementLitigationDeadline(models.Model):
                     ),
                 }
             )
-        # quick update: no e-mail per activity, the responsible sees them in the activity menu.
-        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)
+        self.env["recouvrement.litigation"]._create_alert_activities(vals_list)
         self.last_alert_date = today
+
+    def _litigation_alert_failed(self, today, error):
+        """The alert could not be raised: say why in the case's chatter, skip it."""
+        self.last_alert_date = today
+        for line in self:
+            line.litigation_id.message_post(
+                body=self.env._(
+                    "The deadline alert for %(deadline)s could not be raised: %(error)s",
+                    deadline=line.name,
+                    error=error,
+                )
+            )

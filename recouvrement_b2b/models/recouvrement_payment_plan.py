@@ -1,10 +1,9 @@
 import logging
 from datetime import timedelta
-from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_compare, float_is_zero, format_date
+from odoo.tools import float_is_zero, format_date
 from odoo.tools.misc import formatLang
 
 from ..rules import schedule
@@ -13,6 +12,11 @@ _logger = logging.getLogger(__name__)
 
 # Plans that hold their invoices: an invoice belongs to at most one of them at a time.
 OPEN_STATES = ("proposed", "active")
+
+
+def currency_digits(currency):
+    """Decimal places of ``currency`` for the schedule rules (2 while a form has none yet)."""
+    return currency.decimal_places if currency else 2
 
 
 class RecouvrementPaymentPlan(models.Model):
@@ -148,17 +152,27 @@ class RecouvrementPaymentPlan(models.Model):
         ),
     ]
 
-    @api.depends("amount_invoices", "amount_penalties", "amount_waiver")
+    @api.depends("amount_invoices", "amount_penalties", "amount_waiver", "currency_id")
     def _compute_amount_total(self):
         for plan in self:
-            plan.amount_total = plan.amount_invoices + plan.amount_penalties - plan.amount_waiver
+            totals = schedule.plan_totals(
+                [plan.amount_invoices],
+                [plan.amount_penalties],
+                plan.amount_waiver,
+                digits=currency_digits(plan.currency_id),
+            )
+            plan.amount_total = float(totals.total)
 
     @api.depends("amount_total", "amount_invoices", "move_ids.amount_residual", "state")
     def _compute_amount_paid(self):
         paid_by_plan = self._get_paid_amounts()
         for plan in self:
             plan.amount_paid = paid_by_plan.get(plan.id, 0.0)
-            plan.amount_residual = max(plan.amount_total - plan.amount_paid, 0.0)
+            plan.amount_residual = float(
+                schedule.left_to_pay(
+                    plan.amount_total, plan.amount_paid, digits=currency_digits(plan.currency_id)
+                )
+            )
 
     @api.depends("line_ids.date_due", "line_ids.amount_residual")
     def _compute_next_date_due(self):
@@ -242,24 +256,19 @@ class RecouvrementPaymentPlan(models.Model):
         return True
 
     def _generate_schedule(self):
+        """Freeze the amounts due (invoices, penalties) and create the instalments."""
         today = fields.Date.context_today(self)
         figures = self.move_ids._get_penalty_figures(today)
         line_vals = []
         self._check_moves_free()
         for plan in self:
-            amount_invoices = sum(plan.move_ids.mapped("amount_residual"))
-            amount_penalties = (
-                sum(
-                    figures[move.id]["penalty"] + figures[move.id]["indemnity"]
-                    for move in plan.move_ids
-                )
-                if plan.include_penalties
-                else 0.0
+            totals = self._get_plan_totals(
+                plan.move_ids, plan.currency_id, plan.include_penalties, 0.0, figures
             )
             plan.write(
                 {
-                    "amount_invoices": plan.currency_id.round(amount_invoices),
-                    "amount_penalties": plan.currency_id.round(amount_penalties),
+                    "amount_invoices": float(totals.invoices),
+                    "amount_penalties": float(totals.penalties),
                 }
             )
             plan._check_schedule_input()
@@ -361,34 +370,59 @@ class RecouvrementPaymentPlan(models.Model):
 
     # Business methods
 
+    @api.model
+    def _get_plan_totals(self, moves, currency, include_penalties, waiver, figures):
+        """Amounts a plan on ``moves`` schedules (``rules.schedule.plan_totals``).
+
+        :param figures: ``account.move._get_penalty_figures`` of ``moves`` (or of their
+            ``_origin`` for new records), read when ``include_penalties``
+        :return: ``PlanTotals(invoices, penalties, total)``, Decimals rounded to ``currency``
+        """
+        penalties = (
+            [figures[move._origin.id][key] for move in moves for key in ("penalty", "indemnity")]
+            if include_penalties
+            else []
+        )
+        return schedule.plan_totals(
+            moves.mapped("amount_residual"),
+            penalties,
+            waiver,
+            digits=currency_digits(currency),
+        )
+
     def _get_paid_amounts(self):
         """Return ``{plan.id: amount paid on the plan}``, in the plan currency.
 
         What was paid is recomputed from the reconciliations: the decrease of the invoices'
-        amount left to pay since the schedule was computed. Hook for modules that collect the
-        penalties of a plan on a separate document.
+        amount left to pay since the schedule was computed (``rules.schedule.paid_on_invoices``).
+        Hook for modules that collect the penalties of a plan on a separate document.
         """
         result = {}
         for plan in self:
             if plan.state == "draft" or not plan.amount_invoices:
                 result[plan.id] = 0.0
                 continue
-            residual = sum(plan.move_ids.mapped("amount_residual"))
-            result[plan.id] = plan.currency_id.round(max(plan.amount_invoices - residual, 0.0))
+            result[plan.id] = float(
+                schedule.paid_on_invoices(
+                    plan.amount_invoices,
+                    plan.move_ids.mapped("amount_residual"),
+                    digits=currency_digits(plan.currency_id),
+                )
+            )
         return result
 
     def _build_schedule(self):
         """Return ``[(date, amount)]`` from the pure rule, with translated errors."""
         self.ensure_one()
-        digits = self.currency_id.decimal_places
+        digits = currency_digits(self.currency_id)
         try:
             lines = schedule.build_schedule(
-                Decimal(str(self.amount_total)).quantize(Decimal(1).scaleb(-digits)),
+                schedule.to_amount(self.amount_total, digits),
                 self.instalment_count,
                 self.first_date,
                 self.frequency,
                 digits=digits,
-                down_payment=Decimal(str(self.down_payment)).quantize(Decimal(1).scaleb(-digits)),
+                down_payment=schedule.to_amount(self.down_payment, digits),
                 down_payment_date=self.down_payment_date or None,
             )
         except schedule.ScheduleError as error:
@@ -396,12 +430,28 @@ class RecouvrementPaymentPlan(models.Model):
         return [(date_due, float(amount)) for date_due, amount in lines]
 
     def _schedule_error_message(self, error):
+        """Translated message of a ``rules.schedule.ScheduleError`` raised for this plan."""
+        if error.reason == "count" and error.params["count"] < 1:
+            return self.env._(
+                "Payment plan %(plan)s: the number of instalments must be at least 1 "
+                "(not %(count)s).",
+                plan=self.display_name,
+                count=self.instalment_count,
+            )
         if error.reason == "count":
             return self.env._(
                 "Payment plan %(plan)s: %(count)s instalments cannot split %(total)s "
                 "(at least one instalment, each of at least one cent).",
                 plan=self.display_name,
                 count=self.instalment_count,
+                total=formatLang(self.env, self.amount_total, currency_obj=self.currency_id),
+            )
+        if error.reason == "down_payment" and "total" in error.params:
+            return self.env._(
+                "Payment plan %(plan)s: the down payment (%(down_payment)s) must be below "
+                "the total (%(total)s).",
+                plan=self.display_name,
+                down_payment=formatLang(self.env, self.down_payment, currency_obj=self.currency_id),
                 total=formatLang(self.env, self.amount_total, currency_obj=self.currency_id),
             )
         if error.reason == "down_payment":
@@ -413,7 +463,8 @@ class RecouvrementPaymentPlan(models.Model):
         if error.reason == "frequency":
             return self.env._("Payment plan %(plan)s: unknown frequency.", plan=self.display_name)
         return self.env._(
-            "Payment plan %(plan)s: the total to schedule must be positive.",
+            "Payment plan %(plan)s: the total to schedule is zero (invoices due minus "
+            "the waiver); there is nothing to schedule.",
             plan=self.display_name,
         )
 
@@ -432,15 +483,6 @@ class RecouvrementPaymentPlan(models.Model):
         self.ensure_one()
         name = self.display_name
         self._check_moves(self.move_ids, self.partner_id, self.currency_id, self.company_id)
-        if self.instalment_count < 1:
-            raise UserError(
-                self.env._(
-                    "Payment plan %(plan)s: the number of instalments must be at least 1 "
-                    "(not %(count)s).",
-                    plan=name,
-                    count=self.instalment_count,
-                )
-            )
         today = fields.Date.context_today(self)
         if not self.first_date or self.first_date < today:
             raise UserError(
@@ -458,27 +500,8 @@ class RecouvrementPaymentPlan(models.Model):
                     plan=name,
                 )
             )
-        rounding = self.currency_id.rounding
-        if float_compare(self.amount_total, 0.0, precision_rounding=rounding) <= 0:
-            raise UserError(
-                self.env._(
-                    "Payment plan %(plan)s: the total to schedule is zero (invoices due minus "
-                    "the waiver); there is nothing to schedule.",
-                    plan=name,
-                )
-            )
-        if float_compare(self.down_payment, self.amount_total, precision_rounding=rounding) >= 0:
-            raise UserError(
-                self.env._(
-                    "Payment plan %(plan)s: the down payment (%(down_payment)s) must be below "
-                    "the total (%(total)s).",
-                    plan=name,
-                    down_payment=formatLang(
-                        self.env, self.down_payment, currency_obj=self.currency_id
-                    ),
-                    total=formatLang(self.env, self.amount_total, currency_obj=self.currency_id),
-                )
-            )
+        # Number of instalments, total and down payment: checked by the schedule rule
+        # (_build_schedule, rules.schedule.build_schedule).
 
     @api.model
     def _check_moves(self, moves, partner, currency, company):
@@ -553,14 +576,9 @@ class RecouvrementPaymentPlan(models.Model):
 
     def _record_acknowledgment(self):
         """The signed plan acknowledges the debt (art. 2240 Code civil) on its invoices."""
+        Litigation = self.env["recouvrement.litigation"]
         for plan in self.filtered("signature_date"):
-            moves = plan.move_ids.filtered(
-                lambda m, p=plan: (
-                    not m.prescription_interruption_date
-                    or m.prescription_interruption_date < p.signature_date
-                )
-            )
-            moves.prescription_interruption_date = plan.signature_date
+            Litigation._interrupt_prescription(plan.move_ids, plan.signature_date)
 
     def _release_moves(self):
         """Hand the invoices back to dunning (their dunning level is kept as it was)."""

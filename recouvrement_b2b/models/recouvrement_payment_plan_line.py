@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.tools import float_compare, float_is_zero
 
 from ..rules import schedule
+from .recouvrement_payment_plan import currency_digits
 
 
 class RecouvrementPaymentPlanLine(models.Model):
@@ -50,15 +51,15 @@ class RecouvrementPaymentPlanLine(models.Model):
     def _compute_amount_paid(self):
         for plan in self.plan_id:
             lines = plan.line_ids.sorted(lambda line: (line.sequence, line.id))
-            allocated = schedule.allocate(
-                plan.currency_id.round(plan.amount_paid),
-                [(line.date_due, plan.currency_id.round(line.amount)) for line in lines],
+            balances = schedule.instalment_balances(
+                plan.amount_paid,
+                [(line.date_due, line.amount) for line in lines],
+                digits=currency_digits(plan.currency_id),
             )
-            for line, paid in zip(lines, allocated, strict=True):
-                if line not in self:
-                    continue
-                line.amount_paid = float(paid)
-                line.amount_residual = line.amount - float(paid)
+            for line, (paid, left) in zip(lines, balances, strict=True):
+                if line in self:
+                    line.amount_paid = float(paid)
+                    line.amount_residual = float(left)
         for line in self.filtered(lambda line: not line.plan_id):
             line.amount_paid = 0.0
             line.amount_residual = line.amount

@@ -70,7 +70,7 @@ class ResConfigSettings(models.TransientModel):
         today = fields.Date.context_today(self)
         half_year = penalties.half_year_of(today)
         label = penalties.half_year_label(half_year)
-        table = self.env["recouvrement.rate"]._get_rate_table()
+        table = self.env["recouvrement.penalty.rate"]._get_rate_table()
         for settings in self:
             try:
                 info = table.rate_for(half_year, "contract", settings.penalty_contract_rate)

@@ -1,62 +1,18 @@
 import logging
-import time
-from datetime import timedelta
-
-import requests
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, format_amount
+from odoo.exceptions import ValidationError
 
-from ..rules import identifiers
-from ..rules import score as score_rules
+from ..rules import identifiers, parties
 
 _logger = logging.getLogger(__name__)
 
-# API Recherche d'entreprises: 7 requests/s per IP; keep a margin between two calls.
-_COMPANY_SEARCH_MIN_INTERVAL = 0.2
-_COMPANY_SEARCH_DEFAULT_URL = "https://recherche-entreprises.api.gouv.fr"
-_COMPANY_SEARCH_DEFAULT_TIMEOUT = 10
-_COMPANY_STATUS_CACHE_DAYS = 7
-_COMPANY_STATUS_CRON_BATCH = 50
-
-
-class CompanyLookupError(Exception):
-    """The company register could not answer; ``message`` is translated for the user.
-
-    ``retry_after`` (seconds) is set when the register asked to slow down (HTTP 429);
-    ``unknown`` when the register answered but does not know the SIREN.
-    """
-
-    def __init__(self, message, retry_after=None, unknown=False):
-        super().__init__(message)
-        self.message = message
-        self.retry_after = retry_after
-        self.unknown = unknown
-
-
-# Exposure figures of res.partner read from recouvrement.credit.exposure (field: column).
-_CREDIT_EXPOSURE_COLUMNS = {
-    "credit_effective_limit": "credit_limit",
-    "credit_exposure": "exposure",
-    "credit_exposure_receivable": "receivable",
-    "credit_exposure_to_invoice": "to_invoice",
-    "credit_exposure_draft": "draft_invoiced",
-    "credit_available": "available",
-    "credit_over_limit": "over_limit",
-    "credit_overdue_amount": "overdue_amount",
-    "credit_overdue_days": "overdue_days",
-}
-# Up to this many partners, exposure rows are read with per-partner (lateral) queries.
-_PER_PARTNER_MAX = 200
 # Fields only a credit manager may change.
 _CREDIT_MANAGER_FIELDS = ("credit_hold", "credit_hold_reason", "credit_limit_above_insured")
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
-
-    _last_company_search = 0.0  # time.monotonic() of the last call to the company register
 
     # --- Identity (SIREN, RCS, company status, collective proceedings) -----------------------
     siren = fields.Char(
@@ -214,7 +170,7 @@ class ResPartner(models.Model):
 
     # --- Dunning ------------------------------------------------------------------------------
     dunning_policy_id = fields.Many2one(
-        "recouvrement.policy",
+        "recouvrement.dunning.policy",
         company_dependent=True,
         help="Dunning ladder applied to this customer; empty: the company's default policy.",
     )
@@ -224,12 +180,14 @@ class ResPartner(models.Model):
         help="No reminder for this customer until this date (included).",
     )
     dunning_pause_reason = fields.Char(copy=False, tracking=True)
-    dunning_event_ids = fields.One2many("recouvrement.event", "partner_id", string="Reminders")
+    dunning_event_ids = fields.One2many(
+        "recouvrement.dunning.event", "partner_id", string="Reminders"
+    )
     dunning_event_count = fields.Integer(
         string="Reminder Count", compute="_compute_dunning_event_count"
     )
     dunning_level_id = fields.Many2one(
-        "recouvrement.level",
+        "recouvrement.dunning.level",
         string="Current Dunning Level",
         compute="_compute_dunning_level_id",
         help="Highest level reached by the customer's open invoices (empty once all are paid).",
@@ -247,19 +205,9 @@ class ResPartner(models.Model):
     )
 
     def _compute_litigation_count(self):
-        counts = dict(
-            self.env["recouvrement.litigation"]._read_group(
-                [("partner_id", "child_of", self.commercial_partner_id.ids)],
-                ["partner_id"],
-                ["__count"],
-            )
-        )
+        counts = self._get_collection_counts("recouvrement.litigation")
         for partner in self:
-            partner.litigation_count = sum(
-                count
-                for case_partner, count in counts.items()
-                if case_partner.commercial_partner_id == partner.commercial_partner_id
-            )
+            partner.litigation_count = counts.get(partner.commercial_partner_id.id, 0)
 
     @api.model
     def _commercial_fields(self):
@@ -278,29 +226,24 @@ class ResPartner(models.Model):
 
     # --- Integration methods (shared by the collection features) -----------------------------
 
-    def _set_credit_hold(self, reason):
-        """Put the commercial partners on credit hold with ``reason`` (kept if already held).
+    def _is_consumer(self):
+        """Whether this debtor is a consumer (``rules.parties.is_consumer``: a natural person
+        with neither a SIREN nor any VAT number), read on its commercial entity.
 
-        The hold is posted in each partner's chatter.
+        The one rule used by penalties (L441-10), the indemnity (D441-5) and prescription
+        (L110-4 C. com. / L218-2 C. consom.).
+
+        :return: ``True`` for a consumer
+        :rtype: bool
         """
-        partners = self.commercial_partner_id.filtered(lambda p: not p.credit_hold)
-        if partners:
-            # sudo: automatic holds (dunning, litigation) are set on behalf of the user running
-            # the collection, who may not be a credit manager.
-            partners.sudo().write(
-                {
-                    "credit_hold": True,
-                    "credit_hold_reason": reason,
-                    "credit_hold_date": fields.Date.context_today(self),
-                    "credit_hold_user_id": self.env.uid,
-                }
-            )
-            for partner in partners:
-                partner.sudo().message_post(
-                    body=self.env._("Credit hold: %(reason)s", reason=reason),
-                    subtype_xmlid="mail.mt_note",
-                )
-        return partners
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        return parties.is_consumer(partner.is_company, partner.siren, [partner.vat])
+
+    def _set_credit_hold(self, reason):
+        """Put the commercial partners on credit hold with ``reason`` (kept if already held);
+        see ``recouvrement.credit._set_hold``. :return: the partners newly held"""
+        return self.env["recouvrement.credit"]._set_hold(self, reason)
 
     # --- Identity -----------------------------------------------------------------------------
 
@@ -371,12 +314,12 @@ class ResPartner(models.Model):
                     siren=partner.siren, siret=partner.siret, vat=partner.vat, rcs=partner.rcs
                 )
             except identifiers.IdentifierError as exc:
-                raise ValidationError(partner._recouvrement_identity_message(exc)) from exc
+                raise ValidationError(partner._identity_error_message(exc)) from exc
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._recouvrement_normalize_identity_vals(vals)
+            self._identity_normalize_vals(vals)
             siren = not vals.get("siren") and identifiers.derive_siren(
                 siret=vals.get("siret"), vat=vals.get("vat"), rcs=vals.get("rcs")
             )
@@ -387,71 +330,9 @@ class ResPartner(models.Model):
     def action_check_company_status(self):
         """Ask the company register for the status of the partner's company (button)."""
         self.ensure_one()
-        partner = self.commercial_partner_id
-        if not partner.siren:
-            raise UserError(
-                self.env._(
-                    "%(partner)s has no SIREN: enter it before checking the company status.",
-                    partner=partner.display_name,
-                )
-            )
-        today = fields.Date.context_today(self)
-        if partner.company_status_date == today and partner.company_status != "unknown":
-            return self._recouvrement_notification(
-                self.env._(
-                    "%(partner)s was already checked today: %(status)s.",
-                    partner=partner.display_name,
-                    status=partner._recouvrement_company_status_label(),
-                ),
-                "info",
-            )
-        try:
-            answer = partner._recouvrement_company_lookup()
-        except CompanyLookupError as exc:
-            return self._recouvrement_notification(exc.message, "warning")
-        partner._recouvrement_apply_company_lookup(answer)
-        return self._recouvrement_notification(
-            self.env._(
-                "%(partner)s: %(status)s according to the company register (%(name)s).",
-                partner=partner.display_name,
-                status=partner._recouvrement_company_status_label(),
-                name=answer["name"],
-            ),
-            "danger" if partner.company_status == "ceased" else "success",
-        )
+        return self.env["recouvrement.company.register"]._action_check_company_status(self)
 
-    @api.model
-    def _cron_check_company_status(self, batch_size=_COMPANY_STATUS_CRON_BATCH):
-        """Weekly: refresh the company status of the customers with open receivables.
-
-        A batch of ``batch_size`` partners per run, the oldest checks first; the cron runs
-        again while some remain. When the register asks to slow down, the run stops and the
-        cron is triggered again after the delay it gave.
-        """
-        partners = self._recouvrement_company_status_to_check()
-        batch = partners[:batch_size]
-        done = 0
-        for partner in batch:
-            try:
-                with self.env.cr.savepoint():
-                    partner._recouvrement_apply_company_lookup(
-                        partner._recouvrement_company_lookup()
-                    )
-            except CompanyLookupError as exc:
-                if not exc.unknown:
-                    # Rate limit or register unreachable: stop here, try again later.
-                    _logger.info("Company status check paused: %s", exc.message)
-                    self._recouvrement_retrigger_company_status_cron(exc.retry_after or 3600)
-                    self.env["ir.cron"]._notify_progress(done=done, remaining=0)
-                    return done
-                # Unknown SIREN: tell the controller, and do not ask again before a week.
-                partner.message_post(body=exc.message)
-                partner.company_status_date = fields.Date.context_today(self)
-            done += 1
-        self.env["ir.cron"]._notify_progress(done=done, remaining=len(partners) - done)
-        return done
-
-    def _recouvrement_normalize_identity_vals(self, vals):
+    def _identity_normalize_vals(self, vals):
         """Compact the SIREN/SIRET and format a readable RCS mention in ``vals`` (in place).
 
         Values that cannot be read are left as typed: the constraint reports them.
@@ -466,7 +347,7 @@ class ResPartner(models.Model):
                 vals["rcs"] = vals["rcs"].strip()
         return vals
 
-    def _recouvrement_fill_siren(self):
+    def _identity_fill_siren(self):
         """Fill an empty SIREN from the SIRET, else the French VAT number, else the RCS."""
         by_siren = {}
         for partner in self.filtered(lambda p: not p.siren):
@@ -476,7 +357,7 @@ class ResPartner(models.Model):
         for siren, partner_ids in by_siren.items():
             self.browse(partner_ids).write({"siren": siren})
 
-    def _recouvrement_identity_message(self, exc):
+    def _identity_error_message(self, exc):
         """Translated message of an :class:`identifiers.IdentifierError` on this partner."""
         self.ensure_one()
         params = exc.params
@@ -512,282 +393,51 @@ class ResPartner(models.Model):
             reason=text,
         )
 
-    def _recouvrement_company_status_label(self):
-        self.ensure_one()
-        return dict(self._fields["company_status"]._description_selection(self.env))[
-            self.company_status
-        ]
-
-    def _recouvrement_notification(self, message, notif_type):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Company status"),
-                "message": message,
-                "type": notif_type,
-                "sticky": notif_type in ("warning", "danger"),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
-
-    @api.model
-    def _recouvrement_company_search_params(self):
-        """Base URL and timeout (seconds) of the API Recherche d'entreprises (system params)."""
-        icp = self.env["ir.config_parameter"].sudo()  # system parameters: any user may read
-        url = icp.get_param("recouvrement_b2b.company_search_url") or _COMPANY_SEARCH_DEFAULT_URL
-        try:
-            timeout = float(icp.get_param("recouvrement_b2b.company_search_timeout") or 0)
-        except ValueError:
-            timeout = 0
-        return url.rstrip("/"), timeout or _COMPANY_SEARCH_DEFAULT_TIMEOUT
-
-    def _recouvrement_company_lookup(self):
-        """Return ``{'name', 'status', 'closed_on'}`` for this partner's SIREN from the register.
-
-        :raise CompanyLookupError: network error, timeout, rate limit (with ``retry_after``),
-            unexpected answer or SIREN unknown to the register
-        """
-        self.ensure_one()
-        siren = self.siren
-        url, timeout = self._recouvrement_company_search_params()
-        elapsed = time.monotonic() - ResPartner._last_company_search
-        if 0 <= elapsed < _COMPANY_SEARCH_MIN_INTERVAL:
-            time.sleep(_COMPANY_SEARCH_MIN_INTERVAL - elapsed)
-        ResPartner._last_company_search = time.monotonic()
-        try:
-            response = requests.get(
-                url + "/search",
-                params={"q": siren, "page": 1, "per_page": 5},
-                headers={"Accept": "application/json"},
-                timeout=timeout,
-            )
-        except requests.Timeout as exc:
-            raise CompanyLookupError(
-                self.env._(
-                    "The company register did not answer within %(seconds)s seconds; "
-                    "nothing was changed. Try again later.",
-                    seconds=format(timeout, "g"),
-                )
-            ) from exc
-        except requests.RequestException as exc:
-            raise CompanyLookupError(
-                self.env._(
-                    "The company register cannot be reached (%(error)s); nothing was changed.",
-                    error=exc.__class__.__name__,
-                )
-            ) from exc
-        if response.status_code == 429:
-            retry_after = response.headers.get("Retry-After", "")
-            seconds = int(retry_after) if retry_after.isdigit() else 60
-            raise CompanyLookupError(
-                self.env._(
-                    "The company register receives too many requests; nothing was changed. "
-                    "Try again in %(seconds)s seconds.",
-                    seconds=seconds,
-                ),
-                retry_after=seconds,
-            )
-        try:
-            response.raise_for_status()
-            results = response.json().get("results") or []
-        except (requests.RequestException, ValueError, AttributeError) as exc:
-            raise CompanyLookupError(
-                self.env._(
-                    "The company register gave an unexpected answer (HTTP %(code)s); "
-                    "nothing was changed.",
-                    code=response.status_code,
-                )
-            ) from exc
-        found = next((r for r in results if isinstance(r, dict) and r.get("siren") == siren), None)
-        if not found:
-            raise CompanyLookupError(
-                self.env._(
-                    "SIREN %(siren)s of %(partner)s is unknown to the company register; "
-                    "nothing was changed. Check the number.",
-                    siren=identifiers.format_siren(siren),
-                    partner=self.display_name,
-                ),
-                unknown=True,
-            )
-        return self._recouvrement_prepare_company_lookup(found)
-
-    @api.model
-    def _recouvrement_prepare_company_lookup(self, result):
-        """Read one ``results`` entry of the API (hook for other registers)."""
-        state = result.get("etat_administratif")
-        closed_on = result.get("date_fermeture")
-        return {
-            "name": result.get("nom_complet") or result.get("nom_raison_sociale") or "",
-            "status": {"A": "active", "C": "ceased"}.get(state, "unknown"),
-            "closed_on": fields.Date.to_date(closed_on) if closed_on else False,
-        }
-
-    def _recouvrement_apply_company_lookup(self, answer):
-        """Cache the register's answer on the partner: status, closing date, check date."""
-        self.ensure_one()
-        vals = {
-            "company_status": answer["status"],
-            "company_status_date": fields.Date.context_today(self),
-            "company_closed_on": answer["closed_on"] if answer["status"] == "ceased" else False,
-        }
-        if not self.name and answer["name"]:
-            vals["name"] = answer["name"]
-        self.write(vals)
-
-    @api.model
-    def _recouvrement_retrigger_company_status_cron(self, seconds):
-        cron = self.env.ref(
-            "recouvrement_b2b.ir_cron_recouvrement_company_status", raise_if_not_found=False
-        )
-        if cron:
-            cron._trigger(at=fields.Datetime.now() + timedelta(seconds=seconds))
-
-    @api.model
-    def _recouvrement_company_status_to_check(self):
-        """Commercial partners with a SIREN and open receivables, not checked for a week."""
-        # sudo: the cron refreshes the customers of every company, whatever its user's rules.
-        groups = (
-            self.env["account.move.line"]
-            .sudo()
-            ._read_group(
-                [
-                    ("account_type", "=", "asset_receivable"),
-                    ("parent_state", "=", "posted"),
-                    ("reconciled", "=", False),
-                    ("partner_id", "!=", False),
-                ],
-                ["partner_id"],
-            )
-        )
-        commercial = self.browse([partner.id for (partner,) in groups]).commercial_partner_id
-        limit = fields.Date.context_today(self) - timedelta(days=_COMPANY_STATUS_CACHE_DAYS - 1)
-        return self.search(
-            [
-                ("id", "in", commercial.ids),
-                ("siren", "!=", False),
-                "|",
-                ("company_status_date", "=", False),
-                ("company_status_date", "<", limit),
-            ],
-            order="company_status_date asc nulls first, id",
-        )
-
     # --- Credit: exposure, hold, insurance, payment score, credit check -----------------------
+    # The feature lives in the service recouvrement.credit (models/recouvrement_credit.py).
 
     @api.depends_context("company")
     def _compute_credit_exposure(self):
-        figures = self._recouvrement_credit_figures()
-        for partner in self:
-            row = figures.get(partner._origin.commercial_partner_id.id, {})
-            for fname, column in _CREDIT_EXPOSURE_COLUMNS.items():
-                partner[fname] = row.get(column) or False
+        self.env["recouvrement.credit"]._compute_partner_exposure(self)
 
     def _search_credit_exposure(self, operator, value):
-        return self._recouvrement_search_exposure("exposure", operator, value)
+        return self.env["recouvrement.credit"]._get_exposure_domain("exposure", operator, value)
 
     def _search_credit_available(self, operator, value):
-        return self._recouvrement_search_exposure("available", operator, value)
+        return self.env["recouvrement.credit"]._get_exposure_domain("available", operator, value)
 
     def _search_credit_over_limit(self, operator, value):
-        return self._recouvrement_search_exposure("over_limit", operator, value)
+        return self.env["recouvrement.credit"]._get_exposure_domain("over_limit", operator, value)
 
     def _search_credit_overdue_amount(self, operator, value):
-        return self._recouvrement_search_exposure("overdue_amount", operator, value)
+        return self.env["recouvrement.credit"]._get_exposure_domain(
+            "overdue_amount", operator, value
+        )
 
     def _search_credit_overdue_days(self, operator, value):
-        return self._recouvrement_search_exposure("overdue_days", operator, value)
+        return self.env["recouvrement.credit"]._get_exposure_domain("overdue_days", operator, value)
 
     @api.depends_context("company")
     @api.depends("credit_insured_amount", "credit_cover_end")
     def _compute_credit_insurance_expired(self):
-        today = fields.Date.context_today(self)
-        for partner in self:
-            partner.credit_insurance_expired = bool(
-                partner.credit_insured_amount
-                and partner.credit_cover_end
-                and partner.credit_cover_end < today
-            )
+        self.env["recouvrement.credit"]._compute_partner_insurance_expired(self)
 
     def _search_credit_insurance_expired(self, operator, value):
-        if operator not in ("=", "!="):
-            return NotImplemented
-        domain = [
-            ("credit_insured_amount", ">", 0),
-            ("credit_cover_end", "<", fields.Date.context_today(self)),
-        ]
-        if (operator == "=") == bool(value):
-            return domain
-        return ["!", "&", *domain]
+        return self.env["recouvrement.credit"]._get_insurance_expired_domain(operator, value)
 
     @api.depends_context("company")
     def _compute_credit_score_reasons(self):
-        scores = self._recouvrement_compute_scores()
-        for partner in self:
-            _letter, points, reasons = scores.get(
-                partner._origin.commercial_partner_id.id, ("A", 100, [])
-            )
-            lines = [self.env._("%(points)s points out of 100", points=points)]
-            lines += [
-                self._recouvrement_score_reason_label(code, params) for code, params in reasons
-            ]
-            partner.credit_score_reasons = "\n".join(lines)
+        self.env["recouvrement.credit"]._compute_partner_score_reasons(self)
 
     @api.depends_context("company")
     def _compute_credit_block_reasons(self):
-        status = self._recouvrement_credit_status()
-        for partner in self:
-            reasons = status.get(partner._origin.commercial_partner_id.id, {}).get("reasons", [])
-            partner.credit_block_reasons = "\n".join(reasons)
+        self.env["recouvrement.credit"]._compute_partner_block_reasons(self)
 
     @api.constrains(
         "credit_limit", "credit_insured_amount", "credit_cover_start", "credit_cover_end"
     )
     def _check_credit_limit_insurance(self):
-        is_manager = self.env.user.has_group("recouvrement_b2b.recouvrement_group_manager")
-        for partner in self.sudo():
-            if partner.credit_limit < 0:
-                raise ValidationError(
-                    self.env._(
-                        "The credit limit of %(partner)s cannot be negative.",
-                        partner=partner.display_name,
-                    )
-                )
-            if partner.credit_insured_amount < 0:
-                raise ValidationError(
-                    self.env._(
-                        "The insured amount of %(partner)s cannot be negative.",
-                        partner=partner.display_name,
-                    )
-                )
-            if (
-                partner.credit_cover_start
-                and partner.credit_cover_end
-                and partner.credit_cover_end < partner.credit_cover_start
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "The credit insurance cover of %(partner)s cannot end (%(end)s) before "
-                        "it starts (%(start)s).",
-                        partner=partner.display_name,
-                        end=partner.credit_cover_end,
-                        start=partner.credit_cover_start,
-                    )
-                )
-            if (
-                not is_manager
-                and partner.credit_limit > 0
-                and partner.credit_insured_amount > partner.credit_limit
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "The insured amount of %(partner)s (%(insured)s) is above its credit "
-                        "limit (%(limit)s): only a credit manager can set it.",
-                        partner=partner.display_name,
-                        insured=partner.credit_insured_amount,
-                        limit=partner.credit_limit,
-                    )
-                )
+        self.env["recouvrement.credit"]._check_partner_limits(self)
 
     @api.constrains("credit_hold", "credit_hold_reason")
     def _check_credit_hold_reason(self):
@@ -801,552 +451,77 @@ class ResPartner(models.Model):
                 )
 
     def write(self, vals):
-        self._recouvrement_normalize_identity_vals(vals)
+        self._identity_normalize_vals(vals)
         manager_fields = [fname for fname in _CREDIT_MANAGER_FIELDS if fname in vals]
-        if manager_fields and not self.env.su:
-            self._recouvrement_check_credit_manager(vals, manager_fields)
-        if "credit_hold" in vals:
-            vals = dict(vals)
-            if vals["credit_hold"]:
-                vals.setdefault("credit_hold_date", fields.Date.context_today(self))
-                vals.setdefault("credit_hold_user_id", self.env.uid)
-            else:
-                vals.update(credit_hold_date=False, credit_hold_user_id=False)
-                vals.setdefault("credit_hold_reason", False)
+        vals = self.env["recouvrement.credit"]._prepare_partner_vals(self, vals, manager_fields)
         res = super().write(vals)
         if not vals.get("siren") and {"siret", "vat", "rcs"} & set(vals):
-            self._recouvrement_fill_siren()
+            self._identity_fill_siren()
         return res
 
     def action_check_credit(self):
         """Refresh the payment score and show the credit figures and any block reason."""
         self.ensure_one()
-        partner = self.commercial_partner_id
-        partner._recouvrement_update_credit_score()
-        status = partner._recouvrement_credit_status()[partner.id]
-        figures = status["figures"]
-        currency = self.env.company.currency_id
-        if status["reasons"]:
-            message = "\n".join(status["reasons"])
-        elif figures.get("credit_limit"):
-            message = self.env._(
-                "Exposure %(exposure)s, available credit %(available)s.",
-                exposure=format_amount(self.env, figures.get("exposure") or 0.0, currency),
-                available=format_amount(self.env, figures.get("available") or 0.0, currency),
-            )
-        else:
-            message = self.env._(
-                "Exposure %(exposure)s, no credit limit.",
-                exposure=format_amount(self.env, figures.get("exposure") or 0.0, currency),
-            )
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._(
-                    "Credit check of %(partner)s: score %(score)s",
-                    partner=partner.display_name,
-                    score=partner.credit_score or "-",
-                ),
-                "message": message,
-                "type": "warning" if status["reasons"] else "success",
-                "sticky": bool(status["reasons"]),
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
-
-    def _recouvrement_check_credit_manager(self, vals, fnames):
-        """Refuse changes of manager-only credit fields by other users (value changes only, so
-        that the sync of commercial fields to contacts keeps working)."""
-        if self.env.user.has_group("recouvrement_b2b.recouvrement_group_manager"):
-            return
-        for partner in self:
-            field_types = {fname: self._fields[fname].type for fname in fnames}
-            changed = [
-                fname
-                for fname in fnames
-                if (partner[fname] or False) != (vals[fname] or False)
-                and not (
-                    field_types[fname] == "boolean" and bool(partner[fname]) == bool(vals[fname])
-                )
-            ]
-            if changed and partner.commercial_partner_id == partner:
-                raise AccessError(
-                    self.env._(
-                        "Only a credit manager can change the credit hold of %(partner)s "
-                        "(%(fields)s).",
-                        partner=partner.display_name,
-                        fields=", ".join(
-                            self._fields[fname].get_description(self.env)["string"]
-                            for fname in changed
-                        ),
-                    )
-                )
-
-    def _recouvrement_credit_figures(self, company=None):
-        """Exposure rows of the commercial partners of ``self`` in ``company``, in one query.
-
-        Returns ``{commercial partner id: {column: value}}`` (columns of
-        ``recouvrement.credit.exposure``).
-        """
-        company = company or self.env.company
-        partners = self._origin.commercial_partner_id
-        if not partners:
-            return {}
-        # sudo: salespeople see the credit banner and run the check at order confirmation
-        # without access to the receivables.
-        exposure = (
-            self.env["recouvrement.credit.exposure"]
-            .sudo()
-            .with_context(
-                allowed_company_ids=company.ids,
-                # a few partners: index lookups; many: one aggregate of all open items
-                recouvrement_exposure_per_partner=len(partners) <= _PER_PARTNER_MAX,
-            )
-        )
-        columns = sorted(set(_CREDIT_EXPOSURE_COLUMNS.values()))
-        # The rows are computed when read: drop values fetched earlier in the transaction.
-        exposure.invalidate_model(columns)
-        records = exposure.search_fetch(
-            [("partner_id", "in", partners.ids), ("company_id", "=", company.id)],
-            ["partner_id", *columns],
-        )
-        return {rec.partner_id.id: {column: rec[column] for column in columns} for rec in records}
-
-    def _recouvrement_search_exposure(self, column, operator, value):
-        """Domain on partners whose exposure row in the current company matches."""
-        exposure = self.env["recouvrement.credit.exposure"].sudo()
-        query = exposure._search(
-            [("company_id", "=", self.env.company.id), (column, operator, value)]
-        )
-        return [
-            (
-                "commercial_partner_id",
-                "in",
-                query.subselect(SQL.identifier(exposure._table, "partner_id")),
-            )
-        ]
+        return self.env["recouvrement.credit"]._get_check_notification(self)
 
     def _field_to_sql(self, alias, fname, query=None, flush=True):
-        # Sort partner lists on the exposure figures: join the grouped exposure rows.
-        column = _CREDIT_EXPOSURE_COLUMNS.get(fname)
-        if not column:
-            return super()._field_to_sql(alias, fname, query, flush)
-        exposure = self.env["recouvrement.credit.exposure"].sudo()
+        # Sort partner lists on the exposure figures: join the exposure rows.
+        sql = self.env["recouvrement.credit"]._get_exposure_field_sql(alias, fname, query)
+        return super()._field_to_sql(alias, fname, query, flush) if sql is None else sql
 
-        def condition(exposure_alias):
-            return SQL(
-                "%s = %s AND %s = %s",
-                SQL.identifier(alias, "commercial_partner_id"),
-                SQL.identifier(exposure_alias, "partner_id"),
-                SQL.identifier(exposure_alias, "company_id"),
-                self.env.company.id,
-            )
+    # --- Smart buttons: payment plans, litigation cases, reminders ---------------------------
 
-        if query is None:
-            return SQL(
-                "(SELECT %s FROM %s AS e WHERE %s)",
-                SQL.identifier("e", column),
-                exposure._table_sql,
-                condition("e"),
-            )
-        exposure_alias = query.make_alias(alias, "recouvrement_exposure")
-        query.add_join("LEFT JOIN", exposure_alias, exposure._table_sql, condition(exposure_alias))
-        return SQL.identifier(exposure_alias, column)
+    def _get_collection_counts(self, model):
+        """Number of ``model`` records per commercial partner of ``self`` (cases and plans of
+        a contact count for its company): ``{commercial partner id: count}``, one query."""
+        groups = self.env[model]._read_group(
+            [("partner_id", "child_of", self.commercial_partner_id.ids)],
+            ["partner_id"],
+            ["__count"],
+        )
+        counts = {}
+        for partner, count in groups:
+            key = partner.commercial_partner_id.id
+            counts[key] = counts.get(key, 0) + count
+        return counts
 
-    def _recouvrement_credit_status(self, company=None, amounts=None):
-        """Credit status of the commercial partners of ``self`` in ``company`` (batched).
-
-        ``amounts``: ``{commercial partner id: amount}`` added to the exposure (the orders being
-        confirmed, company currency). Returns ``{commercial partner id: {"figures": row,
-        "exposure": float, "reasons": [message]}}``; no reason means the customer may order.
-        """
-        company = company or self.env.company
-        amounts = amounts or {}
-        partners = self._origin.commercial_partner_id
-        figures = partners._recouvrement_credit_figures(company)
-        notices = partners._recouvrement_formal_notice_partners(company)
-        litigations = partners._recouvrement_litigation_partners(company)
-        proceedings = dict(self._fields["collective_proceedings"]._description_selection(self.env))
-        currency = company.currency_id
-        result = {}
-        for partner in partners:
-            row = figures.get(partner.id, {})
-            amount = amounts.get(partner.id, 0.0)
-            exposure = (row.get("exposure") or 0.0) + amount
-            name = partner.display_name
-            reasons = []
-            if partner.credit_hold:
-                reasons.append(
-                    self.env._(
-                        "%(partner)s is on credit hold since %(date)s: %(reason)s",
-                        partner=name,
-                        date=partner.credit_hold_date or "",
-                        reason=partner.credit_hold_reason or "",
-                    )
-                )
-            if company.recouvrement_hold_insolvency and partner.company_status == "ceased":
-                reasons.append(self.env._("%(partner)s has ceased trading.", partner=name))
-            if company.recouvrement_hold_insolvency and partner.collective_proceedings not in (
-                False,
-                "none",
-            ):
-                reasons.append(
-                    self.env._(
-                        "%(partner)s is in collective proceedings (%(proceedings)s).",
-                        partner=name,
-                        proceedings=proceedings.get(partner.collective_proceedings),
-                    )
-                )
-            days = row.get("overdue_days") or 0
-            if (
-                company.recouvrement_hold_overdue_days
-                and days > company.recouvrement_hold_overdue_days
-            ):
-                reasons.append(
-                    self.env._(
-                        "%(partner)s has an invoice overdue by %(days)s days (more than "
-                        "%(max_days)s days).",
-                        partner=name,
-                        days=days,
-                        max_days=company.recouvrement_hold_overdue_days,
-                    )
-                )
-            if partner.id in notices and (row.get("overdue_amount") or 0.0) > 0:
-                reasons.append(
-                    self.env._(
-                        "%(partner)s was sent a formal notice and still owes %(overdue)s overdue.",
-                        partner=name,
-                        overdue=format_amount(self.env, row["overdue_amount"], currency),
-                    )
-                )
-            if partner.id in litigations:
-                reasons.append(
-                    self.env._("%(partner)s has invoices in an open litigation case.", partner=name)
-                )
-            result[partner.id] = {
-                "figures": row,
-                "exposure": exposure,
-                "hold_reasons": reasons,
-                "reasons": reasons
-                + partner._recouvrement_limit_reasons(company, row, exposure, amount),
-            }
-        return result
-
-    def _recouvrement_reasons_with_amount(self, company, status, exposure, amount):
-        """All block reasons of one partner whose ``status`` was computed, with ``amount`` added
-        to the ``exposure``."""
+    def _get_collection_action(self, xmlid, context=None):
+        """The window action ``xmlid`` restricted to this customer's records (its contacts
+        included), creating new ones for the customer."""
         self.ensure_one()
-        return status["hold_reasons"] + self._recouvrement_limit_reasons(
-            company, status["figures"], exposure + amount, amount
-        )
-
-    def _recouvrement_limit_reasons(self, company, row, exposure, amount):
-        """The over-limit reason of one partner (empty list when within its limit)."""
-        self.ensure_one()
-        limit = row.get("credit_limit") or 0.0
-        currency = company.currency_id
-        if (
-            not company.account_use_credit_limit
-            or limit <= 0
-            or currency.compare_amounts(exposure, limit) <= 0
-        ):
-            return []
-        return [
-            self.env._(
-                "%(partner)s exceeds its credit limit: exposure %(exposure)s (including "
-                "%(amount)s for this document), limit %(limit)s.",
-                partner=self.display_name,
-                exposure=format_amount(self.env, exposure, currency),
-                amount=format_amount(self.env, amount, currency),
-                limit=format_amount(self.env, limit, currency),
-            )
-        ]
-
-    def _recouvrement_formal_notice_partners(self, company):
-        """Ids of the commercial partners of ``self`` sent a formal notice (when the company
-        holds them)."""
-        if not company.recouvrement_hold_formal_notice or not self:
-            return set()
-        # sudo: the check runs for salespeople, who cannot read dunning events.
-        groups = (
-            self.env["recouvrement.event"]
-            .sudo()
-            ._read_group(
-                [
-                    ("company_id", "=", company.id),
-                    ("state", "=", "sent"),
-                    ("level_id.is_formal_notice", "=", True),
-                    ("partner_id.commercial_partner_id", "in", self.ids),
-                ],
-                ["partner_id"],
-            )
-        )
-        return {partner.commercial_partner_id.id for (partner,) in groups}
-
-    def _recouvrement_litigation_partners(self, company):
-        """Ids of the commercial partners of ``self`` with an invoice in open litigation (when
-        the company holds them)."""
-        if not company.recouvrement_hold_litigation or not self:
-            return set()
-        # sudo: the check runs for salespeople, who cannot read litigation cases.
-        groups = (
-            self.env["account.move"]
-            .sudo()
-            ._read_group(
-                [
-                    ("company_id", "=", company.id),
-                    ("commercial_partner_id", "in", self.ids),
-                    ("litigation_id", "!=", False),
-                ],
-                ["commercial_partner_id"],
-            )
-        )
-        return {partner.id for (partner,) in groups}
-
-    def _recouvrement_score_inputs(self, company=None):
-        """Inputs of the payment score per commercial partner, in two queries.
-
-        Returns ``{commercial partner id: {"avg_days_late", "late_share", "max_dunning_level",
-        "litigation"}}``. Invoices due in the last 12 months count; an invoice still open
-        counts as late until today; the dunning level is the rank (1 = first) of the highest
-        level reached in its policy, capped at the rules' maximum.
-        """
-        company = company or self.env.company
-        partners = self._origin.commercial_partner_id
-        if not partners:
-            return {}
-        today = fields.Date.context_today(self)
-        self.env["account.move.line"].flush_model()
-        self.env["account.partial.reconcile"].flush_model()
-        self.env["account.move"].flush_model()
-        self.env["recouvrement.level"].flush_model()
-        lines = self.env.execute_query(
-            SQL(
-                """
-                SELECT lp.commercial_partner_id, l.balance, l.date_maturity,
-                       CASE WHEN l.reconciled THEN (
-                           SELECT MAX(apr.max_date)
-                             FROM account_partial_reconcile apr
-                            WHERE apr.debit_move_id = l.id
-                       ) END
-                  FROM account_move_line l
-                  JOIN res_partner lp ON lp.id = l.partner_id
-                  JOIN account_move m ON m.id = l.move_id
-                  JOIN account_account a ON a.id = l.account_id
-                 WHERE lp.commercial_partner_id IN %(partners)s
-                   AND l.company_id = %(company)s
-                   AND a.account_type = 'asset_receivable'
-                   AND l.parent_state = 'posted'
-                   AND m.move_type = 'out_invoice'
-                   AND l.balance > 0
-                   AND l.date_maturity > %(start)s
-                   AND l.date_maturity <= %(today)s
-                """,
-                partners=tuple(partners.ids),
-                company=company.id,
-                start=today - timedelta(days=365),
-                today=today,
-            )
-        )
-        moves = self.env.execute_query(
-            SQL(
-                """
-                SELECT m.commercial_partner_id,
-                       MAX(lv.rank),
-                       BOOL_OR(m.litigation_id IS NOT NULL)
-                  FROM account_move m
-                  LEFT JOIN (
-                        SELECT id, RANK() OVER (PARTITION BY policy_id ORDER BY sequence, id)
-                                   AS rank
-                          FROM recouvrement_level
-                       ) lv ON lv.id = m.dunning_level_id
-                 WHERE m.commercial_partner_id IN %(partners)s
-                   AND m.company_id = %(company)s
-                   AND m.state = 'posted'
-                   AND (m.dunning_level_id IS NOT NULL OR m.litigation_id IS NOT NULL)
-                 GROUP BY m.commercial_partner_id
-                """,
-                partners=tuple(partners.ids),
-                company=company.id,
-            )
-        )
-        history = {pid: [0.0, 0.0, 0, 0] for pid in partners.ids}  # amount, x days, late, count
-        for partner_id, amount, due, paid in lines:
-            days_late = max(((paid or today) - due).days, 0)
-            data = history[partner_id]
-            data[0] += amount
-            data[1] += amount * days_late
-            data[2] += 1 if days_late else 0
-            data[3] += 1
-        levels = {partner_id: (rank, litigation) for partner_id, rank, litigation in moves}
-        result = {}
-        for partner_id, (amount, weighted, late, count) in history.items():
-            rank, litigation = levels.get(partner_id, (0, False))
-            result[partner_id] = {
-                "avg_days_late": round(weighted / amount, 2) if amount else 0.0,
-                "late_share": round(late / count, 4) if count else 0.0,
-                "max_dunning_level": min(rank or 0, score_rules.MAX_DUNNING_LEVEL),
-                "litigation": bool(litigation),
-            }
-        return result
-
-    def _recouvrement_compute_scores(self, company=None):
-        """``{commercial partner id: (letter, points, reasons)}`` from the pure score rule."""
-        return {
-            partner_id: score_rules.compute_score(**inputs)
-            for partner_id, inputs in self._recouvrement_score_inputs(company).items()
-        }
-
-    def _recouvrement_update_credit_score(self, company=None):
-        """Store the payment score of the commercial partners of ``self`` in ``company``."""
-        company = company or self.env.company
-        today = fields.Date.context_today(self)
-        by_letter = {}
-        for partner_id, (letter, _points, _reasons) in self._recouvrement_compute_scores(
-            company
-        ).items():
-            by_letter.setdefault(letter, []).append(partner_id)
-        for letter, partner_ids in by_letter.items():
-            # sudo: the score is computed by the system, not edited by the user.
-            self.browse(partner_ids).sudo().with_company(company).write(
-                {"credit_score": letter, "credit_score_date": today}
-            )
-
-    @api.model
-    def _recouvrement_score_reason_label(self, code, params):
-        """Translated label of one reason returned by the score rule."""
-        points = round(float(params.get("points", 0)), 1)
-        if code == "days_late":
-            return self.env._(
-                "Paid %(days)s days late on average (-%(points)s points)",
-                days=round(float(params["days"]), 1),
-                points=points,
-            )
-        if code == "late_share":
-            return self.env._(
-                "%(percent)s%% of invoices paid late (-%(points)s points)",
-                percent=round(float(params["late_share"]) * 100),
-                points=points,
-            )
-        if code == "dunning_level":
-            return self.env._(
-                "Dunning level %(level)s reached (-%(points)s points)",
-                level=params["dunning_level"],
-                points=points,
-            )
-        return self.env._("Open litigation (-%(points)s points, score C at best)", points=points)
-
-    @api.model
-    def _cron_update_credit_score(self, batch_size=1000):
-        """Refresh the payment scores not computed today, by batches, in every company."""
-        today = fields.Date.context_today(self)
-        groups = self.env["account.move"]._read_group(
-            [
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("invoice_date_due", ">", today - timedelta(days=365)),
-            ],
-            ["company_id", "commercial_partner_id"],
-        )
-        per_company = {}
-        for company, partner in groups:
-            per_company.setdefault(company, []).append(partner.id)
-        done = remaining = 0
-        for company, partner_ids in per_company.items():
-            candidates = self.with_company(company).search(
-                [
-                    ("id", "in", partner_ids),
-                    "|",
-                    ("credit_score_date", "=", False),
-                    ("credit_score_date", "<", today),
-                ]
-            )
-            batch = candidates[: max(batch_size - done, 0)]
-            if batch:
-                try:
-                    with self.env.cr.savepoint():
-                        batch._recouvrement_update_credit_score(company)
-                except Exception:
-                    _logger.exception("Payment scores failed for company %s", company.name)
-            done += len(batch)
-            remaining += len(candidates) - len(batch)
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-
-    # --- Payment plans ---
+        partner = self.commercial_partner_id
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action["domain"] = [("partner_id", "child_of", partner.id)]
+        action["context"] = {"default_partner_id": partner.id, **(context or {})}
+        return action
 
     def _compute_payment_plan_count(self):
-        counts = dict(
-            self.env["recouvrement.payment.plan"]._read_group(
-                [("partner_id", "in", self.commercial_partner_id.ids)],
-                ["partner_id"],
-                ["__count"],
-            )
-        )
+        counts = self._get_collection_counts("recouvrement.payment.plan")
         for partner in self:
-            partner.payment_plan_count = counts.get(partner.commercial_partner_id, 0)
-
-    def action_view_payment_plans(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "recouvrement_b2b.recouvrement_payment_plan_action"
-        )
-        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
-        action["context"] = {
-            "default_partner_id": self.commercial_partner_id.id,
-            "search_default_in_progress": 0,
-        }
-        return action
-
-    # --- Litigation ---------------------------------------------------------------------------
-
-    def action_view_litigations(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "recouvrement_b2b.recouvrement_litigation_action"
-        )
-        action["domain"] = [("partner_id", "child_of", self.commercial_partner_id.id)]
-        action["context"] = {
-            "default_partner_id": self.commercial_partner_id.id,
-            "search_default_open": 1,
-        }
-        return action
-
-    # --- Dunning ------------------------------------------------------------------------------
+            partner.payment_plan_count = counts.get(partner.commercial_partner_id.id, 0)
 
     def _compute_dunning_event_count(self):
-        groups = self.env["recouvrement.event"]._read_group(
-            [("partner_id", "in", self.commercial_partner_id.ids)], ["partner_id"], ["__count"]
-        )
-        counts = {partner.id: count for partner, count in groups}
+        counts = self._get_collection_counts("recouvrement.dunning.event")
         for partner in self:
             partner.dunning_event_count = counts.get(partner.commercial_partner_id.id, 0)
 
     def _compute_dunning_level_id(self):
-        groups = self.env["account.move"]._read_group(
-            [
-                ("commercial_partner_id", "in", self.commercial_partner_id.ids),
-                ("company_id", "=", self.env.company.id),
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("payment_state", "in", ("not_paid", "partial")),
-                ("dunning_level_id", "!=", False),
-            ],
-            ["commercial_partner_id", "dunning_level_id"],
-        )
-        levels = {}
-        for partner, level in groups:
-            current = levels.get(partner.id)
-            if not current or (level.sequence, level.days) > (current.sequence, current.days):
-                levels[partner.id] = level
+        levels = self.env["recouvrement.dunning"]._get_partner_levels(self, self.env.company)
         for partner in self:
             partner.dunning_level_id = levels.get(partner.commercial_partner_id.id, False)
 
-    def action_view_dunning_events(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "recouvrement_b2b.recouvrement_event_action"
+    def action_view_payment_plans(self):
+        """Open the customer's payment plans."""
+        return self._get_collection_action(
+            "recouvrement_b2b.recouvrement_payment_plan_action", {"search_default_in_progress": 0}
         )
-        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
-        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
-        return action
+
+    def action_view_litigations(self):
+        """Open the customer's open litigation cases."""
+        return self._get_collection_action(
+            "recouvrement_b2b.recouvrement_litigation_action", {"search_default_open": 1}
+        )
+
+    def action_view_dunning_events(self):
+        """Open the reminders sent to the customer."""
+        return self._get_collection_action("recouvrement_b2b.recouvrement_dunning_event_action")

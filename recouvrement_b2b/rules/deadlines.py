@@ -8,15 +8,20 @@ or a conservatory/enforcement measure (2244) interrupts it, starting a new perio
 length (2231); a mise en demeure does not (Cass. com. 18/05/2022 n 20-23.204).
 
 Periods in months or years end on the day with the same number as the starting day, or on the
-last day of the month when there is none (art. 641 CPC); the date returned is the last day on
-which the creditor may still act. Art. 642 CPC (a deadline falling on a Saturday, Sunday or
-public holiday is extended to the next working day) is not applied.
+last day of the month when there is none (art. 641 CPC, which is what ``relativedelta`` does);
+the date returned is the last day on which the creditor may still act. Art. 642 CPC (a deadline
+falling on a Saturday, Sunday or public holiday is extended to the next working day) is not
+applied.
+
+Alerts: the collection responsible is alerted 60 and 15 days before each deadline
+(:data:`ALERT_DAYS_BEFORE`), once per alert date (:func:`next_alert_date`).
 """
 
 import datetime
 
+from dateutil.relativedelta import relativedelta
+
 from .errors import RuleError
-from .schedule import add_months
 
 # Kinds of act that interrupt prescription (art. 2240, 2241, 2244 Code civil).
 INTERRUPTING_KINDS = ("acknowledgment", "legal_action", "enforcement")
@@ -32,15 +37,12 @@ OPPOSITION_MONTHS = 1
 SERVICE_REFORM_DATE = datetime.date(2026, 9, 1)
 SERVICE_MONTHS_BEFORE_REFORM = 6
 SERVICE_MONTHS_FROM_REFORM = 3
+# Days before a deadline on which the collection responsible is alerted (product decision).
+ALERT_DAYS_BEFORE = (60, 15)
 
 
 class DeadlineError(RuleError, ValueError):
     """Invalid deadline input: reason ``'interruption_kind'`` (param ``kind``)."""
-
-
-def add_years(anchor, years):
-    """Return ``anchor`` + ``years`` years (29 February -> 28 February)."""
-    return add_months(anchor, 12 * years)
 
 
 def _interruption_dates(interruptions):
@@ -82,16 +84,16 @@ def prescription_date(
         delivery_date = None
     start = min(due_date, delivery_date) if delivery_date else due_date
     years = CONSUMER_PRESCRIPTION_YEARS if consumer else PRESCRIPTION_YEARS
-    expiry = add_years(start, years)
+    expiry = start + relativedelta(years=years)
     for day in _interruption_dates(interruptions):
         if start <= day <= expiry:
-            expiry = max(expiry, add_years(day, years))
+            expiry = max(expiry, day + relativedelta(years=years))
     return expiry
 
 
 def opposition_deadline(service_date):
     """Return the last day for the debtor to oppose an injonction de payer (art. 1416 CPC)."""
-    return add_months(service_date, OPPOSITION_MONTHS)
+    return service_date + relativedelta(months=OPPOSITION_MONTHS)
 
 
 def service_deadline(order_date):
@@ -100,10 +102,28 @@ def service_deadline(order_date):
     Art. 1411 CPC: 6 months; 3 months for orders issued from 2026-09-01 (décret 2026-96).
     """
     if order_date >= SERVICE_REFORM_DATE:
-        return add_months(order_date, SERVICE_MONTHS_FROM_REFORM)
-    return add_months(order_date, SERVICE_MONTHS_BEFORE_REFORM)
+        return order_date + relativedelta(months=SERVICE_MONTHS_FROM_REFORM)
+    return order_date + relativedelta(months=SERVICE_MONTHS_BEFORE_REFORM)
 
 
-def alert_dates(deadline, offsets=(60, 15)):
+def alert_dates(deadline, offsets=ALERT_DAYS_BEFORE):
     """Return the dates ``deadline - offset`` days for each offset, earliest first."""
     return sorted({deadline - datetime.timedelta(days=offset) for offset in offsets})
+
+
+def next_alert_date(deadline, last_alert=None, offsets=ALERT_DAYS_BEFORE):
+    """Return the next day to alert about ``deadline``, or None.
+
+    :param deadline: the deadline (prescription, service, opposition); falsy: no alert
+    :param last_alert: day of the last alert raised for it (falsy: none yet); the alert dates up
+        to it included are done, so a run after missed days raises one alert, not several
+    :param offsets: days before the deadline (default 60 and 15)
+    :return: the earliest of :func:`alert_dates` after ``last_alert``; None when every alert
+        was raised
+    """
+    if not deadline:
+        return None
+    return next(
+        (day for day in alert_dates(deadline, offsets) if not last_alert or day > last_alert),
+        None,
+    )

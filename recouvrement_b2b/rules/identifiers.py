@@ -1,7 +1,11 @@
 """French company identifiers: SIREN, SIRET, intra-community VAT number, RCS mention.
 
-Checks delegate to python-stdnum (``stdnum.fr.siren``, ``stdnum.fr.siret`` which knows the
-La Poste exception, ``stdnum.fr.tva``); its exceptions are mapped to our ``reason`` codes:
+Checks, the VAT key and the SIRET layout come from python-stdnum (``stdnum.fr.siren``,
+``stdnum.fr.siret`` which knows the La Poste exception, ``stdnum.fr.tva``: key = (12 + 3 x
+(SIREN mod 97)) mod 97, see ``stdnum.fr.siren.to_tva``). This module adds only what stdnum
+lacks: separators of any kind, SIREN grouping, the RCS mention (R123-237 Code de commerce),
+deriving a SIREN from the other identifiers and checking that they agree. stdnum's exceptions
+are mapped to our ``reason`` codes:
 
 =========================  =============================================================
 reason                     meaning
@@ -126,21 +130,6 @@ def validate_vat(value):
     return "FR" + body
 
 
-def vat_key(siren):
-    """Return the two-digit numeric key of the French VAT number of ``siren``.
-
-    key = (12 + 3 x (SIREN mod 97)) mod 97 (art. 286 ter CGI practice, numeric keys).
-    """
-    number = validate_siren(siren)
-    return f"{(12 + 3 * (int(number) % 97)) % 97:02d}"
-
-
-def vat_from_siren(siren):
-    """Return the French VAT number ``'FR' + key + SIREN`` of ``siren``."""
-    number = validate_siren(siren)
-    return "FR" + vat_key(number) + number
-
-
 def siren_from_vat(vat):
     """Return the SIREN held by a valid French VAT number with a numeric key, else ``None``.
 
@@ -168,7 +157,7 @@ def format_siret(value):
     number = compact(value)
     if len(number) != 14 or not number.isdigit():
         return value
-    return f"{format_siren(number[:9])} {number[9:]}"
+    return stdnum_siret.format(number)
 
 
 def _rcs_letter(letter, value):
@@ -236,8 +225,8 @@ def derive_and_check(siren=None, siret=None, vat=None, rcs=None):
     Each non-empty value is validated (in the order siren, siret, vat, rcs). An empty SIREN is
     taken from the SIRET (its first 9 digits), else from a French VAT number, else from the RCS
     mention. Then: the SIRET must start with the SIREN, a French VAT number must hold the SIREN
-    (so equal ``vat_from_siren(siren)`` when its key is numeric; a valid old alphanumeric key
-    is accepted) and the RCS SIREN must be the SIREN. The first problem raises
+    (so equal ``'FR' + stdnum.fr.siren.to_tva(siren)`` when its key is numeric; a valid old
+    alphanumeric key is accepted) and the RCS SIREN must be the SIREN. The first problem raises
     :class:`IdentifierError`.
 
     :return: ``{'siren', 'siret', 'vat', 'rcs'}`` normalised (compact numbers, RCS formatted
@@ -261,7 +250,7 @@ def derive_and_check(siren=None, siret=None, vat=None, rcs=None):
         if siret and not siret.startswith(siren):
             raise IdentifierError("siret", siret, "siret_siren_mismatch", siren=siren)
         # The key was checked by validate_vat: with a numeric key, same 9 digits means
-        # vat == vat_from_siren(siren); a valid old alphanumeric key is accepted too.
+        # vat == "FR" + stdnum.fr.siren.to_tva(siren); a valid old alphanumeric key is accepted.
         if french_vat and vat[4:] != siren:
             raise IdentifierError("vat", vat, "vat_siren_mismatch", siren=siren)
         if rcs_parts and rcs_parts[2] != siren:

@@ -225,6 +225,61 @@ def _quantum(currency_digits):
     return Decimal(1).scaleb(-currency_digits)
 
 
+def _base_changes(principal, payments, first, last):
+    """Starting base, and base changes keyed by the day they take effect (payment day + 1).
+
+    :return: ``(base, {day: amount})``, amounts as :class:`~decimal.Decimal`
+    """
+    base = to_decimal(principal)
+    changes = {}
+    for pay_date, pay_amount in payments:
+        pay_amount = to_decimal(pay_amount)
+        if pay_date < first:
+            base -= pay_amount
+        elif pay_date < last:
+            effect = pay_date + _ONE_DAY
+            changes[effect] = changes.get(effect, _ZERO) + pay_amount
+    return base, changes
+
+
+def _breaks(changes, first, last, convention):
+    """Days where the base or the rate changes: base changes, and each half-year start inside
+    ``[first, last]`` under the half-year convention (L441-10 II: rate of the half-year)."""
+    breaks = set(changes)
+    if convention == "half_year":
+        boundary = _next_half_year_start(first)
+        while boundary <= last:
+            breaks.add(boundary)
+            boundary = _next_half_year_start(boundary)
+    return breaks
+
+
+def _segments(base, changes, breaks, first, last, rate_info):
+    """Cut ``[first, last]`` at ``breaks`` into :class:`Segment` of constant base and rate,
+    merging neighbours with the same base and rate; days with no base left are skipped."""
+    segments = []
+    start = first
+    for stop in [*sorted(breaks), last + _ONE_DAY]:
+        if stop > start:
+            end = stop - _ONE_DAY
+            if base > 0:
+                rate = rate_info(start).rate
+                days = (end - start).days + 1
+                previous = segments[-1] if segments else None
+                if (
+                    previous
+                    and previous.base == base
+                    and previous.rate == rate
+                    and previous.end + _ONE_DAY == start
+                ):
+                    segments[-1] = previous._replace(end=end, days=previous.days + days)
+                else:
+                    segments.append(Segment(start, end, days, base, rate))
+            start = stop
+        base -= changes.get(stop, _ZERO)
+    return segments
+
+
 def compute_penalty(
     principal,
     due_date,
@@ -275,24 +330,8 @@ def compute_penalty(
     if last < first:
         return zero_result
 
-    # Starting base, and base changes keyed by the day they take effect (payment day + 1).
-    base = to_decimal(principal)
-    changes = {}
-    for pay_date, pay_amount in payments:
-        pay_amount = to_decimal(pay_amount)
-        if pay_date < first:
-            base -= pay_amount
-        elif pay_date < last:
-            effect = pay_date + _ONE_DAY
-            changes[effect] = changes.get(effect, _ZERO) + pay_amount
-
-    # Rate boundaries: each half-year start inside the period (per half-year convention).
-    breaks = set(changes)
-    if convention == "half_year":
-        boundary = _next_half_year_start(first)
-        while boundary <= last:
-            breaks.add(boundary)
-            boundary = _next_half_year_start(boundary)
+    base, changes = _base_changes(principal, payments, first, last)
+    breaks = _breaks(changes, first, last, convention)
 
     rate_cache = {}
 
@@ -302,26 +341,7 @@ def compute_penalty(
             rate_cache[half_year] = rates.rate_for(half_year, mode, contract_rate)
         return rate_cache[half_year]
 
-    segments = []
-    start = first
-    for stop in [*sorted(breaks), last + _ONE_DAY]:
-        if stop > start:
-            end = stop - _ONE_DAY
-            if base > 0:
-                rate = rate_info(start).rate
-                days = (end - start).days + 1
-                previous = segments[-1] if segments else None
-                if (
-                    previous
-                    and previous.base == base
-                    and previous.rate == rate
-                    and previous.end + _ONE_DAY == start
-                ):
-                    segments[-1] = previous._replace(end=end, days=previous.days + days)
-                else:
-                    segments.append(Segment(start, end, days, base, rate))
-            start = stop
-        base -= changes.get(stop, _ZERO)
+    segments = _segments(base, changes, breaks, first, last, rate_info)
 
     if not segments:
         return zero_result

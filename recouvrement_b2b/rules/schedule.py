@@ -1,20 +1,33 @@
-"""Payment plans: instalment dates, amounts, and allocation of what was paid.
+"""Payment plans: what a plan schedules, its instalments, and what was paid on them.
 
-Each date is computed from the first one (``first + n months``), never from the previous
-instalment, so a plan starting on 31 January falls on 28/29 February then 31 March.
-Amounts are equal instalments rounded half-up to the currency, the rounding difference going to
-the last one so that the lines always add up to the total.
+Each date is computed from the first one (``first + n months``, ``dateutil.relativedelta``),
+never from the previous instalment, so a plan starting on 31 January falls on 28/29 February
+then 31 March. Amounts are currency amounts rounded half-up (:func:`to_amount`); instalments are
+equal, the rounding difference going to the last one so that the lines always add up to the
+total. Payments are allocated to the instalments oldest due date first.
 """
 
-import calendar
-import datetime
+from collections import namedtuple
 from decimal import ROUND_HALF_UP, Decimal
+
+from dateutil.relativedelta import relativedelta
 
 from .errors import RuleError
 from .numbers import to_decimal
 
 FREQUENCIES = ("weekly", "monthly", "quarterly")
-_MONTHS = {"monthly": 1, "quarterly": 3}
+_STEPS = {
+    "weekly": relativedelta(weeks=1),
+    "monthly": relativedelta(months=1),
+    "quarterly": relativedelta(months=3),
+}
+
+PlanTotals = namedtuple("PlanTotals", ["invoices", "penalties", "total"])
+PlanTotals.__doc__ = """Amounts a payment plan schedules (Decimal, rounded to the currency).
+
+``invoices``: left to pay on its invoices; ``penalties``: late-payment penalties and recovery
+indemnities added to it; ``total``: ``invoices + penalties - waiver``.
+"""
 
 
 class ScheduleError(RuleError, ValueError):
@@ -27,32 +40,60 @@ class ScheduleError(RuleError, ValueError):
     """
 
 
-def add_months(anchor, months):
-    """Return ``anchor`` + ``months`` months, clamped to the end of the month.
+def to_amount(value, digits=2):
+    """Return ``value`` (float, int, str or Decimal) as a Decimal rounded half-up to ``digits``.
 
-    31 Jan + 1 -> 28 Feb (29 in a leap year); 31 Jan + 2 -> 31 Mar; ``months`` may be negative.
+    ``to_amount(2.675) == Decimal('2.68')``; ``to_amount(1000, 0) == Decimal('1000')``.
     """
-    index = anchor.year * 12 + anchor.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    day = min(anchor.day, calendar.monthrange(year, month)[1])
-    return datetime.date(year, month, day)
+    return to_decimal(value).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def plan_totals(invoice_residuals, penalties=(), waiver=0, digits=2):
+    """Return the :class:`PlanTotals` of a plan, each amount rounded to ``digits``.
+
+    :param invoice_residuals: amount left to pay on each invoice of the plan
+    :param penalties: penalties and indemnities added to the plan (L441-10, D441-5), any number
+        of amounts; empty when the plan does not include them
+    :param waiver: part of the penalties and indemnities the company gives up
+    :return: ``PlanTotals(invoices, penalties, total)``; the total may be zero or negative (a
+        waiver above the penalties): :func:`build_schedule` refuses it
+    """
+    invoices = to_amount(sum(map(to_decimal, invoice_residuals), Decimal(0)), digits)
+    extra = to_amount(sum(map(to_decimal, penalties), Decimal(0)), digits)
+    return PlanTotals(invoices, extra, invoices + extra - to_amount(waiver, digits))
+
+
+def paid_on_invoices(scheduled, invoice_residuals, digits=2):
+    """Return what was paid on a plan's invoices since its schedule was computed.
+
+    :param scheduled: amount left on the invoices when the schedule was computed
+        (``PlanTotals.invoices``)
+    :param invoice_residuals: amount left to pay on each invoice now
+    :return: the decrease, as a Decimal rounded to ``digits``; never negative (an invoice that
+        grew, e.g. a payment unreconciled, does not make the plan owe more than its total)
+    """
+    left = sum(map(to_decimal, invoice_residuals), Decimal(0))
+    return max(to_amount(to_decimal(scheduled) - left, digits), Decimal(0))
+
+
+def left_to_pay(total, paid, digits=2):
+    """Return ``total - paid`` rounded to ``digits``, never negative (an overpayment is not
+    owed back by the plan)."""
+    return max(to_amount(to_decimal(total) - to_decimal(paid), digits), Decimal(0))
 
 
 def instalment_dates(first_date, count, frequency):
     """Return the ``count`` due dates of a plan starting on ``first_date``.
 
     ``frequency``: ``'weekly'`` (every 7 days), ``'monthly'`` or ``'quarterly'`` (each date is
-    ``first_date`` + n x 1 or 3 months, clamped to the month end).
+    ``first_date`` + n x 1 or 3 months, clamped to the month end by ``relativedelta``).
     """
     if frequency not in FREQUENCIES:
         raise ScheduleError("frequency", frequency=frequency)
     if count < 1:
         raise ScheduleError("count", count=count)
-    if frequency == "weekly":
-        return [first_date + datetime.timedelta(weeks=n) for n in range(count)]
-    step = _MONTHS[frequency]
-    return [add_months(first_date, step * n) for n in range(count)]
+    step = _STEPS[frequency]
+    return [first_date + step * n for n in range(count)]
 
 
 def build_schedule(
@@ -116,3 +157,19 @@ def allocate(paid_total, lines):
         allocated[index] = share
         remaining -= share
     return allocated
+
+
+def instalment_balances(paid_total, lines, digits=2):
+    """Return ``[(paid, left)]`` for each instalment, in the order of ``lines``.
+
+    :param paid_total: what was paid on the plan (see :func:`paid_on_invoices`)
+    :param lines: ``[(due_date, amount)]``; amounts are rounded to ``digits`` first
+    :return: Decimal pairs: the share of ``paid_total`` allocated to the line by
+        :func:`allocate` (oldest due date first) and ``amount - paid``
+    """
+    amounts = [to_amount(amount, digits) for _due, amount in lines]
+    allocated = allocate(
+        to_amount(paid_total, digits),
+        [(due, amount) for (due, _amount), amount in zip(lines, amounts, strict=True)],
+    )
+    return [(paid, amount - paid) for amount, paid in zip(amounts, allocated, strict=True)]

@@ -1,11 +1,13 @@
 """Payment-behaviour score of a customer, from A (pays on time) to E (bad payer).
 
-Inputs, over the invoices due in the last 12 months (the caller computes them):
+Inputs, over the invoices due in the last 12 months (``WINDOW_DAYS``; ``score_inputs`` computes
+them from the invoices the caller gathers):
 
 * ``avg_days_late``: average days late, **weighted by the invoice amount** (sum of
-  amount x days late / sum of amounts; invoices paid early or on time count for 0 days);
+  amount x days late / sum of amounts; invoices paid early or on time count for 0 days, an
+  invoice still open is late until today);
 * ``late_share``: share of those invoices paid late, 0 to 1 (count, not amount);
-* ``max_dunning_level``: highest dunning level reached, 0 (none) to 5;
+* ``max_dunning_level``: highest dunning level reached, 0 (none) to 5 (higher ranks count as 5);
 * ``litigation``: an open dispute or litigation with the customer.
 
 Points start at 100 and each factor takes off at most its weight (``WEIGHTS``):
@@ -33,6 +35,7 @@ WEIGHTS = {
     "litigation": Decimal(20),
 }
 DAYS_LATE_CAP = Decimal(60)
+WINDOW_DAYS = 365
 MAX_DUNNING_LEVEL = 5
 THRESHOLDS = (("A", 80), ("B", 60), ("C", 40), ("D", 20), ("E", 0))
 LITIGATION_CAP = "C"
@@ -49,6 +52,40 @@ def letter_for(points):
         if points >= minimum:
             return letter
     return THRESHOLDS[-1][0]
+
+
+def score_inputs(invoices, today, dunning_level=0, litigation=False):
+    """Return the keyword arguments of :func:`compute_score` for one customer.
+
+    :param invoices: iterable of ``(amount, due_date, paid_date)``, one per receivable item due
+        in the window: the amount due (> 0, any unit), its due date and the date it was fully
+        paid (``None`` while open: late until ``today``)
+    :param today: date of the computation
+    :param dunning_level: rank of the highest dunning level reached (1 = first level of its
+        policy), capped at ``MAX_DUNNING_LEVEL``
+    :param litigation: an open litigation with the customer
+    :return: ``{"avg_days_late": Decimal (2 decimals, half-up), "late_share": Decimal (4
+        decimals, half-up), "max_dunning_level": int, "litigation": bool}``; no invoice gives 0
+    """
+    total = weighted = Decimal(0)
+    late = count = 0
+    for amount, due, paid in invoices:
+        amount = to_decimal(amount)
+        days_late = max(((paid or today) - due).days, 0)
+        total += amount
+        weighted += amount * days_late
+        late += 1 if days_late else 0
+        count += 1
+    return {
+        "avg_days_late": (weighted / total).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        if total
+        else Decimal(0),
+        "late_share": (Decimal(late) / count).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+        if count
+        else Decimal(0),
+        "max_dunning_level": min(int(dunning_level or 0), MAX_DUNNING_LEVEL),
+        "litigation": bool(litigation),
+    }
 
 
 def compute_score(avg_days_late, late_share, max_dunning_level, litigation):

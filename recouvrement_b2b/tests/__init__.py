@@ -7,3 +7,4 @@ from . import test_plans
 from . import test_litigation
 from . import test_dunning
 from . import test_dunning_letters
+from . import test_security

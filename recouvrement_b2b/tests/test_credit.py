@@ -1,4 +1,5 @@
 from contextlib import contextmanager
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -283,7 +284,7 @@ class TestCredit(RecouvrementCommon):
             r"Menuiserie Garnier exceeds its credit limit: exposure 5,100.00\s€ \(including "
             r"200.00\s€ for this document\), limit 5,000.00\s€.",
         )
-        self.assertIn("exceeds its credit limit", order.recouvrement_credit_warning)
+        self.assertIn("exceeds its credit limit", order.partner_credit_warning)
 
     def test_block_manual_hold(self):
         self.customer.with_user(self.manager).with_context(
@@ -353,9 +354,9 @@ class TestCredit(RecouvrementCommon):
     def test_block_formal_notice(self):
         self.company.recouvrement_hold_formal_notice = True
         move = self._invoice(self.customer, 100.0, "2026-01-01", "2026-02-01")
-        policy = self.env["recouvrement.policy"].sudo().create({"name": "Standard"})
+        policy = self.env["recouvrement.dunning.policy"].sudo().create({"name": "Standard"})
         reminder, notice = (
-            self.env["recouvrement.level"]
+            self.env["recouvrement.dunning.level"]
             .sudo()
             .create(
                 [
@@ -378,7 +379,7 @@ class TestCredit(RecouvrementCommon):
             )
         )
         event = (
-            self.env["recouvrement.event"]
+            self.env["recouvrement.dunning.event"]
             .sudo()
             .create(
                 {
@@ -392,7 +393,7 @@ class TestCredit(RecouvrementCommon):
         order = self._order(self.customer, 10.0, user=self.salesman)
         order.action_confirm()
         self.assertEqual(order.state, "sale")
-        self.env["recouvrement.event"].sudo().create(
+        self.env["recouvrement.dunning.event"].sudo().create(
             {"partner_id": self.customer.id, "level_id": notice.id, "state": "draft"}
         )
         order = self._order(self.customer, 10.0, user=self.salesman)
@@ -430,7 +431,7 @@ class TestCredit(RecouvrementCommon):
         self.company.recouvrement_credit_check = "warning"
         self._invoice(self.customer, 5000.0, "2026-03-01", "2026-04-01")
         order = self._order(self.customer, 100.0, user=self.salesman)
-        self.assertIn("exceeds its credit limit", order.recouvrement_credit_warning)
+        self.assertIn("exceeds its credit limit", order.partner_credit_warning)
         order.action_confirm()
         self.assertEqual(order.state, "sale")
         self.assertIn("Confirmed despite the credit check", order.message_ids.mapped("body")[0])
@@ -441,9 +442,44 @@ class TestCredit(RecouvrementCommon):
             {"credit_hold": True, "credit_hold_reason": "x"}
         )
         order = self._order(self.customer, 100.0, user=self.salesman)
-        self.assertFalse(order.recouvrement_credit_warning)
+        self.assertFalse(order.partner_credit_warning)
         order.action_confirm()
         self.assertEqual(order.state, "sale")
+
+    def test_one_banner_one_figure(self):
+        """Quotations and draft invoices show one credit banner (sale's and account's) with the
+        module's exposure, draft invoices included, and the check's other reasons."""
+        self._invoice(self.customer, 4500.0, "2026-03-01", "2026-04-01")
+        draft = self._invoice(self.customer, 600.0, "2026-03-10", post=False)
+        order = self._order(self.customer, 400.0, user=self.salesman)
+        # Core's figure (receivable + this order: 4,900.00) would show no banner.
+        self.assertEqual(
+            order.partner_credit_warning,
+            "Menuiserie Garnier exceeds its credit limit: exposure 5,500.00\xa0€ (including "
+            "400.00\xa0€ for this document), limit 5,000.00\xa0€.",
+        )
+        # The draft invoice is counted once.
+        self.assertEqual(
+            draft.partner_credit_warning,
+            "Menuiserie Garnier exceeds its credit limit: exposure 5,100.00\xa0€ (including "
+            "600.00\xa0€ for this document), limit 5,000.00\xa0€.",
+        )
+        # Without credit limits, core shows no banner: the check's other reasons still show.
+        self.company.account_use_credit_limit = False
+        self.customer.with_user(self.manager).write(
+            {"credit_hold": True, "credit_hold_reason": "Chèque impayé"}
+        )
+        self.env.invalidate_all()
+        self.assertEqual(
+            order.partner_credit_warning,
+            "Menuiserie Garnier is on credit hold since 2026-03-15: Chèque impayé",
+        )
+        # Without the module's check: core's banner and figure (core reads the limit with the
+        # user's rights: read as an accountant).
+        self.company.write({"account_use_credit_limit": True, "recouvrement_credit_check": "none"})
+        self.env.invalidate_all()
+        self.assertEqual(order.with_env(self.env).partner_credit_warning, "")
+        self.assertIn("has reached its credit limit", draft.partner_credit_warning)
 
     # --- manager override -----------------------------------------------------------------
 
@@ -584,12 +620,12 @@ class TestCredit(RecouvrementCommon):
         # Older than 12 months: ignored.
         old = self._invoice(self.customer, 1000.0, "2025-01-01", "2025-02-01")
         self._pay(old, 1000.0, "2025-12-01")
-        inputs = self.customer._recouvrement_score_inputs()[self.customer.id]
+        inputs = self.env["recouvrement.credit"]._get_score_inputs(self.customer)[self.customer.id]
         self.assertEqual(
             inputs,
             {"avg_days_late": 15.0, "late_share": 0.5, "max_dunning_level": 0, "litigation": False},
         )
-        self.customer._recouvrement_update_credit_score()
+        self.env["recouvrement.credit"]._update_scores(self.customer)
         # 100 - 35 x 15 / 60 - 25 x 0.5 = 78.75 -> 79 points: B
         self.assertRecordValues(
             self.customer, [{"credit_score": "B", "credit_score_date": fields.Date.to_date(TODAY)}]
@@ -600,9 +636,9 @@ class TestCredit(RecouvrementCommon):
             "50% of invoices paid late (-12.5 points)",
         )
         # Dunning level 2 of its policy and an open litigation.
-        policy = self.env["recouvrement.policy"].sudo().create({"name": "Standard"})
+        policy = self.env["recouvrement.dunning.policy"].sudo().create({"name": "Standard"})
         levels = (
-            self.env["recouvrement.level"]
+            self.env["recouvrement.dunning.level"]
             .sudo()
             .create(
                 [
@@ -628,29 +664,54 @@ class TestCredit(RecouvrementCommon):
             ),
             self.customer,
         )
-        self.env["res.partner"].sudo()._cron_update_credit_score()
+        self.env["recouvrement.credit"].sudo()._cron_update_scores()
         self.assertEqual(self.customer.credit_score, "B")  # already scored today
         with freeze_time("2026-03-16"):
-            self.env["res.partner"].sudo()._cron_update_credit_score()
-            inputs = self.customer._recouvrement_score_inputs()[self.customer.id]
+            self.env["recouvrement.credit"].sudo()._cron_update_scores()
+            inputs = self.env["recouvrement.credit"]._get_score_inputs(self.customer)[
+                self.customer.id
+            ]
         self.assertEqual(inputs["max_dunning_level"], 2)
         self.assertTrue(inputs["litigation"])
         self.assertEqual(self.customer.credit_score, "C")  # 47 points, capped at C anyway
 
     # --- query counts ---------------------------------------------------------------------
+    # Each hot path runs at two data sizes and must cost exactly the measured number of
+    # queries at both: a query per customer or per invoice changes the count and fails.
 
-    def _invoices(self, partner, count):
+    def _count_queries(self, func):
+        """Number of SQL queries of ``func()`` on empty caches, flushes included."""
+        self.env.invalidate_all()
+        with patch("random.random", lambda: 1):  # no random garbage collection on flush
+            self.env.flush_all()
+            self.env.cr.flush()
+            start = self.cr.sql_log_count
+            func()
+            self.env.flush_all()
+            self.env.cr.flush()
+        return self.cr.sql_log_count - start
+
+    def _assert_query_counts(self, funcs, expected):
+        """Run each of ``funcs`` (one path at growing data sizes) once to warm the caches that
+        do not depend on the data, then assert each costs exactly ``expected`` queries."""
+        for func in funcs:
+            self._count_queries(func)
+        self.assertEqual([self._count_queries(func) for func in funcs], [expected] * len(funcs))
+
+    def _invoices(self, partners, count, due="2026-02-01"):
+        """Post ``count`` invoices of 10.00 for each of ``partners``."""
         moves = self.env["account.move"].create(
             [
                 {
                     "move_type": "out_invoice",
                     "partner_id": partner.id,
                     "invoice_date": "2026-01-01",
-                    "invoice_date_due": "2026-02-01",
+                    "invoice_date_due": due,
                     "invoice_line_ids": [
                         Command.create({"name": "Prestation", "price_unit": 10.0, "tax_ids": []})
                     ],
                 }
+                for partner in partners
                 for _i in range(count)
             ]
         )
@@ -666,44 +727,38 @@ class TestCredit(RecouvrementCommon):
             self._order(small, 50.0, user=self.salesman),
             self._order(large, 50.0, user=self.salesman),
         ]
-        self._order(self.customer, 50.0, user=self.salesman)._recouvrement_check_credit()
-        for order in orders:  # warm the caches that do not depend on the data
-            self.env.invalidate_all()
-            order._recouvrement_check_credit()
-        for order in orders:  # the same count for 1 and 200 invoices
-            self.env.invalidate_all()
-            with self.assertQueryCount(8):
-                order._recouvrement_check_credit()
+        # The same count for a customer with 1 and with 200 invoices.
+        self._assert_query_counts([order._credit_check for order in orders], 8)
         self.assertEqual(large.credit_exposure, 2000.0)
 
     def test_query_count_batch_exposure(self):
         partners = self.env["res.partner"].create(
             [{"name": f"Client {i}", "is_company": True} for i in range(20)]
         )
-        self.env["account.move"].create(
-            [
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": partner.id,
-                    "invoice_date": "2026-01-01",
-                    "invoice_line_ids": [
-                        Command.create({"name": "Prestation", "price_unit": 10.0, "tax_ids": []})
-                    ],
-                }
-                for partner in partners
-            ]
-        ).action_post()
-        self.customer.with_user(self.controller).mapped("credit_block_reasons")
-        for batch in (partners[:2], partners):  # warm the caches that do not depend on the data
-            self.env.invalidate_all()
-            batch.with_user(self.controller).mapped("credit_block_reasons")
-        for batch in (partners[:2], partners):  # the same count for 2 and 20 partners
-            self.env.invalidate_all()
+        self._invoices(partners, 1)
+
+        def read(batch):
             batch = batch.with_user(self.controller)
-            with self.assertQueryCount(8):
-                batch.mapped("credit_exposure")
-                batch.mapped("credit_block_reasons")
+            return lambda: (batch.mapped("credit_exposure"), batch.mapped("credit_block_reasons"))
+
+        # The same count for 2 and 20 customers.
+        self._assert_query_counts([read(partners[:2]), read(partners)], 7)
         self.assertEqual(partners.mapped("credit_exposure"), [10.0] * 20)
+
+    def test_query_count_score_cron(self):
+        cron = self.env["recouvrement.credit"].sudo()._cron_update_scores
+        cron()  # scores every customer of the database: the next runs score the new ones only
+        self.env.invalidate_all()
+        counts = []
+        for size in (2, 20):
+            partners = self.env["res.partner"].create(
+                [{"name": f"Client Score {size}-{i}", "is_company": True} for i in range(size)]
+            )
+            self._invoices(partners, 1)
+            counts.append(self._count_queries(cron))
+            self.assertEqual(set(partners.mapped("credit_score")), {"C"})
+        # The same count for 2 and 20 customers.
+        self.assertEqual(counts, [14, 14])
 
     def test_both_query_plans_agree(self):
         """Few partners are read with per-partner queries, many with one aggregate."""
@@ -715,8 +770,9 @@ class TestCredit(RecouvrementCommon):
         self._pay(late, 50.0, "2026-02-15")
         self._invoice(partners[1], 80.0, "2026-03-01", post=False)
         self._order(partners[1], 40.0).action_confirm()
-        few = partners[:2]._recouvrement_credit_figures()
-        many = partners._recouvrement_credit_figures()
+        credit = self.env["recouvrement.credit"]
+        few = credit._get_exposure_figures(partners[:2])
+        many = credit._get_exposure_figures(partners)
         self.assertEqual(len(many), 201)
         for partner in partners[:2]:
             self.assertEqual(few[partner.id], many[partner.id])

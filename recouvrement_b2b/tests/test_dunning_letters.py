@@ -45,10 +45,11 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
         )
 
     def _run(self, date):
+        """The cron's code path on ``date``, letters rendered to PDF, as the credit controller."""
         date = fields.Date.to_date(date)
-        events = self.env["recouvrement.event"].with_user(self.controller)
-        events = events.with_context(force_report_rendering=True)
-        return events._dunning_execute(events._dunning_plan(date, companies=self.company), date)
+        dunning = self.env["recouvrement.dunning"].with_user(self.controller)
+        dunning = dunning.with_context(force_report_rendering=True)
+        return dunning._send_reminders(dunning._get_plan(date, companies=self.company), date)
 
     def test_formal_notice_pdf(self):
         move = self._invoice(self.customer, 1500.0, "2026-01-01", "2026-01-31")

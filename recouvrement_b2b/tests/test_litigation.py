@@ -13,6 +13,9 @@ from odoo.tools import config
 
 from .common import RecouvrementCommon
 
+# Measured queries of the alert cron for any number of alerts, once the caches are warm.
+ALERT_CRON_QUERIES = 38
+
 
 class LitigationCommon(RecouvrementCommon):
     @contextmanager
@@ -215,18 +218,18 @@ class TestLitigation(LitigationCommon):
         self.assertRecordValues(
             service, [{"date": date(2026, 12, 15), "next_alert_date": date(2026, 10, 16)}]
         )
-        Deadline = self.env["recouvrement.litigation.deadline"].sudo()
-        Deadline._cron_raise_alerts()
+        Cron = self.Litigation.sudo()
+        Cron._cron_raise_alerts()
         activities = case.activity_ids
         self.assertEqual(len(activities), 1)
         self.assertEqual(activities.date_deadline, date(2026, 12, 15))
         self.assertEqual(activities.user_id, self.controller)
         self.assertIn("Service deadline", activities.summary)
         self.assertEqual(service.next_alert_date, date(2026, 11, 30))
-        Deadline._cron_raise_alerts()
+        Cron._cron_raise_alerts()
         self.assertEqual(len(case.activity_ids), 1, "second run on the same day: no duplicate")
         with freeze_time("2026-11-30"):
-            Deadline._cron_raise_alerts()
+            Cron._cron_raise_alerts()
         self.assertEqual(len(case.activity_ids), 2, "15-day alert")
         self.assertFalse(service.next_alert_date)
 
@@ -242,7 +245,7 @@ class TestLitigation(LitigationCommon):
     def test_prescription_alert_without_filing(self):
         old = self._invoice(self.customer, 400.0, "2021-11-20", "2021-12-20")
         case = self._case(old)
-        self.env["recouvrement.litigation.deadline"].sudo()._cron_raise_alerts()
+        self.Litigation.sudo()._cron_raise_alerts()
         self.assertEqual(case.activity_ids.date_deadline, date(2026, 12, 20))
         self.assertIn(f"Prescription: {old.name}", case.activity_ids.summary)
 
@@ -251,9 +254,9 @@ class TestLitigation(LitigationCommon):
         old = self._invoice(self.customer, 400.0, "2021-11-20", "2021-12-20")
         in_case = self._invoice(self.customer, 300.0, "2021-11-20", "2021-12-20")
         case = self._case(in_case)
-        Deadline = self.env["recouvrement.litigation.deadline"].sudo()
-        Deadline._cron_raise_alerts()
-        Deadline._cron_raise_alerts()
+        Cron = self.Litigation.sudo()
+        Cron._cron_raise_alerts()
+        Cron._cron_raise_alerts()
         self.assertRecordValues(
             old.activity_ids,
             [{"date_deadline": date(2026, 12, 20), "user_id": self.env.user.id}],
@@ -272,31 +275,72 @@ class TestLitigation(LitigationCommon):
         self.assertFalse(in_case.activity_ids)
         self.assertEqual(len(case.activity_ids), 1)
         with freeze_time("2026-12-05"):
-            Deadline._cron_raise_alerts()
+            Cron._cron_raise_alerts()
         self.assertEqual(len(old.activity_ids), 2)
         # An acknowledgment (payment plan signed) restarts the period: next alerts in 2031.
         old.prescription_interruption_date = "2026-12-10"
         self.assertEqual(old.prescription_next_alert_date, date(2031, 10, 11))
 
+    @freeze_time("2026-11-20")
+    def test_alert_failure_isolated_per_invoice(self):
+        """An invoice whose alert fails does not block the others; its chatter says why."""
+        good = self._invoice(self.customer, 400.0, "2021-11-20", "2021-12-20")
+        bad = self._invoice(self.customer, 300.0, "2021-11-20", "2021-12-20")
+        litigation_class = self.registry["recouvrement.litigation"]
+        original = litigation_class._raise_invoice_alerts
+
+        def _raise_invoice_alerts(service, moves, today):
+            if bad in moves:
+                raise ValueError(f"No responsible for {bad.name}")
+            return original(service, moves, today)
+
+        with (
+            patch.object(litigation_class, "_raise_invoice_alerts", _raise_invoice_alerts),
+            self.assertLogs(
+                "odoo.addons.recouvrement_b2b.models.recouvrement_litigation", "ERROR"
+            ) as logs,
+        ):
+            self.Litigation.sudo()._cron_raise_alerts()
+        self.assertIn("batch failed, retrying one by one", logs.output[0])
+        self.assertEqual(len(good.activity_ids), 1)
+        self.assertFalse(bad.activity_ids)
+        self.assertIn("The prescription alert could not be raised", bad.message_ids[0].body)
+        self.assertIn(f"No responsible for {bad.name}", bad.message_ids[0].body)
+        self.assertRecordValues(good | bad, [{"prescription_alert_date": date(2026, 11, 20)}] * 2)
+
+    def _alert_cron_queries(self, count):
+        """Queries of one alert cron run raising ``count`` case deadlines and ``count``
+        invoice prescriptions (all due on 2026-11-20)."""
+        cases = self.Litigation.union(
+            *(
+                self._case(self._invoice(self.customer, 100.0, "2021-11-20", "2021-12-20"))
+                for _i in range(count)
+            )
+        )
+        moves = self.env["account.move"].union(
+            *(
+                self._invoice(self.customer, 100.0, "2021-11-20", "2021-12-20")
+                for _i in range(count)
+            )
+        )
+        self.env.flush_all()
+        self.env.invalidate_all()
+        queries = self.cr.sql_log_count
+        self.Litigation.sudo()._cron_raise_alerts()
+        self.env.flush_all()
+        queries = self.cr.sql_log_count - queries
+        self.assertEqual(len(cases.activity_ids), count)
+        self.assertEqual(len(moves.activity_ids), count)
+        return queries
+
     def test_alert_cron_query_count(self):
-        """The alert cron costs the same queries for 2 and 6 cases (batched)."""
-        Deadline = self.env["recouvrement.litigation.deadline"].sudo()
+        """The alert cron costs the same queries for 2 and 6 cases and invoices (batched)."""
         with freeze_time("2026-11-20"):
-            # The first run warms the registry caches (activity type, model ids) up.
-            for count in (1, 2, 6):
-                moves = self.env["account.move"].union(
-                    *(
-                        self._invoice(self.customer, 100.0, "2021-11-20", "2021-12-20")
-                        for _i in range(count)
-                    )
-                )
-                cases = self.Litigation.union(*(self._case(move) for move in moves))
-                self.env.flush_all()
-                self.env.invalidate_all()
-                with self.assertQueryCount(23 if count > 1 else 30):
-                    Deadline._cron_raise_alerts()
-                self.assertEqual(len(cases.activity_ids), count)
-                self.assertFalse(Deadline.search(Deadline._get_alert_domain(date(2026, 11, 20))))
+            self._alert_cron_queries(1)  # warm the caches (activity type, model ids) up
+            self.assertEqual(self._alert_cron_queries(2), ALERT_CRON_QUERIES)
+            self.assertEqual(self._alert_cron_queries(6), ALERT_CRON_QUERIES)
+            Deadline = self.env["recouvrement.litigation.deadline"].sudo()
+            self.assertFalse(Deadline.search(Deadline._get_alert_domain(date(2026, 11, 20))))
 
     @freeze_time("2026-11-20")
     def test_close_returns_invoices_to_dunning(self):
@@ -417,6 +461,44 @@ class TestLitigation(LitigationCommon):
         wizard.outcome = "written_off"
         self.assertEqual(wizard.write_off_account_id, account)
 
+    @freeze_time("2026-11-20")
+    def test_write_off_account_fallbacks(self):
+        """654100 by its template xml id, else the first 654 account, else the user chooses."""
+        Account = self.env["account.account"]
+        accounts = Account.search(
+            [*Account._check_company_domain(self.company), ("code", "=like", "654%")]
+        )
+        template = self.env.ref(f"account.{self.company.id}_pcg_6541")
+        self.assertEqual(template.code, "654100")
+        # A 654000 account sorts first by code: the template's account is still chosen.
+        Account.create(
+            {
+                "code": "654000",
+                "name": "Pertes diverses",
+                "account_type": "expense",
+                "company_ids": [Command.set(self.company.ids)],
+            }
+        )
+        Litigation = self.env["recouvrement.litigation"]
+        self.assertEqual(Litigation._get_bad_debt_account(self.company), template)
+        # Deprecated: the first other 654 account by code.
+        template.deprecated = True
+        self.assertEqual(Litigation._get_bad_debt_account(self.company).code, "654000")
+        # None left: the wizard proposes nothing and asks for one.
+        (accounts | Account.search([("code", "=", "654000")])).deprecated = True
+        self.assertFalse(Litigation._get_bad_debt_account(self.company))
+        case = self._case(self.inv_1, litigation_type="recovery")
+        wizard = Form(
+            self.env["recouvrement.litigation.close"]
+            .with_user(self.manager)
+            .with_context(default_litigation_id=case.id)
+        )
+        wizard.outcome = "written_off"
+        self.assertFalse(wizard.write_off_account_id)
+        with self._refused(UserError, "choose the bad-debt expense account"):
+            case.with_user(self.manager)._close("written_off")
+        self.assertFalse(case.is_closed)
+
     def test_views_load(self):
         """Kanban, list, form, calendar and search views of cases and deadlines render."""
         for model, types in (
@@ -474,7 +556,7 @@ class TestLitigationReport(LitigationCommon, HttpCase):
         )
         case = self._case(self.inv_1 + self.inv_2, litigation_type="recovery", proof_checked=True)
         case.write({"formal_notice_date": "2026-10-05", "court": "Tribunal de commerce de Lyon"})
-        self.env["recouvrement.event"].sudo().create(
+        self.env["recouvrement.dunning.event"].sudo().create(
             {
                 "partner_id": self.customer.id,
                 "company_id": self.company.id,

@@ -3,7 +3,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import RecouvrementCommon
@@ -183,7 +183,7 @@ class TestPenalties(RecouvrementCommon):
         self.assertEqual(self._figures(move, date(2024, 4, 14))[move.id]["penalty"], 0.0)
 
     def test_missing_rate_names_the_half_year(self):
-        self.env["recouvrement.rate"].sudo().search(
+        self.env["recouvrement.penalty.rate"].sudo().search(
             [("kind", "=", "ecb_mro"), ("half_year", "=", "2024-S2")]
         ).unlink()
         move = self._invoice(self.customer, 1000, date(2024, 5, 21), date(2024, 6, 20))
@@ -204,12 +204,12 @@ class TestPenalties(RecouvrementCommon):
         self.assertTrue(self.env.ref("recouvrement_b2b.rate_ecb_mro_2026_s2").secondary)
 
     def test_rate_constraints(self):
-        Rate = self.env["recouvrement.rate"].with_user(self.manager)
-        with self.assertRaisesRegex(Exception, "must read like 2024-S1"):
+        Rate = self.env["recouvrement.penalty.rate"].with_user(self.manager)
+        with self.assertRaisesRegex(ValidationError, "must read like 2024-S1"):
             Rate.create({"kind": "ecb_mro", "half_year": "2030-S3", "value": 1.0})
-        with self.assertRaisesRegex(Exception, "either a half-year or an effective date"):
+        with self.assertRaisesRegex(ValidationError, "either a half-year or an effective date"):
             Rate.create({"kind": "ecb_mro", "value": 1.0})
-        with self.assertRaisesRegex(Exception, "fixed per half-year"):
+        with self.assertRaisesRegex(ValidationError, "fixed per half-year"):
             Rate.create({"kind": "legal_professional", "date_from": "2030-01-01", "value": 1.0})
 
     # --- multi-currency ----------------------------------------------------------------------
@@ -390,6 +390,14 @@ class TestPenalties(RecouvrementCommon):
 
     # --- batch -------------------------------------------------------------------------------
 
+    def _count_queries(self, function, *args):
+        """``(result, number of queries)`` of ``function(*args)`` run on empty record caches."""
+        self.env.invalidate_all()
+        count = self.cr.sql_log_count
+        result = function(*args)
+        self.env.flush_all()
+        return result, self.cr.sql_log_count - count
+
     def test_figures_query_count_is_constant(self):
         def make(count):
             moves = self.env["account.move"]
@@ -410,16 +418,52 @@ class TestPenalties(RecouvrementCommon):
         large |= self._invoice(
             self.customer, 100, date(2024, 2, 14), date(2024, 3, 15), currency=usd
         )
-        small._get_penalty_figures(date(2024, 6, 30))  # warm the registry caches
+        # Run the pending work of the set-up (flush, precommit hooks) and warm the registry
+        # caches (access rules, defaults) so that only the figures' own queries are counted.
+        self.env.flush_all()
+        self.cr.flush()
+        small._get_penalty_figures(date(2024, 6, 30))
+        counts = {}
         for moves in (small, large):
-            moves.env.invalidate_all()
-            # moves, partners, partials, rates, currencies, companies, euro, currency rates
-            with self.assertQueryCount(8):
-                figures = moves._get_penalty_figures(date(2024, 6, 30))
+            figures, counts[len(moves)] = self._count_queries(
+                moves._get_penalty_figures, date(2024, 6, 30)
+            )
             self.assertEqual(len(figures), len(moves))
+        # Exactly, for 3 and 9 invoices: moves, partners, partials, rates, currencies,
+        # companies, euro, currency rates. A query per invoice would add 3 here, 9 there.
+        self.assertEqual(counts, {3: 8, 9: 8})
         # 1 000 due 2024-03-15, 500 paid 2024-04-01: 17 days x 1 000 + 90 days x 500 at 14.50
         # = (246 500 + 652 500) / 36500 = 24.630 -> 24.63
         self.assertEqual(figures[large[0].id]["penalty"], 24.63)
+
+    # --- income accounts ---------------------------------------------------------------------
+
+    def test_income_accounts_from_the_french_chart(self):
+        Penalty = self.env["recouvrement.penalty"]
+        penalty_account = self.env.ref(f"account.{self.company.id}_pcg_7638")
+        indemnity_account = self.env.ref(f"account.{self.company.id}_pcg_758")
+        self.assertEqual(
+            Penalty._get_penalty_accounts(self.company), (penalty_account, indemnity_account)
+        )
+        # Found by its template xml id, whatever its code.
+        penalty_account.code = "768900"
+        self.assertEqual(Penalty._get_penalty_accounts(self.company)[0], penalty_account)
+        # Deprecated, and no other 7638 account: a clear error, until the setting is filled.
+        penalty_account.deprecated = True
+        with self.assertRaisesRegex(UserError, "has no income account for late-payment"):
+            Penalty._get_penalty_accounts(self.company)
+        other = penalty_account.copy({"code": "763900", "deprecated": False})
+        self.company.penalty_account_id = other
+        self.assertEqual(Penalty._get_penalty_accounts(self.company)[0], other)
+
+    def test_income_accounts_by_code_for_other_charts(self):
+        # An account of the code without the French chart's xml id (another chart).
+        penalty_account = self.env.ref(f"account.{self.company.id}_pcg_7638")
+        penalty_account.deprecated = True
+        other = penalty_account.copy({"code": "763810", "deprecated": False})
+        self.assertEqual(
+            self.env["recouvrement.penalty"]._get_penalty_accounts(self.company)[0], other
+        )
 
     # --- invoice mentions (L441-9) -----------------------------------------------------------
 
@@ -480,7 +524,7 @@ class TestPenalties(RecouvrementCommon):
         move = self._invoice(self.customer, 1000, date(2024, 2, 14), post=False)
         move.invoice_payment_term_id = term
         move.action_post()
-        mention = move._get_penalty_mention()
+        mention = self.env["recouvrement.penalty"]._get_penalty_mention(move)
         self.assertTrue(mention.startswith("Due date: 03/15/2024. Any late payment bears"))
         self.assertNotIn("No discount", mention)
 

@@ -11,6 +11,9 @@ from odoo.tools import config
 
 from .common import RecouvrementCommon
 
+# Measured queries of the daily check of unchanged active plans, whatever their number.
+PLAN_CHECK_QUERIES = 7
+
 
 class PlanCommon(RecouvrementCommon):
     @classmethod
@@ -21,9 +24,9 @@ class PlanCommon(RecouvrementCommon):
         cls.inv1 = cls._invoice(cls.customer, 1000.0, "2024-12-16", "2025-01-15")
         cls.inv2 = cls._invoice(cls.customer, 500.0, "2025-01-10", "2025-02-10")
         cls.invoices = cls.inv1 | cls.inv2
-        policy = cls.env["recouvrement.policy"].sudo().create({"name": "Standard"})
+        policy = cls.env["recouvrement.dunning.policy"].sudo().create({"name": "Standard"})
         cls.last_call = (
-            cls.env["recouvrement.level"]
+            cls.env["recouvrement.dunning.level"]
             .sudo()
             .create({"name": "Last call", "policy_id": policy.id, "days": 45, "channel": "phone"})
         )
@@ -122,7 +125,15 @@ class TestPaymentPlan(PlanCommon):
             self.inv2.id: {"penalty": 1.66, "indemnity": 40.0, "rate": 13.15, "days": 19},
         }
         with self.patch_penalties(figures):
-            plan = self._create_plan(include_penalties=True, amount_waiver=14.0)
+            wizard = self._wizard(include_penalties=True, amount_waiver=14.0)
+            # The wizard shows the totals the plan freezes (one rule: schedule.plan_totals).
+            self.assertRecordValues(
+                wizard,
+                [{"amount_invoices": 1500.0, "amount_penalties": 94.0, "amount_total": 1580.0}],
+            )
+            plan = self.env["recouvrement.payment.plan"].browse(
+                wizard.action_create_plan()["res_id"]
+            )
         self.assertRecordValues(
             plan, [{"amount_penalties": 94.0, "amount_waiver": 14.0, "amount_total": 1580.0}]
         )
@@ -234,7 +245,7 @@ class TestPaymentPlan(PlanCommon):
         )
         self.assertEqual(wizard.move_ids, self.invoices, "overdue open invoices only")
         event = (
-            self.env["recouvrement.event"]
+            self.env["recouvrement.dunning.event"]
             .with_user(self.controller)
             .create(
                 {
@@ -247,7 +258,7 @@ class TestPaymentPlan(PlanCommon):
         wizard = (
             self.env["recouvrement.payment.plan.wizard"]
             .with_user(self.controller)
-            .with_context(active_model="recouvrement.event", active_ids=event.ids)
+            .with_context(active_model="recouvrement.dunning.event", active_ids=event.ids)
             .create({})
         )
         self.assertEqual(wizard.move_ids, self.inv1 | not_due)
@@ -331,13 +342,13 @@ class TestPaymentPlan(PlanCommon):
 
         self.assertEqual(self.customer.with_user(self.controller).payment_plan_count, 1)
         action = self.customer.with_user(self.controller).action_view_payment_plans()
-        self.assertEqual(action["domain"], [("partner_id", "=", self.customer.id)])
+        self.assertEqual(action["domain"], [("partner_id", "child_of", self.customer.id)])
 
     @freeze_time("2026-03-01")
     def test_last_call_event_proposes_a_plan(self):
         """The dunning event form offers the plan wizard, prefilled with its invoices."""
         arch = (
-            self.env["recouvrement.event"]
+            self.env["recouvrement.dunning.event"]
             .with_user(self.controller)
             .get_views([(False, "form")])["views"]["form"]["arch"]
         )
@@ -370,6 +381,11 @@ class TestPaymentPlan(PlanCommon):
         self._assert_refused(
             r"the down payment \(.*1,500\.00.*\) must be below the total", down_payment=1500.0
         )
+        self._assert_refused(
+            "the down payment must be below the total and due no later than the first instalment",
+            down_payment=100.0,
+            down_payment_date=date(2025, 4, 30),
+        )
         other = self.customer.copy({"name": "Garage Moreau"})
         self._assert_refused(
             "must belong to one customer",
@@ -396,27 +412,28 @@ class TestPaymentPlan(PlanCommon):
         ):
             self._create_plan(instalment_count=0, lang="fr_FR")
 
-    def test_cron_query_count(self):
-        """Checking unchanged active plans costs the same number of queries for 1 or 3."""
-        with freeze_time("2025-03-01"):
-            plans = self._active_plan()
-            for _index in range(4):
-                move = self._invoice(self.customer, 100.0, "2025-01-01", "2025-01-31")
-                plans |= self._active_plan(moves=move)
+    def _check_queries(self, plans):
+        """Queries of the daily check of ``plans`` (caches cold, changes flushed)."""
         self.env.flush_all()
         self.env.invalidate_all()
+        queries = self.cr.sql_log_count
+        plans._check_progress()
+        self.env.flush_all()
+        return self.cr.sql_log_count - queries
+
+    def test_cron_query_count(self):
+        """Checking unchanged active plans costs the same queries for 1 or 4 (batched)."""
+        with freeze_time("2025-03-01"):
+            plans = self._active_plan()
+            for _index in range(5):
+                move = self._invoice(self.customer, 100.0, "2025-01-01", "2025-01-31")
+                plans |= self._active_plan(moves=move)
         with freeze_time("2025-03-05"):
             plans = plans.sudo()
-            plans[0]._check_progress()  # warm the caches
-            self.env.flush_all()
-            self.env.invalidate_all()
-            with self.assertQueryCount(7):
-                plans[1]._check_progress()
-                self.env.flush_all()
-            self.env.invalidate_all()
-            with self.assertQueryCount(7):
-                plans[2:]._check_progress()
-                self.env.flush_all()
+            self._check_queries(plans[0])  # warm the caches
+            self.assertEqual(self._check_queries(plans[1]), PLAN_CHECK_QUERIES)
+            self.assertEqual(self._check_queries(plans[2:]), PLAN_CHECK_QUERIES)
+            self.assertEqual(set(plans.mapped("state")), {"active"})
 
 
 @tagged("post_install", "-at_install")

@@ -15,8 +15,8 @@ class RecouvrementCreditOverride(models.TransientModel):
     def _compute_credit_warning(self):
         for wizard in self:
             order = wizard.order_id
-            reasons = order._recouvrement_credit_reasons(order.company_id).get(order, [])
-            wizard.credit_warning = "\n".join(reasons)
+            reasons = self.env["recouvrement.credit"]._get_order_reasons(order, order.company_id)
+            wizard.credit_warning = "\n".join(reasons.get(order, []))
 
     def action_approve(self):
         self.ensure_one()
@@ -35,5 +35,5 @@ class RecouvrementCreditOverride(models.TransientModel):
                     order=self.order_id.name,
                 )
             )
-        self.order_id._recouvrement_approve_credit(self.reason)
+        self.env["recouvrement.credit"]._approve_order(self.order_id, self.reason)
         return {"type": "ir.actions.act_window_close"}

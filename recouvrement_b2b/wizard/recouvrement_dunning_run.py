@@ -11,12 +11,12 @@ class RecouvrementDunningRun(models.TransientModel):
         "res.company", required=True, default=lambda self: self.env.company
     )
     line_ids = fields.One2many("recouvrement.dunning.run.line", "run_id", string="Preview")
-    event_ids = fields.Many2many("recouvrement.event", string="Reminders Sent")
+    event_ids = fields.Many2many("recouvrement.dunning.event", string="Reminders Sent")
 
     def action_preview(self):
         """List what the run would send on the date (the cron's plan), one line per customer."""
         self.ensure_one()
-        plan = self.env["recouvrement.event"]._dunning_plan(self.date, companies=self.company_id)
+        plan = self.env["recouvrement.dunning"]._get_plan(self.date, companies=self.company_id)
         self.line_ids = [Command.clear()] + [
             Command.create(self._prepare_line_vals(item)) for item in plan
         ]
@@ -24,6 +24,7 @@ class RecouvrementDunningRun(models.TransientModel):
 
     @api.model
     def _prepare_line_vals(self, item):
+        """Values of the preview line of plan ``item`` (see ``recouvrement.dunning``)."""
         return {
             "partner_id": item["partner"].id,
             "level_id": item["level"].id,
@@ -40,15 +41,13 @@ class RecouvrementDunningRun(models.TransientModel):
             raise UserError(
                 self.env._("Nothing to send: preview the run and keep at least one line.")
             )
-        event_model = self.env["recouvrement.event"]
-        plan = event_model._dunning_plan(
-            self.date, companies=self.company_id, partners=lines.partner_id
-        )
+        dunning = self.env["recouvrement.dunning"]
+        plan = dunning._get_plan(self.date, companies=self.company_id, partners=lines.partner_id)
         kept = {(line.partner_id.id, line.currency_id.id) for line in lines}
         plan = [item for item in plan if (item["partner"].id, item["currency"].id) in kept]
-        self.event_ids = event_model._dunning_execute(plan, self.date)
+        self.event_ids = dunning._send_reminders(plan, self.date)
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "recouvrement_b2b.recouvrement_event_action"
+            "recouvrement_b2b.recouvrement_dunning_event_action"
         )
         action["domain"] = [("id", "in", self.event_ids.ids)]
         return action
@@ -71,7 +70,7 @@ class RecouvrementDunningRunLine(models.TransientModel):
     run_id = fields.Many2one("recouvrement.dunning.run", required=True, ondelete="cascade")
     excluded = fields.Boolean(help="Do not send this reminder in this run.")
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    level_id = fields.Many2one("recouvrement.level", readonly=True)
+    level_id = fields.Many2one("recouvrement.dunning.level", readonly=True)
     channel = fields.Selection(related="level_id.channel")
     move_ids = fields.Many2many("account.move", string="Invoices", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)

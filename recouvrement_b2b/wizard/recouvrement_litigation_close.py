@@ -42,7 +42,7 @@ class RecouvrementLitigationClose(models.TransientModel):
             if wizard.outcome == "written_off" and not wizard.write_off_account_id:
                 wizard.write_off_account_id = self.env[
                     "recouvrement.litigation"
-                ]._default_write_off_account(wizard.company_id)
+                ]._get_bad_debt_account(wizard.company_id)
 
     @api.depends("outcome", "litigation_id")
     def _compute_journal_id(self):

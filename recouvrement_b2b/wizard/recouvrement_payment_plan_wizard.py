@@ -72,9 +72,9 @@ class RecouvrementPaymentPlanWizard(models.TransientModel):
         elif model == "res.partner" and active_ids:
             partner = self.env["res.partner"].browse(active_ids[:1])
             values.setdefault("partner_id", partner.commercial_partner_id.id)
-        elif model == "recouvrement.event" and active_ids:
+        elif model == "recouvrement.dunning.event" and active_ids:
             # From a dunning event (e.g. the "last call" level): its customer and invoices.
-            event = self.env["recouvrement.event"].browse(active_ids[:1])
+            event = self.env["recouvrement.dunning.event"].browse(active_ids[:1])
             values.setdefault("partner_id", event.partner_id.commercial_partner_id.id)
             values.setdefault("company_id", event.company_id.id)
             moves = event.move_ids.filtered(
@@ -132,23 +132,22 @@ class RecouvrementPaymentPlanWizard(models.TransientModel):
         for wizard in self:
             wizard.currency_id = wizard.move_ids.currency_id[:1] or wizard.company_id.currency_id
 
-    @api.depends("move_ids", "include_penalties", "amount_waiver")
+    @api.depends("move_ids", "include_penalties", "amount_waiver", "currency_id")
     def _compute_amounts(self):
         # The figures of the saved invoices (the wizard's own records may be new ones).
         figures = self.move_ids._origin._get_penalty_figures(fields.Date.context_today(self))
+        Plan = self.env["recouvrement.payment.plan"]
         for wizard in self:
-            wizard.amount_invoices = sum(wizard.move_ids.mapped("amount_residual"))
-            wizard.amount_penalties = (
-                sum(
-                    figures[move._origin.id]["penalty"] + figures[move._origin.id]["indemnity"]
-                    for move in wizard.move_ids
-                )
-                if wizard.include_penalties
-                else 0.0
+            totals = Plan._get_plan_totals(
+                wizard.move_ids,
+                wizard.currency_id,
+                wizard.include_penalties,
+                wizard.amount_waiver,
+                figures,
             )
-            wizard.amount_total = (
-                wizard.amount_invoices + wizard.amount_penalties - wizard.amount_waiver
-            )
+            wizard.amount_invoices = float(totals.invoices)
+            wizard.amount_penalties = float(totals.penalties)
+            wizard.amount_total = float(totals.total)
 
     def _prepare_plan_vals(self):
         self.ensure_one()

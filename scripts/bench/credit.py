@@ -231,7 +231,7 @@ print(
 )
 measure(
     f"credit check of one order ({BIG_PARTNER_INVOICES} invoices customer)",
-    order._recouvrement_check_credit,
+    order._credit_check,
 )
 measure(
     f"confirmation of one order ({BIG_PARTNER_INVOICES} invoices customer, check included)",
@@ -240,7 +240,7 @@ measure(
 print(f"   order state: {order.state}")
 measure(
     f"payment score of {PARTNERS} customers (batched, stored)",
-    lambda: partners._recouvrement_update_credit_score(),
+    lambda: env["recouvrement.credit"]._update_scores(partners),
 )
 if os.environ.get("RB2B_BENCH_KEEP"):
     env.cr.commit()

@@ -64,9 +64,10 @@ for start in range(0, customers_count, 200):
 env.flush_all()
 print(f"data: {len(partners)} customers, {len(moves)} invoices built in {time.time() - t0:.0f} s")
 
-Event = env["recouvrement.event"].with_context(tracking_disable=False, dunning_letter_html=True)
+Dunning = env["recouvrement.dunning"].with_context(tracking_disable=False, dunning_letter_html=True)
+Event = env["recouvrement.dunning.event"]
 mails_before = env["mail.mail"].search_count([])
-letter_domain = [("res_model", "=", "recouvrement.event"), ("mimetype", "=", "text/html")]
+letter_domain = [("res_model", "=", "recouvrement.dunning.event"), ("mimetype", "=", "text/html")]
 letters_before = env["ir.attachment"].search_count(letter_domain)
 last_event = Event.search([], order="id desc", limit=1).id
 
@@ -79,7 +80,7 @@ def run_cron():
     start = time.time()
     while True:
         before = Event.search_count([])
-        Event._cron_send_reminders()
+        Dunning._cron_send_reminders()
         env.flush_all()
         calls += 1
         if Event.search_count([]) == before:
@@ -94,7 +95,7 @@ def run_cron():
 
 plan_start = time.time()
 plan_queries = env.cr.sql_log_count
-plan = Event._dunning_plan(today)
+plan = Dunning._get_plan(today)
 print(
     f"plan: {len(plan)} customers due, {sum(len(i['moves']) for i in plan)} invoices listed, "
     f"{time.time() - plan_start:.2f} s, {env.cr.sql_log_count - plan_queries} queries"

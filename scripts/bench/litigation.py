@@ -62,15 +62,15 @@ for size in (20, 100):
         ),
     )
     env.invalidate_all()
-    Deadline = env["recouvrement.litigation.deadline"]
+    Litigation = env["recouvrement.litigation"]
     measure(
         f"[{size} cases] alert cron, batch of 200",
-        lambda Deadline=Deadline: Deadline._cron_raise_alerts(),
+        lambda Litigation=Litigation: Litigation._cron_raise_alerts(),
     )
     env.invalidate_all()
     measure(
         f"[{size} cases] alert cron, second run",
-        lambda Deadline=Deadline: Deadline._cron_raise_alerts(),
+        lambda Litigation=Litigation: Litigation._cron_raise_alerts(),
     )
     env.cr.rollback()
     env.invalidate_all()

@@ -86,11 +86,11 @@ class RecouvrementCreditExposure(models.Model):
 
     @property
     def _table_query(self):
-        return self._recouvrement_exposure_query(
+        return self._get_query(
             per_partner=bool(self.env.context.get("recouvrement_exposure_per_partner"))
         )
 
-    def _recouvrement_exposure_query(self, per_partner=False):
+    def _get_query(self, per_partner=False):
         """SQL of the exposure rows of the current companies, at the user's date.
 
         Two plans for the same figures: ``per_partner`` (lateral sub-queries using the partner

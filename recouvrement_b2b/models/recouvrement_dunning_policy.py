@@ -4,8 +4,8 @@ from odoo.exceptions import ValidationError
 from ..rules import dunning as dunning_rules
 
 
-class RecouvrementPolicy(models.Model):
-    _name = "recouvrement.policy"
+class RecouvrementDunningPolicy(models.Model):
+    _name = "recouvrement.dunning.policy"
     _description = "Dunning Policy"
     _order = "sequence, id"
 
@@ -15,7 +15,9 @@ class RecouvrementPolicy(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
-    level_ids = fields.One2many("recouvrement.level", "policy_id", string="Levels", copy=True)
+    level_ids = fields.One2many(
+        "recouvrement.dunning.level", "policy_id", string="Levels", copy=True
+    )
     segment = fields.Selection(
         [("standard", "Standard"), ("strategic", "Strategic"), ("risky", "Risky")],
         default="standard",
@@ -67,7 +69,9 @@ class RecouvrementPolicy(models.Model):
                         "Policy %(policy)s: level %(level)s comes after a level with more "
                         "Days; order the levels by their day offset.",
                         policy=policy.display_name,
-                        level=self.env["recouvrement.level"].browse(error.params["key"]).name,
+                        level=self.env["recouvrement.dunning.level"]
+                        .browse(error.params["key"])
+                        .name,
                     )
                 ) from error
 

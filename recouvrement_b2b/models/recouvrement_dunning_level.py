@@ -4,14 +4,14 @@ from odoo.exceptions import ValidationError
 from ..rules import dunning as dunning_rules
 
 
-class RecouvrementLevel(models.Model):
-    _name = "recouvrement.level"
+class RecouvrementDunningLevel(models.Model):
+    _name = "recouvrement.dunning.level"
     _description = "Dunning Level"
     _order = "policy_id, sequence, id"
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
-    policy_id = fields.Many2one("recouvrement.policy", required=True, ondelete="cascade")
+    policy_id = fields.Many2one("recouvrement.dunning.policy", required=True, ondelete="cascade")
     company_id = fields.Many2one(related="policy_id.company_id", store=True)
     days = fields.Integer(
         help="Days relative to the due date (negative: before it) when this level applies."
@@ -47,13 +47,13 @@ class RecouvrementLevel(models.Model):
     mail_template_id = fields.Many2one(
         "mail.template",
         string="Email Template",
-        domain=[("model", "=", "recouvrement.event")],
+        domain=[("model", "=", "recouvrement.dunning.event")],
         help="Email sent to the customer's invoicing contact (required for the Email channel).",
     )
     report_id = fields.Many2one(
         "ir.actions.report",
         string="Letter",
-        domain=[("model", "=", "recouvrement.event"), ("report_type", "=", "qweb-pdf")],
+        domain=[("model", "=", "recouvrement.dunning.event"), ("report_type", "=", "qweb-pdf")],
         help="PDF letter attached to the email, or printed and posted for letter channels.",
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
@@ -94,6 +94,7 @@ class RecouvrementLevel(models.Model):
         self.policy_id._check_ladder()
 
     def _get_rule_level(self):
+        """The level as a :class:`rules.dunning.Level` (key: its id), for the ladder rules."""
         self.ensure_one()
         return dunning_rules.Level(
             key=self.id, sequence=self.sequence, days=self.days, min_amount=self.min_amount

@@ -8,7 +8,7 @@ from ..rules import penalties
 _HALF_YEAR_RE = re.compile(r"^\d{4}-S[12]$")
 
 
-class RecouvrementRate(models.Model):
+class RecouvrementPenaltyRate(models.Model):
     """Reference rate of French late-payment law.
 
     ``ecb_mro``: ECB main refinancing rate, either in force on 1 January / 1 July of a half-year
@@ -18,7 +18,7 @@ class RecouvrementRate(models.Model):
     trade); 3 x the professional one is the floor of a contract penalty rate.
     """
 
-    _name = "recouvrement.rate"
+    _name = "recouvrement.penalty.rate"
     _description = "Reference Rate"
     _order = "kind, half_year desc, date_from desc, id desc"
     _rec_names_search = ["half_year", "kind"]

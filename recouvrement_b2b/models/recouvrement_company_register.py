@@ -1,0 +1,336 @@
+import logging
+import time
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..rules import identifiers
+from ..tools import company_search
+
+_logger = logging.getLogger(__name__)
+
+# API Recherche d'entreprises: 7 requests/s per IP; keep a margin between two calls.
+_MIN_INTERVAL = 0.2
+_DEFAULT_URL = "https://recherche-entreprises.api.gouv.fr"
+_DEFAULT_TIMEOUT = 10
+_CACHE_DAYS = 7
+_CRON_BATCH = 50
+
+
+class CompanyRegisterError(Exception):
+    """The company register could not answer; ``message`` is translated for the user.
+
+    ``retry_after`` (seconds) is set when the register asked to slow down (HTTP 429);
+    ``unknown`` when the register answered but does not know the SIREN.
+    """
+
+    def __init__(self, message, retry_after=None, unknown=False):
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after
+        self.unknown = unknown
+
+
+class RecouvrementCompanyRegister(models.AbstractModel):
+    """Company status of the partners, read from the public API Recherche d'entreprises.
+
+    Owns the API client (URL and timeout from system parameters, throttling, HTTP 429 with
+    Retry-After; the transport itself is ``tools/company_search.py``), the reading of its
+    answers, their caching on the partner, the "Check company status" button and the weekly
+    refresh of the customers with open receivables. Every transport problem becomes a
+    :class:`CompanyRegisterError` with a translated message; ``res.partner`` never sees HTTP.
+    """
+
+    _name = "recouvrement.company.register"
+    _description = "Company Register (company status lookup)"
+
+    _last_request = 0.0  # time.monotonic() of the last call to the register, for throttling
+
+    # --- HTTP client ----------------------------------------------------------------------------
+
+    @api.model
+    def _get_search_params(self):
+        """Base URL and timeout of the API, from the system parameters.
+
+        :return: ``(url, timeout)``: the URL without trailing slash
+            (``recouvrement_b2b.company_search_url``) and the timeout in seconds
+            (``recouvrement_b2b.company_search_timeout``); defaults when unset or unreadable
+        :rtype: tuple(str, float)
+        """
+        icp = self.env["ir.config_parameter"].sudo()  # system parameters: any user may read
+        url = icp.get_param("recouvrement_b2b.company_search_url") or _DEFAULT_URL
+        try:
+            timeout = float(icp.get_param("recouvrement_b2b.company_search_timeout") or 0)
+        except ValueError:
+            timeout = 0
+        return url.rstrip("/"), timeout or _DEFAULT_TIMEOUT
+
+    @api.model
+    def _wait_turn(self):
+        """Sleep so that two calls to the register are at least ``_MIN_INTERVAL`` s apart."""
+        elapsed = time.monotonic() - RecouvrementCompanyRegister._last_request
+        if 0 <= elapsed < _MIN_INTERVAL:
+            time.sleep(_MIN_INTERVAL - elapsed)
+        RecouvrementCompanyRegister._last_request = time.monotonic()
+
+    @api.model
+    def _get_results(self, siren):
+        """Ask the register's ``/search`` endpoint about ``siren`` (throttled).
+
+        :param str siren: compact 9-digit SIREN
+        :return: the ``results`` entries of the answer (may be empty)
+        :rtype: list
+        :raise CompanyRegisterError: network error, timeout, rate limit (HTTP 429, with
+            ``retry_after`` from the Retry-After header, else 60 s) or unexpected answer
+        """
+        url, timeout = self._get_search_params()
+        self._wait_turn()
+        try:
+            return company_search.search(url, siren, timeout)
+        except company_search.CompanySearchError as exc:
+            raise CompanyRegisterError(
+                self._get_error_message(exc, timeout), retry_after=exc.params.get("retry_after")
+            ) from exc
+
+    @api.model
+    def _get_error_message(self, error, timeout):
+        """Translated message of a :class:`company_search.CompanySearchError`.
+
+        :param error: the transport error (``reason`` and ``params``)
+        :param float timeout: the timeout used, in seconds
+        :rtype: str
+        """
+        params = error.params
+        if error.reason == "timeout":
+            return self.env._(
+                "The company register did not answer within %(seconds)s seconds; "
+                "nothing was changed. Try again later.",
+                seconds=format(timeout, "g"),
+            )
+        if error.reason == "unreachable":
+            return self.env._(
+                "The company register cannot be reached (%(error)s); nothing was changed.",
+                error=params.get("error"),
+            )
+        if error.reason == "rate_limited":
+            return self.env._(
+                "The company register receives too many requests; nothing was changed. "
+                "Try again in %(seconds)s seconds.",
+                seconds=params.get("retry_after"),
+            )
+        return self.env._(
+            "The company register gave an unexpected answer (HTTP %(code)s); nothing was changed.",
+            code=params.get("code"),
+        )
+
+    @api.model
+    def _get_company(self, partner):
+        """Look up the SIREN of ``partner`` (a commercial partner) in the register.
+
+        :return: ``{'name': str, 'status': 'active'|'ceased'|'unknown', 'closed_on': date or
+            False}`` (see :meth:`_prepare_company_vals`)
+        :raise CompanyRegisterError: as :meth:`_get_results`, or with ``unknown`` set when no
+            result holds this SIREN
+        """
+        siren = partner.siren
+        results = self._get_results(siren)
+        found = next((r for r in results if isinstance(r, dict) and r.get("siren") == siren), None)
+        if not found:
+            raise CompanyRegisterError(
+                self.env._(
+                    "SIREN %(siren)s of %(partner)s is unknown to the company register; "
+                    "nothing was changed. Check the number.",
+                    siren=identifiers.format_siren(siren),
+                    partner=partner.display_name,
+                ),
+                unknown=True,
+            )
+        return self._prepare_company_vals(found)
+
+    @api.model
+    def _prepare_company_vals(self, result):
+        """Read one ``results`` entry of the API (hook for other registers).
+
+        ``etat_administratif`` A is active, C is ceased; ``date_fermeture`` is the closing date.
+
+        :param dict result: one entry of the API's ``results``
+        :return: ``{'name', 'status', 'closed_on'}``
+        :rtype: dict
+        """
+        state = result.get("etat_administratif")
+        closed_on = result.get("date_fermeture")
+        return {
+            "name": result.get("nom_complet") or result.get("nom_raison_sociale") or "",
+            "status": {"A": "active", "C": "ceased"}.get(state, "unknown"),
+            "closed_on": fields.Date.to_date(closed_on) if closed_on else False,
+        }
+
+    # --- Partners -------------------------------------------------------------------------------
+
+    @api.model
+    def _prepare_partner_vals(self, partner, company):
+        """Values caching the register's answer ``company`` on ``partner``: status, closing
+        date (ceased companies only), check date, and the name when the partner has none."""
+        vals = {
+            "company_status": company["status"],
+            "company_status_date": fields.Date.context_today(self),
+            "company_closed_on": company["closed_on"] if company["status"] == "ceased" else False,
+        }
+        if not partner.name and company["name"]:
+            vals["name"] = company["name"]
+        return vals
+
+    @api.model
+    def _update_partner(self, partner):
+        """Look up ``partner`` (a commercial partner with a SIREN) and cache the answer on it.
+
+        :return: the answer of :meth:`_get_company`
+        :raise CompanyRegisterError: see :meth:`_get_company`; nothing is written then
+        """
+        company = self._get_company(partner)
+        partner.write(self._prepare_partner_vals(partner, company))
+        return company
+
+    @api.model
+    def _get_status_label(self, partner):
+        """Translated label of the company status of ``partner``."""
+        selection = partner._fields["company_status"]._description_selection(self.env)
+        return dict(selection)[partner.company_status]
+
+    @api.model
+    def _get_notification(self, message, notif_type):
+        """Client action showing ``message`` (sticky for ``warning`` and ``danger``)."""
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Company status"),
+                "message": message,
+                "type": notif_type,
+                "sticky": notif_type in ("warning", "danger"),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    @api.model
+    def _action_check_company_status(self, partner):
+        """Ask the register for the status of the company of ``partner`` (button).
+
+        Checked at most once a day: a status known today is shown without a call. Register
+        problems are shown in a notification; nothing is changed then.
+
+        :return: a ``display_notification`` client action
+        :raise UserError: the commercial partner has no SIREN
+        """
+        partner = partner.commercial_partner_id
+        if not partner.siren:
+            raise UserError(
+                self.env._(
+                    "%(partner)s has no SIREN: enter it before checking the company status.",
+                    partner=partner.display_name,
+                )
+            )
+        today = fields.Date.context_today(self)
+        if partner.company_status_date == today and partner.company_status != "unknown":
+            return self._get_notification(
+                self.env._(
+                    "%(partner)s was already checked today: %(status)s.",
+                    partner=partner.display_name,
+                    status=self._get_status_label(partner),
+                ),
+                "info",
+            )
+        try:
+            company = self._update_partner(partner)
+        except CompanyRegisterError as exc:
+            return self._get_notification(exc.message, "warning")
+        return self._get_notification(
+            self.env._(
+                "%(partner)s: %(status)s according to the company register (%(name)s).",
+                partner=partner.display_name,
+                status=self._get_status_label(partner),
+                name=company["name"],
+            ),
+            "danger" if partner.company_status == "ceased" else "success",
+        )
+
+    # --- Weekly refresh -------------------------------------------------------------------------
+
+    @api.model
+    def _get_partners_to_check_domain(self):
+        """Domain of the receivable lines whose customers are refreshed (hook)."""
+        return [
+            ("account_type", "=", "asset_receivable"),
+            ("parent_state", "=", "posted"),
+            ("reconciled", "=", False),
+            ("partner_id", "!=", False),
+        ]
+
+    @api.model
+    def _get_partners_to_check(self):
+        """Commercial partners with a SIREN and open receivables, not checked for a week.
+
+        :return: ``res.partner`` records, never checked first, then the oldest checks
+        """
+        # sudo: the cron refreshes the customers of every company, whatever its user's rules.
+        groups = (
+            self.env["account.move.line"]
+            .sudo()
+            ._read_group(self._get_partners_to_check_domain(), ["partner_id"])
+        )
+        Partner = self.env["res.partner"]
+        commercial = Partner.browse([partner.id for (partner,) in groups]).commercial_partner_id
+        limit = fields.Date.context_today(self) - timedelta(days=_CACHE_DAYS - 1)
+        return Partner.search(
+            [
+                ("id", "in", commercial.ids),
+                ("siren", "!=", False),
+                "|",
+                ("company_status_date", "=", False),
+                ("company_status_date", "<", limit),
+            ],
+            order="company_status_date asc nulls first, id",
+        )
+
+    @api.model
+    def _trigger_cron(self, seconds):
+        """Run the weekly refresh cron again in ``seconds`` seconds."""
+        cron = self.env.ref(
+            "recouvrement_b2b.ir_cron_recouvrement_company_status", raise_if_not_found=False
+        )
+        if cron:
+            cron._trigger(at=fields.Datetime.now() + timedelta(seconds=seconds))
+
+    @api.model
+    def _cron_check_company_status(self, batch_size=_CRON_BATCH):
+        """Weekly: refresh the company status of the customers with open receivables.
+
+        A batch of ``batch_size`` partners per run, the oldest checks first, each in its own
+        savepoint; the cron runs again while some remain. A SIREN unknown to the register is
+        posted in the partner's chatter and not asked again before a week. When the register
+        asks to slow down or cannot be reached, the run stops and the cron is triggered again
+        after the delay it gave (else one hour).
+
+        :return: number of partners handled in this run
+        :rtype: int
+        """
+        partners = self._get_partners_to_check()
+        done = 0
+        for partner in partners[:batch_size]:
+            try:
+                with self.env.cr.savepoint():
+                    self._update_partner(partner)
+            except CompanyRegisterError as exc:
+                if not exc.unknown:
+                    # Rate limit or register unreachable: stop here, try again later.
+                    _logger.info("Company status check paused: %s", exc.message)
+                    self._trigger_cron(exc.retry_after or 3600)
+                    self.env["ir.cron"]._notify_progress(done=done, remaining=0)
+                    return done
+                # Unknown SIREN: tell the controller, and do not ask again before a week.
+                partner.message_post(body=exc.message)
+                partner.company_status_date = fields.Date.context_today(self)
+            done += 1
+        self.env["ir.cron"]._notify_progress(done=done, remaining=len(partners) - done)
+        return done

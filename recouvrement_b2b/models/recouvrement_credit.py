@@ -1,0 +1,912 @@
+import logging
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationError
+from odoo.tools import SQL, format_amount
+
+from ..rules import score as score_rules
+
+_logger = logging.getLogger(__name__)
+
+# Exposure fields of res.partner read from recouvrement.credit.exposure (field: column).
+PARTNER_EXPOSURE_FIELDS = {
+    "credit_effective_limit": "credit_limit",
+    "credit_exposure": "exposure",
+    "credit_exposure_receivable": "receivable",
+    "credit_exposure_to_invoice": "to_invoice",
+    "credit_exposure_draft": "draft_invoiced",
+    "credit_available": "available",
+    "credit_over_limit": "over_limit",
+    "credit_overdue_amount": "overdue_amount",
+    "credit_overdue_days": "overdue_days",
+}
+# Up to this many partners, exposure rows are read with per-partner (lateral) queries.
+_PER_PARTNER_MAX = 200
+_MANAGER_GROUP = "recouvrement_b2b.recouvrement_group_manager"
+
+
+class RecouvrementCredit(models.AbstractModel):
+    """Credit control of customers: exposure, block reasons, the checks at sales order
+    confirmation and invoice posting, and the payment score.
+
+    ``res.partner``, ``sale.order`` and ``account.move`` delegate to this service in one line;
+    another module extends credit control by inheriting it (hooks ``_get_hold_reasons``,
+    ``_get_limit_reasons``, ``_get_score_inputs``...). Amounts are in the company currency.
+    Every method works on a batch of records in a constant number of queries.
+    """
+
+    _name = "recouvrement.credit"
+    _description = "Credit Control"
+
+    # --- Exposure -------------------------------------------------------------------------
+
+    @api.model
+    def _get_exposure_figures(self, partners, company=None):
+        """Exposure rows of the commercial partners of ``partners`` in ``company``, in one query.
+
+        :param partners: ``res.partner`` records (contacts count for their company)
+        :param company: ``res.company``, the current company by default
+        :return: ``{commercial partner id: {column: value}}``, columns of
+            ``recouvrement.credit.exposure`` (amounts in the company currency); partners
+            without a row are missing
+        """
+        company = company or self.env.company
+        partners = partners._origin.commercial_partner_id
+        if not partners:
+            return {}
+        # sudo: salespeople see the credit banner and run the check at order confirmation
+        # without access to the receivables.
+        exposure = (
+            self.env["recouvrement.credit.exposure"]
+            .sudo()
+            .with_context(
+                allowed_company_ids=company.ids,
+                # a few partners: index lookups; many: one aggregate of all open items
+                recouvrement_exposure_per_partner=len(partners) <= _PER_PARTNER_MAX,
+            )
+        )
+        columns = sorted(set(PARTNER_EXPOSURE_FIELDS.values()))
+        # The rows are computed when read: drop values fetched earlier in the transaction.
+        exposure.invalidate_model(columns)
+        records = exposure.search_fetch(
+            [("partner_id", "in", partners.ids), ("company_id", "=", company.id)],
+            ["partner_id", *columns],
+        )
+        return {rec.partner_id.id: {column: rec[column] for column in columns} for rec in records}
+
+    @api.model
+    def _compute_partner_exposure(self, partners):
+        """Set the exposure fields of ``partners`` (``PARTNER_EXPOSURE_FIELDS``) in the current
+        company; a contact shows the figures of its commercial partner."""
+        figures = self._get_exposure_figures(partners)
+        for partner in partners:
+            row = figures.get(partner._origin.commercial_partner_id.id, {})
+            for fname, column in PARTNER_EXPOSURE_FIELDS.items():
+                partner[fname] = row.get(column) or False
+
+    @api.model
+    def _get_exposure_domain(self, column, operator, value):
+        """Domain on ``res.partner``: partners whose exposure row in the current company has
+        ``column`` ``operator`` ``value`` (one sub-query, no partner loaded)."""
+        exposure = self.env["recouvrement.credit.exposure"].sudo()
+        query = exposure._search(
+            [("company_id", "=", self.env.company.id), (column, operator, value)]
+        )
+        return [
+            (
+                "commercial_partner_id",
+                "in",
+                query.subselect(SQL.identifier(exposure._table, "partner_id")),
+            )
+        ]
+
+    @api.model
+    def _get_exposure_field_sql(self, alias, fname, query=None):
+        """SQL of the exposure field ``fname`` of the ``res.partner`` table ``alias`` (to sort
+        partner lists on it), joined to the exposure rows of the current company; ``None`` when
+        ``fname`` is not an exposure field."""
+        column = PARTNER_EXPOSURE_FIELDS.get(fname)
+        if not column:
+            return None
+        exposure = self.env["recouvrement.credit.exposure"].sudo()
+
+        def condition(exposure_alias):
+            return SQL(
+                "%s = %s AND %s = %s",
+                SQL.identifier(alias, "commercial_partner_id"),
+                SQL.identifier(exposure_alias, "partner_id"),
+                SQL.identifier(exposure_alias, "company_id"),
+                self.env.company.id,
+            )
+
+        if query is None:
+            return SQL(
+                "(SELECT %s FROM %s AS e WHERE %s)",
+                SQL.identifier("e", column),
+                exposure._table_sql,
+                condition("e"),
+            )
+        exposure_alias = query.make_alias(alias, "recouvrement_exposure")
+        query.add_join("LEFT JOIN", exposure_alias, exposure._table_sql, condition(exposure_alias))
+        return SQL.identifier(exposure_alias, column)
+
+    # --- Block reasons --------------------------------------------------------------------
+
+    @api.model
+    def _get_credit_status(self, partners, company=None, amounts=None):
+        """Credit status of the commercial partners of ``partners`` in ``company`` (batched).
+
+        :param amounts: ``{commercial partner id: amount}`` added to the exposure (documents
+            being confirmed, company currency)
+        :return: ``{commercial partner id: {"figures": exposure row, "exposure": float,
+            "hold_reasons": [message], "reasons": [message]}}``; ``reasons`` are the hold
+            reasons plus the over-limit reason; no reason means the customer may order
+        """
+        company = company or self.env.company
+        amounts = amounts or {}
+        partners = partners._origin.commercial_partner_id.with_company(company)
+        figures = self._get_exposure_figures(partners, company)
+        batch = {
+            "notices": self._get_formal_notice_partner_ids(partners, company),
+            "litigations": self._get_litigation_partner_ids(partners, company),
+        }
+        result = {}
+        for partner in partners:
+            row = figures.get(partner.id, {})
+            amount = amounts.get(partner.id, 0.0)
+            exposure = (row.get("exposure") or 0.0) + amount
+            reasons = self._get_hold_reasons(partner, company, row, batch)
+            result[partner.id] = {
+                "figures": row,
+                "exposure": exposure,
+                "hold_reasons": reasons,
+                "reasons": reasons
+                + self._get_limit_reasons(partner, company, row, exposure, amount),
+            }
+        return result
+
+    @api.model
+    def _get_hold_reasons(self, partner, company, row, batch):
+        """Reasons, other than the credit limit, why ``partner`` may not order in ``company``.
+
+        Manual or automatic credit hold; ceased company or collective proceedings (L622-21 C.
+        com.: no payment of pre-judgment claims, so no new credit); an invoice overdue by more
+        than the company's number of days; a formal notice (Code civil 1344) still unpaid;
+        an open litigation case. Each condition but the hold is a company option.
+
+        :param row: the partner's exposure row (``_get_exposure_figures``)
+        :param batch: ``{"notices": ids, "litigations": ids}`` computed for the whole batch
+        :return: list of translated messages
+        """
+        name = partner.display_name
+        reasons = []
+        if partner.credit_hold:
+            reasons.append(
+                self.env._(
+                    "%(partner)s is on credit hold since %(date)s: %(reason)s",
+                    partner=name,
+                    date=partner.credit_hold_date or "",
+                    reason=partner.credit_hold_reason or "",
+                )
+            )
+        if company.recouvrement_hold_insolvency and partner.company_status == "ceased":
+            reasons.append(self.env._("%(partner)s has ceased trading.", partner=name))
+        if company.recouvrement_hold_insolvency and partner.collective_proceedings not in (
+            False,
+            "none",
+        ):
+            proceedings = dict(
+                partner._fields["collective_proceedings"]._description_selection(self.env)
+            )
+            reasons.append(
+                self.env._(
+                    "%(partner)s is in collective proceedings (%(proceedings)s).",
+                    partner=name,
+                    proceedings=proceedings.get(partner.collective_proceedings),
+                )
+            )
+        days = row.get("overdue_days") or 0
+        if company.recouvrement_hold_overdue_days and days > company.recouvrement_hold_overdue_days:
+            reasons.append(
+                self.env._(
+                    "%(partner)s has an invoice overdue by %(days)s days (more than "
+                    "%(max_days)s days).",
+                    partner=name,
+                    days=days,
+                    max_days=company.recouvrement_hold_overdue_days,
+                )
+            )
+        if partner.id in batch["notices"] and (row.get("overdue_amount") or 0.0) > 0:
+            reasons.append(
+                self.env._(
+                    "%(partner)s was sent a formal notice and still owes %(overdue)s overdue.",
+                    partner=name,
+                    overdue=format_amount(self.env, row["overdue_amount"], company.currency_id),
+                )
+            )
+        if partner.id in batch["litigations"]:
+            reasons.append(
+                self.env._("%(partner)s has invoices in an open litigation case.", partner=name)
+            )
+        return reasons
+
+    @api.model
+    def _get_limit_reasons(self, partner, company, row, exposure, amount):
+        """The over-limit reason of ``partner`` (empty list when within its effective limit or
+        when the company does not use credit limits).
+
+        :param row: the partner's exposure row (``credit_limit``: effective limit)
+        :param exposure: exposure including ``amount``, company currency
+        :param amount: amount of the document being checked, company currency
+        """
+        limit = row.get("credit_limit") or 0.0
+        currency = company.currency_id
+        if (
+            not company.account_use_credit_limit
+            or limit <= 0
+            or currency.compare_amounts(exposure, limit) <= 0
+        ):
+            return []
+        return [
+            self.env._(
+                "%(partner)s exceeds its credit limit: exposure %(exposure)s (including "
+                "%(amount)s for this document), limit %(limit)s.",
+                partner=partner.display_name,
+                exposure=format_amount(self.env, exposure, currency),
+                amount=format_amount(self.env, amount, currency),
+                limit=format_amount(self.env, limit, currency),
+            )
+        ]
+
+    @api.model
+    def _get_reasons_with_amount(self, partner, company, status, amount):
+        """All block reasons of ``partner`` whose ``status`` (``_get_credit_status``) is known,
+        with ``amount`` (company currency) added to its exposure; no query."""
+        return status["hold_reasons"] + self._get_limit_reasons(
+            partner, company, status["figures"], status["exposure"] + amount, amount
+        )
+
+    @api.model
+    def _get_formal_notice_partner_ids(self, partners, company):
+        """Ids of the commercial ``partners`` sent a formal notice (when ``company`` holds
+        them), in one query."""
+        if not company.recouvrement_hold_formal_notice or not partners:
+            return set()
+        # sudo: the check runs for salespeople, who cannot read dunning events.
+        groups = (
+            self.env["recouvrement.dunning.event"]
+            .sudo()
+            ._read_group(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "=", "sent"),
+                    ("level_id.is_formal_notice", "=", True),
+                    ("partner_id.commercial_partner_id", "in", partners.ids),
+                ],
+                ["partner_id"],
+            )
+        )
+        return {partner.commercial_partner_id.id for (partner,) in groups}
+
+    @api.model
+    def _get_litigation_partner_ids(self, partners, company):
+        """Ids of the commercial ``partners`` with an invoice in open litigation (when
+        ``company`` holds them), in one query."""
+        if not company.recouvrement_hold_litigation or not partners:
+            return set()
+        # sudo: the check runs for salespeople, who cannot read litigation cases.
+        groups = (
+            self.env["account.move"]
+            .sudo()
+            ._read_group(
+                [
+                    ("company_id", "=", company.id),
+                    ("commercial_partner_id", "in", partners.ids),
+                    ("litigation_id", "!=", False),
+                ],
+                ["commercial_partner_id"],
+            )
+        )
+        return {partner.id for (partner,) in groups}
+
+    @api.model
+    def _compute_partner_block_reasons(self, partners):
+        """Set ``credit_block_reasons`` of ``partners`` in the current company."""
+        status = self._get_credit_status(partners)
+        for partner in partners:
+            reasons = status.get(partner._origin.commercial_partner_id.id, {}).get("reasons", [])
+            partner.credit_block_reasons = "\n".join(reasons)
+
+    @api.model
+    def _get_warning_message(self, record, amount):
+        """Credit banner of one document (``_build_credit_warning_message`` of account): the
+        block reasons of its customer, the document's ``amount`` (company currency) counted in
+        the exposure, one per line; ``""`` when the customer may order."""
+        partner = record.partner_id.commercial_partner_id
+        company = record.company_id
+        status = self._get_credit_status(partner, company).get(partner._origin.id)
+        if not status:
+            return ""
+        exposure = status["exposure"] + amount
+        if record._name == "account.move" and record._origin.state == "draft":
+            # A saved draft invoice is already in the exposure (draft invoices): count it once.
+            exposure -= record._origin.amount_total_signed
+        reasons = status["hold_reasons"] + self._get_limit_reasons(
+            partner, company, status["figures"], exposure, amount
+        )
+        return "\n".join(reasons)
+
+    # --- Sales orders ---------------------------------------------------------------------
+
+    @api.model
+    def _get_order_reasons(self, orders, company):
+        """Block reasons of each order of ``orders`` (all in ``company``), in a constant number
+        of queries: ``{order: [message]}``. The amount of each order is added to its
+        customer's exposure (not the other orders of the batch)."""
+        status = self._get_credit_status(orders.partner_id, company)
+        result = {}
+        for order in orders:
+            partner = order.partner_id.commercial_partner_id
+            amount = order.amount_total / (order.currency_rate or 1.0)
+            result[order] = self._get_reasons_with_amount(
+                partner, company, status[partner._origin.id], amount
+            )
+        return result
+
+    @api.model
+    def _compute_order_warning(self, orders):
+        """Set the credit banner (``partner_credit_warning``) of quotations in ``orders``: the
+        block reasons with the order's amount, one per line (``""``: none)."""
+        orders.partner_credit_warning = ""
+        quotations = orders.filtered(lambda o: o.state in ("draft", "sent") and o.partner_id)
+        for company, company_orders in quotations.grouped("company_id").items():
+            reasons = self._get_order_reasons(company_orders, company)
+            for order in company_orders:
+                order.partner_credit_warning = "\n".join(reasons[order])
+
+    @api.model
+    def _is_paid_online(self, order):
+        """Whether ``order`` is confirmed by an online payment (never blocked)."""
+        return (
+            bool(order.transaction_ids.filtered(lambda tx: tx.state in ("authorized", "done")))
+            and order._is_confirmation_amount_reached()
+        )
+
+    @api.model
+    def _check_orders(self, orders):
+        """Apply the company's credit check mode to ``orders`` being confirmed.
+
+        Skipped: orders paid online, orders approved by a credit manager (mode ``override``).
+        :raise UserError: mode ``block``, or ``override`` for a user who may not approve
+        :raise RedirectWarning: mode ``override`` for a credit manager (opens the approval)
+        """
+        to_check = orders.filtered(
+            lambda o: (
+                o.state in ("draft", "sent")
+                and o.company_id.recouvrement_credit_check != "none"
+                and not (
+                    o.credit_override_user_id
+                    and o.company_id.recouvrement_credit_check == "override"
+                )
+            )
+        )
+        to_check = to_check.filtered(lambda o: not self._is_paid_online(o))
+        for company, company_orders in to_check.grouped("company_id").items():
+            reasons = self._get_order_reasons(company_orders, company)
+            for order in company_orders:
+                if reasons[order]:
+                    self._apply_order_block(order, reasons[order])
+
+    @api.model
+    def _apply_order_block(self, order, reasons):
+        """React to a failed credit check of ``order`` according to the company mode:
+        ``warning`` posts the reasons in the chatter, the other modes raise."""
+        mode = order.company_id.recouvrement_credit_check
+        text = "\n".join(reasons)
+        if mode == "warning":
+            order.message_post(
+                body=self.env._("Confirmed despite the credit check: %(reasons)s", reasons=text),
+                subtype_xmlid="mail.mt_note",
+            )
+            return
+        if mode == "override" and self.env.user.has_group(_MANAGER_GROUP):
+            raise RedirectWarning(
+                self.env._(
+                    "Order %(order)s cannot be confirmed:\n%(reasons)s",
+                    order=order.name,
+                    reasons=text,
+                ),
+                order.action_open_credit_override(),
+                self.env._("Approve with a reason"),
+            )
+        if mode == "override":
+            raise UserError(
+                self.env._(
+                    "Order %(order)s cannot be confirmed:\n%(reasons)s\nAsk a credit manager to "
+                    "approve it.",
+                    order=order.name,
+                    reasons=text,
+                )
+            )
+        raise UserError(
+            self.env._(
+                "Order %(order)s cannot be confirmed:\n%(reasons)s",
+                order=order.name,
+                reasons=text,
+            )
+        )
+
+    @api.model
+    def _approve_order(self, order, reason):
+        """Record a credit manager's approval of ``order``, post it with the figures, notify
+        the credit responsible and confirm the order (returns ``action_confirm``'s result)."""
+        company = order.company_id
+        partner = order.partner_id.commercial_partner_id
+        status = self._get_credit_status(partner, company)[partner.id]
+        figures = status["figures"]
+        currency = company.currency_id
+        amount = order.amount_total / (order.currency_rate or 1.0)
+        reasons = self._get_reasons_with_amount(partner, company, status, amount)
+        order.write({"credit_override_user_id": self.env.uid, "credit_override_reason": reason})
+        body = self.env._(
+            "Credit approved by %(user)s: %(reason)s\nExposure %(exposure)s including this "
+            "order (%(amount)s), limit %(limit)s, overdue %(overdue)s (%(days)s days), score "
+            "%(score)s.\n%(reasons)s",
+            user=self.env.user.name,
+            reason=reason,
+            exposure=format_amount(self.env, status["exposure"] + amount, currency),
+            amount=format_amount(self.env, amount, currency),
+            limit=format_amount(self.env, figures.get("credit_limit") or 0.0, currency),
+            overdue=format_amount(self.env, figures.get("overdue_amount") or 0.0, currency),
+            days=figures.get("overdue_days") or 0,
+            score=partner.with_company(company).credit_score or "-",
+            reasons="\n".join(reasons),
+        )
+        order.message_post(body=body, subtype_xmlid="mail.mt_note")
+        responsible = company.recouvrement_user_id or self.env.user
+        order.activity_schedule(
+            "mail.mail_activity_data_todo",
+            user_id=responsible.id,
+            summary=self.env._("Order confirmed over credit"),
+            note=body,
+        )
+        return order.action_confirm()
+
+    # --- Invoices -------------------------------------------------------------------------
+
+    @api.model
+    def _check_invoices(self, moves):
+        """Check the customers' credit of the customer invoices of ``moves`` being posted, when
+        their company asks for it (the draft invoice is already part of the exposure).
+
+        Mode ``warning`` posts the reasons in the chatter; ``override`` lets credit managers
+        post; ``block`` and ``override`` for other users raise.
+        :raise UserError: the first invoice whose customer has a block reason
+        """
+        invoices = moves.filtered(
+            lambda m: (
+                m.move_type == "out_invoice"
+                and m.state == "draft"
+                and m.company_id.recouvrement_credit_check_invoice
+                and m.company_id.recouvrement_credit_check != "none"
+            )
+        )
+        is_manager = self.env.user.has_group(_MANAGER_GROUP)
+        for company, company_moves in invoices.grouped("company_id").items():
+            mode = company.recouvrement_credit_check
+            if mode == "override" and is_manager:
+                continue
+            status = self._get_credit_status(company_moves.commercial_partner_id, company)
+            for move in company_moves:
+                reasons = status[move.commercial_partner_id.id]["reasons"]
+                if not reasons:
+                    continue
+                if mode == "warning":
+                    move.message_post(
+                        body=self.env._(
+                            "Posted despite the credit check: %(reasons)s",
+                            reasons="\n".join(reasons),
+                        ),
+                        subtype_xmlid="mail.mt_note",
+                    )
+                    continue
+                raise UserError(
+                    self.env._(
+                        "Invoice of %(partner)s cannot be posted:\n%(reasons)s",
+                        partner=move.commercial_partner_id.display_name,
+                        reasons="\n".join(reasons),
+                    )
+                )
+
+    # --- Partner form ---------------------------------------------------------------------
+
+    @api.model
+    def _compute_partner_insurance_expired(self, partners):
+        """Set ``credit_insurance_expired`` of ``partners``: an insured amount whose cover ended
+        before today (current company)."""
+        today = fields.Date.context_today(self)
+        for partner in partners:
+            partner.credit_insurance_expired = bool(
+                partner.credit_insured_amount
+                and partner.credit_cover_end
+                and partner.credit_cover_end < today
+            )
+
+    @api.model
+    def _get_insurance_expired_domain(self, operator, value):
+        """Domain on ``res.partner`` for ``credit_insurance_expired`` ``operator`` ``value``
+        (``=`` and ``!=`` only)."""
+        if operator not in ("=", "!="):
+            return NotImplemented
+        domain = [
+            ("credit_insured_amount", ">", 0),
+            ("credit_cover_end", "<", fields.Date.context_today(self)),
+        ]
+        if (operator == "=") == bool(value):
+            return domain
+        return ["!", "&", *domain]
+
+    @api.model
+    def _check_partner_limits(self, partners):
+        """Check the credit limit and insurance of ``partners``: no negative limit or insured
+        amount, a cover that does not end before it starts, and an insured amount above the
+        limit only when set by a credit manager.
+
+        :raise ValidationError: the first partner breaking one of these rules
+        """
+        is_manager = self.env.user.has_group(_MANAGER_GROUP)
+        for partner in partners.sudo():
+            if partner.credit_limit < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The credit limit of %(partner)s cannot be negative.",
+                        partner=partner.display_name,
+                    )
+                )
+            if partner.credit_insured_amount < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The insured amount of %(partner)s cannot be negative.",
+                        partner=partner.display_name,
+                    )
+                )
+            if (
+                partner.credit_cover_start
+                and partner.credit_cover_end
+                and partner.credit_cover_end < partner.credit_cover_start
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The credit insurance cover of %(partner)s cannot end (%(end)s) before "
+                        "it starts (%(start)s).",
+                        partner=partner.display_name,
+                        end=partner.credit_cover_end,
+                        start=partner.credit_cover_start,
+                    )
+                )
+            if (
+                not is_manager
+                and partner.credit_limit > 0
+                and partner.credit_insured_amount > partner.credit_limit
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The insured amount of %(partner)s (%(insured)s) is above its credit "
+                        "limit (%(limit)s): only a credit manager can set it.",
+                        partner=partner.display_name,
+                        insured=partner.credit_insured_amount,
+                        limit=partner.credit_limit,
+                    )
+                )
+
+    @api.model
+    def _prepare_partner_vals(self, partners, vals, manager_fields):
+        """Values of ``res.partner.write`` on ``partners``, the credit hold stamped: a hold
+        records its date and user, a release clears them and the reason.
+
+        :param manager_fields: fields of ``vals`` only a credit manager may change
+        :raise AccessError: see ``_check_manager_fields`` (not in superuser mode)
+        """
+        if manager_fields and not self.env.su:
+            self._check_manager_fields(partners, vals, manager_fields)
+        if "credit_hold" not in vals:
+            return vals
+        vals = dict(vals)
+        if vals["credit_hold"]:
+            vals.setdefault("credit_hold_date", fields.Date.context_today(self))
+            vals.setdefault("credit_hold_user_id", self.env.uid)
+        else:
+            vals.update(credit_hold_date=False, credit_hold_user_id=False)
+            vals.setdefault("credit_hold_reason", False)
+        return vals
+
+    @api.model
+    def _get_check_notification(self, partner):
+        """Refresh the payment score of the commercial partner of ``partner`` and return the
+        notification (client action) showing its credit figures and any block reason."""
+        partner = partner.commercial_partner_id
+        self._update_scores(partner)
+        status = self._get_credit_status(partner)[partner.id]
+        figures = status["figures"]
+        currency = self.env.company.currency_id
+        if status["reasons"]:
+            message = "\n".join(status["reasons"])
+        elif figures.get("credit_limit"):
+            message = self.env._(
+                "Exposure %(exposure)s, available credit %(available)s.",
+                exposure=format_amount(self.env, figures.get("exposure") or 0.0, currency),
+                available=format_amount(self.env, figures.get("available") or 0.0, currency),
+            )
+        else:
+            message = self.env._(
+                "Exposure %(exposure)s, no credit limit.",
+                exposure=format_amount(self.env, figures.get("exposure") or 0.0, currency),
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._(
+                    "Credit check of %(partner)s: score %(score)s",
+                    partner=partner.display_name,
+                    score=partner.credit_score or "-",
+                ),
+                "message": message,
+                "type": "warning" if status["reasons"] else "success",
+                "sticky": bool(status["reasons"]),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    @api.model
+    def _check_manager_fields(self, partners, vals, fnames):
+        """Refuse changes of the manager-only credit fields ``fnames`` of commercial
+        ``partners`` by other users (value changes only, so that the sync of commercial fields
+        to contacts keeps working).
+
+        :raise AccessError: a field of ``fnames`` would change on a commercial partner
+        """
+        if self.env.user.has_group(_MANAGER_GROUP):
+            return
+        field_types = {fname: partners._fields[fname].type for fname in fnames}
+        for partner in partners:
+            changed = [
+                fname
+                for fname in fnames
+                if (partner[fname] or False) != (vals[fname] or False)
+                and not (
+                    field_types[fname] == "boolean" and bool(partner[fname]) == bool(vals[fname])
+                )
+            ]
+            if changed and partner.commercial_partner_id == partner:
+                raise AccessError(
+                    self.env._(
+                        "Only a credit manager can change the credit hold of %(partner)s "
+                        "(%(fields)s).",
+                        partner=partner.display_name,
+                        fields=", ".join(
+                            partners._fields[fname].get_description(self.env)["string"]
+                            for fname in changed
+                        ),
+                    )
+                )
+
+    # --- Payment score --------------------------------------------------------------------
+
+    @api.model
+    def _get_score_inputs(self, partners, company=None):
+        """Inputs of the payment score (``rules.score.score_inputs``) of the commercial partners
+        of ``partners`` in ``company``, in two queries.
+
+        Gathers the receivable items of customer invoices due in the window
+        (``score_rules.WINDOW_DAYS``: amount, due date, date of full payment), the rank
+        (1 = first) of the highest dunning level reached in its policy and whether an invoice
+        is in litigation.
+
+        :return: ``{commercial partner id: {"avg_days_late", "late_share",
+            "max_dunning_level", "litigation"}}``
+        """
+        company = company or self.env.company
+        partners = partners._origin.commercial_partner_id
+        if not partners:
+            return {}
+        today = fields.Date.context_today(self)
+        self.env["account.move.line"].flush_model()
+        self.env["account.partial.reconcile"].flush_model()
+        self.env["account.move"].flush_model()
+        self.env["recouvrement.dunning.level"].flush_model()
+        lines = self.env.execute_query(
+            SQL(
+                """
+                SELECT lp.commercial_partner_id, l.balance, l.date_maturity,
+                       CASE WHEN l.reconciled THEN (
+                           SELECT MAX(apr.max_date)
+                             FROM account_partial_reconcile apr
+                            WHERE apr.debit_move_id = l.id
+                       ) END
+                  FROM account_move_line l
+                  JOIN res_partner lp ON lp.id = l.partner_id
+                  JOIN account_move m ON m.id = l.move_id
+                  JOIN account_account a ON a.id = l.account_id
+                 WHERE lp.commercial_partner_id IN %(partners)s
+                   AND l.company_id = %(company)s
+                   AND a.account_type = 'asset_receivable'
+                   AND l.parent_state = 'posted'
+                   AND m.move_type = 'out_invoice'
+                   AND l.balance > 0
+                   AND l.date_maturity > %(start)s
+                   AND l.date_maturity <= %(today)s
+                """,
+                partners=tuple(partners.ids),
+                company=company.id,
+                start=today - timedelta(days=score_rules.WINDOW_DAYS),
+                today=today,
+            )
+        )
+        moves = self.env.execute_query(
+            SQL(
+                """
+                SELECT m.commercial_partner_id,
+                       MAX(lv.rank),
+                       BOOL_OR(m.litigation_id IS NOT NULL)
+                  FROM account_move m
+                  LEFT JOIN (
+                        SELECT id, RANK() OVER (PARTITION BY policy_id ORDER BY sequence, id)
+                                   AS rank
+                          FROM recouvrement_dunning_level
+                       ) lv ON lv.id = m.dunning_level_id
+                 WHERE m.commercial_partner_id IN %(partners)s
+                   AND m.company_id = %(company)s
+                   AND m.state = 'posted'
+                   AND (m.dunning_level_id IS NOT NULL OR m.litigation_id IS NOT NULL)
+                 GROUP BY m.commercial_partner_id
+                """,
+                partners=tuple(partners.ids),
+                company=company.id,
+            )
+        )
+        invoices = {partner_id: [] for partner_id in partners.ids}
+        for partner_id, amount, due, paid in lines:
+            invoices[partner_id].append((amount, due, paid))
+        levels = {partner_id: (rank, litigation) for partner_id, rank, litigation in moves}
+        return {
+            partner_id: score_rules.score_inputs(
+                history, today, *levels.get(partner_id, (0, False))
+            )
+            for partner_id, history in invoices.items()
+        }
+
+    @api.model
+    def _compute_scores(self, partners, company=None):
+        """``{commercial partner id: (letter, points, reasons)}`` of the commercial partners of
+        ``partners`` in ``company`` (``rules.score.compute_score``)."""
+        return {
+            partner_id: score_rules.compute_score(**inputs)
+            for partner_id, inputs in self._get_score_inputs(partners, company).items()
+        }
+
+    @api.model
+    def _update_scores(self, partners, company=None):
+        """Store the payment score (``credit_score``, ``credit_score_date``: today) of the
+        commercial partners of ``partners`` in ``company``; one write per letter."""
+        company = company or self.env.company
+        today = fields.Date.context_today(self)
+        by_letter = {}
+        for partner_id, (letter, _points, _reasons) in self._compute_scores(
+            partners, company
+        ).items():
+            by_letter.setdefault(letter, []).append(partner_id)
+        for letter, partner_ids in by_letter.items():
+            # sudo: the score is computed by the system, not edited by the user.
+            self.env["res.partner"].browse(partner_ids).sudo().with_company(company).write(
+                {"credit_score": letter, "credit_score_date": today}
+            )
+
+    @api.model
+    def _get_score_reason_label(self, code, params):
+        """Translated label of one reason ``(code, params)`` returned by the score rule."""
+        points = round(float(params.get("points", 0)), 1)
+        if code == "days_late":
+            return self.env._(
+                "Paid %(days)s days late on average (-%(points)s points)",
+                days=round(float(params["days"]), 1),
+                points=points,
+            )
+        if code == "late_share":
+            return self.env._(
+                "%(percent)s%% of invoices paid late (-%(points)s points)",
+                percent=round(float(params["late_share"]) * 100),
+                points=points,
+            )
+        if code == "dunning_level":
+            return self.env._(
+                "Dunning level %(level)s reached (-%(points)s points)",
+                level=params["dunning_level"],
+                points=points,
+            )
+        return self.env._("Open litigation (-%(points)s points, score C at best)", points=points)
+
+    @api.model
+    def _compute_partner_score_reasons(self, partners):
+        """Set ``credit_score_reasons`` of ``partners`` in the current company: the points, then
+        one line per factor that took points off."""
+        scores = self._compute_scores(partners)
+        for partner in partners:
+            _letter, points, reasons = scores.get(
+                partner._origin.commercial_partner_id.id, ("A", 100, [])
+            )
+            lines = [self.env._("%(points)s points out of 100", points=points)]
+            lines += [self._get_score_reason_label(code, params) for code, params in reasons]
+            partner.credit_score_reasons = "\n".join(lines)
+
+    @api.model
+    def _cron_update_scores(self, batch_size=1000):
+        """Refresh the payment scores not computed today, by batches, in every company.
+
+        Customers with an invoice due in the window; one savepoint per company (a failure is
+        logged and the other companies go on); progress reported to the cron.
+        """
+        today = fields.Date.context_today(self)
+        groups = self.env["account.move"]._read_group(
+            [
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("invoice_date_due", ">", today - timedelta(days=score_rules.WINDOW_DAYS)),
+            ],
+            ["company_id", "commercial_partner_id"],
+        )
+        per_company = {}
+        for company, partner in groups:
+            per_company.setdefault(company, []).append(partner.id)
+        done = remaining = 0
+        for company, partner_ids in per_company.items():
+            candidates = (
+                self.env["res.partner"]
+                .with_company(company)
+                .search(
+                    [
+                        ("id", "in", partner_ids),
+                        "|",
+                        ("credit_score_date", "=", False),
+                        ("credit_score_date", "<", today),
+                    ]
+                )
+            )
+            batch = candidates[: max(batch_size - done, 0)]
+            if batch:
+                try:
+                    with self.env.cr.savepoint():
+                        self._update_scores(batch, company)
+                except Exception:
+                    _logger.exception("Payment scores failed for company %s", company.name)
+            done += len(batch)
+            remaining += len(candidates) - len(batch)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    def _set_hold(self, partners, reason):
+        """Put the commercial partners of ``partners`` on credit hold with ``reason`` (a hold
+        already set keeps its reason); the hold is posted in each partner's chatter.
+
+        :param partners: ``res.partner`` recordset (contacts are held through their company)
+        :param str reason: why they are held, shown to sales and in the chatter
+        :return: the partners newly held
+        """
+        partners = partners.commercial_partner_id.filtered(lambda p: not p.credit_hold)
+        if partners:
+            # sudo: automatic holds (dunning, litigation) are set on behalf of the user running
+            # the collection, who may not be a credit manager.
+            partners.sudo().write(
+                {
+                    "credit_hold": True,
+                    "credit_hold_reason": reason,
+                    "credit_hold_date": fields.Date.context_today(self),
+                    "credit_hold_user_id": self.env.uid,
+                }
+            )
+            for partner in partners:
+                partner.sudo().message_post(
+                    body=self.env._("Credit hold: %(reason)s", reason=reason),
+                    subtype_xmlid="mail.mt_note",
+                )
+        return partners

@@ -1,0 +1,536 @@
+import logging
+from collections import defaultdict
+
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
+from odoo.tools import format_amount, format_date
+
+from ..rules import dunning as dunning_rules
+
+_logger = logging.getLogger(__name__)
+
+
+class RecouvrementDunning(models.AbstractModel):
+    """Dunning: which reminders are due (the plan) and sending them (one per customer).
+
+    The daily cron and the manual run wizard call this service; ``account.move`` and
+    ``res.partner`` delegate their dunning computations to it. The ladder rules (level order,
+    level choice, dates) are in :mod:`..rules.dunning`.
+
+    A plan is a list of items, one per customer and currency, each a dict:
+    ``company`` (res.company), ``partner`` (commercial res.partner), ``currency``
+    (res.currency), ``policy`` (recouvrement.dunning.policy), ``level`` (the
+    recouvrement.dunning.level to send), ``moves`` (account.move: every open overdue invoice to
+    list) and ``move_levels`` (``{move id: level id}`` for the invoices reaching a new level).
+    """
+
+    _name = "recouvrement.dunning"
+    _description = "Dunning"
+
+    # ------------------------------------------------------------------------------------------
+    # Cron
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _cron_send_reminders(self, batch_size=200):
+        """Daily cron: send the reminders due today, ``batch_size`` customers per call.
+
+        A customer whose reminder failed today is not retried before tomorrow; the scheduler
+        calls again while ``remaining`` is not 0.
+        """
+        date = fields.Date.context_today(self)
+        plan = self._get_plan(date, skip_failed=True)
+        batch = plan[:batch_size]
+        self._send_reminders(batch, date)
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=len(plan) - len(batch))
+
+    # ------------------------------------------------------------------------------------------
+    # Planning: what is due
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _get_dunning_domain(self, date, companies, min_days):
+        """Domain of the invoices that may be reminded on ``date``: open customer invoices of
+        ``companies`` (res.company), not in litigation nor in a payment plan, not paused, and
+        due at least ``min_days`` days ago (the smallest offset of the ladders; negative: due
+        in at most that many days)."""
+        return [
+            ("company_id", "in", companies.ids),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("amount_residual", ">", 0),
+            ("litigation_id", "=", False),
+            ("payment_plan_id", "=", False),
+            ("invoice_date_due", "<=", fields.Date.subtract(date, days=min_days)),
+            "|",
+            ("dunning_paused_until", "=", False),
+            ("dunning_paused_until", "<", date),
+            "|",
+            ("commercial_partner_id.dunning_paused_until", "=", False),
+            ("commercial_partner_id.dunning_paused_until", "<", date),
+        ]
+
+    @api.model
+    def _get_plan(self, date, companies=None, partners=None, skip_failed=False):
+        """Group the due invoices per customer and currency and pick the level to send.
+
+        :param date: day of the run
+        :param companies: res.company to run for (default: every company with a ladder)
+        :param partners: res.partner to run for (their commercial partners; default: all)
+        :param skip_failed: leave out the customers whose reminder failed on ``date``
+        :return: the plan (see the class), sorted by company, customer and currency; each
+            customer gets the most severe level reached by one of its invoices
+            (:func:`rules.dunning.highest`). Queries do not depend on the number of invoices
+            nor of customers.
+        """
+        level_domain = [("policy_id.active", "=", True)]
+        if companies:
+            level_domain.append(("company_id", "in", companies.ids))
+        levels = self.env["recouvrement.dunning.level"].search(level_domain)
+        if not levels:
+            return []
+        domain = self._get_dunning_domain(date, levels.company_id, min(levels.mapped("days")))
+        if partners:
+            domain.append(("commercial_partner_id", "in", partners.commercial_partner_id.ids))
+        moves = self.env["account.move"].search(domain, order="invoice_date_due, id")
+        skipped = self._get_failed_keys(moves, date) if skip_failed else set()
+        groups, move_levels = self._group_due_moves(moves, date, skipped)
+        due_levels = levels.browse(
+            {rule_level.key for by_move in move_levels.values() for rule_level in by_move.values()}
+        )
+        records = {level.id: level for level in due_levels}
+        plan = []
+        for key, group_moves in groups.items():
+            if not move_levels[key]:
+                continue
+            level = records[dunning_rules.highest(move_levels[key].values()).key]
+            plan.append(
+                {
+                    "company": key[0],
+                    "partner": key[1],
+                    "currency": key[2],
+                    "policy": level.policy_id,
+                    "level": level,
+                    "moves": group_moves,
+                    "move_levels": {
+                        move_id: rule_level.key for move_id, rule_level in move_levels[key].items()
+                    },
+                }
+            )
+        plan.sort(key=lambda item: (item["company"].id, item["partner"].id, item["currency"].id))
+        return plan
+
+    @api.model
+    def _get_failed_keys(self, moves, date):
+        """``{(company id, partner id, currency id)}`` of the customers of ``moves`` whose
+        reminder failed on ``date`` (one query)."""
+        if not moves:
+            return set()
+        failed = self.env["recouvrement.dunning.event"]._read_group(
+            [
+                ("date", "=", date),
+                ("state", "=", "failed"),
+                ("partner_id", "in", moves.commercial_partner_id.ids),
+            ],
+            ["company_id", "partner_id", "currency_id"],
+        )
+        return {(company.id, partner.id, currency.id) for company, partner, currency in failed}
+
+    @api.model
+    def _group_due_moves(self, moves, date, skipped):
+        """Group ``moves`` per ``(company, commercial partner, currency)`` records.
+
+        :return: ``(groups, move_levels)``: ``{key: account.move}`` (the invoices to list:
+            reaching a new level or overdue) and ``{key: {move id: rules.dunning.Level}}`` (the
+            invoices reaching a new level on ``date``, :func:`rules.dunning.next_level`; the
+            level's key is its id). Keys whose ids are in ``skipped`` and invoices without a
+            policy are left out.
+        """
+        policies = self._get_policies(moves)
+        ladders = {policy: policy._get_rule_levels() for policy in set(policies.values())}
+        groups = defaultdict(lambda: self.env["account.move"])
+        move_levels = defaultdict(dict)
+        for move in moves:
+            key = (move.company_id, move.commercial_partner_id, move.currency_id)
+            policy = policies.get(move.id)
+            if not policy or (key[0].id, key[1].id, key[2].id) in skipped:
+                continue
+            rule_level = dunning_rules.next_level(
+                ladders[policy],
+                self._get_reached_sequence(move, ladders[policy]),
+                move.invoice_date_due,
+                date,
+                amount=move.amount_residual,
+            )
+            if rule_level:
+                move_levels[key][move.id] = rule_level
+            if rule_level or move.invoice_date_due < date:
+                groups[key] |= move
+        return groups, move_levels
+
+    @api.model
+    def _get_policies(self, moves):
+        """Dunning policy of each invoice of ``moves``: ``{move id: recouvrement.dunning.policy}``
+        (the customer's policy in the invoice's company, else the company's default; invoices
+        with neither are left out). Batched per company."""
+        policies = {}
+        for company in moves.company_id:
+            company_moves = moves.filtered(lambda m, c=company: m.company_id == c)
+            partners = company_moves.commercial_partner_id.with_company(company)
+            by_partner = {p.id: p.dunning_policy_id or company.dunning_policy_id for p in partners}
+            for move in company_moves:
+                policy = by_partner.get(move.commercial_partner_id.id)
+                if policy:
+                    policies[move.id] = policy
+        return policies
+
+    @api.model
+    def _get_reached_sequence(self, move, ladder):
+        """Where ``move`` (account.move) stands in ``ladder`` (its policy as
+        :class:`rules.dunning.Level`): :func:`rules.dunning.reached_sequence` of its level."""
+        level = move.dunning_level_id
+        return dunning_rules.reached_sequence(ladder, level._get_rule_level() if level else None)
+
+    @api.model
+    def _get_next_dates(self, moves):
+        """Date of the next reminder of each invoice of ``moves``: ``{move id: date or False}``
+        (False: not an open customer invoice, no policy, or at the top of its ladder), from
+        :func:`rules.dunning.next_action_date`."""
+        open_moves = moves.filtered(
+            lambda m: (
+                m.move_type == "out_invoice"
+                and m.state == "posted"
+                and m.payment_state in ("not_paid", "partial")
+                and m.invoice_date_due
+            )
+        )
+        policies = self._get_policies(open_moves)
+        ladders = {policy: policy._get_rule_levels() for policy in set(policies.values())}
+        next_dates = dict.fromkeys(moves.ids, False)
+        for move in open_moves.filtered(lambda m: m.id in policies):
+            ladder = ladders[policies[move.id]]
+            next_dates[move.id] = (
+                dunning_rules.next_action_date(
+                    ladder,
+                    self._get_reached_sequence(move, ladder),
+                    move.invoice_date_due,
+                    amount=move.amount_residual,
+                )
+                or False
+            )
+        return next_dates
+
+    @api.model
+    def _get_partner_levels(self, partners, company):
+        """Current dunning level of each customer of ``partners`` in ``company``:
+        ``{commercial partner id: recouvrement.dunning.level}``, the most severe level reached
+        by its open invoices (:func:`rules.dunning.highest`); customers without are left out.
+        One grouped query on the invoices, whatever the number of customers."""
+        groups = self.env["account.move"]._read_group(
+            [
+                ("commercial_partner_id", "in", partners.commercial_partner_id.ids),
+                ("company_id", "=", company.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("dunning_level_id", "!=", False),
+            ],
+            ["commercial_partner_id", "dunning_level_id"],
+        )
+        reached = defaultdict(list)
+        records = {}
+        for partner, level in groups:
+            reached[partner.id].append(level._get_rule_level())
+            records[level.id] = level
+        return {
+            partner_id: records[dunning_rules.highest(levels).key]
+            for partner_id, levels in reached.items()
+        }
+
+    # ------------------------------------------------------------------------------------------
+    # Execution: one communication per customer
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _send_reminders(self, plan, date):
+        """Send one reminder per item of ``plan`` (see the class) dated ``date``, each in its
+        own savepoint: a failing customer is logged (a failed event and a note on the
+        customer) and the others are sent.
+
+        :return: the recouvrement.dunning.event created, sent and failed
+        """
+        events = self.env["recouvrement.dunning.event"]
+        recipients = self._get_recipients(
+            self.env["res.partner"].union(*(item["partner"] for item in plan))
+        )
+        for item in plan:
+            try:
+                with self.env.cr.savepoint():
+                    events |= self.with_company(item["company"])._send_reminder(
+                        item, date, recipients.get(item["partner"].id, item["partner"])
+                    )
+            except Exception as error:  # one customer must not stop the others
+                _logger.warning(
+                    "Dunning of %s (id %s) failed: %s",
+                    item["partner"].name,
+                    item["partner"].id,
+                    error,
+                )
+                events |= self._log_failure(item, date, error)
+        return events
+
+    @api.model
+    def _get_recipients(self, partners):
+        """Invoicing contact of each customer of ``partners``: ``{partner id: contact}``, its
+        first child contact of type invoice with an email; customers without are left out (the
+        reminder goes to the customer itself). One query."""
+        contacts = self.env["res.partner"].search(
+            [("parent_id", "in", partners.ids), ("type", "=", "invoice"), ("email", "!=", False)],
+            order="id",
+        )
+        recipients = {}
+        for contact in contacts:
+            recipients.setdefault(contact.parent_id.id, contact)
+        return recipients
+
+    @api.model
+    def _prepare_dunning_event_vals(self, item, date, recipient):
+        """Values of the recouvrement.dunning.event of plan ``item`` sent on ``date`` to
+        ``recipient`` (res.partner). Penalties and indemnities (art. L441-10 and D441-5 Code de
+        commerce) are claimed when the level says so; an email level falls back to a letter
+        when the recipient has no email address."""
+        moves = item["moves"]
+        level = item["level"]
+        vals = {
+            "partner_id": item["partner"].id,
+            "company_id": item["company"].id,
+            "currency_id": item["currency"].id,
+            "level_id": level.id,
+            "channel": level.channel,
+            "date": date,
+            "move_ids": [Command.set(moves.ids)],
+            "amount_due": sum(moves.mapped("amount_residual")),
+            "recipient_id": recipient.id,
+            "user_id": self.env.user.id,
+        }
+        if level.claim_penalties:
+            figures = moves._get_penalty_figures(date)
+            vals["amount_penalty"] = sum(f["penalty"] for f in figures.values())
+            vals["amount_indemnity"] = sum(f["indemnity"] for f in figures.values())
+        if level.channel == "email" and not recipient.email:
+            vals["channel"] = "letter"
+            vals["note"] = self.env._(
+                "%(partner)s has no email address: the reminder %(level)s is sent as a letter "
+                "to print and post instead.",
+                partner=recipient.display_name,
+                level=level.name,
+            )
+        return vals
+
+    @api.model
+    def _send_reminder(self, item, date, recipient):
+        """Create the event of plan ``item``, send it through its channel, apply the level's
+        consequences (credit hold, litigation case) and move its invoices up the ladder.
+
+        :return: the sent recouvrement.dunning.event
+        :raise: any error of the rendering or sending (the caller rolls the customer back)
+        """
+        level = item["level"]
+        event = self.env["recouvrement.dunning.event"].create(
+            self._prepare_dunning_event_vals(item, date, recipient)
+        )
+        if event.channel in ("email", "letter", "registered") and level.report_id:
+            self._render_letter(event)
+        if event.channel == "email":
+            self._send_email(event)
+        elif event.channel == "phone":
+            self._schedule_call(event)
+        if level.credit_hold:
+            self._apply_credit_hold(event)
+        if level.open_litigation:
+            self._open_litigation(event)
+        self._post_on_customer(event)
+        self._advance_invoices(item["moves"], item["move_levels"], date)
+        event.state = "sent"
+        return event
+
+    @api.model
+    def _log_failure(self, item, date, error):
+        """Record that the reminder of plan ``item`` could not be sent on ``date`` because of
+        ``error``: a failed event and a note on the customer.
+
+        :return: the failed recouvrement.dunning.event
+        """
+        message = self.env._(
+            "The reminder %(level)s could not be sent: %(error)s",
+            level=item["level"].name,
+            error=str(error),
+        )
+        event = self.env["recouvrement.dunning.event"].create(
+            {
+                "partner_id": item["partner"].id,
+                "company_id": item["company"].id,
+                "currency_id": item["currency"].id,
+                "level_id": item["level"].id,
+                "channel": item["level"].channel,
+                "date": date,
+                "move_ids": [Command.set(item["moves"].ids)],
+                "amount_due": sum(item["moves"].mapped("amount_residual")),
+                "state": "failed",
+                "note": message,
+            }
+        )
+        # sudo: the failure must be visible on the customer even when the run's user cannot
+        # write on partners (log only, no business change)
+        item["partner"].sudo().message_post(body=message, subtype_xmlid="mail.mt_note")
+        return event
+
+    @api.model
+    def _render_letter(self, event):
+        """Render the letter of ``event``'s level (PDF; HTML with the ``dunning_letter_html``
+        context key) and attach it to the event."""
+        event.ensure_one()
+        report = event.level_id.report_id
+        if self.env.context.get("dunning_letter_html"):
+            # no HTTP server for wkhtmltopdf (install-time replay, benchmarks): keep the HTML
+            content, report_type = self.env["ir.actions.report"]._render_qweb_html(
+                report.report_name, event.ids
+            )
+        else:
+            content, report_type = self.env["ir.actions.report"]._render_qweb_pdf(
+                report.report_name, event.ids
+            )
+        extension = "pdf" if report_type == "pdf" else "html"
+        event.attachment_id = self.env["ir.attachment"].create(
+            {
+                "name": f"{event._get_letter_filename()}.{extension}",
+                "raw": content,
+                "mimetype": "application/pdf" if report_type == "pdf" else "text/html",
+                "res_model": event._name,
+                "res_id": event.id,
+            }
+        )
+
+    @api.model
+    def _send_email(self, event):
+        """Queue the email of ``event``'s level (mail queue, not sent inline) with its letter
+        attached."""
+        event.ensure_one()
+        email_values = {"attachment_ids": [Command.link(event.attachment_id.id)]}
+        if not event.attachment_id:
+            email_values = {}
+        mail_id = event.level_id.mail_template_id.send_mail(
+            event.id, force_send=False, raise_exception=True, email_values=email_values
+        )
+        event.mail_message_id = self.env["mail.mail"].browse(mail_id).mail_message_id
+
+    @api.model
+    def _schedule_call(self, event):
+        """Phone level: an activity on ``event``'s customer for the responsible user, listing
+        the invoices and amounts."""
+        event.ensure_one()
+        level = event.level_id
+        user = (
+            level.activity_user_id
+            or event.company_id.recouvrement_user_id
+            or event.partner_id.user_id
+            or self.env.user
+        )
+        lines = Markup("").join(
+            Markup("<li>%s</li>")
+            % self.env._(
+                "%(invoice)s due %(due)s: %(amount)s",
+                invoice=line["move"].name,
+                due=format_date(self.env, line["move"].invoice_date_due),
+                amount=format_amount(self.env, line["residual"], event.currency_id),
+            )
+            for line in event._get_letter_lines()
+        )
+        note = Markup("<p>%s</p><ul>%s</ul>") % (
+            self.env._(
+                "Call %(partner)s about %(amount)s overdue.",
+                partner=event.partner_id.display_name,
+                amount=format_amount(self.env, event.amount_total, event.currency_id),
+            ),
+            lines,
+        )
+        activity_type = level.activity_type_id or self.env.ref(
+            "mail.mail_activity_data_call", raise_if_not_found=False
+        )
+        # sudo: the activity is scheduled on the customer, which credit controllers may not
+        # be allowed to write on
+        event.partner_id.sudo().activity_schedule(
+            activity_type_id=activity_type.id if activity_type else False,
+            summary=self.env._("Dunning call: %(level)s", level=level.name),
+            note=note,
+            user_id=user.id,
+            date_deadline=event.date,
+        )
+
+    @api.model
+    def _apply_credit_hold(self, event):
+        """Put ``event``'s customer on credit hold (level with ``credit_hold``)."""
+        event.ensure_one()
+        # sudo: the hold is decided by the level configured by a credit manager
+        event.partner_id.sudo()._set_credit_hold(
+            self.env._("Dunning level %(level)s reached", level=event.level_id.name)
+        )
+
+    @api.model
+    def _open_litigation(self, event):
+        """Open a recovery litigation case for ``event``'s invoices (level with
+        ``open_litigation``)."""
+        event.ensure_one()
+        event.litigation_id = self.env["recouvrement.litigation"].create(
+            {
+                "partner_id": event.partner_id.id,
+                "company_id": event.company_id.id,
+                "move_ids": [Command.set(event.move_ids.ids)],
+                "litigation_type": "recovery",
+            }
+        )
+
+    @api.model
+    def _post_on_customer(self, event):
+        """Log ``event``, with its letter, on the customer's chatter."""
+        event.ensure_one()
+        body = self.env._(
+            "Reminder %(level)s (%(channel)s) for %(count)s invoice(s), %(amount)s due.",
+            level=event.level_id.name,
+            channel=dict(event._fields["channel"]._description_selection(self.env))[event.channel],
+            count=len(event.move_ids),
+            amount=format_amount(self.env, event.amount_total, event.currency_id),
+        )
+        if event.note:
+            body = Markup("%s<br/>%s") % (body, event.note)
+        # sudo: credit controllers log on customers they may not be allowed to write on
+        event.partner_id.sudo().message_post(
+            body=body, subtype_xmlid="mail.mt_note", attachment_ids=event.attachment_id.ids
+        )
+
+    @api.model
+    def _advance_invoices(self, moves, move_levels, date):
+        """Record a reminder dated ``date`` on ``moves`` (account.move): last reminder date,
+        and the new level of those in ``move_levels`` (``{move id: level id}``).
+
+        One query per level, whatever the number of invoices; the history is in the events, so
+        no tracking message per invoice.
+
+        :raise AccessError: the user may not write on the invoices
+        """
+        moves.check_access("write")
+        fnames = ["dunning_last_date", "dunning_level_id"]
+        # account.move.write() resynchronises the journal items of each move and flags them
+        # as manually modified: far too heavy, and wrong, for these collection bookkeeping
+        # fields, so they are written low-level (then caches and dependents are refreshed).
+        moves.flush_recordset(fnames)
+        moves._write({"dunning_last_date": date})
+        by_level = defaultdict(list)
+        for move_id, level_id in move_levels.items():
+            by_level[level_id].append(move_id)
+        for level_id, move_ids in by_level.items():
+            moves.browse(move_ids)._write({"dunning_level_id": level_id})
+        moves.invalidate_recordset(fnames)
+        moves.modified(fnames)

@@ -1,0 +1,208 @@
+import base64
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import format_date
+from odoo.tools.pdf import merge_pdf
+
+CHANNELS = [
+    ("email", "Email"),
+    ("letter", "Letter"),
+    ("registered", "Registered letter"),
+    ("phone", "Phone activity"),
+    ("none", "None"),
+]
+
+
+class RecouvrementDunningEvent(models.Model):
+    """One reminder sent (or failed) to a customer: its invoices, level, channel and letter.
+
+    Events are created by the dunning run (``recouvrement.dunning``); the letter helpers below
+    are called by the QWeb letters and the email template.
+    """
+
+    _name = "recouvrement.dunning.event"
+    _description = "Dunning Event"
+    _inherit = ["mail.thread"]
+    _order = "date desc, id desc"
+
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    move_ids = fields.Many2many("account.move", string="Invoices")
+    level_id = fields.Many2one("recouvrement.dunning.level", index=True)
+    channel = fields.Selection(CHANNELS)
+    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
+    state = fields.Selection(
+        [("draft", "Draft"), ("sent", "Sent"), ("failed", "Failed"), ("cancelled", "Cancelled")],
+        default="draft",
+        required=True,
+        index=True,
+    )
+    currency_id = fields.Many2one("res.currency")
+    amount_due = fields.Monetary(currency_field="currency_id")
+    user_id = fields.Many2one("res.users", default=lambda self: self.env.user)
+    tone = fields.Selection(related="level_id.tone")
+    is_formal_notice = fields.Boolean(related="level_id.is_formal_notice")
+    recipient_id = fields.Many2one("res.partner", help="Invoicing contact the reminder is sent to.")
+    amount_penalty = fields.Monetary(string="Late-Payment Penalties", currency_field="currency_id")
+    amount_indemnity = fields.Monetary(string="Recovery Indemnities", currency_field="currency_id")
+    amount_total = fields.Monetary(
+        string="Total Claimed",
+        currency_field="currency_id",
+        compute="_compute_amount_total",
+        store=True,
+    )
+    invoice_count = fields.Integer(compute="_compute_invoice_count")
+    attachment_id = fields.Many2one("ir.attachment", string="Letter (PDF)", copy=False)
+    mail_message_id = fields.Many2one("mail.message", string="Email", copy=False)
+    litigation_id = fields.Many2one("recouvrement.litigation", string="Litigation Case", copy=False)
+    note = fields.Text(help="Fallbacks and failure reasons.")
+    printed = fields.Boolean(copy=False, help="The letter was printed for posting.")
+    print_date = fields.Date(copy=False)
+    to_print = fields.Boolean(
+        compute="_compute_to_print",
+        store=True,
+        help="Letter or formal notice sent but not printed yet.",
+    )
+
+    @api.depends("partner_id", "level_id", "date")
+    def _compute_display_name(self):
+        for event in self:
+            event.display_name = " - ".join(
+                part
+                for part in (
+                    event.partner_id.display_name,
+                    event.level_id.name,
+                    event.date and format_date(self.env, event.date),
+                )
+                if part
+            )
+
+    @api.depends("amount_due", "amount_penalty", "amount_indemnity")
+    def _compute_amount_total(self):
+        for event in self:
+            event.amount_total = event.amount_due + event.amount_penalty + event.amount_indemnity
+
+    @api.depends("move_ids")
+    def _compute_invoice_count(self):
+        for event in self:
+            event.invoice_count = len(event.move_ids)
+
+    @api.depends("channel", "state", "printed")
+    def _compute_to_print(self):
+        for event in self:
+            event.to_print = (
+                event.channel in ("letter", "registered")
+                and event.state == "sent"
+                and not event.printed
+            )
+
+    # ------------------------------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------------------------------
+
+    def action_view_invoices(self):
+        """Open the invoices listed in the reminder."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice")
+        action.update(domain=[("id", "in", self.move_ids.ids)], context={"create": False})
+        return action
+
+    def action_cancel(self):
+        """Cancel the reminders not sent (draft or failed)."""
+        self.filtered(lambda e: e.state in ("draft", "failed")).state = "cancelled"
+
+    def action_mark_printed(self):
+        """Mark the letters as printed today (they leave the print queue)."""
+        self.write({"printed": True, "print_date": fields.Date.context_today(self)})
+
+    def action_print_letters(self):
+        """Merge the letters of the selected events into one PDF and mark them printed."""
+        events = self.filtered("attachment_id")
+        if not events:
+            raise UserError(self.env._("None of the selected reminders has a letter to print."))
+        not_pdf = events.filtered(lambda e: e.attachment_id.mimetype != "application/pdf")
+        if not_pdf:
+            raise UserError(
+                self.env._(
+                    "The letter of %(event)s is not a PDF document; print it again from the "
+                    "reminder.",
+                    event=not_pdf[0].display_name,
+                )
+            )
+        merged = merge_pdf([base64.b64decode(event.attachment_id.datas) for event in events])
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": self.env._(
+                    "Letters to post %(date)s.pdf", date=fields.Date.context_today(self)
+                ),
+                "raw": merged,
+                "mimetype": "application/pdf",
+                "res_model": self._name,
+                "res_id": events[0].id,
+            }
+        )
+        events.action_mark_printed()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }
+
+    # ------------------------------------------------------------------------------------------
+    # Letter helpers (used by the QWeb reports and the email template)
+    # ------------------------------------------------------------------------------------------
+
+    def _get_letter_lines(self):
+        """One dict per invoice of the event: invoice, amount due, penalties, indemnity."""
+        self.ensure_one()
+        moves = self.move_ids.sorted(lambda m: (m.invoice_date_due, m.id))
+        figures = moves._get_penalty_figures(self.date) if self.level_id.claim_penalties else {}
+        lines = []
+        for move in moves:
+            figure = figures.get(move.id, {})
+            lines.append(
+                {
+                    "move": move,
+                    "residual": move.amount_residual,
+                    "days": (self.date - move.invoice_date_due).days,
+                    "penalty": figure.get("penalty", 0.0),
+                    "indemnity": figure.get("indemnity", 0.0),
+                    "rate": figure.get("rate", 0.0),
+                }
+            )
+        return lines
+
+    def _get_payment_deadline(self):
+        """Date by which the letter asks the customer to pay (the level's deadline, 8 days by
+        default: 8 to 15 days for a formal notice, art. 1344 Code civil practice)."""
+        self.ensure_one()
+        return fields.Date.add(self.date, days=self.level_id.payment_deadline_days or 8)
+
+    def _get_bank_account(self):
+        """Company bank account quoted in the payment instructions."""
+        self.ensure_one()
+        return self.company_id.partner_id.bank_ids[:1]
+
+    def _get_payment_reference(self):
+        """Reference the customer should quote with the payment."""
+        self.ensure_one()
+        references = ", ".join(
+            move.payment_reference or move.name for move in self.move_ids.sorted("name")
+        )
+        # A SEPA credit transfer carries at most 140 characters of remittance information.
+        if references and len(references) <= 140:
+            return references
+        return self.partner_id.ref or self.partner_id.commercial_partner_id.name
+
+    def _get_letter_filename(self):
+        """Name of the letter's file, without extension (no ``/``)."""
+        self.ensure_one()
+        return self.env._(
+            "%(level)s - %(partner)s - %(date)s",
+            level=self.level_id.name,
+            partner=self.partner_id.name,
+            date=self.date,
+        ).replace("/", "-")

@@ -1,0 +1,837 @@
+import datetime
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, format_date, formatLang
+
+from ..rules import penalties
+
+# Moves read per chunk by _get_penalty_figures (one set of queries per chunk).
+PENALTY_BATCH_SIZE = 1000
+ONE_DAY = datetime.timedelta(days=1)
+
+# Income accounts: the French chart's (l10n_fr_account template xml ids), else, for other
+# charts, the first active income account whose code starts with one of the prefixes.
+PENALTY_ACCOUNT_TEMPLATES = ("pcg_7638",)  # Revenus des créances diverses
+PENALTY_ACCOUNT_PREFIXES = ("7638",)
+# The indemnity compensates recovery costs, it pays for no service: 758 (Produits divers de
+# gestion courante), no VAT, not 7088 (income from ancillary activities).
+INDEMNITY_ACCOUNT_TEMPLATES = ("pcg_758",)
+INDEMNITY_ACCOUNT_PREFIXES = ("7588", "758")
+
+
+class RecouvrementPenalty(models.AbstractModel):
+    """Late-payment penalties (art. L441-10 II Code de commerce) and the fixed recovery
+    indemnity (art. D441-5): figures, explanations, penalty invoices and the L441-9 mention.
+
+    The arithmetic is in :mod:`..rules.penalties` (no Odoo); this service reads what the rules
+    need in batch and turns their results into figures, texts and invoices. ``account.move``
+    only delegates to it; other modules ``_inherit`` it to change a hook
+    (``_prepare_penalty_line_vals``, ``_prepare_indemnity_line_vals``,
+    ``_prepare_penalty_invoice_vals``, ``_get_penalty_accounts``...).
+    """
+
+    _name = "recouvrement.penalty"
+    _description = "Late-Payment Penalties"
+
+    # --- Figures -------------------------------------------------------------------------------
+
+    @api.model
+    def _get_penalty_figures(self, moves, to_date):
+        """Late-payment figures per invoice at ``to_date`` (L441-10, D441-5).
+
+        Returns ``{move.id: {"penalty": float, "indemnity": float, "rate": float, "days": int}}``
+        in the invoice currency (rate in percent per year of the last day of delay), for all of
+        ``moves`` at once (one set of queries per chunk of ``PENALTY_BATCH_SIZE`` invoices).
+        Ineligible invoices get zeros. Raises a UserError naming the half-year when a reference
+        rate is missing.
+        """
+        figures = {}
+        for offset in range(0, len(moves), PENALTY_BATCH_SIZE):
+            batch = moves[offset : offset + PENALTY_BATCH_SIZE]
+            for move_id, res in self._compute_penalty_results(batch, to_date).items():
+                if res.get("error"):
+                    raise UserError(res["error"])
+                result = res.get("result")
+                figures[move_id] = {
+                    "penalty": float(result.amount) if result else 0.0,
+                    "indemnity": float(res.get("indemnity", 0)),
+                    "rate": float(result.segments[-1].rate) if result and result.segments else 0.0,
+                    "days": result.days if result else 0,
+                }
+        return figures
+
+    @api.model
+    def _get_penalty_display_values(self, moves, to_date):
+        """Values of the penalty fields of ``account.move`` at ``to_date``, for ``moves`` in batch.
+
+        Returns ``{move.id: {"penalty_amount", "penalty_indemnity", "penalty_rate",
+        "penalty_days", "penalty_error", "penalty_explanation"}}`` for every move (zeros and
+        ``False`` for unsaved ones). Never raises on a missing rate: the reason is in
+        ``penalty_error``.
+        """
+        saved = moves.filtered("id")
+        results = self._compute_penalty_results(saved, to_date) if saved else {}
+        values = {}
+        for move in moves:
+            res = results.get(move.id, {})
+            result = res.get("result")
+            values[move.id] = {
+                "penalty_amount": float(result.amount) if result else 0.0,
+                "penalty_indemnity": float(res.get("indemnity", 0)),
+                "penalty_rate": (
+                    float(result.segments[-1].rate) if result and result.segments else 0.0
+                ),
+                "penalty_days": result.days if result else 0,
+                "penalty_error": res.get("error") or False,
+                "penalty_explanation": self._get_penalty_explanation(move, res) if res else False,
+            }
+        return values
+
+    @api.model
+    def _get_penalty_ineligibility(self, moves):
+        """``{move.id: reason}`` for the invoices of ``moves`` on which nothing accrues.
+
+        Customer invoices only, posted, with a due date, not penalty invoices themselves, of a
+        customer not excluded by a credit manager, in no litigation case suspending penalties.
+        """
+        # Read only what the rules need (one query per model, not every column of the moves).
+        moves.fetch(
+            [
+                "name",
+                "move_type",
+                "is_penalty_invoice",
+                "state",
+                "invoice_date_due",
+                "amount_total",
+                "commercial_partner_id",
+                "company_id",
+                "currency_id",
+                "litigation_id",
+            ]
+        )
+        # sudo: the exclusion flag is readable by credit managers only. The commercial entity
+        # of each commercial partner (itself) is read by res.partner._is_consumer().
+        moves.commercial_partner_id.sudo().fetch(
+            [
+                "commercial_partner_id",
+                "penalty_excluded",
+                "penalty_contract_rate",
+                "is_company",
+                "siren",
+                "vat",
+                "collective_proceedings",
+                "proceedings_date",
+            ]
+        )
+        reasons = {}
+        for move in moves:
+            partner = move.commercial_partner_id.sudo()
+            if move.move_type != "out_invoice":
+                reasons[move.id] = self.env._("Only customer invoices bear late-payment penalties.")
+            elif move.is_penalty_invoice:
+                reasons[move.id] = self.env._("A penalty invoice bears no penalty itself.")
+            elif move.state != "posted":
+                reasons[move.id] = self.env._("The invoice is not posted.")
+            elif not move.invoice_date_due:
+                reasons[move.id] = self.env._("The invoice has no due date.")
+            elif partner.penalty_excluded:
+                reasons[move.id] = self.env._(
+                    "A credit manager excluded this customer from penalties."
+                )
+            elif move.litigation_id.suspend_penalties and not move.litigation_id.is_closed:
+                reasons[move.id] = self.env._(
+                    "The invoice is in litigation %(case)s, which suspends penalties.",
+                    case=move.litigation_id.name,
+                )
+        return reasons
+
+    @api.model
+    def _get_penalty_reductions(self, moves):
+        """``{move.id: [(date, Decimal amount)]}``: payments, credit notes and write-offs.
+
+        Read from the reconciliations of the receivable lines of ``moves`` (one query): the
+        amount is in the invoice currency, the date is the reconciliation date (the later of
+        the two lines); sorted by date.
+        """
+        if not moves:
+            return {}
+        self.env["account.partial.reconcile"].flush_model(
+            ["debit_move_id", "debit_amount_currency", "max_date"]
+        )
+        self.env["account.move.line"].flush_model(["move_id", "display_type"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT line.move_id, partial.max_date, SUM(partial.debit_amount_currency)
+                  FROM account_partial_reconcile partial
+                  JOIN account_move_line line ON line.id = partial.debit_move_id
+                 WHERE line.move_id = ANY(%s)
+                   AND line.display_type = 'payment_term'
+              GROUP BY line.move_id, partial.max_date
+              ORDER BY line.move_id, partial.max_date
+                """,
+                moves.ids,
+            )
+        )
+        reductions = defaultdict(list)
+        for move_id, date, amount in rows:
+            reductions[move_id].append((date, penalties.to_decimal(amount or 0.0)))
+        return reductions
+
+    @api.model
+    def _get_penalty_currency_rates(self, pairs):
+        """Currency rates ``{(currency_id, company_id, date): float}`` for the ``pairs``
+        ``{(currency_id, company_id, date)}``, in one query, with the precedence of
+        ``res.currency._get_rates`` (the root company's rates, then the shared ones; 1.0 when
+        none is dated on or before ``date``)."""
+        if not pairs:
+            return {}
+        currency_ids = list({currency_id for currency_id, _company, _date in pairs})
+        root_ids = {
+            company.id: company.root_id.id
+            for company in self.env["res.company"].browse({c for _cur, c, _d in pairs})
+        }
+        self.env["res.currency.rate"].flush_model(["rate", "currency_id", "company_id", "name"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT currency_id, company_id, name, rate
+                  FROM res_currency_rate
+                 WHERE currency_id = ANY(%s)
+                   AND (company_id IS NULL OR company_id = ANY(%s))
+                   AND name <= %s
+              ORDER BY name
+                """,
+                currency_ids,
+                list(set(root_ids.values())),
+                max(date for _cur, _company, date in pairs),
+            )
+        )
+        history = defaultdict(list)
+        for currency_id, company_id, name, rate in rows:
+            history[currency_id, company_id].append((name, rate))
+        rates = {}
+        for currency_id, company_id, date in pairs:
+            rate = 1.0
+            # Same precedence as res.currency._get_rates: the company's rates, then shared ones.
+            for key in ((currency_id, root_ids[company_id]), (currency_id, None)):
+                dated = [value for name, value in history.get(key, ()) if name <= date]
+                if dated:
+                    rate = dated[-1]
+                    break
+            rates[currency_id, company_id, date] = rate
+        return rates
+
+    @api.model
+    def _prepare_penalty_params(self, moves):
+        """``{move.id: params}``: everything the rules need, read for ``moves`` in batch.
+
+        ``params`` holds the arguments of :func:`..rules.penalties.compute_penalty` and
+        :func:`..rules.penalties.indemnity_due` (Decimal amounts in the invoice currency; the
+        D441-5 indemnity converted from euros at the due date). Ineligible invoices get
+        ``{"reason": str}`` only.
+        """
+        reasons = self._get_penalty_ineligibility(moves)
+        eligible = moves.filtered(lambda m: m.id not in reasons)
+        reductions = self._get_penalty_reductions(eligible)
+        rate_table = self.env["recouvrement.penalty.rate"]._get_rate_table()
+        # The D441-5 indemnity is in euros: converted at the due date for other currencies.
+        foreign = eligible.filtered(lambda m: m.currency_id.name != "EUR")
+        euro = self.env["res.currency"]
+        if foreign:
+            euro = euro.with_context(active_test=False).search([("name", "=", "EUR")], limit=1)
+        pairs = set()
+        for move in foreign:
+            pairs.add((move.currency_id.id, move.company_id.id, move.invoice_date_due))
+            pairs.add((euro.id, move.company_id.id, move.invoice_date_due))
+        currency_rates = self._get_penalty_currency_rates(pairs)
+        foreign_ids = set(foreign.ids)
+        params = {move_id: {"reason": reason} for move_id, reason in reasons.items()}
+        for move in eligible:
+            company = move.company_id
+            partner = move.commercial_partner_id
+            proceedings_date = (
+                partner.proceedings_date
+                if partner.collective_proceedings and partner.collective_proceedings != "none"
+                else None
+            ) or None
+            indemnity = penalties.to_decimal(company.penalty_indemnity_amount)
+            if move.id in foreign_ids:
+                key = (move.currency_id.id, company.id, move.invoice_date_due)
+                ratio = penalties.to_decimal(currency_rates[key]) / penalties.to_decimal(
+                    currency_rates[euro.id, company.id, move.invoice_date_due]
+                )
+                indemnity = indemnity * ratio
+            contract_rate = None
+            if company.penalty_rate_mode == "contract":
+                contract_rate = partner.penalty_contract_rate or company.penalty_contract_rate
+            params[move.id] = {
+                "principal": penalties.to_decimal(move.amount_total),
+                "due_date": move.invoice_date_due,
+                "payments": reductions.get(move.id, []),
+                "rates": rate_table,
+                "mode": company.penalty_rate_mode,
+                "convention": company.penalty_convention,
+                "contract_rate": contract_rate,
+                "stop_date": proceedings_date,
+                "currency_digits": move.currency_id.decimal_places,
+                "is_consumer": partner._is_consumer(),
+                "proceedings_date": proceedings_date,
+                "indemnity_amount": indemnity,
+            }
+        return params
+
+    @api.model
+    def _compute_penalty_result(self, params, end_date):
+        """Apply the L441-10 and D441-5 rules to ``params`` (of ``_prepare_penalty_params``)
+        up to ``end_date``.
+
+        Returns ``(PenaltyResult, Decimal indemnity rounded to the currency)``. Raises
+        :class:`..rules.penalties.MissingRateError` when a reference rate is missing.
+        """
+        result = penalties.compute_penalty(
+            params["principal"],
+            params["due_date"],
+            params["payments"],
+            end_date,
+            params["rates"],
+            mode=params["mode"],
+            convention=params["convention"],
+            contract_rate=params["contract_rate"],
+            stop_date=params["stop_date"],
+            currency_digits=params["currency_digits"],
+        )
+        indemnity = penalties.indemnity_due(
+            result.days > 0,
+            params["is_consumer"],
+            params["proceedings_date"],
+            params["due_date"],
+            amount=params["indemnity_amount"],
+        )
+        quantum = Decimal(1).scaleb(-params["currency_digits"])
+        return result, indemnity.quantize(quantum, rounding=ROUND_HALF_UP)
+
+    @api.model
+    def _compute_penalty_results(self, moves, to_date):
+        """The rules applied to ``moves`` at ``to_date``, in batch.
+
+        Returns ``{move.id: res}`` where ``res`` is ``{"result": PenaltyResult, "indemnity":
+        Decimal, "params": dict}``, or ``{"reason": str, "indemnity": 0}`` for an ineligible
+        invoice, or ``{"error": str, "indemnity": 0}`` when a reference rate is missing.
+        """
+        results = {}
+        for move_id, params in self._prepare_penalty_params(moves).items():
+            if "reason" in params:
+                results[move_id] = {"reason": params["reason"], "indemnity": Decimal(0)}
+                continue
+            try:
+                result, indemnity = self._compute_penalty_result(params, to_date)
+            except penalties.MissingRateError as error:
+                results[move_id] = {
+                    "error": self._get_penalty_missing_rate_message(error, moves.browse(move_id)),
+                    "indemnity": Decimal(0),
+                }
+                continue
+            results[move_id] = {"result": result, "indemnity": indemnity, "params": params}
+        return results
+
+    # --- Texts ---------------------------------------------------------------------------------
+
+    @api.model
+    def _get_penalty_missing_rate_message(self, error, move):
+        """User message for the :class:`..rules.penalties.MissingRateError` ``error`` of
+        ``move``, naming the half-year and where to set the rate."""
+        if error.kind == "contract":
+            return self.env._(
+                "Invoice %(invoice)s: no contract penalty rate is set for half-year "
+                "%(half_year)s. Set it on the customer or in the Debt collection settings.",
+                invoice=move.name,
+                half_year=error.half_year,
+            )
+        kinds = dict(
+            self.env["recouvrement.penalty.rate"]._fields["kind"]._description_selection(self.env)
+        )
+        return self.env._(
+            "Invoice %(invoice)s: the %(kind)s of half-year %(half_year)s is missing. A credit "
+            "manager must add it in Accounting > Configuration > Collection > Reference Rates.",
+            invoice=move.name,
+            kind=kinds.get(error.kind, error.kind),
+            half_year=error.half_year,
+        )
+
+    @api.model
+    def _format_penalty_rate(self, rate):
+        """``rate`` (percent per year) as text in the language of ``self.env``: "14.50 %"."""
+        return self.env._("%(rate)s %%", rate=formatLang(self.env, float(rate), digits=2))
+
+    @api.model
+    def _get_penalty_explanation(self, move, res):
+        """Human explanation of the figures ``res`` of ``move`` (an item of
+        ``_compute_penalty_results``): days, base, rate per segment, indemnity, or why nothing
+        accrues."""
+        if res.get("error"):
+            return res["error"]
+        if res.get("reason"):
+            return res["reason"]
+        result = res["result"]
+        params = res["params"]
+        lines = []
+        if not result.days:
+            lines.append(self.env._("Not late: no penalty accrued."))
+        else:
+            lines += self._get_penalty_explanation_delay(move, result, params)
+        lines += self._get_penalty_explanation_indemnity(move, result, params, res["indemnity"])
+        return "\n".join(lines)
+
+    @api.model
+    def _get_penalty_explanation_delay(self, move, result, params):
+        """Lines explaining the penalty of a late invoice: segments, rates, total (L441-10)."""
+        currency = move.currency_id
+        lines = [
+            self.env._(
+                "%(days)s days late, from %(date_from)s to %(date_to)s; rate per year, "
+                "365-day year, on the amount unpaid including taxes:",
+                days=result.days,
+                date_from=format_date(self.env, result.first_day),
+                date_to=format_date(self.env, result.last_day),
+            )
+        ]
+        for segment in result.segments:
+            exact = segment.base * segment.rate * segment.days / Decimal(36500)
+            lines.append(
+                self.env._(
+                    "- %(date_from)s to %(date_to)s: %(base)s x %(rate)s x %(days)s / 365 "
+                    "= %(amount)s",
+                    date_from=format_date(self.env, segment.start),
+                    date_to=format_date(self.env, segment.end),
+                    base=formatLang(self.env, float(segment.base), currency_obj=currency),
+                    rate=self._format_penalty_rate(segment.rate),
+                    days=segment.days,
+                    amount=formatLang(self.env, float(exact), digits=4),
+                )
+            )
+        lines += [self._get_penalty_explanation_rate(info) for info in result.rates]
+        if params["convention"] == "fixed":
+            lines.append(
+                self.env._("The rate of the first half-year late applies to the whole delay.")
+            )
+        if params["stop_date"] and params["stop_date"] <= result.last_day + ONE_DAY:
+            lines.append(
+                self.env._(
+                    "Interest stops at the opening of collective proceedings on %(date)s "
+                    "(art. L622-28 Code de commerce).",
+                    date=format_date(self.env, params["stop_date"]),
+                )
+            )
+        lines.append(
+            self.env._(
+                "Total rounded once: %(amount)s.",
+                amount=formatLang(self.env, float(result.amount), currency_obj=currency),
+            )
+        )
+        return lines
+
+    @api.model
+    def _get_penalty_explanation_rate(self, info):
+        """The line explaining the rate ``info`` (a :class:`..rules.penalties.RateInfo`) of a
+        half-year: ECB rate + 10 points, contract rate, or the legal floor applied instead."""
+        label = penalties.half_year_label(info.half_year)
+        if info.mode == "legal_default":
+            return self.env._(
+                "Rate %(half_year)s: ECB main refinancing rate %(ecb)s + 10 points = %(rate)s.",
+                half_year=label,
+                ecb=self._format_penalty_rate(info.base_rate),
+                rate=self._format_penalty_rate(info.rate),
+            )
+        if info.floor_applied:
+            return self.env._(
+                "Rate %(half_year)s: the contract rate %(contract)s is below the legal floor "
+                "(3 x the legal interest rate) %(floor)s, which applies instead.",
+                half_year=label,
+                contract=self._format_penalty_rate(info.base_rate),
+                floor=self._format_penalty_rate(info.floor),
+            )
+        return self.env._(
+            "Rate %(half_year)s: contract rate %(rate)s (legal floor %(floor)s).",
+            half_year=label,
+            rate=self._format_penalty_rate(info.rate),
+            floor=self._format_penalty_rate(info.floor),
+        )
+
+    @api.model
+    def _get_penalty_explanation_indemnity(self, move, result, params, indemnity):
+        """The line on the D441-5 indemnity: its amount, or why none is due (consumer,
+        collective proceedings opened before the due date); empty when not late."""
+        if indemnity:
+            return [
+                self.env._(
+                    "Recovery indemnity: %(amount)s, once per invoice paid late (art. D441-5).",
+                    amount=formatLang(self.env, float(indemnity), currency_obj=move.currency_id),
+                )
+            ]
+        if result.days and params["is_consumer"]:
+            return [
+                self.env._(
+                    "No recovery indemnity against a consumer "
+                    "(art. L111-8 Code de la consommation)."
+                )
+            ]
+        if result.days and params["proceedings_date"]:
+            return [
+                self.env._(
+                    "No recovery indemnity: collective proceedings opened on %(date)s, before "
+                    "the due date.",
+                    date=format_date(self.env, params["proceedings_date"]),
+                )
+            ]
+        return []
+
+    # --- Penalty invoices ----------------------------------------------------------------------
+
+    @api.model
+    def _get_penalty_charged(self, moves):
+        """``{move.id: (last day of penalty invoiced or None, indemnity charged: bool)}``.
+
+        Lines of penalty invoices not cancelled count (drafts too, so as never to charge twice).
+        One ``_read_group`` for all of ``moves``.
+        """
+        groups = self.env["account.move.line"]._read_group(
+            [
+                ("penalty_source_move_id", "in", moves.ids),
+                ("parent_state", "!=", "cancel"),
+                ("penalty_kind", "!=", False),
+            ],
+            ["penalty_source_move_id", "penalty_kind"],
+            ["penalty_date_to:max"],
+        )
+        charged = defaultdict(lambda: (None, False))
+        for source, kind, date_to in groups:
+            last, indemnity = charged[source.id]
+            if kind == "penalty":
+                charged[source.id] = (date_to, indemnity)
+            else:
+                charged[source.id] = (last, True)
+        return charged
+
+    @api.model
+    def _create_penalty_invoices(self, moves, to_date=None):
+        """Create the draft penalty invoices for ``moves`` up to ``to_date`` (default: today).
+
+        One invoice per customer, company and currency; per source invoice one line for the
+        penalty period not yet invoiced (L441-10) and one for the indemnity if not yet charged
+        (D441-5), labelled in the customer's language. Returns the ``account.move`` created.
+        Raises a UserError when nothing is selected, a reference rate or an income account is
+        missing, or there is nothing new to charge (listing why for each invoice).
+        """
+        to_date = to_date or fields.Date.context_today(self)
+        if not moves:
+            raise UserError(self.env._("Select the late customer invoices to charge penalties on."))
+        params_by_move = self._prepare_penalty_params(moves)
+        charged = self._get_penalty_charged(moves)
+        lines_by_key = defaultdict(list)
+        skipped = []
+        products = {}  # company: ((penalty product, account), (indemnity product, account))
+        for move in moves:
+            params = params_by_move[move.id]
+            if "reason" in params:
+                skipped.append(
+                    self.env._(
+                        "%(invoice)s: %(reason)s", invoice=move.name, reason=params["reason"]
+                    )
+                )
+                continue
+            charge = self._get_penalty_to_charge(move, params, charged[move.id], to_date)
+            if not charge:
+                skipped.append(self.env._("%(invoice)s: nothing new to charge.", invoice=move.name))
+                continue
+            company = move.company_id
+            if company not in products:
+                products[company] = tuple(
+                    zip(
+                        self._get_penalty_products(company),
+                        self._get_penalty_accounts(company),
+                        strict=True,
+                    )
+                )
+            vals_list = self._prepare_penalty_lines_vals(move, charge, products[company])
+            lines_by_key[company, move.commercial_partner_id, move.currency_id] += vals_list
+        if not lines_by_key:
+            raise UserError(
+                self.env._(
+                    "No penalty or indemnity to invoice:\n%(details)s", details="\n".join(skipped)
+                )
+            )
+        vals_list = [
+            self._prepare_penalty_invoice_vals(company, partner, currency, lines, to_date)
+            for (company, partner, currency), lines in lines_by_key.items()
+        ]
+        return self.env["account.move"].create(vals_list)
+
+    @api.model
+    def _get_penalty_to_charge(self, move, params, charged, to_date):
+        """What ``move`` owes at ``to_date`` and is not charged yet, or ``None`` if nothing.
+
+        ``params`` are the invoice's (``_prepare_penalty_params``), ``charged`` is ``(last day
+        of penalty invoiced or None, indemnity charged)`` (``_get_penalty_charged``). Returns
+        ``{"result": PenaltyResult, "amount": Decimal penalty not invoiced yet (0: none),
+        "last_charged": date or None, "indemnity": Decimal (0: none or already charged)}``.
+        Raises a UserError when a reference rate is missing.
+        """
+        last_charged, indemnity_charged = charged
+        try:
+            result, indemnity = self._compute_penalty_result(params, to_date)
+            previous = (
+                self._compute_penalty_result(params, last_charged)[0] if last_charged else None
+            )
+        except penalties.MissingRateError as error:
+            raise UserError(self._get_penalty_missing_rate_message(error, move)) from error
+        amount = result.amount - (previous.amount if previous else 0)
+        new_period = not last_charged or result.last_day > last_charged
+        if not (result.days and amount > 0 and new_period):
+            amount = Decimal(0)
+        if indemnity_charged:
+            indemnity = Decimal(0)
+        if not amount and not indemnity:
+            return None
+        return {
+            "result": result,
+            "amount": amount,
+            "last_charged": last_charged,
+            "indemnity": indemnity,
+        }
+
+    @api.model
+    def _prepare_penalty_lines_vals(self, move, charge, products):
+        """Values of the lines of ``move`` charging ``charge`` (``_get_penalty_to_charge``),
+        labelled in the customer's language; ``products`` is ``((penalty product, account),
+        (indemnity product, account))``."""
+        (product, account), (indemnity_product, indemnity_account) = products
+        lang_self = self.with_context(lang=move.commercial_partner_id.lang or self.env.lang)
+        vals_list = []
+        if charge["amount"]:
+            vals_list.append(
+                lang_self._prepare_penalty_line_vals(
+                    move,
+                    charge["result"],
+                    charge["amount"],
+                    charge["last_charged"],
+                    product,
+                    account,
+                )
+            )
+        if charge["indemnity"]:
+            vals_list.append(
+                lang_self._prepare_indemnity_line_vals(
+                    move, charge["indemnity"], indemnity_product, indemnity_account
+                )
+            )
+        return vals_list
+
+    @api.model
+    def _prepare_penalty_line_vals(self, move, result, amount, last_charged, product, account):
+        """Values of the line charging the penalty of ``move`` accrued after ``last_charged``:
+        ``amount`` (Decimal, invoice currency) over the days of ``result`` (a
+        :class:`..rules.penalties.PenaltyResult`) not yet invoiced, with no tax (L441-10)."""
+        date_from = last_charged + ONE_DAY if last_charged else result.first_day
+        date_to = result.last_day
+        rates = []
+        for segment in result.segments:
+            if segment.end >= date_from and segment.rate not in rates:
+                rates.append(segment.rate)
+        vals = {
+            "name": self.env._(
+                "Late-payment penalties - invoice %(invoice)s from %(date_from)s to %(date_to)s, "
+                "%(days)s days, rate %(rate)s",
+                invoice=move.name,
+                date_from=format_date(self.env, date_from),
+                date_to=format_date(self.env, date_to),
+                days=(date_to - date_from).days + 1,
+                rate=" / ".join(self._format_penalty_rate(rate) for rate in rates),
+            ),
+            "quantity": 1,
+            "price_unit": float(amount),
+            "tax_ids": [Command.clear()],
+            "penalty_source_move_id": move.id,
+            "penalty_kind": "penalty",
+            "penalty_date_from": date_from,
+            "penalty_date_to": date_to,
+        }
+        if product:
+            vals["product_id"] = product.id
+        if account:
+            vals["account_id"] = account.id
+        return vals
+
+    @api.model
+    def _prepare_indemnity_line_vals(self, move, amount, product, account):
+        """Values of the line charging the fixed recovery indemnity of ``move`` (D441-5):
+        ``amount`` (Decimal, invoice currency), outside the scope of VAT."""
+        vals = {
+            "name": self.env._(
+                "Fixed recovery indemnity - invoice %(invoice)s (art. D441-5 Code de commerce)",
+                invoice=move.name,
+            ),
+            "quantity": 1,
+            "price_unit": float(amount),
+            "tax_ids": [Command.clear()],
+            "penalty_source_move_id": move.id,
+            "penalty_kind": "indemnity",
+        }
+        if product:
+            vals["product_id"] = product.id
+        if account:
+            vals["account_id"] = account.id
+        return vals
+
+    @api.model
+    def _prepare_penalty_invoice_vals(self, company, partner, currency, lines, to_date):
+        """Values of the draft penalty invoice of ``partner`` dated ``to_date`` grouping
+        ``lines`` (values of ``_prepare_penalty_line_vals`` and
+        ``_prepare_indemnity_line_vals``)."""
+        sources = self.env["account.move"].browse(
+            [line["penalty_source_move_id"] for line in lines]
+        )
+        return {
+            "move_type": "out_invoice",
+            "company_id": company.id,
+            "partner_id": partner.id,
+            "currency_id": currency.id,
+            "invoice_date": to_date,
+            "invoice_origin": ", ".join(dict.fromkeys(sources.mapped("name"))),
+            "is_penalty_invoice": True,
+            "invoice_line_ids": [Command.create(line) for line in lines],
+        }
+
+    @api.model
+    def _get_penalty_products(self, company):
+        """``(penalty product, indemnity product)`` of ``company``: its own, else the module's
+        defaults (either may be empty if the default was deleted)."""
+        return (
+            company.penalty_product_id
+            or self.env.ref("recouvrement_b2b.product_penalty", raise_if_not_found=False),
+            company.penalty_indemnity_product_id
+            or self.env.ref("recouvrement_b2b.product_indemnity", raise_if_not_found=False),
+        )
+
+    @api.model
+    def _get_penalty_accounts(self, company):
+        """``(penalty account, indemnity account)``: the income accounts of ``company`` for
+        penalties (7638 Revenus des créances diverses) and indemnities (758 Produits divers de
+        gestion courante: no service is paid for, hence no VAT and not 7088).
+
+        The company's settings first, then its French chart of accounts, then (other charts)
+        an active income account with one of the codes. Raises a UserError naming the company
+        when none is found.
+        """
+        penalty = company.penalty_account_id or self._get_penalty_chart_account(
+            company, PENALTY_ACCOUNT_TEMPLATES, PENALTY_ACCOUNT_PREFIXES
+        )
+        indemnity = company.penalty_indemnity_account_id or self._get_penalty_chart_account(
+            company, INDEMNITY_ACCOUNT_TEMPLATES, INDEMNITY_ACCOUNT_PREFIXES
+        )
+        if not penalty or not indemnity:
+            raise UserError(
+                self.env._(
+                    "Company %(company)s has no income account for late-payment penalties or "
+                    "recovery indemnities: a credit manager must set them in the Debt "
+                    "collection settings.",
+                    company=company.display_name,
+                )
+            )
+        return penalty, indemnity
+
+    @api.model
+    def _get_penalty_chart_account(self, company, templates, prefixes):
+        """The active account of ``company`` created from one of the chart ``templates`` (xml
+        ids of ``account.chart.template`` data, e.g. ``pcg_7638``), else the first active
+        income account whose code starts with one of ``prefixes``; empty if none."""
+        ChartTemplate = self.env["account.chart.template"].with_company(company)
+        for template in templates:
+            account = ChartTemplate.ref(template, raise_if_not_found=False)
+            if account and not account.deprecated:
+                return account
+        Account = self.env["account.account"].with_company(company)
+        for prefix in prefixes:
+            account = Account.search(
+                [
+                    *Account._check_company_domain(company),
+                    ("code", "=like", f"{prefix}%"),
+                    ("account_type", "in", ("income", "income_other")),
+                    ("deprecated", "=", False),
+                ],
+                order="code",
+                limit=1,
+            )
+            if account:
+                return account
+        return Account
+
+    # --- Invoice mention (L441-9) --------------------------------------------------------------
+
+    @api.model
+    def _get_penalty_mention(self, move):
+        """L441-9 mentions of ``move`` for the invoice report, in the language of ``self.env``:
+        due date, early-payment discount, penalty rate and, for a professional, the D441-5
+        indemnity. The company's text with its placeholders when set; ``""`` for documents
+        other than customer invoices with a due date."""
+        if move.move_type != "out_invoice" or not move.invoice_date_due or move.is_penalty_invoice:
+            return ""
+        company = move.company_id
+        due = move.invoice_date_due
+        rate = self._get_penalty_mention_rate(move)
+        euro = self.env.ref("base.EUR")
+        indemnity = formatLang(self.env, company.penalty_indemnity_amount, currency_obj=euro)
+        if company.penalty_mention:
+            return (
+                company.penalty_mention.replace("{due_date}", format_date(self.env, due))
+                .replace("{rate}", rate)
+                .replace("{indemnity}", indemnity)
+            )
+        if move.invoice_payment_term_id.early_discount:
+            # The discount terms are printed by the invoice report with the payment terms.
+            text = self.env._(
+                "Due date: %(date)s. Any late payment bears penalties at the annual rate of "
+                "%(rate)s from the day after the due date (art. L441-10 Code de commerce)",
+                date=format_date(self.env, due),
+                rate=rate,
+            )
+        else:
+            text = self.env._(
+                "Due date: %(date)s. No discount for early payment. Any late payment bears "
+                "penalties at the annual rate of %(rate)s from the day after the due date "
+                "(art. L441-10 Code de commerce)",
+                date=format_date(self.env, due),
+                rate=rate,
+            )
+        if not move.commercial_partner_id._is_consumer():
+            return self.env._(
+                "%(text)s and a fixed indemnity of %(indemnity)s for recovery costs "
+                "(art. D441-5 Code de commerce).",
+                text=text,
+                indemnity=indemnity,
+            )
+        return self.env._("%(text)s.", text=text)
+
+    @api.model
+    def _get_penalty_mention_rate(self, move):
+        """The penalty rate printed on ``move``: the one of the half-year of its first day of
+        delay, else (rate not published yet) the legal definition."""
+        company = move.company_id
+        half_year = penalties.half_year_of(move.invoice_date_due + ONE_DAY)
+        contract_rate = None
+        if company.penalty_rate_mode == "contract":
+            contract_rate = (
+                move.commercial_partner_id.penalty_contract_rate or company.penalty_contract_rate
+            )
+        try:
+            info = (
+                self.env["recouvrement.penalty.rate"]
+                ._get_rate_table()
+                .rate_for(half_year, company.penalty_rate_mode, contract_rate)
+            )
+        except penalties.MissingRateError:
+            return self.env._("the ECB main refinancing rate + 10 points")
+        return self._format_penalty_rate(info.rate)

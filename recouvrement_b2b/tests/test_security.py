@@ -1,0 +1,236 @@
+from itertools import count
+
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged, users
+
+from .common import RecouvrementCommon
+
+SALESMAN = "rb2b_salesman"
+INVOICING = "rb2b_invoicing"
+CONTROLLER = "rb2b_controller"
+MANAGER = "rb2b_manager"
+OTHER = "rb2b_other_controller"
+USERS = (SALESMAN, INVOICING, CONTROLLER, MANAGER, OTHER)
+
+# Expected rights on the records of the first company, per model and user: "r"ead, "w"rite,
+# "c"reate, "u"nlink. SALESMAN: Sales / User only; INVOICING: Invoicing only; CONTROLLER and
+# MANAGER: the module's groups; OTHER: a credit controller whose only company is another one
+# (multi-company rules hide the first company's records; rates and stages have no company).
+MATRIX = {
+    "recouvrement.credit.exposure": {CONTROLLER: "r", MANAGER: "r"},
+    "recouvrement.credit.override": {CONTROLLER: "rwc", MANAGER: "rwcu"},
+    "recouvrement.dunning.event": {CONTROLLER: "rwc", MANAGER: "rwcu"},
+    "recouvrement.dunning.level": {CONTROLLER: "r", MANAGER: "rwcu"},
+    "recouvrement.dunning.policy": {CONTROLLER: "r", MANAGER: "rwcu"},
+    "recouvrement.dunning.run": {CONTROLLER: "rwcu", MANAGER: "rwcu"},
+    "recouvrement.dunning.run.line": {CONTROLLER: "rwcu", MANAGER: "rwcu"},
+    "recouvrement.litigation": {CONTROLLER: "rwc", MANAGER: "rwcu"},
+    "recouvrement.litigation.close": {CONTROLLER: "rwcu", MANAGER: "rwcu"},
+    "recouvrement.litigation.deadline": {CONTROLLER: "rwcu", MANAGER: "rwcu"},
+    "recouvrement.litigation.stage": {CONTROLLER: "r", MANAGER: "rwcu", OTHER: "r"},
+    "recouvrement.payment.plan": {CONTROLLER: "rwc", MANAGER: "rwcu"},
+    "recouvrement.payment.plan.line": {CONTROLLER: "rwcu", MANAGER: "rwcu"},
+    "recouvrement.payment.plan.wizard": {CONTROLLER: "rwcu", MANAGER: "rwcu"},
+    "recouvrement.penalty.rate": {INVOICING: "r", CONTROLLER: "r", MANAGER: "rwcu", OTHER: "r"},
+}
+
+
+class NotVisible(AccessError):
+    """The record is missing from the user's search results (denied read)."""
+
+
+@tagged("post_install", "-at_install")
+class TestSecurity(RecouvrementCommon):
+    """Access rights and multi-company rules of every model of the module, as data."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        new_test_user(
+            cls.env,
+            login=INVOICING,
+            name="Inès Facturation",
+            groups="base.group_user,account.group_account_invoice",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+        other_company = cls.env["res.company"].create({"name": "Second Company"})
+        new_test_user(
+            cls.env,
+            login=OTHER,
+            name="Octave Autre Société",
+            groups="base.group_user,recouvrement_b2b.recouvrement_group_user",
+            company_id=other_company.id,
+            company_ids=[Command.set(other_company.ids)],
+        )
+        env = cls.env(su=True)(context=dict(cls.env.context, allowed_company_ids=cls.company.ids))
+        cls.invoice = cls._invoice(cls.customer, 1000.0, "2026-01-01", "2026-01-31")
+        cls.order = env["sale.order"].create(
+            {
+                "partner_id": cls.customer.id,
+                "order_line": [Command.create({"product_id": cls.product_a.id})],
+            }
+        )
+        cls.policy = env["recouvrement.dunning.policy"].create({"name": "Matrix policy"})
+        cls.level = env["recouvrement.dunning.level"].create(
+            {"name": "Matrix level", "policy_id": cls.policy.id, "channel": "none", "sequence": 1}
+        )
+        cls.stage = env["recouvrement.litigation.stage"].create({"name": "Matrix stage"})
+        cls.litigation = env["recouvrement.litigation"].create({"partner_id": cls.customer.id})
+        cls.plan = env["recouvrement.payment.plan"].create(
+            {"partner_id": cls.customer.id, "move_ids": [Command.set(cls.invoice.ids)]}
+        )
+        cls.dunning_run = env["recouvrement.dunning.run"].create({})
+        cls.exposure = env["recouvrement.credit.exposure"].search(
+            [("partner_id", "=", cls.customer.id), ("company_id", "=", cls.company.id)]
+        )
+        cls.assertTrue(cls, cls.exposure, "no exposure row for the customer")
+        cls.env_su = env
+
+    def _vals(self, model):
+        """Values to create a record of ``model`` in the first company."""
+        return {
+            "recouvrement.credit.override": {"order_id": self.order.id, "reason": "Matrix"},
+            "recouvrement.credit.exposure": {},
+            "recouvrement.dunning.event": {
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+            },
+            "recouvrement.dunning.level": {
+                "name": "Level",
+                "policy_id": self.policy.id,
+                "channel": "none",
+                "days": 100 + next(self.serial),
+                "sequence": 100 + next(self.serial),
+            },
+            "recouvrement.dunning.policy": {"name": "Policy", "company_id": self.company.id},
+            "recouvrement.dunning.run": {"company_id": self.company.id},
+            "recouvrement.dunning.run.line": {"run_id": self.dunning_run.id},
+            "recouvrement.litigation": {
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+            },
+            "recouvrement.litigation.close": {
+                "litigation_id": self.litigation.id,
+                "outcome": "abandoned",
+            },
+            "recouvrement.litigation.deadline": {
+                "litigation_id": self.litigation.id,
+                "kind": "service",
+            },
+            "recouvrement.litigation.stage": {"name": "Stage"},
+            "recouvrement.payment.plan": {
+                "partner_id": self.customer.id,
+                "move_ids": [Command.set(self.invoice.ids)],
+            },
+            "recouvrement.payment.plan.line": {
+                "plan_id": self.plan.id,
+                "date_due": "2026-03-31",
+                "amount": 100.0,
+            },
+            "recouvrement.payment.plan.wizard": {
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+            },
+            "recouvrement.penalty.rate": {
+                "kind": "ecb_mro",
+                "half_year": f"{2100 + next(self.serial)}-S1",
+                "value": 4,
+            },
+        }[model]
+
+    serial = count()  # unique day offsets and half-years
+
+    # Writable field of each model, set to a harmless value.
+    WRITE_VALS = {
+        "recouvrement.credit.exposure": {"overdue_days": 1},
+        "recouvrement.credit.override": {"reason": "Changed"},
+        "recouvrement.dunning.event": {"date": "2026-02-02"},
+        "recouvrement.dunning.level": {"sequence": 5},
+        "recouvrement.dunning.policy": {"sequence": 5},
+        "recouvrement.dunning.run": {"date": "2026-02-02"},
+        "recouvrement.dunning.run.line": {"excluded": True},
+        "recouvrement.litigation": {"litigation_type": "recovery"},
+        "recouvrement.litigation.close": {"outcome": "recovered"},
+        "recouvrement.litigation.deadline": {"kind": "opposition"},
+        "recouvrement.litigation.stage": {"sequence": 5},
+        "recouvrement.payment.plan": {"instalment_count": 4},
+        "recouvrement.payment.plan.line": {"amount": 90.0},
+        "recouvrement.payment.plan.wizard": {"instalment_count": 4},
+        "recouvrement.penalty.rate": {"source": "Matrix"},
+    }
+
+    def _record(self, model):
+        """A new record of ``model`` in the first company (the exposure row of the customer)."""
+        if model == "recouvrement.credit.exposure":
+            return self.exposure
+        return self.env_su[model].create(self._vals(model))
+
+    def _check(self, operation, run):
+        """Assert ``run(model)`` succeeds for the models the user may ``operation`` (a letter
+        of the matrix), and raises AccessError for the others."""
+        login = self.env.user.login
+        for model, rights in MATRIX.items():
+            allowed = operation in rights.get(login, "")
+            with self.subTest(model=model, operation=operation, allowed=allowed):
+                if allowed:
+                    with self.env.cr.savepoint():
+                        run(model)
+                else:
+                    with self.assertRaises(AccessError), self.env.cr.savepoint():
+                        run(model)
+
+    def test_matrix_covers_every_model(self):
+        models = self.env["ir.model"].search([("model", "=like", "recouvrement.%")])
+        with_table = {m.model for m in models if not self.env[m.model]._abstract}
+        self.assertEqual(set(MATRIX), with_table)
+
+    @users(*USERS)
+    def test_read(self):
+        def read(model):
+            record = self.env[model].browse(self._record(model).id)
+            if not self.env[model].search([("id", "=", record.id)]):
+                # Out of the user's companies: hidden by the record rules (see the test below),
+                # or absent from the user's rows of the credit exposure view.
+                raise NotVisible(record)
+            record.read(["display_name"])
+
+        self._check("r", read)
+
+    @users(*USERS)
+    def test_write(self):
+        def write(model):
+            record = self.env[model].browse(self._record(model).id)
+            record.write(self.WRITE_VALS[model])
+
+        self._check("w", write)
+
+    @users(*USERS)
+    def test_create(self):
+        def create(model):
+            record = self.env[model].create(self._vals(model))
+            record.read(["display_name"])
+
+        self._check("c", create)
+
+    @users(*USERS)
+    def test_unlink(self):
+        def unlink(model):
+            record = self.env[model].browse(self._record(model).id)
+            record.unlink()
+            self.assertFalse(record.exists())
+
+        self._check("u", unlink)
+
+    @users(OTHER)
+    def test_other_company_lists_none_of_the_first_company_records(self):
+        """Searches of the second company's controller leave out the first company's records."""
+        for model, rights in MATRIX.items():
+            with self.subTest(model=model):
+                record = self._record(model)
+                found = self.env[model].search([("id", "=", record.id)])
+                self.assertEqual(bool(found), "r" in rights.get(OTHER, ""))
+                if not found and model != "recouvrement.credit.exposure":
+                    with self.assertRaises(AccessError):
+                        self.env[model].browse(record.id).read(["display_name"])
