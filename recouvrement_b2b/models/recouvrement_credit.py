@@ -24,6 +24,13 @@ PARTNER_EXPOSURE_FIELDS = {
 # Up to this many partners, exposure rows are read with per-partner (lateral) queries.
 _PER_PARTNER_MAX = 200
 _MANAGER_GROUP = "recouvrement_b2b.recouvrement_group_manager"
+# Fields of sale.order recording a credit manager's approval (written by _approve_order only).
+CREDIT_APPROVAL_FIELDS = (
+    "credit_override_user_id",
+    "credit_override_reason",
+    "credit_override_amount",
+    "credit_override_partner_id",
+)
 
 
 class RecouvrementCredit(models.AbstractModel):
@@ -340,18 +347,42 @@ class RecouvrementCredit(models.AbstractModel):
     # --- Sales orders ---------------------------------------------------------------------
 
     @api.model
-    def _get_order_reasons(self, orders, company):
+    def _get_order_partner(self, order):
+        """The customer whose credit covers ``order``: the commercial entity invoiced."""
+        return (order.partner_invoice_id or order.partner_id).commercial_partner_id
+
+    @api.model
+    def _get_order_amount(self, order):
+        """Amount of ``order`` (taxes included) in its company's currency."""
+        return order.amount_total / (order.currency_rate or 1.0)
+
+    @api.model
+    def _get_order_reasons(self, orders, company, together=False):
         """Block reasons of each order of ``orders`` (all in ``company``), in a constant number
-        of queries: ``{order: [message]}``. The amount of each order is added to its
-        customer's exposure (not the other orders of the batch)."""
-        status = self._get_credit_status(orders.partner_id, company)
+        of queries: ``{order: [message]}``.
+
+        :param together: the orders are confirmed in the same call: each order is checked
+            with the orders before it in ``orders`` (same customer) added to the exposure;
+            otherwise (a quotation's banner) each order is checked alone
+        """
+        partners = self.env["res.partner"].concat(*map(self._get_order_partner, orders))
+        status = self._get_credit_status(partners, company)
+        pending = {}
         result = {}
         for order in orders:
-            partner = order.partner_id.commercial_partner_id
-            amount = order.amount_total / (order.currency_rate or 1.0)
-            result[order] = self._get_reasons_with_amount(
-                partner, company, status[partner._origin.id], amount
+            partner = self._get_order_partner(order)
+            amount = self._get_order_amount(order)
+            before = pending.get(partner._origin.id, 0.0)
+            partner_status = status[partner._origin.id]
+            result[order] = partner_status["hold_reasons"] + self._get_limit_reasons(
+                partner,
+                company,
+                partner_status["figures"],
+                partner_status["exposure"] + before + amount,
+                amount,
             )
+            if together:
+                pending[partner._origin.id] = before + amount
         return result
 
     @api.model
@@ -374,10 +405,78 @@ class RecouvrementCredit(models.AbstractModel):
         )
 
     @api.model
+    def _lock_partners(self, partners):
+        """Lock the rows of the commercial partners of ``partners`` until the end of the
+        transaction, in one query, so that two credit checks of a customer run one after the
+        other.
+
+        ``FOR NO KEY UPDATE`` (in the order of the ids: no deadlock between two checks) does not
+        wait for transactions that only create documents of the customer (key share lock of
+        their foreign key). The rows are updated (to the same values), not only locked: under
+        Odoo's REPEATABLE READ isolation, a second check waits for the first transaction, then
+        fails with a serialization error once the first commits; Odoo retries the request,
+        whose new snapshot includes the first order in the exposure.
+        """
+        partners = partners._origin.commercial_partner_id
+        if not partners:
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner SET write_date = write_date
+                 WHERE id IN (
+                       SELECT id FROM res_partner WHERE id IN %s ORDER BY id FOR NO KEY UPDATE
+                 )
+                """,
+                tuple(partners.ids),
+            )
+        )
+
+    @api.model
+    def _is_approved(self, order):
+        """Whether a credit manager's approval covers ``order`` as it is now: mode
+        ``override``, the same invoiced customer and an amount not above the approved one."""
+        return bool(
+            order.credit_override_user_id
+            and order.company_id.recouvrement_credit_check == "override"
+            and order.credit_override_partner_id == self._get_order_partner(order)
+            and order.company_id.currency_id.compare_amounts(
+                self._get_order_amount(order), order.credit_override_amount
+            )
+            <= 0
+        )
+
+    @api.model
+    def _check_approval_vals(self, vals):
+        """Refuse ``sale.order`` values recording a credit approval outside
+        ``_approve_order`` (clearing one is allowed).
+
+        :raise AccessError: an approval field of ``vals`` is set, not in superuser mode
+        """
+        if not self.env.su and any(vals.get(fname) for fname in CREDIT_APPROVAL_FIELDS):
+            raise AccessError(
+                self.env._(
+                    "Only a credit manager can approve an order over credit, with the Approve "
+                    "Over Credit button."
+                )
+            )
+
+    @api.model
+    def _clear_approvals(self, orders):
+        """Clear the credit approvals of ``orders`` (cancelled or reset to quotation: a new
+        confirmation is checked again)."""
+        approved = orders.filtered("credit_override_user_id")
+        if approved:
+            # sudo: the approval fields are written in superuser mode only.
+            approved.sudo().write(dict.fromkeys(CREDIT_APPROVAL_FIELDS, False))
+
+    @api.model
     def _check_orders(self, orders):
         """Apply the company's credit check mode to ``orders`` being confirmed.
 
-        Skipped: orders paid online, orders approved by a credit manager (mode ``override``).
+        The orders are checked together (each with the ones before it for the same customer),
+        under a lock of their customers (``_lock_partners``). Skipped: orders paid online;
+        not blocked: orders whose approval by a credit manager covers them (``_is_approved``).
         :raise UserError: mode ``block``, or ``override`` for a user who may not approve
         :raise RedirectWarning: mode ``override`` for a credit manager (opens the approval)
         """
@@ -385,17 +484,16 @@ class RecouvrementCredit(models.AbstractModel):
             lambda o: (
                 o.state in ("draft", "sent")
                 and o.company_id.recouvrement_credit_check != "none"
-                and not (
-                    o.credit_override_user_id
-                    and o.company_id.recouvrement_credit_check == "override"
-                )
+                and not self._is_paid_online(o)
             )
         )
-        to_check = to_check.filtered(lambda o: not self._is_paid_online(o))
+        if not to_check:
+            return
+        self._lock_partners(self.env["res.partner"].concat(*map(self._get_order_partner, to_check)))
         for company, company_orders in to_check.grouped("company_id").items():
-            reasons = self._get_order_reasons(company_orders, company)
+            reasons = self._get_order_reasons(company_orders, company, together=True)
             for order in company_orders:
-                if reasons[order]:
+                if reasons[order] and not self._is_approved(order):
                     self._apply_order_block(order, reasons[order])
 
     @api.model
@@ -439,16 +537,36 @@ class RecouvrementCredit(models.AbstractModel):
 
     @api.model
     def _approve_order(self, order, reason):
-        """Record a credit manager's approval of ``order``, post it with the figures, notify
-        the credit responsible and confirm the order (returns ``action_confirm``'s result)."""
+        """Record a credit manager's approval of ``order`` (user, reason, and the amount and
+        invoiced customer it covers), post it with the figures, notify the credit responsible
+        and confirm the order (returns ``action_confirm``'s result).
+
+        :raise AccessError: the user is not a credit manager
+        """
+        if not self.env.user.has_group(_MANAGER_GROUP):
+            raise AccessError(
+                self.env._(
+                    "Only a credit manager can approve order %(order)s over credit.",
+                    order=order.name,
+                )
+            )
         company = order.company_id
-        partner = order.partner_id.commercial_partner_id
+        partner = self._get_order_partner(order)
         status = self._get_credit_status(partner, company)[partner.id]
         figures = status["figures"]
         currency = company.currency_id
-        amount = order.amount_total / (order.currency_rate or 1.0)
+        amount = self._get_order_amount(order)
         reasons = self._get_reasons_with_amount(partner, company, status, amount)
-        order.write({"credit_override_user_id": self.env.uid, "credit_override_reason": reason})
+        # sudo: the approval fields are written in superuser mode only (_check_approval_vals),
+        # after the manager check above; the approval covers this customer and amount only.
+        order.sudo().write(
+            {
+                "credit_override_user_id": self.env.uid,
+                "credit_override_reason": reason,
+                "credit_override_amount": amount,
+                "credit_override_partner_id": partner.id,
+            }
+        )
         body = self.env._(
             "Credit approved by %(user)s: %(reason)s\nExposure %(exposure)s including this "
             "order (%(amount)s), limit %(limit)s, overdue %(overdue)s (%(days)s days), score "
@@ -493,6 +611,8 @@ class RecouvrementCredit(models.AbstractModel):
             )
         )
         is_manager = self.env.user.has_group(_MANAGER_GROUP)
+        if invoices:
+            self._lock_partners(invoices.commercial_partner_id)
         for company, company_moves in invoices.grouped("company_id").items():
             mode = company.recouvrement_credit_check
             if mode == "override" and is_manager:
