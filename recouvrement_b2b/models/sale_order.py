@@ -27,7 +27,7 @@ class SaleOrder(models.Model):
         help="Invoiced customer the credit approval covers.",
     )
 
-    @api.depends("state")
+    @api.depends("state", "partner_invoice_id")
     def _compute_partner_credit_warning(self):
         # EXTENDS sale: one banner. When the company checks credit, it gives the check's block
         # reasons on the module's exposure (also without credit limits) instead of core's figure.

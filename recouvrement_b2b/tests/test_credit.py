@@ -733,6 +733,18 @@ class TestCredit(RecouvrementCommon):
         self._assert_query_counts([order._credit_check for order in orders], 9)
         self.assertEqual(large.credit_exposure, 2000.0)
 
+    def test_query_count_orders_confirmed_together(self):
+        """The check of orders confirmed in one call costs the same for 2 and 10 orders."""
+        partners = self.env["res.partner"].create(
+            [{"name": f"Client Lot {i}", "is_company": True} for i in range(10)]
+        )
+        partners.credit_limit = 100000.0
+        self._invoices(partners, 3)
+        orders = self.env["sale.order"].concat(
+            *(self._order(partner, 50.0, user=self.salesman) for partner in partners)
+        )
+        self._assert_query_counts([orders[:2]._credit_check, orders._credit_check], 9)
+
     def test_query_count_batch_exposure(self):
         partners = self.env["res.partner"].create(
             [{"name": f"Client {i}", "is_company": True} for i in range(20)]
