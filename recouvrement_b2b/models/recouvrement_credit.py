@@ -280,7 +280,7 @@ class RecouvrementCredit(models.AbstractModel):
             ._read_group(
                 [
                     ("company_id", "=", company.id),
-                    ("state", "=", "sent"),
+                    ("state", "in", ("sent", "posted")),
                     ("level_id.is_formal_notice", "=", True),
                     ("partner_id.commercial_partner_id", "in", partners.ids),
                 ],

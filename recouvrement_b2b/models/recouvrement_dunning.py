@@ -467,7 +467,8 @@ class RecouvrementDunning(models.AbstractModel):
             self._open_litigation(event)
         self._post_on_customer(event)
         self._advance_invoices(item["moves"], item["move_levels"], date)
-        event.state = "sent"
+        # a letter is sent once somebody posts it (recouvrement.dunning.event.action_mark_posted)
+        event.state = "to_post" if event.channel in ("letter", "registered") else "sent"
         return event
 
     @api.model

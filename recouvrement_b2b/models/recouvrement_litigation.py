@@ -750,13 +750,13 @@ class RecouvrementLitigation(models.Model):
         return lines
 
     def _get_dossier_events(self):
-        """Reminders and formal notices sent for the case's invoices, oldest first (failed,
-        draft and cancelled ones are no evidence)."""
+        """Reminders and formal notices sent for the case's invoices, oldest first (letters once
+        posted; failed, draft and cancelled ones are no evidence)."""
         self.ensure_one()
         return self.env["recouvrement.dunning.event"].search(
             [
                 ("move_ids", "in", self.move_ids.ids),
-                ("state", "=", "sent"),
+                ("state", "in", ("sent", "posted")),
             ],
             order="date, id",
         )

@@ -121,7 +121,10 @@ class TestDunning(RecouvrementCommon):
             [("partner_id", "=", self.customer.id)]
         )
         self.assertEqual(len(events), 6)
-        self.assertEqual(set(events.mapped("state")), {"sent"})
+        self.assertEqual(
+            events.sorted("date").mapped("state"),
+            ["sent", "sent", "sent", "sent", "to_post", "sent"],  # the notice waits for posting
+        )
         self.assertRecordValues(
             move,
             [
@@ -309,7 +312,9 @@ class TestDunning(RecouvrementCommon):
         customer = self._customer("Boulangeries Martin", email=False)
         self._invoice(customer, 1000.0, "2026-02-01", "2026-03-01")
         event = self._run("2026-03-02")
-        self.assertRecordValues(event, [{"channel": "letter", "state": "sent", "to_print": True}])
+        self.assertRecordValues(
+            event, [{"channel": "letter", "state": "to_post", "to_print": True}]
+        )
         self.assertIn("has no email address", event.note)
         self.assertTrue(event.attachment_id)
         self.assertFalse(self._mails(event))
