@@ -98,8 +98,11 @@ class RecouvrementDunning(models.AbstractModel):
         try:
             budget = float(budget)
         except ValueError:
+            budget = 0
+        if not budget > 0:  # also NaN
             _logger.warning(
-                "Invalid dunning time budget %r: %s s used", budget, DEFAULT_TIME_BUDGET
+                "Invalid dunning time budget (recouvrement_b2b.dunning_time_budget): %s s used",
+                DEFAULT_TIME_BUDGET,
             )
             budget = DEFAULT_TIME_BUDGET
         start = time.monotonic()

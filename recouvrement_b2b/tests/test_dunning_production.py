@@ -123,13 +123,15 @@ class TestDunningProduction(RecouvrementCommon):
         self.assertEqual(set(events.mapped("state")), {"sent"})
 
     def test_time_budget_bad_value(self):
-        """A budget that is not a number falls back to 30 s (logged), never a crash."""
-        self.env["ir.config_parameter"].sudo().set_param(
-            "recouvrement_b2b.dunning_time_budget", "thirty"
-        )
+        """A budget that is not a positive number falls back to 30 s (logged), never a crash
+        nor a cron that sends nothing."""
         clock = _Clock()
-        with patch(f"{MODULE}.time", clock), self.assertLogs(MODULE, "WARNING"):
-            self.assertEqual(self.Dunning._get_deadline(), clock.now + 30)
+        for value in ("thirty", "0", "-5", "nan"):
+            self.env["ir.config_parameter"].sudo().set_param(
+                "recouvrement_b2b.dunning_time_budget", value
+            )
+            with patch(f"{MODULE}.time", clock), self.assertLogs(MODULE, "WARNING"):
+                self.assertEqual(self.Dunning._get_deadline(), clock.now + 30)
 
     def test_one_run_at_a_time(self):
         """Another run holds the lock (another server's cron, a user's manual run): the wizard
