@@ -287,7 +287,7 @@ class RecouvrementCredit(models.AbstractModel):
             ._read_group(
                 [
                     ("company_id", "=", company.id),
-                    ("state", "=", "sent"),
+                    ("state", "in", ("sent", "posted")),
                     ("level_id.is_formal_notice", "=", True),
                     ("partner_id.commercial_partner_id", "in", partners.ids),
                 ],
@@ -907,21 +907,32 @@ class RecouvrementCredit(models.AbstractModel):
         }
 
     @api.model
-    def _update_scores(self, partners, company=None):
+    def _update_scores(self, partners, company=None, only_changed=False):
         """Store the payment score (``credit_score``, ``credit_score_date``: today) of the
-        commercial partners of ``partners`` in ``company``; one write per letter."""
+        commercial partners of ``partners`` in ``company``; one write per letter.
+
+        :param only_changed: write only the partners whose score changed (the daily cron: an
+            unchanged customer row is not written, so it never conflicts with the other crons
+            and users working on it)
+        :return: the ids of the partners written
+        """
         company = company or self.env.company
         today = fields.Date.context_today(self)
+        scores = self._compute_scores(partners, company)
+        current = {}
+        if only_changed:
+            records = self.env["res.partner"].browse(list(scores)).with_company(company)
+            current = {partner.id: partner.credit_score for partner in records}
         by_letter = {}
-        for partner_id, (letter, _points, _reasons) in self._compute_scores(
-            partners, company
-        ).items():
-            by_letter.setdefault(letter, []).append(partner_id)
+        for partner_id, (letter, _points, _reasons) in scores.items():
+            if not only_changed or current.get(partner_id) != letter:
+                by_letter.setdefault(letter, []).append(partner_id)
         for letter, partner_ids in by_letter.items():
             # sudo: the score is computed by the system, not edited by the user.
             self.env["res.partner"].browse(partner_ids).sudo().with_company(company).write(
                 {"credit_score": letter, "credit_score_date": today}
             )
+        return [partner_id for partner_ids in by_letter.values() for partner_id in partner_ids]
 
     @api.model
     def _get_score_reason_label(self, code, params):
@@ -962,10 +973,12 @@ class RecouvrementCredit(models.AbstractModel):
 
     @api.model
     def _cron_update_scores(self, batch_size=1000):
-        """Refresh the payment scores not computed today, by batches, in every company.
+        """Refresh the payment scores of the customers with an invoice due in the window, in
+        every company, ``batch_size`` customers per computation; only the customers whose
+        score changed are written (``credit_score_date``: the day it changed).
 
-        Customers with an invoice due in the window; one savepoint per company (a failure is
-        logged and the other companies go on); progress reported to the cron.
+        One savepoint per batch (a failure is logged and the other batches go on); progress
+        reported to the cron.
         """
         today = fields.Date.context_today(self)
         groups = self.env["account.move"]._read_group(
@@ -979,30 +992,18 @@ class RecouvrementCredit(models.AbstractModel):
         per_company = {}
         for company, partner in groups:
             per_company.setdefault(company, []).append(partner.id)
-        done = remaining = 0
+        done = 0
+        Partner = self.env["res.partner"]
         for company, partner_ids in per_company.items():
-            candidates = (
-                self.env["res.partner"]
-                .with_company(company)
-                .search(
-                    [
-                        ("id", "in", partner_ids),
-                        "|",
-                        ("credit_score_date", "=", False),
-                        ("credit_score_date", "<", today),
-                    ]
-                )
-            )
-            batch = candidates[: max(batch_size - done, 0)]
-            if batch:
+            for start in range(0, len(partner_ids), batch_size):
+                batch = Partner.browse(partner_ids[start : start + batch_size])
                 try:
                     with self.env.cr.savepoint():
-                        self._update_scores(batch, company)
+                        self._update_scores(batch, company, only_changed=True)
                 except Exception:
                     _logger.exception("Payment scores failed for company %s", company.name)
-            done += len(batch)
-            remaining += len(candidates) - len(batch)
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+                done += len(batch)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=0)
 
     def _set_hold(self, partners, reason):
         """Put the commercial partners of ``partners`` on credit hold with ``reason`` (a hold

@@ -1,14 +1,29 @@
 import logging
+import time
 from collections import defaultdict
 
 from markupsafe import Markup
+from psycopg2 import errors as pg_errors
 
 from odoo import Command, api, fields, models
-from odoo.tools import format_amount, format_date
+from odoo.tools import SQL, format_amount, format_date
 
 from ..rules import dunning as dunning_rules
 
 _logger = logging.getLogger(__name__)
+
+#: seconds a dunning run may spend before it leaves the rest to the next call
+DEFAULT_TIME_BUDGET = 30
+#: key of the PostgreSQL advisory lock of the dunning run (one run at a time per database)
+RUN_LOCK_KEY = 7_240_018_001
+_PASS_START_KEY = "recouvrement_b2b.dunning_pass_start"
+_REMAINING_KEY = "recouvrement_b2b.dunning_remaining"
+#: errors of a transaction racing another one: the customer is retried, never logged as failed
+CONFLICT_ERRORS = (
+    pg_errors.SerializationFailure,
+    pg_errors.DeadlockDetected,
+    pg_errors.LockNotAvailable,
+)
 
 
 class RecouvrementDunning(models.AbstractModel):
@@ -34,16 +49,76 @@ class RecouvrementDunning(models.AbstractModel):
 
     @api.model
     def _cron_send_reminders(self, batch_size=200):
-        """Daily cron: send the reminders due today, ``batch_size`` customers per call.
+        """Daily cron: send the reminders due today, at most ``batch_size`` customers per call
+        and within the time budget (:meth:`_get_deadline`).
 
-        A customer whose reminder failed today is not retried before tomorrow; the scheduler
-        calls again while ``remaining`` is not 0.
+        Each call reports its progress (``ir.cron._notify_progress``): the scheduler calls
+        again while ``remaining`` is not 0. A customer whose reminder failed today is not
+        retried before tomorrow; a customer locked by another transaction is left for the next
+        call. When another dunning run holds the lock (:meth:`_try_lock_run`), or when the
+        calls of this worker pass used the budget, the cron is triggered again a little later.
         """
+        cron = self.env.ref("recouvrement_b2b.ir_cron_dunning", raise_if_not_found=False)
+        deadline = self._get_deadline()
+        if time.monotonic() >= deadline or not self._try_lock_run():
+            # the worker's time limit covers every call of its pass, or another run is busy:
+            # leave the rest to a new pass (done=0 ends this one)
+            if cron:
+                cron.sudo()._trigger(fields.Datetime.add(fields.Datetime.now(), minutes=1))
+            self.env["ir.cron"]._notify_progress(
+                done=0, remaining=self.env.cr.cache.get(_REMAINING_KEY, 0)
+            )
+            return
         date = fields.Date.context_today(self)
         plan = self._get_plan(date, skip_failed=True)
         batch = plan[:batch_size]
-        self._send_reminders(batch, date)
-        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=len(plan) - len(batch))
+        events = self._send_reminders(batch, date, deadline=deadline)
+        done = len(events)  # one event, sent or failed, per customer processed
+        remaining = len(plan) - done
+        self.env.cr.cache[_REMAINING_KEY] = remaining
+        if remaining and not done and cron:
+            # only locked customers were left: the scheduler stops on done=0, call again later
+            cron.sudo()._trigger(fields.Datetime.add(fields.Datetime.now(), minutes=1))
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    @api.model
+    def _get_deadline(self):
+        """``time.monotonic()`` value at which a run stops starting new customers: the start of
+        the run plus the ``recouvrement_b2b.dunning_time_budget`` system parameter (seconds,
+        default 30), well under the workers' ``limit_time_real`` (120 s by default).
+
+        Under the scheduler, Odoo calls the cron again at once, in the same worker and under
+        the same time limit, while it reports work remaining: the budget then covers every call
+        of that pass (the start is kept on the job's cursor)."""
+        budget = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("recouvrement_b2b.dunning_time_budget", DEFAULT_TIME_BUDGET)
+        )
+        try:
+            budget = float(budget)
+        except ValueError:
+            budget = 0
+        if not budget > 0:  # also NaN
+            _logger.warning(
+                "Invalid dunning time budget (recouvrement_b2b.dunning_time_budget): %s s used",
+                DEFAULT_TIME_BUDGET,
+            )
+            budget = DEFAULT_TIME_BUDGET
+        start = time.monotonic()
+        if self.env.context.get("ir_cron_progress_id"):
+            start = self.env.cr.cache.setdefault(_PASS_START_KEY, start)
+        return start + budget
+
+    @api.model
+    def _try_lock_run(self):
+        """Take the dunning run lock for the current transaction (a PostgreSQL advisory lock,
+        shared by the cron and the run wizard of every server on the database).
+
+        :return: False when another transaction holds it (a run is in progress)
+        """
+        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", RUN_LOCK_KEY))
+        return self.env.cr.fetchone()[0]
 
     # ------------------------------------------------------------------------------------------
     # Planning: what is due
@@ -254,23 +329,41 @@ class RecouvrementDunning(models.AbstractModel):
     # ------------------------------------------------------------------------------------------
 
     @api.model
-    def _send_reminders(self, plan, date):
+    def _send_reminders(self, plan, date, deadline=None):
         """Send one reminder per item of ``plan`` (see the class) dated ``date``, each in its
         own savepoint: a failing customer is logged (a failed event and a note on the
         customer) and the others are sent.
 
-        :return: the recouvrement.dunning.event created, sent and failed
+        Customers locked by another transaction (:meth:`_lock_customers`) or whose sending
+        conflicts with one (serialization failure, deadlock) are left out, never logged as
+        failed: they are still due, and the next run sends them.
+
+        :param deadline: ``time.monotonic()`` value after which no new customer is started
+            (:meth:`_get_deadline`; default: no limit)
+        :return: the recouvrement.dunning.event created, sent and failed (one per customer
+            processed)
         """
         events = self.env["recouvrement.dunning.event"]
-        recipients = self._get_recipients(
-            self.env["res.partner"].union(*(item["partner"] for item in plan))
-        )
+        partners = self.env["res.partner"].union(*(item["partner"] for item in plan))
+        free = self._lock_customers(partners)
+        recipients = self._get_recipients(partners)
         for item in plan:
+            if deadline is not None and time.monotonic() >= deadline:
+                break
+            if item["partner"].id not in free:
+                continue
             try:
                 with self.env.cr.savepoint():
                     events |= self.with_company(item["company"])._send_reminder(
                         item, date, recipients.get(item["partner"].id, item["partner"])
                     )
+            except CONFLICT_ERRORS as error:
+                _logger.info(
+                    "Dunning of %s (id %s) left for the next run (concurrent update): %s",
+                    item["partner"].name,
+                    item["partner"].id,
+                    error,
+                )
             except Exception as error:  # one customer must not stop the others
                 _logger.warning(
                     "Dunning of %s (id %s) failed: %s",
@@ -280,6 +373,30 @@ class RecouvrementDunning(models.AbstractModel):
                 )
                 events |= self._log_failure(item, date, error)
         return events
+
+    @api.model
+    def _lock_customers(self, partners):
+        """Lock the rows of ``partners`` (res.partner) for the current transaction, skipping
+        those another transaction holds (``FOR UPDATE SKIP LOCKED``, one query).
+
+        :return: the ids of the customers locked (an empty set when the lock itself conflicts
+            with a concurrent update: the run is then retried)
+        """
+        if not partners:
+            return set()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM res_partner WHERE id IN %s ORDER BY id "
+                        "FOR NO KEY UPDATE SKIP LOCKED",
+                        tuple(partners.ids),
+                    )
+                )
+                return {row[0] for row in self.env.cr.fetchall()}
+        except CONFLICT_ERRORS:
+            _logger.info("Dunning: customers updated by a concurrent transaction, run retried")
+            return set()
 
     @api.model
     def _get_recipients(self, partners):
@@ -353,7 +470,8 @@ class RecouvrementDunning(models.AbstractModel):
             self._open_litigation(event)
         self._post_on_customer(event)
         self._advance_invoices(item["moves"], item["move_levels"], date)
-        event.state = "sent"
+        # a letter is sent once somebody posts it (recouvrement.dunning.event.action_mark_posted)
+        event.state = "to_post" if event.channel in ("letter", "registered") else "sent"
         return event
 
     @api.model

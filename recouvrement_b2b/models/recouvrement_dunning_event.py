@@ -35,7 +35,16 @@ class RecouvrementDunningEvent(models.Model):
     channel = fields.Selection(CHANNELS)
     date = fields.Date(required=True, default=fields.Date.context_today, index=True)
     state = fields.Selection(
-        [("draft", "Draft"), ("sent", "Sent"), ("failed", "Failed"), ("cancelled", "Cancelled")],
+        [
+            ("draft", "Draft"),
+            ("to_post", "To Post"),
+            ("sent", "Sent"),
+            ("posted", "Posted"),
+            ("failed", "Failed"),
+            ("cancelled", "Cancelled"),
+        ],
+        help="Letters wait in To Post until somebody posts them: only a posted letter is "
+        "evidence of a reminder.",
         default="draft",
         required=True,
         index=True,
@@ -64,7 +73,14 @@ class RecouvrementDunningEvent(models.Model):
     to_print = fields.Boolean(
         compute="_compute_to_print",
         store=True,
-        help="Letter or formal notice sent but not printed yet.",
+        help="Letter or formal notice to post, not printed yet.",
+    )
+    post_date = fields.Date(copy=False, help="Day the letter was posted.")
+    tracking_number = fields.Char(copy=False, help="Tracking number of the registered letter.")
+    delivery_date = fields.Date(
+        string="Proof of Delivery Date",
+        copy=False,
+        help="Day the customer received the registered letter (acknowledgment of receipt).",
     )
 
     @api.depends("partner_id", "level_id", "date")
@@ -93,11 +109,7 @@ class RecouvrementDunningEvent(models.Model):
     @api.depends("channel", "state", "printed")
     def _compute_to_print(self):
         for event in self:
-            event.to_print = (
-                event.channel in ("letter", "registered")
-                and event.state == "sent"
-                and not event.printed
-            )
+            event.to_print = event.state == "to_post" and not event.printed
 
     # ------------------------------------------------------------------------------------------
     # Actions
@@ -118,20 +130,44 @@ class RecouvrementDunningEvent(models.Model):
         """Mark the letters as printed today (they leave the print queue)."""
         self.write({"printed": True, "print_date": fields.Date.context_today(self)})
 
+    def action_mark_posted(self):
+        """Mark the letters to post as posted (today unless a post date is set): from now on
+        they count as reminders sent and as evidence."""
+        not_to_post = self.filtered(lambda e: e.state != "to_post")
+        if not_to_post:
+            raise UserError(
+                self.env._(
+                    "%(event)s is not a letter to post (status: %(state)s).",
+                    event=not_to_post[0].display_name,
+                    state=dict(self._fields["state"]._description_selection(self.env))[
+                        not_to_post[0].state
+                    ],
+                )
+            )
+        today = fields.Date.context_today(self)
+        for event in self:
+            event.write({"state": "posted", "post_date": event.post_date or today})
+
+    def action_regenerate_letter(self):
+        """Render the letter of the selected reminders again, as PDF, from their event (the
+        previous file stays in the chatter's attachments)."""
+        events = self.filtered(lambda e: e.level_id.report_id)
+        if not events:
+            raise UserError(self.env._("None of the selected reminders has a letter model."))
+        dunning = self.env["recouvrement.dunning"].with_context(dunning_letter_html=False)
+        for event in events:
+            dunning.with_company(event.company_id)._render_letter(event)
+        return True
+
     def action_print_letters(self):
-        """Merge the letters of the selected events into one PDF and mark them printed."""
-        events = self.filtered("attachment_id")
+        """Merge the letters of the selected events into one PDF and mark them printed. Letters
+        kept as HTML, or never rendered, are rendered as PDF first."""
+        events = self.filtered(lambda e: e.attachment_id or e.level_id.report_id)
         if not events:
             raise UserError(self.env._("None of the selected reminders has a letter to print."))
         not_pdf = events.filtered(lambda e: e.attachment_id.mimetype != "application/pdf")
         if not_pdf:
-            raise UserError(
-                self.env._(
-                    "The letter of %(event)s is not a PDF document; print it again from the "
-                    "reminder.",
-                    event=not_pdf[0].display_name,
-                )
-            )
+            not_pdf.action_regenerate_letter()
         merged = merge_pdf([base64.b64decode(event.attachment_id.datas) for event in events])
         attachment = self.env["ir.attachment"].create(
             {

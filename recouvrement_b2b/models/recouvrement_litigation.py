@@ -750,12 +750,13 @@ class RecouvrementLitigation(models.Model):
         return lines
 
     def _get_dossier_events(self):
-        """Reminders and formal notices sent for the case's invoices, oldest first."""
+        """Reminders and formal notices sent for the case's invoices, oldest first (letters once
+        posted; failed, draft and cancelled ones are no evidence)."""
         self.ensure_one()
         return self.env["recouvrement.dunning.event"].search(
             [
                 ("move_ids", "in", self.move_ids.ids),
-                ("state", "!=", "cancelled"),
+                ("state", "in", ("sent", "posted")),
             ],
             order="date, id",
         )
@@ -780,7 +781,7 @@ class RecouvrementLitigation(models.Model):
                     date=format_date(self.env, self.formal_notice_date),
                 )
             )
-        for event in self._get_dossier_events().filtered(lambda e: e.state == "sent"):
+        for event in self._get_dossier_events():
             documents.append(
                 self.env._(
                     "Reminder of %(date)s (%(channel)s)",

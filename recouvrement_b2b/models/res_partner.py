@@ -49,6 +49,11 @@ class ResPartner(models.Model):
         tracking=True,
     )
     company_status_date = fields.Date(help="Date the company status was last checked.")
+    company_status_attempt_date = fields.Date(
+        string="Company Status Asked On",
+        copy=False,
+        help="Date the company register was last asked about this company, answered or not.",
+    )
     company_closed_on = fields.Date(string="Closed On")
     collective_proceedings = fields.Selection(
         [

@@ -666,8 +666,6 @@ class TestCredit(RecouvrementCommon):
             ),
             self.customer,
         )
-        self.env["recouvrement.credit"].sudo()._cron_update_scores()
-        self.assertEqual(self.customer.credit_score, "B")  # already scored today
         with freeze_time("2026-03-16"):
             self.env["recouvrement.credit"].sudo()._cron_update_scores()
             inputs = self.env["recouvrement.credit"]._get_score_inputs(self.customer)[
@@ -675,7 +673,54 @@ class TestCredit(RecouvrementCommon):
             ]
         self.assertEqual(inputs["max_dunning_level"], 2)
         self.assertTrue(inputs["litigation"])
-        self.assertEqual(self.customer.credit_score, "C")  # 47 points, capped at C anyway
+        self.assertRecordValues(  # 47 points, capped at C anyway
+            self.customer,
+            [{"credit_score": "C", "credit_score_date": fields.Date.to_date("2026-03-16")}],
+        )
+
+    def test_score_cron_writes_only_changed_scores(self):
+        """The daily score cron writes only the customers whose score changed: an unchanged
+        customer row is not touched (it never conflicts with the dunning run)."""
+        steady, changing = self.env["res.partner"].create(
+            [{"name": "Client stable", "is_company": True}, {"name": "Client qui change"}]
+        )
+        for partner in steady | changing:  # paid on time: A
+            self._pay(
+                self._invoice(partner, 1000.0, "2026-02-01", "2026-03-01"), 1000.0, "2026-02-25"
+            )
+        credit = self.env["recouvrement.credit"].sudo()
+        with freeze_time("2026-03-10"):
+            credit._cron_update_scores()
+        self.assertRecordValues(
+            steady | changing,
+            [{"credit_score": "A", "credit_score_date": fields.Date.to_date("2026-03-10")}] * 2,
+        )
+        # the changing customer goes to litigation: its score falls; the other does not move
+        litigation = self.env["recouvrement.litigation"].sudo().create({"partner_id": changing.id})
+        changing.invoice_ids.write({"litigation_id": litigation.id})
+        self.env.flush_all()
+        written = []
+        write = type(self.env["res.partner"]).write
+
+        def spy_write(partners, vals):
+            if "credit_score" in vals:
+                written.extend(partners.ids)
+            return write(partners, vals)
+
+        with (
+            freeze_time("2026-03-11"),
+            patch.object(type(self.env["res.partner"]), "write", spy_write),
+        ):
+            credit._cron_update_scores()
+        self.assertNotIn(steady.id, written)
+        self.assertIn(changing.id, written)
+        self.assertRecordValues(
+            steady | changing,
+            [
+                {"credit_score": "A", "credit_score_date": fields.Date.to_date("2026-03-10")},
+                {"credit_score": "C", "credit_score_date": fields.Date.to_date("2026-03-11")},
+            ],
+        )
 
     # --- query counts ---------------------------------------------------------------------
     # Each hot path runs at two data sizes and must cost exactly the measured number of
@@ -760,9 +805,14 @@ class TestCredit(RecouvrementCommon):
         self.assertEqual(partners.mapped("credit_exposure"), [10.0] * 20)
 
     def test_query_count_score_cron(self):
+        """Each run scores every customer with an invoice in the window and writes only the
+        changed scores: queries per company and batch, not per customer."""
         cron = self.env["recouvrement.credit"].sudo()._cron_update_scores
-        cron()  # scores every customer of the database: the next runs score the new ones only
+        first = self.env["res.partner"].create({"name": "Client Score 0", "is_company": True})
+        self._invoices(first, 1)
+        cron()  # scores every customer of the database (caches filled)
         self.env.invalidate_all()
+        baseline = self._count_queries(cron)  # same companies, no score changes
         counts = []
         for size in (2, 20):
             partners = self.env["res.partner"].create(
@@ -771,8 +821,9 @@ class TestCredit(RecouvrementCommon):
             self._invoices(partners, 1)
             counts.append(self._count_queries(cron))
             self.assertEqual(set(partners.mapped("credit_score")), {"C"})
-        # The same count for 2 and 20 customers.
-        self.assertEqual(counts, [14, 14])
+        # The same count with 2 and 20 new customers: the run without changes plus the write
+        # of their letter (measured: 3 queries); a query per customer would make it grow.
+        self.assertEqual(counts, [baseline + 3, baseline + 3])
 
     def test_both_query_plans_agree(self):
         """Few partners are read with per-partner queries, many with one aggregate."""

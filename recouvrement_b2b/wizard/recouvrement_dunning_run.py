@@ -42,10 +42,22 @@ class RecouvrementDunningRun(models.TransientModel):
                 self.env._("Nothing to send: preview the run and keep at least one line.")
             )
         dunning = self.env["recouvrement.dunning"]
+        if not dunning._try_lock_run():
+            raise UserError(
+                self.env._(
+                    "A dunning run is in progress (the daily cron or another user): try again "
+                    "in a few minutes."
+                )
+            )
         plan = dunning._get_plan(self.date, companies=self.company_id, partners=lines.partner_id)
         kept = {(line.partner_id.id, line.currency_id.id) for line in lines}
         plan = [item for item in plan if (item["partner"].id, item["currency"].id) in kept]
-        self.event_ids = dunning._send_reminders(plan, self.date)
+        self.event_ids = dunning._send_reminders(plan, self.date, deadline=dunning._get_deadline())
+        if len(self.event_ids) < len(plan):
+            # out of time or customers locked by another transaction: the cron sends the rest
+            cron = self.env.ref("recouvrement_b2b.ir_cron_dunning", raise_if_not_found=False)
+            if cron:
+                cron.sudo()._trigger()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "recouvrement_b2b.recouvrement_dunning_event_action"
         )
