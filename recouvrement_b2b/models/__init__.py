@@ -17,3 +17,4 @@ from . import recouvrement_payment_plan_line
 from . import recouvrement_litigation_stage
 from . import recouvrement_litigation_deadline
 from . import recouvrement_company_register
+from . import ir_attachment

@@ -24,6 +24,7 @@ PARTNER_EXPOSURE_FIELDS = {
 # Up to this many partners, exposure rows are read with per-partner (lateral) queries.
 _PER_PARTNER_MAX = 200
 _MANAGER_GROUP = "recouvrement_b2b.recouvrement_group_manager"
+_USER_GROUP = "recouvrement_b2b.recouvrement_group_user"
 
 
 class RecouvrementCredit(models.AbstractModel):
@@ -910,3 +911,46 @@ class RecouvrementCredit(models.AbstractModel):
                     subtype_xmlid="mail.mt_note",
                 )
         return partners
+
+    # --- Rights on the partner's credit and collection fields ---------------------------------
+
+    @api.model
+    def _check_partner_field_rights(self, partners, vals, manager_fnames, controller_fnames):
+        """Refuse value changes of commercial ``partners``' credit fields by users without the
+        right group: ``manager_fnames`` (credit limit, insurer cover) for credit managers,
+        ``controller_fnames`` (collective proceedings, dunning pause, contract penalty rate)
+        for credit controllers and managers. Values synced to contacts unchanged pass.
+
+        :raise AccessError: naming the partner and the fields
+        """
+        if self.env.su:
+            return
+        rules = (
+            (_MANAGER_GROUP, manager_fnames, self.env._("a credit manager")),
+            (_USER_GROUP, controller_fnames, self.env._("a credit controller")),
+        )
+        for group, fnames, role in rules:
+            fnames = [fname for fname in fnames if fname in vals]
+            if not fnames or self.env.user.has_group(group):
+                continue
+            for partner in partners.filtered(lambda p: p.commercial_partner_id == p):
+                changed = [
+                    fname
+                    for fname in fnames
+                    if partners._fields[fname].convert_to_record(
+                        partners._fields[fname].convert_to_cache(vals[fname], partner), partner
+                    )
+                    != partner[fname]
+                ]
+                if changed:
+                    raise AccessError(
+                        self.env._(
+                            "Only %(role)s can change %(fields)s of %(partner)s.",
+                            role=role,
+                            partner=partner.display_name,
+                            fields=", ".join(
+                                partners._fields[fname]._description_string(self.env)
+                                for fname in changed
+                            ),
+                        )
+                    )
