@@ -299,6 +299,20 @@ class TestPaymentPlan(PlanCommon):
             plan.activity_ids.user_id.has_group("recouvrement_b2b.recouvrement_group_manager")
         )
 
+    def test_broken_plans_no_email_each(self):
+        """Broken plans: one activity each for the credit manager, no assignment email each."""
+        with freeze_time("2025-03-01"):
+            plans = self._active_plan(moves=self.inv1) | self._active_plan(moves=self.inv2)
+        Mail = self.env["mail.mail"].sudo()
+        to_manager = [("recipient_ids", "in", self.manager.partner_id.ids)]
+        emails = Mail.search_count(to_manager)
+        with freeze_time("2025-05-01"):
+            self.Plan._cron_check_plans()
+        self.assertEqual(plans.mapped("state"), ["broken", "broken"])
+        self.assertEqual(plans.activity_ids.user_id, self.manager)
+        self.assertEqual(len(plans.activity_ids), 2)
+        self.assertEqual(Mail.search_count(to_manager), emails)
+
     def test_cron_failure_isolated_per_plan(self):
         """A plan that cannot be broken does not block the others; its chatter says why."""
         with freeze_time("2025-03-01"):
