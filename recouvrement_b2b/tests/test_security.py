@@ -282,6 +282,19 @@ class TestSecurity(RecouvrementCommon):
                         customer.write(vals)
                 change.close()  # rolled back: the next users start from the same customer
 
+    @users(*USERS)
+    def test_order_approval(self):
+        """Approving an order over credit: credit managers only (the order's company)."""
+        order = self.env["sale.order"].browse(self.order.id)
+        allowed = self.env.user.login == MANAGER
+        with self.env.cr.savepoint() as change:
+            if allowed:
+                order.write({"credit_override_reason": "Matrix"})
+            else:
+                with self.assertRaises(AccessError):
+                    order.write({"credit_override_reason": "Matrix"})
+            change.close()
+
     @users(CONTROLLER)
     def test_credit_limit_change_tracked(self):
         """A credit limit raised by a credit manager is in the customer's chatter (the credit
