@@ -925,11 +925,7 @@ class RecouvrementCredit(models.AbstractModel):
         """
         if self.env.su:
             return
-        rules = (
-            (_MANAGER_GROUP, manager_fnames, self.env._("a credit manager")),
-            (_USER_GROUP, controller_fnames, self.env._("a credit controller")),
-        )
-        for group, fnames, role in rules:
+        for group, fnames, role in self._get_partner_field_rules(manager_fnames, controller_fnames):
             fnames = [fname for fname in fnames if fname in vals]
             if not fnames or self.env.user.has_group(group):
                 continue
@@ -954,3 +950,48 @@ class RecouvrementCredit(models.AbstractModel):
                             ),
                         )
                     )
+
+    @api.model
+    def _check_partner_create_rights(self, vals_list, manager_fnames, controller_fnames):
+        """:meth:`_check_partner_field_rights` for new commercial partners: a value other than
+        the field's default counts as a change.
+
+        :raise AccessError: naming the partner and the fields
+        """
+        if self.env.su:
+            return
+        Partner = self.env["res.partner"]
+        rules = self._get_partner_field_rules(manager_fnames, controller_fnames)
+        for vals in vals_list:
+            if vals.get("parent_id") and not vals.get("is_company"):
+                continue  # a contact: its commercial fields come from its company
+            for group, fnames, role in rules:
+                changed = [
+                    fname
+                    for fname in fnames
+                    if vals.get(fname) and not self._is_default(fname, vals)
+                ]
+                if changed and not self.env.user.has_group(group):
+                    raise AccessError(
+                        self.env._(
+                            "Only %(role)s can change %(fields)s of %(partner)s.",
+                            role=role,
+                            partner=vals.get("name") or self.env._("New partner"),
+                            fields=", ".join(
+                                Partner._fields[fname]._description_string(self.env)
+                                for fname in changed
+                            ),
+                        )
+                    )
+
+    def _is_default(self, fname, vals):
+        """Whether ``vals[fname]`` is the default of the partner field (e.g. ``'none'``)."""
+        field = self.env["res.partner"]._fields[fname]
+        return bool(field.default) and vals[fname] == field.default(self.env["res.partner"])
+
+    def _get_partner_field_rules(self, manager_fnames, controller_fnames):
+        """``(group, fields, role)`` of the partner fields reserved to a group."""
+        return (
+            (_MANAGER_GROUP, manager_fnames, self.env._("a credit manager")),
+            (_USER_GROUP, controller_fnames, self.env._("a credit controller")),
+        )

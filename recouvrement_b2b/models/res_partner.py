@@ -337,6 +337,9 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self.env["recouvrement.credit"]._check_partner_create_rights(
+            vals_list, _CREDIT_MANAGER_FIELDS + _CREDIT_LIMIT_FIELDS, _COLLECTION_FIELDS
+        )
         for vals in vals_list:
             self._identity_normalize_vals(vals)
             siren = not vals.get("siren") and identifiers.derive_siren(

@@ -282,6 +282,24 @@ class TestSecurity(RecouvrementCommon):
                         customer.write(vals)
                 change.close()  # rolled back: the next users start from the same customer
 
+    @users(CONTACTS, CONTROLLER)
+    def test_partner_created_with_credit_fields(self):
+        """A new customer's credit and collection fields: the same rights as a change."""
+        Partner = self.env["res.partner"]
+        for fname, (value, allowed_users) in FIELD_MATRIX.items():
+            vals = {"name": "Nouveau client", "is_company": True, fname: value}
+            if fname == "credit_hold":
+                vals["credit_hold_reason"] = "Matrix"
+            allowed = self.env.user.login in allowed_users
+            with self.subTest(field=fname, allowed=allowed), self.env.cr.savepoint() as change:
+                if allowed:
+                    Partner.create(vals)
+                else:
+                    with self.assertRaises(AccessError):
+                        Partner.create(vals)
+                change.close()
+        Partner.create({"name": "Sans crédit", "is_company": True, "credit_limit": 0.0})
+
     @users(*USERS)
     def test_order_approval(self):
         """Approving an order over credit: credit managers only (the order's company)."""
