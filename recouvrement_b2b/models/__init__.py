@@ -18,3 +18,4 @@ from . import recouvrement_litigation_stage
 from . import recouvrement_litigation_deadline
 from . import recouvrement_company_register
 from . import ir_actions_report
+from . import ir_attachment

@@ -31,6 +31,7 @@ CREDIT_APPROVAL_FIELDS = (
     "credit_override_amount",
     "credit_override_partner_id",
 )
+_USER_GROUP = "recouvrement_b2b.recouvrement_group_user"
 
 
 class RecouvrementCredit(models.AbstractModel):
@@ -1031,3 +1032,87 @@ class RecouvrementCredit(models.AbstractModel):
                     subtype_xmlid="mail.mt_note",
                 )
         return partners
+
+    # --- Rights on the partner's credit and collection fields ---------------------------------
+
+    @api.model
+    def _check_partner_field_rights(self, partners, vals, manager_fnames, controller_fnames):
+        """Refuse value changes of commercial ``partners``' credit fields by users without the
+        right group: ``manager_fnames`` (credit limit, insurer cover) for credit managers,
+        ``controller_fnames`` (collective proceedings, dunning pause, contract penalty rate)
+        for credit controllers and managers. Values synced to contacts unchanged pass.
+
+        :raise AccessError: naming the partner and the fields
+        """
+        if self.env.su:
+            return
+        for group, fnames, role in self._get_partner_field_rules(manager_fnames, controller_fnames):
+            fnames = [fname for fname in fnames if fname in vals]
+            if not fnames or self.env.user.has_group(group):
+                continue
+            for partner in partners.filtered(lambda p: p.commercial_partner_id == p):
+                changed = [
+                    fname
+                    for fname in fnames
+                    if partners._fields[fname].convert_to_record(
+                        partners._fields[fname].convert_to_cache(vals[fname], partner), partner
+                    )
+                    != partner[fname]
+                ]
+                if changed:
+                    raise AccessError(
+                        self.env._(
+                            "Only %(role)s can change %(fields)s of %(partner)s.",
+                            role=role,
+                            partner=partner.display_name,
+                            fields=", ".join(
+                                partners._fields[fname]._description_string(self.env)
+                                for fname in changed
+                            ),
+                        )
+                    )
+
+    @api.model
+    def _check_partner_create_rights(self, vals_list, manager_fnames, controller_fnames):
+        """:meth:`_check_partner_field_rights` for new commercial partners: a value other than
+        the field's default counts as a change.
+
+        :raise AccessError: naming the partner and the fields
+        """
+        if self.env.su:
+            return
+        Partner = self.env["res.partner"]
+        rules = self._get_partner_field_rules(manager_fnames, controller_fnames)
+        for vals in vals_list:
+            if vals.get("parent_id") and not vals.get("is_company"):
+                continue  # a contact: its commercial fields come from its company
+            for group, fnames, role in rules:
+                changed = [
+                    fname
+                    for fname in fnames
+                    if vals.get(fname) and not self._is_default(fname, vals)
+                ]
+                if changed and not self.env.user.has_group(group):
+                    raise AccessError(
+                        self.env._(
+                            "Only %(role)s can change %(fields)s of %(partner)s.",
+                            role=role,
+                            partner=vals.get("name") or self.env._("New partner"),
+                            fields=", ".join(
+                                Partner._fields[fname]._description_string(self.env)
+                                for fname in changed
+                            ),
+                        )
+                    )
+
+    def _is_default(self, fname, vals):
+        """Whether ``vals[fname]`` is the default of the partner field (e.g. ``'none'``)."""
+        field = self.env["res.partner"]._fields[fname]
+        return bool(field.default) and vals[fname] == field.default(self.env["res.partner"])
+
+    def _get_partner_field_rules(self, manager_fnames, controller_fnames):
+        """``(group, fields, role)`` of the partner fields reserved to a group."""
+        return (
+            (_MANAGER_GROUP, manager_fnames, self.env._("a credit manager")),
+            (_USER_GROUP, controller_fnames, self.env._("a credit controller")),
+        )

@@ -401,6 +401,8 @@ class RecouvrementLitigation(models.Model):
         return cases
 
     def write(self, vals):
+        if vals.get("outcome"):
+            self._raise_if_closed(vals["outcome"])
         stage = self.env["recouvrement.litigation.stage"].browse(vals.get("stage_id"))
         if stage and stage.is_closed and not vals.get("outcome"):
             missing = self.filtered(lambda c: not c.is_closed and not c.outcome)
@@ -605,6 +607,7 @@ class RecouvrementLitigation(models.Model):
     def _close(self, outcome, account=None, journal=None, date=None):
         """Close the cases with ``outcome``; written off: post the bad-debt entry first."""
         date = date or fields.Date.context_today(self)
+        self._raise_if_closed()
         if outcome == "written_off":
             if not self.env.user.has_group("recouvrement_b2b.recouvrement_group_manager"):
                 raise UserError(self.env._("Only a credit manager can write a debt off."))
@@ -616,6 +619,26 @@ class RecouvrementLitigation(models.Model):
         self.with_context(recouvrement_closing=True).write(
             {"stage_id": stage.id, "outcome": outcome, "close_date": date}
         )
+
+    def _raise_if_closed(self, outcome=None):
+        """Refuse to close again a closed case (with another ``outcome`` if given): its
+        outcome is a decision on record; reopen the case first."""
+        closed = self.filtered(
+            lambda c: c.is_closed and c.outcome and (outcome is None or c.outcome != outcome)
+        )
+        if closed:
+            case = closed[0]
+            raise UserError(
+                self.env._(
+                    "Case %(case)s is already closed (%(field)s: %(outcome)s): reopen it before "
+                    "closing it again.",
+                    case=case.name,
+                    field=case._fields["outcome"]._description_string(self.env),
+                    outcome=dict(case._fields["outcome"]._description_selection(self.env))[
+                        case.outcome
+                    ],
+                )
+            )
 
     def _create_write_off_move(self, account, journal, date):
         """Post the bad-debt entry for the unpaid invoices and reconcile it with them."""

@@ -3,7 +3,7 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_date, formatLang
 
 from ..rules import penalties
@@ -20,6 +20,9 @@ PENALTY_ACCOUNT_PREFIXES = ("7638",)
 # gestion courante), no VAT, not 7088 (income from ancillary activities).
 INDEMNITY_ACCOUNT_TEMPLATES = ("pcg_758",)
 INDEMNITY_ACCOUNT_PREFIXES = ("7588", "758")
+# Bounds of a contract penalty rate, in % a year: no law caps it (only the floor of 3 x the
+# legal interest rate, art. L441-10 II Code de commerce), but beyond 100 % it is a typing error.
+MAX_CONTRACT_RATE = 100.0
 
 
 class RecouvrementPenalty(models.AbstractModel):
@@ -835,3 +838,31 @@ class RecouvrementPenalty(models.AbstractModel):
         except penalties.MissingRateError:
             return self.env._("the ECB main refinancing rate + 10 points")
         return self._format_penalty_rate(info.rate)
+
+    # --- Settings ------------------------------------------------------------------------------
+
+    @api.model
+    def _check_penalty_settings(self, records, rate_fname=None, indemnity_fname=None):
+        """Refuse a contract rate outside 0-100 % or a negative recovery indemnity on
+        ``records`` (partners or companies; translated ValidationError naming the field)."""
+        for record in records:
+            if rate_fname and not 0 <= record[rate_fname] <= MAX_CONTRACT_RATE:
+                raise ValidationError(
+                    self.env._(
+                        "%(record)s: the %(field)s must be between 0 and %(max)s %% a year "
+                        "(not %(value)s).",
+                        record=record.display_name,
+                        field=record._fields[rate_fname]._description_string(self.env),
+                        max=MAX_CONTRACT_RATE,
+                        value=record[rate_fname],
+                    )
+                )
+            if indemnity_fname and record[indemnity_fname] < 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(record)s: the %(field)s cannot be negative (%(value)s).",
+                        record=record.display_name,
+                        field=record._fields[indemnity_fname]._description_string(self.env),
+                        value=record[indemnity_fname],
+                    )
+                )

@@ -2,6 +2,7 @@ from . import test_foundation, test_translations
 from . import test_ui
 from . import test_identity
 from . import test_penalties
+from . import test_bad_input
 from . import test_credit
 from . import test_plans
 from . import test_litigation

@@ -188,11 +188,14 @@ class TestCredit(RecouvrementCommon):
         with self._assertRaisesMessage(
             ValidationError, "The credit limit of Client Négatif cannot be negative."
         ):
-            negative.with_user(self.controller).credit_limit = -1.0
+            negative.with_user(self.manager).credit_limit = -1.0
+        # Credit limits and insurer cover: credit managers only.
         with self._assertRaisesMessage(
-            ValidationError,
-            r"The insured amount of Client Assuré \(6000.0\) is above its credit limit "
-            r"\(5000.0\): only a credit manager can set it.",
+            AccessError, "Only a credit manager can change Credit Limit of Client Négatif."
+        ):
+            negative.with_user(self.controller).credit_limit = 80000.0
+        with self._assertRaisesMessage(
+            AccessError, "Only a credit manager can change Credit Insured Amount of Client Assuré."
         ):
             insured.with_user(self.controller).credit_insured_amount = 6000.0
         with self._assertRaisesMessage(
@@ -200,7 +203,7 @@ class TestCredit(RecouvrementCommon):
             r"The credit insurance cover of Client Couverture cannot end \(2026-01-01\) before "
             r"it starts \(2026-02-01\).",
         ):
-            cover.with_user(self.controller).write(
+            cover.with_user(self.manager).write(
                 {"credit_cover_start": "2026-02-01", "credit_cover_end": "2026-01-01"}
             )
         with self._assertRaisesMessage(
@@ -401,7 +404,8 @@ class TestCredit(RecouvrementCommon):
         order = self._order(self.customer, 10.0, user=self.salesman)
         order.action_confirm()
         self.assertEqual(order.state, "sale")
-        event.level_id = notice
+        # A sent reminder is never rewritten: the formal notice is a reminder of its own.
+        event.copy({"level_id": notice.id, "state": "sent", "move_ids": move.ids})
         self._assert_blocked(
             self.customer,
             10.0,

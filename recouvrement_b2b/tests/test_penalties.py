@@ -183,9 +183,10 @@ class TestPenalties(RecouvrementCommon):
         self.assertEqual(self._figures(move, date(2024, 4, 14))[move.id]["penalty"], 0.0)
 
     def test_missing_rate_names_the_half_year(self):
-        self.env["recouvrement.penalty.rate"].sudo().search(
-            [("kind", "=", "ecb_mro"), ("half_year", "=", "2024-S2")]
-        ).unlink()
+        with freeze_time("2024-06-01"):  # a rate in force is archived, not deleted
+            self.env["recouvrement.penalty.rate"].sudo().search(
+                [("kind", "=", "ecb_mro"), ("half_year", "=", "2024-S2")]
+            ).unlink()
         move = self._invoice(self.customer, 1000, date(2024, 5, 21), date(2024, 6, 20))
         with self.assertRaisesRegex(UserError, "half-year 2024-S2 is missing"):
             self._figures(move, date(2024, 7, 10))
