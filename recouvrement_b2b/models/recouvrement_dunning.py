@@ -162,7 +162,7 @@ class RecouvrementDunning(models.AbstractModel):
                 self._get_reached_sequence(move, ladders[policy]),
                 move.invoice_date_due,
                 date,
-                amount=move.amount_residual,
+                amount=move.amount_residual_signed,
             )
             if rule_level:
                 move_levels[key][move.id] = rule_level
@@ -216,7 +216,7 @@ class RecouvrementDunning(models.AbstractModel):
                     ladder,
                     self._get_reached_sequence(move, ladder),
                     move.invoice_date_due,
-                    amount=move.amount_residual,
+                    amount=move.amount_residual_signed,
                 )
                 or False
             )

@@ -3,7 +3,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from odoo.addons.recouvrement_b2b.models.recouvrement_dunning import RecouvrementDunning
@@ -186,6 +186,23 @@ class TestDunning(RecouvrementCommon):
         self.assertEqual(dollar_event.level_id, self.level_courteous)
         self.assertEqual(events.filtered(lambda e: e.partner_id == other).move_ids, other_move)
         self.assertEqual(len(self._mails(events)), 3)
+
+    def test_level_minimum_in_company_currency(self):
+        # Issue 17 #3: 1 EUR = 1.25 USD, level minimum 100 EUR: an invoice of 110 USD (88 EUR)
+        # is below it, one of 130 USD (104 EUR) above; the minimum is never read in dollars.
+        usd = self.setup_other_currency("USD", rates=[("2026-01-01", 1.25)])
+        (self.level_courtesy | self.level_courteous).min_amount = 100.0
+        small = self._invoice(self.customer, 110.0, "2026-02-01", "2026-03-10", currency=usd)
+        other = self._customer("Imprimerie Roux")
+        large = self._invoice(other, 130.0, "2026-02-01", "2026-03-10", currency=usd)
+        self.assertEqual((small.amount_residual_signed, large.amount_residual_signed), (88, 104))
+        # The next reminder of the small invoice skips the courteous level (J+15: firm).
+        self.assertEqual(small.dunning_next_date, fields.Date.to_date("2026-03-25"))
+        with freeze_time("2026-03-12"):
+            plan = self.Dunning._get_plan(fields.Date.to_date("2026-03-12"), self.company)
+        self.assertEqual(
+            [(item["partner"], item["level"]) for item in plan], [(other, self.level_courteous)]
+        )
 
     def test_exclusions(self):
         (self.level_courtesy | self.level_courteous).min_amount = 100.0
@@ -408,6 +425,33 @@ class TestDunning(RecouvrementCommon):
         self.assertEqual(len(self._mails(wizard.event_ids)), 1)
         # the excluded customer is still due: the cron sends it
         self.assertEqual(self._run("2026-03-02").partner_id, customers[1])
+
+    def test_manual_run_for_a_future_date_is_a_preview(self):
+        # Issue 17 #11: a run of 15 December made on 2 December sends nothing: the invoices
+        # due 10 December do not "remain unpaid after their due date" yet.
+        move = self._invoice(self.customer, 1000.0, "2026-11-10", "2026-12-10")
+        with freeze_time("2026-12-02"):
+            wizard = (
+                self.env["recouvrement.dunning.run"]
+                .with_user(self.controller)
+                .create({"date": "2026-12-15"})
+            )
+            self.assertTrue(wizard.is_preview)
+            wizard.action_preview()
+            self.assertRecordValues(
+                wizard.line_ids, [{"level_id": self.level_courteous.id, "amount": 1000.0}]
+            )
+            with self.assertRaisesRegex(UserError, r"sent only for today \(12/02/2026\)"):
+                wizard.action_execute()
+            self.assertFalse(
+                self.env["recouvrement.dunning.event"].search([("move_ids", "in", move.ids)])
+            )
+            self.assertFalse(move.dunning_level_id)
+            # A past date is not sent either: a reminder is dated the day it is sent.
+            wizard.date = fields.Date.to_date("2026-11-30")
+            self.assertTrue(wizard.is_preview)
+            wizard.date = fields.Date.to_date("2026-12-02")
+            self.assertFalse(wizard.is_preview)
 
     def _count_queries(self, function, *args, **kwargs):
         """Run ``function`` on a cold cache: ``(its result, the queries it made)``, the final
