@@ -597,6 +597,7 @@ class RecouvrementPenalty(models.AbstractModel):
         to_date = to_date or fields.Date.context_today(self)
         if not moves:
             raise UserError(self.env._("Select the late customer invoices to charge penalties on."))
+        self._lock_penalty_sources(moves)
         params_by_move = self._prepare_penalty_params(moves)
         charged = self._get_penalty_charged(moves)
         lines_by_key = defaultdict(list)
@@ -637,6 +638,26 @@ class RecouvrementPenalty(models.AbstractModel):
             for (company, partner, currency), lines in lines_by_key.items()
         ]
         return self.env["account.move"].create(vals_list)
+
+    @api.model
+    def _lock_penalty_sources(self, moves):
+        """Lock the source invoices ``moves`` until the end of the transaction, so that two
+        users charging penalties on the same invoices never both charge them.
+
+        The rows are locked in id order (no deadlock) and rewritten unchanged: a concurrent
+        call waits for this transaction, then fails with a serialization conflict that the
+        request/cron retry mechanism of Odoo replays on a fresh snapshot, where the penalty
+        lines created here are seen and nothing new is charged.
+        """
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM account_move WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",
+                moves.ids,
+            )
+        )
+        self.env.cr.execute(
+            SQL("UPDATE account_move SET write_date = write_date WHERE id = ANY(%s)", moves.ids)
+        )
 
     @api.model
     def _get_penalty_to_charge(self, move, params, charged, to_date):

@@ -1,3 +1,4 @@
+from contextlib import contextmanager
 from datetime import date
 
 from freezegun import freeze_time
@@ -475,6 +476,34 @@ class TestPenalties(RecouvrementCommon):
         with freeze_time("2024-06-30"), self.assertRaisesRegex(UserError, "nothing new"):
             move.with_user(self.controller)._create_penalty_invoices()
         self.assertTrue(last.invoice_line_ids)
+
+    def test_penalty_invoicing_locks_the_source_invoices_first(self):
+        # Issue 17 #7: two users invoicing penalties at once charged everything twice. The
+        # source invoices are locked (and rewritten unchanged, so that a concurrent call
+        # waits, then retries on a fresh snapshot) before the charged periods are read.
+        moves = self._invoice(self.customer, 12000, date(2024, 2, 14), date(2024, 3, 15))
+        moves |= self._invoice(self.other_customer, 500, date(2024, 2, 14), date(2024, 3, 15))
+        self.env.flush_all()
+        queries = []
+        with (
+            freeze_time("2024-04-30"),
+            contextmanager(self._patchExecute)(queries, False),
+        ):
+            moves.with_user(self.controller)._create_penalty_invoices()
+        normalized = [" ".join(query.split()) for query in queries]
+        lock = next(i for i, q in enumerate(normalized) if "FOR NO KEY UPDATE" in q)
+        update = next(
+            i
+            for i, q in enumerate(normalized)
+            if q.startswith("UPDATE account_move SET write_date")
+        )
+        charged = next(i for i, q in enumerate(normalized) if "penalty_source_move_id" in q)
+        self.assertLess(lock, update)
+        self.assertLess(update, charged)
+        self.assertIn("FROM account_move WHERE id = ANY", normalized[lock])
+        # The second call (after the first committed) finds nothing new.
+        with freeze_time("2024-04-30"), self.assertRaisesRegex(UserError, "nothing new"):
+            moves.with_user(self.controller)._create_penalty_invoices()
 
     def test_nothing_to_invoice_errors(self):
         not_due = self._invoice(self.customer, 1000, date(2024, 3, 1), date(2024, 4, 30))
