@@ -101,11 +101,15 @@ class RecouvrementDunning(models.AbstractModel):
             {rule_level.key for by_move in move_levels.values() for rule_level in by_move.values()}
         )
         records = {level.id: level for level in due_levels}
+        credits = self._get_open_credits(moves)
         plan = []
         for key, group_moves in groups.items():
             if not move_levels[key]:
                 continue
             level = records[dunning_rules.highest(move_levels[key].values()).key]
+            open_credit = credits.get((key[0].id, key[1].id, key[2].id), 0.0)
+            if open_credit and not self._is_net_balance_claimable(group_moves, open_credit, level):
+                continue
             plan.append(
                 {
                     "company": key[0],
@@ -117,10 +121,57 @@ class RecouvrementDunning(models.AbstractModel):
                     "move_levels": {
                         move_id: rule_level.key for move_id, rule_level in move_levels[key].items()
                     },
+                    "open_credit": open_credit,
+                    "amount_net": sum(group_moves.mapped("amount_residual")) - open_credit,
                 }
             )
         plan.sort(key=lambda item: (item["company"].id, item["partner"].id, item["currency"].id))
         return plan
+
+    @api.model
+    def _get_open_credits(self, moves):
+        """Open credits of the customers of ``moves``: ``{(company id, commercial partner id,
+        currency id): amount}`` (positive, in that currency), the unreconciled credit
+        receivable lines (credit notes, payments not matched to an invoice). One query.
+
+        What a customer is asked to pay is net of them (LEGAL.md, open credits).
+        """
+        if not moves:
+            return {}
+        groups = self.env["account.move.line"]._read_group(
+            [
+                ("company_id", "in", moves.company_id.ids),
+                ("move_id.commercial_partner_id", "in", moves.commercial_partner_id.ids),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+                ("amount_residual_currency", "<", 0),
+            ],
+            ["company_id", "partner_id", "currency_id"],
+            ["amount_residual_currency:sum"],
+        )
+        credits = defaultdict(float)
+        for company, partner, currency, amount in groups:
+            credits[company.id, partner.commercial_partner_id.id, currency.id] -= amount
+        return credits
+
+    @api.model
+    def _is_net_balance_claimable(self, moves, open_credit, level):
+        """Whether the reminder ``level`` may be sent for ``moves`` (account.move of one
+        customer and currency) net of ``open_credit`` (same currency, positive).
+
+        Nothing is claimed when the net balance is zero or below; a level with legal or
+        commercial consequences (formal notice, credit hold, litigation) needs a net balance
+        of at least its minimum (company currency).
+        """
+        residual = sum(moves.mapped("amount_residual"))
+        net = residual - open_credit
+        if net <= 0:
+            return False
+        if level.is_formal_notice or level.credit_hold or level.open_litigation:
+            residual_company = sum(moves.mapped("amount_residual_signed"))
+            return net * residual_company / residual >= level.min_amount
+        return True
 
     @api.model
     def _get_failed_keys(self, moves, date):
@@ -311,7 +362,8 @@ class RecouvrementDunning(models.AbstractModel):
             "channel": level.channel,
             "date": date,
             "move_ids": [Command.set(moves.ids)],
-            "amount_due": sum(moves.mapped("amount_residual")),
+            # Never more than the net balance, open credits deducted.
+            "amount_due": item.get("amount_net", sum(moves.mapped("amount_residual"))),
             "recipient_id": recipient.id,
             "user_id": self.env.user.id,
         }

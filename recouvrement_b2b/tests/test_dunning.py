@@ -13,8 +13,8 @@ from .common import RecouvrementCommon
 # Queries measured on Odoo 18.0 (cold cache, flush included). Planning a run, whatever the
 # number of customers and invoices; the daily cron: a fixed part (planning included) plus a part
 # per customer reminded by email, whatever its number of invoices.
-PLAN_QUERIES = 8
-CRON_QUERIES_FIXED = 24
+PLAN_QUERIES = 10
+CRON_QUERIES_FIXED = 25
 CRON_QUERIES_PER_CUSTOMER = 24
 
 
@@ -203,6 +203,46 @@ class TestDunning(RecouvrementCommon):
         self.assertEqual(
             [(item["partner"], item["level"]) for item in plan], [(other, self.level_courteous)]
         )
+
+    def test_open_credits_are_deducted(self):
+        # Issue 17 #2: invoice of 1 000 due 1 October and an unmatched credit note of 1 000;
+        # run of 20 November: no formal notice (nor any reminder, nor a hold): net balance 0.
+        self.assertEqual(self.level_notice.min_amount, 0.0)
+        self._invoice(self.customer, 1000.0, "2026-09-01", "2026-10-01")
+        refund = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": self.customer.id,
+                "invoice_date": "2026-10-05",
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Avoir", "price_unit": 1000.0, "tax_ids": [Command.clear()]}
+                    )
+                ],
+            }
+        )
+        refund.action_post()
+        # An unmatched payment counts the same: 400 paid on account, net 600 claimed.
+        other = self._customer("Hotel du Parc")
+        self._invoice(other, 1000.0, "2026-09-01", "2026-10-01")
+        payment = self.env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": other.id,
+                "amount": 400.0,
+                "date": "2026-10-20",
+            }
+        )
+        payment.action_post()
+        events = self._run("2026-11-20")
+        self.assertRecordValues(
+            events, [{"partner_id": other.id, "level_id": self.level_notice.id, "amount_due": 600}]
+        )
+        self.assertFalse(self.customer.credit_hold)
+        # Above the net balance, a level with consequences is not reached (minimum 700 EUR).
+        self.level_litigation.min_amount = 700.0
+        self.assertFalse(self._run("2026-12-05").filtered("level_id.open_litigation"))
 
     def test_exclusions(self):
         (self.level_courtesy | self.level_courteous).min_amount = 100.0
@@ -505,6 +545,18 @@ class TestDunning(RecouvrementCommon):
         date = fields.Date.to_date("2026-03-02")
         for _i in range(2):
             self._invoice(self.customer, 100.0, "2026-02-01", "2026-03-01")
+        # An open credit: the net balance is read in the same queries.
+        refund = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": self.customer.id,
+                "invoice_date": "2026-02-10",
+                "invoice_line_ids": [
+                    Command.create({"name": "Avoir", "price_unit": 50.0, "tax_ids": []})
+                ],
+            }
+        )
+        refund.action_post()
         with freeze_time(date):
             self._count_queries(self.Dunning._get_plan, date, companies=self.company)  # warm-up
             plan, small = self._count_queries(self.Dunning._get_plan, date, companies=self.company)
