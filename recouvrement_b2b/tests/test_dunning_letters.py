@@ -97,6 +97,47 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
         ):
             self.assertIn(expected, text)
 
+    def test_payment_sentence_with_and_without_bank_account(self):
+        # Issue 17 #5: without a bank account the letter read "... with you. quoting the
+        # reference ...". Every variant is a whole sentence, in English and in French.
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], ["fr_FR"])
+        move = self._invoice(self.customer, 1500.0, "2026-01-01", "2026-01-31")
+        event = self.env["recouvrement.dunning.event"].create(
+            {
+                "partner_id": self.customer.id,
+                "move_ids": [(6, 0, move.ids)],
+                "level_id": self.env.ref("recouvrement_b2b.dunning_level_firm").id,
+                "currency_id": move.currency_id.id,
+                "date": "2026-02-20",
+            }
+        )
+        reference = event._get_payment_reference()
+        Report = self.env["ir.actions.report"]
+
+        def sentence(lang):
+            self.customer.lang = lang
+            html = Report._render_qweb_html(
+                "recouvrement_b2b.action_report_dunning_letter", event.ids
+            )[0].decode()
+            text = " ".join(html.replace("<strong>", "").replace("</strong>", "").split())
+            return text
+
+        bank_en = "Payment by bank transfer to IBAN FR76 3000 6000 0112 3456 7890 189, quoting "
+        self.assertIn(f"{bank_en}the reference {reference}.", sentence("en_US"))
+        self.assertIn(
+            "Paiement par virement sur l'IBAN FR76 3000 6000 0112 3456 7890 189, en rappelant "
+            f"la référence {reference}.",
+            sentence("fr_FR"),
+        )
+        self.company.partner_id.bank_ids.action_archive()
+        text = sentence("en_US")
+        self.assertIn(f"Please quote the reference {reference} with your payment.", text)
+        self.assertNotIn("IBAN", text)
+        self.assertIn(
+            f"Merci de rappeler la référence {reference} avec votre paiement.", sentence("fr_FR")
+        )
+
     def test_batch_print_merges_the_letters(self):
         second = self.env["res.partner"].create({"name": "Hôtel du Parc SAS", "is_company": True})
         self._invoice(self.customer, 1000.0, "2026-01-01", "2026-01-31")
