@@ -125,8 +125,73 @@ class RecouvrementDunning(models.AbstractModel):
                     "amount_net": sum(group_moves.mapped("amount_residual")) - open_credit,
                 }
             )
+        plan = self._apply_prerequisite_steps(plan, date)
         plan.sort(key=lambda item: (item["company"].id, item["partner"].id, item["currency"].id))
         return plan
+
+    @api.model
+    def _apply_prerequisite_steps(self, plan, date):
+        """Never reach a step with legal effect without the steps it presupposes (a first run
+        on an existing book included): a formal notice only after a reminder was sent to the
+        customer, the transfer to litigation only after a formal notice was sent and its
+        payment deadline passed (art. 1344 Code civil: the notice gives the debtor a delay).
+        Amicable levels may be skipped to the highest one due. One query for the whole plan.
+
+        :return: the plan, items capped to the level allowed (their invoices with them) or
+            left out (formal notice sent, its deadline not passed yet)
+        """
+        if not plan:
+            return plan
+        partners = self.env["res.partner"].union(*(item["partner"] for item in plan))
+        groups = self.env["recouvrement.dunning.event"]._read_group(
+            [
+                ("state", "=", "sent"),
+                ("partner_id", "in", partners.ids),
+                ("company_id", "in", [item["company"].id for item in plan]),
+            ],
+            ["company_id", "partner_id", "level_id"],
+            ["date:max"],
+        )
+        reminded = set()
+        notice_deadlines = {}
+        for company, partner, level, last in groups:
+            key = (company.id, partner.id)
+            reminded.add(key)
+            if level.is_formal_notice:
+                deadline = fields.Date.add(last, days=level.payment_deadline_days)
+                notice_deadlines[key] = max(deadline, notice_deadlines.get(key, deadline))
+        result = []
+        for item in plan:
+            key = (item["company"].id, item["partner"].id)
+            level = item["level"]
+            ladder = item["policy"].level_ids.sorted("sequence")
+            below = ladder.filtered(lambda lvl, level=level: lvl.sequence < level.sequence)
+            if level.open_litigation:
+                if key in notice_deadlines and notice_deadlines[key] >= date:
+                    continue  # the formal notice's payment deadline has not passed yet
+                if key not in notice_deadlines:
+                    level = below.filtered("is_formal_notice")[-1:] or level
+            if level.is_formal_notice and key not in reminded:
+                amicable = below.filtered(
+                    lambda lvl, ceiling=level.sequence: (
+                        lvl.sequence < ceiling and not (lvl.is_formal_notice or lvl.open_litigation)
+                    )
+                )
+                level = amicable[-1:] or level
+            if level != item["level"]:
+                item = dict(item, level=level, move_levels=self._cap_move_levels(item, level))
+            result.append(item)
+        return result
+
+    @api.model
+    def _cap_move_levels(self, item, level):
+        """The ``move_levels`` of plan ``item`` with no invoice above ``level``."""
+        levels = item["policy"].level_ids
+        sequences = {lvl.id: lvl.sequence for lvl in levels}
+        return {
+            move_id: level.id if sequences.get(level_id, 0) > level.sequence else level_id
+            for move_id, level_id in item["move_levels"].items()
+        }
 
     @api.model
     def _get_open_credits(self, moves):

@@ -13,8 +13,8 @@ from .common import RecouvrementCommon
 # Queries measured on Odoo 18.0 (cold cache, flush included). Planning a run, whatever the
 # number of customers and invoices; the daily cron: a fixed part (planning included) plus a part
 # per customer reminded by email, whatever its number of invoices.
-PLAN_QUERIES = 10
-CRON_QUERIES_FIXED = 25
+PLAN_QUERIES = 11
+CRON_QUERIES_FIXED = 26
 CRON_QUERIES_PER_CUSTOMER = 24
 
 
@@ -236,13 +236,35 @@ class TestDunning(RecouvrementCommon):
         )
         payment.action_post()
         events = self._run("2026-11-20")
+        # First run: the last amicable level (#12), then the formal notice, for 600.
         self.assertRecordValues(
-            events, [{"partner_id": other.id, "level_id": self.level_notice.id, "amount_due": 600}]
+            events,
+            [{"partner_id": other.id, "level_id": self.level_last_call.id, "amount_due": 600}],
+        )
+        self.assertRecordValues(
+            self._run("2026-11-21"), [{"level_id": self.level_notice.id, "amount_due": 600}]
         )
         self.assertFalse(self.customer.credit_hold)
         # Above the net balance, a level with consequences is not reached (minimum 700 EUR).
         self.level_litigation.min_amount = 700.0
         self.assertFalse(self._run("2026-12-05").filtered("level_id.open_litigation"))
+
+    def test_first_run_never_skips_legal_steps(self):
+        # Issue 17 #12: a book where the customer's invoice is 70 days overdue, shipped
+        # ladder, first run: the highest amicable level (last call), not a formal notice nor
+        # a litigation case; the notice comes once a reminder was sent; litigation only once
+        # the notice's 8-day payment deadline has passed.
+        move = self._invoice(self.customer, 1000.0, "2026-01-01", "2026-01-20")
+        first = self._run("2026-03-31")
+        self.assertRecordValues(first, [{"level_id": self.level_last_call.id, "state": "sent"}])
+        self.assertEqual(move.dunning_level_id, self.level_last_call)
+        self.assertFalse(self.customer.credit_hold)
+        self.assertFalse(move.litigation_id)
+        notice = self._run("2026-04-01")
+        self.assertEqual(notice.level_id, self.level_notice)
+        self.assertFalse(self._run("2026-04-09"), "notice deadline 2026-04-09 not passed")
+        self.assertEqual(self._run("2026-04-10").level_id, self.level_litigation)
+        self.assertTrue(move.litigation_id)
 
     def test_exclusions(self):
         (self.level_courtesy | self.level_courteous).min_amount = 100.0

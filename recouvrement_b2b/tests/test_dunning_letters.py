@@ -51,8 +51,21 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
         dunning = dunning.with_context(force_report_rendering=True)
         return dunning._send_reminders(dunning._get_plan(date, companies=self.company), date)
 
+    def _reminded(self, partner):
+        """A reminder already sent to ``partner``: a formal notice may follow (issue 17 #12)."""
+        self.env["recouvrement.dunning.event"].create(
+            {
+                "partner_id": partner.id,
+                "company_id": self.company.id,
+                "level_id": self.company.dunning_policy_id.level_ids[1].id,
+                "date": "2026-02-01",
+                "state": "sent",
+            }
+        )
+
     def test_formal_notice_pdf(self):
         move = self._invoice(self.customer, 1500.0, "2026-01-01", "2026-01-31")
+        self._reminded(self.customer)
         event = self._run("2026-03-17")
         self.assertTrue(event.level_id.is_formal_notice)
         self.assertEqual(event.attachment_id.mimetype, "application/pdf")
@@ -82,6 +95,7 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
         self.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], ["fr_FR"])
         self.customer.lang = "fr_FR"
         self._invoice(self.customer, 1500.0, "2026-01-01", "2026-01-31")
+        self._reminded(self.customer)
         text = " ".join(pdf_text(self._run("2026-03-17").attachment_id.raw).split())
         for expected in (
             "Lettre recommandée avec accusé de réception",
@@ -142,6 +156,7 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
         second = self.env["res.partner"].create({"name": "Hôtel du Parc SAS", "is_company": True})
         self._invoice(self.customer, 1000.0, "2026-01-01", "2026-01-31")
         self._invoice(second, 800.0, "2026-02-01", "2026-03-01")  # no email: letter
+        self._reminded(self.customer)
         events = self._run("2026-03-17")
         self.assertEqual(events.mapped("channel"), ["registered", "letter"])
         pages = sum(
