@@ -4,7 +4,7 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
-from odoo.tools import format_amount, format_date
+from odoo.tools import email_normalize, format_amount, format_date
 
 from ..rules import dunning as dunning_rules
 
@@ -441,6 +441,16 @@ class RecouvrementDunning(models.AbstractModel):
             vals["note"] = self.env._(
                 "%(partner)s has no email address: the reminder %(level)s is sent as a letter "
                 "to print and post instead.",
+                partner=recipient.display_name,
+                level=level.name,
+            )
+        elif level.channel == "email" and not email_normalize(recipient.email):
+            # An address that cannot receive mail is caught before sending, not after.
+            vals["channel"] = "letter"
+            vals["note"] = self.env._(
+                "The email address %(email)s of %(partner)s is not valid: the reminder "
+                "%(level)s is sent as a letter to print and post instead.",
+                email=recipient.email,
                 partner=recipient.display_name,
                 level=level.name,
             )

@@ -393,6 +393,19 @@ class TestDunning(RecouvrementCommon):
         self.assertFalse(self._mails(event))
         self.assertIn("has no email address", customer.message_ids[0].body)
 
+    def test_unusable_email_address_falls_back_to_letter(self):
+        # Issue 17 #4 (first part): an address without @ is caught before sending: a letter,
+        # said on the event, and no mail that would fail in the queue.
+        customer = self._customer("Pi Conseil", email=False)
+        customer.email = "compta.pi.example.fr"
+        self._invoice(customer, 1000.0, "2026-02-01", "2026-03-01")
+        event = self._run("2026-03-02")
+        self.assertRecordValues(event, [{"channel": "letter", "state": "sent", "to_print": True}])
+        self.assertIn(
+            "The email address compta.pi.example.fr of Pi Conseil is not valid", event.note
+        )
+        self.assertFalse(self._mails(event))
+
     def test_invoicing_contact_receives_the_email(self):
         contact = self.env["res.partner"].create(
             {
