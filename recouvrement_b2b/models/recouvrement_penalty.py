@@ -150,7 +150,8 @@ class RecouvrementPenalty(models.AbstractModel):
 
     @api.model
     def _get_penalty_reductions(self, moves):
-        """``{move.id: [(date, Decimal amount)]}``: payments, credit notes and write-offs.
+        """``{line.id: [(date, Decimal amount)]}``: payments, credit notes and write-offs of
+        each receivable line (instalment) of ``moves``.
 
         Read from the reconciliations of the receivable lines of ``moves`` (one query): the
         amount is in the invoice currency, the date is the reconciliation date (the later of
@@ -165,21 +166,46 @@ class RecouvrementPenalty(models.AbstractModel):
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT line.move_id, partial.max_date, SUM(partial.debit_amount_currency)
+                SELECT line.id, partial.max_date, SUM(partial.debit_amount_currency)
                   FROM account_partial_reconcile partial
                   JOIN account_move_line line ON line.id = partial.debit_move_id
                  WHERE line.move_id = ANY(%s)
                    AND line.display_type = 'payment_term'
-              GROUP BY line.move_id, partial.max_date
-              ORDER BY line.move_id, partial.max_date
+              GROUP BY line.id, partial.max_date
+              ORDER BY line.id, partial.max_date
                 """,
                 moves.ids,
             )
         )
         reductions = defaultdict(list)
-        for move_id, date, amount in rows:
-            reductions[move_id].append((date, penalties.to_decimal(amount or 0.0)))
+        for line_id, date, amount in rows:
+            reductions[line_id].append((date, penalties.to_decimal(amount or 0.0)))
         return reductions
+
+    @api.model
+    def _get_penalty_instalments(self, moves, reductions):
+        """``{move.id: [(Decimal principal, due date, payments)]}``: the instalments of
+        ``moves``, one per receivable line with its own ``date_maturity`` (L441-10 II: each
+        due date printed on the invoice is a payment date), in the invoice currency, with the
+        payments of ``reductions`` (``_get_penalty_reductions``). One query."""
+        if not moves:
+            return {}
+        lines = self.env["account.move.line"].search_fetch(
+            [("move_id", "in", moves.ids), ("display_type", "=", "payment_term")],
+            ["move_id", "date_maturity", "amount_currency"],
+            order="date_maturity, id",
+        )
+        instalments = defaultdict(list)
+        for line in lines:
+            if line.date_maturity and line.amount_currency > 0:
+                instalments[line.move_id.id].append(
+                    (
+                        penalties.to_decimal(line.amount_currency),
+                        line.date_maturity,
+                        reductions.get(line.id, []),
+                    )
+                )
+        return instalments
 
     @api.model
     def _get_penalty_currency_rates(self, pairs):
@@ -237,6 +263,7 @@ class RecouvrementPenalty(models.AbstractModel):
         reasons = self._get_penalty_ineligibility(moves)
         eligible = moves.filtered(lambda m: m.id not in reasons)
         reductions = self._get_penalty_reductions(eligible)
+        instalments = self._get_penalty_instalments(eligible, reductions)
         rate_table = self.env["recouvrement.penalty.rate"]._get_rate_table()
         # The D441-5 indemnity is in euros: converted at the due date for other currencies.
         foreign = eligible.filtered(lambda m: m.currency_id.name != "EUR")
@@ -284,7 +311,8 @@ class RecouvrementPenalty(models.AbstractModel):
             params[move.id] = {
                 "principal": penalties.to_decimal(move.amount_total),
                 "due_date": move.invoice_date_due,
-                "payments": reductions.get(move.id, []),
+                "instalments": instalments.get(move.id)
+                or [(penalties.to_decimal(move.amount_total), move.invoice_date_due, [])],
                 "rates": rate_table,
                 "mode": mode,
                 "convention": convention,
@@ -347,10 +375,8 @@ class RecouvrementPenalty(models.AbstractModel):
         Returns ``(PenaltyResult, Decimal indemnity rounded to the currency)``. Raises
         :class:`..rules.penalties.MissingRateError` when a reference rate is missing.
         """
-        result = penalties.compute_penalty(
-            params["principal"],
-            params["due_date"],
-            params["payments"],
+        result = penalties.compute_instalments_penalty(
+            params["instalments"],
             end_date,
             params["rates"],
             mode=params["mode"],
@@ -364,7 +390,8 @@ class RecouvrementPenalty(models.AbstractModel):
             result.days > 0,
             params["is_consumer"],
             params["proceedings_date"],
-            params["due_date"],
+            # Due once per invoice as soon as an instalment is late: the first due date.
+            min(due_date for _principal, due_date, _payments in params["instalments"]),
             amount=params["indemnity_amount"],
         )
         quantum = Decimal(1).scaleb(-params["currency_digits"])

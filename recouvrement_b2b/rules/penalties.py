@@ -387,6 +387,59 @@ def compute_penalty(
     )
 
 
+def compute_instalments_penalty(instalments, end_date, rates, currency_digits=2, **options):
+    """Compute the L441-10 II penalty of an invoice payable in instalments.
+
+    Each due date printed on the invoice is a payment date (L441-10 II; directive 2011/7/EU
+    art. 5): penalties run on each instalment's unpaid part from the day after its own due
+    date. The exact amounts of the instalments are summed, then rounded once.
+
+    :param instalments: ``(principal, due_date, payments)`` per instalment, as the first
+        three arguments of :func:`compute_penalty`
+    :param options: the other keyword arguments of :func:`compute_penalty`
+    :return: :class:`PenaltyResult` of the invoice: first accruing day of the earliest late
+        instalment, last accruing day of all, segments of every instalment by date
+    """
+    quantum = _quantum(currency_digits)
+    results = [
+        compute_penalty(
+            principal,
+            due_date,
+            payments,
+            end_date,
+            rates,
+            currency_digits=currency_digits,
+            **options,
+        )
+        for principal, due_date, payments in instalments
+    ]
+    late = [result for result in results if result.days]
+    if len(results) == 1 or not late:
+        return results[0]
+    with decimal.localcontext() as ctx:
+        ctx.prec = _PRECISION
+        exact = sum((result.exact for result in late), _ZERO)
+        amount = exact.quantize(quantum, rounding=ROUND_HALF_UP)
+    first_day = min(result.first_day for result in late)
+    last_day = max(result.last_day for result in late)
+    rates_used = {}
+    for result in late:
+        for info in result.rates:
+            rates_used[info.half_year] = info
+    return PenaltyResult(
+        amount=amount,
+        exact=exact,
+        days=(last_day - first_day).days + 1,
+        first_day=first_day,
+        last_day=last_day,
+        segments=sorted((seg for result in late for seg in result.segments), key=lambda s: s[:2]),
+        rates=[rates_used[key] for key in sorted(rates_used)],
+        floor_applied=any(result.floor_applied for result in late),
+        mode=late[0].mode,
+        convention=late[0].convention,
+    )
+
+
 def uncovered_periods(first_day, last_day, periods):
     """Return the sub-periods of ``[first_day, last_day]`` covered by none of ``periods``.
 

@@ -505,6 +505,38 @@ class TestPenalties(RecouvrementCommon):
         with freeze_time("2024-04-30"), self.assertRaisesRegex(UserError, "nothing new"):
             moves.with_user(self.controller)._create_penalty_invoices()
 
+    def test_instalments_each_run_from_their_own_due_date(self):
+        # Issue 17 #1: 1 000 dated 2026-05-01, 300 due 31 May and 700 due 30 July; on 20 June
+        # the 300 is 20 days late: 300 x 12.15 % (ECB 2.15 % + 10, 2026-S1) x 20 / 365
+        # = 72 900 / 36500 = 1.997 -> 2.00, and the 40 EUR indemnity (once per invoice).
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "30 % à 30 jours, 70 % à 90 jours",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 30, "nb_days": 30}),
+                    Command.create({"value": "percent", "value_amount": 70, "nb_days": 90}),
+                ],
+            }
+        )
+        move = self._invoice(self.customer, 1000, date(2026, 5, 1), post=False)
+        move.invoice_payment_term_id = term
+        move.action_post()
+        self.assertEqual(
+            sorted(
+                move.line_ids.filtered(lambda line: line.display_type == "payment_term").mapped(
+                    "date_maturity"
+                )
+            ),
+            [date(2026, 5, 31), date(2026, 7, 30)],
+        )
+        figures = self._figures(move, date(2026, 6, 20))[move.id]
+        self.assertEqual(figures, {"penalty": 2.0, "indemnity": 40.0, "rate": 12.15, "days": 20})
+        # The 300 paid on 2026-06-20 (reconciled with the first instalment) stops it; on 30
+        # July the 700 is not late yet: still 2.00 and one indemnity.
+        self._pay(move, 300, date(2026, 6, 20))
+        figures = self._figures(move, date(2026, 7, 30))[move.id]
+        self.assertEqual((figures["penalty"], figures["indemnity"]), (2.0, 40.0))
+
     def test_nothing_to_invoice_errors(self):
         not_due = self._invoice(self.customer, 1000, date(2024, 3, 1), date(2024, 4, 30))
         refund = self.env["account.move"].create(
@@ -567,9 +599,10 @@ class TestPenalties(RecouvrementCommon):
                 moves._get_penalty_figures, date(2024, 6, 30)
             )
             self.assertEqual(len(figures), len(moves))
-        # Exactly, for 3 and 9 invoices: moves, partners, partials, rates, currencies,
-        # companies, euro, currency rates. A query per invoice would add 3 here, 9 there.
-        self.assertEqual(counts, {3: 8, 9: 8})
+        # Exactly, for 3 and 9 invoices: moves, partners, partials, instalments, rates,
+        # currencies, companies, euro, currency rates. A query per invoice would add 3 here,
+        # 9 there.
+        self.assertEqual(counts, {3: 9, 9: 9})
         # 1 000 due 2024-03-15, 500 paid 2024-04-01: 17 days x 1 000 + 90 days x 500 at 14.50
         # = (246 500 + 652 500) / 36500 = 24.630 -> 24.63
         self.assertEqual(figures[large[0].id]["penalty"], 24.63)
