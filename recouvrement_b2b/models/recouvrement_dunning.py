@@ -6,7 +6,7 @@ from markupsafe import Markup
 from psycopg2 import errors as pg_errors
 
 from odoo import Command, api, fields, models
-from odoo.tools import SQL, format_amount, format_date
+from odoo.tools import SQL, email_normalize, format_amount, format_date
 
 from ..rules import dunning as dunning_rules
 
@@ -176,11 +176,15 @@ class RecouvrementDunning(models.AbstractModel):
             {rule_level.key for by_move in move_levels.values() for rule_level in by_move.values()}
         )
         records = {level.id: level for level in due_levels}
+        credits = self._get_open_credits(moves)
         plan = []
         for key, group_moves in groups.items():
             if not move_levels[key]:
                 continue
             level = records[dunning_rules.highest(move_levels[key].values()).key]
+            open_credit = credits.get((key[0].id, key[1].id, key[2].id), 0.0)
+            if open_credit and not self._is_net_balance_claimable(group_moves, open_credit, level):
+                continue
             plan.append(
                 {
                     "company": key[0],
@@ -192,10 +196,122 @@ class RecouvrementDunning(models.AbstractModel):
                     "move_levels": {
                         move_id: rule_level.key for move_id, rule_level in move_levels[key].items()
                     },
+                    "open_credit": open_credit,
+                    "amount_net": sum(group_moves.mapped("amount_residual")) - open_credit,
                 }
             )
+        plan = self._apply_prerequisite_steps(plan, date)
         plan.sort(key=lambda item: (item["company"].id, item["partner"].id, item["currency"].id))
         return plan
+
+    @api.model
+    def _apply_prerequisite_steps(self, plan, date):
+        """Never reach a step with legal effect without the steps it presupposes (a first run
+        on an existing book included): a formal notice only after a reminder was sent to the
+        customer, the transfer to litigation only after a formal notice was sent and its
+        payment deadline passed (art. 1344 Code civil: the notice gives the debtor a delay).
+        Amicable levels may be skipped to the highest one due. One query for the whole plan.
+
+        :return: the plan, items capped to the level allowed (their invoices with them) or
+            left out (formal notice sent, its deadline not passed yet)
+        """
+        if not plan:
+            return plan
+        partners = self.env["res.partner"].union(*(item["partner"] for item in plan))
+        groups = self.env["recouvrement.dunning.event"]._read_group(
+            [
+                ("state", "=", "sent"),
+                ("partner_id", "in", partners.ids),
+                ("company_id", "in", [item["company"].id for item in plan]),
+            ],
+            ["company_id", "partner_id", "level_id"],
+            ["date:max"],
+        )
+        reminded = set()
+        notice_deadlines = {}
+        for company, partner, level, last in groups:
+            key = (company.id, partner.id)
+            reminded.add(key)
+            if level.is_formal_notice:
+                deadline = fields.Date.add(last, days=level.payment_deadline_days)
+                notice_deadlines[key] = max(deadline, notice_deadlines.get(key, deadline))
+        result = []
+        for item in plan:
+            key = (item["company"].id, item["partner"].id)
+            level = item["level"]
+            ladder = item["policy"].level_ids.sorted("sequence")
+            below = ladder.filtered(lambda lvl, level=level: lvl.sequence < level.sequence)
+            if level.open_litigation:
+                if key in notice_deadlines and notice_deadlines[key] >= date:
+                    continue  # the formal notice's payment deadline has not passed yet
+                if key not in notice_deadlines:
+                    level = below.filtered("is_formal_notice")[-1:] or level
+            if level.is_formal_notice and key not in reminded:
+                amicable = below.filtered(
+                    lambda lvl, ceiling=level.sequence: (
+                        lvl.sequence < ceiling and not (lvl.is_formal_notice or lvl.open_litigation)
+                    )
+                )
+                level = amicable[-1:] or level
+            if level != item["level"]:
+                item = dict(item, level=level, move_levels=self._cap_move_levels(item, level))
+            result.append(item)
+        return result
+
+    @api.model
+    def _cap_move_levels(self, item, level):
+        """The ``move_levels`` of plan ``item`` with no invoice above ``level``."""
+        levels = item["policy"].level_ids
+        sequences = {lvl.id: lvl.sequence for lvl in levels}
+        return {
+            move_id: level.id if sequences.get(level_id, 0) > level.sequence else level_id
+            for move_id, level_id in item["move_levels"].items()
+        }
+
+    @api.model
+    def _get_open_credits(self, moves):
+        """Open credits of the customers of ``moves``: ``{(company id, commercial partner id,
+        currency id): amount}`` (positive, in that currency), the unreconciled credit
+        receivable lines (credit notes, payments not matched to an invoice). One query.
+
+        What a customer is asked to pay is net of them (LEGAL.md, open credits).
+        """
+        if not moves:
+            return {}
+        groups = self.env["account.move.line"]._read_group(
+            [
+                ("company_id", "in", moves.company_id.ids),
+                ("move_id.commercial_partner_id", "in", moves.commercial_partner_id.ids),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+                ("amount_residual_currency", "<", 0),
+            ],
+            ["company_id", "partner_id", "currency_id"],
+            ["amount_residual_currency:sum"],
+        )
+        credits = defaultdict(float)
+        for company, partner, currency, amount in groups:
+            credits[company.id, partner.commercial_partner_id.id, currency.id] -= amount
+        return credits
+
+    @api.model
+    def _is_net_balance_claimable(self, moves, open_credit, level):
+        """Whether the reminder ``level`` may be sent for ``moves`` (account.move of one
+        customer and currency) net of ``open_credit`` (same currency, positive).
+
+        Nothing is claimed when the net balance is zero or below; a level with legal or
+        commercial consequences (formal notice, credit hold, litigation) needs a net balance
+        of at least its minimum (company currency).
+        """
+        residual = sum(moves.mapped("amount_residual"))
+        net = residual - open_credit
+        if net <= 0:
+            return False
+        if level.is_formal_notice or level.credit_hold or level.open_litigation:
+            residual_company = sum(moves.mapped("amount_residual_signed"))
+            return net * residual_company / residual >= level.min_amount
+        return True
 
     @api.model
     def _get_failed_keys(self, moves, date):
@@ -237,7 +353,7 @@ class RecouvrementDunning(models.AbstractModel):
                 self._get_reached_sequence(move, ladders[policy]),
                 move.invoice_date_due,
                 date,
-                amount=move.amount_residual,
+                amount=move.amount_residual_signed,
             )
             if rule_level:
                 move_levels[key][move.id] = rule_level
@@ -291,7 +407,7 @@ class RecouvrementDunning(models.AbstractModel):
                     ladder,
                     self._get_reached_sequence(move, ladder),
                     move.invoice_date_due,
-                    amount=move.amount_residual,
+                    amount=move.amount_residual_signed,
                 )
                 or False
             )
@@ -428,7 +544,8 @@ class RecouvrementDunning(models.AbstractModel):
             "channel": level.channel,
             "date": date,
             "move_ids": [Command.set(moves.ids)],
-            "amount_due": sum(moves.mapped("amount_residual")),
+            # Never more than the net balance, open credits deducted.
+            "amount_due": item.get("amount_net", sum(moves.mapped("amount_residual"))),
             "recipient_id": recipient.id,
             "user_id": self.env.user.id,
         }
@@ -441,6 +558,16 @@ class RecouvrementDunning(models.AbstractModel):
             vals["note"] = self.env._(
                 "%(partner)s has no email address: the reminder %(level)s is sent as a letter "
                 "to print and post instead.",
+                partner=recipient.display_name,
+                level=level.name,
+            )
+        elif level.channel == "email" and not email_normalize(recipient.email):
+            # An address that cannot receive mail is caught before sending, not after.
+            vals["channel"] = "letter"
+            vals["note"] = self.env._(
+                "The email address %(email)s of %(partner)s is not valid: the reminder "
+                "%(level)s is sent as a letter to print and post instead.",
+                email=recipient.email,
                 partner=recipient.display_name,
                 level=level.name,
             )

@@ -54,8 +54,21 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
         dunning = dunning.with_context(force_report_rendering=True)
         return dunning._send_reminders(dunning._get_plan(date, companies=self.company), date)
 
+    def _reminded(self, partner):
+        """A reminder already sent to ``partner``: a formal notice may follow (issue 17 #12)."""
+        self.env["recouvrement.dunning.event"].create(
+            {
+                "partner_id": partner.id,
+                "company_id": self.company.id,
+                "level_id": self.company.dunning_policy_id.level_ids[1].id,
+                "date": "2026-02-01",
+                "state": "sent",
+            }
+        )
+
     def test_formal_notice_pdf(self):
         move = self._invoice(self.customer, 1500.0, "2026-01-01", "2026-01-31")
+        self._reminded(self.customer)
         event = self._run("2026-03-17")
         self.assertTrue(event.level_id.is_formal_notice)
         self.assertEqual(event.attachment_id.mimetype, "application/pdf")
@@ -85,6 +98,7 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
         self.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], ["fr_FR"])
         self.customer.lang = "fr_FR"
         self._invoice(self.customer, 1500.0, "2026-01-01", "2026-01-31")
+        self._reminded(self.customer)
         text = " ".join(pdf_text(self._run("2026-03-17").attachment_id.raw).split())
         for expected in (
             "Lettre recommandée avec accusé de réception",
@@ -100,10 +114,52 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
         ):
             self.assertIn(expected, text)
 
+    def test_payment_sentence_with_and_without_bank_account(self):
+        # Issue 17 #5: without a bank account the letter read "... with you. quoting the
+        # reference ...". Every variant is a whole sentence, in English and in French.
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], ["fr_FR"])
+        move = self._invoice(self.customer, 1500.0, "2026-01-01", "2026-01-31")
+        event = self.env["recouvrement.dunning.event"].create(
+            {
+                "partner_id": self.customer.id,
+                "move_ids": [(6, 0, move.ids)],
+                "level_id": self.env.ref("recouvrement_b2b.dunning_level_firm").id,
+                "currency_id": move.currency_id.id,
+                "date": "2026-02-20",
+            }
+        )
+        reference = event._get_payment_reference()
+        Report = self.env["ir.actions.report"]
+
+        def sentence(lang):
+            self.customer.lang = lang
+            html = Report._render_qweb_html(
+                "recouvrement_b2b.action_report_dunning_letter", event.ids
+            )[0].decode()
+            text = " ".join(html.replace("<strong>", "").replace("</strong>", "").split())
+            return text
+
+        bank_en = "Payment by bank transfer to IBAN FR76 3000 6000 0112 3456 7890 189, quoting "
+        self.assertIn(f"{bank_en}the reference {reference}.", sentence("en_US"))
+        self.assertIn(
+            "Paiement par virement sur l'IBAN FR76 3000 6000 0112 3456 7890 189, en rappelant "
+            f"la référence {reference}.",
+            sentence("fr_FR"),
+        )
+        self.company.partner_id.bank_ids.action_archive()
+        text = sentence("en_US")
+        self.assertIn(f"Please quote the reference {reference} with your payment.", text)
+        self.assertNotIn("IBAN", text)
+        self.assertIn(
+            f"Merci de rappeler la référence {reference} avec votre paiement.", sentence("fr_FR")
+        )
+
     def test_batch_print_merges_the_letters(self):
         second = self.env["res.partner"].create({"name": "Hôtel du Parc SAS", "is_company": True})
         self._invoice(self.customer, 1000.0, "2026-01-01", "2026-01-31")
         self._invoice(second, 800.0, "2026-02-01", "2026-03-01")  # no email: letter
+        self._reminded(self.customer)
         events = self._run("2026-03-17")
         self.assertEqual(events.mapped("channel"), ["registered", "letter"])
         pages = sum(
