@@ -220,7 +220,8 @@ class RecouvrementDunning(models.AbstractModel):
         partners = self.env["res.partner"].union(*(item["partner"] for item in plan))
         groups = self.env["recouvrement.dunning.event"]._read_group(
             [
-                ("state", "=", "sent"),
+                # a letter counts once posted (issue 18): sent emails and posted letters
+                ("state", "in", ("sent", "posted")),
                 ("partner_id", "in", partners.ids),
                 ("company_id", "in", [item["company"].id for item in plan]),
             ],
@@ -648,7 +649,9 @@ class RecouvrementDunning(models.AbstractModel):
                 report.report_name, event.ids
             )
         extension = "pdf" if report_type == "pdf" else "html"
-        event.attachment_id = self.env["ir.attachment"].create(
+        event.with_context(dunning_letter_render=True).attachment_id = self.env[
+            "ir.attachment"
+        ].create(
             {
                 "name": f"{event._get_letter_filename()}.{extension}",
                 "raw": content,

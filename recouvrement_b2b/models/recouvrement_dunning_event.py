@@ -192,6 +192,10 @@ class RecouvrementDunningEvent(models.Model):
                 return fname
         for fname in ATTACH_ONCE_FIELDS:
             if fname in vals and self[fname] and self._differs(fname, vals[fname]):
+                if fname == "attachment_id" and self.env.context.get("dunning_letter_render"):
+                    # the letter rendered again from this event's (read-only) data, e.g. HTML
+                    # to PDF; the previous file stays attached and cannot be deleted
+                    continue
                 return fname
         new_state = vals.get("state", self.state)
         if self.state == "cancelled" and new_state != "cancelled":

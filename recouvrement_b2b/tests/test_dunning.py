@@ -106,6 +106,9 @@ class TestDunning(RecouvrementCommon):
             date = fields.Date.add(fields.Date.to_date("2026-03-15"), days=day)
             for event in self._run(date):
                 sent[event.level_id] = (event.date, event.channel)
+                if event.state == "to_post":  # the letter is posted the day it is printed
+                    with freeze_time(date):
+                        event.action_mark_posted()
         self.assertEqual(
             sent,
             {
@@ -123,7 +126,7 @@ class TestDunning(RecouvrementCommon):
         self.assertEqual(len(events), 6)
         self.assertEqual(
             events.sorted("date").mapped("state"),
-            ["sent", "sent", "sent", "sent", "to_post", "sent"],  # the notice waits for posting
+            ["sent", "sent", "sent", "sent", "posted", "sent"],  # the notice once posted
         )
         self.assertRecordValues(
             move,
@@ -146,7 +149,7 @@ class TestDunning(RecouvrementCommon):
         # formal notice: letter to print and post, credit hold
         notice = events.filtered(lambda e: e.level_id == self.level_notice)
         self.assertTrue(notice.attachment_id)
-        self.assertTrue(notice.to_print)
+        self.assertEqual(notice.post_date, fields.Date.to_date("2026-05-15"))
         self.assertTrue(self.customer.credit_hold)
         # litigation: a recovery case with the invoice
         litigation = events.filtered(lambda e: e.level_id == self.level_litigation).litigation_id
@@ -266,6 +269,8 @@ class TestDunning(RecouvrementCommon):
         self.assertFalse(move.litigation_id)
         notice = self._run("2026-04-01")
         self.assertEqual(notice.level_id, self.level_notice)
+        with freeze_time("2026-04-01"):
+            notice.action_mark_posted()  # a letter counts once posted (issue 18)
         self.assertFalse(self._run("2026-04-09"), "notice deadline 2026-04-09 not passed")
         self.assertEqual(self._run("2026-04-10").level_id, self.level_litigation)
         self.assertTrue(move.litigation_id)
@@ -406,7 +411,9 @@ class TestDunning(RecouvrementCommon):
         customer.email = "compta.pi.example.fr"
         self._invoice(customer, 1000.0, "2026-02-01", "2026-03-01")
         event = self._run("2026-03-02")
-        self.assertRecordValues(event, [{"channel": "letter", "state": "sent", "to_print": True}])
+        self.assertRecordValues(
+            event, [{"channel": "letter", "state": "to_post", "to_print": True}]
+        )
         self.assertIn(
             "The email address compta.pi.example.fr of Pi Conseil is not valid", event.note
         )

@@ -158,6 +158,7 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
     def test_batch_print_merges_the_letters(self):
         second = self.env["res.partner"].create({"name": "Hôtel du Parc SAS", "is_company": True})
         self._invoice(self.customer, 1000.0, "2026-01-01", "2026-01-31")
+        self._reminded(self.customer)
         self._invoice(second, 800.0, "2026-02-01", "2026-03-01")  # no email: letter
         self._reminded(self.customer)
         events = self._run("2026-03-17")
@@ -180,6 +181,7 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
         notice for the credit check until it is marked posted (date, tracking number)."""
         self.company.recouvrement_hold_formal_notice = True
         move = self._invoice(self.customer, 1500.0, "2026-01-01", "2026-01-31")
+        self._reminded(self.customer)
         with freeze_time("2026-03-17"):
             notice = self._run("2026-03-17")
         self.assertRecordValues(
@@ -224,6 +226,7 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
         rendered again from its event; the formal notice report prints several events."""
         second = self.env["res.partner"].create({"name": "Hôtel du Parc SAS", "is_company": True})
         self._invoice(self.customer, 1000.0, "2026-01-01", "2026-01-31")
+        self._reminded(self.customer)
         self._invoice(second, 800.0, "2026-02-01", "2026-03-01")  # no email: letter
         dunning = self.env["recouvrement.dunning"].with_user(self.controller)
         date = fields.Date.to_date("2026-03-17")

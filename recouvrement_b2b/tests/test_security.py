@@ -302,15 +302,21 @@ class TestSecurity(RecouvrementCommon):
 
     @users(*USERS)
     def test_order_approval(self):
-        """Approving an order over credit: credit managers only (the order's company)."""
+        """Approving an order over credit: credit managers only, through the approval action;
+        nobody writes an approval directly (issue 12: approvals cannot be forged)."""
         order = self.env["sale.order"].browse(self.order.id)
         allowed = self.env.user.login == MANAGER
         with self.env.cr.savepoint() as change:
-            if allowed:
+            with self.assertRaises(AccessError):
                 order.write({"credit_override_reason": "Matrix"})
+            change.close()
+        with self.env.cr.savepoint() as change:
+            if allowed:
+                self.env["recouvrement.credit"]._approve_order(order, "Matrix")
+                self.assertEqual(order.credit_override_reason, "Matrix")
             else:
                 with self.assertRaises(AccessError):
-                    order.write({"credit_override_reason": "Matrix"})
+                    self.env["recouvrement.credit"]._approve_order(order, "Matrix")
             change.close()
 
     @users(CONTROLLER)
