@@ -64,6 +64,21 @@ def test_invalid_siret():
     assert reason_of(ids.validate_siret, "4430618410004X") == ("siret", "digits")
 
 
+@pytest.mark.parametrize(
+    "check, value, field",
+    [
+        (ids.validate_siren, "000000000", "siren"),
+        (ids.validate_siren, "000 000 000", "siren"),
+        (ids.validate_siret, "00000000000000", "siret"),
+        (ids.validate_siret, "000 000 000 00000", "siret"),
+    ],
+)
+def test_placeholders_refused(check, value, field):
+    # Zeros pass the Luhn check but name no company.
+    assert reason_of(check, value) == (field, "placeholder")
+    assert ids.derive_siren(siret="00000000000000") is None
+
+
 def test_vat_key_from_stdnum():
     # The key is python-stdnum's: (12 + 3 x (552120222 mod 97)) mod 97 = 27.
     assert stdnum_siren.to_tva("552120222") == "27552120222"

@@ -107,6 +107,14 @@ def test_schedule_errors():
     first = date(2025, 1, 1)
     assert reason_of(schedule.build_schedule, D("100"), 0, first, "monthly") == "count"
     assert reason_of(schedule.build_schedule, D("0.02"), 3, first, "monthly") == "count"
+    # More than 10 years of monthly instalments (10 000 would end in 2860): refused.
+    assert len(schedule.build_schedule(D("12000"), 120, first, "monthly")) == 120
+    assert reason_of(schedule.build_schedule, D("12100"), 121, first, "monthly") == "count"
+    assert reason_of(schedule.build_schedule, D("1E6"), 10000, first, "monthly") == "count"
+    # Beyond the calendar: a ScheduleError, not "year 10000 is out of range".
+    last_day = date(9999, 12, 31)
+    assert reason_of(schedule.build_schedule, D("100"), 2, last_day, "monthly") == "horizon"
+    assert reason_of(schedule.build_schedule, D("100"), 2, last_day, "weekly") == "horizon"
     assert reason_of(schedule.build_schedule, D("0"), 3, first, "monthly") == "total"
     assert reason_of(schedule.build_schedule, D("-5"), 3, first, "monthly") == "total"
     assert reason_of(schedule.build_schedule, D("10.001"), 3, first, "monthly") == "total"

@@ -17,3 +17,5 @@ from . import recouvrement_payment_plan_line
 from . import recouvrement_litigation_stage
 from . import recouvrement_litigation_deadline
 from . import recouvrement_company_register
+from . import ir_actions_report
+from . import ir_attachment

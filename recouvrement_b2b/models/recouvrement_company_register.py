@@ -22,14 +22,22 @@ class CompanyRegisterError(Exception):
     """The company register could not answer; ``message`` is translated for the user.
 
     ``retry_after`` (seconds) is set when the register asked to slow down (HTTP 429);
-    ``unknown`` when the register answered but does not know the SIREN.
+    ``unknown`` when the register answered but does not know the SIREN; ``reason`` is the
+    transport's reason (``tools/company_search.py``), ``unknown``, or ``bad_answer`` for an
+    answer that cannot be read.
     """
 
-    def __init__(self, message, retry_after=None, unknown=False):
+    def __init__(self, message, retry_after=None, unknown=False, reason=None):
         super().__init__(message)
         self.message = message
         self.retry_after = retry_after
         self.unknown = unknown
+        self.reason = reason or ("unknown" if unknown else None)
+
+    @property
+    def register_down(self):
+        """The register itself cannot answer now (rate limit, timeout, network): stop asking."""
+        return self.reason in ("rate_limited", "timeout", "unreachable")
 
 
 class RecouvrementCompanyRegister(models.AbstractModel):
@@ -90,7 +98,9 @@ class RecouvrementCompanyRegister(models.AbstractModel):
             return company_search.search(url, siren, timeout)
         except company_search.CompanySearchError as exc:
             raise CompanyRegisterError(
-                self._get_error_message(exc, timeout), retry_after=exc.params.get("retry_after")
+                self._get_error_message(exc, timeout),
+                retry_after=exc.params.get("retry_after"),
+                reason=exc.reason,
             ) from exc
 
     @api.model
@@ -146,7 +156,19 @@ class RecouvrementCompanyRegister(models.AbstractModel):
                 ),
                 unknown=True,
             )
-        return self._prepare_company_vals(found)
+        try:
+            return self._prepare_company_vals(found)
+        except (TypeError, ValueError, AttributeError) as exc:  # e.g. a date "30/06/2024"
+            raise CompanyRegisterError(
+                self.env._(
+                    "The company register gave an unreadable answer about SIREN %(siren)s of "
+                    "%(partner)s (%(error)s); nothing was changed.",
+                    siren=identifiers.format_siren(siren),
+                    partner=partner.display_name,
+                    error=str(exc),
+                ),
+                reason="bad_answer",
+            ) from exc
 
     @api.model
     def _prepare_company_vals(self, result):
@@ -160,8 +182,9 @@ class RecouvrementCompanyRegister(models.AbstractModel):
         """
         state = result.get("etat_administratif")
         closed_on = result.get("date_fermeture")
+        name = result.get("nom_complet") or result.get("nom_raison_sociale") or ""
         return {
-            "name": result.get("nom_complet") or result.get("nom_raison_sociale") or "",
+            "name": name if isinstance(name, str) else "",
             "status": {"A": "active", "C": "ceased"}.get(state, "unknown"),
             "closed_on": fields.Date.to_date(closed_on) if closed_on else False,
         }
@@ -281,7 +304,8 @@ class RecouvrementCompanyRegister(models.AbstractModel):
         )
         Partner = self.env["res.partner"]
         commercial = Partner.browse([partner.id for (partner,) in groups]).commercial_partner_id
-        limit = fields.Date.context_today(self) - timedelta(days=_CACHE_DAYS - 1)
+        today = fields.Date.context_today(self)
+        limit = today - timedelta(days=_CACHE_DAYS - 1)
         return Partner.search(
             [
                 ("id", "in", commercial.ids),
@@ -289,8 +313,12 @@ class RecouvrementCompanyRegister(models.AbstractModel):
                 "|",
                 ("company_status_date", "=", False),
                 ("company_status_date", "<", limit),
+                "|",
+                ("company_status_attempt_date", "=", False),
+                ("company_status_attempt_date", "<", today),
             ],
-            order="company_status_date asc nulls first, id",
+            order="company_status_attempt_date asc nulls first, company_status_date asc nulls "
+            "first, id",
         )
 
     @api.model
@@ -306,31 +334,40 @@ class RecouvrementCompanyRegister(models.AbstractModel):
     def _cron_check_company_status(self, batch_size=_CRON_BATCH):
         """Weekly: refresh the company status of the customers with open receivables.
 
-        A batch of ``batch_size`` partners per run, the oldest checks first, each in its own
-        savepoint; the cron runs again while some remain. A SIREN unknown to the register is
-        posted in the partner's chatter and not asked again before a week. When the register
-        asks to slow down or cannot be reached, the run stops and the cron is triggered again
-        after the delay it gave (else one hour).
+        A batch of ``batch_size`` partners per run, never asked first, then the oldest attempts,
+        each in its own savepoint; the cron runs again while some remain. Each attempt is
+        recorded on the partner (``company_status_attempt_date``): a customer whose lookup
+        fails is not asked again the same day and goes to the back of the line. A SIREN unknown
+        to the register is posted in the partner's chatter and not asked again before a week;
+        an answer that cannot be read is a warning in the partner's chatter. When the register
+        asks to slow down, times out or cannot be reached, the run stops and the cron is
+        triggered again after the delay it gave (else one hour).
 
         :return: number of partners handled in this run
         :rtype: int
         """
         partners = self._get_partners_to_check()
+        today = fields.Date.context_today(self)
         done = 0
         for partner in partners[:batch_size]:
             try:
                 with self.env.cr.savepoint():
                     self._update_partner(partner)
             except CompanyRegisterError as exc:
-                if not exc.unknown:
-                    # Rate limit or register unreachable: stop here, try again later.
+                if exc.reason != "rate_limited":
+                    partner.company_status_attempt_date = today  # to the back of the line
+                if exc.register_down:
+                    # Rate limit, timeout or register unreachable: stop here, try again later.
                     _logger.info("Company status check paused: %s", exc.message)
                     self._trigger_cron(exc.retry_after or 3600)
                     self.env["ir.cron"]._notify_progress(done=done, remaining=0)
                     return done
-                # Unknown SIREN: tell the controller, and do not ask again before a week.
+                # Unknown SIREN or unreadable answer: a warning for the controller
                 partner.message_post(body=exc.message)
-                partner.company_status_date = fields.Date.context_today(self)
+                if exc.unknown:  # not asked again before a week
+                    partner.company_status_date = today
+            else:
+                partner.company_status_attempt_date = today
             done += 1
         self.env["ir.cron"]._notify_progress(done=done, remaining=len(partners) - done)
         return done

@@ -24,6 +24,14 @@ PARTNER_EXPOSURE_FIELDS = {
 # Up to this many partners, exposure rows are read with per-partner (lateral) queries.
 _PER_PARTNER_MAX = 200
 _MANAGER_GROUP = "recouvrement_b2b.recouvrement_group_manager"
+# Fields of sale.order recording a credit manager's approval (written by _approve_order only).
+CREDIT_APPROVAL_FIELDS = (
+    "credit_override_user_id",
+    "credit_override_reason",
+    "credit_override_amount",
+    "credit_override_partner_id",
+)
+_USER_GROUP = "recouvrement_b2b.recouvrement_group_user"
 
 
 class RecouvrementCredit(models.AbstractModel):
@@ -280,7 +288,7 @@ class RecouvrementCredit(models.AbstractModel):
             ._read_group(
                 [
                     ("company_id", "=", company.id),
-                    ("state", "=", "sent"),
+                    ("state", "in", ("sent", "posted")),
                     ("level_id.is_formal_notice", "=", True),
                     ("partner_id.commercial_partner_id", "in", partners.ids),
                 ],
@@ -340,18 +348,42 @@ class RecouvrementCredit(models.AbstractModel):
     # --- Sales orders ---------------------------------------------------------------------
 
     @api.model
-    def _get_order_reasons(self, orders, company):
+    def _get_order_partner(self, order):
+        """The customer whose credit covers ``order``: the commercial entity invoiced."""
+        return (order.partner_invoice_id or order.partner_id).commercial_partner_id
+
+    @api.model
+    def _get_order_amount(self, order):
+        """Amount of ``order`` (taxes included) in its company's currency."""
+        return order.amount_total / (order.currency_rate or 1.0)
+
+    @api.model
+    def _get_order_reasons(self, orders, company, together=False):
         """Block reasons of each order of ``orders`` (all in ``company``), in a constant number
-        of queries: ``{order: [message]}``. The amount of each order is added to its
-        customer's exposure (not the other orders of the batch)."""
-        status = self._get_credit_status(orders.partner_id, company)
+        of queries: ``{order: [message]}``.
+
+        :param together: the orders are confirmed in the same call: each order is checked
+            with the orders before it in ``orders`` (same customer) added to the exposure;
+            otherwise (a quotation's banner) each order is checked alone
+        """
+        partners = self.env["res.partner"].concat(*map(self._get_order_partner, orders))
+        status = self._get_credit_status(partners, company)
+        pending = {}
         result = {}
         for order in orders:
-            partner = order.partner_id.commercial_partner_id
-            amount = order.amount_total / (order.currency_rate or 1.0)
-            result[order] = self._get_reasons_with_amount(
-                partner, company, status[partner._origin.id], amount
+            partner = self._get_order_partner(order)
+            amount = self._get_order_amount(order)
+            before = pending.get(partner._origin.id, 0.0)
+            partner_status = status[partner._origin.id]
+            result[order] = partner_status["hold_reasons"] + self._get_limit_reasons(
+                partner,
+                company,
+                partner_status["figures"],
+                partner_status["exposure"] + before + amount,
+                amount,
             )
+            if together:
+                pending[partner._origin.id] = before + amount
         return result
 
     @api.model
@@ -374,10 +406,78 @@ class RecouvrementCredit(models.AbstractModel):
         )
 
     @api.model
+    def _lock_partners(self, partners):
+        """Lock the rows of the commercial partners of ``partners`` until the end of the
+        transaction, in one query, so that two credit checks of a customer run one after the
+        other.
+
+        ``FOR NO KEY UPDATE`` (in the order of the ids: no deadlock between two checks) does not
+        wait for transactions that only create documents of the customer (key share lock of
+        their foreign key). The rows are updated (to the same values), not only locked: under
+        Odoo's REPEATABLE READ isolation, a second check waits for the first transaction, then
+        fails with a serialization error once the first commits; Odoo retries the request,
+        whose new snapshot includes the first order in the exposure.
+        """
+        partners = partners._origin.commercial_partner_id
+        if not partners:
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner SET write_date = write_date
+                 WHERE id IN (
+                       SELECT id FROM res_partner WHERE id IN %s ORDER BY id FOR NO KEY UPDATE
+                 )
+                """,
+                tuple(partners.ids),
+            )
+        )
+
+    @api.model
+    def _is_approved(self, order):
+        """Whether a credit manager's approval covers ``order`` as it is now: mode
+        ``override``, the same invoiced customer and an amount not above the approved one."""
+        return bool(
+            order.credit_override_user_id
+            and order.company_id.recouvrement_credit_check == "override"
+            and order.credit_override_partner_id == self._get_order_partner(order)
+            and order.company_id.currency_id.compare_amounts(
+                self._get_order_amount(order), order.credit_override_amount
+            )
+            <= 0
+        )
+
+    @api.model
+    def _check_approval_vals(self, vals):
+        """Refuse ``sale.order`` values recording a credit approval outside
+        ``_approve_order`` (clearing one is allowed).
+
+        :raise AccessError: an approval field of ``vals`` is set, not in superuser mode
+        """
+        if not self.env.su and any(vals.get(fname) for fname in CREDIT_APPROVAL_FIELDS):
+            raise AccessError(
+                self.env._(
+                    "Only a credit manager can approve an order over credit, with the Approve "
+                    "Over Credit button."
+                )
+            )
+
+    @api.model
+    def _clear_approvals(self, orders):
+        """Clear the credit approvals of ``orders`` (cancelled or reset to quotation: a new
+        confirmation is checked again)."""
+        approved = orders.filtered("credit_override_user_id")
+        if approved:
+            # sudo: the approval fields are written in superuser mode only.
+            approved.sudo().write(dict.fromkeys(CREDIT_APPROVAL_FIELDS, False))
+
+    @api.model
     def _check_orders(self, orders):
         """Apply the company's credit check mode to ``orders`` being confirmed.
 
-        Skipped: orders paid online, orders approved by a credit manager (mode ``override``).
+        The orders are checked together (each with the ones before it for the same customer),
+        under a lock of their customers (``_lock_partners``). Skipped: orders paid online;
+        not blocked: orders whose approval by a credit manager covers them (``_is_approved``).
         :raise UserError: mode ``block``, or ``override`` for a user who may not approve
         :raise RedirectWarning: mode ``override`` for a credit manager (opens the approval)
         """
@@ -385,17 +485,16 @@ class RecouvrementCredit(models.AbstractModel):
             lambda o: (
                 o.state in ("draft", "sent")
                 and o.company_id.recouvrement_credit_check != "none"
-                and not (
-                    o.credit_override_user_id
-                    and o.company_id.recouvrement_credit_check == "override"
-                )
+                and not self._is_paid_online(o)
             )
         )
-        to_check = to_check.filtered(lambda o: not self._is_paid_online(o))
+        if not to_check:
+            return
+        self._lock_partners(self.env["res.partner"].concat(*map(self._get_order_partner, to_check)))
         for company, company_orders in to_check.grouped("company_id").items():
-            reasons = self._get_order_reasons(company_orders, company)
+            reasons = self._get_order_reasons(company_orders, company, together=True)
             for order in company_orders:
-                if reasons[order]:
+                if reasons[order] and not self._is_approved(order):
                     self._apply_order_block(order, reasons[order])
 
     @api.model
@@ -439,16 +538,36 @@ class RecouvrementCredit(models.AbstractModel):
 
     @api.model
     def _approve_order(self, order, reason):
-        """Record a credit manager's approval of ``order``, post it with the figures, notify
-        the credit responsible and confirm the order (returns ``action_confirm``'s result)."""
+        """Record a credit manager's approval of ``order`` (user, reason, and the amount and
+        invoiced customer it covers), post it with the figures, notify the credit responsible
+        and confirm the order (returns ``action_confirm``'s result).
+
+        :raise AccessError: the user is not a credit manager
+        """
+        if not self.env.user.has_group(_MANAGER_GROUP):
+            raise AccessError(
+                self.env._(
+                    "Only a credit manager can approve order %(order)s over credit.",
+                    order=order.name,
+                )
+            )
         company = order.company_id
-        partner = order.partner_id.commercial_partner_id
+        partner = self._get_order_partner(order)
         status = self._get_credit_status(partner, company)[partner.id]
         figures = status["figures"]
         currency = company.currency_id
-        amount = order.amount_total / (order.currency_rate or 1.0)
+        amount = self._get_order_amount(order)
         reasons = self._get_reasons_with_amount(partner, company, status, amount)
-        order.write({"credit_override_user_id": self.env.uid, "credit_override_reason": reason})
+        # sudo: the approval fields are written in superuser mode only (_check_approval_vals),
+        # after the manager check above; the approval covers this customer and amount only.
+        order.sudo().write(
+            {
+                "credit_override_user_id": self.env.uid,
+                "credit_override_reason": reason,
+                "credit_override_amount": amount,
+                "credit_override_partner_id": partner.id,
+            }
+        )
         body = self.env._(
             "Credit approved by %(user)s: %(reason)s\nExposure %(exposure)s including this "
             "order (%(amount)s), limit %(limit)s, overdue %(overdue)s (%(days)s days), score "
@@ -493,6 +612,8 @@ class RecouvrementCredit(models.AbstractModel):
             )
         )
         is_manager = self.env.user.has_group(_MANAGER_GROUP)
+        if invoices:
+            self._lock_partners(invoices.commercial_partner_id)
         for company, company_moves in invoices.grouped("company_id").items():
             mode = company.recouvrement_credit_check
             if mode == "override" and is_manager:
@@ -787,21 +908,32 @@ class RecouvrementCredit(models.AbstractModel):
         }
 
     @api.model
-    def _update_scores(self, partners, company=None):
+    def _update_scores(self, partners, company=None, only_changed=False):
         """Store the payment score (``credit_score``, ``credit_score_date``: today) of the
-        commercial partners of ``partners`` in ``company``; one write per letter."""
+        commercial partners of ``partners`` in ``company``; one write per letter.
+
+        :param only_changed: write only the partners whose score changed (the daily cron: an
+            unchanged customer row is not written, so it never conflicts with the other crons
+            and users working on it)
+        :return: the ids of the partners written
+        """
         company = company or self.env.company
         today = fields.Date.context_today(self)
+        scores = self._compute_scores(partners, company)
+        current = {}
+        if only_changed:
+            records = self.env["res.partner"].browse(list(scores)).with_company(company)
+            current = {partner.id: partner.credit_score for partner in records}
         by_letter = {}
-        for partner_id, (letter, _points, _reasons) in self._compute_scores(
-            partners, company
-        ).items():
-            by_letter.setdefault(letter, []).append(partner_id)
+        for partner_id, (letter, _points, _reasons) in scores.items():
+            if not only_changed or current.get(partner_id) != letter:
+                by_letter.setdefault(letter, []).append(partner_id)
         for letter, partner_ids in by_letter.items():
             # sudo: the score is computed by the system, not edited by the user.
             self.env["res.partner"].browse(partner_ids).sudo().with_company(company).write(
                 {"credit_score": letter, "credit_score_date": today}
             )
+        return [partner_id for partner_ids in by_letter.values() for partner_id in partner_ids]
 
     @api.model
     def _get_score_reason_label(self, code, params):
@@ -842,10 +974,12 @@ class RecouvrementCredit(models.AbstractModel):
 
     @api.model
     def _cron_update_scores(self, batch_size=1000):
-        """Refresh the payment scores not computed today, by batches, in every company.
+        """Refresh the payment scores of the customers with an invoice due in the window, in
+        every company, ``batch_size`` customers per computation; only the customers whose
+        score changed are written (``credit_score_date``: the day it changed).
 
-        Customers with an invoice due in the window; one savepoint per company (a failure is
-        logged and the other companies go on); progress reported to the cron.
+        One savepoint per batch (a failure is logged and the other batches go on); progress
+        reported to the cron.
         """
         today = fields.Date.context_today(self)
         groups = self.env["account.move"]._read_group(
@@ -859,30 +993,18 @@ class RecouvrementCredit(models.AbstractModel):
         per_company = {}
         for company, partner in groups:
             per_company.setdefault(company, []).append(partner.id)
-        done = remaining = 0
+        done = 0
+        Partner = self.env["res.partner"]
         for company, partner_ids in per_company.items():
-            candidates = (
-                self.env["res.partner"]
-                .with_company(company)
-                .search(
-                    [
-                        ("id", "in", partner_ids),
-                        "|",
-                        ("credit_score_date", "=", False),
-                        ("credit_score_date", "<", today),
-                    ]
-                )
-            )
-            batch = candidates[: max(batch_size - done, 0)]
-            if batch:
+            for start in range(0, len(partner_ids), batch_size):
+                batch = Partner.browse(partner_ids[start : start + batch_size])
                 try:
                     with self.env.cr.savepoint():
-                        self._update_scores(batch, company)
+                        self._update_scores(batch, company, only_changed=True)
                 except Exception:
                     _logger.exception("Payment scores failed for company %s", company.name)
-            done += len(batch)
-            remaining += len(candidates) - len(batch)
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+                done += len(batch)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=0)
 
     def _set_hold(self, partners, reason):
         """Put the commercial partners of ``partners`` on credit hold with ``reason`` (a hold
@@ -910,3 +1032,87 @@ class RecouvrementCredit(models.AbstractModel):
                     subtype_xmlid="mail.mt_note",
                 )
         return partners
+
+    # --- Rights on the partner's credit and collection fields ---------------------------------
+
+    @api.model
+    def _check_partner_field_rights(self, partners, vals, manager_fnames, controller_fnames):
+        """Refuse value changes of commercial ``partners``' credit fields by users without the
+        right group: ``manager_fnames`` (credit limit, insurer cover) for credit managers,
+        ``controller_fnames`` (collective proceedings, dunning pause, contract penalty rate)
+        for credit controllers and managers. Values synced to contacts unchanged pass.
+
+        :raise AccessError: naming the partner and the fields
+        """
+        if self.env.su:
+            return
+        for group, fnames, role in self._get_partner_field_rules(manager_fnames, controller_fnames):
+            fnames = [fname for fname in fnames if fname in vals]
+            if not fnames or self.env.user.has_group(group):
+                continue
+            for partner in partners.filtered(lambda p: p.commercial_partner_id == p):
+                changed = [
+                    fname
+                    for fname in fnames
+                    if partners._fields[fname].convert_to_record(
+                        partners._fields[fname].convert_to_cache(vals[fname], partner), partner
+                    )
+                    != partner[fname]
+                ]
+                if changed:
+                    raise AccessError(
+                        self.env._(
+                            "Only %(role)s can change %(fields)s of %(partner)s.",
+                            role=role,
+                            partner=partner.display_name,
+                            fields=", ".join(
+                                partners._fields[fname]._description_string(self.env)
+                                for fname in changed
+                            ),
+                        )
+                    )
+
+    @api.model
+    def _check_partner_create_rights(self, vals_list, manager_fnames, controller_fnames):
+        """:meth:`_check_partner_field_rights` for new commercial partners: a value other than
+        the field's default counts as a change.
+
+        :raise AccessError: naming the partner and the fields
+        """
+        if self.env.su:
+            return
+        Partner = self.env["res.partner"]
+        rules = self._get_partner_field_rules(manager_fnames, controller_fnames)
+        for vals in vals_list:
+            if vals.get("parent_id") and not vals.get("is_company"):
+                continue  # a contact: its commercial fields come from its company
+            for group, fnames, role in rules:
+                changed = [
+                    fname
+                    for fname in fnames
+                    if vals.get(fname) and not self._is_default(fname, vals)
+                ]
+                if changed and not self.env.user.has_group(group):
+                    raise AccessError(
+                        self.env._(
+                            "Only %(role)s can change %(fields)s of %(partner)s.",
+                            role=role,
+                            partner=vals.get("name") or self.env._("New partner"),
+                            fields=", ".join(
+                                Partner._fields[fname]._description_string(self.env)
+                                for fname in changed
+                            ),
+                        )
+                    )
+
+    def _is_default(self, fname, vals):
+        """Whether ``vals[fname]`` is the default of the partner field (e.g. ``'none'``)."""
+        field = self.env["res.partner"]._fields[fname]
+        return bool(field.default) and vals[fname] == field.default(self.env["res.partner"])
+
+    def _get_partner_field_rules(self, manager_fnames, controller_fnames):
+        """``(group, fields, role)`` of the partner fields reserved to a group."""
+        return (
+            (_MANAGER_GROUP, manager_fnames, self.env._("a credit manager")),
+            (_USER_GROUP, controller_fnames, self.env._("a credit controller")),
+        )

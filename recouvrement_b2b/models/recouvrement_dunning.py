@@ -1,14 +1,29 @@
 import logging
+import time
 from collections import defaultdict
 
 from markupsafe import Markup
+from psycopg2 import errors as pg_errors
 
 from odoo import Command, api, fields, models
-from odoo.tools import format_amount, format_date
+from odoo.tools import SQL, email_normalize, format_amount, format_date
 
 from ..rules import dunning as dunning_rules
 
 _logger = logging.getLogger(__name__)
+
+#: seconds a dunning run may spend before it leaves the rest to the next call
+DEFAULT_TIME_BUDGET = 30
+#: key of the PostgreSQL advisory lock of the dunning run (one run at a time per database)
+RUN_LOCK_KEY = 7_240_018_001
+_PASS_START_KEY = "recouvrement_b2b.dunning_pass_start"
+_REMAINING_KEY = "recouvrement_b2b.dunning_remaining"
+#: errors of a transaction racing another one: the customer is retried, never logged as failed
+CONFLICT_ERRORS = (
+    pg_errors.SerializationFailure,
+    pg_errors.DeadlockDetected,
+    pg_errors.LockNotAvailable,
+)
 
 
 class RecouvrementDunning(models.AbstractModel):
@@ -34,16 +49,76 @@ class RecouvrementDunning(models.AbstractModel):
 
     @api.model
     def _cron_send_reminders(self, batch_size=200):
-        """Daily cron: send the reminders due today, ``batch_size`` customers per call.
+        """Daily cron: send the reminders due today, at most ``batch_size`` customers per call
+        and within the time budget (:meth:`_get_deadline`).
 
-        A customer whose reminder failed today is not retried before tomorrow; the scheduler
-        calls again while ``remaining`` is not 0.
+        Each call reports its progress (``ir.cron._notify_progress``): the scheduler calls
+        again while ``remaining`` is not 0. A customer whose reminder failed today is not
+        retried before tomorrow; a customer locked by another transaction is left for the next
+        call. When another dunning run holds the lock (:meth:`_try_lock_run`), or when the
+        calls of this worker pass used the budget, the cron is triggered again a little later.
         """
+        cron = self.env.ref("recouvrement_b2b.ir_cron_dunning", raise_if_not_found=False)
+        deadline = self._get_deadline()
+        if time.monotonic() >= deadline or not self._try_lock_run():
+            # the worker's time limit covers every call of its pass, or another run is busy:
+            # leave the rest to a new pass (done=0 ends this one)
+            if cron:
+                cron.sudo()._trigger(fields.Datetime.add(fields.Datetime.now(), minutes=1))
+            self.env["ir.cron"]._notify_progress(
+                done=0, remaining=self.env.cr.cache.get(_REMAINING_KEY, 0)
+            )
+            return
         date = fields.Date.context_today(self)
         plan = self._get_plan(date, skip_failed=True)
         batch = plan[:batch_size]
-        self._send_reminders(batch, date)
-        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=len(plan) - len(batch))
+        events = self._send_reminders(batch, date, deadline=deadline)
+        done = len(events)  # one event, sent or failed, per customer processed
+        remaining = len(plan) - done
+        self.env.cr.cache[_REMAINING_KEY] = remaining
+        if remaining and not done and cron:
+            # only locked customers were left: the scheduler stops on done=0, call again later
+            cron.sudo()._trigger(fields.Datetime.add(fields.Datetime.now(), minutes=1))
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    @api.model
+    def _get_deadline(self):
+        """``time.monotonic()`` value at which a run stops starting new customers: the start of
+        the run plus the ``recouvrement_b2b.dunning_time_budget`` system parameter (seconds,
+        default 30), well under the workers' ``limit_time_real`` (120 s by default).
+
+        Under the scheduler, Odoo calls the cron again at once, in the same worker and under
+        the same time limit, while it reports work remaining: the budget then covers every call
+        of that pass (the start is kept on the job's cursor)."""
+        budget = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("recouvrement_b2b.dunning_time_budget", DEFAULT_TIME_BUDGET)
+        )
+        try:
+            budget = float(budget)
+        except ValueError:
+            budget = 0
+        if not budget > 0:  # also NaN
+            _logger.warning(
+                "Invalid dunning time budget (recouvrement_b2b.dunning_time_budget): %s s used",
+                DEFAULT_TIME_BUDGET,
+            )
+            budget = DEFAULT_TIME_BUDGET
+        start = time.monotonic()
+        if self.env.context.get("ir_cron_progress_id"):
+            start = self.env.cr.cache.setdefault(_PASS_START_KEY, start)
+        return start + budget
+
+    @api.model
+    def _try_lock_run(self):
+        """Take the dunning run lock for the current transaction (a PostgreSQL advisory lock,
+        shared by the cron and the run wizard of every server on the database).
+
+        :return: False when another transaction holds it (a run is in progress)
+        """
+        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", RUN_LOCK_KEY))
+        return self.env.cr.fetchone()[0]
 
     # ------------------------------------------------------------------------------------------
     # Planning: what is due
@@ -101,11 +176,15 @@ class RecouvrementDunning(models.AbstractModel):
             {rule_level.key for by_move in move_levels.values() for rule_level in by_move.values()}
         )
         records = {level.id: level for level in due_levels}
+        credits = self._get_open_credits(moves)
         plan = []
         for key, group_moves in groups.items():
             if not move_levels[key]:
                 continue
             level = records[dunning_rules.highest(move_levels[key].values()).key]
+            open_credit = credits.get((key[0].id, key[1].id, key[2].id), 0.0)
+            if open_credit and not self._is_net_balance_claimable(group_moves, open_credit, level):
+                continue
             plan.append(
                 {
                     "company": key[0],
@@ -117,10 +196,123 @@ class RecouvrementDunning(models.AbstractModel):
                     "move_levels": {
                         move_id: rule_level.key for move_id, rule_level in move_levels[key].items()
                     },
+                    "open_credit": open_credit,
+                    "amount_net": sum(group_moves.mapped("amount_residual")) - open_credit,
                 }
             )
+        plan = self._apply_prerequisite_steps(plan, date)
         plan.sort(key=lambda item: (item["company"].id, item["partner"].id, item["currency"].id))
         return plan
+
+    @api.model
+    def _apply_prerequisite_steps(self, plan, date):
+        """Never reach a step with legal effect without the steps it presupposes (a first run
+        on an existing book included): a formal notice only after a reminder was sent to the
+        customer, the transfer to litigation only after a formal notice was sent and its
+        payment deadline passed (art. 1344 Code civil: the notice gives the debtor a delay).
+        Amicable levels may be skipped to the highest one due. One query for the whole plan.
+
+        :return: the plan, items capped to the level allowed (their invoices with them) or
+            left out (formal notice sent, its deadline not passed yet)
+        """
+        if not plan:
+            return plan
+        partners = self.env["res.partner"].union(*(item["partner"] for item in plan))
+        groups = self.env["recouvrement.dunning.event"]._read_group(
+            [
+                # a letter counts once posted (issue 18): sent emails and posted letters
+                ("state", "in", ("sent", "posted")),
+                ("partner_id", "in", partners.ids),
+                ("company_id", "in", [item["company"].id for item in plan]),
+            ],
+            ["company_id", "partner_id", "level_id"],
+            ["date:max"],
+        )
+        reminded = set()
+        notice_deadlines = {}
+        for company, partner, level, last in groups:
+            key = (company.id, partner.id)
+            reminded.add(key)
+            if level.is_formal_notice:
+                deadline = fields.Date.add(last, days=level.payment_deadline_days)
+                notice_deadlines[key] = max(deadline, notice_deadlines.get(key, deadline))
+        result = []
+        for item in plan:
+            key = (item["company"].id, item["partner"].id)
+            level = item["level"]
+            ladder = item["policy"].level_ids.sorted("sequence")
+            below = ladder.filtered(lambda lvl, level=level: lvl.sequence < level.sequence)
+            if level.open_litigation:
+                if key in notice_deadlines and notice_deadlines[key] >= date:
+                    continue  # the formal notice's payment deadline has not passed yet
+                if key not in notice_deadlines:
+                    level = below.filtered("is_formal_notice")[-1:] or level
+            if level.is_formal_notice and key not in reminded:
+                amicable = below.filtered(
+                    lambda lvl, ceiling=level.sequence: (
+                        lvl.sequence < ceiling and not (lvl.is_formal_notice or lvl.open_litigation)
+                    )
+                )
+                level = amicable[-1:] or level
+            if level != item["level"]:
+                item = dict(item, level=level, move_levels=self._cap_move_levels(item, level))
+            result.append(item)
+        return result
+
+    @api.model
+    def _cap_move_levels(self, item, level):
+        """The ``move_levels`` of plan ``item`` with no invoice above ``level``."""
+        levels = item["policy"].level_ids
+        sequences = {lvl.id: lvl.sequence for lvl in levels}
+        return {
+            move_id: level.id if sequences.get(level_id, 0) > level.sequence else level_id
+            for move_id, level_id in item["move_levels"].items()
+        }
+
+    @api.model
+    def _get_open_credits(self, moves):
+        """Open credits of the customers of ``moves``: ``{(company id, commercial partner id,
+        currency id): amount}`` (positive, in that currency), the unreconciled credit
+        receivable lines (credit notes, payments not matched to an invoice). One query.
+
+        What a customer is asked to pay is net of them (LEGAL.md, open credits).
+        """
+        if not moves:
+            return {}
+        groups = self.env["account.move.line"]._read_group(
+            [
+                ("company_id", "in", moves.company_id.ids),
+                ("move_id.commercial_partner_id", "in", moves.commercial_partner_id.ids),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+                ("amount_residual_currency", "<", 0),
+            ],
+            ["company_id", "partner_id", "currency_id"],
+            ["amount_residual_currency:sum"],
+        )
+        credits = defaultdict(float)
+        for company, partner, currency, amount in groups:
+            credits[company.id, partner.commercial_partner_id.id, currency.id] -= amount
+        return credits
+
+    @api.model
+    def _is_net_balance_claimable(self, moves, open_credit, level):
+        """Whether the reminder ``level`` may be sent for ``moves`` (account.move of one
+        customer and currency) net of ``open_credit`` (same currency, positive).
+
+        Nothing is claimed when the net balance is zero or below; a level with legal or
+        commercial consequences (formal notice, credit hold, litigation) needs a net balance
+        of at least its minimum (company currency).
+        """
+        residual = sum(moves.mapped("amount_residual"))
+        net = residual - open_credit
+        if net <= 0:
+            return False
+        if level.is_formal_notice or level.credit_hold or level.open_litigation:
+            residual_company = sum(moves.mapped("amount_residual_signed"))
+            return net * residual_company / residual >= level.min_amount
+        return True
 
     @api.model
     def _get_failed_keys(self, moves, date):
@@ -162,7 +354,7 @@ class RecouvrementDunning(models.AbstractModel):
                 self._get_reached_sequence(move, ladders[policy]),
                 move.invoice_date_due,
                 date,
-                amount=move.amount_residual,
+                amount=move.amount_residual_signed,
             )
             if rule_level:
                 move_levels[key][move.id] = rule_level
@@ -216,7 +408,7 @@ class RecouvrementDunning(models.AbstractModel):
                     ladder,
                     self._get_reached_sequence(move, ladder),
                     move.invoice_date_due,
-                    amount=move.amount_residual,
+                    amount=move.amount_residual_signed,
                 )
                 or False
             )
@@ -254,23 +446,41 @@ class RecouvrementDunning(models.AbstractModel):
     # ------------------------------------------------------------------------------------------
 
     @api.model
-    def _send_reminders(self, plan, date):
+    def _send_reminders(self, plan, date, deadline=None):
         """Send one reminder per item of ``plan`` (see the class) dated ``date``, each in its
         own savepoint: a failing customer is logged (a failed event and a note on the
         customer) and the others are sent.
 
-        :return: the recouvrement.dunning.event created, sent and failed
+        Customers locked by another transaction (:meth:`_lock_customers`) or whose sending
+        conflicts with one (serialization failure, deadlock) are left out, never logged as
+        failed: they are still due, and the next run sends them.
+
+        :param deadline: ``time.monotonic()`` value after which no new customer is started
+            (:meth:`_get_deadline`; default: no limit)
+        :return: the recouvrement.dunning.event created, sent and failed (one per customer
+            processed)
         """
         events = self.env["recouvrement.dunning.event"]
-        recipients = self._get_recipients(
-            self.env["res.partner"].union(*(item["partner"] for item in plan))
-        )
+        partners = self.env["res.partner"].union(*(item["partner"] for item in plan))
+        free = self._lock_customers(partners)
+        recipients = self._get_recipients(partners)
         for item in plan:
+            if deadline is not None and time.monotonic() >= deadline:
+                break
+            if item["partner"].id not in free:
+                continue
             try:
                 with self.env.cr.savepoint():
                     events |= self.with_company(item["company"])._send_reminder(
                         item, date, recipients.get(item["partner"].id, item["partner"])
                     )
+            except CONFLICT_ERRORS as error:
+                _logger.info(
+                    "Dunning of %s (id %s) left for the next run (concurrent update): %s",
+                    item["partner"].name,
+                    item["partner"].id,
+                    error,
+                )
             except Exception as error:  # one customer must not stop the others
                 _logger.warning(
                     "Dunning of %s (id %s) failed: %s",
@@ -280,6 +490,30 @@ class RecouvrementDunning(models.AbstractModel):
                 )
                 events |= self._log_failure(item, date, error)
         return events
+
+    @api.model
+    def _lock_customers(self, partners):
+        """Lock the rows of ``partners`` (res.partner) for the current transaction, skipping
+        those another transaction holds (``FOR UPDATE SKIP LOCKED``, one query).
+
+        :return: the ids of the customers locked (an empty set when the lock itself conflicts
+            with a concurrent update: the run is then retried)
+        """
+        if not partners:
+            return set()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM res_partner WHERE id IN %s ORDER BY id "
+                        "FOR NO KEY UPDATE SKIP LOCKED",
+                        tuple(partners.ids),
+                    )
+                )
+                return {row[0] for row in self.env.cr.fetchall()}
+        except CONFLICT_ERRORS:
+            _logger.info("Dunning: customers updated by a concurrent transaction, run retried")
+            return set()
 
     @api.model
     def _get_recipients(self, partners):
@@ -311,7 +545,8 @@ class RecouvrementDunning(models.AbstractModel):
             "channel": level.channel,
             "date": date,
             "move_ids": [Command.set(moves.ids)],
-            "amount_due": sum(moves.mapped("amount_residual")),
+            # Never more than the net balance, open credits deducted.
+            "amount_due": item.get("amount_net", sum(moves.mapped("amount_residual"))),
             "recipient_id": recipient.id,
             "user_id": self.env.user.id,
         }
@@ -324,6 +559,16 @@ class RecouvrementDunning(models.AbstractModel):
             vals["note"] = self.env._(
                 "%(partner)s has no email address: the reminder %(level)s is sent as a letter "
                 "to print and post instead.",
+                partner=recipient.display_name,
+                level=level.name,
+            )
+        elif level.channel == "email" and not email_normalize(recipient.email):
+            # An address that cannot receive mail is caught before sending, not after.
+            vals["channel"] = "letter"
+            vals["note"] = self.env._(
+                "The email address %(email)s of %(partner)s is not valid: the reminder "
+                "%(level)s is sent as a letter to print and post instead.",
+                email=recipient.email,
                 partner=recipient.display_name,
                 level=level.name,
             )
@@ -353,7 +598,8 @@ class RecouvrementDunning(models.AbstractModel):
             self._open_litigation(event)
         self._post_on_customer(event)
         self._advance_invoices(item["moves"], item["move_levels"], date)
-        event.state = "sent"
+        # a letter is sent once somebody posts it (recouvrement.dunning.event.action_mark_posted)
+        event.state = "to_post" if event.channel in ("letter", "registered") else "sent"
         return event
 
     @api.model
@@ -403,7 +649,9 @@ class RecouvrementDunning(models.AbstractModel):
                 report.report_name, event.ids
             )
         extension = "pdf" if report_type == "pdf" else "html"
-        event.attachment_id = self.env["ir.attachment"].create(
+        event.with_context(dunning_letter_render=True).attachment_id = self.env[
+            "ir.attachment"
+        ].create(
             {
                 "name": f"{event._get_letter_filename()}.{extension}",
                 "raw": content,

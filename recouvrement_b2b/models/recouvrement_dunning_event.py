@@ -13,6 +13,27 @@ CHANNELS = [
     ("none", "None"),
 ]
 
+# States of an event that was never sent: its figures may still change and it may be deleted.
+UNSENT_STATES = ("draft", "failed", "cancelled")
+
+# What a reminder sent says (evidence in court): never rewritten once sent. The letter and the
+# email may only be attached once, while the reminder is being sent.
+EVIDENCE_FIELDS = (
+    "partner_id",
+    "company_id",
+    "move_ids",
+    "level_id",
+    "channel",
+    "date",
+    "currency_id",
+    "amount_due",
+    "amount_penalty",
+    "amount_indemnity",
+    "recipient_id",
+    "user_id",
+)
+ATTACH_ONCE_FIELDS = ("attachment_id", "mail_message_id")
+
 
 class RecouvrementDunningEvent(models.Model):
     """One reminder sent (or failed) to a customer: its invoices, level, channel and letter.
@@ -35,7 +56,16 @@ class RecouvrementDunningEvent(models.Model):
     channel = fields.Selection(CHANNELS)
     date = fields.Date(required=True, default=fields.Date.context_today, index=True)
     state = fields.Selection(
-        [("draft", "Draft"), ("sent", "Sent"), ("failed", "Failed"), ("cancelled", "Cancelled")],
+        [
+            ("draft", "Draft"),
+            ("to_post", "To Post"),
+            ("sent", "Sent"),
+            ("posted", "Posted"),
+            ("failed", "Failed"),
+            ("cancelled", "Cancelled"),
+        ],
+        help="Letters wait in To Post until somebody posts them: only a posted letter is "
+        "evidence of a reminder.",
         default="draft",
         required=True,
         index=True,
@@ -59,12 +89,25 @@ class RecouvrementDunningEvent(models.Model):
     mail_message_id = fields.Many2one("mail.message", string="Email", copy=False)
     litigation_id = fields.Many2one("recouvrement.litigation", string="Litigation Case", copy=False)
     note = fields.Text(help="Fallbacks and failure reasons.")
+    cancel_reason = fields.Text(
+        string="Cancellation Reason",
+        tracking=True,
+        copy=False,
+        help="Why a reminder already sent was cancelled (it stays on record).",
+    )
     printed = fields.Boolean(copy=False, help="The letter was printed for posting.")
     print_date = fields.Date(copy=False)
     to_print = fields.Boolean(
         compute="_compute_to_print",
         store=True,
-        help="Letter or formal notice sent but not printed yet.",
+        help="Letter or formal notice to post, not printed yet.",
+    )
+    post_date = fields.Date(copy=False, help="Day the letter was posted.")
+    tracking_number = fields.Char(copy=False, help="Tracking number of the registered letter.")
+    delivery_date = fields.Date(
+        string="Proof of Delivery Date",
+        copy=False,
+        help="Day the customer received the registered letter (acknowledgment of receipt).",
     )
 
     @api.depends("partner_id", "level_id", "date")
@@ -93,11 +136,96 @@ class RecouvrementDunningEvent(models.Model):
     @api.depends("channel", "state", "printed")
     def _compute_to_print(self):
         for event in self:
-            event.to_print = (
-                event.channel in ("letter", "registered")
-                and event.state == "sent"
-                and not event.printed
+            event.to_print = event.state == "to_post" and not event.printed
+
+    # ------------------------------------------------------------------------------------------
+    # CRUD: a sent reminder is evidence
+    # ------------------------------------------------------------------------------------------
+
+    def _is_sent(self):
+        """Whether the reminder left (state other than draft, failed and cancelled)."""
+        self.ensure_one()
+        return self.state not in UNSENT_STATES
+
+    def write(self, vals):
+        self._check_evidence_write(vals)
+        return super().write(vals)
+
+    def _check_evidence_write(self, vals):
+        """Refuse to rewrite what a sent reminder says (translated UserError naming the field).
+
+        A sent reminder keeps its customer, invoices, level, channel, date and amounts; its
+        state only moves forward (to another sent state, or to cancelled with a reason, which
+        then stays); a cancelled reminder stays cancelled.
+        """
+        for event in self:
+            if event.state in ("draft", "failed"):
+                continue
+            fname = event._get_evidence_change(vals)
+            if fname:
+                raise UserError(
+                    self.env._(
+                        "Reminder %(event)s was sent: its %(field)s cannot be changed; cancel "
+                        "it with a reason instead.",
+                        event=event.display_name,
+                        field=event._fields[fname]._description_string(self.env),
+                    )
+                )
+            if (
+                event._is_sent()
+                and vals.get("state") == "cancelled"
+                and not (vals.get("cancel_reason") or event.cancel_reason)
+            ):
+                raise UserError(
+                    self.env._(
+                        "Reminder %(event)s was sent: give its %(field)s before cancelling it.",
+                        event=event.display_name,
+                        field=event._fields["cancel_reason"]._description_string(self.env),
+                    )
+                )
+
+    def _get_evidence_change(self, vals):
+        """The first field of ``vals`` that would rewrite this sent or cancelled reminder."""
+        self.ensure_one()
+        for fname in EVIDENCE_FIELDS:
+            if fname in vals and self._differs(fname, vals[fname]):
+                return fname
+        for fname in ATTACH_ONCE_FIELDS:
+            if fname in vals and self[fname] and self._differs(fname, vals[fname]):
+                if fname == "attachment_id" and self.env.context.get("dunning_letter_render"):
+                    # the letter rendered again from this event's (read-only) data, e.g. HTML
+                    # to PDF; the previous file stays attached and cannot be deleted
+                    continue
+                return fname
+        new_state = vals.get("state", self.state)
+        if self.state == "cancelled" and new_state != "cancelled":
+            return "state"
+        if new_state in ("draft", "failed"):
+            return "state"
+        if self.state == "cancelled" and "cancel_reason" in vals:
+            return (
+                "cancel_reason" if self._differs("cancel_reason", vals["cancel_reason"]) else None
             )
+        return None
+
+    def _differs(self, fname, value):
+        """Whether writing ``value`` on ``fname`` would change this record."""
+        field = self._fields[fname]
+        if field.type in ("one2many", "many2many"):
+            return True
+        return field.convert_to_record(field.convert_to_cache(value, self), self) != self[fname]
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_sent(self):
+        for event in self:
+            if event.state not in ("draft", "failed"):
+                raise UserError(
+                    self.env._(
+                        "Reminder %(event)s was sent: it cannot be deleted; cancel it with a "
+                        "reason instead.",
+                        event=event.display_name,
+                    )
+                )
 
     # ------------------------------------------------------------------------------------------
     # Actions
@@ -111,27 +239,60 @@ class RecouvrementDunningEvent(models.Model):
         return action
 
     def action_cancel(self):
-        """Cancel the reminders not sent (draft or failed)."""
-        self.filtered(lambda e: e.state in ("draft", "failed")).state = "cancelled"
+        """Cancel the reminders: those sent need their Cancellation Reason, kept on record."""
+        for event in self:
+            if event._is_sent() and not event.cancel_reason:
+                raise UserError(
+                    self.env._(
+                        "Reminder %(event)s was sent: give its Cancellation Reason before "
+                        "cancelling it.",
+                        event=event.display_name,
+                    )
+                )
+        self.filtered(lambda e: e.state != "cancelled").state = "cancelled"
 
     def action_mark_printed(self):
         """Mark the letters as printed today (they leave the print queue)."""
         self.write({"printed": True, "print_date": fields.Date.context_today(self)})
 
+    def action_mark_posted(self):
+        """Mark the letters to post as posted (today unless a post date is set): from now on
+        they count as reminders sent and as evidence."""
+        not_to_post = self.filtered(lambda e: e.state != "to_post")
+        if not_to_post:
+            raise UserError(
+                self.env._(
+                    "%(event)s is not a letter to post (status: %(state)s).",
+                    event=not_to_post[0].display_name,
+                    state=dict(self._fields["state"]._description_selection(self.env))[
+                        not_to_post[0].state
+                    ],
+                )
+            )
+        today = fields.Date.context_today(self)
+        for event in self:
+            event.write({"state": "posted", "post_date": event.post_date or today})
+
+    def action_regenerate_letter(self):
+        """Render the letter of the selected reminders again, as PDF, from their event (the
+        previous file stays in the chatter's attachments)."""
+        events = self.filtered(lambda e: e.level_id.report_id)
+        if not events:
+            raise UserError(self.env._("None of the selected reminders has a letter model."))
+        dunning = self.env["recouvrement.dunning"].with_context(dunning_letter_html=False)
+        for event in events:
+            dunning.with_company(event.company_id)._render_letter(event)
+        return True
+
     def action_print_letters(self):
-        """Merge the letters of the selected events into one PDF and mark them printed."""
-        events = self.filtered("attachment_id")
+        """Merge the letters of the selected events into one PDF and mark them printed. Letters
+        kept as HTML, or never rendered, are rendered as PDF first."""
+        events = self.filtered(lambda e: e.attachment_id or e.level_id.report_id)
         if not events:
             raise UserError(self.env._("None of the selected reminders has a letter to print."))
         not_pdf = events.filtered(lambda e: e.attachment_id.mimetype != "application/pdf")
         if not_pdf:
-            raise UserError(
-                self.env._(
-                    "The letter of %(event)s is not a PDF document; print it again from the "
-                    "reminder.",
-                    event=not_pdf[0].display_name,
-                )
-            )
+            not_pdf.action_regenerate_letter()
         merged = merge_pdf([base64.b64decode(event.attachment_id.datas) for event in events])
         attachment = self.env["ir.attachment"].create(
             {

@@ -1,7 +1,10 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..rules import dunning as dunning_rules
+
+# Days a letter may give the customer to pay: up to a year (8 to 15 for a formal notice).
+MAX_PAYMENT_DEADLINE_DAYS = 365
 
 
 class RecouvrementDunningLevel(models.Model):
@@ -11,6 +14,7 @@ class RecouvrementDunningLevel(models.Model):
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
     policy_id = fields.Many2one("recouvrement.dunning.policy", required=True, ondelete="cascade")
     company_id = fields.Many2one(related="policy_id.company_id", store=True)
     days = fields.Integer(
@@ -92,6 +96,54 @@ class RecouvrementDunningLevel(models.Model):
     @api.constrains("days", "sequence", "min_amount")
     def _check_ladder(self):
         self.policy_id._check_ladder()
+
+    @api.constrains("payment_deadline_days", "min_amount")
+    def _check_bounds(self):
+        for level in self:
+            if not 0 <= level.payment_deadline_days <= MAX_PAYMENT_DEADLINE_DAYS:
+                raise ValidationError(
+                    self.env._(
+                        "Level %(level)s: the %(field)s must be between 0 and %(max)s days "
+                        "(not %(value)s).",
+                        level=level.display_name,
+                        field=level._fields["payment_deadline_days"]._description_string(self.env),
+                        max=MAX_PAYMENT_DEADLINE_DAYS,
+                        value=level.payment_deadline_days,
+                    )
+                )
+            if level.min_amount < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Level %(level)s: the %(field)s cannot be negative (%(value)s).",
+                        level=level.display_name,
+                        field=level._fields["min_amount"]._description_string(self.env),
+                        value=level.min_amount,
+                    )
+                )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used(self):
+        self._raise_if_used()
+
+    def _raise_if_used(self):
+        """Refuse to delete levels that reminders or invoices refer to: archive them."""
+        if not self:
+            return
+        # sudo: reminders and invoices of every company count, whoever deletes the level
+        events = self.env["recouvrement.dunning.event"].sudo()
+        moves = self.env["account.move"].sudo()
+        used = (
+            events.search([("level_id", "in", self.ids)], limit=1).level_id
+            or moves.search([("dunning_level_id", "in", self.ids)], limit=1).dunning_level_id
+        )
+        if used:
+            raise UserError(
+                self.env._(
+                    "Level %(level)s was used by reminders or invoices: archive it instead of "
+                    "deleting it.",
+                    level=used.with_env(self.env).display_name,
+                )
+            )
 
     def _get_rule_level(self):
         """The level as a :class:`rules.dunning.Level` (key: its id), for the ladder rules."""

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..rules import dunning as dunning_rules
 
@@ -74,6 +74,25 @@ class RecouvrementDunningPolicy(models.Model):
                         .name,
                     )
                 ) from error
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_in_use(self):
+        # sudo: the defaults of every company count, whoever deletes the policy
+        default = (
+            self.env["res.company"].sudo().search([("dunning_policy_id", "in", self.ids)], limit=1)
+        )
+        if default:
+            raise UserError(
+                self.env._(
+                    "Policy %(policy)s is the default policy of %(company)s: archive it instead "
+                    "of deleting it.",
+                    policy=default.dunning_policy_id.with_env(self.env).display_name,
+                    company=default.name,
+                )
+            )
+        # The levels go with their policy (cascade): the same guard as deleting them.
+        levels = self.env["recouvrement.dunning.level"].with_context(active_test=False)
+        levels.search([("policy_id", "in", self.ids)])._raise_if_used()
 
     def _get_rule_levels(self):
         """The policy's levels as :class:`rules.dunning.Level` (key: the level id)."""

@@ -169,6 +169,10 @@ class RecouvrementLitigation(models.Model):
         store=True,
         help="Earliest prescription date among the unpaid invoices of the case.",
     )
+    prescription_warning = fields.Text(
+        compute="_compute_prescription_warning",
+        help="Filed but not served: the prescription falls before the service deadline.",
+    )
     color = fields.Integer()
 
     _sql_constraints = [
@@ -251,6 +255,21 @@ class RecouvrementLitigation(models.Model):
             case.next_deadline_date = min(pending.mapped("date"), default=False)
             case.prescription_date = min(
                 pending.filtered(lambda d: d.kind == "prescription").mapped("date"), default=False
+            )
+
+    @api.depends("prescription_date", "filing_date", "order_date", "service_date")
+    def _compute_prescription_warning(self):
+        for case in self:
+            deadline = deadlines.prescription_before_service(
+                case.prescription_date, case.filing_date, case.order_date, case.service_date
+            )
+            case.prescription_warning = deadline and self.env._(
+                "The filing does not interrupt prescription, only the service of the order does "
+                "(Cass. 1re civ. 05/11/2009 n°08-18.095): the first invoice of the case is "
+                "time-barred after %(prescription)s, before the service deadline %(service)s. "
+                "Have the order served by %(prescription)s.",
+                prescription=format_date(self.env, case.prescription_date),
+                service=format_date(self.env, deadline),
             )
 
     @api.model
@@ -395,12 +414,15 @@ class RecouvrementLitigation(models.Model):
         court_cases = cases.filtered(lambda c: c.step in COURT_STEPS)
         court_cases._check_claim()
         court_cases._register_filing()
+        cases._register_service()
         cases._link_moves()
         cases._apply_credit_hold()
         cases._sync_deadlines()
         return cases
 
     def write(self, vals):
+        if vals.get("outcome"):
+            self._raise_if_closed(vals["outcome"])
         stage = self.env["recouvrement.litigation.stage"].browse(vals.get("stage_id"))
         if stage and stage.is_closed and not vals.get("outcome"):
             missing = self.filtered(lambda c: not c.is_closed and not c.outcome)
@@ -425,6 +447,8 @@ class RecouvrementLitigation(models.Model):
             removed.filtered(lambda m: m.litigation_id in self).litigation_id = False
         if filing:
             filing._register_filing()
+        if vals.get("service_date") or ("move_ids" in vals and self.filtered("service_date")):
+            self._register_service()
         if "stage_id" in vals and stage.is_closed:
             self._release_moves()
         self._link_moves()
@@ -519,12 +543,20 @@ class RecouvrementLitigation(models.Model):
                 )
 
     def _register_filing(self):
-        """Record the filing date and interrupt prescription on the invoices (art. 2241)."""
+        """Record the filing date of the injonction de payer request.
+
+        The filing does not interrupt prescription: the debtor is not told of it (Cass. 1re
+        civ. 05/11/2009 n°08-18.095); the service of the order does (``_register_service``).
+        """
         today = fields.Date.context_today(self)
         for case in self.filtered(lambda c: not c.filing_date):
             case.filing_date = today
-        for case in self:
-            self._interrupt_prescription(case.move_ids, case.filing_date)
+
+    def _register_service(self):
+        """Interrupt prescription on the invoices at the service of the order (art. 2241 and
+        2231 Code civil: a new period starts on the service date)."""
+        for case in self.filtered("service_date"):
+            self._interrupt_prescription(case.move_ids, case.service_date)
 
     def _link_moves(self):
         """Mark the invoices of open cases: they leave dunning (and maybe penalty accrual)."""
@@ -605,6 +637,7 @@ class RecouvrementLitigation(models.Model):
     def _close(self, outcome, account=None, journal=None, date=None):
         """Close the cases with ``outcome``; written off: post the bad-debt entry first."""
         date = date or fields.Date.context_today(self)
+        self._raise_if_closed()
         if outcome == "written_off":
             if not self.env.user.has_group("recouvrement_b2b.recouvrement_group_manager"):
                 raise UserError(self.env._("Only a credit manager can write a debt off."))
@@ -616,6 +649,26 @@ class RecouvrementLitigation(models.Model):
         self.with_context(recouvrement_closing=True).write(
             {"stage_id": stage.id, "outcome": outcome, "close_date": date}
         )
+
+    def _raise_if_closed(self, outcome=None):
+        """Refuse to close again a closed case (with another ``outcome`` if given): its
+        outcome is a decision on record; reopen the case first."""
+        closed = self.filtered(
+            lambda c: c.is_closed and c.outcome and (outcome is None or c.outcome != outcome)
+        )
+        if closed:
+            case = closed[0]
+            raise UserError(
+                self.env._(
+                    "Case %(case)s is already closed (%(field)s: %(outcome)s): reopen it before "
+                    "closing it again.",
+                    case=case.name,
+                    field=case._fields["outcome"]._description_string(self.env),
+                    outcome=dict(case._fields["outcome"]._description_selection(self.env))[
+                        case.outcome
+                    ],
+                )
+            )
 
     def _create_write_off_move(self, account, journal, date):
         """Post the bad-debt entry for the unpaid invoices and reconcile it with them."""
@@ -750,12 +803,13 @@ class RecouvrementLitigation(models.Model):
         return lines
 
     def _get_dossier_events(self):
-        """Reminders and formal notices sent for the case's invoices, oldest first."""
+        """Reminders and formal notices sent for the case's invoices, oldest first (letters once
+        posted; failed, draft and cancelled ones are no evidence)."""
         self.ensure_one()
         return self.env["recouvrement.dunning.event"].search(
             [
                 ("move_ids", "in", self.move_ids.ids),
-                ("state", "!=", "cancelled"),
+                ("state", "in", ("sent", "posted")),
             ],
             order="date, id",
         )
@@ -780,7 +834,7 @@ class RecouvrementLitigation(models.Model):
                     date=format_date(self.env, self.formal_notice_date),
                 )
             )
-        for event in self._get_dossier_events().filtered(lambda e: e.state == "sent"):
+        for event in self._get_dossier_events():
             documents.append(
                 self.env._(
                     "Reminder of %(date)s (%(channel)s)",
@@ -947,12 +1001,22 @@ class RecouvrementLitigation(models.Model):
         todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
         for vals in vals_list:
             vals.setdefault("activity_type_id", todo.id if todo else False)
+        # mail.activity.create() subscribes the responsible of each activity with a browse of
+        # the res_ids, duplicates included: two alerts of one case for one user in the same
+        # create would insert the same follower twice. Create in rounds of distinct records.
+        rounds = []
+        for vals in vals_list:
+            key = (vals.get("res_model_id"), vals.get("res_id"), vals.get("user_id"))
+            for keys, round_vals in rounds:
+                if key not in keys:
+                    keys.add(key)
+                    round_vals.append(vals)
+                    break
+            else:
+                rounds.append(({key}, [vals]))
         # quick update: no e-mail per activity, the responsible sees them in the activity menu.
-        return (
-            self.env["mail.activity"]
-            .with_context(mail_activity_quick_update=True)
-            .create(vals_list)
-        )
+        Activity = self.env["mail.activity"].with_context(mail_activity_quick_update=True)
+        return Activity.union(*(Activity.create(round_vals) for _keys, round_vals in rounds))
 
     @api.model
     def _cron_raise_alerts(self, batch_size=200):

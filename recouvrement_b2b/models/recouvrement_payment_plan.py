@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_is_zero, format_date
+from odoo.tools import float_compare, float_is_zero, format_date
 from odoo.tools.misc import formatLang
 
 from ..rules import schedule
@@ -12,6 +12,8 @@ _logger = logging.getLogger(__name__)
 
 # Plans that hold their invoices: an invoice belongs to at most one of them at a time.
 OPEN_STATES = ("proposed", "active")
+# A plan starts within a year: a first due date further away is a typing error (31/12/9999).
+START_HORIZON_DAYS = 366
 
 
 def currency_digits(currency):
@@ -204,6 +206,58 @@ class RecouvrementPaymentPlan(models.Model):
                     self.env._(
                         "Payment plan %(plan)s: the waiver cannot be negative.",
                         plan=plan.display_name,
+                    )
+                )
+            if not 1 <= plan.instalment_count <= schedule.MAX_INSTALMENTS:
+                raise ValidationError(
+                    self.env._(
+                        "Payment plan %(plan)s: the %(field)s must be between 1 and %(max)s "
+                        "(not %(count)s).",
+                        plan=plan.display_name,
+                        field=plan._fields["instalment_count"]._description_string(self.env),
+                        max=schedule.MAX_INSTALMENTS,
+                        count=plan.instalment_count,
+                    )
+                )
+
+    @api.constrains("first_date", "down_payment_date")
+    def _check_dates(self):
+        limit = fields.Date.context_today(self) + timedelta(days=START_HORIZON_DAYS)
+        for plan in self:
+            for fname in ("first_date", "down_payment_date"):
+                if plan[fname] and plan[fname] > limit:
+                    raise ValidationError(
+                        self.env._(
+                            "Payment plan %(plan)s: the %(field)s must be within a year "
+                            "(%(limit)s at the latest, not %(date)s).",
+                            plan=plan.display_name,
+                            field=plan._fields[fname]._description_string(self.env),
+                            limit=format_date(self.env, limit),
+                            date=format_date(self.env, plan[fname]),
+                        )
+                    )
+
+    @api.constrains("amount_waiver", "amount_penalties", "include_penalties")
+    def _check_waiver(self):
+        """A waiver beyond the penalties gives up principal: a credit manager's decision."""
+        if self.env.su or self.env.user.has_group("recouvrement_b2b.recouvrement_group_manager"):
+            return
+        for plan in self:
+            computed = plan.amount_invoices or not plan.include_penalties
+            penalties = plan.amount_penalties if plan.include_penalties else 0.0
+            rounding = plan.currency_id.rounding or 0.01
+            if (
+                computed
+                and float_compare(plan.amount_waiver, penalties, precision_rounding=rounding) > 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Payment plan %(plan)s: a %(field)s beyond the penalties and indemnities "
+                        "(%(penalties)s) gives up part of the invoices: only a credit manager "
+                        "may grant it.",
+                        plan=plan.display_name,
+                        field=plan._fields["amount_waiver"]._description_string(self.env),
+                        penalties=formatLang(self.env, penalties, currency_obj=plan.currency_id),
                     )
                 )
 
@@ -431,12 +485,19 @@ class RecouvrementPaymentPlan(models.Model):
 
     def _schedule_error_message(self, error):
         """Translated message of a ``rules.schedule.ScheduleError`` raised for this plan."""
-        if error.reason == "count" and error.params["count"] < 1:
+        if error.reason == "count" and not 1 <= error.params["count"] <= schedule.MAX_INSTALMENTS:
             return self.env._(
-                "Payment plan %(plan)s: the number of instalments must be at least 1 "
-                "(not %(count)s).",
+                "Payment plan %(plan)s: the number of instalments must be between 1 and "
+                "%(max)s (not %(count)s).",
                 plan=self.display_name,
+                max=schedule.MAX_INSTALMENTS,
                 count=self.instalment_count,
+            )
+        if error.reason == "horizon":
+            return self.env._(
+                "Payment plan %(plan)s: the last instalment would fall beyond the calendar; "
+                "choose an earlier first instalment date.",
+                plan=self.display_name,
             )
         if error.reason == "count":
             return self.env._(
@@ -683,7 +744,11 @@ class RecouvrementPaymentPlan(models.Model):
                     plan._prepare_break_activity_vals(activity_type, manager, message, today)
                 )
         # sudo: the activity is assigned to the credit manager, whatever the cron user's rights.
-        self.env["mail.activity"].sudo().create(activity_vals)
+        # No assignment email per activity (two hundred broken plans, two hundred emails): the
+        # manager finds them all in the activities of the plans.
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+            activity_vals
+        )
 
     def _prepare_break_activity_vals(self, activity_type, user, note, today):
         self.ensure_one()

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
 
 from ..rules import schedule
@@ -77,6 +78,57 @@ class RecouvrementPaymentPlanLine(models.Model):
                 line.state = "partial"
             else:
                 line.state = "to_pay"
+
+    @api.constrains("amount")
+    def _check_amount(self):
+        for line in self:
+            rounding = line.currency_id.rounding or 0.01
+            if float_compare(line.amount, 0.0, precision_rounding=rounding) <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "Payment plan %(plan)s: the %(field)s of the instalment due %(date)s "
+                        "must be positive (not %(amount)s).",
+                        plan=line.plan_id.display_name,
+                        field=line._fields["amount"]._description_string(self.env),
+                        date=line.date_due,
+                        amount=line.amount,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        plans = self.env["recouvrement.payment.plan"].browse(
+            [vals["plan_id"] for vals in vals_list if vals.get("plan_id")]
+        )
+        self._raise_if_frozen(plans)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._raise_if_frozen(self.plan_id)
+        if vals.get("plan_id"):
+            self._raise_if_frozen(self.plan_id.browse(vals["plan_id"]))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_proposed(self):
+        self._raise_if_frozen(self.plan_id)
+
+    def _raise_if_frozen(self, plans):
+        """The schedule is what the customer was offered or signed: instalments change only
+        while their plan is a draft (reset a proposed plan to draft to change it)."""
+        frozen = plans.filtered(lambda plan: plan.state != "draft")
+        if frozen:
+            raise UserError(
+                self.env._(
+                    "Payment plan %(plan)s is %(state)s: its %(field)s can no longer be "
+                    "changed; reset it to draft first.",
+                    plan=frozen[0].display_name,
+                    field=frozen[0]._fields["line_ids"]._description_string(self.env),
+                    state=dict(frozen[0]._fields["state"]._description_selection(self.env))[
+                        frozen[0].state
+                    ],
+                )
+            )
 
     def _recompute_late(self, today):
         """Mark the instalments whose due date has passed (the state depends on the day)."""

@@ -3,7 +3,7 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_date, formatLang
 
 from ..rules import penalties
@@ -20,6 +20,9 @@ PENALTY_ACCOUNT_PREFIXES = ("7638",)
 # gestion courante), no VAT, not 7088 (income from ancillary activities).
 INDEMNITY_ACCOUNT_TEMPLATES = ("pcg_758",)
 INDEMNITY_ACCOUNT_PREFIXES = ("7588", "758")
+# Bounds of a contract penalty rate, in % a year: no law caps it (only the floor of 3 x the
+# legal interest rate, art. L441-10 II Code de commerce), but beyond 100 % it is a typing error.
+MAX_CONTRACT_RATE = 100.0
 
 
 class RecouvrementPenalty(models.AbstractModel):
@@ -150,7 +153,8 @@ class RecouvrementPenalty(models.AbstractModel):
 
     @api.model
     def _get_penalty_reductions(self, moves):
-        """``{move.id: [(date, Decimal amount)]}``: payments, credit notes and write-offs.
+        """``{line.id: [(date, Decimal amount)]}``: payments, credit notes and write-offs of
+        each receivable line (instalment) of ``moves``.
 
         Read from the reconciliations of the receivable lines of ``moves`` (one query): the
         amount is in the invoice currency, the date is the reconciliation date (the later of
@@ -165,21 +169,46 @@ class RecouvrementPenalty(models.AbstractModel):
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT line.move_id, partial.max_date, SUM(partial.debit_amount_currency)
+                SELECT line.id, partial.max_date, SUM(partial.debit_amount_currency)
                   FROM account_partial_reconcile partial
                   JOIN account_move_line line ON line.id = partial.debit_move_id
                  WHERE line.move_id = ANY(%s)
                    AND line.display_type = 'payment_term'
-              GROUP BY line.move_id, partial.max_date
-              ORDER BY line.move_id, partial.max_date
+              GROUP BY line.id, partial.max_date
+              ORDER BY line.id, partial.max_date
                 """,
                 moves.ids,
             )
         )
         reductions = defaultdict(list)
-        for move_id, date, amount in rows:
-            reductions[move_id].append((date, penalties.to_decimal(amount or 0.0)))
+        for line_id, date, amount in rows:
+            reductions[line_id].append((date, penalties.to_decimal(amount or 0.0)))
         return reductions
+
+    @api.model
+    def _get_penalty_instalments(self, moves, reductions):
+        """``{move.id: [(Decimal principal, due date, payments)]}``: the instalments of
+        ``moves``, one per receivable line with its own ``date_maturity`` (L441-10 II: each
+        due date printed on the invoice is a payment date), in the invoice currency, with the
+        payments of ``reductions`` (``_get_penalty_reductions``). One query."""
+        if not moves:
+            return {}
+        lines = self.env["account.move.line"].search_fetch(
+            [("move_id", "in", moves.ids), ("display_type", "=", "payment_term")],
+            ["move_id", "date_maturity", "amount_currency"],
+            order="date_maturity, id",
+        )
+        instalments = defaultdict(list)
+        for line in lines:
+            if line.date_maturity and line.amount_currency > 0:
+                instalments[line.move_id.id].append(
+                    (
+                        penalties.to_decimal(line.amount_currency),
+                        line.date_maturity,
+                        reductions.get(line.id, []),
+                    )
+                )
+        return instalments
 
     @api.model
     def _get_penalty_currency_rates(self, pairs):
@@ -237,6 +266,7 @@ class RecouvrementPenalty(models.AbstractModel):
         reasons = self._get_penalty_ineligibility(moves)
         eligible = moves.filtered(lambda m: m.id not in reasons)
         reductions = self._get_penalty_reductions(eligible)
+        instalments = self._get_penalty_instalments(eligible, reductions)
         rate_table = self.env["recouvrement.penalty.rate"]._get_rate_table()
         # The D441-5 indemnity is in euros: converted at the due date for other currencies.
         foreign = eligible.filtered(lambda m: m.currency_id.name != "EUR")
@@ -250,9 +280,18 @@ class RecouvrementPenalty(models.AbstractModel):
         currency_rates = self._get_penalty_currency_rates(pairs)
         foreign_ids = set(foreign.ids)
         params = {move_id: {"reason": reason} for move_id, reason in reasons.items()}
+        consumers = eligible.filtered(lambda m: m.commercial_partner_id._is_consumer())
+        consumer_ids = set(consumers.ids)
+        notices = self._get_penalty_formal_notice_dates(consumers)
         for move in eligible:
             company = move.company_id
             partner = move.commercial_partner_id
+            is_consumer = move.id in consumer_ids
+            if is_consumer and move.id not in notices:
+                # L441-10 binds professionals only; a consumer owes legal interest from a
+                # formal notice (art. 1231-6 and 1344-1 Code civil), none was sent.
+                params[move.id] = {"reason": self._get_penalty_consumer_reason()}
+                continue
             proceedings_date = (
                 partner.proceedings_date
                 if partner.collective_proceedings and partner.collective_proceedings != "none"
@@ -265,24 +304,71 @@ class RecouvrementPenalty(models.AbstractModel):
                     currency_rates[euro.id, company.id, move.invoice_date_due]
                 )
                 indemnity = indemnity * ratio
+            mode, convention = company.penalty_rate_mode, company.penalty_convention
             contract_rate = None
-            if company.penalty_rate_mode == "contract":
+            if is_consumer:
+                # Art. 1231-6 Code civil: the legal rate of each half-year, not L441-10's.
+                mode, convention = "legal_interest", "half_year"
+            elif mode == "contract":
                 contract_rate = partner.penalty_contract_rate or company.penalty_contract_rate
             params[move.id] = {
                 "principal": penalties.to_decimal(move.amount_total),
                 "due_date": move.invoice_date_due,
-                "payments": reductions.get(move.id, []),
+                "instalments": instalments.get(move.id)
+                or [(penalties.to_decimal(move.amount_total), move.invoice_date_due, [])],
                 "rates": rate_table,
-                "mode": company.penalty_rate_mode,
-                "convention": company.penalty_convention,
+                "mode": mode,
+                "convention": convention,
                 "contract_rate": contract_rate,
                 "stop_date": proceedings_date,
                 "currency_digits": move.currency_id.decimal_places,
-                "is_consumer": partner._is_consumer(),
+                "is_consumer": is_consumer,
+                "start_date": notices.get(move.id),
                 "proceedings_date": proceedings_date,
                 "indemnity_amount": indemnity,
             }
         return params
+
+    @api.model
+    def _get_penalty_formal_notice_dates(self, moves):
+        """``{move.id: date}``: the first formal notice (mise en demeure) sent for each of
+        ``moves``, by a dunning event listing it or on its litigation case; moves without
+        one are left out. One query for all of ``moves`` (none when empty).
+
+        Against a consumer, legal interest runs from that date (art. 1344-1 Code civil).
+        """
+        if not moves:
+            return {}
+        # sudo: dunning events are read for any user who computes the figures.
+        groups = (
+            self.env["recouvrement.dunning.event"]
+            .sudo()
+            ._read_group(
+                [
+                    ("move_ids", "in", moves.ids),
+                    ("state", "=", "sent"),
+                    ("level_id.is_formal_notice", "=", True),
+                ],
+                ["move_ids"],
+                ["date:min"],
+            )
+        )
+        move_ids = set(moves.ids)
+        dates = {move.id: day for move, day in groups if move.id in move_ids}
+        for move in moves:
+            case_date = move.litigation_id.sudo().formal_notice_date
+            if case_date and (move.id not in dates or case_date < dates[move.id]):
+                dates[move.id] = case_date
+        return dates
+
+    @api.model
+    def _get_penalty_consumer_reason(self):
+        """Why nothing accrues on the invoice of a consumer sent no formal notice."""
+        return self.env._(
+            "No late-payment penalty against a consumer (art. L441-10 Code de commerce binds "
+            "professionals only): interest at the legal rate runs only from a formal notice "
+            "(art. 1231-6 and 1344-1 Code civil)."
+        )
 
     @api.model
     def _compute_penalty_result(self, params, end_date):
@@ -292,10 +378,8 @@ class RecouvrementPenalty(models.AbstractModel):
         Returns ``(PenaltyResult, Decimal indemnity rounded to the currency)``. Raises
         :class:`..rules.penalties.MissingRateError` when a reference rate is missing.
         """
-        result = penalties.compute_penalty(
-            params["principal"],
-            params["due_date"],
-            params["payments"],
+        result = penalties.compute_instalments_penalty(
+            params["instalments"],
             end_date,
             params["rates"],
             mode=params["mode"],
@@ -303,12 +387,14 @@ class RecouvrementPenalty(models.AbstractModel):
             contract_rate=params["contract_rate"],
             stop_date=params["stop_date"],
             currency_digits=params["currency_digits"],
+            start_date=params.get("start_date"),
         )
         indemnity = penalties.indemnity_due(
             result.days > 0,
             params["is_consumer"],
             params["proceedings_date"],
-            params["due_date"],
+            # Due once per invoice as soon as an instalment is late: the first due date.
+            min(due_date for _principal, due_date, _payments in params["instalments"]),
             amount=params["indemnity_amount"],
         )
         quantum = Decimal(1).scaleb(-params["currency_digits"])
@@ -439,6 +525,13 @@ class RecouvrementPenalty(models.AbstractModel):
         """The line explaining the rate ``info`` (a :class:`..rules.penalties.RateInfo`) of a
         half-year: ECB rate + 10 points, contract rate, or the legal floor applied instead."""
         label = penalties.half_year_label(info.half_year)
+        if info.mode == "legal_interest":
+            return self.env._(
+                "Rate %(half_year)s: legal interest rate %(rate)s, owed by a consumer from the "
+                "formal notice (art. 1231-6 and 1344-1 Code civil; no L441-10 penalty).",
+                half_year=label,
+                rate=self._format_penalty_rate(info.rate),
+            )
         if info.mode == "legal_default":
             return self.env._(
                 "Rate %(half_year)s: ECB main refinancing rate %(ecb)s + 10 points = %(rate)s.",
@@ -493,10 +586,12 @@ class RecouvrementPenalty(models.AbstractModel):
 
     @api.model
     def _get_penalty_charged(self, moves):
-        """``{move.id: (last day of penalty invoiced or None, indemnity charged: bool)}``.
+        """``{move.id: {"periods": [(date_from, date_to)], "indemnity": bool}}``: the penalty
+        periods invoiced on each of ``moves`` and whether its indemnity was charged.
 
-        Lines of penalty invoices not cancelled count (drafts too, so as never to charge twice).
-        One ``_read_group`` for all of ``moves``.
+        Lines of penalty invoices not cancelled count (drafts too, so as never to charge twice):
+        cancelling a penalty invoice frees exactly its periods. One ``_read_group`` for all of
+        ``moves``.
         """
         groups = self.env["account.move.line"]._read_group(
             [
@@ -504,16 +599,19 @@ class RecouvrementPenalty(models.AbstractModel):
                 ("parent_state", "!=", "cancel"),
                 ("penalty_kind", "!=", False),
             ],
-            ["penalty_source_move_id", "penalty_kind"],
-            ["penalty_date_to:max"],
+            [
+                "penalty_source_move_id",
+                "penalty_kind",
+                "penalty_date_from:day",
+                "penalty_date_to:day",
+            ],
         )
-        charged = defaultdict(lambda: (None, False))
-        for source, kind, date_to in groups:
-            last, indemnity = charged[source.id]
-            if kind == "penalty":
-                charged[source.id] = (date_to, indemnity)
-            else:
-                charged[source.id] = (last, True)
+        charged = defaultdict(lambda: {"periods": [], "indemnity": False})
+        for source, kind, date_from, date_to in groups:
+            if kind == "penalty" and date_to:
+                charged[source.id]["periods"].append((date_from or datetime.date.min, date_to))
+            elif kind == "indemnity":
+                charged[source.id]["indemnity"] = True
         return charged
 
     @api.model
@@ -529,6 +627,7 @@ class RecouvrementPenalty(models.AbstractModel):
         to_date = to_date or fields.Date.context_today(self)
         if not moves:
             raise UserError(self.env._("Select the late customer invoices to charge penalties on."))
+        self._lock_penalty_sources(moves)
         params_by_move = self._prepare_penalty_params(moves)
         charged = self._get_penalty_charged(moves)
         lines_by_key = defaultdict(list)
@@ -571,37 +670,58 @@ class RecouvrementPenalty(models.AbstractModel):
         return self.env["account.move"].create(vals_list)
 
     @api.model
+    def _lock_penalty_sources(self, moves):
+        """Lock the source invoices ``moves`` until the end of the transaction, so that two
+        users charging penalties on the same invoices never both charge them.
+
+        The rows are locked in id order (no deadlock) and rewritten unchanged: a concurrent
+        call waits for this transaction, then fails with a serialization conflict that the
+        request/cron retry mechanism of Odoo replays on a fresh snapshot, where the penalty
+        lines created here are seen and nothing new is charged.
+        """
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM account_move WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",
+                moves.ids,
+            )
+        )
+        self.env.cr.execute(
+            SQL("UPDATE account_move SET write_date = write_date WHERE id = ANY(%s)", moves.ids)
+        )
+
+    @api.model
     def _get_penalty_to_charge(self, move, params, charged, to_date):
         """What ``move`` owes at ``to_date`` and is not charged yet, or ``None`` if nothing.
 
-        ``params`` are the invoice's (``_prepare_penalty_params``), ``charged`` is ``(last day
-        of penalty invoiced or None, indemnity charged)`` (``_get_penalty_charged``). Returns
-        ``{"result": PenaltyResult, "amount": Decimal penalty not invoiced yet (0: none),
-        "last_charged": date or None, "indemnity": Decimal (0: none or already charged)}``.
-        Raises a UserError when a reference rate is missing.
+        ``params`` are the invoice's (``_prepare_penalty_params``), ``charged`` its item of
+        ``_get_penalty_charged``. Each period of delay not invoiced yet is charged with the
+        difference of the rounded totals at its ends, so that the invoices of consecutive
+        periods add up to the total (L441-10). Returns ``{"result": PenaltyResult, "periods":
+        [(date_from, date_to, Decimal amount)] (empty: none), "indemnity": Decimal (0: none or
+        already charged)}``. Raises a UserError when a reference rate is missing.
         """
-        last_charged, indemnity_charged = charged
         try:
             result, indemnity = self._compute_penalty_result(params, to_date)
-            previous = (
-                self._compute_penalty_result(params, last_charged)[0] if last_charged else None
-            )
+            periods = []
+            if result.days:
+                gaps = penalties.uncovered_periods(
+                    result.first_day, result.last_day, charged["periods"]
+                )
+                for date_from, date_to in gaps:
+                    amount = self._compute_penalty_result(params, date_to)[0].amount
+                    if date_from > result.first_day:
+                        amount -= self._compute_penalty_result(params, date_from - ONE_DAY)[
+                            0
+                        ].amount
+                    if amount > 0:
+                        periods.append((date_from, date_to, amount))
         except penalties.MissingRateError as error:
             raise UserError(self._get_penalty_missing_rate_message(error, move)) from error
-        amount = result.amount - (previous.amount if previous else 0)
-        new_period = not last_charged or result.last_day > last_charged
-        if not (result.days and amount > 0 and new_period):
-            amount = Decimal(0)
-        if indemnity_charged:
+        if charged["indemnity"]:
             indemnity = Decimal(0)
-        if not amount and not indemnity:
+        if not periods and not indemnity:
             return None
-        return {
-            "result": result,
-            "amount": amount,
-            "last_charged": last_charged,
-            "indemnity": indemnity,
-        }
+        return {"result": result, "periods": periods, "indemnity": indemnity}
 
     @api.model
     def _prepare_penalty_lines_vals(self, move, charge, products):
@@ -610,18 +730,12 @@ class RecouvrementPenalty(models.AbstractModel):
         (indemnity product, account))``."""
         (product, account), (indemnity_product, indemnity_account) = products
         lang_self = self.with_context(lang=move.commercial_partner_id.lang or self.env.lang)
-        vals_list = []
-        if charge["amount"]:
-            vals_list.append(
-                lang_self._prepare_penalty_line_vals(
-                    move,
-                    charge["result"],
-                    charge["amount"],
-                    charge["last_charged"],
-                    product,
-                    account,
-                )
+        vals_list = [
+            lang_self._prepare_penalty_line_vals(
+                move, charge["result"], amount, date_from, date_to, product, account
             )
+            for date_from, date_to, amount in charge["periods"]
+        ]
         if charge["indemnity"]:
             vals_list.append(
                 lang_self._prepare_indemnity_line_vals(
@@ -631,26 +745,38 @@ class RecouvrementPenalty(models.AbstractModel):
         return vals_list
 
     @api.model
-    def _prepare_penalty_line_vals(self, move, result, amount, last_charged, product, account):
-        """Values of the line charging the penalty of ``move`` accrued after ``last_charged``:
-        ``amount`` (Decimal, invoice currency) over the days of ``result`` (a
-        :class:`..rules.penalties.PenaltyResult`) not yet invoiced, with no tax (L441-10)."""
-        date_from = last_charged + ONE_DAY if last_charged else result.first_day
-        date_to = result.last_day
+    def _prepare_penalty_line_vals(
+        self, move, result, amount, date_from, date_to, product, account
+    ):
+        """Values of the line charging the penalty of ``move`` accrued from ``date_from`` to
+        ``date_to``: ``amount`` (Decimal, invoice currency) over these days of ``result`` (a
+        :class:`..rules.penalties.PenaltyResult`), with no tax (L441-10)."""
         rates = []
         for segment in result.segments:
-            if segment.end >= date_from and segment.rate not in rates:
+            if segment.end >= date_from and segment.start <= date_to and segment.rate not in rates:
                 rates.append(segment.rate)
+        label_args = {
+            "invoice": move.name,
+            "date_from": format_date(self.env, date_from),
+            "date_to": format_date(self.env, date_to),
+            "days": (date_to - date_from).days + 1,
+            "rate": " / ".join(self._format_penalty_rate(rate) for rate in rates),
+        }
+        if result.mode == "legal_interest":
+            # A consumer owes legal interest (art. 1231-6 Code civil), not L441-10 penalties.
+            name = self.env._(
+                "Interest at the legal rate - invoice %(invoice)s from %(date_from)s to "
+                "%(date_to)s, %(days)s days, rate %(rate)s",
+                **label_args,
+            )
+        else:
+            name = self.env._(
+                "Late-payment penalties - invoice %(invoice)s from %(date_from)s to "
+                "%(date_to)s, %(days)s days, rate %(rate)s",
+                **label_args,
+            )
         vals = {
-            "name": self.env._(
-                "Late-payment penalties - invoice %(invoice)s from %(date_from)s to %(date_to)s, "
-                "%(days)s days, rate %(rate)s",
-                invoice=move.name,
-                date_from=format_date(self.env, date_from),
-                date_to=format_date(self.env, date_to),
-                days=(date_to - date_from).days + 1,
-                rate=" / ".join(self._format_penalty_rate(rate) for rate in rates),
-            ),
+            "name": name,
             "quantity": 1,
             "price_unit": float(amount),
             "tax_ids": [Command.clear()],
@@ -790,6 +916,14 @@ class RecouvrementPenalty(models.AbstractModel):
                 .replace("{rate}", rate)
                 .replace("{indemnity}", indemnity)
             )
+        if move.commercial_partner_id._is_consumer():
+            # L441-10 binds professionals only: a consumer owes interest at the legal rate from
+            # a formal notice (art. 1231-6 and 1344-1 Code civil), and no D441-5 indemnity.
+            return self.env._(
+                "Due date: %(date)s. Any late payment bears interest at the legal rate from the "
+                "formal notice (art. 1231-6 and 1344-1 Code civil).",
+                date=format_date(self.env, due),
+            )
         if move.invoice_payment_term_id.early_discount:
             # The discount terms are printed by the invoice report with the payment terms.
             text = self.env._(
@@ -806,14 +940,12 @@ class RecouvrementPenalty(models.AbstractModel):
                 date=format_date(self.env, due),
                 rate=rate,
             )
-        if not move.commercial_partner_id._is_consumer():
-            return self.env._(
-                "%(text)s and a fixed indemnity of %(indemnity)s for recovery costs "
-                "(art. D441-5 Code de commerce).",
-                text=text,
-                indemnity=indemnity,
-            )
-        return self.env._("%(text)s.", text=text)
+        return self.env._(
+            "%(text)s and a fixed indemnity of %(indemnity)s for recovery costs "
+            "(art. D441-5 Code de commerce).",
+            text=text,
+            indemnity=indemnity,
+        )
 
     @api.model
     def _get_penalty_mention_rate(self, move):
@@ -835,3 +967,31 @@ class RecouvrementPenalty(models.AbstractModel):
         except penalties.MissingRateError:
             return self.env._("the ECB main refinancing rate + 10 points")
         return self._format_penalty_rate(info.rate)
+
+    # --- Settings ------------------------------------------------------------------------------
+
+    @api.model
+    def _check_penalty_settings(self, records, rate_fname=None, indemnity_fname=None):
+        """Refuse a contract rate outside 0-100 % or a negative recovery indemnity on
+        ``records`` (partners or companies; translated ValidationError naming the field)."""
+        for record in records:
+            if rate_fname and not 0 <= record[rate_fname] <= MAX_CONTRACT_RATE:
+                raise ValidationError(
+                    self.env._(
+                        "%(record)s: the %(field)s must be between 0 and %(max)s %% a year "
+                        "(not %(value)s).",
+                        record=record.display_name,
+                        field=record._fields[rate_fname]._description_string(self.env),
+                        max=MAX_CONTRACT_RATE,
+                        value=record[rate_fname],
+                    )
+                )
+            if indemnity_fname and record[indemnity_fname] < 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(record)s: the %(field)s cannot be negative (%(value)s).",
+                        record=record.display_name,
+                        field=record._fields[indemnity_fname]._description_string(self.env),
+                        value=record[indemnity_fname],
+                    )
+                )

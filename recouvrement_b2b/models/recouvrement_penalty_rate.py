@@ -1,11 +1,16 @@
 import re
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..rules import penalties
 
 _HALF_YEAR_RE = re.compile(r"^\d{4}-S[12]$")
+
+# Bounds of a reference rate, in %: the ECB main refinancing rate has ranged from 0 to 4.75 %
+# and the legal interest rate from 0.04 to 8.01 %; a figure beyond 0-100 % is a typing error.
+MIN_RATE = 0.0
+MAX_RATE = 100.0
 
 
 class RecouvrementPenaltyRate(models.Model):
@@ -42,6 +47,10 @@ class RecouvrementPenaltyRate(models.Model):
         help="ECB rate changes only: the date the new rate took effect (history).",
     )
     value = fields.Float(string="Rate (%)", digits=(16, 2), required=True)
+    active = fields.Boolean(
+        default=True,
+        help="An archived rate still counts for the penalties of its half-year (history).",
+    )
     source = fields.Char(help="Where the figure comes from (official table, decree, press).")
     secondary = fields.Boolean(
         string="To Verify",
@@ -93,6 +102,40 @@ class RecouvrementPenaltyRate(models.Model):
                     self.env._(
                         "Rate %(rate)s: legal interest rates are fixed per half-year: set the "
                         "half-year.",
+                        rate=rate.display_name,
+                    )
+                )
+
+    @api.constrains("value")
+    def _check_value(self):
+        for rate in self:
+            if not MIN_RATE <= rate.value <= MAX_RATE:
+                raise ValidationError(
+                    self.env._(
+                        "Rate %(rate)s: the %(field)s must be between %(min)s and %(max)s "
+                        "(not %(value)s).",
+                        rate=rate.display_name,
+                        field=rate._fields["value"]._description_string(self.env),
+                        min=MIN_RATE,
+                        max=MAX_RATE,
+                        value=rate.value,
+                    )
+                )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_in_force(self):
+        """A rate of a half-year that has begun drives its penalties: archive it instead."""
+        today = fields.Date.context_today(self)
+        current = f"{today.year}-S{1 if today.month <= 6 else 2}"
+        for rate in self:
+            started = (rate.half_year and rate.half_year <= current) or (
+                rate.date_from and rate.date_from <= today
+            )
+            if started:
+                raise UserError(
+                    self.env._(
+                        "Rate %(rate)s applies to penalties already running: archive it "
+                        "instead of deleting it.",
                         rate=rate.display_name,
                     )
                 )

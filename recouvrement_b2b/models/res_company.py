@@ -5,6 +5,8 @@ from odoo.exceptions import ValidationError
 class ResCompany(models.Model):
     _inherit = "res.company"
 
+    # No size (l10n_fr: 14): a value too long must be refused by the check, not cut.
+    siret = fields.Char(size=None)
     recouvrement_user_id = fields.Many2one(
         "res.users",
         string="Collection Responsible",
@@ -142,6 +144,12 @@ class ResCompany(models.Model):
     )
 
     # --- Credit -------------------------------------------------------------------------------
+
+    @api.constrains("penalty_contract_rate", "penalty_indemnity_amount")
+    def _check_penalty_settings(self):
+        self.env["recouvrement.penalty"]._check_penalty_settings(
+            self, "penalty_contract_rate", "penalty_indemnity_amount"
+        )
 
     @api.constrains("recouvrement_hold_overdue_days")
     def _check_recouvrement_hold_overdue_days(self):

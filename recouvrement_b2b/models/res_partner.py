@@ -9,6 +9,23 @@ _logger = logging.getLogger(__name__)
 
 # Fields only a credit manager may change.
 _CREDIT_MANAGER_FIELDS = ("credit_hold", "credit_hold_reason", "credit_limit_above_insured")
+# Credit limit and insurer cover: credit managers only (recouvrement.credit
+# _check_partner_field_rights), like the fields above.
+_CREDIT_LIMIT_FIELDS = (
+    "credit_limit",
+    "credit_insurer_id",
+    "credit_insured_amount",
+    "credit_cover_start",
+    "credit_cover_end",
+)
+# Collection decisions: credit controllers and managers only.
+_COLLECTION_FIELDS = (
+    "collective_proceedings",
+    "proceedings_date",
+    "dunning_paused_until",
+    "dunning_pause_reason",
+    "penalty_contract_rate",
+)
 
 
 class ResPartner(models.Model):
@@ -17,10 +34,11 @@ class ResPartner(models.Model):
     # --- Identity (SIREN, RCS, company status, collective proceedings) -----------------------
     siren = fields.Char(
         string="SIREN",
-        size=9,
         index="btree_not_null",
         help="9-digit French company number, shared by the company and its establishments.",
     )
+    # No size: a value too long must be refused by the check, not cut to a valid-looking one.
+    siret = fields.Char(size=None)
     siren_display = fields.Char(
         string="SIREN (grouped)",
         compute="_compute_siren_display",
@@ -49,6 +67,11 @@ class ResPartner(models.Model):
         tracking=True,
     )
     company_status_date = fields.Date(help="Date the company status was last checked.")
+    company_status_attempt_date = fields.Date(
+        string="Company Status Asked On",
+        copy=False,
+        help="Date the company register was last asked about this company, answered or not.",
+    )
     company_closed_on = fields.Date(string="Closed On")
     collective_proceedings = fields.Selection(
         [
@@ -66,6 +89,7 @@ class ResPartner(models.Model):
     )
 
     # --- Credit -------------------------------------------------------------------------------
+    credit_limit = fields.Float(tracking=True)
     credit_hold = fields.Boolean(tracking=True, copy=False)
     credit_hold_reason = fields.Char(tracking=True, copy=False)
     credit_hold_date = fields.Date(copy=False)
@@ -318,6 +342,9 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self.env["recouvrement.credit"]._check_partner_create_rights(
+            vals_list, _CREDIT_MANAGER_FIELDS + _CREDIT_LIMIT_FIELDS, _COLLECTION_FIELDS
+        )
         for vals in vals_list:
             self._identity_normalize_vals(vals)
             siren = not vals.get("siren") and identifiers.derive_siren(
@@ -368,6 +395,8 @@ class ResPartner(models.Model):
             text = self.env._("it must contain digits only")
         elif reason == "checksum":
             text = self.env._("its check digit is wrong (typing error?)")
+        elif reason == "placeholder":
+            text = self.env._("it is a placeholder (zeros only), not a company number")
         elif reason == "vat_key":
             text = self.env._("its key does not match its SIREN")
         elif reason == "siret_siren_mismatch":
@@ -439,6 +468,10 @@ class ResPartner(models.Model):
     def _check_credit_limit_insurance(self):
         self.env["recouvrement.credit"]._check_partner_limits(self)
 
+    @api.constrains("penalty_contract_rate")
+    def _check_penalty_contract_rate(self):
+        self.env["recouvrement.penalty"]._check_penalty_settings(self, "penalty_contract_rate")
+
     @api.constrains("credit_hold", "credit_hold_reason")
     def _check_credit_hold_reason(self):
         for partner in self:
@@ -453,6 +486,9 @@ class ResPartner(models.Model):
     def write(self, vals):
         self._identity_normalize_vals(vals)
         manager_fields = [fname for fname in _CREDIT_MANAGER_FIELDS if fname in vals]
+        self.env["recouvrement.credit"]._check_partner_field_rights(
+            self, vals, _CREDIT_LIMIT_FIELDS, _COLLECTION_FIELDS
+        )
         vals = self.env["recouvrement.credit"]._prepare_partner_vals(self, vals, manager_fields)
         res = super().write(vals)
         if not vals.get("siren") and {"siret", "vat", "rcs"} & set(vals):

@@ -30,9 +30,12 @@ class RecouvrementCreditExposure(models.Model):
             "amount_residual",
             "company_id",
             "date_maturity",
+            "move_id",
             "parent_state",
             "partner_id",
+            "price_total",
             "reconciled",
+            "sale_line_ids",
         ],
         "res.partner": [
             "commercial_partner_id",
@@ -42,12 +45,21 @@ class RecouvrementCreditExposure(models.Model):
             "credit_limit",
             "credit_limit_above_insured",
         ],
-        "sale.order": ["company_id", "currency_rate", "partner_id", "state"],
+        "sale.order": [
+            "company_id",
+            "currency_rate",
+            "invoice_status",
+            "partner_invoice_id",
+            "state",
+        ],
         "sale.order.line": [
+            "display_type",
+            "invoice_lines",
+            "is_downpayment",
             "order_id",
-            "price_subtotal",
             "price_total",
-            "untaxed_amount_to_invoice",
+            "product_uom_qty",
+            "qty_invoiced",
         ],
     }
 
@@ -60,7 +72,8 @@ class RecouvrementCreditExposure(models.Model):
     to_invoice = fields.Monetary(
         string="Orders to Invoice",
         readonly=True,
-        help="Uninvoiced amount (taxes included) of confirmed sales orders.",
+        help="What confirmed sales orders still have to invoice (ordered minus invoiced, taxes "
+        "included), whatever the invoicing policy.",
     )
     draft_invoiced = fields.Monetary(
         string="Draft Invoices", readonly=True, help="Total of draft customer invoices and refunds."
@@ -151,21 +164,47 @@ class RecouvrementCreditExposure(models.Model):
             if per_partner
             else SQL("m.company_id IN %s", company_ids),
         )
+        # What confirmed orders still have to invoice, taxes included, whatever the invoicing
+        # policy: ordered minus invoiced (draft invoices included: they are counted in
+        # ``draft_invoiced``) on each line; a down payment line takes off what its invoices
+        # (down payment, then its deduction) still bill, so that it is counted once. Orders
+        # fully invoiced are skipped; the customer is the invoiced commercial entity.
         orders = SQL(
             """
-            SELECT sp.commercial_partner_id AS partner_id, so.company_id,
-                   SUM(sol.untaxed_amount_to_invoice * sol.price_total
-                       / NULLIF(sol.price_subtotal, 0)
+            SELECT ip.commercial_partner_id AS partner_id, so.company_id,
+                   SUM(GREATEST(rest.amount, 0)
                        / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS to_invoice
               FROM sale_order so
-              JOIN res_partner sp ON sp.id = so.partner_id
-              JOIN sale_order_line sol ON sol.order_id = so.id
+              JOIN res_partner ip ON ip.id = so.partner_invoice_id
+             CROSS JOIN LATERAL (
+                   SELECT SUM(
+                          CASE WHEN sol.is_downpayment THEN -COALESCE(dp.amount, 0)
+                               WHEN sol.product_uom_qty > 0
+                               THEN GREATEST(sol.product_uom_qty - sol.qty_invoiced, 0)
+                                    * sol.price_total / sol.product_uom_qty
+                               ELSE 0
+                          END) AS amount
+                     FROM sale_order_line sol
+                     LEFT JOIN LATERAL (
+                           SELECT SUM(CASE WHEN im.move_type = 'out_refund'
+                                           THEN -il.price_total ELSE il.price_total END)
+                                      AS amount
+                             FROM sale_order_line_invoice_rel rel
+                             JOIN account_move_line il ON il.id = rel.invoice_line_id
+                             JOIN account_move im ON im.id = il.move_id
+                            WHERE rel.order_line_id = sol.id
+                              AND im.state != 'cancel'
+                              AND im.move_type IN ('out_invoice', 'out_refund')
+                          ) dp ON sol.is_downpayment
+                    WHERE sol.order_id = so.id
+                      AND sol.display_type IS NULL
+                   ) rest
              WHERE %(where)s
                AND so.state = 'sale'
-               AND sol.untaxed_amount_to_invoice > 0
-             GROUP BY sp.commercial_partner_id, so.company_id
+               AND so.invoice_status IS DISTINCT FROM 'invoiced'
+             GROUP BY ip.commercial_partner_id, so.company_id
             """,
-            where=SQL("sp.commercial_partner_id = rp.id AND so.company_id = c.company_id")
+            where=SQL("ip.commercial_partner_id = rp.id AND so.company_id = c.company_id")
             if per_partner
             else SQL("so.company_id IN %s", company_ids),
         )

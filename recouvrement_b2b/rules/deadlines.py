@@ -106,6 +106,27 @@ def service_deadline(order_date):
     return order_date + relativedelta(months=SERVICE_MONTHS_BEFORE_REFORM)
 
 
+def prescription_before_service(prescription, filing_date, order_date=None, service_date=None):
+    """Return the service deadline of an injonction de payer when the claim's prescription
+    falls before it, else None.
+
+    Filing the request does not interrupt prescription (the debtor is not told of it); only the
+    service of the order does (Cass. 1re civ. 05/11/2009 n 08-18.095). Until it is served, the
+    creditor must serve before ``prescription``, which may come before the service deadline
+    (:func:`service_deadline` of ``order_date``, or of ``filing_date`` while no order is issued:
+    the order cannot be older than the request).
+
+    :param prescription: last day to act on the claim (falsy: unknown, no warning)
+    :param filing_date: filing of the request (falsy: not filed, no warning)
+    :param order_date: issue of the order, if known
+    :param service_date: service of the order (set: prescription restarted, no warning)
+    """
+    if not prescription or not filing_date or service_date:
+        return None
+    deadline = service_deadline(order_date or filing_date)
+    return deadline if prescription < deadline else None
+
+
 def alert_dates(deadline, offsets=ALERT_DAYS_BEFORE):
     """Return the dates ``deadline - offset`` days for each offset, earliest first."""
     return sorted({deadline - datetime.timedelta(days=offset) for offset in offsets})

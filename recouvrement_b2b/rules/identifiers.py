@@ -19,6 +19,7 @@ reason                     meaning
 ``vat_siren_mismatch``     the VAT number holds another SIREN
 ``rcs_siren_mismatch``     the RCS mention holds another SIREN
 ``rcs_letter``             the RCS letter is not A (trader) or B (company)
+``placeholder``            a SIREN/SIRET of zeros only (passes the Luhn check, names no one)
 =========================  =============================================================
 """
 
@@ -79,12 +80,15 @@ def compact(value):
 def _stdnum_check(module, field, value, number):
     """Run ``module.validate`` on ``number``, mapping stdnum exceptions to IdentifierError."""
     try:
-        return module.validate(number)
+        number = module.validate(number)
     except ValidationError as exc:
         for exc_class, reason in _STDNUM_REASONS:
             if isinstance(exc, exc_class):
                 raise IdentifierError(field, value, reason) from exc
         raise IdentifierError(field, value, "format") from exc
+    if not number.strip("0"):
+        raise IdentifierError(field, value, "placeholder")
+    return number
 
 
 def validate_siren(value, field="siren"):

@@ -32,7 +32,10 @@ from typing import NamedTuple
 from .errors import RuleError
 from .numbers import to_decimal
 
-MODES = ("legal_default", "contract")
+# "legal_interest": against a consumer, no L441-10 penalty but interest at the legal rate
+# (creditors other than natural persons: the "professional" column) from the formal notice
+# (art. 1231-6 and 1344-1 Code civil).
+MODES = ("legal_default", "contract", "legal_interest")
 CONVENTIONS = ("half_year", "fixed")
 # L441-10 II: ECB MRO rate + 10 points by default, contract rate floor 3 x legal rate.
 LEGAL_DEFAULT_MARGIN = Decimal("10")
@@ -155,6 +158,8 @@ class RateTable:
         ``'legal_default'``: ECB MRO rate + 10 points (the floor never bites: it is not read).
         ``'contract'``: ``contract_rate`` (percent), raised to 3 x the legal professional rate
         of the half-year when below it (L441-10 II).
+        ``'legal_interest'``: the legal interest rate of the half-year (creditors other than
+        natural persons), owed by a consumer from a formal notice (art. 1231-6 Code civil).
         Raises :class:`MissingRateError` when the table lacks the rate needed.
         """
         half_year = parse_half_year(half_year)
@@ -178,6 +183,12 @@ class RateTable:
             if contract_rate < floor:
                 return RateInfo(floor, contract_rate, floor, True, mode, half_year)
             return RateInfo(contract_rate, contract_rate, floor, False, mode, half_year)
+        if mode == "legal_interest":
+            legal = self.legal_professional.get(half_year)
+            if legal is None:
+                raise MissingRateError("legal_professional", half_year_label(half_year))
+            # Art. 1231-6 Code civil: interest at the legal rate, creditor not a natural person.
+            return RateInfo(legal, legal, None, False, mode, half_year)
         raise PenaltyError("mode", mode=mode)
 
 
@@ -291,6 +302,7 @@ def compute_penalty(
     contract_rate=None,
     stop_date=None,
     currency_digits=2,
+    start_date=None,
 ):
     """Compute the L441-10 II late-payment penalty of one invoice.
 
@@ -308,6 +320,9 @@ def compute_penalty(
     :param stop_date: date of the judgment opening collective proceedings: interest stops there
         (L622-28), the last accruing day is ``min(end_date, stop_date - 1 day)``
     :param currency_digits: decimals of the currency for the final rounding
+    :param start_date: date of the formal notice from which interest runs (legal interest
+        against a consumer, art. 1344-1 Code civil): the first accruing day is the later of
+        ``due_date + 1`` and ``start_date + 1``
     :return: :class:`PenaltyResult`
     """
     if mode not in MODES:
@@ -321,6 +336,9 @@ def compute_penalty(
 
     # L441-10 II: penalties run from the day after the due date.
     first = due_date + _ONE_DAY
+    if start_date is not None:
+        # Art. 1344-1 Code civil: legal interest runs from the formal notice, not before.
+        first = max(first, start_date + _ONE_DAY)
     last = end_date
     if stop_date is not None and stop_date <= last:
         # L622-28: the opening judgment stops interest. It takes effect from 0h on its own
@@ -367,6 +385,86 @@ def compute_penalty(
         mode=mode,
         convention=convention,
     )
+
+
+def compute_instalments_penalty(instalments, end_date, rates, currency_digits=2, **options):
+    """Compute the L441-10 II penalty of an invoice payable in instalments.
+
+    Each due date printed on the invoice is a payment date (L441-10 II; directive 2011/7/EU
+    art. 5): penalties run on each instalment's unpaid part from the day after its own due
+    date. The exact amounts of the instalments are summed, then rounded once.
+
+    :param instalments: ``(principal, due_date, payments)`` per instalment, as the first
+        three arguments of :func:`compute_penalty`
+    :param options: the other keyword arguments of :func:`compute_penalty`
+    :return: :class:`PenaltyResult` of the invoice: first accruing day of the earliest late
+        instalment, last accruing day of all, segments of every instalment by date
+    """
+    quantum = _quantum(currency_digits)
+    results = [
+        compute_penalty(
+            principal,
+            due_date,
+            payments,
+            end_date,
+            rates,
+            currency_digits=currency_digits,
+            **options,
+        )
+        for principal, due_date, payments in instalments
+    ]
+    late = [result for result in results if result.days]
+    if len(results) == 1 or not late:
+        return results[0]
+    with decimal.localcontext() as ctx:
+        ctx.prec = _PRECISION
+        exact = sum((result.exact for result in late), _ZERO)
+        amount = exact.quantize(quantum, rounding=ROUND_HALF_UP)
+    first_day = min(result.first_day for result in late)
+    last_day = max(result.last_day for result in late)
+    rates_used = {}
+    for result in late:
+        for info in result.rates:
+            rates_used[info.half_year] = info
+    return PenaltyResult(
+        amount=amount,
+        exact=exact,
+        days=(last_day - first_day).days + 1,
+        first_day=first_day,
+        last_day=last_day,
+        segments=sorted((seg for result in late for seg in result.segments), key=lambda s: s[:2]),
+        rates=[rates_used[key] for key in sorted(rates_used)],
+        floor_applied=any(result.floor_applied for result in late),
+        mode=late[0].mode,
+        convention=late[0].convention,
+    )
+
+
+def uncovered_periods(first_day, last_day, periods):
+    """Return the sub-periods of ``[first_day, last_day]`` covered by none of ``periods``.
+
+    Penalty periods already invoiced are charged once: cancelling one penalty invoice frees
+    exactly its days, whatever was invoiced before or after it.
+
+    :param periods: ``(date_from, date_to)`` pairs (both included, in any order; overlaps
+        allowed)
+    :return: ``[(date_from, date_to)]`` in date order, empty when all is covered
+    """
+    gaps = []
+    start = first_day
+    for date_from, date_to in sorted(periods):
+        if date_to < start:
+            continue
+        if date_from > last_day:
+            break
+        if date_from > start:
+            gaps.append((start, date_from - _ONE_DAY))
+        start = max(start, date_to + _ONE_DAY)
+        if start > last_day:
+            return gaps
+    if start <= last_day:
+        gaps.append((start, last_day))
+    return gaps
 
 
 def indemnity_due(is_late, is_consumer, proceedings_opened_on, due_date, amount=FIXED_INDEMNITY):

@@ -16,6 +16,8 @@ from .errors import RuleError
 from .numbers import to_decimal
 
 FREQUENCIES = ("weekly", "monthly", "quarterly")
+# At most 10 years of monthly instalments: a longer plan is a typing error, not a plan.
+MAX_INSTALMENTS = 120
 _STEPS = {
     "weekly": relativedelta(weeks=1),
     "monthly": relativedelta(months=1),
@@ -33,8 +35,9 @@ indemnities added to it; ``total``: ``invoices + penalties - waiver``.
 class ScheduleError(RuleError, ValueError):
     """Invalid payment plan.
 
-    reason: ``'count'`` (fewer than one instalment, or more instalments than the amount has
-    currency units), ``'total'`` (total not positive or with more decimals than the currency,
+    reason: ``'count'`` (fewer than one instalment, more than :data:`MAX_INSTALMENTS`, or more
+    instalments than the amount has currency units), ``'horizon'`` (a due date beyond the
+    calendar), ``'total'`` (total not positive or with more decimals than the currency,
     negative amount paid), ``'down_payment'`` (negative, not below the total, or dated after
     the first instalment), ``'frequency'`` (not weekly, monthly or quarterly).
     """
@@ -90,10 +93,13 @@ def instalment_dates(first_date, count, frequency):
     """
     if frequency not in FREQUENCIES:
         raise ScheduleError("frequency", frequency=frequency)
-    if count < 1:
-        raise ScheduleError("count", count=count)
+    if count < 1 or count > MAX_INSTALMENTS:
+        raise ScheduleError("count", count=count, max=MAX_INSTALMENTS)
     step = _STEPS[frequency]
-    return [first_date + step * n for n in range(count)]
+    try:
+        return [first_date + step * n for n in range(count)]
+    except (ValueError, OverflowError) as error:  # beyond year 9999
+        raise ScheduleError("horizon", first_date=first_date, count=count) from error
 
 
 def build_schedule(

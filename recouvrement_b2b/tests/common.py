@@ -18,6 +18,8 @@ class RecouvrementCommon(AccountTestInvoicingCommon):
         cls.company = cls.company_data["company"]
         cls.group_user = cls.env.ref("recouvrement_b2b.recouvrement_group_user")
         cls.group_manager = cls.env.ref("recouvrement_b2b.recouvrement_group_manager")
+        # The tests' own user sets the data up like the administrator: a credit manager.
+        cls.env.user.groups_id += cls.group_manager
         cls.controller = new_test_user(
             cls.env,
             login="rb2b_controller",

@@ -1,11 +1,13 @@
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from unittest.mock import patch
 
+import psycopg2
 from freezegun import freeze_time
 
-from odoo import Command, fields
+from odoo import Command, fields, sql_db
 from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools import mute_logger
 
 from .common import RecouvrementCommon
 
@@ -186,11 +188,14 @@ class TestCredit(RecouvrementCommon):
         with self._assertRaisesMessage(
             ValidationError, "The credit limit of Client Négatif cannot be negative."
         ):
-            negative.with_user(self.controller).credit_limit = -1.0
+            negative.with_user(self.manager).credit_limit = -1.0
+        # Credit limits and insurer cover: credit managers only.
         with self._assertRaisesMessage(
-            ValidationError,
-            r"The insured amount of Client Assuré \(6000.0\) is above its credit limit "
-            r"\(5000.0\): only a credit manager can set it.",
+            AccessError, "Only a credit manager can change Credit Limit of Client Négatif."
+        ):
+            negative.with_user(self.controller).credit_limit = 80000.0
+        with self._assertRaisesMessage(
+            AccessError, "Only a credit manager can change Credit Insured Amount of Client Assuré."
         ):
             insured.with_user(self.controller).credit_insured_amount = 6000.0
         with self._assertRaisesMessage(
@@ -198,7 +203,7 @@ class TestCredit(RecouvrementCommon):
             r"The credit insurance cover of Client Couverture cannot end \(2026-01-01\) before "
             r"it starts \(2026-02-01\).",
         ):
-            cover.with_user(self.controller).write(
+            cover.with_user(self.manager).write(
                 {"credit_cover_start": "2026-02-01", "credit_cover_end": "2026-01-01"}
             )
         with self._assertRaisesMessage(
@@ -399,7 +404,8 @@ class TestCredit(RecouvrementCommon):
         order = self._order(self.customer, 10.0, user=self.salesman)
         order.action_confirm()
         self.assertEqual(order.state, "sale")
-        event.level_id = notice
+        # A sent reminder is never rewritten: the formal notice is a reminder of its own.
+        event.copy({"level_id": notice.id, "state": "sent", "move_ids": move.ids})
         self._assert_blocked(
             self.customer,
             10.0,
@@ -664,8 +670,6 @@ class TestCredit(RecouvrementCommon):
             ),
             self.customer,
         )
-        self.env["recouvrement.credit"].sudo()._cron_update_scores()
-        self.assertEqual(self.customer.credit_score, "B")  # already scored today
         with freeze_time("2026-03-16"):
             self.env["recouvrement.credit"].sudo()._cron_update_scores()
             inputs = self.env["recouvrement.credit"]._get_score_inputs(self.customer)[
@@ -673,7 +677,54 @@ class TestCredit(RecouvrementCommon):
             ]
         self.assertEqual(inputs["max_dunning_level"], 2)
         self.assertTrue(inputs["litigation"])
-        self.assertEqual(self.customer.credit_score, "C")  # 47 points, capped at C anyway
+        self.assertRecordValues(  # 47 points, capped at C anyway
+            self.customer,
+            [{"credit_score": "C", "credit_score_date": fields.Date.to_date("2026-03-16")}],
+        )
+
+    def test_score_cron_writes_only_changed_scores(self):
+        """The daily score cron writes only the customers whose score changed: an unchanged
+        customer row is not touched (it never conflicts with the dunning run)."""
+        steady, changing = self.env["res.partner"].create(
+            [{"name": "Client stable", "is_company": True}, {"name": "Client qui change"}]
+        )
+        for partner in steady | changing:  # paid on time: A
+            self._pay(
+                self._invoice(partner, 1000.0, "2026-02-01", "2026-03-01"), 1000.0, "2026-02-25"
+            )
+        credit = self.env["recouvrement.credit"].sudo()
+        with freeze_time("2026-03-10"):
+            credit._cron_update_scores()
+        self.assertRecordValues(
+            steady | changing,
+            [{"credit_score": "A", "credit_score_date": fields.Date.to_date("2026-03-10")}] * 2,
+        )
+        # the changing customer goes to litigation: its score falls; the other does not move
+        litigation = self.env["recouvrement.litigation"].sudo().create({"partner_id": changing.id})
+        changing.invoice_ids.write({"litigation_id": litigation.id})
+        self.env.flush_all()
+        written = []
+        write = type(self.env["res.partner"]).write
+
+        def spy_write(partners, vals):
+            if "credit_score" in vals:
+                written.extend(partners.ids)
+            return write(partners, vals)
+
+        with (
+            freeze_time("2026-03-11"),
+            patch.object(type(self.env["res.partner"]), "write", spy_write),
+        ):
+            credit._cron_update_scores()
+        self.assertNotIn(steady.id, written)
+        self.assertIn(changing.id, written)
+        self.assertRecordValues(
+            steady | changing,
+            [
+                {"credit_score": "A", "credit_score_date": fields.Date.to_date("2026-03-10")},
+                {"credit_score": "C", "credit_score_date": fields.Date.to_date("2026-03-11")},
+            ],
+        )
 
     # --- query counts ---------------------------------------------------------------------
     # Each hot path runs at two data sizes and must cost exactly the measured number of
@@ -728,8 +779,20 @@ class TestCredit(RecouvrementCommon):
             self._order(large, 50.0, user=self.salesman),
         ]
         # The same count for a customer with 1 and with 200 invoices.
-        self._assert_query_counts([order._credit_check for order in orders], 8)
+        self._assert_query_counts([order._credit_check for order in orders], 9)
         self.assertEqual(large.credit_exposure, 2000.0)
+
+    def test_query_count_orders_confirmed_together(self):
+        """The check of orders confirmed in one call costs the same for 2 and 10 orders."""
+        partners = self.env["res.partner"].create(
+            [{"name": f"Client Lot {i}", "is_company": True} for i in range(10)]
+        )
+        partners.credit_limit = 100000.0
+        self._invoices(partners, 3)
+        orders = self.env["sale.order"].concat(
+            *(self._order(partner, 50.0, user=self.salesman) for partner in partners)
+        )
+        self._assert_query_counts([orders[:2]._credit_check, orders._credit_check], 9)
 
     def test_query_count_batch_exposure(self):
         partners = self.env["res.partner"].create(
@@ -746,9 +809,14 @@ class TestCredit(RecouvrementCommon):
         self.assertEqual(partners.mapped("credit_exposure"), [10.0] * 20)
 
     def test_query_count_score_cron(self):
+        """Each run scores every customer with an invoice in the window and writes only the
+        changed scores: queries per company and batch, not per customer."""
         cron = self.env["recouvrement.credit"].sudo()._cron_update_scores
-        cron()  # scores every customer of the database: the next runs score the new ones only
+        first = self.env["res.partner"].create({"name": "Client Score 0", "is_company": True})
+        self._invoices(first, 1)
+        cron()  # scores every customer of the database (caches filled)
         self.env.invalidate_all()
+        baseline = self._count_queries(cron)  # same companies, no score changes
         counts = []
         for size in (2, 20):
             partners = self.env["res.partner"].create(
@@ -757,8 +825,9 @@ class TestCredit(RecouvrementCommon):
             self._invoices(partners, 1)
             counts.append(self._count_queries(cron))
             self.assertEqual(set(partners.mapped("credit_score")), {"C"})
-        # The same count for 2 and 20 customers.
-        self.assertEqual(counts, [14, 14])
+        # The same count with 2 and 20 new customers: the run without changes plus the write
+        # of their letter (measured: 3 queries); a query per customer would make it grow.
+        self.assertEqual(counts, [baseline + 3, baseline + 3])
 
     def test_both_query_plans_agree(self):
         """Few partners are read with per-partner queries, many with one aggregate."""
@@ -794,3 +863,319 @@ class TestCredit(RecouvrementCommon):
             partners[1],
             [{"credit_exposure_draft": 80.0, "credit_exposure_to_invoice": 40.0}],
         )
+
+    # --- issue 12: exposure figures, invoiced customer, batch, lock, approvals -------------
+
+    def _delivered_product(self, price=100.0):
+        """A goods product invoiced on delivered quantities (delivered by hand: no stock)."""
+        return self.env["product.product"].create(
+            {
+                "name": "Palette",
+                "type": "consu",
+                "invoice_policy": "delivery",
+                "list_price": price,
+                "taxes_id": False,
+            }
+        )
+
+    def _order_lines(self, partner, lines, **vals):
+        """A quotation of ``lines`` ``[(product, qty, price)]`` without taxes."""
+        return self.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "product_uom_qty": qty,
+                            "price_unit": price,
+                            "tax_id": [Command.clear()],
+                        }
+                    )
+                    for product, qty, price in lines
+                ],
+                **vals,
+            }
+        )
+
+    def _exposure(self, partner, company=None):
+        """The exposure figures of ``partner`` read on the partner and on the exposure list
+        (asserted equal): ``(exposure, receivable, draft, to_invoice)``."""
+        company = company or self.company
+        self.env.invalidate_all()
+        partner = partner.with_company(company).with_user(self.controller)
+        row = (
+            self.env["recouvrement.credit.exposure"]
+            .with_user(self.controller)
+            .with_company(company)
+            .search([("partner_id", "=", partner.id), ("company_id", "=", company.id)])
+        )
+        figures = (
+            partner.credit_exposure,
+            partner.credit_exposure_receivable,
+            partner.credit_exposure_draft,
+            partner.credit_exposure_to_invoice,
+        )
+        self.assertEqual(
+            (row.exposure, row.receivable, row.draft_invoiced, row.to_invoice), figures
+        )
+        return figures
+
+    def test_orders_invoiced_on_delivery_are_exposed(self):
+        """Fault 1: an order invoiced on delivered quantities counts from its confirmation."""
+        partner = self._partner("Client Livraison", limit=1000.0)
+        product = self._delivered_product()
+        self._order_lines(partner, [(product, 8, 100.0)]).action_confirm()
+        self.assertEqual(self._exposure(partner), (800.0, 0.0, 0.0, 800.0))
+        order = self._order_lines(partner, [(product, 5, 100.0)])
+        self.assertIn("exposure 1,300.00", order.partner_credit_warning)
+        with self._assertRaisesMessage(
+            UserError,
+            r"Client Livraison exceeds its credit limit: exposure 1,300.00\s€ \(including "
+            r"500.00\s€ for this document\), limit 1,000.00\s€.",
+        ):
+            order.action_confirm()
+        self.assertEqual(order.state, "draft")
+
+    def test_multi_line_order_partly_delivered(self):
+        """Ordered minus invoiced on each line, whatever its policy, as it gets invoiced."""
+        partner = self._partner("Client Multi", limit=10000.0)
+        goods = self._delivered_product()
+        order = self._order_lines(partner, [(goods, 10, 100.0), (self.product, 1, 500.0)])
+        order.action_confirm()
+        order.order_line[0].qty_delivered = 4
+        invoice = order._create_invoices()
+        self.assertEqual(invoice.amount_total, 900.0)  # 4 delivered + the service
+        self.assertEqual(self._exposure(partner), (1500.0, 0.0, 900.0, 600.0))
+        invoice.action_post()
+        self.assertEqual(self._exposure(partner), (1500.0, 900.0, 0.0, 600.0))
+        self._pay(invoice, 900.0, TODAY)
+        self.assertEqual(self._exposure(partner), (600.0, 0.0, 0.0, 600.0))
+        # Over-delivered and invoiced: the extra is owed, nothing left to invoice.
+        order.order_line[0].qty_delivered = 12
+        order._create_invoices().action_post()
+        self.assertEqual(self._exposure(partner), (800.0, 800.0, 0.0, 0.0))
+
+    def test_draft_invoice_counted_once(self):
+        """Fault 2: an order with its invoice in draft counts once."""
+        partner = self._partner("Client Brouillon", limit=5000.0)
+        order = self._order(partner, 1000.0)
+        order.action_confirm()
+        order._create_invoices()
+        self.assertEqual(self._exposure(partner), (1000.0, 0.0, 1000.0, 0.0))
+        # The check at invoice posting: the 600 invoice of a 600 order posts.
+        self.company.recouvrement_credit_check_invoice = True
+        partner_2 = self._partner("Client Facture", limit=1000.0)
+        order = self._order(partner_2, 600.0)
+        order.action_confirm()
+        invoice = order._create_invoices()
+        invoice.with_user(self.controller).action_post()
+        self.assertEqual(invoice.state, "posted")
+        self.assertEqual(self._exposure(partner_2), (600.0, 600.0, 0.0, 0.0))
+
+    def test_down_payment_counted_once(self):
+        partner = self._partner("Client Acompte", limit=5000.0)
+        order = self._order(partner, 1000.0)
+        order.action_confirm()
+        wizard = (
+            self.env["sale.advance.payment.inv"]
+            .with_context(active_model="sale.order", active_ids=order.ids)
+            .create({"advance_payment_method": "fixed", "fixed_amount": 300.0})
+        )
+        wizard.create_invoices()
+        down_payment = order.invoice_ids
+        self.assertEqual(self._exposure(partner), (1000.0, 0.0, 300.0, 700.0))
+        down_payment.action_post()
+        self.assertEqual(self._exposure(partner), (1000.0, 300.0, 0.0, 700.0))
+        self._pay(down_payment, 300.0, TODAY)
+        self.assertEqual(self._exposure(partner), (700.0, 0.0, 0.0, 700.0))
+        # The final invoice deducts the down payment: 700 owed, nothing left to invoice.
+        final = order._create_invoices(final=True)
+        self.assertEqual(final.amount_total, 700.0)
+        self.assertEqual(self._exposure(partner), (700.0, 0.0, 700.0, 0.0))
+        final.action_post()
+        self.assertEqual(self._exposure(partner), (700.0, 700.0, 0.0, 0.0))
+
+    def test_credit_note_in_draft(self):
+        """A draft credit note of an order's invoice: the order is to invoice again."""
+        partner = self._partner("Client Avoir", limit=5000.0)
+        order = self._order(partner, 1000.0)
+        order.action_confirm()
+        invoice = order._create_invoices()
+        invoice.action_post()
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"journal_id": invoice.journal_id.id, "reason": "Retour"})
+        )
+        reversal.refund_moves()
+        refund = order.invoice_ids.filtered(lambda m: m.move_type == "out_refund")
+        self.assertEqual(refund.state, "draft")
+        self.assertEqual(self._exposure(partner), (1000.0, 1000.0, -1000.0, 1000.0))
+        refund.action_post()
+        self.assertEqual(self._exposure(partner), (1000.0, 0.0, 0.0, 1000.0))
+
+    def test_exposure_of_invoiced_customer(self):
+        """Fault 3: the check and the exposure are those of the invoiced commercial entity."""
+        group = self._partner("Groupe Phi", limit=1000.0)
+        shop = self._partner("Magasin Chi", parent_id=group.id)
+        self._invoice(group, 900.0, "2026-01-01", "2026-02-01")
+        order = self._order(shop, 300.0, user=self.salesman)
+        order.partner_invoice_id = group
+        self.assertEqual(
+            order.partner_credit_warning,
+            "Groupe Phi exceeds its credit limit: exposure 1,200.00\xa0€ (including 300.00\xa0€ "
+            "for this document), limit 1,000.00\xa0€.",
+        )
+        with self._assertRaisesMessage(UserError, r"Groupe Phi exceeds its credit limit"):
+            order.action_confirm()
+        self.assertEqual(order.state, "draft")
+        self.company.recouvrement_credit_check = "warning"
+        order.action_confirm()
+        self.assertEqual(self._exposure(group), (1200.0, 900.0, 0.0, 300.0))
+        self.assertEqual(self._exposure(shop), (0.0, 0.0, 0.0, 0.0))
+
+    def test_orders_confirmed_together(self):
+        """Fault 4: quotations confirmed in one call are checked together."""
+        partner = self._partner("Client Lot", limit=1000.0)
+        first, second = (self._order(partner, 600.0, user=self.salesman) for _i in range(2))
+        with self._assertRaisesMessage(
+            UserError,
+            rf"Order {second.name} cannot be confirmed:\nClient Lot exceeds its credit limit: "
+            r"exposure 1,200.00\s€",
+        ):
+            (first + second).action_confirm()
+        self.assertEqual((first + second).mapped("state"), ["draft", "draft"])
+        first.action_confirm()
+        self._assert_blocked(partner, 600.0, "exposure 1,200.00")
+
+    def test_check_locks_the_customer(self):
+        """Fault 5: the check locks the customer's row, so that a concurrent check waits (and
+        is retried once the first commits). Seen from another database connection; the
+        customer is a committed partner the test does not write."""
+        partner = self.env.ref("base.default_user_res_partner")
+        order = self._order(partner, 10.0)
+        # What a concurrent check takes (creating an order only takes a key share lock).
+        lock = "SELECT id FROM res_partner WHERE id = %s FOR NO KEY UPDATE NOWAIT"
+        with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as other:
+            other.execute(lock, [partner.id])  # free before the check
+            other.rollback()
+            order.action_confirm()
+            self.assertEqual(order.state, "sale")
+            with (
+                self.assertRaises(psycopg2.errors.LockNotAvailable),
+                mute_logger("odoo.sql_db"),
+            ):
+                other.execute(lock, [partner.id])
+            other.rollback()
+
+    def test_approval_cannot_be_forged(self):
+        """Fault 6: an approval is recorded only by a credit manager's approval action."""
+        self.company.recouvrement_credit_check = "override"
+        self.customer.with_user(self.manager).write(
+            {"credit_hold": True, "credit_hold_reason": "Impayés"}
+        )
+        vals = {
+            "partner_id": self.customer.id,
+            "credit_override_user_id": self.manager.id,
+            "credit_override_reason": "Accord du DAF",
+        }
+        with self._assertRaisesMessage(AccessError, "Only a credit manager can approve"):
+            self.env["sale.order"].with_user(self.salesman).create(vals)
+        # Not even a manager writes it by hand: only the approval action records it.
+        order = self._order(self.customer, 12000.0, user=self.salesman)
+        with self._assertRaisesMessage(AccessError, "Only a credit manager can approve"):
+            order.with_user(self.manager).write({"credit_override_amount": 50000.0})
+        with self._assertRaisesMessage(
+            AccessError, f"Only a credit manager can approve order {order.name} over credit."
+        ):
+            self.env["recouvrement.credit"].with_user(self.salesman)._approve_order(order, "x")
+        with self._assertRaisesMessage(UserError, "Ask a credit manager to approve it."):
+            order.with_user(self.salesman).action_confirm()
+        self.assertEqual(order.state, "draft")
+
+    def test_approval_tied_to_amount_and_customer(self):
+        """Fault 7: an approval covers the approved amount and customer; a cancel or a reset
+        clears it."""
+        self.company.recouvrement_credit_check = "override"
+        self.customer.credit_limit = 10000.0
+        order = self._order(self.customer, 12000.0, user=self.salesman)
+        self.env["recouvrement.credit"].with_user(self.manager)._approve_order(order, "Accord")
+        self.assertRecordValues(
+            order,
+            [
+                {
+                    "state": "sale",
+                    "credit_override_user_id": self.manager.id,
+                    "credit_override_amount": 12000.0,
+                    "credit_override_partner_id": self.customer.id,
+                }
+            ],
+        )
+        order.with_user(self.salesman)._action_cancel()
+        self.assertRecordValues(
+            order,
+            [{"credit_override_user_id": False, "credit_override_amount": 0.0}],
+        )
+        order.with_user(self.salesman).action_draft()
+        order.order_line.price_unit = 62000.0
+        with self._assertRaisesMessage(UserError, "exposure 62,000.00"):
+            order.with_user(self.salesman).action_confirm()
+        # An approval kept on a quotation covers no higher amount and no other customer.
+        approval = {
+            "credit_override_user_id": self.manager.id,
+            "credit_override_reason": "Accord",
+            "credit_override_amount": 12000.0,
+            "credit_override_partner_id": self.customer.id,
+        }
+        order.sudo().write(approval)
+        with self._assertRaisesMessage(UserError, "exposure 62,000.00"):
+            order.with_user(self.salesman).action_confirm()
+        other = self._partner("Autre Client", limit=100.0)
+        order.order_line.price_unit = 12000.0
+        order.write({"partner_id": other.id, "partner_invoice_id": other.id})
+        with self._assertRaisesMessage(UserError, "Autre Client exceeds its credit limit"):
+            order.with_user(self.salesman).action_confirm()
+        order.write({"partner_id": self.customer.id, "partner_invoice_id": self.customer.id})
+        order.with_user(self.salesman).action_confirm()
+        self.assertEqual(order.state, "sale")
+
+    def test_block_dialog_action_has_views(self):
+        """Fault 8: the "Approve with a reason" button of the block dialog opens a form."""
+        self.company.recouvrement_credit_check = "override"
+        self._invoice(self.customer, 5000.0, "2026-01-01", "2026-02-01")
+        order = self._order(self.customer, 100.0)
+        with self.assertRaises(RedirectWarning) as caught:
+            order.with_user(self.manager).action_confirm()
+        action = caught.exception.args[1]
+        self.assertEqual(action["views"], [[False, "form"]])
+        self.assertEqual(action["view_mode"], "form")
+        self.assertEqual(caught.exception.args[2], "Approve with a reason")
+
+    def test_exposure_per_company(self):
+        company_2 = self.setup_other_company(name="Filiale Lyon")["company"]
+        self.controller.company_ids += company_2
+        company_2.write({"account_use_credit_limit": True, "recouvrement_credit_check": "block"})
+        self.customer.with_company(company_2).credit_limit = 500.0
+        self._order(self.customer, 400.0).action_confirm()
+        self._order(self.customer, 300.0, company=company_2).action_confirm()
+        self.assertEqual(self._exposure(self.customer), (400.0, 0.0, 0.0, 400.0))
+        self.assertEqual(self._exposure(self.customer, company_2), (300.0, 0.0, 0.0, 300.0))
+        order = self._order(self.customer, 300.0, company=company_2)
+        with self._assertRaisesMessage(UserError, r"exposure 600.00\s€"):
+            order.action_confirm()
+
+    def test_exposure_in_foreign_currency(self):
+        """An order in another currency counts in the company currency (2 USD per EUR)."""
+        usd = self.setup_other_currency("USD")
+        pricelist = self.env["product.pricelist"].create({"name": "USD", "currency_id": usd.id})
+        partner = self._partner("Client Dollar", limit=1000.0)
+        order = self._order_lines(partner, [(self.product, 1, 1000.0)], pricelist_id=pricelist.id)
+        self.assertEqual(order.currency_id, usd)
+        order.action_confirm()
+        self.assertEqual(self._exposure(partner), (500.0, 0.0, 0.0, 500.0))
+        order = self._order_lines(partner, [(self.product, 1, 1200.0)], pricelist_id=pricelist.id)
+        with self._assertRaisesMessage(
+            UserError, r"exposure 1,100.00\s€ \(including 600.00\s€ for this document\)"
+        ):
+            order.action_confirm()

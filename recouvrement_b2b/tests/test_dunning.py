@@ -3,7 +3,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from odoo.addons.recouvrement_b2b.models.recouvrement_dunning import RecouvrementDunning
@@ -12,9 +12,10 @@ from .common import RecouvrementCommon
 
 # Queries measured on Odoo 18.0 (cold cache, flush included). Planning a run, whatever the
 # number of customers and invoices; the daily cron: a fixed part (planning included) plus a part
-# per customer reminded by email, whatever its number of invoices.
-PLAN_QUERIES = 8
-CRON_QUERIES_FIXED = 24
+# per customer reminded by email, whatever its number of invoices. The fixed part includes the
+# run lock (1 query) and the lock of the batch's customers (3: savepoint, select, release).
+PLAN_QUERIES = 11
+CRON_QUERIES_FIXED = 31
 CRON_QUERIES_PER_CUSTOMER = 24
 
 
@@ -105,6 +106,9 @@ class TestDunning(RecouvrementCommon):
             date = fields.Date.add(fields.Date.to_date("2026-03-15"), days=day)
             for event in self._run(date):
                 sent[event.level_id] = (event.date, event.channel)
+                if event.state == "to_post":  # the letter is posted the day it is printed
+                    with freeze_time(date):
+                        event.action_mark_posted()
         self.assertEqual(
             sent,
             {
@@ -120,7 +124,10 @@ class TestDunning(RecouvrementCommon):
             [("partner_id", "=", self.customer.id)]
         )
         self.assertEqual(len(events), 6)
-        self.assertEqual(set(events.mapped("state")), {"sent"})
+        self.assertEqual(
+            events.sorted("date").mapped("state"),
+            ["sent", "sent", "sent", "sent", "posted", "sent"],  # the notice once posted
+        )
         self.assertRecordValues(
             move,
             [
@@ -142,7 +149,7 @@ class TestDunning(RecouvrementCommon):
         # formal notice: letter to print and post, credit hold
         notice = events.filtered(lambda e: e.level_id == self.level_notice)
         self.assertTrue(notice.attachment_id)
-        self.assertTrue(notice.to_print)
+        self.assertEqual(notice.post_date, fields.Date.to_date("2026-05-15"))
         self.assertTrue(self.customer.credit_hold)
         # litigation: a recovery case with the invoice
         litigation = events.filtered(lambda e: e.level_id == self.level_litigation).litigation_id
@@ -186,6 +193,87 @@ class TestDunning(RecouvrementCommon):
         self.assertEqual(dollar_event.level_id, self.level_courteous)
         self.assertEqual(events.filtered(lambda e: e.partner_id == other).move_ids, other_move)
         self.assertEqual(len(self._mails(events)), 3)
+
+    def test_level_minimum_in_company_currency(self):
+        # Issue 17 #3: 1 EUR = 1.25 USD, level minimum 100 EUR: an invoice of 110 USD (88 EUR)
+        # is below it, one of 130 USD (104 EUR) above; the minimum is never read in dollars.
+        usd = self.setup_other_currency("USD", rates=[("2026-01-01", 1.25)])
+        (self.level_courtesy | self.level_courteous).min_amount = 100.0
+        small = self._invoice(self.customer, 110.0, "2026-02-01", "2026-03-10", currency=usd)
+        other = self._customer("Imprimerie Roux")
+        large = self._invoice(other, 130.0, "2026-02-01", "2026-03-10", currency=usd)
+        self.assertEqual((small.amount_residual_signed, large.amount_residual_signed), (88, 104))
+        # The next reminder of the small invoice skips the courteous level (J+15: firm).
+        self.assertEqual(small.dunning_next_date, fields.Date.to_date("2026-03-25"))
+        with freeze_time("2026-03-12"):
+            plan = self.Dunning._get_plan(fields.Date.to_date("2026-03-12"), self.company)
+        self.assertEqual(
+            [(item["partner"], item["level"]) for item in plan], [(other, self.level_courteous)]
+        )
+
+    def test_open_credits_are_deducted(self):
+        # Issue 17 #2: invoice of 1 000 due 1 October and an unmatched credit note of 1 000;
+        # run of 20 November: no formal notice (nor any reminder, nor a hold): net balance 0.
+        self.assertEqual(self.level_notice.min_amount, 0.0)
+        self._invoice(self.customer, 1000.0, "2026-09-01", "2026-10-01")
+        refund = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": self.customer.id,
+                "invoice_date": "2026-10-05",
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Avoir", "price_unit": 1000.0, "tax_ids": [Command.clear()]}
+                    )
+                ],
+            }
+        )
+        refund.action_post()
+        # An unmatched payment counts the same: 400 paid on account, net 600 claimed.
+        other = self._customer("Hotel du Parc")
+        self._invoice(other, 1000.0, "2026-09-01", "2026-10-01")
+        payment = self.env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": other.id,
+                "amount": 400.0,
+                "date": "2026-10-20",
+            }
+        )
+        payment.action_post()
+        events = self._run("2026-11-20")
+        # First run: the last amicable level (#12), then the formal notice, for 600.
+        self.assertRecordValues(
+            events,
+            [{"partner_id": other.id, "level_id": self.level_last_call.id, "amount_due": 600}],
+        )
+        self.assertRecordValues(
+            self._run("2026-11-21"), [{"level_id": self.level_notice.id, "amount_due": 600}]
+        )
+        self.assertFalse(self.customer.credit_hold)
+        # Above the net balance, a level with consequences is not reached (minimum 700 EUR).
+        self.level_litigation.min_amount = 700.0
+        self.assertFalse(self._run("2026-12-05").filtered("level_id.open_litigation"))
+
+    def test_first_run_never_skips_legal_steps(self):
+        # Issue 17 #12: a book where the customer's invoice is 70 days overdue, shipped
+        # ladder, first run: the highest amicable level (last call), not a formal notice nor
+        # a litigation case; the notice comes once a reminder was sent; litigation only once
+        # the notice's 8-day payment deadline has passed.
+        move = self._invoice(self.customer, 1000.0, "2026-01-01", "2026-01-20")
+        first = self._run("2026-03-31")
+        self.assertRecordValues(first, [{"level_id": self.level_last_call.id, "state": "sent"}])
+        self.assertEqual(move.dunning_level_id, self.level_last_call)
+        self.assertFalse(self.customer.credit_hold)
+        self.assertFalse(move.litigation_id)
+        notice = self._run("2026-04-01")
+        self.assertEqual(notice.level_id, self.level_notice)
+        with freeze_time("2026-04-01"):
+            notice.action_mark_posted()  # a letter counts once posted (issue 18)
+        self.assertFalse(self._run("2026-04-09"), "notice deadline 2026-04-09 not passed")
+        self.assertEqual(self._run("2026-04-10").level_id, self.level_litigation)
+        self.assertTrue(move.litigation_id)
 
     def test_exclusions(self):
         (self.level_courtesy | self.level_courteous).min_amount = 100.0
@@ -308,11 +396,28 @@ class TestDunning(RecouvrementCommon):
         customer = self._customer("Boulangeries Martin", email=False)
         self._invoice(customer, 1000.0, "2026-02-01", "2026-03-01")
         event = self._run("2026-03-02")
-        self.assertRecordValues(event, [{"channel": "letter", "state": "sent", "to_print": True}])
+        self.assertRecordValues(
+            event, [{"channel": "letter", "state": "to_post", "to_print": True}]
+        )
         self.assertIn("has no email address", event.note)
         self.assertTrue(event.attachment_id)
         self.assertFalse(self._mails(event))
         self.assertIn("has no email address", customer.message_ids[0].body)
+
+    def test_unusable_email_address_falls_back_to_letter(self):
+        # Issue 17 #4 (first part): an address without @ is caught before sending: a letter,
+        # said on the event, and no mail that would fail in the queue.
+        customer = self._customer("Pi Conseil", email=False)
+        customer.email = "compta.pi.example.fr"
+        self._invoice(customer, 1000.0, "2026-02-01", "2026-03-01")
+        event = self._run("2026-03-02")
+        self.assertRecordValues(
+            event, [{"channel": "letter", "state": "to_post", "to_print": True}]
+        )
+        self.assertIn(
+            "The email address compta.pi.example.fr of Pi Conseil is not valid", event.note
+        )
+        self.assertFalse(self._mails(event))
 
     def test_invoicing_contact_receives_the_email(self):
         contact = self.env["res.partner"].create(
@@ -409,6 +514,33 @@ class TestDunning(RecouvrementCommon):
         # the excluded customer is still due: the cron sends it
         self.assertEqual(self._run("2026-03-02").partner_id, customers[1])
 
+    def test_manual_run_for_a_future_date_is_a_preview(self):
+        # Issue 17 #11: a run of 15 December made on 2 December sends nothing: the invoices
+        # due 10 December do not "remain unpaid after their due date" yet.
+        move = self._invoice(self.customer, 1000.0, "2026-11-10", "2026-12-10")
+        with freeze_time("2026-12-02"):
+            wizard = (
+                self.env["recouvrement.dunning.run"]
+                .with_user(self.controller)
+                .create({"date": "2026-12-15"})
+            )
+            self.assertTrue(wizard.is_preview)
+            wizard.action_preview()
+            self.assertRecordValues(
+                wizard.line_ids, [{"level_id": self.level_courteous.id, "amount": 1000.0}]
+            )
+            with self.assertRaisesRegex(UserError, r"sent only for today \(12/02/2026\)"):
+                wizard.action_execute()
+            self.assertFalse(
+                self.env["recouvrement.dunning.event"].search([("move_ids", "in", move.ids)])
+            )
+            self.assertFalse(move.dunning_level_id)
+            # A past date is not sent either: a reminder is dated the day it is sent.
+            wizard.date = fields.Date.to_date("2026-11-30")
+            self.assertTrue(wizard.is_preview)
+            wizard.date = fields.Date.to_date("2026-12-02")
+            self.assertFalse(wizard.is_preview)
+
     def _count_queries(self, function, *args, **kwargs):
         """Run ``function`` on a cold cache: ``(its result, the queries it made)``, the final
         flush included (as ``assertQueryCount``, with no random bus garbage collection)."""
@@ -461,6 +593,18 @@ class TestDunning(RecouvrementCommon):
         date = fields.Date.to_date("2026-03-02")
         for _i in range(2):
             self._invoice(self.customer, 100.0, "2026-02-01", "2026-03-01")
+        # An open credit: the net balance is read in the same queries.
+        refund = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": self.customer.id,
+                "invoice_date": "2026-02-10",
+                "invoice_line_ids": [
+                    Command.create({"name": "Avoir", "price_unit": 50.0, "tax_ids": []})
+                ],
+            }
+        )
+        refund.action_post()
         with freeze_time(date):
             self._count_queries(self.Dunning._get_plan, date, companies=self.company)  # warm-up
             plan, small = self._count_queries(self.Dunning._get_plan, date, companies=self.company)

@@ -2,7 +2,10 @@ import io
 import subprocess
 import tempfile
 
-from odoo import fields
+from freezegun import freeze_time
+
+from odoo import Command, fields
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import config
 from odoo.tools.pdf import PdfFileReader
@@ -51,8 +54,21 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
         dunning = dunning.with_context(force_report_rendering=True)
         return dunning._send_reminders(dunning._get_plan(date, companies=self.company), date)
 
+    def _reminded(self, partner):
+        """A reminder already sent to ``partner``: a formal notice may follow (issue 17 #12)."""
+        self.env["recouvrement.dunning.event"].create(
+            {
+                "partner_id": partner.id,
+                "company_id": self.company.id,
+                "level_id": self.company.dunning_policy_id.level_ids[1].id,
+                "date": "2026-02-01",
+                "state": "sent",
+            }
+        )
+
     def test_formal_notice_pdf(self):
         move = self._invoice(self.customer, 1500.0, "2026-01-01", "2026-01-31")
+        self._reminded(self.customer)
         event = self._run("2026-03-17")
         self.assertTrue(event.level_id.is_formal_notice)
         self.assertEqual(event.attachment_id.mimetype, "application/pdf")
@@ -82,6 +98,7 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
         self.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], ["fr_FR"])
         self.customer.lang = "fr_FR"
         self._invoice(self.customer, 1500.0, "2026-01-01", "2026-01-31")
+        self._reminded(self.customer)
         text = " ".join(pdf_text(self._run("2026-03-17").attachment_id.raw).split())
         for expected in (
             "Lettre recommandée avec accusé de réception",
@@ -97,10 +114,53 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
         ):
             self.assertIn(expected, text)
 
+    def test_payment_sentence_with_and_without_bank_account(self):
+        # Issue 17 #5: without a bank account the letter read "... with you. quoting the
+        # reference ...". Every variant is a whole sentence, in English and in French.
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], ["fr_FR"])
+        move = self._invoice(self.customer, 1500.0, "2026-01-01", "2026-01-31")
+        event = self.env["recouvrement.dunning.event"].create(
+            {
+                "partner_id": self.customer.id,
+                "move_ids": [(6, 0, move.ids)],
+                "level_id": self.env.ref("recouvrement_b2b.dunning_level_firm").id,
+                "currency_id": move.currency_id.id,
+                "date": "2026-02-20",
+            }
+        )
+        reference = event._get_payment_reference()
+        Report = self.env["ir.actions.report"]
+
+        def sentence(lang):
+            self.customer.lang = lang
+            html = Report._render_qweb_html(
+                "recouvrement_b2b.action_report_dunning_letter", event.ids
+            )[0].decode()
+            text = " ".join(html.replace("<strong>", "").replace("</strong>", "").split())
+            return text
+
+        bank_en = "Payment by bank transfer to IBAN FR76 3000 6000 0112 3456 7890 189, quoting "
+        self.assertIn(f"{bank_en}the reference {reference}.", sentence("en_US"))
+        self.assertIn(
+            "Paiement par virement sur l'IBAN FR76 3000 6000 0112 3456 7890 189, en rappelant "
+            f"la référence {reference}.",
+            sentence("fr_FR"),
+        )
+        self.company.partner_id.bank_ids.action_archive()
+        text = sentence("en_US")
+        self.assertIn(f"Please quote the reference {reference} with your payment.", text)
+        self.assertNotIn("IBAN", text)
+        self.assertIn(
+            f"Merci de rappeler la référence {reference} avec votre paiement.", sentence("fr_FR")
+        )
+
     def test_batch_print_merges_the_letters(self):
         second = self.env["res.partner"].create({"name": "Hôtel du Parc SAS", "is_company": True})
         self._invoice(self.customer, 1000.0, "2026-01-01", "2026-01-31")
+        self._reminded(self.customer)
         self._invoice(second, 800.0, "2026-02-01", "2026-03-01")  # no email: letter
+        self._reminded(self.customer)
         events = self._run("2026-03-17")
         self.assertEqual(events.mapped("channel"), ["registered", "letter"])
         pages = sum(
@@ -115,3 +175,89 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
         self.assertIn("Hôtel du Parc SAS", text)
         self.assertEqual(events.mapped("printed"), [True, True])
         self.assertFalse(events.filtered("to_print"))
+
+    def test_letter_counts_once_posted(self):
+        """A formal notice waits in To Post: no evidence in the litigation file nor formal
+        notice for the credit check until it is marked posted (date, tracking number)."""
+        self.company.recouvrement_hold_formal_notice = True
+        move = self._invoice(self.customer, 1500.0, "2026-01-01", "2026-01-31")
+        self._reminded(self.customer)
+        with freeze_time("2026-03-17"):
+            notice = self._run("2026-03-17")
+        self.assertRecordValues(
+            notice, [{"channel": "registered", "state": "to_post", "to_print": True}]
+        )
+        case = self.env["recouvrement.litigation"].create(
+            {
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+                "move_ids": [Command.set(move.ids)],
+                "litigation_type": "recovery",
+            }
+        )
+        credit = self.env["recouvrement.credit"]
+        self.assertFalse(case._get_dossier_events())
+        self.assertFalse(credit._get_formal_notice_partner_ids(self.customer, self.company))
+        notice.tracking_number = "1A 234 567 8901 2"
+        with freeze_time("2026-03-18"):
+            notice.with_user(self.controller).action_mark_posted()
+        self.assertRecordValues(
+            notice,
+            [
+                {
+                    "state": "posted",
+                    "post_date": fields.Date.to_date("2026-03-18"),
+                    "tracking_number": "1A 234 567 8901 2",
+                }
+            ],
+        )
+        self.assertEqual(case._get_dossier_events(), notice)
+        self.assertEqual(
+            credit._get_formal_notice_partner_ids(self.customer, self.company),
+            {self.customer.id},
+        )
+        # a letter is posted once
+        with self.assertRaisesRegex(UserError, "is not a letter to post"):
+            notice.action_mark_posted()
+
+    def test_print_mixed_selection(self):
+        """Printing any selection merges one PDF: a formal notice (PDF), a letter kept as HTML
+        (rendered again as PDF) and a reminder without a letter (left out); each letter can be
+        rendered again from its event; the formal notice report prints several events."""
+        second = self.env["res.partner"].create({"name": "Hôtel du Parc SAS", "is_company": True})
+        self._invoice(self.customer, 1000.0, "2026-01-01", "2026-01-31")
+        self._reminded(self.customer)
+        self._invoice(second, 800.0, "2026-02-01", "2026-03-01")  # no email: letter
+        dunning = self.env["recouvrement.dunning"].with_user(self.controller)
+        date = fields.Date.to_date("2026-03-17")
+        plan = dunning._get_plan(date, companies=self.company)
+        notice = dunning.with_context(force_report_rendering=True)._send_reminders(plan[:1], date)
+        letter = dunning.with_context(dunning_letter_html=True)._send_reminders(plan[1:], date)
+        self.assertNotEqual(letter.attachment_id.mimetype, "application/pdf")  # HTML
+        no_letter = self.env["recouvrement.dunning.event"].create(
+            {"partner_id": second.id, "company_id": self.company.id, "date": date}
+        )
+        events = (notice | letter | no_letter).with_user(self.controller)
+        action = events.with_context(force_report_rendering=True).action_print_letters()
+        attachment_id = int(action["url"].split("/")[-1].split("?")[0])
+        merged = self.env["ir.attachment"].browse(attachment_id).raw
+        text = pdf_text(merged)
+        self.assertIn("mise en demeure", text)
+        self.assertIn("Hôtel du Parc SAS", text)
+        self.assertEqual(letter.attachment_id.mimetype, "application/pdf")
+        self.assertEqual((notice | letter).mapped("printed"), [True, True])
+        # the formal notice report on several events at once
+        content, report_type = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(
+                "recouvrement_b2b.report_dunning_formal_notice", (notice | letter).ids
+            )
+        )
+        self.assertEqual(report_type, "pdf")
+        self.assertIn("Hôtel du Parc SAS", pdf_text(content))
+        # any letter rendered again from its event
+        before = notice.attachment_id
+        notice.with_context(force_report_rendering=True).action_regenerate_letter()
+        self.assertNotEqual(notice.attachment_id, before)
+        self.assertEqual(notice.attachment_id.mimetype, "application/pdf")

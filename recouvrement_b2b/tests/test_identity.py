@@ -48,6 +48,7 @@ class CompanySearchHandler(BaseHTTPRequestHandler):
     """Speaks the JSON of the API Recherche d'entreprises (``/search?q=<siren>``)."""
 
     answers = {}  # siren -> results entry; anything else: no result
+    payloads = {}  # siren -> (HTTP status, whole JSON answer), e.g. malformed answers
     requests = []
 
     def do_GET(self):
@@ -60,6 +61,8 @@ class CompanySearchHandler(BaseHTTPRequestHandler):
             return self._send(429, {"erreur": "Trop de requêtes"}, {"Retry-After": "30"})
         if siren == SLOW_SIREN:
             time.sleep(1.5)
+        if siren in self.payloads:
+            return self._send(*self.payloads[siren])
         result = self.answers.get(siren)
         return self._send(
             200,
@@ -556,6 +559,70 @@ class TestCompanyStatusLookup(RecouvrementCommon):
         )
         new_trigger = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]) - triggers
         self.assertEqual(new_trigger.call_at, fields.Datetime.to_datetime("2026-03-10 00:00:30"))
+
+    @freeze_time("2026-03-10")
+    def test_cron_failing_customer_goes_to_the_back(self):
+        """A customer whose lookup fails (HTTP 500, then a timeout) is recorded as asked and
+        goes to the back: each run checks the next customers, not the same one again."""
+        failing, slow, first, second = self._customers_with_open_invoices(
+            [valid_sirens(1, start=300000000)[0], SLOW_SIREN] + valid_sirens(2, start=310000000)
+        )
+        self.patch(CompanySearchHandler, "payloads", {failing.siren: (500, {"erreur": "interne"})})
+        Register = self.Register
+        self.assertEqual(Register._cron_check_company_status(batch_size=1), 1)  # HTTP 500
+        self.assertIn("unexpected answer (HTTP 500)", failing.message_ids[0].body)
+        self.assertEqual(Register._cron_check_company_status(batch_size=1), 0)  # timeout: stop
+        self.assertEqual(Register._cron_check_company_status(batch_size=1), 1)
+        self.assertEqual(Register._cron_check_company_status(batch_size=1), 1)
+        self.assertEqual(
+            CompanySearchHandler.requests, [failing.siren, slow.siren, first.siren, second.siren]
+        )
+        self.assertRecordValues(
+            failing | slow | first | second,
+            [{"company_status_date": False, "company_status_attempt_date": fields.Date.today()}] * 2
+            + [
+                {
+                    "company_status_date": fields.Date.today(),
+                    "company_status_attempt_date": fields.Date.today(),
+                }
+            ]
+            * 2,
+        )
+        self.assertFalse(Register._get_partners_to_check())  # not asked twice a day
+        with freeze_time("2026-03-11"):
+            self.assertEqual(Register._get_partners_to_check(), failing | slow)
+
+    @freeze_time("2026-03-10")
+    def test_cron_malformed_answers_are_warnings(self):
+        """``"results": 5`` and a closing date written ``30/06/2024``: a warning on that
+        customer, the batch goes on; the button shows the warning."""
+        numbers, closed_fr, valid = self._customers_with_open_invoices(
+            valid_sirens(3, start=320000000)
+        )
+        answer = company_result(closed_fr.siren, "FERMEE", "C", "30/06/2024")
+        self.patch(
+            CompanySearchHandler,
+            "payloads",
+            {
+                numbers.siren: (200, {"results": 5}),
+                closed_fr.siren: (200, {"results": [answer]}),
+            },
+        )
+        self.assertEqual(self.Register._cron_check_company_status(), 3)
+        self.assertIn("unexpected answer", numbers.message_ids[0].body)
+        self.assertIn("unreadable answer", closed_fr.message_ids[0].body)
+        self.assertIn("30/06/2024", closed_fr.message_ids[0].body)
+        self.assertRecordValues(
+            numbers | closed_fr | valid,
+            [
+                {"company_status": "unknown", "company_status_date": False},
+                {"company_status": "unknown", "company_status_date": False},
+                {"company_status": "active", "company_status_date": fields.Date.today()},
+            ],
+        )
+        action = self._check(closed_fr)
+        self.assertEqual(action["params"]["type"], "warning")
+        self.assertIn("unreadable answer", action["params"]["message"])
 
     def test_cron_selection_query_count(self):
         """Choosing the partners to refresh costs the same queries for 2 or 10 customers."""

@@ -188,16 +188,19 @@ class TestLitigation(LitigationCommon):
             self.assertRecordValues(
                 case, [{"stage_id": self.stage_filed.id, "filing_date": date(2026, 7, 16)}]
             )
-            # Filing is a legal action: prescription restarts (art. 2241 Code civil).
+            # Filing the request does not interrupt prescription (only the service does).
             self.assertRecordValues(
                 self.inv_1 + self.inv_2,
                 [
                     {
-                        "prescription_interruption_date": date(2026, 7, 16),
-                        "prescription_date": date(2031, 7, 16),
+                        "prescription_interruption_date": False,
+                        "prescription_date": date(2031, 6, 30),
                     },
-                ]
-                * 2,
+                    {
+                        "prescription_interruption_date": False,
+                        "prescription_date": date(2031, 7, 15),
+                    },
+                ],
             )
 
     @freeze_time("2026-11-20")
@@ -210,8 +213,9 @@ class TestLitigation(LitigationCommon):
         self.assertEqual(case.prescription_date, date(2029, 3, 1))
         old.prescription_interruption_date = False
         case.write({"stage_id": self.stage_filed.id, "filing_date": "2026-09-01"})
-        # Filing interrupted the prescription of both invoices.
-        self.assertEqual(old.prescription_date, date(2031, 9, 1))
+        # The filing does not interrupt prescription; it falls after the service deadline.
+        self.assertEqual(old.prescription_date, date(2026, 12, 20))
+        self.assertFalse(case.prescription_warning)
         case.write({"order_date": "2026-09-15"})
         service = case.deadline_ids.filtered(lambda d: d.kind == "service")
         # Order issued after 2026-09-01: 3 months to serve it (décret 2026-96).
@@ -220,17 +224,21 @@ class TestLitigation(LitigationCommon):
         )
         Cron = self.Litigation.sudo()
         Cron._cron_raise_alerts()
-        activities = case.activity_ids
-        self.assertEqual(len(activities), 1)
-        self.assertEqual(activities.date_deadline, date(2026, 12, 15))
+        # The service deadline, and the old invoice's prescription (2026-12-20, not moved by
+        # the filing) within 60 days.
+        self.assertEqual(
+            sorted(case.activity_ids.mapped("date_deadline")),
+            [date(2026, 12, 15), date(2026, 12, 20)],
+        )
+        activities = case.activity_ids.filtered(lambda a: a.date_deadline == date(2026, 12, 15))
         self.assertEqual(activities.user_id, self.controller)
         self.assertIn("Service deadline", activities.summary)
         self.assertEqual(service.next_alert_date, date(2026, 11, 30))
         Cron._cron_raise_alerts()
-        self.assertEqual(len(case.activity_ids), 1, "second run on the same day: no duplicate")
+        self.assertEqual(len(case.activity_ids), 2, "second run on the same day: no duplicate")
         with freeze_time("2026-11-30"):
             Cron._cron_raise_alerts()
-        self.assertEqual(len(case.activity_ids), 2, "15-day alert")
+        self.assertEqual(len(case.activity_ids), 3, "15-day alert")
         self.assertFalse(service.next_alert_date)
 
         # Service: the service deadline is done, the opposition period starts (art. 1416 CPC).
@@ -240,6 +248,36 @@ class TestLitigation(LitigationCommon):
             [{"kind": "opposition", "date": date(2026, 12, 25)}],
         )
         self.assertEqual(case.next_deadline_date, date(2026, 12, 25))
+        # The service restarts the 5 years of both invoices (art. 2241, 2231 Code civil).
+        self.assertEqual(old.prescription_date, date(2031, 11, 25))
+        self.assertEqual(self.inv_1.prescription_date, date(2031, 11, 25))
+
+    @freeze_time("2026-02-20")
+    def test_injonction_filed_not_served_keeps_prescription(self):
+        # Issue 17 #10: invoice due 2021-03-10, request filed 2026-02-20, not yet served: the
+        # last day to act stays 2026-03-10 (not 2031-02-20), with a warning: the service
+        # deadline (6 months from the filing at best, order before 2026-09-01) is 2026-08-20.
+        old = self._invoice(self.customer, 400.0, "2021-02-08", "2021-03-10")
+        case = self._case(old, litigation_type="recovery", proof_checked=True)
+        case.action_file()
+        self.assertRecordValues(
+            case, [{"filing_date": date(2026, 2, 20), "prescription_date": date(2026, 3, 10)}]
+        )
+        self.assertEqual(old.prescription_date, date(2026, 3, 10))
+        self.assertIn("time-barred after 03/10/2026", case.prescription_warning)
+        self.assertIn("service deadline 08/20/2026", case.prescription_warning)
+        # Order issued 2026-02-27 and served 2026-03-05: a new 5-year period from the service.
+        case.write({"order_date": "2026-02-27", "service_date": "2026-03-05"})
+        self.assertRecordValues(
+            old,
+            [
+                {
+                    "prescription_interruption_date": date(2026, 3, 5),
+                    "prescription_date": date(2031, 3, 5),
+                }
+            ],
+        )
+        self.assertFalse(case.prescription_warning)
 
     @freeze_time("2026-11-20")
     def test_prescription_alert_without_filing(self):

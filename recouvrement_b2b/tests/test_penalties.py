@@ -1,3 +1,4 @@
+from contextlib import contextmanager
 from datetime import date
 
 from freezegun import freeze_time
@@ -141,11 +142,72 @@ class TestPenalties(RecouvrementCommon):
         self.customer.with_user(self.controller).penalty_contract_rate = 20.0
         self.assertEqual(self._figures(move, date(2024, 4, 14))[move.id]["penalty"], 164.38)
 
-    def test_consumer_and_collective_proceedings(self):
-        # Consumer: penalty accrues, never the indemnity (L111-8 Code de la consommation).
-        consumer_move = self._invoice(self.consumer, 10000, date(2024, 2, 14), date(2024, 3, 15))
-        figures = self._figures(consumer_move, date(2024, 4, 14))[consumer_move.id]
-        self.assertEqual((figures["penalty"], figures["indemnity"]), (119.18, 0.0))
+    def test_consumer_owes_legal_interest_from_the_formal_notice_only(self):
+        # Issue 17 #8: a natural person without SIREN nor VAT number pays 1 500 EUR thirty
+        # days late: no L441-10 penalty (17.88 at ECB + 10 before) and no 40 EUR.
+        move = self._invoice(self.consumer, 1500, date(2024, 2, 14), date(2024, 3, 15))
+        self._pay(move, 1500, date(2024, 4, 14))
+        figures = self._figures(move, date(2024, 6, 30))[move.id]
+        self.assertEqual((figures["penalty"], figures["indemnity"]), (0.0, 0.0))
+        # Unpaid, no formal notice: nothing accrues, said as such; nothing to invoice.
+        late = self._invoice(self.consumer, 10000, date(2024, 2, 14), date(2024, 3, 15))
+        figures = self._figures(late, date(2024, 4, 14))[late.id]
+        self.assertEqual((figures["penalty"], figures["indemnity"]), (0.0, 0.0))
+        with freeze_time("2024-04-14"):
+            late.invalidate_recordset()
+            self.assertIn("No late-payment penalty against a consumer", late.penalty_explanation)
+            with self.assertRaisesRegex(UserError, "against a consumer"):
+                late.with_user(self.controller)._create_penalty_invoices()
+        # Formal notice sent on 2024-04-01: legal interest (2024-S1: 5.07 %, creditor other
+        # than a natural person) from 2024-04-02, 13 days to 2024-04-14:
+        # 10 000 x 5.07 x 13 / 36500 = 659 100 / 36500 = 18.057 -> 18.06; still no indemnity.
+        self.env["recouvrement.dunning.event"].sudo().create(
+            {
+                "partner_id": self.consumer.id,
+                "move_ids": [Command.set(late.ids)],
+                "level_id": self.env.ref("recouvrement_b2b.dunning_level_formal_notice").id,
+                "date": date(2024, 4, 1),
+                "state": "sent",
+            }
+        )
+        figures = self._figures(late, date(2024, 4, 14))[late.id]
+        self.assertEqual(figures, {"penalty": 18.06, "indemnity": 0.0, "rate": 5.07, "days": 13})
+        with freeze_time("2024-04-14"):
+            invoice = late.with_user(self.controller)._create_penalty_invoices()
+        self.assertRecordValues(
+            invoice.invoice_line_ids,
+            [
+                {
+                    "name": f"Interest at the legal rate - invoice {late.name} from 04/02/2024 "
+                    "to 04/14/2024, 13 days, rate 5.07 %",
+                    "price_unit": 18.06,
+                    "penalty_date_from": date(2024, 4, 2),
+                }
+            ],
+        )
+        # The L441-9 mention of a consumer's invoice: legal interest, no indemnity.
+        mention = self.env["recouvrement.penalty"]._get_penalty_mention(late)
+        self.assertEqual(
+            mention,
+            "Due date: 03/15/2024. Any late payment bears interest at the legal rate from the "
+            "formal notice (art. 1231-6 and 1344-1 Code civil).",
+        )
+
+    def test_sole_trader_with_foreign_vat_is_a_professional(self):
+        # Issue 17 #9: a sole trader with a Belgian VAT number and no SIREN: one rule, a
+        # professional: the 40 EUR indemnity and the 5-year prescription (L110-4).
+        trader = self.env["res.partner"].create(
+            {"name": "Jan Peeters", "is_company": False, "vat": "BE0400000086"}
+        )
+        move = self._invoice(trader, 1500, date(2024, 2, 14), date(2024, 3, 15))
+        figures = self._figures(move, date(2024, 4, 14))[move.id]
+        # 1 500 x 14.50 x 30 / 36500 = 652 500 / 36500 = 17.876 -> 17.88
+        self.assertEqual((figures["penalty"], figures["indemnity"]), (17.88, 40.0))
+        self.assertEqual(move.prescription_date, date(2029, 3, 15))
+        consumer_move = self._invoice(self.consumer, 1500, date(2024, 2, 14), date(2024, 3, 15))
+        self.assertEqual(consumer_move.prescription_date, date(2026, 3, 15))
+
+    def test_collective_proceedings(self):
         # Redressement opened 2024-04-14 after the due date: interest stops at the judgment
         # (effective at 0h: last day 2024-04-13, 29 days: 10 000 x 14.50 x 29 / 36500
         # = 4 205 000 / 36500 = 115.205 -> 115.21), the indemnity is due.
@@ -183,9 +245,10 @@ class TestPenalties(RecouvrementCommon):
         self.assertEqual(self._figures(move, date(2024, 4, 14))[move.id]["penalty"], 0.0)
 
     def test_missing_rate_names_the_half_year(self):
-        self.env["recouvrement.penalty.rate"].sudo().search(
-            [("kind", "=", "ecb_mro"), ("half_year", "=", "2024-S2")]
-        ).unlink()
+        with freeze_time("2024-06-01"):  # a rate in force is archived, not deleted
+            self.env["recouvrement.penalty.rate"].sudo().search(
+                [("kind", "=", "ecb_mro"), ("half_year", "=", "2024-S2")]
+            ).unlink()
         move = self._invoice(self.customer, 1000, date(2024, 5, 21), date(2024, 6, 20))
         with self.assertRaisesRegex(UserError, "half-year 2024-S2 is missing"):
             self._figures(move, date(2024, 7, 10))
@@ -367,6 +430,114 @@ class TestPenalties(RecouvrementCommon):
         self.assertEqual(again.invoice_line_ids.mapped("price_unit"), [546.10, 40.0])
         self.assertEqual(again.invoice_line_ids[0].penalty_date_from, date(2024, 3, 16))
 
+    def test_cancelling_a_penalty_invoice_frees_exactly_its_period(self):
+        # Issue 17 #6: 12 000 due 2024-03-15 (14.50 %). A: 16 Mar-30 Apr, 46 days = 219.29
+        # + 40; B: May, 31 days: 367.07 - 219.29 = 147.78; C: June, 30 days: 510.08 - 367.07
+        # = 143.01 (cumulative totals 12 000 x 14.50 x 46 | 77 | 107 / 36500).
+        move = self._invoice(self.customer, 12000, date(2024, 2, 14), date(2024, 3, 15))
+        invoices = []
+        for day in ("2024-04-30", "2024-05-31", "2024-06-30"):
+            with freeze_time(day):
+                invoices.append(move.with_user(self.controller)._create_penalty_invoices())
+        first, middle, last = invoices
+        self.assertEqual(
+            [inv.invoice_line_ids.mapped("price_unit") for inv in invoices],
+            [[219.29, 40.0], [147.78], [143.01]],
+        )
+        # Cancelling the middle one frees May only: charged again alone, no second indemnity.
+        middle.button_cancel()
+        with freeze_time("2024-06-30"):
+            again = move.with_user(self.controller)._create_penalty_invoices()
+        self.assertRecordValues(
+            again.invoice_line_ids,
+            [
+                {
+                    "price_unit": 147.78,
+                    "penalty_date_from": date(2024, 5, 1),
+                    "penalty_date_to": date(2024, 5, 31),
+                }
+            ],
+        )
+        # Cancelling the first one frees 16 Mar-30 Apr and the indemnity: 219.29 + 40.
+        first.button_cancel()
+        with freeze_time("2024-06-30"):
+            again = move.with_user(self.controller)._create_penalty_invoices()
+        self.assertRecordValues(
+            again.invoice_line_ids,
+            [
+                {
+                    "price_unit": 219.29,
+                    "penalty_date_from": date(2024, 3, 16),
+                    "penalty_date_to": date(2024, 4, 30),
+                },
+                {"price_unit": 40.0, "penalty_date_from": False, "penalty_date_to": False},
+            ],
+        )
+        self.assertIn("from 03/16/2024 to 04/30/2024, 46 days", again.invoice_line_ids[0].name)
+        with freeze_time("2024-06-30"), self.assertRaisesRegex(UserError, "nothing new"):
+            move.with_user(self.controller)._create_penalty_invoices()
+        self.assertTrue(last.invoice_line_ids)
+
+    def test_penalty_invoicing_locks_the_source_invoices_first(self):
+        # Issue 17 #7: two users invoicing penalties at once charged everything twice. The
+        # source invoices are locked (and rewritten unchanged, so that a concurrent call
+        # waits, then retries on a fresh snapshot) before the charged periods are read.
+        moves = self._invoice(self.customer, 12000, date(2024, 2, 14), date(2024, 3, 15))
+        moves |= self._invoice(self.other_customer, 500, date(2024, 2, 14), date(2024, 3, 15))
+        self.env.flush_all()
+        queries = []
+        with (
+            freeze_time("2024-04-30"),
+            contextmanager(self._patchExecute)(queries, False),
+        ):
+            moves.with_user(self.controller)._create_penalty_invoices()
+        normalized = [" ".join(query.split()) for query in queries]
+        lock = next(i for i, q in enumerate(normalized) if "FOR NO KEY UPDATE" in q)
+        update = next(
+            i
+            for i, q in enumerate(normalized)
+            if q.startswith("UPDATE account_move SET write_date")
+        )
+        charged = next(i for i, q in enumerate(normalized) if "penalty_source_move_id" in q)
+        self.assertLess(lock, update)
+        self.assertLess(update, charged)
+        self.assertIn("FROM account_move WHERE id = ANY", normalized[lock])
+        # The second call (after the first committed) finds nothing new.
+        with freeze_time("2024-04-30"), self.assertRaisesRegex(UserError, "nothing new"):
+            moves.with_user(self.controller)._create_penalty_invoices()
+
+    def test_instalments_each_run_from_their_own_due_date(self):
+        # Issue 17 #1: 1 000 dated 2026-05-01, 300 due 31 May and 700 due 30 July; on 20 June
+        # the 300 is 20 days late: 300 x 12.15 % (ECB 2.15 % + 10, 2026-S1) x 20 / 365
+        # = 72 900 / 36500 = 1.997 -> 2.00, and the 40 EUR indemnity (once per invoice).
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "30 % à 30 jours, 70 % à 90 jours",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 30, "nb_days": 30}),
+                    Command.create({"value": "percent", "value_amount": 70, "nb_days": 90}),
+                ],
+            }
+        )
+        move = self._invoice(self.customer, 1000, date(2026, 5, 1), post=False)
+        move.invoice_payment_term_id = term
+        move.action_post()
+        self.assertEqual(
+            sorted(
+                move.line_ids.filtered(lambda line: line.display_type == "payment_term").mapped(
+                    "date_maturity"
+                )
+            ),
+            [date(2026, 5, 31), date(2026, 7, 30)],
+        )
+        figures = self._figures(move, date(2026, 6, 20))[move.id]
+        self.assertEqual(figures, {"penalty": 2.0, "indemnity": 40.0, "rate": 12.15, "days": 20})
+        # The 300 paid on 2026-06-20 (reconciled with the first instalment) stops it; on 30
+        # July the 700 is not late yet: still 2.00 and one indemnity.
+        self._pay(move, 300, date(2026, 6, 20))
+        figures = self._figures(move, date(2026, 7, 30))[move.id]
+        self.assertEqual((figures["penalty"], figures["indemnity"]), (2.0, 40.0))
+
     def test_nothing_to_invoice_errors(self):
         not_due = self._invoice(self.customer, 1000, date(2024, 3, 1), date(2024, 4, 30))
         refund = self.env["account.move"].create(
@@ -429,9 +600,10 @@ class TestPenalties(RecouvrementCommon):
                 moves._get_penalty_figures, date(2024, 6, 30)
             )
             self.assertEqual(len(figures), len(moves))
-        # Exactly, for 3 and 9 invoices: moves, partners, partials, rates, currencies,
-        # companies, euro, currency rates. A query per invoice would add 3 here, 9 there.
-        self.assertEqual(counts, {3: 8, 9: 8})
+        # Exactly, for 3 and 9 invoices: moves, partners, partials, instalments, rates,
+        # currencies, companies, euro, currency rates. A query per invoice would add 3 here,
+        # 9 there.
+        self.assertEqual(counts, {3: 9, 9: 9})
         # 1 000 due 2024-03-15, 500 paid 2024-04-01: 17 days x 1 000 + 90 days x 500 at 14.50
         # = (246 500 + 652 500) / 36500 = 24.630 -> 24.63
         self.assertEqual(figures[large[0].id]["penalty"], 24.63)

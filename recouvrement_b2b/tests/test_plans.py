@@ -105,6 +105,7 @@ class TestPaymentPlan(PlanCommon):
             down_payment=300.0,
             down_payment_date=date(2025, 3, 3),
             amount_waiver=100.01,
+            user=self.manager,  # a waiver beyond the penalties (none here)
         )
         # 1 500 - 100.01 = 1 399.99; 300 down, then 1 099.99 / 3 = 366.66 x 2 + 366.67.
         self.assertEqual(plan.amount_total, 1399.99)
@@ -298,6 +299,20 @@ class TestPaymentPlan(PlanCommon):
             plan.activity_ids.user_id.has_group("recouvrement_b2b.recouvrement_group_manager")
         )
 
+    def test_broken_plans_no_email_each(self):
+        """Broken plans: one activity each for the credit manager, no assignment email each."""
+        with freeze_time("2025-03-01"):
+            plans = self._active_plan(moves=self.inv1) | self._active_plan(moves=self.inv2)
+        Mail = self.env["mail.mail"].sudo()
+        to_manager = [("recipient_ids", "in", self.manager.partner_id.ids)]
+        emails = Mail.search_count(to_manager)
+        with freeze_time("2025-05-01"):
+            self.Plan._cron_check_plans()
+        self.assertEqual(plans.mapped("state"), ["broken", "broken"])
+        self.assertEqual(plans.activity_ids.user_id, self.manager)
+        self.assertEqual(len(plans.activity_ids), 2)
+        self.assertEqual(Mail.search_count(to_manager), emails)
+
     def test_cron_failure_isolated_per_plan(self):
         """A plan that cannot be broken does not block the others; its chatter says why."""
         with freeze_time("2025-03-01"):
@@ -372,12 +387,22 @@ class TestPaymentPlan(PlanCommon):
 
     @freeze_time("2025-03-01")
     def test_bad_input(self):
-        self._assert_refused("the number of instalments must be at least 1", instalment_count=0)
-        self._assert_refused("the number of instalments must be at least 1", instalment_count=-2)
+        count = "the Number of Instalments must be between 1 and 120"
+        self._assert_refused(count, instalment_count=0)
+        self._assert_refused(count, instalment_count=-2)
+        self._assert_refused(count, instalment_count=121)
+        self._assert_refused(r"\(not 10000\)", instalment_count=10000)
+        self._assert_refused(
+            "the First Instalment must be within a year", first_date=date(9999, 12, 31)
+        )
         self._assert_refused(
             "the first instalment date cannot be before today", first_date=date(2025, 2, 28)
         )
-        self._assert_refused("the total to schedule is zero", amount_waiver=1500.0)
+        # A waiver beyond the penalties (none here) gives up principal: credit managers only.
+        self._assert_refused("only a credit manager may grant it", amount_waiver=400.0)
+        self._assert_refused(
+            "the total to schedule is zero", amount_waiver=1500.0, user=self.manager
+        )
         self._assert_refused(
             r"the down payment \(.*1,500\.00.*\) must be below the total", down_payment=1500.0
         )
@@ -408,7 +433,8 @@ class TestPaymentPlan(PlanCommon):
         self.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], ["fr_FR"])
         self.controller.lang = "fr_FR"
         with self.assertRaisesRegex(
-            UserError, "Échéancier ECH/2025/.*: le nombre d'échéances doit être au moins 1"
+            ValidationError,
+            "Échéancier ECH/2025/.*: le champ Nombre d'échéances doit être compris entre 1 et 120",
         ):
             self._create_plan(instalment_count=0, lang="fr_FR")
 

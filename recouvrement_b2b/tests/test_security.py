@@ -11,7 +11,8 @@ INVOICING = "rb2b_invoicing"
 CONTROLLER = "rb2b_controller"
 MANAGER = "rb2b_manager"
 OTHER = "rb2b_other_controller"
-USERS = (SALESMAN, INVOICING, CONTROLLER, MANAGER, OTHER)
+CONTACTS = "rb2b_sales_contacts"
+USERS = (SALESMAN, INVOICING, CONTROLLER, MANAGER, OTHER, CONTACTS)
 
 # Expected rights on the records of the first company, per model and user: "r"ead, "w"rite,
 # "c"reate, "u"nlink. SALESMAN: Sales / User only; INVOICING: Invoicing only; CONTROLLER and
@@ -33,6 +34,23 @@ MATRIX = {
     "recouvrement.payment.plan.line": {CONTROLLER: "rwcu", MANAGER: "rwcu"},
     "recouvrement.payment.plan.wizard": {CONTROLLER: "rwcu", MANAGER: "rwcu"},
     "recouvrement.penalty.rate": {INVOICING: "r", CONTROLLER: "r", MANAGER: "rwcu", OTHER: "r"},
+}
+
+
+# Who may change each credit and collection field of a customer (CONTACTS: a salesperson with
+# contact rights, who may edit the customer's other fields). Credit limits, insurer cover,
+# holds and approvals: credit managers; collective proceedings, dunning pauses and contract
+# penalty rates: credit controllers (of any company: the customer is shared) and managers.
+FIELD_MATRIX = {
+    "credit_limit": (80000.0, (MANAGER,)),
+    "credit_insured_amount": (1000.0, (MANAGER,)),
+    "credit_cover_end": ("2026-12-31", (MANAGER,)),
+    "credit_hold": (True, (MANAGER,)),
+    "collective_proceedings": ("liquidation", (CONTROLLER, MANAGER, OTHER)),
+    "proceedings_date": ("2026-01-15", (CONTROLLER, MANAGER, OTHER)),
+    "dunning_paused_until": ("2027-01-31", (CONTROLLER, MANAGER, OTHER)),
+    "dunning_pause_reason": ("Dispute", (CONTROLLER, MANAGER, OTHER)),
+    "penalty_contract_rate": (0.01, (CONTROLLER, MANAGER, OTHER)),
 }
 
 
@@ -63,6 +81,14 @@ class TestSecurity(RecouvrementCommon):
             groups="base.group_user,recouvrement_b2b.recouvrement_group_user",
             company_id=other_company.id,
             company_ids=[Command.set(other_company.ids)],
+        )
+        new_test_user(
+            cls.env,
+            login=CONTACTS,
+            name="Sabine Contacts",
+            groups="base.group_user,sales_team.group_sale_salesman,base.group_partner_manager",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
         )
         env = cls.env(su=True)(context=dict(cls.env.context, allowed_company_ids=cls.company.ids))
         cls.invoice = cls._invoice(cls.customer, 1000.0, "2026-01-01", "2026-01-31")
@@ -234,3 +260,80 @@ class TestSecurity(RecouvrementCommon):
                 if not found and model != "recouvrement.credit.exposure":
                     with self.assertRaises(AccessError):
                         self.env[model].browse(record.id).read(["display_name"])
+
+    @users(*USERS)
+    def test_partner_credit_fields(self):
+        """Each credit and collection field of a customer, per user (FIELD_MATRIX)."""
+        customer = self.env["res.partner"].browse(self.customer.id)
+        if self.env.user.has_group("base.group_partner_manager"):
+            customer.write({"comment": "Edited"})  # the customer's other fields: allowed
+        login = self.env.user.login
+        for fname, (value, allowed_users) in FIELD_MATRIX.items():
+            vals = {fname: value}
+            if fname == "credit_hold":
+                vals["credit_hold_reason"] = "Matrix"
+            allowed = login in allowed_users
+            with self.subTest(field=fname, allowed=allowed), self.env.cr.savepoint() as change:
+                if allowed:
+                    customer.write(vals)
+                    self.assertTrue(customer[fname])
+                else:
+                    with self.assertRaises(AccessError):
+                        customer.write(vals)
+                change.close()  # rolled back: the next users start from the same customer
+
+    @users(CONTACTS, CONTROLLER)
+    def test_partner_created_with_credit_fields(self):
+        """A new customer's credit and collection fields: the same rights as a change."""
+        Partner = self.env["res.partner"]
+        for fname, (value, allowed_users) in FIELD_MATRIX.items():
+            vals = {"name": "Nouveau client", "is_company": True, fname: value}
+            if fname == "credit_hold":
+                vals["credit_hold_reason"] = "Matrix"
+            allowed = self.env.user.login in allowed_users
+            with self.subTest(field=fname, allowed=allowed), self.env.cr.savepoint() as change:
+                if allowed:
+                    Partner.create(vals)
+                else:
+                    with self.assertRaises(AccessError):
+                        Partner.create(vals)
+                change.close()
+        Partner.create({"name": "Sans crédit", "is_company": True, "credit_limit": 0.0})
+
+    @users(*USERS)
+    def test_order_approval(self):
+        """Approving an order over credit: credit managers only, through the approval action;
+        nobody writes an approval directly (issue 12: approvals cannot be forged)."""
+        order = self.env["sale.order"].browse(self.order.id)
+        allowed = self.env.user.login == MANAGER
+        with self.env.cr.savepoint() as change:
+            with self.assertRaises(AccessError):
+                order.write({"credit_override_reason": "Matrix"})
+            change.close()
+        with self.env.cr.savepoint() as change:
+            if allowed:
+                self.env["recouvrement.credit"]._approve_order(order, "Matrix")
+                self.assertEqual(order.credit_override_reason, "Matrix")
+            else:
+                with self.assertRaises(AccessError):
+                    self.env["recouvrement.credit"]._approve_order(order, "Matrix")
+            change.close()
+
+    @users(CONTROLLER)
+    def test_credit_limit_change_tracked(self):
+        """A credit limit raised by a credit manager is in the customer's chatter (the credit
+        controller reads it)."""
+        # The customer was created in this transaction, which discards its tracking: as if
+        # it had been committed before.
+        self.env.cr.precommit.clear()
+        customer = self.customer.with_user(self.manager).with_context(
+            tracking_disable=False, mail_notrack=False
+        )
+        customer.credit_limit = 8000.0
+        customer.credit_limit = 80000.0
+        self.env.cr.precommit.run()  # tracking values are written before the commit
+        tracked = self.customer.message_ids.tracking_value_ids.filtered(
+            lambda t: t.field_id.name == "credit_limit"
+        )
+        # One transaction: one change, from the limit before it to the last one.
+        self.assertRecordValues(tracked, [{"old_value_float": 0.0, "new_value_float": 80000.0}])

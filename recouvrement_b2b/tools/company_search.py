@@ -63,6 +63,9 @@ def search(url, query, timeout):
         raise CompanySearchError("rate_limited", retry_after=seconds)
     try:
         response.raise_for_status()
-        return response.json().get("results") or []
+        results = response.json().get("results") or []
     except (requests.RequestException, ValueError, AttributeError) as exc:
         raise CompanySearchError("bad_answer", code=response.status_code) from exc
+    if not isinstance(results, list):  # e.g. "results": 5
+        raise CompanySearchError("bad_answer", code=response.status_code)
+    return results

@@ -1,5 +1,6 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 
 class RecouvrementDunningRun(models.TransientModel):
@@ -12,6 +13,16 @@ class RecouvrementDunningRun(models.TransientModel):
     )
     line_ids = fields.One2many("recouvrement.dunning.run.line", "run_id", string="Preview")
     event_ids = fields.Many2many("recouvrement.dunning.event", string="Reminders Sent")
+    is_preview = fields.Boolean(
+        compute="_compute_is_preview",
+        help="The date is not today: the run only shows what would be sent on that date.",
+    )
+
+    @api.depends("date")
+    def _compute_is_preview(self):
+        today = fields.Date.context_today(self)
+        for run in self:
+            run.is_preview = bool(run.date) and run.date != today
 
     def action_preview(self):
         """List what the run would send on the date (the cron's plan), one line per customer."""
@@ -36,16 +47,39 @@ class RecouvrementDunningRun(models.TransientModel):
     def action_execute(self):
         """Send the previewed lines that were not excluded, through the cron's code path."""
         self.ensure_one()
+        if self.is_preview:
+            # A reminder states that invoices "remain unpaid" on its date: it is sent only on
+            # the day it is dated; another date is a preview.
+            raise UserError(
+                self.env._(
+                    "Dunning run: reminders are sent only for today (%(today)s). The run of "
+                    "%(date)s is a preview: set the Date to today to send.",
+                    today=format_date(self.env, fields.Date.context_today(self)),
+                    date=format_date(self.env, self.date),
+                )
+            )
         lines = self.line_ids.filtered(lambda line: not line.excluded)
         if not lines:
             raise UserError(
                 self.env._("Nothing to send: preview the run and keep at least one line.")
             )
         dunning = self.env["recouvrement.dunning"]
+        if not dunning._try_lock_run():
+            raise UserError(
+                self.env._(
+                    "A dunning run is in progress (the daily cron or another user): try again "
+                    "in a few minutes."
+                )
+            )
         plan = dunning._get_plan(self.date, companies=self.company_id, partners=lines.partner_id)
         kept = {(line.partner_id.id, line.currency_id.id) for line in lines}
         plan = [item for item in plan if (item["partner"].id, item["currency"].id) in kept]
-        self.event_ids = dunning._send_reminders(plan, self.date)
+        self.event_ids = dunning._send_reminders(plan, self.date, deadline=dunning._get_deadline())
+        if len(self.event_ids) < len(plan):
+            # out of time or customers locked by another transaction: the cron sends the rest
+            cron = self.env.ref("recouvrement_b2b.ir_cron_dunning", raise_if_not_found=False)
+            if cron:
+                cron.sudo()._trigger()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "recouvrement_b2b.recouvrement_dunning_event_action"
         )

@@ -69,7 +69,7 @@ Event = env["recouvrement.dunning.event"]
 mails_before = env["mail.mail"].search_count([])
 letter_domain = [("res_model", "=", "recouvrement.dunning.event"), ("mimetype", "=", "text/html")]
 letters_before = env["ir.attachment"].search_count(letter_domain)
-last_event = Event.search([], order="id desc", limit=1).id
+last_event = Event.search([], order="id desc", limit=1).id or 0  # fresh database: no event
 
 
 def run_cron():

@@ -1,0 +1,253 @@
+from unittest.mock import patch
+
+from freezegun import freeze_time
+from psycopg2 import errors as pg_errors
+
+from odoo import Command, fields, sql_db
+from odoo.exceptions import UserError
+from odoo.tests import Form, tagged
+from odoo.tools import SQL
+
+from odoo.addons.recouvrement_b2b.models import recouvrement_dunning
+from odoo.addons.recouvrement_b2b.models.recouvrement_dunning import RecouvrementDunning
+
+from .common import RecouvrementCommon
+
+MODULE = "odoo.addons.recouvrement_b2b.models.recouvrement_dunning"
+
+
+class _Clock:
+    """``time.monotonic`` of the dunning service, advanced by hand."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def monotonic(self):
+        return self.now
+
+
+@tagged("post_install", "-at_install")
+class TestDunningProduction(RecouvrementCommon):
+    """The dunning run on a production server: time budget per cron call, one run at a time,
+    customers locked by other transactions left for the next call."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.user.groups_id += cls.group_manager
+        cls.policy = (
+            cls.env.ref("recouvrement_b2b.dunning_policy_standard")
+            .sudo()
+            .copy({"company_id": cls.company.id, "name": "Standard"})
+            .sudo(False)
+        )
+        cls.company.dunning_policy_id = cls.policy
+        cls.Dunning = cls.env["recouvrement.dunning"].with_user(cls.controller)
+        cls.cron = cls.env.ref("recouvrement_b2b.ir_cron_dunning")
+        cls.customers = cls.env["res.partner"].create(
+            [
+                {"name": f"Client {i}", "is_company": True, "email": f"compta{i}@client.example"}
+                for i in range(5)
+            ]
+        )
+        for customer in cls.customers:
+            cls._invoice(customer, 1000.0, "2026-02-01", "2026-03-01")
+
+    def setUp(self):
+        super().setUp()
+        # each test starts a worker pass of its own (the job cursor is the test's cursor)
+        self._new_pass()
+        self.addCleanup(self._new_pass)
+
+    def _events(self, partners=None):
+        return self.env["recouvrement.dunning.event"].search(
+            [("partner_id", "in", (partners or self.customers).ids)]
+        )
+
+    def _cron_call(self):
+        """One call of the dunning cron by the scheduler on 2 March 2026 (as its user, the
+        superuser): its progress record."""
+        progress = self.env["ir.cron.progress"].sudo().create({"cron_id": self.cron.id})
+        dunning = self.env["recouvrement.dunning"].sudo()
+        with freeze_time("2026-03-02 06:00:00"):
+            dunning.with_context(ir_cron_progress_id=progress.id)._cron_send_reminders()
+        return progress
+
+    def _new_pass(self):
+        """The scheduler's next worker pass (a new job cursor: the budget starts again)."""
+        self.env.cr.cache.pop(recouvrement_dunning._PASS_START_KEY, None)
+
+    def _hold_in_other_transaction(self, query):
+        """Run ``query`` in another database connection and keep its transaction open until
+        the end of the test (another server, or another cron of this one)."""
+        other = sql_db.db_connect(self.env.cr.dbname).cursor()
+        self.addCleanup(other.close)
+        self.addCleanup(other.rollback)
+        other.execute(query)
+        return other
+
+    def _triggers(self):
+        return self.env["ir.cron.trigger"].sudo().search_count([("cron_id", "=", self.cron.id)])
+
+    def test_cron_call_stops_at_its_time_budget(self):
+        """Budget 10 s, 4 s per customer: the first call sends 3 of 5 and reports 2 remaining;
+        the scheduler's next call in the same worker pass has no time left, ends the pass and
+        triggers the cron; the next pass sends the last 2. Each customer once."""
+        self.env["ir.config_parameter"].sudo().set_param(
+            "recouvrement_b2b.dunning_time_budget", "10"
+        )
+        clock = _Clock()
+        send = RecouvrementDunning._send_reminder
+
+        def slow_send(dunning, item, date, recipient):
+            clock.now += 4
+            return send(dunning, item, date, recipient)
+
+        triggers = self._triggers()
+        with (
+            patch(f"{MODULE}.time", clock),
+            patch.object(RecouvrementDunning, "_send_reminder", slow_send),
+        ):
+            first = self._cron_call()
+            self.assertRecordValues(first, [{"done": 3, "remaining": 2}])
+            self.assertEqual(len(self._events()), 3)
+            second = self._cron_call()  # same pass: the worker's time limit is shared
+            self.assertRecordValues(second, [{"done": 0, "remaining": 2}])
+            self.assertEqual(self._triggers(), triggers + 1)
+            self._new_pass()
+            third = self._cron_call()
+            self.assertRecordValues(third, [{"done": 2, "remaining": 0}])
+        events = self._events()
+        self.assertEqual(events.partner_id, self.customers)
+        self.assertEqual(len(events), 5)
+        self.assertEqual(set(events.mapped("state")), {"sent"})
+
+    def test_time_budget_bad_value(self):
+        """A budget that is not a positive number falls back to 30 s (logged), never a crash
+        nor a cron that sends nothing."""
+        clock = _Clock()
+        for value in ("thirty", "0", "-5", "nan"):
+            self.env["ir.config_parameter"].sudo().set_param(
+                "recouvrement_b2b.dunning_time_budget", value
+            )
+            with patch(f"{MODULE}.time", clock), self.assertLogs(MODULE, "WARNING"):
+                self.assertEqual(self.Dunning._get_deadline(), clock.now + 30)
+
+    def test_one_run_at_a_time(self):
+        """Another run holds the lock (another server's cron, a user's manual run): the wizard
+        says a run is in progress, the cron sends nothing and tries again a minute later; no
+        failed event. Once it is free, each customer gets one reminder."""
+        self._hold_in_other_transaction(
+            SQL("SELECT pg_advisory_xact_lock(%s)", recouvrement_dunning.RUN_LOCK_KEY)
+        )
+        with freeze_time("2026-03-02"):
+            wizard_form = Form(self.env["recouvrement.dunning.run"].with_user(self.controller))
+            wizard_form.date = fields.Date.to_date("2026-03-02")
+            wizard = wizard_form.save()
+            wizard.action_preview()
+            with self.assertRaisesRegex(UserError, "A dunning run is in progress"):
+                wizard.action_execute()
+        triggers = self._triggers()
+        progress = self._cron_call()
+        self.assertRecordValues(progress, [{"done": 0}])
+        self.assertEqual(self._triggers(), triggers + 1)
+        self.assertFalse(self._events())
+        self.assertFalse(
+            self.customers.message_ids.filtered(lambda m: "could not be sent" in (m.body or ""))
+        )
+
+    def test_free_run_sends_each_customer_once(self):
+        """Two runs in a row on the same day (the cron, then the manual run): one reminder per
+        customer, no failed event."""
+        self.assertRecordValues(self._cron_call(), [{"done": 5, "remaining": 0}])
+        with freeze_time("2026-03-02"):
+            wizard_form = Form(self.env["recouvrement.dunning.run"].with_user(self.controller))
+            wizard_form.date = fields.Date.to_date("2026-03-02")
+            wizard = wizard_form.save()
+            wizard.action_preview()
+        self.assertFalse(wizard.line_ids)
+        events = self._events()
+        self.assertEqual(len(events), 5)
+        self.assertEqual(set(events.mapped("state")), {"sent"})
+
+    def test_locked_customer_is_retried(self):
+        """A customer row locked by another transaction (the score cron writing it): the run
+        skips it without a failed event nor a note and reports it remaining; once the other
+        transaction ends, the next call sends it."""
+        # a customer committed before the test, which this test never writes before the run
+        # (the invoice is posted once the row is locked: posting updates the customer's rank
+        # only when the row is free)
+        locked = self.env.ref("base.main_partner")
+        # wait at most 5 s on a row lock in this transaction, instead of hanging the test
+        self.env.cr.execute("SET LOCAL lock_timeout = '5s'")
+        self.addCleanup(self.env.cr.execute, "SET LOCAL lock_timeout = 0")
+        other = self._hold_in_other_transaction(
+            SQL("SELECT id FROM res_partner WHERE id = %s FOR NO KEY UPDATE NOWAIT", locked.id)
+        )
+        self._invoice(locked, 500.0, "2026-02-01", "2026-03-01")
+        messages = len(locked.message_ids)
+        progress = self._cron_call()
+        self.assertRecordValues(progress, [{"done": 5, "remaining": 1}])
+        self.assertFalse(self._events(locked))
+        self.assertEqual(self._events().partner_id, self.customers)
+        locked.invalidate_recordset()
+        self.assertEqual(len(locked.message_ids), messages)
+        other.rollback()  # the other transaction ends
+        self.assertRecordValues(self._cron_call(), [{"done": 1, "remaining": 0}])
+        self.assertRecordValues(self._events(locked), [{"state": "sent"}])
+
+    def test_conflict_is_retried_not_failed(self):
+        """A serialization failure or a deadlock while sending one customer: the customer is
+        left for the next call, without a failed event nor a note; the others are sent."""
+        conflicting = self.customers[:2]
+        post = RecouvrementDunning._post_on_customer
+        errors = iter([pg_errors.SerializationFailure(), pg_errors.DeadlockDetected()])
+
+        def racing_post(dunning, event):
+            if event.partner_id in conflicting:
+                raise next(errors)
+            return post(dunning, event)
+
+        with patch.object(RecouvrementDunning, "_post_on_customer", racing_post):
+            progress = self._cron_call()
+        self.assertRecordValues(progress, [{"done": 3, "remaining": 2}])
+        self.assertFalse(self._events(conflicting))
+        self.assertFalse(
+            conflicting.message_ids.filtered(lambda m: "could not be sent" in (m.body or ""))
+        )
+        self.assertRecordValues(self._cron_call(), [{"done": 2, "remaining": 0}])
+        events = self._events()
+        self.assertEqual(len(events), 5)
+        self.assertEqual(set(events.mapped("state")), {"sent"})
+
+    def test_failed_reminder_is_no_evidence(self):
+        """The injonction de payer file lists the reminders sent, never a failed, draft or
+        cancelled one."""
+        customer = self.customers[0]
+        move = customer.invoice_ids
+        Event = self.env["recouvrement.dunning.event"]
+        events = Event.create(
+            [
+                {
+                    "partner_id": customer.id,
+                    "company_id": self.company.id,
+                    "level_id": self.policy.level_ids[1].id,
+                    "channel": "email",
+                    "date": "2026-03-02",
+                    "move_ids": [Command.set(move.ids)],
+                    "state": state,
+                }
+                for state in ("sent", "failed", "draft", "cancelled")
+            ]
+        )
+        case = self.env["recouvrement.litigation"].create(
+            {
+                "partner_id": customer.id,
+                "company_id": self.company.id,
+                "move_ids": [Command.set(move.ids)],
+                "litigation_type": "recovery",
+            }
+        )
+        self.assertEqual(case._get_dossier_events(), events[0])
+        reminders = [doc for doc in case._get_dossier_documents() if doc.startswith("Reminder")]
+        self.assertEqual(len(reminders), 1)
