@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .recouvrement_credit import CREDIT_APPROVAL_FIELDS
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
@@ -38,9 +40,14 @@ class SaleOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        credit = self.env["recouvrement.credit"]
         for vals in vals_list:
-            self.env["recouvrement.credit"]._check_approval_vals(vals)
-        return super().create(vals_list)
+            credit._check_approval_vals(vals)
+        orders = super().create(vals_list)
+        # defaults (context default_* keys, ir.default) never record an approval either
+        for order in orders:
+            credit._check_approval_vals({fname: order[fname] for fname in CREDIT_APPROVAL_FIELDS})
+        return orders
 
     def write(self, vals):
         self.env["recouvrement.credit"]._check_approval_vals(vals)

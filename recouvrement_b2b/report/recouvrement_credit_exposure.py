@@ -179,9 +179,13 @@ class RecouvrementCreditExposure(models.Model):
              CROSS JOIN LATERAL (
                    SELECT SUM(
                           CASE WHEN sol.is_downpayment THEN -COALESCE(dp.amount, 0)
-                               WHEN sol.product_uom_qty > 0
-                               THEN GREATEST(sol.product_uom_qty - sol.qty_invoiced, 0)
-                                    * sol.price_total / sol.product_uom_qty
+                               -- the share of the line not invoiced yet; negative lines
+                               -- (returns, discounts) lower the order as in its total
+                               WHEN sol.product_uom_qty <> 0
+                               THEN GREATEST(
+                                        (sol.product_uom_qty - sol.qty_invoiced)
+                                        / sol.product_uom_qty, 0
+                                    ) * sol.price_total
                                ELSE 0
                           END) AS amount
                      FROM sale_order_line sol

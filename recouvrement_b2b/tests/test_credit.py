@@ -1049,6 +1049,29 @@ class TestCredit(RecouvrementCommon):
         first.action_confirm()
         self._assert_blocked(partner, 600.0, "exposure 1,200.00")
 
+    def test_negative_lines_lower_the_exposure_as_the_check(self):
+        """A return or discount line (negative quantity) lowers the order's exposure as it
+        lowers its total: the figure the check used is the figure the exposure shows."""
+        partner = self._partner("Client Avoir", limit=1000.0)
+        self._order(partner, 900.0, user=self.salesman).action_confirm()
+        order = self._order(partner, 900.0, user=self.salesman)
+        order.order_line = [
+            Command.create(
+                {
+                    "product_id": self.product.id,
+                    "product_uom_qty": -1,
+                    "price_unit": 800.0,
+                    "tax_id": [Command.clear()],
+                }
+            )
+        ]
+        self.assertEqual(order.amount_total, 100.0)
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        partner.invalidate_recordset()
+        self.assertEqual(partner.with_company(self.company).credit_exposure, 1000.0)
+        self._assert_blocked(partner, 1.0, "exposure 1,001.00")
+
     def test_check_locks_the_customer(self):
         """Fault 5: the check locks the customer's row, so that a concurrent check waits (and
         is retried once the first commits). Seen from another database connection; the
@@ -1082,6 +1105,19 @@ class TestCredit(RecouvrementCommon):
         }
         with self._assertRaisesMessage(AccessError, "Only a credit manager can approve"):
             self.env["sale.order"].with_user(self.salesman).create(vals)
+        # nor through defaults (an RPC client sends default_* keys in its context)
+        forged = (
+            self.env["sale.order"]
+            .with_user(self.salesman)
+            .with_context(
+                default_credit_override_user_id=self.manager.id,
+                default_credit_override_amount=1e9,
+                default_credit_override_partner_id=self.customer.id,
+                default_credit_override_reason="x",
+            )
+        )
+        with self._assertRaisesMessage(AccessError, "Only a credit manager can approve"):
+            forged.create({"partner_id": self.customer.id})
         # Not even a manager writes it by hand: only the approval action records it.
         order = self._order(self.customer, 12000.0, user=self.salesman)
         with self._assertRaisesMessage(AccessError, "Only a credit manager can approve"):
