@@ -220,18 +220,23 @@ class RecouvrementDunning(models.AbstractModel):
         partners = self.env["res.partner"].union(*(item["partner"] for item in plan))
         groups = self.env["recouvrement.dunning.event"]._read_group(
             [
-                # a letter counts once posted (issue 18): sent emails and posted letters
-                ("state", "in", ("sent", "posted")),
+                # a letter counts once posted (issue 18): sent emails and posted letters; a
+                # letter still to post holds the customer's ladder until it is posted
+                ("state", "in", ("sent", "posted", "to_post")),
                 ("partner_id", "in", partners.ids),
                 ("company_id", "in", [item["company"].id for item in plan]),
             ],
-            ["company_id", "partner_id", "level_id"],
+            ["company_id", "partner_id", "level_id", "state"],
             ["date:max"],
         )
         reminded = set()
+        waiting = set()
         notice_deadlines = {}
-        for company, partner, level, last in groups:
+        for company, partner, level, state, last in groups:
             key = (company.id, partner.id)
+            if state == "to_post":
+                waiting.add(key)
+                continue
             reminded.add(key)
             if level.is_formal_notice:
                 deadline = fields.Date.add(last, days=level.payment_deadline_days)
@@ -239,6 +244,8 @@ class RecouvrementDunning(models.AbstractModel):
         result = []
         for item in plan:
             key = (item["company"].id, item["partner"].id)
+            if key in waiting:
+                continue  # its last letter is not posted yet: nothing new before it leaves
             level = item["level"]
             ladder = item["policy"].level_ids.sorted("sequence")
             below = ladder.filtered(lambda lvl, level=level: lvl.sequence < level.sequence)

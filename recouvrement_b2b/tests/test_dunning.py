@@ -256,6 +256,20 @@ class TestDunning(RecouvrementCommon):
         self.level_litigation.min_amount = 700.0
         self.assertFalse(self._run("2026-12-05").filtered("level_id.open_litigation"))
 
+    def test_letter_to_post_holds_the_ladder(self):
+        """A formal notice waiting to be posted is not sent again each day, and nothing
+        follows it before it is posted (only posted letters count, issue 18)."""
+        move = self._invoice(self.customer, 1000.0, "2026-01-01", "2026-01-20")
+        self._run("2026-03-31")  # last call
+        notice = self._run("2026-04-01")
+        self.assertRecordValues(notice, [{"level_id": self.level_notice.id, "state": "to_post"}])
+        self.assertFalse(self._run("2026-04-02"), "no second formal notice while one waits")
+        self.assertFalse(self._run("2026-04-20"), "no litigation before the notice is posted")
+        with freeze_time("2026-04-20"):
+            notice.action_mark_posted()
+        self.assertEqual(self._run("2026-04-21").level_id, self.level_litigation)
+        self.assertTrue(move.litigation_id)
+
     def test_first_run_never_skips_legal_steps(self):
         # Issue 17 #12: a book where the customer's invoice is 70 days overdue, shipped
         # ladder, first run: the highest amicable level (last call), not a formal notice nor
