@@ -54,6 +54,19 @@ class RecouvrementCommon(AccountTestInvoicingCommon):
         )
 
     @classmethod
+    def _standard_ladder(cls):
+        """The shipped standard ladder copied for the test company and made its default (the
+        shipped one belongs to the main company): the copied ``recouvrement.dunning.policy``."""
+        policy = (
+            cls.env.ref("recouvrement_b2b.dunning_policy_standard")
+            .sudo()
+            .copy({"company_id": cls.company.id, "name": "Standard"})
+            .sudo(False)
+        )
+        cls.company.dunning_policy_id = policy
+        return policy
+
+    @classmethod
     def _invoice(
         cls, partner, amount, invoice_date, due_date=None, post=True, currency=None, company=None
     ):

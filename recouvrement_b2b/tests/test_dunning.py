@@ -30,14 +30,7 @@ class TestDunning(RecouvrementCommon):
         super().setUpClass()
         # the set-up user configures the ladder; business flows run as the credit controller
         cls.env.user.groups_id += cls.group_manager
-        # the shipped ladder belongs to the main company: copy it for the test company
-        cls.policy = (
-            cls.env.ref("recouvrement_b2b.dunning_policy_standard")
-            .sudo()
-            .copy({"company_id": cls.company.id, "name": "Standard"})
-            .sudo(False)
-        )
-        cls.company.dunning_policy_id = cls.policy
+        cls.policy = cls._standard_ladder()
         cls.level_courtesy, cls.level_courteous, cls.level_firm = cls.policy.level_ids[:3]
         cls.level_last_call, cls.level_notice, cls.level_litigation = cls.policy.level_ids[3:]
         cls.Dunning = cls.env["recouvrement.dunning"].with_user(cls.controller)

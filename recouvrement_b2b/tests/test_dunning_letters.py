@@ -31,13 +31,7 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env.user.groups_id += cls.group_manager
-        policy = (
-            cls.env.ref("recouvrement_b2b.dunning_policy_standard")
-            .sudo()
-            .copy({"company_id": cls.company.id, "name": "Standard"})
-            .sudo(False)
-        )
-        cls.company.dunning_policy_id = policy
+        cls._standard_ladder()
         cls.company.partner_id.write({"siren": "734640972", "rcs": "RCS Lyon B 734 640 972"})
         cls.env["res.partner.bank"].create(
             {"acc_number": "FR7630006000011234567890189", "partner_id": cls.company.partner_id.id}

@@ -35,13 +35,7 @@ class TestDunningProduction(RecouvrementCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env.user.groups_id += cls.group_manager
-        cls.policy = (
-            cls.env.ref("recouvrement_b2b.dunning_policy_standard")
-            .sudo()
-            .copy({"company_id": cls.company.id, "name": "Standard"})
-            .sudo(False)
-        )
-        cls.company.dunning_policy_id = cls.policy
+        cls.policy = cls._standard_ladder()
         cls.Dunning = cls.env["recouvrement.dunning"].with_user(cls.controller)
         cls.cron = cls.env.ref("recouvrement_b2b.ir_cron_dunning")
         cls.customers = cls.env["res.partner"].create(
