@@ -280,6 +280,9 @@ class AccountMove(models.Model):
         "invoice_date_due",
         "dunning_level_id",
         "partner_id",
+        "line_ids.date_maturity",
+        "line_ids.amount_residual",
+        "line_ids.dunning_level_id",
     )
     def _compute_dunning_next_date(self):
         next_dates = self.env["recouvrement.dunning"]._get_next_dates(self)

@@ -19,3 +19,11 @@ class AccountMoveLine(models.Model):
     )
     penalty_date_from = fields.Date(string="Penalty Period Start", copy=False)
     penalty_date_to = fields.Date(string="Penalty Period End", copy=False)
+
+    # --- Dunning ------------------------------------------------------------------------------
+    dunning_level_id = fields.Many2one(
+        "recouvrement.dunning.level",
+        copy=False,
+        index="btree_not_null",
+        help="Last dunning level applied to this instalment (receivable line).",
+    )

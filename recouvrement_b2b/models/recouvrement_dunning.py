@@ -126,37 +126,45 @@ class RecouvrementDunning(models.AbstractModel):
 
     @api.model
     def _get_dunning_domain(self, date, companies, min_days):
-        """Domain of the invoices that may be reminded on ``date``: open customer invoices of
-        ``companies`` (res.company), not in litigation nor in a payment plan, not paused, and
-        due at least ``min_days`` days ago (the smallest offset of the ladders; negative: due
-        in at most that many days)."""
+        """Domain of the receivable lines (account.move.line, one per instalment) that may be
+        reminded on ``date``: open instalments of posted customer invoices of ``companies``
+        (res.company), not in litigation nor in a payment plan, not paused, due (their own
+        ``date_maturity``, LEGAL.md: instalments) at least ``min_days`` days ago (the smallest
+        offset of the ladders; negative: due in at most that many days)."""
         return [
             ("company_id", "in", companies.ids),
-            ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
-            ("payment_state", "in", ("not_paid", "partial")),
+            ("account_id.account_type", "=", "asset_receivable"),
+            ("parent_state", "=", "posted"),
+            ("reconciled", "=", False),
             ("amount_residual", ">", 0),
-            ("litigation_id", "=", False),
-            ("payment_plan_id", "=", False),
-            ("invoice_date_due", "<=", fields.Date.subtract(date, days=min_days)),
+            ("date_maturity", "<=", fields.Date.subtract(date, days=min_days)),
+            ("move_id.move_type", "=", "out_invoice"),
+            ("move_id.payment_state", "in", ("not_paid", "partial")),
+            ("move_id.litigation_id", "=", False),
+            ("move_id.payment_plan_id", "=", False),
             "|",
-            ("dunning_paused_until", "=", False),
-            ("dunning_paused_until", "<", date),
+            ("move_id.dunning_paused_until", "=", False),
+            ("move_id.dunning_paused_until", "<", date),
             "|",
-            ("commercial_partner_id.dunning_paused_until", "=", False),
-            ("commercial_partner_id.dunning_paused_until", "<", date),
+            ("move_id.commercial_partner_id.dunning_paused_until", "=", False),
+            ("move_id.commercial_partner_id.dunning_paused_until", "<", date),
         ]
 
     @api.model
     def _get_plan(self, date, companies=None, partners=None, skip_failed=False):
-        """Group the due invoices per customer and currency and pick the level to send.
+        """Group the due instalments per customer and pick the level to send.
+
+        The ladder works per receivable line (an invoice's instalments each have their own due
+        date and residual, LEGAL.md: instalments); every amount compared or summed is in the
+        company currency (``amount_residual``), so that one reminder per customer claims its
+        invoices of every currency, net of its open credits.
 
         :param date: day of the run
         :param companies: res.company to run for (default: every company with a ladder)
         :param partners: res.partner to run for (their commercial partners; default: all)
         :param skip_failed: leave out the customers whose reminder failed on ``date``
-        :return: the plan (see the class), sorted by company, customer and currency; each
-            customer gets the most severe level reached by one of its invoices
+        :return: the plan (see the class), sorted by company and customer; each customer gets
+            the most severe level reached by one of its instalments
             (:func:`rules.dunning.highest`). Queries do not depend on the number of invoices
             nor of customers.
         """
@@ -168,41 +176,64 @@ class RecouvrementDunning(models.AbstractModel):
             return []
         domain = self._get_dunning_domain(date, levels.company_id, min(levels.mapped("days")))
         if partners:
-            domain.append(("commercial_partner_id", "in", partners.commercial_partner_id.ids))
-        moves = self.env["account.move"].search(domain, order="invoice_date_due, id")
-        skipped = self._get_failed_keys(moves, date) if skip_failed else set()
-        groups, move_levels = self._group_due_moves(moves, date, skipped)
+            domain.append(
+                ("move_id.commercial_partner_id", "in", partners.commercial_partner_id.ids)
+            )
+        lines = self.env["account.move.line"].search(domain, order="date_maturity, id")
+        skipped = self._get_failed_keys(lines.move_id, date) if skip_failed else set()
+        groups, line_levels = self._group_due_lines(lines, date, skipped)
         due_levels = levels.browse(
-            {rule_level.key for by_move in move_levels.values() for rule_level in by_move.values()}
+            {rule_level.key for by_line in line_levels.values() for rule_level in by_line.values()}
         )
         records = {level.id: level for level in due_levels}
-        credits = self._get_open_credits(moves)
+        credits = self._get_open_credits(lines.move_id)
         plan = []
-        for key, group_moves in groups.items():
-            if not move_levels[key]:
+        for key, group_lines in groups.items():
+            if not line_levels[key]:
                 continue
-            level = records[dunning_rules.highest(move_levels[key].values()).key]
-            open_credit = credits.get((key[0].id, key[1].id, key[2].id), 0.0)
-            if open_credit and not self._is_net_balance_claimable(group_moves, open_credit, level):
+            level = records[dunning_rules.highest(line_levels[key].values()).key]
+            credit_lines = credits.get((key[0].id, key[1].id), self.env["account.move.line"])
+            open_credit = -sum(credit_lines.mapped("amount_residual"))
+            amount_net = sum(group_lines.mapped("amount_residual")) - open_credit
+            if credit_lines and not self._is_net_balance_claimable(amount_net, level):
                 continue
             plan.append(
                 {
                     "company": key[0],
                     "partner": key[1],
-                    "currency": key[2],
+                    "currency": key[0].currency_id,
                     "policy": level.policy_id,
                     "level": level,
-                    "moves": group_moves,
-                    "move_levels": {
-                        move_id: rule_level.key for move_id, rule_level in move_levels[key].items()
+                    "moves": group_lines.move_id,
+                    "lines": group_lines,
+                    "move_levels": self._get_move_levels(group_lines, line_levels[key]),
+                    "line_levels": {
+                        line_id: rule_level.key for line_id, rule_level in line_levels[key].items()
                     },
+                    "credit_lines": credit_lines,
                     "open_credit": open_credit,
-                    "amount_net": sum(group_moves.mapped("amount_residual")) - open_credit,
+                    "amount_net": amount_net,
                 }
             )
         plan = self._apply_prerequisite_steps(plan, date)
-        plan.sort(key=lambda item: (item["company"].id, item["partner"].id, item["currency"].id))
+        plan.sort(key=lambda item: (item["company"].id, item["partner"].id))
         return plan
+
+    @api.model
+    def _get_move_levels(self, lines, line_levels):
+        """``{move id: level id}``: the level each invoice of ``lines`` reaches, the most severe
+        of its instalments' new levels (``line_levels``, ``{line id: rules.dunning.Level}``)
+        and of the level it already had."""
+        by_move = defaultdict(list)
+        for line in lines:
+            if line.id in line_levels:
+                by_move[line.move_id].append(line_levels[line.id])
+        result = {}
+        for move, rule_levels in by_move.items():
+            if move.dunning_level_id:
+                rule_levels.append(move.dunning_level_id._get_rule_level())
+            result[move.id] = dunning_rules.highest(rule_levels).key
+        return result
 
     @api.model
     def _apply_prerequisite_steps(self, plan, date):
@@ -222,7 +253,7 @@ class RecouvrementDunning(models.AbstractModel):
             [
                 # a letter counts once posted (issue 18): sent emails and posted letters; a
                 # letter still to post holds the customer's ladder until it is posted
-                ("state", "in", ("sent", "posted", "to_post")),
+                ("state", "in", ("sent", "posted", "to_post", "undelivered")),
                 ("partner_id", "in", partners.ids),
                 ("company_id", "in", [item["company"].id for item in plan]),
             ],
@@ -232,11 +263,17 @@ class RecouvrementDunning(models.AbstractModel):
         reminded = set()
         waiting = set()
         notice_deadlines = {}
+        last_delivered = {}
+        last_undelivered = {}
         for company, partner, level, state, last in groups:
             key = (company.id, partner.id)
             if state == "to_post":
                 waiting.add(key)
                 continue
+            if state == "undelivered":  # never received: no step presupposes it
+                last_undelivered[key] = max(last, last_undelivered.get(key, last))
+                continue
+            last_delivered[key] = max(last, last_delivered.get(key, last))
             reminded.add(key)
             if level.is_formal_notice:
                 deadline = fields.Date.add(last, days=level.payment_deadline_days)
@@ -261,70 +298,77 @@ class RecouvrementDunning(models.AbstractModel):
                     )
                 )
                 level = amicable[-1:] or level
+            if key in last_undelivered and last_undelivered[key] >= last_delivered.get(
+                key, last_undelivered[key]
+            ):
+                item = dict(item, undelivered=True)
             if level != item["level"]:
-                item = dict(item, level=level, move_levels=self._cap_move_levels(item, level))
+                item = dict(
+                    item,
+                    level=level,
+                    move_levels=self._cap_move_levels(item, level),
+                    line_levels=self._cap_move_levels(item, level, "line_levels"),
+                )
             result.append(item)
         return result
 
     @api.model
-    def _cap_move_levels(self, item, level):
-        """The ``move_levels`` of plan ``item`` with no invoice above ``level``."""
+    def _cap_move_levels(self, item, level, key="move_levels"):
+        """The ``move_levels`` (or ``line_levels``, ``key``) of plan ``item`` with no invoice
+        (instalment) above ``level``."""
         levels = item["policy"].level_ids
         sequences = {lvl.id: lvl.sequence for lvl in levels}
         return {
-            move_id: level.id if sequences.get(level_id, 0) > level.sequence else level_id
-            for move_id, level_id in item["move_levels"].items()
+            record_id: level.id if sequences.get(level_id, 0) > level.sequence else level_id
+            for record_id, level_id in item.get(key, {}).items()
         }
 
     @api.model
     def _get_open_credits(self, moves):
-        """Open credits of the customers of ``moves``: ``{(company id, commercial partner id,
-        currency id): amount}`` (positive, in that currency), the unreconciled credit
-        receivable lines (credit notes, payments not matched to an invoice). One query.
+        """Open credits of the customers of ``moves``: ``{(company id, commercial partner id):
+        account.move.line}``, their unreconciled credit receivable lines (credit notes,
+        payments not matched to an invoice) of every currency. One query.
 
-        What a customer is asked to pay is net of them (LEGAL.md, open credits).
+        What a customer is asked to pay is net of them (LEGAL.md, open credits); their
+        ``amount_residual`` (negative) is in the company currency.
         """
         if not moves:
             return {}
-        groups = self.env["account.move.line"]._read_group(
+        lines = self.env["account.move.line"].search(
             [
                 ("company_id", "in", moves.company_id.ids),
-                ("move_id.commercial_partner_id", "in", moves.commercial_partner_id.ids),
+                ("partner_id.commercial_partner_id", "in", moves.commercial_partner_id.ids),
                 ("account_id.account_type", "=", "asset_receivable"),
                 ("parent_state", "=", "posted"),
                 ("reconciled", "=", False),
-                ("amount_residual_currency", "<", 0),
+                ("amount_residual", "<", 0),
             ],
-            ["company_id", "partner_id", "currency_id"],
-            ["amount_residual_currency:sum"],
+            order="date, id",
         )
-        credits = defaultdict(float)
-        for company, partner, currency, amount in groups:
-            credits[company.id, partner.commercial_partner_id.id, currency.id] -= amount
+        credits = defaultdict(lambda: self.env["account.move.line"])
+        for line in lines:
+            credits[line.company_id.id, line.partner_id.commercial_partner_id.id] |= line
         return credits
 
     @api.model
-    def _is_net_balance_claimable(self, moves, open_credit, level):
-        """Whether the reminder ``level`` may be sent for ``moves`` (account.move of one
-        customer and currency) net of ``open_credit`` (same currency, positive).
+    def _is_net_balance_claimable(self, amount_net, level):
+        """Whether the reminder ``level`` may be sent for a net balance of ``amount_net``
+        (company currency: residual of the instalments due minus the open credits).
 
         Nothing is claimed when the net balance is zero or below; a level with legal or
         commercial consequences (formal notice, credit hold, litigation) needs a net balance
-        of at least its minimum (company currency).
+        of at least its minimum (LEGAL.md, open credits).
         """
-        residual = sum(moves.mapped("amount_residual"))
-        net = residual - open_credit
-        if net <= 0:
+        if amount_net <= 0:
             return False
         if level.is_formal_notice or level.credit_hold or level.open_litigation:
-            residual_company = sum(moves.mapped("amount_residual_signed"))
-            return net * residual_company / residual >= level.min_amount
+            return amount_net >= level.min_amount
         return True
 
     @api.model
     def _get_failed_keys(self, moves, date):
-        """``{(company id, partner id, currency id)}`` of the customers of ``moves`` whose
-        reminder failed on ``date`` (one query)."""
+        """``{(company id, partner id)}`` of the customers of ``moves`` whose reminder failed
+        on ``date`` (one query)."""
         if not moves:
             return set()
         failed = self.env["recouvrement.dunning.event"]._read_group(
@@ -333,41 +377,44 @@ class RecouvrementDunning(models.AbstractModel):
                 ("state", "=", "failed"),
                 ("partner_id", "in", moves.commercial_partner_id.ids),
             ],
-            ["company_id", "partner_id", "currency_id"],
+            ["company_id", "partner_id"],
         )
-        return {(company.id, partner.id, currency.id) for company, partner, currency in failed}
+        return {(company.id, partner.id) for company, partner in failed}
 
     @api.model
-    def _group_due_moves(self, moves, date, skipped):
-        """Group ``moves`` per ``(company, commercial partner, currency)`` records.
+    def _group_due_lines(self, lines, date, skipped):
+        """Group the receivable ``lines`` (account.move.line, one per instalment) per
+        ``(company, commercial partner)`` records.
 
-        :return: ``(groups, move_levels)``: ``{key: account.move}`` (the invoices to list:
-            reaching a new level or overdue) and ``{key: {move id: rules.dunning.Level}}`` (the
-            invoices reaching a new level on ``date``, :func:`rules.dunning.next_level`; the
-            level's key is its id). Keys whose ids are in ``skipped`` and invoices without a
-            policy are left out.
+        :return: ``(groups, line_levels)``: ``{key: account.move.line}`` (the instalments to
+            list: reaching a new level or overdue) and ``{key: {line id: rules.dunning.Level}}``
+            (the instalments reaching a new level on ``date``, :func:`rules.dunning.next_level`
+            from their own due date, on their residual in company currency; the level's key is
+            its id). Keys whose ids are in ``skipped`` and invoices without a policy are left
+            out.
         """
-        policies = self._get_policies(moves)
+        policies = self._get_policies(lines.move_id)
         ladders = {policy: policy._get_rule_levels() for policy in set(policies.values())}
-        groups = defaultdict(lambda: self.env["account.move"])
-        move_levels = defaultdict(dict)
-        for move in moves:
-            key = (move.company_id, move.commercial_partner_id, move.currency_id)
+        groups = defaultdict(lambda: self.env["account.move.line"])
+        line_levels = defaultdict(dict)
+        for line in lines:
+            move = line.move_id
+            key = (move.company_id, move.commercial_partner_id)
             policy = policies.get(move.id)
-            if not policy or (key[0].id, key[1].id, key[2].id) in skipped:
+            if not policy or (key[0].id, key[1].id) in skipped:
                 continue
             rule_level = dunning_rules.next_level(
                 ladders[policy],
-                self._get_reached_sequence(move, ladders[policy]),
-                move.invoice_date_due,
+                self._get_reached_sequence(line, ladders[policy]),
+                line.date_maturity,
                 date,
-                amount=move.amount_residual_signed,
+                amount=line.amount_residual,
             )
             if rule_level:
-                move_levels[key][move.id] = rule_level
-            if rule_level or move.invoice_date_due < date:
-                groups[key] |= move
-        return groups, move_levels
+                line_levels[key][line.id] = rule_level
+            if rule_level or line.date_maturity < date:
+                groups[key] |= line
+        return groups, line_levels
 
     @api.model
     def _get_policies(self, moves):
@@ -386,23 +433,32 @@ class RecouvrementDunning(models.AbstractModel):
         return policies
 
     @api.model
-    def _get_reached_sequence(self, move, ladder):
-        """Where ``move`` (account.move) stands in ``ladder`` (its policy as
-        :class:`rules.dunning.Level`): :func:`rules.dunning.reached_sequence` of its level."""
-        level = move.dunning_level_id
+    def _get_reached_sequence(self, line, ladder):
+        """Where the instalment ``line`` (receivable account.move.line) stands in ``ladder``
+        (its policy as :class:`rules.dunning.Level`): :func:`rules.dunning.reached_sequence`
+        of its level, or of its invoice's level when it has none of its own and was already
+        due at the invoice's last reminder (invoices reminded as a whole before)."""
+        level = line.dunning_level_id
+        move = line.move_id
+        if (
+            not level
+            and move.dunning_level_id
+            and (not move.dunning_last_date or line.date_maturity <= move.dunning_last_date)
+        ):
+            level = move.dunning_level_id
         return dunning_rules.reached_sequence(ladder, level._get_rule_level() if level else None)
 
     @api.model
     def _get_next_dates(self, moves):
         """Date of the next reminder of each invoice of ``moves``: ``{move id: date or False}``
-        (False: not an open customer invoice, no policy, or at the top of its ladder), from
-        :func:`rules.dunning.next_action_date`."""
+        (False: not an open customer invoice, no policy, or every instalment at the top of its
+        ladder), the earliest :func:`rules.dunning.next_action_date` of its open instalments
+        (receivable lines, from their own due date)."""
         open_moves = moves.filtered(
             lambda m: (
                 m.move_type == "out_invoice"
                 and m.state == "posted"
                 and m.payment_state in ("not_paid", "partial")
-                and m.invoice_date_due
             )
         )
         policies = self._get_policies(open_moves)
@@ -410,15 +466,21 @@ class RecouvrementDunning(models.AbstractModel):
         next_dates = dict.fromkeys(moves.ids, False)
         for move in open_moves.filtered(lambda m: m.id in policies):
             ladder = ladders[policies[move.id]]
-            next_dates[move.id] = (
+            dates = [
                 dunning_rules.next_action_date(
                     ladder,
-                    self._get_reached_sequence(move, ladder),
-                    move.invoice_date_due,
-                    amount=move.amount_residual_signed,
+                    self._get_reached_sequence(line, ladder),
+                    line.date_maturity,
+                    amount=line.amount_residual,
                 )
-                or False
-            )
+                for line in move.line_ids
+                if line.account_id.account_type == "asset_receivable"
+                and line.date_maturity
+                and not line.reconciled
+                and line.amount_residual > 0
+            ]
+            dates = [day for day in dates if day]
+            next_dates[move.id] = min(dates) if dates else False
         return next_dates
 
     @api.model
@@ -552,13 +614,12 @@ class RecouvrementDunning(models.AbstractModel):
             "channel": level.channel,
             "date": date,
             "move_ids": [Command.set(moves.ids)],
-            # Never more than the net balance, open credits deducted.
-            "amount_due": item.get("amount_net", sum(moves.mapped("amount_residual"))),
+            **self._prepare_claim_vals(item),
             "recipient_id": recipient.id,
             "user_id": self.env.user.id,
         }
         if level.claim_penalties:
-            figures = moves._get_penalty_figures(date)
+            figures = self._get_company_penalty_figures(moves, date)
             vals["amount_penalty"] = sum(f["penalty"] for f in figures.values())
             vals["amount_indemnity"] = sum(f["indemnity"] for f in figures.values())
         if level.channel == "email" and not recipient.email:
@@ -566,6 +627,16 @@ class RecouvrementDunning(models.AbstractModel):
             vals["note"] = self.env._(
                 "%(partner)s has no email address: the reminder %(level)s is sent as a letter "
                 "to print and post instead.",
+                partner=recipient.display_name,
+                level=level.name,
+            )
+        elif level.channel == "email" and (item.get("undelivered") or recipient.message_bounce):
+            # The last email reminder never arrived, or the address bounces (reset by mail
+            # when the customer writes from it): the next channel, a letter.
+            vals["channel"] = "letter"
+            vals["note"] = self.env._(
+                "The previous email reminder to %(partner)s was not delivered: the reminder "
+                "%(level)s is sent as a letter to print and post instead.",
                 partner=recipient.display_name,
                 level=level.name,
             )
@@ -580,6 +651,49 @@ class RecouvrementDunning(models.AbstractModel):
                 level=level.name,
             )
         return vals
+
+    @api.model
+    def _prepare_claim_vals(self, item):
+        """What the reminder of plan ``item`` claims, in company currency: the instalments due
+        (``line_ids``), the open credits deducted (``credit_line_ids``, ``amount_open_credit``)
+        and the net balance (``amount_due``, never more: LEGAL.md, open credits)."""
+        lines = item.get("lines") or item["moves"].line_ids.filtered(
+            lambda line: (
+                line.account_id.account_type == "asset_receivable" and line.amount_residual > 0
+            )
+        )
+        open_credit = item.get("open_credit", 0.0)
+        return {
+            # what the reminder moves up the ladder, restored if it is not delivered
+            "previous_levels": {
+                "lines": {str(line.id): line.dunning_level_id.id for line in lines},
+                "moves": {str(move.id): move.dunning_level_id.id for move in lines.move_id},
+            },
+            "line_ids": [Command.set(lines.ids)],
+            "credit_line_ids": [Command.set(item.get("credit_lines", lines.browse()).ids)],
+            "amount_open_credit": open_credit,
+            "amount_due": item.get(
+                "amount_net", sum(lines.mapped("amount_residual")) - open_credit
+            ),
+        }
+
+    @api.model
+    def _get_company_penalty_figures(self, moves, date):
+        """:meth:`account.move._get_penalty_figures` of ``moves`` at ``date``, penalty and
+        indemnity converted to the company currency at each invoice's own rate (a reminder
+        claims every currency of a customer in the company currency)."""
+        figures = moves._get_penalty_figures(date)
+        for move in moves:
+            figure = figures.get(move.id)
+            if not figure or move.currency_id == move.company_id.currency_id:
+                continue
+            ratio = abs(move.amount_total_signed / move.amount_total) if move.amount_total else 1
+            figures[move.id] = dict(
+                figure,
+                penalty=move.company_id.currency_id.round(figure["penalty"] * ratio),
+                indemnity=move.company_id.currency_id.round(figure["indemnity"] * ratio),
+            )
+        return figures
 
     @api.model
     def _send_reminder(self, item, date, recipient):
@@ -604,7 +718,9 @@ class RecouvrementDunning(models.AbstractModel):
         if level.open_litigation:
             self._open_litigation(event)
         self._post_on_customer(event)
-        self._advance_invoices(item["moves"], item["move_levels"], date)
+        self._advance_invoices(
+            item["moves"], item["move_levels"], date, line_levels=item.get("line_levels")
+        )
         # a letter is sent once somebody posts it (recouvrement.dunning.event.action_mark_posted)
         event.state = "to_post" if event.channel in ("letter", "registered") else "sent"
         return event
@@ -630,7 +746,7 @@ class RecouvrementDunning(models.AbstractModel):
                 "channel": item["level"].channel,
                 "date": date,
                 "move_ids": [Command.set(item["moves"].ids)],
-                "amount_due": sum(item["moves"].mapped("amount_residual")),
+                **self._prepare_claim_vals(item),
                 "state": "failed",
                 "note": message,
             }
@@ -698,8 +814,8 @@ class RecouvrementDunning(models.AbstractModel):
             % self.env._(
                 "%(invoice)s due %(due)s: %(amount)s",
                 invoice=line["move"].name,
-                due=format_date(self.env, line["move"].invoice_date_due),
-                amount=format_amount(self.env, line["residual"], event.currency_id),
+                due=format_date(self.env, line["date_maturity"]),
+                amount=format_amount(self.env, line["residual_currency"], line["currency"]),
             )
             for line in event._get_letter_lines()
         )
@@ -766,9 +882,11 @@ class RecouvrementDunning(models.AbstractModel):
         )
 
     @api.model
-    def _advance_invoices(self, moves, move_levels, date):
+    def _advance_invoices(self, moves, move_levels, date, line_levels=None):
         """Record a reminder dated ``date`` on ``moves`` (account.move): last reminder date,
-        and the new level of those in ``move_levels`` (``{move id: level id}``).
+        and the new level of those in ``move_levels`` (``{move id: level id}``) and of their
+        instalments in ``line_levels`` (``{receivable line id: level id}``, the ladder of each
+        instalment).
 
         One query per level, whatever the number of invoices; the history is in the events, so
         no tracking message per invoice.
@@ -789,3 +907,109 @@ class RecouvrementDunning(models.AbstractModel):
             moves.browse(move_ids)._write({"dunning_level_id": level_id})
         moves.invalidate_recordset(fnames)
         moves.modified(fnames)
+        if line_levels:
+            self._advance_lines(line_levels)
+
+    # ------------------------------------------------------------------------------------------
+    # Delivery: a reminder that never arrived
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _mark_mails_undelivered(self, mails, reason):
+        """The reminders sent by ``mails`` (mail.mail that failed, ``reason`` given by the mail
+        queue) were not delivered: :meth:`_mark_undelivered`."""
+        event_ids = [
+            mail.res_id
+            for mail in mails
+            if mail.model == "recouvrement.dunning.event" and mail.res_id
+        ]
+        if event_ids:
+            self._mark_undelivered(
+                self.env["recouvrement.dunning.event"].browse(event_ids).exists(), reason
+            )
+
+    @api.model
+    def _mark_undelivered(self, events, reason):
+        """Mark the email reminders of ``events`` (recouvrement.dunning.event, sent) that failed
+        or bounced as undelivered, ``reason`` said on the event and on the customer: they do
+        not count as sent, their invoices and instalments go back to their level before it
+        (the ladder does not escalate on a reminder never received: the next run sends the
+        same level again, as a letter), and the collection responsible gets an activity.
+        Events already undelivered, or not sent by email, are left as they are (a second
+        bounce of the same email changes nothing)."""
+        # sudo: the mail queue and the bounce gateway run for no collection user; the event is
+        # evidence only of what was sent, its state and note record what happened next
+        events = events.sudo().filtered(lambda e: e.state == "sent" and e.channel == "email")
+        for event in events:
+            note = self.env._(
+                "The reminder %(level)s of %(date)s was not delivered to %(email)s (%(reason)s): "
+                "it does not count as sent; the next run sends it again as a letter.",
+                level=event.level_id.name,
+                date=format_date(self.env, event.date),
+                email=event.recipient_id.email or event.partner_id.email or "",
+                reason=reason,
+            )
+            event.write(
+                {"state": "undelivered", "note": f"{event.note}\n{note}" if event.note else note}
+            )
+            self._restore_levels(event)
+            event.message_post(body=note, subtype_xmlid="mail.mt_note")
+            event.partner_id.message_post(body=note, subtype_xmlid="mail.mt_note")
+            event.partner_id.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Reminder not delivered: %(level)s", level=event.level_id.name),
+                note=note,
+                user_id=self._get_collection_user(event).id,
+            )
+
+    @api.model
+    def _restore_levels(self, event):
+        """Put the invoices and instalments of ``event`` back to their level before it
+        (``previous_levels``), unless a later reminder moved them since."""
+        previous = event.previous_levels or {}
+        later = self.env["recouvrement.dunning.event"].search_count(
+            [
+                ("partner_id", "=", event.partner_id.id),
+                ("company_id", "=", event.company_id.id),
+                ("state", "in", ("sent", "posted", "to_post")),
+                ("id", ">", event.id),
+            ],
+            limit=1,
+        )
+        if later or not previous:
+            return
+        # a few records, once per undelivered reminder: the ORM's write (tracking included)
+        for model, key in (("account.move", "moves"), ("account.move.line", "lines")):
+            by_level = defaultdict(list)
+            for record_id, level_id in previous.get(key, {}).items():
+                by_level[level_id or False].append(int(record_id))
+            for level_id, record_ids in by_level.items():
+                self.env[model].browse(record_ids).write({"dunning_level_id": level_id})
+
+    @api.model
+    def _get_collection_user(self, event):
+        """User told about ``event``'s customer: the company's collection responsible, else
+        one of its credit managers, else the user who sent the reminder."""
+        user = event.company_id.recouvrement_user_id
+        if not user:
+            group = self.env.ref("recouvrement_b2b.recouvrement_group_manager")
+            # sudo: reading the users of a group is an administration right
+            user = group.sudo().users.filtered(
+                lambda u: event.company_id in u.company_ids and not u.share and u.active
+            )[:1]
+        return user or event.user_id or self.env.user
+
+    @api.model
+    def _advance_lines(self, line_levels):
+        """Write the new level of each instalment of ``line_levels`` (``{receivable line id:
+        level id}``), one query per level, low-level (``account.move.line.write`` would check
+        the posted move's integrity for a collection field)."""
+        lines = self.env["account.move.line"].browse(line_levels)
+        lines.flush_recordset(["dunning_level_id"])
+        by_level = defaultdict(list)
+        for line_id, level_id in line_levels.items():
+            by_level[level_id].append(line_id)
+        for level_id, line_ids in by_level.items():
+            lines.browse(line_ids)._write({"dunning_level_id": level_id})
+        lines.invalidate_recordset(["dunning_level_id"])
+        lines.modified(["dunning_level_id"])

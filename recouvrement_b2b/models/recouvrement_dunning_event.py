@@ -27,6 +27,9 @@ EVIDENCE_FIELDS = (
     "date",
     "currency_id",
     "amount_due",
+    "amount_open_credit",
+    "line_ids",
+    "credit_line_ids",
     "amount_penalty",
     "amount_indemnity",
     "recipient_id",
@@ -61,17 +64,41 @@ class RecouvrementDunningEvent(models.Model):
             ("to_post", "To Post"),
             ("sent", "Sent"),
             ("posted", "Posted"),
+            ("undelivered", "Undelivered"),
             ("failed", "Failed"),
             ("cancelled", "Cancelled"),
         ],
         help="Letters wait in To Post until somebody posts them: only a posted letter is "
-        "evidence of a reminder.",
+        "evidence of a reminder. Undelivered: the email failed or bounced, the reminder does "
+        "not count as sent.",
         default="draft",
         required=True,
         index=True,
     )
     currency_id = fields.Many2one("res.currency")
-    amount_due = fields.Monetary(currency_field="currency_id")
+    amount_due = fields.Monetary(
+        currency_field="currency_id",
+        help="Net balance claimed: the instalments due minus the customer's open credits.",
+    )
+    line_ids = fields.Many2many(
+        "account.move.line",
+        "recouvrement_dunning_event_line_rel",
+        "event_id",
+        "line_id",
+        string="Instalments",
+        help="Receivable lines claimed, each with its own due date.",
+    )
+    credit_line_ids = fields.Many2many(
+        "account.move.line",
+        "recouvrement_dunning_event_credit_rel",
+        "event_id",
+        "line_id",
+        string="Open Credits",
+        help="Credit notes and payments not matched to an invoice, deducted from the claim.",
+    )
+    amount_open_credit = fields.Monetary(
+        string="Open Credits Deducted", currency_field="currency_id"
+    )
     user_id = fields.Many2one("res.users", default=lambda self: self.env.user)
     tone = fields.Selection(related="level_id.tone")
     is_formal_notice = fields.Boolean(related="level_id.is_formal_notice")
@@ -89,6 +116,12 @@ class RecouvrementDunningEvent(models.Model):
     mail_message_id = fields.Many2one("mail.message", string="Email", copy=False)
     litigation_id = fields.Many2one("recouvrement.litigation", string="Litigation Case", copy=False)
     note = fields.Text(help="Fallbacks and failure reasons.")
+    previous_levels = fields.Json(
+        copy=False,
+        readonly=True,
+        help="Dunning levels of the invoices and instalments before this reminder, restored "
+        "when it is not delivered.",
+    )
     cancel_reason = fields.Text(
         string="Cancellation Reason",
         tracking=True,
@@ -227,6 +260,14 @@ class RecouvrementDunningEvent(models.Model):
                     )
                 )
 
+    def _message_receive_bounce(self, email, partner):
+        # EXTENDS mail: the reminder's email bounced, it was never received
+        result = super()._message_receive_bounce(email, partner)
+        self.env["recouvrement.dunning"]._mark_undelivered(
+            self, self.env._("the email to %(email)s bounced", email=email)
+        )
+        return result
+
     # ------------------------------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------------------------------
@@ -317,24 +358,73 @@ class RecouvrementDunningEvent(models.Model):
     # ------------------------------------------------------------------------------------------
 
     def _get_letter_lines(self):
-        """One dict per invoice of the event: invoice, amount due, penalties, indemnity."""
+        """One dict per instalment claimed (receivable line, by due date): ``move``,
+        ``date_maturity``, ``days`` late, ``residual_currency`` and ``currency`` (the line's own
+        currency), ``residual`` (event currency), and the invoice's ``penalty``, ``indemnity``
+        and ``rate`` on its first instalment (event currency; 0 on the others). Events without
+        instalments (sent before they were recorded) list their invoices."""
         self.ensure_one()
-        moves = self.move_ids.sorted(lambda m: (m.invoice_date_due, m.id))
-        figures = moves._get_penalty_figures(self.date) if self.level_id.claim_penalties else {}
-        lines = []
-        for move in moves:
-            figure = figures.get(move.id, {})
-            lines.append(
+        lines = self.line_ids.sorted(lambda line: (line.date_maturity, line.id))
+        moves = lines.move_id or self.move_ids
+        figures = (
+            self.env["recouvrement.dunning"]._get_company_penalty_figures(moves, self.date)
+            if self.level_id.claim_penalties
+            else {}
+        )
+        rows = [
+            (
+                line.move_id,
+                line.date_maturity,
+                line.amount_residual_currency,
+                line.currency_id,
+                line.amount_residual,
+            )
+            for line in lines
+        ] or [
+            (
+                move,
+                move.invoice_date_due,
+                move.amount_residual,
+                move.currency_id,
+                move.amount_residual_signed,
+            )
+            for move in moves.sorted(lambda m: (m.invoice_date_due, m.id))
+        ]
+        result = []
+        seen = set()
+        for move, due, residual_currency, currency, residual in rows:
+            figure = figures.get(move.id, {}) if move.id not in seen else {}
+            seen.add(move.id)
+            result.append(
                 {
                     "move": move,
-                    "residual": move.amount_residual,
-                    "days": (self.date - move.invoice_date_due).days,
+                    "date_maturity": due,
+                    "days": (self.date - due).days,
+                    "residual_currency": residual_currency,
+                    "currency": currency,
+                    "residual": residual,
                     "penalty": figure.get("penalty", 0.0),
                     "indemnity": figure.get("indemnity", 0.0),
                     "rate": figure.get("rate", 0.0),
                 }
             )
-        return lines
+        return result
+
+    def _get_letter_credits(self):
+        """One dict per open credit deducted from the claim (credit note or payment not matched
+        to an invoice): ``name``, ``date``, ``amount_currency`` and ``currency`` (its own
+        currency, positive), ``amount`` (event currency, positive)."""
+        self.ensure_one()
+        return [
+            {
+                "name": line.move_id.name,
+                "date": line.date,
+                "amount_currency": -line.amount_residual_currency,
+                "currency": line.currency_id,
+                "amount": -line.amount_residual,
+            }
+            for line in self.credit_line_ids.sorted(lambda line: (line.date, line.id))
+        ]
 
     def _get_payment_deadline(self):
         """Date by which the letter asks the customer to pay (the level's deadline, 8 days by

@@ -4,7 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, format_date, formatLang
+from odoo.tools import SQL, format_amount, format_date, formatLang
 
 from ..rules import penalties
 
@@ -906,13 +906,13 @@ class RecouvrementPenalty(models.AbstractModel):
         if move.move_type != "out_invoice" or not move.invoice_date_due or move.is_penalty_invoice:
             return ""
         company = move.company_id
-        due = move.invoice_date_due
+        due = self._get_mention_due_dates(move)
         rate = self._get_penalty_mention_rate(move)
         euro = self.env.ref("base.EUR")
         indemnity = formatLang(self.env, company.penalty_indemnity_amount, currency_obj=euro)
         if company.penalty_mention:
             return (
-                company.penalty_mention.replace("{due_date}", format_date(self.env, due))
+                company.penalty_mention.replace("{due_date}", due)
                 .replace("{rate}", rate)
                 .replace("{indemnity}", indemnity)
             )
@@ -922,14 +922,14 @@ class RecouvrementPenalty(models.AbstractModel):
             return self.env._(
                 "Due date: %(date)s. Any late payment bears interest at the legal rate from the "
                 "formal notice (art. 1231-6 and 1344-1 Code civil).",
-                date=format_date(self.env, due),
+                date=due,
             )
         if move.invoice_payment_term_id.early_discount:
             # The discount terms are printed by the invoice report with the payment terms.
             text = self.env._(
                 "Due date: %(date)s. Any late payment bears penalties at the annual rate of "
                 "%(rate)s from the day after the due date (art. L441-10 Code de commerce)",
-                date=format_date(self.env, due),
+                date=due,
                 rate=rate,
             )
         else:
@@ -937,7 +937,7 @@ class RecouvrementPenalty(models.AbstractModel):
                 "Due date: %(date)s. No discount for early payment. Any late payment bears "
                 "penalties at the annual rate of %(rate)s from the day after the due date "
                 "(art. L441-10 Code de commerce)",
-                date=format_date(self.env, due),
+                date=due,
                 rate=rate,
             )
         return self.env._(
@@ -948,11 +948,32 @@ class RecouvrementPenalty(models.AbstractModel):
         )
 
     @api.model
+    def _get_mention_due_dates(self, move):
+        """The due date(s) printed on ``move``: its due date, or each instalment's due date
+        with its amount (L441-10 II: each due date is a payment date, LEGAL.md)."""
+        instalments = move.line_ids.filtered(
+            lambda line: line.display_type == "payment_term" and line.date_maturity
+        ).sorted(lambda line: (line.date_maturity, line.id))
+        if len(set(instalments.mapped("date_maturity"))) < 2:
+            return format_date(self.env, move.invoice_date_due)
+        return ", ".join(
+            f"{format_date(self.env, line.date_maturity)} "
+            f"({format_amount(self.env, abs(line.amount_currency), move.currency_id)})"
+            for line in instalments
+        )
+
+    @api.model
     def _get_penalty_mention_rate(self, move):
-        """The penalty rate printed on ``move``: the one of the half-year of its first day of
-        delay, else (rate not published yet) the legal definition."""
+        """The penalty rate printed on ``move``: the one of the half-year of the first day of
+        delay of its first instalment, else (rate not published yet) the legal definition."""
         company = move.company_id
-        half_year = penalties.half_year_of(move.invoice_date_due + ONE_DAY)
+        first_due = min(
+            move.line_ids.filtered(
+                lambda line: line.display_type == "payment_term" and line.date_maturity
+            ).mapped("date_maturity")
+            or [move.invoice_date_due]
+        )
+        half_year = penalties.half_year_of(first_due + ONE_DAY)
         contract_rate = None
         if company.penalty_rate_mode == "contract":
             contract_rate = (

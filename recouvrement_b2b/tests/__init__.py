@@ -9,4 +9,5 @@ from . import test_litigation
 from . import test_dunning
 from . import test_dunning_letters
 from . import test_dunning_production
+from . import test_dunning_claims
 from . import test_security

@@ -14,9 +14,9 @@ from .common import RecouvrementCommon
 # number of customers and invoices; the daily cron: a fixed part (planning included) plus a part
 # per customer reminded by email, whatever its number of invoices. The fixed part includes the
 # run lock (1 query) and the lock of the batch's customers (3: savepoint, select, release).
-PLAN_QUERIES = 11
-CRON_QUERIES_FIXED = 31
-CRON_QUERIES_PER_CUSTOMER = 24
+PLAN_QUERIES = 13
+CRON_QUERIES_FIXED = 33
+CRON_QUERIES_PER_CUSTOMER = 29
 
 
 class _Crash(BaseException):
@@ -155,37 +155,76 @@ class TestDunning(RecouvrementCommon):
         notes = self.customer.message_ids.filtered(lambda m: "Reminder" in (m.body or ""))
         self.assertEqual(len(notes), 6)
 
-    def test_one_communication_per_customer_and_currency(self):
+    def test_one_communication_per_customer_in_company_currency(self):
+        # Two currencies in one customer (1 EUR = 2 USD): one reminder claiming everything in
+        # company currency, each line shown in its own currency, a dollar credit note deducted.
         usd = self.setup_other_currency("USD")
         old = self._invoice(self.customer, 500.0, "2026-01-01", "2026-01-31")
         recent = self._invoice(self.customer, 300.0, "2026-02-10", "2026-03-10")
         not_due = self._invoice(self.customer, 200.0, "2026-03-01", "2026-03-31")
         dollars = self._invoice(self.customer, 100.0, "2026-02-01", "2026-03-01", currency=usd)
+        refund = self._invoice(self.customer, 40.0, "2026-02-15", currency=usd, post=False)
+        refund.move_type = "out_refund"
+        refund.action_post()
         other = self._customer("Imprimerie Roux")
         other_move = self._invoice(other, 50.0, "2026-02-01", "2026-03-14")
         events = self._run("2026-03-15")
-        self.assertEqual(len(events), 3)
-        eur = events.filtered(lambda e: e.partner_id == self.customer and e.currency_id != usd)
+        self.assertEqual(len(events), 2)
+        event = events.filtered(lambda e: e.partner_id == self.customer)
+        # 500 + 300 + 100 USD (50 EUR) - 40 USD (20 EUR) = 830 EUR
         self.assertRecordValues(
-            eur,
-            [{"level_id": self.level_last_call.id, "amount_due": 800.0, "channel": "email"}],
+            event,
+            [
+                {
+                    "level_id": self.level_last_call.id,
+                    "currency_id": self.company.currency_id.id,
+                    "amount_due": 830.0,
+                    "amount_open_credit": 20.0,
+                    "channel": "email",
+                }
+            ],
         )
-        self.assertEqual(eur.move_ids, old | recent)
+        self.assertEqual(event.move_ids, old | recent | dollars)
+        self.assertEqual(
+            [
+                (line["move"], line["residual_currency"], line["currency"], line["residual"])
+                for line in event._get_letter_lines()
+            ],
+            [
+                (old, 500.0, self.company.currency_id, 500.0),
+                (dollars, 100.0, usd, 50.0),
+                (recent, 300.0, self.company.currency_id, 300.0),
+            ],
+        )
+        self.assertEqual(
+            [
+                (c["amount_currency"], c["currency"], c["amount"])
+                for c in event._get_letter_credits()
+            ],
+            [(40.0, usd, 20.0)],
+        )
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(event.level_id.report_id.report_name, event.ids)[0]
+            .decode()
+        )
+        self.assertIn('$\xa0<span class="oe_currency_value">100.00</span>', html)
+        self.assertIn('<span class="oe_currency_value">830.00</span>', html)
         # the customer quotes every invoice of the letter with its transfer
         self.assertEqual(
-            eur._get_payment_reference(),
+            event._get_payment_reference(),
             ", ".join(
-                (old | recent).sorted("name").mapped(lambda m: m.payment_reference or m.name)
+                (old | recent | dollars)
+                .sorted("name")
+                .mapped(lambda m: m.payment_reference or m.name)
             ),
         )
         self.assertEqual(old.dunning_level_id, self.level_last_call)
         self.assertEqual(recent.dunning_level_id, self.level_courteous)
+        self.assertEqual(dollars.dunning_level_id, self.level_courteous)  # 14 days
         self.assertFalse(not_due.dunning_level_id)
-        dollar_event = events.filtered(lambda e: e.currency_id == usd)
-        self.assertEqual(dollar_event.move_ids, dollars)
-        self.assertEqual(dollar_event.level_id, self.level_courteous)
         self.assertEqual(events.filtered(lambda e: e.partner_id == other).move_ids, other_move)
-        self.assertEqual(len(self._mails(events)), 3)
+        self.assertEqual(len(self._mails(events)), 2)
 
     def test_level_minimum_in_company_currency(self):
         # Issue 17 #3: 1 EUR = 1.25 USD, level minimum 100 EUR: an invoice of 110 USD (88 EUR)

@@ -1,0 +1,326 @@
+import smtplib
+from datetime import date
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo import Command, fields
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from odoo.addons.base.models.ir_mail_server import IrMailServer
+from odoo.addons.base.tests.common import MockSmtplibCase
+
+from .common import RecouvrementCommon
+
+
+@tagged("post_install", "-at_install")
+class TestDunningClaims(RecouvrementCommon):
+    """Issue 17: reminders claim exactly what is owed (instalments, open credits, currencies)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.policy = cls._standard_ladder()
+        cls.level_courtesy, cls.level_courteous, cls.level_firm = cls.policy.level_ids[:3]
+        cls.level_last_call, cls.level_notice, cls.level_litigation = cls.policy.level_ids[3:]
+        cls.Dunning = cls.env["recouvrement.dunning"].with_user(cls.controller)
+
+    def _run(self, day):
+        """The cron's code path on ``day`` (plan, then send), as the credit controller."""
+        day = fields.Date.to_date(day)
+        with freeze_time(day):
+            plan = self.Dunning._get_plan(day, companies=self.company)
+            return self.Dunning._send_reminders(plan, day)
+
+    def _term(self, *parts):
+        """A payment term of ``parts``: ``(percent, days)`` each."""
+        return self.env["account.payment.term"].create(
+            {
+                "name": " + ".join(f"{percent} % {days} j" for percent, days in parts),
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": percent, "nb_days": days})
+                    for percent, days in parts
+                ],
+            }
+        )
+
+    def _invoice_with_term(self, partner, amount, invoice_date, term):
+        move = self._invoice(partner, amount, invoice_date, post=False)
+        move.invoice_payment_term_id = term
+        move.action_post()
+        return move
+
+    @staticmethod
+    def _instalments(move):
+        return move.line_ids.filtered(lambda line: line.display_type == "payment_term").sorted(
+            "date_maturity"
+        )
+
+    def test_instalment_reminded_from_its_own_due_date(self):
+        # Issue 17 #1: 1 000 EUR dated 1 May 2026, 300 due 31 May and 700 due 30 July; on
+        # 20 June the 300 is 20 days late: a reminder at the J+15 level for 300, not 1 000;
+        # penalty 300 x 12.15 % x 20 / 365 = 2.00 plus the 40 EUR indemnity.
+        self.level_firm.claim_penalties = True
+        move = self._invoice_with_term(
+            self.customer, 1000.0, "2026-05-01", self._term((30, 30), (70, 90))
+        )
+        first, second = self._instalments(move)
+        self.assertEqual(
+            (first.date_maturity, second.date_maturity), (date(2026, 5, 31), date(2026, 7, 30))
+        )
+        self.assertEqual(move.dunning_next_date, date(2026, 5, 26))  # courtesy, J-5 of 31 May
+        event = self._run("2026-06-20")
+        self.assertRecordValues(
+            event,
+            [
+                {
+                    "level_id": self.level_firm.id,
+                    "amount_due": 300.0,
+                    "amount_penalty": 2.0,
+                    "amount_indemnity": 40.0,
+                    "amount_total": 342.0,
+                }
+            ],
+        )
+        self.assertEqual(event.line_ids, first)
+        lines = event._get_letter_lines()
+        self.assertEqual(
+            [(line["date_maturity"], line["residual"], line["days"]) for line in lines],
+            [(date(2026, 5, 31), 300.0, 20)],
+        )
+        self.assertEqual(first.dunning_level_id, self.level_firm)
+        self.assertFalse(second.dunning_level_id)
+        self.assertEqual(move.dunning_level_id, self.level_firm)
+        # next: the last call of the 300 (31 May + 30), before the courtesy of the 700
+        self.assertEqual(move.dunning_next_date, date(2026, 6, 30))
+        # The exposure's overdue figures are those of the 300 too.
+        with freeze_time("2026-06-20"):
+            row = self.env["recouvrement.credit.exposure"].search(
+                [("partner_id", "=", self.customer.id)]
+            )
+            self.assertRecordValues(
+                row,
+                [
+                    {
+                        "receivable": 1000.0,
+                        "overdue_amount": 300.0,
+                        "oldest_overdue_date": date(2026, 5, 31),
+                        "overdue_days": 20,
+                    }
+                ],
+            )
+            self.customer.invalidate_recordset()
+            self.assertEqual(
+                (self.customer.credit_overdue_amount, self.customer.credit_overdue_days), (300, 20)
+            )
+        # The L441-9 mention gives each due date with its amount.
+        mention = self.env["recouvrement.penalty"]._get_penalty_mention(move)
+        self.assertIn("Due date: 05/31/2026 (300.00\xa0€), 07/30/2026 (700.00\xa0€).", mention)
+
+    def test_three_instalments_with_partial_payments(self):
+        # 900 dated 1 January 2026 in three instalments of 300: 31 January, 2 March, 1 April.
+        move = self._invoice_with_term(
+            self.customer, 900.0, "2026-01-01", self._term((34, 30), (33, 60), (33, 90))
+        )
+        first, second, third = self._instalments(move)
+        self.assertEqual(
+            [(line.date_maturity, line.amount_residual) for line in (first, second, third)],
+            [(date(2026, 1, 31), 306.0), (date(2026, 3, 2), 297.0), (date(2026, 4, 1), 297.0)],
+        )
+        self._pay(move, 100.0, "2026-02-10")  # allocated to the oldest instalment
+        event = self._run("2026-02-20")
+        self.assertRecordValues(event, [{"level_id": self.level_firm.id, "amount_due": 206.0}])
+        self.assertEqual(event.line_ids, first)
+        # 250 more: the first instalment paid, 44 on the second (253 left).
+        self._pay(move, 250.0, "2026-02-25")
+        self.assertEqual(
+            [line.amount_residual for line in (first, second, third)], [0.0, 253.0, 297.0]
+        )
+        # 10 March: the second instalment, 8 days late, starts its own ladder (courteous),
+        # the invoice's firm level of its first instalment does not carry over.
+        event = self._run("2026-03-10")
+        self.assertRecordValues(event, [{"level_id": self.level_courteous.id, "amount_due": 253.0}])
+        self.assertEqual(event.line_ids, second)
+        self.assertEqual(second.dunning_level_id, self.level_courteous)
+        self.assertEqual(move.dunning_next_date, date(2026, 3, 17))  # firm of the second
+        # 17 March: the second instalment goes firm alone, the third not due yet.
+        event = self._run("2026-03-17")
+        self.assertRecordValues(event, [{"level_id": self.level_firm.id, "amount_due": 253.0}])
+        # 2 April: the third is 1 day late, the second (31 days) reaches the last call; one
+        # reminder at the highest level, listing both, for 550.
+        event = self._run("2026-04-02")
+        self.assertRecordValues(event, [{"level_id": self.level_last_call.id, "amount_due": 550.0}])
+        self.assertEqual(event.line_ids, second | third)
+        self.assertEqual(
+            [line["days"] for line in event._get_letter_lines()], [31, 1], "each its own delay"
+        )
+        self.assertEqual(third.dunning_level_id, self.level_courteous)
+
+    def test_unmatched_payment_listed_and_deducted(self):
+        # Own case of issue 17 #2: 1 000 due 1 October, 350 paid on account (not matched to
+        # the invoice) on 20 October: the reminder lists the payment and claims 650.
+        move = self._invoice(self.customer, 1000.0, "2026-09-01", "2026-10-01")
+        payment = self.env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": self.customer.id,
+                "amount": 350.0,
+                "date": "2026-10-20",
+            }
+        )
+        payment.action_post()
+        self._run("2026-10-20")  # first run: courteous
+        event = self._run("2026-10-31")
+        self.assertRecordValues(
+            event,
+            [
+                {
+                    "level_id": self.level_last_call.id,
+                    "amount_due": 650.0,
+                    "amount_open_credit": 350.0,
+                    "amount_total": 650.0,
+                }
+            ],
+        )
+        self.assertEqual(event.move_ids, move)
+        self.assertEqual(event.credit_line_ids.move_id, payment.move_id)
+        self.assertEqual(
+            event._get_letter_credits(),
+            [
+                {
+                    "name": payment.move_id.name,
+                    "date": date(2026, 10, 20),
+                    "amount_currency": 350.0,
+                    "amount": 350.0,
+                    "currency": self.company.currency_id,
+                }
+            ],
+        )
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(event.level_id.report_id.report_name, event.ids)[0]
+            .decode()
+        )
+        self.assertIn(payment.move_id.name, html)
+        self.assertIn("deducted from the amount claimed", html)
+        self.assertIn("650.00", html)
+        body = (
+            event.mail_message_id.body
+            or self.env["mail.mail"]
+            .search([("model", "=", event._name), ("res_id", "=", event.id)])
+            .body_html
+        )
+        self.assertIn(payment.move_id.name, body)
+        self.assertIn("650.00", body)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningDelivery(RecouvrementCommon, MockSmtplibCase):
+    """Issue 17 #4: a reminder that was never delivered does not count as sent."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.policy = cls._standard_ladder()
+        cls.level_courtesy, cls.level_courteous, cls.level_firm = cls.policy.level_ids[:3]
+        cls.company.recouvrement_user_id = cls.manager
+        cls.Dunning = cls.env["recouvrement.dunning"].with_user(cls.controller)
+        cls.move = cls._invoice(cls.customer, 1000.0, "2026-02-01", "2026-03-01")
+
+    def _run(self, day):
+        day = fields.Date.to_date(day)
+        with freeze_time(day):
+            plan = self.Dunning._get_plan(day, companies=self.company)
+            return self.Dunning._send_reminders(plan, day)
+
+    def _mails(self, events):
+        return (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("model", "=", events._name), ("res_id", "in", events.ids)])
+        )
+
+    def _bounce(self, event):
+        """Odoo's bounce route for a delivery failure notice of ``event``'s email."""
+        self.env["mail.thread"]._routing_handle_bounce(
+            None,
+            {
+                "bounced_email": self.customer.email_normalized,
+                "bounced_partner": self.customer,
+                "bounced_msg_ids": [event.mail_message_id.message_id],
+                "bounced_message": event.mail_message_id,
+                "body": "550 5.1.1 user unknown",
+                "email_from": "MAILER-DAEMON@example.com",
+                "to": "bounce@example.com",
+                "message_id": "<dsn-1@example.com>",
+            },
+        )
+
+    def _activities(self):
+        return self.customer.activity_ids.filtered(
+            lambda a: a.summary == "Reminder not delivered: Courteous reminder"
+        )
+
+    def test_failed_email_is_undelivered_and_sent_again_as_a_letter(self):
+        event = self._run("2026-03-02")
+        self.assertRecordValues(
+            event, [{"level_id": self.level_courteous.id, "channel": "email", "state": "sent"}]
+        )
+        self.assertEqual(self.move.dunning_level_id, self.level_courteous)
+        # the mail queue fails to deliver it
+        with (
+            freeze_time("2026-03-02 10:00"),
+            self.mock_smtplib_connection(),
+            mute_logger("odoo.addons.mail.models.mail_mail"),
+            patch.object(
+                IrMailServer,
+                "send_email",
+                side_effect=smtplib.SMTPDataError(550, b"5.1.1 mailbox unavailable"),
+            ),
+        ):
+            self._mails(event).send(raise_exception=False)
+        self.assertEqual(self._mails(event).state, "exception")
+        self.assertEqual(event.state, "undelivered")
+        self.assertIn("was not delivered to compta@garnier.example.fr", event.note)
+        self.assertIn("mailbox unavailable", event.note)
+        self.assertEqual(self._activities().user_id, self.manager)
+        # the ladder does not escalate on it: the same level again, by letter
+        self.assertFalse(self.move.dunning_level_id)
+        self.assertFalse(self.move.line_ids.dunning_level_id)
+        again = self._run("2026-03-03")
+        self.assertRecordValues(
+            again,
+            [{"level_id": self.level_courteous.id, "channel": "letter", "state": "to_post"}],
+        )
+        self.assertIn(
+            "The previous email reminder to Menuiserie Garnier was not delivered", again.note
+        )
+
+    def test_bounce_after_a_letter_fallback(self):
+        event = self._run("2026-03-02")
+        self._bounce(event)
+        self.assertEqual(event.state, "undelivered")
+        self.assertIn("the email to compta@garnier.example.fr bounced", event.note)
+        self.assertEqual(len(self._activities()), 1)
+        self.assertFalse(self.move.dunning_level_id)
+        letter = self._run("2026-03-03")
+        self.assertRecordValues(
+            letter,
+            [{"level_id": self.level_courteous.id, "channel": "letter", "state": "to_post"}],
+        )
+        with freeze_time("2026-03-03"):
+            letter.action_mark_posted()
+        # A late second failure notice of the same email changes nothing: the posted letter
+        # stands, the ladder keeps its level, the responsible is not told twice.
+        self._bounce(event)
+        self.assertRecordValues(event | letter, [{"state": "undelivered"}, {"state": "posted"}])
+        self.assertEqual(len(self._activities()), 1)
+        self.assertEqual(self.move.dunning_level_id, self.level_courteous)
+        # The address still bounces: the firm level goes by letter too.
+        self.assertEqual(self.customer.message_bounce, 2)
+        firm = self._run("2026-03-16")
+        self.assertRecordValues(
+            firm, [{"level_id": self.level_firm.id, "channel": "letter", "state": "to_post"}]
+        )
