@@ -554,6 +554,7 @@ class TestDunning(RecouvrementCommon):
                 ],
             )
             wizard.line_ids.filtered(lambda line: line.partner_id == customers[1]).excluded = True
+            wizard.first_run_confirmed = True  # first run of the company
             wizard.action_execute()
         self.assertEqual(wizard.event_ids.partner_id, customers[0])
         self.assertEqual(len(self._mails(wizard.event_ids)), 1)

@@ -5,6 +5,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import Command, fields
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -324,3 +325,68 @@ class TestDunningDelivery(RecouvrementCommon, MockSmtplibCase):
         self.assertRecordValues(
             firm, [{"level_id": self.level_firm.id, "channel": "letter", "state": "to_post"}]
         )
+
+
+@tagged("post_install", "-at_install")
+class TestDunningFirstRun(RecouvrementCommon):
+    """Issue 17 #12: the first run shows how many customers reach each level, then sends."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.policy = cls._standard_ladder()
+        cls.level_courteous, cls.level_firm = cls.policy.level_ids[1:3]
+        cls.level_last_call = cls.policy.level_ids[3]
+        cls.customers = cls.env["res.partner"]
+        # 70, 40, 40 and 20 days overdue on 31 March 2026 (one also has a 100 credit note)
+        for name, due, amount in (
+            ("Scierie Blanc", "2026-01-20", 1000.0),
+            ("Hotel du Parc", "2026-02-19", 500.0),
+            ("Imprimerie Roux", "2026-02-19", 700.0),
+            ("Garage Petit", "2026-03-11", 300.0),
+        ):
+            customer = cls.env["res.partner"].create(
+                {"name": name, "is_company": True, "email": "compta@example.fr"}
+            )
+            cls._invoice(customer, amount, "2026-01-01", due)
+            cls.customers |= customer
+        refund = cls._invoice(cls.customers[2], 100.0, "2026-03-01", post=False)
+        refund.move_type = "out_refund"
+        refund.action_post()
+
+    def _wizard(self):
+        return (
+            self.env["recouvrement.dunning.run"]
+            .with_user(self.controller)
+            .create({"date": "2026-03-31"})
+        )
+
+    @freeze_time("2026-03-31")
+    def test_first_run_shows_the_customers_per_level_before_sending(self):
+        wizard = self._wizard()
+        self.assertTrue(wizard.is_first_run)
+        wizard.action_preview()
+        # the highest amicable level is last call (30 days): 3 customers, 2 100 net of the
+        # 100 credit note; firm (15 days): 1 customer, 300
+        summary = str(wizard.level_summary)
+        self.assertIn(
+            '<tr><td>Firm reminder</td><td class="text-end">1</td>'
+            '<td class="text-end">300.00\xa0€</td></tr>',
+            summary,
+        )
+        self.assertIn(
+            '<tr><td>Last call</td><td class="text-end">3</td>'
+            '<td class="text-end">2,100.00\xa0€</td></tr>',
+            summary,
+        )
+        with self.assertRaisesRegex(UserError, "First dunning run for .*: check the customers"):
+            wizard.action_execute()
+        self.assertFalse(
+            self.env["recouvrement.dunning.event"]
+            .search([])
+            .filtered(lambda e: e.partner_id in self.customers)
+        )
+        wizard.first_run_confirmed = True
+        wizard.action_execute()
+        self.assertEqual(wizard.event_ids.partner_id, self.customers)
+        self.assertFalse(self._wizard().is_first_run)

@@ -1,6 +1,8 @@
+from markupsafe import Markup
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_date
+from odoo.tools import format_amount, format_date
 
 
 class RecouvrementDunningRun(models.TransientModel):
@@ -17,6 +19,66 @@ class RecouvrementDunningRun(models.TransientModel):
         compute="_compute_is_preview",
         help="The date is not today: the run only shows what would be sent on that date.",
     )
+
+    is_first_run = fields.Boolean(
+        compute="_compute_is_first_run",
+        help="No reminder was sent yet for this company: the run starts the ladder on the "
+        "whole book.",
+    )
+    level_summary = fields.Html(
+        string="Customers per Level",
+        compute="_compute_level_summary",
+        sanitize=False,
+        help="How many customers the run reaches at each level, and for how much.",
+    )
+    first_run_confirmed = fields.Boolean(
+        string="I checked the customers per level",
+        help="First run: confirm the number of customers reaching each level before sending.",
+    )
+
+    @api.depends("company_id")
+    def _compute_is_first_run(self):
+        events = self.env["recouvrement.dunning.event"]
+        for run in self:
+            run.is_first_run = not events.search_count(
+                [
+                    ("company_id", "=", run.company_id.id),
+                    ("state", "in", ("sent", "posted", "to_post", "undelivered")),
+                ],
+                limit=1,
+            )
+
+    @api.depends("line_ids.level_id", "line_ids.amount", "line_ids.excluded")
+    def _compute_level_summary(self):
+        for run in self:
+            run.level_summary = run._render_level_summary()
+
+    def _render_level_summary(self):
+        """HTML table of the lines kept: per level (ladder order), the number of customers and
+        the amount claimed (company currency); ``False`` without lines."""
+        self.ensure_one()
+        lines = self.line_ids.filtered(lambda line: not line.excluded and line.level_id)
+        if not lines:
+            return False
+        by_level = {}
+        for line in lines.sorted(lambda line: (line.level_id.sequence, line.level_id.id)):
+            count, amount = by_level.get(line.level_id, (0, 0.0))
+            by_level[line.level_id] = (count + 1, amount + line.amount)
+        currency = self.company_id.currency_id
+        rows = Markup("").join(
+            Markup('<tr><td>%s</td><td class="text-end">%s</td><td class="text-end">%s</td></tr>')
+            % (level.display_name, count, format_amount(self.env, amount, currency))
+            for level, (count, amount) in by_level.items()
+        )
+        return Markup(
+            '<table class="table table-sm"><thead><tr><th>%s</th><th class="text-end">%s</th>'
+            '<th class="text-end">%s</th></tr></thead><tbody>%s</tbody></table>'
+        ) % (
+            self.env._("Level"),
+            self.env._("Customers"),
+            self.env._("Amount Due"),
+            rows,
+        )
 
     @api.depends("date")
     def _compute_is_preview(self):
@@ -41,7 +103,7 @@ class RecouvrementDunningRun(models.TransientModel):
             "level_id": item["level"].id,
             "currency_id": item["currency"].id,
             "move_ids": [Command.set(item["moves"].ids)],
-            "amount": sum(item["moves"].mapped("amount_residual")),
+            "amount": item.get("amount_net", sum(item["moves"].mapped("amount_residual"))),
         }
 
     def action_execute(self):
@@ -62,6 +124,17 @@ class RecouvrementDunningRun(models.TransientModel):
         if not lines:
             raise UserError(
                 self.env._("Nothing to send: preview the run and keep at least one line.")
+            )
+        if self.is_first_run and not self.first_run_confirmed:
+            # Issue 17 #12: the first run starts the ladder on the whole book; the user sees
+            # how many customers reach each level before anything is sent.
+            raise UserError(
+                self.env._(
+                    "First dunning run for %(company)s: check the customers per level in the "
+                    "preview, then tick %(field)s to send.",
+                    company=self.company_id.name,
+                    field=self._fields["first_run_confirmed"]._description_string(self.env),
+                )
             )
         dunning = self.env["recouvrement.dunning"]
         if not dunning._try_lock_run():
