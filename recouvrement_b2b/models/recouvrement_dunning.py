@@ -33,11 +33,15 @@ class RecouvrementDunning(models.AbstractModel):
     ``res.partner`` delegate their dunning computations to it. The ladder rules (level order,
     level choice, dates) are in :mod:`..rules.dunning`.
 
-    A plan is a list of items, one per customer and currency, each a dict:
-    ``company`` (res.company), ``partner`` (commercial res.partner), ``currency``
-    (res.currency), ``policy`` (recouvrement.dunning.policy), ``level`` (the
-    recouvrement.dunning.level to send), ``moves`` (account.move: every open overdue invoice to
-    list) and ``move_levels`` (``{move id: level id}`` for the invoices reaching a new level).
+    A plan is a list of items, one per customer and company, each a dict: ``company``
+    (res.company), ``partner`` (commercial res.partner), ``currency`` (the company currency:
+    every amount is in it), ``policy`` (recouvrement.dunning.policy), ``level`` (the
+    recouvrement.dunning.level to send), ``lines`` (account.move.line: the open instalments to
+    list, each with its own due date), ``moves`` (their invoices), ``line_levels`` and
+    ``move_levels`` (``{line id: level id}``, ``{move id: level id}`` for the instalments and
+    invoices reaching a new level), ``credit_lines`` (the customer's open credits),
+    ``open_credit`` and ``amount_net`` (open credits and net balance claimed) and, when the
+    customer's last email reminder was not delivered, ``undelivered`` (True).
     """
 
     _name = "recouvrement.dunning"
