@@ -221,15 +221,19 @@ def report(cnx, cron, trigger_at, expected, done_at, logfiles):
         "WHERE cron_id = %s AND create_date >= %s",
         (cron, trigger_at),
     )[0]
-    twice = query(
+    # customers with two reminders (not failed) the same day: at the same level (sent twice)
+    # or at two levels (the ladder climbed twice in one day)
+    twice, escalated = query(
         cnx,
         """
-        SELECT count(*) FROM (
-            SELECT partner_id FROM recouvrement_dunning_event
-             WHERE state <> 'failed' GROUP BY partner_id, company_id, currency_id, date
-            HAVING count(*) > 1) AS dup
+        SELECT count(*) FILTER (WHERE levels < events), count(*) FILTER (WHERE levels = events)
+          FROM (SELECT count(*) AS events, count(DISTINCT level_id) AS levels
+                  FROM recouvrement_dunning_event
+                 WHERE state <> 'failed'
+                 GROUP BY partner_id, company_id, currency_id, date
+                HAVING count(*) > 1) AS dup
         """,
-    )[0][0]
+    )[0]
     cron_state = query(cnx, "SELECT active, failure_count FROM ir_cron WHERE id = %s", (cron,))[0]
 
     def at(key):
@@ -259,7 +263,10 @@ def report(cnx, cron, trigger_at, expected, done_at, logfiles):
             f"{len(killed)} worker kill/timeout lines"
             + (f" (first: {killed[0][-160:]})" if killed else "")
         )
-    print(f"  customers reminded twice the same day: {twice}; failed events: {failed}")
+    print(
+        f"  customers sent the same reminder twice: {twice}; customers sent two levels the "
+        f"same day: {escalated}; failed events: {failed}"
+    )
 
 
 def _stop(signum, _frame):
