@@ -1,4 +1,5 @@
 import hashlib
+import time
 
 from odoo import api, models
 from odoo.tools import format_date
@@ -85,8 +86,10 @@ class RecouvrementDunning(models.AbstractModel):
 
         The customers are locked first, then what is due is computed for those locked: a
         customer reminded by another job or run meanwhile is no longer due. Customers locked by
-        another transaction go to a new job a minute later. Letters to post are rendered by a
-        job of their own (:meth:`_job_render_letters`).
+        another transaction go to a new job a minute later; those left when the time budget
+        (``recouvrement_b2b.dunning_time_budget``) is used, or whose sending conflicted with a
+        concurrent update, to a new job at once. Letters to post are rendered by a job of their
+        own (:meth:`_job_render_letters`).
 
         :return: a summary for the job's result (text)
         """
@@ -97,37 +100,51 @@ class RecouvrementDunning(models.AbstractModel):
         if not free:
             return self.env._("No customer free, all retried later")
         plan = self._get_plan(date, partners=partners.browse(sorted(free)), skip_failed=True)
+        # a job runs in an HTTP worker, under limit_time_real: the cron's time budget applies
         events = self.with_context(recouvrement_queue_defer_letters=True)._send_reminders(
-            plan, date
+            plan, date, deadline=self._get_deadline()
         )
+        left = self.env["res.partner"].union(*(item["partner"] for item in plan))
+        left -= events.partner_id
+        if left:  # out of time, or a concurrent update: a new job goes on
+            self._enqueue_send_reminders(left, date)
         letters = events.filtered(
             lambda event: (
                 event.state == "to_post" and event.level_id.report_id and not event.attachment_id
             )
         )
         if letters:
-            self.with_delay(
-                identity_key=_identity("recouvrement_dunning_letters", sorted(letters.ids)),
-                description=self.env._(
-                    "Dunning: render %(count)s letters to post", count=len(letters)
-                ),
-            )._job_render_letters(letters)
+            self._enqueue_render_letters(letters)
         return self.env._(
             "%(events)s reminders, %(letters)s letters to render, %(locked)s customers retried",
             events=len(events),
             letters=len(letters),
-            locked=len(locked),
+            locked=len(locked) + len(left),
         )
 
     @api.model
     def _job_render_letters(self, events):
         """Job: render the letters of ``events`` (recouvrement.dunning.event) that have none
-        yet. A rendering error fails the job (queue_job retries it); no event is touched but
-        its letter."""
-        for event in events.filtered(lambda event: not event.attachment_id):
-            if event.level_id.report_id:
-                self._render_letter(event)
-        return self.env._("%(count)s letters rendered", count=len(events))
+        yet, within the time budget (the rest goes to a new job). A rendering error fails the
+        job (queue_job retries it); no event is touched but its letter."""
+        deadline = self._get_deadline()
+        todo = events.filtered(lambda event: not event.attachment_id and event.level_id.report_id)
+        rendered = self.env["recouvrement.dunning.event"]
+        for event in todo:
+            if time.monotonic() >= deadline:
+                self._enqueue_render_letters(todo - rendered)
+                break
+            self._render_letter(event)
+            rendered |= event
+        return self.env._("%(count)s letters rendered", count=len(rendered))
+
+    @api.model
+    def _enqueue_render_letters(self, events):
+        """Enqueue the rendering of the letters of ``events`` (recouvrement.dunning.event)."""
+        self.with_delay(
+            identity_key=_identity("recouvrement_dunning_letters", sorted(events.ids)),
+            description=self.env._("Dunning: render %(count)s letters to post", count=len(events)),
+        )._job_render_letters(events)
 
     @api.model
     def _render_letter(self, event):

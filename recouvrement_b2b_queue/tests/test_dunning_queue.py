@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from freezegun import freeze_time
 
 from odoo import fields, sql_db
@@ -6,9 +8,11 @@ from odoo.tools import SQL
 
 from odoo.addons.queue_job.job import Job
 from odoo.addons.queue_job.tests.common import trap_jobs
+from odoo.addons.recouvrement_b2b.models.recouvrement_dunning import RecouvrementDunning
 from odoo.addons.recouvrement_b2b.tests.common import RecouvrementCommon
 
 RUN_DATE = fields.Date.to_date("2026-03-02")
+DUNNING = "odoo.addons.recouvrement_b2b.models.recouvrement_dunning"
 
 
 @tagged("post_install", "-at_install")
@@ -152,3 +156,39 @@ class TestDunningQueue(RecouvrementCommon):
                 properties={"eta": 60},
             )
         self.assertEqual(self._events(self.customers[:2] | locked).partner_id, self.customers[:2])
+
+    def test_job_stops_at_its_time_budget(self):
+        """A job runs in an HTTP worker, under limit_time_real: budget 10 s, 4 s per customer,
+        the job sends 3 of its 4 customers and enqueues the last one at once."""
+        self.env["ir.config_parameter"].sudo().set_param(
+            "recouvrement_b2b.dunning_time_budget", "10"
+        )
+        clock = _Clock()
+        send = RecouvrementDunning._send_reminder
+
+        def slow_send(dunning, item, date, recipient):
+            clock.now += 4
+            return send(dunning, item, date, recipient)
+
+        with (
+            trap_jobs() as trap,
+            freeze_time("2026-03-02 06:00:00"),
+            patch(f"{DUNNING}.time", clock),
+            patch.object(RecouvrementDunning, "_send_reminder", slow_send),
+        ):
+            self.Dunning._job_send_reminders(self.customers[:4], RUN_DATE)
+            trap.assert_jobs_count(1)
+            trap.assert_enqueued_job(
+                self.Dunning._job_send_reminders, args=(self.customers[3], RUN_DATE)
+            )
+        self.assertEqual(self._events().partner_id, self.customers[:3])
+
+
+class _Clock:
+    """``time.monotonic`` of the dunning service, advanced by hand."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def monotonic(self):
+        return self.now
