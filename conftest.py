@@ -10,6 +10,9 @@ installed; this file then:
   tests need the HTTP server; without it pytest-odoo skips them) and ``--odoo-log-level=warn``;
 - imports Odoo's test framework in test mode, as Odoo's own runner does (else Odoo logs an
   error "Importing test framework" at each run);
+- runs the module's tests as without queue_job (queue_job's "no delay" switch,
+  ``QUEUE_JOB__NO_DELAY``: the dunning cron sends inline even when ``recouvrement_b2b_queue``
+  is installed in the database), the glue addon's tests with it;
 - fails a test during which an ERROR or CRITICAL record was logged and not muted
   (``mute_logger`` / ``assertLogs``), as the project's Odoo runner did: an error in the log is a
   failure even when the assertions pass.
@@ -23,6 +26,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent
 ADDON = ROOT / "recouvrement_b2b"
+#: the queue_job glue addon, tested with the module when queue_job is installed
+GLUE = ROOT / "recouvrement_b2b_queue"
 
 
 def _runs_odoo_tests(config):
@@ -30,7 +35,7 @@ def _runs_odoo_tests(config):
     if not config.pluginmanager.has_plugin("odoo"):
         return False
     paths = [Path(str(arg).split("::")[0]).resolve() for arg in config.args]
-    return any(path == ADDON or ADDON in path.parents for path in paths)
+    return any(path == addon or addon in path.parents for path in paths for addon in (ADDON, GLUE))
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -72,6 +77,18 @@ def _import_test_framework():
 
 
 _ODOO_RUN = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    if not item.config.stash.get(_ODOO_RUN, False):
+        return
+    if GLUE in Path(str(item.path)).parents:
+        os.environ.pop("QUEUE_JOB__NO_DELAY", None)
+    else:
+        os.environ["QUEUE_JOB__NO_DELAY"] = "1"
+
+
 _RECORDS = pytest.StashKey[list]()
 
 

@@ -31,12 +31,23 @@ pg_bin() {
   dirname "$(command -v pg_ctl)"
 }
 
+# Where pip puts OCA addons installed from PyPI (odoo-addon-queue-job, ...), if any.
+oca_addons_dir() {
+  local d
+  for d in "$VENV"/lib/python3*/site-packages/odoo/addons; do [ -d "$d" ] && { echo "$d"; return 0; }; done
+  return 0
+}
+
+# Whether queue_job is installed (then the glue addon recouvrement_b2b_queue is tested too).
+have_queue_job() { [ -n "$(oca_addons_dir)" ] && [ -f "$(oca_addons_dir)/queue_job/__manifest__.py" ]; }
+
 # Write the Odoo configuration used by run and test.
 write_odoo_conf() {
   mkdir -p "$STATE"
+  local oca; oca="$(oca_addons_dir)"
   cat > "$STATE/odoo.conf" <<CONF
 [options]
-addons_path = $ODOO_SRC/odoo/addons,$ODOO_SRC/addons,$ROOT
+addons_path = $ODOO_SRC/odoo/addons,$ODOO_SRC/addons,$ROOT${oca:+,$oca}
 data_dir = $STATE/data
 db_host = $PGSOCK
 db_port = $PGPORT

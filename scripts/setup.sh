@@ -44,13 +44,20 @@ main() {
     log "creating $VENV"
     python3 -m venv "$VENV"
   fi
-  local want="tools-v4"
+  local want="tools-v5"
   if have_odoo_src; then want="$want odoo:$(cd "$ODOO_SRC" && (cat odoo/release.py | md5sum | cut -c1-8))"; fi
   if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ]; then
     "$PY" -c "import importlib.util as u, sys; sys.exit(not all(map(u.find_spec, ('stdnum', 'pytest', 'pytest_odoo', 'checklog_odoo', 'pre_commit'))))" 2>/dev/null && { log "environment up to date"; return 0; }
   fi
   "$PY" -m pip install -q --upgrade "pip<25" "setuptools<70" wheel
-  "$PY" -m pip install -q -r "$ROOT/requirements-dev.txt"
+  # OCA addons (odoo-addon-*) without their dependencies: they require Odoo, which comes from
+  # the source below, never from PyPI
+  grep -v '^odoo-addon-' "$ROOT/requirements-dev.txt" > "$VENV/requirements-tools.txt"
+  grep '^odoo-addon-' "$ROOT/requirements-dev.txt" > "$VENV/requirements-oca.txt" || true
+  "$PY" -m pip install -q -r "$VENV/requirements-tools.txt"
+  if [ -s "$VENV/requirements-oca.txt" ]; then
+    "$PY" -m pip install -q --no-deps -r "$VENV/requirements-oca.txt"
+  fi
   if find_odoo; then
     # Odoo 18's pins on Python 3.11: cbor2 5.4.2 has no usable file (5.4.6 works);
     # python-ldap and gevent/greenlet are not needed to run or test this addon; polib 1.2 (same
@@ -60,7 +67,7 @@ main() {
     "$PY" -m pip install -q --no-build-isolation -r "$VENV/odoo-requirements.txt"
     "$PY" -m pip install -q --no-build-isolation --no-deps -e "$ODOO_SRC"
     "$PY" -m pip install -q --no-build-isolation --no-deps -e "$ROOT"
-    want="tools-v4 odoo:$(cd "$ODOO_SRC" && (cat odoo/release.py | md5sum | cut -c1-8))"
+    want="tools-v5 odoo:$(cd "$ODOO_SRC" && (cat odoo/release.py | md5sum | cut -c1-8))"
   fi
   echo "$want" > "$STAMP"
   log "setup done"

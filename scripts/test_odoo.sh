@@ -11,6 +11,9 @@
 # RB2B_TEST_DB=name      database (default: a fresh rb2b_test_<pid>, dropped at the end)
 # RB2B_KEEP_DB=1         keep the database; a kept database is updated (-u), not reinstalled
 # RB2B_PYTEST_ARGS="..." more pytest arguments, e.g. "-k TestCredit" or "-x"
+# When queue_job is installed in .venv (odoo-addon-queue-job, requirements-dev.txt), the glue
+# addon recouvrement_b2b_queue is installed and tested too (its tests after the module's).
+#
 # RB2B_TEST_TAGS=...     Odoo-style filter, still accepted: "/recouvrement_b2b:TestA,/recouvrement_b2b:TestB.test_x"
 source "$(dirname "$0")/common.sh"
 "$ROOT/scripts/pg.sh" start
@@ -37,12 +40,21 @@ tags_to_k() {
   echo "$expr"
 }
 
+GLUE="recouvrement_b2b_queue"
+addons=("$MODULE"); tags="/$MODULE"
+if have_queue_job; then addons+=("$GLUE"); tags="$tags,/$GLUE"; fi
+
 # ---- 1. install (Odoo's runner): at-install tests and the install log --------------------------
-if [ -n "${RB2B_KEEP_DB:-}" ] && db_exists; then step=(-u "$MODULE"); what="updating $MODULE on the kept database $DB"
-else dropdb_quiet; step=(-i "$MODULE"); what="installing $MODULE on a fresh database $DB"; fi
+if [ -n "${RB2B_KEEP_DB:-}" ] && db_exists; then
+  step=(-u "$MODULE"); what="updating $MODULE on the kept database $DB"
+  # the glue: installed when missing (-i on an installed module updates it)
+  have_queue_job && step+=(-i "$GLUE") && what="$what, with $GLUE"
+else
+  dropdb_quiet; step=(-i "$(IFS=,; echo "${addons[*]}")"); what="installing ${addons[*]} on a fresh database $DB"
+fi
 echo "tier 2: $what (Odoo's runner: at-install tests, install log checked)"
 set +e
-"${ODOO[@]}" "${step[@]}" --test-enable --test-tags "/$MODULE,-post_install" --stop-after-init > "$LOGS/install.log" 2>&1
+"${ODOO[@]}" "${step[@]}" --test-enable --test-tags "$tags,-post_install" --stop-after-init > "$LOGS/install.log" 2>&1
 rc=$?
 set -e
 at_install="$(grep -oE 'odoo\.tests\.result: [0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests' "$LOGS/install.log" | tail -1 || true)"
@@ -57,14 +69,16 @@ fi
 echo "tier 2: install log clean; at-install tests: ${at_install#odoo.tests.result: }"
 
 # ---- 2. post-install tests (pytest-odoo) -----------------------------------------------------
-args=(-p no:cacheprovider "$ROOT/$MODULE/tests" --odoo-config="$STATE/odoo.conf" --odoo-database="$DB" --odoo-http)
+args=(-p no:cacheprovider)
+for addon in "${addons[@]}"; do args+=("$ROOT/$addon/tests"); done
+args+=(--odoo-config="$STATE/odoo.conf" --odoo-database="$DB" --odoo-http)
 if [ -n "${RB2B_TEST_TAGS:-}" ]; then
   k="$(tags_to_k "$RB2B_TEST_TAGS")"
   [ -n "$k" ] && args+=(-k "$k")
 fi
 # shellcheck disable=SC2206  # word splitting of RB2B_PYTEST_ARGS is wanted
 args+=(${RB2B_PYTEST_ARGS:-})
-echo "tier 2: pytest $MODULE/tests (pytest-odoo, database $DB)"
+echo "tier 2: pytest ${addons[*]} tests (pytest-odoo, database $DB)"
 set +e
 (cd "$ROOT" && "$PY" -m pytest "${args[@]}") 2>&1 | tee "$LOGS/tests.log"
 rc=${PIPESTATUS[0]}

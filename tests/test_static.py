@@ -15,6 +15,8 @@ from lxml import etree
 
 ROOT = Path(__file__).resolve().parents[1]
 ADDON = ROOT / "recouvrement_b2b"
+#: the queue_job glue addon (linted and checked like the module)
+GLUE = ROOT / "recouvrement_b2b_queue"
 BIN = Path(sys.executable).parent
 MANIFEST = ast.literal_eval((ADDON / "__manifest__.py").read_text(encoding="utf-8"))
 XML_FILES = sorted(ADDON.rglob("*.xml"))
@@ -104,7 +106,14 @@ def test_translation_placeholders_match():
     assert not bad, f"placeholders differ between English and French: {bad[:10]}"
 
 
-PYTHON_PATHS = ["recouvrement_b2b", "tests", "scripts", "setup.py", "conftest.py"]
+PYTHON_PATHS = [
+    "recouvrement_b2b",
+    "recouvrement_b2b_queue",
+    "tests",
+    "scripts",
+    "setup.py",
+    "conftest.py",
+]
 
 
 def _run(*command):
@@ -126,7 +135,8 @@ def test_oca_checks_odoo_module():
     """OCA's manifest, XML and CSV checks (odoo-pre-commit-hooks), as pre-commit runs them."""
     files = [
         str(p.relative_to(ROOT))
-        for p in sorted(ADDON.rglob("*"))
+        for addon in (ADDON, GLUE)
+        for p in sorted(addon.rglob("*"))
         if p.suffix in (".py", ".xml", ".csv") and "__pycache__" not in p.parts
     ]
     res = _run(str(BIN / "oca-checks-odoo-module"), *files)
@@ -134,7 +144,11 @@ def test_oca_checks_odoo_module():
 
 
 def test_oca_checks_po():
-    files = [str(p.relative_to(ROOT)) for p in sorted((ADDON / "i18n").glob("*.po*"))]
+    files = [
+        str(p.relative_to(ROOT))
+        for addon in (ADDON, GLUE)
+        for p in sorted((addon / "i18n").glob("*.po*"))
+    ]
     res = _run(str(BIN / "oca-checks-po"), "--disable=po-pretty-format", *files)
     assert res.returncode == 0, res.stdout + res.stderr
 
@@ -156,5 +170,12 @@ def test_addon_readme_and_icon():
 
 
 def test_pylint_odoo_mandatory_checks():
-    res = _run(sys.executable, "-m", "pylint", "--rcfile=.pylintrc", "recouvrement_b2b")
+    res = _run(
+        sys.executable,
+        "-m",
+        "pylint",
+        "--rcfile=.pylintrc",
+        "recouvrement_b2b",
+        "recouvrement_b2b_queue",
+    )
     assert res.returncode == 0, res.stdout + res.stderr

@@ -75,15 +75,24 @@ class RecouvrementDunning(models.AbstractModel):
             return
         date = fields.Date.context_today(self)
         plan = self._get_plan(date, skip_failed=True)
-        batch = plan[:batch_size]
-        events = self._send_reminders(batch, date, deadline=deadline)
-        done = len(events)  # one event, sent or failed, per customer processed
-        remaining = len(plan) - done
+        done, remaining = self._dunning_dispatch_batch(plan, date, batch_size, deadline=deadline)
         self.env.cr.cache[_REMAINING_KEY] = remaining
         if remaining and not done and cron:
             # only locked customers were left: the scheduler stops on done=0, call again later
             cron.sudo()._trigger(fields.Datetime.add(fields.Datetime.now(), minutes=1))
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    @api.model
+    def _dunning_dispatch_batch(self, plan, date, batch_size, deadline=None):
+        """Process the ``plan`` of one cron call: send its first ``batch_size`` items.
+
+        Hook: ``recouvrement_b2b_queue`` enqueues the batches as queue jobs instead.
+
+        :return: ``(done, remaining)``: the customers processed (one event, sent or failed,
+            each) and those left for the next call
+        """
+        done = len(self._send_reminders(plan[:batch_size], date, deadline=deadline))
+        return done, len(plan) - done
 
     @api.model
     def _get_deadline(self):

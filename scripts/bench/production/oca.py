@@ -1,0 +1,143 @@
+"""Side by side with OCA account_credit_control 18.0 on the same book (figures, not a test).
+
+Run by scripts/bench/production/oca.sh in ``odoo-bin shell`` on a copy of the book where
+account_credit_control is installed (``env`` given). Emails only on both sides (OCA's levels
+all set to email, this addon's levels without their letter), so that both produce the same
+kind of communication: an email queued per customer and level, with no PDF attached (OCA's
+template attaches a summary PDF, this addon's levels their letter: both left out). Each side
+in its own transaction, rolled back; RB2B_BENCH_REPEAT interleaved rounds (default 3), medians
+printed.
+
+Two steps each: deciding what to send (this addon: the plan; OCA: the credit control lines of
+a run) and producing the communications (this addon: the reminders sent batch by batch as the
+cron does; OCA: lines set ready and the run's channel action, which creates communications and
+queues their emails).
+"""
+
+import os
+import statistics
+import time
+
+from odoo import fields
+
+rounds = int(os.environ.get("RB2B_BENCH_REPEAT", "3"))
+company = env.ref("base.main_company")  # noqa: F821 (env is given by odoo-bin shell)
+env = env(context=dict(env.context, allowed_company_ids=company.ids, tracking_disable=True))  # noqa: F821
+today = fields.Date.context_today(env.user)
+
+
+def measure(function, *args):
+    """``(result, seconds, queries)`` of ``function(*args)``, pending writes flushed."""
+    env.flush_all()
+    queries = env.cr.sql_log_count
+    start = time.perf_counter()
+    result = function(*args)
+    env.flush_all()
+    return result, time.perf_counter() - start, env.cr.sql_log_count - queries
+
+
+# --- this addon: the service's entry points (adapt here after the sending rewrite) ----------
+def ours_setup():
+    levels = env["recouvrement.dunning.level"].search([])
+    levels.report_id = False  # emails only: no letter attached (as OCA's emails)
+
+
+def ours_decide():
+    return env["recouvrement.dunning"]._get_plan(today)
+
+
+def ours_produce(plan):
+    dunning = env["recouvrement.dunning"]
+    events = env["recouvrement.dunning.event"]
+    for start in range(0, len(plan), 200):  # the cron's batches
+        events |= dunning._send_reminders(plan[start : start + 200], today)
+    return events
+
+
+# --- OCA account_credit_control ---------------------------------------------------------------
+def oca_setup():
+    policy = env.ref("account_credit_control.credit_control_3_time")
+    policy.account_ids = env["account.account"].search(
+        [("company_ids", "in", company.ids), ("account_type", "=", "asset_receivable")]
+    )
+    policy.level_ids.channel = "email"
+    # emails only: OCA's template attaches a PDF summary to each email (as this addon's levels
+    # attach their letter); without an HTTP server neither is measured
+    policy.level_ids.email_template_id.report_template_ids = False
+    company.credit_policy_id = policy
+    return policy
+
+
+def oca_decide(policy):
+    run = env["credit.control.run"].create({"date": today, "policy_ids": [(6, 0, policy.ids)]})
+    run.generate_credit_lines()
+    return run
+
+
+def oca_produce(run):
+    run.set_to_ready_lines()
+    run.run_channel_action()
+    return run.line_ids.communication_id
+
+
+mails_before = env["mail.mail"].search_count([])
+figures = {key: [] for key in ("ours_decide", "ours_produce", "oca_decide", "oca_produce")}
+counts = {}
+for _round in range(rounds):
+    ours_setup()
+    plan, seconds, queries = measure(ours_decide)
+    figures["ours_decide"].append((seconds, queries))
+    events, seconds, queries = measure(ours_produce, plan)
+    figures["ours_produce"].append((seconds, queries))
+    counts["ours"] = (len(plan), len(events), env["mail.mail"].search_count([]) - mails_before)
+    env.cr.rollback()
+    env.invalidate_all()
+
+    policy = oca_setup()
+    run, seconds, queries = measure(oca_decide, policy)
+    figures["oca_decide"].append((seconds, queries))
+    communications, seconds, queries = measure(oca_produce, run)
+    figures["oca_produce"].append((seconds, queries))
+    counts["oca"] = (
+        len(run.line_ids),
+        len(communications),
+        env["mail.mail"].search_count([]) - mails_before,
+    )
+    env.cr.rollback()
+    env.invalidate_all()
+
+
+def median(key):
+    return (
+        statistics.median(s for s, _q in figures[key]),
+        statistics.median(q for _s, q in figures[key]),
+    )
+
+
+print(f"OCA comparison: {rounds} interleaved round(s), medians, emails only on both sides")
+print(
+    f"  this addon: {counts['ours'][0]} customers due, {counts['ours'][1]} reminders, "
+    f"{counts['ours'][2]} emails queued"
+)
+print(
+    f"  OCA: {counts['oca'][0]} credit control lines, {counts['oca'][1]} communications, "
+    f"{counts['oca'][2]} emails queued"
+)
+for step, label in (("decide", "deciding what to send"), ("produce", "producing them")):
+    ours_s, ours_q = median(f"ours_{step}")
+    oca_s, oca_q = median(f"oca_{step}")
+    print(
+        f"  {label}: this addon {ours_s:.1f} s / {ours_q:.0f} queries, OCA {oca_s:.1f} s / "
+        f"{oca_q:.0f} queries; OCA / this addon: time x{oca_s / max(ours_s, 1e-6):.1f}, "
+        f"queries x{oca_q / max(ours_q, 1):.1f}"
+    )
+ours_n = max(counts["ours"][1], 1)
+oca_n = max(counts["oca"][1], 1)
+ours_time, ours_queries = (value / ours_n for value in median("ours_produce"))
+oca_time, oca_queries = (value / oca_n for value in median("oca_produce"))
+print(
+    f"  per communication produced: this addon {ours_time * 1000:.0f} ms / "
+    f"{ours_queries:.1f} queries, OCA {oca_time * 1000:.0f} ms / {oca_queries:.1f} queries; "
+    f"OCA / this addon: time x{oca_time / max(ours_time, 1e-9):.2f}, "
+    f"queries x{oca_queries / max(ours_queries, 1e-9):.2f}"
+)
