@@ -4,7 +4,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import RecouvrementCommon
 
@@ -215,6 +215,12 @@ class TestDashboards(DashboardCommon):
         # a row opens its customer
         row = self.env["recouvrement.aged.balance"].search([("move_id", "=", self.inv2.id)])
         self.assertEqual(row.action_open_customer()["res_id"], self.customer.id)
+        # so does a credit exposure row
+        exposure = self.env["recouvrement.credit.exposure"].search(
+            [("partner_id", "=", self.other.id)]
+        )
+        action = exposure.action_open_customer()
+        self.assertEqual((action["res_model"], action["res_id"]), ("res.partner", self.other.id))
 
     @freeze_time("2026-03-31")
     def test_dso_and_cei(self):
@@ -340,3 +346,33 @@ class TestDashboards(DashboardCommon):
                 counts[name].append(self._count_queries(call))
         for name, (small, large) in counts.items():
             self.assertEqual(small, large, name)
+
+
+@tagged("post_install", "-at_install")
+class TestDashboardsUi(HttpCase):
+    """The web client opens each dashboard in its first view (graph, pivot) without error."""
+
+    def _open(self, action, title, selector):
+        code = """
+            const check = () => {
+                const crumb = document.querySelector('.o_breadcrumb');
+                if (crumb && crumb.textContent.includes(%(title)s)
+                        && document.querySelector(%(selector)s)) {
+                    console.log('test successful');
+                } else {
+                    setTimeout(check, 100);
+                }
+            };
+            check();
+        """ % {"title": repr(title), "selector": repr(selector)}
+        self.browser_js(f"/odoo/action-{action}", code, login="admin", timeout=120)
+
+    def test_receivables_dashboard_opens_on_its_graph(self):
+        self._open(
+            "recouvrement_b2b.recouvrement_receivable_trend_action",
+            "Receivables Dashboard",
+            ".o_graph_view",
+        )
+
+    def test_aged_balance_opens_on_its_pivot(self):
+        self._open("recouvrement_b2b.recouvrement_aged_balance_action", "Aged Balance", ".o_pivot")
