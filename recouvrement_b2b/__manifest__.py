@@ -53,6 +53,12 @@
         "report/recouvrement_litigation_reports.xml",
         "report/recouvrement_litigation_templates.xml",
         "views/res_config_settings_views.xml",
+        # --- statement and dashboards ---
+        "report/recouvrement_statement_reports.xml",
+        "report/recouvrement_statement_templates.xml",
+        "data/recouvrement_statement_mail_template_data.xml",
+        "views/recouvrement_statement_views.xml",
+        "views/recouvrement_dashboard_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",

@@ -20,3 +20,4 @@ from . import recouvrement_company_register
 from . import ir_actions_report
 from . import ir_attachment
 from . import mail_mail
+from . import recouvrement_statement

@@ -87,6 +87,11 @@ class AccountMove(models.Model):
         help="No reminder for this invoice until this date (included).",
     )
     dunning_pause_reason = fields.Char(copy=False, tracking=True)
+    dunning_days_late = fields.Integer(
+        string="Days Past Due",
+        compute="_compute_dunning_days_late",
+        help="Days past the due date of an invoice still to be paid (0: not due or paid).",
+    )
     dunning_event_ids = fields.Many2many(
         "recouvrement.dunning.event",
         "account_move_recouvrement_dunning_event_rel",
@@ -288,6 +293,15 @@ class AccountMove(models.Model):
         next_dates = self.env["recouvrement.dunning"]._get_next_dates(self)
         for move in self:
             move.dunning_next_date = next_dates[move.id]
+
+    @api.depends_context("tz")
+    @api.depends("invoice_date_due", "payment_state", "state")
+    def _compute_dunning_days_late(self):
+        today = fields.Date.context_today(self)
+        for move in self:
+            due = move.invoice_date_due
+            open_ = move.state == "posted" and move.payment_state in ("not_paid", "partial")
+            move.dunning_days_late = max((today - due).days, 0) if open_ and due else 0
 
     def action_view_dunning_events(self):
         """Open the reminders that listed this invoice."""

@@ -4,6 +4,7 @@ from odoo import models
 DUNNING_LETTER_REPORTS = (
     "recouvrement_b2b.report_dunning_letter",
     "recouvrement_b2b.report_dunning_formal_notice",
+    "recouvrement_b2b.report_customer_statement",
 )
 
 

@@ -66,6 +66,10 @@ class RecouvrementDunningLevel(models.Model):
         help="The level is not applied to an invoice whose amount due is lower.",
     )
     propose_payment_plan = fields.Boolean(help="The letter offers the customer a payment plan.")
+    attach_statement = fields.Boolean(
+        help="The customer statement (open items, recent payments, open credits and balance) "
+        "is attached to the reminder.",
+    )
     payment_deadline_days = fields.Integer(
         string="Payment Deadline (days)",
         default=8,

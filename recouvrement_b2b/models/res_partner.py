@@ -495,6 +495,10 @@ class ResPartner(models.Model):
             self._identity_fill_siren()
         return res
 
+    def action_send_statement(self):
+        """Open the email composer with the customer statement attached."""
+        return self.env["recouvrement.statement"]._action_send_statement(self)
+
     def action_check_credit(self):
         """Refresh the payment score and show the credit figures and any block reason."""
         self.ensure_one()

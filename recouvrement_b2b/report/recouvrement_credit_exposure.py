@@ -97,6 +97,17 @@ class RecouvrementCreditExposure(models.Model):
     )
     credit_hold = fields.Boolean(related="partner_id.credit_hold", readonly=True)
 
+    def action_open_customer(self):
+        """Open the customer of the exposure row."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "res_id": self.partner_id.id,
+            "views": [(False, "form")],
+            "target": "current",
+        }
+
     @property
     def _table_query(self):
         return self._get_query(

@@ -19,6 +19,7 @@ USERS = (SALESMAN, INVOICING, CONTROLLER, MANAGER, OTHER, CONTACTS)
 # MANAGER: the module's groups; OTHER: a credit controller whose only company is another one
 # (multi-company rules hide the first company's records; rates and stages have no company).
 MATRIX = {
+    "recouvrement.aged.balance": {CONTROLLER: "r", MANAGER: "r"},
     "recouvrement.credit.exposure": {CONTROLLER: "r", MANAGER: "r"},
     "recouvrement.credit.override": {CONTROLLER: "rwc", MANAGER: "rwcu"},
     "recouvrement.dunning.event": {CONTROLLER: "rwc", MANAGER: "rwcu"},
@@ -34,7 +35,14 @@ MATRIX = {
     "recouvrement.payment.plan.line": {CONTROLLER: "rwcu", MANAGER: "rwcu"},
     "recouvrement.payment.plan.wizard": {CONTROLLER: "rwcu", MANAGER: "rwcu"},
     "recouvrement.penalty.rate": {INVOICING: "r", CONTROLLER: "r", MANAGER: "rwcu", OTHER: "r"},
+    "recouvrement.receivable.trend": {CONTROLLER: "r", MANAGER: "r"},
 }
+# SQL report models: their rows are read from the accounting, not created.
+REPORT_MODELS = (
+    "recouvrement.aged.balance",
+    "recouvrement.credit.exposure",
+    "recouvrement.receivable.trend",
+)
 
 
 # Who may change each credit and collection field of a customer (CONTACTS: a salesperson with
@@ -112,13 +120,26 @@ class TestSecurity(RecouvrementCommon):
             [("partner_id", "=", cls.customer.id), ("company_id", "=", cls.company.id)]
         )
         cls.assertTrue(cls, cls.exposure, "no exposure row for the customer")
+        cls.report_rows = {
+            "recouvrement.credit.exposure": cls.exposure,
+            "recouvrement.aged.balance": env["recouvrement.aged.balance"].search(
+                [("move_id", "=", cls.invoice.id)]
+            ),
+            "recouvrement.receivable.trend": env["recouvrement.receivable.trend"].search(
+                [("company_id", "=", cls.company.id)], limit=1
+            ),
+        }
+        for model, row in cls.report_rows.items():
+            cls.assertTrue(cls, row, f"no {model} row for the customer")
         cls.env_su = env
 
     def _vals(self, model):
         """Values to create a record of ``model`` in the first company."""
         return {
             "recouvrement.credit.override": {"order_id": self.order.id, "reason": "Matrix"},
+            "recouvrement.aged.balance": {},
             "recouvrement.credit.exposure": {},
+            "recouvrement.receivable.trend": {},
             "recouvrement.dunning.event": {
                 "partner_id": self.customer.id,
                 "company_id": self.company.id,
@@ -170,7 +191,9 @@ class TestSecurity(RecouvrementCommon):
 
     # Writable field of each model, set to a harmless value.
     WRITE_VALS = {
+        "recouvrement.aged.balance": {"residual": 1.0},
         "recouvrement.credit.exposure": {"overdue_days": 1},
+        "recouvrement.receivable.trend": {"sales": 1.0},
         "recouvrement.credit.override": {"reason": "Changed"},
         "recouvrement.dunning.event": {"date": "2026-02-02"},
         "recouvrement.dunning.level": {"sequence": 5},
@@ -188,9 +211,10 @@ class TestSecurity(RecouvrementCommon):
     }
 
     def _record(self, model):
-        """A new record of ``model`` in the first company (the exposure row of the customer)."""
-        if model == "recouvrement.credit.exposure":
-            return self.exposure
+        """A new record of ``model`` in the first company (a row of the customer for the SQL
+        report models)."""
+        if model in REPORT_MODELS:
+            return self.report_rows[model]
         return self.env_su[model].create(self._vals(model))
 
     def _check(self, operation, run):
@@ -257,7 +281,11 @@ class TestSecurity(RecouvrementCommon):
                 record = self._record(model)
                 found = self.env[model].search([("id", "=", record.id)])
                 self.assertEqual(bool(found), "r" in rights.get(OTHER, ""))
-                if not found and model != "recouvrement.credit.exposure":
+                # the exposure and aged balance queries only hold the user's companies' rows
+                if not found and model not in (
+                    "recouvrement.credit.exposure",
+                    "recouvrement.aged.balance",
+                ):
                     with self.assertRaises(AccessError):
                         self.env[model].browse(record.id).read(["display_name"])
 
