@@ -53,6 +53,11 @@
         "report/recouvrement_litigation_reports.xml",
         "report/recouvrement_litigation_templates.xml",
         "views/res_config_settings_views.xml",
+        # --- collective proceedings ---
+        "data/recouvrement_claim_declaration_data.xml",
+        "views/recouvrement_claim_declaration_views.xml",
+        "report/recouvrement_claim_declaration_reports.xml",
+        "report/recouvrement_claim_declaration_templates.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
@@ -61,6 +66,7 @@
         "demo/recouvrement_litigation_demo.xml",
         "demo/recouvrement_dunning_demo.xml",
         "demo/recouvrement_credit_demo.xml",
+        "demo/recouvrement_claim_declaration_demo.xml",
     ],
     "application": False,
     "installable": True,

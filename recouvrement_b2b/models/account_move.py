@@ -116,6 +116,26 @@ class AccountMove(models.Model):
         index="btree_not_null",
         help="Open litigation case containing this invoice (empty once the case is closed).",
     )
+    # --- Collective proceedings ---------------------------------------------------------------
+    claim_declaration_id = fields.Many2one(
+        "recouvrement.claim.declaration",
+        copy=False,
+        index="btree_not_null",
+        readonly=True,
+        help="Declaration of claim to the mandataire judiciaire listing this invoice: its "
+        "prescription is interrupted until the proceedings close (art. L622-25-1 Code de "
+        "commerce).",
+    )
+    retention_of_title = fields.Boolean(
+        compute="_compute_retention_of_title",
+        store=True,
+        readonly=False,
+        copy=False,
+        help="The invoice carries a retention-of-title clause (clause de réserve de propriété): "
+        "in collective proceedings the goods are claimed back within 3 months (art. L624-9 "
+        "Code de commerce).",
+    )
+
     prescription_date = fields.Date(
         compute="_compute_prescription_date",
         store=True,
@@ -147,6 +167,7 @@ class AccountMove(models.Model):
         "delivery_date",
         "invoice_date",
         "prescription_interruption_date",
+        "claim_declaration_id.state",
         "commercial_partner_id.is_company",
         "commercial_partner_id.siren",
         "commercial_partner_id.vat",
@@ -155,6 +176,12 @@ class AccountMove(models.Model):
         dates = self.env["recouvrement.litigation"]._compute_prescription_dates(self)
         for move in self:
             move.prescription_date = dates[move.id]
+
+    @api.depends("company_id", "move_type")
+    def _compute_retention_of_title(self):
+        for move in self:
+            if move.move_type == "out_invoice" and not move.retention_of_title:
+                move.retention_of_title = move.company_id.recouvrement_retention_of_title
 
     # --- Penalties: one-line delegations to recouvrement.penalty ------------------------------
 

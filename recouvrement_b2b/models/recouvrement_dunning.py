@@ -170,6 +170,7 @@ class RecouvrementDunning(models.AbstractModel):
         if partners:
             domain.append(("commercial_partner_id", "in", partners.commercial_partner_id.ids))
         moves = self.env["account.move"].search(domain, order="invoice_date_due, id")
+        moves = self.env["recouvrement.proceedings"]._filter_dunning_moves(moves, date)
         skipped = self._get_failed_keys(moves, date) if skip_failed else set()
         groups, move_levels = self._group_due_moves(moves, date, skipped)
         due_levels = levels.browse(

@@ -411,6 +411,7 @@ class RecouvrementLitigation(models.Model):
                     or "/"
                 )
         cases = super().create(vals_list)
+        self.env["recouvrement.proceedings"]._check_litigation_cases(cases)
         court_cases = cases.filtered(lambda c: c.step in COURT_STEPS)
         court_cases._check_claim()
         court_cases._register_filing()
@@ -440,6 +441,7 @@ class RecouvrementLitigation(models.Model):
             filing._check_claim()
         old_moves = {case.id: case.move_ids for case in self} if "move_ids" in vals else {}
         res = super().write(vals)
+        self.env["recouvrement.proceedings"]._check_litigation_cases(self, vals)
         if old_moves:
             removed = self.env["account.move"].union(
                 *(old_moves[case.id] - case.move_ids for case in self)
@@ -862,11 +864,14 @@ class RecouvrementLitigation(models.Model):
         date. 5 years between traders (L110-4 Code de commerce), 2 years against a consumer
         (L218-2 Code de la consommation, ``res.partner._is_consumer``), from the due date or an
         earlier delivery of a late invoice, restarted by the last acknowledgment or legal action
-        (art. 2240, 2241, 2231 Code civil): ``rules.deadlines.prescription_date``.
+        (art. 2240, 2241, 2231 Code civil): ``rules.deadlines.prescription_date``. None while a
+        declaration of claim runs: it interrupts prescription until the collective proceedings
+        close (L622-25-1 Code de commerce), then a new period starts from the closing date.
         """
         result = {}
+        suspended = self.env["recouvrement.claim.declaration"]._get_prescription_suspended(moves)
         for move in moves:
-            if move.move_type != "out_invoice" or not move.invoice_date_due:
+            if move.move_type != "out_invoice" or not move.invoice_date_due or move in suspended:
                 result[move.id] = False
                 continue
             interruption = move.prescription_interruption_date

@@ -1,3 +1,4 @@
+from datetime import date, timedelta
 from itertools import count
 
 from odoo import Command
@@ -19,6 +20,7 @@ USERS = (SALESMAN, INVOICING, CONTROLLER, MANAGER, OTHER, CONTACTS)
 # MANAGER: the module's groups; OTHER: a credit controller whose only company is another one
 # (multi-company rules hide the first company's records; rates and stages have no company).
 MATRIX = {
+    "recouvrement.claim.declaration": {CONTROLLER: "rwc", MANAGER: "rwcu"},
     "recouvrement.credit.exposure": {CONTROLLER: "r", MANAGER: "r"},
     "recouvrement.credit.override": {CONTROLLER: "rwc", MANAGER: "rwcu"},
     "recouvrement.dunning.event": {CONTROLLER: "rwc", MANAGER: "rwcu"},
@@ -117,6 +119,12 @@ class TestSecurity(RecouvrementCommon):
     def _vals(self, model):
         """Values to create a record of ``model`` in the first company."""
         return {
+            "recouvrement.claim.declaration": {
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+                "proceedings": "sauvegarde",
+                "judgment_date": str(date(2020, 1, 1) + timedelta(days=next(self.serial))),
+            },
             "recouvrement.credit.override": {"order_id": self.order.id, "reason": "Matrix"},
             "recouvrement.credit.exposure": {},
             "recouvrement.dunning.event": {
@@ -170,6 +178,7 @@ class TestSecurity(RecouvrementCommon):
 
     # Writable field of each model, set to a harmless value.
     WRITE_VALS = {
+        "recouvrement.claim.declaration": {"court": "Tribunal de commerce de Lyon"},
         "recouvrement.credit.exposure": {"overdue_days": 1},
         "recouvrement.credit.override": {"reason": "Changed"},
         "recouvrement.dunning.event": {"date": "2026-02-02"},

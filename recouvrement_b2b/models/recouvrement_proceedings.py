@@ -1,0 +1,106 @@
+from odoo import api, models
+from odoo.exceptions import UserError
+from odoo.tools import format_date
+
+from ..rules import proceedings as proceedings_rules
+from .recouvrement_litigation_stage import COURT_STEPS
+
+# Litigation steps that are individual actions forbidden on pre-judgment claims (L622-21).
+FORBIDDEN_STEPS = ("formal_notice", *COURT_STEPS)
+
+
+class RecouvrementProceedings(models.AbstractModel):
+    """Collective proceedings of a customer (sauvegarde, redressement, liquidation judiciaire):
+    which invoices the opening judgment freezes, and the individual actions refused on them
+    (L622-21 Code de commerce). The rules are in :mod:`..rules.proceedings`; the declaration of
+    claims is ``recouvrement.claim.declaration``.
+
+    Dunning calls :meth:`_filter_dunning_moves` once on the invoices it found: every reason of
+    this file that takes an invoice out of our dunning is applied there.
+    """
+
+    _name = "recouvrement.proceedings"
+    _description = "Collective Proceedings"
+
+    @api.model
+    def _get_judgment_date(self, partner):
+        """Opening judgment date of ``partner``'s commercial entity when it is in collective
+        proceedings, else None."""
+        partner = partner.commercial_partner_id
+        if partner.collective_proceedings in (False, "none"):
+            return None
+        return partner.proceedings_date or None
+
+    @api.model
+    def _is_pre_judgment(self, move):
+        """Whether the claim of invoice ``move`` was born before its customer's opening
+        judgment (``rules.proceedings.is_pre_judgment``, L622-21, R621-4)."""
+        return proceedings_rules.is_pre_judgment(
+            move.invoice_date,
+            self._get_judgment_date(move.commercial_partner_id),
+            move.delivery_date,
+        )
+
+    @api.model
+    def _get_pre_judgment_moves(self, moves):
+        """The invoices of ``moves`` (account.move) whose claim was born before their customer's
+        opening judgment. Batched: the partners are read once, with the other fields the
+        callers read of them (prefetch)."""
+        return moves.filtered(self._is_pre_judgment)
+
+    @api.model
+    def _filter_dunning_moves(self, moves, date):
+        """The invoices of ``moves`` that our dunning may remind on ``date``: without the
+        pre-judgment invoices of customers in collective proceedings (L622-21: their reminders
+        stop; later invoices are paid at their due date, L622-17, and follow the ladder).
+
+        Called once by ``recouvrement.dunning._get_plan``; no query per invoice.
+        """
+        return moves - self._get_pre_judgment_moves(moves)
+
+    @api.model
+    def _check_individual_action(self, moves, action):
+        """Refuse an individual action (``action``: its translated name) on ``moves`` when one
+        of them is a pre-judgment claim of a customer in collective proceedings (L622-21).
+
+        :raise UserError: naming the invoice, the customer and the judgment date
+        """
+        frozen = self._get_pre_judgment_moves(moves)
+        if not frozen:
+            return
+        move = frozen[0]
+        partner = move.commercial_partner_id
+        raise UserError(
+            self.env._(
+                "%(action)s refused for invoice %(invoice)s: %(customer)s is in collective "
+                "proceedings (%(proceedings)s) since the judgment of %(date)s. Claims born before "
+                "the opening judgment can no longer be pursued individually (art. L622-21 Code "
+                "de commerce): declare them to the mandataire judiciaire instead.",
+                action=action,
+                invoice=move.name,
+                customer=partner.display_name,
+                proceedings=dict(
+                    partner._fields["collective_proceedings"]._description_selection(self.env)
+                ).get(partner.collective_proceedings),
+                date=format_date(self.env, partner.proceedings_date),
+            )
+        )
+
+    @api.model
+    def _check_litigation_cases(self, cases, vals=None):
+        """Refuse litigation ``cases`` (recouvrement.litigation) that take an individual action
+        on a pre-judgment claim: a formal notice, an injonction de payer or an assignation
+        (L622-21). ``vals``: the values just written (None: the cases were just created)."""
+        if vals is not None and not {"stage_id", "formal_notice_date", "move_ids"} & set(vals):
+            return
+        for case in cases:
+            if case.is_closed:
+                continue
+            if case.step in FORBIDDEN_STEPS or case.formal_notice_date:
+                step = (
+                    case.stage_id._fields["step"]._description_selection(self.env)
+                    if case.step in FORBIDDEN_STEPS
+                    else ()
+                )
+                action = dict(step).get(case.step) or self.env._("Formal notice")
+                self._check_individual_action(case.move_ids, action)
