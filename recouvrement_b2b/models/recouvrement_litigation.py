@@ -636,15 +636,18 @@ class RecouvrementLitigation(models.Model):
         if vals_list:
             self.env["recouvrement.litigation.deadline"].create(vals_list)
 
-    def _close(self, outcome, account=None, journal=None, date=None):
-        """Close the cases with ``outcome``; written off: post the bad-debt entry first."""
+    def _close(self, outcome, account=None, journal=None, date=None, loss=None):
+        """Close the cases with ``outcome``; written off: post the bad-debt entry first
+        (``loss``: why the debt is definitively lost, see ``_create_write_off_move``)."""
         date = date or fields.Date.context_today(self)
         self._raise_if_closed()
         if outcome == "written_off":
             if not self.env.user.has_group("recouvrement_b2b.recouvrement_group_manager"):
                 raise UserError(self.env._("Only a credit manager can write a debt off."))
             for case in self:
-                case.write_off_move_id = case._create_write_off_move(account, journal, date)
+                case.write_off_move_id = case._create_write_off_move(
+                    account, journal, date, loss=loss
+                )
         stage = self.env["recouvrement.litigation.stage"].search([("step", "=", "closed")], limit=1)
         if not stage:
             raise UserError(self.env._("No stage with the step 'Closed' exists."))
@@ -672,8 +675,13 @@ class RecouvrementLitigation(models.Model):
                 )
             )
 
-    def _create_write_off_move(self, account, journal, date):
-        """Post the bad-debt entry for the unpaid invoices and reconcile it with them."""
+    def _create_write_off_move(self, account, journal, date, loss=None):
+        """Post the bad-debt entry for the unpaid invoices and reconcile it with them.
+
+        ``loss``: a definitively lost debt (``"insufficient_assets"``: liquidation closed for
+        insufficient assets; ``"court_decision"``): the output VAT is recovered (art. 272 CGI,
+        ``recouvrement.proceedings._prepare_bad_debt_line_vals``); otherwise the whole amount
+        goes to ``account``."""
         self.ensure_one()
         if not account:
             raise UserError(
@@ -691,19 +699,12 @@ class RecouvrementLitigation(models.Model):
         line_vals = [
             Command.create(self._prepare_write_off_line_vals(line)) for line in receivables
         ]
-        total = sum(receivables.mapped("amount_residual"))
-        line_vals.append(
-            Command.create(
-                {
-                    "name": self.env._("Bad debt: case %(case)s", case=self.name),
-                    "account_id": account.id,
-                    "partner_id": self.commercial_partner_id.id,
-                    "balance": total,
-                    "amount_currency": total,
-                    "currency_id": self.company_id.currency_id.id,
-                }
+        line_vals += [
+            Command.create(vals)
+            for vals in self.env["recouvrement.proceedings"]._prepare_bad_debt_line_vals(
+                self, receivables, account, loss
             )
-        )
+        ]
         entry = self.env["account.move"].create(
             {
                 "move_type": "entry",

@@ -104,3 +104,65 @@ class RecouvrementProceedings(models.AbstractModel):
                 )
                 action = dict(step).get(case.step) or self.env._("Formal notice")
                 self._check_individual_action(case.move_ids, action)
+
+    # ------------------------------------------------------------------------------------------
+    # Bad-debt VAT (art. 272 CGI)
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _prepare_bad_debt_line_vals(self, case, receivables, account, loss=None):
+        """Debit lines of the write-off entry of litigation ``case`` for the unpaid
+        ``receivables`` (account.move.line of its invoices), in the company currency.
+
+        A debt definitively lost (``loss``: ``"insufficient_assets"``, a liquidation closed for
+        insufficient assets, or ``"court_decision"``) gives back the output VAT paid on it
+        (art. 272 CGI): each invoice's written-off part is split pro rata of its total into
+        the VAT, on the accounts of the invoice's tax lines (their repartition lines), and the
+        amount excluding tax, on ``account`` (654). Any other write-off keeps the whole amount
+        on ``account``.
+
+        :return: list of ``account.move.line`` values
+        """
+        company = case.company_id
+        currency = company.currency_id
+        label = self.env._("Bad debt: case %(case)s", case=case.name)
+        total = sum(receivables.mapped("amount_residual"))
+        by_account = {}
+        if loss and loss != "none":
+            for move, lines in receivables.grouped("move_id").items():
+                written_off = sum(lines.mapped("amount_residual"))
+                invoice_total = move.amount_total_signed
+                for tax_line in move.line_ids.filtered("tax_repartition_line_id"):
+                    # output VAT is a credit on the invoice: -balance is its positive amount
+                    _untaxed, vat = proceedings_rules.split_bad_debt(
+                        written_off, invoice_total, -tax_line.balance
+                    )
+                    tax_account = tax_line.tax_repartition_line_id.account_id or tax_line.account_id
+                    by_account[tax_account] = by_account.get(tax_account, 0.0) + vat
+        vals_list = []
+        for tax_account, vat in by_account.items():
+            if currency.is_zero(vat):
+                continue
+            vals_list.append(
+                {
+                    "name": self.env._("VAT on bad debt: case %(case)s", case=case.name),
+                    "account_id": tax_account.id,
+                    "partner_id": case.commercial_partner_id.id,
+                    "balance": vat,
+                    "amount_currency": vat,
+                    "currency_id": currency.id,
+                }
+            )
+        untaxed = currency.round(total - sum(by_account.values()))
+        vals_list.insert(
+            0,
+            {
+                "name": label,
+                "account_id": account.id,
+                "partner_id": case.commercial_partner_id.id,
+                "balance": untaxed,
+                "amount_currency": untaxed,
+                "currency_id": currency.id,
+            },
+        )
+        return vals_list

@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import RecouvrementCommon
 
@@ -171,3 +171,88 @@ class TestProceedings(RecouvrementCommon):
         self.assertEqual(declaration.state, "closed")
         self.assertEqual(self.move_a.prescription_date, date(2030, 1, 10))
         self.assertFalse(declaration.activity_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestBadDebtVat(RecouvrementCommon):
+    """Write-off of a definitively lost debt: the output VAT is recovered (art. 272 CGI)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.tax = cls.company_data["default_tax_sale"]
+        # 1 000 excluding tax + 200 VAT = 1 200, of which 600 paid.
+        cls.move = cls.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": cls.customer.id,
+                "invoice_date": "2026-01-10",
+                "invoice_date_due": "2026-02-10",
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Fournitures",
+                            "quantity": 1,
+                            "price_unit": 1000.0,
+                            "tax_ids": [Command.set(cls.tax.ids)],
+                        }
+                    )
+                ],
+            }
+        )
+        cls.move.action_post()
+        cls._pay(cls.move, 600.0, "2026-03-01")
+        cls.vat_account = cls.move.line_ids.filtered("tax_repartition_line_id").account_id
+
+    def _write_off(self, loss):
+        case = self.env["recouvrement.litigation"].create(
+            {
+                "partner_id": self.customer.id,
+                "litigation_type": "recovery",
+                "move_ids": [Command.set(self.move.ids)],
+            }
+        )
+        wizard = Form(
+            self.env["recouvrement.litigation.close"]
+            .with_user(self.manager)
+            .with_context(default_litigation_id=case.id)
+        )
+        wizard.outcome = "written_off"
+        wizard.loss = loss
+        bad_debt = wizard.write_off_account_id
+        wizard.save().action_confirm()
+        return case.write_off_move_id, bad_debt
+
+    @freeze_time("2026-11-20")
+    def test_definitive_loss_recovers_the_vat(self):
+        self.assertEqual(self.tax.amount, 20.0)
+        entry, bad_debt = self._write_off("insufficient_assets")
+        self.assertEqual(bad_debt.code, "654100")
+        self.assertEqual(len(self.vat_account), 1)
+        # 600 left unpaid of 1 200: VAT 600 x 200 / 1 200 = 100, excluding tax 500.
+        receivable = self.move.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        ).account_id
+        self.assertRecordValues(
+            entry.line_ids.sorted(lambda line: (line.balance, line.account_id.code)),
+            [
+                {"account_id": receivable.id, "balance": -600.0, "reconciled": True},
+                {"account_id": self.vat_account.id, "balance": 100.0, "reconciled": False},
+                {"account_id": bad_debt.id, "balance": 500.0, "reconciled": False},
+            ],
+        )
+        self.assertEqual(self.move.payment_state, "paid")
+
+    @freeze_time("2026-11-20")
+    def test_other_write_off_keeps_the_whole_amount(self):
+        entry, bad_debt = self._write_off("none")
+        receivable = self.move.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        ).account_id
+        self.assertRecordValues(
+            entry.line_ids.sorted("balance"),
+            [
+                {"account_id": receivable.id, "balance": -600.0, "reconciled": True},
+                {"account_id": bad_debt.id, "balance": 600.0, "reconciled": False},
+            ],
+        )
