@@ -136,6 +136,25 @@ class AccountMove(models.Model):
         "Code de commerce).",
     )
 
+    # --- Factoring (affacturage) --------------------------------------------------------------
+    is_factored = fields.Boolean(
+        string="Assigned to a Factor",
+        copy=False,
+        tracking=True,
+        help="The invoice was assigned to a factor (affacturage). Notified factoring: it leaves "
+        "our dunning and the customer pays the factor; confidential: we keep dunning it. The "
+        "customer's exposure counts it either way.",
+    )
+    factor_id = fields.Many2one("res.partner", copy=False, tracking=True)
+    factoring_date = fields.Date(string="Assigned On", copy=False, tracking=True)
+    factoring_mode = fields.Selection(
+        [("notified", "Notified"), ("confidential", "Confidential")],
+        copy=False,
+        tracking=True,
+        help="Notified: the customer was told of the assignment (subrogation) and pays the "
+        "factor. Confidential: the customer is not told and pays us.",
+    )
+
     prescription_date = fields.Date(
         compute="_compute_prescription_date",
         store=True,
@@ -182,6 +201,10 @@ class AccountMove(models.Model):
         for move in self:
             if move.move_type == "out_invoice" and not move.retention_of_title:
                 move.retention_of_title = move.company_id.recouvrement_retention_of_title
+
+    @api.constrains("is_factored", "factor_id", "factoring_mode")
+    def _check_factoring(self):
+        self.env["recouvrement.proceedings"]._check_factoring(self)
 
     # --- Penalties: one-line delegations to recouvrement.penalty ------------------------------
 

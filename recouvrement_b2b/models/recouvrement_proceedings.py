@@ -1,5 +1,5 @@
 from odoo import api, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
 from ..rules import proceedings as proceedings_rules
@@ -52,11 +52,14 @@ class RecouvrementProceedings(models.AbstractModel):
     def _filter_dunning_moves(self, moves, date):
         """The invoices of ``moves`` that our dunning may remind on ``date``: without the
         pre-judgment invoices of customers in collective proceedings (L622-21: their reminders
-        stop; later invoices are paid at their due date, L622-17, and follow the ladder).
+        stop; later invoices are paid at their due date, L622-17, and follow the ladder), and
+        without the invoices assigned to a factor in notified factoring (the customer pays the
+        factor, which collects them; confidential factoring keeps our dunning).
 
         Called once by ``recouvrement.dunning._get_plan``; no query per invoice.
         """
-        return moves - self._get_pre_judgment_moves(moves)
+        factored = moves.filtered(lambda m: m.is_factored and m.factoring_mode == "notified")
+        return moves - factored - self._get_pre_judgment_moves(moves)
 
     @api.model
     def _check_individual_action(self, moves, action):
@@ -166,3 +169,30 @@ class RecouvrementProceedings(models.AbstractModel):
             },
         )
         return vals_list
+
+    # ------------------------------------------------------------------------------------------
+    # Factoring (affacturage)
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _check_factoring(self, moves):
+        """An invoice assigned to a factor names the factor and the mode (notified or
+        confidential). :raise ValidationError: naming the invoice and the missing field."""
+        for move in moves.filtered("is_factored"):
+            for fname in ("factor_id", "factoring_mode"):
+                if not move[fname]:
+                    raise ValidationError(
+                        self.env._(
+                            "Invoice %(invoice)s is assigned to a factor: fill in %(field)s.",
+                            invoice=move.display_name,
+                            field=move._fields[fname]._description_string(self.env),
+                        )
+                    )
+
+    @api.model
+    def _get_factor_bank_account(self, move):
+        """Bank account of the factor that alone receives the payment of ``move`` in notified
+        factoring (res.partner.bank, empty otherwise): printed on the invoice instead of ours."""
+        if not (move.is_factored and move.factoring_mode == "notified"):
+            return self.env["res.partner.bank"]
+        return move.factor_id.commercial_partner_id.bank_ids[:1]

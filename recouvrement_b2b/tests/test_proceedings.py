@@ -3,7 +3,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import RecouvrementCommon
@@ -256,3 +256,61 @@ class TestBadDebtVat(RecouvrementCommon):
                 {"account_id": bad_debt.id, "balance": 600.0, "reconciled": False},
             ],
         )
+
+
+@tagged("post_install", "-at_install")
+class TestFactoring(RecouvrementCommon):
+    """Invoices assigned to a factor: notified ones leave our dunning, confidential ones stay."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._standard_ladder()
+        cls.factor = cls.env["res.partner"].create({"name": "Factor Crédit Lyonnais"})
+        cls.factor_bank = cls.env["res.partner.bank"].create(
+            {"partner_id": cls.factor.id, "acc_number": "FR7630006000011234567890189"}
+        )
+        cls.notified = cls._invoice(cls.customer, 1000, date(2026, 1, 5), date(2026, 2, 4))
+        cls.confidential = cls._invoice(cls.customer, 2000, date(2026, 1, 6), date(2026, 2, 5))
+        cls.own = cls._invoice(cls.customer, 500, date(2026, 1, 7), date(2026, 2, 6))
+        for move, mode in ((cls.notified, "notified"), (cls.confidential, "confidential")):
+            move.write(
+                {
+                    "is_factored": True,
+                    "factor_id": cls.factor.id,
+                    "factoring_date": date(2026, 1, 10),
+                    "factoring_mode": mode,
+                }
+            )
+
+    def test_notified_factoring_leaves_dunning(self):
+        plan = (
+            self.env["recouvrement.dunning"]
+            .with_user(self.controller)
+            ._get_plan(date(2026, 3, 20), partners=self.customer)
+        )
+        self.assertEqual(len(plan), 1)
+        self.assertEqual(plan[0]["moves"], self.confidential | self.own)
+        # Exposure keeps counting the assigned invoices: 1 000 + 2 000 + 500.
+        self.assertEqual(self.customer.with_user(self.controller).credit_exposure_receivable, 3500)
+
+    def test_invoice_shows_the_factor_bank_details(self):
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("account.report_invoice", (self.notified | self.confidential).ids)[0]
+            .decode()
+        )
+        text = " ".join(html.replace("<strong>", "").replace("</strong>", "").split())
+        self.assertEqual(text.count("This invoice has been assigned to"), 1)
+        # the IBAN as Odoo stores it (grouped by four)
+        iban = self.factor_bank.acc_number
+        self.assertEqual(iban.replace(" ", ""), "FR7630006000011234567890189")
+        self.assertIn(
+            "This invoice has been assigned to Factor Crédit Lyonnais, which alone can validly "
+            f"receive its payment: pay by bank transfer to IBAN {iban}.",
+            text,
+        )
+
+    def test_factor_required(self):
+        with self.assertRaisesRegex(ValidationError, "Factor"):
+            self.own.write({"is_factored": True, "factoring_mode": "notified"})
