@@ -59,6 +59,11 @@
         "data/recouvrement_statement_mail_template_data.xml",
         "views/recouvrement_statement_views.xml",
         "views/recouvrement_dashboard_views.xml",
+        # --- collective proceedings ---
+        "data/recouvrement_claim_declaration_data.xml",
+        "views/recouvrement_claim_declaration_views.xml",
+        "report/recouvrement_claim_declaration_reports.xml",
+        "report/recouvrement_claim_declaration_templates.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
@@ -67,6 +72,7 @@
         "demo/recouvrement_litigation_demo.xml",
         "demo/recouvrement_dunning_demo.xml",
         "demo/recouvrement_credit_demo.xml",
+        "demo/recouvrement_claim_declaration_demo.xml",
     ],
     "application": False,
     "installable": True,

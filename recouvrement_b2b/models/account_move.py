@@ -121,6 +121,45 @@ class AccountMove(models.Model):
         index="btree_not_null",
         help="Open litigation case containing this invoice (empty once the case is closed).",
     )
+    # --- Collective proceedings ---------------------------------------------------------------
+    claim_declaration_id = fields.Many2one(
+        "recouvrement.claim.declaration",
+        copy=False,
+        index="btree_not_null",
+        readonly=True,
+        help="Declaration of claim to the mandataire judiciaire listing this invoice: its "
+        "prescription is interrupted until the proceedings close (art. L622-25-1 Code de "
+        "commerce).",
+    )
+    retention_of_title = fields.Boolean(
+        compute="_compute_retention_of_title",
+        store=True,
+        readonly=False,
+        copy=False,
+        help="The invoice carries a retention-of-title clause (clause de réserve de propriété): "
+        "in collective proceedings the goods are claimed back within 3 months (art. L624-9 "
+        "Code de commerce).",
+    )
+
+    # --- Factoring (affacturage) --------------------------------------------------------------
+    is_factored = fields.Boolean(
+        string="Assigned to a Factor",
+        copy=False,
+        tracking=True,
+        help="The invoice was assigned to a factor (affacturage). Notified factoring: it leaves "
+        "our dunning and the customer pays the factor; confidential: we keep dunning it. The "
+        "customer's exposure counts it either way.",
+    )
+    factor_id = fields.Many2one("res.partner", copy=False, tracking=True)
+    factoring_date = fields.Date(string="Assigned On", copy=False, tracking=True)
+    factoring_mode = fields.Selection(
+        [("notified", "Notified"), ("confidential", "Confidential")],
+        copy=False,
+        tracking=True,
+        help="Notified: the customer was told of the assignment (subrogation) and pays the "
+        "factor. Confidential: the customer is not told and pays us.",
+    )
+
     prescription_date = fields.Date(
         compute="_compute_prescription_date",
         store=True,
@@ -152,6 +191,7 @@ class AccountMove(models.Model):
         "delivery_date",
         "invoice_date",
         "prescription_interruption_date",
+        "claim_declaration_id.state",
         "commercial_partner_id.is_company",
         "commercial_partner_id.siren",
         "commercial_partner_id.vat",
@@ -160,6 +200,16 @@ class AccountMove(models.Model):
         dates = self.env["recouvrement.litigation"]._compute_prescription_dates(self)
         for move in self:
             move.prescription_date = dates[move.id]
+
+    @api.depends("company_id", "move_type")
+    def _compute_retention_of_title(self):
+        for move in self:
+            if move.move_type == "out_invoice" and not move.retention_of_title:
+                move.retention_of_title = move.company_id.recouvrement_retention_of_title
+
+    @api.constrains("is_factored", "factor_id", "factoring_mode")
+    def _check_factoring(self):
+        self.env["recouvrement.proceedings"]._check_factoring(self)
 
     # --- Penalties: one-line delegations to recouvrement.penalty ------------------------------
 

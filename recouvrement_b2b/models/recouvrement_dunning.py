@@ -193,6 +193,10 @@ class RecouvrementDunning(models.AbstractModel):
                 ("move_id.commercial_partner_id", "in", partners.commercial_partner_id.ids)
             )
         lines = self.env["account.move.line"].search(domain, order="date_maturity, id")
+        kept_ids = set(
+            self.env["recouvrement.proceedings"]._filter_dunning_moves(lines.move_id, date).ids
+        )
+        lines = lines.filtered(lambda line: line.move_id.id in kept_ids)
         skipped = self._get_failed_keys(lines.move_id, date) if skip_failed else set()
         groups, line_levels = self._group_due_lines(lines, date, skipped)
         due_levels = levels.browse(

@@ -411,6 +411,7 @@ class RecouvrementLitigation(models.Model):
                     or "/"
                 )
         cases = super().create(vals_list)
+        self.env["recouvrement.proceedings"]._check_litigation_cases(cases)
         court_cases = cases.filtered(lambda c: c.step in COURT_STEPS)
         court_cases._check_claim()
         court_cases._register_filing()
@@ -440,6 +441,7 @@ class RecouvrementLitigation(models.Model):
             filing._check_claim()
         old_moves = {case.id: case.move_ids for case in self} if "move_ids" in vals else {}
         res = super().write(vals)
+        self.env["recouvrement.proceedings"]._check_litigation_cases(self, vals)
         if old_moves:
             removed = self.env["account.move"].union(
                 *(old_moves[case.id] - case.move_ids for case in self)
@@ -634,15 +636,18 @@ class RecouvrementLitigation(models.Model):
         if vals_list:
             self.env["recouvrement.litigation.deadline"].create(vals_list)
 
-    def _close(self, outcome, account=None, journal=None, date=None):
-        """Close the cases with ``outcome``; written off: post the bad-debt entry first."""
+    def _close(self, outcome, account=None, journal=None, date=None, loss=None):
+        """Close the cases with ``outcome``; written off: post the bad-debt entry first
+        (``loss``: why the debt is definitively lost, see ``_create_write_off_move``)."""
         date = date or fields.Date.context_today(self)
         self._raise_if_closed()
         if outcome == "written_off":
             if not self.env.user.has_group("recouvrement_b2b.recouvrement_group_manager"):
                 raise UserError(self.env._("Only a credit manager can write a debt off."))
             for case in self:
-                case.write_off_move_id = case._create_write_off_move(account, journal, date)
+                case.write_off_move_id = case._create_write_off_move(
+                    account, journal, date, loss=loss
+                )
         stage = self.env["recouvrement.litigation.stage"].search([("step", "=", "closed")], limit=1)
         if not stage:
             raise UserError(self.env._("No stage with the step 'Closed' exists."))
@@ -670,8 +675,13 @@ class RecouvrementLitigation(models.Model):
                 )
             )
 
-    def _create_write_off_move(self, account, journal, date):
-        """Post the bad-debt entry for the unpaid invoices and reconcile it with them."""
+    def _create_write_off_move(self, account, journal, date, loss=None):
+        """Post the bad-debt entry for the unpaid invoices and reconcile it with them.
+
+        ``loss``: a definitively lost debt (``"insufficient_assets"``: liquidation closed for
+        insufficient assets; ``"court_decision"``): the output VAT is recovered (art. 272 CGI,
+        ``recouvrement.proceedings._prepare_bad_debt_line_vals``); otherwise the whole amount
+        goes to ``account``."""
         self.ensure_one()
         if not account:
             raise UserError(
@@ -689,19 +699,12 @@ class RecouvrementLitigation(models.Model):
         line_vals = [
             Command.create(self._prepare_write_off_line_vals(line)) for line in receivables
         ]
-        total = sum(receivables.mapped("amount_residual"))
-        line_vals.append(
-            Command.create(
-                {
-                    "name": self.env._("Bad debt: case %(case)s", case=self.name),
-                    "account_id": account.id,
-                    "partner_id": self.commercial_partner_id.id,
-                    "balance": total,
-                    "amount_currency": total,
-                    "currency_id": self.company_id.currency_id.id,
-                }
+        line_vals += [
+            Command.create(vals)
+            for vals in self.env["recouvrement.proceedings"]._prepare_bad_debt_line_vals(
+                self, receivables, account, loss
             )
-        )
+        ]
         entry = self.env["account.move"].create(
             {
                 "move_type": "entry",
@@ -862,11 +865,14 @@ class RecouvrementLitigation(models.Model):
         date. 5 years between traders (L110-4 Code de commerce), 2 years against a consumer
         (L218-2 Code de la consommation, ``res.partner._is_consumer``), from the due date or an
         earlier delivery of a late invoice, restarted by the last acknowledgment or legal action
-        (art. 2240, 2241, 2231 Code civil): ``rules.deadlines.prescription_date``.
+        (art. 2240, 2241, 2231 Code civil): ``rules.deadlines.prescription_date``. None while a
+        declaration of claim runs: it interrupts prescription until the collective proceedings
+        close (L622-25-1 Code de commerce), then a new period starts from the closing date.
         """
         result = {}
+        suspended = self.env["recouvrement.claim.declaration"]._get_prescription_suspended(moves)
         for move in moves:
-            if move.move_type != "out_invoice" or not move.invoice_date_due:
+            if move.move_type != "out_invoice" or not move.invoice_date_due or move in suspended:
                 result[move.id] = False
                 continue
             interruption = move.prescription_interruption_date

@@ -58,6 +58,13 @@ class ResCompany(models.Model):
     )
 
     # --- Litigation ---------------------------------------------------------------------------
+    recouvrement_retention_of_title = fields.Boolean(
+        string="Retention of Title",
+        help="Customer invoices carry a retention-of-title clause by default (clause de "
+        "réserve de propriété, art. 2367 Code civil): in collective proceedings the goods are "
+        "claimed back within 3 months of the judgment's publication (art. L624-9 Code de "
+        "commerce).",
+    )
     recouvrement_bad_debt_account_id = fields.Many2one(
         "account.account",
         string="Bad-debt Account",

@@ -14,6 +14,7 @@ from . import (
     numbers,
     parties,
     penalties,
+    proceedings,
     schedule,
     score,
 )

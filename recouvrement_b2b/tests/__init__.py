@@ -12,3 +12,4 @@ from . import test_dunning_production
 from . import test_dunning_claims
 from . import test_security
 from . import test_dashboards
+from . import test_proceedings

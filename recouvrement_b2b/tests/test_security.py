@@ -1,3 +1,4 @@
+from datetime import date, timedelta
 from itertools import count
 
 from odoo import Command
@@ -20,6 +21,7 @@ USERS = (SALESMAN, INVOICING, CONTROLLER, MANAGER, OTHER, CONTACTS)
 # (multi-company rules hide the first company's records; rates and stages have no company).
 MATRIX = {
     "recouvrement.aged.balance": {CONTROLLER: "r", MANAGER: "r"},
+    "recouvrement.claim.declaration": {CONTROLLER: "rwc", MANAGER: "rwcu"},
     "recouvrement.credit.exposure": {CONTROLLER: "r", MANAGER: "r"},
     "recouvrement.credit.override": {CONTROLLER: "rwc", MANAGER: "rwcu"},
     "recouvrement.dunning.event": {CONTROLLER: "rwc", MANAGER: "rwcu"},
@@ -136,6 +138,12 @@ class TestSecurity(RecouvrementCommon):
     def _vals(self, model):
         """Values to create a record of ``model`` in the first company."""
         return {
+            "recouvrement.claim.declaration": {
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+                "proceedings": "sauvegarde",
+                "judgment_date": str(date(2020, 1, 1) + timedelta(days=next(self.serial))),
+            },
             "recouvrement.credit.override": {"order_id": self.order.id, "reason": "Matrix"},
             "recouvrement.aged.balance": {},
             "recouvrement.credit.exposure": {},
@@ -192,6 +200,7 @@ class TestSecurity(RecouvrementCommon):
     # Writable field of each model, set to a harmless value.
     WRITE_VALS = {
         "recouvrement.aged.balance": {"residual": 1.0},
+        "recouvrement.claim.declaration": {"court": "Tribunal de commerce de Lyon"},
         "recouvrement.credit.exposure": {"overdue_days": 1},
         "recouvrement.receivable.trend": {"sales": 1.0},
         "recouvrement.credit.override": {"reason": "Changed"},

@@ -16,6 +16,20 @@ class RecouvrementLitigationClose(models.TransientModel):
         default="recovered",
     )
     date = fields.Date(required=True, default=fields.Date.context_today)
+    loss = fields.Selection(
+        [
+            ("none", "Not definitively lost"),
+            ("insufficient_assets", "Liquidation closed for insufficient assets"),
+            ("court_decision", "Court decision"),
+        ],
+        string="Definitive Loss",
+        default="none",
+        required=True,
+        help="A debt definitively lost gives back the output VAT paid on it (art. 272 CGI): the "
+        "entry splits the written-off amount into the amount excluding tax (bad-debt account) "
+        "and the VAT (tax accounts of the invoices), pro rata. Otherwise the whole amount goes "
+        "to the bad-debt account.",
+    )
     write_off_account_id = fields.Many2one(
         "account.account",
         string="Bad-debt Account",
@@ -57,5 +71,6 @@ class RecouvrementLitigationClose(models.TransientModel):
             account=self.write_off_account_id,
             journal=self.journal_id,
             date=self.date,
+            loss=self.loss,
         )
         return {"type": "ir.actions.act_window_close"}

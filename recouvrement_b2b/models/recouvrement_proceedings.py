@@ -1,0 +1,198 @@
+from odoo import api, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
+
+from ..rules import proceedings as proceedings_rules
+from .recouvrement_litigation_stage import COURT_STEPS
+
+# Litigation steps that are individual actions forbidden on pre-judgment claims (L622-21).
+FORBIDDEN_STEPS = ("formal_notice", *COURT_STEPS)
+
+
+class RecouvrementProceedings(models.AbstractModel):
+    """Collective proceedings of a customer (sauvegarde, redressement, liquidation judiciaire):
+    which invoices the opening judgment freezes, and the individual actions refused on them
+    (L622-21 Code de commerce). The rules are in :mod:`..rules.proceedings`; the declaration of
+    claims is ``recouvrement.claim.declaration``.
+
+    Dunning calls :meth:`_filter_dunning_moves` once on the invoices it found: every reason of
+    this file that takes an invoice out of our dunning is applied there.
+    """
+
+    _name = "recouvrement.proceedings"
+    _description = "Collective Proceedings"
+
+    @api.model
+    def _get_judgment_date(self, partner):
+        """Opening judgment date of ``partner``'s commercial entity when it is in collective
+        proceedings, else None."""
+        partner = partner.commercial_partner_id
+        if partner.collective_proceedings in (False, "none"):
+            return None
+        return partner.proceedings_date or None
+
+    @api.model
+    def _is_pre_judgment(self, move):
+        """Whether the claim of invoice ``move`` was born before its customer's opening
+        judgment (``rules.proceedings.is_pre_judgment``, L622-21, R621-4)."""
+        return proceedings_rules.is_pre_judgment(
+            move.invoice_date,
+            self._get_judgment_date(move.commercial_partner_id),
+            move.delivery_date,
+        )
+
+    @api.model
+    def _get_pre_judgment_moves(self, moves):
+        """The invoices of ``moves`` (account.move) whose claim was born before their customer's
+        opening judgment. Batched: the partners are read once, with the other fields the
+        callers read of them (prefetch)."""
+        return moves.filtered(self._is_pre_judgment)
+
+    @api.model
+    def _filter_dunning_moves(self, moves, date):
+        """The invoices of ``moves`` that our dunning may remind on ``date``: without the
+        pre-judgment invoices of customers in collective proceedings (L622-21: their reminders
+        stop; later invoices are paid at their due date, L622-17, and follow the ladder), and
+        without the invoices assigned to a factor in notified factoring (the customer pays the
+        factor, which collects them; confidential factoring keeps our dunning).
+
+        Called once by ``recouvrement.dunning._get_plan``; no query per invoice.
+        """
+        factored = moves.filtered(lambda m: m.is_factored and m.factoring_mode == "notified")
+        return moves - factored - self._get_pre_judgment_moves(moves)
+
+    @api.model
+    def _check_individual_action(self, moves, action):
+        """Refuse an individual action (``action``: its translated name) on ``moves`` when one
+        of them is a pre-judgment claim of a customer in collective proceedings (L622-21).
+
+        :raise UserError: naming the invoice, the customer and the judgment date
+        """
+        frozen = self._get_pre_judgment_moves(moves)
+        if not frozen:
+            return
+        move = frozen[0]
+        partner = move.commercial_partner_id
+        raise UserError(
+            self.env._(
+                "%(action)s refused for invoice %(invoice)s: %(customer)s is in collective "
+                "proceedings (%(proceedings)s) since the judgment of %(date)s. Claims born before "
+                "the opening judgment can no longer be pursued individually (art. L622-21 Code "
+                "de commerce): declare them to the mandataire judiciaire instead.",
+                action=action,
+                invoice=move.name,
+                customer=partner.display_name,
+                proceedings=dict(
+                    partner._fields["collective_proceedings"]._description_selection(self.env)
+                ).get(partner.collective_proceedings),
+                date=format_date(self.env, partner.proceedings_date),
+            )
+        )
+
+    @api.model
+    def _check_litigation_cases(self, cases, vals=None):
+        """Refuse litigation ``cases`` (recouvrement.litigation) that take an individual action
+        on a pre-judgment claim: a formal notice, an injonction de payer or an assignation
+        (L622-21). ``vals``: the values just written (None: the cases were just created)."""
+        if vals is not None and not {"stage_id", "formal_notice_date", "move_ids"} & set(vals):
+            return
+        for case in cases:
+            if case.is_closed:
+                continue
+            if case.step in FORBIDDEN_STEPS or case.formal_notice_date:
+                step = (
+                    case.stage_id._fields["step"]._description_selection(self.env)
+                    if case.step in FORBIDDEN_STEPS
+                    else ()
+                )
+                action = dict(step).get(case.step) or self.env._("Formal notice")
+                self._check_individual_action(case.move_ids, action)
+
+    # ------------------------------------------------------------------------------------------
+    # Bad-debt VAT (art. 272 CGI)
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _prepare_bad_debt_line_vals(self, case, receivables, account, loss=None):
+        """Debit lines of the write-off entry of litigation ``case`` for the unpaid
+        ``receivables`` (account.move.line of its invoices), in the company currency.
+
+        A debt definitively lost (``loss``: ``"insufficient_assets"``, a liquidation closed for
+        insufficient assets, or ``"court_decision"``) gives back the output VAT paid on it
+        (art. 272 CGI): each invoice's written-off part is split pro rata of its total into
+        the VAT, on the accounts of the invoice's tax lines (their repartition lines), and the
+        amount excluding tax, on ``account`` (654). Any other write-off keeps the whole amount
+        on ``account``.
+
+        :return: list of ``account.move.line`` values
+        """
+        company = case.company_id
+        currency = company.currency_id
+        label = self.env._("Bad debt: case %(case)s", case=case.name)
+        total = sum(receivables.mapped("amount_residual"))
+        by_account = {}
+        if loss and loss != "none":
+            for move, lines in receivables.grouped("move_id").items():
+                written_off = sum(lines.mapped("amount_residual"))
+                invoice_total = move.amount_total_signed
+                for tax_line in move.line_ids.filtered("tax_repartition_line_id"):
+                    # output VAT is a credit on the invoice: -balance is its positive amount
+                    _untaxed, vat = proceedings_rules.split_bad_debt(
+                        written_off, invoice_total, -tax_line.balance
+                    )
+                    tax_account = tax_line.tax_repartition_line_id.account_id or tax_line.account_id
+                    by_account[tax_account] = by_account.get(tax_account, 0.0) + vat
+        vals_list = []
+        for tax_account, vat in by_account.items():
+            if currency.is_zero(vat):
+                continue
+            vals_list.append(
+                {
+                    "name": self.env._("VAT on bad debt: case %(case)s", case=case.name),
+                    "account_id": tax_account.id,
+                    "partner_id": case.commercial_partner_id.id,
+                    "balance": vat,
+                    "amount_currency": vat,
+                    "currency_id": currency.id,
+                }
+            )
+        untaxed = currency.round(total - sum(by_account.values()))
+        vals_list.insert(
+            0,
+            {
+                "name": label,
+                "account_id": account.id,
+                "partner_id": case.commercial_partner_id.id,
+                "balance": untaxed,
+                "amount_currency": untaxed,
+                "currency_id": currency.id,
+            },
+        )
+        return vals_list
+
+    # ------------------------------------------------------------------------------------------
+    # Factoring (affacturage)
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _check_factoring(self, moves):
+        """An invoice assigned to a factor names the factor and the mode (notified or
+        confidential). :raise ValidationError: naming the invoice and the missing field."""
+        for move in moves.filtered("is_factored"):
+            for fname in ("factor_id", "factoring_mode"):
+                if not move[fname]:
+                    raise ValidationError(
+                        self.env._(
+                            "Invoice %(invoice)s is assigned to a factor: fill in %(field)s.",
+                            invoice=move.display_name,
+                            field=move._fields[fname]._description_string(self.env),
+                        )
+                    )
+
+    @api.model
+    def _get_factor_bank_account(self, move):
+        """Bank account of the factor that alone receives the payment of ``move`` in notified
+        factoring (res.partner.bank, empty otherwise): printed on the invoice instead of ours."""
+        if not (move.is_factored and move.factoring_mode == "notified"):
+            return self.env["res.partner.bank"]
+        return move.factor_id.commercial_partner_id.bank_ids[:1]

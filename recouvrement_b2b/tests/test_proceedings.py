@@ -1,0 +1,316 @@
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import Form, tagged
+
+from .common import RecouvrementCommon
+
+
+@tagged("post_install", "-at_install")
+class TestProceedings(RecouvrementCommon):
+    """A customer in redressement judiciaire (judgment 2024-04-14, BODACC 2024-04-30).
+
+    Invoices: A 10 000 dated 2024-02-14 due 2024-03-15 (pre-judgment, due before it), B 2 000
+    dated 2024-04-02 due 2024-05-02 (pre-judgment, due after it), C 3 000 dated 2024-04-20 due
+    2024-05-20 (post-judgment). Rates: ECB 4.50 % in 2024-S1, penalty 14.50 %.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.write(
+            {
+                "penalty_rate_mode": "legal_default",
+                "penalty_convention": "half_year",
+                "penalty_indemnity_amount": 40.0,
+            }
+        )
+        cls._standard_ladder()
+        cls.debtor = cls.env["res.partner"].create(
+            {"name": "Textiles Blanc", "is_company": True, "siren": "882029382"}
+        )
+        cls.mandataire = cls.env["res.partner"].create(
+            {"name": "SELARL Mandataires du Rhône", "is_company": True, "city": "Lyon"}
+        )
+        cls.move_a = cls._invoice(cls.debtor, 10000, date(2024, 2, 14), date(2024, 3, 15))
+        cls.move_b = cls._invoice(cls.debtor, 2000, date(2024, 4, 2), date(2024, 5, 2))
+        cls.move_c = cls._invoice(cls.debtor, 3000, date(2024, 4, 20), date(2024, 5, 20))
+        cls.move_a.retention_of_title = True
+        cls.debtor.write(
+            {"collective_proceedings": "redressement", "proceedings_date": date(2024, 4, 14)}
+        )
+
+    def _declaration(self, **vals):
+        return (
+            self.env["recouvrement.claim.declaration"]
+            .with_user(self.controller)
+            .create(
+                {
+                    "partner_id": self.debtor.id,
+                    "mandataire_id": self.mandataire.id,
+                    "publication_date": date(2024, 4, 30),
+                    **vals,
+                }
+            )
+        )
+
+    def test_reminders_split_at_the_judgment(self):
+        # L622-21: A and B (born before 2024-04-14) leave dunning; C follows the ladder.
+        plan = (
+            self.env["recouvrement.dunning"]
+            .with_user(self.controller)
+            ._get_plan(date(2024, 6, 30), partners=self.debtor)
+        )
+        self.assertEqual(len(plan), 1)
+        self.assertEqual(plan[0]["moves"], self.move_c)
+        # Without proceedings, the three invoices are reminded.
+        self.debtor.collective_proceedings = "none"
+        plan = self.env["recouvrement.dunning"]._get_plan(date(2024, 6, 30), partners=self.debtor)
+        self.assertEqual(plan[0]["moves"], self.move_a | self.move_b | self.move_c)
+
+    def test_individual_actions_refused(self):
+        Litigation = self.env["recouvrement.litigation"].with_user(self.controller)
+        case = Litigation.create(
+            {
+                "partner_id": self.debtor.id,
+                "litigation_type": "recovery",
+                "proof_checked": True,
+                "move_ids": [Command.set(self.move_a.ids)],
+            }
+        )
+        with self.assertRaisesRegex(UserError, "L622-21") as caught:
+            case.action_file()
+        self.assertIn(self.move_a.name, str(caught.exception))
+        with self.assertRaisesRegex(UserError, "L622-21"):
+            case.formal_notice_date = date(2024, 6, 1)
+        assignation = self.env["recouvrement.litigation.stage"].search(
+            [("step", "=", "trial")], limit=1
+        )
+        with self.assertRaisesRegex(UserError, "L622-21"):
+            case.stage_id = assignation
+        # A post-judgment invoice may be pursued (L622-17).
+        other = Litigation.create(
+            {
+                "partner_id": self.debtor.id,
+                "move_ids": [Command.set(self.move_c.ids)],
+                "formal_notice_date": date(2024, 6, 1),
+            }
+        )
+        self.assertEqual(other.formal_notice_date, date(2024, 6, 1))
+
+    @freeze_time("2024-06-30")
+    def test_declaration_amounts_deadlines_and_letter(self):
+        declaration = self._declaration()
+        self.assertEqual(declaration.move_ids, self.move_a | self.move_b)
+        # A: 10 000 x 14.50 % x 29 days (2024-03-16 to 2024-04-13, L622-28) / 36 500
+        # = 115.205 -> 115.21 and the 40 indemnity; B due after the judgment: neither.
+        # Deadlines from the BODACC publication 2024-04-30: + 2 months (R622-24),
+        # + 3 months (L624-9, A carries the clause), + 6 months (L622-26).
+        self.assertRecordValues(
+            declaration,
+            [
+                {
+                    "proceedings": "redressement",
+                    "judgment_date": date(2024, 4, 14),
+                    "principal_amount": 12000.0,
+                    "penalty_amount": 115.21,
+                    "indemnity_amount": 40.0,
+                    "total_amount": 12155.21,
+                    "deadline_date": date(2024, 6, 30),
+                    "retention_deadline_date": date(2024, 7, 30),
+                    "relief_deadline_date": date(2024, 10, 30),
+                    "retention_of_title": True,
+                    "deadline_missed": False,
+                }
+            ],
+        )
+        summaries = declaration.activity_ids.mapped("summary")
+        self.assertEqual(len(summaries), 2)
+        self.assertTrue(any("R622-24" in summary for summary in summaries))
+        self.assertTrue(any("L624-9" in summary for summary in summaries))
+        html = (
+            self.env["ir.actions.report"]
+            .with_user(self.controller)
+            ._render_qweb_html("recouvrement_b2b.report_claim_declaration", declaration.ids)[0]
+            .decode()
+        )
+        text = " ".join(html.split())
+        self.assertIn("L622-24", text)
+        self.assertIn("Textiles Blanc", text)
+        self.assertIn(self.move_a.name, text)
+        self.assertIn("12,155.21", text)
+        self.assertIn("115.21", text)
+        self.assertIn("retention-of-title clause", text)
+
+    def test_declared_late_prescription_and_outcome(self):
+        with freeze_time("2024-07-05"):
+            declaration = self._declaration()
+            self.assertTrue(declaration.deadline_missed)
+            self.assertTrue(any("L622-26" in s for s in declaration.activity_ids.mapped("summary")))
+            declaration.action_declare()
+        self.assertEqual(declaration.state, "declared")
+        self.assertEqual(declaration.declaration_date, date(2024, 7, 5))
+        # L622-25-1: interrupted while the proceedings run, restarted at their closing.
+        self.assertEqual(self.move_a.claim_declaration_id, declaration)
+        self.assertFalse(self.move_a.prescription_date)
+        self.assertEqual(self.move_c.prescription_date, date(2029, 5, 20))
+        with self.assertRaises(UserError):
+            declaration.move_ids = self.move_c
+        declaration.write(
+            {
+                "admitted_amount": 12000.0,
+                "dividend_amount": 1500.0,
+                "close_date": date(2025, 1, 10),
+                "closure_reason": "plan",
+            }
+        )
+        declaration.action_close()
+        self.assertEqual(declaration.state, "closed")
+        self.assertEqual(self.move_a.prescription_date, date(2030, 1, 10))
+        self.assertFalse(declaration.activity_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestBadDebtVat(RecouvrementCommon):
+    """Write-off of a definitively lost debt: the output VAT is recovered (art. 272 CGI)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.tax = cls.company_data["default_tax_sale"]
+        # 1 000 excluding tax + 200 VAT = 1 200, of which 600 paid.
+        cls.move = cls.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": cls.customer.id,
+                "invoice_date": "2026-01-10",
+                "invoice_date_due": "2026-02-10",
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Fournitures",
+                            "quantity": 1,
+                            "price_unit": 1000.0,
+                            "tax_ids": [Command.set(cls.tax.ids)],
+                        }
+                    )
+                ],
+            }
+        )
+        cls.move.action_post()
+        cls._pay(cls.move, 600.0, "2026-03-01")
+        cls.vat_account = cls.move.line_ids.filtered("tax_repartition_line_id").account_id
+
+    def _write_off(self, loss):
+        case = self.env["recouvrement.litigation"].create(
+            {
+                "partner_id": self.customer.id,
+                "litigation_type": "recovery",
+                "move_ids": [Command.set(self.move.ids)],
+            }
+        )
+        wizard = Form(
+            self.env["recouvrement.litigation.close"]
+            .with_user(self.manager)
+            .with_context(default_litigation_id=case.id)
+        )
+        wizard.outcome = "written_off"
+        wizard.loss = loss
+        bad_debt = wizard.write_off_account_id
+        wizard.save().action_confirm()
+        return case.write_off_move_id, bad_debt
+
+    @freeze_time("2026-11-20")
+    def test_definitive_loss_recovers_the_vat(self):
+        self.assertEqual(self.tax.amount, 20.0)
+        entry, bad_debt = self._write_off("insufficient_assets")
+        self.assertEqual(bad_debt.code, "654100")
+        self.assertEqual(len(self.vat_account), 1)
+        # 600 left unpaid of 1 200: VAT 600 x 200 / 1 200 = 100, excluding tax 500.
+        receivable = self.move.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        ).account_id
+        self.assertRecordValues(
+            entry.line_ids.sorted(lambda line: (line.balance, line.account_id.code)),
+            [
+                {"account_id": receivable.id, "balance": -600.0, "reconciled": True},
+                {"account_id": self.vat_account.id, "balance": 100.0, "reconciled": False},
+                {"account_id": bad_debt.id, "balance": 500.0, "reconciled": False},
+            ],
+        )
+        self.assertEqual(self.move.payment_state, "paid")
+
+    @freeze_time("2026-11-20")
+    def test_other_write_off_keeps_the_whole_amount(self):
+        entry, bad_debt = self._write_off("none")
+        receivable = self.move.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        ).account_id
+        self.assertRecordValues(
+            entry.line_ids.sorted("balance"),
+            [
+                {"account_id": receivable.id, "balance": -600.0, "reconciled": True},
+                {"account_id": bad_debt.id, "balance": 600.0, "reconciled": False},
+            ],
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestFactoring(RecouvrementCommon):
+    """Invoices assigned to a factor: notified ones leave our dunning, confidential ones stay."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._standard_ladder()
+        cls.factor = cls.env["res.partner"].create({"name": "Factor Crédit Lyonnais"})
+        cls.factor_bank = cls.env["res.partner.bank"].create(
+            {"partner_id": cls.factor.id, "acc_number": "FR7630006000011234567890189"}
+        )
+        cls.notified = cls._invoice(cls.customer, 1000, date(2026, 1, 5), date(2026, 2, 4))
+        cls.confidential = cls._invoice(cls.customer, 2000, date(2026, 1, 6), date(2026, 2, 5))
+        cls.own = cls._invoice(cls.customer, 500, date(2026, 1, 7), date(2026, 2, 6))
+        for move, mode in ((cls.notified, "notified"), (cls.confidential, "confidential")):
+            move.write(
+                {
+                    "is_factored": True,
+                    "factor_id": cls.factor.id,
+                    "factoring_date": date(2026, 1, 10),
+                    "factoring_mode": mode,
+                }
+            )
+
+    def test_notified_factoring_leaves_dunning(self):
+        plan = (
+            self.env["recouvrement.dunning"]
+            .with_user(self.controller)
+            ._get_plan(date(2026, 3, 20), partners=self.customer)
+        )
+        self.assertEqual(len(plan), 1)
+        self.assertEqual(plan[0]["moves"], self.confidential | self.own)
+        # Exposure keeps counting the assigned invoices: 1 000 + 2 000 + 500.
+        self.assertEqual(self.customer.with_user(self.controller).credit_exposure_receivable, 3500)
+
+    def test_invoice_shows_the_factor_bank_details(self):
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("account.report_invoice", (self.notified | self.confidential).ids)[0]
+            .decode()
+        )
+        text = " ".join(html.replace("<strong>", "").replace("</strong>", "").split())
+        self.assertEqual(text.count("This invoice has been assigned to"), 1)
+        # the IBAN as Odoo stores it (grouped by four)
+        iban = self.factor_bank.acc_number
+        self.assertEqual(iban.replace(" ", ""), "FR7630006000011234567890189")
+        self.assertIn(
+            "This invoice has been assigned to Factor Crédit Lyonnais, which alone can validly "
+            f"receive its payment: pay by bank transfer to IBAN {iban}.",
+            text,
+        )
+
+    def test_factor_required(self):
+        with self.assertRaisesRegex(ValidationError, "Factor"):
+            self.own.write({"is_factored": True, "factoring_mode": "notified"})
