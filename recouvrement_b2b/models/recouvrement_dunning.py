@@ -200,6 +200,7 @@ class RecouvrementDunning(models.AbstractModel):
                     "amount_net": sum(group_moves.mapped("amount_residual")) - open_credit,
                 }
             )
+        plan = self.env["recouvrement.customer"]._hold_replied_customers(plan)
         plan = self._apply_prerequisite_steps(plan, date)
         plan.sort(key=lambda item: (item["company"].id, item["partner"].id, item["currency"].id))
         return plan
@@ -599,6 +600,8 @@ class RecouvrementDunning(models.AbstractModel):
             self._send_email(event)
         elif event.channel == "phone":
             self._schedule_call(event)
+        elif event.channel == "sms":
+            self.env["recouvrement.customer"]._send_sms(event)
         if level.credit_hold:
             self._apply_credit_hold(event)
         if level.open_litigation:
