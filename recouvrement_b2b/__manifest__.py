@@ -53,6 +53,7 @@
         # --- customer side: pay links, SMS, replies, portal ---
         "data/recouvrement_customer_data.xml",
         "views/recouvrement_customer_views.xml",
+        "views/portal_templates.xml",
         # --- payment plans ---
         "data/recouvrement_payment_plan_data.xml",
         "report/recouvrement_payment_plan_reports.xml",

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -48,6 +50,107 @@ class RecouvrementCustomer(models.AbstractModel):
         commercial = partner.commercial_partner_id
         token = self._get_collection_token(commercial)
         return f"{commercial.get_base_url()}/my/collection/{commercial.id}?access_token={token}"
+
+    @api.model
+    def _get_portal_values(self, partner, date=None):
+        """What the collection page shows ``partner`` (a commercial res.partner) on ``date``
+        (default: today), read as superuser (the page is reached by a signed link too): never
+        another customer's data, whatever the caller.
+
+        :return: dict with ``partner``, ``lines`` (one dict per open customer invoice: ``move``,
+            ``residual``, ``days`` late, ``penalty`` and ``indemnity`` claimable (art. L441-10
+            and D441-5 Code de commerce), ``url`` of its portal page with "Pay now"),
+            ``statement`` (open receivable items, invoices and unmatched payments or credit
+            notes, oldest first: ``date``, ``label``, ``due``, ``debit``, ``credit``,
+            ``balance``), ``totals`` (per currency: ``currency``, ``due``, ``penalty``,
+            ``indemnity``) and ``today``.
+        """
+        date = date or fields.Date.context_today(self)
+        # sudo: the customer reads its own invoices only (domain on its commercial entity)
+        moves = (
+            self.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    ("commercial_partner_id", "=", partner.id),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                    ("amount_residual", ">", 0),
+                ],
+                order="invoice_date_due, id",
+            )
+        )
+        self._ensure_access_tokens(moves)
+        figures = moves._get_penalty_figures(date) if moves else {}
+        lines = []
+        totals = {}
+        for move in moves:
+            figure = figures.get(move.id, {})
+            line = {
+                "move": move,
+                "residual": move.amount_residual,
+                "days": max((date - move.invoice_date_due).days, 0),
+                "penalty": figure.get("penalty", 0.0),
+                "indemnity": figure.get("indemnity", 0.0),
+                "url": move.get_portal_url(),
+            }
+            lines.append(line)
+            total = totals.setdefault(
+                move.currency_id.id,
+                {"currency": move.currency_id, "due": 0.0, "penalty": 0.0, "indemnity": 0.0},
+            )
+            for key, value in (
+                ("due", "residual"),
+                ("penalty", "penalty"),
+                ("indemnity", "indemnity"),
+            ):
+                total[key] += line[value]
+        return {
+            "partner": partner,
+            "lines": lines,
+            "statement": self._get_statement(partner),
+            "totals": list(totals.values()),
+            "today": date,
+        }
+
+    @api.model
+    def _get_statement(self, partner):
+        """Open items of ``partner``'s receivable account per company, oldest first, with the
+        running balance (company currency): a list of dicts ``company``, ``date``, ``label``,
+        ``due``, ``debit``, ``credit``, ``balance``, ``currency``."""
+        # sudo: the customer reads its own journal items only
+        items = (
+            self.env["account.move.line"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id.commercial_partner_id", "=", partner.id),
+                    ("account_id.account_type", "=", "asset_receivable"),
+                    ("parent_state", "=", "posted"),
+                    ("reconciled", "=", False),
+                    ("amount_residual", "!=", 0),
+                ],
+                order="date, id",
+            )
+        )
+        balances = defaultdict(float)
+        statement = []
+        for item in items.sorted(lambda i: (i.company_id.id, i.date, i.id)):
+            balances[item.company_id.id] += item.amount_residual
+            statement.append(
+                {
+                    "company": item.company_id,
+                    "date": item.date,
+                    "label": item.move_id.name,
+                    "due": item.date_maturity,
+                    "debit": max(item.amount_residual, 0.0),
+                    "credit": max(-item.amount_residual, 0.0),
+                    "balance": balances[item.company_id.id],
+                    "currency": item.company_currency_id,
+                }
+            )
+        return statement
 
     # ------------------------------------------------------------------------------------------
     # Pay from the reminder

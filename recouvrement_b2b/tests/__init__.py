@@ -11,3 +11,4 @@ from . import test_dunning_letters
 from . import test_dunning_production
 from . import test_security
 from . import test_customer
+from . import test_customer_portal
