@@ -242,6 +242,23 @@ class TestCustomerSide(RecouvrementCommon, MailCase, SMSCase):
         self.assertFalse(event.reply_pending)
         self.assertFalse(event.activity_ids)
 
+    def test_reply_activity_cancelled_releases_the_customer(self):
+        self._invoice(self.customer, 1200.0, "2026-02-01", "2026-03-01")
+        event = self._run("2026-03-06")
+        mail = self._mail(event)
+        self.format_and_process(
+            REPLY_TEMPLATE,
+            "compta@garnier.example.fr",
+            mail.reply_to or self.company.email,
+            subject="Re: relance",
+            extra=f"In-Reply-To: {mail.message_id}",
+            target_model="recouvrement.dunning.event",
+            target_field="note",
+        )
+        self.assertTrue(event.reply_pending)
+        event.activity_ids.with_user(self.manager).unlink()
+        self.assertFalse(event.reply_pending)
+
     def test_collector_message_is_no_customer_reply(self):
         self._invoice(self.customer, 1200.0, "2026-02-01", "2026-03-01")
         event = self._run("2026-03-06")
