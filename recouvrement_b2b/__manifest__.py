@@ -10,8 +10,20 @@
     # account: receivables; sale: credit check before order confirmation;
     # mail: chatter, templates and the mail queue; l10n_fr: res.partner.siret;
     # l10n_fr_account: the French chart of accounts (penalty income accounts 7638/7588, the
-    # demo company and the tests' French company).
-    "depends": ["account", "sale", "mail", "l10n_fr", "l10n_fr_account"],
+    # demo company and the tests' French company); account_payment: "Pay now" on the
+    # customer's invoices from the reminders; sms: the SMS dunning channel; portal: the
+    # customer's collection page.
+    "depends": [
+        "account",
+        "account_payment",
+        "account_qr_code_sepa",
+        "sale",
+        "mail",
+        "portal",
+        "sms",
+        "l10n_fr",
+        "l10n_fr_account",
+    ],
     "external_dependencies": {"python": ["python-stdnum"]},
     "data": [
         "security/recouvrement_groups.xml",
@@ -38,6 +50,10 @@
         "data/recouvrement_dunning_data.xml",
         "views/recouvrement_dunning_event_views.xml",
         "views/recouvrement_dunning_policy_views.xml",
+        # --- customer side: pay links, SMS, replies, portal ---
+        "data/recouvrement_customer_data.xml",
+        "views/recouvrement_customer_views.xml",
+        "views/portal_templates.xml",
         # --- payment plans ---
         "data/recouvrement_payment_plan_data.xml",
         "report/recouvrement_payment_plan_reports.xml",

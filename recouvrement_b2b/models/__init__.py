@@ -23,3 +23,5 @@ from . import mail_mail
 from . import recouvrement_statement
 from . import recouvrement_proceedings
 from . import recouvrement_claim_declaration
+from . import recouvrement_customer
+from . import mail_activity

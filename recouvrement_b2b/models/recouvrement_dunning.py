@@ -232,6 +232,7 @@ class RecouvrementDunning(models.AbstractModel):
                     "amount_net": amount_net,
                 }
             )
+        plan = self.env["recouvrement.customer"]._hold_replied_customers(plan)
         plan = self._apply_prerequisite_steps(plan, date)
         plan.sort(key=lambda item: (item["company"].id, item["partner"].id))
         return plan
@@ -730,6 +731,8 @@ class RecouvrementDunning(models.AbstractModel):
             self._send_email(event)
         elif event.channel == "phone":
             self._schedule_call(event)
+        elif event.channel == "sms":
+            self.env["recouvrement.customer"]._send_sms(event)
         if level.credit_hold:
             self._apply_credit_hold(event)
         if level.open_litigation:

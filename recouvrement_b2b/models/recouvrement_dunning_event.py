@@ -10,6 +10,7 @@ CHANNELS = [
     ("letter", "Letter"),
     ("registered", "Registered letter"),
     ("phone", "Phone activity"),
+    ("sms", "SMS"),
     ("none", "None"),
 ]
 
@@ -47,7 +48,7 @@ class RecouvrementDunningEvent(models.Model):
 
     _name = "recouvrement.dunning.event"
     _description = "Dunning Event"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
 
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True)
@@ -137,6 +138,14 @@ class RecouvrementDunningEvent(models.Model):
     )
     post_date = fields.Date(copy=False, help="Day the letter was posted.")
     tracking_number = fields.Char(copy=False, help="Tracking number of the registered letter.")
+    reply_pending = fields.Boolean(
+        string="Reply to Handle",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="The customer replied to this reminder: the customer's escalation waits until the "
+        "reply activity is done.",
+    )
     delivery_date = fields.Date(
         string="Proof of Delivery Date",
         copy=False,
@@ -268,9 +277,27 @@ class RecouvrementDunningEvent(models.Model):
         )
         return result
 
+    def _message_post_after_hook(self, message, msg_values):
+        result = super()._message_post_after_hook(message, msg_values)
+        # an email received by the gateway, not written by a colleague: the customer's reply
+        if msg_values.get("message_type") == "email" and not message.author_id.user_ids.filtered(
+            lambda user: not user.share
+        ):
+            for event in self:
+                self.env["recouvrement.customer"]._handle_reply(event, message)
+        return result
+
     # ------------------------------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------------------------------
+
+    def action_mark_reply_handled(self):
+        """Mark the customer's replies to these reminders handled: their reply activities are
+        done and the customer's ladder goes on."""
+        reply_type = self.env.ref("recouvrement_b2b.mail_activity_type_dunning_reply")
+        self.activity_ids.filtered(lambda a: a.activity_type_id == reply_type).action_done()
+        self.env["recouvrement.customer"]._release_replies(self)
+        return True
 
     def action_view_invoices(self):
         """Open the invoices listed in the reminder."""
@@ -457,3 +484,20 @@ class RecouvrementDunningEvent(models.Model):
             partner=self.partner_id.name,
             date=self.date,
         ).replace("/", "-")
+
+    def _get_collection_url(self):
+        """Signed URL of the customer's collection page (``recouvrement.customer``)."""
+        self.ensure_one()
+        return self.env["recouvrement.customer"]._get_collection_url(self.partner_id)
+
+    def _get_pay_lines(self):
+        """The invoices with their "Pay now" portal URL (``recouvrement.customer``)."""
+        return self.env["recouvrement.customer"]._get_pay_lines(self)
+
+    def _get_pay_urls(self):
+        """``{invoice id: its "Pay now" portal URL}`` for the invoices of this event."""
+        return {line["move"].id: line["url"] for line in self._get_pay_lines()}
+
+    def _get_sepa_qr(self):
+        """EPC QR code of the amount claimed, or False (``recouvrement.customer``)."""
+        return self.env["recouvrement.customer"]._get_sepa_qr(self)

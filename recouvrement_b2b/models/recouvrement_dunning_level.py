@@ -26,6 +26,7 @@ class RecouvrementDunningLevel(models.Model):
             ("letter", "Letter"),
             ("registered", "Registered letter"),
             ("phone", "Phone activity"),
+            ("sms", "SMS"),
             ("none", "None"),
         ],
         default="email",
@@ -53,6 +54,13 @@ class RecouvrementDunningLevel(models.Model):
         string="Email Template",
         domain=[("model", "=", "recouvrement.dunning.event")],
         help="Email sent to the customer's invoicing contact (required for the Email channel).",
+    )
+    sms_template_id = fields.Many2one(
+        "sms.template",
+        string="SMS Template",
+        domain=[("model", "=", "recouvrement.dunning.event")],
+        help="SMS sent to the customer's invoicing contact (SMS channel; empty: the standard "
+        "reminder SMS).",
     )
     report_id = fields.Many2one(
         "ir.actions.report",

@@ -204,6 +204,11 @@ class ResPartner(models.Model):
         help="No reminder for this customer until this date (included).",
     )
     dunning_pause_reason = fields.Char(copy=False, tracking=True)
+    dunning_sms_opt_out = fields.Boolean(
+        string="No Reminders by SMS",
+        help="The customer asked not to receive payment reminders by SMS: SMS levels send a "
+        "letter instead.",
+    )
     dunning_event_ids = fields.One2many(
         "recouvrement.dunning.event", "partner_id", string="Reminders"
     )

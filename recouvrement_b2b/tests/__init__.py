@@ -13,3 +13,5 @@ from . import test_dunning_claims
 from . import test_security
 from . import test_dashboards
 from . import test_proceedings
+from . import test_customer
+from . import test_customer_portal

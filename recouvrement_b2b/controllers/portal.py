@@ -1,0 +1,71 @@
+from werkzeug.exceptions import Forbidden
+
+from odoo import http
+from odoo.http import request
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
+
+
+class CollectionPortal(CustomerPortal):
+    """The customer's collection page: open invoices, penalties, statement, and the forms to
+    promise a payment or report a problem. Reached by a portal user (its own commercial
+    entity) or by the signed link of a reminder (``recouvrement.customer``)."""
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "collection_count" in counters:
+            partner = request.env.user.partner_id.commercial_partner_id
+            values["collection_count"] = len(
+                request.env["recouvrement.customer"]._get_portal_values(partner)["lines"]
+            )
+        return values
+
+    def _get_collection_partner(self, partner_id=None, access_token=None):
+        """The commercial res.partner (superuser) whose page is asked for: the one of the
+        signed link when ``access_token`` is its signature, else the logged-in portal user's
+        own.
+
+        :raise Forbidden: a wrong or tampered token, another customer's page, or nobody logged
+            in without a token
+        """
+        service = request.env["recouvrement.customer"]
+        if access_token is not None:
+            partner = request.env["res.partner"].sudo().browse(partner_id or 0).exists()
+            if not service._check_collection_token(partner, access_token):
+                raise Forbidden()
+            return partner
+        if request.env.user._is_public():
+            raise Forbidden()
+        own = request.env.user.partner_id.commercial_partner_id.sudo()
+        if partner_id and partner_id != own.id:
+            raise Forbidden()
+        return own
+
+    @http.route(
+        ["/my/collection", "/my/collection/<int:partner_id>"],
+        type="http",
+        auth="public",
+        methods=["GET"],
+        website=True,
+    )
+    def portal_my_collection(self, partner_id=None, access_token=None, **kwargs):
+        if access_token is None and request.env.user._is_public():
+            return request.redirect("/web/login?redirect=/my/collection")
+        partner = self._get_collection_partner(partner_id, access_token)
+        values = self._prepare_portal_layout_values()
+        values.update(request.env["recouvrement.customer"]._get_portal_values(partner))
+        values.update(
+            {
+                "page_name": "collection",
+                "access_token": access_token,
+                "collection_url": self._get_collection_page_url(partner, access_token),
+                "message": kwargs.get("message"),
+            }
+        )
+        return request.render("recouvrement_b2b.portal_my_collection", values)
+
+    def _get_collection_page_url(self, partner, access_token):
+        """Relative URL of ``partner``'s page, signed when it was reached by a link."""
+        if access_token is not None:
+            return f"/my/collection/{partner.id}?access_token={access_token}"
+        return "/my/collection"

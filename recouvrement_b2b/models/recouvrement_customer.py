@@ -1,0 +1,376 @@
+from collections import defaultdict
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.tools import SQL, consteq, hmac, html2plaintext
+
+from odoo.addons.account.tools.structured_reference import is_valid_structured_reference_iso
+
+#: scope of the signature of the customer's collection page link (HMAC of the database secret)
+COLLECTION_TOKEN_SCOPE = "recouvrement_b2b.collection"
+
+
+class RecouvrementCustomer(models.AbstractModel):
+    """The customer side of collection: what a reminder gives the customer to pay or answer
+    (links to the invoices' portal pages with "Pay now", the signed link to the collection
+    page, the SEPA QR code), the SMS channel, and the customer's replies to reminders.
+
+    The reminder templates call it through ``recouvrement.dunning.event``; the dunning run
+    through ``recouvrement.dunning`` (:meth:`_send_sms`, :meth:`_hold_replied_customers`).
+    """
+
+    _name = "recouvrement.customer"
+    _description = "Collection: Customer Side"
+
+    # ------------------------------------------------------------------------------------------
+    # Signed link to the collection page
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _get_collection_token(self, partner):
+        """Signature giving access to the collection page of ``partner``'s commercial entity:
+        an HMAC of its id keyed on the database secret (``odoo.tools.hmac``). It cannot be
+        forged nor reused for another customer."""
+        commercial = partner.commercial_partner_id
+        # su: the database secret is read from the system parameters
+        return hmac(self.env(su=True), COLLECTION_TOKEN_SCOPE, commercial.id)
+
+    @api.model
+    def _check_collection_token(self, partner, token):
+        """Whether ``token`` (str) opens the collection page of ``partner`` (a commercial
+        res.partner, never one of its contacts): constant-time comparison."""
+        if not partner or not token or partner != partner.commercial_partner_id:
+            return False
+        return consteq(str(token), self._get_collection_token(partner))
+
+    @api.model
+    def _get_collection_url(self, partner):
+        """Absolute signed URL of the collection page of ``partner``'s commercial entity."""
+        commercial = partner.commercial_partner_id
+        token = self._get_collection_token(commercial)
+        return f"{commercial.get_base_url()}/my/collection/{commercial.id}?access_token={token}"
+
+    @api.model
+    def _get_portal_values(self, partner, date=None):
+        """What the collection page shows ``partner`` (a commercial res.partner) on ``date``
+        (default: today), read as superuser (the page is reached by a signed link too): never
+        another customer's data, whatever the caller.
+
+        :return: dict with ``partner``, ``lines`` (one dict per open customer invoice: ``move``,
+            ``residual``, ``days`` late, ``penalty`` and ``indemnity`` claimable (art. L441-10
+            and D441-5 Code de commerce), ``url`` of its portal page with "Pay now"),
+            ``statement`` (open receivable items, invoices and unmatched payments or credit
+            notes, oldest first: ``date``, ``label``, ``due``, ``debit``, ``credit``,
+            ``balance``), ``totals`` (per currency: ``currency``, ``due``, ``penalty``,
+            ``indemnity``) and ``today``.
+        """
+        date = date or fields.Date.context_today(self)
+        # sudo: the customer reads its own invoices only (domain on its commercial entity)
+        moves = (
+            self.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    ("commercial_partner_id", "=", partner.id),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                    ("amount_residual", ">", 0),
+                ],
+                order="invoice_date_due, id",
+            )
+        )
+        self._ensure_access_tokens(moves)
+        figures = moves._get_penalty_figures(date) if moves else {}
+        lines = []
+        totals = {}
+        for move in moves:
+            figure = figures.get(move.id, {})
+            line = {
+                "move": move,
+                "residual": move.amount_residual,
+                "days": max((date - move.invoice_date_due).days, 0),
+                "penalty": figure.get("penalty", 0.0),
+                "indemnity": figure.get("indemnity", 0.0),
+                "url": move.get_portal_url(),
+            }
+            lines.append(line)
+            total = totals.setdefault(
+                move.currency_id.id,
+                {"currency": move.currency_id, "due": 0.0, "penalty": 0.0, "indemnity": 0.0},
+            )
+            for key, value in (
+                ("due", "residual"),
+                ("penalty", "penalty"),
+                ("indemnity", "indemnity"),
+            ):
+                total[key] += line[value]
+        return {
+            "partner": partner,
+            "lines": lines,
+            "statement": self._get_statement(partner),
+            "totals": list(totals.values()),
+            "today": date,
+        }
+
+    @api.model
+    def _get_statement(self, partner):
+        """Open items of ``partner``'s receivable account per company, oldest first, with the
+        running balance (company currency): a list of dicts ``company``, ``date``, ``label``,
+        ``due``, ``debit``, ``credit``, ``balance``, ``currency``."""
+        # sudo: the customer reads its own journal items only
+        items = (
+            self.env["account.move.line"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id.commercial_partner_id", "=", partner.id),
+                    ("account_id.account_type", "=", "asset_receivable"),
+                    ("parent_state", "=", "posted"),
+                    ("reconciled", "=", False),
+                    ("amount_residual", "!=", 0),
+                ],
+                order="date, id",
+            )
+        )
+        balances = defaultdict(float)
+        statement = []
+        for item in items.sorted(lambda i: (i.company_id.id, i.date, i.id)):
+            balances[item.company_id.id] += item.amount_residual
+            statement.append(
+                {
+                    "company": item.company_id,
+                    "date": item.date,
+                    "label": item.move_id.name,
+                    "due": item.date_maturity,
+                    "debit": max(item.amount_residual, 0.0),
+                    "credit": max(-item.amount_residual, 0.0),
+                    "balance": balances[item.company_id.id],
+                    "currency": item.company_currency_id,
+                }
+            )
+        return statement
+
+    # ------------------------------------------------------------------------------------------
+    # Pay from the reminder
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _get_pay_lines(self, event):
+        """One dict per invoice of ``event`` (recouvrement.dunning.event): ``move``, ``url``
+        (absolute URL of its portal page, signed with the invoice's ``access_token``, where
+        "Pay now" goes through the company's payment providers) and ``reference`` (the
+        invoice's structured payment reference, else its number)."""
+        event.ensure_one()
+        # sudo: the portal access token of the invoices is generated on first use
+        moves = event.move_ids.sudo().sorted(lambda m: (m.invoice_date_due, m.id))
+        self._ensure_access_tokens(moves)
+        return [
+            {
+                "move": move.with_env(self.env),
+                "url": move.get_base_url() + move.get_portal_url(),
+                "reference": move.payment_reference or move.name,
+            }
+            for move in moves
+        ]
+
+    @api.model
+    def _ensure_access_tokens(self, moves):
+        """Give the invoices of ``moves`` without one a portal ``access_token`` (a UUID, as
+        ``portal.mixin._portal_ensure_token``), in one query whatever their number."""
+        moves.flush_recordset(["access_token"])
+        missing = moves.filtered(lambda m: not m.access_token)
+        if missing:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE account_move SET access_token = gen_random_uuid()::text "
+                    "WHERE id IN %s AND access_token IS NULL",
+                    tuple(missing.ids),
+                )
+            )
+            missing.invalidate_recordset(["access_token"])
+
+    @api.model
+    def _get_sepa_qr(self, event):
+        """EPC (SEPA credit transfer) QR code paying ``event``'s total claimed to the company's
+        bank account, built by Odoo's ``res.partner.bank`` machinery (``sct_qr``): a
+        ``data:image/png;base64,...`` URL, or False (no IBAN in the SEPA zone, not EUR, nothing
+        claimed).
+
+        An ISO 11649 (RF) reference goes in the structured remittance field, any other one in
+        the free text (EPC069-12).
+        """
+        event.ensure_one()
+        bank = event._get_bank_account()
+        if not bank or event.amount_total <= 0:
+            return False
+        reference = event._get_payment_reference() or ""
+        structured = reference if is_valid_structured_reference_iso(reference) else None
+        return (
+            bank.build_qr_code_base64(
+                event.currency_id.round(event.amount_total),
+                None if structured else reference,
+                structured,
+                event.currency_id,
+                event.partner_id,
+                qr_method="sct_qr",
+                silent_errors=True,
+            )
+            or False
+        )
+
+    # ------------------------------------------------------------------------------------------
+    # SMS channel
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _get_sms_refusal(self, recipient):
+        """Why ``recipient`` (res.partner) cannot get a reminder by SMS, or an empty string:
+        opted out of SMS reminders, no valid mobile or phone number, or the number blacklisted
+        (``phone_sanitized_blacklisted``: the customer asked to receive no more SMS)."""
+        if recipient.commercial_partner_id.dunning_sms_opt_out or recipient.dunning_sms_opt_out:
+            return self.env._("%(partner)s asked not to be reminded by SMS", partner=recipient.name)
+        if not recipient.phone_sanitized:
+            return self.env._(
+                "%(partner)s has no valid mobile or phone number", partner=recipient.name
+            )
+        if recipient.phone_sanitized_blacklisted:
+            return self.env._(
+                "the number %(number)s of %(partner)s is blacklisted",
+                number=recipient.phone_sanitized,
+                partner=recipient.name,
+            )
+        return ""
+
+    @api.model
+    def _send_sms(self, event):
+        """Send ``event``'s reminder by SMS (``sms`` module, through IAP, queued) to its
+        recipient's normalised number (E.164, ``_phone_format``), from the level's SMS
+        template; the SMS is logged on the event.
+
+        A recipient who opted out, is blacklisted or has no valid number gets the reminder as a
+        letter to post instead (said in the event's note), as an email level without address.
+        """
+        event.ensure_one()
+        recipient = event.recipient_id or event.partner_id
+        refusal = self._get_sms_refusal(recipient)
+        if refusal:
+            event.write(
+                {
+                    "channel": "letter",
+                    "note": self.env._(
+                        "No SMS: %(reason)s. The reminder %(level)s is sent as a letter to print "
+                        "and post instead.",
+                        reason=refusal,
+                        level=event.level_id.name,
+                    ),
+                }
+            )
+            if event.level_id.report_id:
+                self.env["recouvrement.dunning"]._render_letter(event)
+            return
+        # phone_sanitized: the mobile (else phone) number normalised by _phone_format (E.164)
+        number = recipient.phone_sanitized
+        template = event.level_id.sms_template_id or self.env.ref(
+            "recouvrement_b2b.sms_template_dunning_reminder"
+        )
+        # sudo: the SMS and its notification are created on the event for the run's user
+        event.sudo()._message_sms_with_template(
+            template=template.sudo(),
+            partner_ids=recipient.ids,
+            sms_pid_to_number={recipient.id: number},
+            put_in_queue=True,
+        )
+
+    # ------------------------------------------------------------------------------------------
+    # Replies to reminders
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _get_reply_user(self, event):
+        """Collector who handles a reply to ``event``: the company's collection responsible,
+        else the customer's salesperson, else the user who sent the reminder."""
+        return (
+            event.company_id.recouvrement_user_id
+            or event.partner_id.user_id
+            or event.user_id
+            or self.env.ref("base.user_admin")
+        )
+
+    @api.model
+    def _handle_reply(self, event, message):
+        """A customer answered the reminder ``event`` by email (``message``, the mail.message
+        posted on the event by the mail gateway): copy it on the customer's chatter, schedule a
+        "Reply to a reminder" activity for the collector on the event and hold the customer's
+        escalation (``reply_pending``) until the activity is done."""
+        event.ensure_one()
+        # sudo: the reply comes from the mail gateway (no collection user); only logs and an
+        # activity are written
+        event = event.sudo()
+        event.reply_pending = True
+        author = message.author_id.display_name or message.email_from or ""
+        event.partner_id.message_post(
+            body=Markup("<p>%s</p>%s")
+            % (
+                self.env._(
+                    "%(author)s replied to the reminder %(event)s:",
+                    author=author,
+                    event=event.display_name,
+                ),
+                message.body,
+            ),
+            subtype_xmlid="mail.mt_note",
+            attachment_ids=message.attachment_ids.ids,
+        )
+        event.activity_schedule(
+            "recouvrement_b2b.mail_activity_type_dunning_reply",
+            summary=self.env._("Reply from %(author)s", author=author),
+            note=Markup("<p>%s</p>") % html2plaintext(message.body or "")[:500],
+            user_id=self._get_reply_user(event).id,
+            date_deadline=fields.Date.context_today(self),
+        )
+
+    @api.model
+    def _release_replies(self, events):
+        """Clear ``reply_pending`` on those of ``events`` (recouvrement.dunning.event) left with
+        no reply activity to handle: the customer's ladder goes on."""
+        reply_type = self.env.ref(
+            "recouvrement_b2b.mail_activity_type_dunning_reply", raise_if_not_found=False
+        )
+        pending = events.filtered("reply_pending")
+        if not pending:
+            return
+        still = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", events._name),
+                    ("res_id", "in", pending.ids),
+                    ("activity_type_id", "=", reply_type.id if reply_type else False),
+                ]
+            )
+        )
+        # sudo: whoever handles the reply may clear the flag (no evidence field is written)
+        pending.filtered(lambda e: e.id not in still.mapped("res_id")).sudo().reply_pending = False
+
+    @api.model
+    def _hold_replied_customers(self, plan):
+        """Leave out of the dunning ``plan`` (see ``recouvrement.dunning``) the customers with a
+        reply to a reminder still to handle: no new reminder, no escalation, until the collector
+        has answered. One query.
+
+        :return: the plan without those customers
+        """
+        if not plan:
+            return plan
+        groups = self.env["recouvrement.dunning.event"]._read_group(
+            [
+                ("reply_pending", "=", True),
+                ("partner_id", "in", [item["partner"].id for item in plan]),
+            ],
+            ["company_id", "partner_id"],
+        )
+        held = {(company.id, partner.id) for company, partner in groups}
+        return [item for item in plan if (item["company"].id, item["partner"].id) not in held]
