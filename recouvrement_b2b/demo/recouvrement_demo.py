@@ -117,7 +117,7 @@ class RecouvrementDemo(models.AbstractModel):
         for days in sorted(days_ago, reverse=True):
             date = today - relativedelta(days=days)
             plan = dunning._get_plan(date, companies=company, partners=partners)
-            dunning._send_reminders(plan, date)
+            dunning._dunning_render_letters(dunning._send_reminders(plan, date))
 
     @api.model
     def _update_credit_scores(self, partner_ids):

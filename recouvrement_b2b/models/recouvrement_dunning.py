@@ -2,11 +2,12 @@ import logging
 import time
 from collections import defaultdict
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from psycopg2 import errors as pg_errors
 
 from odoo import Command, api, fields, models
-from odoo.tools import SQL, email_normalize, format_amount, format_date
+from odoo.exceptions import UserError
+from odoo.tools import SQL, email_normalize, format_amount, format_date, split_every
 
 from ..rules import dunning as dunning_rules
 
@@ -14,6 +15,10 @@ _logger = logging.getLogger(__name__)
 
 #: seconds a dunning run may spend before it leaves the rest to the next call
 DEFAULT_TIME_BUDGET = 30
+#: customers sent in one batch (one savepoint, one template rendering, one create per model)
+SEND_BATCH_SIZE = 50
+#: channels whose level's letter is rendered for the event (attached copy or letter to post)
+LETTER_CHANNELS = ("email", "letter", "registered")
 #: key of the PostgreSQL advisory lock of the dunning run (one run at a time per database)
 RUN_LOCK_KEY = 7_240_018_001
 _PASS_START_KEY = "recouvrement_b2b.dunning_pass_start"
@@ -529,20 +534,49 @@ class RecouvrementDunning(models.AbstractModel):
         }
 
     # ------------------------------------------------------------------------------------------
-    # Execution: one communication per customer
+    # Execution: one communication per customer, produced in batches
     # ------------------------------------------------------------------------------------------
 
     @api.model
+    def _dunning_send_batch(self, partners, date=None):
+        """Send the reminders due on ``date`` to ``partners``, within the time budget: the
+        sending step as one call (a cron call, or a job of the ``recouvrement_b2b_queue``
+        addon). Letters are only queued (``letter_to_render``): :meth:`_dunning_render_letters`
+        renders them.
+
+        Takes the dunning run lock for the current transaction (:meth:`_try_lock_run`): two
+        sending calls never run at once, so a customer is never sent twice.
+
+        :param partners: res.partner recordset (commercial partners)
+        :param date: day of the reminders (default: today)
+        :return: ``(done, remaining)``: customers processed (one event each, sent or failed)
+            and customers still due (locked by another transaction, out of time, or another
+            run in progress: call again later)
+        """
+        date = date or fields.Date.context_today(self)
+        deadline = self._get_deadline()
+        if not self._try_lock_run():
+            return 0, len(partners)
+        plan = self._get_plan(date, partners=partners, skip_failed=True)
+        events = self._send_reminders(plan, date, deadline=deadline)
+        return len(events), len(plan) - len(events)
+
+    @api.model
     def _send_reminders(self, plan, date, deadline=None):
-        """Send one reminder per item of ``plan`` (see the class) dated ``date``, each in its
-        own savepoint: a failing customer is logged (a failed event and a note on the
-        customer) and the others are sent.
+        """Send one reminder per item of ``plan`` (see the class) dated ``date``, in batches of
+        ``SEND_BATCH_SIZE`` customers (:meth:`_send_batch`), each in its own savepoint. A batch
+        that fails is sent again one customer at a time: a failing customer is logged (a
+        failed event and a note on the customer) and the others are sent.
 
         Customers locked by another transaction (:meth:`_lock_customers`) or whose sending
         conflicts with one (serialization failure, deadlock) are left out, never logged as
         failed: they are still due, and the next run sends them.
 
-        :param deadline: ``time.monotonic()`` value after which no new customer is started
+        Letters are not rendered here: the events say ``letter_to_render`` and the letters
+        step (:meth:`_dunning_render_letters`, its own cron, triggered here) renders them, so a
+        slow or missing wkhtmltopdf delays letters, never emails.
+
+        :param deadline: ``time.monotonic()`` value after which no new batch is started
             (:meth:`_get_deadline`; default: no limit)
         :return: the recouvrement.dunning.event created, sent and failed (one per customer
             processed)
@@ -551,31 +585,53 @@ class RecouvrementDunning(models.AbstractModel):
         partners = self.env["res.partner"].union(*(item["partner"] for item in plan))
         free = self._lock_customers(partners)
         recipients = self._get_recipients(partners)
-        for item in plan:
+        items = [item for item in plan if item["partner"].id in free]
+        for batch in split_every(SEND_BATCH_SIZE, items, list):
             if deadline is not None and time.monotonic() >= deadline:
                 break
-            if item["partner"].id not in free:
-                continue
-            try:
-                with self.env.cr.savepoint():
-                    events |= self.with_company(item["company"])._send_reminder(
-                        item, date, recipients.get(item["partner"].id, item["partner"])
-                    )
-            except CONFLICT_ERRORS as error:
-                _logger.info(
-                    "Dunning of %s (id %s) left for the next run (concurrent update): %s",
-                    item["partner"].name,
-                    item["partner"].id,
-                    error,
-                )
-            except Exception as error:  # one customer must not stop the others
-                _logger.warning(
-                    "Dunning of %s (id %s) failed: %s",
-                    item["partner"].name,
-                    item["partner"].id,
-                    error,
-                )
-                events |= self._log_failure(item, date, error)
+            events |= self._send_batch_or_each(batch, date, recipients)
+        if any(events.mapped("letter_to_render")):
+            self._trigger_letters_cron()
+        return events
+
+    @api.model
+    def _send_batch_or_each(self, items, date, recipients):
+        """Send plan ``items`` in one savepoint (:meth:`_send_batch`); when it fails, send them
+        again one at a time, so that only the failing customer is logged as failed (or, on a
+        conflict with another transaction, left for the next run).
+
+        :return: the recouvrement.dunning.event created
+        """
+        try:
+            with self.env.cr.savepoint():
+                return self._send_batch(items, date, recipients)
+        except CONFLICT_ERRORS as error:
+            if len(items) > 1:
+                return self._send_each(items, date, recipients)
+            _logger.info(
+                "Dunning of %s (id %s) left for the next run (concurrent update): %s",
+                items[0]["partner"].name,
+                items[0]["partner"].id,
+                error,
+            )
+            return self.env["recouvrement.dunning.event"]
+        except Exception as error:  # one customer must not stop the others
+            if len(items) > 1:
+                return self._send_each(items, date, recipients)
+            _logger.warning(
+                "Dunning of %s (id %s) failed: %s",
+                items[0]["partner"].name,
+                items[0]["partner"].id,
+                error,
+            )
+            return self._log_failure(items[0], date, error)
+
+    @api.model
+    def _send_each(self, items, date, recipients):
+        """Send plan ``items`` one customer at a time (after a failed batch)."""
+        events = self.env["recouvrement.dunning.event"]
+        for item in items:
+            events |= self._send_batch_or_each([item], date, recipients)
         return events
 
     @api.model
@@ -617,11 +673,16 @@ class RecouvrementDunning(models.AbstractModel):
         return recipients
 
     @api.model
-    def _prepare_dunning_event_vals(self, item, date, recipient):
+    def _prepare_dunning_event_vals(self, item, date, recipient, figures=None):
         """Values of the recouvrement.dunning.event of plan ``item`` sent on ``date`` to
         ``recipient`` (res.partner). Penalties and indemnities (art. L441-10 and D441-5 Code de
         commerce) are claimed when the level says so; an email level falls back to a letter
-        when the recipient has no email address."""
+        when the recipient has no email address. A letter waits in "To Post" until somebody
+        posts it; its file is rendered by the letters step (``letter_to_render``).
+
+        :param figures: late-payment figures of the batch's invoices
+            (``account.move._get_penalty_figures``; computed here when not given)
+        """
         moves = item["moves"]
         level = item["level"]
         vals = {
@@ -637,9 +698,11 @@ class RecouvrementDunning(models.AbstractModel):
             "user_id": self.env.user.id,
         }
         if level.claim_penalties:
-            figures = self._get_company_penalty_figures(moves, date)
-            vals["amount_penalty"] = sum(f["penalty"] for f in figures.values())
-            vals["amount_indemnity"] = sum(f["indemnity"] for f in figures.values())
+            if figures is None:
+                figures = self._get_company_penalty_figures(moves, date)
+            figures = [figures[move.id] for move in moves if move.id in figures]
+            vals["amount_penalty"] = sum(f["penalty"] for f in figures)
+            vals["amount_indemnity"] = sum(f["indemnity"] for f in figures)
         if level.channel == "email" and not recipient.email:
             vals["channel"] = "letter"
             vals["note"] = self.env._(
@@ -668,6 +731,9 @@ class RecouvrementDunning(models.AbstractModel):
                 partner=recipient.display_name,
                 level=level.name,
             )
+        # a letter is sent once somebody posts it (recouvrement.dunning.event.action_mark_posted)
+        vals["state"] = "to_post" if vals["channel"] in ("letter", "registered") else "sent"
+        vals["letter_to_render"] = bool(level.report_id) and vals["channel"] in LETTER_CHANNELS
         return vals
 
     @api.model
@@ -714,36 +780,64 @@ class RecouvrementDunning(models.AbstractModel):
         return figures
 
     @api.model
-    def _send_reminder(self, item, date, recipient):
-        """Create the event of plan ``item``, send it through its channel, apply the level's
-        consequences (credit hold, litigation case) and move its invoices up the ladder.
+    def _send_batch(self, items, date, recipients):
+        """Create the events of plan ``items`` (``create(vals_list)``), queue their emails (one
+        template rendering per template, :meth:`_send_emails`), apply the levels' consequences
+        (calls, credit holds, litigation cases), log them on the customers and move their
+        invoices up the ladder: a constant number of queries per batch, plus a few per customer.
 
-        :return: the sent recouvrement.dunning.event
-        :raise: any error of the rendering or sending (the caller rolls the customer back)
+        :param recipients: ``{partner id: invoicing contact}`` (:meth:`_get_recipients`)
+        :return: the recouvrement.dunning.event created
+        :raise: any error of the rendering or sending (the caller rolls the batch back)
         """
-        level = item["level"]
-        event = self.env["recouvrement.dunning.event"].create(
-            self._prepare_dunning_event_vals(item, date, recipient)
+        events = self.env["recouvrement.dunning.event"]
+        by_company = defaultdict(list)
+        for item in items:
+            by_company[item["company"]].append(item)
+        for company, company_items in by_company.items():
+            events |= self.with_company(company)._send_company_batch(
+                company_items, date, recipients
+            )
+        return events
+
+    @api.model
+    def _send_company_batch(self, items, date, recipients):
+        """:meth:`_send_batch` for the ``items`` of the current company."""
+        moves = self.env["account.move"].union(*(item["moves"] for item in items))
+        claimed = self.env["account.move"].union(
+            *(item["moves"] for item in items if item["level"].claim_penalties)
         )
-        if event.channel in ("email", "letter", "registered") and level.report_id:
-            self._render_letter(event)
-        if event.channel == "email":
-            self._send_email(event)
-        elif event.channel == "phone":
+        figures = self._get_company_penalty_figures(claimed, date) if claimed else {}
+        vals_list = [
+            self._prepare_dunning_event_vals(
+                item,
+                date,
+                recipients.get(item["partner"].id, item["partner"]),
+                figures=figures,
+            )
+            for item in items
+        ]
+        # the chatter note of each reminder is logged on the customer (_post_on_customers)
+        events = (
+            self.env["recouvrement.dunning.event"]
+            .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+            .create(vals_list)
+            .with_env(self.env)
+        )
+        self._send_emails(events.filtered(lambda e: e.channel == "email"))
+        for event in events.filtered(lambda e: e.channel == "phone"):
             self._schedule_call(event)
-        elif event.channel == "sms":
+        for event in events.filtered(lambda e: e.channel == "sms"):
             self.env["recouvrement.customer"]._send_sms(event)
-        if level.credit_hold:
-            self._apply_credit_hold(event)
-        if level.open_litigation:
-            self._open_litigation(event)
-        self._post_on_customer(event)
-        self._advance_invoices(
-            item["moves"], item["move_levels"], date, line_levels=item.get("line_levels")
-        )
-        # a letter is sent once somebody posts it (recouvrement.dunning.event.action_mark_posted)
-        event.state = "to_post" if event.channel in ("letter", "registered") else "sent"
-        return event
+        self._apply_credit_holds(events.filtered(lambda e: e.level_id.credit_hold))
+        self._open_litigations(events.filtered(lambda e: e.level_id.open_litigation))
+        self._post_on_customers(events)
+        move_levels, line_levels = {}, {}
+        for item in items:
+            move_levels.update(item["move_levels"])
+            line_levels.update(item.get("line_levels") or {})
+        self._advance_invoices(moves, move_levels, date, line_levels=line_levels)
+        return events
 
     @api.model
     def _log_failure(self, item, date, error):
@@ -777,45 +871,33 @@ class RecouvrementDunning(models.AbstractModel):
         return event
 
     @api.model
-    def _render_letter(self, event):
-        """Render the letter of ``event``'s level (PDF; HTML with the ``dunning_letter_html``
-        context key) and attach it to the event."""
-        event.ensure_one()
-        report = event.level_id.report_id
-        if self.env.context.get("dunning_letter_html"):
-            # no HTTP server for wkhtmltopdf (install-time replay, benchmarks): keep the HTML
-            content, report_type = self.env["ir.actions.report"]._render_qweb_html(
-                report.report_name, event.ids
-            )
-        else:
-            content, report_type = self.env["ir.actions.report"]._render_qweb_pdf(
-                report.report_name, event.ids
-            )
-        extension = "pdf" if report_type == "pdf" else "html"
-        event.with_context(dunning_letter_render=True).attachment_id = self.env[
-            "ir.attachment"
-        ].create(
-            {
-                "name": f"{event._get_letter_filename()}.{extension}",
-                "raw": content,
-                "mimetype": "application/pdf" if report_type == "pdf" else "text/html",
-                "res_model": event._name,
-                "res_id": event.id,
-            }
-        )
+    def _send_emails(self, events):
+        """Queue the emails of ``events`` (mail queue, not sent inline): one rendering of each
+        level's template for all its events (``mail.template.send_mail_batch``), the
+        mail.mail created at once, each linked to its event. The letter of the level is
+        rendered by the letters step and attached to the event.
 
-    @api.model
-    def _send_email(self, event):
-        """Queue the email of ``event``'s level (mail queue, not sent inline) with its letter
-        attached."""
-        event.ensure_one()
-        email_values = {"attachment_ids": [Command.link(event.attachment_id.id)]}
-        if not event.attachment_id:
-            email_values = {}
-        mail_id = event.level_id.mail_template_id.send_mail(
-            event.id, force_send=False, raise_exception=True, email_values=email_values
-        )
-        event.mail_message_id = self.env["mail.mail"].browse(mail_id).mail_message_id
+        :raise UserError: an email level without an email template
+        """
+        # the "Pay now" links of the emails: every invoice of the batch gets its portal token
+        # at once (recouvrement.customer), not one query per email
+        self.env["recouvrement.customer"]._ensure_access_tokens(events.move_ids.sudo())
+        for template, template_events in events.grouped(
+            lambda e: e.level_id.mail_template_id
+        ).items():
+            if not template:
+                raise UserError(
+                    self.env._(
+                        "The dunning level %(level)s sends emails but has no Email Template.",
+                        level=template_events[0].level_id.name,
+                    )
+                )
+            mails = template.send_mail_batch(
+                template_events.ids, force_send=False, raise_exception=True
+            )
+            message_ids = {mail.res_id: mail.mail_message_id for mail in mails}
+            for event in template_events:
+                event.mail_message_id = message_ids[event.id]
 
     @api.model
     def _schedule_call(self, event):
@@ -861,44 +943,157 @@ class RecouvrementDunning(models.AbstractModel):
         )
 
     @api.model
-    def _apply_credit_hold(self, event):
-        """Put ``event``'s customer on credit hold (level with ``credit_hold``)."""
-        event.ensure_one()
-        # sudo: the hold is decided by the level configured by a credit manager
-        event.partner_id.sudo()._set_credit_hold(
-            self.env._("Dunning level %(level)s reached", level=event.level_id.name)
-        )
+    def _apply_credit_holds(self, events):
+        """Put the customers of ``events`` on credit hold (levels with ``credit_hold``), one
+        write per level."""
+        for level, level_events in events.grouped("level_id").items():
+            # sudo: the hold is decided by the level configured by a credit manager
+            level_events.partner_id.sudo()._set_credit_hold(
+                self.env._("Dunning level %(level)s reached", level=level.name)
+            )
 
     @api.model
-    def _open_litigation(self, event):
-        """Open a recovery litigation case for ``event``'s invoices (level with
-        ``open_litigation``)."""
+    def _open_litigations(self, events):
+        """Open a recovery litigation case for the invoices of each of ``events`` (levels with
+        ``open_litigation``), created at once."""
+        if not events:
+            return
+        cases = self.env["recouvrement.litigation"].create(
+            [
+                {
+                    "partner_id": event.partner_id.id,
+                    "company_id": event.company_id.id,
+                    "move_ids": [Command.set(event.move_ids.ids)],
+                    "litigation_type": "recovery",
+                }
+                for event in events
+            ]
+        )
+        for event, case in zip(events, cases, strict=True):
+            event.litigation_id = case
+
+    @api.model
+    def _post_on_customers(self, events):
+        """Log each of ``events`` on its customer's chatter: one batch of notes
+        (``mail.thread._message_log_batch``) per round of distinct customers."""
+        channels = dict(events._fields["channel"]._description_selection(self.env))
+        rounds = []  # [{partner id: body}]: a customer reminded twice (two currencies) twice
+        for event in events:
+            body = escape(
+                self.env._(
+                    "Reminder %(level)s (%(channel)s) for %(count)s invoice(s), %(amount)s due.",
+                    level=event.level_id.name,
+                    channel=channels[event.channel],
+                    count=len(event.move_ids),
+                    amount=format_amount(self.env, event.amount_total, event.currency_id),
+                )
+            )
+            if event.note:
+                body = Markup("%s<br/>%s") % (body, event.note)
+            bodies = next((b for b in rounds if event.partner_id.id not in b), None)
+            if bodies is None:
+                bodies = {}
+                rounds.append(bodies)
+            bodies[event.partner_id.id] = body
+        for bodies in rounds:
+            # sudo: credit controllers log on customers they may not be allowed to write on
+            self.env["res.partner"].browse(bodies).sudo()._message_log_batch(bodies=bodies)
+
+    # ------------------------------------------------------------------------------------------
+    # Letters: rendered in their own step, after sending
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _cron_render_letters(self, batch_size=100):
+        """Cron: render the letters the sending step left to render (:meth:`_send_reminders`),
+        at most ``batch_size`` per call and within the time budget (:meth:`_get_deadline`),
+        reporting its progress (``ir.cron._notify_progress``)."""
+        deadline = self._get_deadline()
+        events = self.env["recouvrement.dunning.event"].search(
+            self._get_letters_to_render_domain(), order="id", limit=batch_size
+        )
+        done, remaining = self._dunning_render_letters(events, deadline=deadline)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    @api.model
+    def _get_letters_to_render_domain(self):
+        """Domain of the events whose letter is still to render (not failed nor cancelled)."""
+        return [("letter_to_render", "=", True), ("state", "not in", ("failed", "cancelled"))]
+
+    @api.model
+    def _dunning_render_letters(self, events, deadline=None):
+        """Render the letters of ``events`` (PDF; HTML with the ``dunning_letter_html`` context
+        key), each in its own savepoint, oldest first: the letters step as one call (a cron
+        call, or a job of the ``recouvrement_b2b_queue`` addon). Events locked by another
+        transaction (another call rendering them) are skipped. A letter that cannot be
+        rendered (wkhtmltopdf missing or failing) is logged and stays to render.
+
+        :param events: recouvrement.dunning.event recordset (those not to render are ignored)
+        :param deadline: ``time.monotonic()`` value after which no new letter is started
+            (default: no limit)
+        :return: ``(done, remaining)``: letters rendered, and letters still to render in the
+            database (failed ones included)
+        """
+        Event = self.env["recouvrement.dunning.event"]
+        events = events.filtered_domain(self._get_letters_to_render_domain())
+        done = 0
+        if events:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM recouvrement_dunning_event WHERE id IN %s ORDER BY id "
+                    "FOR NO KEY UPDATE SKIP LOCKED",
+                    tuple(events.ids),
+                )
+            )
+            events = Event.browse(row[0] for row in self.env.cr.fetchall())
+        for event in events:
+            if deadline is not None and time.monotonic() >= deadline:
+                break
+            try:
+                with self.env.cr.savepoint():
+                    self.with_company(event.company_id)._render_letter(event)
+                done += 1
+            except CONFLICT_ERRORS as error:
+                _logger.info("Letter of %s left for the next call: %s", event.display_name, error)
+            except Exception as error:  # one letter must not stop the others
+                _logger.warning("Letter of %s not rendered: %s", event.display_name, error)
+        remaining = Event.search_count(self._get_letters_to_render_domain())
+        return done, remaining
+
+    @api.model
+    def _trigger_letters_cron(self):
+        """Ask the scheduler to run the letters step now (:meth:`_cron_render_letters`)."""
+        cron = self.env.ref("recouvrement_b2b.ir_cron_dunning_letters", raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger()
+
+    @api.model
+    def _render_letter(self, event):
+        """Render the letter of ``event``'s level (PDF; HTML with the ``dunning_letter_html``
+        context key) and attach it to the event (no longer to render)."""
         event.ensure_one()
-        event.litigation_id = self.env["recouvrement.litigation"].create(
+        report = event.level_id.report_id
+        if self.env.context.get("dunning_letter_html"):
+            # no HTTP server for wkhtmltopdf (install-time replay, benchmarks): keep the HTML
+            content, report_type = self.env["ir.actions.report"]._render_qweb_html(
+                report.report_name, event.ids
+            )
+        else:
+            content, report_type = self.env["ir.actions.report"]._render_qweb_pdf(
+                report.report_name, event.ids
+            )
+        extension = "pdf" if report_type == "pdf" else "html"
+        attachment = self.env["ir.attachment"].create(
             {
-                "partner_id": event.partner_id.id,
-                "company_id": event.company_id.id,
-                "move_ids": [Command.set(event.move_ids.ids)],
-                "litigation_type": "recovery",
+                "name": f"{event._get_letter_filename()}.{extension}",
+                "raw": content,
+                "mimetype": "application/pdf" if report_type == "pdf" else "text/html",
+                "res_model": event._name,
+                "res_id": event.id,
             }
         )
-
-    @api.model
-    def _post_on_customer(self, event):
-        """Log ``event``, with its letter, on the customer's chatter."""
-        event.ensure_one()
-        body = self.env._(
-            "Reminder %(level)s (%(channel)s) for %(count)s invoice(s), %(amount)s due.",
-            level=event.level_id.name,
-            channel=dict(event._fields["channel"]._description_selection(self.env))[event.channel],
-            count=len(event.move_ids),
-            amount=format_amount(self.env, event.amount_total, event.currency_id),
-        )
-        if event.note:
-            body = Markup("%s<br/>%s") % (body, event.note)
-        # sudo: credit controllers log on customers they may not be allowed to write on
-        event.partner_id.sudo().message_post(
-            body=body, subtype_xmlid="mail.mt_note", attachment_ids=event.attachment_id.ids
+        event.with_context(dunning_letter_render=True).write(
+            {"attachment_id": attachment.id, "letter_to_render": False}
         )
 
     @api.model

@@ -114,6 +114,12 @@ class RecouvrementDunningEvent(models.Model):
     )
     invoice_count = fields.Integer(compute="_compute_invoice_count")
     attachment_id = fields.Many2one("ir.attachment", string="Letter (PDF)", copy=False)
+    letter_to_render = fields.Boolean(
+        copy=False,
+        index=True,
+        help="The letter of the reminder is still to render: the letters step of the dunning "
+        "run renders it after sending.",
+    )
     mail_message_id = fields.Many2one("mail.message", string="Email", copy=False)
     litigation_id = fields.Many2one("recouvrement.litigation", string="Litigation Case", copy=False)
     note = fields.Text(help="Fallbacks and failure reasons.")

@@ -12,13 +12,14 @@ from .common import RecouvrementCommon
 
 # Queries measured on Odoo 18.0 (cold cache, flush included). Planning a run, whatever the
 # number of customers and invoices; the daily cron: a fixed part (planning included) plus a part
-# per customer reminded by email, whatever its number of invoices. The fixed part includes the
-# run lock (1 query) and the lock of the batch's customers (3: savepoint, select, release);
-# planning leaves out the customers with a reply to handle (1); each email gives its invoices
-# their portal token (2 per customer, whatever its number of invoices).
-PLAN_QUERIES = 12
-CRON_QUERIES_FIXED = 32
-CRON_QUERIES_PER_CUSTOMER = 26
+# per batch of customers reminded by email (SEND_BATCH_SIZE), whatever the number of customers
+# in the batch and their invoices. The fixed part includes the run lock (1 query) and the lock
+# of the customers (3: savepoint, select, release); planning leaves out the customers with a
+# reply to handle (1); the invoices of a batch get their portal token at once.
+PLAN_QUERIES = 11
+CRON_QUERIES_FIXED = 29
+CRON_QUERIES_PER_BATCH = 15
+MODULE = "odoo.addons.recouvrement_b2b.models.recouvrement_dunning"
 
 
 class _Crash(BaseException):
@@ -42,7 +43,9 @@ class TestDunning(RecouvrementCommon):
         date = fields.Date.to_date(date)
         with freeze_time(date):
             plan = self.Dunning._get_plan(date, companies=self.company)
-            return self.Dunning._send_reminders(plan, date)
+            events = self.Dunning._send_reminders(plan, date)
+            self.Dunning._dunning_render_letters(events)  # the letters step
+            return events
 
     def _customer(self, name, email=True):
         return self.env["res.partner"].create(
@@ -134,13 +137,16 @@ class TestDunning(RecouvrementCommon):
             ],
         )
         self.assertEqual(move.dunning_event_ids, events)
-        # emails: queued (not sent inline) to the customer with the letter attached
+        # emails: queued (not sent inline) to the customer, each linked to its event; the
+        # letter is rendered by the letters step and kept on the event
         mails = self._mails(events)
         self.assertEqual(len(mails), 4)
         self.assertEqual(set(mails.mapped("state")), {"outgoing"})
         self.assertEqual(mails.recipient_ids, self.customer)
-        for mail in mails:
-            self.assertEqual(len(mail.attachment_ids), 1)
+        emails = events.filtered(lambda e: e.channel == "email")
+        self.assertEqual(emails.mail_message_id, mails.mail_message_id)
+        self.assertEqual(len(emails.attachment_id), 4)
+        self.assertFalse(emails.filtered("letter_to_render"))
         # formal notice: letter to print and post, credit hold
         notice = events.filtered(lambda e: e.level_id == self.level_notice)
         self.assertTrue(notice.attachment_id)
@@ -385,15 +391,15 @@ class TestDunning(RecouvrementCommon):
         for customer in customers:
             self._invoice(customer, 1000.0, "2026-02-01", "2026-03-01")
         failing = customers[1]
-        render = RecouvrementDunning._render_letter
+        prepare = RecouvrementDunning._prepare_dunning_event_vals
 
-        def broken_render(dunning, event):
-            if event.partner_id == failing:
+        def broken_prepare(dunning, item, date, recipient, figures=None):
+            if item["partner"] == failing:
                 raise ValueError("template error")
-            return render(dunning, event)
+            return prepare(dunning, item, date, recipient, figures=figures)
 
         with (
-            patch.object(RecouvrementDunning, "_render_letter", broken_render),
+            patch.object(RecouvrementDunning, "_prepare_dunning_event_vals", broken_prepare),
             self.assertLogs("odoo.addons.recouvrement_b2b.models.recouvrement_dunning", "WARNING"),
         ):
             events = self._run("2026-03-02")
@@ -415,17 +421,17 @@ class TestDunning(RecouvrementCommon):
         customers = self.customer | self._customer("Hotel du Parc") | self._customer("Paysages")
         for customer in customers:
             self._invoice(customer, 1000.0, "2026-02-01", "2026-03-01")
-        post = RecouvrementDunning._post_on_customer
+        post = RecouvrementDunning._post_on_customers
 
-        def crashing_post(dunning, event):
-            if event.partner_id == customers[2]:
+        def crashing_post(dunning, events):
+            if customers[2] in events.partner_id:
                 raise _Crash()
-            return post(dunning, event)
+            return post(dunning, events)
 
         with freeze_time("2026-03-02"):
             self.Dunning._cron_send_reminders(batch_size=1)  # first batch: committed
             with (
-                patch.object(RecouvrementDunning, "_post_on_customer", crashing_post),
+                patch.object(RecouvrementDunning, "_post_on_customers", crashing_post),
                 self.assertRaises(_Crash),
                 self.env.cr.savepoint(),
             ):
@@ -626,16 +632,27 @@ class TestDunning(RecouvrementCommon):
         return count
 
     def test_cron_query_count_per_customer(self):
-        """The cron costs a fixed number of queries per customer, whatever its invoices."""
+        """Producing the reminders costs a constant number of queries per batch of customers
+        (one template rendering, one create per model), whatever the number of customers in
+        the batch and their invoices: the cron is a fixed part plus that per batch."""
         self._cron_count(self._new_customers(1, 1))  # warm-up: templates compiled, caches filled
-        two = self._cron_count(self._new_customers(2, 1))
-        four = self._cron_count(self._new_customers(4, 1))
+        three = self._cron_count(self._new_customers(3, 1))
         six = self._cron_count(self._new_customers(6, 1))
-        two_many_invoices = self._cron_count(self._new_customers(2, 6))
-        self.assertEqual(two, CRON_QUERIES_FIXED + 2 * CRON_QUERIES_PER_CUSTOMER)
-        self.assertEqual(four - two, 2 * CRON_QUERIES_PER_CUSTOMER, "2 -> 4 customers")
-        self.assertEqual(six - four, 2 * CRON_QUERIES_PER_CUSTOMER, "4 -> 6 customers")
-        self.assertEqual(two_many_invoices, two, "a query per invoice")
+        twelve = self._cron_count(self._new_customers(12, 1))
+        six_many_invoices = self._cron_count(self._new_customers(6, 6))
+        self.assertEqual(three, CRON_QUERIES_FIXED + CRON_QUERIES_PER_BATCH)
+        self.assertEqual(six, three, "3 -> 6 customers")
+        self.assertEqual(twelve, three, "6 -> 12 customers")
+        self.assertEqual(six_many_invoices, six, "a query per invoice")
+        self.assertLessEqual(six, 8 * 6, "more than 8 queries per customer")
+        # batches of 2 customers: the same cost per batch (7.5 queries per customer), linear
+        with patch(f"{MODULE}.SEND_BATCH_SIZE", 2):
+            two = self._cron_count(self._new_customers(2, 1))
+            four = self._cron_count(self._new_customers(4, 1))
+            eight = self._cron_count(self._new_customers(8, 1))
+        self.assertEqual(two, three)
+        self.assertEqual(four - two, CRON_QUERIES_PER_BATCH, "2 -> 4 customers")
+        self.assertEqual(eight - four, 2 * CRON_QUERIES_PER_BATCH, "4 -> 8 customers")
 
     def test_plan_query_count(self):
         """Planning costs the same queries for 1 customer with 2 invoices as for 3 with 12."""

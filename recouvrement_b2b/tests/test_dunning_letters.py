@@ -46,7 +46,9 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
         date = fields.Date.to_date(date)
         dunning = self.env["recouvrement.dunning"].with_user(self.controller)
         dunning = dunning.with_context(force_report_rendering=True)
-        return dunning._send_reminders(dunning._get_plan(date, companies=self.company), date)
+        events = dunning._send_reminders(dunning._get_plan(date, companies=self.company), date)
+        dunning._dunning_render_letters(events)  # the letters step
+        return events
 
     def _reminded(self, partner):
         """A reminder already sent to ``partner``: a formal notice may follow (issue 17 #12)."""
@@ -225,8 +227,12 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
         dunning = self.env["recouvrement.dunning"].with_user(self.controller)
         date = fields.Date.to_date("2026-03-17")
         plan = dunning._get_plan(date, companies=self.company)
-        notice = dunning.with_context(force_report_rendering=True)._send_reminders(plan[:1], date)
-        letter = dunning.with_context(dunning_letter_html=True)._send_reminders(plan[1:], date)
+        pdf = dunning.with_context(force_report_rendering=True)
+        notice = pdf._send_reminders(plan[:1], date)
+        pdf._dunning_render_letters(notice)
+        html = dunning.with_context(dunning_letter_html=True)
+        letter = html._send_reminders(plan[1:], date)
+        html._dunning_render_letters(letter)
         self.assertNotEqual(letter.attachment_id.mimetype, "application/pdf")  # HTML
         no_letter = self.env["recouvrement.dunning.event"].create(
             {"partner_id": second.id, "company_id": self.company.id, "date": date}

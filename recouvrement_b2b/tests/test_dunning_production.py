@@ -91,16 +91,17 @@ class TestDunningProduction(RecouvrementCommon):
             "recouvrement_b2b.dunning_time_budget", "10"
         )
         clock = _Clock()
-        send = RecouvrementDunning._send_reminder
+        send = RecouvrementDunning._send_batch
 
-        def slow_send(dunning, item, date, recipient):
-            clock.now += 4
-            return send(dunning, item, date, recipient)
+        def slow_send(dunning, items, date, recipients):
+            clock.now += 4 * len(items)
+            return send(dunning, items, date, recipients)
 
         triggers = self._triggers()
         with (
             patch(f"{MODULE}.time", clock),
-            patch.object(RecouvrementDunning, "_send_reminder", slow_send),
+            patch(f"{MODULE}.SEND_BATCH_SIZE", 1),  # a batch per customer
+            patch.object(RecouvrementDunning, "_send_batch", slow_send),
         ):
             first = self._cron_call()
             self.assertRecordValues(first, [{"done": 3, "remaining": 2}])
@@ -194,15 +195,17 @@ class TestDunningProduction(RecouvrementCommon):
         """A serialization failure or a deadlock while sending one customer: the customer is
         left for the next call, without a failed event nor a note; the others are sent."""
         conflicting = self.customers[:2]
-        post = RecouvrementDunning._post_on_customer
-        errors = iter([pg_errors.SerializationFailure(), pg_errors.DeadlockDetected()])
+        post = RecouvrementDunning._post_on_customers
 
-        def racing_post(dunning, event):
-            if event.partner_id in conflicting:
-                raise next(errors)
-            return post(dunning, event)
+        def racing_post(dunning, events):
+            # the batch of 5 conflicts, then each of the two when sent one at a time
+            if conflicting[0] in events.partner_id:
+                raise pg_errors.SerializationFailure()
+            if conflicting[1] in events.partner_id:
+                raise pg_errors.DeadlockDetected()
+            return post(dunning, events)
 
-        with patch.object(RecouvrementDunning, "_post_on_customer", racing_post):
+        with patch.object(RecouvrementDunning, "_post_on_customers", racing_post):
             progress = self._cron_call()
         self.assertRecordValues(progress, [{"done": 3, "remaining": 2}])
         self.assertFalse(self._events(conflicting))
