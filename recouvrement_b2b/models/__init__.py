@@ -21,3 +21,5 @@ from . import ir_actions_report
 from . import ir_attachment
 from . import recouvrement_proceedings
 from . import recouvrement_claim_declaration
+from . import recouvrement_litigation_handover
+from . import recouvrement_agency_collection

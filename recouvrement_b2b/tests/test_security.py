@@ -20,6 +20,7 @@ USERS = (SALESMAN, INVOICING, CONTROLLER, MANAGER, OTHER, CONTACTS)
 # MANAGER: the module's groups; OTHER: a credit controller whose only company is another one
 # (multi-company rules hide the first company's records; rates and stages have no company).
 MATRIX = {
+    "recouvrement.agency.collection": {CONTROLLER: "rwcu", MANAGER: "rwcu"},
     "recouvrement.claim.declaration": {CONTROLLER: "rwc", MANAGER: "rwcu"},
     "recouvrement.credit.exposure": {CONTROLLER: "r", MANAGER: "r"},
     "recouvrement.credit.override": {CONTROLLER: "rwc", MANAGER: "rwcu"},
@@ -119,6 +120,10 @@ class TestSecurity(RecouvrementCommon):
     def _vals(self, model):
         """Values to create a record of ``model`` in the first company."""
         return {
+            "recouvrement.agency.collection": {
+                "litigation_id": self.litigation.id,
+                "amount": 100.0,
+            },
             "recouvrement.claim.declaration": {
                 "partner_id": self.customer.id,
                 "company_id": self.company.id,
@@ -178,6 +183,7 @@ class TestSecurity(RecouvrementCommon):
 
     # Writable field of each model, set to a harmless value.
     WRITE_VALS = {
+        "recouvrement.agency.collection": {"amount": 90.0},
         "recouvrement.claim.declaration": {"court": "Tribunal de commerce de Lyon"},
         "recouvrement.credit.exposure": {"overdue_days": 1},
         "recouvrement.credit.override": {"reason": "Changed"},
