@@ -80,6 +80,8 @@
         "views/recouvrement_claim_declaration_views.xml",
         "report/recouvrement_claim_declaration_reports.xml",
         "report/recouvrement_claim_declaration_templates.xml",
+        # --- hand-over to an agency or a lawyer ---
+        "views/recouvrement_litigation_handover_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",

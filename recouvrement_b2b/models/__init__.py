@@ -25,3 +25,5 @@ from . import recouvrement_proceedings
 from . import recouvrement_claim_declaration
 from . import recouvrement_customer
 from . import mail_activity
+from . import recouvrement_litigation_handover
+from . import recouvrement_agency_collection

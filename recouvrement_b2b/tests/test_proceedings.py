@@ -1,3 +1,6 @@
+import csv
+import io
+import zipfile
 from datetime import date
 
 from freezegun import freeze_time
@@ -314,3 +317,78 @@ class TestFactoring(RecouvrementCommon):
     def test_factor_required(self):
         with self.assertRaisesRegex(ValidationError, "Factor"):
             self.own.write({"is_factored": True, "factoring_mode": "notified"})
+
+
+@tagged("post_install", "-at_install")
+class TestAgencyHandover(RecouvrementCommon):
+    """A litigation case handed over to a collection agency at a 15 % fee."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._standard_ladder()
+        cls.agency = cls.env["res.partner"].create({"name": "Recouvrement Rhône Agence"})
+        cls.inv_1 = cls._invoice(cls.customer, 1200, date(2026, 1, 5), date(2026, 2, 4))
+        cls.inv_2 = cls._invoice(cls.customer, 800, date(2026, 1, 20), date(2026, 2, 19))
+        cls.case = cls.env["recouvrement.litigation"].create(
+            {
+                "partner_id": cls.customer.id,
+                "litigation_type": "recovery",
+                "move_ids": [Command.set((cls.inv_1 | cls.inv_2).ids)],
+                "agency_id": cls.agency.id,
+                "agency_fee_rate": 15.0,
+            }
+        )
+
+    @freeze_time("2026-04-01")
+    def test_handover_collection_and_return(self):
+        case = self.case.with_user(self.controller)
+        case.action_hand_over()
+        self.assertRecordValues(
+            case, [{"handover_date": date(2026, 4, 1), "is_handed_over": True, "step": "agency"}]
+        )
+        # Reminders stop: the invoices are in an open case.
+        plan = self.env["recouvrement.dunning"]._get_plan(date(2026, 4, 1), partners=self.customer)
+        self.assertFalse(plan)
+        export = self.env["ir.attachment"].search(
+            [("res_model", "=", case._name), ("res_id", "=", case.id)]
+        )
+        self.assertEqual(export.mimetype, "application/zip")
+        with zipfile.ZipFile(io.BytesIO(export.raw)) as archive:
+            names = sorted(archive.namelist())
+            rows = list(
+                csv.reader(io.StringIO(archive.read("invoices.csv").decode()), delimiter=";")
+            )
+        self.assertEqual(
+            names,
+            sorted(
+                [
+                    f"{case.name.replace('/', '_')}.pdf",
+                    "invoices.csv",
+                    f"evidence/{self.inv_1.name.replace('/', '_')}.pdf",
+                    f"evidence/{self.inv_2.name.replace('/', '_')}.pdf",
+                ]
+            ),
+        )
+        self.assertEqual(len(rows), 3)
+        self.assertEqual(rows[1][0], self.inv_1.name)
+        self.assertEqual(rows[1][4], "1200.00")
+        self.assertEqual(rows[2][4], "800.00")
+        # 1 000 collected at 15 %: 150 of commission, 850 for us.
+        collection = (
+            self.env["recouvrement.agency.collection"]
+            .with_user(self.controller)
+            .create({"litigation_id": case.id, "amount": 1000.0, "move_id": self.inv_1.id})
+        )
+        self.assertRecordValues(
+            collection, [{"fee_rate": 15.0, "commission_amount": 150.0, "net_amount": 850.0}]
+        )
+        self.assertEqual(case.agency_collected_amount, 1000.0)
+        self.assertEqual(case.agency_commission_amount, 150.0)
+        with self.assertRaises(ValidationError):
+            collection.amount = -5
+        case.action_return_file()
+        self.assertRecordValues(
+            case,
+            [{"handover_return_date": date(2026, 4, 1), "is_handed_over": False, "step": "open"}],
+        )

@@ -21,6 +21,7 @@ USERS = (SALESMAN, INVOICING, CONTROLLER, MANAGER, OTHER, CONTACTS)
 # (multi-company rules hide the first company's records; rates and stages have no company).
 MATRIX = {
     "recouvrement.aged.balance": {CONTROLLER: "r", MANAGER: "r"},
+    "recouvrement.agency.collection": {CONTROLLER: "rwcu", MANAGER: "rwcu"},
     "recouvrement.claim.declaration": {CONTROLLER: "rwc", MANAGER: "rwcu"},
     "recouvrement.credit.exposure": {CONTROLLER: "r", MANAGER: "r"},
     "recouvrement.credit.override": {CONTROLLER: "rwc", MANAGER: "rwcu"},
@@ -138,6 +139,10 @@ class TestSecurity(RecouvrementCommon):
     def _vals(self, model):
         """Values to create a record of ``model`` in the first company."""
         return {
+            "recouvrement.agency.collection": {
+                "litigation_id": self.litigation.id,
+                "amount": 100.0,
+            },
             "recouvrement.claim.declaration": {
                 "partner_id": self.customer.id,
                 "company_id": self.company.id,
@@ -200,6 +205,7 @@ class TestSecurity(RecouvrementCommon):
     # Writable field of each model, set to a harmless value.
     WRITE_VALS = {
         "recouvrement.aged.balance": {"residual": 1.0},
+        "recouvrement.agency.collection": {"amount": 90.0},
         "recouvrement.claim.declaration": {"court": "Tribunal de commerce de Lyon"},
         "recouvrement.credit.exposure": {"overdue_days": 1},
         "recouvrement.receivable.trend": {"sales": 1.0},

@@ -1,0 +1,186 @@
+import base64
+import csv
+import io
+import zipfile
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import format_date
+
+
+class RecouvrementLitigationStage(models.Model):
+    _inherit = "recouvrement.litigation.stage"
+
+    step = fields.Selection(
+        selection_add=[("agency", "Handed over to an agency or lawyer")],
+        ondelete={"agency": "set default"},
+    )
+
+
+class RecouvrementLitigation(models.Model):
+    """Hand-over of a case to a collection agency or a lawyer: the file is exported to it,
+    the payments it collects are recorded with its commission, and the file comes back."""
+
+    _inherit = "recouvrement.litigation"
+
+    agency_id = fields.Many2one(
+        "res.partner",
+        string="Agency or Lawyer",
+        tracking=True,
+        help="Collection agency or lawyer the file is handed over to.",
+    )
+    agency_fee_rate = fields.Float(
+        string="Agreed Fee Rate (%)",
+        digits=(16, 2),
+        tracking=True,
+        help="Commission of the agency, in percent of what it collects.",
+    )
+    handover_date = fields.Date(string="Handed Over On", tracking=True, copy=False)
+    handover_return_date = fields.Date(string="File Returned On", tracking=True, copy=False)
+    is_handed_over = fields.Boolean(compute="_compute_is_handed_over", store=True)
+    agency_collection_ids = fields.One2many(
+        "recouvrement.agency.collection", "litigation_id", string="Agency Payments"
+    )
+    agency_collected_amount = fields.Monetary(
+        string="Collected by the Agency", compute="_compute_agency_amounts"
+    )
+    agency_commission_amount = fields.Monetary(
+        string="Agency Commission", compute="_compute_agency_amounts"
+    )
+
+    @api.depends("handover_date", "handover_return_date")
+    def _compute_is_handed_over(self):
+        for case in self:
+            case.is_handed_over = bool(case.handover_date and not case.handover_return_date)
+
+    @api.depends("agency_collection_ids.amount", "agency_collection_ids.commission_amount")
+    def _compute_agency_amounts(self):
+        for case in self:
+            case.agency_collected_amount = sum(case.agency_collection_ids.mapped("amount"))
+            case.agency_commission_amount = sum(
+                case.agency_collection_ids.mapped("commission_amount")
+            )
+
+    def action_hand_over(self):
+        """Hand the file over to the agency or lawyer: the case moves to the hand-over stage,
+        its invoices stay out of our dunning (they are in an open case) and the file (dossier
+        PDF, invoice list, evidence) is attached to the case as a zip."""
+        self.ensure_one()
+        if not self.agency_id:
+            raise UserError(
+                self.env._("Case %(case)s: choose the agency or lawyer first.", case=self.name)
+            )
+        if self.is_closed:
+            raise UserError(self.env._("Case %(case)s is closed: reopen it first.", case=self.name))
+        stage = self.env["recouvrement.litigation.stage"].search([("step", "=", "agency")], limit=1)
+        vals = {"handover_date": fields.Date.context_today(self), "handover_return_date": False}
+        if stage:
+            vals["stage_id"] = stage.id
+        self.write(vals)
+        attachment = self._create_handover_export()
+        self.message_post(
+            body=self.env._(
+                "File handed over to %(agency)s (fee rate %(rate)s %%).",
+                agency=self.agency_id.display_name,
+                rate=self.agency_fee_rate,
+            ),
+            attachment_ids=attachment.ids,
+        )
+        return True
+
+    def action_return_file(self):
+        """The agency or lawyer returns the file: the case goes back to its first stage."""
+        self.ensure_one()
+        if not self.is_handed_over:
+            raise UserError(
+                self.env._("Case %(case)s is not handed over to an agency.", case=self.name)
+            )
+        self.write(
+            {
+                "handover_return_date": fields.Date.context_today(self),
+                "stage_id": self._default_stage_id().id,
+            }
+        )
+        self.message_post(
+            body=self.env._(
+                "File returned by %(agency)s: %(collected)s collected, %(commission)s of "
+                "commission.",
+                agency=self.agency_id.display_name,
+                collected=self._format_amount(self.agency_collected_amount),
+                commission=self._format_amount(self.agency_commission_amount),
+            )
+        )
+        return True
+
+    def _get_handover_invoice_rows(self):
+        """Rows of the invoice list of the exported file: header, then one row per invoice
+        (number, dates, total, amount due, penalties and indemnity to date)."""
+        self.ensure_one()
+        header = [
+            self.env._("Invoice"),
+            self.env._("Date"),
+            self.env._("Due date"),
+            self.env._("Total"),
+            self.env._("Amount due"),
+            self.env._("Penalties"),
+            self.env._("Indemnity"),
+        ]
+        rows = [header]
+        for line in self._get_dossier_lines():
+            move = line["move"]
+            rows.append(
+                [
+                    move.name,
+                    format_date(self.env, move.invoice_date),
+                    format_date(self.env, move.invoice_date_due),
+                    f"{move.amount_total:.2f}",
+                    f"{line['principal']:.2f}",
+                    f"{line['penalty']:.2f}",
+                    f"{line['indemnity']:.2f}",
+                ]
+            )
+        return rows
+
+    def _create_handover_export(self):
+        """Zip of the file for the agency, attached to the case: the dossier PDF, the invoice
+        list (CSV) and the evidence (the invoices' PDFs, the reminders' letters, the files
+        attached to the case). :return: the ir.attachment."""
+        self.ensure_one()
+        Report = self.env["ir.actions.report"]
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            dossier, _type = Report._render_qweb_pdf(
+                "recouvrement_b2b.action_report_litigation_dossier", self.ids
+            )
+            archive.writestr(f"{self.name.replace('/', '_')}.pdf", dossier)
+            text = io.StringIO()
+            csv.writer(text, delimiter=";").writerows(self._get_handover_invoice_rows())
+            archive.writestr("invoices.csv", text.getvalue())
+            for move in self.move_ids:
+                content, _type = Report._render_qweb_pdf("account.account_invoices", move.ids)
+                archive.writestr(f"evidence/{move.name.replace('/', '_')}.pdf", content)
+            evidence = self.env["ir.attachment"].search(
+                [
+                    "|",
+                    "&",
+                    ("res_model", "=", "recouvrement.dunning.event"),
+                    ("res_id", "in", self._get_dossier_events().ids),
+                    "&",
+                    "&",
+                    ("res_model", "=", self._name),
+                    ("res_id", "=", self.id),
+                    ("mimetype", "!=", "application/zip"),
+                ],
+                order="id",
+            )
+            for attachment in evidence:
+                archive.writestr(f"evidence/{attachment.id}-{attachment.name}", attachment.raw)
+        return self.env["ir.attachment"].create(
+            {
+                "name": self.env._("File %(case)s.zip", case=self.name),
+                "res_model": self._name,
+                "res_id": self.id,
+                "datas": base64.b64encode(buffer.getvalue()),
+                "mimetype": "application/zip",
+            }
+        )
