@@ -50,10 +50,6 @@
         "data/recouvrement_dunning_data.xml",
         "views/recouvrement_dunning_event_views.xml",
         "views/recouvrement_dunning_policy_views.xml",
-        # --- customer side: pay links, SMS, replies, portal ---
-        "data/recouvrement_customer_data.xml",
-        "views/recouvrement_customer_views.xml",
-        "views/portal_templates.xml",
         # --- payment plans ---
         "data/recouvrement_payment_plan_data.xml",
         "report/recouvrement_payment_plan_reports.xml",
@@ -69,6 +65,10 @@
         "report/recouvrement_litigation_reports.xml",
         "report/recouvrement_litigation_templates.xml",
         "views/res_config_settings_views.xml",
+        # --- customer side: pay links, SMS, replies, portal ---
+        "data/recouvrement_customer_data.xml",
+        "views/recouvrement_customer_views.xml",
+        "views/portal_templates.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
