@@ -53,6 +53,11 @@
         "report/recouvrement_litigation_reports.xml",
         "report/recouvrement_litigation_templates.xml",
         "views/res_config_settings_views.xml",
+        # --- collector's cockpit ---
+        "data/recouvrement_promise_data.xml",
+        "views/recouvrement_promise_views.xml",
+        "views/recouvrement_dispute_views.xml",
+        "views/recouvrement_worklist_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
@@ -60,6 +65,7 @@
         "demo/recouvrement_payment_plan_demo.xml",
         "demo/recouvrement_litigation_demo.xml",
         "demo/recouvrement_dunning_demo.xml",
+        "demo/recouvrement_cockpit_demo.xml",
         "demo/recouvrement_credit_demo.xml",
     ],
     "application": False,

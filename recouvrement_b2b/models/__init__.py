@@ -19,3 +19,5 @@ from . import recouvrement_litigation_deadline
 from . import recouvrement_company_register
 from . import ir_actions_report
 from . import ir_attachment
+from . import recouvrement_promise
+from . import recouvrement_dispute
