@@ -69,6 +69,11 @@
         "data/recouvrement_customer_data.xml",
         "views/recouvrement_customer_views.xml",
         "views/portal_templates.xml",
+        # --- collector's cockpit ---
+        "data/recouvrement_promise_data.xml",
+        "views/recouvrement_promise_views.xml",
+        "views/recouvrement_dispute_views.xml",
+        "views/recouvrement_worklist_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
@@ -76,6 +81,7 @@
         "demo/recouvrement_payment_plan_demo.xml",
         "demo/recouvrement_litigation_demo.xml",
         "demo/recouvrement_dunning_demo.xml",
+        "demo/recouvrement_cockpit_demo.xml",
         "demo/recouvrement_credit_demo.xml",
     ],
     "application": False,

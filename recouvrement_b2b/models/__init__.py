@@ -21,3 +21,5 @@ from . import ir_actions_report
 from . import ir_attachment
 from . import recouvrement_customer
 from . import mail_activity
+from . import recouvrement_promise
+from . import recouvrement_dispute

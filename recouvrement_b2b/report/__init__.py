@@ -1,1 +1,2 @@
 from . import recouvrement_credit_exposure
+from . import recouvrement_worklist

@@ -12,3 +12,4 @@ from . import test_dunning_production
 from . import test_security
 from . import test_customer
 from . import test_customer_portal
+from . import test_cockpit

@@ -14,10 +14,11 @@ from .common import RecouvrementCommon
 # number of customers and invoices; the daily cron: a fixed part (planning included) plus a part
 # per customer reminded by email, whatever its number of invoices. The fixed part includes the
 # run lock (1 query) and the lock of the batch's customers (3: savepoint, select, release);
-# planning leaves out the customers with a reply to handle (1); each email gives its invoices
-# their portal token (2 per customer, whatever its number of invoices).
-PLAN_QUERIES = 12
-CRON_QUERIES_FIXED = 32
+# planning leaves out the customers with a reply to handle (1) and reads promises and disputes
+# (2); each email gives its invoices their portal token (2 per customer, whatever its number of
+# invoices).
+PLAN_QUERIES = 14
+CRON_QUERIES_FIXED = 34
 CRON_QUERIES_PER_CUSTOMER = 26
 
 

@@ -19,8 +19,10 @@ USERS = (SALESMAN, INVOICING, CONTROLLER, MANAGER, OTHER, CONTACTS)
 # MANAGER: the module's groups; OTHER: a credit controller whose only company is another one
 # (multi-company rules hide the first company's records; rates and stages have no company).
 MATRIX = {
+    "recouvrement.call.log": {CONTROLLER: "rwcu", MANAGER: "rwcu"},
     "recouvrement.credit.exposure": {CONTROLLER: "r", MANAGER: "r"},
     "recouvrement.credit.override": {CONTROLLER: "rwc", MANAGER: "rwcu"},
+    "recouvrement.dispute": {CONTROLLER: "rwc", MANAGER: "rwcu"},
     "recouvrement.dunning.event": {CONTROLLER: "rwc", MANAGER: "rwcu"},
     "recouvrement.dunning.level": {CONTROLLER: "r", MANAGER: "rwcu"},
     "recouvrement.dunning.policy": {CONTROLLER: "r", MANAGER: "rwcu"},
@@ -31,8 +33,10 @@ MATRIX = {
     "recouvrement.litigation.deadline": {CONTROLLER: "rwcu", MANAGER: "rwcu"},
     "recouvrement.litigation.stage": {CONTROLLER: "r", MANAGER: "rwcu", OTHER: "r"},
     "recouvrement.payment.plan": {CONTROLLER: "rwc", MANAGER: "rwcu"},
+    "recouvrement.promise": {CONTROLLER: "rwc", MANAGER: "rwcu"},
     "recouvrement.payment.plan.line": {CONTROLLER: "rwcu", MANAGER: "rwcu"},
     "recouvrement.payment.plan.wizard": {CONTROLLER: "rwcu", MANAGER: "rwcu"},
+    "recouvrement.worklist": {CONTROLLER: "r", MANAGER: "r"},
     "recouvrement.penalty.rate": {INVOICING: "r", CONTROLLER: "r", MANAGER: "rwcu", OTHER: "r"},
 }
 
@@ -108,10 +112,18 @@ class TestSecurity(RecouvrementCommon):
             {"partner_id": cls.customer.id, "move_ids": [Command.set(cls.invoice.ids)]}
         )
         cls.dunning_run = env["recouvrement.dunning.run"].create({})
+        # a promise due: the customer is on the worklist
+        env["recouvrement.promise"].create(
+            {"partner_id": cls.customer.id, "amount": 10.0, "date": "2026-01-15"}
+        )
+        cls.worklist = env["recouvrement.worklist"].search(
+            [("partner_id", "=", cls.customer.id), ("company_id", "=", cls.company.id)]
+        )
         cls.exposure = env["recouvrement.credit.exposure"].search(
             [("partner_id", "=", cls.customer.id), ("company_id", "=", cls.company.id)]
         )
         cls.assertTrue(cls, cls.exposure, "no exposure row for the customer")
+        cls.assertTrue(cls, cls.worklist, "no worklist row for the customer")
         cls.env_su = env
 
     def _vals(self, model):
@@ -119,6 +131,12 @@ class TestSecurity(RecouvrementCommon):
         return {
             "recouvrement.credit.override": {"order_id": self.order.id, "reason": "Matrix"},
             "recouvrement.credit.exposure": {},
+            "recouvrement.call.log": {
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+            },
+            "recouvrement.worklist": {},
+            "recouvrement.dispute": {"move_id": self.invoice.id, "reason": "price"},
             "recouvrement.dunning.event": {
                 "partner_id": self.customer.id,
                 "company_id": self.company.id,
@@ -159,6 +177,12 @@ class TestSecurity(RecouvrementCommon):
                 "partner_id": self.customer.id,
                 "company_id": self.company.id,
             },
+            "recouvrement.promise": {
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+                "amount": 100.0,
+                "date": "2026-03-31",
+            },
             "recouvrement.penalty.rate": {
                 "kind": "ecb_mro",
                 "half_year": f"{2100 + next(self.serial)}-S1",
@@ -171,7 +195,10 @@ class TestSecurity(RecouvrementCommon):
     # Writable field of each model, set to a harmless value.
     WRITE_VALS = {
         "recouvrement.credit.exposure": {"overdue_days": 1},
+        "recouvrement.call.log": {"outcome": "refusal"},
+        "recouvrement.worklist": {"overdue_days": 1},
         "recouvrement.credit.override": {"reason": "Changed"},
+        "recouvrement.dispute": {"reason": "quality"},
         "recouvrement.dunning.event": {"date": "2026-02-02"},
         "recouvrement.dunning.level": {"sequence": 5},
         "recouvrement.dunning.policy": {"sequence": 5},
@@ -185,12 +212,15 @@ class TestSecurity(RecouvrementCommon):
         "recouvrement.payment.plan.line": {"amount": 90.0},
         "recouvrement.payment.plan.wizard": {"instalment_count": 4},
         "recouvrement.penalty.rate": {"source": "Matrix"},
+        "recouvrement.promise": {"note": "Matrix"},
     }
 
     def _record(self, model):
         """A new record of ``model`` in the first company (the exposure row of the customer)."""
         if model == "recouvrement.credit.exposure":
             return self.exposure
+        if model == "recouvrement.worklist":
+            return self.worklist
         return self.env_su[model].create(self._vals(model))
 
     def _check(self, operation, run):
@@ -257,7 +287,10 @@ class TestSecurity(RecouvrementCommon):
                 record = self._record(model)
                 found = self.env[model].search([("id", "=", record.id)])
                 self.assertEqual(bool(found), "r" in rights.get(OTHER, ""))
-                if not found and model != "recouvrement.credit.exposure":
+                if not found and model not in (
+                    "recouvrement.credit.exposure",
+                    "recouvrement.worklist",
+                ):
                     with self.assertRaises(AccessError):
                         self.env[model].browse(record.id).read(["display_name"])
 
