@@ -50,10 +50,6 @@
         "data/recouvrement_dunning_data.xml",
         "views/recouvrement_dunning_event_views.xml",
         "views/recouvrement_dunning_policy_views.xml",
-        # --- customer side: pay links, SMS, replies, portal ---
-        "data/recouvrement_customer_data.xml",
-        "views/recouvrement_customer_views.xml",
-        "views/portal_templates.xml",
         # --- payment plans ---
         "data/recouvrement_payment_plan_data.xml",
         "report/recouvrement_payment_plan_reports.xml",
@@ -82,6 +78,15 @@
         "report/recouvrement_claim_declaration_templates.xml",
         # --- hand-over to an agency or a lawyer ---
         "views/recouvrement_litigation_handover_views.xml",
+        # --- customer side: pay links, SMS, replies, portal ---
+        "data/recouvrement_customer_data.xml",
+        "views/recouvrement_customer_views.xml",
+        "views/portal_templates.xml",
+        # --- collector's cockpit ---
+        "data/recouvrement_promise_data.xml",
+        "views/recouvrement_promise_views.xml",
+        "views/recouvrement_dispute_views.xml",
+        "views/recouvrement_worklist_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
@@ -89,6 +94,7 @@
         "demo/recouvrement_payment_plan_demo.xml",
         "demo/recouvrement_litigation_demo.xml",
         "demo/recouvrement_dunning_demo.xml",
+        "demo/recouvrement_cockpit_demo.xml",
         "demo/recouvrement_credit_demo.xml",
         "demo/recouvrement_claim_declaration_demo.xml",
     ],

@@ -1,5 +1,6 @@
 """Payment-behaviour score: points = 100 - 35 x min(days, 60)/60 - 25 x share - 20 x level/5
-- 20 x litigation; A >= 80, B >= 60, C >= 40, D >= 20, E below; litigation caps at C."""
+- 20 x litigation - 10 x (1 - promise keep rate); A >= 80, B >= 60, C >= 40, D >= 20, E below;
+litigation caps at C."""
 
 from datetime import date
 from decimal import Decimal as D
@@ -80,6 +81,7 @@ def test_inputs_weighted_by_amount():
         "late_share": D("0.5000"),
         "max_dunning_level": 0,
         "litigation": False,
+        "promise_keep_rate": None,
     }
     # 100 points - 35 x 15/60 - 25 x 0.5 = 78.75 -> 79 -> B
     assert compute_score(**score_inputs(invoices, TODAY))[:2] == ("B", 79)
@@ -113,5 +115,24 @@ def test_inputs_without_invoices_dunning_cap_and_litigation():
         "late_share": 0,
         "max_dunning_level": 5,
         "litigation": True,
+        "promise_keep_rate": None,
     }
     assert score_inputs([], TODAY, dunning_level=None)["max_dunning_level"] == 0
+
+
+def test_broken_promises_take_their_weight_off():
+    # 1 kept out of 4 closed: 10 x (1 - 0.25) = 7.5 points off, 92.5 rounded half-up to 93
+    letter, points, reasons = compute_score(0, 0, 0, False, promise_keep_rate=D("0.25"))
+    assert (letter, points) == ("A", 93)
+    assert reasons == [("promises", {"promise_keep_rate": D("0.25"), "points": D("7.5")})]
+    # no promise closed: nothing off; every promise kept: nothing off
+    assert compute_score(0, 0, 0, False, promise_keep_rate=None)[1] == 100
+    assert compute_score(0, 0, 0, False, promise_keep_rate=1)[1] == 100
+    with pytest.raises(ScoreError):
+        compute_score(0, 0, 0, False, promise_keep_rate=D("1.5"))
+
+
+def test_score_inputs_pass_the_keep_rate():
+    inputs = score_inputs([], date(2026, 5, 1), promise_keep_rate=D("0.333333"))
+    assert inputs["promise_keep_rate"] == D("0.3333")
+    assert score_inputs([], date(2026, 5, 1))["promise_keep_rate"] is None

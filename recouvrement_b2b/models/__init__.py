@@ -27,3 +27,5 @@ from . import recouvrement_customer
 from . import mail_activity
 from . import recouvrement_litigation_handover
 from . import recouvrement_agency_collection
+from . import recouvrement_promise
+from . import recouvrement_dispute

@@ -818,15 +818,16 @@ class RecouvrementCredit(models.AbstractModel):
     @api.model
     def _get_score_inputs(self, partners, company=None):
         """Inputs of the payment score (``rules.score.score_inputs``) of the commercial partners
-        of ``partners`` in ``company``, in two queries.
+        of ``partners`` in ``company``, in three queries.
 
         Gathers the receivable items of customer invoices due in the window
         (``score_rules.WINDOW_DAYS``: amount, due date, date of full payment), the rank
         (1 = first) of the highest dunning level reached in its policy and whether an invoice
-        is in litigation.
+        is in litigation, and the keep rate of its promises to pay closed in the window
+        (``recouvrement.promise._get_score_keep_rates``).
 
         :return: ``{commercial partner id: {"avg_days_late", "late_share",
-            "max_dunning_level", "litigation"}}``
+            "max_dunning_level", "litigation", "promise_keep_rate"}}``
         """
         company = company or self.env.company
         partners = partners._origin.commercial_partner_id
@@ -891,9 +892,15 @@ class RecouvrementCredit(models.AbstractModel):
         for partner_id, amount, due, paid in lines:
             invoices[partner_id].append((amount, due, paid))
         levels = {partner_id: (rank, litigation) for partner_id, rank, litigation in moves}
+        keep_rates = self.env["recouvrement.promise"]._get_score_keep_rates(
+            partners, company, today - timedelta(days=score_rules.WINDOW_DAYS)
+        )
         return {
             partner_id: score_rules.score_inputs(
-                history, today, *levels.get(partner_id, (0, False))
+                history,
+                today,
+                *levels.get(partner_id, (0, False)),
+                promise_keep_rate=keep_rates.get(partner_id),
             )
             for partner_id, history in invoices.items()
         }
@@ -955,6 +962,12 @@ class RecouvrementCredit(models.AbstractModel):
             return self.env._(
                 "Dunning level %(level)s reached (-%(points)s points)",
                 level=params["dunning_level"],
+                points=points,
+            )
+        if code == "promises":
+            return self.env._(
+                "%(percent)s%% of promises to pay kept (-%(points)s points)",
+                percent=round(float(params["promise_keep_rate"]) * 100),
                 points=points,
             )
         return self.env._("Open litigation (-%(points)s points, score C at best)", points=points)

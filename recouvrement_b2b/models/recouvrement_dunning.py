@@ -238,6 +238,8 @@ class RecouvrementDunning(models.AbstractModel):
                 }
             )
         plan = self.env["recouvrement.customer"]._hold_replied_customers(plan)
+        # promises to pay and commercial disputes hold (part of) invoices
+        plan = self.env["recouvrement.promise"]._dunning_adjust_plan(plan, date)
         plan = self._apply_prerequisite_steps(plan, date)
         plan.sort(key=lambda item: (item["company"].id, item["partner"].id))
         return plan

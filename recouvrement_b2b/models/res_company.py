@@ -14,6 +14,19 @@ class ResCompany(models.Model):
         "credit override approvals).",
     )
 
+    # --- Collector's cockpit ------------------------------------------------------------------
+    recouvrement_promise_tolerance_days = fields.Integer(
+        string="Promise Tolerance (days)",
+        default=3,
+        help="Days after a promised payment date before the promise counts as broken and "
+        "reminders resume.",
+    )
+    recouvrement_dispute_days = fields.Integer(
+        string="Dispute Resolution Days",
+        default=15,
+        help="Default resolution deadline of a commercial dispute, in days from its opening.",
+    )
+
     # --- Credit -------------------------------------------------------------------------------
     recouvrement_credit_check = fields.Selection(
         [
@@ -157,6 +170,20 @@ class ResCompany(models.Model):
         self.env["recouvrement.penalty"]._check_penalty_settings(
             self, "penalty_contract_rate", "penalty_indemnity_amount"
         )
+
+    @api.constrains("recouvrement_promise_tolerance_days", "recouvrement_dispute_days")
+    def _check_recouvrement_cockpit_days(self):
+        for company in self:
+            if company.recouvrement_promise_tolerance_days < 0 or (
+                company.recouvrement_dispute_days < 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: the promise tolerance and the dispute resolution days "
+                        "cannot be negative.",
+                        company=company.name,
+                    )
+                )
 
     @api.constrains("recouvrement_hold_overdue_days")
     def _check_recouvrement_hold_overdue_days(self):

@@ -11,6 +11,12 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.recouvrement_user_id",
         readonly=False,
     )
+    recouvrement_promise_tolerance_days = fields.Integer(
+        related="company_id.recouvrement_promise_tolerance_days", readonly=False
+    )
+    recouvrement_dispute_days = fields.Integer(
+        related="company_id.recouvrement_dispute_days", readonly=False
+    )
 
     # --- Penalties ----------------------------------------------------------------------------
     penalty_rate_mode = fields.Selection(related="company_id.penalty_rate_mode", readonly=False)

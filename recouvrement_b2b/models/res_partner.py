@@ -192,6 +192,16 @@ class ResPartner(models.Model):
         "for this customer.",
     )
 
+    # --- Collector's cockpit ------------------------------------------------------------------
+    collection_user_id = fields.Many2one(
+        "res.users",
+        string="Collector",
+        company_dependent=True,
+        domain="[('share', '=', False)]",
+        help="Collection responsible of this customer: the customer is in this user's actions "
+        "of the day. Empty: the company's collection responsible.",
+    )
+
     # --- Dunning ------------------------------------------------------------------------------
     dunning_policy_id = fields.Many2one(
         "recouvrement.dunning.policy",

@@ -8,7 +8,9 @@ them from the invoices the caller gathers):
   invoice still open is late until today);
 * ``late_share``: share of those invoices paid late, 0 to 1 (count, not amount);
 * ``max_dunning_level``: highest dunning level reached, 0 (none) to 5 (higher ranks count as 5);
-* ``litigation``: an open dispute or litigation with the customer.
+* ``litigation``: an open dispute or litigation with the customer;
+* ``promise_keep_rate``: share of the promises to pay closed in the window that were kept, 0
+  to 1 (``None``: no promise closed, the factor takes nothing off).
 
 Points start at 100 and each factor takes off at most its weight (``WEIGHTS``):
 
@@ -17,7 +19,9 @@ Points start at 100 and each factor takes off at most its weight (``WEIGHTS``):
 * late share: ``WEIGHTS['late_share'] x share``;
 * dunning: ``WEIGHTS['dunning_level'] x level / MAX_DUNNING_LEVEL``;
 * litigation: ``WEIGHTS['litigation']`` when open; an open litigation also caps the letter at
-  ``LITIGATION_CAP`` (C).
+  ``LITIGATION_CAP`` (C);
+* broken promises: ``WEIGHTS['promises'] x (1 - keep rate)`` (10 points when every promise
+  closed in the window was broken, nothing when all were kept or none was closed).
 
 The total is rounded half-up to an integer, then ``THRESHOLDS`` give the letter: A >= 80,
 B >= 60, C >= 40, D >= 20, E below.
@@ -33,6 +37,7 @@ WEIGHTS = {
     "late_share": Decimal(25),
     "dunning_level": Decimal(20),
     "litigation": Decimal(20),
+    "promises": Decimal(10),
 }
 DAYS_LATE_CAP = Decimal(60)
 WINDOW_DAYS = 365
@@ -42,8 +47,8 @@ LITIGATION_CAP = "C"
 
 
 class ScoreError(RuleError, ValueError):
-    """Invalid score input: reason ``'late_share'`` (outside 0..1) or ``'dunning_level'``
-    (outside 0..5)."""
+    """Invalid score input: reason ``'late_share'`` (outside 0..1), ``'dunning_level'``
+    (outside 0..5) or ``'promise_keep_rate'`` (outside 0..1)."""
 
 
 def letter_for(points):
@@ -54,7 +59,7 @@ def letter_for(points):
     return THRESHOLDS[-1][0]
 
 
-def score_inputs(invoices, today, dunning_level=0, litigation=False):
+def score_inputs(invoices, today, dunning_level=0, litigation=False, promise_keep_rate=None):
     """Return the keyword arguments of :func:`compute_score` for one customer.
 
     :param invoices: iterable of ``(amount, due_date, paid_date)``, one per receivable item due
@@ -64,8 +69,10 @@ def score_inputs(invoices, today, dunning_level=0, litigation=False):
     :param dunning_level: rank of the highest dunning level reached (1 = first level of its
         policy), capped at ``MAX_DUNNING_LEVEL``
     :param litigation: an open litigation with the customer
+    :param promise_keep_rate: kept / closed promises to pay in the window (``None``: none)
     :return: ``{"avg_days_late": Decimal (2 decimals, half-up), "late_share": Decimal (4
-        decimals, half-up), "max_dunning_level": int, "litigation": bool}``; no invoice gives 0
+        decimals, half-up), "max_dunning_level": int, "litigation": bool,
+        "promise_keep_rate": Decimal (4 decimals, half-up) or None}``; no invoice gives 0
     """
     total = weighted = Decimal(0)
     late = count = 0
@@ -85,14 +92,17 @@ def score_inputs(invoices, today, dunning_level=0, litigation=False):
         else Decimal(0),
         "max_dunning_level": min(int(dunning_level or 0), MAX_DUNNING_LEVEL),
         "litigation": bool(litigation),
+        "promise_keep_rate": None
+        if promise_keep_rate is None
+        else to_decimal(promise_keep_rate).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP),
     }
 
 
-def compute_score(avg_days_late, late_share, max_dunning_level, litigation):
+def compute_score(avg_days_late, late_share, max_dunning_level, litigation, promise_keep_rate=None):
     """Return ``(letter, points, reasons)`` for a customer's payment behaviour.
 
     ``reasons`` lists the factors that took points off, as ``(code, params)`` in the order
-    days late, late share, dunning level, litigation; ``params`` holds the input and the
+    days late, late share, dunning level, litigation, promises; ``params`` holds the input and the
     ``points`` lost (Decimal, unrounded). See the module docstring for the scale.
     """
     days = max(to_decimal(avg_days_late or 0), Decimal(0))
@@ -102,6 +112,9 @@ def compute_score(avg_days_late, late_share, max_dunning_level, litigation):
         raise ScoreError("late_share", late_share=share)
     if not 0 <= level <= MAX_DUNNING_LEVEL:
         raise ScoreError("dunning_level", dunning_level=level)
+    keep_rate = None if promise_keep_rate is None else to_decimal(promise_keep_rate)
+    if keep_rate is not None and not 0 <= keep_rate <= 1:
+        raise ScoreError("promise_keep_rate", promise_keep_rate=keep_rate)
 
     losses = [
         (
@@ -116,6 +129,11 @@ def compute_score(avg_days_late, late_share, max_dunning_level, litigation):
             WEIGHTS["dunning_level"] * level / MAX_DUNNING_LEVEL,
         ),
         ("litigation", {}, WEIGHTS["litigation"] if litigation else Decimal(0)),
+        (
+            "promises",
+            {"promise_keep_rate": keep_rate},
+            WEIGHTS["promises"] * (1 - keep_rate) if keep_rate is not None else Decimal(0),
+        ),
     ]
     total_loss = sum((loss for _code, _params, loss in losses), Decimal(0))
     points = int((Decimal(100) - total_loss).quantize(Decimal(1), rounding=ROUND_HALF_UP))

@@ -15,3 +15,4 @@ from . import test_dashboards
 from . import test_proceedings
 from . import test_customer
 from . import test_customer_portal
+from . import test_cockpit

@@ -15,7 +15,7 @@ from .common import RecouvrementCommon
 # per batch of customers reminded by email (SEND_BATCH_SIZE), whatever the number of customers
 # in the batch and their invoices. The fixed part includes the run lock (1 query) and the lock
 # of the customers (3: savepoint, select, release); planning leaves out the customers with a
-# reply to handle (1); the invoices of a batch get their portal token at once.
+# reply to handle (1) and reads promises and disputes (2); the invoices of a batch get their portal token at once.
 PLAN_QUERIES = 11
 CRON_QUERIES_FIXED = 29
 CRON_QUERIES_PER_BATCH = 15

@@ -23,8 +23,10 @@ MATRIX = {
     "recouvrement.aged.balance": {CONTROLLER: "r", MANAGER: "r"},
     "recouvrement.agency.collection": {CONTROLLER: "rwcu", MANAGER: "rwcu"},
     "recouvrement.claim.declaration": {CONTROLLER: "rwc", MANAGER: "rwcu"},
+    "recouvrement.call.log": {CONTROLLER: "rwcu", MANAGER: "rwcu"},
     "recouvrement.credit.exposure": {CONTROLLER: "r", MANAGER: "r"},
     "recouvrement.credit.override": {CONTROLLER: "rwc", MANAGER: "rwcu"},
+    "recouvrement.dispute": {CONTROLLER: "rwc", MANAGER: "rwcu"},
     "recouvrement.dunning.event": {CONTROLLER: "rwc", MANAGER: "rwcu"},
     "recouvrement.dunning.level": {CONTROLLER: "r", MANAGER: "rwcu"},
     "recouvrement.dunning.policy": {CONTROLLER: "r", MANAGER: "rwcu"},
@@ -35,8 +37,10 @@ MATRIX = {
     "recouvrement.litigation.deadline": {CONTROLLER: "rwcu", MANAGER: "rwcu"},
     "recouvrement.litigation.stage": {CONTROLLER: "r", MANAGER: "rwcu", OTHER: "r"},
     "recouvrement.payment.plan": {CONTROLLER: "rwc", MANAGER: "rwcu"},
+    "recouvrement.promise": {CONTROLLER: "rwc", MANAGER: "rwcu"},
     "recouvrement.payment.plan.line": {CONTROLLER: "rwcu", MANAGER: "rwcu"},
     "recouvrement.payment.plan.wizard": {CONTROLLER: "rwcu", MANAGER: "rwcu"},
+    "recouvrement.worklist": {CONTROLLER: "r", MANAGER: "r"},
     "recouvrement.penalty.rate": {INVOICING: "r", CONTROLLER: "r", MANAGER: "rwcu", OTHER: "r"},
     "recouvrement.receivable.trend": {CONTROLLER: "r", MANAGER: "r"},
 }
@@ -119,6 +123,13 @@ class TestSecurity(RecouvrementCommon):
             {"partner_id": cls.customer.id, "move_ids": [Command.set(cls.invoice.ids)]}
         )
         cls.dunning_run = env["recouvrement.dunning.run"].create({})
+        # a promise due: the customer is on the worklist
+        env["recouvrement.promise"].create(
+            {"partner_id": cls.customer.id, "amount": 10.0, "date": "2026-01-15"}
+        )
+        cls.worklist = env["recouvrement.worklist"].search(
+            [("partner_id", "=", cls.customer.id), ("company_id", "=", cls.company.id)]
+        )
         cls.exposure = env["recouvrement.credit.exposure"].search(
             [("partner_id", "=", cls.customer.id), ("company_id", "=", cls.company.id)]
         )
@@ -134,6 +145,7 @@ class TestSecurity(RecouvrementCommon):
         }
         for model, row in cls.report_rows.items():
             cls.assertTrue(cls, row, f"no {model} row for the customer")
+        cls.assertTrue(cls, cls.worklist, "no worklist row for the customer")
         cls.env_su = env
 
     def _vals(self, model):
@@ -153,6 +165,12 @@ class TestSecurity(RecouvrementCommon):
             "recouvrement.aged.balance": {},
             "recouvrement.credit.exposure": {},
             "recouvrement.receivable.trend": {},
+            "recouvrement.call.log": {
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+            },
+            "recouvrement.worklist": {},
+            "recouvrement.dispute": {"move_id": self.invoice.id, "reason": "price"},
             "recouvrement.dunning.event": {
                 "partner_id": self.customer.id,
                 "company_id": self.company.id,
@@ -193,6 +211,12 @@ class TestSecurity(RecouvrementCommon):
                 "partner_id": self.customer.id,
                 "company_id": self.company.id,
             },
+            "recouvrement.promise": {
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+                "amount": 100.0,
+                "date": "2026-03-31",
+            },
             "recouvrement.penalty.rate": {
                 "kind": "ecb_mro",
                 "half_year": f"{2100 + next(self.serial)}-S1",
@@ -209,7 +233,10 @@ class TestSecurity(RecouvrementCommon):
         "recouvrement.claim.declaration": {"court": "Tribunal de commerce de Lyon"},
         "recouvrement.credit.exposure": {"overdue_days": 1},
         "recouvrement.receivable.trend": {"sales": 1.0},
+        "recouvrement.call.log": {"outcome": "refusal"},
+        "recouvrement.worklist": {"overdue_days": 1},
         "recouvrement.credit.override": {"reason": "Changed"},
+        "recouvrement.dispute": {"reason": "quality"},
         "recouvrement.dunning.event": {"date": "2026-02-02"},
         "recouvrement.dunning.level": {"sequence": 5},
         "recouvrement.dunning.policy": {"sequence": 5},
@@ -223,6 +250,7 @@ class TestSecurity(RecouvrementCommon):
         "recouvrement.payment.plan.line": {"amount": 90.0},
         "recouvrement.payment.plan.wizard": {"instalment_count": 4},
         "recouvrement.penalty.rate": {"source": "Matrix"},
+        "recouvrement.promise": {"note": "Matrix"},
     }
 
     def _record(self, model):
@@ -230,6 +258,11 @@ class TestSecurity(RecouvrementCommon):
         report models)."""
         if model in REPORT_MODELS:
             return self.report_rows[model]
+        """A new record of ``model`` in the first company (the exposure row of the customer)."""
+        if model == "recouvrement.credit.exposure":
+            return self.exposure
+        if model == "recouvrement.worklist":
+            return self.worklist
         return self.env_su[model].create(self._vals(model))
 
     def _check(self, operation, run):
@@ -300,6 +333,9 @@ class TestSecurity(RecouvrementCommon):
                 if not found and model not in (
                     "recouvrement.credit.exposure",
                     "recouvrement.aged.balance",
+                if not found and model not in (
+                    "recouvrement.credit.exposure",
+                    "recouvrement.worklist",
                 ):
                     with self.assertRaises(AccessError):
                         self.env[model].browse(record.id).read(["display_name"])

@@ -1,0 +1,304 @@
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_compare, format_amount
+
+DISPUTE_REASONS = [
+    ("price", "Price"),
+    ("quantity", "Quantity"),
+    ("quality", "Quality"),
+    ("delivery", "Delivery"),
+    ("duplicate", "Duplicate invoice"),
+    ("missing_po", "Missing order reference"),
+    ("other", "Other"),
+]
+
+#: reason of the litigation case opened when a dispute is escalated
+LITIGATION_REASONS = {
+    "price": "price",
+    "quantity": "quantity",
+    "quality": "quality",
+    "duplicate": "paperwork",
+    "missing_po": "paperwork",
+}
+
+
+class RecouvrementDispute(models.Model):
+    """A commercial dispute on (part of) an invoice, before any litigation case.
+
+    While it is open, reminders claim the invoice's amount due minus the disputed amount (the
+    level's minimum applies to what is left; ``recouvrement.promise._dunning_adjust_plan``).
+    Resolved by a credit note (posted, of the customer): nothing is held back any more, the
+    credit note lowers the balance claimed as it reconciles; rejected: reminders claim the
+    whole amount again; escalated: a litigation case (type dispute) is opened with the invoice,
+    which leaves the ladder.
+
+    Creation from other features (portal, call log)::
+
+        env["recouvrement.dispute"].create({
+            "move_id": invoice.id,       # required, a posted customer invoice with an amount due
+            "reason": "price",           # see DISPUTE_REASONS
+            "amount": 300.0,             # optional, default: the whole amount due; <= amount due
+            "description": "...",
+        })
+
+    or :meth:`_create_from_portal`.
+    """
+
+    _name = "recouvrement.dispute"
+    _description = "Commercial Dispute"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "deadline, id desc"
+    _check_company_auto = True
+
+    move_id = fields.Many2one(
+        "account.move",
+        string="Invoice",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'),"
+        " ('payment_state', 'in', ('not_paid', 'partial'))]",
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        related="move_id.commercial_partner_id",
+        store=True,
+        index=True,
+    )
+    company_id = fields.Many2one(related="move_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="move_id.currency_id")
+    reason = fields.Selection(DISPUTE_REASONS, required=True, default="other", tracking=True)
+    description = fields.Text()
+    amount = fields.Monetary(
+        string="Disputed Amount",
+        compute="_compute_amount",
+        store=True,
+        readonly=False,
+        tracking=True,
+        currency_field="currency_id",
+        help="Part of the invoice's amount due that the customer contests (the whole amount "
+        "due by default). Reminders claim the rest.",
+    )
+    amount_residual = fields.Monetary(
+        string="Invoice Amount Due", related="move_id.amount_residual"
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Assignee",
+        compute="_compute_user_id",
+        store=True,
+        readonly=False,
+        tracking=True,
+        domain="[('share', '=', False)]",
+        help="Who settles the dispute: the invoice's salesperson by default.",
+    )
+    date = fields.Date(string="Opened On", required=True, default=fields.Date.context_today)
+    deadline = fields.Date(
+        string="Resolution Deadline",
+        compute="_compute_deadline",
+        store=True,
+        readonly=False,
+        tracking=True,
+        help="The opening day plus the company's dispute resolution days by default.",
+    )
+    state = fields.Selection(
+        [
+            ("open", "Open"),
+            ("resolved", "Resolved by credit note"),
+            ("rejected", "Rejected"),
+            ("escalated", "Escalated"),
+        ],
+        default="open",
+        required=True,
+        tracking=True,
+        index=True,
+        copy=False,
+    )
+    credit_note_id = fields.Many2one(
+        "account.move",
+        check_company=True,
+        copy=False,
+        domain="[('move_type', '=', 'out_refund'), ('commercial_partner_id', '=', partner_id)]",
+    )
+    litigation_id = fields.Many2one(
+        "recouvrement.litigation", string="Litigation Case", copy=False, readonly=True
+    )
+    closed_date = fields.Date(readonly=True, copy=False)
+    days_to_deadline = fields.Integer(compute="_compute_days_to_deadline")
+
+    _sql_constraints = [
+        ("amount_positive", "CHECK(amount > 0)", "The disputed amount must be positive."),
+    ]
+
+    @api.depends("move_id", "reason")
+    def _compute_display_name(self):
+        reasons = dict(self._fields["reason"]._description_selection(self.env))
+        for dispute in self:
+            dispute.display_name = " - ".join(
+                part for part in (dispute.move_id.name, reasons.get(dispute.reason)) if part
+            )
+
+    @api.depends("move_id")
+    def _compute_amount(self):
+        for dispute in self:
+            if not dispute.amount or dispute.amount > dispute.move_id.amount_residual:
+                dispute.amount = dispute.move_id.amount_residual
+
+    @api.depends("move_id")
+    def _compute_user_id(self):
+        for dispute in self:
+            dispute.user_id = dispute.move_id.invoice_user_id or dispute.user_id or self.env.user
+
+    @api.depends("date", "company_id")
+    def _compute_deadline(self):
+        for dispute in self:
+            company = dispute.company_id or self.env.company
+            dispute.deadline = dispute.date and fields.Date.add(
+                dispute.date, days=company.recouvrement_dispute_days
+            )
+
+    @api.depends("deadline")
+    def _compute_days_to_deadline(self):
+        today = fields.Date.context_today(self)
+        for dispute in self:
+            dispute.days_to_deadline = (dispute.deadline - today).days if dispute.deadline else 0
+
+    @api.constrains("move_id", "amount", "state")
+    def _check_amount(self):
+        for dispute in self.filtered(lambda d: d.state == "open"):
+            move = dispute.move_id
+            if move.move_type != "out_invoice" or move.state != "posted":
+                raise ValidationError(
+                    self.env._(
+                        "Dispute %(dispute)s: %(invoice)s is not a posted customer invoice "
+                        "(field Invoice).",
+                        dispute=dispute.display_name,
+                        invoice=move.display_name,
+                    )
+                )
+            if float_compare(dispute.amount, move.amount_residual, precision_digits=2) > 0:
+                raise ValidationError(
+                    self.env._(
+                        "Dispute %(dispute)s: the disputed amount %(amount)s exceeds the amount "
+                        "due on the invoice, %(residual)s (field Disputed Amount).",
+                        dispute=dispute.display_name,
+                        amount=format_amount(self.env, dispute.amount, dispute.currency_id),
+                        residual=format_amount(self.env, move.amount_residual, move.currency_id),
+                    )
+                )
+
+    # ------------------------------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------------------------------
+
+    def _check_open(self):
+        for dispute in self:
+            if dispute.state != "open":
+                raise UserError(
+                    self.env._(
+                        "Dispute %(dispute)s is not open any more.", dispute=dispute.display_name
+                    )
+                )
+
+    def action_resolve(self):
+        """Resolve the disputes of ``self`` by their credit note (posted, of the customer):
+        reminders claim the balance net of it."""
+        self._check_open()
+        for dispute in self:
+            note = dispute.credit_note_id
+            if not note or note.state != "posted" or note.move_type != "out_refund":
+                raise UserError(
+                    self.env._(
+                        "Dispute %(dispute)s: choose a posted credit note of the customer "
+                        "first (field Credit Note).",
+                        dispute=dispute.display_name,
+                    )
+                )
+        self.write({"state": "resolved", "closed_date": fields.Date.context_today(self)})
+
+    def action_create_credit_note(self):
+        """Open the credit note wizard of the invoice (the standard reversal)."""
+        self.ensure_one()
+        self._check_open()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_view_account_move_reversal"
+        )
+        action["context"] = {
+            "active_model": "account.move",
+            "active_ids": self.move_id.ids,
+            "default_reason": self.display_name,
+        }
+        return action
+
+    def action_reject(self):
+        """Reject the disputes of ``self``: reminders claim the whole amount due again."""
+        self._check_open()
+        self.write({"state": "rejected", "closed_date": fields.Date.context_today(self)})
+
+    def action_escalate(self):
+        """Escalate the disputes of ``self`` to a litigation case (type dispute) with their
+        invoice.
+
+        :return: the action opening the case (one dispute) or True
+        """
+        self._check_open()
+        for dispute in self:
+            dispute.litigation_id = self.env["recouvrement.litigation"].create(
+                {
+                    "partner_id": dispute.partner_id.id,
+                    "company_id": dispute.company_id.id,
+                    "move_ids": [Command.set(dispute.move_id.ids)],
+                    "litigation_type": "dispute",
+                    "dispute_reason": LITIGATION_REASONS.get(dispute.reason, "other"),
+                    "disputed_amount": dispute.amount,
+                    "reason": dispute.description,
+                }
+            )
+        self.write({"state": "escalated", "closed_date": fields.Date.context_today(self)})
+        if len(self) == 1:
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": "recouvrement.litigation",
+                "res_id": self.litigation_id.id,
+                "view_mode": "form",
+            }
+        return True
+
+    # ------------------------------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _create_from_portal(self, invoice, reason, amount=None, description=None):
+        """Record a dispute of ``invoice`` (account.move, a posted customer invoice with an
+        amount due) for ``reason`` (a key of ``DISPUTE_REASONS``) on ``amount`` (float, invoice
+        currency; default: the whole amount due).
+
+        :return: the recouvrement.dispute (open)
+        :raise ValidationError: amount not positive or above the amount due, or not an invoice
+        """
+        if reason not in dict(DISPUTE_REASONS):
+            reason = "other"
+        vals = {"move_id": invoice.id, "reason": reason, "description": description}
+        if amount is not None:
+            vals["amount"] = amount
+        return self.create(vals)
+
+    @api.model
+    def _dunning_excluded_amounts(self, moves, date):
+        """Amounts of ``moves`` (account.move) the reminders of ``date`` must not claim because
+        of an open dispute: ``{move id: amount}`` in the company currency (the disputed amounts
+        of the invoice, together no more than its amount due). One query."""
+        if not moves:
+            return {}
+        disputes = self.search([("state", "=", "open"), ("move_id", "in", moves.ids)])
+        excluded = {}
+        for dispute in disputes:
+            move = dispute.move_id
+            rate = move.amount_residual_signed / move.amount_residual if move.amount_residual else 1
+            excluded[move.id] = min(
+                excluded.get(move.id, 0.0) + dispute.amount * rate, move.amount_residual_signed
+            )
+        return excluded

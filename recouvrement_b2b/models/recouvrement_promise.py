@@ -1,0 +1,456 @@
+import logging
+from collections import defaultdict
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_compare, format_amount, format_date
+
+from ..rules import dunning as dunning_rules
+
+_logger = logging.getLogger(__name__)
+
+PROMISE_CHANNELS = [
+    ("phone", "Phone"),
+    ("email", "Email"),
+    ("portal", "Portal"),
+    ("letter", "Letter"),
+    ("other", "Other"),
+]
+
+
+class RecouvrementPromise(models.Model):
+    """A customer's promise to pay an amount by a date, on invoices or on its account.
+
+    While it runs (until the promised date plus the company's tolerance,
+    ``res.company.recouvrement_promise_tolerance_days``), the dunning plan leaves its invoices
+    alone (a promise on the account: every invoice of the customer), see
+    :meth:`_dunning_adjust_plan`. It is kept when payments reach the promised amount, broken
+    when the tolerance passed first (daily cron :meth:`_cron_check_promises`): an activity is
+    then scheduled for the collector and the ladder resumes at the level the invoices had (the
+    promise never moves an invoice's ``dunning_level_id``). The keep rate counts in the payment
+    score (``rules.score``).
+
+    Creation from other features (portal, call log)::
+
+        env["recouvrement.promise"].create({
+            "partner_id": partner.id,          # required, the commercial partner is used
+            "amount": 1200.0,                  # required, > 0, company currency
+            "date": date,                      # required, promised payment date
+            "move_ids": [Command.set(ids)],    # optional: open invoices of the customer
+            "channel": "portal",               # phone, email, portal, letter, other
+        })
+
+    or :meth:`_create_from_portal`.
+    """
+
+    _name = "recouvrement.promise"
+    _description = "Promise to Pay"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        domain="[('is_company', '=', True)]",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    move_ids = fields.Many2many(
+        "account.move",
+        string="Invoices",
+        check_company=True,
+        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'),"
+        " ('payment_state', 'in', ('not_paid', 'partial')),"
+        " ('commercial_partner_id', '=', partner_id)]",
+        help="Invoices the customer promised to pay; none: a payment on the account.",
+    )
+    amount = fields.Monetary(
+        string="Promised Amount", required=True, tracking=True, currency_field="currency_id"
+    )
+    date = fields.Date(string="Promised Date", required=True, tracking=True, index=True)
+    date_recorded = fields.Date(
+        string="Recorded On", required=True, default=fields.Date.context_today, readonly=True
+    )
+    tolerance_date = fields.Date(
+        compute="_compute_tolerance_date",
+        store=True,
+        help="Reminders wait until this day: the promised date plus the company's tolerance.",
+    )
+    channel = fields.Selection(PROMISE_CHANNELS, required=True, default="phone")
+    user_id = fields.Many2one(
+        "res.users", string="Recorded By", default=lambda self: self.env.user, readonly=True
+    )
+    state = fields.Selection(
+        [
+            ("running", "Running"),
+            ("kept", "Kept"),
+            ("broken", "Broken"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="running",
+        required=True,
+        tracking=True,
+        index=True,
+        copy=False,
+    )
+    amount_start = fields.Monetary(
+        string="Amount Due When Promised",
+        readonly=True,
+        copy=False,
+        help="Amount due on the invoices when the promise was recorded.",
+    )
+    amount_paid = fields.Monetary(
+        compute="_compute_amount_paid",
+        help="Paid since the promise: the fall of the invoices' amount due, or the payments "
+        "received on the account since the promise was recorded.",
+    )
+    closed_date = fields.Date(readonly=True, copy=False)
+    note = fields.Text()
+
+    _sql_constraints = [
+        ("amount_positive", "CHECK(amount > 0)", "The promised amount must be positive."),
+    ]
+
+    @api.depends("partner_id", "date", "amount")
+    def _compute_display_name(self):
+        for promise in self:
+            promise.display_name = self.env._(
+                "%(partner)s: %(amount)s on %(date)s",
+                partner=promise.partner_id.display_name or "",
+                amount=format_amount(self.env, promise.amount, promise.currency_id),
+                date=promise.date and format_date(self.env, promise.date) or "",
+            )
+
+    @api.depends("date", "company_id.recouvrement_promise_tolerance_days")
+    def _compute_tolerance_date(self):
+        for promise in self:
+            promise.tolerance_date = promise.date and fields.Date.add(
+                promise.date, days=promise.company_id.recouvrement_promise_tolerance_days
+            )
+
+    @api.depends("move_ids.amount_residual_signed", "amount_start", "date_recorded")
+    def _compute_amount_paid(self):
+        received = self._get_payments_on_account()
+        for promise in self:
+            if promise.move_ids:
+                residual = sum(promise.move_ids.mapped("amount_residual_signed"))
+                promise.amount_paid = max(promise.amount_start - residual, 0.0)
+            else:
+                promise.amount_paid = received.get(promise.id, 0.0)
+
+    def _get_payments_on_account(self):
+        """``{promise id: amount}``: payments received on the receivable account of the
+        customers of the promises of ``self`` without invoices, since each was recorded
+        (company currency; credits of payment and bank entries, not credit notes). One query."""
+        on_account = self.filtered(lambda p: not p.move_ids and p.partner_id and p.id)
+        if not on_account:
+            return {}
+        lines = self.env["account.move.line"].search_fetch(
+            [
+                ("company_id", "in", on_account.company_id.ids),
+                ("partner_id.commercial_partner_id", "in", on_account.partner_id.ids),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("move_id.move_type", "=", "entry"),
+                ("credit", ">", 0),
+                ("date", ">=", min(on_account.mapped("date_recorded"))),
+            ],
+            ["company_id", "partner_id", "date", "credit"],
+        )
+        received = defaultdict(float)
+        for promise in on_account:
+            for line in lines:
+                if (
+                    line.company_id == promise.company_id
+                    and line.partner_id.commercial_partner_id == promise.partner_id
+                    and line.date >= promise.date_recorded
+                ):
+                    received[promise.id] += line.credit
+        return received
+
+    @api.constrains("partner_id", "move_ids", "amount")
+    def _check_invoices(self):
+        for promise in self:
+            wrong = promise.move_ids.filtered(
+                lambda m, p=promise: (
+                    m.commercial_partner_id != p.partner_id.commercial_partner_id
+                    or m.move_type != "out_invoice"
+                    or m.state != "posted"
+                )
+            )
+            if wrong:
+                raise ValidationError(
+                    self.env._(
+                        "Promise of %(partner)s: invoice %(invoice)s is not a posted invoice of "
+                        "this customer (field Invoices).",
+                        partner=promise.partner_id.display_name,
+                        invoice=wrong[0].display_name,
+                    )
+                )
+            if promise.state == "running" and promise.move_ids:
+                residual = sum(promise.move_ids.mapped("amount_residual_signed"))
+                if float_compare(promise.amount, residual, precision_digits=2) > 0:
+                    raise ValidationError(
+                        self.env._(
+                            "Promise of %(partner)s: the promised amount %(amount)s exceeds the "
+                            "amount due on its invoices, %(residual)s (field Promised Amount).",
+                            partner=promise.partner_id.display_name,
+                            amount=format_amount(self.env, promise.amount, promise.currency_id),
+                            residual=format_amount(self.env, residual, promise.currency_id),
+                        )
+                    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("partner_id"):
+                partner = self.env["res.partner"].browse(vals["partner_id"])
+                vals["partner_id"] = partner.commercial_partner_id.id
+        promises = super().create(vals_list)
+        for promise in promises:
+            promise.amount_start = sum(promise.move_ids.mapped("amount_residual_signed"))
+        return promises
+
+    # ------------------------------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------------------------------
+
+    def action_cancel(self):
+        """Cancel running promises: their invoices are reminded again by the ladder."""
+        if any(promise.state != "running" for promise in self):
+            raise UserError(self.env._("Only a running promise can be cancelled."))
+        self.write({"state": "cancelled", "closed_date": fields.Date.context_today(self)})
+
+    def action_check(self):
+        """Check now whether the running promises of ``self`` are kept or broken."""
+        self._check_promises(fields.Date.context_today(self))
+
+    # ------------------------------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _create_from_portal(self, partner, amount, date, invoices=None, channel="portal"):
+        """Record a promise made by ``partner`` (res.partner; its commercial partner is used)
+        to pay ``amount`` (float, company currency, > 0) on ``date`` (date), for ``invoices``
+        (account.move, open invoices of the customer; empty: on the account).
+
+        :return: the recouvrement.promise (running)
+        :raise ValidationError: amount not positive, above the invoices' amount due, or an
+            invoice of another customer
+        """
+        if not amount or amount <= 0:
+            raise ValidationError(
+                self.env._(
+                    "Promise of %(partner)s: the promised amount must be positive.",
+                    partner=partner.display_name,
+                )
+            )
+        return self.create(
+            {
+                "partner_id": partner.commercial_partner_id.id,
+                "company_id": (invoices[:1].company_id or self.env.company).id,
+                "amount": amount,
+                "date": date,
+                "move_ids": [Command.set(invoices.ids if invoices else [])],
+                "channel": channel,
+            }
+        )
+
+    @api.model
+    def _cron_check_promises(self, batch_size=1000):
+        """Daily cron: mark the running promises kept (payments reached the promised amount)
+        or broken (tolerance date passed), at most ``batch_size`` per call."""
+        today = fields.Date.context_today(self)
+        promises = self.search([("state", "=", "running")], order="date, id")
+        batch = promises[:batch_size]
+        batch._check_promises(today)
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=len(promises) - len(batch))
+
+    def _check_promises(self, date):
+        """Close the running promises of ``self`` on ``date``: kept when the amount paid
+        reaches the promised amount, broken when ``date`` is after the tolerance date (an
+        activity for the collector, a note on the customer).
+
+        :return: ``(kept, broken)`` recouvrement.promise
+        """
+        running = self.filtered(lambda p: p.state == "running")
+        kept = running.filtered(
+            lambda p: float_compare(p.amount_paid, p.amount, precision_digits=2) >= 0
+        )
+        broken = (running - kept).filtered(lambda p: p.tolerance_date < date)
+        if kept:
+            kept.write({"state": "kept", "closed_date": date})
+        if broken:
+            broken.write({"state": "broken", "closed_date": date})
+            broken._notify_broken()
+        return kept, broken
+
+    def _notify_broken(self):
+        """An activity for the collector of each broken promise of ``self`` and a note on the
+        customer."""
+        activity_type = self.env.ref("mail.mail_activity_data_call", raise_if_not_found=False)
+        for promise in self:
+            partner = promise.partner_id.with_company(promise.company_id)
+            user = (
+                partner.collection_user_id
+                or promise.company_id.recouvrement_user_id
+                or promise.user_id
+                or self.env.user
+            )
+            message = self.env._(
+                "Promise broken: %(amount)s promised for %(date)s, %(paid)s paid. Reminders "
+                "resume at the level reached.",
+                amount=format_amount(self.env, promise.amount, promise.currency_id),
+                date=format_date(self.env, promise.date),
+                paid=format_amount(self.env, promise.amount_paid, promise.currency_id),
+            )
+            # sudo: the cron runs for every collector
+            promise.sudo().activity_schedule(
+                activity_type_id=activity_type.id if activity_type else False,
+                summary=self.env._("Broken promise of %(partner)s", partner=partner.name),
+                note=message,
+                user_id=user.id,
+            )
+            promise.partner_id.sudo().message_post(body=message, subtype_xmlid="mail.mt_note")
+
+    @api.model
+    def _get_score_keep_rates(self, partners, company, start):
+        """Promise keep rate of each customer of ``partners`` in ``company``: ``{partner id:
+        kept / (kept + broken)}`` over the promises closed since ``start`` (date); customers
+        without a closed promise are left out. One query."""
+        groups = self.sudo()._read_group(
+            [
+                ("partner_id", "in", partners.ids),
+                ("company_id", "=", company.id),
+                ("state", "in", ("kept", "broken")),
+                ("closed_date", ">=", start),
+            ],
+            ["partner_id", "state"],
+            ["__count"],
+        )
+        counts = defaultdict(lambda: [0, 0])
+        for partner, state, count in groups:
+            counts[partner.id][0 if state == "kept" else 1] += count
+        return {pid: kept / (kept + broken) for pid, (kept, broken) in counts.items()}
+
+    # ------------------------------------------------------------------------------------------
+    # Dunning hook
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _dunning_excluded_amounts(self, moves, date):
+        """Amounts of ``moves`` (account.move) the reminders of ``date`` must not claim because
+        of a running promise: ``{move id: amount}`` (company currency, the whole amount due)
+        for the invoices of a promise whose tolerance date is not passed, and every invoice of
+        a customer who promised a payment on the account. One query."""
+        if not moves:
+            return {}
+        promises = self.search(
+            [
+                ("state", "=", "running"),
+                ("tolerance_date", ">=", date),
+                ("partner_id", "in", moves.commercial_partner_id.ids),
+                ("company_id", "in", moves.company_id.ids),
+            ]
+        )
+        promised_moves = set(promises.move_ids.ids)
+        on_account = {(p.company_id.id, p.partner_id.id) for p in promises if not p.move_ids}
+        return {
+            move.id: move.amount_residual_signed
+            for move in moves
+            if move.id in promised_moves
+            or (move.company_id.id, move.commercial_partner_id.id) in on_account
+        }
+
+    @api.model
+    def _dunning_adjust_plan(self, plan, date):
+        """Take out of the dunning ``plan`` (``recouvrement.dunning._get_plan``) what a running
+        promise or an open dispute holds: invoices under a promise leave their item, disputed
+        parts are deducted from the amount claimed, and each invoice's new level is chosen
+        again on the amount left (a level's minimum applies to the undisputed part). Items
+        left with nothing to claim are dropped. The invoices keep their level: once the
+        promise is over or the dispute rejected, the ladder goes on from there.
+
+        :return: the adjusted plan (new dicts for the items changed)
+        """
+        if not plan:
+            return plan
+        all_moves = self.env["account.move"].union(*(item["moves"] for item in plan))
+        excluded = defaultdict(float)
+        for source in (self, self.env["recouvrement.dispute"]):
+            for move_id, amount in source._dunning_excluded_amounts(all_moves, date).items():
+                excluded[move_id] += amount
+        if not excluded:
+            return plan
+        dunning = self.env["recouvrement.dunning"]
+        policies = dunning._get_policies(all_moves.filtered(lambda m: m.id in excluded))
+        result = []
+        for item in plan:
+            item_excluded = [move for move in item["moves"] if move.id in excluded]
+            if not item_excluded:
+                result.append(item)
+                continue
+            adjusted = self._dunning_adjust_item(item, excluded, policies, date)
+            if adjusted:
+                result.append(adjusted)
+        return result
+
+    @api.model
+    def _dunning_adjust_item(self, item, excluded, policies, date):
+        """One plan ``item`` without the ``excluded`` amounts (``{move id: amount}``, company
+        currency), or None when nothing is left to claim (see :meth:`_dunning_adjust_plan`)."""
+        dunning = self.env["recouvrement.dunning"]
+        moves = item["moves"]
+        move_levels = dict(item["move_levels"])
+        kept = self.env["account.move"]
+        deducted = 0.0
+        for move in moves:
+            amount = excluded.get(move.id, 0.0)
+            left = move.amount_residual_signed - amount
+            if move.company_currency_id.compare_amounts(left, 0) <= 0:
+                move_levels.pop(move.id, None)
+                deducted += move.amount_residual
+                continue
+            kept |= move
+            if not amount:
+                continue
+            rate = move.amount_residual / move.amount_residual_signed
+            deducted += amount * rate
+            policy = policies.get(move.id)
+            if move.id in move_levels and policy:
+                ladder = policy._get_rule_levels()
+                rule_level = dunning_rules.next_level(
+                    ladder,
+                    dunning._get_reached_sequence(move, ladder),
+                    move.invoice_date_due,
+                    date,
+                    amount=left,
+                )
+                if rule_level:
+                    move_levels[move.id] = rule_level.key
+                else:
+                    move_levels.pop(move.id)
+        if not move_levels:
+            return None
+        levels = self.env["recouvrement.dunning.level"].browse(set(move_levels.values()))
+        level = levels.browse(dunning_rules.highest([lvl._get_rule_level() for lvl in levels]).key)
+        vals = dict(
+            item,
+            moves=kept,
+            move_levels=move_levels,
+            level=level,
+            policy=level.policy_id,
+            amount_net=item.get("amount_net", sum(moves.mapped("amount_residual"))) - deducted,
+        )
+        if "lines" in item:  # plans per instalment: keep the lines of the invoices kept
+            vals["lines"] = item["lines"].filtered(lambda line: line.move_id in kept)
+        if vals["amount_net"] <= 0:
+            return None
+        return vals

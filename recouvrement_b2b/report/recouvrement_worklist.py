@@ -1,0 +1,321 @@
+from odoo import fields, models
+from odoo.tools import SQL
+
+#: the reasons a customer needs a human today (boolean fields of the worklist, labelled by
+#: their string); each has a query in :meth:`RecouvrementWorklist._get_reason_queries`
+REASONS = (
+    "call_due",
+    "promise_due",
+    "promise_broken",
+    "dispute_deadline",
+    "letter_to_post",
+    "plan_broken",
+    "notice_to_approve",
+    "reply_received",
+)
+
+#: priority score (0 to 100): amount, days late, payment score and legal next step
+PRIORITY_AMOUNT_POINTS = 40  # x min(overdue amount / PRIORITY_AMOUNT_CAP, 1)
+PRIORITY_AMOUNT_CAP = 10000  # company currency
+PRIORITY_DAYS_POINTS = 25  # x min(days late / PRIORITY_DAYS_CAP, 1)
+PRIORITY_DAYS_CAP = 90
+PRIORITY_SCORE_POINTS = {"E": 20, "D": 15, "C": 10, "B": 5, "A": 0}
+PRIORITY_LEGAL_POINTS = 15
+#: days before a dispute's resolution deadline from which it is on the worklist
+DISPUTE_NOTICE_DAYS = 2
+
+
+class RecouvrementWorklist(models.Model):
+    """My actions of the day: the customers who need a human today, with the reasons, ranked
+    by priority.
+
+    One row per customer and company, for each reason of ``REASONS`` that holds today (the
+    user's date): a call activity due on the customer; a running promise whose date came; a
+    broken promise whose activity is still open; an open dispute whose deadline is in
+    ``DISPUTE_NOTICE_DAYS`` days or passed; a letter to post; a broken payment plan; a formal
+    notice waiting for approval (a draft event at a formal-notice level); a reply received
+    (a query other features add through :meth:`_get_reason_queries`).
+
+    The collector (``user_id``) is the customer's ``collection_user_id`` in the company, else
+    the company's collection responsible.
+
+    Priority (0 to 100, higher first)::
+
+        40 x min(overdue amount / 10 000, 1)      overdue amount, company currency
+      + 25 x min(days late / 90, 1)               age of the oldest overdue item
+      + payment score: E 20, D 15, C 10, B 5, A or none 0
+      + 15 when the next step is legal            the next level of the ladder is a formal
+                                                  notice or a litigation, or a formal notice
+                                                  waits for approval
+
+    A SQL query evaluated when read (``_table_query``): one query whatever the size of the book.
+    """
+
+    _name = "recouvrement.worklist"
+    _description = "Actions of the Day"
+    _auto = False
+    _order = "priority desc, overdue_amount desc, partner_id"
+    _rec_name = "partner_id"
+    _depends = {
+        "account.move": [
+            "commercial_partner_id",
+            "company_id",
+            "dunning_level_id",
+            "move_type",
+            "payment_state",
+            "state",
+        ],
+        "account.move.line": [
+            "account_id",
+            "amount_residual",
+            "company_id",
+            "date_maturity",
+            "parent_state",
+            "partner_id",
+            "reconciled",
+        ],
+        "mail.activity": ["activity_type_id", "date_deadline", "res_id", "res_model"],
+        "recouvrement.dispute": ["company_id", "deadline", "partner_id", "state"],
+        "recouvrement.dunning.event": ["company_id", "level_id", "partner_id", "state"],
+        "recouvrement.dunning.level": [
+            "active",
+            "is_formal_notice",
+            "open_litigation",
+            "policy_id",
+            "sequence",
+        ],
+        "recouvrement.payment.plan": ["company_id", "partner_id", "state"],
+        "recouvrement.promise": ["company_id", "date", "partner_id", "state"],
+        "res.company": ["recouvrement_user_id"],
+        "res.partner": [
+            "collection_user_id",
+            "commercial_partner_id",
+            "company_id",
+            "credit_score",
+        ],
+    }
+
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    user_id = fields.Many2one("res.users", string="Collector", readonly=True)
+    priority = fields.Float(
+        readonly=True,
+        digits=(5, 2),
+        help="0 to 100, higher first: 40 x min(overdue amount / 10 000, 1) + 25 x min(days "
+        "late / 90, 1) + payment score (E 20, D 15, C 10, B 5) + 15 when the next step is legal "
+        "(formal notice or litigation).",
+    )
+    overdue_amount = fields.Monetary(readonly=True)
+    overdue_days = fields.Integer(string="Days Late", readonly=True)
+    credit_score = fields.Char(string="Payment Score", readonly=True)
+    next_step_legal = fields.Boolean(
+        readonly=True, help="The next step of the ladder is a formal notice or a litigation."
+    )
+    call_due = fields.Boolean(readonly=True)
+    promise_due = fields.Boolean(readonly=True)
+    promise_broken = fields.Boolean(readonly=True)
+    dispute_deadline = fields.Boolean(string="Dispute Near Its Deadline", readonly=True)
+    letter_to_post = fields.Boolean(readonly=True)
+    plan_broken = fields.Boolean(string="Payment Plan Broken", readonly=True)
+    notice_to_approve = fields.Boolean(string="Formal Notice to Approve", readonly=True)
+    reply_received = fields.Boolean(readonly=True)
+    reasons = fields.Char(compute="_compute_reasons")
+
+    def _compute_reasons(self):
+        labels = {name: self._fields[name]._description_string(self.env) for name in REASONS}
+        for row in self:
+            row.reasons = ", ".join(labels[name] for name in REASONS if row[name])
+
+    @property
+    def _table_query(self):
+        return self._get_query()
+
+    def _get_reason_queries(self, today):
+        """``{reason field: SQL}``: for each reason of ``REASONS``, a query of the
+        ``(partner_id, company_id)`` (commercial partner) for which it holds on ``today``.
+        Features add theirs by overriding (a reason without query is False)."""
+        company_ids = tuple(self.env.companies.ids)
+        queries = {
+            "call_due": SQL(
+                """
+                SELECT rp.commercial_partner_id, COALESCE(rp.company_id, c.id)
+                  FROM mail_activity ma
+                  JOIN mail_activity_type mat ON mat.id = ma.activity_type_id
+                  JOIN res_partner rp ON rp.id = ma.res_id
+                 CROSS JOIN res_company c
+                 WHERE ma.res_model = 'res.partner'
+                   AND mat.category = 'phonecall'
+                   AND ma.date_deadline <= %(today)s
+                   AND c.id IN %(companies)s
+                   AND (rp.company_id IS NULL OR rp.company_id = c.id)
+                """,
+                today=today,
+                companies=company_ids,
+            ),
+            "promise_due": SQL(
+                """
+                SELECT partner_id, company_id FROM recouvrement_promise
+                 WHERE state = 'running' AND date <= %s AND company_id IN %s
+                """,
+                today,
+                company_ids,
+            ),
+            "promise_broken": SQL(
+                """
+                SELECT p.partner_id, p.company_id FROM recouvrement_promise p
+                 WHERE p.state = 'broken' AND p.company_id IN %s
+                   AND EXISTS (SELECT 1 FROM mail_activity ma
+                                WHERE ma.res_model = 'recouvrement.promise' AND ma.res_id = p.id)
+                """,
+                company_ids,
+            ),
+            "dispute_deadline": SQL(
+                """
+                SELECT partner_id, company_id FROM recouvrement_dispute
+                 WHERE state = 'open' AND deadline <= %s AND company_id IN %s
+                """,
+                fields.Date.add(today, days=DISPUTE_NOTICE_DAYS),
+                company_ids,
+            ),
+            "letter_to_post": SQL(
+                """
+                SELECT partner_id, company_id FROM recouvrement_dunning_event
+                 WHERE state = 'to_post' AND company_id IN %s
+                """,
+                company_ids,
+            ),
+            "plan_broken": SQL(
+                """
+                SELECT partner_id, company_id FROM recouvrement_payment_plan
+                 WHERE state = 'broken' AND company_id IN %s
+                """,
+                company_ids,
+            ),
+            "notice_to_approve": SQL(
+                """
+                SELECT e.partner_id, e.company_id FROM recouvrement_dunning_event e
+                  JOIN recouvrement_dunning_level lv ON lv.id = e.level_id
+                 WHERE e.state = 'draft' AND lv.is_formal_notice AND e.company_id IN %s
+                """,
+                company_ids,
+            ),
+        }
+        return queries
+
+    def _get_query(self):
+        """SQL of the worklist rows of the current companies at the user's date (see the
+        class for the reasons and the priority)."""
+        today = fields.Date.context_today(self)
+        company_ids = tuple(self.env.companies.ids)
+        reason_queries = self._get_reason_queries(today)
+        reasons = SQL(" UNION ALL ").join(
+            SQL("SELECT q.*, %s AS reason FROM (%s) q", name, query)
+            for name, query in reason_queries.items()
+        )
+        flags = SQL(", ").join(
+            SQL("BOOL_OR(r.reason = %s) AS %s", name, SQL.identifier(name))
+            if name in reason_queries
+            else SQL("FALSE AS %s", SQL.identifier(name))
+            for name in REASONS
+        )
+        score_points = SQL(" ").join(
+            SQL("WHEN %s THEN %s", letter, points)
+            for letter, points in PRIORITY_SCORE_POINTS.items()
+        )
+        return SQL(
+            """
+            WITH reasons AS (%(reasons)s),
+                 customers AS (
+                     SELECT r.partner_id, r.company_id, %(flags)s
+                       FROM reasons r(partner_id, company_id, reason)
+                      GROUP BY r.partner_id, r.company_id
+                 ),
+                 overdue AS (
+                     SELECT lp.commercial_partner_id AS partner_id, l.company_id,
+                            SUM(l.amount_residual) AS amount,
+                            MIN(l.date_maturity) AS oldest
+                       FROM account_move_line l
+                       JOIN res_partner lp ON lp.id = l.partner_id
+                       JOIN account_account a ON a.id = l.account_id
+                       JOIN customers cu ON cu.partner_id = lp.commercial_partner_id
+                                        AND cu.company_id = l.company_id
+                      WHERE a.account_type = 'asset_receivable'
+                        AND l.parent_state = 'posted'
+                        AND NOT l.reconciled
+                        AND l.amount_residual > 0
+                        AND l.date_maturity < %(today)s
+                      GROUP BY lp.commercial_partner_id, l.company_id
+                 ),
+                 legal AS (
+                     SELECT m.commercial_partner_id AS partner_id, m.company_id,
+                            BOOL_OR(nxt.legal) AS legal
+                       FROM account_move m
+                       JOIN customers cu ON cu.partner_id = m.commercial_partner_id
+                                        AND cu.company_id = m.company_id
+                       JOIN recouvrement_dunning_level lv ON lv.id = m.dunning_level_id
+                      CROSS JOIN LATERAL (
+                            SELECT n.is_formal_notice OR n.open_litigation AS legal
+                              FROM recouvrement_dunning_level n
+                             WHERE n.policy_id = lv.policy_id
+                               AND n.active
+                               AND n.sequence > lv.sequence
+                             ORDER BY n.sequence, n.id
+                             LIMIT 1
+                           ) nxt
+                      WHERE m.state = 'posted'
+                        AND m.move_type = 'out_invoice'
+                        AND m.payment_state IN ('not_paid', 'partial')
+                      GROUP BY m.commercial_partner_id, m.company_id
+                 )
+            SELECT cu.partner_id::bigint * 100000 + cu.company_id AS id,
+                   cu.*,
+                   COALESCE((rp.collection_user_id ->> cu.company_id::text)::int,
+                            co.recouvrement_user_id) AS user_id,
+                   COALESCE(ov.amount, 0) AS overdue_amount,
+                   COALESCE(%(today)s::date - ov.oldest, 0) AS overdue_days,
+                   rp.credit_score ->> cu.company_id::text AS credit_score,
+                   COALESCE(lg.legal, FALSE) OR cu.notice_to_approve AS next_step_legal,
+                   ROUND((
+                       %(amount_points)s * LEAST(COALESCE(ov.amount, 0) / %(amount_cap)s, 1)
+                       + %(days_points)s
+                         * LEAST(COALESCE(%(today)s::date - ov.oldest, 0)::numeric
+                                 / %(days_cap)s, 1)
+                       + CASE rp.credit_score ->> cu.company_id::text %(score_points)s ELSE 0 END
+                       + CASE WHEN COALESCE(lg.legal, FALSE) OR cu.notice_to_approve
+                              THEN %(legal_points)s ELSE 0 END
+                   )::numeric, 2) AS priority
+              FROM customers cu
+              JOIN res_partner rp ON rp.id = cu.partner_id
+              JOIN res_company co ON co.id = cu.company_id
+              LEFT JOIN overdue ov ON ov.partner_id = cu.partner_id
+                                  AND ov.company_id = cu.company_id
+              LEFT JOIN legal lg ON lg.partner_id = cu.partner_id AND lg.company_id = cu.company_id
+             WHERE cu.company_id IN %(companies)s
+            """,
+            reasons=reasons,
+            flags=flags,
+            today=today,
+            companies=company_ids,
+            amount_points=PRIORITY_AMOUNT_POINTS,
+            amount_cap=PRIORITY_AMOUNT_CAP,
+            days_points=PRIORITY_DAYS_POINTS,
+            days_cap=PRIORITY_DAYS_CAP,
+            score_points=score_points,
+            legal_points=PRIORITY_LEGAL_POINTS,
+        )
+
+    def action_log_call(self):
+        """Open the call log of the row's customer (outcome, note)."""
+        self.ensure_one()
+        return self.env["recouvrement.call.log"]._get_action(self.partner_id, self.company_id)
+
+    def action_open_partner(self):
+        """Open the row's customer."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "res_id": self.partner_id.id,
+            "view_mode": "form",
+        }

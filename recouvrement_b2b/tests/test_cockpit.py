@@ -1,0 +1,324 @@
+from freezegun import freeze_time
+
+from odoo import Command, fields
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+
+from .common import RecouvrementCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCockpit(RecouvrementCommon):
+    """Promises to pay, commercial disputes and the worklist on the standard ladder (courtesy
+    -5 days, courteous +1, firm +15, last call +30, formal notice +45, litigation +60)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.policy = cls._standard_ladder()
+        cls.level_courtesy, cls.level_courteous, cls.level_firm = cls.policy.level_ids[:3]
+        cls.level_last_call, cls.level_notice = cls.policy.level_ids[3:5]
+        cls.company.recouvrement_promise_tolerance_days = 3
+        cls.Dunning = cls.env["recouvrement.dunning"].with_user(cls.controller)
+
+    def _customer(self, name):
+        return self.env["res.partner"].create(
+            {"name": name, "is_company": True, "email": f"compta@{name.lower()}.example.fr"}
+        )
+
+    def _plan(self, date, partner):
+        date = fields.Date.to_date(date)
+        with freeze_time(date):
+            return self.Dunning._get_plan(date, companies=self.company, partners=partner)
+
+    def _run(self, date, partner):
+        date = fields.Date.to_date(date)
+        plan = self._plan(date, partner)
+        with freeze_time(date):
+            return self.Dunning._send_reminders(plan, date)
+
+    def _credit_note(self, invoice, amount, date):
+        """A posted credit note of ``amount`` reconciled with ``invoice``."""
+        refund = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": invoice.partner_id.id,
+                "invoice_date": date,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Avoir",
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        refund.action_post()
+        (invoice.line_ids + refund.line_ids).filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        ).reconcile()
+        return refund
+
+    # ------------------------------------------------------------------------------------------
+    # Promises
+    # ------------------------------------------------------------------------------------------
+
+    def test_promise_kept_and_promise_broken(self):
+        """Two customers, one invoice of 1 200 due 31 March each, reminded (courteous) on
+        1 April; both promise on 2 April to pay by 20 April (tolerance 3 days: 23 April).
+        Reminders wait; the one who pays keeps it; the other breaks it on 24 April and the
+        ladder resumes at the next level (firm), neither restarted nor skipped."""
+        keeper, breaker = self._customer("Keeper"), self._customer("Breaker")
+        partners = keeper | breaker
+        moves = {}
+        for partner in partners:
+            moves[partner] = self._invoice(partner, 1200.0, "2026-03-01", "2026-03-31")
+        events = self._run("2026-04-01", partners)
+        self.assertEqual(events.level_id, self.level_courteous)
+        Promise = self.env["recouvrement.promise"].with_user(self.controller)
+        with freeze_time("2026-04-02"):
+            promises = {
+                partner: Promise._create_from_portal(
+                    partner, 1200.0, fields.Date.to_date("2026-04-20"), moves[partner], "phone"
+                )
+                for partner in partners
+            }
+        self.assertEqual(
+            promises[keeper].tolerance_date, fields.Date.to_date("2026-04-23")
+        )  # 20 April + 3 days
+        # firm level due on 15 April: held while the promises run, up to the tolerance date
+        for date in ("2026-04-15", "2026-04-23"):
+            self.assertEqual(self._plan(date, partners), [], date)
+        self._pay(moves[keeper], 1200.0, "2026-04-18")
+        with freeze_time("2026-04-24"):
+            Promise._cron_check_promises()
+        self.assertRecordValues(
+            promises[keeper] | promises[breaker],
+            [
+                {"state": "kept", "amount_paid": 1200.0},
+                {"state": "broken", "amount_paid": 0.0},
+            ],
+        )
+        activity = promises[breaker].activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, self.controller)  # no collector: who recorded it
+        self.assertEqual(moves[breaker].dunning_level_id, self.level_courteous)  # as it stood
+        events = self._run("2026-04-24", partners)
+        self.assertEqual(events.partner_id, breaker)
+        self.assertEqual(events.level_id, self.level_firm)  # the next one: not restarted
+        self.assertEqual(events.amount_due, 1200.0)
+        # the keep rate counts in the score: 1 kept out of 1 for the keeper, 0 for the breaker
+        with freeze_time("2026-04-24"):
+            inputs = self.env["recouvrement.credit"]._get_score_inputs(partners)
+        self.assertEqual(inputs[keeper.id]["promise_keep_rate"], 1)
+        self.assertEqual(inputs[breaker.id]["promise_keep_rate"], 0)
+
+    def test_promise_on_account_holds_every_invoice(self):
+        customer = self._customer("Account")
+        self._invoice(customer, 300.0, "2026-03-01", "2026-03-31")
+        self._invoice(customer, 500.0, "2026-03-05", "2026-04-04")
+        with freeze_time("2026-04-10"):
+            self.env["recouvrement.promise"].create(
+                {"partner_id": customer.id, "amount": 800.0, "date": "2026-04-25"}
+            )
+        self.assertEqual(self._plan("2026-04-20", customer), [])
+        self.assertEqual(len(self._plan("2026-04-29", customer)), 1)  # tolerance passed
+
+    def test_promise_above_the_amount_due_is_refused(self):
+        move = self._invoice(self.customer, 100.0, "2026-03-01", "2026-03-31")
+        with self.assertRaises(ValidationError):
+            self.env["recouvrement.promise"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "amount": 150.0,
+                    "date": "2026-04-25",
+                    "move_ids": [Command.set(move.ids)],
+                }
+            )
+
+    # ------------------------------------------------------------------------------------------
+    # Disputes
+    # ------------------------------------------------------------------------------------------
+
+    def test_partial_dispute_pauses_its_amount_then_credit_note(self):
+        """Invoice of 1 000 due 31 March; 300 disputed on 10 April (price). The firm reminder
+        of 15 April claims 1 000 - 300 = 700; a firm level with a minimum of 800 is not applied
+        to the 700 left (the courteous one is). Resolved by a credit note of 300 reconciled on
+        20 April: 700 left, the last call of 30 April claims 700 with nothing held back."""
+        customer = self._customer("Disputer")
+        move = self._invoice(customer, 1000.0, "2026-03-01", "2026-03-31")
+        move.invoice_user_id = self.salesman
+        with freeze_time("2026-04-10"):
+            dispute = (
+                self.env["recouvrement.dispute"]
+                .with_user(self.controller)
+                ._create_from_portal(move, "price", 300.0, "Prix non conforme au devis")
+            )
+        self.assertRecordValues(
+            dispute,
+            [
+                {
+                    "partner_id": customer.id,
+                    "user_id": self.salesman.id,  # the invoice's salesperson
+                    "deadline": fields.Date.to_date("2026-04-25"),  # 10 April + 15 days
+                    "state": "open",
+                }
+            ],
+        )
+        with self.assertRaises(ValidationError):
+            dispute.amount = 1000.01  # above the amount due
+        self.level_firm.min_amount = 800.0
+        plan = self._plan("2026-04-15", customer)
+        self.assertEqual(plan[0]["level"], self.level_courteous)
+        self.assertEqual(plan[0]["amount_net"], 700.0)
+        self.level_firm.min_amount = 0.0
+        event = self._run("2026-04-15", customer)
+        self.assertRecordValues(event, [{"level_id": self.level_firm.id, "amount_due": 700.0}])
+        refund = self._credit_note(move, 300.0, "2026-04-20")
+        dispute.credit_note_id = refund
+        dispute.with_user(self.controller).action_resolve()
+        self.assertEqual(dispute.state, "resolved")
+        self.assertEqual(move.amount_residual, 700.0)
+        event = self._run("2026-04-30", customer)
+        self.assertRecordValues(event, [{"level_id": self.level_last_call.id, "amount_due": 700.0}])
+
+    def test_dispute_rejected_then_escalated(self):
+        customer = self._customer("Rejected")
+        move = self._invoice(customer, 1000.0, "2026-03-01", "2026-03-31")
+        Dispute = self.env["recouvrement.dispute"].with_user(self.controller)
+        with freeze_time("2026-04-10"):
+            whole = Dispute.create({"move_id": move.id, "reason": "quality"})
+        self.assertEqual(whole.amount, 1000.0)  # the whole amount due by default
+        self.assertEqual(self._plan("2026-04-15", customer), [])  # nothing left to claim
+        whole.action_reject()
+        self.assertEqual(self._plan("2026-04-15", customer)[0]["amount_net"], 1000.0)
+        with freeze_time("2026-04-16"):
+            escalated = Dispute.create({"move_id": move.id, "reason": "duplicate"})
+            escalated.action_escalate()
+        self.assertEqual(escalated.state, "escalated")
+        self.assertEqual(move.litigation_id, escalated.litigation_id)
+        self.assertEqual(escalated.litigation_id.dispute_reason, "paperwork")
+        self.assertEqual(self._plan("2026-04-20", customer), [])  # in litigation
+
+    # ------------------------------------------------------------------------------------------
+    # Worklist
+    # ------------------------------------------------------------------------------------------
+
+    def test_worklist_ranking(self):
+        """A small book on 30 April, priority = 40 x min(overdue / 10 000, 1) + 25 x min(days
+        late / 90, 1) + score points (E 20, D 15, C 10, B 5) + 15 when the next step is legal:
+
+        * Alpha: 5 000 overdue 30 days, promise due today: 20 + 8.33 = 28.33
+        * Bravo: 12 000 overdue 10 days, dispute at its deadline: 40 + 2.78 = 42.78
+        * Charlie: 2 000 overdue 60 days, score E, at the last call (next: formal notice),
+          call due: 8 + 16.67 + 20 + 15 = 59.67
+        * Delta: 9 000 overdue, nothing to do today: not listed
+        """
+        alpha, bravo, charlie, delta = (
+            self._customer(name) for name in ("Alpha", "Bravo", "Charlie", "Delta")
+        )
+        today = fields.Date.to_date("2026-04-30")
+        self._invoice(alpha, 5000.0, "2026-03-01", "2026-03-31")
+        bravo_move = self._invoice(bravo, 12000.0, "2026-03-20", "2026-04-20")
+        charlie_move = self._invoice(charlie, 2000.0, "2026-02-01", "2026-03-01")
+        self._invoice(delta, 9000.0, "2026-03-01", "2026-03-31")
+        charlie_move.sudo().dunning_level_id = self.level_last_call
+        charlie.with_company(self.company).sudo().credit_score = "E"
+        alpha.with_company(self.company).collection_user_id = self.controller
+        self.company.recouvrement_user_id = self.manager
+        with freeze_time("2026-04-10"):
+            self.env["recouvrement.promise"].create(
+                {"partner_id": alpha.id, "amount": 100.0, "date": "2026-04-30"}
+            )
+            self.env["recouvrement.dispute"].create(
+                {"move_id": bravo_move.id, "reason": "price", "deadline": "2026-05-02"}
+            )
+        charlie.activity_schedule(
+            "mail.mail_activity_data_call", date_deadline=today, user_id=self.controller.id
+        )
+        with freeze_time(today):
+            rows = (
+                self.env["recouvrement.worklist"]
+                .with_user(self.controller)
+                .search([("partner_id", "in", (alpha | bravo | charlie | delta).ids)])
+            )
+            self.assertRecordValues(
+                rows,
+                [
+                    {
+                        "partner_id": charlie.id,
+                        "priority": 59.67,
+                        "call_due": True,
+                        "dispute_deadline": False,
+                        "promise_due": False,
+                        "next_step_legal": True,
+                        "overdue_days": 60,
+                        "user_id": self.manager.id,
+                    },
+                    {
+                        "partner_id": bravo.id,
+                        "priority": 42.78,
+                        "call_due": False,
+                        "dispute_deadline": True,
+                        "promise_due": False,
+                        "next_step_legal": False,
+                        "overdue_days": 10,
+                        "user_id": self.manager.id,
+                    },
+                    {
+                        "partner_id": alpha.id,
+                        "priority": 28.33,
+                        "call_due": False,
+                        "dispute_deadline": False,
+                        "promise_due": True,
+                        "next_step_legal": False,
+                        "overdue_days": 30,
+                        "user_id": self.controller.id,
+                    },
+                ],
+            )
+            self.assertEqual(rows[2].reasons, "Promise Due")
+            mine = rows.search([("user_id", "=", self.controller.id), ("id", "in", rows.ids)])
+            self.assertEqual(mine.partner_id, alpha)
+
+    def test_call_logged_from_the_worklist(self):
+        """A reached call marks the due call activity done (the phone level counts as done);
+        a promise outcome opens the promise form for the customer."""
+        customer = self._customer("Caller")
+        self._invoice(customer, 500.0, "2026-03-01", "2026-03-31")
+        customer.activity_schedule(
+            "mail.mail_activity_data_call",
+            date_deadline=fields.Date.to_date("2026-04-30"),
+            user_id=self.controller.id,
+        )
+        with freeze_time("2026-04-30"):
+            row = (
+                self.env["recouvrement.worklist"]
+                .with_user(self.controller)
+                .search([("partner_id", "=", customer.id)])
+            )
+            self.assertTrue(row.call_due)
+            action = row.action_log_call()
+            wizard = (
+                self.env[action["res_model"]]
+                .with_user(self.controller)
+                .with_context(**action["context"])
+                .create({"outcome": "reached", "note": "Paiement la semaine prochaine"})
+            )
+            wizard.action_log()
+            self.assertFalse(customer.activity_ids)
+            done = customer.message_ids.filtered(lambda m: m.mail_activity_type_id)
+            self.assertEqual(len(done), 1)
+            self.assertIn("Reached", done.body)
+            self.assertFalse(
+                self.env["recouvrement.worklist"].search([("partner_id", "=", customer.id)])
+            )
+            wizard = wizard.create(
+                {"partner_id": customer.id, "outcome": "promise", "company_id": self.company.id}
+            )
+            action = wizard.action_log()
+        self.assertEqual(action["res_model"], "recouvrement.promise")
+        self.assertEqual(action["context"]["default_partner_id"], customer.id)
