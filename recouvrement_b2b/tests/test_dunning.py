@@ -14,8 +14,9 @@ from .common import RecouvrementCommon
 # number of customers and invoices; the daily cron: a fixed part (planning included) plus a part
 # per customer reminded by email, whatever its number of invoices. The fixed part includes the
 # run lock (1 query) and the lock of the batch's customers (3: savepoint, select, release).
-PLAN_QUERIES = 11
-CRON_QUERIES_FIXED = 31
+# Promises to pay and commercial disputes held back by the plan: one query each.
+PLAN_QUERIES = 13
+CRON_QUERIES_FIXED = 33
 CRON_QUERIES_PER_CUSTOMER = 24
 
 
