@@ -629,7 +629,13 @@ class TestCredit(RecouvrementCommon):
         inputs = self.env["recouvrement.credit"]._get_score_inputs(self.customer)[self.customer.id]
         self.assertEqual(
             inputs,
-            {"avg_days_late": 15.0, "late_share": 0.5, "max_dunning_level": 0, "litigation": False},
+            {
+                "avg_days_late": 15.0,
+                "late_share": 0.5,
+                "max_dunning_level": 0,
+                "litigation": False,
+                "promise_keep_rate": None,  # no promise to pay closed
+            },
         )
         self.env["recouvrement.credit"]._update_scores(self.customer)
         # 100 - 35 x 15 / 60 - 25 x 0.5 = 78.75 -> 79 points: B
