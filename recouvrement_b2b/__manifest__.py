@@ -59,6 +59,7 @@
         "data/recouvrement_statement_mail_template_data.xml",
         "views/recouvrement_statement_views.xml",
         "views/recouvrement_dashboard_views.xml",
+        "data/recouvrement_dashboard_data.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
