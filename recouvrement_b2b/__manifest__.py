@@ -71,6 +71,7 @@
         "data/recouvrement_statement_mail_template_data.xml",
         "views/recouvrement_statement_views.xml",
         "views/recouvrement_dashboard_views.xml",
+        "data/recouvrement_dashboard_data.xml",
         # --- collective proceedings ---
         "data/recouvrement_claim_declaration_data.xml",
         "views/recouvrement_claim_declaration_views.xml",

@@ -1,5 +1,7 @@
+from contextlib import contextmanager
+
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, sql
 
 #: months of sales the count-back DSO walks back through (current month included)
 COUNTBACK_MONTHS = 12
@@ -61,8 +63,10 @@ def countback_sql(receivable, sales, days):
 class RecouvrementReceivableTrend(models.Model):
     """Receivables month by month, per company, collector and customer segment.
 
-    A view (``init``): the figures of each month come from the accounting history, not from
-    today. Each row holds the month's flows (sales, collections, write-offs) and the month-end
+    A materialized view (``init``), refreshed every night and on demand (``_refresh``): the
+    figures of each month come from the whole accounting history, too long to aggregate
+    each time a graph is opened (3 s on 100 000 invoices; reading the view: milliseconds).
+    Each row holds the month's flows (sales, collections, write-offs) and the month-end
     positions (receivables, overdue part); the ratios (DSO, CEI, share overdue) are computed
     per row and, in ``read_group`` (graph, pivot), from the sums of the group's rows.
 
@@ -306,21 +310,22 @@ class RecouvrementReceivableTrend(models.Model):
             )
             SELECT ROW_NUMBER() OVER (ORDER BY g.company_id, g.user_key, g.segment_key, g.month)
                        AS id,
-                   g.month,
-                   g.company_id,
-                   NULLIF(g.user_key, 0) AS user_id,
-                   NULLIF(g.segment_key, '') AS segment,
-                   g.sales, g.collected, g.written_off,
-                   g.receivable_begin, g.receivable_end, g.overdue_end,
-                   g.receivable_end - g.overdue_end AS current_end,
-                   %(days)s AS days_0,
+                   g.month::date,
+                   g.company_id::integer,
+                   NULLIF(g.user_key, 0)::integer AS user_id,
+                   NULLIF(g.segment_key, '')::varchar AS segment,
+                   g.sales::numeric, g.collected::numeric, g.written_off::numeric,
+                   g.receivable_begin::numeric, g.receivable_end::numeric,
+                   g.overdue_end::numeric,
+                   (g.receivable_end - g.overdue_end)::numeric AS current_end,
+                   %(days)s::integer AS days_0,
                    %(sales_columns)s,
-                   g.overdue_end / NULLIF(g.receivable_end, 0) * 100 AS share_overdue,
-                   g.receivable_end / NULLIF(g.sales, 0) * %(days)s AS dso_simple,
-                   %(countback)s AS dso_countback,
-                   (g.receivable_begin + g.sales - g.receivable_end)
+                   (g.overdue_end / NULLIF(g.receivable_end, 0) * 100)::numeric AS share_overdue,
+                   (g.receivable_end / NULLIF(g.sales, 0) * %(days)s)::numeric AS dso_simple,
+                   %(countback)s::numeric AS dso_countback,
+                   ((g.receivable_begin + g.sales - g.receivable_end)
                        / NULLIF(g.receivable_begin + g.sales
-                                - (g.receivable_end - g.overdue_end), 0) * 100 AS cei
+                                - (g.receivable_end - g.overdue_end), 0) * 100)::numeric AS cei
               FROM h g
             """,
             collector=collector_sql("rp"),
@@ -328,13 +333,58 @@ class RecouvrementReceivableTrend(models.Model):
             lags=lags,
             days=self._month_days_sql(SQL("g.month"), 0),
             sales_columns=SQL(", ").join(
-                SQL.identifier("g", f"sales_{k}") for k in range(1, COUNTBACK_MONTHS)
+                SQL("%s::numeric", SQL.identifier("g", f"sales_{k}"))
+                for k in range(1, COUNTBACK_MONTHS)
             ),
             countback=row_countback,
         )
-        self.env.cr.execute(
-            SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), query)
-        )
+        cr = self.env.cr
+        kind = sql.table_kind(cr, self._table)
+        if kind == sql.TableKind.View:
+            cr.execute(SQL("DROP VIEW %s", SQL.identifier(self._table)))
+        elif kind == sql.TableKind.Materialized:
+            cr.execute(SQL("DROP MATERIALIZED VIEW %s", SQL.identifier(self._table)))
+        with self._without_jit():
+            cr.execute(
+                SQL("CREATE MATERIALIZED VIEW %s AS (%s)", SQL.identifier(self._table), query)
+            )
+
+    @contextmanager
+    def _without_jit(self):
+        """Run the block with PostgreSQL's JIT compilation off (then as before): the cost
+        estimate of the whole history makes PostgreSQL JIT-compile the ratio expressions with
+        inlining, 30 s instead of 3 on 100 000 invoices."""
+        cr = self.env.cr
+        cr.execute("SELECT current_setting('jit')")
+        jit = cr.fetchone()[0]
+        cr.execute("SET LOCAL jit = off")
+        try:
+            yield
+        finally:
+            cr.execute("SELECT set_config('jit', %s, true)", [jit])
+
+    @api.model
+    def _refresh(self):
+        """Recompute the figures from the accounting (``REFRESH MATERIALIZED VIEW``).
+
+        Run every night by the cron and from the list's action menu; a few seconds on
+        100 000 invoices, after which every graph and pivot reads a few rows per month.
+        """
+        self.env.flush_all()
+        with self._without_jit():
+            self.env.cr.execute(SQL("REFRESH MATERIALIZED VIEW %s", SQL.identifier(self._table)))
+        self.invalidate_model()
+
+    @api.model
+    def _cron_refresh(self):
+        """Nightly refresh of the receivables trend (see :meth:`_refresh`)."""
+        self._refresh()
+        self.env["ir.cron"]._notify_progress(done=1, remaining=0)
+
+    def action_refresh(self):
+        """Refresh the figures now (action menu)."""
+        self._refresh()
+        return {"type": "ir.actions.client", "tag": "reload"}
 
     @api.model
     def _read_group_select(self, aggregate_spec, query):

@@ -53,6 +53,7 @@ class DashboardCommon(RecouvrementCommon):
             cls.inv7 = cls._invoice(cls.customer, 250.0, "2026-01-20", "2026-02-19")
             cls._pay(cls.inv1, 1000.0, "2026-03-05")
             cls._pay(cls.inv5, 50.0, "2026-03-10")
+        cls.env["recouvrement.receivable.trend"]._refresh()
 
 
 @tagged("post_install", "-at_install")
@@ -273,6 +274,11 @@ class TestDashboards(DashboardCommon):
             ["dso_simple:avg"],
         )
         self.assertAlmostEqual(dso, 137.6667, places=3)
+        # a new March invoice counts once the figures are refreshed (nightly, or on demand)
+        self._invoice(self.other, 100.0, "2026-03-30", "2026-04-29")
+        self.assertAlmostEqual(trend._read_group(domain, [], ["sales:sum"])[0][0], 300.0)
+        trend.browse().action_refresh()
+        self.assertAlmostEqual(trend._read_group(domain, [], ["sales:sum"])[0][0], 400.0)
 
     @freeze_time("2026-03-31")
     def test_overdue_list_days_late(self):
@@ -341,6 +347,7 @@ class TestDashboards(DashboardCommon):
             )
             for partner in partners:
                 self._invoice(partner, 100.0, "2026-01-01", "2026-01-31")
+            self.env["recouvrement.receivable.trend"]._refresh()
             for name, call in calls.items():
                 self._count_queries(call)  # warm the caches that do not depend on the data
                 counts[name].append(self._count_queries(call))

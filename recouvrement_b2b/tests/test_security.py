@@ -134,6 +134,7 @@ class TestSecurity(RecouvrementCommon):
             [("partner_id", "=", cls.customer.id), ("company_id", "=", cls.company.id)]
         )
         cls.assertTrue(cls, cls.exposure, "no exposure row for the customer")
+        env["recouvrement.receivable.trend"]._refresh()
         cls.report_rows = {
             "recouvrement.credit.exposure": cls.exposure,
             "recouvrement.aged.balance": env["recouvrement.aged.balance"].search(
