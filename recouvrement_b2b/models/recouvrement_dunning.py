@@ -142,9 +142,7 @@ class RecouvrementDunning(models.AbstractModel):
             "|",
             ("dunning_paused_until", "=", False),
             ("dunning_paused_until", "<", date),
-            "|",
-            ("commercial_partner_id.dunning_paused_until", "=", False),
-            ("commercial_partner_id.dunning_paused_until", "<", date),
+            *self._get_partner_pause_domain(date, companies),
         ]
 
     @api.model
@@ -635,9 +633,9 @@ class RecouvrementDunning(models.AbstractModel):
                 "note": message,
             }
         )
-        # sudo: the failure must be visible on the customer even when the run's user cannot
-        # write on partners (log only, no business change)
-        item["partner"].sudo().message_post(body=message, subtype_xmlid="mail.mt_note")
+        # On the event, not in the shared customer's chatter: only this company's collection
+        # users read it (issue 19); the customer's Reminders button lists it.
+        event._message_log(body=message)
         return event
 
     @api.model
@@ -728,10 +726,11 @@ class RecouvrementDunning(models.AbstractModel):
     def _apply_credit_hold(self, event):
         """Put ``event``'s customer on credit hold (level with ``credit_hold``)."""
         event.ensure_one()
-        # sudo: the hold is decided by the level configured by a credit manager
-        event.partner_id.sudo()._set_credit_hold(
-            self.env._("Dunning level %(level)s reached", level=event.level_id.name)
-        )
+        # sudo: the hold is decided by the level configured by a credit manager; it holds the
+        # customer in the event's company only and is noted on the event (issue 19).
+        reason = self.env._("Dunning level %(level)s reached", level=event.level_id.name)
+        if event.partner_id.with_company(event.company_id).sudo()._set_credit_hold(reason):
+            event._message_log(body=self.env._("Credit hold: %(reason)s", reason=reason))
 
     @api.model
     def _open_litigation(self, event):
@@ -749,7 +748,9 @@ class RecouvrementDunning(models.AbstractModel):
 
     @api.model
     def _post_on_customer(self, event):
-        """Log ``event``, with its letter, on the customer's chatter."""
+        """Log ``event``, with its letter, in the event's chatter: a collection note with
+        amounts, read only by the collection users of the event's company (not in the shared
+        customer's chatter, open to other companies and to salespeople; issue 19)."""
         event.ensure_one()
         body = self.env._(
             "Reminder %(level)s (%(channel)s) for %(count)s invoice(s), %(amount)s due.",
@@ -760,10 +761,8 @@ class RecouvrementDunning(models.AbstractModel):
         )
         if event.note:
             body = Markup("%s<br/>%s") % (body, event.note)
-        # sudo: credit controllers log on customers they may not be allowed to write on
-        event.partner_id.sudo().message_post(
-            body=body, subtype_xmlid="mail.mt_note", attachment_ids=event.attachment_id.ids
-        )
+        # a log note: nobody to notify, the event's company collection users read it there
+        event._message_log(body=body, attachment_ids=event.attachment_id.ids)
 
     @api.model
     def _advance_invoices(self, moves, move_levels, date):

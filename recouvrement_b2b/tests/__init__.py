@@ -10,3 +10,4 @@ from . import test_dunning
 from . import test_dunning_letters
 from . import test_dunning_production
 from . import test_security
+from . import test_company_collection

@@ -16,7 +16,7 @@ from .common import RecouvrementCommon
 # run lock (1 query) and the lock of the batch's customers (3: savepoint, select, release).
 PLAN_QUERIES = 11
 CRON_QUERIES_FIXED = 31
-CRON_QUERIES_PER_CUSTOMER = 24
+CRON_QUERIES_PER_CUSTOMER = 21
 
 
 class _Crash(BaseException):
@@ -151,9 +151,11 @@ class TestDunning(RecouvrementCommon):
             [{"partner_id": self.customer.id, "litigation_type": "recovery"}],
         )
         self.assertEqual(litigation.move_ids, move)
-        # the customer's chatter holds each reminder
-        notes = self.customer.message_ids.filtered(lambda m: "Reminder" in (m.body or ""))
+        # each reminder is noted on its event, none in the customer's chatter shared by the
+        # companies and the salespeople (issue 19)
+        notes = events.message_ids.filtered(lambda m: "Reminder" in (m.body or ""))
         self.assertEqual(len(notes), 6)
+        self.assertFalse(self.customer.message_ids.filtered(lambda m: "Reminder" in (m.body or "")))
 
     def test_one_communication_per_customer_and_currency(self):
         usd = self.setup_other_currency("USD")
@@ -360,7 +362,8 @@ class TestDunning(RecouvrementCommon):
         failed = events.filtered(lambda e: e.state == "failed")
         self.assertIn("template error", failed.note)
         self.assertFalse(self._mails(failed))
-        self.assertIn("template error", failing.message_ids[0].body)
+        # the failure is noted on the failed event, not in the shared customer's chatter
+        self.assertIn("template error", failed.message_ids[0].body)
         self.assertFalse(failing.invoice_ids.dunning_level_id)
         # the cron does not retry it the same day, the next day's run does
         with freeze_time("2026-03-02"):
@@ -409,7 +412,7 @@ class TestDunning(RecouvrementCommon):
         self.assertIn("has no email address", event.note)
         self.assertTrue(event.attachment_id)
         self.assertFalse(self._mails(event))
-        self.assertIn("has no email address", customer.message_ids[0].body)
+        self.assertIn("has no email address", event.message_ids[0].body)
 
     def test_unusable_email_address_falls_back_to_letter(self):
         # Issue 17 #4 (first part): an address without @ is caught before sending: a letter,
