@@ -722,15 +722,10 @@ class RecouvrementCredit(models.AbstractModel):
                 )
 
     @api.model
-    def _prepare_partner_vals(self, partners, vals, manager_fields):
+    def _prepare_partner_vals(self, partners, vals):
         """Values of ``res.partner.write`` on ``partners``, the credit hold stamped: a hold
-        records its date and user, a release clears them and the reason.
-
-        :param manager_fields: fields of ``vals`` only a credit manager may change
-        :raise AccessError: see ``_check_manager_fields`` (not in superuser mode)
-        """
-        if manager_fields and not self.env.su:
-            self._check_manager_fields(partners, vals, manager_fields)
+        records its date and user, a release clears them and the reason (in the company of
+        the environment: these fields are company-dependent)."""
         if "credit_hold" not in vals:
             return vals
         vals = dict(vals)
@@ -779,41 +774,6 @@ class RecouvrementCredit(models.AbstractModel):
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
-
-    @api.model
-    def _check_manager_fields(self, partners, vals, fnames):
-        """Refuse changes of the manager-only credit fields ``fnames`` of commercial
-        ``partners`` by other users (value changes only, so that the sync of commercial fields
-        to contacts keeps working).
-
-        :raise AccessError: a field of ``fnames`` would change on a commercial partner
-        """
-        if self.env.user.has_group(_MANAGER_GROUP):
-            return
-        field_types = {fname: partners._fields[fname].type for fname in fnames}
-        for partner in partners:
-            changed = [
-                fname
-                for fname in fnames
-                if (partner[fname] or False) != (vals[fname] or False)
-                and not (
-                    field_types[fname] == "boolean" and bool(partner[fname]) == bool(vals[fname])
-                )
-            ]
-            if changed and partner.commercial_partner_id == partner:
-                raise AccessError(
-                    self.env._(
-                        "Only a credit manager can change the credit hold of %(partner)s "
-                        "(%(fields)s).",
-                        partner=partner.display_name,
-                        fields=", ".join(
-                            partners._fields[fname].get_description(self.env)["string"]
-                            for fname in changed
-                        ),
-                    )
-                )
-
-    # --- Payment score --------------------------------------------------------------------
 
     @api.model
     def _get_score_inputs(self, partners, company=None):
@@ -1020,11 +980,15 @@ class RecouvrementCredit(models.AbstractModel):
         self.env["ir.cron"]._notify_progress(done=done, remaining=0)
 
     def _set_hold(self, partners, reason):
-        """Put the commercial partners of ``partners`` on credit hold with ``reason`` (a hold
-        already set keeps its reason); the hold is posted in each partner's chatter.
+        """Put the commercial partners of ``partners`` on credit hold with ``reason`` in the
+        company of their environment (the hold is company-dependent: another company's orders
+        are not blocked); a hold already set keeps its reason. Nothing is posted in the shared
+        customer's chatter, where another company's users would read the reason: the caller
+        notes the hold on its own record (dunning event, litigation case).
 
-        :param partners: ``res.partner`` recordset (contacts are held through their company)
-        :param str reason: why they are held, shown to sales and in the chatter
+        :param partners: ``res.partner`` recordset (contacts are held through their company),
+            in the environment of the company that holds them
+        :param str reason: why they are held, shown to that company's users on the customer
         :return: the partners newly held
         """
         partners = partners.commercial_partner_id.filtered(lambda p: not p.credit_hold)
@@ -1039,11 +1003,6 @@ class RecouvrementCredit(models.AbstractModel):
                     "credit_hold_user_id": self.env.uid,
                 }
             )
-            for partner in partners:
-                partner.sudo().message_post(
-                    body=self.env._("Credit hold: %(reason)s", reason=reason),
-                    subtype_xmlid="mail.mt_note",
-                )
         return partners
 
     # --- Rights on the partner's credit and collection fields ---------------------------------
@@ -1052,8 +1011,8 @@ class RecouvrementCredit(models.AbstractModel):
     def _check_partner_field_rights(self, partners, vals, manager_fnames, controller_fnames):
         """Refuse value changes of commercial ``partners``' credit fields by users without the
         right group: ``manager_fnames`` (credit limit, insurer cover) for credit managers,
-        ``controller_fnames`` (collective proceedings, dunning pause, contract penalty rate)
-        for credit controllers and managers. Values synced to contacts unchanged pass.
+        ``controller_fnames`` (hold, collective proceedings, dunning pause, contract penalty
+        rate) for credit controllers and managers. Values synced to contacts unchanged pass.
 
         :raise AccessError: naming the partner and the fields
         """

@@ -163,9 +163,9 @@ class RecouvrementDunning(models.AbstractModel):
             "|",
             ("move_id.dunning_paused_until", "=", False),
             ("move_id.dunning_paused_until", "<", date),
-            "|",
-            ("move_id.commercial_partner_id.dunning_paused_until", "=", False),
-            ("move_id.commercial_partner_id.dunning_paused_until", "<", date),
+            *self._get_partner_pause_domain(
+                date, companies, partner_field="move_id.commercial_partner_id"
+            ),
         ]
 
     @api.model
@@ -867,9 +867,9 @@ class RecouvrementDunning(models.AbstractModel):
                 "note": message,
             }
         )
-        # sudo: the failure must be visible on the customer even when the run's user cannot
-        # write on partners (log only, no business change)
-        item["partner"].sudo().message_post(body=message, subtype_xmlid="mail.mt_note")
+        # On the event, not in the shared customer's chatter: only this company's collection
+        # users read it (issue 19); the customer's Reminders button lists it.
+        event._message_log(body=message)
         return event
 
     @api.model
@@ -946,13 +946,23 @@ class RecouvrementDunning(models.AbstractModel):
 
     @api.model
     def _apply_credit_holds(self, events):
-        """Put the customers of ``events`` on credit hold (levels with ``credit_hold``), one
-        write per level."""
-        for level, level_events in events.grouped("level_id").items():
+        """Put the customers of ``events`` on credit hold (levels with ``credit_hold``), in
+        each event's company only (the hold is company-dependent, issue 19), one write per
+        level and company; the hold is noted on the events, not in the shared customer's
+        chatter."""
+        for (level, company), level_events in events.grouped(
+            lambda e: (e.level_id, e.company_id)
+        ).items():
+            reason = self.env._("Dunning level %(level)s reached", level=level.name)
             # sudo: the hold is decided by the level configured by a credit manager
-            level_events.partner_id.sudo()._set_credit_hold(
-                self.env._("Dunning level %(level)s reached", level=level.name)
+            held = level_events.partner_id.with_company(company).sudo()._set_credit_hold(reason)
+            body = self.env._("Credit hold: %(reason)s", reason=reason)
+            held_ids = set(held.ids)
+            noted = level_events.filtered(
+                lambda e, held_ids=held_ids: e.partner_id.commercial_partner_id.id in held_ids
             )
+            if noted:
+                noted._message_log_batch(bodies=dict.fromkeys(noted.ids, body))
 
     @api.model
     def _open_litigations(self, events):
@@ -976,10 +986,11 @@ class RecouvrementDunning(models.AbstractModel):
 
     @api.model
     def _post_on_customers(self, events):
-        """Log each of ``events`` on its customer's chatter: one batch of notes
-        (``mail.thread._message_log_batch``) per round of distinct customers."""
+        """Log each of ``events`` in its own chatter (one ``_message_log_batch``): a collection
+        note with amounts, read only by the collection users of the event's company, not in the
+        shared customer's chatter open to other companies and to salespeople (issue 19)."""
         channels = dict(events._fields["channel"]._description_selection(self.env))
-        rounds = []  # [{partner id: body}]: a customer reminded twice (two currencies) twice
+        bodies = {}
         for event in events:
             body = escape(
                 self.env._(
@@ -992,14 +1003,9 @@ class RecouvrementDunning(models.AbstractModel):
             )
             if event.note:
                 body = Markup("%s<br/>%s") % (body, event.note)
-            bodies = next((b for b in rounds if event.partner_id.id not in b), None)
-            if bodies is None:
-                bodies = {}
-                rounds.append(bodies)
-            bodies[event.partner_id.id] = body
-        for bodies in rounds:
-            # sudo: credit controllers log on customers they may not be allowed to write on
-            self.env["res.partner"].browse(bodies).sudo()._message_log_batch(bodies=bodies)
+            bodies[event.id] = body
+        if bodies:
+            events._message_log_batch(bodies=bodies)
 
     # ------------------------------------------------------------------------------------------
     # Letters: rendered in their own step, after sending

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from ..rules import dunning as dunning_rules
 
@@ -88,6 +89,30 @@ class RecouvrementDunningPolicy(models.Model):
                     "of deleting it.",
                     policy=default.dunning_policy_id.with_env(self.env).display_name,
                     company=default.name,
+                )
+            )
+        # Customers assigned to the policy in any company (company-dependent field: its jsonb
+        # column holds one value per company), one query.
+        Partner = self.env["res.partner"].sudo()
+        Partner.flush_model(["dunning_policy_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT p.id, (v.value)::int
+                  FROM res_partner p, jsonb_each_text(p.dunning_policy_id) v
+                 WHERE p.dunning_policy_id IS NOT NULL AND (v.value)::int = ANY(%s)
+                 LIMIT 1
+                """,
+                self.ids,
+            )
+        )
+        if rows:
+            raise UserError(
+                self.env._(
+                    "Policy %(policy)s is assigned to customers (%(partner)s): archive it "
+                    "instead of deleting it.",
+                    policy=self.browse(rows[0][1]).display_name,
+                    partner=Partner.browse(rows[0][0]).display_name,
                 )
             )
         # The levels go with their policy (cascade): the same guard as deleting them.

@@ -422,9 +422,10 @@ class RecouvrementLitigation(models.Model):
         return cases
 
     def write(self, vals):
-        if vals.get("outcome"):
-            self._raise_if_closed(vals["outcome"])
         stage = self.env["recouvrement.litigation.stage"].browse(vals.get("stage_id"))
+        if "outcome" in vals and not (stage and not stage.is_closed):
+            # a closed case keeps its outcome, cleared only by reopening it (to an open stage)
+            self._raise_if_closed(vals["outcome"] or None)
         if stage and stage.is_closed and not vals.get("outcome"):
             missing = self.filtered(lambda c: not c.is_closed and not c.outcome)
             if missing and not self.env.context.get("recouvrement_closing"):
@@ -592,10 +593,14 @@ class RecouvrementLitigation(models.Model):
         for case in self.filtered(
             lambda c: c.credit_hold and c.litigation_type == "recovery" and not c.is_closed
         ):
-            # sudo: credit controllers may not edit contacts; the hold is the case's effect.
-            case.partner_id.sudo()._set_credit_hold(
-                self.env._("Legal recovery case %(case)s", case=case.name)
-            )
+            # sudo: credit controllers may not edit contacts; the hold is the case's effect,
+            # in the case's company only (noted on the case, not in the shared chatter).
+            reason = self.env._("Legal recovery case %(case)s", case=case.name)
+            if case.partner_id.with_company(case.company_id).sudo()._set_credit_hold(reason):
+                case.message_post(
+                    body=self.env._("Credit hold: %(reason)s", reason=reason),
+                    subtype_xmlid="mail.mt_note",
+                )
 
     def _get_deadline_vals(self):
         """Wanted deadlines per case: ``{case.id: {(kind, move_id): vals}}``."""
@@ -658,9 +663,7 @@ class RecouvrementLitigation(models.Model):
     def _raise_if_closed(self, outcome=None):
         """Refuse to close again a closed case (with another ``outcome`` if given): its
         outcome is a decision on record; reopen the case first."""
-        closed = self.filtered(
-            lambda c: c.is_closed and c.outcome and (outcome is None or c.outcome != outcome)
-        )
+        closed = self.filtered(lambda c: c.is_closed and (outcome is None or c.outcome != outcome))
         if closed:
             case = closed[0]
             raise UserError(
@@ -669,9 +672,9 @@ class RecouvrementLitigation(models.Model):
                     "closing it again.",
                     case=case.name,
                     field=case._fields["outcome"]._description_string(self.env),
-                    outcome=dict(case._fields["outcome"]._description_selection(self.env))[
-                        case.outcome
-                    ],
+                    outcome=dict(case._fields["outcome"]._description_selection(self.env)).get(
+                        case.outcome, "-"
+                    ),
                 )
             )
 

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 # Court steps: reaching one of them files the claim with a court (art. 2241 Code civil).
 COURT_STEPS = ("filed", "order_issued", "order_served", "opposition", "trial", "enforcement")
@@ -10,6 +11,7 @@ class RecouvrementLitigationStage(models.Model):
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True)
+    active = fields.Boolean(default=True)
     sequence = fields.Integer(default=10)
     step = fields.Selection(
         [
@@ -37,3 +39,24 @@ class RecouvrementLitigationStage(models.Model):
     def _compute_is_closed(self):
         for stage in self:
             stage.is_closed = stage.step == "closed"
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used(self):
+        """A stage that cases (of any company) are or were in is part of their file: archive
+        it instead of deleting it."""
+        # sudo: the cases of every company count, whoever deletes the stage
+        case = (
+            self.env["recouvrement.litigation"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("stage_id", "in", self.ids)], limit=1)
+        )
+        if case:
+            raise UserError(
+                self.env._(
+                    "Stage %(stage)s is used by litigation cases (%(case)s): archive it instead "
+                    "of deleting it.",
+                    stage=case.stage_id.with_env(self.env).display_name,
+                    case=case.name,
+                )
+            )

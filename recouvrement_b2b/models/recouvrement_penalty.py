@@ -121,7 +121,6 @@ class RecouvrementPenalty(models.AbstractModel):
             [
                 "commercial_partner_id",
                 "penalty_excluded",
-                "penalty_contract_rate",
                 "is_company",
                 "siren",
                 "vat",
@@ -310,7 +309,11 @@ class RecouvrementPenalty(models.AbstractModel):
                 # Art. 1231-6 Code civil: the legal rate of each half-year, not L441-10's.
                 mode, convention = "legal_interest", "half_year"
             elif mode == "contract":
-                contract_rate = partner.penalty_contract_rate or company.penalty_contract_rate
+                # company-dependent: the rate this company agreed with the customer
+                contract_rate = (
+                    partner.with_company(company).penalty_contract_rate
+                    or company.penalty_contract_rate
+                )
             params[move.id] = {
                 "principal": penalties.to_decimal(move.amount_total),
                 "due_date": move.invoice_date_due,
@@ -977,7 +980,8 @@ class RecouvrementPenalty(models.AbstractModel):
         contract_rate = None
         if company.penalty_rate_mode == "contract":
             contract_rate = (
-                move.commercial_partner_id.penalty_contract_rate or company.penalty_contract_rate
+                move.commercial_partner_id.with_company(company).penalty_contract_rate
+                or company.penalty_contract_rate
             )
         try:
             info = (

@@ -7,19 +7,21 @@ from ..rules import identifiers, parties
 
 _logger = logging.getLogger(__name__)
 
-# Fields only a credit manager may change.
-_CREDIT_MANAGER_FIELDS = ("credit_hold", "credit_hold_reason", "credit_limit_above_insured")
 # Credit limit and insurer cover: credit managers only (recouvrement.credit
-# _check_partner_field_rights), like the fields above.
+# _check_partner_field_rights).
 _CREDIT_LIMIT_FIELDS = (
     "credit_limit",
+    "credit_limit_above_insured",
     "credit_insurer_id",
     "credit_insured_amount",
     "credit_cover_start",
     "credit_cover_end",
 )
-# Collection decisions: credit controllers and managers only.
+# Collection decisions: credit controllers and managers only (issue 19), each company for
+# itself (company-dependent fields but the collective proceedings, a fact of the customer).
 _COLLECTION_FIELDS = (
+    "credit_hold",
+    "credit_hold_reason",
     "collective_proceedings",
     "proceedings_date",
     "dunning_paused_until",
@@ -89,12 +91,15 @@ class ResPartner(models.Model):
     )
 
     # --- Credit -------------------------------------------------------------------------------
+    # Company-dependent (core's credit_limit is too): each company decides its own collection
+    # on a shared customer. The hold and its reason are not tracked in the shared chatter
+    # (another company's users would read them); the limit change is (issue 19).
     credit_limit = fields.Float(tracking=True)
-    credit_hold = fields.Boolean(tracking=True, copy=False)
-    credit_hold_reason = fields.Char(tracking=True, copy=False)
-    credit_hold_date = fields.Date(copy=False)
+    credit_hold = fields.Boolean(company_dependent=True, copy=False)
+    credit_hold_reason = fields.Char(company_dependent=True, copy=False)
+    credit_hold_date = fields.Date(company_dependent=True, copy=False)
     credit_hold_user_id = fields.Many2one(
-        "res.users", string="Credit Hold By", copy=False, tracking=True, readonly=True
+        "res.users", string="Credit Hold By", company_dependent=True, copy=False, readonly=True
     )
     credit_insurer_id = fields.Many2one(
         "res.partner",
@@ -178,7 +183,7 @@ class ResPartner(models.Model):
     penalty_contract_rate = fields.Float(
         string="Contract Penalty Rate (%)",
         digits=(16, 2),
-        tracking=True,
+        company_dependent=True,
         help="Late-payment rate agreed with this customer, used when the company computes "
         "penalties at the contract rate. Zero: the company's contract rate. Never below 3 x the "
         "legal interest rate (the floor then applies).",
@@ -209,11 +214,11 @@ class ResPartner(models.Model):
         help="Dunning ladder applied to this customer; empty: the company's default policy.",
     )
     dunning_paused_until = fields.Date(
+        company_dependent=True,
         copy=False,
-        tracking=True,
         help="No reminder for this customer until this date (included).",
     )
-    dunning_pause_reason = fields.Char(copy=False, tracking=True)
+    dunning_pause_reason = fields.Char(company_dependent=True, copy=False)
     dunning_sms_opt_out = fields.Boolean(
         string="No Reminders by SMS",
         help="The customer asked not to receive payment reminders by SMS: SMS levels send a "
@@ -258,9 +263,6 @@ class ResPartner(models.Model):
             "company_closed_on",
             "collective_proceedings",
             "proceedings_date",
-            "credit_hold",
-            "credit_hold_reason",
-            "credit_hold_date",
         ]
 
     # --- Integration methods (shared by the collection features) -----------------------------
@@ -358,7 +360,7 @@ class ResPartner(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self.env["recouvrement.credit"]._check_partner_create_rights(
-            vals_list, _CREDIT_MANAGER_FIELDS + _CREDIT_LIMIT_FIELDS, _COLLECTION_FIELDS
+            vals_list, _CREDIT_LIMIT_FIELDS, _COLLECTION_FIELDS
         )
         for vals in vals_list:
             self._identity_normalize_vals(vals)
@@ -500,11 +502,10 @@ class ResPartner(models.Model):
 
     def write(self, vals):
         self._identity_normalize_vals(vals)
-        manager_fields = [fname for fname in _CREDIT_MANAGER_FIELDS if fname in vals]
         self.env["recouvrement.credit"]._check_partner_field_rights(
             self, vals, _CREDIT_LIMIT_FIELDS, _COLLECTION_FIELDS
         )
-        vals = self.env["recouvrement.credit"]._prepare_partner_vals(self, vals, manager_fields)
+        vals = self.env["recouvrement.credit"]._prepare_partner_vals(self, vals)
         res = super().write(vals)
         if not vals.get("siren") and {"siret", "vat", "rcs"} & set(vals):
             self._identity_fill_siren()

@@ -41,9 +41,11 @@ class RecouvrementCreditExposure(models.Model):
             "commercial_partner_id",
             "credit_cover_end",
             "credit_cover_start",
+            "credit_hold",
             "credit_insured_amount",
             "credit_limit",
             "credit_limit_above_insured",
+            "credit_score",
         ],
         "sale.order": [
             "company_id",
@@ -92,10 +94,13 @@ class RecouvrementCreditExposure(models.Model):
     overdue_days = fields.Integer(
         string="Days Overdue", readonly=True, help="Age of the oldest overdue invoice, in days."
     )
+    # Company-dependent partner values, read in the row's company (not the user's current one).
     credit_score = fields.Selection(
-        related="partner_id.credit_score", string="Payment Score", readonly=True
+        selection=[("A", "A"), ("B", "B"), ("C", "C"), ("D", "D"), ("E", "E")],
+        string="Payment Score",
+        readonly=True,
     )
-    credit_hold = fields.Boolean(related="partner_id.credit_hold", readonly=True)
+    credit_hold = fields.Boolean(readonly=True)
 
     def action_open_customer(self):
         """Open the customer of the exposure row."""
@@ -264,7 +269,10 @@ class RecouvrementCreditExposure(models.Model):
                        AS over_limit,
                    fig.overdue_amount,
                    aml.oldest_overdue_date,
-                   %(today)s::date - aml.oldest_overdue_date AS overdue_days
+                   %(today)s::date - aml.oldest_overdue_date AS overdue_days,
+                   rp.credit_score ->> c.company_id::text AS credit_score,
+                   COALESCE((rp.credit_hold ->> c.company_id::text)::boolean, FALSE)
+                       AS credit_hold
               FROM res_partner rp
              CROSS JOIN (VALUES %(companies)s)
                    AS c(company_id, default_limit, use_insurance, use_limit)

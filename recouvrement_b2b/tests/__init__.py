@@ -16,3 +16,4 @@ from . import test_proceedings
 from . import test_customer
 from . import test_customer_portal
 from . import test_cockpit
+from . import test_company_collection

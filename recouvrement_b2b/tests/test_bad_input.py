@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import RecouvrementCommon
 
@@ -354,6 +354,15 @@ CASES = [
         "Used level",
     ),
     ("ecb rate in force deleted", "manager", "ecb_rate", ("unlink",), UserError, "2026-S1"),
+    (
+        "policy assigned to a customer deleted",
+        "manager",
+        "assigned_policy",
+        ("unlink",),
+        UserError,
+        "Assigned ladder",
+    ),
+    ("stage of cases deleted", "manager", "used_stage", ("unlink",), UserError, "Mediation"),
     # --- Litigation: a closed case stays closed ------------------------------------------------
     (
         "closed case closed again",
@@ -370,6 +379,58 @@ CASES = [
         ("write", {"outcome": "recovered"}),
         UserError,
         "Outcome",
+    ),
+    (
+        "closed case outcome cleared",
+        "manager",
+        "closed_case",
+        ("write", {"outcome": False}),
+        UserError,
+        "Outcome",
+    ),
+    (
+        "closed case closed again, same outcome",
+        "manager",
+        "closed_case",
+        ("call", "_close", "abandoned"),
+        UserError,
+        "Outcome",
+    ),
+    # --- Each company its own values on the shared customer (company-dependent) -----------
+    *[
+        (
+            f"second company's partner rate {value}",
+            "controller_b",
+            "customer",
+            ("write", {"penalty_contract_rate": value}),
+            ValidationError,
+            RATE_FIELD,
+        )
+        for value in (-5, 1000)
+    ],
+    (
+        "second company's credit limit -1",
+        "manager_b",
+        "customer",
+        ("write", {"credit_limit": -1.0}),
+        ValidationError,
+        "credit limit",
+    ),
+    (
+        "second company's hold without a reason",
+        "controller_b",
+        "customer",
+        ("write", {"credit_hold": True}),
+        ValidationError,
+        "credit hold",
+    ),
+    (
+        "second company's cover ending before it starts",
+        "manager_b",
+        "customer",
+        ("write", {"credit_cover_start": "2026-06-01", "credit_cover_end": "2026-05-01"}),
+        ValidationError,
+        "credit insurance cover",
     ),
 ]
 
@@ -448,6 +509,23 @@ class TestBadInput(RecouvrementCommon):
         cls.closed_case.with_context(recouvrement_closing=True).write(
             {"stage_id": stage.id, "outcome": "abandoned", "close_date": "2026-03-01"}
         )
+        cls.used_stage = env["recouvrement.litigation.stage"].create({"name": "Mediation"})
+        env["recouvrement.litigation"].create(
+            {"partner_id": cls.customer.id, "stage_id": cls.used_stage.id}
+        )
+        cls.assigned_policy = env["recouvrement.dunning.policy"].create({"name": "Assigned ladder"})
+        cls.customer.with_company(cls.company).sudo().dunning_policy_id = cls.assigned_policy
+        # A second company sharing the customer, with its credit controller and manager.
+        company_b = env["res.company"].create({"name": "Filiale Lyon"})
+        for login, group in (("controller_b", "user"), ("manager_b", "manager")):
+            user = new_test_user(
+                cls.env,
+                login=f"rb2b_{login}",
+                groups=f"base.group_user,recouvrement_b2b.recouvrement_group_{group}",
+                company_id=company_b.id,
+                company_ids=[Command.set(company_b.ids)],
+            )
+            setattr(cls, login, user)
 
     def _target(self, name, user):
         records = {
@@ -468,6 +546,8 @@ class TestBadInput(RecouvrementCommon):
             "cancelled_event": self.cancelled_event,
             "letter": self.letter,
             "closed_case": self.closed_case,
+            "used_stage": self.used_stage,
+            "assigned_policy": self.assigned_policy,
         }
         if name == "plan_wizard":
             records[name] = self.env["recouvrement.payment.plan.wizard"].with_context(
@@ -531,6 +611,9 @@ class TestBadInput(RecouvrementCommon):
         self.assertFalse(self.level.active)
         self.assertEqual(self.sent_event.level_id, self.level)
         self.other_policy.with_user(manager).action_archive()
+        self.assigned_policy.with_user(manager).action_archive()
+        self.used_stage.with_user(manager).action_archive()
+        self.assertFalse(self.assigned_policy.active or self.used_stage.active)
         self.ecb_rate.with_user(manager).action_archive()
         table = self.env["recouvrement.penalty.rate"]._get_rate_table()
         self.assertIn((2026, 1), table.ecb_mro)
@@ -555,9 +638,13 @@ class TestBadInput(RecouvrementCommon):
             .sudo()
             .create({"kind": "ecb_mro", "half_year": "2027-S1", "value": 2.0})
         )
+        stage = self.env["recouvrement.litigation.stage"].sudo().create({"name": "Spare"})
+        policy = self.env["recouvrement.dunning.policy"].sudo().create({"name": "Spare"})
         level.with_user(self.manager).unlink()
         future.with_user(self.manager).unlink()
-        self.assertFalse(level.exists() or future.exists())
+        stage.with_user(self.manager).unlink()
+        policy.with_user(self.manager).unlink()
+        self.assertFalse(level.exists() or future.exists() or stage.exists() or policy.exists())
 
     @freeze_time("2026-03-02")
     def test_bounds_accepted(self):

@@ -15,7 +15,8 @@ from .common import RecouvrementCommon
 # per batch of customers reminded by email (SEND_BATCH_SIZE), whatever the number of customers
 # in the batch and their invoices. The fixed part includes the run lock (1 query) and the lock
 # of the customers (3: savepoint, select, release); planning leaves out the customers with a
-# reply to handle (1) and reads promises and disputes (2); the invoices of a batch get their portal token at once.
+# reply to handle (1) and reads promises and disputes (2); the invoices of a batch get their
+# portal token at once.
 PLAN_QUERIES = 11
 CRON_QUERIES_FIXED = 29
 CRON_QUERIES_PER_BATCH = 15
@@ -159,9 +160,11 @@ class TestDunning(RecouvrementCommon):
             [{"partner_id": self.customer.id, "litigation_type": "recovery"}],
         )
         self.assertEqual(litigation.move_ids, move)
-        # the customer's chatter holds each reminder
-        notes = self.customer.message_ids.filtered(lambda m: "Reminder" in (m.body or ""))
+        # each reminder is noted on its event, none in the customer's chatter shared by the
+        # companies and the salespeople (issue 19)
+        notes = events.message_ids.filtered(lambda m: "Reminder" in (m.body or ""))
         self.assertEqual(len(notes), 6)
+        self.assertFalse(self.customer.message_ids.filtered(lambda m: "Reminder" in (m.body or "")))
 
     def test_one_communication_per_customer_in_company_currency(self):
         # Two currencies in one customer (1 EUR = 2 USD): one reminder claiming everything in
@@ -407,7 +410,8 @@ class TestDunning(RecouvrementCommon):
         failed = events.filtered(lambda e: e.state == "failed")
         self.assertIn("template error", failed.note)
         self.assertFalse(self._mails(failed))
-        self.assertIn("template error", failing.message_ids[0].body)
+        # the failure is noted on the failed event, not in the shared customer's chatter
+        self.assertIn("template error", failed.message_ids[0].body)
         self.assertFalse(failing.invoice_ids.dunning_level_id)
         # the cron does not retry it the same day, the next day's run does
         with freeze_time("2026-03-02"):
@@ -456,7 +460,7 @@ class TestDunning(RecouvrementCommon):
         self.assertIn("has no email address", event.note)
         self.assertTrue(event.attachment_id)
         self.assertFalse(self._mails(event))
-        self.assertIn("has no email address", customer.message_ids[0].body)
+        self.assertIn("has no email address", event.message_ids[0].body)
 
     def test_unusable_email_address_falls_back_to_letter(self):
         # Issue 17 #4 (first part): an address without @ is caught before sending: a letter,

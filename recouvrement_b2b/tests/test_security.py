@@ -12,6 +12,7 @@ INVOICING = "rb2b_invoicing"
 CONTROLLER = "rb2b_controller"
 MANAGER = "rb2b_manager"
 OTHER = "rb2b_other_controller"
+OTHER_MANAGER = "rb2b_other_manager"
 CONTACTS = "rb2b_sales_contacts"
 USERS = (SALESMAN, INVOICING, CONTROLLER, MANAGER, OTHER, CONTACTS)
 
@@ -53,19 +54,34 @@ REPORT_MODELS = (
 
 
 # Who may change each credit and collection field of a customer (CONTACTS: a salesperson with
-# contact rights, who may edit the customer's other fields). Credit limits, insurer cover,
-# holds and approvals: credit managers; collective proceedings, dunning pauses and contract
-# penalty rates: credit controllers (of any company: the customer is shared) and managers.
+# contact rights, who may edit the customer's other fields). Credit limits, insurer cover
+# and approvals: credit managers; holds, collective proceedings, dunning pauses and contract
+# penalty rates: credit controllers and managers. All but the collective proceedings (a fact
+# of the customer) are company-dependent: OTHER changes its own company's value
+# (PER_COMPANY_MATRIX).
 FIELD_MATRIX = {
     "credit_limit": (80000.0, (MANAGER,)),
     "credit_insured_amount": (1000.0, (MANAGER,)),
     "credit_cover_end": ("2026-12-31", (MANAGER,)),
-    "credit_hold": (True, (MANAGER,)),
+    "credit_limit_above_insured": (True, (MANAGER,)),
+    "credit_hold": (True, (CONTROLLER, MANAGER, OTHER)),
     "collective_proceedings": ("liquidation", (CONTROLLER, MANAGER, OTHER)),
     "proceedings_date": ("2026-01-15", (CONTROLLER, MANAGER, OTHER)),
     "dunning_paused_until": ("2027-01-31", (CONTROLLER, MANAGER, OTHER)),
     "dunning_pause_reason": ("Dispute", (CONTROLLER, MANAGER, OTHER)),
     "penalty_contract_rate": (0.01, (CONTROLLER, MANAGER, OTHER)),
+}
+
+# The company-dependent fields, changed by the users of the second company: their value in
+# the first company (set before) stays; who may change them in the second company.
+PER_COMPANY_MATRIX = {
+    "credit_limit": (8000.0, 500.0, (OTHER_MANAGER,)),
+    "credit_insured_amount": (8000.0, 500.0, (OTHER_MANAGER,)),
+    "credit_cover_end": ("2026-12-31", "2026-09-30", (OTHER_MANAGER,)),
+    "credit_hold_reason": ("Chèques impayés", "Litige qualité", (OTHER, OTHER_MANAGER)),
+    "dunning_paused_until": ("2026-12-31", "2027-06-30", (OTHER, OTHER_MANAGER)),
+    "dunning_pause_reason": ("Accord oral", "Litige", (OTHER, OTHER_MANAGER)),
+    "penalty_contract_rate": (12.0, 20.0, (OTHER, OTHER_MANAGER)),
 }
 
 
@@ -97,6 +113,15 @@ class TestSecurity(RecouvrementCommon):
             company_id=other_company.id,
             company_ids=[Command.set(other_company.ids)],
         )
+        new_test_user(
+            cls.env,
+            login=OTHER_MANAGER,
+            name="Olga Autre Responsable",
+            groups="base.group_user,recouvrement_b2b.recouvrement_group_manager",
+            company_id=other_company.id,
+            company_ids=[Command.set(other_company.ids)],
+        )
+        cls.other_company = other_company
         new_test_user(
             cls.env,
             login=CONTACTS,
@@ -334,8 +359,6 @@ class TestSecurity(RecouvrementCommon):
                 if not found and model not in (
                     "recouvrement.credit.exposure",
                     "recouvrement.aged.balance",
-                if not found and model not in (
-                    "recouvrement.credit.exposure",
                     "recouvrement.worklist",
                 ):
                     with self.assertRaises(AccessError):
@@ -362,6 +385,44 @@ class TestSecurity(RecouvrementCommon):
                         customer.write(vals)
                 change.close()  # rolled back: the next users start from the same customer
 
+    @users(OTHER, OTHER_MANAGER)
+    def test_partner_credit_fields_per_company(self):
+        """The second company's users change their company's value of a shared customer, by
+        role (PER_COMPANY_MATRIX); the first company's value stays, out of their reach."""
+        first = self.customer.sudo().with_company(self.company)
+        first.write(
+            {"credit_hold": True}
+            | {fname: values[0] for fname, values in PER_COMPANY_MATRIX.items()}
+        )
+        customer = self.env["res.partner"].browse(self.customer.id)
+        self.assertEqual(self.env.company, self.other_company)
+        self.assertFalse(customer.credit_hold or customer.credit_hold_reason)
+        login = self.env.user.login
+        for fname, (first_value, value, allowed_users) in PER_COMPANY_MATRIX.items():
+            vals = {fname: value}
+            if fname == "credit_hold_reason":
+                vals["credit_hold"] = True
+            allowed = login in allowed_users
+            with self.subTest(field=fname, allowed=allowed), self.env.cr.savepoint() as change:
+                if allowed:
+                    customer.write(vals)
+                    self.assertEqual(
+                        customer[fname], customer._fields[fname].convert_to_cache(value, customer)
+                    )
+                else:
+                    with self.assertRaises(AccessError):
+                        customer.write(vals)
+                first.invalidate_recordset()
+                self.assertEqual(
+                    first[fname], first._fields[fname].convert_to_cache(first_value, first)
+                )
+                # the first company's value: out of reach (not one of the user's companies)
+                with self.assertRaises(AccessError):
+                    customer.with_company(self.company).write(vals)
+                with self.assertRaises(AccessError):
+                    customer.with_company(self.company).read([fname])
+                change.close()
+
     @users(CONTACTS, CONTROLLER)
     def test_partner_created_with_credit_fields(self):
         """A new customer's credit and collection fields: the same rights as a change."""
@@ -380,10 +441,11 @@ class TestSecurity(RecouvrementCommon):
                 change.close()
         Partner.create({"name": "Sans crédit", "is_company": True, "credit_limit": 0.0})
 
-    @users(*USERS)
+    @users(*USERS, OTHER_MANAGER)
     def test_order_approval(self):
-        """Approving an order over credit: credit managers only, through the approval action;
-        nobody writes an approval directly (issue 12: approvals cannot be forged)."""
+        """Approving an order over credit: credit managers of the order's company only,
+        through the approval action; nobody writes an approval directly (issue 12: approvals
+        cannot be forged)."""
         order = self.env["sale.order"].browse(self.order.id)
         allowed = self.env.user.login == MANAGER
         with self.env.cr.savepoint() as change:

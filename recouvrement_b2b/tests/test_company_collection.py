@@ -1,0 +1,237 @@
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
+
+from .common import RecouvrementCommon
+
+TODAY = "2026-06-15"
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TODAY)
+class TestCompanyCollection(RecouvrementCommon):
+    """Each company its own collection on a shared customer (issue 19): hold and its reason,
+    dunning pause, contract penalty rate and credit limit are company-dependent; collection
+    notes with amounts are read only by the collection users of their company."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_b = cls.setup_other_company(name="Filiale Lyon")["company"]
+        users_b = {
+            "manager_b": "base.group_user,recouvrement_b2b.recouvrement_group_manager",
+            "controller_b": "base.group_user,recouvrement_b2b.recouvrement_group_user",
+            "salesman_b": "base.group_user,sales_team.group_sale_salesman",
+        }
+        for login, groups in users_b.items():
+            setattr(
+                cls,
+                login,
+                new_test_user(
+                    cls.env,
+                    login=f"rb2b_{login}",
+                    groups=groups,
+                    company_id=cls.company_b.id,
+                    company_ids=[Command.set(cls.company_b.ids)],
+                ),
+            )
+        for company in cls.company + cls.company_b:
+            company.write({"recouvrement_credit_check": "block"})
+        cls.product = cls.env["product.product"].create(
+            {"name": "Audit", "type": "service", "list_price": 100.0, "taxes_id": False}
+        )
+
+    def _order(self, company, user):
+        return (
+            self.env["sale.order"]
+            .with_user(user)
+            .with_company(company)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": company.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": self.product.id,
+                                "price_unit": 100.0,
+                                "tax_id": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+
+    def test_hold_is_per_company(self):
+        """A's hold blocks A's orders, not B's; B reads neither A's hold nor its reason."""
+        self.customer.with_user(self.manager).write(
+            {"credit_hold": True, "credit_hold_reason": "Chèques impayés à deux reprises"}
+        )
+        customer_b = self.customer.with_user(self.manager_b)
+        self.assertRecordValues(
+            customer_b,
+            [{"credit_hold": False, "credit_hold_reason": False, "credit_hold_date": False}],
+        )
+        self.assertNotIn("Chèques impayés", customer_b.credit_block_reasons or "")
+        with self.assertRaises(AccessError):
+            # B's users cannot switch to A to read A's values
+            customer_b.with_company(self.company).credit_hold_reason  # noqa: B018
+        order_b = self._order(self.company_b, self.salesman_b)
+        order_b.action_confirm()
+        self.assertEqual(order_b.state, "sale")
+        order_a = self._order(self.company, self.salesman)
+        with self.assertRaisesRegex(UserError, "Chèques impayés à deux reprises"):
+            order_a.action_confirm()
+        # Nothing of A's hold in the shared customer's chatter
+        bodies = " ".join(self.customer.message_ids.mapped(lambda m: str(m.body)))
+        tracked = self.customer.message_ids.tracking_value_ids.field_id.mapped("name")
+        self.assertNotIn("Chèques impayés", bodies)
+        self.assertFalse({"credit_hold", "credit_hold_reason"} & set(tracked))
+        # The exposure rows: the hold of each row's company
+        rows = self.env["recouvrement.credit.exposure"].with_context(
+            allowed_company_ids=(self.company + self.company_b).ids
+        )
+        self.assertEqual(
+            {
+                row.company_id: row.credit_hold
+                for row in rows.search([("partner_id", "=", self.customer.id)])
+            },
+            {self.company: True, self.company_b: False},
+        )
+        # B holds too, with its own reason; A's reason is unchanged
+        customer_b.write({"credit_hold": True, "credit_hold_reason": "Litige qualité"})
+        self.assertEqual(
+            self.customer.with_company(self.company).credit_hold_reason,
+            "Chèques impayés à deux reprises",
+        )
+
+    def test_automatic_hold_is_per_company(self):
+        """A hold set by A's dunning or litigation holds the customer in A only, noted on
+        the case (not in the shared chatter)."""
+        case = (
+            self.env["recouvrement.litigation"]
+            .with_user(self.controller)
+            .create({"partner_id": self.customer.id, "litigation_type": "recovery"})
+        )
+        self.assertTrue(self.customer.with_company(self.company).credit_hold)
+        self.assertFalse(self.customer.with_company(self.company_b).credit_hold)
+        self.assertIn(
+            f"Credit hold: Legal recovery case {case.name}",
+            " ".join(case.message_ids.mapped(lambda m: str(m.body))),
+        )
+        self.assertNotIn(
+            case.name, " ".join(self.customer.message_ids.mapped(lambda m: str(m.body)))
+        )
+
+    def test_pause_is_per_company(self):
+        """B's pause does not hide A's plan (A's transfer to litigation stays planned); A's
+        pause leaves B's plan alone."""
+        self._standard_ladder()
+        policy_b = (
+            self.env.ref("recouvrement_b2b.dunning_policy_standard")
+            .sudo()
+            .copy({"company_id": self.company_b.id, "name": "Standard B"})
+        )
+        self.company_b.dunning_policy_id = policy_b
+        self._invoice(self.customer, 1000.0, "2026-03-01", "2026-03-31")
+        self._invoice(self.customer, 500.0, "2026-03-01", "2026-03-31", company=self.company_b)
+        self.customer.with_user(self.controller_b).write(
+            {"dunning_paused_until": "2027-06-30", "dunning_pause_reason": "Litige qualité"}
+        )
+        Dunning = self.env["recouvrement.dunning"].with_user(self.controller)
+        today = fields.Date.to_date(TODAY)
+        plan = Dunning._get_plan(today, companies=self.company)
+        self.assertEqual(
+            [(item["company"], item["partner"]) for item in plan], [(self.company, self.customer)]
+        )
+        self.assertFalse(self.customer.with_user(self.controller).dunning_paused_until)
+        plan_b = (
+            self.env["recouvrement.dunning"]
+            .with_user(self.controller_b)
+            ._get_plan(today, companies=self.company_b)
+        )
+        self.assertFalse(plan_b)
+        # One run for both companies, from the second one (the cron's user): the same
+        both = self.company_b + self.company
+        plan = (
+            self.env["recouvrement.dunning"]
+            .with_context(allowed_company_ids=both.ids)
+            ._get_plan(today, companies=both)
+        )
+        self.assertEqual(
+            [(item["company"], item["partner"]) for item in plan], [(self.company, self.customer)]
+        )
+        # A pauses too: A's plan is empty, B's pause date is unchanged
+        self.customer.with_user(self.controller).write(
+            {"dunning_paused_until": "2026-06-15", "dunning_pause_reason": "Accord oral"}
+        )
+        self.assertFalse(Dunning._get_plan(today, companies=self.company))
+        self.assertEqual(
+            self.customer.with_company(self.company_b).dunning_paused_until, date(2027, 6, 30)
+        )
+        # The day after A's pause, A reminds again
+        tomorrow = fields.Date.add(today, days=1)
+        with freeze_time(tomorrow):
+            self.assertTrue(Dunning._get_plan(tomorrow, companies=self.company))
+
+    def test_contract_rate_is_per_company(self):
+        """B's contract rate change leaves A's penalties alone.
+
+        10 000 EUR due 2026-03-31, 30 days late on 2026-04-30: A's 20 % gives
+        10 000 x 20 x 30 / 36 500 = 164.38; the company default 5 % is below the floor.
+        """
+        self.company.write({"penalty_rate_mode": "contract", "penalty_contract_rate": 5.0})
+        self.customer.with_user(self.controller).penalty_contract_rate = 20.0
+        move = self._invoice(self.customer, 10000.0, "2026-03-01", "2026-03-31")
+        figures = move.with_user(self.controller)._get_penalty_figures(date(2026, 4, 30))
+        self.assertEqual(figures[move.id]["penalty"], 164.38)
+        self.customer.with_user(self.controller_b).penalty_contract_rate = 0.01
+        self.assertEqual(self.customer.with_company(self.company).penalty_contract_rate, 20.0)
+        move.invalidate_recordset()
+        self.customer.invalidate_recordset()
+        figures = move.with_user(self.controller)._get_penalty_figures(date(2026, 4, 30))
+        self.assertEqual(figures[move.id]["penalty"], 164.38)
+        # Computed from the second company (a user of both, the cron's): A's rate still
+        both = (self.company + self.company_b).ids
+        figures = move.with_context(allowed_company_ids=both[::-1])._get_penalty_figures(
+            date(2026, 4, 30)
+        )
+        self.assertEqual(figures[move.id]["penalty"], 164.38)
+
+    def test_credit_limit_is_per_company(self):
+        self.customer.with_user(self.manager).credit_limit = 8000.0
+        self.customer.with_user(self.manager_b).credit_limit = 100.0
+        self.assertEqual(self.customer.with_company(self.company).credit_limit, 8000.0)
+        self.assertEqual(self.customer.with_company(self.company_b).credit_limit, 100.0)
+        with self.assertRaises(AccessError):
+            self.customer.with_user(self.manager_b).with_company(self.company).write(
+                {"credit_limit": 1.0}
+            )
+
+    def test_collection_notes_read_by_the_company_collection_users_only(self):
+        """A's reminder notes with amounts are on A's event: B's users and A's salespeople
+        read neither the event nor the note; the shared chatter holds no amount."""
+        self._standard_ladder()
+        self._invoice(self.customer, 1234.56, "2026-05-01", "2026-05-31")
+        Dunning = self.env["recouvrement.dunning"].with_user(self.controller)
+        today = fields.Date.to_date(TODAY)
+        events = Dunning._send_reminders(Dunning._get_plan(today, companies=self.company), today)
+        self.assertTrue(events)
+        notes = events.message_ids.filtered(lambda m: "1,234.56" in str(m.body))
+        self.assertTrue(notes)
+        self.assertNotIn(
+            "1,234.56", " ".join(self.customer.message_ids.mapped(lambda m: str(m.body)))
+        )
+        # A's credit controller reads the note
+        notes.with_user(self.controller).read(["body"])
+        for user in (self.salesman, self.controller_b, self.manager_b, self.salesman_b):
+            with self.subTest(user=user.login):
+                with self.assertRaises(AccessError):
+                    events.with_user(user).read(["amount_due"])
+                with self.assertRaises(AccessError):
+                    notes.with_user(user).read(["body"])
