@@ -140,6 +140,7 @@ class TestDunningProduction(RecouvrementCommon):
             wizard_form.date = fields.Date.to_date("2026-03-02")
             wizard = wizard_form.save()
             wizard.action_preview()
+            wizard.first_run_confirmed = True  # the company's first run
             with self.assertRaisesRegex(UserError, "A dunning run is in progress"):
                 wizard.action_execute()
         triggers = self._triggers()
