@@ -322,3 +322,8 @@ class TestCockpit(RecouvrementCommon):
             action = wizard.action_log()
         self.assertEqual(action["res_model"], "recouvrement.promise")
         self.assertEqual(action["context"]["default_partner_id"], customer.id)
+        # the same from the customer's form
+        partner = customer.with_user(self.controller)
+        self.assertEqual(partner.action_log_call()["res_model"], "recouvrement.call.log")
+        promises = self.env["recouvrement.promise"].search(partner.action_view_promises()["domain"])
+        self.assertEqual(promises, self.env["recouvrement.promise"])
