@@ -116,6 +116,29 @@ class TestCockpit(RecouvrementCommon):
         self.assertEqual(inputs[keeper.id]["promise_keep_rate"], 1)
         self.assertEqual(inputs[breaker.id]["promise_keep_rate"], 0)
 
+    def test_broken_promise_resumes_at_the_next_rung(self):
+        """Reminded (courteous) on 1 April, the promise for 28 April (tolerance: 1 May) spans
+        the firm (15 April) and last call (30 April) dates: broken on 2 May, the ladder sends
+        the firm reminder, then the last call the next day; no rung is skipped."""
+        customer = self._customer("Spanner")
+        move = self._invoice(customer, 900.0, "2026-03-01", "2026-03-31")
+        self._run("2026-04-01", customer)
+        with freeze_time("2026-04-02"):
+            promise = self.env["recouvrement.promise"].create(
+                {
+                    "partner_id": customer.id,
+                    "amount": 900.0,
+                    "date": "2026-04-28",
+                    "move_ids": [Command.set(move.ids)],
+                }
+            )
+        self.assertEqual(self._plan("2026-04-30", customer), [])
+        with freeze_time("2026-05-02"):
+            promise._cron_check_promises()
+        self.assertEqual(promise.state, "broken")
+        self.assertEqual(self._run("2026-05-02", customer).level_id, self.level_firm)
+        self.assertEqual(self._run("2026-05-03", customer).level_id, self.level_last_call)
+
     def test_promise_on_account_holds_every_invoice(self):
         customer = self._customer("Account")
         self._invoice(customer, 300.0, "2026-03-01", "2026-03-31")
