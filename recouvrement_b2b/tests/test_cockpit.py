@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from freezegun import freeze_time
 
 from odoo import Command, fields
@@ -306,6 +308,43 @@ class TestCockpit(RecouvrementCommon):
             self.assertEqual(rows[2].reasons, "Promise Due")
             mine = rows.search([("user_id", "=", self.controller.id), ("id", "in", rows.ids)])
             self.assertEqual(mine.partner_id, alpha)
+
+    def _count_queries(self, function):
+        """Queries of ``function()`` on a cold cache, the final flush included."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+        with patch("random.random", lambda: 1):
+            before = self.env.cr.sql_log_count
+            function()
+            self.env.flush_all()
+            return self.env.cr.sql_log_count - before
+
+    def test_worklist_query_count(self):
+        """Reading the worklist (rows, reasons, customers' names) costs the same with 2 and 12
+        customers to act on: one query for the rows, not one per customer."""
+        Worklist = self.env["recouvrement.worklist"].with_user(self.controller)
+        counts = []
+        for size in (2, 12):
+            partners = self.env["res.partner"].create(
+                [{"name": f"Book {size}-{i}", "is_company": True} for i in range(size)]
+            )
+            for partner in partners:
+                self._invoice(partner, 100.0, "2026-03-01", "2026-03-31")
+            self.env["recouvrement.promise"].create(
+                [{"partner_id": p.id, "amount": 50.0, "date": "2026-04-20"} for p in partners]
+            )
+
+            def read(partners=partners):
+                rows = Worklist.search([("partner_id", "in", partners.ids)])
+                self.assertEqual(len(rows), len(partners))
+                rows.read(["reasons", "priority", "partner_id", "user_id"])
+                rows.partner_id.mapped("display_name")
+
+            with freeze_time("2026-04-30"):
+                read()  # warm the caches that do not depend on the data
+                counts.append(self._count_queries(read))
+        self.assertEqual(counts[0], counts[1])
+        self.assertEqual(counts[0], 6)  # measured (search, read, names), whatever the size
 
     def test_call_logged_from_the_worklist(self):
         """A reached call marks the due call activity done (the phone level counts as done);
