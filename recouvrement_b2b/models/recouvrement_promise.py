@@ -9,6 +9,9 @@ from ..rules import dunning as dunning_rules
 
 _logger = logging.getLogger(__name__)
 
+#: days a broken promise still counts for the ladder (see _dunning_get_promise_effects)
+BROKEN_LOOKBACK_DAYS = 365
+
 PROMISE_CHANNELS = [
     ("phone", "Phone"),
     ("email", "Email"),
@@ -350,24 +353,51 @@ class RecouvrementPromise(models.Model):
         of a running promise: ``{move id: amount}`` (company currency, the whole amount due)
         for the invoices of a promise whose tolerance date is not passed, and every invoice of
         a customer who promised a payment on the account. One query."""
+        return self._dunning_get_promise_effects(moves, date)[0]
+
+    @api.model
+    def _dunning_get_promise_effects(self, moves, date):
+        """What the promises of the customers of ``moves`` (account.move) do to the reminders
+        of ``date``, in one query: ``(excluded, resumed)``, the amounts held back by running
+        promises (:meth:`_dunning_excluded_amounts`) and the ids of the invoices whose promise
+        broke after their last reminder (the ladder resumes at the next rung for them)."""
         if not moves:
-            return {}
+            return {}, set()
         promises = self.search(
             [
-                ("state", "=", "running"),
-                ("tolerance_date", ">=", date),
                 ("partner_id", "in", moves.commercial_partner_id.ids),
                 ("company_id", "in", moves.company_id.ids),
+                "|",
+                "&",
+                ("state", "=", "running"),
+                ("tolerance_date", ">=", date),
+                "&",
+                ("state", "=", "broken"),
+                ("closed_date", ">=", fields.Date.subtract(date, days=BROKEN_LOOKBACK_DAYS)),
             ]
         )
-        promised_moves = set(promises.move_ids.ids)
-        on_account = {(p.company_id.id, p.partner_id.id) for p in promises if not p.move_ids}
-        return {
+        running = promises.filtered(lambda p: p.state == "running")
+        promised_moves = set(running.move_ids.ids)
+        on_account = {(p.company_id.id, p.partner_id.id) for p in running if not p.move_ids}
+        excluded = {
             move.id: move.amount_residual_signed
             for move in moves
             if move.id in promised_moves
             or (move.company_id.id, move.commercial_partner_id.id) in on_account
         }
+        broken_on = {}
+        for promise in promises - running:
+            keys = promise.move_ids.ids or [(promise.company_id.id, promise.partner_id.id)]
+            for key in keys:
+                broken_on[key] = max(promise.closed_date, broken_on.get(key, promise.closed_date))
+        resumed = set()
+        for move in moves:
+            broken = broken_on.get(move.id) or broken_on.get(
+                (move.company_id.id, move.commercial_partner_id.id)
+            )
+            if broken and (not move.dunning_last_date or move.dunning_last_date < broken):
+                resumed.add(move.id)
+        return excluded, resumed
 
     @api.model
     def _dunning_adjust_plan(self, plan, date):
@@ -376,37 +406,39 @@ class RecouvrementPromise(models.Model):
         parts are deducted from the amount claimed, and each invoice's new level is chosen
         again on the amount left (a level's minimum applies to the undisputed part). Items
         left with nothing to claim are dropped. The invoices keep their level: once the
-        promise is over or the dispute rejected, the ladder goes on from there.
+        promise is over or the dispute rejected, the ladder goes on from there; after a broken
+        promise, at the next rung even when the pause let several fall due (none is skipped).
 
         :return: the adjusted plan (new dicts for the items changed)
         """
         if not plan:
             return plan
         all_moves = self.env["account.move"].union(*(item["moves"] for item in plan))
-        excluded = defaultdict(float)
-        for source in (self, self.env["recouvrement.dispute"]):
-            for move_id, amount in source._dunning_excluded_amounts(all_moves, date).items():
-                excluded[move_id] += amount
-        if not excluded:
+        promised, resumed = self._dunning_get_promise_effects(all_moves, date)
+        excluded = defaultdict(float, promised)
+        disputed = self.env["recouvrement.dispute"]._dunning_excluded_amounts(all_moves, date)
+        for move_id, amount in disputed.items():
+            excluded[move_id] += amount
+        if not excluded and not resumed:
             return plan
         dunning = self.env["recouvrement.dunning"]
-        policies = dunning._get_policies(all_moves.filtered(lambda m: m.id in excluded))
+        touched = all_moves.filtered(lambda m: m.id in excluded or m.id in resumed)
+        policies = dunning._get_policies(touched)
         result = []
         for item in plan:
-            item_excluded = [move for move in item["moves"] if move.id in excluded]
-            if not item_excluded:
+            if not any(move in touched for move in item["moves"]):
                 result.append(item)
                 continue
-            adjusted = self._dunning_adjust_item(item, excluded, policies, date)
+            adjusted = self._dunning_adjust_item(item, excluded, resumed, policies, date)
             if adjusted:
                 result.append(adjusted)
         return result
 
     @api.model
-    def _dunning_adjust_item(self, item, excluded, policies, date):
+    def _dunning_adjust_item(self, item, excluded, resumed, policies, date):
         """One plan ``item`` without the ``excluded`` amounts (``{move id: amount}``, company
-        currency), or None when nothing is left to claim (see :meth:`_dunning_adjust_plan`)."""
-        dunning = self.env["recouvrement.dunning"]
+        currency), its ``resumed`` invoices (ids) capped to the rung after the level they
+        reached, or None when nothing is left to claim (see :meth:`_dunning_adjust_plan`)."""
         moves = item["moves"]
         move_levels = dict(item["move_levels"])
         kept = self.env["account.move"]
@@ -419,19 +451,12 @@ class RecouvrementPromise(models.Model):
                 deducted += move.amount_residual
                 continue
             kept |= move
-            if not amount:
-                continue
-            rate = move.amount_residual / move.amount_residual_signed
-            deducted += amount * rate
+            if amount:
+                deducted += amount * move.amount_residual / move.amount_residual_signed
             policy = policies.get(move.id)
-            if move.id in move_levels and policy:
-                ladder = policy._get_rule_levels()
-                rule_level = dunning_rules.next_level(
-                    ladder,
-                    dunning._get_reached_sequence(move, ladder),
-                    move.invoice_date_due,
-                    date,
-                    amount=left,
+            if move.id in move_levels and policy and (amount or move.id in resumed):
+                rule_level = self._dunning_next_rung(
+                    move, policy, date, left, one_step=move.id in resumed
                 )
                 if rule_level:
                     move_levels[move.id] = rule_level.key
@@ -454,3 +479,18 @@ class RecouvrementPromise(models.Model):
         if vals["amount_net"] <= 0:
             return None
         return vals
+
+    @api.model
+    def _dunning_next_rung(self, move, policy, date, amount, one_step=False):
+        """The level ``move`` (account.move) reaches on ``date`` for ``amount`` (company
+        currency): :func:`rules.dunning.next_level`, or with ``one_step`` (its promise broke
+        since its last reminder) the first level due above the one it reached, so that no rung
+        is skipped because of the pause. ``None`` when no level applies."""
+        ladder = policy._get_rule_levels()
+        reached = self.env["recouvrement.dunning"]._get_reached_sequence(move, ladder)
+        if not one_step:
+            return dunning_rules.next_level(
+                ladder, reached, move.invoice_date_due, date, amount=amount
+            )
+        due = dunning_rules.due_levels(ladder, move.invoice_date_due, date)
+        return next((lvl for lvl in due if lvl.sequence > reached and lvl.applies_to(amount)), None)

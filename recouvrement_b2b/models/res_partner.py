@@ -581,3 +581,18 @@ class ResPartner(models.Model):
     def action_view_dunning_events(self):
         """Open the reminders sent to the customer."""
         return self._get_collection_action("recouvrement_b2b.recouvrement_dunning_event_action")
+
+    def action_log_call(self):
+        """Open the call log of the customer (outcome, note)."""
+        self.ensure_one()
+        return self.env["recouvrement.call.log"]._get_action(self, self.env.company)
+
+    def action_view_promises(self):
+        """Open the customer's promises to pay."""
+        return self._get_collection_action("recouvrement_b2b.recouvrement_promise_action")
+
+    def action_view_disputes(self):
+        """Open the customer's commercial disputes (created from an invoice: no default)."""
+        action = self._get_collection_action("recouvrement_b2b.recouvrement_dispute_action")
+        action["context"] = {"search_default_open": 1}
+        return action

@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from freezegun import freeze_time
 
 from odoo import Command, fields
@@ -115,6 +117,29 @@ class TestCockpit(RecouvrementCommon):
             inputs = self.env["recouvrement.credit"]._get_score_inputs(partners)
         self.assertEqual(inputs[keeper.id]["promise_keep_rate"], 1)
         self.assertEqual(inputs[breaker.id]["promise_keep_rate"], 0)
+
+    def test_broken_promise_resumes_at_the_next_rung(self):
+        """Reminded (courteous) on 1 April, the promise for 28 April (tolerance: 1 May) spans
+        the firm (15 April) and last call (30 April) dates: broken on 2 May, the ladder sends
+        the firm reminder, then the last call the next day; no rung is skipped."""
+        customer = self._customer("Spanner")
+        move = self._invoice(customer, 900.0, "2026-03-01", "2026-03-31")
+        self._run("2026-04-01", customer)
+        with freeze_time("2026-04-02"):
+            promise = self.env["recouvrement.promise"].create(
+                {
+                    "partner_id": customer.id,
+                    "amount": 900.0,
+                    "date": "2026-04-28",
+                    "move_ids": [Command.set(move.ids)],
+                }
+            )
+        self.assertEqual(self._plan("2026-04-30", customer), [])
+        with freeze_time("2026-05-02"):
+            promise._cron_check_promises()
+        self.assertEqual(promise.state, "broken")
+        self.assertEqual(self._run("2026-05-02", customer).level_id, self.level_firm)
+        self.assertEqual(self._run("2026-05-03", customer).level_id, self.level_last_call)
 
     def test_promise_on_account_holds_every_invoice(self):
         customer = self._customer("Account")
@@ -284,6 +309,43 @@ class TestCockpit(RecouvrementCommon):
             mine = rows.search([("user_id", "=", self.controller.id), ("id", "in", rows.ids)])
             self.assertEqual(mine.partner_id, alpha)
 
+    def _count_queries(self, function):
+        """Queries of ``function()`` on a cold cache, the final flush included."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+        with patch("random.random", lambda: 1):
+            before = self.env.cr.sql_log_count
+            function()
+            self.env.flush_all()
+            return self.env.cr.sql_log_count - before
+
+    def test_worklist_query_count(self):
+        """Reading the worklist (rows, reasons, customers' names) costs the same with 2 and 12
+        customers to act on: one query for the rows, not one per customer."""
+        Worklist = self.env["recouvrement.worklist"].with_user(self.controller)
+        counts = []
+        for size in (2, 12):
+            partners = self.env["res.partner"].create(
+                [{"name": f"Book {size}-{i}", "is_company": True} for i in range(size)]
+            )
+            for partner in partners:
+                self._invoice(partner, 100.0, "2026-03-01", "2026-03-31")
+            self.env["recouvrement.promise"].create(
+                [{"partner_id": p.id, "amount": 50.0, "date": "2026-04-20"} for p in partners]
+            )
+
+            def read(partners=partners):
+                rows = Worklist.search([("partner_id", "in", partners.ids)])
+                self.assertEqual(len(rows), len(partners))
+                rows.read(["reasons", "priority", "partner_id", "user_id"])
+                rows.partner_id.mapped("display_name")
+
+            with freeze_time("2026-04-30"):
+                read()  # warm the caches that do not depend on the data
+                counts.append(self._count_queries(read))
+        self.assertEqual(counts[0], counts[1])
+        self.assertEqual(counts[0], 6)  # measured (search, read, names), whatever the size
+
     def test_call_logged_from_the_worklist(self):
         """A reached call marks the due call activity done (the phone level counts as done);
         a promise outcome opens the promise form for the customer."""
@@ -322,3 +384,8 @@ class TestCockpit(RecouvrementCommon):
             action = wizard.action_log()
         self.assertEqual(action["res_model"], "recouvrement.promise")
         self.assertEqual(action["context"]["default_partner_id"], customer.id)
+        # the same from the customer's form
+        partner = customer.with_user(self.controller)
+        self.assertEqual(partner.action_log_call()["res_model"], "recouvrement.call.log")
+        promises = self.env["recouvrement.promise"].search(partner.action_view_promises()["domain"])
+        self.assertEqual(promises, self.env["recouvrement.promise"])
