@@ -154,8 +154,9 @@ class RecouvrementAgedBalance(models.Model):
               LEFT JOIN res_partner rp ON rp.id = lp.commercial_partner_id
               LEFT JOIN recouvrement_dunning_policy pol ON pol.id = %(policy)s
              WHERE a.account_type = 'asset_receivable'
+               -- as account's partial index account_move_line__unreconciled_index reads it
+               AND l.reconciled IS NOT TRUE
                AND l.parent_state = 'posted'
-               AND NOT l.reconciled
                AND l.amount_residual != 0
                AND l.company_id IN %(companies)s
             """,
