@@ -89,6 +89,9 @@
         "views/recouvrement_dispute_views.xml",
         "views/recouvrement_worklist_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["recouvrement_b2b/static/src/js/tours/*.js"],
+    },
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/account_move_demo.xml",

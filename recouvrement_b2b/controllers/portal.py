@@ -60,6 +60,7 @@ class CollectionPortal(CustomerPortal):
                 "access_token": access_token,
                 "collection_url": self._get_collection_page_url(partner, access_token),
                 "message": kwargs.get("message"),
+                "reasons": request.env["recouvrement.customer"]._get_portal_reasons(),
             }
         )
         return request.render("recouvrement_b2b.portal_my_collection", values)
@@ -69,3 +70,36 @@ class CollectionPortal(CustomerPortal):
         if access_token is not None:
             return f"/my/collection/{partner.id}?access_token={access_token}"
         return "/my/collection"
+
+    @http.route(
+        ["/my/collection/promise", "/my/collection/dispute"],
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_collection_request(self, partner_id=None, access_token=None, **post):
+        """The customer promises a payment (``date``, ``amount``) or reports a problem on an
+        invoice (``invoice_id``, ``reason``, ``amount``, ``comment``, ``attachment``); back to
+        the page with a message saying whether it was recorded."""
+        partner_id = int(partner_id) if str(partner_id or "").isdigit() else None
+        if not access_token:
+            access_token = None
+        partner = self._get_collection_partner(partner_id, access_token)
+        service = request.env["recouvrement.customer"]
+        kind = "promise" if request.httprequest.path.endswith("/promise") else "dispute"
+        if kind == "promise":
+            ok = service._portal_promise(partner, post.get("date"), post.get("amount"))
+        else:
+            upload = request.httprequest.files.get("attachment")
+            ok = service._portal_dispute(
+                partner,
+                post.get("invoice_id"),
+                post.get("reason"),
+                post.get("amount"),
+                post.get("comment"),
+                attachment=(upload.filename, upload.read()) if upload and upload.filename else None,
+            )
+        url = self._get_collection_page_url(partner, access_token)
+        separator = "&" if "?" in url else "?"
+        return request.redirect(f"{url}{separator}message={kind if ok else 'error'}")

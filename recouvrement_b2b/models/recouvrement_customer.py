@@ -3,7 +3,8 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.tools import SQL, consteq, hmac, html2plaintext
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, consteq, format_amount, format_date, hmac, html2plaintext
 
 from odoo.addons.account.tools.structured_reference import is_valid_structured_reference_iso
 
@@ -113,6 +114,136 @@ class RecouvrementCustomer(models.AbstractModel):
             "totals": list(totals.values()),
             "today": date,
         }
+
+    @api.model
+    def _get_portal_reasons(self):
+        """``[(key, label)]`` of the problems a customer may report (the commercial dispute
+        reasons), in the user's language."""
+        return self.env["recouvrement.dispute"]._fields["reason"]._description_selection(self.env)
+
+    @api.model
+    def _get_collector(self, company, partner):
+        """Collector in charge of ``partner`` (commercial res.partner) in ``company``: the
+        company's collection responsible, else the customer's salesperson, else the
+        administrator."""
+        return (
+            company.recouvrement_user_id
+            or partner.user_id
+            or self.env.ref("base.user_admin", raise_if_not_found=False)
+            or self.env["res.users"]
+        )
+
+    @api.model
+    def _portal_promise(self, partner, date, amount):
+        """The customer ``partner`` (commercial res.partner) promises on its collection page
+        to pay ``amount`` (str, company currency) on ``date`` (str, ISO): a
+        ``recouvrement.promise`` (channel portal: its reminders wait for it, as the promise
+        model decides) and an activity for the collector.
+
+        :return: the promise, or False when the date or amount is not valid (not a date,
+            before today, not a positive number, more than the amount due)
+        """
+        try:
+            date = fields.Date.to_date(date)
+            amount = float(amount)
+        except (TypeError, ValueError):
+            return False
+        if not date or date < fields.Date.context_today(self) or not 0 < amount < float("inf"):
+            return False
+        lines = self._get_portal_values(partner)["lines"]
+        moves = self.env["account.move"].sudo().union(*(line["move"] for line in lines))
+        moves = moves.filtered(lambda m, c=moves[:1].company_id: m.company_id == c)
+        try:
+            with self.env.cr.savepoint():
+                # sudo: the customer (portal or signed link) records its own promise
+                promise = (
+                    self.env["recouvrement.promise"]
+                    .sudo()
+                    .with_company(moves[:1].company_id or self.env.company)
+                    ._create_from_portal(partner, amount, date, invoices=moves, channel="portal")
+                )
+        except (UserError, ValidationError):
+            return False
+        collector = self._get_collector(promise.company_id, partner)
+        promise.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=self.env._("Payment promised on the portal"),
+            note=self.env._(
+                "%(partner)s promised to pay %(amount)s on %(date)s.",
+                partner=partner.name,
+                amount=format_amount(self.env, amount, promise.currency_id),
+                date=format_date(self.env, date),
+            ),
+            user_id=collector.id,
+            date_deadline=date,
+        )
+        return promise
+
+    @api.model
+    def _portal_dispute(self, partner, invoice_id, reason, amount, comment, attachment=None):
+        """The customer ``partner`` (commercial res.partner) reports a problem on one of its
+        open invoices (``invoice_id``, str) for ``reason`` (a dispute reason key) on ``amount``
+        (str, invoice currency; empty: the whole amount due) with ``comment`` and
+        ``attachment`` (``(file name, bytes)`` or None): a ``recouvrement.dispute`` (its
+        invoice leaves the reminders, as the dispute model decides) and an activity for the
+        collector.
+
+        :return: the dispute, or False when the invoice is not one of the customer's open
+            invoices or the amount is not valid
+        """
+        lines = self._get_portal_values(partner)["lines"]
+        invoice = next((li["move"] for li in lines if str(li["move"].id) == str(invoice_id)), None)
+        if not invoice:
+            return False
+        try:
+            amount = float(amount) if amount not in (None, "") else None
+        except (TypeError, ValueError):
+            return False
+        if amount is not None and not 0 < amount < float("inf"):
+            return False
+        try:
+            with self.env.cr.savepoint():
+                # sudo: the customer (portal or signed link) reports on its own invoice
+                dispute = (
+                    self.env["recouvrement.dispute"]
+                    .sudo()
+                    .with_company(invoice.company_id)
+                    ._create_from_portal(invoice, reason, amount=amount, description=comment)
+                )
+        except (UserError, ValidationError):
+            return False
+        collector = self._get_collector(invoice.company_id, partner)
+        if dispute.user_id.share or not dispute.user_id.active:
+            dispute.user_id = invoice.invoice_user_id or collector
+        attachments = self.env["ir.attachment"].sudo()
+        if attachment:
+            attachments = attachments.create(
+                {
+                    "name": attachment[0],
+                    "raw": attachment[1],
+                    "res_model": dispute._name,
+                    "res_id": dispute.id,
+                }
+            )
+        dispute.message_post(
+            body=comment or "",
+            author_id=partner.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+            attachment_ids=attachments.ids,
+        )
+        dispute.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=self.env._("Problem reported on the portal"),
+            note=self.env._(
+                "%(partner)s reports a problem on %(invoice)s (%(reason)s).",
+                partner=partner.name,
+                invoice=invoice.name,
+                reason=dict(self._get_portal_reasons()).get(dispute.reason, dispute.reason),
+            ),
+            user_id=collector.id,
+        )
+        return dispute
 
     @api.model
     def _get_statement(self, partner):

@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import fields, http
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import RecouvrementCommon
@@ -77,3 +80,150 @@ class TestCollectionPortal(RecouvrementCommon, HttpCase):
         # the portal home counts the open invoices
         counters = self.make_jsonrpc_request("/my/counters", {"counters": ["collection_count"]})
         self.assertEqual(counters["collection_count"], 2)
+
+
+@tagged("post_install", "-at_install")
+class TestCollectionPortalRequests(RecouvrementCommon, HttpCase):
+    """Promise a payment and report a problem from the collection page (issue 14 #2, #5)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._standard_ladder()
+        cls.company.recouvrement_user_id = cls.manager
+        cls.other = cls.env["res.partner"].create({"name": "Scierie Blanc", "is_company": True})
+        today = fields.Date.context_today(cls.env.user)
+        cls.first = cls._invoice(
+            cls.customer, 1200.0, today - timedelta(days=60), today - timedelta(days=30)
+        )
+        cls.second = cls._invoice(
+            cls.customer, 300.0, today - timedelta(days=40), today - timedelta(days=10)
+        )
+        cls.others = cls._invoice(
+            cls.other, 777.0, today - timedelta(days=60), today - timedelta(days=30)
+        )
+        cls.today = today
+
+    def _url(self, partner):
+        token = self.env["recouvrement.customer"]._get_collection_token(partner)
+        return f"/my/collection/{partner.id}?access_token={token}"
+
+    def _post(self, kind, partner, **values):
+        """Post the ``kind`` form (promise, dispute) of ``partner``'s signed page: the
+        message the page then shows (from the redirect)."""
+        token = self.env["recouvrement.customer"]._get_collection_token(partner)
+        self.authenticate(None, None)  # a visitor's session, for its CSRF token
+        data = {
+            "partner_id": partner.id,
+            "access_token": token,
+            "csrf_token": http.Request.csrf_token(self),
+            **values,
+        }
+        files = values.pop("files", None)
+        data.pop("files", None)
+        response = self.url_open(
+            f"/my/collection/{kind}", data=data, files=files, allow_redirects=False
+        )
+        self.assertEqual(response.status_code, 303)
+        return response.headers["Location"].rsplit("message=", 1)[-1]
+
+    def test_tour_promise_and_dispute_from_the_reminder_link(self):
+        """A customer opens the link of its reminder, promises a payment and reports a
+        problem (Chromium): the records exist, reminders pause, the collector has
+        activities."""
+        plan = self.env["recouvrement.dunning"]._get_plan(
+            self.today, companies=self.company, partners=self.customer
+        )
+        self.assertEqual(len(plan), 1)  # due for a reminder before the customer answers
+        self.start_tour(self._url(self.customer), "recouvrement_collection_portal")
+        promise = self.env["recouvrement.promise"].search([("partner_id", "=", self.customer.id)])
+        self.assertRecordValues(
+            promise,
+            [
+                {
+                    "amount": 500.0,
+                    "date": self.today + timedelta(days=7),
+                    "channel": "portal",
+                    "state": "running",
+                }
+            ],
+        )
+        dispute = self.env["recouvrement.dispute"].search([("partner_id", "=", self.customer.id)])
+        self.assertRecordValues(
+            dispute,
+            [{"move_id": self.first.id, "reason": "delivery", "amount": 120.0}],
+        )
+        self.assertIn("palettes manquantes", dispute.description)
+        # the collector has an activity on each
+        self.assertEqual(promise.activity_ids.user_id, self.manager)
+        self.assertIn(self.manager, dispute.activity_ids.user_id)
+        # reminders pause: nothing is claimed from this customer today
+        plan = self.env["recouvrement.dunning"]._get_plan(
+            self.today, companies=self.company, partners=self.customer
+        )
+        self.assertFalse(plan)
+
+    def test_bad_requests_create_nothing(self):
+        yesterday = str(self.today - timedelta(days=1))
+        tomorrow = str(self.today + timedelta(days=1))
+        for values in (
+            {"date": "demain", "amount": "100"},
+            {"date": yesterday, "amount": "100"},
+            {"date": tomorrow, "amount": "abc"},
+            {"date": tomorrow, "amount": "-5"},
+            {"date": tomorrow, "amount": "nan"},
+            {"date": tomorrow, "amount": "inf"},
+        ):
+            self.assertEqual(self._post("promise", self.customer, **values), "error", values)
+        for values in (
+            {"invoice_id": self.others.id, "reason": "price"},  # another customer's invoice
+            {"invoice_id": "x", "reason": "price"},
+            {"invoice_id": self.first.id, "reason": "price", "amount": "-1"},
+            {"invoice_id": self.first.id, "reason": "price", "amount": "99999"},  # > due
+        ):
+            self.assertEqual(self._post("dispute", self.customer, **values), "error", values)
+        self.assertFalse(
+            self.env["recouvrement.promise"].search([("partner_id", "=", self.customer.id)])
+        )
+        self.assertFalse(
+            self.env["recouvrement.dispute"].search(
+                [("partner_id", "in", (self.customer | self.other).ids)]
+            )
+        )
+
+    def test_dispute_with_attachment(self):
+        message = self._post(
+            "dispute",
+            self.customer,
+            invoice_id=self.second.id,
+            reason="quality",
+            comment="Lames fendues",
+            files={"attachment": ("photo.jpg", b"\xff\xd8\xff jpeg", "image/jpeg")},
+        )
+        self.assertEqual(message, "dispute")
+        dispute = self.env["recouvrement.dispute"].search([("move_id", "=", self.second.id)])
+        self.assertRecordValues(dispute, [{"reason": "quality", "amount": 300.0}])
+        attachment = self.env["ir.attachment"].search(
+            [("res_model", "=", dispute._name), ("res_id", "=", dispute.id)]
+        )
+        self.assertEqual(attachment.name, "photo.jpg")
+        self.assertEqual(attachment.raw, b"\xff\xd8\xff jpeg")
+
+    def test_forged_request_for_another_customer_is_denied(self):
+        token = self.env["recouvrement.customer"]._get_collection_token(self.customer)
+        self.authenticate(None, None)
+        response = self.url_open(
+            "/my/collection/promise",
+            data={
+                "partner_id": self.other.id,
+                "access_token": token,
+                "csrf_token": http.Request.csrf_token(self),
+                "date": str(self.today + timedelta(days=3)),
+                "amount": "100",
+            },
+            allow_redirects=False,
+        )
+        self.assertEqual(response.status_code, 403)
+        self.assertFalse(
+            self.env["recouvrement.promise"].search([("partner_id", "=", self.other.id)])
+        )
