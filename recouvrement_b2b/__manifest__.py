@@ -60,6 +60,8 @@
         "report/recouvrement_claim_declaration_templates.xml",
         # --- hand-over to an agency or a lawyer ---
         "views/recouvrement_litigation_handover_views.xml",
+        # --- personal data (RGPD) ---
+        "views/recouvrement_personal_data_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",

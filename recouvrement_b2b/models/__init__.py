@@ -23,3 +23,4 @@ from . import recouvrement_proceedings
 from . import recouvrement_claim_declaration
 from . import recouvrement_litigation_handover
 from . import recouvrement_agency_collection
+from . import recouvrement_personal_data

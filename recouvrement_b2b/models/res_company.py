@@ -58,6 +58,13 @@ class ResCompany(models.Model):
     )
 
     # --- Litigation ---------------------------------------------------------------------------
+    recouvrement_personal_data_years = fields.Integer(
+        string="Personal Data Retention (Years)",
+        default=5,
+        help="Collection notes about natural persons are anonymised this many years after the "
+        "debt is settled (CNIL référentiel 'gestion des impayés': until settlement, then "
+        "archived for the limitation period).",
+    )
     recouvrement_retention_of_title = fields.Boolean(
         string="Retention of Title",
         help="Customer invoices carry a retention-of-title clause by default (clause de "
@@ -157,6 +164,18 @@ class ResCompany(models.Model):
         self.env["recouvrement.penalty"]._check_penalty_settings(
             self, "penalty_contract_rate", "penalty_indemnity_amount"
         )
+
+    @api.constrains("recouvrement_personal_data_years")
+    def _check_recouvrement_personal_data_years(self):
+        for company in self:
+            if company.recouvrement_personal_data_years < 1:
+                raise ValidationError(
+                    self.env._(
+                        "The personal data retention of %(company)s must be at least one year "
+                        "after settlement.",
+                        company=company.name,
+                    )
+                )
 
     @api.constrains("recouvrement_hold_overdue_days")
     def _check_recouvrement_hold_overdue_days(self):
