@@ -247,6 +247,29 @@ class TestBadDebtVat(RecouvrementCommon):
         )
         self.assertEqual(self.move.payment_state, "paid")
 
+    def test_closed_liquidation_proposes_the_definitive_loss(self):
+        case = self.env["recouvrement.litigation"].create(
+            {"partner_id": self.customer.id, "move_ids": [Command.set(self.move.ids)]}
+        )
+        wizard = self.env["recouvrement.litigation.close"].create(
+            {"litigation_id": case.id, "outcome": "written_off"}
+        )
+        self.assertEqual(wizard.loss, "none")
+        self.env["recouvrement.claim.declaration"].create(
+            {
+                "partner_id": self.customer.id,
+                "proceedings": "liquidation",
+                "judgment_date": date(2026, 3, 1),
+                "state": "closed",
+                "close_date": date(2026, 10, 1),
+                "closure_reason": "insufficient_assets",
+            }
+        )
+        wizard = self.env["recouvrement.litigation.close"].create(
+            {"litigation_id": case.id, "outcome": "written_off"}
+        )
+        self.assertEqual(wizard.loss, "insufficient_assets")
+
     @freeze_time("2026-11-20")
     def test_other_write_off_keeps_the_whole_amount(self):
         entry, bad_debt = self._write_off("none")
