@@ -88,6 +88,8 @@
         "views/recouvrement_promise_views.xml",
         "views/recouvrement_dispute_views.xml",
         "views/recouvrement_worklist_views.xml",
+        # --- personal data (RGPD) ---
+        "views/recouvrement_personal_data_views.xml",
     ],
     "assets": {
         "web.assets_tests": ["recouvrement_b2b/static/src/js/tours/*.js"],

@@ -30,3 +30,4 @@ from . import recouvrement_litigation_handover
 from . import recouvrement_agency_collection
 from . import recouvrement_promise
 from . import recouvrement_dispute
+from . import recouvrement_personal_data

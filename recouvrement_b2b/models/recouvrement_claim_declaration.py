@@ -195,7 +195,6 @@ class RecouvrementClaimDeclaration(models.Model):
             )
 
     @api.depends("deadline_date", "declaration_date")
-    @api.depends_context("date")
     def _compute_deadline_missed(self):
         today = fields.Date.context_today(self)
         for declaration in self:

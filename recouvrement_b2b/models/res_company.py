@@ -71,6 +71,13 @@ class ResCompany(models.Model):
     )
 
     # --- Litigation ---------------------------------------------------------------------------
+    recouvrement_personal_data_years = fields.Integer(
+        string="Personal Data Retention (Years)",
+        default=5,
+        help="Collection notes about natural persons are anonymised this many years after the "
+        "debt is settled (CNIL référentiel 'gestion des impayés': until settlement, then "
+        "archived for the limitation period).",
+    )
     recouvrement_retention_of_title = fields.Boolean(
         string="Retention of Title",
         help="Customer invoices carry a retention-of-title clause by default (clause de "
@@ -181,6 +188,18 @@ class ResCompany(models.Model):
                     self.env._(
                         "%(company)s: the promise tolerance and the dispute resolution days "
                         "cannot be negative.",
+                        company=company.name,
+                    )
+                )
+
+    @api.constrains("recouvrement_personal_data_years")
+    def _check_recouvrement_personal_data_years(self):
+        for company in self:
+            if company.recouvrement_personal_data_years < 1:
+                raise ValidationError(
+                    self.env._(
+                        "The personal data retention of %(company)s must be at least one year "
+                        "after settlement.",
                         company=company.name,
                     )
                 )

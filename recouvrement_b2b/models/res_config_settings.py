@@ -62,6 +62,10 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.recouvrement_bad_debt_account_id",
         readonly=False,
     )
+    recouvrement_personal_data_years = fields.Integer(
+        related="company_id.recouvrement_personal_data_years",
+        readonly=False,
+    )
     recouvrement_retention_of_title = fields.Boolean(
         related="company_id.recouvrement_retention_of_title",
         readonly=False,

@@ -90,6 +90,14 @@ class ResPartner(models.Model):
         help="Date of the judgment opening the collective proceedings.",
     )
 
+    collection_data_purged_on = fields.Date(
+        copy=False,
+        readonly=True,
+        groups="recouvrement_b2b.recouvrement_group_user",
+        help="Collection notes about this natural person were anonymised on this date, once "
+        "the retention period after settlement had passed (RGPD).",
+    )
+
     # --- Credit -------------------------------------------------------------------------------
     # Company-dependent (core's credit_limit is too): each company decides its own collection
     # on a shared customer. The hold and its reason are not tracked in the shared chatter
@@ -577,6 +585,16 @@ class ResPartner(models.Model):
         return self._get_collection_action(
             "recouvrement_b2b.recouvrement_litigation_action", {"search_default_open": 1}
         )
+
+    def action_export_personal_data(self):
+        """Download everything collection holds on this person (JSON, RGPD right of access)."""
+        self.ensure_one()
+        attachment = self.env["recouvrement.personal.data"]._export_partner_data(self)
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }
 
     def action_view_dunning_events(self):
         """Open the reminders sent to the customer."""

@@ -1,5 +1,6 @@
 import csv
 import io
+import json
 import zipfile
 from datetime import date
 
@@ -246,6 +247,29 @@ class TestBadDebtVat(RecouvrementCommon):
         )
         self.assertEqual(self.move.payment_state, "paid")
 
+    def test_closed_liquidation_proposes_the_definitive_loss(self):
+        case = self.env["recouvrement.litigation"].create(
+            {"partner_id": self.customer.id, "move_ids": [Command.set(self.move.ids)]}
+        )
+        wizard = self.env["recouvrement.litigation.close"].create(
+            {"litigation_id": case.id, "outcome": "written_off"}
+        )
+        self.assertEqual(wizard.loss, "none")
+        self.env["recouvrement.claim.declaration"].create(
+            {
+                "partner_id": self.customer.id,
+                "proceedings": "liquidation",
+                "judgment_date": date(2026, 3, 1),
+                "state": "closed",
+                "close_date": date(2026, 10, 1),
+                "closure_reason": "insufficient_assets",
+            }
+        )
+        wizard = self.env["recouvrement.litigation.close"].create(
+            {"litigation_id": case.id, "outcome": "written_off"}
+        )
+        self.assertEqual(wizard.loss, "insufficient_assets")
+
     @freeze_time("2026-11-20")
     def test_other_write_off_keeps_the_whole_amount(self):
         entry, bad_debt = self._write_off("none")
@@ -392,3 +416,66 @@ class TestAgencyHandover(RecouvrementCommon):
             case,
             [{"handover_return_date": date(2026, 4, 1), "is_handed_over": False, "step": "open"}],
         )
+
+
+@tagged("post_install", "-at_install")
+class TestPersonalData(RecouvrementCommon):
+    """RGPD: collection notes about natural persons are anonymised 5 years after settlement;
+    companies are untouched; everything held on a person can be exported."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.person = cls.env["res.partner"].create({"name": "Jean Artisan", "is_company": False})
+        cls.debtors = cls.person | cls.customer
+        cls.events = cls.env["recouvrement.dunning.event"]
+        for partner in cls.debtors:
+            move = cls._invoice(partner, 100, date(2019, 1, 10), date(2019, 2, 10))
+            cls._pay(move, 100, date(2019, 3, 1))
+            event = cls.env["recouvrement.dunning.event"].create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": cls.company.id,
+                    "date": date(2019, 2, 20),
+                    "note": "Called: promised to pay on 1 March",
+                }
+            )
+            event.message_post(
+                body="Customer called back", message_type="comment", subtype_xmlid="mail.mt_note"
+            )
+            cls.events |= event
+
+    def test_purge_leaves_companies_untouched(self):
+        Data = self.env["recouvrement.personal.data"]
+        # Settled 2019-03-01: kept until 2024-03-01.
+        with freeze_time("2024-02-15"):
+            Data._cron_purge_personal_data()
+        self.assertEqual(self.events.mapped("note"), ["Called: promised to pay on 1 March"] * 2)
+        with freeze_time("2024-06-01"):
+            Data._cron_purge_personal_data()
+        person_event, company_event = self.events
+        self.assertFalse(person_event.note)
+        self.assertFalse(person_event.message_ids.filtered(lambda m: m.message_type == "comment"))
+        self.assertEqual(self.person.collection_data_purged_on, date(2024, 6, 1))
+        self.assertEqual(company_event.note, "Called: promised to pay on 1 March")
+        self.assertTrue(company_event.message_ids.filtered(lambda m: m.message_type == "comment"))
+        self.assertFalse(self.customer.collection_data_purged_on)
+        # Idempotent: nothing left to purge.
+        with freeze_time("2024-06-08"):
+            self.assertFalse(Data._get_purge_candidates(date(2024, 6, 8)))
+
+    def test_retention_setting_checked(self):
+        with self.assertRaisesRegex(ValidationError, "at least one year"):
+            self.company.recouvrement_personal_data_years = 0
+
+    def test_export_everything_held_on_a_person(self):
+        action = self.person.with_user(self.controller).action_export_personal_data()
+        attachment = self.env["ir.attachment"].browse(
+            int(action["url"].split("/")[3].split("?")[0])
+        )
+        data = json.loads(attachment.raw)
+        self.assertEqual(data["partners"][0]["name"], "Jean Artisan")
+        self.assertEqual(len(data["invoices"]), 1)
+        self.assertEqual(data["invoices"][0]["amount_total"], 100.0)
+        self.assertEqual(data["reminders"][0]["note"], "Called: promised to pay on 1 March")
+        self.assertIn("Customer called back", json.dumps(data["notes"]))

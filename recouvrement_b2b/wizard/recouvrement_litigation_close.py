@@ -23,7 +23,10 @@ class RecouvrementLitigationClose(models.TransientModel):
             ("court_decision", "Court decision"),
         ],
         string="Definitive Loss",
-        default="none",
+        compute="_compute_loss",
+        store=True,
+        precompute=True,
+        readonly=False,
         required=True,
         help="A debt definitively lost gives back the output VAT paid on it (art. 272 CGI): the "
         "entry splits the written-off amount into the amount excluding tax (bad-debt account) "
@@ -49,6 +52,23 @@ class RecouvrementLitigationClose(models.TransientModel):
         check_company=True,
         domain="[('type', '=', 'general')]",
     )
+
+    @api.depends("litigation_id")
+    def _compute_loss(self):
+        # A liquidation closed for insufficient assets on the customer's claim declaration
+        # makes the debt definitively lost (art. 272 CGI).
+        closed = self.env["recouvrement.claim.declaration"].search(
+            [
+                ("partner_id", "in", self.litigation_id.commercial_partner_id.ids),
+                ("state", "=", "closed"),
+                ("closure_reason", "=", "insufficient_assets"),
+            ]
+        )
+        for wizard in self:
+            if wizard.litigation_id.commercial_partner_id in closed.partner_id:
+                wizard.loss = "insufficient_assets"
+            elif not wizard.loss:
+                wizard.loss = "none"
 
     @api.depends("outcome", "company_id")
     def _compute_write_off_account_id(self):
