@@ -264,7 +264,7 @@ class TestDunningProduction(RecouvrementCommon):
         )
 
         def missing_wkhtmltopdf(dunning, event):
-            raise UserError("Unable to find Wkhtmltopdf on this system.")
+            raise OSError("wkhtmltopdf: command not found")
 
         with patch.object(RecouvrementDunning, "_render_letter", missing_wkhtmltopdf):
             self.assertRecordValues(self._cron_call(), [{"done": 5, "remaining": 0}])
