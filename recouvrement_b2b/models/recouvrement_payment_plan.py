@@ -644,7 +644,14 @@ class RecouvrementPaymentPlan(models.Model):
     def _release_moves(self):
         """Hand the invoices back to dunning (their dunning level is kept as it was)."""
         moves = self.move_ids.filtered(lambda m: m.payment_plan_id in self)
-        moves.payment_plan_id = False
+        moves.check_access("write")
+        # account.move.write() resynchronises the journal items of each move (queries per
+        # invoice): written low-level, as the dunning bookkeeping fields, then caches and
+        # dependents refreshed
+        moves.flush_recordset(["payment_plan_id"])
+        moves._write({"payment_plan_id": None})
+        moves.invalidate_recordset(["payment_plan_id"])
+        moves.modified(["payment_plan_id"])
 
     def _get_credit_manager(self):
         """User told when the plan breaks: the collection responsible, else a credit manager."""
@@ -716,11 +723,9 @@ class RecouvrementPaymentPlan(models.Model):
     def _complete(self, today=None):
         self._release_moves()
         self.write({"state": "completed"})
-        for plan in self:
-            plan.message_post(
-                body=self.env._("Every instalment is paid: the payment plan is completed."),
-                subtype_xmlid="mail.mt_note",
-            )
+        body = self.env._("Every instalment is paid: the payment plan is completed.")
+        # one batch of notes for all the plans (a constant number of queries)
+        self._message_log_batch(bodies=dict.fromkeys(self.ids, body))
 
     def _break(self, today):
         """Break the plans, hand their invoices back to dunning, tell the credit manager."""
@@ -728,6 +733,7 @@ class RecouvrementPaymentPlan(models.Model):
         self.write({"state": "broken"})
         activity_type = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
         activity_vals = []
+        bodies = {}
         for plan in self:
             missed = plan._get_lines_beyond_tolerance(today)[:1]
             message = self.env._(
@@ -737,12 +743,14 @@ class RecouvrementPaymentPlan(models.Model):
                 amount=formatLang(self.env, missed.amount_residual, currency_obj=plan.currency_id),
                 days=plan.tolerance_days,
             )
-            plan.message_post(body=message, subtype_xmlid="mail.mt_note")
+            bodies[plan.id] = message
             manager = plan._get_credit_manager()
             if manager and activity_type:
                 activity_vals.append(
                     plan._prepare_break_activity_vals(activity_type, manager, message, today)
                 )
+        # one batch of notes for all the plans (a constant number of queries)
+        self._message_log_batch(bodies=bodies)
         # sudo: the activity is assigned to the credit manager, whatever the cron user's rights.
         # No assignment email per activity (two hundred broken plans, two hundred emails): the
         # manager finds them all in the activities of the plans.

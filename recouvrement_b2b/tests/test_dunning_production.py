@@ -143,6 +143,9 @@ class TestDunningProduction(RecouvrementCommon):
             wizard.first_run_confirmed = True  # the company's first run
             with self.assertRaisesRegex(UserError, "A dunning run is in progress"):
                 wizard.action_execute()
+        # the sending step as a job: nothing done, every customer still due
+        with freeze_time("2026-03-02"):
+            self.assertEqual(self.Dunning._dunning_send_batch(self.customers), (0, 5))
         triggers = self._triggers()
         progress = self._cron_call()
         self.assertRecordValues(progress, [{"done": 0}])
@@ -249,3 +252,50 @@ class TestDunningProduction(RecouvrementCommon):
         self.assertEqual(case._get_dossier_events(), events[0])
         reminders = [doc for doc in case._get_dossier_documents() if doc.startswith("Reminder")]
         self.assertEqual(len(reminders), 1)
+
+    def test_missing_wkhtmltopdf_delays_letters_not_emails(self):
+        """wkhtmltopdf missing: the sending step queues the emails and the letters to post
+        anyway (no failed event); the letters step renders nothing, logs it and keeps them to
+        render; once it works, the next call renders them all."""
+        no_email = self.customers[0]
+        no_email.email = False
+        letters_cron = self.env.ref("recouvrement_b2b.ir_cron_dunning_letters")
+        triggers = (
+            self.env["ir.cron.trigger"].sudo().search_count([("cron_id", "=", letters_cron.id)])
+        )
+
+        def missing_wkhtmltopdf(dunning, event):
+            raise OSError("wkhtmltopdf: command not found")
+
+        with patch.object(RecouvrementDunning, "_render_letter", missing_wkhtmltopdf):
+            self.assertRecordValues(self._cron_call(), [{"done": 5, "remaining": 0}])
+            events = self._events()
+            self.assertEqual(
+                sorted(events.mapped("state")), ["sent", "sent", "sent", "sent", "to_post"]
+            )
+            mails = self.env["mail.mail"].search(
+                [("model", "=", events._name), ("res_id", "in", events.ids)]
+            )
+            self.assertEqual(len(mails), 4)
+            self.assertEqual(mails.mail_message_id, events.mail_message_id)
+            self.assertEqual(events.filtered("letter_to_render"), events)
+            self.assertEqual(
+                self.env["ir.cron.trigger"]
+                .sudo()
+                .search_count([("cron_id", "=", letters_cron.id)]),
+                triggers + 1,
+                "the letters step is triggered",
+            )
+            with self.assertLogs(MODULE, "WARNING"):
+                self.assertEqual(self.Dunning._dunning_render_letters(events), (0, 5))
+        self.assertEqual(events.filtered("letter_to_render"), events)
+        self.assertFalse(events.attachment_id)
+        progress = self.env["ir.cron.progress"].sudo().create({"cron_id": letters_cron.id})
+        self.env["recouvrement.dunning"].sudo().with_context(
+            ir_cron_progress_id=progress.id
+        )._cron_render_letters()
+        self.assertRecordValues(progress, [{"done": 5, "remaining": 0}])
+        self.assertFalse(events.filtered("letter_to_render"))
+        self.assertEqual(len(events.attachment_id), 5)
+        letter = events.filtered(lambda e: e.partner_id == no_email)
+        self.assertRecordValues(letter, [{"channel": "letter", "state": "to_post"}])

@@ -13,6 +13,9 @@ from .common import RecouvrementCommon
 
 # Measured queries of the daily check of unchanged active plans, whatever their number.
 PLAN_CHECK_QUERIES = 7
+# the same daily check when the plans break (notes, activities) or are completed, per batch
+PLAN_BREAK_QUERIES = 29
+PLAN_COMPLETE_QUERIES = 17
 
 
 class PlanCommon(RecouvrementCommon):
@@ -460,6 +463,39 @@ class TestPaymentPlan(PlanCommon):
             self.assertEqual(self._check_queries(plans[1]), PLAN_CHECK_QUERIES)
             self.assertEqual(self._check_queries(plans[2:]), PLAN_CHECK_QUERIES)
             self.assertEqual(set(plans.mapped("state")), {"active"})
+
+    def _plans(self, count):
+        """``count`` active plans of one 100.00 invoice each, made on 1 March 2025."""
+        plans = self.Plan
+        with freeze_time("2025-03-01"):
+            for _index in range(count):
+                move = self._invoice(self.customer, 100.0, "2025-01-01", "2025-01-31")
+                plans |= self._active_plan(moves=move, tolerance_days=10)
+        return plans.sudo()
+
+    def test_cron_query_count_broken_and_completed(self):
+        """Breaking or completing plans costs the same queries for 2 plans as for 4: a batch
+        of notes, one activity create, no query per plan (issue 18: 13 per plan before)."""
+        warm, small, large = self._plans(1), self._plans(2), self._plans(4)
+        with freeze_time("2025-06-01"):  # every instalment more than 10 days late
+            self._check_queries(warm)
+            broken_small = self._check_queries(small)
+            broken_large = self._check_queries(large)
+        self.assertEqual(set((small | large).mapped("state")), {"broken"})
+        self.assertEqual(len((small | large).activity_ids), 6)
+        self.assertEqual(broken_small, PLAN_BREAK_QUERIES)
+        self.assertEqual(broken_large, PLAN_BREAK_QUERIES)
+        warm, small, large = self._plans(1), self._plans(2), self._plans(4)
+        with freeze_time("2025-04-01"):
+            for plan in warm | small | large:
+                self._pay(plan.move_ids, 100.0, "2025-03-30")
+            self._check_queries(warm)
+            completed_small = self._check_queries(small)
+            completed_large = self._check_queries(large)
+        self.assertEqual(set((small | large).mapped("state")), {"completed"})
+        self.assertIn("completed", large[-1].message_ids[0].body)
+        self.assertEqual(completed_small, PLAN_COMPLETE_QUERIES)
+        self.assertEqual(completed_large, PLAN_COMPLETE_QUERIES)
 
 
 @tagged("post_install", "-at_install")

@@ -103,6 +103,26 @@ print(
 elapsed, queries, events, calls = run_cron()
 mails = env["mail.mail"].search_count([]) - mails_before
 letters = env["ir.attachment"].search_count(letter_domain) - letters_before
+if hasattr(Dunning, "_cron_render_letters"):
+    # letters rendered in their own step (issue 18): the sending above queued them only
+    print(
+        f"sending step: {elapsed:.1f} s, {queries} queries "
+        f"({queries / max(events, 1):.1f} per customer), {mails} emails queued"
+    )
+    render_start, render_queries, render_calls = time.time(), env.cr.sql_log_count, 0
+    while Event.search_count([("letter_to_render", "=", True)]):
+        Dunning._cron_render_letters()
+        env.flush_all()
+        render_calls += 1
+    render_elapsed = time.time() - render_start
+    render_queries = env.cr.sql_log_count - render_queries
+    letters = env["ir.attachment"].search_count(letter_domain) - letters_before
+    print(
+        f"letters step: {render_elapsed:.1f} s, {render_queries} queries, {render_calls} calls, "
+        f"{letters} letters rendered (HTML)"
+    )
+    elapsed += render_elapsed
+    queries += render_queries
 by_channel = dict(Event._read_group([("id", ">", last_event)], ["channel"], ["__count"]))
 print(
     f"cron: {elapsed:.1f} s, {queries} queries ({queries / max(events, 1):.1f} per customer), "
