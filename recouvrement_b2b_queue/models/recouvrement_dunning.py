@@ -1,5 +1,4 @@
 import hashlib
-import time
 
 from odoo import api, models
 from odoo.tools import format_date
@@ -101,18 +100,12 @@ class RecouvrementDunning(models.AbstractModel):
             return self.env._("No customer free, all retried later")
         plan = self._get_plan(date, partners=partners.browse(sorted(free)), skip_failed=True)
         # a job runs in an HTTP worker, under limit_time_real: the cron's time budget applies
-        events = self.with_context(recouvrement_queue_defer_letters=True)._send_reminders(
-            plan, date, deadline=self._get_deadline()
-        )
+        events = self._send_reminders(plan, date, deadline=self._get_deadline())
         left = self.env["res.partner"].union(*(item["partner"] for item in plan))
         left -= events.partner_id
         if left:  # out of time, or a concurrent update: a new job goes on
             self._enqueue_send_reminders(left, date)
-        letters = events.filtered(
-            lambda event: (
-                event.state == "to_post" and event.level_id.report_id and not event.attachment_id
-            )
-        )
+        letters = events.filtered("letter_to_render")
         if letters:
             self._enqueue_render_letters(letters)
         return self.env._(
@@ -124,19 +117,14 @@ class RecouvrementDunning(models.AbstractModel):
 
     @api.model
     def _job_render_letters(self, events):
-        """Job: render the letters of ``events`` (recouvrement.dunning.event) that have none
-        yet, within the time budget (the rest goes to a new job). A rendering error fails the
-        job (queue_job retries it); no event is touched but its letter."""
-        deadline = self._get_deadline()
-        todo = events.filtered(lambda event: not event.attachment_id and event.level_id.report_id)
-        rendered = self.env["recouvrement.dunning.event"]
-        for event in todo:
-            if time.monotonic() >= deadline:
-                self._enqueue_render_letters(todo - rendered)
-                break
-            self._render_letter(event)
-            rendered |= event
-        return self.env._("%(count)s letters rendered", count=len(rendered))
+        """Job: render the letters of ``events`` (recouvrement.dunning.event) still to render,
+        within the time budget (:meth:`_dunning_render_letters`, which skips the letters
+        another job or the letters cron is rendering); those left go to a new job."""
+        done, _remaining = self._dunning_render_letters(events, deadline=self._get_deadline())
+        left = events.filtered_domain(self._get_letters_to_render_domain())
+        if left and done:
+            self._enqueue_render_letters(left)
+        return self.env._("%(count)s letters rendered", count=done)
 
     @api.model
     def _enqueue_render_letters(self, events):
@@ -145,14 +133,3 @@ class RecouvrementDunning(models.AbstractModel):
             identity_key=_identity("recouvrement_dunning_letters", sorted(events.ids)),
             description=self.env._("Dunning: render %(count)s letters to post", count=len(events)),
         )._job_render_letters(events)
-
-    @api.model
-    def _render_letter(self, event):
-        """In a sending job, leave the letters to post to :meth:`_job_render_letters` (an
-        email's letter is still rendered inline, attached to the email)."""
-        if self.env.context.get("recouvrement_queue_defer_letters") and event.channel in (
-            "letter",
-            "registered",
-        ):
-            return
-        return super()._render_letter(event)

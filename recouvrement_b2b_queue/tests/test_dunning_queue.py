@@ -67,7 +67,7 @@ class TestDunningQueue(RecouvrementCommon):
     def test_cron_enqueues_batches_then_letters(self):
         """5 customers due, batches of 2: the cron sends nothing itself, enqueues 3 jobs and
         reports the run complete; the jobs send one reminder per customer and enqueue the
-        rendering of the one letter to post, which renders it."""
+        rendering of the letters (the one to post and the emails' PDF), which renders them."""
         with trap_jobs() as trap:
             progress = self._cron_call()
             self.assertRecordValues(progress, [{"done": 5, "remaining": 0}])
@@ -88,14 +88,19 @@ class TestDunningQueue(RecouvrementCommon):
             self.assertRecordValues(
                 letter, [{"channel": "letter", "state": "to_post", "attachment_id": False}]
             )
-            self.assertEqual(len((events - letter).attachment_id), 4)  # emails: PDF attached
+            # no letter rendered while sending (emails are queued without waiting for it)
+            self.assertFalse(events.attachment_id)
+            to_render = events.filtered("letter_to_render")
+            self.assertIn(letter, to_render)
             trap.assert_jobs_count(1)
-            trap.assert_enqueued_job(self.Dunning._job_render_letters, args=(letter,))
+            trap.assert_enqueued_job(self.Dunning._job_render_letters, args=(to_render,))
             trap.perform_enqueued_jobs()
             # (the test mode renders reports as HTML)
             self.assertRecordValues(
                 letter.attachment_id, [{"res_model": letter._name, "res_id": letter.id}]
             )
+            self.assertEqual(len(to_render.attachment_id), len(to_render))
+            self.assertFalse(to_render.filtered("letter_to_render"))
             trap.assert_jobs_count(0)
 
     def test_customers_waiting_in_a_job_are_not_enqueued_again(self):
