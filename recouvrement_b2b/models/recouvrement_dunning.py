@@ -266,7 +266,10 @@ class RecouvrementDunning(models.AbstractModel):
         on an existing book included): a formal notice only after a reminder was sent to the
         customer, the transfer to litigation only after a formal notice was sent and its
         payment deadline passed (art. 1344 Code civil: the notice gives the debtor a delay).
-        Amicable levels may be skipped to the highest one due. One query for the whole plan.
+        Amicable levels may be skipped to the highest one due. A customer already reminded on
+        ``date`` waits for the next day (one communication per customer and day: a formal
+        notice never follows its prerequisite reminder in the same run). One query for the
+        whole plan.
 
         :return: the plan, items capped to the level allowed (their invoices with them) or
             left out (formal notice sent, its deadline not passed yet)
@@ -292,6 +295,10 @@ class RecouvrementDunning(models.AbstractModel):
         last_undelivered = {}
         for company, partner, level, state, last in groups:
             key = (company.id, partner.id)
+            if last >= date:
+                # one communication per customer and day: a customer reminded today (by
+                # another cron call, server or the run wizard) gets its next step another day
+                waiting.add(key)
             if state == "to_post":
                 waiting.add(key)
                 continue

@@ -324,6 +324,9 @@ class TestDunning(RecouvrementCommon):
         self.assertEqual(move.dunning_level_id, self.level_last_call)
         self.assertFalse(self.customer.credit_hold)
         self.assertFalse(move.litigation_id)
+        # a second call the same day (another cron pass, server or the run wizard) sends
+        # nothing: the notice waits for the next day (one communication per customer and day)
+        self.assertFalse(self._run("2026-03-31"))
         notice = self._run("2026-04-01")
         self.assertEqual(notice.level_id, self.level_notice)
         with freeze_time("2026-04-01"):
