@@ -45,11 +45,14 @@ class TestCustomerSide(RecouvrementCommon, MailCase, SMSCase):
         cls.Dunning = cls.env["recouvrement.dunning"].with_user(cls.controller)
 
     def _run(self, date):
-        """The cron's code path on ``date``, letters kept as HTML, as the credit controller."""
+        """The cron's code path on ``date`` (sending, then the letters step), letters kept as
+        HTML, as the credit controller."""
         date = fields.Date.to_date(date)
         dunning = self.Dunning.with_context(dunning_letter_html=True)
         with freeze_time(date):
-            return dunning._send_reminders(dunning._get_plan(date, companies=self.company), date)
+            events = dunning._send_reminders(dunning._get_plan(date, companies=self.company), date)
+            dunning._dunning_render_letters(events)  # the letters step (issue 18)
+        return events
 
     def _mail(self, event):
         return self.env["mail.mail"].search(
