@@ -375,31 +375,36 @@ class RecouvrementCustomer(models.AbstractModel):
         return ""
 
     @api.model
+    def _get_sms_fallback_vals(self, level, recipient):
+        """Values of a reminder at the SMS ``level`` to ``recipient`` (res.partner) who cannot
+        get it by SMS (:meth:`_get_sms_refusal`): a letter to post instead, said in the
+        event's note; ``{}`` when the SMS can be sent."""
+        refusal = self._get_sms_refusal(recipient)
+        if not refusal:
+            return {}
+        return {
+            "channel": "letter",
+            "note": self.env._(
+                "No SMS: %(reason)s. The reminder %(level)s is sent as a letter to print "
+                "and post instead.",
+                reason=refusal,
+                level=level.name,
+            ),
+        }
+
+    @api.model
     def _send_sms(self, event):
         """Send ``event``'s reminder by SMS (``sms`` module, through IAP, queued) to its
         recipient's normalised number (E.164, ``_phone_format``), from the level's SMS
         template; the SMS is logged on the event.
 
         A recipient who opted out, is blacklisted or has no valid number gets the reminder as a
-        letter to post instead (said in the event's note), as an email level without address.
+        letter to post instead (said in the event's note, :meth:`_get_sms_fallback_vals`), as
+        an email level without address.
         """
         event.ensure_one()
         recipient = event.recipient_id or event.partner_id
-        refusal = self._get_sms_refusal(recipient)
-        if refusal:
-            event.write(
-                {
-                    "channel": "letter",
-                    "note": self.env._(
-                        "No SMS: %(reason)s. The reminder %(level)s is sent as a letter to print "
-                        "and post instead.",
-                        reason=refusal,
-                        level=event.level_id.name,
-                    ),
-                }
-            )
-            if event.level_id.report_id:
-                self.env["recouvrement.dunning"]._render_letter(event)
+        if self._get_sms_refusal(recipient):  # decided when the event was created
             return
         # phone_sanitized: the mobile (else phone) number normalised by _phone_format (E.164)
         number = recipient.phone_sanitized

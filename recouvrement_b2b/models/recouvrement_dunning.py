@@ -740,6 +740,8 @@ class RecouvrementDunning(models.AbstractModel):
                 partner=recipient.display_name,
                 level=level.name,
             )
+        if level.channel == "sms":
+            vals.update(self.env["recouvrement.customer"]._get_sms_fallback_vals(level, recipient))
         # a letter is sent once somebody posts it (recouvrement.dunning.event.action_mark_posted)
         vals["state"] = "to_post" if vals["channel"] in ("letter", "registered") else "sent"
         vals["letter_to_render"] = bool(level.report_id) and vals["channel"] in LETTER_CHANNELS

@@ -443,6 +443,7 @@ class RecouvrementPromise(models.Model):
         move_levels = dict(item["move_levels"])
         kept = self.env["account.move"]
         deducted = 0.0
+        recomputed = set()
         for move in moves:
             amount = excluded.get(move.id, 0.0)
             left = move.amount_residual_signed - amount
@@ -455,6 +456,7 @@ class RecouvrementPromise(models.Model):
                 deducted += amount * move.amount_residual / move.amount_residual_signed
             policy = policies.get(move.id)
             if move.id in move_levels and policy and (amount or move.id in resumed):
+                recomputed.add(move.id)
                 rule_level = self._dunning_next_rung(
                     move, policy, date, left, one_step=move.id in resumed
                 )
@@ -476,9 +478,27 @@ class RecouvrementPromise(models.Model):
         )
         if "lines" in item:  # plans per instalment: keep the lines of the invoices kept
             vals["lines"] = item["lines"].filtered(lambda line: line.move_id in kept)
+            vals["line_levels"] = self._dunning_adjust_line_levels(
+                vals["lines"], item.get("line_levels") or {}, move_levels, recomputed
+            )
         if vals["amount_net"] <= 0:
             return None
         return vals
+
+    @api.model
+    def _dunning_adjust_line_levels(self, lines, line_levels, move_levels, recomputed):
+        """The new level of each instalment of ``lines`` (``{line id: level id}``): the level
+        chosen again for its invoice when the invoice's level was ``recomputed`` (ids), else
+        the one the plan gave; instalments of invoices left without a level are dropped."""
+        result = {}
+        for line in lines:
+            move_id = line.move_id.id
+            if line.id not in line_levels or move_id not in move_levels:
+                continue
+            result[line.id] = (
+                move_levels[move_id] if move_id in recomputed else line_levels[line.id]
+            )
+        return result
 
     @api.model
     def _dunning_next_rung(self, move, policy, date, amount, one_step=False):
@@ -487,7 +507,8 @@ class RecouvrementPromise(models.Model):
         since its last reminder) the first level due above the one it reached, so that no rung
         is skipped because of the pause. ``None`` when no level applies."""
         ladder = policy._get_rule_levels()
-        reached = self.env["recouvrement.dunning"]._get_reached_sequence(move, ladder)
+        level = move.dunning_level_id
+        reached = dunning_rules.reached_sequence(ladder, level._get_rule_level() if level else None)
         if not one_step:
             return dunning_rules.next_level(
                 ladder, reached, move.invoice_date_due, date, amount=amount

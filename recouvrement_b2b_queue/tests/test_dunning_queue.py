@@ -92,8 +92,8 @@ class TestDunningQueue(RecouvrementCommon):
             self.assertFalse(events.attachment_id)
             to_render = events.filtered("letter_to_render")
             self.assertIn(letter, to_render)
-            trap.assert_jobs_count(1)
-            trap.assert_enqueued_job(self.Dunning._job_render_letters, args=(to_render,))
+            # each sending job enqueued the rendering of its own letters
+            trap.assert_jobs_count(3, only=self.Dunning._job_render_letters)
             trap.perform_enqueued_jobs()
             # (the test mode renders reports as HTML)
             self.assertRecordValues(
@@ -154,7 +154,7 @@ class TestDunningQueue(RecouvrementCommon):
         self._invoice(locked, 500.0, "2026-02-01", "2026-03-01")
         with trap_jobs() as trap, freeze_time("2026-03-02 06:00:00"):
             self.Dunning._job_send_reminders(self.customers[:2] | locked, RUN_DATE)
-            trap.assert_jobs_count(1)
+            trap.assert_jobs_count(1, only=self.Dunning._job_send_reminders)
             trap.assert_enqueued_job(
                 self.Dunning._job_send_reminders,
                 args=(locked, RUN_DATE),
@@ -169,20 +169,21 @@ class TestDunningQueue(RecouvrementCommon):
             "recouvrement_b2b.dunning_time_budget", "10"
         )
         clock = _Clock()
-        send = RecouvrementDunning._send_reminder
+        send = RecouvrementDunning._send_batch
 
-        def slow_send(dunning, item, date, recipient):
-            clock.now += 4
-            return send(dunning, item, date, recipient)
+        def slow_send(dunning, items, date, recipients):
+            clock.now += 4 * len(items)
+            return send(dunning, items, date, recipients)
 
         with (
             trap_jobs() as trap,
             freeze_time("2026-03-02 06:00:00"),
             patch(f"{DUNNING}.time", clock),
-            patch.object(RecouvrementDunning, "_send_reminder", slow_send),
+            patch(f"{DUNNING}.SEND_BATCH_SIZE", 1),  # the budget is checked between batches
+            patch.object(RecouvrementDunning, "_send_batch", slow_send),
         ):
             self.Dunning._job_send_reminders(self.customers[:4], RUN_DATE)
-            trap.assert_jobs_count(1)
+            trap.assert_jobs_count(1, only=self.Dunning._job_send_reminders)
             trap.assert_enqueued_job(
                 self.Dunning._job_send_reminders, args=(self.customers[3], RUN_DATE)
             )
