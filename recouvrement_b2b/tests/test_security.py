@@ -284,9 +284,6 @@ class TestSecurity(RecouvrementCommon):
         report models)."""
         if model in REPORT_MODELS:
             return self.report_rows[model]
-        """A new record of ``model`` in the first company (the exposure row of the customer)."""
-        if model == "recouvrement.credit.exposure":
-            return self.exposure
         if model == "recouvrement.worklist":
             return self.worklist
         return self.env_su[model].create(self._vals(model))
