@@ -493,6 +493,9 @@ class RecouvrementDunning(models.AbstractModel):
                 and m.payment_state in ("not_paid", "partial")
             )
         )
+        # pre-judgment claims of a customer in collective proceedings and invoices in notified
+        # factoring are not reminded (recouvrement.proceedings): no next reminder either
+        open_moves = self.env["recouvrement.proceedings"]._filter_dunning_moves(open_moves, None)
         policies = self._get_policies(open_moves)
         ladders = {policy: policy._get_rule_levels() for policy in set(policies.values())}
         next_dates = dict.fromkeys(moves.ids, False)

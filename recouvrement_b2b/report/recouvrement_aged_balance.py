@@ -54,7 +54,7 @@ class RecouvrementAgedBalance(models.Model):
         "res.users",
         string="Collector",
         readonly=True,
-        help="The customer's salesperson (the collection responsible of the customer).",
+        help="The customer's collection responsible in the company, else the company's.",
     )
     segment = fields.Selection(
         [("standard", "Standard"), ("strategic", "Strategic"), ("risky", "Risky")],

@@ -7,12 +7,16 @@ from odoo.tools import SQL, sql
 COUNTBACK_MONTHS = 12
 
 
-def collector_sql(partner_alias):
-    """The collector of a customer: its salesperson (``res.partner.user_id``).
-
-    One place to change when customers get a collection responsible of their own.
-    """
-    return SQL("%s.user_id", SQL.identifier(partner_alias))
+def collector_sql(partner_alias, company_alias="c"):
+    """The collector of a customer in a company: its collection responsible in that company
+    (``res.partner.collection_user_id``, company-dependent), else the company's
+    (``res.company.recouvrement_user_id``), as the worklist."""
+    return SQL(
+        "COALESCE((%s ->> %s::text)::int, %s)",
+        SQL.identifier(partner_alias, "collection_user_id"),
+        SQL.identifier(company_alias, "id"),
+        SQL.identifier(company_alias, "recouvrement_user_id"),
+    )
 
 
 def segment_sql(policy_alias):
@@ -109,7 +113,7 @@ class RecouvrementReceivableTrend(models.Model):
         "res.users",
         string="Collector",
         readonly=True,
-        help="The customers' salesperson (the collection responsible of the customer).",
+        help="The customers' collection responsible in the company, else the company's.",
     )
     segment = fields.Selection(
         [("standard", "Standard"), ("strategic", "Strategic"), ("risky", "Risky")],

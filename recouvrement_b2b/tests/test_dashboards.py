@@ -33,13 +33,13 @@ class DashboardCommon(RecouvrementCommon):
     7     Garnier    250   2026-01-20  2026-02-19                              250
     ====  ========  =====  ==========  ==========  ==========================  =========
 
-    Garnier's salesperson is the salesman; Dubois has none.
+    Garnier's collection responsible is the salesman; Dubois has none (nor has the company).
     """
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.customer.user_id = cls.salesman
+        cls.customer.collection_user_id = cls.salesman
         cls.other = cls.env["res.partner"].create(
             {"name": "Transports Dubois", "is_company": True, "email": "dubois@example.fr"}
         )

@@ -70,6 +70,13 @@ class TestProceedings(RecouvrementCommon):
         )
         self.assertEqual(len(plan), 1)
         self.assertEqual(plan[0]["moves"], self.move_c)
+        # no next reminder is announced on the frozen invoices either
+        next_dates = self.env["recouvrement.dunning"]._get_next_dates(
+            self.move_a | self.move_b | self.move_c
+        )
+        self.assertFalse(next_dates[self.move_a.id])
+        self.assertFalse(next_dates[self.move_b.id])
+        self.assertTrue(next_dates[self.move_c.id])
         # Without proceedings, the three invoices are reminded.
         self.debtor.collective_proceedings = "none"
         plan = self.env["recouvrement.dunning"]._get_plan(date(2024, 6, 30), partners=self.debtor)
@@ -318,6 +325,11 @@ class TestFactoring(RecouvrementCommon):
         )
         self.assertEqual(len(plan), 1)
         self.assertEqual(plan[0]["moves"], self.confidential | self.own)
+        next_dates = self.env["recouvrement.dunning"]._get_next_dates(
+            self.notified | self.confidential
+        )
+        self.assertFalse(next_dates[self.notified.id], "no next reminder of a notified invoice")
+        self.assertTrue(next_dates[self.confidential.id])
         # Exposure keeps counting the assigned invoices: 1 000 + 2 000 + 500.
         self.assertEqual(self.customer.with_user(self.controller).credit_exposure_receivable, 3500)
 
