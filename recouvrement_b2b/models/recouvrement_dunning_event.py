@@ -496,6 +496,24 @@ class RecouvrementDunningEvent(models.Model):
             date=format_date(lang_env, self.date),
         ).replace("/", "-")
 
+    def _get_letter_signer(self):
+        """Who signs the letter of the event (issue 16): the customer's collector in the
+        event's company, else the user who sent it unless it is the system (a cron runs as
+        OdooBot), else the company's collection responsible.
+
+        :return: res.users (sudo, read for the letter only), possibly empty: the letter is then
+            signed with the company's name alone
+        """
+        self.ensure_one()
+        # sudo: the letter names its signer whatever the printing user may read
+        customer = self.partner_id.commercial_partner_id.sudo().with_company(self.company_id)
+        user = self.sudo().user_id
+        return (
+            customer.collection_user_id
+            or (user if user and not user._is_superuser() else user.browse())
+            or self.company_id.sudo().recouvrement_user_id
+        )
+
     def _get_collection_url(self):
         """Signed URL of the customer's collection page (``recouvrement.customer``)."""
         self.ensure_one()

@@ -111,3 +111,79 @@ class TestFrenchRecords(RecouvrementCommon):
         credit = self.env["recouvrement.credit"].with_context(lang="fr_FR")
         label = credit._get_score_reason_label("days_late", {"days": 110.66, "points": 35.0})
         self.assertEqual(label, "Payé avec 110,7 jours de retard en moyenne (-35 points)")
+
+
+@tagged("post_install", "-at_install")
+class TestLetterLayout(RecouvrementCommon):
+    """The letters carry their sender's block in their body (any wkhtmltopdf build shows it),
+    are signed by the collection responsible, and each event prints its own level's letter."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.policy = cls._standard_ladder()
+        cls.company.partner_id.write(
+            {
+                "street": "12 quai Perrache",
+                "zip": "69002",
+                "city": "Lyon",
+                "siren": "734640972",
+                "rcs": "RCS Lyon B 734 640 972",
+                "vat": "FR90734640972",
+            }
+        )
+        cls.controller.partner_id.function = "Chargée de recouvrement"
+        cls.customer.with_company(cls.company).collection_user_id = cls.controller
+        move = cls._invoice(cls.customer, 1500.0, "2026-01-01", "2026-01-31")
+        cls.notice, cls.reminder = cls.env["recouvrement.dunning.event"].create(
+            [
+                {
+                    "partner_id": cls.customer.id,
+                    "company_id": cls.company.id,
+                    "move_ids": [(6, 0, move.ids)],
+                    "level_id": level.id,
+                    "currency_id": move.currency_id.id,
+                    "date": "2026-03-17",
+                    "user_id": cls.env.ref("base.user_root").id,  # sent by the cron
+                }
+                for level in (
+                    cls.policy.level_ids.filtered("is_formal_notice"),
+                    cls.policy.level_ids[2],
+                )
+            ]
+        )
+
+    def _text(self, report, event):
+        html = self.env["ir.actions.report"]._render_qweb_html(report, event.ids)[0].decode()
+        return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+    def test_company_block_and_signer(self):
+        self.assertEqual(self.notice.user_id, self.env.ref("base.user_root"))  # sent by a cron
+        text = self._text("recouvrement_b2b.action_report_dunning_formal_notice", self.notice)
+        for expected in (
+            "12 quai Perrache",
+            "69002 Lyon",
+            "SIREN 734640972",
+            "RCS Lyon B 734 640 972",
+            "VAT number FR90734640972",
+            "Camille Contrôleur",
+            "Chargée de recouvrement",
+        ):
+            self.assertIn(expected, text)
+        self.assertNotIn("OdooBot", text)
+        # no collector: the user who sent it, never the system
+        self.customer.with_company(self.company).collection_user_id = False
+        self.company.recouvrement_user_id = self.manager
+        text = self._text("recouvrement_b2b.action_report_dunning_formal_notice", self.notice)
+        self.assertIn("Morgane Manager", text)
+        self.assertNotIn("OdooBot", text)
+
+    def test_each_event_prints_its_own_level_letter(self):
+        # the reminder letter report on a formal notice event prints the formal notice
+        text = self._text("recouvrement_b2b.action_report_dunning_letter", self.notice)
+        self.assertIn("Formal notice to pay (mise en demeure)", text)
+        self.assertNotIn("Second payment reminder", text)
+        # and the formal notice report on a reminder event, the reminder letter
+        text = self._text("recouvrement_b2b.action_report_dunning_formal_notice", self.reminder)
+        self.assertIn("Second payment reminder", text)
+        self.assertNotIn("mise en demeure", text)
