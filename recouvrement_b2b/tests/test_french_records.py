@@ -3,7 +3,7 @@ import re
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import RecouvrementCommon
 
@@ -187,3 +187,15 @@ class TestLetterLayout(RecouvrementCommon):
         text = self._text("recouvrement_b2b.action_report_dunning_formal_notice", self.reminder)
         self.assertIn("Second payment reminder", text)
         self.assertNotIn("mise en demeure", text)
+
+
+@tagged("post_install", "-at_install")
+class TestDefaultPolicySetting(RecouvrementCommon):
+    def test_default_dunning_policy_in_settings(self):
+        """The README's *Default dunning policy* setting: shown in the settings, saved on the
+        company."""
+        policy = self._standard_ladder()
+        self.company.dunning_policy_id = False
+        with Form(self.env["res.config.settings"]) as settings:
+            settings.dunning_policy_id = policy
+        self.assertEqual(self.company.dunning_policy_id, policy)
