@@ -20,11 +20,14 @@ env['res.partner'].search([('lang', '!=', 'fr_FR')]).write({'lang': 'fr_FR'})
 env.cr.commit()
 PY
 fi
+# the menu as a French Community user sees it (Accounting in Enterprise)
+if [ -n "${RB2B_DAEMON:-}" ]; then stop="Stop with 'make stop' (server and PostgreSQL)."
+else stop="Stop with Ctrl-C (server) and 'make stop' (PostgreSQL)."; fi
 cat <<MSG
 
   recouvrement_b2b demo: http://localhost:$HTTP_PORT  (database $DEMO_DB)
-  login: admin   password: admin   (French, Accounting > Customers > Collection)
-  Stop with Ctrl-C (server) and 'make stop' (PostgreSQL).
+  login: admin   password: admin   (French: Facturation > Clients > Recouvrement)
+  $stop
 
 MSG
 if [ -n "${RB2B_DAEMON:-}" ]; then

@@ -93,6 +93,9 @@ class RecouvrementDemo(models.AbstractModel):
         langs = [code for code, _name in self.env["res.lang"].get_installed() if code != "en_US"]
         if langs:
             self.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], langs)
+            # the model names and ladder names read before are cached in English: the notes
+            # the demo then writes ("Dossier contentieux créé") read them again (issue 16)
+            self.env.invalidate_all()
         company = self.env["res.company"].browse(company_id)
         company.dunning_policy_id = template._copy_to_company(company)
 

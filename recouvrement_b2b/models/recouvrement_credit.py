@@ -3,9 +3,10 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationError
-from odoo.tools import SQL, format_amount
+from odoo.tools import SQL, format_amount, format_date
 
 from ..rules import score as score_rules
+from ..tools.lang import format_number
 
 _logger = logging.getLogger(__name__)
 
@@ -194,7 +195,9 @@ class RecouvrementCredit(models.AbstractModel):
                 self.env._(
                     "%(partner)s is on credit hold since %(date)s: %(reason)s",
                     partner=name,
-                    date=partner.credit_hold_date or "",
+                    date=format_date(self.env, partner.credit_hold_date)
+                    if partner.credit_hold_date
+                    else "",
                     reason=partner.credit_hold_reason or "",
                 )
             )
@@ -905,11 +908,12 @@ class RecouvrementCredit(models.AbstractModel):
     @api.model
     def _get_score_reason_label(self, code, params):
         """Translated label of one reason ``(code, params)`` returned by the score rule."""
-        points = round(float(params.get("points", 0)), 1)
+        # numbers in the user's language: "110,7 jours", "-35 points" (issue 16)
+        points = format_number(self.env, params.get("points", 0))
         if code == "days_late":
             return self.env._(
                 "Paid %(days)s days late on average (-%(points)s points)",
-                days=round(float(params["days"]), 1),
+                days=format_number(self.env, params["days"]),
                 points=points,
             )
         if code == "late_share":
@@ -941,7 +945,9 @@ class RecouvrementCredit(models.AbstractModel):
             _letter, points, reasons = scores.get(
                 partner._origin.commercial_partner_id.id, ("A", 100, [])
             )
-            lines = [self.env._("%(points)s points out of 100", points=points)]
+            lines = [
+                self.env._("%(points)s points out of 100", points=format_number(self.env, points))
+            ]
             lines += [self._get_score_reason_label(code, params) for code, params in reasons]
             partner.credit_score_reasons = "\n".join(lines)
 

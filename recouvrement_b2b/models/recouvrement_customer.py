@@ -8,6 +8,8 @@ from odoo.tools import SQL, consteq, format_amount, format_date, hmac, html2plai
 
 from odoo.addons.account.tools.structured_reference import is_valid_structured_reference_iso
 
+from ..tools.lang import company_env
+
 #: scope of the signature of the customer's collection page link (HMAC of the database secret)
 COLLECTION_TOKEN_SCOPE = "recouvrement_b2b.collection"
 
@@ -165,14 +167,16 @@ class RecouvrementCustomer(models.AbstractModel):
         except (UserError, ValidationError):
             return False
         collector = self._get_collector(promise.company_id, partner)
+        # an internal note, written in the company's language, not the customer's (issue 16)
+        note_env = company_env(self.env, promise.company_id)
         promise.activity_schedule(
             "mail.mail_activity_data_todo",
-            summary=self.env._("Payment promised on the portal"),
-            note=self.env._(
+            summary=note_env._("Payment promised on the portal"),
+            note=note_env._(
                 "%(partner)s promised to pay %(amount)s on %(date)s.",
                 partner=partner.name,
-                amount=format_amount(self.env, amount, promise.currency_id),
-                date=format_date(self.env, date),
+                amount=format_amount(note_env, amount, promise.currency_id),
+                date=format_date(note_env, date),
             ),
             user_id=collector.id,
             date_deadline=date,
@@ -232,14 +236,18 @@ class RecouvrementCustomer(models.AbstractModel):
             subtype_xmlid="mail.mt_note",
             attachment_ids=attachments.ids,
         )
+        # an internal note, written in the company's language, not the customer's (issue 16)
+        note_env = company_env(self.env, dispute.company_id)
         dispute.activity_schedule(
             "mail.mail_activity_data_todo",
-            summary=self.env._("Problem reported on the portal"),
-            note=self.env._(
+            summary=note_env._("Problem reported on the portal"),
+            note=note_env._(
                 "%(partner)s reports a problem on %(invoice)s (%(reason)s).",
                 partner=partner.name,
                 invoice=invoice.name,
-                reason=dict(self._get_portal_reasons()).get(dispute.reason, dispute.reason),
+                reason=dict(self.with_env(note_env)._get_portal_reasons()).get(
+                    dispute.reason, dispute.reason
+                ),
             ),
             user_id=collector.id,
         )
@@ -446,10 +454,11 @@ class RecouvrementCustomer(models.AbstractModel):
         event = event.sudo()
         event.reply_pending = True
         author = message.author_id.display_name or message.email_from or ""
+        note_env = company_env(self.env, event.company_id)
         event.partner_id.message_post(
             body=Markup("<p>%s</p>%s")
             % (
-                self.env._(
+                note_env._(
                     "%(author)s replied to the reminder %(event)s:",
                     author=author,
                     event=event.display_name,
@@ -461,7 +470,7 @@ class RecouvrementCustomer(models.AbstractModel):
         )
         event.activity_schedule(
             "recouvrement_b2b.mail_activity_type_dunning_reply",
-            summary=self.env._("Reply from %(author)s", author=author),
+            summary=note_env._("Reply from %(author)s", author=author),
             note=Markup("<p>%s</p>") % html2plaintext(message.body or "")[:500],
             user_id=self._get_reply_user(event).id,
             date_deadline=fields.Date.context_today(self),

@@ -10,6 +10,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, email_normalize, format_amount, format_date, split_every
 
 from ..rules import dunning as dunning_rules
+from ..tools.lang import company_env
 
 _logger = logging.getLogger(__name__)
 
@@ -715,33 +716,36 @@ class RecouvrementDunning(models.AbstractModel):
             figures = [figures[move.id] for move in moves if move.id in figures]
             vals["amount_penalty"] = sum(f["penalty"] for f in figures)
             vals["amount_indemnity"] = sum(f["indemnity"] for f in figures)
+        # the note is internal: in the company's language (issue 16)
+        note_env = company_env(self.env, item["company"])
+        level_name = level.with_context(lang=note_env.lang).name
         if level.channel == "email" and not recipient.email:
             vals["channel"] = "letter"
-            vals["note"] = self.env._(
+            vals["note"] = note_env._(
                 "%(partner)s has no email address: the reminder %(level)s is sent as a letter "
                 "to print and post instead.",
                 partner=recipient.display_name,
-                level=level.name,
+                level=level_name,
             )
         elif level.channel == "email" and (item.get("undelivered") or recipient.message_bounce):
             # The last email reminder never arrived, or the address bounces (reset by mail
             # when the customer writes from it): the next channel, a letter.
             vals["channel"] = "letter"
-            vals["note"] = self.env._(
+            vals["note"] = note_env._(
                 "The previous email reminder to %(partner)s was not delivered: the reminder "
                 "%(level)s is sent as a letter to print and post instead.",
                 partner=recipient.display_name,
-                level=level.name,
+                level=level_name,
             )
         elif level.channel == "email" and not email_normalize(recipient.email):
             # An address that cannot receive mail is caught before sending, not after.
             vals["channel"] = "letter"
-            vals["note"] = self.env._(
+            vals["note"] = note_env._(
                 "The email address %(email)s of %(partner)s is not valid: the reminder "
                 "%(level)s is sent as a letter to print and post instead.",
                 email=recipient.email,
                 partner=recipient.display_name,
-                level=level.name,
+                level=level_name,
             )
         if level.channel == "sms":
             vals.update(self.env["recouvrement.customer"]._get_sms_fallback_vals(level, recipient))
@@ -860,9 +864,10 @@ class RecouvrementDunning(models.AbstractModel):
 
         :return: the failed recouvrement.dunning.event
         """
-        message = self.env._(
+        note_env = company_env(self.env, item["company"])
+        message = note_env._(
             "The reminder %(level)s could not be sent: %(error)s",
-            level=item["level"].name,
+            level=item["level"].with_context(lang=note_env.lang).name,
             error=str(error),
         )
         event = self.env["recouvrement.dunning.event"].create(
@@ -925,21 +930,22 @@ class RecouvrementDunning(models.AbstractModel):
             or event.partner_id.user_id
             or self.env.user
         )
+        note_env = company_env(self.env, event.company_id)
         lines = Markup("").join(
             Markup("<li>%s</li>")
-            % self.env._(
+            % note_env._(
                 "%(invoice)s due %(due)s: %(amount)s",
                 invoice=line["move"].name,
-                due=format_date(self.env, line["date_maturity"]),
-                amount=format_amount(self.env, line["residual_currency"], line["currency"]),
+                due=format_date(note_env, line["date_maturity"]),
+                amount=format_amount(note_env, line["residual_currency"], line["currency"]),
             )
             for line in event._get_letter_lines()
         )
         note = Markup("<p>%s</p><ul>%s</ul>") % (
-            self.env._(
+            note_env._(
                 "Call %(partner)s about %(amount)s overdue.",
                 partner=event.partner_id.display_name,
-                amount=format_amount(self.env, event.amount_total, event.currency_id),
+                amount=format_amount(note_env, event.amount_total, event.currency_id),
             ),
             lines,
         )
@@ -950,7 +956,9 @@ class RecouvrementDunning(models.AbstractModel):
         # be allowed to write on
         event.partner_id.sudo().activity_schedule(
             activity_type_id=activity_type.id if activity_type else False,
-            summary=self.env._("Dunning call: %(level)s", level=level.name),
+            summary=note_env._(
+                "Dunning call: %(level)s", level=level.with_context(lang=note_env.lang).name
+            ),
             note=note,
             user_id=user.id,
             date_deadline=event.date,
@@ -965,10 +973,14 @@ class RecouvrementDunning(models.AbstractModel):
         for (level, company), level_events in events.grouped(
             lambda e: (e.level_id, e.company_id)
         ).items():
-            reason = self.env._("Dunning level %(level)s reached", level=level.name)
+            # internal: in the company's language (issue 16)
+            note_env = company_env(self.env, company)
+            reason = note_env._(
+                "Dunning level %(level)s reached", level=level.with_context(lang=note_env.lang).name
+            )
             # sudo: the hold is decided by the level configured by a credit manager
             held = level_events.partner_id.with_company(company).sudo()._set_credit_hold(reason)
-            body = self.env._("Credit hold: %(reason)s", reason=reason)
+            body = note_env._("Credit hold: %(reason)s", reason=reason)
             held_ids = set(held.ids)
             noted = level_events.filtered(
                 lambda e, held_ids=held_ids: e.partner_id.commercial_partner_id.id in held_ids
@@ -982,7 +994,11 @@ class RecouvrementDunning(models.AbstractModel):
         ``open_litigation``), created at once."""
         if not events:
             return
-        cases = self.env["recouvrement.litigation"].create(
+        # the cases' creation note in the company's language (issue 16)
+        litigation = self.env["recouvrement.litigation"].with_env(
+            company_env(self.env, events[0].company_id)
+        )
+        cases = litigation.create(
             [
                 {
                     "partner_id": event.partner_id.id,
@@ -1001,16 +1017,18 @@ class RecouvrementDunning(models.AbstractModel):
         """Log each of ``events`` in its own chatter (one ``_message_log_batch``): a collection
         note with amounts, read only by the collection users of the event's company, not in the
         shared customer's chatter open to other companies and to salespeople (issue 19)."""
-        channels = dict(events._fields["channel"]._description_selection(self.env))
         bodies = {}
         for event in events:
+            # internal: in the company's language (issue 16)
+            note_env = company_env(self.env, event.company_id)
+            channels = dict(events._fields["channel"]._description_selection(note_env))
             body = escape(
-                self.env._(
+                note_env._(
                     "Reminder %(level)s (%(channel)s) for %(count)s invoice(s), %(amount)s due.",
-                    level=event.level_id.name,
-                    channel=channels[event.channel],
+                    level=event.level_id.with_context(lang=note_env.lang).name,
+                    channel=channels.get(event.channel) or event.channel,
                     count=len(event.move_ids),
-                    amount=format_amount(self.env, event.amount_total, event.currency_id),
+                    amount=format_amount(note_env, event.amount_total, event.currency_id),
                 )
             )
             if event.note:
@@ -1176,11 +1194,12 @@ class RecouvrementDunning(models.AbstractModel):
         # evidence only of what was sent, its state and note record what happened next
         events = events.sudo().filtered(lambda e: e.state == "sent" and e.channel == "email")
         for event in events:
-            note = self.env._(
+            note_env = company_env(self.env, event.company_id)
+            note = note_env._(
                 "The reminder %(level)s of %(date)s was not delivered to %(email)s (%(reason)s): "
                 "it does not count as sent; the next run sends it again as a letter.",
-                level=event.level_id.name,
-                date=format_date(self.env, event.date),
+                level=event.level_id.with_context(lang=note_env.lang).name,
+                date=format_date(note_env, event.date),
                 email=event.recipient_id.email or event.partner_id.email or "",
                 reason=reason,
             )
@@ -1192,7 +1211,10 @@ class RecouvrementDunning(models.AbstractModel):
             event.partner_id.message_post(body=note, subtype_xmlid="mail.mt_note")
             event.partner_id.activity_schedule(
                 "mail.mail_activity_data_todo",
-                summary=self.env._("Reminder not delivered: %(level)s", level=event.level_id.name),
+                summary=note_env._(
+                    "Reminder not delivered: %(level)s",
+                    level=event.level_id.with_context(lang=note_env.lang).name,
+                ),
                 note=note,
                 user_id=self._get_collection_user(event).id,
             )

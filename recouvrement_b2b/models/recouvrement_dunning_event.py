@@ -5,6 +5,8 @@ from odoo.exceptions import UserError
 from odoo.tools import format_date
 from odoo.tools.pdf import merge_pdf
 
+from ..tools.lang import partner_env
+
 CHANNELS = [
     ("email", "Email"),
     ("letter", "Letter"),
@@ -371,7 +373,8 @@ class RecouvrementDunningEvent(models.Model):
         attachment = self.env["ir.attachment"].create(
             {
                 "name": self.env._(
-                    "Letters to post %(date)s.pdf", date=fields.Date.context_today(self)
+                    "Letters to post %(date)s.pdf",
+                    date=format_date(self.env, fields.Date.context_today(self)).replace("/", "-"),
                 ),
                 "raw": merged,
                 "mimetype": "application/pdf",
@@ -484,12 +487,32 @@ class RecouvrementDunningEvent(models.Model):
     def _get_letter_filename(self):
         """Name of the letter's file, without extension (no ``/``)."""
         self.ensure_one()
-        return self.env._(
+        # sent to the customer: in its language, its date format (issue 16)
+        lang_env = partner_env(self.env, self.partner_id, self.company_id)
+        return lang_env._(
             "%(level)s - %(partner)s - %(date)s",
-            level=self.level_id.name,
+            level=self.level_id.with_context(lang=lang_env.lang).name,
             partner=self.partner_id.name,
-            date=self.date,
+            date=format_date(lang_env, self.date),
         ).replace("/", "-")
+
+    def _get_letter_signer(self):
+        """Who signs the letter of the event (issue 16): the customer's collector in the
+        event's company, else the user who sent it unless it is the system (a cron runs as
+        OdooBot), else the company's collection responsible.
+
+        :return: res.users (sudo, read for the letter only), possibly empty: the letter is then
+            signed with the company's name alone
+        """
+        self.ensure_one()
+        # sudo: the letter names its signer whatever the printing user may read
+        customer = self.partner_id.commercial_partner_id.sudo().with_company(self.company_id)
+        user = self.sudo().user_id
+        return (
+            customer.collection_user_id
+            or (user if user and not user._is_superuser() else user.browse())
+            or self.company_id.sudo().recouvrement_user_id
+        )
 
     def _get_collection_url(self):
         """Signed URL of the customer's collection page (``recouvrement.customer``)."""

@@ -6,6 +6,7 @@ from odoo.tools import float_compare, float_is_zero, format_date
 from odoo.tools.misc import formatLang
 
 from ..rules import deadlines
+from ..tools.lang import company_env
 from .recouvrement_litigation_stage import COURT_STEPS
 
 _logger = logging.getLogger(__name__)
@@ -595,10 +596,12 @@ class RecouvrementLitigation(models.Model):
         ):
             # sudo: credit controllers may not edit contacts; the hold is the case's effect,
             # in the case's company only (noted on the case, not in the shared chatter).
-            reason = self.env._("Legal recovery case %(case)s", case=case.name)
+            # internal: in the company's language (issue 16)
+            note_env = company_env(self.env, case.company_id)
+            reason = note_env._("Legal recovery case %(case)s", case=case.name)
             if case.partner_id.with_company(case.company_id).sudo()._set_credit_hold(reason):
                 case.message_post(
-                    body=self.env._("Credit hold: %(reason)s", reason=reason),
+                    body=note_env._("Credit hold: %(reason)s", reason=reason),
                     subtype_xmlid="mail.mt_note",
                 )
 

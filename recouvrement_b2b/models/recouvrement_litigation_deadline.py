@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.tools import format_date
 
 from ..rules import deadlines
+from ..tools.lang import company_env
 
 
 class RecouvrementLitigationDeadline(models.Model):
@@ -147,7 +148,7 @@ class RecouvrementLitigationDeadline(models.Model):
         self.last_alert_date = today
         for line in self:
             line.litigation_id.message_post(
-                body=self.env._(
+                body=company_env(self.env, line.litigation_id.company_id)._(
                     "The deadline alert for %(deadline)s could not be raised: %(error)s",
                     deadline=line.name,
                     error=error,

@@ -7,6 +7,7 @@ from odoo.tools import float_compare, float_is_zero, format_date
 from odoo.tools.misc import formatLang
 
 from ..rules import schedule
+from ..tools.lang import company_env
 
 _logger = logging.getLogger(__name__)
 
@@ -702,7 +703,7 @@ class RecouvrementPaymentPlan(models.Model):
                     changed |= plan
                 except UserError as error:
                     plan.message_post(
-                        body=self.env._(
+                        body=company_env(self.env, plan.company_id)._(
                             "The daily check of this payment plan failed: %(error)s",
                             error=str(error),
                         ),

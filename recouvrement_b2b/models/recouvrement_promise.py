@@ -6,6 +6,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, format_amount, format_date
 
 from ..rules import dunning as dunning_rules
+from ..tools.lang import company_env
 
 _logger = logging.getLogger(__name__)
 
@@ -307,17 +308,19 @@ class RecouvrementPromise(models.Model):
                 or promise.user_id
                 or self.env.user
             )
-            message = self.env._(
+            # internal: in the company's language, whoever runs the check (issue 16)
+            note_env = company_env(self.env, promise.company_id)
+            message = note_env._(
                 "Promise broken: %(amount)s promised for %(date)s, %(paid)s paid. Reminders "
                 "resume at the level reached.",
-                amount=format_amount(self.env, promise.amount, promise.currency_id),
-                date=format_date(self.env, promise.date),
-                paid=format_amount(self.env, promise.amount_paid, promise.currency_id),
+                amount=format_amount(note_env, promise.amount, promise.currency_id),
+                date=format_date(note_env, promise.date),
+                paid=format_amount(note_env, promise.amount_paid, promise.currency_id),
             )
             # sudo: the cron runs for every collector
             promise.sudo().activity_schedule(
                 activity_type_id=activity_type.id if activity_type else False,
-                summary=self.env._("Broken promise of %(partner)s", partner=partner.name),
+                summary=note_env._("Broken promise of %(partner)s", partner=partner.name),
                 note=message,
                 user_id=user.id,
             )

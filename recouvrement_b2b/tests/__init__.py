@@ -17,3 +17,4 @@ from . import test_customer
 from . import test_customer_portal
 from . import test_cockpit
 from . import test_company_collection
+from . import test_french_records

@@ -306,7 +306,7 @@ class TestCredit(RecouvrementCommon):
         self._assert_blocked(
             self.customer,
             10.0,
-            "Menuiserie Garnier is on credit hold since 2026-03-15: Chèque impayé",
+            "Menuiserie Garnier is on credit hold since 03/15/2026: Chèque impayé",
         )
         self.customer.with_user(self.manager).credit_hold = False
         self.assertRecordValues(
@@ -327,7 +327,7 @@ class TestCredit(RecouvrementCommon):
             "Mise en demeure restée sans effet",
             " ".join(self.customer.message_ids.mapped(lambda m: str(m.body))),
         )
-        self._assert_blocked(self.customer, 10.0, "is on credit hold since 2026-03-15")
+        self._assert_blocked(self.customer, 10.0, "is on credit hold since 03/15/2026")
 
     def test_block_ceased_and_proceedings(self):
         ceased = self._partner("Nettoyage Faure", company_status="ceased")
@@ -478,7 +478,7 @@ class TestCredit(RecouvrementCommon):
         self.env.invalidate_all()
         self.assertEqual(
             order.partner_credit_warning,
-            "Menuiserie Garnier is on credit hold since 2026-03-15: Chèque impayé",
+            "Menuiserie Garnier is on credit hold since 03/15/2026: Chèque impayé",
         )
         # Without the module's check: core's banner and figure (core reads the limit with the
         # user's rights: read as an accountant).
@@ -644,7 +644,7 @@ class TestCredit(RecouvrementCommon):
         )
         self.assertEqual(
             self.customer.credit_score_reasons,
-            "79 points out of 100\nPaid 15.0 days late on average (-8.8 points)\n"
+            "79 points out of 100\nPaid 15 days late on average (-8.8 points)\n"
             "50% of invoices paid late (-12.5 points)",
         )
         # Dunning level 2 of its policy and an open litigation.

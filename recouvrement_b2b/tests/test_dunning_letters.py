@@ -88,6 +88,23 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
             self.assertIn(expected, text)
         self.assertTrue(event.to_print)
 
+    def test_formal_notice_with_five_invoices_fits_one_page(self):
+        """Issue 16: a formal notice with two invoices spilled onto a second page; compact, with
+        the sender's block in the body, five invoices fit one A4 page."""
+        self.company.partner_id.write(
+            {"street": "12 quai Perrache", "zip": "69002", "city": "Lyon", "vat": "FR90734640972"}
+        )
+        for day in range(1, 6):
+            self._invoice(self.customer, 100.0 * day, f"2026-01-0{day}", f"2026-01-3{day % 2}")
+        self._reminded(self.customer)
+        event = self._run("2026-03-17")
+        self.assertTrue(event.level_id.is_formal_notice)
+        self.assertEqual(len(event.move_ids), 5)
+        self.assertEqual(len(PdfFileReader(io.BytesIO(event.attachment_id.raw)).pages), 1)
+        text = " ".join(pdf_text(event.attachment_id.raw).split())
+        self.assertIn("12 quai Perrache", text)
+        self.assertIn("VAT number FR90734640972", text)
+
     def test_letter_in_the_customer_language(self):
         """French customers get the French wording (fr.po loaded, t-lang on the partner)."""
         self.env["res.lang"]._activate_lang("fr_FR")

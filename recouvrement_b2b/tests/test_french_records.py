@@ -1,0 +1,201 @@
+import re
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.tests import Form, tagged
+
+from .common import RecouvrementCommon
+
+#: English words that must not appear in what a French database stores (issue 16)
+ENGLISH = (
+    "Dunning",
+    "Reminder",
+    "reached",
+    "Credit",
+    "hold",
+    "invoice",
+    "due",
+    "None",
+    "created",
+    "Formal",
+    "notice",
+    "Litigation",
+    "Case",
+    "Registered",
+    "letter",
+)
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@tagged("post_install", "-at_install")
+class TestFrenchRecords(RecouvrementCommon):
+    """Text the module stores by code, read in a French database by a French credit controller:
+    in the company's language for internal notes, the customer's for what is sent to it, dates
+    and numbers formatted for it, whoever runs the dunning (here an English-speaking user)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], ["fr_FR"])
+        cls.policy = cls._standard_ladder()
+        cls.level_notice = cls.policy.level_ids.filtered("is_formal_notice")
+        cls.company.partner_id.lang = "fr_FR"
+        cls.customer.lang = "fr_FR"
+        cls.controller.lang = "en_US"
+
+    def _run(self, date):
+        """The cron's code path on ``date`` as the (English-speaking) credit controller."""
+        date = fields.Date.to_date(date)
+        dunning = (
+            self.env["recouvrement.dunning"]
+            .with_user(self.controller)
+            .with_context(lang="en_US", dunning_letter_html=True)
+        )
+        with freeze_time(date):
+            events = dunning._send_reminders(dunning._get_plan(date, companies=self.company), date)
+            dunning._dunning_render_letters(events)
+        return events
+
+    def assertFrench(self, text):
+        """``text`` holds no English word of ENGLISH and no ISO date."""
+        words = set(re.findall(r"\w+", str(text)))
+        self.assertFalse(words & set(ENGLISH), f"English in {text!r}")
+        self.assertFalse(ISO_DATE.search(str(text)), f"ISO date in {text!r}")
+
+    def test_dunning_stores_french_text(self):
+        self._invoice(self.customer, 1500.0, "2026-01-01", "2026-01-31")
+        self.env["recouvrement.dunning.event"].create(
+            {
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+                "level_id": self.policy.level_ids[1].id,
+                "date": "2026-02-01",
+                "state": "sent",
+            }
+        )
+        notice = self._run("2026-03-17")
+        self.assertEqual(notice.level_id, self.level_notice)
+        # the hold (a level with credit_hold), internal: the company's language
+        reason = self.customer.with_company(self.company).credit_hold_reason
+        self.assertEqual(reason, "Niveau de relance Mise en demeure atteint")
+        # the letter sent to the customer: its language, its date format
+        self.assertEqual(
+            notice.attachment_id.name, "Mise en demeure - Menuiserie Garnier - 17-03-2026.html"
+        )
+        bodies = notice.message_ids.mapped("body")
+        self.assertIn(
+            "Blocage du crédit : Niveau de relance Mise en demeure atteint", " ".join(bodies)
+        )
+        self.assertIn("pour 1 facture(s), 1", " ".join(bodies))
+        with freeze_time("2026-03-18"):
+            notice.with_user(self.controller).action_mark_posted()
+        # the litigation level opens a case: its creation note in French
+        events = self._run("2026-04-01")
+        case = events.litigation_id
+        self.assertTrue(case)
+        stored = [reason, notice.attachment_id.name, notice.note or "", *bodies]
+        stored += events.message_ids.mapped("body") + case.message_ids.mapped("body")
+        for text in stored:
+            self.assertFrench(text)
+        # the creation notes (disabled in tests by the accounting test context): model names
+        self.assertEqual(
+            case.with_context(lang="fr_FR")._creation_message(), "Dossier contentieux créé"
+        )
+        self.assertEqual(
+            notice.with_context(lang="fr_FR")._creation_message(), "Action de relance créé"
+        )
+
+    def test_score_reasons_in_french_numbers(self):
+        credit = self.env["recouvrement.credit"].with_context(lang="fr_FR")
+        label = credit._get_score_reason_label("days_late", {"days": 110.66, "points": 35.0})
+        self.assertEqual(label, "Payé avec 110,7 jours de retard en moyenne (-35 points)")
+
+
+@tagged("post_install", "-at_install")
+class TestLetterLayout(RecouvrementCommon):
+    """The letters carry their sender's block in their body (any wkhtmltopdf build shows it),
+    are signed by the collection responsible, and each event prints its own level's letter."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.policy = cls._standard_ladder()
+        cls.company.partner_id.write(
+            {
+                "street": "12 quai Perrache",
+                "zip": "69002",
+                "city": "Lyon",
+                "siren": "734640972",
+                "rcs": "RCS Lyon B 734 640 972",
+                "vat": "FR90734640972",
+            }
+        )
+        cls.controller.partner_id.function = "Chargée de recouvrement"
+        cls.customer.with_company(cls.company).collection_user_id = cls.controller
+        move = cls._invoice(cls.customer, 1500.0, "2026-01-01", "2026-01-31")
+        cls.notice, cls.reminder = cls.env["recouvrement.dunning.event"].create(
+            [
+                {
+                    "partner_id": cls.customer.id,
+                    "company_id": cls.company.id,
+                    "move_ids": [(6, 0, move.ids)],
+                    "level_id": level.id,
+                    "currency_id": move.currency_id.id,
+                    "date": "2026-03-17",
+                    "user_id": cls.env.ref("base.user_root").id,  # sent by the cron
+                }
+                for level in (
+                    cls.policy.level_ids.filtered("is_formal_notice"),
+                    cls.policy.level_ids[2],
+                )
+            ]
+        )
+
+    def _text(self, report, event):
+        html = self.env["ir.actions.report"]._render_qweb_html(report, event.ids)[0].decode()
+        return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+    def test_company_block_and_signer(self):
+        self.assertEqual(self.notice.user_id, self.env.ref("base.user_root"))  # sent by a cron
+        text = self._text("recouvrement_b2b.action_report_dunning_formal_notice", self.notice)
+        for expected in (
+            "12 quai Perrache",
+            "69002 Lyon",
+            "SIREN 734640972",
+            "RCS Lyon B 734 640 972",
+            "VAT number FR90734640972",
+            "Camille Contrôleur",
+            "Chargée de recouvrement",
+        ):
+            self.assertIn(expected, text)
+        self.assertNotIn("OdooBot", text)
+        # no collector: the user who sent it, never the system
+        self.customer.with_company(self.company).collection_user_id = False
+        self.company.recouvrement_user_id = self.manager
+        text = self._text("recouvrement_b2b.action_report_dunning_formal_notice", self.notice)
+        self.assertIn("Morgane Manager", text)
+        self.assertNotIn("OdooBot", text)
+
+    def test_each_event_prints_its_own_level_letter(self):
+        # the reminder letter report on a formal notice event prints the formal notice
+        text = self._text("recouvrement_b2b.action_report_dunning_letter", self.notice)
+        self.assertIn("Formal notice to pay (mise en demeure)", text)
+        self.assertNotIn("Second payment reminder", text)
+        # and the formal notice report on a reminder event, the reminder letter
+        text = self._text("recouvrement_b2b.action_report_dunning_formal_notice", self.reminder)
+        self.assertIn("Second payment reminder", text)
+        self.assertNotIn("mise en demeure", text)
+
+
+@tagged("post_install", "-at_install")
+class TestDefaultPolicySetting(RecouvrementCommon):
+    def test_default_dunning_policy_in_settings(self):
+        """The README's *Default dunning policy* setting: shown in the settings, saved on the
+        company."""
+        policy = self._standard_ladder()
+        self.company.dunning_policy_id = False
+        with Form(self.env["res.config.settings"]) as settings:
+            settings.dunning_policy_id = policy
+        self.assertEqual(self.company.dunning_policy_id, policy)
