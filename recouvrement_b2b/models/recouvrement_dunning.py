@@ -80,13 +80,39 @@ class RecouvrementDunning(models.AbstractModel):
             )
             return
         date = fields.Date.context_today(self)
-        plan = self._get_plan(date, skip_failed=True)
+        plan = self._hold_first_runs(self._get_plan(date, skip_failed=True))
         done, remaining = self._dunning_dispatch_batch(plan, date, batch_size, deadline=deadline)
         self.env.cr.cache[_REMAINING_KEY] = remaining
         if remaining and not done and cron:
             # only locked customers were left: the scheduler stops on done=0, call again later
             cron.sudo()._trigger(fields.Datetime.add(fields.Datetime.now(), minutes=1))
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    @api.model
+    def _hold_first_runs(self, plan):
+        """The ``plan`` without the companies whose first dunning run was not made yet (no
+        ``res.company.dunning_first_run_date`` and no reminder ever sent): the first run starts
+        the ladder on the whole book, so a user sends it from the run wizard after checking how
+        many customers reach each level (issue 17 #12); the daily cron then takes over. One
+        query, for the companies not marked yet.
+        """
+        companies = self.env["res.company"].union(*(item["company"] for item in plan))
+        unmarked = companies.filtered(lambda company: not company.dunning_first_run_date)
+        if not unmarked:
+            return plan
+        started = self.env["recouvrement.dunning.event"]._read_group(
+            [
+                ("company_id", "in", unmarked.ids),
+                ("state", "in", ("sent", "posted", "to_post", "undelivered")),
+            ],
+            ["company_id"],
+        )
+        waiting = unmarked - self.env["res.company"].union(*(company for (company,) in started))
+        for company in waiting:
+            _logger.info(
+                "Dunning of %s held: its first run is to be sent from the run wizard", company.name
+            )
+        return [item for item in plan if item["company"] not in waiting]
 
     @api.model
     def _dunning_dispatch_batch(self, plan, date, batch_size, deadline=None):

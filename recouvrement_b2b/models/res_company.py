@@ -101,6 +101,14 @@ class ResCompany(models.Model):
         domain="[('company_id', '=', id)]",
         help="Dunning ladder of the customers that have no policy of their own.",
     )
+    dunning_first_run_date = fields.Date(
+        string="First Dunning Run",
+        readonly=True,
+        copy=False,
+        help="Day of the company's first dunning run, sent from the run wizard once the user "
+        "checked how many customers reach each level. Until then the daily cron sends nothing "
+        "for the company.",
+    )
 
     # --- Penalties ----------------------------------------------------------------------------
     penalty_rate_mode = fields.Selection(

@@ -44,6 +44,8 @@ class RecouvrementCommon(AccountTestInvoicingCommon):
             company_id=cls.company.id,
             company_ids=[Command.set(cls.company.ids)],
         )
+        # The company made its first dunning run (from the run wizard): the daily cron runs.
+        cls.company.dunning_first_run_date = "2020-01-01"
         cls.customer = cls.env["res.partner"].create(
             {
                 "name": "Menuiserie Garnier",

@@ -335,6 +335,7 @@ class TestDunningFirstRun(RecouvrementCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.policy = cls._standard_ladder()
+        cls.company.dunning_first_run_date = False  # no run yet
         cls.level_courteous, cls.level_firm = cls.policy.level_ids[1:3]
         cls.level_last_call = cls.policy.level_ids[3]
         cls.customers = cls.env["res.partner"]
@@ -363,6 +364,13 @@ class TestDunningFirstRun(RecouvrementCommon):
 
     @freeze_time("2026-03-31")
     def test_first_run_shows_the_customers_per_level_before_sending(self):
+        # the daily cron sends nothing before the first run is sent from the wizard
+        self.env["recouvrement.dunning"]._cron_send_reminders()
+        self.assertFalse(
+            self.env["recouvrement.dunning.event"]
+            .search([])
+            .filtered(lambda e: e.partner_id in self.customers)
+        )
         wizard = self._wizard()
         self.assertTrue(wizard.is_first_run)
         wizard.action_preview()
@@ -390,3 +398,4 @@ class TestDunningFirstRun(RecouvrementCommon):
         wizard.action_execute()
         self.assertEqual(wizard.event_ids.partner_id, self.customers)
         self.assertFalse(self._wizard().is_first_run)
+        self.assertEqual(self.company.dunning_first_run_date, fields.Date.to_date("2026-03-31"))

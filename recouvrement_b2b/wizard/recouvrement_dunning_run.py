@@ -40,12 +40,15 @@ class RecouvrementDunningRun(models.TransientModel):
     def _compute_is_first_run(self):
         events = self.env["recouvrement.dunning.event"]
         for run in self:
-            run.is_first_run = not events.search_count(
-                [
-                    ("company_id", "=", run.company_id.id),
-                    ("state", "in", ("sent", "posted", "to_post", "undelivered")),
-                ],
-                limit=1,
+            run.is_first_run = (
+                not run.company_id.dunning_first_run_date
+                and not events.search_count(
+                    [
+                        ("company_id", "=", run.company_id.id),
+                        ("state", "in", ("sent", "posted", "to_post", "undelivered")),
+                    ],
+                    limit=1,
+                )
             )
 
     @api.depends("line_ids.level_id", "line_ids.amount", "line_ids.excluded")
@@ -148,6 +151,9 @@ class RecouvrementDunningRun(models.TransientModel):
         kept = {(line.partner_id.id, line.currency_id.id) for line in lines}
         plan = [item for item in plan if (item["partner"].id, item["currency"].id) in kept]
         self.event_ids = dunning._send_reminders(plan, self.date, deadline=dunning._get_deadline())
+        if self.event_ids and not self.company_id.dunning_first_run_date:
+            # sudo: the first run marks the company; the daily cron takes over from there
+            self.company_id.sudo().dunning_first_run_date = self.date
         if len(self.event_ids) < len(plan):
             # out of time or customers locked by another transaction: the cron sends the rest
             cron = self.env.ref("recouvrement_b2b.ir_cron_dunning", raise_if_not_found=False)

@@ -19,6 +19,8 @@ from odoo import Command, fields
 customers_count = int(os.environ.get("RB2B_BENCH_CUSTOMERS", "2000"))
 per_customer = int(os.environ.get("RB2B_BENCH_INVOICES", "5"))
 company = env.ref("base.main_company")  # noqa: F821 (env is given by odoo-bin shell)
+# the first run was made from the run wizard: the daily cron takes over
+company.dunning_first_run_date = "2020-01-01"
 env = env(context=dict(env.context, allowed_company_ids=company.ids, tracking_disable=True))  # noqa: F821
 today = fields.Date.context_today(env.user)
 
