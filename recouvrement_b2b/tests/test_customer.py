@@ -123,7 +123,7 @@ class TestCustomerSide(RecouvrementCommon, MailCase, SMSCase):
         self._invoice(self.customer, 1500.0, "2026-02-01", "2026-03-01")
         event = self._run("2026-03-06")
         self.assertFalse(event._get_sepa_qr())
-        self.assertNotIn("o_dunning_sepa_qr", event.attachment_id.raw.decode())
+        self.assertNotRegex(event.attachment_id.raw.decode(), r'<img class="o_dunning_sepa_qr"')
 
     # ------------------------------------------------------------------------------------------
     # 3. SMS level
