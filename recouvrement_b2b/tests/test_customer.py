@@ -227,7 +227,9 @@ class TestCustomerSide(RecouvrementCommon, MailCase, SMSCase):
         self.assertFalse(event.reply_pending)
         self.assertEqual(self._run("2026-03-16").level_id, self.policy.level_ids[2])
 
-    def test_reply_marked_handled_from_the_event(self):
+    def _reminder_answered(self):
+        """The courteous reminder of 6 March 2026 for a 1 200 EUR invoice, answered by the
+        customer's accounting through the mail gateway; returns the reminder's event."""
         self._invoice(self.customer, 1200.0, "2026-02-01", "2026-03-01")
         event = self._run("2026-03-06")
         mail = self._mail(event)
@@ -240,24 +242,17 @@ class TestCustomerSide(RecouvrementCommon, MailCase, SMSCase):
             target_model="recouvrement.dunning.event",
             target_field="note",
         )
+        return event
+
+    def test_reply_marked_handled_from_the_event(self):
+        event = self._reminder_answered()
         self.assertTrue(event.reply_pending)
         event.with_user(self.controller).action_mark_reply_handled()
         self.assertFalse(event.reply_pending)
         self.assertFalse(event.activity_ids)
 
     def test_reply_activity_cancelled_releases_the_customer(self):
-        self._invoice(self.customer, 1200.0, "2026-02-01", "2026-03-01")
-        event = self._run("2026-03-06")
-        mail = self._mail(event)
-        self.format_and_process(
-            REPLY_TEMPLATE,
-            "compta@garnier.example.fr",
-            mail.reply_to or self.company.email,
-            subject="Re: relance",
-            extra=f"In-Reply-To: {mail.message_id}",
-            target_model="recouvrement.dunning.event",
-            target_field="note",
-        )
+        event = self._reminder_answered()
         self.assertTrue(event.reply_pending)
         event.activity_ids.with_user(self.manager).unlink()
         self.assertFalse(event.reply_pending)
