@@ -462,13 +462,7 @@ class RecouvrementDunning(models.AbstractModel):
             policy = policies.get(move.id)
             if not policy or (key[0].id, key[1].id) in skipped:
                 continue
-            rule_level = dunning_rules.next_level(
-                ladders[policy],
-                self._get_reached_sequence(line, ladders[policy]),
-                line.date_maturity,
-                date,
-                amount=line.amount_residual,
-            )
+            rule_level = self._get_line_next_level(line, ladders[policy], date)
             if rule_level:
                 line_levels[key][line.id] = rule_level
             if rule_level or line.date_maturity < date:
@@ -506,6 +500,24 @@ class RecouvrementDunning(models.AbstractModel):
         ):
             level = move.dunning_level_id
         return dunning_rules.reached_sequence(ladder, level._get_rule_level() if level else None)
+
+    @api.model
+    def _get_line_next_level(self, line, ladder, date, amount=None, one_step=False):
+        """The level the instalment ``line`` (receivable account.move.line) reaches on ``date``
+        in ``ladder`` (its policy as :class:`rules.dunning.Level`), from its own due date and
+        :meth:`_get_reached_sequence`: :func:`rules.dunning.next_level` on ``amount`` (company
+        currency, default its residual), or with ``one_step`` the first level due above the one
+        it reached (a pause let several fall due: none is skipped). ``None`` when no level
+        applies."""
+        reached = self._get_reached_sequence(line, ladder)
+        if amount is None:
+            amount = line.amount_residual
+        if not one_step:
+            return dunning_rules.next_level(
+                ladder, reached, line.date_maturity, date, amount=amount
+            )
+        due = dunning_rules.due_levels(ladder, line.date_maturity, date)
+        return next((lvl for lvl in due if lvl.sequence > reached and lvl.applies_to(amount)), None)
 
     @api.model
     def _get_next_dates(self, moves):

@@ -406,7 +406,7 @@ class RecouvrementPromise(models.Model):
     def _dunning_adjust_plan(self, plan, date):
         """Take out of the dunning ``plan`` (``recouvrement.dunning._get_plan``) what a running
         promise or an open dispute holds: invoices under a promise leave their item, disputed
-        parts are deducted from the amount claimed, and each invoice's new level is chosen
+        parts are deducted from the amount claimed, and each instalment's new level is chosen
         again on the amount left (a level's minimum applies to the undisputed part). Items
         left with nothing to claim are dropped. The invoices keep their level: once the
         promise is over or the dispute rejected, the ladder goes on from there; after a broken
@@ -441,80 +441,68 @@ class RecouvrementPromise(models.Model):
     def _dunning_adjust_item(self, item, excluded, resumed, policies, date):
         """One plan ``item`` without the ``excluded`` amounts (``{move id: amount}``, company
         currency), its ``resumed`` invoices (ids) capped to the rung after the level they
-        reached, or None when nothing is left to claim (see :meth:`_dunning_adjust_plan`)."""
-        moves = item["moves"]
-        move_levels = dict(item["move_levels"])
-        kept = self.env["account.move"]
+        reached, or None when nothing is left to claim (see :meth:`_dunning_adjust_plan`).
+
+        The ladder works per instalment: the amount held back on an invoice is spread over its
+        instalments in proportion to their residuals, and each instalment that reached a new
+        level gets it again on what is left of it
+        (``recouvrement.dunning._get_line_next_level``); the invoice's level follows
+        (``recouvrement.dunning._get_move_levels``)."""
+        dunning = self.env["recouvrement.dunning"]
+        levels = self.env["recouvrement.dunning.level"]
+        line_levels = dict(item["line_levels"])
+        kept = self.env["account.move.line"]
         deducted = 0.0
-        recomputed = set()
-        for move in moves:
+        for move in item["moves"]:
+            lines = item["lines"].filtered(lambda line, move=move: line.move_id == move)
             amount = excluded.get(move.id, 0.0)
-            left = move.amount_residual_signed - amount
-            if move.company_currency_id.compare_amounts(left, 0) <= 0:
-                move_levels.pop(move.id, None)
-                deducted += move.amount_residual
+            residual = move.amount_residual_signed
+            listed = sum(lines.mapped("amount_residual"))
+            if move.company_currency_id.compare_amounts(residual - amount, 0) <= 0:
+                for line in lines:
+                    line_levels.pop(line.id, None)
+                deducted += listed
                 continue
-            kept |= move
-            if amount:
-                deducted += amount * move.amount_residual / move.amount_residual_signed
+            kept |= lines
+            deducted += amount * listed / residual
             policy = policies.get(move.id)
-            if move.id in move_levels and policy and (amount or move.id in resumed):
-                recomputed.add(move.id)
-                rule_level = self._dunning_next_rung(
-                    move, policy, date, left, one_step=move.id in resumed
+            if not policy or not (amount or move.id in resumed):
+                continue
+            ladder = policy._get_rule_levels()
+            for line in lines.filtered(lambda line: line.id in line_levels):
+                rule_level = dunning._get_line_next_level(
+                    line,
+                    ladder,
+                    date,
+                    amount=move.company_currency_id.round(
+                        line.amount_residual - amount * line.amount_residual / residual
+                    ),
+                    one_step=move.id in resumed,
                 )
                 if rule_level:
-                    move_levels[move.id] = rule_level.key
+                    line_levels[line.id] = rule_level.key
                 else:
-                    move_levels.pop(move.id)
-        if not move_levels:
+                    line_levels.pop(line.id)
+        line_levels = {line.id: line_levels[line.id] for line in kept if line.id in line_levels}
+        if not line_levels:
             return None
-        levels = self.env["recouvrement.dunning.level"].browse(set(move_levels.values()))
-        level = levels.browse(dunning_rules.highest([lvl._get_rule_level() for lvl in levels]).key)
+        rule_levels = {
+            level.id: level._get_rule_level() for level in levels.browse(set(line_levels.values()))
+        }
+        move_levels = dunning._get_move_levels(
+            kept, {line_id: rule_levels[level_id] for line_id, level_id in line_levels.items()}
+        )
+        level = levels.browse(dunning_rules.highest(rule_levels.values()).key)
         vals = dict(
             item,
-            moves=kept,
+            moves=kept.move_id,
+            lines=kept,
             move_levels=move_levels,
+            line_levels=line_levels,
             level=level,
             policy=level.policy_id,
-            amount_net=item.get("amount_net", sum(moves.mapped("amount_residual"))) - deducted,
+            amount_net=item["amount_net"] - deducted,
         )
-        if "lines" in item:  # plans per instalment: keep the lines of the invoices kept
-            vals["lines"] = item["lines"].filtered(lambda line: line.move_id in kept)
-            vals["line_levels"] = self._dunning_adjust_line_levels(
-                vals["lines"], item.get("line_levels") or {}, move_levels, recomputed
-            )
         if vals["amount_net"] <= 0:
             return None
         return vals
-
-    @api.model
-    def _dunning_adjust_line_levels(self, lines, line_levels, move_levels, recomputed):
-        """The new level of each instalment of ``lines`` (``{line id: level id}``): the level
-        chosen again for its invoice when the invoice's level was ``recomputed`` (ids), else
-        the one the plan gave; instalments of invoices left without a level are dropped."""
-        result = {}
-        for line in lines:
-            move_id = line.move_id.id
-            if line.id not in line_levels or move_id not in move_levels:
-                continue
-            result[line.id] = (
-                move_levels[move_id] if move_id in recomputed else line_levels[line.id]
-            )
-        return result
-
-    @api.model
-    def _dunning_next_rung(self, move, policy, date, amount, one_step=False):
-        """The level ``move`` (account.move) reaches on ``date`` for ``amount`` (company
-        currency): :func:`rules.dunning.next_level`, or with ``one_step`` (its promise broke
-        since its last reminder) the first level due above the one it reached, so that no rung
-        is skipped because of the pause. ``None`` when no level applies."""
-        ladder = policy._get_rule_levels()
-        level = move.dunning_level_id
-        reached = dunning_rules.reached_sequence(ladder, level._get_rule_level() if level else None)
-        if not one_step:
-            return dunning_rules.next_level(
-                ladder, reached, move.invoice_date_due, date, amount=amount
-            )
-        due = dunning_rules.due_levels(ladder, move.invoice_date_due, date)
-        return next((lvl for lvl in due if lvl.sequence > reached and lvl.applies_to(amount)), None)

@@ -158,6 +158,36 @@ class TestDunningClaims(RecouvrementCommon):
         )
         self.assertEqual(third.dunning_level_id, self.level_courteous)
 
+    def test_dispute_on_an_invoice_in_instalments(self):
+        # 1 000 dated 1 May 2026: 300 due 31 May, 700 due 30 July; 100 disputed on 10 June,
+        # spread over the instalments (30 on the 300). On 20 June the 300, 20 days late,
+        # reaches the firm level from its own due date, for 300 - 30 = 270 (not from the
+        # invoice's last due date, when nothing is due); a firm level with a minimum of 280 is
+        # not applied to the 270 (the courteous one is). The 700 is not due: not listed.
+        move = self._invoice_with_term(
+            self.customer, 1000.0, "2026-05-01", self._term((30, 30), (70, 90))
+        )
+        first = self._instalments(move)[0]
+        with freeze_time("2026-06-10"):
+            self.env["recouvrement.dispute"].with_user(self.controller).create(
+                {"move_id": move.id, "reason": "price", "amount": 100.0}
+            )
+
+        def plan():
+            with freeze_time("2026-06-20"):
+                return self.Dunning._get_plan(date(2026, 6, 20), companies=self.company)
+
+        [item] = plan()
+        self.assertEqual(item["level"], self.level_firm)
+        self.assertEqual(item["amount_net"], 270.0)
+        self.assertEqual(item["lines"], first)
+        self.assertEqual(item["line_levels"], {first.id: self.level_firm.id})
+        self.assertEqual(item["move_levels"], {move.id: self.level_firm.id})
+        self.level_firm.min_amount = 280.0
+        [item] = plan()
+        self.assertEqual(item["level"], self.level_courteous)
+        self.assertEqual(item["line_levels"], {first.id: self.level_courteous.id})
+
     def test_unmatched_payment_listed_and_deducted(self):
         # Own case of issue 17 #2: 1 000 due 1 October, 350 paid on account (not matched to
         # the invoice) on 20 October: the reminder lists the payment and claims 650.
