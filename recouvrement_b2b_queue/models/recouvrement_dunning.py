@@ -1,20 +1,13 @@
-import hashlib
-
 from odoo import api, models
 from odoo.tools import format_date
 
-from odoo.addons.queue_job.job import CANCELLED, DONE, FAILED
+from odoo.addons.queue_job.job import CANCELLED, DONE, FAILED, identity_exact
 from odoo.addons.queue_job.utils import must_run_without_delay
 
 #: jobs of a customer batch still to run (or running): its customers are not enqueued again
 _JOB_OVER = (DONE, CANCELLED, FAILED)
 #: seconds before a batch's customers locked by another transaction are tried again
 LOCKED_RETRY_DELAY = 60
-
-
-def _identity(*parts):
-    """Identity key of a job (queue_job does not enqueue a job whose key is already waiting)."""
-    return hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()
 
 
 class RecouvrementDunning(models.AbstractModel):
@@ -47,10 +40,12 @@ class RecouvrementDunning(models.AbstractModel):
     @api.model
     def _enqueue_send_reminders(self, partners, date, eta=None):
         """Enqueue the sending of the reminders due on ``date`` to ``partners`` (res.partner),
-        one job; identity key: the day and the customers (never twice while it waits)."""
+        one job; identity key: the day and the customers (queue_job's ``identity_exact``: the
+        same batch is not enqueued again for the same day while its job waits)."""
+        partners = partners.sorted("id")
         self.with_delay(
             eta=eta,
-            identity_key=_identity("recouvrement_dunning", date, partners.ids),
+            identity_key=identity_exact,
             description=self.env._(
                 "Dunning: send the reminders due on %(date)s to %(count)s customers",
                 date=format_date(self.env, date),
@@ -128,8 +123,10 @@ class RecouvrementDunning(models.AbstractModel):
 
     @api.model
     def _enqueue_render_letters(self, events):
-        """Enqueue the rendering of the letters of ``events`` (recouvrement.dunning.event)."""
+        """Enqueue the rendering of the letters of ``events`` (recouvrement.dunning.event),
+        not twice while its job waits (queue_job's ``identity_exact``)."""
+        events = events.sorted("id")
         self.with_delay(
-            identity_key=_identity("recouvrement_dunning_letters", sorted(events.ids)),
+            identity_key=identity_exact,
             description=self.env._("Dunning: render %(count)s letters to post", count=len(events)),
         )._job_render_letters(events)

@@ -129,6 +129,25 @@ class TestDunningQueue(RecouvrementCommon):
         self.assertRecordValues(self._cron_call(), [{"done": 0, "remaining": 0}])
         self.assertEqual(len(self._jobs()), 3)
 
+    def test_same_batch_enqueued_once_a_day(self):
+        """The same batch enqueued twice for the same day, in any order: one job while it
+        waits; another day or other customers: a job of their own."""
+        batch = self.customers[:2]
+        self.Dunning._enqueue_send_reminders(batch, RUN_DATE)
+        self.Dunning._enqueue_send_reminders(batch.sorted("id", reverse=True), RUN_DATE)
+        self.assertEqual(len(self._jobs()), 1)
+        self.Dunning._enqueue_send_reminders(batch, fields.Date.add(RUN_DATE, days=1))
+        self.Dunning._enqueue_send_reminders(self.customers[2:4], RUN_DATE)
+        self.assertEqual(len(self._jobs()), 3)
+        self.assertEqual(
+            [(job.args[0], job.args[1]) for job in self._jobs()],
+            [
+                (batch, RUN_DATE),
+                (batch, fields.Date.to_date("2026-03-03")),
+                (self.customers[2:4], RUN_DATE),
+            ],
+        )
+
     def test_job_run_twice_sends_once(self):
         """The same batch run twice (a job retried, or two runners): the second run finds
         nothing due; one reminder per customer, no failed event."""
