@@ -13,6 +13,8 @@ have_odoo_src || { echo "No Odoo 18.0 source found at $ODOO_SRC (set ODOO_SRC)";
 write_odoo_conf
 mkdir -p "$STATE/logs"
 only="${1:-}"
+# the scripts import the helpers they share (scripts/bench/lib/rb2b_bench.py)
+export PYTHONPATH="$ROOT/scripts/bench/lib${PYTHONPATH:+:$PYTHONPATH}"
 for script in "$ROOT"/scripts/bench/*.py; do
   name="$(basename "$script" .py)"
   [ -n "$only" ] && [ "$only" != "$name" ] && continue

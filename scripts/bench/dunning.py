@@ -1,70 +1,28 @@
 """Benchmark of the dunning cron (figures, not a test).
 
-Run: .venv/bin/python $ODOO_SRC/odoo-bin shell -c .odoo/odoo.conf -d <db> --no-http \
-         < scripts/bench/dunning.py
+Run: PYTHONPATH=scripts/bench/lib .venv/bin/python $ODOO_SRC/odoo-bin shell \
+         -c .odoo/odoo.conf -d <db> --no-http < scripts/bench/dunning.py
 Builds RB2B_BENCH_CUSTOMERS customers (default 2 000) with RB2B_BENCH_INVOICES overdue
-invoices each (default 5: 10 000 invoices), then runs the daily cron as the scheduler does
-(one call per batch until nothing is left) and reports time, queries, emails queued and
-letters rendered. Letters are rendered as HTML: wkhtmltopdf needs a running HTTP server, which
-``odoo-bin shell --no-http`` does not have. Everything is rolled back at the end.
+invoices each (default 5: 10 000 invoices; rb2b_bench.build_dunning_book), then runs the daily
+cron as the scheduler does (one call per batch until nothing is left) and reports time,
+queries, emails queued and letters rendered. Letters are rendered as HTML: wkhtmltopdf needs
+a running HTTP server, which ``odoo-bin shell --no-http`` does not have. Everything is rolled
+back at the end.
 """
 
-import os
 import time
 
-from odoo import Command, fields
+from rb2b_bench import build_dunning_book, dunning_env
 
-customers_count = int(os.environ.get("RB2B_BENCH_CUSTOMERS", "2000"))
-per_customer = int(os.environ.get("RB2B_BENCH_INVOICES", "5"))
-company = env.ref("base.main_company")  # noqa: F821 (env is given by odoo-bin shell)
-# the first run was made from the run wizard: the daily cron takes over
-company.dunning_first_run_date = "2020-01-01"
-env = env(context=dict(env.context, allowed_company_ids=company.ids, tracking_disable=True))  # noqa: F821
+from odoo import fields
+
+env = dunning_env(env)  # noqa: F821 (env is given by odoo-bin shell)
 today = fields.Date.context_today(env.user)
 
 t0 = time.time()
-partners = env["res.partner"].create(
-    [
-        {
-            "name": f"Bench customer {i:05d}",
-            "is_company": True,
-            # one customer in ten has no email: letter fallback
-            "email": False if i % 10 == 0 else f"compta{i}@bench.example.fr",
-        }
-        for i in range(customers_count)
-    ]
-)
-moves = env["account.move"]
-# due dates spread over the ladder: -3 (courtesy) .. 70 days overdue (litigation)
-offsets = [-3, 2, 16, 31, 46, 61, 70]
-for start in range(0, customers_count, 200):
-    vals = []
-    for n, partner in enumerate(partners[start : start + 200], start=start):
-        for k in range(per_customer):
-            due = fields.Date.subtract(today, days=offsets[n % len(offsets)] + k)
-            vals.append(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": partner.id,
-                    "invoice_date": fields.Date.subtract(due, days=30),
-                    "invoice_date_due": due,
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "name": "Bench",
-                                "quantity": 1,
-                                "price_unit": 100.0 + k,
-                                "tax_ids": [Command.clear()],
-                            }
-                        )
-                    ],
-                }
-            )
-    batch = env["account.move"].create(vals)
-    batch.action_post()
-    moves |= batch
+partners, invoices = build_dunning_book(env, today)
 env.flush_all()
-print(f"data: {len(partners)} customers, {len(moves)} invoices built in {time.time() - t0:.0f} s")
+print(f"data: {len(partners)} customers, {invoices} invoices built in {time.time() - t0:.0f} s")
 
 Dunning = env["recouvrement.dunning"].with_context(tracking_disable=False, dunning_letter_html=True)
 Event = env["recouvrement.dunning.event"]

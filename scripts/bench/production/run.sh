@@ -8,6 +8,8 @@
 #    this addon (RB2B_BENCH_OCA=0 to skip; needs odoo-addon-account-credit-control).
 source "$(dirname "$0")/../../common.sh"
 BOOK="${RB2B_BENCH_BOOK:-rb2b_bench_book}"
+# book.py imports the helpers shared by the benchmarks (scripts/bench/lib/rb2b_bench.py)
+export PYTHONPATH="$ROOT/scripts/bench/lib${PYTHONPATH:+:$PYTHONPATH}"
 LOGS="$STATE/logs"; mkdir -p "$LOGS"
 psql_pg() { as_pg "$(pg_bin)/psql" -h "$PGSOCK" -p "$PGPORT" -U postgres -d postgres -qtAc "$1"; }
 drop_bench_dbs() {
