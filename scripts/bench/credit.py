@@ -1,8 +1,8 @@
 # Credit benchmark (figures, not a test): 10 000 customers, 100 000 posted invoices.
 #
 # Run on a scratch database where recouvrement_b2b is installed (see scripts/bench.sh):
-#   .venv/bin/python $ODOO_SRC/odoo-bin shell -c .odoo/odoo.conf -d <db> --no-http \
-#       < scripts/bench/credit.py
+#   PYTHONPATH=scripts/bench/lib .venv/bin/python $ODOO_SRC/odoo-bin shell \
+#       -c .odoo/odoo.conf -d <db> --no-http < scripts/bench/credit.py
 # `env` is provided by `odoo-bin shell`. Everything is rolled back at the end (kept when the
 # environment variable RB2B_BENCH_KEEP is set).
 #
@@ -10,9 +10,11 @@
 # path, then one template invoice cloned 100 000 times with INSERT ... SELECT (the ORM would take
 # hours at the measured rate). Customer 0 gets 2 000 invoices; the others about 10 each.
 # ruff: noqa: F821
-import os
 import time
 from datetime import timedelta
+from functools import partial
+
+import rb2b_bench
 
 from odoo import Command, fields
 from odoo.tools import SQL
@@ -23,22 +25,8 @@ BIG_PARTNER_INVOICES = 2_000
 ORM_SAMPLE = 200
 
 
-def measure(label, func):
-    env.flush_all()
-    env.invalidate_all()
-    queries = env.cr.sql_log_count
-    start = time.perf_counter()
-    result = func()
-    env.flush_all()
-    elapsed = time.perf_counter() - start
-    print(f"{label}: {elapsed:.3f} s, {env.cr.sql_log_count - queries} queries", flush=True)
-    return result
-
-
-company = env.company
-if not company.chart_template:
-    company.country_id = env.ref("base.fr")
-    env["account.chart.template"].try_loading("fr", company, install_demo=False)
+measure = partial(rb2b_bench.measure, env)
+company = rb2b_bench.french_company(env)
 company.write({"account_use_credit_limit": True, "recouvrement_credit_check": "block"})
 today = fields.Date.context_today(env["res.partner"])
 print(f"== credit bench on {env.cr.dbname}, company {company.name}, today {today}")
@@ -89,30 +77,6 @@ print(
 template = sample[0]
 
 
-def columns(table):
-    env.cr.execute(
-        "SELECT column_name, data_type FROM information_schema.columns "
-        "WHERE table_name = %s AND column_name != 'id' ORDER BY ordinal_position",
-        [table],
-    )
-    return env.cr.fetchall()
-
-
-def select_list(table_columns, overrides, alias):
-    items = []
-    for name, data_type in table_columns:
-        if name in overrides:
-            items.append(overrides[name])
-        elif data_type == "numeric" and (
-            name.startswith("amount_")
-            or name in ("debit", "credit", "balance", "price_unit", "price_subtotal", "price_total")
-        ):
-            items.append(SQL("%s * m.factor", SQL.identifier(alias, name)))
-        else:
-            items.append(SQL.identifier(alias, name))
-    return SQL(", ").join(items)
-
-
 def sql_invoices():
     env.flush_all()
     cr = env.cr
@@ -121,7 +85,6 @@ def sql_invoices():
             """
             CREATE TEMP TABLE bench_map ON COMMIT DROP AS
             SELECT g,
-                   'BENCH/' || g AS name,
                    (%(ids)s::int[])[CASE WHEN g <= %(big)s THEN 1 ELSE 2 + mod(g, %(others)s) END]
                        AS partner_id,
                    %(today)s::date - mod(g, 400) AS invoice_date,
@@ -136,49 +99,7 @@ def sql_invoices():
             count=INVOICES,
         )
     )
-    move_columns = columns("account_move")
-    names = {name for name, _type in move_columns}
-    move_overrides = {
-        "name": SQL("m.name"),
-        "partner_id": SQL("m.partner_id"),
-        "commercial_partner_id": SQL("m.partner_id"),
-        "date": SQL("m.invoice_date"),
-        "invoice_date": SQL("m.invoice_date"),
-        "invoice_date_due": SQL("m.due_date"),
-        "sequence_prefix": SQL("'BENCH/'"),
-        "sequence_number": SQL("m.g"),
-        "payment_reference": SQL("m.name"),
-    }
-    move_overrides = {k: v for k, v in move_overrides.items() if k in names}
-    cr.execute(
-        SQL(
-            "INSERT INTO account_move (%s) SELECT %s FROM account_move t, bench_map m "
-            "WHERE t.id = %s",
-            SQL(", ").join(SQL.identifier(name) for name, _type in move_columns),
-            select_list(move_columns, move_overrides, "t"),
-            template.id,
-        )
-    )
-    line_columns = columns("account_move_line")
-    line_overrides = {
-        "move_id": SQL("nm.id"),
-        "move_name": SQL("m.name"),
-        "partner_id": SQL("m.partner_id"),
-        "date": SQL("m.invoice_date"),
-        "invoice_date": SQL("m.invoice_date"),
-        "date_maturity": SQL("CASE WHEN t.date_maturity IS NOT NULL THEN m.due_date END"),
-    }
-    cr.execute(
-        SQL(
-            "INSERT INTO account_move_line (%s) SELECT %s FROM account_move_line t "
-            "CROSS JOIN bench_map m JOIN account_move nm ON nm.name = m.name "
-            "AND nm.journal_id = %s WHERE t.move_id = %s",
-            SQL(", ").join(SQL.identifier(name) for name, _type in line_columns),
-            select_list(line_columns, line_overrides, "t"),
-            template.journal_id.id,
-            template.id,
-        )
-    )
+    rb2b_bench.clone_moves(env, template, "BENCH/")
     cr.execute("ANALYZE account_move; ANALYZE account_move_line; ANALYZE res_partner")
     env.invalidate_all()
 
@@ -242,9 +163,4 @@ measure(
     f"payment score of {PARTNERS} customers (batched, stored)",
     lambda: env["recouvrement.credit"]._update_scores(partners),
 )
-if os.environ.get("RB2B_BENCH_KEEP"):
-    env.cr.commit()
-    print("== done (data kept: RB2B_BENCH_KEEP)")
-else:
-    env.cr.rollback()
-    print("== done (rolled back)")
+rb2b_bench.finish(env)

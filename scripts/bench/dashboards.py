@@ -2,8 +2,8 @@
 # two years, 60 % of them paid, five collectors.
 #
 # Run on a scratch database where recouvrement_b2b is installed (see scripts/bench.sh):
-#   .venv/bin/python $ODOO_SRC/odoo-bin shell -c .odoo/odoo.conf -d <db> --no-http \
-#       < scripts/bench/dashboards.py
+#   PYTHONPATH=scripts/bench/lib .venv/bin/python $ODOO_SRC/odoo-bin shell \
+#       -c .odoo/odoo.conf -d <db> --no-http < scripts/bench/dashboards.py
 # `env` is provided by `odoo-bin shell`. Everything is rolled back at the end (kept when the
 # environment variable RB2B_BENCH_KEEP is set).
 #
@@ -15,8 +15,9 @@
 # receivables trend is a materialized view, its nightly refresh is measured too.
 # ruff: noqa: F821
 import ast
-import os
-import time
+from functools import partial
+
+import rb2b_bench
 
 from odoo import Command, fields
 from odoo.tools import SQL
@@ -26,23 +27,9 @@ INVOICES = 100_000
 COLLECTORS = 5
 
 
-def measure(label, func):
-    env.flush_all()
-    env.invalidate_all()
-    queries = env.cr.sql_log_count
-    start = time.perf_counter()
-    result = func()
-    env.flush_all()
-    elapsed = time.perf_counter() - start
-    print(f"{label}: {elapsed:.3f} s, {env.cr.sql_log_count - queries} queries", flush=True)
-    return result
-
-
-company = env.company
-if not company.chart_template:
-    company.country_id = env.ref("base.fr")
-    env["account.chart.template"].try_loading("fr", company, install_demo=False)
+company = rb2b_bench.french_company(env)
 env = env(context=dict(env.context, tracking_disable=True))
+measure = partial(rb2b_bench.measure, env)
 today = fields.Date.context_today(env["res.partner"])
 print(f"== dashboards bench on {env.cr.dbname}, company {company.name}, today {today}")
 
@@ -89,90 +76,6 @@ payment = (
 payment_move = payment.move_id
 
 
-def columns(table):
-    env.cr.execute(
-        "SELECT column_name, data_type FROM information_schema.columns "
-        "WHERE table_name = %s AND column_name != 'id' ORDER BY ordinal_position",
-        [table],
-    )
-    return env.cr.fetchall()
-
-
-def select_list(table_columns, overrides, alias, factor="m.factor"):
-    items = []
-    for name, data_type in table_columns:
-        if name in overrides:
-            items.append(overrides[name])
-        elif data_type == "numeric" and (
-            name.startswith("amount_")
-            or name in ("debit", "credit", "balance", "price_unit", "price_subtotal", "price_total")
-        ):
-            items.append(SQL("%s * %s", SQL.identifier(alias, name), SQL(factor)))
-        else:
-            items.append(SQL.identifier(alias, name))
-    return SQL(", ").join(items)
-
-
-def clone_moves(source, prefix, where):
-    """Clone ``source`` (move and lines) once per row of bench_map matching ``where``."""
-    cr = env.cr
-    move_columns = columns("account_move")
-    names = {name for name, _type in move_columns}
-    date = "m.pay_date" if prefix == "BPAY/" else "m.invoice_date"
-    overrides = {
-        "name": SQL("%s || m.g", prefix),
-        "partner_id": SQL("m.partner_id"),
-        "commercial_partner_id": SQL("m.partner_id"),
-        "date": SQL(date),
-        "invoice_date": SQL("m.invoice_date") if prefix == "BINV/" else SQL("NULL"),
-        "invoice_date_due": SQL("m.due_date") if prefix == "BINV/" else SQL("NULL"),
-        "sequence_prefix": SQL("%s", prefix),
-        "sequence_number": SQL("m.g"),
-        "payment_reference": SQL("%s || m.g", prefix),
-        "origin_payment_id": SQL("NULL"),
-    }
-    overrides = {k: v for k, v in overrides.items() if k in names}
-    cr.execute(
-        SQL(
-            "INSERT INTO account_move (%s) SELECT %s FROM account_move t, bench_map m "
-            "WHERE t.id = %s AND %s",
-            SQL(", ").join(SQL.identifier(name) for name, _type in move_columns),
-            select_list(move_columns, overrides, "t"),
-            source.id,
-            SQL(where),
-        )
-    )
-    line_columns = columns("account_move_line")
-    line_overrides = {
-        "move_id": SQL("nm.id"),
-        "move_name": SQL("nm.name"),
-        "partner_id": SQL("m.partner_id"),
-        "date": SQL(date),
-        "invoice_date": SQL("nm.invoice_date"),
-        "date_maturity": SQL(
-            "CASE WHEN t.date_maturity IS NOT NULL THEN %s END",
-            SQL("m.due_date") if prefix == "BINV/" else SQL("m.pay_date"),
-        ),
-        "payment_id": SQL("NULL"),
-        "reconciled": SQL("FALSE"),
-        "full_reconcile_id": SQL("NULL"),
-        "matching_number": SQL("NULL"),
-    }
-    cr.execute(
-        SQL(
-            "INSERT INTO account_move_line (%s) SELECT %s FROM account_move_line t "
-            "CROSS JOIN bench_map m JOIN account_move nm ON nm.name = %s || m.g "
-            "AND nm.journal_id = %s WHERE t.move_id = %s AND %s",
-            SQL(", ").join(SQL.identifier(name) for name, _type in line_columns),
-            select_list(line_columns, line_overrides, "t"),
-            prefix,
-            source.journal_id.id,
-            source.id,
-            SQL(where),
-        )
-    )
-
-
 def sql_book():
     env.flush_all()
     cr = env.cr
@@ -197,8 +100,8 @@ def sql_book():
             count=INVOICES,
         )
     )
-    clone_moves(template, "BINV/", "TRUE")
-    clone_moves(payment_move, "BPAY/", "m.paid")
+    rb2b_bench.clone_moves(env, template, "BINV/")
+    rb2b_bench.clone_moves(env, payment_move, "BPAY/", "m.paid", payment=True)
     receivable = template.line_ids.filtered(
         lambda line: line.account_id.account_type == "asset_receivable"
     ).account_id
@@ -368,9 +271,4 @@ measure(
         [("exposure", "!=", 0)], {"partner_id": {}, "exposure": {}}, limit=80
     ),
 )
-if os.environ.get("RB2B_BENCH_KEEP"):
-    env.cr.commit()
-    print("== done (data kept: RB2B_BENCH_KEEP)")
-else:
-    env.cr.rollback()
-    print("== done (rolled back)")
+rb2b_bench.finish(env)
