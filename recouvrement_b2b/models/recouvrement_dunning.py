@@ -807,19 +807,34 @@ class RecouvrementDunning(models.AbstractModel):
 
     @api.model
     def _get_company_penalty_figures(self, moves, date):
-        """:meth:`account.move._get_penalty_figures` of ``moves`` at ``date``, penalty and
-        indemnity converted to the company currency at each invoice's own rate (a reminder
-        claims every currency of a customer in the company currency)."""
+        """:meth:`account.move._get_penalty_figures` of ``moves`` at ``date``, in the company
+        currency (a reminder claims every currency of a customer in the company currency): the
+        penalty converted at each invoice's own rate, like its residual; the indemnity back at
+        the rate it was converted from euros (the due date's,
+        ``recouvrement.penalty._prepare_penalty_params``), so that it stays the fixed amount of
+        art. D441-5 Code de commerce (40 EUR) whatever the rates did since the invoice date.
+        One query for the rates of all ``moves``."""
         figures = moves._get_penalty_figures(date)
-        for move in moves:
-            figure = figures.get(move.id)
-            if not figure or move.currency_id == move.company_id.currency_id:
-                continue
+        foreign = moves.filtered(
+            lambda m: m.id in figures and m.currency_id != m.company_id.currency_id
+        )
+        rates = self.env["recouvrement.penalty"]._get_penalty_currency_rates(
+            {
+                (currency.id, move.company_id.id, move.invoice_date_due)
+                for move in foreign
+                for currency in move.currency_id | move.company_id.currency_id
+            }
+        )
+        for move in foreign:
+            figure = figures[move.id]
+            company_currency = move.company_id.currency_id
             ratio = abs(move.amount_total_signed / move.amount_total) if move.amount_total else 1
+            key = (move.company_id.id, move.invoice_date_due)
+            due_ratio = rates[(company_currency.id, *key)] / rates[(move.currency_id.id, *key)]
             figures[move.id] = dict(
                 figure,
-                penalty=move.company_id.currency_id.round(figure["penalty"] * ratio),
-                indemnity=move.company_id.currency_id.round(figure["indemnity"] * ratio),
+                penalty=company_currency.round(figure["penalty"] * ratio),
+                indemnity=company_currency.round(figure["indemnity"] * due_ratio),
             )
         return figures
 
