@@ -290,75 +290,33 @@ class RecouvrementDunning(models.AbstractModel):
     @api.model
     def _apply_prerequisite_steps(self, plan, date):
         """Never reach a step with legal effect without the steps it presupposes (a first run
-        on an existing book included): a formal notice only after a reminder was sent to the
-        customer, the transfer to litigation only after a formal notice was sent and its
-        payment deadline passed (art. 1344 Code civil: the notice gives the debtor a delay).
-        Amicable levels may be skipped to the highest one due. A customer already reminded on
-        ``date`` waits for the next day (one communication per customer and day: a formal
-        notice never follows its prerequisite reminder in the same run). One query for the
-        whole plan.
+        on an existing book included), for each invoice it takes there: a formal notice only
+        for invoices listed in a reminder that was sent, the transfer to litigation only for
+        invoices listed in a formal notice that was sent and whose payment deadline passed
+        (art. 1344 Code civil: the notice gives the debtor a delay; LEGAL.md: the notice
+        names each invoice). A reminder or a notice about other invoices of the customer (paid
+        since) does not count. Amicable levels may be skipped to the highest one due. A
+        customer already reminded on ``date`` waits for the next day (one communication per
+        customer and day: a formal notice never follows its prerequisite reminder in the same
+        run). One query for the whole plan.
 
         :return: the plan, items capped to the level allowed (their invoices with them) or
             left out (formal notice sent, its deadline not passed yet)
         """
         if not plan:
             return plan
-        partners = self.env["res.partner"].union(*(item["partner"] for item in plan))
-        groups = self.env["recouvrement.dunning.event"]._read_group(
-            [
-                # a letter counts once posted (issue 18): sent emails and posted letters; a
-                # letter still to post holds the customer's ladder until it is posted
-                ("state", "in", ("sent", "posted", "to_post", "undelivered")),
-                ("partner_id", "in", partners.ids),
-                ("company_id", "in", [item["company"].id for item in plan]),
-            ],
-            ["company_id", "partner_id", "level_id", "state"],
-            ["date:max"],
-        )
-        reminded = set()
-        waiting = set()
-        notice_deadlines = {}
-        last_delivered = {}
-        last_undelivered = {}
-        for company, partner, level, state, last in groups:
-            key = (company.id, partner.id)
-            if last >= date:
-                # one communication per customer and day: a customer reminded today (by
-                # another cron call, server or the run wizard) gets its next step another day
-                waiting.add(key)
-            if state == "to_post":
-                waiting.add(key)
-                continue
-            if state == "undelivered":  # never received: no step presupposes it
-                last_undelivered[key] = max(last, last_undelivered.get(key, last))
-                continue
-            last_delivered[key] = max(last, last_delivered.get(key, last))
-            reminded.add(key)
-            if level.is_formal_notice:
-                deadline = fields.Date.add(last, days=level.payment_deadline_days)
-                notice_deadlines[key] = max(deadline, notice_deadlines.get(key, deadline))
+        history = self._get_prerequisite_history(plan, date)
         result = []
         for item in plan:
             key = (item["company"].id, item["partner"].id)
-            if key in waiting:
-                continue  # its last letter is not posted yet: nothing new before it leaves
-            level = item["level"]
-            ladder = item["policy"].level_ids.sorted("sequence")
-            below = ladder.filtered(lambda lvl, level=level: lvl.sequence < level.sequence)
-            if level.open_litigation:
-                if key in notice_deadlines and notice_deadlines[key] >= date:
-                    continue  # the formal notice's payment deadline has not passed yet
-                if key not in notice_deadlines:
-                    level = below.filtered("is_formal_notice")[-1:] or level
-            if level.is_formal_notice and key not in reminded:
-                amicable = below.filtered(
-                    lambda lvl, ceiling=level.sequence: (
-                        lvl.sequence < ceiling and not (lvl.is_formal_notice or lvl.open_litigation)
-                    )
-                )
-                level = amicable[-1:] or level
-            if key in last_undelivered and last_undelivered[key] >= last_delivered.get(
-                key, last_undelivered[key]
+            if key in history["waiting"]:
+                continue  # reminded today, or its last letter is not posted yet
+            level = self._get_allowed_level(item, history, date)
+            if not level:
+                continue  # the formal notice's payment deadline has not passed yet
+            last_undelivered = history["last_undelivered"].get(key)
+            if last_undelivered and last_undelivered >= history["last_delivered"].get(
+                key, last_undelivered
             ):
                 item = dict(item, undelivered=True)
             if level != item["level"]:
@@ -370,6 +328,101 @@ class RecouvrementDunning(models.AbstractModel):
                 )
             result.append(item)
         return result
+
+    @api.model
+    def _get_prerequisite_history(self, plan, date):
+        """What the customers of ``plan`` were sent (:meth:`_apply_prerequisite_steps`), one
+        grouped query: ``waiting`` (``{(company id, partner id)}`` reminded on ``date`` or
+        with a letter still to post), ``reminded`` (``{(company id, partner id, move id)}``:
+        invoices listed in a reminder sent), ``notice_deadlines`` (same keys: the latest
+        payment deadline of the formal notices sent listing the invoice), ``last_delivered``
+        and ``last_undelivered`` (``{(company id, partner id): date}``)."""
+        partners = self.env["res.partner"].union(*(item["partner"] for item in plan))
+        groups = self.env["recouvrement.dunning.event"]._read_group(
+            [
+                # a letter counts once posted (issue 18): sent emails and posted letters; a
+                # letter still to post holds the customer's ladder until it is posted
+                ("state", "in", ("sent", "posted", "to_post", "undelivered")),
+                ("partner_id", "in", partners.ids),
+                ("company_id", "in", [item["company"].id for item in plan]),
+            ],
+            ["company_id", "partner_id", "move_ids", "level_id", "state"],
+            ["date:max"],
+        )
+        history = {
+            "waiting": set(),
+            "reminded": set(),
+            "notice_deadlines": {},
+            "last_delivered": {},
+            "last_undelivered": {},
+        }
+        for company, partner, move, level, state, last in groups:
+            key = (company.id, partner.id)
+            if last >= date:
+                # one communication per customer and day: a customer reminded today (by
+                # another cron call, server or the run wizard) gets its next step another day
+                history["waiting"].add(key)
+            if state == "to_post":
+                history["waiting"].add(key)
+                continue
+            dates = history["last_undelivered" if state == "undelivered" else "last_delivered"]
+            dates[key] = max(last, dates.get(key, last))
+            if state == "undelivered":  # never received: no step presupposes it
+                continue
+            history["reminded"].add((*key, move.id))
+            if level.is_formal_notice:
+                deadline = fields.Date.add(last, days=level.payment_deadline_days)
+                deadlines = history["notice_deadlines"]
+                deadlines[(*key, move.id)] = max(deadline, deadlines.get((*key, move.id), deadline))
+        return history
+
+    @api.model
+    def _get_allowed_level(self, item, history, date):
+        """The level plan ``item`` may reach given what was sent (``history``,
+        :meth:`_get_prerequisite_history`): its level, capped for the invoices it takes to a
+        formal notice or to litigation without their prerequisite step, or False while a
+        formal notice listing them still runs its payment deadline."""
+        key = (item["company"].id, item["partner"].id)
+        level = item["level"]
+        below = (
+            item["policy"]
+            .level_ids.sorted("sequence")
+            .filtered(lambda lvl, level=level: lvl.sequence < level.sequence)
+        )
+        if level.open_litigation:
+            deadlines = [
+                history["notice_deadlines"].get((*key, move_id))
+                for move_id in self._get_moves_reaching(item, level).ids
+            ]
+            if any(deadline and deadline >= date for deadline in deadlines):
+                return False
+            if not all(deadlines):
+                level = below.filtered("is_formal_notice")[-1:] or level
+        if level.is_formal_notice and not all(
+            (*key, move_id) in history["reminded"]
+            for move_id in self._get_moves_reaching(item, level).ids
+        ):
+            amicable = below.filtered(
+                lambda lvl, ceiling=level.sequence: (
+                    lvl.sequence < ceiling and not (lvl.is_formal_notice or lvl.open_litigation)
+                )
+            )
+            level = amicable[-1:] or level
+        return level
+
+    @api.model
+    def _get_moves_reaching(self, item, level):
+        """The invoices (account.move) of plan ``item`` with an instalment reaching ``level``
+        or a more severe one on this run (its ``line_levels``); all its invoices when the
+        instalments are not known."""
+        sequences = {lvl.id: lvl.sequence for lvl in item["policy"].level_ids}
+        line_ids = {
+            line_id
+            for line_id, level_id in (item.get("line_levels") or {}).items()
+            if sequences.get(level_id, 0) >= level.sequence
+        }
+        lines = item.get("lines") or self.env["account.move.line"]
+        return lines.filtered(lambda line: line.id in line_ids).move_id or item["moves"]
 
     @api.model
     def _cap_move_levels(self, item, level, key="move_levels"):

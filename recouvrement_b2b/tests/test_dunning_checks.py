@@ -8,8 +8,8 @@ from .common import RecouvrementCommon
 
 @tagged("post_install", "-at_install")
 class TestDunningChecks(RecouvrementCommon):
-    """Issue 17, checked again with other inputs of the same kinds: a reminder claims exactly
-    what is owed."""
+    """Issue 17, checked again with other inputs of the same kinds (currencies, prerequisite
+    steps): a reminder claims exactly what is owed and a legal step presupposes its own."""
 
     @classmethod
     def setUpClass(cls):
@@ -57,3 +57,53 @@ class TestDunningChecks(RecouvrementCommon):
             [(line["penalty"], line["indemnity"]) for line in event._get_letter_lines()],
             [(5.33, 40.0)],
         )
+
+    def test_notice_about_another_invoice_is_no_prerequisite(self):
+        # Invoice A (2025) went through the ladder to a formal notice, posted, then was paid.
+        # Invoice B, due 31 January 2026, is met 70 days late (entered late): neither A's
+        # reminder nor A's notice ever named it. It gets the last call, then the formal
+        # notice, and litigation only after that notice's 8-day deadline.
+        old = self._invoice(self.customer, 1000.0, "2025-01-01", "2025-01-31")
+        self._run("2025-02-01")
+        notice = self._run("2025-03-20")
+        self.assertRecordValues(notice, [{"level_id": self.level_notice.id}])
+        self._post(notice, "2025-03-20")
+        self._pay(old, 1000.0, "2025-04-01")
+        new = self._invoice(self.customer, 500.0, "2026-01-01", "2026-01-31")
+        event = self._run("2026-04-11")
+        self.assertRecordValues(event, [{"level_id": self.level_last_call.id, "amount_due": 500.0}])
+        self.assertFalse(event.litigation_id)
+        self.assertFalse(new.litigation_id)
+        self.assertEqual(new.dunning_level_id, self.level_last_call)
+        notice = self._run("2026-04-12")
+        self.assertRecordValues(notice, [{"level_id": self.level_notice.id, "move_ids": new.ids}])
+        self._post(notice, "2026-04-12")
+        self.assertFalse(self._run("2026-04-20"), "the notice's deadline runs to 20 April")
+        event = self._run("2026-04-21")
+        self.assertRecordValues(event, [{"level_id": self.level_litigation.id}])
+        self.assertEqual(new.litigation_id, event.litigation_id)
+
+    def test_notice_deadline_counted_per_invoice(self):
+        # Invoice A under a formal notice whose deadline passed, invoice B (entered late)
+        # reaching litigation too but never reminded: no case for B, nor a notice naming it
+        # before a reminder did. The last call for both, then the notice, then litigation.
+        first = self._invoice(self.customer, 300.0, "2026-01-01", "2026-01-31")
+        self._run("2026-02-01")
+        notice = self._run("2026-03-20")
+        self.assertRecordValues(notice, [{"level_id": self.level_notice.id}])
+        self._post(notice, "2026-03-20")
+        second = self._invoice(self.customer, 700.0, "2026-01-05", "2026-02-04")
+        event = self._run("2026-04-06")  # A 65 days late, B 61: both at litigation
+        self.assertRecordValues(
+            event, [{"level_id": self.level_last_call.id, "amount_due": 1000.0}]
+        )
+        self.assertEqual(event.move_ids, first | second)
+        self.assertFalse((first | second).litigation_id)
+        notice = self._run("2026-04-07")
+        self.assertRecordValues(notice, [{"level_id": self.level_notice.id}])
+        self.assertEqual(notice.move_ids, first | second)
+        self._post(notice, "2026-04-07")
+        self.assertFalse(self._run("2026-04-15"))
+        event = self._run("2026-04-16")
+        self.assertRecordValues(event, [{"level_id": self.level_litigation.id}])
+        self.assertEqual((first | second).litigation_id, event.litigation_id)
