@@ -1,6 +1,7 @@
 from freezegun import freeze_time
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import RecouvrementCommon
@@ -107,3 +108,58 @@ class TestDunningChecks(RecouvrementCommon):
         event = self._run("2026-04-16")
         self.assertRecordValues(event, [{"level_id": self.level_litigation.id}])
         self.assertEqual((first | second).litigation_id, event.litigation_id)
+
+    def test_run_sends_only_the_preview_of_its_company_and_date(self):
+        # A second company at its first run. The user previews the main company (Garnier:
+        # last call, 1 000), switches the wizard to Filiale Lyon without refreshing, ticks the
+        # confirmation seen on the main company's figures and sends: refused, nothing sent.
+        company_b = self.setup_other_company(name="Filiale Lyon")["company"]
+        company_b.dunning_policy_id = (
+            self.env.ref("recouvrement_b2b.dunning_policy_standard")
+            .sudo()
+            .copy({"company_id": company_b.id, "name": "Standard Lyon"})
+        )
+        self.controller.company_ids += company_b
+        self._invoice(self.customer, 1000.0, "2026-01-01", "2026-01-31")
+        self._invoice(self.customer, 700.0, "2026-01-01", "2026-02-20", company=company_b)
+        Event = self.env["recouvrement.dunning.event"]
+        with freeze_time("2026-03-05"):
+            wizard = (
+                self.env["recouvrement.dunning.run"]
+                .with_user(self.controller)
+                .with_context(allowed_company_ids=[self.company.id, company_b.id])
+                .create({"date": "2026-03-05"})
+            )
+            wizard.action_preview()
+            self.assertRecordValues(
+                wizard.line_ids, [{"level_id": self.level_last_call.id, "amount": 1000.0}]
+            )
+            wizard.company_id = company_b
+            self.assertTrue(wizard.is_first_run)
+            wizard.first_run_confirmed = True
+            with self.assertRaisesRegex(
+                UserError,
+                "the preview shown is for company_1_data on 03/05/2026, not for "
+                "Filiale Lyon on 03/05/2026",
+            ):
+                wizard.action_execute()
+            self.assertFalse(Event.search([("partner_id", "=", self.customer.id)]))
+            # A future date previewed, then today without a refresh: refused too.
+            wizard.date = "2026-03-20"
+            wizard.action_preview()
+            wizard.date = "2026-03-05"
+            with self.assertRaisesRegex(UserError, "Refresh the preview before sending"):
+                wizard.action_execute()
+            # Refreshed: Filiale Lyon's own preview, its confirmation asked again, then sent.
+            wizard.action_preview()
+            self.assertFalse(wizard.first_run_confirmed)
+            self.assertRecordValues(
+                wizard.line_ids, [{"amount": 700.0, "partner_id": self.customer.id}]
+            )
+            with self.assertRaisesRegex(UserError, "First dunning run for Filiale Lyon"):
+                wizard.action_execute()
+            wizard.first_run_confirmed = True
+            wizard.action_execute()
+        self.assertRecordValues(
+            wizard.event_ids, [{"company_id": company_b.id, "amount_due": 700.0}]
+        )
