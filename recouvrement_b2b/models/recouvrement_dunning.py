@@ -502,11 +502,17 @@ class RecouvrementDunning(models.AbstractModel):
             list: reaching a new level or overdue) and ``{key: {line id: rules.dunning.Level}}``
             (the instalments reaching a new level on ``date``, :func:`rules.dunning.next_level`
             from their own due date, on their residual in company currency; the level's key is
-            its id). Keys whose ids are in ``skipped`` and invoices without a policy are left
-            out.
+            its id; a level's minimum compared with the residual of the invoice's instalments
+            in ``lines``, company currency). Keys whose ids are in ``skipped`` and invoices
+            without a policy are left out.
         """
         policies = self._get_policies(lines.move_id)
         ladders = {policy: policy._get_rule_levels() for policy in set(policies.values())}
+        # a level's minimum applies to the invoice's amount due (its instalments in the run),
+        # not to each instalment: splitting an invoice does not put it under the minimum
+        invoice_due = defaultdict(float)
+        for line in lines:
+            invoice_due[line.move_id.id] += line.amount_residual
         groups = defaultdict(lambda: self.env["account.move.line"])
         line_levels = defaultdict(dict)
         for line in lines:
@@ -520,7 +526,7 @@ class RecouvrementDunning(models.AbstractModel):
                 self._get_reached_sequence(line, ladders[policy]),
                 line.date_maturity,
                 date,
-                amount=line.amount_residual,
+                amount=invoice_due[move.id],
             )
             if rule_level:
                 line_levels[key][line.id] = rule_level
@@ -581,18 +587,29 @@ class RecouvrementDunning(models.AbstractModel):
         next_dates = dict.fromkeys(moves.ids, False)
         for move in open_moves.filtered(lambda m: m.id in policies):
             ladder = ladders[policies[move.id]]
-            dates = [
-                dunning_rules.next_action_date(
-                    ladder,
-                    self._get_reached_sequence(line, ladder),
-                    line.date_maturity,
-                    amount=line.amount_residual,
-                )
+            # a list, not filtered(): the lines keep the prefetch of every invoice's lines
+            open_lines = [
+                line
                 for line in move.line_ids
                 if line.account_id.account_type == "asset_receivable"
                 and line.date_maturity
                 and not line.reconciled
                 and line.amount_residual > 0
+            ]
+            dates = [
+                dunning_rules.next_action_date(
+                    ladder,
+                    self._get_reached_sequence(line, ladder),
+                    line.date_maturity,
+                    # the level's minimum against the invoice's amount due by then
+                    # (:meth:`_group_due_lines`)
+                    amount=sum(
+                        other.amount_residual
+                        for other in open_lines
+                        if other.date_maturity <= line.date_maturity
+                    ),
+                )
+                for line in open_lines
             ]
             dates = [day for day in dates if day]
             next_dates[move.id] = min(dates) if dates else False

@@ -1,6 +1,8 @@
+from datetime import date
+
 from freezegun import freeze_time
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -163,3 +165,33 @@ class TestDunningChecks(RecouvrementCommon):
         self.assertRecordValues(
             wizard.event_ids, [{"company_id": company_b.id, "amount_due": 700.0}]
         )
+
+    def test_level_minimum_applies_to_the_invoice_not_each_instalment(self):
+        # 300 EUR in two instalments of 150 (31 January, 1 February), minimum 200 at every
+        # level: on 20 February the invoice owes 300, above the minimum: the firm reminder for
+        # 300 (before: nothing, each instalment being under 200). An invoice of 150 alone stays
+        # under it.
+        self.policy.level_ids.min_amount = 200.0
+        move = self._invoice(self.customer, 300.0, "2026-01-01", post=False)
+        move.invoice_payment_term_id = self.env["account.payment.term"].create(
+            {
+                "name": "50 % 30 j + 50 % 31 j",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 50, "nb_days": days})
+                    for days in (30, 31)
+                ],
+            }
+        )
+        move.action_post()
+        other = self.env["res.partner"].create(
+            {"name": "Hotel du Parc", "is_company": True, "email": "compta@parc.example.fr"}
+        )
+        self._invoice(other, 150.0, "2026-01-01", "2026-01-31")
+        # courtesy at J-5 of the second instalment, when both are in the reminder (300)
+        self.assertEqual(move.dunning_next_date, date(2026, 1, 27))
+        event = self._run("2026-02-20")
+        self.assertRecordValues(
+            event,
+            [{"partner_id": self.customer.id, "level_id": self.level_firm.id, "amount_due": 300.0}],
+        )
+        self.assertEqual(len(event.line_ids), 2)
