@@ -195,3 +195,33 @@ class TestDunningChecks(RecouvrementCommon):
             [{"partner_id": self.customer.id, "level_id": self.level_firm.id, "amount_due": 300.0}],
         )
         self.assertEqual(len(event.line_ids), 2)
+
+    def test_consumer_owes_legal_interest_from_the_posted_formal_notice(self):
+        # A consumer (no SIREN, no VAT number) owes 1 500 due 31 January 2026: no L441-10
+        # penalty nor 40 EUR. The formal notice of 18 March goes by registered letter, posted
+        # the same day: legal interest (2026-S1, creditor a company: 2.62 %) runs from
+        # 19 March; on 17 April, 30 days: 1 500 x 2.62 % x 30 / 365 = 3.23. A notice still to
+        # post starts nothing.
+        consumer = self.env["res.partner"].create(
+            {"name": "Jean Martin", "email": "jean.martin@example.fr"}
+        )
+        move = self._invoice(consumer, 1500.0, "2026-01-01", "2026-01-31")
+        self._run("2026-02-01")
+        notice = self._run("2026-03-18")
+        self.assertRecordValues(
+            notice,
+            [
+                {
+                    "level_id": self.level_notice.id,
+                    "state": "to_post",
+                    "amount_penalty": 0.0,
+                    "amount_indemnity": 0.0,
+                }
+            ],
+        )
+        self.assertEqual(move._get_penalty_figures(date(2026, 4, 17))[move.id]["penalty"], 0.0)
+        self._post(notice, "2026-03-18")
+        figures = move._get_penalty_figures(date(2026, 4, 17))[move.id]
+        self.assertEqual(
+            (figures["penalty"], figures["indemnity"], figures["days"]), (3.23, 0.0, 30)
+        )
