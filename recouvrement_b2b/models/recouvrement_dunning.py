@@ -7,7 +7,7 @@ from psycopg2 import errors as pg_errors
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, email_normalize, format_amount, format_date, split_every
+from odoo.tools import SQL, email_normalize_all, format_amount, format_date, split_every
 
 from ..rules import dunning as dunning_rules
 from ..tools.lang import company_env
@@ -833,8 +833,9 @@ class RecouvrementDunning(models.AbstractModel):
                 partner=recipient.display_name,
                 level=level_name,
             )
-        elif level.channel == "email" and not email_normalize(recipient.email):
-            # An address that cannot receive mail is caught before sending, not after.
+        elif level.channel == "email" and not email_normalize_all(recipient.email):
+            # An address that cannot receive mail is caught before sending, not after; a
+            # field with several addresses ("a@x.fr, b@x.fr") is valid: mail sends to each.
             vals["channel"] = "letter"
             vals["note"] = note_env._(
                 "The email address %(email)s of %(partner)s is not valid: the reminder "

@@ -225,3 +225,29 @@ class TestDunningChecks(RecouvrementCommon):
         self.assertEqual(
             (figures["penalty"], figures["indemnity"], figures["days"]), (3.23, 0.0, 30)
         )
+
+    def test_several_addresses_are_a_valid_email(self):
+        # The accounting field often holds two addresses: the reminder goes by email to both,
+        # not as a letter saying the address "is not valid"; an address without "@" still
+        # gives a letter (issue 17 #4).
+        self.customer.email = "compta@garnier.example.fr, dg@garnier.example.fr"
+        other = self.env["res.partner"].create(
+            {"name": "Hotel du Parc", "is_company": True, "email": "compta.pi.example.fr"}
+        )
+        self._invoice(self.customer, 1000.0, "2026-01-01", "2026-01-31")
+        self._invoice(other, 1000.0, "2026-01-01", "2026-01-31")
+        events = self._run("2026-02-01")
+        self.assertRecordValues(
+            events.sorted(lambda e: e.partner_id != self.customer),
+            [
+                {"partner_id": self.customer.id, "channel": "email", "state": "sent"},
+                {"partner_id": other.id, "channel": "letter", "state": "to_post"},
+            ],
+        )
+        self.assertFalse(events.filtered(lambda e: e.partner_id == self.customer).note)
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("model", "=", events._name), ("res_id", "in", events.ids)])
+        )
+        self.assertEqual(mail.recipient_ids, self.customer)
