@@ -7,7 +7,7 @@ from psycopg2 import errors as pg_errors
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, email_normalize, format_amount, format_date, split_every
+from odoo.tools import SQL, email_normalize_all, format_amount, format_date, split_every
 
 from ..rules import dunning as dunning_rules
 from ..tools.lang import company_env
@@ -290,75 +290,33 @@ class RecouvrementDunning(models.AbstractModel):
     @api.model
     def _apply_prerequisite_steps(self, plan, date):
         """Never reach a step with legal effect without the steps it presupposes (a first run
-        on an existing book included): a formal notice only after a reminder was sent to the
-        customer, the transfer to litigation only after a formal notice was sent and its
-        payment deadline passed (art. 1344 Code civil: the notice gives the debtor a delay).
-        Amicable levels may be skipped to the highest one due. A customer already reminded on
-        ``date`` waits for the next day (one communication per customer and day: a formal
-        notice never follows its prerequisite reminder in the same run). One query for the
-        whole plan.
+        on an existing book included), for each invoice it takes there: a formal notice only
+        for invoices listed in a reminder that was sent, the transfer to litigation only for
+        invoices listed in a formal notice that was sent and whose payment deadline passed
+        (art. 1344 Code civil: the notice gives the debtor a delay; LEGAL.md: the notice
+        names each invoice). A reminder or a notice about other invoices of the customer (paid
+        since) does not count. Amicable levels may be skipped to the highest one due. A
+        customer already reminded on ``date`` waits for the next day (one communication per
+        customer and day: a formal notice never follows its prerequisite reminder in the same
+        run). One query for the whole plan.
 
         :return: the plan, items capped to the level allowed (their invoices with them) or
             left out (formal notice sent, its deadline not passed yet)
         """
         if not plan:
             return plan
-        partners = self.env["res.partner"].union(*(item["partner"] for item in plan))
-        groups = self.env["recouvrement.dunning.event"]._read_group(
-            [
-                # a letter counts once posted (issue 18): sent emails and posted letters; a
-                # letter still to post holds the customer's ladder until it is posted
-                ("state", "in", ("sent", "posted", "to_post", "undelivered")),
-                ("partner_id", "in", partners.ids),
-                ("company_id", "in", [item["company"].id for item in plan]),
-            ],
-            ["company_id", "partner_id", "level_id", "state"],
-            ["date:max"],
-        )
-        reminded = set()
-        waiting = set()
-        notice_deadlines = {}
-        last_delivered = {}
-        last_undelivered = {}
-        for company, partner, level, state, last in groups:
-            key = (company.id, partner.id)
-            if last >= date:
-                # one communication per customer and day: a customer reminded today (by
-                # another cron call, server or the run wizard) gets its next step another day
-                waiting.add(key)
-            if state == "to_post":
-                waiting.add(key)
-                continue
-            if state == "undelivered":  # never received: no step presupposes it
-                last_undelivered[key] = max(last, last_undelivered.get(key, last))
-                continue
-            last_delivered[key] = max(last, last_delivered.get(key, last))
-            reminded.add(key)
-            if level.is_formal_notice:
-                deadline = fields.Date.add(last, days=level.payment_deadline_days)
-                notice_deadlines[key] = max(deadline, notice_deadlines.get(key, deadline))
+        history = self._get_prerequisite_history(plan, date)
         result = []
         for item in plan:
             key = (item["company"].id, item["partner"].id)
-            if key in waiting:
-                continue  # its last letter is not posted yet: nothing new before it leaves
-            level = item["level"]
-            ladder = item["policy"].level_ids.sorted("sequence")
-            below = ladder.filtered(lambda lvl, level=level: lvl.sequence < level.sequence)
-            if level.open_litigation:
-                if key in notice_deadlines and notice_deadlines[key] >= date:
-                    continue  # the formal notice's payment deadline has not passed yet
-                if key not in notice_deadlines:
-                    level = below.filtered("is_formal_notice")[-1:] or level
-            if level.is_formal_notice and key not in reminded:
-                amicable = below.filtered(
-                    lambda lvl, ceiling=level.sequence: (
-                        lvl.sequence < ceiling and not (lvl.is_formal_notice or lvl.open_litigation)
-                    )
-                )
-                level = amicable[-1:] or level
-            if key in last_undelivered and last_undelivered[key] >= last_delivered.get(
-                key, last_undelivered[key]
+            if key in history["waiting"]:
+                continue  # reminded today, or its last letter is not posted yet
+            level = self._get_allowed_level(item, history, date)
+            if not level:
+                continue  # the formal notice's payment deadline has not passed yet
+            last_undelivered = history["last_undelivered"].get(key)
+            if last_undelivered and last_undelivered >= history["last_delivered"].get(
+                key, last_undelivered
             ):
                 item = dict(item, undelivered=True)
             if level != item["level"]:
@@ -370,6 +328,101 @@ class RecouvrementDunning(models.AbstractModel):
                 )
             result.append(item)
         return result
+
+    @api.model
+    def _get_prerequisite_history(self, plan, date):
+        """What the customers of ``plan`` were sent (:meth:`_apply_prerequisite_steps`), one
+        grouped query: ``waiting`` (``{(company id, partner id)}`` reminded on ``date`` or
+        with a letter still to post), ``reminded`` (``{(company id, partner id, move id)}``:
+        invoices listed in a reminder sent), ``notice_deadlines`` (same keys: the latest
+        payment deadline of the formal notices sent listing the invoice), ``last_delivered``
+        and ``last_undelivered`` (``{(company id, partner id): date}``)."""
+        partners = self.env["res.partner"].union(*(item["partner"] for item in plan))
+        groups = self.env["recouvrement.dunning.event"]._read_group(
+            [
+                # a letter counts once posted (issue 18): sent emails and posted letters; a
+                # letter still to post holds the customer's ladder until it is posted
+                ("state", "in", ("sent", "posted", "to_post", "undelivered")),
+                ("partner_id", "in", partners.ids),
+                ("company_id", "in", [item["company"].id for item in plan]),
+            ],
+            ["company_id", "partner_id", "move_ids", "level_id", "state"],
+            ["date:max"],
+        )
+        history = {
+            "waiting": set(),
+            "reminded": set(),
+            "notice_deadlines": {},
+            "last_delivered": {},
+            "last_undelivered": {},
+        }
+        for company, partner, move, level, state, last in groups:
+            key = (company.id, partner.id)
+            if last >= date:
+                # one communication per customer and day: a customer reminded today (by
+                # another cron call, server or the run wizard) gets its next step another day
+                history["waiting"].add(key)
+            if state == "to_post":
+                history["waiting"].add(key)
+                continue
+            dates = history["last_undelivered" if state == "undelivered" else "last_delivered"]
+            dates[key] = max(last, dates.get(key, last))
+            if state == "undelivered":  # never received: no step presupposes it
+                continue
+            history["reminded"].add((*key, move.id))
+            if level.is_formal_notice:
+                deadline = fields.Date.add(last, days=level.payment_deadline_days)
+                deadlines = history["notice_deadlines"]
+                deadlines[(*key, move.id)] = max(deadline, deadlines.get((*key, move.id), deadline))
+        return history
+
+    @api.model
+    def _get_allowed_level(self, item, history, date):
+        """The level plan ``item`` may reach given what was sent (``history``,
+        :meth:`_get_prerequisite_history`): its level, capped for the invoices it takes to a
+        formal notice or to litigation without their prerequisite step, or False while a
+        formal notice listing them still runs its payment deadline."""
+        key = (item["company"].id, item["partner"].id)
+        level = item["level"]
+        below = (
+            item["policy"]
+            .level_ids.sorted("sequence")
+            .filtered(lambda lvl, level=level: lvl.sequence < level.sequence)
+        )
+        if level.open_litigation:
+            deadlines = [
+                history["notice_deadlines"].get((*key, move_id))
+                for move_id in self._get_moves_reaching(item, level).ids
+            ]
+            if any(deadline and deadline >= date for deadline in deadlines):
+                return False
+            if not all(deadlines):
+                level = below.filtered("is_formal_notice")[-1:] or level
+        if level.is_formal_notice and not all(
+            (*key, move_id) in history["reminded"]
+            for move_id in self._get_moves_reaching(item, level).ids
+        ):
+            amicable = below.filtered(
+                lambda lvl, ceiling=level.sequence: (
+                    lvl.sequence < ceiling and not (lvl.is_formal_notice or lvl.open_litigation)
+                )
+            )
+            level = amicable[-1:] or level
+        return level
+
+    @api.model
+    def _get_moves_reaching(self, item, level):
+        """The invoices (account.move) of plan ``item`` with an instalment reaching ``level``
+        or a more severe one on this run (its ``line_levels``); all its invoices when the
+        instalments are not known."""
+        sequences = {lvl.id: lvl.sequence for lvl in item["policy"].level_ids}
+        line_ids = {
+            line_id
+            for line_id, level_id in (item.get("line_levels") or {}).items()
+            if sequences.get(level_id, 0) >= level.sequence
+        }
+        lines = item.get("lines") or self.env["account.move.line"]
+        return lines.filtered(lambda line: line.id in line_ids).move_id or item["moves"]
 
     @api.model
     def _cap_move_levels(self, item, level, key="move_levels"):
@@ -449,11 +502,17 @@ class RecouvrementDunning(models.AbstractModel):
             list: reaching a new level or overdue) and ``{key: {line id: rules.dunning.Level}}``
             (the instalments reaching a new level on ``date``, :func:`rules.dunning.next_level`
             from their own due date, on their residual in company currency; the level's key is
-            its id). Keys whose ids are in ``skipped`` and invoices without a policy are left
-            out.
+            its id; a level's minimum compared with the residual of the invoice's instalments
+            in ``lines``, company currency). Keys whose ids are in ``skipped`` and invoices
+            without a policy are left out.
         """
         policies = self._get_policies(lines.move_id)
         ladders = {policy: policy._get_rule_levels() for policy in set(policies.values())}
+        # a level's minimum applies to the invoice's amount due (its instalments in the run),
+        # not to each instalment: splitting an invoice does not put it under the minimum
+        invoice_due = defaultdict(float)
+        for line in lines:
+            invoice_due[line.move_id.id] += line.amount_residual
         groups = defaultdict(lambda: self.env["account.move.line"])
         line_levels = defaultdict(dict)
         for line in lines:
@@ -462,7 +521,10 @@ class RecouvrementDunning(models.AbstractModel):
             policy = policies.get(move.id)
             if not policy or (key[0].id, key[1].id) in skipped:
                 continue
-            rule_level = self._get_line_next_level(line, ladders[policy], date)
+            # the level's minimum applies to the invoice, not each instalment
+            rule_level = self._get_line_next_level(
+                line, ladders[policy], date, amount=invoice_due[move.id]
+            )
             if rule_level:
                 line_levels[key][line.id] = rule_level
             if rule_level or line.date_maturity < date:
@@ -540,18 +602,29 @@ class RecouvrementDunning(models.AbstractModel):
         next_dates = dict.fromkeys(moves.ids, False)
         for move in open_moves.filtered(lambda m: m.id in policies):
             ladder = ladders[policies[move.id]]
-            dates = [
-                dunning_rules.next_action_date(
-                    ladder,
-                    self._get_reached_sequence(line, ladder),
-                    line.date_maturity,
-                    amount=line.amount_residual,
-                )
+            # a list, not filtered(): the lines keep the prefetch of every invoice's lines
+            open_lines = [
+                line
                 for line in move.line_ids
                 if line.account_id.account_type == "asset_receivable"
                 and line.date_maturity
                 and not line.reconciled
                 and line.amount_residual > 0
+            ]
+            dates = [
+                dunning_rules.next_action_date(
+                    ladder,
+                    self._get_reached_sequence(line, ladder),
+                    line.date_maturity,
+                    # the level's minimum against the invoice's amount due by then
+                    # (:meth:`_group_due_lines`)
+                    amount=sum(
+                        other.amount_residual
+                        for other in open_lines
+                        if other.date_maturity <= line.date_maturity
+                    ),
+                )
+                for line in open_lines
             ]
             dates = [day for day in dates if day]
             next_dates[move.id] = min(dates) if dates else False
@@ -775,8 +848,9 @@ class RecouvrementDunning(models.AbstractModel):
                 partner=recipient.display_name,
                 level=level_name,
             )
-        elif level.channel == "email" and not email_normalize(recipient.email):
-            # An address that cannot receive mail is caught before sending, not after.
+        elif level.channel == "email" and not email_normalize_all(recipient.email):
+            # An address that cannot receive mail is caught before sending, not after; a
+            # field with several addresses ("a@x.fr, b@x.fr") is valid: mail sends to each.
             vals["channel"] = "letter"
             vals["note"] = note_env._(
                 "The email address %(email)s of %(partner)s is not valid: the reminder "
@@ -819,19 +893,34 @@ class RecouvrementDunning(models.AbstractModel):
 
     @api.model
     def _get_company_penalty_figures(self, moves, date):
-        """:meth:`account.move._get_penalty_figures` of ``moves`` at ``date``, penalty and
-        indemnity converted to the company currency at each invoice's own rate (a reminder
-        claims every currency of a customer in the company currency)."""
+        """:meth:`account.move._get_penalty_figures` of ``moves`` at ``date``, in the company
+        currency (a reminder claims every currency of a customer in the company currency): the
+        penalty converted at each invoice's own rate, like its residual; the indemnity back at
+        the rate it was converted from euros (the due date's,
+        ``recouvrement.penalty._prepare_penalty_params``), so that it stays the fixed amount of
+        art. D441-5 Code de commerce (40 EUR) whatever the rates did since the invoice date.
+        One query for the rates of all ``moves``."""
         figures = moves._get_penalty_figures(date)
-        for move in moves:
-            figure = figures.get(move.id)
-            if not figure or move.currency_id == move.company_id.currency_id:
-                continue
+        foreign = moves.filtered(
+            lambda m: m.id in figures and m.currency_id != m.company_id.currency_id
+        )
+        rates = self.env["recouvrement.penalty"]._get_penalty_currency_rates(
+            {
+                (currency.id, move.company_id.id, move.invoice_date_due)
+                for move in foreign
+                for currency in move.currency_id | move.company_id.currency_id
+            }
+        )
+        for move in foreign:
+            figure = figures[move.id]
+            company_currency = move.company_id.currency_id
             ratio = abs(move.amount_total_signed / move.amount_total) if move.amount_total else 1
+            key = (move.company_id.id, move.invoice_date_due)
+            due_ratio = rates[(company_currency.id, *key)] / rates[(move.currency_id.id, *key)]
             figures[move.id] = dict(
                 figure,
-                penalty=move.company_id.currency_id.round(figure["penalty"] * ratio),
-                indemnity=move.company_id.currency_id.round(figure["indemnity"] * ratio),
+                penalty=company_currency.round(figure["penalty"] * ratio),
+                indemnity=company_currency.round(figure["indemnity"] * due_ratio),
             )
         return figures
 

@@ -335,7 +335,8 @@ class RecouvrementPenalty(models.AbstractModel):
     @api.model
     def _get_penalty_formal_notice_dates(self, moves):
         """``{move.id: date}``: the first formal notice (mise en demeure) sent for each of
-        ``moves``, by a dunning event listing it or on its litigation case; moves without
+        ``moves`` (an email sent or a letter posted: the letter's date), by a dunning event
+        listing it or on its litigation case; moves without
         one are left out. One query for all of ``moves`` (none when empty).
 
         Against a consumer, legal interest runs from that date (art. 1344-1 Code civil).
@@ -349,7 +350,9 @@ class RecouvrementPenalty(models.AbstractModel):
             ._read_group(
                 [
                     ("move_ids", "in", moves.ids),
-                    ("state", "=", "sent"),
+                    # an email sent, or a (registered) letter once posted (issue 18): a letter
+                    # still to post was not sent
+                    ("state", "in", ("sent", "posted")),
                     ("level_id.is_formal_notice", "=", True),
                 ],
                 ["move_ids"],

@@ -18,3 +18,4 @@ from . import test_customer_portal
 from . import test_cockpit
 from . import test_company_collection
 from . import test_french_records
+from . import test_dunning_checks

@@ -88,6 +88,7 @@ class TestCustomerSide(RecouvrementCommon, MailCase, SMSCase):
                 "level_id": self.level_courteous.id,
                 "date": "2026-02-01",
                 "state": "sent",
+                "move_ids": move.ids,
             }
         )
         Bank = type(self.env["res.partner.bank"])

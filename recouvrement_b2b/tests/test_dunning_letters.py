@@ -51,14 +51,18 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
         return events
 
     def _reminded(self, partner):
-        """A reminder already sent to ``partner``: a formal notice may follow (issue 17 #12)."""
-        self.env["recouvrement.dunning.event"].create(
+        """A reminder already sent to ``partner`` for its invoices: a formal notice may follow
+        (issue 17 #12; the notice presupposes a reminder naming each invoice)."""
+        return self.env["recouvrement.dunning.event"].create(
             {
                 "partner_id": partner.id,
                 "company_id": self.company.id,
                 "level_id": self.company.dunning_policy_id.level_ids[1].id,
                 "date": "2026-02-01",
                 "state": "sent",
+                "move_ids": self.env["account.move"]
+                .search([("partner_id", "=", partner.id), ("move_type", "=", "out_invoice")])
+                .ids,
             }
         )
 
@@ -194,7 +198,7 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
         notice for the credit check until it is marked posted (date, tracking number)."""
         self.company.recouvrement_hold_formal_notice = True
         move = self._invoice(self.customer, 1500.0, "2026-01-01", "2026-01-31")
-        self._reminded(self.customer)
+        reminder = self._reminded(self.customer)
         with freeze_time("2026-03-17"):
             notice = self._run("2026-03-17")
         self.assertRecordValues(
@@ -209,7 +213,7 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
             }
         )
         credit = self.env["recouvrement.credit"]
-        self.assertFalse(case._get_dossier_events())
+        self.assertEqual(case._get_dossier_events(), reminder)
         self.assertFalse(credit._get_formal_notice_partner_ids(self.customer, self.company))
         notice.tracking_number = "1A 234 567 8901 2"
         with freeze_time("2026-03-18"):
@@ -224,7 +228,7 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
                 }
             ],
         )
-        self.assertEqual(case._get_dossier_events(), notice)
+        self.assertEqual(case._get_dossier_events(), reminder | notice)
         self.assertEqual(
             credit._get_formal_notice_partner_ids(self.customer, self.company),
             {self.customer.id},

@@ -65,7 +65,7 @@ class TestFrenchRecords(RecouvrementCommon):
         self.assertFalse(ISO_DATE.search(str(text)), f"ISO date in {text!r}")
 
     def test_dunning_stores_french_text(self):
-        self._invoice(self.customer, 1500.0, "2026-01-01", "2026-01-31")
+        move = self._invoice(self.customer, 1500.0, "2026-01-01", "2026-01-31")
         self.env["recouvrement.dunning.event"].create(
             {
                 "partner_id": self.customer.id,
@@ -73,6 +73,7 @@ class TestFrenchRecords(RecouvrementCommon):
                 "level_id": self.policy.level_ids[1].id,
                 "date": "2026-02-01",
                 "state": "sent",
+                "move_ids": move.ids,
             }
         )
         notice = self._run("2026-03-17")

@@ -35,6 +35,10 @@ class RecouvrementDunningRun(models.TransientModel):
         string="I checked the customers per level",
         help="First run: confirm the number of customers reaching each level before sending.",
     )
+    preview_company_id = fields.Many2one(
+        "res.company", readonly=True, help="Company of the preview shown in the lines."
+    )
+    preview_date = fields.Date(readonly=True, help="Date of the preview shown in the lines.")
 
     @api.depends("company_id")
     def _compute_is_first_run(self):
@@ -93,9 +97,16 @@ class RecouvrementDunningRun(models.TransientModel):
         """List what the run would send on the date (the cron's plan), one line per customer."""
         self.ensure_one()
         plan = self.env["recouvrement.dunning"]._get_plan(self.date, companies=self.company_id)
-        self.line_ids = [Command.clear()] + [
-            Command.create(self._prepare_line_vals(item)) for item in plan
-        ]
+        self.write(
+            {
+                "line_ids": [Command.clear()]
+                + [Command.create(self._prepare_line_vals(item)) for item in plan],
+                "preview_company_id": self.company_id.id,
+                "preview_date": self.date,
+                # the first run's confirmation is given on the preview the user saw
+                "first_run_confirmed": False,
+            }
+        )
         return self._reopen()
 
     @api.model
@@ -110,7 +121,12 @@ class RecouvrementDunningRun(models.TransientModel):
         }
 
     def action_execute(self):
-        """Send the previewed lines that were not excluded, through the cron's code path."""
+        """Send the previewed lines that were not excluded, through the cron's code path.
+
+        :raise UserError: the date is not today (a preview), the lines are the preview of
+            another company or date, nothing is kept, the first run is not confirmed, or
+            another dunning run is in progress
+        """
         self.ensure_one()
         if self.is_preview:
             # A reminder states that invoices "remain unpaid" on its date: it is sent only on
@@ -120,6 +136,23 @@ class RecouvrementDunningRun(models.TransientModel):
                     "Dunning run: reminders are sent only for today (%(today)s). The run of "
                     "%(date)s is a preview: set the Date to today to send.",
                     today=format_date(self.env, fields.Date.context_today(self)),
+                    date=format_date(self.env, self.date),
+                )
+            )
+        if self.line_ids and (self.preview_company_id, self.preview_date) != (
+            self.company_id,
+            self.date,
+        ):
+            # the lines (and the first run's customers per level) belong to another preview:
+            # nothing is sent that the user did not see
+            raise UserError(
+                self.env._(
+                    "Dunning run: the preview shown is for %(preview_company)s on "
+                    "%(preview_date)s, not for %(company)s on %(date)s. Refresh the preview "
+                    "before sending.",
+                    preview_company=self.preview_company_id.name or "-",
+                    preview_date=format_date(self.env, self.preview_date) or "-",
+                    company=self.company_id.name,
                     date=format_date(self.env, self.date),
                 )
             )
