@@ -491,3 +491,69 @@ class TestPersonalData(RecouvrementCommon):
         self.assertEqual(data["invoices"][0]["amount_total"], 100.0)
         self.assertEqual(data["reminders"][0]["note"], "Called: promised to pay on 1 March")
         self.assertIn("Customer called back", json.dumps(data["notes"]))
+
+
+@tagged("post_install", "-at_install")
+class TestDeclarationFigures(RecouvrementCommon):
+    """Déclaration de créance figures at the edges (break test of issue 15): judgment
+    2024-04-14, BODACC 2024-04-30, ECB 4.50 % in 2024-S1 (penalty 14.50 %)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.write(
+            {
+                "penalty_rate_mode": "legal_default",
+                "penalty_convention": "half_year",
+                "penalty_indemnity_amount": 40.0,
+            }
+        )
+        cls.mandataire = cls.env["res.partner"].create(
+            {"name": "SELARL Mandataires du Rhône", "is_company": True}
+        )
+        cls.judgment = date(2024, 4, 14)
+
+    def _debtor(self, name):
+        return self.env["res.partner"].create(
+            {
+                "name": name,
+                "is_company": True,
+                "collective_proceedings": "redressement",
+                "proceedings_date": self.judgment,
+            }
+        )
+
+    def _declaration(self, debtor):
+        return self.env["recouvrement.claim.declaration"].create(
+            {
+                "partner_id": debtor.id,
+                "mandataire_id": self.mandataire.id,
+                "publication_date": date(2024, 4, 30),
+            }
+        )
+
+    @freeze_time("2024-06-30")
+    def test_indemnity_of_an_invoice_due_the_day_before_the_judgment(self):
+        # Due 2024-04-13, unpaid: late when the judgment opened on 2024-04-14. No day of
+        # interest accrues (L622-28 stops it from 0h on the 14th), but the invoice was due
+        # before the judgment: its 40 indemnity is declared (D441-5).
+        debtor = self._debtor("Filature Morel")
+        self._invoice(debtor, 10000, date(2024, 3, 13), date(2024, 4, 13))
+        # Due 2024-04-12 (one day of interest: 10 000 x 14.50 % / 365 = 3.97) and 40.
+        self._invoice(debtor, 10000, date(2024, 3, 12), date(2024, 4, 12))
+        # Due on the judgment day: payment forbidden from 0h, neither interest nor indemnity.
+        self._invoice(debtor, 10000, date(2024, 3, 14), date(2024, 4, 14))
+        # Due 2024-04-13, 200 of 500 paid that day: 300 left unpaid, late too: 40.
+        paid = self._invoice(debtor, 500, date(2024, 3, 13), date(2024, 4, 13))
+        self._pay(paid, 200, date(2024, 4, 13))
+        self.assertRecordValues(
+            self._declaration(debtor),
+            [
+                {
+                    "principal_amount": 30300.0,
+                    "penalty_amount": 3.97,
+                    "indemnity_amount": 40.0 + 40.0 + 40.0,
+                    "total_amount": 30300.0 + 3.97 + 120.0,
+                }
+            ],
+        )
