@@ -371,23 +371,28 @@ class RecouvrementClaimDeclaration(models.Model):
     def _get_declaration_lines(self):
         """Claim per invoice at the judgment date, in the company currency: principal (what is
         left unpaid), penalties accrued to the judgment (L622-28), indemnity (D441-5: only for
-        invoices due before the judgment, see ``recouvrement.penalty``) and total."""
+        invoices due before the judgment, see ``recouvrement.penalty``) and total.
+
+        A claim in a foreign currency is converted at the rate of the judgment date (art.
+        L622-25 Code de commerce), principal and penalties alike; the indemnity is a fixed sum
+        in euros (D441-5), declared as such whatever the invoice's currency."""
         self.ensure_one()
         moves = self.move_ids.sorted(lambda m: (m.invoice_date or m.date, m.id))
         figures = moves._get_penalty_figures(self.judgment_date)
         company = self.company_id
+        euro = self.env.ref("base.EUR")
         lines = []
         for move in moves:
             fig = figures.get(move.id, {})
 
-            def convert(amount, move=move):
-                return move.currency_id._convert(
-                    amount, company.currency_id, company, self.judgment_date
-                )
+            def convert(amount, currency=move.currency_id):
+                return currency._convert(amount, company.currency_id, company, self.judgment_date)
 
-            principal = abs(move.amount_residual_signed)
+            principal = convert(abs(move.amount_residual))
             penalty = convert(fig.get("penalty", 0.0))
-            indemnity = convert(fig.get("indemnity", 0.0))
+            indemnity = (
+                convert(company.penalty_indemnity_amount, euro) if fig.get("indemnity") else 0.0
+            )
             lines.append(
                 {
                     "move": move,

@@ -557,3 +557,35 @@ class TestDeclarationFigures(RecouvrementCommon):
                 }
             ],
         )
+
+    @freeze_time("2024-06-30")
+    def test_foreign_currency_claim_converted_at_the_judgment_date(self):
+        # 1 100 USD invoiced at 1.25 USD per EUR (880 EUR in the books); 1.10 on the judgment
+        # date. Art. L622-25: converted at the judgment date: 1 100 / 1.10 = 1 000 EUR;
+        # penalties 1 100 x 14.50 % x 29 / 365 = 12.67 USD / 1.10 = 11.52 EUR; the indemnity is
+        # 40 EUR (D441-5), not 40 EUR taken to USD at the due date and back at another rate.
+        usd = self.env.ref("base.USD")
+        usd.active = True
+        self.env["res.currency.rate"].create(
+            [
+                {"name": day, "rate": rate, "currency_id": usd.id, "company_id": self.company.id}
+                for day, rate in (("2024-01-01", 1.25), ("2024-04-01", 1.10))
+            ]
+        )
+        debtor = self._debtor("Import Export Lyon")
+        move = self._invoice(debtor, 1100, date(2024, 2, 14), date(2024, 3, 15), currency=usd)
+        self.assertEqual(move.amount_residual_signed, 880.0)
+        declaration = self._declaration(debtor)
+        self.assertRecordValues(
+            declaration,
+            [
+                {
+                    "principal_amount": 1000.0,
+                    "penalty_amount": 11.52,
+                    "indemnity_amount": 40.0,
+                    "total_amount": 1051.52,
+                }
+            ],
+        )
+        line = declaration._get_declaration_lines()[0]
+        self.assertEqual((line["principal"], line["total"]), (1000.0, 1051.52))
