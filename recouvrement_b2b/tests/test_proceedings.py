@@ -476,6 +476,38 @@ class TestPersonalData(RecouvrementCommon):
         with freeze_time("2024-06-08"):
             self.assertFalse(Data._get_purge_candidates(date(2024, 6, 8)))
 
+    def test_purge_keeps_another_company_data(self):
+        # Company B dunned the same person later: settled with B on 2024-03-01, B keeps its
+        # notes until 2029-03-01 whatever A's retention; A's are purged on 2024-06-01.
+        company_b = self.setup_other_company()["company"]
+        move = self._invoice(
+            self.person, 100, date(2024, 1, 10), date(2024, 2, 10), company=company_b
+        )
+        self.env["account.payment.register"].with_company(company_b).with_context(
+            active_model="account.move", active_ids=move.ids
+        ).create({"amount": 100, "payment_date": date(2024, 3, 1)})._create_payments()
+        event_b = self.env["recouvrement.dunning.event"].create(
+            {
+                "partner_id": self.person.id,
+                "company_id": company_b.id,
+                "date": date(2024, 2, 20),
+                "note": "B: called, promised to pay",
+            }
+        )
+        Data = self.env["recouvrement.personal.data"]
+        with freeze_time("2024-06-01"):
+            Data._cron_purge_personal_data()
+        person_event_a = self.events[0]
+        self.assertFalse(person_event_a.note)
+        self.assertEqual(event_b.note, "B: called, promised to pay")
+        with freeze_time("2024-06-08"):
+            self.assertFalse(Data._get_purge_candidates(date(2024, 6, 8)))
+        # B's retention passes in turn: then B's notes go, once.
+        with freeze_time("2029-03-05"):
+            Data._cron_purge_personal_data()
+        self.assertFalse(event_b.note)
+        self.assertFalse(Data._get_purge_candidates(date(2029, 3, 12)))
+
     def test_retention_setting_checked(self):
         with self.assertRaisesRegex(ValidationError, "at least one year"):
             self.company.recouvrement_personal_data_years = 0
