@@ -429,6 +429,35 @@ class TestAgencyHandover(RecouvrementCommon):
             [{"handover_return_date": date(2026, 4, 1), "is_handed_over": False, "step": "open"}],
         )
 
+    @freeze_time("2026-04-10")
+    def test_collection_checked_against_the_case(self):
+        other = self._invoice(
+            self.env["res.partner"].create({"name": "Autre Client", "is_company": True}),
+            500,
+            date(2026, 1, 5),
+            date(2026, 2, 4),
+        )
+        Collection = self.env["recouvrement.agency.collection"].with_user(self.controller)
+        # before the hand-over: the agency has not the file yet
+        with self.assertRaisesRegex(ValidationError, "handed over"):
+            Collection.create({"litigation_id": self.case.id, "amount": 100.0})
+        with freeze_time("2026-04-01"):
+            self.case.action_hand_over()
+        # another customer's invoice
+        with self.assertRaisesRegex(ValidationError, other.name):
+            Collection.create({"litigation_id": self.case.id, "amount": 100.0, "move_id": other.id})
+        with self.assertRaisesRegex(ValidationError, "handed over"):
+            Collection.create(
+                {"litigation_id": self.case.id, "amount": 100.0, "date": date(2026, 3, 31)}
+            )
+        ok = Collection.create(
+            {"litigation_id": self.case.id, "amount": 100.0, "move_id": self.inv_2.id}
+        )
+        self.assertEqual(ok.commission_amount, 15.0)
+        self.case.action_return_file()
+        with freeze_time("2026-04-20"), self.assertRaisesRegex(ValidationError, "handed over"):
+            Collection.create({"litigation_id": self.case.id, "amount": 100.0})
+
 
 @tagged("post_install", "-at_install")
 class TestPersonalData(RecouvrementCommon):
