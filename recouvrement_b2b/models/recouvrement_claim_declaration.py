@@ -233,6 +233,7 @@ class RecouvrementClaimDeclaration(models.Model):
 
     @api.constrains("publication_date", "judgment_date", "declaration_date", "close_date")
     def _check_dates(self):
+        self.env["recouvrement.proceedings"]._check_judgment_date(self, "judgment_date")
         for declaration in self:
             judgment = declaration.judgment_date
             for fname in ("publication_date", "declaration_date", "close_date"):

@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
@@ -88,6 +88,27 @@ class RecouvrementProceedings(models.AbstractModel):
                 date=format_date(self.env, partner.proceedings_date),
             )
         )
+
+    @api.model
+    def _check_judgment_date(self, records, fname):
+        """Refuse an opening judgment date (field ``fname`` of ``records``: customers or claim
+        declarations) later than today: a judgment is recorded once pronounced, and a date in
+        the future would freeze every invoice now and make the declaration claim interest not
+        yet accrued (L622-28).
+
+        :raise ValidationError: naming the record, the field and the date
+        """
+        today = fields.Date.context_today(self)
+        for record in records:
+            if record[fname] and record[fname] > today:
+                raise ValidationError(
+                    self.env._(
+                        "%(record)s: the %(field)s (%(date)s) cannot be in the future.",
+                        record=record.display_name,
+                        field=record._fields[fname]._description_string(self.env),
+                        date=format_date(self.env, record[fname]),
+                    )
+                )
 
     @api.model
     def _check_litigation_cases(self, cases, vals=None):

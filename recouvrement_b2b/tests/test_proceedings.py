@@ -620,6 +620,20 @@ class TestDeclarationFigures(RecouvrementCommon):
         )
 
     @freeze_time("2024-06-30")
+    def test_judgment_date_in_the_future_refused(self):
+        # Typed 2025 for 2024: every invoice would freeze now and the declaration would claim
+        # interest up to 2025-04-13, not yet accrued (L622-28).
+        debtor = self._debtor("Filature Morel")
+        declaration = self._declaration(debtor)
+        with self.assertRaisesRegex(ValidationError, "cannot be in the future"):
+            declaration.judgment_date = date(2024, 7, 1)
+        with self.assertRaisesRegex(ValidationError, "Filature Morel.*Opening Judgment Date"):
+            debtor.with_user(self.controller).proceedings_date = date(2025, 4, 14)
+        # today is accepted
+        debtor.proceedings_date = date(2024, 6, 30)
+        self.assertEqual(debtor.proceedings_date, date(2024, 6, 30))
+
+    @freeze_time("2024-06-30")
     def test_foreign_currency_claim_converted_at_the_judgment_date(self):
         # 1 100 USD invoiced at 1.25 USD per EUR (880 EUR in the books); 1.10 on the judgment
         # date. Art. L622-25: converted at the judgment date: 1 100 / 1.10 = 1 000 EUR;
