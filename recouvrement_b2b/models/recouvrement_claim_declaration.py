@@ -350,7 +350,9 @@ class RecouvrementClaimDeclaration(models.Model):
 
     def _get_pre_judgment_moves(self):
         """Unpaid posted customer invoices of the customer (penalty invoices aside: their
-        penalties are counted on the invoices they charge) born before the judgment."""
+        penalties are counted on the invoices they charge) born before the judgment. Invoices
+        assigned to a factor in notified factoring are left out: the factor owns those claims
+        and declares them itself."""
         self.ensure_one()
         moves = self.env["account.move"].search(
             [
@@ -364,8 +366,11 @@ class RecouvrementClaimDeclaration(models.Model):
             order="invoice_date, id",
         )
         return moves.filtered(
-            lambda m: proceedings_rules.is_pre_judgment(
-                m.invoice_date, self.judgment_date, m.delivery_date
+            lambda m: (
+                proceedings_rules.is_pre_judgment(
+                    m.invoice_date, self.judgment_date, m.delivery_date
+                )
+                and not (m.is_factored and m.factoring_mode == "notified")
             )
         )
 

@@ -620,6 +620,28 @@ class TestDeclarationFigures(RecouvrementCommon):
         )
 
     @freeze_time("2024-06-30")
+    def test_notified_factored_invoice_left_to_the_factor(self):
+        # The factor owns the notified invoice (the customer pays it alone): it declares it;
+        # ours and the confidential one are declared by us: 1 000 + 2 000.
+        debtor = self._debtor("Filature Morel")
+        factor = self.env["res.partner"].create({"name": "Factor Crédit Lyonnais"})
+        notified = self._invoice(debtor, 5000, date(2024, 3, 1), date(2024, 4, 30))
+        confidential = self._invoice(debtor, 2000, date(2024, 3, 2), date(2024, 5, 1))
+        own = self._invoice(debtor, 1000, date(2024, 3, 3), date(2024, 5, 2))
+        for move, mode in ((notified, "notified"), (confidential, "confidential")):
+            move.write(
+                {
+                    "is_factored": True,
+                    "factor_id": factor.id,
+                    "factoring_date": date(2024, 3, 5),
+                    "factoring_mode": mode,
+                }
+            )
+        declaration = self._declaration(debtor)
+        self.assertEqual(declaration.move_ids, confidential | own)
+        self.assertEqual(declaration.total_amount, 3000.0)
+
+    @freeze_time("2024-06-30")
     def test_judgment_date_in_the_future_refused(self):
         # Typed 2025 for 2024: every invoice would freeze now and the declaration would claim
         # interest up to 2025-04-13, not yet accrued (L622-28).
