@@ -6,7 +6,7 @@ from ..rules import proceedings as proceedings_rules
 from .recouvrement_litigation_stage import COURT_STEPS
 
 # Litigation steps that are individual actions forbidden on pre-judgment claims (L622-21).
-FORBIDDEN_STEPS = ("formal_notice", *COURT_STEPS)
+FORBIDDEN_STEPS = ("formal_notice", "agency", *COURT_STEPS)
 
 
 class RecouvrementProceedings(models.AbstractModel):

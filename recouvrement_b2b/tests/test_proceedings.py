@@ -112,6 +112,32 @@ class TestProceedings(RecouvrementCommon):
         )
         self.assertEqual(other.formal_notice_date, date(2024, 6, 1))
 
+    def test_hand_over_to_an_agency_refused(self):
+        # L622-21: an agency collecting a pre-judgment claim is an individual action too.
+        agency = self.env["res.partner"].create({"name": "Recouvrement Rhône Agence"})
+        case = (
+            self.env["recouvrement.litigation"]
+            .with_user(self.controller)
+            .create(
+                {
+                    "partner_id": self.debtor.id,
+                    "move_ids": [Command.set(self.move_a.ids)],
+                    "agency_id": agency.id,
+                    "agency_fee_rate": 15.0,
+                }
+            )
+        )
+        with self.assertRaisesRegex(UserError, f"{self.move_a.name}.*L622-21"):
+            case.action_hand_over()
+        stage = self.env["recouvrement.litigation.stage"].search([("step", "=", "agency")], limit=1)
+        with self.assertRaisesRegex(UserError, "L622-21"):
+            case.stage_id = stage
+        self.assertFalse(case.handover_date)
+        # the post-judgment invoice may be handed over (L622-17)
+        case.move_ids = self.move_c
+        case.action_hand_over()
+        self.assertTrue(case.is_handed_over)
+
     @freeze_time("2024-06-30")
     def test_declaration_amounts_deadlines_and_letter(self):
         declaration = self._declaration()
