@@ -387,6 +387,7 @@ class RecouvrementClaimDeclaration(models.Model):
         figures = moves._get_penalty_figures(self.judgment_date)
         company = self.company_id
         euro = self.env.ref("base.EUR")
+        unpaid = self._get_unpaid_at_judgment(moves)
         lines = []
         for move in moves:
             fig = figures.get(move.id, {})
@@ -394,7 +395,7 @@ class RecouvrementClaimDeclaration(models.Model):
             def convert(amount, currency=move.currency_id):
                 return currency._convert(amount, company.currency_id, company, self.judgment_date)
 
-            principal = convert(abs(move.amount_residual))
+            principal = convert(unpaid.get(move.id, 0.0))
             penalty = convert(fig.get("penalty", 0.0))
             indemnity = (
                 convert(company.penalty_indemnity_amount, euro) if fig.get("indemnity") else 0.0
@@ -409,6 +410,28 @@ class RecouvrementClaimDeclaration(models.Model):
                 }
             )
         return lines
+
+    def _get_unpaid_at_judgment(self, moves):
+        """``{move.id: float}``: what was left unpaid on each of ``moves`` (account.move) at the
+        opening judgment, in the invoice currency: its receivable lines less the payments,
+        credit notes and write-offs dated before the judgment (R622-23: the claim is declared
+        as it stood on the judgment date; a later payment does not rewrite the declaration
+        nor its letter). One query (``recouvrement.penalty._get_penalty_reductions``)."""
+        self.ensure_one()
+        reductions = self.env["recouvrement.penalty"]._get_penalty_reductions(moves)
+        unpaid = {}
+        for line in moves.line_ids.filtered(lambda ln: ln.display_type == "payment_term"):
+            paid = sum(
+                float(amount)
+                for day, amount in reductions.get(line.id, [])
+                if day < self.judgment_date
+            )
+            unpaid[line.move_id.id] = unpaid.get(line.move_id.id, 0.0) + line.amount_currency - paid
+        return {
+            move_id: move.currency_id.round(max(amount, 0.0))
+            for move_id, amount in unpaid.items()
+            for move in moves.browse(move_id)
+        }
 
     def _get_documents(self):
         """Supporting documents listed in the letter: the invoices, the reminders sent and the

@@ -645,6 +645,33 @@ class TestDeclarationFigures(RecouvrementCommon):
             ],
         )
 
+    def test_letter_not_rewritten_by_a_later_payment(self):
+        # 10 000 due 2024-03-15, 4 000 paid 2024-03-31 (before the judgment), 1 500 paid
+        # 2024-07-15 (after the declaration). Declared at the judgment: 6 000 +
+        # 10 000 x 14.50 % x 16 / 365 + 6 000 x 14.50 % x 13 / 365 = 63.56 + 30.99 -> 94.55,
+        # + 40 = 6 134.55; the letter printed after the later payment says the same.
+        debtor = self._debtor("Filature Morel")
+        move = self._invoice(debtor, 10000, date(2024, 2, 14), date(2024, 3, 15))
+        self._pay(move, 4000, date(2024, 3, 31))
+        with freeze_time("2024-06-30"):
+            declaration = self._declaration(debtor)
+            declaration.action_declare()
+        self._pay(move, 1500, date(2024, 7, 15))
+        self.assertRecordValues(
+            declaration,
+            [{"principal_amount": 6000.0, "penalty_amount": 94.55, "total_amount": 6134.55}],
+        )
+        line = declaration._get_declaration_lines()[0]
+        self.assertEqual((line["principal"], line["total"]), (6000.0, 6134.55))
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("recouvrement_b2b.report_claim_declaration", declaration.ids)[0]
+            .decode()
+        )
+        text = " ".join(html.split())
+        self.assertEqual(text.count("6,134.55"), 2)  # the invoice's line and the total
+        self.assertNotIn("4,634.55", text)
+
     @freeze_time("2024-06-30")
     def test_notified_factored_invoice_left_to_the_factor(self):
         # The factor owns the notified invoice (the customer pays it alone): it declares it;
