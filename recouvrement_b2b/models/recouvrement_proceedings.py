@@ -147,6 +147,7 @@ class RecouvrementProceedings(models.AbstractModel):
 
         :return: list of ``account.move.line`` values
         """
+        self._check_bad_debt_loss(case, loss)
         company = case.company_id
         currency = company.currency_id
         label = self.env._("Bad debt: case %(case)s", case=case.name)
@@ -190,6 +191,38 @@ class RecouvrementProceedings(models.AbstractModel):
             },
         )
         return vals_list
+
+    @api.model
+    def _check_bad_debt_loss(self, case, loss):
+        """Refuse to recover the VAT of litigation ``case`` for a liquidation closed for
+        insufficient assets (``loss``) when no claim declaration of its customer, in its
+        company, records that closing: the VAT comes back only on a debt shown to be
+        definitively lost (art. 272 CGI).
+
+        :raise UserError: naming the case and the customer
+        """
+        if loss != "insufficient_assets":
+            return
+        closed = self.env["recouvrement.claim.declaration"].search_count(
+            [
+                ("company_id", "=", case.company_id.id),
+                ("partner_id", "=", case.commercial_partner_id.id),
+                ("state", "=", "closed"),
+                ("closure_reason", "=", "insufficient_assets"),
+            ],
+            limit=1,
+        )
+        if not closed:
+            raise UserError(
+                self.env._(
+                    "Case %(case)s: no claim declaration of %(customer)s records a liquidation "
+                    "closed for insufficient assets. Record the closing on the declaration, or "
+                    "choose another reason: the VAT is recovered only on a debt definitively "
+                    "lost (art. 272 CGI).",
+                    case=case.name,
+                    customer=case.commercial_partner_id.display_name,
+                )
+            )
 
     # ------------------------------------------------------------------------------------------
     # Factoring (affacturage)

@@ -260,9 +260,23 @@ class TestBadDebtVat(RecouvrementCommon):
         wizard.save().action_confirm()
         return case.write_off_move_id, bad_debt
 
+    def _close_liquidation(self):
+        """The customer's liquidation closed for insufficient assets on 2026-10-01."""
+        return self.env["recouvrement.claim.declaration"].create(
+            {
+                "partner_id": self.customer.id,
+                "proceedings": "liquidation",
+                "judgment_date": date(2026, 3, 1),
+                "state": "closed",
+                "close_date": date(2026, 10, 1),
+                "closure_reason": "insufficient_assets",
+            }
+        )
+
     @freeze_time("2026-11-20")
     def test_definitive_loss_recovers_the_vat(self):
         self.assertEqual(self.tax.amount, 20.0)
+        self._close_liquidation()
         entry, bad_debt = self._write_off("insufficient_assets")
         self.assertEqual(bad_debt.code, "654100")
         self.assertEqual(len(self.vat_account), 1)
@@ -279,6 +293,46 @@ class TestBadDebtVat(RecouvrementCommon):
             ],
         )
         self.assertEqual(self.move.payment_state, "paid")
+
+    @freeze_time("2026-11-20")
+    def test_insufficient_assets_without_a_closed_liquidation_refused(self):
+        # No declaration records a liquidation closed for insufficient assets: recovering the
+        # 100 of VAT would be unfounded (art. 272 CGI); nothing is posted.
+        case = self.env["recouvrement.litigation"].create(
+            {"partner_id": self.customer.id, "move_ids": [Command.set(self.move.ids)]}
+        )
+        Close = self.env["recouvrement.litigation.close"].with_user(self.manager)
+
+        def close():
+            Close.create(
+                {"litigation_id": case.id, "outcome": "written_off", "loss": "insufficient_assets"}
+            ).action_confirm()
+
+        with self.assertRaisesRegex(UserError, "insufficient assets.*art. 272 CGI"):
+            close()
+        self.assertEqual(self.move.amount_residual, 600.0)
+        # a liquidation closed in another company does not count
+        company_b = self.setup_other_company()["company"]
+        self.env["recouvrement.claim.declaration"].create(
+            {
+                "partner_id": self.customer.id,
+                "company_id": company_b.id,
+                "proceedings": "liquidation",
+                "judgment_date": date(2026, 3, 1),
+                "state": "closed",
+                "close_date": date(2026, 10, 1),
+                "closure_reason": "insufficient_assets",
+            }
+        )
+        with self.assertRaisesRegex(UserError, "art. 272 CGI"):
+            close()
+        self._close_liquidation()
+        close()
+        self.assertEqual(self.move.payment_state, "paid")
+        vat = case.write_off_move_id.line_ids.filtered(
+            lambda line: line.account_id == self.vat_account
+        )
+        self.assertEqual(vat.balance, 100.0)
 
     def test_closed_liquidation_proposes_the_definitive_loss(self):
         case = self.env["recouvrement.litigation"].create(
