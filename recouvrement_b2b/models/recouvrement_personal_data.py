@@ -274,7 +274,9 @@ class RecouvrementPersonalData(models.AbstractModel):
 
     @api.model
     def _export_partner_data(self, partner):
-        """JSON file of :meth:`_get_partner_data`, attached to ``partner``: the ir.attachment."""
+        """JSON file of :meth:`_get_partner_data`: the ir.attachment, readable by its creator
+        only (no ``res_model``): attached to the customer record, shared by the companies, it
+        would hand one company's collection data to the users of the others."""
         data = self._get_partner_data(partner)
         content = json.dumps(data, default=str, ensure_ascii=False, indent=2)
         return self.env["ir.attachment"].create(
@@ -284,8 +286,6 @@ class RecouvrementPersonalData(models.AbstractModel):
                     partner=partner.display_name,
                     date=fields.Date.context_today(self).isoformat(),
                 ),
-                "res_model": partner._name,
-                "res_id": partner.id,
                 "datas": base64.b64encode(content.encode()),
                 "mimetype": "application/json",
             }

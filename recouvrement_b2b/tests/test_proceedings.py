@@ -7,8 +7,8 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import RecouvrementCommon
 
@@ -616,6 +616,26 @@ class TestPersonalData(RecouvrementCommon):
             Data._cron_purge_personal_data()
         self.assertFalse(event_b.note)
         self.assertFalse(Data._get_purge_candidates(date(2029, 3, 12)))
+
+    def test_export_not_readable_by_another_company(self):
+        company_b = self.setup_other_company()["company"]
+        user_b = new_test_user(
+            self.env,
+            login="rb2b_controller_b",
+            groups="base.group_user,recouvrement_b2b.recouvrement_group_user",
+            company_id=company_b.id,
+            company_ids=[Command.set(company_b.ids)],
+        )
+        action = self.person.with_user(self.controller).action_export_personal_data()
+        attachment_id = int(action["url"].split("/")[3].split("?")[0])
+        # the controller who asked downloads it
+        exported = self.env["ir.attachment"].with_user(self.controller).browse(attachment_id)
+        self.assertIn("Jean Artisan", exported.raw.decode())
+        # company B's users neither find nor read company A's export
+        Attachment = self.env["ir.attachment"].with_user(user_b)
+        self.assertFalse(Attachment.search([("id", "=", attachment_id)]))
+        with self.assertRaises(AccessError):
+            Attachment.browse(attachment_id).read(["raw"])
 
     def test_retention_setting_checked(self):
         with self.assertRaisesRegex(ValidationError, "at least one year"):
