@@ -471,6 +471,18 @@ def test_indemnity_and_collective_proceedings():
     assert penalties.indemnity_due(True, False, date(2024, 4, 1), due) == D("40")
 
 
+def test_unpaid_after_due_date():
+    # due 2024-04-13, judgment 2024-04-14: late although no day of interest accrues
+    instalments = [(D("500"), date(2024, 4, 13), [(date(2024, 4, 13), D("200"))])]
+    assert penalties.unpaid_after_due_date(instalments, date(2024, 4, 14))
+    # paid in full on the due date: on time
+    paid = [(D("500"), date(2024, 4, 13), [(date(2024, 4, 13), D("500"))])]
+    assert not penalties.unpaid_after_due_date(paid, date(2024, 4, 14))
+    # due on the judgment day: not late before it
+    on_judgment_day = [(D("500"), date(2024, 4, 14), [])]
+    assert not penalties.unpaid_after_due_date(on_judgment_day, date(2024, 4, 14))
+
+
 def test_indemnity_custom_amount():
     # Once per invoice whatever the amount (a company may claim a justified higher sum).
     assert penalties.indemnity_due(True, False, None, date(2024, 3, 15), D("55.00")) == D("55")

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_date
 
 
 class RecouvrementAgencyCollection(models.Model):
@@ -64,5 +65,37 @@ class RecouvrementAgencyCollection(models.Model):
                         "Case %(case)s: a payment collected by the agency needs a positive "
                         "amount and a fee rate between 0 and 100 %%.",
                         case=collection.litigation_id.name,
+                    )
+                )
+
+    @api.constrains("move_id", "date", "litigation_id")
+    def _check_case(self):
+        """A payment collected by the agency is on one of the case's invoices and dated while
+        the file was in the agency's hands (from the hand-over to its return).
+
+        :raise ValidationError: naming the case and the invoice or the date
+        """
+        for collection in self:
+            case = collection.litigation_id
+            if collection.move_id and collection.move_id not in case.move_ids:
+                raise ValidationError(
+                    self.env._(
+                        "Case %(case)s: invoice %(invoice)s is not one of the case's invoices; "
+                        "the agency collects only those.",
+                        case=case.name,
+                        invoice=collection.move_id.display_name,
+                    )
+                )
+            start, end = case.handover_date, case.handover_return_date
+            if not start or collection.date < start or (end and collection.date > end):
+                raise ValidationError(
+                    self.env._(
+                        "Case %(case)s: a payment collected by the agency on %(date)s must be "
+                        "dated while the file was handed over to it (from %(start)s to "
+                        "%(end)s).",
+                        case=case.name,
+                        date=format_date(self.env, collection.date),
+                        start=format_date(self.env, start) if start else "-",
+                        end=format_date(self.env, end) if end else self.env._("today"),
                     )
                 )

@@ -233,6 +233,7 @@ class RecouvrementClaimDeclaration(models.Model):
 
     @api.constrains("publication_date", "judgment_date", "declaration_date", "close_date")
     def _check_dates(self):
+        self.env["recouvrement.proceedings"]._check_judgment_date(self, "judgment_date")
         for declaration in self:
             judgment = declaration.judgment_date
             for fname in ("publication_date", "declaration_date", "close_date"):
@@ -349,7 +350,9 @@ class RecouvrementClaimDeclaration(models.Model):
 
     def _get_pre_judgment_moves(self):
         """Unpaid posted customer invoices of the customer (penalty invoices aside: their
-        penalties are counted on the invoices they charge) born before the judgment."""
+        penalties are counted on the invoices they charge) born before the judgment. Invoices
+        assigned to a factor in notified factoring are left out: the factor owns those claims
+        and declares them itself."""
         self.ensure_one()
         moves = self.env["account.move"].search(
             [
@@ -363,31 +366,40 @@ class RecouvrementClaimDeclaration(models.Model):
             order="invoice_date, id",
         )
         return moves.filtered(
-            lambda m: proceedings_rules.is_pre_judgment(
-                m.invoice_date, self.judgment_date, m.delivery_date
+            lambda m: (
+                proceedings_rules.is_pre_judgment(
+                    m.invoice_date, self.judgment_date, m.delivery_date
+                )
+                and not (m.is_factored and m.factoring_mode == "notified")
             )
         )
 
     def _get_declaration_lines(self):
         """Claim per invoice at the judgment date, in the company currency: principal (what is
         left unpaid), penalties accrued to the judgment (L622-28), indemnity (D441-5: only for
-        invoices due before the judgment, see ``recouvrement.penalty``) and total."""
+        invoices due before the judgment, see ``recouvrement.penalty``) and total.
+
+        A claim in a foreign currency is converted at the rate of the judgment date (art.
+        L622-25 Code de commerce), principal and penalties alike; the indemnity is a fixed sum
+        in euros (D441-5), declared as such whatever the invoice's currency."""
         self.ensure_one()
         moves = self.move_ids.sorted(lambda m: (m.invoice_date or m.date, m.id))
         figures = moves._get_penalty_figures(self.judgment_date)
         company = self.company_id
+        euro = self.env.ref("base.EUR")
+        unpaid = self._get_unpaid_at_judgment(moves)
         lines = []
         for move in moves:
             fig = figures.get(move.id, {})
 
-            def convert(amount, move=move):
-                return move.currency_id._convert(
-                    amount, company.currency_id, company, self.judgment_date
-                )
+            def convert(amount, currency=move.currency_id):
+                return currency._convert(amount, company.currency_id, company, self.judgment_date)
 
-            principal = abs(move.amount_residual_signed)
+            principal = convert(unpaid.get(move.id, 0.0))
             penalty = convert(fig.get("penalty", 0.0))
-            indemnity = convert(fig.get("indemnity", 0.0))
+            indemnity = (
+                convert(company.penalty_indemnity_amount, euro) if fig.get("indemnity") else 0.0
+            )
             lines.append(
                 {
                     "move": move,
@@ -398,6 +410,28 @@ class RecouvrementClaimDeclaration(models.Model):
                 }
             )
         return lines
+
+    def _get_unpaid_at_judgment(self, moves):
+        """``{move.id: float}``: what was left unpaid on each of ``moves`` (account.move) at the
+        opening judgment, in the invoice currency: its receivable lines less the payments,
+        credit notes and write-offs dated before the judgment (R622-23: the claim is declared
+        as it stood on the judgment date; a later payment does not rewrite the declaration
+        nor its letter). One query (``recouvrement.penalty._get_penalty_reductions``)."""
+        self.ensure_one()
+        reductions = self.env["recouvrement.penalty"]._get_penalty_reductions(moves)
+        unpaid = {}
+        for line in moves.line_ids.filtered(lambda ln: ln.display_type == "payment_term"):
+            paid = sum(
+                float(amount)
+                for day, amount in reductions.get(line.id, [])
+                if day < self.judgment_date
+            )
+            unpaid[line.move_id.id] = unpaid.get(line.move_id.id, 0.0) + line.amount_currency - paid
+        return {
+            move_id: move.currency_id.round(max(amount, 0.0))
+            for move_id, amount in unpaid.items()
+            for move in moves.browse(move_id)
+        }
 
     def _get_documents(self):
         """Supporting documents listed in the letter: the invoices, the reminders sent and the

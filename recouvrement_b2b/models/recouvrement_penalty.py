@@ -395,8 +395,16 @@ class RecouvrementPenalty(models.AbstractModel):
             currency_digits=params["currency_digits"],
             start_date=params.get("start_date"),
         )
+        # Late also when the opening judgment stopped interest before a day could accrue
+        # (invoice due the day before it): the D441-5 indemnity is owed (L622-28 stops interest
+        # only).
+        is_late = result.days > 0 or bool(
+            params["stop_date"]
+            and params["stop_date"] <= end_date
+            and penalties.unpaid_after_due_date(params["instalments"], params["stop_date"])
+        )
         indemnity = penalties.indemnity_due(
-            result.days > 0,
+            is_late,
             params["is_consumer"],
             params["proceedings_date"],
             # Due once per invoice as soon as an instalment is late: the first due date.

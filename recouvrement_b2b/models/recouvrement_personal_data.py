@@ -27,38 +27,42 @@ class RecouvrementPersonalData(models.AbstractModel):
 
     @api.model
     def _get_purge_candidates(self, today, limit=None):
-        """Natural persons whose collection data may be purged on ``today``: nothing left
-        unpaid on their receivable, and their last receivable entry (the settlement) older
-        than the retention of their company. Queries do not depend on the number of persons.
+        """Natural persons with collection data to purge on ``today`` in at least one company
+        (see :meth:`_get_purge_scope`). :return: res.partner, at most ``limit``"""
+        return self.env["res.partner"].union(*self._get_purge_scope(today, limit=limit))
 
-        :return: res.partner (commercial natural persons), at most ``limit``
+    @api.model
+    def _get_purge_scope(self, today, limit=None):
+        """What may be purged on ``today``, per natural person and per company: each company
+        keeps its own collection data about a person until the person settled with it, then
+        for its own retention (company setting, CNIL référentiel "gestion des impayés",
+        délibération 2021-130); another company's retention or open debt never shortens nor
+        extends it. Queries do not depend on the number of persons.
+
+        :return: ``{partner: (companies, whole)}``: the companies (res.company) whose reminders
+            and cases about ``partner`` still hold data past their retention, and ``whole``:
+            every company holding data on the person is past its retention (the call notes of
+            the shared customer record may go too). At most ``limit`` persons.
         """
         Event = self.env["recouvrement.dunning.event"].sudo()
-        groups = Event._read_group(
-            [("partner_id.is_company", "=", False), ("partner_id.parent_id", "=", False)],
-            ["partner_id", "company_id"],
-            ["date:max"],
-        )
+        person = [("partner_id.is_company", "=", False), ("partner_id.parent_id", "=", False)]
+        groups = Event._read_group(person, ["partner_id", "company_id"], ["date:max"])
         Case = self.env["recouvrement.litigation"].sudo()
-        groups += Case._read_group(
-            [("partner_id.is_company", "=", False), ("partner_id.parent_id", "=", False)],
-            ["partner_id", "company_id"],
-            ["create_date:max"],
-        )
+        groups += Case._read_group(person, ["partner_id", "company_id"], ["create_date:max"])
         partners = self.env["res.partner"].union(*(partner for partner, _c, _d in groups))
         if not partners:
-            return partners
+            return {}
         Line = self.env["account.move.line"].sudo()
         receivable = [
             ("partner_id", "in", partners.ids),
             ("account_id.account_type", "=", "asset_receivable"),
             ("parent_state", "=", "posted"),
         ]
-        open_partners = {
-            partner.id
-            for (partner,) in Line._read_group(
+        open_pairs = {
+            (partner.id, company.id)
+            for partner, company in Line._read_group(
                 [*receivable, ("reconciled", "=", False), ("amount_residual", "!=", 0)],
-                ["partner_id"],
+                ["partner_id", "company_id"],
             )
         }
         settled = {
@@ -67,58 +71,104 @@ class RecouvrementPersonalData(models.AbstractModel):
                 receivable, ["partner_id", "company_id"], ["date:max"]
             )
         }
-        result = self.env["res.partner"]
+        last_by_pair = {}
         for partner, company, last_activity in groups:
-            if partner.id in open_partners or partner in result:
-                continue
-            last_activity = fields.Date.to_date(last_activity)
-            last = max(filter(None, (last_activity, settled.get((partner.id, company.id)))))
+            key = (partner, company)
+            day = fields.Date.to_date(last_activity)
+            last_by_pair[key] = max(filter(None, (day, last_by_pair.get(key))))
+        left = self._get_purge_data_left(partners)
+        kept, expired = set(), {}
+        for (partner, company), last_activity in last_by_pair.items():
+            pair = (partner.id, company.id)
+            last = max(filter(None, (last_activity, settled.get(pair))))
             retention = relativedelta(years=company.recouvrement_personal_data_years or 5)
+            if pair in open_pairs or last + retention >= today:
+                kept.add(partner.id)
+            elif pair in left:
+                expired.setdefault(partner, self.env["res.company"])
+                expired[partner] |= company
+        scope = {}
+        for partner in partners:
+            whole = partner.id not in kept
+            companies = expired.get(partner, self.env["res.company"])
             purged = partner.sudo().collection_data_purged_on
-            if last + retention < today and not (purged and purged >= last):
-                result |= partner
-            if limit and len(result) >= limit:
+            if companies or (whole and not purged):
+                scope[partner] = (companies, whole)
+            if limit and len(scope) >= limit:
                 break
-        return result
+        return scope
 
     @api.model
-    def _purge_partner_data(self, partners, today):
-        """Anonymise the collection data of natural persons ``partners``: free-text notes of
-        their reminders and cases cleared, chatter messages and files of those records and the
-        call notes (done activities) of their record deleted. Invoices, accounting entries and
-        the letters of sent reminders stay (accounting retention, evidence). Companies are never
-        touched."""
+    def _get_purge_data_left(self, partners):
+        """``{(partner id, company id)}``: the pairs whose reminders or cases about
+        ``partners`` still hold free-text notes or chatter messages (a fixed number of
+        queries)."""
+        Event = self.env["recouvrement.dunning.event"].sudo()
+        Case = self.env["recouvrement.litigation"].sudo()
+        left = set()
+        owners = {}
+        for model, note in ((Event, "note"), (Case, "reason")):
+            records = model.search_fetch(
+                [("partner_id", "in", partners.ids)], ["partner_id", "company_id", note]
+            )
+            for record in records:
+                pair = (record.partner_id.id, record.company_id.id)
+                owners[model._name, record.id] = pair
+                if record[note]:
+                    left.add(pair)
+        if owners:
+            messages = (
+                self.env["mail.message"]
+                .sudo()
+                ._read_group(
+                    [
+                        ("model", "in", (Event._name, Case._name)),
+                        ("res_id", "in", [res_id for _model, res_id in owners]),
+                    ],
+                    ["model", "res_id"],
+                )
+            )
+            left.update(owners[key] for key in messages if key in owners)
+        return left
+
+    @api.model
+    def _purge_partner_data(self, partners, today, companies=None, whole=True):
+        """Anonymise the collection data of natural persons ``partners`` held by ``companies``
+        (res.company; None: every company): free-text notes of their reminders and cases
+        cleared, chatter messages and files of those records deleted; with ``whole`` (every
+        company is past its retention) the call notes (done activities) of the shared customer
+        record too. Invoices, accounting entries and the letters of sent reminders stay
+        (accounting retention, evidence). Companies are never touched."""
         partners = partners.filtered(lambda p: not p.is_company)
+        domain = [("partner_id", "in", partners.ids)]
+        if companies is not None:
+            domain.append(("company_id", "in", companies.ids))
         # sudo: a scheduled purge across every collection record of the person.
-        events = (
-            self.env["recouvrement.dunning.event"]
-            .sudo()
-            .search([("partner_id", "in", partners.ids)])
-        )
-        cases = (
-            self.env["recouvrement.litigation"].sudo().search([("partner_id", "in", partners.ids)])
-        )
+        events = self.env["recouvrement.dunning.event"].sudo().search(domain)
+        cases = self.env["recouvrement.litigation"].sudo().search(domain)
         events.write({"note": False})
         cases.write({"reason": False})
         Message = self.env["mail.message"].sudo()
-        messages = Message.search(
-            [
+        message_domain = [
+            "|",
+            "&",
+            ("model", "=", events._name),
+            ("res_id", "in", events.ids),
+            "&",
+            ("model", "=", cases._name),
+            ("res_id", "in", cases.ids),
+        ]
+        if whole:
+            message_domain = [
                 "|",
-                "|",
-                "&",
-                ("model", "=", events._name),
-                ("res_id", "in", events.ids),
-                "&",
-                ("model", "=", cases._name),
-                ("res_id", "in", cases.ids),
+                *message_domain,
                 "&",
                 "&",
                 ("model", "=", "res.partner"),
                 ("res_id", "in", partners.ids),
                 ("mail_activity_type_id", "!=", False),
             ]
-        )
-        messages.unlink()
+        Message.search(message_domain).unlink()
         # the letter of a sent reminder stays: it is evidence (ir.attachment refuses its deletion)
         self.env["ir.attachment"].sudo().search(
             [
@@ -127,19 +177,23 @@ class RecouvrementPersonalData(models.AbstractModel):
                 ("id", "not in", events.attachment_id.ids),
             ]
         ).unlink()
-        partners.sudo().write({"collection_data_purged_on": today})
+        if whole:
+            partners.sudo().write({"collection_data_purged_on": today})
 
     @api.model
     def _cron_purge_personal_data(self, batch_size=200):
-        """Weekly cron: purge the collection data of natural persons past the retention, at
-        most ``batch_size`` persons per call (progress reported to the scheduler)."""
+        """Weekly cron: purge the collection data of natural persons past the retention of
+        each company (:meth:`_get_purge_scope`), at most ``batch_size`` persons per call
+        (progress reported to the scheduler)."""
         today = fields.Date.context_today(self)
-        partners = self._get_purge_candidates(today, limit=batch_size + 1)
+        scope = self._get_purge_scope(today, limit=batch_size + 1)
+        partners = list(scope)
         batch, rest = partners[:batch_size], partners[batch_size:]
         for partner in batch:
+            companies, whole = scope[partner]
             try:
                 with self.env.cr.savepoint():
-                    self._purge_partner_data(partner, today)
+                    self._purge_partner_data(partner, today, companies=companies, whole=whole)
             except Exception:  # one person must not block the others
                 _logger.exception("Personal data purge failed for partner %s", partner.id)
         self.env["ir.cron"]._notify_progress(done=len(batch), remaining=len(rest))
@@ -220,7 +274,9 @@ class RecouvrementPersonalData(models.AbstractModel):
 
     @api.model
     def _export_partner_data(self, partner):
-        """JSON file of :meth:`_get_partner_data`, attached to ``partner``: the ir.attachment."""
+        """JSON file of :meth:`_get_partner_data`: the ir.attachment, readable by its creator
+        only (no ``res_model``): attached to the customer record, shared by the companies, it
+        would hand one company's collection data to the users of the others."""
         data = self._get_partner_data(partner)
         content = json.dumps(data, default=str, ensure_ascii=False, indent=2)
         return self.env["ir.attachment"].create(
@@ -230,8 +286,6 @@ class RecouvrementPersonalData(models.AbstractModel):
                     partner=partner.display_name,
                     date=fields.Date.context_today(self).isoformat(),
                 ),
-                "res_model": partner._name,
-                "res_id": partner.id,
                 "datas": base64.b64encode(content.encode()),
                 "mimetype": "application/json",
             }

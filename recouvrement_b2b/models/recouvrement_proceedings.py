@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
@@ -6,7 +6,7 @@ from ..rules import proceedings as proceedings_rules
 from .recouvrement_litigation_stage import COURT_STEPS
 
 # Litigation steps that are individual actions forbidden on pre-judgment claims (L622-21).
-FORBIDDEN_STEPS = ("formal_notice", *COURT_STEPS)
+FORBIDDEN_STEPS = ("formal_notice", "agency", *COURT_STEPS)
 
 
 class RecouvrementProceedings(models.AbstractModel):
@@ -90,6 +90,27 @@ class RecouvrementProceedings(models.AbstractModel):
         )
 
     @api.model
+    def _check_judgment_date(self, records, fname):
+        """Refuse an opening judgment date (field ``fname`` of ``records``: customers or claim
+        declarations) later than today: a judgment is recorded once pronounced, and a date in
+        the future would freeze every invoice now and make the declaration claim interest not
+        yet accrued (L622-28).
+
+        :raise ValidationError: naming the record, the field and the date
+        """
+        today = fields.Date.context_today(self)
+        for record in records:
+            if record[fname] and record[fname] > today:
+                raise ValidationError(
+                    self.env._(
+                        "%(record)s: the %(field)s (%(date)s) cannot be in the future.",
+                        record=record.display_name,
+                        field=record._fields[fname]._description_string(self.env),
+                        date=format_date(self.env, record[fname]),
+                    )
+                )
+
+    @api.model
     def _check_litigation_cases(self, cases, vals=None):
         """Refuse litigation ``cases`` (recouvrement.litigation) that take an individual action
         on a pre-judgment claim: a formal notice, an injonction de payer or an assignation
@@ -126,6 +147,7 @@ class RecouvrementProceedings(models.AbstractModel):
 
         :return: list of ``account.move.line`` values
         """
+        self._check_bad_debt_loss(case, loss)
         company = case.company_id
         currency = company.currency_id
         label = self.env._("Bad debt: case %(case)s", case=case.name)
@@ -169,6 +191,38 @@ class RecouvrementProceedings(models.AbstractModel):
             },
         )
         return vals_list
+
+    @api.model
+    def _check_bad_debt_loss(self, case, loss):
+        """Refuse to recover the VAT of litigation ``case`` for a liquidation closed for
+        insufficient assets (``loss``) when no claim declaration of its customer, in its
+        company, records that closing: the VAT comes back only on a debt shown to be
+        definitively lost (art. 272 CGI).
+
+        :raise UserError: naming the case and the customer
+        """
+        if loss != "insufficient_assets":
+            return
+        closed = self.env["recouvrement.claim.declaration"].search_count(
+            [
+                ("company_id", "=", case.company_id.id),
+                ("partner_id", "=", case.commercial_partner_id.id),
+                ("state", "=", "closed"),
+                ("closure_reason", "=", "insufficient_assets"),
+            ],
+            limit=1,
+        )
+        if not closed:
+            raise UserError(
+                self.env._(
+                    "Case %(case)s: no claim declaration of %(customer)s records a liquidation "
+                    "closed for insufficient assets. Record the closing on the declaration, or "
+                    "choose another reason: the VAT is recovered only on a debt definitively "
+                    "lost (art. 272 CGI).",
+                    case=case.name,
+                    customer=case.commercial_partner_id.display_name,
+                )
+            )
 
     # ------------------------------------------------------------------------------------------
     # Factoring (affacturage)

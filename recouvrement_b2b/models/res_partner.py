@@ -493,6 +493,10 @@ class ResPartner(models.Model):
     def _check_credit_limit_insurance(self):
         self.env["recouvrement.credit"]._check_partner_limits(self)
 
+    @api.constrains("collective_proceedings", "proceedings_date")
+    def _check_proceedings_date(self):
+        self.env["recouvrement.proceedings"]._check_judgment_date(self, "proceedings_date")
+
     @api.constrains("penalty_contract_rate")
     def _check_penalty_contract_rate(self):
         self.env["recouvrement.penalty"]._check_penalty_settings(self, "penalty_contract_rate")

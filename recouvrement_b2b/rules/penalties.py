@@ -467,6 +467,26 @@ def uncovered_periods(first_day, last_day, periods):
     return gaps
 
 
+def unpaid_after_due_date(instalments, end_date):
+    """Whether an instalment was left unpaid at the end of its due date, that due date being
+    before ``end_date``: the invoice was late then, even when no day of interest accrued
+    (e.g. due the day before the judgment opening collective proceedings, which stops interest
+    from 0h on its own date, L622-28, while the invoice was due before it: its D441-5
+    indemnity is owed).
+
+    :param instalments: ``(principal, due_date, payments)`` per instalment, as in
+        :func:`compute_instalments_penalty`; a payment dated on the due date is on time
+    :param end_date: first day on which the debtor could no longer pay (exclusive bound)
+    """
+    for principal, due_date, payments in instalments:
+        if due_date >= end_date:
+            continue
+        paid = sum((to_decimal(amount) for day, amount in payments if day <= due_date), _ZERO)
+        if to_decimal(principal) - paid > 0:
+            return True
+    return False
+
+
 def indemnity_due(is_late, is_consumer, proceedings_opened_on, due_date, amount=FIXED_INDEMNITY):
     """Return the fixed recovery indemnity owed for one invoice (``Decimal('0')`` if none).
 

@@ -7,8 +7,8 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import RecouvrementCommon
 
@@ -111,6 +111,32 @@ class TestProceedings(RecouvrementCommon):
             }
         )
         self.assertEqual(other.formal_notice_date, date(2024, 6, 1))
+
+    def test_hand_over_to_an_agency_refused(self):
+        # L622-21: an agency collecting a pre-judgment claim is an individual action too.
+        agency = self.env["res.partner"].create({"name": "Recouvrement Rhône Agence"})
+        case = (
+            self.env["recouvrement.litigation"]
+            .with_user(self.controller)
+            .create(
+                {
+                    "partner_id": self.debtor.id,
+                    "move_ids": [Command.set(self.move_a.ids)],
+                    "agency_id": agency.id,
+                    "agency_fee_rate": 15.0,
+                }
+            )
+        )
+        with self.assertRaisesRegex(UserError, f"{self.move_a.name}.*L622-21"):
+            case.action_hand_over()
+        stage = self.env["recouvrement.litigation.stage"].search([("step", "=", "agency")], limit=1)
+        with self.assertRaisesRegex(UserError, "L622-21"):
+            case.stage_id = stage
+        self.assertFalse(case.handover_date)
+        # the post-judgment invoice may be handed over (L622-17)
+        case.move_ids = self.move_c
+        case.action_hand_over()
+        self.assertTrue(case.is_handed_over)
 
     @freeze_time("2024-06-30")
     def test_declaration_amounts_deadlines_and_letter(self):
@@ -234,9 +260,23 @@ class TestBadDebtVat(RecouvrementCommon):
         wizard.save().action_confirm()
         return case.write_off_move_id, bad_debt
 
+    def _close_liquidation(self):
+        """The customer's liquidation closed for insufficient assets on 2026-10-01."""
+        return self.env["recouvrement.claim.declaration"].create(
+            {
+                "partner_id": self.customer.id,
+                "proceedings": "liquidation",
+                "judgment_date": date(2026, 3, 1),
+                "state": "closed",
+                "close_date": date(2026, 10, 1),
+                "closure_reason": "insufficient_assets",
+            }
+        )
+
     @freeze_time("2026-11-20")
     def test_definitive_loss_recovers_the_vat(self):
         self.assertEqual(self.tax.amount, 20.0)
+        self._close_liquidation()
         entry, bad_debt = self._write_off("insufficient_assets")
         self.assertEqual(bad_debt.code, "654100")
         self.assertEqual(len(self.vat_account), 1)
@@ -253,6 +293,46 @@ class TestBadDebtVat(RecouvrementCommon):
             ],
         )
         self.assertEqual(self.move.payment_state, "paid")
+
+    @freeze_time("2026-11-20")
+    def test_insufficient_assets_without_a_closed_liquidation_refused(self):
+        # No declaration records a liquidation closed for insufficient assets: recovering the
+        # 100 of VAT would be unfounded (art. 272 CGI); nothing is posted.
+        case = self.env["recouvrement.litigation"].create(
+            {"partner_id": self.customer.id, "move_ids": [Command.set(self.move.ids)]}
+        )
+        Close = self.env["recouvrement.litigation.close"].with_user(self.manager)
+
+        def close():
+            Close.create(
+                {"litigation_id": case.id, "outcome": "written_off", "loss": "insufficient_assets"}
+            ).action_confirm()
+
+        with self.assertRaisesRegex(UserError, "insufficient assets.*art. 272 CGI"):
+            close()
+        self.assertEqual(self.move.amount_residual, 600.0)
+        # a liquidation closed in another company does not count
+        company_b = self.setup_other_company()["company"]
+        self.env["recouvrement.claim.declaration"].create(
+            {
+                "partner_id": self.customer.id,
+                "company_id": company_b.id,
+                "proceedings": "liquidation",
+                "judgment_date": date(2026, 3, 1),
+                "state": "closed",
+                "close_date": date(2026, 10, 1),
+                "closure_reason": "insufficient_assets",
+            }
+        )
+        with self.assertRaisesRegex(UserError, "art. 272 CGI"):
+            close()
+        self._close_liquidation()
+        close()
+        self.assertEqual(self.move.payment_state, "paid")
+        vat = case.write_off_move_id.line_ids.filtered(
+            lambda line: line.account_id == self.vat_account
+        )
+        self.assertEqual(vat.balance, 100.0)
 
     def test_closed_liquidation_proposes_the_definitive_loss(self):
         case = self.env["recouvrement.litigation"].create(
@@ -429,6 +509,35 @@ class TestAgencyHandover(RecouvrementCommon):
             [{"handover_return_date": date(2026, 4, 1), "is_handed_over": False, "step": "open"}],
         )
 
+    @freeze_time("2026-04-10")
+    def test_collection_checked_against_the_case(self):
+        other = self._invoice(
+            self.env["res.partner"].create({"name": "Autre Client", "is_company": True}),
+            500,
+            date(2026, 1, 5),
+            date(2026, 2, 4),
+        )
+        Collection = self.env["recouvrement.agency.collection"].with_user(self.controller)
+        # before the hand-over: the agency has not the file yet
+        with self.assertRaisesRegex(ValidationError, "handed over"):
+            Collection.create({"litigation_id": self.case.id, "amount": 100.0})
+        with freeze_time("2026-04-01"):
+            self.case.action_hand_over()
+        # another customer's invoice
+        with self.assertRaisesRegex(ValidationError, other.name):
+            Collection.create({"litigation_id": self.case.id, "amount": 100.0, "move_id": other.id})
+        with self.assertRaisesRegex(ValidationError, "handed over"):
+            Collection.create(
+                {"litigation_id": self.case.id, "amount": 100.0, "date": date(2026, 3, 31)}
+            )
+        ok = Collection.create(
+            {"litigation_id": self.case.id, "amount": 100.0, "move_id": self.inv_2.id}
+        )
+        self.assertEqual(ok.commission_amount, 15.0)
+        self.case.action_return_file()
+        with freeze_time("2026-04-20"), self.assertRaisesRegex(ValidationError, "handed over"):
+            Collection.create({"litigation_id": self.case.id, "amount": 100.0})
+
 
 @tagged("post_install", "-at_install")
 class TestPersonalData(RecouvrementCommon):
@@ -476,6 +585,58 @@ class TestPersonalData(RecouvrementCommon):
         with freeze_time("2024-06-08"):
             self.assertFalse(Data._get_purge_candidates(date(2024, 6, 8)))
 
+    def test_purge_keeps_another_company_data(self):
+        # Company B dunned the same person later: settled with B on 2024-03-01, B keeps its
+        # notes until 2029-03-01 whatever A's retention; A's are purged on 2024-06-01.
+        company_b = self.setup_other_company()["company"]
+        move = self._invoice(
+            self.person, 100, date(2024, 1, 10), date(2024, 2, 10), company=company_b
+        )
+        self.env["account.payment.register"].with_company(company_b).with_context(
+            active_model="account.move", active_ids=move.ids
+        ).create({"amount": 100, "payment_date": date(2024, 3, 1)})._create_payments()
+        event_b = self.env["recouvrement.dunning.event"].create(
+            {
+                "partner_id": self.person.id,
+                "company_id": company_b.id,
+                "date": date(2024, 2, 20),
+                "note": "B: called, promised to pay",
+            }
+        )
+        Data = self.env["recouvrement.personal.data"]
+        with freeze_time("2024-06-01"):
+            Data._cron_purge_personal_data()
+        person_event_a = self.events[0]
+        self.assertFalse(person_event_a.note)
+        self.assertEqual(event_b.note, "B: called, promised to pay")
+        with freeze_time("2024-06-08"):
+            self.assertFalse(Data._get_purge_candidates(date(2024, 6, 8)))
+        # B's retention passes in turn: then B's notes go, once.
+        with freeze_time("2029-03-05"):
+            Data._cron_purge_personal_data()
+        self.assertFalse(event_b.note)
+        self.assertFalse(Data._get_purge_candidates(date(2029, 3, 12)))
+
+    def test_export_not_readable_by_another_company(self):
+        company_b = self.setup_other_company()["company"]
+        user_b = new_test_user(
+            self.env,
+            login="rb2b_controller_b",
+            groups="base.group_user,recouvrement_b2b.recouvrement_group_user",
+            company_id=company_b.id,
+            company_ids=[Command.set(company_b.ids)],
+        )
+        action = self.person.with_user(self.controller).action_export_personal_data()
+        attachment_id = int(action["url"].split("/")[3].split("?")[0])
+        # the controller who asked downloads it
+        exported = self.env["ir.attachment"].with_user(self.controller).browse(attachment_id)
+        self.assertIn("Jean Artisan", exported.raw.decode())
+        # company B's users neither find nor read company A's export
+        Attachment = self.env["ir.attachment"].with_user(user_b)
+        self.assertFalse(Attachment.search([("id", "=", attachment_id)]))
+        with self.assertRaises(AccessError):
+            Attachment.browse(attachment_id).read(["raw"])
+
     def test_retention_setting_checked(self):
         with self.assertRaisesRegex(ValidationError, "at least one year"):
             self.company.recouvrement_personal_data_years = 0
@@ -491,3 +652,164 @@ class TestPersonalData(RecouvrementCommon):
         self.assertEqual(data["invoices"][0]["amount_total"], 100.0)
         self.assertEqual(data["reminders"][0]["note"], "Called: promised to pay on 1 March")
         self.assertIn("Customer called back", json.dumps(data["notes"]))
+
+
+@tagged("post_install", "-at_install")
+class TestDeclarationFigures(RecouvrementCommon):
+    """Déclaration de créance figures at the edges (break test of issue 15): judgment
+    2024-04-14, BODACC 2024-04-30, ECB 4.50 % in 2024-S1 (penalty 14.50 %)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.write(
+            {
+                "penalty_rate_mode": "legal_default",
+                "penalty_convention": "half_year",
+                "penalty_indemnity_amount": 40.0,
+            }
+        )
+        cls.mandataire = cls.env["res.partner"].create(
+            {"name": "SELARL Mandataires du Rhône", "is_company": True}
+        )
+        cls.judgment = date(2024, 4, 14)
+
+    def _debtor(self, name):
+        return self.env["res.partner"].create(
+            {
+                "name": name,
+                "is_company": True,
+                "collective_proceedings": "redressement",
+                "proceedings_date": self.judgment,
+            }
+        )
+
+    def _declaration(self, debtor):
+        return self.env["recouvrement.claim.declaration"].create(
+            {
+                "partner_id": debtor.id,
+                "mandataire_id": self.mandataire.id,
+                "publication_date": date(2024, 4, 30),
+            }
+        )
+
+    @freeze_time("2024-06-30")
+    def test_indemnity_of_an_invoice_due_the_day_before_the_judgment(self):
+        # Due 2024-04-13, unpaid: late when the judgment opened on 2024-04-14. No day of
+        # interest accrues (L622-28 stops it from 0h on the 14th), but the invoice was due
+        # before the judgment: its 40 indemnity is declared (D441-5).
+        debtor = self._debtor("Filature Morel")
+        self._invoice(debtor, 10000, date(2024, 3, 13), date(2024, 4, 13))
+        # Due 2024-04-12 (one day of interest: 10 000 x 14.50 % / 365 = 3.97) and 40.
+        self._invoice(debtor, 10000, date(2024, 3, 12), date(2024, 4, 12))
+        # Due on the judgment day: payment forbidden from 0h, neither interest nor indemnity.
+        self._invoice(debtor, 10000, date(2024, 3, 14), date(2024, 4, 14))
+        # Due 2024-04-13, 200 of 500 paid that day: 300 left unpaid, late too: 40.
+        paid = self._invoice(debtor, 500, date(2024, 3, 13), date(2024, 4, 13))
+        self._pay(paid, 200, date(2024, 4, 13))
+        self.assertRecordValues(
+            self._declaration(debtor),
+            [
+                {
+                    "principal_amount": 30300.0,
+                    "penalty_amount": 3.97,
+                    "indemnity_amount": 40.0 + 40.0 + 40.0,
+                    "total_amount": 30300.0 + 3.97 + 120.0,
+                }
+            ],
+        )
+
+    def test_letter_not_rewritten_by_a_later_payment(self):
+        # 10 000 due 2024-03-15, 4 000 paid 2024-03-31 (before the judgment), 1 500 paid
+        # 2024-07-15 (after the declaration). Declared at the judgment: 6 000 +
+        # 10 000 x 14.50 % x 16 / 365 + 6 000 x 14.50 % x 13 / 365 = 63.56 + 30.99 -> 94.55,
+        # + 40 = 6 134.55; the letter printed after the later payment says the same.
+        debtor = self._debtor("Filature Morel")
+        move = self._invoice(debtor, 10000, date(2024, 2, 14), date(2024, 3, 15))
+        self._pay(move, 4000, date(2024, 3, 31))
+        with freeze_time("2024-06-30"):
+            declaration = self._declaration(debtor)
+            declaration.action_declare()
+        self._pay(move, 1500, date(2024, 7, 15))
+        self.assertRecordValues(
+            declaration,
+            [{"principal_amount": 6000.0, "penalty_amount": 94.55, "total_amount": 6134.55}],
+        )
+        line = declaration._get_declaration_lines()[0]
+        self.assertEqual((line["principal"], line["total"]), (6000.0, 6134.55))
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("recouvrement_b2b.report_claim_declaration", declaration.ids)[0]
+            .decode()
+        )
+        text = " ".join(html.split())
+        self.assertEqual(text.count("6,134.55"), 2)  # the invoice's line and the total
+        self.assertNotIn("4,634.55", text)
+
+    @freeze_time("2024-06-30")
+    def test_notified_factored_invoice_left_to_the_factor(self):
+        # The factor owns the notified invoice (the customer pays it alone): it declares it;
+        # ours and the confidential one are declared by us: 1 000 + 2 000.
+        debtor = self._debtor("Filature Morel")
+        factor = self.env["res.partner"].create({"name": "Factor Crédit Lyonnais"})
+        notified = self._invoice(debtor, 5000, date(2024, 3, 1), date(2024, 4, 30))
+        confidential = self._invoice(debtor, 2000, date(2024, 3, 2), date(2024, 5, 1))
+        own = self._invoice(debtor, 1000, date(2024, 3, 3), date(2024, 5, 2))
+        for move, mode in ((notified, "notified"), (confidential, "confidential")):
+            move.write(
+                {
+                    "is_factored": True,
+                    "factor_id": factor.id,
+                    "factoring_date": date(2024, 3, 5),
+                    "factoring_mode": mode,
+                }
+            )
+        declaration = self._declaration(debtor)
+        self.assertEqual(declaration.move_ids, confidential | own)
+        self.assertEqual(declaration.total_amount, 3000.0)
+
+    @freeze_time("2024-06-30")
+    def test_judgment_date_in_the_future_refused(self):
+        # Typed 2025 for 2024: every invoice would freeze now and the declaration would claim
+        # interest up to 2025-04-13, not yet accrued (L622-28).
+        debtor = self._debtor("Filature Morel")
+        declaration = self._declaration(debtor)
+        with self.assertRaisesRegex(ValidationError, "cannot be in the future"):
+            declaration.judgment_date = date(2024, 7, 1)
+        with self.assertRaisesRegex(ValidationError, "Filature Morel.*Opening Judgment Date"):
+            debtor.with_user(self.controller).proceedings_date = date(2025, 4, 14)
+        # today is accepted
+        debtor.proceedings_date = date(2024, 6, 30)
+        self.assertEqual(debtor.proceedings_date, date(2024, 6, 30))
+
+    @freeze_time("2024-06-30")
+    def test_foreign_currency_claim_converted_at_the_judgment_date(self):
+        # 1 100 USD invoiced at 1.25 USD per EUR (880 EUR in the books); 1.10 on the judgment
+        # date. Art. L622-25: converted at the judgment date: 1 100 / 1.10 = 1 000 EUR;
+        # penalties 1 100 x 14.50 % x 29 / 365 = 12.67 USD / 1.10 = 11.52 EUR; the indemnity is
+        # 40 EUR (D441-5), not 40 EUR taken to USD at the due date and back at another rate.
+        usd = self.env.ref("base.USD")
+        usd.active = True
+        self.env["res.currency.rate"].create(
+            [
+                {"name": day, "rate": rate, "currency_id": usd.id, "company_id": self.company.id}
+                for day, rate in (("2024-01-01", 1.25), ("2024-04-01", 1.10))
+            ]
+        )
+        debtor = self._debtor("Import Export Lyon")
+        move = self._invoice(debtor, 1100, date(2024, 2, 14), date(2024, 3, 15), currency=usd)
+        self.assertEqual(move.amount_residual_signed, 880.0)
+        declaration = self._declaration(debtor)
+        self.assertRecordValues(
+            declaration,
+            [
+                {
+                    "principal_amount": 1000.0,
+                    "penalty_amount": 11.52,
+                    "indemnity_amount": 40.0,
+                    "total_amount": 1051.52,
+                }
+            ],
+        )
+        line = declaration._get_declaration_lines()[0]
+        self.assertEqual((line["principal"], line["total"]), (1000.0, 1051.52))

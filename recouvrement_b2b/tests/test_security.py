@@ -143,7 +143,10 @@ class TestSecurity(RecouvrementCommon):
             {"name": "Matrix level", "policy_id": cls.policy.id, "channel": "none", "sequence": 1}
         )
         cls.stage = env["recouvrement.litigation.stage"].create({"name": "Matrix stage"})
-        cls.litigation = env["recouvrement.litigation"].create({"partner_id": cls.customer.id})
+        # handed over to an agency: the agency's collections are dated after it
+        cls.litigation = env["recouvrement.litigation"].create(
+            {"partner_id": cls.customer.id, "handover_date": "2020-01-01"}
+        )
         cls.plan = env["recouvrement.payment.plan"].create(
             {"partner_id": cls.customer.id, "move_ids": [Command.set(cls.invoice.ids)]}
         )
