@@ -1,6 +1,9 @@
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import fields, http
+from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, tagged
 
 from .common import RecouvrementCommon
@@ -85,3 +88,22 @@ class TestCollectionPortalAttacks(RecouvrementCommon, HttpCase):
             "dispute",
         )
         self.assertRecordValues(self._disputes(), [{"amount": 0.01}])
+
+    def test_promised_date_at_most_two_years_ahead(self):
+        """A promise may put reminders off by two years at most, the longest delay a judge may
+        grant (art. 1343-5 Code civil): later dates, up to the last one a browser accepts, are
+        refused without an error page."""
+        limit = self.today + relativedelta(years=2)
+        for date in ("9999-12-31", "2100-01-01", str(limit + timedelta(days=1))):
+            self.assertEqual(
+                self._post("promise", self.customer, date=date, amount="100"), "error", date
+            )
+        self.assertFalse(self._promises())
+        self.assertEqual(
+            self._post("promise", self.customer, date=str(limit), amount="100"), "promise"
+        )
+        self.assertRecordValues(self._promises(), [{"date": limit, "amount": 100.0}])
+        # the same limit for a promise taken by phone
+        promise = self.env["recouvrement.promise"].with_user(self.controller)
+        with self.assertRaisesRegex(ValidationError, "Menuiserie Garnier.*Promised Date"):
+            promise.create({"partner_id": self.customer.id, "amount": 50.0, "date": "9999-12-31"})
