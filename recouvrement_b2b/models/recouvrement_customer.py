@@ -182,13 +182,34 @@ class RecouvrementCustomer(models.AbstractModel):
         )
         if not amount:
             return False
+        company = moves[:1].company_id or self.env.company
+        self._lock_customer(partner)
+        # sudo: the customer (portal or signed link) reads its own promises
+        same = (
+            self.env["recouvrement.promise"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("company_id", "=", company.id),
+                    ("channel", "=", "portal"),
+                    ("state", "=", "running"),
+                    ("date", "=", date),
+                    ("amount", "=", amount),
+                    ("date_recorded", "=", fields.Date.context_today(self)),
+                ],
+                limit=1,
+            )
+        )
+        if same:  # the same form sent twice: recorded once
+            return same
         try:
             with self.env.cr.savepoint():
                 # sudo: the customer (portal or signed link) records its own promise
                 promise = (
                     self.env["recouvrement.promise"]
                     .sudo()
-                    .with_company(moves[:1].company_id or self.env.company)
+                    .with_company(company)
                     ._create_from_portal(partner, amount, date, invoices=moves, channel="portal")
                 )
         except (UserError, ValidationError):
@@ -232,6 +253,22 @@ class RecouvrementCustomer(models.AbstractModel):
                 return False
         else:
             amount = None
+        self._lock_customer(partner)
+        Dispute = self.env["recouvrement.dispute"].sudo()
+        # sudo: the customer (portal or signed link) reads its own disputes
+        same = Dispute.search(
+            [
+                ("move_id", "=", invoice.id),
+                ("state", "=", "open"),
+                ("reason", "=", reason if reason in dict(self._get_portal_reasons()) else "other"),
+                ("amount", "=", invoice.amount_residual if amount is None else amount),
+                ("description", "=", comment or False),
+                ("date", "=", fields.Date.context_today(self)),
+            ],
+            limit=1,
+        )
+        if same:  # the same form sent twice: recorded once
+            return same
         try:
             with self.env.cr.savepoint():
                 # sudo: the customer (portal or signed link) reports on its own invoice
@@ -279,6 +316,17 @@ class RecouvrementCustomer(models.AbstractModel):
             user_id=collector.id,
         )
         return dispute
+
+    @api.model
+    def _lock_customer(self, partner):
+        """Serialise the requests of the collection page of ``partner`` (commercial
+        res.partner): its row is updated, not only locked, so that a request started before
+        another one committed fails with a serialization error; Odoo's request handling
+        (``odoo.service.model.retrying``) runs it again, and it then sees what the other one
+        recorded (the same form sent twice at once is recorded once)."""
+        self.env.cr.execute(
+            SQL("UPDATE res_partner SET write_date = write_date WHERE id = %s", partner.id)
+        )
 
     @api.model
     def _get_statement(self, partner):
