@@ -1,3 +1,4 @@
+import math
 from collections import defaultdict
 
 from markupsafe import Markup
@@ -136,6 +137,25 @@ class RecouvrementCustomer(models.AbstractModel):
         )
 
     @api.model
+    def _parse_portal_amount(self, value, currency, maximum):
+        """The amount typed by a customer on its collection page: ``value`` (str) read as a
+        number and rounded to the cent of ``currency`` (res.currency), or None when it is not
+        a number, rounds to zero or less, or exceeds ``maximum`` (float, the amount due in
+        ``currency``): it is checked before any record is written, so that no value, however
+        small or large, reaches the database."""
+        try:
+            amount = float(value)
+        except (TypeError, ValueError):
+            return None
+        # compared before rounding: a huge value cannot be rounded (float overflow)
+        if not currency or not math.isfinite(amount) or not 0 < amount <= maximum + 1:
+            return None
+        amount = currency.round(amount)
+        if currency.is_zero(amount) or currency.compare_amounts(amount, maximum) > 0:
+            return None
+        return amount
+
+    @api.model
     def _portal_promise(self, partner, date, amount):
         """The customer ``partner`` (commercial res.partner) promises on its collection page
         to pay ``amount`` (str, company currency) on ``date`` (str, ISO): a
@@ -143,25 +163,53 @@ class RecouvrementCustomer(models.AbstractModel):
         model decides) and an activity for the collector.
 
         :return: the promise, or False when the date or amount is not valid (not a date,
-            before today, not a positive number, more than the amount due)
+            before today, not a positive number once rounded to the cent, more than the amount
+            due: :meth:`_parse_portal_amount`)
         """
         try:
             date = fields.Date.to_date(date)
-            amount = float(amount)
         except (TypeError, ValueError):
             return False
-        if not date or date < fields.Date.context_today(self) or not 0 < amount < float("inf"):
+        if not date or date < fields.Date.context_today(self):
             return False
         lines = self._get_portal_values(partner)["lines"]
         moves = self.env["account.move"].sudo().union(*(line["move"] for line in lines))
         moves = moves.filtered(lambda m, c=moves[:1].company_id: m.company_id == c)
+        amount = self._parse_portal_amount(
+            amount,
+            moves[:1].company_id.currency_id,
+            sum(moves.mapped("amount_residual_signed")),
+        )
+        if not amount:
+            return False
+        company = moves[:1].company_id or self.env.company
+        self._lock_customer(partner)
+        # sudo: the customer (portal or signed link) reads its own promises
+        same = (
+            self.env["recouvrement.promise"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("company_id", "=", company.id),
+                    ("channel", "=", "portal"),
+                    ("state", "=", "running"),
+                    ("date", "=", date),
+                    ("amount", "=", amount),
+                    ("date_recorded", "=", fields.Date.context_today(self)),
+                ],
+                limit=1,
+            )
+        )
+        if same:  # the same form sent twice: recorded once
+            return same
         try:
             with self.env.cr.savepoint():
                 # sudo: the customer (portal or signed link) records its own promise
                 promise = (
                     self.env["recouvrement.promise"]
                     .sudo()
-                    .with_company(moves[:1].company_id or self.env.company)
+                    .with_company(company)
                     ._create_from_portal(partner, amount, date, invoices=moves, channel="portal")
                 )
         except (UserError, ValidationError):
@@ -199,12 +247,28 @@ class RecouvrementCustomer(models.AbstractModel):
         invoice = next((li["move"] for li in lines if str(li["move"].id) == str(invoice_id)), None)
         if not invoice:
             return False
-        try:
-            amount = float(amount) if amount not in (None, "") else None
-        except (TypeError, ValueError):
-            return False
-        if amount is not None and not 0 < amount < float("inf"):
-            return False
+        if amount not in (None, ""):
+            amount = self._parse_portal_amount(amount, invoice.currency_id, invoice.amount_residual)
+            if not amount:
+                return False
+        else:
+            amount = None
+        self._lock_customer(partner)
+        Dispute = self.env["recouvrement.dispute"].sudo()
+        # sudo: the customer (portal or signed link) reads its own disputes
+        same = Dispute.search(
+            [
+                ("move_id", "=", invoice.id),
+                ("state", "=", "open"),
+                ("reason", "=", reason if reason in dict(self._get_portal_reasons()) else "other"),
+                ("amount", "=", invoice.amount_residual if amount is None else amount),
+                ("description", "=", comment or False),
+                ("date", "=", fields.Date.context_today(self)),
+            ],
+            limit=1,
+        )
+        if same:  # the same form sent twice: recorded once
+            return same
         try:
             with self.env.cr.savepoint():
                 # sudo: the customer (portal or signed link) reports on its own invoice
@@ -252,6 +316,17 @@ class RecouvrementCustomer(models.AbstractModel):
             user_id=collector.id,
         )
         return dispute
+
+    @api.model
+    def _lock_customer(self, partner):
+        """Serialise the requests of the collection page of ``partner`` (commercial
+        res.partner): its row is updated, not only locked, so that a request started before
+        another one committed fails with a serialization error; Odoo's request handling
+        (``odoo.service.model.retrying``) runs it again, and it then sees what the other one
+        recorded (the same form sent twice at once is recorded once)."""
+        self.env.cr.execute(
+            SQL("UPDATE res_partner SET write_date = write_date WHERE id = %s", partner.id)
+        )
 
     @api.model
     def _get_statement(self, partner):

@@ -1,5 +1,8 @@
 import logging
 from collections import defaultdict
+from datetime import date as Date
+
+from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -12,6 +15,10 @@ _logger = logging.getLogger(__name__)
 
 #: days a broken promise still counts for the ladder (see _dunning_get_promise_effects)
 BROKEN_LOOKBACK_DAYS = 365
+
+#: years a promise may put reminders off at most: the longest delay a judge may grant a
+#: debtor (art. 1343-5 Code civil, "dans la limite de deux années")
+MAX_PROMISE_YEARS = 2
 
 PROMISE_CHANNELS = [
     ("phone", "Phone"),
@@ -134,9 +141,12 @@ class RecouvrementPromise(models.Model):
     @api.depends("date", "company_id.recouvrement_promise_tolerance_days")
     def _compute_tolerance_date(self):
         for promise in self:
-            promise.tolerance_date = promise.date and fields.Date.add(
-                promise.date, days=promise.company_id.recouvrement_promise_tolerance_days
-            )
+            try:
+                promise.tolerance_date = promise.date and fields.Date.add(
+                    promise.date, days=promise.company_id.recouvrement_promise_tolerance_days
+                )
+            except OverflowError:  # a date near 9999-12-31, refused by _check_date
+                promise.tolerance_date = Date.max
 
     @api.depends("move_ids.amount_residual_signed", "amount_start", "date_recorded")
     def _compute_amount_paid(self):
@@ -177,6 +187,23 @@ class RecouvrementPromise(models.Model):
                 ):
                     received[promise.id] += line.credit
         return received
+
+    @api.constrains("date", "date_recorded")
+    def _check_date(self):
+        """A promise puts reminders off by two years at most (art. 1343-5 Code civil: the
+        longest delay a judge may grant a debtor)."""
+        for promise in self:
+            limit = promise.date_recorded + relativedelta(years=MAX_PROMISE_YEARS)
+            if promise.date > limit:
+                raise ValidationError(
+                    self.env._(
+                        "Promise of %(partner)s: the promised date %(date)s is more than two "
+                        "years after the promise, after %(limit)s (field Promised Date).",
+                        partner=promise.partner_id.display_name,
+                        date=format_date(self.env, promise.date),
+                        limit=format_date(self.env, limit),
+                    )
+                )
 
     @api.constrains("partner_id", "move_ids", "amount")
     def _check_invoices(self):

@@ -15,6 +15,7 @@ from . import test_dashboards
 from . import test_proceedings
 from . import test_customer
 from . import test_customer_portal
+from . import test_customer_attacks
 from . import test_cockpit
 from . import test_company_collection
 from . import test_french_records
