@@ -31,3 +31,4 @@ from . import recouvrement_agency_collection
 from . import recouvrement_promise
 from . import recouvrement_dispute
 from . import recouvrement_personal_data
+from . import recouvrement_collection_history

@@ -1000,8 +1000,9 @@ class RecouvrementCredit(models.AbstractModel):
         partners = partners.commercial_partner_id.filtered(lambda p: not p.credit_hold)
         if partners:
             # sudo: automatic holds (dunning, litigation) are set on behalf of the user running
-            # the collection, who may not be a credit manager.
-            partners.sudo().write(
+            # the collection, who may not be a credit manager. The reason goes with the
+            # change in the company's collection history.
+            partners.sudo().with_context(collection_change_reason=reason).write(
                 {
                     "credit_hold": True,
                     "credit_hold_reason": reason,

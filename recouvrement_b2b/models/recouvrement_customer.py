@@ -520,9 +520,9 @@ class RecouvrementCustomer(models.AbstractModel):
     @api.model
     def _handle_reply(self, event, message):
         """A customer answered the reminder ``event`` by email (``message``, the mail.message
-        posted on the event by the mail gateway): copy it on the customer's chatter, schedule a
-        "Reply to a reminder" activity for the collector on the event and hold the customer's
-        escalation (``reply_pending``) until the activity is done."""
+        posted on the event by the mail gateway, where it stays: not in the shared customer's
+        chatter): schedule a "Reply to a reminder" activity for the collector on the event and
+        hold the customer's escalation (``reply_pending``) until the activity is done."""
         event.ensure_one()
         # sudo: the reply comes from the mail gateway (no collection user); only logs and an
         # activity are written
@@ -530,19 +530,9 @@ class RecouvrementCustomer(models.AbstractModel):
         event.reply_pending = True
         author = message.author_id.display_name or message.email_from or ""
         note_env = company_env(self.env, event.company_id)
-        event.partner_id.message_post(
-            body=Markup("<p>%s</p>%s")
-            % (
-                note_env._(
-                    "%(author)s replied to the reminder %(event)s:",
-                    author=author,
-                    event=event.display_name,
-                ),
-                message.body,
-            ),
-            subtype_xmlid="mail.mt_note",
-            attachment_ids=message.attachment_ids.ids,
-        )
+        # The reply stays on the event, read by the company's collection users only: it is not
+        # copied into the shared customer's chatter, where other companies' users would read
+        # it (issue 19).
         event.activity_schedule(
             "recouvrement_b2b.mail_activity_type_dunning_reply",
             summary=note_env._("Reply from %(author)s", author=author),

@@ -1311,8 +1311,8 @@ class RecouvrementDunning(models.AbstractModel):
     @api.model
     def _mark_undelivered(self, events, reason):
         """Mark the email reminders of ``events`` (recouvrement.dunning.event, sent) that failed
-        or bounced as undelivered, ``reason`` said on the event and on the customer: they do
-        not count as sent, their invoices and instalments go back to their level before it
+        or bounced as undelivered, ``reason`` said on the event (not on the shared customer):
+        they do not count as sent, their invoices and instalments go back to their level before it
         (the ladder does not escalate on a reminder never received: the next run sends the
         same level again, as a letter), and the collection responsible gets an activity.
         Events already undelivered, or not sent by email, are left as they are (a second
@@ -1334,8 +1334,9 @@ class RecouvrementDunning(models.AbstractModel):
                 {"state": "undelivered", "note": f"{event.note}\n{note}" if event.note else note}
             )
             self._restore_levels(event)
+            # on the event, read by the company's collection users: not in the shared
+            # customer's chatter, which other companies' users read (issue 19)
             event.message_post(body=note, subtype_xmlid="mail.mt_note")
-            event.partner_id.message_post(body=note, subtype_xmlid="mail.mt_note")
             event.partner_id.activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=note_env._(

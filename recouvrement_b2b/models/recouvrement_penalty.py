@@ -139,7 +139,8 @@ class RecouvrementPenalty(models.AbstractModel):
                 reasons[move.id] = self.env._("The invoice is not posted.")
             elif not move.invoice_date_due:
                 reasons[move.id] = self.env._("The invoice has no due date.")
-            elif partner.penalty_excluded:
+            # company-dependent: the exclusion decided by the invoice's company (issue 19)
+            elif partner.with_company(move.company_id).penalty_excluded:
                 reasons[move.id] = self.env._(
                     "A credit manager excluded this customer from penalties."
                 )

@@ -351,7 +351,9 @@ class RecouvrementPromise(models.Model):
                 note=message,
                 user_id=user.id,
             )
-            promise.partner_id.sudo().message_post(body=message, subtype_xmlid="mail.mt_note")
+            # on the promise, read by the company's collection users: not in the shared
+            # customer's chatter, which other companies' users read (issue 19)
+            promise.sudo()._message_log(body=message)
 
     @api.model
     def _get_score_keep_rates(self, partners, company, start):

@@ -7,10 +7,11 @@ from ..rules import identifiers, parties
 
 _logger = logging.getLogger(__name__)
 
-# Credit limit and insurer cover: credit managers only (recouvrement.credit
-# _check_partner_field_rights).
+# Credit limit, insurer cover and the exclusion from penalties: credit managers only
+# (recouvrement.credit _check_partner_field_rights), on create too.
 _CREDIT_LIMIT_FIELDS = (
     "credit_limit",
+    "penalty_excluded",
     "credit_limit_above_insured",
     "credit_insurer_id",
     "credit_insured_amount",
@@ -100,9 +101,9 @@ class ResPartner(models.Model):
 
     # --- Credit -------------------------------------------------------------------------------
     # Company-dependent (core's credit_limit is too): each company decides its own collection
-    # on a shared customer. The hold and its reason are not tracked in the shared chatter
-    # (another company's users would read them); the limit change is (issue 19).
-    credit_limit = fields.Float(tracking=True)
+    # on a shared customer. Changes of these values are not tracked in the shared chatter
+    # (another company's users would read them) but kept per company in
+    # recouvrement.collection.history (issue 19).
     credit_hold = fields.Boolean(company_dependent=True, copy=False)
     credit_hold_reason = fields.Char(company_dependent=True, copy=False)
     credit_hold_date = fields.Date(company_dependent=True, copy=False)
@@ -199,7 +200,7 @@ class ResPartner(models.Model):
     penalty_excluded = fields.Boolean(
         string="No Late-Payment Penalties",
         groups="recouvrement_b2b.recouvrement_group_manager",
-        tracking=True,
+        company_dependent=True,
         copy=False,
         help="Set by a credit manager: no penalty nor recovery indemnity is computed or invoiced "
         "for this customer.",
@@ -250,11 +251,28 @@ class ResPartner(models.Model):
         compute="_compute_payment_plan_count", groups="recouvrement_b2b.recouvrement_group_user"
     )
 
+    # --- History of the company-dependent collection values (issue 19) ----------------------
+    collection_history_ids = fields.Many2many(
+        "recouvrement.collection.history",
+        compute="_compute_collection_history_ids",
+        groups="recouvrement_b2b.recouvrement_group_user",
+        help="Changes of this customer's credit limit, insurer cover, hold, pause, contract "
+        "rate, collector, policy and score in the current company: who, when, from what to "
+        "what.",
+    )
+
     # --- Litigation ---------------------------------------------------------------------------
     litigation_count = fields.Integer(
         compute="_compute_litigation_count",
         groups="recouvrement_b2b.recouvrement_group_user",
     )
+
+    @api.depends_context("company")
+    def _compute_collection_history_ids(self):
+        history = self.env["recouvrement.collection.history"]._get_partner_history(self._origin)
+        by_partner = history.grouped("partner_id")
+        for partner in self:
+            partner.collection_history_ids = by_partner.get(partner._origin, history.browse())
 
     def _compute_litigation_count(self):
         counts = self._get_collection_counts("recouvrement.litigation")
@@ -377,7 +395,9 @@ class ResPartner(models.Model):
             )
             if siren:
                 vals["siren"] = siren
-        return super().create(vals_list)
+        partners = super().create(vals_list)
+        self.env["recouvrement.collection.history"]._log_partner_creation(partners, vals_list)
+        return partners
 
     def action_check_company_status(self):
         """Ask the company register for the status of the partner's company (button)."""
@@ -518,7 +538,10 @@ class ResPartner(models.Model):
             self, vals, _CREDIT_LIMIT_FIELDS, _COLLECTION_FIELDS
         )
         vals = self.env["recouvrement.credit"]._prepare_partner_vals(self, vals)
+        History = self.env["recouvrement.collection.history"]
+        before = History._get_partner_values(self, vals)
         res = super().write(vals)
+        History._log_partner_changes(self, before)
         if not vals.get("siren") and {"siret", "vat", "rcs"} & set(vals):
             self._identity_fill_siren()
         return res

@@ -107,6 +107,9 @@ class TestCockpit(RecouvrementCommon):
         activity = promises[breaker].activity_ids
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.user_id, self.controller)  # no collector: who recorded it
+        # the note is on the promise, not in the shared customer's chatter (issue 19)
+        self.assertIn("Promise broken", " ".join(promises[breaker].message_ids.mapped("body")))
+        self.assertNotIn("Promise broken", " ".join(breaker.message_ids.mapped("body")))
         self.assertEqual(moves[breaker].dunning_level_id, self.level_courteous)  # as it stood
         events = self._run("2026-04-24", partners)
         self.assertEqual(events.partner_id, breaker)

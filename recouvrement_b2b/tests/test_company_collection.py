@@ -235,3 +235,229 @@ class TestCompanyCollection(RecouvrementCommon):
                     events.with_user(user).read(["amount_due"])
                 with self.assertRaises(AccessError):
                     notes.with_user(user).read(["body"])
+
+    # --- History of the company-dependent collection values (issue 19) -----------------------
+
+    def _history(self, user, company=None):
+        """History rows of the customer as ``user`` finds them (record rules applied)."""
+        History = self.env["recouvrement.collection.history"].with_user(user)
+        if company:
+            History = History.with_company(company)
+        return History.search([("partner_id", "=", self.customer.id)])
+
+    def _assert_no_trace(self, user, texts, fnames):
+        """``user`` (of the other company) finds no trace of A's changes: not in the history
+        (search, search_read, read_group, read by id, the customer's history field) nor in
+        the shared customer's chatter (bodies and tracking values)."""
+        History = self.env["recouvrement.collection.history"].with_user(user)
+        domain = [("partner_id", "=", self.customer.id), ("company_id", "=", self.company.id)]
+        self.assertFalse(History.search(domain))
+        self.assertEqual(History.search_read(domain, ["old_value", "new_value"]), [])
+        self.assertEqual(History.read_group(domain, ["partner_id"], ["partner_id"]), [])
+        rows = self.env["recouvrement.collection.history"].search(domain)
+        self.assertTrue(rows)
+        with self.assertRaises(AccessError):
+            rows.with_user(user).read(["old_value", "new_value", "user_id"])
+        customer = self.customer.with_user(user)
+        self.assertFalse(customer.collection_history_ids & rows)
+        messages = customer.sudo().message_ids
+        bodies = " ".join(messages.mapped(lambda m: str(m.body)))
+        for text in texts:
+            self.assertNotIn(text, bodies)
+        tracked = set(messages.sudo().tracking_value_ids.field_id.mapped("name"))
+        self.assertFalse(tracked & set(fnames), "tracked in the shared chatter")
+
+    def test_credit_limit_history_is_per_company(self):
+        """A's credit manager raises A's limit from 10 000 to 20 000: A's controller reads who
+        changed it, when, from and to; B's users find no trace of it (history, chatter)."""
+        customer = self.customer.with_user(self.manager)
+        customer.credit_limit = 10000.0
+        with freeze_time("2026-06-15 10:30:00"):
+            customer.credit_limit = 20000.0
+        self.customer.with_user(self.manager_b).credit_limit = 500.0
+        rows = self._history(self.controller)
+        self.assertRecordValues(
+            rows,
+            [
+                {
+                    "field_name": "credit_limit",
+                    "company_id": self.company.id,
+                    "old_value": "10,000.00\xa0€",
+                    "new_value": "20,000.00\xa0€",
+                    "user_id": self.manager.id,
+                    "date": fields.Datetime.to_datetime("2026-06-15 10:30:00"),
+                },
+                {
+                    "field_name": "credit_limit",
+                    "company_id": self.company.id,
+                    "old_value": "0.00\xa0€",
+                    "new_value": "10,000.00\xa0€",
+                    "user_id": self.manager.id,
+                    "date": fields.Datetime.to_datetime(TODAY),
+                },
+            ],
+        )
+        # the customer form shows the current company's history
+        self.assertEqual(self.customer.with_user(self.controller).collection_history_ids, rows)
+        for user in (self.controller_b, self.manager_b):
+            with self.subTest(user=user.login):
+                self._assert_no_trace(user, ["10,000.00", "20,000.00"], ["credit_limit"])
+        # B's own change, read by B only
+        self.assertRecordValues(
+            self._history(self.manager_b),
+            [
+                {
+                    "company_id": self.company_b.id,
+                    "old_value": "0.00\xa0€",
+                    "new_value": "500.00\xa0€",
+                }
+            ],
+        )
+        # salespeople read no history at all
+        with self.assertRaises(AccessError):
+            self._history(self.salesman)
+
+    def test_every_collection_value_history_is_per_company(self):
+        """Each company-dependent collection value changed by A's credit manager: one row
+        in A's history (old and new values as A's users read them), nothing for B."""
+        insurers = self.env["res.partner"].create([{"name": "Allianz Trade"}, {"name": "Coface"}])
+        policies = self.env["recouvrement.dunning.policy"].create(
+            [
+                {"name": "Douce", "company_id": self.company.id},
+                {"name": "Ferme", "company_id": self.company.id},
+            ]
+        )
+        changes = [
+            ("credit_insured_amount", 5000.0, 8000.0, "5,000.00\xa0€", "8,000.00\xa0€"),
+            ("credit_limit_above_insured", False, True, "No", "Yes"),
+            ("credit_insurer_id", insurers[0].id, insurers[1].id, "Allianz Trade", "Coface"),
+            ("credit_cover_start", "2026-01-01", "2026-02-01", "01/01/2026", "02/01/2026"),
+            ("credit_cover_end", "2026-12-31", "2027-06-30", "12/31/2026", "06/30/2027"),
+            (
+                "credit_hold_reason",
+                "Chèques impayés",
+                "Litige qualité",
+                "Chèques impayés",
+                "Litige qualité",
+            ),
+            ("credit_score", "B", "D", "B", "D"),
+            ("penalty_contract_rate", 12.0, 20.5, "12", "20.50"),
+            ("penalty_excluded", False, True, "No", "Yes"),
+            (
+                "collection_user_id",
+                self.controller.id,
+                self.manager.id,
+                "Camille Contrôleur",
+                "Morgane Manager",
+            ),
+            ("dunning_policy_id", policies[0].id, policies[1].id, "Douce", "Ferme"),
+            ("dunning_paused_until", "2026-07-31", "2026-09-30", "07/31/2026", "09/30/2026"),
+            ("dunning_pause_reason", "Accord oral", "Litige", "Accord oral", "Litige"),
+        ]
+        customer = self.customer.with_user(self.manager)
+        customer.write({"credit_hold": True, "credit_hold_reason": "Chèques impayés"})
+        for fname, first, second, old_text, new_text in changes:
+            with self.subTest(field=fname):
+                customer.write({fname: first})
+                customer.write({fname: second})
+                row = self._history(self.controller).filtered(lambda r, f=fname: r.field_name == f)[
+                    0
+                ]
+                self.assertRecordValues(
+                    row,
+                    [
+                        {
+                            "company_id": self.company.id,
+                            "old_value": old_text,
+                            "new_value": new_text,
+                            "user_id": self.manager.id,
+                        }
+                    ],
+                )
+        self.assertEqual(
+            self.customer.with_company(self.company).penalty_excluded, True, "A excluded"
+        )
+        self.assertFalse(self.customer.with_company(self.company_b).penalty_excluded)
+        hold = self._history(self.controller).filtered(lambda r: r.field_name == "credit_hold")
+        self.assertRecordValues(hold, [{"old_value": "No", "new_value": "Yes"}])
+        fnames = [change[0] for change in changes] + ["credit_hold"]
+        texts = ["Allianz Trade", "Coface", "Douce", "Ferme", "Accord oral", "8,000.00"]
+        for user in (self.controller_b, self.manager_b):
+            with self.subTest(user=user.login):
+                self._assert_no_trace(user, texts, fnames)
+                self.assertFalse(self._history(user))
+
+    def test_automatic_changes_are_in_the_history(self):
+        """A hold set by the collection and a score refreshed by the system are in A's
+        history with their user and reason, not in B's."""
+        self.customer.with_user(self.controller)._set_credit_hold(
+            "Mise en demeure restée sans effet"
+        )
+        self.env["recouvrement.credit"]._update_scores(self.customer, self.company)
+        rows = self._history(self.controller)
+        self.assertRecordValues(
+            rows.filtered(lambda r: r.field_name in ("credit_hold", "credit_hold_reason")),
+            [
+                {
+                    "field_name": "credit_hold_reason",
+                    "new_value": "Mise en demeure restée sans effet",
+                    "user_id": self.controller.id,
+                    "reason": "Mise en demeure restée sans effet",
+                },
+                {
+                    "field_name": "credit_hold",
+                    "new_value": "Yes",
+                    "user_id": self.controller.id,
+                    "reason": "Mise en demeure restée sans effet",
+                },
+            ],
+        )
+        self.assertRecordValues(
+            rows.filtered(lambda r: r.field_name == "credit_score"),
+            [{"old_value": False, "new_value": "A", "user_id": self.env.uid}],
+        )
+        self.assertFalse(self._history(self.manager_b))
+
+    def test_history_is_append_only(self):
+        """Nobody rewrites nor deletes a history row, not even A's credit manager or an
+        administrator; a new customer's values are recorded from empty."""
+        customer = (
+            self.env["res.partner"]
+            .with_user(self.manager)
+            .create({"name": "Scierie Morel", "is_company": True, "credit_limit": 5000.0})
+        )
+        row = self.env["recouvrement.collection.history"].search([("partner_id", "=", customer.id)])
+        self.assertRecordValues(
+            row,
+            [
+                {
+                    "field_name": "credit_limit",
+                    "old_value": "0.00\xa0€",
+                    "new_value": "5,000.00\xa0€",
+                }
+            ],
+        )
+        admin = new_test_user(
+            self.env,
+            login="rb2b_admin",
+            groups="base.group_system,recouvrement_b2b.recouvrement_group_manager",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        for user in (self.controller, self.manager, admin):
+            with self.subTest(user=user.login):
+                with self.assertRaises(AccessError):
+                    row.with_user(user).write({"new_value": "50,000.00 €"})
+                with self.assertRaises(AccessError):
+                    row.with_user(user).unlink()
+                with self.assertRaises(AccessError):
+                    self.env["recouvrement.collection.history"].with_user(user).create(
+                        {
+                            "partner_id": customer.id,
+                            "company_id": self.company.id,
+                            "field_id": row.field_id.id,
+                            "user_id": user.id,
+                            "date": "2026-06-01 08:00:00",
+                        }
+                    )
+        self.assertEqual(row.new_value, "5,000.00\xa0€")

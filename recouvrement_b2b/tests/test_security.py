@@ -25,6 +25,8 @@ MATRIX = {
     "recouvrement.agency.collection": {CONTROLLER: "rwcu", MANAGER: "rwcu"},
     "recouvrement.claim.declaration": {CONTROLLER: "rwc", MANAGER: "rwcu"},
     "recouvrement.call.log": {CONTROLLER: "rwcu", MANAGER: "rwcu"},
+    # evidence written by the system on the customer's change: read only, by the company
+    "recouvrement.collection.history": {CONTROLLER: "r", MANAGER: "r"},
     "recouvrement.credit.exposure": {CONTROLLER: "r", MANAGER: "r"},
     "recouvrement.credit.override": {CONTROLLER: "rwc", MANAGER: "rwcu"},
     "recouvrement.dispute": {CONTROLLER: "rwc", MANAGER: "rwcu"},
@@ -64,6 +66,7 @@ FIELD_MATRIX = {
     "credit_insured_amount": (1000.0, (MANAGER,)),
     "credit_cover_end": ("2026-12-31", (MANAGER,)),
     "credit_limit_above_insured": (True, (MANAGER,)),
+    "penalty_excluded": (True, (MANAGER,)),
     "credit_hold": (True, (CONTROLLER, MANAGER, OTHER)),
     "collective_proceedings": ("liquidation", (CONTROLLER, MANAGER, OTHER)),
     "proceedings_date": ("2026-01-15", (CONTROLLER, MANAGER, OTHER)),
@@ -82,6 +85,7 @@ PER_COMPANY_MATRIX = {
     "dunning_paused_until": ("2026-12-31", "2027-06-30", (OTHER, OTHER_MANAGER)),
     "dunning_pause_reason": ("Accord oral", "Litige", (OTHER, OTHER_MANAGER)),
     "penalty_contract_rate": (12.0, 20.0, (OTHER, OTHER_MANAGER)),
+    "penalty_excluded": (False, True, (OTHER_MANAGER,)),
 }
 
 
@@ -199,6 +203,15 @@ class TestSecurity(RecouvrementCommon):
                 "company_id": self.company.id,
             },
             "recouvrement.worklist": {},
+            "recouvrement.collection.history": {
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+                "field_id": self.env["ir.model.fields"]._get("res.partner", "credit_limit").id,
+                "old_value": "0,00 €",
+                "new_value": "8 000,00 €",
+                "user_id": self.env.ref("base.user_admin").id,
+                "date": "2026-01-15 08:00:00",
+            },
             "recouvrement.dispute": {"move_id": self.invoice.id, "reason": "price"},
             "recouvrement.dunning.event": {
                 "partner_id": self.customer.id,
@@ -263,6 +276,7 @@ class TestSecurity(RecouvrementCommon):
         "recouvrement.credit.exposure": {"overdue_days": 1},
         "recouvrement.receivable.trend": {"sales": 1.0},
         "recouvrement.call.log": {"outcome": "refusal"},
+        "recouvrement.collection.history": {"new_value": "80 000,00 €"},
         "recouvrement.worklist": {"overdue_days": 1},
         "recouvrement.credit.override": {"reason": "Changed"},
         "recouvrement.dispute": {"reason": "quality"},
@@ -461,21 +475,34 @@ class TestSecurity(RecouvrementCommon):
                     self.env["recouvrement.credit"]._approve_order(order, "Matrix")
             change.close()
 
-    @users(CONTROLLER)
+    @users(CONTROLLER, OTHER)
     def test_credit_limit_change_tracked(self):
-        """A credit limit raised by a credit manager is in the customer's chatter (the credit
-        controller reads it)."""
+        """A credit limit raised by a credit manager is in the company's collection history,
+        which its credit controller reads (who, when, from and to); not in the shared
+        customer's chatter, and not for the other company's controller."""
         # The customer was created in this transaction, which discards its tracking: as if
         # it had been committed before.
         self.env.cr.precommit.clear()
-        customer = self.customer.with_user(self.manager).with_context(
-            tracking_disable=False, mail_notrack=False
+        customer = (
+            self.customer.with_user(self.manager)
+            .with_company(self.company)
+            .with_context(tracking_disable=False, mail_notrack=False)
         )
         customer.credit_limit = 8000.0
         customer.credit_limit = 80000.0
         self.env.cr.precommit.run()  # tracking values are written before the commit
-        tracked = self.customer.message_ids.tracking_value_ids.filtered(
-            lambda t: t.field_id.name == "credit_limit"
-        )
-        # One transaction: one change, from the limit before it to the last one.
-        self.assertRecordValues(tracked, [{"old_value_float": 0.0, "new_value_float": 80000.0}])
+        History = self.env["recouvrement.collection.history"]
+        rows = History.search([("partner_id", "=", self.customer.id)])
+        if self.env.user.login == OTHER:
+            self.assertFalse(rows)
+        else:
+            self.assertRecordValues(
+                rows,
+                [
+                    {"old_value": "8,000.00\xa0€", "new_value": "80,000.00\xa0€"},
+                    {"old_value": "0.00\xa0€", "new_value": "8,000.00\xa0€"},
+                ],
+            )
+            self.assertEqual(rows.user_id, self.manager)
+        tracked = self.customer.sudo().message_ids.tracking_value_ids.field_id.mapped("name")
+        self.assertNotIn("credit_limit", tracked)
