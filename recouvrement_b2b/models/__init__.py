@@ -30,4 +30,5 @@ from . import recouvrement_litigation_handover
 from . import recouvrement_agency_collection
 from . import recouvrement_promise
 from . import recouvrement_dispute
+from . import recouvrement_call
 from . import recouvrement_personal_data

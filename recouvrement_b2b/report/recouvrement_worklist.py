@@ -12,6 +12,7 @@ REASONS = (
     "plan_broken",
     "notice_to_approve",
     "reply_received",
+    "call_follow_up",
 )
 
 #: priority score (0 to 100): amount, days late, payment score and legal next step
@@ -34,7 +35,8 @@ class RecouvrementWorklist(models.Model):
     broken promise whose activity is still open; an open dispute whose deadline is in
     ``DISPUTE_NOTICE_DAYS`` days or passed; a letter to post; a broken payment plan; a formal
     notice waiting for approval (a draft event at a formal-notice level); a reply received
-    (a query other features add through :meth:`_get_reason_queries`).
+    (a query other features add through :meth:`_get_reason_queries`); a call follow-up due (a
+    refusal, repeated calls not reached or a wrong contact, ``recouvrement.call``).
 
     The collector (``user_id``) is the customer's ``collection_user_id`` in the company, else
     the company's collection responsible.
@@ -86,6 +88,7 @@ class RecouvrementWorklist(models.Model):
         ],
         "recouvrement.payment.plan": ["company_id", "partner_id", "state"],
         "recouvrement.promise": ["company_id", "date", "partner_id", "state"],
+        "recouvrement.call": ["company_id", "partner_id"],
         "res.company": ["recouvrement_user_id"],
         "res.partner": [
             "collection_user_id",
@@ -120,6 +123,11 @@ class RecouvrementWorklist(models.Model):
     plan_broken = fields.Boolean(string="Payment Plan Broken", readonly=True)
     notice_to_approve = fields.Boolean(string="Formal Notice to Approve", readonly=True)
     reply_received = fields.Boolean(readonly=True)
+    call_follow_up = fields.Boolean(
+        readonly=True,
+        help="A logged call asks for a decision: refusal to pay, not reached several times in "
+        "a row, or wrong contact.",
+    )
     reasons = fields.Char(compute="_compute_reasons")
 
     def _compute_reasons(self):
@@ -201,6 +209,25 @@ class RecouvrementWorklist(models.Model):
                 company_ids,
             ),
         }
+        # ormcached: no query per read of the worklist (env.ref would check the record exists)
+        follow_up_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "recouvrement_b2b.mail_activity_type_call_follow_up", raise_if_not_found=False
+        )
+        if follow_up_id:
+            queries["call_follow_up"] = SQL(
+                """
+                SELECT ca.partner_id, ca.company_id
+                  FROM mail_activity ma
+                  JOIN recouvrement_call ca ON ca.id = ma.res_id
+                 WHERE ma.res_model = 'recouvrement.call'
+                   AND ma.activity_type_id = %s
+                   AND ma.date_deadline <= %s
+                   AND ca.company_id IN %s
+                """,
+                follow_up_id,
+                today,
+                company_ids,
+            )
         return queries
 
     def _get_query(self):

@@ -389,3 +389,150 @@ class TestCockpit(RecouvrementCommon):
         self.assertEqual(partner.action_log_call()["res_model"], "recouvrement.call.log")
         promises = self.env["recouvrement.promise"].search(partner.action_view_promises()["domain"])
         self.assertEqual(promises, self.env["recouvrement.promise"])
+
+    # ------------------------------------------------------------------------------------------
+    # Logged calls: the ladder and the score
+    # ------------------------------------------------------------------------------------------
+
+    def _log_call(self, customer, outcome, **vals):
+        """Log a call with ``outcome`` from the customer's form, as the controller; return the
+        stored call and the wizard's action."""
+        action = customer.with_user(self.controller).action_log_call()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(self.controller)
+            .with_context(**action["context"])
+            .create(dict(vals, outcome=outcome))
+        )
+        result = wizard.action_log()
+        call = self.env["recouvrement.call"].search(
+            [("partner_id", "=", customer.id)], order="id desc", limit=1
+        )
+        return call, result
+
+    def test_call_outcomes_feed_the_ladder(self):
+        """On 5 April, invoices of 1 000 due 31 March reminded at the courteous level (next:
+        firm, 31 March + 15 = 15 April). A promise call creates the promise (600 for 20
+        April, phone); a dispute call the dispute (300, price); a refusal gives the collector
+        a follow-up naming the firm level due 15 April; the third call in a row not reached
+        does (not the first two, and a reached call restarts the count); a wrong contact asks
+        to fix the contact. Follow-ups put the customer on the worklist."""
+        self.company.recouvrement_user_id = self.manager
+        customers = {
+            name: self._customer(name)
+            for name in ("Promettant", "Contestant", "Refusant", "Absent", "Erreur")
+        }
+        moves = {}
+        for name, customer in customers.items():
+            moves[name] = self._invoice(customer, 1000.0, "2026-03-01", "2026-03-31")
+            moves[name].sudo().dunning_level_id = self.level_courteous
+        with freeze_time("2026-04-05"):
+            call, action = self._log_call(
+                customers["Promettant"], "promise", promise_amount=600.0, promise_date="2026-04-20"
+            )
+            self.assertEqual(action["type"], "ir.actions.act_window_close")
+            self.assertRecordValues(
+                call.promise_id,
+                [
+                    {
+                        "partner_id": customers["Promettant"].id,
+                        "amount": 600.0,
+                        "date": fields.Date.to_date("2026-04-20"),
+                        "channel": "phone",
+                        "state": "running",
+                    }
+                ],
+            )
+            call, _action = self._log_call(
+                customers["Contestant"],
+                "dispute",
+                dispute_move_id=moves["Contestant"].id,
+                dispute_amount=300.0,
+                dispute_reason="price",
+            )
+            self.assertRecordValues(
+                call.dispute_id,
+                [{"move_id": moves["Contestant"].id, "amount": 300.0, "reason": "price"}],
+            )
+            with self.assertRaises(ValidationError):
+                self._log_call(customers["Promettant"], "promise", promise_amount=100.0)
+
+            refusal, _action = self._log_call(
+                customers["Refusant"], "refusal", note="Ne paiera pas"
+            )
+            self.assertRecordValues(
+                refusal.activity_ids,
+                [
+                    {
+                        "user_id": self.manager.id,
+                        "summary": "Refusal to pay: decide the next step",
+                        "date_deadline": fields.Date.to_date("2026-04-05"),
+                    }
+                ],
+            )
+            self.assertIn(self.level_firm.name, refusal.activity_ids.note)
+            self.assertIn("04/15/2026", refusal.activity_ids.note)
+
+            absent = customers["Absent"]
+            first, _action = self._log_call(absent, "not_reached")
+            self._log_call(absent, "reached")
+            calls = [self._log_call(absent, "not_reached")[0] for _i in range(3)]
+            self.assertFalse(first.activity_ids)
+            self.assertEqual([bool(c.activity_ids) for c in calls], [False, False, True])
+            self.assertEqual(
+                calls[2].activity_ids.summary, "Not reached 3 times in a row: change channel"
+            )
+
+            wrong, _action = self._log_call(customers["Erreur"], "wrong_contact")
+            self.assertEqual(
+                wrong.activity_ids.summary, "Wrong contact: fix the customer's contact"
+            )
+            rows = (
+                self.env["recouvrement.worklist"]
+                .with_user(self.controller)
+                .search([("partner_id", "in", [c.id for c in customers.values()])])
+            )
+            self.assertEqual(
+                rows.filtered("call_follow_up").partner_id,
+                customers["Refusant"] | customers["Absent"] | customers["Erreur"],
+            )
+            # the follow-up done: off the worklist
+            refusal.activity_ids.action_feedback(feedback="Mise en demeure envoyée")
+            self.assertNotIn(
+                customers["Refusant"],
+                rows.search([("call_follow_up", "=", True)]).partner_id,
+            )
+
+    def test_calls_count_in_the_payment_score(self):
+        """On 5 April, one invoice of 1 000 due 31 March, open (5 days late, 1 of 1 late), no
+        level reached. Calls logged: refused, not reached, reached, promise, and a wrong
+        contact (not scored): 2 negative of 4 = 0.5.
+        Points: 100 - 35 x 5 / 60 (2.92) - 25 x 1 (25) - 10 x 0.5 (5) = 67.08 -> 67, B
+        (without the calls: 72.08 -> 72)."""
+        customer = self._customer("Appelé")
+        self._invoice(customer, 1000.0, "2026-03-01", "2026-03-31")
+        credit = self.env["recouvrement.credit"]
+        with freeze_time("2026-04-05"):
+            self.assertEqual(credit._compute_scores(customer)[customer.id][1], 72)
+            for outcome in ("refusal", "not_reached", "reached", "promise", "wrong_contact"):
+                self._log_call(customer, outcome)
+            inputs = credit._get_score_inputs(customer)[customer.id]
+            self.assertEqual(inputs["call_negative_rate"], 0.5)
+            letter, points, _reasons = credit._compute_scores(customer)[customer.id]
+            self.assertEqual((letter, points), ("B", 67))
+            customer.invalidate_recordset(["credit_score_reasons"])
+            self.assertIn(
+                "50% of calls refused or not reached (-5 points)",
+                customer.with_company(self.company).credit_score_reasons,
+            )
+            # calls of another company do not count
+            other = self.env["res.company"].create({"name": "Autre Société"})
+            self.env["recouvrement.call"].create(
+                [
+                    {"partner_id": customer.id, "company_id": other.id, "outcome": "refusal"}
+                    for _i in range(4)
+                ]
+            )
+            self.assertEqual(
+                credit._get_score_inputs(customer)[customer.id]["call_negative_rate"], 0.5
+            )

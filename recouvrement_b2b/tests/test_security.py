@@ -24,6 +24,7 @@ MATRIX = {
     "recouvrement.aged.balance": {CONTROLLER: "r", MANAGER: "r"},
     "recouvrement.agency.collection": {CONTROLLER: "rwcu", MANAGER: "rwcu"},
     "recouvrement.claim.declaration": {CONTROLLER: "rwc", MANAGER: "rwcu"},
+    "recouvrement.call": {CONTROLLER: "rc", MANAGER: "rwcu"},
     "recouvrement.call.log": {CONTROLLER: "rwcu", MANAGER: "rwcu"},
     "recouvrement.credit.exposure": {CONTROLLER: "r", MANAGER: "r"},
     "recouvrement.credit.override": {CONTROLLER: "rwc", MANAGER: "rwcu"},
@@ -191,6 +192,11 @@ class TestSecurity(RecouvrementCommon):
             "recouvrement.aged.balance": {},
             "recouvrement.credit.exposure": {},
             "recouvrement.receivable.trend": {},
+            "recouvrement.call": {
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+                "outcome": "refusal",
+            },
             "recouvrement.call.log": {
                 "partner_id": self.customer.id,
                 "company_id": self.company.id,
@@ -259,6 +265,7 @@ class TestSecurity(RecouvrementCommon):
         "recouvrement.claim.declaration": {"court": "Tribunal de commerce de Lyon"},
         "recouvrement.credit.exposure": {"overdue_days": 1},
         "recouvrement.receivable.trend": {"sales": 1.0},
+        "recouvrement.call": {"note": "Matrix"},
         "recouvrement.call.log": {"outcome": "refusal"},
         "recouvrement.worklist": {"overdue_days": 1},
         "recouvrement.credit.override": {"reason": "Changed"},
