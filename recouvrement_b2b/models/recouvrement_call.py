@@ -175,9 +175,11 @@ class RecouvrementCall(models.Model):
         activity_type = self.env.ref(
             "recouvrement_b2b.mail_activity_type_call_follow_up", raise_if_not_found=False
         )
-        # sudo: the collector is read whatever the user may read of the customer
-        partner = self.partner_id.sudo().with_company(self.company_id)
-        collector = partner.collection_user_id or self.company_id.sudo().recouvrement_user_id
+        collector = (
+            self.env["recouvrement.dunning.policy"]
+            ._get_collectors(self.partner_id, self.company_id)
+            .get(self.partner_id.id)
+        )
         # sudo: collectors may not write on calls once logged
         self.sudo().activity_schedule(
             activity_type_id=activity_type.id if activity_type else False,

@@ -41,9 +41,14 @@ class RecouvrementAgedBalance(models.Model):
             "partner_id",
             "reconciled",
         ],
-        "res.company": ["dunning_policy_id"],
-        "res.partner": ["commercial_partner_id", "dunning_policy_id", "user_id"],
-        "recouvrement.dunning.policy": ["segment"],
+        "res.company": ["dunning_policy_id", "recouvrement_user_id"],
+        "res.partner": [
+            "collection_user_id",
+            "commercial_partner_id",
+            "dunning_policy_id",
+            "user_id",
+        ],
+        "recouvrement.dunning.policy": ["collection_user_id", "segment"],
     }
 
     move_id = fields.Many2one("account.move", string="Entry", readonly=True)

@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from .recouvrement_receivable_trend import collector_sql
+
 #: the reasons a customer needs a human today (boolean fields of the worklist, labelled by
 #: their string); each has a query in :meth:`RecouvrementWorklist._get_reason_queries`
 REASONS = (
@@ -39,7 +41,8 @@ class RecouvrementWorklist(models.Model):
     refusal, repeated calls not reached or a wrong contact, ``recouvrement.call``).
 
     The collector (``user_id``) is the customer's ``collection_user_id`` in the company, else
-    the company's collection responsible.
+    the default collector of its segment (its dunning policy's ``collection_user_id``), else
+    the company's collection responsible (``recouvrement.dunning.policy._get_collectors``).
 
     Priority (0 to 100, higher first)::
 
@@ -86,15 +89,17 @@ class RecouvrementWorklist(models.Model):
             "policy_id",
             "sequence",
         ],
+        "recouvrement.dunning.policy": ["collection_user_id"],
         "recouvrement.payment.plan": ["company_id", "partner_id", "state"],
         "recouvrement.promise": ["company_id", "date", "partner_id", "state"],
         "recouvrement.call": ["company_id", "partner_id"],
-        "res.company": ["recouvrement_user_id"],
+        "res.company": ["dunning_policy_id", "recouvrement_user_id"],
         "res.partner": [
             "collection_user_id",
             "commercial_partner_id",
             "company_id",
             "credit_score",
+            "dunning_policy_id",
         ],
     }
 
@@ -297,8 +302,7 @@ class RecouvrementWorklist(models.Model):
                  )
             SELECT cu.partner_id::bigint * 100000 + cu.company_id AS id,
                    cu.*,
-                   COALESCE((rp.collection_user_id ->> cu.company_id::text)::int,
-                            co.recouvrement_user_id) AS user_id,
+                   %(collector)s AS user_id,
                    COALESCE(ov.amount, 0) AS overdue_amount,
                    COALESCE(%(today)s::date - ov.oldest, 0) AS overdue_days,
                    rp.credit_score ->> cu.company_id::text AS credit_score,
@@ -315,6 +319,8 @@ class RecouvrementWorklist(models.Model):
               FROM customers cu
               JOIN res_partner rp ON rp.id = cu.partner_id
               JOIN res_company co ON co.id = cu.company_id
+              LEFT JOIN recouvrement_dunning_policy pol ON pol.id = COALESCE(
+                   (rp.dunning_policy_id ->> cu.company_id::text)::int, co.dunning_policy_id)
               LEFT JOIN overdue ov ON ov.partner_id = cu.partner_id
                                   AND ov.company_id = cu.company_id
               LEFT JOIN legal lg ON lg.partner_id = cu.partner_id AND lg.company_id = cu.company_id
@@ -322,6 +328,7 @@ class RecouvrementWorklist(models.Model):
             """,
             reasons=reasons,
             flags=flags,
+            collector=collector_sql("rp", "co", "pol"),
             today=today,
             companies=company_ids,
             amount_points=PRIORITY_AMOUNT_POINTS,

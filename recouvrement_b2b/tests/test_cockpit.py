@@ -536,3 +536,46 @@ class TestCockpit(RecouvrementCommon):
             self.assertEqual(
                 credit._get_score_inputs(customer)[customer.id]["call_negative_rate"], 0.5
             )
+
+    def test_default_collector_per_segment(self):
+        """The collector of a customer: its own, else its segment's (its dunning policy's
+        default collector), else the company's collection responsible. The worklist, the aged
+        balance, a broken promise's activity and a call follow-up all use it.
+
+        * Propre: own collector, the salesman, on the risky policy: the salesman
+        * Risque: risky policy (default collector: the controller): the controller
+        * Standard: the company's default policy, without default collector: the manager
+        """
+        self.company.recouvrement_user_id = self.manager
+        risky = self.policy.sudo().copy({"name": "Risqué", "segment": "risky"})
+        risky.collection_user_id = self.controller
+        own, risk, standard = (self._customer(n) for n in ("Propre", "Risque", "Standard"))
+        (own | risk).with_company(self.company).sudo().dunning_policy_id = risky
+        own.with_company(self.company).sudo().collection_user_id = self.salesman
+        expected = {own: self.salesman, risk: self.controller, standard: self.manager}
+        customers = own | risk | standard
+        for customer in customers:
+            self._invoice(customer, 1000.0, "2026-03-01", "2026-03-31")
+        with freeze_time("2026-04-10"):
+            promises = self.env["recouvrement.promise"].create(
+                [{"partner_id": c.id, "amount": 100.0, "date": "2026-04-12"} for c in customers]
+            )
+        collectors = self.env["recouvrement.dunning.policy"]._get_collectors(
+            customers, self.company
+        )
+        self.assertEqual({c: collectors[c.id] for c in customers}, expected)
+        with freeze_time("2026-04-30"):
+            worklist = self.env["recouvrement.worklist"].with_user(self.controller)
+            rows = worklist.search([("partner_id", "in", customers.ids)])
+            self.assertEqual({r.partner_id: r.user_id for r in rows}, expected)
+            aged = self.env["recouvrement.aged.balance"].search(
+                [("partner_id", "in", customers.ids)]
+            )
+            self.assertEqual({r.partner_id: r.user_id for r in aged}, expected)
+            _kept, broken = promises._check_promises(fields.Date.to_date("2026-04-30"))
+            self.assertEqual({p.partner_id: p.activity_ids.user_id for p in broken}, expected)
+            call, _action = self._log_call(risk, "refusal")
+            self.assertEqual(call.activity_ids.user_id, self.controller)
+            # the segment's collector changes: the reports follow at once
+            risky.collection_user_id = False
+            self.assertEqual(worklist.search([("partner_id", "=", risk.id)]).user_id, self.manager)
