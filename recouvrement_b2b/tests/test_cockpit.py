@@ -579,3 +579,52 @@ class TestCockpit(RecouvrementCommon):
             # the segment's collector changes: the reports follow at once
             risky.collection_user_id = False
             self.assertEqual(worklist.search([("partner_id", "=", risk.id)]).user_id, self.manager)
+
+    def test_aged_balance_promise_and_dispute_columns(self):
+        """Aged balance on 30 April: Promis owes 1 000 + 500, promised 600 on the 1 000 one
+        (running): under promise 1 000 (the invoice's amount due), not the 500. Compte
+        promised 200 on its account: both its invoices (400 + 300 = 700) are under promise.
+        Contesté disputes 300 of 1 000 and the whole of 800 (open): disputed 300 + 800 = 1 100;
+        a rejected dispute on its 200 counts 0."""
+        promis, compte, conteste = (self._customer(n) for n in ("Promis", "Compte", "Contesté"))
+        promised = self._invoice(promis, 1000.0, "2026-03-01", "2026-03-31")
+        self._invoice(promis, 500.0, "2026-03-01", "2026-03-31")
+        self._invoice(compte, 400.0, "2026-03-01", "2026-03-31")
+        self._invoice(compte, 300.0, "2026-03-01", "2026-03-31")
+        first = self._invoice(conteste, 1000.0, "2026-03-01", "2026-03-31")
+        second = self._invoice(conteste, 800.0, "2026-03-01", "2026-03-31")
+        third = self._invoice(conteste, 200.0, "2026-03-01", "2026-03-31")
+        Promise = self.env["recouvrement.promise"]
+        with freeze_time("2026-04-10"):
+            Promise.create(
+                {
+                    "partner_id": promis.id,
+                    "amount": 600.0,
+                    "date": "2026-05-10",
+                    "move_ids": [Command.set(promised.ids)],
+                }
+            )
+            Promise.create({"partner_id": compte.id, "amount": 200.0, "date": "2026-05-10"})
+            Dispute = self.env["recouvrement.dispute"]
+            Dispute.create({"move_id": first.id, "reason": "price", "amount": 300.0})
+            Dispute.create({"move_id": second.id, "reason": "quality"})
+            rejected = Dispute.create({"move_id": third.id, "reason": "other"})
+            rejected.action_reject()
+        with freeze_time("2026-04-30"):
+            groups = (
+                self.env["recouvrement.aged.balance"]
+                .with_user(self.controller)
+                ._read_group(
+                    [("partner_id", "in", (promis | compte | conteste).ids)],
+                    ["partner_id"],
+                    ["residual:sum", "under_promise:sum", "disputed:sum"],
+                )
+            )
+        self.assertEqual(
+            {partner.name: (res, prom, disp) for partner, res, prom, disp in groups},
+            {
+                "Promis": (1500.0, 1000.0, 0.0),
+                "Compte": (700.0, 700.0, 0.0),
+                "Contesté": (2000.0, 0.0, 1100.0),
+            },
+        )
