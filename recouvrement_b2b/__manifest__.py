@@ -85,9 +85,11 @@
         "views/portal_templates.xml",
         # --- collector's cockpit ---
         "data/recouvrement_promise_data.xml",
+        "data/recouvrement_call_data.xml",
         "views/recouvrement_promise_views.xml",
         "views/recouvrement_dispute_views.xml",
         "views/recouvrement_worklist_views.xml",
+        "views/recouvrement_call_views.xml",
         # --- personal data (RGPD) ---
         "views/recouvrement_personal_data_views.xml",
     ],

@@ -82,6 +82,7 @@ def test_inputs_weighted_by_amount():
         "max_dunning_level": 0,
         "litigation": False,
         "promise_keep_rate": None,
+        "call_negative_rate": None,
     }
     # 100 points - 35 x 15/60 - 25 x 0.5 = 78.75 -> 79 -> B
     assert compute_score(**score_inputs(invoices, TODAY))[:2] == ("B", 79)
@@ -116,6 +117,7 @@ def test_inputs_without_invoices_dunning_cap_and_litigation():
         "max_dunning_level": 5,
         "litigation": True,
         "promise_keep_rate": None,
+        "call_negative_rate": None,
     }
     assert score_inputs([], TODAY, dunning_level=None)["max_dunning_level"] == 0
 
@@ -136,3 +138,20 @@ def test_score_inputs_pass_the_keep_rate():
     inputs = score_inputs([], date(2026, 5, 1), promise_keep_rate=D("0.333333"))
     assert inputs["promise_keep_rate"] == D("0.3333")
     assert score_inputs([], date(2026, 5, 1))["promise_keep_rate"] is None
+
+
+def test_calls_refused_or_not_reached():
+    # 4 calls scored, 1 refused and 1 not reached: 10 x 2/4 = 5 points off
+    letter, points, reasons = compute_score(0, 0, 0, False, call_negative_rate=D("0.5"))
+    assert (letter, points) == ("A", 95)
+    assert reasons == [("calls", {"call_negative_rate": D("0.5"), "points": D("5.0")})]
+    # every call refused: the whole weight; none logged: nothing
+    assert compute_score(0, 0, 0, False, call_negative_rate=1)[1] == 90
+    assert compute_score(0, 0, 0, False, call_negative_rate=None) == ("A", 100, [])
+    # 1 of 3: 0.33333 -> 0.3333 -> 3.333 points -> 96.67 -> 97
+    inputs = score_inputs([], TODAY, call_negative_rate=1 / 3)
+    assert inputs["call_negative_rate"] == D("0.3333")
+    assert compute_score(**inputs)[1] == 97
+    with pytest.raises(ScoreError) as err:
+        compute_score(0, 0, 0, False, call_negative_rate=D("1.2"))
+    assert err.value.reason == "call_negative_rate"

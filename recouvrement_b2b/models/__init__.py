@@ -30,5 +30,6 @@ from . import recouvrement_litigation_handover
 from . import recouvrement_agency_collection
 from . import recouvrement_promise
 from . import recouvrement_dispute
+from . import recouvrement_call
 from . import recouvrement_personal_data
 from . import recouvrement_collection_history

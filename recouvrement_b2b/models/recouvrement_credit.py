@@ -781,16 +781,17 @@ class RecouvrementCredit(models.AbstractModel):
     @api.model
     def _get_score_inputs(self, partners, company=None):
         """Inputs of the payment score (``rules.score.score_inputs``) of the commercial partners
-        of ``partners`` in ``company``, in three queries.
+        of ``partners`` in ``company``, in four queries.
 
         Gathers the receivable items of customer invoices due in the window
         (``score_rules.WINDOW_DAYS``: amount, due date, date of full payment), the rank
         (1 = first) of the highest dunning level reached in its policy and whether an invoice
         is in litigation, and the keep rate of its promises to pay closed in the window
-        (``recouvrement.promise._get_score_keep_rates``).
+        (``recouvrement.promise._get_score_keep_rates``), and the share of its logged calls
+        refused or not reached (``recouvrement.call._get_score_negative_rates``).
 
         :return: ``{commercial partner id: {"avg_days_late", "late_share",
-            "max_dunning_level", "litigation", "promise_keep_rate"}}``
+            "max_dunning_level", "litigation", "promise_keep_rate", "call_negative_rate"}}``
         """
         company = company or self.env.company
         partners = partners._origin.commercial_partner_id
@@ -858,12 +859,16 @@ class RecouvrementCredit(models.AbstractModel):
         keep_rates = self.env["recouvrement.promise"]._get_score_keep_rates(
             partners, company, today - timedelta(days=score_rules.WINDOW_DAYS)
         )
+        call_rates = self.env["recouvrement.call"]._get_score_negative_rates(
+            partners, company, today - timedelta(days=score_rules.WINDOW_DAYS)
+        )
         return {
             partner_id: score_rules.score_inputs(
                 history,
                 today,
                 *levels.get(partner_id, (0, False)),
                 promise_keep_rate=keep_rates.get(partner_id),
+                call_negative_rate=call_rates.get(partner_id),
             )
             for partner_id, history in invoices.items()
         }
@@ -932,6 +937,12 @@ class RecouvrementCredit(models.AbstractModel):
             return self.env._(
                 "%(percent)s%% of promises to pay kept (-%(points)s points)",
                 percent=round(float(params["promise_keep_rate"]) * 100),
+                points=points,
+            )
+        if code == "calls":
+            return self.env._(
+                "%(percent)s%% of calls refused or not reached (-%(points)s points)",
+                percent=round(float(params["call_negative_rate"]) * 100),
                 points=points,
             )
         return self.env._("Open litigation (-%(points)s points, score C at best)", points=points)

@@ -1053,7 +1053,9 @@ class RecouvrementDunning(models.AbstractModel):
         level = event.level_id
         user = (
             level.activity_user_id
-            or event.company_id.recouvrement_user_id
+            or self.env["recouvrement.dunning.policy"]
+            ._get_collectors(event.partner_id, event.company_id)
+            .get(event.partner_id.commercial_partner_id.id)
             or event.partner_id.user_id
             or self.env.user
         )

@@ -25,6 +25,14 @@ class RecouvrementDunningPolicy(models.Model):
         required=True,
         help="Customer segment this ladder is meant for.",
     )
+    collection_user_id = fields.Many2one(
+        "res.users",
+        string="Default Collector",
+        domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
+        help="Collector of the customers of this segment who have no collector of their own "
+        "(the customer's policy, else the company's default policy). Empty: the company's "
+        "collection responsible.",
+    )
     is_company_default = fields.Boolean(
         string="Company Default",
         compute="_compute_is_company_default",
@@ -118,6 +126,30 @@ class RecouvrementDunningPolicy(models.Model):
         # The levels go with their policy (cascade): the same guard as deleting them.
         levels = self.env["recouvrement.dunning.level"].with_context(active_test=False)
         levels.search([("policy_id", "in", self.ids)])._raise_if_used()
+
+    @api.model
+    def _get_collectors(self, partners, company):
+        """The collector of each customer of ``partners`` in ``company``: its own
+        (``res.partner.collection_user_id``, company-dependent), else the default collector of
+        its segment (``collection_user_id`` of its dunning policy in ``company``, else of the
+        company's default policy), else the company's collection responsible
+        (``res.company.recouvrement_user_id``). The SQL reports resolve it the same way
+        (``report.recouvrement_receivable_trend.collector_sql``).
+
+        :return: ``{commercial partner id: res.users}`` (possibly an empty recordset); the
+            company-dependent fields of the whole batch are read together
+        """
+        # sudo: the collector is a routing fact, read whatever the user may read of users
+        customers = partners.commercial_partner_id.sudo().with_company(company)
+        company = company.sudo()
+        return {
+            customer.id: (
+                customer.collection_user_id
+                or (customer.dunning_policy_id or company.dunning_policy_id).collection_user_id
+                or company.recouvrement_user_id
+            )
+            for customer in customers
+        }
 
     def _get_rule_levels(self):
         """The policy's levels as :class:`rules.dunning.Level` (key: the level id)."""

@@ -327,13 +327,15 @@ class RecouvrementPromise(models.Model):
         """An activity for the collector of each broken promise of ``self`` and a note on the
         customer."""
         activity_type = self.env.ref("mail.mail_activity_data_call", raise_if_not_found=False)
+        collectors = {}
+        for company, promises in self.grouped("company_id").items():
+            collectors[company] = self.env["recouvrement.dunning.policy"]._get_collectors(
+                promises.partner_id, company
+            )
         for promise in self:
             partner = promise.partner_id.with_company(promise.company_id)
             user = (
-                partner.collection_user_id
-                or promise.company_id.recouvrement_user_id
-                or promise.user_id
-                or self.env.user
+                collectors[promise.company_id].get(partner.id) or promise.user_id or self.env.user
             )
             # internal: in the company's language, whoever runs the check (issue 16)
             note_env = company_env(self.env, promise.company_id)

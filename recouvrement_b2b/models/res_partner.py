@@ -213,7 +213,8 @@ class ResPartner(models.Model):
         company_dependent=True,
         domain="[('share', '=', False)]",
         help="Collection responsible of this customer: the customer is in this user's actions "
-        "of the day. Empty: the company's collection responsible.",
+        "of the day. Empty: the default collector of its dunning policy (its segment), else "
+        "the company's collection responsible.",
     )
 
     # --- Dunning ------------------------------------------------------------------------------

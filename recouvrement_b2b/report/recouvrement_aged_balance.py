@@ -41,9 +41,16 @@ class RecouvrementAgedBalance(models.Model):
             "partner_id",
             "reconciled",
         ],
-        "res.company": ["dunning_policy_id"],
-        "res.partner": ["commercial_partner_id", "dunning_policy_id", "user_id"],
-        "recouvrement.dunning.policy": ["segment"],
+        "res.company": ["dunning_policy_id", "recouvrement_user_id"],
+        "res.partner": [
+            "collection_user_id",
+            "commercial_partner_id",
+            "dunning_policy_id",
+            "user_id",
+        ],
+        "recouvrement.dunning.policy": ["collection_user_id", "segment"],
+        "recouvrement.promise": ["company_id", "move_ids", "partner_id", "state"],
+        "recouvrement.dispute": ["amount", "move_id", "state"],
     }
 
     move_id = fields.Many2one("account.move", string="Entry", readonly=True)
@@ -83,6 +90,17 @@ class RecouvrementAgedBalance(models.Model):
     )
     under_litigation = fields.Monetary(
         readonly=True, help="Amount due of the invoices in an open litigation case."
+    )
+    under_promise = fields.Monetary(
+        readonly=True,
+        help="Amount due of the invoices under a running promise to pay (every invoice of the "
+        "customer for a promise on the account).",
+    )
+    disputed = fields.Monetary(
+        string="Amount Disputed",
+        readonly=True,
+        help="Part of the amount due contested by open commercial disputes (at most the item's "
+        "amount due).",
     )
     share_overdue = fields.Float(
         string="Share Overdue (%)",
@@ -145,6 +163,22 @@ class RecouvrementAgedBalance(models.Model):
                        AS under_plan,
                    CASE WHEN m.litigation_id IS NOT NULL THEN l.amount_residual ELSE 0 END
                        AS under_litigation,
+                   CASE WHEN m.move_type = 'out_invoice' AND EXISTS (
+                            SELECT 1 FROM recouvrement_promise p
+                             WHERE p.state = 'running'
+                               AND p.company_id = l.company_id
+                               AND p.partner_id = rp.id
+                               AND (EXISTS (SELECT 1 FROM account_move_recouvrement_promise_rel r
+                                             WHERE r.recouvrement_promise_id = p.id
+                                               AND r.account_move_id = m.id)
+                                    OR NOT EXISTS (
+                                        SELECT 1 FROM account_move_recouvrement_promise_rel r
+                                         WHERE r.recouvrement_promise_id = p.id))
+                        ) THEN l.amount_residual ELSE 0 END AS under_promise,
+                   CASE WHEN l.amount_residual > 0 THEN LEAST(l.amount_residual, COALESCE((
+                            SELECT SUM(d.amount) FROM recouvrement_dispute d
+                             WHERE d.move_id = m.id AND d.state = 'open'), 0))
+                        ELSE 0 END AS disputed,
                    CASE WHEN %(late)s > 0 THEN 100.0 ELSE 0.0 END AS share_overdue
               FROM account_move_line l
               JOIN account_account a ON a.id = l.account_id

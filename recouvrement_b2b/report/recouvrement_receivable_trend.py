@@ -7,14 +7,17 @@ from odoo.tools import SQL, sql
 COUNTBACK_MONTHS = 12
 
 
-def collector_sql(partner_alias, company_alias="c"):
+def collector_sql(partner_alias, company_alias="c", policy_alias="pol"):
     """The collector of a customer in a company: its collection responsible in that company
-    (``res.partner.collection_user_id``, company-dependent), else the company's
-    (``res.company.recouvrement_user_id``), as the worklist."""
+    (``res.partner.collection_user_id``, company-dependent), else the default collector of its
+    segment (``recouvrement.dunning.policy.collection_user_id`` of the customer's policy,
+    joined as ``policy_alias``), else the company's (``res.company.recouvrement_user_id``), as
+    the worklist and ``recouvrement.dunning.policy._get_collectors``."""
     return SQL(
-        "COALESCE((%s ->> %s::text)::int, %s)",
+        "COALESCE((%s ->> %s::text)::int, %s, %s)",
         SQL.identifier(partner_alias, "collection_user_id"),
         SQL.identifier(company_alias, "id"),
+        SQL.identifier(policy_alias, "collection_user_id"),
         SQL.identifier(company_alias, "recouvrement_user_id"),
     )
 
@@ -101,9 +104,14 @@ class RecouvrementReceivableTrend(models.Model):
             "partner_id",
         ],
         "account.partial.reconcile": ["amount", "credit_move_id", "debit_move_id", "max_date"],
-        "res.company": ["dunning_policy_id"],
-        "res.partner": ["commercial_partner_id", "dunning_policy_id", "user_id"],
-        "recouvrement.dunning.policy": ["segment"],
+        "res.company": ["dunning_policy_id", "recouvrement_user_id"],
+        "res.partner": [
+            "collection_user_id",
+            "commercial_partner_id",
+            "dunning_policy_id",
+            "user_id",
+        ],
+        "recouvrement.dunning.policy": ["collection_user_id", "segment"],
     }
 
     month = fields.Date(readonly=True, help="First day of the month.")

@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from .recouvrement_receivable_trend import collector_sql
+
 #: the reasons a customer needs a human today (boolean fields of the worklist, labelled by
 #: their string); each has a query in :meth:`RecouvrementWorklist._get_reason_queries`
 REASONS = (
@@ -12,6 +14,7 @@ REASONS = (
     "plan_broken",
     "notice_to_approve",
     "reply_received",
+    "call_follow_up",
 )
 
 #: priority score (0 to 100): amount, days late, payment score and legal next step
@@ -34,10 +37,12 @@ class RecouvrementWorklist(models.Model):
     broken promise whose activity is still open; an open dispute whose deadline is in
     ``DISPUTE_NOTICE_DAYS`` days or passed; a letter to post; a broken payment plan; a formal
     notice waiting for approval (a draft event at a formal-notice level); a reply received
-    (a query other features add through :meth:`_get_reason_queries`).
+    (a query other features add through :meth:`_get_reason_queries`); a call follow-up due (a
+    refusal, repeated calls not reached or a wrong contact, ``recouvrement.call``).
 
     The collector (``user_id``) is the customer's ``collection_user_id`` in the company, else
-    the company's collection responsible.
+    the default collector of its segment (its dunning policy's ``collection_user_id``), else
+    the company's collection responsible (``recouvrement.dunning.policy._get_collectors``).
 
     Priority (0 to 100, higher first)::
 
@@ -84,14 +89,17 @@ class RecouvrementWorklist(models.Model):
             "policy_id",
             "sequence",
         ],
+        "recouvrement.dunning.policy": ["collection_user_id"],
         "recouvrement.payment.plan": ["company_id", "partner_id", "state"],
         "recouvrement.promise": ["company_id", "date", "partner_id", "state"],
-        "res.company": ["recouvrement_user_id"],
+        "recouvrement.call": ["company_id", "partner_id"],
+        "res.company": ["dunning_policy_id", "recouvrement_user_id"],
         "res.partner": [
             "collection_user_id",
             "commercial_partner_id",
             "company_id",
             "credit_score",
+            "dunning_policy_id",
         ],
     }
 
@@ -120,6 +128,11 @@ class RecouvrementWorklist(models.Model):
     plan_broken = fields.Boolean(string="Payment Plan Broken", readonly=True)
     notice_to_approve = fields.Boolean(string="Formal Notice to Approve", readonly=True)
     reply_received = fields.Boolean(readonly=True)
+    call_follow_up = fields.Boolean(
+        readonly=True,
+        help="A logged call asks for a decision: refusal to pay, not reached several times in "
+        "a row, or wrong contact.",
+    )
     reasons = fields.Char(compute="_compute_reasons")
 
     def _compute_reasons(self):
@@ -201,6 +214,25 @@ class RecouvrementWorklist(models.Model):
                 company_ids,
             ),
         }
+        # ormcached: no query per read of the worklist (env.ref would check the record exists)
+        follow_up_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "recouvrement_b2b.mail_activity_type_call_follow_up", raise_if_not_found=False
+        )
+        if follow_up_id:
+            queries["call_follow_up"] = SQL(
+                """
+                SELECT ca.partner_id, ca.company_id
+                  FROM mail_activity ma
+                  JOIN recouvrement_call ca ON ca.id = ma.res_id
+                 WHERE ma.res_model = 'recouvrement.call'
+                   AND ma.activity_type_id = %s
+                   AND ma.date_deadline <= %s
+                   AND ca.company_id IN %s
+                """,
+                follow_up_id,
+                today,
+                company_ids,
+            )
         return queries
 
     def _get_query(self):
@@ -270,8 +302,7 @@ class RecouvrementWorklist(models.Model):
                  )
             SELECT cu.partner_id::bigint * 100000 + cu.company_id AS id,
                    cu.*,
-                   COALESCE((rp.collection_user_id ->> cu.company_id::text)::int,
-                            co.recouvrement_user_id) AS user_id,
+                   %(collector)s AS user_id,
                    COALESCE(ov.amount, 0) AS overdue_amount,
                    COALESCE(%(today)s::date - ov.oldest, 0) AS overdue_days,
                    rp.credit_score ->> cu.company_id::text AS credit_score,
@@ -288,6 +319,8 @@ class RecouvrementWorklist(models.Model):
               FROM customers cu
               JOIN res_partner rp ON rp.id = cu.partner_id
               JOIN res_company co ON co.id = cu.company_id
+              LEFT JOIN recouvrement_dunning_policy pol ON pol.id = COALESCE(
+                   (rp.dunning_policy_id ->> cu.company_id::text)::int, co.dunning_policy_id)
               LEFT JOIN overdue ov ON ov.partner_id = cu.partner_id
                                   AND ov.company_id = cu.company_id
               LEFT JOIN legal lg ON lg.partner_id = cu.partner_id AND lg.company_id = cu.company_id
@@ -295,6 +328,7 @@ class RecouvrementWorklist(models.Model):
             """,
             reasons=reasons,
             flags=flags,
+            collector=collector_sql("rp", "co", "pol"),
             today=today,
             companies=company_ids,
             amount_points=PRIORITY_AMOUNT_POINTS,

@@ -10,7 +10,10 @@ them from the invoices the caller gathers):
 * ``max_dunning_level``: highest dunning level reached, 0 (none) to 5 (higher ranks count as 5);
 * ``litigation``: an open dispute or litigation with the customer;
 * ``promise_keep_rate``: share of the promises to pay closed in the window that were kept, 0
-  to 1 (``None``: no promise closed, the factor takes nothing off).
+  to 1 (``None``: no promise closed, the factor takes nothing off);
+* ``call_negative_rate``: share of the collection calls logged in the window that the
+  customer refused or did not answer, 0 to 1 (reached, promise, dispute, refusal and not
+  reached count; a wrong contact does not; ``None``: no call logged, nothing taken off).
 
 Points start at 100 and each factor takes off at most its weight (``WEIGHTS``):
 
@@ -21,7 +24,9 @@ Points start at 100 and each factor takes off at most its weight (``WEIGHTS``):
 * litigation: ``WEIGHTS['litigation']`` when open; an open litigation also caps the letter at
   ``LITIGATION_CAP`` (C);
 * broken promises: ``WEIGHTS['promises'] x (1 - keep rate)`` (10 points when every promise
-  closed in the window was broken, nothing when all were kept or none was closed).
+  closed in the window was broken, nothing when all were kept or none was closed);
+* calls: ``WEIGHTS['calls'] x negative rate`` (10 points when every call was refused or not
+  reached; e.g. 4 calls, 1 refused and 1 not reached: 10 x 2/4 = 5 points).
 
 The total is rounded half-up to an integer, then ``THRESHOLDS`` give the letter: A >= 80,
 B >= 60, C >= 40, D >= 20, E below.
@@ -38,6 +43,7 @@ WEIGHTS = {
     "dunning_level": Decimal(20),
     "litigation": Decimal(20),
     "promises": Decimal(10),
+    "calls": Decimal(10),
 }
 DAYS_LATE_CAP = Decimal(60)
 WINDOW_DAYS = 365
@@ -48,7 +54,7 @@ LITIGATION_CAP = "C"
 
 class ScoreError(RuleError, ValueError):
     """Invalid score input: reason ``'late_share'`` (outside 0..1), ``'dunning_level'``
-    (outside 0..5) or ``'promise_keep_rate'`` (outside 0..1)."""
+    (outside 0..5), ``'promise_keep_rate'`` or ``'call_negative_rate'`` (outside 0..1)."""
 
 
 def letter_for(points):
@@ -59,7 +65,14 @@ def letter_for(points):
     return THRESHOLDS[-1][0]
 
 
-def score_inputs(invoices, today, dunning_level=0, litigation=False, promise_keep_rate=None):
+def score_inputs(
+    invoices,
+    today,
+    dunning_level=0,
+    litigation=False,
+    promise_keep_rate=None,
+    call_negative_rate=None,
+):
     """Return the keyword arguments of :func:`compute_score` for one customer.
 
     :param invoices: iterable of ``(amount, due_date, paid_date)``, one per receivable item due
@@ -70,9 +83,12 @@ def score_inputs(invoices, today, dunning_level=0, litigation=False, promise_kee
         policy), capped at ``MAX_DUNNING_LEVEL``
     :param litigation: an open litigation with the customer
     :param promise_keep_rate: kept / closed promises to pay in the window (``None``: none)
+    :param call_negative_rate: refused or not reached / logged calls in the window (``None``:
+        none)
     :return: ``{"avg_days_late": Decimal (2 decimals, half-up), "late_share": Decimal (4
         decimals, half-up), "max_dunning_level": int, "litigation": bool,
-        "promise_keep_rate": Decimal (4 decimals, half-up) or None}``; no invoice gives 0
+        "promise_keep_rate", "call_negative_rate": Decimal (4 decimals, half-up) or None}``;
+        no invoice gives 0
     """
     total = weighted = Decimal(0)
     late = count = 0
@@ -92,18 +108,41 @@ def score_inputs(invoices, today, dunning_level=0, litigation=False, promise_kee
         else Decimal(0),
         "max_dunning_level": min(int(dunning_level or 0), MAX_DUNNING_LEVEL),
         "litigation": bool(litigation),
-        "promise_keep_rate": None
-        if promise_keep_rate is None
-        else to_decimal(promise_keep_rate).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP),
+        "promise_keep_rate": _rate(promise_keep_rate),
+        "call_negative_rate": _rate(call_negative_rate),
     }
 
 
-def compute_score(avg_days_late, late_share, max_dunning_level, litigation, promise_keep_rate=None):
+def _rate(value):
+    """``value`` (0 to 1) as a Decimal of 4 decimals, half-up; ``None`` stays ``None``."""
+    if value is None:
+        return None
+    return to_decimal(value).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def _checked_rate(value, reason):
+    """``value`` as a Decimal (``None`` stays ``None``); :class:`ScoreError` ``reason`` when
+    it is outside 0..1."""
+    rate = None if value is None else to_decimal(value)
+    if rate is not None and not 0 <= rate <= 1:
+        raise ScoreError(reason, **{reason: rate})
+    return rate
+
+
+def compute_score(
+    avg_days_late,
+    late_share,
+    max_dunning_level,
+    litigation,
+    promise_keep_rate=None,
+    call_negative_rate=None,
+):
     """Return ``(letter, points, reasons)`` for a customer's payment behaviour.
 
     ``reasons`` lists the factors that took points off, as ``(code, params)`` in the order
-    days late, late share, dunning level, litigation, promises; ``params`` holds the input and the
-    ``points`` lost (Decimal, unrounded). See the module docstring for the scale.
+    days late, late share, dunning level, litigation, promises, calls; ``params`` holds the
+    input and the ``points`` lost (Decimal, unrounded). See the module docstring for the
+    scale.
     """
     days = max(to_decimal(avg_days_late or 0), Decimal(0))
     share = to_decimal(late_share or 0)
@@ -112,9 +151,8 @@ def compute_score(avg_days_late, late_share, max_dunning_level, litigation, prom
         raise ScoreError("late_share", late_share=share)
     if not 0 <= level <= MAX_DUNNING_LEVEL:
         raise ScoreError("dunning_level", dunning_level=level)
-    keep_rate = None if promise_keep_rate is None else to_decimal(promise_keep_rate)
-    if keep_rate is not None and not 0 <= keep_rate <= 1:
-        raise ScoreError("promise_keep_rate", promise_keep_rate=keep_rate)
+    keep_rate = _checked_rate(promise_keep_rate, "promise_keep_rate")
+    call_rate = _checked_rate(call_negative_rate, "call_negative_rate")
 
     losses = [
         (
@@ -133,6 +171,11 @@ def compute_score(avg_days_late, late_share, max_dunning_level, litigation, prom
             "promises",
             {"promise_keep_rate": keep_rate},
             WEIGHTS["promises"] * (1 - keep_rate) if keep_rate is not None else Decimal(0),
+        ),
+        (
+            "calls",
+            {"call_negative_rate": call_rate},
+            WEIGHTS["calls"] * call_rate if call_rate is not None else Decimal(0),
         ),
     ]
     total_loss = sum((loss for _code, _params, loss in losses), Decimal(0))

@@ -392,3 +392,242 @@ class TestCockpit(RecouvrementCommon):
         self.assertEqual(partner.action_log_call()["res_model"], "recouvrement.call.log")
         promises = self.env["recouvrement.promise"].search(partner.action_view_promises()["domain"])
         self.assertEqual(promises, self.env["recouvrement.promise"])
+
+    # ------------------------------------------------------------------------------------------
+    # Logged calls: the ladder and the score
+    # ------------------------------------------------------------------------------------------
+
+    def _log_call(self, customer, outcome, **vals):
+        """Log a call with ``outcome`` from the customer's form, as the controller; return the
+        stored call and the wizard's action."""
+        action = customer.with_user(self.controller).action_log_call()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(self.controller)
+            .with_context(**action["context"])
+            .create(dict(vals, outcome=outcome))
+        )
+        result = wizard.action_log()
+        call = self.env["recouvrement.call"].search(
+            [("partner_id", "=", customer.id)], order="id desc", limit=1
+        )
+        return call, result
+
+    def test_call_outcomes_feed_the_ladder(self):
+        """On 5 April, invoices of 1 000 due 31 March reminded at the courteous level (next:
+        firm, 31 March + 15 = 15 April). A promise call creates the promise (600 for 20
+        April, phone); a dispute call the dispute (300, price); a refusal gives the collector
+        a follow-up naming the firm level due 15 April; the third call in a row not reached
+        does (not the first two, and a reached call restarts the count); a wrong contact asks
+        to fix the contact. Follow-ups put the customer on the worklist."""
+        self.company.recouvrement_user_id = self.manager
+        customers = {
+            name: self._customer(name)
+            for name in ("Promettant", "Contestant", "Refusant", "Absent", "Erreur")
+        }
+        moves = {}
+        for name, customer in customers.items():
+            moves[name] = self._invoice(customer, 1000.0, "2026-03-01", "2026-03-31")
+            moves[name].sudo().dunning_level_id = self.level_courteous
+        with freeze_time("2026-04-05"):
+            call, action = self._log_call(
+                customers["Promettant"], "promise", promise_amount=600.0, promise_date="2026-04-20"
+            )
+            self.assertEqual(action["type"], "ir.actions.act_window_close")
+            self.assertRecordValues(
+                call.promise_id,
+                [
+                    {
+                        "partner_id": customers["Promettant"].id,
+                        "amount": 600.0,
+                        "date": fields.Date.to_date("2026-04-20"),
+                        "channel": "phone",
+                        "state": "running",
+                    }
+                ],
+            )
+            call, _action = self._log_call(
+                customers["Contestant"],
+                "dispute",
+                dispute_move_id=moves["Contestant"].id,
+                dispute_amount=300.0,
+                dispute_reason="price",
+            )
+            self.assertRecordValues(
+                call.dispute_id,
+                [{"move_id": moves["Contestant"].id, "amount": 300.0, "reason": "price"}],
+            )
+            with self.assertRaises(ValidationError):
+                self._log_call(customers["Promettant"], "promise", promise_amount=100.0)
+
+            refusal, _action = self._log_call(
+                customers["Refusant"], "refusal", note="Ne paiera pas"
+            )
+            self.assertRecordValues(
+                refusal.activity_ids,
+                [
+                    {
+                        "user_id": self.manager.id,
+                        "summary": "Refusal to pay: decide the next step",
+                        "date_deadline": fields.Date.to_date("2026-04-05"),
+                    }
+                ],
+            )
+            self.assertIn(self.level_firm.name, refusal.activity_ids.note)
+            self.assertIn("04/15/2026", refusal.activity_ids.note)
+
+            absent = customers["Absent"]
+            first, _action = self._log_call(absent, "not_reached")
+            self._log_call(absent, "reached")
+            calls = [self._log_call(absent, "not_reached")[0] for _i in range(3)]
+            self.assertFalse(first.activity_ids)
+            self.assertEqual([bool(c.activity_ids) for c in calls], [False, False, True])
+            self.assertEqual(
+                calls[2].activity_ids.summary, "Not reached 3 times in a row: change channel"
+            )
+
+            wrong, _action = self._log_call(customers["Erreur"], "wrong_contact")
+            self.assertEqual(
+                wrong.activity_ids.summary, "Wrong contact: fix the customer's contact"
+            )
+            rows = (
+                self.env["recouvrement.worklist"]
+                .with_user(self.controller)
+                .search([("partner_id", "in", [c.id for c in customers.values()])])
+            )
+            self.assertEqual(
+                rows.filtered("call_follow_up").partner_id,
+                customers["Refusant"] | customers["Absent"] | customers["Erreur"],
+            )
+            # the follow-up done: off the worklist
+            refusal.activity_ids.action_feedback(feedback="Mise en demeure envoyée")
+            self.assertNotIn(
+                customers["Refusant"],
+                rows.search([("call_follow_up", "=", True)]).partner_id,
+            )
+
+    def test_calls_count_in_the_payment_score(self):
+        """On 5 April, one invoice of 1 000 due 31 March, open (5 days late, 1 of 1 late), no
+        level reached. Calls logged: refused, not reached, reached, promise, and a wrong
+        contact (not scored): 2 negative of 4 = 0.5.
+        Points: 100 - 35 x 5 / 60 (2.92) - 25 x 1 (25) - 10 x 0.5 (5) = 67.08 -> 67, B
+        (without the calls: 72.08 -> 72)."""
+        customer = self._customer("Appelé")
+        self._invoice(customer, 1000.0, "2026-03-01", "2026-03-31")
+        credit = self.env["recouvrement.credit"]
+        with freeze_time("2026-04-05"):
+            self.assertEqual(credit._compute_scores(customer)[customer.id][1], 72)
+            for outcome in ("refusal", "not_reached", "reached", "promise", "wrong_contact"):
+                self._log_call(customer, outcome)
+            inputs = credit._get_score_inputs(customer)[customer.id]
+            self.assertEqual(inputs["call_negative_rate"], 0.5)
+            letter, points, _reasons = credit._compute_scores(customer)[customer.id]
+            self.assertEqual((letter, points), ("B", 67))
+            customer.invalidate_recordset(["credit_score_reasons"])
+            self.assertIn(
+                "50% of calls refused or not reached (-5 points)",
+                customer.with_company(self.company).credit_score_reasons,
+            )
+            # calls of another company do not count
+            other = self.env["res.company"].create({"name": "Autre Société"})
+            self.env["recouvrement.call"].create(
+                [
+                    {"partner_id": customer.id, "company_id": other.id, "outcome": "refusal"}
+                    for _i in range(4)
+                ]
+            )
+            self.assertEqual(
+                credit._get_score_inputs(customer)[customer.id]["call_negative_rate"], 0.5
+            )
+
+    def test_default_collector_per_segment(self):
+        """The collector of a customer: its own, else its segment's (its dunning policy's
+        default collector), else the company's collection responsible. The worklist, the aged
+        balance, a broken promise's activity and a call follow-up all use it.
+
+        * Propre: own collector, the salesman, on the risky policy: the salesman
+        * Risque: risky policy (default collector: the controller): the controller
+        * Standard: the company's default policy, without default collector: the manager
+        """
+        self.company.recouvrement_user_id = self.manager
+        risky = self.policy.sudo().copy({"name": "Risqué", "segment": "risky"})
+        risky.collection_user_id = self.controller
+        own, risk, standard = (self._customer(n) for n in ("Propre", "Risque", "Standard"))
+        (own | risk).with_company(self.company).sudo().dunning_policy_id = risky
+        own.with_company(self.company).sudo().collection_user_id = self.salesman
+        expected = {own: self.salesman, risk: self.controller, standard: self.manager}
+        customers = own | risk | standard
+        for customer in customers:
+            self._invoice(customer, 1000.0, "2026-03-01", "2026-03-31")
+        with freeze_time("2026-04-10"):
+            promises = self.env["recouvrement.promise"].create(
+                [{"partner_id": c.id, "amount": 100.0, "date": "2026-04-12"} for c in customers]
+            )
+        collectors = self.env["recouvrement.dunning.policy"]._get_collectors(
+            customers, self.company
+        )
+        self.assertEqual({c: collectors[c.id] for c in customers}, expected)
+        with freeze_time("2026-04-30"):
+            worklist = self.env["recouvrement.worklist"].with_user(self.controller)
+            rows = worklist.search([("partner_id", "in", customers.ids)])
+            self.assertEqual({r.partner_id: r.user_id for r in rows}, expected)
+            aged = self.env["recouvrement.aged.balance"].search(
+                [("partner_id", "in", customers.ids)]
+            )
+            self.assertEqual({r.partner_id: r.user_id for r in aged}, expected)
+            _kept, broken = promises._check_promises(fields.Date.to_date("2026-04-30"))
+            self.assertEqual({p.partner_id: p.activity_ids.user_id for p in broken}, expected)
+            call, _action = self._log_call(risk, "refusal")
+            self.assertEqual(call.activity_ids.user_id, self.controller)
+            # the segment's collector changes: the reports follow at once
+            risky.collection_user_id = False
+            self.assertEqual(worklist.search([("partner_id", "=", risk.id)]).user_id, self.manager)
+
+    def test_aged_balance_promise_and_dispute_columns(self):
+        """Aged balance on 30 April: Promis owes 1 000 + 500, promised 600 on the 1 000 one
+        (running): under promise 1 000 (the invoice's amount due), not the 500. Compte
+        promised 200 on its account: both its invoices (400 + 300 = 700) are under promise.
+        Contesté disputes 300 of 1 000 and the whole of 800 (open): disputed 300 + 800 = 1 100;
+        a rejected dispute on its 200 counts 0."""
+        promis, compte, conteste = (self._customer(n) for n in ("Promis", "Compte", "Contesté"))
+        promised = self._invoice(promis, 1000.0, "2026-03-01", "2026-03-31")
+        self._invoice(promis, 500.0, "2026-03-01", "2026-03-31")
+        self._invoice(compte, 400.0, "2026-03-01", "2026-03-31")
+        self._invoice(compte, 300.0, "2026-03-01", "2026-03-31")
+        first = self._invoice(conteste, 1000.0, "2026-03-01", "2026-03-31")
+        second = self._invoice(conteste, 800.0, "2026-03-01", "2026-03-31")
+        third = self._invoice(conteste, 200.0, "2026-03-01", "2026-03-31")
+        Promise = self.env["recouvrement.promise"]
+        with freeze_time("2026-04-10"):
+            Promise.create(
+                {
+                    "partner_id": promis.id,
+                    "amount": 600.0,
+                    "date": "2026-05-10",
+                    "move_ids": [Command.set(promised.ids)],
+                }
+            )
+            Promise.create({"partner_id": compte.id, "amount": 200.0, "date": "2026-05-10"})
+            Dispute = self.env["recouvrement.dispute"]
+            Dispute.create({"move_id": first.id, "reason": "price", "amount": 300.0})
+            Dispute.create({"move_id": second.id, "reason": "quality"})
+            rejected = Dispute.create({"move_id": third.id, "reason": "other"})
+            rejected.action_reject()
+        with freeze_time("2026-04-30"):
+            groups = (
+                self.env["recouvrement.aged.balance"]
+                .with_user(self.controller)
+                ._read_group(
+                    [("partner_id", "in", (promis | compte | conteste).ids)],
+                    ["partner_id"],
+                    ["residual:sum", "under_promise:sum", "disputed:sum"],
+                )
+            )
+        self.assertEqual(
+            {partner.name: (res, prom, disp) for partner, res, prom, disp in groups},
+            {
+                "Promis": (1500.0, 1000.0, 0.0),
+                "Compte": (700.0, 700.0, 0.0),
+                "Contesté": (2000.0, 0.0, 1100.0),
+            },
+        )

@@ -635,6 +635,7 @@ class TestCredit(RecouvrementCommon):
                 "max_dunning_level": 0,
                 "litigation": False,
                 "promise_keep_rate": None,  # no promise to pay closed
+                "call_negative_rate": None,  # no call logged
             },
         )
         self.env["recouvrement.credit"]._update_scores(self.customer)

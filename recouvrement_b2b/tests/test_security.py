@@ -24,6 +24,7 @@ MATRIX = {
     "recouvrement.aged.balance": {CONTROLLER: "r", MANAGER: "r"},
     "recouvrement.agency.collection": {CONTROLLER: "rwcu", MANAGER: "rwcu"},
     "recouvrement.claim.declaration": {CONTROLLER: "rwc", MANAGER: "rwcu"},
+    "recouvrement.call": {CONTROLLER: "rc", MANAGER: "rwcu"},
     "recouvrement.call.log": {CONTROLLER: "rwcu", MANAGER: "rwcu"},
     # evidence written by the system on the customer's change: read only, by the company
     "recouvrement.collection.history": {CONTROLLER: "r", MANAGER: "r"},
@@ -198,6 +199,11 @@ class TestSecurity(RecouvrementCommon):
             "recouvrement.aged.balance": {},
             "recouvrement.credit.exposure": {},
             "recouvrement.receivable.trend": {},
+            "recouvrement.call": {
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+                "outcome": "refusal",
+            },
             "recouvrement.call.log": {
                 "partner_id": self.customer.id,
                 "company_id": self.company.id,
@@ -275,6 +281,7 @@ class TestSecurity(RecouvrementCommon):
         "recouvrement.claim.declaration": {"court": "Tribunal de commerce de Lyon"},
         "recouvrement.credit.exposure": {"overdue_days": 1},
         "recouvrement.receivable.trend": {"sales": 1.0},
+        "recouvrement.call": {"note": "Matrix"},
         "recouvrement.call.log": {"outcome": "refusal"},
         "recouvrement.collection.history": {"new_value": "80 000,00 €"},
         "recouvrement.worklist": {"overdue_days": 1},

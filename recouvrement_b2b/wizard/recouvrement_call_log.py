@@ -1,24 +1,17 @@
-from markupsafe import Markup
-
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
-CALL_OUTCOMES = [
-    ("reached", "Reached"),
-    ("not_reached", "Not reached"),
-    ("promise", "Promise to pay"),
-    ("dispute", "Dispute"),
-    ("refusal", "Refusal to pay"),
-    ("wrong_contact", "Wrong contact"),
-]
+from ..models.recouvrement_call import CALL_OUTCOMES
+from ..models.recouvrement_dispute import DISPUTE_REASONS
 
 
 class RecouvrementCallLog(models.TransientModel):
     """Log a call to a customer in two clicks (from the worklist or the customer).
 
-    The call is recorded as a done call activity on the customer (its chatter shows the
-    outcome). A call that reached the customer, or got a promise or a dispute, marks its due
-    call activities done: a phone level of the ladder counts as done. Not reached: the due call
-    activities move to the next day. Promise and dispute open the matching creation form.
+    The call is stored (``recouvrement.call``) and its outcome applied
+    (:meth:`recouvrement.call._apply_outcomes`: activities, follow-ups, score). A promise
+    outcome with its amount and date creates the promise (channel phone); a dispute outcome
+    with its invoice creates the dispute; without their figures, their creation form opens.
     """
 
     _name = "recouvrement.call.log"
@@ -28,8 +21,24 @@ class RecouvrementCallLog(models.TransientModel):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
     )
+    currency_id = fields.Many2one(related="company_id.currency_id")
     outcome = fields.Selection(CALL_OUTCOMES, required=True, default="reached")
     note = fields.Text()
+    promise_amount = fields.Monetary(string="Promised Amount", currency_field="currency_id")
+    promise_date = fields.Date(string="Promised Date")
+    dispute_move_id = fields.Many2one(
+        "account.move",
+        string="Disputed Invoice",
+        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'),"
+        " ('payment_state', 'in', ('not_paid', 'partial')),"
+        " ('commercial_partner_id', '=', partner_id), ('company_id', '=', company_id)]",
+    )
+    dispute_amount = fields.Monetary(
+        string="Disputed Amount",
+        currency_field="currency_id",
+        help="Empty: the whole amount due of the invoice.",
+    )
+    dispute_reason = fields.Selection(DISPUTE_REASONS, default="other")
 
     @api.model
     def _get_action(self, partner, company):
@@ -47,41 +56,68 @@ class RecouvrementCallLog(models.TransientModel):
         }
 
     def action_log(self):
-        """Record the call and apply its outcome (see the class).
+        """Store the call and apply its outcome (see the class).
 
-        :return: the promise or dispute creation form for those outcomes, else closes
+        :return: the promise or dispute creation form when their figures were not given,
+            else closes
+        :raise ValidationError: a promised amount without date (or the reverse), or a
+            promise or dispute refused by its own checks
         """
         self.ensure_one()
         partner = self.partner_id.commercial_partner_id
-        # sudo: credit controllers log calls on customers they may not be allowed to write on
-        customer = partner.sudo()
-        call_type = self.env.ref("mail.mail_activity_data_call", raise_if_not_found=False)
-        due = customer.activity_ids.filtered(
-            lambda a: (
-                a.activity_type_id.category == "phonecall"
-                and a.date_deadline <= fields.Date.context_today(self)
-            )
+        promise = dispute = None
+        if self.outcome == "promise" and (self.promise_amount or self.promise_date):
+            promise = self._create_promise(partner)
+        if self.outcome == "dispute" and self.dispute_move_id:
+            dispute = self._create_dispute()
+        call = self.env["recouvrement.call"].create(
+            {
+                "partner_id": partner.id,
+                "company_id": self.company_id.id,
+                "outcome": self.outcome,
+                "note": self.note,
+                "promise_id": promise.id if promise else False,
+                "dispute_id": dispute.id if dispute else False,
+            }
         )
-        outcome_label = dict(self._fields["outcome"]._description_selection(self.env))[self.outcome]
-        feedback = Markup("%s") % self.env._("Call: %(outcome)s", outcome=outcome_label)
-        if self.note:
-            feedback = Markup("%s<br/>%s") % (feedback, self.note)
-        if self.outcome == "not_reached":
-            due.write({"date_deadline": fields.Date.add(fields.Date.context_today(self), days=1)})
-        if self.outcome in ("reached", "promise", "dispute") and due:
-            due.action_feedback(feedback=feedback)
-        else:
-            activity = customer.activity_schedule(
-                activity_type_id=call_type.id if call_type else False,
-                summary=self.env._("Call: %(outcome)s", outcome=outcome_label),
-                user_id=self.env.user.id,
-            )
-            activity.action_feedback(feedback=feedback)
-        if self.outcome == "promise":
+        call._apply_outcomes()
+        if self.outcome == "promise" and not call.promise_id:
             return self._open_creation("recouvrement.promise", partner)
-        if self.outcome == "dispute":
+        if self.outcome == "dispute" and not call.dispute_id:
             return self._open_creation("recouvrement.dispute", partner)
         return {"type": "ir.actions.act_window_close"}
+
+    def _create_promise(self, partner):
+        """The promise given on the call (phone), on the customer's account."""
+        if not self.promise_amount or not self.promise_date:
+            raise ValidationError(
+                self.env._(
+                    "Call with %(partner)s: a promise needs both its amount and its date "
+                    "(fields Promised Amount and Promised Date).",
+                    partner=partner.display_name,
+                )
+            )
+        return self.env["recouvrement.promise"].create(
+            {
+                "partner_id": partner.id,
+                "company_id": self.company_id.id,
+                "amount": self.promise_amount,
+                "date": self.promise_date,
+                "channel": "phone",
+                "note": self.note,
+            }
+        )
+
+    def _create_dispute(self):
+        """The dispute raised on the call, on its invoice (whole amount due by default)."""
+        vals = {
+            "move_id": self.dispute_move_id.id,
+            "reason": self.dispute_reason or "other",
+            "description": self.note,
+        }
+        if self.dispute_amount:
+            vals["amount"] = self.dispute_amount
+        return self.env["recouvrement.dispute"].create(vals)
 
     def _open_creation(self, model, partner):
         """Form creating a ``model`` record (promise or dispute) for ``partner``."""

@@ -271,4 +271,42 @@ measure(
         [("exposure", "!=", 0)], {"partner_id": {}, "exposure": {}}, limit=80
     ),
 )
+# the worklist: a running promise due today for one customer in ten (1 000 rows to act on),
+# each with its overdue invoices; read as the list opens (80 rows and the count), for all
+# collectors and for one (filter Mine: the company's collection responsible here)
+company.recouvrement_user_id = users[0]
+measure(
+    f"worklist: {PARTNERS // 10} promises due today (ORM, one create)",
+    lambda: env["recouvrement.promise"].create(
+        [
+            {"partner_id": partner.id, "amount": 10.0, "date": today, "company_id": company.id}
+            for partner in partners[::10]
+        ]
+    ),
+)
+worklist_fields = {
+    "priority": {},
+    "partner_id": {"fields": {"display_name": {}}},
+    "reasons": {},
+    "overdue_amount": {},
+    "overdue_days": {},
+    "credit_score": {},
+    "next_step_legal": {},
+    "user_id": {"fields": {"display_name": {}}},
+}
+Worklist = env["recouvrement.worklist"]
+rows = measure(
+    "worklist: first 80 rows (web_search_read) and count, every collector",
+    lambda: Worklist.web_search_read([], worklist_fields, limit=80, count_limit=10001),
+)
+print(f"   {rows['length']} customers to act on")
+measure(
+    "worklist: first 80 rows and count, one collector (filter Mine)",
+    lambda: Worklist.web_search_read(
+        [("user_id", "=", users[0].id)],
+        worklist_fields,
+        limit=80,
+        count_limit=10001,
+    ),
+)
 rb2b_bench.finish(env)

@@ -1,0 +1,289 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.tools import format_date
+
+from ..tools.lang import company_env
+
+CALL_OUTCOMES = [
+    ("reached", "Reached"),
+    ("not_reached", "Not reached"),
+    ("promise", "Promise to pay"),
+    ("dispute", "Dispute"),
+    ("refusal", "Refusal to pay"),
+    ("wrong_contact", "Wrong contact"),
+]
+#: outcomes that count against the customer in the payment score (``rules.score``): it
+#: refused to pay, or did not answer; a wrong contact says nothing of the customer
+NEGATIVE_OUTCOMES = ("refusal", "not_reached")
+#: outcomes that count in the score at all (the denominator of the negative-call rate)
+SCORED_OUTCOMES = ("reached", "not_reached", "promise", "dispute", "refusal")
+#: consecutive "not reached" calls after which the collector gets a follow-up activity
+NOT_REACHED_LIMIT = 3
+#: days back a call counts in a "not reached" streak
+NOT_REACHED_LOOKBACK_DAYS = 30
+
+
+class RecouvrementCall(models.Model):
+    """A call to a customer, logged by a collector (the call log of the worklist or the
+    customer), in one company: its outcome feeds the ladder and the payment score.
+
+    Outcomes (:meth:`_apply_outcomes`):
+
+    * reached, promise, dispute: the call activities due on the customer are marked done
+      (a phone level of the ladder counts as done); a promise or a dispute given with its
+      figures is created and linked (``promise_id``, ``dispute_id``);
+    * not reached: the due call activities move to the next day; the ``NOT_REACHED_LIMIT``-th
+      call in a row not reached within ``NOT_REACHED_LOOKBACK_DAYS`` days gives the collector
+      a follow-up activity (change channel, send the next level in writing);
+    * refusal: a follow-up activity for the collector, due today, naming the next level of the
+      ladder and its date, to bring that step forward;
+    * wrong contact: a follow-up activity for the collector to fix the customer's contact.
+
+    Follow-up activities (type ``mail_activity_type_call_follow_up``) are scheduled on the call
+    (its company's record, not the shared customer's chatter) and put the customer on the
+    worklist (reason ``call_follow_up``). In the payment score, the share of the calls of the
+    last 12 months that were refused or not reached takes off up to 10 points
+    (:meth:`_get_score_negative_rates`, ``rules.score``).
+    """
+
+    _name = "recouvrement.call"
+    _description = "Collection Call"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        domain="[('is_company', '=', True)]",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Collector", default=lambda self: self.env.user, readonly=True
+    )
+    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
+    outcome = fields.Selection(CALL_OUTCOMES, required=True, default="reached")
+    note = fields.Text()
+    promise_id = fields.Many2one(
+        "recouvrement.promise", string="Promise to Pay", readonly=True, check_company=True
+    )
+    dispute_id = fields.Many2one("recouvrement.dispute", readonly=True, check_company=True)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("partner_id"):
+                partner = self.env["res.partner"].browse(vals["partner_id"])
+                vals["partner_id"] = partner.commercial_partner_id.id
+        return super().create(vals_list)
+
+    # ------------------------------------------------------------------------------------------
+    # Outcomes
+    # ------------------------------------------------------------------------------------------
+
+    def _apply_outcomes(self):
+        """Apply the outcome of each call of ``self`` to the customer's activities and ladder
+        (see the class). The activities are scheduled as superuser: collectors log calls on
+        customers they may not write on."""
+        today = fields.Date.context_today(self)
+        streaks = self._get_not_reached_streaks()
+        next_steps = self._get_next_steps()
+        for call in self:
+            customer = call.partner_id.sudo()
+            due = customer.activity_ids.filtered(
+                lambda a: a.activity_type_id.category == "phonecall" and a.date_deadline <= today
+            )
+            feedback = call._get_feedback()
+            if call.outcome == "not_reached":
+                due.write({"date_deadline": fields.Date.add(today, days=1)})
+            if call.outcome in ("reached", "promise", "dispute") and due:
+                due.action_feedback(feedback=feedback)
+            else:
+                call._log_done_call(feedback)
+            follow_up = call._get_follow_up_note(streaks.get(call.id, 0), next_steps)
+            if follow_up:
+                call._schedule_follow_up(*follow_up)
+
+    def _get_feedback(self):
+        """HTML feedback of the call: its outcome and note."""
+        self.ensure_one()
+        label = dict(self._fields["outcome"]._description_selection(self.env))[self.outcome]
+        feedback = Markup("%s") % self.env._("Call: %(outcome)s", outcome=label)
+        if self.note:
+            feedback = Markup("%s<br/>%s") % (feedback, self.note)
+        return feedback
+
+    def _log_done_call(self, feedback):
+        """A done call activity on the customer, carrying ``feedback``."""
+        self.ensure_one()
+        call_type = self.env.ref("mail.mail_activity_data_call", raise_if_not_found=False)
+        label = dict(self._fields["outcome"]._description_selection(self.env))[self.outcome]
+        # sudo: collectors log calls on customers they may not be allowed to write on
+        activity = self.partner_id.sudo().activity_schedule(
+            activity_type_id=call_type.id if call_type else False,
+            summary=self.env._("Call: %(outcome)s", outcome=label),
+            user_id=self.user_id.id or self.env.uid,
+        )
+        activity.action_feedback(feedback=feedback)
+
+    def _get_follow_up_note(self, streak, next_steps):
+        """``(summary, note)`` of the follow-up activity the call gives the collector, or None
+        (see the class). ``streak``: calls in a row not reached, this one included;
+        ``next_steps``: :meth:`_get_next_steps`. Texts in the company's language."""
+        self.ensure_one()
+        note_env = company_env(self.env, self.company_id)
+        level, day = next_steps.get(self.partner_id.id, (None, None))
+        step = (
+            note_env._(
+                "Next step of the ladder: %(level)s, due on %(date)s; send it now if the "
+                "customer will not pay.",
+                level=level.with_context(lang=note_env.lang).name,
+                date=format_date(note_env, day),
+            )
+            if level
+            else note_env._("No further step of the ladder is planned.")
+        )
+        if self.outcome == "refusal":
+            return note_env._("Refusal to pay: decide the next step"), step
+        if self.outcome == "not_reached" and streak >= NOT_REACHED_LIMIT:
+            return (
+                note_env._("Not reached %(count)s times in a row: change channel", count=streak),
+                step,
+            )
+        if self.outcome == "wrong_contact":
+            return (
+                note_env._("Wrong contact: fix the customer's contact"),
+                note_env._(
+                    "The person called is not the right contact for %(partner)s: update its "
+                    "invoicing contact and phone number.",
+                    partner=self.partner_id.name,
+                ),
+            )
+        return None
+
+    def _schedule_follow_up(self, summary, note):
+        """A follow-up activity on the call for the customer's collector, due on its day."""
+        self.ensure_one()
+        activity_type = self.env.ref(
+            "recouvrement_b2b.mail_activity_type_call_follow_up", raise_if_not_found=False
+        )
+        collector = (
+            self.env["recouvrement.dunning.policy"]
+            ._get_collectors(self.partner_id, self.company_id)
+            .get(self.partner_id.id)
+        )
+        # sudo: collectors may not write on calls once logged
+        self.sudo().activity_schedule(
+            activity_type_id=activity_type.id if activity_type else False,
+            summary=summary,
+            note=note,
+            user_id=(collector or self.user_id or self.env.user).id,
+            date_deadline=self.date,
+        )
+
+    def _get_not_reached_streaks(self):
+        """``{call id: calls in a row not reached}`` for the "not reached" calls of ``self``:
+        the calls of the same customer and company of the last ``NOT_REACHED_LOOKBACK_DAYS``
+        days up to it, counted back until one with another outcome. One query."""
+        unreached = self.filtered(lambda c: c.outcome == "not_reached")
+        if not unreached:
+            return {}
+        history = self.search(
+            [
+                ("partner_id", "in", unreached.partner_id.ids),
+                ("company_id", "in", unreached.company_id.ids),
+                (
+                    "date",
+                    ">=",
+                    min(unreached.mapped("date")) - timedelta(days=NOT_REACHED_LOOKBACK_DAYS),
+                ),
+            ],
+            order="date desc, id desc",
+        )
+        streaks = {}
+        for call in unreached:
+            streak = 0
+            start = call.date - timedelta(days=NOT_REACHED_LOOKBACK_DAYS)
+            for past in history:
+                if (
+                    past.partner_id != call.partner_id
+                    or past.company_id != call.company_id
+                    or past.id > call.id
+                    or past.date > call.date
+                ):
+                    continue
+                if past.date < start or past.outcome != "not_reached":
+                    break
+                streak += 1
+            streaks[call.id] = streak
+        return streaks
+
+    def _get_next_steps(self):
+        """``{customer id: (recouvrement.dunning.level, date)}``: the next level of the ladder
+        of each customer of ``self`` whose call asks for it (refusal, not reached) and the day
+        it falls due: the level of the invoice reminded next. Customers without are left
+        out."""
+        asking = self.filtered(lambda c: c.outcome in ("refusal", "not_reached"))
+        if not asking:
+            return {}
+        Move = self.env["account.move"]
+        moves = Move.search(
+            [
+                ("commercial_partner_id", "in", asking.partner_id.ids),
+                ("company_id", "in", asking.company_id.ids),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+            ]
+        )
+        dunning = self.env["recouvrement.dunning"]
+        next_dates = dunning._get_next_dates(moves)
+        policies = dunning._get_policies(moves)
+        result = {}
+        for move in moves.sorted("id"):
+            day = next_dates.get(move.id)
+            policy = policies.get(move.id)
+            if not day or not policy:
+                continue
+            reached = move.dunning_level_id.sequence if move.dunning_level_id else None
+            level = policy.level_ids.filtered(lambda lvl, r=reached: r is None or lvl.sequence > r)[
+                :1
+            ]
+            current = result.get(move.commercial_partner_id.id)
+            if level and (not current or day < current[1]):
+                result[move.commercial_partner_id.id] = (level, day)
+        return result
+
+    # ------------------------------------------------------------------------------------------
+    # Payment score
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _get_score_negative_rates(self, partners, company, start):
+        """Share of the calls that were refused or not reached (``NEGATIVE_OUTCOMES``) among
+        the calls of ``SCORED_OUTCOMES`` logged with each customer of ``partners`` in
+        ``company`` since ``start`` (date): ``{partner id: rate, 0 to 1}``; customers without
+        a call are left out. One query."""
+        groups = self.sudo()._read_group(
+            [
+                ("partner_id", "in", partners.ids),
+                ("company_id", "=", company.id),
+                ("outcome", "in", SCORED_OUTCOMES),
+                ("date", ">=", start),
+            ],
+            ["partner_id", "outcome"],
+            ["__count"],
+        )
+        counts = defaultdict(lambda: [0, 0])
+        for partner, outcome, count in groups:
+            counts[partner.id][0] += count if outcome in NEGATIVE_OUTCOMES else 0
+            counts[partner.id][1] += count
+        return {pid: negative / total for pid, (negative, total) in counts.items()}
