@@ -9,6 +9,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, email_normalize_all, format_amount, format_date, split_every
 
+from odoo.addons.base.models.ir_cron import MAX_BATCH_PER_CRON_JOB
+
 from ..rules import dunning as dunning_rules
 from ..tools.lang import company_env
 
@@ -24,6 +26,9 @@ LETTER_CHANNELS = ("email", "letter", "registered")
 RUN_LOCK_KEY = 7_240_018_001
 _PASS_START_KEY = "recouvrement_b2b.dunning_pass_start"
 _REMAINING_KEY = "recouvrement_b2b.dunning_remaining"
+_PASS_CALLS_KEY = "recouvrement_b2b.dunning_pass_calls"
+#: delay before a cron call that could do nothing (customers locked, another run) is made again
+RETRY_DELAY_MINUTES = 1
 #: errors of a transaction racing another one: the customer is retried, never logged as failed
 CONFLICT_ERRORS = (
     pg_errors.SerializationFailure,
@@ -65,28 +70,66 @@ class RecouvrementDunning(models.AbstractModel):
         Each call reports its progress (``ir.cron._notify_progress``): the scheduler calls
         again while ``remaining`` is not 0. A customer whose reminder failed today is not
         retried before tomorrow; a customer locked by another transaction is left for the next
-        call. When another dunning run holds the lock (:meth:`_try_lock_run`), or when the
-        calls of this worker pass used the budget, the cron is triggered again a little later.
+        call. When the calls of this worker pass used the budget, a new pass starts at once
+        (:meth:`_trigger_next_pass`); when another dunning run holds the lock
+        (:meth:`_try_lock_run`) or only locked customers are left, the cron is called again a
+        minute later.
         """
         cron = self.env.ref("recouvrement_b2b.ir_cron_dunning", raise_if_not_found=False)
         deadline = self._get_deadline()
-        if time.monotonic() >= deadline or not self._try_lock_run():
-            # the worker's time limit covers every call of its pass, or another run is busy:
-            # leave the rest to a new pass (done=0 ends this one)
-            if cron:
-                cron.sudo()._trigger(fields.Datetime.add(fields.Datetime.now(), minutes=1))
-            self.env["ir.cron"]._notify_progress(
-                done=0, remaining=self.env.cr.cache.get(_REMAINING_KEY, 0)
-            )
-            return
-        date = fields.Date.context_today(self)
-        plan = self._hold_first_runs(self._get_plan(date, skip_failed=True))
-        done, remaining = self._dunning_dispatch_batch(plan, date, batch_size, deadline=deadline)
-        self.env.cr.cache[_REMAINING_KEY] = remaining
-        if remaining and not done and cron:
-            # only locked customers were left: the scheduler stops on done=0, call again later
-            cron.sudo()._trigger(fields.Datetime.add(fields.Datetime.now(), minutes=1))
+        done, remaining = 0, self.env.cr.cache.get(_REMAINING_KEY, 0)
+        busy = False  # another run holds the lock: something may still be due, try again later
+        # the worker's time limit covers every call of its pass: once the budget is used, leave
+        # the rest to a new pass (done=0 ends this one)
+        if time.monotonic() < deadline:
+            busy = not self._try_lock_run()
+            if not busy:
+                date = fields.Date.context_today(self)
+                plan = self._hold_first_runs(self._get_plan(date, skip_failed=True))
+                done, remaining = self._dunning_dispatch_batch(
+                    plan, date, batch_size, deadline=deadline
+                )
+                self.env.cr.cache[_REMAINING_KEY] = remaining
+        self._trigger_next_pass(cron, done, remaining or busy, deadline, retry=True)
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    @api.model
+    def _trigger_next_pass(self, cron, done, remaining, deadline, retry=False):
+        """Trigger ``cron`` (ir.cron) when the call that reports ``done``/``remaining`` leaves
+        work that the scheduler's current pass will not do, so that it goes on without Odoo's
+        idle minute (the cron worker sleeps up to 60 s between passes unless woken up).
+
+        Odoo 18's scheduler (``ir.cron._run_job``) calls a job again, in the same worker pass and
+        under the same time limit, while a call reports work done and work remaining, at most
+        ``MAX_BATCH_PER_CRON_JOB`` times. The pass ends on a call reporting ``done`` 0 (the time
+        budget used, :meth:`_get_deadline`) or on that last call. Then the trigger is at once:
+        ``ir.cron._trigger`` notifies the cron workers (NOTIFY cron_trigger) when the job's
+        cursor commits, so a worker starts a new pass as soon as this one ends, with its
+        watchdog reset and a new budget (a new job cursor); ``_reschedule_later`` keeps it, as
+        it deletes only the triggers older than the pass's start (the budget is at least 1 s).
+        A call that did nothing though work remains (customers locked by another transaction,
+        another run in progress) is made again ``RETRY_DELAY_MINUTES`` later when ``retry``.
+
+        Outside the scheduler (no ``ir_cron_progress_id`` in the context) nothing is triggered.
+
+        :param deadline: ``time.monotonic()`` value of the end of the budget
+        :return: the ir.cron.trigger created (empty recordset when none)
+        """
+        Trigger = self.env["ir.cron.trigger"]
+        if not cron or not self.env.context.get("ir_cron_progress_id"):
+            return Trigger
+        calls_key = (_PASS_CALLS_KEY, cron.id)
+        calls = self.env.cr.cache[calls_key] = self.env.cr.cache.get(calls_key, 0) + 1
+        if not remaining:
+            return Trigger
+        now = fields.Datetime.now()
+        if (not done and time.monotonic() >= deadline) or (
+            done and calls >= MAX_BATCH_PER_CRON_JOB
+        ):
+            return cron.sudo()._trigger(now)
+        if not done and retry:
+            return cron.sudo()._trigger(fields.Datetime.add(now, minutes=RETRY_DELAY_MINUTES))
+        return Trigger
 
     @api.model
     def _hold_first_runs(self, plan):
@@ -130,11 +173,15 @@ class RecouvrementDunning(models.AbstractModel):
     def _get_deadline(self):
         """``time.monotonic()`` value at which a run stops starting new customers: the start of
         the run plus the ``recouvrement_b2b.dunning_time_budget`` system parameter (seconds,
-        default 30), well under the workers' ``limit_time_real`` (120 s by default).
+        at least 1, default 30), well under the workers' ``limit_time_real`` (120 s by default).
 
         Under the scheduler, Odoo calls the cron again at once, in the same worker and under
         the same time limit, while it reports work remaining: the budget then covers every call
-        of that pass (the start is kept on the job's cursor)."""
+        of that pass of the job (the start is kept on the job's cursor, which each pass opens
+        anew). The sending and letters crons are two jobs: one worker pass running both spends
+        at most twice the budget, plus the batch or letter under way.
+
+        A value that is not a number of at least 1 s is logged and the default used."""
         budget = (
             self.env["ir.config_parameter"]
             .sudo()
@@ -144,7 +191,7 @@ class RecouvrementDunning(models.AbstractModel):
             budget = float(budget)
         except ValueError:
             budget = 0
-        if not budget > 0:  # also NaN
+        if not budget >= 1:  # also NaN; under 1 s, a new pass could not be triggered
             _logger.warning(
                 "Invalid dunning time budget (recouvrement_b2b.dunning_time_budget): %s s used",
                 DEFAULT_TIME_BUDGET,
@@ -1174,12 +1221,17 @@ class RecouvrementDunning(models.AbstractModel):
     def _cron_render_letters(self, batch_size=100):
         """Cron: render the letters the sending step left to render (:meth:`_send_reminders`),
         at most ``batch_size`` per call and within the time budget (:meth:`_get_deadline`),
-        reporting its progress (``ir.cron._notify_progress``)."""
+        reporting its progress (``ir.cron._notify_progress``); once the budget is used, a new
+        worker pass goes on at once (:meth:`_trigger_next_pass`)."""
         deadline = self._get_deadline()
         events = self.env["recouvrement.dunning.event"].search(
             self._get_letters_to_render_domain(), order="id", limit=batch_size
         )
         done, remaining = self._dunning_render_letters(events, deadline=deadline)
+        # budget used: a new pass at once (letters that cannot be rendered wait for the next
+        # dunning run or day, they are not retried every minute)
+        cron = self.env.ref("recouvrement_b2b.ir_cron_dunning_letters", raise_if_not_found=False)
+        self._trigger_next_pass(cron, done, remaining, deadline)
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
 
     @api.model

@@ -58,18 +58,49 @@ class TestDunningProduction(RecouvrementCommon):
             [("partner_id", "in", (partners or self.customers).ids)]
         )
 
-    def _cron_call(self):
-        """One call of the dunning cron by the scheduler on 2 March 2026 (as its user, the
-        superuser): its progress record."""
+    def _cron_call(self, at="2026-03-02 06:00:00", **kwargs):
+        """One call of the dunning cron by the scheduler at ``at`` (2 March 2026; as its user,
+        the superuser): its progress record."""
         progress = self.env["ir.cron.progress"].sudo().create({"cron_id": self.cron.id})
         dunning = self.env["recouvrement.dunning"].sudo()
-        with freeze_time("2026-03-02 06:00:00"):
-            dunning.with_context(ir_cron_progress_id=progress.id)._cron_send_reminders()
+        with freeze_time(at):
+            dunning.with_context(ir_cron_progress_id=progress.id)._cron_send_reminders(**kwargs)
         return progress
 
     def _new_pass(self):
-        """The scheduler's next worker pass (a new job cursor: the budget starts again)."""
-        self.env.cr.cache.pop(recouvrement_dunning._PASS_START_KEY, None)
+        """The scheduler's next worker pass (a new job cursor: the budget and the count of
+        calls start again)."""
+        for key in list(self.env.cr.cache):
+            if key == recouvrement_dunning._PASS_START_KEY or (
+                isinstance(key, tuple) and key[0] == recouvrement_dunning._PASS_CALLS_KEY
+            ):
+                del self.env.cr.cache[key]
+
+    def _last_trigger(self, cron):
+        return (
+            self.env["ir.cron.trigger"]
+            .sudo()
+            .search([("cron_id", "=", cron.id)], order="id desc", limit=1)
+        )
+
+    def _wakes_cron_workers(self, cron):
+        """Whether the transaction's commit wakes the cron workers up for ``cron``
+        (``ir.cron._trigger`` queues its ``_notifydb``, NOTIFY cron_trigger, for a trigger due
+        now)."""
+        return any(
+            getattr(func, "__name__", "") == "_notifydb" and func.__self__ == cron
+            for func in self.env.cr.postcommit._funcs
+        )
+
+    def _assert_new_pass_at_once(self, cron, pass_start, now):
+        """``cron`` was triggered at ``now`` (so its workers are woken up at commit) and after
+        ``pass_start``: Odoo's ``_reschedule_later`` (end of the pass) deletes only the triggers
+        older than the start of the pass's transaction, so this one starts a new pass."""
+        trigger = self._last_trigger(cron)
+        now = fields.Datetime.to_datetime(now)
+        self.assertEqual(trigger.call_at, now)
+        self.assertGreater(trigger.call_at, fields.Datetime.to_datetime(pass_start))
+        self.assertTrue(self._wakes_cron_workers(cron))
 
     def _hold_in_other_transaction(self, query):
         """Run ``query`` in another database connection and keep its transaction open until
@@ -106,22 +137,98 @@ class TestDunningProduction(RecouvrementCommon):
             first = self._cron_call()
             self.assertRecordValues(first, [{"done": 3, "remaining": 2}])
             self.assertEqual(len(self._events()), 3)
-            second = self._cron_call()  # same pass: the worker's time limit is shared
+            self.assertEqual(self._triggers(), triggers, "the scheduler calls again itself")
+            self.env.cr.postcommit.clear()
+            # same pass, 12 s later: the worker's time limit is shared, the pass ends and a new
+            # one is triggered at once (no idle minute)
+            second = self._cron_call(at="2026-03-02 06:00:12")
             self.assertRecordValues(second, [{"done": 0, "remaining": 2}])
             self.assertEqual(self._triggers(), triggers + 1)
+            self._assert_new_pass_at_once(self.cron, "2026-03-02 06:00:00", "2026-03-02 06:00:12")
             self._new_pass()
-            third = self._cron_call()
+            third = self._cron_call(at="2026-03-02 06:00:13")
             self.assertRecordValues(third, [{"done": 2, "remaining": 0}])
+            self.assertEqual(self._triggers(), triggers + 1, "nothing left: no new pass")
         events = self._events()
         self.assertEqual(events.partner_id, self.customers)
         self.assertEqual(len(events), 5)
         self.assertEqual(set(events.mapped("state")), {"sent"})
 
+    def test_last_call_of_a_pass_triggers_a_new_pass(self):
+        """Odoo calls a job at most ``MAX_BATCH_PER_CRON_JOB`` times in one worker pass (2
+        here), then would leave the rest to the worker's next wake-up (up to a minute): the last
+        call of the pass triggers a new pass at once when customers remain."""
+        triggers = self._triggers()
+        with patch(f"{MODULE}.MAX_BATCH_PER_CRON_JOB", 2):
+            first = self._cron_call(batch_size=1)
+            self.assertRecordValues(first, [{"done": 1, "remaining": 4}])
+            self.assertEqual(self._triggers(), triggers)
+            self.env.cr.postcommit.clear()
+            second = self._cron_call(at="2026-03-02 06:00:05", batch_size=1)
+            self.assertRecordValues(second, [{"done": 1, "remaining": 3}])
+            self.assertEqual(self._triggers(), triggers + 1)
+            self._assert_new_pass_at_once(self.cron, "2026-03-02 06:00:00", "2026-03-02 06:00:05")
+            self._new_pass()
+            third = self._cron_call(at="2026-03-02 06:00:06", batch_size=3)
+            self.assertRecordValues(third, [{"done": 3, "remaining": 0}])
+            self.assertEqual(self._triggers(), triggers + 1)
+        self.assertEqual(len(self._events()), 5)
+
+    def test_letters_budget_used_triggers_a_new_pass(self):
+        """The letters cron, budget 10 s, 4 s per letter: the first call renders 3 letters, the
+        next call of the same pass none; it triggers a new pass of the letters cron at once
+        (before, the letters left waited for the next day); the new pass renders the rest."""
+        self.assertRecordValues(self._cron_call(), [{"done": 5, "remaining": 0}])
+        self.env["ir.config_parameter"].sudo().set_param(
+            "recouvrement_b2b.dunning_time_budget", "10"
+        )
+        letters_cron = self.env.ref("recouvrement_b2b.ir_cron_dunning_letters")
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        triggers = Trigger.search_count([("cron_id", "=", letters_cron.id)])
+        to_render = self.env["recouvrement.dunning.event"].search_count(
+            self.Dunning._get_letters_to_render_domain()
+        )
+        self.assertGreaterEqual(to_render, 5)
+        clock = _Clock()
+
+        def slow_letter(dunning, event):
+            clock.now += 4
+            event.letter_to_render = False
+
+        def letters_call(at):
+            progress = self.env["ir.cron.progress"].sudo().create({"cron_id": letters_cron.id})
+            with freeze_time(at):
+                self.env["recouvrement.dunning"].sudo().with_context(
+                    ir_cron_progress_id=progress.id
+                )._cron_render_letters(batch_size=100)
+            return progress
+
+        self._new_pass()
+        with (
+            patch(f"{MODULE}.time", clock),
+            patch.object(RecouvrementDunning, "_render_letter", slow_letter),
+        ):
+            first = letters_call("2026-03-02 06:01:00")
+            self.assertRecordValues(first, [{"done": 3, "remaining": to_render - 3}])
+            self.assertEqual(Trigger.search_count([("cron_id", "=", letters_cron.id)]), triggers)
+            self.env.cr.postcommit.clear()
+            second = letters_call("2026-03-02 06:01:12")
+            self.assertRecordValues(second, [{"done": 0, "remaining": to_render - 3}])
+            self.assertEqual(
+                Trigger.search_count([("cron_id", "=", letters_cron.id)]), triggers + 1
+            )
+            self._assert_new_pass_at_once(
+                letters_cron, "2026-03-02 06:01:00", "2026-03-02 06:01:12"
+            )
+            self._new_pass()
+            third = letters_call("2026-03-02 06:01:13")
+            self.assertRecordValues(third, [{"done": min(3, to_render - 3)}])
+
     def test_time_budget_bad_value(self):
         """A budget that is not a positive number falls back to 30 s (logged), never a crash
         nor a cron that sends nothing."""
         clock = _Clock()
-        for value in ("thirty", "0", "-5", "nan"):
+        for value in ("thirty", "0", "0.5", "-5", "nan"):
             self.env["ir.config_parameter"].sudo().set_param(
                 "recouvrement_b2b.dunning_time_budget", value
             )

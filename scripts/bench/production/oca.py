@@ -114,7 +114,10 @@ def median(key):
     )
 
 
-print(f"OCA comparison: {rounds} interleaved round(s), medians, emails only on both sides")
+print(
+    f"OCA comparison: {rounds} interleaved round(s), medians, emails only on both sides; load "
+    f"average (1/5/15 min) at the end: {'/'.join(f'{v:.1f}' for v in os.getloadavg())}"
+)
 print(
     f"  this addon: {counts['ours'][0]} customers due, {counts['ours'][1]} reminders, "
     f"{counts['ours'][2]} emails queued"

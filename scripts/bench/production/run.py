@@ -11,11 +11,15 @@ Environment:
     RB2B_HTTP_PORT            first server's port (the next ones: +10, +20)
 
 For each run: time from the trigger until every email is queued, until every letter is
-rendered and until every reminder is done; cron calls (``ir.cron.progress`` rows) and which
-server made them; whether a worker was killed (server logs); customers reminded twice and
-failed events (SQL). Prints figures, asserts nothing.
+rendered and until every reminder is done, and the rates (customers sent and letters rendered
+per minute); cron calls (``ir.cron.progress`` rows) and which server made them; the idle time
+between the calls of each cron while work remained (server logs: the longest gap, and gaps of
+30 s or more, e.g. a worker waiting for its next minute); whether a worker was killed and the
+ERROR lines (server logs); customers reminded twice and failed events (SQL); the machine's load
+(``os.getloadavg``) at the start and end of each run. Prints figures, asserts nothing.
 """
 
+import datetime
 import json
 import os
 import re
@@ -37,6 +41,18 @@ HTTP_PORT = int(os.environ.get("RB2B_HTTP_PORT", "8069"))
 CRON_THREADS = int(os.environ.get("RB2B_BENCH_CRON_THREADS", "2"))
 TIMEOUT = float(os.environ.get("RB2B_BENCH_TIMEOUT", "7200"))
 CRON_XMLID = ("recouvrement_b2b", "ir_cron_dunning")
+#: the dunning crons, as named in the server log ("Job 'name' (id) starting")
+CRONS = {
+    "sending": "Collection: send the dunning reminders due today",
+    "letters": "Collection: render the dunning letters",
+}
+LOG_LINE = re.compile(
+    r"^(?P<at>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) \d+ (?P<level>\w+) .*?"
+    r"Job '(?P<name>[^']+)' \(\d+\) (?P<what>starting|done in|processed (?P<done>\d+) "
+    r"records, (?P<remaining>\d+) records remaining)"
+)
+#: an idle time between two calls of a cron this long (seconds) is reported
+GAP_REPORTED = 30
 #: server log lines that mean a worker was killed or a job failed
 KILLED = re.compile(
     r"timeout after|killed|Virtual memory limit|virtual memory limit|MemoryError"
@@ -191,6 +207,7 @@ def one_run(book, expected, servers):
     procs = [start_server(dbname, index, logdir) for index in range(servers)]
     emails_expected = expected["channels"].get("email", 0)
     done_at = {}
+    load_start = load()
     try:
         trigger_at = trigger(cnx, dbname, cron)
         start = time.monotonic()
@@ -209,7 +226,11 @@ def one_run(book, expected, servers):
     finally:
         for proc, _logfile in procs:
             stop_server(proc)
-    report(cnx, cron, trigger_at, expected, done_at, [logfile for _proc, logfile in procs])
+    load_end = load()
+    logfiles = [logfile for _proc, logfile in procs]
+    report(cnx, cron, trigger_at, expected, done_at, logfiles)
+    report_calls(logfiles, done_at, expected)
+    print(f"  load average (1/5/15 min) at start {load_start}, at end {load_end}")
     cnx.close()
 
 
@@ -266,6 +287,69 @@ def report(cnx, cron, trigger_at, expected, done_at, logfiles):
     print(
         f"  customers sent the same reminder twice: {twice}; customers sent two levels the "
         f"same day: {escalated}; failed events: {failed}"
+    )
+
+
+def cron_calls(logfiles):
+    """Calls of the dunning crons in the server logs, by cron key (``CRONS``): sorted lists of
+    ``(start, end, done, remaining)`` (datetimes, counts)."""
+    calls = {key: [] for key in CRONS}
+    keys = {name: key for key, name in CRONS.items()}
+    for index, logfile in enumerate(logfiles):
+        text = logfile.read_text(errors="replace") if logfile.exists() else ""
+        started = {}
+        for line in text.splitlines():
+            match = LOG_LINE.match(line)
+            if not match or match["name"] not in keys:
+                continue
+            key = keys[match["name"]]
+            at = datetime.datetime.strptime(match["at"], "%Y-%m-%d %H:%M:%S,%f")
+            if match["what"] == "starting":
+                started[key, index] = at
+            elif match["done"] is not None and (key, index) in started:
+                start = started.pop((key, index))
+                calls[key].append((start, at, int(match["done"]), int(match["remaining"])))
+    return {key: sorted(value) for key, value in calls.items()}
+
+
+def idle_gaps(calls):
+    """Idle times (seconds) between a call that left work remaining and the next call."""
+    return [
+        (following[0] - call[1]).total_seconds()
+        for call, following in zip(calls, calls[1:], strict=False)
+        if call[3]
+    ]
+
+
+def load():
+    return "/".join(f"{value:.1f}" for value in os.getloadavg())
+
+
+def report_calls(logfiles, done_at, expected):
+    """Rates, cron calls, idle gaps and ERROR lines, from the server logs."""
+    rates = []
+    if "events" in done_at:
+        rates.append(f"{expected['customers'] / done_at['events'] * 60:.0f} customers/min")
+    if "letters" in done_at and expected["letters"]:
+        rates.append(f"{expected['letters'] / done_at['letters'] * 60:.0f} letters/min")
+    print(f"  rates: {', '.join(rates) or 'not reached'}")
+    for key, calls in cron_calls(logfiles).items():
+        gaps = idle_gaps(calls)
+        long_gaps = [gap for gap in gaps if gap >= GAP_REPORTED]
+        longest = max(calls, key=lambda call: call[1] - call[0]) if calls else None
+        print(
+            f"  {key} cron: {len(calls)} calls, {sum(call[2] for call in calls)} done; longest "
+            f"call {(longest[1] - longest[0]).total_seconds() if longest else 0:.0f} s; idle "
+            f"between calls with work left: longest {max(gaps, default=0):.0f} s, "
+            f"{len(long_gaps)} of {GAP_REPORTED} s or more"
+        )
+    errors = []
+    for logfile in logfiles:
+        text = logfile.read_text(errors="replace") if logfile.exists() else ""
+        errors += [line for line in text.splitlines() if re.match(r"^\S+ \S+ \d+ ERROR ", line)]
+    print(
+        f"  ERROR lines in the server logs: {len(errors)}"
+        + (f" (first: {errors[0][:200]})" if errors else "")
     )
 
 
