@@ -15,6 +15,32 @@ from ..tools.lang import company_env
 COLLECTION_TOKEN_SCOPE = "recouvrement_b2b.collection"
 
 
+def _can_receive_sms(number):
+    """Whether the E.164 ``number`` may receive an SMS: not a landline, freephone, premium,
+    shared-cost, VoIP or other fixed service (``phonenumbers`` number type; a type the
+    library's data does not know is given the benefit of the doubt); True when
+    ``phonenumbers`` is missing."""
+    try:
+        import phonenumbers  # noqa: PLC0415 (optional, as in Odoo's phone_validation)
+    except ImportError:
+        return True
+    try:
+        kind = phonenumbers.number_type(phonenumbers.parse(number))
+    except phonenumbers.NumberParseException:
+        return False
+    kinds = phonenumbers.PhoneNumberType
+    return kind not in (
+        kinds.FIXED_LINE,
+        kinds.TOLL_FREE,
+        kinds.PREMIUM_RATE,
+        kinds.SHARED_COST,
+        kinds.VOIP,
+        kinds.PAGER,
+        kinds.UAN,
+        kinds.VOICEMAIL,
+    )
+
+
 class RecouvrementCustomer(models.AbstractModel):
     """The customer side of collection: what a reminder gives the customer to pay or answer
     (links to the invoices' portal pages with "Pay now", the signed link to the collection
@@ -449,12 +475,34 @@ class RecouvrementCustomer(models.AbstractModel):
             return self.env._(
                 "%(partner)s has no valid mobile or phone number", partner=recipient.name
             )
-        if recipient.phone_sanitized_blacklisted:
+        number = self._get_sms_number(recipient)
+        if not number:
+            return self.env._(
+                "%(partner)s has no mobile number (%(number)s cannot receive an SMS)",
+                partner=recipient.name,
+                number=recipient.phone_sanitized,
+            )
+        if recipient.phone_sanitized_blacklisted or self.env["phone.blacklist"].sudo().search_count(
+            [("number", "=", number)], limit=1
+        ):
             return self.env._(
                 "the number %(number)s of %(partner)s is blacklisted",
-                number=recipient.phone_sanitized,
+                number=number,
                 partner=recipient.name,
             )
+        return ""
+
+    @api.model
+    def _get_sms_number(self, recipient):
+        """Number an SMS reminder to ``recipient`` (res.partner) goes to, in E.164: the first
+        of its mobile and phone numbers that can receive an SMS (a mobile number for
+        ``phonenumbers``: type MOBILE or FIXED_LINE_OR_MOBILE; landlines and freephone numbers
+        cannot), else ``''``. Without the ``phonenumbers`` library every valid number is
+        kept."""
+        for value in (recipient.mobile, recipient.phone):
+            number = value and recipient._phone_format(number=value, raise_exception=False)
+            if number and _can_receive_sms(number):
+                return number
         return ""
 
     @api.model
@@ -489,8 +537,7 @@ class RecouvrementCustomer(models.AbstractModel):
         recipient = event.recipient_id or event.partner_id
         if self._get_sms_refusal(recipient):  # decided when the event was created
             return
-        # phone_sanitized: the mobile (else phone) number normalised by _phone_format (E.164)
-        number = recipient.phone_sanitized
+        number = self._get_sms_number(recipient)
         template = event.level_id.sms_template_id or self.env.ref(
             "recouvrement_b2b.sms_template_dunning_reminder"
         )

@@ -182,6 +182,61 @@ class TestCustomerSide(RecouvrementCommon, MailCase, SMSCase):
         self.assertIn("+33698765432 of Scierie Blanc is blacklisted", notes[blacklisted])
         self.assertIn("Forge Martin has no valid mobile or phone number", notes[no_number])
 
+    def test_sms_goes_to_a_mobile_never_to_a_landline(self):
+        """A landline, a freephone or a VoIP number cannot receive an SMS: the reminder is a
+        letter; a customer with a landline phone and a mobile gets the SMS on the mobile."""
+        self._sms_level()
+        france = self.env.ref("base.fr").id
+        landline, freephone, voip, both = self.env["res.partner"].create(
+            [
+                {
+                    "name": "Tuilerie Roux",
+                    "is_company": True,
+                    "country_id": france,
+                    "mobile": "01 23 45 67 89",
+                },
+                {
+                    "name": "Vitrerie Noir",
+                    "is_company": True,
+                    "country_id": france,
+                    "phone": "0800 123 456",
+                },
+                {
+                    "name": "Scierie Gris",
+                    "is_company": True,
+                    "country_id": france,
+                    "mobile": "09 51 23 45 67",
+                },
+                {
+                    "name": "Forge Vert",
+                    "is_company": True,
+                    "country_id": france,
+                    "phone": "04 78 12 34 56",
+                    "mobile": "06 55 44 33 22",
+                },
+            ]
+        )
+        for partner in landline | freephone | voip | both:
+            self._invoice(partner, 800.0, "2026-02-01", "2026-03-01")
+        with self.mockSMSGateway():
+            events = self._run("2026-03-06")
+            self.env["sms.sms"].sudo()._process_queue()
+        channels = {event.partner_id: event.channel for event in events}
+        notes = {event.partner_id: event.note or "" for event in events}
+        for partner, number in (
+            (landline, "+33123456789"),
+            (freephone, "+33800123456"),
+            (voip, "+33951234567"),
+        ):
+            self.assertEqual(channels[partner], "letter")
+            self.assertIn(
+                f"{partner.name} has no mobile number ({number} cannot receive an SMS)",
+                notes[partner],
+            )
+        self.assertEqual(channels[both], "sms")
+        self.assertSMSIapSent(["+33655443322"])
+        self.assertEqual(len(self._sms), 1)
+
     # ------------------------------------------------------------------------------------------
     # 4. Replies
     # ------------------------------------------------------------------------------------------
