@@ -72,6 +72,62 @@ class TestTours(RecouvrementCommon, HttpCase):
         self.assertEqual(events.level_id.name, "Courteous reminder")
         self.assertEqual(events.move_ids, move)
 
+    def _order_over_limit(self):
+        """A quotation of 5,000.00 of the salesperson for a customer whose limit is 1,000.00,
+        in a company where a credit manager may approve over credit."""
+        self.company.write(
+            {
+                "account_use_credit_limit": True,
+                "recouvrement_credit_check": "override",
+                "recouvrement_user_id": self.manager.id,
+            }
+        )
+        self.manager.groups_id += self.env.ref("sales_team.group_sale_salesman_all_leads")
+        self.customer.with_company(self.company).credit_limit = 1000.0
+        product = self.env["product.product"].create(
+            {"name": "Audit", "type": "service", "list_price": 100.0, "taxes_id": False}
+        )
+        return (
+            self.env["sale.order"]
+            .with_user(self.salesman)
+            .with_company(self.company)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": product.id,
+                                "product_uom_qty": 1,
+                                "price_unit": 5000.0,
+                                "tax_id": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+            .sudo(False)
+        )
+
+    def test_tour_credit_block_and_approval(self):
+        """A salesperson's confirmation over the limit is blocked; a credit manager approves
+        the order with a reason from the block's dialog and the order is confirmed."""
+        order = self._order_over_limit()
+        url = f"/odoo/action-sale.action_quotations_with_onboarding/{order.id}"
+        self.start_tour(url, "recouvrement_credit_blocked_salesperson", login=self.salesman.login)
+        self.assertEqual(order.state, "draft")
+        self.start_tour(url, "recouvrement_credit_override_manager", login=self.manager.login)
+        self.assertRecordValues(
+            order,
+            [
+                {
+                    "state": "sale",
+                    "credit_override_user_id": self.manager.id,
+                    "credit_override_reason": "Payment promised by the customer's CFO for Friday",
+                }
+            ],
+        )
+
     def test_tour_print_queue(self):
         """The print queue prints a selection of letters as one PDF and marks it posted."""
         self._standard_ladder()
@@ -106,3 +162,52 @@ class TestTours(RecouvrementCommon, HttpCase):
         )
         self.assertEqual(len(merged), 1)
         self.assertEqual(merged.mimetype, "application/pdf")
+
+    def test_tour_payment_plan_from_last_call(self):
+        """From a last-call reminder, a credit controller creates a payment plan of its
+        invoice in 3 instalments."""
+        policy = self._standard_ladder()
+        last_call = policy.level_ids.filtered(lambda level: level.tone == "last_call")
+        move = self._invoice(self.customer, 1500.0, self._days_ago(65), self._days_ago(35))
+        event = self.env["recouvrement.dunning.event"].create(
+            {
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+                "level_id": last_call.id,
+                "date": self.today,
+                "move_ids": [Command.set(move.ids)],
+            }
+        )
+        self.start_tour(
+            f"/odoo/action-recouvrement_b2b.recouvrement_dunning_event_action/{event.id}",
+            "recouvrement_payment_plan_from_last_call",
+            login=self.controller.login,
+        )
+        plan = self.env["recouvrement.payment.plan"].search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(len(plan), 1)
+        self.assertEqual(plan.state, "draft")
+        self.assertEqual(plan.move_ids, move)
+        self.assertEqual(len(plan.line_ids), 3)
+        self.assertAlmostEqual(sum(plan.line_ids.mapped("amount")), 1500.0)
+
+    def test_tour_litigation_injonction(self):
+        """A recovery case goes through the claim check to the injonction de payer filing, and
+        its file is printed."""
+        move = self._invoice(self.customer, 2400.0, self._days_ago(120), self._days_ago(90))
+        case = self.env["recouvrement.litigation"].create(
+            {
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+                "litigation_type": "recovery",
+                "move_ids": [Command.set(move.ids)],
+            }
+        )
+        self.assertFalse(case.claim_certain)
+        self.start_tour(
+            f"/odoo/action-recouvrement_b2b.recouvrement_litigation_action/{case.id}",
+            "recouvrement_litigation_injonction",
+            login=self.controller.login,
+        )
+        self.assertRecordValues(
+            case, [{"proof_checked": True, "step": "filed", "filing_date": self.today}]
+        )
