@@ -94,7 +94,10 @@
         "views/recouvrement_personal_data_views.xml",
     ],
     "assets": {
-        "web.assets_tests": ["recouvrement_b2b/static/src/js/tours/*.js"],
+        "web.assets_tests": [
+            "recouvrement_b2b/static/src/js/tours/*.js",
+            "recouvrement_b2b/static/tests/tours/*.js",
+        ],
     },
     "demo": [
         "demo/res_partner_demo.xml",

@@ -513,7 +513,7 @@ class RecouvrementCredit(models.AbstractModel):
             )
             return
         if mode == "override" and self.env.user.has_group(_MANAGER_GROUP):
-            raise RedirectWarning(
+            block = RedirectWarning(
                 self.env._(
                     "Order %(order)s cannot be confirmed:\n%(reasons)s",
                     order=order.name,
@@ -522,6 +522,10 @@ class RecouvrementCredit(models.AbstractModel):
                 order.action_open_credit_override(),
                 self.env._("Approve with a reason"),
             )
+            # A business answer, not a server fault: logged as a warning like a UserError
+            # (the HTTP layer logs an ERROR with traceback for a RedirectWarning otherwise).
+            block.loglevel = logging.WARNING
+            raise block
         if mode == "override":
             raise UserError(
                 self.env._(

@@ -36,4 +36,6 @@ class RecouvrementCreditOverride(models.TransientModel):
                 )
             )
         self.env["recouvrement.credit"]._approve_order(self.order_id, self.reason)
-        return {"type": "ir.actions.act_window_close"}
+        # Opened from the block's dialog (RedirectWarning) the wizard has no parent form to
+        # reload on close: reload the current view, the order shows as confirmed (issue 16).
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
