@@ -589,6 +589,18 @@ class RecouvrementCustomer(models.AbstractModel):
         )
 
     @api.model
+    def _handle_auto_reply(self, event, message):
+        """An automatic reply to the reminder ``event`` (out-of-office notice, vacation
+        responder: ``Auto-Submitted``, ``X-Autoreply``, ``Precedence`` headers or the subject,
+        ``rules/autoreply.py``) was received as ``message`` (mail.message, kept on the event):
+        the event records its date (``auto_reply_date``) so that the collector sees it, but no
+        customer reply is pending, no activity is raised and the ladder goes on."""
+        event.ensure_one()
+        # sudo: the email comes from the mail gateway (no collection user); only the date of
+        # the automatic reply is written
+        event.sudo().auto_reply_date = message.date or fields.Datetime.now()
+
+    @api.model
     def _release_replies(self, events):
         """Clear ``reply_pending`` on those of ``events`` (recouvrement.dunning.event) left with
         no reply activity to handle: the customer's ladder goes on."""
