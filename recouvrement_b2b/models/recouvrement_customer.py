@@ -62,9 +62,72 @@ class RecouvrementCustomer(models.AbstractModel):
         """Signature giving access to the collection page of ``partner``'s commercial entity:
         an HMAC of its id keyed on the database secret (``odoo.tools.hmac``). It cannot be
         forged nor reused for another customer."""
-        commercial = partner.commercial_partner_id
+        return self._sign_collection_id(partner.commercial_partner_id.id)
+
+    @api.model
+    def _sign_collection_id(self, partner_id):
+        """Signature of the collection page link of the res.partner id ``partner_id`` (int),
+        whether the partner still exists or not."""
         # su: the database secret is read from the system parameters
-        return hmac(self.env(su=True), COLLECTION_TOKEN_SCOPE, commercial.id)
+        return hmac(self.env(su=True), COLLECTION_TOKEN_SCOPE, partner_id)
+
+    @api.model
+    def _check_collection_signature(self, partner_id, token):
+        """Whether ``token`` (str) is the signature of the link of the res.partner id
+        ``partner_id`` (int), even a customer archived or merged since: constant-time
+        comparison. A tampered token, or another customer's, is not."""
+        if not partner_id or not token:
+            return False
+        return consteq(str(token), self._sign_collection_id(partner_id))
+
+    @api.model
+    def _is_collection_closed(self, partner):
+        """Whether the collection page of ``partner`` (res.partner, possibly archived) is closed
+        to its customer, its link in past reminders then saying it is no longer valid: the
+        customer was archived, or merged into another one (the record is gone: the caller
+        checks), or is no longer a commercial entity, or its access to the portal was revoked
+        (Portal Access wizard: its portal users were all archived and moved to the public
+        group, none kept its access). Paying an invoice through the invoice's own link stays
+        Odoo's portal behaviour."""
+        if not partner or not partner.active or partner != partner.commercial_partner_id:
+            return True
+        # sudo: the users of the customer are read to know whether its access was revoked
+        users = (
+            self.env["res.users"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("partner_id", "child_of", partner.id), ("share", "=", True)])
+        )
+        public = self.env.ref("base.group_public")
+        revoked = users.filtered(lambda u: not u.active and public in u.groups_id)
+        return bool(revoked) and not users.filtered(lambda u: u.active and u._is_portal())
+
+    @api.model
+    def _get_closed_collection_message(self, partner):
+        """Translated text of the page a closed collection link (:meth:`_is_collection_closed`)
+        shows: whom to contact, the companies that invoiced ``partner`` (res.partner, possibly
+        archived or empty), else the current company. Returns ``(message, companies)``."""
+        companies = self.env["res.company"]
+        if partner:
+            # sudo: only the names of the companies that invoiced the customer are read
+            companies = (
+                self.env["account.move"]
+                .sudo()
+                .search(
+                    [
+                        ("commercial_partner_id", "=", partner.id),
+                        ("move_type", "in", ("out_invoice", "out_refund")),
+                        ("state", "=", "posted"),
+                    ]
+                )
+                .company_id
+            )
+        companies = companies or self.env.company
+        message = self.env._(
+            "This link is no longer valid. For your account, please contact %(company)s.",
+            company=", ".join(companies.mapped("name")),
+        )
+        return message, companies
 
     @api.model
     def _check_collection_token(self, partner, token):

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import fields, http
+from odoo import Command, fields, http
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import RecouvrementCommon
@@ -227,3 +227,93 @@ class TestCollectionPortalRequests(RecouvrementCommon, HttpCase):
         self.assertFalse(
             self.env["recouvrement.promise"].search([("partner_id", "=", self.other.id)])
         )
+
+    def _closed(self, url, data=None):
+        """The page ``url`` shows (posting ``data``): it must say the link is no longer valid."""
+        response = self.url_open(url, data=data, allow_redirects=False)
+        self.assertEqual(response.status_code, 404, url)
+        self.assertIn("This link is no longer valid", response.text)
+        self.assertIn(self.company.name, response.text)
+        self.assertNotIn(self.first.name, response.text)
+        self.assertNotIn('class="o_collection_line"', response.text)
+        return response
+
+    def _promise_data(self, partner, token=None):
+        self.authenticate(None, None)
+        return {
+            "partner_id": partner.id,
+            "access_token": token
+            or self.env["recouvrement.customer"]._get_collection_token(partner),
+            "csrf_token": http.Request.csrf_token(self),
+            "date": str(self.today + timedelta(days=3)),
+            "amount": "100",
+        }
+
+    def test_link_of_an_archived_customer_is_no_longer_valid(self):
+        """The signed link of a customer archived since the reminder opens a page saying it is
+        no longer valid and whom to contact: nothing can be promised or disputed through it;
+        the invoice's own portal link (Odoo's "Pay now") still works."""
+        url = self._url(self.customer)
+        self.customer.action_archive()
+        self._closed(url)
+        self._closed("/my/collection/promise", data=self._promise_data(self.customer))
+        data = self._promise_data(self.customer)
+        data.update(invoice_id=self.first.id, reason="price")
+        self._closed("/my/collection/dispute", data=data)
+        self.assertFalse(
+            self.env["recouvrement.promise"].search([("partner_id", "=", self.customer.id)])
+        )
+        self.assertFalse(self.env["recouvrement.dispute"].search([("move_id", "=", self.first.id)]))
+        response = self.url_open(self.first.get_portal_url())
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(self.first.name, response.text)
+        # restored: the same link works again
+        self.customer.action_unarchive()
+        self.assertEqual(self.url_open(url).status_code, 200)
+
+    def test_link_after_portal_access_revoked_or_merge_or_payment(self):
+        """Portal access revoked (Portal Access wizard): the link is closed; a customer merged
+        into another: its old link is closed and never opens the other's page; all invoices
+        paid: the page says nothing is due and takes no promise; a tampered token: 403."""
+        contact = self.env["res.partner"].create(
+            {"name": "Léa Garnier", "parent_id": self.customer.id, "email": "lea@garnier.fr"}
+        )
+        wizard = self.env["portal.wizard"].create({"partner_ids": [Command.set(contact.ids)]})
+        wizard.user_ids.action_grant_access()
+        url = self._url(self.customer)
+        self.assertEqual(self.url_open(url).status_code, 200)  # granted: the link works
+        wizard = self.env["portal.wizard"].create({"partner_ids": [Command.set(contact.ids)]})
+        self.assertTrue(wizard.user_ids.is_portal)
+        wizard.user_ids.action_revoke_access()
+        self.assertFalse(contact.with_context(active_test=False).user_ids.active)
+        self._closed(url)
+        self._closed("/my/collection/promise", data=self._promise_data(self.customer))
+        # merged into another customer: the old link is closed
+        double = self.env["res.partner"].create({"name": "Garnier SARL", "is_company": True})
+        moved = self._invoice(double, 90.0, self.today - timedelta(days=20), self.today)
+        double_url = self._url(double)
+        merge = self.env["base.partner.merge.automatic.wizard"]
+        merge._merge((double | self.other).ids, self.other, extra_checks=False)
+        self.assertFalse(double.exists())
+        self.assertEqual(moved.partner_id, self.other)
+        response = self.url_open(double_url, allow_redirects=False)
+        self.assertEqual(response.status_code, 404)
+        self.assertIn("This link is no longer valid", response.text)
+        self.assertNotIn(moved.name, response.text)
+        self.assertNotIn(self.others.name, response.text)
+        # everything paid: nothing due, no promise taken
+        for move in self.others | moved:
+            self._pay(move, move.amount_residual, self.today)
+        response = self.url_open(self._url(self.other))
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("You have no open invoice", response.text)
+        self.assertNotIn("o_collection_promise_form", response.text)
+        tomorrow = str(self.today + timedelta(days=1))
+        self.assertEqual(self._post("promise", self.other, date=tomorrow, amount="100"), "error")
+        self.assertFalse(
+            self.env["recouvrement.promise"].search([("partner_id", "=", self.other.id)])
+        )
+        # tampered
+        token = self.env["recouvrement.customer"]._get_collection_token(self.other)
+        response = self.url_open(f"/my/collection/{self.other.id}?access_token={token[:-2]}xx")
+        self.assertEqual(response.status_code, 403)
