@@ -108,7 +108,9 @@ class CollectionPortal(CustomerPortal):
         service = request.env["recouvrement.customer"]
         kind = "promise" if request.httprequest.path.endswith("/promise") else "dispute"
         if kind == "promise":
-            ok = service._portal_promise(partner, post.get("date"), post.get("amount"))
+            ok = service._portal_promise(
+                partner, post.get("date"), post.get("amount"), company_id=post.get("company_id")
+            )
         else:
             upload = request.httprequest.files.get("attachment")
             ok = service._portal_dispute(
@@ -118,6 +120,7 @@ class CollectionPortal(CustomerPortal):
                 post.get("amount"),
                 post.get("comment"),
                 attachment=(upload.filename, upload.read()) if upload and upload.filename else None,
+                company_id=post.get("company_id"),
             )
         url = self._get_collection_page_url(partner, access_token)
         separator = "&" if "?" in url else "?"

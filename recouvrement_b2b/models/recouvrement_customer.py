@@ -150,13 +150,24 @@ class RecouvrementCustomer(models.AbstractModel):
         (default: today), read as superuser (the page is reached by a signed link too): never
         another customer's data, whatever the caller.
 
+        A customer invoiced by several of our companies owes each of them apart: the open items
+        are grouped per company, each with its own totals, penalties, statement and bank
+        details, and a promise or a dispute is recorded with one company.
+
         :return: dict with ``partner``, ``lines`` (one dict per open customer invoice: ``move``,
             ``residual``, ``days`` late, ``penalty`` and ``indemnity`` claimable (art. L441-10
             and D441-5 Code de commerce), ``url`` of its portal page with "Pay now"),
             ``statement`` (open receivable items, invoices and unmatched payments or credit
             notes, oldest first: ``date``, ``label``, ``due``, ``debit``, ``credit``,
-            ``balance``), ``totals`` (per currency: ``currency``, ``due``, ``penalty``,
-            ``indemnity``) and ``today``.
+            ``balance``), ``totals`` (per company and currency: ``company``, ``currency``,
+            ``due``, ``penalty``, ``indemnity``), ``companies`` (one dict per company the
+            customer owes, the company of the oldest due invoice first, a company with open
+            credits only last: ``company``, its ``lines``, ``totals`` and ``statement``,
+            ``due`` (float, company currency: what a promise may cover at most, the amount the
+            promise form proposes), ``currency``
+            (the company's), ``bank`` (res.partner.bank of the company, may be empty),
+            ``reference`` (the payment references of its invoices, to quote)) and
+            ``today``.
         """
         date = date or fields.Date.context_today(self)
         # sudo: the customer reads its own invoices only (domain on its commercial entity)
@@ -176,8 +187,8 @@ class RecouvrementCustomer(models.AbstractModel):
         )
         self._ensure_access_tokens(moves)
         figures = moves._get_penalty_figures(date) if moves else {}
-        lines = []
-        totals = {}
+        statement = self._get_statement(partner)
+        groups = {}
         for move in moves:
             figure = figures.get(move.id, {})
             line = {
@@ -188,10 +199,20 @@ class RecouvrementCustomer(models.AbstractModel):
                 "indemnity": figure.get("indemnity", 0.0),
                 "url": move.get_portal_url(),
             }
-            lines.append(line)
-            total = totals.setdefault(
+            group = groups.get(move.company_id.id) or groups.setdefault(
+                move.company_id.id, self._get_portal_company_values(move.company_id, statement)
+            )
+            group["lines"].append(line)
+            group["due"] += move.amount_residual_signed
+            total = group["totals_by_currency"].setdefault(
                 move.currency_id.id,
-                {"currency": move.currency_id, "due": 0.0, "penalty": 0.0, "indemnity": 0.0},
+                {
+                    "company": move.company_id,
+                    "currency": move.currency_id,
+                    "due": 0.0,
+                    "penalty": 0.0,
+                    "indemnity": 0.0,
+                },
             )
             for key, value in (
                 ("due", "residual"),
@@ -199,12 +220,40 @@ class RecouvrementCustomer(models.AbstractModel):
                 ("indemnity", "indemnity"),
             ):
                 total[key] += line[value]
+        for item in statement:  # open credits or payments with a company owed nothing
+            if item["company"].id not in groups:
+                groups[item["company"].id] = self._get_portal_company_values(
+                    item["company"], statement
+                )
+        companies = list(groups.values())
+        for group in companies:
+            group["due"] = group["currency"].round(group["due"])
+            group["totals"] = list(group.pop("totals_by_currency").values())
+            group["reference"] = ", ".join(
+                line["move"].payment_reference or line["move"].name for line in group["lines"]
+            )
         return {
             "partner": partner,
-            "lines": lines,
-            "statement": self._get_statement(partner),
-            "totals": list(totals.values()),
+            "lines": [line for group in companies for line in group["lines"]],
+            "statement": statement,
+            "totals": [total for group in companies for total in group["totals"]],
+            "companies": companies,
             "today": date,
+        }
+
+    @api.model
+    def _get_portal_company_values(self, company, statement):
+        """The group of the collection page of ``company`` (res.company), before its invoices
+        are added (see :meth:`_get_portal_values`): its bank details and its own lines of
+        ``statement`` (list of dicts of :meth:`_get_statement`)."""
+        return {
+            "company": company,
+            "currency": company.currency_id,
+            "lines": [],
+            "totals_by_currency": {},
+            "due": 0.0,
+            "statement": [item for item in statement if item["company"] == company],
+            "bank": company.partner_id.bank_ids[:1],
         }
 
     @api.model
@@ -226,6 +275,17 @@ class RecouvrementCustomer(models.AbstractModel):
         )
 
     @api.model
+    def _get_portal_company_group(self, partner, company_id):
+        """The group of the collection page of ``partner`` (commercial res.partner) for the
+        company of id ``company_id`` (str or int; None or empty: the only company the customer
+        owes), see :meth:`_get_portal_values`; None when the customer owes that company nothing,
+        or owes several companies and none was chosen."""
+        companies = self._get_portal_values(partner)["companies"]
+        if company_id in (None, "", False):
+            return companies[0] if len(companies) == 1 else None
+        return next((g for g in companies if str(g["company"].id) == str(company_id)), None)
+
+    @api.model
     def _parse_portal_amount(self, value, currency, maximum):
         """The amount typed by a customer on its collection page: ``value`` (str) read as a
         number and rounded to the cent of ``currency`` (res.currency), or None when it is not
@@ -245,15 +305,18 @@ class RecouvrementCustomer(models.AbstractModel):
         return amount
 
     @api.model
-    def _portal_promise(self, partner, date, amount):
+    def _portal_promise(self, partner, date, amount, company_id=None):
         """The customer ``partner`` (commercial res.partner) promises on its collection page
-        to pay ``amount`` (str, company currency) on ``date`` (str, ISO): a
-        ``recouvrement.promise`` (channel portal: its reminders wait for it, as the promise
-        model decides) and an activity for the collector.
+        to pay ``amount`` (str, currency of the company) on ``date`` (str, ISO) to the company
+        of id ``company_id`` (str or int; may be omitted when the customer owes one company
+        only): a ``recouvrement.promise`` of that company for its open invoices (channel
+        portal: its reminders wait for it, as the promise model decides) and an activity for
+        its collector. A promise never covers what another company is owed.
 
-        :return: the promise, or False when the date or amount is not valid (not a date,
-            before today, not a positive number once rounded to the cent, more than the amount
-            due: :meth:`_parse_portal_amount`)
+        :return: the promise, or False when the company, the date or the amount is not valid
+            (not a company the customer owes, not a date, before today, not a positive number
+            once rounded to the cent, more than the amount due to that company:
+            :meth:`_parse_portal_amount`)
         """
         try:
             date = fields.Date.to_date(date)
@@ -261,17 +324,14 @@ class RecouvrementCustomer(models.AbstractModel):
             return False
         if not date or date < fields.Date.context_today(self):
             return False
-        lines = self._get_portal_values(partner)["lines"]
-        moves = self.env["account.move"].sudo().union(*(line["move"] for line in lines))
-        moves = moves.filtered(lambda m, c=moves[:1].company_id: m.company_id == c)
-        amount = self._parse_portal_amount(
-            amount,
-            moves[:1].company_id.currency_id,
-            sum(moves.mapped("amount_residual_signed")),
-        )
+        group = self._get_portal_company_group(partner, company_id)
+        if not group:
+            return False
+        moves = self.env["account.move"].sudo().union(*(line["move"] for line in group["lines"]))
+        amount = self._parse_portal_amount(amount, group["currency"], group["due"])
         if not amount:
             return False
-        company = moves[:1].company_id or self.env.company
+        company = group["company"]
         self._lock_customer(partner)
         # sudo: the customer (portal or signed link) reads its own promises
         same = (
@@ -321,20 +381,27 @@ class RecouvrementCustomer(models.AbstractModel):
         return promise
 
     @api.model
-    def _portal_dispute(self, partner, invoice_id, reason, amount, comment, attachment=None):
+    def _portal_dispute(
+        self, partner, invoice_id, reason, amount, comment, attachment=None, company_id=None
+    ):
         """The customer ``partner`` (commercial res.partner) reports a problem on one of its
         open invoices (``invoice_id``, str) for ``reason`` (a dispute reason key) on ``amount``
         (str, invoice currency; empty: the whole amount due) with ``comment`` and
         ``attachment`` (``(file name, bytes)`` or None): a ``recouvrement.dispute`` (its
         invoice leaves the reminders, as the dispute model decides) and an activity for the
-        collector.
+        collector of the invoice's company. ``company_id`` (str, the form's company; None:
+        not checked) must be the invoice's: a form of one company never reports on another's
+        invoice.
 
         :return: the dispute, or False when the invoice is not one of the customer's open
-            invoices or the amount is not valid
+            invoices (of that company) or the amount is not valid
         """
         lines = self._get_portal_values(partner)["lines"]
         invoice = next((li["move"] for li in lines if str(li["move"].id) == str(invoice_id)), None)
-        if not invoice:
+        other_company = company_id not in (None, "", False) and str(company_id) != str(
+            invoice and invoice.company_id.id
+        )
+        if not invoice or other_company:
             return False
         if amount not in (None, ""):
             amount = self._parse_portal_amount(amount, invoice.currency_id, invoice.amount_residual)
