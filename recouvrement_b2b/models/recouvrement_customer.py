@@ -755,6 +755,23 @@ class RecouvrementCustomer(models.AbstractModel):
         pending.filtered(lambda e: e.id not in still.mapped("res_id")).sudo().reply_pending = False
 
     @api.model
+    def _get_worklist_reason_queries(self, company_ids):
+        """``{reason: SQL}`` the customer side adds to the collector's worklist
+        (``recouvrement.worklist._get_reason_queries``) for the companies of ids
+        ``company_ids`` (tuple): ``reply_received``, the ``(partner_id, company_id)`` with a
+        reply to a reminder still to handle (``reply_pending``; an automatic reply never sets
+        it)."""
+        Event = self.env["recouvrement.dunning.event"]
+        return {
+            "reply_received": SQL(
+                "SELECT partner_id, company_id FROM recouvrement_dunning_event "
+                "WHERE reply_pending AND company_id IN %s",
+                company_ids,
+                to_flush=Event._fields["reply_pending"],
+            )
+        }
+
+    @api.model
     def _hold_replied_customers(self, plan):
         """Leave out of the dunning ``plan`` (see ``recouvrement.dunning``) the customers with a
         reply to a reminder still to handle: no new reminder, no escalation, until the collector

@@ -361,6 +361,8 @@ class TestCustomerSide(RecouvrementCommon, MailCase, SMSCase):
         self.assertEqual(event.auto_reply_date, fields.Datetime.to_datetime("2026-03-16 09:12:00"))
         self.assertFalse(event.reply_pending)
         self.assertFalse(event.activity_ids)
+        Worklist = self.env["recouvrement.worklist"].with_user(self.controller)
+        self.assertFalse(Worklist.search([("partner_id", "=", self.customer.id)]).reply_received)
         # the ladder goes on: the firm reminder on its day
         self.assertEqual(self._run("2026-03-16").level_id, self.policy.level_ids[2])
         # a person's answer, whose subject merely speaks of an absence, is a reply
@@ -376,3 +378,5 @@ class TestCustomerSide(RecouvrementCommon, MailCase, SMSCase):
         )
         self.assertTrue(event.reply_pending)
         self.assertEqual(len(event.activity_ids), 1)
+        row = Worklist.search([("partner_id", "=", self.customer.id)])
+        self.assertTrue(row.reply_received)
