@@ -23,23 +23,38 @@ class CollectionPortal(CustomerPortal):
     def _get_collection_partner(self, partner_id=None, access_token=None):
         """The commercial res.partner (superuser) whose page is asked for: the one of the
         signed link when ``access_token`` is its signature, else the logged-in portal user's
-        own.
+        own; an empty res.partner when that page is closed (the customer archived, merged or
+        whose portal access was revoked: ``recouvrement.customer._is_collection_closed``).
 
         :raise Forbidden: a wrong or tampered token, another customer's page, or nobody logged
             in without a token
         """
         service = request.env["recouvrement.customer"]
+        Partner = request.env["res.partner"].sudo().with_context(active_test=False)
         if access_token is not None:
-            partner = request.env["res.partner"].sudo().browse(partner_id or 0).exists()
-            if not service._check_collection_token(partner, access_token):
+            if not service._check_collection_signature(partner_id, access_token):
                 raise Forbidden()
-            return partner
-        if request.env.user._is_public():
-            raise Forbidden()
-        own = request.env.user.partner_id.commercial_partner_id.sudo()
-        if partner_id and partner_id != own.id:
-            raise Forbidden()
-        return own
+            partner = Partner.browse(partner_id).exists()
+        else:
+            if request.env.user._is_public():
+                raise Forbidden()
+            partner = Partner.browse(request.env.user.partner_id.commercial_partner_id.id)
+            if partner_id and partner_id != partner.id:
+                raise Forbidden()
+        if service._is_collection_closed(partner):
+            return Partner
+        return partner.with_context(active_test=True)
+
+    def _render_collection_closed(self, partner_id):
+        """The page of a closed collection link: no longer valid, whom to contact (404)."""
+        partner = request.env["res.partner"].sudo().with_context(active_test=False)
+        partner = partner.browse(partner_id or 0).exists()
+        message, companies = request.env["recouvrement.customer"]._get_closed_collection_message(
+            partner
+        )
+        values = self._prepare_portal_layout_values()
+        values.update({"page_name": "collection", "message": message, "companies": companies})
+        return request.render("recouvrement_b2b.portal_collection_closed", values, status=404)
 
     @http.route(
         ["/my/collection", "/my/collection/<int:partner_id>"],
@@ -52,6 +67,8 @@ class CollectionPortal(CustomerPortal):
         if access_token is None and request.env.user._is_public():
             return request.redirect("/web/login?redirect=/my/collection")
         partner = self._get_collection_partner(partner_id, access_token)
+        if not partner:
+            return self._render_collection_closed(partner_id)
         values = self._prepare_portal_layout_values()
         values.update(request.env["recouvrement.customer"]._get_portal_values(partner))
         values.update(
@@ -86,10 +103,14 @@ class CollectionPortal(CustomerPortal):
         if not access_token:
             access_token = None
         partner = self._get_collection_partner(partner_id, access_token)
+        if not partner:
+            return self._render_collection_closed(partner_id)
         service = request.env["recouvrement.customer"]
         kind = "promise" if request.httprequest.path.endswith("/promise") else "dispute"
         if kind == "promise":
-            ok = service._portal_promise(partner, post.get("date"), post.get("amount"))
+            ok = service._portal_promise(
+                partner, post.get("date"), post.get("amount"), company_id=post.get("company_id")
+            )
         else:
             upload = request.httprequest.files.get("attachment")
             ok = service._portal_dispute(
@@ -99,6 +120,7 @@ class CollectionPortal(CustomerPortal):
                 post.get("amount"),
                 post.get("comment"),
                 attachment=(upload.filename, upload.read()) if upload and upload.filename else None,
+                company_id=post.get("company_id"),
             )
         url = self._get_collection_page_url(partner, access_token)
         separator = "&" if "?" in url else "?"

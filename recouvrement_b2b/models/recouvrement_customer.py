@@ -62,9 +62,72 @@ class RecouvrementCustomer(models.AbstractModel):
         """Signature giving access to the collection page of ``partner``'s commercial entity:
         an HMAC of its id keyed on the database secret (``odoo.tools.hmac``). It cannot be
         forged nor reused for another customer."""
-        commercial = partner.commercial_partner_id
+        return self._sign_collection_id(partner.commercial_partner_id.id)
+
+    @api.model
+    def _sign_collection_id(self, partner_id):
+        """Signature of the collection page link of the res.partner id ``partner_id`` (int),
+        whether the partner still exists or not."""
         # su: the database secret is read from the system parameters
-        return hmac(self.env(su=True), COLLECTION_TOKEN_SCOPE, commercial.id)
+        return hmac(self.env(su=True), COLLECTION_TOKEN_SCOPE, partner_id)
+
+    @api.model
+    def _check_collection_signature(self, partner_id, token):
+        """Whether ``token`` (str) is the signature of the link of the res.partner id
+        ``partner_id`` (int), even a customer archived or merged since: constant-time
+        comparison. A tampered token, or another customer's, is not."""
+        if not partner_id or not token:
+            return False
+        return consteq(str(token), self._sign_collection_id(partner_id))
+
+    @api.model
+    def _is_collection_closed(self, partner):
+        """Whether the collection page of ``partner`` (res.partner, possibly archived) is closed
+        to its customer, its link in past reminders then saying it is no longer valid: the
+        customer was archived, or merged into another one (the record is gone: the caller
+        checks), or is no longer a commercial entity, or its access to the portal was revoked
+        (Portal Access wizard: its portal users were all archived and moved to the public
+        group, none kept its access). Paying an invoice through the invoice's own link stays
+        Odoo's portal behaviour."""
+        if not partner or not partner.active or partner != partner.commercial_partner_id:
+            return True
+        # sudo: the users of the customer are read to know whether its access was revoked
+        users = (
+            self.env["res.users"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("partner_id", "child_of", partner.id), ("share", "=", True)])
+        )
+        public = self.env.ref("base.group_public")
+        revoked = users.filtered(lambda u: not u.active and public in u.groups_id)
+        return bool(revoked) and not users.filtered(lambda u: u.active and u._is_portal())
+
+    @api.model
+    def _get_closed_collection_message(self, partner):
+        """Translated text of the page a closed collection link (:meth:`_is_collection_closed`)
+        shows: whom to contact, the companies that invoiced ``partner`` (res.partner, possibly
+        archived or empty), else the current company. Returns ``(message, companies)``."""
+        companies = self.env["res.company"]
+        if partner:
+            # sudo: only the names of the companies that invoiced the customer are read
+            companies = (
+                self.env["account.move"]
+                .sudo()
+                .search(
+                    [
+                        ("commercial_partner_id", "=", partner.id),
+                        ("move_type", "in", ("out_invoice", "out_refund")),
+                        ("state", "=", "posted"),
+                    ]
+                )
+                .company_id
+            )
+        companies = companies or self.env.company
+        message = self.env._(
+            "This link is no longer valid. For your account, please contact %(company)s.",
+            company=", ".join(companies.mapped("name")),
+        )
+        return message, companies
 
     @api.model
     def _check_collection_token(self, partner, token):
@@ -87,13 +150,24 @@ class RecouvrementCustomer(models.AbstractModel):
         (default: today), read as superuser (the page is reached by a signed link too): never
         another customer's data, whatever the caller.
 
+        A customer invoiced by several of our companies owes each of them apart: the open items
+        are grouped per company, each with its own totals, penalties, statement and bank
+        details, and a promise or a dispute is recorded with one company.
+
         :return: dict with ``partner``, ``lines`` (one dict per open customer invoice: ``move``,
             ``residual``, ``days`` late, ``penalty`` and ``indemnity`` claimable (art. L441-10
             and D441-5 Code de commerce), ``url`` of its portal page with "Pay now"),
             ``statement`` (open receivable items, invoices and unmatched payments or credit
             notes, oldest first: ``date``, ``label``, ``due``, ``debit``, ``credit``,
-            ``balance``), ``totals`` (per currency: ``currency``, ``due``, ``penalty``,
-            ``indemnity``) and ``today``.
+            ``balance``), ``totals`` (per company and currency: ``company``, ``currency``,
+            ``due``, ``penalty``, ``indemnity``), ``companies`` (one dict per company the
+            customer owes, the company of the oldest due invoice first, a company with open
+            credits only last: ``company``, its ``lines``, ``totals`` and ``statement``,
+            ``due`` (float, company currency: what a promise may cover at most, the amount the
+            promise form proposes), ``currency``
+            (the company's), ``bank`` (res.partner.bank of the company, may be empty),
+            ``reference`` (the payment references of its invoices, to quote)) and
+            ``today``.
         """
         date = date or fields.Date.context_today(self)
         # sudo: the customer reads its own invoices only (domain on its commercial entity)
@@ -113,8 +187,8 @@ class RecouvrementCustomer(models.AbstractModel):
         )
         self._ensure_access_tokens(moves)
         figures = moves._get_penalty_figures(date) if moves else {}
-        lines = []
-        totals = {}
+        statement = self._get_statement(partner)
+        groups = {}
         for move in moves:
             figure = figures.get(move.id, {})
             line = {
@@ -125,10 +199,20 @@ class RecouvrementCustomer(models.AbstractModel):
                 "indemnity": figure.get("indemnity", 0.0),
                 "url": move.get_portal_url(),
             }
-            lines.append(line)
-            total = totals.setdefault(
+            group = groups.get(move.company_id.id) or groups.setdefault(
+                move.company_id.id, self._get_portal_company_values(move.company_id, statement)
+            )
+            group["lines"].append(line)
+            group["due"] += move.amount_residual_signed
+            total = group["totals_by_currency"].setdefault(
                 move.currency_id.id,
-                {"currency": move.currency_id, "due": 0.0, "penalty": 0.0, "indemnity": 0.0},
+                {
+                    "company": move.company_id,
+                    "currency": move.currency_id,
+                    "due": 0.0,
+                    "penalty": 0.0,
+                    "indemnity": 0.0,
+                },
             )
             for key, value in (
                 ("due", "residual"),
@@ -136,12 +220,40 @@ class RecouvrementCustomer(models.AbstractModel):
                 ("indemnity", "indemnity"),
             ):
                 total[key] += line[value]
+        for item in statement:  # open credits or payments with a company owed nothing
+            if item["company"].id not in groups:
+                groups[item["company"].id] = self._get_portal_company_values(
+                    item["company"], statement
+                )
+        companies = list(groups.values())
+        for group in companies:
+            group["due"] = group["currency"].round(group["due"])
+            group["totals"] = list(group.pop("totals_by_currency").values())
+            group["reference"] = ", ".join(
+                line["move"].payment_reference or line["move"].name for line in group["lines"]
+            )
         return {
             "partner": partner,
-            "lines": lines,
-            "statement": self._get_statement(partner),
-            "totals": list(totals.values()),
+            "lines": [line for group in companies for line in group["lines"]],
+            "statement": statement,
+            "totals": [total for group in companies for total in group["totals"]],
+            "companies": companies,
             "today": date,
+        }
+
+    @api.model
+    def _get_portal_company_values(self, company, statement):
+        """The group of the collection page of ``company`` (res.company), before its invoices
+        are added (see :meth:`_get_portal_values`): its bank details and its own lines of
+        ``statement`` (list of dicts of :meth:`_get_statement`)."""
+        return {
+            "company": company,
+            "currency": company.currency_id,
+            "lines": [],
+            "totals_by_currency": {},
+            "due": 0.0,
+            "statement": [item for item in statement if item["company"] == company],
+            "bank": company.partner_id.bank_ids[:1],
         }
 
     @api.model
@@ -163,6 +275,17 @@ class RecouvrementCustomer(models.AbstractModel):
         )
 
     @api.model
+    def _get_portal_company_group(self, partner, company_id):
+        """The group of the collection page of ``partner`` (commercial res.partner) for the
+        company of id ``company_id`` (str or int; None or empty: the only company the customer
+        owes), see :meth:`_get_portal_values`; None when the customer owes that company nothing,
+        or owes several companies and none was chosen."""
+        companies = self._get_portal_values(partner)["companies"]
+        if company_id in (None, "", False):
+            return companies[0] if len(companies) == 1 else None
+        return next((g for g in companies if str(g["company"].id) == str(company_id)), None)
+
+    @api.model
     def _parse_portal_amount(self, value, currency, maximum):
         """The amount typed by a customer on its collection page: ``value`` (str) read as a
         number and rounded to the cent of ``currency`` (res.currency), or None when it is not
@@ -182,15 +305,18 @@ class RecouvrementCustomer(models.AbstractModel):
         return amount
 
     @api.model
-    def _portal_promise(self, partner, date, amount):
+    def _portal_promise(self, partner, date, amount, company_id=None):
         """The customer ``partner`` (commercial res.partner) promises on its collection page
-        to pay ``amount`` (str, company currency) on ``date`` (str, ISO): a
-        ``recouvrement.promise`` (channel portal: its reminders wait for it, as the promise
-        model decides) and an activity for the collector.
+        to pay ``amount`` (str, currency of the company) on ``date`` (str, ISO) to the company
+        of id ``company_id`` (str or int; may be omitted when the customer owes one company
+        only): a ``recouvrement.promise`` of that company for its open invoices (channel
+        portal: its reminders wait for it, as the promise model decides) and an activity for
+        its collector. A promise never covers what another company is owed.
 
-        :return: the promise, or False when the date or amount is not valid (not a date,
-            before today, not a positive number once rounded to the cent, more than the amount
-            due: :meth:`_parse_portal_amount`)
+        :return: the promise, or False when the company, the date or the amount is not valid
+            (not a company the customer owes, not a date, before today, not a positive number
+            once rounded to the cent, more than the amount due to that company:
+            :meth:`_parse_portal_amount`)
         """
         try:
             date = fields.Date.to_date(date)
@@ -198,17 +324,14 @@ class RecouvrementCustomer(models.AbstractModel):
             return False
         if not date or date < fields.Date.context_today(self):
             return False
-        lines = self._get_portal_values(partner)["lines"]
-        moves = self.env["account.move"].sudo().union(*(line["move"] for line in lines))
-        moves = moves.filtered(lambda m, c=moves[:1].company_id: m.company_id == c)
-        amount = self._parse_portal_amount(
-            amount,
-            moves[:1].company_id.currency_id,
-            sum(moves.mapped("amount_residual_signed")),
-        )
+        group = self._get_portal_company_group(partner, company_id)
+        if not group:
+            return False
+        moves = self.env["account.move"].sudo().union(*(line["move"] for line in group["lines"]))
+        amount = self._parse_portal_amount(amount, group["currency"], group["due"])
         if not amount:
             return False
-        company = moves[:1].company_id or self.env.company
+        company = group["company"]
         self._lock_customer(partner)
         # sudo: the customer (portal or signed link) reads its own promises
         same = (
@@ -258,20 +381,27 @@ class RecouvrementCustomer(models.AbstractModel):
         return promise
 
     @api.model
-    def _portal_dispute(self, partner, invoice_id, reason, amount, comment, attachment=None):
+    def _portal_dispute(
+        self, partner, invoice_id, reason, amount, comment, attachment=None, company_id=None
+    ):
         """The customer ``partner`` (commercial res.partner) reports a problem on one of its
         open invoices (``invoice_id``, str) for ``reason`` (a dispute reason key) on ``amount``
         (str, invoice currency; empty: the whole amount due) with ``comment`` and
         ``attachment`` (``(file name, bytes)`` or None): a ``recouvrement.dispute`` (its
         invoice leaves the reminders, as the dispute model decides) and an activity for the
-        collector.
+        collector of the invoice's company. ``company_id`` (str, the form's company; None:
+        not checked) must be the invoice's: a form of one company never reports on another's
+        invoice.
 
         :return: the dispute, or False when the invoice is not one of the customer's open
-            invoices or the amount is not valid
+            invoices (of that company) or the amount is not valid
         """
         lines = self._get_portal_values(partner)["lines"]
         invoice = next((li["move"] for li in lines if str(li["move"].id) == str(invoice_id)), None)
-        if not invoice:
+        other_company = company_id not in (None, "", False) and str(company_id) != str(
+            invoice and invoice.company_id.id
+        )
+        if not invoice or other_company:
             return False
         if amount not in (None, ""):
             amount = self._parse_portal_amount(amount, invoice.currency_id, invoice.amount_residual)
@@ -589,6 +719,18 @@ class RecouvrementCustomer(models.AbstractModel):
         )
 
     @api.model
+    def _handle_auto_reply(self, event, message):
+        """An automatic reply to the reminder ``event`` (out-of-office notice, vacation
+        responder: ``Auto-Submitted``, ``X-Autoreply``, ``Precedence`` headers or the subject,
+        ``rules/autoreply.py``) was received as ``message`` (mail.message, kept on the event):
+        the event records its date (``auto_reply_date``) so that the collector sees it, but no
+        customer reply is pending, no activity is raised and the ladder goes on."""
+        event.ensure_one()
+        # sudo: the email comes from the mail gateway (no collection user); only the date of
+        # the automatic reply is written
+        event.sudo().auto_reply_date = message.date or fields.Datetime.now()
+
+    @api.model
     def _release_replies(self, events):
         """Clear ``reply_pending`` on those of ``events`` (recouvrement.dunning.event) left with
         no reply activity to handle: the customer's ladder goes on."""
@@ -611,6 +753,23 @@ class RecouvrementCustomer(models.AbstractModel):
         )
         # sudo: whoever handles the reply may clear the flag (no evidence field is written)
         pending.filtered(lambda e: e.id not in still.mapped("res_id")).sudo().reply_pending = False
+
+    @api.model
+    def _get_worklist_reason_queries(self, company_ids):
+        """``{reason: SQL}`` the customer side adds to the collector's worklist
+        (``recouvrement.worklist._get_reason_queries``) for the companies of ids
+        ``company_ids`` (tuple): ``reply_received``, the ``(partner_id, company_id)`` with a
+        reply to a reminder still to handle (``reply_pending``; an automatic reply never sets
+        it)."""
+        Event = self.env["recouvrement.dunning.event"]
+        return {
+            "reply_received": SQL(
+                "SELECT partner_id, company_id FROM recouvrement_dunning_event "
+                "WHERE reply_pending AND company_id IN %s",
+                company_ids,
+                to_flush=Event._fields["reply_pending"],
+            )
+        }
 
     @api.model
     def _hold_replied_customers(self, plan):

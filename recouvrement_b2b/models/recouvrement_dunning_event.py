@@ -154,6 +154,14 @@ class RecouvrementDunningEvent(models.Model):
         help="The customer replied to this reminder: the customer's escalation waits until the "
         "reply activity is done.",
     )
+    auto_reply_date = fields.Datetime(
+        string="Automatic Reply Received",
+        readonly=True,
+        copy=False,
+        help="Last automatic reply (out-of-office notice, vacation responder) received to this "
+        "reminder: kept in its messages, it is no reply of the customer and does not hold the "
+        "ladder.",
+    )
     delivery_date = fields.Date(
         string="Proof of Delivery Date",
         copy=False,
@@ -291,8 +299,12 @@ class RecouvrementDunningEvent(models.Model):
         if msg_values.get("message_type") == "email" and not message.author_id.user_ids.filtered(
             lambda user: not user.share
         ):
+            customer = self.env["recouvrement.customer"]
             for event in self:
-                self.env["recouvrement.customer"]._handle_reply(event, message)
+                if self.env.context.get("recouvrement_auto_reply"):  # mail_thread.py
+                    customer._handle_auto_reply(event, message)
+                else:
+                    customer._handle_reply(event, message)
         return result
 
     # ------------------------------------------------------------------------------------------

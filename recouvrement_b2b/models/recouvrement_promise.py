@@ -205,7 +205,7 @@ class RecouvrementPromise(models.Model):
                     )
                 )
 
-    @api.constrains("partner_id", "move_ids", "amount")
+    @api.constrains("partner_id", "company_id", "move_ids", "amount")
     def _check_invoices(self):
         for promise in self:
             wrong = promise.move_ids.filtered(
@@ -222,6 +222,20 @@ class RecouvrementPromise(models.Model):
                         "this customer (field Invoices).",
                         partner=promise.partner_id.display_name,
                         invoice=wrong[0].display_name,
+                    )
+                )
+            # a promise is made to one company: it covers none of another company's invoices
+            foreign = promise.move_ids.filtered(lambda m, p=promise: m.company_id != p.company_id)
+            if foreign:
+                raise ValidationError(
+                    self.env._(
+                        "Promise of %(partner)s: invoice %(invoice)s was issued by %(company)s, "
+                        "not by the company of the promise, %(promise_company)s (field "
+                        "Invoices).",
+                        partner=promise.partner_id.display_name,
+                        invoice=foreign[0].display_name,
+                        company=foreign[0].company_id.name,
+                        promise_company=promise.company_id.name,
                     )
                 )
             if promise.state == "running" and promise.move_ids:

@@ -233,6 +233,7 @@ class RecouvrementWorklist(models.Model):
                 today,
                 company_ids,
             )
+        queries.update(self.env["recouvrement.customer"]._get_worklist_reason_queries(company_ids))
         return queries
 
     def _get_query(self):

@@ -321,3 +321,62 @@ class TestCustomerSide(RecouvrementCommon, MailCase, SMSCase):
         event.with_user(self.controller).message_post(body="Vu avec lui", message_type="email")
         self.assertFalse(event.reply_pending)
         self.assertFalse(event.activity_ids)
+
+    def test_auto_replies_are_recorded_but_hold_nothing(self):
+        """An out-of-office notice or another automatic answer to a reminder (RFC 3834
+        ``Auto-Submitted``, ``X-Autoreply``, ``Precedence``, or the subject a mail client puts
+        on it, in French or English) stays on the event, dated, but is no customer reply: no
+        activity, no hold, the ladder goes on. A person's reply still holds it."""
+        self._invoice(self.customer, 1200.0, "2026-02-01", "2026-03-01")
+        event = self._run("2026-03-06")
+        mail = self._mail(event)
+        to = mail.reply_to or self.company.email
+        automatic = (
+            ("Re: Relance", "Auto-Submitted: auto-replied"),
+            ("Re: Relance", "Auto-Submitted: auto-generated"),
+            ("Re: Relance", "X-Autoreply: yes"),
+            ("Re: Relance", "Precedence: auto_reply"),
+            ("Re: Relance", "Precedence: bulk"),
+            ("Re: Relance", "Precedence: junk"),
+            ("=?utf-8?q?R=C3=A9ponse_automatique_=3A_Relance?=", ""),
+            ("Absence du bureau : Relance", ""),
+            ("Automatic reply: Relance", ""),
+            ("Out of Office: Relance", ""),
+            ("[Auto-Reply] Relance", ""),
+        )
+        with freeze_time("2026-03-10"):
+            for index, (subject, header) in enumerate(automatic):
+                self.format_and_process(
+                    REPLY_TEMPLATE,
+                    "compta@garnier.example.fr",
+                    to,
+                    subject=subject,
+                    msg_id=f"<auto-{index}@garnier.example.fr>",
+                    extra=f"In-Reply-To: {mail.message_id}\n{header}".rstrip(),
+                    target_model="recouvrement.dunning.event",
+                    target_field="note",
+                )
+        received = event.message_ids.filtered(lambda m: m.message_type == "email")
+        self.assertEqual(len(received), len(automatic))  # kept on the event for the collector
+        self.assertEqual(event.auto_reply_date, fields.Datetime.to_datetime("2026-03-16 09:12:00"))
+        self.assertFalse(event.reply_pending)
+        self.assertFalse(event.activity_ids)
+        Worklist = self.env["recouvrement.worklist"].with_user(self.controller)
+        self.assertFalse(Worklist.search([("partner_id", "=", self.customer.id)]).reply_received)
+        # the ladder goes on: the firm reminder on its day
+        self.assertEqual(self._run("2026-03-16").level_id, self.policy.level_ids[2])
+        # a person's answer, whose subject merely speaks of an absence, is a reply
+        self.format_and_process(
+            REPLY_TEMPLATE,
+            "compta@garnier.example.fr",
+            to,
+            subject="Re: Absence de livraison du 3 mars",
+            msg_id="<human@garnier.example.fr>",
+            extra=f"In-Reply-To: {mail.message_id}",
+            target_model="recouvrement.dunning.event",
+            target_field="note",
+        )
+        self.assertTrue(event.reply_pending)
+        self.assertEqual(len(event.activity_ids), 1)
+        row = Worklist.search([("partner_id", "=", self.customer.id)])
+        self.assertTrue(row.reply_received)

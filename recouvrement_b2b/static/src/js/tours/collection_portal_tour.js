@@ -20,14 +20,14 @@ registry.category("web_tour.tours").add("recouvrement_collection_portal", {
         },
         {
             content: "Promised payment date: in a week",
-            trigger: "#collection_promise_date",
+            trigger: ".o_collection_promise_form input[name='date']",
             run() {
                 this.anchor.value = isoDateIn(7);
             },
         },
         {
             content: "Promised amount",
-            trigger: "#collection_promise_amount",
+            trigger: ".o_collection_promise_form input[name='amount']",
             run: "edit 500",
         },
         {
@@ -41,22 +41,22 @@ registry.category("web_tour.tours").add("recouvrement_collection_portal", {
         },
         {
             content: "Choose the invoice with the problem",
-            trigger: "#collection_dispute_invoice",
+            trigger: ".o_collection_dispute_form select[name='invoice_id']",
             run: "selectByIndex 0",
         },
         {
             content: "Reason: the delivery",
-            trigger: "#collection_dispute_reason",
+            trigger: ".o_collection_dispute_form select[name='reason']",
             run: "select delivery",
         },
         {
             content: "Amount in question",
-            trigger: "#collection_dispute_amount",
+            trigger: ".o_collection_dispute_form input[name='amount']",
             run: "edit 120",
         },
         {
             content: "Comment",
-            trigger: "#collection_dispute_comment",
+            trigger: ".o_collection_dispute_form textarea[name='comment']",
             run: "edit Livraison incomplète : 2 palettes manquantes",
         },
         {
