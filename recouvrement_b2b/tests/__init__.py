@@ -20,3 +20,4 @@ from . import test_cockpit
 from . import test_company_collection
 from . import test_french_records
 from . import test_dunning_checks
+from . import test_forms
