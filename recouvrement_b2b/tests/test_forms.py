@@ -211,3 +211,105 @@ class TestPartnerFormIdentity(RecouvrementCommon):
             self.customer,
             [{"company_status": "active", "company_status_date": date(2026, 1, 5)}],
         )
+
+
+@tagged("post_install", "-at_install")
+class TestDocumentsFromForms(RecouvrementCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.inv_1 = cls._invoice(cls.customer, 1000.0, "2025-01-01", "2025-01-31")
+        cls.inv_2 = cls._invoice(cls.customer, 600.0, "2025-02-01", "2025-02-28")
+        cls.bank = cls.env["res.partner.bank"].create(
+            {"acc_number": "FR7630006000011234567890189", "partner_id": cls.company.partner_id.id}
+        )
+        policy = cls.env["recouvrement.dunning.policy"].sudo().create({"name": "Échelle"})
+        Level = cls.env["recouvrement.dunning.level"].sudo()
+        cls.levels = {
+            key: Level.create(
+                {
+                    "name": name,
+                    "policy_id": policy.id,
+                    "days": days,
+                    "sequence": days,
+                    "channel": channel,
+                    **extra,
+                }
+            )
+            for key, name, days, channel, extra in (
+                ("letter", "Relance", 10, "letter", {}),
+                ("phone", "Appel", 20, "phone", {}),
+                ("formal", "Mise en demeure", 30, "registered", {"is_formal_notice": True}),
+                ("none", "Transfert", 60, "none", {}),
+            )
+        }
+
+    def _plan(self, **values):
+        wizard_model = (
+            self.env["recouvrement.payment.plan.wizard"]
+            .with_user(self.controller)
+            .with_context(active_model="account.move", active_ids=(self.inv_1 | self.inv_2).ids)
+        )
+        with Form(wizard_model) as form:
+            form.instalment_count = 2
+            form.first_date = date(2025, 4, 15)
+            for name, value in values.items():
+                setattr(form, name, value)
+        action = form.record.action_create_plan()
+        return self.env["recouvrement.payment.plan"].browse(action["res_id"])
+
+    @freeze_time("2025-03-20")
+    def test_down_payment_due_when_agreed(self):
+        plan = self._plan(down_payment=400.0)
+        self.assertEqual(plan.down_payment_date, date(2025, 3, 20))
+        self.assertRecordValues(
+            plan.line_ids,
+            [
+                {"date_due": date(2025, 3, 20), "amount": 400.0, "is_down_payment": True},
+                {"date_due": date(2025, 4, 15), "amount": 600.0, "is_down_payment": False},
+                {"date_due": date(2025, 5, 15), "amount": 600.0, "is_down_payment": False},
+            ],
+        )
+        # a date typed by the user is kept
+        plan.unlink()
+        plan = self._plan(down_payment=400.0, down_payment_date=date(2025, 3, 31))
+        self.assertEqual(plan.line_ids[0].date_due, date(2025, 3, 31))
+
+    @freeze_time("2025-03-20")
+    def test_plan_agreement_carries_iban_and_creditor(self):
+        self.company.partner_id.write({"siren": "734640972", "street": "3 rue des Tanneurs"})
+        plan = self._plan()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("recouvrement_b2b.recouvrement_payment_plan_report", plan.ids)[0]
+            .decode()
+        )
+        self.assertIn("Bank transfer to the IBAN", html)
+        self.assertIn("<strong>FR76 3000 6000 0112 3456 7890 189</strong>", html)
+        self.assertIn("Account holder", html)
+        self.assertIn(
+            f"Please quote the reference <strong>{plan.name}</strong> with each payment.", html
+        )
+        self.assertIn("SIREN 734640972", html)
+        self.assertIn("3 rue des Tanneurs", html)
+        # in the customer's language
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], ["fr_FR"])
+        self.customer.lang = "fr_FR"
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("recouvrement_b2b.recouvrement_payment_plan_report", plan.ids)[0]
+            .decode()
+        )
+        self.assertIn("Modalités de paiement", html)
+        self.assertIn("Virement sur l'IBAN", html)
+        self.assertIn("Titulaire du compte", html)
+        self.assertIn(f"Merci de rappeler la référence <strong>{plan.name}</strong> à chaque", html)
+        # the bank account of the invoices comes first
+        other = self.env["res.partner.bank"].create(
+            {"acc_number": "FR1420041010050500013M02606", "partner_id": self.company.partner_id.id}
+        )
+        self.inv_1.button_draft()
+        self.inv_1.partner_bank_id = other
+        self.inv_1.action_post()
+        self.assertEqual(plan._get_bank_account(), other)
