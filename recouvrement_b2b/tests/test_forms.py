@@ -6,6 +6,8 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
 from ..models import recouvrement_company_register
@@ -313,3 +315,73 @@ class TestDocumentsFromForms(RecouvrementCommon):
         self.inv_1.partner_bank_id = other
         self.inv_1.action_post()
         self.assertEqual(plan._get_bank_account(), other)
+
+    def _event(self, moves, day, level="formal", state="sent"):
+        level = self.levels[level]
+        return (
+            self.env["recouvrement.dunning.event"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": self.company.id,
+                    "level_id": level.id,
+                    "move_ids": [Command.set(moves.ids)],
+                    "channel": level.channel,
+                    "state": state,
+                    "date": day,
+                }
+            )
+        )
+
+    def _case(self, moves):
+        return (
+            self.env["recouvrement.litigation"]
+            .with_user(self.controller)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "move_ids": [Command.set(moves.ids)],
+                    "litigation_type": "recovery",
+                }
+            )
+        )
+
+    def test_case_picks_up_formal_notice_date(self):
+        self._event(self.inv_1, "2025-03-05")
+        self._event(self.inv_1 | self.inv_2, "2025-03-12")
+        self._event(self.inv_1, "2025-03-20")  # a second notice changes nothing
+        # the day the last of its invoices received its first formal notice
+        self.assertEqual(self._case(self.inv_1 | self.inv_2).formal_notice_date, date(2025, 3, 12))
+
+    def test_case_without_notice_on_every_invoice_stays_empty(self):
+        self._event(self.inv_1, "2025-03-05")
+        self._event(self.inv_2, "2025-03-06", state="cancelled")
+        self.assertFalse(self._case(self.inv_1 | self.inv_2).formal_notice_date)
+
+    def test_case_in_proceedings_keeps_a_notice_sent_before_the_judgment(self):
+        self._event(self.inv_1, "2025-03-05")
+        self.customer.sudo().write(
+            {"collective_proceedings": "redressement", "proceedings_date": date(2025, 3, 10)}
+        )
+        # L622-21 C. com. stops individual actions from the judgment on: a formal notice sent
+        # before it is a past fact, the case records it
+        self.assertEqual(self._case(self.inv_1).formal_notice_date, date(2025, 3, 5))
+        # a formal notice after the judgment is refused
+        self._event(self.inv_2, "2025-03-12")
+        with self.assertRaises(UserError):
+            self._case(self.inv_2)
+
+    def test_bordereau_lists_documents_only(self):
+        self._event(self.inv_1, "2025-03-05", level="letter")
+        self._event(self.inv_1, "2025-03-08", level="none")
+        self._event(self.inv_1, "2025-03-09", level="phone")
+        case = self._case(self.inv_1)
+        documents = case._get_dossier_documents()
+        self.assertEqual(
+            documents,
+            [
+                f"Invoice {self.inv_1.name} of 01/01/2025",
+                "Reminder of 03/05/2025 (Letter)",
+            ],
+        )
