@@ -4,6 +4,8 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
+from odoo.tools.lru import LRU
 
 from ..rules import identifiers
 from ..tools import company_search
@@ -16,6 +18,8 @@ _DEFAULT_URL = "https://recherche-entreprises.api.gouv.fr"
 _DEFAULT_TIMEOUT = 10
 _CACHE_DAYS = 7
 _CRON_BATCH = 50
+# Register answers for the SIREN typed in a partner form: siren -> (day, answer).
+_FORM_CACHE = LRU(256)
 
 
 class CompanyRegisterError(Exception):
@@ -83,16 +87,19 @@ class RecouvrementCompanyRegister(models.AbstractModel):
         RecouvrementCompanyRegister._last_request = time.monotonic()
 
     @api.model
-    def _get_results(self, siren):
+    def _get_results(self, siren, max_timeout=None):
         """Ask the register's ``/search`` endpoint about ``siren`` (throttled).
 
         :param str siren: compact 9-digit SIREN
+        :param float max_timeout: cap on the configured timeout, in seconds (forms)
         :return: the ``results`` entries of the answer (may be empty)
         :rtype: list
         :raise CompanyRegisterError: network error, timeout, rate limit (HTTP 429, with
             ``retry_after`` from the Retry-After header, else 60 s) or unexpected answer
         """
         url, timeout = self._get_search_params()
+        if max_timeout:
+            timeout = min(timeout, max_timeout)
         self._wait_turn()
         try:
             return company_search.search(url, siren, timeout)
@@ -119,10 +126,8 @@ class RecouvrementCompanyRegister(models.AbstractModel):
                 seconds=format(timeout, "g"),
             )
         if error.reason == "unreachable":
-            return self.env._(
-                "The company register cannot be reached (%(error)s); nothing was changed.",
-                error=params.get("error"),
-            )
+            _logger.info("Company register unreachable: %s", params.get("error"))
+            return self.env._("The company register cannot be reached; nothing was changed.")
         if error.reason == "rate_limited":
             return self.env._(
                 "The company register receives too many requests; nothing was changed. "
@@ -135,27 +140,60 @@ class RecouvrementCompanyRegister(models.AbstractModel):
         )
 
     @api.model
+    def _get_company_for_form(self, siren):
+        """Register answer about ``siren`` for a partner being typed (the SIREN onchange).
+
+        Answers are kept for the day in this server process (at most 256 SIRENs), so typing
+        the same number again does not call the register; the timeout is at most 3 seconds so
+        that the form never waits long.
+
+        :param str siren: a valid compact SIREN
+        :return: as :meth:`_get_company`
+        :raise CompanyRegisterError: as :meth:`_get_company`
+        """
+        today = fields.Date.context_today(self)
+        cached = _FORM_CACHE.get(siren)
+        if cached and cached[0] == today:
+            return cached[1]
+        company = self._read_company(siren, self._get_results(siren, max_timeout=3))
+        _FORM_CACHE[siren] = (today, company)
+        return company
+
+    @api.model
     def _get_company(self, partner):
         """Look up the SIREN of ``partner`` (a commercial partner) in the register.
 
         :return: ``{'name': str, 'status': 'active'|'ceased'|'unknown', 'closed_on': date or
-            False}`` (see :meth:`_prepare_company_vals`)
+            False, 'address': dict}`` (see :meth:`_prepare_company_vals`)
         :raise CompanyRegisterError: as :meth:`_get_results`, or with ``unknown`` set when no
             result holds this SIREN
         """
-        siren = partner.siren
-        results = self._get_results(siren)
+        return self._read_company(partner.siren, self._get_results(partner.siren), partner)
+
+    @api.model
+    def _read_company(self, siren, results, partner=None):
+        """The entry of ``results`` about ``siren``, read by :meth:`_prepare_company_vals`.
+
+        :param partner: the partner asked about, named in the errors (none for a form)
+        :raise CompanyRegisterError: ``unknown`` when no entry holds ``siren``; ``bad_answer``
+            when the entry cannot be read
+        """
         found = next((r for r in results if isinstance(r, dict) and r.get("siren") == siren), None)
+        number = identifiers.format_siren(siren)
         if not found:
-            raise CompanyRegisterError(
-                self.env._(
+            if partner:
+                message = self.env._(
                     "SIREN %(siren)s of %(partner)s is unknown to the company register; "
                     "nothing was changed. Check the number.",
-                    siren=identifiers.format_siren(siren),
+                    siren=number,
                     partner=partner.display_name,
-                ),
-                unknown=True,
-            )
+                )
+            else:
+                message = self.env._(
+                    "SIREN %(siren)s is unknown to the company register: check the number.",
+                    siren=number,
+                )
+            raise CompanyRegisterError(message, unknown=True)
         try:
             return self._prepare_company_vals(found)
         except (TypeError, ValueError, AttributeError) as exc:  # e.g. a date "30/06/2024"
@@ -163,8 +201,8 @@ class RecouvrementCompanyRegister(models.AbstractModel):
                 self.env._(
                     "The company register gave an unreadable answer about SIREN %(siren)s of "
                     "%(partner)s (%(error)s); nothing was changed.",
-                    siren=identifiers.format_siren(siren),
-                    partner=partner.display_name,
+                    siren=number,
+                    partner=partner.display_name if partner else self.env._("a new partner"),
                     error=str(exc),
                 ),
                 reason="bad_answer",
@@ -187,7 +225,52 @@ class RecouvrementCompanyRegister(models.AbstractModel):
             "name": name if isinstance(name, str) else "",
             "status": {"A": "active", "C": "ceased"}.get(state, "unknown"),
             "closed_on": fields.Date.to_date(closed_on) if closed_on else False,
+            "address": self._prepare_address_vals(result.get("siege"), result.get("siren")),
         }
+
+    @api.model
+    def _prepare_address_vals(self, head_office, siren=None):
+        """Address of the head office (``siege``) of a register answer, as partner values.
+
+        :param dict head_office: the ``siege`` entry of the API (``numero_voie``,
+            ``indice_repetition``, ``type_voie``, ``libelle_voie``, ``complement_adresse``,
+            ``code_postal``, ``libelle_commune``, ``siret``); anything else gives ``{}``
+        :param str siren: the company's SIREN: the SIRET is kept only when it is a valid SIRET
+            of this SIREN (the register's data must never make the partner's save fail)
+        :return: ``{'street', 'street2', 'zip', 'city', 'siret'}`` with the values found
+        :rtype: dict
+        """
+        if not isinstance(head_office, dict):
+            return {}
+
+        def text(key):
+            value = head_office.get(key)
+            return value.strip() if isinstance(value, str) else ""
+
+        street = " ".join(
+            part
+            for part in (
+                text("numero_voie") + text("indice_repetition"),
+                text("type_voie"),
+                text("libelle_voie"),
+            )
+            if part
+        )
+        vals = {
+            "street": street,
+            "street2": text("complement_adresse"),
+            "zip": text("code_postal"),
+            "city": text("libelle_commune"),
+            "siret": text("siret"),
+        }
+        siret = identifiers.compact(vals["siret"])
+        if not (
+            isinstance(siren, str)
+            and siret.startswith(siren)
+            and identifiers.is_valid(identifiers.validate_siret, siret)
+        ):
+            vals["siret"] = ""
+        return {key: value for key, value in vals.items() if value}
 
     # --- Partners -------------------------------------------------------------------------------
 
@@ -205,6 +288,18 @@ class RecouvrementCompanyRegister(models.AbstractModel):
         return vals
 
     @api.model
+    def _prepare_missing_identity_vals(self, partner, company):
+        """Name, head-office address and SIRET of the register's answer ``company`` for the
+        fields of ``partner`` that are empty (what the user typed is never replaced).
+
+        :rtype: dict
+        """
+        found = dict(company.get("address") or {}, name=company.get("name"))
+        if found.get("zip") or found.get("city"):
+            found["country_id"] = self.env.ref("base.fr").id
+        return {fname: value for fname, value in found.items() if value and not partner[fname]}
+
+    @api.model
     def _update_partner(self, partner):
         """Look up ``partner`` (a commercial partner with a SIREN) and cache the answer on it.
 
@@ -220,6 +315,18 @@ class RecouvrementCompanyRegister(models.AbstractModel):
         """Translated label of the company status of ``partner``."""
         selection = partner._fields["company_status"]._description_selection(self.env)
         return dict(selection)[partner.company_status]
+
+    @api.model
+    def _get_last_known_status(self, partner):
+        """Translated sentence giving the status cached on ``partner`` and the day it was read,
+        for when the register cannot answer."""
+        if not partner.company_status_date:
+            return self.env._("No status was ever received for this company.")
+        return self.env._(
+            "Last known status: %(status)s, from %(date)s.",
+            status=self._get_status_label(partner),
+            date=format_date(self.env, partner.company_status_date),
+        )
 
     @api.model
     def _get_notification(self, message, notif_type):
@@ -267,7 +374,10 @@ class RecouvrementCompanyRegister(models.AbstractModel):
         try:
             company = self._update_partner(partner)
         except CompanyRegisterError as exc:
-            return self._get_notification(exc.message, "warning")
+            message = exc.message
+            if exc.register_down:
+                message = f"{message} {self._get_last_known_status(partner)}"
+            return self._get_notification(message, "warning")
         return self._get_notification(
             self.env._(
                 "%(partner)s: %(status)s according to the company register (%(name)s).",

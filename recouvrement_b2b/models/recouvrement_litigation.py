@@ -412,6 +412,7 @@ class RecouvrementLitigation(models.Model):
                     or "/"
                 )
         cases = super().create(vals_list)
+        cases._fill_formal_notice_date()
         self.env["recouvrement.proceedings"]._check_litigation_cases(cases)
         court_cases = cases.filtered(lambda c: c.step in COURT_STEPS)
         court_cases._check_claim()
@@ -545,6 +546,20 @@ class RecouvrementLitigation(models.Model):
                         issues=case.claim_issues,
                     )
                 )
+
+    def _fill_formal_notice_date(self):
+        """Give the cases without a formal notice date the one their dunning sent: the day
+        the last of their invoices received its first formal notice (a dunning event of a
+        formal-notice level, sent). Left empty when one invoice never received one. One query
+        for all the cases."""
+        todo = self.filtered(lambda c: not c.formal_notice_date and c.move_ids)
+        if not todo:
+            return
+        dates = self.env["recouvrement.penalty"]._get_penalty_formal_notice_dates(todo.move_ids)
+        for case in todo:
+            notices = [dates.get(move.id) for move in case.move_ids]
+            if all(notices):
+                case.formal_notice_date = max(notices)
 
     def _register_filing(self):
         """Record the filing date of the injonction de payer request.
@@ -812,13 +827,15 @@ class RecouvrementLitigation(models.Model):
         return lines
 
     def _get_dossier_events(self):
-        """Reminders and formal notices sent for the case's invoices, oldest first (letters once
-        posted; failed, draft and cancelled ones are no evidence)."""
+        """Reminders and formal notices sent for the case's invoices in writing, oldest first
+        (letters once posted; failed, draft and cancelled ones are no evidence, and internal
+        steps, of channel "none" or a phone task, are no document)."""
         self.ensure_one()
         return self.env["recouvrement.dunning.event"].search(
             [
                 ("move_ids", "in", self.move_ids.ids),
                 ("state", "in", ("sent", "posted")),
+                ("channel", "not in", ("none", "phone")),
             ],
             order="date, id",
         )

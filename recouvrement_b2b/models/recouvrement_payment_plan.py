@@ -119,7 +119,7 @@ class RecouvrementPaymentPlan(models.Model):
     )
     down_payment = fields.Monetary(help="Paid first, on the down payment date.")
     down_payment_date = fields.Date(
-        help="Due date of the down payment; empty: the first instalment date."
+        help="Due date of the down payment; empty: the day the schedule is computed."
     )
     amount_paid = fields.Monetary(
         string="Paid",
@@ -320,12 +320,15 @@ class RecouvrementPaymentPlan(models.Model):
             totals = self._get_plan_totals(
                 plan.move_ids, plan.currency_id, plan.include_penalties, 0.0, figures
             )
-            plan.write(
-                {
-                    "amount_invoices": float(totals.invoices),
-                    "amount_penalties": float(totals.penalties),
-                }
-            )
+            vals = {
+                "amount_invoices": float(totals.invoices),
+                "amount_penalties": float(totals.penalties),
+            }
+            if plan.down_payment and not plan.down_payment_date:
+                # The down payment is due when the plan is agreed, not with instalment 1
+                # (which cannot be before today, see _check_schedule_input).
+                vals["down_payment_date"] = today
+            plan.write(vals)
             plan._check_schedule_input()
             for sequence, (date_due, amount) in enumerate(plan._build_schedule(), start=1):
                 line_vals.append(
@@ -465,6 +468,12 @@ class RecouvrementPaymentPlan(models.Model):
                 )
             )
         return result
+
+    def _get_bank_account(self):
+        """Company bank account the instalments are paid to (``res.partner.bank``, may be
+        empty): the one on the plan's invoices, else the company's first account."""
+        self.ensure_one()
+        return self.move_ids.partner_bank_id[:1] or self.company_id.partner_id.bank_ids[:1]
 
     def _build_schedule(self):
         """Return ``[(date, amount)]`` from the pure rule, with translated errors."""

@@ -120,7 +120,12 @@ class RecouvrementProceedings(models.AbstractModel):
         for case in cases:
             if case.is_closed:
                 continue
-            if case.step in FORBIDDEN_STEPS or case.formal_notice_date:
+            judgment = self._get_judgment_date(case.partner_id)
+            # a formal notice sent before the judgment is a past fact, not an action now
+            notice_after = case.formal_notice_date and not (
+                judgment and case.formal_notice_date < judgment
+            )
+            if case.step in FORBIDDEN_STEPS or notice_after:
                 step = (
                     case.stage_id._fields["step"]._description_selection(self.env)
                     if case.step in FORBIDDEN_STEPS

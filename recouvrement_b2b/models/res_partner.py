@@ -1,9 +1,12 @@
 import logging
 
+from stdnum.fr import siren as stdnum_siren
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..rules import identifiers, parties
+from .recouvrement_company_register import CompanyRegisterError
 
 _logger = logging.getLogger(__name__)
 
@@ -374,6 +377,68 @@ class ResPartner(models.Model):
             if siren:
                 partner.siren_display = identifiers.format_siren(siren)
 
+    @api.onchange("siren_display")
+    def _onchange_siren_display(self):
+        """While the SIREN is typed: say at once when it is wrong; otherwise propose the French
+        VAT number it implies (``FR`` + key + SIREN, key = (12 + 3 x (SIREN mod 97)) mod 97)
+        and, on a new company without a name, fill the name, head-office address and SIRET
+        from the company register (kept for the day; a register that cannot answer only
+        gives a warning, the form stays as typed)."""
+        partner = self[:1]
+        siren = identifiers.compact(partner.siren_display)
+        if not siren or partner.parent_id:
+            return None
+        try:
+            siren = identifiers.validate_siren(siren)
+        except identifiers.IdentifierError as exc:
+            return {
+                "warning": {
+                    "title": self.env._("Invalid SIREN"),
+                    "message": partner._identity_error_message(exc),
+                }
+            }
+        if not partner.vat and partner.country_id.code in (False, "FR"):
+            partner.vat = "FR" + stdnum_siren.to_tva(siren)
+        if partner.name or partner._origin.id or not partner.is_company:
+            return None
+        register = self.env["recouvrement.company.register"]
+        try:
+            company = register._get_company_for_form(siren)
+        except CompanyRegisterError as exc:
+            return {
+                "warning": {
+                    "title": self.env._("Company register"),
+                    "message": self.env._(
+                        "%(error)s Fill the name and address by hand.", error=exc.message
+                    ),
+                }
+            }
+        partner.update(register._prepare_missing_identity_vals(partner, company))
+        return None
+
+    @api.onchange("siret_display", "vat", "rcs")
+    def _onchange_identity_warning(self):
+        """While the SIRET, VAT number or RCS mention is typed: say at once what saving would
+        refuse (a wrong number, or numbers that do not agree, see :meth:`_check_identity`)."""
+        partner = self[:1]
+        if partner.parent_id:
+            return None
+        try:
+            identifiers.derive_and_check(
+                siren=partner.siren_display,
+                siret=partner.siret_display,
+                vat=partner.vat,
+                rcs=partner.rcs,
+            )
+        except identifiers.IdentifierError as exc:
+            return {
+                "warning": {
+                    "title": self.env._("Invalid company number"),
+                    "message": partner._identity_error_message(exc),
+                }
+            }
+        return None
+
     @api.constrains("siren", "siret", "vat", "rcs")
     def _check_identity(self):
         for partner in self:
@@ -435,6 +500,12 @@ class ResPartner(models.Model):
         self.ensure_one()
         params = exc.params
         reason = exc.reason
+        # Numbers as the French write them (123 456 789 / 123 456 789 00012), whether typed
+        # grouped or not; a number of the wrong length is shown as typed.
+        siren = identifiers.format_siren(params.get("siren"))
+        value = {"siren": identifiers.format_siren, "siret": identifiers.format_siret}.get(
+            exc.field, lambda number: number
+        )(exc.value)
         if reason == "length":
             text = self.env._("it does not have the right number of characters")
         elif reason == "digits":
@@ -446,13 +517,11 @@ class ResPartner(models.Model):
         elif reason == "vat_key":
             text = self.env._("its key does not match its SIREN")
         elif reason == "siret_siren_mismatch":
-            text = self.env._(
-                "it does not start with the SIREN %(siren)s", siren=params.get("siren")
-            )
+            text = self.env._("it does not start with the SIREN %(siren)s", siren=siren)
         elif reason == "vat_siren_mismatch":
-            text = self.env._("it does not hold the SIREN %(siren)s", siren=params.get("siren"))
+            text = self.env._("it does not hold the SIREN %(siren)s", siren=siren)
         elif reason == "rcs_siren_mismatch":
-            text = self.env._("it holds another SIREN than %(siren)s", siren=params.get("siren"))
+            text = self.env._("it holds another SIREN than %(siren)s", siren=siren)
         elif reason == "rcs_letter":
             text = self.env._(
                 "the register letter must be A (trader) or B (company), not %(letter)s",
@@ -464,7 +533,7 @@ class ResPartner(models.Model):
             "%(partner)s: the %(field)s %(value)s is refused: %(reason)s.",
             partner=self.display_name or self.env._("New partner"),
             field=self._fields[exc.field]._description_string(self.env),
-            value=exc.value,
+            value=value,
             reason=text,
         )
 

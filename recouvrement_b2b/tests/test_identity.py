@@ -190,7 +190,7 @@ class TestIdentity(RecouvrementCommon):
     def test_refusals_name_partner_field_value_and_reason(self):
         self.assertRefused(
             {"siren": "552 120 223"},
-            "Menuiserie Garnier: the SIREN 552120223 is refused: "
+            "Menuiserie Garnier: the SIREN 552 120 223 is refused: "
             "its check digit is wrong (typing error?).",
         )
         self.assertRefused(
@@ -204,7 +204,7 @@ class TestIdentity(RecouvrementCommon):
         )
         self.assertRefused(
             {"siret": "55212022200014"},
-            "Menuiserie Garnier: the SIRET 55212022200014 is refused: "
+            "Menuiserie Garnier: the SIRET 552 120 222 00014 is refused: "
             "its check digit is wrong (typing error?).",
         )
         self.assertRefused(
@@ -222,19 +222,19 @@ class TestIdentity(RecouvrementCommon):
         self.customer.siren = SG_SIREN
         self.assertRefused(
             {"siret": "10000000900009"},
-            "Menuiserie Garnier: the SIRET 10000000900009 is refused: "
-            "it does not start with the SIREN 552120222.",
+            "Menuiserie Garnier: the SIRET 100 000 009 00009 is refused: "
+            "it does not start with the SIREN 552 120 222.",
         )
         self.assertRefused(
             {"rcs": "RCS Paris B 443 061 841"},
             "Menuiserie Garnier: the RCS RCS Paris B 443 061 841 is refused: "
-            "it holds another SIREN than 552120222.",
+            "it holds another SIREN than 552 120 222.",
         )
         vat_label = self.env["res.partner"]._fields["vat"]._description_string(self.env)
         self.assertRefused(
             {"vat": GOOGLE_VAT},
             f"Menuiserie Garnier: the {vat_label} {GOOGLE_VAT} is refused: "
-            "it does not hold the SIREN 552120222.",
+            "it does not hold the SIREN 552 120 222.",
         )
 
     def test_refusal_message_in_french(self):
@@ -243,7 +243,7 @@ class TestIdentity(RecouvrementCommon):
             customer.siren = "552120223"
         self.assertEqual(
             str(error.exception),
-            "Menuiserie Garnier : le SIREN 552120223 est refusé : "
+            "Menuiserie Garnier : le SIREN 552 120 223 est refusé : "
             "sa clé de contrôle est fausse (erreur de saisie ?).",
         )
 
@@ -298,7 +298,7 @@ class TestIdentity(RecouvrementCommon):
         with self.assertRaises(ValidationError) as error:
             address.with_user(self.controller).siret = "10000000900009"
         self.assertIn("Atelier de Givors", str(error.exception))
-        self.assertIn("does not start with the SIREN 552120222", str(error.exception))
+        self.assertIn("does not start with the SIREN 552 120 222", str(error.exception))
 
     def test_duplicate_siren_banner(self):
         self.customer.siren = SG_SIREN
@@ -460,14 +460,14 @@ class TestCompanyStatusLookup(RecouvrementCommon):
         self.assertNothingChanged(
             RATE_LIMITED_SIREN,
             "The company register receives too many requests; nothing was changed. "
-            "Try again in 30 seconds.",
+            "Try again in 30 seconds. Last known status: Active, from 01/05/2026.",
         )
 
     def test_timeout(self):
         self.assertNothingChanged(
             SLOW_SIREN,
             "The company register did not answer within 0.5 seconds; nothing was changed. "
-            "Try again later.",
+            "Try again later. Last known status: Active, from 01/05/2026.",
         )
 
     def test_unexpected_answer(self):
@@ -488,7 +488,8 @@ class TestCompanyStatusLookup(RecouvrementCommon):
         action = self._check(self.customer.with_context(lang="fr_FR"))
         self.assertEqual(
             action["params"]["message"],
-            "Le registre des entreprises est injoignable (ConnectionError) ; rien n'a été modifié.",
+            "Le registre des entreprises est injoignable ; rien n'a été modifié. "
+            "Aucun statut n'a jamais été reçu pour cette entreprise.",
         )
         self.assertEqual(self.customer.company_status, "unknown")
 

@@ -525,7 +525,7 @@ class TestPaymentPlanReport(PlanCommon, HttpCase):
             plan.name,
             self.inv1.name,
             self.inv2.name,
-            "Acompte 31/03/2025 300,00 €",
+            "Acompte 01/03/2025 300,00 €",  # due when agreed, not with instalment 1
             "1 31/03/2025 400,00 €",
             "3 31/05/2025 400,00 €",
             "Total à payer 1 500,00 €",

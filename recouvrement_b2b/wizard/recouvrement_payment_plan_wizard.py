@@ -40,7 +40,7 @@ class RecouvrementPaymentPlanWizard(models.TransientModel):
     amount_total = fields.Monetary(string="Total", compute="_compute_amounts")
     down_payment = fields.Monetary()
     down_payment_date = fields.Date(
-        help="Due date of the down payment; empty: the first instalment date."
+        help="Due date of the down payment; empty: the day the schedule is computed."
     )
     instalment_count = fields.Integer(string="Number of Instalments", default=3)
     frequency = fields.Selection(
