@@ -910,7 +910,10 @@ class RecouvrementDunning(models.AbstractModel):
             vals.update(self.env["recouvrement.customer"]._get_sms_fallback_vals(level, recipient))
         # a letter is sent once somebody posts it (recouvrement.dunning.event.action_mark_posted)
         vals["state"] = "to_post" if vals["channel"] in ("letter", "registered") else "sent"
-        vals["letter_to_render"] = bool(level.report_id) and vals["channel"] in LETTER_CHANNELS
+        # the letter, and the statement the level attaches, are rendered by the letters step
+        vals["letter_to_render"] = (
+            bool(level.report_id or level.attach_statement) and vals["channel"] in LETTER_CHANNELS
+        )
         return vals
 
     @api.model
@@ -1289,31 +1292,40 @@ class RecouvrementDunning(models.AbstractModel):
     @api.model
     def _render_letter(self, event):
         """Render the letter of ``event``'s level (PDF; HTML with the ``dunning_letter_html``
-        context key) and attach it to the event (no longer to render)."""
+        context key), with the customer statement when the level attaches it, and attach it to
+        the event (no longer to render)."""
         event.ensure_one()
         report = event.level_id.report_id
-        if self.env.context.get("dunning_letter_html"):
+        content, report_type = b"", "html" if self.env.context.get("dunning_letter_html") else "pdf"
+        if report and report_type == "html":
             # no HTTP server for wkhtmltopdf (install-time replay, benchmarks): keep the HTML
             content, report_type = self.env["ir.actions.report"]._render_qweb_html(
                 report.report_name, event.ids
             )
-        else:
+        elif report:
             content, report_type = self.env["ir.actions.report"]._render_qweb_pdf(
                 report.report_name, event.ids
             )
-        extension = "pdf" if report_type == "pdf" else "html"
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": f"{event._get_letter_filename()}.{extension}",
-                "raw": content,
-                "mimetype": "application/pdf" if report_type == "pdf" else "text/html",
-                "res_model": event._name,
-                "res_id": event.id,
-            }
+        content, report_type = self.env["recouvrement.statement"]._dunning_add_statement(
+            event, content, report_type
         )
-        event.with_context(dunning_letter_render=True).write(
-            {"attachment_id": attachment.id, "letter_to_render": False}
-        )
+        vals = {"letter_to_render": False}
+        if content:
+            extension = "pdf" if report_type == "pdf" else "html"
+            vals["attachment_id"] = (
+                self.env["ir.attachment"]
+                .create(
+                    {
+                        "name": f"{event._get_letter_filename()}.{extension}",
+                        "raw": content,
+                        "mimetype": "application/pdf" if report_type == "pdf" else "text/html",
+                        "res_model": event._name,
+                        "res_id": event.id,
+                    }
+                )
+                .id
+            )
+        event.with_context(dunning_letter_render=True).write(vals)
 
     @api.model
     def _advance_invoices(self, moves, move_levels, date, line_levels=None):

@@ -75,6 +75,7 @@ class RecouvrementDunningLevel(models.Model):
     )
     propose_payment_plan = fields.Boolean(help="The letter offers the customer a payment plan.")
     attach_statement = fields.Boolean(
+        string="Attach the Customer Statement",
         help="The customer statement (open items, recent payments, open credits and balance) "
         "is attached to the reminder.",
     )
