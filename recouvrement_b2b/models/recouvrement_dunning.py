@@ -1097,8 +1097,8 @@ class RecouvrementDunning(models.AbstractModel):
 
     @api.model
     def _schedule_call(self, event):
-        """Phone level: an activity on ``event``'s customer for the responsible user, listing
-        the invoices and amounts."""
+        """Phone level: a call activity on ``event`` (its company's record, not the shared
+        customer) for the responsible user, listing the invoices and amounts."""
         event.ensure_one()
         level = event.level_id
         user = (
@@ -1131,9 +1131,11 @@ class RecouvrementDunning(models.AbstractModel):
         activity_type = level.activity_type_id or self.env.ref(
             "mail.mail_activity_data_call", raise_if_not_found=False
         )
-        # sudo: the activity is scheduled on the customer, which credit controllers may not
-        # be allowed to write on
-        event.partner_id.sudo().activity_schedule(
+        # On the event, a record of its company: not on the customer shared by the companies,
+        # whose activities other companies' users read (issue 19). sudo: a sent event is
+        # evidence that credit controllers may not write on. No assignment email per call
+        # (issue 19): the worklist lists them
+        event.sudo().with_context(mail_activity_quick_update=True).activity_schedule(
             activity_type_id=activity_type.id if activity_type else False,
             summary=note_env._(
                 "Dunning call: %(level)s", level=level.with_context(lang=note_env.lang).name
@@ -1380,7 +1382,8 @@ class RecouvrementDunning(models.AbstractModel):
         or bounced as undelivered, ``reason`` said on the event (not on the shared customer):
         they do not count as sent, their invoices and instalments go back to their level before it
         (the ladder does not escalate on a reminder never received: the next run sends the
-        same level again, as a letter), and the collection responsible gets an activity.
+        same level again, as a letter), and the collection responsible gets an activity on the
+        event (its company's record, not the shared customer, issue 19).
         Events already undelivered, or not sent by email, are left as they are (a second
         bounce of the same email changes nothing)."""
         # sudo: the mail queue and the bounce gateway run for no collection user; the event is
@@ -1403,7 +1406,8 @@ class RecouvrementDunning(models.AbstractModel):
             # on the event, read by the company's collection users: not in the shared
             # customer's chatter, which other companies' users read (issue 19)
             event.message_post(body=note, subtype_xmlid="mail.mt_note")
-            event.partner_id.activity_schedule(
+            # no assignment email per bounce (issue 19): the activity is enough
+            event.with_context(mail_activity_quick_update=True).activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=note_env._(
                     "Reminder not delivered: %(level)s",

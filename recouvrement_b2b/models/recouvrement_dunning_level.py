@@ -87,7 +87,8 @@ class RecouvrementDunningLevel(models.Model):
     )
     activity_type_id = fields.Many2one(
         "mail.activity.type",
-        help="Activity scheduled on the customer for the Phone activity channel.",
+        help="Activity scheduled on the reminder (a record of its company, not the customer "
+        "shared by the companies) for the Phone activity channel.",
     )
     activity_user_id = fields.Many2one(
         "res.users",

@@ -236,6 +236,70 @@ class TestCompanyCollection(RecouvrementCommon):
                 with self.assertRaises(AccessError):
                     notes.with_user(user).read(["body"])
 
+    def test_collection_activities_read_by_the_company_only(self):
+        """A's dunning call and bounce activities (summaries and notes with amounts) are on
+        A's reminder, not on the shared customer: B's users find none of them (the customer's
+        activities, its activity_ids, a search of mail.activity), and A's worklist finds the
+        call there."""
+        self._standard_ladder()
+        self.company.recouvrement_user_id = self.manager
+        move = self._invoice(self.customer, 1234.56, "2026-05-01", "2026-05-31")
+        Dunning = self.env["recouvrement.dunning"].with_user(self.controller)
+        today = fields.Date.to_date(TODAY)
+        event = Dunning._send_reminders(Dunning._get_plan(today, companies=self.company), today)
+        self.assertEqual(event.channel, "email")
+        Dunning._schedule_call(event)  # the phone level's call
+        Dunning._mark_undelivered(event, "550 5.1.1 user unknown")  # the bounce's to-do
+        activities = event.activity_ids
+        self.assertEqual(len(activities), 2)
+        self.assertIn("1,234.56", str(activities.mapped("note")))
+        self.assertIn(move.name, str(activities.mapped("note")))
+        # nothing on the shared customer
+        self.assertFalse(self.customer.activity_ids)
+        self.assertFalse(
+            self.env["mail.activity"].search(
+                [("res_model", "=", "res.partner"), ("res_id", "=", self.customer.id)]
+            )
+        )
+        # A's collection users read them, and A's worklist finds the call
+        activities.with_user(self.controller).read(["summary", "note"])
+        row = (
+            self.env["recouvrement.worklist"]
+            .with_user(self.controller)
+            .search([("partner_id", "=", self.customer.id)])
+        )
+        self.assertTrue(row.call_due)
+        for user in (self.controller_b, self.manager_b, self.salesman_b):
+            with self.subTest(user=user.login):
+                customer = self.customer.with_user(user)
+                self.assertFalse(customer.activity_ids)
+                values = customer.read(["activity_ids", "activity_summary", "activity_state"])
+                self.assertEqual(values[0]["activity_ids"], [])
+                self.assertFalse(values[0]["activity_summary"])
+                Activity = self.env["mail.activity"].with_user(user)
+                self.assertFalse(Activity.search([("id", "in", activities.ids)]))
+                found = Activity.search_read([], ["summary", "note"])
+                self.assertNotIn("1,234.56", str(found))
+                self.assertNotIn("Dunning call", str(found))
+                with self.assertRaises(AccessError):
+                    activities.with_user(user).read(["summary", "note"])
+        for user in (self.controller_b, self.manager_b):
+            self.assertFalse(
+                self.env["recouvrement.worklist"]
+                .with_user(user)
+                .search([("partner_id", "=", self.customer.id)])
+            )
+        # no assignment email per activity (issue 19)
+        self.assertFalse(
+            self.env["mail.mail"].search(
+                [
+                    ("model", "=", event._name),
+                    ("res_id", "=", event.id),
+                    ("subject", "ilike", "assign"),
+                ]
+            )
+        )
+
     # --- History of the company-dependent collection values (issue 19) -----------------------
 
     def _history(self, user, company=None):
