@@ -4,7 +4,9 @@ from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
+from odoo.modules.migration import load_script
 from odoo.tests import new_test_user, tagged
+from odoo.tools import sql
 
 from .common import RecouvrementCommon
 
@@ -299,6 +301,33 @@ class TestCompanyCollection(RecouvrementCommon):
                 ]
             )
         )
+
+    def test_migration_keeps_the_shared_penalty_exclusion(self):
+        """Upgrade to 18.0.1.0.1: a customer excluded from penalties when the exclusion was one
+        boolean shared by the companies stays excluded in every company; the others stay
+        subject to penalties (migrations/18.0.1.0.1, run here on data in the old shape)."""
+        migrations = "recouvrement_b2b/migrations/18.0.1.0.1"
+        pre = load_script(f"{migrations}/pre-migrate.py", "rb2b_pre_migrate_18_0_1_0_1")
+        post = load_script(f"{migrations}/post-migrate.py", "rb2b_post_migrate_18_0_1_0_1")
+        other = self.env["res.partner"].create({"name": "Dupont SARL", "is_company": True})
+        self.env.flush_all()
+        cr = self.env.cr
+        # the old shape: one boolean column, the customer excluded
+        cr.execute("ALTER TABLE res_partner RENAME COLUMN penalty_excluded TO rb2b_new_column")
+        cr.execute("ALTER TABLE res_partner ADD COLUMN penalty_excluded boolean")
+        cr.execute("UPDATE res_partner SET penalty_excluded = (id = %s)", [self.customer.id])
+        self.assertTrue(pre.set_aside_shared_exclusion(cr))
+        # the module update then creates the company-dependent (jsonb) column
+        cr.execute("ALTER TABLE res_partner RENAME COLUMN rb2b_new_column TO penalty_excluded")
+        self.assertEqual(post.copy_shared_exclusion(cr), 1)
+        self.env.invalidate_all()
+        for company in self.company | self.company_b:
+            self.assertTrue(self.customer.with_company(company).penalty_excluded, company.name)
+            self.assertFalse(other.with_company(company).penalty_excluded, company.name)
+        self.assertFalse(sql.column_exists(cr, "res_partner", post.LEGACY_COLUMN))
+        # a database already per company: nothing to do
+        self.assertFalse(pre.set_aside_shared_exclusion(cr))
+        self.assertEqual(post.copy_shared_exclusion(cr), 0)
 
     # --- History of the company-dependent collection values (issue 19) -----------------------
 
