@@ -217,9 +217,18 @@ class RecouvrementStatement(models.AbstractModel):
 
     @api.model
     def _action_send_statement(self, partners):
-        """Email composer on ``partners`` with the statement template (its PDF attached)."""
+        """Email composer with the statement template (its PDF attached) on a new
+        ``recouvrement.statement.sending`` of each of ``partners`` in the current company:
+        the email and the PDF are posted there, read by this company's collection users only,
+        not in the customer's chatter shared by the companies (issue 19)."""
         template = self.env.ref(
-            "recouvrement_b2b.mail_template_customer_statement", raise_if_not_found=False
+            "recouvrement_b2b.mail_template_statement_sending", raise_if_not_found=False
+        )
+        sendings = self.env["recouvrement.statement.sending"].create(
+            [
+                {"partner_id": partner.id, "company_id": self.env.company.id}
+                for partner in partners.commercial_partner_id
+            ]
         )
         return {
             "type": "ir.actions.act_window",
@@ -229,10 +238,10 @@ class RecouvrementStatement(models.AbstractModel):
             "views": [(False, "form")],
             "target": "new",
             "context": {
-                "default_model": "res.partner",
-                "default_res_ids": partners.ids,
+                "default_model": sendings._name,
+                "default_res_ids": sendings.ids,
                 "default_template_id": template.id if template else False,
-                "default_composition_mode": "comment" if len(partners) == 1 else "mass_mail",
+                "default_composition_mode": "comment" if len(sendings) == 1 else "mass_mail",
                 "force_email": True,
             },
         }

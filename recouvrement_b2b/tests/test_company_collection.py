@@ -302,6 +302,63 @@ class TestCompanyCollection(RecouvrementCommon):
             )
         )
 
+    def test_statement_sent_in_the_company_chatter_only(self):
+        """A customer statement sent by A's credit controller is posted, with its PDF, on A's
+        sending record, not in the customer's chatter: B's users and A's salespeople find
+        neither the message nor the attachment."""
+        self._invoice(self.customer, 1234.56, "2026-05-01", "2026-05-31")
+        action = self.customer.with_user(self.controller).action_send_statement()
+        self.assertEqual(action["context"]["default_model"], "recouvrement.statement.sending")
+        composer = (
+            self.env["mail.compose.message"]
+            .with_user(self.controller)
+            .with_context(**action["context"])
+            .create({})
+        )
+        composer._action_send_mail()
+        sending = self.env["recouvrement.statement.sending"].browse(
+            action["context"]["default_res_ids"]
+        )
+        self.assertRecordValues(
+            sending,
+            [
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": self.company.id,
+                    "user_id": self.controller.id,
+                }
+            ],
+        )
+        message = sending.message_ids.filtered("attachment_ids")
+        self.assertEqual(len(message), 1)
+        attachment = message.attachment_ids
+        self.assertIn("Releve de compte - Menuiserie Garnier", attachment.name)
+        self.assertIn("1,234.56", attachment.raw.decode())
+        self.assertEqual(message.partner_ids, self.customer)
+        # nothing in the customer's chatter shared by the companies
+        self.assertFalse(self.customer.message_ids.filtered("attachment_ids"))
+        self.assertFalse(
+            self.env["ir.attachment"].search(
+                [("res_model", "=", "res.partner"), ("res_id", "=", self.customer.id)]
+            )
+        )
+        # A's collection users read it
+        message.with_user(self.controller).read(["body"])
+        for user in (self.salesman, self.controller_b, self.manager_b, self.salesman_b):
+            with self.subTest(user=user.login):
+                customer = self.customer.with_user(user)
+                self.assertFalse(customer.message_ids & sending.message_ids)
+                Message = self.env["mail.message"].with_user(user)
+                self.assertFalse(Message.search([("id", "in", sending.message_ids.ids)]))
+                self.assertFalse(Message.search([("attachment_ids", "in", attachment.ids)]))
+                self.assertFalse(
+                    self.env["ir.attachment"].with_user(user).search([("id", "=", attachment.id)])
+                )
+                with self.assertRaises(AccessError):
+                    attachment.with_user(user).read(["raw"])
+                with self.assertRaises(AccessError):
+                    sending.with_user(user).read(["partner_id"])
+
     def test_migration_keeps_the_shared_penalty_exclusion(self):
         """Upgrade to 18.0.1.0.1: a customer excluded from penalties when the exclusion was one
         boolean shared by the companies stays excluded in every company; the others stay

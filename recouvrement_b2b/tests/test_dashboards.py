@@ -136,10 +136,11 @@ class TestStatement(DashboardCommon):
 
     @freeze_time("2026-03-31")
     def test_statement_email_and_dunning_attachment(self):
-        template = self.env.ref("recouvrement_b2b.mail_template_customer_statement")
+        template = self.env.ref("recouvrement_b2b.mail_template_statement_sending")
         action = self.customer.with_user(self.controller).action_send_statement()
         self.assertEqual(action["context"]["default_template_id"], template.id)
-        mail = self.env["mail.mail"].browse(template.send_mail(self.customer.id))
+        [sending_id] = action["context"]["default_res_ids"]
+        mail = self.env["mail.mail"].browse(template.send_mail(sending_id))
         self.assertEqual(len(mail.attachment_ids), 1)
         self.assertIn("Releve de compte - Menuiserie Garnier", mail.attachment_ids.name)
 
