@@ -224,12 +224,18 @@ class RecouvrementStatement(models.AbstractModel):
         template = self.env.ref(
             "recouvrement_b2b.mail_template_statement_sending", raise_if_not_found=False
         )
-        sendings = self.env["recouvrement.statement.sending"].create(
-            [
-                {"partner_id": partner.id, "company_id": self.env.company.id}
-                for partner in partners.commercial_partner_id
-            ]
-        )
+        # no creation note: a sending lists once its email is posted (a closed composer
+        # leaves a record without message, out of the Statements Sent list)
+        sendings = (
+            self.env["recouvrement.statement.sending"]
+            .with_context(mail_create_nolog=True)
+            .create(
+                [
+                    {"partner_id": partner.id, "company_id": self.env.company.id}
+                    for partner in partners.commercial_partner_id
+                ]
+            )
+        ).with_env(self.env)
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Send Statement"),

@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.modules.migration import load_script
 from odoo.tests import new_test_user, tagged
 from odoo.tools import sql
+from odoo.tools.safe_eval import safe_eval
 
 from .common import RecouvrementCommon
 
@@ -331,6 +332,14 @@ class TestCompanyCollection(RecouvrementCommon):
         )
         message = sending.message_ids.filtered("attachment_ids")
         self.assertEqual(len(message), 1)
+        # listed under the customer's Statements Sent (a closed composer's record is not)
+        unsent = self.customer.with_user(self.controller).action_send_statement()
+        listed = self.env["ir.actions.act_window"]._for_xml_id(
+            "recouvrement_b2b.recouvrement_statement_sending_action"
+        )
+        Sending = self.env["recouvrement.statement.sending"].with_user(self.controller)
+        self.assertEqual(Sending.search(safe_eval(listed["domain"])), sending)
+        self.assertTrue(Sending.browse(unsent["context"]["default_res_ids"]).exists())
         attachment = message.attachment_ids
         self.assertIn("Releve de compte - Menuiserie Garnier", attachment.name)
         self.assertIn("1,234.56", attachment.raw.decode())
