@@ -202,7 +202,9 @@ class RecouvrementStatement(models.AbstractModel):
             else self.env["mail.mail"]
         )
         if mail:
-            mail.attachment_ids = [Command.link(attachment.id)]
+            # a letter rendered again (action_regenerate_letter) does not add a second copy
+            if attachment.name not in mail.attachment_ids.mapped("name"):
+                mail.attachment_ids = [Command.link(attachment.id)]
             return
         # internal: in the company's language (issue 16)
         note_env = company_env(self.env, event.company_id)

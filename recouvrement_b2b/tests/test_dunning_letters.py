@@ -241,6 +241,9 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
         self.assertIn("1 234,50 €", text)
         self.assertNotIn("987,65", text)  # company B's invoice of the same customer
         self.assertNotIn(plain.name, text)
+        # the letter rendered again: still one statement on the email
+        email.with_user(self.controller).action_regenerate_letter()
+        self.assertEqual(len(mail.attachment_ids), 1)
         # the letter: the letter's pages then the statement's, one PDF
         text = " ".join(pdf_text(letter.attachment_id.raw).split())
         self.assertEqual(letter.attachment_id.mimetype, "application/pdf")
