@@ -33,7 +33,8 @@ class RecouvrementCall(models.Model):
 
     Outcomes (:meth:`_apply_outcomes`):
 
-    * reached, promise, dispute: the call activities due on the customer are marked done
+    * reached, promise, dispute: the call activities due on the customer's reminders in the
+      call's company are marked done
       (a phone level of the ladder counts as done); a promise or a dispute given with its
       figures is created and linked (``promise_id``, ``dispute_id``);
     * not reached: the due call activities move to the next day; the ``NOT_REACHED_LIMIT``-th
@@ -96,11 +97,9 @@ class RecouvrementCall(models.Model):
         today = fields.Date.context_today(self)
         streaks = self._get_not_reached_streaks()
         next_steps = self._get_next_steps()
+        due_calls = self._get_due_call_activities(today)
         for call in self:
-            customer = call.partner_id.sudo()
-            due = customer.activity_ids.filtered(
-                lambda a: a.activity_type_id.category == "phonecall" and a.date_deadline <= today
-            )
+            due = due_calls.get((call.partner_id.id, call.company_id.id), self.env["mail.activity"])
             feedback = call._get_feedback()
             if call.outcome == "not_reached":
                 due.write({"date_deadline": fields.Date.add(today, days=1)})
@@ -112,6 +111,47 @@ class RecouvrementCall(models.Model):
             if follow_up:
                 call._schedule_follow_up(*follow_up)
 
+    def _get_due_call_activities(self, today):
+        """``{(customer id, company id): mail.activity}``: the call activities due by
+        ``today`` on the reminders (``recouvrement.dunning.event``) of the customers and
+        companies of ``self``. They live on the reminders, records of one company, not on the
+        customer shared by the companies (issue 19). Two queries."""
+        # sudo: the activities may belong to another collector of the company
+        events = (
+            self.env["recouvrement.dunning.event"]
+            .sudo()
+            ._search(
+                [
+                    ("partner_id", "in", self.partner_id.ids),
+                    ("company_id", "in", self.company_id.ids),
+                ]
+            )
+        )
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "recouvrement.dunning.event"),
+                    ("res_id", "in", events),
+                    ("activity_type_id.category", "=", "phonecall"),
+                    ("date_deadline", "<=", today),
+                ]
+            )
+        )
+        events = self.env["recouvrement.dunning.event"].sudo().browse(activities.mapped("res_id"))
+        keys = {
+            event.id: (event.partner_id.commercial_partner_id.id, event.company_id.id)
+            for event in events
+        }
+        wanted = {(call.partner_id.id, call.company_id.id) for call in self}
+        result = defaultdict(lambda: self.env["mail.activity"])
+        for activity in activities:
+            key = keys.get(activity.res_id)
+            if key in wanted:
+                result[key] |= activity
+        return result
+
     def _get_feedback(self):
         """HTML feedback of the call: its outcome and note."""
         self.ensure_one()
@@ -122,12 +162,13 @@ class RecouvrementCall(models.Model):
         return feedback
 
     def _log_done_call(self, feedback):
-        """A done call activity on the customer, carrying ``feedback``."""
+        """A done call activity on the call, carrying ``feedback``: in the call's chatter, a
+        record of its company, not the customer's shared by the companies (issue 19)."""
         self.ensure_one()
         call_type = self.env.ref("mail.mail_activity_data_call", raise_if_not_found=False)
         label = dict(self._fields["outcome"]._description_selection(self.env))[self.outcome]
-        # sudo: collectors log calls on customers they may not be allowed to write on
-        activity = self.partner_id.sudo().activity_schedule(
+        # sudo: collectors may not write on calls once logged
+        activity = self.sudo().activity_schedule(
             activity_type_id=call_type.id if call_type else False,
             summary=self.env._("Call: %(outcome)s", outcome=label),
             user_id=self.user_id.id or self.env.uid,

@@ -910,7 +910,10 @@ class RecouvrementDunning(models.AbstractModel):
             vals.update(self.env["recouvrement.customer"]._get_sms_fallback_vals(level, recipient))
         # a letter is sent once somebody posts it (recouvrement.dunning.event.action_mark_posted)
         vals["state"] = "to_post" if vals["channel"] in ("letter", "registered") else "sent"
-        vals["letter_to_render"] = bool(level.report_id) and vals["channel"] in LETTER_CHANNELS
+        # the letter, and the statement the level attaches, are rendered by the letters step
+        vals["letter_to_render"] = (
+            bool(level.report_id or level.attach_statement) and vals["channel"] in LETTER_CHANNELS
+        )
         return vals
 
     @api.model
@@ -1094,8 +1097,8 @@ class RecouvrementDunning(models.AbstractModel):
 
     @api.model
     def _schedule_call(self, event):
-        """Phone level: an activity on ``event``'s customer for the responsible user, listing
-        the invoices and amounts."""
+        """Phone level: a call activity on ``event`` (its company's record, not the shared
+        customer) for the responsible user, listing the invoices and amounts."""
         event.ensure_one()
         level = event.level_id
         user = (
@@ -1128,9 +1131,11 @@ class RecouvrementDunning(models.AbstractModel):
         activity_type = level.activity_type_id or self.env.ref(
             "mail.mail_activity_data_call", raise_if_not_found=False
         )
-        # sudo: the activity is scheduled on the customer, which credit controllers may not
-        # be allowed to write on
-        event.partner_id.sudo().activity_schedule(
+        # On the event, a record of its company: not on the customer shared by the companies,
+        # whose activities other companies' users read (issue 19). sudo: a sent event is
+        # evidence that credit controllers may not write on. No assignment email per call
+        # (issue 19): the worklist lists them
+        event.sudo().with_context(mail_activity_quick_update=True).activity_schedule(
             activity_type_id=activity_type.id if activity_type else False,
             summary=note_env._(
                 "Dunning call: %(level)s", level=level.with_context(lang=note_env.lang).name
@@ -1289,31 +1294,40 @@ class RecouvrementDunning(models.AbstractModel):
     @api.model
     def _render_letter(self, event):
         """Render the letter of ``event``'s level (PDF; HTML with the ``dunning_letter_html``
-        context key) and attach it to the event (no longer to render)."""
+        context key), with the customer statement when the level attaches it, and attach it to
+        the event (no longer to render)."""
         event.ensure_one()
         report = event.level_id.report_id
-        if self.env.context.get("dunning_letter_html"):
+        content, report_type = b"", "html" if self.env.context.get("dunning_letter_html") else "pdf"
+        if report and report_type == "html":
             # no HTTP server for wkhtmltopdf (install-time replay, benchmarks): keep the HTML
             content, report_type = self.env["ir.actions.report"]._render_qweb_html(
                 report.report_name, event.ids
             )
-        else:
+        elif report:
             content, report_type = self.env["ir.actions.report"]._render_qweb_pdf(
                 report.report_name, event.ids
             )
-        extension = "pdf" if report_type == "pdf" else "html"
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": f"{event._get_letter_filename()}.{extension}",
-                "raw": content,
-                "mimetype": "application/pdf" if report_type == "pdf" else "text/html",
-                "res_model": event._name,
-                "res_id": event.id,
-            }
+        content, report_type = self.env["recouvrement.statement"]._dunning_add_statement(
+            event, content, report_type
         )
-        event.with_context(dunning_letter_render=True).write(
-            {"attachment_id": attachment.id, "letter_to_render": False}
-        )
+        vals = {"letter_to_render": False}
+        if content:
+            extension = "pdf" if report_type == "pdf" else "html"
+            vals["attachment_id"] = (
+                self.env["ir.attachment"]
+                .create(
+                    {
+                        "name": f"{event._get_letter_filename()}.{extension}",
+                        "raw": content,
+                        "mimetype": "application/pdf" if report_type == "pdf" else "text/html",
+                        "res_model": event._name,
+                        "res_id": event.id,
+                    }
+                )
+                .id
+            )
+        event.with_context(dunning_letter_render=True).write(vals)
 
     @api.model
     def _advance_invoices(self, moves, move_levels, date, line_levels=None):
@@ -1368,7 +1382,8 @@ class RecouvrementDunning(models.AbstractModel):
         or bounced as undelivered, ``reason`` said on the event (not on the shared customer):
         they do not count as sent, their invoices and instalments go back to their level before it
         (the ladder does not escalate on a reminder never received: the next run sends the
-        same level again, as a letter), and the collection responsible gets an activity.
+        same level again, as a letter), and the collection responsible gets an activity on the
+        event (its company's record, not the shared customer, issue 19).
         Events already undelivered, or not sent by email, are left as they are (a second
         bounce of the same email changes nothing)."""
         # sudo: the mail queue and the bounce gateway run for no collection user; the event is
@@ -1391,7 +1406,8 @@ class RecouvrementDunning(models.AbstractModel):
             # on the event, read by the company's collection users: not in the shared
             # customer's chatter, which other companies' users read (issue 19)
             event.message_post(body=note, subtype_xmlid="mail.mt_note")
-            event.partner_id.activity_schedule(
+            # no assignment email per bounce (issue 19): the activity is enough
+            event.with_context(mail_activity_quick_update=True).activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=note_env._(
                     "Reminder not delivered: %(level)s",

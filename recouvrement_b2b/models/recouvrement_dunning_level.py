@@ -75,6 +75,7 @@ class RecouvrementDunningLevel(models.Model):
     )
     propose_payment_plan = fields.Boolean(help="The letter offers the customer a payment plan.")
     attach_statement = fields.Boolean(
+        string="Attach the Customer Statement",
         help="The customer statement (open items, recent payments, open credits and balance) "
         "is attached to the reminder.",
     )
@@ -86,7 +87,8 @@ class RecouvrementDunningLevel(models.Model):
     )
     activity_type_id = fields.Many2one(
         "mail.activity.type",
-        help="Activity scheduled on the customer for the Phone activity channel.",
+        help="Activity scheduled on the reminder (a record of its company, not the customer "
+        "shared by the companies) for the Phone activity channel.",
     )
     activity_user_id = fields.Many2one(
         "res.users",

@@ -1,8 +1,11 @@
 from collections import defaultdict
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.osv import expression
+from odoo.tools.pdf import merge_pdf
+
+from ..tools.lang import company_env
 
 #: days of payments shown on a statement
 STATEMENT_PAYMENT_DAYS = 90
@@ -98,19 +101,20 @@ class RecouvrementStatement(models.AbstractModel):
         return result
 
     @api.model
-    def _render_statement(self, partners, html=False):
-        """The statement of each of ``partners`` (PDF, HTML when ``html``), as attachment
-        values, rendered one customer at a time.
+    def _render_statement(self, partners, html=False, date=None):
+        """The statement of each of ``partners`` at ``date`` (default: today) (PDF, HTML when
+        ``html``), as attachment values, rendered one customer at a time.
 
         :return: ``{partner id: {"name", "raw", "mimetype"}}``
         """
         report = self.env["ir.actions.report"]
+        data = {"date": fields.Date.to_string(date)} if date else None
         result = {}
         for partner in partners:
             if html:
-                content, _type = report._render_qweb_html(STATEMENT_REPORT, partner.ids)
+                content, _type = report._render_qweb_html(STATEMENT_REPORT, partner.ids, data)
             else:
-                content, _type = report._render_qweb_pdf(STATEMENT_REPORT, partner.ids)
+                content, _type = report._render_qweb_pdf(STATEMENT_REPORT, partner.ids, data)
             extension = "html" if html else "pdf"
             name = partner.with_context(lang=partner.lang).env._(
                 "Statement %(partner)s", partner=partner.commercial_partner_id.name
@@ -123,39 +127,117 @@ class RecouvrementStatement(models.AbstractModel):
         return result
 
     @api.model
-    def _dunning_level_attachments(self, level, partners):
-        """Attachments a reminder of ``level`` adds for each of ``partners``: the customer
-        statement when the level has ``attach_statement`` (else nothing).
+    def _dunning_level_attachments(self, events):
+        """Statement attachments of the reminders ``events`` whose level has
+        ``attach_statement`` (the others get nothing).
 
-        Called by the dunning sending code. The statement is that of the level's company, in
-        the customer's language; HTML instead of PDF with the ``dunning_letter_html`` context
-        key (no HTTP server for wkhtmltopdf). The attachments are created on the partner.
+        Each statement is that of the event's company only, at the event's date, in the
+        customer's language; HTML instead of PDF with the ``dunning_letter_html`` context key
+        (no HTTP server for wkhtmltopdf). The attachments are created on the event, a record
+        of its company, not on the customer shared by the companies (issue 19).
 
-        :param level: one ``recouvrement.dunning.level``
-        :param partners: ``res.partner`` recordset (the reminded customers)
-        :return: ``{partner id: ir.attachment recordset}`` (empty recordsets when the level
+        :param events: ``recouvrement.dunning.event`` recordset
+        :return: ``{event id: ir.attachment recordset}`` (empty recordsets when the level
             attaches nothing)
         """
         attachments = self.env["ir.attachment"]
-        if not level.attach_statement or not partners:
-            return {partner.id: attachments for partner in partners}
-        statements = self.with_company(level.company_id or self.env.company)._render_statement(
-            partners, html=bool(self.env.context.get("dunning_letter_html"))
+        result = {event.id: attachments for event in events}
+        html = bool(self.env.context.get("dunning_letter_html"))
+        vals_list = []
+        for event in events.filtered(lambda e: e.level_id.attach_statement):
+            statement = self.with_company(event.company_id)._render_statement(
+                event.partner_id, html=html, date=event.date
+            )[event.partner_id.id]
+            vals_list.append(dict(statement, res_model=event._name, res_id=event.id))
+        for attachment in attachments.create(vals_list):
+            result[attachment.res_id] = attachment
+        return result
+
+    @api.model
+    def _dunning_add_statement(self, event, letter, report_type):
+        """The letters step's part of the statement of ``event`` (a reminder whose level has
+        ``attach_statement``; others are returned as they are): the statement is attached to
+        the event and
+
+        * for an email, to its email while it is still in the mail queue (the letters step is
+          triggered by the sending step, the mail queue runs later: rendering the PDF in the
+          sending step would take about a second per customer out of its time budget, issue
+          18); an email already gone leaves the statement on the event, with a note;
+        * for a letter, appended to the letter's file (one PDF, merged as the print queue
+          merges letters), the statement alone when the level has no letter model.
+
+        :param letter: content of the event's letter (bytes, empty when the level has none)
+        :param report_type: ``"pdf"`` or ``"html"``
+        :return: ``(content, report_type)`` of the letter to keep on the event (empty content:
+            no letter)
+        """
+        statement = self._dunning_level_attachments(event)[event.id]
+        if not statement:
+            return letter, report_type
+        if event.channel == "email":
+            self._attach_to_mail(event, statement)
+            return letter, report_type
+        if not letter:
+            return statement.raw, report_type
+        if report_type == "pdf":
+            return merge_pdf([letter, statement.raw]), report_type
+        return letter + statement.raw, report_type
+
+    @api.model
+    def _attach_to_mail(self, event, attachment):
+        """Add ``attachment`` to the email of ``event`` still in the mail queue, else note on
+        the event that the email left without it."""
+        # sudo: the mail queue is read by the system; the email is the event's own
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .search(
+                [
+                    ("mail_message_id", "=", event.mail_message_id.id),
+                    ("state", "=", "outgoing"),
+                ],
+                limit=1,
+            )
+            if event.mail_message_id
+            else self.env["mail.mail"]
         )
-        created = attachments.create(
-            [
-                dict(statements[partner.id], res_model="res.partner", res_id=partner.id)
-                for partner in partners
-            ]
+        if mail:
+            # a letter rendered again (action_regenerate_letter) does not add a second copy
+            if attachment.name not in mail.attachment_ids.mapped("name"):
+                mail.attachment_ids = [Command.link(attachment.id)]
+            return
+        # internal: in the company's language (issue 16)
+        note_env = company_env(self.env, event.company_id)
+        event._message_log(
+            body=note_env._(
+                "The email of this reminder had already left: the customer statement "
+                "%(name)s is kept on the reminder, not sent.",
+                name=attachment.name,
+            ),
+            attachment_ids=attachment.ids,
         )
-        return {attachment.res_id: attachment for attachment in created}
 
     @api.model
     def _action_send_statement(self, partners):
-        """Email composer on ``partners`` with the statement template (its PDF attached)."""
+        """Email composer with the statement template (its PDF attached) on a new
+        ``recouvrement.statement.sending`` of each of ``partners`` in the current company:
+        the email and the PDF are posted there, read by this company's collection users only,
+        not in the customer's chatter shared by the companies (issue 19)."""
         template = self.env.ref(
-            "recouvrement_b2b.mail_template_customer_statement", raise_if_not_found=False
+            "recouvrement_b2b.mail_template_statement_sending", raise_if_not_found=False
         )
+        # no creation note: a sending lists once its email is posted (a closed composer
+        # leaves a record without message, out of the Statements Sent list)
+        sendings = (
+            self.env["recouvrement.statement.sending"]
+            .with_context(mail_create_nolog=True)
+            .create(
+                [
+                    {"partner_id": partner.id, "company_id": self.env.company.id}
+                    for partner in partners.commercial_partner_id
+                ]
+            )
+        ).with_env(self.env)
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Send Statement"),
@@ -164,10 +246,10 @@ class RecouvrementStatement(models.AbstractModel):
             "views": [(False, "form")],
             "target": "new",
             "context": {
-                "default_model": "res.partner",
-                "default_res_ids": partners.ids,
+                "default_model": sendings._name,
+                "default_res_ids": sendings.ids,
                 "default_template_id": template.id if template else False,
-                "default_composition_mode": "comment" if len(partners) == 1 else "mass_mail",
+                "default_composition_mode": "comment" if len(sendings) == 1 else "mass_mail",
                 "force_email": True,
             },
         }

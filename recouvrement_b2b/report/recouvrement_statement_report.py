@@ -20,3 +20,30 @@ class ReportCustomerStatement(models.AbstractModel):
             "docs": partners,
             "statements": statements,
         }
+
+
+class ReportStatementSending(models.AbstractModel):
+    """Values of the statement sent by email (``recouvrement.statement.sending``): each
+    sending's statement in its own company, at its date."""
+
+    _name = "report.recouvrement_b2b.report_statement_sending"
+    _description = "Customer Statement Sent Report"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        sendings = self.env["recouvrement.statement.sending"].browse(docids)
+        service = self.env["recouvrement.statement"]
+        statements = {}
+        for (company, date), group in sendings.grouped(lambda s: (s.company_id, s.date)).items():
+            figures = service.with_company(company)._get_statements(
+                group.partner_id, date=date, company=company
+            )
+            for sending in group:
+                commercial = sending.partner_id.commercial_partner_id.id
+                statements[sending.id] = {commercial: figures[commercial]}
+        return {
+            "doc_ids": docids,
+            "doc_model": "recouvrement.statement.sending",
+            "docs": sendings,
+            "sending_statements": statements,
+        }

@@ -33,12 +33,13 @@ class RecouvrementWorklist(models.Model):
     by priority.
 
     One row per customer and company, for each reason of ``REASONS`` that holds today (the
-    user's date): a call activity due on the customer; a running promise whose date came; a
-    broken promise whose activity is still open; an open dispute whose deadline is in
-    ``DISPUTE_NOTICE_DAYS`` days or passed; a letter to post; a broken payment plan; a formal
-    notice waiting for approval (a draft event at a formal-notice level); a reply received
-    (a query other features add through :meth:`_get_reason_queries`); a call follow-up due (a
-    refusal, repeated calls not reached or a wrong contact, ``recouvrement.call``).
+    user's date): a call activity due on one of the customer's reminders; a running promise
+    whose date came; a broken promise whose activity is still open; an open dispute whose
+    deadline is in ``DISPUTE_NOTICE_DAYS`` days or passed; a letter to post; a broken payment
+    plan; a formal notice waiting for approval (a draft event at a formal-notice level); a
+    reply received (a query other features add through :meth:`_get_reason_queries`); a call
+    follow-up due (a refusal, repeated calls not reached or a wrong contact,
+    ``recouvrement.call``).
 
     The collector (``user_id``) is the customer's ``collection_user_id`` in the company, else
     the default collector of its segment (its dunning policy's ``collection_user_id``), else
@@ -150,21 +151,21 @@ class RecouvrementWorklist(models.Model):
         Features add theirs by overriding (a reason without query is False)."""
         company_ids = tuple(self.env.companies.ids)
         queries = {
+            # calls due on the reminders, records of one company: not on the customer shared
+            # by the companies (issue 19)
             "call_due": SQL(
                 """
-                SELECT rp.commercial_partner_id, COALESCE(rp.company_id, c.id)
+                SELECT e.partner_id, e.company_id
                   FROM mail_activity ma
                   JOIN mail_activity_type mat ON mat.id = ma.activity_type_id
-                  JOIN res_partner rp ON rp.id = ma.res_id
-                 CROSS JOIN res_company c
-                 WHERE ma.res_model = 'res.partner'
+                  JOIN recouvrement_dunning_event e ON e.id = ma.res_id
+                 WHERE ma.res_model = 'recouvrement.dunning.event'
                    AND mat.category = 'phonecall'
-                   AND ma.date_deadline <= %(today)s
-                   AND c.id IN %(companies)s
-                   AND (rp.company_id IS NULL OR rp.company_id = c.id)
+                   AND ma.date_deadline <= %s
+                   AND e.company_id IN %s
                 """,
-                today=today,
-                companies=company_ids,
+                today,
+                company_ids,
             ),
             "promise_due": SQL(
                 """

@@ -28,6 +28,17 @@ class TestCockpit(RecouvrementCommon):
             {"name": name, "is_company": True, "email": f"compta@{name.lower()}.example.fr"}
         )
 
+    def _schedule_call(self, partner, deadline):
+        """A call due on ``deadline`` for ``partner``, as a phone level schedules it: on a
+        reminder of the company (not on the shared customer, issue 19)."""
+        event = self.env["recouvrement.dunning.event"].create(
+            {"partner_id": partner.id, "company_id": self.company.id, "date": deadline}
+        )
+        event.activity_schedule(
+            "mail.mail_activity_data_call", date_deadline=deadline, user_id=self.controller.id
+        )
+        return event
+
     def _plan(self, date, partner):
         date = fields.Date.to_date(date)
         with freeze_time(date):
@@ -264,9 +275,7 @@ class TestCockpit(RecouvrementCommon):
             self.env["recouvrement.dispute"].create(
                 {"move_id": bravo_move.id, "reason": "price", "deadline": "2026-05-02"}
             )
-        charlie.activity_schedule(
-            "mail.mail_activity_data_call", date_deadline=today, user_id=self.controller.id
-        )
+        self._schedule_call(charlie, today)
         with freeze_time(today):
             rows = (
                 self.env["recouvrement.worklist"]
@@ -354,11 +363,7 @@ class TestCockpit(RecouvrementCommon):
         a promise outcome opens the promise form for the customer."""
         customer = self._customer("Caller")
         self._invoice(customer, 500.0, "2026-03-01", "2026-03-31")
-        customer.activity_schedule(
-            "mail.mail_activity_data_call",
-            date_deadline=fields.Date.to_date("2026-04-30"),
-            user_id=self.controller.id,
-        )
+        event = self._schedule_call(customer, fields.Date.to_date("2026-04-30"))
         with freeze_time("2026-04-30"):
             row = (
                 self.env["recouvrement.worklist"]
@@ -374,10 +379,12 @@ class TestCockpit(RecouvrementCommon):
                 .create({"outcome": "reached", "note": "Paiement la semaine prochaine"})
             )
             wizard.action_log()
-            self.assertFalse(customer.activity_ids)
-            done = customer.message_ids.filtered(lambda m: m.mail_activity_type_id)
+            self.assertFalse(event.activity_ids)
+            done = event.message_ids.filtered(lambda m: m.mail_activity_type_id)
             self.assertEqual(len(done), 1)
             self.assertIn("Reached", done.body)
+            # nothing in the customer's chatter shared by the companies (issue 19)
+            self.assertFalse(customer.message_ids.filtered(lambda m: m.mail_activity_type_id))
             self.assertFalse(
                 self.env["recouvrement.worklist"].search([("partner_id", "=", customer.id)])
             )

@@ -4,7 +4,10 @@ from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
+from odoo.modules.migration import load_script
 from odoo.tests import new_test_user, tagged
+from odoo.tools import sql
+from odoo.tools.safe_eval import safe_eval
 
 from .common import RecouvrementCommon
 
@@ -235,6 +238,162 @@ class TestCompanyCollection(RecouvrementCommon):
                     events.with_user(user).read(["amount_due"])
                 with self.assertRaises(AccessError):
                     notes.with_user(user).read(["body"])
+
+    def test_collection_activities_read_by_the_company_only(self):
+        """A's dunning call and bounce activities (summaries and notes with amounts) are on
+        A's reminder, not on the shared customer: B's users find none of them (the customer's
+        activities, its activity_ids, a search of mail.activity), and A's worklist finds the
+        call there."""
+        self._standard_ladder()
+        self.company.recouvrement_user_id = self.manager
+        move = self._invoice(self.customer, 1234.56, "2026-05-01", "2026-05-31")
+        Dunning = self.env["recouvrement.dunning"].with_user(self.controller)
+        today = fields.Date.to_date(TODAY)
+        event = Dunning._send_reminders(Dunning._get_plan(today, companies=self.company), today)
+        self.assertEqual(event.channel, "email")
+        Dunning._schedule_call(event)  # the phone level's call
+        Dunning._mark_undelivered(event, "550 5.1.1 user unknown")  # the bounce's to-do
+        activities = event.activity_ids
+        self.assertEqual(len(activities), 2)
+        self.assertIn("1,234.56", str(activities.mapped("note")))
+        self.assertIn(move.name, str(activities.mapped("note")))
+        # nothing on the shared customer
+        self.assertFalse(self.customer.activity_ids)
+        self.assertFalse(
+            self.env["mail.activity"].search(
+                [("res_model", "=", "res.partner"), ("res_id", "=", self.customer.id)]
+            )
+        )
+        # A's collection users read them, and A's worklist finds the call
+        activities.with_user(self.controller).read(["summary", "note"])
+        row = (
+            self.env["recouvrement.worklist"]
+            .with_user(self.controller)
+            .search([("partner_id", "=", self.customer.id)])
+        )
+        self.assertTrue(row.call_due)
+        for user in (self.controller_b, self.manager_b, self.salesman_b):
+            with self.subTest(user=user.login):
+                customer = self.customer.with_user(user)
+                self.assertFalse(customer.activity_ids)
+                values = customer.read(["activity_ids", "activity_summary", "activity_state"])
+                self.assertEqual(values[0]["activity_ids"], [])
+                self.assertFalse(values[0]["activity_summary"])
+                Activity = self.env["mail.activity"].with_user(user)
+                self.assertFalse(Activity.search([("id", "in", activities.ids)]))
+                found = Activity.search_read([], ["summary", "note"])
+                self.assertNotIn("1,234.56", str(found))
+                self.assertNotIn("Dunning call", str(found))
+                with self.assertRaises(AccessError):
+                    activities.with_user(user).read(["summary", "note"])
+        for user in (self.controller_b, self.manager_b):
+            self.assertFalse(
+                self.env["recouvrement.worklist"]
+                .with_user(user)
+                .search([("partner_id", "=", self.customer.id)])
+            )
+        # no assignment email per activity (issue 19)
+        self.assertFalse(
+            self.env["mail.mail"].search(
+                [
+                    ("model", "=", event._name),
+                    ("res_id", "=", event.id),
+                    ("subject", "ilike", "assign"),
+                ]
+            )
+        )
+
+    def test_statement_sent_in_the_company_chatter_only(self):
+        """A customer statement sent by A's credit controller is posted, with its PDF, on A's
+        sending record, not in the customer's chatter: B's users and A's salespeople find
+        neither the message nor the attachment."""
+        self._invoice(self.customer, 1234.56, "2026-05-01", "2026-05-31")
+        action = self.customer.with_user(self.controller).action_send_statement()
+        self.assertEqual(action["context"]["default_model"], "recouvrement.statement.sending")
+        composer = (
+            self.env["mail.compose.message"]
+            .with_user(self.controller)
+            .with_context(**action["context"])
+            .create({})
+        )
+        composer._action_send_mail()
+        sending = self.env["recouvrement.statement.sending"].browse(
+            action["context"]["default_res_ids"]
+        )
+        self.assertRecordValues(
+            sending,
+            [
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": self.company.id,
+                    "user_id": self.controller.id,
+                }
+            ],
+        )
+        message = sending.message_ids.filtered("attachment_ids")
+        self.assertEqual(len(message), 1)
+        # listed under the customer's Statements Sent (a closed composer's record is not)
+        unsent = self.customer.with_user(self.controller).action_send_statement()
+        listed = self.env["ir.actions.act_window"]._for_xml_id(
+            "recouvrement_b2b.recouvrement_statement_sending_action"
+        )
+        Sending = self.env["recouvrement.statement.sending"].with_user(self.controller)
+        self.assertEqual(Sending.search(safe_eval(listed["domain"])), sending)
+        self.assertTrue(Sending.browse(unsent["context"]["default_res_ids"]).exists())
+        attachment = message.attachment_ids
+        self.assertIn("Releve de compte - Menuiserie Garnier", attachment.name)
+        self.assertIn("1,234.56", attachment.raw.decode())
+        self.assertEqual(message.partner_ids, self.customer)
+        # nothing in the customer's chatter shared by the companies
+        self.assertFalse(self.customer.message_ids.filtered("attachment_ids"))
+        self.assertFalse(
+            self.env["ir.attachment"].search(
+                [("res_model", "=", "res.partner"), ("res_id", "=", self.customer.id)]
+            )
+        )
+        # A's collection users read it
+        message.with_user(self.controller).read(["body"])
+        for user in (self.salesman, self.controller_b, self.manager_b, self.salesman_b):
+            with self.subTest(user=user.login):
+                customer = self.customer.with_user(user)
+                self.assertFalse(customer.message_ids & sending.message_ids)
+                Message = self.env["mail.message"].with_user(user)
+                self.assertFalse(Message.search([("id", "in", sending.message_ids.ids)]))
+                self.assertFalse(Message.search([("attachment_ids", "in", attachment.ids)]))
+                self.assertFalse(
+                    self.env["ir.attachment"].with_user(user).search([("id", "=", attachment.id)])
+                )
+                with self.assertRaises(AccessError):
+                    attachment.with_user(user).read(["raw"])
+                with self.assertRaises(AccessError):
+                    sending.with_user(user).read(["partner_id"])
+
+    def test_migration_keeps_the_shared_penalty_exclusion(self):
+        """Upgrade to 18.0.1.0.1: a customer excluded from penalties when the exclusion was one
+        boolean shared by the companies stays excluded in every company; the others stay
+        subject to penalties (migrations/18.0.1.0.1, run here on data in the old shape)."""
+        migrations = "recouvrement_b2b/migrations/18.0.1.0.1"
+        pre = load_script(f"{migrations}/pre-migrate.py", "rb2b_pre_migrate_18_0_1_0_1")
+        post = load_script(f"{migrations}/post-migrate.py", "rb2b_post_migrate_18_0_1_0_1")
+        other = self.env["res.partner"].create({"name": "Dupont SARL", "is_company": True})
+        self.env.flush_all()
+        cr = self.env.cr
+        # the old shape: one boolean column, the customer excluded
+        cr.execute("ALTER TABLE res_partner RENAME COLUMN penalty_excluded TO rb2b_new_column")
+        cr.execute("ALTER TABLE res_partner ADD COLUMN penalty_excluded boolean")
+        cr.execute("UPDATE res_partner SET penalty_excluded = (id = %s)", [self.customer.id])
+        self.assertTrue(pre.set_aside_shared_exclusion(cr))
+        # the module update then creates the company-dependent (jsonb) column
+        cr.execute("ALTER TABLE res_partner RENAME COLUMN rb2b_new_column TO penalty_excluded")
+        self.assertEqual(post.copy_shared_exclusion(cr), 1)
+        self.env.invalidate_all()
+        for company in self.company | self.company_b:
+            self.assertTrue(self.customer.with_company(company).penalty_excluded, company.name)
+            self.assertFalse(other.with_company(company).penalty_excluded, company.name)
+        self.assertFalse(sql.column_exists(cr, "res_partner", post.LEGACY_COLUMN))
+        # a database already per company: nothing to do
+        self.assertFalse(pre.set_aside_shared_exclusion(cr))
+        self.assertEqual(post.copy_shared_exclusion(cr), 0)
 
     # --- History of the company-dependent collection values (issue 19) -----------------------
 

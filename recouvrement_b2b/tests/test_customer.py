@@ -264,14 +264,15 @@ class TestCustomerSide(RecouvrementCommon, MailCase, SMSCase):
         # not copied into the shared customer's chatter (other companies read it: issue 19)
         copy = self.customer.message_ids.filtered(lambda m: "livraison du 3 mars" in (m.body or ""))
         self.assertFalse(copy)
-        activity = event.activity_ids
+        # the reply activity (the test's mail queue, without SMTP server, also leaves the
+        # "not delivered" to-do on the event: issue 19, no longer on the shared customer)
+        reply_type = self.env.ref("recouvrement_b2b.mail_activity_type_dunning_reply")
+        activity = event.activity_ids.filtered(lambda a: a.activity_type_id == reply_type)
         self.assertRecordValues(
             activity,
             [
                 {
-                    "activity_type_id": self.env.ref(
-                        "recouvrement_b2b.mail_activity_type_dunning_reply"
-                    ).id,
+                    "activity_type_id": reply_type.id,
                     "user_id": self.manager.id,
                 }
             ],
@@ -305,7 +306,8 @@ class TestCustomerSide(RecouvrementCommon, MailCase, SMSCase):
         self.assertTrue(event.reply_pending)
         event.with_user(self.controller).action_mark_reply_handled()
         self.assertFalse(event.reply_pending)
-        self.assertFalse(event.activity_ids)
+        reply_type = self.env.ref("recouvrement_b2b.mail_activity_type_dunning_reply")
+        self.assertFalse(event.activity_ids.filtered(lambda a: a.activity_type_id == reply_type))
 
     def test_reply_activity_cancelled_releases_the_customer(self):
         event = self._reminder_answered()

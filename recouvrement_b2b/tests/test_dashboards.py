@@ -136,27 +136,40 @@ class TestStatement(DashboardCommon):
 
     @freeze_time("2026-03-31")
     def test_statement_email_and_dunning_attachment(self):
-        template = self.env.ref("recouvrement_b2b.mail_template_customer_statement")
+        template = self.env.ref("recouvrement_b2b.mail_template_statement_sending")
         action = self.customer.with_user(self.controller).action_send_statement()
         self.assertEqual(action["context"]["default_template_id"], template.id)
-        mail = self.env["mail.mail"].browse(template.send_mail(self.customer.id))
+        [sending_id] = action["context"]["default_res_ids"]
+        mail = self.env["mail.mail"].browse(template.send_mail(sending_id))
         self.assertEqual(len(mail.attachment_ids), 1)
         self.assertIn("Releve de compte - Menuiserie Garnier", mail.attachment_ids.name)
 
         level = self._standard_ladder().level_ids[0]
         service = self.env["recouvrement.statement"].with_context(dunning_letter_html=True)
-        partners = self.customer | self.other
+        events = self.env["recouvrement.dunning.event"].create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "company_id": self.company.id,
+                    "level_id": level.id,
+                    "date": "2026-03-31",
+                }
+                for partner in self.customer | self.other
+            ]
+        )
         self.assertEqual(
-            service._dunning_level_attachments(level, partners),
-            {self.customer.id: self.env["ir.attachment"], self.other.id: self.env["ir.attachment"]},
+            service._dunning_level_attachments(events),
+            dict.fromkeys(events.ids, self.env["ir.attachment"]),
         )
         level.attach_statement = True
-        attachments = service._dunning_level_attachments(level, partners)
-        self.assertEqual(set(attachments), set(partners.ids))
-        self.assertEqual(attachments[self.other.id].res_id, self.other.id)
+        attachments = service._dunning_level_attachments(events)
+        self.assertEqual(set(attachments), set(events.ids))
+        # on the event, a record of the company, not on the shared customer (issue 19)
+        self.assertEqual(attachments[events[1].id].res_model, "recouvrement.dunning.event")
+        self.assertEqual(attachments[events[1].id].res_id, events[1].id)
         # Dubois: 400 + 300 + 150 = 850 open
-        self.assertIn("850.00", html_text(attachments[self.other.id].raw))
-        self.assertIn("1,150.00", html_text(attachments[self.customer.id].raw))
+        self.assertIn("850.00", html_text(attachments[events[1].id].raw))
+        self.assertIn("1,150.00", html_text(attachments[events[0].id].raw))
 
 
 @tagged("post_install", "-at_install")

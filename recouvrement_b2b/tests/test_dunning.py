@@ -536,7 +536,9 @@ class TestDunning(RecouvrementCommon):
         move = self._invoice(self.customer, 1500.0, "2026-02-01", "2026-03-01")
         event = self._run("2026-03-11")
         self.assertEqual(event.channel, "phone")
-        activity = self.customer.activity_ids
+        # on the reminder, its company's record, not on the shared customer (issue 19)
+        self.assertFalse(self.customer.activity_ids)
+        activity = event.activity_ids
         self.assertEqual(activity.user_id, self.manager)
         self.assertIn(move.name, str(activity.note))
         self.assertIn("1,500.00", str(activity.note))

@@ -290,7 +290,12 @@ class TestDunningDelivery(RecouvrementCommon, MockSmtplibCase):
         )
 
     def _activities(self):
-        return self.customer.activity_ids.filtered(
+        # on the reminders, records of the company, not on the shared customer (issue 19)
+        self.assertFalse(self.customer.activity_ids)
+        events = self.env["recouvrement.dunning.event"].search(
+            [("partner_id", "=", self.customer.id)]
+        )
+        return events.activity_ids.filtered(
             lambda a: a.summary == "Reminder not delivered: Courteous reminder"
         )
 

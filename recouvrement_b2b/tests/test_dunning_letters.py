@@ -193,6 +193,72 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
         self.assertEqual(events.mapped("printed"), [True, True])
         self.assertFalse(events.filtered("to_print"))
 
+    def test_level_attaches_the_customer_statement(self):
+        """Issue 13 #4: a level with "Attach the customer statement" sends the statement of
+        this company only, in the customer's language: attached to the email (by the letters
+        step, before the mail queue sends it), appended to the letter in one PDF. A level
+        without it sends none."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], ["fr_FR"])
+        company_b = self.setup_other_company(name="Filiale Lyon")["company"]
+        mails = self.env["mail.mail"]
+        # a level without the box: no statement
+        plain = self._invoice(self.customer, 700.0, "2026-02-01", "2026-03-01")
+        first = self._run("2026-03-17")
+        self.assertEqual((first.partner_id, first.channel), (self.customer, "email"))
+        first_mail = mails.search([("mail_message_id", "=", first.mail_message_id.id)])
+        self.assertEqual(first_mail.state, "outgoing")
+        self.assertFalse(first_mail.attachment_ids)
+        self.assertFalse(first.attachment_id.name.startswith("Relev"))
+        self.assertNotIn("Statement of Account", pdf_text(first.attachment_id.raw))
+        # the box ticked on every level: a French customer by email, one without email by letter
+        self.company.dunning_policy_id.level_ids.attach_statement = True
+        french = self.env["res.partner"].create(
+            {
+                "name": "Boulangerie Morel",
+                "is_company": True,
+                "lang": "fr_FR",
+                "email": "compta@morel.example.fr",
+            }
+        )
+        by_post = self.env["res.partner"].create({"name": "Hôtel du Parc SAS", "is_company": True})
+        french_move = self._invoice(french, 1234.5, "2026-02-01", "2026-03-01")
+        self._invoice(french, 987.65, "2026-02-01", "2026-03-01", company=company_b)
+        post_move = self._invoice(by_post, 800.0, "2026-02-01", "2026-03-01")
+        events = self._run("2026-03-17")
+        self.assertEqual(events.partner_id, french | by_post)
+        email = events.filtered(lambda e: e.partner_id == french)
+        letter = events.filtered(lambda e: e.partner_id == by_post)
+        self.assertEqual((email.channel, letter.channel), ("email", "letter"))
+        mail = mails.search([("mail_message_id", "=", email.mail_message_id.id)])
+        self.assertEqual(mail.state, "outgoing")
+        self.assertEqual(mail.attachment_ids.mapped("name"), ["Relevé Boulangerie Morel.pdf"])
+        self.assertEqual(mail.attachment_ids.res_model, "recouvrement.dunning.event")
+        self.assertEqual(mail.attachment_ids.mimetype, "application/pdf")
+        text = " ".join(pdf_text(mail.attachment_ids.raw).split())
+        self.assertIn("Relevé de compte", text)
+        self.assertIn(french_move.name, text)
+        self.assertIn("1 234,50 €", text)
+        self.assertNotIn("987,65", text)  # company B's invoice of the same customer
+        self.assertNotIn(plain.name, text)
+        # the letter rendered again: still one statement on the email
+        email.with_user(self.controller).action_regenerate_letter()
+        self.assertEqual(len(mail.attachment_ids), 1)
+        # the letter: the letter's pages then the statement's, one PDF
+        text = " ".join(pdf_text(letter.attachment_id.raw).split())
+        self.assertEqual(letter.attachment_id.mimetype, "application/pdf")
+        split = text.index("Statement of Account")
+        self.assertIn(post_move.name, text[:split])  # the letter
+        self.assertIn(post_move.name, text[split:])  # the statement
+        self.assertIn("Hôtel du Parc SAS", text[split:])
+        self.assertGreaterEqual(len(PdfFileReader(io.BytesIO(letter.attachment_id.raw)).pages), 2)
+        # nothing on the customer shared by the companies (issue 19)
+        self.assertFalse(
+            self.env["ir.attachment"].search(
+                [("res_model", "=", "res.partner"), ("res_id", "in", (french | by_post).ids)]
+            )
+        )
+
     def test_letter_counts_once_posted(self):
         """A formal notice waits in To Post: no evidence in the litigation file nor formal
         notice for the credit check until it is marked posted (date, tracking number)."""

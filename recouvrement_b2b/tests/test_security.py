@@ -42,6 +42,8 @@ MATRIX = {
     "recouvrement.litigation.stage": {CONTROLLER: "r", MANAGER: "rwcu", OTHER: "r"},
     "recouvrement.payment.plan": {CONTROLLER: "rwc", MANAGER: "rwcu"},
     "recouvrement.promise": {CONTROLLER: "rwc", MANAGER: "rwcu"},
+    # a statement sent: evidence, posted on by its company's collection users (issue 19)
+    "recouvrement.statement.sending": {CONTROLLER: "rc", MANAGER: "rc"},
     "recouvrement.payment.plan.line": {CONTROLLER: "rwcu", MANAGER: "rwcu"},
     "recouvrement.payment.plan.wizard": {CONTROLLER: "rwcu", MANAGER: "rwcu"},
     "recouvrement.worklist": {CONTROLLER: "r", MANAGER: "r"},
@@ -259,6 +261,10 @@ class TestSecurity(RecouvrementCommon):
                 "partner_id": self.customer.id,
                 "company_id": self.company.id,
             },
+            "recouvrement.statement.sending": {
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+            },
             "recouvrement.promise": {
                 "partner_id": self.customer.id,
                 "company_id": self.company.id,
@@ -301,6 +307,7 @@ class TestSecurity(RecouvrementCommon):
         "recouvrement.payment.plan.wizard": {"instalment_count": 4},
         "recouvrement.penalty.rate": {"source": "Matrix"},
         "recouvrement.promise": {"note": "Matrix"},
+        "recouvrement.statement.sending": {"date": "2026-02-02"},
     }
 
     def _record(self, model):

@@ -1,0 +1,37 @@
+from odoo import api, fields, models
+
+
+class RecouvrementStatementSending(models.Model):
+    """A customer statement sent by email, in one company (issue 19): the email and its PDF
+    are posted in this record's chatter, read by the collection users of its company only,
+    not in the chatter of the customer, which every company shares. Created by
+    ``recouvrement.statement._action_send_statement``; evidence of what was sent, never
+    deleted by the collection users."""
+
+    _name = "recouvrement.statement.sending"
+    _description = "Customer Statement Sent"
+    _inherit = ["mail.thread"]
+    _order = "date desc, id desc"
+    _rec_name = "partner_id"
+    _check_company_auto = True
+    # the collection users who may send a statement post it here without writing on it
+    _mail_post_access = "read"
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, readonly=True, index=True
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, default=lambda self: self.env.company
+    )
+    date = fields.Date(required=True, readonly=True, default=fields.Date.context_today)
+    user_id = fields.Many2one(
+        "res.users", string="Sent By", readonly=True, default=lambda self: self.env.user
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("partner_id"):
+                partner = self.env["res.partner"].browse(vals["partner_id"])
+                vals["partner_id"] = partner.commercial_partner_id.id
+        return super().create(vals_list)
