@@ -1,4 +1,5 @@
 import logging
+import re
 import time
 from collections import defaultdict
 
@@ -35,6 +36,13 @@ CONFLICT_ERRORS = (
     pg_errors.DeadlockDetected,
     pg_errors.LockNotAvailable,
 )
+#: mail.mail failure types of the recipient's address: the customer cannot get the email there
+RECIPIENT_FAILURE_TYPES = ("mail_email_invalid", "mail_email_missing", "mail_bl", "mail_optout")
+#: a permanent SMTP refusal (5xx reply, RFC 5321 4.2.1) in a mail.mail failure reason:
+#: ``(550, b'5.1.1 mailbox unavailable')``
+SMTP_PERMANENT_REFUSAL = re.compile(r"(?:\(|^)(5\d\d)(?:, |\n)b?['\"]([^'\"]*)", re.MULTILINE)
+#: minutes before the mail queue sends again a reminder email that failed on the sending side
+MAIL_RETRY_DELAY_MINUTES = 15
 
 
 class RecouvrementDunning(models.AbstractModel):
@@ -1349,18 +1357,101 @@ class RecouvrementDunning(models.AbstractModel):
     # ------------------------------------------------------------------------------------------
 
     @api.model
-    def _mark_mails_undelivered(self, mails, reason):
-        """The reminders sent by ``mails`` (mail.mail that failed, ``reason`` given by the mail
-        queue) were not delivered: :meth:`_mark_undelivered`."""
-        event_ids = [
-            mail.res_id
-            for mail in mails
-            if mail.model == "recouvrement.dunning.event" and mail.res_id
-        ]
-        if event_ids:
-            self._mark_undelivered(
-                self.env["recouvrement.dunning.event"].browse(event_ids).exists(), reason
+    def _dunning_mail_failed(self, mails, failure_type, failure_reason=False):
+        """The mail queue could not send ``mails`` (mail.mail, ``failure_type`` and
+        ``failure_reason`` as ``mail.mail._postprocess_sent_message`` gets them). Only the
+        reminder emails (mail.mail of a recouvrement.dunning.event) are handled:
+
+        - a failure of the recipient (:meth:`_is_recipient_failure`: invalid or missing
+          address, blacklisted, refused by the recipient's server) means the customer never
+          receives it at this address: :meth:`_mark_undelivered`, the next run sends a letter;
+        - any other failure is ours (outgoing mail server unreachable, sender address refused,
+          a timeout): the reminder stays an email, sent again by the mail queue
+          (:meth:`_requeue_reminder_mails`); it is not a bounce and no letter replaces it.
+        """
+        mails = mails.filtered(lambda m: m.model == "recouvrement.dunning.event" and m.res_id)
+        recipient_failed = mails.filtered(
+            lambda m: self._is_recipient_failure(failure_type, failure_reason or m.failure_reason)
+        )
+        if mails - recipient_failed:
+            self._requeue_reminder_mails(mails - recipient_failed, failure_type)
+        Event = self.env["recouvrement.dunning.event"].sudo()  # the queue runs for no user
+        for mail in recipient_failed:
+            event = Event.browse(mail.res_id).exists()
+            if not event:
+                continue
+            note_env = company_env(self.env, event.company_id)
+            reason = self._get_recipient_failure_reason(
+                note_env, failure_type, failure_reason or mail.failure_reason
             )
+            self._mark_undelivered(event, reason)
+
+    @api.model
+    def _is_recipient_failure(self, failure_type, failure_reason=False):
+        """Whether a mail.mail failure is the recipient's (the address cannot receive it: a
+        letter replaces it) rather than the sending side's (server unreachable, sender refused,
+        temporary error: the email is sent again). ``unknown`` failures are the recipient's
+        only when the recipient's server gave a permanent refusal (an SMTP 5xx reply other
+        than to the sender, RFC 5321 4.2.1)."""
+        if failure_type in RECIPIENT_FAILURE_TYPES:
+            return True
+        if failure_type != "unknown" or not failure_reason:
+            return False
+        return "SMTPSenderRefused" not in failure_reason and bool(
+            SMTP_PERMANENT_REFUSAL.search(failure_reason)
+        )
+
+    @api.model
+    def _get_recipient_failure_reason(self, env, failure_type, failure_reason=False):
+        """Sentence saying why the email did not reach its recipient, in ``env``'s language
+        (never the mail queue's internal code)."""
+        reasons = {
+            "mail_email_invalid": env._("the email address is not valid"),
+            "mail_email_missing": env._("the recipient has no email address"),
+            "mail_bl": env._("the address is on the email blacklist"),
+            "mail_optout": env._("the recipient opted out of emails"),
+        }
+        if failure_type in reasons:
+            return reasons[failure_type]
+        refusal = SMTP_PERMANENT_REFUSAL.search(failure_reason or "")
+        return env._(
+            "the recipient's mail server refused it: %(reply)s",
+            reply=" ".join(part for part in refusal.groups() if part) if refusal else "",
+        )
+
+    @api.model
+    def _requeue_reminder_mails(self, mails, failure_type):
+        """Put the reminder ``mails`` that could not be sent because of the sending side back in
+        the mail queue, to be sent again ``MAIL_RETRY_DELAY_MINUTES`` later; say it once on
+        their events (the reminder still counts as an email, not as undelivered)."""
+        # sudo: the mail queue runs for no collection user
+        mails.sudo().write(
+            {
+                "state": "outgoing",
+                "scheduled_date": fields.Datetime.add(
+                    fields.Datetime.now(), minutes=MAIL_RETRY_DELAY_MINUTES
+                ),
+            }
+        )
+        events = self.env["recouvrement.dunning.event"].sudo().browse(mails.mapped("res_id"))
+        for event in events.exists().filtered(lambda e: e.state == "sent"):
+            note_env = company_env(self.env, event.company_id)
+            if failure_type == "mail_smtp":
+                cause = note_env._("the outgoing mail server could not be reached")
+            elif failure_type in ("mail_from_invalid", "mail_from_missing"):
+                cause = note_env._("the sender address of the company is missing or refused")
+            else:
+                cause = note_env._("the outgoing mail server returned an error")
+            note = note_env._(
+                "The email of the reminder %(level)s could not be sent yet (%(cause)s): it "
+                "stays in the mail queue and is sent again automatically.",
+                level=event.level_id.with_context(lang=note_env.lang).name,
+                cause=cause,
+            )
+            if note in (event.note or ""):
+                continue  # said on an earlier attempt
+            event.write({"note": f"{event.note}\n{note}" if event.note else note})
+            event.message_post(body=note, subtype_xmlid="mail.mt_note")
 
     @api.model
     def _mark_undelivered(self, events, reason):
