@@ -762,7 +762,7 @@ class RecouvrementDunning(models.AbstractModel):
         """
         events = self.env["recouvrement.dunning.event"]
         partners = self.env["res.partner"].union(*(item["partner"] for item in plan))
-        free = self._lock_customers(partners)
+        free = self._lock_customers(partners, plan)
         recipients = self._get_recipients(partners)
         items = [item for item in plan if item["partner"].id in free]
         for batch in split_every(SEND_BATCH_SIZE, items, list):
@@ -814,28 +814,76 @@ class RecouvrementDunning(models.AbstractModel):
         return events
 
     @api.model
-    def _lock_customers(self, partners):
+    def _lock_customers(self, partners, plan=None):
         """Lock the rows of ``partners`` (res.partner) for the current transaction, skipping
-        those another transaction holds (``FOR UPDATE SKIP LOCKED``, one query).
+        those another transaction holds or updated since this one started
+        (:meth:`_lock_free_rows`). With ``plan``, the invoices and instalments its items would
+        move up the ladder are locked too, and a customer with one of them held elsewhere
+        (a payment being reconciled, penalties being invoiced) is skipped: once locked, the
+        sending never meets a concurrent update, so no serialization conflict is raised, nor
+        logged, while sending.
 
-        :return: the ids of the customers locked (an empty set when the lock itself conflicts
-            with a concurrent update: the run is then retried)
+        :return: the ids of the customers locked (they are still due when left out: the next
+            call sends them)
         """
         if not partners:
             return set()
+        free = self._lock_free_rows("res_partner", partners.ids)
+        items = [item for item in plan or () if item["partner"].id in free]
+        no_lines = self.env["account.move.line"]
+        moves_locked = self._lock_free_rows(
+            "account_move", sorted({i for item in items for i in item["moves"].ids})
+        )
+        lines_locked = self._lock_free_rows(
+            "account_move_line",
+            sorted({i for item in items for i in item.get("lines", no_lines).ids}),
+        )
+        for item in items:
+            if set(item["moves"].ids) - moves_locked or (
+                set(item.get("lines", no_lines).ids) - lines_locked
+            ):
+                free.discard(item["partner"].id)
+        return free
+
+    @api.model
+    def _lock_free_rows(self, table, ids):
+        """Lock the rows ``ids`` of ``table`` (``FOR NO KEY UPDATE SKIP LOCKED``, one query)
+        and return the ids locked: rows another transaction holds are skipped. A row updated by
+        a transaction committed since this one started cannot be locked (PostgreSQL raises a
+        serialization failure under Odoo's repeatable read): the query is then run again one
+        row at a time, leaving those rows out. The conflicts are expected and handled, so the
+        query is not logged as an error (``log_exceptions=False``).
+
+        :param table: table name (a constant of the caller, never user input)
+        :return: set of ids
+        """
+        if not ids:
+            return set()
+        locked = self._try_lock_rows(table, ids)
+        if locked is None:
+            locked = set()
+            for row_id in ids:
+                locked |= self._try_lock_rows(table, [row_id]) or set()
+        return locked
+
+    @api.model
+    def _try_lock_rows(self, table, ids):
+        """:meth:`_lock_free_rows` in one query: the ids locked, or None on a conflict."""
         try:
             with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(
                     SQL(
-                        "SELECT id FROM res_partner WHERE id IN %s ORDER BY id "
+                        "SELECT id FROM %s WHERE id IN %s ORDER BY id "
                         "FOR NO KEY UPDATE SKIP LOCKED",
-                        tuple(partners.ids),
-                    )
+                        SQL.identifier(table),
+                        tuple(ids),
+                    ),
+                    log_exceptions=False,
                 )
                 return {row[0] for row in self.env.cr.fetchall()}
         except CONFLICT_ERRORS:
-            _logger.info("Dunning: customers updated by a concurrent transaction, run retried")
-            return set()
+            _logger.info("Dunning: rows of %s updated by a concurrent transaction, skipped", table)
+            return None
 
     @api.model
     def _get_recipients(self, partners):
@@ -1265,14 +1313,8 @@ class RecouvrementDunning(models.AbstractModel):
         events = events.filtered_domain(self._get_letters_to_render_domain())
         done = 0
         if events:
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id FROM recouvrement_dunning_event WHERE id IN %s ORDER BY id "
-                    "FOR NO KEY UPDATE SKIP LOCKED",
-                    tuple(events.ids),
-                )
-            )
-            events = Event.browse(row[0] for row in self.env.cr.fetchall())
+            locked = self._lock_free_rows("recouvrement_dunning_event", events.ids)
+            events = Event.browse(sorted(locked))
         for event in events:
             if deadline is not None and time.monotonic() >= deadline:
                 break

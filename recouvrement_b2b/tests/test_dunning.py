@@ -13,14 +13,15 @@ from .common import RecouvrementCommon
 # Queries measured on Odoo 18.0 (cold cache, flush included). Planning a run, whatever the
 # number of customers and invoices; the daily cron: a fixed part (planning included) plus a part
 # per batch of customers reminded by email (SEND_BATCH_SIZE), whatever the number of customers
-# in the batch and their invoices. The fixed part includes the run lock (1 query) and the lock
-# of the customers (3: savepoint, select, release). Planning also reads the customers with a
-# reply to handle (1), the running promises and open disputes (2), the collective proceedings
-# and factoring (1) and the pauses of each company (1). Per batch: one template rendering, one
-# create per model (events, mails, messages, notes on the events), the portal tokens of the
-# batch's invoices at once, the invoices moved up the ladder per level.
+# in the batch and their invoices. The fixed part includes the run lock (1 query) and the locks
+# of the customers, their invoices and instalments (3 each: savepoint, select, release).
+# Planning also reads the customers with a reply to handle (1), the running promises and open
+# disputes (2), the collective proceedings and factoring (1) and the pauses of each company (1).
+# Per batch: one template rendering, one create per model (events, mails, messages, notes on
+# the events), the portal tokens of the batch's invoices at once, the invoices moved up the
+# ladder per level.
 PLAN_QUERIES = 16
-CRON_QUERIES_FIXED = 34
+CRON_QUERIES_FIXED = 40
 CRON_QUERIES_PER_BATCH = 22
 MODULE = "odoo.addons.recouvrement_b2b.models.recouvrement_dunning"
 
