@@ -12,8 +12,10 @@ from odoo.tools import SQL, email_normalize_all, format_amount, format_date, spl
 
 from odoo.addons.base.models.ir_cron import MAX_BATCH_PER_CRON_JOB
 
+from ..rules import deadlines as deadline_rules
 from ..rules import dunning as dunning_rules
 from ..tools.lang import company_env
+from .recouvrement_dunning_event import POSTED_CHANNELS
 
 _logger = logging.getLogger(__name__)
 
@@ -401,8 +403,16 @@ class RecouvrementDunning(models.AbstractModel):
                 ("partner_id", "in", partners.ids),
                 ("company_id", "in", [item["company"].id for item in plan]),
             ],
-            ["company_id", "partner_id", "move_ids", "level_id", "state"],
-            ["date:max"],
+            [
+                "company_id",
+                "partner_id",
+                "move_ids",
+                "level_id",
+                "state",
+                "channel",
+                "delivery_date:day",
+            ],
+            ["date:max", "post_date:max"],
         )
         history = {
             "waiting": set(),
@@ -411,7 +421,7 @@ class RecouvrementDunning(models.AbstractModel):
             "last_delivered": {},
             "last_undelivered": {},
         }
-        for company, partner, move, level, state, last in groups:
+        for company, partner, move, level, state, channel, delivered, last, posted in groups:
             key = (company.id, partner.id)
             if last >= date:
                 # one communication per customer and day: a customer reminded today (by
@@ -426,7 +436,15 @@ class RecouvrementDunning(models.AbstractModel):
                 continue
             history["reminded"].add((*key, move.id))
             if level.is_formal_notice:
-                deadline = fields.Date.add(last, days=level.payment_deadline_days)
+                # counted from the day the customer had it (a letter: from its delivery, not
+                # from the day it was prepared), as the letter states it
+                deadline = deadline_rules.payment_deadline(
+                    level.payment_deadline_days,
+                    sent=last,
+                    letter=channel in POSTED_CHANNELS,
+                    posted=posted or last,
+                    delivered=delivered,
+                )
                 deadlines = history["notice_deadlines"]
                 deadlines[(*key, move.id)] = max(deadline, deadlines.get((*key, move.id), deadline))
         return history

@@ -313,7 +313,9 @@ class TestDunning(RecouvrementCommon):
         self.assertFalse(self._run("2026-04-20"), "no litigation before the notice is posted")
         with freeze_time("2026-04-20"):
             notice.action_mark_posted()
-        self.assertEqual(self._run("2026-04-21").level_id, self.level_litigation)
+        # its 8 days run from its receipt (posted 20 April + 3 days of post): until 1 May
+        self.assertFalse(self._run("2026-05-01"), "no litigation before the notice's deadline")
+        self.assertEqual(self._run("2026-05-02").level_id, self.level_litigation)
         self.assertTrue(move.litigation_id)
 
     def test_first_run_never_skips_legal_steps(self):
@@ -334,8 +336,9 @@ class TestDunning(RecouvrementCommon):
         self.assertEqual(notice.level_id, self.level_notice)
         with freeze_time("2026-04-01"):
             notice.action_mark_posted()  # a letter counts once posted (issue 18)
-        self.assertFalse(self._run("2026-04-09"), "notice deadline 2026-04-09 not passed")
-        self.assertEqual(self._run("2026-04-10").level_id, self.level_litigation)
+        # 8 days from its receipt: posted 1 April, 3 days of post, deadline 12 April
+        self.assertFalse(self._run("2026-04-12"), "notice deadline 2026-04-12 not passed")
+        self.assertEqual(self._run("2026-04-13").level_id, self.level_litigation)
         self.assertTrue(move.litigation_id)
 
     def test_exclusions(self):

@@ -247,6 +247,54 @@ class TestDunningClaims(RecouvrementCommon):
         self.assertIn(payment.move_id.name, body)
         self.assertIn("650.00", body)
 
+    def test_formal_notice_deadline_runs_from_its_delivery(self):
+        # Two formal notices (registered letters, 8 days) prepared on 15 April 2026 and posted
+        # late, on 25 April. The letter asks for payment "within 8 days of receipt" (a date
+        # counted from 15 April, 23 April, would have passed on arrival). The ladder opens the
+        # litigation case (J+60, 30 April) once 8 days from the receipt passed: the proof of
+        # delivery of 27 April -> 5 May, so on 6 May; without one, 25 April + 3 days of post
+        # -> 28 April + 8 = 6 May, so on 7 May; never on 30 April.
+        other = self.env["res.partner"].create(
+            {"name": "Scierie Aubert", "is_company": True, "email": "compta@aubert.example.fr"}
+        )
+        for partner in (self.customer, other):
+            self._invoice(partner, 1000.0, "2026-02-01", "2026-03-01")
+        for day in ("2026-03-02", "2026-03-16", "2026-03-31"):
+            self.assertEqual(len(self._run(day)), 2)  # courteous, firm, last call (emails)
+        notices = self._run("2026-04-15")
+        self.assertRecordValues(
+            notices,
+            [
+                {"level_id": self.level_notice.id, "channel": "registered", "state": "to_post"},
+                {"level_id": self.level_notice.id, "channel": "registered", "state": "to_post"},
+            ],
+        )
+        notice = notices.filtered(lambda e: e.partner_id == self.customer)
+        delivered = notices - notice
+        self.assertIsNone(notice._get_payment_deadline())  # not posted: not started
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(notice.level_id.report_id.report_name, notice.ids)[0]
+            .decode()
+        )
+        self.assertIn("within 8 days of receipt of this letter", html)
+        self.assertNotIn("04/23/2026", html)
+        with freeze_time("2026-04-25"):
+            notices.action_mark_posted()
+        delivered.delivery_date = date(2026, 4, 27)
+        self.assertEqual(notice._get_payment_deadline(), date(2026, 5, 6))
+        self.assertEqual(delivered._get_payment_deadline(), date(2026, 5, 5))
+        self.assertFalse(self._run("2026-04-30"))
+        self.assertFalse(self._run("2026-05-05"))
+        self.assertRecordValues(
+            self._run("2026-05-06"),
+            [{"partner_id": other.id, "level_id": self.level_litigation.id}],
+        )
+        self.assertRecordValues(
+            self._run("2026-05-07"),
+            [{"partner_id": self.customer.id, "level_id": self.level_litigation.id}],
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestDunningDelivery(RecouvrementCommon, MockSmtplibCase):
