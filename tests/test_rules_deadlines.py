@@ -9,7 +9,9 @@ from recouvrement_rules.deadlines import (
     alert_dates,
     next_alert_date,
     opposition_deadline,
+    payment_deadline,
     prescription_date,
+    receipt_date,
     service_deadline,
 )
 
@@ -155,3 +157,19 @@ def test_next_alert_date_60_then_15_days_before():
     assert next_alert_date(False) is None
     assert next_alert_date(None, date(2026, 1, 1)) is None
     assert next_alert_date(deadline, False, offsets=(1,)) == date(2026, 12, 19)
+
+
+def test_payment_deadline_runs_from_receipt():
+    # An email: from the day it was sent.
+    assert payment_deadline(8, sent=date(2026, 4, 15)) == date(2026, 4, 23)
+    # A letter prepared on 15 April: not started before it is posted; posted 25 April, no
+    # proof of delivery: 3 days of post then 8 days; delivered 27 April: from then.
+    letter = {"sent": date(2026, 4, 15), "letter": True}
+    assert payment_deadline(8, **letter) is None
+    assert receipt_date(posted=date(2026, 4, 25), **letter) == date(2026, 4, 28)
+    assert payment_deadline(8, posted=date(2026, 4, 25), **letter) == date(2026, 5, 6)
+    assert payment_deadline(
+        15, posted=date(2026, 4, 25), delivered=date(2026, 4, 27), **letter
+    ) == date(2026, 5, 12)
+    # A level without a deadline: 8 days, as its letter says.
+    assert payment_deadline(0, sent=date(2026, 4, 15)) == date(2026, 4, 23)

@@ -1,4 +1,5 @@
 import logging
+import re
 import time
 from collections import defaultdict
 
@@ -11,8 +12,10 @@ from odoo.tools import SQL, email_normalize_all, format_amount, format_date, spl
 
 from odoo.addons.base.models.ir_cron import MAX_BATCH_PER_CRON_JOB
 
+from ..rules import deadlines as deadline_rules
 from ..rules import dunning as dunning_rules
 from ..tools.lang import company_env
+from .recouvrement_dunning_event import POSTED_CHANNELS
 
 _logger = logging.getLogger(__name__)
 
@@ -35,6 +38,13 @@ CONFLICT_ERRORS = (
     pg_errors.DeadlockDetected,
     pg_errors.LockNotAvailable,
 )
+#: mail.mail failure types of the recipient's address: the customer cannot get the email there
+RECIPIENT_FAILURE_TYPES = ("mail_email_invalid", "mail_email_missing", "mail_bl", "mail_optout")
+#: a permanent SMTP refusal (5xx reply, RFC 5321 4.2.1) in a mail.mail failure reason:
+#: ``(550, b'5.1.1 mailbox unavailable')``
+SMTP_PERMANENT_REFUSAL = re.compile(r"(?:\(|^)(5\d\d)(?:, |\n)b?['\"]([^'\"]*)", re.MULTILINE)
+#: minutes before the mail queue sends again a reminder email that failed on the sending side
+MAIL_RETRY_DELAY_MINUTES = 15
 
 
 class RecouvrementDunning(models.AbstractModel):
@@ -393,8 +403,16 @@ class RecouvrementDunning(models.AbstractModel):
                 ("partner_id", "in", partners.ids),
                 ("company_id", "in", [item["company"].id for item in plan]),
             ],
-            ["company_id", "partner_id", "move_ids", "level_id", "state"],
-            ["date:max"],
+            [
+                "company_id",
+                "partner_id",
+                "move_ids",
+                "level_id",
+                "state",
+                "channel",
+                "delivery_date:day",
+            ],
+            ["date:max", "post_date:max"],
         )
         history = {
             "waiting": set(),
@@ -403,7 +421,7 @@ class RecouvrementDunning(models.AbstractModel):
             "last_delivered": {},
             "last_undelivered": {},
         }
-        for company, partner, move, level, state, last in groups:
+        for company, partner, move, level, state, channel, delivered, last, posted in groups:
             key = (company.id, partner.id)
             if last >= date:
                 # one communication per customer and day: a customer reminded today (by
@@ -418,7 +436,15 @@ class RecouvrementDunning(models.AbstractModel):
                 continue
             history["reminded"].add((*key, move.id))
             if level.is_formal_notice:
-                deadline = fields.Date.add(last, days=level.payment_deadline_days)
+                # counted from the day the customer had it (a letter: from its delivery, not
+                # from the day it was prepared), as the letter states it
+                deadline = deadline_rules.payment_deadline(
+                    level.payment_deadline_days,
+                    sent=last,
+                    letter=channel in POSTED_CHANNELS,
+                    posted=posted or last,
+                    delivered=delivered,
+                )
                 deadlines = history["notice_deadlines"]
                 deadlines[(*key, move.id)] = max(deadline, deadlines.get((*key, move.id), deadline))
         return history
@@ -754,7 +780,7 @@ class RecouvrementDunning(models.AbstractModel):
         """
         events = self.env["recouvrement.dunning.event"]
         partners = self.env["res.partner"].union(*(item["partner"] for item in plan))
-        free = self._lock_customers(partners)
+        free = self._lock_customers(partners, plan)
         recipients = self._get_recipients(partners)
         items = [item for item in plan if item["partner"].id in free]
         for batch in split_every(SEND_BATCH_SIZE, items, list):
@@ -806,28 +832,76 @@ class RecouvrementDunning(models.AbstractModel):
         return events
 
     @api.model
-    def _lock_customers(self, partners):
+    def _lock_customers(self, partners, plan=None):
         """Lock the rows of ``partners`` (res.partner) for the current transaction, skipping
-        those another transaction holds (``FOR UPDATE SKIP LOCKED``, one query).
+        those another transaction holds or updated since this one started
+        (:meth:`_lock_free_rows`). With ``plan``, the invoices and instalments its items would
+        move up the ladder are locked too, and a customer with one of them held elsewhere
+        (a payment being reconciled, penalties being invoiced) is skipped: once locked, the
+        sending never meets a concurrent update, so no serialization conflict is raised, nor
+        logged, while sending.
 
-        :return: the ids of the customers locked (an empty set when the lock itself conflicts
-            with a concurrent update: the run is then retried)
+        :return: the ids of the customers locked (they are still due when left out: the next
+            call sends them)
         """
         if not partners:
             return set()
+        free = self._lock_free_rows("res_partner", partners.ids)
+        items = [item for item in plan or () if item["partner"].id in free]
+        no_lines = self.env["account.move.line"]
+        moves_locked = self._lock_free_rows(
+            "account_move", sorted({i for item in items for i in item["moves"].ids})
+        )
+        lines_locked = self._lock_free_rows(
+            "account_move_line",
+            sorted({i for item in items for i in item.get("lines", no_lines).ids}),
+        )
+        for item in items:
+            if set(item["moves"].ids) - moves_locked or (
+                set(item.get("lines", no_lines).ids) - lines_locked
+            ):
+                free.discard(item["partner"].id)
+        return free
+
+    @api.model
+    def _lock_free_rows(self, table, ids):
+        """Lock the rows ``ids`` of ``table`` (``FOR NO KEY UPDATE SKIP LOCKED``, one query)
+        and return the ids locked: rows another transaction holds are skipped. A row updated by
+        a transaction committed since this one started cannot be locked (PostgreSQL raises a
+        serialization failure under Odoo's repeatable read): the query is then run again one
+        row at a time, leaving those rows out. The conflicts are expected and handled, so the
+        query is not logged as an error (``log_exceptions=False``).
+
+        :param table: table name (a constant of the caller, never user input)
+        :return: set of ids
+        """
+        if not ids:
+            return set()
+        locked = self._try_lock_rows(table, ids)
+        if locked is None:
+            locked = set()
+            for row_id in ids:
+                locked |= self._try_lock_rows(table, [row_id]) or set()
+        return locked
+
+    @api.model
+    def _try_lock_rows(self, table, ids):
+        """:meth:`_lock_free_rows` in one query: the ids locked, or None on a conflict."""
         try:
             with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(
                     SQL(
-                        "SELECT id FROM res_partner WHERE id IN %s ORDER BY id "
+                        "SELECT id FROM %s WHERE id IN %s ORDER BY id "
                         "FOR NO KEY UPDATE SKIP LOCKED",
-                        tuple(partners.ids),
-                    )
+                        SQL.identifier(table),
+                        tuple(ids),
+                    ),
+                    log_exceptions=False,
                 )
                 return {row[0] for row in self.env.cr.fetchall()}
         except CONFLICT_ERRORS:
-            _logger.info("Dunning: customers updated by a concurrent transaction, run retried")
-            return set()
+            _logger.info("Dunning: rows of %s updated by a concurrent transaction, skipped", table)
+            return None
 
     @api.model
     def _get_recipients(self, partners):
@@ -1262,14 +1336,8 @@ class RecouvrementDunning(models.AbstractModel):
         events = events.filtered_domain(self._get_letters_to_render_domain())
         done = 0
         if events:
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id FROM recouvrement_dunning_event WHERE id IN %s ORDER BY id "
-                    "FOR NO KEY UPDATE SKIP LOCKED",
-                    tuple(events.ids),
-                )
-            )
-            events = Event.browse(row[0] for row in self.env.cr.fetchall())
+            locked = self._lock_free_rows("recouvrement_dunning_event", events.ids)
+            events = Event.browse(sorted(locked))
         for event in events:
             if deadline is not None and time.monotonic() >= deadline:
                 break
@@ -1363,18 +1431,101 @@ class RecouvrementDunning(models.AbstractModel):
     # ------------------------------------------------------------------------------------------
 
     @api.model
-    def _mark_mails_undelivered(self, mails, reason):
-        """The reminders sent by ``mails`` (mail.mail that failed, ``reason`` given by the mail
-        queue) were not delivered: :meth:`_mark_undelivered`."""
-        event_ids = [
-            mail.res_id
-            for mail in mails
-            if mail.model == "recouvrement.dunning.event" and mail.res_id
-        ]
-        if event_ids:
-            self._mark_undelivered(
-                self.env["recouvrement.dunning.event"].browse(event_ids).exists(), reason
+    def _dunning_mail_failed(self, mails, failure_type, failure_reason=False):
+        """The mail queue could not send ``mails`` (mail.mail, ``failure_type`` and
+        ``failure_reason`` as ``mail.mail._postprocess_sent_message`` gets them). Only the
+        reminder emails (mail.mail of a recouvrement.dunning.event) are handled:
+
+        - a failure of the recipient (:meth:`_is_recipient_failure`: invalid or missing
+          address, blacklisted, refused by the recipient's server) means the customer never
+          receives it at this address: :meth:`_mark_undelivered`, the next run sends a letter;
+        - any other failure is ours (outgoing mail server unreachable, sender address refused,
+          a timeout): the reminder stays an email, sent again by the mail queue
+          (:meth:`_requeue_reminder_mails`); it is not a bounce and no letter replaces it.
+        """
+        mails = mails.filtered(lambda m: m.model == "recouvrement.dunning.event" and m.res_id)
+        recipient_failed = mails.filtered(
+            lambda m: self._is_recipient_failure(failure_type, failure_reason or m.failure_reason)
+        )
+        if mails - recipient_failed:
+            self._requeue_reminder_mails(mails - recipient_failed, failure_type)
+        Event = self.env["recouvrement.dunning.event"].sudo()  # the queue runs for no user
+        for mail in recipient_failed:
+            event = Event.browse(mail.res_id).exists()
+            if not event:
+                continue
+            note_env = company_env(self.env, event.company_id)
+            reason = self._get_recipient_failure_reason(
+                note_env, failure_type, failure_reason or mail.failure_reason
             )
+            self._mark_undelivered(event, reason)
+
+    @api.model
+    def _is_recipient_failure(self, failure_type, failure_reason=False):
+        """Whether a mail.mail failure is the recipient's (the address cannot receive it: a
+        letter replaces it) rather than the sending side's (server unreachable, sender refused,
+        temporary error: the email is sent again). ``unknown`` failures are the recipient's
+        only when the recipient's server gave a permanent refusal (an SMTP 5xx reply other
+        than to the sender, RFC 5321 4.2.1)."""
+        if failure_type in RECIPIENT_FAILURE_TYPES:
+            return True
+        if failure_type != "unknown" or not failure_reason:
+            return False
+        return "SMTPSenderRefused" not in failure_reason and bool(
+            SMTP_PERMANENT_REFUSAL.search(failure_reason)
+        )
+
+    @api.model
+    def _get_recipient_failure_reason(self, env, failure_type, failure_reason=False):
+        """Sentence saying why the email did not reach its recipient, in ``env``'s language
+        (never the mail queue's internal code)."""
+        reasons = {
+            "mail_email_invalid": env._("the email address is not valid"),
+            "mail_email_missing": env._("the recipient has no email address"),
+            "mail_bl": env._("the address is on the email blacklist"),
+            "mail_optout": env._("the recipient opted out of emails"),
+        }
+        if failure_type in reasons:
+            return reasons[failure_type]
+        refusal = SMTP_PERMANENT_REFUSAL.search(failure_reason or "")
+        return env._(
+            "the recipient's mail server refused it: %(reply)s",
+            reply=" ".join(part for part in refusal.groups() if part) if refusal else "",
+        )
+
+    @api.model
+    def _requeue_reminder_mails(self, mails, failure_type):
+        """Put the reminder ``mails`` that could not be sent because of the sending side back in
+        the mail queue, to be sent again ``MAIL_RETRY_DELAY_MINUTES`` later; say it once on
+        their events (the reminder still counts as an email, not as undelivered)."""
+        # sudo: the mail queue runs for no collection user
+        mails.sudo().write(
+            {
+                "state": "outgoing",
+                "scheduled_date": fields.Datetime.add(
+                    fields.Datetime.now(), minutes=MAIL_RETRY_DELAY_MINUTES
+                ),
+            }
+        )
+        events = self.env["recouvrement.dunning.event"].sudo().browse(mails.mapped("res_id"))
+        for event in events.exists().filtered(lambda e: e.state == "sent"):
+            note_env = company_env(self.env, event.company_id)
+            if failure_type == "mail_smtp":
+                cause = note_env._("the outgoing mail server could not be reached")
+            elif failure_type in ("mail_from_invalid", "mail_from_missing"):
+                cause = note_env._("the sender address of the company is missing or refused")
+            else:
+                cause = note_env._("the outgoing mail server returned an error")
+            note = note_env._(
+                "The email of the reminder %(level)s could not be sent yet (%(cause)s): it "
+                "stays in the mail queue and is sent again automatically.",
+                level=event.level_id.with_context(lang=note_env.lang).name,
+                cause=cause,
+            )
+            if note in (event.note or ""):
+                continue  # said on an earlier attempt
+            event.write({"note": f"{event.note}\n{note}" if event.note else note})
+            event.message_post(body=note, subtype_xmlid="mail.mt_note")
 
     @api.model
     def _mark_undelivered(self, events, reason):

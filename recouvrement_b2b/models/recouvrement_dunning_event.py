@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tools import format_date
 from odoo.tools.pdf import merge_pdf
 
+from ..rules import deadlines
 from ..tools.lang import partner_env
 
 CHANNELS = [
@@ -18,6 +19,8 @@ CHANNELS = [
 
 # States of an event that was never sent: its figures may still change and it may be deleted.
 UNSENT_STATES = ("draft", "failed", "cancelled")
+#: channels of the letters posted by somebody (their deadline runs from their delivery)
+POSTED_CHANNELS = ("letter", "registered")
 
 # What a reminder sent says (evidence in court): never rewritten once sent. The letter and the
 # email may only be attached once, while the reminder is being sent.
@@ -475,10 +478,32 @@ class RecouvrementDunningEvent(models.Model):
         ]
 
     def _get_payment_deadline(self):
-        """Date by which the letter asks the customer to pay (the level's deadline, 8 days by
-        default: 8 to 15 days for a formal notice, art. 1344 Code civil practice)."""
+        """Date by which the reminder asks the customer to pay: the level's deadline (8 days by
+        default: 8 to 15 days for a formal notice, art. 1344 Code civil practice) counted from
+        the day the customer had it (``rules.deadlines.payment_deadline``): an email's sending
+        date; a letter's proof of delivery date, else its posting date plus the postal delay.
+        None while a letter is not posted: its deadline has not started."""
         self.ensure_one()
-        return fields.Date.add(self.date, days=self.level_id.payment_deadline_days or 8)
+        return deadlines.payment_deadline(
+            self.level_id.payment_deadline_days,
+            sent=self.date,
+            letter=self.channel in POSTED_CHANNELS,
+            posted=self.post_date,
+            delivered=self.delivery_date,
+        )
+
+    def _get_payment_deadline_text(self):
+        """The payment deadline as the letter states it, in the current language: "by <date>"
+        for an email (its letter is attached to it the day it is sent); "within N days of
+        receipt of this letter" for a letter to post, whose posting date is not known when it
+        is printed (a date counted from its preparation would have passed on arrival)."""
+        self.ensure_one()
+        if self.channel in POSTED_CHANNELS:
+            return self.env._(
+                "within %(days)s days of receipt of this letter",
+                days=self.level_id.payment_deadline_days or deadlines.DEFAULT_PAYMENT_DEADLINE_DAYS,
+            )
+        return self.env._("by %(date)s", date=format_date(self.env, self._get_payment_deadline()))
 
     def _get_bank_account(self):
         """Company bank account quoted in the payment instructions."""

@@ -6,7 +6,9 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_amount, format_date, formatLang
 
+from ..rules import deadlines as deadline_rules
 from ..rules import penalties
+from .recouvrement_dunning_event import POSTED_CHANNELS
 
 # Moves read per chunk by _get_penalty_figures (one set of queries per chunk).
 PENALTY_BATCH_SIZE = 1000
@@ -336,8 +338,9 @@ class RecouvrementPenalty(models.AbstractModel):
     @api.model
     def _get_penalty_formal_notice_dates(self, moves):
         """``{move.id: date}``: the first formal notice (mise en demeure) sent for each of
-        ``moves`` (an email sent or a letter posted: the letter's date), by a dunning event
-        listing it or on its litigation case; moves without
+        ``moves`` (an email: the day it was sent; a letter once posted: the day the customer
+        had it, ``rules.deadlines.receipt_date``), by a dunning event listing it or on its
+        litigation case; moves without
         one are left out. One query for all of ``moves`` (none when empty).
 
         Against a consumer, legal interest runs from that date (art. 1344-1 Code civil).
@@ -356,12 +359,23 @@ class RecouvrementPenalty(models.AbstractModel):
                     ("state", "in", ("sent", "posted")),
                     ("level_id.is_formal_notice", "=", True),
                 ],
-                ["move_ids"],
-                ["date:min"],
+                ["move_ids", "channel", "delivery_date:day"],
+                ["date:min", "post_date:min"],
             )
         )
         move_ids = set(moves.ids)
-        dates = {move.id: day for move, day in groups if move.id in move_ids}
+        dates = {}
+        for move, channel, delivered, sent, posted in groups:
+            if move.id not in move_ids:
+                continue
+            # the day the customer had it: a letter from its delivery, not its preparation
+            day = deadline_rules.receipt_date(
+                sent=sent,
+                letter=channel in POSTED_CHANNELS,
+                posted=posted or sent,
+                delivered=delivered,
+            )
+            dates[move.id] = min(day, dates.get(move.id, day))
         for move in moves:
             case_date = move.litigation_id.sudo().formal_notice_date
             if case_date and (move.id not in dates or case_date < dates[move.id]):

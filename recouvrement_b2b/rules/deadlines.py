@@ -39,6 +39,13 @@ SERVICE_MONTHS_BEFORE_REFORM = 6
 SERVICE_MONTHS_FROM_REFORM = 3
 # Days before a deadline on which the collection responsible is alerted (product decision).
 ALERT_DAYS_BEFORE = (60, 15)
+# Payment deadline of a reminder whose level sets none: 8 days (art. 1344 Code civil practice,
+# LEGAL.md: 8 to 15 days for a mise en demeure).
+DEFAULT_PAYMENT_DEADLINE_DAYS = 8
+# Days a posted letter is taken to arrive when no proof of delivery is recorded (La Poste's
+# announced J+3 for a lettre recommandee; product decision): a letter asks for payment "within
+# N days of receipt", so its deadline runs from then.
+POSTAL_DELIVERY_DAYS = 3
 
 
 class DeadlineError(RuleError, ValueError):
@@ -148,3 +155,27 @@ def next_alert_date(deadline, last_alert=None, offsets=ALERT_DAYS_BEFORE):
         (day for day in alert_dates(deadline, offsets) if not last_alert or day > last_alert),
         None,
     )
+
+
+def receipt_date(sent=None, letter=False, posted=None, delivered=None):
+    """Return the day the customer had a reminder, never the day it was prepared: an email the
+    day it was ``sent``; a ``letter`` its proof of ``delivered`` date, else the day it was
+    ``posted`` plus :data:`POSTAL_DELIVERY_DAYS`; None for a letter not posted yet."""
+    if not letter:
+        return sent
+    if delivered:
+        return delivered
+    if posted:
+        return posted + datetime.timedelta(days=POSTAL_DELIVERY_DAYS)
+    return None
+
+
+def payment_deadline(days, sent=None, letter=False, posted=None, delivered=None):
+    """Return the last day of a reminder's payment deadline (art. 1344 Code civil: the mise en
+    demeure gives the debtor a delay): ``days`` days from :func:`receipt_date`.
+
+    :param days: the level's deadline in days (0 or None: :data:`DEFAULT_PAYMENT_DEADLINE_DAYS`)
+    :return: a date, or None for a letter not posted yet (its deadline has not started)
+    """
+    start = receipt_date(sent=sent, letter=letter, posted=posted, delivered=delivered)
+    return start and start + datetime.timedelta(days=days or DEFAULT_PAYMENT_DEADLINE_DAYS)

@@ -13,14 +13,15 @@ from .common import RecouvrementCommon
 # Queries measured on Odoo 18.0 (cold cache, flush included). Planning a run, whatever the
 # number of customers and invoices; the daily cron: a fixed part (planning included) plus a part
 # per batch of customers reminded by email (SEND_BATCH_SIZE), whatever the number of customers
-# in the batch and their invoices. The fixed part includes the run lock (1 query) and the lock
-# of the customers (3: savepoint, select, release). Planning also reads the customers with a
-# reply to handle (1), the running promises and open disputes (2), the collective proceedings
-# and factoring (1) and the pauses of each company (1). Per batch: one template rendering, one
-# create per model (events, mails, messages, notes on the events), the portal tokens of the
-# batch's invoices at once, the invoices moved up the ladder per level.
+# in the batch and their invoices. The fixed part includes the run lock (1 query) and the locks
+# of the customers, their invoices and instalments (3 each: savepoint, select, release).
+# Planning also reads the customers with a reply to handle (1), the running promises and open
+# disputes (2), the collective proceedings and factoring (1) and the pauses of each company (1).
+# Per batch: one template rendering, one create per model (events, mails, messages, notes on
+# the events), the portal tokens of the batch's invoices at once, the invoices moved up the
+# ladder per level.
 PLAN_QUERIES = 16
-CRON_QUERIES_FIXED = 34
+CRON_QUERIES_FIXED = 40
 CRON_QUERIES_PER_BATCH = 22
 MODULE = "odoo.addons.recouvrement_b2b.models.recouvrement_dunning"
 
@@ -312,7 +313,9 @@ class TestDunning(RecouvrementCommon):
         self.assertFalse(self._run("2026-04-20"), "no litigation before the notice is posted")
         with freeze_time("2026-04-20"):
             notice.action_mark_posted()
-        self.assertEqual(self._run("2026-04-21").level_id, self.level_litigation)
+        # its 8 days run from its receipt (posted 20 April + 3 days of post): until 1 May
+        self.assertFalse(self._run("2026-05-01"), "no litigation before the notice's deadline")
+        self.assertEqual(self._run("2026-05-02").level_id, self.level_litigation)
         self.assertTrue(move.litigation_id)
 
     def test_first_run_never_skips_legal_steps(self):
@@ -333,8 +336,9 @@ class TestDunning(RecouvrementCommon):
         self.assertEqual(notice.level_id, self.level_notice)
         with freeze_time("2026-04-01"):
             notice.action_mark_posted()  # a letter counts once posted (issue 18)
-        self.assertFalse(self._run("2026-04-09"), "notice deadline 2026-04-09 not passed")
-        self.assertEqual(self._run("2026-04-10").level_id, self.level_litigation)
+        # 8 days from its receipt: posted 1 April, 3 days of post, deadline 12 April
+        self.assertFalse(self._run("2026-04-12"), "notice deadline 2026-04-12 not passed")
+        self.assertEqual(self._run("2026-04-13").level_id, self.level_litigation)
         self.assertTrue(move.litigation_id)
 
     def test_exclusions(self):

@@ -65,7 +65,8 @@ class TestDunningChecks(RecouvrementCommon):
         # Invoice A (2025) went through the ladder to a formal notice, posted, then was paid.
         # Invoice B, due 31 January 2026, is met 70 days late (entered late): neither A's
         # reminder nor A's notice ever named it. It gets the last call, then the formal
-        # notice, and litigation only after that notice's 8-day deadline.
+        # notice, and litigation only after that notice's 8-day deadline (from its receipt:
+        # posted 12 April, 3 days of post, until 23 April).
         old = self._invoice(self.customer, 1000.0, "2025-01-01", "2025-01-31")
         self._run("2025-02-01")
         notice = self._run("2025-03-20")
@@ -81,8 +82,8 @@ class TestDunningChecks(RecouvrementCommon):
         notice = self._run("2026-04-12")
         self.assertRecordValues(notice, [{"level_id": self.level_notice.id, "move_ids": new.ids}])
         self._post(notice, "2026-04-12")
-        self.assertFalse(self._run("2026-04-20"), "the notice's deadline runs to 20 April")
-        event = self._run("2026-04-21")
+        self.assertFalse(self._run("2026-04-23"), "the notice's deadline runs to 23 April")
+        event = self._run("2026-04-24")
         self.assertRecordValues(event, [{"level_id": self.level_litigation.id}])
         self.assertEqual(new.litigation_id, event.litigation_id)
 
@@ -106,8 +107,9 @@ class TestDunningChecks(RecouvrementCommon):
         self.assertRecordValues(notice, [{"level_id": self.level_notice.id}])
         self.assertEqual(notice.move_ids, first | second)
         self._post(notice, "2026-04-07")
-        self.assertFalse(self._run("2026-04-15"))
-        event = self._run("2026-04-16")
+        # 8 days from its receipt (posted 7 April, 3 days of post): until 18 April
+        self.assertFalse(self._run("2026-04-18"))
+        event = self._run("2026-04-19")
         self.assertRecordValues(event, [{"level_id": self.level_litigation.id}])
         self.assertEqual((first | second).litigation_id, event.litigation_id)
 
@@ -199,9 +201,10 @@ class TestDunningChecks(RecouvrementCommon):
     def test_consumer_owes_legal_interest_from_the_posted_formal_notice(self):
         # A consumer (no SIREN, no VAT number) owes 1 500 due 31 January 2026: no L441-10
         # penalty nor 40 EUR. The formal notice of 18 March goes by registered letter, posted
-        # the same day: legal interest (2026-S1, creditor a company: 2.62 %) runs from
-        # 19 March; on 17 April, 30 days: 1 500 x 2.62 % x 30 / 365 = 3.23. A notice still to
-        # post starts nothing.
+        # the same day, received (no proof of delivery: 3 days of post) on 21 March: legal
+        # interest (2026-S1, creditor a company: 2.62 %) runs from 22 March; on 17 April,
+        # 27 days: 1 500 x 2.62 % x 27 / 365 = 2.907 -> 2.91. A notice still to post starts
+        # nothing.
         consumer = self.env["res.partner"].create(
             {"name": "Jean Martin", "email": "jean.martin@example.fr"}
         )
@@ -223,7 +226,7 @@ class TestDunningChecks(RecouvrementCommon):
         self._post(notice, "2026-03-18")
         figures = move._get_penalty_figures(date(2026, 4, 17))[move.id]
         self.assertEqual(
-            (figures["penalty"], figures["indemnity"], figures["days"]), (3.23, 0.0, 30)
+            (figures["penalty"], figures["indemnity"], figures["days"]), (2.91, 0.0, 27)
         )
 
     def test_several_addresses_are_a_valid_email(self):

@@ -1,4 +1,5 @@
 import smtplib
+from contextlib import ExitStack
 from datetime import date
 from unittest.mock import patch
 
@@ -246,6 +247,54 @@ class TestDunningClaims(RecouvrementCommon):
         self.assertIn(payment.move_id.name, body)
         self.assertIn("650.00", body)
 
+    def test_formal_notice_deadline_runs_from_its_delivery(self):
+        # Two formal notices (registered letters, 8 days) prepared on 15 April 2026 and posted
+        # late, on 25 April. The letter asks for payment "within 8 days of receipt" (a date
+        # counted from 15 April, 23 April, would have passed on arrival). The ladder opens the
+        # litigation case (J+60, 30 April) once 8 days from the receipt passed: the proof of
+        # delivery of 27 April -> 5 May, so on 6 May; without one, 25 April + 3 days of post
+        # -> 28 April + 8 = 6 May, so on 7 May; never on 30 April.
+        other = self.env["res.partner"].create(
+            {"name": "Scierie Aubert", "is_company": True, "email": "compta@aubert.example.fr"}
+        )
+        for partner in (self.customer, other):
+            self._invoice(partner, 1000.0, "2026-02-01", "2026-03-01")
+        for day in ("2026-03-02", "2026-03-16", "2026-03-31"):
+            self.assertEqual(len(self._run(day)), 2)  # courteous, firm, last call (emails)
+        notices = self._run("2026-04-15")
+        self.assertRecordValues(
+            notices,
+            [
+                {"level_id": self.level_notice.id, "channel": "registered", "state": "to_post"},
+                {"level_id": self.level_notice.id, "channel": "registered", "state": "to_post"},
+            ],
+        )
+        notice = notices.filtered(lambda e: e.partner_id == self.customer)
+        delivered = notices - notice
+        self.assertIsNone(notice._get_payment_deadline())  # not posted: not started
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(notice.level_id.report_id.report_name, notice.ids)[0]
+            .decode()
+        )
+        self.assertIn("within 8 days of receipt of this letter", html)
+        self.assertNotIn("04/23/2026", html)
+        with freeze_time("2026-04-25"):
+            notices.action_mark_posted()
+        delivered.delivery_date = date(2026, 4, 27)
+        self.assertEqual(notice._get_payment_deadline(), date(2026, 5, 6))
+        self.assertEqual(delivered._get_payment_deadline(), date(2026, 5, 5))
+        self.assertFalse(self._run("2026-04-30"))
+        self.assertFalse(self._run("2026-05-05"))
+        self.assertRecordValues(
+            self._run("2026-05-06"),
+            [{"partner_id": other.id, "level_id": self.level_litigation.id}],
+        )
+        self.assertRecordValues(
+            self._run("2026-05-07"),
+            [{"partner_id": self.customer.id, "level_id": self.level_litigation.id}],
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestDunningDelivery(RecouvrementCommon, MockSmtplibCase):
@@ -360,6 +409,64 @@ class TestDunningDelivery(RecouvrementCommon, MockSmtplibCase):
         self.assertRecordValues(
             firm, [{"level_id": self.level_firm.id, "channel": "letter", "state": "to_post"}]
         )
+
+    def _send_queue(self, events, **patches):
+        """The mail queue sends the emails of ``events`` at 10:00, ``ir.mail_server`` methods
+        patched as ``patches`` (name: side effect)."""
+        mail_server_class = type(self.env["ir.mail_server"])
+        with (
+            ExitStack() as stack,
+            freeze_time("2026-03-02 10:00"),
+            self.mock_smtplib_connection(),
+            mute_logger("odoo.addons.mail.models.mail_mail"),
+        ):
+            for name, effect in patches.items():
+                stack.enter_context(patch.object(mail_server_class, name, side_effect=effect))
+            self._mails(events).send(raise_exception=False)
+
+    def test_mail_server_outage_is_no_bounce(self):
+        # Outgoing mail server unreachable (connection refused), then a timeout while sending:
+        # the reminders stay emails, queued again; no letter, no "undelivered", no code shown.
+        second = self.env["res.partner"].create(
+            {"name": "Scierie Aubert", "is_company": True, "email": "compta@aubert.example.fr"}
+        )
+        self._invoice(second, 500.0, "2026-02-01", "2026-03-01")
+        events = self._run("2026-03-02")
+        self.assertEqual(len(events), 2)
+        self._send_queue(events, connect=ConnectionRefusedError(111, "Connection refused"))
+        self._send_queue(events, send_email=TimeoutError("timed out"))
+        mails = self._mails(events)
+        self.assertEqual(len(mails), 2)
+        self.assertEqual(set(mails.mapped("state")), {"outgoing"})
+        self.assertRecordValues(
+            events, [{"channel": "email", "state": "sent"}, {"channel": "email", "state": "sent"}]
+        )
+        for event in events:
+            self.assertNotIn("mail_smtp", event.note)
+            self.assertIn("the outgoing mail server could not be reached", event.note)
+            self.assertIn("the outgoing mail server returned an error", event.note)
+        self.assertFalse(self._activities())
+        self.assertEqual(self.move.dunning_level_id, self.level_courteous)
+        self.assertEqual(self.customer.message_bounce, 0)
+        # the next day: no letter replaces it; the mail queue sends it once the server is back
+        self.assertFalse(self._run("2026-03-03"))
+        self._send_queue(events)
+        self.assertEqual(len(self.emails), 2)
+        self.assertRecordValues(
+            events, [{"channel": "email", "state": "sent"}, {"channel": "email", "state": "sent"}]
+        )
+
+    def test_invalid_recipient_reason_is_a_sentence(self):
+        # A recipient failure without a server message (no valid recipient): undelivered, the
+        # reason said in words, not Odoo's code "mail_email_invalid".
+        event = self._run("2026-03-02")
+        self._send_queue(event, send_email=AssertionError(IrMailServer.NO_VALID_RECIPIENT))
+        self.assertEqual(event.state, "undelivered")
+        self.assertNotIn("mail_email_invalid", event.note)
+        self.assertIn("(the email address is not valid)", event.note)
+        self.assertEqual(len(self._activities()), 1)
+        again = self._run("2026-03-03")
+        self.assertRecordValues(again, [{"channel": "letter", "state": "to_post"}])
 
 
 @tagged("post_install", "-at_install")

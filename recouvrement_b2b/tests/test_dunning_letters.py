@@ -85,7 +85,9 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
             "Late-payment penalties",
             "Fixed recovery indemnities",
             "1,500.00",
-            "03/25/2026",  # deadline: 8 days
+            # deadline: 8 days from its receipt (the letter is posted after it is printed: a
+            # date counted from 17 March could have passed on arrival)
+            "within 8 days of receipt of this letter",
             "injonction de payer",
             "FR76 3000 6000 0112 3456 7890 189",  # IBAN, formatted
         ):
@@ -126,7 +128,7 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
             "22,47 €",
             "1 562,47 €",
             "Total dû 1 562,47 €",
-            "25/03/2026",
+            "dans les 8 jours suivant la réception de la présente lettre",
             "injonction de payer",
         ):
             self.assertIn(expected, text)

@@ -1,3 +1,4 @@
+from contextlib import closing
 from unittest.mock import patch
 
 from freezegun import freeze_time
@@ -406,3 +407,86 @@ class TestDunningProduction(RecouvrementCommon):
         self.assertEqual(len(events.attachment_id), 5)
         letter = events.filtered(lambda e: e.partner_id == no_email)
         self.assertRecordValues(letter, [{"channel": "letter", "state": "to_post"}])
+
+
+@tagged("post_install", "-at_install")
+class TestDunningConcurrentUpdate(RecouvrementCommon):
+    """Issue 18 #2: a customer updated by a transaction committed while the run's transaction
+    was open (another server's run, a user's manual run). A class of its own: the update stays
+    a conflict for the whole transaction of the class, which other tests would meet."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.user.groups_id += cls.group_manager
+        cls.policy = cls._standard_ladder()
+        cls.cron = cls.env.ref("recouvrement_b2b.ir_cron_dunning")
+        cls.customers = cls.env["res.partner"].create(
+            [
+                {"name": f"Client {i}", "is_company": True, "email": f"compta{i}@client.example"}
+                for i in range(5)
+            ]
+        )
+        for customer in cls.customers:
+            cls._invoice(customer, 1000.0, "2026-02-01", "2026-03-01")
+
+    def setUp(self):
+        super().setUp()
+        self._new_pass()
+        self.addCleanup(self._new_pass)
+
+    _new_pass = TestDunningProduction._new_pass
+    _cron_call = TestDunningProduction._cron_call
+    _events = TestDunningProduction._events
+
+    def _update_in_other_transaction(self, partner):
+        """Another transaction (another server's run) updates ``partner`` and commits, after
+        this one started: this transaction can no longer lock its row (PostgreSQL raises a
+        serialization failure under Odoo's repeatable read)."""
+        self.env.cr.execute("SELECT 1")  # this transaction's snapshot is taken
+        with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as other:
+            other.execute("SET LOCAL lock_timeout = '5s'")
+            other.execute(
+                SQL("UPDATE res_partner SET write_date = now() WHERE id = %s", partner.id)
+            )
+            other.commit()
+        # its invoice, posted after (posting skips the rank of a row it cannot lock)
+        self._invoice(partner, 500.0, "2026-02-01", "2026-03-01")
+
+    def test_concurrent_update_skipped_without_error_log(self):
+        """A customer updated by a transaction committed meanwhile: the run skips it quietly
+        (no "bad query" ERROR in the log, no failed event) and sends the 5 others."""
+        updated = self.env.ref("base.main_partner")
+        self._update_in_other_transaction(updated)
+        with self.assertNoLogs("odoo.sql_db", "ERROR"):
+            progress = self._cron_call()
+        self.assertRecordValues(progress, [{"done": 5, "remaining": 1}])
+        self.assertFalse(self._events(updated))
+        events = self._events()
+        self.assertEqual(events.partner_id, self.customers)
+        self.assertEqual(set(events.mapped("state")), {"sent"})
+
+    def test_wizard_names_the_customers_another_run_holds(self):
+        """The manual run losing a customer to another transaction says which, instead of
+        sending the others silently."""
+        updated = self.env.ref("base.main_partner")
+        self._update_in_other_transaction(updated)
+        with freeze_time("2026-03-02"):
+            wizard_form = Form(self.env["recouvrement.dunning.run"].with_user(self.controller))
+            wizard_form.date = fields.Date.to_date("2026-03-02")
+            wizard = wizard_form.save()
+            wizard.action_preview()
+            self.assertEqual(wizard.line_ids.partner_id, self.customers | updated)
+            wizard.first_run_confirmed = True  # the company's first run
+            with self.assertNoLogs("odoo.sql_db", "ERROR"):
+                result = wizard.action_execute()
+        self.assertEqual(result["tag"], "display_notification")
+        self.assertEqual(result["params"]["title"], "Dunning run: 1 customer(s) not sent")
+        self.assertEqual(
+            result["params"]["message"],
+            f"Not sent, another dunning run or user is processing them at the same time: "
+            f"{updated.display_name}. Run again later if they are still due.",
+        )
+        self.assertEqual(result["params"]["next"]["domain"], [("id", "in", wizard.event_ids.ids)])
+        self.assertEqual(wizard.event_ids.partner_id, self.customers)
+        self.assertFalse(self._events(updated))

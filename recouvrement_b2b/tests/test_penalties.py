@@ -193,6 +193,34 @@ class TestPenalties(RecouvrementCommon):
             "formal notice (art. 1231-6 and 1344-1 Code civil).",
         )
 
+    def test_consumer_interest_runs_from_the_receipt_of_a_posted_notice(self):
+        # A formal notice by registered letter prepared on 2024-04-01 but posted on 2024-04-05
+        # (no proof of delivery: 3 days of post, received 2024-04-08): legal interest from
+        # 2024-04-09, 6 days to 2024-04-14: 10 000 x 5.07 x 6 / 36500 = 8.334 -> 8.33, not
+        # 13 days from its preparation (18.06). With a proof of delivery of 2024-04-07: from
+        # 2024-04-08, 7 days: 10 000 x 5.07 x 7 / 36500 = 9.723 -> 9.72.
+        late = self._invoice(self.consumer, 10000, date(2024, 2, 14), date(2024, 3, 15))
+        notice = (
+            self.env["recouvrement.dunning.event"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.consumer.id,
+                    "move_ids": [Command.set(late.ids)],
+                    "level_id": self.env.ref("recouvrement_b2b.dunning_level_formal_notice").id,
+                    "channel": "registered",
+                    "date": date(2024, 4, 1),
+                    "state": "posted",
+                    "post_date": date(2024, 4, 5),
+                }
+            )
+        )
+        figures = self._figures(late, date(2024, 4, 14))[late.id]
+        self.assertEqual(figures, {"penalty": 8.33, "indemnity": 0.0, "rate": 5.07, "days": 6})
+        notice.delivery_date = date(2024, 4, 7)
+        figures = self._figures(late, date(2024, 4, 14))[late.id]
+        self.assertEqual(figures, {"penalty": 9.72, "indemnity": 0.0, "rate": 5.07, "days": 7})
+
     def test_sole_trader_with_foreign_vat_is_a_professional(self):
         # Issue 17 #9: a sole trader with a Belgian VAT number and no SIREN: one rule, a
         # professional: the 40 EUR indemnity and the 5-year prescription (L110-4).

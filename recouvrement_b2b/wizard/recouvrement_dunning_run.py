@@ -183,6 +183,12 @@ class RecouvrementDunningRun(models.TransientModel):
         plan = dunning._get_plan(self.date, companies=self.company_id, partners=lines.partner_id)
         kept = {(line.partner_id.id, line.currency_id.id) for line in lines}
         plan = [item for item in plan if (item["partner"].id, item["currency"].id) in kept]
+        # customers another transaction is processing (the cron, another server, a user) are
+        # left to it, and the user is told which (never a silent run that sends nothing)
+        partners = self.env["res.partner"].union(*(item["partner"] for item in plan))
+        free = dunning._lock_customers(partners, plan)
+        busy = partners.filtered(lambda partner: partner.id not in free)
+        plan = [item for item in plan if item["partner"].id in free]
         self.event_ids = dunning._send_reminders(plan, self.date, deadline=dunning._get_deadline())
         if self.event_ids and not self.company_id.dunning_first_run_date:
             # sudo: the first run marks the company; the daily cron takes over from there
@@ -196,7 +202,44 @@ class RecouvrementDunningRun(models.TransientModel):
             "recouvrement_b2b.recouvrement_dunning_event_action"
         )
         action["domain"] = [("id", "in", self.event_ids.ids)]
-        return action
+        late = self.env["res.partner"].union(*(item["partner"] for item in plan))
+        return self._notify_not_sent(action, busy, late - self.event_ids.partner_id)
+
+    def _notify_not_sent(self, action, busy, late):
+        """``action`` (the reminders sent), preceded by a notification naming the customers
+        not sent: ``busy`` (res.partner processed by another run or user at the same time)
+        and ``late`` (left when the time budget was used; the cron sends them)."""
+        messages = []
+        if busy:
+            messages.append(
+                self.env._(
+                    "Not sent, another dunning run or user is processing them at the same "
+                    "time: %(customers)s. Run again later if they are still due.",
+                    customers=", ".join(busy.mapped("display_name")),
+                )
+            )
+        if late:
+            messages.append(
+                self.env._(
+                    "Not sent yet: %(customers)s. The daily run sends them in a few minutes.",
+                    customers=", ".join(late.mapped("display_name")),
+                )
+            )
+        if not messages:
+            return action
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._(
+                    "Dunning run: %(count)s customer(s) not sent", count=len(busy | late)
+                ),
+                "message": "\n".join(messages),
+                "type": "warning",
+                "sticky": True,
+                "next": action,
+            },
+        }
 
     def _reopen(self):
         return {
