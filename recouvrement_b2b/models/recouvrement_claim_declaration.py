@@ -251,6 +251,7 @@ class RecouvrementClaimDeclaration(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_proceedings_known(vals_list)
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
@@ -263,6 +264,31 @@ class RecouvrementClaimDeclaration(models.Model):
         declarations = super().create(vals_list)
         declarations._schedule_deadline_activities()
         return declarations
+
+    @api.model
+    def _check_proceedings_known(self, vals_list):
+        """Refuse to create a declaration whose proceedings or judgment date is neither given
+        nor known on the customer (both are required: the claim is declared as it stood on the
+        judgment date, L622-24).
+
+        :raise ValidationError: naming the customer and the missing field
+        """
+        for vals in vals_list:
+            partner = self.env["res.partner"].browse(vals.get("partner_id")).commercial_partner_id
+            in_proceedings = partner.collective_proceedings not in (False, "none")
+            for fname, known in (
+                ("proceedings", in_proceedings),
+                ("judgment_date", in_proceedings and partner.proceedings_date),
+            ):
+                if not vals.get(fname) and not known:
+                    raise ValidationError(
+                        self.env._(
+                            "Claim declaration of %(customer)s: fill in the %(field)s (the "
+                            "customer's collective proceedings do not give it).",
+                            customer=partner.display_name,
+                            field=self._fields[fname]._description_string(self.env),
+                        )
+                    )
 
     def write(self, vals):
         if self.filtered(lambda d: d.state != "draft") and {

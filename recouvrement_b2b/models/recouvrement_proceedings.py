@@ -111,6 +111,27 @@ class RecouvrementProceedings(models.AbstractModel):
                 )
 
     @api.model
+    def _check_judgment_date_set(self, partners):
+        """Require the opening judgment date of ``partners`` (res.partner) in collective
+        proceedings: the judgment splits the invoices (L622-21, R621-4), stops interest
+        (L622-28) and is the date of the claim declared (L622-24); proceedings without it can
+        neither freeze reminders nor be declared.
+
+        :raise ValidationError: naming the customer and the field
+        """
+        for partner in partners:
+            if partner.collective_proceedings not in (False, "none") and not (
+                partner.proceedings_date
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(customer)s is in collective proceedings: fill in the %(field)s.",
+                        customer=partner.display_name,
+                        field=partner._fields["proceedings_date"]._description_string(self.env),
+                    )
+                )
+
+    @api.model
     def _check_litigation_cases(self, cases, vals=None):
         """Refuse litigation ``cases`` (recouvrement.litigation) that take an individual action
         on a pre-judgment claim: a formal notice, an injonction de payer or an assignation

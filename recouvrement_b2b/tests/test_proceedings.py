@@ -813,3 +813,35 @@ class TestDeclarationFigures(RecouvrementCommon):
         )
         line = declaration._get_declaration_lines()[0]
         self.assertEqual((line["principal"], line["total"]), (1000.0, 1051.52))
+
+    @freeze_time("2024-06-30")
+    def test_proceedings_without_judgment_date_refused(self):
+        # The judgment date splits the invoices, stops interest and dates the claim: proceedings
+        # are refused without it, through the API as in the form.
+        debtor = self.env["res.partner"].create({"name": "Filature Morel", "is_company": True})
+        with self.assertRaisesRegex(ValidationError, "Filature Morel.*Opening Judgment Date"):
+            debtor.with_user(self.controller).write({"collective_proceedings": "liquidation"})
+        with self.assertRaisesRegex(ValidationError, "Tissage Roux.*Opening Judgment Date"):
+            self.env["res.partner"].create(
+                {"name": "Tissage Roux", "is_company": True, "collective_proceedings": "sauvegarde"}
+            )
+        with self.assertRaisesRegex(ValidationError, "Filature Morel.*Opening Judgment Date"):
+            debtor.write({"collective_proceedings": "redressement", "proceedings_date": False})
+        # the date removed from proceedings already recorded
+        debtor.write({"collective_proceedings": "redressement", "proceedings_date": self.judgment})
+        with self.assertRaisesRegex(ValidationError, "Filature Morel.*Opening Judgment Date"):
+            debtor.proceedings_date = False
+        # Proceedings recorded without a date before this check: the declaration is refused
+        # with a message, not a NotNull crash.
+        self.env.cr.execute(
+            "UPDATE res_partner SET proceedings_date = NULL WHERE id = %s", [debtor.id]
+        )
+        debtor.invalidate_recordset(["proceedings_date"])
+        with self.assertRaisesRegex(
+            ValidationError, "Claim declaration of Filature Morel: fill in the Opening Judgment"
+        ):
+            self._declaration(debtor)
+        # not in proceedings at all
+        healthy = self.env["res.partner"].create({"name": "Tissage Roux", "is_company": True})
+        with self.assertRaisesRegex(ValidationError, "Claim declaration of Tissage Roux"):
+            self._declaration(healthy)
