@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
@@ -488,56 +490,92 @@ class RecouvrementClaimDeclaration(models.Model):
     def _schedule_deadline_activities(self):
         """Alert the collection responsible of the declaration deadline (R622-24), of the
         retention-of-title claim (L624-9) and, once the 2 months passed undeclared, of the
-        relief deadline (L622-26): one activity each, replaced when the dates change."""
+        relief deadline (L622-26): one activity each, replaced when the dates change.
+
+        A deadline already passed gets no activity (nothing can be done for it any more): a
+        note on the declaration says it passed, with its date and article."""
         todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        today = fields.Date.context_today(self)
         for declaration in self:
             declaration.activity_ids.filtered("automated").unlink()
             if declaration.state == "closed" or not declaration.publication_date:
                 continue
             user = declaration.company_id.recouvrement_user_id.id or self.env.uid
-            alerts = []
-            if declaration.state == "draft" and not declaration.deadline_missed:
-                alerts.append(
-                    (
-                        declaration.deadline_date,
-                        self.env._(
-                            "Declare the claim before %(date)s (R622-24)",
-                            date=format_date(self.env, declaration.deadline_date),
-                        ),
-                    )
-                )
-            elif declaration.state == "draft" or (
-                declaration.declaration_date
-                and declaration.declaration_date > declaration.deadline_date
-            ):
-                alerts.append(
-                    (
-                        declaration.relief_deadline_date,
-                        self.env._(
-                            "Deadline missed: ask the juge-commissaire for relief before "
-                            "%(date)s (L622-26)",
-                            date=format_date(self.env, declaration.relief_deadline_date),
-                        ),
-                    )
-                )
-            if declaration.retention_deadline_date:
-                alerts.append(
-                    (
-                        declaration.retention_deadline_date,
-                        self.env._(
-                            "Claim back the goods sold under retention of title before "
-                            "%(date)s (L624-9)",
-                            date=format_date(self.env, declaration.retention_deadline_date),
-                        ),
-                    )
-                )
-            for deadline, summary in alerts:
+            passed = []
+            for deadline, summary, note in declaration._get_deadline_alerts():
+                if deadline < today:
+                    passed.append(note)
+                    continue
                 declaration.activity_schedule(
                     activity_type_id=todo.id if todo else False,
                     date_deadline=deadline,
                     summary=summary,
                     user_id=user,
                 )
+            if passed:
+                declaration.message_post(
+                    body=Markup("<br/>").join(passed),
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_note",
+                )
+
+    def _get_deadline_alerts(self):
+        """The deadlines of this declaration to alert of: ``[(date, activity summary, note when
+        it passed)]`` (translated): the declaration (R622-24) while it can still be met, else
+        the relief (L622-26) when the claim was not declared in time; the retention-of-title
+        claim (L624-9) when the invoices carry the clause."""
+        self.ensure_one()
+        alerts = []
+        if self.state == "draft" and not self.deadline_missed:
+            alerts.append(
+                (
+                    self.deadline_date,
+                    self.env._(
+                        "Declare the claim before %(date)s (R622-24)",
+                        date=format_date(self.env, self.deadline_date),
+                    ),
+                    self.env._(
+                        "The declaration deadline passed on %(date)s (R622-24).",
+                        date=format_date(self.env, self.deadline_date),
+                    ),
+                )
+            )
+        elif self.state == "draft" or (
+            self.declaration_date and self.declaration_date > self.deadline_date
+        ):
+            alerts.append(
+                (
+                    self.relief_deadline_date,
+                    self.env._(
+                        "Deadline missed: ask the juge-commissaire for relief before "
+                        "%(date)s (L622-26)",
+                        date=format_date(self.env, self.relief_deadline_date),
+                    ),
+                    self.env._(
+                        "The declaration deadline and the relief deadline passed (relief could "
+                        "be asked until %(date)s, L622-26): the claim not declared in time is "
+                        "foreclosed.",
+                        date=format_date(self.env, self.relief_deadline_date),
+                    ),
+                )
+            )
+        if self.retention_deadline_date:
+            alerts.append(
+                (
+                    self.retention_deadline_date,
+                    self.env._(
+                        "Claim back the goods sold under retention of title before "
+                        "%(date)s (L624-9)",
+                        date=format_date(self.env, self.retention_deadline_date),
+                    ),
+                    self.env._(
+                        "The deadline to claim back the goods sold under retention of title "
+                        "passed on %(date)s (L624-9).",
+                        date=format_date(self.env, self.retention_deadline_date),
+                    ),
+                )
+            )
+        return alerts
 
     @api.model
     def _get_prescription_suspended(self, moves):

@@ -210,6 +210,36 @@ class TestProceedings(RecouvrementCommon):
         self.assertFalse(declaration.activity_ids)
 
 
+    def _notes(self, declaration):
+        return " ".join(
+            str(body)
+            for body in declaration.message_ids.filtered(
+                lambda m: m.subtype_id == self.env.ref("mail.mt_note")
+            ).mapped("body")
+        )
+
+    def test_deadlines_already_passed_get_a_note_not_an_activity(self):
+        # BODACC 2024-04-30: retention of title until 2024-07-30 (L624-9), relief until
+        # 2024-10-30 (L622-26). Recorded on 2024-08-10: the retention deadline passed, the
+        # relief one is ahead.
+        with freeze_time("2024-08-10"):
+            declaration = self._declaration()
+            activities = declaration.activity_ids
+            self.assertEqual(len(activities), 1)
+            self.assertIn("L622-26", activities.summary)
+            self.assertEqual(activities.date_deadline, date(2024, 10, 30))
+            notes = self._notes(declaration)
+            self.assertIn("retention of title passed on 07/30/2024 (L624-9)", notes)
+        # On 2024-11-15 the publication is corrected to 2024-05-06: retention until
+        # 2024-08-06, relief until 2024-11-06, both passed: no activity in the past.
+        with freeze_time("2024-11-15"):
+            declaration.publication_date = date(2024, 5, 6)
+            self.assertFalse(declaration.activity_ids)
+            notes = self._notes(declaration)
+            self.assertIn("relief could be asked until 11/06/2024, L622-26", notes)
+            self.assertIn("retention of title passed on 08/06/2024 (L624-9)", notes)
+
+
 @tagged("post_install", "-at_install")
 class TestBadDebtVat(RecouvrementCommon):
     """Write-off of a definitively lost debt: the output VAT is recovered (art. 272 CGI)."""
