@@ -87,7 +87,10 @@ class RecouvrementClaimDeclaration(models.Model):
         string="Declaration Deadline",
         compute="_compute_deadlines",
         store=True,
-        help="BODACC publication + 2 months (art. R622-24 Code de commerce).",
+        help="BODACC publication + 2 months, + 4 months when the company is established outside "
+        "metropolitan France (art. R622-24 Code de commerce), moved to the next working day when "
+        "it falls on a Saturday, a Sunday or a public holiday (art. 642 Code de procédure "
+        "civile).",
     )
     relief_deadline_date = fields.Date(
         string="Relief Deadline",
@@ -180,12 +183,20 @@ class RecouvrementClaimDeclaration(models.Model):
                 declaration.proceedings = False
                 declaration.judgment_date = False
 
-    @api.depends("publication_date", "retention_of_title")
+    @api.depends(
+        "publication_date", "retention_of_title", "company_id.country_id", "company_id.zip"
+    )
     def _compute_deadlines(self):
+        # art. 642 CPC (next working day) and R622-24 (+ 2 months for a creditor established
+        # outside metropolitan France) are applied by the rules
         for declaration in self:
             publication = declaration.publication_date
+            company = declaration.company_id
             declaration.deadline_date = publication and proceedings_rules.declaration_deadline(
-                publication
+                publication,
+                metropolitan=proceedings_rules.is_metropolitan_france(
+                    company.country_id.code, company.zip
+                ),
             )
             declaration.relief_deadline_date = publication and proceedings_rules.relief_deadline(
                 publication

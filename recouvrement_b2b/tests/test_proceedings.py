@@ -4,6 +4,7 @@ import json
 import zipfile
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
 from odoo import Command
@@ -144,8 +145,9 @@ class TestProceedings(RecouvrementCommon):
         self.assertEqual(declaration.move_ids, self.move_a | self.move_b)
         # A: 10 000 x 14.50 % x 29 days (2024-03-16 to 2024-04-13, L622-28) / 36 500
         # = 115.205 -> 115.21 and the 40 indemnity; B due after the judgment: neither.
-        # Deadlines from the BODACC publication 2024-04-30: + 2 months (R622-24),
-        # + 3 months (L624-9, A carries the clause), + 6 months (L622-26).
+        # Deadlines from the BODACC publication 2024-04-30: + 2 months (R622-24) is Sunday
+        # 2024-06-30, extended to Monday 2024-07-01 (art. 642 CPC), + 3 months (L624-9, A
+        # carries the clause), + 6 months (L622-26).
         self.assertRecordValues(
             declaration,
             [
@@ -156,7 +158,7 @@ class TestProceedings(RecouvrementCommon):
                     "penalty_amount": 115.21,
                     "indemnity_amount": 40.0,
                     "total_amount": 12155.21,
-                    "deadline_date": date(2024, 6, 30),
+                    "deadline_date": date(2024, 7, 1),
                     "retention_deadline_date": date(2024, 7, 30),
                     "relief_deadline_date": date(2024, 10, 30),
                     "retention_of_title": True,
@@ -875,3 +877,43 @@ class TestDeclarationFigures(RecouvrementCommon):
         healthy = self.env["res.partner"].create({"name": "Tissage Roux", "is_company": True})
         with self.assertRaisesRegex(ValidationError, "Claim declaration of Tissage Roux"):
             self._declaration(healthy)
+
+
+    @freeze_time("2024-06-30")
+    def test_deadlines_next_working_day_and_creditor_overseas(self):
+        # Art. 642 CPC: a deadline expiring on a Saturday, Sunday or public holiday runs to the
+        # next working day. BODACC 2024-05-11: + 2 months Thursday 2024-07-11; + 3 months
+        # Sunday 2024-08-11 -> Monday 12th (L624-9); + 6 months Monday 2024-11-11, Armistice
+        # -> Tuesday 12th (L622-26).
+        self.company.write({"country_id": self.env.ref("base.fr").id, "zip": "69002"})
+        debtor = self._debtor("Filature Morel")
+        move = self._invoice(debtor, 1000, date(2024, 3, 1), date(2024, 4, 1))
+        move.retention_of_title = True
+        declaration = self._declaration(debtor)
+        declaration.publication_date = date(2024, 5, 11)
+        self.assertRecordValues(
+            declaration,
+            [
+                {
+                    "deadline_date": date(2024, 7, 11),
+                    "retention_deadline_date": date(2024, 8, 12),
+                    "relief_deadline_date": date(2024, 11, 12),
+                }
+            ],
+        )
+        # R622-24: 2 more months for a creditor established outside metropolitan France
+        # (Guadeloupe, with a French or its own country code, or abroad): 2024-04-30 + 4 months
+        # = Friday 2024-08-30; 2024-04-15 + 4 months = Thursday 2024-08-15, Assomption -> 16th.
+        # The other deadlines do not change.
+        for country, zip_code, publication, deadline in (
+            ("base.fr", "97110", date(2024, 4, 30), date(2024, 8, 30)),
+            ("base.gp", "97110", date(2024, 4, 15), date(2024, 8, 16)),
+            ("base.be", "1000", date(2024, 4, 30), date(2024, 8, 30)),
+        ):
+            with self.subTest(country=country), self.env.cr.savepoint() as change:
+                self.company.write({"country_id": self.env.ref(country).id, "zip": zip_code})
+                other = self._declaration(self._debtor(f"Client {country}"))
+                other.publication_date = publication
+                self.assertEqual(other.deadline_date, deadline)
+                self.assertEqual(other.relief_deadline_date, publication + relativedelta(months=6))
+                change.close()
