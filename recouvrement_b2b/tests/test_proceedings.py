@@ -113,6 +113,59 @@ class TestProceedings(RecouvrementCommon):
         )
         self.assertEqual(other.formal_notice_date, date(2024, 6, 1))
 
+    def test_refusals_are_whole_sentences(self):
+        # Each refused action in one whole translatable sentence (no "Injonction de payer
+        # filed refused", a step label glued to a verb); the French is in fr.po (tier 1 checks
+        # it is complete).
+        agency = self.env["res.partner"].create({"name": "Recouvrement Rhône Agence"})
+        case = (
+            self.env["recouvrement.litigation"]
+            .with_user(self.controller)
+            .create(
+                {
+                    "partner_id": self.debtor.id,
+                    "litigation_type": "recovery",
+                    "proof_checked": True,
+                    "move_ids": [Command.set(self.move_a.ids)],
+                    "agency_id": agency.id,
+                }
+            )
+        )
+        Stage = self.env["recouvrement.litigation.stage"]
+        name = self.move_a.name
+        tail = (
+            ": Textiles Blanc is in collective proceedings (Redressement judiciaire) since the "
+            "judgment of 04/14/2024. Claims born before the opening judgment can no longer be "
+            "pursued individually (art. L622-21 Code de commerce): declare them to the "
+            "mandataire judiciaire instead."
+        )
+        for step, sentence in (
+            ("formal_notice", f"No formal notice may be sent for invoice {name}"),
+            ("filed", f"No injonction de payer may be filed for invoice {name}"),
+            ("order_issued", f"The injonction de payer procedure cannot go on for invoice {name}"),
+            ("order_served", f"The injonction de payer procedure cannot go on for invoice {name}"),
+            ("opposition", f"The injonction de payer procedure cannot go on for invoice {name}"),
+            ("trial", f"No assignation may be served for invoice {name}"),
+            ("enforcement", f"No enforcement measure may be taken for invoice {name}"),
+            ("agency", f"Invoice {name} may not be handed over to an agency or lawyer"),
+        ):
+            stage = Stage.search([("step", "=", step)], limit=1)
+            with self.subTest(step=step), self.assertRaises(UserError) as caught:
+                case.stage_id = stage
+            self.assertEqual(str(caught.exception), sentence + tail)
+        with self.assertRaises(UserError) as caught:
+            case.action_hand_over()
+        self.assertEqual(
+            str(caught.exception),
+            f"Invoice {name} may not be handed over to an agency or lawyer" + tail,
+        )
+        # the formal notice date alone (no formal-notice stage)
+        with self.assertRaises(UserError) as caught:
+            case.formal_notice_date = date(2024, 6, 1)
+        self.assertEqual(
+            str(caught.exception), f"No formal notice may be sent for invoice {name}" + tail
+        )
+
     def test_hand_over_to_an_agency_refused(self):
         # L622-21: an agency collecting a pre-judgment claim is an individual action too.
         agency = self.env["res.partner"].create({"name": "Recouvrement Rhône Agence"})
@@ -210,7 +263,6 @@ class TestProceedings(RecouvrementCommon):
         self.assertEqual(declaration.state, "closed")
         self.assertEqual(self.move_a.prescription_date, date(2030, 1, 10))
         self.assertFalse(declaration.activity_ids)
-
 
     def _notes(self, declaration):
         return " ".join(
@@ -877,7 +929,6 @@ class TestDeclarationFigures(RecouvrementCommon):
         healthy = self.env["res.partner"].create({"name": "Tissage Roux", "is_company": True})
         with self.assertRaisesRegex(ValidationError, "Claim declaration of Tissage Roux"):
             self._declaration(healthy)
-
 
     @freeze_time("2024-06-30")
     def test_deadlines_next_working_day_and_creditor_overseas(self):
