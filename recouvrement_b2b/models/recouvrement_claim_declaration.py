@@ -2,7 +2,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date
 from odoo.tools.misc import formatLang
 
 from ..rules import proceedings as proceedings_rules
@@ -265,6 +265,7 @@ class RecouvrementClaimDeclaration(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._check_proceedings_known(vals_list)
+        self._check_not_declared(vals_list)
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
@@ -302,6 +303,65 @@ class RecouvrementClaimDeclaration(models.Model):
                             field=self._fields[fname]._description_string(self.env),
                         )
                     )
+
+    @api.model
+    def _check_not_declared(self, vals_list):
+        """Refuse a second declaration of a customer's claim for the same judgment in the same
+        company, also when two users record it at once (the loser gets a message, never a raw
+        unique violation).
+
+        The customers' rows are locked and updated to the same values first: under Odoo's
+        REPEATABLE READ isolation, the second of two transactions started together waits for
+        the first, then fails with a serialization error (not logged as an error: it is no
+        business failure); Odoo's request handling (``odoo.service.model.retrying``) runs it
+        again and its new snapshot sees the first declaration.
+
+        :param vals_list: the values of the declarations about to be created
+        :raise UserError: naming the customer, the judgment date, who declared it and when
+        """
+        keys = set()
+        for vals in vals_list:
+            partner = self.env["res.partner"].browse(vals.get("partner_id"))
+            judgment = fields.Date.to_date(vals.get("judgment_date")) or (
+                partner.commercial_partner_id.proceedings_date
+            )
+            company_id = vals.get("company_id") or self.env.company.id
+            keys.add((company_id, partner.id, judgment))
+        partner_ids = sorted({partner_id for _company, partner_id, _day in keys if partner_id})
+        if not partner_ids:
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner SET write_date = write_date
+                 WHERE id IN (
+                       SELECT id FROM res_partner WHERE id IN %s ORDER BY id FOR NO KEY UPDATE
+                 )
+                """,
+                tuple(partner_ids),
+            ),
+            log_exceptions=False,
+        )
+        # sudo: a declaration of another user's record rules still blocks this one (the
+        # unique key does not look at rights); only its reference, author and date are shown
+        existing = self.sudo().search(
+            [("partner_id", "in", partner_ids), ("company_id", "in", [k[0] for k in keys])]
+        )
+        for declaration in existing:
+            key = (declaration.company_id.id, declaration.partner_id.id, declaration.judgment_date)
+            if key in keys:
+                raise UserError(
+                    self.env._(
+                        "The claim of %(customer)s for the judgment of %(judgment)s was already "
+                        "declared by %(user)s on %(date)s (claim declaration %(declaration)s): "
+                        "open that declaration instead.",
+                        customer=declaration.partner_id.display_name,
+                        judgment=format_date(self.env, declaration.judgment_date),
+                        user=declaration.create_uid.name,
+                        date=format_date(self.env, declaration.create_date),
+                        declaration=declaration.name,
+                    )
+                )
 
     def write(self, vals):
         if self.filtered(lambda d: d.state != "draft") and {

@@ -6,10 +6,12 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
+from psycopg2.errors import SerializationFailure
 
-from odoo import Command
+from odoo import SUPERUSER_ID, Command, api
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
+from odoo.tools import format_date
 
 from .common import RecouvrementCommon
 
@@ -968,3 +970,66 @@ class TestDeclarationFigures(RecouvrementCommon):
                 self.assertEqual(other.deadline_date, deadline)
                 self.assertEqual(other.relief_deadline_date, publication + relativedelta(months=6))
                 change.close()
+
+
+@tagged("post_install", "-at_install")
+class TestDeclarationConcurrency(TransactionCase):
+    """Two users recording the declaration of the same claim at once (two cursors, committed
+    data): the later one fails with a serialization error, not logged as an error, which
+    Odoo's request handling retries; the retry gets a message naming who declared it."""
+
+    def setUp(self):
+        super().setUp()
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            debtor = env["res.partner"].create(
+                {
+                    "name": "Scierie en Redressement",
+                    "is_company": True,
+                    "collective_proceedings": "redressement",
+                    "proceedings_date": "2026-03-02",
+                }
+            )
+            self.debtor_id = debtor.id
+        self.admin_id = self.env.ref("base.user_admin").id
+        self.envs = [api.Environment(self.registry.cursor(), self.admin_id, {}) for _i in range(2)]
+        self.addCleanup(self._clean_up)
+
+    def _clean_up(self):
+        for env in self.envs:
+            env.cr.close()
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["recouvrement.claim.declaration"].search(
+                [("partner_id", "=", self.debtor_id)]
+            ).unlink()
+            env["res.partner"].browse(self.debtor_id).unlink()
+
+    def _declare(self, env):
+        return env["recouvrement.claim.declaration"].create({"partner_id": self.debtor_id})
+
+    def test_two_declarations_at_once(self):
+        env1, env2 = self.envs
+        env1.cr.execute("SELECT 1")  # its snapshot is taken before the other one commits
+        first = self._declare(env2)
+        env2.cr.commit()
+        with (
+            self.assertRaises(SerializationFailure),
+            self.assertNoLogs("odoo.sql_db", level="ERROR"),
+        ):
+            self._declare(env1)
+        env1.cr.rollback()  # odoo.service.model.retrying: the request again
+        env1.transaction.reset()
+        with self.assertRaises(UserError) as caught:
+            self._declare(env1)
+        self.assertEqual(
+            str(caught.exception),
+            "The claim of Scierie en Redressement for the judgment of 03/02/2026 was already "
+            f"declared by Mitchell Admin on {format_date(env1, first.create_date)} (claim "
+            f"declaration {first.name}): open that declaration instead.",
+        )
+        env1.cr.rollback()
+        declarations = env1["recouvrement.claim.declaration"].search(
+            [("partner_id", "=", self.debtor_id)]
+        )
+        self.assertEqual(declarations.ids, first.ids)
