@@ -91,9 +91,8 @@ class RecouvrementProceedings(models.AbstractModel):
     def _get_individual_action_message(self, action, params):
         """The translated refusal of ``action`` (see :meth:`_check_individual_action`) with
         ``params`` (invoice, customer, proceedings, date): a whole sentence per action."""
-        _ = self.env._
         if action == "formal_notice":
-            return _(
+            return self.env._(
                 "No formal notice may be sent for invoice %(invoice)s: %(customer)s is in "
                 "collective proceedings (%(proceedings)s) since the judgment of %(date)s. Claims "
                 "born before the opening judgment can no longer be pursued individually (art. "
@@ -101,7 +100,7 @@ class RecouvrementProceedings(models.AbstractModel):
                 **params,
             )
         if action == "filed":
-            return _(
+            return self.env._(
                 "No injonction de payer may be filed for invoice %(invoice)s: %(customer)s is in "
                 "collective proceedings (%(proceedings)s) since the judgment of %(date)s. Claims "
                 "born before the opening judgment can no longer be pursued individually (art. "
@@ -109,7 +108,7 @@ class RecouvrementProceedings(models.AbstractModel):
                 **params,
             )
         if action in ("order_issued", "order_served", "opposition"):
-            return _(
+            return self.env._(
                 "The injonction de payer procedure cannot go on for invoice %(invoice)s: "
                 "%(customer)s is in collective proceedings (%(proceedings)s) since the judgment "
                 "of %(date)s. Claims born before the opening judgment can no longer be pursued "
@@ -118,7 +117,7 @@ class RecouvrementProceedings(models.AbstractModel):
                 **params,
             )
         if action == "trial":
-            return _(
+            return self.env._(
                 "No assignation may be served for invoice %(invoice)s: %(customer)s is in "
                 "collective proceedings (%(proceedings)s) since the judgment of %(date)s. Claims "
                 "born before the opening judgment can no longer be pursued individually (art. "
@@ -126,14 +125,14 @@ class RecouvrementProceedings(models.AbstractModel):
                 **params,
             )
         if action == "enforcement":
-            return _(
+            return self.env._(
                 "No enforcement measure may be taken for invoice %(invoice)s: %(customer)s is in "
                 "collective proceedings (%(proceedings)s) since the judgment of %(date)s. Claims "
                 "born before the opening judgment can no longer be pursued individually (art. "
                 "L622-21 Code de commerce): declare them to the mandataire judiciaire instead.",
                 **params,
             )
-        return _(
+        return self.env._(
             "Invoice %(invoice)s may not be handed over to an agency or lawyer: %(customer)s is "
             "in collective proceedings (%(proceedings)s) since the judgment of %(date)s. Claims "
             "born before the opening judgment can no longer be pursued individually (art. "
