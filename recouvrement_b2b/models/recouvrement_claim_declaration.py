@@ -131,7 +131,16 @@ class RecouvrementClaimDeclaration(models.Model):
         string="Principal",
         compute="_compute_amounts",
         store=True,
-        help="Amount left unpaid on the invoices.",
+        help="Amount left unpaid on the invoices at the judgment, less the customer's open "
+        "credits of that date.",
+    )
+    open_credit_amount = fields.Monetary(
+        string="Open Credits Deducted",
+        compute="_compute_amounts",
+        store=True,
+        help="Credit notes and payments of the customer not allocated to an invoice, dated "
+        "before the judgment: what the customer is asked to pay is net of them (at most the "
+        "principal).",
     )
     penalty_amount = fields.Monetary(
         string="Penalties to the Judgment",
@@ -235,10 +244,13 @@ class RecouvrementClaimDeclaration(models.Model):
             if declaration.state != "draft" and declaration.total_amount:
                 continue
             lines = declaration._get_declaration_lines() if declaration.judgment_date else []
-            declaration.principal_amount = sum(line["principal"] for line in lines)
+            principal = sum(line["principal"] for line in lines)
+            credit = min(declaration._get_open_credit_at_judgment(), principal) if lines else 0.0
+            declaration.open_credit_amount = credit
+            declaration.principal_amount = principal - credit
             declaration.penalty_amount = sum(line["penalty"] for line in lines)
             declaration.indemnity_amount = sum(line["indemnity"] for line in lines)
-            declaration.total_amount = sum(line["total"] for line in lines)
+            declaration.total_amount = sum(line["total"] for line in lines) - credit
 
     # ------------------------------------------------------------------------------------------
     # Constraints and CRUD
@@ -509,6 +521,21 @@ class RecouvrementClaimDeclaration(models.Model):
                 }
             )
         return lines
+
+    def _get_open_credit_at_judgment(self):
+        """Open credits of the customer in the declaration's company dated before the
+        judgment (credit notes and payments not allocated to an invoice: the receivable lines
+        ``recouvrement.dunning._get_open_credits`` finds, every currency), in the company
+        currency: deducted from the principal declared, as from what a reminder claims
+        (LEGAL.md, open credits). A credit dated from the judgment on belongs to the
+        proceedings, not to the claim as it stood at the judgment (R622-23)."""
+        self.ensure_one()
+        partner = self.partner_id.commercial_partner_id
+        credits = self.env["recouvrement.dunning"]._get_open_credits(self.move_ids)
+        lines = credits.get((self.company_id.id, partner.id), self.env["account.move.line"])
+        return self.currency_id.round(
+            -sum(lines.filtered(lambda ln: ln.date < self.judgment_date).mapped("amount_residual"))
+        )
 
     def _get_unpaid_at_judgment(self, moves):
         """``{move.id: float}``: what was left unpaid on each of ``moves`` (account.move) at the

@@ -1033,3 +1033,118 @@ class TestDeclarationConcurrency(TransactionCase):
             [("partner_id", "=", self.debtor_id)]
         )
         self.assertEqual(declarations.ids, first.ids)
+
+
+@tagged("post_install", "-at_install")
+class TestDeclarationOpenCredits(RecouvrementCommon):
+    """What is declared is net of the customer's open credits (LEGAL.md, open credits), as
+    what a reminder claims: judgment 2024-04-14, ECB 4.50 % in 2024-S1 (penalty 14.50 %)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.write(
+            {
+                "penalty_rate_mode": "legal_default",
+                "penalty_convention": "half_year",
+                "penalty_indemnity_amount": 40.0,
+            }
+        )
+        cls.mandataire = cls.env["res.partner"].create(
+            {"name": "SELARL Mandataires du Rhône", "is_company": True}
+        )
+        cls.debtor = cls.env["res.partner"].create(
+            {
+                "name": "Filature Morel",
+                "is_company": True,
+                "collective_proceedings": "redressement",
+                "proceedings_date": date(2024, 4, 14),
+            }
+        )
+
+    def _refund(self, amount, day):
+        refund = self._invoice(self.debtor, amount, day, post=False)
+        refund.move_type = "out_refund"
+        refund.action_post()
+        return refund
+
+    def _payment_on_account(self, amount, day):
+        payment = self.env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": self.debtor.id,
+                "amount": amount,
+                "date": day,
+            }
+        )
+        payment.action_post()
+        return payment
+
+    @freeze_time("2024-06-30")
+    def test_open_credits_deducted_from_the_principal(self):
+        # 10 000 due 2024-03-15: penalties 10 000 x 14.50 % x 29 / 365 = 115.21 and 40 (they
+        # run on what is unpaid on the invoice: a credit not matched is not a payment of it).
+        # Open credits before the judgment: a credit note of 1 500 (2024-03-20) and 200 paid
+        # on account (2024-04-02): principal 10 000 - 1 700 = 8 300, total 8 455.21. A credit
+        # note of 300 dated after the judgment (2024-05-02) is not part of the claim as it
+        # stood at the judgment.
+        self._invoice(self.debtor, 10000, date(2024, 2, 14), date(2024, 3, 15))
+        self._refund(1500, date(2024, 3, 20))
+        self._payment_on_account(200, date(2024, 4, 2))
+        self._refund(300, date(2024, 5, 2))
+        declaration = self.env["recouvrement.claim.declaration"].create(
+            {
+                "partner_id": self.debtor.id,
+                "mandataire_id": self.mandataire.id,
+                "publication_date": date(2024, 4, 30),
+            }
+        )
+        self.assertRecordValues(
+            declaration,
+            [
+                {
+                    "open_credit_amount": 1700.0,
+                    "principal_amount": 8300.0,
+                    "penalty_amount": 115.21,
+                    "indemnity_amount": 40.0,
+                    "total_amount": 8455.21,
+                }
+            ],
+        )
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("recouvrement_b2b.report_claim_declaration", declaration.ids)[0]
+            .decode()
+        )
+        text = " ".join(html.split())
+        self.assertIn("Less the open credits before the judgment", text)
+        self.assertIn('-<span><span class="oe_currency_value">1,700.00</span>', text)
+        self.assertIn("8,455.21", text)
+        # frozen once declared: a credit note recorded later does not rewrite it
+        declaration.action_declare()
+        self._refund(100, date(2024, 4, 1))
+        declaration._compute_amounts()
+        self.assertEqual(declaration.total_amount, 8455.21)
+
+    @freeze_time("2024-06-30")
+    def test_open_credits_above_the_principal(self):
+        # 1 000 due 2024-03-15 and a credit note of 1 200 before the judgment: no principal is
+        # declared (the credit is deducted up to the principal); the penalties
+        # 1 000 x 14.50 % x 29 / 365 = 11.52 and the indemnity 40 remain.
+        self._invoice(self.debtor, 1000, date(2024, 2, 14), date(2024, 3, 15))
+        self._refund(1200, date(2024, 3, 20))
+        declaration = self.env["recouvrement.claim.declaration"].create(
+            {"partner_id": self.debtor.id, "publication_date": date(2024, 4, 30)}
+        )
+        self.assertRecordValues(
+            declaration,
+            [
+                {
+                    "open_credit_amount": 1000.0,
+                    "principal_amount": 0.0,
+                    "penalty_amount": 11.52,
+                    "total_amount": 51.52,
+                }
+            ],
+        )
