@@ -141,6 +141,19 @@ class RecouvrementLitigation(models.Model):
                     f"{line['indemnity']:.2f}",
                 ]
             )
+        if self.open_credit_amount:
+            # what the agency collects is net of the customer's open credits
+            rows.append(
+                [
+                    self.env._("Open credits deducted"),
+                    "",
+                    "",
+                    "",
+                    f"{-self.open_credit_amount:.2f}",
+                    "",
+                    "",
+                ]
+            )
         return rows
 
     def _create_handover_export(self):
