@@ -19,7 +19,7 @@ setup(
     long_description_content_type="text/markdown",
     license="LGPL-3",
     python_requires=">=3.10",
-    install_requires=["odoo>=18.0,<18.1", "python-stdnum>=1.17"],
+    install_requires=["odoo>=18.0,<18.1", "python-stdnum>=1.17", "holidays>=0.86"],
     package_dir={"odoo.addons.recouvrement_b2b": "recouvrement_b2b"},
     packages=[
         "odoo.addons.recouvrement_b2b" + p[len("recouvrement_b2b") :].replace("/", ".")

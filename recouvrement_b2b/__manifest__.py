@@ -24,7 +24,7 @@
         "l10n_fr",
         "l10n_fr_account",
     ],
-    "external_dependencies": {"python": ["python-stdnum"]},
+    "external_dependencies": {"python": ["python-stdnum", "holidays"]},
     "data": [
         "security/recouvrement_groups.xml",
         "security/ir.model.access.csv",

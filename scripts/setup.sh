@@ -47,7 +47,7 @@ main() {
   local want="tools-v5"
   if have_odoo_src; then want="$want odoo:$(cd "$ODOO_SRC" && (cat odoo/release.py | md5sum | cut -c1-8))"; fi
   if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ]; then
-    "$PY" -c "import importlib.util as u, sys; sys.exit(not all(map(u.find_spec, ('stdnum', 'pytest', 'pytest_odoo', 'checklog_odoo', 'pre_commit'))))" 2>/dev/null && { log "environment up to date"; return 0; }
+    "$PY" -c "import importlib.util as u, sys; sys.exit(not all(map(u.find_spec, ('stdnum', 'holidays', 'pytest', 'pytest_odoo', 'checklog_odoo', 'pre_commit'))))" 2>/dev/null && { log "environment up to date"; return 0; }
   fi
   "$PY" -m pip install -q --upgrade "pip<25" "setuptools<70" wheel
   # OCA addons (odoo-addon-*) without their dependencies: they require Odoo, which comes from

@@ -1,6 +1,8 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date
 from odoo.tools.misc import formatLang
 
 from ..rules import proceedings as proceedings_rules
@@ -85,7 +87,10 @@ class RecouvrementClaimDeclaration(models.Model):
         string="Declaration Deadline",
         compute="_compute_deadlines",
         store=True,
-        help="BODACC publication + 2 months (art. R622-24 Code de commerce).",
+        help="BODACC publication + 2 months, + 4 months when the company is established outside "
+        "metropolitan France (art. R622-24 Code de commerce), moved to the next working day when "
+        "it falls on a Saturday, a Sunday or a public holiday (art. 642 Code de procédure "
+        "civile).",
     )
     relief_deadline_date = fields.Date(
         string="Relief Deadline",
@@ -126,7 +131,16 @@ class RecouvrementClaimDeclaration(models.Model):
         string="Principal",
         compute="_compute_amounts",
         store=True,
-        help="Amount left unpaid on the invoices.",
+        help="Amount left unpaid on the invoices at the judgment, less the customer's open "
+        "credits of that date.",
+    )
+    open_credit_amount = fields.Monetary(
+        string="Open Credits Deducted",
+        compute="_compute_amounts",
+        store=True,
+        help="Credit notes and payments of the customer not allocated to an invoice, dated "
+        "before the judgment: what the customer is asked to pay is net of them (at most the "
+        "principal).",
     )
     penalty_amount = fields.Monetary(
         string="Penalties to the Judgment",
@@ -178,12 +192,20 @@ class RecouvrementClaimDeclaration(models.Model):
                 declaration.proceedings = False
                 declaration.judgment_date = False
 
-    @api.depends("publication_date", "retention_of_title")
+    @api.depends(
+        "publication_date", "retention_of_title", "company_id.country_id", "company_id.zip"
+    )
     def _compute_deadlines(self):
+        # art. 642 CPC (next working day) and R622-24 (+ 2 months for a creditor established
+        # outside metropolitan France) are applied by the rules
         for declaration in self:
             publication = declaration.publication_date
+            company = declaration.company_id
             declaration.deadline_date = publication and proceedings_rules.declaration_deadline(
-                publication
+                publication,
+                metropolitan=proceedings_rules.is_metropolitan_france(
+                    company.country_id.code, company.zip
+                ),
             )
             declaration.relief_deadline_date = publication and proceedings_rules.relief_deadline(
                 publication
@@ -222,10 +244,13 @@ class RecouvrementClaimDeclaration(models.Model):
             if declaration.state != "draft" and declaration.total_amount:
                 continue
             lines = declaration._get_declaration_lines() if declaration.judgment_date else []
-            declaration.principal_amount = sum(line["principal"] for line in lines)
+            principal = sum(line["principal"] for line in lines)
+            credit = min(declaration._get_open_credit_at_judgment(), principal) if lines else 0.0
+            declaration.open_credit_amount = credit
+            declaration.principal_amount = principal - credit
             declaration.penalty_amount = sum(line["penalty"] for line in lines)
             declaration.indemnity_amount = sum(line["indemnity"] for line in lines)
-            declaration.total_amount = sum(line["total"] for line in lines)
+            declaration.total_amount = sum(line["total"] for line in lines) - credit
 
     # ------------------------------------------------------------------------------------------
     # Constraints and CRUD
@@ -251,6 +276,8 @@ class RecouvrementClaimDeclaration(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_proceedings_known(vals_list)
+        self._check_not_declared(vals_list)
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
@@ -263,6 +290,90 @@ class RecouvrementClaimDeclaration(models.Model):
         declarations = super().create(vals_list)
         declarations._schedule_deadline_activities()
         return declarations
+
+    @api.model
+    def _check_proceedings_known(self, vals_list):
+        """Refuse to create a declaration whose proceedings or judgment date is neither given
+        nor known on the customer (both are required: the claim is declared as it stood on the
+        judgment date, L622-24).
+
+        :raise ValidationError: naming the customer and the missing field
+        """
+        for vals in vals_list:
+            partner = self.env["res.partner"].browse(vals.get("partner_id")).commercial_partner_id
+            in_proceedings = partner.collective_proceedings not in (False, "none")
+            for fname, known in (
+                ("proceedings", in_proceedings),
+                ("judgment_date", in_proceedings and partner.proceedings_date),
+            ):
+                if not vals.get(fname) and not known:
+                    raise ValidationError(
+                        self.env._(
+                            "Claim declaration of %(customer)s: fill in the %(field)s (the "
+                            "customer's collective proceedings do not give it).",
+                            customer=partner.display_name,
+                            field=self._fields[fname]._description_string(self.env),
+                        )
+                    )
+
+    @api.model
+    def _check_not_declared(self, vals_list):
+        """Refuse a second declaration of a customer's claim for the same judgment in the same
+        company, also when two users record it at once (the loser gets a message, never a raw
+        unique violation).
+
+        The customers' rows are locked and updated to the same values first: under Odoo's
+        REPEATABLE READ isolation, the second of two transactions started together waits for
+        the first, then fails with a serialization error (not logged as an error: it is no
+        business failure); Odoo's request handling (``odoo.service.model.retrying``) runs it
+        again and its new snapshot sees the first declaration.
+
+        :param vals_list: the values of the declarations about to be created
+        :raise UserError: naming the customer, the judgment date, who declared it and when
+        """
+        keys = set()
+        for vals in vals_list:
+            partner = self.env["res.partner"].browse(vals.get("partner_id"))
+            judgment = fields.Date.to_date(vals.get("judgment_date")) or (
+                partner.commercial_partner_id.proceedings_date
+            )
+            company_id = vals.get("company_id") or self.env.company.id
+            keys.add((company_id, partner.id, judgment))
+        partner_ids = sorted({partner_id for _company, partner_id, _day in keys if partner_id})
+        if not partner_ids:
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner SET write_date = write_date
+                 WHERE id IN (
+                       SELECT id FROM res_partner WHERE id IN %s ORDER BY id FOR NO KEY UPDATE
+                 )
+                """,
+                tuple(partner_ids),
+            ),
+            log_exceptions=False,
+        )
+        # sudo: a declaration of another user's record rules still blocks this one (the
+        # unique key does not look at rights); only its reference, author and date are shown
+        existing = self.sudo().search(
+            [("partner_id", "in", partner_ids), ("company_id", "in", [k[0] for k in keys])]
+        )
+        for declaration in existing:
+            key = (declaration.company_id.id, declaration.partner_id.id, declaration.judgment_date)
+            if key in keys:
+                raise UserError(
+                    self.env._(
+                        "The claim of %(customer)s for the judgment of %(judgment)s was already "
+                        "declared by %(user)s on %(date)s (claim declaration %(declaration)s): "
+                        "open that declaration instead.",
+                        customer=declaration.partner_id.display_name,
+                        judgment=format_date(self.env, declaration.judgment_date),
+                        user=declaration.create_uid.name,
+                        date=format_date(self.env, declaration.create_date),
+                        declaration=declaration.name,
+                    )
+                )
 
     def write(self, vals):
         if self.filtered(lambda d: d.state != "draft") and {
@@ -411,6 +522,21 @@ class RecouvrementClaimDeclaration(models.Model):
             )
         return lines
 
+    def _get_open_credit_at_judgment(self):
+        """Open credits of the customer in the declaration's company dated before the
+        judgment (credit notes and payments not allocated to an invoice: the receivable lines
+        ``recouvrement.dunning._get_open_credits`` finds, every currency), in the company
+        currency: deducted from the principal declared, as from what a reminder claims
+        (LEGAL.md, open credits). A credit dated from the judgment on belongs to the
+        proceedings, not to the claim as it stood at the judgment (R622-23)."""
+        self.ensure_one()
+        partner = self.partner_id.commercial_partner_id
+        credits = self.env["recouvrement.dunning"]._get_open_credits(self.move_ids)
+        lines = credits.get((self.company_id.id, partner.id), self.env["account.move.line"])
+        return self.currency_id.round(
+            -sum(lines.filtered(lambda ln: ln.date < self.judgment_date).mapped("amount_residual"))
+        )
+
     def _get_unpaid_at_judgment(self, moves):
         """``{move.id: float}``: what was left unpaid on each of ``moves`` (account.move) at the
         opening judgment, in the invoice currency: its receivable lines less the payments,
@@ -462,56 +588,92 @@ class RecouvrementClaimDeclaration(models.Model):
     def _schedule_deadline_activities(self):
         """Alert the collection responsible of the declaration deadline (R622-24), of the
         retention-of-title claim (L624-9) and, once the 2 months passed undeclared, of the
-        relief deadline (L622-26): one activity each, replaced when the dates change."""
+        relief deadline (L622-26): one activity each, replaced when the dates change.
+
+        A deadline already passed gets no activity (nothing can be done for it any more): a
+        note on the declaration says it passed, with its date and article."""
         todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        today = fields.Date.context_today(self)
         for declaration in self:
             declaration.activity_ids.filtered("automated").unlink()
             if declaration.state == "closed" or not declaration.publication_date:
                 continue
             user = declaration.company_id.recouvrement_user_id.id or self.env.uid
-            alerts = []
-            if declaration.state == "draft" and not declaration.deadline_missed:
-                alerts.append(
-                    (
-                        declaration.deadline_date,
-                        self.env._(
-                            "Declare the claim before %(date)s (R622-24)",
-                            date=format_date(self.env, declaration.deadline_date),
-                        ),
-                    )
-                )
-            elif declaration.state == "draft" or (
-                declaration.declaration_date
-                and declaration.declaration_date > declaration.deadline_date
-            ):
-                alerts.append(
-                    (
-                        declaration.relief_deadline_date,
-                        self.env._(
-                            "Deadline missed: ask the juge-commissaire for relief before "
-                            "%(date)s (L622-26)",
-                            date=format_date(self.env, declaration.relief_deadline_date),
-                        ),
-                    )
-                )
-            if declaration.retention_deadline_date:
-                alerts.append(
-                    (
-                        declaration.retention_deadline_date,
-                        self.env._(
-                            "Claim back the goods sold under retention of title before "
-                            "%(date)s (L624-9)",
-                            date=format_date(self.env, declaration.retention_deadline_date),
-                        ),
-                    )
-                )
-            for deadline, summary in alerts:
+            passed = []
+            for deadline, summary, note in declaration._get_deadline_alerts():
+                if deadline < today:
+                    passed.append(note)
+                    continue
                 declaration.activity_schedule(
                     activity_type_id=todo.id if todo else False,
                     date_deadline=deadline,
                     summary=summary,
                     user_id=user,
                 )
+            if passed:
+                declaration.message_post(
+                    body=Markup("<br/>").join(passed),
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_note",
+                )
+
+    def _get_deadline_alerts(self):
+        """The deadlines of this declaration to alert of: ``[(date, activity summary, note when
+        it passed)]`` (translated): the declaration (R622-24) while it can still be met, else
+        the relief (L622-26) when the claim was not declared in time; the retention-of-title
+        claim (L624-9) when the invoices carry the clause."""
+        self.ensure_one()
+        alerts = []
+        if self.state == "draft" and not self.deadline_missed:
+            alerts.append(
+                (
+                    self.deadline_date,
+                    self.env._(
+                        "Declare the claim before %(date)s (R622-24)",
+                        date=format_date(self.env, self.deadline_date),
+                    ),
+                    self.env._(
+                        "The declaration deadline passed on %(date)s (R622-24).",
+                        date=format_date(self.env, self.deadline_date),
+                    ),
+                )
+            )
+        elif self.state == "draft" or (
+            self.declaration_date and self.declaration_date > self.deadline_date
+        ):
+            alerts.append(
+                (
+                    self.relief_deadline_date,
+                    self.env._(
+                        "Deadline missed: ask the juge-commissaire for relief before "
+                        "%(date)s (L622-26)",
+                        date=format_date(self.env, self.relief_deadline_date),
+                    ),
+                    self.env._(
+                        "The declaration deadline and the relief deadline passed (relief could "
+                        "be asked until %(date)s, L622-26): the claim not declared in time is "
+                        "foreclosed.",
+                        date=format_date(self.env, self.relief_deadline_date),
+                    ),
+                )
+            )
+        if self.retention_deadline_date:
+            alerts.append(
+                (
+                    self.retention_deadline_date,
+                    self.env._(
+                        "Claim back the goods sold under retention of title before "
+                        "%(date)s (L624-9)",
+                        date=format_date(self.env, self.retention_deadline_date),
+                    ),
+                    self.env._(
+                        "The deadline to claim back the goods sold under retention of title "
+                        "passed on %(date)s (L624-9).",
+                        date=format_date(self.env, self.retention_deadline_date),
+                    ),
+                )
+            )
+        return alerts
 
     @api.model
     def _get_prescription_suspended(self, moves):

@@ -124,6 +124,13 @@ class RecouvrementLitigation(models.Model):
         compute="_compute_amount_residual",
         help="Amount still due on the case's invoices, in the company currency.",
     )
+    open_credit_amount = fields.Monetary(
+        string="Open Credits Deducted",
+        compute="_compute_open_credit_amount",
+        help="Credit notes and payments of the customer not allocated to an invoice, in this "
+        "company: what is claimed, handed over or written off is net of them (at most the "
+        "amount due).",
+    )
     disputed_amount = fields.Monetary(
         tracking=True, help="Part of the amount due that the customer contests."
     )
@@ -198,6 +205,18 @@ class RecouvrementLitigation(models.Model):
         for case in self:
             case.amount_residual = sum(case.move_ids.mapped("amount_residual_signed"))
 
+    @api.depends("move_ids.amount_residual_signed", "partner_id", "company_id")
+    def _compute_open_credit_amount(self):
+        # the open credits dunning deducts (LEGAL.md, open credits), one query for all cases
+        credits = self.env["recouvrement.dunning"]._get_open_credits(self.move_ids)
+        for case in self:
+            lines = credits.get(
+                (case.company_id.id, case.partner_id.commercial_partner_id.id),
+                self.env["account.move.line"],
+            )
+            credit = -sum(lines.mapped("amount_residual"))
+            case.open_credit_amount = max(min(credit, case.amount_residual), 0.0)
+
     @api.depends(
         "proof_checked",
         "disputed_amount",
@@ -240,6 +259,19 @@ class RecouvrementLitigation(models.Model):
             case.claim_due = bool(case.move_ids) and not not_due
             if not case.move_ids:
                 issues.append(self.env._("Not exigible: the case has no invoice."))
+            elif case.amount_residual > 0 and float_is_zero(
+                case.amount_residual - case.open_credit_amount,
+                precision_rounding=case.currency_id.rounding or 0.01,
+            ):
+                case.claim_liquid = False
+                issues.append(
+                    self.env._(
+                        "Nothing to claim: the customer's open credits (%(credit)s) cover the "
+                        "amount due (%(due)s).",
+                        credit=case._format_amount(case.open_credit_amount),
+                        due=case._format_amount(case.amount_residual),
+                    )
+                )
             elif not_due:
                 issues.append(
                     self.env._(
@@ -708,6 +740,7 @@ class RecouvrementLitigation(models.Model):
             raise UserError(
                 self.env._("Case %(case)s: choose the bad-debt expense account.", case=self.name)
             )
+        self._match_open_credits()
         receivables = self.move_ids.line_ids.filtered(
             lambda line: line.account_type == "asset_receivable" and not line.reconciled
         )
@@ -748,6 +781,26 @@ class RecouvrementLitigation(models.Model):
             body=self.env._("Write-off entry %(entry)s posted.", entry=entry._get_html_link())
         )
         return entry
+
+    def _match_open_credits(self):
+        """Match the customer's open credits (credit notes and payments not allocated to an
+        invoice, ``recouvrement.dunning._get_open_credits``) with the case's invoices, oldest
+        first, before a write-off: what is written off is net of them (LEGAL.md, open
+        credits), and they no longer stay open beside a written-off debt."""
+        self.ensure_one()
+        credits = self.env["recouvrement.dunning"]._get_open_credits(self.move_ids)
+        credit_lines = credits.get(
+            (self.company_id.id, self.partner_id.commercial_partner_id.id),
+            self.env["account.move.line"],
+        )
+        receivables = self.move_ids.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable" and not line.reconciled
+        )
+        for lines in (receivables | credit_lines).grouped("account_id").values():
+            if lines & credit_lines and lines & receivables:
+                lines.sorted(lambda ln: (ln.date, ln.id)).reconcile()
+        if credit_lines:
+            self.invalidate_recordset(["amount_residual", "open_credit_amount"])
 
     def _write_off_line_label(self, line):
         return self.env._("Write-off %(invoice)s", invoice=line.move_id.name)

@@ -73,9 +73,7 @@ class RecouvrementLitigation(models.Model):
         if self.is_closed:
             raise UserError(self.env._("Case %(case)s is closed: reopen it first.", case=self.name))
         # L622-21: an agency pursuing a pre-judgment claim is an individual action too.
-        self.env["recouvrement.proceedings"]._check_individual_action(
-            self.move_ids, self.env._("Hand-over to an agency or lawyer")
-        )
+        self.env["recouvrement.proceedings"]._check_individual_action(self.move_ids, "agency")
         stage = self.env["recouvrement.litigation.stage"].search([("step", "=", "agency")], limit=1)
         vals = {"handover_date": fields.Date.context_today(self), "handover_return_date": False}
         if stage:
@@ -141,6 +139,19 @@ class RecouvrementLitigation(models.Model):
                     f"{line['principal']:.2f}",
                     f"{line['penalty']:.2f}",
                     f"{line['indemnity']:.2f}",
+                ]
+            )
+        if self.open_credit_amount:
+            # what the agency collects is net of the customer's open credits
+            rows.append(
+                [
+                    self.env._("Open credits deducted"),
+                    "",
+                    "",
+                    "",
+                    f"{-self.open_credit_amount:.2f}",
+                    "",
+                    "",
                 ]
             )
         return rows

@@ -63,30 +63,81 @@ class RecouvrementProceedings(models.AbstractModel):
 
     @api.model
     def _check_individual_action(self, moves, action):
-        """Refuse an individual action (``action``: its translated name) on ``moves`` when one
-        of them is a pre-judgment claim of a customer in collective proceedings (L622-21).
+        """Refuse an individual action on ``moves`` when one of them is a pre-judgment claim of
+        a customer in collective proceedings (L622-21).
 
-        :raise UserError: naming the invoice, the customer and the judgment date
+        :param action: the action refused, a litigation step (``"formal_notice"``,
+            ``"filed"``, ``"order_issued"``, ``"order_served"``, ``"opposition"``,
+            ``"trial"``, ``"enforcement"``) or ``"agency"`` (hand-over to an agency or lawyer)
+        :raise UserError: one complete sentence per action, naming the invoice, the customer
+            and the judgment date
         """
         frozen = self._get_pre_judgment_moves(moves)
         if not frozen:
             return
         move = frozen[0]
         partner = move.commercial_partner_id
-        raise UserError(
-            self.env._(
-                "%(action)s refused for invoice %(invoice)s: %(customer)s is in collective "
-                "proceedings (%(proceedings)s) since the judgment of %(date)s. Claims born before "
-                "the opening judgment can no longer be pursued individually (art. L622-21 Code "
-                "de commerce): declare them to the mandataire judiciaire instead.",
-                action=action,
-                invoice=move.name,
-                customer=partner.display_name,
-                proceedings=dict(
-                    partner._fields["collective_proceedings"]._description_selection(self.env)
-                ).get(partner.collective_proceedings),
-                date=format_date(self.env, partner.proceedings_date),
+        params = {
+            "invoice": move.name,
+            "customer": partner.display_name,
+            "proceedings": dict(
+                partner._fields["collective_proceedings"]._description_selection(self.env)
+            ).get(partner.collective_proceedings),
+            "date": format_date(self.env, partner.proceedings_date),
+        }
+        raise UserError(self._get_individual_action_message(action, params))
+
+    @api.model
+    def _get_individual_action_message(self, action, params):
+        """The translated refusal of ``action`` (see :meth:`_check_individual_action`) with
+        ``params`` (invoice, customer, proceedings, date): a whole sentence per action."""
+        if action == "formal_notice":
+            return self.env._(
+                "No formal notice may be sent for invoice %(invoice)s: %(customer)s is in "
+                "collective proceedings (%(proceedings)s) since the judgment of %(date)s. Claims "
+                "born before the opening judgment can no longer be pursued individually (art. "
+                "L622-21 Code de commerce): declare them to the mandataire judiciaire instead.",
+                **params,
             )
+        if action == "filed":
+            return self.env._(
+                "No injonction de payer may be filed for invoice %(invoice)s: %(customer)s is in "
+                "collective proceedings (%(proceedings)s) since the judgment of %(date)s. Claims "
+                "born before the opening judgment can no longer be pursued individually (art. "
+                "L622-21 Code de commerce): declare them to the mandataire judiciaire instead.",
+                **params,
+            )
+        if action in ("order_issued", "order_served", "opposition"):
+            return self.env._(
+                "The injonction de payer procedure cannot go on for invoice %(invoice)s: "
+                "%(customer)s is in collective proceedings (%(proceedings)s) since the judgment "
+                "of %(date)s. Claims born before the opening judgment can no longer be pursued "
+                "individually (art. L622-21 Code de commerce): declare them to the mandataire "
+                "judiciaire instead.",
+                **params,
+            )
+        if action == "trial":
+            return self.env._(
+                "No assignation may be served for invoice %(invoice)s: %(customer)s is in "
+                "collective proceedings (%(proceedings)s) since the judgment of %(date)s. Claims "
+                "born before the opening judgment can no longer be pursued individually (art. "
+                "L622-21 Code de commerce): declare them to the mandataire judiciaire instead.",
+                **params,
+            )
+        if action == "enforcement":
+            return self.env._(
+                "No enforcement measure may be taken for invoice %(invoice)s: %(customer)s is in "
+                "collective proceedings (%(proceedings)s) since the judgment of %(date)s. Claims "
+                "born before the opening judgment can no longer be pursued individually (art. "
+                "L622-21 Code de commerce): declare them to the mandataire judiciaire instead.",
+                **params,
+            )
+        return self.env._(
+            "Invoice %(invoice)s may not be handed over to an agency or lawyer: %(customer)s is "
+            "in collective proceedings (%(proceedings)s) since the judgment of %(date)s. Claims "
+            "born before the opening judgment can no longer be pursued individually (art. "
+            "L622-21 Code de commerce): declare them to the mandataire judiciaire instead.",
+            **params,
         )
 
     @api.model
@@ -111,6 +162,27 @@ class RecouvrementProceedings(models.AbstractModel):
                 )
 
     @api.model
+    def _check_judgment_date_set(self, partners):
+        """Require the opening judgment date of ``partners`` (res.partner) in collective
+        proceedings: the judgment splits the invoices (L622-21, R621-4), stops interest
+        (L622-28) and is the date of the claim declared (L622-24); proceedings without it can
+        neither freeze reminders nor be declared.
+
+        :raise ValidationError: naming the customer and the field
+        """
+        for partner in partners:
+            if partner.collective_proceedings not in (False, "none") and not (
+                partner.proceedings_date
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(customer)s is in collective proceedings: fill in the %(field)s.",
+                        customer=partner.display_name,
+                        field=partner._fields["proceedings_date"]._description_string(self.env),
+                    )
+                )
+
+    @api.model
     def _check_litigation_cases(self, cases, vals=None):
         """Refuse litigation ``cases`` (recouvrement.litigation) that take an individual action
         on a pre-judgment claim: a formal notice, an injonction de payer or an assignation
@@ -126,12 +198,7 @@ class RecouvrementProceedings(models.AbstractModel):
                 judgment and case.formal_notice_date < judgment
             )
             if case.step in FORBIDDEN_STEPS or notice_after:
-                step = (
-                    case.stage_id._fields["step"]._description_selection(self.env)
-                    if case.step in FORBIDDEN_STEPS
-                    else ()
-                )
-                action = dict(step).get(case.step) or self.env._("Formal notice")
+                action = case.step if case.step in FORBIDDEN_STEPS else "formal_notice"
                 self._check_individual_action(case.move_ids, action)
 
     # ------------------------------------------------------------------------------------------

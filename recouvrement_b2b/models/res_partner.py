@@ -586,6 +586,7 @@ class ResPartner(models.Model):
     @api.constrains("collective_proceedings", "proceedings_date")
     def _check_proceedings_date(self):
         self.env["recouvrement.proceedings"]._check_judgment_date(self, "proceedings_date")
+        self.env["recouvrement.proceedings"]._check_judgment_date_set(self)
 
     @api.constrains("penalty_contract_rate")
     def _check_penalty_contract_rate(self):

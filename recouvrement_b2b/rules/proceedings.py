@@ -14,9 +14,16 @@
   rata of the part written off.
 
 Periods in months end on the day with the same number, or the last day of the month when there
-is none (art. 641 CPC, ``relativedelta``).
+is none (art. 641 CPC, ``relativedelta``). A deadline that would expire on a Saturday, a Sunday
+or a public holiday (jour férié chômé) is extended to the next working day (art. 642 CPC); the
+French public holidays come from the ``holidays`` package (national calendar, the one of the
+courts of metropolitan France). The declaration deadline is 2 months longer for a creditor
+established outside metropolitan France (R622-24 al. 1).
 """
 
+import datetime
+
+import holidays
 from dateutil.relativedelta import relativedelta
 
 # R622-24 Code de commerce: declaration within 2 months of the BODACC publication.
@@ -25,6 +32,11 @@ DECLARATION_MONTHS = 2
 RETENTION_OF_TITLE_MONTHS = 3
 # L622-26: relief from foreclosure within 6 months of the publication.
 RELIEF_MONTHS = 6
+# R622-24 al. 1: "augmenté de deux mois pour les créanciers qui ne demeurent pas sur le
+# territoire de la France métropolitaine".
+ABROAD_EXTRA_MONTHS = 2
+# Postal codes of the overseas departments and communities (97x, 98x): not metropolitan.
+OVERSEAS_ZIP_PREFIXES = ("97", "98")
 
 
 def claim_date(invoice_date, delivery_date=None):
@@ -41,21 +53,47 @@ def is_pre_judgment(invoice_date, judgment_date, delivery_date=None):
     return bool(judgment_date and born and born < judgment_date)
 
 
-def declaration_deadline(publication_date):
-    """Last day to declare the claim: publication in the BODACC + 2 months (R622-24)."""
-    return publication_date + relativedelta(months=DECLARATION_MONTHS)
+def next_working_day(day):
+    """``day`` when it is a working day, else the next working day: a deadline that would
+    expire on a Saturday, a Sunday or a French public holiday is extended to the next working
+    day (art. 642 al. 2 CPC)."""
+    calendar = holidays.France(years=day.year)
+    while day.weekday() >= 5 or day in calendar:
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def is_metropolitan_france(country_code, zip_code=None):
+    """Whether a creditor established in ``country_code`` (ISO 3166-1 alpha-2) at
+    ``zip_code`` is in metropolitan France: France (Corsica included) but the overseas
+    departments and communities (their own country codes, or French postal codes 97x/98x).
+    Without a country, metropolitan France: the shorter deadline, never an alert too late."""
+    if not country_code:
+        return True
+    if country_code.upper() != "FR":
+        return False
+    return not (zip_code or "").strip().startswith(OVERSEAS_ZIP_PREFIXES)
+
+
+def declaration_deadline(publication_date, metropolitan=True):
+    """Last day to declare the claim: publication in the BODACC + 2 months, + 2 more months
+    for a creditor established outside metropolitan France (``metropolitan`` False), R622-24;
+    extended to the next working day (art. 642 CPC)."""
+    months = DECLARATION_MONTHS + (0 if metropolitan else ABROAD_EXTRA_MONTHS)
+    return next_working_day(publication_date + relativedelta(months=months))
 
 
 def retention_of_title_deadline(publication_date):
     """Last day to claim back goods sold under retention of title: publication + 3 months
-    (L624-9)."""
-    return publication_date + relativedelta(months=RETENTION_OF_TITLE_MONTHS)
+    (L624-9), extended to the next working day (art. 642 CPC)."""
+    return next_working_day(publication_date + relativedelta(months=RETENTION_OF_TITLE_MONTHS))
 
 
 def relief_deadline(publication_date):
     """Last day to ask the judge for relief from foreclosure after a missed declaration
-    deadline: publication + 6 months (L622-26)."""
-    return publication_date + relativedelta(months=RELIEF_MONTHS)
+    deadline: publication + 6 months (L622-26), extended to the next working day (art. 642
+    CPC)."""
+    return next_working_day(publication_date + relativedelta(months=RELIEF_MONTHS))
 
 
 def split_bad_debt(written_off, invoice_total, invoice_tax):

@@ -331,7 +331,11 @@ class TestCredit(RecouvrementCommon):
 
     def test_block_ceased_and_proceedings(self):
         ceased = self._partner("Nettoyage Faure", company_status="ceased")
-        insolvent = self._partner("Textiles Blanc", collective_proceedings="redressement")
+        insolvent = self._partner(
+            "Textiles Blanc",
+            collective_proceedings="redressement",
+            proceedings_date="2026-02-02",
+        )
         self._assert_blocked(ceased, 10.0, "Nettoyage Faure has ceased trading.")
         self._assert_blocked(
             insolvent,

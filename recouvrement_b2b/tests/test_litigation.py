@@ -441,6 +441,72 @@ class TestLitigation(LitigationCommon):
         )
         self.assertRegex(self.customer.credit_hold_reason, r"^Legal recovery case LIT/")
 
+    def _open_credits(self, partner, refund, on_account, day="2026-08-01"):
+        """A credit note of ``refund`` and a payment of ``on_account`` of ``partner``, not
+        matched to any invoice."""
+        credit_note = self._invoice(partner, refund, day, post=False)
+        credit_note.move_type = "out_refund"
+        credit_note.action_post()
+        if on_account:
+            payment = self.env["account.payment"].create(
+                {
+                    "payment_type": "inbound",
+                    "partner_type": "customer",
+                    "partner_id": partner.id,
+                    "amount": on_account,
+                    "date": day,
+                }
+            )
+            payment.action_post()
+        return credit_note
+
+    @freeze_time("2026-11-20")
+    def test_open_credits_deducted_from_the_claim(self):
+        # 1 200 + 800 due, a credit note of 300 and 100 paid on account, not matched: the
+        # injonction de payer file and the agency's invoice list claim 2 000 - 400 = 1 600;
+        # the write-off matches the credits first and writes off 1 600.
+        credit_note = self._open_credits(self.customer, 300.0, 100.0)
+        case = self._case(self.inv_1 + self.inv_2, litigation_type="recovery", proof_checked=True)
+        self.assertRecordValues(case, [{"amount_residual": 2000.0, "open_credit_amount": 400.0}])
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("recouvrement_b2b.report_litigation_dossier", case.ids)[0]
+            .decode()
+        )
+        text = " ".join(html.split())
+        self.assertIn("Less the debtor's open credits", text)
+        self.assertIn('-<span><span class="oe_currency_value">400.00</span>', text)
+        self.assertIn('<span class="oe_currency_value">1,600.00</span>', text)
+        self.assertEqual(
+            case._get_handover_invoice_rows()[-1],
+            ["Open credits deducted", "", "", "", "-400.00", "", ""],
+        )
+        wizard = Form(
+            self.env["recouvrement.litigation.close"]
+            .with_user(self.manager)
+            .with_context(default_litigation_id=case.id)
+        )
+        wizard.outcome = "written_off"
+        wizard.save().action_confirm()
+        bad_debt = case.write_off_move_id.line_ids.filtered(lambda ln: ln.balance > 0)
+        self.assertEqual(bad_debt.balance, 1600.0)
+        self.assertEqual(credit_note.amount_residual, 0.0)
+        self.assertRecordValues(self.inv_1 + self.inv_2, [{"payment_state": "paid"}] * 2)
+
+    @freeze_time("2026-11-20")
+    def test_open_credits_covering_the_claim_refuse_filing(self):
+        # 500 due and a credit note of 600: nothing to claim before a court.
+        self._open_credits(self.other_customer, 600.0, 0.0)
+        case = self._case(self.inv_other, litigation_type="recovery", proof_checked=True)
+        self.assertRecordValues(case, [{"open_credit_amount": 500.0, "claim_liquid": False}])
+        with self._refused(
+            UserError,
+            r"Nothing to claim: the customer's open credits \(500.00\xa0€\) cover the amount "
+            r"due \(500.00\xa0€\)",
+        ):
+            case.action_file()
+        self.assertFalse(case.filing_date)
+
     @freeze_time("2026-11-20")
     def test_write_off_entry(self):
         self._pay(self.inv_1, 200.0, "2026-10-01")

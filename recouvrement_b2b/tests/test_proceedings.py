@@ -4,11 +4,14 @@ import json
 import zipfile
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
+from psycopg2.errors import SerializationFailure
 
-from odoo import Command
+from odoo import SUPERUSER_ID, Command, api
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
+from odoo.tools import format_date
 
 from .common import RecouvrementCommon
 
@@ -112,6 +115,59 @@ class TestProceedings(RecouvrementCommon):
         )
         self.assertEqual(other.formal_notice_date, date(2024, 6, 1))
 
+    def test_refusals_are_whole_sentences(self):
+        # Each refused action in one whole translatable sentence (no "Injonction de payer
+        # filed refused", a step label glued to a verb); the French is in fr.po (tier 1 checks
+        # it is complete).
+        agency = self.env["res.partner"].create({"name": "Recouvrement Rhône Agence"})
+        case = (
+            self.env["recouvrement.litigation"]
+            .with_user(self.controller)
+            .create(
+                {
+                    "partner_id": self.debtor.id,
+                    "litigation_type": "recovery",
+                    "proof_checked": True,
+                    "move_ids": [Command.set(self.move_a.ids)],
+                    "agency_id": agency.id,
+                }
+            )
+        )
+        Stage = self.env["recouvrement.litigation.stage"]
+        name = self.move_a.name
+        tail = (
+            ": Textiles Blanc is in collective proceedings (Redressement judiciaire) since the "
+            "judgment of 04/14/2024. Claims born before the opening judgment can no longer be "
+            "pursued individually (art. L622-21 Code de commerce): declare them to the "
+            "mandataire judiciaire instead."
+        )
+        for step, sentence in (
+            ("formal_notice", f"No formal notice may be sent for invoice {name}"),
+            ("filed", f"No injonction de payer may be filed for invoice {name}"),
+            ("order_issued", f"The injonction de payer procedure cannot go on for invoice {name}"),
+            ("order_served", f"The injonction de payer procedure cannot go on for invoice {name}"),
+            ("opposition", f"The injonction de payer procedure cannot go on for invoice {name}"),
+            ("trial", f"No assignation may be served for invoice {name}"),
+            ("enforcement", f"No enforcement measure may be taken for invoice {name}"),
+            ("agency", f"Invoice {name} may not be handed over to an agency or lawyer"),
+        ):
+            stage = Stage.search([("step", "=", step)], limit=1)
+            with self.subTest(step=step), self.assertRaises(UserError) as caught:
+                case.stage_id = stage
+            self.assertEqual(str(caught.exception), sentence + tail)
+        with self.assertRaises(UserError) as caught:
+            case.action_hand_over()
+        self.assertEqual(
+            str(caught.exception),
+            f"Invoice {name} may not be handed over to an agency or lawyer" + tail,
+        )
+        # the formal notice date alone (no formal-notice stage)
+        with self.assertRaises(UserError) as caught:
+            case.formal_notice_date = date(2024, 6, 1)
+        self.assertEqual(
+            str(caught.exception), f"No formal notice may be sent for invoice {name}" + tail
+        )
+
     def test_hand_over_to_an_agency_refused(self):
         # L622-21: an agency collecting a pre-judgment claim is an individual action too.
         agency = self.env["res.partner"].create({"name": "Recouvrement Rhône Agence"})
@@ -144,8 +200,9 @@ class TestProceedings(RecouvrementCommon):
         self.assertEqual(declaration.move_ids, self.move_a | self.move_b)
         # A: 10 000 x 14.50 % x 29 days (2024-03-16 to 2024-04-13, L622-28) / 36 500
         # = 115.205 -> 115.21 and the 40 indemnity; B due after the judgment: neither.
-        # Deadlines from the BODACC publication 2024-04-30: + 2 months (R622-24),
-        # + 3 months (L624-9, A carries the clause), + 6 months (L622-26).
+        # Deadlines from the BODACC publication 2024-04-30: + 2 months (R622-24) is Sunday
+        # 2024-06-30, extended to Monday 2024-07-01 (art. 642 CPC), + 3 months (L624-9, A
+        # carries the clause), + 6 months (L622-26).
         self.assertRecordValues(
             declaration,
             [
@@ -156,7 +213,7 @@ class TestProceedings(RecouvrementCommon):
                     "penalty_amount": 115.21,
                     "indemnity_amount": 40.0,
                     "total_amount": 12155.21,
-                    "deadline_date": date(2024, 6, 30),
+                    "deadline_date": date(2024, 7, 1),
                     "retention_deadline_date": date(2024, 7, 30),
                     "relief_deadline_date": date(2024, 10, 30),
                     "retention_of_title": True,
@@ -208,6 +265,35 @@ class TestProceedings(RecouvrementCommon):
         self.assertEqual(declaration.state, "closed")
         self.assertEqual(self.move_a.prescription_date, date(2030, 1, 10))
         self.assertFalse(declaration.activity_ids)
+
+    def _notes(self, declaration):
+        return " ".join(
+            str(body)
+            for body in declaration.message_ids.filtered(
+                lambda m: m.subtype_id == self.env.ref("mail.mt_note")
+            ).mapped("body")
+        )
+
+    def test_deadlines_already_passed_get_a_note_not_an_activity(self):
+        # BODACC 2024-04-30: retention of title until 2024-07-30 (L624-9), relief until
+        # 2024-10-30 (L622-26). Recorded on 2024-08-10: the retention deadline passed, the
+        # relief one is ahead.
+        with freeze_time("2024-08-10"):
+            declaration = self._declaration()
+            activities = declaration.activity_ids
+            self.assertEqual(len(activities), 1)
+            self.assertIn("L622-26", activities.summary)
+            self.assertEqual(activities.date_deadline, date(2024, 10, 30))
+            notes = self._notes(declaration)
+            self.assertIn("retention of title passed on 07/30/2024 (L624-9)", notes)
+        # On 2024-11-15 the publication is corrected to 2024-05-06: retention until
+        # 2024-08-06, relief until 2024-11-06, both passed: no activity in the past.
+        with freeze_time("2024-11-15"):
+            declaration.publication_date = date(2024, 5, 6)
+            self.assertFalse(declaration.activity_ids)
+            notes = self._notes(declaration)
+            self.assertIn("relief could be asked until 11/06/2024, L622-26", notes)
+            self.assertIn("retention of title passed on 08/06/2024 (L624-9)", notes)
 
 
 @tagged("post_install", "-at_install")
@@ -813,3 +899,252 @@ class TestDeclarationFigures(RecouvrementCommon):
         )
         line = declaration._get_declaration_lines()[0]
         self.assertEqual((line["principal"], line["total"]), (1000.0, 1051.52))
+
+    @freeze_time("2024-06-30")
+    def test_proceedings_without_judgment_date_refused(self):
+        # The judgment date splits the invoices, stops interest and dates the claim: proceedings
+        # are refused without it, through the API as in the form.
+        debtor = self.env["res.partner"].create({"name": "Filature Morel", "is_company": True})
+        with self.assertRaisesRegex(ValidationError, "Filature Morel.*Opening Judgment Date"):
+            debtor.with_user(self.controller).write({"collective_proceedings": "liquidation"})
+        with self.assertRaisesRegex(ValidationError, "Tissage Roux.*Opening Judgment Date"):
+            self.env["res.partner"].create(
+                {"name": "Tissage Roux", "is_company": True, "collective_proceedings": "sauvegarde"}
+            )
+        with self.assertRaisesRegex(ValidationError, "Filature Morel.*Opening Judgment Date"):
+            debtor.write({"collective_proceedings": "redressement", "proceedings_date": False})
+        # the date removed from proceedings already recorded
+        debtor.write({"collective_proceedings": "redressement", "proceedings_date": self.judgment})
+        with self.assertRaisesRegex(ValidationError, "Filature Morel.*Opening Judgment Date"):
+            debtor.proceedings_date = False
+        # Proceedings recorded without a date before this check: the declaration is refused
+        # with a message, not a NotNull crash.
+        self.env.cr.execute(
+            "UPDATE res_partner SET proceedings_date = NULL WHERE id = %s", [debtor.id]
+        )
+        debtor.invalidate_recordset(["proceedings_date"])
+        with self.assertRaisesRegex(
+            ValidationError, "Claim declaration of Filature Morel: fill in the Opening Judgment"
+        ):
+            self._declaration(debtor)
+        # not in proceedings at all
+        healthy = self.env["res.partner"].create({"name": "Tissage Roux", "is_company": True})
+        with self.assertRaisesRegex(ValidationError, "Claim declaration of Tissage Roux"):
+            self._declaration(healthy)
+
+    @freeze_time("2024-06-30")
+    def test_deadlines_next_working_day_and_creditor_overseas(self):
+        # Art. 642 CPC: a deadline expiring on a Saturday, Sunday or public holiday runs to the
+        # next working day. BODACC 2024-05-11: + 2 months Thursday 2024-07-11; + 3 months
+        # Sunday 2024-08-11 -> Monday 12th (L624-9); + 6 months Monday 2024-11-11, Armistice
+        # -> Tuesday 12th (L622-26).
+        self.company.write({"country_id": self.env.ref("base.fr").id, "zip": "69002"})
+        debtor = self._debtor("Filature Morel")
+        move = self._invoice(debtor, 1000, date(2024, 3, 1), date(2024, 4, 1))
+        move.retention_of_title = True
+        declaration = self._declaration(debtor)
+        declaration.publication_date = date(2024, 5, 11)
+        self.assertRecordValues(
+            declaration,
+            [
+                {
+                    "deadline_date": date(2024, 7, 11),
+                    "retention_deadline_date": date(2024, 8, 12),
+                    "relief_deadline_date": date(2024, 11, 12),
+                }
+            ],
+        )
+        # R622-24: 2 more months for a creditor established outside metropolitan France
+        # (Guadeloupe, with a French or its own country code, or abroad): 2024-04-30 + 4 months
+        # = Friday 2024-08-30; 2024-04-15 + 4 months = Thursday 2024-08-15, Assomption -> 16th.
+        # The other deadlines do not change.
+        for country, zip_code, publication, deadline in (
+            ("base.fr", "97110", date(2024, 4, 30), date(2024, 8, 30)),
+            ("base.gp", "97110", date(2024, 4, 15), date(2024, 8, 16)),
+            ("base.be", "1000", date(2024, 4, 30), date(2024, 8, 30)),
+        ):
+            with self.subTest(country=country), self.env.cr.savepoint() as change:
+                self.company.write({"country_id": self.env.ref(country).id, "zip": zip_code})
+                other = self._declaration(self._debtor(f"Client {country}"))
+                other.publication_date = publication
+                self.assertEqual(other.deadline_date, deadline)
+                self.assertEqual(other.relief_deadline_date, publication + relativedelta(months=6))
+                change.close()
+
+
+@tagged("post_install", "-at_install")
+class TestDeclarationConcurrency(TransactionCase):
+    """Two users recording the declaration of the same claim at once (two cursors, committed
+    data): the later one fails with a serialization error, not logged as an error, which
+    Odoo's request handling retries; the retry gets a message naming who declared it."""
+
+    def setUp(self):
+        super().setUp()
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            debtor = env["res.partner"].create(
+                {
+                    "name": "Scierie en Redressement",
+                    "is_company": True,
+                    "collective_proceedings": "redressement",
+                    "proceedings_date": "2026-03-02",
+                }
+            )
+            self.debtor_id = debtor.id
+        self.admin_id = self.env.ref("base.user_admin").id
+        self.envs = [api.Environment(self.registry.cursor(), self.admin_id, {}) for _i in range(2)]
+        self.addCleanup(self._clean_up)
+
+    def _clean_up(self):
+        for env in self.envs:
+            env.cr.close()
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["recouvrement.claim.declaration"].search(
+                [("partner_id", "=", self.debtor_id)]
+            ).unlink()
+            env["res.partner"].browse(self.debtor_id).unlink()
+
+    def _declare(self, env):
+        return env["recouvrement.claim.declaration"].create({"partner_id": self.debtor_id})
+
+    def test_two_declarations_at_once(self):
+        env1, env2 = self.envs
+        env1.cr.execute("SELECT 1")  # its snapshot is taken before the other one commits
+        first = self._declare(env2)
+        env2.cr.commit()
+        with (
+            self.assertRaises(SerializationFailure),
+            self.assertNoLogs("odoo.sql_db", level="ERROR"),
+        ):
+            self._declare(env1)
+        env1.cr.rollback()  # odoo.service.model.retrying: the request again
+        env1.transaction.reset()
+        with self.assertRaises(UserError) as caught:
+            self._declare(env1)
+        self.assertEqual(
+            str(caught.exception),
+            "The claim of Scierie en Redressement for the judgment of 03/02/2026 was already "
+            f"declared by Mitchell Admin on {format_date(env1, first.create_date)} (claim "
+            f"declaration {first.name}): open that declaration instead.",
+        )
+        env1.cr.rollback()
+        declarations = env1["recouvrement.claim.declaration"].search(
+            [("partner_id", "=", self.debtor_id)]
+        )
+        self.assertEqual(declarations.ids, first.ids)
+
+
+@tagged("post_install", "-at_install")
+class TestDeclarationOpenCredits(RecouvrementCommon):
+    """What is declared is net of the customer's open credits (LEGAL.md, open credits), as
+    what a reminder claims: judgment 2024-04-14, ECB 4.50 % in 2024-S1 (penalty 14.50 %)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.write(
+            {
+                "penalty_rate_mode": "legal_default",
+                "penalty_convention": "half_year",
+                "penalty_indemnity_amount": 40.0,
+            }
+        )
+        cls.mandataire = cls.env["res.partner"].create(
+            {"name": "SELARL Mandataires du Rhône", "is_company": True}
+        )
+        cls.debtor = cls.env["res.partner"].create(
+            {
+                "name": "Filature Morel",
+                "is_company": True,
+                "collective_proceedings": "redressement",
+                "proceedings_date": date(2024, 4, 14),
+            }
+        )
+
+    def _refund(self, amount, day):
+        refund = self._invoice(self.debtor, amount, day, post=False)
+        refund.move_type = "out_refund"
+        refund.action_post()
+        return refund
+
+    def _payment_on_account(self, amount, day):
+        payment = self.env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": self.debtor.id,
+                "amount": amount,
+                "date": day,
+            }
+        )
+        payment.action_post()
+        return payment
+
+    @freeze_time("2024-06-30")
+    def test_open_credits_deducted_from_the_principal(self):
+        # 10 000 due 2024-03-15: penalties 10 000 x 14.50 % x 29 / 365 = 115.21 and 40 (they
+        # run on what is unpaid on the invoice: a credit not matched is not a payment of it).
+        # Open credits before the judgment: a credit note of 1 500 (2024-03-20) and 200 paid
+        # on account (2024-04-02): principal 10 000 - 1 700 = 8 300, total 8 455.21. A credit
+        # note of 300 dated after the judgment (2024-05-02) is not part of the claim as it
+        # stood at the judgment.
+        self._invoice(self.debtor, 10000, date(2024, 2, 14), date(2024, 3, 15))
+        self._refund(1500, date(2024, 3, 20))
+        self._payment_on_account(200, date(2024, 4, 2))
+        self._refund(300, date(2024, 5, 2))
+        declaration = self.env["recouvrement.claim.declaration"].create(
+            {
+                "partner_id": self.debtor.id,
+                "mandataire_id": self.mandataire.id,
+                "publication_date": date(2024, 4, 30),
+            }
+        )
+        self.assertRecordValues(
+            declaration,
+            [
+                {
+                    "open_credit_amount": 1700.0,
+                    "principal_amount": 8300.0,
+                    "penalty_amount": 115.21,
+                    "indemnity_amount": 40.0,
+                    "total_amount": 8455.21,
+                }
+            ],
+        )
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("recouvrement_b2b.report_claim_declaration", declaration.ids)[0]
+            .decode()
+        )
+        text = " ".join(html.split())
+        self.assertIn("Less the open credits before the judgment", text)
+        self.assertIn('-<span><span class="oe_currency_value">1,700.00</span>', text)
+        self.assertIn("8,455.21", text)
+        # frozen once declared: a credit note recorded later does not rewrite it
+        declaration.action_declare()
+        self._refund(100, date(2024, 4, 1))
+        declaration._compute_amounts()
+        self.assertEqual(declaration.total_amount, 8455.21)
+
+    @freeze_time("2024-06-30")
+    def test_open_credits_above_the_principal(self):
+        # 1 000 due 2024-03-15 and a credit note of 1 200 before the judgment: no principal is
+        # declared (the credit is deducted up to the principal); the penalties
+        # 1 000 x 14.50 % x 29 / 365 = 11.52 and the indemnity 40 remain.
+        self._invoice(self.debtor, 1000, date(2024, 2, 14), date(2024, 3, 15))
+        self._refund(1200, date(2024, 3, 20))
+        declaration = self.env["recouvrement.claim.declaration"].create(
+            {"partner_id": self.debtor.id, "publication_date": date(2024, 4, 30)}
+        )
+        self.assertRecordValues(
+            declaration,
+            [
+                {
+                    "open_credit_amount": 1000.0,
+                    "principal_amount": 0.0,
+                    "penalty_amount": 11.52,
+                    "total_amount": 51.52,
+                }
+            ],
+        )

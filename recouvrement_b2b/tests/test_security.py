@@ -403,6 +403,8 @@ class TestSecurity(RecouvrementCommon):
             vals = {fname: value}
             if fname == "credit_hold":
                 vals["credit_hold_reason"] = "Matrix"
+            if fname == "collective_proceedings":
+                vals["proceedings_date"] = "2026-01-15"
             allowed = login in allowed_users
             with self.subTest(field=fname, allowed=allowed), self.env.cr.savepoint() as change:
                 if allowed:
@@ -459,6 +461,8 @@ class TestSecurity(RecouvrementCommon):
             vals = {"name": "Nouveau client", "is_company": True, fname: value}
             if fname == "credit_hold":
                 vals["credit_hold_reason"] = "Matrix"
+            if fname == "collective_proceedings":
+                vals["proceedings_date"] = "2026-01-15"
             allowed = self.env.user.login in allowed_users
             with self.subTest(field=fname, allowed=allowed), self.env.cr.savepoint() as change:
                 if allowed:
