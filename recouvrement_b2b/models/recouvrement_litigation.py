@@ -581,13 +581,15 @@ class RecouvrementLitigation(models.Model):
 
     def _fill_formal_notice_date(self):
         """Give the cases without a formal notice date the one their dunning sent: the day
-        the last of their invoices received its first formal notice (a dunning event of a
-        formal-notice level, sent). Left empty when one invoice never received one. One query
-        for all the cases."""
+        the last of their invoices had its first formal notice sent (an email) or posted (a
+        letter) by a dunning event of a formal-notice level. Left empty when one invoice never
+        received one. One query for all the cases."""
         todo = self.filtered(lambda c: not c.formal_notice_date and c.move_ids)
         if not todo:
             return
-        dates = self.env["recouvrement.penalty"]._get_penalty_formal_notice_dates(todo.move_ids)
+        dates = self.env["recouvrement.penalty"]._get_penalty_formal_notice_dates(
+            todo.move_ids, received=False
+        )
         for case in todo:
             notices = [dates.get(move.id) for move in case.move_ids]
             if all(notices):

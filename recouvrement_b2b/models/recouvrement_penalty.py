@@ -336,12 +336,14 @@ class RecouvrementPenalty(models.AbstractModel):
         return params
 
     @api.model
-    def _get_penalty_formal_notice_dates(self, moves):
+    def _get_penalty_formal_notice_dates(self, moves, received=True):
         """``{move.id: date}``: the first formal notice (mise en demeure) sent for each of
         ``moves`` (an email: the day it was sent; a letter once posted: the day the customer
         had it, ``rules.deadlines.receipt_date``), by a dunning event listing it or on its
         litigation case; moves without
         one are left out. One query for all of ``moves`` (none when empty).
+        ``received=False``: the day the notice left instead (an email sent, a letter
+        posted), the date a litigation case states for its formal notice.
 
         Against a consumer, legal interest runs from that date (art. 1344-1 Code civil).
         """
@@ -368,13 +370,17 @@ class RecouvrementPenalty(models.AbstractModel):
         for move, channel, delivered, sent, posted in groups:
             if move.id not in move_ids:
                 continue
-            # the day the customer had it: a letter from its delivery, not its preparation
-            day = deadline_rules.receipt_date(
-                sent=sent,
-                letter=channel in POSTED_CHANNELS,
-                posted=posted or sent,
-                delivered=delivered,
-            )
+            if not received:
+                # the day it left: a letter from its posting, not its preparation
+                day = (posted or sent) if channel in POSTED_CHANNELS else sent
+            else:
+                # the day the customer had it: a letter from its delivery, not its preparation
+                day = deadline_rules.receipt_date(
+                    sent=sent,
+                    letter=channel in POSTED_CHANNELS,
+                    posted=posted or sent,
+                    delivered=delivered,
+                )
             dates[move.id] = min(day, dates.get(move.id, day))
         for move in moves:
             case_date = move.litigation_id.sudo().formal_notice_date
