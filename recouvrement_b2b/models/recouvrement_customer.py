@@ -156,7 +156,8 @@ class RecouvrementCustomer(models.AbstractModel):
 
         :return: dict with ``partner``, ``lines`` (one dict per open customer invoice: ``move``,
             ``residual``, ``days`` late, ``penalty`` and ``indemnity`` claimable (art. L441-10
-            and D441-5 Code de commerce), ``url`` of its portal page with "Pay now"),
+            and D441-5 Code de commerce; None when a reference rate they need is not entered
+            yet, the page still opens), ``url`` of its portal page with "Pay now"),
             ``statement`` (open receivable items, invoices and unmatched payments or credit
             notes, oldest first: ``date``, ``label``, ``due``, ``debit``, ``credit``,
             ``balance``), ``totals`` (per company and currency: ``company``, ``currency``,
@@ -164,7 +165,8 @@ class RecouvrementCustomer(models.AbstractModel):
             customer owes, the company of the oldest due invoice first, a company with open
             credits only last: ``company``, its ``lines``, ``totals`` and ``statement``,
             ``due`` (float, company currency: what a promise may cover at most, the amount the
-            promise form proposes), ``currency``
+            promise form proposes), ``penalty_unknown`` (bool: the penalties of some invoice
+            cannot be computed today, the totals leave them out), ``currency``
             (the company's), ``bank`` (res.partner.bank of the company, may be empty),
             ``reference`` (the payment references of its invoices, to quote)) and
             ``today``.
@@ -186,17 +188,25 @@ class RecouvrementCustomer(models.AbstractModel):
             )
         )
         self._ensure_access_tokens(moves)
-        figures = moves._get_penalty_figures(date) if moves else {}
+        # never raises: a reference rate not entered yet (a new half-year's ECB rate) leaves
+        # the penalties of the invoices concerned unknown, not the customer's page broken
+        # sudo: the penalties of the customer's own invoices (moves, read as superuser above)
+        figures = (
+            self.env["recouvrement.penalty"].sudo()._get_penalty_display_values(moves, date)
+            if moves
+            else {}
+        )
         statement = self._get_statement(partner)
         groups = {}
         for move in moves:
             figure = figures.get(move.id, {})
+            unknown = bool(figure.get("penalty_error"))
             line = {
                 "move": move,
                 "residual": move.amount_residual,
                 "days": max((date - move.invoice_date_due).days, 0),
-                "penalty": figure.get("penalty", 0.0),
-                "indemnity": figure.get("indemnity", 0.0),
+                "penalty": None if unknown else figure.get("penalty_amount", 0.0),
+                "indemnity": None if unknown else figure.get("penalty_indemnity", 0.0),
                 "url": move.get_portal_url(),
             }
             group = groups.get(move.company_id.id) or groups.setdefault(
@@ -219,7 +229,8 @@ class RecouvrementCustomer(models.AbstractModel):
                 ("penalty", "penalty"),
                 ("indemnity", "indemnity"),
             ):
-                total[key] += line[value]
+                total[key] += line[value] or 0.0
+            group["penalty_unknown"] = group["penalty_unknown"] or line["penalty"] is None
         for item in statement:  # open credits or payments with a company owed nothing
             if item["company"].id not in groups:
                 groups[item["company"].id] = self._get_portal_company_values(
@@ -252,6 +263,7 @@ class RecouvrementCustomer(models.AbstractModel):
             "lines": [],
             "totals_by_currency": {},
             "due": 0.0,
+            "penalty_unknown": False,
             "statement": [item for item in statement if item["company"] == company],
             "bank": company.partner_id.bank_ids[:1],
         }

@@ -21,3 +21,4 @@ from . import test_company_collection
 from . import test_french_records
 from . import test_dunning_checks
 from . import test_tours
+from . import test_customer_break
