@@ -139,10 +139,28 @@ class RecouvrementCustomer(models.AbstractModel):
 
     @api.model
     def _get_collection_url(self, partner):
-        """Absolute signed URL of the collection page of ``partner``'s commercial entity."""
+        """Absolute signed URL of the collection page of ``partner``'s commercial entity, in
+        ``partner``'s language (:meth:`_get_lang_path`)."""
         commercial = partner.commercial_partner_id
         token = self._get_collection_token(commercial)
-        return f"{commercial.get_base_url()}/my/collection/{commercial.id}?access_token={token}"
+        return (
+            f"{commercial.get_base_url()}{self._get_lang_path(partner)}"
+            f"/my/collection/{commercial.id}?access_token={token}"
+        )
+
+    @api.model
+    def _get_lang_path(self, partner):
+        """URL prefix (``/fr``, or ``''``) opening a portal page in the language of
+        ``partner`` (res.partner): a customer following a link of its reminder has no
+        language cookie yet, and the portal would show the database's default language
+        (``http_routing``); ``''`` for the default language or a language not installed."""
+        lang = self.env["res.lang"]._get_data(code=partner.lang or "")
+        if not lang.url_code:
+            return ""
+        default = self.env["ir.default"].sudo()._get("res.partner", "lang") or next(
+            iter(self.env["res.lang"]._get_active_by("code")), ""
+        )
+        return "" if lang.code == default else f"/{lang.url_code}"
 
     @api.model
     def _get_portal_values(self, partner, date=None):
@@ -541,17 +559,19 @@ class RecouvrementCustomer(models.AbstractModel):
     @api.model
     def _get_pay_lines(self, event):
         """One dict per invoice of ``event`` (recouvrement.dunning.event): ``move``, ``url``
-        (absolute URL of its portal page, signed with the invoice's ``access_token``, where
-        "Pay now" goes through the company's payment providers) and ``reference`` (the
-        invoice's structured payment reference, else its number)."""
+        (absolute URL of its portal page in the recipient's language, signed with the
+        invoice's ``access_token``, where "Pay now" goes through the company's payment
+        providers) and ``reference`` (the invoice's structured payment reference, else its
+        number)."""
         event.ensure_one()
         # sudo: the portal access token of the invoices is generated on first use
         moves = event.move_ids.sudo().sorted(lambda m: (m.invoice_date_due, m.id))
         self._ensure_access_tokens(moves)
+        lang_path = self._get_lang_path(event.recipient_id or event.partner_id)
         return [
             {
                 "move": move.with_env(self.env),
-                "url": move.get_base_url() + move.get_portal_url(),
+                "url": move.get_base_url() + lang_path + move.get_portal_url(),
                 "reference": move.payment_reference or move.name,
             }
             for move in moves

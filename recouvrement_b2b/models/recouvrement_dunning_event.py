@@ -527,9 +527,12 @@ class RecouvrementDunningEvent(models.Model):
         )
 
     def _get_collection_url(self):
-        """Signed URL of the customer's collection page (``recouvrement.customer``)."""
+        """Signed URL of the customer's collection page, in the recipient's language
+        (``recouvrement.customer``)."""
         self.ensure_one()
-        return self.env["recouvrement.customer"]._get_collection_url(self.partner_id)
+        return self.env["recouvrement.customer"]._get_collection_url(
+            self.recipient_id or self.partner_id
+        )
 
     def _get_pay_lines(self):
         """The invoices with their "Pay now" portal URL (``recouvrement.customer``)."""

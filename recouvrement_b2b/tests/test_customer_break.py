@@ -9,7 +9,7 @@ from .common import RecouvrementCommon
 @tagged("post_install", "-at_install")
 class TestCollectionPortalBreak(RecouvrementCommon, HttpCase):
     """Issue 14 as its customers use it (break test): the collection page while a reference
-    rate is not entered yet."""
+    rate is not entered yet, and in the customer's language."""
 
     @classmethod
     def setUpClass(cls):
@@ -73,3 +73,45 @@ class TestCollectionPortalBreak(RecouvrementCommon, HttpCase):
         counters = self.make_jsonrpc_request("/my/counters", {"counters": ["collection_count"]})
         self.assertEqual(counters["collection_count"], 2)
         self.assertEqual(self.url_open("/my/collection").status_code, 200)
+
+    def test_link_of_a_french_customer_opens_the_page_in_french(self):
+        """The customer follows the link of its reminder with no language cookie: the page
+        (and the invoice's "Pay now" page) opens in the customer's language, French for a
+        French customer, whatever the database's default language; an English customer's
+        link has no prefix."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], ["fr_FR"])
+        self.customer.lang = "fr_FR"
+        move = self._invoice(
+            self.customer, 1000.0, self.today - timedelta(days=90), self.today - timedelta(days=60)
+        )
+        english = self.env["res.partner"].create(
+            {"name": "Smith Ltd", "is_company": True, "lang": "en_US"}
+        )
+        url = self.service._get_collection_url(self.customer)
+        token = self.service._get_collection_token(self.customer)
+        base = self.customer.get_base_url()
+        self.assertEqual(url, f"{base}/fr/my/collection/{self.customer.id}?access_token={token}")
+        self.assertNotIn("/fr/", self.service._get_collection_url(english))
+        self.opener.cookies.clear()
+        response = self.url_open(url.removeprefix(base))
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Promettre un paiement", response.text)
+        self.assertIn("Signaler un problème", response.text)
+        self.assertNotIn("Promise a payment", response.text)
+        self.assertIn(move.name, response.text)
+        # the "Pay now" link of the reminder: the invoice's page in French too
+        event = self.env["recouvrement.dunning.event"].create(
+            {
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+                "level_id": self._standard_ladder().level_ids[1].id,
+                "date": self.today,
+                "move_ids": move.ids,
+            }
+        )
+        (line,) = event._get_pay_lines()
+        self.assertEqual(
+            line["url"], f"{base}/fr/my/invoices/{move.id}?access_token={move.access_token}"
+        )
+        self.assertIn("/fr/my/collection/", event._get_collection_url())
