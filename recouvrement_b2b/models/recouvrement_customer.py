@@ -157,9 +157,10 @@ class RecouvrementCustomer(models.AbstractModel):
         lang = self.env["res.lang"]._get_data(code=partner.lang or "")
         if not lang.url_code:
             return ""
-        default = self.env["ir.default"].sudo()._get("res.partner", "lang") or next(
-            iter(self.env["res.lang"]._get_active_by("code")), ""
-        )
+        # the default language of the portal (http_routing): cached, no query per reminder
+        default = self.env["ir.default"].sudo()._get_model_defaults("res.partner").get(
+            "lang"
+        ) or next(iter(self.env["res.lang"]._get_active_by("code")), "")
         return "" if lang.code == default else f"/{lang.url_code}"
 
     @api.model
