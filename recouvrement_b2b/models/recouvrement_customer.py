@@ -669,10 +669,22 @@ class RecouvrementCustomer(models.AbstractModel):
         return ""
 
     @api.model
-    def _get_sms_fallback_vals(self, level, recipient):
+    def _get_sms_fallback_vals(self, level, recipient, undelivered=False):
         """Values of a reminder at the SMS ``level`` to ``recipient`` (res.partner) who cannot
-        get it by SMS (:meth:`_get_sms_refusal`): a letter to post instead, said in the
-        event's note; ``{}`` when the SMS can be sent."""
+        get it by SMS (:meth:`_get_sms_refusal`), or whose last reminder was not delivered
+        (``undelivered``: an SMS the provider refused or could not deliver,
+        :meth:`_mark_sms_undelivered`): a letter to post instead, said in the event's note;
+        ``{}`` when the SMS can be sent."""
+        if undelivered:
+            return {
+                "channel": "letter",
+                "note": self.env._(
+                    "The previous reminder to %(partner)s was not delivered: the reminder "
+                    "%(level)s is sent as a letter to print and post instead.",
+                    partner=recipient.display_name,
+                    level=level.name,
+                ),
+            }
         refusal = self._get_sms_refusal(recipient)
         if not refusal:
             return {}
@@ -694,7 +706,8 @@ class RecouvrementCustomer(models.AbstractModel):
 
         A recipient who opted out, is blacklisted or has no valid number gets the reminder as a
         letter to post instead (said in the event's note, :meth:`_get_sms_fallback_vals`), as
-        an email level without address.
+        an email level without address. An SMS refused or not delivered makes the reminder
+        undelivered (:meth:`_mark_sms_undelivered`).
         """
         event.ensure_one()
         recipient = event.recipient_id or event.partner_id
@@ -705,12 +718,54 @@ class RecouvrementCustomer(models.AbstractModel):
             "recouvrement_b2b.sms_template_dunning_reminder"
         )
         # sudo: the SMS and its notification are created on the event for the run's user
-        event.sudo()._message_sms_with_template(
+        message = event.sudo()._message_sms_with_template(
             template=template.sudo(),
             partner_ids=recipient.ids,
             sms_pid_to_number={recipient.id: number},
             put_in_queue=True,
         )
+        # refused at once (the sms module found the number invalid): never sent
+        self._mark_sms_undelivered(message.notification_ids)
+
+    @api.model
+    def _mark_sms_undelivered(self, notifications):
+        """The SMS reminders of ``notifications`` (mail.notification of SMS, any record) that
+        failed (number refused by the provider, no credit, provider error) or were reported
+        not delivered (delivery report: expired, rejected, invalid destination) were never
+        received: their reminders are undelivered, as an email that bounced
+        (``recouvrement.dunning._mark_undelivered``: not counted as sent, the levels put back,
+        the next run sends the reminder again as a letter, the collector told). Others are
+        left alone."""
+        # sudo: the SMS queue and the delivery reports run for no collection user
+        notifications = notifications.sudo().filtered(
+            lambda n: (
+                n.notification_type == "sms"
+                and n.notification_status in ("exception", "bounce")
+                and n.mail_message_id.model == "recouvrement.dunning.event"
+            )
+        )
+        Event = self.env["recouvrement.dunning.event"].sudo()
+        for notification in notifications:
+            event = Event.browse(notification.mail_message_id.res_id).exists()
+            if not event or event.channel != "sms" or event.state != "sent":
+                continue
+            note_env = company_env(self.env, event.company_id)
+            failures = dict(notification._fields["failure_type"]._description_selection(note_env))
+            reason = (
+                failures.get(notification.failure_type)
+                or notification.failure_reason
+                or note_env._("SMS not delivered")
+            )
+            self.env["recouvrement.dunning"]._mark_undelivered(event, reason)
+
+    @api.model
+    def _get_event_address(self, event):
+        """Where the reminder ``event`` (recouvrement.dunning.event) was sent: the SMS
+        number (E.164) of an SMS reminder, else the recipient's email address."""
+        recipient = event.recipient_id or event.partner_id
+        if event.channel == "sms":
+            return self._get_sms_number(recipient) or recipient.phone_sanitized or ""
+        return event.recipient_id.email or event.partner_id.email or ""
 
     # ------------------------------------------------------------------------------------------
     # Replies to reminders

@@ -1,7 +1,12 @@
 from datetime import timedelta
 
+from freezegun import freeze_time
+
 from odoo import fields, http
 from odoo.tests import HttpCase, new_test_user, tagged
+
+from odoo.addons.mail.tests.common import MailCase
+from odoo.addons.sms.tests.common import SMSCase
 
 from .common import RecouvrementCommon
 
@@ -115,3 +120,86 @@ class TestCollectionPortalBreak(RecouvrementCommon, HttpCase):
             line["url"], f"{base}/fr/my/invoices/{move.id}?access_token={move.access_token}"
         )
         self.assertIn("/fr/my/collection/", event._get_collection_url())
+
+
+@tagged("post_install", "-at_install")
+class TestSmsDeliveryBreak(RecouvrementCommon, MailCase, SMSCase):
+    """An SMS reminder that never reached the customer (break test of issue 14 #3, #4)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.policy = cls._standard_ladder()
+        cls.level_courteous = cls.policy.level_ids[1]
+        cls.company.recouvrement_user_id = cls.manager
+        cls.Dunning = cls.env["recouvrement.dunning"].with_user(cls.controller)
+        cls.level_courteous.write(
+            {
+                "channel": "sms",
+                "sms_template_id": cls.env.ref("recouvrement_b2b.sms_template_dunning_reminder").id,
+            }
+        )
+        cls.customer.mobile = "06 12 34 56 78"
+        cls.move = cls._invoice(cls.customer, 1200.0, "2026-02-01", "2026-03-01")
+
+    def _run(self, date, sim_error=None):
+        """The cron's code path on ``date``, then the SMS queue (the provider mocked)."""
+        date = fields.Date.to_date(date)
+        dunning = self.Dunning.with_context(dunning_letter_html=True)
+        with freeze_time(date), self.mockSMSGateway(sim_error=sim_error):
+            events = dunning._send_reminders(dunning._get_plan(date, companies=self.company), date)
+            dunning._dunning_render_letters(events)
+            self.env["sms.sms"].sudo()._process_queue()
+        return events
+
+    def _assert_undelivered_then_letter(self, event, reason):
+        self.assertRecordValues(event, [{"channel": "sms", "state": "undelivered"}])
+        self.assertIn("+33612345678", event.note)
+        self.assertIn(reason, event.note)
+        self.assertFalse(self.move.dunning_level_id)  # the level is put back
+        activity = self.customer.activity_ids.filtered(
+            lambda a: a.summary == f"Reminder not delivered: {self.level_courteous.name}"
+        )
+        self.assertEqual(activity.user_id, self.manager)
+        # the next run sends the same level again, as a letter, said on the event
+        again = self._run("2026-03-09")
+        self.assertRecordValues(
+            again,
+            [{"level_id": self.level_courteous.id, "channel": "letter", "state": "to_post"}],
+        )
+        self.assertIn("was not delivered", again.note)
+        self.assertEqual(self._sms, [])
+
+    def test_sms_refused_by_the_provider_is_undelivered_and_sent_as_letter(self):
+        """IAP refuses the number (wrong_number_format): the reminder never left."""
+        event = self._run("2026-03-06", sim_error="wrong_number_format")
+        self.assertEqual(self._sms, [])
+        self._assert_undelivered_then_letter(event, "Wrong Number Format")
+
+    def test_sms_reported_not_delivered_is_undelivered_and_sent_as_letter(self):
+        """The provider accepted the SMS, then its delivery report says the destination is
+        invalid (a bounce): the reminder was never received."""
+        event = self._run("2026-03-06")
+        self.assertEqual(len(self._sms), 1)
+        self.assertEqual(event.state, "sent")
+        notification = event.message_ids.notification_ids.filtered(
+            lambda n: n.notification_type == "sms"
+        )
+        self.assertEqual(notification.notification_status, "pending")
+        tracker = (
+            self.env["sms.tracker"].sudo().search([("mail_notification_id", "=", notification.id)])
+        )
+        tracker._action_update_from_provider_error("invalid_destination")
+        self.assertEqual(notification.notification_status, "bounce")
+        self._assert_undelivered_then_letter(event, "Invalid Destination")
+
+    def test_sms_delivered_stays_sent(self):
+        event = self._run("2026-03-06")
+        notification = event.message_ids.notification_ids.filtered(
+            lambda n: n.notification_type == "sms"
+        )
+        self.env["sms.tracker"].sudo().search(
+            [("mail_notification_id", "=", notification.id)]
+        )._action_update_from_sms_state("sent")
+        self.assertEqual(event.state, "sent")
+        self.assertEqual(self.move.dunning_level_id, self.level_courteous)
