@@ -9,6 +9,7 @@ from odoo.tools import SQL, consteq, format_amount, format_date, hmac, html2plai
 
 from odoo.addons.account.tools.structured_reference import is_valid_structured_reference_iso
 
+from ..rules import sms as sms_rules
 from ..tools.lang import company_env
 
 #: scope of the signature of the customer's collection page link (HMAC of the database secret)
@@ -702,7 +703,8 @@ class RecouvrementCustomer(models.AbstractModel):
     def _send_sms(self, event):
         """Send ``event``'s reminder by SMS (``sms`` module, through IAP, queued) to its
         recipient's normalised number (E.164, ``_phone_format``), from the level's SMS
-        template; the SMS is logged on the event.
+        template in the GSM 03.38 alphabet (``rules/sms.py``: billed by parts of 153
+        characters, not 67); the SMS is logged on the event.
 
         A recipient who opted out, is blacklisted or has no valid number gets the reminder as a
         letter to post instead (said in the event's note, :meth:`_get_sms_fallback_vals`), as
@@ -718,8 +720,12 @@ class RecouvrementCustomer(models.AbstractModel):
             "recouvrement_b2b.sms_template_dunning_reminder"
         )
         # sudo: the SMS and its notification are created on the event for the run's user
-        message = event.sudo()._message_sms_with_template(
-            template=template.sudo(),
+        event = event.sudo()
+        # rendered in the recipient's language (the template's), written in the GSM alphabet:
+        # a no-break space of the amount would send it in UCS-2, in twice as many parts
+        body = template.sudo()._render_field("body", event.ids, compute_lang=True)[event.id]
+        message = event._message_sms(
+            sms_rules.to_gsm7(body),
             partner_ids=recipient.ids,
             sms_pid_to_number={recipient.id: number},
             put_in_queue=True,

@@ -8,6 +8,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.addons.mail.tests.common import MailCase
 from odoo.addons.sms.tests.common import SMSCase
 
+from ..rules import sms as sms_rules
 from .common import RecouvrementCommon
 
 
@@ -203,3 +204,46 @@ class TestSmsDeliveryBreak(RecouvrementCommon, MailCase, SMSCase):
         )._action_update_from_sms_state("sent")
         self.assertEqual(event.state, "sent")
         self.assertEqual(self.move.dunning_level_id, self.level_courteous)
+
+    def test_sms_text_in_gsm_alphabet_two_parts(self):
+        """The French reminder SMS of 1 234,56 EUR: Odoo formats the amount with no-break
+        spaces and the euro sign, which would send it in UCS-2 (207 characters, 4 parts of
+        67); written in the GSM alphabet it is 2 parts of 153, the accented letters of the
+        alphabet kept. The English one too."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], ["fr_FR"])
+        self.customer.lang = "fr_FR"
+        self.move.button_draft()
+        self.move.invoice_line_ids.price_unit = 1234.56
+        self.move.action_post()
+        event = self._run("2026-03-06")
+        url = self.env["recouvrement.customer"]._get_collection_url(self.customer)
+        self.assertIn("/fr/my/collection/", url)
+        expected = (
+            f"{self.company.name} : 1 234,56 EUR restent impayés sur vos factures. "
+            f"Payez ou répondez ici : {url}"
+        )
+        self.assertEqual([sms["body"] for sms in self._sms], [expected])
+        self.assertEqual(sms_rules.count_parts(expected), 2)
+        self.assertTrue(all(c in sms_rules.GSM7_ALPHABET for c in expected))
+        sms_message = event.message_ids.filtered(lambda m: m.message_type == "sms")
+        self.assertIn("1 234,56 EUR restent impayés", sms_message.body)
+        # an English customer (another company name with a typographic apostrophe)
+        self.company.name = "L’Atelier Dubois"
+        english = self.env["res.partner"].create(
+            {
+                "name": "Smith Ltd",
+                "is_company": True,
+                "lang": "en_US",
+                "mobile": "+33 6 98 76 54 32",
+            }
+        )
+        self._invoice(english, 1200.0, "2026-02-01", "2026-03-01")
+        event = self._run("2026-03-07")
+        url = self.env["recouvrement.customer"]._get_collection_url(english)
+        expected = (
+            f"L'Atelier Dubois: 1,200.00 EUR remain unpaid on your invoices. "
+            f"Pay or answer here: {url}"
+        )
+        self.assertEqual([sms["body"] for sms in self._sms], [expected])
+        self.assertEqual(sms_rules.count_parts(expected), 2)
