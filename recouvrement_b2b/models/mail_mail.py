@@ -8,7 +8,7 @@ class MailMail(models.Model):
         # EXTENDS mail: a reminder whose email failed was never received
         if failure_type:
             self.env["recouvrement.dunning"]._mark_mails_undelivered(
-                self, failure_reason or failure_type
+                self, failure_reason, failure_type=failure_type
             )
         return super()._postprocess_sent_message(
             success_pids, failure_reason=failure_reason, failure_type=failure_type

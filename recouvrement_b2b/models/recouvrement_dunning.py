@@ -1353,9 +1353,16 @@ class RecouvrementDunning(models.AbstractModel):
     # ------------------------------------------------------------------------------------------
 
     @api.model
-    def _mark_mails_undelivered(self, mails, reason):
+    def _mark_mails_undelivered(self, mails, reason, failure_type=None):
         """The reminders sent by ``mails`` (mail.mail that failed, ``reason`` given by the mail
-        queue) were not delivered: :meth:`_mark_undelivered`."""
+        queue, else the label of its ``failure_type`` in the company's language) were not
+        delivered: :meth:`_mark_undelivered`."""
+        if not reason and failure_type:
+            field = self.env["mail.notification"]._fields["failure_type"]
+
+            def reason(env):
+                return dict(field._description_selection(env)).get(failure_type, failure_type)
+
         event_ids = [
             mail.res_id
             for mail in mails
@@ -1369,7 +1376,9 @@ class RecouvrementDunning(models.AbstractModel):
     @api.model
     def _mark_undelivered(self, events, reason):
         """Mark the email or SMS reminders of ``events`` (recouvrement.dunning.event, sent) that
-        failed or bounced as undelivered, ``reason`` said on the event (not on the shared customer):
+        failed or bounced as undelivered, ``reason`` (str, or a function of the environment in
+        the company's language returning it: the note is written in that language) said on
+        the event (not on the shared customer):
         they do not count as sent, their invoices and instalments go back to their level before it
         (the ladder does not escalate on a reminder never received: the next run sends the
         same level again, as a letter), and the collection responsible gets an activity.
@@ -1388,7 +1397,7 @@ class RecouvrementDunning(models.AbstractModel):
                 level=event.level_id.with_context(lang=note_env.lang).name,
                 date=format_date(note_env, event.date),
                 email=self.env["recouvrement.customer"]._get_event_address(event),
-                reason=reason,
+                reason=reason(note_env) if callable(reason) else reason,
             )
             event.write(
                 {"state": "undelivered", "note": f"{event.note}\n{note}" if event.note else note}

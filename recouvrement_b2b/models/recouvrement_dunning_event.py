@@ -288,8 +288,9 @@ class RecouvrementDunningEvent(models.Model):
     def _message_receive_bounce(self, email, partner):
         # EXTENDS mail: the reminder's email bounced, it was never received
         result = super()._message_receive_bounce(email, partner)
+        # said in each company's language, as the rest of the note
         self.env["recouvrement.dunning"]._mark_undelivered(
-            self, self.env._("the email to %(email)s bounced", email=email)
+            self, lambda env: env._("the email to %(email)s bounced", email=email)
         )
         return result
 

@@ -247,3 +247,68 @@ class TestSmsDeliveryBreak(RecouvrementCommon, MailCase, SMSCase):
         )
         self.assertEqual([sms["body"] for sms in self._sms], [expected])
         self.assertEqual(sms_rules.count_parts(expected), 2)
+
+
+@tagged("post_install", "-at_install")
+class TestUndeliveredNoteLanguageBreak(RecouvrementCommon, MailCase):
+    """The note of a reminder that bounced or failed is written in the company's language as
+    a whole, its reason included (break test of issue 14 #4)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.policy = cls._standard_ladder()
+        cls.company.recouvrement_user_id = cls.manager
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.env["ir.module.module"]._load_module_terms(["mail", "recouvrement_b2b"], ["fr_FR"])
+        cls.company.partner_id.lang = "fr_FR"
+        cls.Dunning = cls.env["recouvrement.dunning"].with_user(cls.controller)
+
+    def _run(self, date):
+        date = fields.Date.to_date(date)
+        dunning = self.Dunning.with_context(dunning_letter_html=True)
+        with freeze_time(date):
+            return dunning._send_reminders(dunning._get_plan(date, companies=self.company), date)
+
+    def test_bounce_reason_in_the_company_language(self):
+        self._invoice(self.customer, 1200.0, "2026-02-01", "2026-03-01")
+        event = self._run("2026-03-06")
+        self.env["mail.thread"]._routing_handle_bounce(
+            False,
+            {
+                "bounced_email": self.customer.email_normalized,
+                "bounced_partner": self.customer,
+                "bounced_msg_ids": [event.mail_message_id.message_id],
+                "bounced_message": event.mail_message_id,
+                "message_id": "<bounce-1@example.com>",
+                "email_from": "MAILER-DAEMON@example.com",
+                "to": "bounce@example.com",
+            },
+        )
+        self.assertEqual(event.state, "undelivered")
+        self.assertIn(
+            "(l'email envoyé à compta@garnier.example.fr est revenu en erreur (bounce))",
+            event.note,
+        )
+        self.assertIn("n'a pas été remise à compta@garnier.example.fr", event.note)
+        self.assertNotIn("bounced", event.note)
+
+    def test_mail_failure_without_reason_said_by_its_label(self):
+        """The mail queue gives a failure type and no text: the note says the type's label in
+        the company's language, not its technical key."""
+        self._invoice(self.customer, 1200.0, "2026-02-01", "2026-03-01")
+        event = self._run("2026-03-06")
+        mail = self.env["mail.mail"].search(
+            [("model", "=", event._name), ("res_id", "=", event.id)]
+        )
+        label = dict(
+            self.env["mail.notification"]
+            .with_context(lang="fr_FR")
+            ._fields["failure_type"]
+            ._description_selection(self.env(context={"lang": "fr_FR"}))
+        )["mail_email_invalid"]
+        self.assertNotEqual(label, "Invalid email address")  # French
+        mail._postprocess_sent_message(success_pids=[], failure_type="mail_email_invalid")
+        self.assertEqual(event.state, "undelivered")
+        self.assertIn(f"({label})", event.note)
+        self.assertNotIn("mail_email_invalid", event.note)
