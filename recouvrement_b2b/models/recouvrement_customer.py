@@ -175,9 +175,10 @@ class RecouvrementCustomer(models.AbstractModel):
         details, and a promise or a dispute is recorded with one company.
 
         :return: dict with ``partner``, ``lines`` (one dict per open customer invoice: ``move``,
-            ``residual``, ``days`` late, ``penalty`` and ``indemnity`` claimable (art. L441-10
-            and D441-5 Code de commerce; None when a reference rate they need is not entered
-            yet, the page still opens), ``url`` of its portal page with "Pay now"),
+            ``residual`` (invoice currency) and ``residual_text`` (formatted), ``days`` late,
+            ``penalty`` and ``indemnity`` claimable (art. L441-10 and D441-5 Code de commerce;
+            None when a reference rate they need is not entered yet, the page still opens),
+            ``url`` of its portal page with "Pay now"),
             ``statement`` (open receivable items, invoices and unmatched payments or credit
             notes, oldest first: ``date``, ``label``, ``due``, ``debit``, ``credit``,
             ``balance``), ``totals`` (per company and currency: ``company``, ``currency``,
@@ -224,6 +225,7 @@ class RecouvrementCustomer(models.AbstractModel):
             line = {
                 "move": move,
                 "residual": move.amount_residual,
+                "residual_text": format_amount(self.env, move.amount_residual, move.currency_id),
                 "days": max((date - move.invoice_date_due).days, 0),
                 "penalty": None if unknown else figure.get("penalty_amount", 0.0),
                 "indemnity": None if unknown else figure.get("penalty_indemnity", 0.0),

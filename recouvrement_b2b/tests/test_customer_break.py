@@ -312,3 +312,58 @@ class TestUndeliveredNoteLanguageBreak(RecouvrementCommon, MailCase):
         self.assertEqual(event.state, "undelivered")
         self.assertIn(f"({label})", event.note)
         self.assertNotIn("mail_email_invalid", event.note)
+
+
+@tagged("post_install", "-at_install")
+class TestCollectionPortalCurrencyBreak(RecouvrementCommon, HttpCase):
+    """A customer invoiced in a foreign currency (break test of issue 14 #2)."""
+
+    def test_promise_form_says_its_currency(self):
+        """1 200 USD owed at 2 USD per EUR: the page shows $ 1,200.00 due while a promise is
+        recorded in the company's currency, 600 EUR; the form proposed 600.0 with no
+        currency, so that the customer typing the 1 200 it owes was refused. The form now
+        says EUR beside the amount, and each invoice of the problem form its amount in its
+        own currency; the 600 EUR proposed are recorded."""
+        usd = self.setup_other_currency("USD", rates=[("2000-01-01", 2.0)])
+        today = fields.Date.context_today(self.env.user)
+        move = self._invoice(
+            self.customer,
+            1200.0,
+            today - timedelta(days=60),
+            today - timedelta(days=30),
+            currency=usd,
+        )
+        service = self.env["recouvrement.customer"]
+        token = service._get_collection_token(self.customer)
+        page = self.url_open(f"/my/collection/{self.customer.id}?access_token={token}").text
+        self.assertRegex(
+            page,
+            r'name="amount"[^>]*max="600.0" value="600.0"/>\s*'
+            r'<span class="input-group-text o_collection_promise_currency">EUR</span>',
+        )
+        self.assertIn("o_collection_promise_currency_note", page)
+        self.assertIn(f"{move.name} ($\xa01,200.00)", page)
+        self.authenticate(None, None)
+        response = self.url_open(
+            "/my/collection/promise",
+            data={
+                "partner_id": self.customer.id,
+                "access_token": token,
+                "csrf_token": http.Request.csrf_token(self),
+                "date": str(today + timedelta(days=7)),
+                "amount": "600.0",
+            },
+            allow_redirects=False,
+        )
+        self.assertTrue(response.headers["Location"].endswith("message=promise"))
+        promise = self.env["recouvrement.promise"].search([("partner_id", "=", self.customer.id)])
+        self.assertRecordValues(
+            promise, [{"amount": 600.0, "currency_id": self.company.currency_id.id}]
+        )
+        # a customer invoiced in the company's currency gets no note
+        other = self.env["res.partner"].create({"name": "Scierie Blanc", "is_company": True})
+        self._invoice(other, 100.0, today, today)
+        token = service._get_collection_token(other)
+        page = self.url_open(f"/my/collection/{other.id}?access_token={token}").text
+        self.assertIn('o_collection_promise_currency">EUR</span>', page)
+        self.assertNotIn("o_collection_promise_currency_note", page)
