@@ -298,11 +298,14 @@ class RecouvrementCustomer(models.AbstractModel):
 
     @api.model
     def _get_collector(self, company, partner):
-        """Collector in charge of ``partner`` (commercial res.partner) in ``company``: the
-        company's collection responsible, else the customer's salesperson, else the
-        administrator."""
+        """Collector in charge of ``partner`` (commercial res.partner) in ``company``, who gets
+        the activities of its promises, problems and replies: the customer's collector, else
+        its segment's, else the company's collection responsible (as the worklist and the
+        reports: ``recouvrement.dunning.policy._get_collectors``), else the customer's
+        salesperson, else the administrator."""
+        collector = self.env["recouvrement.dunning.policy"]._get_collectors(partner, company)
         return (
-            company.recouvrement_user_id
+            collector.get(partner.commercial_partner_id.id)
             or partner.user_id
             or self.env.ref("base.user_admin", raise_if_not_found=False)
             or self.env["res.users"]
@@ -781,12 +784,18 @@ class RecouvrementCustomer(models.AbstractModel):
 
     @api.model
     def _get_reply_user(self, event):
-        """Collector who handles a reply to ``event``: the company's collection responsible,
-        else the customer's salesperson, else the user who sent the reminder."""
+        """Collector who handles a reply to ``event``: the customer's collector in the event's
+        company (:meth:`_get_collector`: its own, its segment's, the company's collection
+        responsible, its salesperson), else the user who sent the reminder unless it was the
+        system (a cron runs as OdooBot, whom nobody reads), else the administrator."""
+        collectors = self.env["recouvrement.dunning.policy"]._get_collectors(
+            event.partner_id, event.company_id
+        )
+        sender = event.sudo().user_id
         return (
-            event.company_id.recouvrement_user_id
+            collectors.get(event.partner_id.commercial_partner_id.id)
             or event.partner_id.user_id
-            or event.user_id
+            or (sender if sender.active and not sender._is_superuser() else sender.browse())
             or self.env.ref("base.user_admin")
         )
 

@@ -10,6 +10,7 @@ from odoo.addons.sms.tests.common import SMSCase
 
 from ..rules import sms as sms_rules
 from .common import RecouvrementCommon
+from .test_customer import REPLY_TEMPLATE
 
 
 @tagged("post_install", "-at_install")
@@ -367,3 +368,70 @@ class TestCollectionPortalCurrencyBreak(RecouvrementCommon, HttpCase):
         page = self.url_open(f"/my/collection/{other.id}?access_token={token}").text
         self.assertIn('o_collection_promise_currency">EUR</span>', page)
         self.assertNotIn("o_collection_promise_currency_note", page)
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerSideCollectorBreak(RecouvrementCommon, MailCase):
+    """The customer's own collector gets its promises, problems and replies (break test of
+    issue 14 #2, #4), as the worklist shows it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.policy = cls._standard_ladder()
+        cls.company.recouvrement_user_id = cls.manager  # the collection responsible
+        cls.customer.with_company(cls.company).collection_user_id = cls.controller
+        cls.service = cls.env["recouvrement.customer"]
+        cls.today = fields.Date.context_today(cls.env.user)
+        cls.move = cls._invoice(
+            cls.customer, 1200.0, cls.today - timedelta(days=60), cls.today - timedelta(days=30)
+        )
+
+    def _reply(self, event):
+        mail = self.env["mail.mail"].search(
+            [("model", "=", event._name), ("res_id", "=", event.id)]
+        )
+        self.format_and_process(
+            REPLY_TEMPLATE,
+            '"Garnier Compta" <compta@garnier.example.fr>',
+            mail.reply_to or self.company.email,
+            subject=f"Re: {mail.subject}",
+            extra=f"In-Reply-To: {mail.message_id}\nReferences: {mail.message_id}",
+            target_model="recouvrement.dunning.event",
+            target_field="note",
+        )
+
+    def _send(self, user):
+        dunning = (
+            self.env["recouvrement.dunning"].with_user(user).with_context(dunning_letter_html=True)
+        )
+        return dunning._send_reminders(
+            dunning._get_plan(self.today, companies=self.company), self.today
+        )
+
+    def test_promise_problem_and_reply_go_to_the_customer_collector(self):
+        promise = self.service._portal_promise(
+            self.customer, str(self.today + timedelta(days=5)), "1200"
+        )
+        self.assertEqual(promise.activity_ids.user_id, self.controller)
+        dispute = self.service._portal_dispute(
+            self.customer, str(self.move.id), "quantity", "100", "Livraison incomplète"
+        )
+        self.assertEqual(dispute.activity_ids.user_id, self.controller)
+        promise.state = "cancelled"
+        event = self._send(self.manager)
+        self.assertEqual(event.channel, "email")
+        self._reply(event)
+        self.assertTrue(event.reply_pending)
+        self.assertEqual(event.activity_ids.user_id, self.controller)
+
+    def test_reply_to_a_reminder_of_the_cron_reaches_a_person(self):
+        """No collector, no collection responsible, no salesperson, the reminder sent by the
+        cron (OdooBot): the reply goes to the administrator, not to OdooBot whom nobody
+        reads."""
+        self.company.recouvrement_user_id = False
+        self.customer.with_company(self.company).collection_user_id = False
+        event = self._send(self.env.ref("base.user_root"))
+        self.assertEqual(event.user_id, self.env.ref("base.user_root"))
+        self._reply(event)
+        self.assertEqual(event.activity_ids.user_id, self.env.ref("base.user_admin"))
