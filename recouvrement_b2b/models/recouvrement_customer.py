@@ -76,9 +76,10 @@ class RecouvrementCustomer(models.AbstractModel):
     def _check_collection_signature(self, partner_id, token):
         """Whether ``token`` (str) is the signature of the link of the res.partner id
         ``partner_id`` (int), even a customer archived or merged since: constant-time
-        comparison. A tampered token, or another customer's, is not."""
-        if not partner_id or not token:
-            return False
+        comparison. A tampered token (non-ASCII characters included), or another customer's,
+        is not."""
+        if not partner_id or not token or not str(token).isascii():
+            return False  # a non-ASCII token is no signature (and consteq refuses to compare it)
         return consteq(str(token), self._sign_collection_id(partner_id))
 
     @api.model
@@ -136,6 +137,8 @@ class RecouvrementCustomer(models.AbstractModel):
         res.partner, never one of its contacts): constant-time comparison."""
         if not partner or not token or partner != partner.commercial_partner_id:
             return False
+        if not str(token).isascii():
+            return False  # a non-ASCII token is no signature (and consteq refuses to compare it)
         return consteq(str(token), self._get_collection_token(partner))
 
     @api.model

@@ -435,3 +435,38 @@ class TestCustomerSideCollectorBreak(RecouvrementCommon, MailCase):
         self.assertEqual(event.user_id, self.env.ref("base.user_root"))
         self._reply(event)
         self.assertEqual(event.activity_ids.user_id, self.env.ref("base.user_admin"))
+
+
+@tagged("post_install", "-at_install")
+class TestCollectionTokenBreak(RecouvrementCommon, HttpCase):
+    """Tampered tokens of the collection link (break test of issue 14 #2)."""
+
+    def test_non_ascii_token_is_denied_not_an_error(self):
+        """A token with non-ASCII characters (typed, or mangled by a mail client) is a wrong
+        signature: 403, as any tampered token, not a server error (consteq refused to compare
+        it: TypeError, 500)."""
+        move = self._invoice(self.customer, 100.0, "2026-02-01", "2026-03-01")
+        service = self.env["recouvrement.customer"]
+        token = service._get_collection_token(self.customer)
+        for tampered in ("é" * 64, "%C3%A9", token[:-1] + "é", "€"):
+            response = self.url_open(f"/my/collection/{self.customer.id}?access_token={tampered}")
+            self.assertEqual(response.status_code, 403, tampered)
+            self.assertNotIn(move.name, response.text)
+        self.assertFalse(service._check_collection_signature(self.customer.id, "é"))
+        self.assertFalse(service._check_collection_token(self.customer, "é"))
+        self.authenticate(None, None)
+        response = self.url_open(
+            "/my/collection/promise",
+            data={
+                "partner_id": self.customer.id,
+                "access_token": token[:-1] + "é",
+                "csrf_token": http.Request.csrf_token(self),
+                "date": "2027-01-01",
+                "amount": "10",
+            },
+            allow_redirects=False,
+        )
+        self.assertEqual(response.status_code, 403)
+        self.assertFalse(
+            self.env["recouvrement.promise"].search([("partner_id", "=", self.customer.id)])
+        )
