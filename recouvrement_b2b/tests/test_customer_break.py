@@ -1,9 +1,11 @@
 from datetime import timedelta
 
+import polib
 from freezegun import freeze_time
 
 from odoo import fields, http
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools.misc import file_path
 
 from odoo.addons.mail.tests.common import MailCase
 from odoo.addons.sms.tests.common import SMSCase
@@ -470,3 +472,56 @@ class TestCollectionTokenBreak(RecouvrementCommon, HttpCase):
         self.assertFalse(
             self.env["recouvrement.promise"].search([("partner_id", "=", self.customer.id)])
         )
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerPagesFrenchBreak(RecouvrementCommon, HttpCase):
+    """What the customer reads (portal pages, reminder letters) is French for a French
+    customer, every term of fr.po loaded (break test of issue 14: "French translation
+    complete, portal pages included")."""
+
+    def test_every_translated_term_of_the_customer_pages_is_loaded(self):
+        """Odoo loads a module's fr.po through its .pot (``PoFileReader`` merges them: a
+        term, or a view of a term, missing from the .pot is dropped): the bank details
+        sentence of the collection page stayed English although fr.po translates it."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], ["fr_FR"])
+        po = polib.pofile(file_path("recouvrement_b2b/i18n/fr.po"))
+        french = {e.msgid: e.msgstr for e in po if e.msgstr and e.msgstr != e.msgid}
+        views = self.env["ir.model.data"].search(
+            [
+                ("module", "=", "recouvrement_b2b"),
+                ("model", "=", "ir.ui.view"),
+                "|",
+                "|",
+                ("name", "=like", "portal_%"),
+                ("name", "=like", "dunning_letter_%"),
+                ("name", "=like", "report_dunning_%"),
+            ]
+        )
+        self.assertIn("portal_my_collection", views.mapped("name"))
+        untranslated = []
+        for data in views:
+            view = self.env["ir.ui.view"].browse(data.res_id)
+            field = view._fields["arch_db"]
+            english = field.get_trans_terms(view.with_context(lang="en_US").arch_db or "")
+            in_french = set(field.get_trans_terms(view.with_context(lang="fr_FR").arch_db or ""))
+            untranslated += [(data.name, t) for t in english if t in french and t in in_french]
+        self.assertEqual(untranslated, [])
+        self.assertEqual(
+            self.env(context={"lang": "fr_FR"})._("SMS not delivered"), "SMS non remis"
+        )
+        # the page of a French customer
+        self.customer.lang = "fr_FR"
+        today = fields.Date.context_today(self.env.user)
+        self._invoice(self.customer, 1000.0, today - timedelta(days=90), today - timedelta(days=60))
+        self.env["res.partner.bank"].create(
+            {"acc_number": "FR7630006000011234567890189", "partner_id": self.company.partner_id.id}
+        )
+        url = self.env["recouvrement.customer"]._get_collection_url(self.customer)
+        self.opener.cookies.clear()
+        page = self.url_open(url.removeprefix(self.customer.get_base_url())).text
+        self.assertIn("Paiement par virement sur l'IBAN", page)
+        self.assertIn("Montant contesté, dans la devise de la facture", page)
+        self.assertNotIn("Payment by bank transfer", page)
+        self.assertNotIn("quoting the reference", page)
