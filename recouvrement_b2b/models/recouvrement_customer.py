@@ -173,6 +173,10 @@ class RecouvrementCustomer(models.AbstractModel):
         (default: today), read as superuser (the page is reached by a signed link too): never
         another customer's data, whatever the caller.
 
+        The open invoices are those our collection may claim (the reminders' own filter,
+        ``recouvrement.proceedings._filter_dunning_moves``): not the invoices a factor collects
+        (notified factoring) nor the claims frozen by collective proceedings.
+
         A customer invoiced by several of our companies owes each of them apart: the open items
         are grouped per company, each with its own totals, penalties, statement and bank
         details, and a promise or a dispute is recorded with one company.
@@ -211,6 +215,12 @@ class RecouvrementCustomer(models.AbstractModel):
                 order="invoice_date_due, id",
             )
         )
+        # only what our collection may claim, as the reminders: an invoice assigned to a
+        # factor in notified factoring is paid to the factor (art. L313-28 Code monetaire et
+        # financier, 1346-5 Code civil: paying us would not discharge the customer), and a
+        # claim born before the opening judgment of collective proceedings may not be paid
+        # (art. L622-7 Code de commerce) nor pursued (L622-21): no "Pay now", no promise
+        moves = self.env["recouvrement.proceedings"].sudo()._filter_dunning_moves(moves, date)
         self._ensure_access_tokens(moves)
         # never raises: a reference rate not entered yet (a new half-year's ECB rate) leaves
         # the penalties of the invoices concerned unknown, not the customer's page broken

@@ -83,6 +83,57 @@ class TestCollectionPortalBreak(RecouvrementCommon, HttpCase):
         self.assertEqual(counters["collection_count"], 2)
         self.assertEqual(self.url_open("/my/collection").status_code, 200)
 
+    def test_page_leaves_out_factored_and_frozen_claims(self):
+        """The page offers to pay, promise or dispute only what our collection may claim, as
+        the reminders: an invoice in notified factoring is paid to the factor (paying us
+        would not discharge the customer), a claim born before the opening judgment of the
+        customer's collective proceedings may not be paid (art. L622-7 Code de commerce)."""
+        factor = self.env["res.partner"].create({"name": "Factor SA", "is_company": True})
+        due = self.today - timedelta(days=30)
+        own = self._invoice(self.customer, 500.0, due - timedelta(days=30), due)
+        notified = self._invoice(self.customer, 1000.0, due - timedelta(days=30), due)
+        confidential = self._invoice(self.customer, 2000.0, due - timedelta(days=30), due)
+        for move, mode in ((notified, "notified"), (confidential, "confidential")):
+            move.write(
+                {
+                    "is_factored": True,
+                    "factor_id": factor.id,
+                    "factoring_date": due,
+                    "factoring_mode": mode,
+                }
+            )
+        values = self.service._get_portal_values(self.customer)
+        self.assertEqual([line["move"] for line in values["lines"]], [own, confidential])
+        self.assertEqual(values["companies"][0]["due"], 2500.0)
+        page = self.url_open(self._url(self.customer)).text
+        self.assertIn(own.name, page)
+        self.assertNotIn(f"/my/invoices/{notified.id}?", page)
+        self.assertFalse(
+            self.service._portal_promise(self.customer, str(self.today + timedelta(days=5)), "3500")
+        )
+        self.assertFalse(
+            self.service._portal_dispute(self.customer, str(notified.id), "price", "", "")
+        )
+        # collective proceedings opened 20 days ago: the invoice issued before is frozen
+        debtor = self.env["res.partner"].create({"name": "Debiteur SAS", "is_company": True})
+        before = self._invoice(debtor, 800.0, self.today - timedelta(days=60), due)
+        after = self._invoice(
+            debtor, 300.0, self.today - timedelta(days=10), self.today - timedelta(days=1)
+        )
+        debtor.write(
+            {
+                "collective_proceedings": "redressement",
+                "proceedings_date": self.today - timedelta(days=20),
+            }
+        )
+        values = self.service._get_portal_values(debtor)
+        self.assertEqual([line["move"] for line in values["lines"]], [after])
+        self.assertEqual(values["companies"][0]["due"], 300.0)
+        self.assertNotIn(f"/my/invoices/{before.id}?", self.url_open(self._url(debtor)).text)
+        self.assertFalse(
+            self.service._portal_promise(debtor, str(self.today + timedelta(days=5)), "1100")
+        )
+
     def test_link_of_a_french_customer_opens_the_page_in_french(self):
         """The customer follows the link of its reminder with no language cookie: the page
         (and the invoice's "Pay now" page) opens in the customer's language, French for a
