@@ -35,3 +35,4 @@ from . import recouvrement_dispute
 from . import recouvrement_call
 from . import recouvrement_personal_data
 from . import recouvrement_collection_history
+from . import sms_tracker

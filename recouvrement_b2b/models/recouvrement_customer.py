@@ -9,6 +9,7 @@ from odoo.tools import SQL, consteq, format_amount, format_date, hmac, html2plai
 
 from odoo.addons.account.tools.structured_reference import is_valid_structured_reference_iso
 
+from ..rules import sms as sms_rules
 from ..tools.lang import company_env
 
 #: scope of the signature of the customer's collection page link (HMAC of the database secret)
@@ -75,9 +76,10 @@ class RecouvrementCustomer(models.AbstractModel):
     def _check_collection_signature(self, partner_id, token):
         """Whether ``token`` (str) is the signature of the link of the res.partner id
         ``partner_id`` (int), even a customer archived or merged since: constant-time
-        comparison. A tampered token, or another customer's, is not."""
-        if not partner_id or not token:
-            return False
+        comparison. A tampered token (non-ASCII characters included), or another customer's,
+        is not."""
+        if not partner_id or not token or not str(token).isascii():
+            return False  # a non-ASCII token is no signature (and consteq refuses to compare it)
         return consteq(str(token), self._sign_collection_id(partner_id))
 
     @api.model
@@ -135,14 +137,35 @@ class RecouvrementCustomer(models.AbstractModel):
         res.partner, never one of its contacts): constant-time comparison."""
         if not partner or not token or partner != partner.commercial_partner_id:
             return False
+        if not str(token).isascii():
+            return False  # a non-ASCII token is no signature (and consteq refuses to compare it)
         return consteq(str(token), self._get_collection_token(partner))
 
     @api.model
     def _get_collection_url(self, partner):
-        """Absolute signed URL of the collection page of ``partner``'s commercial entity."""
+        """Absolute signed URL of the collection page of ``partner``'s commercial entity, in
+        ``partner``'s language (:meth:`_get_lang_path`)."""
         commercial = partner.commercial_partner_id
         token = self._get_collection_token(commercial)
-        return f"{commercial.get_base_url()}/my/collection/{commercial.id}?access_token={token}"
+        return (
+            f"{commercial.get_base_url()}{self._get_lang_path(partner)}"
+            f"/my/collection/{commercial.id}?access_token={token}"
+        )
+
+    @api.model
+    def _get_lang_path(self, partner):
+        """URL prefix (``/fr``, or ``''``) opening a portal page in the language of
+        ``partner`` (res.partner): a customer following a link of its reminder has no
+        language cookie yet, and the portal would show the database's default language
+        (``http_routing``); ``''`` for the default language or a language not installed."""
+        lang = self.env["res.lang"]._get_data(code=partner.lang or "")
+        if not lang.url_code:
+            return ""
+        # the default language of the portal (http_routing): cached, no query per reminder
+        default = self.env["ir.default"].sudo()._get_model_defaults("res.partner").get(
+            "lang"
+        ) or next(iter(self.env["res.lang"]._get_active_by("code")), "")
+        return "" if lang.code == default else f"/{lang.url_code}"
 
     @api.model
     def _get_portal_values(self, partner, date=None):
@@ -150,13 +173,19 @@ class RecouvrementCustomer(models.AbstractModel):
         (default: today), read as superuser (the page is reached by a signed link too): never
         another customer's data, whatever the caller.
 
+        The open invoices are those our collection may claim (the reminders' own filter,
+        ``recouvrement.proceedings._filter_dunning_moves``): not the invoices a factor collects
+        (notified factoring) nor the claims frozen by collective proceedings.
+
         A customer invoiced by several of our companies owes each of them apart: the open items
         are grouped per company, each with its own totals, penalties, statement and bank
         details, and a promise or a dispute is recorded with one company.
 
         :return: dict with ``partner``, ``lines`` (one dict per open customer invoice: ``move``,
-            ``residual``, ``days`` late, ``penalty`` and ``indemnity`` claimable (art. L441-10
-            and D441-5 Code de commerce), ``url`` of its portal page with "Pay now"),
+            ``residual`` (invoice currency) and ``residual_text`` (formatted), ``days`` late,
+            ``penalty`` and ``indemnity`` claimable (art. L441-10 and D441-5 Code de commerce;
+            None when a reference rate they need is not entered yet, the page still opens),
+            ``url`` of its portal page with "Pay now"),
             ``statement`` (open receivable items, invoices and unmatched payments or credit
             notes, oldest first: ``date``, ``label``, ``due``, ``debit``, ``credit``,
             ``balance``), ``totals`` (per company and currency: ``company``, ``currency``,
@@ -164,7 +193,8 @@ class RecouvrementCustomer(models.AbstractModel):
             customer owes, the company of the oldest due invoice first, a company with open
             credits only last: ``company``, its ``lines``, ``totals`` and ``statement``,
             ``due`` (float, company currency: what a promise may cover at most, the amount the
-            promise form proposes), ``currency``
+            promise form proposes), ``penalty_unknown`` (bool: the penalties of some invoice
+            cannot be computed today, the totals leave them out), ``currency``
             (the company's), ``bank`` (res.partner.bank of the company, may be empty),
             ``reference`` (the payment references of its invoices, to quote)) and
             ``today``.
@@ -185,18 +215,33 @@ class RecouvrementCustomer(models.AbstractModel):
                 order="invoice_date_due, id",
             )
         )
+        # only what our collection may claim, as the reminders: an invoice assigned to a
+        # factor in notified factoring is paid to the factor (art. L313-28 Code monetaire et
+        # financier, 1346-5 Code civil: paying us would not discharge the customer), and a
+        # claim born before the opening judgment of collective proceedings may not be paid
+        # (art. L622-7 Code de commerce) nor pursued (L622-21): no "Pay now", no promise
+        moves = self.env["recouvrement.proceedings"].sudo()._filter_dunning_moves(moves, date)
         self._ensure_access_tokens(moves)
-        figures = moves._get_penalty_figures(date) if moves else {}
+        # never raises: a reference rate not entered yet (a new half-year's ECB rate) leaves
+        # the penalties of the invoices concerned unknown, not the customer's page broken
+        # sudo: the penalties of the customer's own invoices (moves, read as superuser above)
+        figures = (
+            self.env["recouvrement.penalty"].sudo()._get_penalty_display_values(moves, date)
+            if moves
+            else {}
+        )
         statement = self._get_statement(partner)
         groups = {}
         for move in moves:
             figure = figures.get(move.id, {})
+            unknown = bool(figure.get("penalty_error"))
             line = {
                 "move": move,
                 "residual": move.amount_residual,
+                "residual_text": format_amount(self.env, move.amount_residual, move.currency_id),
                 "days": max((date - move.invoice_date_due).days, 0),
-                "penalty": figure.get("penalty", 0.0),
-                "indemnity": figure.get("indemnity", 0.0),
+                "penalty": None if unknown else figure.get("penalty_amount", 0.0),
+                "indemnity": None if unknown else figure.get("penalty_indemnity", 0.0),
                 "url": move.get_portal_url(),
             }
             group = groups.get(move.company_id.id) or groups.setdefault(
@@ -219,7 +264,8 @@ class RecouvrementCustomer(models.AbstractModel):
                 ("penalty", "penalty"),
                 ("indemnity", "indemnity"),
             ):
-                total[key] += line[value]
+                total[key] += line[value] or 0.0
+            group["penalty_unknown"] = group["penalty_unknown"] or line["penalty"] is None
         for item in statement:  # open credits or payments with a company owed nothing
             if item["company"].id not in groups:
                 groups[item["company"].id] = self._get_portal_company_values(
@@ -252,6 +298,7 @@ class RecouvrementCustomer(models.AbstractModel):
             "lines": [],
             "totals_by_currency": {},
             "due": 0.0,
+            "penalty_unknown": False,
             "statement": [item for item in statement if item["company"] == company],
             "bank": company.partner_id.bank_ids[:1],
         }
@@ -264,11 +311,14 @@ class RecouvrementCustomer(models.AbstractModel):
 
     @api.model
     def _get_collector(self, company, partner):
-        """Collector in charge of ``partner`` (commercial res.partner) in ``company``: the
-        company's collection responsible, else the customer's salesperson, else the
-        administrator."""
+        """Collector in charge of ``partner`` (commercial res.partner) in ``company``, who gets
+        the activities of its promises, problems and replies: the customer's collector, else
+        its segment's, else the company's collection responsible (as the worklist and the
+        reports: ``recouvrement.dunning.policy._get_collectors``), else the customer's
+        salesperson, else the administrator."""
+        collector = self.env["recouvrement.dunning.policy"]._get_collectors(partner, company)
         return (
-            company.recouvrement_user_id
+            collector.get(partner.commercial_partner_id.id)
             or partner.user_id
             or self.env.ref("base.user_admin", raise_if_not_found=False)
             or self.env["res.users"]
@@ -529,17 +579,19 @@ class RecouvrementCustomer(models.AbstractModel):
     @api.model
     def _get_pay_lines(self, event):
         """One dict per invoice of ``event`` (recouvrement.dunning.event): ``move``, ``url``
-        (absolute URL of its portal page, signed with the invoice's ``access_token``, where
-        "Pay now" goes through the company's payment providers) and ``reference`` (the
-        invoice's structured payment reference, else its number)."""
+        (absolute URL of its portal page in the recipient's language, signed with the
+        invoice's ``access_token``, where "Pay now" goes through the company's payment
+        providers) and ``reference`` (the invoice's structured payment reference, else its
+        number)."""
         event.ensure_one()
         # sudo: the portal access token of the invoices is generated on first use
         moves = event.move_ids.sudo().sorted(lambda m: (m.invoice_date_due, m.id))
         self._ensure_access_tokens(moves)
+        lang_path = self._get_lang_path(event.recipient_id or event.partner_id)
         return [
             {
                 "move": move.with_env(self.env),
-                "url": move.get_base_url() + move.get_portal_url(),
+                "url": move.get_base_url() + lang_path + move.get_portal_url(),
                 "reference": move.payment_reference or move.name,
             }
             for move in moves
@@ -636,10 +688,22 @@ class RecouvrementCustomer(models.AbstractModel):
         return ""
 
     @api.model
-    def _get_sms_fallback_vals(self, level, recipient):
+    def _get_sms_fallback_vals(self, level, recipient, undelivered=False):
         """Values of a reminder at the SMS ``level`` to ``recipient`` (res.partner) who cannot
-        get it by SMS (:meth:`_get_sms_refusal`): a letter to post instead, said in the
-        event's note; ``{}`` when the SMS can be sent."""
+        get it by SMS (:meth:`_get_sms_refusal`), or whose last reminder was not delivered
+        (``undelivered``: an SMS the provider refused or could not deliver,
+        :meth:`_mark_sms_undelivered`): a letter to post instead, said in the event's note;
+        ``{}`` when the SMS can be sent."""
+        if undelivered:
+            return {
+                "channel": "letter",
+                "note": self.env._(
+                    "The previous reminder to %(partner)s was not delivered: the reminder "
+                    "%(level)s is sent as a letter to print and post instead.",
+                    partner=recipient.display_name,
+                    level=level.name,
+                ),
+            }
         refusal = self._get_sms_refusal(recipient)
         if not refusal:
             return {}
@@ -657,11 +721,13 @@ class RecouvrementCustomer(models.AbstractModel):
     def _send_sms(self, event):
         """Send ``event``'s reminder by SMS (``sms`` module, through IAP, queued) to its
         recipient's normalised number (E.164, ``_phone_format``), from the level's SMS
-        template; the SMS is logged on the event.
+        template in the GSM 03.38 alphabet (``rules/sms.py``: billed by parts of 153
+        characters, not 67); the SMS is logged on the event.
 
         A recipient who opted out, is blacklisted or has no valid number gets the reminder as a
         letter to post instead (said in the event's note, :meth:`_get_sms_fallback_vals`), as
-        an email level without address.
+        an email level without address. An SMS refused or not delivered makes the reminder
+        undelivered (:meth:`_mark_sms_undelivered`).
         """
         event.ensure_one()
         recipient = event.recipient_id or event.partner_id
@@ -672,12 +738,58 @@ class RecouvrementCustomer(models.AbstractModel):
             "recouvrement_b2b.sms_template_dunning_reminder"
         )
         # sudo: the SMS and its notification are created on the event for the run's user
-        event.sudo()._message_sms_with_template(
-            template=template.sudo(),
+        event = event.sudo()
+        # rendered in the recipient's language (the template's), written in the GSM alphabet:
+        # a no-break space of the amount would send it in UCS-2, in twice as many parts
+        body = template.sudo()._render_field("body", event.ids, compute_lang=True)[event.id]
+        message = event._message_sms(
+            sms_rules.to_gsm7(body),
             partner_ids=recipient.ids,
             sms_pid_to_number={recipient.id: number},
             put_in_queue=True,
         )
+        # refused at once (the sms module found the number invalid): never sent
+        self._mark_sms_undelivered(message.notification_ids)
+
+    @api.model
+    def _mark_sms_undelivered(self, notifications):
+        """The SMS reminders of ``notifications`` (mail.notification of SMS, any record) that
+        failed (number refused by the provider, no credit, provider error) or were reported
+        not delivered (delivery report: expired, rejected, invalid destination) were never
+        received: their reminders are undelivered, as an email that bounced
+        (``recouvrement.dunning._mark_undelivered``: not counted as sent, the levels put back,
+        the next run sends the reminder again as a letter, the collector told). Others are
+        left alone."""
+        # sudo: the SMS queue and the delivery reports run for no collection user
+        notifications = notifications.sudo().filtered(
+            lambda n: (
+                n.notification_type == "sms"
+                and n.notification_status in ("exception", "bounce")
+                and n.mail_message_id.model == "recouvrement.dunning.event"
+            )
+        )
+        Event = self.env["recouvrement.dunning.event"].sudo()
+        for notification in notifications:
+            event = Event.browse(notification.mail_message_id.res_id).exists()
+            if not event or event.channel != "sms" or event.state != "sent":
+                continue
+            note_env = company_env(self.env, event.company_id)
+            failures = dict(notification._fields["failure_type"]._description_selection(note_env))
+            reason = (
+                failures.get(notification.failure_type)
+                or notification.failure_reason
+                or note_env._("SMS not delivered")
+            )
+            self.env["recouvrement.dunning"]._mark_undelivered(event, reason)
+
+    @api.model
+    def _get_event_address(self, event):
+        """Where the reminder ``event`` (recouvrement.dunning.event) was sent: the SMS
+        number (E.164) of an SMS reminder, else the recipient's email address."""
+        recipient = event.recipient_id or event.partner_id
+        if event.channel == "sms":
+            return self._get_sms_number(recipient) or recipient.phone_sanitized or ""
+        return event.recipient_id.email or event.partner_id.email or ""
 
     # ------------------------------------------------------------------------------------------
     # Replies to reminders
@@ -685,12 +797,18 @@ class RecouvrementCustomer(models.AbstractModel):
 
     @api.model
     def _get_reply_user(self, event):
-        """Collector who handles a reply to ``event``: the company's collection responsible,
-        else the customer's salesperson, else the user who sent the reminder."""
+        """Collector who handles a reply to ``event``: the customer's collector in the event's
+        company (:meth:`_get_collector`: its own, its segment's, the company's collection
+        responsible, its salesperson), else the user who sent the reminder unless it was the
+        system (a cron runs as OdooBot, whom nobody reads), else the administrator."""
+        collectors = self.env["recouvrement.dunning.policy"]._get_collectors(
+            event.partner_id, event.company_id
+        )
+        sender = event.sudo().user_id
         return (
-            event.company_id.recouvrement_user_id
+            collectors.get(event.partner_id.commercial_partner_id.id)
             or event.partner_id.user_id
-            or event.user_id
+            or (sender if sender.active and not sender._is_superuser() else sender.browse())
             or self.env.ref("base.user_admin")
         )
 

@@ -981,7 +981,11 @@ class RecouvrementDunning(models.AbstractModel):
                 level=level_name,
             )
         if level.channel == "sms":
-            vals.update(self.env["recouvrement.customer"]._get_sms_fallback_vals(level, recipient))
+            vals.update(
+                self.env["recouvrement.customer"]
+                .with_env(note_env)
+                ._get_sms_fallback_vals(level, recipient, undelivered=item.get("undelivered"))
+            )
         # a letter is sent once somebody posts it (recouvrement.dunning.event.action_mark_posted)
         vals["state"] = "to_post" if vals["channel"] in ("letter", "registered") else "sent"
         # the letter, and the statement the level attaches, are rendered by the letters step
@@ -1529,17 +1533,21 @@ class RecouvrementDunning(models.AbstractModel):
 
     @api.model
     def _mark_undelivered(self, events, reason):
-        """Mark the email reminders of ``events`` (recouvrement.dunning.event, sent) that failed
-        or bounced as undelivered, ``reason`` said on the event (not on the shared customer):
+        """Mark the email or SMS reminders of ``events`` (recouvrement.dunning.event, sent) that
+        failed or bounced as undelivered, ``reason`` (str, or a function of the environment in
+        the company's language returning it: the note is written in that language) said on
+        the event (not on the shared customer):
         they do not count as sent, their invoices and instalments go back to their level before it
         (the ladder does not escalate on a reminder never received: the next run sends the
         same level again, as a letter), and the collection responsible gets an activity on the
         event (its company's record, not the shared customer, issue 19).
-        Events already undelivered, or not sent by email, are left as they are (a second
-        bounce of the same email changes nothing)."""
+        Events already undelivered, or not sent by email or SMS, are left as they are (a
+        second bounce of the same email changes nothing)."""
         # sudo: the mail queue and the bounce gateway run for no collection user; the event is
         # evidence only of what was sent, its state and note record what happened next
-        events = events.sudo().filtered(lambda e: e.state == "sent" and e.channel == "email")
+        events = events.sudo().filtered(
+            lambda e: e.state == "sent" and e.channel in ("email", "sms")
+        )
         for event in events:
             note_env = company_env(self.env, event.company_id)
             note = note_env._(
@@ -1547,8 +1555,8 @@ class RecouvrementDunning(models.AbstractModel):
                 "it does not count as sent; the next run sends it again as a letter.",
                 level=event.level_id.with_context(lang=note_env.lang).name,
                 date=format_date(note_env, event.date),
-                email=event.recipient_id.email or event.partner_id.email or "",
-                reason=reason,
+                email=self.env["recouvrement.customer"]._get_event_address(event),
+                reason=reason(note_env) if callable(reason) else reason,
             )
             event.write(
                 {"state": "undelivered", "note": f"{event.note}\n{note}" if event.note else note}

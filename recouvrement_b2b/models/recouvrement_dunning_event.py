@@ -291,8 +291,9 @@ class RecouvrementDunningEvent(models.Model):
     def _message_receive_bounce(self, email, partner):
         # EXTENDS mail: the reminder's email bounced, it was never received
         result = super()._message_receive_bounce(email, partner)
+        # said in each company's language, as the rest of the note
         self.env["recouvrement.dunning"]._mark_undelivered(
-            self, self.env._("the email to %(email)s bounced", email=email)
+            self, lambda env: env._("the email to %(email)s bounced", email=email)
         )
         return result
 
@@ -552,9 +553,12 @@ class RecouvrementDunningEvent(models.Model):
         )
 
     def _get_collection_url(self):
-        """Signed URL of the customer's collection page (``recouvrement.customer``)."""
+        """Signed URL of the customer's collection page, in the recipient's language
+        (``recouvrement.customer``)."""
         self.ensure_one()
-        return self.env["recouvrement.customer"]._get_collection_url(self.partner_id)
+        return self.env["recouvrement.customer"]._get_collection_url(
+            self.recipient_id or self.partner_id
+        )
 
     def _get_pay_lines(self):
         """The invoices with their "Pay now" portal URL (``recouvrement.customer``)."""
