@@ -186,7 +186,12 @@ class RecouvrementCustomer(models.AbstractModel):
             )
         )
         self._ensure_access_tokens(moves)
-        figures = moves._get_penalty_figures(date) if moves else {}
+        # what posted penalty invoices charged is listed with them, not claimed twice
+        figures = (
+            moves.env["recouvrement.penalty"]._get_penalty_claim_figures(moves, date)
+            if moves
+            else {}
+        )
         statement = self._get_statement(partner)
         groups = {}
         for move in moves:

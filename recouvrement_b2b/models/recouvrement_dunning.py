@@ -1023,8 +1023,10 @@ class RecouvrementDunning(models.AbstractModel):
         the rate it was converted from euros (the due date's,
         ``recouvrement.penalty._prepare_penalty_params``), so that it stays the fixed amount of
         art. D441-5 Code de commerce (40 EUR) whatever the rates did since the invoice date.
-        One query for the rates of all ``moves``."""
-        figures = moves._get_penalty_figures(date)
+        One query for the rates of all ``moves``. What posted penalty invoices charged is
+        left out (``recouvrement.penalty._get_penalty_claim_figures``): they are claimed as
+        invoices, never twice."""
+        figures = self.env["recouvrement.penalty"]._get_penalty_claim_figures(moves, date)
         foreign = moves.filtered(
             lambda m: m.id in figures and m.currency_id != m.company_id.currency_id
         )

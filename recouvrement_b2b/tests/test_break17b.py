@@ -1,0 +1,116 @@
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.tests import Form, tagged
+
+from .common import RecouvrementCommon
+
+
+@tagged("post_install", "-at_install")
+class TestBreak17b(RecouvrementCommon):
+    """Issue 17, break test: reminders, letters and plans claim exactly what is owed, values
+    computed by hand from LEGAL.md and reference/ecb_mro_rates.csv (2026-S1: ECB 2.15 %,
+    L441-10 rate 12.15 %)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.policy = cls._standard_ladder()
+        cls.level_courtesy, cls.level_courteous, cls.level_firm = cls.policy.level_ids[:3]
+        cls.Dunning = cls.env["recouvrement.dunning"].with_user(cls.controller)
+
+    def _run(self, day):
+        day = fields.Date.to_date(day)
+        with freeze_time(day):
+            plan = self.Dunning._get_plan(day, companies=self.company)
+            return self.Dunning._send_reminders(plan, day)
+
+    def _penalty_invoice(self, move, day):
+        with freeze_time(day):
+            invoice = move.with_user(self.controller)._create_penalty_invoices(
+                fields.Date.to_date(day)
+            )
+        invoice.action_post()
+        return invoice
+
+    def test_reminder_does_not_claim_invoiced_penalties_again(self):
+        # 1 000 EUR due 1 March 2026. On 11 March a penalty invoice charges 2 to 11 March:
+        # 1000 x 12.15 % x 10 / 365 = 3.3288 -> 3.33, plus the 40 EUR indemnity = 43.33,
+        # posted (due the same day). On 20 March (19 days late, firm level, which claims
+        # penalties) the reminder lists the 1 000 and the penalty invoice's 43.33; of the
+        # penalties it claims only what no invoice charged: 19 days = 1000 x 12.15 % x 19
+        # / 365 = 6.3247 -> 6.32, minus the 3.33 invoiced = 2.99; no indemnity (invoiced).
+        # Total 1 000 + 43.33 + 2.99 = 1 046.32 (not 1 000 + 43.33 + 6.32 + 40 = 1 089.65).
+        self.level_firm.claim_penalties = True
+        move = self._invoice(self.customer, 1000.0, "2026-02-01", "2026-03-01")
+        penalty_invoice = self._penalty_invoice(move, "2026-03-11")
+        self.assertEqual(penalty_invoice.amount_total, 43.33)
+        event = self._run("2026-03-20")
+        self.assertRecordValues(
+            event,
+            [
+                {
+                    "level_id": self.level_firm.id,
+                    "amount_due": 1043.33,
+                    "amount_penalty": 2.99,
+                    "amount_indemnity": 0.0,
+                    "amount_total": 1046.32,
+                }
+            ],
+        )
+        lines = {line["move"]: line for line in event._get_letter_lines()}
+        self.assertEqual((lines[move]["penalty"], lines[move]["indemnity"]), (2.99, 0.0))
+        self.assertEqual(lines[penalty_invoice]["residual"], 43.33)
+
+    def test_paid_penalty_invoice_is_not_claimed_again(self):
+        # Same invoice; the penalty invoice of 2-11 March (43.33) is paid on 15 March. On
+        # 20 March the reminder claims 1 000 + the 2.99 of 12-20 March not invoiced
+        # (6.32 - 3.33), no indemnity: 1 002.99.
+        self.level_firm.claim_penalties = True
+        move = self._invoice(self.customer, 1000.0, "2026-02-01", "2026-03-01")
+        penalty_invoice = self._penalty_invoice(move, "2026-03-11")
+        self._pay(penalty_invoice, 43.33, "2026-03-15")
+        event = self._run("2026-03-20")
+        self.assertRecordValues(
+            event,
+            [{"amount_due": 1000.0, "amount_penalty": 2.99, "amount_indemnity": 0.0}],
+        )
+        self.assertEqual(event.amount_total, 1002.99)
+
+    def test_cancelled_penalty_invoice_is_claimed_again(self):
+        # A cancelled penalty invoice charges nothing: the reminder of 20 March claims the
+        # whole 6.32 and the 40 EUR: 1 046.32.
+        self.level_firm.claim_penalties = True
+        move = self._invoice(self.customer, 1000.0, "2026-02-01", "2026-03-01")
+        penalty_invoice = self._penalty_invoice(move, "2026-03-11")
+        penalty_invoice.button_draft()
+        penalty_invoice.button_cancel()
+        event = self._run("2026-03-20")
+        self.assertRecordValues(
+            event, [{"amount_due": 1000.0, "amount_penalty": 6.32, "amount_indemnity": 40.0}]
+        )
+        self.assertEqual(event.amount_total, 1046.32)
+        self.assertEqual(date(2026, 3, 20), event.date)
+
+    def test_payment_plan_does_not_schedule_invoiced_penalties_again(self):
+        # The same invoice, penalty invoice of 2-11 March posted (3.33 + 40). A plan made on
+        # 20 March with the penalties schedules the 1 000 and the 2.99 not invoiced yet
+        # (6.32 - 3.33), no indemnity (invoiced): 1 002.99, not 1 046.32.
+        move = self._invoice(self.customer, 1000.0, "2026-02-01", "2026-03-01")
+        self._penalty_invoice(move, "2026-03-11")
+        with freeze_time("2026-03-20"):
+            wizard_model = (
+                self.env["recouvrement.payment.plan.wizard"]
+                .with_user(self.controller)
+                .with_context(active_model="account.move", active_ids=move.ids)
+            )
+            with Form(wizard_model) as form:
+                form.instalment_count = 2
+                form.first_date = date(2026, 4, 30)
+                form.include_penalties = True
+            self.assertRecordValues(
+                form.record,
+                [{"amount_invoices": 1000.0, "amount_penalties": 2.99, "amount_total": 1002.99}],
+            )
