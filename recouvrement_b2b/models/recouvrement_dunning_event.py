@@ -422,13 +422,15 @@ class RecouvrementDunningEvent(models.Model):
             if self.level_id.claim_penalties
             else {}
         )
+        # in the event currency at the rate of the event's day, as claimed
+        amounts = self.env["recouvrement.dunning"]._get_line_amounts(lines, self.date)
         rows = [
             (
                 line.move_id,
                 line.date_maturity,
                 line.amount_residual_currency,
                 line.currency_id,
-                line.amount_residual,
+                amounts[line.id],
             )
             for line in lines
         ] or [
@@ -466,13 +468,17 @@ class RecouvrementDunningEvent(models.Model):
         to an invoice): ``name``, ``date``, ``amount_currency`` and ``currency`` (its own
         currency, positive), ``amount`` (event currency, positive)."""
         self.ensure_one()
+        # in the event currency at the rate of the event's day, as deducted
+        amounts = self.env["recouvrement.dunning"]._get_line_amounts(
+            self.credit_line_ids, self.date
+        )
         return [
             {
                 "name": line.move_id.name,
                 "date": line.date,
                 "amount_currency": -line.amount_residual_currency,
                 "currency": line.currency_id,
-                "amount": -line.amount_residual,
+                "amount": -amounts[line.id],
             }
             for line in self.credit_line_ids.sorted(lambda line: (line.date, line.id))
         ]

@@ -114,3 +114,54 @@ class TestBreak17b(RecouvrementCommon):
                 form.record,
                 [{"amount_invoices": 1000.0, "amount_penalties": 2.99, "amount_total": 1002.99}],
             )
+
+    def test_dollar_invoice_claimed_at_the_rate_of_the_reminder_day(self):
+        # 1 100 USD dated 1 February 2026 when 1 EUR = 1.10 USD (1 000 EUR in the books), due
+        # 1 March; on 15 March 1 EUR = 1.25 USD. What the customer owes on 20 March is
+        # 1 100 USD = 1 100 / 1.25 = 880.00 EUR (paid in euros that day, 880 EUR settle it),
+        # not the 1 000 EUR of the books. Penalty 1 100 x 12.15 % x 19 / 365 = 6.957 -> 6.96
+        # USD = 6.96 / 1.25 = 5.568 -> 5.57 EUR; indemnity 40 EUR (D441-5, in euros).
+        # A dollar credit note of 110 USD (100 EUR in the books) is 88.00 EUR that day.
+        # Claimed: 880.00 - 88.00 = 792.00 + 5.57 + 40 = 837.57 (the books' figures would say
+        # 1 000 - 100 + 6.33 + 40 = 946.33).
+        usd = self.setup_other_currency("USD", rates=[("2026-01-01", 1.10), ("2026-03-15", 1.25)])
+        self.level_firm.claim_penalties = True
+        move = self._invoice(self.customer, 1100.0, "2026-02-01", "2026-03-01", currency=usd)
+        refund = self._invoice(self.customer, 110.0, "2026-02-10", currency=usd, post=False)
+        refund.move_type = "out_refund"
+        refund.action_post()
+        self.assertEqual((move.amount_residual_signed, refund.amount_residual_signed), (1000, -100))
+        event = self._run("2026-03-20")
+        self.assertRecordValues(
+            event,
+            [
+                {
+                    "level_id": self.level_firm.id,
+                    "amount_due": 792.0,
+                    "amount_open_credit": 88.0,
+                    "amount_penalty": 5.57,
+                    "amount_indemnity": 40.0,
+                    "amount_total": 837.57,
+                }
+            ],
+        )
+        self.assertEqual(
+            [(line["residual_currency"], line["residual"]) for line in event._get_letter_lines()],
+            [(1100.0, 880.0)],
+        )
+        self.assertEqual(
+            [(c["amount_currency"], c["amount"]) for c in event._get_letter_credits()],
+            [(110.0, 88.0)],
+        )
+
+    def test_level_minimum_at_the_rate_of_the_reminder_day(self):
+        # Courteous level minimum 100 EUR. 120 USD dated 1 February 2026 at 1 EUR = 1.10 USD
+        # (109.09 EUR in the books), due 1 March; on 5 March 1 EUR = 1.25 USD: on 10 March the
+        # invoice is worth 120 / 1.25 = 96.00 EUR, under the minimum: no reminder.
+        usd = self.setup_other_currency("USD", rates=[("2026-01-01", 1.10), ("2026-03-05", 1.25)])
+        (self.level_courtesy | self.level_courteous).min_amount = 100.0
+        move = self._invoice(self.customer, 120.0, "2026-02-01", "2026-03-01", currency=usd)
+        self.assertEqual(move.amount_residual_signed, 109.09)
+        with freeze_time("2026-03-10"):
+            plan = self.Dunning._get_plan(date(2026, 3, 10), companies=self.company)
+        self.assertEqual(plan, [])
