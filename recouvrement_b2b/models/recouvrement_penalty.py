@@ -974,19 +974,20 @@ class RecouvrementPenalty(models.AbstractModel):
         rate = self._get_penalty_mention_rate(move)
         euro = self.env.ref("base.EUR")
         indemnity = formatLang(self.env, company.penalty_indemnity_amount, currency_obj=euro)
+        if move.commercial_partner_id._is_consumer():
+            # L441-10 binds professionals only: a consumer owes interest at the legal rate from
+            # a formal notice (art. 1231-6 and 1344-1 Code civil), and no D441-5 indemnity
+            # (L111-8 CPCE), whatever the company's own text for professionals says.
+            return self.env._(
+                "Due date: %(date)s. Any late payment bears interest at the legal rate from the "
+                "formal notice (art. 1231-6 and 1344-1 Code civil).",
+                date=due,
+            )
         if company.penalty_mention:
             return (
                 company.penalty_mention.replace("{due_date}", due)
                 .replace("{rate}", rate)
                 .replace("{indemnity}", indemnity)
-            )
-        if move.commercial_partner_id._is_consumer():
-            # L441-10 binds professionals only: a consumer owes interest at the legal rate from
-            # a formal notice (art. 1231-6 and 1344-1 Code civil), and no D441-5 indemnity.
-            return self.env._(
-                "Due date: %(date)s. Any late payment bears interest at the legal rate from the "
-                "formal notice (art. 1231-6 and 1344-1 Code civil).",
-                date=due,
             )
         if move.invoice_payment_term_id.early_discount:
             # The discount terms are printed by the invoice report with the payment terms.

@@ -165,3 +165,21 @@ class TestBreak17b(RecouvrementCommon):
         with freeze_time("2026-03-10"):
             plan = self.Dunning._get_plan(date(2026, 3, 10), companies=self.company)
         self.assertEqual(plan, [])
+
+    def test_consumer_invoice_never_mentions_the_indemnity(self):
+        # A consumer (natural person, no SIREN, no VAT number) owes no D441-5 indemnity nor
+        # L441-10 penalty (L111-8 CPCE; LEGAL.md): the company's own mention text, which
+        # states the 40 EUR, is for professionals; the consumer's invoice says legal interest
+        # from a formal notice.
+        self.company.penalty_mention = "Échéance {due_date}, taux {rate}, indemnité {indemnity}."
+        consumer = self.env["res.partner"].create({"name": "Jeanne Martin", "is_company": False})
+        move = self._invoice(consumer, 1500.0, "2026-02-01", "2026-03-01")
+        mention = self.env["recouvrement.penalty"]._get_penalty_mention(move)
+        self.assertNotIn("40", mention)
+        self.assertIn("legal rate from the formal notice", mention)
+        # a professional still gets the company's text, with the 40 EUR
+        pro = self._invoice(self.customer, 1500.0, "2026-02-01", "2026-03-01")
+        self.assertEqual(
+            self.env["recouvrement.penalty"]._get_penalty_mention(pro),
+            "Échéance 03/01/2026, taux 12.15 %, indemnité 40.00\xa0€.",
+        )
