@@ -498,6 +498,14 @@ class RecouvrementDunningEvent(models.Model):
             delivered=self.delivery_date,
         )
 
+    def _is_consumer_claim(self):
+        """Whether the reminder goes to a consumer (``res.partner._is_consumer``): its letter
+        then claims no L441-10 penalty nor D441-5 indemnity (L111-8 Code de la consommation)
+        but interest at the legal rate from the formal notice (art. 1231-6 and 1344-1 Code
+        civil), and says so."""
+        self.ensure_one()
+        return self.partner_id._is_consumer()
+
     def _get_payment_deadline_text(self):
         """The payment deadline as the letter states it, in the current language: "by <date>"
         for an email (its letter is attached to it the day it is sent); "within N days of

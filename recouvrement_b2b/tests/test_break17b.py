@@ -183,3 +183,46 @@ class TestBreak17b(RecouvrementCommon):
             self.env["recouvrement.penalty"]._get_penalty_mention(pro),
             "Échéance 03/01/2026, taux 12.15 %, indemnité 40.00\xa0€.",
         )
+
+    def test_consumer_formal_notice_claims_no_l441_10_nor_40_euros(self):
+        # A consumer (natural person, no SIREN, no VAT number) owes 1 500 EUR due 1 October
+        # 2026. First run 20 November: the last call; 21 November: the formal notice, for
+        # 1 500.00 exactly (no L441-10 penalty, no D441-5 indemnity: LEGAL.md, scope). Its
+        # letter must not tell the consumer that penalties and 40 EUR per invoice are due;
+        # it says legal interest runs from the notice (art. 1231-6 and 1344-1 Code civil).
+        consumer = self.env["res.partner"].create(
+            {
+                "name": "Jeanne Martin",
+                "is_company": False,
+                "street": "3 rue des Lilas",
+                "zip": "69001",
+                "city": "Lyon",
+                "country_id": self.env.ref("base.fr").id,
+                "email": "jeanne.martin@example.fr",
+            }
+        )
+        self._invoice(consumer, 1500.0, "2026-09-01", "2026-10-01")
+        self._run("2026-11-20")
+        notice = self._run("2026-11-21")
+        level_notice = self.policy.level_ids.filtered("is_formal_notice")
+        self.assertRecordValues(
+            notice,
+            [
+                {
+                    "level_id": level_notice.id,
+                    "amount_due": 1500.0,
+                    "amount_penalty": 0.0,
+                    "amount_indemnity": 0.0,
+                    "amount_total": 1500.0,
+                }
+            ],
+        )
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(notice.level_id.report_id.report_name, notice.ids)[0]
+            .decode()
+        )
+        self.assertNotIn("40 EUR", html)
+        self.assertNotIn("D441-5", html)
+        self.assertNotIn("L441-10", html)
+        self.assertIn("interest at the legal rate", html)
