@@ -226,3 +226,96 @@ class TestBreak17b(RecouvrementCommon):
         self.assertNotIn("D441-5", html)
         self.assertNotIn("L441-10", html)
         self.assertIn("interest at the legal rate", html)
+
+    def test_consumer_legal_interest_across_a_half_year(self):
+        # A consumer owes 1 500 EUR due 1 March 2026; formal notice emailed 15 April 2026.
+        # Legal interest (column "autres cas": the creditor is a company) from 16 April:
+        # 16 April - 30 June = 76 days at 2.62 % (2026-S1), 1-10 July = 10 days at 2.75 %
+        # (2026-S2): 1 500 x (2.62 x 76 + 2.75 x 10) / 36 500 = 1 500 x 226.62 / 36 500
+        # = 9.3131 -> 9.31; no indemnity.
+        consumer = self.env["res.partner"].create({"name": "Paul Girard", "is_company": False})
+        move = self._invoice(consumer, 1500.0, "2026-02-01", "2026-03-01")
+        notice_level = self.policy.level_ids.filtered("is_formal_notice")
+        self.env["recouvrement.dunning.event"].create(
+            {
+                "partner_id": consumer.id,
+                "company_id": self.company.id,
+                "currency_id": self.company.currency_id.id,
+                "level_id": notice_level.id,
+                "channel": "email",
+                "date": "2026-04-15",
+                "state": "sent",
+                "move_ids": [(6, 0, move.ids)],
+            }
+        )
+        figures = move._get_penalty_figures(date(2026, 7, 10))[move.id]
+        self.assertEqual(
+            (figures["penalty"], figures["indemnity"], figures["days"]), (9.31, 0.0, 86)
+        )
+
+    def test_contract_rate_floor_across_a_half_year(self):
+        # Contract rate 5 %, below the floor 3 x legal rate: 2026-S1 3 x 2.62 = 7.86 %,
+        # 2026-S2 3 x 2.75 = 8.25 %. 1 000 EUR due 20 June 2026, on 10 July: 21-30 June =
+        # 10 days at 7.86, 1-10 July = 10 days at 8.25: 1 000 x (78.6 + 82.5) / 36 500
+        # = 4.4137 -> 4.41, plus 40.
+        self.company.write({"penalty_rate_mode": "contract", "penalty_contract_rate": 5.0})
+        move = self._invoice(self.customer, 1000.0, "2026-05-20", "2026-06-20")
+        figures = move._get_penalty_figures(date(2026, 7, 10))[move.id]
+        self.assertEqual(
+            (figures["penalty"], figures["indemnity"], figures["rate"]), (4.41, 40.0, 8.25)
+        )
+
+    def test_three_instalments_one_paid_late(self):
+        # 900 dated 1 January 2026, term 34 % / 33 % / 33 % at 30, 60, 90 days: 306 due
+        # 31 January, 297 due 2 March, 297 due 1 April. The 306 paid on 10 February (10 days
+        # late). On 10 April: 306 x 12.15 % x 10 / 365 = 1.018603; 297 x 12.15 % x 39 / 365
+        # (3 March - 10 April) = 3.855711; 297 x 12.15 % x 9 / 365 (2-10 April) = 0.889779;
+        # sum 5.764093 -> 5.76, and one 40 EUR indemnity for the invoice.
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "34/33/33",
+                "line_ids": [
+                    (0, 0, {"value": "percent", "value_amount": pct, "nb_days": days})
+                    for pct, days in ((34, 30), (33, 60), (33, 90))
+                ],
+            }
+        )
+        move = self._invoice(self.customer, 900.0, "2026-01-01", post=False)
+        move.invoice_payment_term_id = term
+        move.action_post()
+        self._pay(move, 306.0, "2026-02-10")
+        figures = move._get_penalty_figures(date(2026, 4, 10))[move.id]
+        self.assertEqual((figures["penalty"], figures["indemnity"]), (5.76, 40.0))
+
+    def test_several_open_credits_bigger_than_an_invoice_other_company_left_out(self):
+        # Invoices of 300 (due 1 March) and 500 (due 5 March); open credits: a credit note of
+        # 600 and a payment of 100 on account in this company, a credit note of 1 000 in
+        # another company (not deductible here). On 20 March (19 and 15 days late: firm) one
+        # reminder claims 300 + 500 - 600 - 100 = 100.00, listing the two credits (700).
+        other_company = self.setup_other_company(name="Filiale Lyon")["company"]
+        self._invoice(self.customer, 300.0, "2026-02-01", "2026-03-01")
+        self._invoice(self.customer, 500.0, "2026-02-05", "2026-03-05")
+        refund = self._invoice(self.customer, 600.0, "2026-03-10", post=False)
+        refund.move_type = "out_refund"
+        refund.action_post()
+        payment = self.env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": self.customer.id,
+                "amount": 100.0,
+                "date": "2026-03-12",
+            }
+        )
+        payment.action_post()
+        other_refund = self._invoice(
+            self.customer, 1000.0, "2026-03-10", post=False, company=other_company
+        )
+        other_refund.move_type = "out_refund"
+        other_refund.action_post()
+        event = self._run("2026-03-20")
+        self.assertRecordValues(
+            event,
+            [{"level_id": self.level_firm.id, "amount_due": 100.0, "amount_open_credit": 700.0}],
+        )
+        self.assertEqual(sorted(c["amount"] for c in event._get_letter_credits()), [100.0, 600.0])
