@@ -319,3 +319,36 @@ class TestBreak17b(RecouvrementCommon):
             [{"level_id": self.level_firm.id, "amount_due": 100.0, "amount_open_credit": 700.0}],
         )
         self.assertEqual(sorted(c["amount"] for c in event._get_letter_credits()), [100.0, 600.0])
+
+    def test_consumer_dossier_states_legal_interest_not_l441_10(self):
+        # The injonction de payer file against a consumer claims 1 500.00 and no L441-10
+        # penalty nor 40 EUR (no formal notice yet: nothing accrues); its legal basis reads
+        # legal interest from the formal notice, not "fixed recovery indemnity of 40 EUR".
+        consumer = self.env["res.partner"].create(
+            {"name": "Jeanne Martin", "is_company": False, "city": "Lyon"}
+        )
+        move = self._invoice(consumer, 1500.0, "2026-09-01", "2026-10-01")
+        with freeze_time("2026-11-20"):
+            case = (
+                self.env["recouvrement.litigation"]
+                .with_user(self.controller)
+                .create(
+                    {
+                        "partner_id": consumer.id,
+                        "company_id": self.company.id,
+                        "move_ids": [(6, 0, move.ids)],
+                    }
+                )
+            )
+            [line] = case._get_dossier_lines()
+            self.assertEqual(
+                (line["principal"], line["penalty"], line["indemnity"], line["total"]),
+                (1500.0, 0.0, 0.0, 1500.0),
+            )
+            html = (
+                self.env["ir.actions.report"]
+                ._render_qweb_html("recouvrement_b2b.report_litigation_dossier", case.ids)[0]
+                .decode()
+            )
+        self.assertNotIn("40 EUR", html)
+        self.assertIn("Interest at the legal rate from the formal notice", html)
