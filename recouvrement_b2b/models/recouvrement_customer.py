@@ -225,23 +225,24 @@ class RecouvrementCustomer(models.AbstractModel):
         # never raises: a reference rate not entered yet (a new half-year's ECB rate) leaves
         # the penalties of the invoices concerned unknown, not the customer's page broken
         # sudo: the penalties of the customer's own invoices (moves, read as superuser above)
-        figures = (
-            self.env["recouvrement.penalty"].sudo()._get_penalty_display_values(moves, date)
-            if moves
-            else {}
-        )
+        Penalty = self.env["recouvrement.penalty"].sudo()
+        display = Penalty._get_penalty_display_values(moves, date) if moves else {}
+        unknown_ids = {move_id for move_id, vals in display.items() if vals["penalty_error"]}
+        known = moves.filtered(lambda m: m.id not in unknown_ids)
+        # what posted penalty invoices charged is listed with them, not claimed twice
+        figures = Penalty._get_penalty_claim_figures(known.sudo(), date) if known else {}
         statement = self._get_statement(partner)
         groups = {}
         for move in moves:
             figure = figures.get(move.id, {})
-            unknown = bool(figure.get("penalty_error"))
+            unknown = move.id in unknown_ids
             line = {
                 "move": move,
                 "residual": move.amount_residual,
                 "residual_text": format_amount(self.env, move.amount_residual, move.currency_id),
                 "days": max((date - move.invoice_date_due).days, 0),
-                "penalty": None if unknown else figure.get("penalty_amount", 0.0),
-                "indemnity": None if unknown else figure.get("penalty_indemnity", 0.0),
+                "penalty": None if unknown else figure.get("penalty", 0.0),
+                "indemnity": None if unknown else figure.get("indemnity", 0.0),
                 "url": move.get_portal_url(),
             }
             group = groups.get(move.company_id.id) or groups.setdefault(

@@ -293,14 +293,18 @@ class RecouvrementDunning(models.AbstractModel):
         )
         records = {level.id: level for level in due_levels}
         credits = self._get_open_credits(lines.move_id)
+        # what each instalment and open credit is worth on the day of the run
+        line_amounts = self._get_line_amounts(
+            lines.union(*credits.values()) if credits else lines, date
+        )
         plan = []
         for key, group_lines in groups.items():
             if not line_levels[key]:
                 continue
             level = records[dunning_rules.highest(line_levels[key].values()).key]
             credit_lines = credits.get((key[0].id, key[1].id), self.env["account.move.line"])
-            open_credit = -sum(credit_lines.mapped("amount_residual"))
-            amount_net = sum(group_lines.mapped("amount_residual")) - open_credit
+            open_credit = -sum(line_amounts[line.id] for line in credit_lines)
+            amount_net = sum(line_amounts[line.id] for line in group_lines) - open_credit
             if credit_lines and not self._is_net_balance_claimable(amount_net, level):
                 continue
             plan.append(
@@ -317,6 +321,7 @@ class RecouvrementDunning(models.AbstractModel):
                         line_id: rule_level.key for line_id, rule_level in line_levels[key].items()
                     },
                     "credit_lines": credit_lines,
+                    "line_amounts": line_amounts,
                     "open_credit": open_credit,
                     "amount_net": amount_net,
                 }
@@ -536,6 +541,33 @@ class RecouvrementDunning(models.AbstractModel):
         return credits
 
     @api.model
+    def _get_line_amounts(self, lines, date):
+        """``{line id: float}``: what each receivable line of ``lines`` (instalment or open
+        credit, account.move.line) is worth in its company's currency on ``date``: its
+        ``amount_residual`` in company currency; in another currency, its
+        ``amount_residual_currency`` at the rate of ``date`` (what settles it when paid that
+        day, as Odoo's payment register computes it), not at the invoice's rate of the books.
+        One query for the rates of all ``lines`` (none when all are in company currency).
+        """
+        foreign = lines.filtered(lambda line: line.currency_id != line.company_currency_id)
+        rates = self.env["recouvrement.penalty"]._get_penalty_currency_rates(
+            {
+                (currency.id, line.company_id.id, date)
+                for line in foreign
+                for currency in line.currency_id | line.company_currency_id
+            }
+        )
+        amounts = {line.id: line.amount_residual for line in lines - foreign}
+        for line in foreign:
+            company = line.company_id
+            ratio = (
+                rates[line.company_currency_id.id, company.id, date]
+                / rates[line.currency_id.id, company.id, date]
+            )
+            amounts[line.id] = line.company_currency_id.round(line.amount_residual_currency * ratio)
+        return amounts
+
+    @api.model
     def _is_net_balance_claimable(self, amount_net, level):
         """Whether the reminder ``level`` may be sent for a net balance of ``amount_net``
         (company currency: residual of the instalments due minus the open credits).
@@ -584,8 +616,9 @@ class RecouvrementDunning(models.AbstractModel):
         # a level's minimum applies to the invoice's amount due (its instalments in the run),
         # not to each instalment: splitting an invoice does not put it under the minimum
         invoice_due = defaultdict(float)
+        line_amounts = self._get_line_amounts(lines, date)
         for line in lines:
-            invoice_due[line.move_id.id] += line.amount_residual
+            invoice_due[line.move_id.id] += line_amounts[line.id]
         groups = defaultdict(lambda: self.env["account.move.line"])
         line_levels = defaultdict(dict)
         for line in lines:
@@ -1023,26 +1056,33 @@ class RecouvrementDunning(models.AbstractModel):
     def _get_company_penalty_figures(self, moves, date):
         """:meth:`account.move._get_penalty_figures` of ``moves`` at ``date``, in the company
         currency (a reminder claims every currency of a customer in the company currency): the
-        penalty converted at each invoice's own rate, like its residual; the indemnity back at
+        penalty converted at the rate of ``date``, like its residual (:meth:`_get_line_amounts`);
+        the indemnity back at
         the rate it was converted from euros (the due date's,
         ``recouvrement.penalty._prepare_penalty_params``), so that it stays the fixed amount of
         art. D441-5 Code de commerce (40 EUR) whatever the rates did since the invoice date.
-        One query for the rates of all ``moves``."""
-        figures = moves._get_penalty_figures(date)
+        One query for the rates of all ``moves``. What posted penalty invoices charged is
+        left out (``recouvrement.penalty._get_penalty_claim_figures``): they are claimed as
+        invoices, never twice."""
+        figures = self.env["recouvrement.penalty"]._get_penalty_claim_figures(moves, date)
         foreign = moves.filtered(
             lambda m: m.id in figures and m.currency_id != m.company_id.currency_id
         )
         rates = self.env["recouvrement.penalty"]._get_penalty_currency_rates(
             {
-                (currency.id, move.company_id.id, move.invoice_date_due)
+                (currency.id, move.company_id.id, day)
                 for move in foreign
                 for currency in move.currency_id | move.company_id.currency_id
+                for day in (move.invoice_date_due, date)
             }
         )
         for move in foreign:
             figure = figures[move.id]
             company_currency = move.company_id.currency_id
-            ratio = abs(move.amount_total_signed / move.amount_total) if move.amount_total else 1
+            # the penalty at the rate of ``date``, like the residuals claimed
+            # (:meth:`_get_line_amounts`)
+            key = (move.company_id.id, date)
+            ratio = rates[(company_currency.id, *key)] / rates[(move.currency_id.id, *key)]
             key = (move.company_id.id, move.invoice_date_due)
             due_ratio = rates[(company_currency.id, *key)] / rates[(move.currency_id.id, *key)]
             figures[move.id] = dict(

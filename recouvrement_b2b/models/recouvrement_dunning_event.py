@@ -423,13 +423,15 @@ class RecouvrementDunningEvent(models.Model):
             if self.level_id.claim_penalties
             else {}
         )
+        # in the event currency at the rate of the event's day, as claimed
+        amounts = self.env["recouvrement.dunning"]._get_line_amounts(lines, self.date)
         rows = [
             (
                 line.move_id,
                 line.date_maturity,
                 line.amount_residual_currency,
                 line.currency_id,
-                line.amount_residual,
+                amounts[line.id],
             )
             for line in lines
         ] or [
@@ -467,13 +469,17 @@ class RecouvrementDunningEvent(models.Model):
         to an invoice): ``name``, ``date``, ``amount_currency`` and ``currency`` (its own
         currency, positive), ``amount`` (event currency, positive)."""
         self.ensure_one()
+        # in the event currency at the rate of the event's day, as deducted
+        amounts = self.env["recouvrement.dunning"]._get_line_amounts(
+            self.credit_line_ids, self.date
+        )
         return [
             {
                 "name": line.move_id.name,
                 "date": line.date,
                 "amount_currency": -line.amount_residual_currency,
                 "currency": line.currency_id,
-                "amount": -line.amount_residual,
+                "amount": -amounts[line.id],
             }
             for line in self.credit_line_ids.sorted(lambda line: (line.date, line.id))
         ]
@@ -492,6 +498,14 @@ class RecouvrementDunningEvent(models.Model):
             posted=self.post_date,
             delivered=self.delivery_date,
         )
+
+    def _is_consumer_claim(self):
+        """Whether the reminder goes to a consumer (``res.partner._is_consumer``): its letter
+        then claims no L441-10 penalty nor D441-5 indemnity (L111-8 Code de la consommation)
+        but interest at the legal rate from the formal notice (art. 1231-6 and 1344-1 Code
+        civil), and says so."""
+        self.ensure_one()
+        return self.partner_id._is_consumer()
 
     def _get_payment_deadline_text(self):
         """The payment deadline as the letter states it, in the current language: "by <date>"

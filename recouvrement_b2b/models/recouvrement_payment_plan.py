@@ -313,7 +313,7 @@ class RecouvrementPaymentPlan(models.Model):
     def _generate_schedule(self):
         """Freeze the amounts due (invoices, penalties) and create the instalments."""
         today = fields.Date.context_today(self)
-        figures = self.move_ids._get_penalty_figures(today)
+        figures = self.env["recouvrement.penalty"]._get_penalty_claim_figures(self.move_ids, today)
         line_vals = []
         self._check_moves_free()
         for plan in self:

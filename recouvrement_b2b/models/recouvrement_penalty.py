@@ -69,6 +69,41 @@ class RecouvrementPenalty(models.AbstractModel):
         return figures
 
     @api.model
+    def _get_penalty_claim_figures(self, moves, to_date):
+        """:meth:`_get_penalty_figures` of ``moves`` at ``to_date`` less what posted penalty
+        invoices already charged: what a reminder, a letter, the portal or a payment plan may
+        still claim besides the penalty invoices themselves (listed as invoices, paid or not).
+
+        ``penalty``: the penalty accrued to ``to_date`` minus the penalty lines of posted
+        penalty invoices for the invoice (never below 0; the invoiced periods add up to the
+        total, L441-10 II); ``indemnity``: 0 once a posted penalty invoice charged it (D441-5:
+        once per invoice). Same shape and currency as :meth:`_get_penalty_figures`; one more
+        query for all of ``moves``.
+        """
+        # through account.move, the hook other modules override
+        figures = moves._get_penalty_figures(to_date) if moves else {}
+        if not figures:
+            return figures
+        groups = self.env["account.move.line"]._read_group(
+            [
+                ("penalty_source_move_id", "in", list(figures)),
+                ("parent_state", "=", "posted"),
+                ("penalty_kind", "!=", False),
+            ],
+            ["penalty_source_move_id", "penalty_kind"],
+            ["price_subtotal:sum"],
+        )
+        figures = {move_id: dict(figure) for move_id, figure in figures.items()}
+        for source, kind, amount in groups:
+            figure = figures[source.id]
+            if kind == "indemnity":
+                figure["indemnity"] = 0.0
+            elif kind == "penalty":
+                digits = source.currency_id.decimal_places
+                figure["penalty"] = max(round(figure["penalty"] - amount, digits), 0.0)
+        return figures
+
+    @api.model
     def _get_penalty_display_values(self, moves, to_date):
         """Values of the penalty fields of ``account.move`` at ``to_date``, for ``moves`` in batch.
 
@@ -945,19 +980,20 @@ class RecouvrementPenalty(models.AbstractModel):
         rate = self._get_penalty_mention_rate(move)
         euro = self.env.ref("base.EUR")
         indemnity = formatLang(self.env, company.penalty_indemnity_amount, currency_obj=euro)
+        if move.commercial_partner_id._is_consumer():
+            # L441-10 binds professionals only: a consumer owes interest at the legal rate from
+            # a formal notice (art. 1231-6 and 1344-1 Code civil), and no D441-5 indemnity
+            # (L111-8 CPCE), whatever the company's own text for professionals says.
+            return self.env._(
+                "Due date: %(date)s. Any late payment bears interest at the legal rate from the "
+                "formal notice (art. 1231-6 and 1344-1 Code civil).",
+                date=due,
+            )
         if company.penalty_mention:
             return (
                 company.penalty_mention.replace("{due_date}", due)
                 .replace("{rate}", rate)
                 .replace("{indemnity}", indemnity)
-            )
-        if move.commercial_partner_id._is_consumer():
-            # L441-10 binds professionals only: a consumer owes interest at the legal rate from
-            # a formal notice (art. 1231-6 and 1344-1 Code civil), and no D441-5 indemnity.
-            return self.env._(
-                "Due date: %(date)s. Any late payment bears interest at the legal rate from the "
-                "formal notice (art. 1231-6 and 1344-1 Code civil).",
-                date=due,
             )
         if move.invoice_payment_term_id.early_discount:
             # The discount terms are printed by the invoice report with the payment terms.

@@ -498,11 +498,13 @@ class RecouvrementPromise(models.Model):
         line_levels = dict(item["line_levels"])
         kept = self.env["account.move.line"]
         deducted = 0.0
+        # what each instalment is worth on the day of the run (company currency)
+        amounts = item.get("line_amounts") or {}
         for move in item["moves"]:
             lines = item["lines"].filtered(lambda line, move=move: line.move_id == move)
             amount = excluded.get(move.id, 0.0)
             residual = move.amount_residual_signed
-            listed = sum(lines.mapped("amount_residual"))
+            listed = sum(amounts.get(line.id, line.amount_residual) for line in lines)
             if move.company_currency_id.compare_amounts(residual - amount, 0) <= 0:
                 for line in lines:
                     line_levels.pop(line.id, None)
@@ -515,13 +517,12 @@ class RecouvrementPromise(models.Model):
                 continue
             ladder = policy._get_rule_levels()
             for line in lines.filtered(lambda line: line.id in line_levels):
+                worth = amounts.get(line.id, line.amount_residual)
                 rule_level = dunning._get_line_next_level(
                     line,
                     ladder,
                     date,
-                    amount=move.company_currency_id.round(
-                        line.amount_residual - amount * line.amount_residual / residual
-                    ),
+                    amount=move.company_currency_id.round(worth - amount * worth / residual),
                     one_step=move.id in resumed,
                 )
                 if rule_level:

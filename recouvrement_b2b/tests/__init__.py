@@ -23,3 +23,4 @@ from . import test_dunning_checks
 from . import test_tours
 from . import test_forms
 from . import test_customer_break
+from . import test_break17b

@@ -36,9 +36,10 @@ class TestDunningChecks(RecouvrementCommon):
 
     def test_indemnity_of_a_dollar_invoice_is_40_euros(self):
         # 1 000 USD dated 1 January 2026 (1 EUR = 1.25 USD: 800 EUR), due 31 January, when
-        # 1 EUR = 1.10 USD. On 20 February the firm reminder claims 800 EUR, the penalty
-        # 1 000 x 12.15 % x 20 / 365 = 6.66 USD = 5.33 EUR at the invoice's rate, and the
-        # D441-5 indemnity: 40 EUR, not 44 USD taken back at the invoice's rate (35.20).
+        # 1 EUR = 1.10 USD. On 20 February the firm reminder claims what the dollars are worth
+        # that day (break test of issue 17): 1 000 / 1.10 = 909.09 EUR, the penalty
+        # 1 000 x 12.15 % x 20 / 365 = 6.66 USD = 6.66 / 1.10 = 6.05 EUR, and the D441-5
+        # indemnity: 40 EUR, not 44 USD taken back at the invoice's rate (35.20).
         usd = self.setup_other_currency("USD", rates=[("2026-01-01", 1.25), ("2026-01-31", 1.10)])
         self.level_firm.claim_penalties = True
         move = self._invoice(self.customer, 1000.0, "2026-01-01", "2026-01-31", currency=usd)
@@ -49,16 +50,16 @@ class TestDunningChecks(RecouvrementCommon):
             [
                 {
                     "level_id": self.level_firm.id,
-                    "amount_due": 800.0,
-                    "amount_penalty": 5.33,
+                    "amount_due": 909.09,
+                    "amount_penalty": 6.05,
                     "amount_indemnity": 40.0,
-                    "amount_total": 845.33,
+                    "amount_total": 955.14,
                 }
             ],
         )
         self.assertEqual(
             [(line["penalty"], line["indemnity"]) for line in event._get_letter_lines()],
-            [(5.33, 40.0)],
+            [(6.05, 40.0)],
         )
 
     def test_notice_about_another_invoice_is_no_prerequisite(self):

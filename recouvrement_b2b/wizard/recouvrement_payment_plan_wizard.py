@@ -135,7 +135,9 @@ class RecouvrementPaymentPlanWizard(models.TransientModel):
     @api.depends("move_ids", "include_penalties", "amount_waiver", "currency_id")
     def _compute_amounts(self):
         # The figures of the saved invoices (the wizard's own records may be new ones).
-        figures = self.move_ids._origin._get_penalty_figures(fields.Date.context_today(self))
+        figures = self.env["recouvrement.penalty"]._get_penalty_claim_figures(
+            self.move_ids._origin, fields.Date.context_today(self)
+        )
         Plan = self.env["recouvrement.payment.plan"]
         for wizard in self:
             totals = Plan._get_plan_totals(
