@@ -1148,3 +1148,57 @@ class TestDeclarationOpenCredits(RecouvrementCommon):
                 }
             ],
         )
+
+
+@tagged("post_install", "-at_install")
+class TestProceedingsBreak(RecouvrementCommon):
+    """Second break test of issue 15: a customer in sauvegarde since the judgment of 2024-04-14
+    (BODACC 2024-04-30); ECB 4.50 % in 2024-S1 (penalty 14.50 %)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.write(
+            {
+                "penalty_rate_mode": "legal_default",
+                "penalty_convention": "half_year",
+                "penalty_indemnity_amount": 40.0,
+            }
+        )
+        cls._standard_ladder()
+        cls.mandataire = cls.env["res.partner"].create(
+            {"name": "SELARL Mandataires de Savoie", "is_company": True}
+        )
+        cls.debtor = cls.env["res.partner"].create({"name": "Tissages Roux", "is_company": True})
+        # born before the judgment (due before it) and after it (L622-17)
+        cls.before = cls._invoice(cls.debtor, 10000, date(2024, 2, 14), date(2024, 3, 15))
+        cls.after = cls._invoice(cls.debtor, 3000, date(2024, 4, 20), date(2024, 5, 20))
+        # born on the judgment day: a post-judgment claim (R621-4, effective from 0h)
+        cls.same_day = cls._invoice(cls.debtor, 2000, date(2024, 4, 14), date(2024, 5, 14))
+        cls.debtor.write(
+            {"collective_proceedings": "sauvegarde", "proceedings_date": date(2024, 4, 14)}
+        )
+
+    def test_post_judgment_invoices_earn_penalties_and_the_indemnity(self):
+        # L622-28 stops the interest of the claims born before the judgment only; a claim born
+        # from it on is paid at its due date (L622-17): late, it earns the L441-10 penalty and
+        # the 40 indemnity like any other.
+        figures = (self.before | self.after | self.same_day)._get_penalty_figures(date(2024, 6, 30))
+        # before: 10 000 x 14.50 % x 29 days (2024-03-16 to 2024-04-13) / 365 = 115.205
+        # -> 115.21, and 40 (due before the judgment).
+        self.assertEqual(
+            (figures[self.before.id]["penalty"], figures[self.before.id]["indemnity"]),
+            (115.21, 40.0),
+        )
+        # after: 3 000 x 14.50 % x 41 days (2024-05-21 to 2024-06-30) / 365 = 17 835 / 365
+        # = 48.863 -> 48.86, and 40.
+        self.assertEqual(
+            (figures[self.after.id]["penalty"], figures[self.after.id]["indemnity"]),
+            (48.86, 40.0),
+        )
+        # same day: 2 000 x 14.50 % x 47 days (2024-05-15 to 2024-06-30) / 365 = 13 630 / 365
+        # = 37.342 -> 37.34, and 40.
+        self.assertEqual(
+            (figures[self.same_day.id]["penalty"], figures[self.same_day.id]["indemnity"]),
+            (37.34, 40.0),
+        )
