@@ -429,9 +429,11 @@ class RecouvrementClaimDeclaration(models.Model):
         return True
 
     def action_close(self):
-        """Close the proceedings on ``close_date``: prescription starts again from that day
-        (art. L622-25-1 Code de commerce, 2231 Code civil)."""
+        """Close the proceedings on ``close_date``: the prescription of the claims declared
+        starts again from that day (art. L622-25-1 Code de commerce, 2231 Code civil). A claim
+        never declared had its prescription interrupted by nothing: its dates stay."""
         for declaration in self:
+            declared = declaration.state == "declared"
             if not declaration.close_date or not declaration.closure_reason:
                 raise UserError(
                     self.env._(
@@ -441,9 +443,10 @@ class RecouvrementClaimDeclaration(models.Model):
                     )
                 )
             declaration.state = "closed"
-            self.env["recouvrement.litigation"]._interrupt_prescription(
-                declaration.move_ids, declaration.close_date
-            )
+            if declared:
+                self.env["recouvrement.litigation"]._interrupt_prescription(
+                    declaration.move_ids, declaration.close_date
+                )
         self.activity_ids.filtered("automated").unlink()
         return True
 

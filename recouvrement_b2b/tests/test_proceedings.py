@@ -1202,3 +1202,28 @@ class TestProceedingsBreak(RecouvrementCommon):
             (figures[self.same_day.id]["penalty"], figures[self.same_day.id]["indemnity"]),
             (37.34, 40.0),
         )
+
+    def _declaration(self):
+        return (
+            self.env["recouvrement.claim.declaration"]
+            .with_user(self.controller)
+            .create(
+                {
+                    "partner_id": self.debtor.id,
+                    "mandataire_id": self.mandataire.id,
+                    "publication_date": date(2024, 4, 30),
+                }
+            )
+        )
+
+    @freeze_time("2024-06-30")
+    def test_closing_an_undeclared_claim_interrupts_nothing(self):
+        # The sauvegarde ends with a plan on 2024-06-20; the claim was never declared: nothing
+        # interrupted its prescription (L622-25-1 needs a declaration): 5 years from the due
+        # date 2024-03-15 (L110-4), i.e. 2029-03-15, not 5 years from the closing (2029-06-20).
+        declaration = self._declaration()
+        declaration.write({"close_date": date(2024, 6, 20), "closure_reason": "plan"})
+        declaration.action_close()
+        self.assertEqual(declaration.state, "closed")
+        self.assertFalse(self.before.prescription_interruption_date)
+        self.assertEqual(self.before.prescription_date, date(2029, 3, 15))
