@@ -181,11 +181,18 @@ class RecouvrementClaimDeclaration(models.Model):
     # Computes
     # ------------------------------------------------------------------------------------------
 
-    @api.depends("partner_id")
+    @api.depends("partner_id", "partner_id.collective_proceedings")
     def _compute_proceedings(self):
+        # A declaration sent keeps its judgment date (evidence) but follows a conversion of the
+        # proceedings (sauvegarde, redressement, liquidation: L622-10, L631-15, L641-1), which
+        # keeps the opening judgment: the claim declared needs no new declaration.
         for declaration in self:
             partner = declaration.partner_id.commercial_partner_id
-            if partner.collective_proceedings not in (False, "none"):
+            in_proceedings = partner.collective_proceedings not in (False, "none")
+            if declaration.state != "draft" and declaration.judgment_date:
+                if in_proceedings and partner.proceedings_date == declaration.judgment_date:
+                    declaration.proceedings = partner.collective_proceedings
+            elif in_proceedings:
                 declaration.proceedings = partner.collective_proceedings
                 declaration.judgment_date = partner.proceedings_date
             elif not declaration.proceedings:
@@ -273,6 +280,32 @@ class RecouvrementClaimDeclaration(models.Model):
                             judgment=format_date(self.env, judgment),
                         )
                     )
+
+    @api.constrains("closure_reason", "proceedings")
+    def _check_closure_reason(self):
+        """A closing for insufficient assets ends a liquidation judiciaire only (L643-9 Code
+        de commerce): recorded on a sauvegarde or a redressement, it would let a write-off
+        recover the VAT of a debt not shown to be lost (art. 272 CGI).
+
+        :raise ValidationError: naming the declaration, the reason and the proceedings
+        """
+        for declaration in self:
+            if (
+                declaration.closure_reason == "insufficient_assets"
+                and declaration.proceedings != "liquidation"
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Claim declaration %(declaration)s: %(proceedings)s proceedings cannot "
+                        "close for insufficient assets; only a liquidation judiciaire does (art. "
+                        "L643-9 Code de commerce). When the proceedings were converted into a "
+                        "liquidation, record the conversion on the customer first.",
+                        declaration=declaration.name,
+                        proceedings=dict(
+                            self._fields["proceedings"]._description_selection(self.env)
+                        ).get(declaration.proceedings),
+                    )
+                )
 
     @api.model_create_multi
     def create(self, vals_list):

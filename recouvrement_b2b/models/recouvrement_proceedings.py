@@ -279,6 +279,7 @@ class RecouvrementProceedings(models.AbstractModel):
             [
                 ("company_id", "=", case.company_id.id),
                 ("partner_id", "=", case.commercial_partner_id.id),
+                ("proceedings", "=", "liquidation"),
                 ("state", "=", "closed"),
                 ("closure_reason", "=", "insufficient_assets"),
             ],

@@ -1227,3 +1227,26 @@ class TestProceedingsBreak(RecouvrementCommon):
         self.assertEqual(declaration.state, "closed")
         self.assertFalse(self.before.prescription_interruption_date)
         self.assertEqual(self.before.prescription_date, date(2029, 3, 15))
+
+    @freeze_time("2024-06-30")
+    def test_only_a_liquidation_closes_for_insufficient_assets(self):
+        # A sauvegarde cannot end for insufficient assets (L643-9: a liquidation only), else a
+        # write-off would recover the VAT of a debt not shown to be lost (art. 272 CGI).
+        declaration = self._declaration()
+        declaration.action_declare()
+        with self.assertRaisesRegex(ValidationError, "L643-9") as caught, self.env.cr.savepoint():
+            declaration.write(
+                {"close_date": date(2024, 6, 20), "closure_reason": "insufficient_assets"}
+            )
+        self.assertIn(declaration.name, str(caught.exception))
+        # Converted into a liquidation (the opening judgment is kept): the declaration sent
+        # follows the conversion, and the liquidation may close for insufficient assets.
+        self.debtor.collective_proceedings = "liquidation"
+        self.assertRecordValues(
+            declaration, [{"proceedings": "liquidation", "judgment_date": date(2024, 4, 14)}]
+        )
+        declaration.write(
+            {"close_date": date(2024, 6, 20), "closure_reason": "insufficient_assets"}
+        )
+        declaration.action_close()
+        self.assertEqual(declaration.state, "closed")
