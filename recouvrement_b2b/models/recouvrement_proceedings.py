@@ -183,6 +183,47 @@ class RecouvrementProceedings(models.AbstractModel):
                 )
 
     @api.model
+    def _check_opening_judgment_kept(self, partners):
+        """Refuse to move the opening judgment date of ``partners`` (res.partner) in collective
+        proceedings while a claim declaration sent for another judgment date is open: a
+        conversion (sauvegarde to redressement, redressement to liquidation: L622-10,
+        L631-15, L641-1 Code de commerce) keeps the opening judgment, which stopped the
+        interest of the claims born before it for good (L622-28) and split the invoices
+        (L622-21); a conversion date there would make interest run again and freeze the
+        invoices of the observation period (L622-17).
+
+        :raise ValidationError: naming the customer, the declaration and both dates
+        """
+        in_proceedings = partners.filtered(
+            lambda p: p.collective_proceedings not in (False, "none") and p.proceedings_date
+        )
+        if not in_proceedings:
+            return
+        # sudo: a declaration of any company holds the customer's opening judgment date
+        declarations = (
+            self.env["recouvrement.claim.declaration"]
+            .sudo()
+            .search([("partner_id", "in", in_proceedings.ids), ("state", "=", "declared")])
+        )
+        for declaration in declarations:
+            partner = declaration.partner_id
+            if declaration.judgment_date != partner.proceedings_date:
+                raise ValidationError(
+                    self.env._(
+                        "%(customer)s: the %(field)s cannot become %(date)s while claim "
+                        "declaration %(declaration)s, declared for the opening judgment of "
+                        "%(judgment)s, is not closed. A conversion of the proceedings keeps the "
+                        "opening judgment date (interest stopped there for good, art. L622-28 "
+                        "Code de commerce): change only the type of proceedings.",
+                        customer=partner.display_name,
+                        field=partner._fields["proceedings_date"]._description_string(self.env),
+                        date=format_date(self.env, partner.proceedings_date),
+                        declaration=declaration.name,
+                        judgment=format_date(self.env, declaration.judgment_date),
+                    )
+                )
+
+    @api.model
     def _check_litigation_cases(self, cases, vals=None):
         """Refuse litigation ``cases`` (recouvrement.litigation) that take an individual action
         on a pre-judgment claim: a formal notice, an injonction de payer or an assignation

@@ -1250,3 +1250,22 @@ class TestProceedingsBreak(RecouvrementCommon):
         )
         declaration.action_close()
         self.assertEqual(declaration.state, "closed")
+
+    @freeze_time("2024-06-30")
+    def test_conversion_keeps_the_opening_judgment(self):
+        # Declared for the judgment of 2024-04-14; the conversion judgment of 2024-06-20 is
+        # not a new opening: interest of the claim declared stays stopped on 2024-04-13
+        # (L622-28: 115.21, not 10 000 x 14.50 % x 96 days / 365 = 381.37) and the invoice
+        # of 2024-04-20 stays a post-judgment claim (L622-17).
+        declaration = self._declaration()
+        declaration.action_declare()
+        with self.assertRaisesRegex(ValidationError, "L622-28") as caught, self.env.cr.savepoint():
+            self.debtor.write(
+                {"collective_proceedings": "liquidation", "proceedings_date": date(2024, 6, 20)}
+            )
+        self.assertIn(declaration.name, str(caught.exception))
+        self.debtor.collective_proceedings = "liquidation"
+        figures = (self.before | self.after)._get_penalty_figures(date(2024, 6, 30))
+        self.assertEqual(figures[self.before.id]["penalty"], 115.21)
+        self.assertEqual(figures[self.after.id]["penalty"], 48.86)
+        self.assertEqual(declaration.proceedings, "liquidation")
