@@ -70,8 +70,10 @@ class RecouvrementProceedings(models.AbstractModel):
             ``"filed"``, ``"order_issued"``, ``"order_served"``, ``"opposition"``,
             ``"trial"``, ``"enforcement"``) or ``"agency"`` (hand-over to an agency or lawyer)
         :raise UserError: one complete sentence per action, naming the invoice, the customer
-            and the judgment date
+            and the judgment date; or, for an invoice assigned to a factor in notified
+            factoring, naming the invoice and the factor
         """
+        self._check_factored_action(moves)
         frozen = self._get_pre_judgment_moves(moves)
         if not frozen:
             return
@@ -86,6 +88,33 @@ class RecouvrementProceedings(models.AbstractModel):
             "date": format_date(self.env, partner.proceedings_date),
         }
         raise UserError(self._get_individual_action_message(action, params))
+
+    @api.model
+    def _check_factored_action(self, moves):
+        """Refuse an individual action (formal notice, injonction de payer, assignation,
+        enforcement, hand-over to an agency or lawyer) on the invoices of ``moves`` assigned to
+        a factor in notified factoring: by the subrogation the factor became the creditor and
+        alone may pursue the debtor (art. 1346 Code civil), as it alone is paid and dunns them
+        (:meth:`_filter_dunning_moves`). Confidential factoring keeps them ours.
+
+        :raise UserError: naming the invoice, the factor and the assignment date
+        """
+        factored = moves.filtered(lambda m: m.is_factored and m.factoring_mode == "notified")
+        if not factored:
+            return
+        move = factored[0]
+        raise UserError(
+            self.env._(
+                "Invoice %(invoice)s was assigned to %(factor)s in notified factoring on "
+                "%(date)s: the factor is now its creditor and alone may pursue the customer "
+                "(formal notice, injonction de payer, assignation, hand-over to an agency). Take "
+                "it out of the case, or untick Assigned to a Factor when the factor handed it "
+                "back.",
+                invoice=move.name,
+                factor=move.factor_id.display_name,
+                date=format_date(self.env, move.factoring_date) if move.factoring_date else "-",
+            )
+        )
 
     @api.model
     def _get_individual_action_message(self, action, params):

@@ -1269,3 +1269,50 @@ class TestProceedingsBreak(RecouvrementCommon):
         self.assertEqual(figures[self.before.id]["penalty"], 115.21)
         self.assertEqual(figures[self.after.id]["penalty"], 48.86)
         self.assertEqual(declaration.proceedings, "liquidation")
+
+    @freeze_time("2024-06-30")
+    def test_no_individual_action_on_a_notified_factored_invoice(self):
+        # Assigned to a factor in notified factoring: the factor is the creditor (subrogation)
+        # and alone pursues the customer; our case may not file, notify or hand it over.
+        factor = self.env["res.partner"].create({"name": "Factor Savoie"})
+        agency = self.env["res.partner"].create({"name": "Agence Alpes Recouvrement"})
+        factored = self._invoice(self.customer, 1000, date(2024, 1, 5), date(2024, 2, 4))
+        own = self._invoice(self.customer, 700, date(2024, 1, 8), date(2024, 2, 7))
+        factored.write(
+            {
+                "is_factored": True,
+                "factor_id": factor.id,
+                "factoring_date": date(2024, 1, 10),
+                "factoring_mode": "notified",
+            }
+        )
+        case = (
+            self.env["recouvrement.litigation"]
+            .with_user(self.controller)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "litigation_type": "recovery",
+                    "proof_checked": True,
+                    "move_ids": [Command.set((factored | own).ids)],
+                    "agency_id": agency.id,
+                    "agency_fee_rate": 12.0,
+                }
+            )
+        )
+        for action in (
+            case.action_file,
+            case.action_hand_over,
+            lambda: case.write({"formal_notice_date": date(2024, 6, 1)}),
+        ):
+            with (
+                self.assertRaisesRegex(UserError, "Factor Savoie.*notified factoring") as caught,
+                self.env.cr.savepoint(),
+            ):
+                action()
+            self.assertIn(factored.name, str(caught.exception))
+        self.assertFalse(case.handover_date)
+        # Confidential factoring keeps the invoice ours: the hand-over goes ahead.
+        factored.factoring_mode = "confidential"
+        case.action_hand_over()
+        self.assertEqual(case.handover_date, date(2024, 6, 30))
