@@ -265,7 +265,11 @@ class RecouvrementClaimDeclaration(models.Model):
 
     @api.constrains("publication_date", "judgment_date", "declaration_date", "close_date")
     def _check_dates(self):
-        self.env["recouvrement.proceedings"]._check_judgment_date(self, "judgment_date")
+        # dates of past events: a publication, a declaration or a closing recorded ahead
+        # would run deadlines (R622-24, L622-26) and prescription (L622-25-1) from a day that
+        # has not come
+        for fname in ("judgment_date", "publication_date", "declaration_date", "close_date"):
+            self.env["recouvrement.proceedings"]._check_judgment_date(self, fname)
         for declaration in self:
             judgment = declaration.judgment_date
             for fname in ("publication_date", "declaration_date", "close_date"):
@@ -278,6 +282,37 @@ class RecouvrementClaimDeclaration(models.Model):
                             field=declaration._fields[fname]._description_string(self.env),
                             date=format_date(self.env, declaration[fname]),
                             judgment=format_date(self.env, judgment),
+                        )
+                    )
+
+    @api.constrains("admitted_amount", "dividend_amount", "total_amount")
+    def _check_outcome_amounts(self):
+        """The judge admits at most the amount declared (the claim is the creditor's), and the
+        proceedings pay dividends on at most the amount admitted (the amount declared while no
+        admission is recorded).
+
+        :raise ValidationError: naming the declaration, the field and both amounts
+        """
+        for declaration in self:
+            checks = (
+                ("admitted_amount", declaration.total_amount, "total_amount"),
+                (
+                    "dividend_amount",
+                    declaration.admitted_amount or declaration.total_amount,
+                    "admitted_amount" if declaration.admitted_amount else "total_amount",
+                ),
+            )
+            for fname, ceiling, ceiling_fname in checks:
+                if declaration.currency_id.compare_amounts(declaration[fname], ceiling) > 0:
+                    raise ValidationError(
+                        self.env._(
+                            "Claim declaration %(declaration)s: the %(field)s (%(amount)s) "
+                            "cannot exceed the %(ceiling_field)s (%(ceiling)s).",
+                            declaration=declaration.name,
+                            field=self._fields[fname]._description_string(self.env),
+                            amount=declaration._format_amount(declaration[fname]),
+                            ceiling_field=self._fields[ceiling_fname]._description_string(self.env),
+                            ceiling=declaration._format_amount(ceiling),
                         )
                     )
 

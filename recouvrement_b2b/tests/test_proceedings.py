@@ -1316,3 +1316,31 @@ class TestProceedingsBreak(RecouvrementCommon):
         factored.factoring_mode = "confidential"
         case.action_hand_over()
         self.assertEqual(case.handover_date, date(2024, 6, 30))
+
+    @freeze_time("2024-06-30")
+    def test_declaration_dates_and_outcome_checked(self):
+        # Declared: 10 000 + 115.21 + 40 = 10 155.21 (pre-judgment invoice only).
+        declaration = self._declaration()
+        self.assertEqual(declaration.total_amount, 10155.21)
+        # dates of past events cannot be ahead of today (2024-06-30)
+        for fname, label in (
+            ("publication_date", "BODACC Publication"),
+            ("declaration_date", "Declared On"),
+            ("close_date", "Proceedings Closed On"),
+        ):
+            with (
+                self.assertRaisesRegex(ValidationError, f"{label} \\(07/01/2024\\)") as caught,
+                self.env.cr.savepoint(),
+            ):
+                declaration.write({fname: date(2024, 7, 1)})
+            self.assertIn(declaration.name, str(caught.exception))
+        # the judge admits at most what was declared; dividends at most what was admitted
+        with (
+            self.assertRaisesRegex(ValidationError, "10,155.22.*10,155.21"),
+            self.env.cr.savepoint(),
+        ):
+            declaration.admitted_amount = 10155.22
+        with self.assertRaisesRegex(ValidationError, "Dividends Received"), self.env.cr.savepoint():
+            declaration.write({"admitted_amount": 8000.0, "dividend_amount": 8000.01})
+        declaration.write({"admitted_amount": 10155.21, "dividend_amount": 2500.0})
+        self.assertEqual(declaration.dividend_amount, 2500.0)
