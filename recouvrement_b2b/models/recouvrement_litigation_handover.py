@@ -4,7 +4,7 @@ import io
 import zipfile
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
 
@@ -47,6 +47,23 @@ class RecouvrementLitigation(models.Model):
     agency_commission_amount = fields.Monetary(
         string="Agency Commission", compute="_compute_agency_amounts"
     )
+
+    @api.constrains("agency_fee_rate")
+    def _check_agency_fee_rate(self):
+        """The agreed fee rate is a percentage of what the agency collects, from 0 to 100.
+
+        :raise ValidationError: naming the case and the rate
+        """
+        for case in self:
+            if not 0 <= case.agency_fee_rate <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "Case %(case)s: the agreed fee rate of the agency (%(rate)s %%) must be "
+                        "between 0 and 100 %%.",
+                        case=case.name,
+                        rate=case.agency_fee_rate,
+                    )
+                )
 
     @api.depends("handover_date", "handover_return_date")
     def _compute_is_handed_over(self):

@@ -1344,3 +1344,15 @@ class TestProceedingsBreak(RecouvrementCommon):
             declaration.write({"admitted_amount": 8000.0, "dividend_amount": 8000.01})
         declaration.write({"admitted_amount": 10155.21, "dividend_amount": 2500.0})
         self.assertEqual(declaration.dividend_amount, 2500.0)
+
+    def test_agency_fee_rate_checked(self):
+        case = (
+            self.env["recouvrement.litigation"]
+            .with_user(self.controller)
+            .create({"partner_id": self.customer.id, "litigation_type": "recovery"})
+        )
+        for rate in (-10.0, 100.01):
+            with self.assertRaisesRegex(ValidationError, case.name), self.env.cr.savepoint():
+                case.agency_fee_rate = rate
+        case.agency_fee_rate = 100.0
+        self.assertEqual(case.agency_fee_rate, 100.0)
