@@ -276,7 +276,7 @@ class RecouvrementProceedings(models.AbstractModel):
     # ------------------------------------------------------------------------------------------
 
     @api.model
-    def _prepare_bad_debt_line_vals(self, case, receivables, account, loss=None):
+    def _prepare_bad_debt_line_vals(self, case, receivables, account, loss=None, date=None):
         """Debit lines of the write-off entry of litigation ``case`` for the unpaid
         ``receivables`` (account.move.line of its invoices), in the company currency.
 
@@ -285,11 +285,11 @@ class RecouvrementProceedings(models.AbstractModel):
         (art. 272 CGI): each invoice's written-off part is split pro rata of its total into
         the VAT, on the accounts of the invoice's tax lines (their repartition lines), and the
         amount excluding tax, on ``account`` (654). Any other write-off keeps the whole amount
-        on ``account``.
+        on ``account``. ``date``: the write-off's date (see :meth:`_check_bad_debt_loss`).
 
         :return: list of ``account.move.line`` values
         """
-        self._check_bad_debt_loss(case, loss)
+        self._check_bad_debt_loss(case, loss, date)
         company = case.company_id
         currency = company.currency_id
         label = self.env._("Bad debt: case %(case)s", case=case.name)
@@ -335,17 +335,19 @@ class RecouvrementProceedings(models.AbstractModel):
         return vals_list
 
     @api.model
-    def _check_bad_debt_loss(self, case, loss):
+    def _check_bad_debt_loss(self, case, loss, date=None):
         """Refuse to recover the VAT of litigation ``case`` for a liquidation closed for
         insufficient assets (``loss``) when no claim declaration of its customer, in its
-        company, records that closing: the VAT comes back only on a debt shown to be
-        definitively lost (art. 272 CGI).
+        company, records that closing on or before ``date`` (the write-off's date; None: any
+        closing): the VAT comes back only on a debt shown to be definitively lost (art. 272
+        CGI), from the day the closing made it so, not before.
 
-        :raise UserError: naming the case and the customer
+        :raise UserError: naming the case and the customer (and the closing date when the
+            write-off is dated before it)
         """
         if loss != "insufficient_assets":
             return
-        closed = self.env["recouvrement.claim.declaration"].search_count(
+        closed = self.env["recouvrement.claim.declaration"].search(
             [
                 ("company_id", "=", case.company_id.id),
                 ("partner_id", "=", case.commercial_partner_id.id),
@@ -353,8 +355,22 @@ class RecouvrementProceedings(models.AbstractModel):
                 ("state", "=", "closed"),
                 ("closure_reason", "=", "insufficient_assets"),
             ],
+            order="close_date",
             limit=1,
         )
+        if closed and date and closed.close_date and date < closed.close_date:
+            raise UserError(
+                self.env._(
+                    "Case %(case)s: the write-off of %(date)s is dated before the closing of "
+                    "the liquidation of %(customer)s for insufficient assets on %(closed)s; the "
+                    "VAT is recovered only once the debt is definitively lost (art. 272 CGI): "
+                    "date the write-off on or after the closing.",
+                    case=case.name,
+                    date=format_date(self.env, date),
+                    customer=case.commercial_partner_id.display_name,
+                    closed=format_date(self.env, closed.close_date),
+                )
+            )
         if not closed:
             raise UserError(
                 self.env._(

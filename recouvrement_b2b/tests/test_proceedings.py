@@ -420,6 +420,40 @@ class TestBadDebtVat(RecouvrementCommon):
         )
         self.assertEqual(vat.balance, 100.0)
 
+    @freeze_time("2026-11-20")
+    def test_vat_recovered_from_the_closing_not_before(self):
+        # The liquidation closed for insufficient assets on 2026-10-01: a write-off dated
+        # 2026-09-15 would recover VAT on a debt not yet lost (art. 272 CGI); dated on the
+        # closing day it recovers 600 x 200 / 1 200 = 100.
+        self._close_liquidation()
+        case = self.env["recouvrement.litigation"].create(
+            {"partner_id": self.customer.id, "move_ids": [Command.set(self.move.ids)]}
+        )
+        Close = self.env["recouvrement.litigation.close"].with_user(self.manager)
+        with self.assertRaisesRegex(UserError, "09/15/2026.*10/01/2026.*art. 272 CGI"):
+            Close.create(
+                {
+                    "litigation_id": case.id,
+                    "outcome": "written_off",
+                    "loss": "insufficient_assets",
+                    "date": date(2026, 9, 15),
+                }
+            ).action_confirm()
+        self.assertEqual(self.move.amount_residual, 600.0)
+        Close.create(
+            {
+                "litigation_id": case.id,
+                "outcome": "written_off",
+                "loss": "insufficient_assets",
+                "date": date(2026, 10, 1),
+            }
+        ).action_confirm()
+        vat = case.write_off_move_id.line_ids.filtered(
+            lambda line: line.account_id == self.vat_account
+        )
+        self.assertEqual(vat.balance, 100.0)
+        self.assertEqual(case.write_off_move_id.date, date(2026, 10, 1))
+
     def test_closed_liquidation_proposes_the_definitive_loss(self):
         case = self.env["recouvrement.litigation"].create(
             {"partner_id": self.customer.id, "move_ids": [Command.set(self.move.ids)]}
