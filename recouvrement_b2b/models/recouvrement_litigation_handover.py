@@ -89,6 +89,18 @@ class RecouvrementLitigation(models.Model):
             )
         if self.is_closed:
             raise UserError(self.env._("Case %(case)s is closed: reopen it first.", case=self.name))
+        if self.is_handed_over:
+            # the hand-over date and its export are evidence: a second hand-over would rewrite
+            # the date the agency's collections are checked against
+            raise UserError(
+                self.env._(
+                    "Case %(case)s was already handed over to %(agency)s on %(date)s: record "
+                    "the return of the file first.",
+                    case=self.name,
+                    agency=self.agency_id.display_name,
+                    date=format_date(self.env, self.handover_date),
+                )
+            )
         # L622-21: an agency pursuing a pre-judgment claim is an individual action too.
         self.env["recouvrement.proceedings"]._check_individual_action(self.move_ids, "agency")
         stage = self.env["recouvrement.litigation.stage"].search([("step", "=", "agency")], limit=1)

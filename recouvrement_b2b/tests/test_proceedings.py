@@ -658,6 +658,22 @@ class TestAgencyHandover(RecouvrementCommon):
         with freeze_time("2026-04-20"), self.assertRaisesRegex(ValidationError, "handed over"):
             Collection.create({"litigation_id": self.case.id, "amount": 100.0})
 
+    @freeze_time("2026-04-10")
+    def test_second_hand_over_refused(self):
+        # Handed over on 2026-04-01: handing it over again on 2026-04-10 would rewrite the
+        # hand-over date (evidence) and the period the collections are checked against.
+        with freeze_time("2026-04-01"):
+            self.case.with_user(self.controller).action_hand_over()
+        with self.assertRaisesRegex(UserError, "already handed over.*04/01/2026"):
+            self.case.with_user(self.controller).action_hand_over()
+        self.assertEqual(self.case.handover_date, date(2026, 4, 1))
+        self.assertEqual(
+            self.env["ir.attachment"].search_count(
+                [("res_model", "=", self.case._name), ("res_id", "=", self.case.id)]
+            ),
+            1,
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestPersonalData(RecouvrementCommon):
