@@ -674,6 +674,22 @@ class TestAgencyHandover(RecouvrementCommon):
             1,
         )
 
+    @freeze_time("2026-04-10")
+    def test_collection_not_in_the_future(self):
+        # Handed over 2026-04-01, not returned, today 2026-04-10: a payment collected on
+        # 2026-04-11 has not happened yet.
+        with freeze_time("2026-04-01"):
+            self.case.action_hand_over()
+        Collection = self.env["recouvrement.agency.collection"].with_user(self.controller)
+        with self.assertRaisesRegex(ValidationError, "04/11/2026.*04/01/2026 to 04/10/2026"):
+            Collection.create(
+                {"litigation_id": self.case.id, "amount": 100.0, "date": date(2026, 4, 11)}
+            )
+        ok = Collection.create(
+            {"litigation_id": self.case.id, "amount": 100.0, "date": date(2026, 4, 10)}
+        )
+        self.assertEqual(ok.net_amount, 85.0)
+
 
 @tagged("post_install", "-at_install")
 class TestPersonalData(RecouvrementCommon):
