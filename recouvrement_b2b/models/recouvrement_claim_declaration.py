@@ -285,6 +285,44 @@ class RecouvrementClaimDeclaration(models.Model):
                         )
                     )
 
+    @api.constrains("move_ids", "partner_id", "company_id", "judgment_date")
+    def _check_moves(self):
+        """The invoices declared are the declaration's customer's, in its company, born before
+        the opening judgment (L622-24; a claim born from the judgment on is paid at its due
+        date, L622-17). Odoo's company check accepts a list where one invoice is of the
+        company; an invoice of another company would add its amounts to this declaration.
+
+        :raise ValidationError: naming the declaration and the invoice
+        """
+        for declaration in self:
+            partner = declaration.partner_id.commercial_partner_id
+            for move in declaration.move_ids:
+                if move.company_id != declaration.company_id or (
+                    move.commercial_partner_id != partner
+                ):
+                    message = self.env._(
+                        "Claim declaration %(declaration)s: invoice %(invoice)s is not an "
+                        "invoice of %(customer)s in %(company)s.",
+                        declaration=declaration.name,
+                        invoice=move.display_name,
+                        customer=partner.display_name,
+                        company=declaration.company_id.name,
+                    )
+                elif not proceedings_rules.is_pre_judgment(
+                    move.invoice_date, declaration.judgment_date, move.delivery_date
+                ):
+                    message = self.env._(
+                        "Claim declaration %(declaration)s: invoice %(invoice)s was born on or "
+                        "after the opening judgment of %(judgment)s; it is paid at its due date "
+                        "(art. L622-17 Code de commerce), not declared.",
+                        declaration=declaration.name,
+                        invoice=move.display_name,
+                        judgment=format_date(self.env, declaration.judgment_date),
+                    )
+                else:
+                    continue
+                raise ValidationError(message)
+
     @api.constrains("admitted_amount", "dividend_amount", "total_amount")
     def _check_outcome_amounts(self):
         """The judge admits at most the amount declared (the claim is the creditor's), and the

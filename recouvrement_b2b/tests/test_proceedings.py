@@ -1422,3 +1422,24 @@ class TestProceedingsBreak(RecouvrementCommon):
                 case.agency_fee_rate = rate
         case.agency_fee_rate = 100.0
         self.assertEqual(case.agency_fee_rate, 100.0)
+
+    @freeze_time("2024-06-30")
+    def test_declaration_lists_its_company_and_pre_judgment_invoices_only(self):
+        # The customer also owes 5 000 to a second company. Declared here: 10 000 + 115.21 +
+        # 40 = 10 155.21; the other company's invoice, another customer's or the
+        # post-judgment one would change it.
+        company_b = self.setup_other_company()["company"]
+        other_company = self._invoice(
+            self.debtor, 5000, date(2024, 2, 20), date(2024, 3, 21), company=company_b
+        )
+        other_customer = self._invoice(self.customer, 800, date(2024, 2, 1), date(2024, 3, 2))
+        declaration = self._declaration()
+        self.assertEqual(declaration.move_ids, self.before)
+        for move in (other_company, other_customer, self.after):
+            with (
+                self.assertRaisesRegex(ValidationError, move.name) as caught,
+                self.env.cr.savepoint(),
+            ):
+                declaration.sudo().move_ids = [Command.link(move.id)]
+            self.assertIn(declaration.name, str(caught.exception))
+        self.assertEqual(declaration.total_amount, 10155.21)
