@@ -87,7 +87,9 @@ class RecouvrementAgencyCollection(models.Model):
                     )
                 )
             start, end = case.handover_date, case.handover_return_date
-            if not start or collection.date < start or (end and collection.date > end):
+            # a payment is recorded once collected: never after today
+            end = min(end or fields.Date.context_today(self), fields.Date.context_today(self))
+            if not start or collection.date < start or collection.date > end:
                 raise ValidationError(
                     self.env._(
                         "Case %(case)s: a payment collected by the agency on %(date)s must be "
@@ -96,6 +98,6 @@ class RecouvrementAgencyCollection(models.Model):
                         case=case.name,
                         date=format_date(self.env, collection.date),
                         start=format_date(self.env, start) if start else "-",
-                        end=format_date(self.env, end) if end else self.env._("today"),
+                        end=format_date(self.env, end),
                     )
                 )

@@ -181,11 +181,18 @@ class RecouvrementClaimDeclaration(models.Model):
     # Computes
     # ------------------------------------------------------------------------------------------
 
-    @api.depends("partner_id")
+    @api.depends("partner_id", "partner_id.collective_proceedings")
     def _compute_proceedings(self):
+        # A declaration sent keeps its judgment date (evidence) but follows a conversion of the
+        # proceedings (sauvegarde, redressement, liquidation: L622-10, L631-15, L641-1), which
+        # keeps the opening judgment: the claim declared needs no new declaration.
         for declaration in self:
             partner = declaration.partner_id.commercial_partner_id
-            if partner.collective_proceedings not in (False, "none"):
+            in_proceedings = partner.collective_proceedings not in (False, "none")
+            if declaration.state != "draft" and declaration.judgment_date:
+                if in_proceedings and partner.proceedings_date == declaration.judgment_date:
+                    declaration.proceedings = partner.collective_proceedings
+            elif in_proceedings:
                 declaration.proceedings = partner.collective_proceedings
                 declaration.judgment_date = partner.proceedings_date
             elif not declaration.proceedings:
@@ -258,7 +265,11 @@ class RecouvrementClaimDeclaration(models.Model):
 
     @api.constrains("publication_date", "judgment_date", "declaration_date", "close_date")
     def _check_dates(self):
-        self.env["recouvrement.proceedings"]._check_judgment_date(self, "judgment_date")
+        # dates of past events: a publication, a declaration or a closing recorded ahead
+        # would run deadlines (R622-24, L622-26) and prescription (L622-25-1) from a day that
+        # has not come
+        for fname in ("judgment_date", "publication_date", "declaration_date", "close_date"):
+            self.env["recouvrement.proceedings"]._check_judgment_date(self, fname)
         for declaration in self:
             judgment = declaration.judgment_date
             for fname in ("publication_date", "declaration_date", "close_date"):
@@ -273,6 +284,101 @@ class RecouvrementClaimDeclaration(models.Model):
                             judgment=format_date(self.env, judgment),
                         )
                     )
+
+    @api.constrains("move_ids", "partner_id", "company_id", "judgment_date")
+    def _check_moves(self):
+        """The invoices declared are the declaration's customer's, in its company, born before
+        the opening judgment (L622-24; a claim born from the judgment on is paid at its due
+        date, L622-17). Odoo's company check accepts a list where one invoice is of the
+        company; an invoice of another company would add its amounts to this declaration.
+
+        :raise ValidationError: naming the declaration and the invoice
+        """
+        for declaration in self:
+            partner = declaration.partner_id.commercial_partner_id
+            for move in declaration.move_ids:
+                if move.company_id != declaration.company_id or (
+                    move.commercial_partner_id != partner
+                ):
+                    message = self.env._(
+                        "Claim declaration %(declaration)s: invoice %(invoice)s is not an "
+                        "invoice of %(customer)s in %(company)s.",
+                        declaration=declaration.name,
+                        invoice=move.display_name,
+                        customer=partner.display_name,
+                        company=declaration.company_id.name,
+                    )
+                elif not proceedings_rules.is_pre_judgment(
+                    move.invoice_date, declaration.judgment_date, move.delivery_date
+                ):
+                    message = self.env._(
+                        "Claim declaration %(declaration)s: invoice %(invoice)s was born on or "
+                        "after the opening judgment of %(judgment)s; it is paid at its due date "
+                        "(art. L622-17 Code de commerce), not declared.",
+                        declaration=declaration.name,
+                        invoice=move.display_name,
+                        judgment=format_date(self.env, declaration.judgment_date),
+                    )
+                else:
+                    continue
+                raise ValidationError(message)
+
+    @api.constrains("admitted_amount", "dividend_amount", "total_amount")
+    def _check_outcome_amounts(self):
+        """The judge admits at most the amount declared (the claim is the creditor's), and the
+        proceedings pay dividends on at most the amount admitted (the amount declared while no
+        admission is recorded).
+
+        :raise ValidationError: naming the declaration, the field and both amounts
+        """
+        for declaration in self:
+            checks = (
+                ("admitted_amount", declaration.total_amount, "total_amount"),
+                (
+                    "dividend_amount",
+                    declaration.admitted_amount or declaration.total_amount,
+                    "admitted_amount" if declaration.admitted_amount else "total_amount",
+                ),
+            )
+            for fname, ceiling, ceiling_fname in checks:
+                if declaration.currency_id.compare_amounts(declaration[fname], ceiling) > 0:
+                    raise ValidationError(
+                        self.env._(
+                            "Claim declaration %(declaration)s: the %(field)s (%(amount)s) "
+                            "cannot exceed the %(ceiling_field)s (%(ceiling)s).",
+                            declaration=declaration.name,
+                            field=self._fields[fname]._description_string(self.env),
+                            amount=declaration._format_amount(declaration[fname]),
+                            ceiling_field=self._fields[ceiling_fname]._description_string(self.env),
+                            ceiling=declaration._format_amount(ceiling),
+                        )
+                    )
+
+    @api.constrains("closure_reason", "proceedings")
+    def _check_closure_reason(self):
+        """A closing for insufficient assets ends a liquidation judiciaire only (L643-9 Code
+        de commerce): recorded on a sauvegarde or a redressement, it would let a write-off
+        recover the VAT of a debt not shown to be lost (art. 272 CGI).
+
+        :raise ValidationError: naming the declaration, the reason and the proceedings
+        """
+        for declaration in self:
+            if (
+                declaration.closure_reason == "insufficient_assets"
+                and declaration.proceedings != "liquidation"
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Claim declaration %(declaration)s: %(proceedings)s proceedings cannot "
+                        "close for insufficient assets; only a liquidation judiciaire does (art. "
+                        "L643-9 Code de commerce). When the proceedings were converted into a "
+                        "liquidation, record the conversion on the customer first.",
+                        declaration=declaration.name,
+                        proceedings=dict(
+                            self._fields["proceedings"]._description_selection(self.env)
+                        ).get(declaration.proceedings),
+                    )
+                )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -429,9 +535,11 @@ class RecouvrementClaimDeclaration(models.Model):
         return True
 
     def action_close(self):
-        """Close the proceedings on ``close_date``: prescription starts again from that day
-        (art. L622-25-1 Code de commerce, 2231 Code civil)."""
+        """Close the proceedings on ``close_date``: the prescription of the claims declared
+        starts again from that day (art. L622-25-1 Code de commerce, 2231 Code civil). A claim
+        never declared had its prescription interrupted by nothing: its dates stay."""
         for declaration in self:
+            declared = declaration.state == "declared"
             if not declaration.close_date or not declaration.closure_reason:
                 raise UserError(
                     self.env._(
@@ -441,9 +549,10 @@ class RecouvrementClaimDeclaration(models.Model):
                     )
                 )
             declaration.state = "closed"
-            self.env["recouvrement.litigation"]._interrupt_prescription(
-                declaration.move_ids, declaration.close_date
-            )
+            if declared:
+                self.env["recouvrement.litigation"]._interrupt_prescription(
+                    declaration.move_ids, declaration.close_date
+                )
         self.activity_ids.filtered("automated").unlink()
         return True
 

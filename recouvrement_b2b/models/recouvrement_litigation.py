@@ -758,7 +758,7 @@ class RecouvrementLitigation(models.Model):
         line_vals += [
             Command.create(vals)
             for vals in self.env["recouvrement.proceedings"]._prepare_bad_debt_line_vals(
-                self, receivables, account, loss
+                self, receivables, account, loss, date=date
             )
         ]
         entry = self.env["account.move"].create(

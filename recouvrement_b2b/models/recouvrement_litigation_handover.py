@@ -4,7 +4,7 @@ import io
 import zipfile
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
 
@@ -48,6 +48,23 @@ class RecouvrementLitigation(models.Model):
         string="Agency Commission", compute="_compute_agency_amounts"
     )
 
+    @api.constrains("agency_fee_rate")
+    def _check_agency_fee_rate(self):
+        """The agreed fee rate is a percentage of what the agency collects, from 0 to 100.
+
+        :raise ValidationError: naming the case and the rate
+        """
+        for case in self:
+            if not 0 <= case.agency_fee_rate <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "Case %(case)s: the agreed fee rate of the agency (%(rate)s %%) must be "
+                        "between 0 and 100 %%.",
+                        case=case.name,
+                        rate=case.agency_fee_rate,
+                    )
+                )
+
     @api.depends("handover_date", "handover_return_date")
     def _compute_is_handed_over(self):
         for case in self:
@@ -72,6 +89,18 @@ class RecouvrementLitigation(models.Model):
             )
         if self.is_closed:
             raise UserError(self.env._("Case %(case)s is closed: reopen it first.", case=self.name))
+        if self.is_handed_over:
+            # the hand-over date and its export are evidence: a second hand-over would rewrite
+            # the date the agency's collections are checked against
+            raise UserError(
+                self.env._(
+                    "Case %(case)s was already handed over to %(agency)s on %(date)s: record "
+                    "the return of the file first.",
+                    case=self.name,
+                    agency=self.agency_id.display_name,
+                    date=format_date(self.env, self.handover_date),
+                )
+            )
         # L622-21: an agency pursuing a pre-judgment claim is an individual action too.
         self.env["recouvrement.proceedings"]._check_individual_action(self.move_ids, "agency")
         stage = self.env["recouvrement.litigation.stage"].search([("step", "=", "agency")], limit=1)

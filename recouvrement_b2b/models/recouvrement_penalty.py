@@ -8,6 +8,7 @@ from odoo.tools import SQL, format_amount, format_date, formatLang
 
 from ..rules import deadlines as deadline_rules
 from ..rules import penalties
+from ..rules import proceedings as proceedings_rules
 from .recouvrement_dunning_event import POSTED_CHANNELS
 
 # Moves read per chunk by _get_penalty_figures (one set of queries per chunk).
@@ -145,6 +146,9 @@ class RecouvrementPenalty(models.AbstractModel):
                 "is_penalty_invoice",
                 "state",
                 "invoice_date_due",
+                # the day the claim was born, against a collective proceedings' judgment
+                "invoice_date",
+                "delivery_date",
                 "amount_total",
                 "commercial_partner_id",
                 "company_id",
@@ -329,11 +333,18 @@ class RecouvrementPenalty(models.AbstractModel):
                 # formal notice (art. 1231-6 and 1344-1 Code civil), none was sent.
                 params[move.id] = {"reason": self._get_penalty_consumer_reason()}
                 continue
+            # L622-28 stops the interest of the claims born before the opening judgment only;
+            # a claim born from it on is paid at its due date (L622-17) and earns penalties
+            # and the indemnity like any other (rules.proceedings.is_pre_judgment, R621-4).
             proceedings_date = (
                 partner.proceedings_date
                 if partner.collective_proceedings and partner.collective_proceedings != "none"
                 else None
             ) or None
+            if not proceedings_rules.is_pre_judgment(
+                move.invoice_date, proceedings_date, move.delivery_date
+            ):
+                proceedings_date = None
             indemnity = penalties.to_decimal(company.penalty_indemnity_amount)
             if move.id in foreign_ids:
                 key = (move.currency_id.id, company.id, move.invoice_date_due)

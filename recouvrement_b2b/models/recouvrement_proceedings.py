@@ -70,8 +70,10 @@ class RecouvrementProceedings(models.AbstractModel):
             ``"filed"``, ``"order_issued"``, ``"order_served"``, ``"opposition"``,
             ``"trial"``, ``"enforcement"``) or ``"agency"`` (hand-over to an agency or lawyer)
         :raise UserError: one complete sentence per action, naming the invoice, the customer
-            and the judgment date
+            and the judgment date; or, for an invoice assigned to a factor in notified
+            factoring, naming the invoice and the factor
         """
+        self._check_factored_action(moves)
         frozen = self._get_pre_judgment_moves(moves)
         if not frozen:
             return
@@ -86,6 +88,33 @@ class RecouvrementProceedings(models.AbstractModel):
             "date": format_date(self.env, partner.proceedings_date),
         }
         raise UserError(self._get_individual_action_message(action, params))
+
+    @api.model
+    def _check_factored_action(self, moves):
+        """Refuse an individual action (formal notice, injonction de payer, assignation,
+        enforcement, hand-over to an agency or lawyer) on the invoices of ``moves`` assigned to
+        a factor in notified factoring: by the subrogation the factor became the creditor and
+        alone may pursue the debtor (art. 1346 Code civil), as it alone is paid and dunns them
+        (:meth:`_filter_dunning_moves`). Confidential factoring keeps them ours.
+
+        :raise UserError: naming the invoice, the factor and the assignment date
+        """
+        factored = moves.filtered(lambda m: m.is_factored and m.factoring_mode == "notified")
+        if not factored:
+            return
+        move = factored[0]
+        raise UserError(
+            self.env._(
+                "Invoice %(invoice)s was assigned to %(factor)s in notified factoring on "
+                "%(date)s: the factor is now its creditor and alone may pursue the customer "
+                "(formal notice, injonction de payer, assignation, hand-over to an agency). Take "
+                "it out of the case, or untick Assigned to a Factor when the factor handed it "
+                "back.",
+                invoice=move.name,
+                factor=move.factor_id.display_name,
+                date=format_date(self.env, move.factoring_date) if move.factoring_date else "-",
+            )
+        )
 
     @api.model
     def _get_individual_action_message(self, action, params):
@@ -183,6 +212,47 @@ class RecouvrementProceedings(models.AbstractModel):
                 )
 
     @api.model
+    def _check_opening_judgment_kept(self, partners):
+        """Refuse to move the opening judgment date of ``partners`` (res.partner) in collective
+        proceedings while a claim declaration sent for another judgment date is open: a
+        conversion (sauvegarde to redressement, redressement to liquidation: L622-10,
+        L631-15, L641-1 Code de commerce) keeps the opening judgment, which stopped the
+        interest of the claims born before it for good (L622-28) and split the invoices
+        (L622-21); a conversion date there would make interest run again and freeze the
+        invoices of the observation period (L622-17).
+
+        :raise ValidationError: naming the customer, the declaration and both dates
+        """
+        in_proceedings = partners.filtered(
+            lambda p: p.collective_proceedings not in (False, "none") and p.proceedings_date
+        )
+        if not in_proceedings:
+            return
+        # sudo: a declaration of any company holds the customer's opening judgment date
+        declarations = (
+            self.env["recouvrement.claim.declaration"]
+            .sudo()
+            .search([("partner_id", "in", in_proceedings.ids), ("state", "=", "declared")])
+        )
+        for declaration in declarations:
+            partner = declaration.partner_id
+            if declaration.judgment_date != partner.proceedings_date:
+                raise ValidationError(
+                    self.env._(
+                        "%(customer)s: the %(field)s cannot become %(date)s while claim "
+                        "declaration %(declaration)s, declared for the opening judgment of "
+                        "%(judgment)s, is not closed. A conversion of the proceedings keeps the "
+                        "opening judgment date (interest stopped there for good, art. L622-28 "
+                        "Code de commerce): change only the type of proceedings.",
+                        customer=partner.display_name,
+                        field=partner._fields["proceedings_date"]._description_string(self.env),
+                        date=format_date(self.env, partner.proceedings_date),
+                        declaration=declaration.name,
+                        judgment=format_date(self.env, declaration.judgment_date),
+                    )
+                )
+
+    @api.model
     def _check_litigation_cases(self, cases, vals=None):
         """Refuse litigation ``cases`` (recouvrement.litigation) that take an individual action
         on a pre-judgment claim: a formal notice, an injonction de payer or an assignation
@@ -206,7 +276,7 @@ class RecouvrementProceedings(models.AbstractModel):
     # ------------------------------------------------------------------------------------------
 
     @api.model
-    def _prepare_bad_debt_line_vals(self, case, receivables, account, loss=None):
+    def _prepare_bad_debt_line_vals(self, case, receivables, account, loss=None, date=None):
         """Debit lines of the write-off entry of litigation ``case`` for the unpaid
         ``receivables`` (account.move.line of its invoices), in the company currency.
 
@@ -215,11 +285,11 @@ class RecouvrementProceedings(models.AbstractModel):
         (art. 272 CGI): each invoice's written-off part is split pro rata of its total into
         the VAT, on the accounts of the invoice's tax lines (their repartition lines), and the
         amount excluding tax, on ``account`` (654). Any other write-off keeps the whole amount
-        on ``account``.
+        on ``account``. ``date``: the write-off's date (see :meth:`_check_bad_debt_loss`).
 
         :return: list of ``account.move.line`` values
         """
-        self._check_bad_debt_loss(case, loss)
+        self._check_bad_debt_loss(case, loss, date)
         company = case.company_id
         currency = company.currency_id
         label = self.env._("Bad debt: case %(case)s", case=case.name)
@@ -265,25 +335,42 @@ class RecouvrementProceedings(models.AbstractModel):
         return vals_list
 
     @api.model
-    def _check_bad_debt_loss(self, case, loss):
+    def _check_bad_debt_loss(self, case, loss, date=None):
         """Refuse to recover the VAT of litigation ``case`` for a liquidation closed for
         insufficient assets (``loss``) when no claim declaration of its customer, in its
-        company, records that closing: the VAT comes back only on a debt shown to be
-        definitively lost (art. 272 CGI).
+        company, records that closing on or before ``date`` (the write-off's date; None: any
+        closing): the VAT comes back only on a debt shown to be definitively lost (art. 272
+        CGI), from the day the closing made it so, not before.
 
-        :raise UserError: naming the case and the customer
+        :raise UserError: naming the case and the customer (and the closing date when the
+            write-off is dated before it)
         """
         if loss != "insufficient_assets":
             return
-        closed = self.env["recouvrement.claim.declaration"].search_count(
+        closed = self.env["recouvrement.claim.declaration"].search(
             [
                 ("company_id", "=", case.company_id.id),
                 ("partner_id", "=", case.commercial_partner_id.id),
+                ("proceedings", "=", "liquidation"),
                 ("state", "=", "closed"),
                 ("closure_reason", "=", "insufficient_assets"),
             ],
+            order="close_date",
             limit=1,
         )
+        if closed and date and closed.close_date and date < closed.close_date:
+            raise UserError(
+                self.env._(
+                    "Case %(case)s: the write-off of %(date)s is dated before the closing of "
+                    "the liquidation of %(customer)s for insufficient assets on %(closed)s; the "
+                    "VAT is recovered only once the debt is definitively lost (art. 272 CGI): "
+                    "date the write-off on or after the closing.",
+                    case=case.name,
+                    date=format_date(self.env, date),
+                    customer=case.commercial_partner_id.display_name,
+                    closed=format_date(self.env, closed.close_date),
+                )
+            )
         if not closed:
             raise UserError(
                 self.env._(

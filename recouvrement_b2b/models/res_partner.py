@@ -587,6 +587,7 @@ class ResPartner(models.Model):
     def _check_proceedings_date(self):
         self.env["recouvrement.proceedings"]._check_judgment_date(self, "proceedings_date")
         self.env["recouvrement.proceedings"]._check_judgment_date_set(self)
+        self.env["recouvrement.proceedings"]._check_opening_judgment_kept(self)
 
     @api.constrains("penalty_contract_rate")
     def _check_penalty_contract_rate(self):

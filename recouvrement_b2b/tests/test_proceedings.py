@@ -420,6 +420,40 @@ class TestBadDebtVat(RecouvrementCommon):
         )
         self.assertEqual(vat.balance, 100.0)
 
+    @freeze_time("2026-11-20")
+    def test_vat_recovered_from_the_closing_not_before(self):
+        # The liquidation closed for insufficient assets on 2026-10-01: a write-off dated
+        # 2026-09-15 would recover VAT on a debt not yet lost (art. 272 CGI); dated on the
+        # closing day it recovers 600 x 200 / 1 200 = 100.
+        self._close_liquidation()
+        case = self.env["recouvrement.litigation"].create(
+            {"partner_id": self.customer.id, "move_ids": [Command.set(self.move.ids)]}
+        )
+        Close = self.env["recouvrement.litigation.close"].with_user(self.manager)
+        with self.assertRaisesRegex(UserError, "09/15/2026.*10/01/2026.*art. 272 CGI"):
+            Close.create(
+                {
+                    "litigation_id": case.id,
+                    "outcome": "written_off",
+                    "loss": "insufficient_assets",
+                    "date": date(2026, 9, 15),
+                }
+            ).action_confirm()
+        self.assertEqual(self.move.amount_residual, 600.0)
+        Close.create(
+            {
+                "litigation_id": case.id,
+                "outcome": "written_off",
+                "loss": "insufficient_assets",
+                "date": date(2026, 10, 1),
+            }
+        ).action_confirm()
+        vat = case.write_off_move_id.line_ids.filtered(
+            lambda line: line.account_id == self.vat_account
+        )
+        self.assertEqual(vat.balance, 100.0)
+        self.assertEqual(case.write_off_move_id.date, date(2026, 10, 1))
+
     def test_closed_liquidation_proposes_the_definitive_loss(self):
         case = self.env["recouvrement.litigation"].create(
             {"partner_id": self.customer.id, "move_ids": [Command.set(self.move.ids)]}
@@ -623,6 +657,38 @@ class TestAgencyHandover(RecouvrementCommon):
         self.case.action_return_file()
         with freeze_time("2026-04-20"), self.assertRaisesRegex(ValidationError, "handed over"):
             Collection.create({"litigation_id": self.case.id, "amount": 100.0})
+
+    @freeze_time("2026-04-10")
+    def test_second_hand_over_refused(self):
+        # Handed over on 2026-04-01: handing it over again on 2026-04-10 would rewrite the
+        # hand-over date (evidence) and the period the collections are checked against.
+        with freeze_time("2026-04-01"):
+            self.case.with_user(self.controller).action_hand_over()
+        with self.assertRaisesRegex(UserError, "already handed over.*04/01/2026"):
+            self.case.with_user(self.controller).action_hand_over()
+        self.assertEqual(self.case.handover_date, date(2026, 4, 1))
+        self.assertEqual(
+            self.env["ir.attachment"].search_count(
+                [("res_model", "=", self.case._name), ("res_id", "=", self.case.id)]
+            ),
+            1,
+        )
+
+    @freeze_time("2026-04-10")
+    def test_collection_not_in_the_future(self):
+        # Handed over 2026-04-01, not returned, today 2026-04-10: a payment collected on
+        # 2026-04-11 has not happened yet.
+        with freeze_time("2026-04-01"):
+            self.case.action_hand_over()
+        Collection = self.env["recouvrement.agency.collection"].with_user(self.controller)
+        with self.assertRaisesRegex(ValidationError, "04/11/2026.*04/01/2026 to 04/10/2026"):
+            Collection.create(
+                {"litigation_id": self.case.id, "amount": 100.0, "date": date(2026, 4, 11)}
+            )
+        ok = Collection.create(
+            {"litigation_id": self.case.id, "amount": 100.0, "date": date(2026, 4, 10)}
+        )
+        self.assertEqual(ok.net_amount, 85.0)
 
 
 @tagged("post_install", "-at_install")
@@ -1148,3 +1214,232 @@ class TestDeclarationOpenCredits(RecouvrementCommon):
                 }
             ],
         )
+
+
+@tagged("post_install", "-at_install")
+class TestProceedingsBreak(RecouvrementCommon):
+    """Second break test of issue 15: a customer in sauvegarde since the judgment of 2024-04-14
+    (BODACC 2024-04-30); ECB 4.50 % in 2024-S1 (penalty 14.50 %)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.write(
+            {
+                "penalty_rate_mode": "legal_default",
+                "penalty_convention": "half_year",
+                "penalty_indemnity_amount": 40.0,
+            }
+        )
+        cls._standard_ladder()
+        cls.mandataire = cls.env["res.partner"].create(
+            {"name": "SELARL Mandataires de Savoie", "is_company": True}
+        )
+        cls.debtor = cls.env["res.partner"].create({"name": "Tissages Roux", "is_company": True})
+        # born before the judgment (due before it) and after it (L622-17)
+        cls.before = cls._invoice(cls.debtor, 10000, date(2024, 2, 14), date(2024, 3, 15))
+        cls.after = cls._invoice(cls.debtor, 3000, date(2024, 4, 20), date(2024, 5, 20))
+        # born on the judgment day: a post-judgment claim (R621-4, effective from 0h)
+        cls.same_day = cls._invoice(cls.debtor, 2000, date(2024, 4, 14), date(2024, 5, 14))
+        cls.debtor.write(
+            {"collective_proceedings": "sauvegarde", "proceedings_date": date(2024, 4, 14)}
+        )
+
+    def test_post_judgment_invoices_earn_penalties_and_the_indemnity(self):
+        # L622-28 stops the interest of the claims born before the judgment only; a claim born
+        # from it on is paid at its due date (L622-17): late, it earns the L441-10 penalty and
+        # the 40 indemnity like any other.
+        figures = (self.before | self.after | self.same_day)._get_penalty_figures(date(2024, 6, 30))
+        # before: 10 000 x 14.50 % x 29 days (2024-03-16 to 2024-04-13) / 365 = 115.205
+        # -> 115.21, and 40 (due before the judgment).
+        self.assertEqual(
+            (figures[self.before.id]["penalty"], figures[self.before.id]["indemnity"]),
+            (115.21, 40.0),
+        )
+        # after: 3 000 x 14.50 % x 41 days (2024-05-21 to 2024-06-30) / 365 = 17 835 / 365
+        # = 48.863 -> 48.86, and 40.
+        self.assertEqual(
+            (figures[self.after.id]["penalty"], figures[self.after.id]["indemnity"]),
+            (48.86, 40.0),
+        )
+        # same day: 2 000 x 14.50 % x 47 days (2024-05-15 to 2024-06-30) / 365 = 13 630 / 365
+        # = 37.342 -> 37.34, and 40.
+        self.assertEqual(
+            (figures[self.same_day.id]["penalty"], figures[self.same_day.id]["indemnity"]),
+            (37.34, 40.0),
+        )
+
+    def _declaration(self):
+        return (
+            self.env["recouvrement.claim.declaration"]
+            .with_user(self.controller)
+            .create(
+                {
+                    "partner_id": self.debtor.id,
+                    "mandataire_id": self.mandataire.id,
+                    "publication_date": date(2024, 4, 30),
+                }
+            )
+        )
+
+    @freeze_time("2024-06-30")
+    def test_closing_an_undeclared_claim_interrupts_nothing(self):
+        # The sauvegarde ends with a plan on 2024-06-20; the claim was never declared: nothing
+        # interrupted its prescription (L622-25-1 needs a declaration): 5 years from the due
+        # date 2024-03-15 (L110-4), i.e. 2029-03-15, not 5 years from the closing (2029-06-20).
+        declaration = self._declaration()
+        declaration.write({"close_date": date(2024, 6, 20), "closure_reason": "plan"})
+        declaration.action_close()
+        self.assertEqual(declaration.state, "closed")
+        self.assertFalse(self.before.prescription_interruption_date)
+        self.assertEqual(self.before.prescription_date, date(2029, 3, 15))
+
+    @freeze_time("2024-06-30")
+    def test_only_a_liquidation_closes_for_insufficient_assets(self):
+        # A sauvegarde cannot end for insufficient assets (L643-9: a liquidation only), else a
+        # write-off would recover the VAT of a debt not shown to be lost (art. 272 CGI).
+        declaration = self._declaration()
+        declaration.action_declare()
+        with self.assertRaisesRegex(ValidationError, "L643-9") as caught, self.env.cr.savepoint():
+            declaration.write(
+                {"close_date": date(2024, 6, 20), "closure_reason": "insufficient_assets"}
+            )
+        self.assertIn(declaration.name, str(caught.exception))
+        # Converted into a liquidation (the opening judgment is kept): the declaration sent
+        # follows the conversion, and the liquidation may close for insufficient assets.
+        self.debtor.collective_proceedings = "liquidation"
+        self.assertRecordValues(
+            declaration, [{"proceedings": "liquidation", "judgment_date": date(2024, 4, 14)}]
+        )
+        declaration.write(
+            {"close_date": date(2024, 6, 20), "closure_reason": "insufficient_assets"}
+        )
+        declaration.action_close()
+        self.assertEqual(declaration.state, "closed")
+
+    @freeze_time("2024-06-30")
+    def test_conversion_keeps_the_opening_judgment(self):
+        # Declared for the judgment of 2024-04-14; the conversion judgment of 2024-06-20 is
+        # not a new opening: interest of the claim declared stays stopped on 2024-04-13
+        # (L622-28: 115.21, not 10 000 x 14.50 % x 96 days / 365 = 381.37) and the invoice
+        # of 2024-04-20 stays a post-judgment claim (L622-17).
+        declaration = self._declaration()
+        declaration.action_declare()
+        with self.assertRaisesRegex(ValidationError, "L622-28") as caught, self.env.cr.savepoint():
+            self.debtor.write(
+                {"collective_proceedings": "liquidation", "proceedings_date": date(2024, 6, 20)}
+            )
+        self.assertIn(declaration.name, str(caught.exception))
+        self.debtor.collective_proceedings = "liquidation"
+        figures = (self.before | self.after)._get_penalty_figures(date(2024, 6, 30))
+        self.assertEqual(figures[self.before.id]["penalty"], 115.21)
+        self.assertEqual(figures[self.after.id]["penalty"], 48.86)
+        self.assertEqual(declaration.proceedings, "liquidation")
+
+    @freeze_time("2024-06-30")
+    def test_no_individual_action_on_a_notified_factored_invoice(self):
+        # Assigned to a factor in notified factoring: the factor is the creditor (subrogation)
+        # and alone pursues the customer; our case may not file, notify or hand it over.
+        factor = self.env["res.partner"].create({"name": "Factor Savoie"})
+        agency = self.env["res.partner"].create({"name": "Agence Alpes Recouvrement"})
+        factored = self._invoice(self.customer, 1000, date(2024, 1, 5), date(2024, 2, 4))
+        own = self._invoice(self.customer, 700, date(2024, 1, 8), date(2024, 2, 7))
+        factored.write(
+            {
+                "is_factored": True,
+                "factor_id": factor.id,
+                "factoring_date": date(2024, 1, 10),
+                "factoring_mode": "notified",
+            }
+        )
+        case = (
+            self.env["recouvrement.litigation"]
+            .with_user(self.controller)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "litigation_type": "recovery",
+                    "proof_checked": True,
+                    "move_ids": [Command.set((factored | own).ids)],
+                    "agency_id": agency.id,
+                    "agency_fee_rate": 12.0,
+                }
+            )
+        )
+        for action in (
+            case.action_file,
+            case.action_hand_over,
+            lambda: case.write({"formal_notice_date": date(2024, 6, 1)}),
+        ):
+            with (
+                self.assertRaisesRegex(UserError, "Factor Savoie.*notified factoring") as caught,
+                self.env.cr.savepoint(),
+            ):
+                action()
+            self.assertIn(factored.name, str(caught.exception))
+        self.assertFalse(case.handover_date)
+        # Confidential factoring keeps the invoice ours: the hand-over goes ahead.
+        factored.factoring_mode = "confidential"
+        case.action_hand_over()
+        self.assertEqual(case.handover_date, date(2024, 6, 30))
+
+    @freeze_time("2024-06-30")
+    def test_declaration_dates_and_outcome_checked(self):
+        # Declared: 10 000 + 115.21 + 40 = 10 155.21 (pre-judgment invoice only).
+        declaration = self._declaration()
+        self.assertEqual(declaration.total_amount, 10155.21)
+        # dates of past events cannot be ahead of today (2024-06-30)
+        for fname, label in (
+            ("publication_date", "BODACC Publication"),
+            ("declaration_date", "Declared On"),
+            ("close_date", "Proceedings Closed On"),
+        ):
+            with (
+                self.assertRaisesRegex(ValidationError, f"{label} \\(07/01/2024\\)") as caught,
+                self.env.cr.savepoint(),
+            ):
+                declaration.write({fname: date(2024, 7, 1)})
+            self.assertIn(declaration.name, str(caught.exception))
+        # the judge admits at most what was declared; dividends at most what was admitted
+        with (
+            self.assertRaisesRegex(ValidationError, "10,155.22.*10,155.21"),
+            self.env.cr.savepoint(),
+        ):
+            declaration.admitted_amount = 10155.22
+        with self.assertRaisesRegex(ValidationError, "Dividends Received"), self.env.cr.savepoint():
+            declaration.write({"admitted_amount": 8000.0, "dividend_amount": 8000.01})
+        declaration.write({"admitted_amount": 10155.21, "dividend_amount": 2500.0})
+        self.assertEqual(declaration.dividend_amount, 2500.0)
+
+    def test_agency_fee_rate_checked(self):
+        case = (
+            self.env["recouvrement.litigation"]
+            .with_user(self.controller)
+            .create({"partner_id": self.customer.id, "litigation_type": "recovery"})
+        )
+        for rate in (-10.0, 100.01):
+            with self.assertRaisesRegex(ValidationError, case.name), self.env.cr.savepoint():
+                case.agency_fee_rate = rate
+        case.agency_fee_rate = 100.0
+        self.assertEqual(case.agency_fee_rate, 100.0)
+
+    @freeze_time("2024-06-30")
+    def test_declaration_lists_its_company_and_pre_judgment_invoices_only(self):
+        # The customer also owes 5 000 to a second company. Declared here: 10 000 + 115.21 +
+        # 40 = 10 155.21; the other company's invoice, another customer's or the
+        # post-judgment one would change it.
+        company_b = self.setup_other_company()["company"]
+        other_company = self._invoice(
+            self.debtor, 5000, date(2024, 2, 20), date(2024, 3, 21), company=company_b
+        )
+        other_customer = self._invoice(self.customer, 800, date(2024, 2, 1), date(2024, 3, 2))
+        declaration = self._declaration()
+        self.assertEqual(declaration.move_ids, self.before)
+        for move in (other_company, other_customer, self.after):
+            with (
+                self.assertRaisesRegex(ValidationError, move.name) as caught,
+                self.env.cr.savepoint(),
+            ):
+                declaration.sudo().move_ids = [Command.link(move.id)]
+            self.assertIn(declaration.name, str(caught.exception))
+        self.assertEqual(declaration.total_amount, 10155.21)

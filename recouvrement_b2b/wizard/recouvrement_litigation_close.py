@@ -60,12 +60,15 @@ class RecouvrementLitigationClose(models.TransientModel):
         closed = self.env["recouvrement.claim.declaration"].search(
             [
                 ("partner_id", "in", self.litigation_id.commercial_partner_id.ids),
+                ("proceedings", "=", "liquidation"),
                 ("state", "=", "closed"),
                 ("closure_reason", "=", "insufficient_assets"),
             ]
         )
+        closed_keys = {(d.company_id, d.partner_id) for d in closed}
         for wizard in self:
-            if wizard.litigation_id.commercial_partner_id in closed.partner_id:
+            case = wizard.litigation_id
+            if (case.company_id, case.commercial_partner_id) in closed_keys:
                 wizard.loss = "insufficient_assets"
             elif not wizard.loss:
                 wizard.loss = "none"
