@@ -1091,7 +1091,7 @@ class TestDeclarationConcurrency(TransactionCase):
         self.assertEqual(
             str(caught.exception),
             "The claim of Scierie en Redressement for the judgment of 03/02/2026 was already "
-            f"declared by Mitchell Admin on {format_date(env1, first.create_date)} (claim "
+            f"declared by {first.create_uid.name} on {format_date(env1, first.create_date)} (claim "
             f"declaration {first.name}): open that declaration instead.",
         )
         env1.cr.rollback()
