@@ -2,7 +2,8 @@ import re
 
 from freezegun import freeze_time
 
-from odoo import fields
+from odoo import Command, fields
+from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
 from .common import RecouvrementCommon
@@ -200,3 +201,78 @@ class TestDefaultPolicySetting(RecouvrementCommon):
         with Form(self.env["res.config.settings"]) as settings:
             settings.dunning_policy_id = policy
         self.assertEqual(self.company.dunning_policy_id, policy)
+
+
+@tagged("post_install", "-at_install")
+class TestFrenchMessages(RecouvrementCommon):
+    """Numbers and dates in the messages a French credit controller reads (issue 16, found by
+    the break test): errors and notes format them for the language (decimal comma, dd/mm/yyyy,
+    amounts with their currency), never as Python writes them (``-50.0``, ``2026-03-31``)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], ["fr_FR"])
+        cls.company.partner_id.lang = "fr_FR"
+
+    def _error(self, records, vals):
+        """Normalised text of the ValidationError raised by ``records.write(vals)`` in French."""
+        with self.assertRaises(ValidationError) as caught:
+            records.with_context(lang="fr_FR").write(vals)
+        return " ".join(str(caught.exception).replace("\ufeff", "").split())
+
+    def test_validation_messages_format_numbers_and_dates(self):
+        text = self._error(
+            self.customer, {"credit_cover_start": "2026-06-01", "credit_cover_end": "2026-01-31"}
+        )
+        self.assertIn("(31/01/2026)", text)
+        self.assertIn("(01/06/2026)", text)
+        level = self._standard_ladder().level_ids[0]
+        self.assertIn("(-5,50 €)", self._error(level, {"min_amount": -5.5}))
+        rate = self.env["recouvrement.penalty.rate"].create(
+            {"kind": "ecb_mro", "half_year": "2031-S1", "value": 2.15}
+        )
+        text = self._error(rate, {"value": 150.25})
+        self.assertIn("150,25", text)
+        self.assertNotIn("150.25", text)
+        text = self._error(self.company, {"penalty_contract_rate": 120.5})
+        self.assertIn("(et non 120,50)", text)
+        text = self._error(self.company, {"penalty_indemnity_amount": -40.0})
+        self.assertIn("(-40,00 €)", text)
+        invoice = self._invoice(self.customer, 900.0, "2026-01-05", "2026-02-04")
+        with freeze_time("2026-03-02"):
+            plan = self.env["recouvrement.payment.plan"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "first_date": "2026-03-31",
+                    "move_ids": [Command.set(invoice.ids)],
+                }
+            )
+            plan.action_compute_schedule()
+        text = self._error(plan.line_ids[0], {"amount": -50.0})
+        self.assertIn("31/03/2026", text)
+        self.assertIn("(et non -50,00 €)", text)
+        self.assertNotIn("2026-03-31", text)
+
+    @freeze_time("2026-04-01")
+    def test_handover_note_in_the_company_language(self):
+        """The hand-over note is internal: the company's language (French) and its decimal
+        comma, whoever hands the file over (here an English-speaking controller)."""
+        self.controller.lang = "en_US"
+        agency = self.env["res.partner"].create({"name": "Recouvrement Rhône Agence"})
+        invoice = self._invoice(self.customer, 1200.0, "2026-01-05", "2026-02-04")
+        case = self.env["recouvrement.litigation"].create(
+            {
+                "partner_id": self.customer.id,
+                "litigation_type": "recovery",
+                "move_ids": [Command.set(invoice.ids)],
+                "agency_id": agency.id,
+                "agency_fee_rate": 12.5,
+            }
+        )
+        case.with_user(self.controller).with_context(lang="en_US").action_hand_over()
+        body = " ".join(case.message_ids[0].body.split())
+        self.assertIn(
+            "Dossier confié à Recouvrement Rhône Agence (taux d'honoraires 12,50 %)", body
+        )
