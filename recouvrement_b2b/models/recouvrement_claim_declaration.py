@@ -4,6 +4,7 @@ from odoo.tools import format_date
 from odoo.tools.misc import formatLang
 
 from ..rules import proceedings as proceedings_rules
+from ..tools.lang import company_env
 
 PROCEEDINGS = [
     ("sauvegarde", "Sauvegarde"),
@@ -469,14 +470,16 @@ class RecouvrementClaimDeclaration(models.Model):
             if declaration.state == "closed" or not declaration.publication_date:
                 continue
             user = declaration.company_id.recouvrement_user_id.id or self.env.uid
+            # activities of the collection responsible: the company's language (issue 16)
+            note_env = company_env(self.env, declaration.company_id)
             alerts = []
             if declaration.state == "draft" and not declaration.deadline_missed:
                 alerts.append(
                     (
                         declaration.deadline_date,
-                        self.env._(
+                        note_env._(
                             "Declare the claim before %(date)s (R622-24)",
-                            date=format_date(self.env, declaration.deadline_date),
+                            date=format_date(note_env, declaration.deadline_date),
                         ),
                     )
                 )
@@ -487,10 +490,10 @@ class RecouvrementClaimDeclaration(models.Model):
                 alerts.append(
                     (
                         declaration.relief_deadline_date,
-                        self.env._(
+                        note_env._(
                             "Deadline missed: ask the juge-commissaire for relief before "
                             "%(date)s (L622-26)",
-                            date=format_date(self.env, declaration.relief_deadline_date),
+                            date=format_date(note_env, declaration.relief_deadline_date),
                         ),
                     )
                 )
@@ -498,10 +501,10 @@ class RecouvrementClaimDeclaration(models.Model):
                 alerts.append(
                     (
                         declaration.retention_deadline_date,
-                        self.env._(
+                        note_env._(
                             "Claim back the goods sold under retention of title before "
                             "%(date)s (L624-9)",
-                            date=format_date(self.env, declaration.retention_deadline_date),
+                            date=format_date(note_env, declaration.retention_deadline_date),
                         ),
                     )
                 )

@@ -276,3 +276,49 @@ class TestFrenchMessages(RecouvrementCommon):
         self.assertIn(
             "Dossier confié à Recouvrement Rhône Agence (taux d'honoraires 12,50 %)", body
         )
+
+    def test_cron_notes_in_the_company_language(self):
+        """The payment plan check and the claim deadlines run as whoever runs the cron (here in
+        English, as OdooBot of a database first installed in English, or the demo's install):
+        their notes and activities are internal, in the company's language (French)."""
+        en = self.env(context=dict(self.env.context, lang="en_US"))
+        self.company.recouvrement_user_id = self.manager
+        invoice = self._invoice(self.customer, 900.0, "2026-01-05", "2026-02-04")
+        with freeze_time("2026-03-02"):
+            plan = en["recouvrement.payment.plan"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "first_date": "2026-03-31",
+                    "move_ids": [Command.set(invoice.ids)],
+                }
+            )
+            plan.action_compute_schedule()
+            plan.action_propose()
+            plan.signature_date = "2026-03-02"
+            plan.action_activate()
+        with freeze_time("2026-05-01"):
+            en["recouvrement.payment.plan"]._cron_check_plans()
+        self.assertEqual(plan.state, "broken")
+        body = " ".join(plan.message_ids[0].body.split())
+        self.assertIn("Échéancier rompu : l'échéance du 31/03/2026", body)
+        self.assertEqual(
+            plan.activity_ids.mapped("summary"), [f"Échéancier rompu {plan.display_name}"]
+        )
+        debtor = self.env["res.partner"].create(
+            {
+                "name": "Textiles Blanc",
+                "is_company": True,
+                "collective_proceedings": "redressement",
+                "proceedings_date": "2026-04-14",
+            }
+        )
+        with freeze_time("2026-05-04"):
+            declaration = en["recouvrement.claim.declaration"].create(
+                {"partner_id": debtor.id, "publication_date": "2026-04-30"}
+            )
+        summaries = declaration.activity_ids.mapped("summary")
+        self.assertTrue(summaries)
+        self.assertTrue(
+            all(summary.startswith("Déclarer la créance avant le") for summary in summaries),
+            summaries,
+        )
