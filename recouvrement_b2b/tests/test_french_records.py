@@ -322,3 +322,27 @@ class TestFrenchMessages(RecouvrementCommon):
             all(summary.startswith("Déclarer la créance avant le") for summary in summaries),
             summaries,
         )
+
+
+@tagged("post_install", "-at_install")
+class TestDemoCompanyLadders(RecouvrementCommon):
+    def test_demo_company_gets_the_three_ladders(self):
+        """Issue 16 (found by the break test): the French demo company had the standard ladder
+        only; the strategic and risky ladders the README describes stayed in the main company."""
+        company = self.env["res.company"].create({"name": "Atelier Démo SAS"})
+        # the demo runs as the superuser
+        self.env["recouvrement.demo"].sudo()._copy_dunning_policy(company.id)
+        policies = self.env["recouvrement.dunning.policy"].sudo().search(
+            [("company_id", "=", company.id)], order="id"
+        )
+        shipped = (
+            self.env.ref("recouvrement_b2b.dunning_policy_standard")
+            | self.env.ref("recouvrement_b2b.dunning_policy_strategic")
+            | self.env.ref("recouvrement_b2b.dunning_policy_risky")
+        )
+        self.assertEqual(policies.mapped("name"), shipped.mapped("name"))
+        self.assertEqual(
+            [len(policy.level_ids) for policy in policies],
+            [len(policy.level_ids) for policy in shipped],
+        )
+        self.assertEqual(company.dunning_policy_id, policies[0])
