@@ -76,10 +76,10 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
         for expected in (
             "Formal notice to pay (mise en demeure)",
             "Registered letter with acknowledgment of receipt",
-            "SIREN 734640972",
+            "SIREN 734 640 972",
             "RCS Lyon B 734 640 972",
             "Menuiserie Garnier",
-            "SIREN 364808949",
+            "SIREN 364 808 949",
             move.name,
             "Principal",
             "Late-payment penalties",
@@ -139,7 +139,7 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
         for expected in (
             "12 quai Perrache",
             "Bâtiment B",
-            "SIREN 734640972",
+            "SIREN 734 640 972",
             "RCS Lyon B 734 640 972",
             "N° TVA intracommunautaire FR90734640972",
             "Capital social 150 000,00 €",

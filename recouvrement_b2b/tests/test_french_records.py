@@ -165,7 +165,7 @@ class TestLetterLayout(RecouvrementCommon):
         for expected in (
             "12 quai Perrache",
             "69002 Lyon",
-            "SIREN 734640972",
+            "SIREN 734 640 972",
             "RCS Lyon B 734 640 972",
             "VAT number FR90734640972",
             "Camille Contrôleur",
@@ -179,6 +179,25 @@ class TestLetterLayout(RecouvrementCommon):
         text = self._text("recouvrement_b2b.action_report_dunning_formal_notice", self.notice)
         self.assertIn("Morgane Manager", text)
         self.assertNotIn("OdooBot", text)
+
+    def test_identifiers_printed_grouped(self):
+        """Issue 16 (found by the break test): the demo's bank account, stored compact (created
+        before base_iban), was printed "FR5730003000507963949549B56" and the SIRENs compact;
+        the letter prints the IBAN by four and the SIRENs by three, however stored."""
+        bank = self.env["res.partner.bank"].create(
+            {"acc_number": "FR7630006000011234567890189", "partner_id": self.company.partner_id.id}
+        )
+        self.env.cr.execute(
+            "UPDATE res_partner_bank SET acc_number = %s WHERE id = %s",
+            ("FR7630006000011234567890189", bank.id),
+        )
+        bank.invalidate_recordset(["acc_number"])
+        self.customer.siren = "364808949"
+        text = self._text("recouvrement_b2b.action_report_dunning_letter", self.reminder)
+        self.assertIn("IBAN FR76 3000 6000 0112 3456 7890 189", text)
+        self.assertIn("SIREN 734 640 972", text)
+        self.assertIn("SIREN 364 808 949", text)
+        self.assertNotIn("SIREN 734640972", text)
 
     def test_each_event_prints_its_own_level_letter(self):
         # the reminder letter report on a formal notice event prints the formal notice
@@ -332,8 +351,10 @@ class TestDemoCompanyLadders(RecouvrementCommon):
         company = self.env["res.company"].create({"name": "Atelier Démo SAS"})
         # the demo runs as the superuser
         self.env["recouvrement.demo"].sudo()._copy_dunning_policy(company.id)
-        policies = self.env["recouvrement.dunning.policy"].sudo().search(
-            [("company_id", "=", company.id)], order="id"
+        policies = (
+            self.env["recouvrement.dunning.policy"]
+            .sudo()
+            .search([("company_id", "=", company.id)], order="id")
         )
         shipped = (
             self.env.ref("recouvrement_b2b.dunning_policy_standard")
