@@ -199,6 +199,18 @@ class TestLetterLayout(RecouvrementCommon):
         self.assertIn("SIREN 364 808 949", text)
         self.assertNotIn("SIREN 734640972", text)
 
+    def test_letter_signature_is_not_the_email_one(self):
+        """Issue 16 (found by the break test): the letters printed Odoo's default email
+        signature under the signer ("Camille Contrôleur ... -- Camille Contrôleur"); a letter
+        prints the signer's own signature only."""
+        self.assertIn("--", self.controller.signature)  # Odoo's default: "--" and the name
+        text = self._text("recouvrement_b2b.action_report_dunning_letter", self.reminder)
+        self.assertEqual(text.count("Camille Contrôleur"), 1)
+        self.assertNotIn(" -- ", text)
+        self.controller.signature = "<p>--<br/>Camille C., service recouvrement</p>"
+        text = self._text("recouvrement_b2b.action_report_dunning_letter", self.reminder)
+        self.assertIn("Camille C., service recouvrement", text)
+
     def test_each_event_prints_its_own_level_letter(self):
         # the reminder letter report on a formal notice event prints the formal notice
         text = self._text("recouvrement_b2b.action_report_dunning_letter", self.notice)
