@@ -379,3 +379,41 @@ class TestDemoCompanyLadders(RecouvrementCommon):
             [len(policy.level_ids) for policy in shipped],
         )
         self.assertEqual(company.dunning_policy_id, policies[0])
+
+
+@tagged("post_install", "-at_install")
+class TestFrenchDossier(RecouvrementCommon):
+    def test_dossier_step_column_in_french(self):
+        """Issue 16 (found by the break test): the injonction de payer file headed its reminders'
+        column "Pas de procédure" (a footstep); in French it is the "Étape"."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], ["fr_FR"])
+        self.customer.lang = "fr_FR"
+        self.company.partner_id.lang = "fr_FR"
+        move = self._invoice(self.customer, 1500.0, "2026-01-01", "2026-01-31")
+        policy = self._standard_ladder()
+        self.env["recouvrement.dunning.event"].create(
+            {
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+                "level_id": policy.level_ids[1].id,
+                "date": "2026-02-05",
+                "state": "sent",
+                "move_ids": move.ids,
+            }
+        )
+        case = self.env["recouvrement.litigation"].create(
+            {
+                "partner_id": self.customer.id,
+                "litigation_type": "recovery",
+                "move_ids": [Command.set(move.ids)],
+            }
+        )
+        html = (
+            self.env["ir.actions.report"]
+            .with_context(lang="fr_FR")
+            ._render_qweb_html("recouvrement_b2b.action_report_litigation_dossier", case.ids)[0]
+            .decode()
+        )
+        self.assertIn("<th>Étape</th>", html)
+        self.assertNotIn("Pas de procédure", html)
