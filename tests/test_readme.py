@@ -42,3 +42,18 @@ def test_run_banner_in_background_mode():
     script = (ROOT / "scripts" / "run.sh").read_text(encoding="utf-8")
     daemon = re.search(r'if \[ -n "\$\{RB2B_DAEMON:-\}" \]; then stop="([^"]+)"', script)
     assert daemon and "Ctrl-C" not in daemon.group(1) and "make stop" in daemon.group(1)
+
+
+def test_demo_installs_the_sales_app_and_opens_the_actions_of_the_day():
+    """Issue 16 (found by the break test): the demo had no Sales menu (sale_management is
+    installed by `make run`, not a dependency of the module) and admin landed on Discuss."""
+    script = (ROOT / "scripts" / "run.sh").read_text(encoding="utf-8")
+    assert re.search(r'-i "\$MODULE,sale_management"', script)
+    manifest = (ADDON / "__manifest__.py").read_text(encoding="utf-8")
+    assert "sale_management" not in manifest
+    demo = etree.parse(str(ADDON / "demo" / "res_partner_demo.xml"))
+    admin = demo.find(".//record[@id='base.user_admin']")
+    action = admin.find("field[@name='action_id']")
+    assert (
+        action is not None and action.get("ref") == "recouvrement_b2b.recouvrement_worklist_action"
+    )

@@ -245,3 +245,13 @@ def test_is_valid():
     assert not ids.is_valid(ids.validate_siren, "552 120 223")
     assert ids.is_valid(ids.parse_rcs, "RCS Paris B 552 120 222")
     assert not ids.is_valid(ids.parse_rcs, "RCS Paris C 552 120 222")
+
+
+def test_format_iban_groups_by_four():
+    """Issue 16 (break test): the IBAN of the letters is grouped by four however stored."""
+    assert ids.format_iban("FR7630006000011234567890189") == "FR76 3000 6000 0112 3456 7890 189"
+    assert (
+        ids.format_iban("fr57 3000 3000 5079 6394 9549 b56") == "FR57 3000 3000 5079 6394 9549 B56"
+    )
+    assert ids.format_iban("12345") == "12345"  # not an IBAN: as stored
+    assert ids.format_iban(False) is False

@@ -84,7 +84,8 @@ class RecouvrementDemo(models.AbstractModel):
 
     @api.model
     def _copy_dunning_policy(self, company_id):
-        """Give the company its own copy of the standard dunning ladder, as its default policy.
+        """Give the company its own copy of the shipped dunning ladders (standard, strategic and
+        risky customers: README, issue 16), the standard one as its default policy.
 
         The module's translations are loaded at the end of its install, after the demo: they
         are loaded first so that the copied ladder gets its French names.
@@ -98,6 +99,8 @@ class RecouvrementDemo(models.AbstractModel):
             self.env.invalidate_all()
         company = self.env["res.company"].browse(company_id)
         company.dunning_policy_id = template._copy_to_company(company)
+        for xmlid in ("dunning_policy_strategic", "dunning_policy_risky"):
+            self.env.ref(f"recouvrement_b2b.{xmlid}")._copy_to_company(company)
 
     @api.model
     def _replay_dunning(self, company_id, partner_ids, days_ago):

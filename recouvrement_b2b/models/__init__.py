@@ -1,6 +1,7 @@
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import res_partner_bank
 from . import account_move
 from . import account_move_line
 from . import recouvrement_penalty_rate

@@ -6,6 +6,7 @@ from odoo.tools import SQL, format_date
 from odoo.tools.misc import formatLang
 
 from ..rules import proceedings as proceedings_rules
+from ..tools.lang import company_env
 
 PROCEEDINGS = [
     ("sauvegarde", "Sauvegarde"),
@@ -709,7 +710,10 @@ class RecouvrementClaimDeclaration(models.Model):
                 continue
             user = declaration.company_id.recouvrement_user_id.id or self.env.uid
             passed = []
-            for deadline, summary, note in declaration._get_deadline_alerts():
+            # activities and notes of the collection responsible: the company's language
+            # (issue 16)
+            note_env = company_env(self.env, declaration.company_id)
+            for deadline, summary, note in declaration.with_env(note_env)._get_deadline_alerts():
                 if deadline < today:
                     passed.append(note)
                     continue

@@ -709,8 +709,8 @@ class RecouvrementCredit(models.AbstractModel):
                         "The credit insurance cover of %(partner)s cannot end (%(end)s) before "
                         "it starts (%(start)s).",
                         partner=partner.display_name,
-                        end=partner.credit_cover_end,
-                        start=partner.credit_cover_start,
+                        end=format_date(self.env, partner.credit_cover_end),
+                        start=format_date(self.env, partner.credit_cover_start),
                     )
                 )
             if (
@@ -723,8 +723,12 @@ class RecouvrementCredit(models.AbstractModel):
                         "The insured amount of %(partner)s (%(insured)s) is above its credit "
                         "limit (%(limit)s): only a credit manager can set it.",
                         partner=partner.display_name,
-                        insured=partner.credit_insured_amount,
-                        limit=partner.credit_limit,
+                        insured=format_amount(
+                            self.env, partner.credit_insured_amount, self.env.company.currency_id
+                        ),
+                        limit=format_amount(
+                            self.env, partner.credit_limit, self.env.company.currency_id
+                        ),
                     )
                 )
 

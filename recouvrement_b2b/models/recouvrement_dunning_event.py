@@ -2,7 +2,7 @@ import base64
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_date
+from odoo.tools import format_date, html2plaintext, is_html_empty
 from odoo.tools.pdf import merge_pdf
 
 from ..rules import deadlines
@@ -565,6 +565,22 @@ class RecouvrementDunningEvent(models.Model):
             or (user if user and not user._is_superuser() else user.browse())
             or self.company_id.sudo().recouvrement_user_id
         )
+
+    def _get_letter_signature(self, signer):
+        """Signature of ``signer`` (res.users) under the letter: its own signature, not the
+        email one Odoo gives every user (``--`` then the name, already printed above it).
+
+        :return: Markup or False
+        """
+        self.ensure_one()
+        signature = signer.signature if signer else False
+        if is_html_empty(signature):
+            return False
+        # an image (a scanned signature) is kept even without text
+        text = " ".join(html2plaintext(signature).split()).removeprefix("--").strip()
+        if text in ("", signer.name) and "<img" not in signature:
+            return False
+        return signature
 
     def _get_collection_url(self):
         """Signed URL of the customer's collection page, in the recipient's language

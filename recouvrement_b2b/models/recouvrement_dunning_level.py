@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_amount
 
 from ..rules import dunning as dunning_rules
 
@@ -131,7 +132,7 @@ class RecouvrementDunningLevel(models.Model):
                         "Level %(level)s: the %(field)s cannot be negative (%(value)s).",
                         level=level.display_name,
                         field=level._fields["min_amount"]._description_string(self.env),
-                        value=level.min_amount,
+                        value=format_amount(self.env, level.min_amount, level.currency_id),
                     )
                 )
 

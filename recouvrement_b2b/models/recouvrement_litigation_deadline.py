@@ -120,6 +120,8 @@ class RecouvrementLitigationDeadline(models.Model):
         vals_list = []
         for line in self:
             case = line.litigation_id
+            # an activity of the collection users: the company's language (issue 16)
+            note_env = company_env(self.env, case.company_id)
             vals_list.append(
                 {
                     "res_model_id": model_id,
@@ -128,12 +130,12 @@ class RecouvrementLitigationDeadline(models.Model):
                         case.user_id.id or case.company_id.recouvrement_user_id.id or self.env.uid
                     ),
                     "date_deadline": line.date,
-                    "summary": self.env._(
+                    "summary": note_env._(
                         "%(deadline)s on %(date)s",
                         deadline=line.name,
-                        date=format_date(self.env, line.date),
+                        date=format_date(note_env, line.date),
                     ),
-                    "note": self.env._(
+                    "note": note_env._(
                         "Deadline in %(days)s days: %(deadline)s.",
                         days=(line.date - today).days,
                         deadline=line.name,

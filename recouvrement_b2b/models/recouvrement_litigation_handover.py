@@ -7,6 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
+from ..tools.lang import company_env, format_number
+
 
 class RecouvrementLitigationStage(models.Model):
     _inherit = "recouvrement.litigation.stage"
@@ -109,11 +111,13 @@ class RecouvrementLitigation(models.Model):
             vals["stage_id"] = stage.id
         self.write(vals)
         attachment = self._create_handover_export()
+        # an internal note: the company's language, its number format (issue 16)
+        note_env = company_env(self.env, self.company_id)
         self.message_post(
-            body=self.env._(
+            body=note_env._(
                 "File handed over to %(agency)s (fee rate %(rate)s %%).",
                 agency=self.agency_id.display_name,
-                rate=self.agency_fee_rate,
+                rate=format_number(note_env, self.agency_fee_rate, digits=2),
             ),
             attachment_ids=attachment.ids,
         )
@@ -132,13 +136,14 @@ class RecouvrementLitigation(models.Model):
                 "stage_id": self._default_stage_id().id,
             }
         )
+        case = self.with_env(company_env(self.env, self.company_id))
         self.message_post(
-            body=self.env._(
+            body=case.env._(
                 "File returned by %(agency)s: %(collected)s collected, %(commission)s of "
                 "commission.",
                 agency=self.agency_id.display_name,
-                collected=self._format_amount(self.agency_collected_amount),
-                commission=self._format_amount(self.agency_commission_amount),
+                collected=case._format_amount(self.agency_collected_amount),
+                commission=case._format_amount(self.agency_commission_amount),
             )
         )
         return True

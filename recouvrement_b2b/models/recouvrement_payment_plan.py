@@ -733,9 +733,15 @@ class RecouvrementPaymentPlan(models.Model):
     def _complete(self, today=None):
         self._release_moves()
         self.write({"state": "completed"})
-        body = self.env._("Every instalment is paid: the payment plan is completed.")
+        # internal notes: each in its company's language, whoever runs the check (issue 16)
+        bodies = {
+            plan.id: company_env(self.env, plan.company_id)._(
+                "Every instalment is paid: the payment plan is completed."
+            )
+            for plan in self
+        }
         # one batch of notes for all the plans (a constant number of queries)
-        self._message_log_batch(bodies=dict.fromkeys(self.ids, body))
+        self._message_log_batch(bodies=bodies)
 
     def _break(self, today):
         """Break the plans, hand their invoices back to dunning, tell the credit manager."""
@@ -746,11 +752,13 @@ class RecouvrementPaymentPlan(models.Model):
         bodies = {}
         for plan in self:
             missed = plan._get_lines_beyond_tolerance(today)[:1]
-            message = self.env._(
+            # an internal note: the company's language, whoever runs the check (issue 16)
+            note_env = company_env(self.env, plan.company_id)
+            message = note_env._(
                 "Payment plan broken: the instalment due on %(date)s (%(amount)s left to pay) "
                 "is more than %(days)s days late. Dunning resumes on its invoices.",
-                date=format_date(self.env, missed.date_due),
-                amount=formatLang(self.env, missed.amount_residual, currency_obj=plan.currency_id),
+                date=format_date(note_env, missed.date_due),
+                amount=formatLang(note_env, missed.amount_residual, currency_obj=plan.currency_id),
                 days=plan.tolerance_days,
             )
             bodies[plan.id] = message
@@ -774,7 +782,9 @@ class RecouvrementPaymentPlan(models.Model):
             "res_model_id": self.env["ir.model"]._get_id(self._name),
             "res_id": self.id,
             "activity_type_id": activity_type.id,
-            "summary": self.env._("Broken payment plan %(plan)s", plan=self.display_name),
+            "summary": company_env(self.env, self.company_id)._(
+                "Broken payment plan %(plan)s", plan=self.display_name
+            ),
             "note": note,
             "user_id": user.id,
             "date_deadline": today,

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_compare, float_is_zero
+from odoo.tools import float_compare, float_is_zero, format_amount, format_date
 
 from ..rules import schedule
 from .recouvrement_payment_plan import currency_digits
@@ -90,8 +90,8 @@ class RecouvrementPaymentPlanLine(models.Model):
                         "must be positive (not %(amount)s).",
                         plan=line.plan_id.display_name,
                         field=line._fields["amount"]._description_string(self.env),
-                        date=line.date_due,
-                        amount=line.amount,
+                        date=format_date(self.env, line.date_due),
+                        amount=format_amount(self.env, line.amount, line.currency_id),
                     )
                 )
 

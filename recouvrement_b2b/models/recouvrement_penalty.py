@@ -9,6 +9,7 @@ from odoo.tools import SQL, format_amount, format_date, formatLang
 from ..rules import deadlines as deadline_rules
 from ..rules import penalties
 from ..rules import proceedings as proceedings_rules
+from ..tools.lang import format_number
 from .recouvrement_dunning_event import POSTED_CHANNELS
 
 # Moves read per chunk by _get_penalty_figures (one set of queries per chunk).
@@ -577,7 +578,7 @@ class RecouvrementPenalty(models.AbstractModel):
                     base=formatLang(self.env, float(segment.base), currency_obj=currency),
                     rate=self._format_penalty_rate(segment.rate),
                     days=segment.days,
-                    amount=formatLang(self.env, float(exact), digits=4),
+                    amount=formatLang(self.env, float(exact), digits=2),
                 )
             )
         lines += [self._get_penalty_explanation_rate(info) for info in result.rates]
@@ -1086,8 +1087,8 @@ class RecouvrementPenalty(models.AbstractModel):
                         "(not %(value)s).",
                         record=record.display_name,
                         field=record._fields[rate_fname]._description_string(self.env),
-                        max=MAX_CONTRACT_RATE,
-                        value=record[rate_fname],
+                        max=format_number(self.env, MAX_CONTRACT_RATE, digits=2),
+                        value=format_number(self.env, record[rate_fname], digits=2),
                     )
                 )
             if indemnity_fname and record[indemnity_fname] < 0:
@@ -1096,6 +1097,8 @@ class RecouvrementPenalty(models.AbstractModel):
                         "%(record)s: the %(field)s cannot be negative (%(value)s).",
                         record=record.display_name,
                         field=record._fields[indemnity_fname]._description_string(self.env),
-                        value=record[indemnity_fname],
+                        value=format_amount(
+                            self.env, record[indemnity_fname], self.env.ref("base.EUR")
+                        ),
                     )
                 )

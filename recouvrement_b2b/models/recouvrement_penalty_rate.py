@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..rules import penalties
+from ..tools.lang import format_number
 
 _HALF_YEAR_RE = re.compile(r"^\d{4}-S[12]$")
 
@@ -116,9 +117,9 @@ class RecouvrementPenaltyRate(models.Model):
                         "(not %(value)s).",
                         rate=rate.display_name,
                         field=rate._fields["value"]._description_string(self.env),
-                        min=MIN_RATE,
-                        max=MAX_RATE,
-                        value=rate.value,
+                        min=format_number(self.env, MIN_RATE, digits=2),
+                        max=format_number(self.env, MAX_RATE, digits=2),
+                        value=format_number(self.env, rate.value, digits=2),
                     )
                 )
 

@@ -13,6 +13,14 @@ class ResCompany(models.Model):
         help="Default user for collection activities (phone reminders, broken payment plans, "
         "credit override approvals).",
     )
+    # Art. R123-238 Code de commerce: a company's letters state its share capital.
+    recouvrement_share_capital = fields.Monetary(
+        string="Share Capital",
+        currency_field="currency_id",
+        help="Share capital printed with the company's identification on the dunning letters, "
+        "formal notices and payment plan agreements (art. R123-238 Code de commerce). Empty: "
+        "not printed.",
+    )
 
     # --- Collector's cockpit ------------------------------------------------------------------
     recouvrement_promise_tolerance_days = fields.Integer(

@@ -11,6 +11,9 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.recouvrement_user_id",
         readonly=False,
     )
+    recouvrement_share_capital = fields.Monetary(
+        related="company_id.recouvrement_share_capital", readonly=False
+    )
     recouvrement_promise_tolerance_days = fields.Integer(
         related="company_id.recouvrement_promise_tolerance_days", readonly=False
     )

@@ -25,6 +25,7 @@ reason                     meaning
 
 import re
 
+from stdnum import iban as stdnum_iban
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
 from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
@@ -154,6 +155,15 @@ def format_siren(value):
     if len(number) != 9 or not number.isdigit():
         return value
     return f"{number[:3]} {number[3:6]} {number[6:]}"
+
+
+def format_iban(value):
+    """Return an IBAN grouped by four (``'FR76 3000 6000 0112 3456 7890 189'``), as printed on
+    paper (ISO 13616); a value that is not a valid IBAN is returned as is."""
+    number = compact(value)
+    if not number or not stdnum_iban.is_valid(number):
+        return value
+    return stdnum_iban.format(number)
 
 
 def format_siret(value):

@@ -76,10 +76,10 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
         for expected in (
             "Formal notice to pay (mise en demeure)",
             "Registered letter with acknowledgment of receipt",
-            "SIREN 734640972",
+            "SIREN 734 640 972",
             "RCS Lyon B 734 640 972",
             "Menuiserie Garnier",
-            "SIREN 364808949",
+            "SIREN 364 808 949",
             move.name,
             "Principal",
             "Late-payment penalties",
@@ -110,6 +110,43 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
         text = " ".join(pdf_text(event.attachment_id.raw).split())
         self.assertIn("12 quai Perrache", text)
         self.assertIn("VAT number FR90734640972", text)
+
+    def test_french_formal_notice_full_company_block_fits_one_page(self):
+        """Issue 16 (break test): the company block carries the share capital (art. R123-238
+        Code de commerce) beside name, address, SIREN, RCS and VAT number, and a French formal
+        notice (longer wording) with five invoices and the whole block still fits one page."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], ["fr_FR"])
+        self.customer.lang = "fr_FR"
+        self.company.partner_id.write(
+            {
+                "street": "12 quai Perrache",
+                "street2": "Bâtiment B",
+                "zip": "69002",
+                "city": "Lyon",
+                "vat": "FR90734640972",
+                "phone": "+33 4 78 00 00 00",
+                "email": "compta@dubois.example.fr",
+            }
+        )
+        self.company.recouvrement_share_capital = 150000.0
+        for day in range(1, 6):
+            self._invoice(self.customer, 100.0 * day, f"2026-01-0{day}", f"2026-01-3{day % 2}")
+        self._reminded(self.customer)
+        event = self._run("2026-03-17")
+        self.assertTrue(event.level_id.is_formal_notice)
+        self.assertEqual(len(event.move_ids), 5)
+        self.assertEqual(len(PdfFileReader(io.BytesIO(event.attachment_id.raw)).pages), 1)
+        text = " ".join(pdf_text(event.attachment_id.raw).split())
+        for expected in (
+            "12 quai Perrache",
+            "Bâtiment B",
+            "SIREN 734 640 972",
+            "RCS Lyon B 734 640 972",
+            "N° TVA intracommunautaire FR90734640972",
+            "Capital social 150 000,00 €",
+        ):
+            self.assertIn(expected, text)
 
     def test_letter_in_the_customer_language(self):
         """French customers get the French wording (fr.po loaded, t-lang on the partner)."""

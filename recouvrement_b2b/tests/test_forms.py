@@ -292,7 +292,7 @@ class TestDocumentsFromForms(RecouvrementCommon):
         self.assertIn(
             f"Please quote the reference <strong>{plan.name}</strong> with each payment.", html
         )
-        self.assertIn("SIREN 734640972", html)
+        self.assertIn("SIREN 734 640 972", html)
         self.assertIn("3 rue des Tanneurs", html)
         # in the customer's language
         self.env["res.lang"]._activate_lang("fr_FR")

@@ -2,7 +2,8 @@ import re
 
 from freezegun import freeze_time
 
-from odoo import fields
+from odoo import Command, fields
+from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
 from .common import RecouvrementCommon
@@ -164,7 +165,7 @@ class TestLetterLayout(RecouvrementCommon):
         for expected in (
             "12 quai Perrache",
             "69002 Lyon",
-            "SIREN 734640972",
+            "SIREN 734 640 972",
             "RCS Lyon B 734 640 972",
             "VAT number FR90734640972",
             "Camille Contrôleur",
@@ -178,6 +179,37 @@ class TestLetterLayout(RecouvrementCommon):
         text = self._text("recouvrement_b2b.action_report_dunning_formal_notice", self.notice)
         self.assertIn("Morgane Manager", text)
         self.assertNotIn("OdooBot", text)
+
+    def test_identifiers_printed_grouped(self):
+        """Issue 16 (found by the break test): the demo's bank account, stored compact (created
+        before base_iban), was printed "FR5730003000507963949549B56" and the SIRENs compact;
+        the letter prints the IBAN by four and the SIRENs by three, however stored."""
+        bank = self.env["res.partner.bank"].create(
+            {"acc_number": "FR7630006000011234567890189", "partner_id": self.company.partner_id.id}
+        )
+        self.env.cr.execute(
+            "UPDATE res_partner_bank SET acc_number = %s WHERE id = %s",
+            ("FR7630006000011234567890189", bank.id),
+        )
+        bank.invalidate_recordset(["acc_number"])
+        self.customer.siren = "364808949"
+        text = self._text("recouvrement_b2b.action_report_dunning_letter", self.reminder)
+        self.assertIn("IBAN FR76 3000 6000 0112 3456 7890 189", text)
+        self.assertIn("SIREN 734 640 972", text)
+        self.assertIn("SIREN 364 808 949", text)
+        self.assertNotIn("SIREN 734640972", text)
+
+    def test_letter_signature_is_not_the_email_one(self):
+        """Issue 16 (found by the break test): the letters printed Odoo's default email
+        signature under the signer ("Camille Contrôleur ... -- Camille Contrôleur"); a letter
+        prints the signer's own signature only."""
+        self.assertIn("--", self.controller.signature)  # Odoo's default: "--" and the name
+        text = self._text("recouvrement_b2b.action_report_dunning_letter", self.reminder)
+        self.assertEqual(text.count("Camille Contrôleur"), 1)
+        self.assertNotIn(" -- ", text)
+        self.controller.signature = "<p>--<br/>Camille C., service recouvrement</p>"
+        text = self._text("recouvrement_b2b.action_report_dunning_letter", self.reminder)
+        self.assertIn("Camille C., service recouvrement", text)
 
     def test_each_event_prints_its_own_level_letter(self):
         # the reminder letter report on a formal notice event prints the formal notice
@@ -200,3 +232,188 @@ class TestDefaultPolicySetting(RecouvrementCommon):
         with Form(self.env["res.config.settings"]) as settings:
             settings.dunning_policy_id = policy
         self.assertEqual(self.company.dunning_policy_id, policy)
+
+
+@tagged("post_install", "-at_install")
+class TestFrenchMessages(RecouvrementCommon):
+    """Numbers and dates in the messages a French credit controller reads (issue 16, found by
+    the break test): errors and notes format them for the language (decimal comma, dd/mm/yyyy,
+    amounts with their currency), never as Python writes them (``-50.0``, ``2026-03-31``)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], ["fr_FR"])
+        cls.company.partner_id.lang = "fr_FR"
+
+    def _error(self, records, vals):
+        """Normalised text of the ValidationError raised by ``records.write(vals)`` in French."""
+        with self.assertRaises(ValidationError) as caught:
+            records.with_context(lang="fr_FR").write(vals)
+        return " ".join(str(caught.exception).replace("\ufeff", "").split())
+
+    def test_validation_messages_format_numbers_and_dates(self):
+        text = self._error(
+            self.customer, {"credit_cover_start": "2026-06-01", "credit_cover_end": "2026-01-31"}
+        )
+        self.assertIn("(31/01/2026)", text)
+        self.assertIn("(01/06/2026)", text)
+        level = self._standard_ladder().level_ids[0]
+        self.assertIn("(-5,50 €)", self._error(level, {"min_amount": -5.5}))
+        rate = self.env["recouvrement.penalty.rate"].create(
+            {"kind": "ecb_mro", "half_year": "2031-S1", "value": 2.15}
+        )
+        text = self._error(rate, {"value": 150.25})
+        self.assertIn("150,25", text)
+        self.assertNotIn("150.25", text)
+        text = self._error(self.company, {"penalty_contract_rate": 120.5})
+        self.assertIn("(et non 120,50)", text)
+        text = self._error(self.company, {"penalty_indemnity_amount": -40.0})
+        self.assertIn("(-40,00 €)", text)
+        invoice = self._invoice(self.customer, 900.0, "2026-01-05", "2026-02-04")
+        with freeze_time("2026-03-02"):
+            plan = self.env["recouvrement.payment.plan"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "first_date": "2026-03-31",
+                    "move_ids": [Command.set(invoice.ids)],
+                }
+            )
+            plan.action_compute_schedule()
+        text = self._error(plan.line_ids[0], {"amount": -50.0})
+        self.assertIn("31/03/2026", text)
+        self.assertIn("(et non -50,00 €)", text)
+        self.assertNotIn("2026-03-31", text)
+
+    @freeze_time("2026-04-01")
+    def test_handover_note_in_the_company_language(self):
+        """The hand-over note is internal: the company's language (French) and its decimal
+        comma, whoever hands the file over (here an English-speaking controller)."""
+        self.controller.lang = "en_US"
+        agency = self.env["res.partner"].create({"name": "Recouvrement Rhône Agence"})
+        invoice = self._invoice(self.customer, 1200.0, "2026-01-05", "2026-02-04")
+        case = self.env["recouvrement.litigation"].create(
+            {
+                "partner_id": self.customer.id,
+                "litigation_type": "recovery",
+                "move_ids": [Command.set(invoice.ids)],
+                "agency_id": agency.id,
+                "agency_fee_rate": 12.5,
+            }
+        )
+        case.with_user(self.controller).with_context(lang="en_US").action_hand_over()
+        body = " ".join(case.message_ids[0].body.split())
+        self.assertIn(
+            "Dossier confié à Recouvrement Rhône Agence (taux d'honoraires 12,50 %)", body
+        )
+
+    def test_cron_notes_in_the_company_language(self):
+        """The payment plan check and the claim deadlines run as whoever runs the cron (here in
+        English, as OdooBot of a database first installed in English, or the demo's install):
+        their notes and activities are internal, in the company's language (French)."""
+        en = self.env(context=dict(self.env.context, lang="en_US"))
+        self.company.recouvrement_user_id = self.manager
+        invoice = self._invoice(self.customer, 900.0, "2026-01-05", "2026-02-04")
+        with freeze_time("2026-03-02"):
+            plan = en["recouvrement.payment.plan"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "first_date": "2026-03-31",
+                    "move_ids": [Command.set(invoice.ids)],
+                }
+            )
+            plan.action_compute_schedule()
+            plan.action_propose()
+            plan.signature_date = "2026-03-02"
+            plan.action_activate()
+        with freeze_time("2026-05-01"):
+            en["recouvrement.payment.plan"]._cron_check_plans()
+        self.assertEqual(plan.state, "broken")
+        body = " ".join(plan.message_ids[0].body.split())
+        self.assertIn("Échéancier rompu : l'échéance du 31/03/2026", body)
+        self.assertEqual(
+            plan.activity_ids.mapped("summary"), [f"Échéancier rompu {plan.display_name}"]
+        )
+        debtor = self.env["res.partner"].create(
+            {
+                "name": "Textiles Blanc",
+                "is_company": True,
+                "collective_proceedings": "redressement",
+                "proceedings_date": "2026-04-14",
+            }
+        )
+        with freeze_time("2026-05-04"):
+            declaration = en["recouvrement.claim.declaration"].create(
+                {"partner_id": debtor.id, "publication_date": "2026-04-30"}
+            )
+        summaries = declaration.activity_ids.mapped("summary")
+        self.assertTrue(summaries)
+        self.assertTrue(
+            all(summary.startswith("Déclarer la créance avant le") for summary in summaries),
+            summaries,
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestDemoCompanyLadders(RecouvrementCommon):
+    def test_demo_company_gets_the_three_ladders(self):
+        """Issue 16 (found by the break test): the French demo company had the standard ladder
+        only; the strategic and risky ladders the README describes stayed in the main company."""
+        company = self.env["res.company"].create({"name": "Atelier Démo SAS"})
+        # the demo runs as the superuser
+        self.env["recouvrement.demo"].sudo()._copy_dunning_policy(company.id)
+        policies = (
+            self.env["recouvrement.dunning.policy"]
+            .sudo()
+            .search([("company_id", "=", company.id)], order="id")
+        )
+        shipped = (
+            self.env.ref("recouvrement_b2b.dunning_policy_standard")
+            | self.env.ref("recouvrement_b2b.dunning_policy_strategic")
+            | self.env.ref("recouvrement_b2b.dunning_policy_risky")
+        )
+        self.assertEqual(policies.mapped("name"), shipped.mapped("name"))
+        self.assertEqual(
+            [len(policy.level_ids) for policy in policies],
+            [len(policy.level_ids) for policy in shipped],
+        )
+        self.assertEqual(company.dunning_policy_id, policies[0])
+
+
+@tagged("post_install", "-at_install")
+class TestFrenchDossier(RecouvrementCommon):
+    def test_dossier_step_column_in_french(self):
+        """Issue 16 (found by the break test): the injonction de payer file headed its reminders'
+        column "Pas de procédure" (a footstep); in French it is the "Étape"."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], ["fr_FR"])
+        self.customer.lang = "fr_FR"
+        self.company.partner_id.lang = "fr_FR"
+        move = self._invoice(self.customer, 1500.0, "2026-01-01", "2026-01-31")
+        policy = self._standard_ladder()
+        self.env["recouvrement.dunning.event"].create(
+            {
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+                "level_id": policy.level_ids[1].id,
+                "date": "2026-02-05",
+                "state": "sent",
+                "move_ids": move.ids,
+            }
+        )
+        case = self.env["recouvrement.litigation"].create(
+            {
+                "partner_id": self.customer.id,
+                "litigation_type": "recovery",
+                "move_ids": [Command.set(move.ids)],
+            }
+        )
+        html = (
+            self.env["ir.actions.report"]
+            .with_context(lang="fr_FR")
+            ._render_qweb_html("recouvrement_b2b.action_report_litigation_dossier", case.ids)[0]
+            .decode()
+        )
+        self.assertIn("<th>Étape</th>", html)
+        self.assertNotIn("Pas de procédure", html)

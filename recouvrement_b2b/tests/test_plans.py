@@ -15,7 +15,7 @@ from .common import RecouvrementCommon
 PLAN_CHECK_QUERIES = 7
 # the same daily check when the plans break (notes, activities) or are completed, per batch
 PLAN_BREAK_QUERIES = 29
-PLAN_COMPLETE_QUERIES = 17
+PLAN_COMPLETE_QUERIES = 18  # + the company partner's language of the notes (issue 16)
 
 
 class PlanCommon(RecouvrementCommon):
