@@ -22,3 +22,4 @@ from . import test_french_records
 from . import test_dunning_checks
 from . import test_tours
 from . import test_forms
+from . import test_cockpit_checks

@@ -1,0 +1,131 @@
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.tests import tagged
+
+from .common import RecouvrementCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCockpitChecks(RecouvrementCommon):
+    """The collector's cockpit used with other inputs of the same kind as the issue's (found
+    by the break test of issue 13): foreign-currency and multi-instalment invoices under
+    dispute, activities kept once done, overlapping promises."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.policy = cls._standard_ladder()
+        cls.company.recouvrement_promise_tolerance_days = 3
+        # 1 EUR = 2 USD from 2017 (AccountTestInvoicingCommon's rates)
+        cls.usd = cls.setup_other_currency("USD")
+        cls.halves = cls.env["account.payment.term"].create(
+            {
+                "name": "50 % à 30 jours, 50 % à 60 jours",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 50.0, "nb_days": 30}),
+                    Command.create({"value": "percent", "value_amount": 50.0, "nb_days": 60}),
+                ],
+            }
+        )
+
+    def _customer(self, name):
+        return self.env["res.partner"].create(
+            {"name": name, "is_company": True, "email": f"compta@{name.lower()}.example.fr"}
+        )
+
+    def _aged(self, groupby, aggregates, domain=()):
+        return (
+            self.env["recouvrement.aged.balance"]
+            .with_user(self.controller)
+            ._read_group([("company_id", "=", self.company.id), *domain], groupby, aggregates)
+        )
+
+    # ------------------------------------------------------------------------------------------
+    # Disputed amounts in the company currency, once per invoice
+    # ------------------------------------------------------------------------------------------
+
+    @freeze_time("2026-04-30")
+    def test_disputed_amounts_in_company_currency(self):
+        """A dispute is entered in the invoice's currency; the aged balance and the
+        statistics add up company-currency amounts (1 EUR = 2 USD):
+
+        * invoice of 1 000 EUR, 300 EUR disputed (price): 300 EUR
+        * invoice of 1 000 USD (500 EUR), 400 USD disputed (price): 400 / 2 = 200 EUR
+        * invoice of 600 USD (300 EUR), 600 USD disputed (quality): 600 / 2 = 300 EUR
+
+        Aged balance: disputed 300 + 200 + 300 = 800 EUR out of 1 000 + 500 + 300 = 1 800 EUR
+        due; statistics by reason: price 300 + 200 = 500 EUR, quality 300 EUR."""
+        customer = self._customer("Devises")
+        euros = self._invoice(customer, 1000.0, "2026-03-01", "2026-03-31")
+        dollars = self._invoice(customer, 1000.0, "2026-03-01", "2026-03-31", currency=self.usd)
+        whole = self._invoice(customer, 600.0, "2026-03-01", "2026-03-31", currency=self.usd)
+        self.assertEqual(dollars.amount_residual_signed, 500.0)
+        Dispute = self.env["recouvrement.dispute"].with_user(self.controller)
+        disputes = Dispute.create(
+            [
+                {"move_id": euros.id, "reason": "price", "amount": 300.0},
+                {"move_id": dollars.id, "reason": "price", "amount": 400.0},
+                {"move_id": whole.id, "reason": "quality"},
+            ]
+        )
+        self.assertRecordValues(
+            disputes,
+            [
+                {"amount": 300.0, "amount_company": 300.0},
+                {"amount": 400.0, "amount_company": 200.0},
+                {"amount": 600.0, "amount_company": 300.0},
+            ],
+        )
+        [(residual, disputed)] = self._aged(
+            [], ["residual:sum", "disputed:sum"], [("partner_id", "=", customer.id)]
+        )
+        self.assertEqual((residual, disputed), (1800.0, 800.0))
+        rows = self.env["recouvrement.aged.balance"].search([("partner_id", "=", customer.id)])
+        self.assertEqual(
+            {row.move_id: row.disputed for row in rows},
+            {euros: 300.0, dollars: 200.0, whole: 300.0},
+        )
+        by_reason = dict(
+            Dispute._read_group(
+                [("partner_id", "=", customer.id)], ["reason"], ["amount_company:sum"]
+            )
+        )
+        self.assertEqual(by_reason, {"price": 500.0, "quality": 300.0})
+        # escalated, the case (company currency) contests 200 EUR, not 400
+        disputes[1].action_escalate()
+        self.assertEqual(disputes[1].litigation_id.disputed_amount, 200.0)
+
+    @freeze_time("2026-05-10")
+    def test_disputed_amount_of_an_invoice_in_two_instalments(self):
+        """Invoice of 1 000 EUR on 1 March, half due 31 March, half 30 April; 300 disputed.
+        The aged balance spreads the disputed 300 over the two instalments in proportion to
+        their amounts due (as the reminders do): 150 + 150 = 300, not 300 on each."""
+        customer = self._customer("Echeances")
+        move = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": customer.id,
+                "invoice_date": "2026-03-01",
+                "invoice_payment_term_id": self.halves.id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Prestation",
+                            "quantity": 1,
+                            "price_unit": 1000.0,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        move.action_post()
+        self.env["recouvrement.dispute"].create(
+            {"move_id": move.id, "reason": "delivery", "amount": 300.0}
+        )
+        rows = self.env["recouvrement.aged.balance"].search([("move_id", "=", move.id)])
+        self.assertEqual(sorted(rows.mapped("residual")), [500.0, 500.0])
+        self.assertEqual(rows.mapped("disputed"), [150.0, 150.0])
+        [(disputed,)] = self._aged([], ["disputed:sum"], [("move_id", "=", move.id)])
+        self.assertEqual(disputed, 300.0)
