@@ -80,7 +80,7 @@ class RecouvrementWorklist(models.Model):
             "partner_id",
             "reconciled",
         ],
-        "mail.activity": ["activity_type_id", "date_deadline", "res_id", "res_model"],
+        "mail.activity": ["active", "activity_type_id", "date_deadline", "res_id", "res_model"],
         "recouvrement.dispute": ["company_id", "deadline", "partner_id", "state"],
         "recouvrement.dunning.event": ["company_id", "level_id", "partner_id", "state"],
         "recouvrement.dunning.level": [
@@ -160,6 +160,8 @@ class RecouvrementWorklist(models.Model):
                   JOIN mail_activity_type mat ON mat.id = ma.activity_type_id
                   JOIN recouvrement_dunning_event e ON e.id = ma.res_id
                  WHERE ma.res_model = 'recouvrement.dunning.event'
+                   -- an activity done is deleted, or archived when its type keeps it
+                   AND ma.active
                    AND mat.category = 'phonecall'
                    AND ma.date_deadline <= %s
                    AND e.company_id IN %s
@@ -180,7 +182,8 @@ class RecouvrementWorklist(models.Model):
                 SELECT p.partner_id, p.company_id FROM recouvrement_promise p
                  WHERE p.state = 'broken' AND p.company_id IN %s
                    AND EXISTS (SELECT 1 FROM mail_activity ma
-                                WHERE ma.res_model = 'recouvrement.promise' AND ma.res_id = p.id)
+                                WHERE ma.res_model = 'recouvrement.promise' AND ma.res_id = p.id
+                                  AND ma.active)
                 """,
                 company_ids,
             ),
@@ -226,6 +229,7 @@ class RecouvrementWorklist(models.Model):
                   FROM mail_activity ma
                   JOIN recouvrement_call ca ON ca.id = ma.res_id
                  WHERE ma.res_model = 'recouvrement.call'
+                   AND ma.active
                    AND ma.activity_type_id = %s
                    AND ma.date_deadline <= %s
                    AND ca.company_id IN %s

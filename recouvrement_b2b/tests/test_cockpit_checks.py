@@ -1,6 +1,6 @@
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import tagged
 
 from .common import RecouvrementCommon
@@ -129,3 +129,81 @@ class TestCockpitChecks(RecouvrementCommon):
         self.assertEqual(rows.mapped("disputed"), [150.0, 150.0])
         [(disputed,)] = self._aged([], ["disputed:sum"], [("move_id", "=", move.id)])
         self.assertEqual(disputed, 300.0)
+
+    # ------------------------------------------------------------------------------------------
+    # Worklist: activities done and kept (activity types with "Keep Done")
+    # ------------------------------------------------------------------------------------------
+
+    def _worklist(self, partners):
+        return (
+            self.env["recouvrement.worklist"]
+            .with_user(self.controller)
+            .search([("partner_id", "in", partners.ids)])
+        )
+
+    def test_worklist_forgets_activities_done_and_kept(self):
+        """Activity types may keep their done activities (Settings > Activity Types, "Keep
+        Done": Odoo archives them instead of deleting them). On 30 April, three customers each
+        have one reason, then the collector does what it asks:
+
+        * Appel: a call due today on its reminder, logged reached from the worklist;
+        * Parole: a promise for 20 April broken on 24 April (tolerance 3 days), its call
+          activity marked done;
+        * Refus: a call refused, its follow-up activity marked done.
+
+        Before: three rows; after: none (nothing left to do today)."""
+        call_type = self.env.ref("mail.mail_activity_data_call")
+        follow_up_type = self.env.ref("recouvrement_b2b.mail_activity_type_call_follow_up")
+        (call_type | follow_up_type).write({"keep_done": True})
+        appel, parole, refus = (self._customer(name) for name in ("Appel", "Parole", "Refus"))
+        customers = appel | parole | refus
+        for customer in customers:
+            self._invoice(customer, 1000.0, "2026-03-01", "2026-03-31")
+        today = fields.Date.to_date("2026-04-30")
+        event = self.env["recouvrement.dunning.event"].create(
+            {"partner_id": appel.id, "company_id": self.company.id, "date": today}
+        )
+        event.activity_schedule(
+            "mail.mail_activity_data_call", date_deadline=today, user_id=self.controller.id
+        )
+        with freeze_time("2026-04-10"):
+            promise = self.env["recouvrement.promise"].create(
+                {"partner_id": parole.id, "amount": 1000.0, "date": "2026-04-20"}
+            )
+        with freeze_time("2026-04-24"):
+            promise._cron_check_promises()
+        self.assertEqual(promise.state, "broken")
+        Log = self.env["recouvrement.call.log"].with_user(self.controller)
+        with freeze_time(today):
+            Log.create({"partner_id": refus.id, "outcome": "refusal"}).action_log()
+            rows = self._worklist(customers)
+            self.assertEqual(
+                {
+                    (row.partner_id, row.call_due, row.promise_broken, row.call_follow_up)
+                    for row in rows
+                },
+                {
+                    (appel, True, False, False),
+                    (parole, False, True, False),
+                    (refus, False, False, True),
+                },
+            )
+            row = rows.filtered(lambda r: r.partner_id == appel)
+            action = row.action_log_call()
+            Log.with_context(**action["context"]).create({"outcome": "reached"}).action_log()
+            promise.activity_ids.action_done()
+            self.env["recouvrement.call"].search(
+                [("partner_id", "=", refus.id)]
+            ).activity_ids.action_done()
+            done = (
+                self.env["mail.activity"]
+                .with_context(active_test=False)
+                .search(
+                    [
+                        ("active", "=", False),
+                        ("activity_type_id", "in", (call_type | follow_up_type).ids),
+                    ]
+                )
+            )
+            self.assertGreaterEqual(len(done), 3)  # kept, archived
+            self.assertFalse(self._worklist(customers))
