@@ -253,14 +253,65 @@ class RecouvrementPromise(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        customer = self.env["recouvrement.customer"]
         for vals in vals_list:
             if vals.get("partner_id"):
                 partner = self.env["res.partner"].browse(vals["partner_id"])
                 vals["partner_id"] = partner.commercial_partner_id.id
+                # two collectors recording a promise of the customer at once: the later one
+                # fails with a serialization error, is retried and sees the first one
+                customer._lock_customer(partner.commercial_partner_id)
         promises = super().create(vals_list)
         for promise in promises:
             promise.amount_start = sum(promise.move_ids.mapped("amount_residual_signed"))
+        promises._supersede_overlapping()
         return promises
+
+    def _supersede_overlapping(self):
+        """Cancel the running promises that the new running promises of ``self`` overlap (an
+        invoice in common, or either on the account: every invoice of the customer in its
+        company), with a note naming the new one: the customer's latest word counts. Two
+        running promises on one invoice would count the same payments (each "paid" by the
+        fall of the amount due), and a payment made for one would keep both. One query."""
+        running = self.filtered(lambda p: p.state == "running")
+        if not running:
+            return
+        others = self.search(
+            [
+                ("state", "=", "running"),
+                ("partner_id", "in", running.partner_id.ids),
+                ("company_id", "in", running.company_id.ids),
+                ("id", "not in", running.ids),
+            ],
+            order="id",
+        )
+        # within self, a later promise replaces an earlier one too
+        candidates = others | running.sorted("id")
+        replaced = {}
+        for promise in running.sorted("id"):
+            for old in candidates:
+                if (
+                    old.id >= promise.id
+                    or old.id in replaced
+                    or (old.partner_id, old.company_id) != (promise.partner_id, promise.company_id)
+                    or (old.move_ids and promise.move_ids and not old.move_ids & promise.move_ids)
+                ):
+                    continue
+                replaced[old.id] = promise
+        if not replaced:
+            return
+        old_promises = self.browse(list(replaced))
+        old_promises.write({"state": "cancelled", "closed_date": fields.Date.context_today(self)})
+        for old in old_promises:
+            # internal: in the company's language, on the promise (issue 19)
+            note_env = company_env(self.env, old.company_id)
+            # sudo: the collector may not write on the promise another one recorded
+            old.sudo()._message_log(
+                body=note_env._(
+                    "Promise replaced by a later promise of the customer: %(promise)s.",
+                    promise=replaced[old.id].with_env(note_env).display_name,
+                )
+            )
 
     # ------------------------------------------------------------------------------------------
     # Actions

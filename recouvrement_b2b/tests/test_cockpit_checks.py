@@ -1,7 +1,11 @@
-from freezegun import freeze_time
+from datetime import timedelta
 
-from odoo import Command, fields
-from odoo.tests import tagged
+from freezegun import freeze_time
+from psycopg2.errors import SerializationFailure
+
+from odoo import SUPERUSER_ID, Command, api, fields
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
 
 from .common import RecouvrementCommon
 
@@ -207,3 +211,134 @@ class TestCockpitChecks(RecouvrementCommon):
             )
             self.assertGreaterEqual(len(done), 3)  # kept, archived
             self.assertFalse(self._worklist(customers))
+
+    # ------------------------------------------------------------------------------------------
+    # Promises: one running promise per invoice
+    # ------------------------------------------------------------------------------------------
+
+    def test_a_later_promise_replaces_the_one_it_overlaps(self):
+        """Invoice of 1 000 due 31 March, another of 200. On 2 April a collector records a
+        promise of 600 by 15 April on the 1 000; on 3 April another collector records 400 by
+        30 April on the same invoice. Both running, the 600 paid on 14 April kept both on
+        16 April (the second one's "paid": 1 000 due when recorded - 400 left = 600 >= 400):
+        two promises kept for one payment in the score. The later promise replaces the earlier
+        one (cancelled, a note names the new one): on 16 April one promise kept, keep rate
+        1 kept / (1 kept + 0 broken) = 1 out of one promise. A promise on the 200 alone runs
+        beside it; a promise on the account replaces both."""
+        customer = self._customer("Doublon")
+        move = self._invoice(customer, 1000.0, "2026-03-01", "2026-03-31")
+        other = self._invoice(customer, 200.0, "2026-03-10", "2026-04-09")
+        Promise = self.env["recouvrement.promise"].with_user(self.controller)
+
+        def promise(amount, date, moves):
+            return Promise.create(
+                {
+                    "partner_id": customer.id,
+                    "amount": amount,
+                    "date": date,
+                    "move_ids": [Command.set(moves.ids)],
+                }
+            )
+
+        with freeze_time("2026-04-02"):
+            first = promise(600.0, "2026-04-15", move)
+        with freeze_time("2026-04-03"):
+            second = promise(400.0, "2026-04-30", move)
+            separate = promise(200.0, "2026-04-30", other)
+        self.assertRecordValues(
+            first | second | separate,
+            [
+                {"state": "cancelled", "amount_start": 1000.0},
+                {"state": "running", "amount_start": 1000.0},
+                {"state": "running", "amount_start": 200.0},
+            ],
+        )
+        self.assertIn("replaced", " ".join(first.message_ids.mapped("body")))
+        self._pay(move, 600.0, "2026-04-14")
+        with freeze_time("2026-04-16"):
+            Promise._cron_check_promises()
+            self.assertEqual((first.state, second.state), ("cancelled", "kept"))
+            rates = self.env["recouvrement.promise"]._get_score_keep_rates(
+                customer, self.company, fields.Date.to_date("2026-01-01")
+            )
+            self.assertEqual(rates, {customer.id: 1.0})
+            kept = Promise.search_count([("partner_id", "=", customer.id), ("state", "=", "kept")])
+            self.assertEqual(kept, 1)
+            # on the account: it covers the 200 too, which its promise then leaves
+            on_account = Promise.create(
+                {"partner_id": customer.id, "amount": 600.0, "date": "2026-04-30"}
+            )
+        self.assertEqual((separate.state, on_account.state), ("cancelled", "running"))
+
+
+@tagged("post_install", "-at_install")
+class TestPromiseConcurrency(TransactionCase):
+    """Two collectors record a promise of the same customer at once (two cursors, committed
+    data): the later transaction fails with a serialization error, which Odoo's request
+    handling retries; the retry sees the first promise and replaces it. One promise runs."""
+
+    def setUp(self):
+        super().setUp()
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            partner = env["res.partner"].create({"name": "Scierie Bavarde", "is_company": True})
+            today = fields.Date.context_today(partner)
+            move = env["account.move"].create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "invoice_date": today - timedelta(days=60),
+                    "invoice_date_due": today - timedelta(days=30),
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"name": "Lames", "price_unit": 1000.0, "tax_ids": [Command.clear()]}
+                        )
+                    ],
+                }
+            )
+            move.action_post()
+            self.partner_id, self.move_id, self.today = partner.id, move.id, today
+        self.envs = [api.Environment(self.registry.cursor(), SUPERUSER_ID, {}) for _i in range(2)]
+        self.addCleanup(self._clean_up)
+
+    def _clean_up(self):
+        for env in self.envs:
+            env.cr.close()
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["recouvrement.promise"].search([("partner_id", "=", self.partner_id)]).unlink()
+            move = env["account.move"].browse(self.move_id)
+            move.button_draft()
+            move.with_context(force_delete=True).unlink()
+            env["res.partner"].browse(self.partner_id).unlink()
+
+    def test_two_collectors_record_a_promise_at_once(self):
+        def record(env, amount):
+            return (
+                env["recouvrement.promise"]
+                .create(
+                    {
+                        "partner_id": self.partner_id,
+                        "amount": amount,
+                        "date": self.today + timedelta(days=5),
+                        "move_ids": [Command.set([self.move_id])],
+                    }
+                )
+                .id
+            )
+
+        env1, env2 = self.envs
+        env1.cr.execute("SELECT 1")  # its snapshot is taken before the other one commits
+        first = record(env2, 400.0)
+        env2.cr.commit()
+        with self.assertRaises(SerializationFailure), mute_logger("odoo.sql_db"):
+            record(env1, 500.0)
+        env1.cr.rollback()  # odoo.service.model.retrying: the request again
+        env1.transaction.reset()
+        second = record(env1, 500.0)
+        env1.cr.commit()
+        promises = env1["recouvrement.promise"].search(
+            [("partner_id", "=", self.partner_id)], order="id"
+        )
+        self.assertEqual(promises.ids, [first, second])
+        self.assertEqual(promises.mapped("state"), ["cancelled", "running"])
