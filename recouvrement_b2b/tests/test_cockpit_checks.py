@@ -212,6 +212,84 @@ class TestCockpitChecks(RecouvrementCommon):
             self.assertGreaterEqual(len(done), 3)  # kept, archived
             self.assertFalse(self._worklist(customers))
 
+    def test_worklist_overdue_amount_net_of_open_credits(self):
+        """What a customer is asked to pay is net of its open credits (recouvrement.dunning
+        ._get_open_credits): so is the overdue amount the worklist ranks by. On 30 April, each
+        customer has a promise due today:
+
+        * Net: 5 000 due 31 March (30 days late), a payment of 3 000 on 15 April not yet
+          matched: 5 000 - 3 000 = 2 000 overdue; priority 40 x 2 000 / 10 000 + 25 x 30 / 90
+          = 8 + 8.33 = 16.33 (not 20 + 8.33 = 28.33 on 5 000);
+        * Couvert: 1 000 due 31 March, a credit note of 1 000 not matched: 0 overdue, 0 days
+          late, priority 0 (not 4 + 8.33 = 12.33);
+        * Credit: 500 due 31 March, an unmatched payment of 800: nothing overdue (not -300)."""
+        net, couvert, credit = (self._customer(name) for name in ("Net", "Couvert", "Credit"))
+        self._invoice(net, 5000.0, "2026-03-01", "2026-03-31")
+        self._invoice(couvert, 1000.0, "2026-03-01", "2026-03-31")
+        self._invoice(credit, 500.0, "2026-03-01", "2026-03-31")
+        refund = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": couvert.id,
+                "invoice_date": "2026-04-10",
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Avoir",
+                            "quantity": 1,
+                            "price_unit": 1000.0,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        refund.action_post()
+        for partner, amount in ((net, 3000.0), (credit, 800.0)):
+            self.env["account.payment"].create(
+                {
+                    "payment_type": "inbound",
+                    "partner_type": "customer",
+                    "partner_id": partner.id,
+                    "amount": amount,
+                    "date": "2026-04-15",
+                }
+            ).action_post()
+        customers = net | couvert | credit
+        with freeze_time("2026-04-10"):
+            for partner in customers:
+                self.env["recouvrement.promise"].create(
+                    {"partner_id": partner.id, "amount": 100.0, "date": "2026-04-30"}
+                )
+        with freeze_time("2026-04-30"):
+            rows = self._worklist(customers)
+            self.assertRecordValues(
+                rows,
+                [
+                    {
+                        "partner_id": net.id,
+                        "overdue_amount": 2000.0,
+                        "overdue_days": 30,
+                        "priority": 16.33,
+                        "promise_due": True,
+                    },
+                    {
+                        "partner_id": couvert.id,
+                        "overdue_amount": 0.0,
+                        "overdue_days": 0,
+                        "priority": 0.0,
+                        "promise_due": True,
+                    },
+                    {
+                        "partner_id": credit.id,
+                        "overdue_amount": 0.0,
+                        "overdue_days": 0,
+                        "priority": 0.0,
+                        "promise_due": True,
+                    },
+                ],
+            )
+
     # ------------------------------------------------------------------------------------------
     # Promises: one running promise per invoice
     # ------------------------------------------------------------------------------------------
