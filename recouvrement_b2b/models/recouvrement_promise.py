@@ -118,8 +118,8 @@ class RecouvrementPromise(models.Model):
     )
     amount_paid = fields.Monetary(
         compute="_compute_amount_paid",
-        help="Paid since the promise: the fall of the invoices' amount due, or the payments "
-        "received on the account since the promise was recorded.",
+        help="Paid since the promise: the fall of the invoices' amount due (credit notes "
+        "excepted), or the payments received on the account since the promise was recorded.",
     )
     closed_date = fields.Date(readonly=True, copy=False)
     note = fields.Text()
@@ -151,12 +151,45 @@ class RecouvrementPromise(models.Model):
     @api.depends("move_ids.amount_residual_signed", "amount_start", "date_recorded")
     def _compute_amount_paid(self):
         received = self._get_payments_on_account()
+        credited = self._get_credit_notes_since()
         for promise in self:
             if promise.move_ids:
                 residual = sum(promise.move_ids.mapped("amount_residual_signed"))
-                promise.amount_paid = max(promise.amount_start - residual, 0.0)
+                # a credit note lowers what is due: it is no payment
+                paid = promise.amount_start - residual - credited.get(promise.id, 0.0)
+                promise.amount_paid = max(paid, 0.0)
             else:
                 promise.amount_paid = received.get(promise.id, 0.0)
+
+    def _get_credit_notes_since(self):
+        """``{promise id: amount}``: credit notes matched with the invoices of the promises of
+        ``self`` on invoices, dated from the day each was recorded (company currency): they
+        lower the invoices' amount due without being paid. One query."""
+        on_moves = self.filtered(lambda p: p.move_ids and p.id)
+        if not on_moves:
+            return {}
+        # sudo: the collector reads how its promise's invoices were settled, nothing else
+        partials = (
+            self.env["account.partial.reconcile"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("debit_move_id.move_id", "in", on_moves.move_ids.ids),
+                    ("credit_move_id.move_id.move_type", "=", "out_refund"),
+                    ("max_date", ">=", min(on_moves.mapped("date_recorded"))),
+                ],
+                ["amount", "max_date", "debit_move_id"],
+            )
+        )
+        credited = defaultdict(float)
+        for promise in on_moves:
+            for partial in partials:
+                if (
+                    partial.debit_move_id.move_id in promise.move_ids
+                    and partial.max_date >= promise.date_recorded
+                ):
+                    credited[promise.id] += partial.amount
+        return credited
 
     def _get_payments_on_account(self):
         """``{promise id: amount}``: payments received on the receivable account of the

@@ -348,6 +348,68 @@ class TestCockpitChecks(RecouvrementCommon):
             )
         self.assertEqual((separate.state, on_account.state), ("cancelled", "running"))
 
+    def _credit_note(self, invoice, amount, date):
+        """A posted credit note of ``amount`` on ``date`` reconciled with ``invoice``."""
+        refund = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": invoice.partner_id.id,
+                "invoice_date": date,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Avoir",
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        refund.action_post()
+        (invoice.line_ids + refund.line_ids).filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        ).reconcile()
+        return refund
+
+    def test_a_credit_note_does_not_keep_a_promise(self):
+        """A promise is kept when payments reach its amount; a credit note (a dispute settled)
+        lowers what is due, it is no payment. Invoices of 1 000 due 31 March, promises of 600
+        by 20 April recorded on 2 April (tolerance 3 days: 23 April):
+
+        * Avoir: a credit note of 600 on 10 April, nothing paid: paid 1 000 - 400 left - 600
+          credited = 0, broken on 24 April (not kept by the credit note: "paid" 600);
+        * Regle: a credit note of 300 on 10 April, 600 paid on 18 April: paid 1 000 - 100
+          left - 300 credited = 600, kept (not "paid" 900)."""
+        avoir, regle = self._customer("Avoir"), self._customer("Regle")
+        moves = {p: self._invoice(p, 1000.0, "2026-03-01", "2026-03-31") for p in avoir | regle}
+        Promise = self.env["recouvrement.promise"].with_user(self.controller)
+        with freeze_time("2026-04-02"):
+            promises = {
+                p: Promise.create(
+                    {
+                        "partner_id": p.id,
+                        "amount": 600.0,
+                        "date": "2026-04-20",
+                        "move_ids": [Command.set(moves[p].ids)],
+                    }
+                )
+                for p in avoir | regle
+            }
+        self._credit_note(moves[avoir], 600.0, "2026-04-10")
+        self._credit_note(moves[regle], 300.0, "2026-04-10")
+        self._pay(moves[regle], 600.0, "2026-04-18")
+        with freeze_time("2026-04-24"):
+            Promise._cron_check_promises()
+        self.assertRecordValues(
+            promises[avoir] | promises[regle],
+            [
+                {"state": "broken", "amount_paid": 0.0},
+                {"state": "kept", "amount_paid": 600.0},
+            ],
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestPromiseConcurrency(TransactionCase):
