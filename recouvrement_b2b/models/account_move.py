@@ -87,6 +87,22 @@ class AccountMove(models.Model):
         help="No reminder for this invoice until this date (included).",
     )
     dunning_pause_reason = fields.Char(copy=False, tracking=True)
+    # --- Collector's cockpit: the overdue invoice list ----------------------------------------
+    promise_id = fields.Many2one(
+        "recouvrement.promise",
+        string="Promise to Pay",
+        compute="_compute_cockpit_columns",
+        groups="recouvrement_b2b.recouvrement_group_user",
+        help="The running promise to pay covering this invoice (made on it or on the "
+        "customer's account).",
+    )
+    disputed_amount = fields.Monetary(
+        string="Amount Disputed",
+        compute="_compute_cockpit_columns",
+        currency_field="company_currency_id",
+        groups="recouvrement_b2b.recouvrement_group_user",
+        help="Part of the amount due contested by open commercial disputes (company currency).",
+    )
     dunning_days_late = fields.Integer(
         string="Days Past Due",
         compute="_compute_dunning_days_late",
@@ -352,6 +368,16 @@ class AccountMove(models.Model):
             due = move.invoice_date_due
             open_ = move.state == "posted" and move.payment_state in ("not_paid", "partial")
             move.dunning_days_late = max((today - due).days, 0) if open_ and due else 0
+
+    @api.depends_context("tz")
+    def _compute_cockpit_columns(self):
+        promises = self.env["recouvrement.promise"]._get_running_promises(self)
+        disputed = self.env["recouvrement.dispute"]._dunning_excluded_amounts(
+            self, fields.Date.context_today(self)
+        )
+        for move in self:
+            move.promise_id = promises.get(move.id, False)
+            move.disputed_amount = disputed.get(move.id, 0.0)
 
     def action_view_dunning_events(self):
         """Open the reminders that listed this invoice."""

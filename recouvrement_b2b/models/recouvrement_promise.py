@@ -480,6 +480,33 @@ class RecouvrementPromise(models.Model):
     # ------------------------------------------------------------------------------------------
 
     @api.model
+    def _get_running_promises(self, moves):
+        """``{move id: recouvrement.promise}``: the running promise covering each customer
+        invoice of ``moves`` (account.move), made on it or on the customer's account in its
+        company (the earliest when both). One query."""
+        invoices = moves.filtered(lambda m: m.move_type == "out_invoice" and m.id)
+        if not invoices:
+            return {}
+        promises = self.search(
+            [
+                ("state", "=", "running"),
+                ("partner_id", "in", invoices.commercial_partner_id.ids),
+                ("company_id", "in", invoices.company_id.ids),
+            ],
+            order="date, id",
+        )
+        by_customer = defaultdict(list)
+        for promise in promises:
+            by_customer[promise.company_id.id, promise.partner_id.id].append(promise)
+        result = {}
+        for move in invoices:
+            for promise in by_customer[move.company_id.id, move.commercial_partner_id.id]:
+                if not promise.move_ids or move in promise.move_ids:
+                    result[move.id] = promise
+                    break
+        return result
+
+    @api.model
     def _dunning_excluded_amounts(self, moves, date):
         """Amounts of ``moves`` (account.move) the reminders of ``date`` must not claim because
         of a running promise: ``{move id: amount}`` (company currency, the whole amount due)

@@ -4,8 +4,9 @@ from freezegun import freeze_time
 from psycopg2.errors import SerializationFailure
 
 from odoo import SUPERUSER_ID, Command, api, fields
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools import mute_logger
+from odoo.tools.safe_eval import safe_eval
 
 from .common import RecouvrementCommon
 
@@ -133,6 +134,59 @@ class TestCockpitChecks(RecouvrementCommon):
         self.assertEqual(rows.mapped("disputed"), [150.0, 150.0])
         [(disputed,)] = self._aged([], ["disputed:sum"], [("move_id", "=", move.id)])
         self.assertEqual(disputed, 300.0)
+
+    @freeze_time("2026-04-30")
+    def test_overdue_list_promise_and_dispute_columns(self):
+        """The overdue invoice list shows, per invoice, the running promise covering it (made
+        on it or on the account) and the amount disputed (company currency, 1 EUR = 2 USD):
+
+        * Liste A, 1 000 EUR, promise of 600 on it: that promise, 0 disputed;
+        * Liste B, 400 EUR, 100 disputed: no promise, 100;
+        * Liste C, 1 000 USD (500 EUR), 400 USD disputed: 400 / 2 = 200 EUR;
+        * Compte D, 300 EUR, promise of 300 on the account: that promise."""
+        liste, compte = self._customer("Liste"), self._customer("Compte")
+        inv_a = self._invoice(liste, 1000.0, "2026-03-01", "2026-03-31")
+        inv_b = self._invoice(liste, 400.0, "2026-03-01", "2026-03-31")
+        inv_c = self._invoice(liste, 1000.0, "2026-03-01", "2026-03-31", currency=self.usd)
+        inv_d = self._invoice(compte, 300.0, "2026-03-01", "2026-03-31")
+        Promise = self.env["recouvrement.promise"].with_user(self.controller)
+        on_a = Promise.create(
+            {
+                "partner_id": liste.id,
+                "amount": 600.0,
+                "date": "2026-05-15",
+                "move_ids": [Command.set(inv_a.ids)],
+            }
+        )
+        on_account = Promise.create(
+            {"partner_id": compte.id, "amount": 300.0, "date": "2026-05-15"}
+        )
+        Dispute = self.env["recouvrement.dispute"].with_user(self.controller)
+        Dispute.create({"move_id": inv_b.id, "reason": "quantity", "amount": 100.0})
+        Dispute.create({"move_id": inv_c.id, "reason": "price", "amount": 400.0})
+        action = self.env.ref("recouvrement_b2b.account_move_action_overdue")
+        view = self.env.ref("recouvrement_b2b.account_move_view_list_overdue")
+        Move = self.env["account.move"].with_user(self.controller)
+        arch = Move.get_views([(view.id, "list")])["views"]["list"]["arch"]
+        self.assertIn('name="promise_id"', arch)
+        self.assertIn('name="disputed_amount"', arch)
+        moves = inv_a | inv_b | inv_c | inv_d
+        records = Move.web_search_read(
+            [*safe_eval(action.domain), ("id", "in", moves.ids)],
+            {"name": {}, "promise_id": {"fields": {"display_name": {}}}, "disputed_amount": {}},
+        )["records"]
+        self.assertEqual(
+            {
+                r["id"]: (r["promise_id"] and r["promise_id"]["id"], r["disputed_amount"])
+                for r in records
+            },
+            {
+                inv_a.id: (on_a.id, 0.0),
+                inv_b.id: (False, 100.0),
+                inv_c.id: (False, 200.0),
+                inv_d.id: (on_account.id, 0.0),
+            },
+        )
 
     # ------------------------------------------------------------------------------------------
     # Worklist: activities done and kept (activity types with "Keep Done")
@@ -482,3 +536,38 @@ class TestPromiseConcurrency(TransactionCase):
         )
         self.assertEqual(promises.ids, [first, second])
         self.assertEqual(promises.mapped("state"), ["cancelled", "running"])
+
+
+@tagged("post_install", "-at_install")
+class TestCockpitUi(HttpCase):
+    """The web client opens the overdue invoice list with its promise and dispute columns,
+    and the dispute statistics on their pivot (amounts in the company currency)."""
+
+    def _open(self, action, title, selector):
+        code = """
+            const check = () => {
+                const crumb = document.querySelector('.o_breadcrumb');
+                if (crumb && crumb.textContent.includes(%(title)s)
+                        && document.querySelector(%(selector)s)) {
+                    console.log('test successful');
+                } else {
+                    setTimeout(check, 100);
+                }
+            };
+            check();
+        """ % {"title": repr(title), "selector": repr(selector)}
+        self.browser_js(f"/odoo/action-{action}", code, login="admin", timeout=120)
+
+    def test_overdue_list_opens_with_promise_and_dispute_columns(self):
+        self._open(
+            "recouvrement_b2b.account_move_action_overdue",
+            "Overdue Invoices",
+            ".o_list_view th[data-name='promise_id'] ~ th[data-name='disputed_amount']",
+        )
+
+    def test_dispute_statistics_open_on_their_pivot(self):
+        self._open(
+            "recouvrement_b2b.recouvrement_dispute_action_statistics",
+            "Dispute Statistics",
+            ".o_pivot",
+        )
