@@ -106,7 +106,8 @@ class AccountMove(models.Model):
     dunning_days_late = fields.Integer(
         string="Days Past Due",
         compute="_compute_dunning_days_late",
-        help="Days past the due date of an invoice still to be paid (0: not due or paid).",
+        help="Days past the due date of the oldest instalment still to be paid (0: not due or "
+        "paid).",
     )
     dunning_event_ids = fields.Many2many(
         "recouvrement.dunning.event",
@@ -361,11 +362,25 @@ class AccountMove(models.Model):
             move.dunning_next_date = next_dates[move.id]
 
     @api.depends_context("tz")
-    @api.depends("invoice_date_due", "payment_state", "state")
+    @api.depends(
+        "invoice_date_due",
+        "payment_state",
+        "state",
+        "line_ids.date_maturity",
+        "line_ids.amount_residual",
+    )
     def _compute_dunning_days_late(self):
+        """From the oldest instalment still due (an invoice's due date is its last one)."""
         today = fields.Date.context_today(self)
         for move in self:
-            due = move.invoice_date_due
+            dues = [
+                line.date_maturity
+                for line in move.line_ids
+                if line.account_type == "asset_receivable"
+                and line.date_maturity
+                and move.company_currency_id.compare_amounts(line.amount_residual, 0) > 0
+            ]
+            due = min(dues, default=move.invoice_date_due)
             open_ = move.state == "posted" and move.payment_state in ("not_paid", "partial")
             move.dunning_days_late = max((today - due).days, 0) if open_ and due else 0
 

@@ -188,6 +188,40 @@ class TestCockpitChecks(RecouvrementCommon):
             },
         )
 
+    def test_days_late_of_an_invoice_in_instalments(self):
+        """The overdue list's days late count from the oldest instalment still due, not from
+        the invoice's last due date. Invoice of 1 000 on 1 March, half due 31 March, half 30
+        April: on 10 May, 10 May - 31 March = 40 days late (not 10 from 30 April); the first
+        half paid on 12 May, on 15 May: 15 May - 30 April = 15 days."""
+        customer = self._customer("Tranches")
+        move = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": customer.id,
+                "invoice_date": "2026-03-01",
+                "invoice_payment_term_id": self.halves.id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Prestation",
+                            "quantity": 1,
+                            "price_unit": 1000.0,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        move.action_post()
+        self.assertEqual(move.invoice_date_due, fields.Date.to_date("2026-04-30"))
+        with freeze_time("2026-05-10"):
+            move.invalidate_recordset(["dunning_days_late"])
+            self.assertEqual(move.dunning_days_late, 40)
+        self._pay(move, 500.0, "2026-05-12")
+        with freeze_time("2026-05-15"):
+            move.invalidate_recordset(["dunning_days_late"])
+            self.assertEqual(move.dunning_days_late, 15)
+
     # ------------------------------------------------------------------------------------------
     # Worklist: activities done and kept (activity types with "Keep Done")
     # ------------------------------------------------------------------------------------------
