@@ -223,9 +223,22 @@ class RecouvrementPromise(models.Model):
 
     @api.constrains("date", "date_recorded")
     def _check_date(self):
-        """A promise puts reminders off by two years at most (art. 1343-5 Code civil: the
-        longest delay a judge may grant a debtor)."""
+        """A promise is of a payment to come (not before the day it is recorded) and puts
+        reminders off by two years at most (art. 1343-5 Code civil: the longest delay a judge
+        may grant a debtor)."""
         for promise in self:
+            # a promise is of a payment to come: a date already past would break it at the
+            # next check, with nothing promised (the portal refuses it too)
+            if promise.date < promise.date_recorded:
+                raise ValidationError(
+                    self.env._(
+                        "Promise of %(partner)s: the promised date %(date)s is before the day "
+                        "the promise is recorded, %(recorded)s (field Promised Date).",
+                        partner=promise.partner_id.display_name,
+                        date=format_date(self.env, promise.date),
+                        recorded=format_date(self.env, promise.date_recorded),
+                    )
+                )
             limit = promise.date_recorded + relativedelta(years=MAX_PROMISE_YEARS)
             if promise.date > limit:
                 raise ValidationError(

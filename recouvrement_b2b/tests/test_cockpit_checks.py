@@ -4,6 +4,7 @@ from freezegun import freeze_time
 from psycopg2.errors import SerializationFailure
 
 from odoo import SUPERUSER_ID, Command, api, fields
+from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools import mute_logger
 from odoo.tools.safe_eval import safe_eval
@@ -435,6 +436,34 @@ class TestCockpitChecks(RecouvrementCommon):
                 {"partner_id": customer.id, "amount": 600.0, "date": "2026-04-30"}
             )
         self.assertEqual((separate.state, on_account.state), ("cancelled", "running"))
+
+    def test_a_promise_for_a_date_already_past_is_refused(self):
+        """On 30 April a collector types 20 April as the promised date (a typo, or a promise
+        the customer already broke): recorded, the daily check breaks it on 1 May with nothing
+        promised (tolerance 3 days: 23 April < 30 April). Refused, naming the customer and
+        the field, from the form and from the call log, as the portal refuses it; the promise
+        for today itself is accepted."""
+        customer = self._customer("Retard")
+        self._invoice(customer, 1000.0, "2026-03-01", "2026-03-31")
+        Promise = self.env["recouvrement.promise"].with_user(self.controller)
+        Log = self.env["recouvrement.call.log"].with_user(self.controller)
+        with freeze_time("2026-04-30"):
+            with self.assertRaisesRegex(ValidationError, "Retard.*before.*Promised Date"):
+                Promise.create({"partner_id": customer.id, "amount": 500.0, "date": "2026-04-20"})
+            log = Log.create(
+                {
+                    "partner_id": customer.id,
+                    "outcome": "promise",
+                    "promise_amount": 500.0,
+                    "promise_date": "2026-04-29",
+                }
+            )
+            with self.assertRaisesRegex(ValidationError, "Retard.*Promised Date"):
+                log.action_log()
+            today = Promise.create(
+                {"partner_id": customer.id, "amount": 500.0, "date": "2026-04-30"}
+            )
+        self.assertEqual(today.tolerance_date, fields.Date.to_date("2026-05-03"))
 
     def _credit_note(self, invoice, amount, date):
         """A posted credit note of ``amount`` on ``date`` reconciled with ``invoice``."""
