@@ -465,6 +465,61 @@ class TestCockpitChecks(RecouvrementCommon):
             )
         self.assertEqual(today.tolerance_date, fields.Date.to_date("2026-05-03"))
 
+    def test_exchange_loss_is_no_write_off(self):
+        """A dollar invoice paid at a worse rate: the exchange difference Odoo books on the
+        receivable (against the exchange loss account, an expense) is no write-off. Invoice of
+        1 000 USD on 10 January 2026 at 2 USD per EUR: 500 EUR; paid 1 000 USD on 15 February
+        at 2.5: 400 EUR collected, 100 EUR exchange loss. February: collections 400, write-offs
+        0 (not 100); a bad debt of 200 EUR written off on 20 February counts: 200."""
+        customer = self._customer("Change")
+        self.env["res.currency.rate"].create(
+            {
+                "name": "2026-02-01",
+                "rate": 2.5,
+                "currency_id": self.usd.id,
+                "company_id": self.company.id,
+            }
+        )
+        move = self._invoice(customer, 1000.0, "2026-01-10", "2026-02-09", currency=self.usd)
+        self.assertEqual(move.amount_residual_signed, 500.0)
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=move.ids
+        ).create({"amount": 1000.0, "payment_date": "2026-02-15"})._create_payments()
+        self.assertEqual(move.payment_state, "paid")
+        bad = self._invoice(customer, 200.0, "2026-01-10", "2026-02-09")
+        write_off = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "date": "2026-02-20",
+                "line_ids": [
+                    Command.create(
+                        {
+                            "account_id": self.company_data["default_account_expense"].id,
+                            "debit": 200.0,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "account_id": bad.line_ids.filtered(
+                                lambda line: line.account_type == "asset_receivable"
+                            ).account_id.id,
+                            "partner_id": customer.id,
+                            "credit": 200.0,
+                        }
+                    ),
+                ],
+            }
+        )
+        write_off.action_post()
+        trend = self.env["recouvrement.receivable.trend"]
+        trend._refresh()
+        [(collected, written_off)] = trend.with_user(self.controller)._read_group(
+            [("company_id", "=", self.company.id), ("month", "=", "2026-02-01")],
+            [],
+            ["collected:sum", "written_off:sum"],
+        )
+        self.assertEqual((collected, written_off), (400.0, 200.0))
+
     def _credit_note(self, invoice, amount, date):
         """A posted credit note of ``amount`` on ``date`` reconciled with ``invoice``."""
         refund = self.env["account.move"].create(
