@@ -38,7 +38,12 @@ class TestTours(RecouvrementCommon, HttpCase):
         tab."""
         self.customer.with_company(self.company).collection_user_id = self.controller
         self._invoice(self.customer, 1200.0, self._days_ago(50), self._days_ago(20))
-        self.customer.activity_schedule(
+        # a call due on a reminder, a record of the company, as a phone level schedules it:
+        # the worklist does not read the customer's chatter shared by the companies (issue 19)
+        event = self.env["recouvrement.dunning.event"].create(
+            {"partner_id": self.customer.id, "company_id": self.company.id, "date": self.today}
+        )
+        event.activity_schedule(
             "mail.mail_activity_data_call", date_deadline=self.today, user_id=self.controller.id
         )
         self.start_tour("/odoo", "recouvrement_collector_worklist", login=self.controller.login)
