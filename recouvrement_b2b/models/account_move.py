@@ -87,10 +87,27 @@ class AccountMove(models.Model):
         help="No reminder for this invoice until this date (included).",
     )
     dunning_pause_reason = fields.Char(copy=False, tracking=True)
+    # --- Collector's cockpit: the overdue invoice list ----------------------------------------
+    promise_id = fields.Many2one(
+        "recouvrement.promise",
+        string="Promise to Pay",
+        compute="_compute_cockpit_columns",
+        groups="recouvrement_b2b.recouvrement_group_user",
+        help="The running promise to pay covering this invoice (made on it or on the "
+        "customer's account).",
+    )
+    disputed_amount = fields.Monetary(
+        string="Amount Disputed",
+        compute="_compute_cockpit_columns",
+        currency_field="company_currency_id",
+        groups="recouvrement_b2b.recouvrement_group_user",
+        help="Part of the amount due contested by open commercial disputes (company currency).",
+    )
     dunning_days_late = fields.Integer(
         string="Days Past Due",
         compute="_compute_dunning_days_late",
-        help="Days past the due date of an invoice still to be paid (0: not due or paid).",
+        help="Days past the due date of the oldest instalment still to be paid (0: not due or "
+        "paid).",
     )
     dunning_event_ids = fields.Many2many(
         "recouvrement.dunning.event",
@@ -345,13 +362,37 @@ class AccountMove(models.Model):
             move.dunning_next_date = next_dates[move.id]
 
     @api.depends_context("tz")
-    @api.depends("invoice_date_due", "payment_state", "state")
+    @api.depends(
+        "invoice_date_due",
+        "payment_state",
+        "state",
+        "line_ids.date_maturity",
+        "line_ids.amount_residual",
+    )
     def _compute_dunning_days_late(self):
+        """From the oldest instalment still due (an invoice's due date is its last one)."""
         today = fields.Date.context_today(self)
         for move in self:
-            due = move.invoice_date_due
+            dues = [
+                line.date_maturity
+                for line in move.line_ids
+                if line.account_type == "asset_receivable"
+                and line.date_maturity
+                and move.company_currency_id.compare_amounts(line.amount_residual, 0) > 0
+            ]
+            due = min(dues, default=move.invoice_date_due)
             open_ = move.state == "posted" and move.payment_state in ("not_paid", "partial")
             move.dunning_days_late = max((today - due).days, 0) if open_ and due else 0
+
+    @api.depends_context("tz")
+    def _compute_cockpit_columns(self):
+        promises = self.env["recouvrement.promise"]._get_running_promises(self)
+        disputed = self.env["recouvrement.dispute"]._dunning_excluded_amounts(
+            self, fields.Date.context_today(self)
+        )
+        for move in self:
+            move.promise_id = promises.get(move.id, False)
+            move.disputed_amount = disputed.get(move.id, 0.0)
 
     def action_view_dunning_events(self):
         """Open the reminders that listed this invoice."""

@@ -84,6 +84,17 @@ class RecouvrementDispute(models.Model):
     amount_residual = fields.Monetary(
         string="Invoice Amount Due", related="move_id.amount_residual"
     )
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency"
+    )
+    amount_company = fields.Monetary(
+        string="Disputed Amount (Company Currency)",
+        compute="_compute_amount_company",
+        store=True,
+        currency_field="company_currency_id",
+        help="The disputed amount converted at the invoice's rate: what the statistics, the "
+        "aged balance and the reminders add up across currencies.",
+    )
     user_id = fields.Many2one(
         "res.users",
         string="Assignee",
@@ -145,6 +156,14 @@ class RecouvrementDispute(models.Model):
         for dispute in self:
             if not dispute.amount or dispute.amount > dispute.move_id.amount_residual:
                 dispute.amount = dispute.move_id.amount_residual
+
+    @api.depends("amount", "move_id.amount_total", "move_id.amount_total_signed")
+    def _compute_amount_company(self):
+        for dispute in self:
+            move = dispute.move_id
+            rate = move.amount_total_signed / move.amount_total if move.amount_total else 1.0
+            currency = dispute.company_currency_id or self.env.company.currency_id
+            dispute.amount_company = currency.round(dispute.amount * rate)
 
     @api.depends("move_id")
     def _compute_user_id(self):
@@ -252,7 +271,8 @@ class RecouvrementDispute(models.Model):
                     "move_ids": [Command.set(dispute.move_id.ids)],
                     "litigation_type": "dispute",
                     "dispute_reason": LITIGATION_REASONS.get(dispute.reason, "other"),
-                    "disputed_amount": dispute.amount,
+                    # the case is kept in the company currency
+                    "disputed_amount": dispute.amount_company,
                     "reason": dispute.description,
                 }
             )
@@ -297,8 +317,7 @@ class RecouvrementDispute(models.Model):
         excluded = {}
         for dispute in disputes:
             move = dispute.move_id
-            rate = move.amount_residual_signed / move.amount_residual if move.amount_residual else 1
             excluded[move.id] = min(
-                excluded.get(move.id, 0.0) + dispute.amount * rate, move.amount_residual_signed
+                excluded.get(move.id, 0.0) + dispute.amount_company, move.amount_residual_signed
             )
         return excluded

@@ -118,8 +118,8 @@ class RecouvrementPromise(models.Model):
     )
     amount_paid = fields.Monetary(
         compute="_compute_amount_paid",
-        help="Paid since the promise: the fall of the invoices' amount due, or the payments "
-        "received on the account since the promise was recorded.",
+        help="Paid since the promise: the fall of the invoices' amount due (credit notes "
+        "excepted), or the payments received on the account since the promise was recorded.",
     )
     closed_date = fields.Date(readonly=True, copy=False)
     note = fields.Text()
@@ -151,12 +151,45 @@ class RecouvrementPromise(models.Model):
     @api.depends("move_ids.amount_residual_signed", "amount_start", "date_recorded")
     def _compute_amount_paid(self):
         received = self._get_payments_on_account()
+        credited = self._get_credit_notes_since()
         for promise in self:
             if promise.move_ids:
                 residual = sum(promise.move_ids.mapped("amount_residual_signed"))
-                promise.amount_paid = max(promise.amount_start - residual, 0.0)
+                # a credit note lowers what is due: it is no payment
+                paid = promise.amount_start - residual - credited.get(promise.id, 0.0)
+                promise.amount_paid = max(paid, 0.0)
             else:
                 promise.amount_paid = received.get(promise.id, 0.0)
+
+    def _get_credit_notes_since(self):
+        """``{promise id: amount}``: credit notes matched with the invoices of the promises of
+        ``self`` on invoices, dated from the day each was recorded (company currency): they
+        lower the invoices' amount due without being paid. One query."""
+        on_moves = self.filtered(lambda p: p.move_ids and p.id)
+        if not on_moves:
+            return {}
+        # sudo: the collector reads how its promise's invoices were settled, nothing else
+        partials = (
+            self.env["account.partial.reconcile"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("debit_move_id.move_id", "in", on_moves.move_ids.ids),
+                    ("credit_move_id.move_id.move_type", "=", "out_refund"),
+                    ("max_date", ">=", min(on_moves.mapped("date_recorded"))),
+                ],
+                ["amount", "max_date", "debit_move_id"],
+            )
+        )
+        credited = defaultdict(float)
+        for promise in on_moves:
+            for partial in partials:
+                if (
+                    partial.debit_move_id.move_id in promise.move_ids
+                    and partial.max_date >= promise.date_recorded
+                ):
+                    credited[promise.id] += partial.amount
+        return credited
 
     def _get_payments_on_account(self):
         """``{promise id: amount}``: payments received on the receivable account of the
@@ -190,9 +223,22 @@ class RecouvrementPromise(models.Model):
 
     @api.constrains("date", "date_recorded")
     def _check_date(self):
-        """A promise puts reminders off by two years at most (art. 1343-5 Code civil: the
-        longest delay a judge may grant a debtor)."""
+        """A promise is of a payment to come (not before the day it is recorded) and puts
+        reminders off by two years at most (art. 1343-5 Code civil: the longest delay a judge
+        may grant a debtor)."""
         for promise in self:
+            # a promise is of a payment to come: a date already past would break it at the
+            # next check, with nothing promised (the portal refuses it too)
+            if promise.date < promise.date_recorded:
+                raise ValidationError(
+                    self.env._(
+                        "Promise of %(partner)s: the promised date %(date)s is before the day "
+                        "the promise is recorded, %(recorded)s (field Promised Date).",
+                        partner=promise.partner_id.display_name,
+                        date=format_date(self.env, promise.date),
+                        recorded=format_date(self.env, promise.date_recorded),
+                    )
+                )
             limit = promise.date_recorded + relativedelta(years=MAX_PROMISE_YEARS)
             if promise.date > limit:
                 raise ValidationError(
@@ -253,14 +299,65 @@ class RecouvrementPromise(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        customer = self.env["recouvrement.customer"]
         for vals in vals_list:
             if vals.get("partner_id"):
                 partner = self.env["res.partner"].browse(vals["partner_id"])
                 vals["partner_id"] = partner.commercial_partner_id.id
+                # two collectors recording a promise of the customer at once: the later one
+                # fails with a serialization error, is retried and sees the first one
+                customer._lock_customer(partner.commercial_partner_id)
         promises = super().create(vals_list)
         for promise in promises:
             promise.amount_start = sum(promise.move_ids.mapped("amount_residual_signed"))
+        promises._supersede_overlapping()
         return promises
+
+    def _supersede_overlapping(self):
+        """Cancel the running promises that the new running promises of ``self`` overlap (an
+        invoice in common, or either on the account: every invoice of the customer in its
+        company), with a note naming the new one: the customer's latest word counts. Two
+        running promises on one invoice would count the same payments (each "paid" by the
+        fall of the amount due), and a payment made for one would keep both. One query."""
+        running = self.filtered(lambda p: p.state == "running")
+        if not running:
+            return
+        others = self.search(
+            [
+                ("state", "=", "running"),
+                ("partner_id", "in", running.partner_id.ids),
+                ("company_id", "in", running.company_id.ids),
+                ("id", "not in", running.ids),
+            ],
+            order="id",
+        )
+        # within self, a later promise replaces an earlier one too
+        candidates = others | running.sorted("id")
+        replaced = {}
+        for promise in running.sorted("id"):
+            for old in candidates:
+                if (
+                    old.id >= promise.id
+                    or old.id in replaced
+                    or (old.partner_id, old.company_id) != (promise.partner_id, promise.company_id)
+                    or (old.move_ids and promise.move_ids and not old.move_ids & promise.move_ids)
+                ):
+                    continue
+                replaced[old.id] = promise
+        if not replaced:
+            return
+        old_promises = self.browse(list(replaced))
+        old_promises.write({"state": "cancelled", "closed_date": fields.Date.context_today(self)})
+        for old in old_promises:
+            # internal: in the company's language, on the promise (issue 19)
+            note_env = company_env(self.env, old.company_id)
+            # sudo: the collector may not write on the promise another one recorded
+            old.sudo()._message_log(
+                body=note_env._(
+                    "Promise replaced by a later promise of the customer: %(promise)s.",
+                    promise=replaced[old.id].with_env(note_env).display_name,
+                )
+            )
 
     # ------------------------------------------------------------------------------------------
     # Actions
@@ -394,6 +491,33 @@ class RecouvrementPromise(models.Model):
     # ------------------------------------------------------------------------------------------
     # Dunning hook
     # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _get_running_promises(self, moves):
+        """``{move id: recouvrement.promise}``: the running promise covering each customer
+        invoice of ``moves`` (account.move), made on it or on the customer's account in its
+        company (the earliest when both). One query."""
+        invoices = moves.filtered(lambda m: m.move_type == "out_invoice" and m.id)
+        if not invoices:
+            return {}
+        promises = self.search(
+            [
+                ("state", "=", "running"),
+                ("partner_id", "in", invoices.commercial_partner_id.ids),
+                ("company_id", "in", invoices.company_id.ids),
+            ],
+            order="date, id",
+        )
+        by_customer = defaultdict(list)
+        for promise in promises:
+            by_customer[promise.company_id.id, promise.partner_id.id].append(promise)
+        result = {}
+        for move in invoices:
+            for promise in by_customer[move.company_id.id, move.commercial_partner_id.id]:
+                if not promise.move_ids or move in promise.move_ids:
+                    result[move.id] = promise
+                    break
+        return result
 
     @api.model
     def _dunning_excluded_amounts(self, moves, date):

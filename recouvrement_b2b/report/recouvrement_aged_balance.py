@@ -29,7 +29,12 @@ class RecouvrementAgedBalance(models.Model):
     _rec_name = "move_id"
     _depends = {
         "account.account": ["account_type"],
-        "account.move": ["dunning_level_id", "litigation_id", "payment_plan_id"],
+        "account.move": [
+            "amount_residual_signed",
+            "dunning_level_id",
+            "litigation_id",
+            "payment_plan_id",
+        ],
         "account.move.line": [
             "account_id",
             "amount_residual",
@@ -50,7 +55,7 @@ class RecouvrementAgedBalance(models.Model):
         ],
         "recouvrement.dunning.policy": ["collection_user_id", "segment"],
         "recouvrement.promise": ["company_id", "move_ids", "partner_id", "state"],
-        "recouvrement.dispute": ["amount", "move_id", "state"],
+        "recouvrement.dispute": ["amount_company", "move_id", "state"],
     }
 
     move_id = fields.Many2one("account.move", string="Entry", readonly=True)
@@ -99,8 +104,9 @@ class RecouvrementAgedBalance(models.Model):
     disputed = fields.Monetary(
         string="Amount Disputed",
         readonly=True,
-        help="Part of the amount due contested by open commercial disputes (at most the item's "
-        "amount due).",
+        help="Part of the amount due contested by open commercial disputes, in the company "
+        "currency, spread over the invoice's instalments in proportion to their amounts due "
+        "(at most the item's amount due).",
     )
     share_overdue = fields.Float(
         string="Share Overdue (%)",
@@ -175,9 +181,13 @@ class RecouvrementAgedBalance(models.Model):
                                         SELECT 1 FROM account_move_recouvrement_promise_rel r
                                          WHERE r.recouvrement_promise_id = p.id))
                         ) THEN l.amount_residual ELSE 0 END AS under_promise,
-                   CASE WHEN l.amount_residual > 0 THEN LEAST(l.amount_residual, COALESCE((
-                            SELECT SUM(d.amount) FROM recouvrement_dispute d
-                             WHERE d.move_id = m.id AND d.state = 'open'), 0))
+                   -- company currency, spread over the instalments in proportion to their
+                   -- amounts due (as the reminders do): counted once per invoice
+                   CASE WHEN l.amount_residual > 0 AND m.amount_residual_signed > 0
+                        THEN LEAST(l.amount_residual, COALESCE((
+                            SELECT SUM(d.amount_company) FROM recouvrement_dispute d
+                             WHERE d.move_id = m.id AND d.state = 'open'), 0)
+                             * l.amount_residual / m.amount_residual_signed)
                         ELSE 0 END AS disputed,
                    CASE WHEN %(late)s > 0 THEN 100.0 ELSE 0.0 END AS share_overdue
               FROM account_move_line l

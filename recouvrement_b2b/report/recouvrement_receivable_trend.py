@@ -103,7 +103,13 @@ class RecouvrementReceivableTrend(models.Model):
             "parent_state",
             "partner_id",
         ],
-        "account.partial.reconcile": ["amount", "credit_move_id", "debit_move_id", "max_date"],
+        "account.partial.reconcile": [
+            "amount",
+            "credit_move_id",
+            "debit_move_id",
+            "exchange_move_id",
+            "max_date",
+        ],
         "res.company": ["dunning_policy_id", "recouvrement_user_id"],
         "res.partner": [
             "collection_user_id",
@@ -142,7 +148,7 @@ class RecouvrementReceivableTrend(models.Model):
         string="Write-offs",
         readonly=True,
         help="Receivables written off in the month (entries crediting the receivable account "
-        "against an expense account, e.g. bad debts).",
+        "against an expense account, e.g. bad debts; exchange differences excepted).",
     )
     receivable_begin = fields.Monetary(
         string="Opening Receivables",
@@ -236,6 +242,12 @@ class RecouvrementReceivableTrend(models.Model):
                              JOIN account_account ea ON ea.id = e.account_id
                             WHERE e.move_id = l.move_id
                               AND ea.account_type IN ('expense', 'expense_direct_cost')
+                       )
+                       -- an exchange difference (loss booked on an expense account) is no
+                       -- write-off: the payment settled the invoice at another rate
+                       AND NOT EXISTS (
+                           SELECT 1 FROM account_partial_reconcile x
+                            WHERE x.exchange_move_id = l.move_id
                        ) AS is_write_off
                   FROM account_move_line l
                   JOIN account_account a ON a.id = l.account_id

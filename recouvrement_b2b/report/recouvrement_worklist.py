@@ -47,8 +47,11 @@ class RecouvrementWorklist(models.Model):
 
     Priority (0 to 100, higher first)::
 
-        40 x min(overdue amount / 10 000, 1)      overdue amount, company currency
-      + 25 x min(days late / 90, 1)               age of the oldest overdue item
+        40 x min(overdue amount / 10 000, 1)      overdue amount net of the open credits
+                                                  (credit notes, payments not matched),
+                                                  company currency
+      + 25 x min(days late / 90, 1)               age of the oldest overdue item (0 when
+                                                  the open credits cover what is overdue)
       + payment score: E 20, D 15, C 10, B 5, A or none 0
       + 15 when the next step is legal            the next level of the ladder is a formal
                                                   notice or a litigation, or a formal notice
@@ -80,7 +83,7 @@ class RecouvrementWorklist(models.Model):
             "partner_id",
             "reconciled",
         ],
-        "mail.activity": ["activity_type_id", "date_deadline", "res_id", "res_model"],
+        "mail.activity": ["active", "activity_type_id", "date_deadline", "res_id", "res_model"],
         "recouvrement.dispute": ["company_id", "deadline", "partner_id", "state"],
         "recouvrement.dunning.event": ["company_id", "level_id", "partner_id", "state"],
         "recouvrement.dunning.level": [
@@ -115,7 +118,11 @@ class RecouvrementWorklist(models.Model):
         "late / 90, 1) + payment score (E 20, D 15, C 10, B 5) + 15 when the next step is legal "
         "(formal notice or litigation).",
     )
-    overdue_amount = fields.Monetary(readonly=True)
+    overdue_amount = fields.Monetary(
+        readonly=True,
+        help="Amount past its due date minus the customer's open credits (credit notes, payments "
+        "not matched to an invoice), as the reminders claim it; company currency.",
+    )
     overdue_days = fields.Integer(string="Days Late", readonly=True)
     credit_score = fields.Char(string="Payment Score", readonly=True)
     next_step_legal = fields.Boolean(
@@ -160,6 +167,8 @@ class RecouvrementWorklist(models.Model):
                   JOIN mail_activity_type mat ON mat.id = ma.activity_type_id
                   JOIN recouvrement_dunning_event e ON e.id = ma.res_id
                  WHERE ma.res_model = 'recouvrement.dunning.event'
+                   -- an activity done is deleted, or archived when its type keeps it
+                   AND ma.active
                    AND mat.category = 'phonecall'
                    AND ma.date_deadline <= %s
                    AND e.company_id IN %s
@@ -180,7 +189,8 @@ class RecouvrementWorklist(models.Model):
                 SELECT p.partner_id, p.company_id FROM recouvrement_promise p
                  WHERE p.state = 'broken' AND p.company_id IN %s
                    AND EXISTS (SELECT 1 FROM mail_activity ma
-                                WHERE ma.res_model = 'recouvrement.promise' AND ma.res_id = p.id)
+                                WHERE ma.res_model = 'recouvrement.promise' AND ma.res_id = p.id
+                                  AND ma.active)
                 """,
                 company_ids,
             ),
@@ -226,6 +236,7 @@ class RecouvrementWorklist(models.Model):
                   FROM mail_activity ma
                   JOIN recouvrement_call ca ON ca.id = ma.res_id
                  WHERE ma.res_model = 'recouvrement.call'
+                   AND ma.active
                    AND ma.activity_type_id = %s
                    AND ma.date_deadline <= %s
                    AND ca.company_id IN %s
@@ -265,10 +276,18 @@ class RecouvrementWorklist(models.Model):
                        FROM reasons r(partner_id, company_id, reason)
                       GROUP BY r.partner_id, r.company_id
                  ),
-                 overdue AS (
+                 open_items AS (
                      SELECT lp.commercial_partner_id AS partner_id, l.company_id,
-                            SUM(l.amount_residual) AS amount,
-                            MIN(l.date_maturity) AS oldest
+                            SUM(l.amount_residual) FILTER (
+                                WHERE l.amount_residual > 0 AND l.date_maturity < %(today)s
+                            ) AS due,
+                            -- open credits (credit notes, payments not matched): what the
+                            -- customer is asked to pay is net of them (as the reminders)
+                            SUM(l.amount_residual) FILTER (WHERE l.amount_residual < 0)
+                                AS credits,
+                            MIN(l.date_maturity) FILTER (
+                                WHERE l.amount_residual > 0 AND l.date_maturity < %(today)s
+                            ) AS oldest
                        FROM account_move_line l
                        JOIN res_partner lp ON lp.id = l.partner_id
                        JOIN account_account a ON a.id = l.account_id
@@ -277,9 +296,14 @@ class RecouvrementWorklist(models.Model):
                       WHERE a.account_type = 'asset_receivable'
                         AND l.parent_state = 'posted'
                         AND NOT l.reconciled
-                        AND l.amount_residual > 0
-                        AND l.date_maturity < %(today)s
+                        AND l.amount_residual != 0
                       GROUP BY lp.commercial_partner_id, l.company_id
+                 ),
+                 overdue AS (
+                     SELECT partner_id, company_id,
+                            COALESCE(due, 0) + COALESCE(credits, 0) AS amount, oldest
+                       FROM open_items
+                      WHERE COALESCE(due, 0) + COALESCE(credits, 0) > 0
                  ),
                  legal AS (
                      SELECT m.commercial_partner_id AS partner_id, m.company_id,

@@ -24,3 +24,4 @@ from . import test_tours
 from . import test_forms
 from . import test_customer_break
 from . import test_break17b
+from . import test_cockpit_checks

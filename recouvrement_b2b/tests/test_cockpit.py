@@ -168,7 +168,7 @@ class TestCockpit(RecouvrementCommon):
 
     def test_promise_above_the_amount_due_is_refused(self):
         move = self._invoice(self.customer, 100.0, "2026-03-01", "2026-03-31")
-        with self.assertRaises(ValidationError):
+        with freeze_time("2026-04-10"), self.assertRaisesRegex(ValidationError, "exceeds"):
             self.env["recouvrement.promise"].create(
                 {
                     "partner_id": self.customer.id,
@@ -343,7 +343,15 @@ class TestCockpit(RecouvrementCommon):
             for partner in partners:
                 self._invoice(partner, 100.0, "2026-03-01", "2026-03-31")
             self.env["recouvrement.promise"].create(
-                [{"partner_id": p.id, "amount": 50.0, "date": "2026-04-20"} for p in partners]
+                [
+                    {
+                        "partner_id": p.id,
+                        "amount": 50.0,
+                        "date": "2026-04-20",
+                        "date_recorded": "2026-04-10",
+                    }
+                    for p in partners
+                ]
             )
 
             def read(partners=partners):

@@ -160,7 +160,12 @@ class TestSecurity(RecouvrementCommon):
         cls.dunning_run = env["recouvrement.dunning.run"].create({})
         # a promise due: the customer is on the worklist
         env["recouvrement.promise"].create(
-            {"partner_id": cls.customer.id, "amount": 10.0, "date": "2026-01-15"}
+            {
+                "partner_id": cls.customer.id,
+                "amount": 10.0,
+                "date": "2026-01-15",
+                "date_recorded": "2026-01-10",
+            }
         )
         cls.worklist = env["recouvrement.worklist"].search(
             [("partner_id", "=", cls.customer.id), ("company_id", "=", cls.company.id)]
@@ -270,6 +275,7 @@ class TestSecurity(RecouvrementCommon):
                 "company_id": self.company.id,
                 "amount": 100.0,
                 "date": "2026-03-31",
+                "date_recorded": "2026-03-01",
             },
             "recouvrement.penalty.rate": {
                 "kind": "ecb_mro",

@@ -33,10 +33,13 @@ class RecouvrementCallLog(models.TransientModel):
         " ('payment_state', 'in', ('not_paid', 'partial')),"
         " ('commercial_partner_id', '=', partner_id), ('company_id', '=', company_id)]",
     )
+    dispute_currency_id = fields.Many2one(
+        related="dispute_move_id.currency_id", string="Invoice Currency"
+    )
     dispute_amount = fields.Monetary(
         string="Disputed Amount",
-        currency_field="currency_id",
-        help="Empty: the whole amount due of the invoice.",
+        currency_field="dispute_currency_id",
+        help="In the invoice's currency. Empty: the whole amount due of the invoice.",
     )
     dispute_reason = fields.Selection(DISPUTE_REASONS, default="other")
 
