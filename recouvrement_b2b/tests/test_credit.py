@@ -200,8 +200,8 @@ class TestCredit(RecouvrementCommon):
             insured.with_user(self.controller).credit_insured_amount = 6000.0
         with self._assertRaisesMessage(
             ValidationError,
-            r"The credit insurance cover of Client Couverture cannot end \(2026-01-01\) before "
-            r"it starts \(2026-02-01\).",
+            r"The credit insurance cover of Client Couverture cannot end \(01/01/2026\) before "
+            r"it starts \(02/01/2026\).",
         ):
             cover.with_user(self.manager).write(
                 {"credit_cover_start": "2026-02-01", "credit_cover_end": "2026-01-01"}
