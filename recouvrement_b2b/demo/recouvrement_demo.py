@@ -83,20 +83,28 @@ class RecouvrementDemo(models.AbstractModel):
             plans._check_progress()
 
     @api.model
+    def _load_translations(self):
+        """Load the module's terms in the installed languages, as the first step of the demo.
+
+        Odoo loads a module's translations at the end of its install, after its demo: without
+        this step, the records the demo creates would be stored with the English terms, e.g.
+        the creation note "Litigation Case créé" that mail logs with the model's name, or the
+        English names of the ladders copied to the demo company (issue 16).
+        """
+        langs = [code for code, _name in self.env["res.lang"].get_installed() if code != "en_US"]
+        if langs:
+            self.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], langs)
+            # the model and record names read before are cached in English
+            self.env.invalidate_all()
+
+    @api.model
     def _copy_dunning_policy(self, company_id):
         """Give the company its own copy of the shipped dunning ladders (standard, strategic and
         risky customers: README, issue 16), the standard one as its default policy.
 
-        The module's translations are loaded at the end of its install, after the demo: they
-        are loaded first so that the copied ladder gets its French names.
+        The ladders get the names of the module's terms, loaded by ``_load_translations``.
         """
         template = self.env.ref("recouvrement_b2b.dunning_policy_standard")
-        langs = [code for code, _name in self.env["res.lang"].get_installed() if code != "en_US"]
-        if langs:
-            self.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], langs)
-            # the model names and ladder names read before are cached in English: the notes
-            # the demo then writes ("Dossier contentieux créé") read them again (issue 16)
-            self.env.invalidate_all()
         company = self.env["res.company"].browse(company_id)
         company.dunning_policy_id = template._copy_to_company(company)
         for xmlid in ("dunning_policy_strategic", "dunning_policy_risky"):

@@ -1,6 +1,7 @@
 from odoo import models
 
 from ..rules.autoreply import is_auto_reply
+from ..tools.lang import company_env
 
 
 class MailThread(models.AbstractModel):
@@ -13,3 +14,14 @@ class MailThread(models.AbstractModel):
         if is_auto_reply(message, message_dict.get("subject")):
             thread = self.with_context(recouvrement_auto_reply=True)
         return super(MailThread, thread)._message_route_process(message, message_dict, routes)
+
+    def _creation_message(self):
+        # EXTENDS mail: the creation note of the module's own records ("Dossier contentieux
+        # créé") in the language of their company's internal notes, as every other note
+        # (issue 16): not in that of the user or the installer (the demo's records are created
+        # with no language in their context, their model's name then read in English)
+        if self._original_module != "recouvrement_b2b":
+            return super()._creation_message()
+        company = self.company_id[:1] if "company_id" in self._fields else self.env.company
+        note_self = self.with_env(company_env(self.env, company or None))
+        return super(MailThread, note_self)._creation_message()
