@@ -94,6 +94,9 @@
         "views/recouvrement_personal_data_views.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "recouvrement_b2b/static/src/views/*.js",
+        ],
         "web.assets_tests": [
             "recouvrement_b2b/static/src/js/tours/*.js",
             "recouvrement_b2b/static/tests/tours/*.js",

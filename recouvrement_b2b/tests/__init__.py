@@ -26,3 +26,4 @@ from . import test_customer_break
 from . import test_break17b
 from . import test_cockpit_checks
 from . import test_french_demo
+from . import test_calendars
