@@ -27,3 +27,4 @@ from . import test_break17b
 from . import test_cockpit_checks
 from . import test_french_demo
 from . import test_calendars
+from . import test_view_amounts

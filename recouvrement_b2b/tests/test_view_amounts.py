@@ -1,0 +1,55 @@
+from lxml import etree
+
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestViewAmounts(TransactionCase):
+    """Every amount column of the module's views shows its currency and its total (issue 16,
+    found in the browser: the invoices of a litigation case, a payment plan, a claim declaration
+    or a reminder read "6 720,00" without "€", their totals "—", as the list lacked the
+    amounts' currency field)."""
+
+    def _lists(self, node, model):
+        """Yield ``(list node, model name)`` for every list under ``node`` (sub-views of
+        relational fields with the field's comodel)."""
+        for child in node:
+            if child.tag == "field" and len(child):
+                field = self.env[model]._fields.get(child.get("name"))
+                yield from self._lists(child, field.comodel_name if field.relational else model)
+                continue
+            if child.tag == "list":
+                yield child, model
+            yield from self._lists(child, model)
+
+    def test_amount_columns_carry_their_currency(self):
+        views = self.env["ir.ui.view"].browse(
+            self.env["ir.model.data"]
+            .search([("module", "=", "recouvrement_b2b"), ("model", "=", "ir.ui.view")])
+            .mapped("res_id")
+        )
+        self.maxDiff = None
+        missing = []
+        checked = 0
+        for view in views.filtered(lambda v: v.type in ("form", "list")):
+            root = view
+            while root.inherit_id and root.mode == "extension":
+                root = root.inherit_id
+            arch = etree.fromstring(
+                self.env[root.model].get_views([(root.id, root.type)])["views"][root.type]["arch"]
+            )
+            lists = list(self._lists(arch, root.model))
+            if arch.tag == "list":
+                lists.append((arch, root.model))
+            for node, model in lists:
+                names = {field.get("name") for field in node.iter("field")}
+                for field_node in node.iter("field"):
+                    field = self.env[model]._fields.get(field_node.get("name"))
+                    if field is None or field.type != "monetary":
+                        continue
+                    checked += 1
+                    currency = field.get_currency_field(self.env[model])
+                    if currency not in names:
+                        missing.append(f"{view.xml_id}: {model}.{field.name} ({currency})")
+        self.assertGreater(checked, 20)
+        self.assertEqual(missing, [])
