@@ -1,0 +1,132 @@
+from datetime import date as Date
+from types import SimpleNamespace
+
+from dateutil.relativedelta import relativedelta
+from freezegun import freeze_time
+from lxml import etree
+
+from odoo import Command
+from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
+
+from .common import RecouvrementCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCockpitOverdue(RecouvrementCommon):
+    """What the collector's cockpit calls overdue, re-checked with other inputs after the break
+    test of issue 13: invoices in instalments, promises on the account, exchange differences,
+    disputed amounts in the worklist."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.policy = cls._standard_ladder()
+        # 50 % at 30 days, 50 % at 90 days: the first instalment falls due long before the
+        # invoice's due date (its last instalment's)
+        cls.split = cls.env["account.payment.term"].create(
+            {
+                "name": "50 % à 30 jours, 50 % à 90 jours",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 50.0, "nb_days": 30}),
+                    Command.create({"value": "percent", "value_amount": 50.0, "nb_days": 90}),
+                ],
+            }
+        )
+
+    def _customer(self, name):
+        return self.env["res.partner"].create(
+            {"name": name, "is_company": True, "email": f"compta@{name.lower()}.example.fr"}
+        )
+
+    def _split_invoice(self, partner, amount, invoice_date):
+        move = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner.id,
+                "invoice_date": invoice_date,
+                "invoice_payment_term_id": self.split.id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Prestation",
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        move.action_post()
+        return move
+
+    def _overdue_list(self, moves):
+        """The invoices of ``moves`` the overdue list shows when opened: the action's domain
+        and the filters it turns on (``search_default_*``), read in its search view."""
+        action = self.env.ref("recouvrement_b2b.account_move_action_overdue")
+        Move = self.env["account.move"].with_user(self.controller)
+        views = Move.get_views([(False, "list"), (action.search_view_id.id, "search")])
+        search = etree.fromstring(views["views"]["search"]["arch"])
+        context = safe_eval(action.context)
+        values = {
+            # the web client's time.strftime, at the (frozen) date of the test
+            "time": SimpleNamespace(strftime=lambda fmt: Date.today().strftime(fmt)),
+            "context_today": Date.today,
+            "relativedelta": relativedelta,
+            "context": {},
+        }
+        domain = [*safe_eval(action.domain), ("id", "in", moves.ids)]
+        for key in context:
+            if key.startswith("search_default_"):
+                [node] = search.iterfind(f".//filter[@name='{key[len('search_default_') :]}']")
+                domain += safe_eval(node.get("domain"), values)
+        return Move.search(domain)
+
+    # ------------------------------------------------------------------------------------------
+    # Overdue: any instalment past its due date, not the invoice's last due date
+    # ------------------------------------------------------------------------------------------
+
+    @freeze_time("2026-05-10")
+    def test_overdue_list_reads_every_instalment(self):
+        """Invoices of 1 000 in two halves, at 30 and 90 days. On 10 May:
+
+        * Premiere, of 1 March: first half due 31 March (40 days late), last 30 May (not
+          due): overdue, though its due date (30 May) is to come;
+        * Payee, of 1 March, first half paid: nothing past its due date, not listed;
+        * Recente, of 1 May: due 31 May and 30 July, not listed;
+        * Ancienne, of 1 January: halves due 31 January and 1 April, both late: listed.
+
+        The plan wizard proposes the same overdue invoices."""
+        customer = self._customer("Echelonne")
+        premiere = self._split_invoice(customer, 1000.0, "2026-03-01")
+        payee = self._split_invoice(customer, 1000.0, "2026-03-01")
+        self._pay(payee, 500.0, "2026-03-30")
+        recente = self._split_invoice(customer, 1000.0, "2026-05-01")
+        ancienne = self._split_invoice(customer, 1000.0, "2026-01-01")
+        self.assertEqual(str(premiere.invoice_date_due), "2026-05-30")
+        self.assertEqual(premiere.dunning_days_late, 40)
+        listed = self._overdue_list(premiere | payee | recente | ancienne)
+        self.assertEqual(listed, premiere | ancienne)
+        Move = self.env["account.move"].with_user(self.controller)
+        self.assertEqual(
+            Move.search(
+                [
+                    ("dunning_overdue", "=", False),
+                    ("move_type", "=", "out_invoice"),
+                    ("commercial_partner_id", "=", customer.id),
+                ]
+            ),
+            payee | recente,
+        )
+        self.assertEqual(
+            (premiere | payee | recente | ancienne).mapped("dunning_overdue"),
+            [True, False, False, True],
+        )
+        wizard = (
+            self.env["recouvrement.payment.plan.wizard"]
+            .with_user(self.controller)
+            .with_context(active_model="res.partner", active_ids=customer.ids)
+            .create({})
+        )
+        self.assertEqual(wizard.move_ids, premiere | ancienne)
