@@ -6,7 +6,9 @@ from freezegun import freeze_time
 from lxml import etree
 
 from odoo import Command
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
+from odoo.tools import format_amount
 from odoo.tools.safe_eval import safe_eval
 
 from .common import RecouvrementCommon
@@ -130,3 +132,90 @@ class TestCockpitOverdue(RecouvrementCommon):
             .create({})
         )
         self.assertEqual(wizard.move_ids, premiere | ancienne)
+
+    # ------------------------------------------------------------------------------------------
+    # Promises: never above what is owed; only real payments keep them
+    # ------------------------------------------------------------------------------------------
+
+    def _refund(self, partner, amount, date):
+        refund = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": partner.id,
+                "invoice_date": date,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Avoir",
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        refund.action_post()
+        return refund
+
+    def _payment_on_account(self, partner, amount, date, company=None):
+        payment = (
+            self.env["account.payment"]
+            .with_company(company or self.company)
+            .create(
+                {
+                    "payment_type": "inbound",
+                    "partner_type": "customer",
+                    "partner_id": partner.id,
+                    "amount": amount,
+                    "date": date,
+                }
+            )
+        )
+        payment.action_post()
+        return payment
+
+    @freeze_time("2026-04-10")
+    def test_promise_on_account_capped_at_the_net_receivable(self):
+        """Menuiserie owes this company invoices of 1 000 and 250, less an open credit note of
+        300 and a payment of 200 not matched: 1 000 + 250 - 300 - 200 = 750 net. Another
+        company of the group is owed 2 000 by the same customer: not owed to this one. A
+        promise on the account of 800 to this company is refused, naming the customer, the
+        amounts and the field; 750 is accepted, 750.01 is not. A promise of 300 on the invoice
+        of 250 is refused too. A customer owing only the other company: nothing (0) may be
+        promised to this one."""
+        customer = self._customer("Menuiserie")
+        self._invoice(customer, 1000.0, "2026-03-01", "2026-03-31")
+        small = self._invoice(customer, 250.0, "2026-03-01", "2026-03-31")
+        self._refund(customer, 300.0, "2026-04-01")
+        self._payment_on_account(customer, 200.0, "2026-04-02")
+        other = self.setup_other_company(name="Filiale Lyon")["company"]
+        self._invoice(customer, 2000.0, "2026-03-01", "2026-03-31", company=other)
+        Promise = self.env["recouvrement.promise"].with_user(self.controller)
+        with self.assertRaises(ValidationError) as caught:
+            Promise.create({"partner_id": customer.id, "amount": 800.0, "date": "2026-04-25"})
+        eur = self.company.currency_id
+        message = str(caught.exception)
+        self.assertIn("Menuiserie", message)
+        self.assertIn(format_amount(self.env, 800.0, eur), message)
+        self.assertIn(format_amount(self.env, 750.0, eur), message)
+        self.assertIn("Promised Amount", message)
+        promise = Promise.create({"partner_id": customer.id, "amount": 750.0, "date": "2026-04-25"})
+        self.assertEqual(promise.state, "running")
+        with self.assertRaises(ValidationError):
+            promise.amount = 750.01
+        with self.assertRaisesRegex(ValidationError, "exceeds the amount due on its invoices"):
+            Promise.create(
+                {
+                    "partner_id": customer.id,
+                    "amount": 300.0,
+                    "date": "2026-04-25",
+                    "move_ids": [Command.set(small.ids)],
+                }
+            )
+        # a customer owing nothing to this company (only the other company)
+        elsewhere = self._customer("Ailleurs")
+        self._invoice(elsewhere, 2000.0, "2026-03-01", "2026-03-31", company=other)
+        with self.assertRaises(ValidationError) as caught:
+            Promise.create({"partner_id": elsewhere.id, "amount": 100.0, "date": "2026-04-25"})
+        self.assertIn(format_amount(self.env, 0.0, eur), str(caught.exception))
