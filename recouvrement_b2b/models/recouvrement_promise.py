@@ -194,7 +194,8 @@ class RecouvrementPromise(models.Model):
     def _get_payments_on_account(self):
         """``{promise id: amount}``: payments received on the receivable account of the
         customers of the promises of ``self`` without invoices, since each was recorded
-        (company currency; credits of payment and bank entries, not credit notes). One query."""
+        (company currency; credits of registered payments and bank or cash entries: neither
+        credit notes nor exchange differences). One query."""
         on_account = self.filtered(lambda p: not p.move_ids and p.partner_id and p.id)
         if not on_account:
             return {}
@@ -205,6 +206,12 @@ class RecouvrementPromise(models.Model):
                 ("account_id.account_type", "=", "asset_receivable"),
                 ("parent_state", "=", "posted"),
                 ("move_id.move_type", "=", "entry"),
+                # real payments only (registered payments, bank and cash entries), as the
+                # statement and the collections: an exchange difference booked by the
+                # reconciliation (exchange journal) or a write-off is no payment
+                "|",
+                ("move_id.origin_payment_id", "!=", False),
+                ("journal_id.type", "in", ("bank", "cash")),
                 ("credit", ">", 0),
                 ("date", ">=", min(on_account.mapped("date_recorded"))),
             ],

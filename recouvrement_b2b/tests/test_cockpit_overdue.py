@@ -219,3 +219,45 @@ class TestCockpitOverdue(RecouvrementCommon):
         with self.assertRaises(ValidationError) as caught:
             Promise.create({"partner_id": elsewhere.id, "amount": 100.0, "date": "2026-04-25"})
         self.assertIn(format_amount(self.env, 0.0, eur), str(caught.exception))
+
+    def test_exchange_difference_does_not_keep_a_promise_on_account(self):
+        """1 EUR = 2 USD until 11 April, 2.5 from 12 April. The customer owes an invoice of
+        500 EUR and one of 1 000 USD (500 EUR): 1 000 EUR. On 10 April it promises 500 on the
+        account for 20 April (tolerance 3 days). On 15 April it pays the 1 000 USD, worth
+        1 000 / 2.5 = 400 EUR: the reconciliation books an exchange loss of 500 - 400 = 100 EUR
+        on the receivable (exchange journal). Paid: 400, not 500; the promise is not kept and
+        breaks on 24 April."""
+        self.company.recouvrement_promise_tolerance_days = 3
+        usd = self.setup_other_currency("USD")
+        customer = self._customer("Change")
+        self._invoice(customer, 500.0, "2026-03-01", "2026-03-31")
+        dollars = self._invoice(customer, 1000.0, "2026-03-01", "2026-03-31", currency=usd)
+        self.assertEqual(dollars.amount_residual_signed, 500.0)
+        with freeze_time("2026-04-10"):
+            promise = (
+                self.env["recouvrement.promise"]
+                .with_user(self.controller)
+                .create({"partner_id": customer.id, "amount": 500.0, "date": "2026-04-20"})
+            )
+        self.env["res.currency.rate"].create(
+            {
+                "name": "2026-04-12",
+                "rate": 2.5,
+                "currency_id": usd.id,
+                "company_id": self.company.id,
+            }
+        )
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=dollars.ids
+        ).create({"amount": 1000.0, "payment_date": "2026-04-15"})._create_payments()
+        self.assertEqual(dollars.payment_state, "paid")
+        exchange = dollars.line_ids.matched_credit_ids.exchange_move_id
+        self.assertEqual(exchange.journal_id, self.company.currency_exchange_journal_id)
+        promise.invalidate_recordset(["amount_paid"])
+        self.assertEqual(promise.amount_paid, 400.0)
+        with freeze_time("2026-04-16"):
+            self.env["recouvrement.promise"]._cron_check_promises()
+        self.assertEqual(promise.state, "running")
+        with freeze_time("2026-04-24"):
+            self.env["recouvrement.promise"]._cron_check_promises()
+        self.assertEqual(promise.state, "broken")
