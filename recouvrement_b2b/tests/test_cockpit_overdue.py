@@ -261,3 +261,61 @@ class TestCockpitOverdue(RecouvrementCommon):
         with freeze_time("2026-04-24"):
             self.env["recouvrement.promise"]._cron_check_promises()
         self.assertEqual(promise.state, "broken")
+
+    # ------------------------------------------------------------------------------------------
+    # Worklist: the disputed part is not ranked as overdue
+    # ------------------------------------------------------------------------------------------
+
+    @freeze_time("2026-05-10")
+    def test_worklist_overdue_amount_without_disputed_parts(self):
+        """On 10 May, Litige owes:
+
+        * A, 1 000 due 31 March (40 days), 400 disputed (open): 600 overdue; a dispute of 100
+          on it rejected: nothing held back for it;
+        * B, 600 due 9 February (90 days), wholly disputed: 0 overdue, and its 90 days do not
+          rank the customer;
+        * C, 1 000 in halves due 31 March and 30 May, 300 disputed: 150 on each half, the
+          first overdue half counts 500 - 150 = 350;
+        * an open credit note of 200.
+
+        Overdue: 600 + 0 + 350 - 200 = 750; days late 40 (31 March). Priority:
+        40 x 750 / 10 000 = 3 + 25 x 40 / 90 = 11.11, no score, no legal step: 14.11.
+        (Before: 1 000 + 600 + 500 - 200 = 1 900 over 90 days: 7.6 + 25 = 32.6.)"""
+        customer = self._customer("Litige")
+        inv_a = self._invoice(customer, 1000.0, "2026-03-01", "2026-03-31")
+        inv_b = self._invoice(customer, 600.0, "2026-01-10", "2026-02-09")
+        inv_c = self._split_invoice(customer, 1000.0, "2026-03-01")
+        self._refund(customer, 200.0, "2026-04-01")
+        Dispute = self.env["recouvrement.dispute"]
+        Dispute.create({"move_id": inv_a.id, "reason": "price", "amount": 400.0})
+        Dispute.create({"move_id": inv_a.id, "reason": "quantity", "amount": 100.0}).action_reject()
+        Dispute.create({"move_id": inv_b.id, "reason": "quality"})
+        Dispute.create({"move_id": inv_c.id, "reason": "delivery", "amount": 300.0})
+        # the reason of the row: a promise on A whose date came
+        with freeze_time("2026-05-01"):
+            self.env["recouvrement.promise"].create(
+                {
+                    "partner_id": customer.id,
+                    "amount": 100.0,
+                    "date": "2026-05-05",
+                    "move_ids": [Command.set(inv_a.ids)],
+                }
+            )
+        rows = (
+            self.env["recouvrement.worklist"]
+            .with_user(self.controller)
+            .search([("partner_id", "=", customer.id)])
+        )
+        self.assertRecordValues(
+            rows,
+            [
+                {
+                    "promise_due": True,
+                    "credit_score": False,
+                    "next_step_legal": False,
+                    "overdue_amount": 750.0,
+                    "overdue_days": 40,
+                    "priority": 14.11,
+                }
+            ],
+        )
