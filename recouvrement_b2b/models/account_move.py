@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.osv import expression
 
 from ..rules import deadlines
 
@@ -108,6 +109,13 @@ class AccountMove(models.Model):
         compute="_compute_dunning_days_late",
         help="Days past the due date of the oldest instalment still to be paid (0: not due or "
         "paid).",
+    )
+    dunning_overdue = fields.Boolean(
+        string="Overdue",
+        compute="_compute_dunning_days_late",
+        search="_search_dunning_overdue",
+        help="An instalment still to be paid is past its due date (the invoice's due date is "
+        "that of its last instalment).",
     )
     dunning_event_ids = fields.Many2many(
         "recouvrement.dunning.event",
@@ -383,6 +391,28 @@ class AccountMove(models.Model):
             due = min(dues, default=move.invoice_date_due)
             open_ = move.state == "posted" and move.payment_state in ("not_paid", "partial")
             move.dunning_days_late = max((today - due).days, 0) if open_ and due else 0
+            move.dunning_overdue = move.dunning_days_late > 0
+
+    def _search_dunning_overdue(self, operator, value):
+        """Invoices with an unpaid instalment (receivable line with an amount due) past its
+        due date at the user's date, whatever their last due date (``invoice_date_due``)."""
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            return NotImplemented
+        overdue = [
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            (
+                "line_ids",
+                "any",
+                [
+                    ("account_type", "=", "asset_receivable"),
+                    ("reconciled", "=", False),
+                    ("amount_residual", ">", 0),
+                    ("date_maturity", "<", fields.Date.context_today(self)),
+                ],
+            ),
+        ]
+        return overdue if (operator == "=") == value else ["!", *expression.AND([overdue])]
 
     @api.depends_context("tz")
     def _compute_cockpit_columns(self):

@@ -194,7 +194,8 @@ class RecouvrementPromise(models.Model):
     def _get_payments_on_account(self):
         """``{promise id: amount}``: payments received on the receivable account of the
         customers of the promises of ``self`` without invoices, since each was recorded
-        (company currency; credits of payment and bank entries, not credit notes). One query."""
+        (company currency; credits of registered payments and bank or cash entries: neither
+        credit notes nor exchange differences). One query."""
         on_account = self.filtered(lambda p: not p.move_ids and p.partner_id and p.id)
         if not on_account:
             return {}
@@ -205,6 +206,12 @@ class RecouvrementPromise(models.Model):
                 ("account_id.account_type", "=", "asset_receivable"),
                 ("parent_state", "=", "posted"),
                 ("move_id.move_type", "=", "entry"),
+                # real payments only (registered payments, bank and cash entries), as the
+                # statement and the collections: an exchange difference booked by the
+                # reconciliation (exchange journal) or a write-off is no payment
+                "|",
+                ("move_id.origin_payment_id", "!=", False),
+                ("journal_id.type", "in", ("bank", "cash")),
                 ("credit", ">", 0),
                 ("date", ">=", min(on_account.mapped("date_recorded"))),
             ],
@@ -284,18 +291,68 @@ class RecouvrementPromise(models.Model):
                         promise_company=promise.company_id.name,
                     )
                 )
-            if promise.state == "running" and promise.move_ids:
+        self.filtered(lambda p: p.state == "running")._check_amount_due()
+
+    def _check_amount_due(self):
+        """A promise covers at most what is owed: on invoices, their amount due; on the
+        account, the customer's net open receivable in the promise's company (open items less
+        open credits and unmatched payments, company currency).
+
+        :raise ValidationError: naming the customer, the amounts (formatted) and the field
+        """
+        owed = self._get_open_receivables()
+        for promise in self:
+            if promise.move_ids:
                 residual = sum(promise.move_ids.mapped("amount_residual_signed"))
-                if float_compare(promise.amount, residual, precision_digits=2) > 0:
-                    raise ValidationError(
-                        self.env._(
-                            "Promise of %(partner)s: the promised amount %(amount)s exceeds the "
-                            "amount due on its invoices, %(residual)s (field Promised Amount).",
-                            partner=promise.partner_id.display_name,
-                            amount=format_amount(self.env, promise.amount, promise.currency_id),
-                            residual=format_amount(self.env, residual, promise.currency_id),
-                        )
-                    )
+                message = self.env._(
+                    "Promise of %(partner)s: the promised amount %(amount)s exceeds the amount "
+                    "due on its invoices, %(residual)s (field Promised Amount).",
+                    partner=promise.partner_id.display_name,
+                    amount=format_amount(self.env, promise.amount, promise.currency_id),
+                    residual=format_amount(self.env, residual, promise.currency_id),
+                )
+            else:
+                residual = owed.get((promise.company_id.id, promise.partner_id.id), 0.0)
+                message = self.env._(
+                    "Promise of %(partner)s on its account: the promised amount %(amount)s "
+                    "exceeds what the customer owes %(company)s net of its open credits, "
+                    "%(residual)s (field Promised Amount).",
+                    partner=promise.partner_id.display_name,
+                    amount=format_amount(self.env, promise.amount, promise.currency_id),
+                    company=promise.company_id.name,
+                    residual=format_amount(self.env, max(residual, 0.0), promise.currency_id),
+                )
+            if float_compare(promise.amount, residual, precision_digits=2) > 0:
+                raise ValidationError(message)
+
+    def _get_open_receivables(self):
+        """``{(company id, commercial partner id): amount}``: the net open receivable of the
+        customers of the promises of ``self`` on the account, in their companies (posted open
+        receivable items less open credits and unmatched payments, company currency). One
+        query."""
+        on_account = self.filtered(lambda p: not p.move_ids and p.partner_id)
+        if not on_account:
+            return {}
+        # sudo: the collector's promise is checked against the whole account of the customer
+        groups = (
+            self.env["account.move.line"]
+            .sudo()
+            ._read_group(
+                [
+                    ("company_id", "in", on_account.company_id.ids),
+                    ("partner_id.commercial_partner_id", "in", on_account.partner_id.ids),
+                    ("account_id.account_type", "=", "asset_receivable"),
+                    ("parent_state", "=", "posted"),
+                    ("reconciled", "=", False),
+                ],
+                ["company_id", "partner_id"],
+                ["amount_residual:sum"],
+            )
+        )
+        owed = defaultdict(float)
+        for company, partner, amount in groups:
+            owed[company.id, partner.commercial_partner_id.id] += amount
+        return owed
 
     @api.model_create_multi
     def create(self, vals_list):

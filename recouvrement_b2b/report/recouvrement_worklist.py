@@ -48,10 +48,12 @@ class RecouvrementWorklist(models.Model):
     Priority (0 to 100, higher first)::
 
         40 x min(overdue amount / 10 000, 1)      overdue amount net of the open credits
-                                                  (credit notes, payments not matched),
+                                                  (credit notes, payments not matched) and
+                                                  of the parts under open disputes,
                                                   company currency
-      + 25 x min(days late / 90, 1)               age of the oldest overdue item (0 when
-                                                  the open credits cover what is overdue)
+      + 25 x min(days late / 90, 1)               age of the oldest overdue item not wholly
+                                                  disputed (0 when the open credits cover
+                                                  what is overdue)
       + payment score: E 20, D 15, C 10, B 5, A or none 0
       + 15 when the next step is legal            the next level of the ladder is a formal
                                                   notice or a litigation, or a formal notice
@@ -69,6 +71,7 @@ class RecouvrementWorklist(models.Model):
         "account.move": [
             "commercial_partner_id",
             "company_id",
+            "amount_residual_signed",
             "dunning_level_id",
             "move_type",
             "payment_state",
@@ -84,7 +87,14 @@ class RecouvrementWorklist(models.Model):
             "reconciled",
         ],
         "mail.activity": ["active", "activity_type_id", "date_deadline", "res_id", "res_model"],
-        "recouvrement.dispute": ["company_id", "deadline", "partner_id", "state"],
+        "recouvrement.dispute": [
+            "amount_company",
+            "company_id",
+            "deadline",
+            "move_id",
+            "partner_id",
+            "state",
+        ],
         "recouvrement.dunning.event": ["company_id", "level_id", "partner_id", "state"],
         "recouvrement.dunning.level": [
             "active",
@@ -121,7 +131,8 @@ class RecouvrementWorklist(models.Model):
     overdue_amount = fields.Monetary(
         readonly=True,
         help="Amount past its due date minus the customer's open credits (credit notes, payments "
-        "not matched to an invoice), as the reminders claim it; company currency.",
+        "not matched to an invoice) and the parts contested by open disputes, as the reminders "
+        "claim it; company currency.",
     )
     overdue_days = fields.Integer(string="Days Late", readonly=True)
     credit_score = fields.Char(string="Payment Score", readonly=True)
@@ -276,28 +287,50 @@ class RecouvrementWorklist(models.Model):
                        FROM reasons r(partner_id, company_id, reason)
                       GROUP BY r.partner_id, r.company_id
                  ),
-                 open_items AS (
+                 items AS (
                      SELECT lp.commercial_partner_id AS partner_id, l.company_id,
-                            SUM(l.amount_residual) FILTER (
-                                WHERE l.amount_residual > 0 AND l.date_maturity < %(today)s
-                            ) AS due,
-                            -- open credits (credit notes, payments not matched): what the
-                            -- customer is asked to pay is net of them (as the reminders)
-                            SUM(l.amount_residual) FILTER (WHERE l.amount_residual < 0)
-                                AS credits,
-                            MIN(l.date_maturity) FILTER (
-                                WHERE l.amount_residual > 0 AND l.date_maturity < %(today)s
-                            ) AS oldest
+                            l.amount_residual AS residual, l.date_maturity,
+                            -- the part no open dispute contests: reminders pause on the
+                            -- disputed part only (as the dunning, spread over the invoice's
+                            -- instalments in proportion to their amounts due, company currency)
+                            l.amount_residual - CASE
+                                WHEN l.amount_residual > 0 AND m.amount_residual_signed > 0
+                                THEN LEAST(l.amount_residual, ROUND(
+                                    COALESCE(d.amount, 0) * l.amount_residual
+                                    / m.amount_residual_signed, cur.decimal_places))
+                                ELSE 0 END AS undisputed
                        FROM account_move_line l
+                       JOIN account_move m ON m.id = l.move_id
                        JOIN res_partner lp ON lp.id = l.partner_id
                        JOIN account_account a ON a.id = l.account_id
+                       JOIN res_company lc ON lc.id = l.company_id
+                       JOIN res_currency cur ON cur.id = lc.currency_id
                        JOIN customers cu ON cu.partner_id = lp.commercial_partner_id
                                         AND cu.company_id = l.company_id
+                       LEFT JOIN (
+                            SELECT move_id, SUM(amount_company) AS amount
+                              FROM recouvrement_dispute
+                             WHERE state = 'open'
+                             GROUP BY move_id
+                       ) d ON d.move_id = l.move_id
                       WHERE a.account_type = 'asset_receivable'
                         AND l.parent_state = 'posted'
                         AND NOT l.reconciled
                         AND l.amount_residual != 0
-                      GROUP BY lp.commercial_partner_id, l.company_id
+                 ),
+                 open_items AS (
+                     SELECT partner_id, company_id,
+                            SUM(undisputed) FILTER (
+                                WHERE residual > 0 AND date_maturity < %(today)s
+                            ) AS due,
+                            -- open credits (credit notes, payments not matched): what the
+                            -- customer is asked to pay is net of them (as the reminders)
+                            SUM(residual) FILTER (WHERE residual < 0) AS credits,
+                            MIN(date_maturity) FILTER (
+                                WHERE undisputed > 0 AND date_maturity < %(today)s
+                            ) AS oldest
+                       FROM items
+                      GROUP BY partner_id, company_id
                  ),
                  overdue AS (
                      SELECT partner_id, company_id,

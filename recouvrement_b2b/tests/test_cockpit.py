@@ -251,7 +251,8 @@ class TestCockpit(RecouvrementCommon):
         late / 90, 1) + score points (E 20, D 15, C 10, B 5) + 15 when the next step is legal:
 
         * Alpha: 5 000 overdue 30 days, promise due today: 20 + 8.33 = 28.33
-        * Bravo: 12 000 overdue 10 days, dispute at its deadline: 40 + 2.78 = 42.78
+        * Bravo: 12 000 overdue 10 days, 2 000 of it disputed (dispute at its deadline):
+          10 000 ranked, the disputed part is not: 40 + 2.78 = 42.78
         * Charlie: 2 000 overdue 60 days, score E, at the last call (next: formal notice),
           call due: 8 + 16.67 + 20 + 15 = 59.67
         * Delta: 9 000 overdue, nothing to do today: not listed
@@ -273,7 +274,12 @@ class TestCockpit(RecouvrementCommon):
                 {"partner_id": alpha.id, "amount": 100.0, "date": "2026-04-30"}
             )
             self.env["recouvrement.dispute"].create(
-                {"move_id": bravo_move.id, "reason": "price", "deadline": "2026-05-02"}
+                {
+                    "move_id": bravo_move.id,
+                    "reason": "price",
+                    "amount": 2000.0,
+                    "deadline": "2026-05-02",
+                }
             )
         self._schedule_call(charlie, today)
         with freeze_time(today):

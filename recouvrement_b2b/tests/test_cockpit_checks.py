@@ -313,9 +313,11 @@ class TestCockpitChecks(RecouvrementCommon):
           late, priority 0 (not 4 + 8.33 = 12.33);
         * Credit: 500 due 31 March, an unmatched payment of 800: nothing overdue (not -300)."""
         net, couvert, credit = (self._customer(name) for name in ("Net", "Couvert", "Credit"))
-        self._invoice(net, 5000.0, "2026-03-01", "2026-03-31")
-        self._invoice(couvert, 1000.0, "2026-03-01", "2026-03-31")
-        self._invoice(credit, 500.0, "2026-03-01", "2026-03-31")
+        invoices = {
+            net: self._invoice(net, 5000.0, "2026-03-01", "2026-03-31"),
+            couvert: self._invoice(couvert, 1000.0, "2026-03-01", "2026-03-31"),
+            credit: self._invoice(credit, 500.0, "2026-03-01", "2026-03-31"),
+        }
         refund = self.env["account.move"].create(
             {
                 "move_type": "out_refund",
@@ -346,9 +348,16 @@ class TestCockpitChecks(RecouvrementCommon):
             ).action_post()
         customers = net | couvert | credit
         with freeze_time("2026-04-10"):
+            # on the invoice: Couvert and Credit owe nothing net on their accounts, a promise
+            # on the account is refused
             for partner in customers:
                 self.env["recouvrement.promise"].create(
-                    {"partner_id": partner.id, "amount": 100.0, "date": "2026-04-30"}
+                    {
+                        "partner_id": partner.id,
+                        "amount": 100.0,
+                        "date": "2026-04-30",
+                        "move_ids": [Command.set(invoices[partner].ids)],
+                    }
                 )
         with freeze_time("2026-04-30"):
             rows = self._worklist(customers)

@@ -123,7 +123,8 @@ class RecouvrementPaymentPlanWizard(models.TransientModel):
             ("payment_state", "in", ("not_paid", "partial")),
             ("commercial_partner_id", "in", wizards.partner_id.commercial_partner_id.ids),
             ("company_id", "in", wizards.company_id.ids),
-            ("invoice_date_due", "<", fields.Date.context_today(self)),
+            # an instalment past its due date, not only the last one (invoice_date_due)
+            ("dunning_overdue", "=", True),
             ("payment_plan_id", "=", False),
         ]
 
