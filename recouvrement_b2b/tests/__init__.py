@@ -29,3 +29,4 @@ from . import test_french_demo
 from . import test_calendars
 from . import test_view_amounts
 from . import test_cockpit_overdue
+from . import test_form_tours
