@@ -785,24 +785,33 @@ class RecouvrementLitigation(models.Model):
                 self, receivables, account, loss, date=date
             )
         ]
-        entry = self.env["account.move"].create(
-            {
-                "move_type": "entry",
-                "journal_id": journal.id if journal else self._default_write_off_journal().id,
-                "date": date,
-                "company_id": self.company_id.id,
-                "ref": self.env._("Write-off of litigation case %(case)s", case=self.name),
-                "line_ids": line_vals,
-            }
+        # skip_invoice_sync: the VAT lines are given (art. 272 CGI), not recomputed
+        entry = (
+            self.env["account.move"]
+            .with_context(skip_invoice_sync=True)
+            .create(
+                {
+                    "move_type": "entry",
+                    "journal_id": journal.id if journal else self._default_write_off_journal().id,
+                    "date": date,
+                    "company_id": self.company_id.id,
+                    "ref": self.env._("Write-off of litigation case %(case)s", case=self.name),
+                    "line_ids": line_vals,
+                }
+            )
         )
         entry.action_post()
+        Proceedings = self.env["recouvrement.proceedings"]
         for line in receivables:
             counterpart = entry.line_ids.filtered(
                 lambda cp, line=line: (
                     cp.account_id == line.account_id and cp.name == self._write_off_line_label(line)
                 )
             )
-            (line + counterpart).reconcile()
+            (line + counterpart).with_context(
+                **Proceedings._get_bad_debt_reconcile_context(loss)
+            ).reconcile()
+        Proceedings._reconcile_bad_debt_vat(entry, receivables.move_id)
         self.message_post(
             body=self.env._("Write-off entry %(entry)s posted.", entry=entry._get_html_link())
         )

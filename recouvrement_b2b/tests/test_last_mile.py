@@ -1,11 +1,14 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
+from freezegun import freeze_time
 from psycopg2.errors import SerializationFailure
 
 from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import format_date
+
+from .common import RecouvrementCommon
 
 
 @tagged("post_install", "-at_install")
@@ -134,3 +137,144 @@ class TestCaseConcurrency(TransactionCase):
             [("res_model", "=", case._name), ("res_id", "=", case.id)]
         )
         self.assertEqual(len(exports), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestBadDebtVatReturn(RecouvrementCommon):
+    """Write-off of a debt lost in a liquidation closed for insufficient assets (art. 272 CGI):
+    the VAT recovered shows in the French VAT return (CA3) as a credit note's would. Invoices
+    of 1 000 excluding tax + 200 VAT (20 %), 600 paid: 600 written off, of which 100 VAT."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.tax_exigibility = True
+        ChartTemplate = cls.env["account.chart.template"].with_company(cls.company)
+        cls.tax_goods = ChartTemplate.ref("tva_normale")
+        cls.tax_services = ChartTemplate.ref("tva_normale_encaissement")
+        cls.vat_44571 = ChartTemplate.ref("pcg_44571")
+        cls.vat_44574 = ChartTemplate.ref("pcg_44574")
+        cls.env["recouvrement.claim.declaration"].create(
+            {
+                "partner_id": cls.customer.id,
+                "proceedings": "liquidation",
+                "judgment_date": date(2026, 3, 1),
+                "state": "closed",
+                "close_date": date(2026, 10, 1),
+                "closure_reason": "insufficient_assets",
+            }
+        )
+
+    def _invoice_paid_600(self, tax):
+        move = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer.id,
+                "invoice_date": "2026-01-10",
+                "invoice_date_due": "2026-02-10",
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Prestation",
+                            "price_unit": 1000.0,
+                            "tax_ids": [Command.set(tax.ids)],
+                        }
+                    )
+                ],
+            }
+        )
+        move.action_post()
+        self._pay(move, 600.0, "2026-03-01")
+        return move
+
+    def _write_off(self, move):
+        case = self.env["recouvrement.litigation"].create(
+            {
+                "partner_id": self.customer.id,
+                "litigation_type": "recovery",
+                "move_ids": [Command.set(move.ids)],
+            }
+        )
+        with freeze_time("2026-11-20"):
+            case.with_user(self.manager)._close(
+                "written_off",
+                account=case._get_bad_debt_account(self.company),
+                loss="insufficient_assets",
+            )
+        return case.write_off_move_id
+
+    def _ca3(self, tag_name):
+        """Amount of CA3 box ``tag_name`` (e.g. ``08_taxe``), as the tax report's tax_tags
+        engine sums it: balance, negated for a negated tag and for an inverted line."""
+        lines = self.env["account.move.line"].search(
+            [
+                ("company_id", "=", self.company.id),
+                ("parent_state", "=", "posted"),
+                ("tax_tag_ids.name", "in", [f"+{tag_name}", f"-{tag_name}", tag_name]),
+            ]
+        )
+        total = 0.0
+        for line in lines:
+            for tag in line.tax_tag_ids.filtered(lambda t: t.name.lstrip("+-") == tag_name):
+                sign = (-1 if tag.tax_negate else 1) * (-1 if line.tax_tag_invert else 1)
+                total += sign * line.balance
+        return round(total, 2)
+
+    def test_vat_recovery_shows_in_the_vat_return(self):
+        move = self._invoice_paid_600(self.tax_goods)
+        self.assertEqual((self._ca3("08_base"), self._ca3("08_taxe")), (1000.0, 200.0))
+        entry = self._write_off(move)
+        refund_reps = self.tax_goods.refund_repartition_line_ids
+        vat_line = entry.line_ids.filtered(lambda ln: ln.account_id == self.vat_44571)
+        self.assertRecordValues(
+            vat_line,
+            [
+                {
+                    "balance": 100.0,
+                    "tax_line_id": self.tax_goods.id,
+                    "tax_repartition_line_id": refund_reps.filtered(
+                        lambda r: r.repartition_type == "tax"
+                    ).id,
+                    "tax_base_amount": 500.0,
+                }
+            ],
+        )
+        self.assertEqual(vat_line.tax_tag_ids.mapped("name"), ["-08_taxe"])
+        base_line = entry.line_ids.filtered(lambda ln: ln.account_id.code == "654100")
+        self.assertRecordValues(base_line, [{"balance": 500.0, "tax_ids": self.tax_goods.ids}])
+        self.assertEqual(sorted(base_line.tax_tag_ids.mapped("name")), ["-08_base", "-A1"])
+        # CA3: VAT 200 - 100 recovered = 100, the VAT of the 600 paid; base 1 000 - 500
+        self.assertEqual((self._ca3("08_base"), self._ca3("08_taxe")), (500.0, 100.0))
+
+    def test_vat_on_payment_never_due_is_only_cleared(self):
+        # VAT on payment (services): 100 became due with the 600 paid; the 100 of the unpaid
+        # part never did, it waits on 44574 and is cleared from there, not "recovered".
+        move = self._invoice_paid_600(self.tax_services)
+        self.bad_debt = self.env["recouvrement.litigation"]._get_bad_debt_account(self.company)
+        self.assertEqual((self._ca3("08_base"), self._ca3("08_taxe")), (500.0, 100.0))
+        entry = self._write_off(move)
+        self.assertRecordValues(
+            entry.line_ids.filtered(lambda ln: ln.account_type != "asset_receivable").sorted(
+                lambda ln: ln.account_id.code
+            ),
+            [
+                {"account_id": self.vat_44574.id, "balance": 100.0, "tax_line_id": False},
+                {"account_id": self.bad_debt.id, "balance": 500.0, "tax_line_id": False},
+            ],
+        )
+        self.assertFalse(entry.line_ids.tax_tag_ids)
+        # no cash-basis entry (nor cash-basis "rounding difference") for the write-off: the VAT
+        # return still shows the 600 paid only, 44571 holds the VAT due, 44574 is cleared
+        self.assertEqual((self._ca3("08_base"), self._ca3("08_taxe")), (500.0, 100.0))
+        balances = dict(
+            self.env["account.move.line"]._read_group(
+                [
+                    ("company_id", "=", self.company.id),
+                    ("parent_state", "=", "posted"),
+                    ("account_id", "in", (self.vat_44571 | self.vat_44574).ids),
+                ],
+                ["account_id"],
+                ["balance:sum"],
+            )
+        )
+        self.assertEqual(balances, {self.vat_44571: -100.0, self.vat_44574: 0.0})
