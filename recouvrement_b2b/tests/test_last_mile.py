@@ -4,7 +4,7 @@ from freezegun import freeze_time
 from psycopg2.errors import SerializationFailure
 
 from odoo import SUPERUSER_ID, Command, api, fields
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import format_date
 
@@ -278,3 +278,103 @@ class TestBadDebtVatReturn(RecouvrementCommon):
             )
         )
         self.assertEqual(balances, {self.vat_44571: -100.0, self.vat_44574: 0.0})
+
+
+@tagged("post_install", "-at_install")
+class TestAgencyCollectionBooked(RecouvrementCommon):
+    """A case of two invoices (1 200 due 2026-02-04, 800 due 2026-02-19) handed over on
+    2026-04-01 to an agency at a 15 % fee: what it collects pays the invoices."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._standard_ladder()
+        cls.agency = cls.env["res.partner"].create({"name": "Agence du Rhône", "is_company": True})
+        cls.inv_1 = cls._invoice(cls.customer, 1200, date(2026, 1, 5), date(2026, 2, 4))
+        cls.inv_2 = cls._invoice(cls.customer, 800, date(2026, 1, 20), date(2026, 2, 19))
+        cls.case = cls.env["recouvrement.litigation"].create(
+            {
+                "partner_id": cls.customer.id,
+                "litigation_type": "recovery",
+                "move_ids": [Command.set((cls.inv_1 | cls.inv_2).ids)],
+                "agency_id": cls.agency.id,
+                "agency_fee_rate": 15.0,
+            }
+        )
+        with freeze_time("2026-04-01"):
+            cls.case.action_hand_over()
+        cls.Collection = cls.env["recouvrement.agency.collection"].with_user(cls.controller)
+
+    @freeze_time("2026-04-10")
+    def test_collection_capped_at_what_is_due(self):
+        with self.assertRaises(ValidationError) as caught:
+            self.Collection.create(
+                {"litigation_id": self.case.id, "amount": 1e9, "move_id": self.inv_1.id}
+            )
+        self.assertEqual(
+            str(caught.exception),
+            f"Case {self.case.name}: Amount Collected of 1,000,000,000.00\xa0€ exceeds what is "
+            f"still due on {self.inv_1.name} (1,200.00\xa0€); the agency cannot collect more "
+            "than is owed.",
+        )
+        # the whole case: 2 000 due
+        # (assertRaises, not assertRaisesRegex: its savepoint rolls the refused record back)
+        with self.assertRaises(ValidationError) as caught:
+            self.Collection.create({"litigation_id": self.case.id, "amount": 2000.01})
+        self.assertIn(f"still due on {self.case.name} (2,000.00\xa0€)", str(caught.exception))
+        # a commission above the collection: the rate is capped at 100 %
+        with self.assertRaises(ValidationError):
+            self.Collection.create(
+                {"litigation_id": self.case.id, "amount": 100.0, "fee_rate": 150.0}
+            )
+        Collections = self.env["recouvrement.agency.collection"]
+        self.assertFalse(Collections.search([("litigation_id", "=", self.case.id)]))
+        self.assertEqual(self.case.amount_residual, 2000.0)
+
+    @freeze_time("2026-04-10")
+    def test_collection_pays_the_invoices(self):
+        collection = self.Collection.create({"litigation_id": self.case.id, "amount": 1500.0})
+        # oldest due first: 1 200 pays the first invoice, 300 the second
+        self.assertRecordValues(
+            self.inv_1 | self.inv_2,
+            [
+                {"amount_residual": 0.0, "payment_state": "paid"},
+                {"amount_residual": 500.0, "payment_state": "partial"},
+            ],
+        )
+        self.assertEqual(self.case.amount_residual, 500.0)
+        entry = collection.payment_move_id
+        self.assertEqual(entry.state, "posted")
+        receivable = self.inv_1.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        ).account_id
+        fee_account = self.env["account.chart.template"].with_company(self.company).ref("pcg_6226")
+        self.assertEqual(fee_account.code, "622600")
+        self.assertRecordValues(
+            entry.line_ids.sorted(lambda line: (line.balance, line.id)),
+            [
+                {"partner_id": self.customer.id, "account_id": receivable.id, "balance": -1200.0},
+                {"partner_id": self.customer.id, "account_id": receivable.id, "balance": -300.0},
+                {"partner_id": self.agency.id, "account_id": fee_account.id, "balance": 225.0},
+                {"partner_id": self.agency.id, "account_id": receivable.id, "balance": 1275.0},
+            ],
+        )
+        self.assertEqual(
+            entry.line_ids.filtered(lambda line: line.partner_id == self.customer).mapped(
+                "reconciled"
+            ),
+            [True, True],
+        )
+        # the rest of the file: only 500 can still be collected, and a write-off takes 500
+        with self.assertRaises(ValidationError) as caught:
+            self.Collection.create({"litigation_id": self.case.id, "amount": 600.0})
+        self.assertIn("(500.00\xa0€)", str(caught.exception))
+        # corrected to 1 000: the entry is reversed and booked again
+        collection.amount = 1000.0
+        self.assertTrue(entry.reversal_move_ids)
+        self.assertRecordValues(
+            self.inv_1 | self.inv_2,
+            [{"amount_residual": 200.0}, {"amount_residual": 800.0}],
+        )
+        collection.unlink()
+        self.assertEqual(self.case.amount_residual, 2000.0)
