@@ -71,7 +71,13 @@ class TestCaseConcurrency(TransactionCase):
         with self.env.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             case = env["recouvrement.litigation"].browse(self.case_id)
-            moves = case.write_off_move_id | env["account.move"].browse(self.move_id)
+            moves = (
+                case.write_off_move_id
+                | case.agency_collection_ids.payment_move_id
+                | env["account.move"].browse(self.move_id)
+            )
+            case.agency_collection_ids.payment_move_id = False
+            case.agency_collection_ids.unlink()
             env["ir.attachment"].search(
                 [("res_model", "=", case._name), ("res_id", "=", case.id)]
             ).unlink()
@@ -137,6 +143,41 @@ class TestCaseConcurrency(TransactionCase):
             [("res_model", "=", case._name), ("res_id", "=", case.id)]
         )
         self.assertEqual(len(exports), 1)
+
+    def test_two_agency_collections_at_once(self):
+        # the file is with the agency since 10 days; 1 000 due: 700 collected twice at once
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["recouvrement.litigation"].browse(self.case_id).handover_date = (
+                fields.Date.context_today(env.user) - timedelta(days=10)
+            )
+
+        def collect(env):
+            env["recouvrement.agency.collection"].create(
+                {"litigation_id": self.case_id, "amount": 700.0, "fee_account_id": self.expense_id}
+            )
+
+        env1, env2 = self.envs
+        env1.cr.execute("SELECT 1")  # its snapshot is taken before the other one commits
+        collect(env2)
+        env2.cr.commit()
+        with (
+            self.assertRaises(SerializationFailure),
+            self.assertNoLogs("odoo.sql_db", level="ERROR"),
+        ):
+            collect(env1)
+        env1.cr.rollback()  # odoo.service.model.retrying: the request again
+        env1.transaction.reset()
+        with self.assertRaises(ValidationError) as caught:
+            collect(env1)
+        env1.cr.rollback()
+        self.assertIn("exceeds what is still due", str(caught.exception))
+        self.assertIn("300.00", str(caught.exception))
+        collections = env2["recouvrement.agency.collection"].search(
+            [("litigation_id", "=", self.case_id)]
+        )
+        self.assertEqual(collections.mapped("amount"), [700.0])
+        self.assertEqual(env2["account.move"].browse(self.move_id).amount_residual, 300.0)
 
 
 @tagged("post_install", "-at_install")
