@@ -299,10 +299,10 @@ class RecouvrementProceedings(models.AbstractModel):
         partner = case.commercial_partner_id
         total = sum(receivables.mapped("amount_residual"))
         vat_lines, base_lines = {}, {}
-        if loss and loss != "none":
-            for move, lines in receivables.grouped("move_id").items():
-                written_off = sum(lines.mapped("amount_residual"))
-                self._add_bad_debt_vat(move, written_off, vat_lines, base_lines)
+        recover = bool(loss and loss != "none")
+        for move, lines in receivables.grouped("move_id").items():
+            written_off = sum(lines.mapped("amount_residual"))
+            self._add_bad_debt_vat(move, written_off, vat_lines, base_lines, recover=recover)
         vals_list = []
         for (refund_rep, vat_account), (vat, base) in vat_lines.items():
             if currency.is_zero(vat):
@@ -359,12 +359,14 @@ class RecouvrementProceedings(models.AbstractModel):
         return sorted(vals_list, key=lambda vals: vals["account_id"] != account.id)
 
     @api.model
-    def _add_bad_debt_vat(self, move, written_off, vat_lines, base_lines):
+    def _add_bad_debt_vat(self, move, written_off, vat_lines, base_lines, recover=True):
         """Add the VAT and the base of invoice ``move``'s written-off part (``written_off``,
         company currency, taxes included) to ``vat_lines`` ({(refund repartition line or
         empty, account): [VAT, base]}) and ``base_lines`` ({taxes: base}), pro rata of its
-        total (art. 272 CGI). A tax on payment (cash basis) whose VAT is still on its
-        transition account is cleared from there, untagged: never due, nothing to recover."""
+        total (art. 272 CGI; ``recover``: the debt is definitively lost). A tax on payment
+        (cash basis) whose VAT is still on its transition account is cleared from there,
+        untagged, whether the debt is definitively lost or not: never received, that VAT never
+        became due, there is nothing to recover and nothing to write off."""
         invoice_total = move.amount_total_signed
         for tax_line in move.line_ids.filtered("tax_repartition_line_id"):
             rep = tax_line.tax_repartition_line_id
@@ -376,6 +378,8 @@ class RecouvrementProceedings(models.AbstractModel):
             transition = tax.tax_exigibility == "on_payment" and (
                 tax_line.account_id == tax.cash_basis_transition_account_id
             )
+            if not (transition or recover):
+                continue
             if transition:
                 if tax_line.account_id.reconcile:
                     # exactly what the cash-basis entries of the payments left on it
@@ -397,18 +401,19 @@ class RecouvrementProceedings(models.AbstractModel):
                 amounts[1] += proceedings_rules.split_bad_debt(written_off, invoice_total, base)[1]
         for line in move.invoice_line_ids:
             taxes = line.tax_ids.filtered(lambda t: t.tax_exigibility != "on_payment")
-            if taxes:
+            if taxes and recover:
                 base = proceedings_rules.split_bad_debt(written_off, invoice_total, -line.balance)
                 base_lines[taxes] = base_lines.get(taxes, 0.0) + base[1]
 
     @api.model
     def _get_bad_debt_reconcile_context(self, loss):
-        """Context of the reconciliation of a write-off with its invoices: a definitively lost
-        debt (``loss``) was not paid, so no cash-basis entry makes its VAT on payment due, nor
-        moves the VAT left on the transition account to the VAT due when the invoice ends
-        fully reconciled (the write-off mirrors the unpaid part, as a reversal does:
-        ``move_reverse_cancel``, Odoo's context of a cancelling reversal)."""
-        return {"move_reverse_cancel": True} if loss and loss != "none" else {}
+        """Context of the reconciliation of a write-off with its invoices (``loss``: see
+        :meth:`_prepare_bad_debt_line_vals`): a written-off debt was not paid, so no cash-basis
+        entry makes its VAT on payment due, nor moves the VAT left on the transition account
+        to the VAT due when the invoice ends fully reconciled (the write-off clears it itself,
+        as a reversal does: ``move_reverse_cancel``, Odoo's context of a cancelling reversal).
+        """
+        return {"move_reverse_cancel": True}
 
     @api.model
     def _reconcile_bad_debt_vat(self, entry, moves):

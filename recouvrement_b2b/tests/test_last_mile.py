@@ -228,7 +228,7 @@ class TestBadDebtVatReturn(RecouvrementCommon):
         self._pay(move, 600.0, "2026-03-01")
         return move
 
-    def _write_off(self, move):
+    def _write_off(self, move, loss="insufficient_assets"):
         case = self.env["recouvrement.litigation"].create(
             {
                 "partner_id": self.customer.id,
@@ -240,7 +240,7 @@ class TestBadDebtVatReturn(RecouvrementCommon):
             case.with_user(self.manager)._close(
                 "written_off",
                 account=case._get_bad_debt_account(self.company),
-                loss="insufficient_assets",
+                loss=loss,
             )
         return case.write_off_move_id
 
@@ -319,6 +319,31 @@ class TestBadDebtVatReturn(RecouvrementCommon):
             )
         )
         self.assertEqual(balances, {self.vat_44571: -100.0, self.vat_44574: 0.0})
+
+    def test_vat_on_payment_cleared_by_any_write_off(self):
+        # Not definitively lost (the debt is abandoned): the goods' VAT already declared
+        # stays written off with the rest, but the services' VAT of the unpaid part was never
+        # due, it is cleared from 44574 and not declared by a cash-basis entry.
+        move = self._invoice_paid_600(self.tax_services)
+        entry = self._write_off(move, loss="none")
+        bad_debt = self.env["recouvrement.litigation"]._get_bad_debt_account(self.company)
+        self.assertRecordValues(
+            entry.line_ids.filtered(lambda ln: ln.account_type != "asset_receivable").sorted(
+                lambda ln: ln.account_id.code
+            ),
+            [
+                {"account_id": self.vat_44574.id, "balance": 100.0},
+                {"account_id": bad_debt.id, "balance": 500.0},
+            ],
+        )
+        self.assertEqual((self._ca3("08_base"), self._ca3("08_taxe")), (500.0, 100.0))
+        goods = self._invoice_paid_600(self.tax_goods)
+        entry = self._write_off(goods, loss="none")
+        self.assertRecordValues(
+            entry.line_ids.filtered(lambda ln: ln.account_type != "asset_receivable"),
+            [{"account_id": bad_debt.id, "balance": 600.0, "tax_tag_ids": []}],
+        )
+        self.assertEqual((self._ca3("08_base"), self._ca3("08_taxe")), (1500.0, 300.0))
 
 
 @tagged("post_install", "-at_install")
