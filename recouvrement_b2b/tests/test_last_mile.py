@@ -206,11 +206,12 @@ class TestBadDebtVatReturn(RecouvrementCommon):
             }
         )
 
-    def _invoice_paid_600(self, tax):
+    def _invoice_paid_600(self, tax, currency=None):
         move = self.env["account.move"].create(
             {
                 "move_type": "out_invoice",
                 "partner_id": self.customer.id,
+                "currency_id": (currency or self.company.currency_id).id,
                 "invoice_date": "2026-01-10",
                 "invoice_date_due": "2026-02-10",
                 "invoice_line_ids": [
@@ -344,6 +345,21 @@ class TestBadDebtVatReturn(RecouvrementCommon):
             [{"account_id": bad_debt.id, "balance": 600.0, "tax_tag_ids": []}],
         )
         self.assertEqual((self._ca3("08_base"), self._ca3("08_taxe")), (1500.0, 300.0))
+
+    def test_vat_recovery_of_a_foreign_currency_invoice(self):
+        # 1 200 USD at 2 USD per EUR on 2026-01-10: 600 EUR, of which 100 VAT; 600 USD paid on
+        # 2026-03-01 (1.5 USD per EUR: an exchange difference), 600 USD left = 300 EUR at the
+        # invoice's rate: VAT recovered 300 x 100 / 600 = 50 EUR, excluding tax 250 EUR.
+        usd = self.setup_other_currency("USD", rates=[("2026-01-01", 2.0), ("2026-03-01", 1.5)])
+        move = self._invoice_paid_600(self.tax_goods, currency=usd)
+        self.assertEqual((move.amount_residual, move.amount_residual_signed), (600.0, 300.0))
+        entry = self._write_off(move)
+        self.assertRecordValues(
+            entry.line_ids.filtered("tax_line_id"),
+            [{"account_id": self.vat_44571.id, "balance": 50.0, "tax_base_amount": 250.0}],
+        )
+        self.assertEqual(move.payment_state, "paid")
+        self.assertEqual((self._ca3("08_base"), self._ca3("08_taxe")), (250.0, 50.0))
 
 
 @tagged("post_install", "-at_install")
