@@ -134,7 +134,7 @@ class RecouvrementAgencyCollection(models.Model):
             case = collection.litigation_id
             case._lock_cases()
             receivables = collection._get_open_receivables()
-            due = sum(receivables.mapped("amount_residual"))
+            due = sum(collection._get_due_at_date(line)[0] for line in receivables)
             if collection.currency_id.compare_amounts(collection.amount, due) > 0:
                 raise ValidationError(
                     self.env._(
@@ -185,6 +185,19 @@ class RecouvrementAgencyCollection(models.Model):
             )
         ).sorted(lambda line: (line.date_maturity or line.date, line.id))
 
+    def _get_due_at_date(self, line):
+        """What receivable ``line`` still claims on the collection's date: ``(company
+        currency, line currency)``; an invoice in a foreign currency is owed in that currency,
+        its value in company currency at the date's rate (the reconciliation books the
+        exchange difference)."""
+        self.ensure_one()
+        if line.currency_id == line.company_currency_id:
+            return line.amount_residual, line.amount_residual
+        due = line.currency_id._convert(
+            line.amount_residual_currency, line.company_currency_id, self.company_id, self.date
+        )
+        return due, line.amount_residual_currency
+
     def _prepare_move_vals(self, receivables):
         """Values of the collection's entry (company currency): the customer's receivables
         credited by the amount collected (oldest first), the agency debited with the net amount,
@@ -199,11 +212,11 @@ class RecouvrementAgencyCollection(models.Model):
         lines = []
         left = self.amount
         for line in receivables:
-            part = min(left, line.amount_residual)
+            due, due_currency = self._get_due_at_date(line)
+            part = min(left, due)
             if currency.is_zero(part):
                 break
             left = currency.round(left - part)
-            ratio = part / line.amount_residual
             lines.append(
                 {
                     "name": label,
@@ -211,8 +224,10 @@ class RecouvrementAgencyCollection(models.Model):
                     "partner_id": line.partner_id.id,
                     "balance": -part,
                     "currency_id": line.currency_id.id,
-                    "amount_currency": -line.currency_id.round(
-                        line.amount_residual_currency * ratio
+                    "amount_currency": -(
+                        due_currency
+                        if part == due
+                        else currency._convert(part, line.currency_id, self.company_id, self.date)
                     ),
                 }
             )

@@ -460,3 +460,30 @@ class TestAgencyCollectionBooked(RecouvrementCommon):
         )
         collection.unlink()
         self.assertEqual(self.case.amount_residual, 2000.0)
+
+    @freeze_time("2026-04-10")
+    def test_collection_of_a_foreign_currency_invoice(self):
+        # 1 000 USD invoiced at 2 USD per EUR (500 EUR); on 2026-04-05, 1.25 USD per EUR: the
+        # 1 000 USD still owed are worth 800 EUR. 400 EUR collected pay 500 USD; the rest
+        # (500 USD) is worth 400 EUR: more is refused.
+        usd = self.setup_other_currency("USD", rates=[("2026-01-01", 2.0), ("2026-04-01", 1.25)])
+        invoice = self._invoice(
+            self.customer, 1000, date(2026, 1, 5), date(2026, 2, 4), currency=usd, post=False
+        )
+        invoice.action_post()
+        self.case.move_ids = [Command.set(invoice.ids)]
+        collection = self.Collection.create(
+            {"litigation_id": self.case.id, "amount": 400.0, "date": date(2026, 4, 5)}
+        )
+        self.assertEqual(invoice.amount_residual, 500.0)
+        self.assertRecordValues(
+            collection.payment_move_id.line_ids.filtered(
+                lambda line: line.partner_id == self.customer
+            ),
+            [{"balance": -400.0, "amount_currency": -500.0, "currency_id": usd.id}],
+        )
+        with self.assertRaises(ValidationError) as caught:
+            self.Collection.create(
+                {"litigation_id": self.case.id, "amount": 400.01, "date": date(2026, 4, 5)}
+            )
+        self.assertIn("(400.00\xa0€)", str(caught.exception))
