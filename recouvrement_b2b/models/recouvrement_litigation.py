@@ -147,6 +147,7 @@ class RecouvrementLitigation(models.Model):
         "and a credit note is to be issued.",
     )
     close_date = fields.Date(copy=False, readonly=True)
+    closed_by_id = fields.Many2one("res.users", copy=False, readonly=True)
     write_off_move_id = fields.Many2one(
         "account.move", string="Write-off Entry", copy=False, readonly=True, check_company=True
     )
@@ -548,7 +549,9 @@ class RecouvrementLitigation(models.Model):
                 )
             )
         stage = self._default_stage_id()
-        self.write({"stage_id": stage.id, "outcome": False, "close_date": False})
+        self.write(
+            {"stage_id": stage.id, "outcome": False, "close_date": False, "closed_by_id": False}
+        )
         return True
 
     def action_view_invoices(self):
@@ -697,6 +700,7 @@ class RecouvrementLitigation(models.Model):
         """Close the cases with ``outcome``; written off: post the bad-debt entry first
         (``loss``: why the debt is definitively lost, see ``_create_write_off_move``)."""
         date = date or fields.Date.context_today(self)
+        self._lock_cases()
         self._raise_if_closed()
         if outcome == "written_off":
             if not self.env.user.has_group("recouvrement_b2b.recouvrement_group_manager"):
@@ -709,7 +713,12 @@ class RecouvrementLitigation(models.Model):
         if not stage:
             raise UserError(self.env._("No stage with the step 'Closed' exists."))
         self.with_context(recouvrement_closing=True).write(
-            {"stage_id": stage.id, "outcome": outcome, "close_date": date}
+            {
+                "stage_id": stage.id,
+                "outcome": outcome,
+                "close_date": date,
+                "closed_by_id": self.env.uid,
+            }
         )
 
     def _raise_if_closed(self, outcome=None):
@@ -718,6 +727,21 @@ class RecouvrementLitigation(models.Model):
         closed = self.filtered(lambda c: c.is_closed and (outcome is None or c.outcome != outcome))
         if closed:
             case = closed[0]
+            if case.closed_by_id:
+                # e.g. two users closing the same case at once: the later one is told who did
+                raise UserError(
+                    self.env._(
+                        "Case %(case)s was already closed by %(user)s on %(date)s (%(field)s: "
+                        "%(outcome)s): reopen it before closing it again.",
+                        case=case.name,
+                        user=case.closed_by_id.name,
+                        date=format_date(self.env, case.close_date),
+                        field=case._fields["outcome"]._description_string(self.env),
+                        outcome=dict(case._fields["outcome"]._description_selection(self.env)).get(
+                            case.outcome, "-"
+                        ),
+                    )
+                )
             raise UserError(
                 self.env._(
                     "Case %(case)s is already closed (%(field)s: %(outcome)s): reopen it before "
@@ -761,24 +785,33 @@ class RecouvrementLitigation(models.Model):
                 self, receivables, account, loss, date=date
             )
         ]
-        entry = self.env["account.move"].create(
-            {
-                "move_type": "entry",
-                "journal_id": journal.id if journal else self._default_write_off_journal().id,
-                "date": date,
-                "company_id": self.company_id.id,
-                "ref": self.env._("Write-off of litigation case %(case)s", case=self.name),
-                "line_ids": line_vals,
-            }
+        # skip_invoice_sync: the VAT lines are given (art. 272 CGI), not recomputed
+        entry = (
+            self.env["account.move"]
+            .with_context(skip_invoice_sync=True)
+            .create(
+                {
+                    "move_type": "entry",
+                    "journal_id": journal.id if journal else self._default_write_off_journal().id,
+                    "date": date,
+                    "company_id": self.company_id.id,
+                    "ref": self.env._("Write-off of litigation case %(case)s", case=self.name),
+                    "line_ids": line_vals,
+                }
+            )
         )
         entry.action_post()
+        Proceedings = self.env["recouvrement.proceedings"]
         for line in receivables:
             counterpart = entry.line_ids.filtered(
                 lambda cp, line=line: (
                     cp.account_id == line.account_id and cp.name == self._write_off_line_label(line)
                 )
             )
-            (line + counterpart).reconcile()
+            (line + counterpart).with_context(
+                **Proceedings._get_bad_debt_reconcile_context(loss)
+            ).reconcile()
+        Proceedings._reconcile_bad_debt_vat(entry, receivables.move_id)
         self.message_post(
             body=self.env._("Write-off entry %(entry)s posted.", entry=entry._get_html_link())
         )

@@ -5,7 +5,7 @@ import zipfile
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date
 
 from ..tools.lang import company_env, format_number
 
@@ -38,6 +38,9 @@ class RecouvrementLitigation(models.Model):
         help="Commission of the agency, in percent of what it collects.",
     )
     handover_date = fields.Date(string="Handed Over On", tracking=True, copy=False)
+    handover_user_id = fields.Many2one(
+        "res.users", string="Handed Over By", copy=False, readonly=True
+    )
     handover_return_date = fields.Date(string="File Returned On", tracking=True, copy=False)
     is_handed_over = fields.Boolean(compute="_compute_is_handed_over", store=True)
     agency_collection_ids = fields.One2many(
@@ -89,8 +92,21 @@ class RecouvrementLitigation(models.Model):
             raise UserError(
                 self.env._("Case %(case)s: choose the agency or lawyer first.", case=self.name)
             )
+        self._lock_cases()
         if self.is_closed:
             raise UserError(self.env._("Case %(case)s is closed: reopen it first.", case=self.name))
+        if self.is_handed_over and self.handover_user_id:
+            # e.g. two users handing the file over at once: the later one is told who did
+            raise UserError(
+                self.env._(
+                    "Case %(case)s was already handed over to %(agency)s by %(user)s on "
+                    "%(date)s: record the return of the file first.",
+                    case=self.name,
+                    agency=self.agency_id.display_name,
+                    user=self.handover_user_id.name,
+                    date=format_date(self.env, self.handover_date),
+                )
+            )
         if self.is_handed_over:
             # the hand-over date and its export are evidence: a second hand-over would rewrite
             # the date the agency's collections are checked against
@@ -106,7 +122,11 @@ class RecouvrementLitigation(models.Model):
         # L622-21: an agency pursuing a pre-judgment claim is an individual action too.
         self.env["recouvrement.proceedings"]._check_individual_action(self.move_ids, "agency")
         stage = self.env["recouvrement.litigation.stage"].search([("step", "=", "agency")], limit=1)
-        vals = {"handover_date": fields.Date.context_today(self), "handover_return_date": False}
+        vals = {
+            "handover_date": fields.Date.context_today(self),
+            "handover_return_date": False,
+            "handover_user_id": self.env.uid,
+        }
         if stage:
             vals["stage_id"] = stage.id
         self.write(vals)
@@ -122,6 +142,29 @@ class RecouvrementLitigation(models.Model):
             attachment_ids=attachment.ids,
         )
         return True
+
+    def _lock_cases(self):
+        """Lock the cases' rows before an action that must happen once (write-off, closing,
+        hand-over): they are updated to the same values, so under Odoo's REPEATABLE READ
+        isolation the second of two transactions started together waits for the first, then
+        fails with a serialization error, not logged as an error (``log_exceptions=False``: no
+        business failure); Odoo's request handling (``odoo.service.model.retrying``) runs it
+        again, and its new snapshot sees the first one's result (who did it, and when)."""
+        if not self.ids:
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE recouvrement_litigation SET write_date = write_date
+                 WHERE id IN (
+                       SELECT id FROM recouvrement_litigation WHERE id IN %s
+                        ORDER BY id FOR NO KEY UPDATE
+                 )
+                """,
+                tuple(self.ids),
+            ),
+            log_exceptions=False,
+        )
 
     def action_return_file(self):
         """The agency or lawyer returns the file: the case goes back to its first stage."""

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
@@ -283,56 +283,154 @@ class RecouvrementProceedings(models.AbstractModel):
         A debt definitively lost (``loss``: ``"insufficient_assets"``, a liquidation closed for
         insufficient assets, or ``"court_decision"``) gives back the output VAT paid on it
         (art. 272 CGI): each invoice's written-off part is split pro rata of its total into
-        the VAT, on the accounts of the invoice's tax lines (their repartition lines), and the
-        amount excluding tax, on ``account`` (654). Any other write-off keeps the whole amount
-        on ``account``. ``date``: the write-off's date (see :meth:`_check_bad_debt_loss`).
+        the VAT and the amount excluding tax (on ``account``, 654). The VAT is reversed as a
+        credit note would: on the account of the tax's refund repartition line, with that
+        line's tax tags and the base's refund tags on the 654 lines (``tax_ids``), so that the
+        VAT return (CA3) shows the recovery. VAT on payment (cash basis, services) never became
+        due on the unpaid part: it is only cleared from the cash-basis transition account,
+        with no tags (see :meth:`_reconcile_bad_debt_vat`). Any other write-off keeps the whole
+        amount on ``account``. ``date``: the write-off's date (see
+        :meth:`_check_bad_debt_loss`).
 
         :return: list of ``account.move.line`` values
         """
         self._check_bad_debt_loss(case, loss, date)
-        company = case.company_id
-        currency = company.currency_id
-        label = self.env._("Bad debt: case %(case)s", case=case.name)
+        currency = case.company_id.currency_id
+        partner = case.commercial_partner_id
         total = sum(receivables.mapped("amount_residual"))
-        by_account = {}
-        if loss and loss != "none":
-            for move, lines in receivables.grouped("move_id").items():
-                written_off = sum(lines.mapped("amount_residual"))
-                invoice_total = move.amount_total_signed
-                for tax_line in move.line_ids.filtered("tax_repartition_line_id"):
-                    # output VAT is a credit on the invoice: -balance is its positive amount
-                    _untaxed, vat = proceedings_rules.split_bad_debt(
-                        written_off, invoice_total, -tax_line.balance
-                    )
-                    tax_account = tax_line.tax_repartition_line_id.account_id or tax_line.account_id
-                    by_account[tax_account] = by_account.get(tax_account, 0.0) + vat
+        vat_lines, base_lines = {}, {}
+        recover = bool(loss and loss != "none")
+        for move, lines in receivables.grouped("move_id").items():
+            written_off = sum(lines.mapped("amount_residual"))
+            self._add_bad_debt_vat(move, written_off, vat_lines, base_lines, recover=recover)
         vals_list = []
-        for tax_account, vat in by_account.items():
+        for (refund_rep, vat_account), (vat, base) in vat_lines.items():
             if currency.is_zero(vat):
                 continue
+            vals = {
+                "name": self.env._("VAT on bad debt: case %(case)s", case=case.name),
+                "account_id": vat_account.id,
+                "partner_id": partner.id,
+                "balance": vat,
+                "amount_currency": vat,
+                "currency_id": currency.id,
+            }
+            if refund_rep:
+                vals.update(
+                    tax_repartition_line_id=refund_rep.id,
+                    tax_tag_ids=[Command.set(refund_rep.tag_ids.ids)],
+                    tax_base_amount=base,
+                )
+            vals_list.append(vals)
+        untaxed = currency.round(total - sum(v["balance"] for v in vals_list))
+        label = self.env._("Bad debt: case %(case)s", case=case.name)
+        for taxes, base in base_lines.items():
+            base = min(currency.round(base), untaxed)
+            if currency.is_zero(base):
+                continue
+            untaxed = currency.round(untaxed - base)
+            refund_bases = taxes.refund_repartition_line_ids.filtered(
+                lambda rep: rep.repartition_type == "base"
+            )
             vals_list.append(
                 {
-                    "name": self.env._("VAT on bad debt: case %(case)s", case=case.name),
-                    "account_id": tax_account.id,
-                    "partner_id": case.commercial_partner_id.id,
-                    "balance": vat,
-                    "amount_currency": vat,
+                    "name": label,
+                    "account_id": account.id,
+                    "partner_id": partner.id,
+                    "balance": base,
+                    "amount_currency": base,
+                    "currency_id": currency.id,
+                    "tax_ids": [Command.set(taxes.ids)],
+                    "tax_tag_ids": [Command.set(refund_bases.tag_ids.ids)],
+                }
+            )
+        if not currency.is_zero(untaxed) or not base_lines:
+            vals_list.append(
+                {
+                    "name": label,
+                    "account_id": account.id,
+                    "partner_id": partner.id,
+                    "balance": untaxed,
+                    "amount_currency": untaxed,
                     "currency_id": currency.id,
                 }
             )
-        untaxed = currency.round(total - sum(by_account.values()))
-        vals_list.insert(
-            0,
-            {
-                "name": label,
-                "account_id": account.id,
-                "partner_id": case.commercial_partner_id.id,
-                "balance": untaxed,
-                "amount_currency": untaxed,
-                "currency_id": currency.id,
-            },
-        )
-        return vals_list
+        # the amount excluding tax first, then the VAT
+        return sorted(vals_list, key=lambda vals: vals["account_id"] != account.id)
+
+    @api.model
+    def _add_bad_debt_vat(self, move, written_off, vat_lines, base_lines, recover=True):
+        """Add the VAT and the base of invoice ``move``'s written-off part (``written_off``,
+        company currency, taxes included) to ``vat_lines`` ({(refund repartition line or
+        empty, account): [VAT, base]}) and ``base_lines`` ({taxes: base}), pro rata of its
+        total (art. 272 CGI; ``recover``: the debt is definitively lost). A tax on payment
+        (cash basis) whose VAT is still on its transition account is cleared from there,
+        untagged, whether the debt is definitively lost or not: never received, that VAT never
+        became due, there is nothing to recover and nothing to write off."""
+        invoice_total = move.amount_total_signed
+        for tax_line in move.line_ids.filtered("tax_repartition_line_id"):
+            rep = tax_line.tax_repartition_line_id
+            tax = rep.tax_id
+            # output VAT is a credit on the invoice: -balance is its positive amount
+            _untaxed, vat = proceedings_rules.split_bad_debt(
+                written_off, invoice_total, -tax_line.balance
+            )
+            transition = tax.tax_exigibility == "on_payment" and (
+                tax_line.account_id == tax.cash_basis_transition_account_id
+            )
+            if not (transition or recover):
+                continue
+            if transition:
+                if tax_line.account_id.reconcile:
+                    # exactly what the cash-basis entries of the payments left on it
+                    vat = -tax_line.amount_residual
+                key = (self.env["account.tax.repartition.line"], tax_line.account_id)
+            else:
+                # a credit note's tax line: the refund repartition line at the same place
+                index = list(tax.invoice_repartition_line_ids).index(rep)
+                refund_rep = tax.refund_repartition_line_ids[index]
+                key = (refund_rep, refund_rep.account_id or tax_line.account_id)
+            amounts = vat_lines.setdefault(key, [0.0, 0.0])
+            amounts[0] += vat
+            if not transition:
+                base = -sum(
+                    move.invoice_line_ids.filtered(lambda ln, tax=tax: tax in ln.tax_ids).mapped(
+                        "balance"
+                    )
+                )
+                amounts[1] += proceedings_rules.split_bad_debt(written_off, invoice_total, base)[1]
+        for line in move.invoice_line_ids:
+            taxes = line.tax_ids.filtered(lambda t: t.tax_exigibility != "on_payment")
+            if taxes and recover:
+                base = proceedings_rules.split_bad_debt(written_off, invoice_total, -line.balance)
+                base_lines[taxes] = base_lines.get(taxes, 0.0) + base[1]
+
+    @api.model
+    def _get_bad_debt_reconcile_context(self, loss):
+        """Context of the reconciliation of a write-off with its invoices (``loss``: see
+        :meth:`_prepare_bad_debt_line_vals`): a written-off debt was not paid, so no cash-basis
+        entry makes its VAT on payment due, nor moves the VAT left on the transition account
+        to the VAT due when the invoice ends fully reconciled (the write-off clears it itself,
+        as a reversal does: ``move_reverse_cancel``, Odoo's context of a cancelling reversal).
+        """
+        return {"move_reverse_cancel": True}
+
+    @api.model
+    def _reconcile_bad_debt_vat(self, entry, moves):
+        """Reconcile the VAT cleared by write-off ``entry`` with the tax lines of invoices
+        ``moves`` on a reconcilable cash-basis transition account (its VAT on payment)."""
+        for line in entry.line_ids.filtered(
+            lambda ln: ln.account_id.reconcile and not ln.reconciled and ln.balance > 0
+        ):
+            tax_lines = moves.line_ids.filtered(
+                lambda ln, line=line: (
+                    ln.tax_repartition_line_id
+                    and ln.account_id == line.account_id
+                    and not ln.reconciled
+                )
+            )
+            if tax_lines:
+                (tax_lines + line).with_context(move_reverse_cancel=True).reconcile()
 
     @api.model
     def _check_bad_debt_loss(self, case, loss, date=None):

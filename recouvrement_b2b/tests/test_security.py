@@ -150,9 +150,15 @@ class TestSecurity(RecouvrementCommon):
             {"name": "Matrix level", "policy_id": cls.policy.id, "channel": "none", "sequence": 1}
         )
         cls.stage = env["recouvrement.litigation.stage"].create({"name": "Matrix stage"})
-        # handed over to an agency: the agency's collections are dated after it
+        # handed over to an agency: the agency's collections are dated after it, and pay its
+        # invoice (no more than is due on it)
+        case_invoice = cls._invoice(cls.customer, 1000.0, "2026-01-02", "2026-02-01")
         cls.litigation = env["recouvrement.litigation"].create(
-            {"partner_id": cls.customer.id, "handover_date": "2020-01-01"}
+            {
+                "partner_id": cls.customer.id,
+                "handover_date": "2020-01-01",
+                "move_ids": [Command.set(case_invoice.ids)],
+            }
         )
         cls.plan = env["recouvrement.payment.plan"].create(
             {"partner_id": cls.customer.id, "move_ids": [Command.set(cls.invoice.ids)]}

@@ -30,8 +30,9 @@ class RecouvrementLitigationClose(models.TransientModel):
         required=True,
         help="A debt definitively lost gives back the output VAT paid on it (art. 272 CGI): the "
         "entry splits the written-off amount into the amount excluding tax (bad-debt account) "
-        "and the VAT (tax accounts of the invoices), pro rata. Otherwise the whole amount goes "
-        "to the bad-debt account.",
+        "and the VAT (tax accounts of the invoices), pro rata, shown in the VAT return. "
+        "Otherwise the whole amount goes to the bad-debt account. VAT on payment (services) of "
+        "the unpaid part was never due: it is always cleared from the VAT awaiting payment.",
     )
     write_off_account_id = fields.Many2one(
         "account.account",
