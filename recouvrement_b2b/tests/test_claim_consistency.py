@@ -1,0 +1,167 @@
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.tests import tagged
+
+from .common import RecouvrementCommon
+
+
+@tagged("post_install", "-at_install")
+class TestClaimConsistency(RecouvrementCommon):
+    """Issue 17, claims after the break test: every claim states the same penalty figures.
+
+    1 000 EUR dated 1 February 2026, due 1 March 2026; 2026-S1 ECB 2.15 %, L441-10 rate
+    12.15 % (reference/ecb_mro_rates.csv). Product decision (README): while a commercial
+    dispute is open, penalties run on the undisputed part only; rejected, the disputed part
+    bears them from its due date; settled by a credit note, the credited part never bore any.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.policy = cls._standard_ladder()
+        cls.level_courtesy, cls.level_courteous, cls.level_firm = cls.policy.level_ids[:3]
+        cls.level_firm.claim_penalties = True
+        cls.Dunning = cls.env["recouvrement.dunning"].with_user(cls.controller)
+
+    def _run(self, day):
+        day = fields.Date.to_date(day)
+        with freeze_time(day):
+            plan = self.Dunning._get_plan(day, companies=self.company)
+            return self.Dunning._send_reminders(plan, day)
+
+    def _penalty_invoice(self, move, day):
+        with freeze_time(day):
+            invoice = move.with_user(self.controller)._create_penalty_invoices(
+                fields.Date.to_date(day)
+            )
+            invoice.action_post()
+        return invoice
+
+    def _dispute(self, move, amount, day):
+        with freeze_time(day):
+            return (
+                self.env["recouvrement.dispute"]
+                .with_user(self.controller)
+                .create(
+                    {
+                        "move_id": move.id,
+                        "reason": "price",
+                        "amount": amount,
+                        "date": fields.Date.to_date(day),
+                    }
+                )
+            )
+
+    def _case(self, move, day):
+        with freeze_time(day):
+            return (
+                self.env["recouvrement.litigation"]
+                .with_user(self.controller)
+                .create(
+                    {
+                        "partner_id": move.commercial_partner_id.id,
+                        "company_id": self.company.id,
+                        "move_ids": [(6, 0, move.ids)],
+                    }
+                )
+            )
+
+    def test_open_dispute_every_claim_on_the_undisputed_part(self):
+        # 400 of the 1 000 disputed on 5 March, still open on 20 March (19 days late, firm
+        # level): penalties on the 600 only, 600 x 12.15 % x 19 / 365 = 3.7948 -> 3.79 (not
+        # the 6.32 of the whole 1 000), plus 40 EUR. The reminder claims 600 + 3.79 + 40,
+        # and the invoice, the plan, the injonction de payer file and the penalty invoice
+        # state the same 3.79.
+        move = self._invoice(self.customer, 1000.0, "2026-02-01", "2026-03-01")
+        self._dispute(move, 400.0, "2026-03-05")
+        event = self._run("2026-03-20")
+        self.assertRecordValues(
+            event,
+            [
+                {
+                    "level_id": self.level_firm.id,
+                    "amount_due": 600.0,
+                    "amount_penalty": 3.79,
+                    "amount_indemnity": 40.0,
+                    "amount_total": 643.79,
+                }
+            ],
+        )
+        with freeze_time("2026-03-20"):
+            self.assertEqual((move.penalty_amount, move.penalty_indemnity), (3.79, 40.0))
+            figures = self.env["recouvrement.penalty"]._get_penalty_claim_figures(
+                move, date(2026, 3, 20)
+            )
+            self.assertEqual(figures[move.id]["penalty"], 3.79)
+            [line] = self._case(move, "2026-03-20")._get_dossier_lines(date(2026, 3, 20))
+            self.assertEqual((line["penalty"], line["indemnity"]), (3.79, 40.0))
+        penalty_invoice = self._penalty_invoice(move, "2026-03-20")
+        self.assertEqual(penalty_invoice.amount_total, 43.79)
+
+    def test_rejected_dispute_bears_penalties_from_the_due_date(self):
+        # Penalty invoice of 20 March during the dispute: 3.79 (2-20 March on the 600) + 40.
+        # The dispute is rejected on 25 March: the 400 was owed all along. Penalty invoice of
+        # 31 March: the whole 1 000 owes 1000 x 12.15 % x 30 / 365 = 9.9863 -> 9.99 to
+        # 31 March, 6.32 of it to 20 March; charged: 21-31 March 9.99 - 6.32 = 3.67, and the
+        # 2-20 March period's missing part 6.32 - 3.79 = 2.53: 6.20 (3.79 + 6.20 = 9.99); the
+        # indemnity was charged. A reminder then claims no penalty any more.
+        move = self._invoice(self.customer, 1000.0, "2026-02-01", "2026-03-01")
+        dispute = self._dispute(move, 400.0, "2026-03-05")
+        first = self._penalty_invoice(move, "2026-03-20")
+        self.assertEqual(first.amount_total, 43.79)
+        with freeze_time("2026-03-25"):
+            dispute.with_user(self.controller).action_reject()
+        with freeze_time("2026-03-25"):
+            figures = self.env["recouvrement.penalty"]._get_penalty_claim_figures(
+                move, date(2026, 3, 25)
+            )
+        # 24 days: 1000 x 12.15 % x 24 / 365 = 7.9890 -> 7.99, less the 3.79 invoiced
+        self.assertEqual(figures[move.id]["penalty"], 4.20)
+        second = self._penalty_invoice(move, "2026-03-31")
+        self.assertEqual(
+            sorted(
+                (line.penalty_date_from, line.penalty_date_to, line.price_subtotal)
+                for line in second.invoice_line_ids
+            ),
+            [
+                (date(2026, 3, 2), date(2026, 3, 20), 2.53),
+                (date(2026, 3, 21), date(2026, 3, 31), 3.67),
+            ],
+        )
+        self.assertEqual(second.amount_total, 6.20)
+        with freeze_time("2026-03-31"):
+            figures = self.env["recouvrement.penalty"]._get_penalty_claim_figures(
+                move, date(2026, 3, 31)
+            )
+        self.assertEqual((figures[move.id]["penalty"], figures[move.id]["indemnity"]), (0, 0))
+
+    def test_credit_note_of_a_resolved_dispute_never_bore_penalties(self):
+        # 400 disputed on 5 March, settled by a credit note of 400 dated 10 March: on
+        # 20 March the penalty runs on the 600 owed from the due date, 3.79, not on the 400
+        # until the credit note too (400 x 12.15 % x 9 / 365 = 1.1984, 4.99 in all).
+        move = self._invoice(self.customer, 1000.0, "2026-02-01", "2026-03-01")
+        dispute = self._dispute(move, 400.0, "2026-03-05")
+        refund = self._invoice(self.customer, 400.0, "2026-03-10", post=False)
+        refund.move_type = "out_refund"
+        refund.action_post()
+        (move | refund).line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        ).reconcile()
+        with freeze_time("2026-03-10"):
+            dispute.credit_note_id = refund
+            dispute.with_user(self.controller).action_resolve()
+        with freeze_time("2026-03-20"):
+            self.assertEqual((move.penalty_amount, move.penalty_indemnity), (3.79, 40.0))
+        # an ordinary credit note still lowers the base from its date
+        other = self._invoice(self.customer, 1000.0, "2026-02-01", "2026-03-01")
+        refund = self._invoice(self.customer, 400.0, "2026-03-10", post=False)
+        refund.move_type = "out_refund"
+        refund.action_post()
+        (other | refund).line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        ).reconcile()
+        with freeze_time("2026-03-20"):
+            self.assertEqual(other.penalty_amount, 4.99)
