@@ -106,6 +106,49 @@ class RecouvrementPenalty(models.AbstractModel):
         return figures
 
     @api.model
+    def _get_penalty_document_figures(self, moves, to_date):
+        """What a claim document listing ``moves`` (injonction de payer file, agency list,
+        claim declaration) claims in penalties and indemnity per invoice at ``to_date``: the
+        figures of :meth:`_get_penalty_claim_figures` (what no posted penalty invoice charged)
+        plus what is still open on the penalty invoices that charged the rest, when they are
+        not listed themselves (their open amount is then claimed with them): penalties already
+        invoiced are claimed through that open amount, never twice, and paid ones not at all.
+
+        Same shape and currency as :meth:`_get_penalty_figures`, with ``indemnity_invoiced``
+        (bool: a posted penalty invoice charged the D441-5 indemnity; ``indemnity`` is then
+        its open share). The open amount of a penalty invoice is shared between its lines in
+        proportion to their amounts. One more query than :meth:`_get_penalty_claim_figures`.
+        """
+        figures = self._get_penalty_claim_figures(moves, to_date)
+        if not figures:
+            return figures
+        lines = self.env["account.move.line"].search_fetch(
+            [
+                ("penalty_source_move_id", "in", list(figures)),
+                ("parent_state", "=", "posted"),
+                ("penalty_kind", "!=", False),
+            ],
+            ["penalty_source_move_id", "penalty_kind", "price_subtotal", "move_id"],
+        )
+        listed = set(moves.ids)
+        figures = {
+            move_id: dict(figure, indemnity_invoiced=False) for move_id, figure in figures.items()
+        }
+        for line in lines:
+            figure = figures[line.penalty_source_move_id.id]
+            if line.penalty_kind == "indemnity":
+                figure["indemnity_invoiced"] = True
+            invoice = line.move_id
+            if invoice.id in listed or not invoice.amount_total:
+                continue
+            currency = invoice.currency_id
+            open_share = currency.round(
+                line.price_subtotal * invoice.amount_residual / invoice.amount_total
+            )
+            figure[line.penalty_kind] = currency.round(figure[line.penalty_kind] + open_share)
+        return figures
+
+    @api.model
     def _get_penalty_display_values(self, moves, to_date):
         """Values of the penalty fields of ``account.move`` at ``to_date``, for ``moves`` in batch.
 

@@ -165,3 +165,62 @@ class TestClaimConsistency(RecouvrementCommon):
         ).reconcile()
         with freeze_time("2026-03-20"):
             self.assertEqual(other.penalty_amount, 4.99)
+
+    def test_dossier_claims_invoiced_penalties_through_their_open_amount(self):
+        # Penalty invoice of 11 March: 2-11 March 1000 x 12.15 % x 10 / 365 = 3.33 + 40 =
+        # 43.33, paid on 15 March. The injonction de payer file of 20 March claims the 1 000
+        # and only what no penalty invoice charged: 6.32 - 3.33 = 2.99, no indemnity:
+        # 1 002.99 (not 1 046.32). Partly paid (23.33 of 43.33, 20.00 open): the open 20.00
+        # is claimed too, shared as the invoice's lines: 3.33 x 20 / 43.33 = 1.54 and
+        # 40 x 20 / 43.33 = 18.46: penalties 2.99 + 1.54 = 4.53, indemnity 18.46, 1 022.99.
+        move = self._invoice(self.customer, 1000.0, "2026-02-01", "2026-03-01")
+        penalty_invoice = self._penalty_invoice(move, "2026-03-11")
+        self.assertEqual(penalty_invoice.amount_total, 43.33)
+        self._pay(penalty_invoice, 23.33, "2026-03-15")
+        case = self._case(move, "2026-03-20")
+        [line] = case._get_dossier_lines(date(2026, 3, 20))
+        self.assertEqual(
+            (line["principal"], line["penalty"], line["indemnity"], line["total"]),
+            (1000.0, 4.53, 18.46, 1022.99),
+        )
+        self._pay(penalty_invoice, 20.0, "2026-03-16")
+        [line] = case._get_dossier_lines(date(2026, 3, 20))
+        self.assertEqual(
+            (line["principal"], line["penalty"], line["indemnity"], line["total"]),
+            (1000.0, 2.99, 0.0, 1002.99),
+        )
+
+    def test_claim_declaration_does_not_declare_paid_penalties(self):
+        # Penalty invoice of 11 March (3.33 + 40) paid on 15 March; collective proceedings
+        # opened on 20 March (interest stops: 2-19 March, 1000 x 12.15 % x 18 / 365 =
+        # 5.9918 -> 5.99). Declared: 1 000 + 5.99 - 3.33 = 2.66 of penalties, no indemnity
+        # (paid): 1 002.66, not 1 045.99.
+        move = self._invoice(self.customer, 1000.0, "2026-02-01", "2026-03-01")
+        penalty_invoice = self._penalty_invoice(move, "2026-03-11")
+        self._pay(penalty_invoice, 43.33, "2026-03-15")
+        self.customer.write(
+            {"collective_proceedings": "redressement", "proceedings_date": date(2026, 3, 20)}
+        )
+        mandataire = self.env["res.partner"].create(
+            {"name": "SELARL Mandataires", "is_company": True}
+        )
+        with freeze_time("2026-03-25"):
+            declaration = self.env["recouvrement.claim.declaration"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "mandataire_id": mandataire.id,
+                    "publication_date": date(2026, 3, 25),
+                }
+            )
+        self.assertEqual(declaration.move_ids, move)
+        self.assertRecordValues(
+            declaration,
+            [
+                {
+                    "principal_amount": 1000.0,
+                    "penalty_amount": 2.66,
+                    "indemnity_amount": 0.0,
+                    "total_amount": 1002.66,
+                }
+            ],
+        )
