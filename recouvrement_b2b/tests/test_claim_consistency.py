@@ -224,3 +224,32 @@ class TestClaimConsistency(RecouvrementCommon):
                 }
             ],
         )
+
+    def test_next_reminder_date_at_the_rate_of_the_day(self):
+        # Courtesy and courteous levels: minimum 100 EUR. 120 USD dated 1 February 2026 at
+        # 1 EUR = 1.10 USD (109.09 EUR in the books), due 1 March: the next reminder is the
+        # courtesy one, 24 February. On 10 March 1 EUR = 1.25 USD (rate of 5 March): the
+        # invoice is worth 96.00 EUR, under both minimums, and a reminder claims at that
+        # rate: the next reminder is the firm one, 16 March (due + 15), as the plan says.
+        (self.level_courtesy | self.level_courteous).min_amount = 100.0
+        with freeze_time("2026-02-01"):
+            usd = self.setup_other_currency("USD", rates=[("2026-01-01", 1.10)])
+            move = self._invoice(self.customer, 120.0, "2026-02-01", "2026-03-01", currency=usd)
+            self.assertEqual(move.dunning_next_date, date(2026, 2, 24))
+        with freeze_time("2026-03-10"):
+            self.env["res.currency.rate"].create(
+                {
+                    "name": "2026-03-05",
+                    "rate": 1.25,
+                    "currency_id": usd.id,
+                    "company_id": self.company.id,
+                }
+            )
+            self.assertEqual(move.dunning_next_date, date(2026, 3, 16))
+            next_dates = self.env["recouvrement.dunning"]._get_next_dates(move, date(2026, 3, 10))
+            self.assertEqual(next_dates[move.id], date(2026, 3, 16))
+            plan = self.Dunning._get_plan(date(2026, 3, 10), companies=self.company)
+        self.assertEqual(plan, [])
+        with freeze_time("2026-03-16"):
+            plan = self.Dunning._get_plan(date(2026, 3, 16), companies=self.company)
+        self.assertEqual([item["level"] for item in plan], [self.level_firm])
