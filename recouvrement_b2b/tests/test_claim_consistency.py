@@ -253,3 +253,28 @@ class TestClaimConsistency(RecouvrementCommon):
         with freeze_time("2026-03-16"):
             plan = self.Dunning._get_plan(date(2026, 3, 16), companies=self.company)
         self.assertEqual([item["level"] for item in plan], [self.level_firm])
+
+    def test_level_minimum_on_the_undisputed_invoice_in_instalments(self):
+        # 1 000 dated 1 May 2026: 500 due 31 May, 500 due 3 June; firm level minimum 280.
+        # 500 disputed on 10 June, spread over the instalments (250 each). On 20 June both
+        # instalments are past the firm level (20 and 17 days): the minimum applies to the
+        # invoice's undisputed amount due, 500 >= 280, as it applies to the invoice without a
+        # dispute, not to each instalment's 250: a firm reminder for 500.
+        self.level_firm.min_amount = 280.0
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "50 % 30 j + 50 % 33 j",
+                "line_ids": [
+                    (0, 0, {"value": "percent", "value_amount": 50, "nb_days": 30}),
+                    (0, 0, {"value": "percent", "value_amount": 50, "nb_days": 33}),
+                ],
+            }
+        )
+        move = self._invoice(self.customer, 1000.0, "2026-05-01", post=False)
+        move.invoice_payment_term_id = term
+        move.action_post()
+        self._dispute(move, 500.0, "2026-06-10")
+        with freeze_time("2026-06-20"):
+            [item] = self.Dunning._get_plan(date(2026, 6, 20), companies=self.company)
+        self.assertEqual(item["level"], self.level_firm)
+        self.assertEqual(item["amount_net"], 500.0)
