@@ -37,3 +37,4 @@ from . import recouvrement_call
 from . import recouvrement_personal_data
 from . import recouvrement_collection_history
 from . import sms_tracker
+from . import res_currency_rate

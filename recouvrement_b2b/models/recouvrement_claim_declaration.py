@@ -605,7 +605,10 @@ class RecouvrementClaimDeclaration(models.Model):
         in euros (D441-5), declared as such whatever the invoice's currency."""
         self.ensure_one()
         moves = self.move_ids.sorted(lambda m: (m.invoice_date or m.date, m.id))
-        figures = moves._get_penalty_figures(self.judgment_date)
+        # as every claim: what penalty invoices charged is declared through their open amount
+        figures = self.env["recouvrement.penalty"]._get_penalty_document_figures(
+            moves, self.judgment_date
+        )
         company = self.company_id
         euro = self.env.ref("base.EUR")
         unpaid = self._get_unpaid_at_judgment(moves)
@@ -618,9 +621,13 @@ class RecouvrementClaimDeclaration(models.Model):
 
             principal = convert(unpaid.get(move.id, 0.0))
             penalty = convert(fig.get("penalty", 0.0))
-            indemnity = (
-                convert(company.penalty_indemnity_amount, euro) if fig.get("indemnity") else 0.0
-            )
+            if fig.get("indemnity_invoiced"):
+                # the open share of the penalty invoice that charged it, in its currency
+                indemnity = convert(fig.get("indemnity", 0.0))
+            else:
+                indemnity = (
+                    convert(company.penalty_indemnity_amount, euro) if fig.get("indemnity") else 0.0
+                )
             lines.append(
                 {
                     "move": move,

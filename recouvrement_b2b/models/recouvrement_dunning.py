@@ -679,7 +679,8 @@ class RecouvrementDunning(models.AbstractModel):
         applies."""
         reached = self._get_reached_sequence(line, ladder)
         if amount is None:
-            amount = line.amount_residual
+            # at the rate of ``date``, as the reminder claims it (:meth:`_get_line_amounts`)
+            amount = self._get_line_amounts(line, date)[line.id]
         if not one_step:
             return dunning_rules.next_level(
                 ladder, reached, line.date_maturity, date, amount=amount
@@ -688,11 +689,13 @@ class RecouvrementDunning(models.AbstractModel):
         return next((lvl for lvl in due if lvl.sequence > reached and lvl.applies_to(amount)), None)
 
     @api.model
-    def _get_next_dates(self, moves):
+    def _get_next_dates(self, moves, date=None):
         """Date of the next reminder of each invoice of ``moves``: ``{move id: date or False}``
         (False: not an open customer invoice, no policy, or every instalment at the top of its
         ladder), the earliest :func:`rules.dunning.next_action_date` of its open instalments
-        (receivable lines, from their own due date)."""
+        (receivable lines, from their own due date). A level's minimum is compared with the
+        amounts in company currency at the rate of ``date`` (default: today), as the reminder
+        claims them (:meth:`_get_line_amounts`), not at the rate of the books."""
         open_moves = moves.filtered(
             lambda m: (
                 m.move_type == "out_invoice"
@@ -706,7 +709,17 @@ class RecouvrementDunning(models.AbstractModel):
         policies = self._get_policies(open_moves)
         ladders = {policy: policy._get_rule_levels() for policy in set(policies.values())}
         next_dates = dict.fromkeys(moves.ids, False)
-        for move in open_moves.filtered(lambda m: m.id in policies):
+        dunned = open_moves.filtered(lambda m: m.id in policies)
+        receivable = dunned.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        if any(line.currency_id != line.company_currency_id for line in receivable):
+            line_amounts = self._get_line_amounts(
+                receivable, date or fields.Date.context_today(self)
+            )
+        else:
+            line_amounts = {line.id: line.amount_residual for line in receivable}
+        for move in dunned:
             ladder = ladders[policies[move.id]]
             # a list, not filtered(): the lines keep the prefetch of every invoice's lines
             open_lines = [
@@ -725,7 +738,7 @@ class RecouvrementDunning(models.AbstractModel):
                     # the level's minimum against the invoice's amount due by then
                     # (:meth:`_group_due_lines`)
                     amount=sum(
-                        other.amount_residual
+                        line_amounts[other.id]
                         for other in open_lines
                         if other.date_maturity <= line.date_maturity
                     ),
@@ -735,6 +748,33 @@ class RecouvrementDunning(models.AbstractModel):
             dates = [day for day in dates if day]
             next_dates[move.id] = min(dates) if dates else False
         return next_dates
+
+    @api.model
+    def _recompute_next_dates_for_rates(self, currencies):
+        """Recompute the next reminder date (``account.move.dunning_next_date``) of the open
+        customer invoices whose currency or company currency is one of ``currencies``
+        (res.currency) after their rates changed: a level's minimum is compared at the day's
+        rate (:meth:`_get_next_dates`), the one a reminder claims at. One query."""
+        if not currencies:
+            return
+        # sudo: every company's open invoices follow the rate, whoever enters it
+        moves = (
+            self.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                    "|",
+                    ("currency_id", "in", currencies.ids),
+                    ("company_currency_id", "in", currencies.ids),
+                ]
+            )
+            .filtered(lambda move: move.currency_id != move.company_currency_id)
+        )
+        if moves:
+            self.env.add_to_compute(moves._fields["dunning_next_date"], moves)
 
     @api.model
     def _get_partner_levels(self, partners, company):

@@ -890,11 +890,16 @@ class RecouvrementLitigation(models.Model):
         )
 
     def _get_dossier_lines(self, to_date=None):
-        """Claim breakdown per invoice for the dossier: principal, penalties, indemnity, total."""
+        """Claim breakdown per invoice for the dossier: principal, penalties, indemnity, total.
+
+        Penalties and indemnity as every claim states them
+        (``recouvrement.penalty._get_penalty_document_figures``): what penalty invoices
+        charged is claimed through their open amount, never twice, and not at all once paid;
+        the part of an invoice under an open commercial dispute bears none."""
         self.ensure_one()
         to_date = to_date or fields.Date.context_today(self)
         moves = self.move_ids.sorted(lambda m: (m.invoice_date or to_date, m.id))
-        figures = moves._get_penalty_figures(to_date)
+        figures = self.env["recouvrement.penalty"]._get_penalty_document_figures(moves, to_date)
         lines = []
         for move in moves:
             fig = figures.get(move.id, {})

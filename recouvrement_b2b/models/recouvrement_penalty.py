@@ -106,6 +106,49 @@ class RecouvrementPenalty(models.AbstractModel):
         return figures
 
     @api.model
+    def _get_penalty_document_figures(self, moves, to_date):
+        """What a claim document listing ``moves`` (injonction de payer file, agency list,
+        claim declaration) claims in penalties and indemnity per invoice at ``to_date``: the
+        figures of :meth:`_get_penalty_claim_figures` (what no posted penalty invoice charged)
+        plus what is still open on the penalty invoices that charged the rest, when they are
+        not listed themselves (their open amount is then claimed with them): penalties already
+        invoiced are claimed through that open amount, never twice, and paid ones not at all.
+
+        Same shape and currency as :meth:`_get_penalty_figures`, with ``indemnity_invoiced``
+        (bool: a posted penalty invoice charged the D441-5 indemnity; ``indemnity`` is then
+        its open share). The open amount of a penalty invoice is shared between its lines in
+        proportion to their amounts. One more query than :meth:`_get_penalty_claim_figures`.
+        """
+        figures = self._get_penalty_claim_figures(moves, to_date)
+        if not figures:
+            return figures
+        lines = self.env["account.move.line"].search_fetch(
+            [
+                ("penalty_source_move_id", "in", list(figures)),
+                ("parent_state", "=", "posted"),
+                ("penalty_kind", "!=", False),
+            ],
+            ["penalty_source_move_id", "penalty_kind", "price_subtotal", "move_id"],
+        )
+        listed = set(moves.ids)
+        figures = {
+            move_id: dict(figure, indemnity_invoiced=False) for move_id, figure in figures.items()
+        }
+        for line in lines:
+            figure = figures[line.penalty_source_move_id.id]
+            if line.penalty_kind == "indemnity":
+                figure["indemnity_invoiced"] = True
+            invoice = line.move_id
+            if invoice.id in listed or not invoice.amount_total:
+                continue
+            currency = invoice.currency_id
+            open_share = currency.round(
+                line.price_subtotal * invoice.amount_residual / invoice.amount_total
+            )
+            figure[line.penalty_kind] = currency.round(figure[line.penalty_kind] + open_share)
+        return figures
+
+    @api.model
     def _get_penalty_display_values(self, moves, to_date):
         """Values of the penalty fields of ``account.move`` at ``to_date``, for ``moves`` in batch.
 
@@ -194,13 +237,15 @@ class RecouvrementPenalty(models.AbstractModel):
         return reasons
 
     @api.model
-    def _get_penalty_reductions(self, moves):
+    def _get_penalty_reductions(self, moves, settled=frozenset()):
         """``{line.id: [(date, Decimal amount)]}``: payments, credit notes and write-offs of
         each receivable line (instalment) of ``moves``.
 
         Read from the reconciliations of the receivable lines of ``moves`` (one query): the
         amount is in the invoice currency, the date is the reconciliation date (the later of
-        the two lines); sorted by date.
+        the two lines); sorted by date. A credit note of ``settled`` (``{(invoice id, credit
+        note id)}``, :meth:`_get_penalty_disputes`) is dated ``datetime.date.min``: what it
+        settles never bore penalties.
         """
         if not moves:
             return {}
@@ -211,21 +256,69 @@ class RecouvrementPenalty(models.AbstractModel):
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT line.id, partial.max_date, SUM(partial.debit_amount_currency)
+                SELECT line.id, line.move_id, credit.move_id, partial.max_date,
+                       SUM(partial.debit_amount_currency)
                   FROM account_partial_reconcile partial
                   JOIN account_move_line line ON line.id = partial.debit_move_id
+                  JOIN account_move_line credit ON credit.id = partial.credit_move_id
                  WHERE line.move_id = ANY(%s)
                    AND line.display_type = 'payment_term'
-              GROUP BY line.id, partial.max_date
+              GROUP BY line.id, line.move_id, credit.move_id, partial.max_date
               ORDER BY line.id, partial.max_date
                 """,
                 moves.ids,
             )
         )
         reductions = defaultdict(list)
-        for line_id, date, amount in rows:
+        for line_id, move_id, credit_move_id, date, amount in rows:
+            if (move_id, credit_move_id) in settled:
+                # product decision (README): the part a dispute's credit note settles was never
+                # owed, it never bore penalties
+                date = datetime.date.min
             reductions[line_id].append((date, penalties.to_decimal(amount or 0.0)))
+        for payments in reductions.values():
+            payments.sort(key=lambda payment: payment[0])
         return reductions
+
+    @api.model
+    def _get_penalty_disputes(self, moves):
+        """What the commercial disputes (``recouvrement.dispute``) on ``moves`` change in their
+        penalties, in one query: ``(held_back, settled)``.
+
+        ``held_back``: ``{move.id: Decimal}``, the part of each invoice under open disputes,
+        in the invoice currency, never more than its amount due (invoices without one are
+        left out); ``settled``: ``{(invoice id, credit note id)}``, the credit notes that
+        resolved a dispute on an invoice of ``moves``.
+
+        Product decision (README, design): while a dispute is open, every claim bears
+        penalties on the undisputed part only; once it is rejected, the disputed part bears
+        them from its own due date again (it was owed all along); the part a dispute's credit
+        note settles never bore any.
+        """
+        if not moves:
+            return {}, set()
+        # sudo: the disputes are read for any user who computes the figures
+        disputes = (
+            self.env["recouvrement.dispute"]
+            .sudo()
+            .search_fetch(
+                [("move_id", "in", moves.ids), ("state", "in", ("open", "resolved"))],
+                ["move_id", "amount", "state", "credit_note_id"],
+            )
+        )
+        held = defaultdict(lambda: Decimal(0))
+        settled = set()
+        for dispute in disputes:
+            if dispute.state == "open":
+                held[dispute.move_id.id] += penalties.to_decimal(dispute.amount)
+            elif dispute.credit_note_id:
+                settled.add((dispute.move_id.id, dispute.credit_note_id.id))
+        held_back = {
+            move.id: min(held[move.id], penalties.to_decimal(move.amount_residual))
+            for move in moves
+            if move.id in held
+        }
+        return held_back, settled
 
     @api.model
     def _get_penalty_instalments(self, moves, reductions):
@@ -307,7 +400,8 @@ class RecouvrementPenalty(models.AbstractModel):
         """
         reasons = self._get_penalty_ineligibility(moves)
         eligible = moves.filtered(lambda m: m.id not in reasons)
-        reductions = self._get_penalty_reductions(eligible)
+        held_back, settled = self._get_penalty_disputes(eligible)
+        reductions = self._get_penalty_reductions(eligible, settled)
         instalments = self._get_penalty_instalments(eligible, reductions)
         rate_table = self.env["recouvrement.penalty.rate"]._get_rate_table()
         # The D441-5 indemnity is in euros: converted at the due date for other currencies.
@@ -364,11 +458,18 @@ class RecouvrementPenalty(models.AbstractModel):
                     partner.with_company(company).penalty_contract_rate
                     or company.penalty_contract_rate
                 )
+            move_instalments = instalments.get(move.id) or [
+                (penalties.to_decimal(move.amount_total), move.invoice_date_due, [])
+            ]
+            if held_back.get(move.id):
+                move_instalments = penalties.hold_back(
+                    move_instalments, held_back[move.id], move.currency_id.decimal_places
+                )
             params[move.id] = {
                 "principal": penalties.to_decimal(move.amount_total),
                 "due_date": move.invoice_date_due,
-                "instalments": instalments.get(move.id)
-                or [(penalties.to_decimal(move.amount_total), move.invoice_date_due, [])],
+                "instalments": move_instalments,
+                "held_back": held_back.get(move.id, Decimal(0)),
                 "rates": rate_table,
                 "mode": mode,
                 "convention": convention,
@@ -594,6 +695,14 @@ class RecouvrementPenalty(models.AbstractModel):
                     date=format_date(self.env, params["stop_date"]),
                 )
             )
+        if params.get("held_back"):
+            lines.append(
+                self.env._(
+                    "%(amount)s under an open commercial dispute bears no penalty while the "
+                    "dispute is open; if it is rejected, its penalties run from its due date.",
+                    amount=formatLang(self.env, float(params["held_back"]), currency_obj=currency),
+                )
+            )
         lines.append(
             self.env._(
                 "Total rounded once: %(amount)s.",
@@ -668,8 +777,9 @@ class RecouvrementPenalty(models.AbstractModel):
 
     @api.model
     def _get_penalty_charged(self, moves):
-        """``{move.id: {"periods": [(date_from, date_to)], "indemnity": bool}}``: the penalty
-        periods invoiced on each of ``moves`` and whether its indemnity was charged.
+        """``{move.id: {"periods": [(date_from, date_to)], "indemnity": bool, "amounts":
+        {(date_from, date_to): float}}}``: the penalty periods invoiced on each of ``moves``,
+        what was charged for each (invoice currency) and whether its indemnity was charged.
 
         Lines of penalty invoices not cancelled count (drafts too, so as never to charge twice):
         cancelling a penalty invoice frees exactly its periods. One ``_read_group`` for all of
@@ -687,11 +797,15 @@ class RecouvrementPenalty(models.AbstractModel):
                 "penalty_date_from:day",
                 "penalty_date_to:day",
             ],
+            ["price_subtotal:sum"],
         )
-        charged = defaultdict(lambda: {"periods": [], "indemnity": False})
-        for source, kind, date_from, date_to in groups:
+        charged = defaultdict(lambda: {"periods": [], "indemnity": False, "amounts": {}})
+        for source, kind, date_from, date_to, amount in groups:
             if kind == "penalty" and date_to:
-                charged[source.id]["periods"].append((date_from or datetime.date.min, date_to))
+                period = (date_from or datetime.date.min, date_to)
+                charged[source.id]["periods"].append(period)
+                amounts = charged[source.id]["amounts"]
+                amounts[period] = amounts.get(period, 0.0) + amount
             elif kind == "indemnity":
                 charged[source.id]["indemnity"] = True
         return charged
@@ -797,6 +911,8 @@ class RecouvrementPenalty(models.AbstractModel):
                         ].amount
                     if amount > 0:
                         periods.append((date_from, date_to, amount))
+                periods += self._get_penalty_catch_up(params, result, charged)
+                periods.sort()
         except penalties.MissingRateError as error:
             raise UserError(self._get_penalty_missing_rate_message(error, move)) from error
         if charged["indemnity"]:
@@ -804,6 +920,28 @@ class RecouvrementPenalty(models.AbstractModel):
         if not periods and not indemnity:
             return None
         return {"result": result, "periods": periods, "indemnity": indemnity}
+
+    @api.model
+    def _get_penalty_catch_up(self, params, result, charged):
+        """``[(date_from, date_to, Decimal amount)]``: what the periods already invoiced
+        (``charged``, an item of ``_get_penalty_charged``) owe now beyond what was charged for
+        them, e.g. the penalties of a disputed part once the dispute is rejected (product
+        decision, README: it bears penalties from its due date, it was owed all along). Each
+        period owes the difference of the rounded totals at its ends (``result`` and ``params``
+        as in ``_get_penalty_to_charge``). Raises
+        :class:`..rules.penalties.MissingRateError` when a reference rate is missing."""
+        quantum = Decimal(1).scaleb(-params["currency_digits"])
+        catch_up = []
+        for (date_from, date_to), amount in sorted(charged.get("amounts", {}).items()):
+            if date_from < result.first_day or date_to > result.last_day:
+                continue
+            owed = self._compute_penalty_result(params, date_to)[0].amount
+            if date_from > result.first_day:
+                owed -= self._compute_penalty_result(params, date_from - ONE_DAY)[0].amount
+            missing = (owed - penalties.to_decimal(amount)).quantize(quantum)
+            if missing > 0:
+                catch_up.append((date_from, date_to, missing))
+        return catch_up
 
     @api.model
     def _prepare_penalty_lines_vals(self, move, charge, products):

@@ -671,8 +671,9 @@ class RecouvrementPromise(models.Model):
 
         The ladder works per instalment: the amount held back on an invoice is spread over its
         instalments in proportion to their residuals, and each instalment that reached a new
-        level gets it again on what is left of it
-        (``recouvrement.dunning._get_line_next_level``); the invoice's level follows
+        level gets it again (``recouvrement.dunning._get_line_next_level``), a level's minimum
+        compared with what is left of the invoice's instalments in the run, as without a
+        dispute; the invoice's level follows
         (``recouvrement.dunning._get_move_levels``)."""
         dunning = self.env["recouvrement.dunning"]
         levels = self.env["recouvrement.dunning.level"]
@@ -697,14 +698,12 @@ class RecouvrementPromise(models.Model):
             if not policy or not (amount or move.id in resumed):
                 continue
             ladder = policy._get_rule_levels()
+            # a level's minimum applies to the invoice's undisputed amount due in the run, as
+            # without a dispute (recouvrement.dunning._group_due_lines), not to each instalment
+            undisputed = move.company_currency_id.round(listed - amount * listed / residual)
             for line in lines.filtered(lambda line: line.id in line_levels):
-                worth = amounts.get(line.id, line.amount_residual)
                 rule_level = dunning._get_line_next_level(
-                    line,
-                    ladder,
-                    date,
-                    amount=move.company_currency_id.round(worth - amount * worth / residual),
-                    one_step=move.id in resumed,
+                    line, ladder, date, amount=undisputed, one_step=move.id in resumed
                 )
                 if rule_level:
                     line_levels[line.id] = rule_level.key

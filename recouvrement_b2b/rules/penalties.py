@@ -500,3 +500,48 @@ def indemnity_due(is_late, is_consumer, proceedings_opened_on, due_date, amount=
     if proceedings_opened_on is not None and proceedings_opened_on <= due_date:
         return _ZERO
     return to_decimal(amount)
+
+
+def hold_back(instalments, amount, currency_digits=2):
+    """Return ``instalments`` without ``amount`` from the start: a part of the invoice that
+    bears no penalty (product decision, README: the part under an open commercial dispute is
+    claimed without penalties until the dispute is rejected; the part a credit note settles
+    never bore any).
+
+    ``amount`` is spread over the instalments in proportion to what is unpaid on each
+    (principal less its payments), rounded to the currency, the last instalment taking the
+    remainder; each share is a reduction dated ``datetime.date.min`` (before any due date,
+    so it lowers the starting base of :func:`compute_penalty`). Never more than what is unpaid.
+
+    :param instalments: ``(principal, due_date, payments)`` per instalment, as in
+        :func:`compute_instalments_penalty`
+    :param amount: amount held back, in the invoice currency
+    :return: a new list of instalments (the argument is not changed)
+    """
+    amount = to_decimal(amount)
+    unpaid = [
+        max(
+            to_decimal(principal) - sum((to_decimal(paid) for _day, paid in payments), _ZERO), _ZERO
+        )
+        for principal, _due, payments in instalments
+    ]
+    total = sum(unpaid, _ZERO)
+    if amount <= 0 or total <= 0:
+        return list(instalments)
+    amount = min(amount, total)
+    quantum = _quantum(currency_digits)
+    result = []
+    left = amount
+    for index, ((principal, due_date, payments), open_part) in enumerate(
+        zip(instalments, unpaid, strict=True)
+    ):
+        if index == len(instalments) - 1:
+            share = left
+        else:
+            share = min(
+                (amount * open_part / total).quantize(quantum, rounding=ROUND_HALF_UP), left
+            )
+        left -= share
+        held = [(datetime.date.min, share)] if share > 0 else []
+        result.append((principal, due_date, held + list(payments)))
+    return result

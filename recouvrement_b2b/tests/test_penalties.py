@@ -628,10 +628,10 @@ class TestPenalties(RecouvrementCommon):
                 moves._get_penalty_figures, date(2024, 6, 30)
             )
             self.assertEqual(len(figures), len(moves))
-        # Exactly, for 3 and 9 invoices: moves, partners, partials, instalments, rates,
-        # currencies, companies, euro, currency rates. A query per invoice would add 3 here,
-        # 9 there.
-        self.assertEqual(counts, {3: 9, 9: 9})
+        # Exactly, for 3 and 9 invoices: moves, partners, disputes, partials, instalments,
+        # rates, currencies, companies, euro, currency rates. A query per invoice would add 3
+        # here, 9 there.
+        self.assertEqual(counts, {3: 10, 9: 10})
         # 1 000 due 2024-03-15, 500 paid 2024-04-01: 17 days x 1 000 + 90 days x 500 at 14.50
         # = (246 500 + 652 500) / 36500 = 24.630 -> 24.63
         self.assertEqual(figures[large[0].id]["penalty"], 24.63)
