@@ -23,6 +23,7 @@ from . import ir_actions_report
 from . import ir_attachment
 from . import mail_mail
 from . import mail_thread
+from . import mail_template
 from . import recouvrement_statement
 from . import recouvrement_statement_sending
 from . import recouvrement_proceedings

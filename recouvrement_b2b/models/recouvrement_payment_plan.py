@@ -666,14 +666,28 @@ class RecouvrementPaymentPlan(models.Model):
     def _get_credit_manager(self):
         """User told when the plan breaks: the collection responsible, else a credit manager."""
         self.ensure_one()
-        user = self.company_id.recouvrement_user_id
-        if not user:
-            group = self.env.ref("recouvrement_b2b.recouvrement_group_manager")
-            # sudo: reading the users of a group is an administration right.
-            user = group.sudo().users.filtered(
-                lambda u: self.company_id in u.company_ids and not u.share and u.active
-            )[:1]
-        return user or self.user_id
+        return self._get_credit_managers()[self.id]
+
+    def _get_credit_managers(self):
+        """Users told when the plans break (:meth:`_get_credit_manager`) for the whole batch:
+        the credit managers' group read once, not once per plan (issue 18).
+
+        :return: ``{plan id: res.users}`` (possibly empty)
+        """
+        managers = {}
+        group_users = None
+        for plan in self:
+            user = plan.company_id.recouvrement_user_id
+            if not user:
+                if group_users is None:
+                    group = self.env.ref("recouvrement_b2b.recouvrement_group_manager")
+                    # sudo: reading the users of a group is an administration right.
+                    group_users = group.sudo().users.filtered(lambda u: not u.share and u.active)
+                user = group_users.filtered(
+                    lambda u, company=plan.company_id: company in u.company_ids
+                )[:1]
+            managers[plan.id] = user or plan.user_id
+        return managers
 
     def _check_progress(self):
         """Update the instalments of active plans; complete or break them (idempotent).
@@ -750,6 +764,7 @@ class RecouvrementPaymentPlan(models.Model):
         activity_type = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
         activity_vals = []
         bodies = {}
+        managers = self._get_credit_managers()
         for plan in self:
             missed = plan._get_lines_beyond_tolerance(today)[:1]
             # an internal note: the company's language, whoever runs the check (issue 16)
@@ -762,7 +777,7 @@ class RecouvrementPaymentPlan(models.Model):
                 days=plan.tolerance_days,
             )
             bodies[plan.id] = message
-            manager = plan._get_credit_manager()
+            manager = managers[plan.id]
             if manager and activity_type:
                 activity_vals.append(
                     plan._prepare_break_activity_vals(activity_type, manager, message, today)

@@ -9,6 +9,7 @@ from . import test_litigation
 from . import test_dunning
 from . import test_dunning_letters
 from . import test_dunning_production
+from . import test_dunning_rendering
 from . import test_dunning_claims
 from . import test_security
 from . import test_dashboards

@@ -15,6 +15,7 @@ from .common import RecouvrementCommon
 PLAN_CHECK_QUERIES = 7
 # the same daily check when the plans break (notes, activities) or are completed, per batch
 PLAN_BREAK_QUERIES = 29
+PLAN_BREAK_FALLBACK_QUERIES = 30  # + the credit managers group, read once per batch
 PLAN_COMPLETE_QUERIES = 18  # + the company partner's language of the notes (issue 16)
 
 
@@ -496,6 +497,24 @@ class TestPaymentPlan(PlanCommon):
         self.assertIn("completed", large[-1].message_ids[0].body)
         self.assertEqual(completed_small, PLAN_COMPLETE_QUERIES)
         self.assertEqual(completed_large, PLAN_COMPLETE_QUERIES)
+
+    def test_cron_query_count_broken_credit_manager_fallback(self):
+        """Without a collection responsible, each broken plan's activity goes to a credit
+        manager: the group is read once per batch, the same queries for 2 plans as for 4
+        (issue 18: one query per broken plan before)."""
+        self.company.recouvrement_user_id = False
+        warm, small, large = self._plans(1), self._plans(2), self._plans(4)
+        with freeze_time("2025-06-01"):
+            self._check_queries(warm)
+            broken_small = self._check_queries(small)
+            broken_large = self._check_queries(large)
+        self.assertEqual(set((small | large).mapped("state")), {"broken"})
+        users = (small | large).activity_ids.user_id
+        self.assertEqual(len((small | large).activity_ids), 6)
+        self.assertEqual(len(users), 1)
+        self.assertIn(self.group_manager, users.groups_id)
+        self.assertEqual(broken_small, PLAN_BREAK_FALLBACK_QUERIES)
+        self.assertEqual(broken_large, PLAN_BREAK_FALLBACK_QUERIES)
 
 
 @tagged("post_install", "-at_install")
