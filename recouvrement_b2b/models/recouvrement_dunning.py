@@ -1405,8 +1405,10 @@ class RecouvrementDunning(models.AbstractModel):
     @api.model
     def _dunning_render_letters(self, events, deadline=None):
         """Render the letters of ``events`` (PDF; HTML with the ``dunning_letter_html`` context
-        key), each in its own savepoint, oldest first: the letters step as one call (a cron
-        call, or a job of the ``recouvrement_b2b_queue`` addon). Events locked by another
+        key), each attached in its own savepoint, oldest first: the letters step as one call
+        (a cron call, or a job of the ``recouvrement_b2b_queue`` addon). PDF letters are
+        rendered by batches, one wkhtmltopdf call each (``recouvrement.letter.batch``, issue
+        18), the letters of a batch it cannot split one by one. Events locked by another
         transaction (another call rendering them) are skipped. A letter that cannot be
         rendered (wkhtmltopdf missing or failing) is logged and stays to render.
 
@@ -1422,19 +1424,40 @@ class RecouvrementDunning(models.AbstractModel):
         if events:
             locked = self._lock_free_rows("recouvrement_dunning_event", events.ids)
             events = Event.browse(sorted(locked))
+        Batch = self.env["recouvrement.letter.batch"]
+        for batch in split_every(Batch._get_batch_size(), events.ids, Event.browse):
+            if deadline is not None and time.monotonic() >= deadline:
+                break
+            prerendered = Batch._prerender_letters(batch)  # one wkhtmltopdf call per batch
+            done += self._dunning_save_letters(batch, prerendered, deadline=deadline)
+        remaining = Event.search_count(self._get_letters_to_render_domain())
+        return done, remaining
+
+    @api.model
+    def _dunning_save_letters(self, events, prerendered, deadline=None):
+        """Render (or take from ``prerendered``, ``{event id: {"letter", "statement"}}`` of
+        ``recouvrement.letter.batch._prerender_letters``) and attach the letter of each of
+        ``events``, each in its own savepoint (see :meth:`_dunning_render_letters`), until
+        ``deadline`` (``time.monotonic()`` value; a letter of the batch left then is rendered
+        again by the next call).
+
+        :return: number of letters attached
+        """
+        done = 0
         for event in events:
             if deadline is not None and time.monotonic() >= deadline:
                 break
             try:
                 with self.env.cr.savepoint():
-                    self.with_company(event.company_id)._render_letter(event)
+                    self.with_company(event.company_id)._render_letter(
+                        event, prerendered.get(event.id)
+                    )
                 done += 1
             except CONFLICT_ERRORS as error:
                 _logger.info("Letter of %s left for the next call: %s", event.display_name, error)
             except Exception as error:  # one letter must not stop the others
                 _logger.warning("Letter of %s not rendered: %s", event.display_name, error)
-        remaining = Event.search_count(self._get_letters_to_render_domain())
-        return done, remaining
+        return done
 
     @api.model
     def _trigger_letters_cron(self):
@@ -1444,11 +1467,17 @@ class RecouvrementDunning(models.AbstractModel):
             cron.sudo()._trigger()
 
     @api.model
-    def _render_letter(self, event):
+    def _render_letter(self, event, prerendered=None):
         """Render the letter of ``event``'s level (PDF; HTML with the ``dunning_letter_html``
         context key), with the customer statement when the level attaches it, and attach it to
-        the event (no longer to render)."""
+        the event (no longer to render).
+
+        :param prerendered: ``{"letter": PDF bytes, "statement": attachment values}``, either
+            key optional: what a batch already rendered for the event
+            (``recouvrement.letter.batch._prerender_letters``), used instead of rendering
+        """
         event.ensure_one()
+        prerendered = prerendered or {}
         report = event.level_id.report_id
         content, report_type = b"", "html" if self.env.context.get("dunning_letter_html") else "pdf"
         if report and report_type == "html":
@@ -1456,12 +1485,14 @@ class RecouvrementDunning(models.AbstractModel):
             content, report_type = self.env["ir.actions.report"]._render_qweb_html(
                 report.report_name, event.ids
             )
+        elif report and prerendered.get("letter"):
+            content = prerendered["letter"]
         elif report:
             content, report_type = self.env["ir.actions.report"]._render_qweb_pdf(
                 report.report_name, event.ids
             )
         content, report_type = self.env["recouvrement.statement"]._dunning_add_statement(
-            event, content, report_type
+            event, content, report_type, statement=prerendered.get("statement")
         )
         vals = {"letter_to_render": False}
         if content:

@@ -372,8 +372,10 @@ class RecouvrementDunningEvent(models.Model):
         if not events:
             raise UserError(self.env._("None of the selected reminders has a letter model."))
         dunning = self.env["recouvrement.dunning"].with_context(dunning_letter_html=False)
+        # one wkhtmltopdf call per batch of letters (issue 18)
+        prerendered = self.env["recouvrement.letter.batch"]._prerender_letters(events)
         for event in events:
-            dunning.with_company(event.company_id)._render_letter(event)
+            dunning.with_company(event.company_id)._render_letter(event, prerendered.get(event.id))
         return True
 
     def action_print_letters(self):

@@ -103,15 +103,25 @@ class RecouvrementStatement(models.AbstractModel):
     @api.model
     def _render_statement(self, partners, html=False, date=None):
         """The statement of each of ``partners`` at ``date`` (default: today) (PDF, HTML when
-        ``html``), as attachment values, rendered one customer at a time.
+        ``html``), as attachment values; PDF statements by batches of one wkhtmltopdf call
+        (``recouvrement.letter.batch``), else one customer at a time.
 
         :return: ``{partner id: {"name", "raw", "mimetype"}}``
         """
         report = self.env["ir.actions.report"]
         data = {"date": fields.Date.to_string(date)} if date else None
+        batch = (
+            {}
+            if html
+            else self.env["recouvrement.letter.batch"]._render_pdf_batch(
+                STATEMENT_REPORT, partners.ids, data=data
+            )
+        )
         result = {}
         for partner in partners:
-            if html:
+            if partner.id in batch:
+                content = batch[partner.id]
+            elif html:
                 content, _type = report._render_qweb_html(STATEMENT_REPORT, partner.ids, data)
             else:
                 content, _type = report._render_qweb_pdf(STATEMENT_REPORT, partner.ids, data)
@@ -127,9 +137,12 @@ class RecouvrementStatement(models.AbstractModel):
         return result
 
     @api.model
-    def _dunning_level_attachments(self, events):
+    def _dunning_level_attachments(self, events, statements=None):
         """Statement attachments of the reminders ``events`` whose level has
         ``attach_statement`` (the others get nothing).
+
+        ``statements`` (``{event id: attachment values}`` of :meth:`_render_statement`) are
+        those a batch already rendered (``recouvrement.letter.batch._prerender_letters``).
 
         Each statement is that of the event's company only, at the event's date, in the
         customer's language; HTML instead of PDF with the ``dunning_letter_html`` context key
@@ -145,16 +158,16 @@ class RecouvrementStatement(models.AbstractModel):
         html = bool(self.env.context.get("dunning_letter_html"))
         vals_list = []
         for event in events.filtered(lambda e: e.level_id.attach_statement):
-            statement = self.with_company(event.company_id)._render_statement(
-                event.partner_id, html=html, date=event.date
-            )[event.partner_id.id]
+            statement = (statements or {}).get(event.id) or self.with_company(
+                event.company_id
+            )._render_statement(event.partner_id, html=html, date=event.date)[event.partner_id.id]
             vals_list.append(dict(statement, res_model=event._name, res_id=event.id))
         for attachment in attachments.create(vals_list):
             result[attachment.res_id] = attachment
         return result
 
     @api.model
-    def _dunning_add_statement(self, event, letter, report_type):
+    def _dunning_add_statement(self, event, letter, report_type, statement=None):
         """The letters step's part of the statement of ``event`` (a reminder whose level has
         ``attach_statement``; others are returned as they are): the statement is attached to
         the event and
@@ -168,10 +181,13 @@ class RecouvrementStatement(models.AbstractModel):
 
         :param letter: content of the event's letter (bytes, empty when the level has none)
         :param report_type: ``"pdf"`` or ``"html"``
+        :param statement: attachment values of the statement already rendered by a batch
+            (:meth:`_dunning_level_attachments`), if any
         :return: ``(content, report_type)`` of the letter to keep on the event (empty content:
             no letter)
         """
-        statement = self._dunning_level_attachments(event)[event.id]
+        statements = {event.id: statement} if statement else None
+        statement = self._dunning_level_attachments(event, statements=statements)[event.id]
         if not statement:
             return letter, report_type
         if event.channel == "email":

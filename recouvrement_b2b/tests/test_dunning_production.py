@@ -192,7 +192,7 @@ class TestDunningProduction(RecouvrementCommon):
         self.assertGreaterEqual(to_render, 5)
         clock = _Clock()
 
-        def slow_letter(dunning, event):
+        def slow_letter(dunning, event, prerendered=None):
             clock.now += 4
             event.letter_to_render = False
 
@@ -372,7 +372,7 @@ class TestDunningProduction(RecouvrementCommon):
             self.env["ir.cron.trigger"].sudo().search_count([("cron_id", "=", letters_cron.id)])
         )
 
-        def missing_wkhtmltopdf(dunning, event):
+        def missing_wkhtmltopdf(dunning, event, prerendered=None):
             raise OSError("wkhtmltopdf: command not found")
 
         with patch.object(RecouvrementDunning, "_render_letter", missing_wkhtmltopdf):

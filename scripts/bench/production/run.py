@@ -9,6 +9,8 @@ Environment:
     RB2B_BENCH_CRON_THREADS   cron workers per server (default 2)
     RB2B_BENCH_TIMEOUT        seconds before a run is given up (default 7200)
     RB2B_HTTP_PORT            first server's port (the next ones: +10, +20)
+    RB2B_BENCH_LETTER_BATCH   letters per wkhtmltopdf call (default: the addon's, 20; 1: one
+                              call per letter, as before issue 18)
 
 For each run: time from the trigger until every email is queued, until every letter is
 rendered and until every reminder is done, and the rates (customers sent and letters rendered
@@ -40,6 +42,8 @@ PGPORT = int(os.environ.get("RB2B_PGPORT", "54329"))
 HTTP_PORT = int(os.environ.get("RB2B_HTTP_PORT", "8069"))
 CRON_THREADS = int(os.environ.get("RB2B_BENCH_CRON_THREADS", "2"))
 TIMEOUT = float(os.environ.get("RB2B_BENCH_TIMEOUT", "7200"))
+#: letters per wkhtmltopdf call (recouvrement_b2b.letter_batch_size; "1": one call per letter)
+LETTER_BATCH = os.environ.get("RB2B_BENCH_LETTER_BATCH", "")
 CRON_XMLID = ("recouvrement_b2b", "ir_cron_dunning")
 #: the dunning crons, as named in the server log ("Job 'name' (id) starting")
 CRONS = {
@@ -98,11 +102,10 @@ def prepare(cnx, cron):
     stopped so that queued emails stay countable (no SMTP server here); the dunning cron waits
     for the trigger."""
     url = f"http://127.0.0.1:{HTTP_PORT}"
-    for key, value in (
-        ("web.base.url", url),
-        ("report.url", url),
-        ("web.base.url.freeze", "True"),
-    ):
+    params = [("web.base.url", url), ("report.url", url), ("web.base.url.freeze", "True")]
+    if LETTER_BATCH:
+        params.append(("recouvrement_b2b.letter_batch_size", LETTER_BATCH))
+    for key, value in params:
         query(
             cnx,
             "INSERT INTO ir_config_parameter (key, value) VALUES (%s, %s) "
