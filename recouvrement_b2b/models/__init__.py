@@ -21,6 +21,7 @@ from . import recouvrement_litigation_deadline
 from . import recouvrement_company_register
 from . import ir_actions_report
 from . import ir_attachment
+from . import mail_message
 from . import mail_mail
 from . import mail_thread
 from . import recouvrement_statement

@@ -25,3 +25,4 @@ from . import test_forms
 from . import test_customer_break
 from . import test_break17b
 from . import test_cockpit_checks
+from . import test_break19

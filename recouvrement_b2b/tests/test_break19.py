@@ -1,0 +1,116 @@
+from odoo import Command
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import RecouvrementCommon
+
+
+@tagged("post_install", "-at_install")
+class TestBreak19(RecouvrementCommon):
+    """Break test of issue 19: evidence rewritten or deleted through related records."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        env = cls.env(su=True)
+        cls.invoice = cls._invoice(cls.customer, 1000.0, "2026-01-05", "2026-02-04")
+        cls.invoice2 = cls._invoice(cls.customer, 600.0, "2026-01-10", "2026-02-09")
+        policy = env["recouvrement.dunning.policy"].create({"name": "Ladder"})
+        cls.level = env["recouvrement.dunning.level"].create(
+            {"name": "Firm reminder", "policy_id": policy.id, "channel": "none", "days": 15}
+        )
+        cls.sent_event = env["recouvrement.dunning.event"].create(
+            {
+                "partner_id": cls.customer.id,
+                "company_id": cls.company.id,
+                "currency_id": cls.company.currency_id.id,
+                "move_ids": [Command.set(cls.invoice.ids)],
+                "level_id": cls.level.id,
+                "channel": "email",
+                "date": "2026-02-20",
+                "amount_due": 1000.0,
+                "state": "sent",
+            }
+        )
+        cls.letter = env["ir.attachment"].create(
+            {
+                "name": "Courrier.pdf",
+                "raw": b"%PDF-1.4",
+                "mimetype": "application/pdf",
+                "res_model": cls.sent_event._name,
+                "res_id": cls.sent_event.id,
+            }
+        )
+        # the email as the dunning run queues it: a mail.mail on the event, authored by the
+        # controller who ran the reminders
+        cls.mail = env["mail.mail"].create(
+            {
+                "model": cls.sent_event._name,
+                "res_id": cls.sent_event.id,
+                "subject": "Relance",
+                "body_html": "<p>Vous nous devez 1 000,00 €</p>",
+                "body": "<p>Vous nous devez 1 000,00 €</p>",
+                "message_type": "email_outgoing",
+                "author_id": cls.controller.partner_id.id,
+                "email_to": "compta@garnier.example.fr",
+            }
+        )
+        cls.sent_event.write(
+            {"attachment_id": cls.letter.id, "mail_message_id": cls.mail.mail_message_id.id}
+        )
+        cls.message = cls.mail.mail_message_id
+
+    def _refused(self, record, action, text):
+        with self.assertRaises(UserError) as caught, self.env.cr.savepoint():
+            action(record)
+            record.env.flush_all()
+        self.assertIs(type(caught.exception), UserError)
+        self.assertIn(text, str(caught.exception))
+
+    def test_sent_letter_file_not_rewritten(self):
+        """The letter of a sent reminder is evidence: neither its file nor where it belongs
+        change, whoever writes (a controller and a manager have write access on the event)."""
+        for user in (self.controller, self.manager):
+            letter = self.letter.with_user(user)
+            for vals, field in (
+                ({"raw": b"%PDF-1.4 forged"}, "File Content (raw)"),
+                ({"datas": "JVBERi0xLjQgZm9yZ2Vk"}, "File Content (base64)"),
+                ({"name": "Autre.pdf"}, "Name"),
+                ({"res_id": self.customer.id, "res_model": "res.partner"}, "Resource"),
+            ):
+                with self.subTest(user=user.login, vals=list(vals)):
+                    self._refused(letter, lambda rec, v=vals: rec.write(v), "Courrier.pdf")
+                    self._refused(letter, lambda rec, v=vals: rec.write(v), field)
+        self.assertEqual(self.letter.raw, b"%PDF-1.4")
+        # what is not the file stays writable (Odoo writes a share token)
+        self.letter.with_user(self.controller).generate_access_token()
+
+    def test_sent_reminder_email_not_rewritten(self):
+        """The email of a sent reminder is evidence: its body and author are not rewritten
+        and the message is not deleted (the author and anyone who may write on the event could,
+        mail.message's own rule)."""
+        for user in (self.controller, self.manager):
+            message = self.message.with_user(user)
+            for vals, field in (
+                ({"body": "<p>Rien</p>"}, "Contents"),
+                ({"subject": "Autre"}, "Subject"),
+                ({"author_id": user.partner_id.id}, "Author"),
+                ({"date": "2026-01-01 00:00:00"}, "Date"),
+                ({"res_id": self.invoice.id, "model": "account.move"}, "Related Document"),
+            ):
+                with self.subTest(user=user.login, vals=list(vals)):
+                    self._refused(message, lambda rec, v=vals: rec.write(v), field)
+            self._refused(message, lambda rec: rec.unlink(), self.sent_event.display_name)
+        self.assertIn("1 000,00", self.message.body)
+        # mail deletes the message with its mail (auto-delete templates): the email stays
+        self.mail.unlink()
+        self.assertTrue(self.message.exists())
+        self.assertEqual(self.sent_event.mail_message_id, self.message)
+        # a draft reminder's email is no evidence yet
+        draft = self.sent_event.copy({"state": "draft"})
+        note = self.env["mail.message"].create(
+            {"model": draft._name, "res_id": draft.id, "body": "x", "message_type": "email"}
+        )
+        draft.mail_message_id = note
+        note.with_user(self.manager).unlink()
+        self.assertFalse(note.exists())
