@@ -1,3 +1,5 @@
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
@@ -114,3 +116,57 @@ class TestBreak19(RecouvrementCommon):
         draft.mail_message_id = note
         note.with_user(self.manager).unlink()
         self.assertFalse(note.exists())
+
+    @freeze_time("2026-03-02")
+    def test_closed_promise_and_dispute_not_rewritten(self):
+        """A broken promise counts in the customer's score and a rejected dispute sends the
+        whole amount back to dunning: neither is rewritten nor deleted once closed."""
+        promise = (
+            self.env["recouvrement.promise"]
+            .with_user(self.controller)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "amount": 500.0,
+                    "date": "2026-03-10",
+                    "move_ids": [Command.set(self.invoice.ids)],
+                }
+            )
+        )
+        promise.write({"state": "broken", "closed_date": "2026-03-16"})
+        dispute = (
+            self.env["recouvrement.dispute"]
+            .with_user(self.controller)
+            .create({"move_id": self.invoice2.id, "reason": "price"})
+        )
+        dispute.action_reject()
+        for user in (self.controller, self.manager):
+            for vals, field in (
+                ({"state": "kept"}, "State"),
+                ({"state": "running"}, "State"),
+                ({"amount": 1.0}, "Promised Amount"),
+                ({"date": "2026-12-01"}, "Promised Date"),
+                ({"date_recorded": "2025-12-01"}, "Recorded On"),
+                ({"move_ids": [Command.clear()]}, "Invoices"),
+            ):
+                with self.subTest(user=user.login, promise=list(vals)):
+                    self._refused(promise.with_user(user), lambda rec, v=vals: rec.write(v), field)
+            for vals, field in (
+                ({"state": "open"}, "State"),
+                ({"amount": 1.0}, "Disputed Amount"),
+                ({"reason": "other"}, "Reason"),
+                ({"date": "2020-01-01"}, "Opened On"),
+            ):
+                with self.subTest(user=user.login, dispute=list(vals)):
+                    self._refused(dispute.with_user(user), lambda rec, v=vals: rec.write(v), field)
+        self._refused(promise.with_user(self.manager), lambda rec: rec.unlink(), "Broken")
+        self._refused(dispute.with_user(self.manager), lambda rec: rec.unlink(), "Rejected")
+        self.assertRecordValues(promise, [{"state": "broken", "amount": 500.0}])
+        self.assertRecordValues(dispute, [{"state": "rejected", "reason": "price"}])
+        # their notes stay writable; an open dispute is still corrected, a running promise too
+        promise.with_user(self.controller).note = "Rappelé le 17/03"
+        dispute.with_user(self.controller).description = "Prix convenu au devis"
+        running = promise.copy({"date": "2026-03-20"})
+        running.with_user(self.controller).amount = 400.0
+        running.with_user(self.manager).unlink()
+        self.assertFalse(running.exists())
