@@ -1,3 +1,5 @@
+from datetime import date
+
 from freezegun import freeze_time
 
 from odoo import Command
@@ -170,3 +172,66 @@ class TestBreak19(RecouvrementCommon):
         running.with_user(self.controller).amount = 400.0
         running.with_user(self.manager).unlink()
         self.assertFalse(running.exists())
+
+    def test_declared_claim_not_rewritten(self):
+        """A claim declared to the mandataire (10 000 + 115.21 penalties + 40 = 10 155.21 on
+        2024-05-10) keeps its amounts, date, mandataire and state; it is not deleted."""
+        with freeze_time("2024-05-10"):
+            debtor = self.env["res.partner"].create(
+                {"name": "Textiles Blanc", "is_company": True, "siren": "882029382"}
+            )
+            mandataire = self.env["res.partner"].create({"name": "SELARL", "is_company": True})
+            self._invoice(debtor, 10000, date(2024, 2, 14), date(2024, 3, 15))
+            debtor.write(
+                {"collective_proceedings": "redressement", "proceedings_date": date(2024, 4, 14)}
+            )
+            declaration = (
+                self.env["recouvrement.claim.declaration"]
+                .with_user(self.controller)
+                .create(
+                    {
+                        "partner_id": debtor.id,
+                        "mandataire_id": mandataire.id,
+                        "publication_date": date(2024, 4, 30),
+                    }
+                )
+            )
+            declaration.action_declare()
+            for user in (self.controller, self.manager):
+                for vals, field in (
+                    ({"state": "draft"}, "State"),
+                    ({"declaration_date": "2024-04-20"}, "Declared On"),
+                    ({"principal_amount": 1.0}, "Principal"),
+                    ({"total_amount": 1.0}, "Amount Declared"),
+                    ({"mandataire_id": debtor.id}, "Mandataire"),
+                ):
+                    with self.subTest(user=user.login, vals=list(vals)):
+                        self._refused(
+                            declaration.with_user(user), lambda rec, v=vals: rec.write(v), field
+                        )
+            self._refused(declaration.with_user(self.manager), lambda rec: rec.unlink(), "DC/")
+            self.assertRecordValues(
+                declaration,
+                [
+                    {
+                        "state": "declared",
+                        "total_amount": 10155.21,
+                        "declaration_date": date(2024, 5, 10),
+                        "mandataire_id": mandataire.id,
+                    }
+                ],
+            )
+            # the outcome is still recorded; then the closing stays
+            declaration.with_user(self.controller).write(
+                {"admitted_amount": 10155.21, "close_date": "2024-05-10", "closure_reason": "plan"}
+            )
+            declaration.with_user(self.controller).action_close()
+            for vals, field in (
+                ({"state": "declared"}, "State"),
+                ({"closure_reason": "insufficient_assets"}, "Closure Reason"),
+                ({"close_date": "2024-05-09"}, "Proceedings Closed On"),
+            ):
+                with self.subTest(closed=list(vals)):
+                    self._refused(
+                        declaration.with_user(self.manager), lambda rec, v=vals: rec.write(v), field
+                    )
