@@ -505,6 +505,18 @@ class RecouvrementLitigation(models.Model):
                     case=filed[0].name,
                 )
             )
+        # a closed case is evidence: its outcome (a write-off, a recovery) stays (issue 19)
+        closed = self.filtered("outcome")
+        if closed:
+            raise UserError(
+                self.env._(
+                    "Case %(case)s is closed (%(outcome)s): it cannot be deleted.",
+                    case=closed[0].name,
+                    outcome=closed[0]
+                    ._fields["outcome"]
+                    .convert_to_export(closed[0].outcome, closed[0]),
+                )
+            )
 
     def unlink(self):
         self.move_ids.filtered(lambda m: m.litigation_id in self).litigation_id = False

@@ -235,3 +235,20 @@ class TestBreak19(RecouvrementCommon):
                     self._refused(
                         declaration.with_user(self.manager), lambda rec, v=vals: rec.write(v), field
                     )
+
+    def test_closed_case_not_deleted(self):
+        """A litigation case closed as abandoned (or written off) is not deleted by a credit
+        manager: its outcome stays; an open case not filed still is."""
+        stage = self.env["recouvrement.litigation.stage"].search([("step", "=", "closed")], limit=1)
+        Case = self.env["recouvrement.litigation"]
+        for outcome, label in (("abandoned", "Abandoned"), ("written_off", "Written off")):
+            case = Case.create({"partner_id": self.customer.id})
+            case.with_context(recouvrement_closing=True).write(
+                {"stage_id": stage.id, "outcome": outcome, "close_date": "2026-03-01"}
+            )
+            with self.subTest(outcome=outcome):
+                self._refused(case.with_user(self.manager), lambda rec: rec.unlink(), case.name)
+                self._refused(case.with_user(self.manager), lambda rec: rec.unlink(), label)
+        draft = Case.create({"partner_id": self.customer.id})
+        draft.with_user(self.manager).unlink()
+        self.assertFalse(draft.exists())
