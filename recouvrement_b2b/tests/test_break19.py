@@ -3,7 +3,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import RecouvrementCommon
@@ -252,3 +252,73 @@ class TestBreak19(RecouvrementCommon):
         draft = Case.create({"partner_id": self.customer.id})
         draft.with_user(self.manager).unlink()
         self.assertFalse(draft.exists())
+
+    @freeze_time("2026-03-02")
+    def test_days_and_years_bounded(self):
+        """A negative share capital printed on the letters, and numbers of days and years
+        whose dates overflowed (``OverflowError: date value out of range`` creating a dispute
+        with 10 000 000 dispute days, checking a plan with a 10 000 000 days tolerance,
+        planning reminders of a level 10 000 000 days after the due date, purging with a
+        10 000 years retention) are refused, naming record and field."""
+        company = self.company.sudo()
+        plan = (
+            self.env["recouvrement.payment.plan"]
+            .with_user(self.controller)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "first_date": "2026-03-31",
+                    "move_ids": [Command.set(self.invoice.ids)],
+                }
+            )
+        )
+        level = self.level.with_user(self.manager)
+        cases = [
+            *[
+                (company, "recouvrement_promise_tolerance_days", value, "Promise Tolerance")
+                for value in (-1, 366, 10**7)
+            ],
+            *[
+                (company, "recouvrement_dispute_days", value, "Dispute Resolution Days")
+                for value in (-1, 366, 10**7)
+            ],
+            *[
+                (company, "recouvrement_personal_data_years", value, "Personal Data Retention")
+                for value in (0, 11, 10000)
+            ],
+            *[
+                (company, "recouvrement_share_capital", value, "Share Capital")
+                for value in (-1000.0, 2.5e12)
+            ],
+            *[(plan, "tolerance_days", value, "Tolerance") for value in (366, 10**7)],
+            *[(level, "days", value, "Days") for value in (-366, 1826, 10**7, -(10**7))],
+        ]
+        for record, fname, value, label in cases:
+            with self.subTest(field=fname, value=value):
+                with self.assertRaises(ValidationError) as caught, self.env.cr.savepoint():
+                    record.write({fname: value})
+                    record.env.flush_all()
+                self.assertIs(type(caught.exception), ValidationError)
+                self.assertIn(label, str(caught.exception))
+                shown = f"{value:,.2f}" if isinstance(value, float) else value
+                self.assertIn(f"(not {shown})", str(caught.exception))
+                self.assertIn(record.display_name, str(caught.exception))
+        # the bounds themselves work: a dispute due a year later, a plan checked a year late,
+        # a level five years after the due date
+        company.write(
+            {
+                "recouvrement_dispute_days": 365,
+                "recouvrement_promise_tolerance_days": 365,
+                "recouvrement_personal_data_years": 10,
+            }
+        )
+        dispute = (
+            self.env["recouvrement.dispute"]
+            .with_user(self.controller)
+            .create({"move_id": self.invoice2.id})
+        )
+        self.assertEqual(dispute.deadline, date(2027, 3, 2))
+        plan.tolerance_days = 365
+        self.assertFalse(plan._get_lines_beyond_tolerance(date(2026, 3, 2)))
+        level.days = 1825
+        self.assertEqual(level.days, 1825)
