@@ -6,6 +6,7 @@ from odoo.tools import format_date, html2plaintext, is_html_empty
 from odoo.tools.pdf import merge_pdf
 
 from ..rules import deadlines
+from ..tools.evidence import changed_field
 from ..tools.lang import partner_env
 
 CHANNELS = [
@@ -323,31 +324,32 @@ class RecouvrementDunningEvent(models.Model):
         """
         # sudo: reminders of every company count, whoever touches the file
         events = self.sudo().search(
-            [("attachment_id", "in", attachments.ids), ("state", "not in", ("draft", "failed"))],
-            limit=1,
+            [("attachment_id", "in", attachments.ids), ("state", "not in", ("draft", "failed"))]
         )
-        if not events:
-            return
-        file = events.attachment_id
-        if vals is None:
-            raise UserError(
-                self.env._(
-                    "%(file)s is the letter of the reminder %(event)s that was sent: it cannot "
-                    "be deleted.",
-                    file=file.name,
-                    event=events.display_name,
+        for event in events:
+            file = event.attachment_id
+            if vals is None:
+                raise UserError(
+                    self.env._(
+                        "%(file)s is the letter of the reminder %(event)s that was sent: it "
+                        "cannot be deleted.",
+                        file=file.name,
+                        event=event.display_name,
+                    )
                 )
-            )
-        fname = next(f for f in vals if f in EVIDENCE_FILE_FIELDS)
-        raise UserError(
-            self.env._(
-                "%(file)s is the letter of the reminder %(event)s that was sent: its "
-                "%(field)s cannot be changed.",
-                file=file.name,
-                event=events.display_name,
-                field=file._fields[fname]._description_string(self.env),
-            )
-        )
+            # the same content written again (a storage migration, ir.attachment._migrate)
+            # rewrites nothing
+            fname = changed_field(file, vals, EVIDENCE_FILE_FIELDS)
+            if fname:
+                raise UserError(
+                    self.env._(
+                        "%(file)s is the letter of the reminder %(event)s that was sent: its "
+                        "%(field)s cannot be changed.",
+                        file=file.name,
+                        event=event.display_name,
+                        field=file._fields[fname]._description_string(self.env),
+                    )
+                )
 
     @api.model
     def _get_evidence_email_events(self, messages, limit=None):
