@@ -324,3 +324,41 @@ class TestBreak19(RecouvrementCommon):
         self.assertFalse(plan._get_lines_beyond_tolerance(date(2026, 3, 2)))
         level.days = 1825
         self.assertEqual(level.days, 1825)
+
+    def test_closed_case_not_rewritten(self):
+        """A case closed as abandoned keeps its closing date and invoices while closed; moved
+        to an open stage (the kanban) it is reopened without its old outcome; a written-off
+        case (its bad-debt entry posted) is never reopened that way: it went back to 'Open'
+        with its outcome 'Written off' still set."""
+        Stage = self.env["recouvrement.litigation.stage"]
+        closed_stage = Stage.search([("step", "=", "closed")], limit=1)
+        Case = self.env["recouvrement.litigation"]
+        case = Case.create(
+            {"partner_id": self.customer.id, "move_ids": [Command.set(self.invoice.ids)]}
+        )
+        open_stage = case.stage_id
+        case.with_context(recouvrement_closing=True).write(
+            {"stage_id": closed_stage.id, "outcome": "abandoned", "close_date": "2026-03-01"}
+        )
+        for user in (self.controller, self.manager):
+            for vals, field in (
+                ({"close_date": "2020-01-01"}, "Close Date"),
+                ({"move_ids": [Command.clear()]}, "Invoices"),
+            ):
+                with self.subTest(user=user.login, vals=list(vals)):
+                    self._refused(case.with_user(user), lambda rec, v=vals: rec.write(v), field)
+        case.with_user(self.controller).write({"stage_id": open_stage.id})
+        self.assertRecordValues(case, [{"is_closed": False, "outcome": False, "close_date": False}])
+        # written off by hand (the entry of the close wizard): never reopened by its stage
+        case.write_off_move_id = self.invoice2.copy()
+        case.with_context(recouvrement_closing=True).write(
+            {"stage_id": closed_stage.id, "outcome": "written_off", "close_date": "2026-03-01"}
+        )
+        for user in (self.controller, self.manager):
+            with self.subTest(user=user.login, reopened="stage"):
+                self._refused(
+                    case.with_user(user),
+                    lambda rec: rec.write({"stage_id": open_stage.id}),
+                    "reverse its write-off entry",
+                )
+        self.assertRecordValues(case, [{"is_closed": True, "outcome": "written_off"}])
