@@ -22,6 +22,7 @@ from . import recouvrement_company_register
 from . import ir_actions_report
 from . import recouvrement_letter_batch
 from . import ir_attachment
+from . import mail_message
 from . import mail_mail
 from . import mail_thread
 from . import mail_template

@@ -14,3 +14,14 @@ class MailMail(models.Model):
         return super()._postprocess_sent_message(
             success_pids, failure_reason=failure_reason, failure_type=failure_type
         )
+
+    def unlink(self):
+        # EXTENDS mail: the email of a sent reminder is evidence (issue 19); mail deletes the
+        # message of a deleted mail (auto-delete, invalid address) unless it is a notification
+        evidence = self.env["recouvrement.dunning.event"]._get_evidence_email_events(
+            self.mail_message_id
+        )
+        if evidence:
+            kept = self.filtered(lambda mail: mail.mail_message_id in evidence.mail_message_id)
+            kept.is_notification = True
+        return super().unlink()

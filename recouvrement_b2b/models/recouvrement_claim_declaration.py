@@ -6,7 +6,25 @@ from odoo.tools import SQL, format_date
 from odoo.tools.misc import formatLang
 
 from ..rules import proceedings as proceedings_rules
+from ..tools.evidence import changed_field
 from ..tools.lang import company_env
+
+#: what a declaration sent to the mandataire says: never rewritten (issue 19)
+DECLARED_FIELDS = (
+    "partner_id",
+    "company_id",
+    "move_ids",
+    "judgment_date",
+    "mandataire_id",
+    "declaration_date",
+    "principal_amount",
+    "open_credit_amount",
+    "penalty_amount",
+    "indemnity_amount",
+    "total_amount",
+)
+#: and once the proceedings closed: how they closed
+CLOSED_FIELDS = ("close_date", "closure_reason")
 
 PROCEEDINGS = [
     ("sauvegarde", "Sauvegarde"),
@@ -483,22 +501,52 @@ class RecouvrementClaimDeclaration(models.Model):
                 )
 
     def write(self, vals):
-        if self.filtered(lambda d: d.state != "draft") and {
-            "move_ids",
-            "judgment_date",
-            "partner_id",
-        } & set(vals):
-            raise UserError(
-                self.env._(
-                    "Claim declaration %(declaration)s was sent: its invoices and judgment date "
-                    "are evidence and cannot change.",
-                    declaration=self.filtered(lambda d: d.state != "draft")[0].name,
-                )
-            )
+        self._check_declared_write(vals)
         res = super().write(vals)
         if {"publication_date", "move_ids", "declaration_date"} & set(vals):
             self._schedule_deadline_activities()
         return res
+
+    def _check_declared_write(self, vals):
+        """Refuse to rewrite a declaration sent to the mandataire: its customer, invoices,
+        judgment, mandataire, declaration date and amounts are evidence (art. L622-24 Code de
+        commerce: the claim declared is the one admitted or not); a declaration sent is never
+        back to draft, a closed one stays closed with its closing date and reason (issue 19).
+
+        :raise UserError: naming the declaration and the field
+        """
+        for declaration in self:
+            if declaration.state == "draft":
+                continue
+            fields_kept = DECLARED_FIELDS
+            if declaration.state == "closed":
+                fields_kept += CLOSED_FIELDS
+            fname = changed_field(declaration, vals, fields_kept)
+            if not fname and vals.get("state", declaration.state) not in (
+                declaration.state,
+                "closed",
+            ):
+                fname = "state"
+            if fname:
+                raise UserError(
+                    self.env._(
+                        "Claim declaration %(declaration)s was sent: its %(field)s is evidence "
+                        "and cannot change.",
+                        declaration=declaration.name,
+                        field=declaration._fields[fname]._description_string(self.env),
+                    )
+                )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_declared(self):
+        for declaration in self:
+            if declaration.state != "draft":
+                raise UserError(
+                    self.env._(
+                        "Claim declaration %(declaration)s was sent: it cannot be deleted.",
+                        declaration=declaration.name,
+                    )
+                )
 
     # ------------------------------------------------------------------------------------------
     # Actions

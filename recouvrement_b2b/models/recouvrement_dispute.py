@@ -2,6 +2,21 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, format_amount
 
+from ..tools.evidence import changed_field
+
+#: what a resolved, rejected or escalated dispute says: never rewritten (issue 19)
+CLOSED_DISPUTE_FIELDS = (
+    "move_id",
+    "reason",
+    "amount",
+    "date",
+    "deadline",
+    "state",
+    "credit_note_id",
+    "litigation_id",
+    "closed_date",
+)
+
 DISPUTE_REASONS = [
     ("price", "Price"),
     ("quantity", "Quantity"),
@@ -211,6 +226,47 @@ class RecouvrementDispute(models.Model):
     # ------------------------------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------------------------------
+
+    # ------------------------------------------------------------------------------------------
+    # CRUD: a closed dispute is evidence (issue 19)
+    # ------------------------------------------------------------------------------------------
+
+    def write(self, vals):
+        self._check_closed_write(vals)
+        return super().write(vals)
+
+    def _check_closed_write(self, vals):
+        """Refuse to rewrite a resolved, rejected or escalated dispute: what was contested and
+        how it ended are evidence (issue 19); its description and assignee stay writable.
+
+        :raise UserError: naming the dispute and the field
+        """
+        for dispute in self:
+            if dispute.state == "open":
+                continue
+            fname = changed_field(dispute, vals, CLOSED_DISPUTE_FIELDS)
+            if fname:
+                raise UserError(
+                    self.env._(
+                        "Dispute %(dispute)s is closed (%(state)s): its %(field)s cannot be "
+                        "changed.",
+                        dispute=dispute.display_name,
+                        state=dispute._fields["state"].convert_to_export(dispute.state, dispute),
+                        field=dispute._fields[fname]._description_string(self.env),
+                    )
+                )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_closed(self):
+        for dispute in self:
+            if dispute.state != "open":
+                raise UserError(
+                    self.env._(
+                        "Dispute %(dispute)s is closed (%(state)s): it cannot be deleted.",
+                        dispute=dispute.display_name,
+                        state=dispute._fields["state"].convert_to_export(dispute.state, dispute),
+                    )
+                )
 
     def _check_open(self):
         for dispute in self:

@@ -6,6 +6,7 @@ from odoo.tools import format_date, html2plaintext, is_html_empty
 from odoo.tools.pdf import merge_pdf
 
 from ..rules import deadlines
+from ..tools.evidence import changed_field
 from ..tools.lang import partner_env
 
 CHANNELS = [
@@ -42,6 +43,27 @@ EVIDENCE_FIELDS = (
     "user_id",
 )
 ATTACH_ONCE_FIELDS = ("attachment_id", "mail_message_id")
+# What the letter file and the email of a sent reminder say (ir.attachment, mail.message)
+EVIDENCE_FILE_FIELDS = (
+    "raw",
+    "datas",
+    "db_datas",
+    "store_fname",
+    "name",
+    "mimetype",
+    "res_model",
+    "res_id",
+)
+EVIDENCE_EMAIL_FIELDS = (
+    "body",
+    "subject",
+    "author_id",
+    "email_from",
+    "date",
+    "message_type",
+    "model",
+    "res_id",
+)
 
 
 class RecouvrementDunningEvent(models.Model):
@@ -118,14 +140,18 @@ class RecouvrementDunningEvent(models.Model):
         store=True,
     )
     invoice_count = fields.Integer(compute="_compute_invoice_count")
-    attachment_id = fields.Many2one("ir.attachment", string="Letter (PDF)", copy=False)
+    attachment_id = fields.Many2one(
+        "ir.attachment", string="Letter (PDF)", copy=False, index="btree_not_null"
+    )
     letter_to_render = fields.Boolean(
         copy=False,
         index=True,
         help="The letter of the reminder is still to render: the letters step of the dunning "
         "run renders it after sending.",
     )
-    mail_message_id = fields.Many2one("mail.message", string="Email", copy=False)
+    mail_message_id = fields.Many2one(
+        "mail.message", string="Email", copy=False, index="btree_not_null"
+    )
     litigation_id = fields.Many2one("recouvrement.litigation", string="Litigation Case", copy=False)
     note = fields.Text(help="Fallbacks and failure reasons.")
     previous_levels = fields.Json(
@@ -287,6 +313,81 @@ class RecouvrementDunningEvent(models.Model):
                         event=event.display_name,
                     )
                 )
+
+    @api.model
+    def _check_evidence_file(self, attachments, vals=None):
+        """Refuse to rewrite (``vals``: the values written) or delete (no ``vals``) the letter
+        of a sent reminder: evidence in court (issue 19).
+
+        :param attachments: ir.attachment records
+        :raise UserError: naming the file, the reminder and the field
+        """
+        # sudo: reminders of every company count, whoever touches the file
+        events = self.sudo().search(
+            [("attachment_id", "in", attachments.ids), ("state", "not in", ("draft", "failed"))]
+        )
+        for event in events:
+            file = event.attachment_id
+            if vals is None:
+                raise UserError(
+                    self.env._(
+                        "%(file)s is the letter of the reminder %(event)s that was sent: it "
+                        "cannot be deleted.",
+                        file=file.name,
+                        event=event.display_name,
+                    )
+                )
+            # the same content written again (a storage migration, ir.attachment._migrate)
+            # rewrites nothing
+            fname = changed_field(file, vals, EVIDENCE_FILE_FIELDS)
+            if fname:
+                raise UserError(
+                    self.env._(
+                        "%(file)s is the letter of the reminder %(event)s that was sent: its "
+                        "%(field)s cannot be changed.",
+                        file=file.name,
+                        event=event.display_name,
+                        field=file._fields[fname]._description_string(self.env),
+                    )
+                )
+
+    @api.model
+    def _get_evidence_email_events(self, messages, limit=None):
+        """The sent reminders (of every company) whose email is one of ``messages``."""
+        # sudo: reminders of every company count, whoever touches the message
+        return self.sudo().search(
+            [("mail_message_id", "in", messages.ids), ("state", "not in", ("draft", "failed"))],
+            limit=limit,
+        )
+
+    @api.model
+    def _check_evidence_email(self, messages, vals=None):
+        """Refuse to rewrite (``vals``: the values written) or delete (no ``vals``) the email
+        of a sent reminder: evidence in court (issue 19).
+
+        :param messages: mail.message records
+        :raise UserError: naming the reminder and the field
+        """
+        events = self._get_evidence_email_events(messages, limit=1)
+        if not events:
+            return
+        if vals is None:
+            raise UserError(
+                self.env._(
+                    "This email is the reminder %(event)s that was sent: it cannot be deleted.",
+                    event=events.display_name,
+                )
+            )
+        message = events.mail_message_id
+        fname = next(f for f in vals if f in EVIDENCE_EMAIL_FIELDS)
+        raise UserError(
+            self.env._(
+                "This email is the reminder %(event)s that was sent: its %(field)s cannot be "
+                "changed.",
+                event=events.display_name,
+                field=message._fields[fname]._description_string(self.env),
+            )
+        )
 
     def _message_receive_bounce(self, email, partner):
         # EXTENDS mail: the reminder's email bounced, it was never received

@@ -3,9 +3,15 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_amount
 
 from ..rules import dunning as dunning_rules
+from ..tools.bounds import check_bounds
 
 # Days a letter may give the customer to pay: up to a year (8 to 15 for a formal notice).
 MAX_PAYMENT_DEADLINE_DAYS = 365
+#: days from the due date of a level: a courtesy reminder at most a year before it, the last
+#: level before the commercial claim is time-barred, 5 years (art. L110-4 Code de commerce);
+#: beyond, the level's date overflowed and the dunning run crashed (issue 19)
+MIN_LEVEL_DAYS = -365
+MAX_LEVEL_DAYS = 1825
 
 
 class RecouvrementDunningLevel(models.Model):
@@ -112,8 +118,9 @@ class RecouvrementDunningLevel(models.Model):
     def _check_ladder(self):
         self.policy_id._check_ladder()
 
-    @api.constrains("payment_deadline_days", "min_amount")
+    @api.constrains("payment_deadline_days", "min_amount", "days")
     def _check_bounds(self):
+        check_bounds(self, "days", MIN_LEVEL_DAYS, MAX_LEVEL_DAYS)
         for level in self:
             if not 0 <= level.payment_deadline_days <= MAX_PAYMENT_DEADLINE_DAYS:
                 raise ValidationError(

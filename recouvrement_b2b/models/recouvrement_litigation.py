@@ -6,6 +6,7 @@ from odoo.tools import float_compare, float_is_zero, format_date
 from odoo.tools.misc import formatLang
 
 from ..rules import deadlines
+from ..tools.evidence import changed_field
 from ..tools.lang import company_env
 from .recouvrement_litigation_stage import COURT_STEPS
 
@@ -18,6 +19,9 @@ BAD_DEBT_ACCOUNT_TEMPLATE = "pcg_6541"
 BAD_DEBT_ACCOUNT_PREFIX = "654"
 
 # How a case ends; shared by the case and its closing wizard.
+#: what a closed case says: never rewritten while it is closed (issue 19)
+CLOSED_CASE_FIELDS = ("close_date", "write_off_move_id", "partner_id", "company_id", "move_ids")
+
 LITIGATION_OUTCOMES = [
     ("recovered", "Recovered"),
     ("partly_recovered", "Partly recovered"),
@@ -458,6 +462,13 @@ class RecouvrementLitigation(models.Model):
 
     def write(self, vals):
         stage = self.env["recouvrement.litigation.stage"].browse(vals.get("stage_id"))
+        if stage and not stage.is_closed and self.filtered("is_closed"):
+            # moved to an open stage (the kanban too): reopened as action_reopen does, never
+            # a written-off case, and without its old outcome (issue 19)
+            self.filtered("is_closed")._raise_if_written_off()
+            vals = dict(vals, outcome=False, close_date=False)
+        else:
+            self._check_closed_write(vals)
         if "outcome" in vals and not (stage and not stage.is_closed):
             # a closed case keeps its outcome, cleared only by reopening it (to an open stage)
             self._raise_if_closed(vals["outcome"] or None)
@@ -506,6 +517,18 @@ class RecouvrementLitigation(models.Model):
                     case=filed[0].name,
                 )
             )
+        # a closed case is evidence: its outcome (a write-off, a recovery) stays (issue 19)
+        closed = self.filtered("outcome")
+        if closed:
+            raise UserError(
+                self.env._(
+                    "Case %(case)s is closed (%(outcome)s): it cannot be deleted.",
+                    case=closed[0].name,
+                    outcome=closed[0]
+                    ._fields["outcome"]
+                    .convert_to_export(closed[0].outcome, closed[0]),
+                )
+            )
 
     def unlink(self):
         self.move_ids.filtered(lambda m: m.litigation_id in self).litigation_id = False
@@ -538,16 +561,7 @@ class RecouvrementLitigation(models.Model):
         }
 
     def action_reopen(self):
-        written_off = self.filtered("write_off_move_id")
-        if written_off:
-            raise UserError(
-                self.env._(
-                    "Case %(case)s was written off: reverse its write-off entry %(entry)s in "
-                    "accounting instead of reopening it.",
-                    case=written_off[0].name,
-                    entry=written_off[0].write_off_move_id.name,
-                )
-            )
+        self._raise_if_written_off()
         stage = self._default_stage_id()
         self.write(
             {"stage_id": stage.id, "outcome": False, "close_date": False, "closed_by_id": False}
@@ -720,6 +734,40 @@ class RecouvrementLitigation(models.Model):
                 "closed_by_id": self.env.uid,
             }
         )
+
+    def _raise_if_written_off(self):
+        """Refuse to reopen a written-off case: its bad-debt entry is in the books."""
+        written_off = self.filtered("write_off_move_id")
+        if written_off:
+            raise UserError(
+                self.env._(
+                    "Case %(case)s was written off: reverse its write-off entry %(entry)s in "
+                    "accounting instead of reopening it.",
+                    case=written_off[0].name,
+                    entry=written_off[0].write_off_move_id.name,
+                )
+            )
+
+    def _check_closed_write(self, vals):
+        """Refuse to rewrite a closed case (its closing date, write-off entry, customer,
+        invoices): its outcome is a decision on record; reopen it first (issue 19).
+
+        :raise UserError: naming the case, its outcome and the field
+        """
+        for case in self.filtered("is_closed"):
+            fname = changed_field(case, vals, CLOSED_CASE_FIELDS)
+            if fname:
+                raise UserError(
+                    self.env._(
+                        "Case %(case)s is closed (%(outcome)s): its %(field)s cannot be "
+                        "changed; reopen it first.",
+                        case=case.name,
+                        outcome=dict(case._fields["outcome"]._description_selection(self.env)).get(
+                            case.outcome, "-"
+                        ),
+                        field=case._fields[fname]._description_string(self.env),
+                    )
+                )
 
     def _raise_if_closed(self, outcome=None):
         """Refuse to close again a closed case (with another ``outcome`` if given): its

@@ -7,7 +7,11 @@ from odoo.tools import float_compare, float_is_zero, format_date
 from odoo.tools.misc import formatLang
 
 from ..rules import schedule
+from ..tools.bounds import check_bounds
 from ..tools.lang import company_env
+
+#: days an instalment may stay unpaid before the plan breaks: at most a year (issue 19)
+MAX_TOLERANCE_DAYS = 365
 
 _logger = logging.getLogger(__name__)
 
@@ -220,6 +224,11 @@ class RecouvrementPaymentPlan(models.Model):
                         count=plan.instalment_count,
                     )
                 )
+
+    @api.constrains("tolerance_days")
+    def _check_tolerance_days(self):
+        # beyond a year the daily check's date overflowed (issue 19)
+        check_bounds(self, "tolerance_days", 0, MAX_TOLERANCE_DAYS)
 
     @api.constrains("first_date", "down_payment_date")
     def _check_dates(self):

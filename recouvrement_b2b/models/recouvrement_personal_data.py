@@ -137,8 +137,8 @@ class RecouvrementPersonalData(models.AbstractModel):
         (res.company; None: every company): free-text notes of their reminders and cases
         cleared, chatter messages and files of those records deleted; with ``whole`` (every
         company is past its retention) the call notes (done activities) of the shared customer
-        record too. Invoices, accounting entries and the letters of sent reminders stay
-        (accounting retention, evidence). Companies are never touched."""
+        record too. Invoices, accounting entries and the letters and emails of sent reminders
+        stay (accounting retention, evidence). Companies are never touched."""
         partners = partners.filtered(lambda p: not p.is_company)
         domain = [("partner_id", "in", partners.ids)]
         if companies is not None:
@@ -168,7 +168,11 @@ class RecouvrementPersonalData(models.AbstractModel):
                 ("res_id", "in", partners.ids),
                 ("mail_activity_type_id", "!=", False),
             ]
-        Message.search(message_domain).unlink()
+        # the email of a sent reminder stays too: it is evidence (mail.message refuses it)
+        evidence = self.env["recouvrement.dunning.event"]._get_evidence_email_events(
+            events.mail_message_id
+        )
+        (Message.search(message_domain) - evidence.mail_message_id).unlink()
         # the letter of a sent reminder stays: it is evidence (ir.attachment refuses its deletion)
         self.env["ir.attachment"].sudo().search(
             [

@@ -9,6 +9,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, format_amount, format_date
 
 from ..rules import dunning as dunning_rules
+from ..tools.evidence import changed_field
 from ..tools.lang import company_env
 
 _logger = logging.getLogger(__name__)
@@ -19,6 +20,21 @@ BROKEN_LOOKBACK_DAYS = 365
 #: years a promise may put reminders off at most: the longest delay a judge may grant a
 #: debtor (art. 1343-5 Code civil, "dans la limite de deux années")
 MAX_PROMISE_YEARS = 2
+
+#: what a kept, broken or cancelled promise says: never rewritten (issue 19)
+CLOSED_PROMISE_FIELDS = (
+    "partner_id",
+    "company_id",
+    "move_ids",
+    "amount",
+    "date",
+    "date_recorded",
+    "channel",
+    "user_id",
+    "state",
+    "amount_start",
+    "closed_date",
+)
 
 PROMISE_CHANNELS = [
     ("phone", "Phone"),
@@ -415,6 +431,48 @@ class RecouvrementPromise(models.Model):
                     promise=replaced[old.id].with_env(note_env).display_name,
                 )
             )
+
+    # ------------------------------------------------------------------------------------------
+    # CRUD: a closed promise is evidence (issue 19)
+    # ------------------------------------------------------------------------------------------
+
+    def write(self, vals):
+        self._check_closed_write(vals)
+        return super().write(vals)
+
+    def _check_closed_write(self, vals):
+        """Refuse to rewrite a kept, broken or cancelled promise: what the customer promised,
+        when, and how it ended count in its score and are evidence (issue 19); its note stays
+        writable.
+
+        :raise UserError: naming the promise and the field
+        """
+        for promise in self:
+            if promise.state == "running":
+                continue
+            fname = changed_field(promise, vals, CLOSED_PROMISE_FIELDS)
+            if fname:
+                raise UserError(
+                    self.env._(
+                        "Promise %(promise)s is closed (%(state)s): its %(field)s cannot be "
+                        "changed.",
+                        promise=promise.display_name,
+                        state=promise._fields["state"].convert_to_export(promise.state, promise),
+                        field=promise._fields[fname]._description_string(self.env),
+                    )
+                )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_closed(self):
+        for promise in self:
+            if promise.state != "running":
+                raise UserError(
+                    self.env._(
+                        "Promise %(promise)s is closed (%(state)s): it cannot be deleted.",
+                        promise=promise.display_name,
+                        state=promise._fields["state"].convert_to_export(promise.state, promise),
+                    )
+                )
 
     # ------------------------------------------------------------------------------------------
     # Actions

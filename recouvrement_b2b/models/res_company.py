@@ -1,6 +1,16 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools.bounds import check_bounds
+
+#: days of a promise tolerance, a dispute deadline: at most a year (issue 19)
+MAX_COCKPIT_DAYS = 365
+#: years the personal data of a settled customer are kept at most: the ten years of the
+#: accounting records (art. L123-22 Code de commerce)
+MAX_PERSONAL_DATA_YEARS = 10
+#: share capital printed on the letters (R123-238): not negative, at most a thousand billion
+MAX_SHARE_CAPITAL = 10**12
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -194,31 +204,18 @@ class ResCompany(models.Model):
             self, "penalty_contract_rate", "penalty_indemnity_amount"
         )
 
-    @api.constrains("recouvrement_promise_tolerance_days", "recouvrement_dispute_days")
-    def _check_recouvrement_cockpit_days(self):
-        for company in self:
-            if company.recouvrement_promise_tolerance_days < 0 or (
-                company.recouvrement_dispute_days < 0
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "%(company)s: the promise tolerance and the dispute resolution days "
-                        "cannot be negative.",
-                        company=company.name,
-                    )
-                )
-
-    @api.constrains("recouvrement_personal_data_years")
-    def _check_recouvrement_personal_data_years(self):
-        for company in self:
-            if company.recouvrement_personal_data_years < 1:
-                raise ValidationError(
-                    self.env._(
-                        "The personal data retention of %(company)s must be at least one year "
-                        "after settlement.",
-                        company=company.name,
-                    )
-                )
+    @api.constrains(
+        "recouvrement_promise_tolerance_days",
+        "recouvrement_dispute_days",
+        "recouvrement_personal_data_years",
+        "recouvrement_share_capital",
+    )
+    def _check_recouvrement_bounds(self):
+        # beyond them, the dates computed from these settings overflow (issue 19)
+        check_bounds(self, "recouvrement_promise_tolerance_days", 0, MAX_COCKPIT_DAYS)
+        check_bounds(self, "recouvrement_dispute_days", 0, MAX_COCKPIT_DAYS)
+        check_bounds(self, "recouvrement_personal_data_years", 1, MAX_PERSONAL_DATA_YEARS)
+        check_bounds(self, "recouvrement_share_capital", 0, MAX_SHARE_CAPITAL)
 
     @api.constrains("recouvrement_hold_overdue_days")
     def _check_recouvrement_hold_overdue_days(self):

@@ -34,3 +34,4 @@ from . import test_form_tours
 from . import test_last_mile
 from . import test_claim_consistency
 from . import test_letter_batch
+from . import test_break19

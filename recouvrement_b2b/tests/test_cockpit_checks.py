@@ -627,7 +627,11 @@ class TestPromiseConcurrency(TransactionCase):
             env.cr.close()
         with self.env.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            env["recouvrement.promise"].search([("partner_id", "=", self.partner_id)]).unlink()
+            # the promise replaced is closed (cancelled): evidence the ORM refuses to delete
+            promises = env["recouvrement.promise"].search([("partner_id", "=", self.partner_id)])
+            promises.activity_ids.unlink()
+            promises.message_ids.unlink()
+            cr.execute("DELETE FROM recouvrement_promise WHERE id = ANY(%s)", [promises.ids])
             move = env["account.move"].browse(self.move_id)
             move.button_draft()
             move.with_context(force_delete=True).unlink()

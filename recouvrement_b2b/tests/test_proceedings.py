@@ -790,7 +790,7 @@ class TestPersonalData(RecouvrementCommon):
             Attachment.browse(attachment_id).read(["raw"])
 
     def test_retention_setting_checked(self):
-        with self.assertRaisesRegex(ValidationError, "at least one year"):
+        with self.assertRaisesRegex(ValidationError, "between 1 and 10 \\(not 0\\)"):
             self.company.recouvrement_personal_data_years = 0
 
     def test_export_everything_held_on_a_person(self):

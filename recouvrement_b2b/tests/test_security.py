@@ -240,7 +240,7 @@ class TestSecurity(RecouvrementCommon):
                 "name": "Level",
                 "policy_id": self.policy.id,
                 "channel": "none",
-                "days": 100 + next(self.serial),
+                "days": 100 + next(self.level_serial),
                 "sequence": 100 + next(self.serial),
             },
             "recouvrement.dunning.policy": {"name": "Policy", "company_id": self.company.id},
@@ -291,6 +291,8 @@ class TestSecurity(RecouvrementCommon):
         }[model]
 
     serial = count()  # unique day offsets and half-years
+    # a level's day offset grows by one (at most 1 825 days after the due date, issue 19)
+    level_serial = count()
 
     # Writable field of each model, set to a harmless value.
     WRITE_VALS = {
