@@ -20,6 +20,10 @@ class TestFormTours(RecouvrementCommon, HttpCase):
         cls.controller.lang = "fr_FR"
         cls.customer.write({"name": "Promesse Garnier SARL", "lang": "fr_FR"})
         cls.today = fields.Date.context_today(cls.env.user)
+        # what the customer owes the company: a promise on the account is capped at it
+        cls._invoice(
+            cls.customer, 1200.0, cls.today - timedelta(days=40), cls.today - timedelta(days=10)
+        )
 
     # werkzeug: Chromium preconnects a socket while the customer is typed in the many2one and
     # never uses it; the test server closes it after 5 s and logs "Request timed out" (see
