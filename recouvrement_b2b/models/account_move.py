@@ -238,15 +238,18 @@ class AccountMove(models.Model):
 
     # --- Penalties: one-line delegations to recouvrement.penalty ------------------------------
 
-    def _get_penalty_figures(self, to_date):
+    def _get_penalty_figures(self, to_date, keep_errors=False):
         """Late-payment figures per invoice at ``to_date`` (L441-10, D441-5), for all of
         ``self`` at once (batched): the entry point of letters, plans and litigation files.
 
         Returns ``{move.id: {"penalty": float, "indemnity": float, "rate": float, "days": int}}``
         in the invoice currency. Raises a UserError naming the half-year when a reference rate
-        is missing. See ``recouvrement.penalty._get_penalty_figures``.
+        is missing (with ``keep_errors``: zeros and the reason under ``"error"``). See
+        ``recouvrement.penalty._get_penalty_figures``.
         """
-        return self.env["recouvrement.penalty"]._get_penalty_figures(self, to_date)
+        return self.env["recouvrement.penalty"]._get_penalty_figures(
+            self, to_date, keep_errors=keep_errors
+        )
 
     @api.depends("penalty_line_ids.move_id")
     def _compute_penalty_invoice_ids(self):

@@ -226,11 +226,9 @@ class RecouvrementCustomer(models.AbstractModel):
         # the penalties of the invoices concerned unknown, not the customer's page broken
         # sudo: the penalties of the customer's own invoices (moves, read as superuser above)
         Penalty = self.env["recouvrement.penalty"].sudo()
-        display = Penalty._get_penalty_display_values(moves, date) if moves else {}
-        unknown_ids = {move_id for move_id, vals in display.items() if vals["penalty_error"]}
-        known = moves.filtered(lambda m: m.id not in unknown_ids)
         # what posted penalty invoices charged is listed with them, not claimed twice
-        figures = Penalty._get_penalty_claim_figures(known.sudo(), date) if known else {}
+        figures = Penalty._get_penalty_claim_figures(moves.sudo(), date, keep_errors=True)
+        unknown_ids = {move_id for move_id, figure in figures.items() if figure.get("error")}
         statement = self._get_statement(partner)
         groups = {}
         for move in moves:

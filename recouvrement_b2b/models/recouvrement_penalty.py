@@ -46,20 +46,21 @@ class RecouvrementPenalty(models.AbstractModel):
     # --- Figures -------------------------------------------------------------------------------
 
     @api.model
-    def _get_penalty_figures(self, moves, to_date):
+    def _get_penalty_figures(self, moves, to_date, keep_errors=False):
         """Late-payment figures per invoice at ``to_date`` (L441-10, D441-5).
 
         Returns ``{move.id: {"penalty": float, "indemnity": float, "rate": float, "days": int}}``
         in the invoice currency (rate in percent per year of the last day of delay), for all of
         ``moves`` at once (one set of queries per chunk of ``PENALTY_BATCH_SIZE`` invoices).
         Ineligible invoices get zeros. Raises a UserError naming the half-year when a reference
-        rate is missing.
+        rate is missing; with ``keep_errors``, such an invoice gets zeros and its reason under
+        ``"error"`` instead (pages that must show the other invoices, e.g. the portal).
         """
         figures = {}
         for offset in range(0, len(moves), PENALTY_BATCH_SIZE):
             batch = moves[offset : offset + PENALTY_BATCH_SIZE]
             for move_id, res in self._compute_penalty_results(batch, to_date).items():
-                if res.get("error"):
+                if res.get("error") and not keep_errors:
                     raise UserError(res["error"])
                 result = res.get("result")
                 figures[move_id] = {
@@ -68,10 +69,12 @@ class RecouvrementPenalty(models.AbstractModel):
                     "rate": float(result.segments[-1].rate) if result and result.segments else 0.0,
                     "days": result.days if result else 0,
                 }
+                if res.get("error"):
+                    figures[move_id]["error"] = res["error"]
         return figures
 
     @api.model
-    def _get_penalty_claim_figures(self, moves, to_date):
+    def _get_penalty_claim_figures(self, moves, to_date, keep_errors=False):
         """:meth:`_get_penalty_figures` of ``moves`` at ``to_date`` less what posted penalty
         invoices already charged: what a reminder, a letter, the portal or a payment plan may
         still claim besides the penalty invoices themselves (listed as invoices, paid or not).
@@ -79,11 +82,17 @@ class RecouvrementPenalty(models.AbstractModel):
         ``penalty``: the penalty accrued to ``to_date`` minus the penalty lines of posted
         penalty invoices for the invoice (never below 0; the invoiced periods add up to the
         total, L441-10 II); ``indemnity``: 0 once a posted penalty invoice charged it (D441-5:
-        once per invoice). Same shape and currency as :meth:`_get_penalty_figures`; one more
-        query for all of ``moves``.
+        once per invoice). Same shape and currency as :meth:`_get_penalty_figures` (and its
+        ``keep_errors``); one more query for all of ``moves``.
         """
-        # through account.move, the hook other modules override
-        figures = moves._get_penalty_figures(to_date) if moves else {}
+        # through account.move, the hook other modules override (called as before unless
+        # ``keep_errors`` is asked: overrides written for ``(to_date)`` keep working)
+        if not moves:
+            figures = {}
+        elif keep_errors:
+            figures = moves._get_penalty_figures(to_date, keep_errors=True)
+        else:
+            figures = moves._get_penalty_figures(to_date)
         if not figures:
             return figures
         groups = self.env["account.move.line"]._read_group(
