@@ -6,7 +6,7 @@ from odoo.tools import format_date, html2plaintext, is_html_empty
 from odoo.tools.pdf import merge_pdf
 
 from ..rules import deadlines
-from ..tools.evidence import changed_field
+from ..tools.evidence import changed_field, differs
 from ..tools.lang import partner_env
 
 CHANNELS = [
@@ -274,11 +274,11 @@ class RecouvrementDunningEvent(models.Model):
     def _get_evidence_change(self, vals):
         """The first field of ``vals`` that would rewrite this sent or cancelled reminder."""
         self.ensure_one()
-        for fname in EVIDENCE_FIELDS:
-            if fname in vals and self._differs(fname, vals[fname]):
-                return fname
+        fname = changed_field(self, vals, EVIDENCE_FIELDS)
+        if fname:
+            return fname
         for fname in ATTACH_ONCE_FIELDS:
-            if fname in vals and self[fname] and self._differs(fname, vals[fname]):
+            if fname in vals and self[fname] and differs(self, fname, vals[fname]):
                 if fname == "attachment_id" and self.env.context.get("dunning_letter_render"):
                     # the letter rendered again from this event's (read-only) data, e.g. HTML
                     # to PDF; the previous file stays attached and cannot be deleted
@@ -291,16 +291,9 @@ class RecouvrementDunningEvent(models.Model):
             return "state"
         if self.state == "cancelled" and "cancel_reason" in vals:
             return (
-                "cancel_reason" if self._differs("cancel_reason", vals["cancel_reason"]) else None
+                "cancel_reason" if differs(self, "cancel_reason", vals["cancel_reason"]) else None
             )
         return None
-
-    def _differs(self, fname, value):
-        """Whether writing ``value`` on ``fname`` would change this record."""
-        field = self._fields[fname]
-        if field.type in ("one2many", "many2many"):
-            return True
-        return field.convert_to_record(field.convert_to_cache(value, self), self) != self[fname]
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_sent(self):
