@@ -1,4 +1,6 @@
-from odoo import Command
+from freezegun import freeze_time
+
+from odoo import Command, fields
 from odoo.tests import new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
@@ -116,3 +118,33 @@ class RecouvrementCommon(AccountTestInvoicingCommon):
             )
             ._create_payments()
         )
+
+
+class DunningRunCommon(RecouvrementCommon):
+    """The standard six-level ladder (``_standard_ladder``) and the dunning cron's code path,
+    run as the credit controller."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.policy = cls._standard_ladder()
+        levels = cls.policy.level_ids
+        cls.level_courtesy, cls.level_courteous, cls.level_firm = levels[:3]
+        cls.level_last_call, cls.level_notice, cls.level_litigation = levels[3:]
+        cls.Dunning = cls.env["recouvrement.dunning"].with_user(cls.controller)
+
+    def _run(self, day):
+        """The cron's code path on ``day`` (plan, then send), as the credit controller."""
+        day = fields.Date.to_date(day)
+        with freeze_time(day):
+            plan = self.Dunning._get_plan(day, companies=self.company)
+            return self.Dunning._send_reminders(plan, day)
+
+    def _penalty_invoice(self, move, day):
+        """The penalty invoice of ``move`` on ``day``, posted, created as the controller."""
+        with freeze_time(day):
+            invoice = move.with_user(self.controller)._create_penalty_invoices(
+                fields.Date.to_date(day)
+            )
+            invoice.action_post()
+        return invoice

@@ -2,38 +2,16 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo import fields
 from odoo.tests import Form, tagged
 
-from .common import RecouvrementCommon
+from .common import DunningRunCommon
 
 
 @tagged("post_install", "-at_install")
-class TestBreak17b(RecouvrementCommon):
+class TestBreak17b(DunningRunCommon):
     """Issue 17, break test: reminders, letters and plans claim exactly what is owed, values
     computed by hand from LEGAL.md and reference/ecb_mro_rates.csv (2026-S1: ECB 2.15 %,
     L441-10 rate 12.15 %)."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.policy = cls._standard_ladder()
-        cls.level_courtesy, cls.level_courteous, cls.level_firm = cls.policy.level_ids[:3]
-        cls.Dunning = cls.env["recouvrement.dunning"].with_user(cls.controller)
-
-    def _run(self, day):
-        day = fields.Date.to_date(day)
-        with freeze_time(day):
-            plan = self.Dunning._get_plan(day, companies=self.company)
-            return self.Dunning._send_reminders(plan, day)
-
-    def _penalty_invoice(self, move, day):
-        with freeze_time(day):
-            invoice = move.with_user(self.controller)._create_penalty_invoices(
-                fields.Date.to_date(day)
-            )
-        invoice.action_post()
-        return invoice
 
     def test_reminder_does_not_claim_invoiced_penalties_again(self):
         # 1 000 EUR due 1 March 2026. On 11 March a penalty invoice charges 2 to 11 March:

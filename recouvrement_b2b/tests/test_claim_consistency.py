@@ -5,11 +5,11 @@ from freezegun import freeze_time
 from odoo import fields
 from odoo.tests import tagged
 
-from .common import RecouvrementCommon
+from .common import DunningRunCommon
 
 
 @tagged("post_install", "-at_install")
-class TestClaimConsistency(RecouvrementCommon):
+class TestClaimConsistency(DunningRunCommon):
     """Issue 17, claims after the break test: every claim states the same penalty figures.
 
     1 000 EUR dated 1 February 2026, due 1 March 2026; 2026-S1 ECB 2.15 %, L441-10 rate
@@ -21,24 +21,7 @@ class TestClaimConsistency(RecouvrementCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.policy = cls._standard_ladder()
-        cls.level_courtesy, cls.level_courteous, cls.level_firm = cls.policy.level_ids[:3]
         cls.level_firm.claim_penalties = True
-        cls.Dunning = cls.env["recouvrement.dunning"].with_user(cls.controller)
-
-    def _run(self, day):
-        day = fields.Date.to_date(day)
-        with freeze_time(day):
-            plan = self.Dunning._get_plan(day, companies=self.company)
-            return self.Dunning._send_reminders(plan, day)
-
-    def _penalty_invoice(self, move, day):
-        with freeze_time(day):
-            invoice = move.with_user(self.controller)._create_penalty_invoices(
-                fields.Date.to_date(day)
-            )
-            invoice.action_post()
-        return invoice
 
     def _dispute(self, move, amount, day):
         with freeze_time(day):

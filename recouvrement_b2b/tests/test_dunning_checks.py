@@ -2,33 +2,17 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .common import RecouvrementCommon
+from .common import DunningRunCommon
 
 
 @tagged("post_install", "-at_install")
-class TestDunningChecks(RecouvrementCommon):
+class TestDunningChecks(DunningRunCommon):
     """Issue 17, checked again with other inputs of the same kinds (currencies, prerequisite
     steps): a reminder claims exactly what is owed and a legal step presupposes its own."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.policy = cls._standard_ladder()
-        levels = cls.policy.level_ids
-        cls.level_courtesy, cls.level_courteous, cls.level_firm = levels[:3]
-        cls.level_last_call, cls.level_notice, cls.level_litigation = levels[3:]
-        cls.Dunning = cls.env["recouvrement.dunning"].with_user(cls.controller)
-
-    def _run(self, day):
-        """The cron's code path on ``day`` (plan, then send), as the credit controller."""
-        day = fields.Date.to_date(day)
-        with freeze_time(day):
-            plan = self.Dunning._get_plan(day, companies=self.company)
-            return self.Dunning._send_reminders(plan, day)
 
     def _post(self, event, day):
         with freeze_time(day):

@@ -13,27 +13,12 @@ from odoo.tools import mute_logger
 from odoo.addons.base.models.ir_mail_server import IrMailServer
 from odoo.addons.base.tests.common import MockSmtplibCase
 
-from .common import RecouvrementCommon
+from .common import DunningRunCommon, RecouvrementCommon
 
 
 @tagged("post_install", "-at_install")
-class TestDunningClaims(RecouvrementCommon):
+class TestDunningClaims(DunningRunCommon):
     """Issue 17: reminders claim exactly what is owed (instalments, open credits, currencies)."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.policy = cls._standard_ladder()
-        cls.level_courtesy, cls.level_courteous, cls.level_firm = cls.policy.level_ids[:3]
-        cls.level_last_call, cls.level_notice, cls.level_litigation = cls.policy.level_ids[3:]
-        cls.Dunning = cls.env["recouvrement.dunning"].with_user(cls.controller)
-
-    def _run(self, day):
-        """The cron's code path on ``day`` (plan, then send), as the credit controller."""
-        day = fields.Date.to_date(day)
-        with freeze_time(day):
-            plan = self.Dunning._get_plan(day, companies=self.company)
-            return self.Dunning._send_reminders(plan, day)
 
     def _term(self, *parts):
         """A payment term of ``parts``: ``(percent, days)`` each."""
@@ -297,23 +282,14 @@ class TestDunningClaims(RecouvrementCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestDunningDelivery(RecouvrementCommon, MockSmtplibCase):
+class TestDunningDelivery(DunningRunCommon, MockSmtplibCase):
     """Issue 17 #4: a reminder that was never delivered does not count as sent."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.policy = cls._standard_ladder()
-        cls.level_courtesy, cls.level_courteous, cls.level_firm = cls.policy.level_ids[:3]
         cls.company.recouvrement_user_id = cls.manager
-        cls.Dunning = cls.env["recouvrement.dunning"].with_user(cls.controller)
         cls.move = cls._invoice(cls.customer, 1000.0, "2026-02-01", "2026-03-01")
-
-    def _run(self, day):
-        day = fields.Date.to_date(day)
-        with freeze_time(day):
-            plan = self.Dunning._get_plan(day, companies=self.company)
-            return self.Dunning._send_reminders(plan, day)
 
     def _mails(self, events):
         return (
