@@ -6,6 +6,26 @@ from odoo.tests import new_test_user
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 
+def post_invoice(env, partner, invoice_date, due_date, amount=1000.0):
+    """A posted customer invoice of ``amount`` (one line "Lames", no tax) in ``env``: e.g. the
+    environment of a cursor the test commits, for the tests of two transactions at once."""
+    move = env["account.move"].create(
+        {
+            "move_type": "out_invoice",
+            "partner_id": partner.id,
+            "invoice_date": invoice_date,
+            "invoice_date_due": due_date,
+            "invoice_line_ids": [
+                Command.create(
+                    {"name": "Lames", "price_unit": amount, "tax_ids": [Command.clear()]}
+                )
+            ],
+        }
+    )
+    move.action_post()
+    return move
+
+
 class RecouvrementCommon(AccountTestInvoicingCommon):
     """French company with its chart of accounts, a credit controller and a credit manager.
 

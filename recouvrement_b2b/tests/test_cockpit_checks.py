@@ -9,7 +9,7 @@ from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools import mute_logger
 from odoo.tools.safe_eval import safe_eval
 
-from .common import RecouvrementCommon
+from .common import RecouvrementCommon, post_invoice
 
 
 @tagged("post_install", "-at_install")
@@ -604,20 +604,9 @@ class TestPromiseConcurrency(TransactionCase):
             env = api.Environment(cr, SUPERUSER_ID, {})
             partner = env["res.partner"].create({"name": "Scierie Bavarde", "is_company": True})
             today = fields.Date.context_today(partner)
-            move = env["account.move"].create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": partner.id,
-                    "invoice_date": today - timedelta(days=60),
-                    "invoice_date_due": today - timedelta(days=30),
-                    "invoice_line_ids": [
-                        Command.create(
-                            {"name": "Lames", "price_unit": 1000.0, "tax_ids": [Command.clear()]}
-                        )
-                    ],
-                }
+            move = post_invoice(
+                env, partner, today - timedelta(days=60), today - timedelta(days=30)
             )
-            move.action_post()
             self.partner_id, self.move_id, self.today = partner.id, move.id, today
         self.envs = [api.Environment(self.registry.cursor(), SUPERUSER_ID, {}) for _i in range(2)]
         self.addCleanup(self._clean_up)

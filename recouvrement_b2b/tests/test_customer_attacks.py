@@ -3,12 +3,12 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 from psycopg2.errors import SerializationFailure
 
-from odoo import SUPERUSER_ID, Command, api, fields, http
+from odoo import SUPERUSER_ID, api, fields, http
 from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from .common import RecouvrementCommon
+from .common import RecouvrementCommon, post_invoice
 
 
 @tagged("post_install", "-at_install")
@@ -157,20 +157,9 @@ class TestCollectionPortalConcurrency(TransactionCase):
             env = api.Environment(cr, SUPERUSER_ID, {})
             partner = env["res.partner"].create({"name": "Scierie Concurrente", "is_company": True})
             today = fields.Date.context_today(partner)
-            move = env["account.move"].create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": partner.id,
-                    "invoice_date": today - timedelta(days=60),
-                    "invoice_date_due": today - timedelta(days=30),
-                    "invoice_line_ids": [
-                        Command.create(
-                            {"name": "Lames", "price_unit": 1000.0, "tax_ids": [Command.clear()]}
-                        )
-                    ],
-                }
+            move = post_invoice(
+                env, partner, today - timedelta(days=60), today - timedelta(days=30)
             )
-            move.action_post()
             move._portal_ensure_token()
             self.partner_id, self.move_id, self.today = partner.id, move.id, today
         self.envs = [api.Environment(self.registry.cursor(), SUPERUSER_ID, {}) for _i in range(3)]

@@ -8,7 +8,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import format_date
 
-from .common import RecouvrementCommon
+from .common import RecouvrementCommon, post_invoice
 
 
 @tagged("post_install", "-at_install")
@@ -25,20 +25,9 @@ class TestCaseConcurrency(TransactionCase):
             partner = env["res.partner"].create({"name": "Scierie Disputée", "is_company": True})
             agency = env["res.partner"].create({"name": "Agence Concurrente", "is_company": True})
             today = fields.Date.context_today(partner)
-            move = env["account.move"].create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": partner.id,
-                    "invoice_date": today - timedelta(days=90),
-                    "invoice_date_due": today - timedelta(days=60),
-                    "invoice_line_ids": [
-                        Command.create(
-                            {"name": "Lames", "price_unit": 1000.0, "tax_ids": [Command.clear()]}
-                        )
-                    ],
-                }
+            move = post_invoice(
+                env, partner, today - timedelta(days=90), today - timedelta(days=60)
             )
-            move.action_post()
             case = env["recouvrement.litigation"].create(
                 {
                     "partner_id": partner.id,
@@ -89,9 +78,9 @@ class TestCaseConcurrency(TransactionCase):
             moves.with_context(force_delete=True).unlink()
             env["res.partner"].browse([self.partner_id, self.agency_id]).unlink()
 
-    def _at_once(self, action):
+    def _at_once(self, action, error=UserError):
         """Run ``action(env)`` in two transactions started together; the second one commits
-        after the first, as Odoo retries it. :return: (the first env, the retry's UserError)"""
+        after the first, as Odoo retries it. :return: (the first env, the retry's ``error``)"""
         env1, env2 = self.envs
         env1.cr.execute("SELECT 1")  # its snapshot is taken before the other one commits
         action(env2)
@@ -103,7 +92,7 @@ class TestCaseConcurrency(TransactionCase):
             action(env1)
         env1.cr.rollback()  # odoo.service.model.retrying: the request again
         env1.transaction.reset()
-        with self.assertRaises(UserError) as caught:
+        with self.assertRaises(error) as caught:
             action(env1)
         env1.cr.rollback()
         return env2, caught.exception
@@ -159,22 +148,9 @@ class TestCaseConcurrency(TransactionCase):
                 {"litigation_id": self.case_id, "amount": 700.0, "fee_account_id": self.expense_id}
             )
 
-        env1, env2 = self.envs
-        env1.cr.execute("SELECT 1")  # its snapshot is taken before the other one commits
-        collect(env2)
-        env2.cr.commit()
-        with (
-            self.assertRaises(SerializationFailure),
-            self.assertNoLogs("odoo.sql_db", level="ERROR"),
-        ):
-            collect(env1)
-        env1.cr.rollback()  # odoo.service.model.retrying: the request again
-        env1.transaction.reset()
-        with self.assertRaises(ValidationError) as caught:
-            collect(env1)
-        env1.cr.rollback()
-        self.assertIn("exceeds what is still due", str(caught.exception))
-        self.assertIn("300.00", str(caught.exception))
+        env2, error = self._at_once(collect, error=ValidationError)
+        self.assertIn("exceeds what is still due", str(error))
+        self.assertIn("300.00", str(error))
         collections = env2["recouvrement.agency.collection"].search(
             [("litigation_id", "=", self.case_id)]
         )
