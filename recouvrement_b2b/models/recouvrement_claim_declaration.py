@@ -6,7 +6,7 @@ from odoo.tools import SQL, format_date
 from odoo.tools.misc import formatLang
 
 from ..rules import proceedings as proceedings_rules
-from ..tools.evidence import changed_field
+from ..tools.evidence import changed_field, check_created_by_flow, check_set_by_flow
 from ..tools.lang import company_env
 
 #: what a declaration sent to the mandataire says: never rewritten (issue 19)
@@ -413,8 +413,14 @@ class RecouvrementClaimDeclaration(models.Model):
                     or "/"
                 )
         declarations = super().create(vals_list)
+        # declared and closed by the Mark as Declared and Close Proceedings buttons only (issue 19)
+        check_created_by_flow(declarations, self._get_flow_name(), ("declared", "closed"))
         declarations._schedule_deadline_activities()
         return declarations
+
+    def _get_flow_name(self):
+        """What records a declaration as declared or closed, as a message says it."""
+        return self.env._("the Mark as Declared and Close Proceedings buttons")
 
     @api.model
     def _check_proceedings_known(self, vals_list):
@@ -501,6 +507,7 @@ class RecouvrementClaimDeclaration(models.Model):
                 )
 
     def write(self, vals):
+        check_set_by_flow(self, vals, self._get_flow_name(), ("declared", "closed"))
         self._check_declared_write(vals)
         res = super().write(vals)
         if {"publication_date", "move_ids", "declaration_date"} & set(vals):
@@ -555,6 +562,7 @@ class RecouvrementClaimDeclaration(models.Model):
     def action_declare(self):
         """Record the declaration as sent today (amounts frozen, prescription interrupted until
         the proceedings close: art. L622-25-1 Code de commerce)."""
+        self.check_access("write")
         for declaration in self:
             if declaration.state != "draft":
                 continue
@@ -573,7 +581,8 @@ class RecouvrementClaimDeclaration(models.Model):
                     )
                 )
             declaration._compute_amounts()
-            declaration.write(
+            # sudo: the declared state is evidence set by this button only (issue 19)
+            declaration.sudo().write(
                 {
                     "state": "declared",
                     "declaration_date": declaration.declaration_date
@@ -587,6 +596,7 @@ class RecouvrementClaimDeclaration(models.Model):
         """Close the proceedings on ``close_date``: the prescription of the claims declared
         starts again from that day (art. L622-25-1 Code de commerce, 2231 Code civil). A claim
         never declared had its prescription interrupted by nothing: its dates stay."""
+        self.check_access("write")
         for declaration in self:
             declared = declaration.state == "declared"
             if not declaration.close_date or not declaration.closure_reason:
@@ -597,7 +607,8 @@ class RecouvrementClaimDeclaration(models.Model):
                         declaration=declaration.name,
                     )
                 )
-            declaration.state = "closed"
+            # sudo: the closed state is evidence set by this button only (issue 19)
+            declaration.sudo().state = "closed"
             if declared:
                 self.env["recouvrement.litigation"]._interrupt_prescription(
                     declaration.move_ids, declaration.close_date

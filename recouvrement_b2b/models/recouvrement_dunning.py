@@ -1170,9 +1170,11 @@ class RecouvrementDunning(models.AbstractModel):
             )
             for item in items
         ]
-        # the chatter note of each reminder is logged on the customer (_post_on_customers)
+        # the chatter note of each reminder is logged on the customer (_post_on_customers).
+        # sudo: only the dunning run creates reminders sent (evidence, issue 19)
         events = (
             self.env["recouvrement.dunning.event"]
+            .sudo()
             .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
             .create(vals_list)
             .with_env(self.env)

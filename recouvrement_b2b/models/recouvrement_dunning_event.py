@@ -6,7 +6,8 @@ from odoo.tools import format_date, html2plaintext, is_html_empty
 from odoo.tools.pdf import merge_pdf
 
 from ..rules import deadlines
-from ..tools.evidence import changed_field, differs
+from ..tools.bounds import check_bounds
+from ..tools.evidence import changed_field, check_created_by_flow, check_set_by_flow, differs
 from ..tools.lang import partner_env
 
 CHANNELS = [
@@ -20,6 +21,8 @@ CHANNELS = [
 
 # States of an event that was never sent: its figures may still change and it may be deleted.
 UNSENT_STATES = ("draft", "failed", "cancelled")
+# States only the dunning run (and the posting of a letter) records: evidence of a reminder
+EVIDENCE_STATES = ("sent", "to_post", "posted", "undelivered")
 #: channels of the letters posted by somebody (their deadline runs from their delivery)
 POSTED_CHANNELS = ("letter", "registered")
 
@@ -234,7 +237,31 @@ class RecouvrementDunningEvent(models.Model):
         self.ensure_one()
         return self.state not in UNSENT_STATES
 
+    @api.constrains("date", "post_date", "delivery_date")
+    def _check_letter_dates(self):
+        """A letter is posted between its reminder's day and today, and delivered between its
+        posting and today: a date outside did not happen (issue 19)."""
+        today = fields.Date.context_today(self)
+        for event in self:
+            if event.post_date:
+                check_bounds(event, "post_date", event.date, today)
+            if event.delivery_date:
+                check_bounds(event, "delivery_date", event.post_date or event.date, today)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        events = super().create(vals_list)
+        # only the dunning run creates a reminder sent (it creates them as superuser)
+        check_created_by_flow(
+            events, self.env._("the dunning run"), EVIDENCE_STATES, ("post_date", "delivery_date")
+        )
+        return events
+
     def write(self, vals):
+        # a reminder is sent by the dunning run only; a user posts a letter to post
+        check_set_by_flow(
+            self, vals, self.env._("the dunning run"), EVIDENCE_STATES, (("to_post", "posted"),)
+        )
         self._check_evidence_write(vals)
         return super().write(vals)
 
@@ -284,6 +311,11 @@ class RecouvrementDunningEvent(models.Model):
                     # to PDF; the previous file stays attached and cannot be deleted
                     continue
                 return fname
+        for fname in ("post_date", "delivery_date"):
+            # the day a letter was posted, then delivered, is recorded once (deadlines run)
+            if fname in vals and self.state == "posted" and self[fname]:
+                if differs(self, fname, vals[fname]):
+                    return fname
         new_state = vals.get("state", self.state)
         if self.state == "cancelled" and new_state != "cancelled":
             return "state"

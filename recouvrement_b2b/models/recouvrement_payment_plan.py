@@ -7,7 +7,8 @@ from odoo.tools import float_compare, float_is_zero, format_date
 from odoo.tools.misc import formatLang
 
 from ..rules import schedule
-from ..tools.bounds import check_bounds
+from ..tools.bounds import check_bounds, check_date_horizon
+from ..tools.evidence import check_created_by_flow, check_set_by_flow
 from ..tools.lang import company_env
 
 #: days an instalment may stay unpaid before the plan breaks: at most a year (issue 19)
@@ -24,6 +25,10 @@ START_HORIZON_DAYS = 366
 def currency_digits(currency):
     """Decimal places of ``currency`` for the schedule rules (2 while a form has none yet)."""
     return currency.decimal_places if currency else 2
+
+
+#: states a plan reaches through its buttons and its daily check only, never written by hand
+FLOW_STATES = ("proposed", "active", "completed", "broken")
 
 
 class RecouvrementPaymentPlan(models.Model):
@@ -230,6 +235,12 @@ class RecouvrementPaymentPlan(models.Model):
         # beyond a year the daily check's date overflowed (issue 19)
         check_bounds(self, "tolerance_days", 0, MAX_TOLERANCE_DAYS)
 
+    @api.constrains("signature_date")
+    def _check_signature_date(self):
+        # the day the customer signed: one to come would interrupt prescription from it (art.
+        # 2240 Code civil, issue 19)
+        check_date_horizon(self, ["signature_date"])
+
     @api.constrains("first_date", "down_payment_date")
     def _check_dates(self):
         limit = fields.Date.context_today(self) + timedelta(days=START_HORIZON_DAYS)
@@ -284,9 +295,24 @@ class RecouvrementPaymentPlan(models.Model):
                     .next_by_code("recouvrement.payment.plan")
                     or "/"
                 )
-        return super().create(vals_list)
+        plans = super().create(vals_list)
+        check_created_by_flow(plans, self._get_flow_name(), FLOW_STATES)
+        return plans
+
+    def _get_flow_name(self):
+        """What proposes, activates, completes and breaks a plan, as a message says it."""
+        return self.env._("the plan's buttons and its daily check")
 
     def write(self, vals):
+        # the signature acknowledged the debt (art. 2240 Code civil): recorded once (issue 19)
+        check_set_by_flow(
+            self,
+            vals,
+            self._get_flow_name(),
+            FLOW_STATES,
+            fnames=("signature_date",),
+            locked=("active", "completed", "broken"),
+        )
         res = super().write(vals)
         if "signature_date" in vals:
             self.filtered(lambda p: p.state == "active")._record_acknowledgment()
@@ -350,6 +376,7 @@ class RecouvrementPaymentPlan(models.Model):
 
     def action_propose(self):
         """The schedule is sent to the customer for signature: the invoices are held."""
+        self.check_access("write")
         for plan in self:
             if plan.state != "draft":
                 raise UserError(
@@ -363,11 +390,13 @@ class RecouvrementPaymentPlan(models.Model):
                     )
                 )
         self._check_moves_free()
-        self.write({"state": "proposed"})
+        # sudo: a state set by this flow only (issue 19)
+        self.sudo().write({"state": "proposed"})
         return True
 
     def action_activate(self):
         """The customer signed: the plan is in force, dunning stops on its invoices."""
+        self.check_access("write")
         for plan in self:
             if plan.state not in ("draft", "proposed"):
                 raise UserError(
@@ -391,7 +420,8 @@ class RecouvrementPaymentPlan(models.Model):
                     )
                 )
         self._check_moves_free()
-        self.write({"state": "active", "last_check_date": False})
+        # sudo: a state set by this flow only (issue 19)
+        self.sudo().write({"state": "active", "last_check_date": False})
         for plan in self:
             plan.move_ids.payment_plan_id = plan
         self._record_acknowledgment()
@@ -755,7 +785,8 @@ class RecouvrementPaymentPlan(models.Model):
 
     def _complete(self, today=None):
         self._release_moves()
-        self.write({"state": "completed"})
+        # sudo: a state set by this flow only (issue 19)
+        self.sudo().write({"state": "completed"})
         # internal notes: each in its company's language, whoever runs the check (issue 16)
         bodies = {
             plan.id: company_env(self.env, plan.company_id)._(
@@ -769,7 +800,8 @@ class RecouvrementPaymentPlan(models.Model):
     def _break(self, today):
         """Break the plans, hand their invoices back to dunning, tell the credit manager."""
         self._release_moves()
-        self.write({"state": "broken"})
+        # sudo: a state set by this flow only (issue 19)
+        self.sudo().write({"state": "broken"})
         activity_type = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
         activity_vals = []
         bodies = {}

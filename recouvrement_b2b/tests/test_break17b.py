@@ -214,7 +214,7 @@ class TestBreak17b(DunningRunCommon):
         consumer = self.env["res.partner"].create({"name": "Paul Girard", "is_company": False})
         move = self._invoice(consumer, 1500.0, "2026-02-01", "2026-03-01")
         notice_level = self.policy.level_ids.filtered("is_formal_notice")
-        self.env["recouvrement.dunning.event"].create(
+        self.env["recouvrement.dunning.event"].sudo().create(
             {
                 "partner_id": consumer.id,
                 "company_id": self.company.id,

@@ -1,10 +1,12 @@
+import json
 from datetime import date
 
 from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
+from odoo.tools import format_date
 
 from .common import RecouvrementCommon
 
@@ -362,3 +364,170 @@ class TestBreak19(RecouvrementCommon):
                     "reverse its write-off entry",
                 )
         self.assertRecordValues(case, [{"is_closed": True, "outcome": "written_off"}])
+
+    @freeze_time("2026-03-02")
+    def test_evidence_recorded_by_flow_only(self):
+        """Forged evidence: a controller created a reminder already sent on a past day, or
+        turned a draft into a sent one; a declaration created declared, a plan created active.
+        Only the dunning run sends, the Declare/Close buttons declare, a plan's buttons and
+        check move it on; a letter is posted between its reminder's day and today."""
+        Event = self.env["recouvrement.dunning.event"]
+        event_vals = {
+            "partner_id": self.customer.id,
+            "currency_id": self.company.currency_id.id,
+            "move_ids": [Command.set(self.invoice.ids)],
+            "level_id": self.level.id,
+            "channel": "letter",
+            "date": "2025-06-01",
+            "amount_due": 1000.0,
+        }
+        draft = Event.create({**event_vals, "state": "draft"})
+        failed = Event.create({**event_vals, "state": "failed"})
+        declaration = self.env["recouvrement.claim.declaration"].create(
+            {
+                "partner_id": self.customer.id,
+                "proceedings": "redressement",
+                "judgment_date": "2026-01-15",
+            }
+        )
+        plan = self.env["recouvrement.payment.plan"].create(
+            {
+                "partner_id": self.customer.id,
+                "first_date": "2026-03-31",
+                "move_ids": [Command.set(self.invoice2.ids)],
+            }
+        )
+        plan.action_compute_schedule()
+        for user in (self.controller, self.manager):
+            cases = [
+                *[
+                    (Event, ("create", {**event_vals, "state": state}), "State")
+                    for state in ("sent", "to_post", "posted", "undelivered")
+                ],
+                (Event, ("create", {**event_vals, "post_date": "2025-06-02"}), "Post Date"),
+                *[
+                    (record, ("write", {"state": state}), "State")
+                    for record in (draft, failed)
+                    for state in ("sent", "to_post", "posted", "undelivered")
+                ],
+                (self.sent_event, ("write", {"state": "posted"}), "State"),
+                (self.sent_event, ("write", {"state": "to_post"}), "State"),
+                *[
+                    (declaration, ("write", {"state": state}), "State")
+                    for state in ("declared", "closed")
+                ],
+                (
+                    declaration.browse(),
+                    (
+                        "create",
+                        {
+                            "partner_id": self.customer.id,
+                            "proceedings": "sauvegarde",
+                            "judgment_date": "2025-09-01",
+                            "state": "declared",
+                            "declaration_date": "2025-09-10",
+                        },
+                    ),
+                    "State",
+                ),
+                *[(plan, ("write", {"state": state}), "State") for state in ("active", "broken")],
+                (
+                    plan.browse(),
+                    (
+                        "create",
+                        {
+                            "partner_id": self.customer.id,
+                            "first_date": "2026-03-31",
+                            "move_ids": [Command.set(self.invoice.ids)],
+                            "state": "active",
+                            "signature_date": "2025-01-01",
+                        },
+                    ),
+                    "State",
+                ),
+            ]
+            for record, (method, vals), field in cases:
+                with self.subTest(user=user.login, model=record._name, vals=vals):
+                    record = record.with_user(user)
+                    self._refused(record, lambda rec, m=method, v=vals: getattr(rec, m)(v), field)
+                    self._refused(record, lambda rec, m=method, v=vals: getattr(rec, m)(v), "only")
+        self.assertRecordValues(draft | failed, [{"state": "draft"}, {"state": "failed"}])
+        self.assertEqual(declaration.state, "draft")
+        self.assertEqual(plan.state, "draft")
+        # the flows still record them, as the user who clicks
+        letter = Event.sudo().create({**event_vals, "state": "to_post", "date": "2026-02-27"})
+        for post_date, field in (("2026-02-26", "Post Date"), ("2026-03-03", "Post Date")):
+            with self.subTest(post_date=post_date):
+                with self.assertRaises(ValidationError) as caught, self.env.cr.savepoint():
+                    letter.with_user(self.controller).write(
+                        {"state": "posted", "post_date": post_date}
+                    )
+                self.assertIn(field, str(caught.exception))
+                self.assertIn(f"(not {format_date(letter.env, post_date)})", str(caught.exception))
+        letter.with_user(self.controller).action_mark_posted()
+        self.assertRecordValues(letter, [{"state": "posted", "post_date": date(2026, 3, 2)}])
+        self._refused(
+            letter.with_user(self.manager),
+            lambda rec: rec.write({"post_date": "2026-02-28"}),
+            "Post Date",
+        )
+        plan.with_user(self.controller).action_propose()
+        plan.with_user(self.controller).signature_date = "2026-03-01"
+        plan.with_user(self.controller).action_activate()
+        self.assertEqual(plan.state, "active")
+        self._refused(
+            plan.with_user(self.manager),
+            lambda rec: rec.write({"signature_date": "2026-02-01"}),
+            "Signature Date",
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestBreak19Rpc(RecouvrementCommon, HttpCase):
+    """The same forged evidence through JSON-RPC, as a logged-in credit controller."""
+
+    def _call(self, model, method, args):
+        """The JSON-RPC answer of ``model.method(*args)``: ``{"result": ...}`` or
+        ``{"error": {"data": {"name": ..., "message": ...}}}``."""
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "id": 0,
+            "params": {"model": model, "method": method, "args": args, "kwargs": {}},
+        }
+        response = self.url_open(
+            "/web/dataset/call_kw",
+            data=json.dumps(payload),
+            headers={"Content-Type": "application/json"},
+        )
+        return response.json()
+
+    @freeze_time("2026-03-02")
+    def test_evidence_not_forged_by_rpc(self):
+        invoice = self._invoice(self.customer, 1000.0, "2026-01-05", "2026-02-04")
+        vals = {
+            "partner_id": self.customer.id,
+            "company_id": self.company.id,
+            "move_ids": [Command.set(invoice.ids)],
+            "channel": "email",
+            "date": "2025-06-01",
+            "amount_due": 1000.0,
+        }
+        draft = self.env["recouvrement.dunning.event"].create(vals)
+        self.authenticate(self.controller.login, self.controller.login)
+        for method, args in (
+            ("create", [{**vals, "state": "sent"}]),
+            ("write", [draft.ids, {"state": "sent"}]),
+        ):
+            with self.subTest(method=method):
+                error = self._call("recouvrement.dunning.event", method, args)["error"]
+                self.assertEqual(error["data"]["name"], "odoo.exceptions.UserError")
+                self.assertIn("State", error["data"]["message"])
+                self.assertIn("Menuiserie Garnier", error["data"]["message"])
+        self.assertEqual(
+            self.env["recouvrement.dunning.event"].search_count(
+                [("partner_id", "=", self.customer.id), ("state", "=", "sent")]
+            ),
+            0,
+        )
+        self.assertEqual(draft.state, "draft")

@@ -31,8 +31,10 @@ class TestCockpit(RecouvrementCommon):
     def _schedule_call(self, partner, deadline):
         """A call due on ``deadline`` for ``partner``, as a phone level schedules it: on a
         reminder of the company (not on the shared customer, issue 19)."""
-        event = self.env["recouvrement.dunning.event"].create(
-            {"partner_id": partner.id, "company_id": self.company.id, "date": deadline}
+        event = (
+            self.env["recouvrement.dunning.event"]
+            .sudo()
+            .create({"partner_id": partner.id, "company_id": self.company.id, "date": deadline})
         )
         event.activity_schedule(
             "mail.mail_activity_data_call", date_deadline=deadline, user_id=self.controller.id

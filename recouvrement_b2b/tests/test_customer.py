@@ -81,7 +81,7 @@ class TestCustomerSide(RecouvrementCommon, MailCase, SMSCase):
 
     def test_letter_carries_sepa_qr_code_of_the_amount_claimed(self):
         move = self._invoice(self.customer, 1500.0, "2026-01-01", "2026-01-31")
-        self.env["recouvrement.dunning.event"].create(
+        self.env["recouvrement.dunning.event"].sudo().create(
             {
                 "partner_id": self.customer.id,
                 "company_id": self.company.id,

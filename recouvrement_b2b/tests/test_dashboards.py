@@ -146,16 +146,20 @@ class TestStatement(DashboardCommon):
 
         level = self._standard_ladder().level_ids[0]
         service = self.env["recouvrement.statement"].with_context(dunning_letter_html=True)
-        events = self.env["recouvrement.dunning.event"].create(
-            [
-                {
-                    "partner_id": partner.id,
-                    "company_id": self.company.id,
-                    "level_id": level.id,
-                    "date": "2026-03-31",
-                }
-                for partner in self.customer | self.other
-            ]
+        events = (
+            self.env["recouvrement.dunning.event"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "partner_id": partner.id,
+                        "company_id": self.company.id,
+                        "level_id": level.id,
+                        "date": "2026-03-31",
+                    }
+                    for partner in self.customer | self.other
+                ]
+            )
         )
         self.assertEqual(
             service._dunning_level_attachments(events),

@@ -356,12 +356,16 @@ class TestDunning(RecouvrementCommon):
         )
         planned = self._invoice(self.customer, 1000.0, "2026-02-01", due)
         # An active, kept plan links its invoices (the payment plan feature sets the field).
-        planned.payment_plan_id = self.env["recouvrement.payment.plan"].create(
-            {
-                "partner_id": self.customer.id,
-                "state": "active",
-                "move_ids": [Command.set(planned.ids)],
-            }
+        planned.payment_plan_id = (
+            self.env["recouvrement.payment.plan"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "state": "active",
+                    "move_ids": [Command.set(planned.ids)],
+                }
+            )
         )
         paused = self._invoice(self.customer, 1000.0, "2026-02-01", due)
         paused.write({"dunning_paused_until": "2026-03-31", "dunning_pause_reason": "Litige"})

@@ -53,17 +53,21 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
     def _reminded(self, partner):
         """A reminder already sent to ``partner`` for its invoices: a formal notice may follow
         (issue 17 #12; the notice presupposes a reminder naming each invoice)."""
-        return self.env["recouvrement.dunning.event"].create(
-            {
-                "partner_id": partner.id,
-                "company_id": self.company.id,
-                "level_id": self.company.dunning_policy_id.level_ids[1].id,
-                "date": "2026-02-01",
-                "state": "sent",
-                "move_ids": self.env["account.move"]
-                .search([("partner_id", "=", partner.id), ("move_type", "=", "out_invoice")])
-                .ids,
-            }
+        return (
+            self.env["recouvrement.dunning.event"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": self.company.id,
+                    "level_id": self.company.dunning_policy_id.level_ids[1].id,
+                    "date": "2026-02-01",
+                    "state": "sent",
+                    "move_ids": self.env["account.move"]
+                    .search([("partner_id", "=", partner.id), ("move_type", "=", "out_invoice")])
+                    .ids,
+                }
+            )
         )
 
     def test_formal_notice_pdf(self):
@@ -176,14 +180,18 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
         self.env["res.lang"]._activate_lang("fr_FR")
         self.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], ["fr_FR"])
         move = self._invoice(self.customer, 1500.0, "2026-01-01", "2026-01-31")
-        event = self.env["recouvrement.dunning.event"].create(
-            {
-                "partner_id": self.customer.id,
-                "move_ids": [(6, 0, move.ids)],
-                "level_id": self.env.ref("recouvrement_b2b.dunning_level_firm").id,
-                "currency_id": move.currency_id.id,
-                "date": "2026-02-20",
-            }
+        event = (
+            self.env["recouvrement.dunning.event"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "move_ids": [(6, 0, move.ids)],
+                    "level_id": self.env.ref("recouvrement_b2b.dunning_level_firm").id,
+                    "currency_id": move.currency_id.id,
+                    "date": "2026-02-20",
+                }
+            )
         )
         reference = event._get_payment_reference()
         Report = self.env["ir.actions.report"]
@@ -360,8 +368,10 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
         letter = html._send_reminders(plan[1:], date)
         html._dunning_render_letters(letter)
         self.assertNotEqual(letter.attachment_id.mimetype, "application/pdf")  # HTML
-        no_letter = self.env["recouvrement.dunning.event"].create(
-            {"partner_id": second.id, "company_id": self.company.id, "date": date}
+        no_letter = (
+            self.env["recouvrement.dunning.event"]
+            .sudo()
+            .create({"partner_id": second.id, "company_id": self.company.id, "date": date})
         )
         events = (notice | letter | no_letter).with_user(self.controller)
         action = events.with_context(force_report_rendering=True).action_print_letters()

@@ -335,7 +335,7 @@ class TestDunningProduction(RecouvrementCommon):
         customer = self.customers[0]
         move = customer.invoice_ids
         Event = self.env["recouvrement.dunning.event"]
-        events = Event.create(
+        events = Event.sudo().create(
             [
                 {
                     "partner_id": customer.id,

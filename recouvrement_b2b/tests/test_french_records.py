@@ -67,7 +67,7 @@ class TestFrenchRecords(RecouvrementCommon):
 
     def test_dunning_stores_french_text(self):
         move = self._invoice(self.customer, 1500.0, "2026-01-01", "2026-01-31")
-        self.env["recouvrement.dunning.event"].create(
+        self.env["recouvrement.dunning.event"].sudo().create(
             {
                 "partner_id": self.customer.id,
                 "company_id": self.company.id,
@@ -137,22 +137,26 @@ class TestLetterLayout(RecouvrementCommon):
         cls.controller.partner_id.function = "Chargée de recouvrement"
         cls.customer.with_company(cls.company).collection_user_id = cls.controller
         move = cls._invoice(cls.customer, 1500.0, "2026-01-01", "2026-01-31")
-        cls.notice, cls.reminder = cls.env["recouvrement.dunning.event"].create(
-            [
-                {
-                    "partner_id": cls.customer.id,
-                    "company_id": cls.company.id,
-                    "move_ids": [(6, 0, move.ids)],
-                    "level_id": level.id,
-                    "currency_id": move.currency_id.id,
-                    "date": "2026-03-17",
-                    "user_id": cls.env.ref("base.user_root").id,  # sent by the cron
-                }
-                for level in (
-                    cls.policy.level_ids.filtered("is_formal_notice"),
-                    cls.policy.level_ids[2],
-                )
-            ]
+        cls.notice, cls.reminder = (
+            cls.env["recouvrement.dunning.event"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "partner_id": cls.customer.id,
+                        "company_id": cls.company.id,
+                        "move_ids": [(6, 0, move.ids)],
+                        "level_id": level.id,
+                        "currency_id": move.currency_id.id,
+                        "date": "2026-03-17",
+                        "user_id": cls.env.ref("base.user_root").id,  # sent by the cron
+                    }
+                    for level in (
+                        cls.policy.level_ids.filtered("is_formal_notice"),
+                        cls.policy.level_ids[2],
+                    )
+                ]
+            )
         )
 
     def _text(self, report, event):
@@ -392,7 +396,7 @@ class TestFrenchDossier(RecouvrementCommon):
         self.company.partner_id.lang = "fr_FR"
         move = self._invoice(self.customer, 1500.0, "2026-01-01", "2026-01-31")
         policy = self._standard_ladder()
-        self.env["recouvrement.dunning.event"].create(
+        self.env["recouvrement.dunning.event"].sudo().create(
             {
                 "partner_id": self.customer.id,
                 "company_id": self.company.id,

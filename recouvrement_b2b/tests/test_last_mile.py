@@ -173,7 +173,7 @@ class TestBadDebtVatReturn(RecouvrementCommon):
         cls.tax_services = ChartTemplate.ref("tva_normale_encaissement")
         cls.vat_44571 = ChartTemplate.ref("pcg_44571")
         cls.vat_44574 = ChartTemplate.ref("pcg_44574")
-        cls.env["recouvrement.claim.declaration"].create(
+        cls.env["recouvrement.claim.declaration"].sudo().create(
             {
                 "partner_id": cls.customer.id,
                 "proceedings": "liquidation",

@@ -64,18 +64,22 @@ class TestLetterBatch(RecouvrementCommon, HttpCase):
             moves = cls.env["account.move"]
             for number in range(count):
                 moves |= cls._invoice(partner, 100.0 + number, "2026-01-05", "2026-02-04")
-            cls.events |= cls.env["recouvrement.dunning.event"].create(
-                {
-                    "partner_id": partner.id,
-                    "company_id": cls.company.id,
-                    "currency_id": cls.company.currency_id.id,
-                    "level_id": cls.level.id,
-                    "channel": "registered",
-                    "date": "2026-03-17",
-                    "state": "to_post",
-                    "move_ids": moves.ids,
-                    "letter_to_render": True,
-                }
+            cls.events |= (
+                cls.env["recouvrement.dunning.event"]
+                .sudo()
+                .create(
+                    {
+                        "partner_id": partner.id,
+                        "company_id": cls.company.id,
+                        "currency_id": cls.company.currency_id.id,
+                        "level_id": cls.level.id,
+                        "channel": "registered",
+                        "date": "2026-03-17",
+                        "state": "to_post",
+                        "move_ids": moves.ids,
+                        "letter_to_render": True,
+                    }
+                )
             )
 
     def _one_by_one(self, event):

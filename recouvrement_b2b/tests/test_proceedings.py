@@ -348,15 +348,19 @@ class TestBadDebtVat(RecouvrementCommon):
 
     def _close_liquidation(self):
         """The customer's liquidation closed for insufficient assets on 2026-10-01."""
-        return self.env["recouvrement.claim.declaration"].create(
-            {
-                "partner_id": self.customer.id,
-                "proceedings": "liquidation",
-                "judgment_date": date(2026, 3, 1),
-                "state": "closed",
-                "close_date": date(2026, 10, 1),
-                "closure_reason": "insufficient_assets",
-            }
+        return (
+            self.env["recouvrement.claim.declaration"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "proceedings": "liquidation",
+                    "judgment_date": date(2026, 3, 1),
+                    "state": "closed",
+                    "close_date": date(2026, 10, 1),
+                    "closure_reason": "insufficient_assets",
+                }
+            )
         )
 
     @freeze_time("2026-11-20")
@@ -399,7 +403,7 @@ class TestBadDebtVat(RecouvrementCommon):
         self.assertEqual(self.move.amount_residual, 600.0)
         # a liquidation closed in another company does not count
         company_b = self.setup_other_company()["company"]
-        self.env["recouvrement.claim.declaration"].create(
+        self.env["recouvrement.claim.declaration"].sudo().create(
             {
                 "partner_id": self.customer.id,
                 "company_id": company_b.id,
@@ -462,7 +466,7 @@ class TestBadDebtVat(RecouvrementCommon):
             {"litigation_id": case.id, "outcome": "written_off"}
         )
         self.assertEqual(wizard.loss, "none")
-        self.env["recouvrement.claim.declaration"].create(
+        self.env["recouvrement.claim.declaration"].sudo().create(
             {
                 "partner_id": self.customer.id,
                 "proceedings": "liquidation",
@@ -705,13 +709,17 @@ class TestPersonalData(RecouvrementCommon):
         for partner in cls.debtors:
             move = cls._invoice(partner, 100, date(2019, 1, 10), date(2019, 2, 10))
             cls._pay(move, 100, date(2019, 3, 1))
-            event = cls.env["recouvrement.dunning.event"].create(
-                {
-                    "partner_id": partner.id,
-                    "company_id": cls.company.id,
-                    "date": date(2019, 2, 20),
-                    "note": "Called: promised to pay on 1 March",
-                }
+            event = (
+                cls.env["recouvrement.dunning.event"]
+                .sudo()
+                .create(
+                    {
+                        "partner_id": partner.id,
+                        "company_id": cls.company.id,
+                        "date": date(2019, 2, 20),
+                        "note": "Called: promised to pay on 1 March",
+                    }
+                )
             )
             event.message_post(
                 body="Customer called back", message_type="comment", subtype_xmlid="mail.mt_note"
@@ -747,13 +755,17 @@ class TestPersonalData(RecouvrementCommon):
         self.env["account.payment.register"].with_company(company_b).with_context(
             active_model="account.move", active_ids=move.ids
         ).create({"amount": 100, "payment_date": date(2024, 3, 1)})._create_payments()
-        event_b = self.env["recouvrement.dunning.event"].create(
-            {
-                "partner_id": self.person.id,
-                "company_id": company_b.id,
-                "date": date(2024, 2, 20),
-                "note": "B: called, promised to pay",
-            }
+        event_b = (
+            self.env["recouvrement.dunning.event"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.person.id,
+                    "company_id": company_b.id,
+                    "date": date(2024, 2, 20),
+                    "note": "B: called, promised to pay",
+                }
+            )
         )
         Data = self.env["recouvrement.personal.data"]
         with freeze_time("2024-06-01"):

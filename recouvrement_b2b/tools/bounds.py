@@ -1,12 +1,16 @@
 """Sane bounds of the numbers our settings hold (issue 19): a number of days beyond them
 overflows the dates computed from it (``date + timedelta`` past the year 9999 or before 1)."""
 
+from datetime import timedelta
+
+from odoo import fields
 from odoo.exceptions import ValidationError
-from odoo.tools.misc import formatLang
+from odoo.tools.misc import format_date, formatLang
 
 
 def check_bounds(records, fname, low, high):
-    """Raise unless ``low <= record[fname] <= high`` for each of ``records``.
+    """Raise unless ``low <= record[fname] <= high`` for each of ``records`` (numbers, or
+    dates shown in the user's format).
 
     :raise ValidationError: naming the record, the field, the bounds and the value
     """
@@ -16,6 +20,8 @@ def check_bounds(records, fname, low, high):
             env = record.env
             if record._fields[fname].type in ("float", "monetary"):
                 low, high, value = (formatLang(env, number) for number in (low, high, value))
+            elif record._fields[fname].type == "date":
+                low, high, value = (format_date(env, day) for day in (low, high, value))
             raise ValidationError(
                 env._(
                     "%(record)s: the %(field)s must be between %(min)s and %(max)s (not "
@@ -27,3 +33,43 @@ def check_bounds(records, fname, low, high):
                     value=value,
                 )
             )
+
+
+def check_date_horizon(records, fnames, days_ahead=0):
+    """Raise unless each of ``fnames`` (date fields) of each of ``records`` is empty or at
+    most ``days_ahead`` days after today (0: a day that has come: a posting, a signature, a
+    call). Beyond, the day has not happened, or the dates computed from it overflow.
+
+    :raise ValidationError: naming the record, the field, the value and the last day allowed
+    """
+    if not records:
+        return
+    env = records.env
+    today = fields.Date.context_today(records)
+    limit = today + timedelta(days=days_ahead)
+    for record in records:
+        for fname in fnames:
+            value = record[fname]
+            if not value or value <= limit:
+                continue
+            field = record._fields[fname]._description_string(env)
+            if not days_ahead:
+                message = env._(
+                    "%(record)s: the %(field)s (%(value)s) cannot be after today (%(today)s): "
+                    "it records a day that has come.",
+                    record=record.display_name,
+                    field=field,
+                    value=format_date(env, value),
+                    today=format_date(env, today),
+                )
+            else:
+                message = env._(
+                    "%(record)s: the %(field)s (%(value)s) cannot be more than %(days)s days "
+                    "ahead (at the latest %(limit)s).",
+                    record=record.display_name,
+                    field=field,
+                    value=format_date(env, value),
+                    days=days_ahead,
+                    limit=format_date(env, limit),
+                )
+            raise ValidationError(message)

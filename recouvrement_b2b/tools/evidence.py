@@ -1,5 +1,7 @@
 """Evidence (issue 19): what a closed promise, dispute or declaration says is never rewritten."""
 
+from odoo.exceptions import UserError
+
 
 def differs(record, fname, value):
     """Whether writing ``value`` on ``fname`` would change ``record`` (one record). A one2many
@@ -16,4 +18,66 @@ def changed_field(record, vals, fnames):
     return next(
         (fname for fname in fnames if fname in vals and differs(record, fname, vals[fname])),
         None,
+    )
+
+
+def check_set_by_flow(records, vals, flow, states, moves=(), fnames=(), locked=None):
+    """Refuse to write by hand what only a flow of the product records (issue 19): a state of
+    ``states`` (evidence: a reminder sent, a claim declared, a plan signed), or a change of
+    ``fnames`` (dates that record when that evidence happened). The flow writes them as
+    superuser (``sudo()``) after its own checks; a user, through the forms, the ORM or
+    JSON-RPC, does not.
+
+    :param records: the records written (one model)
+    :param vals: the values written
+    :param flow: what records them, as the message says it (translated: "the dunning run")
+    :param states: the ``state`` values set by the flow only
+    :param moves: ``(from, to)`` state changes a user still makes (e.g. a letter posted)
+    :param fnames: fields set by the flow only once the record is in one of ``locked``
+    :param locked: the states that lock ``fnames`` (default: ``states``)
+    :raise UserError: naming the record, the field and the flow
+    """
+    if records.env.su:
+        return
+    for record in records:
+        new_state = vals.get("state", record.state)
+        fname = None
+        if new_state in states and new_state != record.state:
+            if (record.state, new_state) not in moves:
+                fname = "state"
+        if not fname and record.state in (states if locked is None else locked):
+            fname = changed_field(record, vals, fnames)
+        if fname:
+            raise_set_by_flow(record, fname, flow)
+
+
+def check_created_by_flow(records, flow, states, fnames=()):
+    """Refuse records created by hand (not as superuser) in one of ``states`` or with one of
+    ``fnames`` set: what only ``flow`` records (:func:`check_set_by_flow`).
+
+    :raise UserError: naming the record, the field and the flow
+    """
+    if records.env.su:
+        return
+    for record in records:
+        fname = (
+            "state"
+            if record.state in states
+            else next((fname for fname in fnames if record[fname]), None)
+        )
+        if fname:
+            raise_set_by_flow(record, fname, flow)
+
+
+def raise_set_by_flow(record, fname, flow):
+    """:raise UserError: ``record``'s ``fname`` is recorded by ``flow`` only."""
+    env = record.env
+    raise UserError(
+        env._(
+            "%(record)s: its %(field)s is evidence recorded by %(flow)s only; it cannot be set "
+            "by hand.",
+            record=record.display_name,
+            field=record._fields[fname]._description_string(env),
+            flow=flow,
+        )
     )
