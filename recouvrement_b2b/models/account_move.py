@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.osv import expression
 
 from ..rules import deadlines
+from ..tools.bounds import check_date_horizon
+from .res_partner import MAX_PAUSE_DAYS
 
 
 class AccountMove(models.Model):
@@ -231,6 +233,19 @@ class AccountMove(models.Model):
         for move in self:
             if move.move_type == "out_invoice" and not move.retention_of_title:
                 move.retention_of_title = move.company_id.recouvrement_retention_of_title
+
+    @api.constrains(
+        "dunning_paused_until",
+        "prescription_interruption_date",
+        "factoring_date",
+        "dunning_last_date",
+    )
+    def _check_collection_dates(self):
+        # a pause of at most two years; the other dates record a day that has come (issue 19)
+        check_date_horizon(self, ["dunning_paused_until"], MAX_PAUSE_DAYS)
+        check_date_horizon(
+            self, ["prescription_interruption_date", "factoring_date", "dunning_last_date"]
+        )
 
     @api.constrains("is_factored", "factor_id", "factoring_mode")
     def _check_factoring(self):

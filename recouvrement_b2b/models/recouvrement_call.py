@@ -6,6 +6,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools import format_date
 
+from ..tools.bounds import check_date_horizon
 from ..tools.lang import company_env
 
 CALL_OUTCOMES = [
@@ -77,6 +78,11 @@ class RecouvrementCall(models.Model):
         "recouvrement.promise", string="Promise to Pay", readonly=True, check_company=True
     )
     dispute_id = fields.Many2one("recouvrement.dispute", readonly=True, check_company=True)
+
+    @api.constrains("date")
+    def _check_date(self):
+        # a call made: a day to come would count in the score for years (issue 19)
+        check_date_horizon(self, ["date"])
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -6,6 +6,7 @@ from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationE
 from odoo.tools import SQL, format_amount, format_date
 
 from ..rules import score as score_rules
+from ..tools.bounds import check_bounds
 from ..tools.lang import format_number
 
 _logger = logging.getLogger(__name__)
@@ -25,6 +26,8 @@ PARTNER_EXPOSURE_FIELDS = {
 # Up to this many partners, exposure rows are read with per-partner (lateral) queries.
 _PER_PARTNER_MAX = 200
 _MANAGER_GROUP = "recouvrement_b2b.recouvrement_group_manager"
+#: credit limit and insured amount of a customer, company currency: at most a hundred million
+MAX_CREDIT_AMOUNT = 100_000_000.0
 # Fields of sale.order recording a credit manager's approval (written by _approve_order only).
 CREDIT_APPROVAL_FIELDS = (
     "credit_override_user_id",
@@ -678,8 +681,9 @@ class RecouvrementCredit(models.AbstractModel):
     @api.model
     def _check_partner_limits(self, partners):
         """Check the credit limit and insurance of ``partners``: no negative limit or insured
-        amount, a cover that does not end before it starts, and an insured amount above the
-        limit only when set by a credit manager.
+        amount, none above ``MAX_CREDIT_AMOUNT`` (a hundred million), a cover that does not end
+        before it starts, and an insured amount above the limit only when set by a credit
+        manager.
 
         :raise ValidationError: the first partner breaking one of these rules
         """
@@ -699,6 +703,9 @@ class RecouvrementCredit(models.AbstractModel):
                         partner=partner.display_name,
                     )
                 )
+            # a stated ceiling (issue 19): 10^9 is a typing slip, not a customer's credit
+            check_bounds(partner, "credit_limit", 0.0, MAX_CREDIT_AMOUNT)
+            check_bounds(partner, "credit_insured_amount", 0.0, MAX_CREDIT_AMOUNT)
             if (
                 partner.credit_cover_start
                 and partner.credit_cover_end

@@ -2,6 +2,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, format_amount
 
+from ..tools.bounds import check_date_horizon
 from ..tools.evidence import changed_field
 
 #: what a resolved, rejected or escalated dispute says: never rewritten (issue 19)
@@ -198,6 +199,11 @@ class RecouvrementDispute(models.Model):
         today = fields.Date.context_today(self)
         for dispute in self:
             dispute.days_to_deadline = (dispute.deadline - today).days if dispute.deadline else 0
+
+    @api.constrains("date")
+    def _check_date(self):
+        # the day the dispute was opened: one to come overflowed its deadline (issue 19)
+        check_date_horizon(self, ["date"])
 
     @api.constrains("move_id", "amount", "state")
     def _check_amount(self):

@@ -12,6 +12,9 @@ MAX_PAYMENT_DEADLINE_DAYS = 365
 #: beyond, the level's date overflowed and the dunning run crashed (issue 19)
 MIN_LEVEL_DAYS = -365
 MAX_LEVEL_DAYS = 1825
+#: the minimum amount due for a level to send, in the company currency: a level for less than
+#: a million is a reminder; above, no customer of an SME ever reaches it (issue 19)
+MAX_MIN_AMOUNT = 1_000_000.0
 
 
 class RecouvrementDunningLevel(models.Model):
@@ -142,6 +145,7 @@ class RecouvrementDunningLevel(models.Model):
                         value=format_amount(self.env, level.min_amount, level.currency_id),
                     )
                 )
+        check_bounds(self, "min_amount", 0.0, MAX_MIN_AMOUNT)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_used(self):

@@ -6,6 +6,7 @@ from odoo.tools import float_compare, float_is_zero, format_date
 from odoo.tools.misc import formatLang
 
 from ..rules import deadlines
+from ..tools.bounds import check_bounds, check_date_horizon
 from ..tools.evidence import changed_field
 from ..tools.lang import company_env
 from .recouvrement_litigation_stage import COURT_STEPS
@@ -17,6 +18,8 @@ _logger = logging.getLogger(__name__)
 BAD_DEBT_ACCOUNT_TEMPLATE = "pcg_6541"
 # Other charts, or the template account deleted: the first account of this class (PCG 654).
 BAD_DEBT_ACCOUNT_PREFIX = "654"
+#: costs of a case (lawyer, commissaire de justice, court): at most a million (issue 19)
+MAX_COST_AMOUNT = 1_000_000.0
 
 # How a case ends; shared by the case and its closing wizard.
 #: what a closed case says: never rewritten while it is closed (issue 19)
@@ -420,6 +423,56 @@ class RecouvrementLitigation(models.Model):
                         filing=format_date(self.env, case.filing_date),
                     )
                 )
+
+    @api.constrains(
+        "formal_notice_date",
+        "filing_date",
+        "order_date",
+        "service_date",
+        "handover_date",
+        "handover_return_date",
+    )
+    def _check_past_dates(self):
+        # days of steps taken: one to come would interrupt prescription (art. 2241 Code civil,
+        # the service) or run deadlines from a day that has not come (issue 19)
+        check_date_horizon(
+            self,
+            [
+                "formal_notice_date",
+                "filing_date",
+                "order_date",
+                "service_date",
+                "handover_date",
+                "handover_return_date",
+            ],
+        )
+
+    @api.constrains("recovered_amount", "cost_amount", "move_ids")
+    def _check_recovered_amount(self):
+        """The costs of a case are at most ``MAX_COST_AMOUNT``; what it recovered is at most
+        what it claims: its invoices' total, their late-payment penalties and indemnities to
+        date (L441-10, D441-5 Code de commerce) and its costs, in the company currency.
+
+        :raise ValidationError: naming the case, the field, the bounds and the value
+        """
+        check_bounds(self, "cost_amount", 0.0, MAX_COST_AMOUNT)
+        cases = self.filtered("recovered_amount")
+        if not cases:
+            return
+        today = fields.Date.context_today(self)
+        # keep_errors: a missing reference rate counts no penalty, it does not block the case
+        figures = self.env["recouvrement.penalty"]._get_penalty_figures(
+            cases.move_ids, today, keep_errors=True
+        )
+        for case in cases:
+            claimed = case.cost_amount
+            for move in case.move_ids:
+                # in the company currency, at the invoice's own rate
+                rate = move.amount_total_signed / move.amount_total if move.amount_total else 1.0
+                figure = figures.get(move.id, {})
+                claimed += move.amount_total_signed
+                claimed += (figure.get("penalty", 0.0) + figure.get("indemnity", 0.0)) * rate
+            check_bounds(case, "recovered_amount", 0.0, case.currency_id.round(claimed))
 
     @api.constrains("outcome", "litigation_type")
     def _check_outcome(self):

@@ -9,6 +9,7 @@ from odoo.tools import SQL, format_amount, format_date, formatLang
 from ..rules import deadlines as deadline_rules
 from ..rules import penalties
 from ..rules import proceedings as proceedings_rules
+from ..tools.bounds import check_bounds
 from ..tools.lang import format_number
 from .recouvrement_dunning_event import POSTED_CHANNELS
 
@@ -27,6 +28,8 @@ INDEMNITY_ACCOUNT_PREFIXES = ("7588", "758")
 # Bounds of a contract penalty rate, in % a year: no law caps it (only the floor of 3 x the
 # legal interest rate, art. L441-10 II Code de commerce), but beyond 100 % it is a typing error.
 MAX_CONTRACT_RATE = 100.0
+#: the fixed recovery indemnity per invoice, in EUR (art. D441-5 Code de commerce)
+MAX_INDEMNITY = 40.0
 
 
 class RecouvrementPenalty(models.AbstractModel):
@@ -1224,8 +1227,9 @@ class RecouvrementPenalty(models.AbstractModel):
 
     @api.model
     def _check_penalty_settings(self, records, rate_fname=None, indemnity_fname=None):
-        """Refuse a contract rate outside 0-100 % or a negative recovery indemnity on
-        ``records`` (partners or companies; translated ValidationError naming the field)."""
+        """Refuse a contract rate outside 0-100 % or a recovery indemnity outside 0-40 EUR
+        (art. D441-5 Code de commerce) on ``records`` (partners or companies; translated
+        ValidationError naming the field)."""
         for record in records:
             if rate_fname and not 0 <= record[rate_fname] <= MAX_CONTRACT_RATE:
                 raise ValidationError(
@@ -1249,3 +1253,7 @@ class RecouvrementPenalty(models.AbstractModel):
                         ),
                     )
                 )
+            if indemnity_fname:
+                # the flat indemnity is 40 EUR (art. D441-5 Code de commerce); higher costs
+                # are claimed case by case, on justification (L441-10 II), not as a flat rate
+                check_bounds(record, indemnity_fname, 0.0, MAX_INDEMNITY)

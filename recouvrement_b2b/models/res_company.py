@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools.bounds import check_bounds
+from ..tools.bounds import check_bounds, check_date_horizon
 
 #: days of a promise tolerance, a dispute deadline: at most a year (issue 19)
 MAX_COCKPIT_DAYS = 365
@@ -10,6 +10,9 @@ MAX_COCKPIT_DAYS = 365
 MAX_PERSONAL_DATA_YEARS = 10
 #: share capital printed on the letters (R123-238): not negative, at most a thousand billion
 MAX_SHARE_CAPITAL = 10**12
+#: days overdue before an automatic credit hold: at most 5 years, when the claim is
+#: time-barred (art. L110-4 Code de commerce)
+MAX_HOLD_OVERDUE_DAYS = 1825
 
 
 class ResCompany(models.Model):
@@ -228,3 +231,10 @@ class ResCompany(models.Model):
                         company=company.name,
                     )
                 )
+        # past 5 years the claim is time-barred (art. L110-4 Code de commerce): no hold waits
+        check_bounds(self, "recouvrement_hold_overdue_days", 0, MAX_HOLD_OVERDUE_DAYS)
+
+    @api.constrains("dunning_first_run_date")
+    def _check_dunning_first_run_date(self):
+        # the day of a run sent (the run wizard records it): never a day to come (issue 19)
+        check_date_horizon(self, ["dunning_first_run_date"])

@@ -6,12 +6,16 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..rules import identifiers, parties
+from ..tools.bounds import check_date_horizon
 from .recouvrement_company_register import CompanyRegisterError
 
 _logger = logging.getLogger(__name__)
 
 # Credit limit, insurer cover and the exclusion from penalties: credit managers only
 # (recouvrement.credit _check_partner_field_rights), on create too.
+#: days a customer's or an invoice's dunning may be paused ahead: two years (issue 19)
+MAX_PAUSE_DAYS = 730
+
 _CREDIT_LIMIT_FIELDS = (
     "credit_limit",
     "penalty_excluded",
@@ -588,6 +592,13 @@ class ResPartner(models.Model):
         self.env["recouvrement.proceedings"]._check_judgment_date(self, "proceedings_date")
         self.env["recouvrement.proceedings"]._check_judgment_date_set(self)
         self.env["recouvrement.proceedings"]._check_opening_judgment_kept(self)
+
+    @api.constrains("dunning_paused_until", "company_closed_on", "credit_hold_date")
+    def _check_collection_dates(self):
+        # a pause of at most two years (beyond: a payment plan or a case); closing and hold
+        # dates record a day that has come (issue 19)
+        check_date_horizon(self, ["dunning_paused_until"], MAX_PAUSE_DAYS)
+        check_date_horizon(self, ["company_closed_on", "credit_hold_date"])
 
     @api.constrains("penalty_contract_rate")
     def _check_penalty_contract_rate(self):

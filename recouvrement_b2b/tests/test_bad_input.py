@@ -432,6 +432,185 @@ CASES = [
         ValidationError,
         "credit insurance cover",
     ),
+    # --- Upper bounds: amounts, counts, days and dates (issue 19) -----------------------------
+    *[
+        (
+            f"indemnity {value}",
+            "settings",
+            "company",
+            ("write", {"penalty_indemnity_amount": value}),
+            ValidationError,
+            "Recovery Indemnity (EUR)",
+        )
+        for value in (40.01, 1e9)
+    ],
+    *[
+        (
+            f"level minimum {value}",
+            "manager",
+            "level",
+            ("write", {"min_amount": value}),
+            ValidationError,
+            "Minimum Amount",
+        )
+        for value in (1_000_000.01, 1e18)
+    ],
+    *[
+        (
+            f"hold overdue days {value}",
+            "settings",
+            "company",
+            ("write", {"recouvrement_hold_overdue_days": value}),
+            ValidationError,
+            "Hold After Days Overdue",
+        )
+        for value in (1826, 10**7)
+    ],
+    *[
+        (
+            f"first run date {value}",
+            "settings",
+            "company",
+            ("write", {"dunning_first_run_date": value}),
+            ValidationError,
+            "First Dunning Run",
+        )
+        for value in ("2026-03-03", "9999-12-31")
+    ],
+    *[
+        (
+            f"{target} pause until {value}",
+            "controller",
+            target,
+            ("write", {"dunning_paused_until": value}),
+            ValidationError,
+            "Dunning Paused Until",
+        )
+        for target in ("customer", "invoice")
+        for value in ("2028-03-02", "9999-12-31")
+    ],
+    *[
+        (
+            f"credit {fname} {value}",
+            "manager",
+            "customer",
+            ("write", {fname: value}),
+            ValidationError,
+            label,
+        )
+        for fname, label in (
+            ("credit_limit", "Credit Limit"),
+            ("credit_insured_amount", "Credit Insured Amount"),
+        )
+        for value in (100_000_000.01, 1e9)
+    ],
+    *[
+        (
+            f"recovered amount {value}",
+            "controller",
+            "open_case",
+            ("write", {"recovered_amount": value}),
+            ValidationError,
+            "Amount Recovered",
+        )
+        for value in (844.54, 1e9)
+    ],
+    (
+        "case costs 1e9",
+        "controller",
+        "open_case",
+        ("write", {"cost_amount": 1e9}),
+        ValidationError,
+        "Costs Incurred",
+    ),
+    *[
+        (
+            f"case {fname} tomorrow",
+            "controller",
+            "open_case",
+            ("write", {fname: "2026-03-03"}),
+            ValidationError,
+            label,
+        )
+        for fname, label in (
+            ("formal_notice_date", "Formal Notice Sent On"),
+            ("filing_date", "Filed On"),
+            ("order_date", "Order Issued On"),
+            ("handover_date", "Handed Over On"),
+        )
+    ],
+    (
+        "case closed on 9999-12-31",
+        "manager",
+        "close_wizards",
+        ("create", {"litigation_id": "@open_case", "outcome": "abandoned", "date": "9999-12-31"}),
+        ValidationError,
+        "Date",
+    ),
+    (
+        "plan signed 9999-12-31",
+        "controller",
+        "plan",
+        ("write", {"signature_date": "9999-12-31"}),
+        ValidationError,
+        "Signature Date",
+    ),
+    *[
+        (
+            f"dispute opened {value}",
+            "controller",
+            "disputes",
+            ("create", {"move_id": "@invoice4", "date": value}),
+            ValidationError,
+            "Opened On",
+        )
+        for value in ("2026-03-03", "9999-12-31")
+    ],
+    (
+        "call on 9999-12-31",
+        "controller",
+        "calls",
+        ("create", {"partner_id": "@customer", "date": "9999-12-31"}),
+        ValidationError,
+        "Date",
+    ),
+    (
+        "invoice prescription interrupted 9999-12-31",
+        "manager",
+        "invoice",
+        ("write", {"prescription_interruption_date": "9999-12-31"}),
+        ValidationError,
+        "Prescription Interruption Date",
+    ),
+    (
+        "customer closed on 9999-12-31",
+        "controller",
+        "customer",
+        ("write", {"company_closed_on": "9999-12-31"}),
+        ValidationError,
+        "Closed On",
+    ),
+    # --- Evidence created by hand (issue 19) -------------------------------------------------
+    *[
+        (
+            f"event created {state}",
+            "controller",
+            "events",
+            (
+                "create",
+                {
+                    "partner_id": "@customer",
+                    "channel": "letter",
+                    "date": "2025-06-01",
+                    "amount_due": 1.0,
+                    "state": state,
+                },
+            ),
+            UserError,
+            "State",
+        )
+        for state in ("sent", "posted")
+    ],
 ]
 
 
@@ -446,6 +625,7 @@ class TestBadInput(RecouvrementCommon):
         cls.invoice = cls._invoice(cls.customer, 1000.0, "2026-01-05", "2026-02-04")
         cls.invoice2 = cls._invoice(cls.customer, 600.0, "2026-01-10", "2026-02-09")
         cls.invoice3 = cls._invoice(cls.customer, 300.0, "2026-01-12", "2026-02-11")
+        cls.invoice4 = cls._invoice(cls.customer, 800.0, "2026-01-14", "2026-02-13")
         cls.policy = env["recouvrement.dunning.policy"].create({"name": "Standard ladder"})
         cls.company.sudo().dunning_policy_id = cls.policy
         cls.level = env["recouvrement.dunning.level"].create(
@@ -509,6 +689,12 @@ class TestBadInput(RecouvrementCommon):
         cls.closed_case.with_context(recouvrement_closing=True).write(
             {"stage_id": stage.id, "outcome": "abandoned", "close_date": "2026-03-01"}
         )
+        # a case on an 800 invoice, 17 days late on 2026-03-02: it claims at most 800, the
+        # penalty at ECB 2.15 + 10 points, 800 x 12.15 % x 17 / 365 = 4.53 (L441-10), and the
+        # 40 EUR indemnity (D441-5): 844.53 recovered at most
+        cls.open_case = env["recouvrement.litigation"].create(
+            {"partner_id": cls.customer.id, "move_ids": [Command.set(cls.invoice4.ids)]}
+        )
         cls.used_stage = env["recouvrement.litigation.stage"].create({"name": "Mediation"})
         env["recouvrement.litigation"].create(
             {"partner_id": cls.customer.id, "stage_id": cls.used_stage.id}
@@ -548,6 +734,12 @@ class TestBadInput(RecouvrementCommon):
             "closed_case": self.closed_case,
             "used_stage": self.used_stage,
             "assigned_policy": self.assigned_policy,
+            "invoice": self.invoice,
+            "open_case": self.open_case,
+            "close_wizards": self.env["recouvrement.litigation.close"],
+            "disputes": self.env["recouvrement.dispute"],
+            "calls": self.env["recouvrement.call"],
+            "events": self.env["recouvrement.dunning.event"],
         }
         if name == "plan_wizard":
             records[name] = self.env["recouvrement.payment.plan.wizard"].with_context(
@@ -566,6 +758,9 @@ class TestBadInput(RecouvrementCommon):
             vals = dict(action[1])
             if isinstance(vals.get("plan_id"), str):
                 vals["plan_id"] = self.plans[vals["plan_id"]].id
+            for fname, value in vals.items():
+                if isinstance(value, str) and value.startswith("@"):  # a record of setUpClass
+                    vals[fname] = getattr(self, value[1:]).id
             return record.create(vals)
         if record._name == "recouvrement.payment.plan.wizard":
             wizard = record.create({"first_date": date(2026, 3, 31), **action[2]})
@@ -657,4 +852,19 @@ class TestBadInput(RecouvrementCommon):
         )
         self.plan.with_user(self.manager).amount_waiver = 400.0
         self.customer.with_user(self.controller).siren = "732 829 320"
+        # the upper bounds of issue 19
+        self.company.sudo().write(
+            {
+                "penalty_indemnity_amount": 40.0,
+                "recouvrement_hold_overdue_days": 1825,
+                "dunning_first_run_date": "2026-03-02",
+            }
+        )
+        self.level.with_user(self.manager).min_amount = 1_000_000.0
+        self.customer.with_user(self.controller).dunning_paused_until = "2028-03-01"
+        self.customer.with_user(self.manager).credit_limit = 100_000_000.0
+        self.open_case.with_user(self.controller).write(
+            {"recovered_amount": 844.53, "cost_amount": 1_000_000.0, "filing_date": "2026-03-02"}
+        )
+        self.assertEqual(self.open_case.recovered_amount, 844.53)
         self.assertEqual(self.customer.siren, "732829320")

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
 from ..models.recouvrement_litigation import LITIGATION_OUTCOMES
+from ..tools.bounds import check_date_horizon
 
 
 class RecouvrementLitigationClose(models.TransientModel):
@@ -87,6 +88,11 @@ class RecouvrementLitigationClose(models.TransientModel):
         for wizard in self:
             if wizard.outcome == "written_off" and not wizard.journal_id:
                 wizard.journal_id = wizard.litigation_id._default_write_off_journal()
+
+    @api.constrains("date")
+    def _check_date(self):
+        # the case is closed, and written off, on a day that has come (issue 19)
+        check_date_horizon(self, ["date"])
 
     def action_confirm(self):
         self.ensure_one()
