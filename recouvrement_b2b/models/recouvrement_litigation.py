@@ -7,7 +7,7 @@ from odoo.tools.misc import formatLang
 
 from ..rules import deadlines
 from ..tools.bounds import check_bounds, check_date_horizon
-from ..tools.evidence import changed_field
+from ..tools.evidence import changed_field, differs, raise_set_by_flow
 from ..tools.lang import company_env
 from .recouvrement_litigation_stage import COURT_STEPS
 
@@ -23,6 +23,8 @@ MAX_COST_AMOUNT = 1_000_000.0
 
 # How a case ends; shared by the case and its closing wizard.
 #: what a closed case says: never rewritten while it is closed (issue 19)
+#: what the closing records (the Close wizard, ``_close``); a user only clears them, reopening
+CLOSING_FIELDS = ("outcome", "close_date", "closed_by_id", "write_off_move_id")
 CLOSED_CASE_FIELDS = ("close_date", "write_off_move_id", "partner_id", "company_id", "move_ids")
 
 LITIGATION_OUTCOMES = [
@@ -502,6 +504,7 @@ class RecouvrementLitigation(models.Model):
                     or "/"
                 )
         cases = super().create(vals_list)
+        cases._check_closing_by_hand()
         cases._fill_formal_notice_date()
         self.env["recouvrement.proceedings"]._check_litigation_cases(cases)
         court_cases = cases.filtered(lambda c: c.step in COURT_STEPS)
@@ -514,6 +517,7 @@ class RecouvrementLitigation(models.Model):
         return cases
 
     def write(self, vals):
+        self._check_closing_by_hand(vals)
         stage = self.env["recouvrement.litigation.stage"].browse(vals.get("stage_id"))
         if stage and not stage.is_closed and self.filtered("is_closed"):
             # moved to an open stage (the kanban too): reopened as action_reopen does, never
@@ -527,7 +531,7 @@ class RecouvrementLitigation(models.Model):
             self._raise_if_closed(vals["outcome"] or None)
         if stage and stage.is_closed and not vals.get("outcome"):
             missing = self.filtered(lambda c: not c.is_closed and not c.outcome)
-            if missing and not self.env.context.get("recouvrement_closing"):
+            if missing and not self.env.su:
                 raise UserError(
                     self.env._(
                         "Case %(case)s: close it with the Close button, which asks for the "
@@ -767,19 +771,22 @@ class RecouvrementLitigation(models.Model):
         """Close the cases with ``outcome``; written off: post the bad-debt entry first
         (``loss``: why the debt is definitively lost, see ``_create_write_off_move``)."""
         date = date or fields.Date.context_today(self)
+        self.check_access("write")
         self._lock_cases()
         self._raise_if_closed()
         if outcome == "written_off":
             if not self.env.user.has_group("recouvrement_b2b.recouvrement_group_manager"):
                 raise UserError(self.env._("Only a credit manager can write a debt off."))
             for case in self:
-                case.write_off_move_id = case._create_write_off_move(
+                # sudo: the closing is recorded by this flow only (issue 19)
+                case.sudo().write_off_move_id = case._create_write_off_move(
                     account, journal, date, loss=loss
                 )
         stage = self.env["recouvrement.litigation.stage"].search([("step", "=", "closed")], limit=1)
         if not stage:
             raise UserError(self.env._("No stage with the step 'Closed' exists."))
-        self.with_context(recouvrement_closing=True).write(
+        # sudo: the closing is recorded by this flow only (issue 19)
+        self.sudo().write(
             {
                 "stage_id": stage.id,
                 "outcome": outcome,
@@ -800,6 +807,30 @@ class RecouvrementLitigation(models.Model):
                     entry=written_off[0].write_off_move_id.name,
                 )
             )
+
+    def _check_closing_by_hand(self, vals=None):
+        """Refuse a closing recorded by hand (issue 19): the outcome, closing date, closer and
+        write-off entry of a case are set by the Close wizard only (``_close``, as superuser,
+        after its checks: a write-off by a credit manager, with its entry); a user clears them
+        only by reopening the case. ``vals``: the values written; None: the cases were just
+        created (nor created closed).
+
+        :raise UserError: naming the case, the field and the wizard
+        """
+        if self.env.su:
+            return
+        flow = self.env._("the Close wizard")
+        for case in self:
+            if vals is None:
+                fname = next((f for f in CLOSING_FIELDS if case[f]), None)
+                if not fname and case.is_closed:
+                    fname = "stage_id"
+            else:
+                fname = next(
+                    (f for f in CLOSING_FIELDS if vals.get(f) and differs(case, f, vals[f])), None
+                )
+            if fname:
+                raise_set_by_flow(case, fname, flow)
 
     def _check_closed_write(self, vals):
         """Refuse to rewrite a closed case (its closing date, write-off entry, customer,

@@ -247,7 +247,7 @@ class TestBreak19(RecouvrementCommon):
         Case = self.env["recouvrement.litigation"]
         for outcome, label in (("abandoned", "Abandoned"), ("written_off", "Written off")):
             case = Case.create({"partner_id": self.customer.id})
-            case.with_context(recouvrement_closing=True).write(
+            case.sudo().write(
                 {"stage_id": stage.id, "outcome": outcome, "close_date": "2026-03-01"}
             )
             with self.subTest(outcome=outcome):
@@ -339,7 +339,7 @@ class TestBreak19(RecouvrementCommon):
             {"partner_id": self.customer.id, "move_ids": [Command.set(self.invoice.ids)]}
         )
         open_stage = case.stage_id
-        case.with_context(recouvrement_closing=True).write(
+        case.sudo().write(
             {"stage_id": closed_stage.id, "outcome": "abandoned", "close_date": "2026-03-01"}
         )
         for user in (self.controller, self.manager):
@@ -352,8 +352,8 @@ class TestBreak19(RecouvrementCommon):
         case.with_user(self.controller).write({"stage_id": open_stage.id})
         self.assertRecordValues(case, [{"is_closed": False, "outcome": False, "close_date": False}])
         # written off by hand (the entry of the close wizard): never reopened by its stage
-        case.write_off_move_id = self.invoice2.copy()
-        case.with_context(recouvrement_closing=True).write(
+        case.sudo().write_off_move_id = self.invoice2.copy()
+        case.sudo().write(
             {"stage_id": closed_stage.id, "outcome": "written_off", "close_date": "2026-03-01"}
         )
         for user in (self.controller, self.manager):
@@ -480,6 +480,65 @@ class TestBreak19(RecouvrementCommon):
             lambda rec: rec.write({"signature_date": "2026-02-01"}),
             "Signature Date",
         )
+
+    @freeze_time("2026-03-02")
+    def test_case_closed_by_wizard_only(self):
+        """A controller closed a case as 'Written off' by writing its stage and outcome (no
+        bad-debt entry, a manager's decision), antedated it, named another closer, or created
+        it closed; the closing context of the wizard, sent through RPC, closed it without an
+        outcome. Only the Close wizard records a closing; reopening still clears it."""
+        Stage = self.env["recouvrement.litigation.stage"]
+        closed_stage = Stage.search([("step", "=", "closed")], limit=1)
+        case = self.env["recouvrement.litigation"].create(
+            {"partner_id": self.customer.id, "move_ids": [Command.set(self.invoice.ids)]}
+        )
+        for user in (self.controller, self.manager):
+            for vals, field in (
+                ({"stage_id": closed_stage.id, "outcome": "written_off"}, "Outcome"),
+                ({"outcome": "recovered", "close_date": "2020-01-01"}, "Outcome"),
+                ({"close_date": "2020-01-01"}, "Close Date"),
+                ({"closed_by_id": self.manager.id}, "Closed By"),
+                ({"write_off_move_id": self.invoice2.id}, "Write-off Entry"),
+            ):
+                with self.subTest(user=user.login, vals=list(vals)):
+                    self._refused(case.with_user(user), lambda rec, v=vals: rec.write(v), field)
+            with self.subTest(user=user.login, context="recouvrement_closing"):
+                self._refused(
+                    case.with_user(user).with_context(recouvrement_closing=True),
+                    lambda rec: rec.write({"stage_id": closed_stage.id}),
+                    "Close button",
+                )
+            for vals, field in (
+                ({"stage_id": closed_stage.id}, "Stage"),
+                ({"outcome": "abandoned"}, "Outcome"),
+            ):
+                with self.subTest(user=user.login, create=list(vals)):
+                    self._refused(
+                        case.with_user(user).browse(),
+                        lambda rec, v=vals: rec.create({"partner_id": self.customer.id, **v}),
+                        field,
+                    )
+        self.assertRecordValues(case, [{"is_closed": False, "outcome": False}])
+        # the wizard closes it, as the controller; reopening clears the closing
+        wizard = (
+            self.env["recouvrement.litigation.close"]
+            .with_user(self.controller)
+            .create({"litigation_id": case.id, "outcome": "abandoned"})
+        )
+        wizard.action_confirm()
+        self.assertRecordValues(
+            case,
+            [
+                {
+                    "is_closed": True,
+                    "outcome": "abandoned",
+                    "close_date": date(2026, 3, 2),
+                    "closed_by_id": self.controller.id,
+                }
+            ],
+        )
+        case.with_user(self.controller).action_reopen()
+        self.assertRecordValues(case, [{"is_closed": False, "outcome": False, "close_date": False}])
 
 
 @tagged("post_install", "-at_install")
