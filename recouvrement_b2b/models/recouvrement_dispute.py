@@ -3,7 +3,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, format_amount
 
 from ..tools.bounds import check_date_horizon
-from ..tools.evidence import changed_field
+from ..tools.evidence import changed_field, check_created_by_flow, check_set_by_flow
 
 #: what a resolved, rejected or escalated dispute says: never rewritten (issue 19)
 CLOSED_DISPUTE_FIELDS = (
@@ -36,6 +36,10 @@ LITIGATION_REASONS = {
     "duplicate": "paperwork",
     "missing_po": "paperwork",
 }
+
+
+#: states a dispute reaches through its buttons only, never written by hand (issue 19)
+CLOSED_STATES = ("resolved", "rejected", "escalated")
 
 
 class RecouvrementDispute(models.Model):
@@ -237,9 +241,21 @@ class RecouvrementDispute(models.Model):
     # CRUD: a closed dispute is evidence (issue 19)
     # ------------------------------------------------------------------------------------------
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        disputes = super().create(vals_list)
+        check_created_by_flow(disputes, disputes._get_flow_name(), CLOSED_STATES)
+        return disputes
+
     def write(self, vals):
+        # closed by its buttons, after their checks (a credit note, a case): issue 19
+        check_set_by_flow(self, vals, self._get_flow_name(), CLOSED_STATES)
         self._check_closed_write(vals)
         return super().write(vals)
+
+    def _get_flow_name(self):
+        """What closes a dispute, as a message says it."""
+        return self.env._("the Resolve, Reject and Escalate to Litigation buttons")
 
     def _check_closed_write(self, vals):
         """Refuse to rewrite a resolved, rejected or escalated dispute: what was contested and
@@ -275,6 +291,8 @@ class RecouvrementDispute(models.Model):
                 )
 
     def _check_open(self):
+        # the buttons write as superuser: the user must have the right to write
+        self.check_access("write")
         for dispute in self:
             if dispute.state != "open":
                 raise UserError(
@@ -297,7 +315,8 @@ class RecouvrementDispute(models.Model):
                         dispute=dispute.display_name,
                     )
                 )
-        self.write({"state": "resolved", "closed_date": fields.Date.context_today(self)})
+        # sudo: a state set by this button only (issue 19)
+        self.sudo().write({"state": "resolved", "closed_date": fields.Date.context_today(self)})
 
     def action_create_credit_note(self):
         """Open the credit note wizard of the invoice (the standard reversal)."""
@@ -316,7 +335,8 @@ class RecouvrementDispute(models.Model):
     def action_reject(self):
         """Reject the disputes of ``self``: reminders claim the whole amount due again."""
         self._check_open()
-        self.write({"state": "rejected", "closed_date": fields.Date.context_today(self)})
+        # sudo: a state set by this button only (issue 19)
+        self.sudo().write({"state": "rejected", "closed_date": fields.Date.context_today(self)})
 
     def action_escalate(self):
         """Escalate the disputes of ``self`` to a litigation case (type dispute) with their
@@ -338,7 +358,8 @@ class RecouvrementDispute(models.Model):
                     "reason": dispute.description,
                 }
             )
-        self.write({"state": "escalated", "closed_date": fields.Date.context_today(self)})
+        # sudo: a state set by this button only (issue 19)
+        self.sudo().write({"state": "escalated", "closed_date": fields.Date.context_today(self)})
         if len(self) == 1:
             return {
                 "type": "ir.actions.act_window",

@@ -9,7 +9,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, format_amount, format_date
 
 from ..rules import dunning as dunning_rules
-from ..tools.evidence import changed_field
+from ..tools.evidence import changed_field, check_created_by_flow, check_set_by_flow
 from ..tools.lang import company_env
 
 _logger = logging.getLogger(__name__)
@@ -43,6 +43,10 @@ PROMISE_CHANNELS = [
     ("letter", "Letter"),
     ("other", "Other"),
 ]
+
+
+#: states the daily check records (from the payments), never a user (issue 19)
+CHECKED_STATES = ("kept", "broken")
 
 
 class RecouvrementPromise(models.Model):
@@ -381,6 +385,8 @@ class RecouvrementPromise(models.Model):
                 # fails with a serialization error, is retried and sees the first one
                 customer._lock_customer(partner.commercial_partner_id)
         promises = super().create(vals_list)
+        # kept and broken are facts the daily check records (they count in the score)
+        check_created_by_flow(promises, promises._get_flow_name(), CHECKED_STATES)
         for promise in promises:
             promise.amount_start = sum(promise.move_ids.mapped("amount_residual_signed"))
         promises._supersede_overlapping()
@@ -437,8 +443,13 @@ class RecouvrementPromise(models.Model):
     # ------------------------------------------------------------------------------------------
 
     def write(self, vals):
+        check_set_by_flow(self, vals, self._get_flow_name(), CHECKED_STATES)
         self._check_closed_write(vals)
         return super().write(vals)
+
+    def _get_flow_name(self):
+        """What records a promise kept or broken, as a message says it."""
+        return self.env._("the daily check of the promises")
 
     def _check_closed_write(self, vals):
         """Refuse to rewrite a kept, broken or cancelled promise: what the customer promised,
@@ -486,6 +497,7 @@ class RecouvrementPromise(models.Model):
 
     def action_check(self):
         """Check now whether the running promises of ``self`` are kept or broken."""
+        self.check_access("write")
         self._check_promises(fields.Date.context_today(self))
 
     # ------------------------------------------------------------------------------------------
@@ -542,10 +554,11 @@ class RecouvrementPromise(models.Model):
             lambda p: float_compare(p.amount_paid, p.amount, precision_digits=2) >= 0
         )
         broken = (running - kept).filtered(lambda p: p.tolerance_date < date)
+        # sudo: kept and broken are recorded by this check only (issue 19)
         if kept:
-            kept.write({"state": "kept", "closed_date": date})
+            kept.sudo().write({"state": "kept", "closed_date": date})
         if broken:
-            broken.write({"state": "broken", "closed_date": date})
+            broken.sudo().write({"state": "broken", "closed_date": date})
             broken._notify_broken()
         return kept, broken
 

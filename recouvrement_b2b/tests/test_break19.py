@@ -139,7 +139,7 @@ class TestBreak19(RecouvrementCommon):
                 }
             )
         )
-        promise.write({"state": "broken", "closed_date": "2026-03-16"})
+        promise.sudo().write({"state": "broken", "closed_date": "2026-03-16"})
         dispute = (
             self.env["recouvrement.dispute"]
             .with_user(self.controller)
@@ -480,6 +480,55 @@ class TestBreak19(RecouvrementCommon):
             lambda rec: rec.write({"signature_date": "2026-02-01"}),
             "Signature Date",
         )
+
+    @freeze_time("2026-03-02")
+    def test_promise_and_dispute_closed_by_flow_only(self):
+        """A controller marked a running promise broken (the score counts it) or kept, created
+        one already broken, resolved a dispute with no credit note or escalated it with no
+        case, by writing their state. Only the daily check closes a promise, only the
+        buttons close a dispute (resolving still needs the credit note)."""
+        promise = self.env["recouvrement.promise"].create(
+            {
+                "partner_id": self.customer.id,
+                "amount": 500.0,
+                "date": "2026-03-10",
+                "move_ids": [Command.set(self.invoice.ids)],
+            }
+        )
+        dispute = self.env["recouvrement.dispute"].create(
+            {"move_id": self.invoice2.id, "reason": "price"}
+        )
+        for user in (self.controller, self.manager):
+            cases = [
+                *[(promise, "write", {"state": state}) for state in ("kept", "broken")],
+                (promise.browse(), "create", {**promise.copy_data()[0], "state": "broken"}),
+                *[
+                    (dispute, "write", {"state": state})
+                    for state in ("resolved", "rejected", "escalated")
+                ],
+                (
+                    dispute.browse(),
+                    "create",
+                    {"move_id": self.invoice2.id, "reason": "price", "state": "resolved"},
+                ),
+            ]
+            for record, method, vals in cases:
+                with self.subTest(user=user.login, model=record._name, vals=vals.get("state")):
+                    self._refused(
+                        record.with_user(user),
+                        lambda rec, m=method, v=vals: getattr(rec, m)(v),
+                        "State",
+                    )
+        self.assertRecordValues(promise, [{"state": "running"}])
+        self.assertRecordValues(dispute, [{"state": "open"}])
+        # the flows still close them, as the user who clicks
+        with self.assertRaises(UserError):
+            dispute.with_user(self.controller).action_resolve()  # no credit note
+        dispute.with_user(self.controller).action_reject()
+        self.assertEqual(dispute.state, "rejected")
+        with freeze_time("2026-03-20"):
+            promise.with_user(self.controller).action_check()
+        self.assertRecordValues(promise, [{"state": "broken", "closed_date": date(2026, 3, 20)}])
 
     @freeze_time("2026-03-02")
     def test_case_closed_by_wizard_only(self):
