@@ -590,6 +590,17 @@ CASES = [
         ValidationError,
         "Closed On",
     ),
+    *[
+        (
+            f"run preview {value}",
+            "controller",
+            "runs",
+            ("create", {"date": value}),
+            ValidationError,
+            "Date",
+        )
+        for value in ("9999-12-31", "2027-03-03", "2025-03-01")
+    ],
     # --- Evidence created by hand (issue 19) -------------------------------------------------
     *[
         (
@@ -740,6 +751,7 @@ class TestBadInput(RecouvrementCommon):
             "disputes": self.env["recouvrement.dispute"],
             "calls": self.env["recouvrement.call"],
             "events": self.env["recouvrement.dunning.event"],
+            "runs": self.env["recouvrement.dunning.run"],
         }
         if name == "plan_wizard":
             records[name] = self.env["recouvrement.payment.plan.wizard"].with_context(
@@ -867,4 +879,7 @@ class TestBadInput(RecouvrementCommon):
             {"recovered_amount": 844.53, "cost_amount": 1_000_000.0, "filing_date": "2026-03-02"}
         )
         self.assertEqual(self.open_case.recovered_amount, 844.53)
+        # a preview a year ahead (it overflowed near 9999-12-31)
+        run = self.env["recouvrement.dunning.run"].with_user(self.controller)
+        run.create({"date": "2027-03-02"}).action_preview()
         self.assertEqual(self.customer.siren, "732829320")

@@ -1,8 +1,16 @@
+from datetime import timedelta
+
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount, format_date
+
+from ..tools.bounds import check_bounds
+
+#: days before and after today a run may be previewed: a year (issue 19); the plan of a day
+#: near 9999-12-31 overflowed (``OverflowError: date value out of range``)
+PREVIEW_HORIZON_DAYS = 365
 
 
 class RecouvrementDunningRun(models.TransientModel):
@@ -39,6 +47,12 @@ class RecouvrementDunningRun(models.TransientModel):
         "res.company", readonly=True, help="Company of the preview shown in the lines."
     )
     preview_date = fields.Date(readonly=True, help="Date of the preview shown in the lines.")
+
+    @api.constrains("date")
+    def _check_date(self):
+        today = fields.Date.context_today(self)
+        horizon = timedelta(days=PREVIEW_HORIZON_DAYS)
+        check_bounds(self, "date", today - horizon, today + horizon)
 
     @api.depends("company_id")
     def _compute_is_first_run(self):
