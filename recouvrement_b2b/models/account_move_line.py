@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from ..tools.bounds import check_bounds
 
 
 class AccountMoveLine(models.Model):
@@ -27,3 +29,13 @@ class AccountMoveLine(models.Model):
         index="btree_not_null",
         help="Last dunning level applied to this instalment (receivable line).",
     )
+
+    @api.constrains("penalty_date_from", "penalty_date_to")
+    def _check_penalty_period(self):
+        # the period a penalty line charges ends by today and starts before its end: one
+        # ending on 9999-12-31 marked every later day charged (issue 19)
+        today = fields.Date.context_today(self)
+        for line in self.filtered("penalty_date_to"):
+            check_bounds(
+                line, "penalty_date_to", line.penalty_date_from or line.penalty_date_to, today
+            )

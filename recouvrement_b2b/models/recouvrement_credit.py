@@ -28,6 +28,8 @@ _PER_PARTNER_MAX = 200
 _MANAGER_GROUP = "recouvrement_b2b.recouvrement_group_manager"
 #: credit limit and insured amount of a customer, company currency: at most a hundred million
 MAX_CREDIT_AMOUNT = 100_000_000.0
+#: days before or after today an insurer's cover may start or end: ten years
+MAX_COVER_DAYS = 3650
 # Fields of sale.order recording a credit manager's approval (written by _approve_order only).
 CREDIT_APPROVAL_FIELDS = (
     "credit_override_user_id",
@@ -681,13 +683,15 @@ class RecouvrementCredit(models.AbstractModel):
     @api.model
     def _check_partner_limits(self, partners):
         """Check the credit limit and insurance of ``partners``: no negative limit or insured
-        amount, none above ``MAX_CREDIT_AMOUNT`` (a hundred million), a cover that does not end
-        before it starts, and an insured amount above the limit only when set by a credit
-        manager.
+        amount, none above ``MAX_CREDIT_AMOUNT`` (a hundred million), cover dates within ten
+        years of today, a cover that does not end before it starts, and an insured amount above
+        the limit only when set by a credit manager.
 
         :raise ValidationError: the first partner breaking one of these rules
         """
         is_manager = self.env.user.has_group(_MANAGER_GROUP)
+        today = fields.Date.context_today(self)
+        cover_horizon = timedelta(days=MAX_COVER_DAYS)
         for partner in partners.sudo():
             if partner.credit_limit < 0:
                 raise ValidationError(
@@ -706,6 +710,9 @@ class RecouvrementCredit(models.AbstractModel):
             # a stated ceiling (issue 19): 10^9 is a typing slip, not a customer's credit
             check_bounds(partner, "credit_limit", 0.0, MAX_CREDIT_AMOUNT)
             check_bounds(partner, "credit_insured_amount", 0.0, MAX_CREDIT_AMOUNT)
+            for fname in ("credit_cover_start", "credit_cover_end"):
+                if partner[fname]:
+                    check_bounds(partner, fname, today - cover_horizon, today + cover_horizon)
             if (
                 partner.credit_cover_start
                 and partner.credit_cover_end

@@ -1,9 +1,12 @@
+from datetime import timedelta
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, format_amount
 
-from ..tools.bounds import check_date_horizon
+from ..tools.bounds import check_bounds, check_date_horizon
 from ..tools.evidence import changed_field, check_created_by_flow, check_set_by_flow
+from .res_company import MAX_COCKPIT_DAYS
 
 #: what a resolved, rejected or escalated dispute says: never rewritten (issue 19)
 CLOSED_DISPUTE_FIELDS = (
@@ -204,10 +207,18 @@ class RecouvrementDispute(models.Model):
         for dispute in self:
             dispute.days_to_deadline = (dispute.deadline - today).days if dispute.deadline else 0
 
-    @api.constrains("date")
+    @api.constrains("date", "deadline")
     def _check_date(self):
-        # the day the dispute was opened: one to come overflowed its deadline (issue 19)
+        # the day the dispute was opened: one to come overflowed its deadline (issue 19); the
+        # deadline within the longest resolution time a company may set, a year
         check_date_horizon(self, ["date"])
+        for dispute in self.filtered(lambda d: d.date and d.deadline):
+            check_bounds(
+                dispute,
+                "deadline",
+                dispute.date,
+                dispute.date + timedelta(days=MAX_COCKPIT_DAYS),
+            )
 
     @api.constrains("move_id", "amount", "state")
     def _check_amount(self):

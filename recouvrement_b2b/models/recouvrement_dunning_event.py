@@ -237,12 +237,14 @@ class RecouvrementDunningEvent(models.Model):
         self.ensure_one()
         return self.state not in UNSENT_STATES
 
-    @api.constrains("date", "post_date", "delivery_date")
+    @api.constrains("date", "post_date", "delivery_date", "print_date")
     def _check_letter_dates(self):
-        """A letter is posted between its reminder's day and today, and delivered between its
-        posting and today: a date outside did not happen (issue 19)."""
+        """A letter is printed and posted between its reminder's day and today, and delivered
+        between its posting and today: a date outside did not happen (issue 19)."""
         today = fields.Date.context_today(self)
         for event in self:
+            if event.print_date:
+                check_bounds(event, "print_date", event.date, today)
             if event.post_date:
                 check_bounds(event, "post_date", event.date, today)
             if event.delivery_date:

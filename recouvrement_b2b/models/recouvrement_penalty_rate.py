@@ -2,6 +2,7 @@ import re
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
 
 from ..rules import penalties
 from ..tools.lang import format_number
@@ -12,6 +13,8 @@ _HALF_YEAR_RE = re.compile(r"^\d{4}-S[12]$")
 # and the legal interest rate from 0.04 to 8.01 %; a figure beyond 0-100 % is a typing error.
 MIN_RATE = 0.0
 MAX_RATE = 100.0
+#: the first ECB main refinancing rate: the euro, 1 January 1999
+FIRST_RATE_YEAR = 1999
 
 
 class RecouvrementPenaltyRate(models.Model):
@@ -78,6 +81,34 @@ class RecouvrementPenaltyRate(models.Model):
             period = rate.half_year or (rate.date_from and fields.Date.to_string(rate.date_from))
             rate.display_name = f"{kinds.get(rate.kind, '')} {period or ''}".strip()
 
+    def _check_period_horizon(self):
+        """A rate applies from the euro (1999: the first ECB rate) to next year (the rates are
+        published before their half-year): a rate of 9999-S2 or 0001-S1 is a typing slip
+        (issue 19).
+
+        :raise ValidationError: naming the rate, the field, the value and the bounds
+        """
+        today = fields.Date.context_today(self)
+        last_year = today.year + 1
+        for rate in self:
+            year = int(rate.half_year[:4]) if _HALF_YEAR_RE.match(rate.half_year or "") else None
+            day = rate.date_from
+            if (year and not FIRST_RATE_YEAR <= year <= last_year) or (
+                day and not FIRST_RATE_YEAR <= day.year <= last_year
+            ):
+                fname = "half_year" if year else "date_from"
+                raise ValidationError(
+                    self.env._(
+                        "Rate %(rate)s: the %(field)s must fall between %(first)s and "
+                        "%(last)s (not %(value)s).",
+                        rate=rate.display_name,
+                        field=rate._fields[fname]._description_string(self.env),
+                        first=FIRST_RATE_YEAR,
+                        last=last_year,
+                        value=rate.half_year if year else format_date(self.env, day),
+                    )
+                )
+
     @api.constrains("kind", "half_year", "date_from")
     def _check_period(self):
         for rate in self:
@@ -106,6 +137,7 @@ class RecouvrementPenaltyRate(models.Model):
                         rate=rate.display_name,
                     )
                 )
+        self._check_period_horizon()
 
     @api.constrains("value")
     def _check_value(self):

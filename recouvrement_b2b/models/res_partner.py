@@ -593,12 +593,28 @@ class ResPartner(models.Model):
         self.env["recouvrement.proceedings"]._check_judgment_date_set(self)
         self.env["recouvrement.proceedings"]._check_opening_judgment_kept(self)
 
-    @api.constrains("dunning_paused_until", "company_closed_on", "credit_hold_date")
+    @api.constrains(
+        "dunning_paused_until",
+        "company_closed_on",
+        "credit_hold_date",
+        "company_status_date",
+        "company_status_attempt_date",
+        "credit_score_date",
+    )
     def _check_collection_dates(self):
         # a pause of at most two years (beyond: a payment plan or a case); closing and hold
         # dates record a day that has come (issue 19)
         check_date_horizon(self, ["dunning_paused_until"], MAX_PAUSE_DAYS)
-        check_date_horizon(self, ["company_closed_on", "credit_hold_date"])
+        check_date_horizon(
+            self,
+            [
+                "company_closed_on",
+                "credit_hold_date",
+                "company_status_date",
+                "company_status_attempt_date",
+                "credit_score_date",
+            ],
+        )
 
     @api.constrains("penalty_contract_rate")
     def _check_penalty_contract_rate(self):

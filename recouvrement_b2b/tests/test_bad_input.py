@@ -88,7 +88,7 @@ CASES = [
             f"{kind} {value}",
             "manager",
             "rates",
-            ("create", {"kind": kind, "half_year": "2031-S1", "value": value}),
+            ("create", {"kind": kind, "half_year": "2027-S2", "value": value}),
             ValidationError,
             "Rate (%)",
         )
@@ -601,6 +601,62 @@ CASES = [
         )
         for value in ("9999-12-31", "2027-03-03", "2025-03-01")
     ],
+    *[
+        (
+            f"customer {fname} {value}",
+            "manager",
+            "customer",
+            ("write", {fname: value}),
+            ValidationError,
+            label,
+        )
+        for fname, label, value in (
+            ("company_status_date", "Company Status Date", "9999-12-31"),
+            ("credit_score_date", "Score Date", "2026-03-03"),
+            ("credit_cover_end", "Cover End", "9999-12-31"),
+            ("credit_cover_start", "Cover Start", "2016-03-01"),
+        )
+    ],
+    (
+        "letter printed tomorrow",
+        "controller",
+        "sent_event",
+        ("write", {"print_date": "2026-03-03"}),
+        ValidationError,
+        "Print Date",
+    ),
+    (
+        "dispute deadline 9999-12-31",
+        "controller",
+        "disputes",
+        ("create", {"move_id": "@invoice4", "deadline": "9999-12-31"}),
+        ValidationError,
+        "Resolution Deadline",
+    ),
+    *[
+        (
+            f"rate {vals}",
+            "manager",
+            "rates",
+            ("create", {"kind": "ecb_mro", "value": 2.0, **vals}),
+            ValidationError,
+            label,
+        )
+        for vals, label in (
+            ({"half_year": "9999-S2"}, "Half Year"),
+            ({"half_year": "0001-S1"}, "Half Year"),
+            ({"half_year": "2028-S1"}, "Half Year"),
+            ({"date_from": "9999-12-31"}, "Effective Date"),
+        )
+    ],
+    (
+        "penalty period to 9999-12-31",
+        "manager",
+        "invoice_line",
+        ("write", {"penalty_date_to": "9999-12-31"}),
+        ValidationError,
+        "Penalty Period End",
+    ),
     # --- Evidence created by hand (issue 19) -------------------------------------------------
     *[
         (
@@ -752,6 +808,7 @@ class TestBadInput(RecouvrementCommon):
             "calls": self.env["recouvrement.call"],
             "events": self.env["recouvrement.dunning.event"],
             "runs": self.env["recouvrement.dunning.run"],
+            "invoice_line": self.invoice.line_ids[:1],
         }
         if name == "plan_wizard":
             records[name] = self.env["recouvrement.payment.plan.wizard"].with_context(
