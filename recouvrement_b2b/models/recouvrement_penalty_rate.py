@@ -15,6 +15,8 @@ MIN_RATE = 0.0
 MAX_RATE = 100.0
 #: the first ECB main refinancing rate: the euro, 1 January 1999
 FIRST_RATE_YEAR = 1999
+#: years ahead a rate may be prepared
+RATE_YEARS_AHEAD = 5
 
 
 class RecouvrementPenaltyRate(models.Model):
@@ -82,14 +84,14 @@ class RecouvrementPenaltyRate(models.Model):
             rate.display_name = f"{kinds.get(rate.kind, '')} {period or ''}".strip()
 
     def _check_period_horizon(self):
-        """A rate applies from the euro (1999: the first ECB rate) to next year (the rates are
-        published before their half-year): a rate of 9999-S2 or 0001-S1 is a typing slip
-        (issue 19).
+        """A rate applies from the euro (1999: the first ECB rate) to five years ahead (the
+        rates are published shortly before their half-year; later ones are prepared at most):
+        a rate of 9999-S2 or 0001-S1 is a typing slip (issue 19).
 
         :raise ValidationError: naming the rate, the field, the value and the bounds
         """
         today = fields.Date.context_today(self)
-        last_year = today.year + 1
+        last_year = today.year + RATE_YEARS_AHEAD
         for rate in self:
             year = int(rate.half_year[:4]) if _HALF_YEAR_RE.match(rate.half_year or "") else None
             day = rate.date_from

@@ -88,7 +88,7 @@ CASES = [
             f"{kind} {value}",
             "manager",
             "rates",
-            ("create", {"kind": kind, "half_year": "2027-S2", "value": value}),
+            ("create", {"kind": kind, "half_year": "2031-S1", "value": value}),
             ValidationError,
             "Rate (%)",
         )
@@ -645,7 +645,7 @@ CASES = [
         for vals, label in (
             ({"half_year": "9999-S2"}, "Half Year"),
             ({"half_year": "0001-S1"}, "Half Year"),
-            ({"half_year": "2028-S1"}, "Half Year"),
+            ({"half_year": "2032-S1"}, "Half Year"),
             ({"date_from": "9999-12-31"}, "Effective Date"),
         )
     ],

@@ -266,7 +266,7 @@ class TestFrenchMessages(RecouvrementCommon):
         level = self._standard_ladder().level_ids[0]
         self.assertIn("(-5,50 €)", self._error(level, {"min_amount": -5.5}))
         rate = self.env["recouvrement.penalty.rate"].create(
-            {"kind": "ecb_mro", "half_year": "2027-S2", "value": 2.15}
+            {"kind": "ecb_mro", "half_year": "2031-S1", "value": 2.15}
         )
         text = self._error(rate, {"value": 150.25})
         self.assertIn("150,25", text)

@@ -285,12 +285,19 @@ class TestSecurity(RecouvrementCommon):
             },
             "recouvrement.penalty.rate": {
                 "kind": "ecb_mro",
-                "half_year": f"{2100 + next(self.serial)}-S1",
+                # half-years still to come, at most five years ahead (issue 19)
+                "half_year": self._next_half_year(),
                 "value": 4,
             },
         }[model]
 
-    serial = count()  # unique day offsets and half-years
+    serial = count()  # unique day offsets
+    rate_serial = count()  # unique half-years within a test
+
+    def _next_half_year(self):
+        """One of the 8 half-years of the four years after this one, a new one each call."""
+        n = next(self.rate_serial) % 8
+        return f"{date.today().year + 1 + n // 2}-S{n % 2 + 1}"
     # a level's day offset grows by one (at most 1 825 days after the due date, issue 19)
     level_serial = count()
 
