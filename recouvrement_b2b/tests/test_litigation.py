@@ -242,7 +242,8 @@ class TestLitigation(LitigationCommon):
         self.assertFalse(service.next_alert_date)
 
         # Service: the service deadline is done, the opposition period starts (art. 1416 CPC).
-        case.write({"service_date": "2026-11-25"})
+        with freeze_time("2026-11-25"):  # recorded the day it is served (issue 19)
+            case.write({"service_date": "2026-11-25"})
         self.assertRecordValues(
             case.deadline_ids.filtered(lambda d: not d.move_id),
             [{"kind": "opposition", "date": date(2026, 12, 25)}],
@@ -267,7 +268,8 @@ class TestLitigation(LitigationCommon):
         self.assertIn("time-barred after 03/10/2026", case.prescription_warning)
         self.assertIn("service deadline 08/20/2026", case.prescription_warning)
         # Order issued 2026-02-27 and served 2026-03-05: a new 5-year period from the service.
-        case.write({"order_date": "2026-02-27", "service_date": "2026-03-05"})
+        with freeze_time("2026-03-05"):  # recorded the day it is served (issue 19)
+            case.write({"order_date": "2026-02-27", "service_date": "2026-03-05"})
         self.assertRecordValues(
             old,
             [
@@ -316,7 +318,8 @@ class TestLitigation(LitigationCommon):
             Cron._cron_raise_alerts()
         self.assertEqual(len(old.activity_ids), 2)
         # An acknowledgment (payment plan signed) restarts the period: next alerts in 2031.
-        old.prescription_interruption_date = "2026-12-10"
+        with freeze_time("2026-12-10"):  # recorded the day it is signed (issue 19)
+            old.prescription_interruption_date = "2026-12-10"
         self.assertEqual(old.prescription_next_alert_date, date(2031, 10, 11))
 
     @freeze_time("2026-11-20")
