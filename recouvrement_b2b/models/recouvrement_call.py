@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.tools import format_date
 
 from ..tools.bounds import check_date_horizon
+from ..tools.evidence import check_recorded_now
 from ..tools.lang import company_env
 
 CALL_OUTCOMES = [
@@ -90,7 +91,12 @@ class RecouvrementCall(models.Model):
             if vals.get("partner_id"):
                 partner = self.env["res.partner"].browse(vals["partner_id"])
                 vals["partner_id"] = partner.commercial_partner_id.id
-        return super().create(vals_list)
+        calls = super().create(vals_list)
+        # a call is logged by who made it (its score counts it, issue 19)
+        check_recorded_now(
+            calls, self.env._("the collector who logs the call"), user_fname="user_id"
+        )
+        return calls
 
     # ------------------------------------------------------------------------------------------
     # Outcomes

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..tools.evidence import check_recorded_now
+
 
 class RecouvrementStatementSending(models.Model):
     """A customer statement sent by email, in one company (issue 19): the email and its PDF
@@ -34,4 +36,9 @@ class RecouvrementStatementSending(models.Model):
             if vals.get("partner_id"):
                 partner = self.env["res.partner"].browse(vals["partner_id"])
                 vals["partner_id"] = partner.commercial_partner_id.id
-        return super().create(vals_list)
+        sendings = super().create(vals_list)
+        # evidence of a statement sent: today, by who sends it (issue 19)
+        check_recorded_now(
+            sendings, self.env._("sending the statement"), date_fname="date", user_fname="user_id"
+        )
+        return sendings

@@ -531,6 +531,28 @@ class TestBreak19(RecouvrementCommon):
         self.assertRecordValues(promise, [{"state": "broken", "closed_date": date(2026, 3, 20)}])
 
     @freeze_time("2026-03-02")
+    def test_statement_and_call_recorded_as_they_happen(self):
+        """A controller created a statement "sent" a year ago by a colleague, and a refused
+        call in a colleague's name (the score counts it): a statement sending is dated today
+        and sent by who sends it, a call logged by who logs it."""
+        Sending = self.env["recouvrement.statement.sending"].with_user(self.controller)
+        Call = self.env["recouvrement.call"].with_user(self.controller)
+        base = {"partner_id": self.customer.id}
+        for record, vals, field in (
+            (Sending, {**base, "date": "2025-03-02"}, "Date"),
+            (Sending, {**base, "user_id": self.manager.id}, "Sent By"),
+            (Call, {**base, "outcome": "refusal", "user_id": self.manager.id}, "Collector"),
+        ):
+            with self.subTest(model=record._name, vals=list(vals)):
+                self._refused(record, lambda rec, v=vals: rec.create(v), field)
+        sending = Sending.create(base)
+        call = Call.create({**base, "outcome": "refusal", "date": "2026-02-27"})
+        self.assertRecordValues(
+            sending, [{"date": date(2026, 3, 2), "user_id": self.controller.id}]
+        )
+        self.assertRecordValues(call, [{"date": date(2026, 2, 27), "user_id": self.controller.id}])
+
+    @freeze_time("2026-03-02")
     def test_case_closed_by_wizard_only(self):
         """A controller closed a case as 'Written off' by writing its stage and outcome (no
         bad-debt entry, a manager's decision), antedated it, named another closer, or created

@@ -298,6 +298,7 @@ class TestSecurity(RecouvrementCommon):
         """One of the 8 half-years of the four years after this one, a new one each call."""
         n = next(self.rate_serial) % 8
         return f"{date.today().year + 1 + n // 2}-S{n % 2 + 1}"
+
     # a level's day offset grows by one (at most 1 825 days after the due date, issue 19)
     level_serial = count()
 

@@ -1,5 +1,6 @@
 """Evidence (issue 19): what a closed promise, dispute or declaration says is never rewritten."""
 
+from odoo import fields
 from odoo.exceptions import UserError
 
 
@@ -81,3 +82,20 @@ def raise_set_by_flow(record, fname, flow):
             flow=flow,
         )
     )
+
+
+def check_recorded_now(records, flow, date_fname=None, user_fname=None):
+    """Refuse records created by hand (not as superuser) dated another day than today or in
+    the name of another user than the current one: ``flow`` records them as they happen
+    (issue 19: a statement "sent" last year by a colleague, a call logged as a colleague's).
+
+    :raise UserError: naming the record, the field and the flow
+    """
+    if records.env.su:
+        return
+    today = fields.Date.context_today(records)
+    for record in records:
+        if date_fname and record[date_fname] != today:
+            raise_set_by_flow(record, date_fname, flow)
+        if user_fname and record[user_fname] != records.env.user:
+            raise_set_by_flow(record, user_fname, flow)
