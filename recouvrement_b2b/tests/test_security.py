@@ -197,6 +197,9 @@ class TestSecurity(RecouvrementCommon):
 
     def _vals(self, model):
         """Values to create a record of ``model`` in the first company."""
+        if model == "recouvrement.penalty.rate":
+            # half-years still to come, at most five years ahead (issue 19)
+            return {"kind": "ecb_mro", "half_year": self._next_half_year(), "value": 4}
         return {
             "recouvrement.agency.collection": {
                 "litigation_id": self.litigation.id,
@@ -282,12 +285,6 @@ class TestSecurity(RecouvrementCommon):
                 "amount": 100.0,
                 "date": "2026-03-31",
                 "date_recorded": "2026-03-01",
-            },
-            "recouvrement.penalty.rate": {
-                "kind": "ecb_mro",
-                # half-years still to come, at most five years ahead (issue 19)
-                "half_year": self._next_half_year(),
-                "value": 4,
             },
         }[model]
 
