@@ -1,0 +1,166 @@
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.tests import tagged
+
+from .common import RecouvrementCommon
+
+
+@tagged("post_install", "-at_install")
+class TestBreak13(RecouvrementCommon):
+    """Faults of the collector's cockpit found by the third break test of issue 13: promises on
+    invoices in a foreign currency, invoices in instalments in litigation."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # 50 % at 30 days, 50 % at 90 days: the first instalment falls due long before the
+        # invoice's due date (its last instalment's)
+        cls.split = cls.env["account.payment.term"].create(
+            {
+                "name": "50 % à 30 jours, 50 % à 90 jours",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 50.0, "nb_days": 30}),
+                    Command.create({"value": "percent", "value_amount": 50.0, "nb_days": 90}),
+                ],
+            }
+        )
+
+    def _customer(self, name, **vals):
+        return self.env["res.partner"].create(
+            {
+                "name": name,
+                "is_company": True,
+                "email": f"compta@{name.lower()}.example.fr",
+                **vals,
+            }
+        )
+
+    def _document(self, partner, amount, day, move_type="out_invoice", currency=None, term=None):
+        move = self.env["account.move"].create(
+            {
+                "move_type": move_type,
+                "partner_id": partner.id,
+                "invoice_date": day,
+                "currency_id": (currency or self.company.currency_id).id,
+                "invoice_payment_term_id": term.id if term else False,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Prestation",
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        move.action_post()
+        return move
+
+    def _match(self, invoice, document):
+        """Reconcile the receivable lines of ``invoice`` and ``document``."""
+        (invoice.line_ids + document.line_ids).filtered(
+            lambda line: line.account_type == "asset_receivable" and not line.reconciled
+        ).reconcile()
+
+    # ------------------------------------------------------------------------------------------
+    # Promises on invoices are measured in the invoices' currency
+    # ------------------------------------------------------------------------------------------
+
+    def test_promise_on_invoices_in_their_currency(self):
+        """1 EUR = 2 USD until 11 April, 2.5 from 12 April. Invoice of 1 000 USD of 1 March:
+        500 EUR at its rate. On 10 April the customer promises 500 EUR (the whole invoice) for
+        20 April, tolerance 3 days.
+
+        * 15 April, credit note of 200 USD (80 EUR at 2.5) matched with the invoice: the
+          invoice's amount due falls by 200 USD, 100 EUR at its rate (80 of credit note and an
+          exchange difference of 20). Nothing is paid: 0 (before: 500 - 400 - 80 = 20, the
+          exchange difference counted as paid).
+        * 16 April, 600 USD paid (240 EUR): 600 USD of the invoice at its rate, 0.5 EUR per
+          USD: 300 EUR paid (before: 500 - 100 - 80 = 320).
+        * 18 April, the last 200 USD paid (80 EUR at 2.5): the invoice is paid in full in its
+          currency, 800 USD = 400 EUR paid: the customer owes nothing more, the promise is kept
+          (before: 420 paid, broken on 24 April)."""
+        self.company.recouvrement_promise_tolerance_days = 3
+        usd = self.setup_other_currency("USD", rates=[("2000-01-01", 2.0), ("2026-04-12", 2.5)])
+        customer = self._customer("Dollar")
+        invoice = self._document(customer, 1000.0, "2026-03-01", currency=usd)
+        self.assertEqual(invoice.amount_residual_signed, 500.0)
+        with freeze_time("2026-04-10"):
+            promise = (
+                self.env["recouvrement.promise"]
+                .with_user(self.controller)
+                .create(
+                    {
+                        "partner_id": customer.id,
+                        "amount": 500.0,
+                        "date": "2026-04-20",
+                        "move_ids": [Command.set(invoice.ids)],
+                    }
+                )
+            )
+        refund = self._document(customer, 200.0, "2026-04-15", "out_refund", currency=usd)
+        self._match(invoice, refund)
+        self.assertEqual(invoice.amount_residual, 800.0)
+        self.assertTrue(invoice.line_ids.matched_credit_ids.exchange_move_id)
+        promise.invalidate_recordset(["amount_paid"])
+        self.assertEqual(promise.amount_paid, 0.0)
+        self._pay(invoice, 600.0, "2026-04-16")
+        promise.invalidate_recordset(["amount_paid"])
+        self.assertEqual(promise.amount_paid, 300.0)
+        with freeze_time("2026-04-17"):
+            promise._check_promises(date(2026, 4, 17))
+        self.assertEqual(promise.state, "running")
+        self._pay(invoice, 200.0, "2026-04-18")
+        self.assertEqual(invoice.payment_state, "paid")
+        promise.invalidate_recordset(["amount_paid"])
+        self.assertEqual(promise.amount_paid, 400.0)
+        with freeze_time("2026-04-18"):
+            self.env["recouvrement.promise"]._cron_check_promises()
+        self.assertRecordValues(promise, [{"state": "kept", "closed_date": date(2026, 4, 18)}])
+
+    def test_promise_on_invoices_paid_in_full_at_a_worse_rate(self):
+        """Same rates. Invoices of 1 000 USD (500 EUR) and 300 EUR; on 10 April a promise of
+        700 EUR on both for 20 April. On 15 April the customer pays 1 000 USD (400 EUR at 2.5):
+        the USD invoice is paid in full in its currency, worth 500 EUR at its rate; paid 500,
+        the promise runs; 200 EUR more on the EUR invoice: 700, kept. A payment of 300 USD
+        (120 EUR) on a second promise of 200 EUR on another invoice of 1 000 USD: 150 EUR
+        paid at the invoice's rate (0.5 EUR per USD), not kept."""
+        usd = self.setup_other_currency("USD", rates=[("2000-01-01", 2.0), ("2026-04-12", 2.5)])
+        customer = self._customer("Taux")
+        dollars = self._document(customer, 1000.0, "2026-03-01", currency=usd)
+        euros = self._document(customer, 300.0, "2026-03-01")
+        other = self._document(self._customer("Partiel"), 1000.0, "2026-03-01", currency=usd)
+        Promise = self.env["recouvrement.promise"].with_user(self.controller)
+        with freeze_time("2026-04-10"):
+            promise = Promise.create(
+                {
+                    "partner_id": customer.id,
+                    "amount": 700.0,
+                    "date": "2026-04-20",
+                    "move_ids": [Command.set((dollars | euros).ids)],
+                }
+            )
+            partial = Promise.create(
+                {
+                    "partner_id": other.partner_id.id,
+                    "amount": 200.0,
+                    "date": "2026-04-20",
+                    "move_ids": [Command.set(other.ids)],
+                }
+            )
+        self._pay(dollars, 1000.0, "2026-04-15")
+        self._pay(other, 300.0, "2026-04-15")
+        (promise | partial).invalidate_recordset(["amount_paid"])
+        self.assertEqual(promise.amount_paid, 500.0)
+        self.assertEqual(partial.amount_paid, 150.0)
+        self._pay(euros, 200.0, "2026-04-16")
+        promise.invalidate_recordset(["amount_paid"])
+        self.assertEqual(promise.amount_paid, 700.0)
+        with freeze_time("2026-04-16"):
+            self.env["recouvrement.promise"]._cron_check_promises()
+        self.assertEqual((promise | partial).mapped("state"), ["kept", "running"])
