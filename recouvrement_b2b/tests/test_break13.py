@@ -3,6 +3,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import RecouvrementCommon
@@ -164,3 +165,62 @@ class TestBreak13(RecouvrementCommon):
         with freeze_time("2026-04-16"):
             self.env["recouvrement.promise"]._cron_check_promises()
         self.assertEqual((promise | partial).mapped("state"), ["kept", "running"])
+
+    # ------------------------------------------------------------------------------------------
+    # Litigation: an invoice in instalments is exigible and prescribes per instalment
+    # ------------------------------------------------------------------------------------------
+
+    @freeze_time("2026-05-10")
+    def test_litigation_reads_the_oldest_unpaid_instalment(self):
+        """Invoices of 1 000 in halves at 30 and 90 days. On 10 May:
+
+        * Premiere, of 1 March: first half due 31 March, 40 days late, last 30 May: exigible
+          (its first half is), though its due date (30 May) is to come; it prescribes 5 years
+          after its first half, 31 March 2031 (L110-4, art. 2233 3° Code civil), not on
+          30 May 2031;
+        * Payee, of 1 March, first half paid: nothing past due: not exigible, and it
+          prescribes from its second half, 30 May 2031.
+
+        Before: "Not exigible: invoice(s) Premiere not yet past their due date", and both
+        prescribed on 30 May 2031."""
+        customer = self._customer("Echelonne", siren="364808949")
+        premiere = self._document(customer, 1000.0, "2026-03-01", term=self.split)
+        payee = self._document(customer, 1000.0, "2026-03-01", term=self.split)
+        self._pay(payee, 500.0, "2026-03-30")
+        self.assertEqual(str(premiere.invoice_date_due), "2026-05-30")
+        self.assertRecordValues(
+            premiere | payee,
+            [{"prescription_date": date(2031, 3, 31)}, {"prescription_date": date(2031, 5, 30)}],
+        )
+        Litigation = self.env["recouvrement.litigation"].with_user(self.controller)
+        case = Litigation.create(
+            {
+                "partner_id": customer.id,
+                "move_ids": [Command.set(premiere.ids)],
+                "proof_checked": True,
+            }
+        )
+        self.assertRecordValues(
+            case,
+            [
+                {
+                    "claim_certain": True,
+                    "claim_liquid": True,
+                    "claim_due": True,
+                    "claim_issues": "",
+                    "prescription_date": date(2031, 3, 31),
+                }
+            ],
+        )
+        case.action_file()
+        self.assertEqual(case.filing_date, date(2026, 5, 10))
+        other = Litigation.create(
+            {
+                "partner_id": customer.id,
+                "move_ids": [Command.set(payee.ids)],
+                "proof_checked": True,
+            }
+        )
+        self.assertFalse(other.claim_due)
+        with self.assertRaisesRegex(UserError, f"Not exigible: invoice\\(s\\) {payee.name} not"):
+            other.action_file()
