@@ -203,6 +203,8 @@ class RecouvrementDispute(models.Model):
     def _check_amount(self):
         for dispute in self.filtered(lambda d: d.state == "open"):
             move = dispute.move_id
+            # an invoice already paid leaves nothing to dispute (the amount due by default)
+            self._check_amount_positive({"amount": dispute.amount}, move)
             if move.move_type != "out_invoice" or move.state != "posted":
                 raise ValidationError(
                     self.env._(
@@ -231,9 +233,42 @@ class RecouvrementDispute(models.Model):
     # CRUD: a closed dispute is evidence (issue 19)
     # ------------------------------------------------------------------------------------------
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_amount_positive(vals, self.env["account.move"].browse(vals.get("move_id")))
+        return super().create(vals_list)
+
     def write(self, vals):
         self._check_closed_write(vals)
+        self._check_amount_positive(vals, self.move_id[:1])
         return super().write(vals)
+
+    @api.model
+    def _check_amount_positive(self, vals, move):
+        """Refuse a disputed amount of 0 or less in ``vals`` (create or write values, or the
+        amount a dispute computed) of a dispute of the invoice ``move``, before the
+        database's constraint would fail on it.
+
+        :raise ValidationError: naming the invoice, the amount and the field
+        """
+        if (
+            "amount" not in vals
+            or float_compare(vals["amount"] or 0.0, 0.0, precision_digits=2) > 0
+        ):
+            return
+        raise ValidationError(
+            self.env._(
+                "Dispute of invoice %(invoice)s: the disputed amount %(amount)s must be positive "
+                "(field Disputed Amount).",
+                invoice=move.display_name or "",
+                amount=format_amount(
+                    self.env,
+                    vals["amount"] or 0.0,
+                    move.currency_id or self.env.company.currency_id,
+                ),
+            )
+        )
 
     def _check_closed_write(self, vals):
         """Refuse to rewrite a resolved, rejected or escalated dispute: what was contested and

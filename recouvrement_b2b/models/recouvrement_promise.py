@@ -403,6 +403,9 @@ class RecouvrementPromise(models.Model):
     def create(self, vals_list):
         customer = self.env["recouvrement.customer"]
         for vals in vals_list:
+            self._check_amount_positive(
+                vals, self.env["res.partner"].browse(vals.get("partner_id"))
+            )
             if vals.get("partner_id"):
                 partner = self.env["res.partner"].browse(vals["partner_id"])
                 vals["partner_id"] = partner.commercial_partner_id.id
@@ -467,7 +470,29 @@ class RecouvrementPromise(models.Model):
 
     def write(self, vals):
         self._check_closed_write(vals)
+        self._check_amount_positive(vals, self.partner_id[:1])
         return super().write(vals)
+
+    @api.model
+    def _check_amount_positive(self, vals, partner):
+        """Refuse a promised amount of 0 or less in ``vals`` (create or write values) of a
+        promise of ``partner``, before the database's constraint would fail on it.
+
+        :raise ValidationError: naming the customer, the amount and the field
+        """
+        if (
+            "amount" not in vals
+            or float_compare(vals["amount"] or 0.0, 0.0, precision_digits=2) > 0
+        ):
+            return
+        raise ValidationError(
+            self.env._(
+                "Promise of %(partner)s: the promised amount %(amount)s must be positive (field "
+                "Promised Amount).",
+                partner=partner.display_name or "",
+                amount=format_amount(self.env, vals["amount"] or 0.0, self.env.company.currency_id),
+            )
+        )
 
     def _check_closed_write(self, vals):
         """Refuse to rewrite a kept, broken or cancelled promise: what the customer promised,

@@ -3,7 +3,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import RecouvrementCommon
@@ -224,3 +224,78 @@ class TestBreak13(RecouvrementCommon):
         self.assertFalse(other.claim_due)
         with self.assertRaisesRegex(UserError, f"Not exigible: invoice\\(s\\) {payee.name} not"):
             other.action_file()
+
+    # ------------------------------------------------------------------------------------------
+    # Bad input: amounts of 0 or less are refused by a message, not by the database
+    # ------------------------------------------------------------------------------------------
+
+    @freeze_time("2026-05-10")
+    def test_amounts_not_positive_are_refused_by_a_message(self):
+        """Promised or disputed amounts of -5, 0 or -50, through the forms (create, write) and
+        the call log, and a dispute of an invoice already paid (its amount due, 0, by
+        default): each is refused with a ValidationError naming the customer or invoice, the
+        amount and the field, and nothing is stored. Before: psycopg2's CheckViolation of the
+        SQL constraints (an error log and a server error for the user)."""
+        customer = self._customer("Negatif")
+        invoice = self._document(customer, 1000.0, "2026-03-01")
+        paid = self._document(customer, 200.0, "2026-03-01")
+        self._pay(paid, 200.0, "2026-04-01")
+        Promise = self.env["recouvrement.promise"].with_user(self.controller)
+        Dispute = self.env["recouvrement.dispute"].with_user(self.controller)
+        CallLog = self.env["recouvrement.call.log"].with_user(self.controller)
+        promise = Promise.create({"partner_id": customer.id, "amount": 100.0, "date": "2026-05-20"})
+        attempts = {
+            "promise -5": lambda: Promise.create(
+                {"partner_id": customer.id, "amount": -5.0, "date": "2026-05-20"}
+            ),
+            "promise 0": lambda: Promise.create(
+                {
+                    "partner_id": customer.id,
+                    "amount": 0.0,
+                    "date": "2026-05-20",
+                    "move_ids": [Command.set(invoice.ids)],
+                }
+            ),
+            "promise written -1": lambda: promise.write({"amount": -1.0}),
+            "call promise -5": lambda: CallLog.create(
+                {
+                    "partner_id": customer.id,
+                    "outcome": "promise",
+                    "promise_amount": -5.0,
+                    "promise_date": "2026-05-20",
+                }
+            ).action_log(),
+            "dispute -50": lambda: Dispute.create(
+                {"move_id": invoice.id, "reason": "price", "amount": -50.0}
+            ),
+            "call dispute -5": lambda: CallLog.create(
+                {
+                    "partner_id": customer.id,
+                    "outcome": "dispute",
+                    "dispute_move_id": invoice.id,
+                    "dispute_amount": -5.0,
+                }
+            ).action_log(),
+            "dispute of a paid invoice": lambda: Dispute.create(
+                {"move_id": paid.id, "reason": "quality"}
+            ),
+        }
+        for label, attempt in attempts.items():
+            with self.subTest(label), self.assertRaises(ValidationError) as caught:
+                with self.env.cr.savepoint():
+                    attempt()
+                    self.env.flush_all()
+            message = str(caught.exception)
+            if label.startswith(("promise", "call promise")):
+                self.assertRegex(message, r"^Promise of Negatif: the promised amount .* must be")
+                self.assertIn("(field Promised Amount)", message)
+            else:
+                self.assertIn("must be positive (field Disputed Amount)", message)
+                self.assertIn(paid.name if "paid" in label else invoice.name, message)
+        self.assertEqual(promise.amount, 100.0)
+        self.assertFalse(
+            self.env["recouvrement.dispute"].search([("partner_id", "=", customer.id)])
+        )
+        self.assertEqual(
+            self.env["recouvrement.promise"].search([("partner_id", "=", customer.id)]), promise
+        )
