@@ -1,12 +1,14 @@
-from datetime import date
+from datetime import date, timedelta
 
 from freezegun import freeze_time
+from psycopg2.errors import SerializationFailure
 
-from odoo import Command
+from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import format_amount, mute_logger
 
-from .common import RecouvrementCommon
+from .common import RecouvrementCommon, post_invoice
 
 
 @tagged("post_install", "-at_install")
@@ -299,3 +301,110 @@ class TestBreak13(RecouvrementCommon):
         self.assertEqual(
             self.env["recouvrement.promise"].search([("partner_id", "=", customer.id)]), promise
         )
+
+    # ------------------------------------------------------------------------------------------
+    # Disputes: together no more than the invoice's amount due
+    # ------------------------------------------------------------------------------------------
+
+    @freeze_time("2026-05-10")
+    def test_open_disputes_of_an_invoice_no_more_than_its_amount_due(self):
+        """Invoice of 1 000, 200 paid: 800 due. A price dispute of 500 is open; a quality
+        dispute of 400 would make 900 > 800: refused, naming the invoice, 900, 800 and the
+        field (before: accepted, 900 disputed on 800 due in the statistics by reason). 300 is
+        accepted (800 in all), 0.01 more is not, nor raising the first one
+        to 500.01; a dispute without amount (by default what is left undisputed: 0) neither.
+        Once the price dispute is rejected, 500 is free again: a dispute without amount
+        contests those 500."""
+        customer = self._customer("Double")
+        invoice = self._document(customer, 1000.0, "2026-03-01")
+        self._pay(invoice, 200.0, "2026-04-01")
+        Dispute = self.env["recouvrement.dispute"].with_user(self.controller)
+        price = Dispute.create({"move_id": invoice.id, "reason": "price", "amount": 500.0})
+
+        def refused(vals, regex=""):
+            """Refused, and rolled back with its transaction as a request would be."""
+            with self.assertRaisesRegex(ValidationError, regex) as caught:
+                with self.env.cr.savepoint():
+                    if "id" in vals:
+                        price.write({"amount": vals["amount"]})
+                    else:
+                        Dispute.create(dict(vals, move_id=invoice.id))
+            return str(caught.exception)
+
+        message = refused({"reason": "quality", "amount": 400.0})
+        eur = self.company.currency_id
+        for part in (
+            invoice.name,
+            f"contest {format_amount(self.env, 900.0, eur)} in all",
+            f"amount due, {format_amount(self.env, 800.0, eur)}",
+            "(field Disputed Amount)",
+        ):
+            self.assertIn(part, message)
+        quality = Dispute.create({"move_id": invoice.id, "reason": "quality", "amount": 300.0})
+        refused({"reason": "delivery", "amount": 0.01}, r"contest 800.01\s€ in all")
+        refused({"id": price.id, "amount": 500.01}, r"contest 800.01\s€ in all")
+        self.assertEqual(invoice.disputed_amount, 800.0)
+        # without an amount: what is left undisputed, nothing here
+        refused({"reason": "other"}, r"the disputed amount 0.00\s€ must be positive")
+        price.action_reject()
+        delivery = Dispute.create({"move_id": invoice.id, "reason": "delivery"})
+        self.assertEqual(delivery.amount, 500.0)
+        self.assertEqual((price | quality | delivery).mapped("state"), ["rejected", "open", "open"])
+        self.assertEqual(invoice.disputed_amount, 800.0)
+
+
+@tagged("post_install", "-at_install")
+class TestDisputeConcurrency(TransactionCase):
+    """Two users record a dispute of 600 on the same invoice of 1 000 at once (two cursors,
+    committed data): each alone is below the amount due, together 1 200. The later
+    transaction fails with a serialization error (the customer's row, as for promises),
+    which Odoo's request handling retries; the retry sees the first dispute and is refused.
+    Before: both were stored, 1 200 disputed on 1 000 due."""
+
+    def setUp(self):
+        super().setUp()
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            partner = env["res.partner"].create({"name": "Scierie Querelle", "is_company": True})
+            today = fields.Date.context_today(partner)
+            move = post_invoice(
+                env, partner, today - timedelta(days=60), today - timedelta(days=30)
+            )
+            self.partner_id, self.move_id = partner.id, move.id
+        self.envs = [api.Environment(self.registry.cursor(), SUPERUSER_ID, {}) for _i in range(2)]
+        self.addCleanup(self._clean_up)
+
+    def _clean_up(self):
+        for env in self.envs:
+            env.cr.close()
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            disputes = env["recouvrement.dispute"].search([("move_id", "=", self.move_id)])
+            disputes.message_ids.unlink()
+            disputes.unlink()  # open disputes: not evidence yet
+            move = env["account.move"].browse(self.move_id)
+            move.button_draft()
+            move.with_context(force_delete=True).unlink()
+            env["res.partner"].browse(self.partner_id).unlink()
+
+    def test_two_users_dispute_the_same_invoice_at_once(self):
+        def record(env, reason):
+            dispute = env["recouvrement.dispute"].create(
+                {"move_id": self.move_id, "reason": reason, "amount": 600.0}
+            )
+            env.flush_all()
+            return dispute.id
+
+        env1, env2 = self.envs
+        env1.cr.execute("SELECT 1")  # its snapshot is taken before the other one commits
+        first = record(env2, "price")
+        env2.cr.commit()
+        with self.assertRaises(SerializationFailure), mute_logger("odoo.sql_db"):
+            record(env1, "quality")
+        env1.cr.rollback()  # odoo.service.model.retrying: the request again
+        env1.transaction.reset()
+        with self.assertRaisesRegex(ValidationError, "contest .*1,200.00 in all"):
+            record(env1, "quality")
+        env1.cr.rollback()
+        disputes = env1["recouvrement.dispute"].search([("move_id", "=", self.move_id)])
+        self.assertEqual(disputes.ids, [first])
