@@ -352,6 +352,45 @@ class TestBreak13(RecouvrementCommon):
         self.assertEqual((price | quality | delivery).mapped("state"), ["rejected", "open", "open"])
         self.assertEqual(invoice.disputed_amount, 800.0)
 
+    # ------------------------------------------------------------------------------------------
+    # Calls: the next step named is the one the ladder sends next
+    # ------------------------------------------------------------------------------------------
+
+    @freeze_time("2026-05-10")
+    def test_refusal_names_the_level_the_ladder_sends_next(self):
+        """Standard ladder (J-5 courtesy, J+1 courteous, J+15 firm, J+30 last call, J+45
+        formal notice, J+60 litigation). On 10 May, refusal calls of three customers:
+
+        * Jamais, 1 000 due 31 March (40 days), never reminded: the next run sends the
+          highest level due, the last call (30 April), today: "Last call, due on
+          05/10/2026" (before: "Courtesy reminder, due on 03/26/2026", a level the ladder
+          will never send);
+        * Relance, the same invoice reminded at the last call: next, the formal notice on
+          31 March + 45 = 15 May;
+        * Seuil, 300 due 31 March reminded at the courteous level, the firm level asking at
+          least 500: it is skipped, next the last call, due today (before: "Firm reminder"
+          with the last call's date)."""
+        self._standard_ladder()
+        levels = {level.days: level for level in self.company.dunning_policy_id.level_ids}
+        levels[15].min_amount = 500.0
+        customers = {name: self._customer(name) for name in ("Jamais", "Relance", "Seuil")}
+        self._invoice(customers["Jamais"], 1000.0, "2026-03-01", "2026-03-31")
+        reminded = self._invoice(customers["Relance"], 1000.0, "2026-03-01", "2026-03-31")
+        small = self._invoice(customers["Seuil"], 300.0, "2026-03-01", "2026-03-31")
+        reminded.sudo().dunning_level_id = levels[30]
+        small.sudo().dunning_level_id = levels[1]
+        self.company.recouvrement_user_id = self.manager
+        notes = {}
+        for name, customer in customers.items():
+            self.env["recouvrement.call.log"].with_user(self.controller).create(
+                {"partner_id": customer.id, "outcome": "refusal"}
+            ).action_log()
+            call = self.env["recouvrement.call"].search([("partner_id", "=", customer.id)])
+            notes[name] = call.activity_ids.note
+        self.assertIn(f"{levels[30].name}, due on 05/10/2026", notes["Jamais"])
+        self.assertIn(f"{levels[45].name}, due on 05/15/2026", notes["Relance"])
+        self.assertIn(f"{levels[30].name}, due on 05/10/2026", notes["Seuil"])
+
 
 @tagged("post_install", "-at_install")
 class TestDisputeConcurrency(TransactionCase):
