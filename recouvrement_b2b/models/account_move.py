@@ -215,6 +215,8 @@ class AccountMove(models.Model):
     @api.depends(
         "move_type",
         "invoice_date_due",
+        "line_ids.date_maturity",
+        "line_ids.amount_residual",
         "delivery_date",
         "invoice_date",
         "prescription_interruption_date",
@@ -399,17 +401,29 @@ class AccountMove(models.Model):
         """From the oldest instalment still due (an invoice's due date is its last one)."""
         today = fields.Date.context_today(self)
         for move in self:
-            dues = [
-                line.date_maturity
-                for line in move.line_ids
-                if line.account_type == "asset_receivable"
-                and line.date_maturity
-                and move.company_currency_id.compare_amounts(line.amount_residual, 0) > 0
-            ]
-            due = min(dues, default=move.invoice_date_due)
+            due = move._get_oldest_unpaid_due()
             open_ = move.state == "posted" and move.payment_state in ("not_paid", "partial")
             move.dunning_days_late = max((today - due).days, 0) if open_ and due else 0
             move.dunning_overdue = move.dunning_days_late > 0
+
+    def _get_oldest_unpaid_due(self):
+        """Due date of the oldest instalment of this invoice still to be paid (receivable line
+        with an amount due), else its due date (``invoice_date_due``, that of its last
+        instalment): the date from which the invoice is late, exigible and prescribes
+        (LEGAL.md, instalments; art. 2233 3° Code civil: a claim with a term prescribes from
+        that term, each instalment from its own due date).
+
+        :return: date, or False without a due date
+        """
+        self.ensure_one()
+        dues = [
+            line.date_maturity
+            for line in self.line_ids
+            if line.account_type == "asset_receivable"
+            and line.date_maturity
+            and self.company_currency_id.compare_amounts(line.amount_residual, 0) > 0
+        ]
+        return min(dues, default=self.invoice_date_due)
 
     def _search_dunning_overdue(self, operator, value):
         """Invoices with an unpaid instalment (receivable line with an amount due) past its

@@ -6,6 +6,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools import format_date
 
+from ..rules import dunning as dunning_rules
 from ..tools.bounds import check_date_horizon
 from ..tools.evidence import check_recorded_now
 from ..tools.lang import company_env
@@ -280,13 +281,16 @@ class RecouvrementCall(models.Model):
         return streaks
 
     def _get_next_steps(self):
-        """``{customer id: (recouvrement.dunning.level, date)}``: the next level of the ladder
-        of each customer of ``self`` whose call asks for it (refusal, not reached) and the day
-        it falls due: the level of the invoice reminded next. Customers without are left
-        out."""
+        """``{customer id: (recouvrement.dunning.level, date)}``: the next step of the ladder
+        of each customer of ``self`` whose call asks for it (refusal, not reached) and its
+        day: the level the next run sends (``rules.dunning.next_level``: the highest level
+        due today above the one each instalment reached, its minimum met, as the dunning
+        sends it; several levels fallen due are not sent one by one), dated today; else the
+        first level to come with its date. Customers without are left out."""
         asking = self.filtered(lambda c: c.outcome in ("refusal", "not_reached"))
         if not asking:
             return {}
+        today = fields.Date.context_today(self)
         Move = self.env["account.move"]
         moves = Move.search(
             [
@@ -298,22 +302,62 @@ class RecouvrementCall(models.Model):
             ]
         )
         dunning = self.env["recouvrement.dunning"]
-        next_dates = dunning._get_next_dates(moves)
+        # pre-judgment claims and notified-factored invoices are not reminded
+        moves = self.env["recouvrement.proceedings"]._filter_dunning_moves(moves, None)
         policies = dunning._get_policies(moves)
-        result = {}
+        ladders = {policy: policy._get_rule_levels() for policy in set(policies.values())}
+        lines = moves.line_ids.filtered(
+            lambda line: (
+                line.account_id.account_type == "asset_receivable"
+                and line.date_maturity
+                and not line.reconciled
+                and line.amount_residual > 0
+            )
+        )
+        amounts = dunning._get_line_amounts(lines, today)
+        steps = {}
         for move in moves.sorted("id"):
-            day = next_dates.get(move.id)
             policy = policies.get(move.id)
-            if not day or not policy:
+            if not policy:
                 continue
-            reached = move.dunning_level_id.sequence if move.dunning_level_id else None
-            level = policy.level_ids.filtered(lambda lvl, r=reached: r is None or lvl.sequence > r)[
-                :1
-            ]
-            current = result.get(move.commercial_partner_id.id)
-            if level and (not current or day < current[1]):
-                result[move.commercial_partner_id.id] = (level, day)
-        return result
+            ladder = ladders[policy]
+            mine = lines.filtered(lambda line, move=move: line.move_id == move)
+            for line in mine:
+                step = self._get_line_next_step(line, ladder, mine, amounts, today)
+                current = steps.get(move.commercial_partner_id.id)
+                if step and (
+                    not current
+                    or (step[1], -dunning_rules.rank(step[0]))
+                    < (current[1], -dunning_rules.rank(current[0]))
+                ):
+                    steps[move.commercial_partner_id.id] = step
+        levels = self.env["recouvrement.dunning.level"]
+        return {
+            partner_id: (levels.browse(level.key), day)
+            for partner_id, (level, day) in steps.items()
+        }
+
+    @api.model
+    def _get_line_next_step(self, line, ladder, lines, amounts, today):
+        """``(rules.dunning.Level, date)`` of the next step of the instalment ``line`` in
+        ``ladder`` (see :meth:`_get_next_steps`), or None at the top of the ladder. A level's
+        minimum is compared with the invoice's amount due by then (``lines``, its open
+        instalments; ``amounts``, ``{line id: company currency}``), as the dunning does."""
+        dunning = self.env["recouvrement.dunning"]
+        reached = dunning._get_reached_sequence(line, ladder)
+        amount = sum(
+            amounts[other.id] for other in lines if other.date_maturity <= line.date_maturity
+        )
+        level = dunning_rules.next_level(ladder, reached, line.date_maturity, today, amount=amount)
+        if level:
+            return level, today
+        upcoming = [
+            lvl for lvl in ladder if lvl.sequence > (reached or 0) and lvl.applies_to(amount)
+        ]
+        if not upcoming:
+            return None
+        level = min(upcoming, key=lambda lvl: (lvl.date_for(line.date_maturity), lvl.sequence))
+        return level, level.date_for(line.date_maturity)
 
     # ------------------------------------------------------------------------------------------
     # Payment score

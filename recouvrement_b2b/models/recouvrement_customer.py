@@ -466,7 +466,8 @@ class RecouvrementCustomer(models.AbstractModel):
                 ("move_id", "=", invoice.id),
                 ("state", "=", "open"),
                 ("reason", "=", reason if reason in dict(self._get_portal_reasons()) else "other"),
-                ("amount", "=", invoice.amount_residual if amount is None else amount),
+                # no amount: the whole amount left undisputed, whatever it is by now
+                *([("amount", "=", amount)] if amount is not None else []),
                 ("description", "=", comment or False),
                 ("date", "=", fields.Date.context_today(self)),
             ],

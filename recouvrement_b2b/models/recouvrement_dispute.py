@@ -1,8 +1,9 @@
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_compare, format_amount
+from odoo.tools import SQL, float_compare, format_amount
 
 from ..tools.bounds import check_bounds, check_date_horizon
 from ..tools.evidence import changed_field, check_created_by_flow, check_set_by_flow
@@ -176,9 +177,37 @@ class RecouvrementDispute(models.Model):
 
     @api.depends("move_id")
     def _compute_amount(self):
+        """By default, what the invoice's other open disputes leave undisputed of its amount
+        due (together they contest no more than it, :meth:`_check_amount`)."""
+        undisputed = self._get_undisputed_amounts()
         for dispute in self:
-            if not dispute.amount or dispute.amount > dispute.move_id.amount_residual:
-                dispute.amount = dispute.move_id.amount_residual
+            left = undisputed.get(dispute.move_id.id, 0.0)
+            if not dispute.amount or dispute.amount > left:
+                dispute.amount = left
+
+    def _get_undisputed_amounts(self):
+        """``{invoice id: amount}``: the amount due of the invoices of ``self`` (invoice
+        currency) less what their open disputes other than ``self`` contest. The ids come
+        from one query with no flush, which would store the disputes being created with the
+        amount being computed; their state and amount from the ORM (changes not yet stored
+        included)."""
+        moves = self.move_id
+        left = {move.id: move.amount_residual for move in moves}
+        ids = tuple(move_id for move_id in moves.ids if isinstance(move_id, int))
+        if not ids:
+            return left
+        self.env.cr.execute(SQL("SELECT id FROM recouvrement_dispute WHERE move_id IN %s", ids))
+        mine = {*self.ids, *self._origin.ids}
+        # sudo: every open dispute of the invoice counts, whoever may read it
+        others = (
+            self.sudo()
+            .browse(row[0] for row in self.env.cr.fetchall())
+            .filtered(lambda d: d.id not in mine and d.state == "open")
+        )
+        for other in others:
+            if other.move_id.id in left:
+                left[other.move_id.id] -= other.amount
+        return {move_id: max(amount, 0.0) for move_id, amount in left.items()}
 
     @api.depends("amount", "move_id.amount_total", "move_id.amount_total_signed")
     def _compute_amount_company(self):
@@ -222,7 +251,24 @@ class RecouvrementDispute(models.Model):
 
     @api.constrains("move_id", "amount", "state")
     def _check_amount(self):
-        for dispute in self.filtered(lambda d: d.state == "open"):
+        """An open dispute contests a positive part of a posted customer invoice, and the open
+        disputes of an invoice together no more than its amount due (two disputes of 600 on
+        an invoice of 1 000 would hold back 1 200).
+
+        :raise ValidationError: naming the dispute or invoice, the amounts and the field
+        """
+        opened = self.filtered(lambda d: d.state == "open")
+        for dispute in opened:
+            # an invoice already paid leaves nothing to dispute (the amount due by default);
+            # checked before any search, which would store the amount first
+            self._check_amount_positive({"amount": dispute.amount}, dispute.move_id)
+        # sudo: every open dispute of the invoice counts, whoever may read it
+        totals = defaultdict(float)
+        for other in self.sudo().search(
+            [("state", "=", "open"), ("move_id", "in", opened.move_id.ids)]
+        ):
+            totals[other.move_id.id] += other.amount
+        for dispute in opened:
             move = dispute.move_id
             if move.move_type != "out_invoice" or move.state != "posted":
                 raise ValidationError(
@@ -243,6 +289,19 @@ class RecouvrementDispute(models.Model):
                         residual=format_amount(self.env, move.amount_residual, move.currency_id),
                     )
                 )
+            total = totals[move.id]
+            if float_compare(total, move.amount_residual, precision_digits=2) > 0:
+                raise ValidationError(
+                    self.env._(
+                        "Dispute %(dispute)s: the open disputes of invoice %(invoice)s contest "
+                        "%(total)s in all, more than its amount due, %(residual)s (field "
+                        "Disputed Amount).",
+                        dispute=dispute.display_name,
+                        invoice=move.display_name,
+                        total=format_amount(self.env, total, move.currency_id),
+                        residual=format_amount(self.env, move.amount_residual, move.currency_id),
+                    )
+                )
 
     # ------------------------------------------------------------------------------------------
     # Actions
@@ -254,6 +313,14 @@ class RecouvrementDispute(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        customer = self.env["recouvrement.customer"]
+        for vals in vals_list:
+            move = self.env["account.move"].browse(vals.get("move_id"))
+            self._check_amount_positive(vals, move)
+            if move:
+                # two users recording disputes of the customer at once: the later one fails
+                # with a serialization error, is retried and sees the first one (_check_amount)
+                customer._lock_customer(move.commercial_partner_id)
         disputes = super().create(vals_list)
         check_created_by_flow(disputes, disputes._get_flow_name(), CLOSED_STATES)
         return disputes
@@ -262,11 +329,40 @@ class RecouvrementDispute(models.Model):
         # closed by its buttons, after their checks (a credit note, a case): issue 19
         check_set_by_flow(self, vals, self._get_flow_name(), CLOSED_STATES)
         self._check_closed_write(vals)
+        self._check_amount_positive(vals, self.move_id[:1])
+        if {"amount", "move_id", "state"} & set(vals):
+            for partner in self.move_id.commercial_partner_id:
+                self.env["recouvrement.customer"]._lock_customer(partner)
         return super().write(vals)
 
     def _get_flow_name(self):
         """What closes a dispute, as a message says it."""
         return self.env._("the Resolve, Reject and Escalate to Litigation buttons")
+    @api.model
+    def _check_amount_positive(self, vals, move):
+        """Refuse a disputed amount of 0 or less in ``vals`` (create or write values, or the
+        amount a dispute computed) of a dispute of the invoice ``move``, before the
+        database's constraint would fail on it.
+
+        :raise ValidationError: naming the invoice, the amount and the field
+        """
+        if (
+            "amount" not in vals
+            or float_compare(vals["amount"] or 0.0, 0.0, precision_digits=2) > 0
+        ):
+            return
+        raise ValidationError(
+            self.env._(
+                "Dispute of invoice %(invoice)s: the disputed amount %(amount)s must be positive "
+                "(field Disputed Amount).",
+                invoice=move.display_name or "",
+                amount=format_amount(
+                    self.env,
+                    vals["amount"] or 0.0,
+                    move.currency_id or self.env.company.currency_id,
+                ),
+            )
+        )
 
     def _check_closed_write(self, vals):
         """Refuse to rewrite a resolved, rejected or escalated dispute: what was contested and

@@ -231,6 +231,8 @@ class RecouvrementLitigation(models.Model):
         "proof_checked",
         "disputed_amount",
         "move_ids.invoice_date_due",
+        "move_ids.line_ids.date_maturity",
+        "move_ids.line_ids.amount_residual",
         "message_attachment_count",
     )
     @api.depends_context("date")
@@ -263,9 +265,10 @@ class RecouvrementLitigation(models.Model):
                         amount=case._format_amount(case.disputed_amount),
                     )
                 )
-            not_due = case.move_ids.filtered(
-                lambda m: not m.invoice_date_due or m.invoice_date_due >= today
-            )
+            # exigible once an instalment still to be paid is past its due date, not only the
+            # last one (the invoice's due date)
+            dues = {move: move._get_oldest_unpaid_due() for move in case.move_ids}
+            not_due = case.move_ids.filtered(lambda m, dues=dues: not dues[m] or dues[m] >= today)
             case.claim_due = bool(case.move_ids) and not not_due
             if not case.move_ids:
                 issues.append(self.env._("Not exigible: the case has no invoice."))
@@ -1111,7 +1114,9 @@ class RecouvrementLitigation(models.Model):
 
         Returns ``{move.id: date}``, ``False`` for what is not a customer invoice with a due
         date. 5 years between traders (L110-4 Code de commerce), 2 years against a consumer
-        (L218-2 Code de la consommation, ``res.partner._is_consumer``), from the due date or an
+        (L218-2 Code de la consommation, ``res.partner._is_consumer``), from the due date of
+        the oldest instalment still to be paid (art. 2233 3° Code civil: each instalment
+        prescribes from its own due date, ``account.move._get_oldest_unpaid_due``) or an
         earlier delivery of a late invoice, restarted by the last acknowledgment or legal action
         (art. 2240, 2241, 2231 Code civil): ``rules.deadlines.prescription_date``. None while a
         declaration of claim runs: it interrupts prescription until the collective proceedings
@@ -1125,7 +1130,7 @@ class RecouvrementLitigation(models.Model):
                 continue
             interruption = move.prescription_interruption_date
             result[move.id] = deadlines.prescription_date(
-                move.invoice_date_due,
+                move._get_oldest_unpaid_due(),
                 delivery_date=move.delivery_date,
                 invoice_date=move.invoice_date,
                 interruptions=[interruption] if interruption else (),

@@ -168,23 +168,52 @@ class RecouvrementPromise(models.Model):
             except OverflowError:  # a date near 9999-12-31, refused by _check_date
                 promise.tolerance_date = Date.max
 
-    @api.depends("move_ids.amount_residual_signed", "amount_start", "date_recorded")
+    @api.depends(
+        "move_ids.amount_residual",
+        "move_ids.amount_residual_signed",
+        "amount_start",
+        "date_recorded",
+    )
     def _compute_amount_paid(self):
         received = self._get_payments_on_account()
         credited = self._get_credit_notes_since()
         for promise in self:
             if promise.move_ids:
-                residual = sum(promise.move_ids.mapped("amount_residual_signed"))
+                residual = promise._get_invoices_residual()
                 # a credit note lowers what is due: it is no payment
                 paid = promise.amount_start - residual - credited.get(promise.id, 0.0)
-                promise.amount_paid = max(paid, 0.0)
+                promise.amount_paid = max(promise.currency_id.round(paid), 0.0)
             else:
                 promise.amount_paid = received.get(promise.id, 0.0)
 
+    def _get_invoices_residual(self):
+        """What is still due on the invoices of this promise, measured in each invoice's own
+        currency (``amount_residual``) and valued at the invoice's rate (company currency per
+        unit of its currency, ``amount_total_signed / amount_total_in_currency_signed``): an
+        exchange difference booked by a reconciliation moves the company-currency residual
+        only, so it neither keeps nor breaks the promise (README, Product decisions).
+
+        :return: float, company currency
+        """
+        self.ensure_one()
+        return sum(
+            self.currency_id.round(move.amount_residual * self._get_invoice_rate(move))
+            for move in self.move_ids
+        )
+
+    @api.model
+    def _get_invoice_rate(self, move):
+        """Company currency per unit of the currency of the invoice ``move`` at its own rate
+        (1.0 in the company's currency)."""
+        if move.currency_id == move.company_currency_id or not move.amount_total_in_currency_signed:
+            return 1.0
+        return move.amount_total_signed / move.amount_total_in_currency_signed
+
     def _get_credit_notes_since(self):
         """``{promise id: amount}``: credit notes matched with the invoices of the promises of
-        ``self`` on invoices, dated from the day each was recorded (company currency): they
-        lower the invoices' amount due without being paid. One query."""
+        ``self`` on invoices, dated from the day each was recorded: they lower the invoices'
+        amount due without being paid. Measured in the invoice's currency and valued at its
+        rate, as :meth:`_get_invoices_residual` (company currency). One query."""
         on_moves = self.filtered(lambda p: p.move_ids and p.id)
         if not on_moves:
             return {}
@@ -198,17 +227,17 @@ class RecouvrementPromise(models.Model):
                     ("credit_move_id.move_id.move_type", "=", "out_refund"),
                     ("max_date", ">=", min(on_moves.mapped("date_recorded"))),
                 ],
-                ["amount", "max_date", "debit_move_id"],
+                ["debit_amount_currency", "max_date", "debit_move_id"],
             )
         )
         credited = defaultdict(float)
         for promise in on_moves:
             for partial in partials:
-                if (
-                    partial.debit_move_id.move_id in promise.move_ids
-                    and partial.max_date >= promise.date_recorded
-                ):
-                    credited[promise.id] += partial.amount
+                move = partial.debit_move_id.move_id
+                if move in promise.move_ids and partial.max_date >= promise.date_recorded:
+                    credited[promise.id] += promise.currency_id.round(
+                        partial.debit_amount_currency * self._get_invoice_rate(move)
+                    )
         return credited
 
     def _get_payments_on_account(self):
@@ -378,6 +407,9 @@ class RecouvrementPromise(models.Model):
     def create(self, vals_list):
         customer = self.env["recouvrement.customer"]
         for vals in vals_list:
+            self._check_amount_positive(
+                vals, self.env["res.partner"].browse(vals.get("partner_id"))
+            )
             if vals.get("partner_id"):
                 partner = self.env["res.partner"].browse(vals["partner_id"])
                 vals["partner_id"] = partner.commercial_partner_id.id
@@ -388,7 +420,7 @@ class RecouvrementPromise(models.Model):
         # kept and broken are facts the daily check records (they count in the score)
         check_created_by_flow(promises, promises._get_flow_name(), CHECKED_STATES)
         for promise in promises:
-            promise.amount_start = sum(promise.move_ids.mapped("amount_residual_signed"))
+            promise.amount_start = promise._get_invoices_residual()
         promises._supersede_overlapping()
         return promises
 
@@ -445,11 +477,32 @@ class RecouvrementPromise(models.Model):
     def write(self, vals):
         check_set_by_flow(self, vals, self._get_flow_name(), CHECKED_STATES)
         self._check_closed_write(vals)
+        self._check_amount_positive(vals, self.partner_id[:1])
         return super().write(vals)
 
     def _get_flow_name(self):
         """What records a promise kept or broken, as a message says it."""
         return self.env._("the daily check of the promises")
+    @api.model
+    def _check_amount_positive(self, vals, partner):
+        """Refuse a promised amount of 0 or less in ``vals`` (create or write values) of a
+        promise of ``partner``, before the database's constraint would fail on it.
+
+        :raise ValidationError: naming the customer, the amount and the field
+        """
+        if (
+            "amount" not in vals
+            or float_compare(vals["amount"] or 0.0, 0.0, precision_digits=2) > 0
+        ):
+            return
+        raise ValidationError(
+            self.env._(
+                "Promise of %(partner)s: the promised amount %(amount)s must be positive (field "
+                "Promised Amount).",
+                partner=partner.display_name or "",
+                amount=format_amount(self.env, vals["amount"] or 0.0, self.env.company.currency_id),
+            )
+        )
 
     def _check_closed_write(self, vals):
         """Refuse to rewrite a kept, broken or cancelled promise: what the customer promised,
@@ -544,19 +597,31 @@ class RecouvrementPromise(models.Model):
 
     def _check_promises(self, date):
         """Close the running promises of ``self`` on ``date``: kept when the amount paid
-        reaches the promised amount, broken when ``date`` is after the tolerance date (an
-        activity for the collector, a note on the customer).
+        reaches the promised amount, or on invoices paid in full in their currency (the
+        customer owes nothing more: at a worse rate, or after a credit note); cancelled on
+        invoices settled by credit notes alone; broken when ``date`` is after the tolerance
+        date (an activity for the collector, a note on the customer).
 
         :return: ``(kept, broken)`` recouvrement.promise
         """
         running = self.filtered(lambda p: p.state == "running")
+        # on invoices, nothing left to pay in their currency: the customer paid what it owed
+        # (less credit notes); settled by credit notes alone, nothing was promised any more
+        settled = running.filtered(
+            lambda p: (
+                p.move_ids and all(m.currency_id.is_zero(m.amount_residual) for m in p.move_ids)
+            )
+        )
         kept = running.filtered(
             lambda p: float_compare(p.amount_paid, p.amount, precision_digits=2) >= 0
-        )
-        broken = (running - kept).filtered(lambda p: p.tolerance_date < date)
+        ) | settled.filtered(lambda p: p.currency_id.compare_amounts(p.amount_paid, 0) > 0)
+        settled -= kept
+        broken = (running - kept - settled).filtered(lambda p: p.tolerance_date < date)
         # sudo: kept and broken are recorded by this check only (issue 19)
         if kept:
             kept.sudo().write({"state": "kept", "closed_date": date})
+        if settled:
+            settled.sudo().write({"state": "cancelled", "closed_date": date})
         if broken:
             broken.sudo().write({"state": "broken", "closed_date": date})
             broken._notify_broken()

@@ -1,0 +1,449 @@
+from datetime import date, timedelta
+
+from freezegun import freeze_time
+from psycopg2.errors import SerializationFailure
+
+from odoo import SUPERUSER_ID, Command, api, fields
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import format_amount, mute_logger
+
+from .common import RecouvrementCommon, post_invoice
+
+
+@tagged("post_install", "-at_install")
+class TestBreak13(RecouvrementCommon):
+    """Faults of the collector's cockpit found by the third break test of issue 13: promises on
+    invoices in a foreign currency, invoices in instalments in litigation."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # 50 % at 30 days, 50 % at 90 days: the first instalment falls due long before the
+        # invoice's due date (its last instalment's)
+        cls.split = cls.env["account.payment.term"].create(
+            {
+                "name": "50 % à 30 jours, 50 % à 90 jours",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 50.0, "nb_days": 30}),
+                    Command.create({"value": "percent", "value_amount": 50.0, "nb_days": 90}),
+                ],
+            }
+        )
+
+    def _customer(self, name, **vals):
+        return self.env["res.partner"].create(
+            {
+                "name": name,
+                "is_company": True,
+                "email": f"compta@{name.lower()}.example.fr",
+                **vals,
+            }
+        )
+
+    def _document(self, partner, amount, day, move_type="out_invoice", currency=None, term=None):
+        move = self.env["account.move"].create(
+            {
+                "move_type": move_type,
+                "partner_id": partner.id,
+                "invoice_date": day,
+                "currency_id": (currency or self.company.currency_id).id,
+                "invoice_payment_term_id": term.id if term else False,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Prestation",
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        move.action_post()
+        return move
+
+    def _match(self, invoice, document):
+        """Reconcile the receivable lines of ``invoice`` and ``document``."""
+        (invoice.line_ids + document.line_ids).filtered(
+            lambda line: line.account_type == "asset_receivable" and not line.reconciled
+        ).reconcile()
+
+    # ------------------------------------------------------------------------------------------
+    # Promises on invoices are measured in the invoices' currency
+    # ------------------------------------------------------------------------------------------
+
+    def test_promise_on_invoices_in_their_currency(self):
+        """1 EUR = 2 USD until 11 April, 2.5 from 12 April. Invoice of 1 000 USD of 1 March:
+        500 EUR at its rate. On 10 April the customer promises 500 EUR (the whole invoice) for
+        20 April, tolerance 3 days.
+
+        * 15 April, credit note of 200 USD (80 EUR at 2.5) matched with the invoice: the
+          invoice's amount due falls by 200 USD, 100 EUR at its rate (80 of credit note and an
+          exchange difference of 20). Nothing is paid: 0 (before: 500 - 400 - 80 = 20, the
+          exchange difference counted as paid).
+        * 16 April, 600 USD paid (240 EUR): 600 USD of the invoice at its rate, 0.5 EUR per
+          USD: 300 EUR paid (before: 500 - 100 - 80 = 320).
+        * 18 April, the last 200 USD paid (80 EUR at 2.5): the invoice is paid in full in its
+          currency, 800 USD = 400 EUR paid: the customer owes nothing more, the promise is kept
+          (before: 420 paid, broken on 24 April)."""
+        self.company.recouvrement_promise_tolerance_days = 3
+        usd = self.setup_other_currency("USD", rates=[("2000-01-01", 2.0), ("2026-04-12", 2.5)])
+        customer = self._customer("Dollar")
+        invoice = self._document(customer, 1000.0, "2026-03-01", currency=usd)
+        self.assertEqual(invoice.amount_residual_signed, 500.0)
+        with freeze_time("2026-04-10"):
+            promise = (
+                self.env["recouvrement.promise"]
+                .with_user(self.controller)
+                .create(
+                    {
+                        "partner_id": customer.id,
+                        "amount": 500.0,
+                        "date": "2026-04-20",
+                        "move_ids": [Command.set(invoice.ids)],
+                    }
+                )
+            )
+        refund = self._document(customer, 200.0, "2026-04-15", "out_refund", currency=usd)
+        self._match(invoice, refund)
+        self.assertEqual(invoice.amount_residual, 800.0)
+        self.assertTrue(invoice.line_ids.matched_credit_ids.exchange_move_id)
+        promise.invalidate_recordset(["amount_paid"])
+        self.assertEqual(promise.amount_paid, 0.0)
+        self._pay(invoice, 600.0, "2026-04-16")
+        promise.invalidate_recordset(["amount_paid"])
+        self.assertEqual(promise.amount_paid, 300.0)
+        with freeze_time("2026-04-17"):
+            promise._check_promises(date(2026, 4, 17))
+        self.assertEqual(promise.state, "running")
+        self._pay(invoice, 200.0, "2026-04-18")
+        self.assertEqual(invoice.payment_state, "paid")
+        promise.invalidate_recordset(["amount_paid"])
+        self.assertEqual(promise.amount_paid, 400.0)
+        with freeze_time("2026-04-18"):
+            self.env["recouvrement.promise"]._cron_check_promises()
+        self.assertRecordValues(promise, [{"state": "kept", "closed_date": date(2026, 4, 18)}])
+
+    def test_promise_on_invoices_paid_in_full_at_a_worse_rate(self):
+        """Same rates. Invoices of 1 000 USD (500 EUR) and 300 EUR; on 10 April a promise of
+        700 EUR on both for 20 April. On 15 April the customer pays 1 000 USD (400 EUR at 2.5):
+        the USD invoice is paid in full in its currency, worth 500 EUR at its rate; paid 500,
+        the promise runs; 200 EUR more on the EUR invoice: 700, kept. A payment of 300 USD
+        (120 EUR) on a second promise of 200 EUR on another invoice of 1 000 USD: 150 EUR
+        paid at the invoice's rate (0.5 EUR per USD), not kept."""
+        usd = self.setup_other_currency("USD", rates=[("2000-01-01", 2.0), ("2026-04-12", 2.5)])
+        customer = self._customer("Taux")
+        dollars = self._document(customer, 1000.0, "2026-03-01", currency=usd)
+        euros = self._document(customer, 300.0, "2026-03-01")
+        other = self._document(self._customer("Partiel"), 1000.0, "2026-03-01", currency=usd)
+        Promise = self.env["recouvrement.promise"].with_user(self.controller)
+        with freeze_time("2026-04-10"):
+            promise = Promise.create(
+                {
+                    "partner_id": customer.id,
+                    "amount": 700.0,
+                    "date": "2026-04-20",
+                    "move_ids": [Command.set((dollars | euros).ids)],
+                }
+            )
+            partial = Promise.create(
+                {
+                    "partner_id": other.partner_id.id,
+                    "amount": 200.0,
+                    "date": "2026-04-20",
+                    "move_ids": [Command.set(other.ids)],
+                }
+            )
+        self._pay(dollars, 1000.0, "2026-04-15")
+        self._pay(other, 300.0, "2026-04-15")
+        (promise | partial).invalidate_recordset(["amount_paid"])
+        self.assertEqual(promise.amount_paid, 500.0)
+        self.assertEqual(partial.amount_paid, 150.0)
+        self._pay(euros, 200.0, "2026-04-16")
+        promise.invalidate_recordset(["amount_paid"])
+        self.assertEqual(promise.amount_paid, 700.0)
+        with freeze_time("2026-04-16"):
+            self.env["recouvrement.promise"]._cron_check_promises()
+        self.assertEqual((promise | partial).mapped("state"), ["kept", "running"])
+
+    # ------------------------------------------------------------------------------------------
+    # Litigation: an invoice in instalments is exigible and prescribes per instalment
+    # ------------------------------------------------------------------------------------------
+
+    @freeze_time("2026-05-10")
+    def test_litigation_reads_the_oldest_unpaid_instalment(self):
+        """Invoices of 1 000 in halves at 30 and 90 days. On 10 May:
+
+        * Premiere, of 1 March: first half due 31 March, 40 days late, last 30 May: exigible
+          (its first half is), though its due date (30 May) is to come; it prescribes 5 years
+          after its first half, 31 March 2031 (L110-4, art. 2233 3° Code civil), not on
+          30 May 2031;
+        * Payee, of 1 March, first half paid: nothing past due: not exigible, and it
+          prescribes from its second half, 30 May 2031.
+
+        Before: "Not exigible: invoice(s) Premiere not yet past their due date", and both
+        prescribed on 30 May 2031."""
+        customer = self._customer("Echelonne", siren="364808949")
+        premiere = self._document(customer, 1000.0, "2026-03-01", term=self.split)
+        payee = self._document(customer, 1000.0, "2026-03-01", term=self.split)
+        self._pay(payee, 500.0, "2026-03-30")
+        self.assertEqual(str(premiere.invoice_date_due), "2026-05-30")
+        self.assertRecordValues(
+            premiere | payee,
+            [{"prescription_date": date(2031, 3, 31)}, {"prescription_date": date(2031, 5, 30)}],
+        )
+        Litigation = self.env["recouvrement.litigation"].with_user(self.controller)
+        case = Litigation.create(
+            {
+                "partner_id": customer.id,
+                "move_ids": [Command.set(premiere.ids)],
+                "proof_checked": True,
+            }
+        )
+        self.assertRecordValues(
+            case,
+            [
+                {
+                    "claim_certain": True,
+                    "claim_liquid": True,
+                    "claim_due": True,
+                    "claim_issues": "",
+                    "prescription_date": date(2031, 3, 31),
+                }
+            ],
+        )
+        case.action_file()
+        self.assertEqual(case.filing_date, date(2026, 5, 10))
+        other = Litigation.create(
+            {
+                "partner_id": customer.id,
+                "move_ids": [Command.set(payee.ids)],
+                "proof_checked": True,
+            }
+        )
+        self.assertFalse(other.claim_due)
+        with self.assertRaisesRegex(UserError, f"Not exigible: invoice\\(s\\) {payee.name} not"):
+            other.action_file()
+
+    # ------------------------------------------------------------------------------------------
+    # Bad input: amounts of 0 or less are refused by a message, not by the database
+    # ------------------------------------------------------------------------------------------
+
+    @freeze_time("2026-05-10")
+    def test_amounts_not_positive_are_refused_by_a_message(self):
+        """Promised or disputed amounts of -5, 0 or -50, through the forms (create, write) and
+        the call log, and a dispute of an invoice already paid (its amount due, 0, by
+        default): each is refused with a ValidationError naming the customer or invoice, the
+        amount and the field, and nothing is stored. Before: psycopg2's CheckViolation of the
+        SQL constraints (an error log and a server error for the user)."""
+        customer = self._customer("Negatif")
+        invoice = self._document(customer, 1000.0, "2026-03-01")
+        paid = self._document(customer, 200.0, "2026-03-01")
+        self._pay(paid, 200.0, "2026-04-01")
+        Promise = self.env["recouvrement.promise"].with_user(self.controller)
+        Dispute = self.env["recouvrement.dispute"].with_user(self.controller)
+        CallLog = self.env["recouvrement.call.log"].with_user(self.controller)
+        promise = Promise.create({"partner_id": customer.id, "amount": 100.0, "date": "2026-05-20"})
+        attempts = {
+            "promise -5": lambda: Promise.create(
+                {"partner_id": customer.id, "amount": -5.0, "date": "2026-05-20"}
+            ),
+            "promise 0": lambda: Promise.create(
+                {
+                    "partner_id": customer.id,
+                    "amount": 0.0,
+                    "date": "2026-05-20",
+                    "move_ids": [Command.set(invoice.ids)],
+                }
+            ),
+            "promise written -1": lambda: promise.write({"amount": -1.0}),
+            "call promise -5": lambda: CallLog.create(
+                {
+                    "partner_id": customer.id,
+                    "outcome": "promise",
+                    "promise_amount": -5.0,
+                    "promise_date": "2026-05-20",
+                }
+            ).action_log(),
+            "dispute -50": lambda: Dispute.create(
+                {"move_id": invoice.id, "reason": "price", "amount": -50.0}
+            ),
+            "call dispute -5": lambda: CallLog.create(
+                {
+                    "partner_id": customer.id,
+                    "outcome": "dispute",
+                    "dispute_move_id": invoice.id,
+                    "dispute_amount": -5.0,
+                }
+            ).action_log(),
+            "dispute of a paid invoice": lambda: Dispute.create(
+                {"move_id": paid.id, "reason": "quality"}
+            ),
+        }
+        for label, attempt in attempts.items():
+            with self.subTest(label), self.assertRaises(ValidationError) as caught:
+                with self.env.cr.savepoint():
+                    attempt()
+                    self.env.flush_all()
+            message = str(caught.exception)
+            if label.startswith(("promise", "call promise")):
+                self.assertRegex(message, r"^Promise of Negatif: the promised amount .* must be")
+                self.assertIn("(field Promised Amount)", message)
+            else:
+                self.assertIn("must be positive (field Disputed Amount)", message)
+                self.assertIn(paid.name if "paid" in label else invoice.name, message)
+        self.assertEqual(promise.amount, 100.0)
+        self.assertFalse(
+            self.env["recouvrement.dispute"].search([("partner_id", "=", customer.id)])
+        )
+        self.assertEqual(
+            self.env["recouvrement.promise"].search([("partner_id", "=", customer.id)]), promise
+        )
+
+    # ------------------------------------------------------------------------------------------
+    # Disputes: together no more than the invoice's amount due
+    # ------------------------------------------------------------------------------------------
+
+    @freeze_time("2026-05-10")
+    def test_open_disputes_of_an_invoice_no_more_than_its_amount_due(self):
+        """Invoice of 1 000, 200 paid: 800 due. A price dispute of 500 is open; a quality
+        dispute of 400 would make 900 > 800: refused, naming the invoice, 900, 800 and the
+        field (before: accepted, 900 disputed on 800 due in the statistics by reason). 300 is
+        accepted (800 in all), 0.01 more is not, nor raising the first one
+        to 500.01; a dispute without amount (by default what is left undisputed: 0) neither.
+        Once the price dispute is rejected, 500 is free again: a dispute without amount
+        contests those 500."""
+        customer = self._customer("Double")
+        invoice = self._document(customer, 1000.0, "2026-03-01")
+        self._pay(invoice, 200.0, "2026-04-01")
+        Dispute = self.env["recouvrement.dispute"].with_user(self.controller)
+        price = Dispute.create({"move_id": invoice.id, "reason": "price", "amount": 500.0})
+
+        def refused(vals, regex=""):
+            """Refused, and rolled back with its transaction as a request would be."""
+            with self.assertRaisesRegex(ValidationError, regex) as caught:
+                with self.env.cr.savepoint():
+                    if "id" in vals:
+                        price.write({"amount": vals["amount"]})
+                    else:
+                        Dispute.create(dict(vals, move_id=invoice.id))
+            return str(caught.exception)
+
+        message = refused({"reason": "quality", "amount": 400.0})
+        eur = self.company.currency_id
+        for part in (
+            invoice.name,
+            f"contest {format_amount(self.env, 900.0, eur)} in all",
+            f"amount due, {format_amount(self.env, 800.0, eur)}",
+            "(field Disputed Amount)",
+        ):
+            self.assertIn(part, message)
+        quality = Dispute.create({"move_id": invoice.id, "reason": "quality", "amount": 300.0})
+        refused({"reason": "delivery", "amount": 0.01}, r"contest 800.01\s€ in all")
+        refused({"id": price.id, "amount": 500.01}, r"contest 800.01\s€ in all")
+        self.assertEqual(invoice.disputed_amount, 800.0)
+        # without an amount: what is left undisputed, nothing here
+        refused({"reason": "other"}, r"the disputed amount 0.00\s€ must be positive")
+        price.action_reject()
+        delivery = Dispute.create({"move_id": invoice.id, "reason": "delivery"})
+        self.assertEqual(delivery.amount, 500.0)
+        self.assertEqual((price | quality | delivery).mapped("state"), ["rejected", "open", "open"])
+        self.assertEqual(invoice.disputed_amount, 800.0)
+
+    # ------------------------------------------------------------------------------------------
+    # Calls: the next step named is the one the ladder sends next
+    # ------------------------------------------------------------------------------------------
+
+    @freeze_time("2026-05-10")
+    def test_refusal_names_the_level_the_ladder_sends_next(self):
+        """Standard ladder (J-5 courtesy, J+1 courteous, J+15 firm, J+30 last call, J+45
+        formal notice, J+60 litigation). On 10 May, refusal calls of three customers:
+
+        * Jamais, 1 000 due 31 March (40 days), never reminded: the next run sends the
+          highest level due, the last call (30 April), today: "Last call, due on
+          05/10/2026" (before: "Courtesy reminder, due on 03/26/2026", a level the ladder
+          will never send);
+        * Relance, the same invoice reminded at the last call: next, the formal notice on
+          31 March + 45 = 15 May;
+        * Seuil, 300 due 31 March reminded at the courteous level, the firm level asking at
+          least 500: it is skipped, next the last call, due today (before: "Firm reminder"
+          with the last call's date)."""
+        self._standard_ladder()
+        levels = {level.days: level for level in self.company.dunning_policy_id.level_ids}
+        levels[15].min_amount = 500.0
+        customers = {name: self._customer(name) for name in ("Jamais", "Relance", "Seuil")}
+        self._invoice(customers["Jamais"], 1000.0, "2026-03-01", "2026-03-31")
+        reminded = self._invoice(customers["Relance"], 1000.0, "2026-03-01", "2026-03-31")
+        small = self._invoice(customers["Seuil"], 300.0, "2026-03-01", "2026-03-31")
+        reminded.sudo().dunning_level_id = levels[30]
+        small.sudo().dunning_level_id = levels[1]
+        self.company.recouvrement_user_id = self.manager
+        notes = {}
+        for name, customer in customers.items():
+            self.env["recouvrement.call.log"].with_user(self.controller).create(
+                {"partner_id": customer.id, "outcome": "refusal"}
+            ).action_log()
+            call = self.env["recouvrement.call"].search([("partner_id", "=", customer.id)])
+            notes[name] = call.activity_ids.note
+        self.assertIn(f"{levels[30].name}, due on 05/10/2026", notes["Jamais"])
+        self.assertIn(f"{levels[45].name}, due on 05/15/2026", notes["Relance"])
+        self.assertIn(f"{levels[30].name}, due on 05/10/2026", notes["Seuil"])
+
+
+@tagged("post_install", "-at_install")
+class TestDisputeConcurrency(TransactionCase):
+    """Two users record a dispute of 600 on the same invoice of 1 000 at once (two cursors,
+    committed data): each alone is below the amount due, together 1 200. The later
+    transaction fails with a serialization error (the customer's row, as for promises),
+    which Odoo's request handling retries; the retry sees the first dispute and is refused.
+    Before: both were stored, 1 200 disputed on 1 000 due."""
+
+    def setUp(self):
+        super().setUp()
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            partner = env["res.partner"].create({"name": "Scierie Querelle", "is_company": True})
+            today = fields.Date.context_today(partner)
+            move = post_invoice(
+                env, partner, today - timedelta(days=60), today - timedelta(days=30)
+            )
+            self.partner_id, self.move_id = partner.id, move.id
+        self.envs = [api.Environment(self.registry.cursor(), SUPERUSER_ID, {}) for _i in range(2)]
+        self.addCleanup(self._clean_up)
+
+    def _clean_up(self):
+        for env in self.envs:
+            env.cr.close()
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            disputes = env["recouvrement.dispute"].search([("move_id", "=", self.move_id)])
+            disputes.message_ids.unlink()
+            disputes.unlink()  # open disputes: not evidence yet
+            move = env["account.move"].browse(self.move_id)
+            move.button_draft()
+            move.with_context(force_delete=True).unlink()
+            env["res.partner"].browse(self.partner_id).unlink()
+
+    def test_two_users_dispute_the_same_invoice_at_once(self):
+        def record(env, reason):
+            dispute = env["recouvrement.dispute"].create(
+                {"move_id": self.move_id, "reason": reason, "amount": 600.0}
+            )
+            env.flush_all()
+            return dispute.id
+
+        env1, env2 = self.envs
+        env1.cr.execute("SELECT 1")  # its snapshot is taken before the other one commits
+        first = record(env2, "price")
+        env2.cr.commit()
+        with self.assertRaises(SerializationFailure), mute_logger("odoo.sql_db"):
+            record(env1, "quality")
+        env1.cr.rollback()  # odoo.service.model.retrying: the request again
+        env1.transaction.reset()
+        with self.assertRaisesRegex(ValidationError, "contest .*1,200.00 in all"):
+            record(env1, "quality")
+        env1.cr.rollback()
+        disputes = env1["recouvrement.dispute"].search([("move_id", "=", self.move_id)])
+        self.assertEqual(disputes.ids, [first])
