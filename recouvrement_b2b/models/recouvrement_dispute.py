@@ -338,6 +338,7 @@ class RecouvrementDispute(models.Model):
     def _get_flow_name(self):
         """What closes a dispute, as a message says it."""
         return self.env._("the Resolve, Reject and Escalate to Litigation buttons")
+
     @api.model
     def _check_amount_positive(self, vals, move):
         """Refuse a disputed amount of 0 or less in ``vals`` (create or write values, or the

@@ -483,6 +483,7 @@ class RecouvrementPromise(models.Model):
     def _get_flow_name(self):
         """What records a promise kept or broken, as a message says it."""
         return self.env._("the daily check of the promises")
+
     @api.model
     def _check_amount_positive(self, vals, partner):
         """Refuse a promised amount of 0 or less in ``vals`` (create or write values) of a
