@@ -58,7 +58,7 @@ class RecouvrementProceedings(models.AbstractModel):
 
         Called once by ``recouvrement.dunning._get_plan``; no query per invoice.
         """
-        factored = moves.filtered(lambda m: m.is_factored and m.factoring_mode == "notified")
+        factored = self._get_notified_factored_moves(moves)
         return moves - factored - self._get_pre_judgment_moves(moves)
 
     @api.model
@@ -99,7 +99,7 @@ class RecouvrementProceedings(models.AbstractModel):
 
         :raise UserError: naming the invoice, the factor and the assignment date
         """
-        factored = moves.filtered(lambda m: m.is_factored and m.factoring_mode == "notified")
+        factored = self._get_notified_factored_moves(moves)
         if not factored:
             return
         move = factored[0]
@@ -499,6 +499,14 @@ class RecouvrementProceedings(models.AbstractModel):
                             field=move._fields[fname]._description_string(self.env),
                         )
                     )
+
+    @api.model
+    def _get_notified_factored_moves(self, moves):
+        """The invoices of ``moves`` assigned to a factor in notified factoring: by the
+        subrogation the customer may validly pay the factor only (art. 1346-5 Code civil), so
+        their invoice shows no means of paying us (no EPC QR code, no bank account of ours:
+        the factor's IBAN instead, ``report_invoice_document_factoring``)."""
+        return moves.filtered(lambda m: m.is_factored and m.factoring_mode == "notified")
 
     @api.model
     def _get_factor_bank_account(self, move):

@@ -2,6 +2,7 @@
 defects found by a fresh tester, each with the value that was wrong."""
 
 import json
+import re
 from datetime import date
 
 from freezegun import freeze_time
@@ -103,4 +104,64 @@ class TestPersonalDataEveryNote(RecouvrementCommon):
             ["Contests the price, divorcing"],
         )
         self.assertIn("Called back about the illness", json.dumps(data["notes"], default=str))
+
+
+@tagged("post_install", "-at_install")
+class TestFactoringInvoicePaysTheFactorOnly(RecouvrementCommon):
+    """Notified factoring (subrogation): the customer may validly pay the factor only, so the
+    invoice gives no other means of payment than the factor's: no "on this account" with our
+    IBAN, no EPC QR code paying us. A confidential one keeps ours."""
+
+    OUR_IBAN = "FR1420041010050500013M02606"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.qr_code = True
+        cls.our_bank = cls.env["res.partner.bank"].create(
+            {"partner_id": cls.company.partner_id.id, "acc_number": cls.OUR_IBAN}
+        )
+        cls.factor = cls.env["res.partner"].create({"name": "Factor Crédit Lyonnais"})
+        cls.factor_bank = cls.env["res.partner.bank"].create(
+            {"partner_id": cls.factor.id, "acc_number": "FR7630006000011234567890189"}
+        )
+        cls.moves = cls.env["account.move"]
+        for mode, amount in (("notified", 1000), ("confidential", 2000)):
+            move = cls._invoice(
+                cls.customer, amount, date(2026, 1, 5), date(2026, 2, 4), post=False
+            )
+            move.partner_bank_id = cls.our_bank
+            move.action_post()
+            move.write(
+                {
+                    "is_factored": True,
+                    "factor_id": cls.factor.id,
+                    "factoring_date": date(2026, 1, 10),
+                    "factoring_mode": mode,
+                }
+            )
+            cls.moves |= move
+
+    def _text(self, move):
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("account.report_invoice", move.ids)[0]
+            .decode()
+        )
+        return " ".join(re.sub(r"<[^>]+>", "", html).split())
+
+    def test_notified_invoice_gives_only_the_factor_bank_details(self):
+        notified, confidential = self.moves
+        our_iban = self.our_bank.display_name
+        text = self._text(notified)
+        self.assertIn(f"pay by bank transfer to IBAN {self.factor_bank.acc_number}", text)
+        self.assertNotIn(our_iban, text)
+        self.assertNotIn("on this account", text)
+        self.assertFalse(notified.display_qr_code)
+        self.assertNotIn("Scan this QR Code", text)
+        # confidential factoring: the customer pays us, as on any invoice
+        text = self._text(confidential)
+        self.assertIn(f"on this account: {our_iban}", text)
+        self.assertNotIn("assigned to", text)
+        self.assertTrue(confidential.display_qr_code)
 
