@@ -62,6 +62,18 @@ class RecouvrementProceedings(models.AbstractModel):
         return moves - factored - self._get_pre_judgment_moves(moves)
 
     @api.model
+    def _get_statement_left_out(self, lines, date):
+        """The open items of ``lines`` (receivable account.move.line) that a customer statement
+        must not ask to pay us on ``date``, the ones our dunning leaves out
+        (:meth:`_filter_dunning_moves`): claims born before the customer's opening judgment
+        (their payment is forbidden, L622-7, and they are declared to the mandataire, L622-21)
+        and invoices assigned to a factor in notified factoring (the factor alone is paid).
+        Open credits are kept. No query per line."""
+        items = lines.filtered(lambda line: line.amount_residual > 0)
+        kept = self._filter_dunning_moves(items.move_id, date)
+        return items.filtered(lambda line: line.move_id not in kept)
+
+    @api.model
     def _check_individual_action(self, moves, action):
         """Refuse an individual action on ``moves`` when one of them is a pre-judgment claim of
         a customer in collective proceedings (L622-21).

@@ -165,3 +165,63 @@ class TestFactoringInvoicePaysTheFactorOnly(RecouvrementCommon):
         self.assertNotIn("assigned to", text)
         self.assertTrue(confidential.display_qr_code)
 
+
+@tagged("post_install", "-at_install")
+class TestStatementClaimsOnlyWhatIsOurs(RecouvrementCommon):
+    """The customer statement (sent alone or attached to a reminder) asks payment only of what
+    the customer may pay us: not the claims born before its opening judgment (L622-7, L622-21:
+    declared to the mandataire), not the invoices assigned to a factor in notified factoring
+    (the factor alone is paid). They are listed apart, with the reason.
+
+    Redressement judgment 2024-04-14: A 10 000 (2024-02-14, due 2024-03-15) is frozen; C 3 000
+    (2024-04-20, due 2024-05-20) is ours; F 500 (2024-04-25, due 2024-05-25) is assigned to a
+    factor. Statement of 2024-06-30: balance due 3 000, all overdue.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.debtor = cls.env["res.partner"].create(
+            {"name": "Textiles Blanc", "is_company": True, "lang": "en_US"}
+        )
+        cls.factor = cls.env["res.partner"].create({"name": "Factor Crédit Lyonnais"})
+        cls.move_a = cls._invoice(cls.debtor, 10000, date(2024, 2, 14), date(2024, 3, 15))
+        cls.move_c = cls._invoice(cls.debtor, 3000, date(2024, 4, 20), date(2024, 5, 20))
+        cls.move_f = cls._invoice(cls.debtor, 500, date(2024, 4, 25), date(2024, 5, 25))
+        cls.move_f.write(
+            {
+                "is_factored": True,
+                "factor_id": cls.factor.id,
+                "factoring_date": date(2024, 4, 26),
+                "factoring_mode": "notified",
+            }
+        )
+        cls.debtor.write(
+            {"collective_proceedings": "redressement", "proceedings_date": date(2024, 4, 14)}
+        )
+
+    def test_statement_leaves_out_frozen_and_factored_invoices(self):
+        statement = (
+            self.env["recouvrement.statement"]
+            .with_user(self.controller)
+            ._get_statements(self.debtor, date=date(2024, 6, 30))[self.debtor.id]
+        )
+        self.assertEqual(statement["open_items"].move_id, self.move_c)
+        self.assertEqual(statement["total_open"], 3000.0)
+        self.assertEqual(statement["balance"], 3000.0)
+        self.assertEqual(statement["overdue"], 3000.0)
+        self.assertEqual(statement["left_out"].move_id, self.move_a | self.move_f)
+        html = (
+            self.env["ir.actions.report"]
+            .with_user(self.controller)
+            ._render_qweb_html(
+                "recouvrement_b2b.action_report_customer_statement",
+                self.debtor.ids,
+                data={"date": "2024-06-30"},
+            )[0]
+            .decode()
+        )
+        text = " ".join(re.sub(r"<[^>]+>", "", html).split())
+        self.assertIn("Not claimed by this statement", text)
+        self.assertIn("Claim born before the opening judgment of 04/14/2024", text)
+        self.assertIn("Assigned to Factor Crédit Lyonnais", text)
