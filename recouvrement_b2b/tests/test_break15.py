@@ -225,3 +225,33 @@ class TestStatementClaimsOnlyWhatIsOurs(RecouvrementCommon):
         self.assertIn("Not claimed by this statement", text)
         self.assertIn("Claim born before the opening judgment of 04/14/2024", text)
         self.assertIn("Assigned to Factor Crédit Lyonnais", text)
+
+
+@tagged("post_install", "-at_install")
+class TestNotesStayFactual(RecouvrementCommon):
+    """RGPD: every free-text note a collector types about a customer (the call log, a call, a
+    promise, a dispute, a case) carries the hint to stay factual, in French for a French user."""
+
+    HINT = "Facts only: dates, amounts, what was said and agreed."
+    HINT_FR = "Uniquement des faits : dates, montants, ce qui a été dit et convenu."
+
+    def test_call_and_promise_notes_carry_the_facts_only_hint(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], ["fr_FR"])
+        for model, field in (
+            ("recouvrement.call.log", "note"),
+            ("recouvrement.call", "note"),
+            ("recouvrement.promise", "note"),
+            ("recouvrement.dispute", "description"),
+            ("recouvrement.litigation", "reason"),
+        ):
+            for lang, hint in (("en_US", self.HINT), ("fr_FR", self.HINT_FR)):
+                arch = (
+                    self.env[model]
+                    .with_user(self.controller)
+                    .with_context(lang=lang)
+                    .get_views([(False, "form")])["views"]["form"]["arch"]
+                )
+                node = re.search(rf'<field name="{field}"[^>]*placeholder="([^"]*)"', arch)
+                self.assertTrue(node, f"{model}.{field} has a placeholder")
+                self.assertIn(hint, node.group(1), f"{model}.{field} in {lang}")
