@@ -7,6 +7,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.osv import expression
 
+from .recouvrement_collection_history import HISTORY_FIELDS
+
 _logger = logging.getLogger(__name__)
 
 #: The collection records that hold free-text notes about a customer, with their note field
@@ -229,7 +231,9 @@ class RecouvrementPersonalData(models.AbstractModel):
     def _get_partner_data(self, partner):
         """Everything collection holds on ``partner`` (and its contacts): identity, invoices,
         reminders, payment plans, cases, calls, promises to pay, disputes, claim declarations
-        and the notes on them, as a JSON-serialisable dict (dates as ISO strings)."""
+        and the notes on them, the collection values decided about it in the current company
+        (hold and its reason, limit, score, pause: ``HISTORY_FIELDS``) and their history, as a
+        JSON-serialisable dict (dates as ISO strings)."""
         partners = self.env["res.partner"].search([("id", "child_of", partner.ids)])
 
         def rows(records, fnames):
@@ -256,6 +260,9 @@ class RecouvrementPersonalData(models.AbstractModel):
         disputes = self.env["recouvrement.dispute"].search([("partner_id", "in", partners.ids)])
         declarations = self.env["recouvrement.claim.declaration"].search(
             [("partner_id", "in", partners.ids)]
+        )
+        history = self.env["recouvrement.collection.history"].search(
+            [("partner_id", "in", partners.ids)], order="date, id"
         )
         messages = self.env["mail.message"].search(
             expression.AND(
@@ -290,6 +297,33 @@ class RecouvrementPersonalData(models.AbstractModel):
             "calls": rows(calls, ["date", "user_id", "outcome", "note"]),
             "promises": rows(promises, ["date_recorded", "date", "amount", "state", "note"]),
             "disputes": rows(disputes, ["date", "move_id", "reason", "amount", "description"]),
+            # what collection decided about the person in the current company (hold and its
+            # reason, limit, score, pause...) that the user may read, and the history of those
+            # decisions
+            "collection_values": rows(
+                partners,
+                [
+                    "name",
+                    *(
+                        fname
+                        for fname in HISTORY_FIELDS
+                        if partners._fields[fname].is_accessible(self.env)
+                    ),
+                ],
+            ),
+            "collection_history": rows(
+                history,
+                [
+                    "date",
+                    "company_id",
+                    "partner_id",
+                    "field_description",
+                    "old_value",
+                    "new_value",
+                    "reason",
+                    "user_id",
+                ],
+            ),
             "claim_declarations": rows(
                 declarations, ["name", "proceedings", "judgment_date", "total_amount", "state"]
             ),

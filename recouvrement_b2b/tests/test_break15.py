@@ -255,3 +255,20 @@ class TestNotesStayFactual(RecouvrementCommon):
                 node = re.search(rf'<field name="{field}"[^>]*placeholder="([^"]*)"', arch)
                 self.assertTrue(node, f"{model}.{field} has a placeholder")
                 self.assertIn(hint, node.group(1), f"{model}.{field} in {lang}")
+
+
+@tagged("post_install", "-at_install")
+class TestPersonalDataExportCollectionValues(RecouvrementCommon):
+    """Right of access (art. 15 RGPD): the export holds what collection decided about the
+    person too: its credit hold and reason, its limit and score, and their history."""
+
+    def test_export_holds_the_hold_reason_and_its_history(self):
+        person = self.env["res.partner"].create({"name": "Jean Artisan", "is_company": False})
+        person.with_user(self.manager).write(
+            {"credit_hold": True, "credit_hold_reason": "Paid late twice", "credit_limit": 1500}
+        )
+        data = self.env["recouvrement.personal.data"]._get_partner_data(person)
+        values = data["collection_values"][0]
+        self.assertEqual(values["credit_hold_reason"], "Paid late twice")
+        self.assertEqual(values["credit_limit"], 1500.0)
+        self.assertIn("Paid late twice", [row["new_value"] for row in data["collection_history"]])
