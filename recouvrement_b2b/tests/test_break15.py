@@ -272,3 +272,34 @@ class TestPersonalDataExportCollectionValues(RecouvrementCommon):
         self.assertEqual(values["credit_hold_reason"], "Paid late twice")
         self.assertEqual(values["credit_limit"], 1500.0)
         self.assertIn("Paid late twice", [row["new_value"] for row in data["collection_history"]])
+
+
+@tagged("post_install", "-at_install")
+class TestHandoverListCurrency(RecouvrementCommon):
+    """The invoice list handed to the agency says in which currency each row is: a 1 100 USD
+    invoice is not 1 100 EUR."""
+
+    @freeze_time("2026-04-01")
+    def test_invoice_list_names_the_currency_of_each_row(self):
+        usd = self.setup_other_currency("USD", rates=[("2026-01-01", 1.1)])
+        agency = self.env["res.partner"].create({"name": "Recouvrement Rhône Agence"})
+        euro_invoice = self._invoice(self.customer, 1000, date(2026, 1, 5), date(2026, 2, 4))
+        usd_invoice = self._invoice(
+            self.customer, 1100, date(2026, 1, 6), date(2026, 2, 5), currency=usd
+        )
+        case = self.env["recouvrement.litigation"].create(
+            {
+                "partner_id": self.customer.id,
+                "litigation_type": "recovery",
+                "move_ids": [Command.set((euro_invoice | usd_invoice).ids)],
+                "agency_id": agency.id,
+                "agency_fee_rate": 15.0,
+            }
+        )
+        rows = case._get_handover_invoice_rows()
+        self.assertEqual(rows[0][-1], "Currency")
+        by_invoice = {row[0]: row for row in rows[1:]}
+        self.assertEqual(by_invoice[euro_invoice.name][4], "1000.00")
+        self.assertEqual(by_invoice[euro_invoice.name][-1], "EUR")
+        self.assertEqual(by_invoice[usd_invoice.name][4], "1100.00")
+        self.assertEqual(by_invoice[usd_invoice.name][-1], "USD")
