@@ -12,14 +12,16 @@ from .recouvrement_collection_history import HISTORY_FIELDS
 _logger = logging.getLogger(__name__)
 
 #: The collection records that hold free-text notes about a customer, with their note field
-#: and the date of the last activity they record: reminders, cases, calls, promises to pay and
-#: disputes (what was said on the phone or written by the collector about the person).
+#: and the date of the last activity they record: reminders, cases, calls, promises to pay,
+#: disputes and claim declarations (a sole trader in collective proceedings): what was said on
+#: the phone or written by the collector about the person.
 PERSONAL_NOTES = (
     ("recouvrement.dunning.event", "note", "date"),
     ("recouvrement.litigation", "reason", "create_date"),
     ("recouvrement.call", "note", "date"),
     ("recouvrement.promise", "note", "date_recorded"),
     ("recouvrement.dispute", "description", "date"),
+    ("recouvrement.claim.declaration", "note", "judgment_date"),
 )
 
 
@@ -325,7 +327,8 @@ class RecouvrementPersonalData(models.AbstractModel):
                 ],
             ),
             "claim_declarations": rows(
-                declarations, ["name", "proceedings", "judgment_date", "total_amount", "state"]
+                declarations,
+                ["name", "proceedings", "judgment_date", "total_amount", "state", "note"],
             ),
             "notes": rows(messages, ["date", "model", "author_id", "subject", "body"]),
         }

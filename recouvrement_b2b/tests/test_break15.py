@@ -303,3 +303,43 @@ class TestHandoverListCurrency(RecouvrementCommon):
         self.assertEqual(by_invoice[euro_invoice.name][-1], "EUR")
         self.assertEqual(by_invoice[usd_invoice.name][4], "1100.00")
         self.assertEqual(by_invoice[usd_invoice.name][-1], "USD")
+
+
+@tagged("post_install", "-at_install")
+class TestPersonalDataDeclarationNote(RecouvrementCommon):
+    """A sole trader in liquidation is a natural person: the free-text note of its claim
+    declaration is purged past the retention and exported, as the other collection notes."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.person = cls.env["res.partner"].create({"name": "Jean Artisan", "is_company": False})
+        move = cls._invoice(cls.person, 100, date(2019, 1, 10), date(2019, 2, 10))
+        cls.person.write(
+            {"collective_proceedings": "liquidation", "proceedings_date": date(2019, 2, 1)}
+        )
+        with freeze_time("2019-02-15"):
+            cls.declaration = cls.env["recouvrement.claim.declaration"].create(
+                {
+                    "partner_id": cls.person.id,
+                    "publication_date": date(2019, 2, 10),
+                    "note": "The liquidator says he is depressed",
+                }
+            )
+        cls._pay(move, 100, date(2019, 3, 1))
+
+    def test_declaration_note_exported_then_purged(self):
+        Data = self.env["recouvrement.personal.data"]
+        data = Data._get_partner_data(self.person)
+        self.assertEqual(
+            [row["note"] for row in data["claim_declarations"]],
+            ["The liquidator says he is depressed"],
+        )
+        # settled 2019-03-01: kept until 2024-03-01
+        with freeze_time("2024-02-15"):
+            Data._cron_purge_personal_data()
+        self.assertEqual(self.declaration.note, "The liquidator says he is depressed")
+        with freeze_time("2024-06-01"):
+            Data._cron_purge_personal_data()
+        self.assertFalse(self.declaration.note)
+        self.assertEqual(self.person.collection_data_purged_on, date(2024, 6, 1))
