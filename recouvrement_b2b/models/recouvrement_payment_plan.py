@@ -284,7 +284,12 @@ class RecouvrementPaymentPlan(models.Model):
                     .next_by_code("recouvrement.payment.plan")
                     or "/"
                 )
-        return super().create(vals_list)
+        plans = super().create(vals_list)
+        # L622-7, L622-21: no payment agreed on a claim born before an opening judgment
+        self.env["recouvrement.proceedings"]._check_individual_action(
+            plans.move_ids, "payment_plan"
+        )
+        return plans
 
     def write(self, vals):
         res = super().write(vals)

@@ -80,7 +80,8 @@ class RecouvrementProceedings(models.AbstractModel):
 
         :param action: the action refused, a litigation step (``"formal_notice"``,
             ``"filed"``, ``"order_issued"``, ``"order_served"``, ``"opposition"``,
-            ``"trial"``, ``"enforcement"``) or ``"agency"`` (hand-over to an agency or lawyer)
+            ``"trial"``, ``"enforcement"``), ``"agency"`` (hand-over to an agency or lawyer),
+            ``"payment_plan"`` or ``"promise"`` (a payment agreed: forbidden too, L622-7)
         :raise UserError: one complete sentence per action, naming the invoice, the customer
             and the judgment date; or, for an invoice assigned to a factor in notified
             factoring, naming the invoice and the factor
@@ -163,6 +164,24 @@ class RecouvrementProceedings(models.AbstractModel):
                 "collective proceedings (%(proceedings)s) since the judgment of %(date)s. Claims "
                 "born before the opening judgment can no longer be pursued individually (art. "
                 "L622-21 Code de commerce): declare them to the mandataire judiciaire instead.",
+                **params,
+            )
+        if action == "payment_plan":
+            return self.env._(
+                "No payment plan may be agreed for invoice %(invoice)s: %(customer)s is in "
+                "collective proceedings (%(proceedings)s) since the judgment of %(date)s. Claims "
+                "born before the opening judgment may no longer be paid nor pursued "
+                "individually (art. L622-7 and L622-21 Code de commerce): declare them to the "
+                "mandataire judiciaire instead.",
+                **params,
+            )
+        if action == "promise":
+            return self.env._(
+                "No promise to pay may be recorded for invoice %(invoice)s: %(customer)s is in "
+                "collective proceedings (%(proceedings)s) since the judgment of %(date)s. Claims "
+                "born before the opening judgment may no longer be paid nor pursued "
+                "individually (art. L622-7 and L622-21 Code de commerce): declare them to the "
+                "mandataire judiciaire instead.",
                 **params,
             )
         if action == "enforcement":

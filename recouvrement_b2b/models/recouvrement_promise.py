@@ -381,6 +381,8 @@ class RecouvrementPromise(models.Model):
                 # fails with a serialization error, is retried and sees the first one
                 customer._lock_customer(partner.commercial_partner_id)
         promises = super().create(vals_list)
+        # L622-7, L622-21: no payment promised on a claim born before an opening judgment
+        self.env["recouvrement.proceedings"]._check_individual_action(promises.move_ids, "promise")
         for promise in promises:
             promise.amount_start = sum(promise.move_ids.mapped("amount_residual_signed"))
         promises._supersede_overlapping()

@@ -8,6 +8,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import RecouvrementCommon
@@ -343,3 +344,64 @@ class TestPersonalDataDeclarationNote(RecouvrementCommon):
             Data._cron_purge_personal_data()
         self.assertFalse(self.declaration.note)
         self.assertEqual(self.person.collection_data_purged_on, date(2024, 6, 1))
+
+
+@tagged("post_install", "-at_install")
+class TestNoPaymentAgreedOnFrozenClaims(RecouvrementCommon):
+    """From the opening judgment, a claim born before it may no longer be paid (L622-7) nor
+    pursued individually (L622-21): no payment plan and no promise to pay on it, as no formal
+    notice. Redressement judgment 2024-04-14: A (2024-02-14) is frozen, C (2024-04-20) is
+    not."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.debtor = cls.env["res.partner"].create({"name": "Textiles Blanc", "is_company": True})
+        cls.move_a = cls._invoice(cls.debtor, 10000, date(2024, 2, 14), date(2024, 3, 15))
+        cls.move_c = cls._invoice(cls.debtor, 3000, date(2024, 4, 20), date(2024, 5, 20))
+        cls.debtor.write(
+            {"collective_proceedings": "redressement", "proceedings_date": date(2024, 4, 14)}
+        )
+
+    def _plan(self, moves):
+        return (
+            self.env["recouvrement.payment.plan"]
+            .with_user(self.controller)
+            .create(
+                {
+                    "partner_id": self.debtor.id,
+                    "move_ids": [Command.set(moves.ids)],
+                    "instalment_count": 3,
+                    "first_date": date(2024, 7, 1),
+                }
+            )
+        )
+
+    def _promise(self, moves, amount):
+        return (
+            self.env["recouvrement.promise"]
+            .with_user(self.controller)
+            .create(
+                {
+                    "partner_id": self.debtor.id,
+                    "amount": amount,
+                    "date": date(2024, 6, 15),
+                    "move_ids": [Command.set(moves.ids)],
+                }
+            )
+        )
+
+    @freeze_time("2024-06-01")
+    def test_payment_plan_refused_on_a_pre_judgment_invoice(self):
+        with self.assertRaisesRegex(UserError, "L622-7") as caught:
+            self._plan(self.move_a | self.move_c)
+        self.assertIn(self.move_a.name, str(caught.exception))
+        # a post-judgment invoice is paid at its due date (L622-17): it may be scheduled
+        self.assertEqual(self._plan(self.move_c).move_ids, self.move_c)
+
+    @freeze_time("2024-06-01")
+    def test_promise_refused_on_a_pre_judgment_invoice(self):
+        with self.assertRaisesRegex(UserError, "L622-7") as caught:
+            self._promise(self.move_a, 1000.0)
+        self.assertIn(self.move_a.name, str(caught.exception))
+        self.assertEqual(self._promise(self.move_c, 1000.0).move_ids, self.move_c)
