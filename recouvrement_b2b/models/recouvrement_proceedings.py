@@ -34,12 +34,17 @@ class RecouvrementProceedings(models.AbstractModel):
     @api.model
     def _is_pre_judgment(self, move):
         """Whether the claim of invoice ``move`` was born before its customer's opening
-        judgment (``rules.proceedings.is_pre_judgment``, L622-21, R621-4)."""
-        return proceedings_rules.is_pre_judgment(
-            move.invoice_date,
-            self._get_judgment_date(move.commercial_partner_id),
-            move.delivery_date,
-        )
+        judgment (``rules.proceedings.is_pre_judgment``, L622-21, R621-4). A penalty invoice
+        charging the penalties or the indemnity of a pre-judgment invoice is part of that
+        claim, whatever its own date: those penalties stopped at the judgment (L622-28) and
+        are declared with it."""
+        judgment = self._get_judgment_date(move.commercial_partner_id)
+        if move.is_penalty_invoice and any(
+            proceedings_rules.is_pre_judgment(source.invoice_date, judgment, source.delivery_date)
+            for source in move.line_ids.penalty_source_move_id
+        ):
+            return True
+        return proceedings_rules.is_pre_judgment(move.invoice_date, judgment, move.delivery_date)
 
     @api.model
     def _get_pre_judgment_moves(self, moves):

@@ -405,3 +405,45 @@ class TestNoPaymentAgreedOnFrozenClaims(RecouvrementCommon):
             self._promise(self.move_a, 1000.0)
         self.assertIn(self.move_a.name, str(caught.exception))
         self.assertEqual(self._promise(self.move_c, 1000.0).move_ids, self.move_c)
+
+
+@tagged("post_install", "-at_install")
+class TestPenaltyInvoiceOfAFrozenClaim(RecouvrementCommon):
+    """Penalties accrued on a claim born before the opening judgment are part of that claim
+    (they stop at the judgment, L622-28, and are declared with it): the penalty invoice that
+    charges them, even dated after the judgment, is frozen like its source (L622-21): no
+    reminder, no injonction de payer, not in the statement's balance due.
+
+    Redressement judgment 2024-04-14; A 10 000 due 2024-03-15: penalties 10 000 x 14.50 % x
+    29 / 365 = 115.21, and the 40.00 indemnity; the penalty invoice of 2024-06-01 is 155.21.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.write(
+            {
+                "penalty_rate_mode": "legal_default",
+                "penalty_convention": "half_year",
+                "penalty_indemnity_amount": 40.0,
+            }
+        )
+        cls._standard_ladder()
+        cls.debtor = cls.env["res.partner"].create({"name": "Textiles Blanc", "is_company": True})
+        cls.move_a = cls._invoice(cls.debtor, 10000, date(2024, 2, 14), date(2024, 3, 15))
+        cls.debtor.write(
+            {"collective_proceedings": "redressement", "proceedings_date": date(2024, 4, 14)}
+        )
+        cls.penalty_invoice = cls.move_a._create_penalty_invoices(date(2024, 6, 1))
+        cls.penalty_invoice.action_post()
+
+    def test_penalty_invoice_of_a_pre_judgment_invoice_is_frozen(self):
+        self.assertEqual(self.penalty_invoice.amount_total, 155.21)
+        Proceedings = self.env["recouvrement.proceedings"]
+        self.assertEqual(
+            Proceedings._get_pre_judgment_moves(self.penalty_invoice), self.penalty_invoice
+        )
+        plan = self.env["recouvrement.dunning"]._get_plan(date(2024, 7, 15), partners=self.debtor)
+        self.assertFalse(plan)
+        with self.assertRaisesRegex(UserError, "L622-21"):
+            Proceedings._check_individual_action(self.penalty_invoice, "filed")
