@@ -253,6 +253,15 @@ class AccountMove(models.Model):
     def _check_factoring(self):
         self.env["recouvrement.proceedings"]._check_factoring(self)
 
+    @api.depends("is_factored", "factoring_mode")
+    def _compute_display_qr_code(self):
+        res = super()._compute_display_qr_code()
+        # notified factoring: no QR code paying us, the factor alone is paid
+        self.env["recouvrement.proceedings"]._get_notified_factored_moves(
+            self
+        ).display_qr_code = False
+        return res
+
     # --- Penalties: one-line delegations to recouvrement.penalty ------------------------------
 
     def _get_penalty_figures(self, to_date, keep_errors=False):

@@ -193,7 +193,8 @@ class RecouvrementLitigation(models.Model):
 
     def _get_handover_invoice_rows(self):
         """Rows of the invoice list of the exported file: header, then one row per invoice
-        (number, dates, total, amount due, penalties and indemnity to date)."""
+        (number, dates, total, amount due, penalties and indemnity to date, and the currency
+        of those amounts: the invoice's, ISO 4217 code)."""
         self.ensure_one()
         header = [
             self.env._("Invoice"),
@@ -203,6 +204,7 @@ class RecouvrementLitigation(models.Model):
             self.env._("Amount due"),
             self.env._("Penalties"),
             self.env._("Indemnity"),
+            self.env._("Currency"),
         ]
         rows = [header]
         for line in self._get_dossier_lines():
@@ -216,6 +218,7 @@ class RecouvrementLitigation(models.Model):
                     f"{line['principal']:.2f}",
                     f"{line['penalty']:.2f}",
                     f"{line['indemnity']:.2f}",
+                    move.currency_id.name,
                 ]
             )
         if self.open_credit_amount:
@@ -229,6 +232,7 @@ class RecouvrementLitigation(models.Model):
                     f"{-self.open_credit_amount:.2f}",
                     "",
                     "",
+                    self.currency_id.name,
                 ]
             )
         return rows

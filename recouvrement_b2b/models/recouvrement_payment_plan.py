@@ -297,6 +297,10 @@ class RecouvrementPaymentPlan(models.Model):
                 )
         plans = super().create(vals_list)
         check_created_by_flow(plans, self._get_flow_name(), FLOW_STATES)
+        # L622-7, L622-21: no payment agreed on a claim born before an opening judgment
+        self.env["recouvrement.proceedings"]._check_individual_action(
+            plans.move_ids, "payment_plan"
+        )
         return plans
 
     def _get_flow_name(self):

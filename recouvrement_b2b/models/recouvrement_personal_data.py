@@ -5,8 +5,24 @@ import logging
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.osv import expression
+
+from .recouvrement_collection_history import HISTORY_FIELDS
 
 _logger = logging.getLogger(__name__)
+
+#: The collection records that hold free-text notes about a customer, with their note field
+#: and the date of the last activity they record: reminders, cases, calls, promises to pay,
+#: disputes and claim declarations (a sole trader in collective proceedings): what was said on
+#: the phone or written by the collector about the person.
+PERSONAL_NOTES = (
+    ("recouvrement.dunning.event", "note", "date"),
+    ("recouvrement.litigation", "reason", "create_date"),
+    ("recouvrement.call", "note", "date"),
+    ("recouvrement.promise", "note", "date_recorded"),
+    ("recouvrement.dispute", "description", "date"),
+    ("recouvrement.claim.declaration", "note", "judgment_date"),
+)
 
 
 class RecouvrementPersonalData(models.AbstractModel):
@@ -42,13 +58,17 @@ class RecouvrementPersonalData(models.AbstractModel):
         :return: ``{partner: (companies, whole)}``: the companies (res.company) whose reminders
             and cases about ``partner`` still hold data past their retention, and ``whole``:
             every company holding data on the person is past its retention (the call notes of
-            the shared customer record may go too). At most ``limit`` persons.
+            the shared customer record may go too). At most ``limit`` persons. The records
+            looked at are those of ``PERSONAL_NOTES``.
         """
-        Event = self.env["recouvrement.dunning.event"].sudo()
         person = [("partner_id.is_company", "=", False), ("partner_id.parent_id", "=", False)]
-        groups = Event._read_group(person, ["partner_id", "company_id"], ["date:max"])
-        Case = self.env["recouvrement.litigation"].sudo()
-        groups += Case._read_group(person, ["partner_id", "company_id"], ["create_date:max"])
+        groups = []
+        for model, _note, date_field in PERSONAL_NOTES:
+            groups += (
+                self.env[model]
+                .sudo()
+                ._read_group(person, ["partner_id", "company_id"], [f"{date_field}:max"])
+            )
         partners = self.env["res.partner"].union(*(partner for partner, _c, _d in groups))
         if not partners:
             return {}
@@ -100,20 +120,22 @@ class RecouvrementPersonalData(models.AbstractModel):
 
     @api.model
     def _get_purge_data_left(self, partners):
-        """``{(partner id, company id)}``: the pairs whose reminders or cases about
-        ``partners`` still hold free-text notes or chatter messages (a fixed number of
-        queries)."""
-        Event = self.env["recouvrement.dunning.event"].sudo()
-        Case = self.env["recouvrement.litigation"].sudo()
+        """``{(partner id, company id)}``: the pairs whose collection records about
+        ``partners`` (``PERSONAL_NOTES``: reminders, cases, calls, promises, disputes) still
+        hold free-text notes or chatter messages (a fixed number of queries)."""
         left = set()
         owners = {}
-        for model, note in ((Event, "note"), (Case, "reason")):
-            records = model.search_fetch(
-                [("partner_id", "in", partners.ids)], ["partner_id", "company_id", note]
+        for model, note, _date in PERSONAL_NOTES:
+            records = (
+                self.env[model]
+                .sudo()
+                .search_fetch(
+                    [("partner_id", "in", partners.ids)], ["partner_id", "company_id", note]
+                )
             )
             for record in records:
                 pair = (record.partner_id.id, record.company_id.id)
-                owners[model._name, record.id] = pair
+                owners[model, record.id] = pair
                 if record[note]:
                     left.add(pair)
         if owners:
@@ -122,7 +144,7 @@ class RecouvrementPersonalData(models.AbstractModel):
                 .sudo()
                 ._read_group(
                     [
-                        ("model", "in", (Event._name, Case._name)),
+                        ("model", "in", [model for model, _note, _date in PERSONAL_NOTES]),
                         ("res_id", "in", [res_id for _model, res_id in owners]),
                     ],
                     ["model", "res_id"],
@@ -134,40 +156,37 @@ class RecouvrementPersonalData(models.AbstractModel):
     @api.model
     def _purge_partner_data(self, partners, today, companies=None, whole=True):
         """Anonymise the collection data of natural persons ``partners`` held by ``companies``
-        (res.company; None: every company): free-text notes of their reminders and cases
-        cleared, chatter messages and files of those records deleted; with ``whole`` (every
-        company is past its retention) the call notes (done activities) of the shared customer
-        record too. Invoices, accounting entries and the letters and emails of sent reminders
-        stay (accounting retention, evidence). Companies are never touched."""
+        (res.company; None: every company): free-text notes of their reminders, cases, calls,
+        promises and disputes (``PERSONAL_NOTES``) cleared, chatter messages and files of those
+        records deleted; with ``whole`` (every company is past its retention) the call notes
+        (done activities) of the shared customer record too. Invoices, accounting entries and
+        the letters and emails of sent reminders stay (accounting retention, evidence).
+        Companies are never touched."""
         partners = partners.filtered(lambda p: not p.is_company)
         domain = [("partner_id", "in", partners.ids)]
         if companies is not None:
             domain.append(("company_id", "in", companies.ids))
         # sudo: a scheduled purge across every collection record of the person.
-        events = self.env["recouvrement.dunning.event"].sudo().search(domain)
-        cases = self.env["recouvrement.litigation"].sudo().search(domain)
-        events.write({"note": False})
-        cases.write({"reason": False})
+        records = {}
+        for model, note, _date in PERSONAL_NOTES:
+            records[model] = self.env[model].sudo().search(domain)
+            records[model].filtered(note).write({note: False})
+        events = records["recouvrement.dunning.event"]
         Message = self.env["mail.message"].sudo()
-        message_domain = [
-            "|",
-            "&",
-            ("model", "=", events._name),
-            ("res_id", "in", events.ids),
-            "&",
-            ("model", "=", cases._name),
-            ("res_id", "in", cases.ids),
-        ]
+        message_domain = expression.OR(
+            [("model", "=", model), ("res_id", "in", found.ids)] for model, found in records.items()
+        )
         if whole:
-            message_domain = [
-                "|",
-                *message_domain,
-                "&",
-                "&",
-                ("model", "=", "res.partner"),
-                ("res_id", "in", partners.ids),
-                ("mail_activity_type_id", "!=", False),
-            ]
+            message_domain = expression.OR(
+                [
+                    message_domain,
+                    [
+                        ("model", "=", "res.partner"),
+                        ("res_id", "in", partners.ids),
+                        ("mail_activity_type_id", "!=", False),
+                    ],
+                ]
+            )
         # the email of a sent reminder stays too: it is evidence (mail.message refuses it)
         evidence = self.env["recouvrement.dunning.event"]._get_evidence_email_events(
             events.mail_message_id
@@ -175,11 +194,15 @@ class RecouvrementPersonalData(models.AbstractModel):
         (Message.search(message_domain) - evidence.mail_message_id).unlink()
         # the letter of a sent reminder stays: it is evidence (ir.attachment refuses its deletion)
         self.env["ir.attachment"].sudo().search(
-            [
-                ("res_model", "=", events._name),
-                ("res_id", "in", events.ids),
-                ("id", "not in", events.attachment_id.ids),
-            ]
+            expression.AND(
+                [
+                    expression.OR(
+                        [("res_model", "=", model), ("res_id", "in", found.ids)]
+                        for model, found in records.items()
+                    ),
+                    [("id", "not in", events.attachment_id.ids)],
+                ]
+            )
         ).unlink()
         if whole:
             partners.sudo().write({"collection_data_purged_on": today})
@@ -209,7 +232,9 @@ class RecouvrementPersonalData(models.AbstractModel):
     @api.model
     def _get_partner_data(self, partner):
         """Everything collection holds on ``partner`` (and its contacts): identity, invoices,
-        reminders, payment plans, cases, claim declarations and the notes on them, as a
+        reminders, payment plans, cases, calls, promises to pay, disputes, claim declarations
+        and the notes on them, the collection values decided about it in the current company
+        (hold and its reason, limit, score, pause: ``HISTORY_FIELDS``) and their history, as a
         JSON-serialisable dict (dates as ISO strings)."""
         partners = self.env["res.partner"].search([("id", "child_of", partner.ids)])
 
@@ -232,24 +257,25 @@ class RecouvrementPersonalData(models.AbstractModel):
         events = self.env["recouvrement.dunning.event"].search([("partner_id", "in", partners.ids)])
         plans = self.env["recouvrement.payment.plan"].search([("partner_id", "in", partners.ids)])
         cases = self.env["recouvrement.litigation"].search([("partner_id", "in", partners.ids)])
+        calls = self.env["recouvrement.call"].search([("partner_id", "in", partners.ids)])
+        promises = self.env["recouvrement.promise"].search([("partner_id", "in", partners.ids)])
+        disputes = self.env["recouvrement.dispute"].search([("partner_id", "in", partners.ids)])
         declarations = self.env["recouvrement.claim.declaration"].search(
             [("partner_id", "in", partners.ids)]
         )
+        history = self.env["recouvrement.collection.history"].search(
+            [("partner_id", "in", partners.ids)], order="date, id"
+        )
         messages = self.env["mail.message"].search(
-            [
-                ("message_type", "in", ("comment", "email")),
-                "|",
-                "|",
-                "&",
-                ("model", "=", "res.partner"),
-                ("res_id", "in", partners.ids),
-                "&",
-                ("model", "=", events._name),
-                ("res_id", "in", events.ids),
-                "&",
-                ("model", "=", cases._name),
-                ("res_id", "in", cases.ids),
-            ]
+            expression.AND(
+                [
+                    [("message_type", "in", ("comment", "email"))],
+                    expression.OR(
+                        [("model", "=", records._name), ("res_id", "in", records.ids)]
+                        for records in (partners, events, cases, calls, promises, disputes)
+                    ),
+                ]
+            )
         )
         return {
             "partners": rows(
@@ -270,8 +296,39 @@ class RecouvrementPersonalData(models.AbstractModel):
             "reminders": rows(events, ["date", "level_id", "channel", "state", "note"]),
             "payment_plans": rows(plans, ["name", "state"]),
             "litigation_cases": rows(cases, ["name", "litigation_type", "stage_id", "reason"]),
+            "calls": rows(calls, ["date", "user_id", "outcome", "note"]),
+            "promises": rows(promises, ["date_recorded", "date", "amount", "state", "note"]),
+            "disputes": rows(disputes, ["date", "move_id", "reason", "amount", "description"]),
+            # what collection decided about the person in the current company (hold and its
+            # reason, limit, score, pause...) that the user may read, and the history of those
+            # decisions
+            "collection_values": rows(
+                partners,
+                [
+                    "name",
+                    *(
+                        fname
+                        for fname in HISTORY_FIELDS
+                        if partners._fields[fname].is_accessible(self.env)
+                    ),
+                ],
+            ),
+            "collection_history": rows(
+                history,
+                [
+                    "date",
+                    "company_id",
+                    "partner_id",
+                    "field_description",
+                    "old_value",
+                    "new_value",
+                    "reason",
+                    "user_id",
+                ],
+            ),
             "claim_declarations": rows(
-                declarations, ["name", "proceedings", "judgment_date", "total_amount", "state"]
+                declarations,
+                ["name", "proceedings", "judgment_date", "total_amount", "state", "note"],
             ),
             "notes": rows(messages, ["date", "model", "author_id", "subject", "body"]),
         }

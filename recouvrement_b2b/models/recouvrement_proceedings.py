@@ -34,12 +34,17 @@ class RecouvrementProceedings(models.AbstractModel):
     @api.model
     def _is_pre_judgment(self, move):
         """Whether the claim of invoice ``move`` was born before its customer's opening
-        judgment (``rules.proceedings.is_pre_judgment``, L622-21, R621-4)."""
-        return proceedings_rules.is_pre_judgment(
-            move.invoice_date,
-            self._get_judgment_date(move.commercial_partner_id),
-            move.delivery_date,
-        )
+        judgment (``rules.proceedings.is_pre_judgment``, L622-21, R621-4). A penalty invoice
+        charging the penalties or the indemnity of a pre-judgment invoice is part of that
+        claim, whatever its own date: those penalties stopped at the judgment (L622-28) and
+        are declared with it."""
+        judgment = self._get_judgment_date(move.commercial_partner_id)
+        if move.is_penalty_invoice and any(
+            proceedings_rules.is_pre_judgment(source.invoice_date, judgment, source.delivery_date)
+            for source in move.line_ids.penalty_source_move_id
+        ):
+            return True
+        return proceedings_rules.is_pre_judgment(move.invoice_date, judgment, move.delivery_date)
 
     @api.model
     def _get_pre_judgment_moves(self, moves):
@@ -58,8 +63,20 @@ class RecouvrementProceedings(models.AbstractModel):
 
         Called once by ``recouvrement.dunning._get_plan``; no query per invoice.
         """
-        factored = moves.filtered(lambda m: m.is_factored and m.factoring_mode == "notified")
+        factored = self._get_notified_factored_moves(moves)
         return moves - factored - self._get_pre_judgment_moves(moves)
+
+    @api.model
+    def _get_statement_left_out(self, lines, date):
+        """The open items of ``lines`` (receivable account.move.line) that a customer statement
+        must not ask to pay us on ``date``, the ones our dunning leaves out
+        (:meth:`_filter_dunning_moves`): claims born before the customer's opening judgment
+        (their payment is forbidden, L622-7, and they are declared to the mandataire, L622-21)
+        and invoices assigned to a factor in notified factoring (the factor alone is paid).
+        Open credits are kept. No query per line."""
+        items = lines.filtered(lambda line: line.amount_residual > 0)
+        kept = self._filter_dunning_moves(items.move_id, date)
+        return items.filtered(lambda line: line.move_id not in kept)
 
     @api.model
     def _check_individual_action(self, moves, action):
@@ -68,7 +85,8 @@ class RecouvrementProceedings(models.AbstractModel):
 
         :param action: the action refused, a litigation step (``"formal_notice"``,
             ``"filed"``, ``"order_issued"``, ``"order_served"``, ``"opposition"``,
-            ``"trial"``, ``"enforcement"``) or ``"agency"`` (hand-over to an agency or lawyer)
+            ``"trial"``, ``"enforcement"``), ``"agency"`` (hand-over to an agency or lawyer),
+            ``"payment_plan"`` or ``"promise"`` (a payment agreed: forbidden too, L622-7)
         :raise UserError: one complete sentence per action, naming the invoice, the customer
             and the judgment date; or, for an invoice assigned to a factor in notified
             factoring, naming the invoice and the factor
@@ -99,7 +117,7 @@ class RecouvrementProceedings(models.AbstractModel):
 
         :raise UserError: naming the invoice, the factor and the assignment date
         """
-        factored = moves.filtered(lambda m: m.is_factored and m.factoring_mode == "notified")
+        factored = self._get_notified_factored_moves(moves)
         if not factored:
             return
         move = factored[0]
@@ -151,6 +169,24 @@ class RecouvrementProceedings(models.AbstractModel):
                 "collective proceedings (%(proceedings)s) since the judgment of %(date)s. Claims "
                 "born before the opening judgment can no longer be pursued individually (art. "
                 "L622-21 Code de commerce): declare them to the mandataire judiciaire instead.",
+                **params,
+            )
+        if action == "payment_plan":
+            return self.env._(
+                "No payment plan may be agreed for invoice %(invoice)s: %(customer)s is in "
+                "collective proceedings (%(proceedings)s) since the judgment of %(date)s. Claims "
+                "born before the opening judgment may no longer be paid nor pursued "
+                "individually (art. L622-7 and L622-21 Code de commerce): declare them to the "
+                "mandataire judiciaire instead.",
+                **params,
+            )
+        if action == "promise":
+            return self.env._(
+                "No promise to pay may be recorded for invoice %(invoice)s: %(customer)s is in "
+                "collective proceedings (%(proceedings)s) since the judgment of %(date)s. Claims "
+                "born before the opening judgment may no longer be paid nor pursued "
+                "individually (art. L622-7 and L622-21 Code de commerce): declare them to the "
+                "mandataire judiciaire instead.",
                 **params,
             )
         if action == "enforcement":
@@ -499,6 +535,14 @@ class RecouvrementProceedings(models.AbstractModel):
                             field=move._fields[fname]._description_string(self.env),
                         )
                     )
+
+    @api.model
+    def _get_notified_factored_moves(self, moves):
+        """The invoices of ``moves`` assigned to a factor in notified factoring: by the
+        subrogation the customer may validly pay the factor only (art. 1346-5 Code civil), so
+        their invoice shows no means of paying us (no EPC QR code, no bank account of ours:
+        the factor's IBAN instead, ``report_invoice_document_factoring``)."""
+        return moves.filtered(lambda m: m.is_factored and m.factoring_mode == "notified")
 
     @api.model
     def _get_factor_bank_account(self, move):

@@ -419,6 +419,8 @@ class RecouvrementPromise(models.Model):
         promises = super().create(vals_list)
         # kept and broken are facts the daily check records (they count in the score)
         check_created_by_flow(promises, promises._get_flow_name(), CHECKED_STATES)
+        # L622-7, L622-21: no payment promised on a claim born before an opening judgment
+        self.env["recouvrement.proceedings"]._check_individual_action(promises.move_ids, "promise")
         for promise in promises:
             promise.amount_start = promise._get_invoices_residual()
         promises._supersede_overlapping()

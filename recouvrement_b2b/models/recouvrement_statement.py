@@ -40,7 +40,9 @@ class RecouvrementStatement(models.AbstractModel):
         Two searches whatever the number of partners.
 
         :return: ``{commercial partner id: {"date", "company", "currency", "open_items",
-            "credits", "payments" (``account.move.line`` recordsets), "days_late" ({line id:
+            "credits", "payments", "left_out" (``account.move.line`` recordsets: the items
+            the customer may not pay us, see
+            ``recouvrement.proceedings._get_statement_left_out``), "days_late" ({line id:
             days past the due date, 0 when not due}), "total_open", "total_credits",
             "overdue", "balance" (floats, company currency; balance = open items + open
             credits, credits being negative)}}``
@@ -76,9 +78,11 @@ class RecouvrementStatement(models.AbstractModel):
         paid_ids = defaultdict(list)
         for line in payments:
             paid_ids[line.partner_id.commercial_partner_id.id].append(line.id)
+        # what the customer may not pay us: asked by no statement, listed apart
+        left_out = self.env["recouvrement.proceedings"]._get_statement_left_out(open_lines, date)
         result = {}
         for partner in commercial:
-            mine = lines.browse(open_ids[partner.id])
+            mine = lines.browse(open_ids[partner.id]) - left_out
             paid = lines.browse(paid_ids[partner.id])
             items = mine.filtered(lambda line: line.amount_residual > 0)
             credits = mine - items
@@ -90,6 +94,7 @@ class RecouvrementStatement(models.AbstractModel):
                 "company": company,
                 "currency": company.currency_id,
                 "open_items": items,
+                "left_out": lines.browse(open_ids[partner.id]) & left_out,
                 "credits": credits,
                 "payments": paid,
                 "days_late": days_late,

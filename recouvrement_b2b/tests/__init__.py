@@ -36,3 +36,4 @@ from . import test_claim_consistency
 from . import test_letter_batch
 from . import test_break19
 from . import test_break13
+from . import test_break15

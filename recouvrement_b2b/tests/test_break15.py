@@ -1,0 +1,449 @@
+"""Break test of issue 15 (collective proceedings, agency, factoring, bad-debt VAT, RGPD): the
+defects found by a fresh tester, each with the value that was wrong."""
+
+import json
+import re
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import RecouvrementCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPersonalDataEveryNote(RecouvrementCommon):
+    """RGPD (CNIL référentiel "gestion des impayés"): every free-text note collection holds on a
+    natural person (call notes, promise notes, dispute descriptions, as the reminders' and the
+    cases') is anonymised past the retention and exported on request; a company's stay."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.person = cls.env["res.partner"].create({"name": "Jean Artisan", "is_company": False})
+        # a natural person with only a call, a promise and a dispute: no reminder, no case
+        cls.debtors = cls.person | cls.customer
+        cls.calls = cls.env["recouvrement.call"]
+        cls.promises = cls.env["recouvrement.promise"]
+        cls.disputes = cls.env["recouvrement.dispute"]
+        for partner in cls.debtors:
+            move = cls._invoice(partner, 100, date(2019, 1, 10), date(2019, 2, 10))
+            with freeze_time("2019-02-20"):
+                call = cls.env["recouvrement.call"].create(
+                    {
+                        "partner_id": partner.id,
+                        "company_id": cls.company.id,
+                        "date": date(2019, 2, 20),
+                        "outcome": "reached",
+                        "note": "Said his wife is ill, will pay on 1 March",
+                    }
+                )
+                call.message_post(
+                    body="Called back about the illness",
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_note",
+                )
+                cls.calls |= call
+                cls.promises |= cls.env["recouvrement.promise"].create(
+                    {
+                        "partner_id": partner.id,
+                        "amount": 100.0,
+                        "date": date(2019, 3, 1),
+                        "move_ids": [Command.set(move.ids)],
+                        "note": "Promised on the phone, sounded drunk",
+                    }
+                )
+                cls.disputes |= cls.env["recouvrement.dispute"].create(
+                    {
+                        "move_id": move.id,
+                        "reason": "price",
+                        "amount": 10.0,
+                        "description": "Contests the price, divorcing",
+                    }
+                )
+            cls._pay(move, 100, date(2019, 3, 1))
+
+    def test_purge_clears_call_promise_and_dispute_notes(self):
+        Data = self.env["recouvrement.personal.data"]
+        # Settled 2019-03-01: kept until 2024-03-01.
+        with freeze_time("2024-02-15"):
+            Data._cron_purge_personal_data()
+        self.assertEqual(self.calls[0].note, "Said his wife is ill, will pay on 1 March")
+        with freeze_time("2024-06-01"):
+            Data._cron_purge_personal_data()
+        person_call, company_call = self.calls
+        person_promise, company_promise = self.promises
+        person_dispute, company_dispute = self.disputes
+        self.assertFalse(person_call.note)
+        self.assertFalse(person_promise.note)
+        self.assertFalse(person_dispute.description)
+        self.assertFalse(person_call.message_ids.filtered(lambda m: m.message_type == "comment"))
+        self.assertEqual(self.person.collection_data_purged_on, date(2024, 6, 1))
+        # the company's notes are not personal data: untouched
+        self.assertEqual(company_call.note, "Said his wife is ill, will pay on 1 March")
+        self.assertEqual(company_promise.note, "Promised on the phone, sounded drunk")
+        self.assertEqual(company_dispute.description, "Contests the price, divorcing")
+        self.assertTrue(company_call.message_ids.filtered(lambda m: m.message_type == "comment"))
+        # nothing left the second time
+        with freeze_time("2024-06-08"):
+            self.assertFalse(Data._get_purge_candidates(date(2024, 6, 8)))
+
+    def test_export_holds_call_promise_and_dispute_notes(self):
+        data = self.env["recouvrement.personal.data"]._get_partner_data(self.person)
+        self.assertEqual(
+            [call["note"] for call in data["calls"]], ["Said his wife is ill, will pay on 1 March"]
+        )
+        self.assertEqual(
+            [promise["note"] for promise in data["promises"]],
+            ["Promised on the phone, sounded drunk"],
+        )
+        self.assertEqual(
+            [dispute["description"] for dispute in data["disputes"]],
+            ["Contests the price, divorcing"],
+        )
+        self.assertIn("Called back about the illness", json.dumps(data["notes"], default=str))
+
+
+@tagged("post_install", "-at_install")
+class TestFactoringInvoicePaysTheFactorOnly(RecouvrementCommon):
+    """Notified factoring (subrogation): the customer may validly pay the factor only, so the
+    invoice gives no other means of payment than the factor's: no "on this account" with our
+    IBAN, no EPC QR code paying us. A confidential one keeps ours."""
+
+    OUR_IBAN = "FR1420041010050500013M02606"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.qr_code = True
+        cls.our_bank = cls.env["res.partner.bank"].create(
+            {"partner_id": cls.company.partner_id.id, "acc_number": cls.OUR_IBAN}
+        )
+        cls.factor = cls.env["res.partner"].create({"name": "Factor Crédit Lyonnais"})
+        cls.factor_bank = cls.env["res.partner.bank"].create(
+            {"partner_id": cls.factor.id, "acc_number": "FR7630006000011234567890189"}
+        )
+        cls.moves = cls.env["account.move"]
+        for mode, amount in (("notified", 1000), ("confidential", 2000)):
+            move = cls._invoice(
+                cls.customer, amount, date(2026, 1, 5), date(2026, 2, 4), post=False
+            )
+            move.partner_bank_id = cls.our_bank
+            move.action_post()
+            move.write(
+                {
+                    "is_factored": True,
+                    "factor_id": cls.factor.id,
+                    "factoring_date": date(2026, 1, 10),
+                    "factoring_mode": mode,
+                }
+            )
+            cls.moves |= move
+
+    def _text(self, move):
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("account.report_invoice", move.ids)[0]
+            .decode()
+        )
+        return " ".join(re.sub(r"<[^>]+>", "", html).split())
+
+    def test_notified_invoice_gives_only_the_factor_bank_details(self):
+        notified, confidential = self.moves
+        our_iban = self.our_bank.display_name
+        text = self._text(notified)
+        self.assertIn(f"pay by bank transfer to IBAN {self.factor_bank.acc_number}", text)
+        self.assertNotIn(our_iban, text)
+        self.assertNotIn("on this account", text)
+        self.assertFalse(notified.display_qr_code)
+        self.assertNotIn("Scan this QR Code", text)
+        # confidential factoring: the customer pays us, as on any invoice
+        text = self._text(confidential)
+        self.assertIn(f"on this account: {our_iban}", text)
+        self.assertNotIn("assigned to", text)
+        self.assertTrue(confidential.display_qr_code)
+
+
+@tagged("post_install", "-at_install")
+class TestStatementClaimsOnlyWhatIsOurs(RecouvrementCommon):
+    """The customer statement (sent alone or attached to a reminder) asks payment only of what
+    the customer may pay us: not the claims born before its opening judgment (L622-7, L622-21:
+    declared to the mandataire), not the invoices assigned to a factor in notified factoring
+    (the factor alone is paid). They are listed apart, with the reason.
+
+    Redressement judgment 2024-04-14: A 10 000 (2024-02-14, due 2024-03-15) is frozen; C 3 000
+    (2024-04-20, due 2024-05-20) is ours; F 500 (2024-04-25, due 2024-05-25) is assigned to a
+    factor. Statement of 2024-06-30: balance due 3 000, all overdue.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.debtor = cls.env["res.partner"].create(
+            {"name": "Textiles Blanc", "is_company": True, "lang": "en_US"}
+        )
+        cls.factor = cls.env["res.partner"].create({"name": "Factor Crédit Lyonnais"})
+        cls.move_a = cls._invoice(cls.debtor, 10000, date(2024, 2, 14), date(2024, 3, 15))
+        cls.move_c = cls._invoice(cls.debtor, 3000, date(2024, 4, 20), date(2024, 5, 20))
+        cls.move_f = cls._invoice(cls.debtor, 500, date(2024, 4, 25), date(2024, 5, 25))
+        cls.move_f.write(
+            {
+                "is_factored": True,
+                "factor_id": cls.factor.id,
+                "factoring_date": date(2024, 4, 26),
+                "factoring_mode": "notified",
+            }
+        )
+        cls.debtor.write(
+            {"collective_proceedings": "redressement", "proceedings_date": date(2024, 4, 14)}
+        )
+
+    def test_statement_leaves_out_frozen_and_factored_invoices(self):
+        statement = (
+            self.env["recouvrement.statement"]
+            .with_user(self.controller)
+            ._get_statements(self.debtor, date=date(2024, 6, 30))[self.debtor.id]
+        )
+        self.assertEqual(statement["open_items"].move_id, self.move_c)
+        self.assertEqual(statement["total_open"], 3000.0)
+        self.assertEqual(statement["balance"], 3000.0)
+        self.assertEqual(statement["overdue"], 3000.0)
+        self.assertEqual(statement["left_out"].move_id, self.move_a | self.move_f)
+        html = (
+            self.env["ir.actions.report"]
+            .with_user(self.controller)
+            ._render_qweb_html(
+                "recouvrement_b2b.action_report_customer_statement",
+                self.debtor.ids,
+                data={"date": "2024-06-30"},
+            )[0]
+            .decode()
+        )
+        text = " ".join(re.sub(r"<[^>]+>", "", html).split())
+        self.assertIn("Not claimed by this statement", text)
+        self.assertIn("Claim born before the opening judgment of 04/14/2024", text)
+        self.assertIn("Assigned to Factor Crédit Lyonnais", text)
+
+
+@tagged("post_install", "-at_install")
+class TestNotesStayFactual(RecouvrementCommon):
+    """RGPD: every free-text note a collector types about a customer (the call log, a call, a
+    promise, a dispute, a case) carries the hint to stay factual, in French for a French user."""
+
+    HINT = "Facts only: dates, amounts, what was said and agreed."
+    HINT_FR = "Uniquement des faits : dates, montants, ce qui a été dit et convenu."
+
+    def test_call_and_promise_notes_carry_the_facts_only_hint(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], ["fr_FR"])
+        for model, field in (
+            ("recouvrement.call.log", "note"),
+            ("recouvrement.call", "note"),
+            ("recouvrement.promise", "note"),
+            ("recouvrement.dispute", "description"),
+            ("recouvrement.litigation", "reason"),
+        ):
+            for lang, hint in (("en_US", self.HINT), ("fr_FR", self.HINT_FR)):
+                arch = (
+                    self.env[model]
+                    .with_user(self.controller)
+                    .with_context(lang=lang)
+                    .get_views([(False, "form")])["views"]["form"]["arch"]
+                )
+                node = re.search(rf'<field name="{field}"[^>]*placeholder="([^"]*)"', arch)
+                self.assertTrue(node, f"{model}.{field} has a placeholder")
+                self.assertIn(hint, node.group(1), f"{model}.{field} in {lang}")
+
+
+@tagged("post_install", "-at_install")
+class TestPersonalDataExportCollectionValues(RecouvrementCommon):
+    """Right of access (art. 15 RGPD): the export holds what collection decided about the
+    person too: its credit hold and reason, its limit and score, and their history."""
+
+    def test_export_holds_the_hold_reason_and_its_history(self):
+        person = self.env["res.partner"].create({"name": "Jean Artisan", "is_company": False})
+        person.with_user(self.manager).write(
+            {"credit_hold": True, "credit_hold_reason": "Paid late twice", "credit_limit": 1500}
+        )
+        data = self.env["recouvrement.personal.data"]._get_partner_data(person)
+        values = data["collection_values"][0]
+        self.assertEqual(values["credit_hold_reason"], "Paid late twice")
+        self.assertEqual(values["credit_limit"], 1500.0)
+        self.assertIn("Paid late twice", [row["new_value"] for row in data["collection_history"]])
+
+
+@tagged("post_install", "-at_install")
+class TestHandoverListCurrency(RecouvrementCommon):
+    """The invoice list handed to the agency says in which currency each row is: a 1 100 USD
+    invoice is not 1 100 EUR."""
+
+    @freeze_time("2026-04-01")
+    def test_invoice_list_names_the_currency_of_each_row(self):
+        usd = self.setup_other_currency("USD", rates=[("2026-01-01", 1.1)])
+        agency = self.env["res.partner"].create({"name": "Recouvrement Rhône Agence"})
+        euro_invoice = self._invoice(self.customer, 1000, date(2026, 1, 5), date(2026, 2, 4))
+        usd_invoice = self._invoice(
+            self.customer, 1100, date(2026, 1, 6), date(2026, 2, 5), currency=usd
+        )
+        case = self.env["recouvrement.litigation"].create(
+            {
+                "partner_id": self.customer.id,
+                "litigation_type": "recovery",
+                "move_ids": [Command.set((euro_invoice | usd_invoice).ids)],
+                "agency_id": agency.id,
+                "agency_fee_rate": 15.0,
+            }
+        )
+        rows = case._get_handover_invoice_rows()
+        self.assertEqual(rows[0][-1], "Currency")
+        by_invoice = {row[0]: row for row in rows[1:]}
+        self.assertEqual(by_invoice[euro_invoice.name][4], "1000.00")
+        self.assertEqual(by_invoice[euro_invoice.name][-1], "EUR")
+        self.assertEqual(by_invoice[usd_invoice.name][4], "1100.00")
+        self.assertEqual(by_invoice[usd_invoice.name][-1], "USD")
+
+
+@tagged("post_install", "-at_install")
+class TestPersonalDataDeclarationNote(RecouvrementCommon):
+    """A sole trader in liquidation is a natural person: the free-text note of its claim
+    declaration is purged past the retention and exported, as the other collection notes."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.person = cls.env["res.partner"].create({"name": "Jean Artisan", "is_company": False})
+        move = cls._invoice(cls.person, 100, date(2019, 1, 10), date(2019, 2, 10))
+        cls.person.write(
+            {"collective_proceedings": "liquidation", "proceedings_date": date(2019, 2, 1)}
+        )
+        with freeze_time("2019-02-15"):
+            cls.declaration = cls.env["recouvrement.claim.declaration"].create(
+                {
+                    "partner_id": cls.person.id,
+                    "publication_date": date(2019, 2, 10),
+                    "note": "The liquidator says he is depressed",
+                }
+            )
+        cls._pay(move, 100, date(2019, 3, 1))
+
+    def test_declaration_note_exported_then_purged(self):
+        Data = self.env["recouvrement.personal.data"]
+        data = Data._get_partner_data(self.person)
+        self.assertEqual(
+            [row["note"] for row in data["claim_declarations"]],
+            ["The liquidator says he is depressed"],
+        )
+        # settled 2019-03-01: kept until 2024-03-01
+        with freeze_time("2024-02-15"):
+            Data._cron_purge_personal_data()
+        self.assertEqual(self.declaration.note, "The liquidator says he is depressed")
+        with freeze_time("2024-06-01"):
+            Data._cron_purge_personal_data()
+        self.assertFalse(self.declaration.note)
+        self.assertEqual(self.person.collection_data_purged_on, date(2024, 6, 1))
+
+
+@tagged("post_install", "-at_install")
+class TestNoPaymentAgreedOnFrozenClaims(RecouvrementCommon):
+    """From the opening judgment, a claim born before it may no longer be paid (L622-7) nor
+    pursued individually (L622-21): no payment plan and no promise to pay on it, as no formal
+    notice. Redressement judgment 2024-04-14: A (2024-02-14) is frozen, C (2024-04-20) is
+    not."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.debtor = cls.env["res.partner"].create({"name": "Textiles Blanc", "is_company": True})
+        cls.move_a = cls._invoice(cls.debtor, 10000, date(2024, 2, 14), date(2024, 3, 15))
+        cls.move_c = cls._invoice(cls.debtor, 3000, date(2024, 4, 20), date(2024, 5, 20))
+        cls.debtor.write(
+            {"collective_proceedings": "redressement", "proceedings_date": date(2024, 4, 14)}
+        )
+
+    def _plan(self, moves):
+        return (
+            self.env["recouvrement.payment.plan"]
+            .with_user(self.controller)
+            .create(
+                {
+                    "partner_id": self.debtor.id,
+                    "move_ids": [Command.set(moves.ids)],
+                    "instalment_count": 3,
+                    "first_date": date(2024, 7, 1),
+                }
+            )
+        )
+
+    def _promise(self, moves, amount):
+        return (
+            self.env["recouvrement.promise"]
+            .with_user(self.controller)
+            .create(
+                {
+                    "partner_id": self.debtor.id,
+                    "amount": amount,
+                    "date": date(2024, 6, 15),
+                    "move_ids": [Command.set(moves.ids)],
+                }
+            )
+        )
+
+    @freeze_time("2024-06-01")
+    def test_payment_plan_refused_on_a_pre_judgment_invoice(self):
+        with self.assertRaisesRegex(UserError, "L622-7") as caught:
+            self._plan(self.move_a | self.move_c)
+        self.assertIn(self.move_a.name, str(caught.exception))
+        # a post-judgment invoice is paid at its due date (L622-17): it may be scheduled
+        self.assertEqual(self._plan(self.move_c).move_ids, self.move_c)
+
+    @freeze_time("2024-06-01")
+    def test_promise_refused_on_a_pre_judgment_invoice(self):
+        with self.assertRaisesRegex(UserError, "L622-7") as caught:
+            self._promise(self.move_a, 1000.0)
+        self.assertIn(self.move_a.name, str(caught.exception))
+        self.assertEqual(self._promise(self.move_c, 1000.0).move_ids, self.move_c)
+
+
+@tagged("post_install", "-at_install")
+class TestPenaltyInvoiceOfAFrozenClaim(RecouvrementCommon):
+    """Penalties accrued on a claim born before the opening judgment are part of that claim
+    (they stop at the judgment, L622-28, and are declared with it): the penalty invoice that
+    charges them, even dated after the judgment, is frozen like its source (L622-21): no
+    reminder, no injonction de payer, not in the statement's balance due.
+
+    Redressement judgment 2024-04-14; A 10 000 due 2024-03-15: penalties 10 000 x 14.50 % x
+    29 / 365 = 115.21, and the 40.00 indemnity; the penalty invoice of 2024-06-01 is 155.21.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.write(
+            {
+                "penalty_rate_mode": "legal_default",
+                "penalty_convention": "half_year",
+                "penalty_indemnity_amount": 40.0,
+            }
+        )
+        cls._standard_ladder()
+        cls.debtor = cls.env["res.partner"].create({"name": "Textiles Blanc", "is_company": True})
+        cls.move_a = cls._invoice(cls.debtor, 10000, date(2024, 2, 14), date(2024, 3, 15))
+        cls.debtor.write(
+            {"collective_proceedings": "redressement", "proceedings_date": date(2024, 4, 14)}
+        )
+        cls.penalty_invoice = cls.move_a._create_penalty_invoices(date(2024, 6, 1))
+        cls.penalty_invoice.action_post()
+
+    def test_penalty_invoice_of_a_pre_judgment_invoice_is_frozen(self):
+        self.assertEqual(self.penalty_invoice.amount_total, 155.21)
+        Proceedings = self.env["recouvrement.proceedings"]
+        self.assertEqual(
+            Proceedings._get_pre_judgment_moves(self.penalty_invoice), self.penalty_invoice
+        )
+        plan = self.env["recouvrement.dunning"]._get_plan(date(2024, 7, 15), partners=self.debtor)
+        self.assertFalse(plan)
+        with self.assertRaisesRegex(UserError, "L622-21"):
+            Proceedings._check_individual_action(self.penalty_invoice, "filed")
