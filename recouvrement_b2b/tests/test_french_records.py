@@ -109,6 +109,36 @@ class TestFrenchRecords(RecouvrementCommon):
             notice.with_context(lang="fr_FR")._creation_message(), "Action de relance créé"
         )
 
+    def test_message_record_names_in_company_language(self):
+        """Issue 16 (break test): the demo's reminder emails were listed in Discuss and on the
+        reminder as "Ferronnerie Rousseau - Courtesy reminder - 01/12/2026": the name of the
+        record a message is about was stored in the language of whoever sent it (the cron's
+        OdooBot, English). Our records' messages name them in the company's language."""
+        self._invoice(self.customer, 1500.0, "2026-01-01", "2026-01-31")
+        reminder = self._run("2026-02-01")
+        self.assertEqual(reminder.level_id.with_context(lang="en_US").name, "Courteous reminder")
+        self.assertTrue(reminder.mail_message_id)
+        self.assertEqual(
+            reminder.mail_message_id.record_name,
+            "Menuiserie Garnier - Relance courtoise - 01/02/2026",
+        )
+        # any message of our models, posted by an English-speaking user
+        with freeze_time("2026-02-02"):
+            promise = self.env["recouvrement.promise"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": self.company.id,
+                    "amount": 1500.0,
+                    "date": "2026-02-20",
+                }
+            )
+            message = (
+                promise.with_user(self.controller)
+                .with_context(lang="en_US")
+                .message_post(body="Appel du client", subtype_xmlid="mail.mt_note")
+            )
+        self.assertEqual(message.record_name, "Menuiserie Garnier : 1\xa0500,00\xa0€ le 20/02/2026")
+
     def test_score_reasons_in_french_numbers(self):
         credit = self.env["recouvrement.credit"].with_context(lang="fr_FR")
         label = credit._get_score_reason_label("days_late", {"days": 110.66, "points": 35.0})
