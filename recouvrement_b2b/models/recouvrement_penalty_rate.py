@@ -2,6 +2,7 @@ import re
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
 
 from ..rules import penalties
 from ..tools.lang import format_number
@@ -75,8 +76,14 @@ class RecouvrementPenaltyRate(models.Model):
     def _compute_display_name(self):
         kinds = dict(self._fields["kind"]._description_selection(self.env))
         for rate in self:
-            period = rate.half_year or (rate.date_from and fields.Date.to_string(rate.date_from))
-            rate.display_name = f"{kinds.get(rate.kind, '')} {period or ''}".strip()
+            kind = kinds.get(rate.kind, "")
+            if rate.date_from and not rate.half_year:
+                # a rate change: its date in the reader's format, not ISO (issue 16)
+                rate.display_name = self.env._(
+                    "%(kind)s from %(date)s", kind=kind, date=format_date(self.env, rate.date_from)
+                )
+            else:
+                rate.display_name = f"{kind} {rate.half_year or ''}".strip()
 
     @api.constrains("kind", "half_year", "date_from")
     def _check_period(self):

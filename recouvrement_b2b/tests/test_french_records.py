@@ -139,6 +139,55 @@ class TestFrenchRecords(RecouvrementCommon):
             )
         self.assertEqual(message.record_name, "Menuiserie Garnier : 1\xa0500,00\xa0€ le 20/02/2026")
 
+    def test_display_names_have_french_dates(self):
+        """Issue 16 (break test): the instalments calendar of the French demo titled its events
+        "2026-12-01" and the reference rates read "Taux de refinancement principal de la BCE
+        2026-06-17": names shown in French hold no ISO date, whatever the model."""
+        move = self._invoice(self.customer, 1500.0, "2026-01-01", "2026-01-31")
+        plan = self.env["recouvrement.payment.plan"].create(
+            {
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+                "move_ids": [Command.set(move.ids)],
+                "line_ids": [
+                    Command.create(
+                        {
+                            "sequence": 1,
+                            "date_due": "2026-03-01",
+                            "amount": 300.0,
+                            "is_down_payment": True,
+                        }
+                    ),
+                    Command.create({"sequence": 2, "date_due": "2026-04-01", "amount": 1200.0}),
+                ],
+            }
+        )
+        rate = self.env["recouvrement.penalty.rate"].create(
+            {"kind": "ecb_mro", "date_from": "2031-06-17", "value": 2.15}
+        )
+        french = self.env(context=dict(self.env.context, lang="fr_FR"))
+        self.assertEqual(
+            plan.line_ids.with_env(french).mapped("display_name"),
+            [
+                f"{plan.name}, acompte : 300,00\xa0€ le 01/03/2026",
+                f"{plan.name}, échéance 1 : 1\xa0200,00\xa0€ le 01/04/2026",
+            ],
+        )
+        self.assertEqual(
+            rate.with_env(french).display_name,
+            "Taux de refinancement principal de la BCE du 17/06/2031",
+        )
+        # every record of the module's models, in French
+        for model in self.env["ir.model"].search([("model", "=like", "recouvrement.%")]):
+            records = french[model.model]
+            if records._abstract or records._transient or not records._auto:
+                continue
+            for record in records.search([]):
+                self.assertFalse(
+                    ISO_DATE.search(record.display_name or ""),
+                    f"ISO date in the name of {model.model} {record.id}: {record.display_name!r}",
+                )
+
     def test_score_reasons_in_french_numbers(self):
         credit = self.env["recouvrement.credit"].with_context(lang="fr_FR")
         label = credit._get_score_reason_label("days_late", {"days": 110.66, "points": 35.0})
