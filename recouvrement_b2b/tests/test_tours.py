@@ -208,6 +208,17 @@ class TestTours(RecouvrementCommon, HttpCase):
             }
         )
         self.assertFalse(case.claim_certain)
+        # the PDF files the browser downloads (issue 16, break test: the tour ended before the
+        # file was asked for, so a file that could not be printed passed)
+        printed = []
+        report_class = self.registry["ir.actions.report"]
+        render_pdf = report_class._render_qweb_pdf
+
+        def _render_qweb_pdf(report, report_ref, res_ids=None, data=None):
+            printed.append((str(report_ref), list(res_ids or [])))
+            return render_pdf(report, report_ref, res_ids=res_ids, data=data)
+
+        self.patch(report_class, "_render_qweb_pdf", _render_qweb_pdf)
         self.start_tour(
             f"/odoo/action-recouvrement_b2b.recouvrement_litigation_action/{case.id}",
             "recouvrement_litigation_injonction",
@@ -216,3 +227,4 @@ class TestTours(RecouvrementCommon, HttpCase):
         self.assertRecordValues(
             case, [{"proof_checked": True, "step": "filed", "filing_date": self.today}]
         )
+        self.assertEqual(printed, [("recouvrement_b2b.report_litigation_dossier", case.ids)])
