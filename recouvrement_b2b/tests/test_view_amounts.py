@@ -53,3 +53,36 @@ class TestViewAmounts(TransactionCase):
                         missing.append(f"{view.xml_id}: {model}.{field.name} ({currency})")
         self.assertGreater(checked, 20)
         self.assertEqual(missing, [])
+
+    def test_amount_fields_in_forms_show_a_currency(self):
+        """Issue 16 (break test): the customer's Credit tab showed "Montant assuré 0,00" without
+        "€" (a float amount). Every float amount of the module's forms shows its currency,
+        unless its label names it (the indemnity of D441-5 is in EUR)."""
+        views = self.env["ir.ui.view"].browse(
+            self.env["ir.model.data"]
+            .search([("module", "=", "recouvrement_b2b"), ("model", "=", "ir.ui.view")])
+            .mapped("res_id")
+        )
+        missing = []
+        checked = 0
+        for view in views.filtered(lambda v: v.type == "form"):
+            root = view
+            while root.inherit_id and root.mode == "extension":
+                root = root.inherit_id
+            arch = etree.fromstring(
+                self.env[root.model].get_views([(root.id, "form")])["views"]["form"]["arch"]
+            )
+            for node in arch.iter("field"):
+                field = self.env[root.model]._fields.get(node.get("name"))
+                if (
+                    field is None
+                    or field.type != "float"
+                    or "amount" not in field.name
+                    or "(EUR)" in field.string
+                ):
+                    continue
+                checked += 1
+                if node.get("widget") != "monetary":
+                    missing.append(f"{view.xml_id}: {root.model}.{field.name}")
+        self.assertGreater(checked, 0)
+        self.assertEqual(sorted(set(missing)), [])
