@@ -259,6 +259,42 @@ class TestLetterLayout(RecouvrementCommon):
         self.assertIn("Morgane Manager", text)
         self.assertNotIn("OdooBot", text)
 
+    def test_identifiers_grouped_in_every_document(self):
+        """Issue 16 (break test): the injonction de payer file printed "SIREN : 734640972" and
+        "SIRET : 73464097200018", the payment plan agreement "SIREN 377844832": every document
+        prints SIRENs by three and SIRETs by three plus five, as the letters do."""
+        self.company.partner_id.siret = "73464097200018"
+        self.customer.write({"siren": "364808949", "siret": "36480894900010"})
+        move = self.notice.move_ids
+        case = self.env["recouvrement.litigation"].create(
+            {
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+                "litigation_type": "recovery",
+                "move_ids": [Command.set(move.ids)],
+            }
+        )
+        plan = self.env["recouvrement.payment.plan"].create(
+            {
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+                "move_ids": [Command.set(move.ids)],
+                "line_ids": [Command.create({"date_due": "2026-04-01", "amount": 1500.0})],
+            }
+        )
+        for report, record in (
+            ("recouvrement_b2b.action_report_litigation_dossier", case),
+            ("recouvrement_b2b.recouvrement_payment_plan_report", plan),
+        ):
+            text = self._text(report, record)
+            self.assertIn("364 808 949", text, report)
+            for compact in ("734640972", "364808949", "73464097200018", "36480894900010"):
+                # not printed alone (the VAT number FR90734640972 holds the SIREN)
+                self.assertNotRegex(text, rf"(?<!\w){compact}(?!\d)", report)
+        text = self._text("recouvrement_b2b.action_report_litigation_dossier", case)
+        for grouped in ("734 640 972", "734 640 972 00018", "364 808 949 00010"):
+            self.assertIn(grouped, text)
+
     def test_identifiers_printed_grouped(self):
         """Issue 16 (found by the break test): the demo's bank account, stored compact (created
         before base_iban), was printed "FR5730003000507963949549B56" and the SIRENs compact;
