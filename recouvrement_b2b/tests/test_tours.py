@@ -77,6 +77,15 @@ class TestTours(RecouvrementCommon, HttpCase):
         self.assertEqual(events.level_id.name, "Courteous reminder")
         self.assertEqual(events.move_ids, move)
 
+    def test_tour_dunning_run_nothing_due(self):
+        """A preview with no customer due says so (no invoice overdue here)."""
+        self._standard_ladder()
+        self.start_tour(
+            "/odoo/action-recouvrement_b2b.recouvrement_dunning_run_action",
+            "recouvrement_dunning_run_nothing_due",
+            login=self.controller.login,
+        )
+
     def _order_over_limit(self):
         """A quotation of 5,000.00 of the salesperson for a customer whose limit is 1,000.00,
         in a company where a credit manager may approve over credit."""
