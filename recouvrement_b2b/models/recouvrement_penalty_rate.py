@@ -48,7 +48,7 @@ class RecouvrementPenaltyRate(models.Model):
         string="Effective Date",
         help="ECB rate changes only: the date the new rate took effect (history).",
     )
-    value = fields.Float(string="Rate (%)", digits=(16, 2), required=True)
+    value = fields.Float(string="Rate (%)", digits=(16, 2), required=True, aggregator=None)
     active = fields.Boolean(
         default=True,
         help="An archived rate still counts for the penalties of its half-year (history).",

@@ -1,3 +1,5 @@
+import re
+
 from lxml import etree
 
 from odoo.tests import TransactionCase, tagged
@@ -94,3 +96,31 @@ class TestViewAmounts(TransactionCase):
                     missing.append(f"{view.xml_id}: {root.model}.{field.name}")
         self.assertGreater(checked, 0)
         self.assertEqual(sorted(set(missing)), [])
+
+    def test_rates_and_days_are_not_summed(self):
+        """Issue 16 (break test): the reference rates list, grouped by kind as it opens, showed
+        "Taux de refinancement principal de la BCE (30) 28,90": the sum of 30 rates. Rates,
+        delays and days late of the module's records are never summed in grouped lists and
+        pivots (days late show the oldest)."""
+        summed = []
+        for model_name in sorted(self.env.registry.models):
+            for field in self.env[model_name]._fields.values():
+                if (
+                    getattr(field, "_module", None) == "recouvrement_b2b"
+                    and field.store
+                    and field.type in ("float", "integer")
+                    and (
+                        re.search(r"rate|days", field.name)
+                        or (model_name, field.name) == ("recouvrement.penalty.rate", "value")
+                    )
+                    and field.aggregator == "sum"
+                ):
+                    summed.append(f"{model_name}.{field.name}")
+        self.maxDiff = None
+        self.assertEqual(summed, [])
+        groups = self.env["recouvrement.penalty.rate"].read_group([], ["value"], ["kind"])
+        self.assertTrue(groups)
+        self.assertFalse([group for group in groups if group.get("value")])
+        self.assertEqual(
+            self.env["recouvrement.worklist"]._fields["overdue_days"].aggregator, "max"
+        )
