@@ -1,10 +1,33 @@
 from odoo import api, models
 
+from ..tools.lang import company_env
 from .recouvrement_dunning_event import EVIDENCE_EMAIL_FIELDS
 
 
 class MailMessage(models.Model):
     _inherit = "mail.message"
+
+    @api.model
+    def _get_record_name(self, values):
+        """EXTENDS mail: the stored name of a record of this addon's models a message is
+        about, read in Discuss, the chatter and the reminder's E-mail field, is in
+        its company's language (internal, see ``tools.lang.company_env``), not in that of
+        whoever posted it (the crons' OdooBot: "Courtesy reminder", issue 16).
+
+        :param dict values: the message's create values (``model``, ``res_id``)
+        :rtype: str or False
+        """
+        model = values.get("model", self.env.context.get("default_model"))
+        res_id = values.get("res_id", self.env.context.get("default_res_id"))
+        if (
+            not res_id
+            or model not in self.env
+            or self.env[model]._original_module != "recouvrement_b2b"
+        ):
+            return super()._get_record_name(values)
+        record = self.env[model].sudo().browse(res_id)
+        company = record["company_id"] if "company_id" in record._fields else None
+        return record.with_env(company_env(record.env, company or None)).display_name
 
     def write(self, vals):
         # the email of a sent reminder is evidence: never rewritten (issue 19)

@@ -25,3 +25,17 @@ class MailThread(models.AbstractModel):
         company = self.company_id[:1] if "company_id" in self._fields else self.env.company
         note_self = self.with_env(company_env(self.env, company or None))
         return super(MailThread, note_self)._creation_message()
+
+    def message_post(self, **kwargs):
+        # EXTENDS mail: the stored name of the module's own records in their company's language
+        # (issue 16), as mail.message computes it for the messages created otherwise (emails of
+        # templates): mail would store the poster's (the crons' OdooBot: English)
+        if (
+            self._original_module == "recouvrement_b2b"
+            and self.id
+            and not kwargs.get("record_name")
+        ):
+            kwargs["record_name"] = self.env["mail.message"]._get_record_name(
+                {"model": self._name, "res_id": self.id}
+            )
+        return super().message_post(**kwargs)

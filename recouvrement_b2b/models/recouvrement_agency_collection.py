@@ -49,6 +49,7 @@ class RecouvrementAgencyCollection(models.Model):
         readonly=False,
         help="Commission of the agency, in percent of the amount collected (the case's agreed "
         "rate by default).",
+        aggregator=None,
     )
     commission_amount = fields.Monetary(
         string="Commission", compute="_compute_commission", store=True

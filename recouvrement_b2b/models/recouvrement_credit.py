@@ -264,14 +264,25 @@ class RecouvrementCredit(models.AbstractModel):
             or currency.compare_amounts(exposure, limit) <= 0
         ):
             return []
+        values = {
+            "partner": partner.display_name,
+            "exposure": format_amount(self.env, exposure, currency),
+            "limit": format_amount(self.env, limit, currency),
+        }
+        if currency.is_zero(amount):
+            # the customer itself (Credit tab, Check credit): no document to name (issue 16)
+            return [
+                self.env._(
+                    "%(partner)s exceeds its credit limit: exposure %(exposure)s, limit %(limit)s.",
+                    **values,
+                )
+            ]
         return [
             self.env._(
                 "%(partner)s exceeds its credit limit: exposure %(exposure)s (including "
                 "%(amount)s for this document), limit %(limit)s.",
-                partner=partner.display_name,
-                exposure=format_amount(self.env, exposure, currency),
                 amount=format_amount(self.env, amount, currency),
-                limit=format_amount(self.env, limit, currency),
+                **values,
             )
         ]
 

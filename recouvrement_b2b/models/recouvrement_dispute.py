@@ -219,8 +219,20 @@ class RecouvrementDispute(models.Model):
 
     @api.depends("move_id")
     def _compute_user_id(self):
+        # the invoice's salesperson, else the user who opens it; a system user (OdooBot of the
+        # crons and the demo install, inactive) or a portal user is nobody to work on it: the
+        # customer's collector (issue 16)
         for dispute in self:
-            dispute.user_id = dispute.move_id.invoice_user_id or dispute.user_id or self.env.user
+            dispute.user_id = next(
+                (
+                    user
+                    for user in (dispute.move_id.invoice_user_id, dispute.user_id, self.env.user)
+                    if user and user.active and not user.share
+                ),
+                None,
+            ) or self.env["recouvrement.customer"]._get_collector(
+                dispute.company_id or self.env.company, dispute.partner_id
+            )
 
     @api.depends("date", "company_id")
     def _compute_deadline(self):

@@ -28,7 +28,8 @@ class RecouvrementDunningLevel(models.Model):
     policy_id = fields.Many2one("recouvrement.dunning.policy", required=True, ondelete="cascade")
     company_id = fields.Many2one(related="policy_id.company_id", store=True)
     days = fields.Integer(
-        help="Days relative to the due date (negative: before it) when this level applies."
+        help="Days relative to the due date (negative: before it) when this level applies.",
+        aggregator=None,
     )
     channel = fields.Selection(
         [
@@ -94,6 +95,7 @@ class RecouvrementDunningLevel(models.Model):
         default=8,
         help="Days given to the customer to pay, quoted in the letter (8 to 15 for a formal "
         "notice).",
+        aggregator=None,
     )
     activity_type_id = fields.Many2one(
         "mail.activity.type",

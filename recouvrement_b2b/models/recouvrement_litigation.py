@@ -547,7 +547,13 @@ class RecouvrementLitigation(models.Model):
             filing = self.filtered(lambda c: c.step not in COURT_STEPS)
             filing._check_claim()
         old_moves = {case.id: case.move_ids for case in self} if "move_ids" in vals else {}
+        picked = {}
+        if "move_ids" in vals and "formal_notice_date" not in vals:
+            picked = self._get_dunning_formal_notice_dates()
         res = super().write(vals)
+        if "move_ids" in vals and "formal_notice_date" not in vals:
+            # invoices added afterwards (the form's second save): the date their dunning sent
+            self._fill_formal_notice_date(picked)
         self.env["recouvrement.proceedings"]._check_litigation_cases(self, vals)
         if old_moves:
             removed = self.env["account.move"].union(
@@ -656,21 +662,40 @@ class RecouvrementLitigation(models.Model):
                     )
                 )
 
-    def _fill_formal_notice_date(self):
-        """Give the cases without a formal notice date the one their dunning sent: the day
-        the last of their invoices had its first formal notice sent (an email) or posted (a
-        letter) by a dunning event of a formal-notice level. Left empty when one invoice never
-        received one. One query for all the cases."""
-        todo = self.filtered(lambda c: not c.formal_notice_date and c.move_ids)
+    def _get_dunning_formal_notice_dates(self):
+        """The formal notice date each case's dunning sent: the day the last of its invoices
+        had its first formal notice sent (an email) or posted (a letter) by a dunning event of
+        a formal-notice level; False when one invoice never received one (or no invoice). One
+        query for all the cases.
+
+        :rtype: dict {case: date or False}
+        """
+        dates = self.env["recouvrement.penalty"]._get_penalty_formal_notice_dates(
+            self.move_ids, received=False
+        )
+        result = {}
+        for case in self:
+            notices = [dates.get(move.id) for move in case.move_ids]
+            result[case] = bool(notices) and all(notices) and max(notices)
+        return result
+
+    def _fill_formal_notice_date(self, picked=None):
+        """Give the cases the formal notice date their dunning sent
+        (:meth:`_get_dunning_formal_notice_dates`): the cases without one, and those whose date
+        is the one picked up before their invoices changed (``picked``: {case: date}, from
+        :meth:`_get_dunning_formal_notice_dates` before the change; issue 16). A date typed by
+        the user is kept."""
+        picked = picked or {}
+        todo = self.filtered(
+            lambda c: (
+                not c.formal_notice_date or (picked.get(c) and c.formal_notice_date == picked[c])
+            )
+        )
         if not todo:
             return
-        dates = self.env["recouvrement.penalty"]._get_penalty_formal_notice_dates(
-            todo.move_ids, received=False
-        )
-        for case in todo:
-            notices = [dates.get(move.id) for move in case.move_ids]
-            if all(notices):
-                case.formal_notice_date = max(notices)
+        for case, notice in todo._get_dunning_formal_notice_dates().items():
+            if notice != case.formal_notice_date and (notice or case.formal_notice_date):
+                case.formal_notice_date = notice
 
     def _register_filing(self):
         """Record the filing date of the injonction de payer request.

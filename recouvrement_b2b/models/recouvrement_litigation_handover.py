@@ -36,6 +36,7 @@ class RecouvrementLitigation(models.Model):
         digits=(16, 2),
         tracking=True,
         help="Commission of the agency, in percent of what it collects.",
+        aggregator=None,
     )
     handover_date = fields.Date(string="Handed Over On", tracking=True, copy=False)
     handover_user_id = fields.Many2one(

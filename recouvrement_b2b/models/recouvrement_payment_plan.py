@@ -102,6 +102,7 @@ class RecouvrementPaymentPlan(models.Model):
         default=15,
         tracking=True,
         help="Days an instalment may stay unpaid after its due date before the plan is broken.",
+        aggregator=None,
     )
     # Amounts (frozen when the schedule is computed)
     include_penalties = fields.Boolean(

@@ -65,6 +65,42 @@ class RecouvrementPaymentPlanLine(models.Model):
             line.amount_paid = 0.0
             line.amount_residual = line.amount
 
+    @api.depends(
+        "plan_id.name",
+        "plan_id.line_ids.sequence",
+        "plan_id.line_ids.is_down_payment",
+        "date_due",
+        "amount",
+        "currency_id",
+    )
+    def _compute_display_name(self):
+        # the calendar's events, the chatter and the links: "ECH/2026/0001, instalment 2:
+        # 1,580.00 EUR on 01/12/2026", numbered as the agreement numbers them (the down
+        # payment apart), the date and amount in the reader's format (issue 16: ISO dates)
+        numbers = {}
+        for plan in self.plan_id:
+            instalments = plan.line_ids.filtered(lambda line: not line.is_down_payment)
+            for number, line in enumerate(
+                instalments.sorted(lambda line: (line.sequence, line.date_due, line.id)), start=1
+            ):
+                numbers[line] = number
+        for line in self:
+            values = {
+                "plan": line.plan_id.name or "",
+                "amount": format_amount(self.env, line.amount, line.currency_id),
+                "date": format_date(self.env, line.date_due),
+            }
+            if line.is_down_payment:
+                line.display_name = self.env._(
+                    "%(plan)s, down payment: %(amount)s on %(date)s", **values
+                )
+            else:
+                line.display_name = self.env._(
+                    "%(plan)s, instalment %(number)s: %(amount)s on %(date)s",
+                    number=numbers.get(line, ""),
+                    **values,
+                )
+
     @api.depends("amount", "amount_paid", "date_due")
     def _compute_state(self):
         today = fields.Date.context_today(self)

@@ -52,7 +52,7 @@ class RecouvrementPenaltyRate(models.Model):
         string="Effective Date",
         help="ECB rate changes only: the date the new rate took effect (history).",
     )
-    value = fields.Float(string="Rate (%)", digits=(16, 2), required=True)
+    value = fields.Float(string="Rate (%)", digits=(16, 2), required=True, aggregator=None)
     active = fields.Boolean(
         default=True,
         help="An archived rate still counts for the penalties of its half-year (history).",
@@ -80,8 +80,14 @@ class RecouvrementPenaltyRate(models.Model):
     def _compute_display_name(self):
         kinds = dict(self._fields["kind"]._description_selection(self.env))
         for rate in self:
-            period = rate.half_year or (rate.date_from and fields.Date.to_string(rate.date_from))
-            rate.display_name = f"{kinds.get(rate.kind, '')} {period or ''}".strip()
+            kind = kinds.get(rate.kind, "")
+            if rate.date_from and not rate.half_year:
+                # a rate change: its date in the reader's format, not ISO (issue 16)
+                rate.display_name = self.env._(
+                    "%(kind)s from %(date)s", kind=kind, date=format_date(self.env, rate.date_from)
+                )
+            else:
+                rate.display_name = f"{kind} {rate.half_year or ''}".strip()
 
     def _check_period_horizon(self):
         """A rate applies from the euro (1999: the first ECB rate) to five years ahead (the

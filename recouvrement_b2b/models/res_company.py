@@ -41,11 +41,13 @@ class ResCompany(models.Model):
         default=3,
         help="Days after a promised payment date before the promise counts as broken and "
         "reminders resume.",
+        aggregator=None,
     )
     recouvrement_dispute_days = fields.Integer(
         string="Dispute Resolution Days",
         default=15,
         help="Default resolution deadline of a commercial dispute, in days from its opening.",
+        aggregator=None,
     )
 
     # --- Credit -------------------------------------------------------------------------------
@@ -75,6 +77,7 @@ class ResCompany(models.Model):
         string="Hold After Days Overdue",
         help="Block customers whose oldest overdue invoice is late by more than this number of "
         "days (0: never).",
+        aggregator=None,
     )
     recouvrement_hold_formal_notice = fields.Boolean(
         string="Hold After Formal Notice",
@@ -150,6 +153,7 @@ class ResCompany(models.Model):
         digits=(16, 2),
         help="Annual rate of your terms of sale; a customer may have its own. Below the floor "
         "(3 x the legal interest rate), the floor applies.",
+        aggregator=None,
     )
     penalty_convention = fields.Selection(
         [

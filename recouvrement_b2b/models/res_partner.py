@@ -203,6 +203,7 @@ class ResPartner(models.Model):
         help="Late-payment rate agreed with this customer, used when the company computes "
         "penalties at the contract rate. Zero: the company's contract rate. Never below 3 x the "
         "legal interest rate (the floor then applies).",
+        aggregator=None,
     )
     penalty_excluded = fields.Boolean(
         string="No Late-Payment Penalties",

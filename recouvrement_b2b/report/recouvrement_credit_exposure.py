@@ -92,7 +92,10 @@ class RecouvrementCreditExposure(models.Model):
     overdue_amount = fields.Monetary(readonly=True)
     oldest_overdue_date = fields.Date(string="Oldest Overdue Due Date", readonly=True)
     overdue_days = fields.Integer(
-        string="Days Overdue", readonly=True, help="Age of the oldest overdue invoice, in days."
+        string="Days Overdue",
+        readonly=True,
+        help="Age of the oldest overdue invoice, in days.",
+        aggregator="max",
     )
     # Company-dependent partner values, read in the row's company (not the user's current one).
     credit_score = fields.Selection(

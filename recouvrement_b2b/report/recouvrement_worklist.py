@@ -134,7 +134,7 @@ class RecouvrementWorklist(models.Model):
         "not matched to an invoice) and the parts contested by open disputes, as the reminders "
         "claim it; company currency.",
     )
-    overdue_days = fields.Integer(string="Days Late", readonly=True)
+    overdue_days = fields.Integer(string="Days Late", readonly=True, aggregator="max")
     credit_score = fields.Char(string="Payment Score", readonly=True)
     next_step_legal = fields.Boolean(
         readonly=True, help="The next step of the ladder is a formal notice or a litigation."

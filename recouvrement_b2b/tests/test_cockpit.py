@@ -226,6 +226,32 @@ class TestCockpit(RecouvrementCommon):
         event = self._run("2026-04-30", customer)
         self.assertRecordValues(event, [{"level_id": self.level_last_call.id, "amount_due": 700.0}])
 
+    def test_dispute_opened_by_the_system_goes_to_the_collector(self):
+        """Issue 16 (break test): the French demo's disputes were assigned to OdooBot (opened
+        by the installer on invoices it had created): a dispute opened by the system, or on an
+        invoice whose salesperson is the system, goes to the customer's collector."""
+        customer = self._customer("Système")
+        customer.with_company(self.company).collection_user_id = self.controller
+        move = self._invoice(customer, 1000.0, "2026-03-01", "2026-03-31")
+        root = self.env.ref("base.user_root")
+        move.invoice_user_id = root
+        with freeze_time("2026-04-10"):
+            dispute = (
+                self.env["recouvrement.dispute"]
+                .with_user(root)
+                .create({"move_id": move.id, "reason": "quality"})
+            )
+        self.assertEqual(dispute.user_id, self.controller)
+        # a real salesperson on the invoice still comes first
+        move.invoice_user_id = self.salesman
+        with freeze_time("2026-04-10"):
+            dispute = (
+                self.env["recouvrement.dispute"]
+                .with_user(root)
+                .create({"move_id": move.id, "reason": "price", "amount": 10.0})
+            )
+        self.assertEqual(dispute.user_id, self.salesman)
+
     def test_dispute_rejected_then_escalated(self):
         customer = self._customer("Rejected")
         move = self._invoice(customer, 1000.0, "2026-03-01", "2026-03-31")

@@ -621,6 +621,23 @@ class TestCredit(RecouvrementCommon):
         self.assertEqual(action["params"]["type"], "success")
         self.assertEqual(action["params"]["message"], "Exposure 0.00\xa0€, no credit limit.")
 
+    def test_customer_reasons_name_no_document(self):
+        """Issue 16 (break test): the customer's Credit tab and Check credit said "exceeds its
+        credit limit: exposure 9 090,00 € (dont 0,00 € pour ce document)", with no document
+        being checked. Only an order or invoice being checked is named."""
+        self._invoice(self.customer, 6000.0, "2026-01-01", "2026-02-01")
+        expected = (
+            "Menuiserie Garnier exceeds its credit limit: exposure 6,000.00\xa0€, "
+            "limit 5,000.00\xa0€."
+        )
+        partner = self.customer.with_user(self.controller).with_company(self.company)
+        self.assertIn(expected, partner.credit_block_reasons)
+        action = partner.action_check_credit()
+        self.assertIn(expected, action["params"]["message"])
+        self.assertNotIn(
+            "this document", partner.credit_block_reasons + action["params"]["message"]
+        )
+
     def test_payment_score(self):
         # 2 invoices of 1000 due in the last 12 months: one paid 30 days late, one on time.
         late = self._invoice(self.customer, 1000.0, "2025-12-01", "2026-01-01")

@@ -354,6 +354,22 @@ class TestDocumentsFromForms(RecouvrementCommon):
         # the day the last of its invoices received its first formal notice
         self.assertEqual(self._case(self.inv_1 | self.inv_2).formal_notice_date, date(2025, 3, 12))
 
+    def test_case_picks_up_formal_notice_date_when_invoices_are_added(self):
+        """Issue 16 (break test): a case opened for the customer first, its invoices added
+        afterwards (the form's second save, the kanban), never got its formal notice date."""
+        self._event(self.inv_1, "2025-03-05")
+        self._event(self.inv_1 | self.inv_2, "2025-03-12")
+        case = self._case(self.env["account.move"])
+        self.assertFalse(case.formal_notice_date)
+        case.move_ids = self.inv_1
+        self.assertEqual(case.formal_notice_date, date(2025, 3, 5))
+        case.move_ids |= self.inv_2
+        self.assertEqual(case.formal_notice_date, date(2025, 3, 12))
+        # a date typed by the user is kept
+        case.formal_notice_date = date(2025, 3, 7)
+        case.move_ids = self.inv_2
+        self.assertEqual(case.formal_notice_date, date(2025, 3, 7))
+
     def test_case_without_notice_on_every_invoice_stays_empty(self):
         self._event(self.inv_1, "2025-03-05")
         self._event(self.inv_2, "2025-03-06", state="cancelled")

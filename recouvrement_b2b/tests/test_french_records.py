@@ -109,6 +109,85 @@ class TestFrenchRecords(RecouvrementCommon):
             notice.with_context(lang="fr_FR")._creation_message(), "Action de relance créé"
         )
 
+    def test_message_record_names_in_company_language(self):
+        """Issue 16 (break test): the demo's reminder emails were listed in Discuss and on the
+        reminder as "Ferronnerie Rousseau - Courtesy reminder - 01/12/2026": the name of the
+        record a message is about was stored in the language of whoever sent it (the cron's
+        OdooBot, English). Our records' messages name them in the company's language."""
+        self._invoice(self.customer, 1500.0, "2026-01-01", "2026-01-31")
+        reminder = self._run("2026-02-01")
+        self.assertEqual(reminder.level_id.with_context(lang="en_US").name, "Courteous reminder")
+        self.assertTrue(reminder.mail_message_id)
+        self.assertEqual(
+            reminder.mail_message_id.record_name,
+            "Menuiserie Garnier - Relance courtoise - 01/02/2026",
+        )
+        # any message of our models, posted by an English-speaking user
+        with freeze_time("2026-02-02"):
+            promise = self.env["recouvrement.promise"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": self.company.id,
+                    "amount": 1500.0,
+                    "date": "2026-02-20",
+                }
+            )
+            message = (
+                promise.with_user(self.controller)
+                .with_context(lang="en_US")
+                .message_post(body="Appel du client", subtype_xmlid="mail.mt_note")
+            )
+        self.assertEqual(message.record_name, "Menuiserie Garnier : 1\xa0500,00\xa0€ le 20/02/2026")
+
+    def test_display_names_have_french_dates(self):
+        """Issue 16 (break test): the instalments calendar of the French demo titled its events
+        "2026-12-01" and the reference rates read "Taux de refinancement principal de la BCE
+        2026-06-17": names shown in French hold no ISO date, whatever the model."""
+        move = self._invoice(self.customer, 1500.0, "2026-01-01", "2026-01-31")
+        plan = self.env["recouvrement.payment.plan"].create(
+            {
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+                "move_ids": [Command.set(move.ids)],
+                "line_ids": [
+                    Command.create(
+                        {
+                            "sequence": 1,
+                            "date_due": "2026-03-01",
+                            "amount": 300.0,
+                            "is_down_payment": True,
+                        }
+                    ),
+                    Command.create({"sequence": 2, "date_due": "2026-04-01", "amount": 1200.0}),
+                ],
+            }
+        )
+        rate = self.env["recouvrement.penalty.rate"].create(
+            {"kind": "ecb_mro", "date_from": "2031-06-17", "value": 2.15}
+        )
+        french = self.env(context=dict(self.env.context, lang="fr_FR"))
+        self.assertEqual(
+            plan.line_ids.with_env(french).mapped("display_name"),
+            [
+                f"{plan.name}, acompte : 300,00\xa0€ le 01/03/2026",
+                f"{plan.name}, échéance 1 : 1\xa0200,00\xa0€ le 01/04/2026",
+            ],
+        )
+        self.assertEqual(
+            rate.with_env(french).display_name,
+            "Taux de refinancement principal de la BCE du 17/06/2031",
+        )
+        # every record of the module's models, in French
+        for model in self.env["ir.model"].search([("model", "=like", "recouvrement.%")]):
+            records = french[model.model]
+            if records._abstract or records._transient or not records._auto:
+                continue
+            for record in records.search([]):
+                self.assertFalse(
+                    ISO_DATE.search(record.display_name or ""),
+                    f"ISO date in the name of {model.model} {record.id}: {record.display_name!r}",
+                )
+
     def test_score_reasons_in_french_numbers(self):
         credit = self.env["recouvrement.credit"].with_context(lang="fr_FR")
         label = credit._get_score_reason_label("days_late", {"days": 110.66, "points": 35.0})
@@ -183,6 +262,42 @@ class TestLetterLayout(RecouvrementCommon):
         text = self._text("recouvrement_b2b.action_report_dunning_formal_notice", self.notice)
         self.assertIn("Morgane Manager", text)
         self.assertNotIn("OdooBot", text)
+
+    def test_identifiers_grouped_in_every_document(self):
+        """Issue 16 (break test): the injonction de payer file printed "SIREN : 734640972" and
+        "SIRET : 73464097200018", the payment plan agreement "SIREN 377844832": every document
+        prints SIRENs by three and SIRETs by three plus five, as the letters do."""
+        self.company.partner_id.siret = "73464097200018"
+        self.customer.write({"siren": "364808949", "siret": "36480894900010"})
+        move = self.notice.move_ids
+        case = self.env["recouvrement.litigation"].create(
+            {
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+                "litigation_type": "recovery",
+                "move_ids": [Command.set(move.ids)],
+            }
+        )
+        plan = self.env["recouvrement.payment.plan"].create(
+            {
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+                "move_ids": [Command.set(move.ids)],
+                "line_ids": [Command.create({"date_due": "2026-04-01", "amount": 1500.0})],
+            }
+        )
+        for report, record in (
+            ("recouvrement_b2b.action_report_litigation_dossier", case),
+            ("recouvrement_b2b.recouvrement_payment_plan_report", plan),
+        ):
+            text = self._text(report, record)
+            self.assertIn("364 808 949", text, report)
+            for compact in ("734640972", "364808949", "73464097200018", "36480894900010"):
+                # not printed alone (the VAT number FR90734640972 holds the SIREN)
+                self.assertNotRegex(text, rf"(?<!\w){compact}(?!\d)", report)
+        text = self._text("recouvrement_b2b.action_report_litigation_dossier", case)
+        for grouped in ("734 640 972", "734 640 972 00018", "364 808 949 00010"):
+            self.assertIn(grouped, text)
 
     def test_identifiers_printed_grouped(self):
         """Issue 16 (found by the break test): the demo's bank account, stored compact (created

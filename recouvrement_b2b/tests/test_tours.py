@@ -81,6 +81,15 @@ class TestTours(RecouvrementCommon, HttpCase):
         self.assertEqual(events.level_id.name, "Courteous reminder")
         self.assertEqual(events.move_ids, move)
 
+    def test_tour_dunning_run_nothing_due(self):
+        """A preview with no customer due says so (no invoice overdue here)."""
+        self._standard_ladder()
+        self.start_tour(
+            "/odoo/action-recouvrement_b2b.recouvrement_dunning_run_action",
+            "recouvrement_dunning_run_nothing_due",
+            login=self.controller.login,
+        )
+
     def _order_over_limit(self):
         """A quotation of 5,000.00 of the salesperson for a customer whose limit is 1,000.00,
         in a company where a credit manager may approve over credit."""
@@ -216,6 +225,17 @@ class TestTours(RecouvrementCommon, HttpCase):
             }
         )
         self.assertFalse(case.claim_certain)
+        # the PDF files the browser downloads (issue 16, break test: the tour ended before the
+        # file was asked for, so a file that could not be printed passed)
+        printed = []
+        report_class = self.registry["ir.actions.report"]
+        render_pdf = report_class._render_qweb_pdf
+
+        def _render_qweb_pdf(report, report_ref, res_ids=None, data=None):
+            printed.append((str(report_ref), list(res_ids or [])))
+            return render_pdf(report, report_ref, res_ids=res_ids, data=data)
+
+        self.patch(report_class, "_render_qweb_pdf", _render_qweb_pdf)
         self.start_tour(
             f"/odoo/action-recouvrement_b2b.recouvrement_litigation_action/{case.id}",
             "recouvrement_litigation_injonction",
@@ -224,3 +244,4 @@ class TestTours(RecouvrementCommon, HttpCase):
         self.assertRecordValues(
             case, [{"proof_checked": True, "step": "filed", "filing_date": self.today}]
         )
+        self.assertEqual(printed, [("recouvrement_b2b.report_litigation_dossier", case.ids)])

@@ -1,3 +1,5 @@
+import re
+
 from lxml import etree
 
 from odoo.tests import TransactionCase, tagged
@@ -53,3 +55,72 @@ class TestViewAmounts(TransactionCase):
                         missing.append(f"{view.xml_id}: {model}.{field.name} ({currency})")
         self.assertGreater(checked, 20)
         self.assertEqual(missing, [])
+
+    def test_amount_fields_in_forms_show_a_currency(self):
+        """Issue 16 (break test): the customer's Credit tab showed "Montant assuré 0,00" without
+        "€" (a float amount), a litigation case's smart button "Montant dû 1 650,00". Every
+        float amount and smart-button amount of the module's forms shows its currency, unless
+        its label names it (the indemnity of D441-5 is in EUR)."""
+        views = self.env["ir.ui.view"].browse(
+            self.env["ir.model.data"]
+            .search([("module", "=", "recouvrement_b2b"), ("model", "=", "ir.ui.view")])
+            .mapped("res_id")
+        )
+        missing = []
+        checked = 0
+        for view in views.filtered(lambda v: v.type == "form"):
+            root = view
+            while root.inherit_id and root.mode == "extension":
+                root = root.inherit_id
+            arch = etree.fromstring(
+                self.env[root.model].get_views([(root.id, "form")])["views"]["form"]["arch"]
+            )
+            for node in arch.iter("field"):
+                field = self.env[root.model]._fields.get(node.get("name"))
+                if (
+                    field is not None
+                    and field.type == "monetary"
+                    and node.get("widget") == "statinfo"
+                ):
+                    # a smart button's figure: the statinfo widget prints no currency
+                    missing.append(f"{view.xml_id}: {root.model}.{field.name} (statinfo)")
+                if (
+                    field is None
+                    or field.type != "float"
+                    or "amount" not in field.name
+                    or "(EUR)" in field.string
+                ):
+                    continue
+                checked += 1
+                if node.get("widget") != "monetary":
+                    missing.append(f"{view.xml_id}: {root.model}.{field.name}")
+        self.assertGreater(checked, 0)
+        self.assertEqual(sorted(set(missing)), [])
+
+    def test_rates_and_days_are_not_summed(self):
+        """Issue 16 (break test): the reference rates list, grouped by kind as it opens, showed
+        "Taux de refinancement principal de la BCE (30) 28,90": the sum of 30 rates. Rates,
+        delays and days late of the module's records are never summed in grouped lists and
+        pivots (days late show the oldest)."""
+        summed = []
+        for model_name in sorted(self.env.registry.models):
+            for field in self.env[model_name]._fields.values():
+                if (
+                    getattr(field, "_module", None) == "recouvrement_b2b"
+                    and field.store
+                    and field.type in ("float", "integer")
+                    and (
+                        re.search(r"rate|days", field.name)
+                        or (model_name, field.name) == ("recouvrement.penalty.rate", "value")
+                    )
+                    and field.aggregator == "sum"
+                ):
+                    summed.append(f"{model_name}.{field.name}")
+        self.maxDiff = None
+        self.assertEqual(summed, [])
+        groups = self.env["recouvrement.penalty.rate"].read_group([], ["value"], ["kind"])
+        self.assertTrue(groups)
+        self.assertFalse([group for group in groups if group.get("value")])
+        self.assertEqual(
+            self.env["recouvrement.worklist"]._fields["overdue_days"].aggregator, "max"
+        )

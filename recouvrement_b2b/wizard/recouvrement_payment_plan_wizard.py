@@ -56,6 +56,7 @@ class RecouvrementPaymentPlanWizard(models.TransientModel):
     tolerance_days = fields.Integer(
         default=15,
         help="Days an instalment may stay unpaid after its due date before the plan is broken.",
+        aggregator=None,
     )
     user_id = fields.Many2one("res.users", string="Responsible", default=lambda self: self.env.user)
 

@@ -44,3 +44,23 @@ registry.category("web_tour.tours").add("recouvrement_dunning_run", {
         },
     ],
 });
+
+// Issue 16 (break test): a preview with nothing due showed an empty list and the same Preview
+// button, as if nothing had happened; it says there is nothing to send.
+registry.category("web_tour.tours").add("recouvrement_dunning_run_nothing_due", {
+    steps: () => [
+        {
+            content: "Preview the run",
+            trigger: ".modal footer button[name=action_preview]",
+            run: "click",
+        },
+        {
+            content: "The preview says there is nothing to send",
+            trigger: ".modal div[name=nothing_due]:contains('Nothing to send on this date')",
+        },
+        {
+            content: "and offers no Send button",
+            trigger: ".modal footer:not(:has(button[name=action_execute]))",
+        },
+    ],
+});

@@ -1,3 +1,4 @@
+import { download } from "@web/core/network/download";
 import { registry } from "@web/core/registry";
 
 // Issue 16, tour 6: a credit controller opens a recovery case, goes through the claim check
@@ -60,11 +61,23 @@ registry.category("web_tour.tours").add("recouvrement_litigation_injonction", {
         {
             content: "Print the injonction de payer file",
             trigger: ".o-dropdown--menu .o-dropdown-item:contains('Injonction de payer file')",
-            run: "click",
+            run(helpers) {
+                // mark the page once the file is really received (a failed download raises
+                // an error dialog, which fails the tour; no file: no mark, the tour times out)
+                const original = download._download;
+                download._download = async (options) => {
+                    const result = await original(options);
+                    if (options.url === "/report/download") {
+                        document.body.classList.add("o_rb2b_file_downloaded");
+                    }
+                    return result;
+                };
+                helpers.click();
+            },
         },
         {
-            content: "The file is downloaded (the page is usable again)",
-            trigger: "body:not(:has(.o_blockUI)) .o_form_view .o_form_saved, body:not(:has(.o_blockUI)) .o_form_view .o_form_readonly, body:not(:has(.o_blockUI)) .o_form_view",
+            content: "The file is downloaded and the page is usable again",
+            trigger: "body.o_rb2b_file_downloaded:not(:has(.o_blockUI)) .o_form_view",
         },
     ],
 });
