@@ -213,6 +213,8 @@ class AccountMove(models.Model):
     @api.depends(
         "move_type",
         "invoice_date_due",
+        "line_ids.date_maturity",
+        "line_ids.amount_residual",
         "delivery_date",
         "invoice_date",
         "prescription_interruption_date",

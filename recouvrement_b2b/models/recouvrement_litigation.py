@@ -1027,21 +1027,25 @@ class RecouvrementLitigation(models.Model):
 
         Returns ``{move.id: date}``, ``False`` for what is not a customer invoice with a due
         date. 5 years between traders (L110-4 Code de commerce), 2 years against a consumer
-        (L218-2 Code de la consommation, ``res.partner._is_consumer``), from the due date or an
-        earlier delivery of a late invoice, restarted by the last acknowledgment or legal action
+        (L218-2 Code de la consommation, ``res.partner._is_consumer``), from the due date of
+        the oldest unpaid instalment (``recouvrement.penalty._get_first_unpaid_due_dates``) or
+        an earlier delivery of a late invoice, restarted by the last acknowledgment or legal action
         (art. 2240, 2241, 2231 Code civil): ``rules.deadlines.prescription_date``. None while a
         declaration of claim runs: it interrupts prescription until the collective proceedings
         close (L622-25-1 Code de commerce), then a new period starts from the closing date.
         """
         result = {}
         suspended = self.env["recouvrement.claim.declaration"]._get_prescription_suspended(moves)
+        # an invoice in instalments: each due date starts its own period, the oldest unpaid
+        # one is the first to be time-barred (LEGAL.md, instalments)
+        first_dues = self.env["recouvrement.penalty"]._get_first_unpaid_due_dates(moves)
         for move in moves:
             if move.move_type != "out_invoice" or not move.invoice_date_due or move in suspended:
                 result[move.id] = False
                 continue
             interruption = move.prescription_interruption_date
             result[move.id] = deadlines.prescription_date(
-                move.invoice_date_due,
+                first_dues[move.id],
                 delivery_date=move.delivery_date,
                 invoice_date=move.invoice_date,
                 interruptions=[interruption] if interruption else (),

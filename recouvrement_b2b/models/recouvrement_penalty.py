@@ -330,6 +330,29 @@ class RecouvrementPenalty(models.AbstractModel):
         return held_back, settled
 
     @api.model
+    def _get_first_unpaid_due_dates(self, moves):
+        """``{move.id: date}``: the due date of the oldest instalment of each of ``moves``
+        still unpaid (receivable line with an amount due), else its due date
+        (``invoice_date_due``, the last instalment's; ``False`` without one).
+
+        Each due date printed on the invoice is a payment date (L441-10 II; LEGAL.md,
+        instalments): the delay, and the prescription of the claim (L110-4 Code de commerce,
+        counted from the due date), start at the oldest unpaid instalment, not at the invoice's
+        last due date. Reads the lines already fetched with ``moves`` (no query per invoice).
+        """
+        result = {}
+        for move in moves:
+            dues = [
+                line.date_maturity
+                for line in move.line_ids
+                if line.account_id.account_type == "asset_receivable"
+                and line.date_maturity
+                and move.company_currency_id.compare_amounts(line.amount_residual, 0) > 0
+            ]
+            result[move.id] = min(dues, default=move.invoice_date_due or False)
+        return result
+
+    @api.model
     def _get_penalty_instalments(self, moves, reductions):
         """``{move.id: [(Decimal principal, due date, payments)]}``: the instalments of
         ``moves``, one per receivable line with its own ``date_maturity`` (L441-10 II: each

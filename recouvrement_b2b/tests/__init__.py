@@ -35,3 +35,4 @@ from . import test_last_mile
 from . import test_claim_consistency
 from . import test_letter_batch
 from . import test_break19
+from . import test_break17c
