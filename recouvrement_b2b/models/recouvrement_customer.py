@@ -228,6 +228,8 @@ class RecouvrementCustomer(models.AbstractModel):
         Penalty = self.env["recouvrement.penalty"].sudo()
         # what posted penalty invoices charged is listed with them, not claimed twice
         figures = Penalty._get_penalty_claim_figures(moves.sudo(), date, keep_errors=True)
+        # late from the oldest unpaid instalment, as the penalties (LEGAL.md, instalments)
+        first_dues = Penalty._get_first_unpaid_due_dates(moves)
         unknown_ids = {move_id for move_id, figure in figures.items() if figure.get("error")}
         statement = self._get_statement(partner)
         groups = {}
@@ -238,7 +240,7 @@ class RecouvrementCustomer(models.AbstractModel):
                 "move": move,
                 "residual": move.amount_residual,
                 "residual_text": format_amount(self.env, move.amount_residual, move.currency_id),
-                "days": max((date - move.invoice_date_due).days, 0),
+                "days": max((date - first_dues[move.id]).days, 0),
                 "penalty": None if unknown else figure.get("penalty", 0.0),
                 "indemnity": None if unknown else figure.get("indemnity", 0.0),
                 "url": move.get_portal_url(),

@@ -1,5 +1,7 @@
 from datetime import date
 
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.tests import tagged
 
@@ -60,3 +62,25 @@ class TestBreak17Claims(DunningRunCommon):
             consumer, 1000.0, "2021-02-08", self._term((30, 30), (70, 120))
         )
         self.assertEqual(other.prescription_date, date(2023, 3, 10))
+
+    def test_collection_page_days_late_from_the_oldest_unpaid_instalment(self):
+        # Issue 17 #1 on the customer's collection page: 1 000 EUR dated 1 May 2026, 300 due
+        # 31 May and 700 due 30 July. On 20 June the page claims the penalty of the 300
+        # (300 x 12.15 % x 20 / 365 = 1.9973 -> 2.00) and the 40 EUR: it is 20 days late
+        # (1-20 June), as the reminder's letter says, not 0 (30 July is not reached).
+        move = self._invoice_with_term(
+            self.customer, 1000.0, "2026-05-01", self._term((30, 30), (70, 90))
+        )
+        with freeze_time("2026-06-20"):
+            values = self.env["recouvrement.customer"]._get_portal_values(
+                self.customer, date(2026, 6, 20)
+            )
+        self.assertEqual(
+            [
+                (line["move"], line["days"], line["penalty"], line["indemnity"])
+                for line in values["lines"]
+            ],
+            [(move, 20, 2.0, 40.0)],
+        )
+        event = self._run("2026-06-20")
+        self.assertEqual([line["days"] for line in event._get_letter_lines()], [20])
