@@ -241,6 +241,8 @@ class RecouvrementCustomer(models.AbstractModel):
                 "residual": move.amount_residual,
                 "residual_text": format_amount(self.env, move.amount_residual, move.currency_id),
                 "days": max((date - first_dues[move.id]).days, 0),
+                # each instalment's due date, as the invoice prints them
+                "due_dates": Penalty._get_mention_due_dates(move),
                 "penalty": None if unknown else figure.get("penalty", 0.0),
                 "indemnity": None if unknown else figure.get("indemnity", 0.0),
                 "url": move.get_portal_url(),

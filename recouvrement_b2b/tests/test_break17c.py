@@ -84,3 +84,57 @@ class TestBreak17Claims(DunningRunCommon):
         )
         event = self._run("2026-06-20")
         self.assertEqual([line["days"] for line in event._get_letter_lines()], [20])
+
+    def test_claim_documents_state_each_instalment_due_date(self):
+        # 1 000 EUR dated 1 May 2026: 300 due 31 May, 700 due 30 July. The injonction de
+        # payer file of 20 June claims 300 x 12.15 % x 20 / 365 = 1.9973 -> 2.00 of penalties,
+        # run from 31 May: it must state that due date (art. 1407 CPC: the breakdown of the
+        # claim), not only the last one (30 July, from which nothing would run yet). Same for
+        # the case summary, the claim declaration and the customer's collection page.
+        move = self._invoice_with_term(
+            self.customer, 1000.0, "2026-05-01", self._term((30, 30), (70, 90))
+        )
+        due_dates = "05/31/2026 (300.00\xa0€), 07/30/2026 (700.00\xa0€)"
+        with freeze_time("2026-06-20"):
+            case = self.env["recouvrement.litigation"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": self.company.id,
+                    "move_ids": [Command.set(move.ids)],
+                }
+            )
+            [line] = case._get_dossier_lines(date(2026, 6, 20))
+            self.assertEqual((line["penalty"], line["due_dates"]), (2.0, due_dates))
+            report = self.env["ir.actions.report"]
+            for name in ("dossier", "summary"):
+                html = report._render_qweb_html(
+                    f"recouvrement_b2b.report_litigation_{name}", case.ids
+                )[0].decode()
+                self.assertIn("05/31/2026", html, name)
+            values = self.env["recouvrement.customer"]._get_portal_values(
+                self.customer, date(2026, 6, 20)
+            )
+            self.assertEqual([line["due_dates"] for line in values["lines"]], [due_dates])
+        # Redressement judiciaire opened 25 June (interest stops, L622-28): declared 1 000
+        # + 300 x 12.15 % x 24 / 365 (1-24 June) = 2.3967 -> 2.40 + 40, with both due dates.
+        self.customer.write(
+            {"collective_proceedings": "redressement", "proceedings_date": date(2026, 6, 25)}
+        )
+        mandataire = self.env["res.partner"].create({"name": "SELARL Mandat", "is_company": True})
+        with freeze_time("2026-06-30"):
+            declaration = self.env["recouvrement.claim.declaration"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "mandataire_id": mandataire.id,
+                    "publication_date": date(2026, 6, 30),
+                }
+            )
+            [line] = declaration._get_declaration_lines()
+            self.assertEqual(
+                (line["principal"], line["penalty"], line["indemnity"], line["due_dates"]),
+                (1000.0, 2.4, 40.0, due_dates),
+            )
+            html = report._render_qweb_html(
+                "recouvrement_b2b.report_claim_declaration", declaration.ids
+            )[0].decode()
+            self.assertIn("05/31/2026", html)
