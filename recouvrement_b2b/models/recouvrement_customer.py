@@ -192,9 +192,10 @@ class RecouvrementCustomer(models.AbstractModel):
             ``due``, ``penalty``, ``indemnity``), ``companies`` (one dict per company the
             customer owes, the company of the oldest due invoice first, a company with open
             credits only last: ``company``, its ``lines``, ``totals`` and ``statement``,
-            ``due`` (float, company currency: what a promise may cover at most, the amount the
-            promise form proposes), ``penalty_unknown`` (bool: the penalties of some invoice
-            cannot be computed today, the totals leave them out), ``currency``
+            ``due`` (float, company currency: the net balance due, its invoices less its open
+            credits ``open_credit`` and never below 0; what a promise may cover at most, the
+            amount the promise form proposes), ``penalty_unknown`` (bool: the penalties of
+            some invoice cannot be computed today, the totals leave them out), ``currency``
             (the company's), ``bank`` (res.partner.bank of the company, may be empty),
             ``reference`` (the payment references of its invoices, to quote)) and
             ``today``.
@@ -276,7 +277,14 @@ class RecouvrementCustomer(models.AbstractModel):
                 )
         companies = list(groups.values())
         for group in companies:
-            group["due"] = group["currency"].round(group["due"])
+            # what the customer is asked to pay is net of its open credits in that company
+            # (credit notes, payments not allocated to an invoice; LEGAL.md, open credits),
+            # as the reminders claim it: never more than the net balance, never below zero
+            currency = group["currency"]
+            group["open_credit"] = currency.round(
+                sum(item["credit"] for item in group["statement"])
+            )
+            group["due"] = max(currency.round(group["due"] - group["open_credit"]), 0.0)
             group["totals"] = list(group.pop("totals_by_currency").values())
             group["reference"] = ", ".join(
                 line["move"].payment_reference or line["move"].name for line in group["lines"]

@@ -138,3 +138,54 @@ class TestBreak17Claims(DunningRunCommon):
                 "recouvrement_b2b.report_claim_declaration", declaration.ids
             )[0].decode()
             self.assertIn("05/31/2026", html)
+
+    def test_collection_page_claims_the_net_balance(self):
+        # Invoices of 300 (due 1 March 2026) and 500 (due 5 March); open credits: a credit
+        # note of 600 (10 March) and a payment of 100 not allocated (12 March). On 20 March the
+        # reminder claims 300 + 500 - 600 - 100 = 100.00 (LEGAL.md, open credits); the
+        # customer's collection page says the same net balance, and proposes a promise of
+        # 100.00, not 800.00.
+        self._invoice(self.customer, 300.0, "2026-02-01", "2026-03-01")
+        self._invoice(self.customer, 500.0, "2026-02-05", "2026-03-05")
+        self._refund(self.customer, 600.0, "2026-03-10")
+        payment = self.env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": self.customer.id,
+                "amount": 100.0,
+                "date": "2026-03-12",
+            }
+        )
+        payment.action_post()
+        event = self._run("2026-03-20")
+        self.assertRecordValues(event, [{"amount_due": 100.0, "amount_open_credit": 700.0}])
+        with freeze_time("2026-03-20"):
+            [group] = self.env["recouvrement.customer"]._get_portal_values(
+                self.customer, date(2026, 3, 20)
+            )["companies"]
+        self.assertEqual((group["open_credit"], group["due"]), (700.0, 100.0))
+
+    def test_credit_note_larger_than_the_invoice(self):
+        # Invoice A of 1 000 and B of 150, both due 1 October 2026; a credit note of 1 200 on
+        # 15 October settles A and leaves 200 open. A was paid 14 days late (2-15 October):
+        # 1 000 x 12.40 % (2026-S2: ECB 2.40 + 10) x 14 / 365 = 4.7562 -> 4.76 + 40. On
+        # 20 November the net balance is 150 - 200 = -50: no reminder, and the collection
+        # page claims 0.00 (its invoices total 150, less 200 of open credits), not 150.00.
+        invoice_a = self._invoice(self.customer, 1000.0, "2026-09-01", "2026-10-01")
+        self._invoice(self.customer, 150.0, "2026-09-01", "2026-10-01")
+        refund = self._refund(self.customer, 1200.0, "2026-10-15")
+        (invoice_a.line_ids | refund.line_ids).filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        ).reconcile()
+        figures = invoice_a._get_penalty_figures(date(2026, 11, 20))[invoice_a.id]
+        self.assertEqual((figures["penalty"], figures["indemnity"]), (4.76, 40.0))
+        self.assertFalse(self._run("2026-11-20"))
+        with freeze_time("2026-11-20"):
+            [group] = self.env["recouvrement.customer"]._get_portal_values(
+                self.customer, date(2026, 11, 20)
+            )["companies"]
+        self.assertEqual(
+            ([total["due"] for total in group["totals"]], group["open_credit"], group["due"]),
+            ([150.0], 200.0, 0.0),
+        )
