@@ -233,6 +233,28 @@ class RecouvrementCustomer(models.AbstractModel):
         first_dues = Penalty._get_first_unpaid_due_dates(moves)
         unknown_ids = {move_id for move_id, figure in figures.items() if figure.get("error")}
         statement = self._get_statement(partner)
+        # in company currency at the rate of the day, as the reminders claim them (one rate
+        # for foreign-currency amounts, recouvrement.dunning._get_line_amounts)
+        receivable = moves.line_ids.filtered(
+            lambda line: (
+                line.account_id.account_type == "asset_receivable"
+                and not line.reconciled
+                and line.amount_residual > 0
+            )
+        )
+        credit_lines = (
+            self.env["account.move.line"]
+            .sudo()
+            .union(*(item["line"] for item in statement if item["credit"]))
+        )
+        day_amounts = (
+            self.env["recouvrement.dunning"]
+            .sudo()
+            ._get_line_amounts(receivable | credit_lines, date)
+        )
+        move_due = defaultdict(float)
+        for line in receivable:
+            move_due[line.move_id.id] += day_amounts[line.id]
         groups = {}
         for move in moves:
             figure = figures.get(move.id, {})
@@ -252,7 +274,7 @@ class RecouvrementCustomer(models.AbstractModel):
                 move.company_id.id, self._get_portal_company_values(move.company_id, statement)
             )
             group["lines"].append(line)
-            group["due"] += move.amount_residual_signed
+            group["due"] += move_due[move.id]
             total = group["totals_by_currency"].setdefault(
                 move.currency_id.id,
                 {
@@ -282,7 +304,7 @@ class RecouvrementCustomer(models.AbstractModel):
             # as the reminders claim it: never more than the net balance, never below zero
             currency = group["currency"]
             group["open_credit"] = currency.round(
-                sum(item["credit"] for item in group["statement"])
+                -sum(day_amounts[item["line"].id] for item in group["statement"] if item["credit"])
             )
             group["due"] = max(currency.round(group["due"] - group["open_credit"]), 0.0)
             group["totals"] = list(group.pop("totals_by_currency").values())
@@ -549,7 +571,8 @@ class RecouvrementCustomer(models.AbstractModel):
     def _get_statement(self, partner):
         """Open items of ``partner``'s receivable account per company, oldest first, with the
         running balance (company currency): a list of dicts ``company``, ``date``, ``label``,
-        ``due``, ``debit``, ``credit``, ``balance``, ``currency``."""
+        ``due``, ``debit``, ``credit``, ``balance``, ``currency`` and ``line`` (the
+        account.move.line)."""
         # sudo: the customer reads its own journal items only
         items = (
             self.env["account.move.line"]
@@ -579,6 +602,7 @@ class RecouvrementCustomer(models.AbstractModel):
                     "credit": max(-item.amount_residual, 0.0),
                     "balance": balances[item.company_id.id],
                     "currency": item.company_currency_id,
+                    "line": item,
                 }
             )
         return statement

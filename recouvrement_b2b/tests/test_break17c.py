@@ -189,3 +189,22 @@ class TestBreak17Claims(DunningRunCommon):
             ([total["due"] for total in group["totals"]], group["open_credit"], group["due"]),
             ([150.0], 200.0, 0.0),
         )
+
+    def test_collection_page_at_the_rate_of_the_day(self):
+        # 1 100 USD dated 1 February 2026 at 1 EUR = 1.10 USD (1 000 EUR in the books), due
+        # 1 March, and a credit note of 110 USD (100 EUR in the books); on 15 March 1 EUR =
+        # 1.25 USD. The reminder of 20 March claims 1 100 / 1.25 - 110 / 1.25 = 880.00 - 88.00
+        # = 792.00 EUR (one rate for foreign-currency amounts, README); the collection page's
+        # net balance (the promise it proposes) is the same 792.00, not 1 000 - 100 = 900.00.
+        usd = self.setup_other_currency("USD", rates=[("2026-01-01", 1.10), ("2026-03-15", 1.25)])
+        self._invoice(self.customer, 1100.0, "2026-02-01", "2026-03-01", currency=usd)
+        refund = self._invoice(self.customer, 110.0, "2026-02-10", currency=usd, post=False)
+        refund.move_type = "out_refund"
+        refund.action_post()
+        event = self._run("2026-03-20")
+        self.assertRecordValues(event, [{"amount_due": 792.0, "amount_open_credit": 88.0}])
+        with freeze_time("2026-03-20"):
+            [group] = self.env["recouvrement.customer"]._get_portal_values(
+                self.customer, date(2026, 3, 20)
+            )["companies"]
+        self.assertEqual((group["open_credit"], group["due"]), (88.0, 792.0))
