@@ -657,7 +657,8 @@ class RecouvrementClaimDeclaration(models.Model):
     def _get_declaration_lines(self):
         """Claim per invoice at the judgment date, in the company currency: principal (what is
         left unpaid), penalties accrued to the judgment (L622-28), indemnity (D441-5: only for
-        invoices due before the judgment, see ``recouvrement.penalty``) and total.
+        invoices due before the judgment, see ``recouvrement.penalty``), total and
+        ``due_dates`` (text: each instalment's due date, ``_get_mention_due_dates``).
 
         A claim in a foreign currency is converted at the rate of the judgment date (art.
         L622-25 Code de commerce), principal and penalties alike; the indemnity is a fixed sum
@@ -694,6 +695,8 @@ class RecouvrementClaimDeclaration(models.Model):
                     "penalty": penalty,
                     "indemnity": indemnity,
                     "total": principal + penalty + indemnity,
+                    # each instalment's due date, from which its penalties run
+                    "due_dates": self.env["recouvrement.penalty"]._get_mention_due_dates(move),
                 }
             )
         return lines

@@ -192,9 +192,10 @@ class RecouvrementCustomer(models.AbstractModel):
             ``due``, ``penalty``, ``indemnity``), ``companies`` (one dict per company the
             customer owes, the company of the oldest due invoice first, a company with open
             credits only last: ``company``, its ``lines``, ``totals`` and ``statement``,
-            ``due`` (float, company currency: what a promise may cover at most, the amount the
-            promise form proposes), ``penalty_unknown`` (bool: the penalties of some invoice
-            cannot be computed today, the totals leave them out), ``currency``
+            ``due`` (float, company currency: the net balance due, its invoices less its open
+            credits ``open_credit`` and never below 0; what a promise may cover at most, the
+            amount the promise form proposes), ``penalty_unknown`` (bool: the penalties of
+            some invoice cannot be computed today, the totals leave them out), ``currency``
             (the company's), ``bank`` (res.partner.bank of the company, may be empty),
             ``reference`` (the payment references of its invoices, to quote)) and
             ``today``.
@@ -230,6 +231,28 @@ class RecouvrementCustomer(models.AbstractModel):
         figures = Penalty._get_penalty_claim_figures(moves.sudo(), date, keep_errors=True)
         unknown_ids = {move_id for move_id, figure in figures.items() if figure.get("error")}
         statement = self._get_statement(partner)
+        # in company currency at the rate of the day, as the reminders claim them (one rate
+        # for foreign-currency amounts, recouvrement.dunning._get_line_amounts)
+        receivable = moves.line_ids.filtered(
+            lambda line: (
+                line.account_id.account_type == "asset_receivable"
+                and not line.reconciled
+                and line.amount_residual > 0
+            )
+        )
+        credit_lines = (
+            self.env["account.move.line"]
+            .sudo()
+            .union(*(item["line"] for item in statement if item["credit"]))
+        )
+        day_amounts = (
+            self.env["recouvrement.dunning"]
+            .sudo()
+            ._get_line_amounts(receivable | credit_lines, date)
+        )
+        move_due = defaultdict(float)
+        for line in receivable:
+            move_due[line.move_id.id] += day_amounts[line.id]
         groups = {}
         for move in moves:
             figure = figures.get(move.id, {})
@@ -238,7 +261,10 @@ class RecouvrementCustomer(models.AbstractModel):
                 "move": move,
                 "residual": move.amount_residual,
                 "residual_text": format_amount(self.env, move.amount_residual, move.currency_id),
-                "days": max((date - move.invoice_date_due).days, 0),
+                # late from the oldest unpaid instalment, as the penalties (LEGAL.md, instalments)
+                "days": max((date - (move._get_oldest_unpaid_due() or date)).days, 0),
+                # each instalment's due date, as the invoice prints them
+                "due_dates": Penalty._get_mention_due_dates(move),
                 "penalty": None if unknown else figure.get("penalty", 0.0),
                 "indemnity": None if unknown else figure.get("indemnity", 0.0),
                 "url": move.get_portal_url(),
@@ -247,7 +273,7 @@ class RecouvrementCustomer(models.AbstractModel):
                 move.company_id.id, self._get_portal_company_values(move.company_id, statement)
             )
             group["lines"].append(line)
-            group["due"] += move.amount_residual_signed
+            group["due"] += move_due[move.id]
             total = group["totals_by_currency"].setdefault(
                 move.currency_id.id,
                 {
@@ -272,7 +298,14 @@ class RecouvrementCustomer(models.AbstractModel):
                 )
         companies = list(groups.values())
         for group in companies:
-            group["due"] = group["currency"].round(group["due"])
+            # what the customer is asked to pay is net of its open credits in that company
+            # (credit notes, payments not allocated to an invoice; LEGAL.md, open credits),
+            # as the reminders claim it: never more than the net balance, never below zero
+            currency = group["currency"]
+            group["open_credit"] = currency.round(
+                -sum(day_amounts[item["line"].id] for item in group["statement"] if item["credit"])
+            )
+            group["due"] = max(currency.round(group["due"] - group["open_credit"]), 0.0)
             group["totals"] = list(group.pop("totals_by_currency").values())
             group["reference"] = ", ".join(
                 line["move"].payment_reference or line["move"].name for line in group["lines"]
@@ -538,7 +571,8 @@ class RecouvrementCustomer(models.AbstractModel):
     def _get_statement(self, partner):
         """Open items of ``partner``'s receivable account per company, oldest first, with the
         running balance (company currency): a list of dicts ``company``, ``date``, ``label``,
-        ``due``, ``debit``, ``credit``, ``balance``, ``currency``."""
+        ``due``, ``debit``, ``credit``, ``balance``, ``currency`` and ``line`` (the
+        account.move.line)."""
         # sudo: the customer reads its own journal items only
         items = (
             self.env["account.move.line"]
@@ -568,6 +602,7 @@ class RecouvrementCustomer(models.AbstractModel):
                     "credit": max(-item.amount_residual, 0.0),
                     "balance": balances[item.company_id.id],
                     "currency": item.company_currency_id,
+                    "line": item,
                 }
             )
         return statement

@@ -1050,7 +1050,9 @@ class RecouvrementLitigation(models.Model):
         )
 
     def _get_dossier_lines(self, to_date=None):
-        """Claim breakdown per invoice for the dossier: principal, penalties, indemnity, total.
+        """Claim breakdown per invoice for the dossier: principal, penalties, indemnity, total,
+        and ``due_dates`` (text: the due date, or each instalment's due date and amount, as the
+        invoice prints them, ``recouvrement.penalty._get_mention_due_dates``).
 
         Penalties and indemnity as every claim states them
         (``recouvrement.penalty._get_penalty_document_figures``): what penalty invoices
@@ -1059,7 +1061,8 @@ class RecouvrementLitigation(models.Model):
         self.ensure_one()
         to_date = to_date or fields.Date.context_today(self)
         moves = self.move_ids.sorted(lambda m: (m.invoice_date or to_date, m.id))
-        figures = self.env["recouvrement.penalty"]._get_penalty_document_figures(moves, to_date)
+        Penalty = self.env["recouvrement.penalty"]
+        figures = Penalty._get_penalty_document_figures(moves, to_date)
         lines = []
         for move in moves:
             fig = figures.get(move.id, {})
@@ -1075,6 +1078,8 @@ class RecouvrementLitigation(models.Model):
                     "total": principal + penalty + indemnity,
                     "rate": fig.get("rate", 0.0),
                     "days": fig.get("days", 0),
+                    # each instalment's due date, from which its penalties run
+                    "due_dates": Penalty._get_mention_due_dates(move),
                 }
             )
         return lines

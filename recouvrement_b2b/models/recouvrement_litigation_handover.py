@@ -214,7 +214,7 @@ class RecouvrementLitigation(models.Model):
                 [
                     move.name,
                     format_date(self.env, move.invoice_date),
-                    format_date(self.env, move.invoice_date_due),
+                    line["due_dates"],
                     f"{move.amount_total:.2f}",
                     f"{line['principal']:.2f}",
                     f"{line['penalty']:.2f}",

@@ -37,3 +37,4 @@ from . import test_letter_batch
 from . import test_break19
 from . import test_break13
 from . import test_break15
+from . import test_break17c
