@@ -1357,10 +1357,16 @@ class RecouvrementDunning(models.AbstractModel):
         note with amounts, read only by the collection users of the event's company, not in the
         shared customer's chatter open to other companies and to salespeople (issue 19)."""
         bodies = {}
+        company_langs = {}  # {company: (its notes' env, channel labels)}, looked up once
         for event in events:
-            # internal: in the company's language (issue 16)
-            note_env = company_env(self.env, event.company_id)
-            channels = dict(events._fields["channel"]._description_selection(note_env))
+            if event.company_id not in company_langs:
+                # internal: in the company's language (issue 16)
+                note_env = company_env(self.env, event.company_id)
+                company_langs[event.company_id] = (
+                    note_env,
+                    dict(events._fields["channel"]._description_selection(note_env)),
+                )
+            note_env, channels = company_langs[event.company_id]
             body = escape(
                 note_env._(
                     "Reminder %(level)s (%(channel)s) for %(count)s invoice(s), %(amount)s due.",
