@@ -34,6 +34,8 @@ _PASS_CALLS_KEY = "recouvrement_b2b.dunning_pass_calls"
 #: the current call's plan (recouvrement.dunning._get_cron_plan)
 _PLAN_CURSOR_KEY = "recouvrement_b2b.dunning_plan_cursor"
 _PLAN_WINDOW_KEY = "recouvrement_b2b.dunning_plan_window"
+#: set when a call met rows updated by a transaction committed since its own started
+_CONFLICT_KEY = "recouvrement_b2b.dunning_conflict"
 #: delay before a cron call that could do nothing (customers locked, another run) is made again
 RETRY_DELAY_MINUTES = 1
 #: errors of a transaction racing another one: the customer is retried, never logged as failed
@@ -92,6 +94,7 @@ class RecouvrementDunning(models.AbstractModel):
         cron = self.env.ref("recouvrement_b2b.ir_cron_dunning", raise_if_not_found=False)
         deadline = self._get_deadline()
         done, remaining = 0, self.env.cr.cache.get(_REMAINING_KEY, 0)
+        self.env.cr.cache.pop(_CONFLICT_KEY, None)
         busy = False  # another run holds the lock: something may still be due, try again later
         # the worker's time limit covers every call of its pass: once the budget is used, leave
         # the rest to a new pass (done=0 ends this one)
@@ -124,7 +127,10 @@ class RecouvrementDunning(models.AbstractModel):
         watchdog reset and a new budget (a new job cursor); ``_reschedule_later`` keeps it, as
         it deletes only the triggers older than the pass's start (the budget is at least 1 s).
         A call that did nothing though work remains (customers locked by another transaction,
-        another run in progress) is made again ``RETRY_DELAY_MINUTES`` later when ``retry``.
+        another run in progress) is made again ``RETRY_DELAY_MINUTES`` later when ``retry``;
+        at once when what stopped it was rows updated by a transaction committed since its own
+        started (a serialization conflict, e.g. the start-up crons writing the customers:
+        issue 18, an idle minute), which a new transaction sees.
 
         Outside the scheduler (no ``ir_cron_progress_id`` in the context) nothing is triggered.
 
@@ -144,6 +150,8 @@ class RecouvrementDunning(models.AbstractModel):
         ):
             return cron.sudo()._trigger(now)
         if not done and retry:
+            if self.env.cr.cache.pop(_CONFLICT_KEY, False):
+                return cron.sudo()._trigger(now)
             return cron.sudo()._trigger(fields.Datetime.add(now, minutes=RETRY_DELAY_MINUTES))
         return Trigger
 
@@ -950,6 +958,7 @@ class RecouvrementDunning(models.AbstractModel):
         except CONFLICT_ERRORS as error:
             if len(items) > 1:
                 return self._send_each(items, date, recipients)
+            self.env.cr.cache[_CONFLICT_KEY] = True
             _logger.info(
                 "Dunning of %s (id %s) left for the next run (concurrent update): %s",
                 items[0]["partner"].name,
@@ -1046,6 +1055,7 @@ class RecouvrementDunning(models.AbstractModel):
                 return {row[0] for row in self.env.cr.fetchall()}
         except CONFLICT_ERRORS:
             _logger.info("Dunning: rows of %s updated by a concurrent transaction, skipped", table)
+            self.env.cr.cache[_CONFLICT_KEY] = True
             return None
 
     @api.model

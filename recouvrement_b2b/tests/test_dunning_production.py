@@ -282,6 +282,11 @@ class TestDunningProduction(RecouvrementCommon):
         progress = self._cron_call()
         self.assertRecordValues(progress, [{"done": 0}])
         self.assertEqual(self._triggers(), triggers + 1)
+        # a minute later: not at once, as after a serialization conflict
+        self.assertEqual(
+            self._last_trigger(self.cron).call_at,
+            fields.Datetime.to_datetime("2026-03-02 06:01:00"),
+        )
         self.assertFalse(self._events())
         self.assertFalse(
             self.customers.message_ids.filtered(lambda m: "could not be sent" in (m.body or ""))
@@ -352,6 +357,28 @@ class TestDunningProduction(RecouvrementCommon):
         events = self._events()
         self.assertEqual(len(events), 5)
         self.assertEqual(set(events.mapped("state")), {"sent"})
+
+    def test_conflict_retried_at_once(self):
+        """Issue 18, an idle minute between calls: every customer conflicts with a transaction
+        committed since the call's own started (the start-up crons writing the customers), so
+        the call sends nothing; a new transaction sees their update, so the next call is
+        triggered at once, not a minute later (another run holding the run lock: a minute
+        later, test_one_run_at_a_time)."""
+        triggers = self._triggers()
+
+        def racing_post(dunning, events):
+            raise pg_errors.SerializationFailure()
+
+        with patch.object(RecouvrementDunning, "_post_on_customers", racing_post):
+            progress = self._cron_call()
+        self.assertRecordValues(progress, [{"done": 0, "remaining": 5}])
+        self.assertEqual(self._triggers(), triggers + 1)
+        self.assertEqual(
+            self._last_trigger(self.cron).call_at,
+            fields.Datetime.to_datetime("2026-03-02 06:00:00"),
+        )
+        self.assertTrue(self._wakes_cron_workers(self.cron))
+        self.assertFalse(self._events())
 
     def test_failed_reminder_is_no_evidence(self):
         """The injonction de payer file lists the reminders sent, never a failed, draft or
