@@ -1,3 +1,5 @@
+import functools
+
 from lxml import html
 from markupsafe import Markup
 
@@ -42,8 +44,13 @@ class MailTemplate(models.Model):
     ):
         """The loop of ``mail.render.mixin._render_template_qweb`` and ``ir.qweb._render``
         with the compilation taken out of it: same evaluation context, same restriction for
-        users outside the template editors, same wrapping ``<div>`` removed."""
+        users outside the template editors, same wrapping ``<div>`` removed. The context's
+        ``format_date`` and ``format_amount`` (mail's, for this environment) keep each result
+        for the call (:func:`_memoized`): the same due dates and amounts recur from one email
+        to the next, and each call of Odoo's formatter looks the language up again."""
         variables = self._render_eval_context()
+        for name in ("format_date", "format_amount"):
+            variables[name] = _memoized(variables[name])
         if add_context:
             variables.update(**add_context)
         options = dict(options or {})
@@ -66,3 +73,24 @@ class MailTemplate(models.Model):
             rendered = Markup("".join(functions[def_name](record_qweb, values)))
             results[record.id] = rendered[5:-6]
         return results
+
+
+def _memoized(function):
+    """``function`` keeping its result for each arguments (hashable ones; others are passed
+    through): for a formatter of one environment (language, time zone) during one rendering
+    call, whose result depends on its arguments only."""
+    results = {}
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            # the types too: 1 and 1.0, a date and a string are different arguments
+            key = tuple((type(value), value) for value in (*args, *sorted(kwargs.items())))
+            return results[key]
+        except KeyError:
+            result = results[key] = function(*args, **kwargs)
+            return result
+        except TypeError:  # unhashable arguments
+            return function(*args, **kwargs)
+
+    return wrapper

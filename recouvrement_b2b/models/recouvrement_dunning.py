@@ -30,6 +30,12 @@ RUN_LOCK_KEY = 7_240_018_001
 _PASS_START_KEY = "recouvrement_b2b.dunning_pass_start"
 _REMAINING_KEY = "recouvrement_b2b.dunning_remaining"
 _PASS_CALLS_KEY = "recouvrement_b2b.dunning_pass_calls"
+#: the last customer (res.partner id) planned by the calls of a worker pass, and the last of
+#: the current call's plan (recouvrement.dunning._get_cron_plan)
+_PLAN_CURSOR_KEY = "recouvrement_b2b.dunning_plan_cursor"
+_PLAN_WINDOW_KEY = "recouvrement_b2b.dunning_plan_window"
+#: set when a call met rows updated by a transaction committed since its own started
+_CONFLICT_KEY = "recouvrement_b2b.dunning_conflict"
 #: delay before a cron call that could do nothing (customers locked, another run) is made again
 RETRY_DELAY_MINUTES = 1
 #: errors of a transaction racing another one: the customer is retried, never logged as failed
@@ -88,6 +94,7 @@ class RecouvrementDunning(models.AbstractModel):
         cron = self.env.ref("recouvrement_b2b.ir_cron_dunning", raise_if_not_found=False)
         deadline = self._get_deadline()
         done, remaining = 0, self.env.cr.cache.get(_REMAINING_KEY, 0)
+        self.env.cr.cache.pop(_CONFLICT_KEY, None)
         busy = False  # another run holds the lock: something may still be due, try again later
         # the worker's time limit covers every call of its pass: once the budget is used, leave
         # the rest to a new pass (done=0 ends this one)
@@ -95,10 +102,12 @@ class RecouvrementDunning(models.AbstractModel):
             busy = not self._try_lock_run()
             if not busy:
                 date = fields.Date.context_today(self)
-                plan = self._hold_first_runs(self._get_plan(date, skip_failed=True))
+                plan, unplanned = self._get_cron_plan(date, batch_size, deadline=deadline)
                 done, remaining = self._dunning_dispatch_batch(
                     plan, date, batch_size, deadline=deadline
                 )
+                self._advance_cron_cursor(plan, remaining)
+                remaining += unplanned
                 self.env.cr.cache[_REMAINING_KEY] = remaining
         self._trigger_next_pass(cron, done, remaining or busy, deadline, retry=True)
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
@@ -118,7 +127,10 @@ class RecouvrementDunning(models.AbstractModel):
         watchdog reset and a new budget (a new job cursor); ``_reschedule_later`` keeps it, as
         it deletes only the triggers older than the pass's start (the budget is at least 1 s).
         A call that did nothing though work remains (customers locked by another transaction,
-        another run in progress) is made again ``RETRY_DELAY_MINUTES`` later when ``retry``.
+        another run in progress) is made again ``RETRY_DELAY_MINUTES`` later when ``retry``;
+        at once when what stopped it was rows updated by a transaction committed since its own
+        started (a serialization conflict, e.g. the start-up crons writing the customers:
+        issue 18, an idle minute), which a new transaction sees.
 
         Outside the scheduler (no ``ir_cron_progress_id`` in the context) nothing is triggered.
 
@@ -138,6 +150,8 @@ class RecouvrementDunning(models.AbstractModel):
         ):
             return cron.sudo()._trigger(now)
         if not done and retry:
+            if self.env.cr.cache.pop(_CONFLICT_KEY, False):
+                return cron.sudo()._trigger(now)
             return cron.sudo()._trigger(fields.Datetime.add(now, minutes=RETRY_DELAY_MINUTES))
         return Trigger
 
@@ -178,6 +192,72 @@ class RecouvrementDunning(models.AbstractModel):
         """
         done = len(self._send_reminders(plan[:batch_size], date, deadline=deadline))
         return done, len(plan) - done
+
+    @api.model
+    def _get_cron_plan(self, date, batch_size, deadline=None):
+        """The plan (see the class) of one cron call on ``date``: the customers due, planned
+        ``batch_size`` at a time in the order of their ids, from where the previous call of the
+        worker pass stopped (:meth:`_advance_cron_cursor`) and round, until ``batch_size``
+        reminders are found, the customers all planned or the ``deadline``
+        (``time.monotonic()`` value) passed (a call whose windows hold no reminder goes on
+        planning: it never ends its pass without progress). Issue 18: planning the whole book
+        in every call of 200 customers (2 000 customers: 8 s under load, up to 40 s on a cold
+        server) took most of the cron's time, and calls whose plan overran the budget sent
+        nothing.
+
+        A customer is due when one of its companies has an instalment in the dunning domain
+        (:meth:`_get_dunning_domain`) and no reminder of ``date`` (an event of that day not
+        cancelled: sent, failed, to post) in that company: one query each, whatever the
+        number of invoices. The held first runs are left out (:meth:`_hold_first_runs`).
+
+        :return: ``(plan, unplanned)``: the plan, and the number of due customers not planned
+            yet (an upper bound of the reminders still to send after it)
+        """
+        levels = self.env["recouvrement.dunning.level"].search([("policy_id.active", "=", True)])
+        if not levels:
+            return [], 0
+        lines = self.env["account.move.line"].search_fetch(
+            self._get_dunning_domain(date, levels.company_id, min(levels.mapped("days"))),
+            ["company_id", "move_id"],
+        )
+        lines.move_id.fetch(["commercial_partner_id"])
+        reminded = {
+            (company.id, partner.id)
+            for company, partner in self.env["recouvrement.dunning.event"]._read_group(
+                [("date", "=", date), ("state", "!=", "cancelled")], ["company_id", "partner_id"]
+            )
+        }
+        due = sorted(
+            {
+                line.move_id.commercial_partner_id.id
+                for line in lines
+                if (line.company_id.id, line.move_id.commercial_partner_id.id) not in reminded
+            }
+        )
+        # from the customer after the cursor, then those before it: the cursor only spares
+        # planning again customers found not due by the previous calls, it never hides one
+        cursor = self.env.cr.cache.get(_PLAN_CURSOR_KEY, 0)
+        start = next((index for index, partner_id in enumerate(due) if partner_id > cursor), 0)
+        todo = due[start:] + due[:start]
+        plan = []
+        while todo and len(plan) < batch_size:
+            if deadline is not None and plan and time.monotonic() >= deadline:
+                break
+            window, todo = todo[:batch_size], todo[batch_size:]
+            partners = self.env["res.partner"].browse(window)
+            plan += self._hold_first_runs(self._get_plan(date, partners=partners, skip_failed=True))
+            self.env.cr.cache[_PLAN_WINDOW_KEY] = window[-1]
+        return plan, len(todo)
+
+    @api.model
+    def _advance_cron_cursor(self, plan, remaining):
+        """After a cron call sent ``plan`` (:meth:`_get_cron_plan`) with ``remaining`` of its
+        customers left (locked by another transaction, or out of time): when none is left, the
+        next call of the worker pass plans the customers after the last one planned; else it
+        plans the same ones again (those reminded are then left out)."""
+        window_end = self.env.cr.cache.pop(_PLAN_WINDOW_KEY, None)
+        if window_end is not None and not remaining:
+            self.env.cr.cache[_PLAN_CURSOR_KEY] = window_end
 
     @api.model
     def _get_deadline(self):
@@ -878,6 +958,7 @@ class RecouvrementDunning(models.AbstractModel):
         except CONFLICT_ERRORS as error:
             if len(items) > 1:
                 return self._send_each(items, date, recipients)
+            self.env.cr.cache[_CONFLICT_KEY] = True
             _logger.info(
                 "Dunning of %s (id %s) left for the next run (concurrent update): %s",
                 items[0]["partner"].name,
@@ -974,6 +1055,7 @@ class RecouvrementDunning(models.AbstractModel):
                 return {row[0] for row in self.env.cr.fetchall()}
         except CONFLICT_ERRORS:
             _logger.info("Dunning: rows of %s updated by a concurrent transaction, skipped", table)
+            self.env.cr.cache[_CONFLICT_KEY] = True
             return None
 
     @api.model
@@ -1359,10 +1441,16 @@ class RecouvrementDunning(models.AbstractModel):
         note with amounts, read only by the collection users of the event's company, not in the
         shared customer's chatter open to other companies and to salespeople (issue 19)."""
         bodies = {}
+        company_langs = {}  # {company: (its notes' env, channel labels)}, looked up once
         for event in events:
-            # internal: in the company's language (issue 16)
-            note_env = company_env(self.env, event.company_id)
-            channels = dict(events._fields["channel"]._description_selection(note_env))
+            if event.company_id not in company_langs:
+                # internal: in the company's language (issue 16)
+                note_env = company_env(self.env, event.company_id)
+                company_langs[event.company_id] = (
+                    note_env,
+                    dict(events._fields["channel"]._description_selection(note_env)),
+                )
+            note_env, channels = company_langs[event.company_id]
             body = escape(
                 note_env._(
                     "Reminder %(level)s (%(channel)s) for %(count)s invoice(s), %(amount)s due.",

@@ -21,7 +21,7 @@ from .common import RecouvrementCommon
 # the events), the portal tokens of the batch's invoices at once, the invoices moved up the
 # ladder per level.
 PLAN_QUERIES = 16
-CRON_QUERIES_FIXED = 40
+CRON_QUERIES_FIXED = 44  # 4 to find the customers due first (issue 18, _get_cron_plan)
 CRON_QUERIES_PER_BATCH = 22
 MODULE = "odoo.addons.recouvrement_b2b.models.recouvrement_dunning"
 

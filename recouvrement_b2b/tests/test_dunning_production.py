@@ -175,6 +175,30 @@ class TestDunningProduction(RecouvrementCommon):
             self.assertEqual(self._triggers(), triggers + 1)
         self.assertEqual(len(self._events()), 5)
 
+    def test_each_call_plans_its_batch_only(self):
+        """Issue 18: a call plans the customers of its batch, not the whole book (planning 2 000
+        customers in every call of 200 took most of the cron's time). Batches of 2 out of 5
+        customers: each call plans 2 customers, the next ones (those reminded are not planned
+        again), and reports the others remaining; each customer is planned and sent once."""
+        planned = []
+        get_plan = RecouvrementDunning._get_plan
+
+        def recording_get_plan(dunning, date, companies=None, partners=None, skip_failed=False):
+            planned.append(partners)
+            return get_plan(dunning, date, companies, partners, skip_failed)
+
+        with patch.object(RecouvrementDunning, "_get_plan", recording_get_plan):
+            calls = [
+                self._cron_call(at=f"2026-03-02 06:00:0{second}", batch_size=2)
+                for second in range(3)
+            ]
+        self.assertEqual([(call.done, call.remaining) for call in calls], [(2, 3), (2, 1), (1, 0)])
+        self.assertEqual([len(partners) for partners in planned], [2, 2, 1])
+        self.assertEqual(self.env["res.partner"].union(*planned), self.customers)
+        events = self._events()
+        self.assertEqual(len(events), 5)
+        self.assertEqual(events.partner_id, self.customers)
+
     def test_letters_budget_used_triggers_a_new_pass(self):
         """The letters cron, budget 10 s, 4 s per letter: the first call renders 3 letters, the
         next call of the same pass none; it triggers a new pass of the letters cron at once
@@ -258,6 +282,11 @@ class TestDunningProduction(RecouvrementCommon):
         progress = self._cron_call()
         self.assertRecordValues(progress, [{"done": 0}])
         self.assertEqual(self._triggers(), triggers + 1)
+        # a minute later: not at once, as after a serialization conflict
+        self.assertEqual(
+            self._last_trigger(self.cron).call_at,
+            fields.Datetime.to_datetime("2026-03-02 06:01:00"),
+        )
         self.assertFalse(self._events())
         self.assertFalse(
             self.customers.message_ids.filtered(lambda m: "could not be sent" in (m.body or ""))
@@ -328,6 +357,28 @@ class TestDunningProduction(RecouvrementCommon):
         events = self._events()
         self.assertEqual(len(events), 5)
         self.assertEqual(set(events.mapped("state")), {"sent"})
+
+    def test_conflict_retried_at_once(self):
+        """Issue 18, an idle minute between calls: every customer conflicts with a transaction
+        committed since the call's own started (the start-up crons writing the customers), so
+        the call sends nothing; a new transaction sees their update, so the next call is
+        triggered at once, not a minute later (another run holding the run lock: a minute
+        later, test_one_run_at_a_time)."""
+        triggers = self._triggers()
+
+        def racing_post(dunning, events):
+            raise pg_errors.SerializationFailure()
+
+        with patch.object(RecouvrementDunning, "_post_on_customers", racing_post):
+            progress = self._cron_call()
+        self.assertRecordValues(progress, [{"done": 0, "remaining": 5}])
+        self.assertEqual(self._triggers(), triggers + 1)
+        self.assertEqual(
+            self._last_trigger(self.cron).call_at,
+            fields.Datetime.to_datetime("2026-03-02 06:00:00"),
+        )
+        self.assertTrue(self._wakes_cron_workers(self.cron))
+        self.assertFalse(self._events())
 
     def test_failed_reminder_is_no_evidence(self):
         """The injonction de payer file lists the reminders sent, never a failed, draft or

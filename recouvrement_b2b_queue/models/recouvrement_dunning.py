@@ -1,3 +1,5 @@
+import sys
+
 from odoo import api, models
 from odoo.tools import format_date
 
@@ -16,6 +18,15 @@ class RecouvrementDunning(models.AbstractModel):
     their own (:meth:`_job_render_letters`)."""
 
     _inherit = "recouvrement.dunning"
+
+    @api.model
+    def _get_cron_plan(self, date, batch_size, deadline=None):
+        """EXTENDS recouvrement_b2b: the whole plan in one call, as it is enqueued, not sent
+        (:meth:`_dunning_dispatch_batch`); with queue_job's "no delay" switch, the batch of
+        the call as without this module."""
+        if not must_run_without_delay(self.env):
+            batch_size = sys.maxsize
+        return super()._get_cron_plan(date, batch_size, deadline=deadline)
 
     @api.model
     def _dunning_dispatch_batch(self, plan, date, batch_size, deadline=None):
