@@ -1175,7 +1175,7 @@ class RecouvrementDunning(models.AbstractModel):
         }
 
     @api.model
-    def _get_company_penalty_figures(self, moves, date):
+    def _get_company_penalty_figures(self, moves, date, figures=None):
         """:meth:`account.move._get_penalty_figures` of ``moves`` at ``date``, in the company
         currency (a reminder claims every currency of a customer in the company currency): the
         penalty converted at the rate of ``date``, like its residual (:meth:`_get_line_amounts`);
@@ -1185,8 +1185,12 @@ class RecouvrementDunning(models.AbstractModel):
         art. D441-5 Code de commerce (40 EUR) whatever the rates did since the invoice date.
         One query for the rates of all ``moves``. What posted penalty invoices charged is
         left out (``recouvrement.penalty._get_penalty_claim_figures``): they are claimed as
-        invoices, never twice."""
-        figures = self.env["recouvrement.penalty"]._get_penalty_claim_figures(moves, date)
+        invoices, never twice. ``figures``: other figures of ``moves`` in the invoice currency
+        to convert the same way (e.g. ``recouvrement.penalty._get_penalty_document_figures``
+        for the claim documents)."""
+        if figures is None:
+            figures = self.env["recouvrement.penalty"]._get_penalty_claim_figures(moves, date)
+        figures = dict(figures)
         foreign = moves.filtered(
             lambda m: m.id in figures and m.currency_id != m.company_id.currency_id
         )

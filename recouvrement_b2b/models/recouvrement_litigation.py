@@ -1,4 +1,5 @@
 import logging
+from collections import defaultdict
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -218,14 +219,23 @@ class RecouvrementLitigation(models.Model):
     @api.depends("move_ids.amount_residual_signed", "partner_id", "company_id")
     def _compute_open_credit_amount(self):
         # the open credits dunning deducts (LEGAL.md, open credits), one query for all cases
-        credits = self.env["recouvrement.dunning"]._get_open_credits(self.move_ids)
+        Dunning = self.env["recouvrement.dunning"]
+        credits = Dunning._get_open_credits(self.move_ids)
+        today = fields.Date.context_today(self)
+        # at the rate of the day, as the reminders deduct them and the dossier claims the
+        # invoices (_get_day_rate_residuals): one query for the rates of all cases
+        amounts = Dunning._get_line_amounts(
+            self.env["account.move.line"].union(*credits.values()), today
+        )
+        residuals = self._get_day_rate_residuals(self.move_ids, today)
         for case in self:
             lines = credits.get(
                 (case.company_id.id, case.partner_id.commercial_partner_id.id),
                 self.env["account.move.line"],
             )
-            credit = -sum(lines.mapped("amount_residual"))
-            case.open_credit_amount = max(min(credit, case.amount_residual), 0.0)
+            credit = -sum(amounts[line.id] for line in lines)
+            due = sum(residuals.get(move.id, 0.0) for move in case.move_ids)
+            case.open_credit_amount = max(min(credit, due), 0.0)
 
     @api.depends(
         "proof_checked",
@@ -1057,16 +1067,25 @@ class RecouvrementLitigation(models.Model):
         Penalties and indemnity as every claim states them
         (``recouvrement.penalty._get_penalty_document_figures``): what penalty invoices
         charged is claimed through their open amount, never twice, and not at all once paid;
-        the part of an invoice under an open commercial dispute bears none."""
+        the part of an invoice under an open commercial dispute bears none.
+
+        Every amount is in the company currency (``self.currency_id``), an invoice in another
+        currency at the rate of ``to_date``, as the reminders claim it (one rate for
+        foreign-currency amounts, ``recouvrement.dunning._get_line_amounts`` and
+        ``_get_company_penalty_figures``: the D441-5 indemnity stays 40 EUR)."""
         self.ensure_one()
         to_date = to_date or fields.Date.context_today(self)
         moves = self.move_ids.sorted(lambda m: (m.invoice_date or to_date, m.id))
         Penalty = self.env["recouvrement.penalty"]
-        figures = Penalty._get_penalty_document_figures(moves, to_date)
+        Dunning = self.env["recouvrement.dunning"]
+        figures = Dunning._get_company_penalty_figures(
+            moves, to_date, figures=Penalty._get_penalty_document_figures(moves, to_date)
+        )
+        principals = self._get_day_rate_residuals(moves, to_date)
         lines = []
         for move in moves:
             fig = figures.get(move.id, {})
-            principal = move.amount_residual
+            principal = principals.get(move.id, 0.0)
             penalty = fig.get("penalty", 0.0)
             indemnity = fig.get("indemnity", 0.0)
             lines.append(
@@ -1083,6 +1102,23 @@ class RecouvrementLitigation(models.Model):
                 }
             )
         return lines
+
+    @api.model
+    def _get_day_rate_residuals(self, moves, date):
+        """``{move.id: float}``: what is still due on each of ``moves`` in its company's
+        currency at the rate of ``date`` (``recouvrement.dunning._get_line_amounts`` of its
+        open receivable lines), as a reminder claims it."""
+        lines = moves.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
+        )
+        amounts = self.env["recouvrement.dunning"]._get_line_amounts(lines, date)
+        residuals = defaultdict(float)
+        for line in lines:
+            residuals[line.move_id.id] += amounts[line.id]
+        return {
+            move_id: moves.browse(move_id).company_currency_id.round(amount)
+            for move_id, amount in residuals.items()
+        }
 
     def _get_dossier_events(self):
         """Reminders and formal notices sent for the case's invoices in writing, oldest first

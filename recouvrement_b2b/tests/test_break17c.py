@@ -208,3 +208,52 @@ class TestBreak17Claims(DunningRunCommon):
                 self.customer, date(2026, 3, 20)
             )["companies"]
         self.assertEqual((group["open_credit"], group["due"]), (88.0, 792.0))
+
+    def test_injonction_file_agrees_with_the_reminder_in_two_currencies(self):
+        # Invoices of 1 100 USD (1 000 EUR in the books at 1.10) and 500 EUR, both due 1 March
+        # 2026; on 15 March 1 EUR = 1.25 USD. On 20 March (19 days late, 12.15 %):
+        # - USD: 1 100 / 1.25 = 880.00 EUR; penalty 1 100 x 12.15 % x 19 / 365 = 6.957 ->
+        #   6.96 USD / 1.25 = 5.568 -> 5.57 EUR; indemnity 40 EUR;
+        # - EUR: 500.00; penalty 500 x 12.15 % x 19 / 365 = 3.1623 -> 3.16; indemnity 40.
+        # The reminder claims 1 380.00 + 8.73 + 80.00 = 1 468.73 EUR; the injonction de payer
+        # file of that day claims the same, in euros (its total used to add 1 100 "USD" to
+        # 500 EUR: 1 600 of principal).
+        usd = self.setup_other_currency("USD", rates=[("2026-01-01", 1.10), ("2026-03-15", 1.25)])
+        self.level_firm.claim_penalties = True
+        dollars = self._invoice(self.customer, 1100.0, "2026-02-01", "2026-03-01", currency=usd)
+        euros = self._invoice(self.customer, 500.0, "2026-02-01", "2026-03-01")
+        event = self._run("2026-03-20")
+        self.assertRecordValues(
+            event,
+            [
+                {
+                    "amount_due": 1380.0,
+                    "amount_penalty": 8.73,
+                    "amount_indemnity": 80.0,
+                    "amount_total": 1468.73,
+                }
+            ],
+        )
+        with freeze_time("2026-03-20"):
+            case = self.env["recouvrement.litigation"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": self.company.id,
+                    "move_ids": [Command.set((dollars | euros).ids)],
+                }
+            )
+            lines = case._get_dossier_lines(date(2026, 3, 20))
+            html = (
+                self.env["ir.actions.report"]
+                ._render_qweb_html("recouvrement_b2b.report_litigation_dossier", case.ids)[0]
+                .decode()
+            )
+        self.assertEqual(
+            [
+                (line["move"], line["principal"], line["penalty"], line["indemnity"])
+                for line in lines
+            ],
+            [(dollars, 880.0, 5.57, 40.0), (euros, 500.0, 3.16, 40.0)],
+        )
+        self.assertEqual(round(sum(line["total"] for line in lines), 2), 1468.73)
+        self.assertIn("1,468.73", html)
