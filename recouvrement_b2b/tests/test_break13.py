@@ -425,6 +425,31 @@ class TestBreak13(RecouvrementCommon):
             self.assertIn(part, text)
         self.assertNotIn("900.00 €", text)
 
+    @freeze_time("2026-05-10")
+    def test_dispute_resolved_by_a_credit_note_of_its_customer_only(self):
+        """A dispute of 300 on an invoice of Garnier "resolved" by a posted credit note of 300
+        of another customer, Dubois (through the API: the form's domain offers Garnier's
+        only): refused, naming the dispute and the field, the dispute stays open and its 300
+        stay held back (before: resolved, the 300 claimed again with nothing credited).
+        Garnier's own credit note resolves it."""
+        garnier, dubois = self._customer("Garnier"), self._customer("Dubois")
+        invoice = self._document(garnier, 1000.0, "2026-03-01")
+        theirs = self._document(dubois, 300.0, "2026-05-01", "out_refund")
+        ours = self._document(garnier, 300.0, "2026-05-01", "out_refund")
+        dispute = (
+            self.env["recouvrement.dispute"]
+            .with_user(self.controller)
+            .create({"move_id": invoice.id, "reason": "price", "amount": 300.0})
+        )
+        dispute.credit_note_id = theirs
+        with self.assertRaisesRegex(UserError, r"choose a posted credit note of the customer"):
+            dispute.action_resolve()
+        self.assertRecordValues(dispute, [{"state": "open", "amount": 300.0}])
+        self.assertEqual(invoice.disputed_amount, 300.0)
+        dispute.credit_note_id = ours
+        dispute.action_resolve()
+        self.assertEqual(dispute.state, "resolved")
+
 
 @tagged("post_install", "-at_install")
 class TestDisputeConcurrency(TransactionCase):
