@@ -169,6 +169,37 @@ class TestBreak13(RecouvrementCommon):
             self.env["recouvrement.promise"]._cron_check_promises()
         self.assertEqual((promise | partial).mapped("state"), ["kept", "running"])
 
+    def test_promise_on_invoices_settled_by_credit_notes_alone(self):
+        """A promise of 400 on an invoice of 1 000 recorded on 10 April; on 12 April a credit
+        note of 1 000 settles the invoice: nothing is left to pay and nothing was paid. The
+        check of 13 April cancels the promise (before: running until its tolerance passed,
+        then broken with nothing owed, an activity and a lower score)."""
+        customer = self._customer("Avoir")
+        invoice = self._document(customer, 1000.0, "2026-03-01")
+        with freeze_time("2026-04-10"):
+            promise = (
+                self.env["recouvrement.promise"]
+                .with_user(self.controller)
+                .create(
+                    {
+                        "partner_id": customer.id,
+                        "amount": 400.0,
+                        "date": "2026-04-20",
+                        "move_ids": [Command.set(invoice.ids)],
+                    }
+                )
+            )
+        refund = self._document(customer, 1000.0, "2026-04-12", "out_refund")
+        self._match(invoice, refund)
+        self.assertEqual(invoice.amount_residual, 0.0)
+        with freeze_time("2026-04-13"):
+            self.env["recouvrement.promise"]._cron_check_promises()
+        self.assertRecordValues(
+            promise,
+            [{"state": "cancelled", "amount_paid": 0.0, "closed_date": date(2026, 4, 13)}],
+        )
+        self.assertFalse(promise.activity_ids)
+
     # ------------------------------------------------------------------------------------------
     # Litigation: an invoice in instalments is exigible and prescribes per instalment
     # ------------------------------------------------------------------------------------------
