@@ -427,7 +427,13 @@ class RecouvrementDispute(models.Model):
         self._check_open()
         for dispute in self:
             note = dispute.credit_note_id
-            if not note or note.state != "posted" or note.move_type != "out_refund":
+            if (
+                not note
+                or note.state != "posted"
+                or note.move_type != "out_refund"
+                # another customer's credit note settles nothing of this one's invoice
+                or note.commercial_partner_id != dispute.partner_id
+            ):
                 raise UserError(
                     self.env._(
                         "Dispute %(dispute)s: choose a posted credit note of the customer "

@@ -43,9 +43,11 @@ class RecouvrementStatement(models.AbstractModel):
             "credits", "payments", "left_out" (``account.move.line`` recordsets: the items
             the customer may not pay us, see
             ``recouvrement.proceedings._get_statement_left_out``), "days_late" ({line id:
-            days past the due date, 0 when not due}), "total_open", "total_credits",
-            "overdue", "balance" (floats, company currency; balance = open items + open
-            credits, credits being negative)}}``
+            days past the due date, 0 when not due}), "residuals" ({line id: what is left
+            of each open item or credit, company currency: a line in another currency at
+            the rate of ``date``, as the reminders claim it}), "total_open",
+            "total_credits", "overdue", "balance" (floats, company currency; balance = open
+            items + open credits, credits being negative)}}``
         """
         company = company or self.env.company
         date = fields.Date.to_date(date) or fields.Date.context_today(self)
@@ -80,6 +82,9 @@ class RecouvrementStatement(models.AbstractModel):
             paid_ids[line.partner_id.commercial_partner_id.id].append(line.id)
         # what the customer may not pay us: asked by no statement, listed apart
         left_out = self.env["recouvrement.proceedings"]._get_statement_left_out(open_lines, date)
+        # a line in another currency is worth what settles it on the statement's date, as the
+        # reminder the statement goes with claims it (README, Product decisions: one rate)
+        residuals = self.env["recouvrement.dunning"]._get_line_amounts(open_lines, date)
         result = {}
         for partner in commercial:
             mine = lines.browse(open_ids[partner.id]) - left_out
@@ -98,10 +103,11 @@ class RecouvrementStatement(models.AbstractModel):
                 "credits": credits,
                 "payments": paid,
                 "days_late": days_late,
-                "total_open": sum(items.mapped("amount_residual")),
-                "total_credits": sum(credits.mapped("amount_residual")),
-                "overdue": sum(line.amount_residual for line in items if days_late[line.id]),
-                "balance": sum(mine.mapped("amount_residual")),
+                "residuals": {line.id: residuals[line.id] for line in mine},
+                "total_open": sum(residuals[line.id] for line in items),
+                "total_credits": sum(residuals[line.id] for line in credits),
+                "overdue": sum(residuals[line.id] for line in items if days_late[line.id]),
+                "balance": sum(residuals[line.id] for line in mine),
             }
         return result
 

@@ -1,3 +1,4 @@
+import re
 from datetime import date, timedelta
 
 from freezegun import freeze_time
@@ -167,6 +168,37 @@ class TestBreak13(RecouvrementCommon):
         with freeze_time("2026-04-16"):
             self.env["recouvrement.promise"]._cron_check_promises()
         self.assertEqual((promise | partial).mapped("state"), ["kept", "running"])
+
+    def test_promise_on_invoices_settled_by_credit_notes_alone(self):
+        """A promise of 400 on an invoice of 1 000 recorded on 10 April; on 12 April a credit
+        note of 1 000 settles the invoice: nothing is left to pay and nothing was paid. The
+        check of 13 April cancels the promise (before: running until its tolerance passed,
+        then broken with nothing owed, an activity and a lower score)."""
+        customer = self._customer("Avoir")
+        invoice = self._document(customer, 1000.0, "2026-03-01")
+        with freeze_time("2026-04-10"):
+            promise = (
+                self.env["recouvrement.promise"]
+                .with_user(self.controller)
+                .create(
+                    {
+                        "partner_id": customer.id,
+                        "amount": 400.0,
+                        "date": "2026-04-20",
+                        "move_ids": [Command.set(invoice.ids)],
+                    }
+                )
+            )
+        refund = self._document(customer, 1000.0, "2026-04-12", "out_refund")
+        self._match(invoice, refund)
+        self.assertEqual(invoice.amount_residual, 0.0)
+        with freeze_time("2026-04-13"):
+            self.env["recouvrement.promise"]._cron_check_promises()
+        self.assertRecordValues(
+            promise,
+            [{"state": "cancelled", "amount_paid": 0.0, "closed_date": date(2026, 4, 13)}],
+        )
+        self.assertFalse(promise.activity_ids)
 
     # ------------------------------------------------------------------------------------------
     # Litigation: an invoice in instalments is exigible and prescribes per instalment
@@ -390,6 +422,64 @@ class TestBreak13(RecouvrementCommon):
         self.assertIn(f"{levels[30].name}, due on 05/10/2026", notes["Jamais"])
         self.assertIn(f"{levels[45].name}, due on 05/15/2026", notes["Relance"])
         self.assertIn(f"{levels[30].name}, due on 05/10/2026", notes["Seuil"])
+
+    # ------------------------------------------------------------------------------------------
+    # Statement: a foreign-currency customer reads its own currency, at the day's rate
+    # ------------------------------------------------------------------------------------------
+
+    def test_statement_of_a_customer_invoiced_in_dollars(self):
+        """1 EUR = 1.10 USD until 31 May, 1.25 from 1 June. An invoice of 1 100 USD of 1 April
+        (1 000 EUR in the books) and a credit note of 110 USD of 2 April (100 EUR). On 10 June
+        the statement shows each in dollars ($ 1,100.00, $ -110.00) and values them at the
+        day's rate, as the reminder it is attached to claims them: 1 100 / 1.25 = 880 left
+        to pay, 110 / 1.25 = 88 of credit, balance 880 - 88 = 792 (before: the books' 1 000
+        and 100, balance 900, with no dollar amount: the customer could not match it)."""
+        usd = self.setup_other_currency("USD", rates=[("2000-01-01", 1.10), ("2026-06-01", 1.25)])
+        customer = self._customer("Dollar", lang="en_US")
+        invoice = self._invoice(customer, 1100.0, "2026-04-01", "2026-05-01", currency=usd)
+        refund = self._document(customer, 110.0, "2026-04-02", "out_refund", currency=usd)
+        self.assertEqual((invoice | refund).mapped("amount_total_signed"), [1000.0, -100.0])
+        with freeze_time("2026-06-10"):
+            statement = self.env["recouvrement.statement"]._get_statements(customer)[customer.id]
+            html, _type = self.env["ir.actions.report"]._render_qweb_html(
+                "recouvrement_b2b.action_report_customer_statement", customer.ids
+            )
+        self.assertEqual(statement["open_items"].move_id, invoice)
+        self.assertEqual(statement["credits"].move_id, refund)
+        self.assertEqual(
+            [statement[key] for key in ("total_open", "total_credits", "overdue", "balance")],
+            [880.0, -88.0, 880.0, 792.0],
+        )
+        text = re.sub(r"<[^>]+>", " ", html.decode()).replace("\ufeff", "")
+        text = " ".join(text.replace("\xa0", " ").split())
+        for part in ("$ 1,100.00", "$ -110.00", "880.00 €", "-88.00 €", "792.00 €"):
+            self.assertIn(part, text)
+        self.assertNotIn("900.00 €", text)
+
+    @freeze_time("2026-05-10")
+    def test_dispute_resolved_by_a_credit_note_of_its_customer_only(self):
+        """A dispute of 300 on an invoice of Garnier "resolved" by a posted credit note of 300
+        of another customer, Dubois (through the API: the form's domain offers Garnier's
+        only): refused, naming the dispute and the field, the dispute stays open and its 300
+        stay held back (before: resolved, the 300 claimed again with nothing credited).
+        Garnier's own credit note resolves it."""
+        garnier, dubois = self._customer("Garnier"), self._customer("Dubois")
+        invoice = self._document(garnier, 1000.0, "2026-03-01")
+        theirs = self._document(dubois, 300.0, "2026-05-01", "out_refund")
+        ours = self._document(garnier, 300.0, "2026-05-01", "out_refund")
+        dispute = (
+            self.env["recouvrement.dispute"]
+            .with_user(self.controller)
+            .create({"move_id": invoice.id, "reason": "price", "amount": 300.0})
+        )
+        dispute.credit_note_id = theirs
+        with self.assertRaisesRegex(UserError, r"choose a posted credit note of the customer"):
+            dispute.action_resolve()
+        self.assertRecordValues(dispute, [{"state": "open", "amount": 300.0}])
+        self.assertEqual(invoice.disputed_amount, 300.0)
+        dispute.credit_note_id = ours
+        dispute.action_resolve()
+        self.assertEqual(dispute.state, "resolved")
 
 
 @tagged("post_install", "-at_install")

@@ -234,7 +234,8 @@ class TestSecurity(RecouvrementCommon):
                 "user_id": self.env.ref("base.user_admin").id,
                 "date": "2026-01-15 08:00:00",
             },
-            "recouvrement.dispute": {"move_id": self.invoice.id, "reason": "price"},
+            # a part: every user's dispute of the invoice together below its amount due
+            "recouvrement.dispute": {"move_id": self.invoice.id, "reason": "price", "amount": 10.0},
             "recouvrement.dunning.event": {
                 "partner_id": self.customer.id,
                 "company_id": self.company.id,
