@@ -5,6 +5,9 @@ from ..rules import deadlines
 from ..tools.bounds import check_date_horizon
 from .res_partner import MAX_PAUSE_DAYS
 
+#: days ahead an interruption of prescription may be recorded
+MAX_INTERRUPTION_DAYS = 365
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -241,11 +244,12 @@ class AccountMove(models.Model):
         "dunning_last_date",
     )
     def _check_collection_dates(self):
-        # a pause of at most two years; the other dates record a day that has come (issue 19)
+        # a pause of at most two years; an interruption of prescription (a signature, a
+        # service) at most a year ahead: a new 5-year period from 9999-12-31 overflowed; the
+        # other dates record a day that has come (issue 19)
         check_date_horizon(self, ["dunning_paused_until"], MAX_PAUSE_DAYS)
-        check_date_horizon(
-            self, ["prescription_interruption_date", "factoring_date", "dunning_last_date"]
-        )
+        check_date_horizon(self, ["prescription_interruption_date"], MAX_INTERRUPTION_DAYS)
+        check_date_horizon(self, ["factoring_date", "dunning_last_date"])
 
     @api.constrains("is_factored", "factor_id", "factoring_mode")
     def _check_factoring(self):
