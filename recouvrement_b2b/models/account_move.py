@@ -5,6 +5,9 @@ from ..rules import deadlines
 from ..tools.bounds import check_date_horizon
 from .res_partner import MAX_PAUSE_DAYS
 
+#: days ahead an interruption of prescription may be recorded
+MAX_INTERRUPTION_DAYS = 365
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -236,18 +239,24 @@ class AccountMove(models.Model):
             if move.move_type == "out_invoice" and not move.retention_of_title:
                 move.retention_of_title = move.company_id.recouvrement_retention_of_title
 
-    @api.constrains(
-        "dunning_paused_until",
-        "prescription_interruption_date",
-        "factoring_date",
-        "dunning_last_date",
-    )
-    def _check_collection_dates(self):
-        # a pause of at most two years; the other dates record a day that has come (issue 19)
+    # a pause of at most two years; an interruption of prescription (a signature, a service)
+    # at most a year ahead: a new 5-year period from 9999-12-31 overflowed; the other dates
+    # record a day that has come (issue 19). One check per field, as on res.partner
+    @api.constrains("dunning_paused_until")
+    def _check_dunning_paused_until(self):
         check_date_horizon(self, ["dunning_paused_until"], MAX_PAUSE_DAYS)
-        check_date_horizon(
-            self, ["prescription_interruption_date", "factoring_date", "dunning_last_date"]
-        )
+
+    @api.constrains("prescription_interruption_date")
+    def _check_prescription_interruption_date(self):
+        check_date_horizon(self, ["prescription_interruption_date"], MAX_INTERRUPTION_DAYS)
+
+    @api.constrains("factoring_date")
+    def _check_factoring_date(self):
+        check_date_horizon(self, ["factoring_date"])
+
+    @api.constrains("dunning_last_date")
+    def _check_dunning_last_date(self):
+        check_date_horizon(self, ["dunning_last_date"])
 
     @api.constrains("is_factored", "factor_id", "factoring_mode")
     def _check_factoring(self):

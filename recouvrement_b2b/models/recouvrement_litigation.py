@@ -439,28 +439,32 @@ class RecouvrementLitigation(models.Model):
                     )
                 )
 
-    @api.constrains(
-        "formal_notice_date",
-        "filing_date",
-        "order_date",
-        "service_date",
-        "handover_date",
-        "handover_return_date",
-    )
-    def _check_past_dates(self):
-        # days of steps taken: one to come would interrupt prescription (art. 2241 Code civil,
-        # the service) or run deadlines from a day that has not come (issue 19)
-        check_date_horizon(
-            self,
-            [
-                "formal_notice_date",
-                "filing_date",
-                "order_date",
-                "service_date",
-                "handover_date",
-                "handover_return_date",
-            ],
-        )
+    # days of steps taken: one to come would interrupt prescription (art. 2241 Code civil,
+    # the service) or run deadlines from a day that has not come (issue 19). One check per
+    # field: a write checks only its own field
+    @api.constrains("formal_notice_date")
+    def _check_formal_notice_date(self):
+        check_date_horizon(self, ["formal_notice_date"])
+
+    @api.constrains("filing_date")
+    def _check_filing_date(self):
+        check_date_horizon(self, ["filing_date"])
+
+    @api.constrains("order_date")
+    def _check_order_date(self):
+        check_date_horizon(self, ["order_date"])
+
+    @api.constrains("service_date")
+    def _check_service_date(self):
+        check_date_horizon(self, ["service_date"])
+
+    @api.constrains("handover_date")
+    def _check_handover_date(self):
+        check_date_horizon(self, ["handover_date"])
+
+    @api.constrains("handover_return_date")
+    def _check_handover_return_date(self):
+        check_date_horizon(self, ["handover_return_date"])
 
     @api.constrains("recovered_amount", "cost_amount", "move_ids")
     def _check_recovered_amount(self):

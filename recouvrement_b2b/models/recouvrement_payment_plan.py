@@ -304,20 +304,37 @@ class RecouvrementPaymentPlan(models.Model):
         )
         return plans
 
+    def _check_signature_not_antedated(self, signature_date):
+        """The signature of a plan in force acknowledged the debt on its day (art. 2240 Code
+        civil): a later acknowledgment moves it forward, none moves it back (issue 19).
+
+        :raise UserError: naming the plan, the field and both dates
+        """
+        for plan in self:
+            if (
+                plan.state in ("active", "completed", "broken")
+                and plan.signature_date
+                and signature_date < plan.signature_date
+            ):
+                raise UserError(
+                    self.env._(
+                        "Payment plan %(plan)s: the %(field)s cannot move back to %(date)s, "
+                        "before the acknowledgment already recorded on %(signed)s.",
+                        plan=plan.display_name,
+                        field=plan._fields["signature_date"]._description_string(self.env),
+                        date=format_date(self.env, signature_date),
+                        signed=format_date(self.env, plan.signature_date),
+                    )
+                )
+
     def _get_flow_name(self):
         """What proposes, activates, completes and breaks a plan, as a message says it."""
         return self.env._("the plan's buttons and its daily check")
 
     def write(self, vals):
-        # the signature acknowledged the debt (art. 2240 Code civil): recorded once (issue 19)
-        check_set_by_flow(
-            self,
-            vals,
-            self._get_flow_name(),
-            FLOW_STATES,
-            fnames=("signature_date",),
-            locked=("active", "completed", "broken"),
-        )
+        check_set_by_flow(self, vals, self._get_flow_name(), FLOW_STATES)
+        if vals.get("signature_date"):
+            self._check_signature_not_antedated(fields.Date.to_date(vals["signature_date"]))
         res = super().write(vals)
         if "signature_date" in vals:
             self.filtered(lambda p: p.state == "active")._record_acknowledgment()

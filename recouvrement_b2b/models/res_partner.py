@@ -594,28 +594,32 @@ class ResPartner(models.Model):
         self.env["recouvrement.proceedings"]._check_judgment_date_set(self)
         self.env["recouvrement.proceedings"]._check_opening_judgment_kept(self)
 
-    @api.constrains(
-        "dunning_paused_until",
-        "company_closed_on",
-        "credit_hold_date",
-        "company_status_date",
-        "company_status_attempt_date",
-        "credit_score_date",
-    )
-    def _check_collection_dates(self):
-        # a pause of at most two years (beyond: a payment plan or a case); closing and hold
-        # dates record a day that has come (issue 19)
+    # a pause of at most two years (beyond: a payment plan or a case); the other dates record
+    # a day that has come (issue 19). One check per field: a write checks only its own field
+    # (the demo and other records may hold any day of their own)
+    @api.constrains("dunning_paused_until")
+    def _check_dunning_paused_until(self):
         check_date_horizon(self, ["dunning_paused_until"], MAX_PAUSE_DAYS)
-        check_date_horizon(
-            self,
-            [
-                "company_closed_on",
-                "credit_hold_date",
-                "company_status_date",
-                "company_status_attempt_date",
-                "credit_score_date",
-            ],
-        )
+
+    @api.constrains("company_closed_on")
+    def _check_company_closed_on(self):
+        check_date_horizon(self, ["company_closed_on"])
+
+    @api.constrains("credit_hold_date")
+    def _check_credit_hold_date(self):
+        check_date_horizon(self, ["credit_hold_date"])
+
+    @api.constrains("company_status_date")
+    def _check_company_status_date(self):
+        check_date_horizon(self, ["company_status_date"])
+
+    @api.constrains("company_status_attempt_date")
+    def _check_company_status_attempt_date(self):
+        check_date_horizon(self, ["company_status_attempt_date"])
+
+    @api.constrains("credit_score_date")
+    def _check_credit_score_date(self):
+        check_date_horizon(self, ["credit_score_date"])
 
     @api.constrains("penalty_contract_rate")
     def _check_penalty_contract_rate(self):

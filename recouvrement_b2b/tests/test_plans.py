@@ -65,7 +65,8 @@ class PlanCommon(RecouvrementCommon):
 
     def _active_plan(self, **values):
         plan = self._create_plan(**values)
-        plan.signature_date = date(2025, 3, 2)
+        with freeze_time("2025-03-02"):  # recorded the day it is signed (issue 19)
+            plan.signature_date = date(2025, 3, 2)
         plan.action_activate()
         return plan
 
@@ -159,7 +160,8 @@ class TestPaymentPlan(PlanCommon):
         self.assertEqual(plan.state, "proposed")
         with self.assertRaisesRegex(UserError, "Set the signature date of payment plan"):
             plan.action_activate()
-        plan.signature_date = date(2025, 3, 2)
+        with freeze_time("2025-03-02"):  # recorded the day it is signed (issue 19)
+            plan.signature_date = date(2025, 3, 2)
         plan.action_activate()
         self.assertEqual(plan.state, "active")
         self.assertRecordValues(

@@ -300,7 +300,8 @@ class TestSecurity(RecouvrementCommon):
     # a level's day offset grows by one (at most 1 825 days after the due date, issue 19)
     level_serial = count()
 
-    # Writable field of each model, set to a harmless value.
+    # Writable field of each model, set to a harmless value (dates: today, inside every
+    # window the checks allow whatever day the suite runs)
     WRITE_VALS = {
         "recouvrement.aged.balance": {"residual": 1.0},
         "recouvrement.agency.collection": {"amount": 90.0},
@@ -313,10 +314,10 @@ class TestSecurity(RecouvrementCommon):
         "recouvrement.worklist": {"overdue_days": 1},
         "recouvrement.credit.override": {"reason": "Changed"},
         "recouvrement.dispute": {"reason": "quality"},
-        "recouvrement.dunning.event": {"date": "2026-02-02"},
+        "recouvrement.dunning.event": {"date": str(date.today())},
         "recouvrement.dunning.level": {"sequence": 5},
         "recouvrement.dunning.policy": {"sequence": 5},
-        "recouvrement.dunning.run": {"date": "2026-02-02"},
+        "recouvrement.dunning.run": {"date": str(date.today())},
         "recouvrement.dunning.run.line": {"excluded": True},
         "recouvrement.litigation": {"litigation_type": "recovery"},
         "recouvrement.litigation.close": {"outcome": "recovered"},
@@ -327,7 +328,7 @@ class TestSecurity(RecouvrementCommon):
         "recouvrement.payment.plan.wizard": {"instalment_count": 4},
         "recouvrement.penalty.rate": {"source": "Matrix"},
         "recouvrement.promise": {"note": "Matrix"},
-        "recouvrement.statement.sending": {"date": "2026-02-02"},
+        "recouvrement.statement.sending": {"date": str(date.today())},
     }
 
     def _record(self, model):
