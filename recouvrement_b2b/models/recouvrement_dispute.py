@@ -238,9 +238,14 @@ class RecouvrementDispute(models.Model):
     def _compute_deadline(self):
         for dispute in self:
             company = dispute.company_id or self.env.company
-            dispute.deadline = dispute.date and fields.Date.add(
-                dispute.date, days=company.recouvrement_dispute_days
-            )
+            try:
+                dispute.deadline = dispute.date and fields.Date.add(
+                    dispute.date, days=company.recouvrement_dispute_days
+                )
+            except OverflowError:
+                # a day past the calendar's end, refused by _check_date with its message: no
+                # deadline meanwhile (the amount check flushes before the date check runs)
+                dispute.deadline = False
 
     @api.depends("deadline")
     def _compute_days_to_deadline(self):

@@ -194,14 +194,16 @@ class RecouvrementLitigation(models.Model):
 
     def _get_handover_invoice_rows(self):
         """Rows of the invoice list of the exported file: header, then one row per invoice
-        (number, dates, total, amount due, penalties and indemnity to date, and the currency
-        of those amounts: the invoice's, ISO 4217 code)."""
+        (number, dates, total and its currency, the invoice's; amount due, penalties and
+        indemnity to date in the company currency at the day's rate, as the reminders and the
+        injonction de payer file claim them, and that currency: ISO 4217 codes)."""
         self.ensure_one()
         header = [
             self.env._("Invoice"),
             self.env._("Date"),
             self.env._("Due date"),
             self.env._("Total"),
+            self.env._("Invoice currency"),
             self.env._("Amount due"),
             self.env._("Penalties"),
             self.env._("Indemnity"),
@@ -216,10 +218,11 @@ class RecouvrementLitigation(models.Model):
                     format_date(self.env, move.invoice_date),
                     line["due_dates"],
                     f"{move.amount_total:.2f}",
+                    move.currency_id.name,
                     f"{line['principal']:.2f}",
                     f"{line['penalty']:.2f}",
                     f"{line['indemnity']:.2f}",
-                    move.currency_id.name,
+                    self.company_id.currency_id.name,
                 ]
             )
         if self.open_credit_amount:
@@ -227,6 +230,7 @@ class RecouvrementLitigation(models.Model):
             rows.append(
                 [
                     self.env._("Open credits deducted"),
+                    "",
                     "",
                     "",
                     "",

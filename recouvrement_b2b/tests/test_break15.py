@@ -298,12 +298,16 @@ class TestHandoverListCurrency(RecouvrementCommon):
             }
         )
         rows = case._get_handover_invoice_rows()
+        self.assertEqual(rows[0][4], "Invoice currency")
         self.assertEqual(rows[0][-1], "Currency")
         by_invoice = {row[0]: row for row in rows[1:]}
-        self.assertEqual(by_invoice[euro_invoice.name][4], "1000.00")
+        # the invoice's own total and currency, then what is claimed in the company currency
+        # at the day's rate, as the reminders and the injonction de payer file claim it
+        self.assertEqual(by_invoice[euro_invoice.name][3:6], ["1000.00", "EUR", "1000.00"])
         self.assertEqual(by_invoice[euro_invoice.name][-1], "EUR")
-        self.assertEqual(by_invoice[usd_invoice.name][4], "1100.00")
-        self.assertEqual(by_invoice[usd_invoice.name][-1], "USD")
+        # 1 100 USD at 1.1 USD per EUR on 1 April: 1 000.00 EUR
+        self.assertEqual(by_invoice[usd_invoice.name][3:6], ["1100.00", "USD", "1000.00"])
+        self.assertEqual(by_invoice[usd_invoice.name][-1], "EUR")
 
 
 @tagged("post_install", "-at_install")

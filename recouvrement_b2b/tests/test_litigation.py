@@ -482,7 +482,7 @@ class TestLitigation(LitigationCommon):
         self.assertIn('<span class="oe_currency_value">1,600.00</span>', text)
         self.assertEqual(
             case._get_handover_invoice_rows()[-1],
-            ["Open credits deducted", "", "", "", "-400.00", "", ""],
+            ["Open credits deducted", "", "", "", "", "-400.00", "", "", "EUR"],
         )
         wizard = Form(
             self.env["recouvrement.litigation.close"]
@@ -687,9 +687,9 @@ class TestLitigationReport(LitigationCommon, HttpCase):
             text = self._pdf_text("recouvrement_b2b.action_report_litigation_dossier", case)
         for expected in (
             "Cerfa form 12946*02",
-            "SIREN: 734640972",
+            "SIREN: 734 640 972",
             "RCS Lyon B 734 640 972",
-            "SIREN: 364808949",
+            "SIREN: 364 808 949",
             "RCS Saint-Étienne B 364 808 949",
             "Menuiserie Garnier",
             f"{self.inv_1.name} 05/31/2026 06/30/2026 1,200.00 € 25.50 € 40.00 € 1,265.50 €",
