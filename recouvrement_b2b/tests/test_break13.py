@@ -477,9 +477,92 @@ class TestBreak13(RecouvrementCommon):
             dispute.action_resolve()
         self.assertRecordValues(dispute, [{"state": "open", "amount": 300.0}])
         self.assertEqual(invoice.disputed_amount, 300.0)
+        self._match(invoice, ours)
         dispute.credit_note_id = ours
         dispute.action_resolve()
         self.assertEqual(dispute.state, "resolved")
+
+    @freeze_time("2026-05-10")
+    def test_credit_note_resolves_disputes_up_to_its_amount(self):
+        """Invoices A and B of 1 000, disputes of 300 on each; a credit note of 50 matched
+        with A resolved both (before: 600 released for 50 credited). Now:
+
+        * the note of 50 resolves neither: A's 300 > 50 left; B's, the note neither reverses
+          B nor is reconciled with it: both refused, naming dispute, note and amounts;
+        * a note of 400 reversing A (Odoo reconciles it on posting): resolves A's 300, leaving
+          100; a second dispute of 200 on A (550 due): 200 > 100 left, refused; of 100:
+          resolved, 0 left;
+        * A paid down to 250, a note of 600 matched with A (250) and B (350): resolves B's
+          300 (300 <= 600), then a dispute of 301 on B with it: 600 - 300 = 300 < 301,
+          refused."""
+        customer = self._customer("Avoirs")
+        first = self._document(customer, 1000.0, "2026-03-01")
+        second = self._document(customer, 1000.0, "2026-03-01")
+        Dispute = self.env["recouvrement.dispute"].with_user(self.controller)
+        on_first = Dispute.create({"move_id": first.id, "reason": "price", "amount": 300.0})
+        on_second = Dispute.create({"move_id": second.id, "reason": "price", "amount": 300.0})
+        small = self._document(customer, 50.0, "2026-05-01", "out_refund")
+        self._match(first, small)
+        eur = self.company.currency_id
+
+        def amount(value):
+            return re.escape(format_amount(self.env, value, eur))
+
+        on_first.credit_note_id = on_second.credit_note_id = small
+        with self.assertRaisesRegex(
+            UserError,
+            f"{re.escape(on_first.display_name)}: credit note {re.escape(small.name)} of "
+            f"{amount(50.0)} has {amount(50.0)} left .* disputed amount, {amount(300.0)}",
+        ):
+            on_first.action_resolve()
+        with self.assertRaisesRegex(
+            UserError,
+            f"{re.escape(on_second.display_name)}: credit note {re.escape(small.name)} neither "
+            f"reverses invoice {re.escape(second.name)}",
+        ):
+            on_second.action_resolve()
+        with self.assertRaises(UserError):
+            (on_first | on_second).action_resolve()
+        self.assertEqual((on_first | on_second).mapped("state"), ["open", "open"])
+        self.assertEqual(first.disputed_amount + second.disputed_amount, 600.0)
+        reversal = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": customer.id,
+                "invoice_date": "2026-05-02",
+                "reversed_entry_id": first.id,
+                "invoice_line_ids": [
+                    Command.create({"name": "Avoir", "price_unit": 400.0, "tax_ids": []})
+                ],
+            }
+        )
+        reversal.action_post()
+        on_first.credit_note_id = reversal
+        on_first.action_resolve()
+        more = Dispute.create({"move_id": first.id, "reason": "quality", "amount": 200.0})
+        more.credit_note_id = reversal
+        with self.assertRaisesRegex(
+            UserError, f"has {amount(100.0)} left .* disputed amount, {amount(200.0)}"
+        ):
+            more.action_resolve()
+        more.amount = 100.0
+        more.action_resolve()
+        big = self._document(customer, 600.0, "2026-05-03", "out_refund")
+        self._pay(first, 300.0, "2026-05-03")  # 1 000 - 50 - 400 - 300: 250 left due on A
+        self._match(first, big)
+        self._match(second, big)
+        self.assertEqual((first.amount_residual, second.amount_residual), (0.0, 650.0))
+        self.assertEqual(big.amount_residual, 0.0)
+        on_second.credit_note_id = big
+        on_second.action_resolve()
+        last = Dispute.create({"move_id": second.id, "reason": "delivery", "amount": 301.0})
+        last.credit_note_id = big
+        with self.assertRaisesRegex(UserError, f"has {amount(300.0)} left"):
+            last.action_resolve()
+        self.assertEqual(
+            (on_first | more | on_second | last).mapped("state"),
+            ["resolved", "resolved", "resolved", "open"],
+        )
 
 
 @tagged("post_install", "-at_install")
