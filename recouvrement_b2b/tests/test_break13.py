@@ -10,6 +10,7 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools import format_amount, mute_logger
 
 from .common import RecouvrementCommon, post_invoice
+from .test_plans import PlanCommon
 
 
 @tagged("post_install", "-at_install")
@@ -620,3 +621,59 @@ class TestDisputeConcurrency(TransactionCase):
         env1.cr.rollback()
         disputes = env1["recouvrement.dispute"].search([("move_id", "=", self.move_id)])
         self.assertEqual(disputes.ids, [first])
+
+
+@tagged("post_install", "-at_install")
+class TestBreak13Plans(PlanCommon):
+    """Payment plans on invoices in a foreign currency are measured in that currency (the
+    plan's), as promises are since e5732a7."""
+
+    def test_plan_in_dollars_ignores_exchange_differences(self):
+        """1 EUR = 2 USD until 14 March 2025, 2.5 from 15 March. An invoice of 1 000 USD
+        (500 EUR in the books) in a plan of two instalments of 500 USD, 31 March and 30 April.
+
+        * 20 March, 500 USD paid (200 EUR at 2.5): Odoo books an exchange difference of
+          50 EUR reconciled with the invoice; the plan counts 500 USD paid, the first
+          instalment paid, 500 USD left (the exchange difference is no payment);
+        * 15 April: the plan is neither broken nor completed;
+        * 20 April, 200 EUR paid (500 USD at 2.5): 1 000 USD paid, the plan is completed."""
+        usd = self.setup_other_currency("USD", rates=[("2000-01-01", 2.0), ("2025-03-15", 2.5)])
+        customer = self.env["res.partner"].create({"name": "Dollar", "is_company": True})
+        invoice = self._invoice(customer, 1000.0, "2024-12-16", "2025-01-15", currency=usd)
+        self.assertEqual(invoice.amount_residual_signed, 500.0)
+        with freeze_time("2025-03-01"):
+            plan = self._create_plan(invoice, instalment_count=2)
+            plan.signature_date = date(2025, 3, 1)
+            plan.action_activate()
+        self.assertRecordValues(plan, [{"currency_id": usd.id, "amount_total": 1000.0}])
+        with freeze_time("2025-03-20"):
+            self._pay(invoice, 500.0, "2025-03-20")
+            self.assertTrue(invoice.line_ids.matched_credit_ids.exchange_move_id)
+            self.assertEqual(invoice.amount_residual_signed, 250.0)  # 500 USD at the books' rate
+            self.assertRecordValues(plan, [{"amount_paid": 500.0, "amount_residual": 500.0}])
+            self.assertRecordValues(
+                plan.line_ids,
+                [
+                    {"amount_paid": 500.0, "amount_residual": 0.0, "state": "paid"},
+                    {"amount_paid": 0.0, "amount_residual": 500.0, "state": "to_pay"},
+                ],
+            )
+        with freeze_time("2025-04-15"):
+            self.Plan._cron_check_plans()
+        self.assertEqual(plan.state, "active")
+        payment = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create(
+                {
+                    "amount": 200.0,
+                    "currency_id": self.company.currency_id.id,
+                    "payment_date": "2025-04-20",
+                }
+            )
+        )
+        payment._create_payments()
+        self.assertEqual(invoice.payment_state, "paid")
+        with freeze_time("2025-04-21"):
+            self.Plan._cron_check_plans()
+        self.assertRecordValues(plan, [{"state": "completed", "amount_paid": 1000.0}])
