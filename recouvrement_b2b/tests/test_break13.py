@@ -457,6 +457,90 @@ class TestBreak13(RecouvrementCommon):
             self.assertIn(part, text)
         self.assertNotIn("900.00 €", text)
 
+    def test_statement_as_at_its_own_date(self):
+        """A statement of 10 April printed on 1 May (1 EUR = 1.10 USD throughout):
+
+        * A, 1 000 of 1 March due 31 March, 300 paid on 1 April, 700 on 20 April: on 10 April
+          700 left, 10 days late (before: left out, paid in full since);
+        * D, 1 100 USD (1 000 EUR) of 1 March due 31 March, 550 USD paid on 20 April: on
+          10 April $ 1,100.00 left, 1 000 EUR (before: $ 550.00, 500);
+        * credit note C of 200 of 2 April, matched on 15 April with E, 200 of 15 April: an
+          open credit of 200 on 10 April (before: left out), E not yet invoiced (before: E
+          and B below listed);
+        * B, 500 of 15 April: after the statement date, not listed;
+        * payments: the 300 of 1 April only, not those of 20 April.
+
+        Open items 700 + 1 000 = 1 700, all overdue; credits -200; balance 1 500 (before:
+        B 500 + D 500 open, no credit, 1 000). Printed on 10 April itself the same figures."""
+        usd = self.setup_other_currency("USD", rates=[("2000-01-01", 1.10)])
+        customer = self._customer("Releve", lang="en_US")
+        first = self._invoice(customer, 1000.0, "2026-03-01", "2026-03-31")
+        dollars = self._invoice(customer, 1100.0, "2026-03-01", "2026-03-31", currency=usd)
+        credit = self._document(customer, 200.0, "2026-04-02", "out_refund")
+        self._pay(first, 300.0, "2026-04-01")
+        later = self._document(customer, 200.0, "2026-04-15")
+        self._match(later, credit)
+        self._document(customer, 500.0, "2026-04-15")
+        self._pay(first, 700.0, "2026-04-20")
+        self._pay(dollars, 550.0, "2026-04-20")
+        for today in ("2026-04-10", "2026-05-01"):
+            with self.subTest(printed=today), freeze_time(today):
+                statement = self.env["recouvrement.statement"]._get_statements(
+                    customer, date="2026-04-10"
+                )[customer.id]
+                html, _type = self.env["ir.actions.report"]._render_qweb_html(
+                    "recouvrement_b2b.action_report_customer_statement",
+                    customer.ids,
+                    {"date": "2026-04-10"},
+                )
+                self.assertEqual(statement["open_items"].move_id, first | dollars)
+                self.assertEqual(statement["credits"].move_id, credit)
+                self.assertEqual(statement["payments"].mapped("balance"), [-300.0])
+                self.assertEqual(
+                    [statement["residuals"][line.id] for line in statement["open_items"]],
+                    [700.0, 1000.0],
+                )
+                self.assertEqual(
+                    [statement["days_late"][line.id] for line in statement["open_items"]],
+                    [10, 10],
+                )
+                self.assertEqual(
+                    [
+                        statement[key]
+                        for key in ("total_open", "total_credits", "overdue", "balance")
+                    ],
+                    [1700.0, -200.0, 1700.0, 1500.0],
+                )
+                text = re.sub(r"<[^>]+>", " ", html.decode()).replace("\ufeff", "")
+                text = " ".join(text.replace("\xa0", " ").split())
+                for part in ("$ 1,100.00", "700.00 €", "-200.00 €", "1,500.00 €"):
+                    self.assertIn(part, text)
+                self.assertNotIn("$ 550.00", text)
+
+    def test_statement_as_at_its_date_at_constant_queries(self):
+        """The statement of a past date costs the same queries for 2 and 12 customers, each
+        with an invoice paid after that date and one paid before."""
+        counts = []
+        for size in (2, 12):
+            partners = self.env["res.partner"].concat(
+                *(self._customer(f"Compte{size}x{i}") for i in range(size))
+            )
+            for partner in partners:
+                for day in ("2026-03-10", "2026-04-20"):
+                    self._pay(self._document(partner, 100.0, "2026-03-01"), 100.0, day)
+            service = self.env["recouvrement.statement"]
+            with freeze_time("2026-05-01"):
+                service._get_statements(partners, date="2026-04-10")  # warm the caches
+                self.env.invalidate_all()
+                self.env.flush_all()
+                start = self.cr.sql_log_count
+                statements = service._get_statements(partners, date="2026-04-10")
+                counts.append(self.cr.sql_log_count - start)
+            self.assertEqual(
+                {statement["total_open"] for statement in statements.values()}, {100.0}
+            )
+        self.assertEqual(counts[0], counts[1])
+
     @freeze_time("2026-05-10")
     def test_dispute_resolved_by_a_credit_note_of_its_customer_only(self):
         """A dispute of 300 on an invoice of Garnier "resolved" by a posted credit note of 300
