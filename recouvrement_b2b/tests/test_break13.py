@@ -542,6 +542,35 @@ class TestBreak13(RecouvrementCommon):
         self.assertEqual(counts[0], counts[1])
 
     @freeze_time("2026-05-10")
+    def test_aged_balance_disputed_per_instalment_rounded(self):
+        """An invoice of 1 000 in halves (31 March, 30 May), 100 paid on 1 April: instalments
+        of 400 and 500, 900 due; a dispute of 100. The aged balance spreads it in proportion:
+        100 x 400 / 900 = 44.444... -> 44.44 and 100 x 500 / 900 = 55.555... -> 55.56, 100.00
+        in all, as the worklist rounds it (before: 44.4444444 and 55.5555556 shown as such in
+        exports and pivots)."""
+        customer = self._customer("Arrondi")
+        invoice = self._document(customer, 1000.0, "2026-03-01", term=self.split)
+        self._pay(invoice, 100.0, "2026-04-01")
+        self.env["recouvrement.dispute"].with_user(self.controller).create(
+            {"move_id": invoice.id, "reason": "price", "amount": 100.0}
+        )
+        rows = (
+            self.env["recouvrement.aged.balance"]
+            .with_user(self.controller)
+            .search_read([("move_id", "=", invoice.id)], ["residual", "disputed"])
+        )
+        self.assertEqual(
+            [(row["residual"], row["disputed"]) for row in rows],
+            [(400.0, 44.44), (500.0, 55.56)],
+        )
+        groups = (
+            self.env["recouvrement.aged.balance"]
+            .with_user(self.controller)
+            ._read_group([("move_id", "=", invoice.id)], [], ["disputed:sum"])
+        )
+        self.assertEqual(groups[0][0], 100.0)
+
+    @freeze_time("2026-05-10")
     def test_dispute_resolved_by_a_credit_note_of_its_customer_only(self):
         """A dispute of 300 on an invoice of Garnier "resolved" by a posted credit note of 300
         of another customer, Dubois (through the API: the form's domain offers Garnier's
