@@ -239,7 +239,7 @@ class TestCockpit(RecouvrementCommon):
             dispute = (
                 self.env["recouvrement.dispute"]
                 .with_user(root)
-                .create({"move_id": move.id, "reason": "quality"})
+                .create({"move_id": move.id, "reason": "quality", "amount": 500.0})
             )
         self.assertEqual(dispute.user_id, self.controller)
         # a real salesperson on the invoice still comes first
