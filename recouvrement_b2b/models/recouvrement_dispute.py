@@ -427,9 +427,20 @@ class RecouvrementDispute(models.Model):
                 )
 
     def action_resolve(self):
-        """Resolve the disputes of ``self`` by their credit note (posted, of the customer):
-        reminders claim the balance net of it."""
+        """Resolve the disputes of ``self`` by their credit note: reminders claim the balance
+        net of it. The credit note must be posted, of the dispute's customer, reverse the
+        dispute's invoice or be reconciled with it, and what it credits that other resolved
+        disputes do not already use must cover the disputed amount (one credit note of 50
+        resolves no dispute of 300, nor two of 30 on 50).
+
+        :raise UserError: naming the dispute, the credit note and the amounts
+        """
         self._check_open()
+        # two users resolving disputes with the same credit note at once: the later one fails
+        # with a serialization error, is retried and sees the first one resolved
+        for partner in self.partner_id:
+            self.env["recouvrement.customer"]._lock_customer(partner)
+        available = self._get_credit_note_available()
         for dispute in self:
             note = dispute.credit_note_id
             if (
@@ -446,8 +457,65 @@ class RecouvrementDispute(models.Model):
                         dispute=dispute.display_name,
                     )
                 )
+            dispute._check_credit_note_covers(available)
         # sudo: a state set by this button only (issue 19)
         self.sudo().write({"state": "resolved", "closed_date": fields.Date.context_today(self)})
+
+    def _get_credit_note_available(self):
+        """``{credit note id: amount}``: what the credit notes of ``self`` credit (their
+        currency) less the disputes already resolved by them. One query."""
+        notes = self.credit_note_id
+        available = {note.id: note.amount_total for note in notes}
+        # sudo: every dispute resolved by the credit note counts, whoever may read it
+        used = self.sudo().search([("state", "=", "resolved"), ("credit_note_id", "in", notes.ids)])
+        for dispute in used:
+            available[dispute.credit_note_id.id] -= dispute._get_amount_in(dispute.credit_note_id)
+        return available
+
+    def _get_amount_in(self, note):
+        """The disputed amount of ``self`` in the currency of the credit note ``note``: as it
+        is if they share it, else its company amount at the credit note's rate."""
+        self.ensure_one()
+        if note.currency_id == self.currency_id:
+            return self.amount
+        rate = note.amount_total / abs(note.amount_total_signed) if note.amount_total_signed else 1
+        return note.currency_id.round(self.amount_company * rate)
+
+    def _check_credit_note_covers(self, available):
+        """Refuse to resolve ``self`` by its credit note unless the note reverses the
+        dispute's invoice or is reconciled with it, and ``available`` (see
+        :meth:`_get_credit_note_available`, updated here) covers the disputed amount.
+
+        :raise UserError: naming the dispute, the credit note, the invoice or the amounts
+        """
+        self.ensure_one()
+        note, move = self.credit_note_id, self.move_id
+        if note.reversed_entry_id != move and move not in note._get_reconciled_invoices():
+            raise UserError(
+                self.env._(
+                    "Dispute %(dispute)s: credit note %(note)s neither reverses invoice "
+                    "%(invoice)s nor is reconciled with it (field Credit Note).",
+                    dispute=self.display_name,
+                    note=note.display_name,
+                    invoice=move.display_name,
+                )
+            )
+        needed = self._get_amount_in(note)
+        left = available[note.id]
+        if note.currency_id.compare_amounts(needed, left) > 0:
+            raise UserError(
+                self.env._(
+                    "Dispute %(dispute)s: credit note %(note)s of %(total)s has %(left)s left "
+                    "once the disputes it already resolves are deducted, less than the "
+                    "disputed amount, %(amount)s (field Credit Note).",
+                    dispute=self.display_name,
+                    note=note.display_name,
+                    total=format_amount(self.env, note.amount_total, note.currency_id),
+                    left=format_amount(self.env, max(left, 0.0), note.currency_id),
+                    amount=format_amount(self.env, needed, note.currency_id),
+                )
+            )
+        available[note.id] = left - needed
 
     def action_create_credit_note(self):
         """Open the credit note wizard of the invoice (the standard reversal)."""

@@ -621,13 +621,16 @@ class RecouvrementDunning(models.AbstractModel):
         return credits
 
     @api.model
-    def _get_line_amounts(self, lines, date):
+    def _get_line_amounts(self, lines, date, residuals=None):
         """``{line id: float}``: what each receivable line of ``lines`` (instalment or open
         credit, account.move.line) is worth in its company's currency on ``date``: its
         ``amount_residual`` in company currency; in another currency, its
         ``amount_residual_currency`` at the rate of ``date`` (what settles it when paid that
         day, as Odoo's payment register computes it), not at the invoice's rate of the books.
         One query for the rates of all ``lines`` (none when all are in company currency).
+
+        :param residuals: ``{line id: (amount_residual, amount_residual_currency)}`` to value
+            instead of the lines' own (what was left on a past date, the statement's)
         """
         foreign = lines.filtered(lambda line: line.currency_id != line.company_currency_id)
         rates = self.env["recouvrement.penalty"]._get_penalty_currency_rates(
@@ -637,14 +640,18 @@ class RecouvrementDunning(models.AbstractModel):
                 for currency in line.currency_id | line.company_currency_id
             }
         )
-        amounts = {line.id: line.amount_residual for line in lines - foreign}
+        residuals = residuals or {}
+        amounts = {
+            line.id: residuals.get(line.id, (line.amount_residual,))[0] for line in lines - foreign
+        }
         for line in foreign:
             company = line.company_id
             ratio = (
                 rates[line.company_currency_id.id, company.id, date]
                 / rates[line.currency_id.id, company.id, date]
             )
-            amounts[line.id] = line.company_currency_id.round(line.amount_residual_currency * ratio)
+            residual = residuals.get(line.id, (None, line.amount_residual_currency))[1]
+            amounts[line.id] = line.company_currency_id.round(residual * ratio)
         return amounts
 
     @api.model

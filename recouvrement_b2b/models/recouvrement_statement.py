@@ -37,7 +37,9 @@ class RecouvrementStatement(models.AbstractModel):
     def _get_statements(self, partners, date=None, company=None):
         """Statement figures of ``partners`` at ``date`` (default: the user's today).
 
-        Two searches whatever the number of partners.
+        As at ``date``: the items dated up to it, what was left of them on it (the
+        reconciliations of a later date undone, :meth:`_get_residuals_at`), the payments of
+        the 90 days before it. Three searches whatever the number of partners.
 
         :return: ``{commercial partner id: {"date", "company", "currency", "open_items",
             "credits", "payments", "left_out" (``account.move.line`` recordsets: the items
@@ -45,7 +47,9 @@ class RecouvrementStatement(models.AbstractModel):
             ``recouvrement.proceedings._get_statement_left_out``), "days_late" ({line id:
             days past the due date, 0 when not due}), "residuals" ({line id: what is left
             of each open item or credit, company currency: a line in another currency at
-            the rate of ``date``, as the reminders claim it}), "total_open",
+            the rate of ``date``, as the reminders claim it}), "residuals_currency" (the
+            same in the line's currency), "residuals_books" ({line id: what was left, at
+            the books' rate}), "total_open",
             "total_credits", "overdue", "balance" (floats, company currency; balance = open
             items + open credits, credits being negative)}}``
         """
@@ -54,10 +58,27 @@ class RecouvrementStatement(models.AbstractModel):
         commercial = partners.commercial_partner_id
         lines = self.env["account.move.line"]
         base = self._get_statement_domain(partners, company)
+        # as at ``date``: the items booked by then, open then (open now, or settled since)
         open_lines = lines.search(
-            expression.AND([base, [("reconciled", "=", False), ("amount_residual", "!=", 0)]]),
+            expression.AND(
+                [
+                    base,
+                    [
+                        ("date", "<=", date),
+                        "|",
+                        "|",
+                        "&",
+                        ("reconciled", "=", False),
+                        ("amount_residual", "!=", 0),
+                        ("matched_debit_ids.max_date", ">", date),
+                        ("matched_credit_ids.max_date", ">", date),
+                    ],
+                ]
+            ),
             order="date_maturity, date, id",
         )
+        left_at_date = self._get_residuals_at(open_lines, date)
+        open_lines = open_lines.filtered(lambda line: line.id in left_at_date)
         payments = lines.search(
             expression.AND(
                 [
@@ -84,12 +105,14 @@ class RecouvrementStatement(models.AbstractModel):
         left_out = self.env["recouvrement.proceedings"]._get_statement_left_out(open_lines, date)
         # a line in another currency is worth what settles it on the statement's date, as the
         # reminder the statement goes with claims it (README, Product decisions: one rate)
-        residuals = self.env["recouvrement.dunning"]._get_line_amounts(open_lines, date)
+        residuals = self.env["recouvrement.dunning"]._get_line_amounts(
+            open_lines, date, residuals=left_at_date
+        )
         result = {}
         for partner in commercial:
             mine = lines.browse(open_ids[partner.id]) - left_out
             paid = lines.browse(paid_ids[partner.id])
-            items = mine.filtered(lambda line: line.amount_residual > 0)
+            items = mine.filtered(lambda line: left_at_date[line.id][0] > 0)
             credits = mine - items
             days_late = {
                 line.id: max((date - (line.date_maturity or line.date)).days, 0) for line in items
@@ -104,11 +127,68 @@ class RecouvrementStatement(models.AbstractModel):
                 "payments": paid,
                 "days_late": days_late,
                 "residuals": {line.id: residuals[line.id] for line in mine},
+                "residuals_currency": {line.id: left_at_date[line.id][1] for line in mine},
+                "residuals_books": {
+                    line.id: left_at_date[line.id][0] for line in lines.browse(open_ids[partner.id])
+                },
                 "total_open": sum(residuals[line.id] for line in items),
                 "total_credits": sum(residuals[line.id] for line in credits),
                 "overdue": sum(residuals[line.id] for line in items if days_late[line.id]),
                 "balance": sum(residuals[line.id] for line in mine),
             }
+        return result
+
+    @api.model
+    def _get_residuals_at(self, lines, date):
+        """What was left of the receivable ``lines`` (account.move.line) on ``date``: their
+        amount less their reconciliations dated up to ``date`` (``max_date``, the later of the
+        two lines' dates), those of a later date not counted. One query.
+
+        :return: ``{line id: (residual, residual in the line's currency)}`` of the lines still
+            open on ``date`` only
+        """
+        if not lines:
+            return {}
+        left = {line.id: [line.balance, line.amount_currency] for line in lines}
+        # sudo: the reconciliations of the customer's items, whoever reads its statement
+        partials = (
+            self.env["account.partial.reconcile"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("max_date", "<=", date),
+                    "|",
+                    ("debit_move_id", "in", lines.ids),
+                    ("credit_move_id", "in", lines.ids),
+                ],
+                [
+                    "debit_move_id",
+                    "credit_move_id",
+                    "amount",
+                    "debit_amount_currency",
+                    "credit_amount_currency",
+                ],
+            )
+        )
+        for partial in partials:
+            debit, credit = partial.debit_move_id.id, partial.credit_move_id.id
+            if debit in left:
+                left[debit][0] -= partial.amount
+                left[debit][1] -= partial.debit_amount_currency
+            if credit in left:
+                left[credit][0] += partial.amount
+                left[credit][1] += partial.credit_amount_currency
+        result = {}
+        for line in lines:
+            residual, residual_currency = left[line.id]
+            if line.currency_id.is_zero(residual_currency) and line.company_currency_id.is_zero(
+                residual
+            ):
+                continue
+            result[line.id] = (
+                line.company_currency_id.round(residual),
+                line.currency_id.round(residual_currency),
+            )
         return result
 
     @api.model

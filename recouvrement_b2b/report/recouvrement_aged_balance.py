@@ -46,7 +46,7 @@ class RecouvrementAgedBalance(models.Model):
             "partner_id",
             "reconciled",
         ],
-        "res.company": ["dunning_policy_id", "recouvrement_user_id"],
+        "res.company": ["currency_id", "dunning_policy_id", "recouvrement_user_id"],
         "res.partner": [
             "collection_user_id",
             "commercial_partner_id",
@@ -182,18 +182,20 @@ class RecouvrementAgedBalance(models.Model):
                                          WHERE r.recouvrement_promise_id = p.id))
                         ) THEN l.amount_residual ELSE 0 END AS under_promise,
                    -- company currency, spread over the instalments in proportion to their
-                   -- amounts due (as the reminders do): counted once per invoice
+                   -- amounts due (as the reminders do): counted once per invoice, rounded
+                   -- to the currency as the worklist's
                    CASE WHEN l.amount_residual > 0 AND m.amount_residual_signed > 0
-                        THEN LEAST(l.amount_residual, COALESCE((
+                        THEN LEAST(l.amount_residual, ROUND(COALESCE((
                             SELECT SUM(d.amount_company) FROM recouvrement_dispute d
                              WHERE d.move_id = m.id AND d.state = 'open'), 0)
-                             * l.amount_residual / m.amount_residual_signed)
+                             * l.amount_residual / m.amount_residual_signed, cur.decimal_places))
                         ELSE 0 END AS disputed,
                    CASE WHEN %(late)s > 0 THEN 100.0 ELSE 0.0 END AS share_overdue
               FROM account_move_line l
               JOIN account_account a ON a.id = l.account_id
               JOIN account_move m ON m.id = l.move_id
               JOIN res_company c ON c.id = l.company_id
+              JOIN res_currency cur ON cur.id = c.currency_id
               LEFT JOIN res_partner lp ON lp.id = l.partner_id
               LEFT JOIN res_partner rp ON rp.id = lp.commercial_partner_id
               LEFT JOIN recouvrement_dunning_policy pol ON pol.id = %(policy)s

@@ -1,5 +1,6 @@
 import re
 from datetime import date, timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 from psycopg2.errors import SerializationFailure
@@ -10,6 +11,7 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools import format_amount, mute_logger
 
 from .common import RecouvrementCommon, post_invoice
+from .test_plans import PlanCommon
 
 
 @tagged("post_install", "-at_install")
@@ -456,6 +458,122 @@ class TestBreak13(RecouvrementCommon):
             self.assertIn(part, text)
         self.assertNotIn("900.00 €", text)
 
+    def test_statement_as_at_its_own_date(self):
+        """A statement of 10 April printed on 1 May (1 EUR = 1.10 USD throughout):
+
+        * A, 1 000 of 1 March due 31 March, 300 paid on 1 April, 700 on 20 April: on 10 April
+          700 left, 10 days late (before: left out, paid in full since);
+        * D, 1 100 USD (1 000 EUR) of 1 March due 31 March, 550 USD paid on 20 April: on
+          10 April $ 1,100.00 left, 1 000 EUR (before: $ 550.00, 500);
+        * credit note C of 200 of 2 April, matched on 15 April with E, 200 of 15 April: an
+          open credit of 200 on 10 April (before: left out), E not yet invoiced (before: E
+          and B below listed);
+        * B, 500 of 15 April: after the statement date, not listed;
+        * payments: the 300 of 1 April only, not those of 20 April.
+
+        Open items 700 + 1 000 = 1 700, all overdue; credits -200; balance 1 500 (before:
+        B 500 + D 500 open, no credit, 1 000). Printed on 10 April itself the same figures."""
+        usd = self.setup_other_currency("USD", rates=[("2000-01-01", 1.10)])
+        customer = self._customer("Releve", lang="en_US")
+        first = self._invoice(customer, 1000.0, "2026-03-01", "2026-03-31")
+        dollars = self._invoice(customer, 1100.0, "2026-03-01", "2026-03-31", currency=usd)
+        credit = self._document(customer, 200.0, "2026-04-02", "out_refund")
+        self._pay(first, 300.0, "2026-04-01")
+        later = self._document(customer, 200.0, "2026-04-15")
+        self._match(later, credit)
+        self._document(customer, 500.0, "2026-04-15")
+        self._pay(first, 700.0, "2026-04-20")
+        self._pay(dollars, 550.0, "2026-04-20")
+        for today in ("2026-04-10", "2026-05-01"):
+            with self.subTest(printed=today), freeze_time(today):
+                statement = self.env["recouvrement.statement"]._get_statements(
+                    customer, date="2026-04-10"
+                )[customer.id]
+                html, _type = self.env["ir.actions.report"]._render_qweb_html(
+                    "recouvrement_b2b.action_report_customer_statement",
+                    customer.ids,
+                    {"date": "2026-04-10"},
+                )
+                self.assertEqual(statement["open_items"].move_id, first | dollars)
+                self.assertEqual(statement["credits"].move_id, credit)
+                self.assertEqual(statement["payments"].mapped("balance"), [-300.0])
+                self.assertEqual(
+                    [statement["residuals"][line.id] for line in statement["open_items"]],
+                    [700.0, 1000.0],
+                )
+                self.assertEqual(
+                    [statement["days_late"][line.id] for line in statement["open_items"]],
+                    [10, 10],
+                )
+                self.assertEqual(
+                    [
+                        statement[key]
+                        for key in ("total_open", "total_credits", "overdue", "balance")
+                    ],
+                    [1700.0, -200.0, 1700.0, 1500.0],
+                )
+                text = re.sub(r"<[^>]+>", " ", html.decode()).replace("\ufeff", "")
+                text = " ".join(text.replace("\xa0", " ").split())
+                for part in ("$ 1,100.00", "700.00 €", "-200.00 €", "1,500.00 €"):
+                    self.assertIn(part, text)
+                self.assertNotIn("$ 550.00", text)
+
+    def test_statement_as_at_its_date_at_constant_queries(self):
+        """The statement of a past date costs the same queries for 2 and 12 customers, each
+        with an invoice paid after that date and one paid before."""
+        counts = []
+        for size in (2, 12):
+            partners = self.env["res.partner"].concat(
+                *(self._customer(f"Compte{size}x{i}") for i in range(size))
+            )
+            for partner in partners:
+                for day in ("2026-03-10", "2026-04-20"):
+                    self._pay(self._document(partner, 100.0, "2026-03-01"), 100.0, day)
+            service = self.env["recouvrement.statement"]
+            with freeze_time("2026-05-01"), patch("random.random", lambda: 1):
+                measured = []
+                for _warm_then_measure in range(2):  # the caches that do not depend on data
+                    self.env.invalidate_all()
+                    self.env.flush_all()
+                    self.env.cr.flush()
+                    start = self.cr.sql_log_count
+                    statements = service._get_statements(partners, date="2026-04-10")
+                    measured.append(self.cr.sql_log_count - start)
+                counts.append(measured[-1])
+            self.assertEqual(
+                {statement["total_open"] for statement in statements.values()}, {100.0}
+            )
+        self.assertEqual(counts[0], counts[1])
+
+    @freeze_time("2026-05-10")
+    def test_aged_balance_disputed_per_instalment_rounded(self):
+        """An invoice of 1 000 in halves (31 March, 30 May), 100 paid on 1 April: instalments
+        of 400 and 500, 900 due; a dispute of 100. The aged balance spreads it in proportion:
+        100 x 400 / 900 = 44.444... -> 44.44 and 100 x 500 / 900 = 55.555... -> 55.56, 100.00
+        in all, as the worklist rounds it (before: 44.4444444 and 55.5555556 shown as such in
+        exports and pivots)."""
+        customer = self._customer("Arrondi")
+        invoice = self._document(customer, 1000.0, "2026-03-01", term=self.split)
+        self._pay(invoice, 100.0, "2026-04-01")
+        self.env["recouvrement.dispute"].with_user(self.controller).create(
+            {"move_id": invoice.id, "reason": "price", "amount": 100.0}
+        )
+        rows = (
+            self.env["recouvrement.aged.balance"]
+            .with_user(self.controller)
+            .search_read([("move_id", "=", invoice.id)], ["residual", "disputed"])
+        )
+        self.assertEqual(
+            [(row["residual"], row["disputed"]) for row in rows],
+            [(400.0, 44.44), (500.0, 55.56)],
+        )
+        groups = (
+            self.env["recouvrement.aged.balance"]
+            .with_user(self.controller)
+            ._read_group([("move_id", "=", invoice.id)], [], ["disputed:sum"])
+        )
+        self.assertEqual(groups[0][0], 100.0)
+
     @freeze_time("2026-05-10")
     def test_dispute_resolved_by_a_credit_note_of_its_customer_only(self):
         """A dispute of 300 on an invoice of Garnier "resolved" by a posted credit note of 300
@@ -477,9 +595,92 @@ class TestBreak13(RecouvrementCommon):
             dispute.action_resolve()
         self.assertRecordValues(dispute, [{"state": "open", "amount": 300.0}])
         self.assertEqual(invoice.disputed_amount, 300.0)
+        self._match(invoice, ours)
         dispute.credit_note_id = ours
         dispute.action_resolve()
         self.assertEqual(dispute.state, "resolved")
+
+    @freeze_time("2026-05-10")
+    def test_credit_note_resolves_disputes_up_to_its_amount(self):
+        """Invoices A and B of 1 000, disputes of 300 on each; a credit note of 50 matched
+        with A resolved both (before: 600 released for 50 credited). Now:
+
+        * the note of 50 resolves neither: A's 300 > 50 left; B's, the note neither reverses
+          B nor is reconciled with it: both refused, naming dispute, note and amounts;
+        * a note of 400 reversing A (Odoo reconciles it on posting): resolves A's 300, leaving
+          100; a second dispute of 200 on A (550 due): 200 > 100 left, refused; of 100:
+          resolved, 0 left;
+        * A paid down to 250, a note of 600 matched with A (250) and B (350): resolves B's
+          300 (300 <= 600), then a dispute of 301 on B with it: 600 - 300 = 300 < 301,
+          refused."""
+        customer = self._customer("Avoirs")
+        first = self._document(customer, 1000.0, "2026-03-01")
+        second = self._document(customer, 1000.0, "2026-03-01")
+        Dispute = self.env["recouvrement.dispute"].with_user(self.controller)
+        on_first = Dispute.create({"move_id": first.id, "reason": "price", "amount": 300.0})
+        on_second = Dispute.create({"move_id": second.id, "reason": "price", "amount": 300.0})
+        small = self._document(customer, 50.0, "2026-05-01", "out_refund")
+        self._match(first, small)
+        eur = self.company.currency_id
+
+        def amount(value):
+            return re.escape(format_amount(self.env, value, eur))
+
+        on_first.credit_note_id = on_second.credit_note_id = small
+        with self.assertRaisesRegex(
+            UserError,
+            f"{re.escape(on_first.display_name)}: credit note {re.escape(small.name)} of "
+            f"{amount(50.0)} has {amount(50.0)} left .* disputed amount, {amount(300.0)}",
+        ):
+            on_first.action_resolve()
+        with self.assertRaisesRegex(
+            UserError,
+            f"{re.escape(on_second.display_name)}: credit note {re.escape(small.name)} neither "
+            f"reverses invoice {re.escape(second.name)}",
+        ):
+            on_second.action_resolve()
+        with self.assertRaises(UserError):
+            (on_first | on_second).action_resolve()
+        self.assertEqual((on_first | on_second).mapped("state"), ["open", "open"])
+        self.assertEqual(first.disputed_amount + second.disputed_amount, 600.0)
+        reversal = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": customer.id,
+                "invoice_date": "2026-05-02",
+                "reversed_entry_id": first.id,
+                "invoice_line_ids": [
+                    Command.create({"name": "Avoir", "price_unit": 400.0, "tax_ids": []})
+                ],
+            }
+        )
+        reversal.action_post()
+        on_first.credit_note_id = reversal
+        on_first.action_resolve()
+        more = Dispute.create({"move_id": first.id, "reason": "quality", "amount": 200.0})
+        more.credit_note_id = reversal
+        with self.assertRaisesRegex(
+            UserError, f"has {amount(100.0)} left .* disputed amount, {amount(200.0)}"
+        ):
+            more.action_resolve()
+        more.amount = 100.0
+        more.action_resolve()
+        big = self._document(customer, 600.0, "2026-05-03", "out_refund")
+        self._pay(first, 300.0, "2026-05-03")  # 1 000 - 50 - 400 - 300: 250 left due on A
+        self._match(first, big)
+        self._match(second, big)
+        self.assertEqual((first.amount_residual, second.amount_residual), (0.0, 650.0))
+        self.assertEqual(big.amount_residual, 0.0)
+        on_second.credit_note_id = big
+        on_second.action_resolve()
+        last = Dispute.create({"move_id": second.id, "reason": "delivery", "amount": 301.0})
+        last.credit_note_id = big
+        with self.assertRaisesRegex(UserError, f"has {amount(300.0)} left"):
+            last.action_resolve()
+        self.assertEqual(
+            (on_first | more | on_second | last).mapped("state"),
+            ["resolved", "resolved", "resolved", "open"],
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -537,3 +738,59 @@ class TestDisputeConcurrency(TransactionCase):
         env1.cr.rollback()
         disputes = env1["recouvrement.dispute"].search([("move_id", "=", self.move_id)])
         self.assertEqual(disputes.ids, [first])
+
+
+@tagged("post_install", "-at_install")
+class TestBreak13Plans(PlanCommon):
+    """Payment plans on invoices in a foreign currency are measured in that currency (the
+    plan's), as promises are since e5732a7."""
+
+    def test_plan_in_dollars_ignores_exchange_differences(self):
+        """1 EUR = 2 USD until 14 March 2025, 2.5 from 15 March. An invoice of 1 000 USD
+        (500 EUR in the books) in a plan of two instalments of 500 USD, 31 March and 30 April.
+
+        * 20 March, 500 USD paid (200 EUR at 2.5): Odoo books an exchange difference of
+          50 EUR reconciled with the invoice; the plan counts 500 USD paid, the first
+          instalment paid, 500 USD left (the exchange difference is no payment);
+        * 15 April: the plan is neither broken nor completed;
+        * 20 April, 200 EUR paid (500 USD at 2.5): 1 000 USD paid, the plan is completed."""
+        usd = self.setup_other_currency("USD", rates=[("2000-01-01", 2.0), ("2025-03-15", 2.5)])
+        customer = self.env["res.partner"].create({"name": "Dollar", "is_company": True})
+        invoice = self._invoice(customer, 1000.0, "2024-12-16", "2025-01-15", currency=usd)
+        self.assertEqual(invoice.amount_residual_signed, 500.0)
+        with freeze_time("2025-03-01"):
+            plan = self._create_plan(invoice, instalment_count=2)
+            plan.signature_date = date(2025, 3, 1)
+            plan.action_activate()
+        self.assertRecordValues(plan, [{"currency_id": usd.id, "amount_total": 1000.0}])
+        with freeze_time("2025-03-20"):
+            self._pay(invoice, 500.0, "2025-03-20")
+            self.assertTrue(invoice.line_ids.matched_credit_ids.exchange_move_id)
+            self.assertEqual(invoice.amount_residual_signed, 250.0)  # 500 USD at the books' rate
+            self.assertRecordValues(plan, [{"amount_paid": 500.0, "amount_residual": 500.0}])
+            self.assertRecordValues(
+                plan.line_ids,
+                [
+                    {"amount_paid": 500.0, "amount_residual": 0.0, "state": "paid"},
+                    {"amount_paid": 0.0, "amount_residual": 500.0, "state": "to_pay"},
+                ],
+            )
+        with freeze_time("2025-04-15"):
+            self.Plan._cron_check_plans()
+        self.assertEqual(plan.state, "active")
+        payment = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create(
+                {
+                    "amount": 200.0,
+                    "currency_id": self.company.currency_id.id,
+                    "payment_date": "2025-04-20",
+                }
+            )
+        )
+        payment._create_payments()
+        self.assertEqual(invoice.payment_state, "paid")
+        with freeze_time("2025-04-21"):
+            self.Plan._cron_check_plans()
+        self.assertRecordValues(plan, [{"state": "completed", "amount_paid": 1000.0}])
