@@ -447,3 +447,103 @@ class TestPenaltyInvoiceOfAFrozenClaim(RecouvrementCommon):
         self.assertFalse(plan)
         with self.assertRaisesRegex(UserError, "L622-21"):
             Proceedings._check_individual_action(self.penalty_invoice, "filed")
+
+
+@tagged("post_install", "-at_install")
+class TestDeclaredClaimsStayFrozen(RecouvrementCommon):
+    """A customer set back to "active" while a claim declaration of its proceedings is sent and
+    not closed keeps its claims born before the judgment frozen (README, Product decisions):
+    no payment (L622-7), no reminder nor individual action (L622-21), no interest (L622-28);
+    they are paid through the plan of the proceedings. Closing the declaration ends that.
+
+    Redressement judgment 2024-04-14: A 10 000 (2024-02-14, due 2024-03-15) is frozen, C 3 000
+    (2024-04-20, due 2024-05-20) is not. Penalties of A stop at the judgment: 10 000 x 14.50 %
+    x 29 / 365 = 115.21 (2024-03-16 to 2024-04-13), also on 2024-06-30.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.write(
+            {
+                "penalty_rate_mode": "legal_default",
+                "penalty_convention": "half_year",
+                "penalty_indemnity_amount": 40.0,
+            }
+        )
+        cls._standard_ladder()
+        cls.debtor = cls.env["res.partner"].create(
+            {"name": "Textiles Blanc", "is_company": True, "lang": "en_US"}
+        )
+        mandataire = cls.env["res.partner"].create({"name": "SELARL Mandataires du Rhône"})
+        cls.move_a = cls._invoice(cls.debtor, 10000, date(2024, 2, 14), date(2024, 3, 15))
+        cls.move_c = cls._invoice(cls.debtor, 3000, date(2024, 4, 20), date(2024, 5, 20))
+        cls.debtor.write(
+            {"collective_proceedings": "redressement", "proceedings_date": date(2024, 4, 14)}
+        )
+        with freeze_time("2024-05-15"):
+            cls.declaration = cls.env["recouvrement.claim.declaration"].create(
+                {
+                    "partner_id": cls.debtor.id,
+                    "mandataire_id": mandataire.id,
+                    "publication_date": date(2024, 4, 30),
+                }
+            )
+            cls.declaration.action_declare()
+        # set back to active by hand (the status and its date cleared)
+        cls.debtor.write({"collective_proceedings": "none", "proceedings_date": False})
+
+    def _check_frozen(self, status):
+        Proceedings = self.env["recouvrement.proceedings"].with_user(self.controller)
+        plan = (
+            self.env["recouvrement.dunning"]
+            .with_user(self.controller)
+            ._get_plan(date(2024, 6, 30), partners=self.debtor)
+        )
+        self.assertEqual(plan[0]["moves"], self.move_c, status)
+        figures = self.env["recouvrement.penalty"]._get_penalty_figures(
+            self.move_a | self.move_c, date(2024, 6, 30)
+        )
+        self.assertEqual(figures[self.move_a.id]["penalty"], 115.21, status)
+        with self.assertRaisesRegex(UserError, "L622-21") as caught:
+            Proceedings._check_individual_action(self.move_a, "filed")
+        self.assertIn("Redressement judiciaire", str(caught.exception))
+        self.assertIn("04/14/2024", str(caught.exception))
+        Proceedings._check_individual_action(self.move_c, "filed")
+        with self.assertRaisesRegex(UserError, "L622-7"):
+            Proceedings._check_individual_action(self.move_a, "promise")
+        statement = (
+            self.env["recouvrement.statement"]
+            .with_user(self.controller)
+            ._get_statements(self.debtor, date=date(2024, 6, 30))[self.debtor.id]
+        )
+        self.assertEqual(statement["left_out"].move_id, self.move_a, status)
+        self.assertEqual(statement["balance"], 3000.0, status)
+        self.assertEqual(statement["judgment_date"], date(2024, 4, 14), status)
+
+    def test_claims_stay_frozen_while_the_declaration_is_open(self):
+        self._check_frozen("active")
+        html = (
+            self.env["ir.actions.report"]
+            .with_user(self.controller)
+            ._render_qweb_html(
+                "recouvrement_b2b.action_report_customer_statement",
+                self.debtor.ids,
+                data={"date": "2024-06-30"},
+            )[0]
+            .decode()
+        )
+        text = " ".join(re.sub(r"<[^>]+>", "", html).split())
+        self.assertIn("Claim born before the opening judgment of 04/14/2024", text)
+        # any other status change keeps them frozen too
+        self.debtor.write({"collective_proceedings": "none", "proceedings_date": date(2024, 4, 14)})
+        self._check_frozen("active, date kept")
+
+    def test_closing_the_declaration_ends_the_freeze(self):
+        self.declaration.write(
+            {"close_date": date(2025, 1, 10), "closure_reason": "plan", "admitted_amount": 1.0}
+        )
+        with freeze_time("2025-01-15"):
+            self.declaration.action_close()
+        plan = self.env["recouvrement.dunning"]._get_plan(date(2025, 1, 31), partners=self.debtor)
+        self.assertIn(self.move_a, plan[0]["moves"])
