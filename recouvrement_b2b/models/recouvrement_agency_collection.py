@@ -135,6 +135,10 @@ class RecouvrementAgencyCollection(models.Model):
             case = collection.litigation_id
             case._lock_cases()
             receivables = collection._get_open_receivables()
+            # L622-7: no payment of a pre-judgment claim from the judgment on
+            self.env["recouvrement.proceedings"]._check_agency_collection(
+                collection, collection._get_paid_receivables(receivables).move_id
+            )
             due = sum(collection._get_due_at_date(line)[0] for line in receivables)
             if collection.currency_id.compare_amounts(collection.amount, due) > 0:
                 raise ValidationError(
@@ -185,6 +189,20 @@ class RecouvrementAgencyCollection(models.Model):
                 and line.amount_residual > 0
             )
         ).sorted(lambda line: (line.date_maturity or line.date, line.id))
+
+    def _get_paid_receivables(self, receivables):
+        """The lines of ``receivables`` (see :meth:`_get_open_receivables`, in order) that the
+        amount collected pays, wholly or in part (as :meth:`_prepare_move_vals` shares it)."""
+        self.ensure_one()
+        currency = self.company_id.currency_id
+        left = self.amount
+        paid = receivables.browse()
+        for line in receivables:
+            if currency.compare_amounts(left, 0) <= 0:
+                break
+            paid |= line
+            left = currency.round(left - self._get_due_at_date(line)[0])
+        return paid
 
     def _get_due_at_date(self, line):
         """What receivable ``line`` still claims on the collection's date: ``(company

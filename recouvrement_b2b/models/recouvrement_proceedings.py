@@ -172,6 +172,44 @@ class RecouvrementProceedings(models.AbstractModel):
         raise UserError(self._get_individual_action_message(action, params))
 
     @api.model
+    def _check_agency_collection(self, collection, moves):
+        """Refuse payment ``collection`` (recouvrement.agency.collection) of invoices ``moves``
+        (those it pays) when one of them is a claim born before its customer's opening judgment
+        (:meth:`_get_judgments`) and the payment is dated on or after that judgment: from the
+        judgment, a claim born before it may no longer be paid (art. L622-7 Code de commerce);
+        it is paid through the proceedings. A payment collected before the judgment stands.
+
+        :raise UserError: naming the collection (case, agency, date, amount), the invoice and
+            the judgment date
+        """
+        judgments = self._get_move_judgments(moves)
+        for move in moves:
+            if not self._is_pre_judgment(move, judgments):
+                continue
+            judgment = judgments.get(move.commercial_partner_id.id) or next(
+                iter(judgments.values())
+            )
+            if collection.date < judgment["date"]:
+                continue
+            case = collection.litigation_id
+            raise UserError(
+                self.env._(
+                    "Case %(case)s: the payment of %(amount)s collected by %(agency)s on "
+                    "%(date)s cannot pay invoice %(invoice)s: its claim was born before the "
+                    "opening judgment of %(judgment)s (%(proceedings)s), and from that judgment "
+                    "such a claim may no longer be paid (art. L622-7 Code de commerce); it is "
+                    "declared to the mandataire judiciaire and paid through the proceedings.",
+                    case=case.name,
+                    amount=case._format_amount(collection.amount),
+                    agency=collection.agency_id.display_name,
+                    date=format_date(self.env, collection.date),
+                    invoice=move.name,
+                    judgment=format_date(self.env, judgment["date"]),
+                    proceedings=judgment["proceedings"],
+                )
+            )
+
+    @api.model
     def _check_factored_action(self, moves):
         """Refuse an individual action (formal notice, injonction de payer, assignation,
         enforcement, hand-over to an agency or lawyer) on the invoices of ``moves`` assigned to

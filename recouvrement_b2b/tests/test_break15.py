@@ -547,3 +547,84 @@ class TestDeclaredClaimsStayFrozen(RecouvrementCommon):
             self.declaration.action_close()
         plan = self.env["recouvrement.dunning"]._get_plan(date(2025, 1, 31), partners=self.debtor)
         self.assertIn(self.move_a, plan[0]["moves"])
+
+
+@tagged("post_install", "-at_install")
+class TestAgencyCollectsNoFrozenClaim(RecouvrementCommon):
+    """A file handed over to an agency before the customer's opening judgment: from the
+    judgment, the agency may no longer be paid a claim born before it (L622-7), whether the
+    customer is still shown in proceedings or was set back to active while the declaration
+    runs. A payment it collected before the judgment stands.
+
+    A 10 000 (2024-02-14, due 2024-03-15), handed over on 2024-03-20; redressement judgment
+    2024-04-14.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.debtor = cls.env["res.partner"].create({"name": "Textiles Blanc", "is_company": True})
+        agency = cls.env["res.partner"].create({"name": "Agence Recouvra", "is_company": True})
+        cls.move_a = cls._invoice(cls.debtor, 10000, date(2024, 2, 14), date(2024, 3, 15))
+        cls.expense = cls.env["account.account"].search(
+            [
+                *cls.env["account.account"]._check_company_domain(cls.company),
+                ("account_type", "=", "expense"),
+            ],
+            limit=1,
+        )
+        cls.case = cls.env["recouvrement.litigation"].create(
+            {
+                "partner_id": cls.debtor.id,
+                "litigation_type": "recovery",
+                "move_ids": [Command.set(cls.move_a.ids)],
+                "agency_id": agency.id,
+                "agency_fee_rate": 10.0,
+            }
+        )
+        with freeze_time("2024-03-20"):
+            cls.case.action_hand_over()
+        cls.debtor.write(
+            {"collective_proceedings": "redressement", "proceedings_date": date(2024, 4, 14)}
+        )
+
+    def _collect(self, day, amount, move=None):
+        return self.env["recouvrement.agency.collection"].create(
+            {
+                "litigation_id": self.case.id,
+                "date": day,
+                "amount": amount,
+                "move_id": move.id if move else False,
+                "fee_account_id": self.expense.id,
+            }
+        )
+
+    @freeze_time("2024-05-15")
+    def test_collection_after_the_judgment_refused(self):
+        for move in (self.move_a, None):
+            with self.assertRaisesRegex(UserError, "L622-7") as caught:
+                self._collect(date(2024, 5, 10), 1000.0, move)
+            message = str(caught.exception)
+            for text in (self.case.name, "05/10/2024", self.move_a.name, "04/14/2024"):
+                self.assertIn(text, message)
+        # on the judgment day too (R621-4: it takes effect from its first hour)
+        with self.assertRaisesRegex(UserError, "L622-7"):
+            self._collect(date(2024, 4, 14), 1000.0, self.move_a)
+        # collected before the judgment: a past payment, recorded
+        collection = self._collect(date(2024, 4, 10), 1000.0, self.move_a)
+        self.assertEqual(collection.net_amount, 900.0)
+        self.assertEqual(self.move_a.amount_residual, 9000.0)
+        # moved after the judgment: refused as well
+        with self.assertRaisesRegex(UserError, "L622-7"):
+            collection.date = date(2024, 4, 20)
+
+    @freeze_time("2024-05-15")
+    def test_collection_refused_while_the_declaration_runs(self):
+        mandataire = self.env["res.partner"].create({"name": "SELARL Mandataires du Rhône"})
+        declaration = self.env["recouvrement.claim.declaration"].create(
+            {"partner_id": self.debtor.id, "mandataire_id": mandataire.id}
+        )
+        declaration.action_declare()
+        self.debtor.write({"collective_proceedings": "none", "proceedings_date": False})
+        with self.assertRaisesRegex(UserError, "L622-7"):
+            self._collect(date(2024, 5, 10), 1000.0, self.move_a)
