@@ -8,7 +8,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import RecouvrementCommon
@@ -628,3 +628,78 @@ class TestAgencyCollectsNoFrozenClaim(RecouvrementCommon):
         self.debtor.write({"collective_proceedings": "none", "proceedings_date": False})
         with self.assertRaisesRegex(UserError, "L622-7"):
             self._collect(date(2024, 5, 10), 1000.0, self.move_a)
+
+
+@tagged("post_install", "-at_install")
+class TestNegativeAmountsNamed(RecouvrementCommon):
+    """A negative amount typed on a claim declaration's outcome or on an agency's collection
+    is refused with a message naming the record and the field, never a raw SQL constraint."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.debtor = cls.env["res.partner"].create({"name": "Textiles Blanc", "is_company": True})
+        mandataire = cls.env["res.partner"].create({"name": "SELARL Mandataires du Rhône"})
+        agency = cls.env["res.partner"].create({"name": "Agence Recouvra", "is_company": True})
+        cls.move_a = cls._invoice(cls.debtor, 10000, date(2024, 2, 14), date(2024, 3, 15))
+        cls.move_c = cls._invoice(cls.debtor, 3000, date(2024, 4, 20), date(2024, 5, 20))
+        cls.debtor.write(
+            {"collective_proceedings": "redressement", "proceedings_date": date(2024, 4, 14)}
+        )
+        with freeze_time("2024-05-15"):
+            cls.declaration = cls.env["recouvrement.claim.declaration"].create(
+                {"partner_id": cls.debtor.id, "mandataire_id": mandataire.id}
+            )
+            cls.declaration.action_declare()
+        cls.case = cls.env["recouvrement.litigation"].create(
+            {
+                "partner_id": cls.debtor.id,
+                "litigation_type": "recovery",
+                "move_ids": [Command.set(cls.move_c.ids)],
+                "agency_id": agency.id,
+                "agency_fee_rate": 10.0,
+            }
+        )
+        with freeze_time("2024-06-01"):
+            cls.case.action_hand_over()
+
+    def _check_declaration_amount(self, fname, label):
+        with self.assertRaisesRegex(ValidationError, "must be between 0.00") as caught:
+            self.declaration.with_user(self.controller).write({fname: -5.0})
+            self.env.flush_all()
+        message = str(caught.exception)
+        self.assertIn(self.declaration.name, message)
+        self.assertIn(label, message)
+        self.assertIn("-5.00", message)
+
+    def test_declaration_admitted_amount(self):
+        self._check_declaration_amount("admitted_amount", "Admitted Amount")
+
+    def test_declaration_dividend_amount(self):
+        self._check_declaration_amount("dividend_amount", "Dividends Received")
+
+    @freeze_time("2024-06-15")
+    def test_agency_collection_amounts(self):
+        Collection = self.env["recouvrement.agency.collection"]
+        for vals, label, value in (
+            ({"amount": -100.0}, "Amount Collected", "-100.00"),
+            ({"amount": 0.0}, "Amount Collected", "0.00"),
+            ({"amount": 100.0, "fee_rate": -5.0}, "Fee Rate (%)", "-5.00"),
+            ({"amount": 100.0, "fee_rate": 150.0}, "Fee Rate (%)", "150.00"),
+        ):
+            with self.assertRaises(ValidationError) as caught:
+                Collection.create(
+                    {"litigation_id": self.case.id, "date": date(2024, 6, 10), **vals}
+                )
+            message = str(caught.exception)
+            self.assertIn(self.case.name, message)
+            self.assertIn(label, message)
+            self.assertIn(value, message)
+
+    def test_handover_fee_rate(self):
+        with self.assertRaises(ValidationError) as caught:
+            self.case.agency_fee_rate = -10.0
+        message = str(caught.exception)
+        self.assertIn(self.case.name, message)
+        self.assertIn("Agreed Fee Rate (%)", message)
+        self.assertIn("-10.00", message)
