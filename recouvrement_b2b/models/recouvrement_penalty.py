@@ -223,6 +223,8 @@ class RecouvrementPenalty(models.AbstractModel):
                 "vat",
                 "collective_proceedings",
                 "proceedings_date",
+                "declared_judgment_date",
+                "declared_proceedings",
             ]
         )
         reasons = {}

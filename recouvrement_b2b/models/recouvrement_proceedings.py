@@ -34,7 +34,8 @@ class RecouvrementProceedings(models.AbstractModel):
         the claims born before that judgment stay frozen while its proceedings run, whatever
         the customer's status now says (README, Product decisions): no payment (L622-7), no
         individual action nor reminder (L622-21), no interest (L622-28); they are paid through
-        the plan of the proceedings. One query for all the partners.
+        the plan of the proceedings. No query: read on the partners
+        (``declared_judgment_date``, stored).
         """
         commercial = partners.commercial_partner_id
         labels = dict(commercial._fields["collective_proceedings"]._description_selection(self.env))
@@ -45,36 +46,22 @@ class RecouvrementProceedings(models.AbstractModel):
                     "date": partner.proceedings_date,
                     "proceedings": labels.get(partner.collective_proceedings),
                 }
-        others = commercial.filtered(lambda p: p.id not in judgments)
-        if not others:
-            return judgments
-        # sudo: a declaration of any company records the customer's proceedings
-        declarations = (
-            self.env["recouvrement.claim.declaration"]
-            .sudo()
-            .search(
-                [("partner_id", "in", others.ids), ("state", "=", "declared")],
-                order="judgment_date desc, id desc",
-            )
+        declared_labels = dict(
+            commercial._fields["declared_proceedings"]._description_selection(self.env)
         )
-        declaration_labels = dict(
-            declarations._fields["proceedings"]._description_selection(self.env)
-        )
-        for declaration in declarations:
-            judgments.setdefault(
-                declaration.partner_id.id,
-                {
-                    "date": declaration.judgment_date,
-                    "proceedings": declaration_labels.get(declaration.proceedings),
-                },
-            )
+        for partner in commercial:
+            if partner.id not in judgments and partner.declared_judgment_date:
+                judgments[partner.id] = {
+                    "date": partner.declared_judgment_date,
+                    "proceedings": declared_labels.get(partner.declared_proceedings),
+                }
         return judgments
 
     @api.model
     def _get_move_judgments(self, moves):
         """:meth:`_get_judgments` of the customers of invoices ``moves`` (account.move) and of
         the invoices their penalty invoices charge."""
-        sources = moves.line_ids.penalty_source_move_id
+        sources = moves.filtered("is_penalty_invoice").line_ids.penalty_source_move_id
         return self._get_judgments(moves.commercial_partner_id | sources.commercial_partner_id)
 
     @api.model
