@@ -1,6 +1,7 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
+from odoo.tools.misc import formatLang
 
 from ..tools.lang import company_env
 
@@ -135,6 +136,10 @@ class RecouvrementAgencyCollection(models.Model):
             case = collection.litigation_id
             case._lock_cases()
             receivables = collection._get_open_receivables()
+            # L622-7: no payment of a pre-judgment claim from the judgment on
+            self.env["recouvrement.proceedings"]._check_agency_collection(
+                collection, collection._get_paid_receivables(receivables).move_id
+            )
             due = sum(collection._get_due_at_date(line)[0] for line in receivables)
             if collection.currency_id.compare_amounts(collection.amount, due) > 0:
                 raise ValidationError(
@@ -185,6 +190,20 @@ class RecouvrementAgencyCollection(models.Model):
                 and line.amount_residual > 0
             )
         ).sorted(lambda line: (line.date_maturity or line.date, line.id))
+
+    def _get_paid_receivables(self, receivables):
+        """The lines of ``receivables`` (see :meth:`_get_open_receivables`, in order) that the
+        amount collected pays, wholly or in part (as :meth:`_prepare_move_vals` shares it)."""
+        self.ensure_one()
+        currency = self.company_id.currency_id
+        left = self.amount
+        paid = receivables.browse()
+        for line in receivables:
+            if currency.compare_amounts(left, 0) <= 0:
+                break
+            paid |= line
+            left = currency.round(left - self._get_due_at_date(line)[0])
+        return paid
 
     def _get_due_at_date(self, line):
         """What receivable ``line`` still claims on the collection's date: ``(company
@@ -292,13 +311,31 @@ class RecouvrementAgencyCollection(models.Model):
 
     @api.constrains("amount", "fee_rate")
     def _check_amounts(self):
+        """A payment collected has a positive amount (at most what is still due: checked when
+        it is booked) and a fee rate from 0 to 100 %.
+
+        :raise ValidationError: naming the case, the field and the value
+        """
         for collection in self:
-            if collection.amount <= 0 or not 0 <= collection.fee_rate <= 100:
+            case = collection.litigation_id
+            if collection.currency_id.compare_amounts(collection.amount, 0.0) <= 0:
                 raise ValidationError(
                     self.env._(
-                        "Case %(case)s: a payment collected by the agency needs a positive "
-                        "amount and a fee rate between 0 and 100 %%.",
-                        case=collection.litigation_id.name,
+                        "Case %(case)s: the %(field)s of a payment collected by the agency must "
+                        "be positive (not %(value)s).",
+                        case=case.name,
+                        field=self._fields["amount"]._description_string(self.env),
+                        value=case._format_amount(collection.amount),
+                    )
+                )
+            if not 0 <= collection.fee_rate <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "Case %(case)s: the %(field)s of a payment collected by the agency must "
+                        "be between 0 and 100 (not %(value)s).",
+                        case=case.name,
+                        field=self._fields["fee_rate"]._description_string(self.env),
+                        value=formatLang(self.env, collection.fee_rate),
                     )
                 )
 

@@ -6,6 +6,7 @@ from odoo.tools import SQL, format_date
 from odoo.tools.misc import formatLang
 
 from ..rules import proceedings as proceedings_rules
+from ..tools.bounds import check_bounds
 from ..tools.evidence import changed_field, check_created_by_flow, check_set_by_flow
 from ..tools.lang import company_env
 
@@ -346,7 +347,7 @@ class RecouvrementClaimDeclaration(models.Model):
     def _check_outcome_amounts(self):
         """The judge admits at most the amount declared (the claim is the creditor's), and the
         proceedings pay dividends on at most the amount admitted (the amount declared while no
-        admission is recorded).
+        admission is recorded); neither is negative.
 
         :raise ValidationError: naming the declaration, the field and both amounts
         """
@@ -360,6 +361,9 @@ class RecouvrementClaimDeclaration(models.Model):
                 ),
             )
             for fname, ceiling, ceiling_fname in checks:
+                if declaration.currency_id.compare_amounts(declaration[fname], 0.0) < 0:
+                    # before the SQL constraint, whose message names neither
+                    check_bounds(declaration, fname, 0.0, ceiling)
                 if declaration.currency_id.compare_amounts(declaration[fname], ceiling) > 0:
                     raise ValidationError(
                         self.env._(

@@ -4,9 +4,10 @@ import io
 import zipfile
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date
 
+from ..tools.bounds import check_bounds
 from ..tools.lang import company_env, format_number
 
 
@@ -58,18 +59,9 @@ class RecouvrementLitigation(models.Model):
     def _check_agency_fee_rate(self):
         """The agreed fee rate is a percentage of what the agency collects, from 0 to 100.
 
-        :raise ValidationError: naming the case and the rate
+        :raise ValidationError: naming the case, the field, the bounds and the rate
         """
-        for case in self:
-            if not 0 <= case.agency_fee_rate <= 100:
-                raise ValidationError(
-                    self.env._(
-                        "Case %(case)s: the agreed fee rate of the agency (%(rate)s %%) must be "
-                        "between 0 and 100 %%.",
-                        case=case.name,
-                        rate=case.agency_fee_rate,
-                    )
-                )
+        check_bounds(self, "agency_fee_rate", 0.0, 100.0)
 
     @api.depends("handover_date", "handover_return_date")
     def _compute_is_handed_over(self):

@@ -223,6 +223,8 @@ class RecouvrementPenalty(models.AbstractModel):
                 "vat",
                 "collective_proceedings",
                 "proceedings_date",
+                "declared_judgment_date",
+                "declared_proceedings",
             ]
         )
         reasons = {}
@@ -431,6 +433,9 @@ class RecouvrementPenalty(models.AbstractModel):
         consumers = eligible.filtered(lambda m: m.commercial_partner_id._is_consumer())
         consumer_ids = set(consumers.ids)
         notices = self._get_penalty_formal_notice_dates(consumers)
+        judgments = self.env["recouvrement.proceedings"]._get_judgments(
+            eligible.commercial_partner_id
+        )
         for move in eligible:
             company = move.company_id
             partner = move.commercial_partner_id
@@ -443,11 +448,8 @@ class RecouvrementPenalty(models.AbstractModel):
             # L622-28 stops the interest of the claims born before the opening judgment only;
             # a claim born from it on is paid at its due date (L622-17) and earns penalties
             # and the indemnity like any other (rules.proceedings.is_pre_judgment, R621-4).
-            proceedings_date = (
-                partner.proceedings_date
-                if partner.collective_proceedings and partner.collective_proceedings != "none"
-                else None
-            ) or None
+            # the judgment of proceedings still running (recouvrement.proceedings._get_judgments)
+            proceedings_date = judgments.get(partner.id, {}).get("date")
             if not proceedings_rules.is_pre_judgment(
                 move.invoice_date, proceedings_date, move.delivery_date
             ):

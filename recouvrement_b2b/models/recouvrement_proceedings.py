@@ -23,35 +23,86 @@ class RecouvrementProceedings(models.AbstractModel):
     _description = "Collective Proceedings"
 
     @api.model
-    def _get_judgment_date(self, partner):
-        """Opening judgment date of ``partner``'s commercial entity when it is in collective
-        proceedings, else None."""
-        partner = partner.commercial_partner_id
-        if partner.collective_proceedings in (False, "none"):
-            return None
-        return partner.proceedings_date or None
+    def _get_judgments(self, partners):
+        """Opening judgment that freezes the claims of each commercial entity of ``partners``
+        (res.partner): ``{commercial partner id: {"date": date, "proceedings": label}}``,
+        entities with no such judgment left out. The one place that decides "born before the
+        judgment, frozen" (reminders, penalties, individual actions, plans, promises, statement).
+
+        The customer's collective proceedings and judgment date when it is in them; else the
+        judgment of a claim declaration of it sent and not closed (any company, the latest):
+        the claims born before that judgment stay frozen while its proceedings run, whatever
+        the customer's status now says (README, Product decisions): no payment (L622-7), no
+        individual action nor reminder (L622-21), no interest (L622-28); they are paid through
+        the plan of the proceedings. No query: read on the partners
+        (``declared_judgment_date``, stored).
+        """
+        commercial = partners.commercial_partner_id
+        labels = dict(commercial._fields["collective_proceedings"]._description_selection(self.env))
+        judgments = {}
+        for partner in commercial:
+            if partner.collective_proceedings not in (False, "none") and partner.proceedings_date:
+                judgments[partner.id] = {
+                    "date": partner.proceedings_date,
+                    "proceedings": labels.get(partner.collective_proceedings),
+                }
+        declared_labels = dict(
+            commercial._fields["declared_proceedings"]._description_selection(self.env)
+        )
+        for partner in commercial:
+            if partner.id not in judgments and partner.declared_judgment_date:
+                judgments[partner.id] = {
+                    "date": partner.declared_judgment_date,
+                    "proceedings": declared_labels.get(partner.declared_proceedings),
+                }
+        return judgments
 
     @api.model
-    def _is_pre_judgment(self, move):
+    def _get_move_judgments(self, moves):
+        """:meth:`_get_judgments` of the customers of invoices ``moves`` (account.move) and of
+        the invoices their penalty invoices charge."""
+        sources = moves.filtered("is_penalty_invoice").line_ids.penalty_source_move_id
+        return self._get_judgments(moves.commercial_partner_id | sources.commercial_partner_id)
+
+    @api.model
+    def _get_judgment_date(self, partner):
+        """Opening judgment date that freezes the claims of ``partner``'s commercial entity
+        (see :meth:`_get_judgments`), else None."""
+        judgment = self._get_judgments(partner).get(partner.commercial_partner_id.id)
+        return judgment["date"] if judgment else None
+
+    @api.model
+    def _is_pre_judgment(self, move, judgments=None):
         """Whether the claim of invoice ``move`` was born before its customer's opening
         judgment (``rules.proceedings.is_pre_judgment``, L622-21, R621-4). A penalty invoice
         charging the penalties or the indemnity of a pre-judgment invoice is part of that
         claim, whatever its own date: those penalties stopped at the judgment (L622-28) and
-        are declared with it."""
-        judgment = self._get_judgment_date(move.commercial_partner_id)
+        are declared with it. ``judgments``: :meth:`_get_judgments` of the customers, when
+        the caller read them already."""
+        if judgments is None:
+            judgments = self._get_move_judgments(move)
+
+        def judgment_of(invoice):
+            return judgments.get(invoice.commercial_partner_id.id, {}).get("date")
+
         if move.is_penalty_invoice and any(
-            proceedings_rules.is_pre_judgment(source.invoice_date, judgment, source.delivery_date)
+            proceedings_rules.is_pre_judgment(
+                source.invoice_date, judgment_of(source), source.delivery_date
+            )
             for source in move.line_ids.penalty_source_move_id
         ):
             return True
-        return proceedings_rules.is_pre_judgment(move.invoice_date, judgment, move.delivery_date)
+        return proceedings_rules.is_pre_judgment(
+            move.invoice_date, judgment_of(move), move.delivery_date
+        )
 
     @api.model
     def _get_pre_judgment_moves(self, moves):
         """The invoices of ``moves`` (account.move) whose claim was born before their customer's
-        opening judgment. Batched: the partners are read once, with the other fields the
-        callers read of them (prefetch)."""
-        return moves.filtered(self._is_pre_judgment)
+        opening judgment (:meth:`_get_judgments`). Batched: the judgments of all the customers
+        are read at once."""
+        judgments = self._get_move_judgments(moves)
+        return moves.filtered(lambda move: self._is_pre_judgment(move, judgments))
 
     @api.model
     def _filter_dunning_moves(self, moves, date):
@@ -97,15 +148,53 @@ class RecouvrementProceedings(models.AbstractModel):
             return
         move = frozen[0]
         partner = move.commercial_partner_id
+        judgment = self._get_move_judgments(move)
+        judgment = judgment.get(partner.id) or next(iter(judgment.values()))
         params = {
             "invoice": move.name,
             "customer": partner.display_name,
-            "proceedings": dict(
-                partner._fields["collective_proceedings"]._description_selection(self.env)
-            ).get(partner.collective_proceedings),
-            "date": format_date(self.env, partner.proceedings_date),
+            "proceedings": judgment["proceedings"],
+            "date": format_date(self.env, judgment["date"]),
         }
         raise UserError(self._get_individual_action_message(action, params))
+
+    @api.model
+    def _check_agency_collection(self, collection, moves):
+        """Refuse payment ``collection`` (recouvrement.agency.collection) of invoices ``moves``
+        (those it pays) when one of them is a claim born before its customer's opening judgment
+        (:meth:`_get_judgments`) and the payment is dated on or after that judgment: from the
+        judgment, a claim born before it may no longer be paid (art. L622-7 Code de commerce);
+        it is paid through the proceedings. A payment collected before the judgment stands.
+
+        :raise UserError: naming the collection (case, agency, date, amount), the invoice and
+            the judgment date
+        """
+        judgments = self._get_move_judgments(moves)
+        for move in moves:
+            if not self._is_pre_judgment(move, judgments):
+                continue
+            judgment = judgments.get(move.commercial_partner_id.id) or next(
+                iter(judgments.values())
+            )
+            if collection.date < judgment["date"]:
+                continue
+            case = collection.litigation_id
+            raise UserError(
+                self.env._(
+                    "Case %(case)s: the payment of %(amount)s collected by %(agency)s on "
+                    "%(date)s cannot pay invoice %(invoice)s: its claim was born before the "
+                    "opening judgment of %(judgment)s (%(proceedings)s), and from that judgment "
+                    "such a claim may no longer be paid (art. L622-7 Code de commerce); it is "
+                    "declared to the mandataire judiciaire and paid through the proceedings.",
+                    case=case.name,
+                    amount=case._format_amount(collection.amount),
+                    agency=collection.agency_id.display_name,
+                    date=format_date(self.env, collection.date),
+                    invoice=move.name,
+                    judgment=format_date(self.env, judgment["date"]),
+                    proceedings=judgment["proceedings"],
+                )
+            )
 
     @api.model
     def _check_factored_action(self, moves):
@@ -295,10 +384,11 @@ class RecouvrementProceedings(models.AbstractModel):
         (L622-21). ``vals``: the values just written (None: the cases were just created)."""
         if vals is not None and not {"stage_id", "formal_notice_date", "move_ids"} & set(vals):
             return
+        judgments = self._get_judgments(cases.partner_id)
         for case in cases:
             if case.is_closed:
                 continue
-            judgment = self._get_judgment_date(case.partner_id)
+            judgment = judgments.get(case.partner_id.commercial_partner_id.id, {}).get("date")
             # a formal notice sent before the judgment is a past fact, not an action now
             notice_after = case.formal_notice_date and not (
                 judgment and case.formal_notice_date < judgment

@@ -44,7 +44,9 @@ class RecouvrementStatement(models.AbstractModel):
         :return: ``{commercial partner id: {"date", "company", "currency", "open_items",
             "credits", "payments", "left_out" (``account.move.line`` recordsets: the items
             the customer may not pay us, see
-            ``recouvrement.proceedings._get_statement_left_out``), "days_late" ({line id:
+            ``recouvrement.proceedings._get_statement_left_out``), "judgment_date" (the
+            opening judgment that froze the claims left out, ``_get_judgments``, or None),
+            "days_late" ({line id:
             days past the due date, 0 when not due}), "residuals" ({line id: what is left
             of each open item or credit, company currency: a line in another currency at
             the rate of ``date``, as the reminders claim it}), "residuals_currency" (the
@@ -108,6 +110,7 @@ class RecouvrementStatement(models.AbstractModel):
         residuals = self.env["recouvrement.dunning"]._get_line_amounts(
             open_lines, date, residuals=left_at_date
         )
+        judgments = self.env["recouvrement.proceedings"]._get_judgments(commercial)
         result = {}
         for partner in commercial:
             mine = lines.browse(open_ids[partner.id]) - left_out
@@ -123,6 +126,7 @@ class RecouvrementStatement(models.AbstractModel):
                 "currency": company.currency_id,
                 "open_items": items,
                 "left_out": lines.browse(open_ids[partner.id]) & left_out,
+                "judgment_date": judgments.get(partner.id, {}).get("date"),
                 "credits": credits,
                 "payments": paid,
                 "days_late": days_late,

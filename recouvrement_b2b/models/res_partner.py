@@ -7,6 +7,7 @@ from odoo.exceptions import ValidationError
 
 from ..rules import identifiers, parties
 from ..tools.bounds import check_date_horizon
+from .recouvrement_claim_declaration import PROCEEDINGS
 from .recouvrement_company_register import CompanyRegisterError
 
 _logger = logging.getLogger(__name__)
@@ -96,6 +97,17 @@ class ResPartner(models.Model):
     proceedings_date = fields.Date(
         string="Opening Judgment Date",
         help="Date of the judgment opening the collective proceedings.",
+    )
+    claim_declaration_ids = fields.One2many(
+        "recouvrement.claim.declaration", "partner_id", string="Claim Declarations"
+    )
+    # the claims born before it stay frozen while the declaration runs, whatever the status
+    # says (recouvrement.proceedings._get_judgments)
+    declared_judgment_date = fields.Date(compute="_compute_declared_judgment", store=True)
+    declared_proceedings = fields.Selection(
+        PROCEEDINGS,
+        compute="_compute_declared_judgment",
+        store=True,
     )
 
     collection_data_purged_on = fields.Date(
@@ -287,6 +299,20 @@ class ResPartner(models.Model):
         counts = self._get_collection_counts("recouvrement.litigation")
         for partner in self:
             partner.litigation_count = counts.get(partner.commercial_partner_id.id, 0)
+
+    @api.depends(
+        "claim_declaration_ids.state",
+        "claim_declaration_ids.judgment_date",
+        "claim_declaration_ids.proceedings",
+    )
+    def _compute_declared_judgment(self):
+        # stored, computed as superuser: the latest declaration sent and not closed, of any
+        # company (the proceedings are a fact of the customer)
+        for partner in self:
+            declared = partner.claim_declaration_ids.filtered(lambda d: d.state == "declared")
+            latest = declared.sorted(lambda d: (d.judgment_date, d.id))[-1:]
+            partner.declared_judgment_date = latest.judgment_date
+            partner.declared_proceedings = latest.proceedings
 
     @api.model
     def _commercial_fields(self):

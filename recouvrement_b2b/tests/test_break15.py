@@ -8,7 +8,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import RecouvrementCommon
@@ -451,3 +451,259 @@ class TestPenaltyInvoiceOfAFrozenClaim(RecouvrementCommon):
         self.assertFalse(plan)
         with self.assertRaisesRegex(UserError, "L622-21"):
             Proceedings._check_individual_action(self.penalty_invoice, "filed")
+
+
+@tagged("post_install", "-at_install")
+class TestDeclaredClaimsStayFrozen(RecouvrementCommon):
+    """A customer set back to "active" while a claim declaration of its proceedings is sent and
+    not closed keeps its claims born before the judgment frozen (README, Product decisions):
+    no payment (L622-7), no reminder nor individual action (L622-21), no interest (L622-28);
+    they are paid through the plan of the proceedings. Closing the declaration ends that.
+
+    Redressement judgment 2024-04-14: A 10 000 (2024-02-14, due 2024-03-15) is frozen, C 3 000
+    (2024-04-20, due 2024-05-20) is not. Penalties of A stop at the judgment: 10 000 x 14.50 %
+    x 29 / 365 = 115.21 (2024-03-16 to 2024-04-13), also on 2024-06-30.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.write(
+            {
+                "penalty_rate_mode": "legal_default",
+                "penalty_convention": "half_year",
+                "penalty_indemnity_amount": 40.0,
+            }
+        )
+        cls._standard_ladder()
+        cls.debtor = cls.env["res.partner"].create(
+            {"name": "Textiles Blanc", "is_company": True, "lang": "en_US"}
+        )
+        mandataire = cls.env["res.partner"].create({"name": "SELARL Mandataires du Rhône"})
+        cls.move_a = cls._invoice(cls.debtor, 10000, date(2024, 2, 14), date(2024, 3, 15))
+        cls.move_c = cls._invoice(cls.debtor, 3000, date(2024, 4, 20), date(2024, 5, 20))
+        cls.debtor.write(
+            {"collective_proceedings": "redressement", "proceedings_date": date(2024, 4, 14)}
+        )
+        with freeze_time("2024-05-15"):
+            cls.declaration = cls.env["recouvrement.claim.declaration"].create(
+                {
+                    "partner_id": cls.debtor.id,
+                    "mandataire_id": mandataire.id,
+                    "publication_date": date(2024, 4, 30),
+                }
+            )
+            cls.declaration.action_declare()
+        # set back to active by hand (the status and its date cleared)
+        cls.debtor.write({"collective_proceedings": "none", "proceedings_date": False})
+
+    def _check_frozen(self, status):
+        Proceedings = self.env["recouvrement.proceedings"].with_user(self.controller)
+        plan = (
+            self.env["recouvrement.dunning"]
+            .with_user(self.controller)
+            ._get_plan(date(2024, 6, 30), partners=self.debtor)
+        )
+        self.assertEqual(plan[0]["moves"], self.move_c, status)
+        figures = self.env["recouvrement.penalty"]._get_penalty_figures(
+            self.move_a | self.move_c, date(2024, 6, 30)
+        )
+        self.assertEqual(figures[self.move_a.id]["penalty"], 115.21, status)
+        with self.assertRaisesRegex(UserError, "L622-21") as caught:
+            Proceedings._check_individual_action(self.move_a, "filed")
+        self.assertIn("Redressement judiciaire", str(caught.exception))
+        self.assertIn("04/14/2024", str(caught.exception))
+        Proceedings._check_individual_action(self.move_c, "filed")
+        with self.assertRaisesRegex(UserError, "L622-7"):
+            Proceedings._check_individual_action(self.move_a, "promise")
+        statement = (
+            self.env["recouvrement.statement"]
+            .with_user(self.controller)
+            ._get_statements(self.debtor, date=date(2024, 6, 30))[self.debtor.id]
+        )
+        self.assertEqual(statement["left_out"].move_id, self.move_a, status)
+        self.assertEqual(statement["balance"], 3000.0, status)
+        self.assertEqual(statement["judgment_date"], date(2024, 4, 14), status)
+
+    def test_claims_stay_frozen_while_the_declaration_is_open(self):
+        self._check_frozen("active")
+        html = (
+            self.env["ir.actions.report"]
+            .with_user(self.controller)
+            ._render_qweb_html(
+                "recouvrement_b2b.action_report_customer_statement",
+                self.debtor.ids,
+                data={"date": "2024-06-30"},
+            )[0]
+            .decode()
+        )
+        text = " ".join(re.sub(r"<[^>]+>", "", html).split())
+        self.assertIn("Claim born before the opening judgment of 04/14/2024", text)
+        # any other status change keeps them frozen too
+        self.debtor.write({"collective_proceedings": "none", "proceedings_date": date(2024, 4, 14)})
+        self._check_frozen("active, date kept")
+
+    def test_closing_the_declaration_ends_the_freeze(self):
+        self.declaration.write(
+            {"close_date": date(2025, 1, 10), "closure_reason": "plan", "admitted_amount": 1.0}
+        )
+        with freeze_time("2025-01-15"):
+            self.declaration.action_close()
+        plan = self.env["recouvrement.dunning"]._get_plan(date(2025, 1, 31), partners=self.debtor)
+        self.assertIn(self.move_a, plan[0]["moves"])
+
+
+@tagged("post_install", "-at_install")
+class TestAgencyCollectsNoFrozenClaim(RecouvrementCommon):
+    """A file handed over to an agency before the customer's opening judgment: from the
+    judgment, the agency may no longer be paid a claim born before it (L622-7), whether the
+    customer is still shown in proceedings or was set back to active while the declaration
+    runs. A payment it collected before the judgment stands.
+
+    A 10 000 (2024-02-14, due 2024-03-15), handed over on 2024-03-20; redressement judgment
+    2024-04-14.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.debtor = cls.env["res.partner"].create({"name": "Textiles Blanc", "is_company": True})
+        agency = cls.env["res.partner"].create({"name": "Agence Recouvra", "is_company": True})
+        cls.move_a = cls._invoice(cls.debtor, 10000, date(2024, 2, 14), date(2024, 3, 15))
+        cls.expense = cls.env["account.account"].search(
+            [
+                *cls.env["account.account"]._check_company_domain(cls.company),
+                ("account_type", "=", "expense"),
+            ],
+            limit=1,
+        )
+        cls.case = cls.env["recouvrement.litigation"].create(
+            {
+                "partner_id": cls.debtor.id,
+                "litigation_type": "recovery",
+                "move_ids": [Command.set(cls.move_a.ids)],
+                "agency_id": agency.id,
+                "agency_fee_rate": 10.0,
+            }
+        )
+        with freeze_time("2024-03-20"):
+            cls.case.action_hand_over()
+        cls.debtor.write(
+            {"collective_proceedings": "redressement", "proceedings_date": date(2024, 4, 14)}
+        )
+
+    def _collect(self, day, amount, move=None):
+        return self.env["recouvrement.agency.collection"].create(
+            {
+                "litigation_id": self.case.id,
+                "date": day,
+                "amount": amount,
+                "move_id": move.id if move else False,
+                "fee_account_id": self.expense.id,
+            }
+        )
+
+    @freeze_time("2024-05-15")
+    def test_collection_after_the_judgment_refused(self):
+        for move in (self.move_a, None):
+            with self.assertRaisesRegex(UserError, "L622-7") as caught:
+                self._collect(date(2024, 5, 10), 1000.0, move)
+            message = str(caught.exception)
+            for text in (self.case.name, "05/10/2024", self.move_a.name, "04/14/2024"):
+                self.assertIn(text, message)
+        # on the judgment day too (R621-4: it takes effect from its first hour)
+        with self.assertRaisesRegex(UserError, "L622-7"):
+            self._collect(date(2024, 4, 14), 1000.0, self.move_a)
+        # collected before the judgment: a past payment, recorded
+        collection = self._collect(date(2024, 4, 10), 1000.0, self.move_a)
+        self.assertEqual(collection.net_amount, 900.0)
+        self.assertEqual(self.move_a.amount_residual, 9000.0)
+        # moved after the judgment: refused as well
+        with self.assertRaisesRegex(UserError, "L622-7"):
+            collection.date = date(2024, 4, 20)
+
+    @freeze_time("2024-05-15")
+    def test_collection_refused_while_the_declaration_runs(self):
+        mandataire = self.env["res.partner"].create({"name": "SELARL Mandataires du Rhône"})
+        declaration = self.env["recouvrement.claim.declaration"].create(
+            {"partner_id": self.debtor.id, "mandataire_id": mandataire.id}
+        )
+        declaration.action_declare()
+        self.debtor.write({"collective_proceedings": "none", "proceedings_date": False})
+        with self.assertRaisesRegex(UserError, "L622-7"):
+            self._collect(date(2024, 5, 10), 1000.0, self.move_a)
+
+
+@tagged("post_install", "-at_install")
+class TestNegativeAmountsNamed(RecouvrementCommon):
+    """A negative amount typed on a claim declaration's outcome or on an agency's collection
+    is refused with a message naming the record and the field, never a raw SQL constraint."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.debtor = cls.env["res.partner"].create({"name": "Textiles Blanc", "is_company": True})
+        mandataire = cls.env["res.partner"].create({"name": "SELARL Mandataires du Rhône"})
+        agency = cls.env["res.partner"].create({"name": "Agence Recouvra", "is_company": True})
+        cls.move_a = cls._invoice(cls.debtor, 10000, date(2024, 2, 14), date(2024, 3, 15))
+        cls.move_c = cls._invoice(cls.debtor, 3000, date(2024, 4, 20), date(2024, 5, 20))
+        cls.debtor.write(
+            {"collective_proceedings": "redressement", "proceedings_date": date(2024, 4, 14)}
+        )
+        with freeze_time("2024-05-15"):
+            cls.declaration = cls.env["recouvrement.claim.declaration"].create(
+                {"partner_id": cls.debtor.id, "mandataire_id": mandataire.id}
+            )
+            cls.declaration.action_declare()
+        cls.case = cls.env["recouvrement.litigation"].create(
+            {
+                "partner_id": cls.debtor.id,
+                "litigation_type": "recovery",
+                "move_ids": [Command.set(cls.move_c.ids)],
+                "agency_id": agency.id,
+                "agency_fee_rate": 10.0,
+            }
+        )
+        with freeze_time("2024-06-01"):
+            cls.case.action_hand_over()
+
+    def _check_declaration_amount(self, fname, label):
+        with self.assertRaisesRegex(ValidationError, "must be between 0.00") as caught:
+            self.declaration.with_user(self.controller).write({fname: -5.0})
+            self.env.flush_all()
+        message = str(caught.exception)
+        self.assertIn(self.declaration.name, message)
+        self.assertIn(label, message)
+        self.assertIn("-5.00", message)
+
+    def test_declaration_admitted_amount(self):
+        self._check_declaration_amount("admitted_amount", "Admitted Amount")
+
+    def test_declaration_dividend_amount(self):
+        self._check_declaration_amount("dividend_amount", "Dividends Received")
+
+    @freeze_time("2024-06-15")
+    def test_agency_collection_amounts(self):
+        Collection = self.env["recouvrement.agency.collection"]
+        for vals, label, value in (
+            ({"amount": -100.0}, "Amount Collected", "-100.00"),
+            ({"amount": 0.0}, "Amount Collected", "0.00"),
+            ({"amount": 100.0, "fee_rate": -5.0}, "Fee Rate (%)", "-5.00"),
+            ({"amount": 100.0, "fee_rate": 150.0}, "Fee Rate (%)", "150.00"),
+        ):
+            with self.assertRaises(ValidationError) as caught:
+                Collection.create(
+                    {"litigation_id": self.case.id, "date": date(2024, 6, 10), **vals}
+                )
+            message = str(caught.exception)
+            self.assertIn(self.case.name, message)
+            self.assertIn(label, message)
+            self.assertIn(value, message)
+
+    def test_handover_fee_rate(self):
+        with self.assertRaises(ValidationError) as caught:
+            self.case.agency_fee_rate = -10.0
+        message = str(caught.exception)
+        self.assertIn(self.case.name, message)
+        self.assertIn("Agreed Fee Rate (%)", message)
+        self.assertIn("-10.00", message)
