@@ -257,3 +257,53 @@ class TestBreak17Claims(DunningRunCommon):
         )
         self.assertEqual(round(sum(line["total"] for line in lines), 2), 1468.73)
         self.assertIn("1,468.73", html)
+
+    def test_injonction_file_claims_the_instalments_past_due(self):
+        # 1 000 EUR dated 1 May 2026: 300 due 31 May, 700 due 30 July. On 20 June only the 300
+        # is exigible (art. 1405 CPC): the file claims 300.00 + its penalty 300 x 12.15 % x 20
+        # / 365 = 1.9973 -> 2.00 + the 40 EUR indemnity = 342.00, not 1 000 + 2.00 + 40
+        # = 1 042.00; the case's amount due is 300.00.
+        move = self._invoice_with_term(
+            self.customer, 1000.0, "2026-05-01", self._term((30, 30), (70, 90))
+        )
+        # 1 000 EUR dated 1 May, 30 % at 30 days, 30 % at 60, 40 % at 90: 300 due 31 May,
+        # 300 due 30 June, 400 due 30 July; 100 paid on 5 June on the first instalment.
+        other = self._invoice_with_term(
+            self.customer, 1000.0, "2026-05-01", self._term((30, 30), (30, 60), (40, 90))
+        )
+        self._pay(other, 100.0, "2026-06-05")
+        with freeze_time("2026-06-20"):
+            case = self.env["recouvrement.litigation"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": self.company.id,
+                    "move_ids": [Command.set(move.ids)],
+                }
+            )
+            [line] = case._get_dossier_lines(date(2026, 6, 20))
+            self.assertEqual(
+                (line["principal"], line["penalty"], line["indemnity"], line["total"]),
+                (300.0, 2.0, 40.0, 342.0),
+            )
+            self.assertEqual(case.amount_residual, 300.0)
+            html = (
+                self.env["ir.actions.report"]
+                ._render_qweb_html("recouvrement_b2b.report_litigation_dossier", case.ids)[0]
+                .decode()
+            )
+            self.assertIn("342.00", html)
+            self.assertNotIn("1,042.00", html)
+        # 10 July: the first invoice still claims its 300 (700 due 30 July), the second
+        # (300 - 100) + 300 = 500.00 (its 400 due 30 July is not claimed): 800.00 in all.
+        case.move_ids = [Command.link(other.id)]
+        with freeze_time("2026-07-10"):
+            case.invalidate_recordset(["amount_residual"])
+            lines = case._get_dossier_lines(date(2026, 7, 10))
+            self.assertEqual([line["principal"] for line in lines], [300.0, 500.0])
+            self.assertEqual(case.amount_residual, 800.0)
+        # 31 July, every instalment due: the whole, 1 000.00 + 900.00 = 1 900.00.
+        with freeze_time("2026-07-31"):
+            case.invalidate_recordset(["amount_residual"])
+            lines = case._get_dossier_lines(date(2026, 7, 31))
+            self.assertEqual([line["principal"] for line in lines], [1000.0, 900.0])
+            self.assertEqual(case.amount_residual, 1900.0)
