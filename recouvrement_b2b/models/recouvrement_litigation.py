@@ -1077,6 +1077,35 @@ class RecouvrementLitigation(models.Model):
             limit=1,
         )
 
+    def _get_dossier_penalty_basis(self, lines):
+        """The sentence of the dossier stating the basis of its penalties and indemnity, with
+        the recovery indemnity actually claimed (``lines``: :meth:`_get_dossier_lines`), in
+        the case's currency and the context's language: the company's indemnity setting
+        (D441-5: at most 40 EUR per invoice paid late), or none.
+
+        :return: str
+        """
+        self.ensure_one()
+        indemnities = {line["indemnity"] for line in lines if line["indemnity"] > 0}
+        if not indemnities:
+            return self.env._(
+                "Late-payment penalties (art. L441-10 II Code de commerce), computed up to the "
+                "date of this file; no recovery indemnity is claimed."
+            )
+        if len(indemnities) == 1:
+            return self.env._(
+                "Late-payment penalties (art. L441-10 II Code de commerce) and fixed recovery "
+                "indemnity of %(amount)s per invoice paid late (art. D441-5), computed up to "
+                "the date of this file.",
+                amount=self._format_amount(indemnities.pop()),
+            )
+        return self.env._(
+            "Late-payment penalties (art. L441-10 II Code de commerce) and fixed recovery "
+            "indemnities of %(amount)s in all, per invoice paid late (art. D441-5), computed "
+            "up to the date of this file.",
+            amount=self._format_amount(sum(line["indemnity"] for line in lines)),
+        )
+
     def _get_invoices_residual(self):
         """What is still owed on the case's invoices, every instalment included (due or not),
         in the company currency: the bound of a disputed amount (``amount_residual`` is what

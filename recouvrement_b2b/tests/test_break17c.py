@@ -307,3 +307,33 @@ class TestBreak17Claims(DunningRunCommon):
             lines = case._get_dossier_lines(date(2026, 7, 31))
             self.assertEqual([line["principal"] for line in lines], [1000.0, 900.0])
             self.assertEqual(case.amount_residual, 1900.0)
+
+    def test_injonction_file_states_the_indemnity_claimed(self):
+        # The company claims a recovery indemnity of 25 EUR (D441-5 allows at most 40): the
+        # injonction de payer file of 20 March claims 25.00 for the invoice of 1 000 due
+        # 1 March and says so, not "40 EUR per invoice"; with no indemnity set it says none
+        # is claimed.
+        self.company.penalty_indemnity_amount = 25.0
+        move = self._invoice(self.customer, 1000.0, "2026-02-01", "2026-03-01")
+        report = self.env["ir.actions.report"]
+        with freeze_time("2026-03-20"):
+            case = self.env["recouvrement.litigation"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": self.company.id,
+                    "move_ids": [Command.set(move.ids)],
+                }
+            )
+            [line] = case._get_dossier_lines(date(2026, 3, 20))
+            self.assertEqual(line["indemnity"], 25.0)
+            html = report._render_qweb_html("recouvrement_b2b.report_litigation_dossier", case.ids)[
+                0
+            ].decode()
+            self.assertIn("fixed recovery indemnity of 25.00\xa0€ per invoice paid late", html)
+            self.assertNotIn("40 EUR", html)
+            self.company.penalty_indemnity_amount = 0.0
+            html = report._render_qweb_html("recouvrement_b2b.report_litigation_dossier", case.ids)[
+                0
+            ].decode()
+            self.assertIn("no recovery indemnity is claimed", html)
+            self.assertNotIn("indemnity of", html)
