@@ -337,3 +337,35 @@ class TestBreak17Claims(DunningRunCommon):
             ].decode()
             self.assertIn("no recovery indemnity is claimed", html)
             self.assertNotIn("indemnity of", html)
+
+    def test_next_reminder_date_only_when_one_will_be_sent(self):
+        # An invoice of 1 000 due 1 October 2026, never reminded, entered on 20 November: the
+        # days of its levels (1 October - 5 = 26 September, + 15 = 16 October...) are past;
+        # the run of 20 November sends the highest level allowed, so the next reminder is on
+        # 20 November (the next run), never a past date.
+        with freeze_time("2026-11-20"):
+            move = self._invoice(self.customer, 1000.0, "2026-09-01", "2026-10-01")
+            self.assertEqual(move.dunning_next_date, date(2026, 11, 20))
+            # a credit note of 1 000: the net balance is 1 000 - 1 000 = 0, nothing is claimed
+            # (LEGAL.md, open credits): no next reminder
+            refund = self._refund(self.customer, 1000.0, "2026-11-20")
+            self.assertFalse(move.dunning_next_date)
+        self.assertFalse(self._run("2026-11-20"))
+        # the credit note cancelled: 1 000 claimed again, by the run of 20 November
+        with freeze_time("2026-11-20"):
+            refund.button_draft()
+            refund.button_cancel()
+            self.assertEqual(move.dunning_next_date, date(2026, 11, 20))
+        # another customer's invoice of 500 due 1 October, wholly disputed on 20 November:
+        # the run claims nothing, so no next reminder; the dispute rejected, 20 November again
+        other = self.env["res.partner"].create(
+            {"name": "Imprimerie Roux", "is_company": True, "email": "compta@roux.example.fr"}
+        )
+        with freeze_time("2026-11-20"):
+            invoice = self._invoice(other, 500.0, "2026-09-01", "2026-10-01")
+            self.assertEqual(invoice.dunning_next_date, date(2026, 11, 20))
+            dispute = self.env["recouvrement.dispute"]._create_from_portal(invoice, "price")
+            self.assertEqual(dispute.amount, 500.0)
+            self.assertFalse(invoice.dunning_next_date)
+            dispute.action_reject()
+            self.assertEqual(invoice.dunning_next_date, date(2026, 11, 20))
