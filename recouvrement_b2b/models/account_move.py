@@ -353,7 +353,20 @@ class AccountMove(models.Model):
 
     def _post(self, soft=True):
         self.env["recouvrement.credit"]._check_invoices(self)
-        return super()._post(soft=soft)
+        posted = super()._post(soft=soft)
+        # a credit note or a payment changes the customer's open credits: its next reminders
+        self.env["recouvrement.dunning"]._recompute_next_dates(posted._get_credit_moves())
+        return posted
+
+    def button_draft(self):
+        credits = self._get_credit_moves()
+        res = super().button_draft()
+        self.env["recouvrement.dunning"]._recompute_next_dates(credits)
+        return res
+
+    def _get_credit_moves(self):
+        """The credit notes and entries (payments) of ``self``: what may be an open credit."""
+        return self.filtered(lambda move: move.move_type in ("out_refund", "entry"))
 
     def _build_credit_warning_message(
         self, record, current_amount=0.0, exclude_current=False, exclude_amount=0.0

@@ -340,6 +340,8 @@ class RecouvrementDispute(models.Model):
                 customer._lock_customer(move.commercial_partner_id)
         disputes = super().create(vals_list)
         check_created_by_flow(disputes, disputes._get_flow_name(), CLOSED_STATES)
+        # a disputed invoice's next reminder (none while all of it is disputed)
+        self.env["recouvrement.dunning"]._recompute_next_dates(disputes.move_id)
         return disputes
 
     def write(self, vals):
@@ -350,7 +352,11 @@ class RecouvrementDispute(models.Model):
         if {"amount", "move_id", "state"} & set(vals):
             for partner in self.move_id.commercial_partner_id:
                 self.env["recouvrement.customer"]._lock_customer(partner)
-        return super().write(vals)
+        moves = self.move_id
+        res = super().write(vals)
+        if {"amount", "move_id", "state"} & set(vals):
+            self.env["recouvrement.dunning"]._recompute_next_dates(moves | self.move_id)
+        return res
 
     def _get_flow_name(self):
         """What closes a dispute, as a message says it."""

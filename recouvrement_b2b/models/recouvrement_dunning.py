@@ -107,6 +107,7 @@ class RecouvrementDunning(models.AbstractModel):
                     plan, date, batch_size, deadline=deadline
                 )
                 self._advance_cron_cursor(plan, remaining)
+                self._refresh_past_next_dates(date)
                 remaining += unplanned
                 self.env.cr.cache[_REMAINING_KEY] = remaining
         self._trigger_next_pass(cron, done, remaining or busy, deadline, retry=True)
@@ -834,7 +835,107 @@ class RecouvrementDunning(models.AbstractModel):
             ]
             dates = [day for day in dates if day]
             next_dates[move.id] = min(dates) if dates else False
+        return self._adjust_next_dates(dunned, next_dates, date or fields.Date.context_today(self))
+
+    @api.model
+    def _adjust_next_dates(self, moves, next_dates, date):
+        """Correct ``next_dates`` (``{move id: date or False}``, from the ladder) of the open
+        invoices ``moves`` for what a run will do, and return it: no date when nothing will be
+        sent, i.e. the invoice is wholly under open disputes
+        (``recouvrement.dispute._dunning_excluded_amounts``) or its customer's open credits
+        cover all its open receivables in that company (the net balance is zero or below:
+        nothing is claimed, LEGAL.md, open credits; :meth:`_is_net_balance_claimable`); and
+        never a date before ``date`` (today: a level whose day passed goes with the next
+        run). Amounts in company currency at the rate of ``date``. Queries do not depend on
+        the number of invoices."""
+        dated = moves.filtered(lambda m: next_dates.get(m.id))
+        if not dated:
+            return next_dates
+        disputed = self.env["recouvrement.dispute"]._dunning_excluded_amounts(dated, date)
+        for move in dated.filtered(lambda m: m.id in disputed):
+            if (
+                move.company_currency_id.compare_amounts(
+                    disputed[move.id], move.amount_residual_signed
+                )
+                >= 0
+            ):
+                next_dates[move.id] = False
+        credits = self._get_open_credits(dated)
+        if credits:
+            credit_lines = self.env["account.move.line"].union(*credits.values())
+            # every open receivable of those customers, not only ``moves``: the net balance
+            debts = self.env["account.move.line"].search(
+                [
+                    ("company_id", "in", dated.company_id.ids),
+                    ("partner_id.commercial_partner_id", "in", dated.commercial_partner_id.ids),
+                    ("account_id.account_type", "=", "asset_receivable"),
+                    ("parent_state", "=", "posted"),
+                    ("reconciled", "=", False),
+                    ("amount_residual", ">", 0),
+                ]
+            )
+            amounts = self._get_line_amounts(debts | credit_lines, date)
+            balances = defaultdict(float)
+            for line in debts | credit_lines:
+                key = (line.company_id.id, line.partner_id.commercial_partner_id.id)
+                balances[key] += amounts[line.id]
+            for move in dated:
+                key = (move.company_id.id, move.commercial_partner_id.id)
+                if (
+                    key in credits
+                    and move.company_currency_id.compare_amounts(balances[key], 0.0) <= 0
+                ):
+                    next_dates[move.id] = False
+        for move_id, day in next_dates.items():
+            if day and day < date:
+                next_dates[move_id] = date
         return next_dates
+
+    @api.model
+    def _recompute_next_dates(self, moves):
+        """Recompute the next reminder date (``account.move.dunning_next_date``) of the open
+        customer invoices of the customers of ``moves`` (account.move: credit notes, payments,
+        invoices whose disputes changed) in their companies: their open credits and disputes
+        decide whether anything will be sent (:meth:`_adjust_next_dates`). One query."""
+        moves = moves.filtered("commercial_partner_id")
+        if not moves:
+            return
+        # sudo: the dates of every invoice of the customer follow, whoever posts the credit
+        invoices = (
+            self.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                    ("company_id", "in", moves.company_id.ids),
+                    ("commercial_partner_id", "in", moves.commercial_partner_id.ids),
+                ]
+            )
+        )
+        if invoices:
+            self.env.add_to_compute(invoices._fields["dunning_next_date"], invoices)
+
+    @api.model
+    def _refresh_past_next_dates(self, date):
+        """Recompute the next reminder dates before ``date`` (the day of the run) of the open
+        customer invoices, which the run did not reach (held, below a minimum): a next
+        reminder date is never in the past (:meth:`_adjust_next_dates`). One query."""
+        moves = (
+            self.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                    ("dunning_next_date", "<", date),
+                ]
+            )
+        )
+        if moves:
+            self.env.add_to_compute(moves._fields["dunning_next_date"], moves)
 
     @api.model
     def _recompute_next_dates_for_rates(self, currencies):

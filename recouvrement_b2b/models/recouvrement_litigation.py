@@ -132,7 +132,8 @@ class RecouvrementLitigation(models.Model):
     amount_residual = fields.Monetary(
         string="Amount Due",
         compute="_compute_amount_residual",
-        help="Amount still due on the case's invoices, in the company currency.",
+        help="Amount claimed on the case's invoices today, in the company currency: the "
+        "instalments past their due date (all of an invoice once its last one is due).",
     )
     open_credit_amount = fields.Monetary(
         string="Open Credits Deducted",
@@ -211,12 +212,27 @@ class RecouvrementLitigation(models.Model):
         for case in self:
             case.credit_hold = case.litigation_type == "recovery"
 
-    @api.depends("move_ids.amount_residual_signed")
+    @api.depends_context("tz")
+    @api.depends(
+        "move_ids.amount_residual_signed",
+        "move_ids.line_ids.amount_residual",
+        "move_ids.line_ids.date_maturity",
+    )
     def _compute_amount_residual(self):
+        # what the case claims today: the instalments past due, not those still to fall due
+        # (recouvrement.penalty._get_claimed_receivables, as the dossier claims them)
+        today = fields.Date.context_today(self)
+        claimed = self.env["recouvrement.penalty"]._get_claimed_receivables(self.move_ids, today)
         for case in self:
-            case.amount_residual = sum(case.move_ids.mapped("amount_residual_signed"))
+            amount = sum((claimed & case.move_ids.line_ids).mapped("amount_residual"))
+            case.amount_residual = case.currency_id.round(amount) if case.currency_id else amount
 
-    @api.depends("move_ids.amount_residual_signed", "partner_id", "company_id")
+    @api.depends(
+        "move_ids.amount_residual_signed",
+        "move_ids.line_ids.date_maturity",
+        "partner_id",
+        "company_id",
+    )
     def _compute_open_credit_amount(self):
         # the open credits dunning deducts (LEGAL.md, open credits), one query for all cases
         Dunning = self.env["recouvrement.dunning"]
@@ -392,7 +408,7 @@ class RecouvrementLitigation(models.Model):
             if (
                 float_compare(
                     case.disputed_amount,
-                    case.amount_residual,
+                    case._get_invoices_residual(),
                     precision_rounding=case.currency_id.rounding,
                 )
                 > 0
@@ -403,7 +419,7 @@ class RecouvrementLitigation(models.Model):
                         "still due on its invoices, %(due)s (field Disputed Amount).",
                         case=case.name,
                         disputed=case._format_amount(case.disputed_amount),
-                        due=case._format_amount(case.amount_residual),
+                        due=case._format_amount(case._get_invoices_residual()),
                     )
                 )
 
@@ -749,7 +765,9 @@ class RecouvrementLitigation(models.Model):
                 summary=self.env._("Issue a credit note"),
                 note=self.env._(
                     "The dispute was lost: issue a credit note of %(amount)s on %(invoices)s.",
-                    amount=case._format_amount(case.disputed_amount or case.amount_residual),
+                    amount=case._format_amount(
+                        case.disputed_amount or case._get_invoices_residual()
+                    ),
                     invoices=", ".join(case.move_ids.mapped("name")),
                 ),
                 user_id=case.user_id.id or self.env.uid,
@@ -1063,6 +1081,42 @@ class RecouvrementLitigation(models.Model):
             limit=1,
         )
 
+    def _get_dossier_penalty_basis(self, lines):
+        """The sentence of the dossier stating the basis of its penalties and indemnity, with
+        the recovery indemnity actually claimed (``lines``: :meth:`_get_dossier_lines`), in
+        the case's currency and the context's language: the company's indemnity setting
+        (D441-5: at most 40 EUR per invoice paid late), or none.
+
+        :return: str
+        """
+        self.ensure_one()
+        indemnities = {line["indemnity"] for line in lines if line["indemnity"] > 0}
+        if not indemnities:
+            return self.env._(
+                "Late-payment penalties (art. L441-10 II Code de commerce), computed up to the "
+                "date of this file; no recovery indemnity is claimed."
+            )
+        if len(indemnities) == 1:
+            return self.env._(
+                "Late-payment penalties (art. L441-10 II Code de commerce) and fixed recovery "
+                "indemnity of %(amount)s per invoice paid late (art. D441-5), computed up to "
+                "the date of this file.",
+                amount=self._format_amount(indemnities.pop()),
+            )
+        return self.env._(
+            "Late-payment penalties (art. L441-10 II Code de commerce) and fixed recovery "
+            "indemnities of %(amount)s in all, per invoice paid late (art. D441-5), computed "
+            "up to the date of this file.",
+            amount=self._format_amount(sum(line["indemnity"] for line in lines)),
+        )
+
+    def _get_invoices_residual(self):
+        """What is still owed on the case's invoices, every instalment included (due or not),
+        in the company currency: the bound of a disputed amount (``amount_residual`` is what
+        the case claims, the instalments past due only)."""
+        self.ensure_one()
+        return sum(self.move_ids.mapped("amount_residual_signed"))
+
     def _get_dossier_lines(self, to_date=None):
         """Claim breakdown per invoice for the dossier: principal, penalties, indemnity, total,
         and ``due_dates`` (text: the due date, or each instalment's due date and amount, as the
@@ -1109,12 +1163,11 @@ class RecouvrementLitigation(models.Model):
 
     @api.model
     def _get_day_rate_residuals(self, moves, date):
-        """``{move.id: float}``: what is still due on each of ``moves`` in its company's
-        currency at the rate of ``date`` (``recouvrement.dunning._get_line_amounts`` of its
-        open receivable lines), as a reminder claims it."""
-        lines = moves.line_ids.filtered(
-            lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
-        )
+        """``{move.id: float}``: what is claimed on each of ``moves`` at ``date`` in its
+        company's currency at the rate of ``date`` (``recouvrement.dunning._get_line_amounts``
+        of its open receivable lines past due,
+        ``recouvrement.penalty._get_claimed_receivables``), as a reminder claims it."""
+        lines = self.env["recouvrement.penalty"]._get_claimed_receivables(moves, date)
         amounts = self.env["recouvrement.dunning"]._get_line_amounts(lines, date)
         residuals = defaultdict(float)
         for line in lines:

@@ -1183,6 +1183,26 @@ class RecouvrementPenalty(models.AbstractModel):
         )
 
     @api.model
+    def _get_claimed_receivables(self, moves, to_date):
+        """Open receivable lines (instalments) of ``moves`` that a claim document (injonction
+        de payer file, agency list, the case's amount due) claims at ``to_date``: those past
+        their own due date (``date_maturity`` before ``to_date``). An instalment not yet due
+        is not exigible (art. 1405 CPC; LEGAL.md, instalments): it is claimed once due, the
+        whole invoice once its last instalment is. Their penalties and the D441-5 indemnity
+        come with them (:meth:`_get_penalty_document_figures`: nothing accrues on an
+        instalment before its due date).
+
+        :return: ``account.move.line`` recordset, in no particular order
+        """
+        return moves.line_ids.filtered(
+            lambda line: (
+                line.account_type == "asset_receivable"
+                and not line.reconciled
+                and (not line.date_maturity or line.date_maturity < to_date)
+            )
+        )
+
+    @api.model
     def _get_mention_due_dates(self, move):
         """The due date(s) printed on ``move``: its due date, or each instalment's due date
         with its amount (L441-10 II: each due date is a payment date, LEGAL.md)."""

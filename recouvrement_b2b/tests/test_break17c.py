@@ -257,3 +257,115 @@ class TestBreak17Claims(DunningRunCommon):
         )
         self.assertEqual(round(sum(line["total"] for line in lines), 2), 1468.73)
         self.assertIn("1,468.73", html)
+
+    def test_injonction_file_claims_the_instalments_past_due(self):
+        # 1 000 EUR dated 1 May 2026: 300 due 31 May, 700 due 30 July. On 20 June only the 300
+        # is exigible (art. 1405 CPC): the file claims 300.00 + its penalty 300 x 12.15 % x 20
+        # / 365 = 1.9973 -> 2.00 + the 40 EUR indemnity = 342.00, not 1 000 + 2.00 + 40
+        # = 1 042.00; the case's amount due is 300.00.
+        move = self._invoice_with_term(
+            self.customer, 1000.0, "2026-05-01", self._term((30, 30), (70, 90))
+        )
+        # 1 000 EUR dated 1 May, 30 % at 30 days, 30 % at 60, 40 % at 90: 300 due 31 May,
+        # 300 due 30 June, 400 due 30 July; 100 paid on 5 June on the first instalment.
+        other = self._invoice_with_term(
+            self.customer, 1000.0, "2026-05-01", self._term((30, 30), (30, 60), (40, 90))
+        )
+        self._pay(other, 100.0, "2026-06-05")
+        with freeze_time("2026-06-20"):
+            case = self.env["recouvrement.litigation"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": self.company.id,
+                    "move_ids": [Command.set(move.ids)],
+                }
+            )
+            [line] = case._get_dossier_lines(date(2026, 6, 20))
+            self.assertEqual(
+                (line["principal"], line["penalty"], line["indemnity"], line["total"]),
+                (300.0, 2.0, 40.0, 342.0),
+            )
+            self.assertEqual(case.amount_residual, 300.0)
+            html = (
+                self.env["ir.actions.report"]
+                ._render_qweb_html("recouvrement_b2b.report_litigation_dossier", case.ids)[0]
+                .decode()
+            )
+            self.assertIn("342.00", html)
+            self.assertNotIn("1,042.00", html)
+        # 10 July: the first invoice still claims its 300 (700 due 30 July), the second
+        # (300 - 100) + 300 = 500.00 (its 400 due 30 July is not claimed): 800.00 in all.
+        case.move_ids = [Command.link(other.id)]
+        with freeze_time("2026-07-10"):
+            case.invalidate_recordset(["amount_residual"])
+            lines = case._get_dossier_lines(date(2026, 7, 10))
+            self.assertEqual([line["principal"] for line in lines], [300.0, 500.0])
+            self.assertEqual(case.amount_residual, 800.0)
+        # 31 July, every instalment due: the whole, 1 000.00 + 900.00 = 1 900.00.
+        with freeze_time("2026-07-31"):
+            case.invalidate_recordset(["amount_residual"])
+            lines = case._get_dossier_lines(date(2026, 7, 31))
+            self.assertEqual([line["principal"] for line in lines], [1000.0, 900.0])
+            self.assertEqual(case.amount_residual, 1900.0)
+
+    def test_injonction_file_states_the_indemnity_claimed(self):
+        # The company claims a recovery indemnity of 25 EUR (D441-5 allows at most 40): the
+        # injonction de payer file of 20 March claims 25.00 for the invoice of 1 000 due
+        # 1 March and says so, not "40 EUR per invoice"; with no indemnity set it says none
+        # is claimed.
+        self.company.penalty_indemnity_amount = 25.0
+        move = self._invoice(self.customer, 1000.0, "2026-02-01", "2026-03-01")
+        report = self.env["ir.actions.report"]
+        with freeze_time("2026-03-20"):
+            case = self.env["recouvrement.litigation"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": self.company.id,
+                    "move_ids": [Command.set(move.ids)],
+                }
+            )
+            [line] = case._get_dossier_lines(date(2026, 3, 20))
+            self.assertEqual(line["indemnity"], 25.0)
+            html = report._render_qweb_html("recouvrement_b2b.report_litigation_dossier", case.ids)[
+                0
+            ].decode()
+            self.assertIn("fixed recovery indemnity of 25.00\xa0€ per invoice paid late", html)
+            self.assertNotIn("40 EUR", html)
+            self.company.penalty_indemnity_amount = 0.0
+            html = report._render_qweb_html("recouvrement_b2b.report_litigation_dossier", case.ids)[
+                0
+            ].decode()
+            self.assertIn("no recovery indemnity is claimed", html)
+            self.assertNotIn("indemnity of", html)
+
+    def test_next_reminder_date_only_when_one_will_be_sent(self):
+        # An invoice of 1 000 due 1 October 2026, never reminded, entered on 20 November: the
+        # days of its levels (1 October - 5 = 26 September, + 15 = 16 October...) are past;
+        # the run of 20 November sends the highest level allowed, so the next reminder is on
+        # 20 November (the next run), never a past date.
+        with freeze_time("2026-11-20"):
+            move = self._invoice(self.customer, 1000.0, "2026-09-01", "2026-10-01")
+            self.assertEqual(move.dunning_next_date, date(2026, 11, 20))
+            # a credit note of 1 000: the net balance is 1 000 - 1 000 = 0, nothing is claimed
+            # (LEGAL.md, open credits): no next reminder
+            refund = self._refund(self.customer, 1000.0, "2026-11-20")
+            self.assertFalse(move.dunning_next_date)
+        self.assertFalse(self._run("2026-11-20"))
+        # the credit note cancelled: 1 000 claimed again, by the run of 20 November
+        with freeze_time("2026-11-20"):
+            refund.button_draft()
+            refund.button_cancel()
+            self.assertEqual(move.dunning_next_date, date(2026, 11, 20))
+        # another customer's invoice of 500 due 1 October, wholly disputed on 20 November:
+        # the run claims nothing, so no next reminder; the dispute rejected, 20 November again
+        other = self.env["res.partner"].create(
+            {"name": "Imprimerie Roux", "is_company": True, "email": "compta@roux.example.fr"}
+        )
+        with freeze_time("2026-11-20"):
+            invoice = self._invoice(other, 500.0, "2026-09-01", "2026-10-01")
+            self.assertEqual(invoice.dunning_next_date, date(2026, 11, 20))
+            dispute = self.env["recouvrement.dispute"]._create_from_portal(invoice, "price")
+            self.assertEqual(dispute.amount, 500.0)
+            self.assertFalse(invoice.dunning_next_date)
+            dispute.action_reject()
+            self.assertEqual(invoice.dunning_next_date, date(2026, 11, 20))

@@ -19,10 +19,11 @@ from .common import RecouvrementCommon
 # disputes (2), the collective proceedings and factoring (1) and the pauses of each company (1).
 # Per batch: one template rendering, one create per model (events, mails, messages, notes on
 # the events), the portal tokens of the batch's invoices at once, the invoices moved up the
-# ladder per level.
+# ladder per level, and their next reminder dates (their open disputes and open credits, 2).
+# The fixed part also refreshes the next reminder dates left in the past (3).
 PLAN_QUERIES = 16
-CRON_QUERIES_FIXED = 44  # 4 to find the customers due first (issue 18, _get_cron_plan)
-CRON_QUERIES_PER_BATCH = 22
+CRON_QUERIES_FIXED = 47  # 4 to find the customers due first (issue 18, _get_cron_plan)
+CRON_QUERIES_PER_BATCH = 24
 MODULE = "odoo.addons.recouvrement_b2b.models.recouvrement_dunning"
 
 
@@ -101,8 +102,10 @@ class TestDunning(RecouvrementCommon):
 
     def test_walk_down_the_ladder(self):
         """One invoice due on 31 March, the cron every day: each level once, on its day."""
-        move = self._invoice(self.customer, 1200.0, "2026-03-01", "2026-03-31")
-        self.assertEqual(move.dunning_next_date, fields.Date.to_date("2026-03-26"))
+        # entered on its date: a next reminder date is never in the past
+        with freeze_time("2026-03-01"):
+            move = self._invoice(self.customer, 1200.0, "2026-03-01", "2026-03-31")
+            self.assertEqual(move.dunning_next_date, fields.Date.to_date("2026-03-26"))
         sent = {}
         for day in range(80):
             date = fields.Date.add(fields.Date.to_date("2026-03-15"), days=day)
@@ -245,12 +248,14 @@ class TestDunning(RecouvrementCommon):
         # is below it, one of 130 USD (104 EUR) above; the minimum is never read in dollars.
         usd = self.setup_other_currency("USD", rates=[("2026-01-01", 1.25)])
         (self.level_courtesy | self.level_courteous).min_amount = 100.0
-        small = self._invoice(self.customer, 110.0, "2026-02-01", "2026-03-10", currency=usd)
-        other = self._customer("Imprimerie Roux")
-        large = self._invoice(other, 130.0, "2026-02-01", "2026-03-10", currency=usd)
+        # entered on their date: a next reminder date is never in the past
+        with freeze_time("2026-02-01"):
+            small = self._invoice(self.customer, 110.0, "2026-02-01", "2026-03-10", currency=usd)
+            other = self._customer("Imprimerie Roux")
+            large = self._invoice(other, 130.0, "2026-02-01", "2026-03-10", currency=usd)
+            # The next reminder of the small invoice skips the courteous level (J+15: firm).
+            self.assertEqual(small.dunning_next_date, fields.Date.to_date("2026-03-25"))
         self.assertEqual((small.amount_residual_signed, large.amount_residual_signed), (88, 104))
-        # The next reminder of the small invoice skips the courteous level (J+15: firm).
-        self.assertEqual(small.dunning_next_date, fields.Date.to_date("2026-03-25"))
         with freeze_time("2026-03-12"):
             plan = self.Dunning._get_plan(fields.Date.to_date("2026-03-12"), self.company)
         self.assertEqual(

@@ -159,6 +159,7 @@ class TestDunningChecks(DunningRunCommon):
         # 300 (before: nothing, each instalment being under 200). An invoice of 150 alone stays
         # under it.
         self.policy.level_ids.min_amount = 200.0
+        # entered on its date: a next reminder date is never in the past
         move = self._invoice(self.customer, 300.0, "2026-01-01", post=False)
         move.invoice_payment_term_id = self.env["account.payment.term"].create(
             {
@@ -169,13 +170,14 @@ class TestDunningChecks(DunningRunCommon):
                 ],
             }
         )
-        move.action_post()
+        with freeze_time("2026-01-01"):
+            move.action_post()
+            # courtesy at J-5 of the second instalment, when both are in the reminder (300)
+            self.assertEqual(move.dunning_next_date, date(2026, 1, 27))
         other = self.env["res.partner"].create(
             {"name": "Hotel du Parc", "is_company": True, "email": "compta@parc.example.fr"}
         )
         self._invoice(other, 150.0, "2026-01-01", "2026-01-31")
-        # courtesy at J-5 of the second instalment, when both are in the reminder (300)
-        self.assertEqual(move.dunning_next_date, date(2026, 1, 27))
         event = self._run("2026-02-20")
         self.assertRecordValues(
             event,

@@ -49,14 +49,16 @@ class TestDunningClaims(DunningRunCommon):
         # 20 June the 300 is 20 days late: a reminder at the J+15 level for 300, not 1 000;
         # penalty 300 x 12.15 % x 20 / 365 = 2.00 plus the 40 EUR indemnity.
         self.level_firm.claim_penalties = True
-        move = self._invoice_with_term(
-            self.customer, 1000.0, "2026-05-01", self._term((30, 30), (70, 90))
-        )
+        # entered on its date: a next reminder date is never in the past
+        with freeze_time("2026-05-01"):
+            move = self._invoice_with_term(
+                self.customer, 1000.0, "2026-05-01", self._term((30, 30), (70, 90))
+            )
+            self.assertEqual(move.dunning_next_date, date(2026, 5, 26))  # courtesy, J-5 of 31 May
         first, second = self._instalments(move)
         self.assertEqual(
             (first.date_maturity, second.date_maturity), (date(2026, 5, 31), date(2026, 7, 30))
         )
-        self.assertEqual(move.dunning_next_date, date(2026, 5, 26))  # courtesy, J-5 of 31 May
         event = self._run("2026-06-20")
         self.assertRecordValues(
             event,

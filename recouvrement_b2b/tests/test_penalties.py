@@ -506,6 +506,42 @@ class TestPenalties(RecouvrementCommon):
             move.with_user(self.controller)._create_penalty_invoices()
         self.assertTrue(last.invoice_line_ids)
 
+    def test_penalty_invoice_reversed_by_a_credit_note_is_a_waiver(self):
+        # Product decision (README): 12 000 due 2024-03-15 (14.50 %). Penalty invoice A:
+        # 16 Mar-30 Apr, 12 000 x 14.50 x 46 / 36500 = 219.29 + 40, posted, then reversed by a
+        # credit note (a commercial gesture) instead of cancelled: its period and indemnity
+        # stay settled. On 31 May only May is charged: 12 000 x 14.50 x 77 / 36500 = 367.07
+        # - 219.29 = 147.78, no second indemnity, and no claim document claims A's 259.29.
+        move = self._invoice(self.customer, 12000, date(2024, 2, 14), date(2024, 3, 15))
+        with freeze_time("2024-04-30"):
+            waived = move.with_user(self.controller)._create_penalty_invoices()
+        waived.action_post()
+        self.assertEqual(waived.amount_total, 259.29)
+        credit_note = waived._reverse_moves(cancel=True)
+        self.assertEqual((credit_note.state, waived.payment_state), ("posted", "reversed"))
+        with freeze_time("2024-04-30"), self.assertRaisesRegex(UserError, "nothing new"):
+            move.with_user(self.controller)._create_penalty_invoices()
+        Penalty = self.env["recouvrement.penalty"]
+        for figures in (
+            Penalty._get_penalty_claim_figures(move, date(2024, 4, 30)),
+            Penalty._get_penalty_document_figures(move, date(2024, 4, 30)),
+        ):
+            self.assertEqual(
+                (figures[move.id]["penalty"], figures[move.id]["indemnity"]), (0.0, 0.0)
+            )
+        with freeze_time("2024-05-31"):
+            later = move.with_user(self.controller)._create_penalty_invoices()
+        self.assertRecordValues(
+            later.invoice_line_ids,
+            [
+                {
+                    "price_unit": 147.78,
+                    "penalty_date_from": date(2024, 5, 1),
+                    "penalty_date_to": date(2024, 5, 31),
+                }
+            ],
+        )
+
     def test_penalty_invoicing_locks_the_source_invoices_first(self):
         # Issue 17 #7: two users invoicing penalties at once charged everything twice. The
         # source invoices are locked (and rewritten unchanged, so that a concurrent call
