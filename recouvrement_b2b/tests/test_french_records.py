@@ -106,8 +106,66 @@ class TestFrenchRecords(RecouvrementCommon):
             case.with_context(lang="fr_FR")._creation_message(), "Dossier contentieux créé"
         )
         self.assertEqual(
-            notice.with_context(lang="fr_FR")._creation_message(), "Action de relance créé"
+            notice.with_context(lang="fr_FR")._creation_message(), "Action de relance créée"
         )
+
+    def test_french_notes_and_states_agree_with_their_noun(self):
+        """Issue 16 (break test): mail's creation note "%s créé" gave "Promesse de paiement
+        créé", a plan's state read "Active" (échéancier: masculine), a sent reminder "Envoyé"
+        (action de relance: feminine) and a hold "Agence Martin est bloqué". Every model of the
+        module has its own creation note; states and messages agree with their noun."""
+        expected = {
+            "recouvrement.call": "Appel de recouvrement créé",
+            "recouvrement.claim.declaration": "Déclaration de créance créée",
+            "recouvrement.dispute": "Litige commercial créé",
+            "recouvrement.dunning.event": "Action de relance créée",
+            "recouvrement.litigation": "Dossier contentieux créé",
+            "recouvrement.payment.plan": "Échéancier créé",
+            "recouvrement.promise": "Promesse de paiement créée",
+            "recouvrement.statement.sending": "Relevé de compte envoyé",
+        }
+        threads = {
+            name
+            for name, model in self.env.registry.items()
+            if model._original_module == "recouvrement_b2b"
+            and issubclass(model, self.env.registry["mail.thread"])
+            and not model._abstract
+        }
+        self.assertEqual(threads, set(expected))
+        for name, note in expected.items():
+            record = self.env[name].with_company(self.company).with_context(lang="en_US")
+            self.assertEqual(record.browse()._creation_message(), note, name)
+        fr = self.env(context=dict(self.env.context, lang="fr_FR"))
+
+        def label(model, field, value):
+            return dict(fr[model]._fields[field]._description_selection(fr))[value]
+
+        self.assertEqual(
+            [label("recouvrement.payment.plan", "state", v) for v in ("active", "broken")],
+            ["En cours", "Rompu"],
+        )
+        self.assertEqual(
+            [label("recouvrement.dunning.event", "state", v) for v in ("sent", "posted")],
+            ["Envoyée", "Postée"],
+        )
+        self.assertEqual(label("recouvrement.dunning.level", "channel", "none"), "Aucun envoi")
+        self.assertEqual(label("recouvrement.dunning.level", "tone", "courteous"), "Courtois")
+        self.assertEqual(label("res.partner", "collective_proceedings", "none"), "Aucune")
+        self.assertEqual(label("res.partner", "company_status", "active"), "Active")
+        # a customer's feminine name: the credit is on hold, not the customer
+        agency = self.env["res.partner"].create(
+            {"name": "Agence Martin", "is_company": True, "lang": "fr_FR"}
+        )
+        with self.assertRaisesRegex(
+            ValidationError, "^Indiquez pourquoi le crédit est bloqué pour Agence Martin.$"
+        ):
+            agency.with_context(lang="fr_FR").write({"credit_hold": True})
+        agency.write({"credit_hold": True, "credit_hold_reason": "Impayés"})
+        with freeze_time("2026-03-02"):
+            reasons = fr["recouvrement.credit"]._get_hold_reasons(
+                agency, self.company, {}, {"notices": [], "litigations": []}
+            )
+        self.assertIn("Crédit bloqué pour Agence Martin depuis le ", reasons[0])
 
     def test_message_record_names_in_company_language(self):
         """Issue 16 (break test): the demo's reminder emails were listed in Discuss and on the
