@@ -167,6 +167,44 @@ class TestFrenchRecords(RecouvrementCommon):
             )
         self.assertIn("Crédit bloqué pour Agence Martin depuis le ", reasons[0])
 
+    def test_shipped_rate_sources_read_in_french(self):
+        """Issue 16 (break test): the shipped reference rates gave their source as research
+        notes in English with ISO dates ("derived (2011-12-14 change) [semester rule applies by
+        law only from 2013-01-01]", "S1;S2", "T1;T2"). A French user reads them in French,
+        dates written out; the web addresses stay as they are."""
+        rates = (
+            self.env["recouvrement.penalty.rate"]
+            .with_context(active_test=False, lang="fr_FR")
+            .browse(
+                self.env["ir.model.data"]
+                .search(
+                    [
+                        ("module", "=", "recouvrement_b2b"),
+                        ("model", "=", "recouvrement.penalty.rate"),
+                    ]
+                )
+                .mapped("res_id")
+            )
+        )
+        self.assertGreater(len(rates), 100)
+        english = re.compile(
+            r"\b(derived|change|also|secondary|verify|table|press|reports|in force|applies|rule|"
+            r"[ST][1-5])\b",
+            re.IGNORECASE,
+        )
+        for rate in rates:
+            text = re.sub(
+                r"(https?://)?[\w.-]+\.(fr|com|eu|law|gr|ro|xyz|htm|html)\S*", "", rate.source
+            )
+            self.assertNotRegex(text, ISO_DATE, rate.source)
+            self.assertNotRegex(text, english, rate.source)
+        self.assertEqual(
+            self.env.ref("recouvrement_b2b.rate_ecb_mro_2012_s1").with_context(lang="fr_FR").source,
+            "Taux en vigueur au 1er janvier ou au 1er juillet, d'après les changements de taux de "
+            "la BCE (changement du 14 décembre 2011) ; la règle du semestre ne s'applique "
+            "légalement qu'à partir du 1er janvier 2013",
+        )
+
     def test_message_record_names_in_company_language(self):
         """Issue 16 (break test): the demo's reminder emails were listed in Discuss and on the
         reminder as "Ferronnerie Rousseau - Courtesy reminder - 01/12/2026": the name of the
