@@ -284,6 +284,38 @@ class TestFrenchRecords(RecouvrementCommon):
                     f"ISO date in the name of {model.model} {record.id}: {record.display_name!r}",
                 )
 
+    def test_score_reason_names_the_dunning_level(self):
+        """Issue 16 (break test): the score reasons read "Niveau de relance 5 atteint (-20
+        points)": the rank of the level in its ladder. They name the highest level reached,
+        in the user's language."""
+        move = self._invoice(self.customer, 1500.0, "2026-01-01", "2026-01-31")
+        self.env["recouvrement.dunning.event"].sudo().create(
+            {
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+                "level_id": self.policy.level_ids[1].id,
+                "date": "2026-02-01",
+                "state": "sent",
+                "move_ids": move.ids,
+            }
+        )
+        notice = self._run("2026-03-17")
+        self.assertEqual(notice.level_id, self.level_notice)
+        self.assertEqual(move.dunning_level_id, self.level_notice)
+        rank = list(self.policy.level_ids.sorted(lambda lv: (lv.sequence, lv.id))).index(
+            self.level_notice
+        )
+        with freeze_time("2026-03-18"):
+            for lang, reason in (
+                ("fr_FR", "Niveau de relance « Mise en demeure » atteint (-"),
+                ("en_US", 'Dunning level "Formal notice" reached (-'),
+            ):
+                customer = self.customer.with_company(self.company).with_context(lang=lang)
+                customer.invalidate_recordset(["credit_score_reasons"])
+                lines = customer.credit_score_reasons.splitlines()
+                self.assertEqual(len([line for line in lines if line.startswith(reason)]), 1, lines)
+                self.assertNotIn(f" {rank + 1} ", " ".join(lines))
+
     def test_score_reasons_in_french_numbers(self):
         credit = self.env["recouvrement.credit"].with_context(lang="fr_FR")
         label = credit._get_score_reason_label("days_late", {"days": 110.66, "points": 35.0})
