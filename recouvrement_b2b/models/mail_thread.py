@@ -24,7 +24,21 @@ class MailThread(models.AbstractModel):
             return super()._creation_message()
         company = self.company_id[:1] if "company_id" in self._fields else self.env.company
         note_self = self.with_env(company_env(self.env, company or None))
-        return super(MailThread, note_self)._creation_message()
+        return (
+            note_self._recouvrement_creation_note()
+            or super(MailThread, note_self)._creation_message()
+        )
+
+    def _recouvrement_creation_note(self):
+        """The creation note of a record of the module, in the language of ``self.env``.
+
+        Each model of the module returns its own sentence ("Promise to pay created"), whose
+        French agrees in gender with the model's noun ("Promesse de paiement créée"), where
+        mail's "%s created" would give "Promesse de paiement créé" (issue 16).
+
+        :returns: str, or None for mail's generic note
+        """
+        return None
 
     def message_post(self, **kwargs):
         # EXTENDS mail: the stored name of the module's own records in their company's language

@@ -384,3 +384,8 @@ class RecouvrementCall(models.Model):
             counts[partner.id][0] += count if outcome in NEGATIVE_OUTCOMES else 0
             counts[partner.id][1] += count
         return {pid: negative / total for pid, (negative, total) in counts.items()}
+
+    def _recouvrement_creation_note(self):
+        # EXTENDS recouvrement_b2b (mail_thread.py): its own creation note, whose French agrees
+        # with the model's noun (issue 16)
+        return self.env._("Collection call created")

@@ -867,3 +867,8 @@ class RecouvrementClaimDeclaration(models.Model):
         prescription is interrupted until the proceedings close (art. L622-25-1 Code de
         commerce). No query: the declarations are read in one batch."""
         return moves.filtered(lambda m: m.claim_declaration_id.state == "declared")
+
+    def _recouvrement_creation_note(self):
+        # EXTENDS recouvrement_b2b (mail_thread.py): its own creation note, whose French agrees
+        # with the model's noun (issue 16)
+        return self.env._("Claim declaration created")

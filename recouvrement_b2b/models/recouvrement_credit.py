@@ -961,9 +961,11 @@ class RecouvrementCredit(models.AbstractModel):
                 points=points,
             )
         if code == "dunning_level":
+            # the level by its name, not its rank (issue 16)
+            level = params.get("level")
             return self.env._(
-                "Dunning level %(level)s reached (-%(points)s points)",
-                level=params["dunning_level"],
+                'Dunning level "%(level)s" reached (-%(points)s points)',
+                level=level.with_env(self.env).name if level else params["dunning_level"],
                 points=points,
             )
         if code == "promises":
@@ -985,6 +987,7 @@ class RecouvrementCredit(models.AbstractModel):
         """Set ``credit_score_reasons`` of ``partners`` in the current company: the points, then
         one line per factor that took points off."""
         scores = self._compute_scores(partners)
+        levels = self._get_highest_dunning_levels(partners)
         for partner in partners:
             _letter, points, reasons = scores.get(
                 partner._origin.commercial_partner_id.id, ("A", 100, [])
@@ -992,8 +995,53 @@ class RecouvrementCredit(models.AbstractModel):
             lines = [
                 self.env._("%(points)s points out of 100", points=format_number(self.env, points))
             ]
-            lines += [self._get_score_reason_label(code, params) for code, params in reasons]
+            highest = levels.get(partner._origin.commercial_partner_id.id)
+            lines += [
+                self._get_score_reason_label(
+                    code, dict(params, level=highest) if code == "dunning_level" else params
+                )
+                for code, params in reasons
+            ]
             partner.credit_score_reasons = "\n".join(lines)
+
+    @api.model
+    def _get_highest_dunning_levels(self, partners, company=None):
+        """The highest dunning level reached by each commercial partner of ``partners`` in
+        ``company`` (the current one when None): the level of its posted invoices with the
+        highest rank in its policy, as the score counts it (``_get_score_inputs``).
+
+        :return: ``{commercial partner id: recouvrement.dunning.level}``
+        """
+        company = company or self.env.company
+        partners = partners._origin.commercial_partner_id
+        if not partners:
+            return {}
+        self.env["account.move"].flush_model(["commercial_partner_id", "dunning_level_id"])
+        self.env["recouvrement.dunning.level"].flush_model(["policy_id", "sequence"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT DISTINCT ON (m.commercial_partner_id) m.commercial_partner_id, lv.id
+                  FROM account_move m
+                  JOIN (
+                        SELECT id, RANK() OVER (PARTITION BY policy_id ORDER BY sequence, id)
+                                   AS rank
+                          FROM recouvrement_dunning_level
+                       ) lv ON lv.id = m.dunning_level_id
+                 WHERE m.commercial_partner_id IN %(partners)s
+                   AND m.company_id = %(company)s
+                   AND m.state = 'posted'
+                 ORDER BY m.commercial_partner_id, lv.rank DESC, lv.id DESC
+                """,
+                partners=tuple(partners.ids),
+                company=company.id,
+            )
+        )
+        level_ids = [level for _partner, level in rows]
+        levels = self.env["recouvrement.dunning.level"]
+        return {
+            partner_id: levels.browse(level).with_prefetch(level_ids) for partner_id, level in rows
+        }
 
     @api.model
     def _cron_update_scores(self, batch_size=1000):

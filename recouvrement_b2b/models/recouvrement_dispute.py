@@ -609,3 +609,8 @@ class RecouvrementDispute(models.Model):
                 excluded.get(move.id, 0.0) + dispute.amount_company, move.amount_residual_signed
             )
         return excluded
+
+    def _recouvrement_creation_note(self):
+        # EXTENDS recouvrement_b2b (mail_thread.py): its own creation note, whose French agrees
+        # with the model's noun (issue 16)
+        return self.env._("Commercial dispute created")

@@ -16,7 +16,7 @@ CHANNELS = [
     ("registered", "Registered letter"),
     ("phone", "Phone activity"),
     ("sms", "SMS"),
-    ("none", "None"),
+    ("none", "No message"),
 ]
 
 # States of an event that was never sent: its figures may still change and it may be deleted.
@@ -731,3 +731,8 @@ class RecouvrementDunningEvent(models.Model):
     def _get_sepa_qr(self):
         """EPC QR code of the amount claimed, or False (``recouvrement.customer``)."""
         return self.env["recouvrement.customer"]._get_sepa_qr(self)
+
+    def _recouvrement_creation_note(self):
+        # EXTENDS recouvrement_b2b (mail_thread.py): its own creation note, whose French agrees
+        # with the model's noun (issue 16)
+        return self.env._("Dunning event created")

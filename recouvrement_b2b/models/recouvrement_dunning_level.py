@@ -38,7 +38,7 @@ class RecouvrementDunningLevel(models.Model):
             ("registered", "Registered letter"),
             ("phone", "Phone activity"),
             ("sms", "SMS"),
-            ("none", "None"),
+            ("none", "No message"),
         ],
         default="email",
         required=True,

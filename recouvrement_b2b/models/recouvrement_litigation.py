@@ -1442,3 +1442,8 @@ class RecouvrementLitigation(models.Model):
                         record._litigation_raise_alerts(today)
                 except Exception as error:
                     record._litigation_alert_failed(today, error)
+
+    def _recouvrement_creation_note(self):
+        # EXTENDS recouvrement_b2b (mail_thread.py): its own creation note, whose French agrees
+        # with the model's noun (issue 16)
+        return self.env._("Litigation case created")

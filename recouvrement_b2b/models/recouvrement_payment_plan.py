@@ -63,7 +63,7 @@ class RecouvrementPaymentPlan(models.Model):
         [
             ("draft", "Draft"),
             ("proposed", "Proposed"),
-            ("active", "Active"),
+            ("active", "Running"),
             ("completed", "Completed"),
             ("broken", "Broken"),
             ("cancelled", "Cancelled"),
@@ -903,3 +903,8 @@ class RecouvrementPaymentPlan(models.Model):
                 "(art. 2240 Code civil)."
             ),
         ]
+
+    def _recouvrement_creation_note(self):
+        # EXTENDS recouvrement_b2b (mail_thread.py): its own creation note, whose French agrees
+        # with the model's noun (issue 16)
+        return self.env._("Payment plan created")

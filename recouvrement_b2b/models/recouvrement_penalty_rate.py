@@ -57,7 +57,9 @@ class RecouvrementPenaltyRate(models.Model):
         default=True,
         help="An archived rate still counts for the penalties of its half-year (history).",
     )
-    source = fields.Char(help="Where the figure comes from (official table, decree, press).")
+    source = fields.Char(
+        translate=True, help="Where the figure comes from (official table, decree, press)."
+    )
     secondary = fields.Boolean(
         string="To Verify",
         help="Figure taken from a non-official source: check it against the official one.",

@@ -871,3 +871,8 @@ class RecouvrementPromise(models.Model):
         if vals["amount_net"] <= 0:
             return None
         return vals
+
+    def _recouvrement_creation_note(self):
+        # EXTENDS recouvrement_b2b (mail_thread.py): its own creation note, whose French agrees
+        # with the model's noun (issue 16)
+        return self.env._("Promise to pay created")

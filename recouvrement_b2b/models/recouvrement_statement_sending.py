@@ -42,3 +42,8 @@ class RecouvrementStatementSending(models.Model):
             sendings, self.env._("sending the statement"), date_fname="date", user_fname="user_id"
         )
         return sendings
+
+    def _recouvrement_creation_note(self):
+        # EXTENDS recouvrement_b2b (mail_thread.py): its own creation note, whose French agrees
+        # with the model's noun (issue 16)
+        return self.env._("Customer statement sent")

@@ -28,6 +28,11 @@ class ResConfigSettings(models.TransientModel):
     penalty_indemnity_amount = fields.Float(
         related="company_id.penalty_indemnity_amount", readonly=False
     )
+    penalty_indemnity_currency_id = fields.Many2one(
+        "res.currency",
+        string="Indemnity Currency",
+        compute="_compute_penalty_indemnity_currency_id",
+    )
     penalty_product_id = fields.Many2one(related="company_id.penalty_product_id", readonly=False)
     penalty_indemnity_product_id = fields.Many2one(
         related="company_id.penalty_indemnity_product_id", readonly=False
@@ -80,6 +85,10 @@ class ResConfigSettings(models.TransientModel):
         readonly=False,
     )
     penalty_floor_info = fields.Char(compute="_compute_penalty_floor_info")
+
+    def _compute_penalty_indemnity_currency_id(self):
+        # the indemnity is fixed in euros (art. D441-5 Code de commerce), shown with its "€"
+        self.penalty_indemnity_currency_id = self.env.ref("base.EUR")
 
     @api.depends("penalty_rate_mode", "penalty_contract_rate")
     def _compute_penalty_floor_info(self):

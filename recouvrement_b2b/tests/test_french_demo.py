@@ -71,7 +71,7 @@ class TestFrenchDemoNotes(TransactionCase):
         notes = {}
         for message in messages:
             text = re.sub(r"<[^>]+>", "", message.body or "")
-            if text.endswith((" créé", " created")):
+            if text.endswith((" créé", " créée", " created")):
                 notes.setdefault(message.model, set()).add(text)
         french = {
             model.model: model.with_context(lang="fr_FR").name
@@ -92,4 +92,7 @@ class TestFrenchDemoNotes(TransactionCase):
         )
         for model, texts in notes.items():
             self.assertNotEqual(french[model], english[model])
-            self.assertEqual(texts, {f"{french[model]} créé"}, model)
+            # its own note, agreeing with the model's noun: "Promesse de paiement créée"
+            note = self.env[model].with_context(lang="fr_FR").browse()._recouvrement_creation_note()
+            self.assertEqual(texts, {note}, model)
+            self.assertTrue(note.startswith(french[model]), model)

@@ -106,7 +106,103 @@ class TestFrenchRecords(RecouvrementCommon):
             case.with_context(lang="fr_FR")._creation_message(), "Dossier contentieux créé"
         )
         self.assertEqual(
-            notice.with_context(lang="fr_FR")._creation_message(), "Action de relance créé"
+            notice.with_context(lang="fr_FR")._creation_message(), "Action de relance créée"
+        )
+
+    def test_french_notes_and_states_agree_with_their_noun(self):
+        """Issue 16 (break test): mail's creation note "%s créé" gave "Promesse de paiement
+        créé", a plan's state read "Active" (échéancier: masculine), a sent reminder "Envoyé"
+        (action de relance: feminine) and a hold "Agence Martin est bloqué". Every model of the
+        module has its own creation note; states and messages agree with their noun."""
+        expected = {
+            "recouvrement.call": "Appel de recouvrement créé",
+            "recouvrement.claim.declaration": "Déclaration de créance créée",
+            "recouvrement.dispute": "Litige commercial créé",
+            "recouvrement.dunning.event": "Action de relance créée",
+            "recouvrement.litigation": "Dossier contentieux créé",
+            "recouvrement.payment.plan": "Échéancier créé",
+            "recouvrement.promise": "Promesse de paiement créée",
+            "recouvrement.statement.sending": "Relevé de compte envoyé",
+        }
+        threads = {
+            name
+            for name, model in self.env.registry.items()
+            if model._original_module == "recouvrement_b2b"
+            and issubclass(model, self.env.registry["mail.thread"])
+            and not model._abstract
+        }
+        self.assertEqual(threads, set(expected))
+        for name, note in expected.items():
+            record = self.env[name].with_company(self.company).with_context(lang="en_US")
+            self.assertEqual(record.browse()._creation_message(), note, name)
+        fr = self.env(context=dict(self.env.context, lang="fr_FR"))
+
+        def label(model, field, value):
+            return dict(fr[model]._fields[field]._description_selection(fr))[value]
+
+        self.assertEqual(
+            [label("recouvrement.payment.plan", "state", v) for v in ("active", "broken")],
+            ["En cours", "Rompu"],
+        )
+        self.assertEqual(
+            [label("recouvrement.dunning.event", "state", v) for v in ("sent", "posted")],
+            ["Envoyée", "Postée"],
+        )
+        self.assertEqual(label("recouvrement.dunning.level", "channel", "none"), "Aucun envoi")
+        self.assertEqual(label("recouvrement.dunning.level", "tone", "courteous"), "Courtois")
+        self.assertEqual(label("res.partner", "collective_proceedings", "none"), "Aucune")
+        self.assertEqual(label("res.partner", "company_status", "active"), "Active")
+        # a customer's feminine name: the credit is on hold, not the customer
+        agency = self.env["res.partner"].create(
+            {"name": "Agence Martin", "is_company": True, "lang": "fr_FR"}
+        )
+        with self.assertRaisesRegex(
+            ValidationError, "^Indiquez pourquoi le crédit est bloqué pour Agence Martin.$"
+        ):
+            agency.with_context(lang="fr_FR").write({"credit_hold": True})
+        agency.write({"credit_hold": True, "credit_hold_reason": "Impayés"})
+        with freeze_time("2026-03-02"):
+            reasons = fr["recouvrement.credit"]._get_hold_reasons(
+                agency, self.company, {}, {"notices": [], "litigations": []}
+            )
+        self.assertIn("Crédit bloqué pour Agence Martin depuis le ", reasons[0])
+
+    def test_shipped_rate_sources_read_in_french(self):
+        """Issue 16 (break test): the shipped reference rates gave their source as research
+        notes in English with ISO dates ("derived (2011-12-14 change) [semester rule applies by
+        law only from 2013-01-01]", "S1;S2", "T1;T2"). A French user reads them in French,
+        dates written out; the web addresses stay as they are."""
+        rates = (
+            self.env["recouvrement.penalty.rate"]
+            .with_context(active_test=False, lang="fr_FR")
+            .browse(
+                self.env["ir.model.data"]
+                .search(
+                    [
+                        ("module", "=", "recouvrement_b2b"),
+                        ("model", "=", "recouvrement.penalty.rate"),
+                    ]
+                )
+                .mapped("res_id")
+            )
+        )
+        self.assertGreater(len(rates), 100)
+        english = re.compile(
+            r"\b(derived|change|also|secondary|verify|table|press|reports|in force|applies|rule|"
+            r"[ST][1-5])\b",
+            re.IGNORECASE,
+        )
+        for rate in rates:
+            text = re.sub(
+                r"(https?://)?[\w.-]+\.(fr|com|eu|law|gr|ro|xyz|htm|html)\S*", "", rate.source
+            )
+            self.assertNotRegex(text, ISO_DATE, rate.source)
+            self.assertNotRegex(text, english, rate.source)
+        self.assertEqual(
+            self.env.ref("recouvrement_b2b.rate_ecb_mro_2012_s1").with_context(lang="fr_FR").source,
+            "Taux en vigueur au 1er janvier ou au 1er juillet, d'après les changements de taux de "
+            "la BCE (changement du 14 décembre 2011) ; la règle du semestre ne s'applique "
+            "légalement qu'à partir du 1er janvier 2013",
         )
 
     def test_message_record_names_in_company_language(self):
@@ -187,6 +283,38 @@ class TestFrenchRecords(RecouvrementCommon):
                     ISO_DATE.search(record.display_name or ""),
                     f"ISO date in the name of {model.model} {record.id}: {record.display_name!r}",
                 )
+
+    def test_score_reason_names_the_dunning_level(self):
+        """Issue 16 (break test): the score reasons read "Niveau de relance 5 atteint (-20
+        points)": the rank of the level in its ladder. They name the highest level reached,
+        in the user's language."""
+        move = self._invoice(self.customer, 1500.0, "2026-01-01", "2026-01-31")
+        self.env["recouvrement.dunning.event"].sudo().create(
+            {
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+                "level_id": self.policy.level_ids[1].id,
+                "date": "2026-02-01",
+                "state": "sent",
+                "move_ids": move.ids,
+            }
+        )
+        notice = self._run("2026-03-17")
+        self.assertEqual(notice.level_id, self.level_notice)
+        self.assertEqual(move.dunning_level_id, self.level_notice)
+        rank = list(self.policy.level_ids.sorted(lambda lv: (lv.sequence, lv.id))).index(
+            self.level_notice
+        )
+        with freeze_time("2026-03-18"):
+            for lang, reason in (
+                ("fr_FR", "Niveau de relance « Mise en demeure » atteint (-"),
+                ("en_US", 'Dunning level "Formal notice" reached (-'),
+            ):
+                customer = self.customer.with_company(self.company).with_context(lang=lang)
+                customer.invalidate_recordset(["credit_score_reasons"])
+                lines = customer.credit_score_reasons.splitlines()
+                self.assertEqual(len([line for line in lines if line.startswith(reason)]), 1, lines)
+                self.assertNotIn(f" {rank + 1} ", " ".join(lines))
 
     def test_score_reasons_in_french_numbers(self):
         credit = self.env["recouvrement.credit"].with_context(lang="fr_FR")

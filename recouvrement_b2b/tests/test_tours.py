@@ -52,6 +52,29 @@ class TestTours(RecouvrementCommon, HttpCase):
         )
         self.start_tour("/odoo", "recouvrement_collector_worklist", login=self.controller.login)
 
+    def test_tour_collector_worklist_in_french(self):
+        """Tour 1 as a French collector (issue 16): the menus, the list, the customer's Credit
+        tab and its amounts read in French."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        # the French of the menus and views of the apps the tour opens
+        self.env["ir.module.module"]._load_module_terms(
+            ["base", "web", "mail", "account", "recouvrement_b2b"], ["fr_FR"]
+        )
+        self.controller.lang = "fr_FR"
+        self.customer.with_company(self.company).collection_user_id = self.controller
+        self._invoice(self.customer, 1200.0, self._days_ago(50), self._days_ago(20))
+        event = (
+            self.env["recouvrement.dunning.event"]
+            .sudo()
+            .create(
+                {"partner_id": self.customer.id, "company_id": self.company.id, "date": self.today}
+            )
+        )
+        event.activity_schedule(
+            "mail.mail_activity_data_call", date_deadline=self.today, user_id=self.controller.id
+        )
+        self.start_tour("/odoo", "recouvrement_collector_worklist_fr", login=self.controller.login)
+
     def test_tour_settings(self):
         """An administrator changes the collection settings and saves them."""
         self.company.write(

@@ -1,3 +1,4 @@
+import ast
 import re
 
 from lxml import etree
@@ -84,18 +85,39 @@ class TestViewAmounts(TransactionCase):
                 ):
                     # a smart button's figure: the statinfo widget prints no currency
                     missing.append(f"{view.xml_id}: {root.model}.{field.name} (statinfo)")
+                # a setting shows its own title, not the field's label "(EUR)"
+                settings = root.model == "res.config.settings"
                 if (
                     field is None
                     or field.type != "float"
                     or "amount" not in field.name
-                    or "(EUR)" in field.string
+                    or ("(EUR)" in field.string and not settings)
+                    or (settings and getattr(field, "_module", None) != "recouvrement_b2b")
                 ):
                     continue
                 checked += 1
-                if node.get("widget") != "monetary":
+                currency = ast.literal_eval(node.get("options") or "{}").get(
+                    "currency_field", "currency_id"
+                )
+                if node.get("widget") != "monetary" or (
+                    settings and not arch.xpath(f"//field[@name='{currency}']")
+                ):
                     missing.append(f"{view.xml_id}: {root.model}.{field.name}")
         self.assertGreater(checked, 0)
         self.assertEqual(sorted(set(missing)), [])
+
+    def test_settings_amounts_show_their_currency(self):
+        """Issue 16 (break test): the settings showed the recovery indemnity as "40,00", with no
+        "€" (its label "(EUR)" is not shown in a setting). Shown as an amount in euros (art.
+        D441-5 Code de commerce: 40 EUR), whatever the company's currency."""
+        settings = self.env["res.config.settings"].create({})
+        self.assertEqual(settings.penalty_indemnity_amount, 40.0)
+        self.assertEqual(settings.penalty_indemnity_currency_id, self.env.ref("base.EUR"))
+        arch = etree.fromstring(settings.get_views([(False, "form")])["views"]["form"]["arch"])
+        [node] = arch.xpath("//field[@name='penalty_indemnity_amount']")
+        self.assertEqual(node.get("widget"), "monetary")
+        self.assertIn("penalty_indemnity_currency_id", node.get("options"))
+        self.assertTrue(arch.xpath("//field[@name='penalty_indemnity_currency_id']"))
 
     def test_rates_and_days_are_not_summed(self):
         """Issue 16 (break test): the reference rates list, grouped by kind as it opens, showed
