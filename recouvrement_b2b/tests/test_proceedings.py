@@ -612,8 +612,8 @@ class TestAgencyHandover(RecouvrementCommon):
         )
         self.assertEqual(len(rows), 3)
         self.assertEqual(rows[1][0], self.inv_1.name)
-        self.assertEqual(rows[1][4], "1200.00")
-        self.assertEqual(rows[2][4], "800.00")
+        self.assertEqual(rows[1][5], "1200.00")
+        self.assertEqual(rows[2][5], "800.00")
         # 1 000 collected at 15 %: 150 of commission, 850 for us.
         collection = (
             self.env["recouvrement.agency.collection"]
