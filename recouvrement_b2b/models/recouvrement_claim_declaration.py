@@ -7,7 +7,12 @@ from odoo.tools.misc import formatLang
 
 from ..rules import proceedings as proceedings_rules
 from ..tools.bounds import check_bounds
-from ..tools.evidence import changed_field, check_created_by_flow, check_set_by_flow
+from ..tools.evidence import (
+    check_closed_unlink,
+    check_closed_write,
+    check_created_by_flow,
+    check_set_by_flow,
+)
 from ..tools.lang import company_env
 
 #: what a declaration sent to the mandataire says: never rewritten (issue 19)
@@ -526,38 +531,39 @@ class RecouvrementClaimDeclaration(models.Model):
 
         :raise UserError: naming the declaration and the field
         """
-        for declaration in self:
-            if declaration.state == "draft":
-                continue
-            fields_kept = DECLARED_FIELDS
+
+        def kept(declaration):
+            fnames = DECLARED_FIELDS
             if declaration.state == "closed":
-                fields_kept += CLOSED_FIELDS
-            fname = changed_field(declaration, vals, fields_kept)
-            if not fname and vals.get("state", declaration.state) not in (
-                declaration.state,
-                "closed",
-            ):
-                fname = "state"
-            if fname:
-                raise UserError(
-                    self.env._(
-                        "Claim declaration %(declaration)s was sent: its %(field)s is evidence "
-                        "and cannot change.",
-                        declaration=declaration.name,
-                        field=declaration._fields[fname]._description_string(self.env),
-                    )
-                )
+                fnames += CLOSED_FIELDS
+            if vals.get("state") != "closed":
+                # never back: to draft, nor a closed one to declared
+                fnames += ("state",)
+            return fnames
+
+        check_closed_write(
+            self,
+            vals,
+            lambda declaration: declaration.state != "draft",
+            kept,
+            lambda declaration, field: self.env._(
+                "Claim declaration %(declaration)s was sent: its %(field)s is evidence and "
+                "cannot change.",
+                declaration=declaration.name,
+                field=field,
+            ),
+        )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_declared(self):
-        for declaration in self:
-            if declaration.state != "draft":
-                raise UserError(
-                    self.env._(
-                        "Claim declaration %(declaration)s was sent: it cannot be deleted.",
-                        declaration=declaration.name,
-                    )
-                )
+        check_closed_unlink(
+            self,
+            lambda declaration: declaration.state != "draft",
+            lambda declaration: self.env._(
+                "Claim declaration %(declaration)s was sent: it cannot be deleted.",
+                declaration=declaration.name,
+            ),
+        )
 
     # ------------------------------------------------------------------------------------------
     # Actions

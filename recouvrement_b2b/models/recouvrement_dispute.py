@@ -6,7 +6,13 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, float_compare, format_amount
 
 from ..tools.bounds import check_bounds, check_date_horizon
-from ..tools.evidence import changed_field, check_created_by_flow, check_set_by_flow
+from ..tools.evidence import (
+    check_closed_unlink,
+    check_closed_write,
+    check_created_by_flow,
+    check_set_by_flow,
+    state_label,
+)
 from .res_company import MAX_COCKPIT_DAYS
 
 #: what a resolved, rejected or escalated dispute says: never rewritten (issue 19)
@@ -394,32 +400,30 @@ class RecouvrementDispute(models.Model):
 
         :raise UserError: naming the dispute and the field
         """
-        for dispute in self:
-            if dispute.state == "open":
-                continue
-            fname = changed_field(dispute, vals, CLOSED_DISPUTE_FIELDS)
-            if fname:
-                raise UserError(
-                    self.env._(
-                        "Dispute %(dispute)s is closed (%(state)s): its %(field)s cannot be "
-                        "changed.",
-                        dispute=dispute.display_name,
-                        state=dispute._fields["state"].convert_to_export(dispute.state, dispute),
-                        field=dispute._fields[fname]._description_string(self.env),
-                    )
-                )
+        check_closed_write(
+            self,
+            vals,
+            lambda dispute: dispute.state != "open",
+            CLOSED_DISPUTE_FIELDS,
+            lambda dispute, field: self.env._(
+                "Dispute %(dispute)s is closed (%(state)s): its %(field)s cannot be changed.",
+                dispute=dispute.display_name,
+                state=state_label(dispute),
+                field=field,
+            ),
+        )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_closed(self):
-        for dispute in self:
-            if dispute.state != "open":
-                raise UserError(
-                    self.env._(
-                        "Dispute %(dispute)s is closed (%(state)s): it cannot be deleted.",
-                        dispute=dispute.display_name,
-                        state=dispute._fields["state"].convert_to_export(dispute.state, dispute),
-                    )
-                )
+        check_closed_unlink(
+            self,
+            lambda dispute: dispute.state != "open",
+            lambda dispute: self.env._(
+                "Dispute %(dispute)s is closed (%(state)s): it cannot be deleted.",
+                dispute=dispute.display_name,
+                state=state_label(dispute),
+            ),
+        )
 
     def _check_open(self):
         # the buttons write as superuser: the user must have the right to write

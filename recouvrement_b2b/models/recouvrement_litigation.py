@@ -8,7 +8,7 @@ from odoo.tools.misc import formatLang
 
 from ..rules import deadlines
 from ..tools.bounds import check_bounds, check_date_horizon
-from ..tools.evidence import changed_field, differs, raise_set_by_flow
+from ..tools.evidence import check_closed_unlink, check_closed_write, differs, raise_set_by_flow
 from ..tools.lang import company_env
 from .recouvrement_litigation_stage import COURT_STEPS
 
@@ -614,17 +614,15 @@ class RecouvrementLitigation(models.Model):
                 )
             )
         # a closed case is evidence: its outcome (a write-off, a recovery) stays (issue 19)
-        closed = self.filtered("outcome")
-        if closed:
-            raise UserError(
-                self.env._(
-                    "Case %(case)s is closed (%(outcome)s): it cannot be deleted.",
-                    case=closed[0].name,
-                    outcome=closed[0]
-                    ._fields["outcome"]
-                    .convert_to_export(closed[0].outcome, closed[0]),
-                )
-            )
+        check_closed_unlink(
+            self,
+            lambda case: case.outcome,
+            lambda case: self.env._(
+                "Case %(case)s is closed (%(outcome)s): it cannot be deleted.",
+                case=case.name,
+                outcome=case._fields["outcome"].convert_to_export(case.outcome, case),
+            ),
+        )
 
     def unlink(self):
         self.move_ids.filtered(lambda m: m.litigation_id in self).litigation_id = False
@@ -898,20 +896,21 @@ class RecouvrementLitigation(models.Model):
 
         :raise UserError: naming the case, its outcome and the field
         """
-        for case in self.filtered("is_closed"):
-            fname = changed_field(case, vals, CLOSED_CASE_FIELDS)
-            if fname:
-                raise UserError(
-                    self.env._(
-                        "Case %(case)s is closed (%(outcome)s): its %(field)s cannot be "
-                        "changed; reopen it first.",
-                        case=case.name,
-                        outcome=dict(case._fields["outcome"]._description_selection(self.env)).get(
-                            case.outcome, "-"
-                        ),
-                        field=case._fields[fname]._description_string(self.env),
-                    )
-                )
+        check_closed_write(
+            self,
+            vals,
+            lambda case: case.is_closed,
+            CLOSED_CASE_FIELDS,
+            lambda case, field: self.env._(
+                "Case %(case)s is closed (%(outcome)s): its %(field)s cannot be changed; reopen "
+                "it first.",
+                case=case.name,
+                outcome=dict(case._fields["outcome"]._description_selection(self.env)).get(
+                    case.outcome, "-"
+                ),
+                field=field,
+            ),
+        )
 
     def _raise_if_closed(self, outcome=None):
         """Refuse to close again a closed case (with another ``outcome`` if given): its

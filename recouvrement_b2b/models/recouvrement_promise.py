@@ -9,7 +9,13 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, format_amount, format_date
 
 from ..rules import dunning as dunning_rules
-from ..tools.evidence import changed_field, check_created_by_flow, check_set_by_flow
+from ..tools.evidence import (
+    check_closed_unlink,
+    check_closed_write,
+    check_created_by_flow,
+    check_set_by_flow,
+    state_label,
+)
 from ..tools.lang import company_env
 
 _logger = logging.getLogger(__name__)
@@ -514,32 +520,30 @@ class RecouvrementPromise(models.Model):
 
         :raise UserError: naming the promise and the field
         """
-        for promise in self:
-            if promise.state == "running":
-                continue
-            fname = changed_field(promise, vals, CLOSED_PROMISE_FIELDS)
-            if fname:
-                raise UserError(
-                    self.env._(
-                        "Promise %(promise)s is closed (%(state)s): its %(field)s cannot be "
-                        "changed.",
-                        promise=promise.display_name,
-                        state=promise._fields["state"].convert_to_export(promise.state, promise),
-                        field=promise._fields[fname]._description_string(self.env),
-                    )
-                )
+        check_closed_write(
+            self,
+            vals,
+            lambda promise: promise.state != "running",
+            CLOSED_PROMISE_FIELDS,
+            lambda promise, field: self.env._(
+                "Promise %(promise)s is closed (%(state)s): its %(field)s cannot be changed.",
+                promise=promise.display_name,
+                state=state_label(promise),
+                field=field,
+            ),
+        )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_closed(self):
-        for promise in self:
-            if promise.state != "running":
-                raise UserError(
-                    self.env._(
-                        "Promise %(promise)s is closed (%(state)s): it cannot be deleted.",
-                        promise=promise.display_name,
-                        state=promise._fields["state"].convert_to_export(promise.state, promise),
-                    )
-                )
+        check_closed_unlink(
+            self,
+            lambda promise: promise.state != "running",
+            lambda promise: self.env._(
+                "Promise %(promise)s is closed (%(state)s): it cannot be deleted.",
+                promise=promise.display_name,
+                state=state_label(promise),
+            ),
+        )
 
     # ------------------------------------------------------------------------------------------
     # Actions

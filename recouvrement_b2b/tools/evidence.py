@@ -99,3 +99,41 @@ def check_recorded_now(records, flow, date_fname=None, user_fname=None):
             raise_set_by_flow(record, date_fname, flow)
         if user_fname and record[user_fname] != records.env.user:
             raise_set_by_flow(record, user_fname, flow)
+
+
+def check_closed_write(records, vals, is_closed, fnames, message):
+    """Refuse to rewrite what a closed record says (issue 19: a resolved dispute, a kept
+    promise, a closed case, a declaration sent): a change of one of its ``fnames``; its other
+    fields (a note, an assignee) stay writable.
+
+    :param records: the records written (one model)
+    :param vals: the values written
+    :param is_closed: function of a record: whether it is closed
+    :param fnames: the fields kept once closed, or a function of a record giving them
+    :param message: function of the record and the field's label (translated) giving the
+        translated message
+    :raise UserError: the message, for the first record and field changed
+    """
+    for record in records:
+        if not is_closed(record):
+            continue
+        fname = changed_field(record, vals, fnames(record) if callable(fnames) else fnames)
+        if fname:
+            raise UserError(message(record, record._fields[fname]._description_string(record.env)))
+
+
+def state_label(record):
+    """The label of ``record``'s state (one record) in the user's language, for a message."""
+    return record._fields["state"].convert_to_export(record.state, record)
+
+
+def check_closed_unlink(records, is_closed, message):
+    """Refuse to delete a closed record (:func:`check_closed_write`).
+
+    :param is_closed: function of a record: whether it is closed
+    :param message: function of the record giving the translated message
+    :raise UserError: the message, for the first closed record of ``records``
+    """
+    closed = records.filtered(is_closed)
+    if closed:
+        raise UserError(message(closed[0]))
