@@ -5,7 +5,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, float_compare, format_amount
 
-from ..tools.bounds import check_bounds, check_date_horizon
+from ..tools.bounds import check_bounds, check_date_horizon, check_positive
 from ..tools.evidence import (
     check_closed_unlink,
     check_closed_write,
@@ -376,22 +376,17 @@ class RecouvrementDispute(models.Model):
 
         :raise ValidationError: naming the invoice, the amount and the field
         """
-        if (
-            "amount" not in vals
-            or float_compare(vals["amount"] or 0.0, 0.0, precision_digits=2) > 0
-        ):
-            return
-        raise ValidationError(
-            self.env._(
+        check_positive(
+            vals,
+            "amount",
+            lambda amount: self.env._(
                 "Dispute of invoice %(invoice)s: the disputed amount %(amount)s must be positive "
                 "(field Disputed Amount).",
                 invoice=move.display_name or "",
                 amount=format_amount(
-                    self.env,
-                    vals["amount"] or 0.0,
-                    move.currency_id or self.env.company.currency_id,
+                    self.env, amount, move.currency_id or self.env.company.currency_id
                 ),
-            )
+            ),
         )
 
     def _check_closed_write(self, vals):

@@ -9,6 +9,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, format_amount, format_date
 
 from ..rules import dunning as dunning_rules
+from ..tools.bounds import check_positive
 from ..tools.evidence import (
     check_closed_unlink,
     check_closed_write,
@@ -499,18 +500,15 @@ class RecouvrementPromise(models.Model):
 
         :raise ValidationError: naming the customer, the amount and the field
         """
-        if (
-            "amount" not in vals
-            or float_compare(vals["amount"] or 0.0, 0.0, precision_digits=2) > 0
-        ):
-            return
-        raise ValidationError(
-            self.env._(
+        check_positive(
+            vals,
+            "amount",
+            lambda amount: self.env._(
                 "Promise of %(partner)s: the promised amount %(amount)s must be positive (field "
                 "Promised Amount).",
                 partner=partner.display_name or "",
-                amount=format_amount(self.env, vals["amount"] or 0.0, self.env.company.currency_id),
-            )
+                amount=format_amount(self.env, amount, self.env.company.currency_id),
+            ),
         )
 
     def _check_closed_write(self, vals):

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.exceptions import ValidationError
+from odoo.tools import float_compare
 from odoo.tools.misc import format_date, formatLang
 
 
@@ -33,6 +34,18 @@ def check_bounds(records, fname, low, high):
                     value=value,
                 )
             )
+
+
+def check_positive(vals, fname, message):
+    """Refuse a value of ``fname`` of 0 or less (to the cent; empty counts as 0) in ``vals``
+    (create or write values, or a computed value), before the database's ``CHECK (fname >
+    0)`` would fail on it: the record may not exist yet, so :func:`check_bounds` cannot name it.
+
+    :param message: function of the value (a number) giving the translated message
+    :raise ValidationError: the message
+    """
+    if fname in vals and float_compare(vals[fname] or 0.0, 0.0, precision_digits=2) <= 0:
+        raise ValidationError(message(vals[fname] or 0.0))
 
 
 def check_date_horizon(records, fnames, days_ahead=0):
