@@ -898,44 +898,20 @@ class RecouvrementDunning(models.AbstractModel):
         invoices whose disputes changed) in their companies: their open credits and disputes
         decide whether anything will be sent (:meth:`_adjust_next_dates`). One query."""
         moves = moves.filtered("commercial_partner_id")
-        if not moves:
-            return
-        # sudo: the dates of every invoice of the customer follow, whoever posts the credit
-        invoices = (
-            self.env["account.move"]
-            .sudo()
-            .search(
+        if moves:
+            self._mark_open_next_dates(
                 [
-                    ("move_type", "=", "out_invoice"),
-                    ("state", "=", "posted"),
-                    ("payment_state", "in", ("not_paid", "partial")),
                     ("company_id", "in", moves.company_id.ids),
                     ("commercial_partner_id", "in", moves.commercial_partner_id.ids),
                 ]
             )
-        )
-        if invoices:
-            self.env.add_to_compute(invoices._fields["dunning_next_date"], invoices)
 
     @api.model
     def _refresh_past_next_dates(self, date):
         """Recompute the next reminder dates before ``date`` (the day of the run) of the open
         customer invoices, which the run did not reach (held, below a minimum): a next
         reminder date is never in the past (:meth:`_adjust_next_dates`). One query."""
-        moves = (
-            self.env["account.move"]
-            .sudo()
-            .search(
-                [
-                    ("move_type", "=", "out_invoice"),
-                    ("state", "=", "posted"),
-                    ("payment_state", "in", ("not_paid", "partial")),
-                    ("dunning_next_date", "<", date),
-                ]
-            )
-        )
-        if moves:
-            self.env.add_to_compute(moves._fields["dunning_next_date"], moves)
+        self._mark_open_next_dates([("dunning_next_date", "<", date)])
 
     @api.model
     def _recompute_next_dates_for_rates(self, currencies):
@@ -943,9 +919,27 @@ class RecouvrementDunning(models.AbstractModel):
         customer invoices whose currency or company currency is one of ``currencies``
         (res.currency) after their rates changed: a level's minimum is compared at the day's
         rate (:meth:`_get_next_dates`), the one a reminder claims at. One query."""
-        if not currencies:
-            return
-        # sudo: every company's open invoices follow the rate, whoever enters it
+        if currencies:
+            self._mark_open_next_dates(
+                [
+                    "|",
+                    ("currency_id", "in", currencies.ids),
+                    ("company_currency_id", "in", currencies.ids),
+                ],
+                keep=lambda move: move.currency_id != move.company_currency_id,
+            )
+
+    @api.model
+    def _mark_open_next_dates(self, domain, keep=None):
+        """Mark the next reminder date (``account.move.dunning_next_date``) of the open customer
+        invoices matching ``domain`` (posted, not or partly paid) to be recomputed, in every
+        company whoever triggers it (sudo: the dates follow the credits, disputes and rates
+        entered by any user). One query.
+
+        :param list domain: account.move domain added to the open invoices'
+        :param keep: optional predicate on an invoice: only those it accepts are marked
+        :return: the account.move marked (sudo)
+        """
         moves = (
             self.env["account.move"]
             .sudo()
@@ -954,15 +948,15 @@ class RecouvrementDunning(models.AbstractModel):
                     ("move_type", "=", "out_invoice"),
                     ("state", "=", "posted"),
                     ("payment_state", "in", ("not_paid", "partial")),
-                    "|",
-                    ("currency_id", "in", currencies.ids),
-                    ("company_currency_id", "in", currencies.ids),
+                    *domain,
                 ]
             )
-            .filtered(lambda move: move.currency_id != move.company_currency_id)
         )
+        if keep is not None:
+            moves = moves.filtered(keep)
         if moves:
             self.env.add_to_compute(moves._fields["dunning_next_date"], moves)
+        return moves
 
     @api.model
     def _get_partner_levels(self, partners, company):
