@@ -38,6 +38,10 @@ CREDIT_APPROVAL_FIELDS = (
     "credit_override_partner_id",
 )
 _USER_GROUP = "recouvrement_b2b.recouvrement_group_user"
+#: customers scored per computation by the daily score cron
+SCORE_BATCH_SIZE = 200
+#: the next batch of the score cron for the next call of a worker pass (on the job's cursor)
+_SCORE_CURSOR_KEY = "recouvrement_b2b.score_cursor"
 
 
 class RecouvrementCredit(models.AbstractModel):
@@ -1044,10 +1048,19 @@ class RecouvrementCredit(models.AbstractModel):
         }
 
     @api.model
-    def _cron_update_scores(self, batch_size=1000):
+    def _cron_update_scores(self, batch_size=SCORE_BATCH_SIZE):
         """Refresh the payment scores of the customers with an invoice due in the window, in
         every company, ``batch_size`` customers per computation; only the customers whose
         score changed are written (``credit_score_date``: the day it changed).
+
+        Under the scheduler (``ir_cron_progress_id`` in the context) a call ends after the
+        first batch that wrote a score and reports the customers after it remaining: the rows
+        written stay locked only until the scheduler commits the call, not during the
+        computation of the whole book (issue 18: the dunning run found every customer held by
+        the start-up score run). The next calls of the worker pass go on after that batch (a
+        cursor on the job's cursor); a new pass starts again from the first batch, whose
+        customers, written already, are computed but not written again. Outside the scheduler
+        one call scores every customer.
 
         One savepoint per batch (a failure is logged and the other batches go on); progress
         reported to the cron.
@@ -1064,18 +1077,36 @@ class RecouvrementCredit(models.AbstractModel):
         per_company = {}
         for company, partner in groups:
             per_company.setdefault(company, []).append(partner.id)
+        batches = [
+            (company, partner_ids[start : start + batch_size])
+            for company, partner_ids in sorted(per_company.items(), key=lambda item: item[0].id)
+            for partner_ids in [sorted(partner_ids)]
+            for start in range(0, len(partner_ids), batch_size)
+        ]
+        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
+        index = self.env.cr.cache.get(_SCORE_CURSOR_KEY, 0) if in_cron else 0
+        if index >= len(batches):
+            index = 0
         done = 0
         Partner = self.env["res.partner"]
-        for company, partner_ids in per_company.items():
-            for start in range(0, len(partner_ids), batch_size):
-                batch = Partner.browse(partner_ids[start : start + batch_size])
-                try:
-                    with self.env.cr.savepoint():
-                        self._update_scores(batch, company, only_changed=True)
-                except Exception:
-                    _logger.exception("Payment scores failed for company %s", company.name)
-                done += len(batch)
-        self.env["ir.cron"]._notify_progress(done=done, remaining=0)
+        while index < len(batches):
+            company, partner_ids = batches[index]
+            index += 1
+            written = []
+            try:
+                with self.env.cr.savepoint():
+                    written = self._update_scores(
+                        Partner.browse(partner_ids), company, only_changed=True
+                    )
+            except Exception:
+                _logger.exception("Payment scores failed for company %s", company.name)
+            done += len(partner_ids)
+            if in_cron and written:
+                break
+        remaining = sum(len(partner_ids) for _company, partner_ids in batches[index:])
+        if in_cron:
+            self.env.cr.cache[_SCORE_CURSOR_KEY] = index if remaining else 0
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
 
     def _set_hold(self, partners, reason):
         """Put the commercial partners of ``partners`` on credit hold with ``reason`` in the

@@ -2,6 +2,7 @@ import logging
 import re
 import time
 from collections import defaultdict
+from contextlib import closing
 
 from markupsafe import Markup, escape
 from psycopg2 import errors as pg_errors
@@ -36,6 +37,16 @@ _PLAN_CURSOR_KEY = "recouvrement_b2b.dunning_plan_cursor"
 _PLAN_WINDOW_KEY = "recouvrement_b2b.dunning_plan_window"
 #: set when a call met rows updated by a transaction committed since its own started
 _CONFLICT_KEY = "recouvrement_b2b.dunning_conflict"
+#: the customers (res.partner ids) the current call left out because another transaction
+#: holds or updated them, and those of every call of the worker pass (planned again last)
+_LOCKED_KEY = "recouvrement_b2b.dunning_locked"
+_PASS_LOCKED_KEY = "recouvrement_b2b.dunning_pass_locked"
+#: seconds a call that could send nothing but locked customers waits for one of them before
+#: triggering the next pass (the other transaction, e.g. a score cron batch, commits meanwhile)
+LOCK_WAIT_SECONDS = 5
+#: open invoices whose next reminder date left in the past one cron call recomputes at most
+#: (the others are left to the next calls and runs): a constant cost per call, never the book
+REFRESH_BATCH_SIZE = 500
 #: delay before a cron call that could do nothing (customers locked, another run) is made again
 RETRY_DELAY_MINUTES = 1
 #: errors of a transaction racing another one: the customer is retried, never logged as failed
@@ -85,16 +96,18 @@ class RecouvrementDunning(models.AbstractModel):
 
         Each call reports its progress (``ir.cron._notify_progress``): the scheduler calls
         again while ``remaining`` is not 0. A customer whose reminder failed today is not
-        retried before tomorrow; a customer locked by another transaction is left for the next
-        call. When the calls of this worker pass used the budget, a new pass starts at once
-        (:meth:`_trigger_next_pass`); when another dunning run holds the lock
-        (:meth:`_try_lock_run`) or only locked customers are left, the cron is called again a
-        minute later.
+        retried before tomorrow; a customer locked by another transaction is skipped and the
+        call goes on with the others (the next calls plan it again after them). When the calls
+        of this worker pass used the budget, a new pass starts at once
+        (:meth:`_trigger_next_pass`); when only locked customers are left, a new pass starts
+        once one of them is free (at most ``LOCK_WAIT_SECONDS`` later); when another dunning
+        run holds the lock (:meth:`_try_lock_run`), the cron is called again a minute later.
         """
         cron = self.env.ref("recouvrement_b2b.ir_cron_dunning", raise_if_not_found=False)
         deadline = self._get_deadline()
         done, remaining = 0, self.env.cr.cache.get(_REMAINING_KEY, 0)
         self.env.cr.cache.pop(_CONFLICT_KEY, None)
+        self.env.cr.cache.pop(_LOCKED_KEY, None)
         busy = False  # another run holds the lock: something may still be due, try again later
         # the worker's time limit covers every call of its pass: once the budget is used, leave
         # the rest to a new pass (done=0 ends this one)
@@ -106,8 +119,8 @@ class RecouvrementDunning(models.AbstractModel):
                 done, remaining = self._dunning_dispatch_batch(
                     plan, date, batch_size, deadline=deadline
                 )
-                self._advance_cron_cursor(plan, remaining)
-                self._refresh_past_next_dates(date)
+                self._advance_cron_cursor(plan, remaining, deadline)
+                self._refresh_past_next_dates(date, limit=REFRESH_BATCH_SIZE)
                 remaining += unplanned
                 self.env.cr.cache[_REMAINING_KEY] = remaining
         self._trigger_next_pass(cron, done, remaining or busy, deadline, retry=True)
@@ -153,8 +166,46 @@ class RecouvrementDunning(models.AbstractModel):
         if not done and retry:
             if self.env.cr.cache.pop(_CONFLICT_KEY, False):
                 return cron.sudo()._trigger(now)
+            locked = self.env.cr.cache.get(_LOCKED_KEY)
+            if locked:
+                self._wait_for_row("res_partner", min(locked), deadline)
+                return cron.sudo()._trigger(now)
             return cron.sudo()._trigger(fields.Datetime.add(now, minutes=RETRY_DELAY_MINUTES))
         return Trigger
+
+    @api.model
+    def _wait_for_row(self, table, row_id, deadline):
+        """Wait until the row ``row_id`` of ``table`` is free (another transaction holds it:
+        a score cron batch, a user), at most ``LOCK_WAIT_SECONDS`` and never past the
+        ``deadline`` (``time.monotonic()`` value), without keeping it (the lock, and the
+        ``lock_timeout`` of the wait, are taken in a savepoint rolled back at once). A row
+        updated meanwhile, or still held at the end of the wait, is only logged: the next pass
+        plans it again.
+
+        :param table: table name (a constant of the caller, never user input)
+        :return: True when the row was free before the end of the wait
+        """
+        seconds = min(LOCK_WAIT_SECONDS, deadline - time.monotonic())
+        if seconds < 0.1:
+            return False
+        try:
+            with closing(self.env.cr.savepoint(flush=False)):
+                self.env.cr.execute(
+                    SQL("SET LOCAL lock_timeout = %s", f"{int(seconds * 1000)}ms"),
+                    log_exceptions=False,
+                )
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM %s WHERE id = %s FOR NO KEY UPDATE",
+                        SQL.identifier(table),
+                        row_id,
+                    ),
+                    log_exceptions=False,
+                )
+            return True
+        except CONFLICT_ERRORS as error:
+            _logger.info("Dunning: row %s of %s still held or updated: %s", row_id, table, error)
+            return False
 
     @api.model
     def _hold_first_runs(self, plan):
@@ -235,6 +286,15 @@ class RecouvrementDunning(models.AbstractModel):
                 if (line.company_id.id, line.move_id.commercial_partner_id.id) not in reminded
             }
         )
+        # customers another transaction held in a previous call of the pass come last: planned
+        # again once every other customer is done
+        held = self.env.cr.cache.get(_PASS_LOCKED_KEY, set())
+        waiting = [partner_id for partner_id in due if partner_id in held]
+        if len(waiting) < len(due):
+            due = [partner_id for partner_id in due if partner_id not in held]
+        else:
+            waiting = []
+            held.clear()
         # from the customer after the cursor, then those before it: the cursor only spares
         # planning again customers found not due by the previous calls, it never hides one
         cursor = self.env.cr.cache.get(_PLAN_CURSOR_KEY, 0)
@@ -248,16 +308,22 @@ class RecouvrementDunning(models.AbstractModel):
             partners = self.env["res.partner"].browse(window)
             plan += self._hold_first_runs(self._get_plan(date, partners=partners, skip_failed=True))
             self.env.cr.cache[_PLAN_WINDOW_KEY] = window[-1]
-        return plan, len(todo)
+        return plan, len(todo) + len(waiting)
 
     @api.model
-    def _advance_cron_cursor(self, plan, remaining):
+    def _advance_cron_cursor(self, plan, remaining, deadline=None):
         """After a cron call sent ``plan`` (:meth:`_get_cron_plan`) with ``remaining`` of its
-        customers left (locked by another transaction, or out of time): when none is left, the
-        next call of the worker pass plans the customers after the last one planned; else it
-        plans the same ones again (those reminded are then left out)."""
+        customers left: those another transaction held (``_LOCKED_KEY``) are planned again by
+        the next calls of the worker pass after every other customer; when the others were all
+        sent, or the call did not run out of time (``deadline``, a ``time.monotonic()``
+        value), the next call plans the customers after the last one planned; else it plans
+        the same ones again (those reminded are then left out)."""
         window_end = self.env.cr.cache.pop(_PLAN_WINDOW_KEY, None)
-        if window_end is not None and not remaining:
+        locked = self.env.cr.cache.get(_LOCKED_KEY) or set()
+        if locked:
+            self.env.cr.cache.setdefault(_PASS_LOCKED_KEY, set()).update(locked)
+        out_of_time = deadline is not None and time.monotonic() >= deadline
+        if window_end is not None and (not remaining or not out_of_time):
             self.env.cr.cache[_PLAN_CURSOR_KEY] = window_end
 
     @api.model
@@ -898,44 +964,26 @@ class RecouvrementDunning(models.AbstractModel):
         invoices whose disputes changed) in their companies: their open credits and disputes
         decide whether anything will be sent (:meth:`_adjust_next_dates`). One query."""
         moves = moves.filtered("commercial_partner_id")
-        if not moves:
-            return
-        # sudo: the dates of every invoice of the customer follow, whoever posts the credit
-        invoices = (
-            self.env["account.move"]
-            .sudo()
-            .search(
+        if moves:
+            self._mark_open_next_dates(
                 [
-                    ("move_type", "=", "out_invoice"),
-                    ("state", "=", "posted"),
-                    ("payment_state", "in", ("not_paid", "partial")),
                     ("company_id", "in", moves.company_id.ids),
                     ("commercial_partner_id", "in", moves.commercial_partner_id.ids),
                 ]
             )
-        )
-        if invoices:
-            self.env.add_to_compute(invoices._fields["dunning_next_date"], invoices)
 
     @api.model
-    def _refresh_past_next_dates(self, date):
+    def _refresh_past_next_dates(self, date, limit=None):
         """Recompute the next reminder dates before ``date`` (the day of the run) of the open
         customer invoices, which the run did not reach (held, below a minimum): a next
-        reminder date is never in the past (:meth:`_adjust_next_dates`). One query."""
-        moves = (
-            self.env["account.move"]
-            .sudo()
-            .search(
-                [
-                    ("move_type", "=", "out_invoice"),
-                    ("state", "=", "posted"),
-                    ("payment_state", "in", ("not_paid", "partial")),
-                    ("dunning_next_date", "<", date),
-                ]
-            )
-        )
-        if moves:
-            self.env.add_to_compute(moves._fields["dunning_next_date"], moves)
+        reminder date is never in the past (:meth:`_adjust_next_dates`). One query.
+
+        :param limit: at most this many invoices, the oldest first (a cron call: a constant
+            cost per call; those refreshed are no longer in the past, so the next calls take
+            the next ones)
+        :return: the account.move marked (sudo)
+        """
+        return self._mark_open_next_dates([("dunning_next_date", "<", date)], limit=limit)
 
     @api.model
     def _recompute_next_dates_for_rates(self, currencies):
@@ -943,9 +991,28 @@ class RecouvrementDunning(models.AbstractModel):
         customer invoices whose currency or company currency is one of ``currencies``
         (res.currency) after their rates changed: a level's minimum is compared at the day's
         rate (:meth:`_get_next_dates`), the one a reminder claims at. One query."""
-        if not currencies:
-            return
-        # sudo: every company's open invoices follow the rate, whoever enters it
+        if currencies:
+            self._mark_open_next_dates(
+                [
+                    "|",
+                    ("currency_id", "in", currencies.ids),
+                    ("company_currency_id", "in", currencies.ids),
+                ],
+                keep=lambda move: move.currency_id != move.company_currency_id,
+            )
+
+    @api.model
+    def _mark_open_next_dates(self, domain, keep=None, limit=None):
+        """Mark the next reminder date (``account.move.dunning_next_date``) of the open customer
+        invoices matching ``domain`` (posted, not or partly paid) to be recomputed, in every
+        company whoever triggers it (sudo: the dates follow the credits, disputes and rates
+        entered by any user). One query.
+
+        :param list domain: account.move domain added to the open invoices'
+        :param keep: optional predicate on an invoice: only those it accepts are marked
+        :param limit: at most this many invoices (in the order of their ids)
+        :return: the account.move marked (sudo)
+        """
         moves = (
             self.env["account.move"]
             .sudo()
@@ -954,15 +1021,17 @@ class RecouvrementDunning(models.AbstractModel):
                     ("move_type", "=", "out_invoice"),
                     ("state", "=", "posted"),
                     ("payment_state", "in", ("not_paid", "partial")),
-                    "|",
-                    ("currency_id", "in", currencies.ids),
-                    ("company_currency_id", "in", currencies.ids),
-                ]
+                    *domain,
+                ],
+                order="id",
+                limit=limit,
             )
-            .filtered(lambda move: move.currency_id != move.company_currency_id)
         )
+        if keep is not None:
+            moves = moves.filtered(keep)
         if moves:
             self.env.add_to_compute(moves._fields["dunning_next_date"], moves)
+        return moves
 
     @api.model
     def _get_partner_levels(self, partners, company):
@@ -1042,6 +1111,7 @@ class RecouvrementDunning(models.AbstractModel):
         events = self.env["recouvrement.dunning.event"]
         partners = self.env["res.partner"].union(*(item["partner"] for item in plan))
         free = self._lock_customers(partners, plan)
+        self._note_locked(set(partners.ids) - free)
         recipients = self._get_recipients(partners)
         items = [item for item in plan if item["partner"].id in free]
         for batch in split_every(SEND_BATCH_SIZE, items, list):
@@ -1067,6 +1137,7 @@ class RecouvrementDunning(models.AbstractModel):
             if len(items) > 1:
                 return self._send_each(items, date, recipients)
             self.env.cr.cache[_CONFLICT_KEY] = True
+            self._note_locked({items[0]["partner"].id})
             _logger.info(
                 "Dunning of %s (id %s) left for the next run (concurrent update): %s",
                 items[0]["partner"].name,
@@ -1124,6 +1195,15 @@ class RecouvrementDunning(models.AbstractModel):
             ):
                 free.discard(item["partner"].id)
         return free
+
+    @api.model
+    def _note_locked(self, partner_ids):
+        """Record for the current cron call the customers (res.partner ids) left out because
+        another transaction holds or updated them: the next calls of the worker pass plan them
+        after the others (:meth:`_get_cron_plan`), and a call that sent nothing else waits for
+        one of them before triggering the next pass (:meth:`_trigger_next_pass`)."""
+        if partner_ids:
+            self.env.cr.cache.setdefault(_LOCKED_KEY, set()).update(partner_ids)
 
     @api.model
     def _lock_free_rows(self, table, ids):

@@ -9,6 +9,8 @@ from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationE
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.recouvrement_b2b.models import recouvrement_credit as credit_module
+
 from .common import RecouvrementCommon
 
 TODAY = "2026-03-15"
@@ -709,6 +711,47 @@ class TestCredit(RecouvrementCommon):
             self.customer,
             [{"credit_score": "C", "credit_score_date": fields.Date.to_date("2026-03-16")}],
         )
+
+    def test_score_cron_calls_write_one_batch(self):
+        """Issue 18: under the scheduler, a call of the score cron ends after the first batch
+        that wrote scores (those rows stay locked only until the call commits, never during
+        the scoring of the whole book) and reports the customers after it remaining; the next
+        calls go on after it. Batches of 2, 5 new customers: each call writes at most 2, each
+        customer is written once, the last call reports nothing remaining."""
+        partners = self.env["res.partner"].create(
+            [{"name": f"Client Lot {i}", "is_company": True} for i in range(5)]
+        )
+        self._invoices(partners, 1)
+        cron = self.env.ref("recouvrement_b2b.ir_cron_update_credit_score")
+        credit = self.env["recouvrement.credit"].sudo()
+        self.env.cr.cache.pop(credit_module._SCORE_CURSOR_KEY, None)
+        written = []
+        write = type(self.env["res.partner"]).write
+
+        def spy_write(records, vals):
+            if "credit_score" in vals:
+                written.append(records.ids)
+            return write(records, vals)
+
+        calls = []
+        with patch.object(type(self.env["res.partner"]), "write", spy_write):
+            while not calls or calls[-1][0].remaining:
+                self.assertLess(len(calls), 100, "the calls never end")
+                progress = self.env["ir.cron.progress"].sudo().create({"cron_id": cron.id})
+                before = len(written)
+                credit.with_context(ir_cron_progress_id=progress.id)._cron_update_scores(
+                    batch_size=2
+                )
+                calls.append((progress, [i for ids in written[before:] for i in ids]))
+        self.assertGreaterEqual(len(calls), 3)
+        for progress, ids in calls:
+            self.assertLessEqual(len(ids), 2, "a call wrote more than one batch")
+            self.assertGreater(progress.done, 0)
+        ids = [i for _progress, call_ids in calls for i in call_ids if i in partners.ids]
+        self.assertEqual(sorted(ids), partners.ids, "a customer written twice, or not at all")
+        self.assertEqual(set(partners.mapped("credit_score")), {"C"})
+        # the run done, the next pass starts from the first batch again
+        self.assertEqual(self.env.cr.cache.get(credit_module._SCORE_CURSOR_KEY), 0)
 
     def test_score_cron_writes_only_changed_scores(self):
         """The daily score cron writes only the customers whose score changed: an unchanged

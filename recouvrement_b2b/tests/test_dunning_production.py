@@ -72,9 +72,10 @@ class TestDunningProduction(RecouvrementCommon):
         """The scheduler's next worker pass (a new job cursor: the budget and the count of
         calls start again)."""
         for key in list(self.env.cr.cache):
-            if key == recouvrement_dunning._PASS_START_KEY or (
-                isinstance(key, tuple) and key[0] == recouvrement_dunning._PASS_CALLS_KEY
-            ):
+            if key in (
+                recouvrement_dunning._PASS_START_KEY,
+                recouvrement_dunning._PASS_LOCKED_KEY,
+            ) or (isinstance(key, tuple) and key[0] == recouvrement_dunning._PASS_CALLS_KEY):
                 del self.env.cr.cache[key]
 
     def _last_trigger(self, cron):
@@ -379,6 +380,91 @@ class TestDunningProduction(RecouvrementCommon):
         )
         self.assertTrue(self._wakes_cron_workers(self.cron))
         self.assertFalse(self._events())
+
+    def test_locked_customer_skipped_then_waited_for(self):
+        """Issue 18, an idle minute: a customer held by another transaction (the start-up
+        score cron) is skipped and the calls go on with the others, planning it again only
+        after them; when only it is left, the call waits for it (at most
+        ``LOCK_WAIT_SECONDS``) and triggers a new pass at once, not a minute later. Batches of
+        2: the held customer (lowest id) is in the first call's window."""
+        locked = self.env.ref("base.main_partner")  # committed: the other connection sees it
+        self.env.cr.execute("SET LOCAL lock_timeout = '5s'")
+        self.addCleanup(self.env.cr.execute, "SET LOCAL lock_timeout = 0")
+        other = self._hold_in_other_transaction(
+            SQL("SELECT id FROM res_partner WHERE id = %s FOR NO KEY UPDATE NOWAIT", locked.id)
+        )
+        self._invoice(locked, 500.0, "2026-02-01", "2026-03-01")
+        self.assertLess(locked.id, min(self.customers.ids))
+        planned = []
+        get_plan = RecouvrementDunning._get_plan
+
+        def recording_get_plan(dunning, date, companies=None, partners=None, skip_failed=False):
+            planned.append(partners.ids)
+            return get_plan(dunning, date, companies, partners, skip_failed)
+
+        triggers = self._triggers()
+        # a new pass plans from the first customer (no cursor left by other tests' calls)
+        self.env.cr.cache.pop(recouvrement_dunning._PLAN_CURSOR_KEY, None)
+        with (
+            patch.object(RecouvrementDunning, "_get_plan", recording_get_plan),
+            patch(f"{MODULE}.LOCK_WAIT_SECONDS", 1),
+        ):
+            calls = [
+                self._cron_call(at=f"2026-03-02 06:00:0{second}", batch_size=2)
+                for second in range(4)
+            ]
+        self.assertEqual(
+            [(call.done, call.remaining) for call in calls], [(1, 5), (2, 3), (2, 1), (0, 1)]
+        )
+        # the held customer is planned first, then only once every other one is sent
+        self.assertEqual(
+            planned,
+            [
+                [locked.id, self.customers[0].id],
+                self.customers[1:3].ids,
+                self.customers[3:5].ids,
+                [locked.id],
+            ],
+        )
+        self.assertEqual(self._events().partner_id, self.customers)
+        self.assertFalse(self._events(locked))
+        # only it left, still held after the wait: a new pass at once
+        self.assertEqual(self._triggers(), triggers + 1)
+        self.assertEqual(
+            self._last_trigger(self.cron).call_at,
+            fields.Datetime.to_datetime("2026-03-02 06:00:03"),
+        )
+        self.assertTrue(self._wakes_cron_workers(self.cron))
+        other.rollback()  # the other transaction ends
+        self._new_pass()
+        self.assertRecordValues(self._cron_call(at="2026-03-02 06:00:10"), [{"done": 1}])
+        self.assertRecordValues(self._events(locked), [{"state": "sent"}])
+
+    def test_past_next_dates_refreshed_a_batch_per_call(self):
+        """Issue 18: the cron recomputes the next reminder dates left in the past at most
+        ``REFRESH_BATCH_SIZE`` invoices per call, the oldest first (the others by the next
+        calls), never every open invoice of the book in one call. Three invoices entered on 1
+        February, due 10 February, not reminded: on 2 March their next dates are past; by 2
+        per call, two are refreshed, then the third."""
+        customer = self.env["res.partner"].create(
+            {"name": "Client en retard", "is_company": True, "email": "compta@retard.example"}
+        )
+        with freeze_time("2026-02-01"):
+            moves = self.env["account.move"].union(
+                *(self._invoice(customer, 1000.0, "2026-01-15", "2026-02-10") for _i in range(3))
+            )
+        day = fields.Date.to_date("2026-03-02")
+        self.assertTrue(all(move.dunning_next_date < day for move in moves))
+        with freeze_time(day):
+            first = self.Dunning._refresh_past_next_dates(day, limit=2)
+            self.env.flush_all()
+            self.assertEqual(first.ids, moves[:2].ids)
+            self.assertEqual(moves.mapped("dunning_next_date")[:2], [day, day])
+            self.assertLess(moves[2].dunning_next_date, day)
+            second = self.Dunning._refresh_past_next_dates(day, limit=2)
+            self.env.flush_all()
+            self.assertEqual(second.ids, moves[2].ids)
+            self.assertEqual(moves.mapped("dunning_next_date"), [day] * 3)
 
     def test_failed_reminder_is_no_evidence(self):
         """The injonction de payer file lists the reminders sent, never a failed, draft or

@@ -14,7 +14,8 @@ Environment:
 
 For each run: time from the trigger until every email is queued, until every letter is
 rendered and until every reminder is done, and the rates (customers sent and letters rendered
-per minute); cron calls (``ir.cron.progress`` rows) and which server made them; the idle time
+per minute); cron calls (``ir.cron.progress`` rows) and which server made them, and the cron
+time of each dunning cron (the sum of its calls' durations, server logs); the idle time
 between the calls of each cron while work remained (server logs: the longest gap, and gaps of
 30 s or more, e.g. a worker waiting for its next minute); whether a worker was killed and the
 ERROR lines (server logs); customers reminded twice and failed events (SQL); the machine's load
@@ -340,8 +341,10 @@ def report_calls(logfiles, done_at, expected):
         gaps = idle_gaps(calls)
         long_gaps = [gap for gap in gaps if gap >= GAP_REPORTED]
         longest = max(calls, key=lambda call: call[1] - call[0]) if calls else None
+        cron_time = sum((call[1] - call[0]).total_seconds() for call in calls)
         print(
-            f"  {key} cron: {len(calls)} calls, {sum(call[2] for call in calls)} done; longest "
+            f"  {key} cron: {len(calls)} calls, {sum(call[2] for call in calls)} done, "
+            f"{cron_time:.0f} s of cron time; longest "
             f"call {(longest[1] - longest[0]).total_seconds() if longest else 0:.0f} s; idle "
             f"between calls with work left: longest {max(gaps, default=0):.0f} s, "
             f"{len(long_gaps)} of {GAP_REPORTED} s or more"
