@@ -1,0 +1,77 @@
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from .common import RecouvrementCommon
+
+
+@tagged("post_install", "-at_install")
+class TestBreak13d(RecouvrementCommon):
+    """Faults of the collector's cockpit found by the fourth break test of issue 13."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.product = cls.env["product.product"].create(
+            {"name": "Audit", "type": "service", "list_price": 100.0, "taxes_id": False}
+        )
+
+    def _statement(self, partner, day):
+        return (
+            self.env["recouvrement.statement"]
+            .with_user(self.controller)
+            ._get_statements(partner, date=day)[partner.id]
+        )
+
+    # ------------------------------------------------------------------------------------------
+    # (a) the items a past statement leaves out are judged as at its date
+    # ------------------------------------------------------------------------------------------
+
+    def test_past_statement_leaves_out_what_was_open_then(self):
+        """Redressement judgment 2024-04-14: A 10 000 (due 2024-03-15) is a frozen claim; C
+        3 000 (due 2024-05-20) is ours; F 500 (due 2024-05-25) is assigned to a factor in
+        notified factoring. After 30 June: F settled on 10 July, A partly paid (2 000, a
+        dividend of the proceedings) on 12 July.
+
+        The statement of 30 June, printed on 15 July, is as at 30 June: A (10 000 left then)
+        and F (500 left then) are listed apart, not claimed; open items: C alone, balance
+        3 000 (before: F, paid since, was judged by its residual of today, 0, and was claimed
+        among the open items: balance 3 500)."""
+        debtor = self.env["res.partner"].create(
+            {"name": "Textiles Blanc", "is_company": True, "lang": "en_US"}
+        )
+        factor = self.env["res.partner"].create({"name": "Factor Crédit Lyonnais"})
+        move_a = self._invoice(debtor, 10000, date(2024, 2, 14), date(2024, 3, 15))
+        move_c = self._invoice(debtor, 3000, date(2024, 4, 20), date(2024, 5, 20))
+        move_f = self._invoice(debtor, 500, date(2024, 4, 25), date(2024, 5, 25))
+        move_f.write(
+            {
+                "is_factored": True,
+                "factor_id": factor.id,
+                "factoring_date": date(2024, 4, 26),
+                "factoring_mode": "notified",
+            }
+        )
+        debtor.write(
+            {"collective_proceedings": "redressement", "proceedings_date": date(2024, 4, 14)}
+        )
+        self._pay(move_f, 500.0, date(2024, 7, 10))
+        self._pay(move_a, 2000.0, date(2024, 7, 12))
+        with freeze_time("2024-07-15"):
+            statement = self._statement(debtor, date(2024, 6, 30))
+        self.assertEqual(statement["open_items"].move_id, move_c)
+        self.assertEqual(statement["left_out"].move_id, move_a | move_f)
+        self.assertEqual(statement["total_open"], 3000.0)
+        self.assertEqual(statement["balance"], 3000.0)
+        books = statement["residuals_books"]
+        self.assertEqual(
+            [books[line.id] for line in statement["left_out"].sorted("date")], [10000.0, 500.0]
+        )
+        # today's statement: F paid, nothing to list; A's 8 000 left apart
+        with freeze_time("2024-07-15"):
+            statement = self._statement(debtor, date(2024, 7, 15))
+        self.assertEqual(statement["left_out"].move_id, move_a)
+        self.assertEqual(statement["residuals_books"][statement["left_out"].id], 8000.0)
+        self.assertEqual(statement["balance"], 3000.0)
