@@ -2,6 +2,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.tests import tagged
 
 from .common import RecouvrementCommon
@@ -75,3 +76,80 @@ class TestBreak13d(RecouvrementCommon):
         self.assertEqual(statement["left_out"].move_id, move_a)
         self.assertEqual(statement["residuals_books"][statement["left_out"].id], 8000.0)
         self.assertEqual(statement["balance"], 3000.0)
+
+    # ------------------------------------------------------------------------------------------
+    # (b) the exposure's "to invoice" amount is rounded to the currency
+    # ------------------------------------------------------------------------------------------
+
+    def _order(self, partner, lines, pricelist=None):
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "pricelist_id": pricelist.id if pricelist else False,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": self.product.id,
+                            "product_uom_qty": qty,
+                            "price_unit": price,
+                            "tax_id": [Command.set(taxes.ids)] if taxes else [Command.clear()],
+                        }
+                    )
+                    for qty, price, taxes in lines
+                ],
+            }
+        )
+        order.action_confirm()
+        return order
+
+    @freeze_time("2026-03-15")
+    def test_exposure_to_invoice_rounded_to_the_currency(self):
+        """1 EUR = 1.1 USD. An order of 100 USD to invoice is 100 / 1.1 = 90.909090... EUR:
+        90.91 (the order converted and rounded, as Odoo converts an amount); two of them
+        181.82. An order in euros of 3 x 10.01 + 20 % VAT (30.03 + 6.01 = 36.04) with one
+        unit invoiced (10.01 + 2.00 = 12.01, posted) has 2/3 x 36.04 = 24.026666... left to
+        invoice: 24.03. To invoice 181.82 + 24.03 = 205.85, exposure 205.85 + 12.01 = 217.86,
+        available 1 000 - 217.86 = 782.14 (before: 205.844848..., the exposure and the
+        available credit off the cent as well)."""
+        usd = self.setup_other_currency("USD", rates=[("2000-01-01", 1.1)])
+        pricelist = self.env["product.pricelist"].create({"name": "USD", "currency_id": usd.id})
+        partner = self.env["res.partner"].create({"name": "Client Dollar", "is_company": True})
+        partner.credit_limit = 1000.0
+        self._order(partner, [(1, 100.0, None)], pricelist)
+        self._order(partner, [(1, 100.0, None)], pricelist)
+        tax = self.company_data["default_tax_sale"]
+        tax.amount = 20.0
+        order = self._order(partner, [(3, 10.01, tax)])
+        self.assertEqual(order.amount_total, 36.04)
+        order.order_line.qty_delivered = 1
+        order.order_line.product_id.invoice_policy = "delivery"
+        invoice = order._create_invoices()
+        invoice.action_post()
+        self.assertEqual(invoice.amount_total, 12.01)
+        self.env.invalidate_all()
+        row = (
+            self.env["recouvrement.credit.exposure"]
+            .with_user(self.controller)
+            .search([("partner_id", "=", partner.id), ("company_id", "=", self.company.id)])
+        )
+        self.assertEqual(row.to_invoice, 205.85)
+        self.assertEqual(row.receivable, 12.01)
+        self.assertEqual(row.exposure, 217.86)
+        self.assertEqual(row.available, 782.14)
+        figures = self.env["recouvrement.credit"]._get_exposure_figures(partner)[partner.id]
+        self.assertEqual(figures["to_invoice"], 205.85)
+        self.assertEqual(figures["exposure"], 217.86)
+        self.assertEqual(partner.with_user(self.controller).credit_exposure_to_invoice, 205.85)
+        # the order checked at its confirmation counts the same cents
+        quotation = self.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "pricelist_id": pricelist.id,
+                "order_line": [
+                    Command.create(
+                        {"product_id": self.product.id, "price_unit": 100.0, "tax_id": False}
+                    )
+                ],
+            }
+        )
+        self.assertEqual(self.env["recouvrement.credit"]._get_order_amount(quotation), 90.91)
