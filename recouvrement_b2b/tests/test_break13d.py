@@ -2,7 +2,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import tagged
 
 from .common import RecouvrementCommon
@@ -153,3 +153,61 @@ class TestBreak13d(RecouvrementCommon):
             }
         )
         self.assertEqual(self.env["recouvrement.credit"]._get_order_amount(quotation), 90.91)
+
+
+@tagged("post_install", "-at_install")
+class TestBreak13dCockpit(RecouvrementCommon):
+    """Promises, disputes and calls on the standard ladder (courtesy -5 days, courteous +1,
+    firm +15, last call +30, formal notice +45, litigation +60), tolerance 3 days."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.policy = cls._standard_ladder()
+        cls.level_courtesy, cls.level_courteous, cls.level_firm = cls.policy.level_ids[:3]
+        cls.level_last_call, cls.level_notice = cls.policy.level_ids[3:5]
+        cls.company.recouvrement_promise_tolerance_days = 3
+        cls.Dunning = cls.env["recouvrement.dunning"].with_user(cls.controller)
+
+    def _customer(self, name):
+        return self.env["res.partner"].create(
+            {"name": name, "is_company": True, "email": f"compta@{name.lower()}.example.fr"}
+        )
+
+    def _plan(self, day, partner):
+        day = fields.Date.to_date(day)
+        with freeze_time(day):
+            return self.Dunning._get_plan(day, companies=self.company, partners=partner)
+
+    def _run(self, day, partner):
+        day = fields.Date.to_date(day)
+        plan = self._plan(day, partner)
+        with freeze_time(day):
+            return self.Dunning._send_reminders(plan, day)
+
+    def test_promise_past_its_tolerance_resumes_at_the_next_rung_before_its_check(self):
+        """Reminded (courteous) on 1 April, the promise for 28 April (tolerance: 1 May) spans
+        the firm (15 April) and last call (30 April) dates. On 2 May the dunning cron runs
+        before the promise check (two daily crons, in no set order): the promise, still
+        running, is past its tolerance and nothing was paid: the ladder sends the firm
+        reminder, the next rung, as after the check (before: the last call, the firm rung
+        skipped)."""
+        customer = self._customer("Spanner")
+        move = self._invoice(customer, 900.0, "2026-03-01", "2026-03-31")
+        self._run("2026-04-01", customer)
+        with freeze_time("2026-04-02"):
+            promise = self.env["recouvrement.promise"].create(
+                {
+                    "partner_id": customer.id,
+                    "amount": 900.0,
+                    "date": "2026-04-28",
+                    "move_ids": [Command.set(move.ids)],
+                }
+            )
+        self.assertEqual(self._plan("2026-05-01", customer), [])
+        self.assertEqual(promise.state, "running")
+        self.assertEqual(self._run("2026-05-02", customer).level_id, self.level_firm)
+        with freeze_time("2026-05-02"):
+            promise._cron_check_promises()
+        self.assertEqual(promise.state, "broken")
+        self.assertEqual(self._run("2026-05-03", customer).level_id, self.level_last_call)
