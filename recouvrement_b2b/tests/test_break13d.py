@@ -211,3 +211,28 @@ class TestBreak13dCockpit(RecouvrementCommon):
             promise._cron_check_promises()
         self.assertEqual(promise.state, "broken")
         self.assertEqual(self._run("2026-05-03", customer).level_id, self.level_last_call)
+
+    def test_two_disputes_of_one_invoice_escalated_to_one_case(self):
+        """Invoice of 1 000: disputes of 300 (quality) and 200 (price). Escalating both at
+        once, or the second after the first, puts them in the one open case of the invoice,
+        which contests 300 + 200 = 500 (before: the second case was refused, the invoice
+        being already in the first)."""
+        customer = self._customer("Escalade")
+        Dispute = self.env["recouvrement.dispute"].with_user(self.controller)
+        for together in (True, False):
+            move = self._invoice(customer, 1000.0, "2026-03-01", "2026-03-31")
+            with freeze_time("2026-04-10"):
+                first = Dispute.create({"move_id": move.id, "reason": "quality", "amount": 300})
+                second = Dispute.create({"move_id": move.id, "reason": "price", "amount": 200})
+                if together:
+                    (first | second).action_escalate()
+                else:
+                    first.action_escalate()
+                    second.action_escalate()
+            self.assertEqual((first | second).mapped("state"), ["escalated", "escalated"])
+            case = move.litigation_id
+            self.assertTrue(case)
+            self.assertEqual(first.litigation_id, case)
+            self.assertEqual(second.litigation_id, case)
+            self.assertEqual(case.disputed_amount, 500.0)
+            self.assertEqual(case.move_ids, move)
