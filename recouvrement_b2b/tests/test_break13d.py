@@ -3,6 +3,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import Command, fields
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from .common import RecouvrementCommon
@@ -236,3 +237,26 @@ class TestBreak13dCockpit(RecouvrementCommon):
             self.assertEqual(second.litigation_id, case)
             self.assertEqual(case.disputed_amount, 500.0)
             self.assertEqual(case.move_ids, move)
+
+    def test_call_log_disputes_an_invoice_of_its_customer_only(self):
+        """The call log's disputed invoice is one of the called customer's, in the call's
+        company: another customer's invoice (set through the API, the form's domain bypassed)
+        is refused with a message naming the field, and nothing is logged."""
+        customer, other = self._customer("Appelé"), self._customer("Autre")
+        foreign = self._invoice(other, 800.0, "2026-03-01", "2026-03-31")
+        with freeze_time("2026-04-10"):
+            log = (
+                self.env["recouvrement.call.log"]
+                .with_user(self.controller)
+                .create(
+                    {
+                        "partner_id": customer.id,
+                        "outcome": "dispute",
+                        "dispute_move_id": foreign.id,
+                    }
+                )
+            )
+            with self.assertRaisesRegex(ValidationError, "Disputed Invoice"):
+                log.action_log()
+        self.assertFalse(self.env["recouvrement.dispute"].search([("move_id", "=", foreign.id)]))
+        self.assertFalse(self.env["recouvrement.call"].search([("partner_id", "=", customer.id)]))
