@@ -260,3 +260,51 @@ class TestBreak13dCockpit(RecouvrementCommon):
                 log.action_log()
         self.assertFalse(self.env["recouvrement.dispute"].search([("move_id", "=", foreign.id)]))
         self.assertFalse(self.env["recouvrement.call"].search([("partner_id", "=", customer.id)]))
+
+    @freeze_time("2026-05-10")
+    def test_refusal_names_no_step_for_invoices_the_ladder_leaves_out(self):
+        """On 10 May, refusal calls of three customers, each with 1 000 due 31 March (40
+        days late) never reminded: the ladder's next run would send the last call, but
+
+        * Procès's invoice is in an open litigation case,
+        * Pause's invoice is paused until 30 June,
+        * Suspendu is paused as a customer until 30 June:
+
+        the dunning sends them nothing, so the follow-up names no step of the ladder ("No
+        further step of the ladder is planned"; before: "Last call, due on 05/10/2026; send it
+        now", a reminder the dunning would not send); Libre, the same invoice free, reads the
+        last call due today."""
+        names = ("Procès", "Pause", "Suspendu", "Libre")
+        customers = {name: self._customer(name) for name in names}
+        moves = {
+            name: self._invoice(customer, 1000.0, "2026-03-01", "2026-03-31")
+            for name, customer in customers.items()
+        }
+        self.env["recouvrement.litigation"].create(
+            {
+                "partner_id": customers["Procès"].id,
+                "move_ids": [Command.set(moves["Procès"].ids)],
+                "litigation_type": "dispute",
+            }
+        )
+        self.assertTrue(moves["Procès"].litigation_id)
+        moves["Pause"].write(
+            {"dunning_paused_until": "2026-06-30", "dunning_pause_reason": "Accord commercial"}
+        )
+        customers["Suspendu"].write(
+            {"dunning_paused_until": "2026-06-30", "dunning_pause_reason": "Accord amiable"}
+        )
+        plan = self._plan("2026-05-10", customers["Libre"])
+        self.assertEqual(plan[0]["level"], self.level_last_call)
+        for name in ("Procès", "Pause", "Suspendu"):
+            self.assertEqual(self._plan("2026-05-10", customers[name]), [], name)
+        notes = {}
+        for name, customer in customers.items():
+            self.env["recouvrement.call.log"].with_user(self.controller).create(
+                {"partner_id": customer.id, "outcome": "refusal"}
+            ).action_log()
+            call = self.env["recouvrement.call"].search([("partner_id", "=", customer.id)])
+            notes[name] = call.activity_ids.note
+        self.assertIn(f"{self.level_last_call.name}, due on 05/10/2026", notes["Libre"])
+        for name in ("Procès", "Pause", "Suspendu"):
+            self.assertIn("No further step of the ladder is planned", notes[name], name)
