@@ -56,7 +56,9 @@ class RecouvrementWorklist(models.Model):
                                                   what is overdue)
       + payment score: E 20, D 15, C 10, B 5, A or none 0
       + 15 when the next step is legal            the next level of the ladder is a formal
-                                                  notice or a litigation, or a formal notice
+                                                  notice or a litigation (on an invoice the
+                                                  ladder reminds: not in litigation nor in a
+                                                  plan, not paused), or a formal notice
                                                   waits for approval
 
     A SQL query evaluated when read (``_table_query``): one query whatever the size of the book.
@@ -73,7 +75,10 @@ class RecouvrementWorklist(models.Model):
             "company_id",
             "amount_residual_signed",
             "dunning_level_id",
+            "dunning_paused_until",
+            "litigation_id",
             "move_type",
+            "payment_plan_id",
             "payment_state",
             "state",
         ],
@@ -113,6 +118,7 @@ class RecouvrementWorklist(models.Model):
             "commercial_partner_id",
             "company_id",
             "credit_score",
+            "dunning_paused_until",
             "dunning_policy_id",
         ],
     }
@@ -344,6 +350,7 @@ class RecouvrementWorklist(models.Model):
                        FROM account_move m
                        JOIN customers cu ON cu.partner_id = m.commercial_partner_id
                                         AND cu.company_id = m.company_id
+                       JOIN res_partner rp ON rp.id = m.commercial_partner_id
                        JOIN recouvrement_dunning_level lv ON lv.id = m.dunning_level_id
                       CROSS JOIN LATERAL (
                             SELECT n.is_formal_notice OR n.open_litigation AS legal
@@ -357,6 +364,15 @@ class RecouvrementWorklist(models.Model):
                       WHERE m.state = 'posted'
                         AND m.move_type = 'out_invoice'
                         AND m.payment_state IN ('not_paid', 'partial')
+                        -- invoices the ladder reminds (recouvrement.dunning
+                        -- ._get_dunning_domain): not in litigation nor in a plan, neither
+                        -- the invoice nor its customer (in the company) paused
+                        AND m.litigation_id IS NULL
+                        AND m.payment_plan_id IS NULL
+                        AND (m.dunning_paused_until IS NULL
+                             OR m.dunning_paused_until < %(today)s)
+                        AND COALESCE((rp.dunning_paused_until ->> m.company_id::text)::date
+                                     < %(today)s, TRUE)
                       GROUP BY m.commercial_partner_id, m.company_id
                  )
             SELECT cu.partner_id::bigint * 100000 + cu.company_id AS id,

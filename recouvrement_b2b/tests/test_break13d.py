@@ -308,3 +308,58 @@ class TestBreak13dCockpit(RecouvrementCommon):
         self.assertIn(f"{self.level_last_call.name}, due on 05/10/2026", notes["Libre"])
         for name in ("Procès", "Pause", "Suspendu"):
             self.assertIn("No further step of the ladder is planned", notes[name], name)
+
+    @freeze_time("2026-05-10")
+    def test_worklist_next_step_legal_only_for_invoices_the_ladder_reminds(self):
+        """On 10 May, three customers with a call due today, each 1 000 due 31 March (40 days
+        late) reminded at the last call, whose next rung is the formal notice. Libre's next
+        step is legal: priority 40 x 1 000 / 10 000 + 25 x 40 / 90 + 15 = 4 + 11.11 + 15 =
+        30.11. Procès's invoice is in an open litigation case, Pause's is paused, Suspendu is
+        paused as a customer: the ladder sends them nothing, their next step is not the
+        formal notice: 15.11, not legal (before: 30.11 and legal, ranked with Libre)."""
+        names = ("Libre", "Procès", "Pause", "Suspendu")
+        customers = {name: self._customer(name) for name in names}
+        moves = {}
+        for name, customer in customers.items():
+            moves[name] = self._invoice(customer, 1000.0, "2026-03-01", "2026-03-31")
+            moves[name].sudo().dunning_level_id = self.level_last_call
+            event = (
+                self.env["recouvrement.dunning.event"]
+                .sudo()
+                .create(
+                    {"partner_id": customer.id, "company_id": self.company.id, "date": "2026-05-10"}
+                )
+            )
+            event.activity_schedule(
+                "mail.mail_activity_data_call",
+                date_deadline=fields.Date.to_date("2026-05-10"),
+                user_id=self.controller.id,
+            )
+        self.env["recouvrement.litigation"].create(
+            {
+                "partner_id": customers["Procès"].id,
+                "move_ids": [Command.set(moves["Procès"].ids)],
+                "litigation_type": "dispute",
+            }
+        )
+        moves["Pause"].write(
+            {"dunning_paused_until": "2026-06-30", "dunning_pause_reason": "Accord commercial"}
+        )
+        customers["Suspendu"].write(
+            {"dunning_paused_until": "2026-06-30", "dunning_pause_reason": "Accord amiable"}
+        )
+        self.env.flush_all()
+        rows = (
+            self.env["recouvrement.worklist"]
+            .with_user(self.controller)
+            .search([("partner_id", "in", [c.id for c in customers.values()])])
+        )
+        self.assertEqual(
+            {row.partner_id.name: (row.next_step_legal, row.priority) for row in rows},
+            {
+                "Libre": (True, 30.11),
+                "Procès": (False, 15.11),
+                "Pause": (False, 15.11),
+                "Suspendu": (False, 15.11),
+            },
+        )
