@@ -36,10 +36,10 @@ class RecouvrementWorklist(models.Model):
     user's date): a call activity due on one of the customer's reminders; a running promise
     whose date came; a broken promise whose activity is still open; an open dispute whose
     deadline is in ``DISPUTE_NOTICE_DAYS`` days or passed; a letter to post; a broken payment
-    plan; a formal notice waiting for approval (a draft event at a formal-notice level); a
-    reply received (a query other features add through :meth:`_get_reason_queries`); a call
-    follow-up due (a refusal, repeated calls not reached or a wrong contact,
-    ``recouvrement.call``).
+    plan whose activity is still open; a formal notice waiting for approval (a draft event at
+    a formal-notice level); a reply received (a query other features add through
+    :meth:`_get_reason_queries`); a call follow-up due (a refusal, repeated calls not reached
+    or a wrong contact, ``recouvrement.call``).
 
     The collector (``user_id``) is the customer's ``collection_user_id`` in the company, else
     the default collector of its segment (its dunning policy's ``collection_user_id``), else
@@ -226,10 +226,16 @@ class RecouvrementWorklist(models.Model):
                 """,
                 company_ids,
             ),
+            # a broken plan stays broken: it asks for a human while the activity of its break
+            # is open (as a broken promise), not every day for ever
             "plan_broken": SQL(
                 """
-                SELECT partner_id, company_id FROM recouvrement_payment_plan
-                 WHERE state = 'broken' AND company_id IN %s
+                SELECT pp.partner_id, pp.company_id FROM recouvrement_payment_plan pp
+                 WHERE pp.state = 'broken' AND pp.company_id IN %s
+                   AND EXISTS (SELECT 1 FROM mail_activity ma
+                                WHERE ma.res_model = 'recouvrement.payment.plan'
+                                  AND ma.res_id = pp.id
+                                  AND ma.active)
                 """,
                 company_ids,
             ),

@@ -7,6 +7,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from .common import RecouvrementCommon
+from .test_plans import PlanCommon
 
 
 @tagged("post_install", "-at_install")
@@ -363,3 +364,30 @@ class TestBreak13dCockpit(RecouvrementCommon):
                 "Suspendu": (False, 15.11),
             },
         )
+
+
+@tagged("post_install", "-at_install")
+class TestBreak13dPlans(PlanCommon):
+    """The worklist and the payment plans broken."""
+
+    def test_broken_plan_leaves_the_worklist_once_its_activity_is_done(self):
+        """A plan (1 000 + 500, tolerance 10 days) breaks on 11 April 2025: the customer is on
+        the worklist (payment plan broken) while the credit manager's activity of the break is
+        open. The manager marks it done: the customer leaves the worklist, as after a broken
+        promise's activity (before: a broken plan stays broken, and the customer stayed on
+        the worklist every day for ever, even once paid in full)."""
+        with freeze_time("2025-03-01"):
+            plan = self._active_plan(tolerance_days=10)
+        with freeze_time("2025-04-11"):
+            self.Plan._cron_check_plans()
+            self.assertEqual(plan.state, "broken")
+            Worklist = self.env["recouvrement.worklist"].with_user(self.controller)
+            row = Worklist.search([("partner_id", "=", self.customer.id)])
+            self.assertTrue(row.plan_broken)
+            plan.activity_ids.with_user(self.manager).action_feedback(feedback="Rappelé")
+            self.env.flush_all()
+            self.assertFalse(Worklist.search([("partner_id", "=", self.customer.id)]))
+        self._pay(self.inv1, 1000.0, "2025-05-02")
+        self._pay(self.inv2, 500.0, "2025-05-02")
+        with freeze_time("2025-06-01"):
+            self.assertFalse(Worklist.search([("partner_id", "=", self.customer.id)]))
