@@ -286,12 +286,15 @@ class RecouvrementCall(models.Model):
         day: the level the next run sends (``rules.dunning.next_level``: the highest level
         due today above the one each instalment reached, its minimum met, as the dunning
         sends it; several levels fallen due are not sent one by one), dated today; else the
-        first level to come with its date. Customers without are left out."""
+        first level to come with its date. Invoices the ladder leaves out (litigation, payment
+        plan, pause: :meth:`_get_next_step_domain`) have no step. Customers without are left
+        out."""
         asking = self.filtered(lambda c: c.outcome in ("refusal", "not_reached"))
         if not asking:
             return {}
         today = fields.Date.context_today(self)
         Move = self.env["account.move"]
+        dunning = self.env["recouvrement.dunning"]
         moves = Move.search(
             [
                 ("commercial_partner_id", "in", asking.partner_id.ids),
@@ -299,9 +302,9 @@ class RecouvrementCall(models.Model):
                 ("move_type", "=", "out_invoice"),
                 ("state", "=", "posted"),
                 ("payment_state", "in", ("not_paid", "partial")),
+                *self._get_next_step_domain(today, asking.company_id),
             ]
         )
-        dunning = self.env["recouvrement.dunning"]
         # pre-judgment claims and notified-factored invoices are not reminded
         moves = self.env["recouvrement.proceedings"]._filter_dunning_moves(moves, None)
         policies = dunning._get_policies(moves)
@@ -336,6 +339,21 @@ class RecouvrementCall(models.Model):
             partner_id: (levels.browse(level.key), day)
             for partner_id, (level, day) in steps.items()
         }
+
+    @api.model
+    def _get_next_step_domain(self, today, companies):
+        """Domain on ``account.move``: the invoices the ladder may remind on ``today``, as
+        ``recouvrement.dunning._get_dunning_domain`` leaves out the others: not in an open
+        litigation case nor in a payment plan, neither the invoice nor its customer (in the
+        invoice's company) paused."""
+        return [
+            ("litigation_id", "=", False),
+            ("payment_plan_id", "=", False),
+            "|",
+            ("dunning_paused_until", "=", False),
+            ("dunning_paused_until", "<", today),
+            *self.env["recouvrement.dunning"]._get_partner_pause_domain(today, companies),
+        ]
 
     @api.model
     def _get_line_next_step(self, line, ladder, lines, amounts, today):

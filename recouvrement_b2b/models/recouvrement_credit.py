@@ -377,8 +377,9 @@ class RecouvrementCredit(models.AbstractModel):
 
     @api.model
     def _get_order_amount(self, order):
-        """Amount of ``order`` (taxes included) in its company's currency."""
-        return order.amount_total / (order.currency_rate or 1.0)
+        """Amount of ``order`` (taxes included) in its company's currency, rounded to it as
+        the exposure's orders to invoice are."""
+        return order.company_id.currency_id.round(order.amount_total / (order.currency_rate or 1.0))
 
     @api.model
     def _get_order_reasons(self, orders, company, together=False):

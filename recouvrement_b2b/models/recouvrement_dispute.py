@@ -544,12 +544,19 @@ class RecouvrementDispute(models.Model):
 
     def action_escalate(self):
         """Escalate the disputes of ``self`` to a litigation case (type dispute) with their
-        invoice.
+        invoice. A dispute of an invoice already in an open case (another dispute of it
+        escalated before, or together) joins that case, which contests its amount too: an
+        invoice is in one open case at a time.
 
         :return: the action opening the case (one dispute) or True
         """
         self._check_open()
         for dispute in self:
+            case = dispute.move_id.litigation_id
+            if case and not case.is_closed:
+                case.disputed_amount += dispute.amount_company
+                dispute.litigation_id = case
+                continue
             dispute.litigation_id = self.env["recouvrement.litigation"].create(
                 {
                     "partner_id": dispute.partner_id.id,

@@ -118,14 +118,23 @@ class RecouvrementProceedings(models.AbstractModel):
         return moves - factored - self._get_pre_judgment_moves(moves)
 
     @api.model
-    def _get_statement_left_out(self, lines, date):
+    def _get_statement_left_out(self, lines, date, residuals=None):
         """The open items of ``lines`` (receivable account.move.line) that a customer statement
         must not ask to pay us on ``date``, the ones our dunning leaves out
         (:meth:`_filter_dunning_moves`): claims born before the customer's opening judgment
         (their payment is forbidden, L622-7, and they are declared to the mandataire, L622-21)
         and invoices assigned to a factor in notified factoring (the factor alone is paid).
-        Open credits are kept. No query per line."""
-        items = lines.filtered(lambda line: line.amount_residual > 0)
+        Open credits are kept. No query per line.
+
+        :param residuals: ``{line id: (residual, residual in the line's currency)}``, what was
+            left of each line on ``date`` (``recouvrement.statement._get_residuals_at``): an
+            item is judged as at the statement's date, not by what is left of it today (a
+            line missing from it was not open then); default: today's residuals
+        """
+        if residuals is None:
+            items = lines.filtered(lambda line: line.amount_residual > 0)
+        else:
+            items = lines.filtered(lambda line: residuals.get(line.id, (0.0,))[0] > 0)
         kept = self._filter_dunning_moves(items.move_id, date)
         return items.filtered(lambda line: line.move_id not in kept)
 

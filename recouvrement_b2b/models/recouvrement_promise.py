@@ -609,6 +609,21 @@ class RecouvrementPromise(models.Model):
 
         :return: ``(kept, broken)`` recouvrement.promise
         """
+        kept, settled, broken = self._get_check_outcomes(date)
+        # sudo: kept and broken are recorded by this check only (issue 19)
+        if kept:
+            kept.sudo().write({"state": "kept", "closed_date": date})
+        if settled:
+            settled.sudo().write({"state": "cancelled", "closed_date": date})
+        if broken:
+            broken.sudo().write({"state": "broken", "closed_date": date})
+            broken._notify_broken()
+        return kept, broken
+
+    def _get_check_outcomes(self, date):
+        """What :meth:`_check_promises` would record on ``date`` for the running promises of
+        ``self``, written nowhere: ``(kept, settled, broken)`` recouvrement.promise (settled:
+        on invoices settled by credit notes alone, cancelled by the check)."""
         running = self.filtered(lambda p: p.state == "running")
         # on invoices, nothing left to pay in their currency: the customer paid what it owed
         # (less credit notes); settled by credit notes alone, nothing was promised any more
@@ -622,15 +637,7 @@ class RecouvrementPromise(models.Model):
         ) | settled.filtered(lambda p: p.currency_id.compare_amounts(p.amount_paid, 0) > 0)
         settled -= kept
         broken = (running - kept - settled).filtered(lambda p: p.tolerance_date < date)
-        # sudo: kept and broken are recorded by this check only (issue 19)
-        if kept:
-            kept.sudo().write({"state": "kept", "closed_date": date})
-        if settled:
-            settled.sudo().write({"state": "cancelled", "closed_date": date})
-        if broken:
-            broken.sudo().write({"state": "broken", "closed_date": date})
-            broken._notify_broken()
-        return kept, broken
+        return kept, settled, broken
 
     def _notify_broken(self):
         """An activity for the collector of each broken promise of ``self`` and a note on the
@@ -730,7 +737,11 @@ class RecouvrementPromise(models.Model):
         """What the promises of the customers of ``moves`` (account.move) do to the reminders
         of ``date``, in one query: ``(excluded, resumed)``, the amounts held back by running
         promises (:meth:`_dunning_excluded_amounts`) and the ids of the invoices whose promise
-        broke after their last reminder (the ladder resumes at the next rung for them)."""
+        broke after their last reminder (the ladder resumes at the next rung for them).
+
+        A promise still running past its tolerance date that the daily check will break (the
+        dunning cron may run before it, :meth:`_get_check_outcomes`) counts as broken the day
+        after its tolerance date: its invoices resume at the next rung all the same."""
         if not moves:
             return {}, set()
         promises = self.search(
@@ -738,15 +749,18 @@ class RecouvrementPromise(models.Model):
                 ("partner_id", "in", moves.commercial_partner_id.ids),
                 ("company_id", "in", moves.company_id.ids),
                 "|",
-                "&",
                 ("state", "=", "running"),
-                ("tolerance_date", ">=", date),
                 "&",
                 ("state", "=", "broken"),
                 ("closed_date", ">=", fields.Date.subtract(date, days=BROKEN_LOOKBACK_DAYS)),
             ]
         )
-        running = promises.filtered(lambda p: p.state == "running")
+        late = promises.filtered(lambda p: p.state == "running" and p.tolerance_date < date)
+        breaking = late._get_check_outcomes(date)[2]
+        promises -= late - breaking
+        running = promises.filtered(lambda p: p.state == "running") - breaking
+        broken_dates = {p.id: p.closed_date for p in promises - running - breaking}
+        broken_dates.update({p.id: fields.Date.add(p.tolerance_date, days=1) for p in breaking})
         promised_moves = set(running.move_ids.ids)
         on_account = {(p.company_id.id, p.partner_id.id) for p in running if not p.move_ids}
         excluded = {
@@ -758,8 +772,9 @@ class RecouvrementPromise(models.Model):
         broken_on = {}
         for promise in promises - running:
             keys = promise.move_ids.ids or [(promise.company_id.id, promise.partner_id.id)]
+            day = broken_dates[promise.id]
             for key in keys:
-                broken_on[key] = max(promise.closed_date, broken_on.get(key, promise.closed_date))
+                broken_on[key] = max(day, broken_on.get(key, day))
         resumed = set()
         for move in moves:
             broken = broken_on.get(move.id) or broken_on.get(

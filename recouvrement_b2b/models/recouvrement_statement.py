@@ -104,7 +104,9 @@ class RecouvrementStatement(models.AbstractModel):
         for line in payments:
             paid_ids[line.partner_id.commercial_partner_id.id].append(line.id)
         # what the customer may not pay us: asked by no statement, listed apart
-        left_out = self.env["recouvrement.proceedings"]._get_statement_left_out(open_lines, date)
+        left_out = self.env["recouvrement.proceedings"]._get_statement_left_out(
+            open_lines, date, residuals=left_at_date
+        )
         # a line in another currency is worth what settles it on the statement's date, as the
         # reminder the statement goes with claims it (README, Product decisions: one rate)
         residuals = self.env["recouvrement.dunning"]._get_line_amounts(

@@ -37,6 +37,8 @@ class RecouvrementCreditExposure(models.Model):
             "reconciled",
             "sale_line_ids",
         ],
+        "res.company": ["currency_id"],
+        "res.currency": ["rounding"],
         "res.partner": [
             "commercial_partner_id",
             "credit_cover_end",
@@ -49,6 +51,7 @@ class RecouvrementCreditExposure(models.Model):
         ],
         "sale.order": [
             "company_id",
+            "currency_id",
             "currency_rate",
             "invoice_status",
             "partner_invoice_id",
@@ -122,6 +125,15 @@ class RecouvrementCreditExposure(models.Model):
             per_partner=bool(self.env.context.get("recouvrement_exposure_per_partner"))
         )
 
+    def _round_sql(self, amount, rounding):
+        """SQL of ``amount`` (numeric SQL) rounded half away from zero to ``rounding`` (SQL of
+        a currency's ``rounding``), as ``res.currency.round`` rounds it."""
+        return SQL(
+            "ROUND((%(amount)s)::numeric / NULLIF(%(rounding)s, 0)) * %(rounding)s",
+            amount=amount,
+            rounding=rounding,
+        )
+
     def _get_query(self, per_partner=False):
         """SQL of the exposure rows of the current companies, at the user's date.
 
@@ -187,24 +199,25 @@ class RecouvrementCreditExposure(models.Model):
         # policy: ordered minus invoiced (draft invoices included: they are counted in
         # ``draft_invoiced``) on each line; a down payment line takes off what its invoices
         # (down payment, then its deduction) still bill, so that it is counted once. Orders
-        # fully invoiced are skipped; the customer is the invoiced commercial entity.
+        # fully invoiced are skipped; the customer is the invoiced commercial entity. Amounts
+        # to the cent as Odoo's own: each line's share rounded to the order's currency, each
+        # order converted and rounded to the company's (``_round_sql``).
         orders = SQL(
             """
             SELECT ip.commercial_partner_id AS partner_id, so.company_id,
-                   SUM(GREATEST(rest.amount, 0)
-                       / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS to_invoice
+                   SUM(%(to_invoice)s) AS to_invoice
               FROM sale_order so
               JOIN res_partner ip ON ip.id = so.partner_invoice_id
+              JOIN res_currency oc ON oc.id = so.currency_id
+              JOIN res_company co ON co.id = so.company_id
+              JOIN res_currency cc ON cc.id = co.currency_id
              CROSS JOIN LATERAL (
                    SELECT SUM(
                           CASE WHEN sol.is_downpayment THEN -COALESCE(dp.amount, 0)
                                -- the share of the line not invoiced yet; negative lines
                                -- (returns, discounts) lower the order as in its total
                                WHEN sol.product_uom_qty <> 0
-                               THEN GREATEST(
-                                        (sol.product_uom_qty - sol.qty_invoiced)
-                                        / sol.product_uom_qty, 0
-                                    ) * sol.price_total
+                               THEN %(line_share)s
                                ELSE 0
                           END) AS amount
                      FROM sale_order_line sol
@@ -230,6 +243,17 @@ class RecouvrementCreditExposure(models.Model):
             where=SQL("ip.commercial_partner_id = rp.id AND so.company_id = c.company_id")
             if per_partner
             else SQL("so.company_id IN %s", company_ids),
+            line_share=self._round_sql(
+                SQL(
+                    "GREATEST((sol.product_uom_qty - sol.qty_invoiced) / sol.product_uom_qty, 0)"
+                    " * sol.price_total"
+                ),
+                SQL("oc.rounding"),
+            ),
+            to_invoice=self._round_sql(
+                SQL("GREATEST(rest.amount, 0) / COALESCE(NULLIF(so.currency_rate, 0), 1)"),
+                SQL("cc.rounding"),
+            ),
         )
         if per_partner:
             joins = SQL(

@@ -36,10 +36,10 @@ class RecouvrementWorklist(models.Model):
     user's date): a call activity due on one of the customer's reminders; a running promise
     whose date came; a broken promise whose activity is still open; an open dispute whose
     deadline is in ``DISPUTE_NOTICE_DAYS`` days or passed; a letter to post; a broken payment
-    plan; a formal notice waiting for approval (a draft event at a formal-notice level); a
-    reply received (a query other features add through :meth:`_get_reason_queries`); a call
-    follow-up due (a refusal, repeated calls not reached or a wrong contact,
-    ``recouvrement.call``).
+    plan whose activity is still open; a formal notice waiting for approval (a draft event at
+    a formal-notice level); a reply received (a query other features add through
+    :meth:`_get_reason_queries`); a call follow-up due (a refusal, repeated calls not reached
+    or a wrong contact, ``recouvrement.call``).
 
     The collector (``user_id``) is the customer's ``collection_user_id`` in the company, else
     the default collector of its segment (its dunning policy's ``collection_user_id``), else
@@ -56,7 +56,9 @@ class RecouvrementWorklist(models.Model):
                                                   what is overdue)
       + payment score: E 20, D 15, C 10, B 5, A or none 0
       + 15 when the next step is legal            the next level of the ladder is a formal
-                                                  notice or a litigation, or a formal notice
+                                                  notice or a litigation (on an invoice the
+                                                  ladder reminds: not in litigation nor in a
+                                                  plan, not paused), or a formal notice
                                                   waits for approval
 
     A SQL query evaluated when read (``_table_query``): one query whatever the size of the book.
@@ -73,7 +75,10 @@ class RecouvrementWorklist(models.Model):
             "company_id",
             "amount_residual_signed",
             "dunning_level_id",
+            "dunning_paused_until",
+            "litigation_id",
             "move_type",
+            "payment_plan_id",
             "payment_state",
             "state",
         ],
@@ -113,6 +118,7 @@ class RecouvrementWorklist(models.Model):
             "commercial_partner_id",
             "company_id",
             "credit_score",
+            "dunning_paused_until",
             "dunning_policy_id",
         ],
     }
@@ -220,10 +226,16 @@ class RecouvrementWorklist(models.Model):
                 """,
                 company_ids,
             ),
+            # a broken plan stays broken: it asks for a human while the activity of its break
+            # is open (as a broken promise), not every day for ever
             "plan_broken": SQL(
                 """
-                SELECT partner_id, company_id FROM recouvrement_payment_plan
-                 WHERE state = 'broken' AND company_id IN %s
+                SELECT pp.partner_id, pp.company_id FROM recouvrement_payment_plan pp
+                 WHERE pp.state = 'broken' AND pp.company_id IN %s
+                   AND EXISTS (SELECT 1 FROM mail_activity ma
+                                WHERE ma.res_model = 'recouvrement.payment.plan'
+                                  AND ma.res_id = pp.id
+                                  AND ma.active)
                 """,
                 company_ids,
             ),
@@ -344,6 +356,7 @@ class RecouvrementWorklist(models.Model):
                        FROM account_move m
                        JOIN customers cu ON cu.partner_id = m.commercial_partner_id
                                         AND cu.company_id = m.company_id
+                       JOIN res_partner rp ON rp.id = m.commercial_partner_id
                        JOIN recouvrement_dunning_level lv ON lv.id = m.dunning_level_id
                       CROSS JOIN LATERAL (
                             SELECT n.is_formal_notice OR n.open_litigation AS legal
@@ -357,6 +370,15 @@ class RecouvrementWorklist(models.Model):
                       WHERE m.state = 'posted'
                         AND m.move_type = 'out_invoice'
                         AND m.payment_state IN ('not_paid', 'partial')
+                        -- invoices the ladder reminds (recouvrement.dunning
+                        -- ._get_dunning_domain): not in litigation nor in a plan, neither
+                        -- the invoice nor its customer (in the company) paused
+                        AND m.litigation_id IS NULL
+                        AND m.payment_plan_id IS NULL
+                        AND (m.dunning_paused_until IS NULL
+                             OR m.dunning_paused_until < %(today)s)
+                        AND COALESCE((rp.dunning_paused_until ->> m.company_id::text)::date
+                                     < %(today)s, TRUE)
                       GROUP BY m.commercial_partner_id, m.company_id
                  )
             SELECT cu.partner_id::bigint * 100000 + cu.company_id AS id,

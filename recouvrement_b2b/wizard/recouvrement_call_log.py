@@ -112,7 +112,25 @@ class RecouvrementCallLog(models.TransientModel):
         )
 
     def _create_dispute(self):
-        """The dispute raised on the call, on its invoice (whole amount due by default)."""
+        """The dispute raised on the call, on its invoice (whole amount due by default).
+
+        :raise ValidationError: the invoice is not one of the called customer's in the call's
+            company (the form's domain bypassed), naming the invoice, the customer and the field
+        """
+        move = self.dispute_move_id
+        if (
+            move.commercial_partner_id != self.partner_id.commercial_partner_id
+            or move.company_id != self.company_id
+        ):
+            raise ValidationError(
+                self.env._(
+                    "Call with %(partner)s: invoice %(invoice)s is not an invoice of this "
+                    "customer in %(company)s (field Disputed Invoice).",
+                    partner=self.partner_id.commercial_partner_id.display_name,
+                    invoice=move.display_name,
+                    company=self.company_id.name,
+                )
+            )
         vals = {
             "move_id": self.dispute_move_id.id,
             "reason": self.dispute_reason or "other",
