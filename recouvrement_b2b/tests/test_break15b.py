@@ -4,7 +4,7 @@ defects found by a fresh tester, each with the value that was wrong."""
 from datetime import date
 
 from odoo import Command
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import RecouvrementCommon
@@ -82,3 +82,56 @@ class TestDisputedAmountNamed(RecouvrementCommon):
         self.case.with_user(self.controller).write({"disputed_amount": 0.0})
         self.assertEqual(self.case.disputed_amount, 0.0)
         self.assertTrue(self.case.claim_liquid)
+
+
+@tagged("post_install", "-at_install")
+class TestPenaltyLinesFollowTheirClaim(RecouvrementCommon):
+    """Penalties follow the claim they are computed on: those of an invoice born before the
+    opening judgment are part of it (frozen, declared, L622-21, L622-28), those of an invoice
+    dated after it are paid at their due date (L622-17, normal dunning). Charging both at once
+    gives two penalty invoices, never one frozen whole.
+
+    Redressement judgment 2024-04-14. A 10 000 due 2024-03-15: 10 000 x 14.50 % x 29 / 365 =
+    115.21 to the judgment, + 40.00 indemnity = 155.21. C 3 000 dated 2024-04-20 due
+    2024-05-20, charged on 2024-06-01: 3 000 x 14.50 % x 12 / 365 = 14.30, + 40.00 = 54.30.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.write(
+            {
+                "penalty_rate_mode": "legal_default",
+                "penalty_convention": "half_year",
+                "penalty_indemnity_amount": 40.0,
+            }
+        )
+        cls._standard_ladder()
+        cls.debtor = cls.env["res.partner"].create({"name": "Textiles Blanc", "is_company": True})
+        cls.move_a = cls._invoice(cls.debtor, 10000, date(2024, 2, 14), date(2024, 3, 15))
+        cls.move_c = cls._invoice(cls.debtor, 3000, date(2024, 4, 20), date(2024, 5, 20))
+        cls.debtor.write(
+            {"collective_proceedings": "redressement", "proceedings_date": date(2024, 4, 14)}
+        )
+        cls.penalty_invoices = (cls.move_a | cls.move_c)._create_penalty_invoices(date(2024, 6, 1))
+        cls.penalty_invoices.action_post()
+
+    def test_one_penalty_invoice_per_side_of_the_judgment(self):
+        self.assertEqual(len(self.penalty_invoices), 2)
+        frozen = self.penalty_invoices.filtered(
+            lambda m: m.line_ids.penalty_source_move_id == self.move_a
+        )
+        later = self.penalty_invoices.filtered(
+            lambda m: m.line_ids.penalty_source_move_id == self.move_c
+        )
+        self.assertEqual(frozen.amount_total, 155.21)
+        self.assertEqual(later.amount_total, 54.30)
+        Proceedings = self.env["recouvrement.proceedings"]
+        self.assertEqual(Proceedings._get_pre_judgment_moves(self.penalty_invoices), frozen)
+        self.assertEqual(
+            Proceedings._filter_dunning_moves(self.penalty_invoices, date(2024, 7, 15)), later
+        )
+        with self.assertRaisesRegex(UserError, "L622-21"):
+            Proceedings._check_individual_action(frozen, "filed")
+        # the post-judgment penalties may be claimed in court like their invoice
+        Proceedings._check_individual_action(later, "filed")
