@@ -3,9 +3,11 @@ defects found by a fresh tester, each with the value that was wrong."""
 
 from datetime import date
 
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import RecouvrementCommon
 
@@ -135,3 +137,64 @@ class TestPenaltyLinesFollowTheirClaim(RecouvrementCommon):
             Proceedings._check_individual_action(frozen, "filed")
         # the post-judgment penalties may be claimed in court like their invoice
         Proceedings._check_individual_action(later, "filed")
+
+
+@tagged("post_install", "-at_install")
+class TestAgencyCollectionOfAClosedCase(RecouvrementCommon):
+    """A case handed over to an agency that collected 500 of 1 200, then written off for the
+    700 left: deleting the agency's payment afterwards reopened 500 on the invoice of a case
+    closed as written off. The payments of a closed case are on record like its outcome."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        agency = cls.env["res.partner"].create({"name": "Agence Recouvra", "is_company": True})
+        cls.move = cls._invoice(cls.customer, 1200, date(2026, 1, 10), date(2026, 2, 10))
+        cls.case = cls.env["recouvrement.litigation"].create(
+            {
+                "partner_id": cls.customer.id,
+                "litigation_type": "recovery",
+                "move_ids": [Command.set(cls.move.ids)],
+                "agency_id": agency.id,
+                "agency_fee_rate": 10.0,
+            }
+        )
+        with freeze_time("2026-04-01"):
+            cls.case.with_user(cls.controller).action_hand_over()
+            cls.collection = (
+                cls.env["recouvrement.agency.collection"]
+                .with_user(cls.controller)
+                .create({"litigation_id": cls.case.id, "amount": 500.0})
+            )
+            cls.case.with_user(cls.controller).action_return_file()
+            wizard = Form(
+                cls.env["recouvrement.litigation.close"]
+                .with_user(cls.manager)
+                .with_context(default_litigation_id=cls.case.id)
+            )
+            wizard.outcome = "written_off"
+            wizard.save().action_confirm()
+
+    @freeze_time("2026-04-02")
+    def test_collection_of_a_closed_case_kept(self):
+        self.assertEqual(self.move.amount_residual, 0.0)
+        self.assertEqual(self.case.write_off_move_id.amount_total, 700.0)
+        collection = self.collection.with_user(self.controller)
+        for action in (
+            collection.unlink,
+            lambda: collection.write({"amount": 400.0}),
+            lambda: (
+                self.env["recouvrement.agency.collection"]
+                .with_user(self.controller)
+                .create({"litigation_id": self.case.id, "amount": 100.0, "date": date(2026, 4, 1)})
+            ),
+        ):
+            with self.assertRaises(UserError) as caught:
+                action()
+            self.assertIn("reopen it first", str(caught.exception))
+            self.assertIn(self.case.name, str(caught.exception))
+            self.assertIn("Written off", str(caught.exception))
+        collection.note = "Chèque encaissé par l'agence"
+        self.assertTrue(self.collection.exists())
+        self.assertEqual(self.move.amount_residual, 0.0)
+        self.assertEqual(self.case.agency_collected_amount, 500.0)
