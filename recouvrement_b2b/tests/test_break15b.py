@@ -198,3 +198,120 @@ class TestAgencyCollectionOfAClosedCase(RecouvrementCommon):
         self.assertTrue(self.collection.exists())
         self.assertEqual(self.move.amount_residual, 0.0)
         self.assertEqual(self.case.agency_collected_amount, 500.0)
+
+
+@tagged("post_install", "-at_install")
+class TestBadDebtSeveralRates(RecouvrementCommon):
+    """Bad-debt VAT (art. 272 CGI) on an invoice at two VAT rates, partly paid, written off
+    after a court decision: the VAT of each rate is recovered pro rata of what is written off,
+    net of the credit notes reconciled with the invoice.
+
+    1 000 excl. tax at 20 % (VAT 200) + 1 000 at 5.5 % (VAT 55) = 2 255, 1 000 paid: 1 255
+    written off. VAT 20 %: 1 255 x 200 / 2 255 = 111.31; VAT 5.5 %: 1 255 x 55 / 2 255 = 30.61;
+    bases 1 255 x 1 000 / 2 255 = 556.54 each (556.54 + 556.54 + 111.31 + 30.61 = 1 255.00).
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Tax = cls.env["account.tax"]
+        domain = [
+            ("company_id", "=", cls.company.id),
+            ("type_tax_use", "=", "sale"),
+            ("price_include", "=", False),
+            ("tax_exigibility", "=", "on_invoice"),
+            ("amount_type", "=", "percent"),
+        ]
+        # the French chart ships its 5.5 % sales tax archived
+        Tax = Tax.with_context(active_test=False)
+        cls.tax_20 = Tax.search([*domain, ("amount", "=", 20.0)], limit=1)
+        cls.tax_55 = Tax.search([*domain, ("amount", "=", 5.5)], limit=1)
+        cls.tax_55.active = True
+        cls.move = cls._document("out_invoice", (cls.tax_20, cls.tax_55))
+
+    @classmethod
+    def _document(cls, move_type, taxes):
+        """A customer invoice (or credit note) of 1 000 excluding tax per tax of ``taxes``."""
+        move = cls.env["account.move"].create(
+            {
+                "move_type": move_type,
+                "partner_id": cls.customer.id,
+                "invoice_date": "2026-01-10",
+                "invoice_date_due": "2026-02-10",
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Fournitures",
+                            "quantity": 1,
+                            "price_unit": 1000.0,
+                            "tax_ids": [Command.set(tax.ids)],
+                        }
+                    )
+                    for tax in taxes
+                ],
+            }
+        )
+        move.action_post()
+        return move
+
+    def _write_off(self):
+        """The invoice written off after a court decision: the write-off entry's lines."""
+        case = self.env["recouvrement.litigation"].create(
+            {
+                "partner_id": self.customer.id,
+                "litigation_type": "recovery",
+                "move_ids": [Command.set(self.move.ids)],
+            }
+        )
+        wizard = Form(
+            self.env["recouvrement.litigation.close"]
+            .with_user(self.manager)
+            .with_context(default_litigation_id=case.id)
+        )
+        wizard.outcome = "written_off"
+        wizard.loss = "court_decision"
+        bad_debt = wizard.write_off_account_id
+        wizard.save().action_confirm()
+        self.assertEqual(self.move.payment_state, "paid")
+        return case.write_off_move_id.line_ids, bad_debt
+
+    @freeze_time("2026-11-20")
+    def test_each_rate_recovered_pro_rata(self):
+        self.assertEqual(self.move.amount_total, 2255.0)
+        self._pay(self.move, 1000.0, "2026-03-01")
+        lines, bad_debt = self._write_off()
+        vat_20 = self.move.line_ids.filtered(lambda ln: ln.tax_line_id == self.tax_20).account_id
+        vat_55 = self.move.line_ids.filtered(lambda ln: ln.tax_line_id == self.tax_55).account_id
+        self.assertEqual(
+            sorted(lines.filtered(lambda ln: ln.account_id == bad_debt).mapped("balance")),
+            [556.54, 556.54],
+        )
+        by_tax = {
+            tax: sum(lines.filtered(lambda ln, t=tax: ln.tax_line_id == t).mapped("balance"))
+            for tax in (self.tax_20, self.tax_55)
+        }
+        self.assertAlmostEqual(by_tax[self.tax_20], 111.31, places=2)
+        self.assertAlmostEqual(by_tax[self.tax_55], 30.61, places=2)
+        self.assertEqual(lines.filtered(lambda ln: ln.tax_line_id).account_id, vat_20 | vat_55)
+        self.assertEqual(sum(lines.filtered(lambda ln: ln.balance < 0).mapped("balance")), -1255.0)
+
+    @freeze_time("2026-11-20")
+    def test_credit_note_of_one_rate_recovers_the_other_only(self):
+        """A credit note of the 5.5 % line (1 055) already gave its VAT back: the invoice
+        claims 1 200 (1 000 + 200 VAT at 20 %); 300 paid, 900 written off: VAT 900 x 200 /
+        1 200 = 150.00, base 750.00 at 20 %, nothing at 5.5 % (pro rata of the whole
+        2 255 it was 79.82 at 20 % and 21.95 of 5.5 % VAT given back a second time)."""
+        refund = self._document("out_refund", self.tax_55)
+        (self.move.line_ids + refund.line_ids).filtered(
+            lambda ln: ln.account_type == "asset_receivable"
+        ).reconcile()
+        self._pay(self.move, 300.0, "2026-03-01")
+        self.assertEqual(self.move.amount_residual, 900.0)
+        lines, bad_debt = self._write_off()
+        self.assertEqual(
+            lines.filtered(lambda ln: ln.account_id == bad_debt).mapped("balance"), [750.0]
+        )
+        self.assertEqual(lines.filtered(lambda ln: ln.account_id == bad_debt).tax_ids, self.tax_20)
+        self.assertEqual(lines.filtered("tax_line_id").tax_line_id, self.tax_20)
+        self.assertEqual(lines.filtered("tax_line_id").balance, 150.0)
+        self.assertEqual(sum(lines.filtered(lambda ln: ln.balance < 0).mapped("balance")), -900.0)
