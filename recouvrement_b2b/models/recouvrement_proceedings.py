@@ -118,6 +118,16 @@ class RecouvrementProceedings(models.AbstractModel):
         return moves - factored - self._get_pre_judgment_moves(moves)
 
     @api.model
+    def _get_not_payable_online(self, moves):
+        """The invoices of ``moves`` (account.move) the customer may not pay us online (the
+        portal's "Pay now" on the invoice and on its overdue invoices): the ones our dunning
+        leaves out (:meth:`_filter_dunning_moves`), claims born before the customer's opening
+        judgment (their payment is forbidden, L622-7) and invoices assigned to a factor in
+        notified factoring (the factor alone is validly paid, art. 1346-5 Code civil). No
+        query per invoice."""
+        return moves - self._filter_dunning_moves(moves, fields.Date.context_today(self))
+
+    @api.model
     def _get_statement_left_out(self, lines, date):
         """The open items of ``lines`` (receivable account.move.line) that a customer statement
         must not ask to pay us on ``date``, the ones our dunning leaves out

@@ -1,13 +1,13 @@
 """Second break test of issue 15 (collective proceedings, agency, factoring, bad-debt VAT): the
 defects found by a fresh tester, each with the value that was wrong."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from .common import RecouvrementCommon
 
@@ -315,3 +315,51 @@ class TestBadDebtSeveralRates(RecouvrementCommon):
         self.assertEqual(lines.filtered("tax_line_id").tax_line_id, self.tax_20)
         self.assertEqual(lines.filtered("tax_line_id").balance, 150.0)
         self.assertEqual(sum(lines.filtered(lambda ln: ln.balance < 0).mapped("balance")), -900.0)
+
+
+@tagged("post_install", "-at_install")
+class TestNoOnlinePaymentToUs(RecouvrementCommon, HttpCase):
+    """The portal offered "Pay now" (to us) on a claim born before the customer's opening
+    judgment, whose payment is forbidden (L622-7), and on an invoice assigned to a factor in
+    notified factoring (the factor alone is validly paid): on the invoice's page and among the
+    overdue invoices paid at once. An invoice dated after the judgment is still paid online
+    (L622-17)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["ir.config_parameter"].sudo().set_param(
+            "account_payment.enable_portal_payment", True
+        )
+        today = fields.Date.today()
+        cls.portal_user = new_test_user(
+            cls.env, login="blanc_portal", groups="base.group_portal", name="Textiles Blanc"
+        )
+        debtor = cls.portal_user.partner_id
+        factor = cls.env["res.partner"].create({"name": "Factor Sud", "is_company": True})
+        day = timedelta(days=1)
+        cls.frozen = cls._invoice(debtor, 1000, today - 90 * day, today - 60 * day)
+        cls.later = cls._invoice(debtor, 300, today - 40 * day, today - 20 * day)
+        cls.factored = cls._invoice(debtor, 500, today - 35 * day, today - 15 * day)
+        cls.factored.write(
+            {
+                "is_factored": True,
+                "factor_id": factor.id,
+                "factoring_mode": "notified",
+                "factoring_date": today - 35 * day,
+            }
+        )
+        debtor.write(
+            {"collective_proceedings": "redressement", "proceedings_date": today - 45 * day}
+        )
+
+    def test_pay_now_only_on_what_we_may_be_paid(self):
+        self.assertFalse(self.frozen._has_to_be_paid())
+        self.assertFalse(self.factored._has_to_be_paid())
+        self.assertTrue(self.later._has_to_be_paid())
+        self.authenticate("blanc_portal", "blanc_portal")
+        response = self.url_open("/my/invoices/overdue")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(self.later.name, response.text)
+        self.assertNotIn(self.frozen.name, response.text)
+        self.assertNotIn(self.factored.name, response.text)
