@@ -3,6 +3,7 @@ from werkzeug.exceptions import Forbidden
 from odoo import http
 from odoo.http import request
 
+from odoo.addons.account.controllers.portal import PortalAccount
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
 
@@ -125,3 +126,17 @@ class CollectionPortal(CustomerPortal):
         url = self._get_collection_page_url(partner, access_token)
         separator = "&" if "?" in url else "?"
         return request.redirect(f"{url}{separator}message={kind if ok else 'error'}")
+
+
+class CollectionPortalAccount(PortalAccount):
+    """The portal's invoices: its overdue invoices paid at once ("Pay now" of
+    ``/my/invoices/overdue``) leave out what the customer may not pay us
+    (``recouvrement.proceedings._get_not_payable_online``)."""
+
+    def _get_overdue_invoices_domain(self, partner_id=None):
+        domain = super()._get_overdue_invoices_domain(partner_id)
+        moves = request.env["account.move"].sudo().search(domain)
+        excluded = request.env["recouvrement.proceedings"].sudo()._get_not_payable_online(moves)
+        if excluded:
+            domain = [*domain, ("id", "not in", excluded.ids)]
+        return domain

@@ -271,6 +271,13 @@ class AccountMove(models.Model):
         ).display_qr_code = False
         return res
 
+    def _has_to_be_paid(self):
+        # EXTENDS account_payment: no "Pay now" paying us a claim frozen by collective
+        # proceedings (L622-7) or an invoice the factor collects (notified factoring)
+        return super()._has_to_be_paid() and not self.env[
+            "recouvrement.proceedings"
+        ]._get_not_payable_online(self)
+
     # --- Penalties: one-line delegations to recouvrement.penalty ------------------------------
 
     def _get_penalty_figures(self, to_date, keep_errors=False):

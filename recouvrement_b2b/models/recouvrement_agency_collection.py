@@ -76,19 +76,46 @@ class RecouvrementAgencyCollection(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         collections = super().create(vals_list)
+        collections._check_case_open()
         collections._book()
         return collections
 
     def write(self, vals):
+        if BOOKED_FIELDS & set(vals):
+            self._check_case_open()
         rebook = self.filtered("payment_move_id") if BOOKED_FIELDS & set(vals) else self.browse()
         rebook._unbook()
         res = super().write(vals)
+        if "litigation_id" in vals:
+            self._check_case_open()
         rebook._book()
         return res
 
     def unlink(self):
+        self._check_case_open()
         self._unbook()
         return super().unlink()
+
+    def _check_case_open(self):
+        """Refuse to record, change or delete a payment collected by the agency of a closed
+        case: the case's outcome (a write-off, what was recovered) is a decision on record
+        that rests on it, and unbooking it would reopen invoices the closing settled; reopen
+        the case first (as for the case's own fields, issue 19).
+
+        :raise UserError: naming the case and its outcome
+        """
+        for collection in self.filtered(lambda c: c.litigation_id.is_closed):
+            case = collection.litigation_id
+            raise UserError(
+                self.env._(
+                    "Case %(case)s is closed (%(outcome)s): the payments collected by its "
+                    "agency cannot be recorded, changed or deleted; reopen it first.",
+                    case=case.name,
+                    outcome=dict(case._fields["outcome"]._description_selection(self.env)).get(
+                        case.outcome, "-"
+                    ),
+                )
+            )
 
     @api.depends("company_id")
     def _compute_fee_account_id(self):

@@ -6,7 +6,7 @@ from odoo.tools import SQL, format_date
 from odoo.tools.misc import formatLang
 
 from ..rules import proceedings as proceedings_rules
-from ..tools.bounds import check_bounds
+from ..tools.bounds import check_bounds, check_created_not_negative
 from ..tools.evidence import (
     check_closed_unlink,
     check_closed_write,
@@ -421,6 +421,7 @@ class RecouvrementClaimDeclaration(models.Model):
                     .next_by_code("recouvrement.claim.declaration")
                     or "/"
                 )
+        check_created_not_negative(self, vals_list, ("admitted_amount", "dividend_amount"))
         declarations = super().create(vals_list)
         # declared and closed by the Mark as Declared and Close Proceedings buttons only (issue 19)
         check_created_by_flow(declarations, self._get_flow_name(), ("declared", "closed"))

@@ -7,8 +7,13 @@ from odoo.tools import float_compare, float_is_zero, format_date
 from odoo.tools.misc import formatLang
 
 from ..rules import deadlines
-from ..tools.bounds import check_bounds, check_date_horizon
-from ..tools.evidence import check_closed_unlink, check_closed_write, differs, raise_set_by_flow
+from ..tools.bounds import check_bounds, check_created_not_negative, check_date_horizon
+from ..tools.evidence import (
+    check_closed_unlink,
+    check_closed_write,
+    differs,
+    raise_set_by_flow,
+)
 from ..tools.lang import company_env
 from .recouvrement_litigation_stage import COURT_STEPS
 
@@ -404,6 +409,15 @@ class RecouvrementLitigation(models.Model):
 
     @api.constrains("disputed_amount", "move_ids")
     def _check_disputed_amount(self):
+        """The disputed amount of an open case is between zero (nothing contested: the claim
+        is liquide) and what is still due on its invoices.
+
+        :raise ValidationError: naming the case, the field and the amount
+        """
+        for case in self:
+            if case.currency_id.compare_amounts(case.disputed_amount, 0.0) < 0:
+                # before the SQL constraint, whose message names neither
+                check_bounds(case, "disputed_amount", 0.0, case._get_invoices_residual())
         for case in self.filtered(lambda c: not c.is_closed):
             if (
                 float_compare(
@@ -536,6 +550,9 @@ class RecouvrementLitigation(models.Model):
                     .next_by_code("recouvrement.litigation")
                     or "/"
                 )
+        check_created_not_negative(
+            self, vals_list, ("disputed_amount", "cost_amount", "recovered_amount")
+        )
         cases = super().create(vals_list)
         cases._check_closing_by_hand()
         cases._fill_formal_notice_date()

@@ -828,9 +828,12 @@ class RecouvrementPenalty(models.AbstractModel):
     def _create_penalty_invoices(self, moves, to_date=None):
         """Create the draft penalty invoices for ``moves`` up to ``to_date`` (default: today).
 
-        One invoice per customer, company and currency; per source invoice one line for the
-        penalty period not yet invoiced (L441-10) and one for the indemnity if not yet charged
-        (D441-5), labelled in the customer's language. Returns the ``account.move`` created.
+        One invoice per customer, company and currency, and apart the penalties of claims born
+        before the customer's opening judgment (each penalty follows the claim it is computed
+        on: frozen and declared with it, L622-21, L622-28; those of later invoices are paid at
+        their due date, L622-17); per source invoice one line for the penalty period not yet
+        invoiced (L441-10) and one for the indemnity if not yet charged (D441-5), labelled in
+        the customer's language. Returns the ``account.move`` created.
         Raises a UserError when nothing is selected, a reference rate or an income account is
         missing, or there is nothing new to charge (listing why for each invoice).
         """
@@ -843,6 +846,7 @@ class RecouvrementPenalty(models.AbstractModel):
         lines_by_key = defaultdict(list)
         skipped = []
         products = {}  # company: ((penalty product, account), (indemnity product, account))
+        frozen = self.env["recouvrement.proceedings"]._get_pre_judgment_moves(moves)
         for move in moves:
             params = params_by_move[move.id]
             if "reason" in params:
@@ -866,7 +870,8 @@ class RecouvrementPenalty(models.AbstractModel):
                     )
                 )
             vals_list = self._prepare_penalty_lines_vals(move, charge, products[company])
-            lines_by_key[company, move.commercial_partner_id, move.currency_id] += vals_list
+            key = (company, move.commercial_partner_id, move.currency_id, move in frozen)
+            lines_by_key[key] += vals_list
         if not lines_by_key:
             raise UserError(
                 self.env._(
@@ -875,7 +880,7 @@ class RecouvrementPenalty(models.AbstractModel):
             )
         vals_list = [
             self._prepare_penalty_invoice_vals(company, partner, currency, lines, to_date)
-            for (company, partner, currency), lines in lines_by_key.items()
+            for (company, partner, currency, _frozen), lines in lines_by_key.items()
         ]
         return self.env["account.move"].create(vals_list)
 

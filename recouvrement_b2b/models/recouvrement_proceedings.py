@@ -118,6 +118,16 @@ class RecouvrementProceedings(models.AbstractModel):
         return moves - factored - self._get_pre_judgment_moves(moves)
 
     @api.model
+    def _get_not_payable_online(self, moves):
+        """The invoices of ``moves`` (account.move) the customer may not pay us online (the
+        portal's "Pay now" on the invoice and on its overdue invoices): the ones our dunning
+        leaves out (:meth:`_filter_dunning_moves`), claims born before the customer's opening
+        judgment (their payment is forbidden, L622-7) and invoices assigned to a factor in
+        notified factoring (the factor alone is validly paid, art. 1346-5 Code civil). No
+        query per invoice."""
+        return moves - self._filter_dunning_moves(moves, fields.Date.context_today(self))
+
+    @api.model
     def _get_statement_left_out(self, lines, date, residuals=None):
         """The open items of ``lines`` (receivable account.move.line) that a customer statement
         must not ask to pay us on ``date``, the ones our dunning leaves out
@@ -497,48 +507,83 @@ class RecouvrementProceedings(models.AbstractModel):
     def _add_bad_debt_vat(self, move, written_off, vat_lines, base_lines, recover=True):
         """Add the VAT and the base of invoice ``move``'s written-off part (``written_off``,
         company currency, taxes included) to ``vat_lines`` ({(refund repartition line or
-        empty, account): [VAT, base]}) and ``base_lines`` ({taxes: base}), pro rata of its
-        total (art. 272 CGI; ``recover``: the debt is definitively lost). A tax on payment
-        (cash basis) whose VAT is still on its transition account is cleared from there,
-        untagged, whether the debt is definitively lost or not: never received, that VAT never
-        became due, there is nothing to recover and nothing to write off."""
-        invoice_total = move.amount_total_signed
-        for tax_line in move.line_ids.filtered("tax_repartition_line_id"):
-            rep = tax_line.tax_repartition_line_id
-            tax = rep.tax_id
-            # output VAT is a credit on the invoice: -balance is its positive amount
-            _untaxed, vat = proceedings_rules.split_bad_debt(
-                written_off, invoice_total, -tax_line.balance
-            )
-            transition = tax.tax_exigibility == "on_payment" and (
-                tax_line.account_id == tax.cash_basis_transition_account_id
-            )
-            if not (transition or recover):
-                continue
-            if transition:
-                if tax_line.account_id.reconcile:
-                    # exactly what the cash-basis entries of the payments left on it
-                    vat = -tax_line.amount_residual
-                key = (self.env["account.tax.repartition.line"], tax_line.account_id)
-            else:
-                # a credit note's tax line: the refund repartition line at the same place
-                index = list(tax.invoice_repartition_line_ids).index(rep)
-                refund_rep = tax.refund_repartition_line_ids[index]
-                key = (refund_rep, refund_rep.account_id or tax_line.account_id)
-            amounts = vat_lines.setdefault(key, [0.0, 0.0])
-            amounts[0] += vat
-            if not transition:
-                base = -sum(
-                    move.invoice_line_ids.filtered(lambda ln, tax=tax: tax in ln.tax_ids).mapped(
-                        "balance"
-                    )
+        empty, account): [VAT, base]}) and ``base_lines`` ({taxes: base}), pro rata of what
+        the invoice still claims (art. 272 CGI; ``recover``: the debt is definitively lost):
+        its total, taxes and bases net of the credit notes reconciled with it
+        (:meth:`_get_bad_debt_documents`), since a credit note already gave back the VAT of
+        what it credits (a credit note of the 5.5 % lines leaves only 20 % VAT to recover).
+        A tax on payment (cash basis) whose VAT is still on its transition account is cleared
+        from there, untagged, whether the debt is definitively lost or not: never received,
+        that VAT never became due, there is nothing to recover and nothing to write off."""
+        documents = self._get_bad_debt_documents(move)
+        invoice_total = sum(doc.amount_total_signed * share for doc, share in documents)
+        # key: [VAT of the invoice net of its credit notes, its base, VAT cleared as is]
+        taxes_by_key = {}
+        for doc, share in documents:
+            for tax_line in doc.line_ids.filtered("tax_repartition_line_id"):
+                rep = tax_line.tax_repartition_line_id
+                tax = rep.tax_id
+                transition = tax.tax_exigibility == "on_payment" and (
+                    tax_line.account_id == tax.cash_basis_transition_account_id
                 )
-                amounts[1] += proceedings_rules.split_bad_debt(written_off, invoice_total, base)[1]
-        for line in move.invoice_line_ids:
-            taxes = line.tax_ids.filtered(lambda t: t.tax_exigibility != "on_payment")
-            if taxes and recover:
-                base = proceedings_rules.split_bad_debt(written_off, invoice_total, -line.balance)
-                base_lines[taxes] = base_lines.get(taxes, 0.0) + base[1]
+                if not (transition or recover) or (transition and doc != move):
+                    continue
+                if transition:
+                    key = (self.env["account.tax.repartition.line"], tax_line.account_id)
+                else:
+                    # a credit note's tax line: the refund repartition line at the same place
+                    if rep not in tax.refund_repartition_line_ids:
+                        index = list(tax.invoice_repartition_line_ids).index(rep)
+                        rep = tax.refund_repartition_line_ids[index]
+                    key = (rep, rep.account_id or tax_line.account_id)
+                amounts = taxes_by_key.setdefault(key, [0.0, 0.0, None])
+                # output VAT is a credit on the invoice: -balance is its positive amount
+                amounts[0] += -tax_line.balance * share
+                if transition and tax_line.account_id.reconcile:
+                    # exactly what the cash-basis entries of the payments left on it
+                    amounts[2] = (amounts[2] or 0.0) - tax_line.amount_residual
+                elif not transition:
+                    amounts[1] += share * -sum(
+                        doc.invoice_line_ids.filtered(lambda ln, tax=tax: tax in ln.tax_ids).mapped(
+                            "balance"
+                        )
+                    )
+        for key, (vat, base, cleared) in taxes_by_key.items():
+            amounts = vat_lines.setdefault(key, [0.0, 0.0])
+            if cleared is not None:
+                amounts[0] += cleared
+                continue
+            amounts[0] += proceedings_rules.split_bad_debt(written_off, invoice_total, vat)[1]
+            amounts[1] += proceedings_rules.split_bad_debt(written_off, invoice_total, base)[1]
+        if not recover:
+            return
+        for doc, share in documents:
+            for line in doc.invoice_line_ids:
+                taxes = line.tax_ids.filtered(lambda t: t.tax_exigibility != "on_payment")
+                if taxes:
+                    base = proceedings_rules.split_bad_debt(
+                        written_off, invoice_total, -line.balance * share
+                    )
+                    base_lines[taxes] = base_lines.get(taxes, 0.0) + base[1]
+
+    @api.model
+    def _get_bad_debt_documents(self, move):
+        """Invoice ``move`` and the credit notes reconciled with it, each with the share of
+        it that counts against the invoice: ``[(account.move, float)]``, the invoice at 1.0,
+        each credit note at the part of its total reconciled with the invoice (company
+        currency). Their totals, taxes and bases summed with those shares are what the
+        invoice still claims, the VAT on it included."""
+        documents = [(move, 1.0)]
+        receivables = move.line_ids.filtered(lambda ln: ln.account_type == "asset_receivable")
+        shares = {}
+        for partial in receivables.matched_credit_ids:
+            refund = partial.credit_move_id.move_id
+            if refund.move_type == "out_refund" and refund.amount_total_signed:
+                shares[refund] = shares.get(refund, 0.0) + partial.amount / abs(
+                    refund.amount_total_signed
+                )
+        documents += list(shares.items())
+        return documents
 
     @api.model
     def _get_bad_debt_reconcile_context(self, loss):

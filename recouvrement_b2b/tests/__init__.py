@@ -39,3 +39,4 @@ from . import test_break13
 from . import test_break15
 from . import test_break17c
 from . import test_break13d
+from . import test_break15b

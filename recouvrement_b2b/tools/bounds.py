@@ -86,3 +86,26 @@ def check_date_horizon(records, fnames, days_ahead=0):
                     limit=format_date(env, limit),
                 )
             raise ValidationError(message)
+
+
+def check_created_not_negative(model, vals_list, fnames):
+    """Refuse, before ``model.create(vals_list)``, a negative value of one of ``fnames``
+    (number fields that a SQL ``CHECK(... >= 0)`` guards): the database checks those at the
+    INSERT, before any Python constraint, with a message naming neither the record nor the
+    field. Call it once the values hold the record's name.
+
+    :raise ValidationError: naming the record, the field and the value
+    """
+    env = model.env
+    for vals in vals_list:
+        for fname in fnames:
+            value = vals.get(fname) or 0.0
+            if value < 0:
+                raise ValidationError(
+                    env._(
+                        "%(record)s: the %(field)s cannot be negative (not %(value)s).",
+                        record=vals.get("name") or model._description,
+                        field=model._fields[fname]._description_string(env),
+                        value=formatLang(env, value),
+                    )
+                )
