@@ -1,3 +1,6 @@
+import json
+
+from odoo.modules.migration import load_script
 from odoo.tests import tagged
 
 from .common import RecouvrementCommon
@@ -83,3 +86,59 @@ class TestBreak16(RecouvrementCommon):
             )
             for text in texts:
                 self.assertIn(text, arch, model)
+
+    def test_migration_gives_old_databases_the_shipped_sources(self):
+        """Upgrade to 18.0.1.0.2: a database installed before kept the English research notes
+        of the shipped rates ("derived", "S2;S3", noupdate records). Each rate still holding its
+        old note gets the shipped sentence, its French from fr.po; a source or a translation a
+        user wrote stays (migrations/18.0.1.0.2, run here on data in the old shape)."""
+        post = load_script(
+            "recouvrement_b2b/migrations/18.0.1.0.2/post-migrate.py",
+            "rb2b_post_migrate_18_0_1_0_2",
+        )
+        ref = self.env.ref
+        old_note = ref("recouvrement_b2b.rate_ecb_mro_2013_s1")  # shipped as "derived"
+        old_copied = ref("recouvrement_b2b.rate_ecb_mro_2012_s1")  # old note copied in French
+        old_french_edit = ref("recouvrement_b2b.rate_ecb_mro_2013_s2")  # French set by a user
+        user_edit = ref("recouvrement_b2b.rate_ecb_mro_2014_s1")  # English set by a user
+        old_2012 = "derived (2011-12-14 change) [semester rule applies by law only from 2013-01-01]"
+        shapes = {
+            old_note: {"en_US": "derived"},
+            old_copied: {"en_US": old_2012, "fr_FR": old_2012},
+            old_french_edit: {"en_US": "derived", "fr_FR": "Vérifié sur ecb.europa.eu"},
+            user_edit: {"en_US": "Checked on ecb.europa.eu", "fr_FR": "Vérifié sur le site"},
+        }
+        self.env.flush_all()
+        for rate, source in shapes.items():
+            self.env.cr.execute(
+                "UPDATE recouvrement_penalty_rate SET source = %s::jsonb WHERE id = %s",
+                [json.dumps(source), rate.id],
+            )
+        self.env.invalidate_all()
+        self.assertEqual(post.rewrite_old_sources(self.env.cr), 3)
+        # the module update then loads the French missing from the records
+        self.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], ["fr_FR"])
+        self.env.invalidate_all()
+        english = "Rate in force on 1 January or 1 July, from the ECB rate changes"
+        french = (
+            "Taux en vigueur au 1er janvier ou au 1er juillet, d'après les changements de "
+            "taux de la BCE"
+        )
+
+        def sources(rate):
+            return rate.with_context(lang="en_US").source, rate.with_context(lang="fr_FR").source
+
+        self.assertEqual(sources(old_note), (english, french))
+        self.assertEqual(
+            sources(old_copied),
+            (
+                f"{english} (change of 14 December 2011); the half-year rule applies by law "
+                "from 1 January 2013 only",
+                f"{french} (changement du 14 décembre 2011) ; la règle du semestre ne "
+                "s'applique légalement qu'à partir du 1er janvier 2013",
+            ),
+        )
+        self.assertEqual(sources(old_french_edit), (english, "Vérifié sur ecb.europa.eu"))
+        self.assertEqual(sources(user_edit), ("Checked on ecb.europa.eu", "Vérifié sur le site"))
+        # a database already up to date: nothing to do
+        self.assertEqual(post.rewrite_old_sources(self.env.cr), 0)
