@@ -1,4 +1,5 @@
 import json
+import re
 
 from odoo.modules.migration import load_script
 from odoo.tests import tagged
@@ -134,7 +135,7 @@ class TestBreak16(RecouvrementCommon):
             (
                 f"{english} (change of 14 December 2011); the half-year rule applies by law "
                 "from 1 January 2013 only",
-                f"{french} (changement du 14 décembre 2011) ; la règle du semestre ne "
+                f"{french} (changement du 14 décembre 2011)\u202f; la règle du semestre ne "
                 "s'applique légalement qu'à partir du 1er janvier 2013",
             ),
         )
@@ -142,3 +143,35 @@ class TestBreak16(RecouvrementCommon):
         self.assertEqual(sources(user_edit), ("Checked on ecb.europa.eu", "Vérifié sur le site"))
         # a database already up to date: nothing to do
         self.assertEqual(post.rewrite_old_sources(self.env.cr), 0)
+
+    def test_french_typography_on_screen(self):
+        """The French interface wrote "Dernier statut connu : Active" and "« Mise en demeure »"
+        with breaking spaces: a line of a letter, a help tooltip or a message could start with
+        ":", ";" or "»". Field labels, helps, state labels, the module's views and its
+        messages carry a no-break space before ":" and inside « », a narrow one before ; ! ?."""
+        breaking = re.compile(r" [:;!?](?=\s|$|<)|« | »")
+        markup = re.compile(r"<[^>]*>|\{\{.*?\}\}|%\([^)]*\)[sdfr]|\{[^{}]*\}", re.S)
+        fields = self.fr["ir.model.fields"].browse(
+            self.env["ir.model.data"]
+            .search([("module", "=", "recouvrement_b2b"), ("model", "=", "ir.model.fields")])
+            .mapped("res_id")
+        )
+        texts = {
+            f"{field.model}.{field.name}": " ".join(
+                [field.field_description or "", field.help or ""]
+                + field.selection_ids.mapped("name")
+            )
+            for field in fields
+        }
+        views = self.fr["ir.ui.view"].search(
+            [("model_data_id.module", "=", "recouvrement_b2b"), ("type", "!=", "qweb")]
+        )
+        texts.update({view.xml_id: view.arch_db for view in views})
+        self.assertGreater(len(texts), 500)
+        bad = {key: breaking.findall(markup.sub("", text)) for key, text in texts.items()}
+        self.assertEqual({key: found for key, found in bad.items() if found}, {})
+        # a message built by the code, with its placeholders filled
+        self.assertEqual(
+            self.fr._("%(invoice)s: %(reason)s", invoice="FAC/2026/00001", reason="litige"),
+            "FAC/2026/00001\xa0: litige",
+        )
