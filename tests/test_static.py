@@ -28,7 +28,7 @@ def test_xml_well_formed(path):
 
 
 def test_manifest_basics():
-    assert MANIFEST["version"] == "18.0.1.0.1"
+    assert MANIFEST["version"] == "18.0.1.0.2"
     assert MANIFEST["license"] == "LGPL-3"
     for dep in ("account", "sale", "mail", "l10n_fr"):
         assert dep in MANIFEST["depends"]
@@ -104,6 +104,24 @@ def test_translation_placeholders_match():
         ):
             bad.append(msgid)
     assert not bad, f"placeholders differ between English and French: {bad[:10]}"
+
+
+#: French typography (issue 16): a no-break space before ":" and inside « », a narrow one before
+#: ";", "!" and "?", so that no line of a letter or a screen starts with the sign; checked in text
+#: only (not inside tags, {{ }} expressions or %(...)s placeholders)
+FRENCH_TYPOGRAPHY = re.compile(r" [:;!?](?=\s|$|<)|« | »")
+MARKUP = re.compile(r"<[^>]*>|\{\{.*?\}\}|%\([^)]*\)[sdfr]|\{[^{}]*\}", re.S)
+
+
+def test_french_typography():
+    bad = [
+        msgid
+        for msgid, entry in _po_entries().items()
+        if FRENCH_TYPOGRAPHY.search(MARKUP.sub("", entry.msgstr))
+    ]
+    assert not bad, (
+        f"{len(bad)} French term(s) with a breaking space before : ; ! ? or in « »: {bad[:10]}"
+    )
 
 
 PYTHON_PATHS = [

@@ -71,7 +71,7 @@ class RecouvrementClaimDeclaration(models.Model):
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     state = fields.Selection(
-        [("draft", "To declare"), ("declared", "Declared"), ("closed", "Closed")],
+        [("draft", "To declare"), ("declared", "Declared"), ("closed", "Closed out")],
         default="draft",
         required=True,
         tracking=True,

@@ -40,7 +40,7 @@ class RecouvrementPaymentPlanLine(models.Model):
         [
             ("to_pay", "To Pay"),
             ("partial", "Partly Paid"),
-            ("paid", "Paid"),
+            ("paid", "Paid in full"),
             ("late", "Late"),
         ],
         compute="_compute_state",

@@ -234,7 +234,7 @@ class TestNotesStayFactual(RecouvrementCommon):
     promise, a dispute, a case) carries the hint to stay factual, in French for a French user."""
 
     HINT = "Facts only: dates, amounts, what was said and agreed."
-    HINT_FR = "Uniquement des faits : dates, montants, ce qui a été dit et convenu."
+    HINT_FR = "Uniquement des faits\xa0: dates, montants, ce qui a été dit et convenu."
 
     def test_call_and_promise_notes_carry_the_facts_only_hint(self):
         self.env["res.lang"]._activate_lang("fr_FR")

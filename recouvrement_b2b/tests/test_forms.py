@@ -206,8 +206,8 @@ class TestPartnerFormIdentity(RecouvrementCommon):
         )
         self.assertEqual(
             action["params"]["message"],
-            "Le registre des entreprises est injoignable ; rien n'a été modifié. "
-            "Dernier statut connu : Active, au 05/01/2026.",
+            "Le registre des entreprises est injoignable\u202f; rien n'a été modifié. "
+            "Dernier statut connu\xa0: Active, au 05/01/2026.",
         )
         self.assertRecordValues(
             self.customer,

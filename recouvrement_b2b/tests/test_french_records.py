@@ -88,7 +88,7 @@ class TestFrenchRecords(RecouvrementCommon):
         )
         bodies = notice.message_ids.mapped("body")
         self.assertIn(
-            "Blocage du crédit : Niveau de relance Mise en demeure atteint", " ".join(bodies)
+            "Blocage du crédit&nbsp;: Niveau de relance Mise en demeure atteint", " ".join(bodies)
         )
         self.assertIn("pour 1 facture(s), 1", " ".join(bodies))
         with freeze_time("2026-03-18"):
@@ -201,7 +201,7 @@ class TestFrenchRecords(RecouvrementCommon):
         self.assertEqual(
             self.env.ref("recouvrement_b2b.rate_ecb_mro_2012_s1").with_context(lang="fr_FR").source,
             "Taux en vigueur au 1er janvier ou au 1er juillet, d'après les changements de taux de "
-            "la BCE (changement du 14 décembre 2011) ; la règle du semestre ne s'applique "
+            "la BCE (changement du 14 décembre 2011)\u202f; la règle du semestre ne s'applique "
             "légalement qu'à partir du 1er janvier 2013",
         )
 
@@ -233,7 +233,9 @@ class TestFrenchRecords(RecouvrementCommon):
                 .with_context(lang="en_US")
                 .message_post(body="Appel du client", subtype_xmlid="mail.mt_note")
             )
-        self.assertEqual(message.record_name, "Menuiserie Garnier : 1\xa0500,00\xa0€ le 20/02/2026")
+        self.assertEqual(
+            message.record_name, "Menuiserie Garnier\xa0: 1\xa0500,00\xa0€ le 20/02/2026"
+        )
 
     def test_display_names_have_french_dates(self):
         """Issue 16 (break test): the instalments calendar of the French demo titled its events
@@ -265,8 +267,8 @@ class TestFrenchRecords(RecouvrementCommon):
         self.assertEqual(
             plan.line_ids.with_env(french).mapped("display_name"),
             [
-                f"{plan.name}, acompte : 300,00\xa0€ le 01/03/2026",
-                f"{plan.name}, échéance 1 : 1\xa0200,00\xa0€ le 01/04/2026",
+                f"{plan.name}, acompte\xa0: 300,00\xa0€ le 01/03/2026",
+                f"{plan.name}, échéance 1\xa0: 1\xa0200,00\xa0€ le 01/04/2026",
             ],
         )
         self.assertEqual(
@@ -307,7 +309,7 @@ class TestFrenchRecords(RecouvrementCommon):
         )
         with freeze_time("2026-03-18"):
             for lang, reason in (
-                ("fr_FR", "Niveau de relance « Mise en demeure » atteint (-"),
+                ("fr_FR", "Niveau de relance «\xa0Mise en demeure\xa0» atteint (-"),
                 ("en_US", 'Dunning level "Formal notice" reached (-'),
             ):
                 customer = self.customer.with_company(self.company).with_context(lang=lang)
@@ -578,7 +580,7 @@ class TestFrenchMessages(RecouvrementCommon):
             en["recouvrement.payment.plan"]._cron_check_plans()
         self.assertEqual(plan.state, "broken")
         body = " ".join(plan.message_ids[0].body.split())
-        self.assertIn("Échéancier rompu : l'échéance du 31/03/2026", body)
+        self.assertIn("Échéancier rompu&nbsp;: l'échéance du 31/03/2026", body)
         self.assertEqual(
             plan.activity_ids.mapped("summary"), [f"Échéancier rompu {plan.display_name}"]
         )

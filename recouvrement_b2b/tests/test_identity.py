@@ -243,7 +243,7 @@ class TestIdentity(RecouvrementCommon):
             customer.siren = "552120223"
         self.assertEqual(
             str(error.exception),
-            "Menuiserie Garnier : le SIREN 552 120 223 est refusé : "
+            "Menuiserie Garnier\xa0: le SIREN 552 120 223 est refusé\xa0: "
             "sa clé de contrôle est fausse (erreur de saisie ?).",
         )
 
@@ -488,7 +488,7 @@ class TestCompanyStatusLookup(RecouvrementCommon):
         action = self._check(self.customer.with_context(lang="fr_FR"))
         self.assertEqual(
             action["params"]["message"],
-            "Le registre des entreprises est injoignable ; rien n'a été modifié. "
+            "Le registre des entreprises est injoignable\u202f; rien n'a été modifié. "
             "Aucun statut n'a jamais été reçu pour cette entreprise.",
         )
         self.assertEqual(self.customer.company_status, "unknown")

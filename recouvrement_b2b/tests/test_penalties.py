@@ -740,7 +740,7 @@ class TestPenalties(RecouvrementCommon):
             0
         ]
         text = html.decode()
-        self.assertIn("échéance : 15/03/2024. Pas d", text)
+        self.assertIn("échéance\xa0: 15/03/2024. Pas d", text)
         self.assertIn("pénalités au taux annuel de 14,50 %", text)
         self.assertIn("frais de recouvrement de 40,00\xa0€ (art. D441-5", text)
 

@@ -1,0 +1,177 @@
+import json
+import re
+
+from odoo.modules.migration import load_script
+from odoo.tests import tagged
+
+from .common import RecouvrementCommon
+
+
+@tagged("post_install", "-at_install")
+class TestBreak16(RecouvrementCommon):
+    """Issue 16, break test: what a French credit controller reads, in the French interface."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], ["fr_FR"])
+        cls.fr = cls.env(context=dict(cls.env.context, lang="fr_FR"))
+
+    def _states(self, model, field="state"):
+        """{value: French label} of ``model``'s ``field``, as the web client receives it."""
+        return dict(self.fr[model].fields_get([field])[field]["selection"])
+
+    def test_state_labels_agree_with_their_noun(self):
+        """A promise (promesse, feminine) read "Annulé" and "Rompu", a reminder (action de
+        relance) "Annulé", an instalment (échéance) "Payé", a declaration "Clôturé": one French
+        label was shared by English labels of nouns of both genders. Each model's states agree
+        with its noun, and so do its ribbons and filters."""
+        expected = {
+            "recouvrement.promise": {
+                "running": "En cours",
+                "kept": "Tenue",
+                "broken": "Rompue",
+                "cancelled": "Annulée",
+            },
+            "recouvrement.payment.plan": {
+                "draft": "Brouillon",
+                "proposed": "Proposé",
+                "active": "En cours",
+                "completed": "Soldé",
+                "broken": "Rompu",
+                "cancelled": "Annulé",
+            },
+            "recouvrement.dunning.event": {
+                "draft": "Brouillon",
+                "to_post": "À poster",
+                "sent": "Envoyée",
+                "posted": "Postée",
+                "undelivered": "Non remise",
+                "failed": "En échec",
+                "cancelled": "Annulée",
+            },
+            "recouvrement.payment.plan.line": {
+                "to_pay": "À payer",
+                "partial": "Partiellement payée",
+                "paid": "Payée",
+                "late": "En retard",
+            },
+            "recouvrement.claim.declaration": {
+                "draft": "À déclarer",
+                "declared": "Déclarée",
+                "closed": "Clôturée",
+            },
+        }
+        for model, labels in expected.items():
+            self.assertEqual(self._states(model), labels, model)
+        self.assertEqual(self._states("recouvrement.litigation.stage", "step")["closed"], "Clôturé")
+        self.assertEqual(self._states("recouvrement.litigation", "step")["closed"], "Clôturé")
+        self.assertEqual(
+            self._states("recouvrement.payment.plan.line", "plan_state"),
+            expected["recouvrement.payment.plan"],
+        )
+        # ribbons and filters of the forms and searches
+        views = {
+            "recouvrement.promise": ['title="Rompue"', 'string="Rompue"'],
+            "recouvrement.payment.plan": ['title="Rompu"', 'string="Rompu"'],
+            "recouvrement.claim.declaration": ['string="Clôturée"'],
+            "recouvrement.litigation": ['title="Clôturé"', 'string="Clôturé"'],
+        }
+        for model, texts in views.items():
+            arch = "".join(
+                view["arch"]
+                for view in self.fr[model]
+                .get_views([(False, "form"), (False, "search")])["views"]
+                .values()
+            )
+            for text in texts:
+                self.assertIn(text, arch, model)
+
+    def test_migration_gives_old_databases_the_shipped_sources(self):
+        """Upgrade to 18.0.1.0.2: a database installed before kept the English research notes
+        of the shipped rates ("derived", "S2;S3", noupdate records). Each rate still holding its
+        old note gets the shipped sentence, its French from fr.po; a source or a translation a
+        user wrote stays (migrations/18.0.1.0.2, run here on data in the old shape)."""
+        post = load_script(
+            "recouvrement_b2b/migrations/18.0.1.0.2/post-migrate.py",
+            "rb2b_post_migrate_18_0_1_0_2",
+        )
+        ref = self.env.ref
+        old_note = ref("recouvrement_b2b.rate_ecb_mro_2013_s1")  # shipped as "derived"
+        old_copied = ref("recouvrement_b2b.rate_ecb_mro_2012_s1")  # old note copied in French
+        old_french_edit = ref("recouvrement_b2b.rate_ecb_mro_2013_s2")  # French set by a user
+        user_edit = ref("recouvrement_b2b.rate_ecb_mro_2014_s1")  # English set by a user
+        old_2012 = "derived (2011-12-14 change) [semester rule applies by law only from 2013-01-01]"
+        shapes = {
+            old_note: {"en_US": "derived"},
+            old_copied: {"en_US": old_2012, "fr_FR": old_2012},
+            old_french_edit: {"en_US": "derived", "fr_FR": "Vérifié sur ecb.europa.eu"},
+            user_edit: {"en_US": "Checked on ecb.europa.eu", "fr_FR": "Vérifié sur le site"},
+        }
+        self.env.flush_all()
+        for rate, source in shapes.items():
+            self.env.cr.execute(
+                "UPDATE recouvrement_penalty_rate SET source = %s::jsonb WHERE id = %s",
+                [json.dumps(source), rate.id],
+            )
+        self.env.invalidate_all()
+        self.assertEqual(post.rewrite_old_sources(self.env.cr), 3)
+        # the module update then loads the French missing from the records
+        self.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], ["fr_FR"])
+        self.env.invalidate_all()
+        english = "Rate in force on 1 January or 1 July, from the ECB rate changes"
+        french = (
+            "Taux en vigueur au 1er janvier ou au 1er juillet, d'après les changements de "
+            "taux de la BCE"
+        )
+
+        def sources(rate):
+            return rate.with_context(lang="en_US").source, rate.with_context(lang="fr_FR").source
+
+        self.assertEqual(sources(old_note), (english, french))
+        self.assertEqual(
+            sources(old_copied),
+            (
+                f"{english} (change of 14 December 2011); the half-year rule applies by law "
+                "from 1 January 2013 only",
+                f"{french} (changement du 14 décembre 2011)\u202f; la règle du semestre ne "
+                "s'applique légalement qu'à partir du 1er janvier 2013",
+            ),
+        )
+        self.assertEqual(sources(old_french_edit), (english, "Vérifié sur ecb.europa.eu"))
+        self.assertEqual(sources(user_edit), ("Checked on ecb.europa.eu", "Vérifié sur le site"))
+        # a database already up to date: nothing to do
+        self.assertEqual(post.rewrite_old_sources(self.env.cr), 0)
+
+    def test_french_typography_on_screen(self):
+        """The French interface wrote "Dernier statut connu : Active" and "« Mise en demeure »"
+        with breaking spaces: a line of a letter, a help tooltip or a message could start with
+        ":", ";" or "»". Field labels, helps, state labels, the module's views and its
+        messages carry a no-break space before ":" and inside « », a narrow one before ; ! ?."""
+        breaking = re.compile(r" [:;!?](?=\s|$|<)|« | »")
+        markup = re.compile(r"<[^>]*>|\{\{.*?\}\}|%\([^)]*\)[sdfr]|\{[^{}]*\}", re.S)
+        fields = self.fr["ir.model.fields"].browse(
+            self.env["ir.model.data"]
+            .search([("module", "=", "recouvrement_b2b"), ("model", "=", "ir.model.fields")])
+            .mapped("res_id")
+        )
+        texts = {
+            f"{field.model}.{field.name}": " ".join(
+                [field.field_description or "", field.help or ""]
+                + field.selection_ids.mapped("name")
+            )
+            for field in fields
+        }
+        views = self.fr["ir.ui.view"].search(
+            [("model_data_id.module", "=", "recouvrement_b2b"), ("type", "!=", "qweb")]
+        )
+        texts.update({view.xml_id: view.arch_db for view in views})
+        self.assertGreater(len(texts), 500)
+        bad = {key: breaking.findall(markup.sub("", text)) for key, text in texts.items()}
+        self.assertEqual({key: found for key, found in bad.items() if found}, {})
+        # a message built by the code, with its placeholders filled
+        self.assertEqual(
+            self.fr._("%(invoice)s: %(reason)s", invoice="FAC/2026/00001", reason="litige"),
+            "FAC/2026/00001\xa0: litige",
+        )
