@@ -1,0 +1,98 @@
+from datetime import date
+
+from freezegun import freeze_time
+from lxml import html as lxml_html
+
+from odoo import Command
+from odoo.tests import tagged
+
+from .common import DunningRunCommon
+
+
+@tagged("post_install", "-at_install")
+class TestBreak17Fresh(DunningRunCommon):
+    """Issue 17, fresh break test: what every document claims, invoice by invoice."""
+
+    def _term(self, *parts):
+        return self.env["account.payment.term"].create(
+            {
+                "name": " + ".join(f"{percent} % {days} j" for percent, days in parts),
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": percent, "nb_days": days})
+                    for percent, days in parts
+                ],
+            }
+        )
+
+    def _invoice_with_term(self, partner, amount, invoice_date, term, currency=None):
+        move = self._invoice(partner, amount, invoice_date, post=False, currency=currency)
+        move.invoice_payment_term_id = term
+        move.action_post()
+        return move
+
+    def _case(self, moves, partner=None):
+        return self.env["recouvrement.litigation"].create(
+            {
+                "partner_id": (partner or self.customer).id,
+                "company_id": self.company.id,
+                "move_ids": [Command.set(moves.ids)],
+            }
+        )
+
+    def _render(self, report, records):
+        return (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(f"recouvrement_b2b.{report}", records.ids)[0]
+            .decode()
+        )
+
+    def test_case_summary_lists_what_the_case_claims_per_invoice(self):
+        # A: 1 000 EUR dated 1 May 2026, 30 % at 30 days (300 due 31 May) and 70 % at 90 days
+        # (700 due 30 July). B: 1 100 USD dated 1 May 2026 due 1 June (1 000 EUR in the books
+        # at 1.10); on 15 June 1 EUR = 1.25 USD. On 20 June the case claims A's 300.00 (its
+        # 700 is not exigible yet, art. 1405 CPC) and B's 1 100 / 1.25 = 880.00 EUR at the
+        # rate of the day (as the injonction de payer file): 300.00 + 880.00 = 1 180.00. The
+        # summary's "Amount due" column used to show A's whole 1 000.00 and B's 1 100.00 USD
+        # (and the case total 1 300.00: B at the rate of the books).
+        usd = self.setup_other_currency("USD", rates=[("2026-01-01", 1.10), ("2026-06-15", 1.25)])
+        term = self._term((30, 30), (70, 90))
+        split = self._invoice_with_term(self.customer, 1000.0, "2026-05-01", term)
+        dollars = self._invoice(self.customer, 1100.0, "2026-05-01", "2026-06-01", currency=usd)
+        with freeze_time("2026-06-20"):
+            case = self._case(split | dollars)
+            self.assertEqual(case.amount_residual, 1180.0)
+            self.assertEqual(case._get_claimed_amounts(), {split.id: 300.0, dollars.id: 880.0})
+            [line_a, line_b] = case._get_dossier_lines(date(2026, 6, 20))
+            self.assertEqual((line_a["principal"], line_b["principal"]), (300.0, 880.0))
+            page = lxml_html.fromstring(self._render("report_litigation_summary", case))
+        rows = page.xpath("//table[@name='invoices']/tbody/tr")
+        cells = [[" ".join(td.text_content().split()) for td in row.xpath("td")] for row in rows]
+        self.assertEqual(
+            [(row[0], row[-1]) for row in cells],
+            [(split.name, "300.00 €"), (dollars.name, "880.00 €")],
+        )
+        # 31 July: A's 700 is due too: 1 000.00 + 880.00 = 1 880.00, the column follows
+        with freeze_time("2026-07-31"):
+            case.invalidate_recordset(["amount_residual"])
+            self.assertEqual(case.amount_residual, 1880.0)
+            page = lxml_html.fromstring(self._render("report_litigation_summary", case))
+        amounts = [
+            " ".join(row.xpath("td")[-1].text_content().split())
+            for row in page.xpath("//table[@name='invoices']/tbody/tr")
+        ]
+        self.assertEqual(amounts, ["1,000.00 €", "880.00 €"])
+
+    def test_case_open_credits_cover_a_foreign_currency_claim(self):
+        # 1 100 USD due 1 June 2026 (1 000 EUR in the books at 1.10); 1 EUR = 1.25 USD from
+        # 15 June; an unmatched credit note of 880 EUR. On 20 June the case claims 880.00 EUR
+        # and the open credit of 880.00 covers it: nothing to claim (LEGAL.md, open credits),
+        # whereas the case compared 1 000.00 (books) with 880.00 and let it be filed.
+        usd = self.setup_other_currency("USD", rates=[("2026-01-01", 1.10), ("2026-06-15", 1.25)])
+        dollars = self._invoice(self.customer, 1100.0, "2026-05-01", "2026-06-01", currency=usd)
+        refund = self._invoice(self.customer, 880.0, "2026-06-02", post=False)
+        refund.move_type = "out_refund"
+        refund.action_post()
+        with freeze_time("2026-06-20"):
+            case = self._case(dollars)
+            self.assertEqual((case.amount_residual, case.open_credit_amount), (880.0, 880.0))
+            self.assertIn("Nothing to claim", case.claim_issues)
