@@ -96,3 +96,93 @@ class TestBreak17Fresh(DunningRunCommon):
             case = self._case(dollars)
             self.assertEqual((case.amount_residual, case.open_credit_amount), (880.0, 880.0))
             self.assertIn("Nothing to claim", case.claim_issues)
+
+    def _letter_totals(self, event):
+        page = lxml_html.fromstring(self._render("report_dunning_letter", event))
+        rows = page.xpath("//table[contains(@class, 'ms-auto')]//tr")
+        return [[" ".join(td.text_content().split()) for td in row.xpath("td")] for row in rows]
+
+    def test_reminder_says_what_it_does_not_claim_of_a_disputed_invoice(self):
+        # 1 000 EUR due 1 March 2026, 400 of it disputed on 5 March (open). The firm reminder
+        # of 20 March claims 600 + 600 x 12.15 % x 19 / 365 = 3.7948 -> 3.79 + 40 = 643.79.
+        # Its letter listed the invoice at 1 000.00 and went on to "Principal 600.00" with no
+        # word of the 400: it must say the 400 contested is not claimed (1 000 - 400 = 600).
+        self.level_firm.claim_penalties = True
+        move = self._invoice(self.customer, 1000.0, "2026-02-01", "2026-03-01")
+        with freeze_time("2026-03-05"):
+            self.env["recouvrement.dispute"].with_user(self.controller).create(
+                {"move_id": move.id, "reason": "price", "amount": 400.0}
+            )
+        event = self._run("2026-03-20")
+        self.assertRecordValues(
+            event,
+            [
+                {
+                    "level_id": self.level_firm.id,
+                    "amount_due": 600.0,
+                    "amount_disputed": 400.0,
+                    "amount_open_credit": 0.0,
+                    "amount_total": 643.79,
+                }
+            ],
+        )
+        self.assertEqual(
+            self._letter_totals(event),
+            [
+                ["Instalments due", "1,000.00 €"],
+                ["Amounts you contest, not claimed while we examine them", "-400.00 €"],
+                ["Principal", "600.00 €"],
+                ["Late-payment penalties (art. L441-10 Code de commerce)", "3.79 €"],
+                ["Fixed recovery indemnities (art. D441-5 Code de commerce)", "40.00 €"],
+                ["Total due", "643.79 €"],
+            ],
+        )
+        body = (
+            event.mail_message_id.body
+            or self.env["mail.mail"]
+            .search([("model", "=", event._name), ("res_id", "=", event.id)])
+            .body_html
+        )
+        self.assertIn("Amounts you contest (400.00&nbsp;€) are not claimed", str(body))
+
+    def test_disputed_instalment_and_open_credit_in_one_letter(self):
+        # 1 000 EUR dated 1 May 2026: 300 due 31 May, 700 due 30 July; 200 disputed on 5 June,
+        # spread over the instalments in proportion (200 x 300 / 1 000 = 60 on the 300); an
+        # unmatched credit note of 50. On 20 June the 300 is 20 days late (firm level): the
+        # reminder lists 300.00, deducts 60.00 contested and 50.00 of credit: 190.00; penalty
+        # on the undisputed 240: 240 x 12.15 % x 20 / 365 = 1.5978 -> 1.60; + 40 = 231.60.
+        self.level_firm.claim_penalties = True
+        move = self._invoice_with_term(
+            self.customer, 1000.0, "2026-05-01", self._term((30, 30), (70, 90))
+        )
+        refund = self._invoice(self.customer, 50.0, "2026-05-10", post=False)
+        refund.move_type = "out_refund"
+        refund.action_post()
+        with freeze_time("2026-06-05"):
+            self.env["recouvrement.dispute"].with_user(self.controller).create(
+                {"move_id": move.id, "reason": "quantity", "amount": 200.0}
+            )
+        event = self._run("2026-06-20")
+        self.assertRecordValues(
+            event,
+            [
+                {
+                    "level_id": self.level_firm.id,
+                    "amount_due": 190.0,
+                    "amount_disputed": 60.0,
+                    "amount_open_credit": 50.0,
+                    "amount_penalty": 1.6,
+                    "amount_indemnity": 40.0,
+                    "amount_total": 231.6,
+                }
+            ],
+        )
+        self.assertEqual(
+            self._letter_totals(event)[:4],
+            [
+                ["Instalments due", "300.00 €"],
+                ["Amounts you contest, not claimed while we examine them", "-60.00 €"],
+                ["Open credits deducted", "-50.00 €"],
+                ["Principal", "190.00 €"],
+            ],
+        )
