@@ -1,10 +1,11 @@
 from datetime import date
 
 from freezegun import freeze_time
+from lxml import etree
 from lxml import html as lxml_html
 
 from odoo import Command
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import DunningRunCommon
 
@@ -81,6 +82,37 @@ class TestBreak17Fresh(DunningRunCommon):
             for row in page.xpath("//table[@name='invoices']/tbody/tr")
         ]
         self.assertEqual(amounts, ["1,000.00 €", "880.00 €"])
+
+    def test_case_form_lists_what_the_case_claims_per_invoice(self):
+        # Same book as the summary: on 20 June the case's form listed each invoice's whole
+        # amount left (1 000.00 and 1 000.00 in the books, summed 2 000.00) under "Amount Due"
+        # beside the case's Amount Due of 1 180.00. Its column shows what the case claims on
+        # each: 300.00 (the 700 not due yet) and 1 100 / 1.25 = 880.00, summing to 1 180.00.
+        usd = self.setup_other_currency("USD", rates=[("2026-01-01", 1.10), ("2026-06-15", 1.25)])
+        split = self._invoice_with_term(
+            self.customer, 1000.0, "2026-05-01", self._term((30, 30), (70, 90))
+        )
+        dollars = self._invoice(self.customer, 1100.0, "2026-05-01", "2026-06-01", currency=usd)
+        with freeze_time("2026-06-20"):
+            case = self._case(split | dollars)
+            moves = case.with_user(self.controller).move_ids
+            claimed = moves.mapped("litigation_claimed_amount")
+            self.assertEqual(claimed, [300.0, 880.0])
+            # the form's column labelled "Amount Due", summed, is that one
+            arch = etree.fromstring(
+                self.env.ref("recouvrement_b2b.recouvrement_litigation_view_form").arch
+            )
+            self.assertEqual(
+                [
+                    field.get("name")
+                    for field in arch.xpath("//field[@name='move_ids']/list/field")
+                    if field.get("string") == "Amount Due"
+                ],
+                ["litigation_claimed_amount"],
+            )
+            Form(case.with_user(self.controller))  # the form (and its list) opens
+            self.assertEqual(sum(claimed), case.amount_residual)
+            self.assertEqual((split | dollars).mapped("amount_residual_signed"), [1000.0, 1000.0])
 
     def test_case_open_credits_cover_a_foreign_currency_claim(self):
         # 1 100 USD due 1 June 2026 (1 000 EUR in the books at 1.10); 1 EUR = 1.25 USD from
