@@ -151,6 +151,14 @@ class AccountMove(models.Model):
         index="btree_not_null",
         help="Open litigation case containing this invoice (empty once the case is closed).",
     )
+    litigation_claimed_amount = fields.Monetary(
+        string="Amount Claimed",
+        currency_field="company_currency_id",
+        compute="_compute_litigation_claimed_amount",
+        help="What a litigation case claims on this invoice today, in the company currency at "
+        "the rate of the day: its instalments past their due date (all of it once its last one "
+        "is due). The case's amount due is the sum over its invoices.",
+    )
     # --- Collective proceedings ---------------------------------------------------------------
     claim_declaration_id = fields.Many2one(
         "recouvrement.claim.declaration",
@@ -232,6 +240,17 @@ class AccountMove(models.Model):
         dates = self.env["recouvrement.litigation"]._compute_prescription_dates(self)
         for move in self:
             move.prescription_date = dates[move.id]
+
+    @api.depends_context("tz")
+    @api.depends("line_ids.amount_residual", "line_ids.date_maturity")
+    def _compute_litigation_claimed_amount(self):
+        # recouvrement.litigation._get_day_rate_residuals: as the case and its file claim it
+        saved = self.filtered("id")
+        claimed = self.env["recouvrement.litigation"]._get_day_rate_residuals(
+            saved, fields.Date.context_today(self)
+        )
+        for move in self:
+            move.litigation_claimed_amount = claimed.get(move.id, 0.0)
 
     @api.depends("company_id", "move_type")
     def _compute_retention_of_title(self):

@@ -1340,8 +1340,10 @@ class RecouvrementDunning(models.AbstractModel):
     @api.model
     def _prepare_claim_vals(self, item):
         """What the reminder of plan ``item`` claims, in company currency: the instalments due
-        (``line_ids``), the open credits deducted (``credit_line_ids``, ``amount_open_credit``)
-        and the net balance (``amount_due``, never more: LEGAL.md, open credits)."""
+        (``line_ids``), the open credits deducted (``credit_line_ids``, ``amount_open_credit``),
+        the parts of them under open disputes, not claimed (``amount_disputed``,
+        ``recouvrement.promise._dunning_adjust_item``) and the net balance (``amount_due``,
+        never more: LEGAL.md, open credits)."""
         lines = item.get("lines") or item["moves"].line_ids.filtered(
             lambda line: (
                 line.account_id.account_type == "asset_receivable" and line.amount_residual > 0
@@ -1357,6 +1359,7 @@ class RecouvrementDunning(models.AbstractModel):
             "line_ids": [Command.set(lines.ids)],
             "credit_line_ids": [Command.set(item.get("credit_lines", lines.browse()).ids)],
             "amount_open_credit": open_credit,
+            "amount_disputed": item.get("amount_disputed", 0.0),
             "amount_due": item.get(
                 "amount_net", sum(lines.mapped("amount_residual")) - open_credit
             ),

@@ -38,6 +38,7 @@ EVIDENCE_FIELDS = (
     "currency_id",
     "amount_due",
     "amount_open_credit",
+    "amount_disputed",
     "line_ids",
     "credit_line_ids",
     "amount_penalty",
@@ -129,6 +130,12 @@ class RecouvrementDunningEvent(models.Model):
     )
     amount_open_credit = fields.Monetary(
         string="Open Credits Deducted", currency_field="currency_id"
+    )
+    amount_disputed = fields.Monetary(
+        string="Contested Amounts Not Claimed",
+        currency_field="currency_id",
+        help="Part of the instalments listed that the customer contests in open commercial "
+        "disputes: deducted from the claim while the dispute is open.",
     )
     user_id = fields.Many2one("res.users", default=lambda self: self.env.user)
     tone = fields.Selection(related="level_id.tone")

@@ -224,12 +224,12 @@ class RecouvrementLitigation(models.Model):
         "move_ids.line_ids.date_maturity",
     )
     def _compute_amount_residual(self):
-        # what the case claims today: the instalments past due, not those still to fall due
-        # (recouvrement.penalty._get_claimed_receivables, as the dossier claims them)
-        today = fields.Date.context_today(self)
-        claimed = self.env["recouvrement.penalty"]._get_claimed_receivables(self.move_ids, today)
+        # what the case claims today: the instalments past due, not those still to fall due,
+        # at the rate of the day (_get_claimed_amounts, as the dossier and the summary claim
+        # them, invoice by invoice): one set of queries for all cases
+        claimed = self._get_claimed_amounts()
         for case in self:
-            amount = sum((claimed & case.move_ids.line_ids).mapped("amount_residual"))
+            amount = sum(claimed.get(move.id, 0.0) for move in case.move_ids)
             case.amount_residual = case.currency_id.round(amount) if case.currency_id else amount
 
     @api.depends(
@@ -1176,6 +1176,15 @@ class RecouvrementLitigation(models.Model):
                 }
             )
         return lines
+
+    def _get_claimed_amounts(self, date=None):
+        """``{move.id: float}``: what the cases of ``self`` claim on each of their invoices at
+        ``date`` (default: today), in the company currency at the rate of that day
+        (:meth:`_get_day_rate_residuals`: the instalments past their own due date, LEGAL.md,
+        instalments). The case's amount due is their sum, and the case summary lists them
+        invoice by invoice; invoices with nothing claimed yet are absent."""
+        date = date or fields.Date.context_today(self)
+        return self._get_day_rate_residuals(self.move_ids, date)
 
     @api.model
     def _get_day_rate_residuals(self, moves, date):

@@ -836,6 +836,9 @@ class RecouvrementPromise(models.Model):
         line_levels = dict(item["line_levels"])
         kept = self.env["account.move.line"]
         deducted = 0.0
+        # the disputed parts of the instalments kept: the reminder lists the instalments and
+        # says what of them it does not claim (recouvrement.dunning._prepare_claim_vals)
+        disputed = 0.0
         # what each instalment is worth on the day of the run (company currency)
         amounts = item.get("line_amounts") or {}
         for move in item["moves"]:
@@ -850,6 +853,7 @@ class RecouvrementPromise(models.Model):
                 continue
             kept |= lines
             deducted += amount * listed / residual
+            disputed += amount * listed / residual
             policy = policies.get(move.id)
             if not policy or not (amount or move.id in resumed):
                 continue
@@ -884,6 +888,7 @@ class RecouvrementPromise(models.Model):
             level=level,
             policy=level.policy_id,
             amount_net=item["amount_net"] - deducted,
+            amount_disputed=item["currency"].round(item.get("amount_disputed", 0.0) + disputed),
         )
         if vals["amount_net"] <= 0:
             return None

@@ -1,0 +1,220 @@
+from datetime import date
+
+from freezegun import freeze_time
+from lxml import etree
+from lxml import html as lxml_html
+
+from odoo import Command
+from odoo.tests import Form, tagged
+
+from .common import DunningRunCommon
+
+
+@tagged("post_install", "-at_install")
+class TestBreak17Fresh(DunningRunCommon):
+    """Issue 17, fresh break test: what every document claims, invoice by invoice."""
+
+    def _term(self, *parts):
+        return self.env["account.payment.term"].create(
+            {
+                "name": " + ".join(f"{percent} % {days} j" for percent, days in parts),
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": percent, "nb_days": days})
+                    for percent, days in parts
+                ],
+            }
+        )
+
+    def _invoice_with_term(self, partner, amount, invoice_date, term, currency=None):
+        move = self._invoice(partner, amount, invoice_date, post=False, currency=currency)
+        move.invoice_payment_term_id = term
+        move.action_post()
+        return move
+
+    def _case(self, moves, partner=None):
+        return self.env["recouvrement.litigation"].create(
+            {
+                "partner_id": (partner or self.customer).id,
+                "company_id": self.company.id,
+                "move_ids": [Command.set(moves.ids)],
+            }
+        )
+
+    def _render(self, report, records):
+        return (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(f"recouvrement_b2b.{report}", records.ids)[0]
+            .decode()
+        )
+
+    def test_case_summary_lists_what_the_case_claims_per_invoice(self):
+        # A: 1 000 EUR dated 1 May 2026, 30 % at 30 days (300 due 31 May) and 70 % at 90 days
+        # (700 due 30 July). B: 1 100 USD dated 1 May 2026 due 1 June (1 000 EUR in the books
+        # at 1.10); on 15 June 1 EUR = 1.25 USD. On 20 June the case claims A's 300.00 (its
+        # 700 is not exigible yet, art. 1405 CPC) and B's 1 100 / 1.25 = 880.00 EUR at the
+        # rate of the day (as the injonction de payer file): 300.00 + 880.00 = 1 180.00. The
+        # summary's "Amount due" column used to show A's whole 1 000.00 and B's 1 100.00 USD
+        # (and the case total 1 300.00: B at the rate of the books).
+        usd = self.setup_other_currency("USD", rates=[("2026-01-01", 1.10), ("2026-06-15", 1.25)])
+        term = self._term((30, 30), (70, 90))
+        split = self._invoice_with_term(self.customer, 1000.0, "2026-05-01", term)
+        dollars = self._invoice(self.customer, 1100.0, "2026-05-01", "2026-06-01", currency=usd)
+        with freeze_time("2026-06-20"):
+            case = self._case(split | dollars)
+            self.assertEqual(case.amount_residual, 1180.0)
+            self.assertEqual(case._get_claimed_amounts(), {split.id: 300.0, dollars.id: 880.0})
+            [line_a, line_b] = case._get_dossier_lines(date(2026, 6, 20))
+            self.assertEqual((line_a["principal"], line_b["principal"]), (300.0, 880.0))
+            page = lxml_html.fromstring(self._render("report_litigation_summary", case))
+        rows = page.xpath("//table[@name='invoices']/tbody/tr")
+        cells = [[" ".join(td.text_content().split()) for td in row.xpath("td")] for row in rows]
+        self.assertEqual(
+            [(row[0], row[-1]) for row in cells],
+            [(split.name, "300.00 €"), (dollars.name, "880.00 €")],
+        )
+        # 31 July: A's 700 is due too: 1 000.00 + 880.00 = 1 880.00, the column follows
+        with freeze_time("2026-07-31"):
+            case.invalidate_recordset(["amount_residual"])
+            self.assertEqual(case.amount_residual, 1880.0)
+            page = lxml_html.fromstring(self._render("report_litigation_summary", case))
+        amounts = [
+            " ".join(row.xpath("td")[-1].text_content().split())
+            for row in page.xpath("//table[@name='invoices']/tbody/tr")
+        ]
+        self.assertEqual(amounts, ["1,000.00 €", "880.00 €"])
+
+    def test_case_form_lists_what_the_case_claims_per_invoice(self):
+        # Same book as the summary: on 20 June the case's form listed each invoice's whole
+        # amount left (1 000.00 and 1 000.00 in the books, summed 2 000.00) under "Amount Due"
+        # beside the case's Amount Due of 1 180.00. Its column shows what the case claims on
+        # each: 300.00 (the 700 not due yet) and 1 100 / 1.25 = 880.00, summing to 1 180.00.
+        usd = self.setup_other_currency("USD", rates=[("2026-01-01", 1.10), ("2026-06-15", 1.25)])
+        split = self._invoice_with_term(
+            self.customer, 1000.0, "2026-05-01", self._term((30, 30), (70, 90))
+        )
+        dollars = self._invoice(self.customer, 1100.0, "2026-05-01", "2026-06-01", currency=usd)
+        with freeze_time("2026-06-20"):
+            case = self._case(split | dollars)
+            moves = case.with_user(self.controller).move_ids
+            claimed = moves.mapped("litigation_claimed_amount")
+            self.assertEqual(claimed, [300.0, 880.0])
+            # the form's column labelled "Amount Due", summed, is that one
+            arch = etree.fromstring(
+                self.env.ref("recouvrement_b2b.recouvrement_litigation_view_form").arch
+            )
+            self.assertEqual(
+                [
+                    field.get("name")
+                    for field in arch.xpath("//field[@name='move_ids']/list/field")
+                    if field.get("string") == "Amount Due"
+                ],
+                ["litigation_claimed_amount"],
+            )
+            Form(case.with_user(self.controller))  # the form (and its list) opens
+            self.assertEqual(sum(claimed), case.amount_residual)
+            self.assertEqual((split | dollars).mapped("amount_residual_signed"), [1000.0, 1000.0])
+
+    def test_case_open_credits_cover_a_foreign_currency_claim(self):
+        # 1 100 USD due 1 June 2026 (1 000 EUR in the books at 1.10); 1 EUR = 1.25 USD from
+        # 15 June; an unmatched credit note of 880 EUR. On 20 June the case claims 880.00 EUR
+        # and the open credit of 880.00 covers it: nothing to claim (LEGAL.md, open credits),
+        # whereas the case compared 1 000.00 (books) with 880.00 and let it be filed.
+        usd = self.setup_other_currency("USD", rates=[("2026-01-01", 1.10), ("2026-06-15", 1.25)])
+        dollars = self._invoice(self.customer, 1100.0, "2026-05-01", "2026-06-01", currency=usd)
+        refund = self._invoice(self.customer, 880.0, "2026-06-02", post=False)
+        refund.move_type = "out_refund"
+        refund.action_post()
+        with freeze_time("2026-06-20"):
+            case = self._case(dollars)
+            self.assertEqual((case.amount_residual, case.open_credit_amount), (880.0, 880.0))
+            self.assertIn("Nothing to claim", case.claim_issues)
+
+    def _letter_totals(self, event):
+        page = lxml_html.fromstring(self._render("report_dunning_letter", event))
+        rows = page.xpath("//table[contains(@class, 'ms-auto')]//tr")
+        return [[" ".join(td.text_content().split()) for td in row.xpath("td")] for row in rows]
+
+    def test_reminder_says_what_it_does_not_claim_of_a_disputed_invoice(self):
+        # 1 000 EUR due 1 March 2026, 400 of it disputed on 5 March (open). The firm reminder
+        # of 20 March claims 600 + 600 x 12.15 % x 19 / 365 = 3.7948 -> 3.79 + 40 = 643.79.
+        # Its letter listed the invoice at 1 000.00 and went on to "Principal 600.00" with no
+        # word of the 400: it must say the 400 contested is not claimed (1 000 - 400 = 600).
+        self.level_firm.claim_penalties = True
+        move = self._invoice(self.customer, 1000.0, "2026-02-01", "2026-03-01")
+        with freeze_time("2026-03-05"):
+            self.env["recouvrement.dispute"].with_user(self.controller).create(
+                {"move_id": move.id, "reason": "price", "amount": 400.0}
+            )
+        event = self._run("2026-03-20")
+        self.assertRecordValues(
+            event,
+            [
+                {
+                    "level_id": self.level_firm.id,
+                    "amount_due": 600.0,
+                    "amount_disputed": 400.0,
+                    "amount_open_credit": 0.0,
+                    "amount_total": 643.79,
+                }
+            ],
+        )
+        self.assertEqual(
+            self._letter_totals(event),
+            [
+                ["Instalments due", "1,000.00 €"],
+                ["Amounts you contest, not claimed while we examine them", "-400.00 €"],
+                ["Principal", "600.00 €"],
+                ["Late-payment penalties (art. L441-10 Code de commerce)", "3.79 €"],
+                ["Fixed recovery indemnities (art. D441-5 Code de commerce)", "40.00 €"],
+                ["Total due", "643.79 €"],
+            ],
+        )
+        body = (
+            event.mail_message_id.body
+            or self.env["mail.mail"]
+            .search([("model", "=", event._name), ("res_id", "=", event.id)])
+            .body_html
+        )
+        self.assertIn("Amounts you contest (400.00&nbsp;€) are not claimed", str(body))
+
+    def test_disputed_instalment_and_open_credit_in_one_letter(self):
+        # 1 000 EUR dated 1 May 2026: 300 due 31 May, 700 due 30 July; 200 disputed on 5 June,
+        # spread over the instalments in proportion (200 x 300 / 1 000 = 60 on the 300); an
+        # unmatched credit note of 50. On 20 June the 300 is 20 days late (firm level): the
+        # reminder lists 300.00, deducts 60.00 contested and 50.00 of credit: 190.00; penalty
+        # on the undisputed 240: 240 x 12.15 % x 20 / 365 = 1.5978 -> 1.60; + 40 = 231.60.
+        self.level_firm.claim_penalties = True
+        move = self._invoice_with_term(
+            self.customer, 1000.0, "2026-05-01", self._term((30, 30), (70, 90))
+        )
+        refund = self._invoice(self.customer, 50.0, "2026-05-10", post=False)
+        refund.move_type = "out_refund"
+        refund.action_post()
+        with freeze_time("2026-06-05"):
+            self.env["recouvrement.dispute"].with_user(self.controller).create(
+                {"move_id": move.id, "reason": "quantity", "amount": 200.0}
+            )
+        event = self._run("2026-06-20")
+        self.assertRecordValues(
+            event,
+            [
+                {
+                    "level_id": self.level_firm.id,
+                    "amount_due": 190.0,
+                    "amount_disputed": 60.0,
+                    "amount_open_credit": 50.0,
+                    "amount_penalty": 1.6,
+                    "amount_indemnity": 40.0,
+                    "amount_total": 231.6,
+                }
+            ],
+        )
+        self.assertEqual(
+            self._letter_totals(event)[:4],
+            [
+                ["Instalments due", "300.00 €"],
+                ["Amounts you contest, not claimed while we examine them", "-60.00 €"],
+                ["Open credits deducted", "-50.00 €"],
+                ["Principal", "190.00 €"],
+            ],
+        )
