@@ -38,3 +38,4 @@ from . import test_break19
 from . import test_break13
 from . import test_break15
 from . import test_break17c
+from . import test_break19d
