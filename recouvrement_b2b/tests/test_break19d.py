@@ -2,7 +2,8 @@ import json
 
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError, UserError
+from odoo import Command
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 
 from .common import RecouvrementCommon
@@ -121,3 +122,109 @@ class TestBreak19CallRpc(RecouvrementCommon, HttpCase):
                 self.assertEqual(error["data"]["name"], name)
         self.assertRecordValues(call, [{"outcome": "not_reached"}])
 
+
+NBSP = "\xa0"  # the thousands separator of French numbers
+
+
+def eur(number):
+    """A French amount in euros, as ``format_amount`` writes it."""
+    return f"{number}{NBSP}€"
+
+
+@tagged("post_install", "-at_install")
+class TestBreak19Ceilings(RecouvrementCommon):
+    """Each ceiling of issue 19 (README, Product decisions) is refused in French with its
+    bound stated: below and above it, whoever may write the value."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], ["fr_FR"])
+        policy = cls.env["recouvrement.dunning.policy"].create({"name": "Échelle"})
+        cls.level = cls.env["recouvrement.dunning.level"].create(
+            {"name": "Relance ferme", "policy_id": policy.id, "channel": "none", "days": 15}
+        )
+        cls.invoice = cls._invoice(cls.customer, 1000.0, "2026-01-05", "2026-02-04")
+        cls.case = cls.env["recouvrement.litigation"].create(
+            {"partner_id": cls.customer.id, "move_ids": [Command.set(cls.invoice.ids)]}
+        )
+
+    def _refused(self, record, vals, expected):
+        record = record.with_context(lang="fr_FR")
+        with self.assertRaises(ValidationError) as caught, self.env.cr.savepoint():
+            record.write(vals)
+            record.env.flush_all()
+        self.assertIs(type(caught.exception), ValidationError)
+        self.assertIn(expected, str(caught.exception))
+
+    @freeze_time("2026-03-05")
+    def test_ceilings_state_their_bound_in_french(self):
+        company = self.company
+        customer = self.customer.with_user(self.manager)
+        between = "doit être compris entre {} et {} (et non {})".format
+        for record, vals, expected in (
+            # D441-5: a flat 40 EUR
+            (company, {"penalty_indemnity_amount": -40}, between("0,00", "40,00", "-40,00")),
+            (company, {"penalty_indemnity_amount": 40.01}, between("0,00", "40,00", "40,01")),
+            (company, {"penalty_contract_rate": -5}, "entre 0 et 100 % par an (et non -5)"),
+            # L110-4: five years
+            (
+                company,
+                {"recouvrement_hold_overdue_days": -1},
+                between("0", f"1{NBSP}825", "-1"),
+            ),
+            (
+                company,
+                {"recouvrement_hold_overdue_days": 1826},
+                between("0", f"1{NBSP}825", f"1{NBSP}826"),
+            ),
+            (
+                self.level.with_user(self.manager),
+                {"min_amount": -100},
+                # format_amount keeps the minus sign with its number (a zero-width no-break space)
+                between(eur("0,00"), eur(f"1{NBSP}000{NBSP}000,00"), eur("-\ufeff100,00")),
+            ),
+            (
+                self.level.with_user(self.manager),
+                {"min_amount": 1_000_000.01},
+                between(
+                    eur("0,00"), eur(f"1{NBSP}000{NBSP}000,00"), eur(f"1{NBSP}000{NBSP}000,01")
+                ),
+            ),
+            (
+                customer,
+                {"credit_limit": -1},
+                between("0,00", f"100{NBSP}000{NBSP}000,00", "-1,00"),
+            ),
+            (
+                customer,
+                {"credit_limit": 1e9},
+                between("0,00", f"100{NBSP}000{NBSP}000,00", f"1{NBSP}000{NBSP}000{NBSP}000,00"),
+            ),
+            (
+                customer,
+                {"credit_insured_amount": -0.01},
+                between("0,00", f"100{NBSP}000{NBSP}000,00", "-0,01"),
+            ),
+            # 2026-03-05 + 730 days = 2028-03-04
+            (
+                customer,
+                {"dunning_paused_until": "2028-03-05"},
+                "ne peut pas dépasser 730 jours à venir (au plus tard le 04/03/2028)",
+            ),
+            # what the case claims: 1 000,00 due 2026-02-04, 29 days late at 12.15 % (ECB
+            # 2.15 % + 10 points) = 1 000 x 0.1215 x 29 / 365 = 9.65, and the 40 EUR indemnity
+            (
+                self.case,
+                {"recovered_amount": 5000.0},
+                between(eur("0,00"), eur(f"1{NBSP}049,65"), eur(f"5{NBSP}000,00")),
+            ),
+            (
+                self.case,
+                {"filing_date": "2026-03-06"},
+                "(06/03/2026) ne peut pas être postérieur à aujourd'hui (05/03/2026)",
+            ),
+        ):
+            with self.subTest(model=record._name, vals=vals):
+                self._refused(record, vals, expected)
