@@ -9,7 +9,7 @@ from odoo.tools import format_date
 
 from ..rules import dunning as dunning_rules
 from ..tools.bounds import check_date_horizon
-from ..tools.evidence import changed_field, check_recorded_now
+from ..tools.evidence import changed_field, check_recorded_now, raise_evidence_thread
 from ..tools.lang import company_env
 
 CALL_OUTCOMES = [
@@ -137,6 +137,12 @@ class RecouvrementCall(models.Model):
                         field=call._fields[fname]._description_string(self.env),
                     )
                 )
+
+    def _check_can_update_message_content(self, messages):
+        # EXTENDS mail: the chatter's Edit and Delete (superuser) of the call's outcome:
+        # evidence, never rewritten (issue 19)
+        raise_evidence_thread(self)
+        return super()._check_can_update_message_content(messages)
 
     # ------------------------------------------------------------------------------------------
     # Outcomes

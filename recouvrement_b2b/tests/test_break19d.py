@@ -5,6 +5,7 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, tagged
+from odoo.tests.common import JsonRpcException
 
 from .common import RecouvrementCommon
 
@@ -228,3 +229,74 @@ class TestBreak19Ceilings(RecouvrementCommon):
         ):
             with self.subTest(model=record._name, vals=vals):
                 self._refused(record, vals, expected)
+
+
+@tagged("post_install", "-at_install")
+class TestBreak19Chatter(RecouvrementCommon, HttpCase):
+    """The messages that record evidence in a chatter (the email and PDF of a statement sent,
+    the outcome of a call) rewritten by their author: through the ORM (mail lets the author
+    of a message write it) and through the chatter's Edit (``/mail/message/update_content``,
+    which runs as superuser and deletes the attachments it is given none of)."""
+
+    def _send_statement(self):
+        self._invoice(self.customer, 1234.56, "2026-02-01", "2026-02-28")
+        action = self.customer.with_user(self.controller).action_send_statement()
+        composer = (
+            self.env["mail.compose.message"]
+            .with_user(self.controller)
+            .with_context(**action["context"])
+            .create({})
+        )
+        composer._action_send_mail()
+        sending = self.env["recouvrement.statement.sending"].browse(
+            action["context"]["default_res_ids"]
+        )
+        message = sending.message_ids.filtered("attachment_ids")
+        self.assertEqual(len(message), 1)
+        self.assertEqual(message.author_id, self.controller.partner_id)
+        return sending, message
+
+    def _log_call(self):
+        self.env["recouvrement.call.log"].with_user(self.controller).create(
+            {"partner_id": self.customer.id, "outcome": "refusal"}
+        ).action_log()
+        call = self.env["recouvrement.call"].search([("partner_id", "=", self.customer.id)])
+        message = call.message_ids.filtered(lambda m: "Refusal to pay" in (m.body or ""))
+        self.assertEqual(len(message), 1)
+        self.assertEqual(message.author_id, self.controller.partner_id)
+        return call, message
+
+    @freeze_time("2026-03-05")
+    def test_evidence_messages_not_rewritten_by_their_author(self):
+        sending, sent = self._send_statement()
+        _call, logged = self._log_call()
+        pdf = sent.attachment_ids
+        body = {sent: sent.body, logged: logged.body}
+        for message in (sent, logged):
+            for vals in (
+                {"body": "<p>Rien envoyé</p>"},
+                {"attachment_ids": [(5, 0, 0)]},
+                {"date": "2026-01-01 08:00:00"},
+            ):
+                with self.subTest(model=message.model, vals=list(vals)):
+                    with self.assertRaises(UserError) as caught, self.env.cr.savepoint():
+                        message.with_user(self.controller).write(vals)
+                    self.assertIs(type(caught.exception), UserError)
+                    self.assertIn("evidence", str(caught.exception))
+        # the chatter's Edit and Delete, as the author
+        self.authenticate(self.controller.login, self.controller.login)
+        for message in (sent, logged):
+            for body_value in ("", "<p>Rien envoyé</p>"):
+                with self.subTest(route=message.model, body=body_value):
+                    with self.assertRaises(JsonRpcException) as caught:
+                        self.make_jsonrpc_request(
+                            "/mail/message/update_content",
+                            {"message_id": message.id, "body": body_value, "attachment_ids": []},
+                        )
+                    self.assertEqual(str(caught.exception), "odoo.exceptions.UserError")
+        self.env.invalidate_all()
+        self.assertEqual(sent.body, body[sent])
+        self.assertEqual(logged.body, body[logged])
+        self.assertTrue(pdf.exists())
+        self.assertEqual(sent.attachment_ids, pdf)
+        self.assertEqual(sending.message_ids.filtered("attachment_ids"), sent)

@@ -99,3 +99,63 @@ def check_recorded_now(records, flow, date_fname=None, user_fname=None):
             raise_set_by_flow(record, date_fname, flow)
         if user_fname and record[user_fname] != records.env.user:
             raise_set_by_flow(record, user_fname, flow)
+
+
+#: models whose chatter records evidence (issue 19): the email and PDF of a statement sent
+#: (``recouvrement.statement.sending``), the outcome and follow-ups of a logged call
+EVIDENCE_THREAD_MODELS = ("recouvrement.statement.sending", "recouvrement.call")
+#: what such a message says (``mail.message``) and what such a file holds (``ir.attachment``)
+EVIDENCE_MESSAGE_FIELDS = (
+    "body",
+    "subject",
+    "author_id",
+    "email_from",
+    "date",
+    "message_type",
+    "model",
+    "res_id",
+    "attachment_ids",
+)
+EVIDENCE_ATTACHMENT_FIELDS = (
+    "raw",
+    "datas",
+    "db_datas",
+    "store_fname",
+    "name",
+    "mimetype",
+    "res_model",
+    "res_id",
+)
+
+
+def check_evidence_thread(records, fnames, vals=None):
+    """Refuse a user (not the superuser: the personal-data purge, mail's own flows) to
+    rewrite (``vals``) or delete (no ``vals``) the messages or files of ``records``
+    (mail.message or ir.attachment) posted on a record of ``EVIDENCE_THREAD_MODELS``: mail
+    lets the author of a message write it (issue 19). The chatter's Edit, which writes as
+    superuser, is refused by :func:`raise_evidence_thread` (``_check_can_update_message_content``
+    of those models).
+
+    :param fnames: the evidence fields of ``records``' model
+    :raise UserError: naming the record the message or file is posted on
+    """
+    if records.env.su or (vals is not None and not any(fname in vals for fname in fnames)):
+        return
+    model_fname = "model" if records._name == "mail.message" else "res_model"
+    for record in records:
+        if record[model_fname] in EVIDENCE_THREAD_MODELS:
+            raise_evidence_thread(records.env[record[model_fname]].browse(record.res_id))
+
+
+def raise_evidence_thread(document):
+    """:raise UserError: the messages and files of ``document`` (a record of
+    ``EVIDENCE_THREAD_MODELS``) are evidence."""
+    env = document.env
+    raise UserError(
+        env._(
+            "%(model)s %(record)s: its messages and files are evidence of what was sent or "
+            "said; they cannot be changed or deleted. Add a note instead.",
+            model=env["ir.model"]._get(document._name).name,
+            record=document.sudo().partner_id.display_name,
+        )
+    )
