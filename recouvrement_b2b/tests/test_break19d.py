@@ -300,3 +300,70 @@ class TestBreak19Chatter(RecouvrementCommon, HttpCase):
         self.assertTrue(pdf.exists())
         self.assertEqual(sent.attachment_ids, pdf)
         self.assertEqual(sending.message_ids.filtered("attachment_ids"), sent)
+
+
+@tagged("post_install", "-at_install")
+class TestBreak19ReminderFiles(RecouvrementCommon):
+    """The customer statement sent with a reminder's email (a level with "Attach the Customer
+    Statement") is a file of the event, not its letter: a controller, who writes on the
+    event, deleted it or rewrote its content after the email left."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        env = cls.env(su=True)
+        invoice = cls._invoice(cls.customer, 1000.0, "2026-01-05", "2026-02-04")
+        cls.event = env["recouvrement.dunning.event"].create(
+            {
+                "partner_id": cls.customer.id,
+                "company_id": cls.company.id,
+                "currency_id": cls.company.currency_id.id,
+                "move_ids": [Command.set(invoice.ids)],
+                "channel": "email",
+                "date": "2026-02-20",
+                "amount_due": 1000.0,
+                "state": "sent",
+            }
+        )
+        cls.statement = env["ir.attachment"].create(
+            {
+                "name": "Relevé de compte - Menuiserie Garnier.pdf",
+                "raw": b"%PDF-1.4 releve",
+                "mimetype": "application/pdf",
+                "res_model": cls.event._name,
+                "res_id": cls.event.id,
+            }
+        )
+        mail = env["mail.mail"].create(
+            {
+                "model": cls.event._name,
+                "res_id": cls.event.id,
+                "subject": "Relance",
+                "body_html": "<p>Vous nous devez 1 000,00 €</p>",
+                "message_type": "email_outgoing",
+                "email_to": "compta@garnier.example.fr",
+                "attachment_ids": [Command.link(cls.statement.id)],
+            }
+        )
+        cls.event.mail_message_id = mail.mail_message_id
+
+    def test_statement_sent_with_a_reminder_not_deleted_nor_rewritten(self):
+        for user in (self.controller, self.manager):
+            statement = self.statement.with_user(user)
+            for label, action in (
+                ("unlink", lambda rec: rec.unlink()),
+                ("raw", lambda rec: rec.write({"raw": b"%PDF-1.4 autre"})),
+                ("name", lambda rec: rec.write({"name": "Autre.pdf"})),
+                ("res_id", lambda rec: rec.write({"res_id": self.customer.id})),
+            ):
+                with self.subTest(user=user.login, action=label):
+                    with self.assertRaises(UserError) as caught, self.env.cr.savepoint():
+                        action(statement)
+                        self.env.flush_all()
+                    self.assertIs(type(caught.exception), UserError)
+                    self.assertIn(
+                        "Relevé de compte - Menuiserie Garnier.pdf", str(caught.exception)
+                    )
+                    self.assertIn("was sent with the reminder", str(caught.exception))
+        self.assertEqual(self.statement.raw, b"%PDF-1.4 releve")
+        self.assertEqual(self.event.mail_message_id.attachment_ids, self.statement)
