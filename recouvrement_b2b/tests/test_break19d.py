@@ -1,4 +1,6 @@
+import base64
 import json
+from datetime import date
 
 from freezegun import freeze_time
 
@@ -367,3 +369,75 @@ class TestBreak19ReminderFiles(RecouvrementCommon):
                     self.assertIn("was sent with the reminder", str(caught.exception))
         self.assertEqual(self.statement.raw, b"%PDF-1.4 releve")
         self.assertEqual(self.event.mail_message_id.attachment_ids, self.statement)
+
+
+@tagged("post_install", "-at_install")
+class TestBreak19SignedPlan(RecouvrementCommon):
+    """A payment plan the customer signed (an acknowledgment of debt, art. 2240 Code civil):
+    a controller or a manager cleared its signature date, replaced its signed document, or
+    changed its terms (a 999 EUR waiver, 2 instalments, another first date) after it was
+    signed: all accepted."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        invoice = cls._invoice(cls.customer, 1500.0, "2026-01-05", "2026-02-04")
+        with freeze_time("2026-03-02"):
+            plan = (
+                cls.env["recouvrement.payment.plan"]
+                .with_user(cls.controller)
+                .create(
+                    {
+                        "partner_id": cls.customer.id,
+                        "move_ids": [Command.set(invoice.ids)],
+                        "instalment_count": 3,
+                        "first_date": "2026-03-31",
+                    }
+                )
+            )
+            plan.action_compute_schedule()
+            plan.action_propose()
+            plan.write(
+                {
+                    "signature_date": "2026-03-02",
+                    "signed_document": base64.b64encode(b"%PDF-1.4 signe"),
+                    "signed_document_name": "Echeancier signe.pdf",
+                }
+            )
+            plan.action_activate()
+        cls.plan = plan.with_user(cls.env.user)
+
+    @freeze_time("2026-03-05")
+    def test_signed_plan_terms_not_rewritten(self):
+        self.assertEqual(self.plan.state, "active")
+        for user in (self.controller, self.manager):
+            plan = self.plan.with_user(user)
+            for vals, field in (
+                ({"signature_date": False}, "Signature Date"),
+                ({"signed_document": base64.b64encode(b"%PDF-1.4 faux")}, "Signed Document"),
+                ({"signed_document": False}, "Signed Document"),
+                ({"amount_waiver": 999.0}, "Waiver"),
+                ({"instalment_count": 2}, "Number of Instalments"),
+                ({"first_date": "2026-06-30"}, "First"),
+                ({"down_payment": 100.0}, "Down Payment"),
+            ):
+                with self.subTest(user=user.login, vals=list(vals)):
+                    with self.assertRaises(UserError) as caught, self.env.cr.savepoint():
+                        plan.write(vals)
+                        self.env.flush_all()
+                    self.assertIs(type(caught.exception), UserError)
+                    message = str(caught.exception)
+                    self.assertIn(f"Payment plan {self.plan.name} was signed", message)
+                    self.assertIn(field, message)
+        self.assertRecordValues(
+            self.plan,
+            [{"signature_date": date(2026, 3, 2), "instalment_count": 3, "amount_waiver": 0.0}],
+        )
+        self.assertEqual(base64.b64decode(self.plan.signed_document), b"%PDF-1.4 signe")
+        # still written: a later acknowledgment, the tolerance, the same terms saved again
+        self.plan.with_user(self.controller).write(
+            {"signature_date": "2026-03-05", "tolerance_days": 10, "instalment_count": 3}
+        )
+        self.assertRecordValues(
+            self.plan, [{"signature_date": date(2026, 3, 5), "tolerance_days": 10}]
+        )
