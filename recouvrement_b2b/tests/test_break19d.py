@@ -441,3 +441,93 @@ class TestBreak19SignedPlan(RecouvrementCommon):
         self.assertRecordValues(
             self.plan, [{"signature_date": date(2026, 3, 5), "tolerance_days": 10}]
         )
+
+
+@tagged("post_install", "-at_install")
+class TestBreak19ReceivedMessages(RecouvrementCommon):
+    """What the customer wrote (its reply to a reminder, with the file it sent) and what the
+    product logged on a collection record are evidence: a controller, who writes on the
+    reminder, rewrote or deleted them (mail lets whoever writes on a record write its
+    messages). A colleague's own note stays editable."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        env = cls.env(su=True)
+        invoice = cls._invoice(cls.customer, 1000.0, "2026-01-05", "2026-02-04")
+        cls.event = env["recouvrement.dunning.event"].create(
+            {
+                "partner_id": cls.customer.id,
+                "company_id": cls.company.id,
+                "currency_id": cls.company.currency_id.id,
+                "move_ids": [Command.set(invoice.ids)],
+                "channel": "email",
+                "date": "2026-02-20",
+                "amount_due": 1000.0,
+                "state": "sent",
+            }
+        )
+        cls.scan = env["ir.attachment"].create(
+            {
+                "name": "Reconnaissance de dette.pdf",
+                "raw": b"%PDF-1.4 reconnaissance",
+                "res_model": cls.event._name,
+                "res_id": cls.event.id,
+            }
+        )
+        cls.reply = env["mail.message"].create(
+            {
+                "model": cls.event._name,
+                "res_id": cls.event.id,
+                "message_type": "email",
+                "author_id": cls.customer.id,
+                "email_from": "compta@garnier.example.fr",
+                "body": "<p>Nous reconnaissons devoir 1 000,00 € et paierons le 15/03.</p>",
+                "attachment_ids": [Command.link(cls.scan.id)],
+            }
+        )
+        cls.log = env["mail.message"].create(
+            {
+                "model": cls.event._name,
+                "res_id": cls.event.id,
+                "message_type": "notification",
+                "author_id": env.ref("base.partner_root").id,
+                "body": "<p>Relance envoyée : 1 000,00 €.</p>",
+            }
+        )
+        cls.note = (
+            cls.event.with_user(cls.controller)
+            .message_post(
+                body="Client rappelé", message_type="comment", subtype_xmlid="mail.mt_note"
+            )
+            .sudo(False)
+        )
+
+    def test_customer_reply_and_logs_not_rewritten(self):
+        for message in (self.reply, self.log):
+            mine = message.with_user(self.controller)
+            for label, action in (
+                ("body", lambda rec: rec.write({"body": "<p>Rien</p>"})),
+                ("attachments", lambda rec: rec.write({"attachment_ids": [Command.clear()]})),
+                ("unlink", lambda rec: rec.unlink()),
+            ):
+                with self.subTest(message=message.message_type, action=label):
+                    with self.assertRaises(UserError) as caught, self.env.cr.savepoint():
+                        action(mine)
+                        self.env.flush_all()
+                    self.assertIs(type(caught.exception), UserError)
+                    self.assertIn("evidence", str(caught.exception))
+        for label, action in (
+            ("unlink", lambda rec: rec.unlink()),
+            ("raw", lambda rec: rec.write({"raw": b"%PDF-1.4 autre"})),
+        ):
+            with self.subTest(file=label):
+                with self.assertRaises(UserError), self.env.cr.savepoint():
+                    action(self.scan.with_user(self.controller))
+                    self.env.flush_all()
+        self.assertIn("Nous reconnaissons devoir", self.reply.body)
+        self.assertEqual(self.reply.attachment_ids, self.scan)
+        self.assertTrue(self.log.exists())
+        # the controller's own note: still corrected
+        self.note.with_user(self.controller).write({"body": "<p>Client rappelé le 05/03</p>"})
+        self.assertIn("05/03", self.note.body)

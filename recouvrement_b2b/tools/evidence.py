@@ -128,23 +128,51 @@ EVIDENCE_ATTACHMENT_FIELDS = (
 )
 
 
+def is_evidence_message(message):
+    """Whether ``message`` (mail.message, one) records evidence on a collection record (a
+    record of a model of this module): any message of ``EVIDENCE_THREAD_MODELS``, and
+    elsewhere what is not an employee's own comment: an email sent or received, a message of
+    the customer (portal, reply), a log of the product (notification, tracking)."""
+    model = message.sudo().model
+    if not model or model not in message.env:
+        return False
+    if model in EVIDENCE_THREAD_MODELS:
+        return True
+    if message.env[model]._original_module != "recouvrement_b2b":
+        return False
+    message = message.sudo()
+    return message.message_type != "comment" or not message.author_id.user_ids.filtered(
+        lambda user: not user.share
+    )
+
+
 def check_evidence_thread(records, fnames, vals=None):
     """Refuse a user (not the superuser: the personal-data purge, mail's own flows) to
-    rewrite (``vals``) or delete (no ``vals``) the messages or files of ``records``
-    (mail.message or ir.attachment) posted on a record of ``EVIDENCE_THREAD_MODELS``: mail
-    lets the author of a message write it (issue 19). The chatter's Edit, which writes as
-    superuser, is refused by :func:`raise_evidence_thread` (``_check_can_update_message_content``
-    of those models).
+    rewrite (``vals``) or delete (no ``vals``) the evidence messages (:func:`is_evidence_message`)
+    of ``records`` (mail.message), or the files (``records``: ir.attachment) of those messages
+    or of a record of ``EVIDENCE_THREAD_MODELS``: mail lets the author of a message, and
+    whoever writes on its record, write and delete it (issue 19). The chatter's Edit, which
+    writes as superuser, is refused by :func:`raise_evidence_thread`
+    (``_check_can_update_message_content`` of ``EVIDENCE_THREAD_MODELS``).
 
     :param fnames: the evidence fields of ``records``' model
     :raise UserError: naming the record the message or file is posted on
     """
     if records.env.su or (vals is not None and not any(fname in vals for fname in fnames)):
         return
-    model_fname = "model" if records._name == "mail.message" else "res_model"
-    for record in records:
-        if record[model_fname] in EVIDENCE_THREAD_MODELS:
-            raise_evidence_thread(records.env[record[model_fname]].browse(record.res_id))
+    if records._name == "mail.message":
+        messages = records
+    else:
+        for record in records:
+            if record.res_model in EVIDENCE_THREAD_MODELS:
+                raise_evidence_thread(records.env[record.res_model].browse(record.res_id))
+        # sudo: the messages carrying the files, whoever may read them
+        messages = (
+            records.env["mail.message"].sudo().search([("attachment_ids", "in", records.ids)])
+        )
+    for message in messages:
+        if is_evidence_message(message):
+            raise_evidence_thread(records.env[message.sudo().model].browse(message.sudo().res_id))
 
 
 def raise_evidence_thread(document):
@@ -156,6 +184,10 @@ def raise_evidence_thread(document):
             "%(model)s %(record)s: its messages and files are evidence of what was sent or "
             "said; they cannot be changed or deleted. Add a note instead.",
             model=env["ir.model"]._get(document._name).name,
-            record=document.sudo().partner_id.display_name,
+            record=(
+                document.sudo().partner_id.display_name
+                if "partner_id" in document._fields
+                else document.sudo().display_name
+            ),
         )
     )
