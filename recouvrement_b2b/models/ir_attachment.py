@@ -1,5 +1,6 @@
 from odoo import api, models
 
+from ..tools.evidence import EVIDENCE_ATTACHMENT_FIELDS, check_evidence_thread
 from .recouvrement_dunning_event import EVIDENCE_FILE_FIELDS
 
 
@@ -10,9 +11,12 @@ class IrAttachment(models.Model):
         # the letter of a sent reminder is evidence: its file is never rewritten (issue 19)
         if set(EVIDENCE_FILE_FIELDS) & set(vals):
             self.env["recouvrement.dunning.event"]._check_evidence_file(self, vals)
+        # the PDF of a statement sent: evidence (issue 19)
+        check_evidence_thread(self, EVIDENCE_ATTACHMENT_FIELDS, vals)
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_sent_letter(self):
         """The letter of a sent reminder is evidence: it is never deleted."""
         self.env["recouvrement.dunning.event"]._check_evidence_file(self)
+        check_evidence_thread(self, EVIDENCE_ATTACHMENT_FIELDS)

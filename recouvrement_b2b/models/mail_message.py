@@ -1,5 +1,6 @@
 from odoo import api, models
 
+from ..tools.evidence import EVIDENCE_MESSAGE_FIELDS, check_evidence_thread
 from ..tools.lang import company_env
 from .recouvrement_dunning_event import EVIDENCE_EMAIL_FIELDS
 
@@ -33,9 +34,12 @@ class MailMessage(models.Model):
         # the email of a sent reminder is evidence: never rewritten (issue 19)
         if set(EVIDENCE_EMAIL_FIELDS) & set(vals):
             self.env["recouvrement.dunning.event"]._check_evidence_email(self, vals)
+        # the email of a statement sent, the outcome of a call: evidence (issue 19)
+        check_evidence_thread(self, EVIDENCE_MESSAGE_FIELDS, vals)
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_sent_reminder(self):
         """The email of a sent reminder is evidence: it is never deleted."""
         self.env["recouvrement.dunning.event"]._check_evidence_email(self)
+        check_evidence_thread(self, EVIDENCE_MESSAGE_FIELDS)

@@ -4,11 +4,12 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import format_date
 
 from ..rules import dunning as dunning_rules
 from ..tools.bounds import check_date_horizon
-from ..tools.evidence import check_recorded_now
+from ..tools.evidence import changed_field, check_recorded_now, raise_evidence_thread
 from ..tools.lang import company_env
 
 CALL_OUTCOMES = [
@@ -28,6 +29,16 @@ SCORED_OUTCOMES = ("reached", "not_reached", "promise", "dispute", "refusal")
 NOT_REACHED_LIMIT = 3
 #: days back a call counts in a "not reached" streak
 NOT_REACHED_LOOKBACK_DAYS = 30
+#: what a logged call records: evidence, never rewritten (issue 19); its note stays writable
+CALL_EVIDENCE_FIELDS = (
+    "partner_id",
+    "company_id",
+    "user_id",
+    "date",
+    "outcome",
+    "promise_id",
+    "dispute_id",
+)
 
 
 class RecouvrementCall(models.Model):
@@ -98,6 +109,40 @@ class RecouvrementCall(models.Model):
             calls, self.env._("the collector who logs the call"), user_fname="user_id"
         )
         return calls
+
+    def write(self, vals):
+        self._check_evidence_write(vals)
+        return super().write(vals)
+
+    def _check_evidence_write(self, vals):
+        """Refuse to rewrite what a logged call records (``CALL_EVIDENCE_FIELDS``: who called
+        whom, when, with what outcome), whoever writes but the superuser: the outcome has
+        fed the ladder, the activities and the payment score, and is evidence of the contact
+        (issue 19). Corrections are made as for other evidence: a new call logged, or the
+        note completed (the note stays writable).
+
+        :raise UserError: naming the call and the field
+        """
+        if self.env.su:
+            return
+        for call in self:
+            fname = changed_field(call, vals, CALL_EVIDENCE_FIELDS)
+            if fname:
+                raise UserError(
+                    self.env._(
+                        "Call with %(partner)s on %(date)s: its %(field)s is evidence once "
+                        "logged and cannot be changed; log a new call or complete its note.",
+                        partner=call.partner_id.display_name,
+                        date=format_date(self.env, call.date),
+                        field=call._fields[fname]._description_string(self.env),
+                    )
+                )
+
+    def _check_can_update_message_content(self, messages):
+        # EXTENDS mail: the chatter's Edit and Delete (superuser) of the call's outcome:
+        # evidence, never rewritten (issue 19)
+        raise_evidence_thread(self)
+        return super()._check_can_update_message_content(messages)
 
     # ------------------------------------------------------------------------------------------
     # Outcomes

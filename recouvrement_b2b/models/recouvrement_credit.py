@@ -709,20 +709,6 @@ class RecouvrementCredit(models.AbstractModel):
         today = fields.Date.context_today(self)
         cover_horizon = timedelta(days=MAX_COVER_DAYS)
         for partner in partners.sudo():
-            if partner.credit_limit < 0:
-                raise ValidationError(
-                    self.env._(
-                        "The credit limit of %(partner)s cannot be negative.",
-                        partner=partner.display_name,
-                    )
-                )
-            if partner.credit_insured_amount < 0:
-                raise ValidationError(
-                    self.env._(
-                        "The insured amount of %(partner)s cannot be negative.",
-                        partner=partner.display_name,
-                    )
-                )
             # a stated ceiling (issue 19): 10^9 is a typing slip, not a customer's credit
             check_bounds(partner, "credit_limit", 0.0, MAX_CREDIT_AMOUNT)
             check_bounds(partner, "credit_insured_amount", 0.0, MAX_CREDIT_AMOUNT)

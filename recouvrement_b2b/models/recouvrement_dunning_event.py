@@ -351,17 +351,28 @@ class RecouvrementDunningEvent(models.Model):
     @api.model
     def _check_evidence_file(self, attachments, vals=None):
         """Refuse to rewrite (``vals``: the values written) or delete (no ``vals``) the letter
-        of a sent reminder: evidence in court (issue 19).
+        of a sent reminder, or a file its email carried (the customer statement attached):
+        evidence in court (issue 19).
 
         :param attachments: ir.attachment records
         :raise UserError: naming the file, the reminder and the field
         """
         # sudo: reminders of every company count, whoever touches the file
         events = self.sudo().search(
-            [("attachment_id", "in", attachments.ids), ("state", "not in", ("draft", "failed"))]
+            [
+                "|",
+                ("attachment_id", "in", attachments.ids),
+                ("mail_message_id.attachment_ids", "in", attachments.ids),
+                ("state", "not in", ("draft", "failed")),
+            ]
         )
         for event in events:
+            for file in event.mail_message_id.attachment_ids & attachments:
+                if file != event.attachment_id:
+                    self._raise_evidence_email_file(event, file, vals)
             file = event.attachment_id
+            if file not in attachments:
+                continue
             if vals is None:
                 raise UserError(
                     self.env._(
@@ -384,6 +395,29 @@ class RecouvrementDunningEvent(models.Model):
                         field=file._fields[fname]._description_string(self.env),
                     )
                 )
+
+    def _raise_evidence_email_file(self, event, file, vals):
+        """:raise UserError: ``file`` (ir.attachment), sent with the email of the reminder
+        ``event``, is deleted (no ``vals``) or one of its evidence fields rewritten."""
+        if vals is None:
+            raise UserError(
+                self.env._(
+                    "%(file)s was sent with the reminder %(event)s: it cannot be deleted.",
+                    file=file.name,
+                    event=event.display_name,
+                )
+            )
+        fname = changed_field(file, vals, EVIDENCE_FILE_FIELDS)
+        if fname:
+            raise UserError(
+                self.env._(
+                    "%(file)s was sent with the reminder %(event)s: its %(field)s cannot be "
+                    "changed.",
+                    file=file.name,
+                    event=event.display_name,
+                    field=file._fields[fname]._description_string(self.env),
+                )
+            )
 
     @api.model
     def _get_evidence_email_events(self, messages, limit=None):

@@ -1,6 +1,5 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_amount
 
 from ..rules import dunning as dunning_rules
 from ..tools.bounds import check_bounds
@@ -136,15 +135,6 @@ class RecouvrementDunningLevel(models.Model):
                         field=level._fields["payment_deadline_days"]._description_string(self.env),
                         max=MAX_PAYMENT_DEADLINE_DAYS,
                         value=level.payment_deadline_days,
-                    )
-                )
-            if level.min_amount < 0:
-                raise ValidationError(
-                    self.env._(
-                        "Level %(level)s: the %(field)s cannot be negative (%(value)s).",
-                        level=level.display_name,
-                        field=level._fields["min_amount"]._description_string(self.env),
-                        value=format_amount(self.env, level.min_amount, level.currency_id),
                     )
                 )
         check_bounds(self, "min_amount", 0.0, MAX_MIN_AMOUNT)

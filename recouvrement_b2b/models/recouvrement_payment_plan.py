@@ -8,7 +8,7 @@ from odoo.tools.misc import formatLang
 
 from ..rules import schedule
 from ..tools.bounds import check_bounds, check_date_horizon
-from ..tools.evidence import check_created_by_flow, check_set_by_flow
+from ..tools.evidence import changed_field, check_created_by_flow, check_set_by_flow
 from ..tools.lang import company_env
 
 #: days an instalment may stay unpaid before the plan breaks: at most a year (issue 19)
@@ -29,6 +29,24 @@ def currency_digits(currency):
 
 #: states a plan reaches through its buttons and its daily check only, never written by hand
 FLOW_STATES = ("proposed", "active", "completed", "broken")
+#: states of a plan the customer signed: its terms are evidence (issue 19)
+SIGNED_STATES = ("active", "completed", "broken")
+#: the terms the customer signed (the acknowledgment of debt, art. 2240 Code civil)
+SIGNED_PLAN_FIELDS = (
+    "partner_id",
+    "company_id",
+    "currency_id",
+    "move_ids",
+    "instalment_count",
+    "frequency",
+    "first_date",
+    "include_penalties",
+    "amount_invoices",
+    "amount_penalties",
+    "amount_waiver",
+    "down_payment",
+    "down_payment_date",
+)
 
 
 class RecouvrementPaymentPlan(models.Model):
@@ -327,12 +345,41 @@ class RecouvrementPaymentPlan(models.Model):
                     )
                 )
 
+    def _check_signed_write(self, vals):
+        """Refuse a user (not the superuser) to rewrite a plan the customer signed (active,
+        completed or broken): its terms (``SIGNED_PLAN_FIELDS``), its signature date cleared,
+        its signed document replaced or removed (one is still added to a plan without). The
+        signature acknowledged the debt on those terms (art. 2240 Code civil): evidence
+        (issue 19); other terms are a new plan.
+
+        :raise UserError: naming the plan, its state and the field
+        """
+        if self.env.su:
+            return
+        for plan in self.filtered(lambda p: p.state in SIGNED_STATES):
+            fname = changed_field(plan, vals, SIGNED_PLAN_FIELDS)
+            if not fname and "signature_date" in vals and not vals["signature_date"]:
+                fname = "signature_date"
+            if not fname and plan.signed_document:
+                fname = changed_field(plan, vals, ("signed_document", "signed_document_name"))
+            if fname:
+                raise UserError(
+                    self.env._(
+                        "Payment plan %(plan)s was signed by the customer (%(state)s): its "
+                        "%(field)s cannot be changed; cancel it and agree a new plan.",
+                        plan=plan.display_name,
+                        state=plan._fields["state"].convert_to_export(plan.state, plan),
+                        field=plan._fields[fname]._description_string(self.env),
+                    )
+                )
+
     def _get_flow_name(self):
         """What proposes, activates, completes and breaks a plan, as a message says it."""
         return self.env._("the plan's buttons and its daily check")
 
     def write(self, vals):
         check_set_by_flow(self, vals, self._get_flow_name(), FLOW_STATES)
+        self._check_signed_write(vals)
         if vals.get("signature_date"):
             self._check_signature_not_antedated(fields.Date.to_date(vals["signature_date"]))
         res = super().write(vals)

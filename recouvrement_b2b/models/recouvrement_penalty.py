@@ -1269,17 +1269,6 @@ class RecouvrementPenalty(models.AbstractModel):
                         value=format_number(self.env, record[rate_fname], digits=2),
                     )
                 )
-            if indemnity_fname and record[indemnity_fname] < 0:
-                raise ValidationError(
-                    self.env._(
-                        "%(record)s: the %(field)s cannot be negative (%(value)s).",
-                        record=record.display_name,
-                        field=record._fields[indemnity_fname]._description_string(self.env),
-                        value=format_amount(
-                            self.env, record[indemnity_fname], self.env.ref("base.EUR")
-                        ),
-                    )
-                )
             if indemnity_fname:
                 # the flat indemnity is 40 EUR (art. D441-5 Code de commerce); higher costs
                 # are claimed case by case, on justification (L441-10 II), not as a flat rate

@@ -200,7 +200,14 @@ class RecouvrementPersonalData(models.AbstractModel):
                         [("res_model", "=", model), ("res_id", "in", found.ids)]
                         for model, found in records.items()
                     ),
-                    [("id", "not in", events.attachment_id.ids)],
+                    # the letters and the files the emails of sent reminders carried
+                    [
+                        (
+                            "id",
+                            "not in",
+                            (events.attachment_id | evidence.mail_message_id.attachment_ids).ids,
+                        )
+                    ],
                 ]
             )
         ).unlink()

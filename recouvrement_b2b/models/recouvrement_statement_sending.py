@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from ..tools.evidence import check_recorded_now
+from ..tools.evidence import check_recorded_now, raise_evidence_thread
 
 
 class RecouvrementStatementSending(models.Model):
@@ -42,6 +42,12 @@ class RecouvrementStatementSending(models.Model):
             sendings, self.env._("sending the statement"), date_fname="date", user_fname="user_id"
         )
         return sendings
+
+    def _check_can_update_message_content(self, messages):
+        # EXTENDS mail: the chatter's Edit and Delete (superuser) of the email sent and its
+        # PDF: evidence, never rewritten (issue 19)
+        raise_evidence_thread(self)
+        return super()._check_can_update_message_content(messages)
 
     def _recouvrement_creation_note(self):
         # EXTENDS recouvrement_b2b (mail_thread.py): its own creation note, whose French agrees

@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
 
 from ..tools.bounds import check_bounds, check_date_horizon
 
@@ -226,15 +225,6 @@ class ResCompany(models.Model):
 
     @api.constrains("recouvrement_hold_overdue_days")
     def _check_recouvrement_hold_overdue_days(self):
-        for company in self:
-            if company.recouvrement_hold_overdue_days < 0:
-                raise ValidationError(
-                    self.env._(
-                        "The number of days overdue before a credit hold of %(company)s cannot "
-                        "be negative.",
-                        company=company.name,
-                    )
-                )
         # past 5 years the claim is time-barred (art. L110-4 Code de commerce): no hold waits
         check_bounds(self, "recouvrement_hold_overdue_days", 0, MAX_HOLD_OVERDUE_DAYS)
 

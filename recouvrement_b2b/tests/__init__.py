@@ -42,3 +42,4 @@ from . import test_break13d
 from . import test_break15b
 from . import test_break16
 from . import test_break17d
+from . import test_break19d

@@ -72,7 +72,7 @@ CASES = [
         "company",
         ("write", {"recouvrement_hold_overdue_days": -1}),
         ValidationError,
-        "days overdue",
+        "Hold After Days Overdue must be between 0 and 1,825",
     ),
     (
         "credit limit -1",
@@ -80,7 +80,7 @@ CASES = [
         "customer",
         ("write", {"credit_limit": -1.0}),
         ValidationError,
-        "credit limit",
+        "Credit Limit must be between 0.00 and 100,000,000.00",
     ),
     # --- Reference rates (0 to 100 %) --------------------------------------------------------
     *[
@@ -414,7 +414,7 @@ CASES = [
         "customer",
         ("write", {"credit_limit": -1.0}),
         ValidationError,
-        "credit limit",
+        "Credit Limit must be between 0.00 and 100,000,000.00",
     ),
     (
         "second company's hold without a reason",

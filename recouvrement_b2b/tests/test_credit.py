@@ -188,7 +188,9 @@ class TestCredit(RecouvrementCommon):
             self._partner(name, limit=5000.0) for name in names
         )
         with self._assertRaisesMessage(
-            ValidationError, "The credit limit of Client Négatif cannot be negative."
+            ValidationError,
+            r"Client Négatif: the Credit Limit must be between 0\.00 and 100,000,000\.00 \(not "
+            r"-1\.00\)\.",
         ):
             negative.with_user(self.manager).credit_limit = -1.0
         # Credit limits and insurer cover: credit managers only.
@@ -218,7 +220,7 @@ class TestCredit(RecouvrementCommon):
         ):
             no_reason.with_user(self.manager).credit_hold = True
         with self._assertRaisesMessage(
-            ValidationError, "The number of days overdue before a credit hold of"
+            ValidationError, r"the Hold After Days Overdue must be between 0 and 1,825 \(not -5\)"
         ):
             self.company.recouvrement_hold_overdue_days = -5
         self.env.invalidate_all()

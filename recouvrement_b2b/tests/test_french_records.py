@@ -509,7 +509,7 @@ class TestFrenchMessages(RecouvrementCommon):
         self.assertIn("(31/01/2026)", text)
         self.assertIn("(01/06/2026)", text)
         level = self._standard_ladder().level_ids[0]
-        self.assertIn("(-5,50 €)", self._error(level, {"min_amount": -5.5}))
+        self.assertIn("(et non -5,50 €)", self._error(level, {"min_amount": -5.5}))
         rate = self.env["recouvrement.penalty.rate"].create(
             {"kind": "ecb_mro", "half_year": "2031-S1", "value": 2.15}
         )
@@ -519,7 +519,7 @@ class TestFrenchMessages(RecouvrementCommon):
         text = self._error(self.company, {"penalty_contract_rate": 120.5})
         self.assertIn("(et non 120,50)", text)
         text = self._error(self.company, {"penalty_indemnity_amount": -40.0})
-        self.assertIn("(-40,00 €)", text)
+        self.assertIn("entre 0,00 et 40,00 (et non -40,00)", text)
         invoice = self._invoice(self.customer, 900.0, "2026-01-05", "2026-02-04")
         with freeze_time("2026-03-02"):
             plan = self.env["recouvrement.payment.plan"].create(

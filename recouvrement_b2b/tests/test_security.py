@@ -24,7 +24,8 @@ MATRIX = {
     "recouvrement.aged.balance": {CONTROLLER: "r", MANAGER: "r"},
     "recouvrement.agency.collection": {CONTROLLER: "rwcu", MANAGER: "rwcu"},
     "recouvrement.claim.declaration": {CONTROLLER: "rwc", MANAGER: "rwcu"},
-    "recouvrement.call": {CONTROLLER: "rc", MANAGER: "rwcu"},
+    # a logged call is evidence: its note only is written, by managers; never deleted
+    "recouvrement.call": {CONTROLLER: "rc", MANAGER: "rwc"},
     "recouvrement.call.log": {CONTROLLER: "rwcu", MANAGER: "rwcu"},
     # evidence written by the system on the customer's change: read only, by the company
     "recouvrement.collection.history": {CONTROLLER: "r", MANAGER: "r"},

@@ -6,7 +6,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
-from odoo.tools.misc import format_date, formatLang
+from odoo.tools.misc import format_amount, format_date, formatLang
 
 
 def check_bounds(records, fname, low, high):
@@ -19,9 +19,21 @@ def check_bounds(records, fname, low, high):
         value = record[fname]
         if not low <= value <= high:
             env = record.env
-            if record._fields[fname].type in ("float", "monetary"):
+            field = record._fields[fname]
+            currency = field.type == "monetary" and field.get_currency_field(record)
+            if currency and record[currency]:
+                # amounts with their currency, as the user reads them (1 000,00 €)
+                low, high, value = (
+                    format_amount(env, number, record[currency]) for number in (low, high, value)
+                )
+            elif field.type in ("float", "monetary"):
                 low, high, value = (formatLang(env, number) for number in (low, high, value))
-            elif record._fields[fname].type == "date":
+            elif field.type == "integer":
+                # grouped as the user writes numbers (1 825, not 1825)
+                low, high, value = (
+                    formatLang(env, number, digits=0) for number in (low, high, value)
+                )
+            elif field.type == "date":
                 low, high, value = (format_date(env, day) for day in (low, high, value))
             raise ValidationError(
                 env._(

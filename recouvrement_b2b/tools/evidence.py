@@ -137,3 +137,95 @@ def check_closed_unlink(records, is_closed, message):
     closed = records.filtered(is_closed)
     if closed:
         raise UserError(message(closed[0]))
+
+
+#: models whose chatter records evidence (issue 19): the email and PDF of a statement sent
+#: (``recouvrement.statement.sending``), the outcome and follow-ups of a logged call
+EVIDENCE_THREAD_MODELS = ("recouvrement.statement.sending", "recouvrement.call")
+#: what such a message says (``mail.message``) and what such a file holds (``ir.attachment``)
+EVIDENCE_MESSAGE_FIELDS = (
+    "body",
+    "subject",
+    "author_id",
+    "email_from",
+    "date",
+    "message_type",
+    "model",
+    "res_id",
+    "attachment_ids",
+)
+EVIDENCE_ATTACHMENT_FIELDS = (
+    "raw",
+    "datas",
+    "db_datas",
+    "store_fname",
+    "name",
+    "mimetype",
+    "res_model",
+    "res_id",
+)
+
+
+def is_evidence_message(message):
+    """Whether ``message`` (mail.message, one) records evidence on a collection record (a
+    record of a model of this module): any message of ``EVIDENCE_THREAD_MODELS``, and
+    elsewhere what is not an employee's own comment: an email sent or received, a message of
+    the customer (portal, reply), a log of the product (notification, tracking)."""
+    model = message.sudo().model
+    if not model or model not in message.env:
+        return False
+    if model in EVIDENCE_THREAD_MODELS:
+        return True
+    if message.env[model]._original_module != "recouvrement_b2b":
+        return False
+    message = message.sudo()
+    return message.message_type != "comment" or not message.author_id.user_ids.filtered(
+        lambda user: not user.share
+    )
+
+
+def check_evidence_thread(records, fnames, vals=None):
+    """Refuse a user (not the superuser: the personal-data purge, mail's own flows) to
+    rewrite (``vals``) or delete (no ``vals``) the evidence messages (:func:`is_evidence_message`)
+    of ``records`` (mail.message), or the files (``records``: ir.attachment) of those messages
+    or of a record of ``EVIDENCE_THREAD_MODELS``: mail lets the author of a message, and
+    whoever writes on its record, write and delete it (issue 19). The chatter's Edit, which
+    writes as superuser, is refused by :func:`raise_evidence_thread`
+    (``_check_can_update_message_content`` of ``EVIDENCE_THREAD_MODELS``).
+
+    :param fnames: the evidence fields of ``records``' model
+    :raise UserError: naming the record the message or file is posted on
+    """
+    if records.env.su or (vals is not None and not any(fname in vals for fname in fnames)):
+        return
+    if records._name == "mail.message":
+        messages = records
+    else:
+        for record in records:
+            if record.res_model in EVIDENCE_THREAD_MODELS:
+                raise_evidence_thread(records.env[record.res_model].browse(record.res_id))
+        # sudo: the messages carrying the files, whoever may read them
+        messages = (
+            records.env["mail.message"].sudo().search([("attachment_ids", "in", records.ids)])
+        )
+    for message in messages:
+        if is_evidence_message(message):
+            raise_evidence_thread(records.env[message.sudo().model].browse(message.sudo().res_id))
+
+
+def raise_evidence_thread(document):
+    """:raise UserError: the messages and files of ``document`` (a record of
+    ``EVIDENCE_THREAD_MODELS``) are evidence."""
+    env = document.env
+    raise UserError(
+        env._(
+            "%(model)s %(record)s: its messages and files are evidence of what was sent or "
+            "said; they cannot be changed or deleted. Add a note instead.",
+            model=env["ir.model"]._get(document._name).name,
+            record=(
+                document.sudo().partner_id.display_name
+                if "partner_id" in document._fields
+                else document.sudo().display_name
+            ),
+        )
+    )
