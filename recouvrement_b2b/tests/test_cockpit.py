@@ -23,11 +23,6 @@ class TestCockpit(RecouvrementCommon):
         cls.company.recouvrement_promise_tolerance_days = 3
         cls.Dunning = cls.env["recouvrement.dunning"].with_user(cls.controller)
 
-    def _customer(self, name):
-        return self.env["res.partner"].create(
-            {"name": name, "is_company": True, "email": f"compta@{name.lower()}.example.fr"}
-        )
-
     def _schedule_call(self, partner, deadline):
         """A call due on ``deadline`` for ``partner``, as a phone level schedules it: on a
         reminder of the company (not on the shared customer, issue 19)."""

@@ -36,11 +36,6 @@ class TestCockpitOverdue(RecouvrementCommon):
             }
         )
 
-    def _customer(self, name):
-        return self.env["res.partner"].create(
-            {"name": name, "is_company": True, "email": f"compta@{name.lower()}.example.fr"}
-        )
-
     def _split_invoice(self, partner, amount, invoice_date):
         move = self.env["account.move"].create(
             {
