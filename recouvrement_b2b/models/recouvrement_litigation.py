@@ -10,6 +10,7 @@ from ..rules import deadlines
 from ..tools.bounds import check_bounds, check_date_horizon
 from ..tools.evidence import check_closed_unlink, check_closed_write, differs, raise_set_by_flow
 from ..tools.lang import company_env
+from ..tools.records import name_by_sequence
 from .recouvrement_litigation_stage import COURT_STEPS
 
 _logger = logging.getLogger(__name__)
@@ -527,15 +528,7 @@ class RecouvrementLitigation(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = (
-                    self.env["ir.sequence"]
-                    .with_company(company)
-                    .next_by_code("recouvrement.litigation")
-                    or "/"
-                )
+        name_by_sequence(self.env, vals_list, "recouvrement.litigation")
         cases = super().create(vals_list)
         cases._check_closing_by_hand()
         cases._fill_formal_notice_date()
