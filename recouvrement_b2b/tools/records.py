@@ -14,3 +14,15 @@ def name_by_sequence(env, vals_list, code):
             company = env["res.company"].browse(vals.get("company_id")) or env.company
             vals["name"] = env["ir.sequence"].with_company(company).next_by_code(code) or "/"
 
+
+def set_commercial_partner(env, vals):
+    """Make ``vals["partner_id"]`` (create values) the commercial entity of the partner named,
+    in place: what a customer owes, promises or is sent is the company's, whichever of its
+    contacts is named.
+
+    :return: that commercial partner (res.partner; empty when ``vals`` names none)
+    """
+    partner = env["res.partner"].browse(vals.get("partner_id")).commercial_partner_id
+    if partner:
+        vals["partner_id"] = partner.id
+    return partner
