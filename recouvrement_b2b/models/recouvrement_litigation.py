@@ -7,6 +7,7 @@ from odoo.tools import float_compare, float_is_zero, format_date
 from odoo.tools.misc import formatLang
 
 from ..rules import deadlines
+from ..tools.accounts import find_chart_account
 from ..tools.bounds import check_bounds, check_date_horizon
 from ..tools.evidence import check_closed_unlink, check_closed_write, differs, raise_set_by_flow
 from ..tools.lang import company_env
@@ -1055,22 +1056,8 @@ class RecouvrementLitigation(models.Model):
         """
         if company.recouvrement_bad_debt_account_id:
             return company.recouvrement_bad_debt_account_id
-        account = (
-            self.env["account.chart.template"]
-            .with_company(company)
-            .ref(BAD_DEBT_ACCOUNT_TEMPLATE, raise_if_not_found=False)
-        )
-        if account and not account.deprecated:
-            return account
-        Account = self.env["account.account"].with_company(company)
-        return Account.search(
-            [
-                *Account._check_company_domain(company),
-                ("code", "=like", f"{BAD_DEBT_ACCOUNT_PREFIX}%"),
-                ("deprecated", "=", False),
-            ],
-            order="code",
-            limit=1,
+        return find_chart_account(
+            self.env, company, [BAD_DEBT_ACCOUNT_TEMPLATE], [BAD_DEBT_ACCOUNT_PREFIX]
         )
 
     def _get_dossier_penalty_basis(self, lines):
