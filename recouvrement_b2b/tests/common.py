@@ -159,6 +159,39 @@ class RecouvrementCommon(AccountTestInvoicingCommon):
         return move
 
     @classmethod
+    def _refund(cls, partner, amount, date):
+        """A posted credit note of ``amount`` (one line "Avoir", no tax) to ``partner`` dated
+        ``date``."""
+        refund = cls.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": partner.id,
+                "invoice_date": date,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Avoir",
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        refund.action_post()
+        return refund
+
+    @classmethod
+    def _credit_note(cls, invoice, amount, date):
+        """A posted credit note of ``amount`` on ``date`` reconciled with ``invoice``."""
+        refund = cls._refund(invoice.partner_id, amount, date)
+        (invoice.line_ids + refund.line_ids).filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        ).reconcile()
+        return refund
+
+    @classmethod
     def _legal_penalties(cls):
         """The company charges the legal late-payment penalty (the ECB rate plus 10 points, by
         half-year: 14.50 % in 2024-S1 from the module's rates, art. L441-10 C. com.) and the

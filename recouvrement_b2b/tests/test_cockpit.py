@@ -47,31 +47,6 @@ class TestCockpit(RecouvrementCommon):
         with freeze_time(date):
             return self.Dunning._send_reminders(plan, date)
 
-    def _credit_note(self, invoice, amount, date):
-        """A posted credit note of ``amount`` reconciled with ``invoice``."""
-        refund = self.env["account.move"].create(
-            {
-                "move_type": "out_refund",
-                "partner_id": invoice.partner_id.id,
-                "invoice_date": date,
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "name": "Avoir",
-                            "quantity": 1,
-                            "price_unit": amount,
-                            "tax_ids": [Command.clear()],
-                        }
-                    )
-                ],
-            }
-        )
-        refund.action_post()
-        (invoice.line_ids + refund.line_ids).filtered(
-            lambda line: line.account_id.account_type == "asset_receivable"
-        ).reconcile()
-        return refund
-
     # ------------------------------------------------------------------------------------------
     # Promises
     # ------------------------------------------------------------------------------------------

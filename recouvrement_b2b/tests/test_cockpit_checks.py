@@ -526,31 +526,6 @@ class TestCockpitChecks(RecouvrementCommon):
         )
         self.assertEqual((collected, written_off), (400.0, 200.0))
 
-    def _credit_note(self, invoice, amount, date):
-        """A posted credit note of ``amount`` on ``date`` reconciled with ``invoice``."""
-        refund = self.env["account.move"].create(
-            {
-                "move_type": "out_refund",
-                "partner_id": invoice.partner_id.id,
-                "invoice_date": date,
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "name": "Avoir",
-                            "quantity": 1,
-                            "price_unit": amount,
-                            "tax_ids": [Command.clear()],
-                        }
-                    )
-                ],
-            }
-        )
-        refund.action_post()
-        (invoice.line_ids + refund.line_ids).filtered(
-            lambda line: line.account_id.account_type == "asset_receivable"
-        ).reconcile()
-        return refund
-
     def test_a_credit_note_does_not_keep_a_promise(self):
         """A promise is kept when payments reach its amount; a credit note (a dispute settled)
         lowers what is due, it is no payment. Invoices of 1 000 due 31 March, promises of 600

@@ -132,27 +132,6 @@ class TestCockpitOverdue(RecouvrementCommon):
     # Promises: never above what is owed; only real payments keep them
     # ------------------------------------------------------------------------------------------
 
-    def _refund(self, partner, amount, date):
-        refund = self.env["account.move"].create(
-            {
-                "move_type": "out_refund",
-                "partner_id": partner.id,
-                "invoice_date": date,
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "name": "Avoir",
-                            "quantity": 1,
-                            "price_unit": amount,
-                            "tax_ids": [Command.clear()],
-                        }
-                    )
-                ],
-            }
-        )
-        refund.action_post()
-        return refund
-
     def _payment_on_account(self, partner, amount, date, company=None):
         payment = (
             self.env["account.payment"]
