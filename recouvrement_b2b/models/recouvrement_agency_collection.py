@@ -3,6 +3,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 from odoo.tools.misc import formatLang
 
+from ..tools.accounts import find_chart_account
 from ..tools.lang import company_env
 
 # Commission of the collection agency or lawyer: 622600 "Honoraires" of the French chart
@@ -127,27 +128,7 @@ class RecouvrementAgencyCollection(models.Model):
     def _get_fee_account(self, company):
         """Expense account of an agency's commission in ``company`` (622600 Honoraires, else
         the first account of class 6226 or 622 by code); empty when none."""
-        account = (
-            self.env["account.chart.template"]
-            .with_company(company)
-            .ref(FEE_ACCOUNT_TEMPLATE, raise_if_not_found=False)
-        )
-        if account and not account.deprecated:
-            return account
-        Account = self.env["account.account"].with_company(company)
-        for prefix in FEE_ACCOUNT_PREFIXES:
-            account = Account.search(
-                [
-                    *Account._check_company_domain(company),
-                    ("code", "=like", f"{prefix}%"),
-                    ("deprecated", "=", False),
-                ],
-                order="code",
-                limit=1,
-            )
-            if account:
-                return account
-        return Account
+        return find_chart_account(self.env, company, [FEE_ACCOUNT_TEMPLATE], FEE_ACCOUNT_PREFIXES)
 
     def _book(self):
         """Post the entry of each collection and reconcile it with the case's invoices: the

@@ -11,6 +11,7 @@ from ..rules import dunning as dunning_rules
 from ..tools.bounds import check_date_horizon
 from ..tools.evidence import changed_field, check_recorded_now, raise_evidence_thread
 from ..tools.lang import company_env
+from ..tools.records import set_commercial_partner
 
 CALL_OUTCOMES = [
     ("reached", "Reached"),
@@ -100,9 +101,7 @@ class RecouvrementCall(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if vals.get("partner_id"):
-                partner = self.env["res.partner"].browse(vals["partner_id"])
-                vals["partner_id"] = partner.commercial_partner_id.id
+            set_commercial_partner(self.env, vals)
         calls = super().create(vals_list)
         # a call is logged by who made it (its score counts it, issue 19)
         check_recorded_now(

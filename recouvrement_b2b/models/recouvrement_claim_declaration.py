@@ -14,6 +14,7 @@ from ..tools.evidence import (
     check_set_by_flow,
 )
 from ..tools.lang import company_env
+from ..tools.records import name_by_sequence
 
 #: what a declaration sent to the mandataire says: never rewritten (issue 19)
 DECLARED_FIELDS = (
@@ -412,15 +413,7 @@ class RecouvrementClaimDeclaration(models.Model):
     def create(self, vals_list):
         self._check_proceedings_known(vals_list)
         self._check_not_declared(vals_list)
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = (
-                    self.env["ir.sequence"]
-                    .with_company(company)
-                    .next_by_code("recouvrement.claim.declaration")
-                    or "/"
-                )
+        name_by_sequence(self.env, vals_list, "recouvrement.claim.declaration")
         check_created_not_negative(self, vals_list, ("admitted_amount", "dividend_amount"))
         declarations = super().create(vals_list)
         # declared and closed by the Mark as Declared and Close Proceedings buttons only (issue 19)

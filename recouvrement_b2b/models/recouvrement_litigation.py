@@ -7,14 +7,11 @@ from odoo.tools import float_compare, float_is_zero, format_date
 from odoo.tools.misc import formatLang
 
 from ..rules import deadlines
+from ..tools.accounts import find_chart_account
 from ..tools.bounds import check_bounds, check_created_not_negative, check_date_horizon
-from ..tools.evidence import (
-    check_closed_unlink,
-    check_closed_write,
-    differs,
-    raise_set_by_flow,
-)
+from ..tools.evidence import check_closed_unlink, check_closed_write, differs, raise_set_by_flow
 from ..tools.lang import company_env
+from ..tools.records import name_by_sequence
 from .recouvrement_litigation_stage import COURT_STEPS
 
 _logger = logging.getLogger(__name__)
@@ -541,15 +538,7 @@ class RecouvrementLitigation(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = (
-                    self.env["ir.sequence"]
-                    .with_company(company)
-                    .next_by_code("recouvrement.litigation")
-                    or "/"
-                )
+        name_by_sequence(self.env, vals_list, "recouvrement.litigation")
         check_created_not_negative(
             self, vals_list, ("disputed_amount", "cost_amount", "recovered_amount")
         )
@@ -1079,22 +1068,8 @@ class RecouvrementLitigation(models.Model):
         """
         if company.recouvrement_bad_debt_account_id:
             return company.recouvrement_bad_debt_account_id
-        account = (
-            self.env["account.chart.template"]
-            .with_company(company)
-            .ref(BAD_DEBT_ACCOUNT_TEMPLATE, raise_if_not_found=False)
-        )
-        if account and not account.deprecated:
-            return account
-        Account = self.env["account.account"].with_company(company)
-        return Account.search(
-            [
-                *Account._check_company_domain(company),
-                ("code", "=like", f"{BAD_DEBT_ACCOUNT_PREFIX}%"),
-                ("deprecated", "=", False),
-            ],
-            order="code",
-            limit=1,
+        return find_chart_account(
+            self.env, company, [BAD_DEBT_ACCOUNT_TEMPLATE], [BAD_DEBT_ACCOUNT_PREFIX]
         )
 
     def _get_dossier_penalty_basis(self, lines):

@@ -10,6 +10,7 @@ from ..rules import schedule
 from ..tools.bounds import check_bounds, check_date_horizon
 from ..tools.evidence import changed_field, check_created_by_flow, check_set_by_flow
 from ..tools.lang import company_env
+from ..tools.records import name_by_sequence
 
 #: days an instalment may stay unpaid before the plan breaks: at most a year (issue 19)
 MAX_TOLERANCE_DAYS = 365
@@ -305,15 +306,7 @@ class RecouvrementPaymentPlan(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                company = self.env["res.company"].browse(vals.get("company_id"))
-                vals["name"] = (
-                    self.env["ir.sequence"]
-                    .with_company(company or self.env.company)
-                    .next_by_code("recouvrement.payment.plan")
-                    or "/"
-                )
+        name_by_sequence(self.env, vals_list, "recouvrement.payment.plan")
         plans = super().create(vals_list)
         check_created_by_flow(plans, self._get_flow_name(), FLOW_STATES)
         # L622-7, L622-21: no payment agreed on a claim born before an opening judgment

@@ -9,6 +9,7 @@ from odoo.tools import SQL, format_amount, format_date, formatLang
 from ..rules import deadlines as deadline_rules
 from ..rules import penalties
 from ..rules import proceedings as proceedings_rules
+from ..tools.accounts import find_chart_account
 from ..tools.bounds import check_bounds
 from ..tools.lang import format_number
 from .recouvrement_dunning_event import POSTED_CHANNELS
@@ -1113,26 +1114,9 @@ class RecouvrementPenalty(models.AbstractModel):
         """The active account of ``company`` created from one of the chart ``templates`` (xml
         ids of ``account.chart.template`` data, e.g. ``pcg_7638``), else the first active
         income account whose code starts with one of ``prefixes``; empty if none."""
-        ChartTemplate = self.env["account.chart.template"].with_company(company)
-        for template in templates:
-            account = ChartTemplate.ref(template, raise_if_not_found=False)
-            if account and not account.deprecated:
-                return account
-        Account = self.env["account.account"].with_company(company)
-        for prefix in prefixes:
-            account = Account.search(
-                [
-                    *Account._check_company_domain(company),
-                    ("code", "=like", f"{prefix}%"),
-                    ("account_type", "in", ("income", "income_other")),
-                    ("deprecated", "=", False),
-                ],
-                order="code",
-                limit=1,
-            )
-            if account:
-                return account
-        return Account
+        return find_chart_account(
+            self.env, company, templates, prefixes, account_types=("income", "income_other")
+        )
 
     # --- Invoice mention (L441-9) --------------------------------------------------------------
 

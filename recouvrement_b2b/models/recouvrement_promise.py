@@ -18,6 +18,7 @@ from ..tools.evidence import (
     state_label,
 )
 from ..tools.lang import company_env
+from ..tools.records import set_commercial_partner
 
 _logger = logging.getLogger(__name__)
 
@@ -417,12 +418,11 @@ class RecouvrementPromise(models.Model):
             self._check_amount_positive(
                 vals, self.env["res.partner"].browse(vals.get("partner_id"))
             )
-            if vals.get("partner_id"):
-                partner = self.env["res.partner"].browse(vals["partner_id"])
-                vals["partner_id"] = partner.commercial_partner_id.id
+            partner = set_commercial_partner(self.env, vals)
+            if partner:
                 # two collectors recording a promise of the customer at once: the later one
                 # fails with a serialization error, is retried and sees the first one
-                customer._lock_customer(partner.commercial_partner_id)
+                customer._lock_customer(partner)
         promises = super().create(vals_list)
         # kept and broken are facts the daily check records (they count in the score)
         check_created_by_flow(promises, promises._get_flow_name(), CHECKED_STATES)

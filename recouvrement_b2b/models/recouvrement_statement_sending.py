@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
 from ..tools.evidence import check_recorded_now, raise_evidence_thread
+from ..tools.records import set_commercial_partner
 
 
 class RecouvrementStatementSending(models.Model):
@@ -33,9 +34,7 @@ class RecouvrementStatementSending(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if vals.get("partner_id"):
-                partner = self.env["res.partner"].browse(vals["partner_id"])
-                vals["partner_id"] = partner.commercial_partner_id.id
+            set_commercial_partner(self.env, vals)
         sendings = super().create(vals_list)
         # evidence of a statement sent: today, by who sends it (issue 19)
         check_recorded_now(

@@ -225,10 +225,4 @@ class RecouvrementAgedBalance(models.Model):
     def action_open_customer(self):
         """Open the customer of the row."""
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "res.partner",
-            "res_id": self.partner_id.id,
-            "views": [(False, "form")],
-            "target": "current",
-        }
+        return self.partner_id._get_records_action(context={})

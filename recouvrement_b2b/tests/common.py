@@ -1,7 +1,9 @@
+from datetime import timedelta
+
 from freezegun import freeze_time
 
-from odoo import Command, fields
-from odoo.tests import new_test_user
+from odoo import SUPERUSER_ID, Command, api, fields
+from odoo.tests import TransactionCase, new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -124,6 +126,85 @@ class RecouvrementCommon(AccountTestInvoicingCommon):
         return move
 
     @classmethod
+    def _customer(cls, name, **vals):
+        """A customer company ``name`` with the email compta@<name>.example.fr and ``vals``."""
+        return cls.env["res.partner"].create(
+            {
+                "name": name,
+                "is_company": True,
+                "email": f"compta@{name.lower()}.example.fr",
+                **vals,
+            }
+        )
+
+    @classmethod
+    def _term(cls, *parts):
+        """A payment term of ``parts``: ``(percent, days)`` each."""
+        return cls.env["account.payment.term"].create(
+            {
+                "name": " + ".join(f"{percent} % {days} j" for percent, days in parts),
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": percent, "nb_days": days})
+                    for percent, days in parts
+                ],
+            }
+        )
+
+    @classmethod
+    def _invoice_with_term(cls, partner, amount, invoice_date, term):
+        """A posted invoice of ``amount`` dated ``invoice_date``, due by the payment ``term``."""
+        move = cls._invoice(partner, amount, invoice_date, post=False)
+        move.invoice_payment_term_id = term
+        move.action_post()
+        return move
+
+    @classmethod
+    def _refund(cls, partner, amount, date):
+        """A posted credit note of ``amount`` (one line "Avoir", no tax) to ``partner`` dated
+        ``date``."""
+        refund = cls.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": partner.id,
+                "invoice_date": date,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Avoir",
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        refund.action_post()
+        return refund
+
+    @classmethod
+    def _credit_note(cls, invoice, amount, date):
+        """A posted credit note of ``amount`` on ``date`` reconciled with ``invoice``."""
+        refund = cls._refund(invoice.partner_id, amount, date)
+        (invoice.line_ids + refund.line_ids).filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        ).reconcile()
+        return refund
+
+    @classmethod
+    def _legal_penalties(cls):
+        """The company charges the legal late-payment penalty (the ECB rate plus 10 points, by
+        half-year: 14.50 % in 2024-S1 from the module's rates, art. L441-10 C. com.) and the
+        indemnity of 40 (art. D441-5)."""
+        cls.company.write(
+            {
+                "penalty_rate_mode": "legal_default",
+                "penalty_convention": "half_year",
+                "penalty_indemnity_amount": 40.0,
+            }
+        )
+
+    @classmethod
     def _pay(cls, move, amount, date):
         """Register a payment of ``amount`` on ``move`` dated ``date``."""
         return (
@@ -168,3 +249,41 @@ class DunningRunCommon(RecouvrementCommon):
             )
             invoice.action_post()
         return invoice
+
+
+class TwoCursorsCommon(TransactionCase):
+    """Two transactions at once on committed data (what a request sees): a customer named
+    ``partner_name`` with an invoice of 1 000 due 30 days ago (``self.partner_id``,
+    ``self.move_id``, ``self.today``), and ``self.envs``, two superuser environments on cursors
+    of their own. What the test committed is deleted afterwards (:meth:`_clean_up_records`,
+    then the invoice and the customer)."""
+
+    partner_name = "Scierie"
+
+    def setUp(self):
+        super().setUp()
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            partner = env["res.partner"].create({"name": self.partner_name, "is_company": True})
+            today = fields.Date.context_today(partner)
+            move = post_invoice(
+                env, partner, today - timedelta(days=60), today - timedelta(days=30)
+            )
+            self.partner_id, self.move_id, self.today = partner.id, move.id, today
+        self.envs = [api.Environment(self.registry.cursor(), SUPERUSER_ID, {}) for _i in range(2)]
+        self.addCleanup(self._clean_up)
+
+    def _clean_up_records(self, env):
+        """Delete what the test committed on the customer, in ``env`` (superuser), before its
+        invoice and itself are."""
+
+    def _clean_up(self):
+        for env in self.envs:
+            env.cr.close()
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            self._clean_up_records(env)
+            move = env["account.move"].browse(self.move_id)
+            move.button_draft()
+            move.with_context(force_delete=True).unlink()
+            env["res.partner"].browse(self.partner_id).unlink()

@@ -1,16 +1,16 @@
 import re
-from datetime import date, timedelta
+from datetime import date
 from unittest.mock import patch
 
 from freezegun import freeze_time
 from psycopg2.errors import SerializationFailure
 
-from odoo import SUPERUSER_ID, Command, api, fields
+from odoo import Command
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 from odoo.tools import format_amount, mute_logger
 
-from .common import RecouvrementCommon, post_invoice
+from .common import RecouvrementCommon, TwoCursorsCommon
 from .test_plans import PlanCommon
 
 
@@ -31,16 +31,6 @@ class TestBreak13(RecouvrementCommon):
                     Command.create({"value": "percent", "value_amount": 50.0, "nb_days": 30}),
                     Command.create({"value": "percent", "value_amount": 50.0, "nb_days": 90}),
                 ],
-            }
-        )
-
-    def _customer(self, name, **vals):
-        return self.env["res.partner"].create(
-            {
-                "name": name,
-                "is_company": True,
-                "email": f"compta@{name.lower()}.example.fr",
-                **vals,
             }
         )
 
@@ -684,38 +674,19 @@ class TestBreak13(RecouvrementCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestDisputeConcurrency(TransactionCase):
+class TestDisputeConcurrency(TwoCursorsCommon):
     """Two users record a dispute of 600 on the same invoice of 1 000 at once (two cursors,
     committed data): each alone is below the amount due, together 1 200. The later
     transaction fails with a serialization error (the customer's row, as for promises),
     which Odoo's request handling retries; the retry sees the first dispute and is refused.
     Before: both were stored, 1 200 disputed on 1 000 due."""
 
-    def setUp(self):
-        super().setUp()
-        with self.env.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            partner = env["res.partner"].create({"name": "Scierie Querelle", "is_company": True})
-            today = fields.Date.context_today(partner)
-            move = post_invoice(
-                env, partner, today - timedelta(days=60), today - timedelta(days=30)
-            )
-            self.partner_id, self.move_id = partner.id, move.id
-        self.envs = [api.Environment(self.registry.cursor(), SUPERUSER_ID, {}) for _i in range(2)]
-        self.addCleanup(self._clean_up)
+    partner_name = "Scierie Querelle"
 
-    def _clean_up(self):
-        for env in self.envs:
-            env.cr.close()
-        with self.env.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            disputes = env["recouvrement.dispute"].search([("move_id", "=", self.move_id)])
-            disputes.message_ids.unlink()
-            disputes.unlink()  # open disputes: not evidence yet
-            move = env["account.move"].browse(self.move_id)
-            move.button_draft()
-            move.with_context(force_delete=True).unlink()
-            env["res.partner"].browse(self.partner_id).unlink()
+    def _clean_up_records(self, env):
+        disputes = env["recouvrement.dispute"].search([("move_id", "=", self.move_id)])
+        disputes.message_ids.unlink()
+        disputes.unlink()  # open disputes: not evidence yet
 
     def test_two_users_dispute_the_same_invoice_at_once(self):
         def record(env, reason):

@@ -425,13 +425,7 @@ class TestPenaltyInvoiceOfAFrozenClaim(RecouvrementCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write(
-            {
-                "penalty_rate_mode": "legal_default",
-                "penalty_convention": "half_year",
-                "penalty_indemnity_amount": 40.0,
-            }
-        )
+        cls._legal_penalties()
         cls._standard_ladder()
         cls.debtor = cls.env["res.partner"].create({"name": "Textiles Blanc", "is_company": True})
         cls.move_a = cls._invoice(cls.debtor, 10000, date(2024, 2, 14), date(2024, 3, 15))
@@ -468,13 +462,7 @@ class TestDeclaredClaimsStayFrozen(RecouvrementCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write(
-            {
-                "penalty_rate_mode": "legal_default",
-                "penalty_convention": "half_year",
-                "penalty_indemnity_amount": 40.0,
-            }
-        )
+        cls._legal_penalties()
         cls._standard_ladder()
         cls.debtor = cls.env["res.partner"].create(
             {"name": "Textiles Blanc", "is_company": True, "lang": "en_US"}

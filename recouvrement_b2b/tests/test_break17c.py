@@ -12,23 +12,6 @@ from .common import DunningRunCommon
 class TestBreak17Claims(DunningRunCommon):
     """Issue 17, third break test: what every document claims for the same customer."""
 
-    def _term(self, *parts):
-        return self.env["account.payment.term"].create(
-            {
-                "name": " + ".join(f"{percent} % {days} j" for percent, days in parts),
-                "line_ids": [
-                    Command.create({"value": "percent", "value_amount": percent, "nb_days": days})
-                    for percent, days in parts
-                ],
-            }
-        )
-
-    def _invoice_with_term(self, partner, amount, invoice_date, term):
-        move = self._invoice(partner, amount, invoice_date, post=False)
-        move.invoice_payment_term_id = term
-        move.action_post()
-        return move
-
     def _refund(self, partner, amount, day):
         refund = self._invoice(partner, amount, day, post=False)
         refund.move_type = "out_refund"

@@ -23,11 +23,6 @@ class TestCockpit(RecouvrementCommon):
         cls.company.recouvrement_promise_tolerance_days = 3
         cls.Dunning = cls.env["recouvrement.dunning"].with_user(cls.controller)
 
-    def _customer(self, name):
-        return self.env["res.partner"].create(
-            {"name": name, "is_company": True, "email": f"compta@{name.lower()}.example.fr"}
-        )
-
     def _schedule_call(self, partner, deadline):
         """A call due on ``deadline`` for ``partner``, as a phone level schedules it: on a
         reminder of the company (not on the shared customer, issue 19)."""
@@ -51,31 +46,6 @@ class TestCockpit(RecouvrementCommon):
         plan = self._plan(date, partner)
         with freeze_time(date):
             return self.Dunning._send_reminders(plan, date)
-
-    def _credit_note(self, invoice, amount, date):
-        """A posted credit note of ``amount`` reconciled with ``invoice``."""
-        refund = self.env["account.move"].create(
-            {
-                "move_type": "out_refund",
-                "partner_id": invoice.partner_id.id,
-                "invoice_date": date,
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "name": "Avoir",
-                            "quantity": 1,
-                            "price_unit": amount,
-                            "tax_ids": [Command.clear()],
-                        }
-                    )
-                ],
-            }
-        )
-        refund.action_post()
-        (invoice.line_ids + refund.line_ids).filtered(
-            lambda line: line.account_id.account_type == "asset_receivable"
-        ).reconcile()
-        return refund
 
     # ------------------------------------------------------------------------------------------
     # Promises

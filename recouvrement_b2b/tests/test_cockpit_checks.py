@@ -3,13 +3,13 @@ from datetime import timedelta
 from freezegun import freeze_time
 from psycopg2.errors import SerializationFailure
 
-from odoo import SUPERUSER_ID, Command, api, fields
+from odoo import Command, fields
 from odoo.exceptions import ValidationError
-from odoo.tests import HttpCase, TransactionCase, tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 from odoo.tools.safe_eval import safe_eval
 
-from .common import RecouvrementCommon, post_invoice
+from .common import RecouvrementCommon, TwoCursorsCommon
 
 
 @tagged("post_install", "-at_install")
@@ -33,11 +33,6 @@ class TestCockpitChecks(RecouvrementCommon):
                     Command.create({"value": "percent", "value_amount": 50.0, "nb_days": 60}),
                 ],
             }
-        )
-
-    def _customer(self, name):
-        return self.env["res.partner"].create(
-            {"name": name, "is_company": True, "email": f"compta@{name.lower()}.example.fr"}
         )
 
     def _aged(self, groupby, aggregates, domain=()):
@@ -531,31 +526,6 @@ class TestCockpitChecks(RecouvrementCommon):
         )
         self.assertEqual((collected, written_off), (400.0, 200.0))
 
-    def _credit_note(self, invoice, amount, date):
-        """A posted credit note of ``amount`` on ``date`` reconciled with ``invoice``."""
-        refund = self.env["account.move"].create(
-            {
-                "move_type": "out_refund",
-                "partner_id": invoice.partner_id.id,
-                "invoice_date": date,
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "name": "Avoir",
-                            "quantity": 1,
-                            "price_unit": amount,
-                            "tax_ids": [Command.clear()],
-                        }
-                    )
-                ],
-            }
-        )
-        refund.action_post()
-        (invoice.line_ids + refund.line_ids).filtered(
-            lambda line: line.account_id.account_type == "asset_receivable"
-        ).reconcile()
-        return refund
-
     def test_a_credit_note_does_not_keep_a_promise(self):
         """A promise is kept when payments reach its amount; a credit note (a dispute settled)
         lowers what is due, it is no payment. Invoices of 1 000 due 31 March, promises of 600
@@ -595,38 +565,19 @@ class TestCockpitChecks(RecouvrementCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestPromiseConcurrency(TransactionCase):
+class TestPromiseConcurrency(TwoCursorsCommon):
     """Two collectors record a promise of the same customer at once (two cursors, committed
     data): the later transaction fails with a serialization error, which Odoo's request
     handling retries; the retry sees the first promise and replaces it. One promise runs."""
 
-    def setUp(self):
-        super().setUp()
-        with self.env.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            partner = env["res.partner"].create({"name": "Scierie Bavarde", "is_company": True})
-            today = fields.Date.context_today(partner)
-            move = post_invoice(
-                env, partner, today - timedelta(days=60), today - timedelta(days=30)
-            )
-            self.partner_id, self.move_id, self.today = partner.id, move.id, today
-        self.envs = [api.Environment(self.registry.cursor(), SUPERUSER_ID, {}) for _i in range(2)]
-        self.addCleanup(self._clean_up)
+    partner_name = "Scierie Bavarde"
 
-    def _clean_up(self):
-        for env in self.envs:
-            env.cr.close()
-        with self.env.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            # the promise replaced is closed (cancelled): evidence the ORM refuses to delete
-            promises = env["recouvrement.promise"].search([("partner_id", "=", self.partner_id)])
-            promises.activity_ids.unlink()
-            promises.message_ids.unlink()
-            cr.execute("DELETE FROM recouvrement_promise WHERE id = ANY(%s)", [promises.ids])
-            move = env["account.move"].browse(self.move_id)
-            move.button_draft()
-            move.with_context(force_delete=True).unlink()
-            env["res.partner"].browse(self.partner_id).unlink()
+    def _clean_up_records(self, env):
+        # the promise replaced is closed (cancelled): evidence the ORM refuses to delete
+        promises = env["recouvrement.promise"].search([("partner_id", "=", self.partner_id)])
+        promises.activity_ids.unlink()
+        promises.message_ids.unlink()
+        env.cr.execute("DELETE FROM recouvrement_promise WHERE id = ANY(%s)", [promises.ids])
 
     def test_two_collectors_record_a_promise_at_once(self):
         def record(env, amount):

@@ -36,11 +36,6 @@ class TestCockpitOverdue(RecouvrementCommon):
             }
         )
 
-    def _customer(self, name):
-        return self.env["res.partner"].create(
-            {"name": name, "is_company": True, "email": f"compta@{name.lower()}.example.fr"}
-        )
-
     def _split_invoice(self, partner, amount, invoice_date):
         move = self.env["account.move"].create(
             {
@@ -136,27 +131,6 @@ class TestCockpitOverdue(RecouvrementCommon):
     # ------------------------------------------------------------------------------------------
     # Promises: never above what is owed; only real payments keep them
     # ------------------------------------------------------------------------------------------
-
-    def _refund(self, partner, amount, date):
-        refund = self.env["account.move"].create(
-            {
-                "move_type": "out_refund",
-                "partner_id": partner.id,
-                "invoice_date": date,
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "name": "Avoir",
-                            "quantity": 1,
-                            "price_unit": amount,
-                            "tax_ids": [Command.clear()],
-                        }
-                    )
-                ],
-            }
-        )
-        refund.action_post()
-        return refund
 
     def _payment_on_account(self, partner, amount, date, company=None):
         payment = (

@@ -5,7 +5,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -19,24 +19,6 @@ from .common import DunningRunCommon, RecouvrementCommon
 @tagged("post_install", "-at_install")
 class TestDunningClaims(DunningRunCommon):
     """Issue 17: reminders claim exactly what is owed (instalments, open credits, currencies)."""
-
-    def _term(self, *parts):
-        """A payment term of ``parts``: ``(percent, days)`` each."""
-        return self.env["account.payment.term"].create(
-            {
-                "name": " + ".join(f"{percent} % {days} j" for percent, days in parts),
-                "line_ids": [
-                    Command.create({"value": "percent", "value_amount": percent, "nb_days": days})
-                    for percent, days in parts
-                ],
-            }
-        )
-
-    def _invoice_with_term(self, partner, amount, invoice_date, term):
-        move = self._invoice(partner, amount, invoice_date, post=False)
-        move.invoice_payment_term_id = term
-        move.action_post()
-        return move
 
     @staticmethod
     def _instalments(move):

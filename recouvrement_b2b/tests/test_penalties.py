@@ -21,13 +21,7 @@ class TestPenalties(RecouvrementCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write(
-            {
-                "penalty_rate_mode": "legal_default",
-                "penalty_convention": "half_year",
-                "penalty_indemnity_amount": 40.0,
-            }
-        )
+        cls._legal_penalties()
         cls.other_customer = cls.env["res.partner"].create(
             {"name": "Plomberie Chevalier", "is_company": True, "siren": "882029382"}
         )

@@ -28,13 +28,7 @@ class TestProceedings(RecouvrementCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write(
-            {
-                "penalty_rate_mode": "legal_default",
-                "penalty_convention": "half_year",
-                "penalty_indemnity_amount": 40.0,
-            }
-        )
+        cls._legal_penalties()
         cls._standard_ladder()
         cls.debtor = cls.env["res.partner"].create(
             {"name": "Textiles Blanc", "is_company": True, "siren": "882029382"}
@@ -826,13 +820,7 @@ class TestDeclarationFigures(RecouvrementCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write(
-            {
-                "penalty_rate_mode": "legal_default",
-                "penalty_convention": "half_year",
-                "penalty_indemnity_amount": 40.0,
-            }
-        )
+        cls._legal_penalties()
         cls.mandataire = cls.env["res.partner"].create(
             {"name": "SELARL Mandataires du Rhône", "is_company": True}
         )
@@ -1121,13 +1109,7 @@ class TestDeclarationOpenCredits(RecouvrementCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write(
-            {
-                "penalty_rate_mode": "legal_default",
-                "penalty_convention": "half_year",
-                "penalty_indemnity_amount": 40.0,
-            }
-        )
+        cls._legal_penalties()
         cls.mandataire = cls.env["res.partner"].create(
             {"name": "SELARL Mandataires du Rhône", "is_company": True}
         )
@@ -1236,13 +1218,7 @@ class TestProceedingsBreak(RecouvrementCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write(
-            {
-                "penalty_rate_mode": "legal_default",
-                "penalty_convention": "half_year",
-                "penalty_indemnity_amount": 40.0,
-            }
-        )
+        cls._legal_penalties()
         cls._standard_ladder()
         cls.mandataire = cls.env["res.partner"].create(
             {"name": "SELARL Mandataires de Savoie", "is_company": True}
