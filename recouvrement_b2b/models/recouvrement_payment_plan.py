@@ -801,6 +801,8 @@ class RecouvrementPaymentPlan(models.Model):
         if not plans:
             return self.browse()
         today = fields.Date.context_today(self)
+        # claims frozen by an opening judgment: the plan ends, neither kept nor broken
+        plans -= self.env["recouvrement.proceedings"]._end_frozen_agreements(plans, today)
         plans.line_ids._recompute_late(today)
         to_complete = plans.filtered(lambda p: p._is_fully_paid())
         to_break = (plans - to_complete).filtered(lambda p: p._get_lines_beyond_tolerance(today))

@@ -3,6 +3,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
 from ..rules import proceedings as proceedings_rules
+from ..tools.lang import company_env
 from .recouvrement_litigation_stage import COURT_STEPS
 
 # Litigation steps that are individual actions forbidden on pre-judgment claims (L622-21).
@@ -126,6 +127,48 @@ class RecouvrementProceedings(models.AbstractModel):
         notified factoring (the factor alone is validly paid, art. 1346-5 Code civil). No
         query per invoice."""
         return moves - self._filter_dunning_moves(moves, fields.Date.context_today(self))
+
+    @api.model
+    def _end_frozen_agreements(self, agreements, date):
+        """End, on ``date``, the running payment plans or promises ``agreements``
+        (recouvrement.payment.plan or recouvrement.promise) on claims born before their
+        customer's opening judgment, once that judgment has come: from it the customer may no
+        longer pay those claims (L622-7 Code de commerce), which are declared to the
+        mandataire (L622-24), so the agreement is neither kept nor broken (no "dunning
+        resumes", no activity to chase, no broken promise in the score). Cancelled with a note
+        naming the judgment, in the company's language; a plan hands its invoices back (they
+        stay frozen). Returns the agreements ended. No query when no customer is in
+        proceedings."""
+        judgments = self._get_judgments(agreements.partner_id)
+        if not judgments:
+            return agreements.browse()
+        frozen = self._get_pre_judgment_moves(agreements.move_ids)
+
+        def judgment_of(agreement):
+            judgment = judgments.get(agreement.partner_id.commercial_partner_id.id)
+            return judgment if judgment and judgment["date"] <= date else None
+
+        ended = agreements.filtered(lambda a: judgment_of(a) and a.move_ids & frozen)
+        for agreement in ended:
+            judgment = judgment_of(agreement)
+            note_env = company_env(self.env, agreement.company_id)
+            agreement._message_log(
+                body=note_env._(
+                    "Ended by the opening judgment of %(proceedings)s of %(customer)s on "
+                    "%(date)s: its invoices, claims born before it, may no longer be paid "
+                    "(L622-7 Code de commerce); declare them to the mandataire judiciaire.",
+                    proceedings=judgment["proceedings"],
+                    customer=agreement.partner_id.commercial_partner_id.display_name,
+                    date=format_date(note_env, judgment["date"]),
+                )
+            )
+        # sudo: a state set by this flow only (issue 19)
+        if ended and ended._name == "recouvrement.payment.plan":
+            ended._release_moves()
+            ended.sudo().write({"state": "cancelled"})
+        elif ended:
+            ended.sudo().write({"state": "cancelled", "closed_date": date})
+        return ended
 
     @api.model
     def _get_statement_left_out(self, lines, date, residuals=None):

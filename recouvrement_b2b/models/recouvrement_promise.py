@@ -625,6 +625,8 @@ class RecouvrementPromise(models.Model):
         ``self``, written nowhere: ``(kept, settled, broken)`` recouvrement.promise (settled:
         on invoices settled by credit notes alone, cancelled by the check)."""
         running = self.filtered(lambda p: p.state == "running")
+        # claims frozen by an opening judgment: the promise ends, neither kept nor broken
+        running -= self.env["recouvrement.proceedings"]._end_frozen_agreements(running, date)
         # on invoices, nothing left to pay in their currency: the customer paid what it owed
         # (less credit notes); settled by credit notes alone, nothing was promised any more
         settled = running.filtered(

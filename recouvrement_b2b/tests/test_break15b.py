@@ -10,6 +10,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from .common import RecouvrementCommon
+from .test_plans import PlanCommon
 
 
 @tagged("post_install", "-at_install")
@@ -363,3 +364,48 @@ class TestNoOnlinePaymentToUs(RecouvrementCommon, HttpCase):
         self.assertIn(self.later.name, response.text)
         self.assertNotIn(self.frozen.name, response.text)
         self.assertNotIn(self.factored.name, response.text)
+
+
+@tagged("post_install", "-at_install")
+class TestJudgmentEndsPaymentAgreements(PlanCommon):
+    """A payment plan (1 500 in three instalments from 2025-03-31) and a promise (800 by
+    2025-03-25) agreed before the customer's redressement judgment of 2025-03-20: from the
+    judgment the customer may not pay those claims (L622-7). The daily check used to break
+    the plan on 2025-06-01 ("Dunning resumes on its invoices", an activity to chase) and the
+    promise (counted in the score): both are ended by the judgment instead, with a note."""
+
+    def test_plan_and_promise_ended_not_broken(self):
+        with freeze_time("2025-03-01"):
+            self.plan = self._active_plan()
+            self.promise = (
+                self.env["recouvrement.promise"]
+                .with_user(self.controller)
+                .create(
+                    {
+                        "partner_id": self.customer.id,
+                        "amount": 800.0,
+                        "date": date(2025, 3, 25),
+                        "move_ids": [Command.set(self.inv1.ids)],
+                    }
+                )
+            )
+        with freeze_time("2025-03-20"):
+            self.customer.write(
+                {"collective_proceedings": "redressement", "proceedings_date": date(2025, 3, 20)}
+            )
+        self.assertEqual(self.plan.state, "active")
+        with freeze_time("2025-06-01"):
+            self.Plan._cron_check_plans()
+            self.env["recouvrement.promise"].sudo()._cron_check_promises()
+        self.assertEqual(self.plan.state, "cancelled")
+        self.assertFalse(self.plan.activity_ids)
+        self.assertIn("L622-7", self.plan.message_ids[0].body)
+        self.assertIn("03/20/2025", self.plan.message_ids[0].body)
+        self.assertFalse(self.invoices.payment_plan_id)
+        self.assertRecordValues(
+            self.promise, [{"state": "cancelled", "closed_date": date(2025, 6, 1)}]
+        )
+        self.assertIn("L622-7", self.promise.message_ids[0].body)
+        # the claims stay frozen: no reminder
+        plan = self.env["recouvrement.dunning"]._get_plan(date(2025, 6, 1), partners=self.customer)
+        self.assertFalse(plan)

@@ -11,12 +11,13 @@ from odoo.tools import config
 
 from .common import RecouvrementCommon
 
-# Measured queries of the daily check of unchanged active plans, whatever their number.
-PLAN_CHECK_QUERIES = 7
+# Measured queries of the daily check of unchanged active plans, whatever their number (with
+# the customers' opening judgments, read once: recouvrement.proceedings._end_frozen_agreements).
+PLAN_CHECK_QUERIES = 8
 # the same daily check when the plans break (notes, activities) or are completed, per batch
-PLAN_BREAK_QUERIES = 29
-PLAN_BREAK_FALLBACK_QUERIES = 30  # + the credit managers group, read once per batch
-PLAN_COMPLETE_QUERIES = 18  # + the company partner's language of the notes (issue 16)
+PLAN_BREAK_QUERIES = 30
+PLAN_BREAK_FALLBACK_QUERIES = 31  # + the credit managers group, read once per batch
+PLAN_COMPLETE_QUERIES = 19  # + the company partner's language of the notes (issue 16)
 
 
 class PlanCommon(RecouvrementCommon):
