@@ -585,7 +585,12 @@ class RecouvrementDunningEvent(models.Model):
         ``date_maturity``, ``days`` late, ``residual_currency`` and ``currency`` (the line's own
         currency), ``residual`` (event currency), and the invoice's ``penalty``, ``indemnity``
         and ``rate`` on its first instalment (event currency; 0 on the others). Events without
-        instalments (sent before they were recorded) list their invoices."""
+        instalments (sent before they were recorded) list their invoices.
+
+        As at the event's date, as its totals (a letter rendered or printed later, after a
+        payment or a penalty invoice, states what the reminder claimed that day): what was
+        left of each instalment then (``recouvrement.statement._get_residuals_at``), the
+        penalties of that day less the penalty invoices dated by then."""
         self.ensure_one()
         lines = self.line_ids.sorted(lambda line: (line.date_maturity, line.id))
         moves = lines.move_id or self.move_ids
@@ -595,12 +600,15 @@ class RecouvrementDunningEvent(models.Model):
             else {}
         )
         # in the event currency at the rate of the event's day, as claimed
-        amounts = self.env["recouvrement.dunning"]._get_line_amounts(lines, self.date)
+        left = self._get_residuals_on_date(lines)
+        amounts = self.env["recouvrement.dunning"]._get_line_amounts(
+            lines, self.date, residuals=left
+        )
         rows = [
             (
                 line.move_id,
                 line.date_maturity,
-                line.amount_residual_currency,
+                left[line.id][1],
                 line.currency_id,
                 amounts[line.id],
             )
@@ -640,20 +648,37 @@ class RecouvrementDunningEvent(models.Model):
         to an invoice): ``name``, ``date``, ``amount_currency`` and ``currency`` (its own
         currency, positive), ``amount`` (event currency, positive)."""
         self.ensure_one()
-        # in the event currency at the rate of the event's day, as deducted
+        # in the event currency at the rate of the event's day, as deducted, as at that day
+        # (see _get_letter_lines)
+        left = self._get_residuals_on_date(self.credit_line_ids)
         amounts = self.env["recouvrement.dunning"]._get_line_amounts(
-            self.credit_line_ids, self.date
+            self.credit_line_ids, self.date, residuals=left
         )
         return [
             {
                 "name": line.move_id.name,
                 "date": line.date,
-                "amount_currency": -line.amount_residual_currency,
+                "amount_currency": -left[line.id][1],
                 "currency": line.currency_id,
                 "amount": -amounts[line.id],
             }
             for line in self.credit_line_ids.sorted(lambda line: (line.date, line.id))
         ]
+
+    def _get_residuals_on_date(self, lines):
+        """``{line id: (residual, residual in the line's currency)}``: what was left of the
+        receivable ``lines`` on the event's date (``recouvrement.statement._get_residuals_at``,
+        the reconciliations of a later date undone); ``(0.0, 0.0)`` for a line settled by
+        then. On the event's own day (the email, the letter rendered at once), the lines' own
+        residuals, with no query."""
+        self.ensure_one()
+        if self.date >= fields.Date.context_today(self):
+            return {
+                line.id: (line.amount_residual, line.amount_residual_currency) for line in lines
+            }
+        # sudo: the reconciliations of the customer's items, whoever renders the letter
+        left = self.env["recouvrement.statement"].sudo()._get_residuals_at(lines, self.date)
+        return {line.id: left.get(line.id, (0.0, 0.0)) for line in lines}
 
     def _get_payment_deadline(self):
         """Date by which the reminder asks the customer to pay: the level's deadline (8 days by

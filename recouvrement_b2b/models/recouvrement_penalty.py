@@ -84,10 +84,11 @@ class RecouvrementPenalty(models.AbstractModel):
         still claim besides the penalty invoices themselves (listed as invoices, paid or not).
 
         ``penalty``: the penalty accrued to ``to_date`` minus the penalty lines of posted
-        penalty invoices for the invoice (never below 0; the invoiced periods add up to the
-        total, L441-10 II); ``indemnity``: 0 once a posted penalty invoice charged it (D441-5:
-        once per invoice). Same shape and currency as :meth:`_get_penalty_figures` (and its
-        ``keep_errors``); one more query for all of ``moves``.
+        penalty invoices for the invoice dated by ``to_date`` (never below 0; the invoiced
+        periods add up to the total, L441-10 II); ``indemnity``: 0 once such a penalty invoice
+        charged it (D441-5: once per invoice). Same shape and currency as
+        :meth:`_get_penalty_figures` (and its ``keep_errors``); one more query for all of
+        ``moves``.
         """
         # through account.move, the hook other modules override (called as before unless
         # ``keep_errors`` is asked: overrides written for ``(to_date)`` keep working)
@@ -104,6 +105,8 @@ class RecouvrementPenalty(models.AbstractModel):
                 ("penalty_source_move_id", "in", list(figures)),
                 ("parent_state", "=", "posted"),
                 ("penalty_kind", "!=", False),
+                # as at ``to_date``: a penalty invoice dated later did not charge it yet
+                ("move_id.invoice_date", "<=", to_date),
             ],
             ["penalty_source_move_id", "penalty_kind"],
             ["price_subtotal:sum"],
@@ -140,6 +143,8 @@ class RecouvrementPenalty(models.AbstractModel):
                 ("penalty_source_move_id", "in", list(figures)),
                 ("parent_state", "=", "posted"),
                 ("penalty_kind", "!=", False),
+                # as at ``to_date``, as _get_penalty_claim_figures
+                ("move_id.invoice_date", "<=", to_date),
             ],
             ["penalty_source_move_id", "penalty_kind", "price_subtotal", "move_id"],
         )

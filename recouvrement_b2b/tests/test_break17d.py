@@ -218,3 +218,48 @@ class TestBreak17Fresh(DunningRunCommon):
                 ["Principal", "190.00 €"],
             ],
         )
+
+    def test_letter_printed_later_states_what_the_reminder_claimed(self):
+        # 1 000 EUR due 1 March 2026. The firm reminder of 20 March claims 1 000 + 1 000 x
+        # 12.15 % x 19 / 365 = 6.3247 -> 6.32 + 40 = 1 046.32. On 25 March 400 is paid and a
+        # penalty invoice charges 2-25 March (1 000 x 12.15 % x 24 / 365 = 7.99) + 40. The
+        # letter rendered again on 26 March (the print queue renders HTML letters again) must
+        # state what the reminder of 20 March claimed: 1 000.00, 6.32 and 40.00 on the
+        # invoice's line, as its totals; it listed 600.00, 0.00 and 0.00 under the totals of
+        # 1 046.32.
+        self.level_firm.claim_penalties = True
+        move = self._invoice(self.customer, 1000.0, "2026-02-01", "2026-03-01")
+        event = self._run("2026-03-20")
+        self.assertRecordValues(
+            event,
+            [
+                {
+                    "level_id": self.level_firm.id,
+                    "amount_due": 1000.0,
+                    "amount_penalty": 6.32,
+                    "amount_indemnity": 40.0,
+                    "amount_total": 1046.32,
+                }
+            ],
+        )
+        self._pay(move, 400.0, "2026-03-25")
+        penalty_invoice = self._penalty_invoice(move, "2026-03-25")
+        self.assertEqual(penalty_invoice.amount_total, 47.99)
+        with freeze_time("2026-03-26"):
+            lines = event._get_letter_lines()
+            totals = self._letter_totals(event)
+        self.assertEqual(
+            [
+                (line["residual_currency"], line["residual"], line["penalty"], line["indemnity"])
+                for line in lines
+            ],
+            [(1000.0, 1000.0, 6.32, 40.0)],
+        )
+        self.assertEqual(totals[0], ["Principal", "1,000.00 €"])
+        self.assertEqual(totals[-1], ["Total due", "1,046.32 €"])
+        # today's claim: 1 000 x 12.15 % x 24 / 365 (2-25 March) + 600 x 12.15 % x 1 / 365
+        # (26 March) = 7.9890 + 0.1997 = 8.1888 -> 8.19, less the 7.99 invoiced: 0.20
+        figures = self.env["recouvrement.penalty"]._get_penalty_claim_figures(
+            move, date(2026, 3, 26)
+        )
+        self.assertEqual((figures[move.id]["penalty"], figures[move.id]["indemnity"]), (0.2, 0.0))
