@@ -349,7 +349,7 @@ class RecouvrementPaymentPlan(models.Model):
         """
         if self.env.su:
             return
-        for plan in self.filtered(lambda p: p.state in SIGNED_STATES):
+        for plan in self.filtered(lambda p: p._is_signed()):
             fname = changed_field(plan, vals, SIGNED_PLAN_FIELDS)
             if not fname and "signature_date" in vals and not vals["signature_date"]:
                 fname = "signature_date"
@@ -365,6 +365,14 @@ class RecouvrementPaymentPlan(models.Model):
                         field=plan._fields[fname]._description_string(self.env),
                     )
                 )
+
+    def _is_signed(self):
+        """Whether the customer signed this plan (one): in force, completed or broken, or
+        cancelled with its signature date (it acknowledged the debt on its terms)."""
+        self.ensure_one()
+        return self.state in SIGNED_STATES or (
+            self.state == "cancelled" and bool(self.signature_date)
+        )
 
     def _get_flow_name(self):
         """What proposes, activates, completes and breaks a plan, as a message says it."""
@@ -504,6 +512,15 @@ class RecouvrementPaymentPlan(models.Model):
 
     def action_draft(self):
         for plan in self:
+            if plan.state == "cancelled" and plan._is_signed():
+                raise UserError(
+                    self.env._(
+                        "Payment plan %(plan)s was signed by the customer on %(date)s: it "
+                        "cannot be reset to draft to change its terms; agree a new plan.",
+                        plan=plan.display_name,
+                        date=format_date(self.env, plan.signature_date),
+                    )
+                )
             if plan.state not in ("proposed", "cancelled"):
                 raise UserError(
                     self.env._(

@@ -304,7 +304,13 @@ class TestBreak19(RecouvrementCommon):
                     record.env.flush_all()
                 self.assertIs(type(caught.exception), ValidationError)
                 self.assertIn(label, str(caught.exception))
-                shown = f"{value:,.2f}" if isinstance(value, float) else value
+                # numbers grouped, amounts with their currency (the minus sign kept with its
+                # number by a zero-width no-break space)
+                shown = (
+                    f"{value:,.2f}\xa0€".replace("-", "-\ufeff")
+                    if isinstance(value, float)
+                    else f"{value:,}"
+                )
                 self.assertIn(f"(not {shown})", str(caught.exception))
                 self.assertIn(record.display_name, str(caught.exception))
         # the bounds themselves work: a dispute due a year later, a plan checked a year late,

@@ -441,6 +441,16 @@ class TestBreak19SignedPlan(RecouvrementCommon):
         self.assertRecordValues(
             self.plan, [{"signature_date": date(2026, 3, 5), "tolerance_days": 10}]
         )
+        # cancelled, it stays what the customer signed: no reset to draft to change its terms
+        plan = self.plan.with_user(self.controller)
+        plan.action_cancel()
+        with self.assertRaises(UserError) as caught, self.env.cr.savepoint():
+            plan.write({"amount_waiver": 999.0})
+        self.assertIn("Waiver", str(caught.exception))
+        with self.assertRaises(UserError) as caught, self.env.cr.savepoint():
+            plan.action_draft()
+        self.assertIn("signed by the customer on 03/05/2026", str(caught.exception))
+        self.assertRecordValues(self.plan, [{"state": "cancelled", "amount_waiver": 0.0}])
 
 
 @tagged("post_install", "-at_install")
