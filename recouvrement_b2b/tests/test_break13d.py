@@ -365,6 +365,37 @@ class TestBreak13dCockpit(RecouvrementCommon):
             },
         )
 
+    @freeze_time("2026-05-10")
+    def test_overdue_list_next_reminder_of_invoices_the_ladder_leaves_out(self):
+        """Three invoices of 1 000 due 31 March, reminded at the last call on 30 April: the
+        next rung, the formal notice, is due on 31 March + 45 = 15 May. On the overdue list:
+        Libre's next reminder is 15 May; Procès's invoice is in an open litigation case: no
+        next reminder; Pause's is paused until 30 June (included): its next reminder is
+        1 July, the first day the ladder may send it (before: 15 May for all three)."""
+        customers = {name: self._customer(name) for name in ("Libre", "Procès", "Pause")}
+        moves = {}
+        for name, customer in customers.items():
+            moves[name] = self._invoice(customer, 1000.0, "2026-03-01", "2026-03-31")
+            moves[name].sudo().dunning_level_id = self.level_last_call
+        self.env["recouvrement.litigation"].create(
+            {
+                "partner_id": customers["Procès"].id,
+                "move_ids": [Command.set(moves["Procès"].ids)],
+                "litigation_type": "dispute",
+            }
+        )
+        moves["Pause"].write(
+            {"dunning_paused_until": "2026-06-30", "dunning_pause_reason": "Accord commercial"}
+        )
+        self.assertEqual(
+            {name: move.dunning_next_date for name, move in moves.items()},
+            {
+                "Libre": fields.Date.to_date("2026-05-15"),
+                "Procès": False,
+                "Pause": fields.Date.to_date("2026-07-01"),
+            },
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestBreak13dPlans(PlanCommon):

@@ -13,9 +13,10 @@ from .common import RecouvrementCommon
 
 # Measured queries of the daily check of unchanged active plans, whatever their number.
 PLAN_CHECK_QUERIES = 7
-# the same daily check when the plans break (notes, activities) or are completed, per batch
-PLAN_BREAK_QUERIES = 29
-PLAN_BREAK_FALLBACK_QUERIES = 30  # + the credit managers group, read once per batch
+# the same daily check when the plans break (notes, activities) or are completed, per batch;
+# a break hands the invoices back to dunning: their next reminder date is computed again
+PLAN_BREAK_QUERIES = 33
+PLAN_BREAK_FALLBACK_QUERIES = 33  # measured (was one more than the above: the managers group)
 PLAN_COMPLETE_QUERIES = 18  # + the company partner's language of the notes (issue 16)
 
 
