@@ -440,6 +440,9 @@ class AccountMove(models.Model):
         "line_ids.date_maturity",
         "line_ids.amount_residual",
         "line_ids.dunning_level_id",
+        "litigation_id",
+        "payment_plan_id",
+        "dunning_paused_until",
     )
     def _compute_dunning_next_date(self):
         next_dates = self.env["recouvrement.dunning"]._get_next_dates(self)

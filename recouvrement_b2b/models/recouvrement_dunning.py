@@ -917,6 +917,7 @@ class RecouvrementDunning(models.AbstractModel):
         dated = moves.filtered(lambda m: next_dates.get(m.id))
         if not dated:
             return next_dates
+        self._hold_next_dates(dated, next_dates)
         disputed = self.env["recouvrement.dispute"]._dunning_excluded_amounts(dated, date)
         for move in dated.filtered(lambda m: m.id in disputed):
             if (

@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.osv import expression
 
 
@@ -34,3 +34,23 @@ class RecouvrementDunning(models.AbstractModel):
             ]
             for company in companies
         )
+
+    @api.model
+    def _hold_next_dates(self, moves, next_dates):
+        """Correct ``next_dates`` (``{move id: date or False}``) of the open invoices
+        ``moves`` for what the ladder leaves out (:meth:`_get_dunning_domain`): no next
+        reminder for an invoice in an open litigation case or in a payment plan; an invoice
+        paused until a day is reminded the day after at the earliest. No query (fields of the
+        invoices).
+
+        :return: ``next_dates``, changed in place
+        """
+        for move in moves:
+            day = next_dates.get(move.id)
+            if not day:
+                continue
+            if move.litigation_id or move.payment_plan_id:
+                next_dates[move.id] = False
+            elif move.dunning_paused_until and day <= move.dunning_paused_until:
+                next_dates[move.id] = fields.Date.add(move.dunning_paused_until, days=1)
+        return next_dates

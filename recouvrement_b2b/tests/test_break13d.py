@@ -365,6 +365,37 @@ class TestBreak13dCockpit(RecouvrementCommon):
             },
         )
 
+    @freeze_time("2026-05-10")
+    def test_overdue_list_next_reminder_of_invoices_the_ladder_leaves_out(self):
+        """Three invoices of 1 000 due 31 March, reminded at the last call on 30 April: the
+        next rung, the formal notice, is due on 31 March + 45 = 15 May. On the overdue list:
+        Libre's next reminder is 15 May; Procès's invoice is in an open litigation case: no
+        next reminder; Pause's is paused until 30 June (included): its next reminder is
+        1 July, the first day the ladder may send it (before: 15 May for all three)."""
+        customers = {name: self._customer(name) for name in ("Libre", "Procès", "Pause")}
+        moves = {}
+        for name, customer in customers.items():
+            moves[name] = self._invoice(customer, 1000.0, "2026-03-01", "2026-03-31")
+            moves[name].sudo().dunning_level_id = self.level_last_call
+        self.env["recouvrement.litigation"].create(
+            {
+                "partner_id": customers["Procès"].id,
+                "move_ids": [Command.set(moves["Procès"].ids)],
+                "litigation_type": "dispute",
+            }
+        )
+        moves["Pause"].write(
+            {"dunning_paused_until": "2026-06-30", "dunning_pause_reason": "Accord commercial"}
+        )
+        self.assertEqual(
+            {name: move.dunning_next_date for name, move in moves.items()},
+            {
+                "Libre": fields.Date.to_date("2026-05-15"),
+                "Procès": False,
+                "Pause": fields.Date.to_date("2026-07-01"),
+            },
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestBreak13dPlans(PlanCommon):
@@ -391,3 +422,70 @@ class TestBreak13dPlans(PlanCommon):
         self._pay(self.inv2, 500.0, "2025-05-02")
         with freeze_time("2025-06-01"):
             self.assertFalse(Worklist.search([("partner_id", "=", self.customer.id)]))
+
+
+@tagged("post_install", "-at_install")
+class TestBreak13dTrend(RecouvrementCommon):
+    """DSO, CEI and share overdue hand-computed on a small book of one customer."""
+
+    @freeze_time("2026-03-31")
+    def test_trend_hand_computed(self):
+        """A 1 000 of 10 January due 9 February; B 2 000 of 15 February due 17 March; 600
+        paid on A on 20 February; C 500 of 5 March due that day; a credit note of 100 of 10
+        March matched with B; 400 paid on A on 25 March.
+
+        February: opening 1 000, sales 2 000, collected 600, closing 2 400; overdue at the
+        month's end: A's 1 000 - 600 = 400; current 2 000. Share overdue 400 / 2 400 =
+        16.6667 %; simple DSO 2 400 / 2 000 x 28 = 33.6; count-back: February's 2 000 (28
+        days), 400 left of January's 1 000: 28 + 31 x 400 / 1 000 = 40.4; CEI (1 000 + 2 000
+        - 2 400) / (1 000 + 2 000 - 2 000) = 60 %.
+
+        March: opening 2 400, sales 500 - 100 = 400, collected 400, closing 2 400, all
+        overdue (B 1 900 since 18 March, C 500 since 6 March), current 0. Share 100 %; simple
+        DSO 2 400 / 400 x 31 = 186; count-back 31 (March's 400) + 28 (February's 2 000) = 59;
+        CEI (2 400 + 400 - 2 400) / (2 400 + 400 - 0) = 14.2857 %."""
+        customer = self.env["res.partner"].create({"name": "Tendance", "is_company": True})
+        move_a = self._invoice(customer, 1000.0, "2026-01-10", "2026-02-09")
+        move_b = self._invoice(customer, 2000.0, "2026-02-15", "2026-03-17")
+        self._pay(move_a, 600.0, "2026-02-20")
+        self._invoice(customer, 500.0, "2026-03-05", "2026-03-05")
+        refund = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": customer.id,
+                "invoice_date": "2026-03-10",
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Avoir", "price_unit": 100.0, "tax_ids": [Command.clear()]}
+                    )
+                ],
+            }
+        )
+        refund.action_post()
+        (move_b.line_ids + refund.line_ids).filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        ).reconcile()
+        self._pay(move_a, 400.0, "2026-03-25")
+        trend = self.env["recouvrement.receivable.trend"]
+        trend._refresh()
+        measures = [
+            "receivable_begin:sum",
+            "sales:sum",
+            "collected:sum",
+            "receivable_end:sum",
+            "overdue_end:sum",
+            "share_overdue:avg",
+            "dso_simple:avg",
+            "dso_countback:avg",
+            "cei:avg",
+        ]
+        expected = {
+            "2026-02-01": [1000, 2000, 600, 2400, 400, 16.6667, 33.6, 40.4, 60.0],
+            "2026-03-01": [2400, 400, 400, 2400, 2400, 100.0, 186.0, 59.0, 14.2857],
+        }
+        for month, wanted in expected.items():
+            [row] = trend.with_user(self.controller)._read_group(
+                [("company_id", "=", self.company.id), ("month", "=", month)], [], measures
+            )
+            for measure, value, figure in zip(measures, row, wanted, strict=True):
+                self.assertAlmostEqual(value, figure, places=3, msg=f"{month} {measure}")

@@ -14,9 +14,10 @@ from .common import RecouvrementCommon
 # Measured queries of the daily check of unchanged active plans, whatever their number (with
 # the customers' opening judgments, read once: recouvrement.proceedings._end_frozen_agreements).
 PLAN_CHECK_QUERIES = 8
-# the same daily check when the plans break (notes, activities) or are completed, per batch
-PLAN_BREAK_QUERIES = 30
-PLAN_BREAK_FALLBACK_QUERIES = 31  # + the credit managers group, read once per batch
+# the same daily check when the plans break (notes, activities) or are completed, per batch;
+# a break hands the invoices back to dunning: their next reminder date is computed again
+PLAN_BREAK_QUERIES = 34
+PLAN_BREAK_FALLBACK_QUERIES = 34  # measured (was one more than the above: the managers group)
 PLAN_COMPLETE_QUERIES = 19  # + the company partner's language of the notes (issue 16)
 
 
