@@ -3,6 +3,7 @@ import re
 
 from odoo.modules.migration import load_script
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval, time
 
 from .common import RecouvrementCommon
 
@@ -175,3 +176,66 @@ class TestBreak16(RecouvrementCommon):
             self.fr._("%(invoice)s: %(reason)s", invoice="FAC/2026/00001", reason="litige"),
             "FAC/2026/00001\xa0: litige",
         )
+
+    def test_printed_files_named_in_the_document_language(self):
+        """A French credit controller downloaded "Claim declaration - DC/2026/0001.pdf",
+        "Case summary - ...", "Echeancier - ..." and "Releve de compte - ..." (English names,
+        or French without its accents for every customer). Each printed file is named in the
+        language of its document (the company's for the declaration and the case files, the
+        customer's for the plan and the statement), whoever prints it."""
+        self.company.partner_id.lang = "fr_FR"
+        french = self.env["res.partner"].create(
+            {"name": "Menuiserie Garnier", "is_company": True, "lang": "fr_FR"}
+        )
+        english = self.env["res.partner"].create(
+            {"name": "Smith & Sons Ltd", "is_company": True, "lang": "en_US"}
+        )
+        env = self.env(user=self.controller, context={"lang": "en_US"})
+
+        def filename(report, model, **vals):
+            record = env[model].new(dict(vals, company_id=self.company.id))
+            report = self.env.ref(f"recouvrement_b2b.{report}")
+            return safe_eval(report.print_report_name, {"object": record, "time": time})
+
+        plan, declaration = "recouvrement.payment.plan", "recouvrement.claim.declaration"
+        self.assertEqual(
+            filename("recouvrement_payment_plan_report", plan, name="ECH/1", partner_id=french.id),
+            "Échéancier - ECH-1",
+        )
+        self.assertEqual(
+            filename("recouvrement_payment_plan_report", plan, name="ECH/2", partner_id=english.id),
+            "Payment plan - ECH-2",
+        )
+        self.assertEqual(
+            filename("action_report_claim_declaration", declaration, name="DC/1"),
+            "Déclaration de créance - DC-1",
+        )
+        case = "recouvrement.litigation"
+        self.assertEqual(
+            filename("action_report_litigation_summary", case, name="LIT/1"),
+            "Synthèse du dossier - LIT-1",
+        )
+        self.assertEqual(
+            filename("action_report_litigation_dossier", case, name="LIT/1"),
+            "Injonction de payer - LIT-1",
+        )
+        statement = self.env.ref("recouvrement_b2b.action_report_customer_statement")
+        for partner, name in (
+            (french, "Relevé de compte - Menuiserie Garnier"),
+            (english, "Statement of account - Smith & Sons Ltd"),
+        ):
+            self.assertEqual(
+                safe_eval(
+                    statement.print_report_name,
+                    {"object": partner.with_env(env), "time": time},
+                ),
+                name,
+            )
+            self.assertEqual(
+                filename(
+                    "action_report_statement_sending",
+                    "recouvrement.statement.sending",
+                    partner_id=partner.id,
+                ),
+                name,
+            )
