@@ -1,8 +1,12 @@
 import json
 import re
 
+from lxml import etree
+
 from odoo.modules.migration import load_script
+from odoo.modules.module import get_manifest
 from odoo.tests import tagged
+from odoo.tools import file_path
 from odoo.tools.safe_eval import safe_eval, time
 
 from .common import RecouvrementCommon
@@ -239,3 +243,29 @@ class TestBreak16(RecouvrementCommon):
                 ),
                 name,
             )
+
+    def test_demo_texts_typography_and_court(self):
+        """The French demo's notes wrote "deux fois : 1 500 €" and "mise en demeure ; bons"
+        with breaking spaces, and its recovery case was before the "Tribunal de commerce de
+        Lyon", replaced in 2025-2028 by the tribunal des activités économiques in the 12 pilot
+        towns (Lyon among them), which its claim declaration already named."""
+        breaking = re.compile(r" [:;!?](?=\s|$)|« | »")
+        pilot_towns = (
+            "Auxerre|Avignon|Le Havre|Le Mans|Limoges|Lyon|Marseille|Nanterre|Orléans|Paris|"
+            "Saint-Brieuc|Versailles"
+        )
+        courts = []
+        for name in get_manifest("recouvrement_b2b")["demo"]:
+            if not name.endswith(".xml"):
+                continue
+            root = etree.parse(file_path(f"recouvrement_b2b/{name}")).getroot()
+            for field in root.iter("field"):
+                text = field.text or ""
+                self.assertNotRegex(text, breaking, f"{name}: {field.getparent().get('id')}")
+                if field.get("name") == "court":
+                    courts.append(text)
+                    self.assertNotRegex(text, rf"^Tribunal de commerce de ({pilot_towns})$")
+        self.assertEqual(
+            courts,
+            ["Tribunal des activités économiques de Lyon"] * 2,
+        )
