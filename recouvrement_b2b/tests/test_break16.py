@@ -269,3 +269,24 @@ class TestBreak16(RecouvrementCommon):
             courts,
             ["Tribunal des activités économiques de Lyon"] * 2,
         )
+
+    def test_french_documents_write_euros_with_the_sign(self):
+        """The French formal notice, plan agreement and claim declaration wrote "une indemnité
+        forfaitaire de 40 EUR" beside amounts written "40,00 €". French text writes the euro
+        sign: "40 €", with a no-break space."""
+        plan = self.fr["recouvrement.payment.plan"].new({"tolerance_days": 15})
+        self.assertIn(
+            "l'indemnité forfaitaire de recouvrement de 40\xa0€ par facture (art. D441-5)",
+            plan._get_report_conditions()[1],
+        )
+        notice = self.fr.ref("recouvrement_b2b.report_dunning_formal_notice_document")
+        self.assertIn(
+            "une indemnité forfaitaire de 40\xa0€ pour frais de recouvrement", notice.arch
+        )
+        declaration = self.fr.ref("recouvrement_b2b.report_claim_declaration_document")
+        self.assertIn("frais de recouvrement de 40\xa0€ (art. D441-5)", declaration.arch)
+        level = self.fr["recouvrement.dunning.level"]
+        self.assertEqual(
+            level.fields_get(["claim_penalties"])["claim_penalties"]["help"],
+            "Réclamer les pénalités de retard et l'indemnité forfaitaire de 40\xa0€.",
+        )
