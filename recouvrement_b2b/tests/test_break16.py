@@ -290,3 +290,10 @@ class TestBreak16(RecouvrementCommon):
             level.fields_get(["claim_penalties"])["claim_penalties"]["help"],
             "Réclamer les pénalités de retard et l'indemnité forfaitaire de 40\xa0€.",
         )
+
+    def test_dunning_run_excluded_customer_column(self):
+        """The dunning run wizard's column of customers left out of the run read "Exclue"
+        (feminine) above rows of customers (client: masculine)."""
+        line = self.fr["recouvrement.dunning.run.line"]
+        self.assertEqual(line.fields_get(["excluded"])["excluded"]["string"], "Exclu")
+        self.assertEqual(line.fields_get(["partner_id"])["partner_id"]["string"], "Client")
