@@ -1,5 +1,6 @@
 import json
 import re
+from pathlib import Path
 
 from lxml import etree
 
@@ -297,3 +298,48 @@ class TestBreak16(RecouvrementCommon):
         line = self.fr["recouvrement.dunning.run.line"]
         self.assertEqual(line.fields_get(["excluded"])["excluded"]["string"], "Exclu")
         self.assertEqual(line.fields_get(["partner_id"])["partner_id"]["string"], "Client")
+
+    def test_reminder_email_prints_the_iban_grouped(self):
+        """The French reminder email wrote "virement sur le compte FR5730003000507963949549B56"
+        (the account as stored, compact before base_iban) while the letters print it grouped by
+        four. The email and the customer's collection page print it grouped too; no document
+        of the module prints the stored number as it is."""
+        policy = self._standard_ladder()
+        level = policy.level_ids.filtered(lambda lvl: lvl.channel == "email")[:1]
+        bank = self.env["res.partner.bank"].create(
+            {"acc_number": "FR7630006000011234567890189", "partner_id": self.company.partner_id.id}
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner_bank SET acc_number = %s WHERE id = %s",
+            ["FR7630006000011234567890189", bank.id],
+        )
+        self.env.invalidate_all()
+        self.customer.lang = "fr_FR"
+        move = self._invoice(self.customer, 1500.0, "2026-01-01", "2026-01-31")
+        event = (
+            self.env["recouvrement.dunning.event"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": self.company.id,
+                    "level_id": level.id,
+                    "date": "2026-02-01",
+                    "move_ids": move.ids,
+                    "currency_id": self.company.currency_id.id,
+                    "amount_due": 1500.0,
+                }
+            )
+        )
+        template = level.mail_template_id.with_context(lang="fr_FR")
+        body = template._render_field("body_html", event.ids)[event.id]
+        self.assertIn("sur le compte FR76 3000 6000 0112 3456 7890 189, en rappelant", body)
+        # the module's templates (the shipped email templates are noupdate: read from the files)
+        for folder in ("data", "report", "views"):
+            for path in Path(file_path(f"recouvrement_b2b/{folder}")).glob("*.xml"):
+                for node in etree.parse(str(path)).iter():
+                    for name, value in node.attrib.items():
+                        if name.startswith("t-"):
+                            self.assertNotRegex(value, r"\.acc_number\b", f"{path.name}")
+                    self.assertNotRegex(node.text or "", r"\.acc_number\b", f"{path.name}")
