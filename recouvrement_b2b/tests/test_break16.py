@@ -343,3 +343,25 @@ class TestBreak16(RecouvrementCommon):
                         if name.startswith("t-"):
                             self.assertNotRegex(value, r"\.acc_number\b", f"{path.name}")
                     self.assertNotRegex(node.text or "", r"\.acc_number\b", f"{path.name}")
+
+    def test_letters_dated_in_words(self):
+        """The reminder letters and the formal notice were headed "Lyon, 01/12/2026": a French
+        letter is dated "Lyon, le 1er décembre 2026" (the first of the month "1er"); an English
+        one "Lyon, December 1, 2026"."""
+        self.company.city = "Lyon"
+        Event = self.env["recouvrement.dunning.event"]
+        cases = [
+            ("fr_FR", "2026-12-01", "Lyon, le 1er décembre 2026"),
+            ("fr_FR", "2027-03-15", "Lyon, le 15 mars 2027"),
+            ("en_US", "2026-12-01", "Lyon, December 1, 2026"),
+        ]
+        for lang, date, expected in cases:
+            event = Event.with_context(lang=lang).new({"company_id": self.company.id, "date": date})
+            self.assertEqual(event._get_letter_place_date(), expected)
+        self.company.city = False
+        event = Event.with_context(lang="fr_FR").new({"company_id": self.company.id})
+        event.date = "2026-12-01"
+        self.assertEqual(event._get_letter_place_date(), "1er décembre 2026")
+        for xmlid in ("report_dunning_letter_document", "report_dunning_formal_notice_document"):
+            arch = self.env.ref(f"recouvrement_b2b.{xmlid}").arch
+            self.assertIn('t-out="o._get_letter_place_date()"', arch)
