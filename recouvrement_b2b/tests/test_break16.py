@@ -365,3 +365,29 @@ class TestBreak16(RecouvrementCommon):
         for xmlid in ("report_dunning_letter_document", "report_dunning_formal_notice_document"):
             arch = self.env.ref(f"recouvrement_b2b.{xmlid}").arch
             self.assertIn('t-out="o._get_letter_place_date()"', arch)
+
+    def test_migration_groups_the_iban_of_old_email_templates(self):
+        """Upgrade to 18.0.1.0.2: the shipped reminder email template is noupdate, so a
+        database installed before kept printing the compact account number; the migration
+        makes its body, in every language, print the grouped IBAN."""
+        post = load_script(
+            "recouvrement_b2b/migrations/18.0.1.0.2/post-migrate.py",
+            "rb2b_post_migrate_18_0_1_0_2",
+        )
+        templates = self.env["mail.template"].search([("model", "like", "recouvrement.")])
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute(
+            "UPDATE mail_template SET body_html = replace(body_html::text, %s, %s)::jsonb "
+            "WHERE id IN %s AND strpos(body_html::text, %s) > 0",
+            [post.NEW_IBAN, post.OLD_IBAN, tuple(templates.ids), post.NEW_IBAN],
+        )
+        old = cr.rowcount
+        self.assertGreaterEqual(old, 1)
+        self.assertEqual(post.group_template_iban(cr), old)
+        self.env.invalidate_all()
+        for lang in ("en_US", "fr_FR"):
+            bodies = " ".join(templates.with_context(lang=lang).mapped("body_html"))
+            self.assertNotIn(post.OLD_IBAN, bodies)
+            self.assertIn(post.NEW_IBAN, bodies)
+        self.assertEqual(post.group_template_iban(cr), 0)
