@@ -57,3 +57,12 @@ def test_demo_installs_the_sales_app_and_opens_the_actions_of_the_day():
     assert (
         action is not None and action.get("ref") == "recouvrement_b2b.recouvrement_worklist_action"
     )
+
+
+def test_readme_says_what_interrupts_prescription():
+    """Issue 16 (break test): the README said "filing interrupts prescription"; filing an
+    injonction de payer does not (the debtor is not told of it), serving the order does
+    (LEGAL.md, Prescription; Cass. 1re civ. 05/11/2009 n°08-18.095), as the code does."""
+    text = " ".join(README.split())
+    assert "filing interrupts prescription" not in text
+    assert "the service of the order interrupts prescription, not its filing" in text

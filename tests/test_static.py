@@ -124,6 +124,16 @@ def test_french_typography():
     )
 
 
+def test_french_amounts_in_euros():
+    """French terms write an amount in euros with the sign, "40 €" (issue 16), not "40 EUR"."""
+    bad = [
+        msgid
+        for msgid, entry in _po_entries().items()
+        if re.search(r"\d[\s\u00a0\u202f]*EUR\b|\(EUR\)", entry.msgstr)
+    ]
+    assert not bad, f"French terms with an amount in 'EUR': {bad[:10]}"
+
+
 PYTHON_PATHS = [
     "recouvrement_b2b",
     "recouvrement_b2b_queue",

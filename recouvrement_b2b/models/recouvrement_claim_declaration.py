@@ -632,6 +632,17 @@ class RecouvrementClaimDeclaration(models.Model):
     def _format_amount(self, amount):
         return formatLang(self.env, amount, currency_obj=self.currency_id)
 
+    def _get_report_filename(self):
+        """Name of the printed declaration's file, without extension (no ``/``), in the language
+        it is printed in: the company's (issue 16: was "Claim declaration - DC/2026/0001" in a
+        French database)."""
+        self.ensure_one()
+        return (
+            company_env(self.env, self.company_id)
+            ._("Claim declaration - %(name)s", name=self.name)
+            .replace("/", "-")
+        )
+
     def _get_pre_judgment_moves(self):
         """Unpaid posted customer invoices of the customer (penalty invoices aside: their
         penalties are counted on the invoices they charge) born before the judgment. Invoices

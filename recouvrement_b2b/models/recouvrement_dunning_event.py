@@ -703,6 +703,19 @@ class RecouvrementDunningEvent(models.Model):
         self.ensure_one()
         return self.partner_id._is_consumer()
 
+    def _get_letter_place_date(self):
+        """The place and date heading the letter, in the current language, the date written
+        out as a letter dates it (issue 16: was "Lyon, 01/12/2026"): "Lyon, le 1er décembre
+        2026" in French (the first of the month written "1er"), "Lyon, December 1, 2026" in
+        English; the date alone without a city. :return: str"""
+        self.ensure_one()
+        date = format_date(self.env, self.date, date_format="long")
+        if self.date.day == 1 and (self.env.lang or "").startswith("fr"):
+            date = "1er" + date[1:]
+        if not self.company_id.city:
+            return date
+        return self.env._("%(city)s, %(date)s", city=self.company_id.city, date=date)
+
     def _get_payment_deadline_text(self):
         """The payment deadline as the letter states it, in the current language: "by <date>"
         for an email (its letter is attached to it the day it is sent); "within N days of

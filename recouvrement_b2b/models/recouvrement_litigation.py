@@ -1072,6 +1072,22 @@ class RecouvrementLitigation(models.Model):
             self.env, company, [BAD_DEBT_ACCOUNT_TEMPLATE], [BAD_DEBT_ACCOUNT_PREFIX]
         )
 
+    def _get_report_filename(self, report):
+        """Name of a printed file of the case, without extension (no ``/``), in the language it
+        is printed in: the company's (issue 16: the summary was "Case summary - ..." in a French
+        database).
+
+        :param report: ``"dossier"`` (the injonction de payer file, named after the French
+            procedure in every language) or ``"summary"``
+        """
+        self.ensure_one()
+        lang_env = company_env(self.env, self.company_id)
+        if report == "dossier":
+            name = lang_env._("Injonction de payer - %(name)s", name=self.name)
+        else:
+            name = lang_env._("Case summary - %(name)s", name=self.name)
+        return name.replace("/", "-")
+
     def _get_dossier_penalty_basis(self, lines):
         """The sentence of the dossier stating the basis of its penalties and indemnity, with
         the recovery indemnity actually claimed (``lines``: :meth:`_get_dossier_lines`), in

@@ -9,7 +9,7 @@ from odoo.tools.misc import formatLang
 from ..rules import schedule
 from ..tools.bounds import check_bounds, check_date_horizon
 from ..tools.evidence import changed_field, check_created_by_flow, check_set_by_flow
-from ..tools.lang import company_env
+from ..tools.lang import company_env, partner_env
 from ..tools.records import name_by_sequence
 
 #: days an instalment may stay unpaid before the plan breaks: at most a year (issue 19)
@@ -942,6 +942,16 @@ class RecouvrementPaymentPlan(models.Model):
         remaining = self.search_count(domain) if len(plans) == batch_size else 0
         self.env["ir.cron"]._notify_progress(done=len(plans), remaining=remaining)
         return plans
+
+    def _get_report_filename(self):
+        """Name of the printed agreement's file, without extension (no ``/``), in the language
+        of the customer it is sent to (issue 16: was "Echeancier - ..." in every language)."""
+        self.ensure_one()
+        return (
+            partner_env(self.env, self.partner_id, self.company_id)
+            ._("Payment plan - %(name)s", name=self.name)
+            .replace("/", "-")
+        )
 
     def _get_report_conditions(self):
         """Hook: the clauses printed under "If an instalment is missed"."""

@@ -5,7 +5,7 @@ from odoo import Command, api, fields, models
 from odoo.osv import expression
 from odoo.tools.pdf import merge_pdf
 
-from ..tools.lang import company_env
+from ..tools.lang import company_env, partner_env
 
 #: days of payments shown on a statement
 STATEMENT_PAYMENT_DAYS = 90
@@ -198,6 +198,16 @@ class RecouvrementStatement(models.AbstractModel):
         return result
 
     @api.model
+    def _get_report_filename(self, partner, company=None):
+        """Name of the printed statement's file of ``partner`` (res.partner), without
+        extension (no ``/``), in the customer's language (issue 16: was "Releve de compte - ..."
+        in every language)."""
+        return (
+            partner_env(self.env, partner, company)
+            ._("Statement of account - %(partner)s", partner=partner.commercial_partner_id.name)
+            .replace("/", "-")
+        )
+
     def _render_statement(self, partners, html=False, date=None):
         """The statement of each of ``partners`` at ``date`` (default: today) (PDF, HTML when
         ``html``), as attachment values; PDF statements by batches of one wkhtmltopdf call

@@ -6,6 +6,10 @@ They are now sentences with their French in ``i18n/fr.po``, but the records are 
 database installed before keeps the old notes. Here each shipped rate still holding its old
 English note gets the shipped sentence; a source a user changed is left as it is. The French is
 then loaded from ``fr.po`` by the module update (translations missing from the record only).
+
+The shipped reminder email template (``noupdate`` too) printed the company's account number as
+stored, compact ("FR7630006000..."), where the letters print the IBAN grouped by four: its body
+calls the grouping method in every language, whatever else a user changed in it.
 """
 
 # ruff: noqa: E501 (the old notes, long addresses, exactly as they were shipped)
@@ -201,6 +205,38 @@ def rewrite_old_sources(cr):
     return len(values)
 
 
+#: the expression of the reminder email up to 18.0.1.0.1, and the one shipped now
+OLD_IBAN = "object._get_bank_account().acc_number or ''"
+NEW_IBAN = "object._get_bank_account()._recouvrement_iban() or ''"
+
+
+def group_template_iban(cr):
+    """Make the module's email templates print the IBAN grouped: ``OLD_IBAN`` replaced by
+    ``NEW_IBAN`` in their body, in every language (the rest of the body, a user's wording
+    included, is kept). One update.
+
+    :return: number of templates changed
+    """
+    cr.execute(
+        SQL(
+            """
+            UPDATE mail_template template
+               SET body_html = replace(template.body_html::text, %s, %s)::jsonb
+              FROM ir_model_data data
+             WHERE data.res_id = template.id
+               AND data.model = 'mail.template'
+               AND data.module = 'recouvrement_b2b'
+               AND strpos(template.body_html::text, %s) > 0
+            """,
+            OLD_IBAN,
+            NEW_IBAN,
+            OLD_IBAN,
+        )
+    )
+    return cr.rowcount
+
+
 def migrate(cr, version):
     if version:
         rewrite_old_sources(cr)
+        group_template_iban(cr)
