@@ -292,6 +292,19 @@ class TestBreak16(RecouvrementCommon):
             "Réclamer les pénalités de retard et l'indemnité forfaitaire de 40\xa0€.",
         )
 
+    def test_formal_notice_asks_the_court_for_the_costs(self):
+        """The formal notice promised "tous les frais supplémentaires seront mis à votre
+        charge": without an enforceable title, collection costs stay with the creditor
+        (L111-8 CPCE); between traders only the 40 € indemnity and, on justification, higher
+        costs are owed (L441-10 II, LEGAL.md), and the court decides who bears the costs of
+        the proceedings (dépens). The letter now says it will ask the court for them."""
+        notice = self.fr.ref("recouvrement_b2b.report_dunning_formal_notice_document")
+        self.assertNotIn("frais supplémentaires", notice.arch)
+        self.assertIn(
+            "et lui demanderons de mettre à votre charge les dépens de la procédure.",
+            notice.arch,
+        )
+
     def test_dunning_run_excluded_customer_column(self):
         """The dunning run wizard's column of customers left out of the run read "Exclue"
         (feminine) above rows of customers (client: masculine)."""
