@@ -33,7 +33,13 @@ class TestDisputedAmountNamed(RecouvrementCommon):
         )
 
     def test_negative_disputed_amount(self):
-        for value, shown in ((-5.0, "-5.00"), (-0.01, "-0.01"), (-2500.0, "-2,500.00")):
+        # amounts with their currency, Odoo's minus sign kept with its number
+        minus, euro = "-\N{ZERO WIDTH NO-BREAK SPACE}", "\N{NO-BREAK SPACE}€"
+        for value, shown in (
+            (-5.0, f"{minus}5.00{euro}"),
+            (-0.01, f"{minus}0.01{euro}"),
+            (-2500.0, f"{minus}2,500.00{euro}"),
+        ):
             with self.assertRaises(ValidationError) as caught:
                 self.case.with_user(self.controller).write({"disputed_amount": value})
             message = str(caught.exception)

@@ -114,10 +114,11 @@ class TestBreak19(RecouvrementCommon):
         self.mail.unlink()
         self.assertTrue(self.message.exists())
         self.assertEqual(self.sent_event.mail_message_id, self.message)
-        # a draft reminder's email is no evidence yet
+        # a draft reminder's own note by an employee is no evidence (an email on any reminder
+        # is: tools.evidence.is_evidence_message)
         draft = self.sent_event.copy({"state": "draft"})
         note = self.env["mail.message"].create(
-            {"model": draft._name, "res_id": draft.id, "body": "x", "message_type": "email"}
+            {"model": draft._name, "res_id": draft.id, "body": "x", "message_type": "comment"}
         )
         draft.mail_message_id = note
         note.with_user(self.manager).unlink()

@@ -85,8 +85,9 @@ class TestBreak19Call(RecouvrementCommon):
             )
         self.assertEqual(
             str(caught.exception),
-            "Appel avec Menuiserie Garnier du 02/03/2026 : son champ Issue est une preuve dès "
-            "l'enregistrement et ne peut pas être modifié ; enregistrez un nouvel appel ou "
+            "Appel avec Menuiserie Garnier du 02/03/2026\N{NO-BREAK SPACE}: son champ Issue est "
+            "une preuve dès l'enregistrement et ne peut pas être modifié\N{NARROW NO-BREAK SPACE}; "
+            "enregistrez un nouvel appel ou "
             "complétez sa note.",
         )
 

@@ -16,8 +16,8 @@ from .common import RecouvrementCommon
 PLAN_CHECK_QUERIES = 8
 # the same daily check when the plans break (notes, activities) or are completed, per batch;
 # a break hands the invoices back to dunning: their next reminder date is computed again
-PLAN_BREAK_QUERIES = 34
-PLAN_BREAK_FALLBACK_QUERIES = 34  # measured (was one more than the above: the managers group)
+PLAN_BREAK_QUERIES = 33
+PLAN_BREAK_FALLBACK_QUERIES = 33  # measured (was one more than the above: the managers group)
 PLAN_COMPLETE_QUERIES = 19  # + the company partner's language of the notes (issue 16)
 
 
