@@ -341,7 +341,8 @@ class TestCompanyCollection(RecouvrementCommon):
         self.assertEqual(Sending.search(safe_eval(listed["domain"])), sending)
         self.assertTrue(Sending.browse(unsent["context"]["default_res_ids"]).exists())
         attachment = message.attachment_ids
-        self.assertIn("Releve de compte - Menuiserie Garnier", attachment.name)
+        # named in the customer's language (English here: issue 16)
+        self.assertIn("Statement of account - Menuiserie Garnier", attachment.name)
         self.assertIn("1,234.56", attachment.raw.decode())
         self.assertEqual(message.partner_ids, self.customer)
         # nothing in the customer's chatter shared by the companies

@@ -142,7 +142,8 @@ class TestStatement(DashboardCommon):
         [sending_id] = action["context"]["default_res_ids"]
         mail = self.env["mail.mail"].browse(template.send_mail(sending_id))
         self.assertEqual(len(mail.attachment_ids), 1)
-        self.assertIn("Releve de compte - Menuiserie Garnier", mail.attachment_ids.name)
+        # named in the customer's language (English here: issue 16)
+        self.assertIn("Statement of account - Menuiserie Garnier", mail.attachment_ids.name)
 
         level = self._standard_ladder().level_ids[0]
         service = self.env["recouvrement.statement"].with_context(dunning_letter_html=True)
