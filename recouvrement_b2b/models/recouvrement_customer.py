@@ -1,4 +1,5 @@
 import math
+import uuid
 from collections import defaultdict
 
 from markupsafe import Markup
@@ -635,18 +636,15 @@ class RecouvrementCustomer(models.AbstractModel):
     @api.model
     def _ensure_access_tokens(self, moves):
         """Give the invoices of ``moves`` without one a portal ``access_token`` (a UUID, as
-        ``portal.mixin._portal_ensure_token``), in one query whatever their number."""
-        moves.flush_recordset(["access_token"])
+        ``portal.mixin._portal_ensure_token``), set in the cache as write() does (without
+        ``account.move.write``, which would resynchronise the journal items): flushed in one
+        query whatever their number, with the other fields of the invoices changed meanwhile
+        (the dunning's levels and dates, :meth:`recouvrement.dunning._advance_invoices`)."""
         missing = moves.filtered(lambda m: not m.access_token)
-        if missing:
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE account_move SET access_token = gen_random_uuid()::text "
-                    "WHERE id IN %s AND access_token IS NULL",
-                    tuple(missing.ids),
-                )
-            )
-            missing.invalidate_recordset(["access_token"])
+        field = moves._fields["access_token"]
+        for move in missing:
+            field.write(move, str(uuid.uuid4()))
+        missing.modified(["access_token"])
 
     @api.model
     def _get_sepa_qr(self, event):
