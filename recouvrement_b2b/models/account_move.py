@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.osv import expression
+from odoo.tools import SQL
 
 from ..rules import deadlines
 from ..tools.bounds import check_date_horizon
@@ -137,6 +138,17 @@ class AccountMove(models.Model):
         copy=False,
         index="btree_not_null",
         help="Active payment plan covering this invoice (empty when none, broken or completed).",
+    )
+    penalty_plan_id = fields.Many2one(
+        "recouvrement.payment.plan",
+        string="Plan Settling Penalties",
+        compute="_compute_penalty_plan_id",
+        store=True,
+        index="btree_not_null",
+        help="Payment plan, in force or completed, that settles the late-payment penalties and "
+        "the recovery indemnity of this invoice: claimed by its instalments or given up, never "
+        "claimed again. Empty when none, or when the plan was defaulted or called off (its "
+        "waiver lapses).",
     )
     prescription_interruption_date = fields.Date(
         copy=False,
@@ -426,6 +438,42 @@ class AccountMove(models.Model):
     def _litigation_alert_failed(self, today, error):
         """Record an alert that could not be raised (see ``recouvrement.litigation``)."""
         return self.env["recouvrement.litigation"]._invoice_alert_failed(self, today, error)
+
+    @api.depends("payment_plan_id")
+    def _compute_penalty_plan_id(self):
+        """The plan in force (``payment_plan_id``), else the latest completed plan listing the
+        invoice (product decision, README: a kept plan settles the penalties and indemnity of
+        its invoices; a defaulted or called-off one settles nothing). A plan leaves force
+        through ``recouvrement.payment.plan._release_moves`` (``payment_plan_id`` emptied), a
+        completed one marks its invoices again. One query for all of ``self``, none when each
+        has a plan in force."""
+        completed = {}
+        ids = [move.id for move in self if move.id and not move.payment_plan_id]
+        if ids:
+            Plan = self.env["recouvrement.payment.plan"]
+            field = Plan._fields["move_ids"]
+            Plan.flush_model(["state", "move_ids"])
+            completed = dict(
+                self.env.execute_query(
+                    SQL(
+                        """
+                        SELECT rel.%s, MAX(plan.id)
+                          FROM %s rel
+                          JOIN recouvrement_payment_plan plan ON plan.id = rel.%s
+                         WHERE rel.%s = ANY(%s) AND plan.state = 'completed'
+                      GROUP BY rel.%s
+                        """,
+                        SQL.identifier(field.column2),
+                        SQL.identifier(field.relation),
+                        SQL.identifier(field.column1),
+                        SQL.identifier(field.column2),
+                        ids,
+                        SQL.identifier(field.column2),
+                    )
+                )
+            )
+        for move in self:
+            move.penalty_plan_id = move.payment_plan_id.id or completed.get(move.id, False)
 
     # --- Dunning ------------------------------------------------------------------------------
 

@@ -865,9 +865,12 @@ class RecouvrementPaymentPlan(models.Model):
         return self.line_ids.filtered(lambda line: line.state == "late" and line.date_due < limit)
 
     def _complete(self, today=None):
+        moves = self.move_ids
         self._release_moves()
         # sudo: a state set by this flow only (issue 19)
         self.sudo().write({"state": "completed"})
+        # the completed plan settled their penalties for good (account.move.penalty_plan_id)
+        moves.modified(["payment_plan_id"])
         # internal notes: each in its company's language, whoever runs the check (issue 16)
         bodies = {
             plan.id: company_env(self.env, plan.company_id)._(
@@ -962,16 +965,32 @@ class RecouvrementPaymentPlan(models.Model):
                 "is terminated without notice and the whole balance becomes immediately due.",
                 days=self.tolerance_days,
             ),
-            self.env._(
-                "Late-payment penalties (art. L441-10 Code de commerce) and the 40 EUR fixed "
-                "recovery indemnity per invoice (art. D441-5) are then claimable, and collection "
-                "resumes, up to legal action."
-            ),
+            self._get_report_penalty_clause(),
             self.env._(
                 "By signing this plan, the customer acknowledges owing the amounts above "
                 "(art. 2240 Code civil)."
             ),
         ]
+
+    def _get_report_penalty_clause(self):
+        """The printed clause on what a default or a call-off does to the penalties (product
+        decision, README): the plan settles them only while it is kept, so its waiver lapses
+        and the penalties (art. L441-10 Code de commerce) run from each invoice's due date
+        again, with the D441-5 indemnity."""
+        self.ensure_one()
+        if self.amount_waiver:
+            return self.env._(
+                "The waiver of %(waiver)s granted by this plan then lapses: late-payment "
+                "penalties (art. L441-10 Code de commerce) from each invoice's due date and the "
+                "40 EUR fixed recovery indemnity per invoice (art. D441-5) are claimable, and "
+                "collection resumes, up to legal action.",
+                waiver=formatLang(self.env, self.amount_waiver, currency_obj=self.currency_id),
+            )
+        return self.env._(
+            "Late-payment penalties (art. L441-10 Code de commerce) from each invoice's due date "
+            "and the 40 EUR fixed recovery indemnity per invoice (art. D441-5) are then "
+            "claimable, and collection resumes, up to legal action."
+        )
 
     def _recouvrement_creation_note(self):
         # EXTENDS recouvrement_b2b (mail_thread.py): its own creation note, whose French agrees

@@ -216,6 +216,7 @@ class RecouvrementPenalty(models.AbstractModel):
                 "company_id",
                 "currency_id",
                 "litigation_id",
+                "penalty_plan_id",
             ]
         )
         # sudo: the exclusion flag is readable by credit managers only. The commercial entity
@@ -249,12 +250,37 @@ class RecouvrementPenalty(models.AbstractModel):
                 reasons[move.id] = self.env._(
                     "A credit manager excluded this customer from penalties."
                 )
+            elif move.penalty_plan_id:
+                reasons[move.id] = self._get_penalty_plan_reason(move.penalty_plan_id)
             elif move.litigation_id.suspend_penalties and not move.litigation_id.is_closed:
                 reasons[move.id] = self.env._(
                     "The invoice is in litigation %(case)s, which suspends penalties.",
                     case=move.litigation_id.name,
                 )
         return reasons
+
+    @api.model
+    def _get_penalty_plan_reason(self, plan):
+        """Why nothing accrues on an invoice of ``plan`` (its ``penalty_plan_id``), kept or
+        completed. Product decision (README; LEGAL.md is silent): the signed plan settles the
+        penalties (L441-10) and the indemnity (D441-5) of its invoices, those its instalments
+        claim and those it gives up alike, and its instalments replace the invoices' due
+        dates while it is kept; a defaulted or called-off plan settles nothing (its waiver
+        lapses, its printed terms say so)."""
+        # sudo: the plan's name and state are read for any user computing the figures
+        plan = plan.sudo()
+        if plan.state == "completed":
+            return self.env._(
+                "Payment plan %(plan)s, completed, settled the late-payment penalties and the "
+                "recovery indemnity of this invoice (claimed by its instalments or given up).",
+                plan=plan.name,
+            )
+        return self.env._(
+            "Payment plan %(plan)s settles the late-payment penalties and the recovery "
+            "indemnity of this invoice (claimed by its instalments or given up) while it is "
+            "kept; if it is defaulted or called off, they are claimable again from the due date.",
+            plan=plan.name,
+        )
 
     @api.model
     def _get_penalty_reductions(self, moves, settled=frozenset()):

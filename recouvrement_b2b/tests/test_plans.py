@@ -15,10 +15,12 @@ from .common import RecouvrementCommon
 # the customers' opening judgments, read once: recouvrement.proceedings._end_frozen_agreements).
 PLAN_CHECK_QUERIES = 8
 # the same daily check when the plans break (notes, activities) or are completed, per batch;
-# a break hands the invoices back to dunning: their next reminder date is computed again
-PLAN_BREAK_QUERIES = 33
-PLAN_BREAK_FALLBACK_QUERIES = 33  # measured (was one more than the above: the managers group)
-PLAN_COMPLETE_QUERIES = 19  # + the company partner's language of the notes (issue 16)
+# a break hands the invoices back to dunning: their next reminder date is computed again; a
+# break or a completion recomputes which plan settles their penalties (account.move
+# penalty_plan_id: the completed plans read, the column written, the plans' state flushed first)
+PLAN_BREAK_QUERIES = 36
+PLAN_BREAK_FALLBACK_QUERIES = 36  # measured (was one more than the above: the managers group)
+PLAN_COMPLETE_QUERIES = 21  # + the company partner's language of the notes (issue 16)
 
 
 class PlanCommon(RecouvrementCommon):
