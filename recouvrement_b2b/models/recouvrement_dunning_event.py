@@ -668,16 +668,21 @@ class RecouvrementDunningEvent(models.Model):
     def _get_residuals_on_date(self, lines):
         """``{line id: (residual, residual in the line's currency)}``: what was left of the
         receivable ``lines`` on the event's date (``recouvrement.statement._get_residuals_at``,
-        the reconciliations of a later date undone); ``(0.0, 0.0)`` for a line settled by
-        then. On the event's own day (the email, the letter rendered at once), the lines' own
-        residuals, with no query."""
+        the reconciliations of a later date or recorded after the event undone: an open credit
+        matched after the reminder is still the credit it deducted); ``(0.0, 0.0)`` for a line
+        settled by then. On the event's own day (the email, the letter rendered at once), the
+        lines' own residuals, with no query."""
         self.ensure_one()
         if self.date >= fields.Date.context_today(self):
             return {
                 line.id: (line.amount_residual, line.amount_residual_currency) for line in lines
             }
         # sudo: the reconciliations of the customer's items, whoever renders the letter
-        left = self.env["recouvrement.statement"].sudo()._get_residuals_at(lines, self.date)
+        left = (
+            self.env["recouvrement.statement"]
+            .sudo()
+            ._get_residuals_at(lines, self.date, recorded_by=self.create_date)
+        )
         return {line.id: left.get(line.id, (0.0, 0.0)) for line in lines}
 
     def _get_payment_deadline(self):

@@ -145,17 +145,22 @@ class RecouvrementStatement(models.AbstractModel):
         return result
 
     @api.model
-    def _get_residuals_at(self, lines, date):
+    def _get_residuals_at(self, lines, date, recorded_by=None):
         """What was left of the receivable ``lines`` (account.move.line) on ``date``: their
         amount less their reconciliations dated up to ``date`` (``max_date``, the later of the
         two lines' dates), those of a later date not counted. One query.
 
+        :param recorded_by: a datetime (UTC): also leave out the reconciliations recorded
+            after it (``create_date``), what a document issued then could not know, e.g. an
+            open credit note of February matched after a reminder of March (its ``max_date``
+            is in February): the reminder deducted it, its letter printed later still does
         :return: ``{line id: (residual, residual in the line's currency)}`` of the lines still
             open on ``date`` only
         """
         if not lines:
             return {}
         left = {line.id: [line.balance, line.amount_currency] for line in lines}
+        recorded = [("create_date", "<=", recorded_by)] if recorded_by else []
         # sudo: the reconciliations of the customer's items, whoever reads its statement
         partials = (
             self.env["account.partial.reconcile"]
@@ -163,6 +168,7 @@ class RecouvrementStatement(models.AbstractModel):
             .search_fetch(
                 [
                     ("max_date", "<=", date),
+                    *recorded,
                     "|",
                     ("debit_move_id", "in", lines.ids),
                     ("credit_move_id", "in", lines.ids),
