@@ -189,13 +189,17 @@ class RecouvrementCustomer(models.AbstractModel):
             ``url`` of its portal page with "Pay now"),
             ``statement`` (open receivable items, invoices and unmatched payments or credit
             notes, oldest first: ``date``, ``label``, ``due``, ``debit``, ``credit``,
-            ``balance``), ``totals`` (per company and currency: ``company``, ``currency``,
-            ``due``, ``penalty``, ``indemnity``), ``companies`` (one dict per company the
+            ``balance``), ``totals`` (per company and currency, in that currency: ``company``,
+            ``currency``, ``due_now`` (the instalments due by ``date``), ``not_due`` (those due
+            later), ``balance`` (both), ``penalty``, ``indemnity``), ``companies`` (one dict
+            per company the
             customer owes, the company of the oldest due invoice first, a company with open
             credits only last: ``company``, its ``lines``, ``totals`` and ``statement``,
             ``due`` (float, company currency: the net balance due, its invoices less its open
             credits ``open_credit`` and never below 0; what a promise may cover at most, the
-            amount the promise form proposes), ``penalty_unknown`` (bool: the penalties of
+            amount the promise form proposes), ``payable`` (float, company currency: what is
+            due now, the instalments due by ``date`` less the open credits, never below 0),
+            ``penalty_unknown`` (bool: the penalties of
             some invoice cannot be computed today, the totals leave them out), ``currency``
             (the company's), ``bank`` (res.partner.bank of the company, may be empty),
             ``reference`` (the payment references of its invoices, to quote)) and
@@ -252,8 +256,16 @@ class RecouvrementCustomer(models.AbstractModel):
             ._get_line_amounts(receivable | credit_lines, date)
         )
         move_due = defaultdict(float)
+        # what is due now (instalments due by ``date``) apart from what is not due yet: only
+        # the former is asked for now (LEGAL.md, instalments), in the invoice currency, and
+        # at the rate of the day for the amount to pay now
+        move_due_now = defaultdict(float)
+        move_day_due_now = defaultdict(float)
         for line in receivable:
             move_due[line.move_id.id] += day_amounts[line.id]
+            if not line.date_maturity or line.date_maturity <= date:
+                move_due_now[line.move_id.id] += line.amount_residual_currency
+                move_day_due_now[line.move_id.id] += day_amounts[line.id]
         groups = {}
         for move in moves:
             figure = figures.get(move.id, {})
@@ -275,22 +287,28 @@ class RecouvrementCustomer(models.AbstractModel):
             )
             group["lines"].append(line)
             group["due"] += move_due[move.id]
+            group["payable"] += move_day_due_now[move.id]
             total = group["totals_by_currency"].setdefault(
                 move.currency_id.id,
                 {
                     "company": move.company_id,
                     "currency": move.currency_id,
-                    "due": 0.0,
+                    "due_now": 0.0,
+                    "not_due": 0.0,
+                    "balance": 0.0,
                     "penalty": 0.0,
                     "indemnity": 0.0,
                 },
             )
+            due_now = move.currency_id.round(min(move_due_now[move.id], move.amount_residual))
             for key, value in (
-                ("due", "residual"),
-                ("penalty", "penalty"),
-                ("indemnity", "indemnity"),
+                ("due_now", due_now),
+                ("not_due", move.amount_residual - due_now),
+                ("balance", move.amount_residual),
+                ("penalty", line["penalty"]),
+                ("indemnity", line["indemnity"]),
             ):
-                total[key] += line[value] or 0.0
+                total[key] = move.currency_id.round(total[key] + (value or 0.0))
             group["penalty_unknown"] = group["penalty_unknown"] or line["penalty"] is None
         for item in statement:  # open credits or payments with a company owed nothing
             if item["company"].id not in groups:
@@ -307,6 +325,7 @@ class RecouvrementCustomer(models.AbstractModel):
                 -sum(day_amounts[item["line"].id] for item in group["statement"] if item["credit"])
             )
             group["due"] = max(currency.round(group["due"] - group["open_credit"]), 0.0)
+            group["payable"] = max(currency.round(group["payable"] - group["open_credit"]), 0.0)
             group["totals"] = list(group.pop("totals_by_currency").values())
             group["reference"] = ", ".join(
                 line["move"].payment_reference or line["move"].name for line in group["lines"]
@@ -331,6 +350,7 @@ class RecouvrementCustomer(models.AbstractModel):
             "lines": [],
             "totals_by_currency": {},
             "due": 0.0,
+            "payable": 0.0,
             "penalty_unknown": False,
             "statement": [item for item in statement if item["company"] == company],
             "bank": company.partner_id.bank_ids[:1],

@@ -168,9 +168,16 @@ class TestBreak17Claims(DunningRunCommon):
             [group] = self.env["recouvrement.customer"]._get_portal_values(
                 self.customer, date(2026, 11, 20)
             )["companies"]
+        # the invoice's 150 is due now and all of the balance (issue 17: due now apart from
+        # what is not yet due); nothing to pay now, net of the open credits
         self.assertEqual(
-            ([total["due"] for total in group["totals"]], group["open_credit"], group["due"]),
-            ([150.0], 200.0, 0.0),
+            (
+                [(total["due_now"], total["balance"]) for total in group["totals"]],
+                group["open_credit"],
+                group["due"],
+                group["payable"],
+            ),
+            ([(150.0, 150.0)], 200.0, 0.0, 0.0),
         )
 
     def test_collection_page_at_the_rate_of_the_day(self):

@@ -2,6 +2,8 @@ from datetime import timedelta
 
 import polib
 from freezegun import freeze_time
+from lxml import etree
+from lxml import html as lxml_html
 
 from odoo import fields, http
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -49,7 +51,11 @@ class TestCollectionPortalBreak(RecouvrementCommon, HttpCase):
         by_move = {line["move"]: line for line in values["lines"]}
         self.assertIsNone(by_move[late]["penalty"])
         self.assertEqual((by_move[soon]["penalty"], by_move[soon]["indemnity"]), (0.0, 0.0))
-        self.assertEqual(values["totals"][0]["due"], 1250.0)
+        # what is due now apart from what is not (issue 17): 1 000 + 250 = 1 250 in all
+        self.assertEqual(
+            [values["totals"][0][key] for key in ("due_now", "not_due", "balance")],
+            [1000.0, 250.0, 1250.0],
+        )
         self.assertTrue(values["companies"][0]["penalty_unknown"])
         response = self.url_open(self._url(self.customer))
         self.assertEqual(response.status_code, 200)
@@ -82,6 +88,46 @@ class TestCollectionPortalBreak(RecouvrementCommon, HttpCase):
         counters = self.make_jsonrpc_request("/my/counters", {"counters": ["collection_count"]})
         self.assertEqual(counters["collection_count"], 2)
         self.assertEqual(self.url_open("/my/collection").status_code, 200)
+
+    def test_page_shows_what_is_due_now_apart_from_what_is_not_yet_due(self):
+        """Issue 17, left open: "Total due" beside "Pay now" summed the invoices not due yet.
+        1 000 due 60 days ago, 250 due in 20 days, a credit note of 100 not allocated: the page
+        said "Total due 1,250.00" and "Net balance due 1,150.00". Right: Due now 1 000.00,
+        Not yet due 250.00, Balance 1 250.00; open credits -100.00; to pay now 1 000 - 100 =
+        900.00. The promise may still cover the whole net balance, 1 250 - 100 = 1 150."""
+        self._invoice(
+            self.customer, 1000.0, self.today - timedelta(days=90), self.today - timedelta(days=60)
+        )
+        self._invoice(self.customer, 250.0, self.today, self.today + timedelta(days=20))
+        self._refund(self.customer, 100.0, self.today - timedelta(days=10))
+        values = self.service._get_portal_values(self.customer)
+        group = values["companies"][0]
+        self.assertEqual(
+            [(total["due_now"], total["not_due"], total["balance"]) for total in group["totals"]],
+            [(1000.0, 250.0, 1250.0)],
+        )
+        self.assertEqual(
+            (group["open_credit"], group["payable"], group["due"]), (100.0, 900.0, 1150.0)
+        )
+        response = self.url_open(self._url(self.customer))
+        page = lxml_html.fromstring(response.text)
+        rows = [
+            " ".join(row.text_content().split())
+            for row in page.xpath("//table[contains(@class, 'w-auto')]//tr")
+            # the penalties accrued (by today's rate) are another row, as before
+            if "o_collection_penalties" not in etree.tostring(row, encoding="unicode")
+        ]
+        self.assertEqual(
+            rows,
+            [
+                "Due now 1,000.00 €",
+                "Not yet due 250.00 €",
+                "Balance 1,250.00 €",
+                "Open credits deducted -100.00 €",
+                "To pay now, net of open credits 900.00 €",
+            ],
+        )
+        self.assertNotIn("Total due", response.text)
 
     def test_page_leaves_out_factored_and_frozen_claims(self):
         """The page offers to pay, promise or dispute only what our collection may claim, as
