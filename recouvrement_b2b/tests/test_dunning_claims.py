@@ -128,6 +128,27 @@ class TestDunningClaims(DunningRunCommon):
         )
         self.assertEqual(third.dunning_level_id, self.level_courteous)
 
+    def test_three_instalments_with_partial_payments_penalties(self):
+        # Issue 17 "Done when": the penalties of the invoice above, each instalment from its
+        # own due date with its partial payments (2026-S1: 12.15 %; the day of a payment
+        # still bears the amount paid). On 2 April 2026:
+        # - 306 due 31 January: 306 x 10 days (1-10 February, 100 paid on the 10th), then
+        #   206 x 15 days (11-25 February, paid on the 25th): 6 150 x 12.15 / 36 500 = 2.0472
+        # - 297 due 2 March, 44 of it paid on 25 February (before it was due): 253 x 31 days
+        #   (3 March-2 April) = 7 843 x 12.15 / 36 500 = 2.6107
+        # - 297 due 1 April: 297 x 1 day = 297 x 12.15 / 36 500 = 0.0989
+        # 2.0472 + 2.6107 + 0.0989 = 4.7568 -> 4.76, and one 40 EUR indemnity for the invoice.
+        move = self._invoice_with_term(
+            self.customer, 900.0, "2026-01-01", self._term((34, 30), (33, 60), (33, 90))
+        )
+        self._pay(move, 100.0, "2026-02-10")
+        self._pay(move, 250.0, "2026-02-25")
+        self.assertEqual(
+            [line.amount_residual for line in self._instalments(move)], [0.0, 253.0, 297.0]
+        )
+        figures = move._get_penalty_figures(date(2026, 4, 2))[move.id]
+        self.assertEqual((figures["penalty"], figures["indemnity"]), (4.76, 40.0))
+
     def test_dispute_on_an_invoice_in_instalments(self):
         # 1 000 dated 1 May 2026: 300 due 31 May, 700 due 30 July; 100 disputed on 10 June,
         # spread over the instalments (30 on the 300). On 20 June the 300, 20 days late,
