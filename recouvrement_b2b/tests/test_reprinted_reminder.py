@@ -21,17 +21,23 @@ class TestReprintedReminder(DunningRunCommon):
         super().setUp()
         self.move = self._invoice(self.customer, 1000.0, "2026-02-01", "2026-03-01")
 
-    def _send(self):
-        event = self._run("2026-03-20")
+    def _recorded_at(self, records, when):
+        """Set the ``create_date`` of ``records`` to ``when`` (UTC), as a transaction of that
+        time would have written it (a test runs in a single transaction)."""
         self.env.flush_all()
         self.env.execute_query(
             SQL(
-                "UPDATE recouvrement_dunning_event SET create_date = %s WHERE id = %s",
-                fields.Datetime.to_datetime("2026-03-20 08:00:00"),
-                event.id,
+                "UPDATE %s SET create_date = %s WHERE id = ANY(%s)",
+                SQL.identifier(records._table),
+                fields.Datetime.to_datetime(when),
+                records.ids,
             )
         )
-        event.invalidate_recordset(["create_date"])
+        records.invalidate_recordset(["create_date"])
+
+    def _send(self):
+        event = self._run("2026-03-20")
+        self._recorded_at(event, "2026-03-20 08:00:00")
         return event
 
     def _match(self, credit_move):
@@ -40,16 +46,7 @@ class TestReprintedReminder(DunningRunCommon):
             (self.move.line_ids + credit_move.line_ids).filtered(
                 lambda line: line.account_id.account_type == "asset_receivable"
             ).reconcile()
-        self.env.flush_all()
-        partials = self.move.line_ids.matched_credit_ids
-        self.env.execute_query(
-            SQL(
-                "UPDATE account_partial_reconcile SET create_date = %s WHERE id = ANY(%s)",
-                fields.Datetime.to_datetime("2026-03-25 10:00:00"),
-                partials.ids,
-            )
-        )
-        partials.invalidate_recordset(["create_date"])
+        self._recorded_at(self.move.line_ids.matched_credit_ids, "2026-03-25 10:00:00")
 
     def _reprint(self, event):
         """``(instalments, credits)`` of the letter rendered again on 26 March."""
