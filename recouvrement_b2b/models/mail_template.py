@@ -3,7 +3,7 @@ import functools
 from lxml import html
 from markupsafe import Markup
 
-from odoo import api, models
+from odoo import api, models, tools
 from odoo.tools import safe_eval
 
 
@@ -60,7 +60,6 @@ class MailTemplate(models.Model):
             and not self.env.user.has_group("mail.group_mail_template_editor")
         ):
             options["raise_on_forbidden_code_for_model"] = model
-        template = html.fragment_fromstring(template_src, create_parent="div")
         qweb = self.env["ir.qweb"].with_context(**options)
         functions = def_name = None
         results = {}
@@ -69,10 +68,29 @@ class MailTemplate(models.Model):
             record_qweb = qweb._prepare_environment(values)
             safe_eval.check_values(values)
             if functions is None:
-                functions, def_name = record_qweb._compile(template)
+                functions, def_name = self._get_compiled_template_qweb(record_qweb, template_src)
             rendered = Markup("".join(functions[def_name](record_qweb, values)))
             results[record.id] = rendered[5:-6]
         return results
+
+    @api.model
+    def _get_compiled_template_qweb(self, qweb, template_src):
+        """``(functions, name of the root function)`` of the inline QWeb ``template_src``
+        compiled by ``qweb`` (an ``ir.qweb`` whose context holds the rendering options), kept
+        in the registry's template cache for that source and context
+        (:meth:`_compile_template_qweb`): a batch of reminders compiles its body once, not
+        once per rendering call. The compiled code depends only on the source and the
+        context (as for Odoo's own views, cached per view and context keys); the record,
+        user and values come at rendering time."""
+        key = tuple(sorted((name, repr(value)) for name, value in qweb.env.context.items()))
+        return self._compile_template_qweb(template_src, key, qweb)
+
+    @tools.ormcache("template_src", "context_key", cache="templates")
+    def _compile_template_qweb(self, template_src, context_key, qweb):
+        """:meth:`_get_compiled_template_qweb` without its cache (``context_key``: the
+        cache key of ``qweb``'s context)."""
+        template = html.fragment_fromstring(template_src, create_parent="div")
+        return qweb._compile(template)
 
 
 def _memoized(function):

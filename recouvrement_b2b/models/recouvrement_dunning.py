@@ -16,6 +16,7 @@ from odoo.addons.base.models.ir_cron import MAX_BATCH_PER_CRON_JOB
 from ..rules import deadlines as deadline_rules
 from ..rules import dunning as dunning_rules
 from ..tools.lang import company_env
+from ..tools.sanitize import sanitized_once
 from .recouvrement_dunning_event import POSTED_CHANNELS
 
 _logger = logging.getLogger(__name__)
@@ -1432,10 +1433,12 @@ class RecouvrementDunning(models.AbstractModel):
         by_company = defaultdict(list)
         for item in items:
             by_company[item["company"]].append(item)
-        for company, company_items in by_company.items():
-            events |= self.with_company(company)._send_company_batch(
-                company_items, date, recipients
-            )
+        # each email and note body sanitized once, not once per conversion (tools.sanitize)
+        with sanitized_once():
+            for company, company_items in by_company.items():
+                events |= self.with_company(company)._send_company_batch(
+                    company_items, date, recipients
+                )
         return events
 
     @api.model

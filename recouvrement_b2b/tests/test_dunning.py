@@ -1,12 +1,14 @@
 from unittest.mock import patch
 
 from freezegun import freeze_time
+from markupsafe import Markup
 
 from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from odoo.addons.recouvrement_b2b.models.recouvrement_dunning import RecouvrementDunning
+from odoo.addons.recouvrement_b2b.tools import sanitize as sanitize_tools
 
 from .common import RecouvrementCommon
 
@@ -680,6 +682,39 @@ class TestDunning(RecouvrementCommon):
         self.assertEqual(two, three)
         self.assertEqual(four - two, CRON_QUERIES_PER_BATCH, "2 -> 4 customers")
         self.assertEqual(eight - four, 2 * CRON_QUERIES_PER_BATCH, "4 -> 8 customers")
+
+    def test_bodies_sanitized_once_per_batch(self):
+        """Producing the reminders sanitizes each email and note body once (tools.sanitize):
+        Odoo sanitizes an HTML value for its column, for the cache, and once more for a record
+        inheriting the field (mail.mail's body): three times per email, two per note; the
+        bodies stored are the same."""
+        calls = []
+
+        def counted(src, **options):
+            calls.append(str(src))
+            return original(src, **options)
+
+        original = sanitize_tools._html_sanitize
+        body = Markup("<p>Total due: <strong>1 200,00 €</strong></p>")
+        with patch.object(sanitize_tools, "_html_sanitize", counted):
+            message = self.customer.message_post(body=body, message_type="comment")
+            plain = calls.count(str(body))
+            calls.clear()
+            with sanitize_tools.sanitized_once():
+                once = self.customer.message_post(body=body, message_type="comment")
+                mail = self.env["mail.mail"].create({"body_html": str(body), "body": body})
+        # outside a block: the column and the cache of the message (at least twice)
+        self.assertGreaterEqual(plain, 2)
+        # inside: once for the message, the mail's message and the mail itself together
+        self.assertEqual(calls.count(str(body)), 1)
+        self.assertEqual(once.body, message.body)
+        self.assertEqual(mail.body, message.body)
+        # the same value sanitized with other options is sanitized again, never mixed up
+        with sanitize_tools.sanitized_once():
+            stripped = sanitize_tools._html_sanitize_once(body, strip_style=True)
+            kept = sanitize_tools._html_sanitize_once(body, strip_style=False)
+        self.assertEqual(stripped, original(body, strip_style=True))
+        self.assertEqual(kept, original(body, strip_style=False))
 
     def test_plan_query_count(self):
         """Planning costs the same queries for 1 customer with 2 invoices as for 3 with 12."""

@@ -8,6 +8,12 @@ template attaches a summary PDF, this addon's levels their letter: both left out
 in its own transaction, rolled back; RB2B_BENCH_REPEAT interleaved rounds (default 3), medians
 printed.
 
+CPU time is printed next to the wall-clock time: on a machine shared with other jobs, the wall
+clock moves with their load, the CPU spent hardly does. The CPU of a step is this Odoo
+process's (``time.process_time()``) plus the PostgreSQL backend's serving its cursor (utime +
+stime of ``/proc/<pg_backend_pid()>/stat``; the cluster runs on this machine), both sides
+measured the same way.
+
 Two steps each: deciding what to send (this addon: the plan; OCA: the credit control lines of
 a run) and producing the communications (this addon: the reminders sent batch by batch as the
 cron does; OCA: lines set ready and the run's channel action, which creates communications and
@@ -26,14 +32,38 @@ env = env(context=dict(env.context, allowed_company_ids=company.ids, tracking_di
 today = fields.Date.context_today(env.user)
 
 
+env.cr.execute("SELECT pg_backend_pid()")
+backend_stat = f"/proc/{env.cr.fetchone()[0]}/stat"
+clock_ticks = os.sysconf("SC_CLK_TCK")
+
+
+def backend_cpu():
+    """CPU seconds (user + system) the PostgreSQL backend of ``env.cr`` has used so far, or
+    None when its /proc entry cannot be read (PostgreSQL on another machine)."""
+    try:
+        with open(backend_stat) as stat:
+            # fields after the command name (in parentheses, may hold spaces): utime and
+            # stime are the 14th and 15th fields of the line, in clock ticks
+            fields_ = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields_[11]) + int(fields_[12])) / clock_ticks
+
+
 def measure(function, *args):
-    """``(result, seconds, queries)`` of ``function(*args)``, pending writes flushed."""
+    """``(result, seconds, queries, cpu seconds)`` of ``function(*args)``, pending writes
+    flushed; cpu: this process's plus its PostgreSQL backend's (None without the latter)."""
     env.flush_all()
     queries = env.cr.sql_log_count
+    backend = backend_cpu()
+    cpu = time.process_time()
     start = time.perf_counter()
     result = function(*args)
     env.flush_all()
-    return result, time.perf_counter() - start, env.cr.sql_log_count - queries
+    seconds = time.perf_counter() - start
+    cpu = time.process_time() - cpu
+    backend = None if backend is None else backend_cpu() - backend
+    return result, seconds, env.cr.sql_log_count - queries, (cpu, backend)
 
 
 # --- this addon: the service's entry points (adapt here after the sending rewrite) ----------
@@ -85,19 +115,19 @@ figures = {key: [] for key in ("ours_decide", "ours_produce", "oca_decide", "oca
 counts = {}
 for _round in range(rounds):
     ours_setup()
-    plan, seconds, queries = measure(ours_decide)
-    figures["ours_decide"].append((seconds, queries))
-    events, seconds, queries = measure(ours_produce, plan)
-    figures["ours_produce"].append((seconds, queries))
+    plan, *figure = measure(ours_decide)
+    figures["ours_decide"].append(figure)
+    events, *figure = measure(ours_produce, plan)
+    figures["ours_produce"].append(figure)
     counts["ours"] = (len(plan), len(events), env["mail.mail"].search_count([]) - mails_before)
     env.cr.rollback()
     env.invalidate_all()
 
     policy = oca_setup()
-    run, seconds, queries = measure(oca_decide, policy)
-    figures["oca_decide"].append((seconds, queries))
-    communications, seconds, queries = measure(oca_produce, run)
-    figures["oca_produce"].append((seconds, queries))
+    run, *figure = measure(oca_decide, policy)
+    figures["oca_decide"].append(figure)
+    communications, *figure = measure(oca_produce, run)
+    figures["oca_produce"].append(figure)
     counts["oca"] = (
         len(run.line_ids),
         len(communications),
@@ -108,10 +138,30 @@ for _round in range(rounds):
 
 
 def median(key):
+    """Medians of the rounds of ``key``: ``(seconds, queries, cpu seconds, of which the
+    PostgreSQL backend's)``; the last two None when the backend's CPU cannot be read."""
+    rows = figures[key]
+    backends = [backend for _s, _q, (_cpu, backend) in rows]
+    if None in backends:
+        cpu = backend = None
+    else:
+        cpu = statistics.median(cpu + backend for _s, _q, (cpu, backend) in rows)
+        backend = statistics.median(backends)
     return (
-        statistics.median(s for s, _q in figures[key]),
-        statistics.median(q for _s, q in figures[key]),
+        statistics.median(s for s, _q, _c in rows),
+        statistics.median(q for _s, q, _c in rows),
+        cpu,
+        backend,
     )
+
+
+def cpu_text(cpu, backend, count=1):
+    """``cpu`` and ``backend`` seconds (divided by ``count``) as printed."""
+    if cpu is None:
+        return "CPU n/a (PostgreSQL backend not readable)"
+    if count == 1:
+        return f"CPU {cpu:.1f} s (PostgreSQL {backend:.1f} s)"
+    return f"CPU {cpu / count * 1000:.1f} ms (PostgreSQL {backend / count * 1000:.1f} ms)"
 
 
 print(
@@ -127,20 +177,30 @@ print(
     f"{counts['oca'][2]} emails queued"
 )
 for step, label in (("decide", "deciding what to send"), ("produce", "producing them")):
-    ours_s, ours_q = median(f"ours_{step}")
-    oca_s, oca_q = median(f"oca_{step}")
+    ours_s, ours_q, ours_cpu, ours_pg = median(f"ours_{step}")
+    oca_s, oca_q, oca_cpu, oca_pg = median(f"oca_{step}")
     print(
-        f"  {label}: this addon {ours_s:.1f} s / {ours_q:.0f} queries, OCA {oca_s:.1f} s / "
-        f"{oca_q:.0f} queries; OCA / this addon: time x{oca_s / max(ours_s, 1e-6):.1f}, "
+        f"  {label}: this addon {ours_s:.1f} s / {ours_q:.0f} queries / "
+        f"{cpu_text(ours_cpu, ours_pg)}, OCA {oca_s:.1f} s / {oca_q:.0f} queries / "
+        f"{cpu_text(oca_cpu, oca_pg)}; OCA / this addon: time x{oca_s / max(ours_s, 1e-6):.1f}, "
         f"queries x{oca_q / max(ours_q, 1):.1f}"
+        + (f", CPU x{oca_cpu / max(ours_cpu, 1e-6):.1f}" if None not in (ours_cpu, oca_cpu) else "")
     )
 ours_n = max(counts["ours"][1], 1)
 oca_n = max(counts["oca"][1], 1)
-ours_time, ours_queries = (value / ours_n for value in median("ours_produce"))
-oca_time, oca_queries = (value / oca_n for value in median("oca_produce"))
+ours_s, ours_q, ours_cpu, ours_pg = median("ours_produce")
+oca_s, oca_q, oca_cpu, oca_pg = median("oca_produce")
+ours_time, ours_queries = ours_s / ours_n, ours_q / ours_n
+oca_time, oca_queries = oca_s / oca_n, oca_q / oca_n
 print(
-    f"  per communication produced: this addon {ours_time * 1000:.0f} ms / "
-    f"{ours_queries:.1f} queries, OCA {oca_time * 1000:.0f} ms / {oca_queries:.1f} queries; "
+    f"  per communication produced: this addon {ours_time * 1000:.1f} ms / "
+    f"{ours_queries:.1f} queries / {cpu_text(ours_cpu, ours_pg, ours_n)}, OCA "
+    f"{oca_time * 1000:.1f} ms / {oca_queries:.1f} queries / {cpu_text(oca_cpu, oca_pg, oca_n)}; "
     f"OCA / this addon: time x{oca_time / max(ours_time, 1e-9):.2f}, "
     f"queries x{oca_queries / max(ours_queries, 1e-9):.2f}"
+    + (
+        f", CPU x{(oca_cpu / oca_n) / max(ours_cpu / ours_n, 1e-9):.2f}"
+        if None not in (ours_cpu, oca_cpu)
+        else ""
+    )
 )
