@@ -7,7 +7,14 @@ from odoo.tools.pdf import merge_pdf
 
 from ..rules import deadlines
 from ..tools.bounds import check_bounds
-from ..tools.evidence import changed_field, check_created_by_flow, check_set_by_flow, differs
+from ..tools.evidence import (
+    EVIDENCE_ATTACHMENT_FIELDS,
+    EVIDENCE_EMAIL_FIELDS,
+    changed_field,
+    check_created_by_flow,
+    check_set_by_flow,
+    differs,
+)
 from ..tools.lang import partner_env
 
 CHANNELS = [
@@ -47,27 +54,6 @@ EVIDENCE_FIELDS = (
     "user_id",
 )
 ATTACH_ONCE_FIELDS = ("attachment_id", "mail_message_id")
-# What the letter file and the email of a sent reminder say (ir.attachment, mail.message)
-EVIDENCE_FILE_FIELDS = (
-    "raw",
-    "datas",
-    "db_datas",
-    "store_fname",
-    "name",
-    "mimetype",
-    "res_model",
-    "res_id",
-)
-EVIDENCE_EMAIL_FIELDS = (
-    "body",
-    "subject",
-    "author_id",
-    "email_from",
-    "date",
-    "message_type",
-    "model",
-    "res_id",
-)
 
 
 class RecouvrementDunningEvent(models.Model):
@@ -384,7 +370,7 @@ class RecouvrementDunningEvent(models.Model):
                 )
             # the same content written again (a storage migration, ir.attachment._migrate)
             # rewrites nothing
-            fname = changed_field(file, vals, EVIDENCE_FILE_FIELDS)
+            fname = changed_field(file, vals, EVIDENCE_ATTACHMENT_FIELDS)
             if fname:
                 raise UserError(
                     self.env._(
@@ -407,7 +393,7 @@ class RecouvrementDunningEvent(models.Model):
                     event=event.display_name,
                 )
             )
-        fname = changed_field(file, vals, EVIDENCE_FILE_FIELDS)
+        fname = changed_field(file, vals, EVIDENCE_ATTACHMENT_FIELDS)
         if fname:
             raise UserError(
                 self.env._(
