@@ -6,7 +6,7 @@ from odoo.tools import SQL, format_date
 from odoo.tools.misc import formatLang
 
 from ..rules import proceedings as proceedings_rules
-from ..tools.bounds import check_bounds, check_created_not_negative
+from ..tools.bounds import check_bounds, check_sign
 from ..tools.evidence import (
     check_closed_unlink,
     check_closed_write,
@@ -414,7 +414,7 @@ class RecouvrementClaimDeclaration(models.Model):
         self._check_proceedings_known(vals_list)
         self._check_not_declared(vals_list)
         name_by_sequence(self.env, vals_list, "recouvrement.claim.declaration")
-        check_created_not_negative(self, vals_list, ("admitted_amount", "dividend_amount"))
+        check_sign(self, vals_list, ("admitted_amount", "dividend_amount"))
         declarations = super().create(vals_list)
         # declared and closed by the Mark as Declared and Close Proceedings buttons only (issue 19)
         check_created_by_flow(declarations, self._get_flow_name(), ("declared", "closed"))
