@@ -108,20 +108,9 @@ class TestPenaltyLinesFollowTheirClaim(RecouvrementCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write(
-            {
-                "penalty_rate_mode": "legal_default",
-                "penalty_convention": "half_year",
-                "penalty_indemnity_amount": 40.0,
-            }
-        )
+        cls._legal_penalties()
         cls._standard_ladder()
-        cls.debtor = cls.env["res.partner"].create({"name": "Textiles Blanc", "is_company": True})
-        cls.move_a = cls._invoice(cls.debtor, 10000, date(2024, 2, 14), date(2024, 3, 15))
-        cls.move_c = cls._invoice(cls.debtor, 3000, date(2024, 4, 20), date(2024, 5, 20))
-        cls.debtor.write(
-            {"collective_proceedings": "redressement", "proceedings_date": date(2024, 4, 14)}
-        )
+        cls.debtor, cls.move_a, cls.move_c = cls._debtor_in_redressement()
         cls.penalty_invoices = (cls.move_a | cls.move_c)._create_penalty_invoices(date(2024, 6, 1))
         cls.penalty_invoices.action_post()
 
