@@ -2,7 +2,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, format_date
+from odoo.tools import format_date
 from odoo.tools.misc import formatLang
 
 from ..rules import proceedings as proceedings_rules
@@ -14,6 +14,7 @@ from ..tools.evidence import (
     check_set_by_flow,
 )
 from ..tools.lang import company_env
+from ..tools.locks import lock_rows
 from ..tools.records import name_by_sequence
 
 #: what a declaration sent to the mandataire says: never rewritten (issue 19)
@@ -476,18 +477,7 @@ class RecouvrementClaimDeclaration(models.Model):
         partner_ids = sorted({partner_id for _company, partner_id, _day in keys if partner_id})
         if not partner_ids:
             return
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE res_partner SET write_date = write_date
-                 WHERE id IN (
-                       SELECT id FROM res_partner WHERE id IN %s ORDER BY id FOR NO KEY UPDATE
-                 )
-                """,
-                tuple(partner_ids),
-            ),
-            log_exceptions=False,
-        )
+        lock_rows(self.env["res.partner"].browse(partner_ids), log_exceptions=False)
         # sudo: a declaration of another user's record rules still blocks this one (the
         # unique key does not look at rights); only its reference, author and date are shown
         existing = self.sudo().search(
