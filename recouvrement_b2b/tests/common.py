@@ -4,7 +4,7 @@ from datetime import date, timedelta
 from freezegun import freeze_time
 
 from odoo import SUPERUSER_ID, Command, api, fields
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import Form, TransactionCase, new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -249,6 +249,31 @@ class RecouvrementCommon(AccountTestInvoicingCommon):
                 }
             )
         )
+
+    def _write_off_case(self, moves, loss):
+        """``moves`` written off by the credit manager: a recovery case of ``self.customer``
+        closed through its wizard as written off for ``loss`` (``court_decision``,
+        ``insufficient_assets``, ``none``).
+
+        :return: ``(the write-off entry, the bad-debt account the wizard proposed)``
+        """
+        case = self.env["recouvrement.litigation"].create(
+            {
+                "partner_id": self.customer.id,
+                "litigation_type": "recovery",
+                "move_ids": [Command.set(moves.ids)],
+            }
+        )
+        wizard = Form(
+            self.env["recouvrement.litigation.close"]
+            .with_user(self.manager)
+            .with_context(default_litigation_id=case.id)
+        )
+        wizard.outcome = "written_off"
+        wizard.loss = loss
+        bad_debt = wizard.write_off_account_id
+        wizard.save().action_confirm()
+        return case.write_off_move_id, bad_debt
 
     @classmethod
     def _legal_penalties(cls):

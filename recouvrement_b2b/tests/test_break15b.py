@@ -252,24 +252,9 @@ class TestBadDebtSeveralRates(RecouvrementCommon):
 
     def _write_off(self):
         """The invoice written off after a court decision: the write-off entry's lines."""
-        case = self.env["recouvrement.litigation"].create(
-            {
-                "partner_id": self.customer.id,
-                "litigation_type": "recovery",
-                "move_ids": [Command.set(self.move.ids)],
-            }
-        )
-        wizard = Form(
-            self.env["recouvrement.litigation.close"]
-            .with_user(self.manager)
-            .with_context(default_litigation_id=case.id)
-        )
-        wizard.outcome = "written_off"
-        wizard.loss = "court_decision"
-        bad_debt = wizard.write_off_account_id
-        wizard.save().action_confirm()
+        entry, bad_debt = self._write_off_case(self.move, "court_decision")
         self.assertEqual(self.move.payment_state, "paid")
-        return case.write_off_move_id.line_ids, bad_debt
+        return entry.line_ids, bad_debt
 
     @freeze_time("2026-11-20")
     def test_each_rate_recovered_pro_rata(self):
