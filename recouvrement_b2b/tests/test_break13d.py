@@ -304,18 +304,7 @@ class TestBreak13dCockpit(DunningRunCommon):
         for name, customer in customers.items():
             moves[name] = self._invoice(customer, 1000.0, "2026-03-01", "2026-03-31")
             moves[name].sudo().dunning_level_id = self.level_last_call
-            event = (
-                self.env["recouvrement.dunning.event"]
-                .sudo()
-                .create(
-                    {"partner_id": customer.id, "company_id": self.company.id, "date": "2026-05-10"}
-                )
-            )
-            event.activity_schedule(
-                "mail.mail_activity_data_call",
-                date_deadline=fields.Date.to_date("2026-05-10"),
-                user_id=self.controller.id,
-            )
+            self._schedule_call(customer, fields.Date.to_date("2026-05-10"))
         self.env["recouvrement.litigation"].create(
             {
                 "partner_id": customers["Procès"].id,

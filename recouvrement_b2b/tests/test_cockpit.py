@@ -19,19 +19,6 @@ class TestCockpit(DunningRunCommon):
         super().setUpClass()
         cls.company.recouvrement_promise_tolerance_days = 3
 
-    def _schedule_call(self, partner, deadline):
-        """A call due on ``deadline`` for ``partner``, as a phone level schedules it: on a
-        reminder of the company (not on the shared customer, issue 19)."""
-        event = (
-            self.env["recouvrement.dunning.event"]
-            .sudo()
-            .create({"partner_id": partner.id, "company_id": self.company.id, "date": deadline})
-        )
-        event.activity_schedule(
-            "mail.mail_activity_data_call", date_deadline=deadline, user_id=self.controller.id
-        )
-        return event
-
     # ------------------------------------------------------------------------------------------
     # Promises
     # ------------------------------------------------------------------------------------------
