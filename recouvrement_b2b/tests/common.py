@@ -275,6 +275,19 @@ class RecouvrementCommon(AccountTestInvoicingCommon):
         wizard.save().action_confirm()
         return case.write_off_move_id, bad_debt
 
+    def _schedule_call(self, partner, deadline):
+        """A call due on ``deadline`` for ``partner``, as a phone level schedules it: on a
+        reminder of the company (not on the shared customer, issue 19)."""
+        event = (
+            self.env["recouvrement.dunning.event"]
+            .sudo()
+            .create({"partner_id": partner.id, "company_id": self.company.id, "date": deadline})
+        )
+        event.activity_schedule(
+            "mail.mail_activity_data_call", date_deadline=deadline, user_id=self.controller.id
+        )
+        return event
+
     @classmethod
     def _legal_penalties(cls):
         """The company charges the legal late-payment penalty (the ECB rate plus 10 points, by
@@ -332,19 +345,6 @@ class DunningRunCommon(RecouvrementCommon):
         with freeze_time(day):
             plan = self.Dunning._get_plan(day, companies=self.company, partners=partners)
             return self.Dunning._send_reminders(plan, day)
-
-    def _schedule_call(self, partner, deadline):
-        """A call due on ``deadline`` for ``partner``, as a phone level schedules it: on a
-        reminder of the company (not on the shared customer, issue 19)."""
-        event = (
-            self.env["recouvrement.dunning.event"]
-            .sudo()
-            .create({"partner_id": partner.id, "company_id": self.company.id, "date": deadline})
-        )
-        event.activity_schedule(
-            "mail.mail_activity_data_call", date_deadline=deadline, user_id=self.controller.id
-        )
-        return event
 
     def _penalty_invoice(self, move, day):
         """The penalty invoice of ``move`` on ``day``, posted, created as the controller."""
