@@ -1,7 +1,6 @@
 from odoo import api, models
 
 from ..tools.evidence import EVIDENCE_ATTACHMENT_FIELDS, check_evidence_thread
-from .recouvrement_dunning_event import EVIDENCE_FILE_FIELDS
 
 
 class IrAttachment(models.Model):
@@ -9,7 +8,7 @@ class IrAttachment(models.Model):
 
     def write(self, vals):
         # the letter of a sent reminder is evidence: its file is never rewritten (issue 19)
-        if set(EVIDENCE_FILE_FIELDS) & set(vals):
+        if set(EVIDENCE_ATTACHMENT_FIELDS) & set(vals):
             self.env["recouvrement.dunning.event"]._check_evidence_file(self, vals)
         # the PDF of a statement sent: evidence (issue 19)
         check_evidence_thread(self, EVIDENCE_ATTACHMENT_FIELDS, vals)

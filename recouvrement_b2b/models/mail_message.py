@@ -1,8 +1,7 @@
 from odoo import api, models
 
-from ..tools.evidence import EVIDENCE_MESSAGE_FIELDS, check_evidence_thread
+from ..tools.evidence import EVIDENCE_EMAIL_FIELDS, EVIDENCE_MESSAGE_FIELDS, check_evidence_thread
 from ..tools.lang import company_env
-from .recouvrement_dunning_event import EVIDENCE_EMAIL_FIELDS
 
 
 class MailMessage(models.Model):

@@ -2,11 +2,11 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, format_date
+from odoo.tools import format_date
 from odoo.tools.misc import formatLang
 
 from ..rules import proceedings as proceedings_rules
-from ..tools.bounds import check_bounds, check_created_not_negative
+from ..tools.bounds import check_bounds, check_sign
 from ..tools.evidence import (
     check_closed_unlink,
     check_closed_write,
@@ -14,6 +14,7 @@ from ..tools.evidence import (
     check_set_by_flow,
 )
 from ..tools.lang import company_env
+from ..tools.locks import lock_rows
 from ..tools.records import name_by_sequence
 
 #: what a declaration sent to the mandataire says: never rewritten (issue 19)
@@ -414,7 +415,7 @@ class RecouvrementClaimDeclaration(models.Model):
         self._check_proceedings_known(vals_list)
         self._check_not_declared(vals_list)
         name_by_sequence(self.env, vals_list, "recouvrement.claim.declaration")
-        check_created_not_negative(self, vals_list, ("admitted_amount", "dividend_amount"))
+        check_sign(self, vals_list, ("admitted_amount", "dividend_amount"))
         declarations = super().create(vals_list)
         # declared and closed by the Mark as Declared and Close Proceedings buttons only (issue 19)
         check_created_by_flow(declarations, self._get_flow_name(), ("declared", "closed"))
@@ -476,18 +477,7 @@ class RecouvrementClaimDeclaration(models.Model):
         partner_ids = sorted({partner_id for _company, partner_id, _day in keys if partner_id})
         if not partner_ids:
             return
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE res_partner SET write_date = write_date
-                 WHERE id IN (
-                       SELECT id FROM res_partner WHERE id IN %s ORDER BY id FOR NO KEY UPDATE
-                 )
-                """,
-                tuple(partner_ids),
-            ),
-            log_exceptions=False,
-        )
+        lock_rows(self.env["res.partner"].browse(partner_ids), log_exceptions=False)
         # sudo: a declaration of another user's record rules still blocks this one (the
         # unique key does not look at rights); only its reference, author and date are shown
         existing = self.sudo().search(

@@ -8,6 +8,7 @@ from odoo.tools import SQL, format_amount, format_date
 from ..rules import score as score_rules
 from ..tools.bounds import check_bounds
 from ..tools.lang import format_number
+from ..tools.locks import lock_rows
 
 _logger = logging.getLogger(__name__)
 
@@ -442,20 +443,7 @@ class RecouvrementCredit(models.AbstractModel):
         fails with a serialization error once the first commits; Odoo retries the request,
         whose new snapshot includes the first order in the exposure.
         """
-        partners = partners._origin.commercial_partner_id
-        if not partners:
-            return
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE res_partner SET write_date = write_date
-                 WHERE id IN (
-                       SELECT id FROM res_partner WHERE id IN %s ORDER BY id FOR NO KEY UPDATE
-                 )
-                """,
-                tuple(partners.ids),
-            )
-        )
+        lock_rows(partners._origin.commercial_partner_id)
 
     @api.model
     def _is_approved(self, order):

@@ -5,7 +5,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, float_compare, format_amount
 
-from ..tools.bounds import check_bounds, check_date_horizon, check_positive
+from ..tools.bounds import check_bounds, check_date_horizon, check_sign
 from ..tools.evidence import (
     check_closed_unlink,
     check_closed_write,
@@ -376,10 +376,12 @@ class RecouvrementDispute(models.Model):
 
         :raise ValidationError: naming the invoice, the amount and the field
         """
-        check_positive(
-            vals,
-            "amount",
-            lambda amount: self.env._(
+        check_sign(
+            self,
+            [vals],
+            ("amount",),
+            strict=True,
+            message=lambda amount: self.env._(
                 "Dispute of invoice %(invoice)s: the disputed amount %(amount)s must be positive "
                 "(field Disputed Amount).",
                 invoice=move.display_name or "",

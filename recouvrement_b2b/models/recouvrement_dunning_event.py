@@ -7,7 +7,14 @@ from odoo.tools.pdf import merge_pdf
 
 from ..rules import deadlines
 from ..tools.bounds import check_bounds
-from ..tools.evidence import changed_field, check_created_by_flow, check_set_by_flow, differs
+from ..tools.evidence import (
+    EVIDENCE_ATTACHMENT_FIELDS,
+    EVIDENCE_EMAIL_FIELDS,
+    changed_field,
+    check_created_by_flow,
+    check_set_by_flow,
+    differs,
+)
 from ..tools.lang import partner_env
 
 CHANNELS = [
@@ -47,27 +54,6 @@ EVIDENCE_FIELDS = (
     "user_id",
 )
 ATTACH_ONCE_FIELDS = ("attachment_id", "mail_message_id")
-# What the letter file and the email of a sent reminder say (ir.attachment, mail.message)
-EVIDENCE_FILE_FIELDS = (
-    "raw",
-    "datas",
-    "db_datas",
-    "store_fname",
-    "name",
-    "mimetype",
-    "res_model",
-    "res_id",
-)
-EVIDENCE_EMAIL_FIELDS = (
-    "body",
-    "subject",
-    "author_id",
-    "email_from",
-    "date",
-    "message_type",
-    "model",
-    "res_id",
-)
 
 
 class RecouvrementDunningEvent(models.Model):
@@ -367,57 +353,53 @@ class RecouvrementDunningEvent(models.Model):
             ]
         )
         for event in events:
-            for file in event.mail_message_id.attachment_ids & attachments:
-                if file != event.attachment_id:
-                    self._raise_evidence_email_file(event, file, vals)
-            file = event.attachment_id
-            if file not in attachments:
-                continue
-            if vals is None:
-                raise UserError(
-                    self.env._(
-                        "%(file)s is the letter of the reminder %(event)s that was sent: it "
-                        "cannot be deleted.",
-                        file=file.name,
-                        event=event.display_name,
-                    )
-                )
-            # the same content written again (a storage migration, ir.attachment._migrate)
-            # rewrites nothing
-            fname = changed_field(file, vals, EVIDENCE_FILE_FIELDS)
-            if fname:
-                raise UserError(
-                    self.env._(
-                        "%(file)s is the letter of the reminder %(event)s that was sent: its "
-                        "%(field)s cannot be changed.",
-                        file=file.name,
-                        event=event.display_name,
-                        field=file._fields[fname]._description_string(self.env),
-                    )
-                )
+            # the files its email carried first, then its letter (also attached to the email)
+            files = event.mail_message_id.attachment_ids - event.attachment_id
+            for file in (files + event.attachment_id) & attachments:
+                self._raise_evidence_file(event, file, vals)
 
-    def _raise_evidence_email_file(self, event, file, vals):
-        """:raise UserError: ``file`` (ir.attachment), sent with the email of the reminder
-        ``event``, is deleted (no ``vals``) or one of its evidence fields rewritten."""
+    def _raise_evidence_file(self, event, file, vals):
+        """:raise UserError: ``file`` (ir.attachment), the letter of the sent reminder ``event``
+        or a file its email carried, is deleted (no ``vals``) or one of its evidence fields
+        rewritten (``vals``: the values written)."""
+        letter = file == event.attachment_id
         if vals is None:
             raise UserError(
                 self.env._(
+                    "%(file)s is the letter of the reminder %(event)s that was sent: it "
+                    "cannot be deleted.",
+                    file=file.name,
+                    event=event.display_name,
+                )
+                if letter
+                else self.env._(
                     "%(file)s was sent with the reminder %(event)s: it cannot be deleted.",
                     file=file.name,
                     event=event.display_name,
                 )
             )
-        fname = changed_field(file, vals, EVIDENCE_FILE_FIELDS)
-        if fname:
-            raise UserError(
-                self.env._(
-                    "%(file)s was sent with the reminder %(event)s: its %(field)s cannot be "
-                    "changed.",
-                    file=file.name,
-                    event=event.display_name,
-                    field=file._fields[fname]._description_string(self.env),
-                )
+        # the same content written again (a storage migration, ir.attachment._migrate)
+        # rewrites nothing
+        fname = changed_field(file, vals, EVIDENCE_ATTACHMENT_FIELDS)
+        if not fname:
+            return
+        field = file._fields[fname]._description_string(self.env)
+        raise UserError(
+            self.env._(
+                "%(file)s is the letter of the reminder %(event)s that was sent: its "
+                "%(field)s cannot be changed.",
+                file=file.name,
+                event=event.display_name,
+                field=field,
             )
+            if letter
+            else self.env._(
+                "%(file)s was sent with the reminder %(event)s: its %(field)s cannot be changed.",
+                file=file.name,
+                event=event.display_name,
+                field=field,
+            )
+        )
 
     @api.model
     def _get_evidence_email_events(self, messages, limit=None):

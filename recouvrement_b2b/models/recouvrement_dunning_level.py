@@ -3,6 +3,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..rules import dunning as dunning_rules
 from ..tools.bounds import check_bounds
+from .recouvrement_dunning_event import CHANNELS
 
 # Days a letter may give the customer to pay: up to a year (8 to 15 for a formal notice).
 MAX_PAYMENT_DEADLINE_DAYS = 365
@@ -30,18 +31,7 @@ class RecouvrementDunningLevel(models.Model):
         help="Days relative to the due date (negative: before it) when this level applies.",
         aggregator=None,
     )
-    channel = fields.Selection(
-        [
-            ("email", "Email"),
-            ("letter", "Letter"),
-            ("registered", "Registered letter"),
-            ("phone", "Phone activity"),
-            ("sms", "SMS"),
-            ("none", "No message"),
-        ],
-        default="email",
-        required=True,
-    )
+    channel = fields.Selection(CHANNELS, default="email", required=True)
     claim_penalties = fields.Boolean(help="Claim late-payment penalties and the 40 EUR indemnity.")
     credit_hold = fields.Boolean(string="Put on Credit Hold")
     is_formal_notice = fields.Boolean(string="Formal Notice", help="Mise en demeure.")

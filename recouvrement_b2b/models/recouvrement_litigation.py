@@ -8,7 +8,7 @@ from odoo.tools.misc import formatLang
 
 from ..rules import deadlines
 from ..tools.accounts import find_chart_account
-from ..tools.bounds import check_bounds, check_created_not_negative, check_date_horizon
+from ..tools.bounds import check_bounds, check_date_horizon, check_sign
 from ..tools.evidence import check_closed_unlink, check_closed_write, differs, raise_set_by_flow
 from ..tools.lang import company_env
 from ..tools.records import name_by_sequence
@@ -539,9 +539,7 @@ class RecouvrementLitigation(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         name_by_sequence(self.env, vals_list, "recouvrement.litigation")
-        check_created_not_negative(
-            self, vals_list, ("disputed_amount", "cost_amount", "recovered_amount")
-        )
+        check_sign(self, vals_list, ("disputed_amount", "cost_amount", "recovered_amount"))
         cases = super().create(vals_list)
         cases._check_closing_by_hand()
         cases._fill_formal_notice_date()

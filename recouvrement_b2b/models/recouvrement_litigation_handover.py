@@ -5,10 +5,11 @@ import zipfile
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_date
+from odoo.tools import format_date
 
 from ..tools.bounds import check_bounds
 from ..tools.lang import company_env, format_number
+from ..tools.locks import lock_rows
 
 
 class RecouvrementLitigationStage(models.Model):
@@ -143,21 +144,7 @@ class RecouvrementLitigation(models.Model):
         fails with a serialization error, not logged as an error (``log_exceptions=False``: no
         business failure); Odoo's request handling (``odoo.service.model.retrying``) runs it
         again, and its new snapshot sees the first one's result (who did it, and when)."""
-        if not self.ids:
-            return
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE recouvrement_litigation SET write_date = write_date
-                 WHERE id IN (
-                       SELECT id FROM recouvrement_litigation WHERE id IN %s
-                        ORDER BY id FOR NO KEY UPDATE
-                 )
-                """,
-                tuple(self.ids),
-            ),
-            log_exceptions=False,
-        )
+        lock_rows(self, log_exceptions=False)
 
     def action_return_file(self):
         """The agency or lawyer returns the file: the case goes back to its first stage."""

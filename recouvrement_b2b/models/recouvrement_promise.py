@@ -9,7 +9,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, format_amount, format_date
 
 from ..rules import dunning as dunning_rules
-from ..tools.bounds import check_positive
+from ..tools.bounds import check_sign
 from ..tools.evidence import (
     check_closed_unlink,
     check_closed_write,
@@ -500,10 +500,12 @@ class RecouvrementPromise(models.Model):
 
         :raise ValidationError: naming the customer, the amount and the field
         """
-        check_positive(
-            vals,
-            "amount",
-            lambda amount: self.env._(
+        check_sign(
+            self,
+            [vals],
+            ("amount",),
+            strict=True,
+            message=lambda amount: self.env._(
                 "Promise of %(partner)s: the promised amount %(amount)s must be positive (field "
                 "Promised Amount).",
                 partner=partner.display_name or "",

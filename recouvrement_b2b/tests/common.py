@@ -1,9 +1,10 @@
-from datetime import timedelta
+import json
+from datetime import date, timedelta
 
 from freezegun import freeze_time
 
 from odoo import SUPERUSER_ID, Command, api, fields
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import Form, TransactionCase, new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -26,6 +27,24 @@ def post_invoice(env, partner, invoice_date, due_date, amount=1000.0):
     )
     move.action_post()
     return move
+
+
+def call_kw(case, model, method, args):
+    """The JSON-RPC answer of ``model.method(*args)`` (``/web/dataset/call_kw``) in the session
+    of ``case`` (an ``HttpCase``, authenticated): ``{"result": ...}`` or ``{"error": {"data":
+    {"name": ..., "message": ...}}}``."""
+    payload = {
+        "jsonrpc": "2.0",
+        "method": "call",
+        "id": 0,
+        "params": {"model": model, "method": method, "args": args, "kwargs": {}},
+    }
+    response = case.url_open(
+        "/web/dataset/call_kw",
+        data=json.dumps(payload),
+        headers={"Content-Type": "application/json"},
+    )
+    return response.json()
 
 
 class RecouvrementCommon(AccountTestInvoicingCommon):
@@ -192,6 +211,84 @@ class RecouvrementCommon(AccountTestInvoicingCommon):
         return refund
 
     @classmethod
+    def _debtor_in_redressement(cls, **vals):
+        """Textiles Blanc (with ``vals``), in redressement judiciaire from the judgment of 14
+        April 2024, and its invoices A 10 000 of 14 February 2024 due 15 March (born before
+        the judgment) and C 3 000 of 20 April due 20 May (born after it).
+
+        :return: ``(debtor, move_a, move_c)``
+        """
+        debtor = cls.env["res.partner"].create(
+            {"name": "Textiles Blanc", "is_company": True, **vals}
+        )
+        move_a = cls._invoice(debtor, 10000, date(2024, 2, 14), date(2024, 3, 15))
+        move_c = cls._invoice(debtor, 3000, date(2024, 4, 20), date(2024, 5, 20))
+        debtor.write(
+            {"collective_proceedings": "redressement", "proceedings_date": date(2024, 4, 14)}
+        )
+        return debtor, move_a, move_c
+
+    @classmethod
+    def _sent_event(cls, invoice, **vals):
+        """A reminder by email of ``invoice`` (its amount due) to its customer, sent on 20
+        February 2026, with ``vals``: created as superuser, as the dunning run records it."""
+        return (
+            cls.env["recouvrement.dunning.event"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": invoice.partner_id.id,
+                    "company_id": invoice.company_id.id,
+                    "currency_id": invoice.company_id.currency_id.id,
+                    "move_ids": [Command.set(invoice.ids)],
+                    "channel": "email",
+                    "date": "2026-02-20",
+                    "amount_due": invoice.amount_residual,
+                    "state": "sent",
+                    **vals,
+                }
+            )
+        )
+
+    def _write_off_case(self, moves, loss):
+        """``moves`` written off by the credit manager: a recovery case of ``self.customer``
+        closed through its wizard as written off for ``loss`` (``court_decision``,
+        ``insufficient_assets``, ``none``).
+
+        :return: ``(the write-off entry, the bad-debt account the wizard proposed)``
+        """
+        case = self.env["recouvrement.litigation"].create(
+            {
+                "partner_id": self.customer.id,
+                "litigation_type": "recovery",
+                "move_ids": [Command.set(moves.ids)],
+            }
+        )
+        wizard = Form(
+            self.env["recouvrement.litigation.close"]
+            .with_user(self.manager)
+            .with_context(default_litigation_id=case.id)
+        )
+        wizard.outcome = "written_off"
+        wizard.loss = loss
+        bad_debt = wizard.write_off_account_id
+        wizard.save().action_confirm()
+        return case.write_off_move_id, bad_debt
+
+    def _schedule_call(self, partner, deadline):
+        """A call due on ``deadline`` for ``partner``, as a phone level schedules it: on a
+        reminder of the company (not on the shared customer, issue 19)."""
+        event = (
+            self.env["recouvrement.dunning.event"]
+            .sudo()
+            .create({"partner_id": partner.id, "company_id": self.company.id, "date": deadline})
+        )
+        event.activity_schedule(
+            "mail.mail_activity_data_call", date_deadline=deadline, user_id=self.controller.id
+        )
+        return event
+
+    @classmethod
     def _legal_penalties(cls):
         """The company charges the legal late-payment penalty (the ECB rate plus 10 points, by
         half-year: 14.50 % in 2024-S1 from the module's rates, art. L441-10 C. com.) and the
@@ -234,11 +331,19 @@ class DunningRunCommon(RecouvrementCommon):
         cls.level_last_call, cls.level_notice, cls.level_litigation = levels[3:]
         cls.Dunning = cls.env["recouvrement.dunning"].with_user(cls.controller)
 
-    def _run(self, day):
-        """The cron's code path on ``day`` (plan, then send), as the credit controller."""
+    def _plan(self, day, partners=None):
+        """The cron's plan on ``day`` (of ``partners`` only; default: every customer), as the
+        credit controller."""
         day = fields.Date.to_date(day)
         with freeze_time(day):
-            plan = self.Dunning._get_plan(day, companies=self.company)
+            return self.Dunning._get_plan(day, companies=self.company, partners=partners)
+
+    def _run(self, day, partners=None):
+        """The cron's code path on ``day`` (plan, then send; ``partners`` only, default: every
+        customer), as the credit controller."""
+        day = fields.Date.to_date(day)
+        with freeze_time(day):
+            plan = self.Dunning._get_plan(day, companies=self.company, partners=partners)
             return self.Dunning._send_reminders(plan, day)
 
     def _penalty_invoice(self, move, day):

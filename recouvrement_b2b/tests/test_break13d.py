@@ -6,7 +6,7 @@ from odoo import Command, fields
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from .common import RecouvrementCommon
+from .common import DunningRunCommon, RecouvrementCommon
 from .test_plans import PlanCommon
 
 
@@ -158,34 +158,14 @@ class TestBreak13d(RecouvrementCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestBreak13dCockpit(RecouvrementCommon):
+class TestBreak13dCockpit(DunningRunCommon):
     """Promises, disputes and calls on the standard ladder (courtesy -5 days, courteous +1,
     firm +15, last call +30, formal notice +45, litigation +60), tolerance 3 days."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.policy = cls._standard_ladder()
-        cls.level_courtesy, cls.level_courteous, cls.level_firm = cls.policy.level_ids[:3]
-        cls.level_last_call, cls.level_notice = cls.policy.level_ids[3:5]
         cls.company.recouvrement_promise_tolerance_days = 3
-        cls.Dunning = cls.env["recouvrement.dunning"].with_user(cls.controller)
-
-    def _customer(self, name):
-        return self.env["res.partner"].create(
-            {"name": name, "is_company": True, "email": f"compta@{name.lower()}.example.fr"}
-        )
-
-    def _plan(self, day, partner):
-        day = fields.Date.to_date(day)
-        with freeze_time(day):
-            return self.Dunning._get_plan(day, companies=self.company, partners=partner)
-
-    def _run(self, day, partner):
-        day = fields.Date.to_date(day)
-        plan = self._plan(day, partner)
-        with freeze_time(day):
-            return self.Dunning._send_reminders(plan, day)
 
     def test_promise_past_its_tolerance_resumes_at_the_next_rung_before_its_check(self):
         """Reminded (courteous) on 1 April, the promise for 28 April (tolerance: 1 May) spans
@@ -324,18 +304,7 @@ class TestBreak13dCockpit(RecouvrementCommon):
         for name, customer in customers.items():
             moves[name] = self._invoice(customer, 1000.0, "2026-03-01", "2026-03-31")
             moves[name].sudo().dunning_level_id = self.level_last_call
-            event = (
-                self.env["recouvrement.dunning.event"]
-                .sudo()
-                .create(
-                    {"partner_id": customer.id, "company_id": self.company.id, "date": "2026-05-10"}
-                )
-            )
-            event.activity_schedule(
-                "mail.mail_activity_data_call",
-                date_deadline=fields.Date.to_date("2026-05-10"),
-                user_id=self.controller.id,
-            )
+            self._schedule_call(customer, fields.Date.to_date("2026-05-10"))
         self.env["recouvrement.litigation"].create(
             {
                 "partner_id": customers["Procès"].id,
@@ -449,22 +418,7 @@ class TestBreak13dTrend(RecouvrementCommon):
         move_b = self._invoice(customer, 2000.0, "2026-02-15", "2026-03-17")
         self._pay(move_a, 600.0, "2026-02-20")
         self._invoice(customer, 500.0, "2026-03-05", "2026-03-05")
-        refund = self.env["account.move"].create(
-            {
-                "move_type": "out_refund",
-                "partner_id": customer.id,
-                "invoice_date": "2026-03-10",
-                "invoice_line_ids": [
-                    Command.create(
-                        {"name": "Avoir", "price_unit": 100.0, "tax_ids": [Command.clear()]}
-                    )
-                ],
-            }
-        )
-        refund.action_post()
-        (move_b.line_ids + refund.line_ids).filtered(
-            lambda line: line.account_id.account_type == "asset_receivable"
-        ).reconcile()
+        self._credit_note(move_b, 100.0, "2026-03-10")
         self._pay(move_a, 400.0, "2026-03-25")
         trend = self.env["recouvrement.receivable.trend"]
         trend._refresh()

@@ -14,6 +14,20 @@ from odoo.tests import tagged
 from .common import RecouvrementCommon
 
 
+def statement_text(partner, day, user):
+    """The text of ``partner``'s customer statement as at ``day`` printed by ``user``: its tags
+    left out, its white space folded."""
+    html = (
+        partner.env["ir.actions.report"]
+        .with_user(user)
+        ._render_qweb_html(
+            "recouvrement_b2b.action_report_customer_statement", partner.ids, data={"date": day}
+        )[0]
+        .decode()
+    )
+    return " ".join(re.sub(r"<[^>]+>", "", html).split())
+
+
 @tagged("post_install", "-at_install")
 class TestPersonalDataEveryNote(RecouvrementCommon):
     """RGPD (CNIL référentiel "gestion des impayés"): every free-text note collection holds on a
@@ -212,17 +226,7 @@ class TestStatementClaimsOnlyWhatIsOurs(RecouvrementCommon):
         self.assertEqual(statement["balance"], 3000.0)
         self.assertEqual(statement["overdue"], 3000.0)
         self.assertEqual(statement["left_out"].move_id, self.move_a | self.move_f)
-        html = (
-            self.env["ir.actions.report"]
-            .with_user(self.controller)
-            ._render_qweb_html(
-                "recouvrement_b2b.action_report_customer_statement",
-                self.debtor.ids,
-                data={"date": "2024-06-30"},
-            )[0]
-            .decode()
-        )
-        text = " ".join(re.sub(r"<[^>]+>", "", html).split())
+        text = statement_text(self.debtor, "2024-06-30", self.controller)
         self.assertIn("Not claimed by this statement", text)
         self.assertIn("Claim born before the opening judgment of 04/14/2024", text)
         self.assertIn("Assigned to Factor Crédit Lyonnais", text)
@@ -360,12 +364,7 @@ class TestNoPaymentAgreedOnFrozenClaims(RecouvrementCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.debtor = cls.env["res.partner"].create({"name": "Textiles Blanc", "is_company": True})
-        cls.move_a = cls._invoice(cls.debtor, 10000, date(2024, 2, 14), date(2024, 3, 15))
-        cls.move_c = cls._invoice(cls.debtor, 3000, date(2024, 4, 20), date(2024, 5, 20))
-        cls.debtor.write(
-            {"collective_proceedings": "redressement", "proceedings_date": date(2024, 4, 14)}
-        )
+        cls.debtor, cls.move_a, cls.move_c = cls._debtor_in_redressement()
 
     def _plan(self, moves):
         return (
@@ -464,15 +463,8 @@ class TestDeclaredClaimsStayFrozen(RecouvrementCommon):
         super().setUpClass()
         cls._legal_penalties()
         cls._standard_ladder()
-        cls.debtor = cls.env["res.partner"].create(
-            {"name": "Textiles Blanc", "is_company": True, "lang": "en_US"}
-        )
+        cls.debtor, cls.move_a, cls.move_c = cls._debtor_in_redressement(lang="en_US")
         mandataire = cls.env["res.partner"].create({"name": "SELARL Mandataires du Rhône"})
-        cls.move_a = cls._invoice(cls.debtor, 10000, date(2024, 2, 14), date(2024, 3, 15))
-        cls.move_c = cls._invoice(cls.debtor, 3000, date(2024, 4, 20), date(2024, 5, 20))
-        cls.debtor.write(
-            {"collective_proceedings": "redressement", "proceedings_date": date(2024, 4, 14)}
-        )
         with freeze_time("2024-05-15"):
             cls.declaration = cls.env["recouvrement.claim.declaration"].create(
                 {
@@ -515,17 +507,7 @@ class TestDeclaredClaimsStayFrozen(RecouvrementCommon):
 
     def test_claims_stay_frozen_while_the_declaration_is_open(self):
         self._check_frozen("active")
-        html = (
-            self.env["ir.actions.report"]
-            .with_user(self.controller)
-            ._render_qweb_html(
-                "recouvrement_b2b.action_report_customer_statement",
-                self.debtor.ids,
-                data={"date": "2024-06-30"},
-            )[0]
-            .decode()
-        )
-        text = " ".join(re.sub(r"<[^>]+>", "", html).split())
+        text = statement_text(self.debtor, "2024-06-30", self.controller)
         self.assertIn("Claim born before the opening judgment of 04/14/2024", text)
         # any other status change keeps them frozen too
         self.debtor.write({"collective_proceedings": "none", "proceedings_date": date(2024, 4, 14)})
@@ -630,14 +612,9 @@ class TestNegativeAmountsNamed(RecouvrementCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.debtor = cls.env["res.partner"].create({"name": "Textiles Blanc", "is_company": True})
+        cls.debtor, cls.move_a, cls.move_c = cls._debtor_in_redressement()
         mandataire = cls.env["res.partner"].create({"name": "SELARL Mandataires du Rhône"})
         agency = cls.env["res.partner"].create({"name": "Agence Recouvra", "is_company": True})
-        cls.move_a = cls._invoice(cls.debtor, 10000, date(2024, 2, 14), date(2024, 3, 15))
-        cls.move_c = cls._invoice(cls.debtor, 3000, date(2024, 4, 20), date(2024, 5, 20))
-        cls.debtor.write(
-            {"collective_proceedings": "redressement", "proceedings_date": date(2024, 4, 14)}
-        )
         with freeze_time("2024-05-15"):
             cls.declaration = cls.env["recouvrement.claim.declaration"].create(
                 {"partner_id": cls.debtor.id, "mandataire_id": mandataire.id}

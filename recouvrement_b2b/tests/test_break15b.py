@@ -108,20 +108,9 @@ class TestPenaltyLinesFollowTheirClaim(RecouvrementCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write(
-            {
-                "penalty_rate_mode": "legal_default",
-                "penalty_convention": "half_year",
-                "penalty_indemnity_amount": 40.0,
-            }
-        )
+        cls._legal_penalties()
         cls._standard_ladder()
-        cls.debtor = cls.env["res.partner"].create({"name": "Textiles Blanc", "is_company": True})
-        cls.move_a = cls._invoice(cls.debtor, 10000, date(2024, 2, 14), date(2024, 3, 15))
-        cls.move_c = cls._invoice(cls.debtor, 3000, date(2024, 4, 20), date(2024, 5, 20))
-        cls.debtor.write(
-            {"collective_proceedings": "redressement", "proceedings_date": date(2024, 4, 14)}
-        )
+        cls.debtor, cls.move_a, cls.move_c = cls._debtor_in_redressement()
         cls.penalty_invoices = (cls.move_a | cls.move_c)._create_penalty_invoices(date(2024, 6, 1))
         cls.penalty_invoices.action_post()
 
@@ -263,24 +252,9 @@ class TestBadDebtSeveralRates(RecouvrementCommon):
 
     def _write_off(self):
         """The invoice written off after a court decision: the write-off entry's lines."""
-        case = self.env["recouvrement.litigation"].create(
-            {
-                "partner_id": self.customer.id,
-                "litigation_type": "recovery",
-                "move_ids": [Command.set(self.move.ids)],
-            }
-        )
-        wizard = Form(
-            self.env["recouvrement.litigation.close"]
-            .with_user(self.manager)
-            .with_context(default_litigation_id=case.id)
-        )
-        wizard.outcome = "written_off"
-        wizard.loss = "court_decision"
-        bad_debt = wizard.write_off_account_id
-        wizard.save().action_confirm()
+        entry, bad_debt = self._write_off_case(self.move, "court_decision")
         self.assertEqual(self.move.payment_state, "paid")
-        return case.write_off_move_id.line_ids, bad_debt
+        return entry.line_ids, bad_debt
 
     @freeze_time("2026-11-20")
     def test_each_rate_recovered_pro_rata(self):

@@ -1,4 +1,3 @@
-import json
 from datetime import date
 
 from freezegun import freeze_time
@@ -8,7 +7,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import format_date
 
-from .common import RecouvrementCommon
+from .common import RecouvrementCommon, call_kw
 
 
 @tagged("post_install", "-at_install")
@@ -25,19 +24,7 @@ class TestBreak19(RecouvrementCommon):
         cls.level = env["recouvrement.dunning.level"].create(
             {"name": "Firm reminder", "policy_id": policy.id, "channel": "none", "days": 15}
         )
-        cls.sent_event = env["recouvrement.dunning.event"].create(
-            {
-                "partner_id": cls.customer.id,
-                "company_id": cls.company.id,
-                "currency_id": cls.company.currency_id.id,
-                "move_ids": [Command.set(cls.invoice.ids)],
-                "level_id": cls.level.id,
-                "channel": "email",
-                "date": "2026-02-20",
-                "amount_due": 1000.0,
-                "state": "sent",
-            }
-        )
+        cls.sent_event = cls._sent_event(cls.invoice, level_id=cls.level.id)
         cls.letter = env["ir.attachment"].create(
             {
                 "name": "Courrier.pdf",
@@ -623,22 +610,6 @@ class TestBreak19(RecouvrementCommon):
 class TestBreak19Rpc(RecouvrementCommon, HttpCase):
     """The same forged evidence through JSON-RPC, as a logged-in credit controller."""
 
-    def _call(self, model, method, args):
-        """The JSON-RPC answer of ``model.method(*args)``: ``{"result": ...}`` or
-        ``{"error": {"data": {"name": ..., "message": ...}}}``."""
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 0,
-            "params": {"model": model, "method": method, "args": args, "kwargs": {}},
-        }
-        response = self.url_open(
-            "/web/dataset/call_kw",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
-        )
-        return response.json()
-
     @freeze_time("2026-03-02")
     def test_evidence_not_forged_by_rpc(self):
         invoice = self._invoice(self.customer, 1000.0, "2026-01-05", "2026-02-04")
@@ -657,7 +628,7 @@ class TestBreak19Rpc(RecouvrementCommon, HttpCase):
             ("write", [draft.ids, {"state": "sent"}]),
         ):
             with self.subTest(method=method):
-                error = self._call("recouvrement.dunning.event", method, args)["error"]
+                error = call_kw(self, "recouvrement.dunning.event", method, args)["error"]
                 self.assertEqual(error["data"]["name"], "odoo.exceptions.UserError")
                 self.assertIn("State", error["data"]["message"])
                 self.assertIn("Menuiserie Garnier", error["data"]["message"])

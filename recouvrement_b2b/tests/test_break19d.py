@@ -1,5 +1,4 @@
 import base64
-import json
 from datetime import date
 
 from freezegun import freeze_time
@@ -9,7 +8,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import JsonRpcException
 
-from .common import RecouvrementCommon
+from .common import RecouvrementCommon, call_kw
 
 
 @tagged("post_install", "-at_install")
@@ -96,20 +95,6 @@ class TestBreak19Call(RecouvrementCommon):
 class TestBreak19CallRpc(RecouvrementCommon, HttpCase):
     """The same rewrite through JSON-RPC, as a logged-in credit manager."""
 
-    def _call(self, model, method, args):
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 0,
-            "params": {"model": model, "method": method, "args": args, "kwargs": {}},
-        }
-        response = self.url_open(
-            "/web/dataset/call_kw",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
-        )
-        return response.json()
-
     def test_call_not_rewritten_by_rpc(self):
         call = (
             self.env["recouvrement.call"]
@@ -122,7 +107,7 @@ class TestBreak19CallRpc(RecouvrementCommon, HttpCase):
             ("unlink", [call.ids], "odoo.exceptions.AccessError"),
         ):
             with self.subTest(method=method):
-                error = self._call("recouvrement.call", method, args)["error"]
+                error = call_kw(self, "recouvrement.call", method, args)["error"]
                 self.assertEqual(error["data"]["name"], name)
         self.assertRecordValues(call, [{"outcome": "not_reached"}])
 
@@ -316,18 +301,7 @@ class TestBreak19ReminderFiles(RecouvrementCommon):
         super().setUpClass()
         env = cls.env(su=True)
         invoice = cls._invoice(cls.customer, 1000.0, "2026-01-05", "2026-02-04")
-        cls.event = env["recouvrement.dunning.event"].create(
-            {
-                "partner_id": cls.customer.id,
-                "company_id": cls.company.id,
-                "currency_id": cls.company.currency_id.id,
-                "move_ids": [Command.set(invoice.ids)],
-                "channel": "email",
-                "date": "2026-02-20",
-                "amount_due": 1000.0,
-                "state": "sent",
-            }
-        )
+        cls.event = cls._sent_event(invoice)
         cls.statement = env["ir.attachment"].create(
             {
                 "name": "Relevé de compte - Menuiserie Garnier.pdf",
@@ -466,18 +440,7 @@ class TestBreak19ReceivedMessages(RecouvrementCommon):
         super().setUpClass()
         env = cls.env(su=True)
         invoice = cls._invoice(cls.customer, 1000.0, "2026-01-05", "2026-02-04")
-        cls.event = env["recouvrement.dunning.event"].create(
-            {
-                "partner_id": cls.customer.id,
-                "company_id": cls.company.id,
-                "currency_id": cls.company.currency_id.id,
-                "move_ids": [Command.set(invoice.ids)],
-                "channel": "email",
-                "date": "2026-02-20",
-                "amount_due": 1000.0,
-                "state": "sent",
-            }
-        )
+        cls.event = cls._sent_event(invoice)
         cls.scan = env["ir.attachment"].create(
             {
                 "name": "Reconnaissance de dette.pdf",

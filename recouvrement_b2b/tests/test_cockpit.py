@@ -6,46 +6,18 @@ from odoo import Command, fields
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from .common import RecouvrementCommon
+from .common import DunningRunCommon
 
 
 @tagged("post_install", "-at_install")
-class TestCockpit(RecouvrementCommon):
+class TestCockpit(DunningRunCommon):
     """Promises to pay, commercial disputes and the worklist on the standard ladder (courtesy
     -5 days, courteous +1, firm +15, last call +30, formal notice +45, litigation +60)."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.policy = cls._standard_ladder()
-        cls.level_courtesy, cls.level_courteous, cls.level_firm = cls.policy.level_ids[:3]
-        cls.level_last_call, cls.level_notice = cls.policy.level_ids[3:5]
         cls.company.recouvrement_promise_tolerance_days = 3
-        cls.Dunning = cls.env["recouvrement.dunning"].with_user(cls.controller)
-
-    def _schedule_call(self, partner, deadline):
-        """A call due on ``deadline`` for ``partner``, as a phone level schedules it: on a
-        reminder of the company (not on the shared customer, issue 19)."""
-        event = (
-            self.env["recouvrement.dunning.event"]
-            .sudo()
-            .create({"partner_id": partner.id, "company_id": self.company.id, "date": deadline})
-        )
-        event.activity_schedule(
-            "mail.mail_activity_data_call", date_deadline=deadline, user_id=self.controller.id
-        )
-        return event
-
-    def _plan(self, date, partner):
-        date = fields.Date.to_date(date)
-        with freeze_time(date):
-            return self.Dunning._get_plan(date, companies=self.company, partners=partner)
-
-    def _run(self, date, partner):
-        date = fields.Date.to_date(date)
-        plan = self._plan(date, partner)
-        with freeze_time(date):
-            return self.Dunning._send_reminders(plan, date)
 
     # ------------------------------------------------------------------------------------------
     # Promises

@@ -248,14 +248,7 @@ class TestCockpitChecks(RecouvrementCommon):
         for customer in customers:
             self._invoice(customer, 1000.0, "2026-03-01", "2026-03-31")
         today = fields.Date.to_date("2026-04-30")
-        event = (
-            self.env["recouvrement.dunning.event"]
-            .sudo()
-            .create({"partner_id": appel.id, "company_id": self.company.id, "date": today})
-        )
-        event.activity_schedule(
-            "mail.mail_activity_data_call", date_deadline=today, user_id=self.controller.id
-        )
+        self._schedule_call(appel, today)
         with freeze_time("2026-04-10"):
             promise = self.env["recouvrement.promise"].create(
                 {"partner_id": parole.id, "amount": 1000.0, "date": "2026-04-20"}

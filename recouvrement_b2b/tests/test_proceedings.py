@@ -10,7 +10,7 @@ from psycopg2.errors import SerializationFailure
 
 from odoo import SUPERUSER_ID, Command, api
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, TransactionCase, new_test_user, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import format_date
 
 from .common import RecouvrementCommon
@@ -321,25 +321,6 @@ class TestBadDebtVat(RecouvrementCommon):
         cls._pay(cls.move, 600.0, "2026-03-01")
         cls.vat_account = cls.move.line_ids.filtered("tax_repartition_line_id").account_id
 
-    def _write_off(self, loss):
-        case = self.env["recouvrement.litigation"].create(
-            {
-                "partner_id": self.customer.id,
-                "litigation_type": "recovery",
-                "move_ids": [Command.set(self.move.ids)],
-            }
-        )
-        wizard = Form(
-            self.env["recouvrement.litigation.close"]
-            .with_user(self.manager)
-            .with_context(default_litigation_id=case.id)
-        )
-        wizard.outcome = "written_off"
-        wizard.loss = loss
-        bad_debt = wizard.write_off_account_id
-        wizard.save().action_confirm()
-        return case.write_off_move_id, bad_debt
-
     def _close_liquidation(self):
         """The customer's liquidation closed for insufficient assets on 2026-10-01."""
         return (
@@ -361,7 +342,7 @@ class TestBadDebtVat(RecouvrementCommon):
     def test_definitive_loss_recovers_the_vat(self):
         self.assertEqual(self.tax.amount, 20.0)
         self._close_liquidation()
-        entry, bad_debt = self._write_off("insufficient_assets")
+        entry, bad_debt = self._write_off_case(self.move, "insufficient_assets")
         self.assertEqual(bad_debt.code, "654100")
         self.assertEqual(len(self.vat_account), 1)
         # 600 left unpaid of 1 200: VAT 600 x 200 / 1 200 = 100, excluding tax 500.
@@ -477,7 +458,7 @@ class TestBadDebtVat(RecouvrementCommon):
 
     @freeze_time("2026-11-20")
     def test_other_write_off_keeps_the_whole_amount(self):
-        entry, bad_debt = self._write_off("none")
+        entry, bad_debt = self._write_off_case(self.move, "none")
         receivable = self.move.line_ids.filtered(
             lambda line: line.account_type == "asset_receivable"
         ).account_id

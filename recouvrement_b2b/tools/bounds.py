@@ -48,18 +48,6 @@ def check_bounds(records, fname, low, high):
             )
 
 
-def check_positive(vals, fname, message):
-    """Refuse a value of ``fname`` of 0 or less (to the cent; empty counts as 0) in ``vals``
-    (create or write values, or a computed value), before the database's ``CHECK (fname >
-    0)`` would fail on it: the record may not exist yet, so :func:`check_bounds` cannot name it.
-
-    :param message: function of the value (a number) giving the translated message
-    :raise ValidationError: the message
-    """
-    if fname in vals and float_compare(vals[fname] or 0.0, 0.0, precision_digits=2) <= 0:
-        raise ValidationError(message(vals[fname] or 0.0))
-
-
 def check_date_horizon(records, fnames, days_ahead=0):
     """Raise unless each of ``fnames`` (date fields) of each of ``records`` is empty or at
     most ``days_ahead`` days after today (0: a day that has come: a posting, a signature, a
@@ -100,24 +88,43 @@ def check_date_horizon(records, fnames, days_ahead=0):
             raise ValidationError(message)
 
 
-def check_created_not_negative(model, vals_list, fnames):
-    """Refuse, before ``model.create(vals_list)``, a negative value of one of ``fnames``
-    (number fields that a SQL ``CHECK(... >= 0)`` guards): the database checks those at the
-    INSERT, before any Python constraint, with a message naming neither the record nor the
-    field. Call it once the values hold the record's name.
+def check_sign(model, vals_list, fnames, strict=False, message=None):
+    """Refuse, before ``model.create(vals_list)`` or a write, a value of one of ``fnames``
+    (number fields that a SQL ``CHECK`` guards) out of its bound: below 0 (``CHECK (fname >=
+    0)``), or with ``strict`` 0 or less to the cent (``CHECK (fname > 0)``); empty counts as
+    0, a field absent from the values is not checked. The database checks those before any
+    Python constraint, with a message naming neither the record nor the field, and the record
+    may not exist yet, so :func:`check_bounds` cannot name it.
 
-    :raise ValidationError: naming the record, the field and the value
+    :param model: the model of the values
+    :param vals_list: create or write values, or values computed for them (dicts)
+    :param fnames: the fields checked
+    :param strict: refuse 0 too: the value must be strictly positive (else not negative)
+    :param message: function of the value (a number) giving the translated message
+        (required with ``strict``); by default the message names the record (the values'
+        ``name``, else the model's description: call it once the values hold the record's
+        name), the field and the value
+    :raise ValidationError: the message, for the first value refused
     """
     env = model.env
     for vals in vals_list:
         for fname in fnames:
-            value = vals.get(fname) or 0.0
-            if value < 0:
-                raise ValidationError(
-                    env._(
-                        "%(record)s: the %(field)s cannot be negative (not %(value)s).",
-                        record=vals.get("name") or model._description,
-                        field=model._fields[fname]._description_string(env),
-                        value=formatLang(env, value),
-                    )
+            if fname not in vals:
+                continue
+            value = vals[fname] or 0.0
+            if strict:
+                refused = float_compare(value, 0.0, precision_digits=2) <= 0
+            else:
+                refused = value < 0
+            if not refused:
+                continue
+            if message:
+                raise ValidationError(message(value))
+            raise ValidationError(
+                env._(
+                    "%(record)s: the %(field)s cannot be negative (not %(value)s).",
+                    record=vals.get("name") or model._description,
+                    field=model._fields[fname]._description_string(env),
+                    value=formatLang(env, value),
                 )
+            )

@@ -142,8 +142,9 @@ def check_closed_unlink(records, is_closed, message):
 #: models whose chatter records evidence (issue 19): the email and PDF of a statement sent
 #: (``recouvrement.statement.sending``), the outcome and follow-ups of a logged call
 EVIDENCE_THREAD_MODELS = ("recouvrement.statement.sending", "recouvrement.call")
-#: what such a message says (``mail.message``) and what such a file holds (``ir.attachment``)
-EVIDENCE_MESSAGE_FIELDS = (
+#: what an email says (``mail.message``): the email of a sent reminder (the files it carried
+#: are guarded one by one, ``recouvrement.dunning.event._check_evidence_file``)
+EVIDENCE_EMAIL_FIELDS = (
     "body",
     "subject",
     "author_id",
@@ -152,8 +153,11 @@ EVIDENCE_MESSAGE_FIELDS = (
     "message_type",
     "model",
     "res_id",
-    "attachment_ids",
 )
+#: what a message of ``EVIDENCE_THREAD_MODELS`` says, and the files it carries
+EVIDENCE_MESSAGE_FIELDS = (*EVIDENCE_EMAIL_FIELDS, "attachment_ids")
+#: what a file holds (``ir.attachment``): the letter of a sent reminder, a file its email
+#: carried, a file of a message of ``EVIDENCE_THREAD_MODELS``
 EVIDENCE_ATTACHMENT_FIELDS = (
     "raw",
     "datas",
