@@ -1,0 +1,81 @@
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from .common import DunningRunCommon
+
+
+@tagged("post_install", "-at_install")
+class TestBreak17e(DunningRunCommon):
+    """Issue 17, break test with other inputs than the issue's: values computed by hand from
+    LEGAL.md and reference/ecb_mro_rates.csv (2026-S1: ECB 2.15 %, L441-10 rate 12.15 %)."""
+
+    def _unmatched_payment(self, amount, day):
+        """A posted customer payment of ``amount`` on ``day``, matched to no invoice."""
+        payment = self.env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": self.customer.id,
+                "amount": amount,
+                "date": day,
+            }
+        )
+        payment.action_post()
+        return payment
+
+    def _hold_figures(self, day):
+        """The customer's exposure row and credit hold reasons on ``day``."""
+        with freeze_time(day):
+            self.customer.invalidate_recordset()
+            status = self.env["recouvrement.credit"]._get_credit_status(self.customer)
+            return status[self.customer.id], (
+                self.customer.credit_overdue_amount,
+                self.customer.credit_overdue_days,
+            )
+
+    def test_open_credits_cover_what_is_overdue_no_overdue_hold(self):
+        # Issue 17 #2 on the credit hold and the exposure's overdue figures (LEGAL.md, open
+        # credits: no credit hold while the net balance due is zero). Orders are held past 30
+        # days overdue. 1 000 due 1 February 2026; on 1 April (59 days late) the customer has
+        # an unmatched credit note of 1 000 dated 25 March, due 24 April by its payment term
+        # (a credit is the customer's to use at once, whatever its due date): overdue net
+        # 1 000 - 1 000 = 0, 0 days overdue, no hold (was: 1 000 overdue for 59 days, held).
+        self.company.recouvrement_hold_overdue_days = 30
+        self._invoice(self.customer, 1000.0, "2026-01-01", "2026-02-01")
+        refund = self._invoice(self.customer, 1000.0, "2026-03-25", "2026-04-24", post=False)
+        refund.move_type = "out_refund"
+        refund.action_post()
+        status, partner_figures = self._hold_figures("2026-04-01")
+        self.assertEqual(status["figures"]["receivable"], 0.0)
+        self.assertEqual(
+            (status["figures"]["overdue_amount"], status["figures"]["overdue_days"]), (0.0, 0)
+        )
+        self.assertEqual(partner_figures, (0.0, 0))
+        self.assertEqual(status["hold_reasons"], [])
+
+    def test_unmatched_payment_covers_what_is_overdue_no_overdue_hold(self):
+        # The same with an unmatched payment of 1 000 received on 20 March: 1 000 - 1 000 = 0
+        # overdue, 0 days, no hold (was: 0 overdue but 59 days overdue, held).
+        self.company.recouvrement_hold_overdue_days = 30
+        self._invoice(self.customer, 1000.0, "2026-01-01", "2026-02-01")
+        self._unmatched_payment(1000.0, "2026-03-20")
+        status, partner_figures = self._hold_figures("2026-04-01")
+        self.assertEqual(
+            (status["figures"]["overdue_amount"], status["figures"]["overdue_days"]), (0.0, 0)
+        )
+        self.assertEqual(partner_figures, (0.0, 0))
+        self.assertEqual(status["hold_reasons"], [])
+
+    def test_open_credit_smaller_than_what_is_overdue_keeps_the_hold(self):
+        # An unmatched payment of 400 only: 1 000 - 400 = 600 still overdue since 1 February
+        # (59 days on 1 April): held, "overdue by 59 days".
+        self.company.recouvrement_hold_overdue_days = 30
+        self._invoice(self.customer, 1000.0, "2026-01-01", "2026-02-01")
+        self._unmatched_payment(400.0, "2026-03-20")
+        status, partner_figures = self._hold_figures("2026-04-01")
+        self.assertEqual(partner_figures, (600.0, 59))
+        self.assertEqual(
+            status["hold_reasons"],
+            ["Menuiserie Garnier has an invoice overdue by 59 days (more than 30 days)."],
+        )
