@@ -62,6 +62,12 @@ RECIPIENT_FAILURE_TYPES = ("mail_email_invalid", "mail_email_missing", "mail_bl"
 SMTP_PERMANENT_REFUSAL = re.compile(r"(?:\(|^)(5\d\d)(?:, |\n)b?['\"]([^'\"]*)", re.MULTILINE)
 #: minutes before the mail queue sends again a reminder email that failed on the sending side
 MAIL_RETRY_DELAY_MINUTES = 15
+#: an address some mail server can deliver to: a local part, "@", a domain of at least two
+#: labels (letters, digits, inner hyphens; accented letters for international domains) whose
+#: last is a top-level domain (letters, or its "xn--" ASCII form)
+DELIVERABLE_EMAIL = re.compile(
+    r"[^@\s]+@(?:[^\W_](?:[\w-]*[^\W_])?\.)+(?:[^\W\d_]{2,}|xn--[^\W_](?:[\w-]*[^\W_])?)"
+)
 
 
 class RecouvrementDunning(models.AbstractModel):
@@ -1320,7 +1326,7 @@ class RecouvrementDunning(models.AbstractModel):
                 partner=recipient.display_name,
                 level=level_name,
             )
-        elif level.channel == "email" and not email_normalize_all(recipient.email):
+        elif level.channel == "email" and not self._is_deliverable_email(recipient.email):
             # An address that cannot receive mail is caught before sending, not after; a
             # field with several addresses ("a@x.fr, b@x.fr") is valid: mail sends to each.
             vals["channel"] = "letter"
@@ -1344,6 +1350,19 @@ class RecouvrementDunning(models.AbstractModel):
             bool(level.report_id or level.attach_statement) and vals["channel"] in LETTER_CHANNELS
         )
         return vals
+
+    @api.model
+    def _is_deliverable_email(self, email):
+        """Whether the email field ``email`` (str or False) holds addresses a mail server can
+        deliver to (issue 17 #4): at least one, and each with a local part and a domain of two
+        labels or more (``DELIVERABLE_EMAIL``). "compta@garnier" (no top-level domain),
+        "compta@@garnier.fr" (the mail would go to "@garnier.fr") or "compta@garnier..fr" reach
+        nobody: the reminder is a letter, not an email that fails after it counted as sent. A
+        display name ("Compta" <compta@garnier.fr>) and several addresses are usable."""
+        addresses = email_normalize_all(email)
+        return bool(addresses) and all(
+            DELIVERABLE_EMAIL.fullmatch(address) for address in addresses
+        )
 
     @api.model
     def _prepare_claim_vals(self, item):

@@ -79,3 +79,33 @@ class TestBreak17e(DunningRunCommon):
             status["hold_reasons"],
             ["Menuiserie Garnier has an invoice overdue by 59 days (more than 30 days)."],
         )
+
+    def test_address_no_mail_server_can_deliver_gives_a_letter(self):
+        # Issue 17 #4 with other malformed addresses than one without "@": a domain without
+        # a dot (compta@garnier: the ".fr" forgotten), a doubled "@" (the mail would go to
+        # "@garnier.example.fr") and an empty domain label (compta@garnier..fr) can reach
+        # nobody: caught before sending, a letter to post, said on the event (was: sent by
+        # email, "sent"). A display name, two addresses split by ";" and an accented domain
+        # are usable: sent by email.
+        bad = ["compta@garnier", "compta@@garnier.example.fr", "compta@garnier..fr"]
+        good = [
+            '"Service compta" <compta@garnier.example.fr>',
+            "compta@garnier.example.fr; dg@garnier.example.fr",
+            "compta@menuiserie-élan.fr",
+        ]
+        customers = [
+            self._customer(f"Client{index}", email=email) for index, email in enumerate(bad + good)
+        ]
+        for customer in customers:
+            self._invoice(customer, 1000.0, "2026-01-01", "2026-01-31")
+        events = self._run("2026-02-01")
+        by_customer = {event.partner_id: event for event in events}
+        self.assertEqual(
+            [(by_customer[c].channel, by_customer[c].state) for c in customers],
+            [("letter", "to_post")] * 3 + [("email", "sent")] * 3,
+        )
+        for customer, email in zip(customers[:3], bad, strict=True):
+            self.assertIn(
+                f"The email address {email} of {customer.name} is not valid",
+                by_customer[customer].note,
+            )
