@@ -109,3 +109,31 @@ class TestBreak17e(DunningRunCommon):
                 f"The email address {email} of {customer.name} is not valid",
                 by_customer[customer].note,
             )
+
+    def test_statement_overdue_is_net_of_the_open_credits(self):
+        # Issue 17 #2 on the statement of account: "Balance due 0.00, of which overdue
+        # 1 000.00" contradicts itself. 1 000 due 1 February, 500 due 30 April (not due on
+        # 1 April), an unmatched payment of 400 on 20 March: balance 1 000 + 500 - 400 =
+        # 1 100, of which overdue 1 000 - 400 = 600 (the open credit settles the oldest
+        # first; was 1 000).
+        self._invoice(self.customer, 1000.0, "2026-01-01", "2026-02-01")
+        self._invoice(self.customer, 500.0, "2026-03-31", "2026-04-30")
+        self._unmatched_payment(400.0, "2026-03-20")
+        Statement = self.env["recouvrement.statement"].with_user(self.controller)
+        with freeze_time("2026-04-01"):
+            statement = Statement._get_statements(self.customer)[self.customer.id]
+        self.assertEqual(
+            (statement["total_open"], statement["total_credits"], statement["balance"]),
+            (1500.0, -400.0, 1100.0),
+        )
+        self.assertEqual(statement["overdue"], 600.0)
+        # a credit note of 1 100 more (due 1 May): balance 0, nothing overdue, no
+        # "of which overdue" line on the statement (was 1 000.00)
+        refund = self._invoice(self.customer, 1100.0, "2026-03-31", "2026-05-01", post=False)
+        refund.move_type = "out_refund"
+        refund.action_post()
+        with freeze_time("2026-04-01"):
+            statement = Statement._get_statements(self.customer)[self.customer.id]
+            html = Statement._render_statement(self.customer, html=True)[self.customer.id]["raw"]
+        self.assertEqual((statement["balance"], statement["overdue"]), (0.0, 0.0))
+        self.assertNotIn("of which overdue", str(html))
