@@ -1398,8 +1398,8 @@ class RecouvrementDunning(models.AbstractModel):
         currency (a reminder claims every currency of a customer in the company currency): the
         penalty converted at the rate of ``date``, like its residual (:meth:`_get_line_amounts`);
         the indemnity back at
-        the rate it was converted from euros (the due date's,
-        ``recouvrement.penalty._prepare_penalty_params``), so that it stays the fixed amount of
+        the rate it was converted from euros (that of the due date it fell due with,
+        ``recouvrement.penalty._get_indemnity_date``), so that it stays the fixed amount of
         art. D441-5 Code de commerce (40 EUR) whatever the rates did since the invoice date.
         One query for the rates of all ``moves``. What posted penalty invoices charged is
         left out (``recouvrement.penalty._get_penalty_claim_figures``): they are claimed as
@@ -1412,12 +1412,14 @@ class RecouvrementDunning(models.AbstractModel):
         foreign = moves.filtered(
             lambda m: m.id in figures and m.currency_id != m.company_id.currency_id
         )
-        rates = self.env["recouvrement.penalty"]._get_penalty_currency_rates(
+        Penalty = self.env["recouvrement.penalty"]
+        indemnity_dates = Penalty._get_indemnity_dates(foreign) if foreign else {}
+        rates = Penalty._get_penalty_currency_rates(
             {
                 (currency.id, move.company_id.id, day)
                 for move in foreign
                 for currency in move.currency_id | move.company_id.currency_id
-                for day in (move.invoice_date_due, date)
+                for day in (indemnity_dates[move.id], date)
             }
         )
         for move in foreign:
@@ -1427,7 +1429,7 @@ class RecouvrementDunning(models.AbstractModel):
             # (:meth:`_get_line_amounts`)
             key = (move.company_id.id, date)
             ratio = rates[(company_currency.id, *key)] / rates[(move.currency_id.id, *key)]
-            key = (move.company_id.id, move.invoice_date_due)
+            key = (move.company_id.id, indemnity_dates[move.id])
             due_ratio = rates[(company_currency.id, *key)] / rates[(move.currency_id.id, *key)]
             figures[move.id] = dict(
                 figure,

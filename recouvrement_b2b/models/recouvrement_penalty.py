@@ -366,6 +366,29 @@ class RecouvrementPenalty(models.AbstractModel):
         return instalments
 
     @api.model
+    def _get_indemnity_date(self, move, instalments):
+        """The due date the D441-5 indemnity of ``move`` falls due with, at whose rate it is
+        converted from euros: that of its first instalment not paid in full by its own due
+        date (LEGAL.md, instalments: the 40 EUR is due as soon as any instalment is paid
+        late), else its due date. ``instalments``: its item of
+        :meth:`_get_penalty_instalments` (None: one due date)."""
+        for principal, due_date, payments in instalments or ():
+            if sum((amount for day, amount in payments if day <= due_date), Decimal(0)) < principal:
+                return due_date
+        return move.invoice_date_due
+
+    @api.model
+    def _get_indemnity_dates(self, moves):
+        """``{move.id: date}``: :meth:`_get_indemnity_date` of each of ``moves``, from the
+        same instalments and payments as :meth:`_prepare_penalty_params`; a few queries for all
+        of them."""
+        _held_back, settled = self._get_penalty_disputes(moves)
+        instalments = self._get_penalty_instalments(
+            moves, self._get_penalty_reductions(moves, settled)
+        )
+        return {move.id: self._get_indemnity_date(move, instalments.get(move.id)) for move in moves}
+
+    @api.model
     def _get_penalty_currency_rates(self, pairs):
         """Currency rates ``{(currency_id, company_id, date): float}`` for the ``pairs``
         ``{(currency_id, company_id, date)}``, in one query, with the precedence of
@@ -415,8 +438,8 @@ class RecouvrementPenalty(models.AbstractModel):
 
         ``params`` holds the arguments of :func:`..rules.penalties.compute_penalty` and
         :func:`..rules.penalties.indemnity_due` (Decimal amounts in the invoice currency; the
-        D441-5 indemnity converted from euros at the due date). Ineligible invoices get
-        ``{"reason": str}`` only.
+        D441-5 indemnity converted from euros at the due date it fell due with,
+        :meth:`_get_indemnity_date`). Ineligible invoices get ``{"reason": str}`` only.
         """
         reasons = self._get_penalty_ineligibility(moves)
         eligible = moves.filtered(lambda m: m.id not in reasons)
@@ -424,15 +447,19 @@ class RecouvrementPenalty(models.AbstractModel):
         reductions = self._get_penalty_reductions(eligible, settled)
         instalments = self._get_penalty_instalments(eligible, reductions)
         rate_table = self.env["recouvrement.penalty.rate"]._get_rate_table()
-        # The D441-5 indemnity is in euros: converted at the due date for other currencies.
+        # The D441-5 indemnity is in euros: converted for other currencies at the due date it
+        # fell due with, that of the first instalment paid late (LEGAL.md, instalments)
         foreign = eligible.filtered(lambda m: m.currency_id.name != "EUR")
         euro = self.env["res.currency"]
         if foreign:
             euro = euro.with_context(active_test=False).search([("name", "=", "EUR")], limit=1)
+        indemnity_dates = {
+            move.id: self._get_indemnity_date(move, instalments.get(move.id)) for move in foreign
+        }
         pairs = set()
         for move in foreign:
-            pairs.add((move.currency_id.id, move.company_id.id, move.invoice_date_due))
-            pairs.add((euro.id, move.company_id.id, move.invoice_date_due))
+            pairs.add((move.currency_id.id, move.company_id.id, indemnity_dates[move.id]))
+            pairs.add((euro.id, move.company_id.id, indemnity_dates[move.id]))
         currency_rates = self._get_penalty_currency_rates(pairs)
         foreign_ids = set(foreign.ids)
         params = {move_id: {"reason": reason} for move_id, reason in reasons.items()}
@@ -462,9 +489,9 @@ class RecouvrementPenalty(models.AbstractModel):
                 proceedings_date = None
             indemnity = penalties.to_decimal(company.penalty_indemnity_amount)
             if move.id in foreign_ids:
-                key = (move.currency_id.id, company.id, move.invoice_date_due)
+                key = (move.currency_id.id, company.id, indemnity_dates[move.id])
                 ratio = penalties.to_decimal(currency_rates[key]) / penalties.to_decimal(
-                    currency_rates[euro.id, company.id, move.invoice_date_due]
+                    currency_rates[euro.id, company.id, indemnity_dates[move.id]]
                 )
                 indemnity = indemnity * ratio
             mode, convention = company.penalty_rate_mode, company.penalty_convention

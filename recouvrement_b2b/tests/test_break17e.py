@@ -1,3 +1,5 @@
+from datetime import date
+
 from freezegun import freeze_time
 
 from odoo.tests import tagged
@@ -137,3 +139,32 @@ class TestBreak17e(DunningRunCommon):
             html = Statement._render_statement(self.customer, html=True)[self.customer.id]["raw"]
         self.assertEqual((statement["balance"], statement["overdue"]), (0.0, 0.0))
         self.assertNotIn("of which overdue", str(html))
+
+    def test_indemnity_converted_when_the_first_instalment_falls_late(self):
+        # Issue 17 #1 on the D441-5 indemnity of a dollar invoice (LEGAL.md: due once per
+        # invoice as soon as an instalment is paid late; converted from euros at the due date).
+        # 1 100 USD dated 1 May 2026, half due 31 May, half 30 July; 1 EUR = 1.10 USD until
+        # 1 June, then 1.25. The first half is unpaid: the 40 EUR fell due with it, converted
+        # at its due date, 31 May: 40 x 1.10 = 44.00 USD (was 40 x 1.25 = 50.00 USD, at the
+        # last due date, 30 July, which the instalment never waited for). Penalty on 20 June:
+        # 550 x 12.15 % x 20 / 365 = 3.6616 -> 3.66 USD.
+        self._legal_penalties()
+        usd = self.setup_other_currency("USD", rates=[("2026-01-01", 1.10), ("2026-06-01", 1.25)])
+        term = self._term((50, 30), (50, 90))
+        move = self._invoice(self.customer, 1100.0, "2026-05-01", currency=usd, post=False)
+        move.invoice_payment_term_id = term
+        move.action_post()
+        self.assertEqual(
+            move.line_ids.filtered("date_maturity").sorted("date_maturity").mapped("date_maturity"),
+            [date(2026, 5, 31), date(2026, 7, 30)],
+        )
+        figures = move._get_penalty_figures(date(2026, 6, 20))[move.id]
+        self.assertEqual((figures["penalty"], figures["indemnity"]), (3.66, 44.0))
+        penalty_invoice = self._penalty_invoice(move, "2026-06-20")
+        self.assertEqual(penalty_invoice.invoice_line_ids.mapped("price_unit"), [3.66, 44.0])
+        # the reminder claims it in euros: 44.00 / 1.10 = 40.00 EUR, whatever the day's rate
+        with freeze_time("2026-06-20"):
+            company_figures = self.env["recouvrement.dunning"]._get_company_penalty_figures(
+                move, date(2026, 6, 20), figures={move.id: figures}
+            )
+        self.assertEqual(company_figures[move.id]["indemnity"], 40.0)
