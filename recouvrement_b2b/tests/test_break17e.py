@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 from freezegun import freeze_time
@@ -168,3 +169,58 @@ class TestBreak17e(DunningRunCommon):
                 move, date(2026, 6, 20), figures={move.id: figures}
             )
         self.assertEqual(company_figures[move.id]["indemnity"], 40.0)
+
+    def test_payment_plan_offer_without_a_deadline_is_a_whole_sentence(self):
+        # Issue 17 #5 with another setting: a courteous level (no payment deadline in its
+        # letter) that offers a payment plan printed "contact us before that date", a date the
+        # letter never gave. Without a deadline: "contact us: we can agree a payment plan
+        # with you.", in English and in French; the last call, which gives one, keeps it.
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], ["fr_FR"])
+        (self.level_courteous | self.level_last_call).propose_payment_plan = True
+        move = self._invoice(self.customer, 1500.0, "2026-01-01", "2026-01-31")
+
+        def letter(level, lang):
+            self.customer.lang = lang
+            event = (
+                self.env["recouvrement.dunning.event"]
+                .sudo()
+                .create(
+                    {
+                        "partner_id": self.customer.id,
+                        "company_id": self.company.id,
+                        "move_ids": [(6, 0, move.ids)],
+                        "level_id": level.id,
+                        "channel": "letter",
+                        "currency_id": move.currency_id.id,
+                        "date": "2026-02-20",
+                    }
+                )
+            )
+            html = (
+                self.env["ir.actions.report"]
+                ._render_qweb_html("recouvrement_b2b.action_report_dunning_letter", event.ids)[0]
+                .decode()
+            )
+            # spaces and line breaks as one space; the no-break spaces kept
+            return re.sub(r"[ \t\r\n]+", " ", html)
+
+        text = letter(self.level_courteous, "en_US")
+        self.assertIn(
+            "If you are facing temporary difficulties, contact us: we can agree a payment plan "
+            "with you.",
+            text,
+        )
+        self.assertNotIn("before that date", text)
+        text = letter(self.level_courteous, "fr_FR")
+        self.assertIn(
+            "Si vous rencontrez des difficultés passagères, contactez-nous\xa0: nous pouvons "
+            "convenir avec vous d'un échéancier.",
+            text,
+        )
+        self.assertNotIn("avant cette date", text)
+        self.assertIn(
+            "If you are facing temporary difficulties, contact us before that date: we can "
+            "agree a payment plan with you.",
+            letter(self.level_last_call, "en_US"),
+        )
