@@ -56,6 +56,17 @@ class TestBreak17e(DunningRunCommon):
         )
         self.assertEqual(partner_figures, (0.0, 0))
         self.assertEqual(status["hold_reasons"], [])
+        # the grouped plan of the same figures (searching customers) agrees
+        with freeze_time("2026-04-01"):
+            overdue = self.env["res.partner"].search(
+                [
+                    ("id", "=", self.customer.id),
+                    "|",
+                    ("credit_overdue_days", ">", 0),
+                    ("credit_overdue_amount", ">", 0),
+                ]
+            )
+        self.assertFalse(overdue)
 
     def test_unmatched_payment_covers_what_is_overdue_no_overdue_hold(self):
         # The same with an unmatched payment of 1 000 received on 20 March: 1 000 - 1 000 = 0
