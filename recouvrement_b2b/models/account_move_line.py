@@ -21,6 +21,16 @@ class AccountMoveLine(models.Model):
     )
     penalty_date_from = fields.Date(string="Penalty Period Start", copy=False)
     penalty_date_to = fields.Date(string="Penalty Period End", copy=False)
+    penalty_computed_amount = fields.Monetary(
+        string="Computed Penalty Amount",
+        currency_field="currency_id",
+        readonly=True,
+        copy=False,
+        help="What the computation gave for this line when the penalty invoice was created "
+        "(invoice currency). The line's price may be changed by hand: a lower price is given "
+        "up, a higher one kept; the next penalty invoice only charges what a period owes "
+        "beyond this amount.",
+    )
 
     # --- Dunning ------------------------------------------------------------------------------
     dunning_level_id = fields.Many2one(

@@ -63,6 +63,12 @@ RECIPIENT_FAILURE_TYPES = ("mail_email_invalid", "mail_email_missing", "mail_bl"
 SMTP_PERMANENT_REFUSAL = re.compile(r"(?:\(|^)(5\d\d)(?:, |\n)b?['\"]([^'\"]*)", re.MULTILINE)
 #: minutes before the mail queue sends again a reminder email that failed on the sending side
 MAIL_RETRY_DELAY_MINUTES = 15
+#: an address some mail server can deliver to: a local part, "@", a domain of at least two
+#: labels (letters, digits, inner hyphens; accented letters for international domains) whose
+#: last is a top-level domain (letters, or its "xn--" ASCII form)
+DELIVERABLE_EMAIL = re.compile(
+    r"[^@\s]+@(?:[^\W_](?:[\w-]*[^\W_])?\.)+(?:[^\W\d_]{2,}|xn--[^\W_](?:[\w-]*[^\W_])?)"
+)
 
 
 class RecouvrementDunning(models.AbstractModel):
@@ -1321,7 +1327,7 @@ class RecouvrementDunning(models.AbstractModel):
                 partner=recipient.display_name,
                 level=level_name,
             )
-        elif level.channel == "email" and not email_normalize_all(recipient.email):
+        elif level.channel == "email" and not self._is_deliverable_email(recipient.email):
             # An address that cannot receive mail is caught before sending, not after; a
             # field with several addresses ("a@x.fr, b@x.fr") is valid: mail sends to each.
             vals["channel"] = "letter"
@@ -1345,6 +1351,19 @@ class RecouvrementDunning(models.AbstractModel):
             bool(level.report_id or level.attach_statement) and vals["channel"] in LETTER_CHANNELS
         )
         return vals
+
+    @api.model
+    def _is_deliverable_email(self, email):
+        """Whether the email field ``email`` (str or False) holds addresses a mail server can
+        deliver to (issue 17 #4): at least one, and each with a local part and a domain of two
+        labels or more (``DELIVERABLE_EMAIL``). "compta@garnier" (no top-level domain),
+        "compta@@garnier.fr" (the mail would go to "@garnier.fr") or "compta@garnier..fr" reach
+        nobody: the reminder is a letter, not an email that fails after it counted as sent. A
+        display name ("Compta" <compta@garnier.fr>) and several addresses are usable."""
+        addresses = email_normalize_all(email)
+        return bool(addresses) and all(
+            DELIVERABLE_EMAIL.fullmatch(address) for address in addresses
+        )
 
     @api.model
     def _prepare_claim_vals(self, item):
@@ -1380,8 +1399,8 @@ class RecouvrementDunning(models.AbstractModel):
         currency (a reminder claims every currency of a customer in the company currency): the
         penalty converted at the rate of ``date``, like its residual (:meth:`_get_line_amounts`);
         the indemnity back at
-        the rate it was converted from euros (the due date's,
-        ``recouvrement.penalty._prepare_penalty_params``), so that it stays the fixed amount of
+        the rate it was converted from euros (that of the due date it fell due with,
+        ``recouvrement.penalty._get_indemnity_date``), so that it stays the fixed amount of
         art. D441-5 Code de commerce (40 EUR) whatever the rates did since the invoice date.
         One query for the rates of all ``moves``. What posted penalty invoices charged is
         left out (``recouvrement.penalty._get_penalty_claim_figures``): they are claimed as
@@ -1394,12 +1413,14 @@ class RecouvrementDunning(models.AbstractModel):
         foreign = moves.filtered(
             lambda m: m.id in figures and m.currency_id != m.company_id.currency_id
         )
-        rates = self.env["recouvrement.penalty"]._get_penalty_currency_rates(
+        Penalty = self.env["recouvrement.penalty"]
+        indemnity_dates = Penalty._get_indemnity_dates(foreign) if foreign else {}
+        rates = Penalty._get_penalty_currency_rates(
             {
                 (currency.id, move.company_id.id, day)
                 for move in foreign
                 for currency in move.currency_id | move.company_id.currency_id
-                for day in (move.invoice_date_due, date)
+                for day in (indemnity_dates[move.id], date)
             }
         )
         for move in foreign:
@@ -1409,7 +1430,7 @@ class RecouvrementDunning(models.AbstractModel):
             # (:meth:`_get_line_amounts`)
             key = (move.company_id.id, date)
             ratio = rates[(company_currency.id, *key)] / rates[(move.currency_id.id, *key)]
-            key = (move.company_id.id, move.invoice_date_due)
+            key = (move.company_id.id, indemnity_dates[move.id])
             due_ratio = rates[(company_currency.id, *key)] / rates[(move.currency_id.id, *key)]
             figures[move.id] = dict(
                 figure,

@@ -83,8 +83,10 @@ class RecouvrementPenalty(models.AbstractModel):
         invoices already charged: what a reminder, a letter, the portal or a payment plan may
         still claim besides the penalty invoices themselves (listed as invoices, paid or not).
 
-        ``penalty``: the penalty accrued to ``to_date`` minus the penalty lines of posted
-        penalty invoices for the invoice dated by ``to_date`` (never below 0; the invoiced
+        ``penalty``: the penalty accrued to ``to_date`` minus what the computation gave for the
+        penalty lines of posted penalty invoices for the invoice dated by ``to_date``
+        (``penalty_computed_amount``: a line lowered by hand is a waiver of the rest, a line
+        raised by hand does not lower what later periods owe; never below 0; the invoiced
         periods add up to the total, L441-10 II); ``indemnity``: 0 once such a penalty invoice
         charged it (D441-5: once per invoice). Same shape and currency as
         :meth:`_get_penalty_figures` (and its ``keep_errors``); one more query for all of
@@ -109,7 +111,7 @@ class RecouvrementPenalty(models.AbstractModel):
                 ("move_id.invoice_date", "<=", to_date),
             ],
             ["penalty_source_move_id", "penalty_kind"],
-            ["price_subtotal:sum"],
+            ["penalty_computed_amount:sum"],
         )
         figures = {move_id: dict(figure) for move_id, figure in figures.items()}
         for source, kind, amount in groups:
@@ -392,6 +394,29 @@ class RecouvrementPenalty(models.AbstractModel):
         return instalments
 
     @api.model
+    def _get_indemnity_date(self, move, instalments):
+        """The due date the D441-5 indemnity of ``move`` falls due with, at whose rate it is
+        converted from euros: that of its first instalment not paid in full by its own due
+        date (LEGAL.md, instalments: the 40 EUR is due as soon as any instalment is paid
+        late), else its due date. ``instalments``: its item of
+        :meth:`_get_penalty_instalments` (None: one due date)."""
+        for principal, due_date, payments in instalments or ():
+            if sum((amount for day, amount in payments if day <= due_date), Decimal(0)) < principal:
+                return due_date
+        return move.invoice_date_due
+
+    @api.model
+    def _get_indemnity_dates(self, moves):
+        """``{move.id: date}``: :meth:`_get_indemnity_date` of each of ``moves``, from the
+        same instalments and payments as :meth:`_prepare_penalty_params`; a few queries for all
+        of them."""
+        _held_back, settled = self._get_penalty_disputes(moves)
+        instalments = self._get_penalty_instalments(
+            moves, self._get_penalty_reductions(moves, settled)
+        )
+        return {move.id: self._get_indemnity_date(move, instalments.get(move.id)) for move in moves}
+
+    @api.model
     def _get_penalty_currency_rates(self, pairs):
         """Currency rates ``{(currency_id, company_id, date): float}`` for the ``pairs``
         ``{(currency_id, company_id, date)}``, in one query, with the precedence of
@@ -441,8 +466,8 @@ class RecouvrementPenalty(models.AbstractModel):
 
         ``params`` holds the arguments of :func:`..rules.penalties.compute_penalty` and
         :func:`..rules.penalties.indemnity_due` (Decimal amounts in the invoice currency; the
-        D441-5 indemnity converted from euros at the due date). Ineligible invoices get
-        ``{"reason": str}`` only.
+        D441-5 indemnity converted from euros at the due date it fell due with,
+        :meth:`_get_indemnity_date`). Ineligible invoices get ``{"reason": str}`` only.
         """
         reasons = self._get_penalty_ineligibility(moves)
         eligible = moves.filtered(lambda m: m.id not in reasons)
@@ -450,15 +475,19 @@ class RecouvrementPenalty(models.AbstractModel):
         reductions = self._get_penalty_reductions(eligible, settled)
         instalments = self._get_penalty_instalments(eligible, reductions)
         rate_table = self.env["recouvrement.penalty.rate"]._get_rate_table()
-        # The D441-5 indemnity is in euros: converted at the due date for other currencies.
+        # The D441-5 indemnity is in euros: converted for other currencies at the due date it
+        # fell due with, that of the first instalment paid late (LEGAL.md, instalments)
         foreign = eligible.filtered(lambda m: m.currency_id.name != "EUR")
         euro = self.env["res.currency"]
         if foreign:
             euro = euro.with_context(active_test=False).search([("name", "=", "EUR")], limit=1)
+        indemnity_dates = {
+            move.id: self._get_indemnity_date(move, instalments.get(move.id)) for move in foreign
+        }
         pairs = set()
         for move in foreign:
-            pairs.add((move.currency_id.id, move.company_id.id, move.invoice_date_due))
-            pairs.add((euro.id, move.company_id.id, move.invoice_date_due))
+            pairs.add((move.currency_id.id, move.company_id.id, indemnity_dates[move.id]))
+            pairs.add((euro.id, move.company_id.id, indemnity_dates[move.id]))
         currency_rates = self._get_penalty_currency_rates(pairs)
         foreign_ids = set(foreign.ids)
         params = {move_id: {"reason": reason} for move_id, reason in reasons.items()}
@@ -488,9 +517,9 @@ class RecouvrementPenalty(models.AbstractModel):
                 proceedings_date = None
             indemnity = penalties.to_decimal(company.penalty_indemnity_amount)
             if move.id in foreign_ids:
-                key = (move.currency_id.id, company.id, move.invoice_date_due)
+                key = (move.currency_id.id, company.id, indemnity_dates[move.id])
                 ratio = penalties.to_decimal(currency_rates[key]) / penalties.to_decimal(
-                    currency_rates[euro.id, company.id, move.invoice_date_due]
+                    currency_rates[euro.id, company.id, indemnity_dates[move.id]]
                 )
                 indemnity = indemnity * ratio
             mode, convention = company.penalty_rate_mode, company.penalty_convention
@@ -823,9 +852,11 @@ class RecouvrementPenalty(models.AbstractModel):
 
     @api.model
     def _get_penalty_charged(self, moves):
-        """``{move.id: {"periods": [(date_from, date_to)], "indemnity": bool, "amounts":
+        """``{move.id: {"periods": [(date_from, date_to)], "indemnity": bool, "computed":
         {(date_from, date_to): float}}}``: the penalty periods invoiced on each of ``moves``,
-        what was charged for each (invoice currency) and whether its indemnity was charged.
+        what the computation gave for each when its lines were created (invoice currency,
+        ``penalty_computed_amount``, whatever their price became by hand) and whether its
+        indemnity was charged.
 
         Lines of penalty invoices not cancelled count (drafts too, so as never to charge twice):
         cancelling a penalty invoice frees exactly its periods. One ``_read_group`` for all of
@@ -843,15 +874,15 @@ class RecouvrementPenalty(models.AbstractModel):
                 "penalty_date_from:day",
                 "penalty_date_to:day",
             ],
-            ["price_subtotal:sum"],
+            ["penalty_computed_amount:sum"],
         )
-        charged = defaultdict(lambda: {"periods": [], "indemnity": False, "amounts": {}})
+        charged = defaultdict(lambda: {"periods": [], "indemnity": False, "computed": {}})
         for source, kind, date_from, date_to, amount in groups:
             if kind == "penalty" and date_to:
                 period = (date_from or datetime.date.min, date_to)
                 charged[source.id]["periods"].append(period)
-                amounts = charged[source.id]["amounts"]
-                amounts[period] = amounts.get(period, 0.0) + amount
+                computed = charged[source.id]["computed"]
+                computed[period] = computed.get(period, 0.0) + amount
             elif kind == "indemnity":
                 charged[source.id]["indemnity"] = True
         return charged
@@ -975,15 +1006,18 @@ class RecouvrementPenalty(models.AbstractModel):
     @api.model
     def _get_penalty_catch_up(self, params, result, charged):
         """``[(date_from, date_to, Decimal amount)]``: what the periods already invoiced
-        (``charged``, an item of ``_get_penalty_charged``) owe now beyond what was charged for
-        them, e.g. the penalties of a disputed part once the dispute is rejected (product
-        decision, README: it bears penalties from its due date, it was owed all along). Each
-        period owes the difference of the rounded totals at its ends (``result`` and ``params``
-        as in ``_get_penalty_to_charge``). Raises
-        :class:`..rules.penalties.MissingRateError` when a reference rate is missing."""
+        (``charged``, an item of ``_get_penalty_charged``) owe now beyond what the computation
+        gave for them when they were invoiced, e.g. the penalties of a disputed part once the
+        dispute is rejected (product decision, README: it bears penalties from its due date, it
+        was owed all along). Compared with the computed amounts, not the prices charged: a line
+        lowered or raised by hand is the company's decision (L441-10 penalties are the
+        creditor's to claim or to forgo), never undone here. Each period owes the difference
+        of the rounded totals at its ends (``result`` and ``params`` as in
+        ``_get_penalty_to_charge``). Raises :class:`..rules.penalties.MissingRateError` when a
+        reference rate is missing."""
         quantum = Decimal(1).scaleb(-params["currency_digits"])
         catch_up = []
-        for (date_from, date_to), amount in sorted(charged.get("amounts", {}).items()):
+        for (date_from, date_to), amount in sorted(charged.get("computed", {}).items()):
             if date_from < result.first_day or date_to > result.last_day:
                 continue
             owed = self._compute_penalty_result(params, date_to)[0].amount
@@ -1055,6 +1089,7 @@ class RecouvrementPenalty(models.AbstractModel):
             "penalty_kind": "penalty",
             "penalty_date_from": date_from,
             "penalty_date_to": date_to,
+            "penalty_computed_amount": float(amount),
         }
         if product:
             vals["product_id"] = product.id
@@ -1076,6 +1111,7 @@ class RecouvrementPenalty(models.AbstractModel):
             "tax_ids": [Command.clear()],
             "penalty_source_move_id": move.id,
             "penalty_kind": "indemnity",
+            "penalty_computed_amount": float(amount),
         }
         if product:
             vals["product_id"] = product.id

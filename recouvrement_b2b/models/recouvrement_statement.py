@@ -52,8 +52,9 @@ class RecouvrementStatement(models.AbstractModel):
             the rate of ``date``, as the reminders claim it}), "residuals_currency" (the
             same in the line's currency), "residuals_books" ({line id: what was left, at
             the books' rate}), "total_open",
-            "total_credits", "overdue", "balance" (floats, company currency; balance = open
-            items + open credits, credits being negative)}}``
+            "total_credits", "overdue" (what is past due net of the open credits, never below
+            0), "balance" (floats, company currency; balance = open items + open credits,
+            credits being negative)}}``
         """
         company = company or self.env.company
         date = fields.Date.to_date(date) or fields.Date.context_today(self)
@@ -139,7 +140,15 @@ class RecouvrementStatement(models.AbstractModel):
                 },
                 "total_open": sum(residuals[line.id] for line in items),
                 "total_credits": sum(residuals[line.id] for line in credits),
-                "overdue": sum(residuals[line.id] for line in items if days_late[line.id]),
+                # net of the open credits, which settle the oldest items first (LEGAL.md,
+                # open credits: never more than the balance; issue 17 #2)
+                "overdue": max(
+                    company.currency_id.round(
+                        sum(residuals[line.id] for line in items if days_late[line.id])
+                        + sum(residuals[line.id] for line in credits)
+                    ),
+                    0.0,
+                ),
                 "balance": sum(residuals[line.id] for line in mine),
             }
         return result

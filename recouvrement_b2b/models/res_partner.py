@@ -198,12 +198,15 @@ class ResPartner(models.Model):
         string="Overdue Amount",
         compute="_compute_credit_exposure",
         search="_search_credit_overdue_amount",
+        help="Amount past its due date, net of the open credits (credit notes, payments not "
+        "matched to an invoice).",
     )
     credit_overdue_days = fields.Integer(
         string="Days Overdue",
         compute="_compute_credit_exposure",
         search="_search_credit_overdue_days",
-        help="Age of the oldest overdue invoice, in days.",
+        help="Age of the oldest overdue invoice, in days (0 when the open credits cover what is "
+        "overdue).",
     )
     credit_block_reasons = fields.Text(compute="_compute_credit_block_reasons")
 

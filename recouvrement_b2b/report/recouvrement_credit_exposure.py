@@ -92,12 +92,17 @@ class RecouvrementCreditExposure(models.Model):
     )
     available = fields.Monetary(string="Available Credit", readonly=True)
     over_limit = fields.Boolean(readonly=True)
-    overdue_amount = fields.Monetary(readonly=True)
+    overdue_amount = fields.Monetary(
+        readonly=True,
+        help="Amount past its due date, net of the open credits (credit notes, payments not "
+        "matched to an invoice).",
+    )
     oldest_overdue_date = fields.Date(string="Oldest Overdue Due Date", readonly=True)
     overdue_days = fields.Integer(
         string="Days Overdue",
         readonly=True,
-        help="Age of the oldest overdue invoice, in days.",
+        help="Age of the oldest overdue invoice, in days (0 when the open credits cover what is "
+        "overdue).",
         aggregator="max",
     )
     # Company-dependent partner values, read in the row's company (not the user's current one).
@@ -151,15 +156,26 @@ class RecouvrementCreditExposure(models.Model):
             for company in self.env.companies
         ]
         company_ids = tuple(self.env.companies.ids)
+        # What is overdue is net of the open credits (credit notes, payments not matched, at
+        # once whatever their own due date: LEGAL.md, open credits), as the reminders and the
+        # worklist claim it; none (0, no oldest date) when they cover it, so that no credit
+        # hold fires on a customer who owes nothing overdue (issue 17 #2).
+        overdue = SQL(
+            """GREATEST(
+                   COALESCE(SUM(l.amount_residual) FILTER (
+                       WHERE l.amount_residual > 0 AND l.date_maturity < %(today)s), 0)
+                   + COALESCE(SUM(l.amount_residual) FILTER (WHERE l.amount_residual < 0), 0),
+                   0)""",
+            today=today,
+        )
         receivable = SQL(
             """
             SELECT %(partner)s AS partner_id, l.company_id,
                    SUM(l.amount_residual) AS receivable,
-                   SUM(l.amount_residual) FILTER (WHERE l.date_maturity < %(today)s)
-                       AS overdue_amount,
-                   MIN(l.date_maturity) FILTER (
+                   %(overdue)s AS overdue_amount,
+                   CASE WHEN %(overdue)s > 0 THEN MIN(l.date_maturity) FILTER (
                        WHERE l.date_maturity < %(today)s AND l.amount_residual > 0
-                   ) AS oldest_overdue_date
+                   ) END AS oldest_overdue_date
               FROM account_move_line l
               JOIN res_partner lp ON lp.id = l.partner_id
               JOIN account_account a ON a.id = l.account_id
@@ -171,6 +187,7 @@ class RecouvrementCreditExposure(models.Model):
             """,
             partner=SQL("lp.commercial_partner_id"),
             today=today,
+            overdue=overdue,
             where=SQL("lp.commercial_partner_id = rp.id AND l.company_id = c.company_id")
             if per_partner
             else SQL("l.company_id IN %s", company_ids),

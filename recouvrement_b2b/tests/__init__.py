@@ -45,3 +45,4 @@ from . import test_break17d
 from . import test_break19d
 from . import test_plan_penalties
 from . import test_reprinted_reminder
+from . import test_break17e

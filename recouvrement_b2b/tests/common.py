@@ -146,12 +146,14 @@ class RecouvrementCommon(AccountTestInvoicingCommon):
 
     @classmethod
     def _customer(cls, name, **vals):
-        """A customer company ``name`` with the email compta@<name>.example.fr and ``vals``."""
+        """A customer company ``name`` with the email compta@<name>.example.fr (spaces as
+        hyphens: an address a mail server delivers to) and ``vals``."""
+        domain = "-".join(name.lower().split())
         return cls.env["res.partner"].create(
             {
                 "name": name,
                 "is_company": True,
-                "email": f"compta@{name.lower()}.example.fr",
+                "email": f"compta@{domain}.example.fr",
                 **vals,
             }
         )

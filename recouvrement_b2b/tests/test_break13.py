@@ -424,8 +424,9 @@ class TestBreak13(RecouvrementCommon):
         (1 000 EUR in the books) and a credit note of 110 USD of 2 April (100 EUR). On 10 June
         the statement shows each in dollars ($ 1,100.00, $ -110.00) and values them at the
         day's rate, as the reminder it is attached to claims them: 1 100 / 1.25 = 880 left
-        to pay, 110 / 1.25 = 88 of credit, balance 880 - 88 = 792 (before: the books' 1 000
-        and 100, balance 900, with no dollar amount: the customer could not match it)."""
+        to pay, 110 / 1.25 = 88 of credit, balance 880 - 88 = 792, all overdue (net of the
+        credit, issue 17 #2) (before: the books' 1 000 and 100, balance 900, with no dollar
+        amount: the customer could not match it)."""
         usd = self.setup_other_currency("USD", rates=[("2000-01-01", 1.10), ("2026-06-01", 1.25)])
         customer = self._customer("Dollar", lang="en_US")
         invoice = self._invoice(customer, 1100.0, "2026-04-01", "2026-05-01", currency=usd)
@@ -440,7 +441,7 @@ class TestBreak13(RecouvrementCommon):
         self.assertEqual(statement["credits"].move_id, refund)
         self.assertEqual(
             [statement[key] for key in ("total_open", "total_credits", "overdue", "balance")],
-            [880.0, -88.0, 880.0, 792.0],
+            [880.0, -88.0, 792.0, 792.0],
         )
         text = re.sub(r"<[^>]+>", " ", html.decode()).replace("\ufeff", "")
         text = " ".join(text.replace("\xa0", " ").split())
@@ -461,7 +462,8 @@ class TestBreak13(RecouvrementCommon):
         * B, 500 of 15 April: after the statement date, not listed;
         * payments: the 300 of 1 April only, not those of 20 April.
 
-        Open items 700 + 1 000 = 1 700, all overdue; credits -200; balance 1 500 (before:
+        Open items 700 + 1 000 = 1 700, all overdue; credits -200; balance 1 500, of which
+        overdue 1 700 - 200 = 1 500 (net of the credit, issue 17 #2) (before:
         B 500 + D 500 open, no credit, 1 000). Printed on 10 April itself the same figures."""
         usd = self.setup_other_currency("USD", rates=[("2000-01-01", 1.10)])
         customer = self._customer("Releve", lang="en_US")
@@ -500,7 +502,7 @@ class TestBreak13(RecouvrementCommon):
                         statement[key]
                         for key in ("total_open", "total_credits", "overdue", "balance")
                     ],
-                    [1700.0, -200.0, 1700.0, 1500.0],
+                    [1700.0, -200.0, 1500.0, 1500.0],
                 )
                 text = re.sub(r"<[^>]+>", " ", html.decode()).replace("\ufeff", "")
                 text = " ".join(text.replace("\xa0", " ").split())

@@ -5,6 +5,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.modules.migration import load_script
 from odoo.tests import Form, tagged
 
 from .common import RecouvrementCommon
@@ -535,6 +536,159 @@ class TestPenalties(RecouvrementCommon):
                 }
             ],
         )
+
+    def _penalty_invoice_changed_by_hand(self, move, day, amount):
+        """The draft penalty invoice of ``move`` on ``day``, its penalty line set to ``amount``
+        by hand in the form (as a user who gives up, or adds, part of it), then posted."""
+        with freeze_time(day):
+            invoice = move.with_user(self.controller)._create_penalty_invoices()
+            with Form(invoice) as form, form.invoice_line_ids.edit(0) as line:
+                line.price_unit = amount
+            invoice.action_post()
+        return invoice
+
+    def _claimed(self, move, day):
+        """``(penalty, indemnity)`` a reminder may still claim for ``move`` on ``day``."""
+        figures = self.env["recouvrement.penalty"]._get_penalty_claim_figures(move, day)
+        return figures[move.id]["penalty"], figures[move.id]["indemnity"]
+
+    def test_penalty_line_lowered_by_hand_is_not_charged_again(self):
+        # Product decision (README): 12 000 due 2024-03-15 (14.50 %). Penalty invoice A of
+        # 30 April: 16 Mar-30 Apr, 12 000 x 14.50 x 46 / 36500 = 219.29 + 40; its penalty line
+        # lowered by hand to 100.00 before posting: the company gave up 119.29. It is charged
+        # no more: nothing new on 30 April (was: 119.29 again for 16 Mar-30 Apr), and on 31 May
+        # only May, 12 000 x 14.50 x 77 / 36500 = 367.07 - 219.29 = 147.78 (was: + 119.29);
+        # reminders claim 0 on 30 April (was 119.29), 147.78 on 31 May (was 267.07).
+        move = self._invoice(self.customer, 12000, date(2024, 2, 14), date(2024, 3, 15))
+        first = self._penalty_invoice_changed_by_hand(move, "2024-04-30", 100.0)
+        self.assertRecordValues(
+            first.invoice_line_ids,
+            [
+                {"price_unit": 100.0, "penalty_computed_amount": 219.29},
+                {"price_unit": 40.0, "penalty_computed_amount": 40.0},
+            ],
+        )
+        self.assertEqual(first.amount_total, 140.0)
+        with freeze_time("2024-04-30"), self.assertRaisesRegex(UserError, "nothing new"):
+            move.with_user(self.controller)._create_penalty_invoices()
+        self.assertEqual(self._claimed(move, date(2024, 4, 30)), (0.0, 0.0))
+        # the injonction de payer file claims A's open 100.00 + 40 (was 119.29 + 100.00)
+        figures = self.env["recouvrement.penalty"]._get_penalty_document_figures(
+            move, date(2024, 4, 30)
+        )
+        self.assertEqual((figures[move.id]["penalty"], figures[move.id]["indemnity"]), (100, 40))
+        self.assertEqual(self._claimed(move, date(2024, 5, 31)), (147.78, 0.0))
+        with freeze_time("2024-05-31"):
+            later = move.with_user(self.controller)._create_penalty_invoices()
+        self.assertRecordValues(
+            later.invoice_line_ids,
+            [
+                {
+                    "price_unit": 147.78,
+                    "penalty_computed_amount": 147.78,
+                    "penalty_date_from": date(2024, 5, 1),
+                    "penalty_date_to": date(2024, 5, 31),
+                }
+            ],
+        )
+
+    def test_penalty_line_raised_by_hand_is_not_lowered_later(self):
+        # Same invoice A, its penalty line raised by hand from 219.29 to 300.00: the 80.71
+        # added is the company's decision, never taken back from the next periods. On 31 May
+        # reminders claim May's 147.78 (was 367.07 - 300 = 67.07) and the next penalty
+        # invoice charges May's 147.78; nothing new on 30 April.
+        move = self._invoice(self.customer, 12000, date(2024, 2, 14), date(2024, 3, 15))
+        first = self._penalty_invoice_changed_by_hand(move, "2024-04-30", 300.0)
+        self.assertEqual(first.amount_total, 340.0)
+        self.assertEqual(first.invoice_line_ids[0].penalty_computed_amount, 219.29)
+        with freeze_time("2024-04-30"), self.assertRaisesRegex(UserError, "nothing new"):
+            move.with_user(self.controller)._create_penalty_invoices()
+        self.assertEqual(self._claimed(move, date(2024, 4, 30)), (0.0, 0.0))
+        self.assertEqual(self._claimed(move, date(2024, 5, 31)), (147.78, 0.0))
+        with freeze_time("2024-05-31"):
+            later = move.with_user(self.controller)._create_penalty_invoices()
+        self.assertEqual(later.invoice_line_ids.mapped("price_unit"), [147.78])
+
+    def test_dispute_rejected_after_a_lowered_line_charges_the_growth_only(self):
+        # 12 000 due 2024-03-15, 2 000 disputed on 20 March: penalties on the 10 000 only.
+        # Penalty invoice A of 30 April: 10 000 x 14.50 x 46 / 36500 = 182.7397 -> 182.74 + 40,
+        # lowered by hand to 100.00 (82.74 given up). The dispute is rejected on 10 May: the
+        # 2 000 was owed all along, so 16 Mar-30 Apr now owes 12 000 x 14.50 x 46 / 36500 =
+        # 219.29, 36.55 more than computed (not the 119.29 above what was charged). On 31 May:
+        # that 36.55 plus May, 367.07 - 219.29 = 147.78: 184.33; reminders claim the same
+        # 367.07 - 182.74 = 184.33 before it (was 267.07), and 0 after.
+        move = self._invoice(self.customer, 12000, date(2024, 2, 14), date(2024, 3, 15))
+        with freeze_time("2024-03-20"):
+            dispute = (
+                self.env["recouvrement.dispute"]
+                .with_user(self.controller)
+                .create(
+                    {
+                        "move_id": move.id,
+                        "reason": "price",
+                        "amount": 2000.0,
+                        "date": date(2024, 3, 20),
+                    }
+                )
+            )
+        first = self._penalty_invoice_changed_by_hand(move, "2024-04-30", 100.0)
+        self.assertEqual(first.invoice_line_ids[0].penalty_computed_amount, 182.74)
+        with freeze_time("2024-05-10"):
+            dispute.with_user(self.controller).action_reject()
+        self.assertEqual(self._claimed(move, date(2024, 5, 31)), (184.33, 0.0))
+        with freeze_time("2024-05-31"):
+            later = move.with_user(self.controller)._create_penalty_invoices()
+        self.assertRecordValues(
+            later.invoice_line_ids,
+            [
+                {
+                    "price_unit": 36.55,
+                    "penalty_computed_amount": 36.55,
+                    "penalty_date_from": date(2024, 3, 16),
+                    "penalty_date_to": date(2024, 4, 30),
+                },
+                {
+                    "price_unit": 147.78,
+                    "penalty_computed_amount": 147.78,
+                    "penalty_date_from": date(2024, 5, 1),
+                    "penalty_date_to": date(2024, 5, 31),
+                },
+            ],
+        )
+        later.action_post()
+        self.assertEqual(self._claimed(move, date(2024, 5, 31)), (0.0, 0.0))
+        with freeze_time("2024-05-31"), self.assertRaisesRegex(UserError, "nothing new"):
+            move.with_user(self.controller)._create_penalty_invoices()
+
+    def test_upgrade_reads_the_charged_amount_of_old_penalty_lines_as_computed(self):
+        # Upgrade to 18.0.1.0.3 (migrations/18.0.1.0.3, run here on lines in the old shape,
+        # without a computed amount, read as 0): a penalty invoice of 30 April posted before
+        # it, 16 Mar-30 Apr, 12 000 x 14.50 x 46 / 36500 = 219.29 + 40. Its lines get their
+        # charged amounts, 219.29 and 40.00 (left at 0, the next invoice would charge the
+        # 219.29 again); the next penalty invoice, on 31 May, charges May's 367.07 - 219.29 =
+        # 147.78 only. (A line lowered by hand before the upgrade reads its lowered price as
+        # computed: its period is caught up as before the upgrade; nothing tells it apart.)
+        post = load_script(
+            "recouvrement_b2b/migrations/18.0.1.0.3/post-migrate.py",
+            "rb2b_post_migrate_18_0_1_0_3",
+        )
+        move = self._invoice(self.customer, 12000, date(2024, 2, 14), date(2024, 3, 15))
+        with freeze_time("2024-04-30"):
+            old = move.with_user(self.controller)._create_penalty_invoices()
+        old.action_post()
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE account_move_line SET penalty_computed_amount = NULL WHERE move_id = %s",
+            [old.id],
+        )
+        self.env.invalidate_all()
+        self.assertEqual(post.fill_computed_amounts(self.env.cr), 2)
+        self.env.invalidate_all()
+        self.assertEqual(old.invoice_line_ids.mapped("penalty_computed_amount"), [219.29, 40.0])
+        self.assertEqual(post.fill_computed_amounts(self.env.cr), 0)
+        with freeze_time("2024-05-31"):
+            later = move.with_user(self.controller)._create_penalty_invoices()
+        self.assertEqual(later.invoice_line_ids.mapped("price_unit"), [147.78])
 
     def test_penalty_invoicing_locks_the_source_invoices_first(self):
         # Issue 17 #7: two users invoicing penalties at once charged everything twice. The
