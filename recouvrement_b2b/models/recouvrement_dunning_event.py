@@ -500,7 +500,9 @@ class RecouvrementDunningEvent(models.Model):
         return action
 
     def action_cancel(self):
-        """Cancel the reminders: those sent need their Cancellation Reason, kept on record."""
+        """Cancel the reminders: those sent need their Cancellation Reason, kept on record. The
+        invoices of a letter cancelled while still to post go back to their level before it
+        (``recouvrement.dunning._restore_levels``): the next run sends that reminder again."""
         for event in self:
             if event._is_sent() and not event.cancel_reason:
                 raise UserError(
@@ -510,7 +512,14 @@ class RecouvrementDunningEvent(models.Model):
                         event=event.display_name,
                     )
                 )
+        never_posted = self.filtered(lambda e: e.state == "to_post")
         self.filtered(lambda e: e.state != "cancelled").state = "cancelled"
+        # a letter cancelled before it was posted never reached the customer (issue 18): its
+        # invoices go back to their level before it, as for a reminder not delivered, so that
+        # the ladder never escalates on it; sudo: the levels of the invoices are the run's
+        dunning = self.env["recouvrement.dunning"].sudo()
+        for event in never_posted:
+            dunning._restore_levels(event.sudo())
 
     def action_mark_printed(self):
         """Mark the letters as printed today (they leave the print queue)."""
