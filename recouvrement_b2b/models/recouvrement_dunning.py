@@ -1939,19 +1939,23 @@ class RecouvrementDunning(models.AbstractModel):
     @api.model
     def _mark_undelivered(self, events, reason):
         """Mark the email or SMS reminders of ``events`` (recouvrement.dunning.event, sent) that
-        failed or bounced as undelivered, ``reason`` (str, or a function of the environment in
+        failed or bounced, and the posted letters that came back (issue 18), as undelivered,
+        ``reason`` (str, or a function of the environment in
         the company's language returning it: the note is written in that language) said on
         the event (not on the shared customer):
         they do not count as sent, their invoices and instalments go back to their level before it
         (the ladder does not escalate on a reminder never received: the next run sends the
         same level again, as a letter), and the collection responsible gets an activity on the
         event (its company's record, not the shared customer, issue 19).
-        Events already undelivered, or not sent by email or SMS, are left as they are (a
-        second bounce of the same email changes nothing)."""
+        Events already undelivered, not sent by email or SMS nor posted, are left as they
+        are (a second bounce of the same email changes nothing)."""
         # sudo: the mail queue and the bounce gateway run for no collection user; the event is
         # evidence only of what was sent, its state and note record what happened next
         events = events.sudo().filtered(
-            lambda e: e.state == "sent" and e.channel in ("email", "sms")
+            lambda e: (
+                (e.state == "sent" and e.channel in ("email", "sms"))
+                or (e.state == "posted" and e.channel in POSTED_CHANNELS)
+            )
         )
         for event in events:
             note_env = company_env(self.env, event.company_id)

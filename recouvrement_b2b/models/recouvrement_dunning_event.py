@@ -543,6 +543,33 @@ class RecouvrementDunningEvent(models.Model):
         for event in self:
             event.write({"state": "posted", "post_date": event.post_date or today})
 
+    def action_mark_undelivered(self):
+        """Record that the posted letters came back undelivered (unknown address, not
+        claimed): they do not count as sent nor as evidence any more, their invoices go back
+        to their level before them and the next run sends the reminder again
+        (``recouvrement.dunning._mark_undelivered``; the collection responsible gets an
+        activity).
+
+        :raise UserError: naming the first selected event that is not a posted letter
+        """
+        not_posted = self.filtered(
+            lambda e: e.state != "posted" or e.channel not in POSTED_CHANNELS
+        )
+        if not_posted:
+            raise UserError(
+                self.env._(
+                    "%(event)s is not a posted letter (status: %(state)s).",
+                    event=not_posted[0].display_name,
+                    state=dict(self._fields["state"]._description_selection(self.env))[
+                        not_posted[0].state
+                    ],
+                )
+            )
+        self.env["recouvrement.dunning"]._mark_undelivered(
+            self, lambda env: env._("letter returned by the post")
+        )
+        return True
+
     def action_regenerate_letter(self):
         """Render the letter of the selected reminders again, as PDF, from their event (the
         previous file stays in the chatter's attachments)."""

@@ -3,6 +3,8 @@ a letter model, and the crons around the dunning run."""
 
 from freezegun import freeze_time
 
+from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import DunningRunCommon
@@ -37,3 +39,27 @@ class TestBreak18eLetters(DunningRunCommon):
         # 2026-01-05: the courteous reminder again (before: nothing until the firm one, day 15)
         again = self._run("2026-01-05")
         self.assertRecordValues(again, [{"level_id": self.level_courteous.id, "state": "to_post"}])
+
+    def test_posted_letter_returned_undelivered(self):
+        """A posted letter that comes back (address unknown) was never received: marked
+        undelivered, it is no evidence any more, its invoice goes back to its level before
+        it and the next run sends the reminder again."""
+        letter = self._run("2026-01-02")
+        with freeze_time("2026-01-03"):
+            letter.with_user(self.controller).action_mark_posted()
+        self.assertRecordValues(
+            letter, [{"state": "posted", "post_date": fields.Date.to_date("2026-01-03")}]
+        )
+        with freeze_time("2026-01-08"):
+            letter.with_user(self.controller).action_mark_undelivered()
+        self.assertEqual(letter.state, "undelivered")
+        self.assertIn("not delivered", letter.note)
+        self.assertFalse(self.move.dunning_level_id)  # before: the courteous level
+        again = self._run("2026-01-09")
+        self.assertRecordValues(
+            again,
+            [{"level_id": self.level_courteous.id, "channel": "letter", "state": "to_post"}],
+        )
+        # only a posted letter comes back
+        with self.assertRaisesRegex(UserError, "is not a posted letter"):
+            again.with_user(self.controller).action_mark_undelivered()
