@@ -1339,8 +1339,9 @@ class RecouvrementDunning(models.AbstractModel):
             )
         # a letter is sent once somebody posts it (recouvrement.dunning.event.action_mark_posted)
         vals["state"] = "to_post" if vals["channel"] in ("letter", "registered") else "sent"
-        # the letter, and the statement the level attaches, are rendered by the letters step
-        vals["letter_to_render"] = (
+        # the letter, and the statement the level attaches, are rendered by the letters step;
+        # a letter to post always has one (the shipped letter when the level has none)
+        vals["letter_to_render"] = vals["channel"] in POSTED_CHANNELS or (
             bool(level.report_id or level.attach_statement) and vals["channel"] in LETTER_CHANNELS
         )
         return vals
@@ -1761,9 +1762,9 @@ class RecouvrementDunning(models.AbstractModel):
 
     @api.model
     def _render_letter(self, event, prerendered=None):
-        """Render the letter of ``event``'s level (PDF; HTML with the ``dunning_letter_html``
-        context key), with the customer statement when the level attaches it, and attach it to
-        the event (no longer to render).
+        """Render the letter of ``event`` (its level's, ``_get_letter_report``; PDF; HTML
+        with the ``dunning_letter_html`` context key), with the customer statement when the
+        level attaches it, and attach it to the event (no longer to render).
 
         :param prerendered: ``{"letter": PDF bytes, "statement": attachment values}``, either
             key optional: what a batch already rendered for the event
@@ -1771,7 +1772,7 @@ class RecouvrementDunning(models.AbstractModel):
         """
         event.ensure_one()
         prerendered = prerendered or {}
-        report = event.level_id.report_id
+        report = event._get_letter_report()
         content, report_type = b"", "html" if self.env.context.get("dunning_letter_html") else "pdf"
         if report and report_type == "html":
             # no HTTP server for wkhtmltopdf (install-time replay, benchmarks): keep the HTML

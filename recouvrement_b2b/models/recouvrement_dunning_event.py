@@ -543,6 +543,23 @@ class RecouvrementDunningEvent(models.Model):
         for event in self:
             event.write({"state": "posted", "post_date": event.post_date or today})
 
+    def _get_letter_report(self):
+        """The letter model (ir.actions.report) of this reminder: its level's; for a letter
+        to post whose level has none (an email or SMS level sent by post, a letter level left
+        without one), the shipped letter, the formal notice's for a formal-notice level, so
+        that every letter to post can be printed (issue 18). Empty for an email without a
+        letter model."""
+        self.ensure_one()
+        report = self.level_id.report_id
+        if report or self.channel not in POSTED_CHANNELS:
+            return report
+        xmlid = (
+            "recouvrement_b2b.action_report_dunning_formal_notice"
+            if self.level_id.is_formal_notice
+            else "recouvrement_b2b.action_report_dunning_letter"
+        )
+        return self.env.ref(xmlid, raise_if_not_found=False) or report
+
     def action_mark_undelivered(self):
         """Record that the posted letters came back undelivered (unknown address, not
         claimed): they do not count as sent nor as evidence any more, their invoices go back
@@ -573,7 +590,7 @@ class RecouvrementDunningEvent(models.Model):
     def action_regenerate_letter(self):
         """Render the letter of the selected reminders again, as PDF, from their event (the
         previous file stays in the chatter's attachments)."""
-        events = self.filtered(lambda e: e.level_id.report_id)
+        events = self.filtered(lambda e: e._get_letter_report())
         if not events:
             raise UserError(self.env._("None of the selected reminders has a letter model."))
         dunning = self.env["recouvrement.dunning"].with_context(dunning_letter_html=False)
@@ -586,7 +603,7 @@ class RecouvrementDunningEvent(models.Model):
     def action_print_letters(self):
         """Merge the letters of the selected events into one PDF and mark them printed. Letters
         kept as HTML, or never rendered, are rendered as PDF first."""
-        events = self.filtered(lambda e: e.attachment_id or e.level_id.report_id)
+        events = self.filtered(lambda e: e.attachment_id or e._get_letter_report())
         if not events:
             raise UserError(self.env._("None of the selected reminders has a letter to print."))
         not_pdf = events.filtered(lambda e: e.attachment_id.mimetype != "application/pdf")

@@ -15,6 +15,7 @@ class TestBreak18eLetters(DunningRunCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.env["res.lang"]._activate_lang("fr_FR")
         # no email address: each email level of the ladder goes as a letter to post
         cls.by_post = cls.env["res.partner"].create(
             {"name": "Boulangerie Morel", "is_company": True, "lang": "fr_FR"}
@@ -63,3 +64,38 @@ class TestBreak18eLetters(DunningRunCommon):
         # only a posted letter comes back
         with self.assertRaisesRegex(UserError, "is not a posted letter"):
             again.with_user(self.controller).action_mark_undelivered()
+
+    def test_letter_without_letter_model_has_a_letter(self):
+        """A reminder that goes by post although its level has no letter model (an email or
+        SMS level whose customer has no address for it, a letter level left without one) is
+        printed on the shipped letter (the formal notice's for a formal-notice level): before,
+        nothing was rendered and the letter to post could not be printed nor regenerated."""
+        self.level_courteous.report_id = False
+        letter = self._run("2026-01-02")
+        self.assertRecordValues(
+            letter, [{"channel": "letter", "state": "to_post", "letter_to_render": True}]
+        )
+        self.env["recouvrement.dunning"]._dunning_render_letters(letter)  # the letters step
+        self.assertTrue(letter.attachment_id)
+        self.assertIn("Boulangerie Morel", letter.attachment_id.raw.decode())
+        self.assertEqual(
+            letter._get_letter_report(),
+            self.env.ref("recouvrement_b2b.action_report_dunning_letter"),
+        )
+        notice = self.env["recouvrement.dunning.event"].new(
+            {"level_id": self.level_notice.id, "channel": "registered"}
+        )
+        self.level_notice.report_id = False
+        self.assertEqual(
+            notice._get_letter_report(),
+            self.env.ref("recouvrement_b2b.action_report_dunning_formal_notice"),
+        )
+        # an email reminder without letter model attaches none
+        email = self.env["recouvrement.dunning.event"].new(
+            {"level_id": self.level_courteous.id, "channel": "email"}
+        )
+        self.assertFalse(email._get_letter_report())
+        # regenerated from its event
+        before = letter.attachment_id
+        letter.with_user(self.controller).action_regenerate_letter()
+        self.assertNotEqual(letter.attachment_id, before)
