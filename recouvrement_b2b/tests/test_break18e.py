@@ -7,7 +7,8 @@ from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .common import DunningRunCommon
+from ..models.recouvrement_company_register import CompanyRegisterError
+from .common import DunningRunCommon, RecouvrementCommon
 
 
 @tagged("post_install", "-at_install")
@@ -99,3 +100,82 @@ class TestBreak18eLetters(DunningRunCommon):
         before = letter.attachment_id
         letter.with_user(self.controller).action_regenerate_letter()
         self.assertNotEqual(letter.attachment_id, before)
+
+
+@tagged("post_install", "-at_install")
+class TestBreak18eCompanyRegister(RecouvrementCommon):
+    """The company register's answers with numbers where strings are expected, or a missing
+    key: read when they can be read, else a warning on that customer; never a crash, never a
+    false "unknown SIREN"."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Register = cls.env["recouvrement.company.register"]
+        cls.customer.siren = "552120222"
+
+    def _answer(self, results):
+        """The register answers ``results`` to every lookup (no HTTP)."""
+        self.patch(
+            type(self.Register), "_get_results", lambda self, siren, max_timeout=None: results
+        )
+
+    def test_numbers_where_strings_are_expected_are_read(self):
+        """Numbers for the SIREN, the street number, the postcode and the SIRET: read as the
+        strings they stand for. Before: "SIREN 552 120 222 is unknown to the company register"
+        (the entry's SIREN 552120222 is no string), the status cached as checked for a week."""
+        self._answer(
+            [
+                {
+                    "siren": 552120222,
+                    "nom_complet": "SOCIETE GENERALE",
+                    "etat_administratif": "A",
+                    "siege": {
+                        "numero_voie": 29,
+                        "type_voie": "BD",
+                        "libelle_voie": "HAUSSMANN",
+                        "code_postal": 75009,
+                        "libelle_commune": "PARIS",
+                        "siret": 55212022200013,
+                    },
+                }
+            ]
+        )
+        company = self.Register._get_company(self.customer)
+        self.assertEqual(company["status"], "active")
+        self.assertEqual(
+            company["address"],
+            {
+                "street": "29 BD HAUSSMANN",
+                "zip": "75009",
+                "city": "PARIS",
+                "siret": "55212022200013",
+            },
+        )
+
+    @freeze_time("2026-03-10")
+    def test_missing_or_odd_status_is_a_warning(self):
+        """No ``etat_administratif``, or a number there: the answer cannot say whether the
+        company is active; a warning on the customer, nothing recorded (before: the status
+        "unknown" cached as checked today, with no warning)."""
+        self._invoice(self.customer, 100.0, "2026-01-05", "2026-02-04")
+        for state in (None, 1):
+            entry = {"siren": "552120222", "nom_complet": "SOCIETE GENERALE"}
+            if state is not None:
+                entry["etat_administratif"] = state
+            self._answer([entry])
+            with self.assertRaises(CompanyRegisterError) as caught:
+                self.Register._get_company(self.customer)
+            self.assertEqual(caught.exception.reason, "bad_answer")
+        self.assertEqual(self.Register._cron_check_company_status(), 1)
+        self.assertIn("unreadable answer", self.customer.message_ids[0].body)
+        self.assertRecordValues(
+            self.customer,
+            [
+                {
+                    "company_status": "unknown",
+                    "company_status_date": False,
+                    "company_status_attempt_date": fields.Date.to_date("2026-03-10"),
+                }
+            ],
+        )
