@@ -1,6 +1,7 @@
 """Issue 18, tried as an operator (branch break18): letters that never leave, letters without
 a letter model, and the crons around the dunning run."""
 
+import requests
 from freezegun import freeze_time
 
 from odoo import fields
@@ -8,6 +9,7 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from ..models.recouvrement_company_register import CompanyRegisterError
+from ..tools import company_search
 from .common import DunningRunCommon, RecouvrementCommon
 
 
@@ -179,3 +181,29 @@ class TestBreak18eCompanyRegister(RecouvrementCommon):
                 }
             ],
         )
+
+    @freeze_time("2026-03-10 08:00:00")
+    def test_rate_limit_retry_after_any_form(self):
+        """HTTP 429 with Retry-After as an HTTP date waits until that date (before: 60 s);
+        with a digit Python reads but int() refuses ("²", latin-1 in a header) it waits the
+        default 60 s (before: a ValueError that stopped the whole batch); a wait of centuries
+        is a day (before: an OverflowError computing the cron's next call)."""
+        self._invoice(self.customer, 100.0, "2026-01-05", "2026-02-04")
+        cron = self.env.ref("recouvrement_b2b.ir_cron_recouvrement_company_status")
+        Trigger = self.env["ir.cron.trigger"]
+        for retry_after, call_at in (
+            ("Tue, 10 Mar 2026 08:05:00 GMT", "2026-03-10 08:05:00"),  # 300 s from now
+            ("\u00b2", "2026-03-10 08:01:00"),  # not a number of seconds: 60 s
+            ("999999999999", "2026-03-11 08:00:00"),  # 31 700 years: one day at most
+        ):
+            response = requests.models.Response()
+            response.status_code = 429
+            response.headers["Retry-After"] = retry_after
+            response._content = b"{}"
+            self.patch(
+                company_search.requests, "get", lambda *args, response=response, **kw: response
+            )
+            before = Trigger.search([("cron_id", "=", cron.id)])
+            self.assertEqual(self.Register._cron_check_company_status(), 0)
+            new = Trigger.search([("cron_id", "=", cron.id)]) - before
+            self.assertEqual(new.call_at, fields.Datetime.to_datetime(call_at))
