@@ -62,6 +62,8 @@ RECIPIENT_FAILURE_TYPES = ("mail_email_invalid", "mail_email_missing", "mail_bl"
 SMTP_PERMANENT_REFUSAL = re.compile(r"(?:\(|^)(5\d\d)(?:, |\n)b?['\"]([^'\"]*)", re.MULTILINE)
 #: minutes before the mail queue sends again a reminder email that failed on the sending side
 MAIL_RETRY_DELAY_MINUTES = 15
+#: minutes before the letters step tries again when it could render no letter (issue 18)
+LETTER_RETRY_MINUTES = 60
 
 
 class RecouvrementDunning(models.AbstractModel):
@@ -1679,16 +1681,24 @@ class RecouvrementDunning(models.AbstractModel):
         """Cron: render the letters the sending step left to render (:meth:`_send_reminders`),
         at most ``batch_size`` per call and within the time budget (:meth:`_get_deadline`),
         reporting its progress (``ir.cron._notify_progress``); once the budget is used, a new
-        worker pass goes on at once (:meth:`_trigger_next_pass`)."""
+        worker pass goes on at once (:meth:`_trigger_next_pass`); a call that could render no
+        letter though some remain (wkhtmltopdf missing or failing) tries again
+        ``LETTER_RETRY_MINUTES`` later."""
         deadline = self._get_deadline()
         events = self.env["recouvrement.dunning.event"].search(
             self._get_letters_to_render_domain(), order="id", limit=batch_size
         )
         done, remaining = self._dunning_render_letters(events, deadline=deadline)
-        # budget used: a new pass at once (letters that cannot be rendered wait for the next
-        # dunning run or day, they are not retried every minute)
+        # budget used: a new pass at once
         cron = self.env.ref("recouvrement_b2b.ir_cron_dunning_letters", raise_if_not_found=False)
-        self._trigger_next_pass(cron, done, remaining, deadline)
+        triggered = self._trigger_next_pass(cron, done, remaining, deadline)
+        if cron and remaining and not done and not triggered:
+            # nothing could be rendered (wkhtmltopdf missing or failing, report.url
+            # unreachable): the letters wait and are tried again within the hour, not every
+            # minute nor the next day only (issue 18)
+            cron.sudo()._trigger(
+                fields.Datetime.add(fields.Datetime.now(), minutes=LETTER_RETRY_MINUTES)
+            )
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
 
     @api.model

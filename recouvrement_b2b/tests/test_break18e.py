@@ -1,6 +1,8 @@
 """Issue 18, tried as an operator (branch break18): letters that never leave, letters without
 a letter model, and the crons around the dunning run."""
 
+from unittest.mock import patch
+
 import requests
 from freezegun import freeze_time
 
@@ -9,6 +11,7 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from ..models.recouvrement_company_register import CompanyRegisterError
+from ..models.recouvrement_dunning import RecouvrementDunning
 from ..tools import company_search
 from .common import DunningRunCommon, RecouvrementCommon
 
@@ -102,6 +105,35 @@ class TestBreak18eLetters(DunningRunCommon):
         before = letter.attachment_id
         letter.with_user(self.controller).action_regenerate_letter()
         self.assertNotEqual(letter.attachment_id, before)
+
+    def test_letters_retried_within_the_hour_when_rendering_fails(self):
+        """wkhtmltopdf missing or failing: the letters step renders nothing, the letters wait
+        and the step is tried again an hour later (before: no trigger, the letters waited for
+        the daily call, the next day), so that letters leave the day wkhtmltopdf is fixed."""
+        letter = self._run("2026-01-02")
+        self.assertTrue(letter.letter_to_render)
+        cron = self.env.ref("recouvrement_b2b.ir_cron_dunning_letters")
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        before = Trigger.search([("cron_id", "=", cron.id)])
+        progress = self.env["ir.cron.progress"].sudo().create({"cron_id": cron.id})
+        dunning = (
+            self.env["recouvrement.dunning"].sudo().with_context(ir_cron_progress_id=progress.id)
+        )
+
+        def missing_wkhtmltopdf(dunning, event, prerendered=None):
+            raise OSError("wkhtmltopdf: command not found")
+
+        with (
+            freeze_time("2026-01-02 07:00:00"),
+            patch.object(RecouvrementDunning, "_render_letter", missing_wkhtmltopdf),
+            self.assertLogs("odoo.addons.recouvrement_b2b.models.recouvrement_dunning", "WARNING"),
+        ):
+            dunning._cron_render_letters()
+        self.assertRecordValues(progress, [{"done": 0, "remaining": 1}])
+        self.assertTrue(letter.letter_to_render)
+        new = Trigger.search([("cron_id", "=", cron.id)]) - before
+        # 07:00 + 60 minutes
+        self.assertEqual(new.mapped("call_at"), [fields.Datetime.to_datetime("2026-01-02 08:00")])
 
 
 @tagged("post_install", "-at_install")
