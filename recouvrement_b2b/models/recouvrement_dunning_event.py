@@ -618,8 +618,9 @@ class RecouvrementDunningEvent(models.Model):
                 ),
                 "raw": merged,
                 "mimetype": "application/pdf",
-                "res_model": self._name,
-                "res_id": events[0].id,
+                # the printing user's file, attached to no reminder: it holds the letters of
+                # several customers (and companies), which one customer's record must not
+                # carry (issue 18); an attachment of no record is read by its creator only
             }
         )
         events.action_mark_printed()

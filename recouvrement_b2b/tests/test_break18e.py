@@ -1,6 +1,7 @@
 """Issue 18, tried as an operator (branch break18): letters that never leave, letters without
 a letter model, and the crons around the dunning run."""
 
+import io
 from unittest.mock import patch
 
 import requests
@@ -9,6 +10,7 @@ from freezegun import freeze_time
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+from odoo.tools.pdf import PdfFileReader, PdfFileWriter
 
 from ..models.recouvrement_company_register import CompanyRegisterError
 from ..models.recouvrement_dunning import RecouvrementDunning
@@ -134,6 +136,49 @@ class TestBreak18eLetters(DunningRunCommon):
         new = Trigger.search([("cron_id", "=", cron.id)]) - before
         # 07:00 + 60 minutes
         self.assertEqual(new.mapped("call_at"), [fields.Datetime.to_datetime("2026-01-02 08:00")])
+
+    def _blank_pdf(self):
+        writer = PdfFileWriter()
+        writer.addBlankPage(595, 842)
+        stream = io.BytesIO()
+        writer.write(stream)
+        return stream.getvalue()
+
+    def test_merged_letters_belong_to_no_customer(self):
+        """The PDF that merges the letters of several customers is the printing user's file,
+        not an attachment of the first customer's reminder: before, it was attached to that
+        reminder (``res_model`` recouvrement.dunning.event, ``res_id`` its id), so one
+        customer's record carried the letters of the others."""
+        other = self.env["res.partner"].create({"name": "Garage Petit", "is_company": True})
+        self._invoice(other, 500.0, "2025-12-02", "2026-01-01")
+        letters = self._run("2026-01-02")
+        self.assertEqual(len(letters), 2)
+        for letter in letters:
+            file = self.env["ir.attachment"].create(
+                {
+                    "name": "letter.pdf",
+                    "raw": self._blank_pdf(),
+                    "mimetype": "application/pdf",
+                    "res_model": letter._name,
+                    "res_id": letter.id,
+                }
+            )
+            letter.sudo().write({"attachment_id": file.id, "letter_to_render": False})
+        action = letters.with_user(self.controller).action_print_letters()
+        merged = self.env["ir.attachment"].browse(int(action["url"].split("/")[-1].split("?")[0]))
+        self.assertEqual(len(PdfFileReader(io.BytesIO(merged.raw)).pages), 2)  # 1 + 1 pages
+        self.assertRecordValues(
+            merged, [{"res_model": False, "res_id": 0, "create_uid": self.controller.id}]
+        )
+        self.assertEqual(letters.mapped("printed"), [True, True])
+        # each reminder keeps its own letter only
+        for letter in letters:
+            self.assertEqual(
+                self.env["ir.attachment"].search(
+                    [("res_model", "=", letter._name), ("res_id", "=", letter.id)]
+                ),
+                letter.attachment_id,
+            )
 
 
 @tagged("post_install", "-at_install")
