@@ -525,6 +525,11 @@ class RecouvrementDunningEvent(models.Model):
         """Mark the letters as printed today (they leave the print queue)."""
         self.write({"printed": True, "print_date": fields.Date.context_today(self)})
 
+    def _get_state_label(self):
+        """Translated label of this reminder's status, for the messages."""
+        self.ensure_one()
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
+
     def action_mark_posted(self):
         """Mark the letters to post as posted (today unless a post date is set): from now on
         they count as reminders sent and as evidence."""
@@ -534,9 +539,7 @@ class RecouvrementDunningEvent(models.Model):
                 self.env._(
                     "%(event)s is not a letter to post (status: %(state)s).",
                     event=not_to_post[0].display_name,
-                    state=dict(self._fields["state"]._description_selection(self.env))[
-                        not_to_post[0].state
-                    ],
+                    state=not_to_post[0]._get_state_label(),
                 )
             )
         today = fields.Date.context_today(self)
@@ -577,9 +580,7 @@ class RecouvrementDunningEvent(models.Model):
                 self.env._(
                     "%(event)s is not a posted letter (status: %(state)s).",
                     event=not_posted[0].display_name,
-                    state=dict(self._fields["state"]._description_selection(self.env))[
-                        not_posted[0].state
-                    ],
+                    state=not_posted[0]._get_state_label(),
                 )
             )
         self.env["recouvrement.dunning"]._mark_undelivered(
