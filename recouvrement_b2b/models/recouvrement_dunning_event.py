@@ -320,8 +320,9 @@ class RecouvrementDunningEvent(models.Model):
                     # to PDF; the previous file stays attached and cannot be deleted
                     continue
                 return fname
-        for fname in ("post_date", "delivery_date"):
-            # the day a letter was posted, then delivered, is recorded once (deadlines run)
+        for fname in ("post_date", "delivery_date", "tracking_number"):
+            # the day a letter was posted, then delivered, is recorded once (deadlines run),
+            # and so is the registered letter's tracking number (issue 18)
             if fname in vals and self.state == "posted" and self[fname]:
                 if differs(self, fname, vals[fname]):
                     return fname

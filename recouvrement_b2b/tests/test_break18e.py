@@ -180,6 +180,21 @@ class TestBreak18eLetters(DunningRunCommon):
                 letter.attachment_id,
             )
 
+    def test_tracking_number_recorded_once(self):
+        """The tracking number of a posted registered letter is evidence, as its post and
+        delivery dates: given once (after posting too), never rewritten (before: any user
+        could replace it at any time)."""
+        self.level_courteous.channel = "registered"
+        letter = self._run("2026-01-02").with_user(self.controller)
+        self.assertEqual(letter.channel, "registered")
+        with freeze_time("2026-01-03"):
+            letter.action_mark_posted()
+        letter.tracking_number = "1A 234 567 8901 2"  # known once posted
+        letter.tracking_number = "1A 234 567 8901 2"  # the same again: nothing rewritten
+        with self.assertRaisesRegex(UserError, "was sent: its Tracking Number cannot be changed"):
+            letter.tracking_number = "1A 999 999 9999 9"
+        self.assertEqual(letter.tracking_number, "1A 234 567 8901 2")
+
 
 @tagged("post_install", "-at_install")
 class TestBreak18eCompanyRegister(RecouvrementCommon):
