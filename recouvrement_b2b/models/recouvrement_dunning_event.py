@@ -604,8 +604,15 @@ class RecouvrementDunningEvent(models.Model):
 
     def action_print_letters(self):
         """Merge the letters of the selected events into one PDF and mark them printed. Letters
-        kept as HTML, or never rendered, are rendered as PDF first."""
-        events = self.filtered(lambda e: e.attachment_id or e._get_letter_report())
+        kept as HTML, or never rendered, are rendered as PDF first. Only letters to post or
+        posted are printed: cancelled, failed or returned ones are left out."""
+        # letters to post, or posted (printed again): never a cancelled, failed or returned
+        # one, which must not be posted (issue 18)
+        events = self.filtered(
+            lambda e: (
+                e.state in ("to_post", "posted") and (e.attachment_id or e._get_letter_report())
+            )
+        )
         if not events:
             raise UserError(self.env._("None of the selected reminders has a letter to print."))
         not_pdf = events.filtered(lambda e: e.attachment_id.mimetype != "application/pdf")

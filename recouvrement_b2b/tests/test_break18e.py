@@ -195,6 +195,33 @@ class TestBreak18eLetters(DunningRunCommon):
             letter.tracking_number = "1A 999 999 9999 9"
         self.assertEqual(letter.tracking_number, "1A 234 567 8901 2")
 
+    def test_cancelled_letter_is_not_printed(self):
+        """Printing a selection that holds a cancelled letter leaves it out: it must not be
+        posted (before: merged with the others and marked printed)."""
+        other = self.env["res.partner"].create({"name": "Garage Petit", "is_company": True})
+        self._invoice(other, 500.0, "2025-12-02", "2026-01-01")
+        letters = self._run("2026-01-02")
+        for letter in letters:
+            file = self.env["ir.attachment"].create(
+                {
+                    "name": "letter.pdf",
+                    "raw": self._blank_pdf(),
+                    "mimetype": "application/pdf",
+                    "res_model": letter._name,
+                    "res_id": letter.id,
+                }
+            )
+            letter.sudo().write({"attachment_id": file.id, "letter_to_render": False})
+        cancelled, kept = letters.with_user(self.controller)
+        cancelled.write({"cancel_reason": "Client en liquidation"})
+        cancelled.action_cancel()
+        action = (cancelled | kept).action_print_letters()
+        merged = self.env["ir.attachment"].browse(int(action["url"].split("/")[-1].split("?")[0]))
+        self.assertEqual(len(PdfFileReader(io.BytesIO(merged.raw)).pages), 1)  # kept's only
+        self.assertRecordValues(cancelled | kept, [{"printed": False}, {"printed": True}])
+        with self.assertRaisesRegex(UserError, "None of the selected reminders has a letter"):
+            cancelled.action_print_letters()
+
 
 @tagged("post_install", "-at_install")
 class TestBreak18eCompanyRegister(RecouvrementCommon):
