@@ -22,6 +22,17 @@ _CRON_BATCH = 50
 _FORM_CACHE = LRU(256)
 
 
+def _as_text(value, digits=0):
+    """``value`` of a register answer as text: a string stripped, a whole number written out
+    (``digits``: zero-padded to that width, e.g. a postcode or a SIREN sent as a number), else
+    ``""`` (issue 18: numbers where strings are expected)."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return str(value).zfill(digits)
+    return ""
+
+
 class CompanyRegisterError(Exception):
     """The company register could not answer; ``message`` is translated for the user.
 
@@ -178,7 +189,14 @@ class RecouvrementCompanyRegister(models.AbstractModel):
         :raise CompanyRegisterError: ``unknown`` when no entry holds ``siren``; ``bad_answer``
             when the entry cannot be read
         """
-        found = next((r for r in results if isinstance(r, dict) and r.get("siren") == siren), None)
+        found = next(
+            (
+                r
+                for r in results
+                if isinstance(r, dict) and _as_text(r.get("siren"), len(siren)) == siren
+            ),
+            None,
+        )
         number = identifiers.format_siren(siren)
         if not found:
             if partner:
@@ -219,13 +237,19 @@ class RecouvrementCompanyRegister(models.AbstractModel):
         :rtype: dict
         """
         state = result.get("etat_administratif")
+        if state not in ("A", "C"):
+            # missing, or not one of the register's two states: the answer cannot say whether
+            # the company trades; an unreadable answer, never a status "unknown" cached
+            raise ValueError(f"etat_administratif: {state!r}")
         closed_on = result.get("date_fermeture")
         name = result.get("nom_complet") or result.get("nom_raison_sociale") or ""
         return {
             "name": name if isinstance(name, str) else "",
-            "status": {"A": "active", "C": "ceased"}.get(state, "unknown"),
+            "status": {"A": "active", "C": "ceased"}[state],
             "closed_on": fields.Date.to_date(closed_on) if closed_on else False,
-            "address": self._prepare_address_vals(result.get("siege"), result.get("siren")),
+            "address": self._prepare_address_vals(
+                result.get("siege"), _as_text(result.get("siren"), 9)
+            ),
         }
 
     @api.model
@@ -243,9 +267,8 @@ class RecouvrementCompanyRegister(models.AbstractModel):
         if not isinstance(head_office, dict):
             return {}
 
-        def text(key):
-            value = head_office.get(key)
-            return value.strip() if isinstance(value, str) else ""
+        def text(key, digits=0):
+            return _as_text(head_office.get(key), digits)
 
         street = " ".join(
             part
@@ -259,9 +282,9 @@ class RecouvrementCompanyRegister(models.AbstractModel):
         vals = {
             "street": street,
             "street2": text("complement_adresse"),
-            "zip": text("code_postal"),
+            "zip": text("code_postal", 5),
             "city": text("libelle_commune"),
-            "siret": text("siret"),
+            "siret": text("siret", 14),
         }
         siret = identifiers.compact(vals["siret"])
         if not (

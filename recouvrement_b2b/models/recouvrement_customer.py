@@ -838,10 +838,14 @@ class RecouvrementCustomer(models.AbstractModel):
     @api.model
     def _get_event_address(self, event):
         """Where the reminder ``event`` (recouvrement.dunning.event) was sent: the SMS
-        number (E.164) of an SMS reminder, else the recipient's email address."""
+        number (E.164) of an SMS reminder, the postal address (one line) of a letter, else the
+        recipient's email address."""
         recipient = event.recipient_id or event.partner_id
         if event.channel == "sms":
             return self._get_sms_number(recipient) or recipient.phone_sanitized or ""
+        if event.channel in ("letter", "registered"):
+            address = recipient._display_address(without_company=True)
+            return ", ".join(line.strip() for line in address.splitlines() if line.strip())
         return event.recipient_id.email or event.partner_id.email or ""
 
     # ------------------------------------------------------------------------------------------

@@ -69,6 +69,8 @@ MAIL_RETRY_DELAY_MINUTES = 15
 DELIVERABLE_EMAIL = re.compile(
     r"[^@\s]+@(?:[^\W_](?:[\w-]*[^\W_])?\.)+(?:[^\W\d_]{2,}|xn--[^\W_](?:[\w-]*[^\W_])?)"
 )
+#: minutes before the letters step tries again when it could render no letter (issue 18)
+LETTER_RETRY_MINUTES = 60
 
 
 class RecouvrementDunning(models.AbstractModel):
@@ -1346,8 +1348,9 @@ class RecouvrementDunning(models.AbstractModel):
             )
         # a letter is sent once somebody posts it (recouvrement.dunning.event.action_mark_posted)
         vals["state"] = "to_post" if vals["channel"] in ("letter", "registered") else "sent"
-        # the letter, and the statement the level attaches, are rendered by the letters step
-        vals["letter_to_render"] = (
+        # the letter, and the statement the level attaches, are rendered by the letters step;
+        # a letter to post always has one (the shipped letter when the level has none)
+        vals["letter_to_render"] = vals["channel"] in POSTED_CHANNELS or (
             bool(level.report_id or level.attach_statement) and vals["channel"] in LETTER_CHANNELS
         )
         return vals
@@ -1702,16 +1705,24 @@ class RecouvrementDunning(models.AbstractModel):
         """Cron: render the letters the sending step left to render (:meth:`_send_reminders`),
         at most ``batch_size`` per call and within the time budget (:meth:`_get_deadline`),
         reporting its progress (``ir.cron._notify_progress``); once the budget is used, a new
-        worker pass goes on at once (:meth:`_trigger_next_pass`)."""
+        worker pass goes on at once (:meth:`_trigger_next_pass`); a call that could render no
+        letter though some remain (wkhtmltopdf missing or failing) tries again
+        ``LETTER_RETRY_MINUTES`` later."""
         deadline = self._get_deadline()
         events = self.env["recouvrement.dunning.event"].search(
             self._get_letters_to_render_domain(), order="id", limit=batch_size
         )
         done, remaining = self._dunning_render_letters(events, deadline=deadline)
-        # budget used: a new pass at once (letters that cannot be rendered wait for the next
-        # dunning run or day, they are not retried every minute)
+        # budget used: a new pass at once
         cron = self.env.ref("recouvrement_b2b.ir_cron_dunning_letters", raise_if_not_found=False)
-        self._trigger_next_pass(cron, done, remaining, deadline)
+        triggered = self._trigger_next_pass(cron, done, remaining, deadline)
+        if cron and remaining and not done and not triggered:
+            # nothing could be rendered (wkhtmltopdf missing or failing, report.url
+            # unreachable): the letters wait and are tried again within the hour, not every
+            # minute nor the next day only (issue 18)
+            cron.sudo()._trigger(
+                fields.Datetime.add(fields.Datetime.now(), minutes=LETTER_RETRY_MINUTES)
+            )
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
 
     @api.model
@@ -1785,9 +1796,9 @@ class RecouvrementDunning(models.AbstractModel):
 
     @api.model
     def _render_letter(self, event, prerendered=None):
-        """Render the letter of ``event``'s level (PDF; HTML with the ``dunning_letter_html``
-        context key), with the customer statement when the level attaches it, and attach it to
-        the event (no longer to render).
+        """Render the letter of ``event`` (its level's, ``_get_letter_report``; PDF; HTML
+        with the ``dunning_letter_html`` context key), with the customer statement when the
+        level attaches it, and attach it to the event (no longer to render).
 
         :param prerendered: ``{"letter": PDF bytes, "statement": attachment values}``, either
             key optional: what a batch already rendered for the event
@@ -1795,7 +1806,7 @@ class RecouvrementDunning(models.AbstractModel):
         """
         event.ensure_one()
         prerendered = prerendered or {}
-        report = event.level_id.report_id
+        report = event._get_letter_report()
         content, report_type = b"", "html" if self.env.context.get("dunning_letter_html") else "pdf"
         if report and report_type == "html":
             # no HTTP server for wkhtmltopdf (install-time replay, benchmarks): keep the HTML
@@ -1963,19 +1974,23 @@ class RecouvrementDunning(models.AbstractModel):
     @api.model
     def _mark_undelivered(self, events, reason):
         """Mark the email or SMS reminders of ``events`` (recouvrement.dunning.event, sent) that
-        failed or bounced as undelivered, ``reason`` (str, or a function of the environment in
+        failed or bounced, and the posted letters that came back (issue 18), as undelivered,
+        ``reason`` (str, or a function of the environment in
         the company's language returning it: the note is written in that language) said on
         the event (not on the shared customer):
         they do not count as sent, their invoices and instalments go back to their level before it
         (the ladder does not escalate on a reminder never received: the next run sends the
         same level again, as a letter), and the collection responsible gets an activity on the
         event (its company's record, not the shared customer, issue 19).
-        Events already undelivered, or not sent by email or SMS, are left as they are (a
-        second bounce of the same email changes nothing)."""
+        Events already undelivered, not sent by email or SMS nor posted, are left as they
+        are (a second bounce of the same email changes nothing)."""
         # sudo: the mail queue and the bounce gateway run for no collection user; the event is
         # evidence only of what was sent, its state and note record what happened next
         events = events.sudo().filtered(
-            lambda e: e.state == "sent" and e.channel in ("email", "sms")
+            lambda e: (
+                (e.state == "sent" and e.channel in ("email", "sms"))
+                or (e.state == "posted" and e.channel in POSTED_CHANNELS)
+            )
         )
         for event in events:
             note_env = company_env(self.env, event.company_id)

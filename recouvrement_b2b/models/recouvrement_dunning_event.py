@@ -306,8 +306,9 @@ class RecouvrementDunningEvent(models.Model):
                     # to PDF; the previous file stays attached and cannot be deleted
                     continue
                 return fname
-        for fname in ("post_date", "delivery_date"):
-            # the day a letter was posted, then delivered, is recorded once (deadlines run)
+        for fname in ("post_date", "delivery_date", "tracking_number"):
+            # the day a letter was posted, then delivered, is recorded once (deadlines run),
+            # and so is the registered letter's tracking number (issue 18)
             if fname in vals and self.state == "posted" and self[fname]:
                 if differs(self, fname, vals[fname]):
                     return fname
@@ -482,7 +483,9 @@ class RecouvrementDunningEvent(models.Model):
         return action
 
     def action_cancel(self):
-        """Cancel the reminders: those sent need their Cancellation Reason, kept on record."""
+        """Cancel the reminders: those sent need their Cancellation Reason, kept on record. The
+        invoices of a letter cancelled while still to post go back to their level before it
+        (``recouvrement.dunning._restore_levels``): the next run sends that reminder again."""
         for event in self:
             if event._is_sent() and not event.cancel_reason:
                 raise UserError(
@@ -492,11 +495,23 @@ class RecouvrementDunningEvent(models.Model):
                         event=event.display_name,
                     )
                 )
+        never_posted = self.filtered(lambda e: e.state == "to_post")
         self.filtered(lambda e: e.state != "cancelled").state = "cancelled"
+        # a letter cancelled before it was posted never reached the customer (issue 18): its
+        # invoices go back to their level before it, as for a reminder not delivered, so that
+        # the ladder never escalates on it; sudo: the levels of the invoices are the run's
+        dunning = self.env["recouvrement.dunning"].sudo()
+        for event in never_posted:
+            dunning._restore_levels(event.sudo())
 
     def action_mark_printed(self):
         """Mark the letters as printed today (they leave the print queue)."""
         self.write({"printed": True, "print_date": fields.Date.context_today(self)})
+
+    def _get_state_label(self):
+        """Translated label of this reminder's status, for the messages."""
+        self.ensure_one()
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
 
     def action_mark_posted(self):
         """Mark the letters to post as posted (today unless a post date is set): from now on
@@ -507,19 +522,59 @@ class RecouvrementDunningEvent(models.Model):
                 self.env._(
                     "%(event)s is not a letter to post (status: %(state)s).",
                     event=not_to_post[0].display_name,
-                    state=dict(self._fields["state"]._description_selection(self.env))[
-                        not_to_post[0].state
-                    ],
+                    state=not_to_post[0]._get_state_label(),
                 )
             )
         today = fields.Date.context_today(self)
         for event in self:
             event.write({"state": "posted", "post_date": event.post_date or today})
 
+    def _get_letter_report(self):
+        """The letter model (ir.actions.report) of this reminder: its level's; for a letter
+        to post whose level has none (an email or SMS level sent by post, a letter level left
+        without one), the shipped letter, the formal notice's for a formal-notice level, so
+        that every letter to post can be printed (issue 18). Empty for an email without a
+        letter model."""
+        self.ensure_one()
+        report = self.level_id.report_id
+        if report or self.channel not in POSTED_CHANNELS:
+            return report
+        xmlid = (
+            "recouvrement_b2b.action_report_dunning_formal_notice"
+            if self.level_id.is_formal_notice
+            else "recouvrement_b2b.action_report_dunning_letter"
+        )
+        return self.env.ref(xmlid, raise_if_not_found=False) or report
+
+    def action_mark_undelivered(self):
+        """Record that the posted letters came back undelivered (unknown address, not
+        claimed): they do not count as sent nor as evidence any more, their invoices go back
+        to their level before them and the next run sends the reminder again
+        (``recouvrement.dunning._mark_undelivered``; the collection responsible gets an
+        activity).
+
+        :raise UserError: naming the first selected event that is not a posted letter
+        """
+        not_posted = self.filtered(
+            lambda e: e.state != "posted" or e.channel not in POSTED_CHANNELS
+        )
+        if not_posted:
+            raise UserError(
+                self.env._(
+                    "%(event)s is not a posted letter (status: %(state)s).",
+                    event=not_posted[0].display_name,
+                    state=not_posted[0]._get_state_label(),
+                )
+            )
+        self.env["recouvrement.dunning"]._mark_undelivered(
+            self, lambda env: env._("letter returned by the post")
+        )
+        return True
+
     def action_regenerate_letter(self):
         """Render the letter of the selected reminders again, as PDF, from their event (the
         previous file stays in the chatter's attachments)."""
-        events = self.filtered(lambda e: e.level_id.report_id)
+        events = self.filtered(lambda e: e._get_letter_report())
         if not events:
             raise UserError(self.env._("None of the selected reminders has a letter model."))
         dunning = self.env["recouvrement.dunning"].with_context(dunning_letter_html=False)
@@ -531,8 +586,15 @@ class RecouvrementDunningEvent(models.Model):
 
     def action_print_letters(self):
         """Merge the letters of the selected events into one PDF and mark them printed. Letters
-        kept as HTML, or never rendered, are rendered as PDF first."""
-        events = self.filtered(lambda e: e.attachment_id or e.level_id.report_id)
+        kept as HTML, or never rendered, are rendered as PDF first. Only letters to post or
+        posted are printed: cancelled, failed or returned ones are left out."""
+        # letters to post, or posted (printed again): never a cancelled, failed or returned
+        # one, which must not be posted (issue 18)
+        events = self.filtered(
+            lambda e: (
+                e.state in ("to_post", "posted") and (e.attachment_id or e._get_letter_report())
+            )
+        )
         if not events:
             raise UserError(self.env._("None of the selected reminders has a letter to print."))
         not_pdf = events.filtered(lambda e: e.attachment_id.mimetype != "application/pdf")
@@ -547,8 +609,9 @@ class RecouvrementDunningEvent(models.Model):
                 ),
                 "raw": merged,
                 "mimetype": "application/pdf",
-                "res_model": self._name,
-                "res_id": events[0].id,
+                # the printing user's file, attached to no reminder: it holds the letters of
+                # several customers (and companies), which one customer's record must not
+                # carry (issue 18); an attachment of no record is read by its creator only
             }
         )
         events.action_mark_printed()

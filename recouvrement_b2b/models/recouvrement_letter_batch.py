@@ -272,8 +272,9 @@ class RecouvrementLetterBatch(models.AbstractModel):
             return result
         letters, statements = defaultdict(list), defaultdict(lambda: self.env[events._name])
         for event in events:
-            if event.level_id.report_id:
-                letters[event.company_id, event.level_id.report_id].append(event.id)
+            report = event._get_letter_report()
+            if report:
+                letters[event.company_id, report].append(event.id)
             if event.level_id.attach_statement:
                 statements[event.company_id, event.date] |= event
         for (company, report), event_ids in letters.items():

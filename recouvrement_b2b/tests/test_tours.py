@@ -198,8 +198,13 @@ class TestTours(RecouvrementCommon, HttpCase):
         self.assertRecordValues(
             by_name["Tour Print Charlie"], [{"state": "to_post", "printed": False}]
         )
+        # the printing user's file, attached to no customer's reminder (issue 18)
         merged = self.env["ir.attachment"].search(
-            [("res_model", "=", "recouvrement.dunning.event"), ("name", "like", "Letters to post")]
+            [
+                ("res_model", "=", False),
+                ("create_uid", "=", self.controller.id),
+                ("name", "like", "Letters to post"),
+            ]
         )
         self.assertEqual(len(merged), 1)
         self.assertEqual(merged.mimetype, "application/pdf")

@@ -17,10 +17,16 @@ Throttling and configuration (URL, timeout) belong to the caller
 (``recouvrement.company.register``).
 """
 
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+
 import requests
 
 # Seconds to wait after an HTTP 429 without a (numeric) Retry-After header.
 DEFAULT_RETRY_AFTER = 60
+# Longest wait asked by a Retry-After header that is kept (one day): a longer one is read as a
+# day, never as a date the scheduler cannot hold.
+MAX_RETRY_AFTER = 86400
 
 
 class CompanySearchError(Exception):
@@ -58,8 +64,7 @@ def search(url, query, timeout):
     except requests.RequestException as exc:
         raise CompanySearchError("unreachable", error=exc.__class__.__name__) from exc
     if response.status_code == 429:
-        retry_after = response.headers.get("Retry-After", "")
-        seconds = int(retry_after) if retry_after.isdigit() else DEFAULT_RETRY_AFTER
+        seconds = retry_after_seconds(response.headers.get("Retry-After"))
         raise CompanySearchError("rate_limited", retry_after=seconds)
     try:
         response.raise_for_status()
@@ -69,3 +74,25 @@ def search(url, query, timeout):
     if not isinstance(results, list):  # e.g. "results": 5
         raise CompanySearchError("bad_answer", code=response.status_code)
     return results
+
+
+def retry_after_seconds(value, now=None):
+    """Seconds to wait from an HTTP ``Retry-After`` header (RFC 9110 10.2.3): a number of
+    seconds, or an HTTP date; :data:`DEFAULT_RETRY_AFTER` when missing or unreadable (a
+    date already passed: 0), at most :data:`MAX_RETRY_AFTER`.
+
+    :param str value: the header's value, or None
+    :param datetime now: the current time, aware (default: now, UTC)
+    :rtype: int
+    """
+    value = (value or "").strip()
+    if value.isascii() and value.isdigit():
+        return min(int(value), MAX_RETRY_AFTER)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return DEFAULT_RETRY_AFTER
+    if when.tzinfo is None:  # "-0000": UTC
+        when = when.replace(tzinfo=timezone.utc)
+    now = now or datetime.now(timezone.utc)
+    return min(max(int((when - now).total_seconds()), 0), MAX_RETRY_AFTER)

@@ -8,7 +8,8 @@ Environment:
     RB2B_BENCH_SERVERS        "1,2": the runs to do (one server, then two on the same database)
     RB2B_BENCH_CRON_THREADS   cron workers per server (default 2)
     RB2B_BENCH_TIMEOUT        seconds before a run is given up (default 7200)
-    RB2B_HTTP_PORT            first server's port (the next ones: +10, +20)
+    RB2B_HTTP_PORT            first server's port (the next ones: +RB2B_BENCH_PORT_STEP, ...)
+    RB2B_BENCH_PORT_STEP      port step between the servers (default 10)
     RB2B_BENCH_LETTER_BATCH   letters per wkhtmltopdf call (default: the addon's, 20; 1: one
                               call per letter, as before issue 18)
 
@@ -41,6 +42,7 @@ ODOO_SRC = Path(os.environ.get("ODOO_SRC", Path.home() / ".cache/odoo/18.0"))
 PGSOCK = str(ROOT / ".pg/run")
 PGPORT = int(os.environ.get("RB2B_PGPORT", "54329"))
 HTTP_PORT = int(os.environ.get("RB2B_HTTP_PORT", "8069"))
+PORT_STEP = int(os.environ.get("RB2B_BENCH_PORT_STEP", "10"))
 CRON_THREADS = int(os.environ.get("RB2B_BENCH_CRON_THREADS", "2"))
 TIMEOUT = float(os.environ.get("RB2B_BENCH_TIMEOUT", "7200"))
 #: letters per wkhtmltopdf call (recouvrement_b2b.letter_batch_size; "1": one call per letter)
@@ -127,7 +129,7 @@ def prepare(cnx, cron):
 
 
 def start_server(dbname, index, logdir):
-    port = HTTP_PORT + 10 * index
+    port = HTTP_PORT + PORT_STEP * index
     logfile = logdir / f"server{index + 1}.log"
     logfile.unlink(missing_ok=True)
     cmd = [
