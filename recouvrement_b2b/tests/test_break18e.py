@@ -144,15 +144,8 @@ class TestBreak18eLetters(DunningRunCommon):
         writer.write(stream)
         return stream.getvalue()
 
-    def test_merged_letters_belong_to_no_customer(self):
-        """The PDF that merges the letters of several customers is the printing user's file,
-        not an attachment of the first customer's reminder: before, it was attached to that
-        reminder (``res_model`` recouvrement.dunning.event, ``res_id`` its id), so one
-        customer's record carried the letters of the others."""
-        other = self.env["res.partner"].create({"name": "Garage Petit", "is_company": True})
-        self._invoice(other, 500.0, "2025-12-02", "2026-01-01")
-        letters = self._run("2026-01-02")
-        self.assertEqual(len(letters), 2)
+    def _attach_blank_letters(self, letters):
+        """Give each reminder of ``letters`` a rendered one-page PDF letter."""
         for letter in letters:
             file = self.env["ir.attachment"].create(
                 {
@@ -164,6 +157,17 @@ class TestBreak18eLetters(DunningRunCommon):
                 }
             )
             letter.sudo().write({"attachment_id": file.id, "letter_to_render": False})
+
+    def test_merged_letters_belong_to_no_customer(self):
+        """The PDF that merges the letters of several customers is the printing user's file,
+        not an attachment of the first customer's reminder: before, it was attached to that
+        reminder (``res_model`` recouvrement.dunning.event, ``res_id`` its id), so one
+        customer's record carried the letters of the others."""
+        other = self.env["res.partner"].create({"name": "Garage Petit", "is_company": True})
+        self._invoice(other, 500.0, "2025-12-02", "2026-01-01")
+        letters = self._run("2026-01-02")
+        self.assertEqual(len(letters), 2)
+        self._attach_blank_letters(letters)
         action = letters.with_user(self.controller).action_print_letters()
         merged = self.env["ir.attachment"].browse(int(action["url"].split("/")[-1].split("?")[0]))
         self.assertEqual(len(PdfFileReader(io.BytesIO(merged.raw)).pages), 2)  # 1 + 1 pages
@@ -201,17 +205,7 @@ class TestBreak18eLetters(DunningRunCommon):
         other = self.env["res.partner"].create({"name": "Garage Petit", "is_company": True})
         self._invoice(other, 500.0, "2025-12-02", "2026-01-01")
         letters = self._run("2026-01-02")
-        for letter in letters:
-            file = self.env["ir.attachment"].create(
-                {
-                    "name": "letter.pdf",
-                    "raw": self._blank_pdf(),
-                    "mimetype": "application/pdf",
-                    "res_model": letter._name,
-                    "res_id": letter.id,
-                }
-            )
-            letter.sudo().write({"attachment_id": file.id, "letter_to_render": False})
+        self._attach_blank_letters(letters)
         cancelled, kept = letters.with_user(self.controller)
         cancelled.write({"cancel_reason": "Client en liquidation"})
         cancelled.action_cancel()
