@@ -1267,12 +1267,13 @@ class RecouvrementLitigation(models.Model):
             if move.move_type != "out_invoice" or not move.invoice_date_due or move in suspended:
                 result[move.id] = False
                 continue
-            interruption = move.prescription_interruption_date
             result[move.id] = deadlines.prescription_date(
                 move._get_oldest_unpaid_due(),
                 delivery_date=move.delivery_date,
                 invoice_date=move.invoice_date,
-                interruptions=[interruption] if interruption else (),
+                # checked when recorded (``_interrupt_prescription``): the period runs from it
+                # even after the one it interrupted would have ended (art. 2231 Code civil)
+                restart=move.prescription_interruption_date or None,
                 consumer=move.commercial_partner_id._is_consumer(),
             )
         return result
@@ -1282,11 +1283,21 @@ class RecouvrementLitigation(models.Model):
         """Record on ``moves`` an act of ``day`` interrupting their prescription.
 
         An acknowledgment of the debt (art. 2240 Code civil: a signed payment plan) or a legal
-        action (art. 2241: the filing of a case). Only the last act counts: invoices already
-        interrupted on ``day`` or later keep their date.
+        action (art. 2241: the service of an order, the closing of collective proceedings that
+        a declaration of claim interrupted until then). Only the last act counts: invoices
+        already interrupted on ``day`` or later keep their date. An act after the last day to
+        act (``prescription_date``) does not revive a time-barred claim
+        (``rules.deadlines.is_time_barred``): that invoice keeps its dates. The act recorded
+        starts the next period (``_compute_prescription_dates``), so a chain of acts keeps the
+        claim alive from the last one.
+
+        :return: the invoices whose interruption date was recorded
         """
         later = moves.filtered(
-            lambda m: not m.prescription_interruption_date or m.prescription_interruption_date < day
+            lambda m: (
+                (not m.prescription_interruption_date or m.prescription_interruption_date < day)
+                and not deadlines.is_time_barred(m.prescription_date, day)
+            )
         )
         if later:
             later.prescription_interruption_date = day

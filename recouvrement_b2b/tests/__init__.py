@@ -43,3 +43,4 @@ from . import test_break15b
 from . import test_break16
 from . import test_break17d
 from . import test_break19d
+from . import test_break17f
