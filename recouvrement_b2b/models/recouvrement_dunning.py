@@ -552,15 +552,20 @@ class RecouvrementDunning(models.AbstractModel):
         with a letter still to post), ``reminded`` (``{(company id, partner id, move id)}``:
         invoices listed in a reminder sent), ``notice_deadlines`` (same keys: the latest
         payment deadline of the formal notices sent listing the invoice), ``last_delivered``
-        and ``last_undelivered`` (``{(company id, partner id): date}``)."""
+        and ``last_undelivered`` (``{(company id, partner id): date}``). A call level's
+        reminder counts once the call is made (its call activity done,
+        :meth:`_get_pending_calls`): a call still to make reached nobody."""
         partners = self.env["res.partner"].union(*(item["partner"] for item in plan))
+        domain = [
+            ("partner_id", "in", partners.ids),
+            ("company_id", "in", [item["company"].id for item in plan]),
+        ]
         groups = self.env["recouvrement.dunning.event"]._read_group(
             [
                 # a letter counts once posted (issue 18): sent emails and posted letters; a
                 # letter still to post holds the customer's ladder until it is posted
                 ("state", "in", ("sent", "posted", "to_post", "undelivered")),
-                ("partner_id", "in", partners.ids),
-                ("company_id", "in", [item["company"].id for item in plan]),
+                *domain,
             ],
             [
                 "company_id",
@@ -580,6 +585,9 @@ class RecouvrementDunning(models.AbstractModel):
             "last_delivered": {},
             "last_undelivered": {},
         }
+        pending_calls = (
+            self._get_pending_calls(domain) if any(g[5] == "phone" for g in groups) else set()
+        )
         for company, partner, move, level, state, channel, delivered, last, posted in groups:
             key = (company.id, partner.id)
             if last >= date:
@@ -589,6 +597,8 @@ class RecouvrementDunning(models.AbstractModel):
             if state == "to_post":
                 history["waiting"].add(key)
                 continue
+            if channel == "phone" and (*key, move.id, level.id) in pending_calls:
+                continue  # the call is still to make: nobody was reminded
             dates = history["last_undelivered" if state == "undelivered" else "last_delivered"]
             dates[key] = max(last, dates.get(key, last))
             if state == "undelivered":  # never received: no step presupposes it
@@ -607,6 +617,31 @@ class RecouvrementDunning(models.AbstractModel):
                 deadlines = history["notice_deadlines"]
                 deadlines[(*key, move.id)] = max(deadline, deadlines.get((*key, move.id), deadline))
         return history
+
+    @api.model
+    def _get_pending_calls(self, domain):
+        """``{(company id, partner id, move id, level id)}``: the call levels' reminders of
+        ``domain`` (on recouvrement.dunning.event) whose call is still to make (their call
+        activity open: not done, or the customer not reached yet,
+        ``recouvrement.call._apply_outcomes``). Such a reminder reached nobody: no formal
+        notice presupposes it (issue 17 #12). One query."""
+        # sudo: the call activities belong to the collectors, maybe not the current user
+        groups = (
+            self.env["recouvrement.dunning.event"]
+            .sudo()
+            ._read_group(
+                [
+                    ("channel", "=", "phone"),
+                    ("state", "=", "sent"),
+                    ("activity_ids", "!=", False),
+                    *domain,
+                ],
+                ["company_id", "partner_id", "move_ids", "level_id"],
+            )
+        )
+        return {
+            (company.id, partner.id, move.id, level.id) for company, partner, move, level in groups
+        }
 
     @api.model
     def _get_allowed_level(self, item, history, date):

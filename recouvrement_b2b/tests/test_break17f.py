@@ -172,3 +172,149 @@ class TestBreak17PenaltyConcurrency(TwoCursorsCommon):
             for move_id in (move_a, move_b, move_c)
         }
         self.assertEqual(per_source, {move_a: 2, move_b: 2, move_c: 2})
+
+
+@tagged("post_install", "-at_install")
+class TestBreak17Ladder(DunningRunCommon):
+    """Issue 17 #12 with other inputs: the shipped ladder for strategic customers (courteous
+    email at 5 days, a call at 20, a last-call email at 40, the formal notice by registered
+    letter at 60)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        strategic = (
+            cls.env.ref("recouvrement_b2b.dunning_policy_strategic")
+            .sudo()
+            .copy({"company_id": cls.company.id, "name": "Strategic"})
+            .sudo(False)
+        )
+        cls.company.dunning_policy_id = strategic
+        cls.call, cls.last_call, cls.notice = strategic.level_ids.sorted("sequence")[1:]
+
+    def _events(self, partner):
+        return self.env["recouvrement.dunning.event"].search(
+            [("partner_id", "=", partner.id)], order="date, id"
+        )
+
+    def test_formal_notice_not_on_a_call_never_made(self):
+        # Invoice due 2026-03-02. The first run reaches it on 2026-03-27 (25 days late): the
+        # call level, a call activity for the collector. Nobody calls. The last-call email of
+        # 2026-04-13 (42 days) bounces. On 2026-05-06 (65 days) the formal notice is due, but
+        # the customer never received anything: the call was never made (its activity is
+        # still open) and the email bounced. Right: the last call again (as a letter, the
+        # address bounced), not the formal notice the old code sent. Once the call is made
+        # (activity done), the next day's run sends the formal notice.
+        customer = self._customer("Verrerie")
+        self._invoice(customer, 1000.0, "2026-02-01", "2026-03-02")
+        [call] = self._run("2026-03-27")
+        self.assertEqual((call.level_id, call.channel, call.state), (self.call, "phone", "sent"))
+        self.assertTrue(call.activity_ids)
+        [email] = self._run("2026-04-13")
+        self.assertEqual(email.level_id, self.last_call)
+        self.Dunning.sudo()._mark_undelivered(email, "550 5.1.1 user unknown")
+        self.assertEqual(email.state, "undelivered")
+        [again] = self._run("2026-05-06")
+        self.assertEqual((again.level_id, again.channel), (self.last_call, "letter"))
+        again.sudo().write({"state": "posted", "post_date": date(2026, 5, 6)})
+        call.activity_ids.action_feedback(feedback="Reached: pays next week")
+        [notice] = self._run("2026-05-07")
+        self.assertEqual(notice.level_id, self.notice)
+
+
+@tagged("post_install", "-at_install")
+class TestBreak17Debtors(DunningRunCommon):
+    """Issue 17 #8 and #9 with other inputs: who is a consumer, on every path that decides
+    it (penalties, indemnity, prescription, the formal notice's wording)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._legal_penalties()
+        Partner = cls.env["res.partner"]
+        cls.debtors = {
+            # natural person with a SIREN and no VAT number: a professional
+            "siren_only": Partner.create(
+                {"name": "Paul Martin", "is_company": False, "siren": "732829320"}
+            ),
+            # a company with no identifier at all: a professional
+            "bare_company": Partner.create({"name": "Atelier Sans Numéro", "is_company": True}),
+            # a British sole trader with his VAT number: a professional
+            "uk_trader": Partner.create(
+                {
+                    "name": "John Smith",
+                    "is_company": False,
+                    "country_id": cls.env.ref("base.uk").id,
+                    "vat": "GB980780684",
+                }
+            ),
+            # a Swiss natural person with no identifier: a consumer
+            "swiss_consumer": Partner.create(
+                {
+                    "name": "Anna Keller",
+                    "is_company": False,
+                    "country_id": cls.env.ref("base.ch").id,
+                    "email": "anna@keller.example.ch",
+                }
+            ),
+        }
+        cls.moves = {
+            key: cls._invoice(partner, 2000.0, "2025-12-16", "2026-01-15")
+            for key, partner in cls.debtors.items()
+        }
+
+    def test_one_rule_decides_who_is_a_consumer(self):
+        # 2 000 due 2026-01-15, on 2026-03-16: 60 days at 12.15 % (ECB 2.15 % on 2026-01-01
+        # + 10): 2 000 x 12.15 x 60 / 36500 = 1 458 000 / 36500 = 39.945 -> 39.95, and the
+        # 40 EUR indemnity; prescription 5 years: 2031-01-15. The consumer: nothing without a
+        # formal notice, 2 years: 2028-01-15.
+        moves = self.env["account.move"].union(*self.moves.values())
+        figures = moves.with_user(self.controller)._get_penalty_figures(date(2026, 3, 16))
+        got = {
+            key: (
+                figures[move.id]["penalty"],
+                figures[move.id]["indemnity"],
+                move.prescription_date,
+            )
+            for key, move in self.moves.items()
+        }
+        professional = (39.95, 40.0, date(2031, 1, 15))
+        self.assertEqual(
+            got,
+            {
+                "siren_only": professional,
+                "bare_company": professional,
+                "uk_trader": professional,
+                "swiss_consumer": (0.0, 0.0, date(2028, 1, 15)),
+            },
+        )
+
+    def test_consumer_interest_from_an_emailed_notice_not_a_bounced_one(self):
+        # A formal notice emailed to the consumer on 2026-02-16: legal interest (2026-S1,
+        # creditor other than a natural person: 2.62 %) from 2026-02-17 to 2026-03-16, 28
+        # days: 2 000 x 2.62 x 28 / 36500 = 146 720 / 36500 = 4.0197 -> 4.02, no indemnity.
+        # Once that email bounces, the consumer never had it: nothing accrues again.
+        consumer, move = self.debtors["swiss_consumer"], self.moves["swiss_consumer"]
+        notice = (
+            self.env["recouvrement.dunning.event"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": consumer.id,
+                    "company_id": self.company.id,
+                    "move_ids": [Command.set(move.ids)],
+                    "level_id": self.level_notice.id,
+                    "channel": "email",
+                    "date": date(2026, 2, 16),
+                    "state": "sent",
+                }
+            )
+        )
+        figures = move.with_user(self.controller)._get_penalty_figures(date(2026, 3, 16))
+        self.assertEqual(
+            figures[move.id], {"penalty": 4.02, "indemnity": 0.0, "rate": 2.62, "days": 28}
+        )
+        self.assertTrue(notice._is_consumer_claim())
+        self.Dunning.sudo()._mark_undelivered(notice, "550 5.1.1 user unknown")
+        figures = move.with_user(self.controller)._get_penalty_figures(date(2026, 3, 16))
+        self.assertEqual((figures[move.id]["penalty"], figures[move.id]["indemnity"]), (0.0, 0.0))
