@@ -332,11 +332,26 @@ class RecouvrementLitigation(models.Model):
             )
 
     @api.depends("prescription_date", "filing_date", "order_date", "service_date")
+    @api.depends_context("date")
     def _compute_prescription_warning(self):
+        today = fields.Date.context_today(self)
         for case in self:
             deadline = deadlines.prescription_before_service(
                 case.prescription_date, case.filing_date, case.order_date, case.service_date
             )
+            if deadline and deadlines.is_time_barred(case.prescription_date, today):
+                # no day left to serve by: an act after the last day to act interrupts
+                # nothing (art. 2240-2244 Code civil), the debtor may raise prescription, the
+                # judge does not by himself (art. 2247)
+                case.prescription_warning = self.env._(
+                    "The first invoice of the case is time-barred: its last day to act was "
+                    "%(prescription)s. Serving the order no longer interrupts its prescription "
+                    "(art. 2240 to 2244 Code civil interrupt a running period only); the debtor "
+                    "may raise it against the order, the judge does not by himself (art. 2247 "
+                    "Code civil).",
+                    prescription=format_date(self.env, case.prescription_date),
+                )
+                continue
             case.prescription_warning = deadline and self.env._(
                 "The filing does not interrupt prescription, only the service of the order does "
                 "(Cass. 1re civ. 05/11/2009 n°08-18.095): the first invoice of the case is "

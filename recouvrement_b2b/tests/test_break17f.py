@@ -92,6 +92,22 @@ class TestBreak17Prescription(DunningRunCommon):
             old, [{"prescription_interruption_date": False, "prescription_date": date(2025, 3, 10)}]
         )
 
+    def test_injonction_filed_on_a_time_barred_invoice_says_so(self):
+        # Due 2021-01-10: time-barred after 2026-01-10 (5 years, nothing interrupted it). The
+        # request is filed on 2026-02-20: the old warning told the user to "Have the order
+        # served by 01/10/2026", a day already gone. Right: the invoice is time-barred (last
+        # day to act 2026-01-10), serving the order no longer interrupts anything; the debtor
+        # may still let it pass (art. 2247: the judge does not raise prescription by himself).
+        old = self._invoice(self.customer, 400.0, "2020-12-10", "2021-01-10")
+        with freeze_time("2026-02-20"):
+            case = self._case(old, litigation_type="recovery", proof_checked=True)
+            case.action_file()
+            self.assertEqual(case.prescription_date, date(2026, 1, 10))
+            warning = case.prescription_warning
+        self.assertIn("is time-barred: its last day to act was 01/10/2026", warning)
+        self.assertIn("art. 2247", warning)
+        self.assertNotIn("Have the order served", warning)
+
 
 @tagged("post_install", "-at_install")
 class TestBreak17PenaltyConcurrency(TwoCursorsCommon):
