@@ -334,3 +334,93 @@ class TestBreak17Debtors(DunningRunCommon):
         self.Dunning.sudo()._mark_undelivered(notice, "550 5.1.1 user unknown")
         figures = move.with_user(self.controller)._get_penalty_figures(date(2026, 3, 16))
         self.assertEqual((figures[move.id]["penalty"], figures[move.id]["indemnity"]), (0.0, 0.0))
+
+
+@tagged("post_install", "-at_install")
+class TestBreak17DunningAndPenaltiesAtOnce(TwoCursorsCommon):
+    """A user invoices the penalties of a customer while the dunning run sends it a reminder
+    (two cursors, committed data). The run started first: it leaves the customer whose
+    invoice was charged meanwhile for its next pass (no failed reminder, nothing logged as an
+    error); that pass sends one reminder. Then the other way round: the penalty invoicing of
+    a transaction older than the reminder fails with a serialization error that Odoo's
+    request handling retries, and the retry charges the invoice once."""
+
+    partner_name = "Scierie Relancée"
+
+    def setUp(self):
+        super().setUp()
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            company = env.company
+            self.accounts = (company.penalty_account_id, company.penalty_indemnity_account_id)
+            income = env["account.account"].search(
+                [("account_type", "=", "income"), ("company_ids", "in", company.id)], limit=1
+            )
+            company.write(
+                {"penalty_account_id": income.id, "penalty_indemnity_account_id": income.id}
+            )
+            cr.execute("SELECT COALESCE(MAX(id), 0) FROM ir_cron_trigger")
+            self.last_trigger = cr.fetchone()[0]
+
+    def _clean_up_records(self, env):
+        events = env["recouvrement.dunning.event"].search([("partner_id", "=", self.partner_id)])
+        events.activity_ids.unlink()
+        events.message_ids.unlink()
+        # sent reminders are evidence the ORM refuses to delete
+        env.cr.execute("DELETE FROM recouvrement_dunning_event WHERE id = ANY(%s)", [events.ids])
+        env.cr.execute("DELETE FROM ir_cron_trigger WHERE id > %s", [self.last_trigger])
+        penalties = env["account.move"].search(
+            [("partner_id", "=", self.partner_id), ("is_penalty_invoice", "=", True)]
+        )
+        penalties.with_context(force_delete=True).unlink()
+        env.company.write(
+            {
+                "penalty_account_id": self.accounts[0].id,
+                "penalty_indemnity_account_id": self.accounts[1].id,
+            }
+        )
+
+    def _dun(self, env):
+        Dunning = env["recouvrement.dunning"]
+        partner = env["res.partner"].browse(self.partner_id)
+        plan = Dunning._get_plan(self.today, companies=env.company, partners=partner)
+        events = Dunning._send_reminders(plan, self.today)
+        env.flush_all()
+        return events
+
+    def _charge(self, env):
+        invoices = env["account.move"].browse(self.move_id)._create_penalty_invoices()
+        env.flush_all()
+        return invoices
+
+    def _count(self, env, model, domain):
+        return env[model].search_count([("partner_id", "=", self.partner_id), *domain])
+
+    def test_penalties_invoiced_while_the_run_sends(self):
+        env1, env2 = self.envs
+        env1.cr.execute("SELECT 1")  # the run's snapshot is taken before the invoicing commits
+        self.assertEqual(len(self._charge(env2)), 1)
+        env2.cr.commit()
+        self.assertFalse(self._dun(env1))  # the invoice changed since: left for the next pass
+        env1.cr.commit()
+        self.assertEqual(self._count(env1, "recouvrement.dunning.event", []), 0)
+        env1.transaction.reset()
+        [event] = self._dun(env1)  # the next pass
+        env1.cr.commit()
+        self.assertNotEqual(event.state, "failed")
+        self.assertEqual(self._count(env1, "recouvrement.dunning.event", []), 1)
+
+    def test_run_sends_while_penalties_are_invoiced(self):
+        env1, env2 = self.envs
+        env1.cr.execute("SELECT 1")  # the invoicing's snapshot is taken before the run commits
+        [event] = self._dun(env2)
+        env2.cr.commit()
+        with self.assertRaises(SerializationFailure), mute_logger("odoo.sql_db"):
+            self._charge(env1)
+        env1.cr.rollback()  # odoo.service.model.retrying: the request again
+        env1.transaction.reset()
+        self.assertEqual(len(self._charge(env1)), 1)
+        env1.cr.commit()
+        domain = [("is_penalty_invoice", "=", True)]
+        self.assertEqual(self._count(env1, "account.move", domain), 1)
+        self.assertEqual(self._count(env1, "recouvrement.dunning.event", []), 1)
