@@ -601,7 +601,10 @@ class RecouvrementLitigation(models.Model):
         picked = {}
         if "move_ids" in vals and "formal_notice_date" not in vals:
             picked = self._get_dunning_formal_notice_dates()
+        served = {case.id: case.service_date for case in self} if "service_date" in vals else {}
         res = super().write(vals)
+        if served:
+            self._correct_service(served)
         if "move_ids" in vals and "formal_notice_date" not in vals:
             # invoices added afterwards (the form's second save): the date their dunning sent
             self._fill_formal_notice_date(picked)
@@ -761,6 +764,20 @@ class RecouvrementLitigation(models.Model):
         2231 Code civil: a new period starts on the service date)."""
         for case in self.filtered("service_date"):
             self._interrupt_prescription(case.move_ids, case.service_date)
+
+    def _correct_service(self, served):
+        """A service date corrected to an earlier day (``served``: ``{case id: the service
+        date before the write}``): the invoices whose prescription restarted from the old day
+        restart from the corrected one (art. 2241 and 2231 Code civil: the new period runs
+        from the service). The earlier day was within the period, since the later one was (an
+        earlier act forgotten by the correction would only make the date earlier: the careful
+        side); a later day is recorded by ``_register_service``."""
+        for case in self:
+            old = served.get(case.id)
+            if old and case.service_date and case.service_date < old:
+                case.move_ids.filtered(
+                    lambda m, old=old: m.prescription_interruption_date == old
+                ).prescription_interruption_date = case.service_date
 
     def _link_moves(self):
         """Mark the invoices of open cases: they leave dunning (and maybe penalty accrual)."""

@@ -108,6 +108,26 @@ class TestBreak17Prescription(DunningRunCommon):
         self.assertIn("art. 2247", warning)
         self.assertNotIn("Have the order served", warning)
 
+    def test_service_date_corrected_earlier_moves_the_restart(self):
+        # Due 2021-06-10 (last day to act 2026-06-10). The order is served 2026-04-10 but typed
+        # 2026-04-15, then corrected to 2026-04-10: the new period runs from the service,
+        # 2026-04-10 + 5 years = 2031-04-10. The old value kept the typo's 2031-04-15, five
+        # days the creditor does not have. A re-service later (2026-05-20) restarts again:
+        # 2031-05-20.
+        old = self._invoice(self.customer, 400.0, "2021-05-10", "2021-06-10")
+        with freeze_time("2026-03-20"):
+            case = self._case(old, litigation_type="recovery", proof_checked=True)
+            case.action_file()
+        with freeze_time("2026-04-15"):
+            case.write({"order_date": "2026-04-01", "service_date": "2026-04-15"})
+            self.assertEqual(old.prescription_date, date(2031, 4, 15))
+            case.service_date = "2026-04-10"
+        self.assertEqual(old.prescription_interruption_date, date(2026, 4, 10))
+        self.assertEqual(old.prescription_date, date(2031, 4, 10))
+        with freeze_time("2026-05-20"):
+            case.service_date = "2026-05-20"
+        self.assertEqual(old.prescription_date, date(2031, 5, 20))
+
 
 @tagged("post_install", "-at_install")
 class TestBreak17PenaltyConcurrency(TwoCursorsCommon):
@@ -424,3 +444,32 @@ class TestBreak17DunningAndPenaltiesAtOnce(TwoCursorsCommon):
         domain = [("is_penalty_invoice", "=", True)]
         self.assertEqual(self._count(env1, "account.move", domain), 1)
         self.assertEqual(self._count(env1, "recouvrement.dunning.event", []), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestBreak17Litigation(DunningRunCommon):
+    """Issue 17 #12 with other inputs: the standard ladder's transfer to litigation after a
+    formal notice by registered letter, posted late, without proof of delivery."""
+
+    def test_litigation_waits_for_the_letter_posted_and_its_deadline(self):
+        # Invoice of 1 000 due 2026-03-02. 2026-03-03: the courteous email (1 day late).
+        # 2026-04-16 (45 days): the formal notice, a registered letter to post. 2026-05-01
+        # (60 days): litigation is due, but the letter is still to post: nothing. Posted
+        # 2026-05-04, no proof of delivery: received 2026-05-07 (3 days of post), payment
+        # deadline 2026-05-07 + 8 = 2026-05-15. 2026-05-15: still nothing. 2026-05-16: the
+        # case is opened and the customer held.
+        customer = self._customer("Charpente")
+        move = self._invoice(customer, 1000.0, "2026-02-01", "2026-03-02")
+        [courteous] = self._run("2026-03-03")
+        self.assertEqual(courteous.level_id, self.level_courteous)
+        [notice] = self._run("2026-04-16")
+        self.assertEqual((notice.level_id, notice.state), (self.level_notice, "to_post"))
+        self.assertFalse(self._run("2026-05-01"))
+        with freeze_time("2026-05-04"):
+            notice.with_user(self.controller).action_mark_posted()
+        self.assertFalse(self._run("2026-05-15"))
+        self.assertFalse(move.litigation_id)
+        [transfer] = self._run("2026-05-16")
+        self.assertEqual(transfer.level_id, self.level_litigation)
+        self.assertEqual(move.litigation_id, transfer.litigation_id)
+        self.assertTrue(customer.with_company(self.company).credit_hold)
