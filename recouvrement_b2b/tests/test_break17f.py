@@ -129,8 +129,36 @@ class TestBreak17Prescription(DunningRunCommon):
         self.assertEqual(old.prescription_date, date(2031, 5, 20))
 
 
+class PenaltyTwoCursorsCommon(TwoCursorsCommon):
+    """:class:`TwoCursorsCommon` where penalties can be invoiced: the company's income
+    accounts for penalties set (the test database's chart may lack the French ones), and
+    restored afterwards."""
+
+    def setUp(self):
+        super().setUp()
+        with self.env.registry.cursor() as cr:
+            company = api.Environment(cr, SUPERUSER_ID, {}).company
+            self.accounts = (company.penalty_account_id.id, company.penalty_indemnity_account_id.id)
+            income = company.env["account.account"].search(
+                [("account_type", "=", "income"), ("company_ids", "in", company.id)], limit=1
+            )
+            company.write(
+                {"penalty_account_id": income.id, "penalty_indemnity_account_id": income.id}
+            )
+
+    def _clean_up(self):
+        super()._clean_up()
+        with self.env.registry.cursor() as cr:
+            api.Environment(cr, SUPERUSER_ID, {}).company.write(
+                {
+                    "penalty_account_id": self.accounts[0],
+                    "penalty_indemnity_account_id": self.accounts[1],
+                }
+            )
+
+
 @tagged("post_install", "-at_install")
-class TestBreak17PenaltyConcurrency(TwoCursorsCommon):
+class TestBreak17PenaltyConcurrency(PenaltyTwoCursorsCommon):
     """Two users invoice penalties at once (two cursors, committed data) on overlapping
     selections: the first on invoices A and B, the second on B and C. The second waits for
     the first's locks, fails with a serialization error that Odoo's request handling
@@ -143,16 +171,6 @@ class TestBreak17PenaltyConcurrency(TwoCursorsCommon):
         with self.env.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             partner = env["res.partner"].browse(self.partner_id)
-            # the company's income accounts for penalties (the test database's chart may lack
-            # the French ones), restored afterwards
-            company = env.company
-            self.accounts = (company.penalty_account_id, company.penalty_indemnity_account_id)
-            income = env["account.account"].search(
-                [("account_type", "=", "income"), ("company_ids", "in", company.id)], limit=1
-            )
-            company.write(
-                {"penalty_account_id": income.id, "penalty_indemnity_account_id": income.id}
-            )
             self.other_ids = [
                 post_invoice(
                     env, partner, self.today - timedelta(days=60), self.today - timedelta(days=30)
@@ -168,12 +186,6 @@ class TestBreak17PenaltyConcurrency(TwoCursorsCommon):
         others = env["account.move"].browse(self.other_ids)
         others.button_draft()
         others.with_context(force_delete=True).unlink()
-        env.company.write(
-            {
-                "penalty_account_id": self.accounts[0].id,
-                "penalty_indemnity_account_id": self.accounts[1].id,
-            }
-        )
 
     def test_two_users_invoice_overlapping_penalties_at_once(self):
         move_a, move_b, move_c = [self.move_id, *self.other_ids]
@@ -219,19 +231,8 @@ class TestBreak17Ladder(DunningRunCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        strategic = (
-            cls.env.ref("recouvrement_b2b.dunning_policy_strategic")
-            .sudo()
-            .copy({"company_id": cls.company.id, "name": "Strategic"})
-            .sudo(False)
-        )
-        cls.company.dunning_policy_id = strategic
+        strategic = cls._shipped_ladder("recouvrement_b2b.dunning_policy_strategic", "Strategic")
         cls.call, cls.last_call, cls.notice = strategic.level_ids.sorted("sequence")[1:]
-
-    def _events(self, partner):
-        return self.env["recouvrement.dunning.event"].search(
-            [("partner_id", "=", partner.id)], order="date, id"
-        )
 
     def test_formal_notice_not_on_a_call_never_made(self):
         # Invoice due 2026-03-02. The first run reaches it on 2026-03-27 (25 days late): the
@@ -357,7 +358,7 @@ class TestBreak17Debtors(DunningRunCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestBreak17DunningAndPenaltiesAtOnce(TwoCursorsCommon):
+class TestBreak17DunningAndPenaltiesAtOnce(PenaltyTwoCursorsCommon):
     """A user invoices the penalties of a customer while the dunning run sends it a reminder
     (two cursors, committed data). The run started first: it leaves the customer whose
     invoice was charged meanwhile for its next pass (no failed reminder, nothing logged as an
@@ -370,15 +371,6 @@ class TestBreak17DunningAndPenaltiesAtOnce(TwoCursorsCommon):
     def setUp(self):
         super().setUp()
         with self.env.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            company = env.company
-            self.accounts = (company.penalty_account_id, company.penalty_indemnity_account_id)
-            income = env["account.account"].search(
-                [("account_type", "=", "income"), ("company_ids", "in", company.id)], limit=1
-            )
-            company.write(
-                {"penalty_account_id": income.id, "penalty_indemnity_account_id": income.id}
-            )
             cr.execute("SELECT COALESCE(MAX(id), 0) FROM ir_cron_trigger")
             self.last_trigger = cr.fetchone()[0]
 
@@ -393,12 +385,6 @@ class TestBreak17DunningAndPenaltiesAtOnce(TwoCursorsCommon):
             [("partner_id", "=", self.partner_id), ("is_penalty_invoice", "=", True)]
         )
         penalties.with_context(force_delete=True).unlink()
-        env.company.write(
-            {
-                "penalty_account_id": self.accounts[0].id,
-                "penalty_indemnity_account_id": self.accounts[1].id,
-            }
-        )
 
     def _dun(self, env):
         Dunning = env["recouvrement.dunning"]
