@@ -145,9 +145,9 @@ class PenaltyTwoCursorsCommon(TwoCursorsCommon):
             company.write(
                 {"penalty_account_id": income.id, "penalty_indemnity_account_id": income.id}
             )
+        self.addCleanup(self._restore_accounts)
 
-    def _clean_up(self):
-        super()._clean_up()
+    def _restore_accounts(self):
         with self.env.registry.cursor() as cr:
             api.Environment(cr, SUPERUSER_ID, {}).company.write(
                 {
