@@ -339,10 +339,10 @@ class RecouvrementLitigation(models.Model):
             deadline = deadlines.prescription_before_service(
                 case.prescription_date, case.filing_date, case.order_date, case.service_date
             )
-            if deadline and deadlines.is_time_barred(case.prescription_date, today):
-                # no day left to serve by: an act after the last day to act interrupts
-                # nothing (art. 2240-2244 Code civil), the debtor may raise prescription, the
-                # judge does not by himself (art. 2247)
+            if case.filing_date and deadlines.is_time_barred(case.prescription_date, today):
+                # no day left to serve by, served or not: an act after the last day to act
+                # interrupts nothing (art. 2240-2244 Code civil), the debtor may raise
+                # prescription, the judge does not by himself (art. 2247)
                 case.prescription_warning = self.env._(
                     "The first invoice of the case is time-barred: its last day to act was "
                     "%(prescription)s. Serving the order no longer interrupts its prescription "

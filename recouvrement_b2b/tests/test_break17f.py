@@ -107,6 +107,18 @@ class TestBreak17Prescription(DunningRunCommon):
         self.assertIn("is time-barred: its last day to act was 01/10/2026", warning)
         self.assertIn("art. 2247", warning)
         self.assertNotIn("Have the order served", warning)
+        # Served anyway on 2026-03-10: the service comes after the last day to act, it
+        # interrupts nothing (not recorded); the case still says the invoice is time-barred
+        # (the warning used to vanish once the service date was set).
+        with freeze_time("2026-03-10"):
+            case.write({"order_date": "2026-03-01", "service_date": "2026-03-10"})
+            self.assertRecordValues(
+                old,
+                [{"prescription_interruption_date": False, "prescription_date": date(2026, 1, 10)}],
+            )
+            self.assertIn(
+                "is time-barred: its last day to act was 01/10/2026", case.prescription_warning
+            )
 
     def test_service_date_corrected_earlier_moves_the_restart(self):
         # Due 2021-06-10 (last day to act 2026-06-10). The order is served 2026-04-10 but typed
