@@ -506,8 +506,9 @@ class RecouvrementDunning(models.AbstractModel):
     @api.model
     def _apply_prerequisite_steps(self, plan, date):
         """Never reach a step with legal effect without the steps it presupposes (a first run
-        on an existing book included), for each invoice it takes there: a formal notice only
-        for invoices listed in a reminder that was sent, the transfer to litigation only for
+        on an existing book included), for each invoice it takes there: a formal notice or a
+        credit hold (a commercial effect: the customer is warned first) only for invoices
+        listed in a reminder that was delivered, the transfer to litigation only for
         invoices listed in a formal notice that was sent and whose payment deadline passed
         (art. 1344 Code civil: the notice gives the debtor a delay; LEGAL.md: the notice
         names each invoice). A reminder or a notice about other invoices of the customer (paid
@@ -647,8 +648,13 @@ class RecouvrementDunning(models.AbstractModel):
     def _get_allowed_level(self, item, history, date):
         """The level plan ``item`` may reach given what was sent (``history``,
         :meth:`_get_prerequisite_history`): its level, capped for the invoices it takes to a
-        formal notice or to litigation without their prerequisite step, or False while a
-        formal notice listing them still runs its payment deadline."""
+        formal notice, a credit hold or litigation without their prerequisite step, or False
+        while a formal notice listing them still runs its payment deadline.
+
+        A formal notice or a credit hold is reached only for invoices listed in a reminder
+        delivered (sent email, posted letter, call made), else the highest level below with
+        no legal or commercial effect (:meth:`recouvrement.dunning.level._has_legal_effect`);
+        a ladder without such a level keeps its level."""
         key = (item["company"].id, item["partner"].id)
         level = item["level"]
         below = (
@@ -665,13 +671,16 @@ class RecouvrementDunning(models.AbstractModel):
                 return False
             if not all(deadlines):
                 level = below.filtered("is_formal_notice")[-1:] or level
-        if level.is_formal_notice and not all(
+        if (level.is_formal_notice or level.credit_hold) and not all(
             (*key, move_id) in history["reminded"]
             for move_id in self._get_moves_reaching(item, level).ids
         ):
+            # a formal notice or a credit hold presupposes that the customer was warned: the
+            # highest amicable level below (no notice, no hold, no litigation); a ladder with
+            # none keeps the level (its first step holds by the manager's choice)
             amicable = below.filtered(
                 lambda lvl, ceiling=level.sequence: (
-                    lvl.sequence < ceiling and not (lvl.is_formal_notice or lvl.open_litigation)
+                    lvl.sequence < ceiling and not lvl._has_legal_effect()
                 )
             )
             level = amicable[-1:] or level
@@ -774,7 +783,7 @@ class RecouvrementDunning(models.AbstractModel):
         """
         if amount_net <= 0:
             return False
-        if level.is_formal_notice or level.credit_hold or level.open_litigation:
+        if level._has_legal_effect():
             return amount_net >= level.min_amount
         return True
 

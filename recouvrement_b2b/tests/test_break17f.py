@@ -471,3 +471,77 @@ class TestBreak17Litigation(DunningRunCommon):
         self.assertEqual(transfer.level_id, self.level_litigation)
         self.assertEqual(move.litigation_id, transfer.litigation_id)
         self.assertTrue(customer.with_company(self.company).credit_hold)
+
+
+@tagged("post_install", "-at_install")
+class TestBreak17RiskyLadder(DunningRunCommon):
+    """Issue 17 #12 with other inputs: the shipped ladder for risky customers (courtesy email
+    5 days before the due date, firm at 1 day, a last call at 10 days that puts the customer
+    on credit hold, the formal notice at 20, litigation at 35), on a first run over an
+    existing book."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        risky = cls._shipped_ladder("recouvrement_b2b.dunning_policy_risky", "Risky")
+        cls.firm, cls.last_call, cls.notice = risky.level_ids.sorted("sequence")[1:4]
+        cls.company.dunning_first_run_date = False  # the company's first run is to make
+
+    def _held(self, partner):
+        return partner.with_company(self.company).credit_hold
+
+    def test_no_credit_hold_before_a_delivered_reminder(self):
+        # The book on 2026-03-17: Ardoises 1 000 and Briques 600 due 2026-03-02 (15 days
+        # late: the last call, 10 days, is due and holds the customer), Carrelages 400 due
+        # 2026-02-20 (25 days: the formal notice, 20 days, with hold). Nobody was ever
+        # reminded: a credit hold presupposes a delivered reminder like a formal notice does.
+        # Old value: the three at the last call, 2 000, all three on credit hold. Right: the
+        # three at the firm reminder (the highest amicable level without hold), 1 000 + 600 +
+        # 400 = 2 000, nobody held; the preview shows it before anything is sent.
+        ardoises, briques, carrelages = (
+            self._customer(name) for name in ("Ardoises", "Briques", "Carrelages")
+        )
+        self._invoice(ardoises, 1000.0, "2026-02-01", "2026-03-02")
+        self._invoice(briques, 600.0, "2026-02-01", "2026-03-02")
+        self._invoice(carrelages, 400.0, "2026-01-21", "2026-02-20")
+        with freeze_time("2026-03-17"):
+            wizard = (
+                self.env["recouvrement.dunning.run"]
+                .with_user(self.controller)
+                .create({"date": "2026-03-17"})
+            )
+            self.assertTrue(wizard.is_first_run)
+            wizard.action_preview()
+            self.assertEqual(wizard.line_ids.level_id, self.firm)
+            self.assertEqual(
+                str(wizard.level_summary).split("<tbody>")[1],
+                '<tr><td>Firm reminder</td><td class="text-end">3</td>'
+                '<td class="text-end">2,000.00\xa0€</td></tr></tbody></table>',
+            )
+            wizard.first_run_confirmed = True
+            wizard.action_execute()
+        events = wizard.event_ids
+        self.assertEqual(events.partner_id, ardoises | briques | carrelages)
+        self.assertEqual(events.level_id, self.firm)
+        self.assertFalse([p.name for p in ardoises | briques | carrelages if self._held(p)])
+        # Briques' email bounces: it was never reminded.
+        bounced = events.filtered(lambda e: e.partner_id == briques)
+        self.Dunning.sudo()._mark_undelivered(bounced, "550 5.1.1 user unknown")
+        # 2026-03-18 (16 and 26 days): Ardoises had the firm reminder, the last call holds it;
+        # Carrelages had it too, the formal notice (with hold) follows; Briques gets the firm
+        # reminder again, as a letter, and is not held.
+        by_partner = {event.partner_id: event for event in self._run("2026-03-18")}
+        self.assertEqual(by_partner[ardoises].level_id, self.last_call)
+        self.assertEqual(by_partner[carrelages].level_id, self.notice)
+        self.assertEqual(
+            (by_partner[briques].level_id, by_partner[briques].channel), (self.firm, "letter")
+        )
+        self.assertEqual(
+            [self._held(p) for p in (ardoises, briques, carrelages)], [True, False, True]
+        )
+        # The letter is posted on 2026-03-18: delivered. 2026-03-19 (17 days): the last call
+        # and its hold.
+        by_partner[briques].sudo().write({"state": "posted", "post_date": date(2026, 3, 18)})
+        [last_call] = self._run("2026-03-19")
+        self.assertEqual((last_call.partner_id, last_call.level_id), (briques, self.last_call))
+        self.assertTrue(self._held(briques))
