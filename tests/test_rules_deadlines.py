@@ -7,6 +7,7 @@ from recouvrement_rules.deadlines import (
     ALERT_DAYS_BEFORE,
     DeadlineError,
     alert_dates,
+    is_time_barred,
     next_alert_date,
     opposition_deadline,
     payment_deadline,
@@ -173,3 +174,21 @@ def test_payment_deadline_runs_from_receipt():
     ) == date(2026, 5, 12)
     # A level without a deadline: 8 days, as its letter says.
     assert payment_deadline(0, sent=date(2026, 4, 15)) == date(2026, 4, 23)
+
+
+def test_restart_keeps_a_chain_of_acts_running():
+    # Issue 17 (break test): due 2020-03-10, acknowledged 2024-06-01 (to 2029-06-01), then an
+    # order served 2026-04-15, after the first period: recorded as the restart, 2031-04-15.
+    assert prescription_date(date(2020, 3, 10), restart=date(2026, 4, 15)) == date(2031, 4, 15)
+    # a restart before the start changes nothing
+    assert prescription_date(date(2020, 3, 10), restart=date(2020, 1, 1)) == date(2025, 3, 10)
+    assert prescription_date(date(2023, 6, 30), restart=date(2026, 1, 5), consumer=True) == date(
+        2028, 1, 5
+    )
+
+
+def test_is_time_barred():
+    assert not is_time_barred(date(2025, 3, 10), date(2025, 3, 10))
+    assert is_time_barred(date(2025, 3, 10), date(2025, 3, 11))
+    # interrupted until collective proceedings close: no last day, never time-barred
+    assert not is_time_barred(None, date(2040, 1, 1))

@@ -601,12 +601,15 @@ class RecouvrementClaimDeclaration(models.Model):
                         declaration=declaration.name,
                     )
                 )
-            # sudo: the closed state is evidence set by this button only (issue 19)
-            declaration.sudo().state = "closed"
             if declared:
+                # recorded while the declaration still interrupts their prescription (no
+                # last day to act until the proceedings close, L622-25-1): the new period
+                # runs from the closing even when the proceedings outlasted the old one
                 self.env["recouvrement.litigation"]._interrupt_prescription(
                     declaration.move_ids, declaration.close_date
                 )
+            # sudo: the closed state is evidence set by this button only (issue 19)
+            declaration.sudo().state = "closed"
         self.activity_ids.filtered("automated").unlink()
         return True
 

@@ -515,8 +515,9 @@ class RecouvrementDunning(models.AbstractModel):
     @api.model
     def _apply_prerequisite_steps(self, plan, date):
         """Never reach a step with legal effect without the steps it presupposes (a first run
-        on an existing book included), for each invoice it takes there: a formal notice only
-        for invoices listed in a reminder that was sent, the transfer to litigation only for
+        on an existing book included), for each invoice it takes there: a formal notice or a
+        credit hold (a commercial effect: the customer is warned first) only for invoices
+        listed in a reminder that was delivered, the transfer to litigation only for
         invoices listed in a formal notice that was sent and whose payment deadline passed
         (art. 1344 Code civil: the notice gives the debtor a delay; LEGAL.md: the notice
         names each invoice). A reminder or a notice about other invoices of the customer (paid
@@ -561,15 +562,20 @@ class RecouvrementDunning(models.AbstractModel):
         with a letter still to post), ``reminded`` (``{(company id, partner id, move id)}``:
         invoices listed in a reminder sent), ``notice_deadlines`` (same keys: the latest
         payment deadline of the formal notices sent listing the invoice), ``last_delivered``
-        and ``last_undelivered`` (``{(company id, partner id): date}``)."""
+        and ``last_undelivered`` (``{(company id, partner id): date}``). A call level's
+        reminder counts once the call is made (its call activity done,
+        :meth:`_get_pending_calls`): a call still to make reached nobody."""
         partners = self.env["res.partner"].union(*(item["partner"] for item in plan))
+        domain = [
+            ("partner_id", "in", partners.ids),
+            ("company_id", "in", [item["company"].id for item in plan]),
+        ]
         groups = self.env["recouvrement.dunning.event"]._read_group(
             [
                 # a letter counts once posted (issue 18): sent emails and posted letters; a
                 # letter still to post holds the customer's ladder until it is posted
                 ("state", "in", ("sent", "posted", "to_post", "undelivered")),
-                ("partner_id", "in", partners.ids),
-                ("company_id", "in", [item["company"].id for item in plan]),
+                *domain,
             ],
             [
                 "company_id",
@@ -589,6 +595,9 @@ class RecouvrementDunning(models.AbstractModel):
             "last_delivered": {},
             "last_undelivered": {},
         }
+        pending_calls = (
+            self._get_pending_calls(domain) if any(g[5] == "phone" for g in groups) else set()
+        )
         for company, partner, move, level, state, channel, delivered, last, posted in groups:
             key = (company.id, partner.id)
             if last >= date:
@@ -598,6 +607,8 @@ class RecouvrementDunning(models.AbstractModel):
             if state == "to_post":
                 history["waiting"].add(key)
                 continue
+            if channel == "phone" and (*key, move.id, level.id) in pending_calls:
+                continue  # the call is still to make: nobody was reminded
             dates = history["last_undelivered" if state == "undelivered" else "last_delivered"]
             dates[key] = max(last, dates.get(key, last))
             if state == "undelivered":  # never received: no step presupposes it
@@ -618,11 +629,41 @@ class RecouvrementDunning(models.AbstractModel):
         return history
 
     @api.model
+    def _get_pending_calls(self, domain):
+        """``{(company id, partner id, move id, level id)}``: the call levels' reminders of
+        ``domain`` (on recouvrement.dunning.event) whose call is still to make (their call
+        activity open: not done, or the customer not reached yet,
+        ``recouvrement.call._apply_outcomes``). Such a reminder reached nobody: no formal
+        notice presupposes it (issue 17 #12). One query."""
+        # sudo: the call activities belong to the collectors, maybe not the current user
+        groups = (
+            self.env["recouvrement.dunning.event"]
+            .sudo()
+            ._read_group(
+                [
+                    ("channel", "=", "phone"),
+                    ("state", "=", "sent"),
+                    ("activity_ids", "!=", False),
+                    *domain,
+                ],
+                ["company_id", "partner_id", "move_ids", "level_id"],
+            )
+        )
+        return {
+            (company.id, partner.id, move.id, level.id) for company, partner, move, level in groups
+        }
+
+    @api.model
     def _get_allowed_level(self, item, history, date):
         """The level plan ``item`` may reach given what was sent (``history``,
         :meth:`_get_prerequisite_history`): its level, capped for the invoices it takes to a
-        formal notice or to litigation without their prerequisite step, or False while a
-        formal notice listing them still runs its payment deadline."""
+        formal notice, a credit hold or litigation without their prerequisite step, or False
+        while a formal notice listing them still runs its payment deadline.
+
+        A formal notice or a credit hold is reached only for invoices listed in a reminder
+        delivered (sent email, posted letter, call made), else the highest level below with
+        no legal or commercial effect (:meth:`recouvrement.dunning.level._has_legal_effect`);
+        a ladder without such a level keeps its level."""
         key = (item["company"].id, item["partner"].id)
         level = item["level"]
         below = (
@@ -639,13 +680,16 @@ class RecouvrementDunning(models.AbstractModel):
                 return False
             if not all(deadlines):
                 level = below.filtered("is_formal_notice")[-1:] or level
-        if level.is_formal_notice and not all(
+        if (level.is_formal_notice or level.credit_hold) and not all(
             (*key, move_id) in history["reminded"]
             for move_id in self._get_moves_reaching(item, level).ids
         ):
+            # a formal notice or a credit hold presupposes that the customer was warned: the
+            # highest amicable level below (no notice, no hold, no litigation); a ladder with
+            # none keeps the level (its first step holds by the manager's choice)
             amicable = below.filtered(
                 lambda lvl, ceiling=level.sequence: (
-                    lvl.sequence < ceiling and not (lvl.is_formal_notice or lvl.open_litigation)
+                    lvl.sequence < ceiling and not lvl._has_legal_effect()
                 )
             )
             level = amicable[-1:] or level
@@ -748,7 +792,7 @@ class RecouvrementDunning(models.AbstractModel):
         """
         if amount_net <= 0:
             return False
-        if level.is_formal_notice or level.credit_hold or level.open_litigation:
+        if level._has_legal_effect():
             return amount_net >= level.min_amount
         return True
 

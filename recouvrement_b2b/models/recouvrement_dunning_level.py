@@ -159,3 +159,11 @@ class RecouvrementDunningLevel(models.Model):
         return dunning_rules.Level(
             key=self.id, sequence=self.sequence, days=self.days, min_amount=self.min_amount
         )
+
+    def _has_legal_effect(self):
+        """Whether reaching the level has a legal or commercial effect on the customer: a
+        formal notice (mise en demeure, art. 1344 Code civil), a credit hold (its orders
+        blocked) or the transfer to litigation. Such a level presupposes a delivered reminder
+        (issue 17 #12); the other levels are amicable and may be skipped."""
+        self.ensure_one()
+        return bool(self.is_formal_notice or self.credit_hold or self.open_litigation)

@@ -332,11 +332,26 @@ class RecouvrementLitigation(models.Model):
             )
 
     @api.depends("prescription_date", "filing_date", "order_date", "service_date")
+    @api.depends_context("date")
     def _compute_prescription_warning(self):
+        today = fields.Date.context_today(self)
         for case in self:
             deadline = deadlines.prescription_before_service(
                 case.prescription_date, case.filing_date, case.order_date, case.service_date
             )
+            if case.filing_date and deadlines.is_time_barred(case.prescription_date, today):
+                # no day left to serve by, served or not: an act after the last day to act
+                # interrupts nothing (art. 2240-2244 Code civil), the debtor may raise
+                # prescription, the judge does not by himself (art. 2247)
+                case.prescription_warning = self.env._(
+                    "The first invoice of the case is time-barred: its last day to act was "
+                    "%(prescription)s. Serving the order no longer interrupts its prescription "
+                    "(art. 2240 to 2244 Code civil interrupt a running period only); the debtor "
+                    "may raise it against the order, the judge does not by himself (art. 2247 "
+                    "Code civil).",
+                    prescription=format_date(self.env, case.prescription_date),
+                )
+                continue
             case.prescription_warning = deadline and self.env._(
                 "The filing does not interrupt prescription, only the service of the order does "
                 "(Cass. 1re civ. 05/11/2009 n°08-18.095): the first invoice of the case is "
@@ -584,7 +599,10 @@ class RecouvrementLitigation(models.Model):
         picked = {}
         if "move_ids" in vals and "formal_notice_date" not in vals:
             picked = self._get_dunning_formal_notice_dates()
+        served = {case.id: case.service_date for case in self} if "service_date" in vals else {}
         res = super().write(vals)
+        if served:
+            self._correct_service(served)
         if "move_ids" in vals and "formal_notice_date" not in vals:
             # invoices added afterwards (the form's second save): the date their dunning sent
             self._fill_formal_notice_date(picked)
@@ -744,6 +762,20 @@ class RecouvrementLitigation(models.Model):
         2231 Code civil: a new period starts on the service date)."""
         for case in self.filtered("service_date"):
             self._interrupt_prescription(case.move_ids, case.service_date)
+
+    def _correct_service(self, served):
+        """A service date corrected to an earlier day (``served``: ``{case id: the service
+        date before the write}``): the invoices whose prescription restarted from the old day
+        restart from the corrected one (art. 2241 and 2231 Code civil: the new period runs
+        from the service). The earlier day was within the period, since the later one was (an
+        earlier act forgotten by the correction would only make the date earlier: the careful
+        side); a later day is recorded by ``_register_service``."""
+        for case in self:
+            old = served.get(case.id)
+            if old and case.service_date and case.service_date < old:
+                case.move_ids.filtered(
+                    lambda m, old=old: m.prescription_interruption_date == old
+                ).prescription_interruption_date = case.service_date
 
     def _link_moves(self):
         """Mark the invoices of open cases: they leave dunning (and maybe penalty accrual)."""
@@ -1265,12 +1297,13 @@ class RecouvrementLitigation(models.Model):
             if move.move_type != "out_invoice" or not move.invoice_date_due or move in suspended:
                 result[move.id] = False
                 continue
-            interruption = move.prescription_interruption_date
             result[move.id] = deadlines.prescription_date(
                 move._get_oldest_unpaid_due(),
                 delivery_date=move.delivery_date,
                 invoice_date=move.invoice_date,
-                interruptions=[interruption] if interruption else (),
+                # checked when recorded (``_interrupt_prescription``): the period runs from it
+                # even after the one it interrupted would have ended (art. 2231 Code civil)
+                restart=move.prescription_interruption_date or None,
                 consumer=move.commercial_partner_id._is_consumer(),
             )
         return result
@@ -1280,11 +1313,21 @@ class RecouvrementLitigation(models.Model):
         """Record on ``moves`` an act of ``day`` interrupting their prescription.
 
         An acknowledgment of the debt (art. 2240 Code civil: a signed payment plan) or a legal
-        action (art. 2241: the filing of a case). Only the last act counts: invoices already
-        interrupted on ``day`` or later keep their date.
+        action (art. 2241: the service of an order, the closing of collective proceedings that
+        a declaration of claim interrupted until then). Only the last act counts: invoices
+        already interrupted on ``day`` or later keep their date. An act after the last day to
+        act (``prescription_date``) does not revive a time-barred claim
+        (``rules.deadlines.is_time_barred``): that invoice keeps its dates. The act recorded
+        starts the next period (``_compute_prescription_dates``), so a chain of acts keeps the
+        claim alive from the last one.
+
+        :return: the invoices whose interruption date was recorded
         """
         later = moves.filtered(
-            lambda m: not m.prescription_interruption_date or m.prescription_interruption_date < day
+            lambda m: (
+                (not m.prescription_interruption_date or m.prescription_interruption_date < day)
+                and not deadlines.is_time_barred(m.prescription_date, day)
+            )
         )
         if later:
             later.prescription_interruption_date = day

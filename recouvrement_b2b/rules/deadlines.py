@@ -72,7 +72,12 @@ def _interruption_dates(interruptions):
 
 
 def prescription_date(
-    due_date, delivery_date=None, interruptions=(), consumer=False, invoice_date=None
+    due_date,
+    delivery_date=None,
+    interruptions=(),
+    consumer=False,
+    invoice_date=None,
+    restart=None,
 ):
     """Return the last day to act before the claim is time-barred.
 
@@ -86,16 +91,32 @@ def prescription_date(
     :param invoice_date: date the invoice was issued; when given, the delivery date only counts
         if the invoice was issued after it (issued late): an invoice issued on delivery starts
         its period at the due date
+    :param restart: start of the running period (art. 2231 Code civil): the last interrupting
+        act, already checked to fall within the period it interrupted when it was recorded
+        (see :func:`is_time_barred`), so that a chain of acts (an acknowledgment, then the
+        service of an order after the first period would have ended) keeps running from the
+        last one; a date before the start changes nothing
     """
     if delivery_date and invoice_date and delivery_date >= invoice_date:
         delivery_date = None
     start = min(due_date, delivery_date) if delivery_date else due_date
     years = CONSUMER_PRESCRIPTION_YEARS if consumer else PRESCRIPTION_YEARS
     expiry = start + relativedelta(years=years)
+    if restart:
+        expiry = max(expiry, restart + relativedelta(years=years))
     for day in _interruption_dates(interruptions):
         if start <= day <= expiry:
             expiry = max(expiry, day + relativedelta(years=years))
     return expiry
+
+
+def is_time_barred(prescription, day):
+    """Whether a claim whose last day to act is ``prescription`` is time-barred on ``day``:
+    an act of that day (acknowledgment, service, legal action) no longer interrupts its
+    prescription (art. 2240-2244 Code civil interrupt a running period; a prescribed claim is
+    not revived). ``prescription`` falsy (unknown, or interrupted until collective
+    proceedings close, L622-25-1 Code de commerce): never time-barred."""
+    return bool(prescription) and day > prescription
 
 
 def opposition_deadline(service_date):

@@ -102,11 +102,14 @@ class RecouvrementCommon(AccountTestInvoicingCommon):
     def _standard_ladder(cls):
         """The shipped standard ladder copied for the test company and made its default (the
         shipped one belongs to the main company): the copied ``recouvrement.dunning.policy``."""
+        return cls._shipped_ladder("recouvrement_b2b.dunning_policy_standard", "Standard")
+
+    @classmethod
+    def _shipped_ladder(cls, xmlid, name):
+        """The shipped ladder ``xmlid`` copied as ``name`` for the test company and made its
+        default: the copied ``recouvrement.dunning.policy``."""
         policy = (
-            cls.env.ref("recouvrement_b2b.dunning_policy_standard")
-            .sudo()
-            .copy({"company_id": cls.company.id, "name": "Standard"})
-            .sudo(False)
+            cls.env.ref(xmlid).sudo().copy({"company_id": cls.company.id, "name": name}).sudo(False)
         )
         cls.company.dunning_policy_id = policy
         return policy
