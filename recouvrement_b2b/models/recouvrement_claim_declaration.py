@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -279,7 +281,7 @@ class RecouvrementClaimDeclaration(models.Model):
                 continue
             lines = declaration._get_declaration_lines() if declaration.judgment_date else []
             principal = sum(line["principal"] for line in lines)
-            credit = min(declaration._get_open_credit_at_judgment(), principal) if lines else 0.0
+            credit = declaration._get_deducted_open_credit(lines)
             declaration.open_credit_amount = credit
             declaration.principal_amount = principal - credit
             declaration.penalty_amount = sum(line["penalty"] for line in lines)
@@ -709,20 +711,48 @@ class RecouvrementClaimDeclaration(models.Model):
             )
         return lines
 
+    def _get_deducted_open_credit(self, lines):
+        """The open credits deducted from the principal of the declaration ``lines``
+        (:meth:`_get_declaration_lines`), company currency: currency by currency, the credits
+        of that currency (:meth:`_get_open_credit_at_judgment`) up to the principal of the
+        invoices of that currency (LEGAL.md, open credits; art. 1347-1 Code civil: a euro
+        credit does not pay a dollar invoice)."""
+        self.ensure_one()
+        if not lines:
+            return 0.0
+        principal = defaultdict(float)
+        for line in lines:
+            principal[line["move"].currency_id.id] += line["principal"]
+        credits = self._get_open_credit_at_judgment()
+        return self.currency_id.round(
+            sum(
+                min(credits.get(currency_id, 0.0), amount)
+                for currency_id, amount in principal.items()
+            )
+        )
+
     def _get_open_credit_at_judgment(self):
-        """Open credits of the customer in the declaration's company dated before the
-        judgment (credit notes and payments not allocated to an invoice: the receivable lines
-        ``recouvrement.dunning._get_open_credits`` finds, every currency), in the company
-        currency: deducted from the principal declared, as from what a reminder claims
-        (LEGAL.md, open credits). A credit dated from the judgment on belongs to the
-        proceedings, not to the claim as it stood at the judgment (R622-23)."""
+        """``{currency id: float}``: the open credits of the customer in the declaration's
+        company dated before the judgment (credit notes and payments not allocated to an
+        invoice: the receivable lines ``recouvrement.dunning._get_open_credits`` finds), per
+        currency of the credit, in the company currency: deducted from the principal declared
+        of the invoices of that currency only, as from what a reminder claims (LEGAL.md, open
+        credits). A credit dated from the judgment on belongs to the proceedings, not to the
+        claim as it stood at the judgment (R622-23). One query."""
         self.ensure_one()
         partner = self.partner_id.commercial_partner_id
         credits = self.env["recouvrement.dunning"]._get_open_credits(self.move_ids)
-        lines = credits.get((self.company_id.id, partner.id), self.env["account.move.line"])
-        return self.currency_id.round(
-            -sum(lines.filtered(lambda ln: ln.date < self.judgment_date).mapped("amount_residual"))
-        )
+        return {
+            currency_id: self.currency_id.round(
+                -sum(
+                    lines.filtered(lambda ln: ln.date < self.judgment_date).mapped(
+                        "amount_residual"
+                    )
+                )
+            )
+            for (company_id, partner_id, currency_id), lines in credits.items()
+            if company_id == self.company_id.id and partner_id == partner.id
+        }
 
     def _get_unpaid_at_judgment(self, moves):
         """``{move.id: float}``: what was left unpaid on each of ``moves`` (account.move) at the

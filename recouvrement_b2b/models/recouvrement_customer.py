@@ -196,10 +196,12 @@ class RecouvrementCustomer(models.AbstractModel):
             customer owes, the company of the oldest due invoice first, a company with open
             credits only last: ``company``, its ``lines``, ``totals`` and ``statement``,
             ``due`` (float, company currency: the net balance due, its invoices less its open
-            credits ``open_credit`` and never below 0; what a promise may cover at most, the
-            amount the promise form proposes), ``payable`` (float, company currency: what is
-            due now, the instalments due by ``date`` less the open credits, never below 0),
-            ``penalty_unknown`` (bool: the penalties of
+            credits ``open_credit`` (those in the currencies of its invoices, each deducted
+            only from the invoices of its own currency, LEGAL.md open credits), never below 0
+            in any currency; what a promise may cover at most, the amount the promise form
+            proposes), ``payable`` (float, company currency: what is due now, the instalments
+            due by ``date`` less the open credits of their currency, never below 0 in any
+            currency), ``penalty_unknown`` (bool: the penalties of
             some invoice cannot be computed today, the totals leave them out), ``currency``
             (the company's), ``bank`` (res.partner.bank of the company, may be empty),
             ``reference`` (the payment references of its invoices, to quote)) and
@@ -286,8 +288,8 @@ class RecouvrementCustomer(models.AbstractModel):
                 move.company_id.id, self._get_portal_company_values(move.company_id, statement)
             )
             group["lines"].append(line)
-            group["due"] += move_due[move.id]
-            group["payable"] += move_day_due_now[move.id]
+            group["due_by_currency"][move.currency_id.id] += move_due[move.id]
+            group["payable_by_currency"][move.currency_id.id] += move_day_due_now[move.id]
             total = group["totals_by_currency"].setdefault(
                 move.currency_id.id,
                 {
@@ -320,12 +322,24 @@ class RecouvrementCustomer(models.AbstractModel):
             # what the customer is asked to pay is net of its open credits in that company
             # (credit notes, payments not allocated to an invoice; LEGAL.md, open credits),
             # as the reminders claim it: never more than the net balance, never below zero
+            # currency by currency: a credit pays only the invoices of its own currency
+            # (art. 1347-1 Code civil: fungible debts), the amounts in company currency
             currency = group["currency"]
-            group["open_credit"] = currency.round(
-                -sum(day_amounts[item["line"].id] for item in group["statement"] if item["credit"])
+            due_by_currency = group.pop("due_by_currency")
+            credit_by_currency = defaultdict(float)
+            for item in group["statement"]:
+                if item["credit"]:
+                    line = item["line"]
+                    credit_by_currency[line.currency_id.id] -= day_amounts[line.id]
+            owed = due_by_currency or credit_by_currency  # credits only: listed, nothing due
+            group["open_credit"] = currency.round(sum(credit_by_currency[key] for key in owed))
+            # what is due (or due now) in each currency, less that currency's credits
+            group["due"], group["payable"] = (
+                currency.round(
+                    sum(max(due - credit_by_currency[key], 0.0) for key, due in amounts.items())
+                )
+                for amounts in (due_by_currency, group.pop("payable_by_currency"))
             )
-            group["due"] = max(currency.round(group["due"] - group["open_credit"]), 0.0)
-            group["payable"] = max(currency.round(group["payable"] - group["open_credit"]), 0.0)
             group["totals"] = list(group.pop("totals_by_currency").values())
             group["reference"] = ", ".join(
                 line["move"].payment_reference or line["move"].name for line in group["lines"]
@@ -349,6 +363,8 @@ class RecouvrementCustomer(models.AbstractModel):
             "currency": company.currency_id,
             "lines": [],
             "totals_by_currency": {},
+            "due_by_currency": defaultdict(float),
+            "payable_by_currency": defaultdict(float),
             "due": 0.0,
             "payable": 0.0,
             "penalty_unknown": False,

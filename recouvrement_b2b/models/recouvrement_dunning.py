@@ -9,7 +9,14 @@ from psycopg2 import errors as pg_errors
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, email_normalize_all, format_amount, format_date, split_every
+from odoo.tools import (
+    SQL,
+    email_normalize_all,
+    float_compare,
+    format_amount,
+    format_date,
+    split_every,
+)
 
 from odoo.addons.base.models.ir_cron import MAX_BATCH_PER_CRON_JOB
 
@@ -86,7 +93,8 @@ class RecouvrementDunning(models.AbstractModel):
     recouvrement.dunning.level to send), ``lines`` (account.move.line: the open instalments to
     list, each with its own due date), ``moves`` (their invoices), ``line_levels`` and
     ``move_levels`` (``{line id: level id}``, ``{move id: level id}`` for the instalments and
-    invoices reaching a new level), ``credit_lines`` (the customer's open credits),
+    invoices reaching a new level), ``credit_lines`` (the customer's open credits deducted:
+    those in the currency of instalments claimed),
     ``open_credit`` and ``amount_net`` (open credits and net balance claimed) and, when the
     customer's last email reminder was not delivered, ``undelivered`` (True).
     """
@@ -422,7 +430,8 @@ class RecouvrementDunning(models.AbstractModel):
         The ladder works per receivable line (an invoice's instalments each have their own due
         date and residual, LEGAL.md: instalments); every amount compared or summed is in the
         company currency (``amount_residual``), so that one reminder per customer claims its
-        invoices of every currency, net of its open credits.
+        invoices of every currency, each currency net of the open credits of that currency
+        (:meth:`_net_by_currency`; LEGAL.md, open credits).
 
         :param date: day of the run
         :param companies: res.company to run for (default: every company with a ladder)
@@ -462,14 +471,19 @@ class RecouvrementDunning(models.AbstractModel):
         )
         plan = []
         for key, group_lines in groups.items():
-            if not line_levels[key]:
+            net = self._net_by_currency(key, group_lines, line_levels[key], credits, line_amounts)
+            if not net:
                 continue
-            level = records[dunning_rules.highest(line_levels[key].values()).key]
-            credit_lines = credits.get((key[0].id, key[1].id), self.env["account.move.line"])
+            group_lines, credit_lines, by_line, nets = net
+            level = records[dunning_rules.highest(by_line.values()).key]
+            # each currency's net balance compared with the level's minimum (company currency)
+            if credit_lines and not any(
+                not has_credit or self._is_net_balance_claimable(amount, level)
+                for amount, has_credit in nets
+            ):
+                continue
             open_credit = -sum(line_amounts[line.id] for line in credit_lines)
-            amount_net = sum(line_amounts[line.id] for line in group_lines) - open_credit
-            if credit_lines and not self._is_net_balance_claimable(amount_net, level):
-                continue
+            amount_net = sum(amount for amount, _has_credit in nets)
             plan.append(
                 {
                     "company": key[0],
@@ -479,9 +493,9 @@ class RecouvrementDunning(models.AbstractModel):
                     "level": level,
                     "moves": group_lines.move_id,
                     "lines": group_lines,
-                    "move_levels": self._get_move_levels(group_lines, line_levels[key]),
+                    "move_levels": self._get_move_levels(group_lines, by_line),
                     "line_levels": {
-                        line_id: rule_level.key for line_id, rule_level in line_levels[key].items()
+                        line_id: rule_level.key for line_id, rule_level in by_line.items()
                     },
                     "credit_lines": credit_lines,
                     "line_amounts": line_amounts,
@@ -495,6 +509,46 @@ class RecouvrementDunning(models.AbstractModel):
         plan = self._apply_prerequisite_steps(plan, date)
         plan.sort(key=lambda item: (item["company"].id, item["partner"].id))
         return plan
+
+    @api.model
+    def _net_by_currency(self, key, lines, line_levels, credits, line_amounts):
+        """What the reminder of customer ``key`` (``(res.company, commercial res.partner)``)
+        claims, currency by currency: the open credits of a currency (``credits``, from
+        :meth:`_get_open_credits`) are deducted from the instalments ``lines`` of that currency
+        only (LEGAL.md, open credits; art. 1347 and 1347-1 Code civil: a euro credit does not
+        pay a dollar invoice); a currency whose instalments they cover claims nothing (its
+        instalments and credits are left out of the reminder); an open credit in a currency
+        of no instalment is left out. No query.
+
+        :param line_levels: ``{line id: rules.dunning.Level}`` of the instalments reaching a
+            new level
+        :param line_amounts: ``{line id: float}`` in company currency (:meth:`_get_line_amounts`)
+        :return: ``(lines, credit lines, line levels, [(net balance in company currency,
+            whether open credits were deducted)])`` of the currencies claimed, or None when
+            nothing reaches a new level
+        """
+        Line = self.env["account.move.line"]
+        company, partner = key
+        kept, kept_credits, nets = Line, Line, []
+        for currency, currency_lines in lines.grouped("currency_id").items():
+            credit_lines = credits.get((company.id, partner.id, currency.id), Line)
+            amount = sum(line_amounts[line.id] for line in currency_lines | credit_lines)
+            # the amounts are rounded to the company currency already: cents only tell the sum's
+            # float noise from a balance (no query for the currency's rounding)
+            if credit_lines and float_compare(amount, 0.0, precision_digits=2) <= 0:
+                continue
+            kept |= currency_lines
+            kept_credits |= credit_lines
+            nets.append((amount, bool(credit_lines)))
+        kept_ids = set(kept.ids)
+        by_line = {
+            line_id: rule_level
+            for line_id, rule_level in line_levels.items()
+            if line_id in kept_ids
+        }
+        if not by_line:
+            return None
+        return kept, kept_credits, by_line, nets
 
     @api.model
     def _get_move_levels(self, lines, line_levels):
@@ -722,12 +776,14 @@ class RecouvrementDunning(models.AbstractModel):
 
     @api.model
     def _get_open_credits(self, moves):
-        """Open credits of the customers of ``moves``: ``{(company id, commercial partner id):
-        account.move.line}``, their unreconciled credit receivable lines (credit notes,
-        payments not matched to an invoice) of every currency. One query.
+        """Open credits of the customers of ``moves``: ``{(company id, commercial partner id,
+        currency id): account.move.line}``, their unreconciled credit receivable lines (credit
+        notes, payments not matched to an invoice), per currency of the line. One query.
 
-        What a customer is asked to pay is net of them (LEGAL.md, open credits); their
-        ``amount_residual`` (negative) is in the company currency.
+        What a customer is asked to pay is net of them, in the same company and currency only
+        (LEGAL.md, open credits; art. 1347 and 1347-1 Code civil: compensation needs fungible
+        debts, a euro credit does not pay a dollar invoice); their ``amount_residual``
+        (negative) is in the company currency.
         """
         if not moves:
             return {}
@@ -744,7 +800,9 @@ class RecouvrementDunning(models.AbstractModel):
         )
         credits = defaultdict(lambda: self.env["account.move.line"])
         for line in lines:
-            credits[line.company_id.id, line.partner_id.commercial_partner_id.id] |= line
+            credits[
+                line.company_id.id, line.partner_id.commercial_partner_id.id, line.currency_id.id
+            ] |= line
         return credits
 
     @api.model
@@ -969,7 +1027,8 @@ class RecouvrementDunning(models.AbstractModel):
         invoices ``moves`` for what a run will do, and return it: no date when nothing will be
         sent, i.e. the invoice is wholly under open disputes
         (``recouvrement.dispute._dunning_excluded_amounts``) or its customer's open credits
-        cover all its open receivables in that company (the net balance is zero or below:
+        of its currency cover all its open receivables of that currency in that company (the
+        net balance of that currency is zero or below:
         nothing is claimed, LEGAL.md, open credits; :meth:`_is_net_balance_claimable`); and
         never a date before ``date`` (today: a level whose day passed goes with the next
         run). Amounts in company currency at the rate of ``date``. Queries do not depend on
@@ -1002,12 +1061,18 @@ class RecouvrementDunning(models.AbstractModel):
                 ]
             )
             amounts = self._get_line_amounts(debts | credit_lines, date)
+            # per currency: a credit only pays the debts of its own currency (LEGAL.md, open
+            # credits; art. 1347-1 Code civil)
             balances = defaultdict(float)
             for line in debts | credit_lines:
-                key = (line.company_id.id, line.partner_id.commercial_partner_id.id)
+                key = (
+                    line.company_id.id,
+                    line.partner_id.commercial_partner_id.id,
+                    line.currency_id.id,
+                )
                 balances[key] += amounts[line.id]
             for move in dated:
-                key = (move.company_id.id, move.commercial_partner_id.id)
+                key = (move.company_id.id, move.commercial_partner_id.id, move.currency_id.id)
                 if (
                     key in credits
                     and move.company_currency_id.compare_amounts(balances[key], 0.0) <= 0

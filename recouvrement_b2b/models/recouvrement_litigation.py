@@ -247,13 +247,26 @@ class RecouvrementLitigation(models.Model):
         )
         residuals = self._get_day_rate_residuals(self.move_ids, today)
         for case in self:
-            lines = credits.get(
-                (case.company_id.id, case.partner_id.commercial_partner_id.id),
-                self.env["account.move.line"],
-            )
-            credit = -sum(amounts[line.id] for line in lines)
-            due = sum(residuals.get(move.id, 0.0) for move in case.move_ids)
-            case.open_credit_amount = max(min(credit, due), 0.0)
+            # currency by currency: a credit is deducted only from the case's invoices of its
+            # own currency (LEGAL.md, open credits; art. 1347-1 Code civil)
+            deducted = 0.0
+            for currency, moves in case.move_ids.grouped("currency_id").items():
+                lines = case._get_currency_open_credits(credits, currency)
+                credit = -sum(amounts[line.id] for line in lines)
+                due = sum(residuals.get(move.id, 0.0) for move in moves)
+                deducted += max(min(credit, due), 0.0)
+            case.open_credit_amount = deducted
+
+    def _get_currency_open_credits(self, credits, currency):
+        """The open credits of the case's customer in its company and in ``currency``
+        (res.currency): the lines of ``credits``
+        (``recouvrement.dunning._get_open_credits``) that may be deducted from its invoices
+        of that currency (LEGAL.md, open credits). No query."""
+        self.ensure_one()
+        return credits.get(
+            (self.company_id.id, self.partner_id.commercial_partner_id.id, currency.id),
+            self.env["account.move.line"],
+        )
 
     @api.depends(
         "proof_checked",
@@ -1046,19 +1059,27 @@ class RecouvrementLitigation(models.Model):
 
     def _match_open_credits(self):
         """Match the customer's open credits (credit notes and payments not allocated to an
-        invoice, ``recouvrement.dunning._get_open_credits``) with the case's invoices, oldest
-        first, before a write-off: what is written off is net of them (LEGAL.md, open
-        credits), and they no longer stay open beside a written-off debt."""
+        invoice, ``recouvrement.dunning._get_open_credits``) with the case's invoices of
+        their own currency, oldest first, before a write-off: what is written off is net of
+        them (LEGAL.md, open credits: same currency), and they no longer stay open beside a
+        written-off debt."""
         self.ensure_one()
         credits = self.env["recouvrement.dunning"]._get_open_credits(self.move_ids)
-        credit_lines = credits.get(
-            (self.company_id.id, self.partner_id.commercial_partner_id.id),
-            self.env["account.move.line"],
+        # only the credits of the invoices' currencies (LEGAL.md, open credits)
+        credit_lines = self.env["account.move.line"].union(
+            *(
+                self._get_currency_open_credits(credits, currency)
+                for currency in self.move_ids.currency_id
+            )
         )
         receivables = self.move_ids.line_ids.filtered(
             lambda line: line.account_type == "asset_receivable" and not line.reconciled
         )
-        for lines in (receivables | credit_lines).grouped("account_id").values():
+        for lines in (
+            (receivables | credit_lines)
+            .grouped(lambda ln: (ln.account_id, ln.currency_id))
+            .values()
+        ):
             if lines & credit_lines and lines & receivables:
                 lines.sorted(lambda ln: (ln.date, ln.id)).reconcile()
         if credit_lines:

@@ -385,8 +385,9 @@ class RecouvrementPromise(models.Model):
     def _get_open_receivables(self):
         """``{(company id, commercial partner id): amount}``: the net open receivable of the
         customers of the promises of ``self`` on the account, in their companies (posted open
-        receivable items less open credits and unmatched payments, company currency). One
-        query."""
+        receivable items less open credits and unmatched payments, company currency; a credit
+        only of the items of its own currency, each currency never below 0: LEGAL.md, open
+        credits). One query."""
         on_account = self.filtered(lambda p: not p.move_ids and p.partner_id)
         if not on_account:
             return {}
@@ -402,13 +403,16 @@ class RecouvrementPromise(models.Model):
                     ("parent_state", "=", "posted"),
                     ("reconciled", "=", False),
                 ],
-                ["company_id", "partner_id"],
+                ["company_id", "partner_id", "currency_id"],
                 ["amount_residual:sum"],
             )
         )
+        by_currency = defaultdict(float)
+        for company, partner, currency, amount in groups:
+            by_currency[company.id, partner.commercial_partner_id.id, currency.id] += amount
         owed = defaultdict(float)
-        for company, partner, amount in groups:
-            owed[company.id, partner.commercial_partner_id.id] += amount
+        for (company_id, partner_id, _currency_id), amount in by_currency.items():
+            owed[company_id, partner_id] += max(amount, 0.0)
         return owed
 
     @api.model_create_multi

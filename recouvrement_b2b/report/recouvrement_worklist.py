@@ -48,7 +48,8 @@ class RecouvrementWorklist(models.Model):
     Priority (0 to 100, higher first)::
 
         40 x min(overdue amount / 10 000, 1)      overdue amount net of the open credits
-                                                  (credit notes, payments not matched) and
+                                                  (credit notes, payments not matched; each
+                                                  of its own currency's items only) and
                                                   of the parts under open disputes,
                                                   company currency
       + 25 x min(days late / 90, 1)               age of the oldest overdue item not wholly
@@ -301,7 +302,7 @@ class RecouvrementWorklist(models.Model):
                  ),
                  items AS (
                      SELECT lp.commercial_partner_id AS partner_id, l.company_id,
-                            l.amount_residual AS residual, l.date_maturity,
+                            l.currency_id, l.amount_residual AS residual, l.date_maturity,
                             -- the part no open dispute contests: reminders pause on the
                             -- disputed part only (as the dunning, spread over the invoice's
                             -- instalments in proportion to their amounts due, company currency)
@@ -331,24 +332,27 @@ class RecouvrementWorklist(models.Model):
                         AND l.amount_residual != 0
                  ),
                  open_items AS (
-                     SELECT partner_id, company_id,
+                     SELECT partner_id, company_id, currency_id,
                             SUM(undisputed) FILTER (
                                 WHERE residual > 0 AND date_maturity < %(today)s
                             ) AS due,
                             -- open credits (credit notes, payments not matched): what the
-                            -- customer is asked to pay is net of them (as the reminders)
+                            -- customer is asked to pay is net of them, currency by currency
+                            -- (as the reminders; LEGAL.md, open credits: same currency)
                             SUM(residual) FILTER (WHERE residual < 0) AS credits,
                             MIN(date_maturity) FILTER (
                                 WHERE undisputed > 0 AND date_maturity < %(today)s
                             ) AS oldest
                        FROM items
-                      GROUP BY partner_id, company_id
+                      GROUP BY partner_id, company_id, currency_id
                  ),
                  overdue AS (
                      SELECT partner_id, company_id,
-                            COALESCE(due, 0) + COALESCE(credits, 0) AS amount, oldest
+                            SUM(COALESCE(due, 0) + COALESCE(credits, 0)) AS amount,
+                            MIN(oldest) AS oldest
                        FROM open_items
                       WHERE COALESCE(due, 0) + COALESCE(credits, 0) > 0
+                      GROUP BY partner_id, company_id
                  ),
                  legal AS (
                      SELECT m.commercial_partner_id AS partner_id, m.company_id,

@@ -114,11 +114,12 @@ class TestBreak17Fresh(DunningRunCommon):
             self.assertEqual(sum(claimed), case.amount_residual)
             self.assertEqual((split | dollars).mapped("amount_residual_signed"), [1000.0, 1000.0])
 
-    def test_case_open_credits_cover_a_foreign_currency_claim(self):
+    def test_case_euro_credit_does_not_cover_a_dollar_claim(self):
         # 1 100 USD due 1 June 2026 (1 000 EUR in the books at 1.10); 1 EUR = 1.25 USD from
         # 15 June; an unmatched credit note of 880 EUR. On 20 June the case claims 880.00 EUR
-        # and the open credit of 880.00 covers it: nothing to claim (LEGAL.md, open credits),
-        # whereas the case compared 1 000.00 (books) with 880.00 and let it be filed.
+        # (1 100 / 1.25) and the euro credit is not deducted from it (issue 17: LEGAL.md, open
+        # credits, same currency; art. 1347-1 Code civil): 0.00, not 880.00 covering it all
+        # ("Nothing to claim", as the case used to say).
         usd = self.setup_other_currency("USD", rates=[("2026-01-01", 1.10), ("2026-06-15", 1.25)])
         dollars = self._invoice(self.customer, 1100.0, "2026-05-01", "2026-06-01", currency=usd)
         refund = self._invoice(self.customer, 880.0, "2026-06-02", post=False)
@@ -126,8 +127,8 @@ class TestBreak17Fresh(DunningRunCommon):
         refund.action_post()
         with freeze_time("2026-06-20"):
             case = self._case(dollars)
-            self.assertEqual((case.amount_residual, case.open_credit_amount), (880.0, 880.0))
-            self.assertIn("Nothing to claim", case.claim_issues)
+            self.assertEqual((case.amount_residual, case.open_credit_amount), (880.0, 0.0))
+            self.assertNotIn("Nothing to claim", case.claim_issues or "")
 
     def _letter_totals(self, event):
         page = lxml_html.fromstring(self._render("report_dunning_letter", event))
@@ -263,3 +264,65 @@ class TestBreak17Fresh(DunningRunCommon):
             move, date(2026, 3, 26)
         )
         self.assertEqual((figures[move.id]["penalty"], figures[move.id]["indemnity"]), (0.2, 0.0))
+
+    def test_euro_credit_not_deducted_from_a_dollar_reminder(self):
+        # Issue 17 (LEGAL.md, open credits: same company and currency; art. 1347, 1347-1 Code
+        # civil, compensation needs fungible debts). 1 100 USD due 1 March 2026 (1 000 EUR in
+        # the books at 1.10); 1 EUR = 1.25 USD from 15 March; an unmatched credit note of
+        # 880 EUR. The firm reminder of 20 March claims 1 100 / 1.25 = 880.00 EUR, the euro
+        # credit not deducted (it used to net 880 - 880 = 0: no reminder at all).
+        usd = self.setup_other_currency("USD", rates=[("2026-01-01", 1.10), ("2026-03-15", 1.25)])
+        dollars = self._invoice(self.customer, 1100.0, "2026-02-01", "2026-03-01", currency=usd)
+        self._refund(self.customer, 880.0, "2026-03-02")
+        event = self._run("2026-03-20")
+        self.assertRecordValues(
+            event,
+            [
+                {
+                    "level_id": self.level_firm.id,
+                    "amount_due": 880.0,
+                    "amount_open_credit": 0.0,
+                    "credit_line_ids": [],
+                }
+            ],
+        )
+        self.assertEqual(event._get_letter_credits(), [])
+        self.assertTrue(dollars.dunning_next_date)
+
+    def test_covered_currency_claims_nothing_the_other_is_claimed(self):
+        # A: 1 000 EUR and B: 500 USD, both due 1 March 2026; an unmatched credit note of
+        # 1 000 EUR; 1 EUR = 1.25 USD from 15 March. The euro part nets 1 000 - 1 000 = 0:
+        # nothing claimed of it; the dollar part, 500 / 1.25 = 400.00 EUR, is claimed on
+        # 20 March (firm level), no credit deducted from it. The old code netted
+        # 1 000 + 400 - 1 000 = 400 and listed A and the credit note.
+        usd = self.setup_other_currency("USD", rates=[("2026-01-01", 1.10), ("2026-03-15", 1.25)])
+        euros = self._invoice(self.customer, 1000.0, "2026-02-01", "2026-03-01")
+        dollars = self._invoice(self.customer, 500.0, "2026-02-01", "2026-03-01", currency=usd)
+        self._refund(self.customer, 1000.0, "2026-02-15")
+        with freeze_time("2026-03-20"):
+            self.assertFalse(euros.dunning_next_date)
+            self.assertTrue(dollars.dunning_next_date)
+        event = self._run("2026-03-20")
+        self.assertRecordValues(
+            event,
+            [
+                {
+                    "level_id": self.level_firm.id,
+                    "amount_due": 400.0,
+                    "amount_open_credit": 0.0,
+                    "credit_line_ids": [],
+                }
+            ],
+        )
+        self.assertEqual(event.line_ids.move_id, dollars)
+        # the euro invoice, claiming nothing, is not moved up the ladder
+        self.assertEqual(euros.dunning_level_id, self.env["recouvrement.dunning.level"])
+        # the collection page asks the same: max(1 000 - 1 000, 0) + max(400 - 0, 0) = 400.00
+        # (it used to be 1 000 + 400 - 1 000 = 400 too, by chance of the amounts); with the
+        # credit note at 1 200 the old page asked 1 400 - 1 200 = 200, now 0 + 400 = 400
+        self._refund(self.customer, 200.0, "2026-02-16")
+        with freeze_time("2026-03-20"):
+            [group] = self.env["recouvrement.customer"]._get_portal_values(
+                self.customer, date(2026, 3, 20)
+            )["companies"]
+        self.assertEqual((group["open_credit"], group["due"]), (1200.0, 400.0))

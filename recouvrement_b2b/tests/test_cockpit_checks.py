@@ -556,6 +556,25 @@ class TestCockpitChecks(RecouvrementCommon):
             ],
         )
 
+    def test_worklist_and_account_promise_euro_credit_does_not_pay_dollars(self):
+        """Issue 17 (LEGAL.md, open credits: same currency; art. 1347-1 Code civil). Dollar:
+        1 000 USD due 31 March 2026 (1 000 / 2 = 500 EUR), an unmatched credit note of 500
+        EUR on 10 April. The euro credit does not pay the dollars: the customer owes 500.00 on
+        its account (max(500, 0) + max(-500, 0)), so a promise of 400 on the account is
+        accepted (it was refused: 500 - 500 = 0 owed), and on 30 April the worklist ranks
+        500.00 overdue, 30 days late (it showed 500 - 500 = 0, 0 days)."""
+        dollar = self._customer("Dollar")
+        self._invoice(dollar, 1000.0, "2026-03-01", "2026-03-31", currency=self.usd)
+        self._refund(dollar, 500.0, "2026-04-10")
+        with freeze_time("2026-04-10"):
+            self.env["recouvrement.promise"].create(
+                {"partner_id": dollar.id, "amount": 400.0, "date": "2026-04-30"}
+            )
+        with freeze_time("2026-04-30"):
+            self.assertRecordValues(
+                self._worklist(dollar), [{"overdue_amount": 500.0, "overdue_days": 30}]
+            )
+
 
 @tagged("post_install", "-at_install")
 class TestPromiseConcurrency(TwoCursorsCommon):

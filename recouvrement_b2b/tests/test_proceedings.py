@@ -1169,6 +1169,32 @@ class TestDeclarationOpenCredits(RecouvrementCommon):
         self.assertEqual(declaration.total_amount, 8455.21)
 
     @freeze_time("2024-06-30")
+    def test_open_credit_in_another_currency_not_deducted(self):
+        # Issue 17 (LEGAL.md, open credits: same currency; art. 1347-1 Code civil). 10 000
+        # EUR due 2024-03-15 and a credit note of 1 500 USD (2024-03-20; 750 EUR at 1 EUR =
+        # 2 USD) before the judgment: the dollar credit does not pay the euro invoice, the
+        # principal stays 10 000 (it was 10 000 - 750 = 9 250); penalties 10 000 x 14.50 % x
+        # 29 / 365 = 115.21 and 40: total 10 155.21.
+        usd = self.setup_other_currency("USD")
+        self._invoice(self.debtor, 10000, date(2024, 2, 14), date(2024, 3, 15))
+        refund = self._invoice(self.debtor, 1500, date(2024, 3, 20), post=False, currency=usd)
+        refund.move_type = "out_refund"
+        refund.action_post()
+        declaration = self.env["recouvrement.claim.declaration"].create(
+            {"partner_id": self.debtor.id, "publication_date": date(2024, 4, 30)}
+        )
+        self.assertRecordValues(
+            declaration,
+            [
+                {
+                    "open_credit_amount": 0.0,
+                    "principal_amount": 10000.0,
+                    "total_amount": 10155.21,
+                }
+            ],
+        )
+
+    @freeze_time("2024-06-30")
     def test_open_credits_above_the_principal(self):
         # 1 000 due 2024-03-15 and a credit note of 1 200 before the judgment: no principal is
         # declared (the credit is deducted up to the principal); the penalties
