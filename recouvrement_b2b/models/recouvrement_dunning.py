@@ -76,6 +76,12 @@ MAIL_RETRY_DELAY_MINUTES = 15
 DELIVERABLE_EMAIL = re.compile(
     r"[^@\s]+@(?:[^\W_](?:[\w-]*[^\W_])?\.)+(?:[^\W\d_]{2,}|xn--[^\W_](?:[\w-]*[^\W_])?)"
 )
+#: the separators of the entries of an email field as typed, "," or ";" outside double quotes
+TYPED_EMAIL_SEPARATOR = re.compile(r'[,;](?=(?:[^"]*"[^"]*")*[^"]*$)')
+#: the address of an entry written with a display name: "Compta" <compta@garnier.fr>
+TYPED_EMAIL_BRACKETS = re.compile(r"<([^<>]*)>\s*$")
+#: a comment after an address: compta@garnier.fr (service comptable)
+TYPED_EMAIL_COMMENT = re.compile(r"\s*\([^()]*\)\s*$")
 #: minutes before the letters step tries again when it could render no letter (issue 18)
 LETTER_RETRY_MINUTES = 60
 
@@ -1471,11 +1477,30 @@ class RecouvrementDunning(models.AbstractModel):
         labels or more (``DELIVERABLE_EMAIL``). "compta@garnier" (no top-level domain),
         "compta@@garnier.fr" (the mail would go to "@garnier.fr") or "compta@garnier..fr" reach
         nobody: the reminder is a letter, not an email that fails after it counted as sent. A
-        display name ("Compta" <compta@garnier.fr>) and several addresses are usable."""
+        display name ("Compta" <compta@garnier.fr>) and several addresses are usable.
+
+        Each address is also checked as typed, since the parser rewrites what is not one:
+        "jean dupont@example.fr" would go to "dupont@example.fr", another mailbox."""
         addresses = email_normalize_all(email)
-        return bool(addresses) and all(
-            DELIVERABLE_EMAIL.fullmatch(address) for address in addresses
+        return (
+            bool(addresses)
+            and all(DELIVERABLE_EMAIL.fullmatch(address) for address in addresses)
+            and all(
+                DELIVERABLE_EMAIL.fullmatch(self._get_typed_address(part))
+                for part in TYPED_EMAIL_SEPARATOR.split(email)
+                if part.strip()
+            )
         )
+
+    @api.model
+    def _get_typed_address(self, part):
+        """The address of ``part``, one entry of an email field as typed (str): what stands
+        between "<" and ">" after a display name, else the entry without a trailing comment
+        in parentheses ("compta@garnier.fr (service comptable)"), stripped."""
+        bracketed = TYPED_EMAIL_BRACKETS.search(part)
+        if bracketed:
+            return bracketed.group(1).strip()
+        return TYPED_EMAIL_COMMENT.sub("", part).strip()
 
     @api.model
     def _prepare_claim_vals(self, item):

@@ -124,6 +124,37 @@ class TestBreak17e(DunningRunCommon):
                 by_customer[customer].note,
             )
 
+    def test_address_rewritten_by_the_parser_gives_a_letter(self):
+        # Issue 17 #4, an address as typed that is not one: "jean dupont@example.fr" (a space
+        # in the local part) is read by the email parser as the name "jean" and the address
+        # "dupont@example.fr", another mailbox (was: sent there, "sent", no note); the same
+        # for "compta garnier@example.fr, dg@garnier.example.fr". Caught before sending: a
+        # letter to post, said on the event. A display name with a comma inside its quotes,
+        # a bare display name before <...>, and an address with a comment are as typed:
+        # sent by email.
+        bad = ["jean dupont@example.fr", "compta garnier@example.fr, dg@garnier.example.fr"]
+        good = [
+            '"Dupont, Jean" <jean.dupont@garnier.example.fr>',
+            "Jean Dupont <jean.dupont@garnier.example.fr>",
+            "compta@garnier.example.fr (service comptable)",
+        ]
+        customers = [
+            self._customer(f"Typed{index}", email=email) for index, email in enumerate(bad + good)
+        ]
+        for customer in customers:
+            self._invoice(customer, 1000.0, "2026-01-01", "2026-01-31")
+        events = self._run("2026-02-01")
+        by_customer = {event.partner_id: event for event in events}
+        self.assertEqual(
+            [(by_customer[c].channel, by_customer[c].state) for c in customers],
+            [("letter", "to_post")] * 2 + [("email", "sent")] * 3,
+        )
+        for customer, email in zip(customers[:2], bad, strict=True):
+            self.assertIn(
+                f"The email address {email} of {customer.name} is not valid",
+                by_customer[customer].note,
+            )
+
     def test_statement_overdue_is_net_of_the_open_credits(self):
         # Issue 17 #2 on the statement of account: "Balance due 0.00, of which overdue
         # 1 000.00" contradicts itself. 1 000 due 1 February, 500 due 30 April (not due on
