@@ -621,7 +621,9 @@ class RecouvrementDunning(models.AbstractModel):
         grouped query: ``waiting`` (``{(company id, partner id)}`` reminded on ``date`` or
         with a letter still to post), ``reminded`` (``{(company id, partner id, move id)}``:
         invoices listed in a reminder sent), ``notice_deadlines`` (same keys: the latest
-        payment deadline of the formal notices sent listing the invoice), ``last_delivered``
+        payment deadline of the formal notices sent listing the invoice), ``reminder_deadlines``
+        (same keys: the latest payment deadline stated by a delivered reminder of any level
+        listing the invoice, a call's excepted), ``last_delivered``
         and ``last_undelivered`` (``{(company id, partner id): date}``). A call level's
         reminder counts once the call is made (its call activity done,
         :meth:`_get_pending_calls`): a call still to make reached nobody."""
@@ -652,6 +654,7 @@ class RecouvrementDunning(models.AbstractModel):
             "waiting": set(),
             "reminded": set(),
             "notice_deadlines": {},
+            "reminder_deadlines": {},
             "last_delivered": {},
             "last_undelivered": {},
         }
@@ -674,17 +677,21 @@ class RecouvrementDunning(models.AbstractModel):
             if state == "undelivered":  # never received: no step presupposes it
                 continue
             history["reminded"].add((*key, move.id))
-            if level.is_formal_notice:
-                # counted from the day the customer had it (a letter: from its delivery, not
-                # from the day it was prepared), as the letter states it
-                deadline = deadline_rules.payment_deadline(
-                    level.payment_deadline_days,
-                    sent=last,
-                    letter=channel in POSTED_CHANNELS,
-                    posted=posted or last,
-                    delivered=delivered,
-                )
-                deadlines = history["notice_deadlines"]
+            if channel == "phone":
+                continue  # a call states no written payment deadline
+            # counted from the day the customer had it (a letter: from its delivery, not from
+            # the day it was prepared), as the letter and the email state it
+            # (recouvrement.dunning.event._get_payment_deadline)
+            deadline = deadline_rules.payment_deadline(
+                level.payment_deadline_days,
+                sent=last,
+                letter=channel in POSTED_CHANNELS,
+                posted=posted or last,
+                delivered=delivered,
+            )
+            keys = ["reminder_deadlines"] + (["notice_deadlines"] if level.is_formal_notice else [])
+            for name in keys:
+                deadlines = history[name]
                 deadlines[(*key, move.id)] = max(deadline, deadlines.get((*key, move.id), deadline))
         return history
 
@@ -723,7 +730,9 @@ class RecouvrementDunning(models.AbstractModel):
         A formal notice or a credit hold is reached only for invoices listed in a reminder
         delivered (sent email, posted letter, call made), else the highest level below with
         no legal or commercial effect (:meth:`recouvrement.dunning.level._has_legal_effect`);
-        a ladder without such a level keeps its level."""
+        a ladder without such a level keeps its level. A level with legal effect also waits
+        (False) until the payment deadline stated by the last delivered reminder listing its
+        invoices has passed (``reminder_deadlines``)."""
         key = (item["company"].id, item["partner"].id)
         level = item["level"]
         below = (
@@ -753,6 +762,17 @@ class RecouvrementDunning(models.AbstractModel):
                 )
             )
             level = amicable[-1:] or level
+        if level._has_legal_effect() and any(
+            deadline and deadline >= date
+            for deadline in (
+                history["reminder_deadlines"].get((*key, move_id))
+                for move_id in self._get_moves_reaching(item, level).ids
+            )
+        ):
+            # the last reminder gave the customer until its deadline ("unless they are paid
+            # by ..."): no step with legal effect before the day after it (art. 1344 Code
+            # civil: the debtor has the delay he was given; issue 17 #12)
+            return False
         return level
 
     @api.model

@@ -164,7 +164,8 @@ class TestBreak17b(DunningRunCommon):
 
     def test_consumer_formal_notice_claims_no_l441_10_nor_40_euros(self):
         # A consumer (natural person, no SIREN, no VAT number) owes 1 500 EUR due 1 October
-        # 2026. First run 20 November: the last call; 21 November: the formal notice, for
+        # 2026. First run 20 November: the last call (pay by 28 November); 29 November, the
+        # day after its deadline (issue 17): the formal notice, for
         # 1 500.00 exactly (no L441-10 penalty, no D441-5 indemnity: LEGAL.md, scope). Its
         # letter must not tell the consumer that penalties and 40 EUR per invoice are due;
         # it says legal interest runs from the notice (art. 1231-6 and 1344-1 Code civil).
@@ -181,7 +182,7 @@ class TestBreak17b(DunningRunCommon):
         )
         self._invoice(consumer, 1500.0, "2026-09-01", "2026-10-01")
         self._run("2026-11-20")
-        notice = self._run("2026-11-21")
+        notice = self._run("2026-11-29")
         level_notice = self.policy.level_ids.filtered("is_formal_notice")
         self.assertRecordValues(
             notice,

@@ -253,7 +253,8 @@ class TestBreak17Ladder(DunningRunCommon):
         # the customer never received anything: the call was never made (its activity is
         # still open) and the email bounced. Right: the last call again (as a letter, the
         # address bounced), not the formal notice the old code sent. Once the call is made
-        # (activity done), the next day's run sends the formal notice.
+        # (activity done) and the letter's deadline passed (posted 05-06, 3 days of post,
+        # + 8 days: 05-17), the formal notice on 05-18.
         customer = self._customer("Verrerie")
         self._invoice(customer, 1000.0, "2026-02-01", "2026-03-02")
         [call] = self._run("2026-03-27")
@@ -267,7 +268,8 @@ class TestBreak17Ladder(DunningRunCommon):
         self.assertEqual((again.level_id, again.channel), (self.last_call, "letter"))
         again.sudo().write({"state": "posted", "post_date": date(2026, 5, 6)})
         call.activity_ids.action_feedback(feedback="Reached: pays next week")
-        [notice] = self._run("2026-05-07")
+        self.assertFalse(self._run("2026-05-17"))
+        [notice] = self._run("2026-05-18")
         self.assertEqual(notice.level_id, self.notice)
 
 
@@ -527,21 +529,76 @@ class TestBreak17RiskyLadder(DunningRunCommon):
         # Briques' email bounces: it was never reminded.
         bounced = events.filtered(lambda e: e.partner_id == briques)
         self.Dunning.sudo()._mark_undelivered(bounced, "550 5.1.1 user unknown")
-        # 2026-03-18 (16 and 26 days): Ardoises had the firm reminder, the last call holds it;
-        # Carrelages had it too, the formal notice (with hold) follows; Briques gets the firm
-        # reminder again, as a letter, and is not held.
-        by_partner = {event.partner_id: event for event in self._run("2026-03-18")}
-        self.assertEqual(by_partner[ardoises].level_id, self.last_call)
-        self.assertEqual(by_partner[carrelages].level_id, self.notice)
+        # 2026-03-18: Briques gets the firm reminder again, as a letter, and is not held;
+        # Ardoises and Carrelages had the firm reminder, pay by 2026-03-25 (03-17 + 8 days):
+        # no hold before (issue 17: were the last call and the notice, both held, on 03-18).
+        [letter] = self._run("2026-03-18")
         self.assertEqual(
-            (by_partner[briques].level_id, by_partner[briques].channel), (self.firm, "letter")
+            (letter.partner_id, letter.level_id, letter.channel), (briques, self.firm, "letter")
         )
+        # The letter is posted on 2026-03-18: delivered on 03-21 (3 days of post), pay by 03-29.
+        letter.sudo().write({"state": "posted", "post_date": date(2026, 3, 18)})
+        self.assertFalse(self._run("2026-03-25"))
+        self.assertFalse([p.name for p in ardoises | briques | carrelages if self._held(p)])
+        # 2026-03-26 (24 and 34 days late, both past the notice's 20 days, the firm reminder
+        # delivered): the formal notice, with its hold, for Ardoises and Carrelages.
+        by_partner = {event.partner_id: event for event in self._run("2026-03-26")}
+        self.assertEqual(by_partner[ardoises].level_id, self.notice)
+        self.assertEqual(by_partner[carrelages].level_id, self.notice)
+        self.assertNotIn(briques, by_partner)
         self.assertEqual(
             [self._held(p) for p in (ardoises, briques, carrelages)], [True, False, True]
         )
-        # The letter is posted on 2026-03-18: delivered. 2026-03-19 (17 days): the last call
-        # and its hold.
-        by_partner[briques].sudo().write({"state": "posted", "post_date": date(2026, 3, 18)})
-        [last_call] = self._run("2026-03-19")
-        self.assertEqual((last_call.partner_id, last_call.level_id), (briques, self.last_call))
+        # 2026-03-30 (28 days), the letter's deadline passed: Briques' formal notice and hold.
+        [notice] = self._run("2026-03-30")
+        self.assertEqual((notice.partner_id, notice.level_id), (briques, self.notice))
         self.assertTrue(self._held(briques))
+
+
+@tagged("post_install", "-at_install")
+class TestBreak17NoticeAfterDeadline(DunningRunCommon):
+    """Issue 17 #12 again: a step with legal effect (formal notice, credit hold, litigation)
+    never comes before the payment deadline that the last delivered reminder listing the
+    invoice gave the customer ("Unless they are paid by ..."), as litigation waits for the
+    notice's deadline."""
+
+    def test_formal_notice_after_the_last_call_deadline(self):
+        # Invoice of 800 due 2026-01-20; first run on 2026-03-31 (70 days late): the last call
+        # (the highest amicable level), an email saying "Unless they are paid by 04/08/2026"
+        # (sent 03-31 + 8 days). The old code sent the formal notice on 2026-04-01, seven days
+        # before that date (claiming 858.91). Right: nothing from 04-01 to 04-08, the notice
+        # on 2026-04-09, the day after the deadline.
+        move = self._invoice(self.customer, 800.0, "2025-12-20", "2026-01-20")
+        [last_call] = self._run("2026-03-31")
+        self.assertEqual(last_call.level_id, self.level_last_call)
+        self.assertEqual(last_call._get_payment_deadline(), date(2026, 4, 8))
+        with freeze_time("2026-03-31"):
+            self.assertEqual(last_call._get_payment_deadline_text(), "by 04/08/2026")
+        for day in range(1, 9):
+            self.assertFalse(self._run(date(2026, 4, day)), f"nothing on 2026-04-0{day}")
+        self.assertFalse(self.customer.with_company(self.company).credit_hold)
+        [notice] = self._run("2026-04-09")
+        self.assertEqual(notice.level_id, self.level_notice)
+        self.assertEqual(move.dunning_level_id, self.level_notice)
+        # 800 + penalties to 2026-04-09 + 40: 79 days late (2026-01-20 to 2026-04-09:
+        # 11 + 28 + 31 + 9), 800 x 12.15 % x 79 / 365 = 21.04 (the old 858.91 on 04-01:
+        # 71 days, 18.91 + 40 + 800); 800 + 21.04 + 40 = 861.04
+        self.assertAlmostEqual(notice.amount_total, 861.04, places=2)
+
+    def test_firm_deadline_later_than_the_notice_date(self):
+        # The firm reminder gives 30 days (a manager's choice), the formal notice is due at 45
+        # days. Invoice of 500 due 2026-03-01: firm reminder on 2026-03-20 (19 days late), pay
+        # by 2026-04-19 (03-20 + 30); the last call (amicable) on 2026-03-31 (30 days), pay by
+        # 04-08. The notice is due from 2026-04-15 (45 days) but the firm reminder's deadline
+        # runs until 04-19 (the latest stated for the invoice): the notice on 2026-04-20.
+        self.level_firm.payment_deadline_days = 30
+        self._invoice(self.customer, 500.0, "2026-02-01", "2026-03-01")
+        [firm] = self._run("2026-03-20")
+        self.assertEqual(firm.level_id, self.level_firm)
+        self.assertEqual(firm._get_payment_deadline(), date(2026, 4, 19))
+        [last_call] = self._run("2026-03-31")
+        self.assertEqual(last_call.level_id, self.level_last_call)
+        for day in ("2026-04-15", "2026-04-19"):
+            self.assertFalse(self._run(day), f"no formal notice on {day}")
+        [notice] = self._run("2026-04-20")
+        self.assertEqual(notice.level_id, self.level_notice)

@@ -297,13 +297,14 @@ class TestDunning(RecouvrementCommon):
         )
         payment.action_post()
         events = self._run("2026-11-20")
-        # First run: the last amicable level (#12), then the formal notice, for 600.
+        # First run: the last amicable level (#12), then the formal notice, for 600, once the
+        # last call's deadline passed (20 November + 8 days = 28 November: on 29 November).
         self.assertRecordValues(
             events,
             [{"partner_id": other.id, "level_id": self.level_last_call.id, "amount_due": 600}],
         )
         self.assertRecordValues(
-            self._run("2026-11-21"), [{"level_id": self.level_notice.id, "amount_due": 600}]
+            self._run("2026-11-29"), [{"level_id": self.level_notice.id, "amount_due": 600}]
         )
         self.assertFalse(self.customer.credit_hold)
         # Above the net balance, a level with consequences is not reached (minimum 700 EUR).
@@ -314,10 +315,10 @@ class TestDunning(RecouvrementCommon):
         """A formal notice waiting to be posted is not sent again each day, and nothing
         follows it before it is posted (only posted letters count, issue 18)."""
         move = self._invoice(self.customer, 1000.0, "2026-01-01", "2026-01-20")
-        self._run("2026-03-31")  # last call
-        notice = self._run("2026-04-01")
+        self._run("2026-03-31")  # last call: pay by 8 April (31 March + 8 days)
+        notice = self._run("2026-04-09")  # the day after the last call's deadline (issue 17)
         self.assertRecordValues(notice, [{"level_id": self.level_notice.id, "state": "to_post"}])
-        self.assertFalse(self._run("2026-04-02"), "no second formal notice while one waits")
+        self.assertFalse(self._run("2026-04-10"), "no second formal notice while one waits")
         self.assertFalse(self._run("2026-04-20"), "no litigation before the notice is posted")
         with freeze_time("2026-04-20"):
             notice.action_mark_posted()
@@ -329,8 +330,9 @@ class TestDunning(RecouvrementCommon):
     def test_first_run_never_skips_legal_steps(self):
         # Issue 17 #12: a book where the customer's invoice is 70 days overdue, shipped
         # ladder, first run: the highest amicable level (last call), not a formal notice nor
-        # a litigation case; the notice comes once a reminder was sent; litigation only once
-        # the notice's 8-day payment deadline has passed.
+        # a litigation case; the notice comes once a reminder was sent and its payment
+        # deadline passed (was the next day, 1 April: 7 days before the last call's "paid by
+        # 04/08/2026"); litigation only once the notice's 8-day payment deadline has passed.
         move = self._invoice(self.customer, 1000.0, "2026-01-01", "2026-01-20")
         first = self._run("2026-03-31")
         self.assertRecordValues(first, [{"level_id": self.level_last_call.id, "state": "sent"}])
@@ -340,13 +342,15 @@ class TestDunning(RecouvrementCommon):
         # a second call the same day (another cron pass, server or the run wizard) sends
         # nothing: the notice waits for the next day (one communication per customer and day)
         self.assertFalse(self._run("2026-03-31"))
-        notice = self._run("2026-04-01")
+        # the last call's deadline: 31 March + 8 days = 8 April; the notice on 9 April
+        self.assertFalse(self._run("2026-04-08"), "last call deadline 2026-04-08 not passed")
+        notice = self._run("2026-04-09")
         self.assertEqual(notice.level_id, self.level_notice)
-        with freeze_time("2026-04-01"):
+        with freeze_time("2026-04-09"):
             notice.action_mark_posted()  # a letter counts once posted (issue 18)
-        # 8 days from its receipt: posted 1 April, 3 days of post, deadline 12 April
-        self.assertFalse(self._run("2026-04-12"), "notice deadline 2026-04-12 not passed")
-        self.assertEqual(self._run("2026-04-13").level_id, self.level_litigation)
+        # 8 days from its receipt: posted 9 April, 3 days of post (12 April), deadline 20 April
+        self.assertFalse(self._run("2026-04-20"), "notice deadline 2026-04-20 not passed")
+        self.assertEqual(self._run("2026-04-21").level_id, self.level_litigation)
         self.assertTrue(move.litigation_id)
 
     def test_exclusions(self):

@@ -50,8 +50,9 @@ class TestDunningChecks(DunningRunCommon):
         # Invoice A (2025) went through the ladder to a formal notice, posted, then was paid.
         # Invoice B, due 31 January 2026, is met 70 days late (entered late): neither A's
         # reminder nor A's notice ever named it. It gets the last call, then the formal
-        # notice, and litigation only after that notice's 8-day deadline (from its receipt:
-        # posted 12 April, 3 days of post, until 23 April).
+        # notice once the last call's deadline passed (11 April + 8 days = 19 April: on 20
+        # April), and litigation only after that notice's 8-day deadline (from its receipt:
+        # posted 20 April, 3 days of post, until 1 May).
         old = self._invoice(self.customer, 1000.0, "2025-01-01", "2025-01-31")
         self._run("2025-02-01")
         notice = self._run("2025-03-20")
@@ -64,11 +65,12 @@ class TestDunningChecks(DunningRunCommon):
         self.assertFalse(event.litigation_id)
         self.assertFalse(new.litigation_id)
         self.assertEqual(new.dunning_level_id, self.level_last_call)
-        notice = self._run("2026-04-12")
+        self.assertFalse(self._run("2026-04-19"), "the last call's deadline runs to 19 April")
+        notice = self._run("2026-04-20")
         self.assertRecordValues(notice, [{"level_id": self.level_notice.id, "move_ids": new.ids}])
-        self._post(notice, "2026-04-12")
-        self.assertFalse(self._run("2026-04-23"), "the notice's deadline runs to 23 April")
-        event = self._run("2026-04-24")
+        self._post(notice, "2026-04-20")
+        self.assertFalse(self._run("2026-05-01"), "the notice's deadline runs to 1 May")
+        event = self._run("2026-05-02")
         self.assertRecordValues(event, [{"level_id": self.level_litigation.id}])
         self.assertEqual(new.litigation_id, event.litigation_id)
 
@@ -88,13 +90,15 @@ class TestDunningChecks(DunningRunCommon):
         )
         self.assertEqual(event.move_ids, first | second)
         self.assertFalse((first | second).litigation_id)
-        notice = self._run("2026-04-07")
+        # the last call's deadline: 6 April + 8 days = 14 April; the notice on 15 April
+        self.assertFalse(self._run("2026-04-14"))
+        notice = self._run("2026-04-15")
         self.assertRecordValues(notice, [{"level_id": self.level_notice.id}])
         self.assertEqual(notice.move_ids, first | second)
-        self._post(notice, "2026-04-07")
-        # 8 days from its receipt (posted 7 April, 3 days of post): until 18 April
-        self.assertFalse(self._run("2026-04-18"))
-        event = self._run("2026-04-19")
+        self._post(notice, "2026-04-15")
+        # 8 days from its receipt (posted 15 April, 3 days of post): until 26 April
+        self.assertFalse(self._run("2026-04-26"))
+        event = self._run("2026-04-27")
         self.assertRecordValues(event, [{"level_id": self.level_litigation.id}])
         self.assertEqual((first | second).litigation_id, event.litigation_id)
 
