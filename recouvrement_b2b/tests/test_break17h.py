@@ -1,5 +1,8 @@
 from datetime import date
 
+from freezegun import freeze_time
+
+from odoo import Command
 from odoo.tests import tagged
 
 from .common import DunningRunCommon
@@ -99,3 +102,66 @@ class TestBreak17hDebtors(DunningRunCommon):
         # stored on its invoice moves to 5 years
         debtors["belgian_consumer"].company_registry = "0403170701"
         self.assertEqual(moves["belgian_consumer"].prescription_date, date(2031, 1, 15))
+
+
+@tagged("post_install", "-at_install")
+class TestBreak17hPrescription(DunningRunCommon):
+    """Issue 17 #10 with other inputs: acts that interrupt prescription (art. 2240-2241 Code
+    civil) and the injonction de payer's warnings."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Litigation = cls.env["recouvrement.litigation"]
+
+    def _case(self, moves, **vals):
+        return self.Litigation.create(
+            {
+                "partner_id": moves.partner_id[:1].id,
+                "company_id": self.company.id,
+                "move_ids": [Command.set(moves.ids)],
+                "litigation_type": "recovery",
+                "proof_checked": True,
+                **vals,
+            }
+        )
+
+    def test_a_partial_payment_acknowledges_the_debt(self):
+        # 1 000 due 2021-03-10: last day to act 2026-03-10 (5 years, L110-4). The customer
+        # pays 200 on 2024-05-15: paying part of a debt acknowledges it (art. 2240 Code civil),
+        # a new 5-year period starts (art. 2231): 2024-05-15 + 5 years = 2029-05-15. The old
+        # value kept 2026-03-10.
+        move = self._invoice(self.customer, 1000.0, "2021-02-10", "2021-03-10")
+        self.assertEqual(move.prescription_date, date(2026, 3, 10))
+        self._pay(move, 200.0, date(2024, 5, 15))
+        self.assertEqual(move.payment_state, "partial")
+        self.assertEqual(move.prescription_date, date(2029, 5, 15))
+        # A credit note is the creditor's act, not the debtor's: no acknowledgment.
+        self._credit_note(move, 100.0, date(2025, 6, 1))
+        self.assertEqual(move.prescription_date, date(2029, 5, 15))
+        # A payment after the last day to act does not revive a time-barred claim: due
+        # 2021-01-10, time-barred after 2026-01-10; 100 paid on 2026-02-01: still 2026-01-10.
+        barred = self._invoice(self.customer, 500.0, "2020-12-10", "2021-01-10")
+        self._pay(barred, 100.0, date(2026, 2, 1))
+        self.assertEqual(barred.prescription_date, date(2026, 1, 10))
+        # A consumer (2 years, L218-2 C. consom.): due 2025-01-15, 2027-01-15; 150 paid on
+        # 2026-06-01: 2028-06-01.
+        consumer = self.env["res.partner"].create({"name": "Anne Morel", "is_company": False})
+        private = self._invoice(consumer, 600.0, "2024-12-15", "2025-01-15")
+        self.assertEqual(private.prescription_date, date(2027, 1, 15))
+        self._pay(private, 150.0, date(2026, 6, 1))
+        self.assertEqual(private.prescription_date, date(2028, 6, 1))
+
+    def test_injonction_after_a_partial_payment_is_not_time_barred(self):
+        # 800 due 2021-02-10, 300 paid on 2023-11-20: last day to act 2028-11-20 (art. 2240,
+        # 2231). The request filed on 2026-02-20 is in time; the service deadline (6 months
+        # from the filing while no order is issued, art. 1411 CPC: 2026-08-20) comes before
+        # the prescription: no warning. The old value said "time-barred: its last day to act
+        # was 02/10/2026".
+        move = self._invoice(self.customer, 800.0, "2021-01-10", "2021-02-10")
+        self._pay(move, 300.0, date(2023, 11, 20))
+        with freeze_time("2026-02-20"):
+            case = self._case(move)
+            case.action_file()
+            self.assertEqual(case.prescription_date, date(2028, 11, 20))
+            self.assertFalse(case.prescription_warning)
