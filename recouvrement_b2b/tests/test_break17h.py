@@ -165,3 +165,65 @@ class TestBreak17hPrescription(DunningRunCommon):
             case.action_file()
             self.assertEqual(case.prescription_date, date(2028, 11, 20))
             self.assertFalse(case.prescription_warning)
+
+
+@tagged("post_install", "-at_install")
+class TestBreak17hFirstRunPreview(DunningRunCommon):
+    """Issue 17 #11 and #12 with other inputs: the run wizard's preview shows what the run
+    sends, by the channel it is sent by."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.dunning_first_run_date = False  # the company's first run is to make
+
+    def test_preview_shows_the_letter_sent_instead_of_an_email(self):
+        # The book on 2026-04-10: five customers with 1 000 due 2026-03-01 (40 days late: the
+        # last call, an email level, 30 days; the formal notice at 45 days not yet due).
+        # Nobody was ever reminded: the first run sends the last call (the highest amicable
+        # level). Normal has a usable address: an email. NoEmail has no address, Bouncing's
+        # address bounces, BadAddress's "compta.badaddress.example.fr" has no "@": each gets a
+        # letter to print and post. ViaContact has no address, its invoicing contact has one:
+        # an email to the contact. The old preview said "Email" on all five lines (the level's
+        # channel) while three letters were sent.
+        Partner = self.env["res.partner"]
+        normal = self._customer("Normal")
+        no_email = self._customer("NoEmail", email=False)
+        bouncing = self._customer("Bouncing", message_bounce=3)
+        bad = self._customer("BadAddress", email="compta.badaddress.example.fr")
+        via_contact = self._customer("ViaContact", email=False)
+        Partner.create(
+            {
+                "name": "Service comptable",
+                "parent_id": via_contact.id,
+                "type": "invoice",
+                "email": "factures@viacontact.example.fr",
+            }
+        )
+        customers = normal | no_email | bouncing | bad | via_contact
+        for customer in customers:
+            self._invoice(customer, 1000.0, "2026-02-01", "2026-03-01")
+        expected = {
+            "Normal": "email",
+            "NoEmail": "letter",
+            "Bouncing": "letter",
+            "BadAddress": "letter",
+            "ViaContact": "email",
+        }
+        with freeze_time("2026-04-10"):
+            wizard = (
+                self.env["recouvrement.dunning.run"]
+                .with_user(self.controller)
+                .create({"date": "2026-04-10"})
+            )
+            self.assertTrue(wizard.is_first_run)
+            wizard.action_preview()
+            self.assertEqual(wizard.line_ids.level_id, self.level_last_call)
+            self.assertEqual(
+                {line.partner_id.name: line.channel for line in wizard.line_ids}, expected
+            )
+            wizard.first_run_confirmed = True
+            wizard.action_execute()
+        self.assertEqual(
+            {event.partner_id.name: event.channel for event in wizard.event_ids}, expected
+        )
