@@ -365,6 +365,18 @@ class RecouvrementLitigation(models.Model):
                     prescription=format_date(self.env, case.prescription_date),
                 )
                 continue
+            if deadlines.is_order_lapsed(case.order_date, case.service_date, today):
+                # art. 1411 CPC: an order not served in time is void, its service (if any)
+                # interrupts nothing (``_register_service``)
+                case.prescription_warning = self.env._(
+                    "The order of %(order)s was not served by %(deadline)s: it is void (art. "
+                    "1411 Code de procédure civile) and serving it no longer interrupts "
+                    "prescription. File a new request before %(prescription)s.",
+                    order=format_date(self.env, case.order_date),
+                    deadline=format_date(self.env, deadlines.service_deadline(case.order_date)),
+                    prescription=format_date(self.env, case.prescription_date),
+                )
+                continue
             case.prescription_warning = deadline and self.env._(
                 "The filing does not interrupt prescription, only the service of the order does "
                 "(Cass. 1re civ. 05/11/2009 n°08-18.095): the first invoice of the case is "
@@ -772,8 +784,12 @@ class RecouvrementLitigation(models.Model):
 
     def _register_service(self):
         """Interrupt prescription on the invoices at the service of the order (art. 2241 and
-        2231 Code civil: a new period starts on the service date)."""
+        2231 Code civil: a new period starts on the service date). An order served after its
+        service deadline is void (art. 1411 CPC, ``rules.deadlines.is_order_lapsed``): its
+        service is recorded on the case but interrupts nothing (the case warns)."""
         for case in self.filtered("service_date"):
+            if deadlines.is_order_lapsed(case.order_date, case.service_date):
+                continue
             self._interrupt_prescription(case.move_ids, case.service_date)
 
     def _correct_service(self, served):

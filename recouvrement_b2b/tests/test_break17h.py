@@ -166,6 +166,47 @@ class TestBreak17hPrescription(DunningRunCommon):
             self.assertEqual(case.prescription_date, date(2028, 11, 20))
             self.assertFalse(case.prescription_warning)
 
+    def test_order_served_after_its_deadline_interrupts_nothing(self):
+        # 1 000 due 2022-06-10: last day to act 2027-06-10. Request filed 2025-12-20, order
+        # issued 2026-01-05: to be served within 6 months (art. 1411 CPC, an order issued
+        # before 2026-09-01), by 2026-07-05. Not served by then, the order is void (non
+        # avenue): on 2026-07-10 the case says so. Served anyway on 2026-07-20: the service
+        # of a void order is no legal action, prescription stays 2027-06-10 (old value: the
+        # service restarted 5 years, 2031-07-20, and the case said nothing).
+        move = self._invoice(self.customer, 1000.0, "2022-05-10", "2022-06-10")
+        with freeze_time("2025-12-20"):
+            case = self._case(move)
+            case.action_file()
+        with freeze_time("2026-01-05"):
+            case.order_date = "2026-01-05"
+            self.assertFalse(case.prescription_warning)
+        with freeze_time("2026-07-05"):  # the last day to serve: still in time
+            case.invalidate_recordset(["prescription_warning"])
+            self.assertFalse(case.prescription_warning)
+        with freeze_time("2026-07-10"):
+            case.invalidate_recordset(["prescription_warning"])
+            self.assertIn(
+                "The order of 01/05/2026 was not served by 07/05/2026: it is void",
+                case.prescription_warning,
+            )
+        with freeze_time("2026-07-20"):
+            case.service_date = "2026-07-20"
+            self.assertRecordValues(
+                move,
+                [{"prescription_interruption_date": False, "prescription_date": date(2027, 6, 10)}],
+            )
+            self.assertIn("art. 1411", case.prescription_warning)
+        # seen right: an order of 2026-09-15 (after décret 2026-96) is served within 3
+        # months, by 2026-12-15; served on 2026-12-15, prescription restarts: 2031-12-15
+        other = self._invoice(self.customer, 500.0, "2022-09-01", "2022-10-01")
+        with freeze_time("2026-09-01"):
+            second = self._case(other)
+            second.action_file()
+        with freeze_time("2026-12-15"):
+            second.write({"order_date": "2026-09-15", "service_date": "2026-12-15"})
+            self.assertEqual(other.prescription_date, date(2031, 12, 15))
+            self.assertFalse(second.prescription_warning)
+
 
 @tagged("post_install", "-at_install")
 class TestBreak17hFirstRunPreview(DunningRunCommon):
@@ -226,4 +267,33 @@ class TestBreak17hFirstRunPreview(DunningRunCommon):
             wizard.action_execute()
         self.assertEqual(
             {event.partner_id.name: event.channel for event in wizard.event_ids}, expected
+        )
+
+    def test_first_run_summary_counts_what_is_sent_in_two_currencies(self):
+        # Seen right. The book on 2026-04-10 (1 EUR = 1.10 USD until 2026-03-31, 1.25 from
+        # 2026-04-01): Normal owes 1 000 EUR and Yankee 1 100 USD, both due 2026-03-01 (40
+        # days late: the last call). A reminder claims in company currency at the rate of its
+        # date: 1 100 / 1.25 = 880.00 EUR; the first run's summary adds what is sent:
+        # 1 000 + 880 = 1 880.00 EUR (not 2 100.00, the dollars taken as euros).
+        usd = self.setup_other_currency("USD", rates=[("2000-01-01", 1.10), ("2026-04-01", 1.25)])
+        normal, yankee = self._customer("Normal"), self._customer("Yankee")
+        self._invoice(normal, 1000.0, "2026-02-01", "2026-03-01")
+        self._invoice(yankee, 1100.0, "2026-02-01", "2026-03-01", currency=usd)
+        with freeze_time("2026-04-10"):
+            wizard = (
+                self.env["recouvrement.dunning.run"]
+                .with_user(self.controller)
+                .create({"date": "2026-04-10"})
+            )
+            wizard.action_preview()
+            self.assertEqual(
+                str(wizard.level_summary).split("<tbody>")[1],
+                '<tr><td>Last call</td><td class="text-end">2</td>'
+                '<td class="text-end">1,880.00\xa0€</td></tr></tbody></table>',
+            )
+            wizard.first_run_confirmed = True
+            wizard.action_execute()
+        self.assertEqual(
+            sorted((e.partner_id.name, e.amount_due, e.currency_id.name) for e in wizard.event_ids),
+            [("Normal", 1000.0, "EUR"), ("Yankee", 880.0, "EUR")],
         )
