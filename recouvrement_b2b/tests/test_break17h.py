@@ -103,6 +103,31 @@ class TestBreak17hDebtors(DunningRunCommon):
         debtors["belgian_consumer"].company_registry = "0403170701"
         self.assertEqual(moves["belgian_consumer"].prescription_date, date(2031, 1, 15))
 
+    def test_consumer_found_professional_between_two_penalty_invoices(self):
+        # Seen right. Anne Morel, taken for a consumer, owes 2 000 due 2026-01-15; a formal
+        # notice emailed 2026-02-16. Penalty invoice of 2026-03-16: legal interest only
+        # (2026-S1, creditor other than a natural person: 2.62 %), 2026-02-17 to 03-16, 28
+        # days: 2 000 x 2.62 x 28 / 36500 = 4.0197 -> 4.02, no indemnity. Her SIREN is then
+        # recorded: a professional owes L441-10 at 12.15 % from 2026-01-16. Penalty invoice of
+        # 2026-04-15: 01-16 to 02-16, 32 days: 2 000 x 12.15 x 32 / 36500 = 21.30; 02-17 to
+        # 03-16 already charged 4.02 of 2 000 x 12.15 x 28 / 36500 = 18.64 -> 14.62 more
+        # (rounded totals: 21.30 + 18.64 = 39.945 -> 39.95 at 03-16, 39.95 - 21.30 - 4.02 =
+        # 14.63); 03-17 to 04-15, 30 days: 59.92 - 39.95 = 19.97 (90 days: 2 000 x 12.15 x 90
+        # / 36500 = 59.918 -> 59.92); and the 40 EUR. In all 4.02 + 21.30 + 14.63 + 19.97 =
+        # 59.92, the L441-10 penalty of 90 days, charged once.
+        anne = self.env["res.partner"].create(
+            {"name": "Anne Morel", "is_company": False, "email": "anne@morel.example.fr"}
+        )
+        move = self._invoice(anne, 2000.0, "2025-12-16", "2026-01-15")
+        self._sent_event(
+            move, level_id=self.level_notice.id, date=date(2026, 2, 16), amount_due=2000.0
+        )
+        first = self._penalty_invoice(move, "2026-03-16")
+        self.assertEqual(first.invoice_line_ids.mapped("price_unit"), [4.02])
+        anne.siren = "732829320"
+        second = self._penalty_invoice(move, "2026-04-15")
+        self.assertEqual(second.invoice_line_ids.mapped("price_unit"), [21.3, 14.63, 19.97, 40.0])
+
 
 @tagged("post_install", "-at_install")
 class TestBreak17hPrescription(DunningRunCommon):
