@@ -2,7 +2,6 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.tests import tagged
 
 from .common import DunningRunCommon
@@ -134,22 +133,9 @@ class TestBreak17hPrescription(DunningRunCommon):
     """Issue 17 #10 with other inputs: acts that interrupt prescription (art. 2240-2241 Code
     civil) and the injonction de payer's warnings."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.Litigation = cls.env["recouvrement.litigation"]
-
-    def _case(self, moves, **vals):
-        return self.Litigation.create(
-            {
-                "partner_id": moves.partner_id[:1].id,
-                "company_id": self.company.id,
-                "move_ids": [Command.set(moves.ids)],
-                "litigation_type": "recovery",
-                "proof_checked": True,
-                **vals,
-            }
-        )
+    def _case(self, moves):
+        """A recovery case of ``moves``, its proof checked (ready to file)."""
+        return self._litigation_case(moves, litigation_type="recovery", proof_checked=True)
 
     def test_a_partial_payment_acknowledges_the_debt(self):
         # 1 000 due 2021-03-10: last day to act 2026-03-10 (5 years, L110-4). The customer
