@@ -1,10 +1,14 @@
-from datetime import date
+from datetime import date, timedelta
 
 from freezegun import freeze_time
+from psycopg2.errors import SerializationFailure
 
+from odoo import SUPERUSER_ID, api
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
-from .common import DunningRunCommon
+from .common import DunningRunCommon, post_invoice
+from .test_break17f import PenaltyTwoCursorsCommon
 
 
 @tagged("post_install", "-at_install")
@@ -308,3 +312,71 @@ class TestBreak17hFirstRunPreview(DunningRunCommon):
             sorted((e.partner_id.name, e.amount_due, e.currency_id.name) for e in wizard.event_ids),
             [("Normal", 1000.0, "EUR"), ("Yankee", 880.0, "EUR")],
         )
+
+
+@tagged("post_install", "-at_install")
+class TestBreak17hPenaltiesForOverlappingCustomers(PenaltyTwoCursorsCommon):
+    """Issue 17 #7 with other inputs: two users invoice penalties at once (two cursors,
+    committed data) for overlapping sets of customers: the first for X and Y, the second for
+    Y and Z, each customer with one invoice of 1 000 due 30 days ago. Seen right: the second
+    waits for the first's locks and fails with a serialization error, which Odoo's request
+    handling retries; the retry charges Z only. Y is charged once."""
+
+    partner_name = "Scierie X"
+
+    def setUp(self):
+        super().setUp()
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            others = env["res.partner"].create(
+                [{"name": name, "is_company": True} for name in ("Scierie Y", "Scierie Z")]
+            )
+            self.other_partner_ids = others.ids
+            self.other_ids = [
+                post_invoice(
+                    env, partner, self.today - timedelta(days=60), self.today - timedelta(days=30)
+                ).id
+                for partner in others
+            ]
+
+    def _clean_up_records(self, env):
+        partner_ids = [self.partner_id, *self.other_partner_ids]
+        penalties = env["account.move"].search(
+            [("partner_id", "in", partner_ids), ("is_penalty_invoice", "=", True)]
+        )
+        penalties.with_context(force_delete=True).unlink()
+        others = env["account.move"].browse(self.other_ids)
+        others.button_draft()
+        others.with_context(force_delete=True).unlink()
+        env["res.partner"].browse(self.other_partner_ids).unlink()
+
+    def test_two_users_invoice_penalties_for_overlapping_customers(self):
+        move_x, move_y, move_z = [self.move_id, *self.other_ids]
+
+        def charge(env, move_ids):
+            invoices = env["account.move"].browse(move_ids)._create_penalty_invoices()
+            env.flush_all()
+            return invoices
+
+        env1, env2 = self.envs
+        env1.cr.execute("SELECT 1")  # its snapshot is taken before the other one commits
+        first = charge(env2, [move_x, move_y])
+        env2.cr.commit()
+        # one penalty invoice per customer: X and Y
+        self.assertEqual(len(first), 2)
+        with self.assertRaises(SerializationFailure), mute_logger("odoo.sql_db"):
+            charge(env1, [move_y, move_z])
+        env1.cr.rollback()  # odoo.service.model.retrying: the request again
+        env1.transaction.reset()
+        second = charge(env1, [move_y, move_z])
+        env1.cr.commit()
+        self.assertEqual(second.partner_id.ids, [self.other_partner_ids[1]])
+        self.assertEqual(second.invoice_line_ids.penalty_source_move_id.ids, [move_z])
+        # each invoice charged once: its penalty line and its indemnity line
+        lines = env1["account.move.line"].search(
+            [("penalty_source_move_id", "in", [move_x, move_y, move_z])]
+        )
+        self.assertEqual(
+            sorted(lines.mapped("penalty_source_move_id").ids), sorted([move_x, move_y, move_z])
+        )
+        self.assertEqual(len(lines), 6)
