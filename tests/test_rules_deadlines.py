@@ -7,6 +7,7 @@ from recouvrement_rules.deadlines import (
     ALERT_DAYS_BEFORE,
     DeadlineError,
     alert_dates,
+    is_order_lapsed,
     is_time_barred,
     next_alert_date,
     opposition_deadline,
@@ -192,3 +193,16 @@ def test_is_time_barred():
     assert is_time_barred(date(2025, 3, 10), date(2025, 3, 11))
     # interrupted until collective proceedings close: no last day, never time-barred
     assert not is_time_barred(None, date(2040, 1, 1))
+
+
+def test_order_lapsed_when_not_served_in_time():
+    # art. 1411 CPC: issued 2026-01-05, to serve by 2026-07-05 (6 months, before the reform)
+    assert not is_order_lapsed(date(2026, 1, 5), date(2026, 7, 5))
+    assert is_order_lapsed(date(2026, 1, 5), date(2026, 7, 6))
+    assert not is_order_lapsed(date(2026, 1, 5), day=date(2026, 7, 5))  # not served yet
+    assert is_order_lapsed(date(2026, 1, 5), day=date(2026, 7, 6))
+    assert not is_order_lapsed(date(2026, 1, 5), date(2026, 3, 1), date(2026, 9, 1))  # served
+    # issued 2026-09-15, after décret 2026-96: 3 months, by 2026-12-15
+    assert not is_order_lapsed(date(2026, 9, 15), date(2026, 12, 15))
+    assert is_order_lapsed(date(2026, 9, 15), date(2026, 12, 16))
+    assert not is_order_lapsed(None, date(2030, 1, 1))  # no order

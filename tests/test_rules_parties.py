@@ -14,6 +14,7 @@ from recouvrement_rules import parties
         (False, "732829320", (), False),  # sole trader with a SIREN
         (False, None, ("BE0477472701",), False),  # a VAT number of any country
         (False, None, ("FR44732829320",), False),
+        (False, None, (None, "09876543"), False),  # a company registration number (UK)
     ],
 )
 def test_is_consumer(is_company, siren, vats, expected):

@@ -247,6 +247,7 @@ class AccountMove(models.Model):
         "commercial_partner_id.is_company",
         "commercial_partner_id.siren",
         "commercial_partner_id.vat",
+        "commercial_partner_id.company_registry",
     )
     def _compute_prescription_date(self):
         dates = self.env["recouvrement.litigation"]._compute_prescription_dates(self)

@@ -1444,43 +1444,9 @@ class RecouvrementDunning(models.AbstractModel):
             vals["amount_penalty"] = sum(f["penalty"] for f in figures)
             vals["amount_indemnity"] = sum(f["indemnity"] for f in figures)
         # the note is internal: in the company's language (issue 16)
-        note_env = company_env(self.env, item["company"])
-        level_name = level.with_context(lang=note_env.lang).name
-        if level.channel == "email" and not recipient.email:
-            vals["channel"] = "letter"
-            vals["note"] = note_env._(
-                "%(partner)s has no email address: the reminder %(level)s is sent as a letter "
-                "to print and post instead.",
-                partner=recipient.display_name,
-                level=level_name,
-            )
-        elif level.channel == "email" and (item.get("undelivered") or recipient.message_bounce):
-            # The last email reminder never arrived, or the address bounces (reset by mail
-            # when the customer writes from it): the next channel, a letter.
-            vals["channel"] = "letter"
-            vals["note"] = note_env._(
-                "The previous email reminder to %(partner)s was not delivered: the reminder "
-                "%(level)s is sent as a letter to print and post instead.",
-                partner=recipient.display_name,
-                level=level_name,
-            )
-        elif level.channel == "email" and not self._is_deliverable_email(recipient.email):
-            # An address that cannot receive mail is caught before sending, not after; a
-            # field with several addresses ("a@x.fr, b@x.fr") is valid: mail sends to each.
-            vals["channel"] = "letter"
-            vals["note"] = note_env._(
-                "The email address %(email)s of %(partner)s is not valid: the reminder "
-                "%(level)s is sent as a letter to print and post instead.",
-                email=recipient.email,
-                partner=recipient.display_name,
-                level=level_name,
-            )
-        if level.channel == "sms":
-            vals.update(
-                self.env["recouvrement.customer"]
-                .with_env(note_env)
-                ._get_sms_fallback_vals(level, recipient, undelivered=item.get("undelivered"))
-            )
+        vals.update(
+            self._get_channel_fallback(item, recipient, company_env(self.env, item["company"]))
+        )
         # a letter is sent once somebody posts it (recouvrement.dunning.event.action_mark_posted)
         vals["state"] = "to_post" if vals["channel"] in ("letter", "registered") else "sent"
         # the letter, and the statement the level attaches, are rendered by the letters step;
@@ -1489,6 +1455,63 @@ class RecouvrementDunning(models.AbstractModel):
             bool(level.report_id or level.attach_statement) and vals["channel"] in LETTER_CHANNELS
         )
         return vals
+
+    @api.model
+    def _get_channel_fallback(self, item, recipient, note_env=None):
+        """The channel a reminder of plan ``item`` to ``recipient`` (res.partner) is sent by
+        when it cannot go by its level's: ``{"channel": "letter", "note": why}`` (the note in
+        ``note_env``'s language, default ``self.env``'s), ``{}`` when it goes by the level's
+        channel. An email level without a usable address (none, one that bounced or whose last
+        reminder was not delivered, one no server delivers to) and an SMS level the recipient
+        cannot receive become a letter to print and post. Read by the sending
+        (``_prepare_dunning_event_vals``) and the run wizard's preview, so that the preview
+        shows the channel the run sends by.
+        """
+        note_env = note_env or self.env
+        level = item["level"]
+        level_name = level.with_context(lang=note_env.lang).name
+        if level.channel == "email" and not recipient.email:
+            return {
+                "channel": "letter",
+                "note": note_env._(
+                    "%(partner)s has no email address: the reminder %(level)s is sent as a "
+                    "letter to print and post instead.",
+                    partner=recipient.display_name,
+                    level=level_name,
+                ),
+            }
+        if level.channel == "email" and (item.get("undelivered") or recipient.message_bounce):
+            # The last email reminder never arrived, or the address bounces (reset by mail
+            # when the customer writes from it): the next channel, a letter.
+            return {
+                "channel": "letter",
+                "note": note_env._(
+                    "The previous email reminder to %(partner)s was not delivered: the reminder "
+                    "%(level)s is sent as a letter to print and post instead.",
+                    partner=recipient.display_name,
+                    level=level_name,
+                ),
+            }
+        if level.channel == "email" and not self._is_deliverable_email(recipient.email):
+            # An address that cannot receive mail is caught before sending, not after; a
+            # field with several addresses ("a@x.fr, b@x.fr") is valid: mail sends to each.
+            return {
+                "channel": "letter",
+                "note": note_env._(
+                    "The email address %(email)s of %(partner)s is not valid: the reminder "
+                    "%(level)s is sent as a letter to print and post instead.",
+                    email=recipient.email,
+                    partner=recipient.display_name,
+                    level=level_name,
+                ),
+            }
+        if level.channel == "sms":
+            return (
+                self.env["recouvrement.customer"]
+                .with_env(note_env)
+                ._get_sms_fallback_vals(level, recipient, undelivered=item.get("undelivered"))
+            )
+        return {}
 
     @api.model
     def _is_deliverable_email(self, email):

@@ -365,6 +365,18 @@ class RecouvrementLitigation(models.Model):
                     prescription=format_date(self.env, case.prescription_date),
                 )
                 continue
+            if deadlines.is_order_lapsed(case.order_date, case.service_date, today):
+                # art. 1411 CPC: an order not served in time is void, its service (if any)
+                # interrupts nothing (``_register_service``)
+                case.prescription_warning = self.env._(
+                    "The order of %(order)s was not served by %(deadline)s: it is void (art. "
+                    "1411 Code de procédure civile) and serving it no longer interrupts "
+                    "prescription. File a new request before %(prescription)s.",
+                    order=format_date(self.env, case.order_date),
+                    deadline=format_date(self.env, deadlines.service_deadline(case.order_date)),
+                    prescription=format_date(self.env, case.prescription_date),
+                )
+                continue
             case.prescription_warning = deadline and self.env._(
                 "The filing does not interrupt prescription, only the service of the order does "
                 "(Cass. 1re civ. 05/11/2009 n°08-18.095): the first invoice of the case is "
@@ -772,8 +784,12 @@ class RecouvrementLitigation(models.Model):
 
     def _register_service(self):
         """Interrupt prescription on the invoices at the service of the order (art. 2241 and
-        2231 Code civil: a new period starts on the service date)."""
+        2231 Code civil: a new period starts on the service date). An order served after its
+        service deadline is void (art. 1411 CPC, ``rules.deadlines.is_order_lapsed``): its
+        service is recorded on the case but interrupts nothing (the case warns)."""
         for case in self.filtered("service_date"):
+            if deadlines.is_order_lapsed(case.order_date, case.service_date):
+                continue
             self._interrupt_prescription(case.move_ids, case.service_date)
 
     def _correct_service(self, served):
@@ -1307,13 +1323,15 @@ class RecouvrementLitigation(models.Model):
         (L218-2 Code de la consommation, ``res.partner._is_consumer``), from the due date of
         the oldest instalment still to be paid (art. 2233 3° Code civil: each instalment
         prescribes from its own due date, ``account.move._get_oldest_unpaid_due``) or an
-        earlier delivery of a late invoice, restarted by the last acknowledgment or legal action
-        (art. 2240, 2241, 2231 Code civil): ``rules.deadlines.prescription_date``. None while a
+        earlier delivery of a late invoice, restarted by the last acknowledgment (a signed plan,
+        a partial payment: ``_get_payment_acknowledgments``) or legal action (art. 2240, 2241,
+        2231 Code civil): ``rules.deadlines.prescription_date``. None while a
         declaration of claim runs: it interrupts prescription until the collective proceedings
         close (L622-25-1 Code de commerce), then a new period starts from the closing date.
         """
         result = {}
         suspended = self.env["recouvrement.claim.declaration"]._get_prescription_suspended(moves)
+        payments = self._get_payment_acknowledgments(moves)
         for move in moves:
             if move.move_type != "out_invoice" or not move.invoice_date_due or move in suspended:
                 result[move.id] = False
@@ -1321,12 +1339,42 @@ class RecouvrementLitigation(models.Model):
             result[move.id] = deadlines.prescription_date(
                 move._get_oldest_unpaid_due(),
                 delivery_date=move.delivery_date,
+                # a payment within the running period acknowledges the debt (art. 2240)
+                interruptions=payments.get(move.id, ()),
                 invoice_date=move.invoice_date,
                 # checked when recorded (``_interrupt_prescription``): the period runs from it
                 # even after the one it interrupted would have ended (art. 2231 Code civil)
                 restart=move.prescription_interruption_date or None,
                 consumer=move.commercial_partner_id._is_consumer(),
             )
+        return result
+
+    @api.model
+    def _get_payment_acknowledgments(self, moves):
+        """Dates of the debtor's payments on each invoice of ``moves``: a partial payment
+        acknowledges the debt (art. 2240 Code civil), which interrupts its prescription.
+
+        A payment is a journal entry matched with the invoice's receivable lines that records
+        money received (an ``account.payment`` or a bank statement line); a credit note, a
+        write-off or another invoice matched with it is the creditor's act, not the debtor's.
+        ``rules.deadlines.prescription_date`` keeps only those within the running period (a
+        payment does not revive a time-barred claim).
+
+        :return: ``{move id: [date, ...]}``, only for invoices with such a payment
+        """
+        result = {}
+        for move in moves:
+            receivables = move.line_ids.filtered(
+                lambda line: line.account_id.account_type == "asset_receivable"
+            )
+            counterparts = receivables.matched_credit_ids.credit_move_id.move_id
+            days = {
+                counterpart.date
+                for counterpart in counterparts
+                if counterpart.origin_payment_id or counterpart.statement_line_id
+            }
+            if days:
+                result[move.id] = sorted(days)
         return result
 
     @api.model

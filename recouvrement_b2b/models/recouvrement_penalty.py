@@ -230,6 +230,7 @@ class RecouvrementPenalty(models.AbstractModel):
                 "is_company",
                 "siren",
                 "vat",
+                "company_registry",
                 "collective_proceedings",
                 "proceedings_date",
                 "declared_judgment_date",

@@ -333,7 +333,8 @@ class ResPartner(models.Model):
 
     def _is_consumer(self):
         """Whether this debtor is a consumer (``rules.parties.is_consumer``: a natural person
-        with neither a SIREN nor any VAT number), read on its commercial entity.
+        with neither a SIREN nor any VAT number or company registration number, Odoo's
+        ``company_registry``), read on its commercial entity.
 
         The one rule used by penalties (L441-10), the indemnity (D441-5) and prescription
         (L110-4 C. com. / L218-2 C. consom.).
@@ -343,7 +344,9 @@ class ResPartner(models.Model):
         """
         self.ensure_one()
         partner = self.commercial_partner_id
-        return parties.is_consumer(partner.is_company, partner.siren, [partner.vat])
+        return parties.is_consumer(
+            partner.is_company, partner.siren, [partner.vat, partner.company_registry]
+        )
 
     def _set_credit_hold(self, reason):
         """Put the commercial partners on credit hold with ``reason`` (kept if already held);

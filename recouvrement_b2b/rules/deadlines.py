@@ -134,6 +134,24 @@ def service_deadline(order_date):
     return order_date + relativedelta(months=SERVICE_MONTHS_BEFORE_REFORM)
 
 
+def is_order_lapsed(order_date, service_date=None, day=None):
+    """Whether an injonction de payer issued on ``order_date`` is void for want of service in
+    time (art. 1411 CPC: not served within :func:`service_deadline`, the order is "non
+    avenue"): served after that day, or not served and ``day`` is after it.
+
+    The service of a void order is no legal action: it interrupts no prescription (art. 2241
+    Code civil); the creditor must file a new request.
+
+    :param order_date: issue of the order (falsy: no order, never lapsed)
+    :param service_date: service of the order, if served
+    :param day: the day seen from, used while not served (falsy: not checked)
+    """
+    if not order_date:
+        return False
+    served_or_seen = service_date or day
+    return bool(served_or_seen) and served_or_seen > service_deadline(order_date)
+
+
 def prescription_before_service(prescription, filing_date, order_date=None, service_date=None):
     """Return the service deadline of an injonction de payer when the claim's prescription
     falls before it, else None.

@@ -255,6 +255,18 @@ class RecouvrementCommon(AccountTestInvoicingCommon):
             )
         )
 
+    def _litigation_case(self, moves, **vals):
+        """A litigation case of the customer of ``moves`` (account.move) in the test company,
+        with ``vals``: the ``recouvrement.litigation`` created."""
+        return self.env["recouvrement.litigation"].create(
+            {
+                "partner_id": moves.partner_id[:1].id,
+                "company_id": self.company.id,
+                "move_ids": [Command.set(moves.ids)],
+                **vals,
+            }
+        )
+
     def _write_off_case(self, moves, loss):
         """``moves`` written off by the credit manager: a recovery case of ``self.customer``
         closed through its wizard as written off for ``loss`` (``court_decision``,

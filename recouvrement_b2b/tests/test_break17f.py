@@ -19,16 +19,6 @@ class TestBreak17Prescription(DunningRunCommon):
         super().setUpClass()
         cls.Litigation = cls.env["recouvrement.litigation"]
 
-    def _case(self, moves, **vals):
-        return self.Litigation.create(
-            {
-                "partner_id": moves.partner_id[:1].id,
-                "company_id": self.company.id,
-                "move_ids": [Command.set(moves.ids)],
-                **vals,
-            }
-        )
-
     def test_service_after_an_acknowledgment_restarts_from_the_service(self):
         # Due 2020-03-10: time-barred after 2025-03-10 (5 years, L110-4). A payment plan
         # signed 2024-06-01 acknowledges the debt (art. 2240): a new period to 2029-06-01
@@ -41,7 +31,7 @@ class TestBreak17Prescription(DunningRunCommon):
             self.Litigation._interrupt_prescription(old, date(2024, 6, 1))
         self.assertEqual(old.prescription_date, date(2029, 6, 1))
         with freeze_time("2026-03-20"):  # filed 2026-03-20: no interruption (Cass. 1re civ.)
-            case = self._case(old, litigation_type="recovery", proof_checked=True)
+            case = self._litigation_case(old, litigation_type="recovery", proof_checked=True)
             case.action_file()
         self.assertEqual(old.prescription_date, date(2029, 6, 1))
         with freeze_time("2026-04-15"):  # recorded the day it is served
@@ -100,7 +90,7 @@ class TestBreak17Prescription(DunningRunCommon):
         # may still let it pass (art. 2247: the judge does not raise prescription by himself).
         old = self._invoice(self.customer, 400.0, "2020-12-10", "2021-01-10")
         with freeze_time("2026-02-20"):
-            case = self._case(old, litigation_type="recovery", proof_checked=True)
+            case = self._litigation_case(old, litigation_type="recovery", proof_checked=True)
             case.action_file()
             self.assertEqual(case.prescription_date, date(2026, 1, 10))
             warning = case.prescription_warning
@@ -128,7 +118,7 @@ class TestBreak17Prescription(DunningRunCommon):
         # 2031-05-20.
         old = self._invoice(self.customer, 400.0, "2021-05-10", "2021-06-10")
         with freeze_time("2026-03-20"):
-            case = self._case(old, litigation_type="recovery", proof_checked=True)
+            case = self._litigation_case(old, litigation_type="recovery", proof_checked=True)
             case.action_file()
         with freeze_time("2026-04-15"):
             case.write({"order_date": "2026-04-01", "service_date": "2026-04-15"})

@@ -6,6 +6,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount, format_date
 
+from ..models.recouvrement_dunning_event import CHANNELS
 from ..tools.bounds import check_bounds
 
 #: days before and after today a run may be previewed: a year (issue 19); the plan of a day
@@ -110,11 +111,21 @@ class RecouvrementDunningRun(models.TransientModel):
     def action_preview(self):
         """List what the run would send on the date (the cron's plan), one line per customer."""
         self.ensure_one()
-        plan = self.env["recouvrement.dunning"]._get_plan(self.date, companies=self.company_id)
+        Dunning = self.env["recouvrement.dunning"]
+        plan = Dunning._get_plan(self.date, companies=self.company_id)
+        partners = self.env["res.partner"].union(*(item["partner"] for item in plan))
+        recipients = Dunning._get_recipients(partners)
         self.write(
             {
                 "line_ids": [Command.clear()]
-                + [Command.create(self._prepare_line_vals(item)) for item in plan],
+                + [
+                    Command.create(
+                        self._prepare_line_vals(
+                            item, recipients.get(item["partner"].id, item["partner"])
+                        )
+                    )
+                    for item in plan
+                ],
                 "preview_company_id": self.company_id.id,
                 "preview_date": self.date,
                 # the first run's confirmation is given on the preview the user saw
@@ -124,11 +135,16 @@ class RecouvrementDunningRun(models.TransientModel):
         return self._reopen()
 
     @api.model
-    def _prepare_line_vals(self, item):
-        """Values of the preview line of plan ``item`` (see ``recouvrement.dunning``)."""
+    def _prepare_line_vals(self, item, recipient):
+        """Values of the preview line of plan ``item`` (see ``recouvrement.dunning``) sent to
+        ``recipient`` (res.partner: the customer or its invoicing contact), with the channel
+        the run sends it by (a letter instead of an email the customer cannot receive:
+        ``recouvrement.dunning._get_channel_fallback``)."""
+        fallback = self.env["recouvrement.dunning"]._get_channel_fallback(item, recipient)
         return {
             "partner_id": item["partner"].id,
             "level_id": item["level"].id,
+            "channel": fallback.get("channel", item["level"].channel),
             "currency_id": item["currency"].id,
             "move_ids": [Command.set(item["moves"].ids)],
             "amount": item.get("amount_net", sum(item["moves"].mapped("amount_residual"))),
@@ -274,7 +290,8 @@ class RecouvrementDunningRunLine(models.TransientModel):
     excluded = fields.Boolean(help="Do not send this reminder in this run.")
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     level_id = fields.Many2one("recouvrement.dunning.level", readonly=True)
-    channel = fields.Selection(related="level_id.channel")
+    # the channel the run sends by, which may be a letter instead of the level's email or SMS
+    channel = fields.Selection(CHANNELS, readonly=True)
     move_ids = fields.Many2many("account.move", string="Invoices", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     amount = fields.Monetary(string="Amount Due", readonly=True)
