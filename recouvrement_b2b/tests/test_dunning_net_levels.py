@@ -5,7 +5,9 @@ from the net balance of their own currency."""
 from datetime import date
 
 from freezegun import freeze_time
+from lxml import html as lxml_html
 
+from odoo import Command
 from odoo.tests import tagged
 
 from .common import DunningRunCommon
@@ -205,3 +207,148 @@ class TestDunningNetLevels(DunningRunCommon):
                 {row.partner_id.name: row.next_step_legal for row in rows},
                 {"Ample": True, "Maigre": False},
             )
+
+
+@tagged("post_install", "-at_install")
+class TestDunningHoldsPerCurrency(DunningRunCommon):
+    """A customer with A: 1 000 EUR and B: 1 100 USD (1 000 EUR in the books at 1.10), both
+    due 1 March 2026, and an unmatched credit note of 500 EUR; 1 EUR = 1.25 USD from
+    15 March: B is worth 1 100 / 1.25 = 880.00 EUR. The firm reminder of 20 March."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        usd = cls.setup_other_currency("USD", rates=[("2026-01-01", 1.10), ("2026-03-15", 1.25)])
+        cls.euros = cls._invoice(cls.customer, 1000.0, "2026-02-01", "2026-03-01")
+        cls.dollars = cls._invoice(cls.customer, 1100.0, "2026-02-01", "2026-03-01", currency=usd)
+        refund = cls._refund(cls.customer, 500.0, "2026-03-02")
+        cls.credit_line = refund.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+
+    def _promise(self, moves, amount):
+        with freeze_time("2026-03-10"):
+            return (
+                self.env["recouvrement.promise"]
+                .with_user(self.controller)
+                .create(
+                    {
+                        "partner_id": self.customer.id,
+                        "amount": amount,
+                        "date": "2026-04-10",
+                        "move_ids": [Command.set(moves.ids)],
+                    }
+                )
+            )
+
+    def _letter_totals(self, event):
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "recouvrement_b2b.report_dunning_letter", event.ids
+        )[0]
+        page = lxml_html.fromstring(html)
+        rows = page.xpath("//table[contains(@class, 'ms-auto')]//tr")
+        return [[" ".join(td.text_content().split()) for td in row.xpath("td")] for row in rows]
+
+    def test_promise_on_the_dollar_invoice_claims_the_euro_net(self):
+        # B under a promise: the reminder claims A net of the euro credit, 1 000 - 500 =
+        # 500.00, nothing in dollars (this was right already: 500 + 880 - 880).
+        self._promise(self.dollars, 880.0)
+        [event] = self._run("2026-03-20")
+        self.assertRecordValues(
+            event,
+            [
+                {
+                    "level_id": self.level_firm.id,
+                    "move_ids": self.euros.ids,
+                    "amount_due": 500.0,
+                    "amount_open_credit": 500.0,
+                    "credit_line_ids": self.credit_line.ids,
+                }
+            ],
+        )
+
+    def test_promise_on_the_euro_invoice_claims_the_dollars_without_the_euro_credit(self):
+        # A under a promise: nothing is claimed in euros, so the euro credit is not deducted
+        # (a euro credit does not pay a dollar invoice, art. 1347-1 Code civil). Old value:
+        # 500 + 880 - 1 000 = 380.00 claimed with the credit of 500.00 shown. Right: 880.00,
+        # no credit, in the event, its email and its letter.
+        self._promise(self.euros, 1000.0)
+        [event] = self._run("2026-03-20")
+        self.assertRecordValues(
+            event,
+            [
+                {
+                    "level_id": self.level_firm.id,
+                    "move_ids": self.dollars.ids,
+                    "amount_due": 880.0,
+                    "amount_open_credit": 0.0,
+                    "amount_disputed": 0.0,
+                    "credit_line_ids": [],
+                    "amount_total": 880.0,
+                }
+            ],
+        )
+        self.assertEqual(event._get_letter_credits(), [])
+        self.assertEqual(self._letter_totals(event)[-1], ["Total due", "880.00 €"])
+        mail = self.env["mail.mail"].search(
+            [("model", "=", event._name), ("res_id", "=", event.id)]
+        )
+        body = " ".join(lxml_html.fromstring(mail.body_html).text_content().split())
+        self.assertIn("Total due: 880.00 €", body)
+        self.assertNotIn("500.00", body)
+        # the invoice under the promise keeps its level; the dollars go up the ladder
+        self.assertFalse(self.euros.dunning_level_id)
+        self.assertEqual(self.dollars.dunning_level_id, self.level_firm)
+
+    def test_dispute_covering_the_euro_net_claims_the_dollars(self):
+        # 600 of A disputed: A's undisputed 400 is covered by the euro credit of 500 (400 -
+        # 500 < 0): nothing claimed in euros. Old value: 500 + 880 - 600 = 780.00 with 600.00
+        # contested and the credit of 500.00. Right: B alone, 880.00, nothing contested nor
+        # deducted.
+        with freeze_time("2026-03-05"):
+            self.env["recouvrement.dispute"].with_user(self.controller).create(
+                {"move_id": self.euros.id, "reason": "quantity", "amount": 600.0}
+            )
+        [event] = self._run("2026-03-20")
+        self.assertRecordValues(
+            event,
+            [
+                {
+                    "move_ids": self.dollars.ids,
+                    "amount_due": 880.0,
+                    "amount_disputed": 0.0,
+                    "amount_open_credit": 0.0,
+                    "credit_line_ids": [],
+                }
+            ],
+        )
+
+    def test_dispute_smaller_than_the_euro_net_is_taken_from_the_euros(self):
+        # 200 of A disputed: euros 1 000 - 200 - 500 = 300, dollars 880: 1 180.00 claimed,
+        # 200.00 contested, the credit of 500.00 deducted (as before).
+        with freeze_time("2026-03-05"):
+            self.env["recouvrement.dispute"].with_user(self.controller).create(
+                {"move_id": self.euros.id, "reason": "quantity", "amount": 200.0}
+            )
+        [event] = self._run("2026-03-20")
+        self.assertRecordValues(
+            event,
+            [
+                {
+                    "move_ids": (self.euros | self.dollars).ids,
+                    "amount_due": 1180.0,
+                    "amount_disputed": 200.0,
+                    "amount_open_credit": 500.0,
+                    "credit_line_ids": self.credit_line.ids,
+                }
+            ],
+        )
+
+    def test_promise_lowers_the_net_under_a_level_minimum(self):
+        # Last call minimum 700 EUR; 31 March (30 days): B under a promise; A's net 1 000 -
+        # 500 = 500 < 700: the firm reminder (minimum 0) for 500.00. Old value: the last call
+        # for 500 (the minimum was compared before the promise, on 500 + 880 = 1 380).
+        self.level_last_call.min_amount = 700.0
+        self._promise(self.dollars, 880.0)
+        [event] = self._run("2026-03-31")
+        self.assertRecordValues(event, [{"level_id": self.level_firm.id, "amount_due": 500.0}])
