@@ -1208,7 +1208,8 @@ class RecouvrementDunning(models.AbstractModel):
         """``{(company id, commercial partner id, currency id): float}``: for each currency in
         which a customer of ``moves`` (account.move) has open credits
         (:meth:`_get_open_credits`), the balance of its open receivables of that currency in
-        that company, every one, not only ``moves``, those credits deducted (a credit only
+        that company, every one, not only ``moves``, but those in litigation or in a payment
+        plan (no reminder claims them), those credits deducted (a credit only
         pays the debts of its own currency, LEGAL.md, open credits; art. 1347-1 Code civil),
         company currency at the rate of ``date``. Queries do not depend on the number of
         invoices; none without open credits."""
@@ -1224,6 +1225,10 @@ class RecouvrementDunning(models.AbstractModel):
                 ("parent_state", "=", "posted"),
                 ("reconciled", "=", False),
                 ("amount_residual", ">", 0),
+                # invoices the ladder leaves out for good (:meth:`_get_dunning_domain`): the
+                # reminders deduct no credit from them
+                ("move_id.litigation_id", "=", False),
+                ("move_id.payment_plan_id", "=", False),
             ]
         )
         amounts = self._get_line_amounts(debts | credit_lines, date)

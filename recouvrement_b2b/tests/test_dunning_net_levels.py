@@ -352,3 +352,33 @@ class TestDunningHoldsPerCurrency(DunningRunCommon):
         self._promise(self.dollars, 880.0)
         [event] = self._run("2026-03-31")
         self.assertRecordValues(event, [{"level_id": self.level_firm.id, "amount_due": 500.0}])
+
+    def test_invoice_in_a_payment_plan_left_out_of_the_net_balance(self):
+        # A: 1 000 EUR in a payment plan, C: 300 EUR due 1 March, the euro credit of 500:
+        # the reminder of C nets 300 - 500 < 0 and claims nothing in euros (the plan leaves
+        # A out), only B, 880.00. C's next reminder date: old value 20 March (the balance
+        # counted A: 1 000 + 300 - 500 = 800 > 0), no reminder coming; right: none.
+        late = self._invoice(self.customer, 300.0, "2026-02-01", "2026-03-01")
+        self.euros.sudo().payment_plan_id = self.env["recouvrement.payment.plan"].create(
+            {
+                "partner_id": self.customer.id,
+                "move_ids": [Command.set(self.euros.ids)],
+                "instalment_count": 3,
+                "first_date": date(2026, 4, 1),
+            }
+        )
+        with freeze_time("2026-03-20"):
+            self.env["recouvrement.dunning"]._recompute_next_dates(late)
+            self.assertFalse(late.dunning_next_date)
+        [event] = self._run("2026-03-20")
+        self.assertRecordValues(
+            event,
+            [
+                {
+                    "move_ids": self.dollars.ids,
+                    "amount_due": 880.0,
+                    "amount_open_credit": 0.0,
+                    "credit_line_ids": [],
+                }
+            ],
+        )
