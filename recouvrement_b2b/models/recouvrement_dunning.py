@@ -932,14 +932,7 @@ class RecouvrementDunning(models.AbstractModel):
         if not moves:
             return {}
         lines = self.env["account.move.line"].search(
-            [
-                ("company_id", "in", moves.company_id.ids),
-                ("partner_id.commercial_partner_id", "in", moves.commercial_partner_id.ids),
-                ("account_id.account_type", "=", "asset_receivable"),
-                ("parent_state", "=", "posted"),
-                ("reconciled", "=", False),
-                ("amount_residual", "<", 0),
-            ],
+            [*self._get_open_receivable_domain(moves), ("amount_residual", "<", 0)],
             order="date, id",
         )
         credits = defaultdict(lambda: self.env["account.move.line"])
@@ -948,6 +941,18 @@ class RecouvrementDunning(models.AbstractModel):
                 line.company_id.id, line.partner_id.commercial_partner_id.id, line.currency_id.id
             ] |= line
         return credits
+
+    @api.model
+    def _get_open_receivable_domain(self, moves):
+        """Domain on ``account.move.line``: the open (posted, unreconciled) receivable lines of
+        the customers (commercial partners) of ``moves`` (account.move) in their companies."""
+        return [
+            ("company_id", "in", moves.company_id.ids),
+            ("partner_id.commercial_partner_id", "in", moves.commercial_partner_id.ids),
+            ("account_id.account_type", "=", "asset_receivable"),
+            ("parent_state", "=", "posted"),
+            ("reconciled", "=", False),
+        ]
 
     @api.model
     def _get_line_amounts(self, lines, date, residuals=None):
@@ -1219,11 +1224,7 @@ class RecouvrementDunning(models.AbstractModel):
         credit_lines = self.env["account.move.line"].union(*credits.values())
         debts = self.env["account.move.line"].search(
             [
-                ("company_id", "in", moves.company_id.ids),
-                ("partner_id.commercial_partner_id", "in", moves.commercial_partner_id.ids),
-                ("account_id.account_type", "=", "asset_receivable"),
-                ("parent_state", "=", "posted"),
-                ("reconciled", "=", False),
+                *self._get_open_receivable_domain(moves),
                 ("amount_residual", ">", 0),
                 # invoices the ladder leaves out for good (:meth:`_get_dunning_domain`): the
                 # reminders deduct no credit from them

@@ -241,6 +241,13 @@ class TestDunningHoldsPerCurrency(DunningRunCommon):
                 )
             )
 
+    def _dispute_euros(self, amount):
+        """A dispute of ``amount`` on A, opened on 5 March."""
+        with freeze_time("2026-03-05"):
+            self.env["recouvrement.dispute"].with_user(self.controller).create(
+                {"move_id": self.euros.id, "reason": "quantity", "amount": amount}
+            )
+
     def _letter_totals(self, event):
         html = self.env["ir.actions.report"]._render_qweb_html(
             "recouvrement_b2b.report_dunning_letter", event.ids
@@ -305,13 +312,9 @@ class TestDunningHoldsPerCurrency(DunningRunCommon):
         # 500 < 0): nothing claimed in euros. Old value: 500 + 880 - 600 = 780.00 with 600.00
         # contested and the credit of 500.00. Right: B alone, 880.00, nothing contested nor
         # deducted.
-        with freeze_time("2026-03-05"):
-            self.env["recouvrement.dispute"].with_user(self.controller).create(
-                {"move_id": self.euros.id, "reason": "quantity", "amount": 600.0}
-            )
-        [event] = self._run("2026-03-20")
+        self._dispute_euros(600.0)
         self.assertRecordValues(
-            event,
+            self._run("2026-03-20"),
             [
                 {
                     "move_ids": self.dollars.ids,
@@ -326,13 +329,9 @@ class TestDunningHoldsPerCurrency(DunningRunCommon):
     def test_dispute_smaller_than_the_euro_net_is_taken_from_the_euros(self):
         # 200 of A disputed: euros 1 000 - 200 - 500 = 300, dollars 880: 1 180.00 claimed,
         # 200.00 contested, the credit of 500.00 deducted (as before).
-        with freeze_time("2026-03-05"):
-            self.env["recouvrement.dispute"].with_user(self.controller).create(
-                {"move_id": self.euros.id, "reason": "quantity", "amount": 200.0}
-            )
-        [event] = self._run("2026-03-20")
+        self._dispute_euros(200.0)
         self.assertRecordValues(
-            event,
+            self._run("2026-03-20"),
             [
                 {
                     "move_ids": (self.euros | self.dollars).ids,
