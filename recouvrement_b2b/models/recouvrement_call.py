@@ -361,7 +361,13 @@ class RecouvrementCall(models.Model):
                 and line.amount_residual > 0
             )
         )
-        amounts = dunning._get_line_amounts(lines, today)
+        credits = dunning._get_open_credits(moves)
+        amounts = dunning._get_line_amounts(
+            lines.union(*credits.values()) if credits else lines, today
+        )
+        # each currency's net balance, as the reminder claims it (recouvrement.dunning
+        # ._net_by_currency): a level's minimum is compared with it too
+        nets = dunning._get_overdue_nets(lines, credits, amounts, today)
         steps = {}
         for move in moves.sorted("id"):
             policy = policies.get(move.id)
@@ -369,8 +375,9 @@ class RecouvrementCall(models.Model):
                 continue
             ladder = ladders[policy]
             mine = lines.filtered(lambda line, move=move: line.move_id == move)
+            net = nets.get((move.company_id.id, move.commercial_partner_id.id, move.currency_id.id))
             for line in mine:
-                step = self._get_line_next_step(line, ladder, mine, amounts, today)
+                step = self._get_line_next_step(line, ladder, mine, amounts, today, net=net)
                 current = steps.get(move.commercial_partner_id.id)
                 if step and (
                     not current
@@ -400,16 +407,23 @@ class RecouvrementCall(models.Model):
         ]
 
     @api.model
-    def _get_line_next_step(self, line, ladder, lines, amounts, today):
+    def _get_line_next_step(self, line, ladder, lines, amounts, today, net=None):
         """``(rules.dunning.Level, date)`` of the next step of the instalment ``line`` in
-        ``ladder`` (see :meth:`_get_next_steps`), or None at the top of the ladder. A level's
-        minimum is compared with the invoice's amount due by then (``lines``, its open
-        instalments; ``amounts``, ``{line id: company currency}``), as the dunning does."""
+        ``ladder`` (see :meth:`_get_next_steps`), or None at the top of the ladder or when
+        nothing is claimed. A level's minimum is compared with the invoice's amount due by
+        then (``lines``, its open instalments; ``amounts``, ``{line id: company currency}``)
+        and with ``net``, the net balance of its currency when the customer has open credits
+        in it (``recouvrement.dunning._get_overdue_nets``), as the dunning does
+        (``recouvrement.dunning._cap_to_net_minimums``)."""
         dunning = self.env["recouvrement.dunning"]
         reached = dunning._get_reached_sequence(line, ladder)
         amount = sum(
             amounts[other.id] for other in lines if other.date_maturity <= line.date_maturity
         )
+        if net is not None:
+            if net <= 0:
+                return None  # its open credits cover the currency: nothing is claimed
+            amount = min(amount, net)
         level = dunning_rules.next_level(ladder, reached, line.date_maturity, today, amount=amount)
         if level:
             return level, today

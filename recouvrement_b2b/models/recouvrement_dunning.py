@@ -13,6 +13,7 @@ from odoo.tools import (
     SQL,
     email_normalize_all,
     float_compare,
+    float_round,
     format_amount,
     format_date,
     split_every,
@@ -101,7 +102,9 @@ class RecouvrementDunning(models.AbstractModel):
     ``move_levels`` (``{line id: level id}``, ``{move id: level id}`` for the instalments and
     invoices reaching a new level), ``credit_lines`` (the customer's open credits deducted:
     those in the currency of instalments claimed),
-    ``open_credit`` and ``amount_net`` (open credits and net balance claimed) and, when the
+    ``open_credit`` and ``amount_net`` (open credits and net balance claimed), ``nets``
+    (``{res.currency: net balance claimed of that currency}``, company currency),
+    ``amount_disputed`` (the parts under open disputes, not claimed) and, when the
     customer's last email reminder was not delivered, ``undelivered`` (True).
     """
 
@@ -466,10 +469,8 @@ class RecouvrementDunning(models.AbstractModel):
         lines = lines.filtered(lambda line: line.move_id.id in kept_ids)
         skipped = self._get_failed_keys(lines.move_id, date) if skip_failed else set()
         groups, line_levels = self._group_due_lines(lines, date, skipped)
-        due_levels = levels.browse(
-            {rule_level.key for by_line in line_levels.values() for rule_level in by_line.values()}
-        )
-        records = {level.id: level for level in due_levels}
+        # every level of the ladders: a level's minimum may cap an instalment to a level below
+        records = {level.id: level for level in levels}
         credits = self._get_open_credits(lines.move_id)
         # what each instalment and open credit is worth on the day of the run
         line_amounts = self._get_line_amounts(
@@ -477,38 +478,11 @@ class RecouvrementDunning(models.AbstractModel):
         )
         plan = []
         for key, group_lines in groups.items():
-            net = self._net_by_currency(key, group_lines, line_levels[key], credits, line_amounts)
-            if not net:
-                continue
-            group_lines, credit_lines, by_line, nets = net
-            level = records[dunning_rules.highest(by_line.values()).key]
-            # each currency's net balance compared with the level's minimum (company currency)
-            if credit_lines and not any(
-                not has_credit or self._is_net_balance_claimable(amount, level)
-                for amount, has_credit in nets
-            ):
-                continue
-            open_credit = -sum(line_amounts[line.id] for line in credit_lines)
-            amount_net = sum(amount for amount, _has_credit in nets)
-            plan.append(
-                {
-                    "company": key[0],
-                    "partner": key[1],
-                    "currency": key[0].currency_id,
-                    "policy": level.policy_id,
-                    "level": level,
-                    "moves": group_lines.move_id,
-                    "lines": group_lines,
-                    "move_levels": self._get_move_levels(group_lines, by_line),
-                    "line_levels": {
-                        line_id: rule_level.key for line_id, rule_level in by_line.items()
-                    },
-                    "credit_lines": credit_lines,
-                    "line_amounts": line_amounts,
-                    "open_credit": open_credit,
-                    "amount_net": amount_net,
-                }
+            item = self._get_plan_item(
+                key, group_lines, line_levels[key], credits, line_amounts, date, records
             )
+            if item:
+                plan.append(item)
         plan = self.env["recouvrement.customer"]._hold_replied_customers(plan)
         # promises to pay and commercial disputes hold (part of) invoices
         plan = self.env["recouvrement.promise"]._dunning_adjust_plan(plan, date)
@@ -517,11 +491,66 @@ class RecouvrementDunning(models.AbstractModel):
         return plan
 
     @api.model
-    def _net_by_currency(self, key, lines, line_levels, credits, line_amounts):
+    def _get_plan_item(
+        self, key, lines, line_levels, credits, line_amounts, date, records, held=None
+    ):
+        """The plan item (see the class) of customer ``key`` (``(res.company, commercial
+        res.partner)``) for its instalments ``lines`` (account.move.line), or None when it
+        claims nothing: each currency net of its own open credits and of the parts ``held``
+        (:meth:`_net_by_currency`), each instalment's level capped to what the net balance of
+        its currency meets (:meth:`_cap_to_net_minimums`). Built the same way before and
+        after the holds (``recouvrement.promise._dunning_adjust_item``). No query but the
+        ladders' levels, once per policy.
+
+        :param line_levels: ``{line id: rules.dunning.Level}`` of the instalments reaching a
+            new level (the level's key is its id)
+        :param credits: ``{(company id, partner id, currency id): account.move.line}``
+            (:meth:`_get_open_credits`)
+        :param line_amounts: ``{line id: float}`` in company currency (:meth:`_get_line_amounts`)
+        :param records: ``{level id: recouvrement.dunning.level}`` of the levels reached
+        :param held: ``{line id: float}``: the part of an instalment held back (under an open
+            dispute), company currency
+        """
+        held = held or {}
+        net = self._net_by_currency(key, lines, line_levels, credits, line_amounts, held)
+        if not net:
+            return None
+        lines, credit_lines, by_line, nets = net
+        by_line = self._cap_to_net_minimums(lines, by_line, nets, date, records)
+        if not by_line:
+            return None
+        key_id = dunning_rules.highest(by_line.values()).key
+        level = records.get(key_id) or self.env["recouvrement.dunning.level"].browse(key_id)
+        company = key[0]
+        return {
+            "company": company,
+            "partner": key[1],
+            "currency": company.currency_id,
+            "policy": level.policy_id,
+            "level": level,
+            "moves": lines.move_id,
+            "lines": lines,
+            "move_levels": self._get_move_levels(lines, by_line),
+            "line_levels": {line_id: rule_level.key for line_id, rule_level in by_line.items()},
+            "credit_lines": credit_lines,
+            "line_amounts": line_amounts,
+            "open_credit": -sum(line_amounts[line.id] for line in credit_lines),
+            "nets": nets,
+            "amount_net": float_round(sum(nets.values()), precision_digits=2),
+            # the amounts are in company currency already: rounded to cents with no query
+            # for the currency's rounding, as the nets
+            "amount_disputed": float_round(
+                sum(held.get(line.id, 0.0) for line in lines), precision_digits=2
+            ),
+        }
+
+    @api.model
+    def _net_by_currency(self, key, lines, line_levels, credits, line_amounts, held=None):
         """What the reminder of customer ``key`` (``(res.company, commercial res.partner)``)
         claims, currency by currency: the open credits of a currency (``credits``, from
-        :meth:`_get_open_credits`) are deducted from the instalments ``lines`` of that currency
-        only (LEGAL.md, open credits; art. 1347 and 1347-1 Code civil: a euro credit does not
+        :meth:`_get_open_credits`) and the parts ``held`` back (``{line id: float}``, under
+        an open dispute) are deducted from the instalments ``lines`` of that currency only
+        (LEGAL.md, open credits; art. 1347 and 1347-1 Code civil: a euro credit does not
         pay a dollar invoice); a currency whose instalments they cover claims nothing (its
         instalments and credits are left out of the reminder); an open credit in a currency
         of no instalment is left out. No query.
@@ -529,23 +558,25 @@ class RecouvrementDunning(models.AbstractModel):
         :param line_levels: ``{line id: rules.dunning.Level}`` of the instalments reaching a
             new level
         :param line_amounts: ``{line id: float}`` in company currency (:meth:`_get_line_amounts`)
-        :return: ``(lines, credit lines, line levels, [(net balance in company currency,
-            whether open credits were deducted)])`` of the currencies claimed, or None when
-            nothing reaches a new level
+        :return: ``(lines, credit lines, line levels, {res.currency: net balance in company
+            currency})`` of the currencies claimed, or None when nothing reaches a new level
         """
         Line = self.env["account.move.line"]
+        held = held or {}
         company, partner = key
-        kept, kept_credits, nets = Line, Line, []
+        kept, kept_credits, nets = Line, Line, {}
         for currency, currency_lines in lines.grouped("currency_id").items():
             credit_lines = credits.get((company.id, partner.id, currency.id), Line)
-            amount = sum(line_amounts[line.id] for line in currency_lines | credit_lines)
+            amount = sum(line_amounts[line.id] for line in currency_lines | credit_lines) - sum(
+                held.get(line.id, 0.0) for line in currency_lines
+            )
             # the amounts are rounded to the company currency already: cents only tell the sum's
             # float noise from a balance (no query for the currency's rounding)
-            if credit_lines and float_compare(amount, 0.0, precision_digits=2) <= 0:
+            if float_compare(amount, 0.0, precision_digits=2) <= 0:
                 continue
             kept |= currency_lines
             kept_credits |= credit_lines
-            nets.append((amount, bool(credit_lines)))
+            nets[currency] = float_round(amount, precision_digits=2)
         kept_ids = set(kept.ids)
         by_line = {
             line_id: rule_level
@@ -555,6 +586,70 @@ class RecouvrementDunning(models.AbstractModel):
         if not by_line:
             return None
         return kept, kept_credits, by_line, nets
+
+    @api.model
+    def _get_overdue_nets(self, lines, credits, line_amounts, date):
+        """``{(company id, commercial partner id, currency id): float}``: for each currency in
+        which a customer of ``lines`` (receivable account.move.line) has open ``credits``
+        (:meth:`_get_open_credits`), its net balance as a reminder of ``date`` claims it
+        (:meth:`_net_by_currency`): its instalments of ``lines`` overdue on ``date`` less
+        those credits, company currency (``line_amounts``, :meth:`_get_line_amounts`). No
+        query."""
+        nets = {}
+        for key, credit_lines in credits.items():
+            nets[key] = sum(line_amounts[line.id] for line in credit_lines)
+        for line in lines:
+            key = (
+                line.company_id.id,
+                line.move_id.commercial_partner_id.id,
+                line.currency_id.id,
+            )
+            if key in nets and line.date_maturity < date:
+                nets[key] += line_amounts[line.id]
+        return {key: float_round(amount, precision_digits=2) for key, amount in nets.items()}
+
+    @api.model
+    def _cap_to_net_minimums(self, lines, line_levels, nets, date, records):
+        """``line_levels`` (``{line id: rules.dunning.Level}``) with each instalment of
+        ``lines`` whose level's minimum exceeds the net balance of its currency (``nets``,
+        ``{res.currency: float}``, company currency, :meth:`_net_by_currency`) capped to the
+        highest level below it whose minimum that net balance meets, above the level the
+        instalment reached (:func:`rules.dunning.next_level`); left out when there is none.
+
+        A reminder claims the net balance of each currency (LEGAL.md, open credits): a level's
+        minimum, in company currency (issue 17 #3), is compared with what it claims, not only
+        with the invoice's amount (:meth:`_group_due_lines`): 1 000 overdue with an open credit
+        of 700 claims 300, under a formal notice's minimum of 500; the customer gets the last
+        amicable reminder for 300, not nothing (issue 17). No query but the ladders' levels
+        (once per policy).
+
+        :param records: ``{level id: recouvrement.dunning.level}`` of the levels reached
+        """
+        Level = self.env["recouvrement.dunning.level"]
+        ladders = {}
+        result = {}
+        for line in lines:
+            rule_level = line_levels.get(line.id)
+            if not rule_level:
+                continue
+            net = nets[line.currency_id]
+            if rule_level.applies_to(net):
+                result[line.id] = rule_level
+                continue
+            policy = (records.get(rule_level.key) or Level.browse(rule_level.key)).policy_id
+            if policy not in ladders:
+                ladders[policy] = policy._get_rule_levels()
+            ladder = ladders[policy]
+            capped = dunning_rules.next_level(
+                [lvl for lvl in ladder if lvl.sequence < rule_level.sequence],
+                self._get_reached_sequence(line, ladder),
+                line.date_maturity,
+                date,
+                amount=net,
+            )
+            if capped:
+                result[line.id] = capped
+        return result
 
     @api.model
     def _get_move_levels(self, lines, line_levels):
@@ -606,14 +701,37 @@ class RecouvrementDunning(models.AbstractModel):
             ):
                 item = dict(item, undelivered=True)
             if level != item["level"]:
-                item = dict(
-                    item,
-                    level=level,
-                    move_levels=self._cap_move_levels(item, level),
-                    line_levels=self._cap_move_levels(item, level, "line_levels"),
-                )
+                item = self._cap_item(item, level, date)
+                if not item:
+                    continue  # no level below meets the minimum on the net balance
             result.append(item)
         return result
+
+    @api.model
+    def _cap_item(self, item, level, date):
+        """Plan ``item`` with no instalment (invoice) above ``level``, each instalment's level
+        then capped again to what the net balance of its currency meets (``nets``,
+        :meth:`_cap_to_net_minimums`: the level below may have a minimum of its own), or None
+        when no instalment is left with a level. No query."""
+        records = {lvl.id: lvl for lvl in item["policy"].level_ids}
+        capped = self._cap_move_levels(item, level, "line_levels")
+        by_line = self._cap_to_net_minimums(
+            item["lines"],
+            {line_id: records[level_id]._get_rule_level() for line_id, level_id in capped.items()},
+            item["nets"],
+            date,
+            records,
+        )
+        if not by_line:
+            return None
+        level = records[dunning_rules.highest(by_line.values()).key]
+        move_levels = self._get_move_levels(item["lines"], by_line)
+        return dict(
+            item,
+            level=level,
+            move_levels=self._cap_move_levels(dict(item, move_levels=move_levels), level),
+            line_levels={line_id: rule_level.key for line_id, rule_level in by_line.items()},
+        )
 
     @api.model
     def _get_prerequisite_history(self, plan, date):
@@ -814,14 +932,7 @@ class RecouvrementDunning(models.AbstractModel):
         if not moves:
             return {}
         lines = self.env["account.move.line"].search(
-            [
-                ("company_id", "in", moves.company_id.ids),
-                ("partner_id.commercial_partner_id", "in", moves.commercial_partner_id.ids),
-                ("account_id.account_type", "=", "asset_receivable"),
-                ("parent_state", "=", "posted"),
-                ("reconciled", "=", False),
-                ("amount_residual", "<", 0),
-            ],
+            [*self._get_open_receivable_domain(moves), ("amount_residual", "<", 0)],
             order="date, id",
         )
         credits = defaultdict(lambda: self.env["account.move.line"])
@@ -830,6 +941,18 @@ class RecouvrementDunning(models.AbstractModel):
                 line.company_id.id, line.partner_id.commercial_partner_id.id, line.currency_id.id
             ] |= line
         return credits
+
+    @api.model
+    def _get_open_receivable_domain(self, moves):
+        """Domain on ``account.move.line``: the open (posted, unreconciled) receivable lines of
+        the customers (commercial partners) of ``moves`` (account.move) in their companies."""
+        return [
+            ("company_id", "in", moves.company_id.ids),
+            ("partner_id.commercial_partner_id", "in", moves.commercial_partner_id.ids),
+            ("account_id.account_type", "=", "asset_receivable"),
+            ("parent_state", "=", "posted"),
+            ("reconciled", "=", False),
+        ]
 
     @api.model
     def _get_line_amounts(self, lines, date, residuals=None):
@@ -864,21 +987,6 @@ class RecouvrementDunning(models.AbstractModel):
             residual = residuals.get(line.id, (None, line.amount_residual_currency))[1]
             amounts[line.id] = line.company_currency_id.round(residual * ratio)
         return amounts
-
-    @api.model
-    def _is_net_balance_claimable(self, amount_net, level):
-        """Whether the reminder ``level`` may be sent for a net balance of ``amount_net``
-        (company currency: residual of the instalments due minus the open credits).
-
-        Nothing is claimed when the net balance is zero or below; a level with legal or
-        commercial consequences (formal notice, credit hold, litigation) needs a net balance
-        of at least its minimum (LEGAL.md, open credits).
-        """
-        if amount_net <= 0:
-            return False
-        if level._has_legal_effect():
-            return amount_net >= level.min_amount
-        return True
 
     @api.model
     def _get_failed_keys(self, moves, date):
@@ -1017,8 +1125,14 @@ class RecouvrementDunning(models.AbstractModel):
             )
         else:
             line_amounts = {line.id: line.amount_residual for line in receivable}
+        balances = self._get_credit_balances(dunned, date or fields.Date.context_today(self))
         for move in dunned:
             ladder = ladders[policies[move.id]]
+            # a level's minimum is also compared with the net balance of the invoice's
+            # currency when open credits are deducted from it (:meth:`_cap_to_net_minimums`)
+            balance = balances.get(
+                (move.company_id.id, move.commercial_partner_id.id, move.currency_id.id)
+            )
             # a list, not filtered(): the lines keep the prefetch of every invoice's lines
             open_lines = [
                 line
@@ -1035,30 +1149,38 @@ class RecouvrementDunning(models.AbstractModel):
                     line.date_maturity,
                     # the level's minimum against the invoice's amount due by then
                     # (:meth:`_group_due_lines`)
-                    amount=sum(
-                        line_amounts[other.id]
-                        for other in open_lines
-                        if other.date_maturity <= line.date_maturity
+                    amount=min(
+                        sum(
+                            line_amounts[other.id]
+                            for other in open_lines
+                            if other.date_maturity <= line.date_maturity
+                        ),
+                        balance if balance is not None else float("inf"),
                     ),
                 )
                 for line in open_lines
             ]
             dates = [day for day in dates if day]
             next_dates[move.id] = min(dates) if dates else False
-        return self._adjust_next_dates(dunned, next_dates, date or fields.Date.context_today(self))
+        return self._adjust_next_dates(
+            dunned, next_dates, date or fields.Date.context_today(self), balances
+        )
 
     @api.model
-    def _adjust_next_dates(self, moves, next_dates, date):
+    def _adjust_next_dates(self, moves, next_dates, date, balances=None):
         """Correct ``next_dates`` (``{move id: date or False}``, from the ladder) of the open
         invoices ``moves`` for what a run will do, and return it: no date when nothing will be
         sent, i.e. the invoice is wholly under open disputes
         (``recouvrement.dispute._dunning_excluded_amounts``) or its customer's open credits
         of its currency cover all its open receivables of that currency in that company (the
         net balance of that currency is zero or below:
-        nothing is claimed, LEGAL.md, open credits; :meth:`_is_net_balance_claimable`); and
+        nothing is claimed, LEGAL.md, open credits; :meth:`_net_by_currency`); and
         never a date before ``date`` (today: a level whose day passed goes with the next
         run). Amounts in company currency at the rate of ``date``. Queries do not depend on
-        the number of invoices."""
+        the number of invoices.
+
+        :param balances: :meth:`_get_credit_balances` of ``moves`` (computed when not given)
+        """
         dated = moves.filtered(lambda m: next_dates.get(m.id))
         if not dated:
             return next_dates
@@ -1072,42 +1194,54 @@ class RecouvrementDunning(models.AbstractModel):
                 >= 0
             ):
                 next_dates[move.id] = False
-        credits = self._get_open_credits(dated)
-        if credits:
-            credit_lines = self.env["account.move.line"].union(*credits.values())
-            # every open receivable of those customers, not only ``moves``: the net balance
-            debts = self.env["account.move.line"].search(
-                [
-                    ("company_id", "in", dated.company_id.ids),
-                    ("partner_id.commercial_partner_id", "in", dated.commercial_partner_id.ids),
-                    ("account_id.account_type", "=", "asset_receivable"),
-                    ("parent_state", "=", "posted"),
-                    ("reconciled", "=", False),
-                    ("amount_residual", ">", 0),
-                ]
-            )
-            amounts = self._get_line_amounts(debts | credit_lines, date)
-            # per currency: a credit only pays the debts of its own currency (LEGAL.md, open
-            # credits; art. 1347-1 Code civil)
-            balances = defaultdict(float)
-            for line in debts | credit_lines:
-                key = (
-                    line.company_id.id,
-                    line.partner_id.commercial_partner_id.id,
-                    line.currency_id.id,
-                )
-                balances[key] += amounts[line.id]
-            for move in dated:
-                key = (move.company_id.id, move.commercial_partner_id.id, move.currency_id.id)
-                if (
-                    key in credits
-                    and move.company_currency_id.compare_amounts(balances[key], 0.0) <= 0
-                ):
-                    next_dates[move.id] = False
+        if balances is None:
+            balances = self._get_credit_balances(dated, date)
+        for move in dated:
+            key = (move.company_id.id, move.commercial_partner_id.id, move.currency_id.id)
+            if (
+                key in balances
+                and move.company_currency_id.compare_amounts(balances[key], 0.0) <= 0
+            ):
+                next_dates[move.id] = False
         for move_id, day in next_dates.items():
             if day and day < date:
                 next_dates[move_id] = date
         return next_dates
+
+    @api.model
+    def _get_credit_balances(self, moves, date):
+        """``{(company id, commercial partner id, currency id): float}``: for each currency in
+        which a customer of ``moves`` (account.move) has open credits
+        (:meth:`_get_open_credits`), the balance of its open receivables of that currency in
+        that company, every one, not only ``moves``, but those in litigation or in a payment
+        plan (no reminder claims them), those credits deducted (a credit only
+        pays the debts of its own currency, LEGAL.md, open credits; art. 1347-1 Code civil),
+        company currency at the rate of ``date``. Queries do not depend on the number of
+        invoices; none without open credits."""
+        credits = self._get_open_credits(moves)
+        if not credits:
+            return {}
+        credit_lines = self.env["account.move.line"].union(*credits.values())
+        debts = self.env["account.move.line"].search(
+            [
+                *self._get_open_receivable_domain(moves),
+                ("amount_residual", ">", 0),
+                # invoices the ladder leaves out for good (:meth:`_get_dunning_domain`): the
+                # reminders deduct no credit from them
+                ("move_id.litigation_id", "=", False),
+                ("move_id.payment_plan_id", "=", False),
+            ]
+        )
+        amounts = self._get_line_amounts(debts | credit_lines, date)
+        balances = defaultdict(float)
+        for line in debts | credit_lines:
+            key = (
+                line.company_id.id,
+                line.partner_id.commercial_partner_id.id,
+                line.currency_id.id,
+            )
+            balances[key] += amounts[line.id]
+        return {key: balances[key] for key in credits}
 
     @api.model
     def _recompute_next_dates(self, moves):

@@ -71,7 +71,9 @@ class RecouvrementDunningLevel(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     min_amount = fields.Monetary(
         string="Minimum Amount",
-        help="The level is not applied to an invoice whose amount due is lower.",
+        help="The level is not applied to an invoice whose amount due, or the net balance "
+        "claimed in its currency (open credits and disputed parts deducted), is lower: the "
+        "highest level below whose minimum is met is sent instead.",
     )
     propose_payment_plan = fields.Boolean(help="The letter offers the customer a payment plan.")
     attach_statement = fields.Boolean(

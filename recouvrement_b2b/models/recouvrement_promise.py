@@ -8,7 +8,6 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, format_amount, format_date
 
-from ..rules import dunning as dunning_rules
 from ..tools.bounds import check_sign
 from ..tools.evidence import (
     check_closed_unlink,
@@ -837,31 +836,32 @@ class RecouvrementPromise(models.Model):
         instalments in proportion to their residuals, and each instalment that reached a new
         level gets it again (``recouvrement.dunning._get_line_next_level``), a level's minimum
         compared with what is left of the invoice's instalments in the run, as without a
-        dispute; the invoice's level follows
-        (``recouvrement.dunning._get_move_levels``)."""
+        dispute; the item is then built again as the plan builds it
+        (``recouvrement.dunning._get_plan_item``): what is held is taken from the net balance
+        of its own currency, whose open credits no longer count once it claims nothing
+        (LEGAL.md, open credits: a promise on a dollar invoice does not lower a euro claim),
+        and each level's minimum is compared with that net balance."""
         dunning = self.env["recouvrement.dunning"]
         levels = self.env["recouvrement.dunning.level"]
         line_levels = dict(item["line_levels"])
         kept = self.env["account.move.line"]
-        deducted = 0.0
         # the disputed parts of the instalments kept: the reminder lists the instalments and
         # says what of them it does not claim (recouvrement.dunning._prepare_claim_vals)
-        disputed = 0.0
+        held = {}
         # what each instalment is worth on the day of the run (company currency)
         amounts = item.get("line_amounts") or {}
         for move in item["moves"]:
             lines = item["lines"].filtered(lambda line, move=move: line.move_id == move)
             amount = excluded.get(move.id, 0.0)
             residual = move.amount_residual_signed
-            listed = sum(amounts.get(line.id, line.amount_residual) for line in lines)
             if move.company_currency_id.compare_amounts(residual - amount, 0) <= 0:
                 for line in lines:
                     line_levels.pop(line.id, None)
-                deducted += listed
                 continue
             kept |= lines
-            deducted += amount * listed / residual
-            disputed += amount * listed / residual
+            listed = sum(amounts.get(line.id, line.amount_residual) for line in lines)
+            for line in lines:
+                held[line.id] = amount * amounts.get(line.id, line.amount_residual) / residual
             policy = policies.get(move.id)
             if not policy or not (amount or move.id in resumed):
                 continue
@@ -877,30 +877,31 @@ class RecouvrementPromise(models.Model):
                     line_levels[line.id] = rule_level.key
                 else:
                     line_levels.pop(line.id)
-        line_levels = {line.id: line_levels[line.id] for line in kept if line.id in line_levels}
-        if not line_levels:
-            return None
-        rule_levels = {
-            level.id: level._get_rule_level() for level in levels.browse(set(line_levels.values()))
+        records = {level.id: level for level in levels.browse(set(line_levels.values()))}
+        company, partner = item["company"], item["partner"]
+        credits = {
+            (company.id, partner.id, currency.id): credit_lines
+            for currency, credit_lines in (
+                item.get("credit_lines") or self.env["account.move.line"]
+            )
+            .grouped("currency_id")
+            .items()
         }
-        move_levels = dunning._get_move_levels(
-            kept, {line_id: rule_levels[level_id] for line_id, level_id in line_levels.items()}
+        adjusted = dunning._get_plan_item(
+            (company, partner),
+            kept,
+            {
+                line.id: records[line_levels[line.id]]._get_rule_level()
+                for line in kept
+                if line.id in line_levels
+            },
+            credits,
+            amounts,
+            date,
+            records,
+            held=held,
         )
-        level = levels.browse(dunning_rules.highest(rule_levels.values()).key)
-        vals = dict(
-            item,
-            moves=kept.move_id,
-            lines=kept,
-            move_levels=move_levels,
-            line_levels=line_levels,
-            level=level,
-            policy=level.policy_id,
-            amount_net=item["amount_net"] - deducted,
-            amount_disputed=item["currency"].round(item.get("amount_disputed", 0.0) + disputed),
-        )
-        if vals["amount_net"] <= 0:
-            return None
-        return vals
+        return adjusted and dict(item, **adjusted)
 
     def _recouvrement_creation_note(self):
         # EXTENDS recouvrement_b2b (mail_thread.py): its own creation note, whose French agrees

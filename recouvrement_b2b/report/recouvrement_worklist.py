@@ -59,8 +59,11 @@ class RecouvrementWorklist(models.Model):
       + 15 when the next step is legal            the next level of the ladder is a formal
                                                   notice or a litigation (on an invoice the
                                                   ladder reminds: not in litigation nor in a
-                                                  plan, not paused), or a formal notice
-                                                  waits for approval
+                                                  plan, not paused; a level whose minimum
+                                                  the amount claimed, net of the open
+                                                  credits of its currency, does not meet is
+                                                  skipped), or a formal notice waits for
+                                                  approval
 
     A SQL query evaluated when read (``_table_query``): one query whatever the size of the book.
     """
@@ -105,6 +108,7 @@ class RecouvrementWorklist(models.Model):
         "recouvrement.dunning.level": [
             "active",
             "is_formal_notice",
+            "min_amount",
             "open_litigation",
             "policy_id",
             "sequence",
@@ -362,12 +366,38 @@ class RecouvrementWorklist(models.Model):
                                         AND cu.company_id = m.company_id
                        JOIN res_partner rp ON rp.id = m.commercial_partner_id
                        JOIN recouvrement_dunning_level lv ON lv.id = m.dunning_level_id
+                       LEFT JOIN open_items oi ON oi.partner_id = m.commercial_partner_id
+                                              AND oi.company_id = m.company_id
+                                              AND oi.currency_id = m.currency_id
+                      -- what a reminder of the invoice claims: its amount due, at most the
+                      -- net balance of its currency when open credits are deducted from it
                       CROSS JOIN LATERAL (
+                            SELECT CASE WHEN oi.credits IS NULL
+                                        THEN m.amount_residual_signed
+                                        ELSE LEAST(m.amount_residual_signed,
+                                                   COALESCE(oi.due, 0) + oi.credits)
+                                   END AS amount
+                           ) cl
+                      CROSS JOIN LATERAL (
+                            -- the next level whose minimum that amount meets (a level under
+                            -- its minimum is skipped, recouvrement.dunning
+                            -- ._cap_to_net_minimums); litigation never follows a formal
+                            -- notice skipped so
                             SELECT n.is_formal_notice OR n.open_litigation AS legal
                               FROM recouvrement_dunning_level n
                              WHERE n.policy_id = lv.policy_id
                                AND n.active
                                AND n.sequence > lv.sequence
+                               AND COALESCE(n.min_amount, 0) <= cl.amount
+                               AND NOT (n.open_litigation AND EXISTS (
+                                    SELECT 1
+                                      FROM recouvrement_dunning_level f
+                                     WHERE f.policy_id = lv.policy_id
+                                       AND f.active
+                                       AND f.is_formal_notice
+                                       AND f.sequence > lv.sequence
+                                       AND f.sequence < n.sequence
+                                       AND COALESCE(f.min_amount, 0) > cl.amount))
                              ORDER BY n.sequence, n.id
                              LIMIT 1
                            ) nxt
