@@ -4,6 +4,7 @@ from . import res_partner
 from . import res_partner_bank
 from . import account_move
 from . import account_move_line
+from . import account_analytic_distribution_model
 from . import recouvrement_penalty_rate
 from . import recouvrement_penalty
 from . import recouvrement_dunning_policy

@@ -4,6 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL, format_amount, format_date, formatLang
 
 from ..rules import deadlines as deadline_rules
@@ -12,6 +13,7 @@ from ..rules import proceedings as proceedings_rules
 from ..tools.accounts import find_chart_account
 from ..tools.bounds import check_bounds
 from ..tools.lang import format_number
+from .account_analytic_distribution_model import CANDIDATES_KEY
 from .recouvrement_dunning_event import POSTED_CHANNELS
 
 # Moves read per chunk by _get_penalty_figures (one set of queries per chunk).
@@ -946,7 +948,7 @@ class RecouvrementPenalty(models.AbstractModel):
             self._prepare_penalty_invoice_vals(company, partner, currency, lines, to_date)
             for (company, partner, currency, _frozen), lines in lines_by_key.items()
         ]
-        return self.env["account.move"].create(vals_list)
+        return self.env["account.move"].create(self._complete_penalty_invoice_vals(vals_list))
 
     @api.model
     def _lock_penalty_sources(self, moves):
@@ -1138,6 +1140,148 @@ class RecouvrementPenalty(models.AbstractModel):
             "is_penalty_invoice": True,
             "invoice_line_ids": [Command.create(line) for line in lines],
         }
+
+    @api.model
+    def _complete_penalty_invoice_vals(self, vals_list):
+        """``vals_list`` (values of ``_prepare_penalty_invoice_vals``, changed in place and
+        returned) completed with what Odoo would otherwise find invoice by invoice and line by
+        line while creating them, here once for the whole batch, with Odoo's own methods so
+        that the invoices are the same: the defaults (sales team), the sales journal, the
+        number (``/``), and on the lines their analytic distribution and their amounts in
+        invoice and company currency (no tax: Odoo's tax synchronisation then has nothing to
+        rewrite). A value given by an overriding ``_prepare_*_vals`` is kept.
+        """
+        if not vals_list:
+            return vals_list
+        Move = self.env["account.move"]
+        # Defaults depend on the environment only (never on the values): read once.
+        defaults = Move._add_missing_default_values(dict(vals_list[0]))
+        journals, numbered = {}, set()
+        for vals in vals_list:
+            for fname, value in defaults.items():
+                vals.setdefault(fname, value)
+            # Odoo's default journal for these values (one per company and currency).
+            key = (vals["company_id"], vals["currency_id"])
+            if key not in journals:
+                # As superuser, like the stored compute of the journal.
+                journals[key] = (
+                    Move.sudo()
+                    .new({k: v for k, v in vals.items() if k != "invoice_line_ids"})
+                    ._search_default_journal()
+                )
+            vals.setdefault("journal_id", journals[key].id)
+            # All the invoices have the same date and type: as Odoo numbers them in creation
+            # order, only the first of a journal may take a number (the first of the period),
+            # the others stay drafts without one.
+            if vals["journal_id"] in numbered:
+                vals.setdefault("name", "/")
+            numbered.add(vals["journal_id"])
+        self._add_penalty_line_amounts(vals_list)
+        self._add_penalty_analytic_distributions(vals_list)
+        return vals_list
+
+    @api.model
+    def _add_penalty_line_amounts(self, vals_list):
+        """Set on the lines of ``vals_list`` (penalty invoice values, in place) their
+        ``amount_currency`` and ``balance`` as Odoo's tax synchronisation computes them for a
+        customer invoice (sign -1) dated ``invoice_date``: its own tax helpers, at the rate of
+        the invoice date, rounded per invoice."""
+        AccountTax = self.env["account.tax"]
+        rates = {}
+        for vals in vals_list:
+            lines = [command[2] for command in vals["invoice_line_ids"]]
+            if any("amount_currency" in line or "balance" in line for line in lines):
+                continue
+            company = self.env["res.company"].browse(vals["company_id"])
+            currency = self.env["res.currency"].browse(vals["currency_id"])
+            key = (company, currency, vals["invoice_date"])
+            if key not in rates:
+                rates[key] = self.env["res.currency"]._get_conversion_rate(
+                    company.currency_id, currency, company, vals["invoice_date"]
+                )
+            base_lines = [
+                AccountTax._prepare_base_line_for_taxes_computation(
+                    None,
+                    price_unit=line["price_unit"],
+                    quantity=line["quantity"],
+                    currency_id=currency,
+                    rate=rates[key],
+                    sign=-1,
+                )
+                for line in lines
+            ]
+            AccountTax._add_tax_details_in_base_lines(base_lines, company)
+            AccountTax._round_base_lines_tax_details(base_lines, company)
+            for line, base_line in zip(lines, base_lines, strict=True):
+                details = base_line["tax_details"]
+                line["amount_currency"] = -(
+                    details["total_excluded_currency"]
+                    + details.get("delta_base_amount_currency", 0.0)
+                )
+                line["balance"] = -(
+                    details["total_excluded"] + details.get("delta_base_amount", 0.0)
+                )
+
+    @api.model
+    def _add_penalty_analytic_distributions(self, vals_list):
+        """Set on the lines of ``vals_list`` (penalty invoice values, in place) the analytic
+        distribution Odoo's ``account.move.line._compute_analytic_distribution`` gives them
+        (as superuser, like that stored compute; its arguments: product and category,
+        customer and tags, account code, company), from one search of the distribution models
+        for the whole batch: Odoo's ``_get_distribution`` for each set of arguments, its
+        search served from that one (``CANDIDATES_KEY``)."""
+        env = self.sudo().env
+        Model = env["account.analytic.distribution.model"]
+        lines_by_arguments = {}  # frozen arguments: lines
+        # Records browsed together, read together.
+        partners = env["res.partner"].browse([vals["partner_id"] for vals in vals_list])
+        lines_list = [[command[2] for command in vals["invoice_line_ids"]] for vals in vals_list]
+        products = env["product.product"].browse(
+            {line["product_id"] for lines in lines_list for line in lines if line.get("product_id")}
+        )
+        accounts = env["account.account"].browse(
+            {line["account_id"] for lines in lines_list for line in lines if line.get("account_id")}
+        )
+        for vals, partner, lines in zip(vals_list, partners, lines_list, strict=True):
+            partner = partner.commercial_partner_id
+            for line in lines:
+                if "analytic_distribution" in line:
+                    continue
+                product = products.browse(line.get("product_id"))
+                account = accounts.browse(line.get("account_id"))
+                arguments = (
+                    ("product_id", product.id),
+                    ("product_categ_id", product.categ_id.id),
+                    ("partner_id", partner.id),
+                    ("partner_category_id", tuple(partner.category_id.ids)),
+                    ("account_prefix", account.code),
+                    ("company_id", vals["company_id"]),
+                )
+                lines_by_arguments.setdefault(arguments, []).append(line)
+        if not lines_by_arguments:
+            return
+
+        def values(arguments):
+            # Odoo's arguments (a fresh list of tags: Odoo's _create_domain appends to it).
+            return {
+                fname: list(value) if isinstance(value, tuple) else value
+                for fname, value in arguments
+            }
+
+        def domain(arguments):
+            vals = Model._get_default_search_domain_vals() | values(arguments)
+            return [
+                leaf for fname, value in vals.items() for leaf in Model._create_domain(fname, value)
+            ]
+
+        candidates = Model.search(expression.OR([domain(args) for args in lines_by_arguments]))
+        Model = Model.with_context(**{CANDIDATES_KEY: candidates.ids})
+        # What _get_distribution reads of each model, read for all of them at once.
+        candidates.with_env(Model.env).mapped("distribution_analytic_account_ids.root_plan_id")
+        for arguments, lines in lines_by_arguments.items():
+            distribution = Model._get_distribution(values(arguments)) or False
+            for line in lines:
+                line["analytic_distribution"] = distribution
 
     @api.model
     def _get_penalty_products(self, company):

@@ -820,6 +820,118 @@ class TestPenalties(RecouvrementCommon):
         # = (246 500 + 652 500) / 36500 = 24.630 -> 24.63
         self.assertEqual(figures[large[0].id]["penalty"], 24.63)
 
+    def test_penalty_invoicing_query_count_is_constant(self):
+        # Issue 17: Invoice Penalties cost 138 queries for 3 late invoices of one customer and
+        # 186 for 9 (8 per invoice: per line, Odoo's analytic distribution model search and the
+        # tax synchronisation's write, each write searching the disputes, plans and deadlines
+        # of the penalty invoice), 148 for 3 customers and 228 for 9 (plus, per penalty
+        # invoice, its journal, sales team and number). Now 104 for each.
+        plan = self.env["account.analytic.plan"].create({"name": "Recouvrement"})
+        analytic = self.env["account.analytic.account"].create(
+            {"name": "Pénalités", "plan_id": plan.id, "company_id": self.company.id}
+        )
+        usd = self.setup_other_currency("USD", rates=[("2024-01-01", 1.25)])
+
+        def make(customers, per_customer):
+            moves = self.env["account.move"]
+            for index in range(customers):
+                customer = self._customer(f"Client {per_customer} {customers} {index}")
+                for number in range(per_customer):
+                    moves |= self._invoice(
+                        customer, 1000 + number, date(2024, 2, 14), date(2024, 3, 15)
+                    )
+            # Every set also holds an invoice in dollars (its own penalty invoice).
+            return moves | self._invoice(
+                self._customer(f"Dollar {per_customer} {customers}"),
+                1000,
+                date(2024, 2, 14),
+                date(2024, 3, 15),
+                currency=usd,
+            )
+
+        warm = make(1, 1)
+        sets = {
+            ("one customer", 3): make(1, 3),
+            ("one customer", 9): make(1, 9),
+            ("customers", 3): make(3, 1),
+            ("customers", 9): make(9, 1),
+        }
+        # An analytic distribution model for the penalty account, one for one customer only.
+        chosen = sets[("customers", 9)][4].partner_id
+        self.env["account.analytic.distribution.model"].create(
+            [
+                {"account_prefix": "7638", "analytic_distribution": {str(analytic.id): 100}},
+                {"partner_id": chosen.id, "analytic_distribution": {str(analytic.id): 50}},
+            ]
+        )
+        # Run the pending work of the set-up and warm the registry caches (access rules,
+        # defaults, the first number of the journal's period) on other invoices.
+        with freeze_time("2024-06-30"):
+            self._count_queries(warm.with_user(self.controller).action_create_penalty_invoice)
+        counts, invoices = {}, {}
+        for key, moves in sets.items():
+            with freeze_time("2024-06-30"):
+                action, counts[key] = self._count_queries(
+                    moves.with_user(self.controller).action_create_penalty_invoice
+                )
+            invoices[key] = self.env["account.move"].search(action["domain"], order="id")
+        euro = invoices[("customers", 9)].filtered(lambda move: move.currency_id != usd)
+        dollar = invoices[("customers", 9)] - euro
+        self.assertEqual(len(euro), 9)
+        # 1 000 due 2024-03-15, to 2024-06-30: 107 days at 14.50 %: 1 000 x 14.50 x 107 / 36500
+        # = 42.507 -> 42.51, and the indemnity of 40.
+        self.assertEqual(euro.mapped("amount_total"), [82.51] * 9)
+        self.assertEqual(euro.invoice_line_ids.mapped("balance"), [-42.51, -40.0] * 9)
+        self.assertEqual(set(euro.mapped("name")), {"/"})
+        self.assertEqual(euro.journal_id.type, "sale")
+        # In dollars: 42.51 USD, the indemnity 40 EUR x 1.25 = 50.00 USD; at 1.25 USD a euro
+        # 34.01 and 40.00 EUR: the receivable 74.01 EUR (92.51 / 1.25 = 74.008).
+        self.assertRecordValues(
+            dollar.invoice_line_ids,
+            [
+                {"price_unit": 42.51, "amount_currency": -42.51, "balance": -34.01},
+                {"price_unit": 50.0, "amount_currency": -50.0, "balance": -40.0},
+            ],
+        )
+        self.assertEqual(dollar.amount_total_signed, 74.01)
+        # The penalty lines take the model of their account (7638); the chosen customer's
+        # lines the model of their customer, first in Odoo's order (sequence, newest first)
+        # and alone on its plan.
+        chosen_lines = euro.invoice_line_ids.filtered(lambda line: line.partner_id == chosen)
+        self.assertEqual(
+            chosen_lines.mapped("analytic_distribution"), [{str(analytic.id): 50.0}] * 2
+        )
+        other_lines = euro.invoice_line_ids.filtered(lambda line: line.partner_id != chosen)
+        self.assertEqual(
+            [line.analytic_distribution for line in other_lines],
+            [{str(analytic.id): 100.0}, False] * 8,
+        )
+        # Exactly, at both sizes of both shapes: no query per source invoice, per line or per
+        # penalty invoice.
+        self.assertEqual(counts[("one customer", 3)], counts[("one customer", 9)], counts)
+        self.assertEqual(counts[("customers", 3)], counts[("customers", 9)], counts)
+        self.assertEqual(
+            counts,
+            {
+                ("one customer", 3): 104,
+                ("one customer", 9): 104,
+                ("customers", 3): 104,
+                ("customers", 9): 104,
+            },
+        )
+
+    def test_penalty_invoices_numbered_as_odoo_numbers_them(self):
+        # Penalty invoices of 2025 while the journal has no invoice in 2025 yet: Odoo gives
+        # the first draft the first number of the year, the next ones none ("/").
+        moves = self.env["account.move"]
+        for name in ("Client A", "Client B", "Client C"):
+            moves |= self._invoice(self._customer(name), 1000, date(2024, 2, 14), date(2024, 3, 15))
+        with freeze_time("2025-01-15"):
+            action = moves.with_user(self.controller).action_create_penalty_invoice()
+        invoices = self.env["account.move"].search(action["domain"], order="id")
+        self.assertEqual(invoices.mapped("name"), ["INV/2025/00001", "/", "/"])
+        self.assertEqual(invoices.partner_id, moves.partner_id)
+
     # --- income accounts ---------------------------------------------------------------------
 
     def test_income_accounts_from_the_french_chart(self):
