@@ -333,3 +333,34 @@ class TestReminderWording(DunningRunCommon):
         self.assertEqual(str(other.body_html), reworded)
         self.assertEqual(str(other.with_context(lang="fr_FR").body_html), shipped["fr_FR"])
         self.assertEqual(migration.update_template_wording(self.env.cr), 0)  # done once
+
+
+@tagged("post_install", "-at_install")
+class TestCallWording(DunningRunCommon):
+    """The shipped ladder for strategic customers (courteous email at 5 days, a call at 20, a
+    last-call email at 40): a call reminds the customer once it is made."""
+
+    def test_call_never_made_not_counted(self):
+        # Two customers, 1 000 due 2026-03-02; first run on 2026-03-27 (25 days): the call
+        # level for both. The collector reaches one (activity done), never calls the other.
+        # Last call on 2026-04-13 (42 days): after the call made, 1 reminder ("Despite our
+        # previous reminder"); after the call never made, none (old: "Despite our
+        # reminders" for both).
+        self._shipped_ladder("recouvrement_b2b.dunning_policy_strategic", "Strategic")
+        reached, missed = self._customer("Verrerie"), self._customer("Cristallerie")
+        for customer in (reached, missed):
+            self._invoice(customer, 1000.0, "2026-02-01", "2026-03-02")
+        calls = {event.partner_id: event for event in self._run("2026-03-27")}
+        self.assertEqual({event.channel for event in calls.values()}, {"phone"})
+        calls[reached].activity_ids.action_feedback(feedback="Reached: pays next week")
+        last = {event.partner_id: event for event in self._run("2026-04-13")}
+        self.assertEqual(last[reached].earlier_reminder_count, 1)
+        self.assertEqual(last[missed].earlier_reminder_count, 0)
+        self.assertIn(
+            "Despite our previous reminder, the following invoices remain unpaid.",
+            _text(last[reached].mail_message_id.body),
+        )
+        self.assertIn(
+            "The following invoices remain unpaid after their due date.",
+            _text(last[missed].mail_message_id.body),
+        )
