@@ -635,6 +635,22 @@ class RecouvrementDunningEvent(models.Model):
     # Letter helpers (used by the QWeb reports and the email template)
     # ------------------------------------------------------------------------------------------
 
+    @api.model
+    def _get_written_reminders(self, moves):
+        """The reminders and formal notices sent in writing (emails, SMS, letters once posted)
+        listing one of ``moves`` (account.move), oldest first: what a file of evidence lists
+        as the reminders the customer received. Failed, draft, cancelled and undelivered ones
+        are no evidence; a call and a step sending no message (channel "none") are no
+        document."""
+        return self.search(
+            [
+                ("move_ids", "in", moves.ids),
+                ("state", "in", ("sent", "posted")),
+                ("channel", "not in", ("none", "phone")),
+            ],
+            order="date, id",
+        )
+
     def _get_letter_lines(self):
         """One dict per instalment claimed (receivable line, by due date): ``move``,
         ``date_maturity``, ``days`` late, ``residual_currency`` and ``currency`` (the line's own

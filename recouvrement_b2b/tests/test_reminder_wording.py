@@ -364,3 +364,39 @@ class TestCallWording(DunningRunCommon):
             "The following invoices remain unpaid after their due date.",
             _text(last[missed].mail_message_id.body),
         )
+
+
+@tagged("post_install", "-at_install")
+class TestDeclarationReminders(DunningRunCommon):
+    """Issue 17, same kind: the claim declaration's supporting documents list the reminders
+    the customer received in writing, as the litigation file does."""
+
+    def test_declaration_lists_written_reminders_only(self):
+        # Invoice A 10 000 due 2024-03-15 of a debtor in redressement (judgment 2024-04-14):
+        # an email reminder of 2024-03-20, a call of 2024-03-25 and the transfer to
+        # litigation of 2024-04-01 (no message), all recorded as sent. The old list: "Reminder
+        # of 03/20/2024", "of 03/25/2024" and "of 04/01/2024"; right: the email only (a call
+        # and an internal step are no document; the litigation file leaves them out too).
+        debtor, move_a, _move_c = self._debtor_in_redressement(siren="882029382")
+        self._sent_event(move_a, date="2024-03-20", level_id=self.level_courteous.id)
+        self._sent_event(move_a, date="2024-03-25", channel="phone")
+        self._sent_event(
+            move_a, date="2024-04-01", channel="none", level_id=self.level_litigation.id
+        )
+        mandataire = self.env["res.partner"].create({"name": "SELARL Mandataires du Rhône"})
+        declaration = (
+            self.env["recouvrement.claim.declaration"]
+            .with_user(self.controller)
+            .create(
+                {
+                    "partner_id": debtor.id,
+                    "mandataire_id": mandataire.id,
+                    "publication_date": "2024-04-30",
+                }
+            )
+        )
+        documents = declaration._get_documents()
+        self.assertEqual(
+            [document for document in documents if document.startswith("Reminder")],
+            ["Reminder of 03/20/2024"],
+        )
