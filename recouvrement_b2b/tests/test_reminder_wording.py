@@ -384,17 +384,7 @@ class TestDeclarationReminders(DunningRunCommon):
             move_a, date="2024-04-01", channel="none", level_id=self.level_litigation.id
         )
         mandataire = self.env["res.partner"].create({"name": "SELARL Mandataires du Rhône"})
-        declaration = (
-            self.env["recouvrement.claim.declaration"]
-            .with_user(self.controller)
-            .create(
-                {
-                    "partner_id": debtor.id,
-                    "mandataire_id": mandataire.id,
-                    "publication_date": "2024-04-30",
-                }
-            )
-        )
+        declaration = self._declare_claims(debtor, mandataire, "2024-04-30")
         documents = declaration._get_documents()
         self.assertEqual(
             [document for document in documents if document.startswith("Reminder")],
