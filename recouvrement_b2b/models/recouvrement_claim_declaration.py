@@ -788,10 +788,8 @@ class RecouvrementClaimDeclaration(models.Model):
             )
             for move in self.move_ids.sorted(lambda m: (m.invoice_date or m.date, m.id))
         ]
-        events = self.env["recouvrement.dunning.event"].search(
-            [("move_ids", "in", self.move_ids.ids), ("state", "in", ("sent", "posted"))],
-            order="date, id",
-        )
+        # the reminders the debtor received in writing, as the litigation file lists them
+        events = self.env["recouvrement.dunning.event"]._get_written_reminders(self.move_ids)
         documents.extend(
             self.env._("Reminder of %(date)s", date=format_date(self.env, event.date))
             for event in events

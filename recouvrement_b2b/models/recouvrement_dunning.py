@@ -104,8 +104,10 @@ class RecouvrementDunning(models.AbstractModel):
     those in the currency of instalments claimed),
     ``open_credit`` and ``amount_net`` (open credits and net balance claimed), ``nets``
     (``{res.currency: net balance claimed of that currency}``, company currency),
-    ``amount_disputed`` (the parts under open disputes, not claimed) and, when the
-    customer's last email reminder was not delivered, ``undelivered`` (True).
+    ``amount_disputed`` (the parts under open disputes, not claimed),
+    ``earlier_reminders`` (reminders delivered before, listing its invoices:
+    :meth:`_count_earlier_reminders`) and, when the customer's last email reminder was not
+    delivered, ``undelivered`` (True).
     """
 
     _name = "recouvrement.dunning"
@@ -704,6 +706,7 @@ class RecouvrementDunning(models.AbstractModel):
                 item = self._cap_item(item, level, date)
                 if not item:
                     continue  # no level below meets the minimum on the net balance
+            item = dict(item, earlier_reminders=self._count_earlier_reminders(item, history))
             result.append(item)
         return result
 
@@ -742,7 +745,10 @@ class RecouvrementDunning(models.AbstractModel):
         payment deadline of the formal notices sent listing the invoice), ``reminder_deadlines``
         (same keys: the latest payment deadline stated by a delivered reminder of any level
         listing the invoice, a call's excepted), ``last_delivered``
-        and ``last_undelivered`` (``{(company id, partner id): date}``). A call level's
+        and ``last_undelivered`` (``{(company id, partner id): date}``), ``delivered_events``
+        (same keys as ``reminded``: ``{event id}``, the reminders delivered listing the
+        invoice, a courtesy note before the due date and a level with no message excepted).
+        A call level's
         reminder counts once the call is made (its call activity done,
         :meth:`_get_pending_calls`): a call still to make reached nobody."""
         partners = self.env["res.partner"].union(*(item["partner"] for item in plan))
@@ -766,11 +772,12 @@ class RecouvrementDunning(models.AbstractModel):
                 "channel",
                 "delivery_date:day",
             ],
-            ["date:max", "post_date:max"],
+            ["date:max", "post_date:max", "id:array_agg"],
         )
         history = {
             "waiting": set(),
             "reminded": set(),
+            "delivered_events": {},
             "notice_deadlines": {},
             "reminder_deadlines": {},
             "last_delivered": {},
@@ -779,7 +786,7 @@ class RecouvrementDunning(models.AbstractModel):
         pending_calls = (
             self._get_pending_calls(domain) if any(g[5] == "phone" for g in groups) else set()
         )
-        for company, partner, move, level, state, channel, delivered, last, posted in groups:
+        for company, partner, move, level, state, channel, delivered, last, posted, ids in groups:
             key = (company.id, partner.id)
             if last >= date:
                 # one communication per customer and day: a customer reminded today (by
@@ -795,6 +802,11 @@ class RecouvrementDunning(models.AbstractModel):
             if state == "undelivered":  # never received: no step presupposes it
                 continue
             history["reminded"].add((*key, move.id))
+            if channel != "none" and level.tone != "courtesy":
+                # a reminder the customer had about this invoice, as the next one states it
+                # ("despite our previous reminder"): a note before the due date reminds of
+                # nothing unpaid, a level sending no message reached nobody
+                history["delivered_events"].setdefault((*key, move.id), set()).update(ids)
             if channel == "phone":
                 continue  # a call states no written payment deadline
             # counted from the day the customer had it (a letter: from its delivery, not from
@@ -812,6 +824,21 @@ class RecouvrementDunning(models.AbstractModel):
                 deadlines = history[name]
                 deadlines[(*key, move.id)] = max(deadline, deadlines.get((*key, move.id), deadline))
         return history
+
+    @api.model
+    def _count_earlier_reminders(self, item, history):
+        """Number of reminders delivered to the customer of plan ``item`` before this one that
+        listed at least one of its invoices (``history``, :meth:`_get_prerequisite_history`):
+        what its wording may say of them ("despite our previous reminder", "despite our
+        reminders", or nothing). Counted for the invoices it lists, not for the customer: the
+        sentence is about them ("the following invoices remain unpaid"), and a reminder about
+        invoices paid since, or one that bounced, was returned or whose call was never made,
+        told the customer nothing about these (issue 17 #4, #12)."""
+        key = (item["company"].id, item["partner"].id)
+        events = set()
+        for move in item["moves"]:
+            events.update(history["delivered_events"].get((*key, move.id), ()))
+        return len(events)
 
     @api.model
     def _get_pending_calls(self, domain):
@@ -1570,6 +1597,7 @@ class RecouvrementDunning(models.AbstractModel):
             **self._prepare_claim_vals(item),
             "recipient_id": recipient.id,
             "user_id": self.env.user.id,
+            "earlier_reminder_count": item.get("earlier_reminders", 0),
         }
         if level.claim_penalties:
             if figures is None:

@@ -52,6 +52,7 @@ EVIDENCE_FIELDS = (
     "amount_indemnity",
     "recipient_id",
     "user_id",
+    "earlier_reminder_count",
 )
 ATTACH_ONCE_FIELDS = ("attachment_id", "mail_message_id")
 
@@ -186,6 +187,15 @@ class RecouvrementDunningEvent(models.Model):
         help="Last automatic reply (out-of-office notice, vacation responder) received to this "
         "reminder: kept in its messages, it is no reply of the customer and does not hold the "
         "ladder.",
+    )
+    earlier_reminder_count = fields.Integer(
+        string="Earlier Reminders Delivered",
+        readonly=True,
+        copy=False,
+        help="Reminders the customer received before this one about the invoices it lists "
+        "(bounced, returned and calls never made not counted): the letter and the email say "
+        '"despite our previous reminder" for one, "despite our reminders" for more, nothing '
+        "for none. Kept so that a reprint says what the reminder sent said.",
     )
     delivery_date = fields.Date(
         string="Proof of Delivery Date",
@@ -624,6 +634,22 @@ class RecouvrementDunningEvent(models.Model):
     # ------------------------------------------------------------------------------------------
     # Letter helpers (used by the QWeb reports and the email template)
     # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _get_written_reminders(self, moves):
+        """The reminders and formal notices sent in writing (emails, SMS, letters once posted)
+        listing one of ``moves`` (account.move), oldest first: what a file of evidence lists
+        as the reminders the customer received. Failed, draft, cancelled and undelivered ones
+        are no evidence; a call and a step sending no message (channel "none") are no
+        document."""
+        return self.search(
+            [
+                ("move_ids", "in", moves.ids),
+                ("state", "in", ("sent", "posted")),
+                ("channel", "not in", ("none", "phone")),
+            ],
+            order="date, id",
+        )
 
     def _get_letter_lines(self):
         """One dict per instalment claimed (receivable line, by due date): ``move``,

@@ -1265,14 +1265,7 @@ class RecouvrementLitigation(models.Model):
         (letters once posted; failed, draft and cancelled ones are no evidence, and internal
         steps, of channel "none" or a phone task, are no document)."""
         self.ensure_one()
-        return self.env["recouvrement.dunning.event"].search(
-            [
-                ("move_ids", "in", self.move_ids.ids),
-                ("state", "in", ("sent", "posted")),
-                ("channel", "not in", ("none", "phone")),
-            ],
-            order="date, id",
-        )
+        return self.env["recouvrement.dunning.event"]._get_written_reminders(self.move_ids)
 
     def _get_dossier_documents(self):
         """Bordereau de pièces: numbered supporting documents (invoices, reminders, files)."""

@@ -233,6 +233,22 @@ class RecouvrementCommon(AccountTestInvoicingCommon):
         )
         return debtor, move_a, move_c
 
+    def _declare_claims(self, debtor, mandataire, publication_date):
+        """The claim declaration of ``debtor`` (in collective proceedings) to ``mandataire``
+        (res.partner), the judgment published on ``publication_date``, created by the credit
+        controller (draft)."""
+        return (
+            self.env["recouvrement.claim.declaration"]
+            .with_user(self.controller)
+            .create(
+                {
+                    "partner_id": debtor.id,
+                    "mandataire_id": mandataire.id,
+                    "publication_date": publication_date,
+                }
+            )
+        )
+
     @classmethod
     def _sent_event(cls, invoice, **vals):
         """A reminder by email of ``invoice`` (its amount due) to its customer, sent on 20

@@ -50,17 +50,7 @@ class TestBreak17Prescription(DunningRunCommon):
         mandataire = self._customer("Mandataires")
         debtor.write({"collective_proceedings": "redressement", "proceedings_date": "2020-06-01"})
         with freeze_time("2020-07-01"):
-            declaration = (
-                self.env["recouvrement.claim.declaration"]
-                .with_user(self.controller)
-                .create(
-                    {
-                        "partner_id": debtor.id,
-                        "mandataire_id": mandataire.id,
-                        "publication_date": date(2020, 6, 15),
-                    }
-                )
-            )
+            declaration = self._declare_claims(debtor, mandataire, date(2020, 6, 15))
             self.assertEqual(declaration.move_ids, old)
             declaration.action_declare()
         self.assertFalse(old.prescription_date)

@@ -177,17 +177,7 @@ class TestBreak19(RecouvrementCommon):
             debtor.write(
                 {"collective_proceedings": "redressement", "proceedings_date": date(2024, 4, 14)}
             )
-            declaration = (
-                self.env["recouvrement.claim.declaration"]
-                .with_user(self.controller)
-                .create(
-                    {
-                        "partner_id": debtor.id,
-                        "mandataire_id": mandataire.id,
-                        "publication_date": date(2024, 4, 30),
-                    }
-                )
-            )
+            declaration = self._declare_claims(debtor, mandataire, date(2024, 4, 30))
             declaration.action_declare()
             for user in (self.controller, self.manager):
                 for vals, field in (

@@ -359,6 +359,9 @@ class TestLetterLayout(RecouvrementCommon):
                         "currency_id": move.currency_id.id,
                         "date": "2026-03-17",
                         "user_id": cls.env.ref("base.user_root").id,  # sent by the cron
+                        # after one reminder delivered: the firm letter's "Second payment
+                        # reminder" (none: "Payment reminder", test_reminder_wording)
+                        "earlier_reminder_count": 1,
                     }
                     for level in (
                         cls.policy.level_ids.filtered("is_formal_notice"),

@@ -1,0 +1,191 @@
+"""18.0.1.0.4: a reminder speaks only of the reminders the customer received (issue 17).
+
+The shipped reminder email and letters said "Despite our previous reminder" (firm), "Despite
+our reminders" (last call) and "Despite our previous reminders" (formal notice) whatever was
+sent before: a first run skipping to the last call, or a reminder after one that bounced,
+spoke of reminders the customer never had. Each reminder now records how many reminders
+delivered before it listed its invoices (``recouvrement.dunning.event.earlier_reminder_count``)
+and its wording follows that count.
+
+- The reminders created before keep the wording they were sent with (evidence: a letter
+  reprinted says what the one posted said): their count is the one their tone's old sentence
+  stated: 1 for a firm reminder, 2 ("reminders") for a last call, a formal notice and a
+  litigation step, 0 for the others (whose wording names no reminder).
+- The shipped email template is ``noupdate``: its body in an existing database still holds the
+  old sentences. They are replaced by the shipped variants where the body still holds the
+  shipped sentences (in English, and in French as ``i18n/fr.po`` shipped them); a company's own
+  wording of that passage is kept, in every language.
+"""
+
+# ruff: noqa: E501 (the shipped sentences, exactly as they are in the template)
+
+import json
+import re
+
+from odoo.tools import SQL
+
+#: the passage of the email template's body up to 18.0.1.0.3, per language
+OLD_PASSAGES = {
+    "en": """
+    <p t-elif="object.tone == 'firm'">
+        Despite our previous reminder, the following invoices remain unpaid. We ask you to settle them without delay.
+    </p>
+    <p t-else="">
+        Despite our reminders, the following invoices remain unpaid. This is our last reminder before formal proceedings; if you are facing difficulties, contact us to agree a payment plan.
+    </p>
+""",
+    "fr": """
+    <p t-elif="object.tone == 'firm'">
+        Malgré notre précédente relance, les factures suivantes restent impayées. Nous vous demandons de les régler sans délai.
+    </p>
+    <p t-else="">
+        Malgré nos relances, les factures suivantes restent impayées. Ceci est notre dernière relance avant l'engagement d'une procédure\u202f; si vous rencontrez des difficultés, contactez-nous pour convenir d'un échéancier.
+    </p>
+""",
+}
+
+#: the passage shipped now (``data/recouvrement_dunning_mail_template_data.xml``, ``fr.po``)
+NEW_PASSAGES = {
+    "en": """
+    <p t-elif="object.tone == 'firm' and not object.earlier_reminder_count">
+        The following invoices remain unpaid after their due date. We ask you to settle them without delay.
+    </p>
+    <p t-elif="object.tone == 'firm' and object.earlier_reminder_count == 1">
+        Despite our previous reminder, the following invoices remain unpaid. We ask you to settle them without delay.
+    </p>
+    <p t-elif="object.tone == 'firm'">
+        Despite our reminders, the following invoices remain unpaid. We ask you to settle them without delay.
+    </p>
+    <p t-elif="not object.earlier_reminder_count">
+        The following invoices remain unpaid after their due date. This is our last reminder before formal proceedings; if you are facing difficulties, contact us to agree a payment plan.
+    </p>
+    <p t-elif="object.earlier_reminder_count == 1">
+        Despite our previous reminder, the following invoices remain unpaid. This is our last reminder before formal proceedings; if you are facing difficulties, contact us to agree a payment plan.
+    </p>
+    <p t-else="">
+        Despite our reminders, the following invoices remain unpaid. This is our last reminder before formal proceedings; if you are facing difficulties, contact us to agree a payment plan.
+    </p>
+""",
+    "fr": """
+    <p t-elif="object.tone == 'firm' and not object.earlier_reminder_count">
+        Les factures suivantes restent impayées après leur échéance. Nous vous demandons de les régler sans délai.
+    </p>
+    <p t-elif="object.tone == 'firm' and object.earlier_reminder_count == 1">
+        Malgré notre précédente relance, les factures suivantes restent impayées. Nous vous demandons de les régler sans délai.
+    </p>
+    <p t-elif="object.tone == 'firm'">
+        Malgré nos relances, les factures suivantes restent impayées. Nous vous demandons de les régler sans délai.
+    </p>
+    <p t-elif="not object.earlier_reminder_count">
+        Les factures suivantes restent impayées après leur échéance. Ceci est notre dernière relance avant l'engagement d'une procédure\u202f; si vous rencontrez des difficultés, contactez-nous pour convenir d'un échéancier.
+    </p>
+    <p t-elif="object.earlier_reminder_count == 1">
+        Malgré notre précédente relance, les factures suivantes restent impayées. Ceci est notre dernière relance avant l'engagement d'une procédure\u202f; si vous rencontrez des difficultés, contactez-nous pour convenir d'un échéancier.
+    </p>
+    <p t-else="">
+        Malgré nos relances, les factures suivantes restent impayées. Ceci est notre dernière relance avant l'engagement d'une procédure\u202f; si vous rencontrez des difficultés, contactez-nous pour convenir d'un échéancier.
+    </p>
+""",
+}
+
+#: the module's email templates whose body held the passage
+TEMPLATES = ("mail_template_dunning_reminder",)
+
+
+def passage_pattern(passage):
+    """A regular expression matching ``passage`` (str) whatever its white space (an editor
+    may have re-indented the body)."""
+    return re.compile(r"\s+".join(re.escape(word) for word in passage.split()))
+
+
+def replace_passage(body, lang):
+    """``body`` (str, one language's value of the template's body) with the old shipped
+    passage replaced by the new one: the French passage in French for a French value, the
+    English one in English anywhere (an untranslated copy); ``body`` itself when it holds
+    neither (a company's own wording, kept).
+
+    :param lang: the language code of the value (``fr_FR``, ``en_US``, ...)
+    """
+    for code in ("fr", "en") if lang.startswith("fr") else ("en",):
+        new, count = passage_pattern(OLD_PASSAGES[code]).subn(
+            lambda _match, code=code: NEW_PASSAGES[code].strip(), body, count=1
+        )
+        if count:
+            return new
+    return body
+
+
+def update_template_wording(cr):
+    """Give the module's reminder email templates (``TEMPLATES``) the shipped passage that
+    follows the number of reminders delivered, in each language whose value still holds the
+    old shipped passage. One read, one update.
+
+    :return: number of templates changed
+    """
+    cr.execute(
+        SQL(
+            """
+            SELECT template.id, template.body_html
+              FROM mail_template template
+              JOIN ir_model_data data
+                ON data.res_id = template.id
+               AND data.model = 'mail.template'
+               AND data.module = 'recouvrement_b2b'
+             WHERE data.name IN %s
+            """,
+            TEMPLATES,
+        )
+    )
+    values = []
+    for template_id, body in cr.fetchall():
+        if not isinstance(body, dict):
+            continue
+        new = {lang: replace_passage(text, lang) if text else text for lang, text in body.items()}
+        if new != body:
+            values.append(SQL("(%s, %s::jsonb)", template_id, json.dumps(new)))
+    if values:
+        cr.execute(
+            SQL(
+                """
+                UPDATE mail_template template
+                   SET body_html = new.body
+                  FROM (VALUES %s) AS new(id, body)
+                 WHERE template.id = new.id
+                """,
+                SQL(", ").join(values),
+            )
+        )
+    return len(values)
+
+
+def count_earlier_reminders_as_sent(cr):
+    """Give the reminders created before this version (no ``earlier_reminder_count``) the
+    count their wording stated when they were sent: 2 ("despite our reminders", "our previous
+    reminders") for a formal notice, a last call and a litigation step, 1 ("our previous
+    reminder") for a firm reminder, 0 for the others. One update.
+
+    :return: number of reminders filled
+    """
+    cr.execute(
+        SQL(
+            """
+            UPDATE recouvrement_dunning_event event
+               SET earlier_reminder_count = CASE
+                       WHEN level.is_formal_notice
+                         OR level.tone IN ('last_call', 'formal_notice', 'litigation') THEN 2
+                       WHEN level.tone = 'firm' THEN 1
+                       ELSE 0
+                   END
+              FROM recouvrement_dunning_level level
+             WHERE level.id = event.level_id
+               AND event.earlier_reminder_count IS NULL
+            """
+        )
+    )
+    return cr.rowcount
+
+
+def migrate(cr, version):
+    if version:
+        count_earlier_reminders_as_sent(cr)
+        update_template_wording(cr)
