@@ -48,3 +48,4 @@ from . import test_reprinted_reminder
 from . import test_break17e
 from . import test_break18e
 from . import test_break17f
+from . import test_break17g
