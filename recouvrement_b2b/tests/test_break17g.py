@@ -1,6 +1,13 @@
+import smtplib
+from unittest.mock import patch
+
 from freezegun import freeze_time
 
 from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from odoo.addons.base.models.ir_mail_server import IrMailServer
+from odoo.addons.base.tests.common import MockSmtplibCase
 
 from .common import DunningRunCommon
 
@@ -47,3 +54,52 @@ class TestBreak17g(DunningRunCommon):
         )
         self.assertEqual(statement["overdue"], 1000.0)
         self.assertIn("of which overdue", html)
+
+
+@tagged("post_install", "-at_install")
+class TestBreak17gDelivery(DunningRunCommon, MockSmtplibCase):
+    """Issue 17 #4 with other inputs: a reminder that never reached the customer."""
+
+    def _refused_by_the_recipient_server(self, events):
+        """The mail queue sends the emails of ``events``; the customer's mail server refuses
+        them for good (SMTP 550 5.1.1, user unknown)."""
+        mails = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("model", "=", events._name), ("res_id", "in", events.ids)])
+        )
+        with (
+            self.mock_smtplib_connection(),
+            mute_logger("odoo.addons.mail.models.mail_mail"),
+            patch.object(
+                IrMailServer,
+                "send_email",
+                side_effect=smtplib.SMTPDataError(550, b"5.1.1 user unknown"),
+            ),
+        ):
+            mails.send(raise_exception=False)
+
+    def test_refused_address_after_the_letter_fallback_gets_letters(self):
+        # Issue 17 #4 with a refusal by the recipient's server instead of a bounce message:
+        # 1 000 due 1 March; the courteous email of 2 March is refused (550 5.1.1 user
+        # unknown): undelivered, sent again by letter on 3 March, posted. On 16 March the firm
+        # level (J+15) goes by letter too, as after a bounce (test_bounce_after_a_letter_
+        # fallback): the address is known to reach nobody (was: emailed to it again, to fail
+        # again, the firm reminder reaching the customer a day later by letter).
+        self._invoice(self.customer, 1000.0, "2026-02-01", "2026-03-01")
+        email = self._run("2026-03-02")
+        with freeze_time("2026-03-02 10:00"):
+            self._refused_by_the_recipient_server(email)
+        self.assertEqual(email.state, "undelivered")
+        letter = self._run("2026-03-03")
+        self.assertRecordValues(
+            letter,
+            [{"level_id": self.level_courteous.id, "channel": "letter", "state": "to_post"}],
+        )
+        with freeze_time("2026-03-03"):
+            letter.action_mark_posted()
+        firm = self._run("2026-03-16")
+        self.assertRecordValues(
+            firm, [{"level_id": self.level_firm.id, "channel": "letter", "state": "to_post"}]
+        )
+        self.assertIn("was not delivered", firm.note)
