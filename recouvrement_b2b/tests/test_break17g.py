@@ -1,8 +1,10 @@
 import smtplib
+from datetime import date
 from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -54,6 +56,147 @@ class TestBreak17g(DunningRunCommon):
         )
         self.assertEqual(statement["overdue"], 1000.0)
         self.assertIn("of which overdue", html)
+
+    def _fixed_percent_balance_invoice(self):
+        """1 000 dated 1 May 2026 by a term of a fixed 200 at once, 30 % at 30 days and the
+        balance at 60 days: instalments 200 due 1 May, 300 due 31 May, 500 due 30 June."""
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "200 + 30 % 30 j + solde 60 j",
+                "line_ids": [
+                    Command.create({"value": "fixed", "value_amount": 200, "nb_days": 0}),
+                    Command.create({"value": "percent", "value_amount": 30, "nb_days": 30}),
+                    Command.create({"value": "percent", "value_amount": 70, "nb_days": 60}),
+                ],
+            }
+        )
+        move = self._invoice_with_term(self.customer, 1000.0, "2026-05-01", term)
+        instalments = move.line_ids.filtered("date_maturity").sorted("date_maturity")
+        self.assertEqual(
+            [(line.date_maturity, line.amount_currency) for line in instalments],
+            [
+                (date(2026, 5, 1), 200.0),
+                (date(2026, 5, 31), 300.0),
+                (date(2026, 6, 30), 500.0),
+            ],
+        )
+        return move
+
+    def test_fixed_percent_and_balance_instalments_paid_late_and_in_part(self):
+        # Issue 17 #1 with a fixed line, a percentage line and a balance line: the first
+        # instalment (200 due 1 May) paid 10 May, 100 of the second (300 due 31 May) paid
+        # 15 June. On 20 June (2026-S1, 12.15 %):
+        #   200 x 12.15 % x 9 / 365 (2-10 May)            = 0.599178
+        #   300 x 12.15 % x 15 / 365 (1-15 June)          = 1.497945
+        #   200 x 12.15 % x 5 / 365 (16-20 June)          = 0.332877
+        #   total 2.430000 -> 2.43, and the 40 indemnity (the first instalment paid late).
+        # The reminder claims the second instalment's 200 (the third is not due).
+        self._legal_penalties()
+        move = self._fixed_percent_balance_invoice()
+        self._pay(move, 200.0, "2026-05-10")
+        self._pay(move, 100.0, "2026-06-15")
+        figures = move._get_penalty_figures(date(2026, 6, 20))[move.id]
+        self.assertEqual((figures["penalty"], figures["indemnity"]), (2.43, 40.0))
+        event = self._run("2026-06-20")
+        self.assertEqual(event.amount_due, 200.0)
+        self.assertEqual(event.line_ids.mapped("date_maturity"), [date(2026, 5, 31)])
+        # On 10 July (1-10 July in 2026-S2, 12.40 %):
+        #   0.599178 + 1.497945
+        #   + 200 x 12.15 % x 15 / 365 (16-30 June)        = 0.998630
+        #   + 200 x 12.40 % x 10 / 365 (1-10 July)         = 0.679452
+        #   + 500 x 12.40 % x 10 / 365 (1-10 July)         = 1.698630
+        #   total 5.473835 -> 5.47; the penalty invoice charges 5.47 and 40.
+        penalty_invoice = self._penalty_invoice(move, "2026-07-10")
+        self.assertEqual(penalty_invoice.invoice_line_ids.mapped("price_unit"), [5.47, 40.0])
+        # the L441-9 mention prints each due date with its amount
+        mention = self.env["recouvrement.penalty"]._get_penalty_mention(move)
+        self.assertIn(
+            "05/01/2026 (200.00\xa0€), 05/31/2026 (300.00\xa0€), 06/30/2026 (500.00\xa0€)", mention
+        )
+
+    def test_credit_on_a_child_contact_nets_every_claim(self):
+        # Issue 17 #2 with child contacts: the invoice of 1 000 due 1 February is addressed
+        # to the customer's invoicing contact, a credit note of 400 (unmatched) to its
+        # delivery contact. Both are the customer's (commercial partner). On 1 March every
+        # claim nets it: the reminder claims 1 000 - 400 = 600 (sent to the invoicing
+        # contact), the statement's balance and overdue 600, the exposure 600 overdue, a
+        # litigation case deducts 400.
+        invoicing = self.env["res.partner"].create(
+            {
+                "name": "Service comptable",
+                "type": "invoice",
+                "parent_id": self.customer.id,
+                "email": "factures@garnier.example.fr",
+            }
+        )
+        delivery = self.env["res.partner"].create(
+            {"name": "Dépôt", "type": "delivery", "parent_id": self.customer.id}
+        )
+        move = self._invoice(invoicing, 1000.0, "2026-01-01", "2026-02-01")
+        self._credit_note(delivery, 400.0, "2026-02-10")
+        event = self._run("2026-03-01")
+        self.assertRecordValues(
+            event,
+            [
+                {
+                    "partner_id": self.customer.id,
+                    "recipient_id": invoicing.id,
+                    "amount_due": 600.0,
+                    "amount_open_credit": 400.0,
+                }
+            ],
+        )
+        with freeze_time("2026-03-01"):
+            statement = self.env["recouvrement.statement"]._get_statements(invoicing)[
+                self.customer.id
+            ]
+            self.assertEqual((statement["balance"], statement["overdue"]), (600.0, 600.0))
+            status = self.env["recouvrement.credit"]._get_credit_status(invoicing)
+            self.assertEqual(status[self.customer.id]["figures"]["overdue_amount"], 600.0)
+            case = self.env["recouvrement.litigation"].create(
+                {
+                    "partner_id": invoicing.id,
+                    "litigation_type": "recovery",
+                    "move_ids": [Command.set(move.ids)],
+                }
+            )
+            self.assertEqual((case.amount_residual, case.open_credit_amount), (1000.0, 400.0))
+
+    def test_cancelling_the_middle_of_three_dollar_penalty_invoices(self):
+        # Issue 17 #6 on a dollar invoice (1 EUR = 1.25 USD): 1 000 USD due 31 January 2026,
+        # penalty invoices at the end of February, March and April (12.15 %):
+        #   A to 28 Feb: 1 000 x 12.15 % x 28 / 365 = 9.3205 -> 9.32, and 40 EUR = 50.00 USD
+        #   B to 31 Mar: 59 days 19.6397 -> 19.64, less 9.32 = 10.32
+        #   C to 30 Apr: 89 days 29.6260 -> 29.63, less 19.64 = 9.99
+        # B cancelled: the reminder of 30 April claims its 10.32 USD again, 8.26 EUR
+        # (10.32 / 1.25 = 8.256), and Invoice Penalties charges exactly B's March, 10.32 USD,
+        # no indemnity.
+        self._legal_penalties()
+        usd = self._usd()
+        move = self._invoice(self.customer, 1000.0, "2026-01-01", "2026-01-31", currency=usd)
+        invoices = [
+            self._penalty_invoice(move, day) for day in ("2026-02-28", "2026-03-31", "2026-04-30")
+        ]
+        self.assertEqual(
+            [(i.currency_id, i.invoice_line_ids.mapped("price_unit")) for i in invoices],
+            [(usd, [9.32, 50.0]), (usd, [10.32]), (usd, [9.99])],
+        )
+        invoices[1].button_cancel()
+        with freeze_time("2026-04-30"):
+            claim = self.env["recouvrement.penalty"]._get_penalty_claim_figures(
+                move, date(2026, 4, 30)
+            )
+            company = self.env["recouvrement.dunning"]._get_company_penalty_figures(
+                move, date(2026, 4, 30), figures=claim
+            )
+        self.assertEqual((claim[move.id]["penalty"], claim[move.id]["indemnity"]), (10.32, 0.0))
+        self.assertEqual(company[move.id]["penalty"], 8.26)
+        again = self._penalty_invoice(move, "2026-04-30")
+        self.assertEqual(again.invoice_line_ids.mapped("price_unit"), [10.32])
+        self.assertEqual(
+            again.invoice_line_ids.mapped(lambda l: (l.penalty_date_from, l.penalty_date_to)),
+            [(date(2026, 3, 1), date(2026, 3, 31))],
+        )
 
 
 @tagged("post_install", "-at_install")
