@@ -198,6 +198,40 @@ class TestBreak17g(DunningRunCommon):
             [(date(2026, 3, 1), date(2026, 3, 31))],
         )
 
+    def test_declaration_deducts_a_dollar_credit_at_the_judgment_rate(self):
+        # Issue 17 #2 on the déclaration de créance, with a credit in another currency than
+        # the company's: 1 EUR = 1.25 USD until 31 January 2026, 1.00 from 1 February.
+        # 1 250 USD dated 5 January due 4 February (1 000 EUR in the books), a credit note of
+        # 500 USD on 20 January (400 EUR in the books), unmatched; redressement judiciaire
+        # on 15 February. The claim is declared at the judgment's rate (L622-25): principal
+        # 1 250 EUR, less the dollar credit at the same rate, 500 EUR (was 400, its books'
+        # rate: 100 EUR claimed that the customer's dollars do not owe) -> 750; penalties up
+        # to the eve of the judgment (L622-28), 1 250 x 12.15 % x 10 / 365 (5-14 February) =
+        # 4.1610 -> 4.16, the indemnity 40: 794.16 (was 894.16).
+        usd = self.setup_other_currency("USD", rates=[("2000-01-01", 1.25), ("2026-02-01", 1.0)])
+        self._legal_penalties()
+        self._invoice(self.customer, 1250.0, "2026-01-05", "2026-02-04", currency=usd)
+        self._credit_note(self.customer, 500.0, "2026-01-20", currency=usd)
+        self.customer.write(
+            {"collective_proceedings": "redressement", "proceedings_date": "2026-02-15"}
+        )
+        with freeze_time("2026-03-01"):
+            declaration = self.env["recouvrement.claim.declaration"].create(
+                {"partner_id": self.customer.id, "publication_date": "2026-02-20"}
+            )
+            self.assertRecordValues(
+                declaration,
+                [
+                    {
+                        "open_credit_amount": 500.0,
+                        "principal_amount": 750.0,
+                        "penalty_amount": 4.16,
+                        "indemnity_amount": 40.0,
+                        "total_amount": 794.16,
+                    }
+                ],
+            )
+
 
 @tagged("post_install", "-at_install")
 class TestBreak17gDelivery(DunningRunCommon, MockSmtplibCase):
