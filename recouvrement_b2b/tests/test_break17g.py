@@ -194,7 +194,9 @@ class TestBreak17g(DunningRunCommon):
         again = self._penalty_invoice(move, "2026-04-30")
         self.assertEqual(again.invoice_line_ids.mapped("price_unit"), [10.32])
         self.assertEqual(
-            again.invoice_line_ids.mapped(lambda l: (l.penalty_date_from, l.penalty_date_to)),
+            again.invoice_line_ids.mapped(
+                lambda line: (line.penalty_date_from, line.penalty_date_to)
+            ),
             [(date(2026, 3, 1), date(2026, 3, 31))],
         )
 
