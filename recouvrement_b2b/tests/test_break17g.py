@@ -234,6 +234,31 @@ class TestBreak17g(DunningRunCommon):
                 ],
             )
 
+    def test_addresses_as_typed_in_the_email_field(self):
+        # Issue 17 #4 with other typed addresses. Usable (emailed): spaces around and capitals,
+        # two addresses split by "," without a space, a trailing ";", a "mailto:" pasted from
+        # a web page (read as the group name of the same mailbox: the mail reaches it). Not
+        # taken as typed (a letter): two addresses split by a space only, an entry that is no
+        # address as typed (the parser's split is a guess, as for "jean dupont@example.fr").
+        good = [
+            "  COMPTA@Garnier.Example.FR ",
+            "compta@garnier.example.fr,dg@garnier.example.fr",
+            "compta@garnier.example.fr;",
+            "mailto:compta@garnier.example.fr",
+        ]
+        bad = ["compta@garnier.example.fr dg@garnier.example.fr"]
+        customers = [
+            self._customer(f"Saisie{index}", email=email) for index, email in enumerate(good + bad)
+        ]
+        for customer in customers:
+            self._invoice(customer, 1000.0, "2026-01-01", "2026-01-31")
+        events = self._run("2026-02-01")
+        by_customer = {event.partner_id: event for event in events}
+        self.assertEqual(
+            [(by_customer[c].channel, by_customer[c].state) for c in customers],
+            [("email", "sent")] * 4 + [("letter", "to_post")],
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestBreak17gDelivery(DunningRunCommon, MockSmtplibCase):
