@@ -259,6 +259,68 @@ class TestBreak17g(DunningRunCommon):
             [("email", "sent")] * 4 + [("letter", "to_post")],
         )
 
+    def test_unmatched_payment_bigger_than_the_oldest_invoice(self):
+        # Issue 17 #2 with an unmatched payment instead of a credit note, bigger than one
+        # invoice: A 600 due 1 February, B 1 000 due 1 March, 800 received on 10 February and
+        # matched to neither. On 20 March the customer owes 1 600 - 800 = 800, all of it
+        # overdue: it settles A first (600) then 200 of B, so what is late dates from B's
+        # due date, 19 days (2-20 March), not A's 47 (the exposure, the credit hold past 30
+        # days and the worklist said 47: orders held). Penalties still run per invoice on
+        # what is unpaid on each (LEGAL.md, open credits): A 600 x 12.15 % x 47 / 365 =
+        # 9.3871 -> 9.39; B 1 000 x 12.15 % x 19 / 365 = 6.3247 -> 6.32.
+        self._legal_penalties()
+        self.company.recouvrement_hold_overdue_days = 30
+        move_a = self._invoice(self.customer, 600.0, "2026-01-01", "2026-02-01")
+        move_b = self._invoice(self.customer, 1000.0, "2026-01-31", "2026-03-01")
+        payment = self.env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": self.customer.id,
+                "amount": 800.0,
+                "date": "2026-02-10",
+            }
+        )
+        payment.action_post()
+        figures = (move_a | move_b)._get_penalty_figures(date(2026, 3, 20))
+        self.assertEqual(
+            [(figures[m.id]["penalty"], figures[m.id]["indemnity"]) for m in move_a | move_b],
+            [(9.39, 40.0), (6.32, 40.0)],
+        )
+        with freeze_time("2026-03-20"):
+            self.customer.invalidate_recordset()
+            status = self.env["recouvrement.credit"]._get_credit_status(self.customer)
+            statement = self.env["recouvrement.statement"]._get_statements(self.customer)[
+                self.customer.id
+            ]
+            partner_figures = (
+                self.customer.credit_overdue_amount,
+                self.customer.credit_overdue_days,
+            )
+        self.assertEqual((statement["balance"], statement["overdue"]), (800.0, 800.0))
+        self.assertEqual(
+            (
+                status[self.customer.id]["figures"]["overdue_amount"],
+                status[self.customer.id]["figures"]["overdue_days"],
+            ),
+            (800.0, 19),
+        )
+        self.assertEqual(partner_figures, (800.0, 19))
+        # held only past 30 days: 19 days late, no hold
+        self.assertEqual(status[self.customer.id]["hold_reasons"], [])
+        # a letter (no email address), to post: the customer is in the worklist, 800 late
+        # by 19 days (was 47)
+        self.customer.email = False
+        event = self._run("2026-03-20")
+        self.assertRecordValues(event, [{"amount_due": 800.0, "amount_open_credit": 800.0}])
+        with freeze_time("2026-03-20"):
+            worklist = self.env["recouvrement.worklist"].search(
+                [("partner_id", "=", self.customer.id)]
+            )
+            self.assertEqual(
+                [(row.overdue_amount, row.overdue_days) for row in worklist], [(800.0, 19)]
+            )
+
 
 @tagged("post_install", "-at_install")
 class TestBreak17gDelivery(DunningRunCommon, MockSmtplibCase):
