@@ -321,6 +321,33 @@ class TestBreak17g(DunningRunCommon):
                 [(row.overdue_amount, row.overdue_days) for row in worklist], [(800.0, 19)]
             )
 
+    def test_open_credits_in_two_currencies_each_with_invoices(self):
+        # Issue 17 #2 with open credits in two currencies, each with invoices (1 EUR = 1.25
+        # USD): 1 000 EUR due 1 February and a EUR credit note of 400; 1 250 USD (1 000 EUR)
+        # due 1 February and a USD credit note of 2 500 USD (2 000 EUR). Across currencies
+        # the customer owes nothing (2 000 - 2 400), but a dollar credit does not pay a euro
+        # invoice (art. 1347-1 Code civil): on 2 March the reminder claims the euros' net,
+        # 1 000 - 400 = 600, deducting the EUR credit only; the dollars are covered (1 000 -
+        # 2 000 < 0): neither the USD invoice nor the USD credit is listed.
+        usd = self._usd()
+        move_eur = self._invoice(self.customer, 1000.0, "2026-01-01", "2026-02-01")
+        move_usd = self._invoice(self.customer, 1250.0, "2026-01-01", "2026-02-01", currency=usd)
+        credit_eur = self._credit_note(self.customer, 400.0, "2026-02-10")
+        credit_usd = self._credit_note(self.customer, 2500.0, "2026-02-10", currency=usd)
+        event = self._run("2026-03-02")
+        self.assertRecordValues(event, [{"amount_due": 600.0, "amount_open_credit": 400.0}])
+        self.assertEqual(event.move_ids, move_eur)
+        self.assertEqual(event.credit_line_ids.move_id, credit_eur)
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("recouvrement_b2b.action_report_dunning_letter", event.ids)[0]
+            .decode()
+        )
+        self.assertIn(move_eur.name, html)
+        self.assertIn(credit_eur.name, html)
+        self.assertNotIn(move_usd.name, html)
+        self.assertNotIn(credit_usd.name, html)
+
 
 @tagged("post_install", "-at_install")
 class TestBreak17gDelivery(DunningRunCommon, MockSmtplibCase):
@@ -369,3 +396,25 @@ class TestBreak17gDelivery(DunningRunCommon, MockSmtplibCase):
             firm, [{"level_id": self.level_firm.id, "channel": "letter", "state": "to_post"}]
         )
         self.assertIn("was not delivered", firm.note)
+
+    def test_corrected_address_after_a_refusal_gets_the_next_level_by_email(self):
+        # The same refusal (550 5.1.1) and letter fallback; the customer then gives a new
+        # address, typed in on 10 March. The letter stands for the courteous reminder; the
+        # firm level of 16 March goes by email to the new address (was: a letter, the bounce
+        # counter of the old address kept for the new one until the customer writes to us).
+        self._invoice(self.customer, 1000.0, "2026-02-01", "2026-03-01")
+        email = self._run("2026-03-02")
+        with freeze_time("2026-03-02 10:00"):
+            self._refused_by_the_recipient_server(email)
+        letter = self._run("2026-03-03")
+        with freeze_time("2026-03-03"):
+            letter.action_mark_posted()
+        self.customer.email = "comptabilite@garnier.example.fr"
+        firm = self._run("2026-03-16")
+        self.assertRecordValues(
+            firm, [{"level_id": self.level_firm.id, "channel": "email", "state": "sent"}]
+        )
+        # the same address typed again (capitals) is no correction: the counter stays
+        self.customer.message_bounce = 1
+        self.customer.email = "Comptabilite@Garnier.example.fr"
+        self.assertEqual(self.customer.message_bounce, 1)
