@@ -348,6 +348,36 @@ class TestBreak17g(DunningRunCommon):
         self.assertNotIn(move_usd.name, html)
         self.assertNotIn(credit_usd.name, html)
 
+    def test_penalty_invoice_reset_to_draft_then_credited(self):
+        # Issue 17 #6 with other moves of a penalty invoice: 1 000 due 31 January 2026.
+        # A (to 28 February): 1 000 x 12.15 % x 28 / 365 = 9.32, and 40. A is reset to draft
+        # on 31 March: a draft still charges its period (never charged twice), so the March
+        # invoice B charges 59 days 19.64 - 9.32 = 10.32 only; A posted again. B is then
+        # reversed by a credit note (README: a waiver): the April invoice C charges 89 days
+        # 29.63 - 19.64 = 9.99, not March again, and nothing is left to claim on 30 April.
+        self._legal_penalties()
+        move = self._invoice(self.customer, 1000.0, "2026-01-01", "2026-01-31")
+        penalty_a = self._penalty_invoice(move, "2026-02-28")
+        self.assertEqual(penalty_a.invoice_line_ids.mapped("price_unit"), [9.32, 40.0])
+        penalty_a.button_draft()
+        penalty_b = self._penalty_invoice(move, "2026-03-31")
+        self.assertEqual(penalty_b.invoice_line_ids.mapped("price_unit"), [10.32])
+        penalty_a.action_post()
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=penalty_b.ids)
+            .create({"journal_id": penalty_b.journal_id.id, "date": "2026-04-05"})
+        )
+        reversal.refund_moves()
+        credit_note = self.env["account.move"].search([("reversed_entry_id", "=", penalty_b.id)])
+        credit_note.action_post()
+        penalty_c = self._penalty_invoice(move, "2026-04-30")
+        self.assertEqual(penalty_c.invoice_line_ids.mapped("price_unit"), [9.99])
+        claim = self.env["recouvrement.penalty"]._get_penalty_claim_figures(
+            move, date(2026, 4, 30)
+        )[move.id]
+        self.assertEqual((claim["penalty"], claim["indemnity"]), (0.0, 0.0))
+
 
 @tagged("post_install", "-at_install")
 class TestBreak17gDelivery(DunningRunCommon, MockSmtplibCase):
