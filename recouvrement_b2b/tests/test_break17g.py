@@ -247,13 +247,7 @@ class TestBreak17g(DunningRunCommon):
             "mailto:compta@garnier.example.fr",
         ]
         bad = ["compta@garnier.example.fr dg@garnier.example.fr"]
-        customers = [
-            self._customer(f"Saisie{index}", email=email) for index, email in enumerate(good + bad)
-        ]
-        for customer in customers:
-            self._invoice(customer, 1000.0, "2026-01-01", "2026-01-31")
-        events = self._run("2026-02-01")
-        by_customer = {event.partner_id: event for event in events}
+        customers, by_customer = self._channels_by_email("Saisie", good + bad)
         self.assertEqual(
             [(by_customer[c].channel, by_customer[c].state) for c in customers],
             [("email", "sent")] * 4 + [("letter", "to_post")],
@@ -272,16 +266,7 @@ class TestBreak17g(DunningRunCommon):
         self.company.recouvrement_hold_overdue_days = 30
         move_a = self._invoice(self.customer, 600.0, "2026-01-01", "2026-02-01")
         move_b = self._invoice(self.customer, 1000.0, "2026-01-31", "2026-03-01")
-        payment = self.env["account.payment"].create(
-            {
-                "payment_type": "inbound",
-                "partner_type": "customer",
-                "partner_id": self.customer.id,
-                "amount": 800.0,
-                "date": "2026-02-10",
-            }
-        )
-        payment.action_post()
+        self._unmatched_payment(self.customer, 800.0, "2026-02-10")
         figures = (move_a | move_b)._get_penalty_figures(date(2026, 3, 20))
         self.assertEqual(
             [(figures[m.id]["penalty"], figures[m.id]["indemnity"]) for m in move_a | move_b],
@@ -402,13 +387,9 @@ class TestBreak17gDelivery(DunningRunCommon, MockSmtplibCase):
         ):
             mails.send(raise_exception=False)
 
-    def test_refused_address_after_the_letter_fallback_gets_letters(self):
-        # Issue 17 #4 with a refusal by the recipient's server instead of a bounce message:
-        # 1 000 due 1 March; the courteous email of 2 March is refused (550 5.1.1 user
-        # unknown): undelivered, sent again by letter on 3 March, posted. On 16 March the firm
-        # level (J+15) goes by letter too, as after a bounce (test_bounce_after_a_letter_
-        # fallback): the address is known to reach nobody (was: emailed to it again, to fail
-        # again, the firm reminder reaching the customer a day later by letter).
+    def _refused_then_sent_by_letter(self):
+        """1 000 due 1 March 2026; the courteous email of 2 March is refused by the customer's
+        server: undelivered; sent again by a letter on 3 March, posted that day."""
         self._invoice(self.customer, 1000.0, "2026-02-01", "2026-03-01")
         email = self._run("2026-03-02")
         with freeze_time("2026-03-02 10:00"):
@@ -421,6 +402,15 @@ class TestBreak17gDelivery(DunningRunCommon, MockSmtplibCase):
         )
         with freeze_time("2026-03-03"):
             letter.action_mark_posted()
+
+    def test_refused_address_after_the_letter_fallback_gets_letters(self):
+        # Issue 17 #4 with a refusal by the recipient's server instead of a bounce message:
+        # 1 000 due 1 March; the courteous email of 2 March is refused (550 5.1.1 user
+        # unknown): undelivered, sent again by letter on 3 March, posted. On 16 March the firm
+        # level (J+15) goes by letter too, as after a bounce (test_bounce_after_a_letter_
+        # fallback): the address is known to reach nobody (was: emailed to it again, to fail
+        # again, the firm reminder reaching the customer a day later by letter).
+        self._refused_then_sent_by_letter()
         firm = self._run("2026-03-16")
         self.assertRecordValues(
             firm, [{"level_id": self.level_firm.id, "channel": "letter", "state": "to_post"}]
@@ -432,13 +422,7 @@ class TestBreak17gDelivery(DunningRunCommon, MockSmtplibCase):
         # address, typed in on 10 March. The letter stands for the courteous reminder; the
         # firm level of 16 March goes by email to the new address (was: a letter, the bounce
         # counter of the old address kept for the new one until the customer writes to us).
-        self._invoice(self.customer, 1000.0, "2026-02-01", "2026-03-01")
-        email = self._run("2026-03-02")
-        with freeze_time("2026-03-02 10:00"):
-            self._refused_by_the_recipient_server(email)
-        letter = self._run("2026-03-03")
-        with freeze_time("2026-03-03"):
-            letter.action_mark_posted()
+        self._refused_then_sent_by_letter()
         self.customer.email = "comptabilite@garnier.example.fr"
         firm = self._run("2026-03-16")
         self.assertRecordValues(
