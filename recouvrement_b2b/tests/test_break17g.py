@@ -363,6 +363,44 @@ class TestBreak17g(DunningRunCommon):
         )[move.id]
         self.assertEqual((claim["penalty"], claim["indemnity"]), (0.0, 0.0))
 
+    def test_one_day_letter_deadline_is_a_whole_sentence(self):
+        # Issue 17 #5 with another setting: a firm level sent by letter with a payment
+        # deadline of 1 day printed "within 1 days of receipt of this letter" ("dans les 1
+        # jours suivant..." in French). One day reads "within one day of receipt of this
+        # letter", "dans le jour suivant la réception de la présente lettre"; 8 days as before.
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], ["fr_FR"])
+        self.level_firm.write({"channel": "letter", "payment_deadline_days": 1})
+        move = self._invoice(self.customer, 1500.0, "2026-01-01", "2026-01-31")
+        event = (
+            self.env["recouvrement.dunning.event"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": self.company.id,
+                    "move_ids": [Command.set(move.ids)],
+                    "level_id": self.level_firm.id,
+                    "channel": "letter",
+                    "currency_id": move.currency_id.id,
+                    "date": "2026-02-20",
+                }
+            )
+        )
+
+        def deadline(lang):
+            return event.with_context(lang=lang)._get_payment_deadline_text()
+
+        self.assertEqual(deadline("en_US"), "within one day of receipt of this letter")
+        self.assertEqual(
+            deadline("fr_FR"), "dans le jour suivant la réception de la présente lettre"
+        )
+        self.level_firm.payment_deadline_days = 8
+        self.assertEqual(deadline("en_US"), "within 8 days of receipt of this letter")
+        self.assertEqual(
+            deadline("fr_FR"), "dans les 8 jours suivant la réception de la présente lettre"
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestBreak17gDelivery(DunningRunCommon, MockSmtplibCase):
