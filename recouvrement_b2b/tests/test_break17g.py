@@ -401,6 +401,28 @@ class TestBreak17g(DunningRunCommon):
             deadline("fr_FR"), "dans les 8 jours suivant la réception de la présente lettre"
         )
 
+    def test_level_minimum_with_no_rate_at_the_invoice_date(self):
+        # Issue 17 #3 with a currency that had no rate when the invoice was booked: 110 USD
+        # dated 1 January 2026 due 31 January, booked at 1.0 (110 EUR, no rate yet); the
+        # first rate, 1 EUR = 1.25 USD, is entered for 1 February. Courteous level minimum
+        # 100 EUR (and the courtesy and firm levels): on 2 February the invoice is worth
+        # 110 / 1.25 = 88 EUR: no reminder (the books' 110 EUR would plan one); the next
+        # reminder is the last call's (J+30, no minimum), 2 March, not the firm level's.
+        usd = self.setup_other_currency("USD", rates=[("2026-02-01", 1.25)])
+        self.env["res.currency.rate"].search(
+            [("currency_id", "=", usd.id), ("name", "<", "2026-02-01")]
+        ).unlink()
+        (self.level_courtesy | self.level_courteous | self.level_firm).min_amount = 100.0
+        move = self._invoice(self.customer, 110.0, "2026-01-01", "2026-01-31", currency=usd)
+        self.assertEqual(move.amount_residual_signed, 110.0)
+        self.assertFalse(self._plan("2026-02-02"))
+        with freeze_time("2026-02-02"):
+            move.invalidate_recordset()
+            self.assertEqual(
+                self.env["recouvrement.dunning"]._get_next_dates(move)[move.id],
+                date(2026, 3, 2),
+            )
+
 
 @tagged("post_install", "-at_install")
 class TestBreak17gDelivery(DunningRunCommon, MockSmtplibCase):
