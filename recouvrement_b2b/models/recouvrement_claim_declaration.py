@@ -738,21 +738,34 @@ class RecouvrementClaimDeclaration(models.Model):
         currency of the credit, in the company currency: deducted from the principal declared
         of the invoices of that currency only, as from what a reminder claims (LEGAL.md, open
         credits). A credit dated from the judgment on belongs to the proceedings, not to the
-        claim as it stood at the judgment (R622-23). One query."""
+        claim as it stood at the judgment (R622-23). A credit in another currency is converted
+        at the rate of the judgment date, as the invoices it is deducted from
+        (:meth:`_get_declaration_lines`, L622-25), not at the rate of its books. One query.
+        """
         self.ensure_one()
         partner = self.partner_id.commercial_partner_id
+        company = self.company_id
         credits = self.env["recouvrement.dunning"]._get_open_credits(self.move_ids)
-        return {
-            currency_id: self.currency_id.round(
-                -sum(
-                    lines.filtered(lambda ln: ln.date < self.judgment_date).mapped(
-                        "amount_residual"
+        result = {}
+        for (company_id, partner_id, currency_id), lines in credits.items():
+            if company_id != company.id or partner_id != partner.id:
+                continue
+            lines = lines.filtered(lambda ln: ln.date < self.judgment_date)
+            if currency_id == company.currency_id.id:
+                amount = -sum(lines.mapped("amount_residual"))
+            else:
+                amount = (
+                    self.env["res.currency"]
+                    .browse(currency_id)
+                    ._convert(
+                        -sum(lines.mapped("amount_residual_currency")),
+                        company.currency_id,
+                        company,
+                        self.judgment_date,
                     )
                 )
-            )
-            for (company_id, partner_id, currency_id), lines in credits.items()
-            if company_id == self.company_id.id and partner_id == partner.id
-        }
+            result[currency_id] = self.currency_id.round(amount)
+        return result
 
     def _get_unpaid_at_judgment(self, moves):
         """``{move.id: float}``: what was left unpaid on each of ``moves`` (account.move) at the

@@ -2221,7 +2221,9 @@ class RecouvrementDunning(models.AbstractModel):
 
         - a failure of the recipient (:meth:`_is_recipient_failure`: invalid or missing
           address, blacklisted, refused by the recipient's server) means the customer never
-          receives it at this address: :meth:`_mark_undelivered`, the next run sends a letter;
+          receives it at this address: :meth:`_mark_undelivered`, the next run sends a letter,
+          and the recipient's bounce counter (``message_bounce``) counts it as a bounce
+          message would, so that the next levels go by letter too (issue 17 #4);
         - any other failure is ours (outgoing mail server unreachable, sender address refused,
           a timeout): the reminder stays an email, sent again by the mail queue
           (:meth:`_requeue_reminder_mails`); it is not a bounce and no letter replaces it.
@@ -2241,6 +2243,12 @@ class RecouvrementDunning(models.AbstractModel):
             reason = self._get_recipient_failure_reason(
                 note_env, failure_type, failure_reason or mail.failure_reason
             )
+            if event.state == "sent" and event.channel == "email":
+                # the address reaches nobody, as when a bounce message comes back (Odoo's
+                # bounce counter, reset when the customer writes from it): the next levels
+                # go by letter too, not to the address that refused this one
+                recipient = event.recipient_id or event.partner_id
+                recipient.message_bounce += 1
             self._mark_undelivered(event, reason)
 
     @api.model

@@ -799,10 +799,10 @@ class RecouvrementDunningEvent(models.Model):
         is printed (a date counted from its preparation would have passed on arrival)."""
         self.ensure_one()
         if self.channel in POSTED_CHANNELS:
-            return self.env._(
-                "within %(days)s days of receipt of this letter",
-                days=self.level_id.payment_deadline_days or deadlines.DEFAULT_PAYMENT_DEADLINE_DAYS,
-            )
+            days = self.level_id.payment_deadline_days or deadlines.DEFAULT_PAYMENT_DEADLINE_DAYS
+            if days == 1:  # a whole sentence in every language, not "within 1 days"
+                return self.env._("within one day of receipt of this letter")
+            return self.env._("within %(days)s days of receipt of this letter", days=days)
         return self.env._("by %(date)s", date=format_date(self.env, self._get_payment_deadline()))
 
     def _get_bank_account(self):

@@ -52,9 +52,9 @@ class RecouvrementStatement(models.AbstractModel):
             the rate of ``date``, as the reminders claim it}), "residuals_currency" (the
             same in the line's currency), "residuals_books" ({line id: what was left, at
             the books' rate}), "total_open",
-            "total_credits", "overdue" (what is past due net of the open credits, never below
-            0), "balance" (floats, company currency; balance = open items + open credits,
-            credits being negative)}}``
+            "total_credits", "overdue" (what is past due net of the open credits of its
+            currency, never below 0: :meth:`_get_overdue_net`), "balance" (floats, company
+            currency; balance = open items + open credits, credits being negative)}}``
         """
         company = company or self.env.company
         date = fields.Date.to_date(date) or fields.Date.context_today(self)
@@ -140,18 +140,29 @@ class RecouvrementStatement(models.AbstractModel):
                 },
                 "total_open": sum(residuals[line.id] for line in items),
                 "total_credits": sum(residuals[line.id] for line in credits),
-                # net of the open credits, which settle the oldest items first (LEGAL.md,
-                # open credits: never more than the balance; issue 17 #2)
-                "overdue": max(
-                    company.currency_id.round(
-                        sum(residuals[line.id] for line in items if days_late[line.id])
-                        + sum(residuals[line.id] for line in credits)
-                    ),
-                    0.0,
-                ),
+                "overdue": self._get_overdue_net(items, credits, residuals, days_late, company),
                 "balance": sum(residuals[line.id] for line in mine),
             }
         return result
+
+    @api.model
+    def _get_overdue_net(self, items, credits, residuals, days_late, company):
+        """What is past due among ``items`` net of the open ``credits`` (account.move.line),
+        currency by currency: the credits of a currency settle only the items of that currency,
+        the oldest first (LEGAL.md, open credits: same company and currency; art. 1347 and
+        1347-1 Code civil; issue 17 #2), and a currency whose credits exceed what is past due
+        adds nothing (never below 0). ``residuals`` and ``days_late`` as
+        :meth:`_get_statements` gives them. Returns a float in the currency of ``company``."""
+        overdue = 0.0
+        for currency in (items | credits).currency_id:
+            past_due = sum(
+                residuals[line.id]
+                for line in items
+                if line.currency_id == currency and days_late[line.id]
+            )
+            credit = sum(residuals[line.id] for line in credits if line.currency_id == currency)
+            overdue += max(company.currency_id.round(past_due + credit), 0.0)
+        return company.currency_id.round(overdue)
 
     @api.model
     def _get_residuals_at(self, lines, date, recorded_by=None):

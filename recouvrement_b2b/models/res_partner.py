@@ -4,6 +4,7 @@ from stdnum.fr import siren as stdnum_siren
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import email_normalize
 
 from ..rules import identifiers, parties
 from ..tools.bounds import check_date_horizon
@@ -676,11 +677,34 @@ class ResPartner(models.Model):
         vals = self.env["recouvrement.credit"]._prepare_partner_vals(self, vals)
         History = self.env["recouvrement.collection.history"]
         before = History._get_partner_values(self, vals)
+        bounced = self._get_bounced_on_new_email(vals)
         res = super().write(vals)
+        if bounced:
+            bounced.message_bounce = 0
         History._log_partner_changes(self, before)
         if not vals.get("siren") and {"siret", "vat", "rcs"} & set(vals):
             self._identity_fill_siren()
         return res
+
+    def _get_bounced_on_new_email(self, vals):
+        """The partners of ``self`` whose bounce counter (``message_bounce``) is reset by
+        ``vals`` (the values of a write): those given another email address (compared
+        normalized: capitals or spaces are the same address). The counter says the old address
+        reaches nobody (bounce messages, refusals by the recipient's server: the reminders go
+        by letter, issue 17 #4); a corrected address has never bounced, the next reminders go
+        to it by email. :return: res.partner"""
+        if "email" not in vals:
+            return self.browse()
+        new = (
+            email_normalize(vals["email"] or "", strict=False)
+            or (vals["email"] or "").strip().lower()
+        )
+        return self.filtered(
+            lambda partner: (
+                partner.message_bounce
+                and (partner.email_normalized or (partner.email or "").strip().lower()) != new
+            )
+        )
 
     def action_send_statement(self):
         """Open the email composer with the customer statement attached."""

@@ -168,22 +168,39 @@ class RecouvrementCreditExposure(models.Model):
                    0)""",
             today=today,
         )
+        # The oldest overdue date is that of the oldest overdue item the open credits do not
+        # wholly settle: they settle the oldest first (as the statement's overdue), so a
+        # payment on account that covers the oldest invoice leaves it out of the age.
         receivable = SQL(
             """
-            SELECT %(partner)s AS partner_id, l.company_id,
+            SELECT l.partner_id, l.company_id,
                    SUM(l.amount_residual) AS receivable,
                    %(overdue)s AS overdue_amount,
                    CASE WHEN %(overdue)s > 0 THEN MIN(l.date_maturity) FILTER (
                        WHERE l.date_maturity < %(today)s AND l.amount_residual > 0
+                         AND l.overdue_running + l.credits > 0
                    ) END AS oldest_overdue_date
-              FROM account_move_line l
-              JOIN res_partner lp ON lp.id = l.partner_id
-              JOIN account_account a ON a.id = l.account_id
-             WHERE %(where)s
-               AND a.account_type = 'asset_receivable'
-               AND l.parent_state = 'posted'
-               AND NOT l.reconciled
-             GROUP BY %(partner)s, l.company_id
+              FROM (
+                   SELECT %(partner)s AS partner_id, l.company_id, l.amount_residual,
+                          l.date_maturity,
+                          -- what is overdue up to this item, oldest first
+                          SUM(l.amount_residual) FILTER (
+                              WHERE l.amount_residual > 0 AND l.date_maturity < %(today)s
+                          ) OVER (PARTITION BY %(partner)s, l.company_id
+                                  ORDER BY l.date_maturity, l.id
+                                  ROWS UNBOUNDED PRECEDING) AS overdue_running,
+                          COALESCE(SUM(l.amount_residual) FILTER (
+                              WHERE l.amount_residual < 0
+                          ) OVER (PARTITION BY %(partner)s, l.company_id), 0) AS credits
+                     FROM account_move_line l
+                     JOIN res_partner lp ON lp.id = l.partner_id
+                     JOIN account_account a ON a.id = l.account_id
+                    WHERE %(where)s
+                      AND a.account_type = 'asset_receivable'
+                      AND l.parent_state = 'posted'
+                      AND NOT l.reconciled
+                   ) l
+             GROUP BY l.partner_id, l.company_id
             """,
             partner=SQL("lp.commercial_partner_id"),
             today=today,

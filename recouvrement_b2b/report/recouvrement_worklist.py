@@ -307,6 +307,7 @@ class RecouvrementWorklist(models.Model):
                  items AS (
                      SELECT lp.commercial_partner_id AS partner_id, l.company_id,
                             l.currency_id, l.amount_residual AS residual, l.date_maturity,
+                            l.id AS line_id,
                             -- the part no open dispute contests: reminders pause on the
                             -- disputed part only (as the dunning, spread over the invoice's
                             -- instalments in proportion to their amounts due, company currency)
@@ -335,6 +336,20 @@ class RecouvrementWorklist(models.Model):
                         AND NOT l.reconciled
                         AND l.amount_residual != 0
                  ),
+                 settled AS (
+                     SELECT i.*,
+                            -- what is overdue up to this item, oldest first, and the open
+                            -- credits of its currency, which settle the oldest first
+                            SUM(undisputed) FILTER (
+                                WHERE residual > 0 AND date_maturity < %(today)s
+                            ) OVER (PARTITION BY partner_id, company_id, currency_id
+                                    ORDER BY date_maturity, line_id
+                                    ROWS UNBOUNDED PRECEDING) AS due_running,
+                            COALESCE(SUM(residual) FILTER (WHERE residual < 0)
+                                OVER (PARTITION BY partner_id, company_id, currency_id), 0)
+                                AS credits_total
+                       FROM items i
+                 ),
                  open_items AS (
                      SELECT partner_id, company_id, currency_id,
                             SUM(undisputed) FILTER (
@@ -344,10 +359,12 @@ class RecouvrementWorklist(models.Model):
                             -- customer is asked to pay is net of them, currency by currency
                             -- (as the reminders; LEGAL.md, open credits: same currency)
                             SUM(residual) FILTER (WHERE residual < 0) AS credits,
+                            -- the oldest overdue item they do not wholly settle
                             MIN(date_maturity) FILTER (
                                 WHERE undisputed > 0 AND date_maturity < %(today)s
+                                  AND due_running + credits_total > 0
                             ) AS oldest
-                       FROM items
+                       FROM settled
                       GROUP BY partner_id, company_id, currency_id
                  ),
                  overdue AS (

@@ -207,6 +207,22 @@ class RecouvrementCommon(AccountTestInvoicingCommon):
         return refund
 
     @classmethod
+    def _unmatched_payment(cls, partner, amount, day):
+        """A posted customer payment of ``amount`` from ``partner`` on ``day``, matched to no
+        invoice (a payment on account)."""
+        payment = cls.env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": partner.id,
+                "amount": amount,
+                "date": day,
+            }
+        )
+        payment.action_post()
+        return payment
+
+    @classmethod
     def _credit_note(cls, invoice, amount, date):
         """A posted credit note of ``amount`` on ``date`` reconciled with ``invoice``."""
         refund = cls._refund(invoice.partner_id, amount, date)
@@ -378,6 +394,18 @@ class DunningRunCommon(RecouvrementCommon):
         with freeze_time(day):
             plan = self.Dunning._get_plan(day, companies=self.company, partners=partners)
             return self.Dunning._send_reminders(plan, day)
+
+    def _channels_by_email(self, name, emails):
+        """One customer ``name``<index> per address of ``emails`` (the email field as typed),
+        each with 1 000 due 31 January 2026, reminded by the run of 1 February: ``(customers,
+        {customer: its reminder})``, to compare each reminder's channel and state."""
+        customers = [
+            self._customer(f"{name}{index}", email=email) for index, email in enumerate(emails)
+        ]
+        for customer in customers:
+            self._invoice(customer, 1000.0, "2026-01-01", "2026-01-31")
+        events = self._run("2026-02-01")
+        return customers, {event.partner_id: event for event in events}
 
     def _penalty_invoice(self, move, day):
         """The penalty invoice of ``move`` on ``day``, posted, created as the controller."""
