@@ -1,6 +1,5 @@
 from odoo import api, fields, models
 from odoo.osv import expression
-from odoo.tools import SQL
 
 from ..rules import deadlines
 from ..tools.bounds import check_date_horizon
@@ -138,6 +137,17 @@ class AccountMove(models.Model):
         copy=False,
         index="btree_not_null",
         help="Active payment plan covering this invoice (empty when none, broken or completed).",
+    )
+    payment_plan_ids = fields.Many2many(
+        "recouvrement.payment.plan",
+        "account_move_recouvrement_payment_plan_rel",
+        "account_move_id",
+        "recouvrement_payment_plan_id",
+        string="Payment Plans",
+        copy=False,
+        readonly=True,
+        help="Every payment plan listing this invoice, whatever its state (the inverse of the "
+        "plans' invoices).",
     )
     penalty_plan_id = fields.Many2one(
         "recouvrement.payment.plan",
@@ -439,39 +449,28 @@ class AccountMove(models.Model):
         """Record an alert that could not be raised (see ``recouvrement.litigation``)."""
         return self.env["recouvrement.litigation"]._invoice_alert_failed(self, today, error)
 
-    @api.depends("payment_plan_id")
+    @api.depends("payment_plan_id", "payment_plan_ids.state")
     def _compute_penalty_plan_id(self):
         """The plan in force (``payment_plan_id``), else the latest completed plan listing the
         invoice (product decision, README: a kept plan settles the penalties and indemnity of
-        its invoices; a defaulted or called-off one settles nothing). A plan leaves force
-        through ``recouvrement.payment.plan._release_moves`` (``payment_plan_id`` emptied), a
-        completed one marks its invoices again. One query for all of ``self``, none when each
-        has a plan in force."""
+        its invoices; a defaulted or called-off one settles nothing). Recomputed when a plan
+        of the invoice changes state. One query for all of ``self``, none when each has a plan
+        in force."""
         completed = {}
         ids = [move.id for move in self if move.id and not move.payment_plan_id]
         if ids:
-            Plan = self.env["recouvrement.payment.plan"]
-            field = Plan._fields["move_ids"]
-            Plan.flush_model(["state", "move_ids"])
-            completed = dict(
-                self.env.execute_query(
-                    SQL(
-                        """
-                        SELECT rel.%s, MAX(plan.id)
-                          FROM %s rel
-                          JOIN recouvrement_payment_plan plan ON plan.id = rel.%s
-                         WHERE rel.%s = ANY(%s) AND plan.state = 'completed'
-                      GROUP BY rel.%s
-                        """,
-                        SQL.identifier(field.column2),
-                        SQL.identifier(field.relation),
-                        SQL.identifier(field.column1),
-                        SQL.identifier(field.column2),
-                        ids,
-                        SQL.identifier(field.column2),
-                    )
+            # sudo: a stored field, the same for every user (the plans' record rules and
+            # access rights do not change which plan settles an invoice's penalties)
+            groups = (
+                self.env["recouvrement.payment.plan"]
+                .sudo()
+                ._read_group(
+                    [("move_ids", "in", ids), ("state", "=", "completed")],
+                    ["move_ids"],
+                    ["id:max"],
                 )
             )
+            completed = {move.id: plan_id for move, plan_id in groups}
         for move in self:
             move.penalty_plan_id = move.payment_plan_id.id or completed.get(move.id, False)
 

@@ -71,13 +71,10 @@ class RecouvrementPaymentPlan(models.Model):
     currency_id = fields.Many2one(
         "res.currency", required=True, default=lambda self: self.env.company.currency_id
     )
-    move_ids = fields.Many2many(
-        "account.move",
-        string="Invoices",
-        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'),"
-        " ('commercial_partner_id', '=', partner_id), ('company_id', '=', company_id),"
-        " ('payment_state', 'in', ('not_paid', 'partial'))]",
-    )
+    # The invoices a user may pick are filtered by the form's domain, not the field's: a field
+    # domain would keep the ORM from using this field as the inverse of
+    # account.move.payment_plan_ids (a search per state change, issue 18)
+    move_ids = fields.Many2many("account.move", string="Invoices")
     state = fields.Selection(
         [
             ("draft", "Draft"),
@@ -865,12 +862,9 @@ class RecouvrementPaymentPlan(models.Model):
         return self.line_ids.filtered(lambda line: line.state == "late" and line.date_due < limit)
 
     def _complete(self, today=None):
-        moves = self.move_ids
         self._release_moves()
         # sudo: a state set by this flow only (issue 19)
         self.sudo().write({"state": "completed"})
-        # the completed plan settled their penalties for good (account.move.penalty_plan_id)
-        moves.modified(["payment_plan_id"])
         # internal notes: each in its company's language, whoever runs the check (issue 16)
         bodies = {
             plan.id: company_env(self.env, plan.company_id)._(
