@@ -13,20 +13,6 @@ class TestBreak17e(DunningRunCommon):
     """Issue 17, break test with other inputs than the issue's: values computed by hand from
     LEGAL.md and reference/ecb_mro_rates.csv (2026-S1: ECB 2.15 %, L441-10 rate 12.15 %)."""
 
-    def _unmatched_payment(self, amount, day):
-        """A posted customer payment of ``amount`` on ``day``, matched to no invoice."""
-        payment = self.env["account.payment"].create(
-            {
-                "payment_type": "inbound",
-                "partner_type": "customer",
-                "partner_id": self.customer.id,
-                "amount": amount,
-                "date": day,
-            }
-        )
-        payment.action_post()
-        return payment
-
     def _hold_figures(self, day):
         """The customer's exposure row and credit hold reasons on ``day``."""
         with freeze_time(day):
@@ -73,7 +59,7 @@ class TestBreak17e(DunningRunCommon):
         # overdue, 0 days, no hold (was: 0 overdue but 59 days overdue, held).
         self.company.recouvrement_hold_overdue_days = 30
         self._invoice(self.customer, 1000.0, "2026-01-01", "2026-02-01")
-        self._unmatched_payment(1000.0, "2026-03-20")
+        self._unmatched_payment(self.customer, 1000.0, "2026-03-20")
         status, partner_figures = self._hold_figures("2026-04-01")
         self.assertEqual(
             (status["figures"]["overdue_amount"], status["figures"]["overdue_days"]), (0.0, 0)
@@ -86,7 +72,7 @@ class TestBreak17e(DunningRunCommon):
         # (59 days on 1 April): held, "overdue by 59 days".
         self.company.recouvrement_hold_overdue_days = 30
         self._invoice(self.customer, 1000.0, "2026-01-01", "2026-02-01")
-        self._unmatched_payment(400.0, "2026-03-20")
+        self._unmatched_payment(self.customer, 400.0, "2026-03-20")
         status, partner_figures = self._hold_figures("2026-04-01")
         self.assertEqual(partner_figures, (600.0, 59))
         self.assertEqual(
@@ -163,7 +149,7 @@ class TestBreak17e(DunningRunCommon):
         # first; was 1 000).
         self._invoice(self.customer, 1000.0, "2026-01-01", "2026-02-01")
         self._invoice(self.customer, 500.0, "2026-03-31", "2026-04-30")
-        self._unmatched_payment(400.0, "2026-03-20")
+        self._unmatched_payment(self.customer, 400.0, "2026-03-20")
         Statement = self.env["recouvrement.statement"].with_user(self.controller)
         with freeze_time("2026-04-01"):
             statement = Statement._get_statements(self.customer)[self.customer.id]
