@@ -1,6 +1,5 @@
 from odoo import api, fields, models
 from odoo.osv import expression
-from odoo.tools import SQL
 
 from ..rules import deadlines
 from ..tools.bounds import check_date_horizon
@@ -139,6 +138,17 @@ class AccountMove(models.Model):
         index="btree_not_null",
         help="Active payment plan covering this invoice (empty when none, broken or completed).",
     )
+    payment_plan_ids = fields.Many2many(
+        "recouvrement.payment.plan",
+        "account_move_recouvrement_payment_plan_rel",
+        "account_move_id",
+        "recouvrement_payment_plan_id",
+        string="Payment Plans",
+        copy=False,
+        readonly=True,
+        help="Every payment plan listing this invoice, whatever its state (the inverse of the "
+        "plans' invoices).",
+    )
     penalty_plan_id = fields.Many2one(
         "recouvrement.payment.plan",
         string="Plan Settling Penalties",
@@ -147,8 +157,9 @@ class AccountMove(models.Model):
         index="btree_not_null",
         help="Payment plan, in force or completed, that settles the late-payment penalties and "
         "the recovery indemnity of this invoice: claimed by its instalments or given up, never "
-        "claimed again. Empty when none, or when the plan was defaulted or called off (its "
-        "waiver lapses).",
+        "claimed again; or the plan proposed to the customer, which holds them until it is "
+        "signed or called off. Empty when none, or when the plan was defaulted or called off "
+        "(its waiver lapses).",
     )
     prescription_interruption_date = fields.Date(
         copy=False,
@@ -392,6 +403,7 @@ class AccountMove(models.Model):
 
     def _post(self, soft=True):
         self.env["recouvrement.credit"]._check_invoices(self)
+        self.env["recouvrement.penalty"]._check_penalty_sources_free(self)
         posted = super()._post(soft=soft)
         # a credit note or a payment changes the customer's open credits: its next reminders
         self.env["recouvrement.dunning"]._recompute_next_dates(posted._get_credit_moves())
@@ -440,41 +452,35 @@ class AccountMove(models.Model):
         """Record an alert that could not be raised (see ``recouvrement.litigation``)."""
         return self.env["recouvrement.litigation"]._invoice_alert_failed(self, today, error)
 
-    @api.depends("payment_plan_id")
+    @api.depends("payment_plan_id", "payment_plan_ids.state")
     def _compute_penalty_plan_id(self):
-        """The plan in force (``payment_plan_id``), else the latest completed plan listing the
-        invoice (product decision, README: a kept plan settles the penalties and indemnity of
-        its invoices; a defaulted or called-off one settles nothing). A plan leaves force
-        through ``recouvrement.payment.plan._release_moves`` (``payment_plan_id`` emptied), a
-        completed one marks its invoices again. One query for all of ``self``, none when each
-        has a plan in force."""
-        completed = {}
+        """The plan in force (``payment_plan_id``), else the plan proposed to the customer
+        and not signed yet, else the latest completed plan listing the invoice (product
+        decisions, README: a kept plan settles the penalties and indemnity of its invoices, a
+        proposed one holds them until it is signed or called off; a defaulted or called-off
+        one settles nothing). Recomputed when a plan of the invoice changes state. One query
+        for all of ``self``, none when each has a plan in force."""
+        plans = {}
         ids = [move.id for move in self if move.id and not move.payment_plan_id]
         if ids:
-            Plan = self.env["recouvrement.payment.plan"]
-            field = Plan._fields["move_ids"]
-            Plan.flush_model(["state", "move_ids"])
-            completed = dict(
-                self.env.execute_query(
-                    SQL(
-                        """
-                        SELECT rel.%s, MAX(plan.id)
-                          FROM %s rel
-                          JOIN recouvrement_payment_plan plan ON plan.id = rel.%s
-                         WHERE rel.%s = ANY(%s) AND plan.state = 'completed'
-                      GROUP BY rel.%s
-                        """,
-                        SQL.identifier(field.column2),
-                        SQL.identifier(field.relation),
-                        SQL.identifier(field.column1),
-                        SQL.identifier(field.column2),
-                        ids,
-                        SQL.identifier(field.column2),
-                    )
+            # sudo: a stored field, the same for every user (the plans' record rules and
+            # access rights do not change which plan settles an invoice's penalties)
+            groups = (
+                self.env["recouvrement.payment.plan"]
+                .sudo()
+                ._read_group(
+                    [("move_ids", "in", ids), ("state", "in", ("proposed", "completed"))],
+                    ["move_ids", "state"],
+                    ["id:max"],
                 )
             )
+            # the proposed plan (at most one: its invoices are in no other open plan) wins:
+            # its groups come last
+            ordered = sorted(groups, key=lambda group: group[1] == "proposed")
+            for move, _state, plan_id in ordered:
+                plans[move.id] = plan_id
         for move in self:
-            move.penalty_plan_id = move.payment_plan_id.id or completed.get(move.id, False)
+            move.penalty_plan_id = move.payment_plan_id.id or plans.get(move.id, False)
 
     # --- Dunning ------------------------------------------------------------------------------
 

@@ -259,7 +259,8 @@ class RecouvrementLetterBatch(models.AbstractModel):
         """Render the PDF letters of ``events`` (recouvrement.dunning.event) and the
         statements their levels attach, by batches (:meth:`_render_pdf_batch`), for
         ``recouvrement.dunning._render_letter``: letters of one company and one report per
-        batch, statements of one company and one date per batch. Nothing with the
+        batch, statements of one company, one date and one time of record (the events'
+        creation, ``recouvrement.statement._dunning_level_attachments``) per batch. Nothing with the
         ``dunning_letter_html`` context key (HTML letters are rendered one by one).
 
         A batch that fails is logged and left out: those letters are rendered one by one.
@@ -276,7 +277,7 @@ class RecouvrementLetterBatch(models.AbstractModel):
             if report:
                 letters[event.company_id, report].append(event.id)
             if event.level_id.attach_statement:
-                statements[event.company_id, event.date] |= event
+                statements[event.company_id, event.date, event.create_date] |= event
         for (company, report), event_ids in letters.items():
             try:
                 with self.env.cr.savepoint():
@@ -287,13 +288,13 @@ class RecouvrementLetterBatch(models.AbstractModel):
             for event_id, content in contents.items():
                 result[event_id]["letter"] = content
         Statement = self.env["recouvrement.statement"]
-        for (company, date), batch in statements.items():
+        for (company, date, recorded_by), batch in statements.items():
             if len(batch.partner_id) < 2:
                 continue
             try:
                 with self.env.cr.savepoint():
                     vals = Statement.with_company(company)._render_statement(
-                        batch.partner_id, date=date
+                        batch.partner_id, date=date, recorded_by=recorded_by
                     )
             except Exception as error:
                 _logger.warning("Batch of %s statements not rendered: %s", len(batch), error)

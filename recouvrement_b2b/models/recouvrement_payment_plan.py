@@ -71,13 +71,10 @@ class RecouvrementPaymentPlan(models.Model):
     currency_id = fields.Many2one(
         "res.currency", required=True, default=lambda self: self.env.company.currency_id
     )
-    move_ids = fields.Many2many(
-        "account.move",
-        string="Invoices",
-        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'),"
-        " ('commercial_partner_id', '=', partner_id), ('company_id', '=', company_id),"
-        " ('payment_state', 'in', ('not_paid', 'partial'))]",
-    )
+    # The invoices a user may pick are filtered by the form's domain, not the field's: a field
+    # domain would keep the ORM from using this field as the inverse of
+    # account.move.payment_plan_ids (a search per state change, issue 18)
+    move_ids = fields.Many2many("account.move", string="Invoices")
     state = fields.Selection(
         [
             ("draft", "Draft"),
@@ -174,6 +171,15 @@ class RecouvrementPaymentPlan(models.Model):
     signed_document_name = fields.Char(copy=False)
     last_check_date = fields.Date(
         copy=False, readonly=True, help="Last day the daily check processed this plan."
+    )
+
+    schedule_penalty_line_from = fields.Integer(
+        readonly=True,
+        copy=False,
+        aggregator=None,
+        help="Technical: penalty invoice lines from this id on were made after the schedule "
+        "was computed, so the schedule counted the penalties they charge (0: schedule "
+        "computed before this check existed).",
     )
 
     _sql_constraints = [
@@ -418,6 +424,9 @@ class RecouvrementPaymentPlan(models.Model):
     def _generate_schedule(self):
         """Freeze the amounts due (invoices, penalties) and create the instalments."""
         today = fields.Date.context_today(self)
+        penalty_lines = self._get_penalty_lines()
+        self._raise_if_penalty_draft(penalty_lines)
+        line_from = max(penalty_lines.ids, default=0) + 1
         figures = self.env["recouvrement.penalty"]._get_penalty_claim_figures(self.move_ids, today)
         line_vals = []
         self._check_moves_free()
@@ -428,6 +437,7 @@ class RecouvrementPaymentPlan(models.Model):
             vals = {
                 "amount_invoices": float(totals.invoices),
                 "amount_penalties": float(totals.penalties),
+                "schedule_penalty_line_from": line_from,
             }
             if plan.down_payment and not plan.down_payment_date:
                 # The down payment is due when the plan is agreed, not with instalment 1
@@ -460,6 +470,7 @@ class RecouvrementPaymentPlan(models.Model):
                     )
                 )
         self._check_moves_free()
+        self._check_penalties_not_invoiced()
         # sudo: a state set by this flow only (issue 19)
         self.sudo().write({"state": "proposed"})
         return True
@@ -490,6 +501,7 @@ class RecouvrementPaymentPlan(models.Model):
                     )
                 )
         self._check_moves_free()
+        self._check_penalties_not_invoiced()
         # sudo: a state set by this flow only (issue 19)
         self.sudo().write({"state": "active", "last_check_date": False})
         for plan in self:
@@ -763,6 +775,68 @@ class RecouvrementPaymentPlan(models.Model):
                     )
                 )
 
+    def _get_penalty_lines(self):
+        """The penalty and indemnity lines of penalty invoices not cancelled (drafts too)
+        charging the invoices of ``self`` (``account.move.line``, one query)."""
+        return self.env["account.move.line"].search(
+            [
+                ("penalty_source_move_id", "in", self.move_ids.ids),
+                ("parent_state", "!=", "cancel"),
+                ("penalty_kind", "!=", False),
+            ],
+            order="id",
+        )
+
+    def _raise_if_penalty_draft(self, penalty_lines):
+        """A schedule counts the penalties that no posted penalty invoice charged: a draft
+        one, posted later, would charge them a second time (README, a plan settles or holds
+        its invoices' penalties). Raise a UserError naming the first draft penalty invoice of
+        ``penalty_lines`` (:meth:`_get_penalty_lines`), its invoice and the plan."""
+        draft = penalty_lines.filtered(lambda line: line.parent_state == "draft")[:1]
+        if draft:
+            plan = self.filtered(lambda p: draft.penalty_source_move_id in p.move_ids)[:1]
+            raise UserError(
+                self.env._(
+                    "Penalty invoice %(penalty)s (draft) charges the late-payment penalties of "
+                    "invoice %(invoice)s: post or cancel it before computing the schedule of "
+                    "payment plan %(plan)s.",
+                    penalty=draft.move_id.display_name,
+                    invoice=draft.penalty_source_move_id.display_name,
+                    plan=plan.display_name,
+                )
+            )
+
+    def _check_penalties_not_invoiced(self):
+        """Refuse to propose or sign a plan when a penalty invoice made after its schedule
+        charges its invoices: the schedule claims (or gives up) the penalties and indemnity
+        accrued until it was computed, the penalty invoice would charge them a second time
+        (product decision, README: a plan settles or holds its invoices' penalties; a
+        proposed plan holds them, so this catches what was invoiced while it was a draft).
+
+        :raise UserError: naming the penalty invoice, the invoice it charges and the plan
+        """
+        penalty_lines = self._get_penalty_lines()
+        for plan in self.filtered("schedule_penalty_line_from"):
+            later = penalty_lines.filtered(
+                lambda line, plan=plan: (
+                    line.id >= plan.schedule_penalty_line_from
+                    and line.penalty_source_move_id in plan.move_ids
+                )
+            )[:1]
+            if later:
+                raise UserError(
+                    self.env._(
+                        "Penalty invoice %(penalty)s charged the late-payment penalties of "
+                        "invoice %(invoice)s after the schedule of payment plan %(plan)s was "
+                        "computed: the plan would claim them a second time. Cancel the "
+                        "penalty invoice, or reset the plan to draft and compute its schedule "
+                        "again.",
+                        penalty=later.move_id.display_name,
+                        invoice=later.penalty_source_move_id.display_name,
+                        plan=plan.display_name,
+                    )
+                )
+
     def _record_acknowledgment(self):
         """The signed plan acknowledges the debt (art. 2240 Code civil) on its invoices."""
         Litigation = self.env["recouvrement.litigation"]
@@ -865,12 +939,9 @@ class RecouvrementPaymentPlan(models.Model):
         return self.line_ids.filtered(lambda line: line.state == "late" and line.date_due < limit)
 
     def _complete(self, today=None):
-        moves = self.move_ids
         self._release_moves()
         # sudo: a state set by this flow only (issue 19)
         self.sudo().write({"state": "completed"})
-        # the completed plan settled their penalties for good (account.move.penalty_plan_id)
-        moves.modified(["payment_plan_id"])
         # internal notes: each in its company's language, whoever runs the check (issue 16)
         bodies = {
             plan.id: company_env(self.env, plan.company_id)._(

@@ -271,9 +271,18 @@ class RecouvrementPenalty(models.AbstractModel):
         penalties (L441-10) and the indemnity (D441-5) of its invoices, those its instalments
         claim and those it gives up alike, and its instalments replace the invoices' due
         dates while it is kept; a defaulted or called-off plan settles nothing (its waiver
-        lapses, its printed terms say so)."""
+        lapses, its printed terms say so). A plan proposed to the customer holds them until
+        it is signed or called off: its schedule claims or gives them up, nothing else may."""
         # sudo: the plan's name and state are read for any user computing the figures
         plan = plan.sudo()
+        if plan.state == "proposed":
+            return self.env._(
+                "Payment plan %(plan)s, proposed to the customer, holds the late-payment "
+                "penalties and the recovery indemnity of this invoice (claimed by its "
+                "instalments or given up) until it is signed; if it is called off, they are "
+                "claimable again from the due date.",
+                plan=plan.name,
+            )
         if plan.state == "completed":
             return self.env._(
                 "Payment plan %(plan)s, completed, settled the late-payment penalties and the "
@@ -949,6 +958,32 @@ class RecouvrementPenalty(models.AbstractModel):
             for (company, partner, currency, _frozen), lines in lines_by_key.items()
         ]
         return self.env["account.move"].create(self._complete_penalty_invoice_vals(vals_list))
+
+    @api.model
+    def _check_penalty_sources_free(self, invoices):
+        """Refuse to post the penalty invoices of ``invoices`` charging an invoice whose
+        penalties and indemnity a payment plan settles or holds (its ``penalty_plan_id``),
+        with a line made after the plan's schedule was computed (product decision, README:
+        the plan's schedule claims or gives them up, nothing else may; a penalty invoice the
+        schedule netted may be reset to draft and posted again). Other moves cost no query.
+
+        :raise UserError: naming the penalty invoice, the invoice it charges and the plan
+        """
+        lines = invoices.filtered("is_penalty_invoice").line_ids.filtered("penalty_kind")
+        for line in lines:
+            source = line.penalty_source_move_id
+            # sudo: the plan's schedule is read for any user posting an invoice
+            plan = source.penalty_plan_id.sudo()
+            if plan and line.id >= plan.schedule_penalty_line_from > 0:
+                raise UserError(
+                    self.env._(
+                        "Penalty invoice %(penalty)s cannot be posted: it charges invoice "
+                        "%(invoice)s. %(reason)s",
+                        penalty=line.move_id.display_name,
+                        invoice=source.display_name,
+                        reason=self._get_penalty_plan_reason(source.penalty_plan_id),
+                    )
+                )
 
     @api.model
     def _lock_penalty_sources(self, moves):

@@ -34,12 +34,18 @@ class RecouvrementStatement(models.AbstractModel):
         ]
 
     @api.model
-    def _get_statements(self, partners, date=None, company=None):
+    def _get_statements(self, partners, date=None, company=None, recorded_by=None):
         """Statement figures of ``partners`` at ``date`` (default: the user's today).
 
         As at ``date``: the items dated up to it, what was left of them on it (the
         reconciliations of a later date undone, :meth:`_get_residuals_at`), the payments of
         the 90 days before it. Three searches whatever the number of partners.
+
+        :param recorded_by: a datetime (UTC), for a statement sent then and printed again
+            (attached to a reminder, emailed): also leave out the items and the
+            reconciliations recorded after it (``create_date``), e.g. a payment entered or
+            matched later with an earlier date; the statement reprinted says what the one
+            sent said (evidence is never rewritten)
 
         :return: ``{commercial partner id: {"date", "company", "currency", "open_items",
             "credits", "payments", "left_out" (``account.move.line`` recordsets: the items
@@ -61,31 +67,36 @@ class RecouvrementStatement(models.AbstractModel):
         commercial = partners.commercial_partner_id
         lines = self.env["account.move.line"]
         base = self._get_statement_domain(partners, company)
+        # as recorded by ``recorded_by``: the items and matchings recorded after it left out
+        recorded = self._get_recorded_domain(recorded_by)
+        matches = ("matched_debit_ids", "matched_credit_ids")
+        settled_since = [[(f"{matched}.max_date", ">", date)] for matched in matches]
+        # ... or matched after ``recorded_by`` (the opposite of _get_recorded_domain)
+        settled_since += [
+            [(field, ">=", value)]
+            for matched in matches
+            for field, _operator, value in self._get_recorded_domain(recorded_by, matched)
+        ]
         # as at ``date``: the items booked by then, open then (open now, or settled since)
         open_lines = lines.search(
             expression.AND(
                 [
                     base,
-                    [
-                        ("date", "<=", date),
-                        "|",
-                        "|",
-                        "&",
-                        ("reconciled", "=", False),
-                        ("amount_residual", "!=", 0),
-                        ("matched_debit_ids.max_date", ">", date),
-                        ("matched_credit_ids.max_date", ">", date),
-                    ],
+                    [("date", "<=", date), *recorded],
+                    expression.OR(
+                        [[("reconciled", "=", False), ("amount_residual", "!=", 0)], *settled_since]
+                    ),
                 ]
             ),
             order="date_maturity, date, id",
         )
-        left_at_date = self._get_residuals_at(open_lines, date)
+        left_at_date = self._get_residuals_at(open_lines, date, recorded_by=recorded_by)
         open_lines = open_lines.filtered(lambda line: line.id in left_at_date)
         payments = lines.search(
             expression.AND(
                 [
                     base,
+                    recorded,
                     [
                         ("date", ">", date - timedelta(days=STATEMENT_PAYMENT_DAYS)),
                         ("date", "<=", date),
@@ -165,6 +176,18 @@ class RecouvrementStatement(models.AbstractModel):
         return company.currency_id.round(overdue)
 
     @api.model
+    def _get_recorded_domain(self, recorded_by, path=None):
+        """Domain of the records (or of their ``path`` relation) recorded by ``recorded_by``
+        (a datetime, UTC, as the ORM reads a ``create_date``: to the second), ``[]`` when it
+        is empty: ``[(create_date, "<", recorded_by + 1 second)]``. A ``create_date`` is
+        stored to the microsecond: a record of the same second (e.g. the same transaction)
+        counts as recorded by then."""
+        if not recorded_by:
+            return []
+        fname = f"{path}.create_date" if path else "create_date"
+        return [(fname, "<", fields.Datetime.to_datetime(recorded_by) + timedelta(seconds=1))]
+
+    @api.model
     def _get_residuals_at(self, lines, date, recorded_by=None):
         """What was left of the receivable ``lines`` (account.move.line) on ``date``: their
         amount less their reconciliations dated up to ``date`` (``max_date``, the later of the
@@ -180,7 +203,7 @@ class RecouvrementStatement(models.AbstractModel):
         if not lines:
             return {}
         left = {line.id: [line.balance, line.amount_currency] for line in lines}
-        recorded = [("create_date", "<=", recorded_by)] if recorded_by else []
+        recorded = self._get_recorded_domain(recorded_by)
         # sudo: the reconciliations of the customer's items, whoever reads its statement
         partials = (
             self.env["account.partial.reconcile"]
@@ -234,15 +257,20 @@ class RecouvrementStatement(models.AbstractModel):
             .replace("/", "-")
         )
 
-    def _render_statement(self, partners, html=False, date=None):
+    def _render_statement(self, partners, html=False, date=None, recorded_by=None):
         """The statement of each of ``partners`` at ``date`` (default: today) (PDF, HTML when
         ``html``), as attachment values; PDF statements by batches of one wkhtmltopdf call
         (``recouvrement.letter.batch``), else one customer at a time.
 
+        :param recorded_by: a datetime (UTC): the statement as recorded then
+            (:meth:`_get_statements`), e.g. the creation of the reminder it goes with
         :return: ``{partner id: {"name", "raw", "mimetype"}}``
         """
         report = self.env["ir.actions.report"]
-        data = {"date": fields.Date.to_string(date)} if date else None
+        data = {"date": fields.Date.to_string(date)} if date else {}
+        if recorded_by:
+            data["recorded_by"] = fields.Datetime.to_string(recorded_by)
+        data = data or None
         batch = (
             {}
             if html
@@ -277,9 +305,11 @@ class RecouvrementStatement(models.AbstractModel):
         ``statements`` (``{event id: attachment values}`` of :meth:`_render_statement`) are
         those a batch already rendered (``recouvrement.letter.batch._prerender_letters``).
 
-        Each statement is that of the event's company only, at the event's date, in the
-        customer's language; HTML instead of PDF with the ``dunning_letter_html`` context key
-        (no HTTP server for wkhtmltopdf). The attachments are created on the event, a record
+        Each statement is that of the event's company only, at the event's date, as
+        recorded when the event was created (a payment entered or matched later with an
+        earlier date changes no statement rendered again), in the customer's language; HTML
+        instead of PDF with the ``dunning_letter_html`` context key (no HTTP server for
+        wkhtmltopdf). The attachments are created on the event, a record
         of its company, not on the customer shared by the companies (issue 19).
 
         :param events: ``recouvrement.dunning.event`` recordset
@@ -293,7 +323,9 @@ class RecouvrementStatement(models.AbstractModel):
         for event in events.filtered(lambda e: e.level_id.attach_statement):
             statement = (statements or {}).get(event.id) or self.with_company(
                 event.company_id
-            )._render_statement(event.partner_id, html=html, date=event.date)[event.partner_id.id]
+            )._render_statement(
+                event.partner_id, html=html, date=event.date, recorded_by=event.create_date
+            )[event.partner_id.id]
             vals_list.append(dict(statement, res_model=event._name, res_id=event.id))
         for attachment in attachments.create(vals_list):
             result[attachment.res_id] = attachment

@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, fields, models
 
 
 class ReportCustomerStatement(models.AbstractModel):
@@ -11,8 +11,11 @@ class ReportCustomerStatement(models.AbstractModel):
     @api.model
     def _get_report_values(self, docids, data=None):
         partners = self.env["res.partner"].browse(docids)
+        data = data or {}
         statements = self.env["recouvrement.statement"]._get_statements(
-            partners, date=(data or {}).get("date")
+            partners,
+            date=data.get("date"),
+            recorded_by=fields.Datetime.to_datetime(data.get("recorded_by")),
         )
         return {
             "doc_ids": docids,
@@ -24,7 +27,8 @@ class ReportCustomerStatement(models.AbstractModel):
 
 class ReportStatementSending(models.AbstractModel):
     """Values of the statement sent by email (``recouvrement.statement.sending``): each
-    sending's statement in its own company, at its date."""
+    sending's statement in its own company, at its date, as recorded when it was made (a
+    statement sent and printed again says what the one sent said)."""
 
     _name = "report.recouvrement_b2b.report_statement_sending"
     _description = "Customer Statement Sent Report"
@@ -34,9 +38,10 @@ class ReportStatementSending(models.AbstractModel):
         sendings = self.env["recouvrement.statement.sending"].browse(docids)
         service = self.env["recouvrement.statement"]
         statements = {}
-        for (company, date), group in sendings.grouped(lambda s: (s.company_id, s.date)).items():
+        groups = sendings.grouped(lambda s: (s.company_id, s.date, s.create_date))
+        for (company, date, recorded_by), group in groups.items():
             figures = service.with_company(company)._get_statements(
-                group.partner_id, date=date, company=company
+                group.partner_id, date=date, company=company, recorded_by=recorded_by
             )
             for sending in group:
                 commercial = sending.partner_id.commercial_partner_id.id

@@ -366,6 +366,26 @@ class RecouvrementCommon(AccountTestInvoicingCommon):
             ._create_payments()
         )
 
+    @classmethod
+    def _unmatched_payment(cls, partner, amount, date, company=None):
+        """A posted customer payment of ``amount`` from ``partner`` dated ``date`` in
+        ``company`` (default: the test company), matched to no invoice (an open credit)."""
+        payment = (
+            cls.env["account.payment"]
+            .with_company(company or cls.company)
+            .create(
+                {
+                    "payment_type": "inbound",
+                    "partner_type": "customer",
+                    "partner_id": partner.id,
+                    "amount": amount,
+                    "date": date,
+                }
+            )
+        )
+        payment.action_post()
+        return payment
+
 
 class DunningRunCommon(RecouvrementCommon):
     """The standard six-level ladder (``_standard_ladder``) and the dunning cron's code path,

@@ -132,23 +132,6 @@ class TestCockpitOverdue(RecouvrementCommon):
     # Promises: never above what is owed; only real payments keep them
     # ------------------------------------------------------------------------------------------
 
-    def _payment_on_account(self, partner, amount, date, company=None):
-        payment = (
-            self.env["account.payment"]
-            .with_company(company or self.company)
-            .create(
-                {
-                    "payment_type": "inbound",
-                    "partner_type": "customer",
-                    "partner_id": partner.id,
-                    "amount": amount,
-                    "date": date,
-                }
-            )
-        )
-        payment.action_post()
-        return payment
-
     @freeze_time("2026-04-10")
     def test_promise_on_account_capped_at_the_net_receivable(self):
         """Menuiserie owes this company invoices of 1 000 and 250, less an open credit note of
@@ -162,7 +145,7 @@ class TestCockpitOverdue(RecouvrementCommon):
         self._invoice(customer, 1000.0, "2026-03-01", "2026-03-31")
         small = self._invoice(customer, 250.0, "2026-03-01", "2026-03-31")
         self._refund(customer, 300.0, "2026-04-01")
-        self._payment_on_account(customer, 200.0, "2026-04-02")
+        self._unmatched_payment(customer, 200.0, "2026-04-02")
         other = self.setup_other_company(name="Filiale Lyon")["company"]
         self._invoice(customer, 2000.0, "2026-03-01", "2026-03-31", company=other)
         Promise = self.env["recouvrement.promise"].with_user(self.controller)

@@ -8,15 +8,11 @@ from odoo.tests import Form, tagged
 from .common import DunningRunCommon
 
 
-@tagged("post_install", "-at_install")
-class TestPlanSettlesPenalties(DunningRunCommon):
-    """Issue 17, left open: penalties settled by a payment plan are never charged again while
-    the plan is kept (README product decision). Values by hand from LEGAL.md and the module's
-    rates (2026-S1: ECB 2.15 %, L441-10 rate 12.15 %).
-
-    One invoice of 1 000 EUR dated 1 February 2026, due 1 March. On 20 March it is 19 days
-    late: 1 000 x 12.15 % x 19 / 365 = 6.3247 -> 6.32, plus the 40 EUR indemnity (D441-5).
-    """
+class PlanPenaltiesCommon(DunningRunCommon):
+    """One invoice of 1 000 EUR dated 1 February 2026, due 1 March, and the steps of a payment
+    plan on it. Values by hand from LEGAL.md and the module's rates (2026-S1: ECB 2.15 %,
+    L441-10 rate 12.15 %). On 20 March it is 19 days late: 1 000 x 12.15 % x 19 / 365 =
+    6.3247 -> 6.32, plus the 40 EUR indemnity (D441-5)."""
 
     @classmethod
     def setUpClass(cls):
@@ -24,9 +20,10 @@ class TestPlanSettlesPenalties(DunningRunCommon):
         cls.move = cls._invoice(cls.customer, 1000.0, "2026-02-01", "2026-03-01")
         cls.Penalty = cls.env["recouvrement.penalty"]
 
-    def _plan(self, waiver=0.0, include_penalties=True):
-        """The plan made and signed on 20 March: two monthly instalments from 30 April."""
-        with freeze_time("2026-03-20"):
+    def _draft_plan(self, waiver=0.0, include_penalties=True, day="2026-03-20"):
+        """The draft plan made on ``day``, its schedule computed: two monthly instalments
+        from 30 April."""
+        with freeze_time(day):
             wizard_model = (
                 self.env["recouvrement.payment.plan.wizard"]
                 .with_user(self.controller)
@@ -38,10 +35,19 @@ class TestPlanSettlesPenalties(DunningRunCommon):
                 form.include_penalties = include_penalties
                 form.amount_waiver = waiver
             action = form.record.action_create_plan()
-            plan = self.env["recouvrement.payment.plan"].with_user(self.controller)
-            plan = plan.browse(action["res_id"])
-            plan.signature_date = date(2026, 3, 20)
+        plan = self.env["recouvrement.payment.plan"].with_user(self.controller)
+        return plan.browse(action["res_id"])
+
+    def _sign(self, plan, day):
+        """The customer signed ``plan`` on ``day``: it is activated that day."""
+        with freeze_time(day):
+            plan.signature_date = date.fromisoformat(day)
             plan.action_activate()
+
+    def _plan(self, waiver=0.0, include_penalties=True):
+        """The plan made and signed on 20 March: two monthly instalments from 30 April."""
+        plan = self._draft_plan(waiver=waiver, include_penalties=include_penalties)
+        self._sign(plan, "2026-03-20")
         return plan
 
     def _charge(self, day):
@@ -55,6 +61,12 @@ class TestPlanSettlesPenalties(DunningRunCommon):
         """``(penalty, indemnity)`` a reminder, a letter, the portal would claim on ``day``."""
         figures = self.Penalty._get_penalty_claim_figures(self.move, date.fromisoformat(day))
         return figures[self.move.id]["penalty"], figures[self.move.id]["indemnity"]
+
+
+@tagged("post_install", "-at_install")
+class TestPlanSettlesPenalties(PlanPenaltiesCommon):
+    """Issue 17, left open: penalties settled by a payment plan are never charged again while
+    the plan is kept (README product decision)."""
 
     def test_plan_including_penalties_is_not_charged_again(self):
         # The plan schedules 1 000 + 6.32 + 40 = 1 046.32 (the penalties claimed by its
