@@ -207,22 +207,6 @@ class RecouvrementCommon(AccountTestInvoicingCommon):
         return refund
 
     @classmethod
-    def _unmatched_payment(cls, partner, amount, day):
-        """A posted customer payment of ``amount`` from ``partner`` on ``day``, matched to no
-        invoice (a payment on account)."""
-        payment = cls.env["account.payment"].create(
-            {
-                "payment_type": "inbound",
-                "partner_type": "customer",
-                "partner_id": partner.id,
-                "amount": amount,
-                "date": day,
-            }
-        )
-        payment.action_post()
-        return payment
-
-    @classmethod
     def _credit_note(cls, invoice, amount, date):
         """A posted credit note of ``amount`` on ``date`` reconciled with ``invoice``."""
         refund = cls._refund(invoice.partner_id, amount, date)
@@ -282,6 +266,28 @@ class RecouvrementCommon(AccountTestInvoicingCommon):
                     "date": "2026-02-20",
                     "amount_due": invoice.amount_residual,
                     "state": "sent",
+                    **vals,
+                }
+            )
+        )
+
+    @classmethod
+    def _reminder_event(cls, moves, level, date, **vals):
+        """A reminder of ``level`` (recouvrement.dunning.level) listing ``moves``
+        (account.move) to their customer, in their company and currency, dated ``date``, with
+        ``vals`` (channel, state, amounts...): created as superuser, as the dunning run records
+        it. Returns the recouvrement.dunning.event."""
+        return (
+            cls.env["recouvrement.dunning.event"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": moves.partner_id[:1].id,
+                    "company_id": moves.company_id[:1].id,
+                    "move_ids": [Command.set(moves.ids)],
+                    "level_id": level.id,
+                    "currency_id": moves.currency_id[:1].id,
+                    "date": date,
                     **vals,
                 }
             )

@@ -330,21 +330,7 @@ class TestBreak16(RecouvrementCommon):
         self.env.invalidate_all()
         self.customer.lang = "fr_FR"
         move = self._invoice(self.customer, 1500.0, "2026-01-01", "2026-01-31")
-        event = (
-            self.env["recouvrement.dunning.event"]
-            .sudo()
-            .create(
-                {
-                    "partner_id": self.customer.id,
-                    "company_id": self.company.id,
-                    "level_id": level.id,
-                    "date": "2026-02-01",
-                    "move_ids": move.ids,
-                    "currency_id": self.company.currency_id.id,
-                    "amount_due": 1500.0,
-                }
-            )
-        )
+        event = self._reminder_event(move, level, "2026-02-01", amount_due=1500.0)
         template = level.mail_template_id.with_context(lang="fr_FR")
         body = template._render_field("body_html", event.ids)[event.id]
         self.assertIn("sur le compte FR76 3000 6000 0112 3456 7890 189, en rappelant", body)

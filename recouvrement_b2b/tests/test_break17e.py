@@ -195,21 +195,7 @@ class TestBreak17e(DunningRunCommon):
 
         def letter(level, lang):
             self.customer.lang = lang
-            event = (
-                self.env["recouvrement.dunning.event"]
-                .sudo()
-                .create(
-                    {
-                        "partner_id": self.customer.id,
-                        "company_id": self.company.id,
-                        "move_ids": [(6, 0, move.ids)],
-                        "level_id": level.id,
-                        "channel": "letter",
-                        "currency_id": move.currency_id.id,
-                        "date": "2026-02-20",
-                    }
-                )
-            )
+            event = self._reminder_event(move, level, "2026-02-20", channel="letter")
             html = (
                 self.env["ir.actions.report"]
                 ._render_qweb_html("recouvrement_b2b.action_report_dunning_letter", event.ids)[0]

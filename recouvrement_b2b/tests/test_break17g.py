@@ -372,21 +372,7 @@ class TestBreak17g(DunningRunCommon):
         self.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], ["fr_FR"])
         self.level_firm.write({"channel": "letter", "payment_deadline_days": 1})
         move = self._invoice(self.customer, 1500.0, "2026-01-01", "2026-01-31")
-        event = (
-            self.env["recouvrement.dunning.event"]
-            .sudo()
-            .create(
-                {
-                    "partner_id": self.customer.id,
-                    "company_id": self.company.id,
-                    "move_ids": [Command.set(move.ids)],
-                    "level_id": self.level_firm.id,
-                    "channel": "letter",
-                    "currency_id": move.currency_id.id,
-                    "date": "2026-02-20",
-                }
-            )
-        )
+        event = self._reminder_event(move, self.level_firm, "2026-02-20", channel="letter")
 
         def deadline(lang):
             return event.with_context(lang=lang)._get_payment_deadline_text()

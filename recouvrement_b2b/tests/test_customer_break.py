@@ -207,19 +207,7 @@ class TestCollectionPortalBreak(RecouvrementCommon, HttpCase):
         self.assertNotIn("Promise a payment", response.text)
         self.assertIn(move.name, response.text)
         # the "Pay now" link of the reminder: the invoice's page in French too
-        event = (
-            self.env["recouvrement.dunning.event"]
-            .sudo()
-            .create(
-                {
-                    "partner_id": self.customer.id,
-                    "company_id": self.company.id,
-                    "level_id": self._standard_ladder().level_ids[1].id,
-                    "date": self.today,
-                    "move_ids": move.ids,
-                }
-            )
-        )
+        event = self._reminder_event(move, self._standard_ladder().level_ids[1], self.today)
         (line,) = event._get_pay_lines()
         self.assertEqual(
             line["url"], f"{base}/fr/my/invoices/{move.id}?access_token={move.access_token}"

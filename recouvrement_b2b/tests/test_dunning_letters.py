@@ -180,18 +180,8 @@ class TestDunningLetters(RecouvrementCommon, HttpCase):
         self.env["res.lang"]._activate_lang("fr_FR")
         self.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], ["fr_FR"])
         move = self._invoice(self.customer, 1500.0, "2026-01-01", "2026-01-31")
-        event = (
-            self.env["recouvrement.dunning.event"]
-            .sudo()
-            .create(
-                {
-                    "partner_id": self.customer.id,
-                    "move_ids": [(6, 0, move.ids)],
-                    "level_id": self.env.ref("recouvrement_b2b.dunning_level_firm").id,
-                    "currency_id": move.currency_id.id,
-                    "date": "2026-02-20",
-                }
-            )
+        event = self._reminder_event(
+            move, self.env.ref("recouvrement_b2b.dunning_level_firm"), "2026-02-20"
         )
         reference = event._get_payment_reference()
         Report = self.env["ir.actions.report"]

@@ -215,19 +215,7 @@ class TestTours(RecouvrementCommon, HttpCase):
         policy = self._standard_ladder()
         last_call = policy.level_ids.filtered(lambda level: level.tone == "last_call")
         move = self._invoice(self.customer, 1500.0, self._days_ago(65), self._days_ago(35))
-        event = (
-            self.env["recouvrement.dunning.event"]
-            .sudo()
-            .create(
-                {
-                    "partner_id": self.customer.id,
-                    "company_id": self.company.id,
-                    "level_id": last_call.id,
-                    "date": self.today,
-                    "move_ids": [Command.set(move.ids)],
-                }
-            )
-        )
+        event = self._reminder_event(move, last_call, self.today)
         self.start_tour(
             f"/odoo/action-recouvrement_b2b.recouvrement_dunning_event_action/{event.id}",
             "recouvrement_payment_plan_from_last_call",
