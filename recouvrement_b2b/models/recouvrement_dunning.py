@@ -489,6 +489,7 @@ class RecouvrementDunning(models.AbstractModel):
         # promises to pay and commercial disputes hold (part of) invoices
         plan = self.env["recouvrement.promise"]._dunning_adjust_plan(plan, date)
         plan = self._apply_prerequisite_steps(plan, date)
+        plan = [item for item in map(self._level_listed_lines, plan) if item]
         plan.sort(key=lambda item: (item["company"].id, item["partner"].id))
         return plan
 
@@ -521,6 +522,22 @@ class RecouvrementDunning(models.AbstractModel):
         by_line = self._cap_to_net_minimums(lines, by_line, nets, date, records)
         if not by_line:
             return None
+        late = lines.filtered(lambda line: line.date_maturity < date)
+        if late != lines and dunning_rules.highest(by_line.values()).days > 0:
+            # a reminder of late instalments lists and claims only those due before ``date``:
+            # an instalment due today is not "unpaid after its due date" (issue 17 #1); it
+            # is built again without them (their net balance and minimums change)
+            late_ids = set(late.ids)
+            return self._get_plan_item(
+                key,
+                late,
+                {line_id: lvl for line_id, lvl in line_levels.items() if line_id in late_ids},
+                credits,
+                line_amounts,
+                date,
+                records,
+                held=held,
+            )
         key_id = dunning_rules.highest(by_line.values()).key
         level = records.get(key_id) or self.env["recouvrement.dunning.level"].browse(key_id)
         company = key[0]
@@ -545,6 +562,46 @@ class RecouvrementDunning(models.AbstractModel):
                 sum(held.get(line.id, 0.0) for line in lines), precision_digits=2
             ),
         }
+
+    @api.model
+    def _level_listed_lines(self, item):
+        """Plan ``item`` with every instalment it lists at its level, or None when it must
+        wait (LEGAL.md, instalments; README, product decisions). No query: the levels reached
+        are read with the plan's lines (:meth:`_group_due_lines`).
+
+        A reminder is never softer than one already delivered for an instalment it lists
+        (where it stands, :meth:`_get_reached_sequence`): when an instalment newly reaches a
+        level below the one another listed instalment already had (its second instalment's
+        courteous reminder after the first one's last call), the item waits for that one's
+        next step, which will list both; when that one has no next step left in the ladder,
+        the item is sent at that one's level. Every instalment listed then takes the item's
+        level (``line_levels``, ``move_levels``), so that an instalment listed in a last call
+        is not "newly reaching" the courteous level afterwards, and the payment deadline of
+        the next reminder listing them is that of a level they all had.
+        """
+        level = item["level"]
+        lines = item["lines"]
+        ladder = item["policy"]._get_rule_levels()
+        reached = {line: self._get_reached_sequence(line, ladder) for line in lines}
+        floor = max(reached.values(), default=0)
+        if level.sequence < floor:
+            nets = item["nets"]
+            if any(
+                dunning_rules.next_action_date(
+                    ladder, floor, line.date_maturity, amount=nets[line.currency_id]
+                )
+                for line, sequence in reached.items()
+                if sequence == floor
+            ):
+                return None  # with that instalment's next step
+            level = item["policy"].level_ids.filtered(lambda lvl: lvl.sequence == floor)[:1]
+        rule_level = level._get_rule_level()
+        return dict(
+            item,
+            level=level,
+            line_levels=dict.fromkeys(lines.ids, level.id),
+            move_levels=self._get_move_levels(lines, dict.fromkeys(lines.ids, rule_level)),
+        )
 
     @api.model
     def _net_by_currency(self, key, lines, line_levels, credits, line_amounts, held=None):
@@ -1091,13 +1148,15 @@ class RecouvrementDunning(models.AbstractModel):
         """Where the instalment ``line`` (receivable account.move.line) stands in ``ladder``
         (its policy as :class:`rules.dunning.Level`): :func:`rules.dunning.reached_sequence`
         of its level, or of its invoice's level when it has none of its own and was already
-        due at the invoice's last reminder (invoices reminded as a whole before)."""
+        late (due before it) at the invoice's last reminder (invoices reminded as a whole
+        before)."""
         level = line.dunning_level_id
         move = line.move_id
         if (
             not level
             and move.dunning_level_id
-            and (not move.dunning_last_date or line.date_maturity <= move.dunning_last_date)
+            # listed by it: due before it (an instalment due that day was not late yet)
+            and (not move.dunning_last_date or line.date_maturity < move.dunning_last_date)
         ):
             level = move.dunning_level_id
         return dunning_rules.reached_sequence(ladder, level._get_rule_level() if level else None)

@@ -240,8 +240,10 @@ class TestDunning(RecouvrementCommon):
             ),
         )
         self.assertEqual(old.dunning_level_id, self.level_last_call)
-        self.assertEqual(recent.dunning_level_id, self.level_courteous)
-        self.assertEqual(dollars.dunning_level_id, self.level_courteous)  # 14 days
+        # listed in the last call, they take its level (issue 17 #1: not "newly reaching"
+        # the courteous level afterwards), though 5 and 14 days late
+        self.assertEqual(recent.dunning_level_id, self.level_last_call)
+        self.assertEqual(dollars.dunning_level_id, self.level_last_call)
         self.assertFalse(not_due.dunning_level_id)
         self.assertEqual(events.filtered(lambda e: e.partner_id == other).move_ids, other_move)
         self.assertEqual(len(self._mails(events)), 2)

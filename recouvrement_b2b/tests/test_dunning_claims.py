@@ -126,7 +126,9 @@ class TestDunningClaims(DunningRunCommon):
         self.assertEqual(
             [line["days"] for line in event._get_letter_lines()], [31, 1], "each its own delay"
         )
-        self.assertEqual(third.dunning_level_id, self.level_courteous)
+        # listed in the last call, the third takes its level (issue 17 #1: its courteous
+        # reminder would come after the last call)
+        self.assertEqual(third.dunning_level_id, self.level_last_call)
 
     def test_three_instalments_with_partial_payments_penalties(self):
         # Issue 17 "Done when": the penalties of the invoice above, each instalment from its

@@ -1,0 +1,132 @@
+"""Issue 17 fault 1, the ladder per instalment: a reminder is never softer than one already
+delivered for the instalments it lists, every instalment it lists takes its level, and an
+instalment due on the day of the run is not late (LEGAL.md, instalments; README, product
+decisions: "A newly late instalment joins the ladder of the invoice")."""
+
+from datetime import date
+
+from odoo.tests import tagged
+
+from .common import DunningRunCommon
+
+
+@tagged("post_install", "-at_install")
+class TestInstalmentLadder(DunningRunCommon):
+    """The standard ladder (courtesy 5 days before the due date, courteous 1 day after, firm
+    15, last call 30, formal notice 45 by registered letter, litigation 60; 8 days to pay
+    from the firm level); one invoice of 1 000 EUR dated 1 January 2026 in two instalments
+    of 500."""
+
+    def _runs(self, days):
+        """``{day: (level name, amount claimed, due dates listed)}`` of the runs on ``days``
+        (the customer's one reminder of each day; days with none left out)."""
+        sent = {}
+        for day in days:
+            for event in self._run(day):
+                sent[day] = (
+                    event.level_id.name,
+                    event.amount_due,
+                    sorted(event.line_ids.mapped("date_maturity")),
+                )
+        return sent
+
+    def _instalments(self, term):
+        move = self._invoice_with_term(self.customer, 1000.0, "2026-01-01", self._term(*term))
+        return move.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        ).sorted("date_maturity")
+
+    def test_second_instalment_takes_the_last_call_and_the_first_one_goes_on(self):
+        # 50 % at 30 days (31 January), 50 % at 58 days (28 February); the tester's runs.
+        first, second = self._instalments(((50, 30), (50, 58)))
+        jan31, feb28 = date(2026, 1, 31), date(2026, 2, 28)
+        sent = self._runs(["2026-02-01", "2026-02-15", "2026-03-02", "2026-03-15", "2026-03-17"])
+        # 1 Feb = 31 Jan + 1: courteous; 15 Feb = 31 Jan + 15: firm, for the first 500 only.
+        # 2 Mar = 31 Jan + 30: last call for the first; the second (due 28 Feb, 2 days late)
+        # is listed: 500 + 500 = 1 000, and takes the last call's level.
+        # 15 Mar = 28 Feb + 15 was the second's firm level (old: a firm reminder of 1 000,
+        # listing the first instalment after its last call, whose 8 days to pay, until
+        # 23 Mar, put the formal notice off to 24 Mar): nothing now, the second had the
+        # last call. 17 Mar = 31 Jan + 45: the formal notice (the last call's deadline,
+        # 2 Mar + 8 = 10 Mar, passed) lists both: 1 000.
+        self.assertEqual(
+            sent,
+            {
+                "2026-02-01": ("Courteous reminder", 500.0, [jan31]),
+                "2026-02-15": ("Firm reminder", 500.0, [jan31]),
+                "2026-03-02": ("Last call", 1000.0, [jan31, feb28]),
+                "2026-03-17": ("Formal notice", 1000.0, [jan31, feb28]),
+            },
+        )
+        self.assertEqual(first.dunning_level_id, self.level_notice)
+        self.assertEqual(second.dunning_level_id, self.level_notice)
+
+    def test_instalment_due_today_is_not_claimed_nor_reminded_softer_next_day(self):
+        # 50 % at 30 days (31 January), 50 % at 60 days (2 March); the tester's runs.
+        first, second = self._instalments(((50, 30), (50, 60)))
+        jan31, mar2 = date(2026, 1, 31), date(2026, 3, 2)
+        sent = self._runs(["2026-02-01", "2026-02-15", "2026-03-02", "2026-03-03", "2026-03-17"])
+        # 2 Mar = 31 Jan + 30: last call for the first 500 only; the second is due that day,
+        # not late (old: 1 000 "despite our reminders"). 3 Mar = 2 Mar + 1: the second
+        # reaches the courteous level, a day after the first one's last call (old: a
+        # courteous reminder of 1 000): it waits for the first one's next step. 17 Mar =
+        # 31 Jan + 45 (the last call's deadline 2 Mar + 8 = 10 Mar passed): the formal notice
+        # lists both, 500 + 500 = 1 000 (the second is 15 days late).
+        self.assertEqual(
+            sent,
+            {
+                "2026-02-01": ("Courteous reminder", 500.0, [jan31]),
+                "2026-02-15": ("Firm reminder", 500.0, [jan31]),
+                "2026-03-02": ("Last call", 500.0, [jan31]),
+                "2026-03-17": ("Formal notice", 1000.0, [jan31, mar2]),
+            },
+        )
+        self.assertEqual(second.dunning_level_id, self.level_notice)
+
+    def test_courtesy_note_of_the_next_instalment_waits_for_the_ladder(self):
+        # 50 % at 30 days (31 January), 50 % at 58 days (28 February); a run every day the
+        # ladder moves.
+        self._instalments(((50, 30), (50, 58)))
+        jan31, feb28 = date(2026, 1, 31), date(2026, 2, 28)
+        sent = self._runs(
+            [
+                "2026-01-26",
+                "2026-02-01",
+                "2026-02-15",
+                "2026-02-23",
+                "2026-03-01",
+                "2026-03-02",
+                "2026-03-15",
+                "2026-03-17",
+            ]
+        )
+        # 26 Jan = 31 Jan - 5: the courtesy note of the first 500. 23 Feb = 28 Feb - 5: the
+        # second's courtesy note (old: a courtesy note of 1 000 listing the first 500, 8 days
+        # after its firm reminder) and 1 Mar = 28 Feb + 1, its courteous level (old: 1 000),
+        # wait for the first one's last call on 2 Mar (31 Jan + 30), 1 000; formal notice
+        # on 17 Mar (31 Jan + 45), 1 000 (old: 24 Mar).
+        self.assertEqual(
+            sent,
+            {
+                "2026-01-26": ("Courtesy reminder", 500.0, [jan31]),
+                "2026-02-01": ("Courteous reminder", 500.0, [jan31]),
+                "2026-02-15": ("Firm reminder", 500.0, [jan31]),
+                "2026-03-02": ("Last call", 1000.0, [jan31, feb28]),
+                "2026-03-17": ("Formal notice", 1000.0, [jan31, feb28]),
+            },
+        )
+
+    def test_top_of_the_ladder_is_sent_again_with_the_new_instalment(self):
+        # A ladder ending with the last call (formal notice and litigation removed): the first
+        # instalment has no next step left, so the second one's courteous level is not
+        # waited for; it is listed in a last call, the first one's level.
+        (self.level_notice | self.level_litigation).unlink()
+        first, second = self._instalments(((50, 30), (50, 60)))
+        jan31, mar2 = date(2026, 1, 31), date(2026, 3, 2)
+        sent = self._runs(["2026-02-01", "2026-02-15", "2026-03-02", "2026-03-03", "2026-03-04"])
+        # 3 Mar = 2 Mar + 1: last call for 500 + 500 = 1 000 (old: a courteous reminder of
+        # 1 000); 4 Mar: nothing, both are at the top.
+        self.assertEqual(sent["2026-03-02"], ("Last call", 500.0, [jan31]))
+        self.assertEqual(sent["2026-03-03"], ("Last call", 1000.0, [jan31, mar2]))
+        self.assertNotIn("2026-03-04", sent)
+        self.assertEqual(second.dunning_level_id, self.level_last_call)
