@@ -732,6 +732,16 @@ class RecouvrementDunningEvent(models.Model):
             )
         return result
 
+    def _has_instalments(self):
+        """Whether an invoice the reminder lists is payable in instalments (more than one
+        receivable line): its letter's total row then says "Instalments due", else "Invoices
+        due" (issue 17)."""
+        self.ensure_one()
+        receivable = (self.line_ids.move_id or self.move_ids).line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        return len(receivable) > len(receivable.move_id)
+
     def _get_letter_credits(self):
         """One dict per open credit deducted from the claim (credit note or payment not matched
         to an invoice): ``name``, ``date``, ``amount_currency`` and ``currency`` (its own

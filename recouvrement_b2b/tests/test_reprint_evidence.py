@@ -150,3 +150,23 @@ class TestReprintEvidence(ReprintCommon):
         self.assertEqual(self._letter(event)[0], [(600.0, 600.0)])
         self._unmatch()
         self.assertEqual(self._letter(event)[0], [(1000.0, 1000.0)])
+
+
+@tagged("post_install", "-at_install")
+class TestTotalRowLabel(ReprintCommon):
+    """Issue 17, cosmetic: the total row of a letter for invoices without instalments said
+    "Instalments due"."""
+
+    def test_single_invoice_without_instalments(self):
+        # 1 000 due, a credit note of 300 open: rows 1 000.00 due, -300.00, principal 700.00
+        self._refund(self.customer, 300.0, "2026-02-10")
+        event = self._send()
+        with freeze_time("2026-03-20"):
+            page = lxml_html.fromstring(
+                self.env["ir.actions.report"]
+                ._render_qweb_html("recouvrement_b2b.report_dunning_letter", event.ids)[0]
+                .decode()
+            )
+        labels = [" ".join(td.text_content().split()) for td in page.xpath("//tr/td[1]")]
+        self.assertIn("Invoices due", labels)
+        self.assertNotIn("Instalments due", labels)
