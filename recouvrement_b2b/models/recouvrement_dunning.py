@@ -1771,22 +1771,31 @@ class RecouvrementDunning(models.AbstractModel):
         """What the reminder of plan ``item`` claims, in company currency: the instalments due
         (``line_ids``), the open credits deducted (``credit_line_ids``, ``amount_open_credit``),
         the parts of them under open disputes, not claimed (``amount_disputed``,
-        ``recouvrement.promise._dunning_adjust_item``) and the net balance (``amount_due``,
-        never more: LEGAL.md, open credits)."""
+        ``recouvrement.promise._dunning_adjust_item``), the net balance (``amount_due``,
+        never more: LEGAL.md, open credits) and what is left of each line listed
+        (``sent_residuals``: ``[[line id, residual, residual in its currency], ...]``, the
+        figures every reprint states)."""
         lines = item.get("lines") or item["moves"].line_ids.filtered(
             lambda line: (
                 line.account_id.account_type == "asset_receivable" and line.amount_residual > 0
             )
         )
         open_credit = item.get("open_credit", 0.0)
+        credit_lines = item.get("credit_lines", lines.browse())
         return {
+            # what is left of each line listed, stored with the reminder (evidence, issue 17):
+            # every reprint states it, whatever is matched or unmatched since
+            "sent_residuals": [
+                [line.id, line.amount_residual, line.amount_residual_currency]
+                for line in lines | credit_lines
+            ],
             # what the reminder moves up the ladder, restored if it is not delivered
             "previous_levels": {
                 "lines": {str(line.id): line.dunning_level_id.id for line in lines},
                 "moves": {str(move.id): move.dunning_level_id.id for move in lines.move_id},
             },
             "line_ids": [Command.set(lines.ids)],
-            "credit_line_ids": [Command.set(item.get("credit_lines", lines.browse()).ids)],
+            "credit_line_ids": [Command.set(credit_lines.ids)],
             "amount_open_credit": open_credit,
             "amount_disputed": item.get("amount_disputed", 0.0),
             "amount_due": item.get(
@@ -1880,6 +1889,20 @@ class RecouvrementDunning(models.AbstractModel):
             )
             for item in items
         ]
+        # the rows of the statement each reminder attaches, stored with it (evidence, issue
+        # 17): three searches for the whole batch
+        attached = [item for item in items if item["level"].attach_statement]
+        if attached:
+            statements = self.env["recouvrement.statement"]._get_sent_statement_figures(
+                self.env["res.partner"].union(*(item["partner"] for item in attached)),
+                date,
+                company=self.env.company,
+            )
+            for item, vals in zip(items, vals_list, strict=True):
+                if item["level"].attach_statement:
+                    vals["sent_statement"] = statements.get(
+                        item["partner"].commercial_partner_id.id
+                    )
         # the chatter note of each reminder is logged on the customer (_post_on_customers).
         # sudo: only the dunning run creates reminders sent (evidence, issue 19)
         events = (

@@ -53,6 +53,8 @@ EVIDENCE_FIELDS = (
     "recipient_id",
     "user_id",
     "earlier_reminder_count",
+    "sent_residuals",
+    "sent_statement",
 )
 ATTACH_ONCE_FIELDS = ("attachment_id", "mail_message_id")
 
@@ -156,6 +158,22 @@ class RecouvrementDunningEvent(models.Model):
         readonly=True,
         help="Dunning levels of the invoices and instalments before this reminder, restored "
         "when it is not delivered.",
+    )
+    sent_residuals = fields.Json(
+        string="Amounts Left As Sent",
+        copy=False,
+        readonly=True,
+        # [[line id, residual, residual in the line's currency], ...]
+        help="What was left of each instalment and open credit listed when the reminder was "
+        "recorded. Every reprint states these figures, whatever was matched or unmatched since.",
+    )
+    sent_statement = fields.Json(
+        string="Statement As Sent",
+        copy=False,
+        readonly=True,
+        # recouvrement.statement._get_sent_statement_figures
+        help="The rows of the statement of account attached to the reminder, as recorded with "
+        "it: every reprint states them.",
     )
     cancel_reason = fields.Text(
         string="Cancellation Reason",
@@ -714,6 +732,16 @@ class RecouvrementDunningEvent(models.Model):
             )
         return result
 
+    def _has_instalments(self):
+        """Whether an invoice the reminder lists is payable in instalments (more than one
+        receivable line): its letter's total row then says "Instalments due", else "Invoices
+        due" (issue 17)."""
+        self.ensure_one()
+        receivable = (self.line_ids.move_id or self.move_ids).line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        return len(receivable) > len(receivable.move_id)
+
     def _get_letter_credits(self):
         """One dict per open credit deducted from the claim (credit note or payment not matched
         to an invoice): ``name``, ``date``, ``amount_currency`` and ``currency`` (its own
@@ -741,14 +769,23 @@ class RecouvrementDunningEvent(models.Model):
         receivable ``lines`` on the event's date (``recouvrement.statement._get_residuals_at``,
         the reconciliations of a later date or recorded after the event undone: an open credit
         matched after the reminder is still the credit it deducted); ``(0.0, 0.0)`` for a line
-        settled by then. On the event's own day (the email, the letter rendered at once), the
-        lines' own residuals, with no query."""
+        settled by then. A reminder recorded with its figures (``sent_residuals``, issue 17)
+        states them, with no query; else, on the event's own day (the email, the letter
+        rendered at once), the lines' own residuals."""
         self.ensure_one()
+        if self.sent_residuals:
+            # stored when the reminder was recorded (evidence): a matching deleted since
+            # cannot be rebuilt from the reconciliations that still exist (issue 17)
+            sent = {
+                line_id: (residual, currency) for line_id, residual, currency in self.sent_residuals
+            }
+            return {line.id: sent.get(line.id, (0.0, 0.0)) for line in lines}
         if self.date >= fields.Date.context_today(self):
             return {
                 line.id: (line.amount_residual, line.amount_residual_currency) for line in lines
             }
-        # sudo: the reconciliations of the customer's items, whoever renders the letter
+        # recorded before the figures were stored: sudo: the reconciliations of the
+        # customer's items, whoever renders the letter
         left = (
             self.env["recouvrement.statement"]
             .sudo()

@@ -294,7 +294,13 @@ class RecouvrementLetterBatch(models.AbstractModel):
             try:
                 with self.env.cr.savepoint():
                     vals = Statement.with_company(company)._render_statement(
-                        batch.partner_id, date=date, recorded_by=recorded_by
+                        batch.partner_id,
+                        date=date,
+                        recorded_by=recorded_by,
+                        sent={
+                            event.partner_id.commercial_partner_id.id: event.sent_statement
+                            for event in batch
+                        },
                     )
             except Exception as error:
                 _logger.warning("Batch of %s statements not rendered: %s", len(batch), error)

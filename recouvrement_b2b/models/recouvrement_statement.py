@@ -34,7 +34,7 @@ class RecouvrementStatement(models.AbstractModel):
         ]
 
     @api.model
-    def _get_statements(self, partners, date=None, company=None, recorded_by=None):
+    def _get_statements(self, partners, date=None, company=None, recorded_by=None, sent=None):
         """Statement figures of ``partners`` at ``date`` (default: the user's today).
 
         As at ``date``: the items dated up to it, what was left of them on it (the
@@ -92,6 +92,20 @@ class RecouvrementStatement(models.AbstractModel):
         )
         left_at_date = self._get_residuals_at(open_lines, date, recorded_by=recorded_by)
         open_lines = open_lines.filtered(lambda line: line.id in left_at_date)
+        sent = {int(partner_id): figures for partner_id, figures in (sent or {}).items() if figures}
+        if sent:
+            stored = {
+                line_id: (residual, currency)
+                for figures in sent.values()
+                for line_id, residual, currency in figures["lines"]
+            }
+            open_lines = (
+                open_lines.filtered(
+                    lambda line: line.partner_id.commercial_partner_id.id not in sent
+                )
+                | lines.browse(list(stored)).exists()
+            )
+            left_at_date.update(stored)
         payments = lines.search(
             expression.AND(
                 [
@@ -109,6 +123,13 @@ class RecouvrementStatement(models.AbstractModel):
             ),
             order="date desc, id desc",
         )
+        if sent:
+            payments = (
+                payments.filtered(lambda line: line.partner_id.commercial_partner_id.id not in sent)
+                | lines.browse(
+                    [i for figures in sent.values() for i in figures["payments"]]
+                ).exists()
+            )
         open_ids = defaultdict(list)
         for line in open_lines:
             open_ids[line.partner_id.commercial_partner_id.id].append(line.id)
@@ -145,7 +166,9 @@ class RecouvrementStatement(models.AbstractModel):
                 "payments": paid,
                 "days_late": days_late,
                 "residuals": {line.id: residuals[line.id] for line in mine},
-                "residuals_currency": {line.id: left_at_date[line.id][1] for line in mine},
+                "residuals_currency": {
+                    line.id: left_at_date[line.id][1] for line in lines.browse(open_ids[partner.id])
+                },
                 "residuals_books": {
                     line.id: left_at_date[line.id][0] for line in lines.browse(open_ids[partner.id])
                 },
@@ -153,6 +176,38 @@ class RecouvrementStatement(models.AbstractModel):
                 "total_credits": sum(residuals[line.id] for line in credits),
                 "overdue": self._get_overdue_net(items, credits, residuals, days_late, company),
                 "balance": sum(residuals[line.id] for line in mine),
+            }
+        return result
+
+    @api.model
+    def _get_sent_statement_figures(self, partners, date, company=None):
+        """The rows of the statement of each of ``partners`` at ``date`` as it is sent now
+        (:meth:`_get_statements`), to store with what it goes with (a reminder, a statement
+        emailed): evidence, every reprint states them (issue 17: a payment unmatched after
+        the sending cannot be rebuilt from the reconciliations left). Three searches
+        whatever the number of partners.
+
+        :return: ``{commercial partner id: {"lines": [[line id, what was left (company
+            currency, books' rate), what was left (line currency)], ...] (open items,
+            credits and items left out, in the statement's order), "payments": [line id,
+            ...]}}``
+        """
+        statements = self._get_statements(partners, date=date, company=company)
+        result = {}
+        for partner_id, statement in statements.items():
+            listed = (
+                statement["open_items"] | statement["credits"] | statement["left_out"]
+            ).sorted(lambda line: (line.date_maturity or date.max, line.date, line.id))
+            result[partner_id] = {
+                "lines": [
+                    [
+                        line.id,
+                        statement["residuals_books"][line.id],
+                        statement["residuals_currency"][line.id],
+                    ]
+                    for line in listed
+                ],
+                "payments": statement["payments"].ids,
             }
         return result
 
@@ -257,19 +312,24 @@ class RecouvrementStatement(models.AbstractModel):
             .replace("/", "-")
         )
 
-    def _render_statement(self, partners, html=False, date=None, recorded_by=None):
+    def _render_statement(self, partners, html=False, date=None, recorded_by=None, sent=None):
         """The statement of each of ``partners`` at ``date`` (default: today) (PDF, HTML when
         ``html``), as attachment values; PDF statements by batches of one wkhtmltopdf call
         (``recouvrement.letter.batch``), else one customer at a time.
 
         :param recorded_by: a datetime (UTC): the statement as recorded then
             (:meth:`_get_statements`), e.g. the creation of the reminder it goes with
+        :param sent: ``{commercial partner id: figures}``, the rows stored when the statement
+            was sent (:meth:`_get_sent_statement_figures`), stated as they are
         :return: ``{partner id: {"name", "raw", "mimetype"}}``
         """
         report = self.env["ir.actions.report"]
         data = {"date": fields.Date.to_string(date)} if date else {}
         if recorded_by:
             data["recorded_by"] = fields.Datetime.to_string(recorded_by)
+        sent = {str(partner_id): figures for partner_id, figures in (sent or {}).items() if figures}
+        if sent:
+            data["sent"] = sent
         data = data or None
         batch = (
             {}
@@ -306,8 +366,9 @@ class RecouvrementStatement(models.AbstractModel):
         those a batch already rendered (``recouvrement.letter.batch._prerender_letters``).
 
         Each statement is that of the event's company only, at the event's date, as
-        recorded when the event was created (a payment entered or matched later with an
-        earlier date changes no statement rendered again), in the customer's language; HTML
+        recorded when the event was created (its rows stored then, ``sent_statement``, else
+        the books as recorded then: a payment entered, matched or unmatched later changes no
+        statement rendered again), in the customer's language; HTML
         instead of PDF with the ``dunning_letter_html`` context key (no HTTP server for
         wkhtmltopdf). The attachments are created on the event, a record
         of its company, not on the customer shared by the companies (issue 19).
@@ -324,7 +385,11 @@ class RecouvrementStatement(models.AbstractModel):
             statement = (statements or {}).get(event.id) or self.with_company(
                 event.company_id
             )._render_statement(
-                event.partner_id, html=html, date=event.date, recorded_by=event.create_date
+                event.partner_id,
+                html=html,
+                date=event.date,
+                recorded_by=event.create_date,
+                sent={event.partner_id.commercial_partner_id.id: event.sent_statement},
             )[event.partner_id.id]
             vals_list.append(dict(statement, res_model=event._name, res_id=event.id))
         for attachment in attachments.create(vals_list):

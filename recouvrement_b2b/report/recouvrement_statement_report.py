@@ -16,6 +16,7 @@ class ReportCustomerStatement(models.AbstractModel):
             partners,
             date=data.get("date"),
             recorded_by=fields.Datetime.to_datetime(data.get("recorded_by")),
+            sent=data.get("sent"),
         )
         return {
             "doc_ids": docids,
@@ -40,8 +41,13 @@ class ReportStatementSending(models.AbstractModel):
         statements = {}
         groups = sendings.grouped(lambda s: (s.company_id, s.date, s.create_date))
         for (company, date, recorded_by), group in groups.items():
+            # the rows stored when it was sent, else the books as recorded then (issue 17)
             figures = service.with_company(company)._get_statements(
-                group.partner_id, date=date, company=company, recorded_by=recorded_by
+                group.partner_id,
+                date=date,
+                company=company,
+                recorded_by=recorded_by,
+                sent={sending.partner_id.id: sending.sent_statement for sending in group},
             )
             for sending in group:
                 commercial = sending.partner_id.commercial_partner_id.id

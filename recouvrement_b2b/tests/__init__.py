@@ -46,6 +46,7 @@ from . import test_break19d
 from . import test_plan_penalties
 from . import test_plan_penalties2
 from . import test_reprinted_reminder
+from . import test_reprint_evidence
 from . import test_break17e
 from . import test_break18e
 from . import test_break17f

@@ -162,7 +162,8 @@ class TestBreak17Fresh(DunningRunCommon):
         self.assertEqual(
             self._letter_totals(event),
             [
-                ["Instalments due", "1,000.00 €"],
+                # one invoice without instalments: its total row says so (issue 17, cosmetic)
+                ["Invoices due", "1,000.00 €"],
                 ["Amounts you contest, not claimed while we examine them", "-400.00 €"],
                 ["Principal", "600.00 €"],
                 ["Late-payment penalties (art. L441-10 Code de commerce)", "3.79 €"],

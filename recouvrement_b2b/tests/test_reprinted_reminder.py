@@ -43,6 +43,17 @@ class ReprintCommon(DunningRunCommon):
         self._recorded_at(event, "2026-03-20 08:00:00")
         return event
 
+    def _reprinted_statement(self, event):
+        """The HTML (bytes) of the statement of ``event``'s level rendered again on 26 March
+        (what the letters step, *Regenerate Letter* and *Print Letters* render)."""
+        with freeze_time("2026-03-26"):
+            return (
+                self.env["recouvrement.statement"]
+                .with_context(dunning_letter_html=True)
+                ._dunning_level_attachments(event)[event.id]
+                .raw
+            )
+
     def _match(self, credit_move):
         """Match ``credit_move`` with the invoice on 25 March (a request of that day)."""
         with freeze_time("2026-03-25 10:00:00"):
@@ -139,13 +150,7 @@ class TestReprintedStatement(ReprintCommon):
     def _reprint(self, event):
         """The statement of ``event``'s level rendered again on 26 March (what the letters
         step, *Regenerate Letter* and *Print Letters* render)."""
-        with freeze_time("2026-03-26"):
-            attachment = (
-                self.env["recouvrement.statement"]
-                .with_context(dunning_letter_html=True)
-                ._dunning_level_attachments(event)[event.id]
-            )
-        return self._statement_rows(attachment.raw)
+        return self._statement_rows(self._reprinted_statement(event))
 
     def test_statement_of_a_reminder_after_a_credit_note_matched(self):
         # The reminder of 20 March claims 1 000 - 300 = 700 and its statement lists the

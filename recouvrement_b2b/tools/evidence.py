@@ -154,6 +154,10 @@ EVIDENCE_EMAIL_FIELDS = (
     "model",
     "res_id",
 )
+#: what a statement emailed stated (``recouvrement.statement.sending``): its rows as sent
+#: (issue 17), stated by every reprint; the reminder's own are in
+#: ``recouvrement_dunning_event.EVIDENCE_FIELDS`` (``sent_residuals``, ``sent_statement``)
+EVIDENCE_SENDING_FIELDS = ("sent_statement",)
 #: what a message of ``EVIDENCE_THREAD_MODELS`` says, and the files it carries
 EVIDENCE_MESSAGE_FIELDS = (*EVIDENCE_EMAIL_FIELDS, "attachment_ids")
 #: what a file holds (``ir.attachment``): the letter of a sent reminder, a file its email
