@@ -523,6 +523,7 @@ class RecouvrementPaymentPlan(models.Model):
                 )
         self._check_moves_free()
         self._check_penalties_not_invoiced()
+        self._check_credits_free()
         # sudo: a state set by this flow only (issue 19)
         self.sudo().write({"state": "proposed"})
         return True
@@ -633,20 +634,41 @@ class RecouvrementPaymentPlan(models.Model):
             credits=credits,
         )
 
+    def _get_held_credits(self, domain):
+        """The deducted credits (``recouvrement.payment.plan.credit``) of proposed plans other
+        than ``self`` matching ``domain``: a credit pays one plan only (one query)."""
+        return self.env["recouvrement.payment.plan.credit"].search(
+            [("plan_id.state", "=", "proposed"), ("plan_id", "not in", self.ids), *domain]
+        )
+
     def _get_held_credit_lines(self, moves):
         """The open credits (``account.move.line``) of the customers of ``moves`` that other
-        proposed plans than ``self`` deducted: a credit pays one plan only (one query)."""
-        return (
-            self.env["recouvrement.payment.plan.credit"]
-            .search(
-                [
-                    ("plan_id.state", "=", "proposed"),
-                    ("plan_id", "not in", self.ids),
-                    ("plan_id.partner_id", "in", moves.commercial_partner_id.ids),
-                ]
-            )
-            .move_line_id
-        )
+        proposed plans than ``self`` deducted (:meth:`_get_held_credits`, one query)."""
+        return self._get_held_credits(
+            [("plan_id.partner_id", "in", moves.commercial_partner_id.ids)]
+        ).move_line_id
+
+    def _check_credits_free(self):
+        """Refuse to propose plans deducting a credit another proposed plan deducts already
+        (two drafts computed before either was proposed): the customer would be offered the
+        same credit twice.
+
+        :raise UserError: naming the plan, the credit and the other plan
+        """
+        held = self._get_held_credits([("move_line_id", "in", self.credit_ids.move_line_id.ids)])
+        for credit in self.credit_ids:
+            other = held.filtered(lambda c, credit=credit: c.move_line_id == credit.move_line_id)
+            if other:
+                raise UserError(
+                    self.env._(
+                        "Payment plan %(plan)s deducts %(credit)s, which the proposed payment "
+                        "plan %(other)s deducts already: reset this plan to draft and compute "
+                        "its schedule again.",
+                        plan=credit.plan_id.display_name,
+                        credit=credit.move_id.display_name,
+                        other=other[:1].plan_id.display_name,
+                    )
+                )
 
     @api.model
     def _get_credit_lines(self, partner, currency, company, credits, held):

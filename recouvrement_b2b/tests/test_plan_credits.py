@@ -63,7 +63,7 @@ class TestPlanCredits(PlanPenaltiesCommon):
         )
         self.assertEqual(plan.line_ids.mapped("amount"), [323.16, 323.16])
 
-    def test_unmatched_payment_and_other_currency(self):
+    def test_unmatched_payment(self):
         # An unmatched payment of 250 EUR is deducted: 1 000 - 250 = 750, 2 x 375.
         self._unmatched_payment(self.customer, 250.0, "2026-03-12")
         plan = self._draft_plan(include_penalties=False)
@@ -172,3 +172,41 @@ class TestPlanCredits(PlanPenaltiesCommon):
         plan = self._draft_plan(include_penalties=False)
         text = self._render(plan)
         self.assertIn(f"Moins votre avoir {refund.name} de 400,00 €", text)
+
+    def test_credit_in_another_currency(self):
+        # A credit note of 300 USD is not deducted from the euro plan (art. 1347-1 Code civil,
+        # LEGAL.md: same currency): 1 000, 2 x 500. A dollar plan on an invoice of 1 100 USD
+        # deducts it in dollars, not converted: 1 100 - 300 = 800, 2 x 400; signed, the
+        # invoice has 800 USD left and the plan 800 to pay.
+        usd = self.setup_other_currency("USD", rates=[("2026-01-01", 1.10)])
+        refund = self._invoice(self.customer, 300.0, "2026-03-02", post=False, currency=usd)
+        refund.move_type = "out_refund"
+        refund.action_post()
+        euros = self._draft_plan(include_penalties=False)
+        self.assertRecordValues(euros, [{"amount_credits": 0.0, "amount_total": 1000.0}])
+        self.move = self._invoice(self.customer, 1100.0, "2026-02-01", "2026-03-01", currency=usd)
+        dollars = self._draft_plan(include_penalties=False)
+        self.assertRecordValues(
+            dollars, [{"currency_id": usd.id, "amount_credits": 300.0, "amount_total": 800.0}]
+        )
+        self.assertEqual(dollars.line_ids.mapped("amount"), [400.0, 400.0])
+        self._sign(dollars, "2026-03-20")
+        self.assertEqual(self.move.amount_residual, 800.0)
+        self.assertRecordValues(dollars, [{"amount_paid": 0.0, "amount_residual": 800.0}])
+
+    def test_two_drafts_cannot_both_propose_the_credit(self):
+        # Two drafts computed before either was proposed both deduct the 400 (1 000 - 400 =
+        # 600, 500 - 400 = 100); once the first is proposed, proposing the second is refused,
+        # naming the credit and the first plan.
+        refund = self._refund(self.customer, 400.0, "2026-03-10")
+        first = self._draft_plan(include_penalties=False)
+        self.move = self._invoice(self.customer, 500.0, "2026-02-01", "2026-03-01")
+        second = self._draft_plan(include_penalties=False)
+        self.assertEqual((first.amount_total, second.amount_total), (600.0, 100.0))
+        with freeze_time("2026-03-20"):
+            first.action_propose()
+            with self.assertRaises(UserError) as error:
+                second.action_propose()
+        self.assertIn(refund.name, str(error.exception))
+        self.assertIn(first.name, str(error.exception))
+        self.assertEqual(second.state, "draft")
