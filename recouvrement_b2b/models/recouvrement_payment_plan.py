@@ -555,6 +555,7 @@ class RecouvrementPaymentPlan(models.Model):
                 )
         self._check_moves_free()
         self._check_penalties_not_invoiced()
+        self._check_credits_free()
         self._match_credits()
         # sudo: a state set by this flow only (issue 19)
         self.sudo().write({"state": "active", "last_check_date": False})

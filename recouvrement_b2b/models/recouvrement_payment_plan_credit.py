@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools.misc import formatLang
 
 
@@ -40,6 +41,21 @@ class RecouvrementPaymentPlanCredit(models.Model):
     def _compute_label(self):
         for credit in self:
             credit.label = credit._get_label()
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_signed(self):
+        """The credits a signed plan deducted are part of the terms the customer signed
+        (art. 2240 Code civil, evidence, issue 19): kept with the plan."""
+        for credit in self:
+            if credit.plan_id._is_signed():
+                raise UserError(
+                    self.env._(
+                        "Payment plan %(plan)s was signed by the customer: the credit "
+                        "%(credit)s it deducted cannot be removed.",
+                        plan=credit.plan_id.display_name,
+                        credit=credit.move_id.display_name,
+                    )
+                )
 
     def _get_label(self):
         """The line the printed terms and the form show (one credit): "Less your credit note

@@ -3,7 +3,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .test_plan_penalties import PlanPenaltiesCommon
@@ -210,3 +210,16 @@ class TestPlanCredits(PlanPenaltiesCommon):
         self.assertIn(refund.name, str(error.exception))
         self.assertIn(first.name, str(error.exception))
         self.assertEqual(second.state, "draft")
+
+    def test_signed_plan_keeps_its_credits(self):
+        # The credits a signed plan deducted are its terms: the collection user can neither
+        # change nor remove them (the 400 stays listed, the total 600).
+        self._refund(self.customer, 400.0, "2026-03-10")
+        plan = self._plan(include_penalties=False)
+        credit = plan.credit_ids.with_user(self.controller)
+        with self.assertRaises(AccessError):
+            credit.amount = 0.0
+        with self.assertRaises(UserError):
+            credit.unlink()
+        self.assertRecordValues(plan, [{"amount_credits": 400.0, "amount_total": 600.0}])
+        self.assertEqual(plan.credit_ids.amount, 400.0)
