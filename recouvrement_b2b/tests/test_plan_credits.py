@@ -223,3 +223,26 @@ class TestPlanCredits(PlanPenaltiesCommon):
             credit.unlink()
         self.assertRecordValues(plan, [{"amount_credits": 400.0, "amount_total": 600.0}])
         self.assertEqual(plan.credit_ids.amount, 400.0)
+
+    def test_portal_agrees_with_the_plan(self):
+        # The collection page: proposed, the invoice shows 1 000 and the credit of 400 is
+        # open, net due 600 (= the plan's total); signed, the credit is matched: the invoice
+        # shows 600, no open credit, net due 600 again (never 1 000 - 400 - 400 = 200).
+        self._refund(self.customer, 400.0, "2026-03-10")
+        plan = self._draft_plan(include_penalties=False)
+        Customer = self.env["recouvrement.customer"]
+        for step, residual, credit in (("proposed", 1000.0, 400.0), ("signed", 600.0, 0.0)):
+            if step == "proposed":
+                with freeze_time("2026-03-20"):
+                    plan.action_propose()
+            else:
+                self._sign(plan, "2026-03-20")
+            with freeze_time("2026-03-20"):
+                values = Customer._get_portal_values(self.customer, date(2026, 3, 20))
+            [line] = [line for line in values["lines"] if line["move"] == self.move]
+            [group] = values["companies"]
+            self.assertEqual(
+                (line["residual"], group["open_credit"], group["due"]),
+                (residual, credit, 600.0),
+                step,
+            )
