@@ -1,11 +1,15 @@
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from freezegun import freeze_time
+from psycopg2.errors import SerializationFailure
 
+from odoo import SUPERUSER_ID, Command, api
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
+from .common import TwoCursorsCommon, post_invoice
 from .test_plan_penalties import PlanPenaltiesCommon
 
 
@@ -246,3 +250,84 @@ class TestPlanCredits(PlanPenaltiesCommon):
                 (residual, credit, 600.0),
                 step,
             )
+
+
+@tagged("post_install", "-at_install")
+class TestPlanCreditConcurrency(TwoCursorsCommon):
+    """Two transactions at once (committed data): a plan on the invoice of 1 000 deducting a
+    credit note of 400, proposed; while the customer signs it, an accountant matches the
+    credit note with another invoice of 500. The signature locks the credit
+    (``tools.locks.lock_rows``): it waits, fails with a serialization error that Odoo's request
+    handling retries; the retry finds the credit used and refuses, nothing matched."""
+
+    partner_name = "Scierie Avoirs"
+
+    def setUp(self):
+        super().setUp()
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            partner = env["res.partner"].browse(self.partner_id)
+            other = post_invoice(env, partner, self.today - timedelta(days=40), self.today, 500.0)
+            refund = env["account.move"].create(
+                {
+                    "move_type": "out_refund",
+                    "partner_id": partner.id,
+                    "invoice_date": self.today - timedelta(days=5),
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"name": "Avoir", "price_unit": 400.0, "tax_ids": [Command.clear()]}
+                        )
+                    ],
+                }
+            )
+            refund.action_post()
+            plan = env["recouvrement.payment.plan"].create(
+                {
+                    "partner_id": partner.id,
+                    "move_ids": [Command.set([self.move_id])],
+                    "instalment_count": 2,
+                    "first_date": self.today + timedelta(days=30),
+                }
+            )
+            plan.action_compute_schedule()
+            plan.action_propose()
+            plan.signature_date = self.today
+            self.other_id, self.refund_id, self.plan_id = other.id, refund.id, plan.id
+
+    def _clean_up_records(self, env):
+        plan = env["recouvrement.payment.plan"].browse(self.plan_id)
+        if plan.state != "cancelled":
+            plan.action_cancel()
+        plan.unlink()
+        moves = env["account.move"].browse([self.other_id, self.refund_id])
+        moves.line_ids.remove_move_reconcile()
+        moves.button_draft()
+        moves.with_context(force_delete=True).unlink()
+
+    def test_signature_and_manual_match_at_once(self):
+        def receivable(move):
+            return move.line_ids.filtered(
+                lambda line: line.account_id.account_type == "asset_receivable"
+            )
+
+        env1, env2 = self.envs
+        self.assertEqual(env1["recouvrement.payment.plan"].browse(self.plan_id).amount_total, 600.0)
+        env1.cr.execute("SELECT 1")  # its snapshot is taken before the other one commits
+        other, refund = env2["account.move"].browse([self.other_id, self.refund_id])
+        (receivable(other) + receivable(refund)).reconcile()
+        env2.flush_all()
+        env2.cr.commit()
+        plan = env1["recouvrement.payment.plan"].browse(self.plan_id)
+        with self.assertRaises(SerializationFailure), mute_logger("odoo.sql_db"):
+            plan.action_activate()
+        env1.cr.rollback()  # odoo.service.model.retrying: the request again
+        env1.transaction.reset()
+        plan = env1["recouvrement.payment.plan"].browse(self.plan_id)
+        with self.assertRaises(UserError) as error:
+            plan.action_activate()
+        env1.cr.rollback()
+        env1.transaction.reset()
+        self.assertIn(env1["account.move"].browse(self.refund_id).name, str(error.exception))
+        plan = env1["recouvrement.payment.plan"].browse(self.plan_id)
+        self.assertEqual(plan.state, "proposed")
+        self.assertEqual(env1["account.move"].browse(self.move_id).amount_residual, 1000.0)
