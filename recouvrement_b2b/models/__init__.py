@@ -17,6 +17,7 @@ from . import recouvrement_litigation
 from . import recouvrement_credit
 from . import sale_order
 from . import recouvrement_payment_plan_line
+from . import recouvrement_payment_plan_credit
 from . import recouvrement_litigation_stage
 from . import recouvrement_litigation_deadline
 from . import recouvrement_company_register

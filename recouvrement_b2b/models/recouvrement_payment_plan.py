@@ -10,6 +10,7 @@ from ..rules import schedule
 from ..tools.bounds import check_bounds, check_date_horizon
 from ..tools.evidence import changed_field, check_created_by_flow, check_set_by_flow
 from ..tools.lang import company_env, partner_env
+from ..tools.locks import lock_rows
 from ..tools.records import name_by_sequence
 
 #: days an instalment may stay unpaid before the plan breaks: at most a year (issue 19)
@@ -45,6 +46,7 @@ SIGNED_PLAN_FIELDS = (
     "amount_invoices",
     "amount_penalties",
     "amount_waiver",
+    "amount_credits",
     "down_payment",
     "down_payment_date",
 )
@@ -140,6 +142,21 @@ class RecouvrementPaymentPlan(models.Model):
     amount_waiver = fields.Monetary(
         string="Waiver", help="Part of the penalties and indemnities given up by the company."
     )
+    amount_credits = fields.Monetary(
+        string="Open Credits Deducted",
+        readonly=True,
+        copy=False,
+        help="The customer's open credit notes and unmatched payments (same company and "
+        "currency) deducted when the schedule was computed: the plan asks only the net "
+        "balance; its signature matches them with the invoices.",
+    )
+    credit_ids = fields.One2many(
+        "recouvrement.payment.plan.credit",
+        "plan_id",
+        string="Deducted Credits",
+        readonly=True,
+        copy=False,
+    )
     amount_total = fields.Monetary(
         string="Total", compute="_compute_amount_total", store=True, tracking=True
     )
@@ -190,7 +207,9 @@ class RecouvrementPaymentPlan(models.Model):
         ),
     ]
 
-    @api.depends("amount_invoices", "amount_penalties", "amount_waiver", "currency_id")
+    @api.depends(
+        "amount_invoices", "amount_penalties", "amount_waiver", "amount_credits", "currency_id"
+    )
     def _compute_amount_total(self):
         for plan in self:
             totals = schedule.plan_totals(
@@ -198,10 +217,18 @@ class RecouvrementPaymentPlan(models.Model):
                 [plan.amount_penalties],
                 plan.amount_waiver,
                 digits=currency_digits(plan.currency_id),
+                credits=plan.amount_credits,
             )
             plan.amount_total = float(totals.total)
 
-    @api.depends("amount_total", "amount_invoices", "move_ids.amount_residual", "state")
+    @api.depends(
+        "amount_total",
+        "amount_invoices",
+        "amount_credits",
+        "move_ids.amount_residual",
+        "state",
+        "signature_date",
+    )
     def _compute_amount_paid(self):
         paid_by_plan = self._get_paid_amounts()
         for plan in self:
@@ -429,16 +456,39 @@ class RecouvrementPaymentPlan(models.Model):
         line_from = max(penalty_lines.ids, default=0) + 1
         figures = self.env["recouvrement.penalty"]._get_penalty_claim_figures(self.move_ids, today)
         line_vals = []
+        credit_vals = []
         self._check_moves_free()
+        # the open credits of all the plans' customers (one query) less those held by other
+        # proposed plans (one query): LEGAL.md, open credits
+        credits = self.env["recouvrement.dunning"]._get_open_credits(self.move_ids)
+        held = self._get_held_credit_lines(self.move_ids)
         for plan in self:
-            totals = self._get_plan_totals(
-                plan.move_ids, plan.currency_id, plan.include_penalties, 0.0, figures
+            credit_lines = self._get_credit_lines(
+                plan.partner_id, plan.currency_id, plan.company_id, credits, held
             )
+            totals = self._get_plan_totals(
+                plan.move_ids,
+                plan.currency_id,
+                plan.include_penalties,
+                0.0,
+                figures,
+                credits=self._get_credit_amount(credit_lines),
+            )
+            plan._raise_if_credits_cover(totals, credit_lines)
             vals = {
                 "amount_invoices": float(totals.invoices),
                 "amount_penalties": float(totals.penalties),
+                "amount_credits": self._get_credit_amount(credit_lines),
                 "schedule_penalty_line_from": line_from,
             }
+            credit_vals += [
+                {
+                    "plan_id": plan.id,
+                    "move_line_id": line.id,
+                    "amount": -line.amount_residual_currency,
+                }
+                for line in credit_lines
+            ]
             if plan.down_payment and not plan.down_payment_date:
                 # The down payment is due when the plan is agreed, not with instalment 1
                 # (which cannot be before today, see _check_schedule_input).
@@ -452,6 +502,8 @@ class RecouvrementPaymentPlan(models.Model):
                     )
                 )
         self.line_ids.unlink()
+        self.credit_ids.unlink()
+        self.env["recouvrement.payment.plan.credit"].create(credit_vals)
         return self.env["recouvrement.payment.plan.line"].create(line_vals)
 
     def action_propose(self):
@@ -471,6 +523,7 @@ class RecouvrementPaymentPlan(models.Model):
                 )
         self._check_moves_free()
         self._check_penalties_not_invoiced()
+        self._check_credits_free()
         # sudo: a state set by this flow only (issue 19)
         self.sudo().write({"state": "proposed"})
         return True
@@ -502,6 +555,8 @@ class RecouvrementPaymentPlan(models.Model):
                 )
         self._check_moves_free()
         self._check_penalties_not_invoiced()
+        self._check_credits_free()
+        self._match_credits()
         # sudo: a state set by this flow only (issue 19)
         self.sudo().write({"state": "active", "last_check_date": False})
         for plan in self:
@@ -559,11 +614,12 @@ class RecouvrementPaymentPlan(models.Model):
     # Business methods
 
     @api.model
-    def _get_plan_totals(self, moves, currency, include_penalties, waiver, figures):
+    def _get_plan_totals(self, moves, currency, include_penalties, waiver, figures, credits=0.0):
         """Amounts a plan on ``moves`` schedules (``rules.schedule.plan_totals``).
 
         :param figures: ``account.move._get_penalty_figures`` of ``moves`` (or of their
             ``_origin`` for new records), read when ``include_penalties``
+        :param credits: open credits deducted, in ``currency`` (:meth:`_get_credit_amount`)
         :return: ``PlanTotals(invoices, penalties, total)``, Decimals rounded to ``currency``
         """
         penalties = (
@@ -576,7 +632,149 @@ class RecouvrementPaymentPlan(models.Model):
             penalties,
             waiver,
             digits=currency_digits(currency),
+            credits=credits,
         )
+
+    def _get_held_credits(self, domain):
+        """The deducted credits (``recouvrement.payment.plan.credit``) of proposed plans other
+        than ``self`` matching ``domain``: a credit pays one plan only (one query)."""
+        return self.env["recouvrement.payment.plan.credit"].search(
+            [("plan_id.state", "=", "proposed"), ("plan_id", "not in", self.ids), *domain]
+        )
+
+    def _get_held_credit_lines(self, moves):
+        """The open credits (``account.move.line``) of the customers of ``moves`` that other
+        proposed plans than ``self`` deducted (:meth:`_get_held_credits`, one query)."""
+        return self._get_held_credits(
+            [("plan_id.partner_id", "in", moves.commercial_partner_id.ids)]
+        ).move_line_id
+
+    def _check_credits_free(self):
+        """Refuse to propose plans deducting a credit another proposed plan deducts already
+        (two drafts computed before either was proposed): the customer would be offered the
+        same credit twice.
+
+        :raise UserError: naming the plan, the credit and the other plan
+        """
+        held = self._get_held_credits([("move_line_id", "in", self.credit_ids.move_line_id.ids)])
+        for credit in self.credit_ids:
+            other = held.filtered(lambda c, credit=credit: c.move_line_id == credit.move_line_id)
+            if other:
+                raise UserError(
+                    self.env._(
+                        "Payment plan %(plan)s deducts %(credit)s, which the proposed payment "
+                        "plan %(other)s deducts already: reset this plan to draft and compute "
+                        "its schedule again.",
+                        plan=credit.plan_id.display_name,
+                        credit=credit.move_id.display_name,
+                        other=other[:1].plan_id.display_name,
+                    )
+                )
+
+    @api.model
+    def _get_credit_lines(self, partner, currency, company, credits, held):
+        """The open credits a plan of ``partner`` in ``currency`` and ``company`` deducts
+        (LEGAL.md, open credits: same company and currency; art. 1347-1 Code civil): the
+        lines of ``credits`` (``recouvrement.dunning._get_open_credits``) not ``held`` by
+        another proposed plan (:meth:`_get_held_credit_lines`). No query."""
+        lines = credits.get(
+            (company.id, partner.commercial_partner_id.id, currency.id),
+            self.env["account.move.line"],
+        )
+        return lines - held
+
+    @api.model
+    def _get_credit_amount(self, credit_lines):
+        """What ``credit_lines`` (open credits of one currency, :meth:`_get_credit_lines`) are
+        worth in their own currency (float, positive)."""
+        return -sum(credit_lines.mapped("amount_residual_currency"))
+
+    def _raise_if_credits_cover(self, totals, credit_lines):
+        """Refuse a schedule whose open credits (``credit_lines``) cover its invoices
+        (``totals.invoices``): nothing is owed on them, the credit is to be allocated, not a
+        plan agreed (LEGAL.md, open credits).
+
+        :raise UserError: naming the plan, the credits and their amount
+        """
+        self.ensure_one()
+        amount = self._get_credit_amount(credit_lines)
+        if (
+            credit_lines
+            and float_compare(
+                amount, float(totals.invoices), precision_rounding=self.currency_id.rounding
+            )
+            >= 0
+        ):
+            raise UserError(
+                self.env._(
+                    "Payment plan %(plan)s: the customer's open credits %(credits)s "
+                    "(%(amount)s) cover its invoices (%(invoices)s): there is nothing to "
+                    "schedule. Allocate the credit to the invoices instead.",
+                    plan=self.display_name,
+                    credits=", ".join(credit_lines.move_id.mapped("display_name")),
+                    amount=formatLang(self.env, amount, currency_obj=self.currency_id),
+                    invoices=formatLang(
+                        self.env, float(totals.invoices), currency_obj=self.currency_id
+                    ),
+                )
+            )
+
+    def _match_credits(self):
+        """On signature, match the open credits each plan deducted with its invoices, oldest
+        due first, with Odoo's own reconciliation (``account.move.js_assign_outstanding_line``):
+        the books agree with the plan (LEGAL.md, open credits: a credit pays an invoice once
+        reconciled). The credits are locked first (``tools.locks.lock_rows``): two plans, or
+        a plan and a user matching by hand, cannot use the same credit.
+
+        :raise UserError: naming the plan and the credit when a credit is no longer open for
+            its deducted amount (nothing is matched then)
+        """
+        lines = self.credit_ids.move_line_id
+        if not lines:
+            return
+        lock_rows(lines)
+        lines.invalidate_recordset(
+            ["amount_residual", "amount_residual_currency", "reconciled", "parent_state"]
+        )
+        for credit in self.credit_ids:
+            line = credit.move_line_id
+            if (
+                line.reconciled
+                or line.parent_state != "posted"
+                or float_compare(
+                    -line.amount_residual_currency,
+                    credit.amount,
+                    precision_rounding=credit.currency_id.rounding,
+                )
+                < 0
+            ):
+                raise UserError(
+                    self.env._(
+                        "Payment plan %(plan)s deducted %(credit)s of %(amount)s, which is no "
+                        "longer open for that amount (%(left)s left): reset the plan to draft "
+                        "and compute its schedule again.",
+                        plan=credit.plan_id.display_name,
+                        credit=line.move_id.display_name,
+                        amount=formatLang(self.env, credit.amount, currency_obj=credit.currency_id),
+                        left=formatLang(
+                            self.env,
+                            max(-line.amount_residual_currency, 0.0)
+                            if not line.reconciled
+                            else 0.0,
+                            currency_obj=credit.currency_id,
+                        ),
+                    )
+                )
+        for plan in self:
+            invoices = plan.move_ids.sorted(lambda m: (m.invoice_date_due or m.date, m.id))
+            # sudo: the signed plan allocates the credits its customer agreed to; the
+            # collection user may have no accounting rights of their own
+            for line in plan.credit_ids.move_line_id.sudo():
+                for invoice in invoices.sudo():
+                    if line.reconciled:
+                        break
+                    if not invoice.currency_id.is_zero(invoice.amount_residual):
+                        invoice.js_assign_outstanding_line(line.id)
 
     def _get_paid_amounts(self):
         """Return ``{plan.id: amount paid on the plan}``, in the plan currency.
@@ -590,9 +788,12 @@ class RecouvrementPaymentPlan(models.Model):
             if plan.state == "draft" or not plan.amount_invoices:
                 result[plan.id] = 0.0
                 continue
+            # once signed, the credits it deducted are matched with the invoices: they lowered
+            # what is left on them, but the customer has not paid the plan (its total is net)
+            scheduled = plan.amount_invoices - (plan.amount_credits if plan._is_signed() else 0.0)
             result[plan.id] = float(
                 schedule.paid_on_invoices(
-                    plan.amount_invoices,
+                    scheduled,
                     plan.move_ids.mapped("amount_residual"),
                     digits=currency_digits(plan.currency_id),
                 )

@@ -28,7 +28,8 @@ PlanTotals = namedtuple("PlanTotals", ["invoices", "penalties", "total"])
 PlanTotals.__doc__ = """Amounts a payment plan schedules (Decimal, rounded to the currency).
 
 ``invoices``: left to pay on its invoices; ``penalties``: late-payment penalties and recovery
-indemnities added to it; ``total``: ``invoices + penalties - waiver``.
+indemnities added to it; ``total``: ``invoices + penalties - waiver - credits`` (the open
+credits deducted).
 """
 
 
@@ -51,19 +52,22 @@ def to_amount(value, digits=2):
     return to_decimal(value).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 
-def plan_totals(invoice_residuals, penalties=(), waiver=0, digits=2):
+def plan_totals(invoice_residuals, penalties=(), waiver=0, digits=2, credits=0):
     """Return the :class:`PlanTotals` of a plan, each amount rounded to ``digits``.
 
     :param invoice_residuals: amount left to pay on each invoice of the plan
     :param penalties: penalties and indemnities added to the plan (L441-10, D441-5), any number
         of amounts; empty when the plan does not include them
     :param waiver: part of the penalties and indemnities the company gives up
+    :param credits: the customer's open credits deducted (credit notes and payments not matched
+        to an invoice, same company and currency: LEGAL.md, open credits)
     :return: ``PlanTotals(invoices, penalties, total)``; the total may be zero or negative (a
         waiver above the penalties): :func:`build_schedule` refuses it
     """
     invoices = to_amount(sum(map(to_decimal, invoice_residuals), Decimal(0)), digits)
     extra = to_amount(sum(map(to_decimal, penalties), Decimal(0)), digits)
-    return PlanTotals(invoices, extra, invoices + extra - to_amount(waiver, digits))
+    deducted = to_amount(waiver, digits) + to_amount(credits, digits)
+    return PlanTotals(invoices, extra, invoices + extra - deducted)
 
 
 def paid_on_invoices(scheduled, invoice_residuals, digits=2):

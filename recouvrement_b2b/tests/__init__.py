@@ -44,6 +44,7 @@ from . import test_break16
 from . import test_break17d
 from . import test_break19d
 from . import test_plan_penalties
+from . import test_plan_credits
 from . import test_plan_penalties2
 from . import test_reprinted_reminder
 from . import test_reprint_evidence

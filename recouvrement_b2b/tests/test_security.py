@@ -46,6 +46,8 @@ MATRIX = {
     # a statement sent: evidence, posted on by its company's collection users (issue 19)
     "recouvrement.statement.sending": {CONTROLLER: "rc", MANAGER: "rc"},
     "recouvrement.payment.plan.line": {CONTROLLER: "rwcu", MANAGER: "rwcu"},
+    # the credits a plan deducted: written by its schedule, never changed by hand
+    "recouvrement.payment.plan.credit": {CONTROLLER: "rcu", MANAGER: "rcu"},
     "recouvrement.payment.plan.wizard": {CONTROLLER: "rwcu", MANAGER: "rwcu"},
     "recouvrement.worklist": {CONTROLLER: "r", MANAGER: "r"},
     "recouvrement.penalty.rate": {INVOICING: "r", CONTROLLER: "r", MANAGER: "rwcu", OTHER: "r"},
@@ -164,6 +166,8 @@ class TestSecurity(RecouvrementCommon):
         cls.plan = env["recouvrement.payment.plan"].create(
             {"partner_id": cls.customer.id, "move_ids": [Command.set(cls.invoice.ids)]}
         )
+        # read once here: reading it in a test would cache the invoice for every user
+        cls.invoice_line_id = cls.invoice.line_ids[:1].id
         cls.dunning_run = env["recouvrement.dunning.run"].create({})
         # a promise due: the customer is on the worklist
         env["recouvrement.promise"].create(
@@ -273,6 +277,11 @@ class TestSecurity(RecouvrementCommon):
                 "date_due": "2026-03-31",
                 "amount": 100.0,
             },
+            "recouvrement.payment.plan.credit": {
+                "plan_id": self.plan.id,
+                "move_line_id": self.invoice_line_id,
+                "amount": 100.0,
+            },
             "recouvrement.payment.plan.wizard": {
                 "partner_id": self.customer.id,
                 "company_id": self.company.id,
@@ -326,6 +335,7 @@ class TestSecurity(RecouvrementCommon):
         "recouvrement.litigation.stage": {"sequence": 5},
         "recouvrement.payment.plan": {"instalment_count": 4},
         "recouvrement.payment.plan.line": {"amount": 90.0},
+        "recouvrement.payment.plan.credit": {"amount": 90.0},
         "recouvrement.payment.plan.wizard": {"instalment_count": 4},
         "recouvrement.penalty.rate": {"source": "Matrix"},
         "recouvrement.promise": {"note": "Matrix"},

@@ -37,6 +37,12 @@ class RecouvrementPaymentPlanWizard(models.TransientModel):
     amount_waiver = fields.Monetary(
         string="Waiver", help="Part of the penalties and indemnities given up by the company."
     )
+    amount_credits = fields.Monetary(
+        string="Open Credits Deducted",
+        compute="_compute_amounts",
+        help="The customer's open credit notes and unmatched payments (same company and "
+        "currency), deducted from what the plan asks; matched with the invoices on signature.",
+    )
     amount_total = fields.Monetary(string="Total", compute="_compute_amounts")
     down_payment = fields.Monetary()
     down_payment_date = fields.Date(
@@ -141,14 +147,24 @@ class RecouvrementPaymentPlanWizard(models.TransientModel):
             self.move_ids._origin, fields.Date.context_today(self)
         )
         Plan = self.env["recouvrement.payment.plan"]
+        # the open credits the plan would deduct (LEGAL.md, open credits), two queries
+        moves = self.move_ids._origin
+        credits = self.env["recouvrement.dunning"]._get_open_credits(moves)
+        held = Plan._get_held_credit_lines(moves)
         for wizard in self:
+            credit_lines = Plan._get_credit_lines(
+                wizard.partner_id, wizard.currency_id, wizard.company_id, credits, held
+            )
+            amount_credits = Plan._get_credit_amount(credit_lines)
             totals = Plan._get_plan_totals(
                 wizard.move_ids,
                 wizard.currency_id,
                 wizard.include_penalties,
                 wizard.amount_waiver,
                 figures,
+                credits=amount_credits,
             )
+            wizard.amount_credits = amount_credits
             wizard.amount_invoices = float(totals.invoices)
             wizard.amount_penalties = float(totals.penalties)
             wizard.amount_total = float(totals.total)
