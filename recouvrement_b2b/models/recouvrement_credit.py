@@ -313,6 +313,8 @@ class RecouvrementCredit(models.AbstractModel):
                 [
                     ("company_id", "=", company.id),
                     ("state", "in", ("sent", "posted")),
+                    # a formal notice still in the outgoing queue warned nobody yet
+                    ("queued", "=", False),
                     ("level_id.is_formal_notice", "=", True),
                     ("partner_id.commercial_partner_id", "in", partners.ids),
                 ],

@@ -817,6 +817,9 @@ class RecouvrementCustomer(models.AbstractModel):
             sms_pid_to_number={recipient.id: number},
             put_in_queue=True,
         )
+        # in the SMS queue until the provider takes it (:meth:`_mark_sms_left_queue`): no
+        # delivered reminder before
+        event.queued = True
         # refused at once (the sms module found the number invalid): never sent
         self._mark_sms_undelivered(message.notification_ids)
 
@@ -850,6 +853,22 @@ class RecouvrementCustomer(models.AbstractModel):
                 or note_env._("SMS not delivered")
             )
             self.env["recouvrement.dunning"]._mark_undelivered(event, reason)
+
+    @api.model
+    def _mark_sms_left_queue(self, notifications):
+        """The SMS reminders of ``notifications`` (mail.notification of SMS, any record) were
+        handed to the provider: they left the outgoing queue today
+        (``recouvrement.dunning._dunning_mail_left_queue``). Others are left alone."""
+        # sudo: the SMS queue runs for no collection user
+        messages = (
+            notifications.sudo()
+            .filtered(lambda n: n.notification_type == "sms")
+            .mail_message_id.filtered(lambda m: m.model == "recouvrement.dunning.event")
+        )
+        events = self.env["recouvrement.dunning.event"].browse(messages.mapped("res_id"))
+        self.env["recouvrement.dunning"]._dunning_mail_left_queue(
+            events.sudo().exists().filtered(lambda e: e.channel == "sms")
+        )
 
     @api.model
     def _get_event_address(self, event):

@@ -796,18 +796,20 @@ class RecouvrementDunning(models.AbstractModel):
     @api.model
     def _get_prerequisite_history(self, plan, date):
         """What the customers of ``plan`` were sent (:meth:`_apply_prerequisite_steps`), one
-        grouped query: ``waiting`` (``{(company id, partner id)}`` reminded on ``date`` or
-        with a letter still to post), ``reminded`` (``{(company id, partner id, move id)}``:
-        invoices listed in a reminder sent), ``notice_deadlines`` (same keys: the latest
-        payment deadline of the formal notices sent listing the invoice), ``reminder_deadlines``
-        (same keys: the latest payment deadline stated by a delivered reminder of any level
-        listing the invoice, a call's excepted), ``last_delivered``
-        and ``last_undelivered`` (``{(company id, partner id): date}``), ``delivered_events``
-        (same keys as ``reminded``: ``{event id}``, the reminders delivered listing the
-        invoice, a courtesy note before the due date and a level with no message excepted).
-        A call level's
-        reminder counts once the call is made (its call activity done,
-        :meth:`_get_pending_calls`): a call still to make reached nobody."""
+        grouped query: ``waiting`` (``{(company id, partner id)}`` reminded on ``date``, with a
+        letter still to post or an email or SMS still in the outgoing queue), ``reminded``
+        (``{(company id, partner id, move id)}``: invoices listed in a reminder sent),
+        ``notice_deadlines`` (same keys: the latest payment deadline of the formal notices
+        sent listing the invoice), ``reminder_deadlines`` (same keys: the latest payment
+        deadline stated by a delivered reminder of any level listing the invoice, a call's
+        excepted), ``last_delivered`` and ``last_undelivered`` (``{(company id, partner id):
+        date}``), ``delivered_events`` (same keys as ``reminded``: ``{event id}``, the
+        reminders delivered listing the invoice, a courtesy note before the due date and a
+        level with no message excepted). A call level's reminder counts once the call is made
+        (its call activity done, :meth:`_get_pending_calls`): a call still to make reached
+        nobody. An email or SMS reminder counts once it left the outgoing queue (``queued``,
+        :meth:`_dunning_mail_left_queue`), its deadline counted from that day
+        (``dispatch_date``)."""
         partners = self.env["res.partner"].union(*(item["partner"] for item in plan))
         domain = [
             ("partner_id", "in", partners.ids),
@@ -828,6 +830,8 @@ class RecouvrementDunning(models.AbstractModel):
                 "state",
                 "channel",
                 "delivery_date:day",
+                "queued",
+                "dispatch_date:day",
             ],
             ["date:max", "post_date:max", "id:array_agg"],
         )
@@ -843,13 +847,17 @@ class RecouvrementDunning(models.AbstractModel):
         pending_calls = (
             self._get_pending_calls(domain) if any(g[5] == "phone" for g in groups) else set()
         )
-        for company, partner, move, level, state, channel, delivered, last, posted, ids in groups:
+        for group in groups:
+            company, partner, move, level, state, channel, delivered, queued, dispatched = group[:9]
+            last, posted, ids = group[9:]
             key = (company.id, partner.id)
             if last >= date:
                 # one communication per customer and day: a customer reminded today (by
                 # another cron call, server or the run wizard) gets its next step another day
                 history["waiting"].add(key)
-            if state == "to_post":
+            if state == "to_post" or (state == "sent" and queued):
+                # a letter still to post, an email or SMS still in the outgoing queue: the
+                # customer has not had it, its ladder waits until it leaves (issue 17 #4, #12)
                 history["waiting"].add(key)
                 continue
             if channel == "phone" and (*key, move.id, level.id) in pending_calls:
@@ -867,11 +875,12 @@ class RecouvrementDunning(models.AbstractModel):
             if channel == "phone":
                 continue  # a call states no written payment deadline
             # counted from the day the customer had it (a letter: from its delivery, not from
-            # the day it was prepared), as the letter and the email state it
-            # (recouvrement.dunning.event._get_payment_deadline)
+            # the day it was prepared; an email or SMS from the day it left the outgoing
+            # queue, never earlier than the day it states, recouvrement.dunning.event.
+            # _get_payment_deadline)
             deadline = deadline_rules.payment_deadline(
                 level.payment_deadline_days,
-                sent=last,
+                sent=dispatched or last,
                 letter=channel in POSTED_CHANNELS,
                 posted=posted or last,
                 delivered=delivered,
@@ -1986,7 +1995,9 @@ class RecouvrementDunning(models.AbstractModel):
             )
             message_ids = {mail.res_id: mail.mail_message_id for mail in mails}
             for event in template_events:
-                event.mail_message_id = message_ids[event.id]
+                # in the mail queue until the mail server takes it
+                # (:meth:`_dunning_mail_left_queue`): no delivered reminder before
+                event.write({"mail_message_id": message_ids[event.id].id, "queued": True})
 
     @api.model
     def _schedule_call(self, event):
@@ -2332,6 +2343,18 @@ class RecouvrementDunning(models.AbstractModel):
                 recipient = event.recipient_id or event.partner_id
                 recipient.message_bounce += 1
             self._mark_undelivered(event, reason)
+
+    @api.model
+    def _dunning_mail_left_queue(self, events, day=None):
+        """The email or SMS of the reminders ``events`` (recouvrement.dunning.event) left the
+        outgoing queue on ``day`` (default: today): the mail server or the SMS provider took
+        it. They count as delivered from then (:meth:`_get_prerequisite_history`), their
+        payment deadline running from ``day``. Events not queued are left as they are (a
+        message sent again keeps the day it first left)."""
+        # sudo: the mail and SMS queues run for no collection user
+        events = events.sudo().filtered("queued")
+        if events:
+            events.write({"queued": False, "dispatch_date": day or fields.Date.context_today(self)})
 
     @api.model
     def _is_recipient_failure(self, failure_type, failure_reason=False):

@@ -220,6 +220,22 @@ class RecouvrementDunningEvent(models.Model):
         copy=False,
         help="Day the customer received the registered letter (acknowledgment of receipt).",
     )
+    queued = fields.Boolean(
+        string="In the Outgoing Queue",
+        readonly=True,
+        copy=False,
+        help="The email or SMS of this reminder has not left the outgoing queue yet (the mail "
+        "server or the SMS provider did not take it): it is no delivered reminder, the "
+        "customer's next step waits until it leaves.",
+    )
+    dispatch_date = fields.Date(
+        string="Left the Queue On",
+        readonly=True,
+        copy=False,
+        help="Day the email or SMS of this reminder left the outgoing queue: its payment "
+        "deadline runs from this day for the next steps. Empty for a letter, or a reminder "
+        "sent before this day was recorded: its date counts.",
+    )
 
     @api.depends("partner_id", "level_id", "date")
     def _compute_display_name(self):
@@ -657,14 +673,16 @@ class RecouvrementDunningEvent(models.Model):
     def _get_written_reminders(self, moves):
         """The reminders and formal notices sent in writing (emails, SMS, letters once posted)
         listing one of ``moves`` (account.move), oldest first: what a file of evidence lists
-        as the reminders the customer received. Failed, draft, cancelled and undelivered ones
-        are no evidence; a call and a step sending no message (channel "none") are no
-        document."""
+        as the reminders the customer received. Failed, draft, cancelled and undelivered ones,
+        and emails and SMS still in the outgoing queue (``queued``), are no evidence; a call
+        and a step sending no message (channel "none") are no document."""
         return self.search(
             [
                 ("move_ids", "in", moves.ids),
                 ("state", "in", ("sent", "posted")),
                 ("channel", "not in", ("none", "phone")),
+                # an email or SMS still in the outgoing queue reached nobody yet
+                ("queued", "=", False),
             ],
             order="date, id",
         )

@@ -573,10 +573,10 @@ class RecouvrementPenalty(models.AbstractModel):
     @api.model
     def _get_penalty_formal_notice_dates(self, moves, received=True):
         """``{move.id: date}``: the first formal notice (mise en demeure) sent for each of
-        ``moves`` (an email: the day it was sent; a letter once posted: the day the customer
-        had it, ``rules.deadlines.receipt_date``), by a dunning event listing it or on its
-        litigation case; moves without
-        one are left out. One query for all of ``moves`` (none when empty).
+        ``moves`` (an email or SMS: the day it left the outgoing queue; a letter once posted:
+        the day the customer had it, ``rules.deadlines.receipt_date``), by a dunning event
+        listing it or on its litigation case; moves without one are left out. One query for
+        all of ``moves`` (none when empty).
         ``received=False``: the day the notice left instead (an email sent, a letter
         posted), the date a litigation case states for its formal notice.
 
@@ -594,17 +594,21 @@ class RecouvrementPenalty(models.AbstractModel):
                     # an email sent, or a (registered) letter once posted (issue 18): a letter
                     # still to post was not sent
                     ("state", "in", ("sent", "posted")),
+                    # an email or SMS still in the outgoing queue was not sent either
+                    ("queued", "=", False),
                     ("level_id.is_formal_notice", "=", True),
                 ],
-                ["move_ids", "channel", "delivery_date:day"],
+                ["move_ids", "channel", "delivery_date:day", "dispatch_date:day"],
                 ["date:min", "post_date:min"],
             )
         )
         move_ids = set(moves.ids)
         dates = {}
-        for move, channel, delivered, sent, posted in groups:
+        for move, channel, delivered, dispatched, sent, posted in groups:
             if move.id not in move_ids:
                 continue
+            # an email or SMS from the day it left the outgoing queue
+            sent = dispatched or sent
             if not received:
                 # the day it left: a letter from its posting, not its preparation
                 day = (posted or sent) if channel in POSTED_CHANNELS else sent

@@ -1,5 +1,8 @@
 from odoo import models
 
+#: notification statuses of an SMS the provider took (IAP: not revertible, see sms.tracker)
+SMS_LEFT_QUEUE_STATUSES = ("process", "pending", "sent")
+
 
 class SmsTracker(models.Model):
     _inherit = "sms.tracker"
@@ -14,4 +17,7 @@ class SmsTracker(models.Model):
         )
         if notification_status in ("exception", "bounce"):
             self.env["recouvrement.customer"]._mark_sms_undelivered(self.mail_notification_id)
+        elif notification_status in SMS_LEFT_QUEUE_STATUSES:
+            # handed to the provider: the SMS reminder counts as delivered from today
+            self.env["recouvrement.customer"]._mark_sms_left_queue(self.mail_notification_id)
         return result

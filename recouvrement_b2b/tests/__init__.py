@@ -56,3 +56,4 @@ from . import test_dunning_net_levels
 from . import test_reminder_wording
 from . import test_break17g
 from . import test_instalment_ladder
+from . import test_queued_reminders

@@ -343,6 +343,15 @@ class RecouvrementCommon(AccountTestInvoicingCommon):
         )
         return event
 
+    def _queue_takes(self, events, day):
+        """The mail and SMS queues take the emails and SMS of ``events`` (reminders) on
+        ``day``, as Odoo's mail queue does within minutes of a run (its cron is triggered as
+        the mails are created): they count as delivered from that day. The mail.mail stay as
+        they are, for the tests that drive the mail queue themselves (a failure after this
+        still makes the reminder undelivered)."""
+        self.env["recouvrement.dunning"]._dunning_mail_left_queue(events, fields.Date.to_date(day))
+        return events
+
     @classmethod
     def _legal_penalties(cls):
         """The company charges the legal late-payment penalty (the ECB rate plus 10 points, by
@@ -413,13 +422,15 @@ class DunningRunCommon(RecouvrementCommon):
         with freeze_time(day):
             return self.Dunning._get_plan(day, companies=self.company, partners=partners)
 
-    def _run(self, day, partners=None):
+    def _run(self, day, partners=None, queue=True):
         """The cron's code path on ``day`` (plan, then send; ``partners`` only, default: every
-        customer), as the credit controller."""
+        customer), as the credit controller; ``queue``: the mail and SMS queues take the
+        messages that day (:meth:`_queue_takes`), else they stay in the outgoing queue."""
         day = fields.Date.to_date(day)
         with freeze_time(day):
             plan = self.Dunning._get_plan(day, companies=self.company, partners=partners)
-            return self.Dunning._send_reminders(plan, day)
+            events = self.Dunning._send_reminders(plan, day)
+        return self._queue_takes(events, day) if queue else events
 
     def _channels_by_email(self, name, emails):
         """One customer ``name``<index> per address of ``emails`` (the email field as typed),

@@ -502,7 +502,7 @@ class TestBreak17RiskyLadder(DunningRunCommon):
             )
             wizard.first_run_confirmed = True
             wizard.action_execute()
-        events = wizard.event_ids
+        events = self._queue_takes(wizard.event_ids, "2026-03-17")  # the mail queue runs
         self.assertEqual(events.partner_id, ardoises | briques | carrelages)
         self.assertEqual(events.level_id, self.firm)
         self.assertFalse([p.name for p in ardoises | briques | carrelages if self._held(p)])

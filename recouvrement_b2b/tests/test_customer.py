@@ -52,7 +52,7 @@ class TestCustomerSide(RecouvrementCommon, MailCase, SMSCase):
         with freeze_time(date):
             events = dunning._send_reminders(dunning._get_plan(date, companies=self.company), date)
             dunning._dunning_render_letters(events)  # the letters step (issue 18)
-        return events
+        return self._queue_takes(events, date)
 
     def _mail(self, event):
         return self.env["mail.mail"].search(

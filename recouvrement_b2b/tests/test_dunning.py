@@ -53,7 +53,7 @@ class TestDunning(RecouvrementCommon):
             plan = self.Dunning._get_plan(date, companies=self.company)
             events = self.Dunning._send_reminders(plan, date)
             self.Dunning._dunning_render_letters(events)  # the letters step
-            return events
+            return self._queue_takes(events, date)
 
     def _customer(self, name, email=True):
         return self.env["res.partner"].create(
