@@ -11,6 +11,7 @@ from odoo.addons.base.tests.common import MockSmtplibCase
 from odoo.addons.sms.tests.common import SMSCase
 
 from .common import DunningRunCommon
+from .test_reminder_wording import _migration
 
 
 @tagged("post_install", "-at_install")
@@ -139,3 +140,33 @@ class TestQueuedReminders(DunningRunCommon, MockSmtplibCase, SMSCase):
         self.assertRecordValues(
             notice, [{"level_id": self.level_notice.id, "earlier_reminder_count": 1}]
         )
+
+    def test_migration_marks_the_messages_still_waiting(self):
+        # A database upgraded to 18.0.1.0.4 with reminders recorded before it (no ``queued``):
+        # the migration marks as queued the email whose mail.mail is still outgoing; one that
+        # left the queue keeps counting from its own date.
+        migration = _migration()
+        waiting = self._run("2026-03-05", queue=False)
+        other = self._customer("Menuiserie Dupuis", email="compta@dupuis.example.fr")
+        self._invoice(other, 500.0, "2026-01-01", "2026-02-01")
+        left = self._run("2026-03-05", partners=other, queue=False)
+        self._queue(left, "2026-03-05")
+        (waiting | left).write({"queued": False, "dispatch_date": False})  # as before 18.0.1.0.4
+        self.env.flush_all()
+        # the database's other reminders still waiting (demo data) are marked as well
+        self.env.cr.execute(
+            "SELECT count(DISTINCT event.id) FROM recouvrement_dunning_event event"
+            " JOIN mail_message message ON message.model = 'recouvrement.dunning.event'"
+            " AND message.res_id = event.id"
+            " JOIN mail_mail mail ON mail.mail_message_id = message.id"
+            " WHERE mail.state = 'outgoing' AND event.state = 'sent'"
+            " AND event.queued IS NOT TRUE AND event.dispatch_date IS NULL"
+        )
+        (expected,) = self.env.cr.fetchone()
+        self.assertEqual(migration.mark_waiting_messages_queued(self.env.cr), expected)
+        self.env.invalidate_all()
+        self.assertEqual((waiting.queued, left.queued), (True, False))
+        # its run of 20 March (last call deadline 13 March passed) waits for it
+        self.assertFalse(self._plan("2026-03-20", partners=self.customer))
+        # a second run of the migration changes nothing
+        self.assertEqual(migration.mark_waiting_messages_queued(self.env.cr), 0)

@@ -185,7 +185,42 @@ def count_earlier_reminders_as_sent(cr):
     return cr.rowcount
 
 
+def mark_waiting_messages_queued(cr):
+    """Mark as still in the outgoing queue (``queued``) the email and SMS reminders recorded
+    before this version whose message has not left it yet (its ``mail.mail`` or ``sms.sms``
+    outgoing): like the ones sent from now on, they count as delivered only once they leave
+    (issue 17 #4, #12). The others keep counting from their own date. One update.
+
+    :return: number of reminders marked
+    """
+    cr.execute(
+        SQL(
+            """
+            UPDATE recouvrement_dunning_event event
+               SET queued = TRUE
+             WHERE event.state = 'sent'
+               AND event.channel IN ('email', 'sms')
+               AND event.queued IS NOT TRUE
+               AND event.dispatch_date IS NULL
+               AND EXISTS (
+                       SELECT 1
+                         FROM mail_message message
+                        WHERE message.model = 'recouvrement.dunning.event'
+                          AND message.res_id = event.id
+                          AND (EXISTS (SELECT 1 FROM mail_mail mail
+                                        WHERE mail.mail_message_id = message.id
+                                          AND mail.state = 'outgoing')
+                               OR EXISTS (SELECT 1 FROM sms_sms sms
+                                           WHERE sms.mail_message_id = message.id
+                                             AND sms.state = 'outgoing')))
+            """
+        )
+    )
+    return cr.rowcount
+
+
 def migrate(cr, version):
     if version:
         count_earlier_reminders_as_sent(cr)
         update_template_wording(cr)
+        mark_waiting_messages_queued(cr)
