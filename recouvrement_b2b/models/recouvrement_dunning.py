@@ -584,6 +584,10 @@ class RecouvrementDunning(models.AbstractModel):
         ladder = item["policy"]._get_rule_levels()
         reached = {line: self._get_reached_sequence(line, ladder) for line in lines}
         floor = max(reached.values(), default=0)
+        if level.sequence < floor and self._lists_an_invoice_never_reminded(item, reached, ladder):
+            # its own ladder first, as before (issue 17 #12): a step with legal effect never
+            # reaches an invoice no reminder listed after its due date
+            return item
         if level.sequence < floor:
             nets = item["nets"]
             if any(
@@ -601,6 +605,20 @@ class RecouvrementDunning(models.AbstractModel):
             level=level,
             line_levels=dict.fromkeys(lines.ids, level.id),
             move_levels=self._get_move_levels(lines, dict.fromkeys(lines.ids, rule_level)),
+        )
+
+    @api.model
+    def _lists_an_invoice_never_reminded(self, item, reached, ladder):
+        """Whether plan ``item`` lists an invoice none of whose instalments reached a level
+        after its due date (``reached``: ``{line: sequence}``, :meth:`_get_reached_sequence`;
+        a courtesy note before the due date is no reminder of an unpaid invoice). Such an
+        invoice is not held back for another invoice's next step (:meth:`_level_listed_lines`):
+        that step may be a formal notice, which presupposes a delivered reminder of each
+        invoice it lists (issue 17 #12). No query."""
+        late_sequences = {level.sequence for level in ladder if level.days > 0}
+        return any(
+            not any(reached[line] in late_sequences for line in move_lines)
+            for move_lines in item["lines"].grouped("move_id").values()
         )
 
     @api.model

@@ -130,3 +130,28 @@ class TestInstalmentLadder(DunningRunCommon):
         self.assertEqual(sent["2026-03-03"], ("Last call", 1000.0, [jan31, mar2]))
         self.assertNotIn("2026-03-04", sent)
         self.assertEqual(second.dunning_level_id, self.level_last_call)
+
+    def test_invoice_never_reminded_is_not_held_back_into_a_formal_notice(self):
+        # A fresh tester's input: invoice X of 1 000 due 31 January, invoice Y of 300 due
+        # 2 March, no instalments. Y newly reaching its courtesy note (25 Feb = 2 Mar - 5) and
+        # its courteous level (3 Mar = 2 Mar + 1) while X had its firm reminder and its last
+        # call was held back for X's next step, so Y's first reminder was the formal notice
+        # of 17 March (1 300, registered letter, credit hold): a step with legal effect for an
+        # invoice never reminded (issue 17 #12). An invoice never reminded after its due date
+        # goes through its own ladder, as before: Y is listed in the courteous reminder of
+        # 3 March (1 000 + 300 = 1 300) before any formal notice lists it.
+        move_x = self._invoice(self.customer, 1000.0, "2026-01-01", "2026-01-31")
+        move_y = self._invoice(self.customer, 300.0, "2026-02-01", "2026-03-02")
+        days = ["2026-01-26", "2026-02-01", "2026-02-15", "2026-02-25", "2026-03-02", "2026-03-03"]
+        sent = self._runs(days)
+        jan31, mar2 = date(2026, 1, 31), date(2026, 3, 2)
+        self.assertEqual(sent["2026-03-02"], ("Last call", 1000.0, [jan31]))
+        self.assertEqual(sent["2026-03-03"], ("Courteous reminder", 1300.0, [jan31, mar2]))
+        # the formal notice of 17 March (31 Jan + 45) comes after Y was reminded
+        notice = self._run("2026-03-17")
+        self.assertEqual(notice.level_id, self.level_notice)
+        self.assertIn(move_x, notice.move_ids)
+        reminded = self.env["recouvrement.dunning.event"].search(
+            [("move_ids", "in", move_y.ids), ("date", "<", "2026-03-17"), ("state", "=", "sent")]
+        )
+        self.assertTrue(reminded.filtered(lambda event: event.level_id == self.level_courteous))
