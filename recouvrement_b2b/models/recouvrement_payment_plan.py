@@ -524,6 +524,7 @@ class RecouvrementPaymentPlan(models.Model):
         self._check_moves_free()
         self._check_penalties_not_invoiced()
         self._check_credits_free()
+        self._check_credits_open(proposing=True)
         # sudo: a state set by this flow only (issue 19)
         self.sudo().write({"state": "proposed"})
         return True
@@ -719,6 +720,53 @@ class RecouvrementPaymentPlan(models.Model):
                 )
             )
 
+    def _check_credits_open(self, proposing=False):
+        """Refuse when an open credit a plan of ``self`` deducted is no longer open for the
+        amount deducted (matched with another invoice, cancelled), when the plan is proposed
+        (``proposing``: the terms sent would deduct it) or signed (its credits are matched).
+
+        :raise UserError: naming the plan, the credit, its amount and what is left of it
+        """
+        for credit in self.credit_ids:
+            line = credit.move_line_id
+            if (
+                line.reconciled
+                or line.parent_state != "posted"
+                or float_compare(
+                    -line.amount_residual_currency,
+                    credit.amount,
+                    precision_rounding=credit.currency_id.rounding,
+                )
+                < 0
+            ):
+                values = {
+                    "plan": credit.plan_id.display_name,
+                    "credit": line.move_id.display_name,
+                    "amount": formatLang(self.env, credit.amount, currency_obj=credit.currency_id),
+                    "left": formatLang(
+                        self.env,
+                        max(-line.amount_residual_currency, 0.0) if not line.reconciled else 0.0,
+                        currency_obj=credit.currency_id,
+                    ),
+                }
+                if proposing:
+                    raise UserError(
+                        self.env._(
+                            "Payment plan %(plan)s deducts %(credit)s of %(amount)s, which is no "
+                            "longer open for that amount (%(left)s left): compute its schedule "
+                            "again before proposing it.",
+                            **values,
+                        )
+                    )
+                raise UserError(
+                    self.env._(
+                        "Payment plan %(plan)s deducted %(credit)s of %(amount)s, which is no "
+                        "longer open for that amount (%(left)s left): reset the plan to draft "
+                        "and compute its schedule again.",
+                        **values,
+                    )
+                )
+
     def _match_credits(self):
         """On signature, match the open credits each plan deducted with its invoices, oldest
         due first, with Odoo's own reconciliation (``account.move.js_assign_outstanding_line``):
@@ -736,35 +784,7 @@ class RecouvrementPaymentPlan(models.Model):
         lines.invalidate_recordset(
             ["amount_residual", "amount_residual_currency", "reconciled", "parent_state"]
         )
-        for credit in self.credit_ids:
-            line = credit.move_line_id
-            if (
-                line.reconciled
-                or line.parent_state != "posted"
-                or float_compare(
-                    -line.amount_residual_currency,
-                    credit.amount,
-                    precision_rounding=credit.currency_id.rounding,
-                )
-                < 0
-            ):
-                raise UserError(
-                    self.env._(
-                        "Payment plan %(plan)s deducted %(credit)s of %(amount)s, which is no "
-                        "longer open for that amount (%(left)s left): reset the plan to draft "
-                        "and compute its schedule again.",
-                        plan=credit.plan_id.display_name,
-                        credit=line.move_id.display_name,
-                        amount=formatLang(self.env, credit.amount, currency_obj=credit.currency_id),
-                        left=formatLang(
-                            self.env,
-                            max(-line.amount_residual_currency, 0.0)
-                            if not line.reconciled
-                            else 0.0,
-                            currency_obj=credit.currency_id,
-                        ),
-                    )
-                )
+        self._check_credits_open()
         for plan in self:
             invoices = plan.move_ids.sorted(lambda m: (m.invoice_date_due or m.date, m.id))
             # sudo: the signed plan allocates the credits its customer agreed to; the

@@ -134,6 +134,24 @@ class TestPlanCredits(PlanPenaltiesCommon):
         self.assertEqual(plan.state, "proposed")
         self.assertEqual(self.move.amount_residual, 1000.0)
 
+    def test_credit_used_before_the_proposal_refuses_it(self):
+        # A fresh tester's input: the draft plan deducted the 400 (600 to pay); before it is
+        # proposed the credit note is matched with another invoice of 500. The terms sent for
+        # signature still said "Less your credit note ... of 400.00 EUR, Total to pay 600.00"
+        # (the error came only at signature). Right: proposing is refused, naming the credit
+        # and what is left of it (0.00); the plan stays a draft.
+        refund = self._refund(self.customer, 400.0, "2026-03-10")
+        plan = self._draft_plan(include_penalties=False)
+        other = self._invoice(self.customer, 500.0, "2026-03-01", "2026-03-31")
+        (other.line_ids + refund.line_ids).filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        ).reconcile()
+        with self.assertRaises(UserError) as error, freeze_time("2026-03-20"):
+            plan.action_propose()
+        self.assertIn(f"deducts {refund.name} of 400.00", str(error.exception))
+        self.assertIn("(0.00\xa0€ left)", str(error.exception))
+        self.assertEqual(plan.state, "draft")
+
     def test_two_plans_share_no_credit(self):
         # Two invoices, two plans: the 400 is deducted by the first plan only (it holds it
         # while proposed); the second one schedules its whole 500.
