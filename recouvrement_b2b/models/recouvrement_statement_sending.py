@@ -48,6 +48,8 @@ class RecouvrementStatementSending(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # the caller's dicts are left as they were (the statement's rows are added to copies)
+        vals_list = [dict(vals) for vals in vals_list]
         for vals in vals_list:
             set_commercial_partner(self.env, vals)
         self._set_sent_statement(vals_list)
