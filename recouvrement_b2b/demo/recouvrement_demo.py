@@ -68,10 +68,21 @@ class RecouvrementDemo(models.AbstractModel):
         scheduled from today, then its dates are moved back (monthly dates kept) and its
         progress is checked, which breaks it if an instalment is unpaid beyond the tolerance.
 
+        The XML dates the demo in Paris (the server's clock is UTC: in the hour or two
+        before midnight UTC, its today is Paris's yesterday) and the schedule is checked
+        against the user's day (``context_today``): a date before the user's today, when his
+        time zone is not Paris's, is moved to it first; the install never depends on the hour.
+
         :param list plan_ids: draft plans with their invoices and signature date
         :param int months_ago: months between the plan's first instalment and today
         """
         plans = self.env["recouvrement.payment.plan"].browse(plan_ids)
+        for plan in plans:
+            today = fields.Date.context_today(plan)
+            if plan.first_date < today:
+                plan.first_date = today
+            if plan.down_payment_date and plan.down_payment_date < today:
+                plan.down_payment_date = today
         plans.action_compute_schedule()
         if months_ago:
             for plan in plans:

@@ -1,5 +1,7 @@
 import re
+from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
 from odoo import Command, fields
@@ -631,6 +633,43 @@ class TestDemoCompanyLadders(RecouvrementCommon):
             [len(policy.level_ids) for policy in shipped],
         )
         self.assertEqual(company.dunning_policy_id, policies[0])
+
+
+@tagged("post_install", "-at_install")
+class TestDemoPlansAnyHour(RecouvrementCommon):
+    def test_demo_plans_start_when_the_server_date_is_the_users_yesterday(self):
+        """CI of stop 28: the demo failed to install at 23:09 UTC, "the first instalment date
+        cannot be before today (12/02/2026)": the XML dates its plans with the server's day
+        (UTC, 1 December) and the schedule is checked with the user's (Paris, 2 December). The
+        kind: every plan the demo starts, whatever its start, with a date one day before the
+        user's today."""
+        today = fields.Date.context_today(self.env.user)
+        yesterday = today - timedelta(days=1)
+        for months_ago, down_payment in ((0, 0.0), (0, 100.0), (2, 0.0)):
+            with self.subTest(months_ago=months_ago, down_payment=down_payment):
+                partner = self._customer(f"Demo {months_ago} {down_payment}")
+                move = self._invoice(partner, 900.0, today - timedelta(days=90))
+                plan = self.env["recouvrement.payment.plan"].create(
+                    {
+                        "partner_id": partner.id,
+                        "company_id": self.company.id,
+                        "move_ids": [Command.set(move.ids)],
+                        "instalment_count": 3,
+                        "frequency": "monthly",
+                        "first_date": yesterday,
+                        "down_payment": down_payment,
+                        "down_payment_date": yesterday if down_payment else False,
+                        "signature_date": yesterday - timedelta(days=65),
+                    }
+                )
+                self.env["recouvrement.demo"]._start_payment_plans(plan.ids, months_ago=months_ago)
+                self.assertIn(plan.state, ("active", "broken"))
+                first = today - relativedelta(months=months_ago)
+                self.assertEqual(plan.first_date, first)
+                self.assertEqual(
+                    plan.line_ids.filtered(lambda line: not line.is_down_payment)[:1].date_due,
+                    first,
+                )
 
 
 @tagged("post_install", "-at_install")
