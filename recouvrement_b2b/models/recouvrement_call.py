@@ -395,11 +395,12 @@ class RecouvrementCall(models.Model):
     def _get_next_step_domain(self, today, companies):
         """Domain on ``account.move``: the invoices the ladder may remind on ``today``, as
         ``recouvrement.dunning._get_dunning_domain`` leaves out the others: not in an open
-        litigation case nor in a payment plan, neither the invoice nor its customer (in the
-        invoice's company) paused."""
+        litigation case nor in a payment plan (nor held by a proposed one), neither the invoice
+        nor its customer (in the invoice's company) paused."""
         return [
             ("litigation_id", "=", False),
             ("payment_plan_id", "=", False),
+            *self.env["recouvrement.dunning"]._get_proposed_plan_hold_domain(today),
             "|",
             ("dunning_paused_until", "=", False),
             ("dunning_paused_until", "<", today),

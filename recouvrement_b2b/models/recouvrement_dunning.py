@@ -413,7 +413,8 @@ class RecouvrementDunning(models.AbstractModel):
         """Domain of the receivable lines (account.move.line, one per instalment) that may be
         reminded on ``date``: open instalments of posted customer invoices of ``companies``
         (res.company), not in litigation nor in a payment plan, not paused, due (their own
-        ``date_maturity``, LEGAL.md: instalments) at least ``min_days`` days ago (the smallest
+        ``date_maturity``, LEGAL.md: instalments) nor held by a proposed plan
+        (:meth:`_get_proposed_plan_hold_domain`) at least ``min_days`` days ago (the smallest
         offset of the ladders; negative: due in at most that many days)."""
         return [
             ("company_id", "in", companies.ids),
@@ -426,6 +427,7 @@ class RecouvrementDunning(models.AbstractModel):
             ("move_id.payment_state", "in", ("not_paid", "partial")),
             ("move_id.litigation_id", "=", False),
             ("move_id.payment_plan_id", "=", False),
+            *self._get_proposed_plan_hold_domain(date, move_field="move_id"),
             "|",
             ("move_id.dunning_paused_until", "=", False),
             ("move_id.dunning_paused_until", "<", date),
