@@ -9,6 +9,7 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
+from .common import DunningRunCommon
 from .test_plan_penalties import PlanPenaltiesCommon
 
 
@@ -68,3 +69,37 @@ class TestProposedPlanHoldsTheLadder(PlanPenaltiesCommon):
         self._sign(plan, "2026-03-30")
         self.assertFalse(self._next_date("2026-03-30"))
         self.assertEqual(self._levels(["2026-03-31", "2026-04-05"]), {})
+
+
+@tagged("post_install", "-at_install")
+class TestWaitingInstalmentNextDate(DunningRunCommon):
+    """Standard ladder (courtesy 5 days before the due date, courteous 1 day after, firm 15,
+    last call 30, formal notice 45); invoice of 1 000 EUR dated 1 January 2026 in two halves
+    due 31 January and 28 February (test_instalment_ladder: the second half's courtesy note
+    and courteous level wait for the first half's last call of 2 March, 31 Jan + 30)."""
+
+    def test_next_reminder_date_is_the_older_instalments_next_step(self):
+        term = self._term((50, 30), (50, 58))
+        move = self._invoice_with_term(self.customer, 1000.0, "2026-01-01", term)
+        for day in ("2026-01-26", "2026-02-01", "2026-02-15"):
+            self._run(day)
+        self.assertEqual(move.dunning_level_id, self.level_firm)
+        # old: 23 February (28 Feb - 5, the second half's courtesy note), a day nothing is
+        # sent; right: 2 March, the first half's last call, which lists both
+        with freeze_time("2026-02-16"):
+            self.env.add_to_compute(move._fields["dunning_next_date"], move)
+            self.assertEqual(move.dunning_next_date, date(2026, 3, 2))
+        # a refused call of 16 February says the same next step: the last call on 2 March
+        # (old: the courtesy note on 23 February)
+        with freeze_time("2026-02-16"):
+            self.env["recouvrement.call.log"].with_user(self.controller).create(
+                {"partner_id": self.customer.id, "outcome": "refusal"}
+            ).action_log()
+            call = self.env["recouvrement.call"].search([("partner_id", "=", self.customer.id)])
+            steps = call._get_next_steps()
+        self.assertEqual(steps[self.customer.id], (self.level_last_call, date(2026, 3, 2)))
+        # nothing is sent in between, the last call on 2 March (1 000)
+        sent = {day: self._run(day) for day in ("2026-02-23", "2026-03-01", "2026-03-02")}
+        self.assertFalse(sent["2026-02-23"] or sent["2026-03-01"])
+        self.assertEqual(sent["2026-03-02"].level_id, self.level_last_call)
+        self.assertEqual(sent["2026-03-02"].amount_due, 1000.0)
