@@ -238,23 +238,14 @@ class RecouvrementDunning(models.AbstractModel):
     @api.model
     def _hold_first_runs(self, plan):
         """The ``plan`` without the companies whose first dunning run was not made yet (no
-        ``res.company.dunning_first_run_date`` and no reminder ever sent): the first run starts
+        ``res.company.dunning_first_run_date``, set by the run wizard's first run; a reminder
+        recorded before it, by hand or imported, is no first run): the first run starts
         the ladder on the whole book, so a user sends it from the run wizard after checking how
-        many customers reach each level (issue 17 #12); the daily cron then takes over. One
-        query, for the companies not marked yet.
+        many customers reach each level (issue 17 #12); the daily cron then takes over. No
+        query.
         """
         companies = self.env["res.company"].union(*(item["company"] for item in plan))
-        unmarked = companies.filtered(lambda company: not company.dunning_first_run_date)
-        if not unmarked:
-            return plan
-        started = self.env["recouvrement.dunning.event"]._read_group(
-            [
-                ("company_id", "in", unmarked.ids),
-                ("state", "in", ("sent", "posted", "to_post", "undelivered")),
-            ],
-            ["company_id"],
-        )
-        waiting = unmarked - self.env["res.company"].union(*(company for (company,) in started))
+        waiting = companies.filtered(lambda company: not company.dunning_first_run_date)
         for company in waiting:
             _logger.info(
                 "Dunning of %s held: its first run is to be sent from the run wizard", company.name

@@ -7,6 +7,8 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo.exceptions import UserError
+from odoo.modules.migration import load_script
 from odoo.tests import tagged
 
 from .common import DunningRunCommon
@@ -103,3 +105,65 @@ class TestWaitingInstalmentNextDate(DunningRunCommon):
         self.assertFalse(sent["2026-02-23"] or sent["2026-03-01"])
         self.assertEqual(sent["2026-03-02"].level_id, self.level_last_call)
         self.assertEqual(sent["2026-03-02"].amount_due, 1000.0)
+
+
+@tagged("post_install", "-at_install")
+class TestFirstRunIsTheCompanys(DunningRunCommon):
+    """Issue 17 #12's safeguard: until the company made its first run (from the run wizard,
+    ``dunning_first_run_date``), the daily cron sends nothing and the wizard shows how many
+    customers reach each level before anything is sent. A reminder recorded before the first
+    run (by hand, an import) is no first run."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.dunning_first_run_date = False  # the company's first run is to make
+
+    @freeze_time("2026-03-31")
+    def test_reminder_recorded_before_the_first_run_keeps_the_safeguard(self):
+        # Two customers, 1 000 due 20 January and 500 due 19 February (70 and 40 days late
+        # on 31 March); a courteous reminder of the first recorded on 25 January, before any
+        # run. Old: the cron sent the ladder to both (the company counted as started) and the
+        # wizard had no first-run summary. Right: the cron holds the company, the wizard asks
+        # to check the customers per level.
+        blanc, parc = self._customer("Scierie Blanc"), self._customer("Hotel du Parc")
+        first = self._invoice(blanc, 1000.0, "2026-01-01", "2026-01-20")
+        self._invoice(parc, 500.0, "2026-01-01", "2026-02-19")
+        self._reminder_event(first, self.level_courteous, "2026-01-25", state="sent")
+        customers = blanc | parc
+        Event = self.env["recouvrement.dunning.event"]
+        before = Event.search([("partner_id", "in", customers.ids)])
+        self.env["recouvrement.dunning"]._cron_send_reminders()
+        self.assertEqual(Event.search([("partner_id", "in", customers.ids)]), before)
+        wizard = (
+            self.env["recouvrement.dunning.run"]
+            .with_user(self.controller)
+            .create({"date": "2026-03-31"})
+        )
+        self.assertTrue(wizard.is_first_run)
+        wizard.action_preview()
+        self.assertTrue(wizard.level_summary)
+        with self.assertRaisesRegex(UserError, "First dunning run for .*: check the customers"):
+            wizard.action_execute()
+        wizard.first_run_confirmed = True
+        wizard.action_execute()
+        self.assertEqual(wizard.event_ids.partner_id, customers)
+        self.assertEqual(self.company.dunning_first_run_date, date(2026, 3, 31))
+
+    def test_upgrade_keeps_the_daily_run_of_a_company_that_ran_before(self):
+        # A database upgraded from 18.0.1.0.4: the company's reminders of 2 and 16 February
+        # were sent by runs made before dunning_first_run_date existed; without the date, its
+        # daily run would now wait for a first run from the wizard. The migration gives it the
+        # day of its first reminder, 2 February; a company with the date keeps it.
+        post = load_script(
+            "recouvrement_b2b/migrations/18.0.1.0.5/post-migrate.py",
+            "rb2b_post_migrate_18_0_1_0_5",
+        )
+        move = self._invoice(self.customer, 1000.0, "2026-01-01", "2026-02-01")
+        self._reminder_event(move, self.level_courteous, "2026-02-16", state="sent")
+        self._reminder_event(move, self.level_courtesy, "2026-02-02", state="sent")
+        self._reminder_event(move, self.level_courtesy, "2026-01-20", state="cancelled")
+        self.env.flush_all()
+        self.assertGreaterEqual(post.mark_started_companies(self.env.cr), 1)
+        self.company.invalidate_recordset(["dunning_first_run_date"])
+        self.assertEqual(self.company.dunning_first_run_date, date(2026, 2, 2))
