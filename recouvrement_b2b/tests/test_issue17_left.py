@@ -7,6 +7,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.modules.migration import load_script
 from odoo.tests import tagged
@@ -167,3 +168,68 @@ class TestFirstRunIsTheCompanys(DunningRunCommon):
         self.assertGreaterEqual(post.mark_started_companies(self.env.cr), 1)
         self.company.invalidate_recordset(["dunning_first_run_date"])
         self.assertEqual(self.company.dunning_first_run_date, date(2026, 2, 2))
+
+
+@tagged("post_install", "-at_install")
+class TestServiceDateCorrectedAfterTheDeadline(DunningRunCommon):
+    """Injonction de payer (LEGAL.md): the service of the order restarts the 5 years (art.
+    2241, 2231 Code civil); an order not served within its deadline is void (art. 1411 CPC,
+    ``rules.deadlines.is_order_lapsed``) and its service interrupts nothing. 1 000 due
+    2022-06-10: last day to act 2027-06-10 (L110-4). Filed 2025-12-20, order issued
+    2026-01-05, to be served by 2026-07-05 (6 months, an order before 2026-09-01)."""
+
+    def _filed_case(self, move):
+        with freeze_time("2025-12-20"):
+            case = self._litigation_case(move, litigation_type="recovery", proof_checked=True)
+            case.action_file()
+        with freeze_time("2026-01-05"):
+            case.order_date = "2026-01-05"
+        return case
+
+    def test_service_corrected_to_after_the_deadline_drops_the_interruption(self):
+        move = self._invoice(self.customer, 1000.0, "2022-05-10", "2022-06-10")
+        case = self._filed_case(move)
+        with freeze_time("2026-07-25"):
+            # typed 2026-07-01 (in time): restarts, 2026-07-01 + 5 years = 2031-07-01
+            case.service_date = "2026-07-01"
+            self.assertEqual(move.prescription_date, date(2031, 7, 1))
+            # corrected to the real 2026-07-20, after 2026-07-05: the order is void, the
+            # service interrupts nothing: back to 2027-06-10 (old: 2031-07-01 kept)
+            case.service_date = "2026-07-20"
+            self.assertRecordValues(
+                move,
+                [{"prescription_interruption_date": False, "prescription_date": date(2027, 6, 10)}],
+            )
+            self.assertEqual(case.prescription_date, date(2027, 6, 10))
+            self.assertIn("art. 1411", case.prescription_warning)
+            # and back, to 2026-07-02 (in time): 2031-07-02
+            case.service_date = "2026-07-02"
+            self.assertEqual(move.prescription_date, date(2031, 7, 2))
+
+    def test_earlier_acknowledgment_stands_when_the_service_goes(self):
+        # The customer paid nothing but signed a payment plan on 2024-06-01 (art. 2240):
+        # 2029-06-01. Served 2026-07-01: 2031-07-01; corrected to 2026-07-20 (void order): the
+        # signed plan's 2029-06-01 again, not the due date's 2027-06-10 nor 2031-07-01.
+        move = self._invoice(self.customer, 1000.0, "2022-05-10", "2022-06-10")
+        with freeze_time("2024-05-20"):
+            plan = self.env["recouvrement.payment.plan"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "move_ids": [Command.set(move.ids)],
+                    "instalment_count": 2,
+                    "first_date": "2024-06-30",
+                }
+            )
+            plan.action_compute_schedule()
+        with freeze_time("2024-06-01"):
+            plan.signature_date = "2024-06-01"
+            plan.action_activate()
+            plan.action_cancel()
+        self.assertEqual(move.prescription_date, date(2029, 6, 1))
+        case = self._filed_case(move)
+        with freeze_time("2026-07-25"):
+            case.service_date = "2026-07-01"
+            self.assertEqual(move.prescription_date, date(2031, 7, 1))
+            case.service_date = "2026-07-20"
+            self.assertEqual(move.prescription_interruption_date, date(2024, 6, 1))
+            self.assertEqual(move.prescription_date, date(2029, 6, 1))
