@@ -66,6 +66,28 @@ class TestProposedPlanHoldsTheLadder(PlanPenaltiesCommon):
         with freeze_time(day):
             plan.action_propose()
 
+    def test_worklist_next_step_not_legal_while_proposed(self):
+        # The invoice had its last call; its next rung is the formal notice (legal). While
+        # the plan proposed on 20 March holds it (until 4 April), the worklist's next step is
+        # not legal (old: legal on 25 March); on 5 April, the proposal lapsed, it is again.
+        self.move.sudo().dunning_level_id = self.level_last_call
+        self._schedule_call(self.customer, date(2026, 3, 25))
+        self._propose(self._draft_plan())
+        self.assertEqual(self._worklist_legal("2026-03-25"), (1, False))
+        self.assertEqual(self._worklist_legal("2026-04-05"), (1, True))
+
+    def _worklist_legal(self, day):
+        """``(rows, next step legal)`` of the customer's worklist on ``day``."""
+        self.env.flush_all()
+        self.env["recouvrement.worklist"].invalidate_model()  # a view: read it again
+        with freeze_time(day):
+            rows = (
+                self.env["recouvrement.worklist"]
+                .with_user(self.controller)
+                .search([("partner_id", "=", self.customer.id)])
+            )
+            return len(rows), rows.next_step_legal
+
     def test_signed_plan_has_no_next_reminder(self):
         plan = self._draft_plan()
         self._propose(plan)
