@@ -497,6 +497,9 @@ class AccountMove(models.Model):
         "line_ids.dunning_level_id",
         "litigation_id",
         "payment_plan_id",
+        # the proposed plan's hold (``proposal_hold_until`` is set with the proposal, which
+        # changes ``penalty_plan_id``, as signing or calling it off does)
+        "penalty_plan_id",
         "dunning_paused_until",
     )
     def _compute_dunning_next_date(self):

@@ -42,6 +42,13 @@ CALL_EVIDENCE_FIELDS = (
 )
 
 
+def _step_key(step):
+    """Order key of a next step ``(rules.dunning.Level, date)``: the earliest first, then the
+    most severe."""
+    level, day = step
+    return (day, *(-part for part in dunning_rules.rank(level)))
+
+
 class RecouvrementCall(models.Model):
     """A call to a customer, logged by a collector (the call log of the worklist or the
     customer), in one company: its outcome feeds the ladder and the payment score.
@@ -330,7 +337,9 @@ class RecouvrementCall(models.Model):
         day: the level the next run sends (``rules.dunning.next_level``: the highest level
         due today above the one each instalment reached, its minimum met, as the dunning
         sends it; several levels fallen due are not sent one by one), dated today; else the
-        first level to come with its date. Invoices the ladder leaves out (litigation, payment
+        first level to come with its date; an instalment waiting for an older one's next step
+        takes that step (``recouvrement.dunning._wait_for_older_steps``). Invoices the ladder
+        leaves out (litigation, payment
         plan, pause: :meth:`_get_next_step_domain`) have no step. Customers without are left
         out."""
         asking = self.filtered(lambda c: c.outcome in ("refusal", "not_reached"))
@@ -368,7 +377,7 @@ class RecouvrementCall(models.Model):
         # each currency's net balance, as the reminder claims it (recouvrement.dunning
         # ._net_by_currency): a level's minimum is compared with it too
         nets = dunning._get_overdue_nets(lines, credits, amounts, today)
-        steps = {}
+        line_steps = {}
         for move in moves.sorted("id"):
             policy = policies.get(move.id)
             if not policy:
@@ -378,13 +387,22 @@ class RecouvrementCall(models.Model):
             net = nets.get((move.company_id.id, move.commercial_partner_id.id, move.currency_id.id))
             for line in mine:
                 step = self._get_line_next_step(line, ladder, mine, amounts, today, net=net)
-                current = steps.get(move.commercial_partner_id.id)
-                if step and (
-                    not current
-                    or (step[1], -dunning_rules.rank(step[0]))
-                    < (current[1], -dunning_rules.rank(current[0]))
-                ):
-                    steps[move.commercial_partner_id.id] = step
+                if step:
+                    line_steps[line] = step
+        # an instalment waiting for an older one's next step: that step, the one the run takes
+        line_steps = dunning._wait_for_older_steps(
+            lines.filtered(lambda line: line.move_id.id in policies),
+            line_steps,
+            {move_id: ladders[policy] for move_id, policy in policies.items()},
+        )
+        steps = {}
+        for line in lines.sorted(lambda line: (line.move_id.id, line.id)):
+            step = line_steps.get(line)
+            current = steps.get(line.move_id.commercial_partner_id.id)
+            # the earliest step, the most severe on a day (rank() is a tuple: negated item
+            # by item)
+            if step and (not current or _step_key(step) < _step_key(current)):
+                steps[line.move_id.commercial_partner_id.id] = step
         levels = self.env["recouvrement.dunning.level"]
         return {
             partner_id: (levels.browse(level.key), day)
@@ -395,11 +413,12 @@ class RecouvrementCall(models.Model):
     def _get_next_step_domain(self, today, companies):
         """Domain on ``account.move``: the invoices the ladder may remind on ``today``, as
         ``recouvrement.dunning._get_dunning_domain`` leaves out the others: not in an open
-        litigation case nor in a payment plan, neither the invoice nor its customer (in the
-        invoice's company) paused."""
+        litigation case nor in a payment plan (nor held by a proposed one), neither the invoice
+        nor its customer (in the invoice's company) paused."""
         return [
             ("litigation_id", "=", False),
             ("payment_plan_id", "=", False),
+            *self.env["recouvrement.dunning"]._get_proposed_plan_hold_domain(today),
             "|",
             ("dunning_paused_until", "=", False),
             ("dunning_paused_until", "<", today),

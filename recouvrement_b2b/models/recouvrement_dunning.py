@@ -238,23 +238,14 @@ class RecouvrementDunning(models.AbstractModel):
     @api.model
     def _hold_first_runs(self, plan):
         """The ``plan`` without the companies whose first dunning run was not made yet (no
-        ``res.company.dunning_first_run_date`` and no reminder ever sent): the first run starts
+        ``res.company.dunning_first_run_date``, set by the run wizard's first run; a reminder
+        recorded before it, by hand or imported, is no first run): the first run starts
         the ladder on the whole book, so a user sends it from the run wizard after checking how
-        many customers reach each level (issue 17 #12); the daily cron then takes over. One
-        query, for the companies not marked yet.
+        many customers reach each level (issue 17 #12); the daily cron then takes over. No
+        query.
         """
         companies = self.env["res.company"].union(*(item["company"] for item in plan))
-        unmarked = companies.filtered(lambda company: not company.dunning_first_run_date)
-        if not unmarked:
-            return plan
-        started = self.env["recouvrement.dunning.event"]._read_group(
-            [
-                ("company_id", "in", unmarked.ids),
-                ("state", "in", ("sent", "posted", "to_post", "undelivered")),
-            ],
-            ["company_id"],
-        )
-        waiting = unmarked - self.env["res.company"].union(*(company for (company,) in started))
+        waiting = companies.filtered(lambda company: not company.dunning_first_run_date)
         for company in waiting:
             _logger.info(
                 "Dunning of %s held: its first run is to be sent from the run wizard", company.name
@@ -413,7 +404,8 @@ class RecouvrementDunning(models.AbstractModel):
         """Domain of the receivable lines (account.move.line, one per instalment) that may be
         reminded on ``date``: open instalments of posted customer invoices of ``companies``
         (res.company), not in litigation nor in a payment plan, not paused, due (their own
-        ``date_maturity``, LEGAL.md: instalments) at least ``min_days`` days ago (the smallest
+        ``date_maturity``, LEGAL.md: instalments) nor held by a proposed plan
+        (:meth:`_get_proposed_plan_hold_domain`) at least ``min_days`` days ago (the smallest
         offset of the ladders; negative: due in at most that many days)."""
         return [
             ("company_id", "in", companies.ids),
@@ -426,6 +418,7 @@ class RecouvrementDunning(models.AbstractModel):
             ("move_id.payment_state", "in", ("not_paid", "partial")),
             ("move_id.litigation_id", "=", False),
             ("move_id.payment_plan_id", "=", False),
+            *self._get_proposed_plan_hold_domain(date, move_field="move_id"),
             "|",
             ("move_id.dunning_paused_until", "=", False),
             ("move_id.dunning_paused_until", "<", date),
@@ -606,6 +599,58 @@ class RecouvrementDunning(models.AbstractModel):
             line_levels=dict.fromkeys(lines.ids, level.id),
             move_levels=self._get_move_levels(lines, dict.fromkeys(lines.ids, rule_level)),
         )
+
+    @api.model
+    def _wait_for_older_steps(self, lines, steps, ladders):
+        """``steps`` (``{line: (rules.dunning.Level, date)}``, the next step of each open
+        instalment of ``lines`` from its own due date) corrected for what the run does
+        (:meth:`_level_listed_lines`): an instalment whose step is softer than the level an
+        older instalment of its customer listed with it already had waits for that one's next
+        step, which lists both: its step becomes that one (the date the run acts, not its own
+        ladder date, when nothing is sent); when that one has no next step left, it is sent
+        at that one's level on its own date. An invoice none of whose listed instalments
+        reached a level after its due date goes through its own ladder
+        (:meth:`_lists_an_invoice_never_reminded`). Shared by the next reminder date
+        (:meth:`_get_next_dates`) and a refused call's next step
+        (``recouvrement.call._get_next_steps``). No query.
+
+        :param lines: the customers' open receivable account.move.line the run may list
+        :param ladders: ``{move id: [rules.dunning.Level]}``, each invoice's ladder
+        :return: a new dict, the same keys as ``steps``
+        """
+        result = dict(steps)
+        by_customer = defaultdict(list)
+        for line in lines:
+            by_customer[(line.company_id.id, line.move_id.commercial_partner_id.id)].append(line)
+        for customer_lines in by_customer.values():
+            reached = {
+                line: self._get_reached_sequence(line, ladders[line.move_id.id]) or 0
+                for line in customer_lines
+            }
+            for line in customer_lines:
+                if line not in steps:
+                    continue
+                level, day = steps[line]
+                listed = [
+                    other for other in customer_lines if other == line or other.date_maturity < day
+                ]
+                floor = max(reached[other] for other in listed)
+                if level.sequence >= floor or self._lists_an_invoice_never_reminded(
+                    {"lines": self.env["account.move.line"].union(*listed)},
+                    reached,
+                    ladders[line.move_id.id],
+                ):
+                    continue
+                older = [
+                    steps[other] for other in listed if reached[other] == floor and other in steps
+                ]
+                if older:
+                    result[line] = min(older, key=lambda step: (step[1], -step[0].sequence))
+                    continue
+                top = [lvl for lvl in ladders[line.move_id.id] if lvl.sequence == floor]
+                if top:
+                    result[line] = (top[0], day)
+        return result
 
     @api.model
     def _lists_an_invoice_never_reminded(self, item, reached, ladder):
@@ -1212,7 +1257,9 @@ class RecouvrementDunning(models.AbstractModel):
         """Date of the next reminder of each invoice of ``moves``: ``{move id: date or False}``
         (False: not an open customer invoice, no policy, or every instalment at the top of its
         ladder), the earliest :func:`rules.dunning.next_action_date` of its open instalments
-        (receivable lines, from their own due date). A level's minimum is compared with the
+        (receivable lines, from their own due date), an instalment waiting for an older one's
+        next step taking that step's date (:meth:`_wait_for_older_steps`: the day the run
+        acts, not a day nothing is sent). A level's minimum is compared with the
         amounts in company currency at the rate of ``date`` (default: today), as the reminder
         claims them (:meth:`_get_line_amounts`), not at the rate of the books."""
         open_moves = moves.filtered(
@@ -1239,6 +1286,7 @@ class RecouvrementDunning(models.AbstractModel):
         else:
             line_amounts = {line.id: line.amount_residual for line in receivable}
         balances = self._get_credit_balances(dunned, date or fields.Date.context_today(self))
+        all_lines, steps = [], {}
         for move in dunned:
             ladder = ladders[policies[move.id]]
             # a level's minimum is also compared with the net balance of the invoice's
@@ -1255,26 +1303,34 @@ class RecouvrementDunning(models.AbstractModel):
                 and not line.reconciled
                 and line.amount_residual > 0
             ]
-            dates = [
-                dunning_rules.next_action_date(
-                    ladder,
-                    self._get_reached_sequence(line, ladder),
-                    line.date_maturity,
-                    # the level's minimum against the invoice's amount due by then
-                    # (:meth:`_group_due_lines`)
-                    amount=min(
-                        sum(
-                            line_amounts[other.id]
-                            for other in open_lines
-                            if other.date_maturity <= line.date_maturity
-                        ),
-                        balance if balance is not None else float("inf"),
+            all_lines += open_lines
+            for line in open_lines:
+                reached = self._get_reached_sequence(line, ladder)
+                # the level's minimum against the invoice's amount due by then
+                # (:meth:`_group_due_lines`)
+                amount = min(
+                    sum(
+                        line_amounts[other.id]
+                        for other in open_lines
+                        if other.date_maturity <= line.date_maturity
                     ),
+                    balance if balance is not None else float("inf"),
                 )
-                for line in open_lines
-            ]
-            dates = [day for day in dates if day]
-            next_dates[move.id] = min(dates) if dates else False
+                day = dunning_rules.next_action_date(
+                    ladder, reached, line.date_maturity, amount=amount
+                )
+                if day:
+                    level = dunning_rules.next_level(
+                        ladder, reached, line.date_maturity, day, amount=amount
+                    )
+                    steps[line] = (level, day)
+        # an instalment waiting for an older one's next step: the day the run acts
+        by_move = {move.id: ladders[policies[move.id]] for move in dunned}
+        steps = self._wait_for_older_steps(all_lines, steps, by_move)
+        for line, (_level, day) in steps.items():
+            move_id = line.move_id.id
+            if not next_dates[move_id] or day < next_dates[move_id]:
+                next_dates[move_id] = day
         return self._adjust_next_dates(
             dunned, next_dates, date or fields.Date.context_today(self), balances
         )

@@ -36,12 +36,36 @@ class RecouvrementDunning(models.AbstractModel):
         )
 
     @api.model
+    def _get_proposed_plan_hold_domain(self, date, move_field="id"):
+        """Domain leaving out the invoices a proposed payment plan holds on ``date`` (README,
+        product decisions: "A proposed plan holds the ladder"): from the proposal until the
+        plan is signed or called off, at most until its ``proposal_hold_until``. The plan is
+        the invoice's ``penalty_plan_id`` (the proposed plan when there is one).
+
+        :param move_field: path to the invoice from the domain's model (``account.move``:
+            ``id``; its receivable lines: ``move_id``)
+        :return: a domain (list)
+        """
+        prefix = "penalty_plan_id" if move_field == "id" else f"{move_field}.penalty_plan_id"
+        return [
+            "|",
+            "|",
+            "|",
+            (prefix, "=", False),
+            (f"{prefix}.state", "!=", "proposed"),
+            # a plan proposed before the hold existed holds nothing
+            (f"{prefix}.proposal_hold_until", "=", False),
+            (f"{prefix}.proposal_hold_until", "<", date),
+        ]
+
+    @api.model
     def _hold_next_dates(self, moves, next_dates):
         """Correct ``next_dates`` (``{move id: date or False}``) of the open invoices
         ``moves`` for what the ladder leaves out (:meth:`_get_dunning_domain`): no next
         reminder for an invoice in an open litigation case or in a payment plan; an invoice
-        paused until a day is reminded the day after at the earliest. No query (fields of the
-        invoices).
+        paused until a day, or held by a proposed plan until a day
+        (:meth:`_get_proposed_plan_hold_domain`), is reminded the day after at the earliest
+        (the plan signed, it has none). One query at most (the proposed plans).
 
         :return: ``next_dates``, changed in place
         """
@@ -51,6 +75,12 @@ class RecouvrementDunning(models.AbstractModel):
                 continue
             if move.litigation_id or move.payment_plan_id:
                 next_dates[move.id] = False
-            elif move.dunning_paused_until and day <= move.dunning_paused_until:
-                next_dates[move.id] = fields.Date.add(move.dunning_paused_until, days=1)
+                continue
+            plan = move.penalty_plan_id
+            held = [move.dunning_paused_until]
+            if plan.state == "proposed":
+                held.append(plan.proposal_hold_until)
+            held = max(filter(None, held), default=False)
+            if held and day <= held:
+                next_dates[move.id] = fields.Date.add(held, days=1)
         return next_dates

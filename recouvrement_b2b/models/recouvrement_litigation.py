@@ -793,18 +793,90 @@ class RecouvrementLitigation(models.Model):
             self._interrupt_prescription(case.move_ids, case.service_date)
 
     def _correct_service(self, served):
-        """A service date corrected to an earlier day (``served``: ``{case id: the service
-        date before the write}``): the invoices whose prescription restarted from the old day
-        restart from the corrected one (art. 2241 and 2231 Code civil: the new period runs
-        from the service). The earlier day was within the period, since the later one was (an
-        earlier act forgotten by the correction would only make the date earlier: the careful
-        side); a later day is recorded by ``_register_service``."""
+        """A service date corrected (``served``: ``{case id: the service date before the
+        write}``): the invoices whose prescription restarted from the old day follow the
+        corrected one (art. 2241 and 2231 Code civil: the new period runs from the service).
+
+        - Corrected to an earlier day: they restart from it. The earlier day was within the
+          period, since the later one was (an earlier act forgotten by the correction would
+          only make the date earlier: the careful side).
+        - Corrected to a day after the order's service deadline, or cleared: the order is
+          void (art. 1411 CPC, ``rules.deadlines.is_order_lapsed``), its service interrupts
+          nothing: the interruption goes, their last day to act is again the one the other
+          acts give (:meth:`_replay_interruptions`).
+        - Corrected to a later day in time: recorded by ``_register_service``.
+
+        Evidence (letters, files printed before) is not rewritten: only the invoices' dates.
+        """
         for case in self:
             old = served.get(case.id)
-            if old and case.service_date and case.service_date < old:
-                case.move_ids.filtered(
-                    lambda m, old=old: m.prescription_interruption_date == old
-                ).prescription_interruption_date = case.service_date
+            if not old:
+                continue
+            moves = case.move_ids.filtered(
+                lambda m, old=old: m.prescription_interruption_date == old
+            )
+            if not case.service_date or deadlines.is_order_lapsed(
+                case.order_date, case.service_date
+            ):
+                self._replay_interruptions(moves, case)
+            elif case.service_date < old:
+                moves.prescription_interruption_date = case.service_date
+
+    @api.model
+    def _replay_interruptions(self, moves, case):
+        """Record again on ``moves`` (account.move) the acts interrupting their prescription
+        but the service of ``case`` (recouvrement.litigation), oldest first
+        (:meth:`_interrupt_prescription`: an act after the last day to act revives nothing):
+        the signatures of their signed payment plans (art. 2240 Code civil), the services in
+        time of their other cases' orders (art. 2241) and the closing of declared claims
+        (L622-25-1 Code de commerce); none: no interruption. Payments are read by
+        ``_compute_prescription_dates`` itself. A few queries, not one per invoice."""
+        if not moves:
+            return
+        acts = defaultdict(set)
+        # sudo: the acts on the invoices, whoever may read the plans or other cases
+        plans = (
+            self.env["recouvrement.payment.plan"]
+            .sudo()
+            .search([("move_ids", "in", moves.ids), ("signature_date", "!=", False)])
+        )
+        for plan in plans.filtered(lambda plan: plan._is_signed()):
+            for move in plan.move_ids & moves:
+                acts[move].add(plan.signature_date)
+        others = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("move_ids", "in", moves.ids),
+                    ("service_date", "!=", False),
+                    ("id", "!=", case.id),
+                ]
+            )
+        )
+        for other in others:
+            if not deadlines.is_order_lapsed(other.order_date, other.service_date):
+                for move in other.move_ids & moves:
+                    acts[move].add(other.service_date)
+        declarations = (
+            self.env["recouvrement.claim.declaration"]
+            .sudo()
+            .search(
+                [
+                    ("move_ids", "in", moves.ids),
+                    ("state", "=", "closed"),
+                    ("declaration_date", "!=", False),
+                    ("close_date", "!=", False),
+                ]
+            )
+        )
+        for declaration in declarations:
+            for move in declaration.move_ids & moves:
+                acts[move].add(declaration.close_date)
+        moves.prescription_interruption_date = False
+        for move in moves:
+            for day in sorted(acts[move]):
+                self._interrupt_prescription(move, day)
 
     def _link_moves(self):
         """Mark the invoices of open cases: they leave dunning (and maybe penalty accrual)."""

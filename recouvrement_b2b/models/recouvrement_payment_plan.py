@@ -20,6 +20,9 @@ _logger = logging.getLogger(__name__)
 
 # Plans that hold their invoices: an invoice belongs to at most one of them at a time.
 OPEN_STATES = ("proposed", "active")
+#: days a proposed plan holds its invoices from the dunning ladder, from the proposal
+#: (README, product decisions: "A proposed plan holds the ladder for 15 days")
+PROPOSAL_HOLD_DAYS = 15
 # A plan starts within a year: a first due date further away is a typing error (31/12/9999).
 START_HORIZON_DAYS = 366
 
@@ -188,6 +191,14 @@ class RecouvrementPaymentPlan(models.Model):
     signed_document_name = fields.Char(copy=False)
     last_check_date = fields.Date(
         copy=False, readonly=True, help="Last day the daily check processed this plan."
+    )
+    proposal_hold_until = fields.Date(
+        string="Reminders Held Until",
+        copy=False,
+        readonly=True,
+        help="While the plan is proposed, its invoices get no reminder and no level change "
+        "until this day, 15 days after the proposal. Signed, the plan stops reminders; "
+        "called off, or unsigned after this day, the ladder resumes from where it was.",
     )
 
     schedule_penalty_line_from = fields.Integer(
@@ -525,8 +536,14 @@ class RecouvrementPaymentPlan(models.Model):
         self._check_penalties_not_invoiced()
         self._check_credits_free()
         self._check_credits_open(proposing=True)
+        today = fields.Date.context_today(self)
         # sudo: a state set by this flow only (issue 19)
-        self.sudo().write({"state": "proposed"})
+        self.sudo().write(
+            {
+                "state": "proposed",
+                "proposal_hold_until": fields.Date.add(today, days=PROPOSAL_HOLD_DAYS),
+            }
+        )
         return True
 
     def action_activate(self):

@@ -84,6 +84,7 @@ class RecouvrementWorklist(models.Model):
             "move_type",
             "payment_plan_id",
             "payment_state",
+            "penalty_plan_id",
             "state",
         ],
         "account.move.line": [
@@ -114,7 +115,12 @@ class RecouvrementWorklist(models.Model):
             "sequence",
         ],
         "recouvrement.dunning.policy": ["collection_user_id"],
-        "recouvrement.payment.plan": ["company_id", "partner_id", "state"],
+        "recouvrement.payment.plan": [
+            "company_id",
+            "partner_id",
+            "proposal_hold_until",
+            "state",
+        ],
         "recouvrement.promise": ["company_id", "date", "partner_id", "state"],
         "recouvrement.call": ["company_id", "partner_id"],
         "res.company": ["dunning_policy_id", "recouvrement_user_id"],
@@ -422,10 +428,17 @@ class RecouvrementWorklist(models.Model):
                         AND m.move_type = 'out_invoice'
                         AND m.payment_state IN ('not_paid', 'partial')
                         -- invoices the ladder reminds (recouvrement.dunning
-                        -- ._get_dunning_domain): not in litigation nor in a plan, neither
-                        -- the invoice nor its customer (in the company) paused
+                        -- ._get_dunning_domain): not in litigation nor in a plan, nor held
+                        -- by a proposed plan, neither the invoice nor its customer (in the
+                        -- company) paused
                         AND m.litigation_id IS NULL
                         AND m.payment_plan_id IS NULL
+                        AND NOT EXISTS (
+                            SELECT 1
+                              FROM recouvrement_payment_plan pp
+                             WHERE pp.id = m.penalty_plan_id
+                               AND pp.state = 'proposed'
+                               AND pp.proposal_hold_until >= %(today)s)
                         AND (m.dunning_paused_until IS NULL
                              OR m.dunning_paused_until < %(today)s)
                         AND COALESCE((rp.dunning_paused_until ->> m.company_id::text)::date

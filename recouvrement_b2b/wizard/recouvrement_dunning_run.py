@@ -31,7 +31,7 @@ class RecouvrementDunningRun(models.TransientModel):
 
     is_first_run = fields.Boolean(
         compute="_compute_is_first_run",
-        help="No reminder was sent yet for this company: the run starts the ladder on the "
+        help="The company never made its first dunning run: the run starts the ladder on the "
         "whole book.",
     )
     level_summary = fields.Html(
@@ -57,18 +57,10 @@ class RecouvrementDunningRun(models.TransientModel):
 
     @api.depends("company_id")
     def _compute_is_first_run(self):
-        events = self.env["recouvrement.dunning.event"]
+        # the company's own state (has its first run been made), not "some reminder
+        # exists": one recorded before the first run keeps the safeguard (issue 17 #12)
         for run in self:
-            run.is_first_run = (
-                not run.company_id.dunning_first_run_date
-                and not events.search_count(
-                    [
-                        ("company_id", "=", run.company_id.id),
-                        ("state", "in", ("sent", "posted", "to_post", "undelivered")),
-                    ],
-                    limit=1,
-                )
-            )
+            run.is_first_run = not run.company_id.dunning_first_run_date
 
     @api.depends("line_ids.level_id", "line_ids.amount", "line_ids.excluded")
     def _compute_level_summary(self):
