@@ -424,7 +424,7 @@ class RecouvrementDunning(models.AbstractModel):
             ("date_maturity", "<=", fields.Date.subtract(date, days=min_days)),
             ("move_id.move_type", "=", "out_invoice"),
             ("move_id.payment_state", "in", ("not_paid", "partial")),
-            ("move_id.litigation_id", "=", False),
+            *self._get_not_in_litigation_domain(),
             ("move_id.payment_plan_id", "=", False),
             "|",
             ("move_id.dunning_paused_until", "=", False),
@@ -432,6 +432,21 @@ class RecouvrementDunning(models.AbstractModel):
             *self._get_partner_pause_domain(
                 date, companies, partner_field="move_id.commercial_partner_id"
             ),
+        ]
+
+    @api.model
+    def _get_not_in_litigation_domain(self):
+        """Domain of the receivable lines (account.move.line) no open litigation case claims:
+        of an invoice in a case opened by the transfer to litigation (with ``line_ids``), the
+        instalments its formal notices did not list go on through the reminders (issue 17 #1 x
+        #12, :meth:`_keep_noticed_lines`); an invoice in a case opened by hand leaves the
+        ladder whole."""
+        return [
+            "|",
+            ("move_id.litigation_id", "=", False),
+            "&",
+            ("move_id.litigation_id.line_ids", "!=", False),
+            ("litigation_case_ids", "not any", [("is_closed", "=", False)]),
         ]
 
     @api.model
@@ -561,6 +576,7 @@ class RecouvrementDunning(models.AbstractModel):
             "amount_disputed": float_round(
                 sum(held.get(line.id, 0.0) for line in lines), precision_digits=2
             ),
+            "held": held,
         }
 
     @api.model
@@ -781,6 +797,10 @@ class RecouvrementDunning(models.AbstractModel):
                 item = self._cap_item(item, level, date)
                 if not item:
                     continue  # no level below meets the minimum on the net balance
+            if item["level"].open_litigation:
+                item = self._keep_noticed_lines(item, history, date)
+                if not item:
+                    continue
             item = dict(item, earlier_reminders=self._count_earlier_reminders(item, history))
             result.append(item)
         return result
@@ -865,6 +885,8 @@ class RecouvrementDunning(models.AbstractModel):
         pending_calls = (
             self._get_pending_calls(domain) if any(g[5] == "phone" for g in groups) else set()
         )
+        # formal notices delivered: {event id: (key, {move id: payment deadline})}
+        notices = {}
         for group in groups:
             company, partner, move, level, state, channel, delivered, queued, dispatched = group[:9]
             last, posted, ids = group[9:]
@@ -907,7 +929,87 @@ class RecouvrementDunning(models.AbstractModel):
             for name in keys:
                 deadlines = history[name]
                 deadlines[(*key, move.id)] = max(deadline, deadlines.get((*key, move.id), deadline))
+            if level.is_formal_notice:
+                for event_id in ids:
+                    notices.setdefault(event_id, (key, {}))[1][move.id] = deadline
+        history["notice_line_deadlines"] = self._get_notice_line_deadlines(notices)
         return history
+
+    @api.model
+    def _get_notice_line_deadlines(self, notices):
+        """``{(company id, partner id, line id): date}``: the latest payment deadline of the
+        formal notices delivered listing each instalment (receivable account.move.line), from
+        ``notices`` (``{event id: ((company id, partner id), {move id: deadline})}``,
+        :meth:`_get_prerequisite_history`). A notice recorded without its instalments (before
+        they were stored on the reminder) lists every instalment of its invoices: the key is
+        then ``(company id, partner id, ("move", move id))``. One query, none without
+        notices (issue 17 #1 x #12: the transfer to litigation takes only what a notice
+        listed, :meth:`_keep_noticed_lines`)."""
+        result = {}
+        if not notices:
+            return result
+        events = self.env["recouvrement.dunning.event"].browse(list(notices))
+        for event in events:
+            key, deadlines = notices[event.id]
+            names = {
+                line.id: deadlines[line.move_id.id]
+                for line in event.line_ids
+                if line.move_id.id in deadlines
+            } or {("move", move_id): deadline for move_id, deadline in deadlines.items()}
+            for name, deadline in names.items():
+                result[(*key, name)] = max(deadline, result.get((*key, name), deadline))
+        return result
+
+    @api.model
+    def _keep_noticed_lines(self, item, history, date):
+        """Plan ``item`` reaching the transfer to litigation with only the instalments a
+        delivered formal notice listed and whose payment deadline passed (``history``,
+        :meth:`_get_prerequisite_history`): the case claims what the notice claimed (issue 17
+        #1 x #12; art. 1344 Code civil: the notice gives the debtor a delay for what it
+        claims). An instalment no notice listed (not yet due or not yet late when it was
+        sent) is left out of the transfer and goes through its own reminders. None of them:
+        the item is capped to the formal notice (the instalments get a notice of their own),
+        or None when the ladder has none. No query."""
+        key = (item["company"].id, item["partner"].id)
+        deadlines = history.get("notice_line_deadlines", {})
+
+        def noticed(line):
+            deadline = deadlines.get((*key, line.id)) or deadlines.get(
+                (*key, ("move", line.move_id.id))
+            )
+            return bool(deadline) and deadline < date
+
+        lines = item["lines"]
+        kept = lines.filtered(noticed)
+        if kept == lines:
+            return item
+        records = {lvl.id: lvl for lvl in item["policy"].level_ids}
+        if not kept:
+            notice = item["policy"].level_ids.filtered("is_formal_notice").sorted("sequence")[-1:]
+            return self._cap_item(item, notice, date) if notice else None
+        company, partner = item["company"], item["partner"]
+        credits = {
+            (company.id, partner.id, currency.id): credit_lines
+            for currency, credit_lines in item["credit_lines"].grouped("currency_id").items()
+        }
+        kept_ids = set(kept.ids)
+        rebuilt = self._get_plan_item(
+            (company, partner),
+            kept,
+            {
+                line_id: records[level_id]._get_rule_level()
+                for line_id, level_id in item["line_levels"].items()
+                if line_id in kept_ids
+            },
+            credits,
+            item["line_amounts"],
+            date,
+            records,
+            held=item.get("held"),
+        )
+        if not rebuilt:
+            return None
+        return dict(item, **rebuilt)
 
     @api.model
     def _count_earlier_reminders(self, item, history):
@@ -1174,9 +1276,9 @@ class RecouvrementDunning(models.AbstractModel):
     def _get_reached_sequence(self, line, ladder):
         """Where the instalment ``line`` (receivable account.move.line) stands in ``ladder``
         (its policy as :class:`rules.dunning.Level`): :func:`rules.dunning.reached_sequence`
-        of its level, or of its invoice's level when it has none of its own and was already
-        late (due before it) at the invoice's last reminder (invoices reminded as a whole
-        before)."""
+        of its level, or of its invoice's level when it has none of its own, was already
+        late (due before it) at the invoice's last reminder and no instalment of the invoice
+        has a level of its own (invoices reminded as a whole before)."""
         level = line.dunning_level_id
         move = line.move_id
         if (
@@ -1184,6 +1286,14 @@ class RecouvrementDunning(models.AbstractModel):
             and move.dunning_level_id
             # listed by it: due before it (an instalment due that day was not late yet)
             and (not move.dunning_last_date or line.date_maturity < move.dunning_last_date)
+            # reminded as a whole: an instalment left out of a reminder listing others of its
+            # invoice (the transfer to litigation takes only what a formal notice listed,
+            # :meth:`_keep_noticed_lines`) has reached no level
+            and not any(
+                other.dunning_level_id
+                for other in move.line_ids
+                if other.account_id.account_type == "asset_receivable"
+            )
         ):
             level = move.dunning_level_id
         return dunning_rules.reached_sequence(ladder, level._get_rule_level() if level else None)
@@ -1341,7 +1451,7 @@ class RecouvrementDunning(models.AbstractModel):
                 ("amount_residual", ">", 0),
                 # invoices the ladder leaves out for good (:meth:`_get_dunning_domain`): the
                 # reminders deduct no credit from them
-                ("move_id.litigation_id", "=", False),
+                *self._get_not_in_litigation_domain(),
                 ("move_id.payment_plan_id", "=", False),
             ]
         )
@@ -2094,19 +2204,38 @@ class RecouvrementDunning(models.AbstractModel):
     @api.model
     def _open_litigations(self, events):
         """Open a recovery litigation case for the invoices of each of ``events`` (levels with
-        ``open_litigation``), created at once."""
+        ``open_litigation``), created at once, claiming the instalments the event lists
+        (``line_ids``); an event whose invoice is in an open case already (its earlier
+        instalments transferred) adds its instalments and invoices to that case."""
         if not events:
             return
         # the cases' creation note in the company's language (issue 16)
         litigation = self.env["recouvrement.litigation"].with_env(
             company_env(self.env, events[0].company_id)
         )
+        # an instalment transferred after others of its invoice joins their open case (its
+        # own formal notice passed): the case claims both (issue 17 #1 x #12)
+        joining = events.filtered(
+            lambda event: event.move_ids.litigation_id.filtered(lambda case: not case.is_closed)
+        )
+        for event in joining:
+            case = event.move_ids.litigation_id.filtered(lambda case: not case.is_closed)[:1]
+            case.write(
+                {
+                    "move_ids": [Command.link(move.id) for move in event.move_ids],
+                    "line_ids": [Command.link(line.id) for line in event.line_ids],
+                }
+            )
+            event.litigation_id = case
+        events -= joining
         cases = litigation.create(
             [
                 {
                     "partner_id": event.partner_id.id,
                     "company_id": event.company_id.id,
                     "move_ids": [Command.set(event.move_ids.ids)],
+                    # what its formal notices listed (_keep_noticed_lines)
+                    "line_ids": [Command.set(event.line_ids.ids)],
                     "litigation_type": "recovery",
                 }
                 for event in events

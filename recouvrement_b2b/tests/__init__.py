@@ -57,3 +57,4 @@ from . import test_reminder_wording
 from . import test_break17g
 from . import test_instalment_ladder
 from . import test_queued_reminders
+from . import test_prerequisites_per_line
