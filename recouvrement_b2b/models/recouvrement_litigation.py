@@ -1073,13 +1073,19 @@ class RecouvrementLitigation(models.Model):
         )
         entry.action_post()
         Proceedings = self.env["recouvrement.proceedings"]
-        for line in receivables:
-            counterpart = entry.line_ids.filtered(
-                lambda cp, line=line: (
-                    cp.account_id == line.account_id and cp.name == self._write_off_line_label(line)
+        # the instalments of an invoice on one account with their counterparts at once: they
+        # share the counterparts' label (matched one by one, the second instalment found the
+        # first one's counterpart already reconciled)
+        for (_move, account), lines in receivables.grouped(
+            lambda line: (line.move_id, line.account_id)
+        ).items():
+            label = self._write_off_line_label(lines[0])
+            counterparts = entry.line_ids.filtered(
+                lambda cp, account=account, label=label: (
+                    cp.account_id == account and cp.name == label
                 )
             )
-            (line + counterpart).with_context(
+            (lines + counterparts).with_context(
                 **Proceedings._get_bad_debt_reconcile_context(loss)
             ).reconcile()
         Proceedings._reconcile_bad_debt_vat(entry, receivables.move_id)

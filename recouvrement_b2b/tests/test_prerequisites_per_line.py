@@ -8,6 +8,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.tests import tagged
 
 from .common import DunningRunCommon
@@ -153,3 +154,46 @@ class TestPrerequisitesPerLine(DunningRunCommon):
             (courteous.level_id, courteous.amount_due, courteous.move_ids),
             (self.level_courteous, 300.0, move_y),
         )
+
+    def test_file_and_write_off_take_the_instalments_claimed(self):
+        # the tester's case after the transfer of 22 Mar (840): its file claims 840 of
+        # principal on the invoice and the invoice shows 840 claimed (old: 1 200); written
+        # off on 25 Mar, the entry writes off 480 + 360 = 840 and leaves the third, 360, open
+        # (old: 1 200 written off)
+        move, (first, second, third) = self._three_instalments()
+        self._runs(self.LADDER_DAYS)
+        case = self._post(self._run("2026-03-22"), "2026-03-22").litigation_id
+        with freeze_time("2026-03-25"):
+            [line] = case._get_dossier_lines()
+            self.assertEqual(line["principal"], 840.0)
+            move.invalidate_recordset(["litigation_claimed_amount"])
+            self.assertEqual(move.litigation_claimed_amount, 840.0)
+            case.with_user(self.manager)._close(
+                "written_off", account=self.company_data["default_account_expense"]
+            )
+        entry = case.write_off_move_id
+        self.assertEqual(entry.amount_total, 840.0)
+        self.assertEqual((first.amount_residual, second.amount_residual), (0.0, 0.0))
+        self.assertEqual(third.amount_residual, 360.0)
+
+    def test_write_off_of_an_invoice_with_two_open_instalments(self):
+        # a case opened by hand on 1 000 in two instalments of 500 (31 January, 2 March),
+        # nothing paid, written off on 1 April: the entry writes off 500 + 500 = 1 000 (old:
+        # "You are trying to reconcile some entries that are already reconciled", both
+        # counterparts bear the invoice's label and the first instalment took both)
+        term = self._term((50, 30), (50, 60))
+        move = self._invoice_with_term(self.customer, 1000.0, "2026-01-01", term)
+        case = self.env["recouvrement.litigation"].create(
+            {
+                "partner_id": self.customer.id,
+                "move_ids": [Command.set(move.ids)],
+                "litigation_type": "recovery",
+            }
+        )
+        self.assertFalse(case.line_ids)
+        with freeze_time("2026-04-01"):
+            case.with_user(self.manager)._close(
+                "written_off", account=self.company_data["default_account_expense"]
+            )
+        self.assertEqual(case.write_off_move_id.amount_total, 1000.0)
+        self.assertEqual(move.amount_residual, 0.0)
