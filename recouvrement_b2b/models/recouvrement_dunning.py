@@ -504,7 +504,7 @@ class RecouvrementDunning(models.AbstractModel):
         # promises to pay and commercial disputes hold (part of) invoices
         plan = self.env["recouvrement.promise"]._dunning_adjust_plan(plan, date)
         plan = self._apply_prerequisite_steps(plan, date)
-        plan = [item for item in map(self._level_listed_lines, plan) if item]
+        plan = [item for item in (self._level_listed_lines(item, date) for item in plan) if item]
         plan.sort(key=lambda item: (item["company"].id, item["partner"].id))
         return plan
 
@@ -580,7 +580,7 @@ class RecouvrementDunning(models.AbstractModel):
         }
 
     @api.model
-    def _level_listed_lines(self, item):
+    def _level_listed_lines(self, item, date):
         """Plan ``item`` with every instalment it lists at its level, or None when it must
         wait (LEGAL.md, instalments; README, product decisions). No query: the levels reached
         are read with the plan's lines (:meth:`_group_due_lines`).
@@ -613,8 +613,26 @@ class RecouvrementDunning(models.AbstractModel):
                 for line, sequence in reached.items()
                 if sequence == floor
             ):
-                return None  # with that instalment's next step
+                # with that instalment's next step, unless that step presupposes a reminder
+                # the new instalments never had (issue 17 #1 x #12)
+                return self._send_newcomers_alone(item, reached, ladder, floor, date)
             level = item["policy"].level_ids.filtered(lambda lvl: lvl.sequence == floor)[:1]
+        elif level._has_legal_effect() and not level.open_litigation:
+            # a formal notice or a credit hold lists only the instalments a reminder named
+            # (the transfer to litigation: _keep_noticed_lines)
+            named = self._get_named_lines(lines, reached, ladder)
+            if named and named != lines:
+                item = self._rebuild_item(item, named, date)
+                if not item:
+                    return None
+                lines = item["lines"]
+        return self._set_item_level(item, level)
+
+    @api.model
+    def _set_item_level(self, item, level):
+        """Plan ``item`` at ``level`` (recouvrement.dunning.level) with every instalment it
+        lists at that level (``line_levels``, ``move_levels``). No query."""
+        lines = item["lines"]
         rule_level = level._get_rule_level()
         return dict(
             item,
@@ -622,6 +640,38 @@ class RecouvrementDunning(models.AbstractModel):
             line_levels=dict.fromkeys(lines.ids, level.id),
             move_levels=self._get_move_levels(lines, dict.fromkeys(lines.ids, rule_level)),
         )
+
+    @api.model
+    def _get_named_lines(self, lines, reached, ladder):
+        """The instalments of ``lines`` a delivered reminder named after their due date: their
+        level reached (``reached``, :meth:`_get_reached_sequence`) is one after the due date
+        (an undelivered reminder gives its instalments their level back,
+        :meth:`_restore_levels`). No query."""
+        late_sequences = {lvl.sequence for lvl in ladder if lvl.days > 0}
+        return lines.filtered(lambda line: reached[line] in late_sequences)
+
+    @api.model
+    def _send_newcomers_alone(self, item, reached, ladder, floor, date):
+        """Plan ``item`` whose new instalments wait for the next step of those at ``floor``
+        (:meth:`_level_listed_lines`): None (they wait), or, when that next step has legal
+        effect (a formal notice, a credit hold, the transfer to litigation) and some listed
+        instalments were never named by a reminder (:meth:`_get_named_lines`), the item
+        listing those alone at the highest amicable level up to ``floor`` (the older ones'
+        last call): a new instalment is formally noticed only after a reminder of its own
+        (issue 17 #1 x #12), in the tone its invoice has reached (README, product decisions).
+        No query."""
+        levels = item["policy"].level_ids.sorted("sequence")
+        next_step = levels.filtered(lambda lvl: lvl.sequence > floor)[:1]
+        newcomers = item["lines"] - self._get_named_lines(item["lines"], reached, ladder)
+        if not (next_step and next_step._has_legal_effect() and newcomers):
+            return None
+        amicable = levels.filtered(
+            lambda lvl: lvl.sequence <= floor and not lvl._has_legal_effect()
+        )[-1:]
+        if not amicable:
+            return None
+        item = self._rebuild_item(item, newcomers, date)
+        return self._set_item_level(item, amicable) if item else None
 
     @api.model
     def _lists_an_invoice_never_reminded(self, item, reached, ladder):
@@ -983,10 +1033,17 @@ class RecouvrementDunning(models.AbstractModel):
         kept = lines.filtered(noticed)
         if kept == lines:
             return item
-        records = {lvl.id: lvl for lvl in item["policy"].level_ids}
         if not kept:
             notice = item["policy"].level_ids.filtered("is_formal_notice").sorted("sequence")[-1:]
             return self._cap_item(item, notice, date) if notice else None
+        return self._rebuild_item(item, kept, date)
+
+    @api.model
+    def _rebuild_item(self, item, kept, date):
+        """Plan ``item`` listing only the instalments ``kept`` (account.move.line), its net
+        balances and levels computed again (:meth:`_get_plan_item`, the same open credits
+        and held parts), or None when it then claims nothing. No query."""
+        records = {lvl.id: lvl for lvl in item["policy"].level_ids}
         company, partner = item["company"], item["partner"]
         credits = {
             (company.id, partner.id, currency.id): credit_lines

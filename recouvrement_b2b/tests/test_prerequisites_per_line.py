@@ -197,3 +197,40 @@ class TestPrerequisitesPerLine(DunningRunCommon):
             )
         self.assertEqual(case.write_off_move_id.amount_total, 1000.0)
         self.assertEqual(move.amount_residual, 0.0)
+
+    def test_formal_notice_lists_only_instalments_a_reminder_named(self):
+        # 1 000 in halves due 31 January and 2 March, runs on 1 Feb, 15 Feb, 2 Mar and
+        # 17 Mar only (none on 3 Mar): the formal notice of 17 Mar (31 Jan + 45) lists the
+        # first half alone, 500 (old: 1 000 with the second, which no reminder named); the
+        # second gets the last call alone the next day, 500 (the first one's next step, the
+        # transfer to litigation, presupposes a notice of it)
+        term = self._term((50, 30), (50, 60))
+        move = self._invoice_with_term(self.customer, 1000.0, "2026-01-01", term)
+        first, second = move.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        ).sorted("date_maturity")
+        sent = self._runs(["2026-02-01", "2026-02-15", "2026-03-02", "2026-03-17", "2026-03-18"])
+        jan31, mar2 = date(2026, 1, 31), date(2026, 3, 2)
+        self.assertEqual(sent["2026-03-17"], ("Formal notice", 500.0, [jan31]))
+        self.assertEqual(sent["2026-03-18"], ("Last call", 500.0, [mar2]))
+        self.assertEqual(
+            (first.dunning_level_id, second.dunning_level_id),
+            (self.level_notice, self.level_last_call),
+        )
+
+    def test_third_instalment_reminded_alone_while_the_notice_runs(self):
+        # the tester's invoice with a run on 18 Mar (17 Mar + 1): the first two are at the
+        # formal notice, whose next step (litigation) presupposes a notice of the third; the
+        # third gets the last call alone, 360 (old: nothing, it waited and was transferred
+        # on 22 Mar unnamed). The transfer waits for the deadline the last reminder of the
+        # invoice gave, 18 Mar + 8 = 26 Mar (README: no legal step before it): on 27 Mar it
+        # takes 840; the third's formal notice comes on 1 May (17 Mar + 45).
+        move, (first, second, third) = self._three_instalments()
+        mar17 = date(2026, 3, 17)
+        sent = self._runs([*self.LADDER_DAYS, "2026-03-18"])
+        self.assertEqual(sent["2026-03-18"], ("Last call", 360.0, [mar17]))
+        self.assertFalse(self._run("2026-03-26"))
+        transfer = self._post(self._run("2026-03-27"), "2026-03-27")
+        self.assertEqual((transfer.amount_due, transfer.line_ids), (840.0, first | second))
+        sent = self._runs(["2026-03-28", "2026-04-01", "2026-04-16", "2026-05-01"])
+        self.assertEqual(sent, {"2026-05-01": ("Formal notice", 360.0, [mar17])})
