@@ -266,12 +266,12 @@ class AccountMove(models.Model):
             move.prescription_date = dates[move.id]
 
     @api.depends_context("tz")
-    @api.depends("line_ids.amount_residual", "line_ids.date_maturity")
+    @api.depends("line_ids.amount_residual", "line_ids.date_maturity", "litigation_id.line_ids")
     def _compute_litigation_claimed_amount(self):
         # recouvrement.litigation._get_day_rate_residuals: as the case and its file claim it
         saved = self.filtered("id")
         claimed = self.env["recouvrement.litigation"]._get_day_rate_residuals(
-            saved, fields.Date.context_today(self)
+            saved, fields.Date.context_today(self), cases=saved.litigation_id
         )
         for move in self:
             move.litigation_claimed_amount = claimed.get(move.id, 0.0)

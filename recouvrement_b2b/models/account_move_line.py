@@ -39,6 +39,15 @@ class AccountMoveLine(models.Model):
         index="btree_not_null",
         help="Last dunning level applied to this instalment (receivable line).",
     )
+    litigation_case_ids = fields.Many2many(
+        "recouvrement.litigation",
+        "recouvrement_litigation_line_rel",
+        "line_id",
+        "litigation_id",
+        string="Claimed in Litigation Cases",
+        copy=False,
+        readonly=True,
+    )
 
     @api.constrains("penalty_date_from", "penalty_date_to")
     def _check_penalty_period(self):

@@ -414,9 +414,23 @@ class RecouvrementCall(models.Model):
         """Domain on ``account.move``: the invoices the ladder may remind on ``today``, as
         ``recouvrement.dunning._get_dunning_domain`` leaves out the others: not in an open
         litigation case nor in a payment plan (nor held by a proposed one), neither the invoice
-        nor its customer (in the invoice's company) paused."""
+        nor its customer (in the invoice's company) paused; an invoice in a case opened by the
+        transfer to litigation while an instalment of it is claimed by no case
+        (``recouvrement.dunning._get_not_in_litigation_domain``) is kept."""
         return [
+            "|",
             ("litigation_id", "=", False),
+            "&",
+            ("litigation_id.line_ids", "!=", False),
+            (
+                "line_ids",
+                "any",
+                [
+                    ("account_id.account_type", "=", "asset_receivable"),
+                    ("reconciled", "=", False),
+                    ("litigation_case_ids", "not any", [("is_closed", "=", False)]),
+                ],
+            ),
             ("payment_plan_id", "=", False),
             *self.env["recouvrement.dunning"]._get_proposed_plan_hold_domain(today),
             "|",

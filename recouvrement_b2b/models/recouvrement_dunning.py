@@ -416,7 +416,7 @@ class RecouvrementDunning(models.AbstractModel):
             ("date_maturity", "<=", fields.Date.subtract(date, days=min_days)),
             ("move_id.move_type", "=", "out_invoice"),
             ("move_id.payment_state", "in", ("not_paid", "partial")),
-            ("move_id.litigation_id", "=", False),
+            *self._get_not_in_litigation_domain(),
             ("move_id.payment_plan_id", "=", False),
             *self._get_proposed_plan_hold_domain(date, move_field="move_id"),
             "|",
@@ -425,6 +425,21 @@ class RecouvrementDunning(models.AbstractModel):
             *self._get_partner_pause_domain(
                 date, companies, partner_field="move_id.commercial_partner_id"
             ),
+        ]
+
+    @api.model
+    def _get_not_in_litigation_domain(self):
+        """Domain of the receivable lines (account.move.line) no open litigation case claims:
+        of an invoice in a case opened by the transfer to litigation (with ``line_ids``), the
+        instalments its formal notices did not list go on through the reminders (issue 17 #1 x
+        #12, :meth:`_keep_noticed_lines`); an invoice in a case opened by hand leaves the
+        ladder whole."""
+        return [
+            "|",
+            ("move_id.litigation_id", "=", False),
+            "&",
+            ("move_id.litigation_id.line_ids", "!=", False),
+            ("litigation_case_ids", "not any", [("is_closed", "=", False)]),
         ]
 
     @api.model
@@ -482,7 +497,7 @@ class RecouvrementDunning(models.AbstractModel):
         # promises to pay and commercial disputes hold (part of) invoices
         plan = self.env["recouvrement.promise"]._dunning_adjust_plan(plan, date)
         plan = self._apply_prerequisite_steps(plan, date)
-        plan = [item for item in map(self._level_listed_lines, plan) if item]
+        plan = [item for item in (self._level_listed_lines(item, date) for item in plan) if item]
         plan.sort(key=lambda item: (item["company"].id, item["partner"].id))
         return plan
 
@@ -554,10 +569,11 @@ class RecouvrementDunning(models.AbstractModel):
             "amount_disputed": float_round(
                 sum(held.get(line.id, 0.0) for line in lines), precision_digits=2
             ),
+            "held": held,
         }
 
     @api.model
-    def _level_listed_lines(self, item):
+    def _level_listed_lines(self, item, date):
         """Plan ``item`` with every instalment it lists at its level, or None when it must
         wait (LEGAL.md, instalments; README, product decisions). No query: the levels reached
         are read with the plan's lines (:meth:`_group_due_lines`).
@@ -590,8 +606,26 @@ class RecouvrementDunning(models.AbstractModel):
                 for line, sequence in reached.items()
                 if sequence == floor
             ):
-                return None  # with that instalment's next step
+                # with that instalment's next step, unless that step presupposes a reminder
+                # the new instalments never had (issue 17 #1 x #12)
+                return self._send_newcomers_alone(item, reached, ladder, floor, date)
             level = item["policy"].level_ids.filtered(lambda lvl: lvl.sequence == floor)[:1]
+        elif level._has_legal_effect() and not level.open_litigation:
+            # a formal notice or a credit hold lists only the instalments a reminder named
+            # (the transfer to litigation: _keep_noticed_lines)
+            named = self._get_named_lines(lines, reached, ladder)
+            if named and named != lines:
+                item = self._rebuild_item(item, named, date)
+                if not item:
+                    return None
+                lines = item["lines"]
+        return self._set_item_level(item, level)
+
+    @api.model
+    def _set_item_level(self, item, level):
+        """Plan ``item`` at ``level`` (recouvrement.dunning.level) with every instalment it
+        lists at that level (``line_levels``, ``move_levels``). No query."""
+        lines = item["lines"]
         rule_level = level._get_rule_level()
         return dict(
             item,
@@ -651,6 +685,38 @@ class RecouvrementDunning(models.AbstractModel):
                 if top:
                     result[line] = (top[0], day)
         return result
+
+    @api.model
+    def _get_named_lines(self, lines, reached, ladder):
+        """The instalments of ``lines`` a delivered reminder named after their due date: their
+        level reached (``reached``, :meth:`_get_reached_sequence`) is one after the due date
+        (an undelivered reminder gives its instalments their level back,
+        :meth:`_restore_levels`). No query."""
+        late_sequences = {lvl.sequence for lvl in ladder if lvl.days > 0}
+        return lines.filtered(lambda line: reached[line] in late_sequences)
+
+    @api.model
+    def _send_newcomers_alone(self, item, reached, ladder, floor, date):
+        """Plan ``item`` whose new instalments wait for the next step of those at ``floor``
+        (:meth:`_level_listed_lines`): None (they wait), or, when that next step has legal
+        effect (a formal notice, a credit hold, the transfer to litigation) and some listed
+        instalments were never named by a reminder (:meth:`_get_named_lines`), the item
+        listing those alone at the highest amicable level up to ``floor`` (the older ones'
+        last call): a new instalment is formally noticed only after a reminder of its own
+        (issue 17 #1 x #12), in the tone its invoice has reached (README, product decisions).
+        No query."""
+        levels = item["policy"].level_ids.sorted("sequence")
+        next_step = levels.filtered(lambda lvl: lvl.sequence > floor)[:1]
+        newcomers = item["lines"] - self._get_named_lines(item["lines"], reached, ladder)
+        if not (next_step and next_step._has_legal_effect() and newcomers):
+            return None
+        amicable = levels.filtered(
+            lambda lvl: lvl.sequence <= floor and not lvl._has_legal_effect()
+        )[-1:]
+        if not amicable:
+            return None
+        item = self._rebuild_item(item, newcomers, date)
+        return self._set_item_level(item, amicable) if item else None
 
     @api.model
     def _lists_an_invoice_never_reminded(self, item, reached, ladder):
@@ -826,6 +892,10 @@ class RecouvrementDunning(models.AbstractModel):
                 item = self._cap_item(item, level, date)
                 if not item:
                     continue  # no level below meets the minimum on the net balance
+            if item["level"].open_litigation:
+                item = self._keep_noticed_lines(item, history, date)
+                if not item:
+                    continue
             item = dict(item, earlier_reminders=self._count_earlier_reminders(item, history))
             result.append(item)
         return result
@@ -910,6 +980,8 @@ class RecouvrementDunning(models.AbstractModel):
         pending_calls = (
             self._get_pending_calls(domain) if any(g[5] == "phone" for g in groups) else set()
         )
+        # formal notices delivered: {event id: (key, {move id: payment deadline})}
+        notices = {}
         for group in groups:
             company, partner, move, level, state, channel, delivered, queued, dispatched = group[:9]
             last, posted, ids = group[9:]
@@ -952,7 +1024,94 @@ class RecouvrementDunning(models.AbstractModel):
             for name in keys:
                 deadlines = history[name]
                 deadlines[(*key, move.id)] = max(deadline, deadlines.get((*key, move.id), deadline))
+            if level.is_formal_notice:
+                for event_id in ids:
+                    notices.setdefault(event_id, (key, {}))[1][move.id] = deadline
+        history["notice_line_deadlines"] = self._get_notice_line_deadlines(notices)
         return history
+
+    @api.model
+    def _get_notice_line_deadlines(self, notices):
+        """``{(company id, partner id, line id): date}``: the latest payment deadline of the
+        formal notices delivered listing each instalment (receivable account.move.line), from
+        ``notices`` (``{event id: ((company id, partner id), {move id: deadline})}``,
+        :meth:`_get_prerequisite_history`). A notice recorded without its instalments (before
+        they were stored on the reminder) lists every instalment of its invoices: the key is
+        then ``(company id, partner id, ("move", move id))``. One query, none without
+        notices (issue 17 #1 x #12: the transfer to litigation takes only what a notice
+        listed, :meth:`_keep_noticed_lines`)."""
+        result = {}
+        if not notices:
+            return result
+        events = self.env["recouvrement.dunning.event"].browse(list(notices))
+        for event in events:
+            key, deadlines = notices[event.id]
+            names = {
+                line.id: deadlines[line.move_id.id]
+                for line in event.line_ids
+                if line.move_id.id in deadlines
+            } or {("move", move_id): deadline for move_id, deadline in deadlines.items()}
+            for name, deadline in names.items():
+                result[(*key, name)] = max(deadline, result.get((*key, name), deadline))
+        return result
+
+    @api.model
+    def _keep_noticed_lines(self, item, history, date):
+        """Plan ``item`` reaching the transfer to litigation with only the instalments a
+        delivered formal notice listed and whose payment deadline passed (``history``,
+        :meth:`_get_prerequisite_history`): the case claims what the notice claimed (issue 17
+        #1 x #12; art. 1344 Code civil: the notice gives the debtor a delay for what it
+        claims). An instalment no notice listed (not yet due or not yet late when it was
+        sent) is left out of the transfer and goes through its own reminders. None of them:
+        the item is capped to the formal notice (the instalments get a notice of their own),
+        or None when the ladder has none. No query."""
+        key = (item["company"].id, item["partner"].id)
+        deadlines = history.get("notice_line_deadlines", {})
+
+        def noticed(line):
+            deadline = deadlines.get((*key, line.id)) or deadlines.get(
+                (*key, ("move", line.move_id.id))
+            )
+            return bool(deadline) and deadline < date
+
+        lines = item["lines"]
+        kept = lines.filtered(noticed)
+        if kept == lines:
+            return item
+        if not kept:
+            notice = item["policy"].level_ids.filtered("is_formal_notice").sorted("sequence")[-1:]
+            return self._cap_item(item, notice, date) if notice else None
+        return self._rebuild_item(item, kept, date)
+
+    @api.model
+    def _rebuild_item(self, item, kept, date):
+        """Plan ``item`` listing only the instalments ``kept`` (account.move.line), its net
+        balances and levels computed again (:meth:`_get_plan_item`, the same open credits
+        and held parts), or None when it then claims nothing. No query."""
+        records = {lvl.id: lvl for lvl in item["policy"].level_ids}
+        company, partner = item["company"], item["partner"]
+        credits = {
+            (company.id, partner.id, currency.id): credit_lines
+            for currency, credit_lines in item["credit_lines"].grouped("currency_id").items()
+        }
+        kept_ids = set(kept.ids)
+        rebuilt = self._get_plan_item(
+            (company, partner),
+            kept,
+            {
+                line_id: records[level_id]._get_rule_level()
+                for line_id, level_id in item["line_levels"].items()
+                if line_id in kept_ids
+            },
+            credits,
+            item["line_amounts"],
+            date,
+            records,
+            held=item.get("held"),
+        )
+        if not rebuilt:
+            return None
+        return dict(item, **rebuilt)
 
     @api.model
     def _count_earlier_reminders(self, item, history):
@@ -1219,9 +1378,9 @@ class RecouvrementDunning(models.AbstractModel):
     def _get_reached_sequence(self, line, ladder):
         """Where the instalment ``line`` (receivable account.move.line) stands in ``ladder``
         (its policy as :class:`rules.dunning.Level`): :func:`rules.dunning.reached_sequence`
-        of its level, or of its invoice's level when it has none of its own and was already
-        late (due before it) at the invoice's last reminder (invoices reminded as a whole
-        before)."""
+        of its level, or of its invoice's level when it has none of its own, was already
+        late (due before it) at the invoice's last reminder and no instalment of the invoice
+        has a level of its own (invoices reminded as a whole before)."""
         level = line.dunning_level_id
         move = line.move_id
         if (
@@ -1229,6 +1388,14 @@ class RecouvrementDunning(models.AbstractModel):
             and move.dunning_level_id
             # listed by it: due before it (an instalment due that day was not late yet)
             and (not move.dunning_last_date or line.date_maturity < move.dunning_last_date)
+            # reminded as a whole: an instalment left out of a reminder listing others of its
+            # invoice (the transfer to litigation takes only what a formal notice listed,
+            # :meth:`_keep_noticed_lines`) has reached no level
+            and not any(
+                other.dunning_level_id
+                for other in move.line_ids
+                if other.account_id.account_type == "asset_receivable"
+            )
         ):
             level = move.dunning_level_id
         return dunning_rules.reached_sequence(ladder, level._get_rule_level() if level else None)
@@ -1397,7 +1564,7 @@ class RecouvrementDunning(models.AbstractModel):
                 ("amount_residual", ">", 0),
                 # invoices the ladder leaves out for good (:meth:`_get_dunning_domain`): the
                 # reminders deduct no credit from them
-                ("move_id.litigation_id", "=", False),
+                *self._get_not_in_litigation_domain(),
                 ("move_id.payment_plan_id", "=", False),
             ]
         )
@@ -2150,19 +2317,38 @@ class RecouvrementDunning(models.AbstractModel):
     @api.model
     def _open_litigations(self, events):
         """Open a recovery litigation case for the invoices of each of ``events`` (levels with
-        ``open_litigation``), created at once."""
+        ``open_litigation``), created at once, claiming the instalments the event lists
+        (``line_ids``); an event whose invoice is in an open case already (its earlier
+        instalments transferred) adds its instalments and invoices to that case."""
         if not events:
             return
         # the cases' creation note in the company's language (issue 16)
         litigation = self.env["recouvrement.litigation"].with_env(
             company_env(self.env, events[0].company_id)
         )
+        # an instalment transferred after others of its invoice joins their open case (its
+        # own formal notice passed): the case claims both (issue 17 #1 x #12)
+        joining = events.filtered(
+            lambda event: event.move_ids.litigation_id.filtered(lambda case: not case.is_closed)
+        )
+        for event in joining:
+            case = event.move_ids.litigation_id.filtered(lambda case: not case.is_closed)[:1]
+            case.write(
+                {
+                    "move_ids": [Command.link(move.id) for move in event.move_ids],
+                    "line_ids": [Command.link(line.id) for line in event.line_ids],
+                }
+            )
+            event.litigation_id = case
+        events -= joining
         cases = litigation.create(
             [
                 {
                     "partner_id": event.partner_id.id,
                     "company_id": event.company_id.id,
                     "move_ids": [Command.set(event.move_ids.ids)],
+                    # what its formal notices listed (_keep_noticed_lines)
+                    "line_ids": [Command.set(event.line_ids.ids)],
                     "litigation_type": "recovery",
                 }
                 for event in events

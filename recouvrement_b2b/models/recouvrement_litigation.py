@@ -70,6 +70,18 @@ class RecouvrementLitigation(models.Model):
         domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'),"
         " ('commercial_partner_id', '=', commercial_partner_id)]",
     )
+    line_ids = fields.Many2many(
+        "account.move.line",
+        "recouvrement_litigation_line_rel",
+        "litigation_id",
+        "line_id",
+        string="Instalments Claimed",
+        readonly=True,
+        copy=False,
+        help="Instalments the case claims, as the formal notices listed them when the dunning "
+        "transferred them; empty: every instalment of its invoices. The other instalments of "
+        "its invoices go on through the reminders.",
+    )
     commercial_partner_id = fields.Many2one(related="partner_id.commercial_partner_id")
     litigation_type = fields.Selection(
         [("dispute", "Dispute"), ("recovery", "Legal recovery")],
@@ -219,6 +231,7 @@ class RecouvrementLitigation(models.Model):
         "move_ids.amount_residual_signed",
         "move_ids.line_ids.amount_residual",
         "move_ids.line_ids.date_maturity",
+        "line_ids",
     )
     def _compute_amount_residual(self):
         # what the case claims today: the instalments past due, not those still to fall due,
@@ -245,7 +258,7 @@ class RecouvrementLitigation(models.Model):
         amounts = Dunning._get_line_amounts(
             self.env["account.move.line"].union(*credits.values()), today
         )
-        residuals = self._get_day_rate_residuals(self.move_ids, today)
+        residuals = self._get_day_rate_residuals(self.move_ids, today, cases=self)
         for case in self:
             # currency by currency: a credit is deducted only from the case's invoices of its
             # own currency (LEGAL.md, open credits; art. 1347-1 Code civil)
@@ -1095,8 +1108,10 @@ class RecouvrementLitigation(models.Model):
                 self.env._("Case %(case)s: choose the bad-debt expense account.", case=self.name)
             )
         self._match_open_credits()
-        receivables = self.move_ids.line_ids.filtered(
-            lambda line: line.account_type == "asset_receivable" and not line.reconciled
+        receivables = self._filter_claimed_lines(
+            self.move_ids.line_ids.filtered(
+                lambda line: line.account_type == "asset_receivable" and not line.reconciled
+            )
         )
         if not receivables:
             raise UserError(
@@ -1130,13 +1145,19 @@ class RecouvrementLitigation(models.Model):
         )
         entry.action_post()
         Proceedings = self.env["recouvrement.proceedings"]
-        for line in receivables:
-            counterpart = entry.line_ids.filtered(
-                lambda cp, line=line: (
-                    cp.account_id == line.account_id and cp.name == self._write_off_line_label(line)
+        # the instalments of an invoice on one account with their counterparts at once: they
+        # share the counterparts' label (matched one by one, the second instalment found the
+        # first one's counterpart already reconciled)
+        for (_move, account), lines in receivables.grouped(
+            lambda line: (line.move_id, line.account_id)
+        ).items():
+            label = self._write_off_line_label(lines[0])
+            counterparts = entry.line_ids.filtered(
+                lambda cp, account=account, label=label: (
+                    cp.account_id == account and cp.name == label
                 )
             )
-            (line + counterpart).with_context(
+            (lines + counterparts).with_context(
                 **Proceedings._get_bad_debt_reconcile_context(loss)
             ).reconcile()
         Proceedings._reconcile_bad_debt_vat(entry, receivables.move_id)
@@ -1160,8 +1181,10 @@ class RecouvrementLitigation(models.Model):
                 for currency in self.move_ids.currency_id
             )
         )
-        receivables = self.move_ids.line_ids.filtered(
-            lambda line: line.account_type == "asset_receivable" and not line.reconciled
+        receivables = self._filter_claimed_lines(
+            self.move_ids.line_ids.filtered(
+                lambda line: line.account_type == "asset_receivable" and not line.reconciled
+            )
         )
         for lines in (
             (receivables | credit_lines)
@@ -1285,7 +1308,7 @@ class RecouvrementLitigation(models.Model):
         figures = Dunning._get_company_penalty_figures(
             moves, to_date, figures=Penalty._get_penalty_document_figures(moves, to_date)
         )
-        principals = self._get_day_rate_residuals(moves, to_date)
+        principals = self._get_day_rate_residuals(moves, to_date, cases=self)
         lines = []
         for move in moves:
             fig = figures.get(move.id, {})
@@ -1314,15 +1337,19 @@ class RecouvrementLitigation(models.Model):
         instalments). The case's amount due is their sum, and the case summary lists them
         invoice by invoice; invoices with nothing claimed yet are absent."""
         date = date or fields.Date.context_today(self)
-        return self._get_day_rate_residuals(self.move_ids, date)
+        return self._get_day_rate_residuals(self.move_ids, date, cases=self)
 
     @api.model
-    def _get_day_rate_residuals(self, moves, date):
+    def _get_day_rate_residuals(self, moves, date, cases=None):
         """``{move.id: float}``: what is claimed on each of ``moves`` at ``date`` in its
         company's currency at the rate of ``date`` (``recouvrement.dunning._get_line_amounts``
         of its open receivable lines past due,
-        ``recouvrement.penalty._get_claimed_receivables``), as a reminder claims it."""
+        ``recouvrement.penalty._get_claimed_receivables``), as a reminder claims it; of the
+        invoices of ``cases`` (recouvrement.litigation), only the instalments their case
+        claims (:meth:`_filter_claimed_lines`)."""
         lines = self.env["recouvrement.penalty"]._get_claimed_receivables(moves, date)
+        if cases:
+            lines = cases._filter_claimed_lines(lines)
         amounts = self.env["recouvrement.dunning"]._get_line_amounts(lines, date)
         residuals = defaultdict(float)
         for line in lines:
@@ -1331,6 +1358,19 @@ class RecouvrementLitigation(models.Model):
             move_id: moves.browse(move_id).company_currency_id.round(amount)
             for move_id, amount in residuals.items()
         }
+
+    def _filter_claimed_lines(self, lines):
+        """The receivable ``lines`` (account.move.line) the cases of ``self`` claim: of an
+        invoice of a case with ``line_ids`` (opened by the dunning's transfer to litigation),
+        only those; of the other invoices, all (issue 17 #1 x #12: the case claims what the
+        formal notice claimed). No query."""
+        listed = {}
+        for case in self.filtered("line_ids"):
+            for move in case.move_ids:
+                listed[move.id] = set(case.line_ids.ids)
+        return lines.filtered(
+            lambda line: line.move_id.id not in listed or line.id in listed[line.move_id.id]
+        )
 
     def _get_dossier_events(self):
         """Reminders and formal notices sent for the case's invoices in writing, oldest first

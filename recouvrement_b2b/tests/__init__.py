@@ -58,3 +58,4 @@ from . import test_break17g
 from . import test_instalment_ladder
 from . import test_queued_reminders
 from . import test_issue17_left
+from . import test_prerequisites_per_line

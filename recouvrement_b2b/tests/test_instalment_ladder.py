@@ -69,15 +69,18 @@ class TestInstalmentLadder(DunningRunCommon):
         # 2 Mar = 31 Jan + 30: last call for the first 500 only; the second is due that day,
         # not late (old: 1 000 "despite our reminders"). 3 Mar = 2 Mar + 1: the second
         # reaches the courteous level, a day after the first one's last call (old: a
-        # courteous reminder of 1 000): it waits for the first one's next step. 17 Mar =
-        # 31 Jan + 45 (the last call's deadline 2 Mar + 8 = 10 Mar passed): the formal notice
-        # lists both, 500 + 500 = 1 000 (the second is 15 days late).
+        # courteous reminder of 1 000); the first one's next step is the formal notice, which
+        # presupposes a reminder of the second (issue 17 #1 x #12; before: it waited for it
+        # and its first reminder was the notice): the second gets the last call alone, 500.
+        # 17 Mar = 31 Jan + 45 (the last calls' deadlines 2 Mar + 8 = 10 Mar and 3 Mar + 8 =
+        # 11 Mar passed): the formal notice lists both, 500 + 500 = 1 000.
         self.assertEqual(
             sent,
             {
                 "2026-02-01": ("Courteous reminder", 500.0, [jan31]),
                 "2026-02-15": ("Firm reminder", 500.0, [jan31]),
                 "2026-03-02": ("Last call", 500.0, [jan31]),
+                "2026-03-03": ("Last call", 500.0, [mar2]),
                 "2026-03-17": ("Formal notice", 1000.0, [jan31, mar2]),
             },
         )

@@ -1,0 +1,236 @@
+"""Issue 17 #1 x #12, the prerequisite steps per receivable line: the transfer to litigation
+takes only the instalments a delivered formal notice listed and whose payment deadline
+passed; a later instalment goes through its own reminders before it is claimed in court
+(README, product decisions: "The transfer to litigation claims what the formal notice
+claimed")."""
+
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.tests import tagged
+
+from .common import DunningRunCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPrerequisitesPerLine(DunningRunCommon):
+    """The standard ladder (courtesy 5 days before the due date, courteous 1 day after, firm
+    15, last call 30, formal notice 45 by registered letter, litigation 60; 8 days to pay
+    from the firm level)."""
+
+    def _runs(self, days):
+        """``{day: (level name, amount claimed, due dates listed)}`` of the runs on ``days``,
+        a letter posted the day it is prepared."""
+        sent = {}
+        for day in days:
+            for event in self._post(self._run(day), day):
+                sent[day] = (
+                    event.level_id.name,
+                    event.amount_due,
+                    sorted(event.line_ids.mapped("date_maturity")),
+                )
+        return sent
+
+    def _post(self, events, day):
+        """``events``, their letters marked posted on ``day`` (received 3 days later)."""
+        with freeze_time(day):
+            events.filtered(lambda e: e.state == "to_post").with_user(
+                self.controller
+            ).action_mark_posted()
+        return events
+
+    def _three_instalments(self):
+        """The tester's invoice: 1 200 dated 1 January 2026, 40 % at 20 days (480 due
+        21 January), 30 % at 45 days (360 due 15 February), 30 % at 75 days (360 due
+        17 March); its receivable lines by due date."""
+        term = self._term((40, 20), (30, 45), (30, 75))
+        move = self._invoice_with_term(self.customer, 1200.0, "2026-01-01", term)
+        return move, move.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        ).sorted("date_maturity")
+
+    # the first two instalments' ladder: courteous 22 Jan (21 Jan + 1), firm 5 Feb (+15), last
+    # call 20 Feb (+30, the second one 5 days late joins it: 480 + 360 = 840), formal notice
+    # 7 Mar (+45, the last call's deadline 20 Feb + 8 = 28 Feb passed), litigation 22 Mar (+60)
+    LADDER_DAYS = ["2026-01-22", "2026-02-05", "2026-02-20", "2026-03-07"]
+
+    def test_litigation_claims_what_the_formal_notice_claimed(self):
+        move, (first, second, third) = self._three_instalments()
+        jan21, feb15, mar17 = date(2026, 1, 21), date(2026, 2, 15), date(2026, 3, 17)
+        sent = self._runs(self.LADDER_DAYS)
+        self.assertEqual(sent["2026-03-07"], ("Formal notice", 840.0, [jan21, feb15]))
+        # posted 7 Mar, received 10 Mar, 8 days to pay: until 18 Mar.
+        # 22 Mar = 21 Jan + 60: the transfer to litigation takes the two instalments the
+        # formal notice listed, 480 + 360 = 840 (old: 1 200, with the third, due 17 Mar, that
+        # no reminder named)
+        transfer = self._post(self._run("2026-03-22"), "2026-03-22")
+        self.assertEqual(transfer.level_id, self.level_litigation)
+        self.assertEqual(transfer.amount_due, 840.0)
+        self.assertEqual(transfer.line_ids, first | second)
+        case = transfer.litigation_id
+        self.assertEqual(case.line_ids, first | second)
+        with freeze_time("2026-03-22"):
+            case.invalidate_recordset(["amount_residual"])
+            self.assertEqual(case.amount_residual, 840.0)
+        self.assertEqual(third.dunning_level_id, self.env["recouvrement.dunning.level"])
+        # the third goes through its own ladder: courteous 23 Mar (a day after the transfer,
+        # one communication a day), firm 1 Apr (17 Mar + 15), last call 16 Apr (+30), formal
+        # notice 1 May (+45), each for 360; then the transfer of 16 May (+60) adds it to
+        # the case: 840 + 360 = 1 200
+        sent = self._runs(["2026-03-23", "2026-04-01", "2026-04-16", "2026-05-01"])
+        self.assertEqual(
+            sent,
+            {
+                "2026-03-23": ("Courteous reminder", 360.0, [mar17]),
+                "2026-04-01": ("Firm reminder", 360.0, [mar17]),
+                "2026-04-16": ("Last call", 360.0, [mar17]),
+                "2026-05-01": ("Formal notice", 360.0, [mar17]),
+            },
+        )
+        transfer = self._post(self._run("2026-05-16"), "2026-05-16")
+        self.assertEqual(transfer.line_ids, third)
+        self.assertEqual(transfer.litigation_id, case)
+        self.assertEqual(case.line_ids, first | second | third)
+        with freeze_time("2026-05-16"):
+            case.invalidate_recordset(["amount_residual"])
+            self.assertEqual(case.amount_residual, 1200.0)
+        self.assertEqual(move.litigation_id, case)
+
+    def test_partial_payment_on_the_second_instalment(self):
+        # 200 paid on 10 February: Odoo matches it with the oldest instalment first, 480 - 200
+        # = 280 left of the first; the last call of 20 Feb and the formal notice of 7 Mar list
+        # 280 + 360 = 640; the transfer of 22 Mar claims 640 (old: 640 + 360 = 1 000).
+        move, (first, second, third) = self._three_instalments()
+        self._pay(move, 200.0, "2026-02-10")
+        sent = self._runs(self.LADDER_DAYS)
+        self.assertEqual(sent["2026-03-07"][:2], ("Formal notice", 640.0))
+        transfer = self._post(self._run("2026-03-22"), "2026-03-22")
+        self.assertEqual((transfer.amount_due, transfer.line_ids), (640.0, first | second))
+        with freeze_time("2026-03-22"):
+            self.assertEqual(transfer.litigation_id.amount_residual, 640.0)
+        # the third, 360, gets its own courteous reminder the next day
+        [courteous] = self._run("2026-03-23")
+        self.assertEqual(
+            (courteous.level_id, courteous.amount_due, courteous.line_ids),
+            (self.level_courteous, 360.0, third),
+        )
+
+    def test_invoice_without_instalments_is_transferred_whole(self):
+        # 1 000 due 21 January, no instalments: the same ladder; the transfer of 22 Mar claims
+        # the invoice's one line, 1 000, as before
+        move = self._invoice(self.customer, 1000.0, "2026-01-01", "2026-01-21")
+        self._runs(self.LADDER_DAYS)
+        transfer = self._post(self._run("2026-03-22"), "2026-03-22")
+        self.assertEqual(transfer.level_id, self.level_litigation)
+        self.assertEqual(transfer.amount_due, 1000.0)
+        case = transfer.litigation_id
+        self.assertEqual(case.line_ids, transfer.line_ids)
+        self.assertEqual(move.litigation_id, case)
+        with freeze_time("2026-03-22"):
+            self.assertEqual(case.amount_residual, 1000.0)
+        # nothing of it is reminded any more
+        self.assertFalse(self._run("2026-03-23"))
+
+    def test_other_invoice_never_reminded_does_not_ride_on_the_notice(self):
+        # X: 1 000 due 21 January (the ladder above); Y: 300 due 17 March, never reminded
+        # (its courteous level 18 Mar waits for X's next step). 22 Mar: the transfer takes X
+        # alone, 1 000 (old: X and Y, 1 300, Y in the case); Y gets its own courteous
+        # reminder on 23 Mar, 300.
+        move_x = self._invoice(self.customer, 1000.0, "2026-01-01", "2026-01-21")
+        move_y = self._invoice(self.customer, 300.0, "2026-02-15", "2026-03-17")
+        self._runs(self.LADDER_DAYS)
+        transfer = self._post(self._run("2026-03-22"), "2026-03-22")
+        self.assertEqual((transfer.level_id, transfer.amount_due), (self.level_litigation, 1000.0))
+        self.assertEqual(transfer.move_ids, move_x)
+        case = transfer.litigation_id
+        self.assertEqual(case.move_ids, move_x)
+        self.assertFalse(move_y.litigation_id)
+        with freeze_time("2026-03-22"):
+            self.assertEqual(case.amount_residual, 1000.0)
+        [courteous] = self._run("2026-03-23")
+        self.assertEqual(
+            (courteous.level_id, courteous.amount_due, courteous.move_ids),
+            (self.level_courteous, 300.0, move_y),
+        )
+
+    def test_file_and_write_off_take_the_instalments_claimed(self):
+        # the tester's case after the transfer of 22 Mar (840): its file claims 840 of
+        # principal on the invoice and the invoice shows 840 claimed (old: 1 200); written
+        # off on 25 Mar, the entry writes off 480 + 360 = 840 and leaves the third, 360, open
+        # (old: 1 200 written off)
+        move, (first, second, third) = self._three_instalments()
+        self._runs(self.LADDER_DAYS)
+        case = self._post(self._run("2026-03-22"), "2026-03-22").litigation_id
+        with freeze_time("2026-03-25"):
+            [line] = case._get_dossier_lines()
+            self.assertEqual(line["principal"], 840.0)
+            move.invalidate_recordset(["litigation_claimed_amount"])
+            self.assertEqual(move.litigation_claimed_amount, 840.0)
+            case.with_user(self.manager)._close(
+                "written_off", account=self.company_data["default_account_expense"]
+            )
+        entry = case.write_off_move_id
+        self.assertEqual(entry.amount_total, 840.0)
+        self.assertEqual((first.amount_residual, second.amount_residual), (0.0, 0.0))
+        self.assertEqual(third.amount_residual, 360.0)
+
+    def test_write_off_of_an_invoice_with_two_open_instalments(self):
+        # a case opened by hand on 1 000 in two instalments of 500 (31 January, 2 March),
+        # nothing paid, written off on 1 April: the entry writes off 500 + 500 = 1 000 (old:
+        # "You are trying to reconcile some entries that are already reconciled", both
+        # counterparts bear the invoice's label and the first instalment took both)
+        term = self._term((50, 30), (50, 60))
+        move = self._invoice_with_term(self.customer, 1000.0, "2026-01-01", term)
+        case = self.env["recouvrement.litigation"].create(
+            {
+                "partner_id": self.customer.id,
+                "move_ids": [Command.set(move.ids)],
+                "litigation_type": "recovery",
+            }
+        )
+        self.assertFalse(case.line_ids)
+        with freeze_time("2026-04-01"):
+            case.with_user(self.manager)._close(
+                "written_off", account=self.company_data["default_account_expense"]
+            )
+        self.assertEqual(case.write_off_move_id.amount_total, 1000.0)
+        self.assertEqual(move.amount_residual, 0.0)
+
+    def test_formal_notice_lists_only_instalments_a_reminder_named(self):
+        # 1 000 in halves due 31 January and 2 March, runs on 1 Feb, 15 Feb, 2 Mar and
+        # 17 Mar only (none on 3 Mar): the formal notice of 17 Mar (31 Jan + 45) lists the
+        # first half alone, 500 (old: 1 000 with the second, which no reminder named); the
+        # second gets the last call alone the next day, 500 (the first one's next step, the
+        # transfer to litigation, presupposes a notice of it)
+        term = self._term((50, 30), (50, 60))
+        move = self._invoice_with_term(self.customer, 1000.0, "2026-01-01", term)
+        first, second = move.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        ).sorted("date_maturity")
+        sent = self._runs(["2026-02-01", "2026-02-15", "2026-03-02", "2026-03-17", "2026-03-18"])
+        jan31, mar2 = date(2026, 1, 31), date(2026, 3, 2)
+        self.assertEqual(sent["2026-03-17"], ("Formal notice", 500.0, [jan31]))
+        self.assertEqual(sent["2026-03-18"], ("Last call", 500.0, [mar2]))
+        self.assertEqual(
+            (first.dunning_level_id, second.dunning_level_id),
+            (self.level_notice, self.level_last_call),
+        )
+
+    def test_third_instalment_reminded_alone_while_the_notice_runs(self):
+        # the tester's invoice with a run on 18 Mar (17 Mar + 1): the first two are at the
+        # formal notice, whose next step (litigation) presupposes a notice of the third; the
+        # third gets the last call alone, 360 (old: nothing, it waited and was transferred
+        # on 22 Mar unnamed). The transfer waits for the deadline the last reminder of the
+        # invoice gave, 18 Mar + 8 = 26 Mar (README: no legal step before it): on 27 Mar it
+        # takes 840; the third's formal notice comes on 1 May (17 Mar + 45).
+        move, (first, second, third) = self._three_instalments()
+        mar17 = date(2026, 3, 17)
+        sent = self._runs([*self.LADDER_DAYS, "2026-03-18"])
+        self.assertEqual(sent["2026-03-18"], ("Last call", 360.0, [mar17]))
+        self.assertFalse(self._run("2026-03-26"))
+        transfer = self._post(self._run("2026-03-27"), "2026-03-27")
+        self.assertEqual((transfer.amount_due, transfer.line_ids), (840.0, first | second))
+        sent = self._runs(["2026-03-28", "2026-04-01", "2026-04-16", "2026-05-01"])
+        self.assertEqual(sent, {"2026-05-01": ("Formal notice", 360.0, [mar17])})
