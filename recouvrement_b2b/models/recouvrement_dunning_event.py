@@ -163,7 +163,9 @@ class RecouvrementDunningEvent(models.Model):
         string="Amounts Left As Sent",
         copy=False,
         readonly=True,
-        # [[line id, residual, residual in the line's currency], ...]
+        # [[line id, residual, residual in the line's currency, what the letter printed of it
+        # (recouvrement.dunning._prepare_claim_vals; absent from the rows of older reminders)],
+        # ...]
         help="What was left of each instalment and open credit listed when the reminder was "
         "recorded. Every reprint states these figures, whatever was matched or unmatched since.",
     )
@@ -706,7 +708,9 @@ class RecouvrementDunningEvent(models.Model):
         printed = [row for row in self._get_printed_rows() if not row[3]["credit"]]
         if printed:
             printed.sort(key=lambda row: (row[3]["date_maturity"] or "", row[0]))
-            moves = self.move_ids.browse([row[3]["move"] for row in printed]).exists()
+            # those still there (the relations drop a record deleted), with no query more
+            wanted = {row[3]["move"] for row in printed}
+            moves = (self.line_ids.move_id | self.move_ids).filtered(lambda move: move.id in wanted)
             amounts = self._get_printed_amounts(printed)
             rows = [
                 (
@@ -798,7 +802,8 @@ class RecouvrementDunningEvent(models.Model):
         in another currency, at the rate of the event's day (``res.currency._convert``)."""
         self.ensure_one()
         left = {row[0]: (row[1], row[2]) for row in rows}
-        lines = self.env["account.move.line"].browse(list(left)).exists()
+        # those still there (the relations drop a line deleted), with no query more
+        lines = (self.line_ids | self.credit_line_ids).filtered(lambda line: line.id in left)
         amounts = self.env["recouvrement.dunning"]._get_line_amounts(
             lines, self.date, residuals=left
         )

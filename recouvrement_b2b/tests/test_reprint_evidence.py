@@ -24,6 +24,25 @@ def statement_rows(content):
     )
 
 
+def emailed_statement(test):
+    """A statement emailed to ``test``'s customer on 20 March (a ``ReprintCommon`` test):
+    returns a function giving its rows rendered again on 26 March (:func:`statement_rows`)."""
+    with freeze_time("2026-03-20 08:00:00"):
+        sending = test.env["recouvrement.statement.sending"].create(
+            {"partner_id": test.customer.id, "company_id": test.company.id}
+        )
+    test._recorded_at(sending, "2026-03-20 08:00:00")
+
+    def render():
+        with freeze_time("2026-03-26"):
+            content = test.env["ir.actions.report"]._render_qweb_html(
+                "recouvrement_b2b.report_statement_sending", sending.ids
+            )[0]
+        return statement_rows(content)
+
+    return render
+
+
 @tagged("post_install", "-at_install")
 class TestReprintEvidence(ReprintCommon):
     """Issue 17 (a fresh tester of the merged code): a reminder printed again after a payment
@@ -111,19 +130,7 @@ class TestReprintEvidence(ReprintCommon):
 
     def test_statement_emailed_after_a_payment_unmatched(self):
         # The statement emailed on 20 March: 600.00 left (1 000 - 400), balance 600.00
-        with freeze_time("2026-03-20 08:00:00"):
-            sending = self.env["recouvrement.statement.sending"].create(
-                {"partner_id": self.customer.id, "company_id": self.company.id}
-            )
-        self._recorded_at(sending, "2026-03-20 08:00:00")
-
-        def render():
-            with freeze_time("2026-03-26"):
-                content = self.env["ir.actions.report"]._render_qweb_html(
-                    "recouvrement_b2b.report_statement_sending", sending.ids
-                )[0]
-            return self._rows(content)
-
+        render = emailed_statement(self)
         sent = render()
         self.assertEqual(
             sent,
@@ -213,23 +220,6 @@ class TestReprintAfterDeletion(ReprintCommon):
             paragraph.getparent().remove(paragraph)
         return " ".join(page.text_content().split()), lines, credits, statement
 
-    def _emailed(self):
-        """A statement emailed on 20 March and its rendering on 26 March."""
-        with freeze_time("2026-03-20 08:00:00"):
-            sending = self.env["recouvrement.statement.sending"].create(
-                {"partner_id": self.customer.id, "company_id": self.company.id}
-            )
-        self._recorded_at(sending, "2026-03-20 08:00:00")
-
-        def render():
-            with freeze_time("2026-03-26"):
-                content = self.env["ir.actions.report"]._render_qweb_html(
-                    "recouvrement_b2b.report_statement_sending", sending.ids
-                )[0]
-            return statement_rows(content)
-
-        return render
-
     def test_payment_deducted_then_deleted(self):
         # a payment of 275 dated 10 March, matched to nothing: the reminder of 20 March
         # claims 1 000 - 275 = 725 and names the payment
@@ -237,7 +227,7 @@ class TestReprintAfterDeletion(ReprintCommon):
         self._recorded_at(payment.move_id.line_ids, "2026-03-10 09:00:00")
         name = payment.move_id.name
         event = self._send()
-        emailed = self._emailed()
+        emailed = emailed_statement(self)
         self.assertRecordValues(event, [{"amount_due": 725.0, "amount_open_credit": 275.0}])
         sent = self._texts(event)
         sent_email = emailed()
