@@ -656,13 +656,21 @@ class RecouvrementCustomer(models.AbstractModel):
         providers) and ``reference`` (the invoice's structured payment reference, else its
         number)."""
         event.ensure_one()
+        # named as the reminder printed them (issue 17); an invoice reset to draft since can
+        # no longer be paid online
+        names = {row[3]["move"]: row[3]["name"] for row in event._get_printed_rows()}
         # sudo: the portal access token of the invoices is generated on first use
-        moves = event.move_ids.sudo().sorted(lambda m: (m.invoice_date_due, m.id))
+        moves = (
+            event.move_ids.sudo()
+            .filtered(lambda m: m.state == "posted")
+            .sorted(lambda m: (m.invoice_date_due, m.id))
+        )
         self._ensure_access_tokens(moves)
         lang_path = self._get_lang_path(event.recipient_id or event.partner_id)
         return [
             {
                 "move": move.with_env(self.env),
+                "name": names.get(move.id, move.name),
                 "url": move.get_base_url() + lang_path + move.get_portal_url(),
                 "reference": move.payment_reference or move.name,
             }

@@ -1911,6 +1911,13 @@ class RecouvrementDunning(models.AbstractModel):
         if level.claim_penalties:
             if figures is None:
                 figures = self._get_company_penalty_figures(moves, date)
+            # what the letter prints of each invoice, stored with its rows (issue 17)
+            for _line_id, _residual, _residual_currency, printed in vals["sent_residuals"]:
+                figure = figures.get(printed["move"]) if not printed["credit"] else None
+                if figure:
+                    printed["penalty"] = {
+                        key: figure.get(key, 0.0) for key in ("penalty", "indemnity", "rate")
+                    }
             figures = [figures[move.id] for move in moves if move.id in figures]
             vals["amount_penalty"] = sum(f["penalty"] for f in figures)
             vals["amount_indemnity"] = sum(f["indemnity"] for f in figures)
@@ -2023,8 +2030,10 @@ class RecouvrementDunning(models.AbstractModel):
         the parts of them under open disputes, not claimed (``amount_disputed``,
         ``recouvrement.promise._dunning_adjust_item``), the net balance (``amount_due``,
         never more: LEGAL.md, open credits) and what is left of each line listed
-        (``sent_residuals``: ``[[line id, residual, residual in its currency], ...]``, the
-        figures every reprint states)."""
+        (``sent_residuals``: ``[[line id, residual, residual in its currency, what the letter
+        prints of it], ...]``, the figures every reprint states, even after the line is
+        deleted or renamed: ``recouvrement.statement._get_printed_line`` with ``credit``, an
+        open credit deducted)."""
         lines = item.get("lines") or item["moves"].line_ids.filtered(
             lambda line: (
                 line.account_id.account_type == "asset_receivable" and line.amount_residual > 0
@@ -2036,7 +2045,15 @@ class RecouvrementDunning(models.AbstractModel):
             # what is left of each line listed, stored with the reminder (evidence, issue 17):
             # every reprint states it, whatever is matched or unmatched since
             "sent_residuals": [
-                [line.id, line.amount_residual, line.amount_residual_currency]
+                [
+                    line.id,
+                    line.amount_residual,
+                    line.amount_residual_currency,
+                    dict(
+                        self.env["recouvrement.statement"]._get_printed_line(line),
+                        credit=line in credit_lines,
+                    ),
+                ]
                 for line in lines | credit_lines
             ],
             # what the reminder moves up the ladder, restored if it is not delivered
@@ -2259,7 +2276,7 @@ class RecouvrementDunning(models.AbstractModel):
             Markup("<li>%s</li>")
             % note_env._(
                 "%(invoice)s due %(due)s: %(amount)s",
-                invoice=line["move"].name,
+                invoice=line["name"],
                 due=format_date(note_env, line["date_maturity"]),
                 amount=format_amount(note_env, line["residual_currency"], line["currency"]),
             )

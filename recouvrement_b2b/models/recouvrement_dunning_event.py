@@ -163,7 +163,9 @@ class RecouvrementDunningEvent(models.Model):
         string="Amounts Left As Sent",
         copy=False,
         readonly=True,
-        # [[line id, residual, residual in the line's currency], ...]
+        # [[line id, residual, residual in the line's currency, what the letter printed of it
+        # (recouvrement.dunning._prepare_claim_vals; absent from the rows of older reminders)],
+        # ...]
         help="What was left of each instalment and open credit listed when the reminder was "
         "recorded. Every reprint states these figures, whatever was matched or unmatched since.",
     )
@@ -688,7 +690,8 @@ class RecouvrementDunningEvent(models.Model):
         )
 
     def _get_letter_lines(self):
-        """One dict per instalment claimed (receivable line, by due date): ``move``,
+        """One dict per instalment claimed (receivable line, by due date): ``move`` (empty when
+        deleted since), ``name`` and ``invoice_date`` (its invoice's, as sent),
         ``date_maturity``, ``days`` late, ``residual_currency`` and ``currency`` (the line's own
         currency), ``residual`` (event currency), and the invoice's ``penalty``, ``indemnity``
         and ``rate`` on its first instalment (event currency; 0 on the others). Events without
@@ -697,47 +700,81 @@ class RecouvrementDunningEvent(models.Model):
         As at the event's date, as its totals (a letter rendered or printed later, after a
         payment or a penalty invoice, states what the reminder claimed that day): what was
         left of each instalment then (``recouvrement.statement._get_residuals_at``), the
-        penalties of that day less the penalty invoices dated by then."""
+        penalties of that day less the penalty invoices dated by then. A reminder recorded
+        with what it printed of each line (``sent_residuals``, issue 17) states it, its
+        penalties included, even when the invoice was deleted, reset to draft or renamed
+        since."""
         self.ensure_one()
-        lines = self.line_ids.sorted(lambda line: (line.date_maturity, line.id))
-        moves = lines.move_id or self.move_ids
-        figures = (
+        printed = [row for row in self._get_printed_rows() if not row[3]["credit"]]
+        if printed:
+            printed.sort(key=lambda row: (row[3]["date_maturity"] or "", row[0]))
+            # those still there (the relations drop a record deleted), with no query more
+            wanted = {row[3]["move"] for row in printed}
+            moves = (self.line_ids.move_id | self.move_ids).filtered(lambda move: move.id in wanted)
+            amounts = self._get_printed_amounts(printed)
+            rows = [
+                (
+                    moves.browse(data["move"]) & moves,
+                    data["name"],
+                    fields.Date.to_date(data["invoice_date"]),
+                    fields.Date.to_date(data["date_maturity"]),
+                    residual_currency,
+                    self.env["res.currency"].browse(data["currency"]),
+                    amounts[line_id],
+                    data["move"],
+                )
+                for line_id, _residual, residual_currency, data in printed
+            ]
+        else:
+            lines = self.line_ids.sorted(lambda line: (line.date_maturity, line.id))
+            moves = lines.move_id or self.move_ids
+            # in the event currency at the rate of the event's day, as claimed
+            left = self._get_residuals_on_date(lines)
+            amounts = self.env["recouvrement.dunning"]._get_line_amounts(
+                lines, self.date, residuals=left
+            )
+            rows = [
+                (
+                    line.move_id,
+                    line.move_id.name,
+                    line.move_id.invoice_date,
+                    line.date_maturity,
+                    left[line.id][1],
+                    line.currency_id,
+                    amounts[line.id],
+                    line.move_id.id,
+                )
+                for line in lines
+            ] or [
+                (
+                    move,
+                    move.name,
+                    move.invoice_date,
+                    move.invoice_date_due,
+                    move.amount_residual,
+                    move.currency_id,
+                    move.amount_residual_signed,
+                    move.id,
+                )
+                for move in moves.sorted(lambda m: (m.invoice_date_due, m.id))
+            ]
+        # the penalties printed when sent (issue 17), else those of the event's date
+        stored = {row[3]["move"]: row[3]["penalty"] for row in printed if "penalty" in row[3]}
+        figures = stored or (
             self.env["recouvrement.dunning"]._get_company_penalty_figures(moves, self.date)
             if self.level_id.claim_penalties
             else {}
         )
-        # in the event currency at the rate of the event's day, as claimed
-        left = self._get_residuals_on_date(lines)
-        amounts = self.env["recouvrement.dunning"]._get_line_amounts(
-            lines, self.date, residuals=left
-        )
-        rows = [
-            (
-                line.move_id,
-                line.date_maturity,
-                left[line.id][1],
-                line.currency_id,
-                amounts[line.id],
-            )
-            for line in lines
-        ] or [
-            (
-                move,
-                move.invoice_date_due,
-                move.amount_residual,
-                move.currency_id,
-                move.amount_residual_signed,
-            )
-            for move in moves.sorted(lambda m: (m.invoice_date_due, m.id))
-        ]
         result = []
         seen = set()
-        for move, due, residual_currency, currency, residual in rows:
-            figure = figures.get(move.id, {}) if move.id not in seen else {}
-            seen.add(move.id)
+        for move, name, invoice_date, due, residual_currency, currency, residual, key in rows:
+            figure = figures.get(key, {}) if key not in seen else {}
+            seen.add(key)
             result.append(
                 {
                     "move": move,
+                    "name": name,
+                    "invoice_date": invoice_date,
                     "date_maturity": due,
                     "days": (self.date - due).days,
                     "residual_currency": residual_currency,
@@ -749,6 +786,38 @@ class RecouvrementDunningEvent(models.Model):
                 }
             )
         return result
+
+    def _get_printed_rows(self):
+        """The rows of ``sent_residuals`` stored with what the reminder printed of each line
+        (``[line id, residual, residual in its currency, printed]``,
+        ``recouvrement.dunning._prepare_claim_vals``); ``[]`` for a reminder recorded before
+        they were (its lines are read from the books)."""
+        self.ensure_one()
+        return [row for row in self.sent_residuals or [] if len(row) > 3]
+
+    def _get_printed_amounts(self, rows):
+        """``{line id: float}``: what each printed row of ``rows`` (:meth:`_get_printed_rows`)
+        was worth in the event currency on its date, as claimed
+        (``recouvrement.dunning._get_line_amounts`` on what was left); a line deleted since,
+        in another currency, at the rate of the event's day (``res.currency._convert``)."""
+        self.ensure_one()
+        left = {row[0]: (row[1], row[2]) for row in rows}
+        # those still there (the relations drop a line deleted), with no query more
+        lines = (self.line_ids | self.credit_line_ids).filtered(lambda line: line.id in left)
+        amounts = self.env["recouvrement.dunning"]._get_line_amounts(
+            lines, self.date, residuals=left
+        )
+        company = self.company_id
+        for line_id, residual, residual_currency, printed in rows:
+            if line_id in amounts:
+                continue
+            currency = self.env["res.currency"].browse(printed["currency"])
+            amounts[line_id] = (
+                residual
+                if currency == company.currency_id
+                else currency._convert(residual_currency, company.currency_id, company, self.date)
+            )
+        return amounts
 
     def _has_instalments(self):
         """Whether an invoice the reminder lists is payable in instalments (more than one
@@ -763,8 +832,25 @@ class RecouvrementDunningEvent(models.Model):
     def _get_letter_credits(self):
         """One dict per open credit deducted from the claim (credit note or payment not matched
         to an invoice): ``name``, ``date``, ``amount_currency`` and ``currency`` (its own
-        currency, positive), ``amount`` (event currency, positive)."""
+        currency, positive), ``amount`` (event currency, positive). As the reminder printed
+        them (``sent_residuals``, issue 17), even when the credit was deleted, cancelled or
+        renamed since."""
         self.ensure_one()
+        printed = [row for row in self._get_printed_rows() if row[3]["credit"]]
+        if printed:
+            amounts = self._get_printed_amounts(printed)
+            return [
+                {
+                    "name": data["name"],
+                    "date": fields.Date.to_date(data["date"]),
+                    "amount_currency": -residual_currency,
+                    "currency": self.env["res.currency"].browse(data["currency"]),
+                    "amount": -amounts[line_id],
+                }
+                for line_id, _residual, residual_currency, data in sorted(
+                    printed, key=lambda row: (row[3]["date"], row[0])
+                )
+            ]
         # in the event currency at the rate of the event's day, as deducted, as at that day
         # (see _get_letter_lines)
         left = self._get_residuals_on_date(self.credit_line_ids)
@@ -795,7 +881,8 @@ class RecouvrementDunningEvent(models.Model):
             # stored when the reminder was recorded (evidence): a matching deleted since
             # cannot be rebuilt from the reconciliations that still exist (issue 17)
             sent = {
-                line_id: (residual, currency) for line_id, residual, currency in self.sent_residuals
+                line_id: (residual, currency)
+                for line_id, residual, currency, *_printed in self.sent_residuals
             }
             return {line.id: sent.get(line.id, (0.0, 0.0)) for line in lines}
         if self.date >= fields.Date.context_today(self):
@@ -868,8 +955,15 @@ class RecouvrementDunningEvent(models.Model):
     def _get_payment_reference(self):
         """Reference the customer should quote with the payment."""
         self.ensure_one()
+        # as printed when sent (issue 17: an invoice renamed or deleted since)
+        printed = {
+            row[3]["name"]: row[3]["reference"]
+            for row in self._get_printed_rows()
+            if not row[3]["credit"]
+        }
         references = ", ".join(
-            move.payment_reference or move.name for move in self.move_ids.sorted("name")
+            [printed[name] for name in sorted(printed)]
+            or [move.payment_reference or move.name for move in self.move_ids.sorted("name")]
         )
         # A SEPA credit transfer carries at most 140 characters of remittance information.
         if references and len(references) <= 140:

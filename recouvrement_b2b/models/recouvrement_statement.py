@@ -7,6 +7,25 @@ from odoo.tools.pdf import merge_pdf
 
 from ..tools.lang import company_env, partner_env
 
+
+class PrintedLine:
+    """A row of a document sent as it was printed (``recouvrement.statement._get_printed_line``,
+    stored with it), read by the reports as they read a journal item (``id``, ``date``,
+    ``move_name``, ``ref``, ``date_maturity``, ``balance``, ``amount_currency``,
+    ``currency_id``): a reprint states it even when the item was deleted or renamed since
+    (issue 17)."""
+
+    def __init__(self, currencies, line_id, printed):
+        self.id = line_id
+        self.move_name = printed["name"]
+        self.ref = printed["ref"]
+        self.date = fields.Date.to_date(printed["date"])
+        self.date_maturity = fields.Date.to_date(printed["date_maturity"])
+        self.balance = printed["balance"]
+        self.amount_currency = printed["amount_currency"]
+        self.currency_id = currencies.browse(printed["currency"])
+
+
 #: days of payments shown on a statement
 STATEMENT_PAYMENT_DAYS = 90
 STATEMENT_REPORT = "recouvrement_b2b.action_report_customer_statement"
@@ -93,11 +112,16 @@ class RecouvrementStatement(models.AbstractModel):
         left_at_date = self._get_residuals_at(open_lines, date, recorded_by=recorded_by)
         open_lines = open_lines.filtered(lambda line: line.id in left_at_date)
         sent = {int(partner_id): figures for partner_id, figures in (sent or {}).items() if figures}
+        # stored with what was printed per row (issue 17): stated from the rows alone, below
+        printed = {
+            partner_id: figures for partner_id, figures in sent.items() if "payment_rows" in figures
+        }
         if sent:
             stored = {
                 line_id: (residual, currency)
-                for figures in sent.values()
-                for line_id, residual, currency in figures["lines"]
+                for partner_id, figures in sent.items()
+                if partner_id not in printed
+                for line_id, residual, currency, *_printed in figures["lines"]
             }
             open_lines = (
                 open_lines.filtered(
@@ -127,7 +151,12 @@ class RecouvrementStatement(models.AbstractModel):
             payments = (
                 payments.filtered(lambda line: line.partner_id.commercial_partner_id.id not in sent)
                 | lines.browse(
-                    [i for figures in sent.values() for i in figures["payments"]]
+                    [
+                        i
+                        for partner_id, figures in sent.items()
+                        if partner_id not in printed
+                        for i in figures["payments"]
+                    ]
                 ).exists()
             )
         open_ids = defaultdict(list)
@@ -146,8 +175,18 @@ class RecouvrementStatement(models.AbstractModel):
             open_lines, date, residuals=left_at_date
         )
         judgments = self.env["recouvrement.proceedings"]._get_judgments(commercial)
+        factors = {
+            line.id: line.move_id.factor_id.commercial_partner_id.name
+            for line in left_out
+            if line.move_id.is_factored and line.move_id.factoring_mode == "notified"
+        }
         result = {}
         for partner in commercial:
+            if partner.id in printed:
+                result[partner.id] = self._get_printed_statement(
+                    printed[partner.id], date, company, judgments.get(partner.id, {}).get("date")
+                )
+                continue
             mine = lines.browse(open_ids[partner.id]) - left_out
             paid = lines.browse(paid_ids[partner.id])
             items = mine.filtered(lambda line: left_at_date[line.id][0] > 0)
@@ -161,6 +200,7 @@ class RecouvrementStatement(models.AbstractModel):
                 "currency": company.currency_id,
                 "open_items": items,
                 "left_out": lines.browse(open_ids[partner.id]) & left_out,
+                "factors": factors,
                 "judgment_date": judgments.get(partner.id, {}).get("date"),
                 "credits": credits,
                 "payments": paid,
@@ -198,18 +238,105 @@ class RecouvrementStatement(models.AbstractModel):
             listed = (
                 statement["open_items"] | statement["credits"] | statement["left_out"]
             ).sorted(lambda line: (line.date_maturity or date.max, line.date, line.id))
+            sections = {
+                **dict.fromkeys(statement["open_items"].ids, "open"),
+                **dict.fromkeys(statement["credits"].ids, "credit"),
+                **dict.fromkeys(statement["left_out"].ids, "left_out"),
+            }
             result[partner_id] = {
                 "lines": [
                     [
                         line.id,
                         statement["residuals_books"][line.id],
                         statement["residuals_currency"][line.id],
+                        dict(
+                            self._get_printed_line(line),
+                            section=sections[line.id],
+                            residual=statement["residuals"].get(
+                                line.id, statement["residuals_books"][line.id]
+                            ),
+                            days_late=statement["days_late"].get(line.id, 0),
+                            factor=statement["factors"].get(line.id) or "",
+                        ),
                     ]
                     for line in listed
                 ],
                 "payments": statement["payments"].ids,
+                "payment_rows": [
+                    dict(self._get_printed_line(line), id=line.id) for line in statement["payments"]
+                ],
             }
         return result
+
+    @api.model
+    def _get_printed_line(self, line):
+        """What a document sent prints about the journal item ``line`` (an invoice's
+        instalment, a credit note, a payment), stored with it (evidence, issue 17): every
+        reprint states it, even after the line is deleted, its move reset to draft and renamed,
+        or its credit note cancelled.
+
+        :return: ``{"move": move id, "name": its number, "ref", "date", "invoice_date",
+            "date_maturity" (ISO strings or False), "balance", "amount_currency" (floats,
+            company and line currency), "currency": the line's currency id, "reference": what
+            the customer quotes to pay it (its payment reference, else its number)}``
+        """
+        move = line.move_id
+        return {
+            "move": move.id,
+            "name": line.move_name or "",
+            "ref": line.ref or "",
+            "date": fields.Date.to_string(line.date),
+            "invoice_date": fields.Date.to_string(move.invoice_date),
+            "date_maturity": fields.Date.to_string(line.date_maturity),
+            "balance": line.balance,
+            "amount_currency": line.amount_currency,
+            "currency": line.currency_id.id,
+            "reference": move.payment_reference or move.name or "",
+        }
+
+    @api.model
+    def _get_printed_statement(self, figures, date, company, judgment_date):
+        """The statement of one customer stated from its rows stored when it was sent
+        (``figures``, :meth:`_get_sent_statement_figures` with the printed rows), whatever
+        became of the lines since (deleted, renamed, cancelled: issue 17). No query but the
+        currencies'. Same shape as one statement of :meth:`_get_statements`, its lines being
+        :class:`PrintedLine` rows instead of journal items."""
+        currencies = self.env["res.currency"]
+        rows = {"open": [], "credit": [], "left_out": []}
+        residuals, residuals_books, residuals_currency, days_late, factors = {}, {}, {}, {}, {}
+        for line_id, residual_books, residual_currency, printed in figures["lines"]:
+            row = PrintedLine(currencies, line_id, printed)
+            rows[printed["section"]].append(row)
+            residuals_books[line_id] = residual_books
+            residuals_currency[line_id] = residual_currency
+            if printed["section"] != "left_out":
+                residuals[line_id] = printed["residual"]
+            if printed["section"] == "open":
+                days_late[line_id] = printed["days_late"]
+            factors[line_id] = printed.get("factor") or ""
+        items, credits = rows["open"], rows["credit"]
+        return {
+            "date": date,
+            "company": company,
+            "currency": company.currency_id,
+            "open_items": items,
+            "left_out": rows["left_out"],
+            "factors": factors,
+            "judgment_date": judgment_date,
+            "credits": credits,
+            "payments": [
+                PrintedLine(currencies, printed["id"], printed)
+                for printed in figures["payment_rows"]
+            ],
+            "days_late": days_late,
+            "residuals": residuals,
+            "residuals_currency": residuals_currency,
+            "residuals_books": residuals_books,
+            "total_open": sum(residuals[line.id] for line in items),
+            "total_credits": sum(residuals[line.id] for line in credits),
+            "overdue": self._get_overdue_net(items, credits, residuals, days_late, company),
+            "balance": sum(residuals.values()),
+        }
 
     @api.model
     def _get_overdue_net(self, items, credits, residuals, days_late, company):
@@ -220,7 +347,7 @@ class RecouvrementStatement(models.AbstractModel):
         adds nothing (never below 0). ``residuals`` and ``days_late`` as
         :meth:`_get_statements` gives them. Returns a float in the currency of ``company``."""
         overdue = 0.0
-        for currency in (items | credits).currency_id:
+        for currency in {line.currency_id for line in [*items, *credits]}:
             past_due = sum(
                 residuals[line.id]
                 for line in items
