@@ -24,6 +24,10 @@ BAD_DEBT_ACCOUNT_PREFIX = "654"
 #: costs of a case (lawyer, commissaire de justice, court): at most a million (issue 19)
 MAX_COST_AMOUNT = 1_000_000.0
 
+# the fields ``rules.deadlines.is_order_lapsed`` reads: writing one may make the service of
+# the order void or valid again, so its interruption of prescription is replayed
+LAPSE_FIELDS = {"order_date", "service_date"}
+
 # How a case ends; shared by the case and its closing wizard.
 #: what a closed case says: never rewritten while it is closed (issue 19)
 #: what the closing records (the Close wizard, ``_close``); a user only clears them, reopening
@@ -637,7 +641,9 @@ class RecouvrementLitigation(models.Model):
         picked = {}
         if "move_ids" in vals and "formal_notice_date" not in vals:
             picked = self._get_dunning_formal_notice_dates()
-        served = {case.id: case.service_date for case in self} if "service_date" in vals else {}
+        # every field the order's lapse reads (``rules.deadlines.is_order_lapsed``: the order
+        # and service dates) replays the service's interruption (``_correct_service``)
+        served = {case.id: case.service_date for case in self} if LAPSE_FIELDS & set(vals) else {}
         res = super().write(vals)
         if served:
             self._correct_service(served)
@@ -652,7 +658,7 @@ class RecouvrementLitigation(models.Model):
             removed.filtered(lambda m: m.litigation_id in self).litigation_id = False
         if filing:
             filing._register_filing()
-        if vals.get("service_date") or ("move_ids" in vals and self.filtered("service_date")):
+        if served or ("move_ids" in vals and self.filtered("service_date")):
             self._register_service()
         if "stage_id" in vals and stage.is_closed:
             self._release_moves()
@@ -806,18 +812,18 @@ class RecouvrementLitigation(models.Model):
             self._interrupt_prescription(case.move_ids, case.service_date)
 
     def _correct_service(self, served):
-        """A service date corrected (``served``: ``{case id: the service date before the
-        write}``): the invoices whose prescription restarted from the old day follow the
-        corrected one (art. 2241 and 2231 Code civil: the new period runs from the service).
+        """The order or service date corrected (``served``: ``{case id: the service date
+        before the write}``): the invoices whose prescription restarted from the old service
+        lose that interruption and take again the one the other acts give
+        (:meth:`_replay_interruptions`); ``write`` then records the service as it now stands
+        (``_register_service``, after this).
 
-        - Corrected to an earlier day: they restart from it. The earlier day was within the
-          period, since the later one was (an earlier act forgotten by the correction would
-          only make the date earlier: the careful side).
-        - Corrected to a day after the order's service deadline, or cleared: the order is
-          void (art. 1411 CPC, ``rules.deadlines.is_order_lapsed``), its service interrupts
-          nothing: the interruption goes, their last day to act is again the one the other
-          acts give (:meth:`_replay_interruptions`).
-        - Corrected to a later day in time: recorded by ``_register_service``.
+        The service of an order restarts the 5 years (art. 2241 and 2231 Code civil) only if
+        it was served in time: an order served after its service deadline is void (art. 1411
+        CPC, ``rules.deadlines.is_order_lapsed``, which reads the order and service dates).
+        So a correction of either date may make the service void (no interruption: the date
+        of the other acts, or none) or valid again (the service date restarts the period),
+        and a service date corrected to an earlier day in time restarts from it.
 
         Evidence (letters, files printed before) is not rewritten: only the invoices' dates.
         """
@@ -825,15 +831,10 @@ class RecouvrementLitigation(models.Model):
             old = served.get(case.id)
             if not old:
                 continue
-            moves = case.move_ids.filtered(
-                lambda m, old=old: m.prescription_interruption_date == old
+            self._replay_interruptions(
+                case.move_ids.filtered(lambda m, old=old: m.prescription_interruption_date == old),
+                case,
             )
-            if not case.service_date or deadlines.is_order_lapsed(
-                case.order_date, case.service_date
-            ):
-                self._replay_interruptions(moves, case)
-            elif case.service_date < old:
-                moves.prescription_interruption_date = case.service_date
 
     @api.model
     def _replay_interruptions(self, moves, case):

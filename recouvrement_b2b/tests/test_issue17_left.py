@@ -255,3 +255,53 @@ class TestServiceDateCorrectedAfterTheDeadline(DunningRunCommon):
             case.service_date = "2026-07-20"
             self.assertEqual(move.prescription_interruption_date, date(2024, 6, 1))
             self.assertEqual(move.prescription_date, date(2029, 6, 1))
+
+    def test_order_date_corrected_replays_the_interruption(self):
+        # Issue 17 (fresh tester): 1 500 due 2022-06-20, last day to act 2027-06-20 (L110-4).
+        # Filed 2026-01-05; the order typed as issued 2026-02-15 (to serve by 2026-08-15),
+        # served 2026-07-20: 2026-07-20 + 5 years = 2031-07-20.
+        move = self._invoice(self.customer, 1500.0, "2022-05-20", "2022-06-20")
+        with freeze_time("2026-01-05"):
+            case = self._litigation_case(move, litigation_type="recovery", proof_checked=True)
+            case.action_file()
+        with freeze_time("2026-07-25"):
+            case.order_date = "2026-02-15"
+            case.service_date = "2026-07-20"
+            self.assertEqual(move.prescription_date, date(2031, 7, 20))
+            # the order date corrected to its real day, 2026-01-10: to serve by 2026-07-10,
+            # served 10 days late, the order is void (art. 1411 CPC): no interruption, back to
+            # 2027-06-20 (old: 2031-07-20 and interruption 2026-07-20 kept)
+            case.order_date = "2026-01-10"
+            self.assertRecordValues(
+                move,
+                [{"prescription_interruption_date": False, "prescription_date": date(2027, 6, 20)}],
+            )
+            self.assertEqual(case.prescription_date, date(2027, 6, 20))
+            # the warning agrees with itself (old: "File a new request before 07/20/2031")
+            self.assertIn("it is void", case.prescription_warning)
+            self.assertIn("File a new request before 06/20/2027", case.prescription_warning)
+            # corrected back to 2026-02-15: the service is in time again, 2031-07-20
+            case.order_date = "2026-02-15"
+            self.assertEqual(move.prescription_interruption_date, date(2026, 7, 20))
+            self.assertEqual(move.prescription_date, date(2031, 7, 20))
+            self.assertEqual(case.prescription_date, date(2031, 7, 20))
+
+    def test_order_date_corrected_to_in_time_restarts_prescription(self):
+        # The order typed as issued 2026-01-10 (to serve by 2026-07-10), served 2026-07-20:
+        # void, 1 500 due 2022-06-20 keeps 2027-06-20. Its real day is 2026-02-15 (to serve
+        # by 2026-08-15): the service was in time, 2026-07-20 + 5 years = 2031-07-20 (old:
+        # 2027-06-20, the service never recorded). Then order and service corrected in one
+        # save to 2026-01-12 and 2026-07-08 (by 2026-07-12, in time): 2031-07-08.
+        move = self._invoice(self.customer, 1500.0, "2022-05-20", "2022-06-20")
+        with freeze_time("2026-01-05"):
+            case = self._litigation_case(move, litigation_type="recovery", proof_checked=True)
+            case.action_file()
+        with freeze_time("2026-07-25"):
+            case.write({"order_date": "2026-01-10", "service_date": "2026-07-20"})
+            self.assertEqual(move.prescription_date, date(2027, 6, 20))
+            case.order_date = "2026-02-15"
+            self.assertEqual(move.prescription_interruption_date, date(2026, 7, 20))
+            self.assertEqual(move.prescription_date, date(2031, 7, 20))
+            self.assertFalse(case.prescription_warning)
+            case.write({"order_date": "2026-01-12", "service_date": "2026-07-08"})
+            self.assertEqual(move.prescription_date, date(2031, 7, 8))
