@@ -197,8 +197,9 @@ class RecouvrementPaymentPlan(models.Model):
         copy=False,
         readonly=True,
         help="While the plan is proposed, its invoices get no reminder and no level change "
-        "until this day, 15 days after the proposal. Signed, the plan stops reminders; "
-        "called off, or unsigned after this day, the ladder resumes from where it was.",
+        "until this day, at most 15 days after the plan's first proposal. Signed, the plan "
+        "stops reminders; called off, or unsigned after this day, the ladder resumes from "
+        "where it was.",
     )
 
     schedule_penalty_line_from = fields.Integer(
@@ -537,14 +538,38 @@ class RecouvrementPaymentPlan(models.Model):
         self._check_credits_free()
         self._check_credits_open(proposing=True)
         today = fields.Date.context_today(self)
-        # sudo: a state set by this flow only (issue 19)
-        self.sudo().write(
-            {
-                "state": "proposed",
-                "proposal_hold_until": fields.Date.add(today, days=PROPOSAL_HOLD_DAYS),
-            }
-        )
+        for plan in self:
+            # sudo: a state set by this flow only (issue 19)
+            plan.sudo().write(
+                {"state": "proposed", "proposal_hold_until": plan._get_proposal_hold_until(today)}
+            )
         return True
+
+    def _get_proposal_hold_until(self, today):
+        """Last day the ladder holds the invoices of this plan proposed on ``today`` (README,
+        product decisions: "A proposed plan holds the ladder for 15 days"): at most
+        ``PROPOSAL_HOLD_DAYS`` from the first proposal. A plan proposed again (reset to draft
+        and proposed) keeps the end of its first hold, even passed; a plan proposed while
+        another plan's hold on one of its invoices still runs (called off, reset, or a
+        duplicate) ends with the earliest of those holds. A plan proposed after every hold on
+        its invoices ended holds 15 days: a new offer, the ladder having resumed.
+
+        :return: a date (``proposal_hold_until``)
+        """
+        self.ensure_one()
+        ends = [fields.Date.add(today, days=PROPOSAL_HOLD_DAYS)]
+        if self.proposal_hold_until:
+            ends.append(self.proposal_hold_until)
+        # sudo: the holds on these invoices, whoever may read the other plans
+        others = self.sudo().search(
+            [
+                ("move_ids", "in", self.move_ids.ids),
+                ("id", "!=", self.id),
+                ("proposal_hold_until", ">=", today),
+            ]
+        )
+        ends.extend(others.mapped("proposal_hold_until"))
+        return min(ends)
 
     def action_activate(self):
         """The customer signed: the plan is in force, dunning stops on its invoices."""

@@ -88,6 +88,42 @@ class TestProposedPlanHoldsTheLadder(PlanPenaltiesCommon):
             )
             return len(rows), rows.next_step_legal
 
+    def test_reproposal_does_not_extend_the_hold(self):
+        # Proposed 20 March: held until 4 April (20 Mar + 15). Reset to draft and proposed
+        # again on 30 March: still 4 April, the hold counts from the first proposal (README;
+        # old: 14 April = 30 Mar + 15, 25 days held in all); 5 April: the last call.
+        self._levels(["2026-03-02", "2026-03-16"])
+        plan = self._draft_plan()
+        self._propose(plan)
+        with freeze_time("2026-03-30"):
+            plan.action_draft()
+        self._propose(plan, "2026-03-30")
+        self.assertEqual(plan.proposal_hold_until, date(2026, 4, 4))
+        self.assertEqual(self._next_date("2026-03-30"), date(2026, 4, 5))
+        self.assertEqual(self._levels(["2026-04-05"]), {"2026-04-05": "Last call"})
+
+    def test_new_plan_within_the_hold_does_not_extend_it(self):
+        # Plan A proposed 20 March (held until 4 April), called off 25 March; plan B on the
+        # same invoice proposed 28 March: held until A's 4 April, not 12 April (28 Mar + 15,
+        # old); the last call of 31 March waits, then goes on 5 April.
+        self._levels(["2026-03-02", "2026-03-16"])
+        first = self._draft_plan()
+        self._propose(first)
+        with freeze_time("2026-03-25"):
+            first.action_cancel()
+        second = self._draft_plan(day="2026-03-28")
+        self._propose(second, "2026-03-28")
+        self.assertEqual(second.proposal_hold_until, date(2026, 4, 4))
+        self.assertEqual(self._levels(["2026-03-31", "2026-04-04"]), {})
+        self.assertEqual(self._levels(["2026-04-05"]), {"2026-04-05": "Last call"})
+        # B called off 6 April; plan C proposed on 6 April, after every earlier hold ended (the
+        # ladder resumed): a new offer, held 15 days, until 21 April (6 Apr + 15)
+        with freeze_time("2026-04-06"):
+            second.action_cancel()
+        third = self._draft_plan(day="2026-04-06")
+        self._propose(third, "2026-04-06")
+        self.assertEqual(third.proposal_hold_until, date(2026, 4, 21))
+
     def test_signed_plan_has_no_next_reminder(self):
         plan = self._draft_plan()
         self._propose(plan)
@@ -256,14 +292,20 @@ class TestServiceDateCorrectedAfterTheDeadline(DunningRunCommon):
             self.assertEqual(move.prescription_interruption_date, date(2024, 6, 1))
             self.assertEqual(move.prescription_date, date(2029, 6, 1))
 
-    def test_order_date_corrected_replays_the_interruption(self):
-        # Issue 17 (fresh tester): 1 500 due 2022-06-20, last day to act 2027-06-20 (L110-4).
-        # Filed 2026-01-05; the order typed as issued 2026-02-15 (to serve by 2026-08-15),
-        # served 2026-07-20: 2026-07-20 + 5 years = 2031-07-20.
+    def _filed_1500(self):
+        """``(invoice, case)``: 1 500 due 2022-06-20 (last day to act 2027-06-20, L110-4), its
+        injonction de payer request filed 2026-01-05, no order date yet."""
         move = self._invoice(self.customer, 1500.0, "2022-05-20", "2022-06-20")
         with freeze_time("2026-01-05"):
             case = self._litigation_case(move, litigation_type="recovery", proof_checked=True)
             case.action_file()
+        return move, case
+
+    def test_order_date_corrected_replays_the_interruption(self):
+        # Issue 17 (fresh tester): 1 500 due 2022-06-20, last day to act 2027-06-20 (L110-4).
+        # Filed 2026-01-05; the order typed as issued 2026-02-15 (to serve by 2026-08-15),
+        # served 2026-07-20: 2026-07-20 + 5 years = 2031-07-20.
+        move, case = self._filed_1500()
         with freeze_time("2026-07-25"):
             case.order_date = "2026-02-15"
             case.service_date = "2026-07-20"
@@ -292,10 +334,7 @@ class TestServiceDateCorrectedAfterTheDeadline(DunningRunCommon):
         # by 2026-08-15): the service was in time, 2026-07-20 + 5 years = 2031-07-20 (old:
         # 2027-06-20, the service never recorded). Then order and service corrected in one
         # save to 2026-01-12 and 2026-07-08 (by 2026-07-12, in time): 2031-07-08.
-        move = self._invoice(self.customer, 1500.0, "2022-05-20", "2022-06-20")
-        with freeze_time("2026-01-05"):
-            case = self._litigation_case(move, litigation_type="recovery", proof_checked=True)
-            case.action_file()
+        move, case = self._filed_1500()
         with freeze_time("2026-07-25"):
             case.write({"order_date": "2026-01-10", "service_date": "2026-07-20"})
             self.assertEqual(move.prescription_date, date(2027, 6, 20))
