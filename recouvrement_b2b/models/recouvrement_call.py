@@ -421,7 +421,9 @@ class RecouvrementCall(models.Model):
             "|",
             ("litigation_id", "=", False),
             "&",
-            ("litigation_id.line_ids", "!=", False),
+            # an invoice transferred in part: one of its lines is claimed by an open case
+            # (one added by hand to the case, none, leaves the ladder whole)
+            ("line_ids", "any", [("litigation_case_ids", "any", [("is_closed", "=", False)])]),
             (
                 "line_ids",
                 "any",

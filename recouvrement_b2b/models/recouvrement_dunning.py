@@ -432,14 +432,16 @@ class RecouvrementDunning(models.AbstractModel):
         """Domain of the receivable lines (account.move.line) no open litigation case claims:
         of an invoice in a case opened by the transfer to litigation (with ``line_ids``), the
         instalments its formal notices did not list go on through the reminders (issue 17 #1 x
-        #12, :meth:`_keep_noticed_lines`); an invoice in a case opened by hand leaves the
-        ladder whole."""
+        #12, :meth:`_keep_noticed_lines`); an invoice in a case opened by hand, or added by
+        hand to a case the transfer opened (no line of it claimed by an open case,
+        ``recouvrement.litigation._filter_claimed_lines``), leaves the ladder whole."""
+        open_case = [("is_closed", "=", False)]
         return [
             "|",
             ("move_id.litigation_id", "=", False),
             "&",
-            ("move_id.litigation_id.line_ids", "!=", False),
-            ("litigation_case_ids", "not any", [("is_closed", "=", False)]),
+            ("move_id.line_ids", "any", [("litigation_case_ids", "any", open_case)]),
+            ("litigation_case_ids", "not any", open_case),
         ]
 
     @api.model

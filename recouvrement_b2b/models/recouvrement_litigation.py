@@ -1363,11 +1363,14 @@ class RecouvrementLitigation(models.Model):
         """The receivable ``lines`` (account.move.line) the cases of ``self`` claim: of an
         invoice of a case with ``line_ids`` (opened by the dunning's transfer to litigation),
         only those; of the other invoices, all (issue 17 #1 x #12: the case claims what the
-        formal notice claimed). No query."""
+        formal notice claimed). An invoice none of whose lines is in its case's ``line_ids``
+        (added to the case by hand) is claimed whole, as in a case opened by hand (issue 17,
+        verification: it claimed 0.00 and stayed in the ladder). No query."""
         listed = {}
         for case in self.filtered("line_ids"):
-            for move in case.move_ids:
-                listed[move.id] = set(case.line_ids.ids)
+            for line in case.line_ids:
+                if line.move_id in case.move_ids:
+                    listed.setdefault(line.move_id.id, set()).add(line.id)
         return lines.filtered(
             lambda line: line.move_id.id not in listed or line.id in listed[line.move_id.id]
         )

@@ -234,3 +234,25 @@ class TestPrerequisitesPerLine(DunningRunCommon):
         self.assertEqual((transfer.amount_due, transfer.line_ids), (840.0, first | second))
         sent = self._runs(["2026-03-28", "2026-04-01", "2026-04-16", "2026-05-01"])
         self.assertEqual(sent, {"2026-05-01": ("Formal notice", 360.0, [mar17])})
+
+    def test_invoice_added_by_hand_to_a_transferred_case_is_claimed_whole(self):
+        # the tester's case after the transfer of 22 Mar (840 = 480 + 360); Z, 500 due
+        # 24 Mar, added to the case by hand on 28 Mar: none of Z's lines is in the case's
+        # line_ids, so the case claims Z whole, as a case opened by hand: 840 + 500 = 1 340
+        # (old: 840, Z claimed 0.00), and Z leaves the ladder: the run of 29 Mar reminds the
+        # third instalment alone, courteous (17 Mar + 1), 360 (old: 860 = 360 + 500)
+        move, (first, second, third) = self._three_instalments()
+        move_z = self._invoice(self.customer, 500.0, "2026-02-22", "2026-03-24")
+        self._runs(self.LADDER_DAYS)
+        case = self._post(self._run("2026-03-22"), "2026-03-22").litigation_id
+        self.assertEqual(case.line_ids, first | second)
+        with freeze_time("2026-03-28"):
+            case.write({"move_ids": [Command.link(move_z.id)]})
+            self.assertEqual(move_z.litigation_id, case)
+            case.invalidate_recordset(["amount_residual"])
+            self.assertEqual(case.amount_residual, 1340.0)
+            self.assertEqual(move_z.litigation_claimed_amount, 500.0)
+            principals = {line["move"]: line["principal"] for line in case._get_dossier_lines()}
+            self.assertEqual(principals, {move: 840.0, move_z: 500.0})
+        sent = self._runs(["2026-03-29"])
+        self.assertEqual(sent, {"2026-03-29": ("Courteous reminder", 360.0, [date(2026, 3, 17)])})
