@@ -256,3 +256,26 @@ class TestPrerequisitesPerLine(DunningRunCommon):
             self.assertEqual(principals, {move: 840.0, move_z: 500.0})
         sent = self._runs(["2026-03-29"])
         self.assertEqual(sent, {"2026-03-29": ("Courteous reminder", 360.0, [date(2026, 3, 17)])})
+
+    def test_file_charges_penalties_on_the_instalments_claimed_only(self):
+        # the tester's case after the transfer of 22 Mar (480 due 21 Jan + 360 due 15 Feb;
+        # the third, 360 due 17 Mar, is not claimed). Its file and the agency hand-over
+        # charge penalties on the two claimed only, at 12.15 %:
+        # 28 Mar: 480 x 12.15 % x 66 / 365 = 10.545 and 360 x 12.15 % x 41 / 365 = 4.913,
+        # 15.46 (old: 16.78, with the third's 360 x 12.15 % x 11 / 365 = 1.32);
+        # 1 Apr: 480 x 12.15 % x 70 / 365 = 11.185 and 360 x 12.15 % x 45 / 365 = 5.393,
+        # 16.58 (old: 18.37). The D441-5 indemnity, once per invoice, comes with the first
+        # instalment claimed: 40.00, not again when the third joins the case
+        move, (first, second, third) = self._three_instalments()
+        self._runs(self.LADDER_DAYS)
+        case = self._post(self._run("2026-03-22"), "2026-03-22").litigation_id
+        for day, penalty in (("2026-03-28", 15.46), ("2026-04-01", 16.58)):
+            with freeze_time(day):
+                [line] = case._get_dossier_lines()
+                self.assertEqual(
+                    (line["principal"], line["penalty"], line["indemnity"], line["total"]),
+                    (840.0, penalty, 40.0, 840.0 + penalty + 40.0),
+                    day,
+                )
+                rows = case._get_handover_invoice_rows()
+                self.assertEqual(rows[1][6:8], [f"{penalty:.2f}", "40.00"], day)
