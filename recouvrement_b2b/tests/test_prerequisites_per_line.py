@@ -279,3 +279,38 @@ class TestPrerequisitesPerLine(DunningRunCommon):
                 )
                 rows = case._get_handover_invoice_rows()
                 self.assertEqual(rows[1][6:8], [f"{penalty:.2f}", "40.00"], day)
+
+    def _credit_after_transfer(self, amount):
+        """The tester's case after the transfer of 22 Mar (840), the third instalment's
+        courteous reminder of 23 Mar (360), an unmatched payment of ``amount`` on 25 Mar:
+        ``(case, the run of 1 Apr)``, the third's firm reminder (17 Mar + 15)."""
+        self._three_instalments()
+        self._runs(self.LADDER_DAYS)
+        case = self._post(self._run("2026-03-22"), "2026-03-22").litigation_id
+        self._runs(["2026-03-23"])
+        self._unmatched_payment(self.customer, amount, "2026-03-25")
+        return case, self._post(self._run("2026-04-01"), "2026-04-01")
+
+    def test_open_credit_deducted_once_by_the_case_first(self):
+        # a credit of 100 goes to the oldest claim first, the case's (art. 1342-10 Code
+        # civil): the case claims 840 - 100 = 740; the third's firm reminder of 1 Apr asks
+        # 360 and deducts nothing (old: 260, the same 100 deducted again: 740 + 260 = 1 000
+        # in all instead of 1 200 - 100 = 1 100)
+        case, [firm] = self._credit_after_transfer(100.0)
+        with freeze_time("2026-04-01"):
+            case.invalidate_recordset(["amount_residual", "open_credit_amount"])
+            self.assertEqual((case.amount_residual, case.open_credit_amount), (840.0, 100.0))
+        self.assertEqual(
+            (firm.level_id, firm.amount_due, firm.amount_open_credit, firm.credit_line_ids.ids),
+            (self.level_firm, 360.0, 0.0, []),
+        )
+
+    def test_open_credit_beyond_the_case_goes_to_the_reminder(self):
+        # a credit of 1 000: the case takes 840 of it (claims 0), the reminder deducts what is
+        # left, 1 000 - 840 = 160, and asks 360 - 160 = 200 (old: the whole 1 000 deducted
+        # again, nothing asked); in all 1 200 - 1 000 = 200
+        case, [firm] = self._credit_after_transfer(1000.0)
+        with freeze_time("2026-04-01"):
+            case.invalidate_recordset(["amount_residual", "open_credit_amount"])
+            self.assertEqual((case.amount_residual, case.open_credit_amount), (840.0, 840.0))
+        self.assertEqual((firm.amount_due, firm.amount_open_credit), (200.0, 160.0))
