@@ -374,6 +374,9 @@ class RecouvrementCall(models.Model):
         amounts = dunning._get_line_amounts(
             lines.union(*credits.values()) if credits else lines, today
         )
+        # what the open litigation cases left of them (recouvrement.dunning
+        # ._deduct_litigation_claims: a credit is deducted once, by the case first)
+        credits = dunning._deduct_litigation_claims(credits, amounts, today)
         # each currency's net balance, as the reminder claims it (recouvrement.dunning
         # ._net_by_currency): a level's minimum is compared with it too
         nets = dunning._get_overdue_nets(lines, credits, amounts, today)
@@ -421,7 +424,9 @@ class RecouvrementCall(models.Model):
             "|",
             ("litigation_id", "=", False),
             "&",
-            ("litigation_id.line_ids", "!=", False),
+            # an invoice transferred in part: one of its lines is claimed by an open case
+            # (one added by hand to the case, none, leaves the ladder whole)
+            ("line_ids", "any", [("litigation_case_ids", "any", [("is_closed", "=", False)])]),
             (
                 "line_ids",
                 "any",

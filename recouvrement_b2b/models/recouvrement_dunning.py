@@ -432,14 +432,16 @@ class RecouvrementDunning(models.AbstractModel):
         """Domain of the receivable lines (account.move.line) no open litigation case claims:
         of an invoice in a case opened by the transfer to litigation (with ``line_ids``), the
         instalments its formal notices did not list go on through the reminders (issue 17 #1 x
-        #12, :meth:`_keep_noticed_lines`); an invoice in a case opened by hand leaves the
-        ladder whole."""
+        #12, :meth:`_keep_noticed_lines`); an invoice in a case opened by hand, or added by
+        hand to a case the transfer opened (no line of it claimed by an open case,
+        ``recouvrement.litigation._filter_claimed_lines``), leaves the ladder whole."""
+        open_case = [("is_closed", "=", False)]
         return [
             "|",
             ("move_id.litigation_id", "=", False),
             "&",
-            ("move_id.litigation_id.line_ids", "!=", False),
-            ("litigation_case_ids", "not any", [("is_closed", "=", False)]),
+            ("move_id.line_ids", "any", [("litigation_case_ids", "any", open_case)]),
+            ("litigation_case_ids", "not any", open_case),
         ]
 
     @api.model
@@ -486,6 +488,8 @@ class RecouvrementDunning(models.AbstractModel):
         line_amounts = self._get_line_amounts(
             lines.union(*credits.values()) if credits else lines, date
         )
+        # what is left of them once the open litigation cases took theirs (oldest claim first)
+        credits = self._deduct_litigation_claims(credits, line_amounts, date)
         plan = []
         for key, group_lines in groups.items():
             item = self._get_plan_item(
@@ -1258,6 +1262,57 @@ class RecouvrementDunning(models.AbstractModel):
         return credits
 
     @api.model
+    def _deduct_litigation_claims(self, credits, amounts, date):
+        """What is left of the open ``credits`` (:meth:`_get_open_credits`) for the reminders
+        once the open litigation cases of their customers took theirs: a credit goes to the
+        oldest claim first, the case's (art. 1342-10 Code civil; README, product decisions),
+        which deducts it up to what it claims of that currency on ``date``
+        (``recouvrement.litigation.open_credit_amount``); the reminders deduct only the rest,
+        each credit once in all (issue 17, verification: a credit of 100 was deducted by the
+        case and again by the reminder of an instalment the case does not claim). The credits
+        are taken oldest first.
+
+        :param amounts: ``{line id: float}`` (:meth:`_get_line_amounts`, company currency) of
+            the credit lines; lowered in place by what the cases took
+        :return: ``credits`` without the credit lines the cases took whole
+        :rtype: dict
+        Two queries (the invoices in open cases, their rates), none without open credits.
+        """
+        if not credits:
+            return credits
+        moves = self.env["account.move"].search(
+            [
+                ("company_id", "in", list({key[0] for key in credits})),
+                ("commercial_partner_id", "in", list({key[1] for key in credits})),
+                ("move_type", "=", "out_invoice"),
+                ("litigation_id.is_closed", "=", False),
+            ]
+        )
+        if not moves:
+            return credits
+        claimed = self.env["recouvrement.litigation"]._get_day_rate_residuals(
+            moves, date, cases=moves.litigation_id
+        )
+        taken = defaultdict(float)
+        for move in moves:
+            key = (move.company_id.id, move.commercial_partner_id.id, move.currency_id.id)
+            taken[key] += claimed.get(move.id, 0.0)
+        left = {}
+        for key, lines in credits.items():
+            claim = taken.get(key, 0.0)
+            for line in lines:
+                part = min(-amounts[line.id], claim)
+                if part > 0:
+                    amounts[line.id] = float_round(amounts[line.id] + part, precision_digits=2)
+                    claim -= part
+            kept = lines.filtered(
+                lambda line: float_compare(amounts[line.id], 0.0, precision_digits=2) < 0
+            )
+            if kept:
+                left[key] = kept
+        return left
+
+    @api.model
     def _get_open_receivable_domain(self, moves):
         """Domain on ``account.move.line``: the open (posted, unreconciled) receivable lines of
         the customers (commercial partners) of ``moves`` (account.move) in their companies."""
@@ -1569,8 +1624,10 @@ class RecouvrementDunning(models.AbstractModel):
             ]
         )
         amounts = self._get_line_amounts(debts | credit_lines, date)
+        # what the open litigation cases took of them first (:meth:`_deduct_litigation_claims`)
+        credits = self._deduct_litigation_claims(credits, amounts, date)
         balances = defaultdict(float)
-        for line in debts | credit_lines:
+        for line in debts.union(*credits.values()):
             key = (
                 line.company_id.id,
                 line.partner_id.commercial_partner_id.id,

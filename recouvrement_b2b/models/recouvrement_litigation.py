@@ -1300,12 +1300,22 @@ class RecouvrementLitigation(models.Model):
         Every amount is in the company currency (``self.currency_id``), an invoice in another
         currency at the rate of ``to_date``, as the reminders claim it (one rate for
         foreign-currency amounts, ``recouvrement.dunning._get_line_amounts`` and
-        ``_get_company_penalty_figures``: the D441-5 indemnity stays 40 EUR)."""
+        ``_get_company_penalty_figures``: the D441-5 indemnity stays 40 EUR).
+
+        Of an invoice the case claims in part (:meth:`_get_claimed_line_ids`), the penalties
+        of the instalments it claims only, and the D441-5 indemnity (once per invoice, LEGAL.md)
+        with the first of them (issue 17, verification: the file charged the third instalment's
+        penalties while claiming only the first two)."""
         self.ensure_one()
         to_date = to_date or fields.Date.context_today(self)
         moves = self.move_ids.sorted(lambda m: (m.invoice_date or to_date, m.id))
-        Penalty = self.env["recouvrement.penalty"]
-        Dunning = self.env["recouvrement.dunning"]
+        claimed = [
+            line_id for line_ids in self._get_claimed_line_ids().values() for line_id in line_ids
+        ]
+        # the figures are computed through ``moves`` (account.move._get_penalty_figures)
+        moves = moves.with_context(penalty_claimed_line_ids=claimed)
+        Penalty = moves.env["recouvrement.penalty"]
+        Dunning = moves.env["recouvrement.dunning"]
         figures = Dunning._get_company_penalty_figures(
             moves, to_date, figures=Penalty._get_penalty_document_figures(moves, to_date)
         )
@@ -1364,14 +1374,24 @@ class RecouvrementLitigation(models.Model):
         """The receivable ``lines`` (account.move.line) the cases of ``self`` claim: of an
         invoice of a case with ``line_ids`` (opened by the dunning's transfer to litigation),
         only those; of the other invoices, all (issue 17 #1 x #12: the case claims what the
-        formal notice claimed). No query."""
-        listed = {}
-        for case in self.filtered("line_ids"):
-            for move in case.move_ids:
-                listed[move.id] = set(case.line_ids.ids)
+        formal notice claimed). An invoice none of whose lines is in its case's ``line_ids``
+        (added to the case by hand) is claimed whole, as in a case opened by hand (issue 17,
+        verification: it claimed 0.00 and stayed in the ladder). No query."""
+        listed = self._get_claimed_line_ids()
         return lines.filtered(
             lambda line: line.move_id.id not in listed or line.id in listed[line.move_id.id]
         )
+
+    def _get_claimed_line_ids(self):
+        """``{move id: {line id}}``: the instalments (receivable lines) the cases of ``self``
+        claim on each invoice they claim in part (opened by the dunning's transfer to
+        litigation, ``line_ids``); an invoice absent is claimed whole. No query."""
+        listed = {}
+        for case in self.filtered("line_ids"):
+            for line in case.line_ids:
+                if line.move_id in case.move_ids:
+                    listed.setdefault(line.move_id.id, set()).add(line.id)
+        return listed
 
     def _get_dossier_events(self):
         """Reminders and formal notices sent for the case's invoices in writing, oldest first

@@ -385,7 +385,14 @@ class RecouvrementPenalty(models.AbstractModel):
         """``{move.id: [(Decimal principal, due date, payments)]}``: the instalments of
         ``moves``, one per receivable line with its own ``date_maturity`` (L441-10 II: each
         due date printed on the invoice is a payment date), in the invoice currency, with the
-        payments of ``reductions`` (``_get_penalty_reductions``). One query."""
+        payments of ``reductions`` (``_get_penalty_reductions``). One query.
+
+        Context ``penalty_claimed_line_ids`` (ids of receivable lines): of an invoice with one
+        of them, only those instalments bear penalties, and the D441-5 indemnity falls due with
+        the first of them (a litigation case claiming some instalments of an invoice,
+        ``recouvrement.litigation._get_claimed_line_ids``: the others go on through the
+        reminders, README: "The transfer to litigation claims what the formal notice
+        claimed")."""
         if not moves:
             return {}
         lines = self.env["account.move.line"].search_fetch(
@@ -393,6 +400,12 @@ class RecouvrementPenalty(models.AbstractModel):
             ["move_id", "date_maturity", "amount_currency"],
             order="date_maturity, id",
         )
+        claimed = set(self.env.context.get("penalty_claimed_line_ids") or ())
+        if claimed:
+            partial = {line.move_id.id for line in lines if line.id in claimed}
+            lines = lines.filtered(
+                lambda line: line.move_id.id not in partial or line.id in claimed
+            )
         instalments = defaultdict(list)
         for line in lines:
             if line.date_maturity and line.amount_currency > 0:

@@ -18,13 +18,15 @@ from .common import RecouvrementCommon
 # in the batch and their invoices. The fixed part includes the run lock (1 query) and the locks
 # of the customers, their invoices and instalments (3 each: savepoint, select, release).
 # Planning also reads the customers with a reply to handle (1), the running promises and open
-# disputes (2), the collective proceedings and factoring (1) and the pauses of each company (1).
+# disputes (2), the collective proceedings and factoring (1) and the pauses of each company (1);
+# with open credits, the invoices of their customers' open litigation cases (1: a credit goes
+# to the case first, recouvrement.dunning._deduct_litigation_claims, issue 17).
 # Per batch: one template rendering, one create per model (events, mails, messages, notes on
 # the events), the invoices moved up the ladder, their next reminder dates (their open
 # disputes and open credits, 2) and the portal tokens of the batch's invoices, written in one
 # UPDATE per set of fields changed (issue 18: before, one per level and one per field).
 # The fixed part also refreshes the next reminder dates left in the past (3).
-PLAN_QUERIES = 16
+PLAN_QUERIES = 17
 CRON_QUERIES_FIXED = 46  # 3 to find the customers due first (issue 18, _get_cron_plan)
 CRON_QUERIES_PER_BATCH = 19
 MODULE = "odoo.addons.recouvrement_b2b.models.recouvrement_dunning"

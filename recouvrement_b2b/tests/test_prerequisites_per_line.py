@@ -234,3 +234,83 @@ class TestPrerequisitesPerLine(DunningRunCommon):
         self.assertEqual((transfer.amount_due, transfer.line_ids), (840.0, first | second))
         sent = self._runs(["2026-03-28", "2026-04-01", "2026-04-16", "2026-05-01"])
         self.assertEqual(sent, {"2026-05-01": ("Formal notice", 360.0, [mar17])})
+
+    def test_invoice_added_by_hand_to_a_transferred_case_is_claimed_whole(self):
+        # the tester's case after the transfer of 22 Mar (840 = 480 + 360); Z, 500 due
+        # 24 Mar, added to the case by hand on 28 Mar: none of Z's lines is in the case's
+        # line_ids, so the case claims Z whole, as a case opened by hand: 840 + 500 = 1 340
+        # (old: 840, Z claimed 0.00), and Z leaves the ladder: the run of 29 Mar reminds the
+        # third instalment alone, courteous (17 Mar + 1), 360 (old: 860 = 360 + 500)
+        move, (first, second, third) = self._three_instalments()
+        move_z = self._invoice(self.customer, 500.0, "2026-02-22", "2026-03-24")
+        self._runs(self.LADDER_DAYS)
+        case = self._post(self._run("2026-03-22"), "2026-03-22").litigation_id
+        self.assertEqual(case.line_ids, first | second)
+        with freeze_time("2026-03-28"):
+            case.write({"move_ids": [Command.link(move_z.id)]})
+            self.assertEqual(move_z.litigation_id, case)
+            case.invalidate_recordset(["amount_residual"])
+            self.assertEqual(case.amount_residual, 1340.0)
+            self.assertEqual(move_z.litigation_claimed_amount, 500.0)
+            principals = {line["move"]: line["principal"] for line in case._get_dossier_lines()}
+            self.assertEqual(principals, {move: 840.0, move_z: 500.0})
+        sent = self._runs(["2026-03-29"])
+        self.assertEqual(sent, {"2026-03-29": ("Courteous reminder", 360.0, [date(2026, 3, 17)])})
+
+    def test_file_charges_penalties_on_the_instalments_claimed_only(self):
+        # the tester's case after the transfer of 22 Mar (480 due 21 Jan + 360 due 15 Feb;
+        # the third, 360 due 17 Mar, is not claimed). Its file and the agency hand-over
+        # charge penalties on the two claimed only, at 12.15 %:
+        # 28 Mar: 480 x 12.15 % x 66 / 365 = 10.545 and 360 x 12.15 % x 41 / 365 = 4.913,
+        # 15.46 (old: 16.78, with the third's 360 x 12.15 % x 11 / 365 = 1.32);
+        # 1 Apr: 480 x 12.15 % x 70 / 365 = 11.185 and 360 x 12.15 % x 45 / 365 = 5.393,
+        # 16.58 (old: 18.37). The D441-5 indemnity, once per invoice, comes with the first
+        # instalment claimed: 40.00, not again when the third joins the case
+        move, (first, second, third) = self._three_instalments()
+        self._runs(self.LADDER_DAYS)
+        case = self._post(self._run("2026-03-22"), "2026-03-22").litigation_id
+        for day, penalty in (("2026-03-28", 15.46), ("2026-04-01", 16.58)):
+            with freeze_time(day):
+                [line] = case._get_dossier_lines()
+                self.assertEqual(
+                    (line["principal"], line["penalty"], line["indemnity"], line["total"]),
+                    (840.0, penalty, 40.0, 840.0 + penalty + 40.0),
+                    day,
+                )
+                rows = case._get_handover_invoice_rows()
+                self.assertEqual(rows[1][6:8], [f"{penalty:.2f}", "40.00"], day)
+
+    def _credit_after_transfer(self, amount):
+        """The tester's case after the transfer of 22 Mar (840), the third instalment's
+        courteous reminder of 23 Mar (360), an unmatched payment of ``amount`` on 25 Mar:
+        ``(case, the run of 1 Apr)``, the third's firm reminder (17 Mar + 15)."""
+        self._three_instalments()
+        self._runs(self.LADDER_DAYS)
+        case = self._post(self._run("2026-03-22"), "2026-03-22").litigation_id
+        self._runs(["2026-03-23"])
+        self._unmatched_payment(self.customer, amount, "2026-03-25")
+        return case, self._post(self._run("2026-04-01"), "2026-04-01")
+
+    def test_open_credit_deducted_once_by_the_case_first(self):
+        # a credit of 100 goes to the oldest claim first, the case's (art. 1342-10 Code
+        # civil): the case claims 840 - 100 = 740; the third's firm reminder of 1 Apr asks
+        # 360 and deducts nothing (old: 260, the same 100 deducted again: 740 + 260 = 1 000
+        # in all instead of 1 200 - 100 = 1 100)
+        case, [firm] = self._credit_after_transfer(100.0)
+        with freeze_time("2026-04-01"):
+            case.invalidate_recordset(["amount_residual", "open_credit_amount"])
+            self.assertEqual((case.amount_residual, case.open_credit_amount), (840.0, 100.0))
+        self.assertEqual(
+            (firm.level_id, firm.amount_due, firm.amount_open_credit, firm.credit_line_ids.ids),
+            (self.level_firm, 360.0, 0.0, []),
+        )
+
+    def test_open_credit_beyond_the_case_goes_to_the_reminder(self):
+        # a credit of 1 000: the case takes 840 of it (claims 0), the reminder deducts what is
+        # left, 1 000 - 840 = 160, and asks 360 - 160 = 200 (old: the whole 1 000 deducted
+        # again, nothing asked); in all 1 200 - 1 000 = 200
+        case, [firm] = self._credit_after_transfer(1000.0)
+        with freeze_time("2026-04-01"):
+            case.invalidate_recordset(["amount_residual", "open_credit_amount"])
+            self.assertEqual((case.amount_residual, case.open_credit_amount), (840.0, 840.0))
+        self.assertEqual((firm.amount_due, firm.amount_open_credit), (200.0, 160.0))
