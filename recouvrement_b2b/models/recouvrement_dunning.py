@@ -675,6 +675,13 @@ class RecouvrementDunning(models.AbstractModel):
                     ladders[line.move_id.id],
                 ):
                     continue
+                alone = self._newcomer_alone_step(
+                    line, day, reached, ladders[line.move_id.id], floor=floor
+                )
+                if alone:
+                    # sent alone once late, as the run does (:meth:`_send_newcomers_alone`)
+                    result[line] = alone
+                    continue
                 older = [
                     steps[other] for other in listed if reached[other] == floor and other in steps
                 ]
@@ -685,6 +692,45 @@ class RecouvrementDunning(models.AbstractModel):
                 if top:
                     result[line] = (top[0], day)
         return result
+
+    @api.model
+    def _newcomer_alone_step(self, line, day, reached, ladder, floor=None):
+        """The step ``(rules.dunning.Level, date)`` on which the run sends the instalment
+        ``line`` alone (:meth:`_send_newcomers_alone`), or None when it does not: ``line``
+        was never named by a reminder (``reached``: ``{line: sequence}``), the next level
+        after ``floor`` (default: the highest level ``reached`` of its customer's instalments
+        in ``reached``) has legal effect and the ladder has an amicable level up to ``floor``:
+        that level, on its own step ``day`` or, if later, the first day it is late
+        (:meth:`_first_late_day`). No query but the ladder's levels, prefetched together."""
+        if floor is None:
+            floor = max(reached.values(), default=0)
+        late_sequences = {lvl.sequence for lvl in ladder if lvl.days > 0}
+        if reached.get(line) in late_sequences:
+            return None
+        records = self.env["recouvrement.dunning.level"].browse([lvl.key for lvl in ladder])
+        by_sequence = {lvl.sequence: record for lvl, record in zip(ladder, records, strict=True)}
+        next_step = next((lvl for lvl in ladder if lvl.sequence > floor), None)
+        if not next_step or not by_sequence[next_step.sequence]._has_legal_effect():
+            return None
+        amicable = [
+            lvl
+            for lvl in ladder
+            if lvl.sequence <= floor and not by_sequence[lvl.sequence]._has_legal_effect()
+        ]
+        first_late = self._first_late_day(line, ladder)
+        if not amicable or not first_late:
+            return None
+        return amicable[-1], max(day, first_late)
+
+    @api.model
+    def _first_late_day(self, line, ladder):
+        """The first day the instalment ``line`` (receivable account.move.line) is late in
+        ``ladder`` (:class:`rules.dunning.Level` list): its due date plus the days of the
+        ladder's first level after the due date (the courteous reminder, 1 day), or None
+        when the ladder has none. A reminder at a level after the due date never lists an
+        instalment before that day (an instalment due on the run day is not late). No query."""
+        days = [lvl.days for lvl in ladder if lvl.days > 0]
+        return fields.Date.add(line.date_maturity, days=min(days)) if days else None
 
     @api.model
     def _get_named_lines(self, lines, reached, ladder):
@@ -702,12 +748,16 @@ class RecouvrementDunning(models.AbstractModel):
         effect (a formal notice, a credit hold, the transfer to litigation) and some listed
         instalments were never named by a reminder (:meth:`_get_named_lines`), the item
         listing those alone at the highest amicable level up to ``floor`` (the older ones'
-        last call): a new instalment is formally noticed only after a reminder of its own
-        (issue 17 #1 x #12), in the tone its invoice has reached (README, product decisions).
-        No query."""
+        last call), once they are late (:meth:`_first_late_day`; before it, they wait): a new
+        instalment is formally noticed only after a reminder of its own (issue 17 #1 x #12),
+        in the tone its invoice has reached (README, product decisions). No query."""
         levels = item["policy"].level_ids.sorted("sequence")
         next_step = levels.filtered(lambda lvl: lvl.sequence > floor)[:1]
-        newcomers = item["lines"] - self._get_named_lines(item["lines"], reached, ladder)
+        # only once late: a newcomer's courtesy day (before its due date) sends nothing, a
+        # last call listing an instalment not yet due would be no reminder of an unpaid one
+        newcomers = (
+            item["lines"] - self._get_named_lines(item["lines"], reached, ladder)
+        ).filtered(lambda line: (self._first_late_day(line, ladder) or date.max) <= date)
         if not (next_step and next_step._has_legal_effect() and newcomers):
             return None
         amicable = levels.filtered(

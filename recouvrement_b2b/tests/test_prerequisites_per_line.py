@@ -4,7 +4,7 @@ passed; a later instalment goes through its own reminders before it is claimed i
 (README, product decisions: "The transfer to litigation claims what the formal notice
 claimed")."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from freezegun import freeze_time
 
@@ -14,8 +14,7 @@ from odoo.tests import tagged
 from .common import DunningRunCommon
 
 
-@tagged("post_install", "-at_install")
-class TestPrerequisitesPerLine(DunningRunCommon):
+class PrerequisitesCommon(DunningRunCommon):
     """The standard ladder (courtesy 5 days before the due date, courteous 1 day after, firm
     15, last call 30, formal notice 45 by registered letter, litigation 60; 8 days to pay
     from the firm level)."""
@@ -55,6 +54,11 @@ class TestPrerequisitesPerLine(DunningRunCommon):
     # call 20 Feb (+30, the second one 5 days late joins it: 480 + 360 = 840), formal notice
     # 7 Mar (+45, the last call's deadline 20 Feb + 8 = 28 Feb passed), litigation 22 Mar (+60)
     LADDER_DAYS = ["2026-01-22", "2026-02-05", "2026-02-20", "2026-03-07"]
+
+
+@tagged("post_install", "-at_install")
+class TestPrerequisitesPerLine(PrerequisitesCommon):
+    """The transfer to litigation and the formal notice per instalment."""
 
     def test_litigation_claims_what_the_formal_notice_claimed(self):
         move, (first, second, third) = self._three_instalments()
@@ -234,3 +238,95 @@ class TestPrerequisitesPerLine(DunningRunCommon):
         self.assertEqual((transfer.amount_due, transfer.line_ids), (840.0, first | second))
         sent = self._runs(["2026-03-28", "2026-04-01", "2026-04-16", "2026-05-01"])
         self.assertEqual(sent, {"2026-05-01": ("Formal notice", 360.0, [mar17])})
+
+
+@tagged("post_install", "-at_install")
+class TestNewcomersAloneOnlyWhenLate(PrerequisitesCommon):
+    """An instalment newer than its invoice's formal notice is sent alone (at the older ones'
+    last call) only once it is late: from its due date + the first late level's days (the
+    courteous level, 1 day), never on the courtesy day before it falls due (fresh tester of
+    trial12, fault 1)."""
+
+    def _daily(self, start, end):
+        """``[(day, level, amount claimed, due dates listed)]`` of a run on every day from
+        ``start`` to ``end`` included, letters posted the day they are prepared."""
+        sent, day = [], date.fromisoformat(start)
+        while day <= date.fromisoformat(end):
+            for event in self._post(self._run(day), day):
+                sent.append(
+                    (
+                        day,
+                        event.level_id,
+                        event.amount_due,
+                        sorted(event.line_ids.mapped("date_maturity")),
+                    )
+                )
+            day += timedelta(days=1)
+        return sent
+
+    def _assert_nothing_late_before_due(self, sent):
+        """No reminder at a level after the due date (days > 0) lists an instalment due on or
+        after the day it is sent."""
+        early = [
+            (day, level.name, amount, due)
+            for day, level, amount, due in sent
+            if level.days > 0 and any(maturity >= day for maturity in due)
+        ]
+        self.assertEqual(early, [])
+
+    def test_third_instalment_last_call_after_its_due_date(self):
+        # daily runs, 10 Jan - 31 Mar, the tester's invoice: formal notice 7 Mar for 840; the
+        # third (360 due 17 Mar) reaches its courtesy day on 12 Mar (17 Mar - 5): old, the
+        # last call of 360 went that day, before it was due; now nothing until 18 Mar
+        # (17 Mar + 1, the courteous level's day), the last call alone, 360; the transfer
+        # waits for its deadline (18 Mar + 8 = 26 Mar): 27 Mar, 840 (480 + 360)
+        self._three_instalments()
+        mar17 = date(2026, 3, 17)
+        sent = self._daily("2026-01-10", "2026-03-31")
+        self._assert_nothing_late_before_due(sent)
+        by_day = {day.isoformat(): (level.name, amount, due) for day, level, amount, due in sent}
+        self.assertNotIn("2026-03-12", by_day)
+        self.assertEqual(by_day["2026-03-18"], ("Last call", 360.0, [mar17]))
+        self.assertEqual(
+            by_day["2026-03-27"],
+            ("Transfer to litigation", 840.0, [date(2026, 1, 21), date(2026, 2, 15)]),
+        )
+        self.assertFalse(
+            [day for day in by_day if "2026-03-19" <= day < "2026-03-27"],
+        )
+
+    def test_next_date_is_the_day_the_newcomer_is_sent(self):
+        # after the notice of 7 Mar, on 11 Mar: the older two's next step is the transfer of
+        # 22 Mar (21 Jan + 60); the third is sent alone on 18 Mar (17 Mar + 1): the invoice's
+        # next reminder date is 18 Mar (old: 22 Mar, while the run acted on 12 Mar)
+        move, _lines = self._three_instalments()
+        self._runs(self.LADDER_DAYS)
+        self.assertEqual(
+            self.Dunning._get_next_dates(move, date(2026, 3, 11))[move.id], date(2026, 3, 18)
+        )
+
+    def test_four_quarters(self):
+        # 1 000 dated 1 Jan in four quarters of 250 due 31 Jan, 15 Feb, 2 Mar, 1 Apr, daily
+        # runs to 30 Apr: old, a last call on 27 Mar for the 250 due 1 Apr; now no late level
+        # lists an instalment before its due date
+        self._invoice_with_term(
+            self.customer, 1000.0, "2026-01-01", self._term((25, 30), (25, 45), (25, 60), (25, 90))
+        )
+        sent = self._daily("2026-01-20", "2026-04-30")
+        self._assert_nothing_late_before_due(sent)
+        # the transfer of 1 Apr (31 Jan + 60) takes the three the notice of 17 Mar listed,
+        # 750; the fourth, due that day, is not late: its own courteous reminder on 2 Apr
+        apr1 = date(2026, 4, 1)
+        by_day = {day: (level.name, amount, due) for day, level, amount, due in sent}
+        self.assertEqual(by_day[apr1][:2], ("Transfer to litigation", 750.0))
+        self.assertEqual(by_day[date(2026, 4, 2)], ("Courteous reminder", 250.0, [apr1]))
+
+    def test_invoice_dated_first_february(self):
+        # 1 200 dated 1 Feb in 480 / 360 / 360 due 21 Feb, 18 Mar, 17 Apr, daily runs to
+        # 30 Apr: old, last calls on 13 Mar (for 18 Mar) and 12 Apr (for 17 Apr); now none
+        # before the due date
+        self._invoice_with_term(
+            self.customer, 1200.0, "2026-02-01", self._term((40, 20), (30, 45), (30, 75))
+        )
+        sent = self._daily("2026-02-10", "2026-04-30")
+        self._assert_nothing_late_before_due(sent)
