@@ -443,6 +443,39 @@ class RecouvrementDunning(models.AbstractModel):
         ]
 
     @api.model
+    def _get_not_in_litigation_sql(self, line_alias="l", move_alias="m"):
+        """SQL twin of :meth:`_get_not_in_litigation_domain`: the condition that the receivable
+        line ``line_alias`` (account_move_line) of the invoice ``move_alias`` (account_move) is
+        claimed by no open litigation case (its invoice in no case, or in a case opened by the
+        transfer to litigation, with ``line_ids``, that does not claim it). For the reports
+        that show what the run does (aged balance, worklist)."""
+        return SQL(
+            """(%(move)s.litigation_id IS NULL
+                OR (EXISTS (SELECT 1 FROM recouvrement_litigation_line_rel lit_all
+                             WHERE lit_all.litigation_id = %(move)s.litigation_id)
+                    AND NOT EXISTS (
+                        SELECT 1
+                          FROM recouvrement_litigation_line_rel lit_rel
+                          JOIN recouvrement_litigation lit_case
+                            ON lit_case.id = lit_rel.litigation_id
+                         WHERE lit_rel.line_id = %(line)s.id
+                           AND lit_case.is_closed IS NOT TRUE)))""",
+            move=SQL.identifier(move_alias),
+            line=SQL.identifier(line_alias),
+        )
+
+    @api.model
+    def _is_claimed_in_litigation(self, line):
+        """Python twin of :meth:`_get_not_in_litigation_domain`, negated: whether an open
+        litigation case claims the receivable ``line`` (account.move.line): its invoice is in
+        a case opened by hand (every instalment) or the line is in the ``line_ids`` of an
+        open case. No query beyond the prefetch of the cases."""
+        case = line.move_id.litigation_id
+        return bool(case) and (
+            not case.line_ids or any(not other.is_closed for other in line.litigation_case_ids)
+        )
+
+    @api.model
     def _get_plan(self, date, companies=None, partners=None, skip_failed=False):
         """Group the due instalments per customer and pick the level to send.
 
@@ -1519,6 +1552,8 @@ class RecouvrementDunning(models.AbstractModel):
                 and line.date_maturity
                 and not line.reconciled
                 and line.amount_residual > 0
+                # an instalment a case claims is not reminded (:meth:`_get_dunning_domain`)
+                and not (move.litigation_id and self._is_claimed_in_litigation(line))
             ]
             all_lines += open_lines
             for line in open_lines:

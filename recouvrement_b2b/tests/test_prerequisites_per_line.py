@@ -330,3 +330,56 @@ class TestNewcomersAloneOnlyWhenLate(PrerequisitesCommon):
         )
         sent = self._daily("2026-02-10", "2026-04-30")
         self._assert_nothing_late_before_due(sent)
+
+
+@tagged("post_install", "-at_install")
+class TestWhatTheUserSeesOfTheSplit(PrerequisitesCommon):
+    """After the transfer of 27 Mar claiming the first two instalments (840), the third
+    (360 due 17 Mar, last call alone on 18 Mar) is still reminded: what the user sees counts
+    it out of the case, as the run does (``_get_not_in_litigation_domain``; fresh tester of
+    trial12, fault 5)."""
+
+    def _transferred(self):
+        """The tester's invoice through the transfer of 27 Mar: ``(move, lines, case)``."""
+        move, lines = self._three_instalments()
+        self._runs([*self.LADDER_DAYS, "2026-03-18"])
+        case = self._post(self._run("2026-03-27"), "2026-03-27").litigation_id
+        self.assertEqual(case.line_ids, lines[:2])
+        return move, lines, case
+
+    def test_aged_balance_in_litigation_counts_the_instalments_claimed(self):
+        # 28 Mar: "In litigation" 480 + 360 = 840 (old: 1 200, the third too); the third's
+        # 360 stays in the overdue columns only
+        move, _lines, _case = self._transferred()
+        with freeze_time("2026-03-28"):
+            rows = (
+                self.env["recouvrement.aged.balance"]
+                .with_user(self.controller)
+                .search([("move_id", "=", move.id)])
+            )
+            self.assertEqual(sum(rows.mapped("under_litigation")), 840.0)
+            self.assertEqual(sum(rows.mapped("residual")), 1200.0)
+
+    def test_next_date_of_the_unclaimed_instalment(self):
+        # 28 Mar: the third, at the last call since 18 Mar, gets its formal notice on 1 May
+        # (17 Mar + 45): the invoice's next reminder date (old: none from the transfer on)
+        move, _lines, _case = self._transferred()
+        self.assertEqual(
+            self.Dunning._get_next_dates(move, date(2026, 3, 28))[move.id], date(2026, 5, 1)
+        )
+
+    def test_worklist_next_step_legal_for_the_unclaimed_instalment(self):
+        # 2 Apr: the third (360, 16 days late) is at the last call, its next step the formal
+        # notice: legal (old: False, the invoice dropped because it is in a case); the
+        # customer is on the worklist for a call due that day
+        self._transferred()
+        self._schedule_call(self.customer, date(2026, 4, 2))
+        with freeze_time("2026-04-02"):
+            self.env.flush_all()
+            row = (
+                self.env["recouvrement.worklist"]
+                .with_user(self.controller)
+                .search([("partner_id", "=", self.customer.id)])
+            )
+            self.assertEqual(len(row), 1)
+            self.assertEqual(row.next_step_legal, True)
