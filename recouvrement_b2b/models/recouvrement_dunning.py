@@ -626,10 +626,12 @@ class RecouvrementDunning(models.AbstractModel):
         ladder = item["policy"]._get_rule_levels()
         reached = {line: self._get_reached_sequence(line, ladder) for line in lines}
         floor = max(reached.values(), default=0)
-        if level.sequence < floor and self._lists_an_invoice_never_reminded(item, reached, ladder):
+        never = self._get_never_reminded_lines(lines, reached, ladder)
+        if level.sequence < floor and never:
             # its own ladder first, as before (issue 17 #12): a step with legal effect never
-            # reaches an invoice no reminder listed after its due date
-            return item
+            # reaches an invoice no reminder listed after its due date; sent alone, at its
+            # own level: the others already had a stronger one
+            return self._rebuild_item(item, never, date) if never != lines else item
         if level.sequence < floor:
             nets = item["nets"]
             if any(
@@ -804,16 +806,26 @@ class RecouvrementDunning(models.AbstractModel):
     @api.model
     def _lists_an_invoice_never_reminded(self, item, reached, ladder):
         """Whether plan ``item`` lists an invoice none of whose instalments reached a level
-        after its due date (``reached``: ``{line: sequence}``, :meth:`_get_reached_sequence`;
-        a courtesy note before the due date is no reminder of an unpaid invoice). Such an
-        invoice is not held back for another invoice's next step (:meth:`_level_listed_lines`):
-        that step may be a formal notice, which presupposes a delivered reminder of each
-        invoice it lists (issue 17 #12). No query."""
+        after its due date (:meth:`_get_never_reminded_lines`). Such an invoice is not held
+        back for another invoice's next step (:meth:`_level_listed_lines`): that step may be
+        a formal notice, which presupposes a delivered reminder of each invoice it lists
+        (issue 17 #12). No query."""
+        return bool(self._get_never_reminded_lines(item["lines"], reached, ladder))
+
+    @api.model
+    def _get_never_reminded_lines(self, lines, reached, ladder):
+        """The instalments of ``lines`` (account.move.line) of the invoices none of whose
+        instalments in ``lines`` reached a level after its due date (``reached``: ``{line:
+        sequence}``, :meth:`_get_reached_sequence`; a courtesy note before the due date is no
+        reminder of an unpaid invoice). Such an invoice goes through its own ladder, in a
+        reminder of its own: listing the others would send them a level softer than one they
+        already had (README, product decisions). No query."""
         late_sequences = {level.sequence for level in ladder if level.days > 0}
-        return any(
-            not any(reached[line] in late_sequences for line in move_lines)
-            for move_lines in item["lines"].grouped("move_id").values()
-        )
+        never = self.env["account.move.line"]
+        for move_lines in lines.grouped("move_id").values():
+            if not any(reached[line] in late_sequences for line in move_lines):
+                never |= move_lines
+        return never
 
     @api.model
     def _net_by_currency(self, key, lines, line_levels, credits, line_amounts, held=None):
