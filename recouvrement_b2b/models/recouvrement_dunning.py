@@ -445,6 +445,46 @@ class RecouvrementDunning(models.AbstractModel):
         ]
 
     @api.model
+    def _get_not_in_litigation_sql(self, line_alias="l", move_alias="m"):
+        """SQL twin of :meth:`_get_not_in_litigation_domain`: the condition that the receivable
+        line ``line_alias`` (account_move_line) of the invoice ``move_alias`` (account_move) is
+        claimed by no open litigation case (its invoice in no case, or some instalment of the
+        invoice claimed by an open case's ``line_ids`` but not this one; an invoice none of
+        whose lines a case lists is claimed whole). For the reports that show what the run
+        does (aged balance, worklist)."""
+        return SQL(
+            """(%(move)s.litigation_id IS NULL
+                OR (EXISTS (SELECT 1
+                              FROM recouvrement_litigation_line_rel lit_all
+                              JOIN account_move_line lit_line ON lit_line.id = lit_all.line_id
+                              JOIN recouvrement_litigation lit_open
+                                ON lit_open.id = lit_all.litigation_id
+                             WHERE lit_line.move_id = %(move)s.id
+                               AND lit_open.is_closed IS NOT TRUE)
+                    AND NOT EXISTS (
+                        SELECT 1
+                          FROM recouvrement_litigation_line_rel lit_rel
+                          JOIN recouvrement_litigation lit_case
+                            ON lit_case.id = lit_rel.litigation_id
+                         WHERE lit_rel.line_id = %(line)s.id
+                           AND lit_case.is_closed IS NOT TRUE)))""",
+            move=SQL.identifier(move_alias),
+            line=SQL.identifier(line_alias),
+        )
+
+    @api.model
+    def _is_claimed_in_litigation(self, line):
+        """Python twin of :meth:`_get_not_in_litigation_domain`, negated: whether an open
+        litigation case claims the receivable ``line`` (account.move.line): its invoice is in
+        a case and none of its lines is in the ``line_ids`` of an open case (opened or added
+        by hand: every instalment), or the line is. No query beyond the prefetch of the
+        cases."""
+        if not line.move_id.litigation_id:
+            return False
+        listed = line.move_id.line_ids.litigation_case_ids.filtered(lambda case: not case.is_closed)
+        return not listed or any(not case.is_closed for case in line.litigation_case_ids)
+
+    @api.model
     def _get_plan(self, date, companies=None, partners=None, skip_failed=False):
         """Group the due instalments per customer and pick the level to send.
 
@@ -597,10 +637,12 @@ class RecouvrementDunning(models.AbstractModel):
         ladder = item["policy"]._get_rule_levels()
         reached = {line: self._get_reached_sequence(line, ladder) for line in lines}
         floor = max(reached.values(), default=0)
-        if level.sequence < floor and self._lists_an_invoice_never_reminded(item, reached, ladder):
+        never = self._get_never_reminded_lines(lines, reached, ladder)
+        if level.sequence < floor and never:
             # its own ladder first, as before (issue 17 #12): a step with legal effect never
-            # reaches an invoice no reminder listed after its due date
-            return item
+            # reaches an invoice no reminder listed after its due date; sent alone, at its
+            # own level: the others already had a stronger one
+            return self._rebuild_item(item, never, date) if never != lines else item
         if level.sequence < floor:
             nets = item["nets"]
             if any(
@@ -679,6 +721,13 @@ class RecouvrementDunning(models.AbstractModel):
                     ladders[line.move_id.id],
                 ):
                     continue
+                alone = self._newcomer_alone_step(
+                    line, day, reached, ladders[line.move_id.id], floor=floor
+                )
+                if alone:
+                    # sent alone once late, as the run does (:meth:`_send_newcomers_alone`)
+                    result[line] = alone
+                    continue
                 older = [
                     steps[other] for other in listed if reached[other] == floor and other in steps
                 ]
@@ -689,6 +738,45 @@ class RecouvrementDunning(models.AbstractModel):
                 if top:
                     result[line] = (top[0], day)
         return result
+
+    @api.model
+    def _newcomer_alone_step(self, line, day, reached, ladder, floor=None):
+        """The step ``(rules.dunning.Level, date)`` on which the run sends the instalment
+        ``line`` alone (:meth:`_send_newcomers_alone`), or None when it does not: ``line``
+        was never named by a reminder (``reached``: ``{line: sequence}``), the next level
+        after ``floor`` (default: the highest level ``reached`` of its customer's instalments
+        in ``reached``) has legal effect and the ladder has an amicable level up to ``floor``:
+        that level, on its own step ``day`` or, if later, the first day it is late
+        (:meth:`_first_late_day`). No query but the ladder's levels, prefetched together."""
+        if floor is None:
+            floor = max(reached.values(), default=0)
+        late_sequences = {lvl.sequence for lvl in ladder if lvl.days > 0}
+        if reached.get(line) in late_sequences:
+            return None
+        records = self.env["recouvrement.dunning.level"].browse([lvl.key for lvl in ladder])
+        by_sequence = {lvl.sequence: record for lvl, record in zip(ladder, records, strict=True)}
+        next_step = next((lvl for lvl in ladder if lvl.sequence > floor), None)
+        if not next_step or not by_sequence[next_step.sequence]._has_legal_effect():
+            return None
+        amicable = [
+            lvl
+            for lvl in ladder
+            if lvl.sequence <= floor and not by_sequence[lvl.sequence]._has_legal_effect()
+        ]
+        first_late = self._first_late_day(line, ladder)
+        if not amicable or not first_late:
+            return None
+        return amicable[-1], max(day, first_late)
+
+    @api.model
+    def _first_late_day(self, line, ladder):
+        """The first day the instalment ``line`` (receivable account.move.line) is late in
+        ``ladder`` (:class:`rules.dunning.Level` list): its due date plus the days of the
+        ladder's first level after the due date (the courteous reminder, 1 day), or None
+        when the ladder has none. A reminder at a level after the due date never lists an
+        instalment before that day (an instalment due on the run day is not late). No query."""
+        days = [lvl.days for lvl in ladder if lvl.days > 0]
+        return fields.Date.add(line.date_maturity, days=min(days)) if days else None
 
     @api.model
     def _get_named_lines(self, lines, reached, ladder):
@@ -706,12 +794,16 @@ class RecouvrementDunning(models.AbstractModel):
         effect (a formal notice, a credit hold, the transfer to litigation) and some listed
         instalments were never named by a reminder (:meth:`_get_named_lines`), the item
         listing those alone at the highest amicable level up to ``floor`` (the older ones'
-        last call): a new instalment is formally noticed only after a reminder of its own
-        (issue 17 #1 x #12), in the tone its invoice has reached (README, product decisions).
-        No query."""
+        last call), once they are late (:meth:`_first_late_day`; before it, they wait): a new
+        instalment is formally noticed only after a reminder of its own (issue 17 #1 x #12),
+        in the tone its invoice has reached (README, product decisions). No query."""
         levels = item["policy"].level_ids.sorted("sequence")
         next_step = levels.filtered(lambda lvl: lvl.sequence > floor)[:1]
-        newcomers = item["lines"] - self._get_named_lines(item["lines"], reached, ladder)
+        # only once late: a newcomer's courtesy day (before its due date) sends nothing, a
+        # last call listing an instalment not yet due would be no reminder of an unpaid one
+        newcomers = (
+            item["lines"] - self._get_named_lines(item["lines"], reached, ladder)
+        ).filtered(lambda line: (self._first_late_day(line, ladder) or date.max) <= date)
         if not (next_step and next_step._has_legal_effect() and newcomers):
             return None
         amicable = levels.filtered(
@@ -725,16 +817,26 @@ class RecouvrementDunning(models.AbstractModel):
     @api.model
     def _lists_an_invoice_never_reminded(self, item, reached, ladder):
         """Whether plan ``item`` lists an invoice none of whose instalments reached a level
-        after its due date (``reached``: ``{line: sequence}``, :meth:`_get_reached_sequence`;
-        a courtesy note before the due date is no reminder of an unpaid invoice). Such an
-        invoice is not held back for another invoice's next step (:meth:`_level_listed_lines`):
-        that step may be a formal notice, which presupposes a delivered reminder of each
-        invoice it lists (issue 17 #12). No query."""
+        after its due date (:meth:`_get_never_reminded_lines`). Such an invoice is not held
+        back for another invoice's next step (:meth:`_level_listed_lines`): that step may be
+        a formal notice, which presupposes a delivered reminder of each invoice it lists
+        (issue 17 #12). No query."""
+        return bool(self._get_never_reminded_lines(item["lines"], reached, ladder))
+
+    @api.model
+    def _get_never_reminded_lines(self, lines, reached, ladder):
+        """The instalments of ``lines`` (account.move.line) of the invoices none of whose
+        instalments in ``lines`` reached a level after its due date (``reached``: ``{line:
+        sequence}``, :meth:`_get_reached_sequence`; a courtesy note before the due date is no
+        reminder of an unpaid invoice). Such an invoice goes through its own ladder, in a
+        reminder of its own: listing the others would send them a level softer than one they
+        already had (README, product decisions). No query."""
         late_sequences = {level.sequence for level in ladder if level.days > 0}
-        return any(
-            not any(reached[line] in late_sequences for line in move_lines)
-            for move_lines in item["lines"].grouped("move_id").values()
-        )
+        never = self.env["account.move.line"]
+        for move_lines in lines.grouped("move_id").values():
+            if not any(reached[line] in late_sequences for line in move_lines):
+                never |= move_lines
+        return never
 
     @api.model
     def _net_by_currency(self, key, lines, line_levels, credits, line_amounts, held=None):
@@ -1524,6 +1626,8 @@ class RecouvrementDunning(models.AbstractModel):
                 and line.date_maturity
                 and not line.reconciled
                 and line.amount_residual > 0
+                # an instalment a case claims is not reminded (:meth:`_get_dunning_domain`)
+                and not (move.litigation_id and self._is_claimed_in_litigation(line))
             ]
             all_lines += open_lines
             for line in open_lines:

@@ -62,7 +62,9 @@ class RecouvrementDunning(models.AbstractModel):
     def _hold_next_dates(self, moves, next_dates):
         """Correct ``next_dates`` (``{move id: date or False}``) of the open invoices
         ``moves`` for what the ladder leaves out (:meth:`_get_dunning_domain`): no next
-        reminder for an invoice in an open litigation case or in a payment plan; an invoice
+        reminder for an invoice in a payment plan or in an open litigation case that claims
+        every open instalment of it (:meth:`_is_claimed_in_litigation`: a case opened by the
+        transfer to litigation leaves the others to the reminders); an invoice
         paused until a day, or held by a proposed plan until a day
         (:meth:`_get_proposed_plan_hold_domain`), is reminded the day after at the earliest
         (the plan signed, it has none). One query at most (the proposed plans).
@@ -73,7 +75,16 @@ class RecouvrementDunning(models.AbstractModel):
             day = next_dates.get(move.id)
             if not day:
                 continue
-            if move.litigation_id or move.payment_plan_id:
+            if move.payment_plan_id or (
+                move.litigation_id
+                and all(
+                    self._is_claimed_in_litigation(line)
+                    for line in move.line_ids
+                    if line.account_id.account_type == "asset_receivable"
+                    and not line.reconciled
+                    and line.amount_residual > 0
+                )
+            ):
                 next_dates[move.id] = False
                 continue
             plan = move.penalty_plan_id

@@ -94,7 +94,7 @@ class RecouvrementAgedBalance(models.Model):
         readonly=True, help="Amount due of the invoices covered by a running payment plan."
     )
     under_litigation = fields.Monetary(
-        readonly=True, help="Amount due of the invoices in an open litigation case."
+        readonly=True, help="Amount due of the instalments an open litigation case claims."
     )
     under_promise = fields.Monetary(
         readonly=True,
@@ -167,7 +167,9 @@ class RecouvrementAgedBalance(models.Model):
                    CASE WHEN %(late)s > 0 THEN l.amount_residual ELSE 0 END AS overdue,
                    CASE WHEN m.payment_plan_id IS NOT NULL THEN l.amount_residual ELSE 0 END
                        AS under_plan,
-                   CASE WHEN m.litigation_id IS NOT NULL THEN l.amount_residual ELSE 0 END
+                   -- the instalments an open case claims (recouvrement.dunning
+                   -- ._get_not_in_litigation_domain): not those a transfer left out
+                   CASE WHEN NOT %(not_in_litigation)s THEN l.amount_residual ELSE 0 END
                        AS under_litigation,
                    CASE WHEN m.move_type = 'out_invoice' AND EXISTS (
                             SELECT 1 FROM recouvrement_promise p
@@ -213,6 +215,7 @@ class RecouvrementAgedBalance(models.Model):
             ),
             late=late,
             bucket_columns=bucket_columns,
+            not_in_litigation=self.env["recouvrement.dunning"]._get_not_in_litigation_sql(),
             companies=tuple(self.env.companies.ids),
         )
 

@@ -388,7 +388,29 @@ class RecouvrementWorklist(models.Model):
                        JOIN customers cu ON cu.partner_id = m.commercial_partner_id
                                         AND cu.company_id = m.company_id
                        JOIN res_partner rp ON rp.id = m.commercial_partner_id
-                       JOIN recouvrement_dunning_level lv ON lv.id = m.dunning_level_id
+                       -- an invoice in a case opened by the transfer to litigation: its
+                       -- instalments no open case claims go on through the ladder, at their
+                       -- own level (recouvrement.dunning._get_not_in_litigation_domain); a
+                       -- case opened by hand claims them all (no row, no level)
+                       LEFT JOIN LATERAL (
+                            SELECT (ARRAY_AGG(sl.dunning_level_id
+                                              ORDER BY slv.sequence DESC NULLS LAST))[1]
+                                       AS level_id,
+                                   SUM(sl.amount_residual) AS amount
+                              FROM account_move_line sl
+                              JOIN account_account sa ON sa.id = sl.account_id
+                              LEFT JOIN recouvrement_dunning_level slv
+                                ON slv.id = sl.dunning_level_id
+                             WHERE m.litigation_id IS NOT NULL
+                               AND sl.move_id = m.id
+                               AND sa.account_type = 'asset_receivable'
+                               AND NOT sl.reconciled
+                               AND sl.amount_residual > 0
+                               AND %(not_in_litigation)s
+                           ) split ON TRUE
+                       JOIN recouvrement_dunning_level lv
+                         ON lv.id = CASE WHEN m.litigation_id IS NULL THEN m.dunning_level_id
+                                         ELSE split.level_id END
                        LEFT JOIN open_items oi ON oi.partner_id = m.commercial_partner_id
                                               AND oi.company_id = m.company_id
                                               AND oi.currency_id = m.currency_id
@@ -396,10 +418,12 @@ class RecouvrementWorklist(models.Model):
                       -- net balance of its currency when open credits are deducted from it
                       CROSS JOIN LATERAL (
                             SELECT CASE WHEN oi.credits IS NULL
-                                        THEN m.amount_residual_signed
-                                        ELSE LEAST(m.amount_residual_signed,
-                                                   COALESCE(oi.due, 0) + oi.credits)
+                                        THEN ow.amount
+                                        ELSE LEAST(ow.amount, COALESCE(oi.due, 0) + oi.credits)
                                    END AS amount
+                              FROM (SELECT CASE WHEN m.litigation_id IS NULL
+                                                THEN m.amount_residual_signed
+                                                ELSE split.amount END AS amount) ow
                            ) cl
                       CROSS JOIN LATERAL (
                             -- the next level whose minimum that amount meets (a level under
@@ -428,10 +452,9 @@ class RecouvrementWorklist(models.Model):
                         AND m.move_type = 'out_invoice'
                         AND m.payment_state IN ('not_paid', 'partial')
                         -- invoices the ladder reminds (recouvrement.dunning
-                        -- ._get_dunning_domain): not in litigation nor in a plan, nor held
-                        -- by a proposed plan, neither the invoice nor its customer (in the
-                        -- company) paused
-                        AND m.litigation_id IS NULL
+                        -- ._get_dunning_domain): not in litigation (the instalments no case
+                        -- claims: lv above) nor in a plan, nor held by a proposed plan,
+                        -- neither the invoice nor its customer (in the company) paused
                         AND m.payment_plan_id IS NULL
                         AND NOT EXISTS (
                             SELECT 1
@@ -476,6 +499,9 @@ class RecouvrementWorklist(models.Model):
             collector=collector_sql("rp", "co", "pol"),
             today=today,
             companies=company_ids,
+            not_in_litigation=self.env["recouvrement.dunning"]._get_not_in_litigation_sql(
+                "sl", "m"
+            ),
             amount_points=PRIORITY_AMOUNT_POINTS,
             amount_cap=PRIORITY_AMOUNT_CAP,
             days_points=PRIORITY_DAYS_POINTS,

@@ -3,7 +3,7 @@ delivered for the instalments it lists, every instalment it lists takes its leve
 instalment due on the day of the run is not late (LEGAL.md, instalments; README, product
 decisions: "A newly late instalment joins the ladder of the invoice")."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from odoo.tests import tagged
 
@@ -141,15 +141,16 @@ class TestInstalmentLadder(DunningRunCommon):
         # call was held back for X's next step, so Y's first reminder was the formal notice
         # of 17 March (1 300, registered letter, credit hold): a step with legal effect for an
         # invoice never reminded (issue 17 #12). An invoice never reminded after its due date
-        # goes through its own ladder, as before: Y is listed in the courteous reminder of
-        # 3 March (1 000 + 300 = 1 300) before any formal notice lists it.
+        # goes through its own ladder, as before: Y gets the courteous reminder of 3 March,
+        # alone, 300 (before the next test: 1 000 + 300 = 1 300, listing X at the courteous
+        # level after its last call of 2 March), before any formal notice lists it.
         move_x = self._invoice(self.customer, 1000.0, "2026-01-01", "2026-01-31")
         move_y = self._invoice(self.customer, 300.0, "2026-02-01", "2026-03-02")
         days = ["2026-01-26", "2026-02-01", "2026-02-15", "2026-02-25", "2026-03-02", "2026-03-03"]
         sent = self._runs(days)
         jan31, mar2 = date(2026, 1, 31), date(2026, 3, 2)
         self.assertEqual(sent["2026-03-02"], ("Last call", 1000.0, [jan31]))
-        self.assertEqual(sent["2026-03-03"], ("Courteous reminder", 1300.0, [jan31, mar2]))
+        self.assertEqual(sent["2026-03-03"], ("Courteous reminder", 300.0, [mar2]))
         # the formal notice of 17 March (31 Jan + 45) comes after Y was reminded
         notice = self._run("2026-03-17")
         self.assertEqual(notice.level_id, self.level_notice)
@@ -158,3 +159,38 @@ class TestInstalmentLadder(DunningRunCommon):
             [("move_ids", "in", move_y.ids), ("date", "<", "2026-03-17"), ("state", "=", "sent")]
         )
         self.assertTrue(reminded.filtered(lambda event: event.level_id == self.level_courteous))
+
+    def test_invoice_never_reminded_is_sent_alone_not_softer_for_the_others(self):
+        # The fresh tester's closing note: X 1 000 due 21 January; Y 1 200 dated 1 February
+        # in 480 / 360 / 360 (due 21 Feb, 18 Mar, 17 Apr); daily runs 16 Jan - 28 Feb. X: courtesy
+        # 16 Jan (21 Jan - 5), courteous 22 Jan, firm 5 Feb, last call 20 Feb. Y, never
+        # reminded, goes through its own ladder alone: courtesy note 16 Feb (21 Feb - 5) for
+        # 480 (old: 1 480 with X, after X's firm reminder), courteous 22 Feb for 480 (old:
+        # 1 480 with X, two days after X's last call). No reminder lists an instalment at a
+        # level softer than one a reminder already gave it.
+        self._invoice(self.customer, 1000.0, "2026-01-01", "2026-01-21")
+        self._invoice_with_term(
+            self.customer, 1200.0, "2026-02-01", self._term((40, 20), (30, 45), (30, 75))
+        )
+        jan21, feb21 = date(2026, 1, 21), date(2026, 2, 21)
+        days = [date(2026, 1, 16) + timedelta(days=n) for n in range(44)]
+        reached, softer, sent = {}, [], {}
+        for day in days:
+            for event in self._run(day):
+                sequence = event.level_id.sequence
+                softer += [
+                    (day, event.level_id.name, line.date_maturity)
+                    for line in event.line_ids
+                    if reached.get(line.id, 0) > sequence
+                ]
+                for line in event.line_ids:
+                    reached[line.id] = max(reached.get(line.id, 0), sequence)
+                sent[day.isoformat()] = (
+                    event.level_id.name,
+                    event.amount_due,
+                    sorted(event.line_ids.mapped("date_maturity")),
+                )
+        self.assertEqual(softer, [])
+        self.assertEqual(sent["2026-02-20"], ("Last call", 1000.0, [jan21]))
+        self.assertEqual(sent["2026-02-16"], ("Courtesy reminder", 480.0, [feb21]))
+        self.assertEqual(sent["2026-02-22"], ("Courteous reminder", 480.0, [feb21]))

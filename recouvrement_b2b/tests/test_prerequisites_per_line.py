@@ -4,7 +4,7 @@ passed; a later instalment goes through its own reminders before it is claimed i
 (README, product decisions: "The transfer to litigation claims what the formal notice
 claimed")."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from freezegun import freeze_time
 
@@ -14,8 +14,7 @@ from odoo.tests import tagged
 from .common import DunningRunCommon
 
 
-@tagged("post_install", "-at_install")
-class TestPrerequisitesPerLine(DunningRunCommon):
+class PrerequisitesCommon(DunningRunCommon):
     """The standard ladder (courtesy 5 days before the due date, courteous 1 day after, firm
     15, last call 30, formal notice 45 by registered letter, litigation 60; 8 days to pay
     from the firm level)."""
@@ -55,6 +54,11 @@ class TestPrerequisitesPerLine(DunningRunCommon):
     # call 20 Feb (+30, the second one 5 days late joins it: 480 + 360 = 840), formal notice
     # 7 Mar (+45, the last call's deadline 20 Feb + 8 = 28 Feb passed), litigation 22 Mar (+60)
     LADDER_DAYS = ["2026-01-22", "2026-02-05", "2026-02-20", "2026-03-07"]
+
+
+@tagged("post_install", "-at_install")
+class TestPrerequisitesPerLine(PrerequisitesCommon):
+    """The transfer to litigation and the formal notice per instalment."""
 
     def test_litigation_claims_what_the_formal_notice_claimed(self):
         move, (first, second, third) = self._three_instalments()
@@ -314,3 +318,170 @@ class TestPrerequisitesPerLine(DunningRunCommon):
             case.invalidate_recordset(["amount_residual", "open_credit_amount"])
             self.assertEqual((case.amount_residual, case.open_credit_amount), (840.0, 840.0))
         self.assertEqual((firm.amount_due, firm.amount_open_credit), (200.0, 160.0))
+
+
+@tagged("post_install", "-at_install")
+class TestNewcomersAloneOnlyWhenLate(PrerequisitesCommon):
+    """An instalment newer than its invoice's formal notice is sent alone (at the older ones'
+    last call) only once it is late: from its due date + the first late level's days (the
+    courteous level, 1 day), never on the courtesy day before it falls due (fresh tester of
+    trial12, fault 1)."""
+
+    def _daily(self, start, end):
+        """``[(day, level, amount claimed, due dates listed)]`` of a run on every day from
+        ``start`` to ``end`` included, letters posted the day they are prepared."""
+        sent, day = [], date.fromisoformat(start)
+        while day <= date.fromisoformat(end):
+            for event in self._post(self._run(day), day):
+                sent.append(
+                    (
+                        day,
+                        event.level_id,
+                        event.amount_due,
+                        sorted(event.line_ids.mapped("date_maturity")),
+                    )
+                )
+            day += timedelta(days=1)
+        return sent
+
+    def _assert_nothing_late_before_due(self, sent):
+        """No reminder at a level after the due date (days > 0) lists an instalment due on or
+        after the day it is sent."""
+        early = [
+            (day, level.name, amount, due)
+            for day, level, amount, due in sent
+            if level.days > 0 and any(maturity >= day for maturity in due)
+        ]
+        self.assertEqual(early, [])
+
+    def test_third_instalment_last_call_after_its_due_date(self):
+        # daily runs, 10 Jan - 31 Mar, the tester's invoice: formal notice 7 Mar for 840; the
+        # third (360 due 17 Mar) reaches its courtesy day on 12 Mar (17 Mar - 5): old, the
+        # last call of 360 went that day, before it was due; now nothing until 18 Mar
+        # (17 Mar + 1, the courteous level's day), the last call alone, 360; the transfer
+        # waits for its deadline (18 Mar + 8 = 26 Mar): 27 Mar, 840 (480 + 360)
+        self._three_instalments()
+        mar17 = date(2026, 3, 17)
+        sent = self._daily("2026-01-10", "2026-03-31")
+        self._assert_nothing_late_before_due(sent)
+        by_day = {day.isoformat(): (level.name, amount, due) for day, level, amount, due in sent}
+        self.assertNotIn("2026-03-12", by_day)
+        self.assertEqual(by_day["2026-03-18"], ("Last call", 360.0, [mar17]))
+        self.assertEqual(
+            by_day["2026-03-27"],
+            ("Transfer to litigation", 840.0, [date(2026, 1, 21), date(2026, 2, 15)]),
+        )
+        self.assertFalse(
+            [day for day in by_day if "2026-03-19" <= day < "2026-03-27"],
+        )
+
+    def test_next_date_is_the_day_the_newcomer_is_sent(self):
+        # after the notice of 7 Mar, on 11 Mar: the older two's next step is the transfer of
+        # 22 Mar (21 Jan + 60); the third is sent alone on 18 Mar (17 Mar + 1): the invoice's
+        # next reminder date is 18 Mar (old: 22 Mar, while the run acted on 12 Mar)
+        move, _lines = self._three_instalments()
+        self._runs(self.LADDER_DAYS)
+        self.assertEqual(
+            self.Dunning._get_next_dates(move, date(2026, 3, 11))[move.id], date(2026, 3, 18)
+        )
+
+    def test_four_quarters(self):
+        # 1 000 dated 1 Jan in four quarters of 250 due 31 Jan, 15 Feb, 2 Mar, 1 Apr, daily
+        # runs to 30 Apr: old, a last call on 27 Mar for the 250 due 1 Apr; now no late level
+        # lists an instalment before its due date
+        self._invoice_with_term(
+            self.customer, 1000.0, "2026-01-01", self._term((25, 30), (25, 45), (25, 60), (25, 90))
+        )
+        sent = self._daily("2026-01-20", "2026-04-30")
+        self._assert_nothing_late_before_due(sent)
+        # the transfer of 1 Apr (31 Jan + 60) takes the three the notice of 17 Mar listed,
+        # 750; the fourth, due that day, is not late: its own courteous reminder on 2 Apr
+        apr1 = date(2026, 4, 1)
+        by_day = {day: (level.name, amount, due) for day, level, amount, due in sent}
+        self.assertEqual(by_day[apr1][:2], ("Transfer to litigation", 750.0))
+        self.assertEqual(by_day[date(2026, 4, 2)], ("Courteous reminder", 250.0, [apr1]))
+
+    def test_invoice_dated_first_february(self):
+        # 1 200 dated 1 Feb in 480 / 360 / 360 due 21 Feb, 18 Mar, 17 Apr, daily runs to
+        # 30 Apr: old, last calls on 13 Mar (for 18 Mar) and 12 Apr (for 17 Apr); now none
+        # before the due date
+        self._invoice_with_term(
+            self.customer, 1200.0, "2026-02-01", self._term((40, 20), (30, 45), (30, 75))
+        )
+        sent = self._daily("2026-02-10", "2026-04-30")
+        self._assert_nothing_late_before_due(sent)
+
+
+@tagged("post_install", "-at_install")
+class TestWhatTheUserSeesOfTheSplit(PrerequisitesCommon):
+    """After the transfer of 27 Mar claiming the first two instalments (840), the third
+    (360 due 17 Mar, last call alone on 18 Mar) is still reminded: what the user sees counts
+    it out of the case, as the run does (``_get_not_in_litigation_domain``; fresh tester of
+    trial12, fault 5)."""
+
+    def _transferred(self):
+        """The tester's invoice through the transfer of 27 Mar: ``(move, lines, case)``."""
+        move, lines = self._three_instalments()
+        self._runs([*self.LADDER_DAYS, "2026-03-18"])
+        case = self._post(self._run("2026-03-27"), "2026-03-27").litigation_id
+        self.assertEqual(case.line_ids, lines[:2])
+        return move, lines, case
+
+    def test_aged_balance_in_litigation_counts_the_instalments_claimed(self):
+        # 28 Mar: "In litigation" 480 + 360 = 840 (old: 1 200, the third too); the third's
+        # 360 stays in the overdue columns only
+        move, _lines, _case = self._transferred()
+        with freeze_time("2026-03-28"):
+            rows = (
+                self.env["recouvrement.aged.balance"]
+                .with_user(self.controller)
+                .search([("move_id", "=", move.id)])
+            )
+            self.assertEqual(sum(rows.mapped("under_litigation")), 840.0)
+            self.assertEqual(sum(rows.mapped("residual")), 1200.0)
+
+    def test_next_date_of_the_unclaimed_instalment(self):
+        # 28 Mar: the third, at the last call since 18 Mar, gets its formal notice on 1 May
+        # (17 Mar + 45): the invoice's next reminder date (old: none from the transfer on)
+        move, _lines, _case = self._transferred()
+        self.assertEqual(
+            self.Dunning._get_next_dates(move, date(2026, 3, 28))[move.id], date(2026, 5, 1)
+        )
+
+    def test_worklist_next_step_legal_for_the_unclaimed_instalment(self):
+        # 2 Apr: the third (360, 16 days late) is at the last call, its next step the formal
+        # notice: legal (old: False, the invoice dropped because it is in a case); the
+        # customer is on the worklist for a call due that day
+        self._transferred()
+        self._schedule_call(self.customer, date(2026, 4, 2))
+        with freeze_time("2026-04-02"):
+            self.env.flush_all()
+            row = (
+                self.env["recouvrement.worklist"]
+                .with_user(self.controller)
+                .search([("partner_id", "=", self.customer.id)])
+            )
+            self.assertEqual(len(row), 1)
+            self.assertEqual(row.next_step_legal, True)
+
+    def test_invoice_added_by_hand_is_seen_claimed_whole(self):
+        # Z, 500 due 24 Mar, added by hand on 28 Mar to the case of 27 Mar (840): none of Z's
+        # lines is in the case's line_ids, so the case claims Z whole and the run leaves it
+        # out (merge of the two fixes); what the user sees must say the same: the aged
+        # balance's "In litigation" 840 + 500 = 1 340 (a per-case rule gave 840, Z's 500 as
+        # not claimed), and Z has no next reminder date (it had 29 Mar, its courteous level)
+        move, _lines, case = self._transferred()
+        move_z = self._invoice(self.customer, 500.0, "2026-02-22", "2026-03-24")
+        with freeze_time("2026-03-28"):
+            case.write({"move_ids": [Command.link(move_z.id)]})
+            self.env.flush_all()
+            rows = (
+                self.env["recouvrement.aged.balance"]
+                .with_user(self.controller)
+                .search([("move_id", "in", (move | move_z).ids)])
+            )
+            self.assertEqual(sum(rows.mapped("under_litigation")), 1340.0)
+        self.assertFalse(self.Dunning._get_next_dates(move_z, date(2026, 3, 28))[move_z.id])
+        self.assertEqual(
+            self.Dunning._get_next_dates(move, date(2026, 3, 28))[move.id], date(2026, 5, 1)
+        )
