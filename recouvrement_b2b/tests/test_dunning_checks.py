@@ -77,7 +77,9 @@ class TestDunningChecks(DunningRunCommon):
     def test_notice_deadline_counted_per_invoice(self):
         # Invoice A under a formal notice whose deadline passed, invoice B (entered late)
         # reaching litigation too but never reminded: no case for B, nor a notice naming it
-        # before a reminder did. The last call for both, then the notice, then litigation.
+        # before a reminder did. B's last call alone (a reminder is never softer than one
+        # delivered for an invoice it lists: A had its formal notice; README, instalment
+        # ladder), then the notice for both, then litigation.
         first = self._invoice(self.customer, 300.0, "2026-01-01", "2026-01-31")
         self._run("2026-02-01")
         notice = self._run("2026-03-20")
@@ -86,9 +88,9 @@ class TestDunningChecks(DunningRunCommon):
         second = self._invoice(self.customer, 700.0, "2026-01-05", "2026-02-04")
         event = self._run("2026-04-06")  # A 65 days late, B 61: both at litigation
         self.assertRecordValues(
-            event, [{"level_id": self.level_last_call.id, "amount_due": 1000.0}]
+            event, [{"level_id": self.level_last_call.id, "amount_due": 700.0}]
         )
-        self.assertEqual(event.move_ids, first | second)
+        self.assertEqual(event.move_ids, second)
         self.assertFalse((first | second).litigation_id)
         # the last call's deadline: 6 April + 8 days = 14 April; the notice on 15 April
         self.assertFalse(self._run("2026-04-14"))
