@@ -804,8 +804,10 @@ class RecouvrementDunning(models.AbstractModel):
         newcomers = (
             item["lines"] - self._get_named_lines(item["lines"], reached, ladder)
         ).filtered(lambda line: (self._first_late_day(line, ladder) or date.max) <= date)
-        if not (next_step and next_step._has_legal_effect() and newcomers):
+        if not (next_step and next_step._has_legal_effect()):
             return None
+        if not newcomers:
+            return self._send_unnoticed_alone(item, reached, ladder, next_step, date)
         amicable = levels.filtered(
             lambda lvl: lvl.sequence <= floor and not lvl._has_legal_effect()
         )[-1:]
@@ -813,6 +815,62 @@ class RecouvrementDunning(models.AbstractModel):
             return None
         item = self._rebuild_item(item, newcomers, date)
         return self._set_item_level(item, amicable) if item else None
+
+    @api.model
+    def _send_unlisted_alone(self, item, date):
+        """Plan ``item``, whose step with legal effect waits for a payment deadline
+        (:meth:`_get_allowed_level` False), listing alone the instalments reaching a new level
+        on this run that this step can never list, at their own level; None when there are
+        none. A formal notice lists only instalments a delivered reminder named, the transfer
+        to litigation only those of a delivered formal notice (issue 17 #12;
+        :meth:`_keep_noticed_lines`): another invoice's waiting step does not hold back their
+        own ladder (its firm reminder on its own day). No query but the ladder's levels."""
+        level = item["level"]
+        ladder = item["policy"]._get_rule_levels()
+        if level.open_litigation:
+            notice = item["policy"].level_ids.filtered(
+                lambda lvl: lvl.is_formal_notice and lvl.sequence < level.sequence
+            )
+            if not notice:
+                return None
+            first = min(notice.mapped("sequence"))
+            needed = {lvl.sequence for lvl in ladder if lvl.sequence >= first}
+        else:
+            needed = {lvl.sequence for lvl in ladder if lvl.days > 0}
+        moving = item["lines"].filtered(
+            lambda line: line.id in item["line_levels"]
+            and self._get_reached_sequence(line, ladder) not in needed
+            and (self._first_late_day(line, ladder) or date.max) <= date
+        )
+        if not moving or moving == item["lines"]:
+            return None
+        rebuilt = self._rebuild_item(item, moving, date)
+        if not rebuilt or rebuilt["level"].sequence >= level.sequence:
+            return None
+        return rebuilt
+
+    @api.model
+    def _send_unnoticed_alone(self, item, reached, ladder, next_step, date):
+        """Plan ``item`` whose instalments wait for the transfer to litigation ``next_step``
+        of older ones (:meth:`_send_newcomers_alone`): the instalments reaching a new level
+        on this run that no formal notice reached (``reached``: ``{line: sequence}``) go on
+        through their own ladder, listed alone at their own level; None when there are none
+        or ``next_step`` is no transfer. The transfer takes only the instalments of a
+        delivered formal notice whose payment deadline passed (:meth:`_keep_noticed_lines`;
+        issue 17 #12; art. 1344 Code civil): it can never list them, so they must not wait
+        for it (a firm reminder of 250 on its own day, not a last call a fortnight later),
+        once late (:meth:`_first_late_day`), as the newcomers. No query."""
+        notice = item["policy"].level_ids.filtered(
+            lambda lvl: lvl.is_formal_notice and lvl.sequence < next_step.sequence
+        )[-1:]
+        if not (next_step.open_litigation and notice):
+            return None
+        moving = item["lines"].filtered(
+            lambda line: line.id in item["line_levels"]
+            and (reached[line] or 0) < notice.sequence
+            and (self._first_late_day(line, ladder) or date.max) <= date
+        )
+        return self._rebuild_item(item, moving, date) if moving else None
 
     @api.model
     def _lists_an_invoice_never_reminded(self, item, reached, ladder):
@@ -988,7 +1046,12 @@ class RecouvrementDunning(models.AbstractModel):
                 continue  # reminded today, or its last letter is not posted yet
             level = self._get_allowed_level(item, history, date)
             if not level:
-                continue  # the formal notice's payment deadline has not passed yet
+                # the step waits for a payment deadline; the instalments it can never list
+                # go on through their own ladder meanwhile
+                item = self._send_unlisted_alone(item, date)
+                level = item and self._get_allowed_level(item, history, date)
+                if not level:
+                    continue  # the formal notice's payment deadline has not passed yet
             last_undelivered = history["last_undelivered"].get(key)
             if last_undelivered and last_undelivered >= history["last_delivered"].get(
                 key, last_undelivered

@@ -411,6 +411,27 @@ class TestNewcomersAloneOnlyWhenLate(PrerequisitesCommon):
         sent = self._daily("2026-02-10", "2026-04-30")
         self._assert_nothing_late_before_due(sent)
 
+    def test_invoice_not_held_back_for_a_transfer_that_cannot_list_it(self):
+        # the tester's invoice plus Z, 250 due 10 Mar, daily runs 10 Jan - 10 Apr: Z gets its
+        # courtesy note on 5 Mar (10 Mar - 5) and its courteous reminder alone on 11 Mar
+        # (+1); the older instalments' next step is the transfer (22 Mar, done 27 Mar), which
+        # can list only instalments whose formal notice was delivered and its deadline passed:
+        # never Z. Old: nothing for Z from 11 Mar to 9 Apr (a last call of 610 = 250 + 360 on
+        # 9 Apr); now Z goes on through its own ladder: firm reminder alone on 25 Mar
+        # (10 Mar + 15), 250; the transfer still on 27 Mar for 840 (480 + 360)
+        self._three_instalments()
+        mar10 = date(2026, 3, 10)
+        self._invoice(self.customer, 250.0, "2026-02-08", "2026-03-10")
+        sent = self._daily("2026-01-10", "2026-04-10")
+        self._assert_nothing_late_before_due(sent)
+        by_day = {day.isoformat(): (level.name, amount, due) for day, level, amount, due in sent}
+        self.assertEqual(by_day["2026-03-11"], (self.level_courteous.name, 250.0, [mar10]))
+        self.assertEqual(by_day["2026-03-25"], (self.level_firm.name, 250.0, [mar10]))
+        self.assertEqual(
+            by_day["2026-03-27"],
+            (self.level_litigation.name, 840.0, [date(2026, 1, 21), date(2026, 2, 15)]),
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestWhatTheUserSeesOfTheSplit(PrerequisitesCommon):
