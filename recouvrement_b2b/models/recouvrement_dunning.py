@@ -528,7 +528,9 @@ class RecouvrementDunning(models.AbstractModel):
         line_amounts = self._get_line_amounts(
             lines.union(*credits.values()) if credits else lines, date
         )
-        # what is left of them once the open litigation cases took theirs (oldest claim first)
+        # what the open credits are worth whole, then what is left of them once the open
+        # litigation cases took theirs (oldest claim first)
+        whole = {line.id: line_amounts[line.id] for lines in credits.values() for line in lines}
         credits = self._deduct_litigation_claims(credits, line_amounts, date)
         plan = []
         for key, group_lines in groups.items():
@@ -543,6 +545,9 @@ class RecouvrementDunning(models.AbstractModel):
         plan = self._apply_prerequisite_steps(plan, date)
         plan = [item for item in (self._level_listed_lines(item, date) for item in plan) if item]
         plan.sort(key=lambda item: (item["company"].id, item["partner"].id))
+        for item in plan:
+            # a reminder lists an open credit at what it deducts (_prepare_claim_vals)
+            item["credit_whole"] = whole
         return plan
 
     @api.model
@@ -2271,8 +2276,7 @@ class RecouvrementDunning(models.AbstractModel):
             "sent_residuals": [
                 [
                     line.id,
-                    line.amount_residual,
-                    line.amount_residual_currency,
+                    *self._get_deducted_residuals(item, line, credit_lines),
                     dict(
                         self.env["recouvrement.statement"]._get_printed_line(line),
                         credit=line in credit_lines,
@@ -2293,6 +2297,27 @@ class RecouvrementDunning(models.AbstractModel):
                 "amount_net", sum(lines.mapped("amount_residual")) - open_credit
             ),
         }
+
+    @api.model
+    def _get_deducted_residuals(self, item, line, credit_lines):
+        """``(residual, residual in its currency)`` that the reminder of plan ``item`` states
+        of ``line`` (account.move.line): what is left of an instalment; of an open credit
+        (in ``credit_lines``), the part it deducts: an open litigation case took the rest
+        first (:meth:`_deduct_litigation_claims`; issue 17: a credit of 900 of which a case
+        took 840 is listed at 60, what the reminder deducts, not 900). The same share of
+        both amounts (the item's ``line_amounts`` against ``credit_whole``, company currency
+        at the day's rate). No query."""
+        residuals = (line.amount_residual, line.amount_residual_currency)
+        whole = item.get("credit_whole", {}).get(line.id)
+        if line not in credit_lines or not whole:
+            return residuals
+        share = item["line_amounts"][line.id] / whole
+        if float_compare(share, 1.0, precision_digits=6) >= 0:
+            return residuals
+        return (
+            line.company_currency_id.round(residuals[0] * share),
+            line.currency_id.round(residuals[1] * share),
+        )
 
     @api.model
     def _get_company_penalty_figures(self, moves, date, figures=None):

@@ -1290,7 +1290,8 @@ class RecouvrementLitigation(models.Model):
     def _get_dossier_lines(self, to_date=None):
         """Claim breakdown per invoice for the dossier: principal, penalties, indemnity, total,
         and ``due_dates`` (text: the due date, or each instalment's due date and amount, as the
-        invoice prints them, ``recouvrement.penalty._get_mention_due_dates``).
+        invoice prints them, ``recouvrement.penalty._get_mention_due_dates``; of an invoice
+        claimed in part, the instalments claimed only).
 
         Penalties and indemnity as every claim states them
         (``recouvrement.penalty._get_penalty_document_figures``): what penalty invoices
@@ -1309,9 +1310,8 @@ class RecouvrementLitigation(models.Model):
         self.ensure_one()
         to_date = to_date or fields.Date.context_today(self)
         moves = self.move_ids.sorted(lambda m: (m.invoice_date or to_date, m.id))
-        claimed = [
-            line_id for line_ids in self._get_claimed_line_ids().values() for line_id in line_ids
-        ]
+        claimed_by_move = self._get_claimed_line_ids()
+        claimed = [line_id for line_ids in claimed_by_move.values() for line_id in line_ids]
         # the figures are computed through ``moves`` (account.move._get_penalty_figures)
         moves = moves.with_context(penalty_claimed_line_ids=claimed)
         Penalty = moves.env["recouvrement.penalty"]
@@ -1335,8 +1335,8 @@ class RecouvrementLitigation(models.Model):
                     "total": principal + penalty + indemnity,
                     "rate": fig.get("rate", 0.0),
                     "days": fig.get("days", 0),
-                    # each instalment's due date, from which its penalties run
-                    "due_dates": Penalty._get_mention_due_dates(move),
+                    # each claimed instalment's due date, from which its penalties run
+                    "due_dates": Penalty._get_mention_due_dates(move, claimed_by_move.get(move.id)),
                 }
             )
         return lines

@@ -1456,14 +1456,20 @@ class RecouvrementPenalty(models.AbstractModel):
         )
 
     @api.model
-    def _get_mention_due_dates(self, move):
+    def _get_mention_due_dates(self, move, line_ids=None):
         """The due date(s) printed on ``move``: its due date, or each instalment's due date
-        with its amount (L441-10 II: each due date is a payment date, LEGAL.md)."""
+        with its amount (L441-10 II: each due date is a payment date, LEGAL.md).
+
+        :param line_ids: optional set of receivable line ids: of an invoice in instalments,
+            only those (what a litigation case claims of it, issue 17)
+        """
         instalments = move.line_ids.filtered(
             lambda line: line.display_type == "payment_term" and line.date_maturity
         ).sorted(lambda line: (line.date_maturity, line.id))
         if len(set(instalments.mapped("date_maturity"))) < 2:
             return format_date(self.env, move.invoice_date_due)
+        if line_ids is not None:
+            instalments = instalments.filtered(lambda line: line.id in line_ids)
         return ", ".join(
             f"{format_date(self.env, line.date_maturity)} "
             f"({format_amount(self.env, abs(line.amount_currency), move.currency_id)})"

@@ -4,6 +4,7 @@ passed; a later instalment goes through its own reminders before it is claimed i
 (README, product decisions: "The transfer to litigation claims what the formal notice
 claimed")."""
 
+import re
 from datetime import date, timedelta
 
 from freezegun import freeze_time
@@ -318,6 +319,46 @@ class TestPrerequisitesPerLine(PrerequisitesCommon):
             case.invalidate_recordset(["amount_residual", "open_credit_amount"])
             self.assertEqual((case.amount_residual, case.open_credit_amount), (840.0, 840.0))
         self.assertEqual((firm.amount_due, firm.amount_open_credit), (200.0, 160.0))
+
+    def test_credit_shared_with_the_case_printed_as_deducted(self):
+        # a credit of 900: the case takes 840 of it (oldest claim first), the firm reminder
+        # of 1 Apr deducts the rest, 900 - 840 = 60, and asks 360 - 60 = 300. Its email,
+        # letter and stored rows list the credit at 60.00, what it deducts: 360 - 60 = 300
+        # adds up (old: 900.00 printed and stored, 360 - 900 != 300)
+        _case, [firm] = self._credit_after_transfer(900.0)
+        self.assertEqual((firm.amount_due, firm.amount_open_credit), (300.0, 60.0))
+        with freeze_time("2026-04-01"):
+            credits = firm._get_letter_credits()
+            self.assertEqual([(c["amount_currency"], c["amount"]) for c in credits], [(60.0, 60.0)])
+            [row] = [row for row in firm.sent_residuals if row[3]["credit"]]
+            self.assertEqual(row[1:3], [-60.0, -60.0])
+            email = firm.mail_message_id.body
+            letter = (
+                self.env["ir.actions.report"]
+                ._render_qweb_html("recouvrement_b2b.report_dunning_letter", firm.ids)[0]
+                .decode()
+            )
+        self.assertEqual(firm.channel, "email")
+        # the credit's row: its name, its date, then 60.00 (not 360.00 nor 900.00)
+        credit_row = re.escape(credits[0]["name"]) + r".{0,300}?[^0-9.,]60\.00"
+        for text in (str(email), letter):
+            self.assertRegex(text, re.compile(credit_row, re.S))
+            self.assertNotIn("900.00", text)
+        # reprinted later: the same 60.00, as stored
+        with freeze_time("2026-04-20"):
+            self.assertEqual([c["amount"] for c in firm._get_letter_credits()], [60.0])
+
+    def test_handover_due_dates_of_the_claimed_instalments(self):
+        # the case claims the first two instalments, 480 due 21 Jan + 360 due 15 Feb = 840:
+        # the agency's invoice list gives their due dates only (old: the third's 17 Mar too,
+        # which the case does not claim)
+        case, _firm = self._credit_after_transfer(100.0)
+        with freeze_time("2026-04-01"):
+            row = case._get_handover_invoice_rows()[1]
+        self.assertEqual(
+            row[2:6:3],
+            ["01/21/2026 (480.00\xa0€), 02/15/2026 (360.00\xa0€)", "840.00"],
+        )
 
 
 @tagged("post_install", "-at_install")
