@@ -843,9 +843,11 @@ class RecouvrementDunning(models.AbstractModel):
         else:
             needed = {lvl.sequence for lvl in ladder if lvl.days > 0}
         moving = item["lines"].filtered(
-            lambda line: line.id in item["line_levels"]
-            and self._get_reached_sequence(line, ladder) not in needed
-            and (self._first_late_day(line, ladder) or date.max) <= date
+            lambda line: (
+                line.id in item["line_levels"]
+                and self._get_reached_sequence(line, ladder) not in needed
+                and (self._first_late_day(line, ladder) or date.max) <= date
+            )
         )
         if not moving or moving == item["lines"]:
             return None
@@ -871,9 +873,11 @@ class RecouvrementDunning(models.AbstractModel):
         if not (next_step.open_litigation and notice):
             return None
         moving = item["lines"].filtered(
-            lambda line: line.id in item["line_levels"]
-            and (reached[line] or 0) < notice.sequence
-            and (self._first_late_day(line, ladder) or date.max) <= date
+            lambda line: (
+                line.id in item["line_levels"]
+                and (reached[line] or 0) < notice.sequence
+                and (self._first_late_day(line, ladder) or date.max) <= date
+            )
         )
         return self._rebuild_item(item, moving, date) if moving else None
 

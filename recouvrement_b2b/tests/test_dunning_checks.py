@@ -87,9 +87,7 @@ class TestDunningChecks(DunningRunCommon):
         self._post(notice, "2026-03-20")
         second = self._invoice(self.customer, 700.0, "2026-01-05", "2026-02-04")
         event = self._run("2026-04-06")  # A 65 days late, B 61: both at litigation
-        self.assertRecordValues(
-            event, [{"level_id": self.level_last_call.id, "amount_due": 700.0}]
-        )
+        self.assertRecordValues(event, [{"level_id": self.level_last_call.id, "amount_due": 700.0}])
         self.assertEqual(event.move_ids, second)
         self.assertFalse((first | second).litigation_id)
         # the last call's deadline: 6 April + 8 days = 14 April; the notice on 15 April
