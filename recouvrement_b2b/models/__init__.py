@@ -12,6 +12,7 @@ from . import recouvrement_dunning_level
 from . import recouvrement_dunning_event
 from . import recouvrement_dunning
 from . import recouvrement_dunning_pause
+from . import recouvrement_dunning_next_date
 from . import recouvrement_payment_plan
 from . import recouvrement_litigation
 from . import recouvrement_credit

@@ -518,7 +518,9 @@ class RecouvrementDunning(models.AbstractModel):
         kept_ids = set(
             self.env["recouvrement.proceedings"]._filter_dunning_moves(lines.move_id, date).ids
         )
-        lines = lines.filtered(lambda line: line.move_id.id in kept_ids)
+        simulation = self.env.context.get("dunning_simulation")
+        claimed = simulation.claimed if simulation else ()
+        lines = lines.filtered(lambda line: line.move_id.id in kept_ids and line.id not in claimed)
         skipped = self._get_failed_keys(lines.move_id, date) if skip_failed else set()
         groups, line_levels = self._group_due_lines(lines, date, skipped)
         # every level of the ladders: a level's minimum may cap an instalment to a level below
@@ -1023,8 +1025,9 @@ class RecouvrementDunning(models.AbstractModel):
                 by_move[line.move_id].append(line_levels[line.id])
         result = {}
         for move, rule_levels in by_move.items():
-            if move.dunning_level_id:
-                rule_levels.append(move.dunning_level_id._get_rule_level())
+            reached = self._get_move_dunning_level(move)[0]
+            if reached:
+                rule_levels.append(reached._get_rule_level())
             result[move.id] = dunning_rules.highest(rule_levels).key
         return result
 
@@ -1206,6 +1209,9 @@ class RecouvrementDunning(models.AbstractModel):
                 for event_id in ids:
                     notices.setdefault(event_id, (key, {}))[1][move.id] = deadline
         history["notice_line_deadlines"] = self._get_notice_line_deadlines(notices)
+        simulation = self.env.context.get("dunning_simulation")
+        if simulation:
+            simulation.add_to_history(history, date)
         return history
 
     @api.model
@@ -1610,24 +1616,46 @@ class RecouvrementDunning(models.AbstractModel):
         of its level, or of its invoice's level when it has none of its own, was already
         late (due before it) at the invoice's last reminder and no instalment of the invoice
         has a level of its own (invoices reminded as a whole before)."""
-        level = line.dunning_level_id
+        level = self._get_line_dunning_level(line)
         move = line.move_id
+        move_level, last_date = self._get_move_dunning_level(move)
         if (
             not level
-            and move.dunning_level_id
+            and move_level
             # listed by it: due before it (an instalment due that day was not late yet)
-            and (not move.dunning_last_date or line.date_maturity < move.dunning_last_date)
+            and (not last_date or line.date_maturity < last_date)
             # reminded as a whole: an instalment left out of a reminder listing others of its
             # invoice (the transfer to litigation takes only what a formal notice listed,
             # :meth:`_keep_noticed_lines`) has reached no level
             and not any(
-                other.dunning_level_id
+                self._get_line_dunning_level(other)
                 for other in move.line_ids
                 if other.account_id.account_type == "asset_receivable"
             )
         ):
-            level = move.dunning_level_id
+            level = move_level
         return dunning_rules.reached_sequence(ladder, level._get_rule_level() if level else None)
+
+    @api.model
+    def _get_line_dunning_level(self, line):
+        """The level (recouvrement.dunning.level, maybe empty) the instalment ``line`` reached:
+        its ``dunning_level_id``, or the one a run not made yet gave it when the next
+        reminder dates are being worked out (context ``dunning_simulation``,
+        :meth:`_get_run_next_dates`). No query."""
+        simulation = self.env.context.get("dunning_simulation")
+        if simulation and line.id in simulation.line_levels:
+            return simulation.line_levels[line.id]
+        return line.dunning_level_id
+
+    @api.model
+    def _get_move_dunning_level(self, move):
+        """``(level, last reminder date)`` of the invoice ``move`` (account.move): its
+        ``dunning_level_id`` and ``dunning_last_date``, or those a run not made yet gave it
+        (see :meth:`_get_line_dunning_level`). No query."""
+        simulation = self.env.context.get("dunning_simulation")
+        if simulation and move.id in simulation.move_levels:
+            return simulation.move_levels[move.id]
+        return move.dunning_level_id, move.dunning_last_date
 
     @api.model
     def _get_line_next_level(self, line, ladder, date, amount=None, one_step=False):
@@ -1654,10 +1682,12 @@ class RecouvrementDunning(models.AbstractModel):
         (False: not an open customer invoice, no policy, or every instalment at the top of its
         ladder), the earliest :func:`rules.dunning.next_action_date` of its open instalments
         (receivable lines, from their own due date), an instalment waiting for an older one's
-        next step taking that step's date (:meth:`_wait_for_older_steps`: the day the run
-        acts, not a day nothing is sent). A level's minimum is compared with the
-        amounts in company currency at the rate of ``date`` (default: today), as the reminder
-        claims them (:meth:`_get_line_amounts`), not at the rate of the books."""
+        next step taking that step's date (:meth:`_wait_for_older_steps`), as an estimate;
+        then the day a run really lists the invoice, the plan asked day after day
+        (:meth:`_get_run_next_dates`; issue 17: the date shown was not the day the run
+        acted). A level's minimum is compared with the amounts in company currency at the
+        rate of ``date`` (default: today), as the reminder claims them
+        (:meth:`_get_line_amounts`), not at the rate of the books."""
         open_moves = moves.filtered(
             lambda m: (
                 m.move_type == "out_invoice"
@@ -1729,9 +1759,9 @@ class RecouvrementDunning(models.AbstractModel):
             move_id = line.move_id.id
             if not next_dates[move_id] or day < next_dates[move_id]:
                 next_dates[move_id] = day
-        return self._adjust_next_dates(
-            dunned, next_dates, date or fields.Date.context_today(self), balances
-        )
+        today = date or fields.Date.context_today(self)
+        next_dates = self._adjust_next_dates(dunned, next_dates, today, balances)
+        return self._get_run_next_dates(dunned, next_dates, today)
 
     @api.model
     def _adjust_next_dates(self, moves, next_dates, date, balances=None):

@@ -185,7 +185,10 @@ class TestDunningProduction(RecouvrementCommon):
         get_plan = RecouvrementDunning._get_plan
 
         def recording_get_plan(dunning, date, companies=None, partners=None, skip_failed=False):
-            planned.append(partners)
+            # the run's plans, not those asked for the next reminder dates (what a later run
+            # would send: recouvrement.dunning._get_run_next_dates)
+            if not dunning.env.context.get("dunning_simulation"):
+                planned.append(partners)
             return get_plan(dunning, date, companies, partners, skip_failed)
 
         with patch.object(RecouvrementDunning, "_get_plan", recording_get_plan):
@@ -399,7 +402,10 @@ class TestDunningProduction(RecouvrementCommon):
         get_plan = RecouvrementDunning._get_plan
 
         def recording_get_plan(dunning, date, companies=None, partners=None, skip_failed=False):
-            planned.append(partners.ids)
+            # the run's plans, not those asked for the next reminder dates (what a later run
+            # would send: recouvrement.dunning._get_run_next_dates)
+            if not dunning.env.context.get("dunning_simulation"):
+                planned.append(partners.ids)
             return get_plan(dunning, date, companies, partners, skip_failed)
 
         triggers = self._triggers()

@@ -1,0 +1,228 @@
+import heapq
+from collections import defaultdict
+
+from odoo import api, fields, models
+
+from ..rules import deadlines as deadline_rules
+from ..rules import dunning as dunning_rules
+from .recouvrement_dunning_event import POSTED_CHANNELS
+
+# how far ahead the next reminder date is looked for (days): beyond, the ladder's own date
+NEXT_DATE_HORIZON_DAYS = 400
+
+
+class DunningSimulation:
+    """The reminders that runs not made yet would send, kept in memory while the next reminder
+    dates are worked out (:meth:`RecouvrementDunning._get_run_next_dates`), so that the plan of a
+    later day sees them as it would see reminders really sent: the levels reached
+    (``line_levels``: ``{line id: recouvrement.dunning.level}``, ``move_levels``: ``{move id:
+    (level, last reminder date)}``), the instalments a transfer to litigation took
+    (``claimed``: line ids) and the reminders themselves (``events``, added to what
+    ``_get_prerequisite_history`` reads). Nothing is written."""
+
+    def __init__(self):
+        self.line_levels = {}
+        self.move_levels = {}
+        self.claimed = set()
+        self.events = []
+
+    def add_to_history(self, history, date):
+        """Add the simulated reminders to ``history`` (the shape of
+        ``recouvrement.dunning._get_prerequisite_history`` on ``date``), as the real ones are:
+        each one sent, delivered (a letter posted, an email out of the queue) and its payment
+        deadline running from the day it was sent."""
+        for key, day, level, move_ids, line_ids, deadline in self.events:
+            if day > date:
+                continue
+            if day == date:
+                history["waiting"].add(key)
+            history["last_delivered"][key] = max(day, history["last_delivered"].get(key, day))
+            for move_id in move_ids:
+                history["reminded"].add((*key, move_id))
+            if not deadline:
+                continue
+            names = [("reminder_deadlines", move_ids)]
+            if level.is_formal_notice:
+                names += [("notice_deadlines", move_ids), ("notice_line_deadlines", line_ids)]
+            for name, ids in names:
+                deadlines = history[name]
+                for record_id in ids:
+                    deadlines[(*key, record_id)] = max(
+                        deadline, deadlines.get((*key, record_id), deadline)
+                    )
+
+
+class RecouvrementDunning(models.AbstractModel):
+    _inherit = "recouvrement.dunning"
+
+    @api.model
+    def _get_run_next_dates(self, moves, estimates, date):
+        """``estimates`` (``{move id: date or False}``, the ladder's next dates of the open
+        invoices ``moves``, :meth:`_get_next_dates`) replaced by the day a daily run will send a
+        reminder listing each invoice: the run is asked, day after day, what it would send
+        (:meth:`_get_plan`, the run's own code), each reminder it would send recorded as sent
+        and delivered that day (:class:`DunningSimulation`, nothing written) so that the
+        next days see it: the waits for a payment deadline (art. 1344 Code civil), the
+        instalments sent alone, the steps of the customer's other invoices that list this one
+        (issue 17: the date shown was not the day the run acted). A letter is taken as posted
+        the day it is prepared, an email as leaving the queue that day, a call as made.
+
+        The plan is asked only on the days its answer can change for a customer (a level of
+        one of its open instalments falls due, a payment deadline ends, a pause or a proposed
+        plan's hold ends, the day after a reminder, the ladder's estimate) and only for the
+        customers one of whose instalments has a level due above the one it reached (else
+        nothing can go, :meth:`_group_due_lines`). An invoice the run does not list within
+        :data:`NEXT_DATE_HORIZON_DAYS` keeps its estimate. Queries: the plan's, per day asked,
+        whatever the number of invoices of that day.
+
+        :param moves: open customer invoices with a dunning policy (account.move)
+        :param date: the first day a run may send (today)
+        :return: ``estimates``, changed in place
+        """
+        if not moves:
+            return estimates
+        simulation = DunningSimulation()
+        # the run's view of the books, whoever triggers the recomputation (a stored field)
+        dunning = self.sudo().with_context(dunning_simulation=simulation)
+        days, steps = dunning._get_next_date_days(moves, estimates, date)
+        pending = defaultdict(set)
+        for move in moves:
+            pending[(move.company_id.id, move.commercial_partner_id.id)].add(move.id)
+        partners = moves.commercial_partner_id.sudo()
+        recipients = dunning._get_recipients(partners)
+
+        def may_send(key, day):
+            return any(
+                line.id not in simulation.claimed
+                and dunning_rules.next_level(
+                    ladder, dunning._get_reached_sequence(line, ladder), line.date_maturity, day
+                )
+                for line, ladder in steps.get(key, ())
+            )
+
+        horizon = fields.Date.add(date, days=NEXT_DATE_HORIZON_DAYS)
+        todo = sorted({day for key in pending for day in days[key] if date <= day <= horizon})
+        asked = set()
+        while todo and any(pending.values()):
+            day = heapq.heappop(todo)
+            if day in asked:
+                continue
+            asked.add(day)
+            keys = [
+                key
+                for key, ids in pending.items()
+                if ids and day in days[key] and may_send(key, day)
+            ]
+            if not keys:
+                continue
+            plan = dunning._get_plan(
+                day,
+                companies=self.env["res.company"].sudo().browse({key[0] for key in keys}),
+                partners=partners.browse({key[1] for key in keys}),
+            )
+            for item in plan:
+                key = (item["company"].id, item["partner"].id)
+                ids = pending.get(key, set())
+                for move_id in ids & set(item["lines"].move_id.ids):
+                    estimates[move_id] = day
+                    ids.discard(move_id)
+                for later in dunning._simulate_sending(item, day, simulation, recipients):
+                    if later <= horizon and later not in days[key]:
+                        days[key].add(later)
+                        heapq.heappush(todo, later)
+        return estimates
+
+    @api.model
+    def _get_next_date_days(self, moves, estimates, date):
+        """The days from ``date`` on which the plan of the customers of ``moves`` (open
+        invoices, account.move) may change (:meth:`_get_run_next_dates`), before any reminder
+        is simulated: ``date`` and the next day, the day each level of their open instalments
+        falls due, the day after a payment deadline of their reminders, a pause or a proposed
+        plan's hold, and the ladder's ``estimates`` (``{move id: date}``). Four queries.
+
+        :return: ``(days, steps)``: ``{(company id, commercial partner id): {date}}`` and
+            ``{same key: [(receivable account.move.line, its ladder)]}``
+        """
+        lines = self.env["account.move.line"].search(
+            [
+                *self._get_open_receivable_domain(moves),
+                ("amount_residual", ">", 0),
+                ("date_maturity", "!=", False),
+                ("move_id.move_type", "=", "out_invoice"),
+            ]
+        )
+        policies = self._get_policies(lines.move_id)
+        ladders = {policy: policy._get_rule_levels() for policy in set(policies.values())}
+        days = defaultdict(lambda: {date, fields.Date.add(date, days=1)})
+        steps = defaultdict(list)
+        for line in lines:
+            move = line.move_id
+            policy = policies.get(move.id)
+            if not policy:
+                continue
+            key = (move.company_id.id, move.commercial_partner_id.id)
+            steps[key].append((line, ladders[policy]))
+            days[key].update(level.date_for(line.date_maturity) for level in ladders[policy])
+            held = [move.dunning_paused_until]
+            if move.penalty_plan_id.state == "proposed":
+                held.append(move.penalty_plan_id.proposal_hold_until)
+            days[key].update(fields.Date.add(day, days=1) for day in held if day)
+        for move in moves:
+            key = (move.company_id.id, move.commercial_partner_id.id)
+            if estimates.get(move.id):
+                days[key].add(estimates[move.id])
+            partner = move.commercial_partner_id.with_company(move.company_id)
+            if partner.dunning_paused_until:
+                days[key].add(fields.Date.add(partner.dunning_paused_until, days=1))
+        history = self._get_prerequisite_history(
+            [
+                {"company": company, "partner": moves.commercial_partner_id}
+                for company in moves.company_id
+            ],
+            date,
+        )
+        for name in ("reminder_deadlines", "notice_deadlines", "notice_line_deadlines"):
+            for history_key, deadline in history[name].items():
+                days[history_key[:2]].add(fields.Date.add(deadline, days=1))
+        return days, steps
+
+    @api.model
+    def _simulate_sending(self, item, date, simulation, recipients):
+        """Record in ``simulation`` (:class:`DunningSimulation`) the reminder of plan ``item``
+        as the run sends it on ``date`` (:meth:`_send_company_batch`, :meth:`_advance_invoices`,
+        :meth:`_open_litigations`): its channel (:meth:`_get_channel_fallback`), its payment
+        deadline (``rules.deadlines.payment_deadline``, none for a call), the levels it gives
+        the invoices and instalments, the instalments a transfer to litigation claims. No query.
+
+        :param recipients: :meth:`_get_recipients` of the customers
+        :return: the days the customer's plan may change after it (the next day, the day after
+            the deadline)
+        """
+        level = item["level"]
+        recipient = recipients.get(item["partner"].id, item["partner"])
+        channel = self._get_channel_fallback(item, recipient).get("channel", level.channel)
+        deadline = None
+        if channel != "phone":
+            deadline = deadline_rules.payment_deadline(
+                level.payment_deadline_days,
+                sent=date,
+                letter=channel in POSTED_CHANNELS,
+                posted=date,
+            )
+        key = (item["company"].id, item["partner"].id)
+        simulation.events.append(
+            (key, date, level, set(item["moves"].ids), set(item["lines"].ids), deadline)
+        )
+        Level = self.env["recouvrement.dunning.level"]
+        for move in item["moves"]:
+            level_id = item["move_levels"].get(move.id)
+            reached = Level.browse(level_id) if level_id else self._get_move_dunning_level(move)[0]
+            simulation.move_levels[move.id] = (reached, date)
+        for line_id, level_id in (item.get("line_levels") or {}).items():
+            simulation.line_levels[line_id] = Level.browse(level_id)
+        if level.open_litigation:
+            simulation.claimed.update(item["lines"].ids)
+        later = [fields.Date.add(date, days=1)]
+        if deadline:
+            later.append(fields.Date.add(deadline, days=1))
+        return later
