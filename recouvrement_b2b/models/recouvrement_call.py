@@ -338,7 +338,9 @@ class RecouvrementCall(models.Model):
         due today above the one each instalment reached, its minimum met, as the dunning
         sends it; several levels fallen due are not sent one by one), dated today; else the
         first level to come with its date; an instalment waiting for an older one's next step
-        takes that step (``recouvrement.dunning._wait_for_older_steps``). Invoices the ladder
+        takes that step (``recouvrement.dunning._wait_for_older_steps``); then, when the run
+        lists one of its invoices, the first reminder it really sends, the plan asked day
+        after day (``recouvrement.dunning._get_run_next_steps``, issue 17). Invoices the ladder
         leaves out (litigation, payment
         plan, pause: :meth:`_get_next_step_domain`) have no step. Customers without are left
         out."""
@@ -407,10 +409,19 @@ class RecouvrementCall(models.Model):
             if step and (not current or _step_key(step) < _step_key(current)):
                 steps[line.move_id.commercial_partner_id.id] = step
         levels = self.env["recouvrement.dunning.level"]
-        return {
+        result = {
             partner_id: (levels.browse(level.key), day)
             for partner_id, (level, day) in steps.items()
         }
+        # what the run will really send first (the plan asked day after day, issue 17: the
+        # ladder's own step missed the payment deadlines and the instalments sent alone); the
+        # ladder's step when the run lists none of the customer's invoices
+        run_steps = defaultdict(list)
+        for move_id, step in dunning._get_run_next_steps(moves, today).items():
+            run_steps[Move.browse(move_id).commercial_partner_id.id].append(step)
+        for partner_id, partner_steps in run_steps.items():
+            result[partner_id] = min(partner_steps, key=lambda step: (step[1], -step[0].sequence))
+        return result
 
     @api.model
     def _get_next_step_domain(self, today, companies):

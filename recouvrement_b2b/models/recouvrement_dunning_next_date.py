@@ -79,8 +79,22 @@ class RecouvrementDunning(models.AbstractModel):
         :param date: the first day a run may send (today)
         :return: ``estimates``, changed in place
         """
+        for move_id, (_level, day) in self._get_run_next_steps(moves, date, estimates).items():
+            estimates[move_id] = day
+        return estimates
+
+    @api.model
+    def _get_run_next_steps(self, moves, date, estimates=None):
+        """``{move id: (recouvrement.dunning.level, date)}``: the first reminder a daily run
+        from ``date`` on will send listing each invoice of ``moves`` (account.move), its level
+        and day, worked out as :meth:`_get_run_next_dates` says; invoices the run does not
+        list within :data:`NEXT_DATE_HORIZON_DAYS` are left out. ``estimates`` (``{move id:
+        date}``, optional) are days to ask too. Also the next step a refused call announces
+        (``recouvrement.call._get_next_steps``)."""
+        found = {}
         if not moves:
-            return estimates
+            return found
+        estimates = estimates or {}
         simulation = DunningSimulation()
         # the run's view of the books, whoever triggers the recomputation (a stored field)
         dunning = self.sudo().with_context(dunning_simulation=simulation)
@@ -124,13 +138,13 @@ class RecouvrementDunning(models.AbstractModel):
                 key = (item["company"].id, item["partner"].id)
                 ids = pending.get(key, set())
                 for move_id in ids & set(item["lines"].move_id.ids):
-                    estimates[move_id] = day
+                    found[move_id] = (item["level"].with_env(self.env), day)
                     ids.discard(move_id)
                 for later in dunning._simulate_sending(item, day, simulation, recipients):
                     if later <= horizon and later not in days[key]:
                         days[key].add(later)
                         heapq.heappush(todo, later)
-        return estimates
+        return found
 
     @api.model
     def _get_next_date_days(self, moves, estimates, date):

@@ -106,3 +106,21 @@ class TestNextDateIsTheRunDay(PrerequisitesCommon):
 
         count(1)  # warm-up
         self.assertEqual(count(9), count(3))
+
+    def test_refused_call_announces_the_step_the_run_sends(self):
+        # the tester's invoice after the formal notice of 7 Mar (840) and the third's last call
+        # alone on 18 Mar (360): a call refused on 19 Mar announces the transfer to litigation
+        # on 27 Mar, the day after the last call's payment deadline (18 Mar + 8 days = 26 Mar),
+        # the day the run sends it (old: 22 Mar, the ladder's day, 21 Jan + 60)
+        self._three_instalments()
+        self._runs([*self.LADDER_DAYS, "2026-03-18"])
+        with freeze_time("2026-03-19"):
+            self.env["recouvrement.call.log"].with_user(self.controller).create(
+                {"partner_id": self.customer.id, "outcome": "refusal"}
+            ).action_log()
+            call = self.env["recouvrement.call"].search([("partner_id", "=", self.customer.id)])
+            steps = call._get_next_steps()
+        self.assertEqual(steps[self.customer.id], (self.level_litigation, date(2026, 3, 27)))
+        sent = self._runs(["2026-03-22", "2026-03-26", "2026-03-27"])
+        self.assertEqual(list(sent), ["2026-03-27"])
+        self.assertEqual(sent["2026-03-27"][:2], (self.level_litigation.name, 840.0))
