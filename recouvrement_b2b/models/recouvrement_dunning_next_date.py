@@ -1,3 +1,4 @@
+import datetime
 import heapq
 from collections import defaultdict
 
@@ -25,12 +26,19 @@ class DunningSimulation:
         self.move_levels = {}
         self.claimed = set()
         self.events = []
+        # {(company id, partner id): {date}}: the day after each payment deadline of the
+        # reminders really sent, read by the plans asked (a day the plan may change)
+        self.deadline_days = defaultdict(set)
 
     def add_to_history(self, history, date):
         """Add the simulated reminders to ``history`` (the shape of
         ``recouvrement.dunning._get_prerequisite_history`` on ``date``), as the real ones are:
         each one sent, delivered (a letter posted, an email out of the queue) and its payment
-        deadline running from the day it was sent."""
+        deadline running from the day it was sent. The day after each deadline already in
+        ``history`` is kept in ``deadline_days``."""
+        for name in ("reminder_deadlines", "notice_deadlines", "notice_line_deadlines"):
+            for history_key, deadline in history[name].items():
+                self.deadline_days[history_key[:2]].add(deadline + datetime.timedelta(days=1))
         for key, day, level, move_ids, line_ids, deadline in self.events:
             if day > date:
                 continue
@@ -134,6 +142,11 @@ class RecouvrementDunning(models.AbstractModel):
                 companies=self.env["res.company"].sudo().browse({key[0] for key in keys}),
                 partners=partners.browse({key[1] for key in keys}),
             )
+            for key in keys:
+                for later in simulation.deadline_days.pop(key, ()):
+                    if day < later <= horizon and later not in days[key]:
+                        days[key].add(later)
+                        heapq.heappush(todo, later)
             for item in plan:
                 key = (item["company"].id, item["partner"].id)
                 ids = pending.get(key, set())
@@ -151,8 +164,10 @@ class RecouvrementDunning(models.AbstractModel):
         """The days from ``date`` on which the plan of the customers of ``moves`` (open
         invoices, account.move) may change (:meth:`_get_run_next_dates`), before any reminder
         is simulated: ``date`` and the next day, the day each level of their open instalments
-        falls due, the day after a payment deadline of their reminders, a pause or a proposed
-        plan's hold, and the ladder's ``estimates`` (``{move id: date}``). Four queries.
+        falls due, the day after a pause or a proposed plan's hold or a running promise's
+        tolerance date, and the ladder's ``estimates`` (``{move id: date}``); the day after a
+        payment deadline of their reminders is added when the plan reads them
+        (:meth:`DunningSimulation.add_to_history`). Three queries.
 
         :return: ``(days, steps)``: ``{(company id, commercial partner id): {date}}`` and
             ``{same key: [(receivable account.move.line, its ladder)]}``
@@ -188,16 +203,19 @@ class RecouvrementDunning(models.AbstractModel):
             partner = move.commercial_partner_id.with_company(move.company_id)
             if partner.dunning_paused_until:
                 days[key].add(fields.Date.add(partner.dunning_paused_until, days=1))
-        history = self._get_prerequisite_history(
+        # a running promise holds its invoices until its tolerance date; the day after, the
+        # ladder resumes (recouvrement.promise._dunning_get_promise_effects)
+        promises = self.env["recouvrement.promise"].search(
             [
-                {"company": company, "partner": moves.commercial_partner_id}
-                for company in moves.company_id
-            ],
-            date,
+                ("partner_id", "in", moves.commercial_partner_id.ids),
+                ("company_id", "in", moves.company_id.ids),
+                ("state", "=", "running"),
+            ]
         )
-        for name in ("reminder_deadlines", "notice_deadlines", "notice_line_deadlines"):
-            for history_key, deadline in history[name].items():
-                days[history_key[:2]].add(fields.Date.add(deadline, days=1))
+        for promise in promises:
+            if promise.tolerance_date and promise.tolerance_date < date.max:
+                key = (promise.company_id.id, promise.partner_id.commercial_partner_id.id)
+                days[key].add(fields.Date.add(promise.tolerance_date, days=1))
         return days, steps
 
     @api.model

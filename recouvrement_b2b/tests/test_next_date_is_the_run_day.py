@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.tests import tagged
 
 from .test_prerequisites_per_line import PrerequisitesCommon
@@ -77,6 +78,28 @@ class TestNextDateIsTheRunDay(PrerequisitesCommon):
         self._pay(first, 400.0, "2026-01-20")
         sent = self._assert_shown_is_sent(first | second | split, "2026-02-01", "2026-05-30")
         self.assertTrue(all(sent.values()))
+
+    def test_promise_and_pause(self):
+        # customer A: 1 000 due 1 Feb, a promise recorded on 1 Feb to pay it on 20 Feb
+        # (reminders wait until its tolerance date, then resume); customer B: 800 due 5 Feb,
+        # paused until 25 Feb; daily from 1 Feb to 15 Apr
+        other = self._customer("Next date paused")
+        promised = self._invoice(self.customer, 1000.0, "2026-01-02", "2026-02-01")
+        paused = self._invoice(other, 800.0, "2026-01-06", "2026-02-05")
+        paused.dunning_paused_until = date(2026, 2, 25)
+        with freeze_time("2026-02-01"):
+            self.env["recouvrement.promise"].with_user(self.controller).create(
+                {
+                    "partner_id": self.customer.id,
+                    "amount": 1000.0,
+                    "date": "2026-02-20",
+                    "move_ids": [Command.set(promised.ids)],
+                }
+            )
+        sent = self._assert_shown_is_sent(promised | paused, "2026-02-01", "2026-04-15")
+        self.assertTrue(sent[promised] and sent[paused])
+        self.assertGreater(sent[promised][0], date(2026, 2, 20))
+        self.assertGreater(sent[paused][0], date(2026, 2, 25))
 
     def test_query_count_does_not_grow_with_the_customers(self):
         # 3 then 9 customers, each with 1 000 due 1 March and a courteous reminder of 2 March:
