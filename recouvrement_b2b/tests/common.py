@@ -2,6 +2,7 @@ import json
 from datetime import date, timedelta
 
 from freezegun import freeze_time
+from lxml import html as lxml_html
 
 from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.tests import Form, TransactionCase, new_test_user
@@ -45,6 +46,25 @@ def call_kw(case, model, method, args):
         headers={"Content-Type": "application/json"},
     )
     return response.json()
+
+
+def letter_page(env, event):
+    """The letter of ``event`` (a ``recouvrement.dunning.event``) rendered now by
+    ``report_dunning_letter`` in ``env``, parsed (an lxml HTML element)."""
+    return lxml_html.fromstring(
+        env["ir.actions.report"]
+        ._render_qweb_html("recouvrement_b2b.report_dunning_letter", event.ids)[0]
+        .decode()
+    )
+
+
+def letter_rows(env, event, name):
+    """The text (white space folded) of each table row of ``event``'s letter rendered now
+    (:func:`letter_page`) with a cell containing ``name`` (a move's number)."""
+    return [
+        " ".join(row.text_content().split())
+        for row in letter_page(env, event).xpath("//tr[td[contains(., $name)]]", name=name)
+    ]
 
 
 class RecouvrementCommon(AccountTestInvoicingCommon):
