@@ -474,6 +474,65 @@ class DunningRunCommon(RecouvrementCommon):
         return invoice
 
 
+class InstalmentRunsCommon(DunningRunCommon):
+    """The standard ladder (courtesy 5 days before the due date, courteous 1 day after, firm
+    15, last call 30, formal notice 45 by registered letter, litigation 60; 8 days to pay
+    from the firm level) run on given days, a letter posted the day it is prepared; invoices
+    in instalments."""
+
+    def _instalments(self, parts, amount=1000.0, invoice_date="2026-01-01"):
+        """The receivable lines, by due date, of a posted invoice of ``amount`` dated
+        ``invoice_date`` due by the payment term of ``parts`` (``(percent, days)`` each)."""
+        move = self._invoice_with_term(self.customer, amount, invoice_date, self._term(*parts))
+        return move.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        ).sorted("date_maturity")
+
+    def _post(self, events, day):
+        """``events``, their letters marked posted on ``day`` (received 3 days later)."""
+        with freeze_time(day):
+            events.filtered(lambda e: e.state == "to_post").with_user(
+                self.controller
+            ).action_mark_posted()
+        return events
+
+    def _sent(self, days):
+        """``(day, reminder)`` of the runs on ``days``, in order (a generator: each day is run
+        when the previous day's reminders have been read), a letter posted the day it is
+        prepared."""
+        for day in days:
+            for event in self._post(self._run(day), day):
+                yield day, event
+
+    def _runs(self, days):
+        """``{day: (level name, amount claimed, due dates listed)}`` of the runs on ``days``
+        (the customer's one reminder of each day; days with none left out), a letter posted
+        the day it is prepared."""
+        return {
+            day: (
+                event.level_id.name,
+                event.amount_due,
+                sorted(event.line_ids.mapped("date_maturity")),
+            )
+            for day, event in self._sent(days)
+        }
+
+    def _daily(self, start, end):
+        """``[(day, level, amount claimed, due dates listed)]`` of a run on every day from
+        ``start`` to ``end`` included (ISO dates), letters posted the day they are prepared."""
+        first, last = date.fromisoformat(start), date.fromisoformat(end)
+        days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+        return [
+            (
+                day,
+                event.level_id,
+                event.amount_due,
+                sorted(event.line_ids.mapped("date_maturity")),
+            )
+            for day, event in self._sent(days)
+        ]
+
+
 class TwoCursorsCommon(TransactionCase):
     """Two transactions at once on committed data (what a request sees): a customer named
     ``partner_name`` with an invoice of 1 000 due 30 days ago (``self.partner_id``,
