@@ -3,9 +3,11 @@ from datetime import date, timedelta
 
 from freezegun import freeze_time
 from lxml import html as lxml_html
+from psycopg2.errors import SerializationFailure
 
 from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.tests import Form, TransactionCase, new_test_user
+from odoo.tools import mute_logger
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -554,6 +556,18 @@ class TwoCursorsCommon(TransactionCase):
             self.partner_id, self.move_id, self.today = partner.id, move.id, today
         self.envs = [api.Environment(self.registry.cursor(), SUPERUSER_ID, {}) for _i in range(2)]
         self.addCleanup(self._clean_up)
+
+    def _retried(self, env, request):
+        """``request(env)`` fails with a serialization error (``env``'s snapshot is older than
+        what the other transaction committed); Odoo's request handling retries it
+        (``odoo.service.model.retrying``): the retry's result, committed."""
+        with self.assertRaises(SerializationFailure), mute_logger("odoo.sql_db"):
+            request(env)
+        env.cr.rollback()  # odoo.service.model.retrying: the request again
+        env.transaction.reset()
+        result = request(env)
+        env.cr.commit()
+        return result
 
     def _clean_up_records(self, env):
         """Delete what the test committed on the customer, in ``env`` (superuser), before its
