@@ -197,9 +197,10 @@ class RecouvrementCommon(AccountTestInvoicingCommon):
         )
 
     @classmethod
-    def _invoice_with_term(cls, partner, amount, invoice_date, term):
-        """A posted invoice of ``amount`` dated ``invoice_date``, due by the payment ``term``."""
-        move = cls._invoice(partner, amount, invoice_date, post=False)
+    def _invoice_with_term(cls, partner, amount, invoice_date, term, currency=None):
+        """A posted invoice of ``amount`` (``currency``, default the company's) dated
+        ``invoice_date``, due by the payment ``term``."""
+        move = cls._invoice(partner, amount, invoice_date, post=False, currency=currency)
         move.invoice_payment_term_id = term
         move.action_post()
         return move
@@ -225,6 +226,19 @@ class RecouvrementCommon(AccountTestInvoicingCommon):
                 ],
             }
         )
+        refund.action_post()
+        return refund
+
+    @classmethod
+    def _open_credit_note(cls, partner, amount, day, due_date=None, currency=None, company=None):
+        """A posted credit note of ``amount`` to ``partner`` dated ``day``, matched to no
+        invoice (an open credit): made as :meth:`_invoice` makes an invoice (one line
+        "Prestation", no tax; ``due_date``, ``currency``, ``company`` as there), turned into a
+        credit note before it is posted."""
+        refund = cls._invoice(
+            partner, amount, day, due_date, post=False, currency=currency, company=company
+        )
+        refund.move_type = "out_refund"
         refund.action_post()
         return refund
 
