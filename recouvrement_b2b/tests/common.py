@@ -50,6 +50,19 @@ def call_kw(case, model, method, args):
     return response.json()
 
 
+def retried(case, env, request):
+    """``request(env)`` fails with a serialization error (``env``'s snapshot is older than what
+    another transaction committed), checked by ``case`` (a test case); Odoo's request handling
+    retries it (``odoo.service.model.retrying``): the retry's result, committed."""
+    with case.assertRaises(SerializationFailure), mute_logger("odoo.sql_db"):
+        request(env)
+    env.cr.rollback()  # odoo.service.model.retrying: the request again
+    env.transaction.reset()
+    result = request(env)
+    env.cr.commit()
+    return result
+
+
 def letter_page(env, event):
     """The letter of ``event`` (a ``recouvrement.dunning.event``) rendered now by
     ``report_dunning_letter`` in ``env``, parsed (an lxml HTML element)."""
@@ -570,18 +583,6 @@ class TwoCursorsCommon(TransactionCase):
             self.partner_id, self.move_id, self.today = partner.id, move.id, today
         self.envs = [api.Environment(self.registry.cursor(), SUPERUSER_ID, {}) for _i in range(2)]
         self.addCleanup(self._clean_up)
-
-    def _retried(self, env, request):
-        """``request(env)`` fails with a serialization error (``env``'s snapshot is older than
-        what the other transaction committed); Odoo's request handling retries it
-        (``odoo.service.model.retrying``): the retry's result, committed."""
-        with self.assertRaises(SerializationFailure), mute_logger("odoo.sql_db"):
-            request(env)
-        env.cr.rollback()  # odoo.service.model.retrying: the request again
-        env.transaction.reset()
-        result = request(env)
-        env.cr.commit()
-        return result
 
     def _clean_up_records(self, env):
         """Delete what the test committed on the customer, in ``env`` (superuser), before its

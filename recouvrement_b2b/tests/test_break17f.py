@@ -5,7 +5,7 @@ from freezegun import freeze_time
 from odoo import SUPERUSER_ID, Command, api
 from odoo.tests import tagged
 
-from .common import DunningRunCommon, TwoCursorsCommon, post_invoice
+from .common import DunningRunCommon, TwoCursorsCommon, post_invoice, retried
 
 
 @tagged("post_install", "-at_install")
@@ -197,7 +197,7 @@ class TestBreak17PenaltyConcurrency(PenaltyTwoCursorsCommon):
         first_sources = first.invoice_line_ids.penalty_source_move_id.ids
         env2.cr.commit()
         self.assertEqual(sorted(first_sources), sorted([move_a, move_b]))
-        second = self._retried(env1, lambda env: self._charge(env, [move_b, move_c]))
+        second = retried(self, env1, lambda env: self._charge(env, [move_b, move_c]))
         # each invoice of 1 000 due 30 days ago is charged once: its penalty line and its
         # indemnity line, B in the first penalty invoice only
         self.assertEqual(second.invoice_line_ids.penalty_source_move_id.ids, [move_c])
@@ -406,8 +406,8 @@ class TestBreak17DunningAndPenaltiesAtOnce(PenaltyTwoCursorsCommon):
         env1.cr.execute("SELECT 1")  # the invoicing's snapshot is taken before the run commits
         [event] = self._dun(env2)
         env2.cr.commit()
-        retried = self._retried(env1, lambda env: self._charge(env, [self.move_id]))
-        self.assertEqual(len(retried), 1)
+        invoices = retried(self, env1, lambda env: self._charge(env, [self.move_id]))
+        self.assertEqual(len(invoices), 1)
         domain = [("is_penalty_invoice", "=", True)]
         self.assertEqual(self._count(env1, "account.move", domain), 1)
         self.assertEqual(self._count(env1, "recouvrement.dunning.event", []), 1)

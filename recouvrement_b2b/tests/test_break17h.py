@@ -5,7 +5,7 @@ from freezegun import freeze_time
 from odoo import SUPERUSER_ID, api
 from odoo.tests import tagged
 
-from .common import DunningRunCommon, post_invoice
+from .common import DunningRunCommon, post_invoice, retried
 from .test_break17f import PenaltyTwoCursorsCommon
 
 
@@ -350,7 +350,7 @@ class TestBreak17hPenaltiesForOverlappingCustomers(PenaltyTwoCursorsCommon):
         env2.cr.commit()
         # one penalty invoice per customer: X and Y
         self.assertEqual(len(first), 2)
-        second = self._retried(env1, lambda env: self._charge(env, [move_y, move_z]))
+        second = retried(self, env1, lambda env: self._charge(env, [move_y, move_z]))
         self.assertEqual(second.partner_id.ids, [self.other_partner_ids[1]])
         self.assertEqual(second.invoice_line_ids.penalty_source_move_id.ids, [move_z])
         # each invoice charged once: its penalty line and its indemnity line
