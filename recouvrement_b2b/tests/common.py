@@ -392,6 +392,15 @@ class RecouvrementCommon(AccountTestInvoicingCommon):
         )
         return event
 
+    def _portal_group(self, day):
+        """The one company group (a dict: ``open_credit``, ``due``, ``totals``...) of
+        ``self.customer``'s collection page as it is computed on ``day`` (ISO date)."""
+        with freeze_time(day):
+            [group] = self.env["recouvrement.customer"]._get_portal_values(
+                self.customer, fields.Date.to_date(day)
+            )["companies"]
+        return group
+
     def _queue_takes(self, events, day):
         """The mail and SMS queues take the emails and SMS of ``events`` (reminders) on
         ``day``, as Odoo's mail queue does within minutes of a run (its cron is triggered as

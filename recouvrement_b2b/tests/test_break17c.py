@@ -128,10 +128,7 @@ class TestBreak17Claims(DunningRunCommon):
         self._unmatched_payment(self.customer, 100.0, "2026-03-12")
         event = self._run("2026-03-20")
         self.assertRecordValues(event, [{"amount_due": 100.0, "amount_open_credit": 700.0}])
-        with freeze_time("2026-03-20"):
-            [group] = self.env["recouvrement.customer"]._get_portal_values(
-                self.customer, date(2026, 3, 20)
-            )["companies"]
+        group = self._portal_group("2026-03-20")
         self.assertEqual((group["open_credit"], group["due"]), (700.0, 100.0))
 
     def test_credit_note_larger_than_the_invoice(self):
@@ -149,10 +146,7 @@ class TestBreak17Claims(DunningRunCommon):
         figures = invoice_a._get_penalty_figures(date(2026, 11, 20))[invoice_a.id]
         self.assertEqual((figures["penalty"], figures["indemnity"]), (4.76, 40.0))
         self.assertFalse(self._run("2026-11-20"))
-        with freeze_time("2026-11-20"):
-            [group] = self.env["recouvrement.customer"]._get_portal_values(
-                self.customer, date(2026, 11, 20)
-            )["companies"]
+        group = self._portal_group("2026-11-20")
         # the invoice's 150 is due now and all of the balance (issue 17: due now apart from
         # what is not yet due); nothing to pay now, net of the open credits
         self.assertEqual(
@@ -176,10 +170,7 @@ class TestBreak17Claims(DunningRunCommon):
         self._open_credit_note(self.customer, 110.0, "2026-02-10", currency=usd)
         event = self._run("2026-03-20")
         self.assertRecordValues(event, [{"amount_due": 792.0, "amount_open_credit": 88.0}])
-        with freeze_time("2026-03-20"):
-            [group] = self.env["recouvrement.customer"]._get_portal_values(
-                self.customer, date(2026, 3, 20)
-            )["companies"]
+        group = self._portal_group("2026-03-20")
         self.assertEqual((group["open_credit"], group["due"]), (88.0, 792.0))
 
     def test_injonction_file_agrees_with_the_reminder_in_two_currencies(self):
