@@ -2,9 +2,12 @@ import json
 from datetime import date, timedelta
 
 from freezegun import freeze_time
+from lxml import html as lxml_html
+from psycopg2.errors import SerializationFailure
 
 from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.tests import Form, TransactionCase, new_test_user
+from odoo.tools import mute_logger
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -45,6 +48,38 @@ def call_kw(case, model, method, args):
         headers={"Content-Type": "application/json"},
     )
     return response.json()
+
+
+def retried(case, env, request):
+    """``request(env)`` fails with a serialization error (``env``'s snapshot is older than what
+    another transaction committed), checked by ``case`` (a test case); Odoo's request handling
+    retries it (``odoo.service.model.retrying``): the retry's result, committed."""
+    with case.assertRaises(SerializationFailure), mute_logger("odoo.sql_db"):
+        request(env)
+    env.cr.rollback()  # odoo.service.model.retrying: the request again
+    env.transaction.reset()
+    result = request(env)
+    env.cr.commit()
+    return result
+
+
+def letter_page(env, event):
+    """The letter of ``event`` (a ``recouvrement.dunning.event``) rendered now by
+    ``report_dunning_letter`` in ``env``, parsed (an lxml HTML element)."""
+    return lxml_html.fromstring(
+        env["ir.actions.report"]
+        ._render_qweb_html("recouvrement_b2b.report_dunning_letter", event.ids)[0]
+        .decode()
+    )
+
+
+def letter_rows(env, event, name):
+    """The text (white space folded) of each table row of ``event``'s letter rendered now
+    (:func:`letter_page`) with a cell containing ``name`` (a move's number)."""
+    return [
+        " ".join(row.text_content().split())
+        for row in letter_page(env, event).xpath("//tr[td[contains(., $name)]]", name=name)
+    ]
 
 
 class RecouvrementCommon(AccountTestInvoicingCommon):
@@ -175,9 +210,10 @@ class RecouvrementCommon(AccountTestInvoicingCommon):
         )
 
     @classmethod
-    def _invoice_with_term(cls, partner, amount, invoice_date, term):
-        """A posted invoice of ``amount`` dated ``invoice_date``, due by the payment ``term``."""
-        move = cls._invoice(partner, amount, invoice_date, post=False)
+    def _invoice_with_term(cls, partner, amount, invoice_date, term, currency=None):
+        """A posted invoice of ``amount`` (``currency``, default the company's) dated
+        ``invoice_date``, due by the payment ``term``."""
+        move = cls._invoice(partner, amount, invoice_date, post=False, currency=currency)
         move.invoice_payment_term_id = term
         move.action_post()
         return move
@@ -203,6 +239,19 @@ class RecouvrementCommon(AccountTestInvoicingCommon):
                 ],
             }
         )
+        refund.action_post()
+        return refund
+
+    @classmethod
+    def _open_credit_note(cls, partner, amount, day, due_date=None, currency=None, company=None):
+        """A posted credit note of ``amount`` to ``partner`` dated ``day``, matched to no
+        invoice (an open credit): made as :meth:`_invoice` makes an invoice (one line
+        "Prestation", no tax; ``due_date``, ``currency``, ``company`` as there), turned into a
+        credit note before it is posted."""
+        refund = cls._invoice(
+            partner, amount, day, due_date, post=False, currency=currency, company=company
+        )
+        refund.move_type = "out_refund"
         refund.action_post()
         return refund
 
@@ -343,6 +392,15 @@ class RecouvrementCommon(AccountTestInvoicingCommon):
         )
         return event
 
+    def _portal_group(self, day):
+        """The one company group (a dict: ``open_credit``, ``due``, ``totals``...) of
+        ``self.customer``'s collection page as it is computed on ``day`` (ISO date)."""
+        with freeze_time(day):
+            [group] = self.env["recouvrement.customer"]._get_portal_values(
+                self.customer, fields.Date.to_date(day)
+            )["companies"]
+        return group
+
     def _queue_takes(self, events, day):
         """The mail and SMS queues take the emails and SMS of ``events`` (reminders) on
         ``day``, as Odoo's mail queue does within minutes of a run (its cron is triggered as
@@ -452,6 +510,65 @@ class DunningRunCommon(RecouvrementCommon):
             )
             invoice.action_post()
         return invoice
+
+
+class InstalmentRunsCommon(DunningRunCommon):
+    """The standard ladder (courtesy 5 days before the due date, courteous 1 day after, firm
+    15, last call 30, formal notice 45 by registered letter, litigation 60; 8 days to pay
+    from the firm level) run on given days, a letter posted the day it is prepared; invoices
+    in instalments."""
+
+    def _instalments(self, parts, amount=1000.0, invoice_date="2026-01-01"):
+        """The receivable lines, by due date, of a posted invoice of ``amount`` dated
+        ``invoice_date`` due by the payment term of ``parts`` (``(percent, days)`` each)."""
+        move = self._invoice_with_term(self.customer, amount, invoice_date, self._term(*parts))
+        return move.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        ).sorted("date_maturity")
+
+    def _post(self, events, day):
+        """``events``, their letters marked posted on ``day`` (received 3 days later)."""
+        with freeze_time(day):
+            events.filtered(lambda e: e.state == "to_post").with_user(
+                self.controller
+            ).action_mark_posted()
+        return events
+
+    def _sent(self, days):
+        """``(day, reminder)`` of the runs on ``days``, in order (a generator: each day is run
+        when the previous day's reminders have been read), a letter posted the day it is
+        prepared."""
+        for day in days:
+            for event in self._post(self._run(day), day):
+                yield day, event
+
+    def _runs(self, days):
+        """``{day: (level name, amount claimed, due dates listed)}`` of the runs on ``days``
+        (the customer's one reminder of each day; days with none left out), a letter posted
+        the day it is prepared."""
+        return {
+            day: (
+                event.level_id.name,
+                event.amount_due,
+                sorted(event.line_ids.mapped("date_maturity")),
+            )
+            for day, event in self._sent(days)
+        }
+
+    def _daily(self, start, end):
+        """``[(day, level, amount claimed, due dates listed)]`` of a run on every day from
+        ``start`` to ``end`` included (ISO dates), letters posted the day they are prepared."""
+        first, last = date.fromisoformat(start), date.fromisoformat(end)
+        days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+        return [
+            (
+                day,
+                event.level_id,
+                event.amount_due,
+                sorted(event.line_ids.mapped("date_maturity")),
+            )
+            for day, event in self._sent(days)
+        ]
 
 
 class TwoCursorsCommon(TransactionCase):

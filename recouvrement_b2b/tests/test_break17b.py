@@ -105,9 +105,7 @@ class TestBreak17b(DunningRunCommon):
         usd = self.setup_other_currency("USD", rates=[("2026-01-01", 1.10), ("2026-03-15", 1.25)])
         self.level_firm.claim_penalties = True
         move = self._invoice(self.customer, 1100.0, "2026-02-01", "2026-03-01", currency=usd)
-        refund = self._invoice(self.customer, 110.0, "2026-02-10", currency=usd, post=False)
-        refund.move_type = "out_refund"
-        refund.action_post()
+        refund = self._open_credit_note(self.customer, 110.0, "2026-02-10", currency=usd)
         self.assertEqual((move.amount_residual_signed, refund.amount_residual_signed), (1000, -100))
         event = self._run("2026-03-20")
         self.assertRecordValues(
@@ -274,24 +272,9 @@ class TestBreak17b(DunningRunCommon):
         other_company = self.setup_other_company(name="Filiale Lyon")["company"]
         self._invoice(self.customer, 300.0, "2026-02-01", "2026-03-01")
         self._invoice(self.customer, 500.0, "2026-02-05", "2026-03-05")
-        refund = self._invoice(self.customer, 600.0, "2026-03-10", post=False)
-        refund.move_type = "out_refund"
-        refund.action_post()
-        payment = self.env["account.payment"].create(
-            {
-                "payment_type": "inbound",
-                "partner_type": "customer",
-                "partner_id": self.customer.id,
-                "amount": 100.0,
-                "date": "2026-03-12",
-            }
-        )
-        payment.action_post()
-        other_refund = self._invoice(
-            self.customer, 1000.0, "2026-03-10", post=False, company=other_company
-        )
-        other_refund.move_type = "out_refund"
-        other_refund.action_post()
+        self._open_credit_note(self.customer, 600.0, "2026-03-10")
+        self._unmatched_payment(self.customer, 100.0, "2026-03-12")
+        self._open_credit_note(self.customer, 1000.0, "2026-03-10", company=other_company)
         event = self._run("2026-03-20")
         self.assertRecordValues(
             event,

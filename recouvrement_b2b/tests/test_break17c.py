@@ -12,12 +12,6 @@ from .common import DunningRunCommon
 class TestBreak17Claims(DunningRunCommon):
     """Issue 17, third break test: what every document claims for the same customer."""
 
-    def _refund(self, partner, amount, day):
-        refund = self._invoice(partner, amount, day, post=False)
-        refund.move_type = "out_refund"
-        refund.action_post()
-        return refund
-
     def test_prescription_from_the_oldest_unpaid_instalment(self):
         # 1 000 EUR dated 8 February 2021, 30 % at 30 days and 70 % at 120 days: 300 due
         # 10 March 2021, 700 due 8 June 2021. Each due date is a payment date (LEGAL.md,
@@ -130,23 +124,11 @@ class TestBreak17Claims(DunningRunCommon):
         # 100.00, not 800.00.
         self._invoice(self.customer, 300.0, "2026-02-01", "2026-03-01")
         self._invoice(self.customer, 500.0, "2026-02-05", "2026-03-05")
-        self._refund(self.customer, 600.0, "2026-03-10")
-        payment = self.env["account.payment"].create(
-            {
-                "payment_type": "inbound",
-                "partner_type": "customer",
-                "partner_id": self.customer.id,
-                "amount": 100.0,
-                "date": "2026-03-12",
-            }
-        )
-        payment.action_post()
+        self._open_credit_note(self.customer, 600.0, "2026-03-10")
+        self._unmatched_payment(self.customer, 100.0, "2026-03-12")
         event = self._run("2026-03-20")
         self.assertRecordValues(event, [{"amount_due": 100.0, "amount_open_credit": 700.0}])
-        with freeze_time("2026-03-20"):
-            [group] = self.env["recouvrement.customer"]._get_portal_values(
-                self.customer, date(2026, 3, 20)
-            )["companies"]
+        group = self._portal_group("2026-03-20")
         self.assertEqual((group["open_credit"], group["due"]), (700.0, 100.0))
 
     def test_credit_note_larger_than_the_invoice(self):
@@ -157,17 +139,14 @@ class TestBreak17Claims(DunningRunCommon):
         # page claims 0.00 (its invoices total 150, less 200 of open credits), not 150.00.
         invoice_a = self._invoice(self.customer, 1000.0, "2026-09-01", "2026-10-01")
         self._invoice(self.customer, 150.0, "2026-09-01", "2026-10-01")
-        refund = self._refund(self.customer, 1200.0, "2026-10-15")
+        refund = self._open_credit_note(self.customer, 1200.0, "2026-10-15")
         (invoice_a.line_ids | refund.line_ids).filtered(
             lambda line: line.account_id.account_type == "asset_receivable"
         ).reconcile()
         figures = invoice_a._get_penalty_figures(date(2026, 11, 20))[invoice_a.id]
         self.assertEqual((figures["penalty"], figures["indemnity"]), (4.76, 40.0))
         self.assertFalse(self._run("2026-11-20"))
-        with freeze_time("2026-11-20"):
-            [group] = self.env["recouvrement.customer"]._get_portal_values(
-                self.customer, date(2026, 11, 20)
-            )["companies"]
+        group = self._portal_group("2026-11-20")
         # the invoice's 150 is due now and all of the balance (issue 17: due now apart from
         # what is not yet due); nothing to pay now, net of the open credits
         self.assertEqual(
@@ -188,15 +167,10 @@ class TestBreak17Claims(DunningRunCommon):
         # net balance (the promise it proposes) is the same 792.00, not 1 000 - 100 = 900.00.
         usd = self.setup_other_currency("USD", rates=[("2026-01-01", 1.10), ("2026-03-15", 1.25)])
         self._invoice(self.customer, 1100.0, "2026-02-01", "2026-03-01", currency=usd)
-        refund = self._invoice(self.customer, 110.0, "2026-02-10", currency=usd, post=False)
-        refund.move_type = "out_refund"
-        refund.action_post()
+        self._open_credit_note(self.customer, 110.0, "2026-02-10", currency=usd)
         event = self._run("2026-03-20")
         self.assertRecordValues(event, [{"amount_due": 792.0, "amount_open_credit": 88.0}])
-        with freeze_time("2026-03-20"):
-            [group] = self.env["recouvrement.customer"]._get_portal_values(
-                self.customer, date(2026, 3, 20)
-            )["companies"]
+        group = self._portal_group("2026-03-20")
         self.assertEqual((group["open_credit"], group["due"]), (88.0, 792.0))
 
     def test_injonction_file_agrees_with_the_reminder_in_two_currencies(self):
@@ -338,7 +312,7 @@ class TestBreak17Claims(DunningRunCommon):
             self.assertEqual(move.dunning_next_date, date(2026, 11, 20))
             # a credit note of 1 000: the net balance is 1 000 - 1 000 = 0, nothing is claimed
             # (LEGAL.md, open credits): no next reminder
-            refund = self._refund(self.customer, 1000.0, "2026-11-20")
+            refund = self._open_credit_note(self.customer, 1000.0, "2026-11-20")
             self.assertFalse(move.dunning_next_date)
         self.assertFalse(self._run("2026-11-20"))
         # the credit note cancelled: 1 000 claimed again, by the run of 20 November

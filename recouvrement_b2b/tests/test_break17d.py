@@ -14,23 +14,6 @@ from .common import DunningRunCommon
 class TestBreak17Fresh(DunningRunCommon):
     """Issue 17, fresh break test: what every document claims, invoice by invoice."""
 
-    def _term(self, *parts):
-        return self.env["account.payment.term"].create(
-            {
-                "name": " + ".join(f"{percent} % {days} j" for percent, days in parts),
-                "line_ids": [
-                    Command.create({"value": "percent", "value_amount": percent, "nb_days": days})
-                    for percent, days in parts
-                ],
-            }
-        )
-
-    def _invoice_with_term(self, partner, amount, invoice_date, term, currency=None):
-        move = self._invoice(partner, amount, invoice_date, post=False, currency=currency)
-        move.invoice_payment_term_id = term
-        move.action_post()
-        return move
-
     def _case(self, moves, partner=None):
         return self.env["recouvrement.litigation"].create(
             {
@@ -122,9 +105,7 @@ class TestBreak17Fresh(DunningRunCommon):
         # ("Nothing to claim", as the case used to say).
         usd = self.setup_other_currency("USD", rates=[("2026-01-01", 1.10), ("2026-06-15", 1.25)])
         dollars = self._invoice(self.customer, 1100.0, "2026-05-01", "2026-06-01", currency=usd)
-        refund = self._invoice(self.customer, 880.0, "2026-06-02", post=False)
-        refund.move_type = "out_refund"
-        refund.action_post()
+        self._open_credit_note(self.customer, 880.0, "2026-06-02")
         with freeze_time("2026-06-20"):
             case = self._case(dollars)
             self.assertEqual((case.amount_residual, case.open_credit_amount), (880.0, 0.0))
@@ -189,9 +170,7 @@ class TestBreak17Fresh(DunningRunCommon):
         move = self._invoice_with_term(
             self.customer, 1000.0, "2026-05-01", self._term((30, 30), (70, 90))
         )
-        refund = self._invoice(self.customer, 50.0, "2026-05-10", post=False)
-        refund.move_type = "out_refund"
-        refund.action_post()
+        self._open_credit_note(self.customer, 50.0, "2026-05-10")
         with freeze_time("2026-06-05"):
             self.env["recouvrement.dispute"].with_user(self.controller).create(
                 {"move_id": move.id, "reason": "quantity", "amount": 200.0}
@@ -322,8 +301,5 @@ class TestBreak17Fresh(DunningRunCommon):
         # (it used to be 1 000 + 400 - 1 000 = 400 too, by chance of the amounts); with the
         # credit note at 1 200 the old page asked 1 400 - 1 200 = 200, now 0 + 400 = 400
         self._refund(self.customer, 200.0, "2026-02-16")
-        with freeze_time("2026-03-20"):
-            [group] = self.env["recouvrement.customer"]._get_portal_values(
-                self.customer, date(2026, 3, 20)
-            )["companies"]
+        group = self._portal_group("2026-03-20")
         self.assertEqual((group["open_credit"], group["due"]), (1200.0, 400.0))

@@ -47,9 +47,7 @@ class TestBreak17e(DunningRunCommon):
         # 1 000 - 1 000 = 0, 0 days overdue, no hold (was: 1 000 overdue for 59 days, held).
         self.company.recouvrement_hold_overdue_days = 30
         self._invoice(self.customer, 1000.0, "2026-01-01", "2026-02-01")
-        refund = self._invoice(self.customer, 1000.0, "2026-03-25", "2026-04-24", post=False)
-        refund.move_type = "out_refund"
-        refund.action_post()
+        self._open_credit_note(self.customer, 1000.0, "2026-03-25", "2026-04-24")
         status, partner_figures = self._hold_figures("2026-04-01")
         self.assertEqual(status["figures"]["receivable"], 0.0)
         self.assertEqual(
@@ -145,9 +143,7 @@ class TestBreak17e(DunningRunCommon):
         self.assertEqual(statement["overdue"], 600.0)
         # a credit note of 1 100 more (due 1 May): balance 0, nothing overdue, no
         # "of which overdue" line on the statement (was 1 000.00)
-        refund = self._invoice(self.customer, 1100.0, "2026-03-31", "2026-05-01", post=False)
-        refund.move_type = "out_refund"
-        refund.action_post()
+        self._open_credit_note(self.customer, 1100.0, "2026-03-31", "2026-05-01")
         with freeze_time("2026-04-01"):
             statement = Statement._get_statements(self.customer)[self.customer.id]
             html = Statement._render_statement(self.customer, html=True)[self.customer.id]["raw"]

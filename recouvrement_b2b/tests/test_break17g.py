@@ -24,14 +24,6 @@ class TestBreak17g(DunningRunCommon):
         """USD at 1 EUR = 1.25 USD since 2000."""
         return self.setup_other_currency("USD", rates=[("2000-01-01", 1.25)])
 
-    def _credit_note(self, partner, amount, day, currency=None):
-        """A posted credit note of ``amount`` (``currency``, default EUR) to ``partner`` on
-        ``day``, matched to no invoice."""
-        refund = self._invoice(partner, amount, day, currency=currency, post=False)
-        refund.move_type = "out_refund"
-        refund.action_post()
-        return refund
-
     def test_statement_overdue_net_of_the_credits_of_its_own_currency(self):
         # Issue 17 #2 with two currencies in one customer (LEGAL.md, open credits: same
         # company and currency; README: open credits pay only claims of their own currency).
@@ -43,7 +35,7 @@ class TestBreak17g(DunningRunCommon):
         usd = self._usd()
         self._invoice(self.customer, 1000.0, "2026-01-01", "2026-02-01")
         self._invoice(self.customer, 1250.0, "2026-01-01", "2026-02-01", currency=usd)
-        self._credit_note(self.customer, 2500.0, "2026-03-10", currency=usd)
+        self._open_credit_note(self.customer, 2500.0, "2026-03-10", currency=usd)
         Statement = self.env["recouvrement.statement"].with_user(self.controller)
         with freeze_time("2026-04-01"):
             statement = Statement._get_statements(self.customer)[self.customer.id]
@@ -133,7 +125,7 @@ class TestBreak17g(DunningRunCommon):
             {"name": "Dépôt", "type": "delivery", "parent_id": self.customer.id}
         )
         move = self._invoice(invoicing, 1000.0, "2026-01-01", "2026-02-01")
-        self._credit_note(delivery, 400.0, "2026-02-10")
+        self._open_credit_note(delivery, 400.0, "2026-02-10")
         event = self._run("2026-03-01")
         self.assertRecordValues(
             event,
@@ -213,7 +205,7 @@ class TestBreak17g(DunningRunCommon):
         usd = self.setup_other_currency("USD", rates=[("2000-01-01", 1.25), ("2026-02-01", 1.0)])
         self._legal_penalties()
         self._invoice(self.customer, 1250.0, "2026-01-05", "2026-02-04", currency=usd)
-        self._credit_note(self.customer, 500.0, "2026-01-20", currency=usd)
+        self._open_credit_note(self.customer, 500.0, "2026-01-20", currency=usd)
         self.customer.write(
             {"collective_proceedings": "redressement", "proceedings_date": "2026-02-15"}
         )
@@ -317,8 +309,8 @@ class TestBreak17g(DunningRunCommon):
         usd = self._usd()
         move_eur = self._invoice(self.customer, 1000.0, "2026-01-01", "2026-02-01")
         move_usd = self._invoice(self.customer, 1250.0, "2026-01-01", "2026-02-01", currency=usd)
-        credit_eur = self._credit_note(self.customer, 400.0, "2026-02-10")
-        credit_usd = self._credit_note(self.customer, 2500.0, "2026-02-10", currency=usd)
+        credit_eur = self._open_credit_note(self.customer, 400.0, "2026-02-10")
+        credit_usd = self._open_credit_note(self.customer, 2500.0, "2026-02-10", currency=usd)
         event = self._run("2026-03-02")
         self.assertRecordValues(event, [{"amount_due": 600.0, "amount_open_credit": 400.0}])
         self.assertEqual(event.move_ids, move_eur)

@@ -7,34 +7,15 @@ from datetime import date, timedelta
 
 from odoo.tests import tagged
 
-from .common import DunningRunCommon
+from .common import InstalmentRunsCommon
 
 
 @tagged("post_install", "-at_install")
-class TestInstalmentLadder(DunningRunCommon):
+class TestInstalmentLadder(InstalmentRunsCommon):
     """The standard ladder (courtesy 5 days before the due date, courteous 1 day after, firm
     15, last call 30, formal notice 45 by registered letter, litigation 60; 8 days to pay
     from the firm level); one invoice of 1 000 EUR dated 1 January 2026 in two instalments
     of 500."""
-
-    def _runs(self, days):
-        """``{day: (level name, amount claimed, due dates listed)}`` of the runs on ``days``
-        (the customer's one reminder of each day; days with none left out)."""
-        sent = {}
-        for day in days:
-            for event in self._run(day):
-                sent[day] = (
-                    event.level_id.name,
-                    event.amount_due,
-                    sorted(event.line_ids.mapped("date_maturity")),
-                )
-        return sent
-
-    def _instalments(self, term):
-        move = self._invoice_with_term(self.customer, 1000.0, "2026-01-01", self._term(*term))
-        return move.line_ids.filtered(
-            lambda line: line.account_id.account_type == "asset_receivable"
-        ).sorted("date_maturity")
 
     def test_second_instalment_takes_the_last_call_and_the_first_one_goes_on(self):
         # 50 % at 30 days (31 January), 50 % at 58 days (28 February); the tester's runs.
@@ -169,27 +150,24 @@ class TestInstalmentLadder(DunningRunCommon):
         # 1 480 with X, two days after X's last call). No reminder lists an instalment at a
         # level softer than one a reminder already gave it.
         self._invoice(self.customer, 1000.0, "2026-01-01", "2026-01-21")
-        self._invoice_with_term(
-            self.customer, 1200.0, "2026-02-01", self._term((40, 20), (30, 45), (30, 75))
-        )
+        self._instalments(((40, 20), (30, 45), (30, 75)), 1200.0, "2026-02-01")
         jan21, feb21 = date(2026, 1, 21), date(2026, 2, 21)
         days = [date(2026, 1, 16) + timedelta(days=n) for n in range(44)]
         reached, softer, sent = {}, [], {}
-        for day in days:
-            for event in self._run(day):
-                sequence = event.level_id.sequence
-                softer += [
-                    (day, event.level_id.name, line.date_maturity)
-                    for line in event.line_ids
-                    if reached.get(line.id, 0) > sequence
-                ]
-                for line in event.line_ids:
-                    reached[line.id] = max(reached.get(line.id, 0), sequence)
-                sent[day.isoformat()] = (
-                    event.level_id.name,
-                    event.amount_due,
-                    sorted(event.line_ids.mapped("date_maturity")),
-                )
+        for day, event in self._sent(days):
+            sequence = event.level_id.sequence
+            softer += [
+                (day, event.level_id.name, line.date_maturity)
+                for line in event.line_ids
+                if reached.get(line.id, 0) > sequence
+            ]
+            for line in event.line_ids:
+                reached[line.id] = max(reached.get(line.id, 0), sequence)
+            sent[day.isoformat()] = (
+                event.level_id.name,
+                event.amount_due,
+                sorted(event.line_ids.mapped("date_maturity")),
+            )
         self.assertEqual(softer, [])
         self.assertEqual(sent["2026-02-20"], ("Last call", 1000.0, [jan21]))
         self.assertEqual(sent["2026-02-16"], ("Courtesy reminder", 480.0, [feb21]))

@@ -12,7 +12,7 @@ from odoo.exceptions import UserError
 from odoo.modules.migration import load_script
 from odoo.tests import tagged
 
-from .common import DunningRunCommon
+from .common import DunningRunCommon, InstalmentRunsCommon
 from .test_plan_penalties import PlanPenaltiesCommon
 
 
@@ -133,15 +133,14 @@ class TestProposedPlanHoldsTheLadder(PlanPenaltiesCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestWaitingInstalmentNextDate(DunningRunCommon):
+class TestWaitingInstalmentNextDate(InstalmentRunsCommon):
     """Standard ladder (courtesy 5 days before the due date, courteous 1 day after, firm 15,
     last call 30, formal notice 45); invoice of 1 000 EUR dated 1 January 2026 in two halves
     due 31 January and 28 February (test_instalment_ladder: the second half's courtesy note
     and courteous level wait for the first half's last call of 2 March, 31 Jan + 30)."""
 
     def test_next_reminder_date_is_the_older_instalments_next_step(self):
-        term = self._term((50, 30), (50, 58))
-        move = self._invoice_with_term(self.customer, 1000.0, "2026-01-01", term)
+        move = self._instalments(((50, 30), (50, 58))).move_id
         for day in ("2026-01-26", "2026-02-01", "2026-02-15"):
             self._run(day)
         self.assertEqual(move.dunning_level_id, self.level_firm)

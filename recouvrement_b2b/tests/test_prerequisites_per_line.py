@@ -5,51 +5,26 @@ passed; a later instalment goes through its own reminders before it is claimed i
 claimed")."""
 
 import re
-from datetime import date, timedelta
+from datetime import date
 
 from freezegun import freeze_time
 
 from odoo import Command
 from odoo.tests import tagged
 
-from .common import DunningRunCommon
+from .common import InstalmentRunsCommon
 
 
-class PrerequisitesCommon(DunningRunCommon):
-    """The standard ladder (courtesy 5 days before the due date, courteous 1 day after, firm
-    15, last call 30, formal notice 45 by registered letter, litigation 60; 8 days to pay
-    from the firm level)."""
-
-    def _runs(self, days):
-        """``{day: (level name, amount claimed, due dates listed)}`` of the runs on ``days``,
-        a letter posted the day it is prepared."""
-        sent = {}
-        for day in days:
-            for event in self._post(self._run(day), day):
-                sent[day] = (
-                    event.level_id.name,
-                    event.amount_due,
-                    sorted(event.line_ids.mapped("date_maturity")),
-                )
-        return sent
-
-    def _post(self, events, day):
-        """``events``, their letters marked posted on ``day`` (received 3 days later)."""
-        with freeze_time(day):
-            events.filtered(lambda e: e.state == "to_post").with_user(
-                self.controller
-            ).action_mark_posted()
-        return events
+class PrerequisitesCommon(InstalmentRunsCommon):
+    """The standard ladder (:class:`InstalmentRunsCommon`) and the tester's invoice in three
+    instalments."""
 
     def _three_instalments(self):
         """The tester's invoice: 1 200 dated 1 January 2026, 40 % at 20 days (480 due
         21 January), 30 % at 45 days (360 due 15 February), 30 % at 75 days (360 due
         17 March); its receivable lines by due date."""
-        term = self._term((40, 20), (30, 45), (30, 75))
-        move = self._invoice_with_term(self.customer, 1200.0, "2026-01-01", term)
-        return move, move.line_ids.filtered(
-            lambda line: line.account_id.account_type == "asset_receivable"
-        ).sorted("date_maturity")
+        lines = self._instalments(((40, 20), (30, 45), (30, 75)), 1200.0)
+        return lines.move_id, lines
 
     # the first two instalments' ladder: courteous 22 Jan (21 Jan + 1), firm 5 Feb (+15), last
     # call 20 Feb (+30, the second one 5 days late joins it: 480 + 360 = 840), formal notice
@@ -186,8 +161,7 @@ class TestPrerequisitesPerLine(PrerequisitesCommon):
         # nothing paid, written off on 1 April: the entry writes off 500 + 500 = 1 000 (old:
         # "You are trying to reconcile some entries that are already reconciled", both
         # counterparts bear the invoice's label and the first instalment took both)
-        term = self._term((50, 30), (50, 60))
-        move = self._invoice_with_term(self.customer, 1000.0, "2026-01-01", term)
+        move = self._instalments(((50, 30), (50, 60))).move_id
         case = self.env["recouvrement.litigation"].create(
             {
                 "partner_id": self.customer.id,
@@ -209,11 +183,7 @@ class TestPrerequisitesPerLine(PrerequisitesCommon):
         # first half alone, 500 (old: 1 000 with the second, which no reminder named); the
         # second gets the last call alone the next day, 500 (the first one's next step, the
         # transfer to litigation, presupposes a notice of it)
-        term = self._term((50, 30), (50, 60))
-        move = self._invoice_with_term(self.customer, 1000.0, "2026-01-01", term)
-        first, second = move.line_ids.filtered(
-            lambda line: line.account_id.account_type == "asset_receivable"
-        ).sorted("date_maturity")
+        first, second = self._instalments(((50, 30), (50, 60)))
         sent = self._runs(["2026-02-01", "2026-02-15", "2026-03-02", "2026-03-17", "2026-03-18"])
         jan31, mar2 = date(2026, 1, 31), date(2026, 3, 2)
         self.assertEqual(sent["2026-03-17"], ("Formal notice", 500.0, [jan31]))
@@ -368,23 +338,6 @@ class TestNewcomersAloneOnlyWhenLate(PrerequisitesCommon):
     courteous level, 1 day), never on the courtesy day before it falls due (fresh tester of
     trial12, fault 1)."""
 
-    def _daily(self, start, end):
-        """``[(day, level, amount claimed, due dates listed)]`` of a run on every day from
-        ``start`` to ``end`` included, letters posted the day they are prepared."""
-        sent, day = [], date.fromisoformat(start)
-        while day <= date.fromisoformat(end):
-            for event in self._post(self._run(day), day):
-                sent.append(
-                    (
-                        day,
-                        event.level_id,
-                        event.amount_due,
-                        sorted(event.line_ids.mapped("date_maturity")),
-                    )
-                )
-            day += timedelta(days=1)
-        return sent
-
     def _assert_nothing_late_before_due(self, sent):
         """No reminder at a level after the due date (days > 0) lists an instalment due on or
         after the day it is sent."""
@@ -430,9 +383,7 @@ class TestNewcomersAloneOnlyWhenLate(PrerequisitesCommon):
         # 1 000 dated 1 Jan in four quarters of 250 due 31 Jan, 15 Feb, 2 Mar, 1 Apr, daily
         # runs to 30 Apr: old, a last call on 27 Mar for the 250 due 1 Apr; now no late level
         # lists an instalment before its due date
-        self._invoice_with_term(
-            self.customer, 1000.0, "2026-01-01", self._term((25, 30), (25, 45), (25, 60), (25, 90))
-        )
+        self._instalments(((25, 30), (25, 45), (25, 60), (25, 90)))
         sent = self._daily("2026-01-20", "2026-04-30")
         self._assert_nothing_late_before_due(sent)
         # the transfer of 1 Apr (31 Jan + 60) takes the three the notice of 17 Mar listed,
@@ -446,9 +397,7 @@ class TestNewcomersAloneOnlyWhenLate(PrerequisitesCommon):
         # 1 200 dated 1 Feb in 480 / 360 / 360 due 21 Feb, 18 Mar, 17 Apr, daily runs to
         # 30 Apr: old, last calls on 13 Mar (for 18 Mar) and 12 Apr (for 17 Apr); now none
         # before the due date
-        self._invoice_with_term(
-            self.customer, 1200.0, "2026-02-01", self._term((40, 20), (30, 45), (30, 75))
-        )
+        self._instalments(((40, 20), (30, 45), (30, 75)), 1200.0, "2026-02-01")
         sent = self._daily("2026-02-10", "2026-04-30")
         self._assert_nothing_late_before_due(sent)
 

@@ -5,6 +5,7 @@ from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from .common import letter_page, letter_rows
 from .test_reprinted_reminder import ReprintCommon
 
 
@@ -82,15 +83,7 @@ class TestReprintEvidence(ReprintCommon):
                 (line["residual_currency"], line["residual"]) for line in event._get_letter_lines()
             ]
             credits = [(credit["name"], credit["amount"]) for credit in event._get_letter_credits()]
-            page = lxml_html.fromstring(
-                self.env["ir.actions.report"]
-                ._render_qweb_html("recouvrement_b2b.report_dunning_letter", event.ids)[0]
-                .decode()
-            )
-        rows = [
-            " ".join(row.text_content().split())
-            for row in page.xpath("//tr[td[contains(., $name)]]", name=self.move.name)
-        ]
+            rows = letter_rows(self.env, event, self.move.name)
         return lines, credits, rows
 
     def _rows(self, content):
@@ -174,11 +167,7 @@ class TestTotalRowLabel(ReprintCommon):
         self._refund(self.customer, 300.0, "2026-02-10")
         event = self._send()
         with freeze_time("2026-03-20"):
-            page = lxml_html.fromstring(
-                self.env["ir.actions.report"]
-                ._render_qweb_html("recouvrement_b2b.report_dunning_letter", event.ids)[0]
-                .decode()
-            )
+            page = letter_page(self.env, event)
         labels = [" ".join(td.text_content().split()) for td in page.xpath("//tr/td[1]")]
         self.assertIn("Invoices due", labels)
         self.assertNotIn("Instalments due", labels)
@@ -203,11 +192,7 @@ class TestReprintAfterDeletion(ReprintCommon):
     def _texts(self, event):
         """``(letter text, statement rows)`` of ``event`` rendered again on 26 March."""
         with freeze_time("2026-03-26"):
-            page = lxml_html.fromstring(
-                self.env["ir.actions.report"]
-                ._render_qweb_html("recouvrement_b2b.report_dunning_letter", event.ids)[0]
-                .decode()
-            )
+            page = letter_page(self.env, event)
             credits = [(c["name"], c["date"], c["amount"]) for c in event._get_letter_credits()]
             lines = [
                 (line["name"], line["date_maturity"], line["residual"])

@@ -5,7 +5,7 @@ from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import SQL
 
-from .common import DunningRunCommon
+from .common import DunningRunCommon, letter_rows
 
 
 class ReprintCommon(DunningRunCommon):
@@ -93,15 +93,7 @@ class TestReprintedReminder(ReprintCommon):
         self.assertEqual(self._reprint(event), ([(1000.0, 1000.0)], [(refund.name, 300.0)]))
         # the printed letter (the print queue renders it again): the credit note's row
         with freeze_time("2026-03-26"):
-            page = lxml_html.fromstring(
-                self.env["ir.actions.report"]
-                ._render_qweb_html("recouvrement_b2b.report_dunning_letter", event.ids)[0]
-                .decode()
-            )
-        rows = [
-            " ".join(row.text_content().split())
-            for row in page.xpath("//tr[td[contains(., $name)]]", name=refund.name)
-        ]
+            rows = letter_rows(self.env, event, refund.name)
         self.assertEqual(rows, [f"{refund.name} 02/10/2026 300.00 €"])
 
     def test_unmatched_payment_matched_after_the_reminder(self):
