@@ -253,26 +253,23 @@ class RecouvrementLitigation(models.Model):
         "company_id",
     )
     def _compute_open_credit_amount(self):
-        # the open credits dunning deducts (LEGAL.md, open credits), one query for all cases
+        # the case's share of the customer's open credits (LEGAL.md, open credits) under the
+        # one allocation rule (recouvrement.dunning._allocate_open_credits): each credit once
+        # in all, the oldest claims of all the customer's open cases first, currency by
+        # currency, at the rate of the day as the reminders deduct them (issue 17: two open
+        # cases each deducted the whole credit). Queries do not depend on the number of cases.
         Dunning = self.env["recouvrement.dunning"]
         credits = Dunning._get_open_credits(self.move_ids)
         today = fields.Date.context_today(self)
-        # at the rate of the day, as the reminders deduct them and the dossier claims the
-        # invoices (_get_day_rate_residuals): one query for the rates of all cases
         amounts = Dunning._get_line_amounts(
             self.env["account.move.line"].union(*credits.values()), today
         )
-        residuals = self._get_day_rate_residuals(self.move_ids, today, cases=self)
+        taken = Dunning._allocate_open_credits(credits, amounts, today)[1]
         for case in self:
-            # currency by currency: a credit is deducted only from the case's invoices of its
-            # own currency (LEGAL.md, open credits; art. 1347-1 Code civil)
-            deducted = 0.0
-            for currency, moves in case.move_ids.grouped("currency_id").items():
-                lines = case._get_currency_open_credits(credits, currency)
-                credit = -sum(amounts[line.id] for line in lines)
-                due = sum(residuals.get(move.id, 0.0) for move in moves)
-                deducted += max(min(credit, due), 0.0)
-            case.open_credit_amount = deducted
+            parts = {} if case.is_closed else taken.get(case._origin.id, {})
+            case.open_credit_amount = (
+                case.currency_id.round(sum(parts.values())) if case.currency_id else 0.0
+            )
 
     def _get_currency_open_credits(self, credits, currency):
         """The open credits of the case's customer in its company and in ``currency``
