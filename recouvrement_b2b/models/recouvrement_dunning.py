@@ -1508,6 +1508,46 @@ class RecouvrementDunning(models.AbstractModel):
         return left, {case_id: dict(parts) for case_id, parts in taken.items()}
 
     @api.model
+    def _match_credit_part(self, line, debits, amount):
+        """Match the open credit ``line`` (account.move.line) with the receivable ``debits``
+        (account.move.line of its account and currency), oldest due first, for ``amount`` at
+        most (in its currency, positive): the part a document deducts of it
+        (:meth:`_allocate_open_credits`), the rest stays open for the others (README, product
+        decisions). Odoo's own reconciliation while it matches no more than what is left of
+        ``amount``, then one partial reconciliation of exactly what is left.
+
+        :return: what is left of ``amount`` unmatched (float)
+        """
+        currency = line.currency_id
+        for debit in debits.sorted(lambda ln: (ln.date_maturity or ln.date, ln.id)):
+            if line.reconciled or currency.compare_amounts(amount, 0.0) <= 0:
+                break
+            if debit.reconciled:
+                continue
+            before = -line.amount_residual_currency
+            if (
+                currency.compare_amounts(before, amount) <= 0
+                or currency.compare_amounts(debit.amount_residual_currency, amount) <= 0
+            ):
+                (line | debit).reconcile()
+                amount = currency.round(amount - (before + line.amount_residual_currency))
+                continue
+            # the part in company currency at the credit's own rate of the books
+            self.env["account.partial.reconcile"].sudo().create(
+                {
+                    "debit_move_id": debit.id,
+                    "credit_move_id": line.id,
+                    "amount": line.company_currency_id.round(
+                        amount * line.amount_residual / line.amount_residual_currency
+                    ),
+                    "debit_amount_currency": amount,
+                    "credit_amount_currency": amount,
+                }
+            )
+            amount = 0.0
+        return amount
+
+    @api.model
     def _get_credit_share(self, line, left, whole):
         """``(residual, residual in its currency)`` of the open credit ``line``
         (account.move.line) that a document deducts when ``left`` of ``whole`` (company

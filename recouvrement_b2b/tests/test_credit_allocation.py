@@ -7,7 +7,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import DunningRunCommon
 
@@ -93,6 +93,42 @@ class TestCreditAllocation(DunningRunCommon):
                 )
                 self.assertEqual(cases.mapped("open_credit_amount"), [600.0] * size)
         self.assertEqual(counts[0], counts[1], "a query per case")
+
+    def test_plan_gets_what_the_cases_left(self):
+        # Credit note 1 000; a case claims 600 (due 4 February); a payment plan on P 900
+        # (due 31 March), made on 20 April without penalties: it deducts what the case left,
+        # 1 000 - 600 = 400 (was 1 000, the case's 600 deducted twice), and schedules
+        # 900 - 400 = 500. Signed, it matches 400 of the credit with P, no more (was the
+        # whole 900 of P): P 500 left, 600 of the credit left open for the case.
+        customer = self._customer("Plan Et Dossier")
+        move_a = self._invoice(customer, 600.0, "2026-01-05", "2026-02-04")
+        move_p = self._invoice(customer, 900.0, "2026-03-01", "2026-03-31")
+        refund = self._refund(customer, 1000.0, "2026-03-10")
+        with freeze_time(self.DAY):
+            [case] = self._cases(move_a)
+            wizard_model = (
+                self.env["recouvrement.payment.plan.wizard"]
+                .with_user(self.controller)
+                .with_context(active_model="account.move", active_ids=move_p.ids)
+            )
+            with Form(wizard_model) as form:
+                form.instalment_count = 2
+                form.first_date = date(2026, 5, 30)
+                form.include_penalties = False
+                self.assertEqual((form.amount_credits, form.amount_total), (400.0, 500.0))
+            action = form.record.action_create_plan()
+            plan = self.env["recouvrement.payment.plan"].browse(action["res_id"])
+            self.assertRecordValues(
+                plan, [{"amount_invoices": 900.0, "amount_credits": 400.0, "amount_total": 500.0}]
+            )
+            self.assertEqual(plan.credit_ids.mapped("amount"), [400.0])
+            self.assertEqual(sum(plan.line_ids.mapped("amount")), 500.0)
+            plan.signature_date = date(2026, 4, 20)
+            plan.action_activate()
+            self.assertEqual(move_p.amount_residual, 500.0)
+            self.assertEqual(refund.amount_residual, 600.0)
+            case.invalidate_recordset(["open_credit_amount"])
+            self.assertEqual(case.open_credit_amount, 600.0)
 
     def test_credits_in_two_currencies_one_case_in_each(self):
         # 1 EUR = 1.25 USD. Euro: credit note 1 000 EUR, case on 600 EUR, C 500 EUR
