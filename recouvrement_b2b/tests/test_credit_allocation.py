@@ -74,6 +74,31 @@ class TestCreditAllocation(DunningRunCommon):
             self.Dunning._get_deducted_residuals(item, credit, credit), (-400.0, -400.0)
         )
 
+    def test_write_off_matches_the_cases_share_only(self):
+        # Credit note 1 000; case A claims 600 (older), case B 700. B written off on 20 April:
+        # it matches its share, 400, with its invoice and writes off 700 - 400 = 300 (was:
+        # the whole credit matched with B, 700, nothing left to write off, and A's share
+        # gone); 600 of the credit stays open, A still deducts 600.
+        customer = self._customer("Perte Partagee")
+        move_a = self._invoice(customer, 600.0, "2026-01-05", "2026-02-04")
+        move_b = self._invoice(customer, 700.0, "2026-02-01", "2026-03-03")
+        refund = self._refund(customer, 1000.0, "2026-03-10")
+        with freeze_time(self.DAY):
+            case_a, case_b = self._cases(move_a, move_b)
+            case_b.litigation_type = "recovery"
+            wizard = Form(
+                self.env["recouvrement.litigation.close"]
+                .with_user(self.manager)
+                .with_context(default_litigation_id=case_b.id)
+            )
+            wizard.outcome = "written_off"
+            wizard.save().action_confirm()
+            bad_debt = case_b.write_off_move_id.line_ids.filtered(lambda ln: ln.balance > 0)
+            self.assertEqual(sum(bad_debt.mapped("balance")), 300.0)
+            self.assertEqual(refund.amount_residual, 600.0)
+            case_a.invalidate_recordset(["open_credit_amount"])
+            self.assertEqual(case_a.open_credit_amount, 600.0)
+
     def test_case_list_query_count(self):
         # Reading the deducted credits of a list of 2 cases and of 6 cases: the same queries
         # (one allocation for all); each customer has 600 claimed and a credit of 1 000:
