@@ -155,6 +155,50 @@ class TestCreditAllocation(DunningRunCommon):
             case.invalidate_recordset(["open_credit_amount"])
             self.assertEqual(case.open_credit_amount, 600.0)
 
+    def _declaration(self, customer):
+        """The draft claim declaration of ``customer``, in redressement judiciaire from the
+        judgment of 15 April 2026, published on 20 April, read on 20 April."""
+        customer.write({"collective_proceedings": "redressement", "proceedings_date": "2026-04-15"})
+        return self.env["recouvrement.claim.declaration"].create(
+            {"partner_id": customer.id, "publication_date": self.DAY}
+        )
+
+    def test_declaration_deducts_a_credit_once_whole_with_its_case(self):
+        # Product decision (README): a déclaration de créance declares every claim born
+        # before the judgment, those of a litigation case included, and deducts each credit
+        # once, whole. Credit note 1 000 of 10 March; case on A 600 (due 4 February) and D
+        # 900 (due 31 March) declared with it: principal 1 500 - 1 000 = 500.
+        customer = self._customer("Declare Dossier")
+        move_a = self._invoice(customer, 600.0, "2026-01-05", "2026-02-04")
+        self._invoice(customer, 900.0, "2026-03-01", "2026-03-31")
+        self._refund(customer, 1000.0, "2026-03-10")
+        with freeze_time(self.DAY):
+            self._cases(move_a)
+            declaration = self._declaration(customer)
+            self.assertRecordValues(
+                declaration, [{"open_credit_amount": 1000.0, "principal_amount": 500.0}]
+            )
+
+    def test_declaration_gets_what_a_case_it_does_not_declare_left(self):
+        # Credit note 1 000 of 10 March; D 900 dated 1 March (due 31 March) born before the
+        # judgment of 15 April, declared; E 600 dated 16 April due 17 April, born after it,
+        # not declared, in a litigation case on 20 April (due 3 days before). The credit
+        # goes to the case's claim first (600, README, product decisions): the declaration
+        # deducts what the case left, 400 (was 1 000, the case's 600 deducted twice),
+        # principal 900 - 400 = 500.
+        customer = self._customer("Declare Apres")
+        self._invoice(customer, 900.0, "2026-03-01", "2026-03-31")
+        move_e = self._invoice(customer, 600.0, "2026-04-16", "2026-04-17")
+        self._refund(customer, 1000.0, "2026-03-10")
+        with freeze_time(self.DAY):
+            [case] = self._cases(move_e)
+            declaration = self._declaration(customer)
+            self.assertEqual(declaration.move_ids.mapped("amount_total"), [900.0])
+            self.assertEqual(case.open_credit_amount, 600.0)
+            self.assertRecordValues(
+                declaration, [{"open_credit_amount": 400.0, "principal_amount": 500.0}]
+            )
+
     def test_credits_in_two_currencies_one_case_in_each(self):
         # 1 EUR = 1.25 USD. Euro: credit note 1 000 EUR, case on 600 EUR, C 500 EUR
         # reminded. Dollar: credit note 500 USD (400 EUR), case on 1 000 USD (800 EUR), no
