@@ -86,13 +86,7 @@ class TestCreditAllocation(DunningRunCommon):
         with freeze_time(self.DAY):
             case_a, case_b = self._cases(move_a, move_b)
             case_b.litigation_type = "recovery"
-            wizard = Form(
-                self.env["recouvrement.litigation.close"]
-                .with_user(self.manager)
-                .with_context(default_litigation_id=case_b.id)
-            )
-            wizard.outcome = "written_off"
-            wizard.save().action_confirm()
+            self._close_written_off(case_b)
             bad_debt = case_b.write_off_move_id.line_ids.filtered(lambda ln: ln.balance > 0)
             self.assertEqual(sum(bad_debt.mapped("balance")), 300.0)
             self.assertEqual(refund.amount_residual, 600.0)
