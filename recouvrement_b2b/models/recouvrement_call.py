@@ -377,8 +377,8 @@ class RecouvrementCall(models.Model):
             lines.union(*credits.values()) if credits else lines, today
         )
         # what the open litigation cases left of them (recouvrement.dunning
-        # ._deduct_litigation_claims: a credit is deducted once, by the case first)
-        credits = dunning._deduct_litigation_claims(credits, amounts, today)
+        # ._allocate_open_credits: a credit is deducted once, by the case first)
+        credits = dunning._allocate_open_credits(credits, amounts, today)[0]
         # each currency's net balance, as the reminder claims it (recouvrement.dunning
         # ._net_by_currency): a level's minimum is compared with it too
         nets = dunning._get_overdue_nets(lines, credits, amounts, today)

@@ -740,29 +740,44 @@ class RecouvrementClaimDeclaration(models.Model):
         credits). A credit dated from the judgment on belongs to the proceedings, not to the
         claim as it stood at the judgment (R622-23). A credit in another currency is converted
         at the rate of the judgment date, as the invoices it is deducted from
-        (:meth:`_get_declaration_lines`, L622-25), not at the rate of its books. One query.
+        (:meth:`_get_declaration_lines`, L622-25), not at the rate of its books.
+
+        Each credit is deducted once in all (``recouvrement.dunning._allocate_open_credits``;
+        README, product decisions): the declaration declares the invoices of a litigation
+        case too, and deducts the credits whole for them; an open case on an invoice it does
+        not declare (born after the judgment) takes its share first, the declaration
+        deducts what that case left (issue 17: a credit a case deducted was deducted again).
+        Queries do not depend on the number of invoices.
         """
         self.ensure_one()
         partner = self.partner_id.commercial_partner_id
         company = self.company_id
-        credits = self.env["recouvrement.dunning"]._get_open_credits(self.move_ids)
+        Dunning = self.env["recouvrement.dunning"]
+        credits = Dunning._get_open_credits(self.move_ids)
+        today = fields.Date.context_today(self)
+        amounts = Dunning._get_line_amounts(
+            self.env["account.move.line"].union(*credits.values()), today
+        )
+        whole = dict(amounts)
+        Dunning._allocate_open_credits(credits, amounts, today, own_moves=self.move_ids)
         result = {}
         for (company_id, partner_id, currency_id), lines in credits.items():
             if company_id != company.id or partner_id != partner.id:
                 continue
             lines = lines.filtered(lambda ln: ln.date < self.judgment_date)
+            # what is left of each credit for the declaration, in the books and its currency
+            shares = [
+                Dunning._get_credit_share(line, amounts[line.id], whole[line.id]) for line in lines
+            ]
+            residual = sum(share[0] for share in shares)
+            residual_currency = sum(share[1] for share in shares)
             if currency_id == company.currency_id.id:
-                amount = -sum(lines.mapped("amount_residual"))
+                amount = -residual
             else:
                 amount = (
                     self.env["res.currency"]
                     .browse(currency_id)
-                    ._convert(
-                        -sum(lines.mapped("amount_residual_currency")),
-                        company.currency_id,
-                        company,
-                        self.judgment_date,
-                    )
+                    ._convert(-residual_currency, company.currency_id, company, self.judgment_date)
                 )
             result[currency_id] = self.currency_id.round(amount)
         return result

@@ -533,7 +533,7 @@ class RecouvrementDunning(models.AbstractModel):
         # what the open credits are worth whole, then what is left of them once the open
         # litigation cases took theirs (oldest claim first)
         whole = {line.id: line_amounts[line.id] for lines in credits.values() for line in lines}
-        credits = self._deduct_litigation_claims(credits, line_amounts, date)
+        credits = self._allocate_open_credits(credits, line_amounts, date)[0]
         plan = []
         for key, group_lines in groups.items():
             item = self._get_plan_item(
@@ -1442,24 +1442,34 @@ class RecouvrementDunning(models.AbstractModel):
         return credits
 
     @api.model
-    def _deduct_litigation_claims(self, credits, amounts, date):
-        """What is left of the open ``credits`` (:meth:`_get_open_credits`) for the reminders
-        once the open litigation cases of their customers took theirs: a credit goes to the
-        oldest claim first, the case's (art. 1342-10 Code civil; README, product decisions),
-        which deducts it up to what it claims of that currency on ``date``
-        (``recouvrement.litigation.open_credit_amount``); the reminders deduct only the rest,
-        each credit once in all (issue 17, verification: a credit of 100 was deducted by the
-        case and again by the reminder of an instalment the case does not claim). The credits
-        are taken oldest first.
+    def _allocate_open_credits(self, credits, amounts, date, own_moves=None):
+        """The one rule that shares the open ``credits`` (:meth:`_get_open_credits`) of a set
+        of customers on ``date`` between their open litigation cases and every other document
+        (reminders, balances, call worklist, payment plans, claim declarations, letters): a
+        credit goes to the oldest claim first (art. 1342-10 Code civil: an undesignated
+        payment pays the oldest debt due; README, product decisions), the open cases' claimed
+        instalments (``recouvrement.litigation._get_day_rate_residuals``: past their own due
+        date, only those the case claims), oldest due date first, each case up to what it
+        claims in the credit's own company and currency (LEGAL.md, open credits; art. 1347-1
+        Code civil); the credits are taken oldest first. Each credit is deducted once in all:
+        the cases' shares (``recouvrement.litigation.open_credit_amount``), then the rest for
+        the other documents (issue 17: two open cases each deducted the whole credit; plans
+        and declarations deducted credits a case deducted already).
 
-        :param amounts: ``{line id: float}`` (:meth:`_get_line_amounts`, company currency) of
-            the credit lines; lowered in place by what the cases took
-        :return: ``credits`` without the credit lines the cases took whole
-        :rtype: dict
-        Two queries (the invoices in open cases, their rates), none without open credits.
+        :param amounts: ``{line id: float}`` (:meth:`_get_line_amounts`, company currency at
+            the rate of ``date``, negative) of the credit lines; lowered in place by what the
+            cases took, so that it holds what is left of each credit
+        :param own_moves: account.move the calling document claims itself (a déclaration de
+            créance declares the invoices of a case too): the cases take nothing for them
+        :return: ``(left, taken)``: ``credits`` without the credit lines the cases took
+            whole, and ``{case id: {credit line id: float}}``, what each open case took of
+            each credit (company currency, positive)
+        :rtype: tuple
+        Two queries (the invoices in open cases, their rates), none without open credits;
+        their number does not depend on the number of customers, cases or invoices.
         """
         if not credits:
-            return credits
+            return credits, {}
         moves = self.env["account.move"].search(
             [
                 ("company_id", "in", list({key[0] for key in credits})),
@@ -1468,29 +1478,97 @@ class RecouvrementDunning(models.AbstractModel):
                 ("litigation_id.is_closed", "=", False),
             ]
         )
+        if own_moves:
+            moves -= own_moves
         if not moves:
-            return credits
-        claimed = self.env["recouvrement.litigation"]._get_day_rate_residuals(
-            moves, date, cases=moves.litigation_id
+            return credits, {}
+        cases = moves.litigation_id
+        claims = cases._filter_claimed_lines(
+            self.env["recouvrement.penalty"]._get_claimed_receivables(moves, date)
         )
-        taken = defaultdict(float)
-        for move in moves:
-            key = (move.company_id.id, move.commercial_partner_id.id, move.currency_id.id)
-            taken[key] += claimed.get(move.id, 0.0)
+        claimed = self._get_line_amounts(claims, date)
+        by_key = defaultdict(list)
+        for line in claims.sorted(lambda ln: (ln.date_maturity or ln.date, ln.id)):
+            move = line.move_id
+            key = (move.company_id.id, move.commercial_partner_id.id, line.currency_id.id)
+            by_key[key].append([move.litigation_id.id, max(claimed[line.id], 0.0)])
+        taken = defaultdict(lambda: defaultdict(float))
         left = {}
         for key, lines in credits.items():
-            claim = taken.get(key, 0.0)
+            claims_left = by_key.get(key, [])
             for line in lines:
-                part = min(-amounts[line.id], claim)
-                if part > 0:
+                # the credit to the oldest claims still open, until it or they run out
+                while claims_left and float_compare(amounts[line.id], 0.0, precision_digits=2) < 0:
+                    case_id, rest = claims_left[0]
+                    part = float_round(min(-amounts[line.id], rest), precision_digits=2)
                     amounts[line.id] = float_round(amounts[line.id] + part, precision_digits=2)
-                    claim -= part
+                    taken[case_id][line.id] += part
+                    claims_left[0][1] = float_round(rest - part, precision_digits=2)
+                    if float_compare(claims_left[0][1], 0.0, precision_digits=2) <= 0:
+                        claims_left.pop(0)
             kept = lines.filtered(
                 lambda line: float_compare(amounts[line.id], 0.0, precision_digits=2) < 0
             )
             if kept:
                 left[key] = kept
-        return left
+        return left, {case_id: dict(parts) for case_id, parts in taken.items()}
+
+    @api.model
+    def _match_credit_part(self, line, debits, amount):
+        """Match the open credit ``line`` (account.move.line) with the receivable ``debits``
+        (account.move.line of its account and currency), oldest due first, for ``amount`` at
+        most (in its currency, positive): the part a document deducts of it
+        (:meth:`_allocate_open_credits`), the rest stays open for the others (README, product
+        decisions). Odoo's own reconciliation while it matches no more than what is left of
+        ``amount``, then one partial reconciliation of exactly what is left.
+
+        :return: what is left of ``amount`` unmatched (float)
+        """
+        currency = line.currency_id
+        for debit in debits.sorted(lambda ln: (ln.date_maturity or ln.date, ln.id)):
+            if line.reconciled or currency.compare_amounts(amount, 0.0) <= 0:
+                break
+            if debit.reconciled:
+                continue
+            before = -line.amount_residual_currency
+            if (
+                currency.compare_amounts(before, amount) <= 0
+                or currency.compare_amounts(debit.amount_residual_currency, amount) <= 0
+            ):
+                (line | debit).reconcile()
+                amount = currency.round(amount - (before + line.amount_residual_currency))
+                continue
+            # the part in company currency at the credit's own rate of the books
+            self.env["account.partial.reconcile"].sudo().create(
+                {
+                    "debit_move_id": debit.id,
+                    "credit_move_id": line.id,
+                    "amount": line.company_currency_id.round(
+                        amount * line.amount_residual / line.amount_residual_currency
+                    ),
+                    "debit_amount_currency": amount,
+                    "credit_amount_currency": amount,
+                }
+            )
+            amount = 0.0
+        return amount
+
+    @api.model
+    def _get_credit_share(self, line, left, whole):
+        """``(residual, residual in its currency)`` of the open credit ``line``
+        (account.move.line) that a document deducts when ``left`` of ``whole`` (company
+        currency at the day's rate, :meth:`_allocate_open_credits`) is left to it: the same
+        share of both amounts. No query."""
+        residuals = (line.amount_residual, line.amount_residual_currency)
+        if not whole:
+            return residuals
+        share = left / whole
+        if float_compare(share, 1.0, precision_digits=6) >= 0:
+            return residuals
+        return (
+            line.company_currency_id.round(residuals[0] * share),
+            line.currency_id.round(residuals[1] * share),
+        )
 
     @api.model
     def _get_open_receivable_domain(self, moves):
@@ -1830,8 +1908,8 @@ class RecouvrementDunning(models.AbstractModel):
             ]
         )
         amounts = self._get_line_amounts(debts | credit_lines, date)
-        # what the open litigation cases took of them first (:meth:`_deduct_litigation_claims`)
-        credits = self._deduct_litigation_claims(credits, amounts, date)
+        # what the open litigation cases left of them (:meth:`_allocate_open_credits`)
+        credits = self._allocate_open_credits(credits, amounts, date)[0]
         balances = defaultdict(float)
         for line in debts.union(*credits.values()):
             key = (
@@ -2337,20 +2415,14 @@ class RecouvrementDunning(models.AbstractModel):
         """``(residual, residual in its currency)`` that the reminder of plan ``item`` states
         of ``line`` (account.move.line): what is left of an instalment; of an open credit
         (in ``credit_lines``), the part it deducts: an open litigation case took the rest
-        first (:meth:`_deduct_litigation_claims`; issue 17: a credit of 900 of which a case
+        first (:meth:`_allocate_open_credits`; issue 17: a credit of 900 of which a case
         took 840 is listed at 60, what the reminder deducts, not 900). The same share of
-        both amounts (the item's ``line_amounts`` against ``credit_whole``, company currency
-        at the day's rate). No query."""
-        residuals = (line.amount_residual, line.amount_residual_currency)
-        whole = item.get("credit_whole", {}).get(line.id)
-        if line not in credit_lines or not whole:
-            return residuals
-        share = item["line_amounts"][line.id] / whole
-        if float_compare(share, 1.0, precision_digits=6) >= 0:
-            return residuals
-        return (
-            line.company_currency_id.round(residuals[0] * share),
-            line.currency_id.round(residuals[1] * share),
+        both amounts (:meth:`_get_credit_share`: the item's ``line_amounts`` against
+        ``credit_whole``, company currency at the day's rate). No query."""
+        if line not in credit_lines:
+            return (line.amount_residual, line.amount_residual_currency)
+        return self._get_credit_share(
+            line, item["line_amounts"][line.id], item.get("credit_whole", {}).get(line.id)
         )
 
     @api.model

@@ -253,37 +253,23 @@ class RecouvrementLitigation(models.Model):
         "company_id",
     )
     def _compute_open_credit_amount(self):
-        # the open credits dunning deducts (LEGAL.md, open credits), one query for all cases
+        # the case's share of the customer's open credits (LEGAL.md, open credits) under the
+        # one allocation rule (recouvrement.dunning._allocate_open_credits): each credit once
+        # in all, the oldest claims of all the customer's open cases first, currency by
+        # currency, at the rate of the day as the reminders deduct them (issue 17: two open
+        # cases each deducted the whole credit). Queries do not depend on the number of cases.
         Dunning = self.env["recouvrement.dunning"]
         credits = Dunning._get_open_credits(self.move_ids)
         today = fields.Date.context_today(self)
-        # at the rate of the day, as the reminders deduct them and the dossier claims the
-        # invoices (_get_day_rate_residuals): one query for the rates of all cases
         amounts = Dunning._get_line_amounts(
             self.env["account.move.line"].union(*credits.values()), today
         )
-        residuals = self._get_day_rate_residuals(self.move_ids, today, cases=self)
+        taken = Dunning._allocate_open_credits(credits, amounts, today)[1]
         for case in self:
-            # currency by currency: a credit is deducted only from the case's invoices of its
-            # own currency (LEGAL.md, open credits; art. 1347-1 Code civil)
-            deducted = 0.0
-            for currency, moves in case.move_ids.grouped("currency_id").items():
-                lines = case._get_currency_open_credits(credits, currency)
-                credit = -sum(amounts[line.id] for line in lines)
-                due = sum(residuals.get(move.id, 0.0) for move in moves)
-                deducted += max(min(credit, due), 0.0)
-            case.open_credit_amount = deducted
-
-    def _get_currency_open_credits(self, credits, currency):
-        """The open credits of the case's customer in its company and in ``currency``
-        (res.currency): the lines of ``credits``
-        (``recouvrement.dunning._get_open_credits``) that may be deducted from its invoices
-        of that currency (LEGAL.md, open credits). No query."""
-        self.ensure_one()
-        return credits.get(
-            (self.company_id.id, self.partner_id.commercial_partner_id.id, currency.id),
-            self.env["account.move.line"],
-        )
+            parts = {} if case.is_closed else taken.get(case._origin.id, {})
+            case.open_credit_amount = (
+                case.currency_id.round(sum(parts.values())) if case.currency_id else 0.0
+            )
 
     @api.depends(
         "proof_checked",
@@ -1168,33 +1154,41 @@ class RecouvrementLitigation(models.Model):
         return entry
 
     def _match_open_credits(self):
-        """Match the customer's open credits (credit notes and payments not allocated to an
-        invoice, ``recouvrement.dunning._get_open_credits``) with the case's invoices of
-        their own currency, oldest first, before a write-off: what is written off is net of
-        them (LEGAL.md, open credits: same currency), and they no longer stay open beside a
-        written-off debt."""
+        """Match the case's share of the customer's open credits (credit notes and payments
+        not allocated to an invoice: ``open_credit_amount``, the one allocation rule
+        ``recouvrement.dunning._allocate_open_credits``, oldest claim first across its open
+        cases) with the case's claimed instalments of their own currency, oldest first,
+        before a write-off: what is written off is net of them (LEGAL.md, open credits: same
+        currency), they no longer stay open beside a written-off debt, and the part another
+        open case or a reminder deducts stays open for it (issue 17)."""
         self.ensure_one()
-        credits = self.env["recouvrement.dunning"]._get_open_credits(self.move_ids)
-        # only the credits of the invoices' currencies (LEGAL.md, open credits)
-        credit_lines = self.env["account.move.line"].union(
-            *(
-                self._get_currency_open_credits(credits, currency)
-                for currency in self.move_ids.currency_id
-            )
-        )
+        Dunning = self.env["recouvrement.dunning"]
+        credits = Dunning._get_open_credits(self.move_ids)
+        if not credits:
+            return
+        today = fields.Date.context_today(self)
+        lines = self.env["account.move.line"].union(*credits.values())
+        amounts = Dunning._get_line_amounts(lines, today)
+        whole = dict(amounts)
+        taken = Dunning._allocate_open_credits(credits, amounts, today)[1].get(self.id, {})
         receivables = self._filter_claimed_lines(
             self.move_ids.line_ids.filtered(
                 lambda line: line.account_type == "asset_receivable" and not line.reconciled
             )
         )
-        for lines in (
-            (receivables | credit_lines)
-            .grouped(lambda ln: (ln.account_id, ln.currency_id))
-            .values()
-        ):
-            if lines & credit_lines and lines & receivables:
-                lines.sorted(lambda ln: (ln.date, ln.id)).reconcile()
-        if credit_lines:
+        for line in lines.filtered(lambda ln: ln.id in taken):
+            # the case's part of the credit, in its own currency (the same share of it)
+            part = -Dunning._get_credit_share(line, -taken[line.id], whole[line.id])[1]
+            Dunning._match_credit_part(
+                line,
+                receivables.filtered(
+                    lambda ln, line=line: (
+                        (ln.account_id, ln.currency_id) == (line.account_id, line.currency_id)
+                    )
+                ),
+                part,
+            )
+        if taken:
             self.invalidate_recordset(["amount_residual", "open_credit_amount"])
 
     def _write_off_line_label(self, line):

@@ -470,35 +470,33 @@ class RecouvrementPaymentPlan(models.Model):
         line_vals = []
         credit_vals = []
         self._check_moves_free()
-        # the open credits of all the plans' customers (one query) less those held by other
-        # proposed plans (one query): LEGAL.md, open credits
-        credits = self.env["recouvrement.dunning"]._get_open_credits(self.move_ids)
+        # the open credits of all the plans' customers less what the open litigation cases
+        # take of them (LEGAL.md, open credits; README, product decisions) and less those held
+        # by other proposed plans: queries do not depend on the number of plans
+        credits, parts = self._get_open_credit_parts(self.move_ids, today)
         held = self._get_held_credit_lines(self.move_ids)
         for plan in self:
             credit_lines = self._get_credit_lines(
                 plan.partner_id, plan.currency_id, plan.company_id, credits, held
             )
+            amount_credits = self._get_credit_amount(credit_lines, parts)
             totals = self._get_plan_totals(
                 plan.move_ids,
                 plan.currency_id,
                 plan.include_penalties,
                 0.0,
                 figures,
-                credits=self._get_credit_amount(credit_lines),
+                credits=amount_credits,
             )
-            plan._raise_if_credits_cover(totals, credit_lines)
+            plan._raise_if_credits_cover(totals, credit_lines, amount_credits)
             vals = {
                 "amount_invoices": float(totals.invoices),
                 "amount_penalties": float(totals.penalties),
-                "amount_credits": self._get_credit_amount(credit_lines),
+                "amount_credits": amount_credits,
                 "schedule_penalty_line_from": line_from,
             }
             credit_vals += [
-                {
-                    "plan_id": plan.id,
-                    "move_line_id": line.id,
-                    "amount": -line.amount_residual_currency,
-                }
+                {"plan_id": plan.id, "move_line_id": line.id, "amount": parts[line.id]}
                 for line in credit_lines
             ]
             if plan.down_payment and not plan.down_payment_date:
@@ -727,20 +725,43 @@ class RecouvrementPaymentPlan(models.Model):
         return lines - held
 
     @api.model
-    def _get_credit_amount(self, credit_lines):
-        """What ``credit_lines`` (open credits of one currency, :meth:`_get_credit_lines`) are
-        worth in their own currency (float, positive)."""
-        return -sum(credit_lines.mapped("amount_residual_currency"))
+    def _get_open_credit_parts(self, moves, date):
+        """The open credits a plan of the customers of ``moves`` (account.move) may deduct on
+        ``date``: ``(credits, parts)``, the lines of ``recouvrement.dunning._get_open_credits``
+        the open litigation cases did not take whole, and ``{line id: float}``, what is left
+        of each in its own currency (positive). A credit goes to the oldest claim first, the
+        open cases' (``recouvrement.dunning._allocate_open_credits``; README, product
+        decisions): a plan on invoices outside a case gets only what the cases left (issue
+        17: a credit a case deducted was deducted again by the plan). Queries do not depend
+        on the number of customers; none without open credits."""
+        Dunning = self.env["recouvrement.dunning"]
+        credits = Dunning._get_open_credits(moves)
+        if not credits:
+            return credits, {}
+        lines = self.env["account.move.line"].union(*credits.values())
+        amounts = Dunning._get_line_amounts(lines, date)
+        whole = dict(amounts)
+        credits = Dunning._allocate_open_credits(credits, amounts, date)[0]
+        return credits, {
+            line.id: -Dunning._get_credit_share(line, amounts[line.id], whole[line.id])[1]
+            for line in lines
+        }
 
-    def _raise_if_credits_cover(self, totals, credit_lines):
-        """Refuse a schedule whose open credits (``credit_lines``) cover its invoices
-        (``totals.invoices``): nothing is owed on them, the credit is to be allocated, not a
-        plan agreed (LEGAL.md, open credits).
+    @api.model
+    def _get_credit_amount(self, credit_lines, parts):
+        """What ``credit_lines`` (open credits of one currency, :meth:`_get_credit_lines`)
+        deduct in their own currency (float, positive): their ``parts``
+        (:meth:`_get_open_credit_parts`)."""
+        return sum(parts[line.id] for line in credit_lines)
+
+    def _raise_if_credits_cover(self, totals, credit_lines, amount):
+        """Refuse a schedule whose open credits (``credit_lines``, deducting ``amount`` in the
+        plan's currency) cover its invoices (``totals.invoices``): nothing is owed on them,
+        the credit is to be allocated, not a plan agreed (LEGAL.md, open credits).
 
         :raise UserError: naming the plan, the credits and their amount
         """
         self.ensure_one()
-        amount = self._get_credit_amount(credit_lines)
         if (
             credit_lines
             and float_compare(
@@ -811,10 +832,12 @@ class RecouvrementPaymentPlan(models.Model):
 
     def _match_credits(self):
         """On signature, match the open credits each plan deducted with its invoices, oldest
-        due first, with Odoo's own reconciliation (``account.move.js_assign_outstanding_line``):
-        the books agree with the plan (LEGAL.md, open credits: a credit pays an invoice once
-        reconciled). The credits are locked first (``tools.locks.lock_rows``): two plans, or
-        a plan and a user matching by hand, cannot use the same credit.
+        due first, for the part it deducted and no more
+        (``recouvrement.dunning._match_credit_part``: an open litigation case may deduct the
+        rest, README, product decisions): the books agree with the plan (LEGAL.md, open
+        credits: a credit pays an invoice once reconciled). The credits are locked first
+        (``tools.locks.lock_rows``): two plans, or a plan and a user matching by hand, cannot
+        use the same credit.
 
         :raise UserError: naming the plan and the credit when a credit is no longer open for
             its deducted amount (nothing is matched then)
@@ -831,12 +854,17 @@ class RecouvrementPaymentPlan(models.Model):
             invoices = plan.move_ids.sorted(lambda m: (m.invoice_date_due or m.date, m.id))
             # sudo: the signed plan allocates the credits its customer agreed to; the
             # collection user may have no accounting rights of their own
-            for line in plan.credit_ids.move_line_id.sudo():
-                for invoice in invoices.sudo():
-                    if line.reconciled:
-                        break
-                    if not invoice.currency_id.is_zero(invoice.amount_residual):
-                        invoice.js_assign_outstanding_line(line.id)
+            debits = invoices.sudo().line_ids.filtered(
+                lambda ln: ln.account_type == "asset_receivable" and not ln.reconciled
+            )
+            for credit in plan.credit_ids.sudo():
+                # the part the plan deducted, no more: an open case may deduct the rest
+                line = credit.move_line_id
+                self.env["recouvrement.dunning"]._match_credit_part(
+                    line,
+                    debits.filtered(lambda ln, line=line: ln.account_id == line.account_id),
+                    credit.amount,
+                )
 
     def _get_paid_amounts(self):
         """Return ``{plan.id: amount paid on the plan}``, in the plan currency.

@@ -60,3 +60,4 @@ from . import test_queued_reminders
 from . import test_issue17_left
 from . import test_prerequisites_per_line
 from . import test_next_date_is_the_run_day
+from . import test_credit_allocation

@@ -368,16 +368,23 @@ class RecouvrementCommon(AccountTestInvoicingCommon):
                 "move_ids": [Command.set(moves.ids)],
             }
         )
+        bad_debt = self._close_written_off(case, loss)
+        return case.write_off_move_id, bad_debt
+
+    def _close_written_off(self, case, loss=None):
+        """The litigation ``case`` closed as written off by the credit manager through its
+        wizard, for ``loss`` (default: the wizard's own): the bad-debt account it proposed."""
         wizard = Form(
             self.env["recouvrement.litigation.close"]
             .with_user(self.manager)
             .with_context(default_litigation_id=case.id)
         )
         wizard.outcome = "written_off"
-        wizard.loss = loss
+        if loss:
+            wizard.loss = loss
         bad_debt = wizard.write_off_account_id
         wizard.save().action_confirm()
-        return case.write_off_move_id, bad_debt
+        return bad_debt
 
     def _schedule_call(self, partner, deadline):
         """A call due on ``deadline`` for ``partner``, as a phone level schedules it: on a

@@ -20,7 +20,7 @@ from .common import RecouvrementCommon
 # Planning also reads the customers with a reply to handle (1), the running promises and open
 # disputes (2), the collective proceedings and factoring (1) and the pauses of each company (1);
 # with open credits, the invoices of their customers' open litigation cases (1: a credit goes
-# to the case first, recouvrement.dunning._deduct_litigation_claims, issue 17).
+# to the case first, recouvrement.dunning._allocate_open_credits, issue 17).
 # Per batch: one template rendering, one create per model (events, mails, messages, notes on
 # the events), the invoices moved up the ladder, their next reminder dates (their open
 # disputes and open credits, 2) and the portal tokens of the batch's invoices, written in one

@@ -147,15 +147,16 @@ class RecouvrementPaymentPlanWizard(models.TransientModel):
             self.move_ids._origin, fields.Date.context_today(self)
         )
         Plan = self.env["recouvrement.payment.plan"]
-        # the open credits the plan would deduct (LEGAL.md, open credits), two queries
+        # the open credits the plan would deduct, what the open litigation cases left of them
+        # (LEGAL.md, open credits; README, product decisions)
         moves = self.move_ids._origin
-        credits = self.env["recouvrement.dunning"]._get_open_credits(moves)
+        credits, parts = Plan._get_open_credit_parts(moves, fields.Date.context_today(self))
         held = Plan._get_held_credit_lines(moves)
         for wizard in self:
             credit_lines = Plan._get_credit_lines(
                 wizard.partner_id, wizard.currency_id, wizard.company_id, credits, held
             )
-            amount_credits = Plan._get_credit_amount(credit_lines)
+            amount_credits = Plan._get_credit_amount(credit_lines, parts)
             totals = Plan._get_plan_totals(
                 wizard.move_ids,
                 wizard.currency_id,
