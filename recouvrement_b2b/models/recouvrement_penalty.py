@@ -202,7 +202,8 @@ class RecouvrementPenalty(models.AbstractModel):
         """``{move.id: reason}`` for the invoices of ``moves`` on which nothing accrues.
 
         Customer invoices only, posted, with a due date, not penalty invoices themselves, of a
-        customer not excluded by a credit manager, in no litigation case suspending penalties.
+        customer not excluded by a credit manager, not suspended by litigation
+        (:meth:`_is_penalty_suspended`: a case claiming some instalments suspends theirs only).
         """
         # Read only what the rules need (one query per model, not every column of the moves).
         moves.fetch(
@@ -240,6 +241,7 @@ class RecouvrementPenalty(models.AbstractModel):
             ]
         )
         reasons = {}
+        suspended = self._get_penalty_suspended_lines(moves)
         for move in moves:
             partner = move.commercial_partner_id.sudo()
             if move.move_type != "out_invoice":
@@ -257,12 +259,63 @@ class RecouvrementPenalty(models.AbstractModel):
                 )
             elif move.penalty_plan_id:
                 reasons[move.id] = self._get_penalty_plan_reason(move.penalty_plan_id)
-            elif move.litigation_id.suspend_penalties and not move.litigation_id.is_closed:
+            elif self._is_penalty_suspended(move, suspended):
                 reasons[move.id] = self.env._(
                     "The invoice is in litigation %(case)s, which suspends penalties.",
                     case=move.litigation_id.name,
                 )
         return reasons
+
+    @api.model
+    def _get_penalty_suspended_lines(self, moves):
+        """``{move.id: {line id}}``: of each invoice of ``moves`` that open litigation cases
+        claim in part (some of its receivable lines in an open case's ``line_ids``, the rule of
+        ``recouvrement.dunning._is_claimed_in_litigation``), the instalments claimed by an
+        open case that suspends penalties (``suspend_penalties``): they bear none while it is
+        open, the others accrue as any late instalment (issue 17: the case claims only them).
+        An invoice in a case none of whose lines an open case lists is claimed, and
+        suspended, whole (:meth:`_is_penalty_suspended`): it is absent here. No query beyond
+        the prefetch of the invoices' lines and cases."""
+        suspended = {}
+        # sudo: the cases are read for any user who computes the figures
+        for move in moves.sudo().filtered("litigation_id"):
+            listed = move.line_ids.filtered(
+                lambda line: any(not case.is_closed for case in line.litigation_case_ids)
+            )
+            if listed:
+                suspended[move.id] = {
+                    line.id
+                    for line in listed
+                    if any(
+                        case.suspend_penalties and not case.is_closed
+                        for case in line.litigation_case_ids
+                    )
+                }
+        return suspended
+
+    @api.model
+    def _is_penalty_suspended(self, move, suspended):
+        """Whether nothing accrues on ``move`` because of litigation: it is in an open case
+        suspending penalties that claims it whole, or every instalment that would bear
+        penalties (those of context ``penalty_claimed_line_ids`` when it names some of them,
+        :meth:`_get_penalty_instalments`) is claimed by such a case (``suspended``:
+        :meth:`_get_penalty_suspended_lines`)."""
+        case = move.sudo().litigation_id
+        if move.id not in suspended:
+            return case.suspend_penalties and not case.is_closed
+        if not suspended[move.id]:
+            return False
+        lines = move.line_ids.filtered(
+            lambda line: (
+                line.display_type == "payment_term"
+                and line.date_maturity
+                and line.amount_currency > 0
+            )
+        )
+        claimed = set(self.env.context.get("penalty_claimed_line_ids") or ())
+        if claimed & set(lines.ids):
+            lines = lines.filtered(lambda line: line.id in claimed)
+        return all(line.id in suspended[move.id] for line in lines)
 
     @api.model
     def _get_penalty_plan_reason(self, plan):
@@ -392,7 +445,9 @@ class RecouvrementPenalty(models.AbstractModel):
         the first of them (a litigation case claiming some instalments of an invoice,
         ``recouvrement.litigation._get_claimed_line_ids``: the others go on through the
         reminders, README: "The transfer to litigation claims what the formal notice
-        claimed")."""
+        claimed"). The instalments an open case suspending penalties claims
+        (:meth:`_get_penalty_suspended_lines`) bear none: the indemnity falls due with the
+        first of the others."""
         if not moves:
             return {}
         lines = self.env["account.move.line"].search_fetch(
@@ -406,6 +461,10 @@ class RecouvrementPenalty(models.AbstractModel):
             lines = lines.filtered(
                 lambda line: line.move_id.id not in partial or line.id in claimed
             )
+        # the instalments an open case suspending penalties claims bear none
+        suspended = set().union(*self._get_penalty_suspended_lines(moves).values())
+        if suspended:
+            lines = lines.filtered(lambda line: line.id not in suspended)
         instalments = defaultdict(list)
         for line in lines:
             if line.date_maturity and line.amount_currency > 0:
