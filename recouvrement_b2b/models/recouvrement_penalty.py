@@ -104,26 +104,121 @@ class RecouvrementPenalty(models.AbstractModel):
             figures = moves._get_penalty_figures(to_date)
         if not figures:
             return figures
+        domain = self._get_posted_penalty_lines_domain(list(figures), to_date)
         groups = self.env["account.move.line"]._read_group(
-            [
-                ("penalty_source_move_id", "in", list(figures)),
-                ("parent_state", "=", "posted"),
-                ("penalty_kind", "!=", False),
-                # as at ``to_date``: a penalty invoice dated later did not charge it yet
-                ("move_id.invoice_date", "<=", to_date),
-            ],
-            ["penalty_source_move_id", "penalty_kind"],
-            ["penalty_computed_amount:sum"],
+            domain, ["penalty_source_move_id", "penalty_kind"], ["penalty_computed_amount:sum"]
         )
+        # of an invoice claimed in part (context ``penalty_claimed_line_ids``), only what the
+        # penalty invoices charged for the instalments claimed
+        not_claimed = defaultdict(float)
+        if self.env.context.get("penalty_claimed_line_ids"):
+            lines = self.env["account.move.line"].search_fetch(
+                domain, self._get_penalty_claimed_share_fields()
+            )
+            for line, share in self._get_penalty_claimed_shares(lines).items():
+                if line.penalty_kind == "penalty":
+                    not_claimed[line.penalty_source_move_id.id] += line.penalty_computed_amount * (
+                        1 - share
+                    )
         figures = {move_id: dict(figure) for move_id, figure in figures.items()}
         for source, kind, amount in groups:
             figure = figures[source.id]
             if kind == "indemnity":
+                # once per invoice (D441-5), whichever instalment it was charged with
                 figure["indemnity"] = 0.0
             elif kind == "penalty":
                 digits = source.currency_id.decimal_places
+                amount -= not_claimed[source.id]
                 figure["penalty"] = max(round(figure["penalty"] - amount, digits), 0.0)
         return figures
+
+    @api.model
+    def _get_posted_penalty_lines_domain(self, move_ids, to_date):
+        """Domain of the lines of the posted penalty invoices dated by ``to_date`` charging
+        the invoices ``move_ids``: what they charged as at ``to_date`` (a penalty invoice
+        dated later did not charge it yet)."""
+        return [
+            ("penalty_source_move_id", "in", move_ids),
+            ("parent_state", "=", "posted"),
+            ("penalty_kind", "!=", False),
+            ("move_id.invoice_date", "<=", to_date),
+        ]
+
+    @api.model
+    def _get_penalty_claimed_share_fields(self):
+        """The fields of the penalty lines :meth:`_get_penalty_claimed_shares` reads."""
+        return [
+            "penalty_source_move_id",
+            "penalty_kind",
+            "penalty_date_from",
+            "penalty_date_to",
+            "penalty_computed_amount",
+            "price_subtotal",
+            "move_id",
+        ]
+
+    @api.model
+    def _get_penalty_claimed_shares(self, lines):
+        """``{line: float}``: of the penalty invoice ``lines`` (account.move.line with a
+        ``penalty_kind``) charging an invoice that context ``penalty_claimed_line_ids`` claims
+        in part (a litigation case claiming some of its instalments, issue 17), the share of
+        each line charged for the instalments claimed, from 0 to 1; the lines of other
+        invoices are absent (charged whole for what is claimed).
+
+        A penalty invoice keeps its periods per source invoice, not per instalment
+        (``penalty_date_from``, ``penalty_date_to``, ``penalty_computed_amount``): of a
+        penalty line, the instalments claimed owe what it charged beyond what the others
+        accrue over its period (the rules applied to them alone, whatever suspends them now:
+        the line may date from before the case), never below 0 nor above what it charged,
+        the rounding remainder with them (L441-10 II). An indemnity line goes with the
+        instalments claimed unless the penalty lines its penalty invoice has for the same
+        invoice charged nothing for them (charged while a case suspended them: the indemnity,
+        once per invoice, D441-5, fell due with the others). A few queries, only when the
+        context claims an invoice in part."""
+        claimed = set(self.env.context.get("penalty_claimed_line_ids") or ())
+        if not claimed or not lines:
+            return {}
+        receivables = lines.penalty_source_move_id.line_ids.filtered(
+            lambda line: line.display_type == "payment_term"
+        )
+        partial = receivables.filtered(lambda line: line.id in claimed).move_id
+        others = receivables.filtered(
+            lambda line: line.move_id in partial and line.id not in claimed
+        )
+        if not others:
+            return {}
+        params_by_move = self.with_context(
+            penalty_claimed_line_ids=others.ids, penalty_ignore_suspension=True
+        )._prepare_penalty_params(others.move_id)
+        shares = {}
+        for line in lines.filtered(
+            lambda line: line.penalty_kind == "penalty" and line.penalty_source_move_id in partial
+        ):
+            params = params_by_move[line.penalty_source_move_id.id]
+            computed = penalties.to_decimal(line.penalty_computed_amount)
+            accrued = Decimal(0)
+            if "reason" not in params and line.penalty_date_to:
+                try:
+                    accrued = self._compute_penalty_result(params, line.penalty_date_to)[0].amount
+                    if line.penalty_date_from:
+                        accrued -= self._compute_penalty_result(
+                            params, line.penalty_date_from - ONE_DAY
+                        )[0].amount
+                except penalties.MissingRateError:
+                    accrued = Decimal(0)
+            share = min(max(computed - accrued, Decimal(0)), computed)
+            shares[line] = float(share / computed) if computed else 1.0
+        for line in lines.filtered(
+            lambda line: line.penalty_kind == "indemnity" and line.penalty_source_move_id in partial
+        ):
+            siblings = [
+                share
+                for sibling, share in shares.items()
+                if sibling.move_id == line.move_id
+                and sibling.penalty_source_move_id == line.penalty_source_move_id
+            ]
+            shares[line] = 0.0 if siblings and not any(siblings) else 1.0
+        return shares
 
     @api.model
     def _get_penalty_document_figures(self, moves, to_date):
@@ -138,20 +233,20 @@ class RecouvrementPenalty(models.AbstractModel):
         (bool: a posted penalty invoice charged the D441-5 indemnity; ``indemnity`` is then
         its open share). The open amount of a penalty invoice is shared between its lines in
         proportion to their amounts. One more query than :meth:`_get_penalty_claim_figures`.
+        Of an invoice claimed in part (context ``penalty_claimed_line_ids``), only the share
+        of each penalty line charged for the instalments claimed
+        (:meth:`_get_penalty_claimed_shares`).
         """
         figures = self._get_penalty_claim_figures(moves, to_date)
         if not figures:
             return figures
         lines = self.env["account.move.line"].search_fetch(
-            [
-                ("penalty_source_move_id", "in", list(figures)),
-                ("parent_state", "=", "posted"),
-                ("penalty_kind", "!=", False),
-                # as at ``to_date``, as _get_penalty_claim_figures
-                ("move_id.invoice_date", "<=", to_date),
-            ],
-            ["penalty_source_move_id", "penalty_kind", "price_subtotal", "move_id"],
+            # as at ``to_date``, as _get_penalty_claim_figures
+            self._get_posted_penalty_lines_domain(list(figures), to_date),
+            self._get_penalty_claimed_share_fields(),
         )
+        # of an invoice claimed in part, what they charged for the instalments claimed
+        shares = self._get_penalty_claimed_shares(lines)
         listed = set(moves.ids)
         figures = {
             move_id: dict(figure, indemnity_invoiced=False) for move_id, figure in figures.items()
@@ -165,7 +260,10 @@ class RecouvrementPenalty(models.AbstractModel):
                 continue
             currency = invoice.currency_id
             open_share = currency.round(
-                line.price_subtotal * invoice.amount_residual / invoice.amount_total
+                line.price_subtotal
+                * invoice.amount_residual
+                / invoice.amount_total
+                * shares.get(line, 1.0)
             )
             figure[line.penalty_kind] = currency.round(figure[line.penalty_kind] + open_share)
         return figures
@@ -275,8 +373,12 @@ class RecouvrementPenalty(models.AbstractModel):
         open, the others accrue as any late instalment (issue 17: the case claims only them).
         An invoice in a case none of whose lines an open case lists is claimed, and
         suspended, whole (:meth:`_is_penalty_suspended`): it is absent here. No query beyond
-        the prefetch of the invoices' lines and cases."""
+        the prefetch of the invoices' lines and cases. Context ``penalty_ignore_suspension``:
+        none (what the instalments accrue whatever suspends them,
+        :meth:`_get_penalty_claimed_shares`)."""
         suspended = {}
+        if self.env.context.get("penalty_ignore_suspension"):
+            return suspended
         # sudo: the cases are read for any user who computes the figures
         for move in moves.sudo().filtered("litigation_id"):
             listed = move.line_ids.filtered(
@@ -300,6 +402,8 @@ class RecouvrementPenalty(models.AbstractModel):
         penalties (those of context ``penalty_claimed_line_ids`` when it names some of them,
         :meth:`_get_penalty_instalments`) is claimed by such a case (``suspended``:
         :meth:`_get_penalty_suspended_lines`)."""
+        if self.env.context.get("penalty_ignore_suspension"):
+            return False
         case = move.sudo().litigation_id
         if move.id not in suspended:
             return case.suspend_penalties and not case.is_closed

@@ -74,3 +74,88 @@ class TestPenaltyClaimedLines(PrerequisitesCommon):
             case.line_ids |= lines[2]
         figures = move._get_penalty_figures(date(2026, 5, 31))[move.id]
         self.assertEqual((figures["penalty"], figures["indemnity"]), (0.0, 0.0))
+
+    def _penalty_invoice_before_the_transfer(self):
+        """The tester's invoice with a penalty invoice of 20 March, before the transfer of
+        27 March, charging the three instalments' periods (22 Jan to 20 Mar) and the
+        indemnity: ``(invoice, its instalments, the case, the penalty invoice)``.
+
+        At 12.15 %: 480 x 58 days (22 Jan - 20 Mar) + 360 x 33 (16 Feb - 20 Mar) + 360 x 3
+        (18 - 20 Mar) = 40 800 x 12.15 / 36 500 = 13.5814 -> 13.58, of which the two
+        claimed: 39 720 x 12.15 / 36 500 = 13.2217 -> 13.22, the third: 1 080 x 12.15 /
+        36 500 = 0.3595 -> 0.36 (13.22 + 0.36 = 13.58)."""
+        move, lines = self._three_instalments()
+        self._runs([*self.LADDER_DAYS, "2026-03-18"])
+        invoice = self._penalty_invoice(move, "2026-03-20")
+        penalty = invoice.invoice_line_ids.filtered(lambda line: line.penalty_kind == "penalty")
+        self.assertEqual(
+            (penalty.penalty_date_from, penalty.penalty_date_to, penalty.price_unit),
+            (date(2026, 1, 22), date(2026, 3, 20), 13.58),
+        )
+        self.assertEqual(
+            self._amount(480 * 58 + 360 * 33, date(2026, 3, 18), 1)
+            + self._amount(360 * 3, date(2026, 3, 18), 1),
+            13.58,
+        )
+        case = self._post(self._run("2026-03-27"), "2026-03-27").litigation_id
+        self.assertEqual(case.line_ids, lines[:2])
+        return move, lines, case, invoice
+
+    def test_file_subtracts_what_a_penalty_invoice_charged_for_the_claimed_instalments(self):
+        # the penalty invoice of 20 Mar (13.58 + 40.00) is paid on 21 Mar; the case does not
+        # suspend penalties. The file of 4 May claims the two instalments' penalties to
+        # 4 May, 480 x 103 days (22 Jan - 4 May) + 360 x 78 (16 Feb - 4 May) = 77 520 x
+        # 12.15 / 36 500 = 25.8046 -> 25.80, less what the paid penalty invoice charged for
+        # them, 13.22: 12.58 (old: 25.80 - 13.58 = 12.22, the third's 0.36 subtracted too);
+        # the indemnity was paid: 0.00
+        move, _lines, case, invoice = self._penalty_invoice_before_the_transfer()
+        self._pay(invoice, invoice.amount_total, "2026-03-21")
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertEqual(self._amount(77520, date(2026, 5, 4), 1), 25.80)
+        with freeze_time("2026-05-04"):
+            [line] = case._get_dossier_lines()
+        self.assertEqual(
+            (line["principal"], line["penalty"], line["indemnity"]), (840.0, 12.58, 0.0)
+        )
+
+    def test_file_of_a_suspending_case_takes_the_claimed_share_of_penalty_invoices(self):
+        # the penalty invoice of 20 Mar (13.58 + 40.00) stays unpaid; the case suspends
+        # penalties from the transfer; the penalty invoice of 30 Apr charges the third alone,
+        # 21 Mar - 30 Apr: 360 x 41 days x 12.15 / 36 500 = 4.913 -> 4.91 (its total to
+        # 30 Apr, 5.27, less its 0.36 of 18 - 20 Mar already charged), no second indemnity.
+        # The file of 4 May claims no penalty accrued on the two suspended instalments and,
+        # of the open penalty invoices, what they charged for them: 13.22 of the first one
+        # and its 40.00 indemnity (charged with the first instalment, claimed), nothing of
+        # the second one, the third's (old: 13.58 + 4.91 = 18.49, the third's penalties in
+        # the file)
+        move, _lines, case, _invoice = self._penalty_invoice_before_the_transfer()
+        case.suspend_penalties = True
+        later = self._penalty_invoice(move, "2026-04-30")
+        self.assertEqual(self._amount(360, date(2026, 3, 21), 41), 4.91)
+        self.assertEqual(
+            [(line.penalty_kind, line.price_unit) for line in later.invoice_line_ids],
+            [("penalty", 4.91)],
+        )
+        with freeze_time("2026-05-04"):
+            [line] = case._get_dossier_lines()
+        self.assertEqual(
+            (line["principal"], line["penalty"], line["indemnity"]), (840.0, 13.22, 40.0)
+        )
+        # once the third joins the case (all three claimed), the file takes both penalty
+        # invoices whole: 13.58 + 4.91 = 18.49
+        with freeze_time("2026-05-04"):
+            case.line_ids |= _lines[2]
+            [line] = case._get_dossier_lines()
+        self.assertEqual((line["penalty"], line["indemnity"]), (18.49, 40.0))
+
+    def test_file_of_a_suspending_case_leaves_the_unclaimed_instalments_penalty_invoice(self):
+        # item 1's case: no penalty invoice before the transfer; the one of 30 Apr charges
+        # the third alone, 5.27 + the invoice's 40.00 indemnity (with the third, the only
+        # instalment bearing penalties). The file of 4 May claims neither (old: 5.27 and
+        # 40.00, the unclaimed instalment's penalties and indemnity in the court file)
+        move, _lines, case = self._transferred()
+        case.suspend_penalties = True
+        self._penalty_invoice(move, "2026-04-30")
+        with freeze_time("2026-05-04"):
+            [line] = case._get_dossier_lines()
+        self.assertEqual((line["principal"], line["penalty"], line["indemnity"]), (840.0, 0.0, 0.0))
