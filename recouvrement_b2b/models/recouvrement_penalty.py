@@ -130,6 +130,41 @@ class RecouvrementPenalty(models.AbstractModel):
                 digits = source.currency_id.decimal_places
                 amount -= not_claimed[source.id]
                 figure["penalty"] = max(round(figure["penalty"] - amount, digits), 0.0)
+        if not self.env.context.get("penalty_claimed_line_ids"):
+            figures.update(self._get_penalty_unlitigated_figures(moves, to_date, keep_errors))
+        return figures
+
+    @api.model
+    def _get_penalty_unlitigated_figures(self, moves, to_date, keep_errors=False):
+        """:meth:`_get_penalty_claim_figures` of the invoices of ``moves`` that open litigation
+        cases claim in part (:meth:`_get_penalty_litigated_lines`), for what the reminders,
+        the portal and the statements claim of them: the penalties of the instalments no case
+        claims (the case's file claims the others', issue 17), and the D441-5 indemnity only
+        when the case's instalments bear none (once per invoice: a case claiming late
+        instalments without suspending penalties claims it in its file). Same shape; ``{}``
+        without such invoices (no query)."""
+        litigated = self._get_penalty_litigated_lines(moves)
+        if not litigated:
+            return {}
+        partial = moves.browse(list(litigated))
+        receivables = partial.line_ids.filtered(lambda line: line.display_type == "payment_term")
+        claimed = [line.id for lines in litigated.values() for line in lines]
+        others = receivables.filtered(lambda line: line.id not in claimed)
+        if not others:
+            return {}
+        # through the invoices (account.move._get_penalty_figures), in the context's env
+        unclaimed = self.with_context(penalty_claimed_line_ids=others.ids)
+        figures = unclaimed._get_penalty_claim_figures(
+            others.move_id.with_env(unclaimed.env), to_date, keep_errors=keep_errors
+        )
+        # what the cases claim: the indemnity is theirs when their instalments bear it
+        case_self = self.with_context(penalty_claimed_line_ids=claimed)
+        cases = case_self._get_penalty_figures(
+            others.move_id.with_env(case_self.env), to_date, keep_errors=True
+        )
+        for move_id, figure in figures.items():
+            if cases.get(move_id, {}).get("indemnity"):
+                figure["indemnity"] = 0.0
         return figures
 
     @api.model
@@ -376,24 +411,37 @@ class RecouvrementPenalty(models.AbstractModel):
         the prefetch of the invoices' lines and cases. Context ``penalty_ignore_suspension``:
         none (what the instalments accrue whatever suspends them,
         :meth:`_get_penalty_claimed_shares`)."""
-        suspended = {}
         if self.env.context.get("penalty_ignore_suspension"):
-            return suspended
+            return {}
+        return {
+            move_id: {
+                line.id
+                for line in listed
+                if any(
+                    case.suspend_penalties and not case.is_closed
+                    for case in line.litigation_case_ids
+                )
+            }
+            for move_id, listed in self._get_penalty_litigated_lines(moves).items()
+        }
+
+    @api.model
+    def _get_penalty_litigated_lines(self, moves):
+        """``{move.id: account.move.line}``: of each invoice of ``moves`` that open litigation
+        cases claim in part, the receivable lines (instalments) they claim (in the
+        ``line_ids`` of an open case, the rule of
+        ``recouvrement.dunning._is_claimed_in_litigation``); an invoice in no case, or claimed
+        whole (none of its lines listed), is absent. No query beyond the prefetch of the
+        invoices' lines and cases (none for invoices in no case)."""
+        litigated = {}
         # sudo: the cases are read for any user who computes the figures
         for move in moves.sudo().filtered("litigation_id"):
             listed = move.line_ids.filtered(
                 lambda line: any(not case.is_closed for case in line.litigation_case_ids)
             )
             if listed:
-                suspended[move.id] = {
-                    line.id
-                    for line in listed
-                    if any(
-                        case.suspend_penalties and not case.is_closed
-                        for case in line.litigation_case_ids
-                    )
-                }
-        return suspended
+                litigated[move.id] = listed
+        return litigated
 
     @api.model
     def _is_penalty_suspended(self, move, suspended):

@@ -159,3 +159,48 @@ class TestPenaltyClaimedLines(PrerequisitesCommon):
         with freeze_time("2026-05-04"):
             [line] = case._get_dossier_lines()
         self.assertEqual((line["principal"], line["penalty"], line["indemnity"]), (840.0, 0.0, 0.0))
+
+    def _third_formal_notice(self):
+        """The tester's case after the transfer of 27 March and the third instalment's runs
+        (its formal notice of 1 May, 360): ``(invoice, the case, that formal notice)``."""
+        move, _lines, case = self._transferred()
+        sent = self._runs(["2026-03-28", "2026-04-01", "2026-04-16"])
+        self.assertEqual(sent, {})
+        notice = self._post(self._run("2026-05-01"), "2026-05-01")
+        self.assertEqual((notice.level_id, notice.amount_due), (self.level_notice, 360.0))
+        return move, case, notice
+
+    def test_reminder_of_the_unclaimed_instalment_claims_its_own_penalties(self):
+        # the case (not suspending) claims the first two instalments, their penalties and the
+        # invoice's D441-5 indemnity in its file. The formal notice of the third on 1 May
+        # claims the third's penalties, 18 Mar - 1 May, 45 days: 360 x 12.15 % x 45 / 365 =
+        # 5.3925 -> 5.39, and no indemnity (the file claims it; once per invoice) (old: the
+        # whole invoice, 480 x 100 days + 360 x 75 + 360 x 45 = 91 200 x 12.15 / 36 500 =
+        # 30.3580 -> 30.36, and 40.00: the case's penalties and indemnity claimed twice).
+        # The portal and the customer's statement read the same figures.
+        move, case, notice = self._third_formal_notice()
+        self.assertEqual(self._amount(91200, date(2026, 5, 1), 1), 30.36)
+        third = self._amount(360, date(2026, 5, 1), 45)
+        self.assertEqual(third, 5.39)
+        self.assertEqual((notice.amount_penalty, notice.amount_indemnity), (third, 0.0))
+        Penalty = self.env["recouvrement.penalty"]
+        figure = Penalty._get_penalty_claim_figures(move, date(2026, 5, 1))[move.id]
+        self.assertEqual((figure["penalty"], figure["indemnity"]), (third, 0.0))
+        # the file claims the first two's and the indemnity: 480 x 100 + 360 x 75 = 75 000
+        # x 12.15 / 36 500 = 24.9658 -> 24.97, and 40.00
+        with freeze_time("2026-05-01"):
+            [line] = case._get_dossier_lines()
+        self.assertEqual(self._amount(75000, date(2026, 5, 1), 1), 24.97)
+        self.assertEqual((line["penalty"], line["indemnity"]), (24.97, 40.0))
+
+    def test_reminder_of_the_unclaimed_instalment_of_a_suspending_case(self):
+        # the case suspends penalties: its file claims neither penalties nor indemnity, the
+        # third's formal notice of 1 May claims its 5.39 and the invoice's 40.00
+        move, case, _notice = self._third_formal_notice()
+        case.suspend_penalties = True
+        Penalty = self.env["recouvrement.penalty"]
+        figure = Penalty._get_penalty_claim_figures(move, date(2026, 5, 1))[move.id]
+        self.assertEqual((figure["penalty"], figure["indemnity"]), (5.39, 40.0))
+        with freeze_time("2026-05-01"):
+            [line] = case._get_dossier_lines()
+        self.assertEqual((line["penalty"], line["indemnity"]), (0.0, 0.0))
