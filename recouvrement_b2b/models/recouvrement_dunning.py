@@ -2144,6 +2144,7 @@ class RecouvrementDunning(models.AbstractModel):
         if level.claim_penalties:
             if figures is None:
                 figures = self._get_company_penalty_figures(moves, date)
+                figures.update(self._get_transfer_penalty_figures([item], date))
             # what the letter prints of each invoice, stored with its rows (issue 17)
             for _line_id, _residual, _residual_currency, printed in vals["sent_residuals"]:
                 figure = figures.get(printed["move"]) if not printed["credit"] else None
@@ -2370,6 +2371,27 @@ class RecouvrementDunning(models.AbstractModel):
         return figures
 
     @api.model
+    def _get_transfer_penalty_figures(self, items, date):
+        """``{move.id: figures}``: :meth:`_get_company_penalty_figures` of the invoices of the
+        plan ``items`` that transfer to litigation claiming penalties (level
+        ``open_litigation`` and ``claim_penalties``), of the instalments each transfer lists
+        only: the case it opens claims those (``recouvrement.litigation.line_ids``, issue 17),
+        their penalties and the D441-5 indemnity with them, as its file of that day
+        (context ``penalty_claimed_line_ids``), not the others' of the same invoice, which go
+        on through the reminders. ``{}`` without such items (no query)."""
+        transfers = [
+            item
+            for item in items
+            if item["level"].open_litigation and item["level"].claim_penalties and item.get("lines")
+        ]
+        if not transfers:
+            return {}
+        lines = self.env["account.move.line"].union(*(item["lines"] for item in transfers))
+        claimed = self.with_context(penalty_claimed_line_ids=lines.ids)
+        moves = self.env["account.move"].union(*(item["moves"] for item in transfers))
+        return claimed._get_company_penalty_figures(moves.with_env(claimed.env), date)
+
+    @api.model
     def _send_batch(self, items, date, recipients):
         """Create the events of plan ``items`` (``create(vals_list)``), queue their emails (one
         template rendering per template, :meth:`_send_emails`), apply the levels' consequences
@@ -2400,6 +2422,7 @@ class RecouvrementDunning(models.AbstractModel):
             *(item["moves"] for item in items if item["level"].claim_penalties)
         )
         figures = self._get_company_penalty_figures(claimed, date) if claimed else {}
+        figures.update(self._get_transfer_penalty_figures(items, date))
         vals_list = [
             self._prepare_dunning_event_vals(
                 item,

@@ -204,3 +204,19 @@ class TestPenaltyClaimedLines(PrerequisitesCommon):
         with freeze_time("2026-05-01"):
             [line] = case._get_dossier_lines()
         self.assertEqual((line["penalty"], line["indemnity"]), (0.0, 0.0))
+
+    def test_transfer_claims_the_penalties_of_the_instalments_it_lists(self):
+        # the transfer of 27 Mar lists the first two instalments (840) and opens the case:
+        # it claims their penalties, 480 x 65 days (22 Jan - 27 Mar) + 360 x 40 (16 Feb -
+        # 27 Mar) = 45 600 x 12.15 / 36 500 = 15.1792 -> 15.18, and the indemnity, 40.00
+        # (old: 16.38, with the third's 360 x 10 days, 18 - 27 Mar: 49 200 x 12.15 / 36 500
+        # = 16.3775), as the case's file of that day
+        move, lines = self._three_instalments()
+        self._runs([*self.LADDER_DAYS, "2026-03-18"])
+        transfer = self._post(self._run("2026-03-27"), "2026-03-27")
+        self.assertEqual(transfer.line_ids, lines[:2])
+        self.assertEqual(self._amount(45600, date(2026, 3, 27), 1), 15.18)
+        self.assertEqual((transfer.amount_penalty, transfer.amount_indemnity), (15.18, 40.0))
+        with freeze_time("2026-03-27"):
+            [line] = transfer.litigation_id._get_dossier_lines()
+        self.assertEqual((line["penalty"], line["indemnity"]), (15.18, 40.0))
