@@ -2335,11 +2335,16 @@ class RecouvrementDunning(models.AbstractModel):
         art. D441-5 Code de commerce (40 EUR) whatever the rates did since the invoice date.
         One query for the rates of all ``moves``. What posted penalty invoices charged is
         left out (``recouvrement.penalty._get_penalty_claim_figures``): they are claimed as
-        invoices, never twice. ``figures``: other figures of ``moves`` in the invoice currency
+        invoices, never twice; so is what an open litigation case claiming some instalments of
+        an invoice claims (``recouvrement.penalty._get_penalty_unlitigated_figures``).
+        ``figures``: other figures of ``moves`` in the invoice currency
         to convert the same way (e.g. ``recouvrement.penalty._get_penalty_document_figures``
         for the claim documents)."""
         if figures is None:
-            figures = self.env["recouvrement.penalty"]._get_penalty_claim_figures(moves, date)
+            Penalty = self.env["recouvrement.penalty"]
+            figures = Penalty._get_penalty_claim_figures(moves, date)
+            # of an invoice a case claims in part, a reminder claims the other instalments'
+            figures.update(Penalty._get_penalty_unlitigated_figures(moves, date))
         figures = dict(figures)
         foreign = moves.filtered(
             lambda m: m.id in figures and m.currency_id != m.company_id.currency_id
@@ -2378,7 +2383,9 @@ class RecouvrementDunning(models.AbstractModel):
         only: the case it opens claims those (``recouvrement.litigation.line_ids``, issue 17),
         their penalties and the D441-5 indemnity with them, as its file of that day
         (context ``penalty_claimed_line_ids``), not the others' of the same invoice, which go
-        on through the reminders. ``{}`` without such items (no query)."""
+        on through the reminders; no indemnity when an open case claiming other instalments of
+        the invoice claims it (D441-5: once per invoice). ``{}`` without such items (no
+        query)."""
         transfers = [
             item
             for item in items
@@ -2389,7 +2396,13 @@ class RecouvrementDunning(models.AbstractModel):
         lines = self.env["account.move.line"].union(*(item["lines"] for item in transfers))
         claimed = self.with_context(penalty_claimed_line_ids=lines.ids)
         moves = self.env["account.move"].union(*(item["moves"] for item in transfers))
-        return claimed._get_company_penalty_figures(moves.with_env(claimed.env), date)
+        figures = claimed._get_company_penalty_figures(moves.with_env(claimed.env), date)
+        # an instalment joining the case of its invoice: the case claims its indemnity already
+        for move_id in self.env["recouvrement.penalty"]._get_penalty_case_indemnity_ids(
+            moves, date
+        ):
+            figures[move_id] = dict(figures[move_id], indemnity=0.0)
+        return figures
 
     @api.model
     def _send_batch(self, items, date, recipients):

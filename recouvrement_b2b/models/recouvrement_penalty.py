@@ -130,19 +130,21 @@ class RecouvrementPenalty(models.AbstractModel):
                 digits = source.currency_id.decimal_places
                 amount -= not_claimed[source.id]
                 figure["penalty"] = max(round(figure["penalty"] - amount, digits), 0.0)
-        if not self.env.context.get("penalty_claimed_line_ids"):
-            figures.update(self._get_penalty_unlitigated_figures(moves, to_date, keep_errors))
         return figures
 
     @api.model
     def _get_penalty_unlitigated_figures(self, moves, to_date, keep_errors=False):
         """:meth:`_get_penalty_claim_figures` of the invoices of ``moves`` that open litigation
-        cases claim in part (:meth:`_get_penalty_litigated_lines`), for what the reminders,
-        the portal and the statements claim of them: the penalties of the instalments no case
-        claims (the case's file claims the others', issue 17), and the D441-5 indemnity only
-        when the case's instalments bear none (once per invoice: a case claiming late
-        instalments without suspending penalties claims it in its file). Same shape; ``{}``
-        without such invoices (no query)."""
+        cases claim in part (:meth:`_get_penalty_litigated_lines`), for what the reminders
+        of their other instalments claim (``recouvrement.dunning._get_company_penalty_figures``):
+        the penalties of the instalments no case claims (the case's file claims the others',
+        issue 17), and the D441-5 indemnity only when the case's instalments bear none (once
+        per invoice: a case claiming late instalments without suspending penalties claims it
+        in its file). What the customer owes on the invoice (the portal, the invoice's
+        figures) stays the whole invoice's. Same shape; ``{}`` without such invoices, or
+        with context ``penalty_claimed_line_ids`` (the instalments are named: no query)."""
+        if self.env.context.get("penalty_claimed_line_ids"):
+            return {}
         litigated = self._get_penalty_litigated_lines(moves)
         if not litigated:
             return {}
@@ -157,15 +159,28 @@ class RecouvrementPenalty(models.AbstractModel):
         figures = unclaimed._get_penalty_claim_figures(
             others.move_id.with_env(unclaimed.env), to_date, keep_errors=keep_errors
         )
-        # what the cases claim: the indemnity is theirs when their instalments bear it
-        case_self = self.with_context(penalty_claimed_line_ids=claimed)
-        cases = case_self._get_penalty_figures(
-            others.move_id.with_env(case_self.env), to_date, keep_errors=True
-        )
-        for move_id, figure in figures.items():
-            if cases.get(move_id, {}).get("indemnity"):
-                figure["indemnity"] = 0.0
+        for move_id in self._get_penalty_case_indemnity_ids(others.move_id, to_date, litigated):
+            figures[move_id]["indemnity"] = 0.0
         return figures
+
+    @api.model
+    def _get_penalty_case_indemnity_ids(self, moves, to_date, litigated=None):
+        """The ids of the invoices of ``moves`` whose D441-5 indemnity an open litigation case
+        claiming some of their instalments claims: those instalments bear it at ``to_date``
+        (late, not suspended; once per invoice, LEGAL.md: the case's file states it).
+        ``litigated``: :meth:`_get_penalty_litigated_lines` of ``moves`` when known. No query
+        without such invoices."""
+        litigated = self._get_penalty_litigated_lines(moves) if litigated is None else litigated
+        partial = moves.filtered(lambda move: move.id in litigated)
+        if not partial:
+            return set()
+        claimed = [line.id for move in partial for line in litigated[move.id]]
+        # through the invoices (account.move._get_penalty_figures), in the context's env
+        case_self = self.with_context(penalty_claimed_line_ids=claimed)
+        figures = case_self._get_penalty_figures(
+            partial.with_env(case_self.env), to_date, keep_errors=True
+        )
+        return {move_id for move_id, figure in figures.items() if figure.get("indemnity")}
 
     @api.model
     def _get_posted_penalty_lines_domain(self, move_ids, to_date):

@@ -176,15 +176,15 @@ class TestPenaltyClaimedLines(PrerequisitesCommon):
         # claims the third's penalties, 18 Mar - 1 May, 45 days: 360 x 12.15 % x 45 / 365 =
         # 5.3925 -> 5.39, and no indemnity (the file claims it; once per invoice) (old: the
         # whole invoice, 480 x 100 days + 360 x 75 + 360 x 45 = 91 200 x 12.15 / 36 500 =
-        # 30.3580 -> 30.36, and 40.00: the case's penalties and indemnity claimed twice).
-        # The portal and the customer's statement read the same figures.
+        # 30.3580 -> 30.36, and 40.00: the case's penalties and indemnity claimed twice);
+        # the figures of every reminder
         move, case, notice = self._third_formal_notice()
         self.assertEqual(self._amount(91200, date(2026, 5, 1), 1), 30.36)
         third = self._amount(360, date(2026, 5, 1), 45)
         self.assertEqual(third, 5.39)
         self.assertEqual((notice.amount_penalty, notice.amount_indemnity), (third, 0.0))
-        Penalty = self.env["recouvrement.penalty"]
-        figure = Penalty._get_penalty_claim_figures(move, date(2026, 5, 1))[move.id]
+        Dunning = self.env["recouvrement.dunning"]
+        figure = Dunning._get_company_penalty_figures(move, date(2026, 5, 1))[move.id]
         self.assertEqual((figure["penalty"], figure["indemnity"]), (third, 0.0))
         # the file claims the first two's and the indemnity: 480 x 100 + 360 x 75 = 75 000
         # x 12.15 / 36 500 = 24.9658 -> 24.97, and 40.00
@@ -198,8 +198,8 @@ class TestPenaltyClaimedLines(PrerequisitesCommon):
         # third's formal notice of 1 May claims its 5.39 and the invoice's 40.00
         move, case, _notice = self._third_formal_notice()
         case.suspend_penalties = True
-        Penalty = self.env["recouvrement.penalty"]
-        figure = Penalty._get_penalty_claim_figures(move, date(2026, 5, 1))[move.id]
+        Dunning = self.env["recouvrement.dunning"]
+        figure = Dunning._get_company_penalty_figures(move, date(2026, 5, 1))[move.id]
         self.assertEqual((figure["penalty"], figure["indemnity"]), (5.39, 40.0))
         with freeze_time("2026-05-01"):
             [line] = case._get_dossier_lines()
@@ -220,3 +220,29 @@ class TestPenaltyClaimedLines(PrerequisitesCommon):
         with freeze_time("2026-03-27"):
             [line] = transfer.litigation_id._get_dossier_lines()
         self.assertEqual((line["penalty"], line["indemnity"]), (15.18, 40.0))
+
+    def test_portal_shows_the_penalties_of_the_whole_invoice(self):
+        # the collection page states what the customer owes on each invoice, the instalments
+        # in litigation included (as for an invoice claimed whole): on 1 May, 30.36 and the
+        # 40.00 indemnity (the case does not suspend penalties), not the 5.39 and 0.00 the
+        # third's reminder claims (old, after 98d2297: 5.39 and 0.00)
+        move, _case, _notice = self._third_formal_notice()
+        values = self.env["recouvrement.customer"]._get_portal_values(
+            self.customer, date(2026, 5, 1)
+        )
+        [line] = [line for line in values["lines"] if line["move"] == move]
+        self.assertEqual((line["penalty"], line["indemnity"]), (30.36, 40.0))
+
+    def test_third_joining_the_case_claims_no_second_indemnity(self):
+        # the third's transfer of 16 May (its formal notice of 1 May + 15 days) adds it to
+        # the case: it claims its penalties, 18 Mar - 16 May, 60 days: 360 x 12.15 % x 60 /
+        # 365 = 7.1901 -> 7.19, and no indemnity, the case claims the invoice's one already
+        # (old: 40.00 again)
+        move, case, _notice = self._third_formal_notice()
+        third = move.line_ids.filtered(
+            lambda line: line.display_type == "payment_term" and line.date_maturity.month == 3
+        )
+        transfer = self._post(self._run("2026-05-16"), "2026-05-16")
+        self.assertEqual((transfer.litigation_id, transfer.line_ids), (case, third))
+        self.assertEqual(self._amount(360, date(2026, 5, 16), 60), 7.19)
+        self.assertEqual((transfer.amount_penalty, transfer.amount_indemnity), (7.19, 0.0))
