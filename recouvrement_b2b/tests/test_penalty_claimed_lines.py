@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from freezegun import freeze_time
 
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from ..rules import penalties
@@ -246,3 +247,18 @@ class TestPenaltyClaimedLines(PrerequisitesCommon):
         self.assertEqual((transfer.litigation_id, transfer.line_ids), (case, third))
         self.assertEqual(self._amount(360, date(2026, 5, 16), 60), 7.19)
         self.assertEqual((transfer.amount_penalty, transfer.amount_indemnity), (7.19, 0.0))
+
+    def test_recovered_amount_bound_by_what_the_case_claims(self):
+        # the case claims 840 of the 1 200 invoice: what it recovered is at most 840, the
+        # claimed instalments' penalties to 4 May, 480 x 103 days + 360 x 78 = 77 520 x
+        # 12.15 / 36 500 = 25.80, and the indemnity, 40.00: 905.80 (old: the whole invoice,
+        # 1 200 + 31.56 (+ the third's 360 x 48 days: 94 800 x 12.15 / 36 500 = 31.5567)
+        # + 40.00 = 1 271.56: 1 000 recovered was accepted)
+        _move, _lines, case = self._transferred()
+        self.assertEqual(self._amount(94800, date(2026, 5, 4), 1), 31.56)
+        with freeze_time("2026-05-04"):
+            case.recovered_amount = 905.80
+            with self.assertRaises(ValidationError):
+                case.recovered_amount = 905.81
+            with self.assertRaises(ValidationError):
+                case.recovered_amount = 1000.0
