@@ -982,6 +982,7 @@ class RecouvrementPenalty(models.AbstractModel):
             lines.append(self.env._("Not late: no penalty accrued."))
         else:
             lines += self._get_penalty_explanation_delay(move, result, params)
+        lines += self._get_penalty_explanation_suspended(move)
         lines += self._get_penalty_explanation_indemnity(move, result, params, res["indemnity"])
         return "\n".join(lines)
 
@@ -1040,6 +1041,31 @@ class RecouvrementPenalty(models.AbstractModel):
             )
         )
         return lines
+
+    @api.model
+    def _get_penalty_explanation_suspended(self, move):
+        """The line naming the instalments of ``move`` an open litigation case suspending
+        penalties claims (:meth:`_get_penalty_suspended_lines`: they bear none, the others
+        accrue), with the case; empty when there are none."""
+        suspended = self._get_penalty_suspended_lines(move).get(move.id)
+        if not suspended:
+            return []
+        # sudo: the cases are read for any user who reads the figures
+        cases = (
+            move.sudo()
+            .line_ids.filtered(lambda line: line.id in suspended)
+            .litigation_case_ids.filtered(
+                lambda case: case.suspend_penalties and not case.is_closed
+            )
+        )
+        return [
+            self.env._(
+                "Instalments %(due_dates)s are claimed by litigation case %(case)s, which "
+                "suspends penalties: they bear none while it is open.",
+                due_dates=self._get_mention_due_dates(move, suspended),
+                case=", ".join(cases.mapped("name")),
+            )
+        ]
 
     @api.model
     def _get_penalty_explanation_rate(self, info):

@@ -262,3 +262,20 @@ class TestPenaltyClaimedLines(PrerequisitesCommon):
                 case.recovered_amount = 905.81
             with self.assertRaises(ValidationError):
                 case.recovered_amount = 1000.0
+
+    def test_invoice_explains_why_the_claimed_instalments_bear_nothing(self):
+        # the invoice's penalty fields on 30 Apr, the case suspending penalties: 5.27 on the
+        # third, and the explanation says the first two are claimed by the case, which
+        # suspends their penalties (old: the third's delay only, nothing on the two others)
+        move, lines, case = self._transferred()
+        case.suspend_penalties = True
+        move = move.with_context(penalty_date=date(2026, 4, 30))
+        self.assertEqual(move.penalty_amount, 5.27)
+        due_dates = self.env["recouvrement.penalty"]._get_mention_due_dates(
+            move, set(lines[:2].ids)
+        )
+        self.assertIn(
+            f"Instalments {due_dates} are claimed by litigation case {case.name}, which "
+            "suspends penalties: they bear none while it is open.",
+            move.penalty_explanation,
+        )
