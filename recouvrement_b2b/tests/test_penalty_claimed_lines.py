@@ -26,14 +26,6 @@ class TestPenaltyClaimedLines(PrerequisitesCommon):
         super().setUpClass()
         cls._legal_penalties()
 
-    def _transferred(self):
-        """``(invoice, its three instalments, the case opened by the transfer of 27 Mar)``."""
-        move, lines = self._three_instalments()
-        self._runs([*self.LADDER_DAYS, "2026-03-18"])
-        case = self._post(self._run("2026-03-27"), "2026-03-27").litigation_id
-        self.assertEqual(case.line_ids, lines[:2])
-        return move, lines, case
-
     def _rate(self, day):
         """The code's own rate of the half-year of ``day``, in % a year (2026-S1: the ECB
         main refinancing rate 2.15 % + 10 points = 12.15 %, ../shared/reference)."""
@@ -279,3 +271,30 @@ class TestPenaltyClaimedLines(PrerequisitesCommon):
             "suspends penalties: they bear none while it is open.",
             move.penalty_explanation,
         )
+
+    def test_penalty_invoice_of_a_case_not_suspending_counted_once(self):
+        # the case does not suspend penalties: the penalty batch of 30 Apr charges the
+        # invoice's periods, 480 x 99 days (22 Jan - 30 Apr) + 360 x 74 (16 Feb - 30 Apr) +
+        # 360 x 44 (18 Mar - 30 Apr) = 90 000 x 12.15 / 36 500 = 29.9589 -> 29.96, and the
+        # indemnity, 40.00, once. On 4 May the file claims the two instalments' penalties,
+        # 25.80 (the 24.69 the penalty invoice charged for them, 29.96 less the third's 5.27,
+        # through its open amount, and 1.11 accrued since) and the indemnity through that
+        # penalty invoice, 40.00 (not a second one); a reminder of the third claims what it
+        # accrued since, 360 x 48 days (18 Mar - 4 May) = 5.7523 -> 5.75 less 5.27 = 0.48,
+        # and no indemnity
+        move, _lines, case = self._transferred()
+        invoice = self._penalty_invoice(move, "2026-04-30")
+        self.assertEqual(self._amount(90000, date(2026, 4, 30), 1), 29.96)
+        self.assertEqual(
+            sorted((line.penalty_kind, line.price_unit) for line in invoice.invoice_line_ids),
+            [("indemnity", 40.0), ("penalty", 29.96)],
+        )
+        with freeze_time("2026-05-04"):
+            [line] = case._get_dossier_lines()
+        self.assertEqual(
+            (line["principal"], line["penalty"], line["indemnity"]), (840.0, 25.80, 40.0)
+        )
+        self.assertEqual(self._amount(360, date(2026, 5, 4), 48), 5.75)
+        Dunning = self.env["recouvrement.dunning"]
+        figure = Dunning._get_company_penalty_figures(move, date(2026, 5, 4))[move.id]
+        self.assertEqual((figure["penalty"], figure["indemnity"]), (0.48, 0.0))
