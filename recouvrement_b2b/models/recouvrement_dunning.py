@@ -2252,6 +2252,7 @@ class RecouvrementDunning(models.AbstractModel):
         if level.claim_penalties:
             if figures is None:
                 figures = self._get_company_penalty_figures(moves, date)
+                figures.update(self._get_transfer_penalty_figures([item], date))
             # what the letter prints of each invoice, stored with its rows (issue 17)
             for _line_id, _residual, _residual_currency, printed in vals["sent_residuals"]:
                 figure = figures.get(printed["move"]) if not printed["credit"] else None
@@ -2436,11 +2437,16 @@ class RecouvrementDunning(models.AbstractModel):
         art. D441-5 Code de commerce (40 EUR) whatever the rates did since the invoice date.
         One query for the rates of all ``moves``. What posted penalty invoices charged is
         left out (``recouvrement.penalty._get_penalty_claim_figures``): they are claimed as
-        invoices, never twice. ``figures``: other figures of ``moves`` in the invoice currency
+        invoices, never twice; so is what an open litigation case claiming some instalments of
+        an invoice claims (``recouvrement.penalty._get_penalty_unlitigated_figures``).
+        ``figures``: other figures of ``moves`` in the invoice currency
         to convert the same way (e.g. ``recouvrement.penalty._get_penalty_document_figures``
         for the claim documents)."""
         if figures is None:
-            figures = self.env["recouvrement.penalty"]._get_penalty_claim_figures(moves, date)
+            Penalty = self.env["recouvrement.penalty"]
+            figures = Penalty._get_penalty_claim_figures(moves, date)
+            # of an invoice a case claims in part, a reminder claims the other instalments'
+            figures.update(Penalty._get_penalty_unlitigated_figures(moves, date))
         figures = dict(figures)
         foreign = moves.filtered(
             lambda m: m.id in figures and m.currency_id != m.company_id.currency_id
@@ -2469,6 +2475,35 @@ class RecouvrementDunning(models.AbstractModel):
                 penalty=company_currency.round(figure["penalty"] * ratio),
                 indemnity=company_currency.round(figure["indemnity"] * due_ratio),
             )
+        return figures
+
+    @api.model
+    def _get_transfer_penalty_figures(self, items, date):
+        """``{move.id: figures}``: :meth:`_get_company_penalty_figures` of the invoices of the
+        plan ``items`` that transfer to litigation claiming penalties (level
+        ``open_litigation`` and ``claim_penalties``), of the instalments each transfer lists
+        only: the case it opens claims those (``recouvrement.litigation.line_ids``, issue 17),
+        their penalties and the D441-5 indemnity with them, as its file of that day
+        (context ``penalty_claimed_line_ids``), not the others' of the same invoice, which go
+        on through the reminders; no indemnity when an open case claiming other instalments of
+        the invoice claims it (D441-5: once per invoice). ``{}`` without such items (no
+        query)."""
+        transfers = [
+            item
+            for item in items
+            if item["level"].open_litigation and item["level"].claim_penalties and item.get("lines")
+        ]
+        if not transfers:
+            return {}
+        lines = self.env["account.move.line"].union(*(item["lines"] for item in transfers))
+        claimed = self.with_context(penalty_claimed_line_ids=lines.ids)
+        moves = self.env["account.move"].union(*(item["moves"] for item in transfers))
+        figures = claimed._get_company_penalty_figures(moves.with_env(claimed.env), date)
+        # an instalment joining the case of its invoice: the case claims its indemnity already
+        for move_id in self.env["recouvrement.penalty"]._get_penalty_case_indemnity_ids(
+            moves, date
+        ):
+            figures[move_id] = dict(figures[move_id], indemnity=0.0)
         return figures
 
     @api.model
@@ -2502,6 +2537,7 @@ class RecouvrementDunning(models.AbstractModel):
             *(item["moves"] for item in items if item["level"].claim_penalties)
         )
         figures = self._get_company_penalty_figures(claimed, date) if claimed else {}
+        figures.update(self._get_transfer_penalty_figures(items, date))
         vals_list = [
             self._prepare_dunning_event_vals(
                 item,

@@ -540,7 +540,9 @@ class RecouvrementLitigation(models.Model):
     def _check_recovered_amount(self):
         """The costs of a case are at most ``MAX_COST_AMOUNT``; what it recovered is at most
         what it claims: its invoices' total, their late-payment penalties and indemnities to
-        date (L441-10, D441-5 Code de commerce) and its costs, in the company currency.
+        date (L441-10, D441-5 Code de commerce) and its costs, in the company currency; of an
+        invoice it claims in part (:meth:`_filter_claimed_lines`), the instalments it claims
+        and their penalties.
 
         :raise ValidationError: naming the case, the field, the bounds and the value
         """
@@ -549,17 +551,29 @@ class RecouvrementLitigation(models.Model):
         if not cases:
             return
         today = fields.Date.context_today(self)
+        # of an invoice a case claims in part (issue 17), the instalments it claims and their
+        # penalties only, the indemnity with them (recouvrement.penalty._get_penalty_instalments)
+        claimed_ids = [
+            line_id for line_ids in cases._get_claimed_line_ids().values() for line_id in line_ids
+        ]
+        moves = cases.move_ids.with_context(penalty_claimed_line_ids=claimed_ids)
         # keep_errors: a missing reference rate counts no penalty, it does not block the case
-        figures = self.env["recouvrement.penalty"]._get_penalty_figures(
-            cases.move_ids, today, keep_errors=True
+        figures = moves.env["recouvrement.penalty"]._get_penalty_figures(
+            moves, today, keep_errors=True
         )
         for case in cases:
             claimed = case.cost_amount
+            receivables = case._filter_claimed_lines(
+                case.move_ids.line_ids.filtered(
+                    lambda line: line.account_type == "asset_receivable"
+                )
+            )
+            # in the company currency
+            claimed += sum(receivables.mapped("balance"))
             for move in case.move_ids:
-                # in the company currency, at the invoice's own rate
+                # at the invoice's own rate
                 rate = move.amount_total_signed / move.amount_total if move.amount_total else 1.0
                 figure = figures.get(move.id, {})
-                claimed += move.amount_total_signed
                 claimed += (figure.get("penalty", 0.0) + figure.get("indemnity", 0.0)) * rate
             check_bounds(case, "recovered_amount", 0.0, case.currency_id.round(claimed))
 

@@ -104,26 +104,171 @@ class RecouvrementPenalty(models.AbstractModel):
             figures = moves._get_penalty_figures(to_date)
         if not figures:
             return figures
+        domain = self._get_posted_penalty_lines_domain(list(figures), to_date)
         groups = self.env["account.move.line"]._read_group(
-            [
-                ("penalty_source_move_id", "in", list(figures)),
-                ("parent_state", "=", "posted"),
-                ("penalty_kind", "!=", False),
-                # as at ``to_date``: a penalty invoice dated later did not charge it yet
-                ("move_id.invoice_date", "<=", to_date),
-            ],
-            ["penalty_source_move_id", "penalty_kind"],
-            ["penalty_computed_amount:sum"],
+            domain, ["penalty_source_move_id", "penalty_kind"], ["penalty_computed_amount:sum"]
         )
+        # of an invoice claimed in part (context ``penalty_claimed_line_ids``), only what the
+        # penalty invoices charged for the instalments claimed
+        not_claimed = defaultdict(float)
+        if self.env.context.get("penalty_claimed_line_ids"):
+            lines = self.env["account.move.line"].search_fetch(
+                domain, self._get_penalty_claimed_share_fields()
+            )
+            for line, share in self._get_penalty_claimed_shares(lines).items():
+                if line.penalty_kind == "penalty":
+                    not_claimed[line.penalty_source_move_id.id] += line.penalty_computed_amount * (
+                        1 - share
+                    )
         figures = {move_id: dict(figure) for move_id, figure in figures.items()}
         for source, kind, amount in groups:
             figure = figures[source.id]
             if kind == "indemnity":
+                # once per invoice (D441-5), whichever instalment it was charged with
                 figure["indemnity"] = 0.0
             elif kind == "penalty":
                 digits = source.currency_id.decimal_places
+                amount -= not_claimed[source.id]
                 figure["penalty"] = max(round(figure["penalty"] - amount, digits), 0.0)
         return figures
+
+    @api.model
+    def _get_penalty_unlitigated_figures(self, moves, to_date, keep_errors=False):
+        """:meth:`_get_penalty_claim_figures` of the invoices of ``moves`` that open litigation
+        cases claim in part (:meth:`_get_penalty_litigated_lines`), for what the reminders
+        of their other instalments claim (``recouvrement.dunning._get_company_penalty_figures``):
+        the penalties of the instalments no case claims (the case's file claims the others',
+        issue 17), and the D441-5 indemnity only when the case's instalments bear none (once
+        per invoice: a case claiming late instalments without suspending penalties claims it
+        in its file). What the customer owes on the invoice (the portal, the invoice's
+        figures) stays the whole invoice's. Same shape; ``{}`` without such invoices, or
+        with context ``penalty_claimed_line_ids`` (the instalments are named: no query)."""
+        if self.env.context.get("penalty_claimed_line_ids"):
+            return {}
+        litigated = self._get_penalty_litigated_lines(moves)
+        if not litigated:
+            return {}
+        partial = moves.browse(list(litigated))
+        receivables = partial.line_ids.filtered(lambda line: line.display_type == "payment_term")
+        claimed = [line.id for lines in litigated.values() for line in lines]
+        others = receivables.filtered(lambda line: line.id not in claimed)
+        if not others:
+            return {}
+        # through the invoices (account.move._get_penalty_figures), in the context's env
+        unclaimed = self.with_context(penalty_claimed_line_ids=others.ids)
+        figures = unclaimed._get_penalty_claim_figures(
+            others.move_id.with_env(unclaimed.env), to_date, keep_errors=keep_errors
+        )
+        for move_id in self._get_penalty_case_indemnity_ids(others.move_id, to_date, litigated):
+            figures[move_id]["indemnity"] = 0.0
+        return figures
+
+    @api.model
+    def _get_penalty_case_indemnity_ids(self, moves, to_date, litigated=None):
+        """The ids of the invoices of ``moves`` whose D441-5 indemnity an open litigation case
+        claiming some of their instalments claims: those instalments bear it at ``to_date``
+        (late, not suspended; once per invoice, LEGAL.md: the case's file states it).
+        ``litigated``: :meth:`_get_penalty_litigated_lines` of ``moves`` when known. No query
+        without such invoices."""
+        litigated = self._get_penalty_litigated_lines(moves) if litigated is None else litigated
+        partial = moves.filtered(lambda move: move.id in litigated)
+        if not partial:
+            return set()
+        claimed = [line.id for move in partial for line in litigated[move.id]]
+        # through the invoices (account.move._get_penalty_figures), in the context's env
+        case_self = self.with_context(penalty_claimed_line_ids=claimed)
+        figures = case_self._get_penalty_figures(
+            partial.with_env(case_self.env), to_date, keep_errors=True
+        )
+        return {move_id for move_id, figure in figures.items() if figure.get("indemnity")}
+
+    @api.model
+    def _get_posted_penalty_lines_domain(self, move_ids, to_date):
+        """Domain of the lines of the posted penalty invoices dated by ``to_date`` charging
+        the invoices ``move_ids``: what they charged as at ``to_date`` (a penalty invoice
+        dated later did not charge it yet)."""
+        return [
+            ("penalty_source_move_id", "in", move_ids),
+            ("parent_state", "=", "posted"),
+            ("penalty_kind", "!=", False),
+            ("move_id.invoice_date", "<=", to_date),
+        ]
+
+    @api.model
+    def _get_penalty_claimed_share_fields(self):
+        """The fields of the penalty lines :meth:`_get_penalty_claimed_shares` reads."""
+        return [
+            "penalty_source_move_id",
+            "penalty_kind",
+            "penalty_date_from",
+            "penalty_date_to",
+            "penalty_computed_amount",
+            "price_subtotal",
+            "move_id",
+        ]
+
+    @api.model
+    def _get_penalty_claimed_shares(self, lines):
+        """``{line: float}``: of the penalty invoice ``lines`` (account.move.line with a
+        ``penalty_kind``) charging an invoice that context ``penalty_claimed_line_ids`` claims
+        in part (a litigation case claiming some of its instalments, issue 17), the share of
+        each line charged for the instalments claimed, from 0 to 1; the lines of other
+        invoices are absent (charged whole for what is claimed).
+
+        A penalty invoice keeps its periods per source invoice, not per instalment
+        (``penalty_date_from``, ``penalty_date_to``, ``penalty_computed_amount``): of a
+        penalty line, the instalments claimed owe what it charged beyond what the others
+        accrue over its period (the rules applied to them alone, whatever suspends them now:
+        the line may date from before the case), never below 0 nor above what it charged,
+        the rounding remainder with them (L441-10 II). An indemnity line goes with the
+        instalments claimed unless the penalty lines its penalty invoice has for the same
+        invoice charged nothing for them (charged while a case suspended them: the indemnity,
+        once per invoice, D441-5, fell due with the others). A few queries, only when the
+        context claims an invoice in part."""
+        claimed = set(self.env.context.get("penalty_claimed_line_ids") or ())
+        if not claimed or not lines:
+            return {}
+        receivables = lines.penalty_source_move_id.line_ids.filtered(
+            lambda line: line.display_type == "payment_term"
+        )
+        partial = receivables.filtered(lambda line: line.id in claimed).move_id
+        others = receivables.filtered(
+            lambda line: line.move_id in partial and line.id not in claimed
+        )
+        if not others:
+            return {}
+        params_by_move = self.with_context(
+            penalty_claimed_line_ids=others.ids, penalty_ignore_suspension=True
+        )._prepare_penalty_params(others.move_id)
+        shares = {}
+        for line in lines.filtered(
+            lambda line: line.penalty_kind == "penalty" and line.penalty_source_move_id in partial
+        ):
+            params = params_by_move[line.penalty_source_move_id.id]
+            computed = penalties.to_decimal(line.penalty_computed_amount)
+            accrued = Decimal(0)
+            if "reason" not in params and line.penalty_date_to:
+                try:
+                    accrued = self._compute_penalty_result(params, line.penalty_date_to)[0].amount
+                    if line.penalty_date_from:
+                        accrued -= self._compute_penalty_result(
+                            params, line.penalty_date_from - ONE_DAY
+                        )[0].amount
+                except penalties.MissingRateError:
+                    accrued = Decimal(0)
+            share = min(max(computed - accrued, Decimal(0)), computed)
+            shares[line] = float(share / computed) if computed else 1.0
+        for line in lines.filtered(
+            lambda line: line.penalty_kind == "indemnity" and line.penalty_source_move_id in partial
+        ):
+            siblings = [
+                share
+                for sibling, share in shares.items()
+                if sibling.move_id == line.move_id
+                and sibling.penalty_source_move_id == line.penalty_source_move_id
+            ]
+            shares[line] = 0.0 if siblings and not any(siblings) else 1.0
+        return shares
 
     @api.model
     def _get_penalty_document_figures(self, moves, to_date):
@@ -138,20 +283,20 @@ class RecouvrementPenalty(models.AbstractModel):
         (bool: a posted penalty invoice charged the D441-5 indemnity; ``indemnity`` is then
         its open share). The open amount of a penalty invoice is shared between its lines in
         proportion to their amounts. One more query than :meth:`_get_penalty_claim_figures`.
+        Of an invoice claimed in part (context ``penalty_claimed_line_ids``), only the share
+        of each penalty line charged for the instalments claimed
+        (:meth:`_get_penalty_claimed_shares`).
         """
         figures = self._get_penalty_claim_figures(moves, to_date)
         if not figures:
             return figures
         lines = self.env["account.move.line"].search_fetch(
-            [
-                ("penalty_source_move_id", "in", list(figures)),
-                ("parent_state", "=", "posted"),
-                ("penalty_kind", "!=", False),
-                # as at ``to_date``, as _get_penalty_claim_figures
-                ("move_id.invoice_date", "<=", to_date),
-            ],
-            ["penalty_source_move_id", "penalty_kind", "price_subtotal", "move_id"],
+            # as at ``to_date``, as _get_penalty_claim_figures
+            self._get_posted_penalty_lines_domain(list(figures), to_date),
+            self._get_penalty_claimed_share_fields(),
         )
+        # of an invoice claimed in part, what they charged for the instalments claimed
+        shares = self._get_penalty_claimed_shares(lines)
         listed = set(moves.ids)
         figures = {
             move_id: dict(figure, indemnity_invoiced=False) for move_id, figure in figures.items()
@@ -165,7 +310,10 @@ class RecouvrementPenalty(models.AbstractModel):
                 continue
             currency = invoice.currency_id
             open_share = currency.round(
-                line.price_subtotal * invoice.amount_residual / invoice.amount_total
+                line.price_subtotal
+                * invoice.amount_residual
+                / invoice.amount_total
+                * shares.get(line, 1.0)
             )
             figure[line.penalty_kind] = currency.round(figure[line.penalty_kind] + open_share)
         return figures
@@ -202,7 +350,8 @@ class RecouvrementPenalty(models.AbstractModel):
         """``{move.id: reason}`` for the invoices of ``moves`` on which nothing accrues.
 
         Customer invoices only, posted, with a due date, not penalty invoices themselves, of a
-        customer not excluded by a credit manager, in no litigation case suspending penalties.
+        customer not excluded by a credit manager, not suspended by litigation
+        (:meth:`_is_penalty_suspended`: a case claiming some instalments suspends theirs only).
         """
         # Read only what the rules need (one query per model, not every column of the moves).
         moves.fetch(
@@ -240,6 +389,7 @@ class RecouvrementPenalty(models.AbstractModel):
             ]
         )
         reasons = {}
+        suspended = self._get_penalty_suspended_lines(moves)
         for move in moves:
             partner = move.commercial_partner_id.sudo()
             if move.move_type != "out_invoice":
@@ -257,12 +407,82 @@ class RecouvrementPenalty(models.AbstractModel):
                 )
             elif move.penalty_plan_id:
                 reasons[move.id] = self._get_penalty_plan_reason(move.penalty_plan_id)
-            elif move.litigation_id.suspend_penalties and not move.litigation_id.is_closed:
+            elif self._is_penalty_suspended(move, suspended):
                 reasons[move.id] = self.env._(
                     "The invoice is in litigation %(case)s, which suspends penalties.",
                     case=move.litigation_id.name,
                 )
         return reasons
+
+    @api.model
+    def _get_penalty_suspended_lines(self, moves):
+        """``{move.id: {line id}}``: of each invoice of ``moves`` that open litigation cases
+        claim in part (some of its receivable lines in an open case's ``line_ids``, the rule of
+        ``recouvrement.dunning._is_claimed_in_litigation``), the instalments claimed by an
+        open case that suspends penalties (``suspend_penalties``): they bear none while it is
+        open, the others accrue as any late instalment (issue 17: the case claims only them).
+        An invoice in a case none of whose lines an open case lists is claimed, and
+        suspended, whole (:meth:`_is_penalty_suspended`): it is absent here. No query beyond
+        the prefetch of the invoices' lines and cases. Context ``penalty_ignore_suspension``:
+        none (what the instalments accrue whatever suspends them,
+        :meth:`_get_penalty_claimed_shares`)."""
+        if self.env.context.get("penalty_ignore_suspension"):
+            return {}
+        return {
+            move_id: {
+                line.id
+                for line in listed
+                if any(
+                    case.suspend_penalties and not case.is_closed
+                    for case in line.litigation_case_ids
+                )
+            }
+            for move_id, listed in self._get_penalty_litigated_lines(moves).items()
+        }
+
+    @api.model
+    def _get_penalty_litigated_lines(self, moves):
+        """``{move.id: account.move.line}``: of each invoice of ``moves`` that open litigation
+        cases claim in part, the receivable lines (instalments) they claim (in the
+        ``line_ids`` of an open case, the rule of
+        ``recouvrement.dunning._is_claimed_in_litigation``); an invoice in no case, or claimed
+        whole (none of its lines listed), is absent. No query beyond the prefetch of the
+        invoices' lines and cases (none for invoices in no case)."""
+        litigated = {}
+        # sudo: the cases are read for any user who computes the figures
+        for move in moves.sudo().filtered("litigation_id"):
+            listed = move.line_ids.filtered(
+                lambda line: any(not case.is_closed for case in line.litigation_case_ids)
+            )
+            if listed:
+                litigated[move.id] = listed
+        return litigated
+
+    @api.model
+    def _is_penalty_suspended(self, move, suspended):
+        """Whether nothing accrues on ``move`` because of litigation: it is in an open case
+        suspending penalties that claims it whole, or every instalment that would bear
+        penalties (those of context ``penalty_claimed_line_ids`` when it names some of them,
+        :meth:`_get_penalty_instalments`) is claimed by such a case (``suspended``:
+        :meth:`_get_penalty_suspended_lines`)."""
+        if self.env.context.get("penalty_ignore_suspension"):
+            return False
+        case = move.sudo().litigation_id
+        if move.id not in suspended:
+            return case.suspend_penalties and not case.is_closed
+        if not suspended[move.id]:
+            return False
+        lines = move.line_ids.filtered(
+            lambda line: (
+                line.display_type == "payment_term"
+                and line.date_maturity
+                and line.amount_currency > 0
+            )
+        )
+        claimed = set(self.env.context.get("penalty_claimed_line_ids") or ())
+        if claimed & set(lines.ids):
+            lines = lines.filtered(lambda line: line.id in claimed)
+        return all(line.id in suspended[move.id] for line in lines)
 
     @api.model
     def _get_penalty_plan_reason(self, plan):
@@ -392,7 +612,9 @@ class RecouvrementPenalty(models.AbstractModel):
         the first of them (a litigation case claiming some instalments of an invoice,
         ``recouvrement.litigation._get_claimed_line_ids``: the others go on through the
         reminders, README: "The transfer to litigation claims what the formal notice
-        claimed")."""
+        claimed"). The instalments an open case suspending penalties claims
+        (:meth:`_get_penalty_suspended_lines`) bear none: the indemnity falls due with the
+        first of the others."""
         if not moves:
             return {}
         lines = self.env["account.move.line"].search_fetch(
@@ -406,6 +628,10 @@ class RecouvrementPenalty(models.AbstractModel):
             lines = lines.filtered(
                 lambda line: line.move_id.id not in partial or line.id in claimed
             )
+        # the instalments an open case suspending penalties claims bear none
+        suspended = set().union(*self._get_penalty_suspended_lines(moves).values())
+        if suspended:
+            lines = lines.filtered(lambda line: line.id not in suspended)
         instalments = defaultdict(list)
         for line in lines:
             if line.date_maturity and line.amount_currency > 0:
@@ -756,6 +982,7 @@ class RecouvrementPenalty(models.AbstractModel):
             lines.append(self.env._("Not late: no penalty accrued."))
         else:
             lines += self._get_penalty_explanation_delay(move, result, params)
+        lines += self._get_penalty_explanation_suspended(move)
         lines += self._get_penalty_explanation_indemnity(move, result, params, res["indemnity"])
         return "\n".join(lines)
 
@@ -814,6 +1041,31 @@ class RecouvrementPenalty(models.AbstractModel):
             )
         )
         return lines
+
+    @api.model
+    def _get_penalty_explanation_suspended(self, move):
+        """The line naming the instalments of ``move`` an open litigation case suspending
+        penalties claims (:meth:`_get_penalty_suspended_lines`: they bear none, the others
+        accrue), with the case; empty when there are none."""
+        suspended = self._get_penalty_suspended_lines(move).get(move.id)
+        if not suspended:
+            return []
+        # sudo: the cases are read for any user who reads the figures
+        cases = (
+            move.sudo()
+            .line_ids.filtered(lambda line: line.id in suspended)
+            .litigation_case_ids.filtered(
+                lambda case: case.suspend_penalties and not case.is_closed
+            )
+        )
+        return [
+            self.env._(
+                "Instalments %(due_dates)s are claimed by litigation case %(case)s, which "
+                "suspends penalties: they bear none while it is open.",
+                due_dates=self._get_mention_due_dates(move, suspended),
+                case=", ".join(cases.mapped("name")),
+            )
+        ]
 
     @api.model
     def _get_penalty_explanation_rate(self, info):

@@ -26,6 +26,15 @@ class PrerequisitesCommon(InstalmentRunsCommon):
         lines = self._instalments(((40, 20), (30, 45), (30, 75)), 1200.0)
         return lines.move_id, lines
 
+    def _transferred(self):
+        """The tester's invoice through the third's last call of 18 Mar and the transfer of
+        27 Mar claiming the first two instalments (840): ``(move, lines, case)``."""
+        move, lines = self._three_instalments()
+        self._runs([*self.LADDER_DAYS, "2026-03-18"])
+        case = self._post(self._run("2026-03-27"), "2026-03-27").litigation_id
+        self.assertEqual(case.line_ids, lines[:2])
+        return move, lines, case
+
     # the first two instalments' ladder: courteous 22 Jan (21 Jan + 1), firm 5 Feb (+15), last
     # call 20 Feb (+30, the second one 5 days late joins it: 480 + 360 = 840), formal notice
     # 7 Mar (+45, the last call's deadline 20 Feb + 8 = 28 Feb passed), litigation 22 Mar (+60)
@@ -429,14 +438,6 @@ class TestWhatTheUserSeesOfTheSplit(PrerequisitesCommon):
     (360 due 17 Mar, last call alone on 18 Mar) is still reminded: what the user sees counts
     it out of the case, as the run does (``_get_not_in_litigation_domain``; fresh tester of
     trial12, fault 5)."""
-
-    def _transferred(self):
-        """The tester's invoice through the transfer of 27 Mar: ``(move, lines, case)``."""
-        move, lines = self._three_instalments()
-        self._runs([*self.LADDER_DAYS, "2026-03-18"])
-        case = self._post(self._run("2026-03-27"), "2026-03-27").litigation_id
-        self.assertEqual(case.line_ids, lines[:2])
-        return move, lines, case
 
     def test_aged_balance_in_litigation_counts_the_instalments_claimed(self):
         # 28 Mar: "In litigation" 480 + 360 = 840 (old: 1 200, the third too); the third's
