@@ -59,3 +59,4 @@ from . import test_instalment_ladder
 from . import test_queued_reminders
 from . import test_issue17_left
 from . import test_prerequisites_per_line
+from . import test_litigation_parts
