@@ -14,6 +14,89 @@ from odoo import Command
 from odoo.tests import tagged
 
 from .common import DunningRunCommon
+from .test_prerequisites_per_line import PrerequisitesCommon
+
+CLAIMED = "01/21/2026 (480.00\xa0€), 02/15/2026 (360.00\xa0€)"
+
+
+@tagged("post_install", "-at_install")
+class TestInvoicePartlyInLitigation(PrerequisitesCommon):
+    """The case claiming the first two instalments, as the transfer opens it (its
+    ``line_ids``); Z, 500 due 24 March, in a case opened by hand (claimed whole)."""
+
+    def _part_case(self):
+        """``(move, lines, case)``: the tester's invoice and its case of 28 March claiming
+        the first two instalments."""
+        move, lines = self._three_instalments()
+        with freeze_time("2026-03-28"):
+            case = self._litigation_case(
+                move, litigation_type="recovery", line_ids=[Command.set(lines[:2].ids)]
+            )
+        return move, lines, case
+
+    def test_invoice_says_whole_or_part_and_the_claimed_amount(self):
+        # 28 Mar: the invoice is in litigation for 840 (480 + 360), its third instalment
+        # (360) still reminded: "part" (old: only ``litigation_id``, the same as an invoice
+        # claimed whole); Z, in a case opened by hand, is claimed whole: 500
+        move, _lines, case = self._part_case()
+        move_z = self._invoice(self.customer, 500.0, "2026-02-22", "2026-03-24")
+        other = self.env["res.partner"].create({"name": "Autre SAS", "is_company": True})
+        move_y = self._invoice(other, 700.0, "2026-02-22", "2026-03-24")
+        with freeze_time("2026-03-28"):
+            self._litigation_case(move_y)
+            self.assertEqual(move.litigation_id, case)
+            self.assertRecordValues(
+                move | move_y,
+                [
+                    {
+                        "litigation_scope": "part",
+                        "litigation_claimed_amount": 840.0,
+                        "litigation_due_dates": CLAIMED,
+                    },
+                    {
+                        "litigation_scope": "whole",
+                        "litigation_claimed_amount": 700.0,
+                        "litigation_due_dates": "03/24/2026",
+                    },
+                ],
+            )
+            self.assertFalse(move_z.litigation_scope)
+            # the filters "In litigation" (whole) and "Partly in litigation" of the invoices
+            Move = self.env["account.move"].with_user(self.controller)
+            ours = [("id", "in", (move | move_z | move_y).ids)]
+            self.assertEqual(Move.search([*ours, ("litigation_scope", "=", "part")]), move)
+            self.assertEqual(Move.search([*ours, ("litigation_scope", "=", "whole")]), move_y)
+            arch = Move.get_views([(False, "search")])["views"]["search"]["arch"]
+            self.assertIn('name="filter_litigation_whole"', arch)
+            self.assertIn('name="filter_litigation_part"', arch)
+            # the case closed: out of litigation
+            case._close("recovered")
+            self.assertFalse(move.litigation_scope)
+
+    def test_transferred_invoice_shows_the_level_and_date_of_its_unclaimed_part(self):
+        # the ladder to the transfer of 27 Mar (840); the third (360 due 17 Mar) had its last
+        # call alone on 18 Mar: the invoice shows "part", and the level and next reminder
+        # date of the third: last call, formal notice on 1 May (17 Mar + 45)
+        move, lines = self._three_instalments()
+        self._runs([*self.LADDER_DAYS, "2026-03-18"])
+        case = self._post(self._run("2026-03-27"), "2026-03-27").litigation_id
+        self.assertEqual(case.line_ids, lines[:2])
+        with freeze_time("2026-03-28"):
+            move.invalidate_recordset()
+            self.assertRecordValues(
+                move,
+                [
+                    {
+                        "litigation_scope": "part",
+                        "litigation_claimed_amount": 840.0,
+                        "dunning_next_date": date(2026, 5, 1),
+                    }
+                ],
+            )
+            # the level shown is the third's (old: the invoice's "Transfer to litigation",
+            # which the claimed instalments reached)
+            self.assertEqual(lines[2].dunning_level_id.name, "Last call")
+            self.assertEqual(move.dunning_shown_level_id, lines[2].dunning_level_id)
 
 
 @tagged("post_install", "-at_install")
