@@ -17,6 +17,7 @@ from .common import DunningRunCommon
 from .test_prerequisites_per_line import PrerequisitesCommon
 
 CLAIMED = "01/21/2026 (480.00\xa0€), 02/15/2026 (360.00\xa0€)"
+UNCLAIMED = "03/17/2026 (360.00\xa0€)"
 
 
 @tagged("post_install", "-at_install")
@@ -97,6 +98,50 @@ class TestInvoicePartlyInLitigation(PrerequisitesCommon):
             # which the claimed instalments reached)
             self.assertEqual(lines[2].dunning_level_id.name, "Last call")
             self.assertEqual(move.dunning_shown_level_id, lines[2].dunning_level_id)
+
+    def test_collection_page_lists_the_claimed_instalments_apart(self):
+        # the customer's collection page on 28 Mar: the third instalment (360 due 17 Mar)
+        # is an ordinary open instalment, the first two are listed as claimed in litigation
+        # (old: the three due dates together, "01/21 (480), 02/15 (360), 03/17 (360)")
+        move, _lines, _case = self._part_case()
+        with freeze_time("2026-03-28"):
+            values = self.env["recouvrement.customer"]._get_portal_values(
+                self.customer, date(2026, 3, 28)
+            )
+            [line] = values["lines"]
+            self.assertEqual(
+                (line["move"], line["due_dates"], line["litigation_due_dates"]),
+                (move, UNCLAIMED, CLAIMED),
+            )
+
+    def test_claim_declaration_lists_the_claimed_instalments_apart(self):
+        # Redressement judiciaire opened 30 Mar: the declaration lists the invoice's third
+        # instalment as an open instalment and the first two as claimed in litigation (old:
+        # the three due dates together)
+        move, _lines, _case = self._part_case()
+        self.customer.write(
+            {"collective_proceedings": "redressement", "proceedings_date": date(2026, 3, 30)}
+        )
+        mandataire = self.env["res.partner"].create({"name": "SELARL Mandat", "is_company": True})
+        with freeze_time("2026-04-02"):
+            declaration = self.env["recouvrement.claim.declaration"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "mandataire_id": mandataire.id,
+                    "publication_date": date(2026, 4, 1),
+                }
+            )
+            [line] = declaration._get_declaration_lines()
+            self.assertEqual(
+                (line["move"], line["due_dates"], line["litigation_due_dates"]),
+                (move, UNCLAIMED, CLAIMED),
+            )
+            html = (
+                self.env["ir.actions.report"]
+                ._render_qweb_html("recouvrement_b2b.report_claim_declaration", declaration.ids)[0]
+                .decode()
+            )
+            self.assertIn("o_claim_litigation_due_dates", html)
 
 
 @tagged("post_install", "-at_install")
