@@ -656,6 +656,7 @@ class RecouvrementLitigation(models.Model):
                 *(old_moves[case.id] - case.move_ids for case in self)
             )
             removed.filtered(lambda m: m.litigation_id in self).litigation_id = False
+            self._drop_removed_lines()
             self._release_service(old_moves)
         if filing:
             filing._register_filing()
@@ -836,6 +837,16 @@ class RecouvrementLitigation(models.Model):
                 case.move_ids.filtered(lambda m, old=old: m.prescription_interruption_date == old),
                 case,
             )
+
+    def _drop_removed_lines(self):
+        """The instalments claimed (``line_ids``) of invoices no longer in their case: no
+        longer claimed, so that the rule of what an open case claims
+        (``recouvrement.dunning._get_not_in_litigation_domain``) does not read them when the
+        invoice goes to another case (claimed whole there, not in part) (issue 17)."""
+        for case in self:
+            gone = case.line_ids.filtered(lambda line, case=case: line.move_id not in case.move_ids)
+            if gone:
+                case.line_ids = [Command.unlink(line.id) for line in gone]
 
     def _release_service(self, old_moves):
         """Invoices removed from the cases of ``self`` (``old_moves``: ``{case id: its

@@ -99,6 +99,29 @@ class TestInvoicePartlyInLitigation(PrerequisitesCommon):
             self.assertEqual(lines[2].dunning_level_id.name, "Last call")
             self.assertEqual(move.dunning_shown_level_id, lines[2].dunning_level_id)
 
+    def test_invoice_removed_from_a_case_leaves_its_instalments_claimed(self):
+        # the invoice removed from the case of 28 Mar (claiming 480 + 360), then put by hand
+        # in a new case on 29 Mar: the new case claims it whole, 1 200 (old: "part", 840,
+        # the first case still listing its two instalments among its claims)
+        move, lines, case = self._part_case()
+        with freeze_time("2026-03-28"):
+            case.write({"move_ids": [Command.unlink(move.id)]})
+            self.assertFalse(case.line_ids & lines)
+            self.assertFalse(move.litigation_scope)
+        with freeze_time("2026-03-29"):
+            other = self._litigation_case(move)
+            self.assertRecordValues(
+                move,
+                [
+                    {
+                        "litigation_id": other.id,
+                        "litigation_scope": "whole",
+                        "litigation_claimed_amount": 1200.0,
+                    }
+                ],
+            )
+            self.assertEqual(other._get_claimed_amounts(), {move.id: 1200.0})
+
     def test_collection_page_lists_the_claimed_instalments_apart(self):
         # the customer's collection page on 28 Mar: the third instalment (360 due 17 Mar)
         # is an ordinary open instalment, the first two are listed as claimed in litigation
