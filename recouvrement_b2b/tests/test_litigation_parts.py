@@ -99,6 +99,30 @@ class TestInvoicePartlyInLitigation(PrerequisitesCommon):
             self.assertEqual(lines[2].dunning_level_id.name, "Last call")
             self.assertEqual(move.dunning_shown_level_id, lines[2].dunning_level_id)
 
+    def test_aged_balance_level_of_each_instalment(self):
+        # after the transfer of 27 Mar (840), the aged balance's row of the third (360 due
+        # 17 Mar) shows its own level, the last call of 18 Mar (old: the invoice's "Transfer
+        # to litigation", which only the first two reached); the first two show the transfer
+        move, lines = self._three_instalments()
+        self._runs([*self.LADDER_DAYS, "2026-03-18"])
+        self._post(self._run("2026-03-27"), "2026-03-27")
+        with freeze_time("2026-03-28"):
+            self.env.flush_all()
+            rows = (
+                self.env["recouvrement.aged.balance"]
+                .with_user(self.controller)
+                .search([("move_id", "=", move.id)])
+            )
+            levels = {row.date_maturity: row.dunning_level_id.name for row in rows}
+        self.assertEqual(
+            levels,
+            {
+                date(2026, 1, 21): "Transfer to litigation",
+                date(2026, 2, 15): "Transfer to litigation",
+                date(2026, 3, 17): "Last call",
+            },
+        )
+
     def test_invoice_removed_from_a_case_leaves_its_instalments_claimed(self):
         # the invoice removed from the case of 28 Mar (claiming 480 + 360), then put by hand
         # in a new case on 29 Mar: the new case claims it whole, 1 200 (old: "part", 840,
