@@ -694,6 +694,9 @@ class RecouvrementLitigation(models.Model):
 
     def unlink(self):
         self.move_ids.filtered(lambda m: m.litigation_id in self).litigation_id = False
+        # a served order deleted with its case (recorded in error) interrupts nothing more
+        # (``_release_service``: as an invoice removed from the case)
+        self._release_service({case.id: case.move_ids for case in self}, removed_all=True)
         return super().unlink()
 
     # ------------------------------------------------------------------------------------------
@@ -848,7 +851,7 @@ class RecouvrementLitigation(models.Model):
             if gone:
                 case.line_ids = [Command.unlink(line.id) for line in gone]
 
-    def _release_service(self, old_moves):
+    def _release_service(self, old_moves, removed_all=False):
         """Invoices removed from the cases of ``self`` (``old_moves``: ``{case id: its
         account.move before the write}``) whose prescription restarted from the case's service
         of the order: the service interrupts prescription only for the claims the order covers
@@ -857,11 +860,13 @@ class RecouvrementLitigation(models.Model):
         been in the case, unless another act interrupts it (:meth:`_replay_interruptions`: a
         signed plan, another case's service, a closed declaration of claim). Traced in each
         invoice's chatter, in the company's language; the case keeps its service date and the
-        order served (evidence is not rewritten)."""
+        order served (evidence is not rewritten). ``removed_all``: the cases are being
+        deleted, every invoice of theirs leaves them."""
         for case in self.filtered("service_date"):
             if deadlines.is_order_lapsed(case.order_date, case.service_date):
                 continue
-            removed = (old_moves.get(case.id, self.env["account.move"]) - case.move_ids).filtered(
+            kept = self.env["account.move"] if removed_all else case.move_ids
+            removed = (old_moves.get(case.id, self.env["account.move"]) - kept).filtered(
                 lambda m, case=case: m.prescription_interruption_date == case.service_date
             )
             if not removed:

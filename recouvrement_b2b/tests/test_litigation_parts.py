@@ -258,3 +258,16 @@ class TestInvoiceRemovedFromAServedCase(DunningRunCommon):
             case.write({"move_ids": [Command.unlink(move_b.id)]})
         self.assertEqual(move_b.prescription_interruption_date, date(2024, 3, 1))
         self.assertEqual(move_b.prescription_date, date(2029, 3, 1))
+
+    def test_deleted_served_case_gives_its_invoices_their_prescription_back(self):
+        # a case recorded by hand with its order of 2026-01-05 served 2026-07-01 (no filing
+        # recorded, so it may be deleted): A 2031-07-01; the case deleted (recorded in error)
+        # on 2026-07-25: A back to 2027-06-10 (old: 2031-07-01 from a service no case holds)
+        move_a = self._invoice(self.customer, 1000.0, "2022-05-10", "2022-06-10")
+        with freeze_time("2026-07-01"):
+            case = self._litigation_case(move_a, order_date="2026-01-05", service_date="2026-07-01")
+        self.assertEqual(move_a.prescription_date, date(2031, 7, 1))
+        with freeze_time("2026-07-25"):
+            case.unlink()
+        self.assertFalse(move_a.prescription_interruption_date)
+        self.assertEqual(move_a.prescription_date, date(2027, 6, 10))
