@@ -198,18 +198,22 @@ class TestInvoiceRemovedFromAServedCase(DunningRunCommon):
     2022-06-10 (last day to act 2027-06-10, L110-4); request filed 2025-12-20, order
     2026-01-05, served 2026-07-01: both 2031-07-01."""
 
+    def _served_case(self, moves, filed, order, served):
+        """A recovery case of ``moves`` whose injonction de payer was filed on ``filed``, the
+        order issued on ``order`` and served on ``served`` (ISO dates), each on its day."""
+        with freeze_time(filed):
+            case = self._litigation_case(moves, litigation_type="recovery", proof_checked=True)
+            case.action_file()
+        with freeze_time(order):
+            case.order_date = order
+        with freeze_time(served):
+            case.service_date = served
+        return case
+
     def test_removed_invoice_gets_its_own_prescription_back(self):
         move_a = self._invoice(self.customer, 1000.0, "2022-05-10", "2022-06-10")
         move_b = self._invoice(self.customer, 600.0, "2022-05-10", "2022-06-10")
-        with freeze_time("2025-12-20"):
-            case = self._litigation_case(
-                move_a | move_b, litigation_type="recovery", proof_checked=True
-            )
-            case.action_file()
-        with freeze_time("2026-01-05"):
-            case.order_date = "2026-01-05"
-        with freeze_time("2026-07-01"):
-            case.service_date = "2026-07-01"
+        case = self._served_case(move_a | move_b, "2025-12-20", "2026-01-05", "2026-07-01")
         self.assertEqual((move_a | move_b).mapped("prescription_date"), [date(2031, 7, 1)] * 2)
         with freeze_time("2026-07-25"):
             case.write({"move_ids": [Command.unlink(move_b.id)]})
@@ -235,24 +239,11 @@ class TestInvoiceRemovedFromAServedCase(DunningRunCommon):
         # removed from this one, B keeps that interruption: 2029-03-01, not its due date's
         move_a = self._invoice(self.customer, 1000.0, "2022-05-10", "2022-06-10")
         move_b = self._invoice(self.customer, 600.0, "2022-05-10", "2022-06-10")
-        with freeze_time("2023-12-01"):
-            first = self._litigation_case(move_b, litigation_type="recovery", proof_checked=True)
-            first.action_file()
-        with freeze_time("2024-01-05"):
-            first.order_date = "2024-01-05"
+        first = self._served_case(move_b, "2023-12-01", "2024-01-05", "2024-03-01")
         with freeze_time("2024-03-01"):
-            first.service_date = "2024-03-01"
             first._close("recovered")
         self.assertEqual(move_b.prescription_date, date(2029, 3, 1))
-        with freeze_time("2025-12-20"):
-            case = self._litigation_case(
-                move_a | move_b, litigation_type="recovery", proof_checked=True
-            )
-            case.action_file()
-        with freeze_time("2026-01-05"):
-            case.order_date = "2026-01-05"
-        with freeze_time("2026-07-01"):
-            case.service_date = "2026-07-01"
+        case = self._served_case(move_a | move_b, "2025-12-20", "2026-01-05", "2026-07-01")
         self.assertEqual(move_b.prescription_date, date(2031, 7, 1))
         with freeze_time("2026-07-25"):
             case.write({"move_ids": [Command.unlink(move_b.id)]})
