@@ -311,6 +311,10 @@ class AccountMove(models.Model):
         # the rule of the run (``recouvrement.dunning._is_claimed_in_litigation``): what is
         # listed as in litigation is what the reminders leave out (issue 17)
         for move in self:
+            if not move.litigation_id:
+                # most invoices: no line read (the penalty batch's query count)
+                move.litigation_scope = False
+                continue
             claimed, unclaimed = move._get_litigation_parts()
             move.litigation_scope = (claimed and ("part" if unclaimed else "whole")) or False
 
