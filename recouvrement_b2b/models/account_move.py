@@ -182,6 +182,30 @@ class AccountMove(models.Model):
         "the rate of the day: its instalments past their due date (all of it once its last one "
         "is due). The case's amount due is the sum over its invoices.",
     )
+    litigation_scope = fields.Selection(
+        [("whole", "Whole invoice"), ("part", "Part of the invoice")],
+        string="In Litigation",
+        compute="_compute_litigation_scope",
+        store=True,
+        index="btree_not_null",
+        help="Whole: an open litigation case claims every open instalment of the invoice. "
+        "Part: it claims only the instalments its formal notices listed (Instalments Claimed); "
+        "the others go on through the reminders. Empty: in no open case.",
+    )
+    litigation_due_dates = fields.Char(
+        string="Instalments Claimed",
+        compute="_compute_litigation_due_dates",
+        help="Due dates (and amounts, for an invoice in instalments) of what the litigation "
+        "case claims on this invoice.",
+    )
+    dunning_shown_level_id = fields.Many2one(
+        "recouvrement.dunning.level",
+        string="Current Dunning Level",
+        compute="_compute_dunning_shown_level_id",
+        help="Level the reminders reached on what they still claim of the invoice: of an "
+        "invoice a litigation case claims in part, the highest level of its instalments the "
+        "case does not claim (the reminders go on for them); else the invoice's last level.",
+    )
     # --- Collective proceedings ---------------------------------------------------------------
     claim_declaration_id = fields.Many2one(
         "recouvrement.claim.declaration",
@@ -275,6 +299,79 @@ class AccountMove(models.Model):
         )
         for move in self:
             move.litigation_claimed_amount = claimed.get(move.id, 0.0)
+
+    @api.depends(
+        "litigation_id.is_closed",
+        "litigation_id.line_ids",
+        "line_ids.litigation_case_ids.is_closed",
+        "line_ids.amount_residual",
+        "line_ids.date_maturity",
+    )
+    def _compute_litigation_scope(self):
+        # the rule of the run (``recouvrement.dunning._is_claimed_in_litigation``): what is
+        # listed as in litigation is what the reminders leave out (issue 17)
+        for move in self:
+            if not move.litigation_id:
+                # most invoices: no line read (the penalty batch's query count)
+                move.litigation_scope = False
+                continue
+            claimed, unclaimed = move._get_litigation_parts()
+            move.litigation_scope = (claimed and ("part" if unclaimed else "whole")) or False
+
+    @api.depends("litigation_scope", "line_ids.date_maturity", "line_ids.amount_currency")
+    def _compute_litigation_due_dates(self):
+        Penalty = self.env["recouvrement.penalty"]
+        for move in self:
+            claimed = move.litigation_scope and move._get_litigation_parts()[0]
+            move.litigation_due_dates = (
+                claimed and Penalty._get_mention_due_dates(move, set(claimed.ids))
+            ) or False
+
+    @api.depends("dunning_level_id", "litigation_scope", "line_ids.dunning_level_id")
+    def _compute_dunning_shown_level_id(self):
+        for move in self:
+            level = move.dunning_level_id
+            if move.litigation_scope == "part":
+                # the transfer's level is the claimed instalments'; the rest is reminded
+                levels = move._get_litigation_parts()[1].dunning_level_id
+                level = levels.sorted(lambda lv: (lv.sequence, lv.id))[-1:]
+            move.dunning_shown_level_id = level
+
+    def _get_litigation_parts(self):
+        """``(claimed, unclaimed)``: the receivable lines (account.move.line) of this invoice
+        an open litigation case claims (``recouvrement.dunning._is_claimed_in_litigation``:
+        every instalment of an invoice in a case opened or added by hand, the instalments the
+        formal notices listed of one transferred by the dunning), and its open instalments no
+        case claims (they go on through the reminders). No query beyond the prefetch."""
+        self.ensure_one()
+        receivables = self.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        if not self.litigation_id:
+            return receivables.browse(), receivables.filtered(lambda line: not line.reconciled)
+        Dunning = self.env["recouvrement.dunning"]
+        claimed = receivables.filtered(Dunning._is_claimed_in_litigation)
+        unclaimed = (receivables - claimed).filtered(lambda line: not line.reconciled)
+        return claimed, unclaimed
+
+    def _get_due_date_parts(self):
+        """``(due dates, due dates claimed in litigation)`` of this invoice as the documents
+        the customer or a court reads print them (``recouvrement.penalty
+        ._get_mention_due_dates``): of an invoice an open case claims in part
+        (``litigation_scope`` "part"), its other instalments, and apart the instalments the
+        case claims (each with its own due date); else every due date and False."""
+        self.ensure_one()
+        Penalty = self.env["recouvrement.penalty"]
+        if self.litigation_scope != "part":
+            return Penalty._get_mention_due_dates(self), False
+        claimed, _unclaimed = self._get_litigation_parts()
+        instalments = self.line_ids.filtered(
+            lambda line: line.display_type == "payment_term" and line.date_maturity
+        )
+        return (
+            Penalty._get_mention_due_dates(self, set((instalments - claimed).ids)),
+            self.litigation_due_dates,
+        )
 
     @api.depends("company_id", "move_type")
     def _compute_retention_of_title(self):

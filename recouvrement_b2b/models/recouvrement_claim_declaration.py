@@ -668,7 +668,10 @@ class RecouvrementClaimDeclaration(models.Model):
         """Claim per invoice at the judgment date, in the company currency: principal (what is
         left unpaid), penalties accrued to the judgment (L622-28), indemnity (D441-5: only for
         invoices due before the judgment, see ``recouvrement.penalty``), total and
-        ``due_dates`` (text: each instalment's due date, ``_get_mention_due_dates``).
+        ``due_dates`` (text: each instalment's due date, ``_get_mention_due_dates``), and
+        ``litigation_due_dates`` (text: of an invoice an open litigation case claims in part,
+        the instalments it claims, left out of ``due_dates``; else False:
+        ``account.move._get_due_date_parts``).
 
         A claim in a foreign currency is converted at the rate of the judgment date (art.
         L622-25 Code de commerce), principal and penalties alike; the indemnity is a fixed sum
@@ -698,6 +701,7 @@ class RecouvrementClaimDeclaration(models.Model):
                 indemnity = (
                     convert(company.penalty_indemnity_amount, euro) if fig.get("indemnity") else 0.0
                 )
+            due_dates, litigation_due_dates = move._get_due_date_parts()
             lines.append(
                 {
                     "move": move,
@@ -705,8 +709,10 @@ class RecouvrementClaimDeclaration(models.Model):
                     "penalty": penalty,
                     "indemnity": indemnity,
                     "total": principal + penalty + indemnity,
-                    # each instalment's due date, from which its penalties run
-                    "due_dates": self.env["recouvrement.penalty"]._get_mention_due_dates(move),
+                    # each instalment's due date, from which its penalties run; of an
+                    # invoice a litigation case claims in part, the instalments claimed apart
+                    "due_dates": due_dates,
+                    "litigation_due_dates": litigation_due_dates,
                 }
             )
         return lines

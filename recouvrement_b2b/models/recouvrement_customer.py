@@ -186,7 +186,8 @@ class RecouvrementCustomer(models.AbstractModel):
             ``residual`` (invoice currency) and ``residual_text`` (formatted), ``days`` late,
             ``penalty`` and ``indemnity`` claimable (art. L441-10 and D441-5 Code de commerce;
             None when a reference rate they need is not entered yet, the page still opens),
-            ``url`` of its portal page with "Pay now"),
+            ``url`` of its portal page with "Pay now", ``due_dates`` and
+            ``litigation_due_dates``: ``account.move._get_due_date_parts``),
             ``statement`` (open receivable items, invoices and unmatched payments or credit
             notes, oldest first: ``date``, ``label``, ``due``, ``debit``, ``credit``,
             ``balance``), ``totals`` (per company and currency, in that currency: ``company``,
@@ -272,6 +273,9 @@ class RecouvrementCustomer(models.AbstractModel):
         for move in moves:
             figure = figures.get(move.id, {})
             unknown = move.id in unknown_ids
+            # of an invoice a litigation case claims in part, its other instalments as open
+            # ones and the instalments claimed apart (issue 17)
+            due_dates, litigation_due_dates = move._get_due_date_parts()
             line = {
                 "move": move,
                 "residual": move.amount_residual,
@@ -279,7 +283,8 @@ class RecouvrementCustomer(models.AbstractModel):
                 # late from the oldest unpaid instalment, as the penalties (LEGAL.md, instalments)
                 "days": max((date - (move._get_oldest_unpaid_due() or date)).days, 0),
                 # each instalment's due date, as the invoice prints them
-                "due_dates": Penalty._get_mention_due_dates(move),
+                "due_dates": due_dates,
+                "litigation_due_dates": litigation_due_dates,
                 "penalty": None if unknown else figure.get("penalty", 0.0),
                 "indemnity": None if unknown else figure.get("indemnity", 0.0),
                 "url": move.get_portal_url(),

@@ -656,6 +656,8 @@ class RecouvrementLitigation(models.Model):
                 *(old_moves[case.id] - case.move_ids for case in self)
             )
             removed.filtered(lambda m: m.litigation_id in self).litigation_id = False
+            self._drop_removed_lines()
+            self._release_service(old_moves)
         if filing:
             filing._register_filing()
         if served or ("move_ids" in vals and self.filtered("service_date")):
@@ -692,6 +694,9 @@ class RecouvrementLitigation(models.Model):
 
     def unlink(self):
         self.move_ids.filtered(lambda m: m.litigation_id in self).litigation_id = False
+        # a served order deleted with its case (recorded in error) interrupts nothing more
+        # (``_release_service``: as an invoice removed from the case)
+        self._release_service({case.id: case.move_ids for case in self}, removed_all=True)
         return super().unlink()
 
     # ------------------------------------------------------------------------------------------
@@ -835,6 +840,51 @@ class RecouvrementLitigation(models.Model):
                 case.move_ids.filtered(lambda m, old=old: m.prescription_interruption_date == old),
                 case,
             )
+
+    def _drop_removed_lines(self):
+        """The instalments claimed (``line_ids``) of invoices no longer in their case: no
+        longer claimed, so that the rule of what an open case claims
+        (``recouvrement.dunning._get_not_in_litigation_domain``) does not read them when the
+        invoice goes to another case (claimed whole there, not in part) (issue 17)."""
+        for case in self:
+            gone = case.line_ids.filtered(lambda line, case=case: line.move_id not in case.move_ids)
+            if gone:
+                case.line_ids = [Command.unlink(line.id) for line in gone]
+
+    def _release_service(self, old_moves, removed_all=False):
+        """Invoices removed from the cases of ``self`` (``old_moves``: ``{case id: its
+        account.move before the write}``) whose prescription restarted from the case's service
+        of the order: the service interrupts prescription only for the claims the order covers
+        (art. 2241 and 2231 Code civil, LEGAL.md "injonction de payer and prescription"), so
+        an invoice no longer in the case takes back its own prescription, as if it had never
+        been in the case, unless another act interrupts it (:meth:`_replay_interruptions`: a
+        signed plan, another case's service, a closed declaration of claim). Traced in each
+        invoice's chatter, in the company's language; the case keeps its service date and the
+        order served (evidence is not rewritten). ``removed_all``: the cases are being
+        deleted, every invoice of theirs leaves them."""
+        for case in self.filtered("service_date"):
+            if deadlines.is_order_lapsed(case.order_date, case.service_date):
+                continue
+            kept = self.env["account.move"] if removed_all else case.move_ids
+            removed = (old_moves.get(case.id, self.env["account.move"]) - kept).filtered(
+                lambda m, case=case: m.prescription_interruption_date == case.service_date
+            )
+            if not removed:
+                continue
+            self._replay_interruptions(removed, case)
+            note_env = company_env(self.env, case.company_id)
+            for move in removed:
+                move.message_post(
+                    body=note_env._(
+                        "Removed from litigation case %(case)s: the service of its order on "
+                        "%(service)s no longer interrupts this invoice's prescription; last day "
+                        "to act: %(date)s.",
+                        case=case.name,
+                        service=format_date(note_env, case.service_date),
+                        date=format_date(note_env, move.prescription_date) or "-",
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
 
     @api.model
     def _replay_interruptions(self, moves, case):

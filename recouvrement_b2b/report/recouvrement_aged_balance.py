@@ -41,6 +41,7 @@ class RecouvrementAgedBalance(models.Model):
             "company_id",
             "date",
             "date_maturity",
+            "dunning_level_id",
             "move_id",
             "parent_state",
             "partner_id",
@@ -150,7 +151,16 @@ class RecouvrementAgedBalance(models.Model):
                    l.company_id,
                    %(collector)s AS user_id,
                    %(segment)s AS segment,
-                   m.dunning_level_id,
+                   -- each instalment's own level (the ladder works per receivable line,
+                   -- recouvrement.dunning._get_reached_sequence): the invoice's only for an
+                   -- invoice reminded as a whole, none of its instalments with a level; of an
+                   -- invoice a case claims in part, the rest shows its own (issue 17)
+                   COALESCE(l.dunning_level_id,
+                            CASE WHEN NOT EXISTS (
+                                     SELECT 1 FROM account_move_line lvl
+                                      WHERE lvl.move_id = m.id
+                                        AND lvl.dunning_level_id IS NOT NULL)
+                                 THEN m.dunning_level_id END) AS dunning_level_id,
                    l.date,
                    l.date_maturity,
                    %(late)s AS days_late,

@@ -62,3 +62,4 @@ from . import test_prerequisites_per_line
 from . import test_next_date_is_the_run_day
 from . import test_credit_allocation
 from . import test_penalty_claimed_lines
+from . import test_litigation_parts
