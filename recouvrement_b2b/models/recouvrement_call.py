@@ -340,10 +340,9 @@ class RecouvrementCall(models.Model):
         first level to come with its date; an instalment waiting for an older one's next step
         takes that step (``recouvrement.dunning._wait_for_older_steps``); then, when the run
         lists one of its invoices, the first reminder it really sends, the plan asked day
-        after day (``recouvrement.dunning._get_run_next_steps``, issue 17). Invoices the ladder
-        leaves out (litigation, payment
-        plan, pause: :meth:`_get_next_step_domain`) have no step. Customers without are left
-        out."""
+        after day (``recouvrement.dunning.next.date._get_run_next_steps``, issue 17).
+        Invoices the ladder leaves out (litigation, payment plan, pause:
+        :meth:`_get_next_step_domain`) have no step. Customers without are left out."""
         asking = self.filtered(lambda c: c.outcome in ("refusal", "not_reached"))
         if not asking:
             return {}
@@ -417,7 +416,9 @@ class RecouvrementCall(models.Model):
         # ladder's own step missed the payment deadlines and the instalments sent alone); the
         # ladder's step when the run lists none of the customer's invoices
         run_steps = defaultdict(list)
-        for move_id, step in dunning._get_run_next_steps(moves, today).items():
+        for move_id, step in (
+            self.env["recouvrement.dunning.next.date"]._get_run_next_steps(moves, today).items()
+        ):
             run_steps[Move.browse(move_id).commercial_partner_id.id].append(step)
         for partner_id, partner_steps in run_steps.items():
             result[partner_id] = min(partner_steps, key=lambda step: (step[1], -step[0].sequence))

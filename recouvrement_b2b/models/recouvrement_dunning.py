@@ -1719,7 +1719,7 @@ class RecouvrementDunning(models.AbstractModel):
         """The level (recouvrement.dunning.level, maybe empty) the instalment ``line`` reached:
         its ``dunning_level_id``, or the one a run not made yet gave it when the next
         reminder dates are being worked out (context ``dunning_simulation``,
-        :meth:`_get_run_next_dates`). No query."""
+        ``recouvrement.dunning.next.date._get_run_next_dates``). No query."""
         simulation = self.env.context.get("dunning_simulation")
         if simulation and line.id in simulation.line_levels:
             return simulation.line_levels[line.id]
@@ -1762,10 +1762,10 @@ class RecouvrementDunning(models.AbstractModel):
         (receivable lines, from their own due date), an instalment waiting for an older one's
         next step taking that step's date (:meth:`_wait_for_older_steps`), as an estimate;
         then the day a run really lists the invoice, the plan asked day after day
-        (:meth:`_get_run_next_dates`; issue 17: the date shown was not the day the run
-        acted). A level's minimum is compared with the amounts in company currency at the
-        rate of ``date`` (default: today), as the reminder claims them
-        (:meth:`_get_line_amounts`), not at the rate of the books."""
+        (``recouvrement.dunning.next.date._get_run_next_dates``; issue 17: the date shown
+        was not the day the run acted). A level's minimum is compared with the amounts in
+        company currency at the rate of ``date`` (default: today), as the reminder claims
+        them (:meth:`_get_line_amounts`), not at the rate of the books."""
         open_moves = moves.filtered(
             lambda m: (
                 m.move_type == "out_invoice"
@@ -1839,7 +1839,9 @@ class RecouvrementDunning(models.AbstractModel):
                 next_dates[move_id] = day
         today = date or fields.Date.context_today(self)
         next_dates = self._adjust_next_dates(dunned, next_dates, today, balances)
-        return self._get_run_next_dates(dunned, next_dates, today)
+        return self.env["recouvrement.dunning.next.date"]._get_run_next_dates(
+            dunned, next_dates, today
+        )
 
     @api.model
     def _adjust_next_dates(self, moves, next_dates, date, balances=None):

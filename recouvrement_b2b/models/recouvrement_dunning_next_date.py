@@ -14,8 +14,8 @@ NEXT_DATE_HORIZON_DAYS = 400
 
 class DunningSimulation:
     """The reminders that runs not made yet would send, kept in memory while the next reminder
-    dates are worked out (:meth:`RecouvrementDunning._get_run_next_dates`), so that the plan of a
-    later day sees them as it would see reminders really sent: the levels reached
+    dates are worked out (:meth:`RecouvrementDunningNextDate._get_run_next_dates`), so that
+    the plan of a later day sees them as it would see reminders really sent: the levels reached
     (``line_levels``: ``{line id: recouvrement.dunning.level}``, ``move_levels``: ``{move id:
     (level, last reminder date)}``), the instalments a transfer to litigation took
     (``claimed``: line ids) and the reminders themselves (``events``, added to what
@@ -60,8 +60,12 @@ class DunningSimulation:
                     )
 
 
-class RecouvrementDunning(models.AbstractModel):
-    _inherit = "recouvrement.dunning"
+class RecouvrementDunningNextDate(models.AbstractModel):
+    """The next reminder date and step of open invoices, asked of the dunning run
+    (``recouvrement.dunning``) rather than mirrored (issue 17)."""
+
+    _name = "recouvrement.dunning.next.date"
+    _description = "Next Reminder Date"
 
     @api.model
     def _get_run_next_dates(self, moves, estimates, date):
@@ -105,8 +109,10 @@ class RecouvrementDunning(models.AbstractModel):
         estimates = estimates or {}
         simulation = DunningSimulation()
         # the run's view of the books, whoever triggers the recomputation (a stored field)
-        dunning = self.sudo().with_context(dunning_simulation=simulation)
-        days, steps = dunning._get_next_date_days(moves, estimates, date)
+        dunning = (
+            self.env["recouvrement.dunning"].sudo().with_context(dunning_simulation=simulation)
+        )
+        days, steps = self._get_next_date_days(dunning, moves, estimates, date)
         pending = defaultdict(set)
         for move in moves:
             pending[(move.company_id.id, move.commercial_partner_id.id)].add(move.id)
@@ -153,14 +159,14 @@ class RecouvrementDunning(models.AbstractModel):
                 for move_id in ids & set(item["lines"].move_id.ids):
                     found[move_id] = (item["level"].with_env(self.env), day)
                     ids.discard(move_id)
-                for later in dunning._simulate_sending(item, day, simulation, recipients):
+                for later in self._simulate_sending(dunning, item, day, simulation, recipients):
                     if later <= horizon and later not in days[key]:
                         days[key].add(later)
                         heapq.heappush(todo, later)
         return found
 
     @api.model
-    def _get_next_date_days(self, moves, estimates, date):
+    def _get_next_date_days(self, dunning, moves, estimates, date):
         """The days from ``date`` on which the plan of the customers of ``moves`` (open
         invoices, account.move) may change (:meth:`_get_run_next_dates`), before any reminder
         is simulated: ``date`` and the next day, the day each level of their open instalments
@@ -169,18 +175,19 @@ class RecouvrementDunning(models.AbstractModel):
         payment deadline of their reminders is added when the plan reads them
         (:meth:`DunningSimulation.add_to_history`). Three queries.
 
+        :param dunning: ``recouvrement.dunning`` as the simulation reads the books (sudo)
         :return: ``(days, steps)``: ``{(company id, commercial partner id): {date}}`` and
             ``{same key: [(receivable account.move.line, its ladder)]}``
         """
-        lines = self.env["account.move.line"].search(
+        lines = dunning.env["account.move.line"].search(
             [
-                *self._get_open_receivable_domain(moves),
+                *dunning._get_open_receivable_domain(moves),
                 ("amount_residual", ">", 0),
                 ("date_maturity", "!=", False),
                 ("move_id.move_type", "=", "out_invoice"),
             ]
         )
-        policies = self._get_policies(lines.move_id)
+        policies = dunning._get_policies(lines.move_id)
         ladders = {policy: policy._get_rule_levels() for policy in set(policies.values())}
         days = defaultdict(lambda: {date, fields.Date.add(date, days=1)})
         steps = defaultdict(list)
@@ -205,7 +212,7 @@ class RecouvrementDunning(models.AbstractModel):
                 days[key].add(fields.Date.add(partner.dunning_paused_until, days=1))
         # a running promise holds its invoices until its tolerance date; the day after, the
         # ladder resumes (recouvrement.promise._dunning_get_promise_effects)
-        promises = self.env["recouvrement.promise"].search(
+        promises = dunning.env["recouvrement.promise"].search(
             [
                 ("partner_id", "in", moves.commercial_partner_id.ids),
                 ("company_id", "in", moves.company_id.ids),
@@ -219,20 +226,21 @@ class RecouvrementDunning(models.AbstractModel):
         return days, steps
 
     @api.model
-    def _simulate_sending(self, item, date, simulation, recipients):
+    def _simulate_sending(self, dunning, item, date, simulation, recipients):
         """Record in ``simulation`` (:class:`DunningSimulation`) the reminder of plan ``item``
         as the run sends it on ``date`` (:meth:`_send_company_batch`, :meth:`_advance_invoices`,
         :meth:`_open_litigations`): its channel (:meth:`_get_channel_fallback`), its payment
         deadline (``rules.deadlines.payment_deadline``, none for a call), the levels it gives
         the invoices and instalments, the instalments a transfer to litigation claims. No query.
 
-        :param recipients: :meth:`_get_recipients` of the customers
+        :param dunning: ``recouvrement.dunning`` with the ``simulation`` in its context
+        :param recipients: ``recouvrement.dunning._get_recipients`` of the customers
         :return: the days the customer's plan may change after it (the next day, the day after
             the deadline)
         """
         level = item["level"]
         recipient = recipients.get(item["partner"].id, item["partner"])
-        channel = self._get_channel_fallback(item, recipient).get("channel", level.channel)
+        channel = dunning._get_channel_fallback(item, recipient).get("channel", level.channel)
         deadline = None
         if channel != "phone":
             deadline = deadline_rules.payment_deadline(
@@ -248,7 +256,9 @@ class RecouvrementDunning(models.AbstractModel):
         Level = self.env["recouvrement.dunning.level"]
         for move in item["moves"]:
             level_id = item["move_levels"].get(move.id)
-            reached = Level.browse(level_id) if level_id else self._get_move_dunning_level(move)[0]
+            reached = (
+                Level.browse(level_id) if level_id else dunning._get_move_dunning_level(move)[0]
+            )
             simulation.move_levels[move.id] = (reached, date)
         for line_id, level_id in (item.get("line_levels") or {}).items():
             simulation.line_levels[line_id] = Level.browse(level_id)
