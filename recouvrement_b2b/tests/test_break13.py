@@ -389,8 +389,10 @@ class TestBreak13(RecouvrementCommon):
           highest level due, the last call (30 April), today: "Last call, due on
           05/10/2026" (before: "Courtesy reminder, due on 03/26/2026", a level the ladder
           will never send);
-        * Relance, the same invoice reminded at the last call: next, the formal notice on
-          31 March + 45 = 15 May;
+        * Relance, the same invoice set at the last call by hand (no reminder recorded): next,
+          on 31 March + 45 = 15 May, the run sends the last call again, not the formal notice,
+          which presupposes a delivered reminder (issue 17 #12; the note says what the run
+          sends, recouvrement.dunning.next.date);
         * Seuil, 300 due 31 March reminded at the courteous level, the firm level asking at
           least 500: it is skipped, next the last call, due today (before: "Firm reminder"
           with the last call's date)."""
@@ -412,7 +414,7 @@ class TestBreak13(RecouvrementCommon):
             call = self.env["recouvrement.call"].search([("partner_id", "=", customer.id)])
             notes[name] = call.activity_ids.note
         self.assertIn(f"{levels[30].name}, due on 05/10/2026", notes["Jamais"])
-        self.assertIn(f"{levels[45].name}, due on 05/15/2026", notes["Relance"])
+        self.assertIn(f"{levels[30].name}, due on 05/15/2026", notes["Relance"])
         self.assertIn(f"{levels[30].name}, due on 05/10/2026", notes["Seuil"])
 
     # ------------------------------------------------------------------------------------------
