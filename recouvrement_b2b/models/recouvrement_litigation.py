@@ -1512,10 +1512,16 @@ class RecouvrementLitigation(models.Model):
         2231 Code civil): ``rules.deadlines.prescription_date``. None while a
         declaration of claim runs: it interrupts prescription until the collective proceedings
         close (L622-25-1 Code de commerce), then a new period starts from the closing date.
+        The service of an order claiming part of an invoice (a case opened by the transfer to
+        litigation claims the instalments its formal notices listed) interrupts the
+        prescription of those instalments only (art. 2241 Code civil: the act interrupts the
+        claim it is about): the invoice's last day to act is then the earlier of theirs and
+        that of its instalments no served order claims (:meth:`_get_unserved_lines`).
         """
         result = {}
         suspended = self.env["recouvrement.claim.declaration"]._get_prescription_suspended(moves)
         payments = self._get_payment_acknowledgments(moves)
+        unserved = self._get_unserved_lines(moves)
         for move in moves:
             if move.move_type != "out_invoice" or not move.invoice_date_due or move in suspended:
                 result[move.id] = False
@@ -1531,6 +1537,87 @@ class RecouvrementLitigation(models.Model):
                 restart=move.prescription_interruption_date or None,
                 consumer=move.commercial_partner_id._is_consumer(),
             )
+            if move.id in unserved:
+                lines, acts = unserved[move.id]
+                own = deadlines.prescription_date(
+                    min(lines.mapped("date_maturity")),
+                    delivery_date=move.delivery_date,
+                    interruptions=[*payments.get(move.id, ()), *acts],
+                    invoice_date=move.invoice_date,
+                    consumer=move.commercial_partner_id._is_consumer(),
+                )
+                result[move.id] = min(result[move.id], own)
+        return result
+
+    @api.model
+    def _get_unserved_lines(self, moves):
+        """The open instalments of the invoices of ``moves`` (account.move) that the service of
+        an order claiming other instalments of them does not interrupt: ``{move id:
+        (account.move.line, [dates of the other acts interrupting them])}``, for the invoices
+        served orders (not lapsed, ``rules.deadlines.is_order_lapsed``) claim in part only
+        (their cases' ``line_ids`` list some of their instalments, not these; art. 2241 Code
+        civil). The other acts: the signatures of the invoice's signed payment plans (art.
+        2240) and the closing of its declared claims (L622-25-1 Code de commerce). One query,
+        two more when an invoice is claimed in part.
+        """
+        result = {}
+        cases = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("move_ids", "in", moves.ids), ("service_date", "!=", False)])
+            .filtered(
+                lambda case: not deadlines.is_order_lapsed(case.order_date, case.service_date)
+            )
+        )
+        claimed, whole = defaultdict(set), set()
+        for case in cases:
+            for move in case.move_ids & moves:
+                lines = case.line_ids.filtered(lambda line, move=move: line.move_id == move)
+                if lines:
+                    claimed[move].update(lines.ids)
+                else:
+                    whole.add(move)
+        parts = {}
+        for move, line_ids in claimed.items():
+            open_lines = move.line_ids.filtered(
+                lambda line, line_ids=line_ids: (
+                    line.account_id.account_type == "asset_receivable"
+                    and line.date_maturity
+                    and not line.reconciled
+                    and line.amount_residual > 0
+                    and line.id not in line_ids
+                )
+            )
+            if open_lines and move not in whole:
+                parts[move] = open_lines
+        if not parts:
+            return result
+        part_moves = self.env["account.move"].union(*parts)
+        acts = defaultdict(list)
+        plans = (
+            self.env["recouvrement.payment.plan"]
+            .sudo()
+            .search([("move_ids", "in", part_moves.ids), ("signature_date", "!=", False)])
+        )
+        for plan in plans.filtered(lambda plan: plan._is_signed()):
+            for move in plan.move_ids & part_moves:
+                acts[move].append(plan.signature_date)
+        declarations = (
+            self.env["recouvrement.claim.declaration"]
+            .sudo()
+            .search(
+                [
+                    ("move_ids", "in", part_moves.ids),
+                    ("state", "=", "closed"),
+                    ("close_date", "!=", False),
+                ]
+            )
+        )
+        for declaration in declarations:
+            for move in declaration.move_ids & part_moves:
+                acts[move].append(declaration.close_date)
+        for move, lines in parts.items():
+            result[move.id] = (lines, acts[move])
         return result
 
     @api.model

@@ -262,3 +262,44 @@ class TestInvoiceRemovedFromAServedCase(DunningRunCommon):
             case.unlink()
         self.assertFalse(move_a.prescription_interruption_date)
         self.assertEqual(move_a.prescription_date, date(2027, 6, 10))
+
+
+@tagged("post_install", "-at_install")
+class TestServiceOfAnOrderClaimingPartOfAnInvoice(PrerequisitesCommon):
+    """The service of an injonction de payer interrupts the prescription of the instalments
+    the order claims, not of the invoice's others (art. 2241 Code civil; issue 17 #10 x #1)."""
+
+    def test_unclaimed_instalment_keeps_its_own_last_day_to_act(self):
+        # the case of 28 Mar claims the first two instalments (480 due 21 Jan, 360 due 15 Feb
+        # 2026); its order, filed 1 Apr, issued 15 Apr, served 1 Jul 2026: their last day to
+        # act restarts, 2031-07-01; the third (360 due 17 Mar 2026), which the order does not
+        # claim, keeps its own, 2031-03-17 (17 Mar 2026 + 5 years, L110-4 Code de commerce):
+        # the invoice's last day to act is the earlier, 2031-03-17 (old: 2031-07-01)
+        move, lines = self._three_instalments()
+        with freeze_time("2026-03-28"):
+            case = self._litigation_case(
+                move,
+                litigation_type="recovery",
+                proof_checked=True,
+                line_ids=[Command.set(lines[:2].ids)],
+            )
+        with freeze_time("2026-04-01"):
+            case.action_file()
+        with freeze_time("2026-04-15"):
+            case.order_date = "2026-04-15"
+        with freeze_time("2026-07-01"):
+            case.service_date = "2026-07-01"
+        self.assertEqual(move.prescription_interruption_date, date(2026, 7, 1))
+        self.assertEqual(move.prescription_date, date(2031, 3, 17))
+        # an invoice the order claims whole restarts whole: Y, 700 due 10 Mar 2026, in a case
+        # opened by hand, served the same day: 2031-07-01
+        whole = self._invoice(self.customer, 700.0, "2026-02-08", "2026-03-10")
+        with freeze_time("2026-03-28"):
+            other = self._litigation_case(whole, litigation_type="recovery", proof_checked=True)
+        with freeze_time("2026-04-01"):
+            other.action_file()
+        with freeze_time("2026-04-15"):
+            other.order_date = "2026-04-15"
+        with freeze_time("2026-07-01"):
+            other.service_date = "2026-07-01"
+        self.assertEqual(whole.prescription_date, date(2031, 7, 1))
