@@ -514,11 +514,15 @@ class RecouvrementDunning(models.AbstractModel):
             domain.append(
                 ("move_id.commercial_partner_id", "in", partners.commercial_partner_id.ids)
             )
+        simulation = self.env.context.get("dunning_simulation")
+        if simulation and simulation.line_ids is not None:
+            # the next reminder dates ask the plan of a few customers (their open instalments
+            # are known): the search starts from them, whatever the statistics of the tables
+            domain.append(("id", "in", list(simulation.line_ids)))
         lines = self.env["account.move.line"].search(domain, order="date_maturity, id")
         kept_ids = set(
             self.env["recouvrement.proceedings"]._filter_dunning_moves(lines.move_id, date).ids
         )
-        simulation = self.env.context.get("dunning_simulation")
         claimed = simulation.claimed if simulation else ()
         lines = lines.filtered(lambda line: line.move_id.id in kept_ids and line.id not in claimed)
         skipped = self._get_failed_keys(lines.move_id, date) if skip_failed else set()

@@ -26,6 +26,8 @@ class DunningSimulation:
         self.move_levels = {}
         self.claimed = set()
         self.events = []
+        # ids of the open receivable lines of the customers asked about (None: any)
+        self.line_ids = None
         # {(company id, partner id): {date}}: the day after each payment deadline of the
         # reminders really sent, read by the plans asked (a day the plan may change)
         self.deadline_days = defaultdict(set)
@@ -113,6 +115,9 @@ class RecouvrementDunningNextDate(models.AbstractModel):
             self.env["recouvrement.dunning"].sudo().with_context(dunning_simulation=simulation)
         )
         days, steps = self._get_next_date_days(dunning, moves, estimates, date)
+        simulation.line_ids = {
+            line.id for key_steps in steps.values() for line, _ladder in key_steps
+        }
         pending = defaultdict(set)
         for move in moves:
             pending[(move.company_id.id, move.commercial_partner_id.id)].add(move.id)
