@@ -416,8 +416,22 @@ class RecouvrementCall(models.Model):
         # ladder's own step missed the payment deadlines and the instalments sent alone); the
         # ladder's step when the run lists none of the customer's invoices
         run_steps = defaultdict(list)
+        # every open invoice of the customers, those paused or held by a proposed plan
+        # included: the run reminds them once the pause or the hold ends
+        every = self.env["recouvrement.proceedings"]._filter_dunning_moves(
+            Move.search(
+                [
+                    ("commercial_partner_id", "in", asking.partner_id.ids),
+                    ("company_id", "in", asking.company_id.ids),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                ]
+            ),
+            None,
+        )
         for move_id, step in (
-            self.env["recouvrement.dunning.next.date"]._get_run_next_steps(moves, today).items()
+            self.env["recouvrement.dunning.next.date"]._get_run_next_steps(every, today).items()
         ):
             run_steps[Move.browse(move_id).commercial_partner_id.id].append(step)
         for partner_id, partner_steps in run_steps.items():

@@ -1167,6 +1167,7 @@ class RecouvrementDunning(models.AbstractModel):
         )
         # formal notices delivered: {event id: (key, {move id: payment deadline})}
         notices = {}
+        simulation = self.env.context.get("dunning_simulation")
         for group in groups:
             company, partner, move, level, state, channel, delivered, queued, dispatched = group[:9]
             last, posted, ids = group[9:]
@@ -1175,7 +1176,15 @@ class RecouvrementDunning(models.AbstractModel):
                 # one communication per customer and day: a customer reminded today (by
                 # another cron call, server or the run wizard) gets its next step another day
                 history["waiting"].add(key)
-            if state == "to_post" or (state == "sent" and queued):
+            if (state == "to_post" or (state == "sent" and queued)) and simulation:
+                # the next reminder dates (recouvrement.dunning.next.date): a letter still to
+                # post is posted, an email still in the queue leaves it, on the first day asked
+                # at the earliest; its payment deadline runs from then
+                if state == "to_post":
+                    state, posted = "posted", simulation.start
+                else:
+                    dispatched = simulation.start
+            elif state == "to_post" or (state == "sent" and queued):
                 # a letter still to post, an email or SMS still in the outgoing queue: the
                 # customer has not had it, its ladder waits until it leaves (issue 17 #4, #12)
                 history["waiting"].add(key)
@@ -1945,14 +1954,25 @@ class RecouvrementDunning(models.AbstractModel):
     def _refresh_past_next_dates(self, date, limit=None):
         """Recompute the next reminder dates before ``date`` (the day of the run) of the open
         customer invoices, which the run did not reach (held, below a minimum): a next
-        reminder date is never in the past (:meth:`_adjust_next_dates`). One query.
+        reminder date is never in the past (:meth:`_adjust_next_dates`); and those of the
+        invoices listed by a letter waiting to be posted. One query.
 
         :param limit: at most this many invoices, the oldest first (a cron call: a constant
             cost per call; those refreshed are no longer in the past, so the next calls take
             the next ones)
         :return: the account.move marked (sudo)
         """
-        return self._mark_open_next_dates([("dunning_next_date", "<", date)], limit=limit)
+        return self._mark_open_next_dates(
+            [
+                "|",
+                ("dunning_next_date", "<", date),
+                # a letter waiting to be posted: the next reminder date counts its posting
+                # from today at the earliest (recouvrement.dunning.next.date), a day later
+                # each day it waits
+                ("dunning_event_ids", "any", [("state", "=", "to_post")]),
+            ],
+            limit=limit,
+        )
 
     @api.model
     def _recompute_next_dates_for_rates(self, currencies):
@@ -3029,6 +3049,8 @@ class RecouvrementDunning(models.AbstractModel):
         events = events.sudo().filtered("queued")
         if events:
             events.write({"queued": False, "dispatch_date": day or fields.Date.context_today(self)})
+            # its payment deadline runs from then: the customers' next reminder dates move
+            self._recompute_next_dates(events.move_ids)
 
     @api.model
     def _is_recipient_failure(self, failure_type, failure_reason=False):

@@ -574,6 +574,8 @@ class RecouvrementDunningEvent(models.Model):
         today = fields.Date.context_today(self)
         for event in self:
             event.write({"state": "posted", "post_date": event.post_date or today})
+        # its payment deadline runs from the posting: the customer's next reminder dates move
+        self.env["recouvrement.dunning"]._recompute_next_dates(self.move_ids)
 
     def _get_letter_report(self):
         """The letter model (ir.actions.report) of this reminder: its level's; for a letter

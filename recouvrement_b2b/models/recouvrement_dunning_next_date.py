@@ -28,6 +28,8 @@ class DunningSimulation:
         self.events = []
         # ids of the open receivable lines of the customers asked about (None: any)
         self.line_ids = None
+        # the first day asked: a letter still to post, an email still queued leave then
+        self.start = None
         # {(company id, partner id): {date}}: the day after each payment deadline of the
         # reminders really sent, read by the plans asked (a day the plan may change)
         self.deadline_days = defaultdict(set)
@@ -79,7 +81,9 @@ class RecouvrementDunningNextDate(models.AbstractModel):
         next days see it: the waits for a payment deadline (art. 1344 Code civil), the
         instalments sent alone, the steps of the customer's other invoices that list this one
         (issue 17: the date shown was not the day the run acted). A letter is taken as posted
-        the day it is prepared, an email as leaving the queue that day, a call as made.
+        the day it is prepared, an email as leaving the queue that day, a call as made; a
+        letter already waiting to be posted, an email still queued, as posted or leaving
+        today (the earliest they can).
 
         The plan is asked only on the days its answer can change for a customer (a level of
         one of its open instalments falls due, a payment deadline ends, a pause or a proposed
@@ -110,6 +114,7 @@ class RecouvrementDunningNextDate(models.AbstractModel):
             return found
         estimates = estimates or {}
         simulation = DunningSimulation()
+        simulation.start = date
         # the run's view of the books, whoever triggers the recomputation (a stored field)
         dunning = (
             self.env["recouvrement.dunning"].sudo().with_context(dunning_simulation=simulation)

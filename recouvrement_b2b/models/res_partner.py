@@ -681,6 +681,14 @@ class ResPartner(models.Model):
         res = super().write(vals)
         if bounced:
             bounced.message_bounce = 0
+        if "dunning_paused_until" in vals:
+            # the pause holds the run in the current company: its next reminder dates move
+            self.env["recouvrement.dunning"]._mark_open_next_dates(
+                [
+                    ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+                    ("company_id", "=", self.env.company.id),
+                ]
+            )
         History._log_partner_changes(self, before)
         if not vals.get("siren") and {"siret", "vat", "rcs"} & set(vals):
             self._identity_fill_siren()
