@@ -63,3 +63,4 @@ from . import test_next_date_is_the_run_day
 from . import test_credit_allocation
 from . import test_penalty_claimed_lines
 from . import test_litigation_parts
+from . import test_try18
