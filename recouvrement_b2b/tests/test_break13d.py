@@ -251,10 +251,12 @@ class TestBreak13dCockpit(DunningRunCommon):
         * Pause's invoice is paused until 30 June,
         * Suspendu is paused as a customer until 30 June:
 
-        the dunning sends them nothing, so the follow-up names no step of the ladder ("No
-        further step of the ladder is planned"; before: "Last call, due on 05/10/2026; send it
-        now", a reminder the dunning would not send); Libre, the same invoice free, reads the
-        last call due today."""
+        the dunning sends them nothing today: the follow-up names no step of the ladder for
+        Procès ("No further step of the ladder is planned"; before: "Last call, due on
+        05/10/2026; send it now", a reminder the dunning would not send), and for the two
+        paused ones the step the dunning sends when the pause ends, the last call on 1 July
+        (issue 17: the step the run sends, as the invoice's next reminder date); Libre, the
+        same invoice free, reads the last call due today."""
         names = ("Procès", "Pause", "Suspendu", "Libre")
         customers = {name: self._customer(name) for name in names}
         moves = {
@@ -287,8 +289,9 @@ class TestBreak13dCockpit(DunningRunCommon):
             call = self.env["recouvrement.call"].search([("partner_id", "=", customer.id)])
             notes[name] = call.activity_ids.note
         self.assertIn(f"{self.level_last_call.name}, due on 05/10/2026", notes["Libre"])
-        for name in ("Procès", "Pause", "Suspendu"):
-            self.assertIn("No further step of the ladder is planned", notes[name], name)
+        self.assertIn("No further step of the ladder is planned", notes["Procès"])
+        for name in ("Pause", "Suspendu"):
+            self.assertIn(f"{self.level_last_call.name}, due on 07/01/2026", notes[name], name)
 
     @freeze_time("2026-05-10")
     def test_worklist_next_step_legal_only_for_invoices_the_ladder_reminds(self):
