@@ -1954,25 +1954,14 @@ class RecouvrementDunning(models.AbstractModel):
     def _refresh_past_next_dates(self, date, limit=None):
         """Recompute the next reminder dates before ``date`` (the day of the run) of the open
         customer invoices, which the run did not reach (held, below a minimum): a next
-        reminder date is never in the past (:meth:`_adjust_next_dates`); and those of the
-        invoices listed by a letter waiting to be posted. One query.
+        reminder date is never in the past (:meth:`_adjust_next_dates`). One query.
 
         :param limit: at most this many invoices, the oldest first (a cron call: a constant
             cost per call; those refreshed are no longer in the past, so the next calls take
             the next ones)
         :return: the account.move marked (sudo)
         """
-        return self._mark_open_next_dates(
-            [
-                "|",
-                ("dunning_next_date", "<", date),
-                # a letter waiting to be posted: the next reminder date counts its posting
-                # from today at the earliest (recouvrement.dunning.next.date), a day later
-                # each day it waits
-                ("dunning_event_ids", "any", [("state", "=", "to_post")]),
-            ],
-            limit=limit,
-        )
+        return self._mark_open_next_dates([("dunning_next_date", "<", date)], limit=limit)
 
     @api.model
     def _recompute_next_dates_for_rates(self, currencies):
@@ -3049,8 +3038,6 @@ class RecouvrementDunning(models.AbstractModel):
         events = events.sudo().filtered("queued")
         if events:
             events.write({"queued": False, "dispatch_date": day or fields.Date.context_today(self)})
-            # its payment deadline runs from then: the customers' next reminder dates move
-            self._recompute_next_dates(events.move_ids)
 
     @api.model
     def _is_recipient_failure(self, failure_type, failure_reason=False):

@@ -27,10 +27,10 @@ from .common import RecouvrementCommon
 # UPDATE per set of fields changed (issue 18: before, one per level and one per field).
 # The fixed part also refreshes the next reminder dates left in the past (3). The next
 # reminder dates of a batch ask the plan what the next runs send (issue 17, _get_run_next_dates):
-# 31 of the batch's queries: the plan of the next step's day (17) and what it starts from.
+# 10 of the batch's queries (the plans asked read what the run's own plan read before).
 PLAN_QUERIES = 17
 CRON_QUERIES_FIXED = 46  # 3 to find the customers due first (issue 18, _get_cron_plan)
-CRON_QUERIES_PER_BATCH = 50
+CRON_QUERIES_PER_BATCH = 29
 MODULE = "odoo.addons.recouvrement_b2b.models.recouvrement_dunning"
 
 
@@ -682,9 +682,9 @@ class TestDunning(RecouvrementCommon):
         self.assertEqual(twelve, three, "6 -> 12 customers")
         self.assertEqual(six_many_invoices, six, "a query per invoice")
         # the cost is per batch (SEND_BATCH_SIZE customers): from 12 customers on, under the
-        # 8 queries per customer of issue 18 (8 for 12, 1.9 for a full batch of 50)
+        # 8 queries per customer of issue 18 (6.25 for 12, 1.5 for a full batch of 50)
         self.assertLessEqual(twelve, 8 * 12, "more than 8 queries per customer")
-        # batches of 2 customers: the same cost per batch (25 queries per customer), linear
+        # batches of 2 customers: the same cost per batch (14.5 queries per customer), linear
         with patch(f"{MODULE}.SEND_BATCH_SIZE", 2):
             two = self._cron_count(self._new_customers(2, 1))
             four = self._cron_count(self._new_customers(4, 1))

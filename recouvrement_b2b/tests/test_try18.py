@@ -332,6 +332,9 @@ class TestTry18Stored(TestTry18NextDate):
     test_a7b_pause_in_one_company_only = None
     test_a8_two_customers_two_companies = None
     test_a10_refused_call_follow_up = None
+    # left open: the stored date of an invoice whose letter waits to be posted is computed
+    # when the run prepares it, not again each day it waits (issue 17, closing note)
+    test_a2b_letter_waiting_to_be_posted = None
 
 
 @tagged("post_install", "-at_install")
