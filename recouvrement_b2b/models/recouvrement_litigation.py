@@ -897,16 +897,8 @@ class RecouvrementLitigation(models.Model):
         ``_compute_prescription_dates`` itself. A few queries, not one per invoice."""
         if not moves:
             return
-        acts = defaultdict(set)
-        # sudo: the acts on the invoices, whoever may read the plans or other cases
-        plans = (
-            self.env["recouvrement.payment.plan"]
-            .sudo()
-            .search([("move_ids", "in", moves.ids), ("signature_date", "!=", False)])
-        )
-        for plan in plans.filtered(lambda plan: plan._is_signed()):
-            for move in plan.move_ids & moves:
-                acts[move].add(plan.signature_date)
+        acts = self._get_signed_and_closed_acts(moves)
+        # sudo: the acts on the invoices, whoever may read the other cases
         others = (
             self.sudo()
             .with_context(active_test=False)
@@ -922,21 +914,6 @@ class RecouvrementLitigation(models.Model):
             if not deadlines.is_order_lapsed(other.order_date, other.service_date):
                 for move in other.move_ids & moves:
                     acts[move].add(other.service_date)
-        declarations = (
-            self.env["recouvrement.claim.declaration"]
-            .sudo()
-            .search(
-                [
-                    ("move_ids", "in", moves.ids),
-                    ("state", "=", "closed"),
-                    ("declaration_date", "!=", False),
-                    ("close_date", "!=", False),
-                ]
-            )
-        )
-        for declaration in declarations:
-            for move in declaration.move_ids & moves:
-                acts[move].add(declaration.close_date)
         moves.prescription_interruption_date = False
         for move in moves:
             for day in sorted(acts[move]):
@@ -1592,33 +1569,43 @@ class RecouvrementLitigation(models.Model):
                 parts[move] = open_lines
         if not parts:
             return result
-        part_moves = self.env["account.move"].union(*parts)
-        acts = defaultdict(list)
+        acts = self._get_signed_and_closed_acts(self.env["account.move"].union(*parts))
+        for move, lines in parts.items():
+            result[move.id] = (lines, sorted(acts[move]))
+        return result
+
+    @api.model
+    def _get_signed_and_closed_acts(self, moves):
+        """``{account.move: {date}}``: the acts of the debtor or of the proceedings that
+        interrupt the prescription of the invoices ``moves``, a case's service aside: the
+        signatures of their signed payment plans (art. 2240 Code civil) and the closing of
+        their declared claims (L622-25-1 Code de commerce). Two queries (sudo: whoever may
+        read the plans and declarations)."""
+        acts = defaultdict(set)
         plans = (
             self.env["recouvrement.payment.plan"]
             .sudo()
-            .search([("move_ids", "in", part_moves.ids), ("signature_date", "!=", False)])
+            .search([("move_ids", "in", moves.ids), ("signature_date", "!=", False)])
         )
         for plan in plans.filtered(lambda plan: plan._is_signed()):
-            for move in plan.move_ids & part_moves:
-                acts[move].append(plan.signature_date)
+            for move in plan.move_ids & moves:
+                acts[move].add(plan.signature_date)
         declarations = (
             self.env["recouvrement.claim.declaration"]
             .sudo()
             .search(
                 [
-                    ("move_ids", "in", part_moves.ids),
+                    ("move_ids", "in", moves.ids),
                     ("state", "=", "closed"),
+                    ("declaration_date", "!=", False),
                     ("close_date", "!=", False),
                 ]
             )
         )
         for declaration in declarations:
-            for move in declaration.move_ids & part_moves:
-                acts[move].append(declaration.close_date)
-        for move, lines in parts.items():
-            result[move.id] = (lines, acts[move])
-        return result
+            for move in declaration.move_ids & moves:
+                acts[move].add(declaration.close_date)
+        return acts
 
     @api.model
     def _get_payment_acknowledgments(self, moves):
