@@ -218,6 +218,25 @@ class RecouvrementCommon(AccountTestInvoicingCommon):
         move.action_post()
         return move
 
+    def _plan_wizard(self, moves):
+        """The payment plan wizard's model on the invoices ``moves``, as the controller (to
+        open with ``Form``)."""
+        return (
+            self.env["recouvrement.payment.plan.wizard"]
+            .with_user(self.controller)
+            .with_context(active_model="account.move", active_ids=moves.ids)
+        )
+
+    def _propose_plan(self, moves, count, first_date):
+        """A payment plan of ``count`` instalments from ``first_date`` on ``moves``, made by
+        the wizard and proposed, as the controller."""
+        with Form(self._plan_wizard(moves)) as form:
+            form.instalment_count = count
+            form.first_date = first_date
+        action = form.record.action_create_plan()
+        plan = self.env["recouvrement.payment.plan"].with_user(self.controller)
+        plan.browse(action["res_id"]).action_propose()
+
     @classmethod
     def _refund(cls, partner, amount, date):
         """A posted credit note of ``amount`` (one line "Avoir", no tax) to ``partner`` dated

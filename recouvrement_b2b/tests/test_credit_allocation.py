@@ -125,12 +125,7 @@ class TestCreditAllocation(DunningRunCommon):
         refund = self._refund(customer, 1000.0, "2026-03-10")
         with freeze_time(self.DAY):
             [case] = self._cases(move_a)
-            wizard_model = (
-                self.env["recouvrement.payment.plan.wizard"]
-                .with_user(self.controller)
-                .with_context(active_model="account.move", active_ids=move_p.ids)
-            )
-            with Form(wizard_model) as form:
+            with Form(self._plan_wizard(move_p)) as form:
                 form.instalment_count = 2
                 form.first_date = date(2026, 5, 30)
                 form.include_penalties = False

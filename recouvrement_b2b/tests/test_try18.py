@@ -178,17 +178,7 @@ class TestTry18NextDate(PrerequisitesCommon):
 
         def propose():
             with freeze_time("2026-02-25"):
-                wizard_model = (
-                    self.env["recouvrement.payment.plan.wizard"]
-                    .with_user(self.controller)
-                    .with_context(active_model="account.move", active_ids=move.ids)
-                )
-                with Form(wizard_model) as form:
-                    form.instalment_count = 3
-                    form.first_date = date(2026, 3, 31)
-                action = form.record.action_create_plan()
-                plan = self.env["recouvrement.payment.plan"].with_user(self.controller)
-                plan.browse(action["res_id"]).action_propose()
+                self._propose_plan(move, 3, date(2026, 3, 31))
 
         wrong, sent, shown = self._loop(
             move, "2026-02-01", "2026-05-20", hooks={d("2026-02-25"): propose}
@@ -378,12 +368,7 @@ class TestTry18Others(PrerequisitesCommon):
         with freeze_time(self.DAY):
             self._litigation_case(move_b)
             self._litigation_case(move_a)
-            wizard_model = (
-                self.env["recouvrement.payment.plan.wizard"]
-                .with_user(self.controller)
-                .with_context(active_model="account.move", active_ids=move_p.ids)
-            )
-            with Form(wizard_model) as form:
+            with Form(self._plan_wizard(move_p)) as form:
                 form.instalment_count = 2
                 form.first_date = date(2026, 5, 30)
                 form.include_penalties = False
@@ -576,17 +561,7 @@ class TestTry18Call(PrerequisitesCommon):
         move = self._invoice(customer, 1250.0, "2026-01-07", "2026-02-06")
         self._runs(["2026-02-07", "2026-02-21"])
         with freeze_time("2026-02-24"):
-            wizard_model = (
-                self.env["recouvrement.payment.plan.wizard"]
-                .with_user(self.controller)
-                .with_context(active_model="account.move", active_ids=move.ids)
-            )
-            with Form(wizard_model) as form:
-                form.instalment_count = 2
-                form.first_date = date(2026, 3, 31)
-            action = form.record.action_create_plan()
-            plan = self.env["recouvrement.payment.plan"].with_user(self.controller)
-            plan.browse(action["res_id"]).action_propose()
+            self._propose_plan(move, 2, date(2026, 3, 31))
         wrong, sent, steps = self._call_loop(customer, "2026-02-26", "2026-02-22", "2026-05-10")
         self.assertEqual(sent[0][:2], (d("2026-03-12"), "Last call"))
         step = steps[d("2026-02-26")]
