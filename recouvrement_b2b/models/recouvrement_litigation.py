@@ -1324,9 +1324,9 @@ class RecouvrementLitigation(models.Model):
 
     def _get_dossier_lines(self, to_date=None):
         """Claim breakdown per invoice for the dossier: principal, penalties, indemnity, total,
-        and ``due_dates`` (text: the due date, or each instalment's due date and amount, as the
-        invoice prints them, ``recouvrement.penalty._get_mention_due_dates``; of an invoice
-        claimed in part, the instalments claimed only).
+        and ``due_dates`` (text: the due date, or each instalment's due date and what is left
+        to pay of it, ``recouvrement.penalty._get_mention_due_dates``; of an invoice claimed
+        in part, the instalments claimed only).
 
         Penalties and indemnity as every claim states them
         (``recouvrement.penalty._get_penalty_document_figures``): what penalty invoices
@@ -1371,10 +1371,23 @@ class RecouvrementLitigation(models.Model):
                     "rate": fig.get("rate", 0.0),
                     "days": fig.get("days", 0),
                     # each claimed instalment's due date, from which its penalties run
-                    "due_dates": Penalty._get_mention_due_dates(move, claimed_by_move.get(move.id)),
+                    "due_dates": self._get_claimed_due_dates(move, claimed_by_move),
                 }
             )
         return lines
+
+    def _get_claimed_due_dates(self, move, claimed_by_move=None):
+        """The due dates of what the case claims of its invoice ``move`` (account.move) as its
+        documents list them: each claimed instalment with what is left to pay of it
+        (``recouvrement.penalty._get_mention_due_dates`` with ``residual``; of an invoice
+        claimed in part, the instalments claimed only, issue 17). ``claimed_by_move``:
+        :meth:`_get_claimed_line_ids` when known. No query beyond the prefetch."""
+        self.ensure_one()
+        if claimed_by_move is None:
+            claimed_by_move = self._get_claimed_line_ids()
+        return self.env["recouvrement.penalty"]._get_mention_due_dates(
+            move, claimed_by_move.get(move.id), residual=True
+        )
 
     def _get_claimed_amounts(self, date=None):
         """``{move.id: float}``: what the cases of ``self`` claim on each of their invoices at

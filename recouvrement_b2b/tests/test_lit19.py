@@ -1,0 +1,75 @@
+"""Issue 17, litigation and penalty items left open by the last stop (lit19): what a case
+lists of its claimed instalments after a partial payment, the prescription of an instalment
+joining a served case, the one not-in-litigation rule of the penalties, the credits of cases
+and the penalties a plan settles."""
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.tests import tagged
+
+from .common import InstalmentRunsCommon
+
+
+@tagged("post_install", "-at_install")
+class TestClaimedInstalmentsAtWhatIsLeft(InstalmentRunsCommon):
+    """A case lists each claimed instalment with what it claims of it today."""
+
+    def _halves_part_paid(self):
+        """2 000 dated 1 Jan 2026, 1 000 due 31 Jan and 1 000 due 1 Apr; 300 paid on 10 Mar
+        goes to the first half (1 000 -> 700); a case of 20 Mar claiming the first half:
+        ``(move, lines, case)``."""
+        self._legal_penalties()
+        lines = self._instalments(((50, 30), (50, 90)), 2000.0)
+        move = lines.move_id
+        self._pay(move, 300.0, "2026-03-10")
+        self.assertEqual(lines.mapped("amount_residual"), [700.0, 1000.0])
+        with freeze_time("2026-03-20"):
+            case = self._litigation_case(
+                move, litigation_type="recovery", line_ids=[Command.set(lines[:1].ids)]
+            )
+        return move, lines, case
+
+    def test_file_lists_the_claimed_instalment_at_what_is_left(self):
+        # the case claims 1 000 - 300 = 700 of the instalment due 31 Jan: every list of its
+        # claimed instalments reads "01/31/2026 (700.00 €)" next to the principal 700.00
+        # (old: "01/31/2026 (1,000.00 €)", the instalment's original amount)
+        move, _lines, case = self._halves_part_paid()
+        claimed = "01/31/2026 (700.00\xa0€)"
+        with freeze_time("2026-04-30"):
+            [line] = case._get_dossier_lines()
+            self.assertEqual((line["principal"], line["due_dates"]), (700.0, claimed))
+            # the agency's hand-over list: due dates and amount due
+            row = case._get_handover_invoice_rows()[1]
+            self.assertEqual(row[2:6:3], [claimed, "700.00"])
+            # the invoice's form, the portal and the claim declaration
+            # (account.move._get_due_date_parts)
+            move.invalidate_recordset()
+            self.assertEqual(move.litigation_due_dates, claimed)
+            self.assertEqual(move._get_due_date_parts()[1], claimed)
+            report = self.env["ir.actions.report"]
+            for name in ("dossier", "summary"):
+                html = report._render_qweb_html(
+                    f"recouvrement_b2b.report_litigation_{name}", case.ids
+                )[0].decode()
+                self.assertIn(claimed, html, name)
+                self.assertNotIn("1,000.00\xa0€)", html, name)
+
+    def test_whole_invoice_lists_its_open_instalments_at_what_is_left(self):
+        # a case claiming the whole invoice (opened by hand), the first half paid 300: the
+        # file lists 700.00 and 1 000.00 (old: 1 000.00 twice) next to a principal of 1 700
+        _move, lines, case = self._halves_part_paid()
+        case.line_ids = [Command.set([])]
+        with freeze_time("2026-04-30"):
+            [line] = case._get_dossier_lines()
+        self.assertEqual(
+            (line["principal"], line["due_dates"]),
+            (1700.0, "01/31/2026 (700.00\xa0€), 04/01/2026 (1,000.00\xa0€)"),
+        )
+        # the first half paid in full: only the second is listed
+        self._pay(lines.move_id, 700.0, "2026-05-02")
+        with freeze_time("2026-05-04"):
+            [line] = case._get_dossier_lines()
+        self.assertEqual(
+            (line["principal"], line["due_dates"]), (1000.0, "04/01/2026 (1,000.00\xa0€)")
+        )
