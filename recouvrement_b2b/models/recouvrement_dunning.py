@@ -477,12 +477,27 @@ class RecouvrementDunning(models.AbstractModel):
         """Python twin of :meth:`_get_not_in_litigation_domain`, negated: whether an open
         litigation case claims the receivable ``line`` (account.move.line): its invoice is in
         a case and none of its lines is in the ``line_ids`` of an open case (opened or added
-        by hand: every instalment), or the line is. No query beyond the prefetch of the
-        cases."""
+        by hand: every instalment), or the line is (:meth:`_get_lines_listed_in_litigation`).
+        No query beyond the prefetch of the cases."""
         if not line.move_id.litigation_id:
             return False
-        listed = line.move_id.line_ids.litigation_case_ids.filtered(lambda case: not case.is_closed)
-        return not listed or any(not case.is_closed for case in line.litigation_case_ids)
+        listed = self._get_lines_listed_in_litigation(line.move_id)
+        return not listed or line in listed
+
+    @api.model
+    def _get_lines_listed_in_litigation(self, move):
+        """The lines (account.move.line) of the invoice ``move`` in the ``line_ids`` of an open
+        litigation case: the instalments a case claiming the invoice in part claims (the rule
+        of :meth:`_get_not_in_litigation_domain`, its Python side, for
+        :meth:`_is_claimed_in_litigation` and
+        ``recouvrement.penalty._get_penalty_litigated_lines``); empty when the invoice is in
+        no case or claimed whole (none of its lines listed). No query beyond the prefetch of
+        the cases; none for an invoice in no case."""
+        if not move.litigation_id:
+            return move.line_ids.browse()
+        return move.line_ids.filtered(
+            lambda line: any(not case.is_closed for case in line.litigation_case_ids)
+        )
 
     @api.model
     def _get_plan(self, date, companies=None, partners=None, skip_failed=False):

@@ -444,16 +444,15 @@ class RecouvrementPenalty(models.AbstractModel):
     def _get_penalty_litigated_lines(self, moves):
         """``{move.id: account.move.line}``: of each invoice of ``moves`` that open litigation
         cases claim in part, the receivable lines (instalments) they claim (in the
-        ``line_ids`` of an open case, the rule of
-        ``recouvrement.dunning._is_claimed_in_litigation``); an invoice in no case, or claimed
-        whole (none of its lines listed), is absent. No query beyond the prefetch of the
+        ``line_ids`` of an open case: the one rule,
+        ``recouvrement.dunning._get_lines_listed_in_litigation``); an invoice in no case, or
+        claimed whole (none of its lines listed), is absent. No query beyond the prefetch of the
         invoices' lines and cases (none for invoices in no case)."""
         litigated = {}
+        Dunning = self.env["recouvrement.dunning"]
         # sudo: the cases are read for any user who computes the figures
         for move in moves.sudo().filtered("litigation_id"):
-            listed = move.line_ids.filtered(
-                lambda line: any(not case.is_closed for case in line.litigation_case_ids)
-            )
+            listed = Dunning._get_lines_listed_in_litigation(move)
             if listed:
                 litigated[move.id] = listed
         return litigated
