@@ -1488,7 +1488,8 @@ class RecouvrementDunning(models.AbstractModel):
             the rate of ``date``, negative) of the credit lines; lowered in place by what the
             cases took, so that it holds what is left of each credit
         :param own_moves: account.move the calling document claims itself (a déclaration de
-            créance declares the invoices of a case too): the cases take nothing for them
+            créance declares the invoices of a case too): the cases take nothing for them, nor
+            for the invoices a sent declaration declared (``claim_declaration_id``)
         :return: ``(left, taken)``: ``credits`` without the credit lines the cases took
             whole, and ``{case id: {credit line id: float}}``, what each open case took of
             each credit (company currency, positive)
@@ -1498,12 +1499,16 @@ class RecouvrementDunning(models.AbstractModel):
         """
         if not credits:
             return credits, {}
+        # an invoice a sent claim declaration declares (``claim_declaration_id``): the
+        # declaration deducted each credit whole for it (README, product decisions), its case
+        # takes nothing for it (issue 17: the case showed its share too, counted twice)
         moves = self.env["account.move"].search(
             [
                 ("company_id", "in", list({key[0] for key in credits})),
                 ("commercial_partner_id", "in", list({key[1] for key in credits})),
                 ("move_type", "=", "out_invoice"),
                 ("litigation_id.is_closed", "=", False),
+                ("claim_declaration_id", "=", False),
             ]
         )
         if own_moves:

@@ -160,6 +160,13 @@ class RecouvrementLitigation(models.Model):
         "company: what is claimed, handed over or written off is net of them (at most the "
         "amount due).",
     )
+    closing_credit_amount = fields.Monetary(
+        string="Open Credits Deducted at Closing",
+        readonly=True,
+        copy=False,
+        help="The open credits the case deducted the day it was closed, kept as its record "
+        "(a closed case takes no share of the credits any more).",
+    )
     disputed_amount = fields.Monetary(
         tracking=True, help="Part of the amount due that the customer contests."
     )
@@ -249,8 +256,11 @@ class RecouvrementLitigation(models.Model):
     @api.depends(
         "move_ids.amount_residual_signed",
         "move_ids.line_ids.date_maturity",
+        "move_ids.claim_declaration_id",
         "partner_id",
         "company_id",
+        "is_closed",
+        "closing_credit_amount",
     )
     def _compute_open_credit_amount(self):
         # the case's share of the customer's open credits (LEGAL.md, open credits) under the
@@ -266,7 +276,11 @@ class RecouvrementLitigation(models.Model):
         )
         taken = Dunning._allocate_open_credits(credits, amounts, today)[1]
         for case in self:
-            parts = {} if case.is_closed else taken.get(case._origin.id, {})
+            if case.is_closed:
+                # what it deducted when it was closed: its record (evidence), not recomputed
+                case.open_credit_amount = case.closing_credit_amount
+                continue
+            parts = taken.get(case._origin.id, {})
             case.open_credit_amount = (
                 case.currency_id.round(sum(parts.values())) if case.currency_id else 0.0
             )
@@ -617,7 +631,7 @@ class RecouvrementLitigation(models.Model):
             # moved to an open stage (the kanban too): reopened as action_reopen does, never
             # a written-off case, and without its old outcome (issue 19)
             self.filtered("is_closed")._raise_if_written_off()
-            vals = dict(vals, outcome=False, close_date=False)
+            vals = dict(vals, outcome=False, close_date=False, closing_credit_amount=0.0)
         else:
             self._check_closed_write(vals)
         if "outcome" in vals and not (stage and not stage.is_closed):
@@ -644,7 +658,10 @@ class RecouvrementLitigation(models.Model):
         # every field the order's lapse reads (``rules.deadlines.is_order_lapsed``: the order
         # and service dates) replays the service's interruption (``_correct_service``)
         served = {case.id: case.service_date for case in self} if LAPSE_FIELDS & set(vals) else {}
+        # the credits each case deducts as it closes, kept (:meth:`_get_closing_credits`)
+        closing = self._get_closing_credits(stage)
         res = super().write(vals)
+        self._keep_closing_credits(closing)
         if served:
             self._correct_service(served)
         if "move_ids" in vals and "formal_notice_date" not in vals:
@@ -1010,6 +1027,16 @@ class RecouvrementLitigation(models.Model):
         self.check_access("write")
         self._lock_cases()
         self._raise_if_closed()
+        # the credits deducted before a write-off matches them (_get_closing_credits)
+        credits = tuple(self._get_closing_credits().items())
+        self.with_context(litigation_closing_credits=credits)._close_with(
+            outcome, account, journal, date, loss
+        )
+
+    def _close_with(self, outcome, account, journal, date, loss):
+        """:meth:`_close` once the credits each case deducts are known (context
+        ``litigation_closing_credits``: pairs ``(case id, float)``,
+        :meth:`_get_closing_credits`)."""
         if outcome == "written_off":
             if not self.env.user.has_group("recouvrement_b2b.recouvrement_group_manager"):
                 raise UserError(self.env._("Only a credit manager can write a debt off."))
@@ -1030,6 +1057,35 @@ class RecouvrementLitigation(models.Model):
                 "closed_by_id": self.env.uid,
             }
         )
+
+    def _get_closing_credits(self, stage=None):
+        """``{case id: float}``: the open credits each case of ``self`` (not closed yet; moved
+        to ``stage`` when given: only if it is a closed stage) deducts as it closes
+        (``open_credit_amount``, company currency), kept on it (``closing_credit_amount``):
+        what a closed case deducted is its record (issue 17: a closed case showed 0). A
+        write-off matches the case's share first (:meth:`_match_open_credits`): the share it
+        had then (context ``litigation_closing_credits``, set by :meth:`_close`)."""
+        if stage is not None and not stage.is_closed:
+            return {}
+        known = dict(self.env.context.get("litigation_closing_credits") or ())
+        return {
+            case.id: known[case.id] if case.id in known else case.open_credit_amount
+            for case in self.filtered(lambda c: not c.is_closed)
+        }
+
+    def _keep_closing_credits(self, closing):
+        """Store on each case of ``self`` in ``closing`` (``{case id: float}``,
+        :meth:`_get_closing_credits`) the credits it deducted as it closed
+        (``closing_credit_amount``): its closing record."""
+        cases = self.filtered(lambda c: c.id in closing)
+        if not cases:
+            return
+        # written low-level: the closed case's write checks and side effects do not apply
+        cases.flush_recordset(["closing_credit_amount"])
+        for case in cases:
+            case.sudo()._write({"closing_credit_amount": closing[case.id]})
+        cases.invalidate_recordset(["closing_credit_amount"])
+        cases.modified(["closing_credit_amount"])
 
     def _raise_if_written_off(self):
         """Refuse to reopen a written-off case: its bad-debt entry is in the books."""

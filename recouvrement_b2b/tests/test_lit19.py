@@ -8,7 +8,7 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.tests import tagged
 
-from .common import InstalmentRunsCommon
+from .common import DunningRunCommon, InstalmentRunsCommon
 
 
 @tagged("post_install", "-at_install")
@@ -73,3 +73,71 @@ class TestClaimedInstalmentsAtWhatIsLeft(InstalmentRunsCommon):
         self.assertEqual(
             (line["principal"], line["due_dates"]), (1000.0, "04/01/2026 (1,000.00\xa0€)")
         )
+
+
+@tagged("post_install", "-at_install")
+class TestCaseCredits(DunningRunCommon):
+    """Invoices of 2026 to a customer and an unmatched credit note, read on 20 April 2026."""
+
+    DAY = "2026-04-20"
+
+    def test_declared_invoice_case_deducts_no_credit(self):
+        # Credit note 1 000 of 10 March; a case on A 600 (due 4 February); redressement
+        # judiciaire of 15 April: the declaration declares A and D 900 (due 31 March) and
+        # deducts the credit whole, principal 1 500 - 1 000 = 500 (README, product
+        # decisions). Declared, the case on A shows 0 (old: 600, the credit counted twice,
+        # 1 000 + 600 of a credit of 1 000)
+        customer = self._customer("Declare Case")
+        move_a = self._invoice(customer, 600.0, "2026-01-05", "2026-02-04")
+        self._invoice(customer, 900.0, "2026-03-01", "2026-03-31")
+        self._refund(customer, 1000.0, "2026-03-10")
+        mandataire = self.env["res.partner"].create({"name": "SELARL Mandat", "is_company": True})
+        customer.write({"collective_proceedings": "redressement", "proceedings_date": "2026-04-15"})
+        with freeze_time(self.DAY):
+            case = self._litigation_case(move_a)
+            declaration = self._declare_claims(customer, mandataire, self.DAY)
+            declaration.action_declare()
+            self.assertEqual(move_a.claim_declaration_id, declaration)
+            self.assertRecordValues(
+                declaration, [{"open_credit_amount": 1000.0, "principal_amount": 500.0}]
+            )
+            case.invalidate_recordset(["open_credit_amount"])
+            self.assertEqual(case.open_credit_amount, 0.0)
+
+    def test_closed_case_keeps_the_credit_it_deducted(self):
+        # Credit note 1 000 of 10 March, a case on A 600 (due 4 February): it deducts 600.
+        # Closed (abandoned) on 20 April it keeps 600 deducted (old: 0.00 once closed);
+        # reopened, the allocation again (600)
+        customer = self._customer("Closed Credit")
+        move_a = self._invoice(customer, 600.0, "2026-01-05", "2026-02-04")
+        self._refund(customer, 1000.0, "2026-03-10")
+        with freeze_time(self.DAY):
+            case = self._litigation_case(move_a)
+            self.assertEqual(case.open_credit_amount, 600.0)
+            case._close("abandoned")
+            case.invalidate_recordset(["open_credit_amount"])
+            self.assertRecordValues(
+                case,
+                [{"is_closed": True, "closing_credit_amount": 600.0, "open_credit_amount": 600.0}],
+            )
+            case.action_reopen()
+            self.assertRecordValues(
+                case,
+                [{"is_closed": False, "closing_credit_amount": 0.0, "open_credit_amount": 600.0}],
+            )
+
+    def test_written_off_case_keeps_the_credit_it_matched(self):
+        # A 1 000 (due 4 February) in a case, credit note 300 of 10 March: the case deducts
+        # 300; written off, the write-off matches the 300 with A and writes off 1 000 - 300 =
+        # 700; the closed case shows 300 deducted (old: 0.00, the credit matched)
+        self.customer = self._customer("Written Credit")
+        move_a = self._invoice(self.customer, 1000.0, "2026-01-05", "2026-02-04")
+        self._refund(self.customer, 300.0, "2026-03-10")
+        with freeze_time(self.DAY):
+            entry, _account = self._write_off_case(move_a, "none")
+            case = move_a.litigation_id or self.env["recouvrement.litigation"].search(
+                [("move_ids", "in", move_a.ids)]
+            )
+            self.assertEqual(sum(entry.line_ids.mapped("debit")), 700.0)
+            case.invalidate_recordset(["open_credit_amount"])
+            self.assertRecordValues(case, [{"outcome": "written_off", "open_credit_amount": 300.0}])
