@@ -278,6 +278,7 @@ class AccountMove(models.Model):
         "delivery_date",
         "invoice_date",
         "prescription_interruption_date",
+        "line_ids.litigation_case_ids",
         "claim_declaration_id.state",
         "commercial_partner_id.is_company",
         "commercial_partner_id.siren",

@@ -86,6 +86,18 @@ class RecouvrementLitigation(models.Model):
         "transferred them; empty: every instalment of its invoices. The other instalments of "
         "its invoices go on through the reminders.",
     )
+    served_line_ids = fields.Many2many(
+        "account.move.line",
+        "recouvrement_litigation_served_line_rel",
+        "litigation_id",
+        "line_id",
+        string="Instalments Served",
+        readonly=True,
+        copy=False,
+        help="Instalments the order served covered: what the case claimed the day its service "
+        "was recorded, kept as evidence. Only their prescription restarts from the service; "
+        "an instalment or invoice joining the case later keeps its own.",
+    )
     commercial_partner_id = fields.Many2one(related="partner_id.commercial_partner_id")
     litigation_type = fields.Selection(
         [("dispute", "Dispute"), ("recovery", "Legal recovery")],
@@ -361,7 +373,15 @@ class RecouvrementLitigation(models.Model):
                 pending.filtered(lambda d: d.kind == "prescription").mapped("date"), default=False
             )
 
-    @api.depends("prescription_date", "filing_date", "order_date", "service_date")
+    @api.depends(
+        "prescription_date",
+        "filing_date",
+        "order_date",
+        "service_date",
+        "served_line_ids",
+        "line_ids",
+        "move_ids.prescription_date",
+    )
     @api.depends_context("date")
     def _compute_prescription_warning(self):
         today = fields.Date.context_today(self)
@@ -392,6 +412,25 @@ class RecouvrementLitigation(models.Model):
                     order=format_date(self.env, case.order_date),
                     deadline=format_date(self.env, deadlines.service_deadline(case.order_date)),
                     prescription=format_date(self.env, case.prescription_date),
+                )
+                continue
+            joined = case._get_joined_after_service()
+            if joined:
+                # art. 2241 Code civil: the order served interrupts what it claimed only
+                case.prescription_warning = self.env._(
+                    "Instalments %(due_dates)s joined the case after its order was served on "
+                    "%(service)s: the order does not cover them (art. 2241 Code civil) and "
+                    "their prescription runs on; last day to act: %(prescription)s. File a "
+                    "new request for them before that day.",
+                    due_dates=", ".join(
+                        format_date(self.env, line.date_maturity)
+                        for line in joined.sorted(lambda ln: (ln.date_maturity, ln.id))
+                    ),
+                    service=format_date(self.env, case.service_date),
+                    prescription=format_date(
+                        self.env, min(joined.move_id.mapped("prescription_date"), default=False)
+                    )
+                    or "-",
                 )
                 continue
             case.prescription_warning = deadline and self.env._(
@@ -618,6 +657,7 @@ class RecouvrementLitigation(models.Model):
         court_cases = cases.filtered(lambda c: c.step in COURT_STEPS)
         court_cases._check_claim()
         court_cases._register_filing()
+        cases._keep_served_lines()
         cases._register_service()
         cases._link_moves()
         cases._apply_credit_hold()
@@ -660,8 +700,12 @@ class RecouvrementLitigation(models.Model):
         served = {case.id: case.service_date for case in self} if LAPSE_FIELDS & set(vals) else {}
         # the credits each case deducts as it closes, kept (:meth:`_get_closing_credits`)
         closing = self._get_closing_credits(stage)
+        if "service_date" in vals and not vals["service_date"]:
+            # a service date removed (entered by mistake): no order served, nothing covered
+            vals = dict(vals, served_line_ids=[Command.clear()])
         res = super().write(vals)
         self._keep_closing_credits(closing)
+        self._keep_served_lines(vals)
         if served:
             self._correct_service(served)
         if "move_ids" in vals and "formal_notice_date" not in vals:
@@ -831,7 +875,75 @@ class RecouvrementLitigation(models.Model):
         for case in self.filtered("service_date"):
             if deadlines.is_order_lapsed(case.order_date, case.service_date):
                 continue
-            self._interrupt_prescription(case.move_ids, case.service_date)
+            self._interrupt_prescription(
+                self.env["account.move"].union(*case._get_served_lines()), case.service_date
+            )
+
+    def _keep_served_lines(self, vals=None):
+        """Record on each served case of ``self`` without it yet (called when the service date
+        is recorded; a case served before they were kept reads what it claims now,
+        :meth:`_get_served_lines`) what the order served covers
+        (``served_line_ids``): the instalments the case claims that day (of an invoice claimed
+        in part, its ``line_ids``; else every instalment of the invoice). A served case is
+        evidence: kept as it is afterwards (art. 2241 Code civil: the order interrupts
+        prescription for what it claimed only, issue 17)."""
+        if vals is not None and not vals.get("service_date"):
+            # a write (``vals``) that records no service date
+            return
+        for case in self.filtered(lambda c: c.service_date and not c.served_line_ids):
+            lines = self.env["account.move.line"].union(
+                *(case._get_claimed_instalments(move) for move in case.move_ids)
+            )
+            if lines:
+                # sudo: the served instalments are recorded by the service only
+                case.sudo().served_line_ids = [Command.set(lines.ids)]
+
+    def _get_claimed_instalments(self, move):
+        """The instalments (receivable lines with a due date) of ``move`` the case claims: its
+        ``line_ids`` of that invoice, else every instalment of it. No query."""
+        self.ensure_one()
+        listed = self.line_ids.filtered(lambda line: line.move_id == move)
+        return listed or self._get_whole_instalments(move)
+
+    @api.model
+    def _get_whole_instalments(self, move):
+        """Every instalment (receivable line with a due date) of the invoice ``move``."""
+        return move.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable" and line.date_maturity
+        )
+
+    def _get_joined_after_service(self):
+        """The open instalments (account.move.line) the served case claims that its order does
+        not cover (``served_line_ids``): joined after the service (an instalment transferred
+        later, an invoice added); empty for a case not served, served before the instalments
+        served were kept, or whose order lapsed. No query beyond the prefetch."""
+        self.ensure_one()
+        if not self.served_line_ids or deadlines.is_order_lapsed(
+            self.order_date, self.service_date
+        ):
+            return self.served_line_ids.browse()
+        claimed = self.env["account.move.line"].union(
+            *(self._get_claimed_instalments(move) for move in self.move_ids)
+        )
+        return (claimed - self.served_line_ids).filtered(
+            lambda line: not line.reconciled and line.amount_residual > 0
+        )
+
+    def _get_served_lines(self):
+        """``{account.move: account.move.line}``: of the case's invoices, the instalments its
+        served order covers (``served_line_ids``; a case served before they were kept: what it
+        claims, :meth:`_get_claimed_instalments`); an invoice the order does not cover (added
+        after the service) is absent. No query beyond the prefetch."""
+        self.ensure_one()
+        result = {}
+        for move in self.move_ids:
+            if self.served_line_ids:
+                lines = self.served_line_ids.filtered(lambda line, move=move: line.move_id == move)
+            else:
+                lines = self._get_claimed_instalments(move)
+            if lines:
+                result[move] = lines
+        return result
 
     def _correct_service(self, served):
         """The order or service date corrected (``served``: ``{case id: the service date
@@ -929,7 +1041,8 @@ class RecouvrementLitigation(models.Model):
         )
         for other in others:
             if not deadlines.is_order_lapsed(other.order_date, other.service_date):
-                for move in other.move_ids & moves:
+                # the invoices its order covers only (:meth:`_get_served_lines`)
+                for move in self.env["account.move"].union(*other._get_served_lines()) & moves:
                     acts[move].add(other.service_date)
         moves.prescription_interruption_date = False
         for move in moves:
@@ -1617,12 +1730,15 @@ class RecouvrementLitigation(models.Model):
         )
         claimed, whole = defaultdict(set), set()
         for case in cases:
-            for move in case.move_ids & moves:
-                lines = case.line_ids.filtered(lambda line, move=move: line.move_id == move)
-                if lines:
-                    claimed[move].update(lines.ids)
-                else:
+            # what its order covers (``served_line_ids``): an instalment joining the case
+            # after the service keeps its own prescription (issue 17)
+            for move, lines in case._get_served_lines().items():
+                if move not in moves:
+                    continue
+                if lines == case._get_whole_instalments(move):
                     whole.add(move)
+                else:
+                    claimed[move].update(lines.ids)
         parts = {}
         for move, line_ids in claimed.items():
             open_lines = move.line_ids.filtered(

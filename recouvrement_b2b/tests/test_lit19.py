@@ -3,6 +3,8 @@ lists of its claimed instalments after a partial payment, the prescription of an
 joining a served case, the one not-in-litigation rule of the penalties, the credits of cases
 and the penalties a plan settles."""
 
+from datetime import date
+
 from freezegun import freeze_time
 
 from odoo import Command
@@ -141,3 +143,63 @@ class TestCaseCredits(DunningRunCommon):
             self.assertEqual(sum(entry.line_ids.mapped("debit")), 700.0)
             case.invalidate_recordset(["open_credit_amount"])
             self.assertRecordValues(case, [{"outcome": "written_off", "open_credit_amount": 300.0}])
+
+
+@tagged("post_install", "-at_install")
+class TestJoinedAfterService(InstalmentRunsCommon):
+    """An instalment or invoice joining a served case keeps its own prescription (art. 2241
+    Code civil: the order served interrupts what it claimed only)."""
+
+    def _served_halves(self):
+        """2 000 dated 1 Jan 2022, 1 000 due 31 Jan 2022 (prescribed 2027-01-31) and 1 000 due
+        1 Apr 2022 (2027-04-01); a case claiming the first half filed 2026-03-02, order
+        2026-03-20, served 2026-05-04: ``(move, lines, case)``."""
+        lines = self._instalments(((50, 30), (50, 90)), 2000.0, "2022-01-01")
+        self.assertEqual(lines.mapped("date_maturity"), [date(2022, 1, 31), date(2022, 4, 1)])
+        move = lines.move_id
+        with freeze_time("2026-03-02"):
+            case = self._litigation_case(
+                move,
+                litigation_type="recovery",
+                proof_checked=True,
+                line_ids=[Command.set(lines[:1].ids)],
+            )
+            case.action_file()
+        with freeze_time("2026-03-20"):
+            case.order_date = "2026-03-20"
+        with freeze_time("2026-05-04"):
+            case.service_date = "2026-05-04"
+        return move, lines, case
+
+    def test_instalment_joining_after_the_service_keeps_its_prescription(self):
+        # served 2026-05-04: the first half restarts (2031-05-04), the second, not claimed,
+        # prescribes 2027-04-01: the invoice's last day to act 2027-04-01. The second joins
+        # the case on 2026-06-01: the order served did not claim it, it still prescribes
+        # 2027-04-01 (old: 2031-05-04, the service applied to it) and the case warns
+        move, lines, case = self._served_halves()
+        self.assertEqual(move.prescription_date, date(2027, 4, 1))
+        with freeze_time("2026-06-01"):
+            case.line_ids = [Command.link(lines[1].id)]
+            self.assertEqual(move.prescription_date, date(2027, 4, 1))
+            # and computed again (as any later payment or act does)
+            self.env.add_to_compute(move._fields["prescription_date"], move)
+            self.assertEqual(move.prescription_date, date(2027, 4, 1))
+            self.assertEqual(case.served_line_ids, lines[:1])
+            self.assertIn(
+                "Instalments 04/01/2022 joined the case after its order was served on 05/04/2026",
+                case.prescription_warning,
+            )
+            self.assertIn("last day to act: 04/01/2027", case.prescription_warning)
+
+    def test_invoice_added_after_the_service_keeps_its_prescription(self):
+        # the same served case; G 500 due 2021-10-15 (prescribed 2026-10-15) added to the
+        # case on 2026-06-01: the order does not cover it, it still prescribes 2026-10-15
+        # (old: 2031-05-04)
+        _move, _lines, case = self._served_halves()
+        move_g = self._invoice(self.customer, 500.0, "2021-09-15", "2021-10-15")
+        self.assertEqual(move_g.prescription_date, date(2026, 10, 15))
+        with freeze_time("2026-06-01"):
+            case.move_ids = [Command.link(move_g.id)]
+            self.assertEqual(move_g.prescription_date, date(2026, 10, 15))
+            self.assertIn("Instalments 10/15/2021 joined the case", case.prescription_warning)
+
