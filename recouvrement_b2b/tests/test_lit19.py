@@ -8,7 +8,8 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.tests import tagged
+from odoo.exceptions import UserError
+from odoo.tests import Form, tagged
 
 from .common import DunningRunCommon, InstalmentRunsCommon
 
@@ -203,3 +204,57 @@ class TestJoinedAfterService(InstalmentRunsCommon):
             self.assertEqual(move_g.prescription_date, date(2026, 10, 15))
             self.assertIn("Instalments 10/15/2021 joined the case", case.prescription_warning)
 
+
+@tagged("post_install", "-at_install")
+class TestPlanOnALitigatedInvoice(InstalmentRunsCommon):
+    """A payment plan is refused on an invoice an open litigation case claims, whole or in
+    part (README, product decisions)."""
+
+    def _halves(self):
+        """2 000 dated 1 Jan 2026, 1 000 due 31 Jan and 1 000 due 1 Apr, legal penalties; a
+        case of 20 Mar claiming the first half: ``(move, lines, case)``."""
+        self._legal_penalties()
+        lines = self._instalments(((50, 30), (50, 90)), 2000.0)
+        with freeze_time("2026-03-20"):
+            case = self._litigation_case(
+                lines.move_id, litigation_type="recovery", line_ids=[Command.set(lines[:1].ids)]
+            )
+        return lines.move_id, lines, case
+
+    def _plan_with_penalties(self, move):
+        """The wizard's plan on ``move``, 4 instalments from 1 May 2026, penalties included."""
+        with Form(self._plan_wizard(move)) as form:
+            form.instalment_count = 4
+            form.first_date = date(2026, 5, 1)
+            form.include_penalties = True
+        return form.record.action_create_plan()
+
+    def test_plan_on_an_invoice_claimed_in_part_refused(self):
+        # on 20 Apr a plan on the invoice scheduled the whole invoice and its penalties
+        # (old: 2 000.00 and 72.62 = 1 000 x 12.15 % x 79 / 365 (1 Feb - 20 Apr) + 1 000 x
+        # 12.15 % x 19 / 365 (2-20 Apr) = 26.30 + 6.32 = 32.62, with 40.00, while the case
+        # claims the first half, its penalties and the 40.00 in its own file; the second
+        # half's own penalties are 6.32): refused, naming the invoice and the case
+        move, _lines, case = self._halves()
+        with freeze_time("2026-04-20"), self.assertRaises(UserError) as error:
+            self._plan_with_penalties(move)
+        self.assertIn(
+            f"Invoice {move.name} is claimed by litigation case {case.name}", str(error.exception)
+        )
+
+    def test_plan_on_an_invoice_claimed_whole_refused(self):
+        # the same invoice in a case opened by hand (claimed whole): refused too
+        move, _lines, case = self._halves()
+        case.line_ids = [Command.set([])]
+        with freeze_time("2026-04-20"), self.assertRaises(UserError) as error:
+            self._plan_with_penalties(move)
+        self.assertIn(f"litigation case {case.name}", str(error.exception))
+
+    def test_plan_after_the_case_closed(self):
+        # the case closed (recovered in part): the plan on the invoice is made
+        move, _lines, case = self._halves()
+        with freeze_time("2026-04-20"):
+            case._close("partly_recovered")
+            action = self._plan_with_penalties(move)
+        plan = self.env["recouvrement.payment.plan"].browse(action["res_id"])
+        self.assertEqual(plan.amount_invoices, 2000.0)
