@@ -278,6 +278,7 @@ class AccountMove(models.Model):
         "delivery_date",
         "invoice_date",
         "prescription_interruption_date",
+        "line_ids.litigation_case_ids",
         "claim_declaration_id.state",
         "commercial_partner_id.is_company",
         "commercial_partner_id.siren",
@@ -318,13 +319,18 @@ class AccountMove(models.Model):
             claimed, unclaimed = move._get_litigation_parts()
             move.litigation_scope = (claimed and ("part" if unclaimed else "whole")) or False
 
-    @api.depends("litigation_scope", "line_ids.date_maturity", "line_ids.amount_currency")
+    @api.depends(
+        "litigation_scope",
+        "line_ids.date_maturity",
+        "line_ids.amount_currency",
+        "line_ids.amount_residual_currency",
+    )
     def _compute_litigation_due_dates(self):
         Penalty = self.env["recouvrement.penalty"]
         for move in self:
             claimed = move.litigation_scope and move._get_litigation_parts()[0]
             move.litigation_due_dates = (
-                claimed and Penalty._get_mention_due_dates(move, set(claimed.ids))
+                claimed and Penalty._get_mention_due_dates(move, set(claimed.ids), residual=True)
             ) or False
 
     @api.depends("dunning_level_id", "litigation_scope", "line_ids.dunning_level_id")

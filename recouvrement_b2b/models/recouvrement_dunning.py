@@ -477,12 +477,27 @@ class RecouvrementDunning(models.AbstractModel):
         """Python twin of :meth:`_get_not_in_litigation_domain`, negated: whether an open
         litigation case claims the receivable ``line`` (account.move.line): its invoice is in
         a case and none of its lines is in the ``line_ids`` of an open case (opened or added
-        by hand: every instalment), or the line is. No query beyond the prefetch of the
-        cases."""
+        by hand: every instalment), or the line is (:meth:`_get_lines_listed_in_litigation`).
+        No query beyond the prefetch of the cases."""
         if not line.move_id.litigation_id:
             return False
-        listed = line.move_id.line_ids.litigation_case_ids.filtered(lambda case: not case.is_closed)
-        return not listed or any(not case.is_closed for case in line.litigation_case_ids)
+        listed = self._get_lines_listed_in_litigation(line.move_id)
+        return not listed or line in listed
+
+    @api.model
+    def _get_lines_listed_in_litigation(self, move):
+        """The lines (account.move.line) of the invoice ``move`` in the ``line_ids`` of an open
+        litigation case: the instalments a case claiming the invoice in part claims (the rule
+        of :meth:`_get_not_in_litigation_domain`, its Python side, for
+        :meth:`_is_claimed_in_litigation` and
+        ``recouvrement.penalty._get_penalty_litigated_lines``); empty when the invoice is in
+        no case or claimed whole (none of its lines listed). No query beyond the prefetch of
+        the cases; none for an invoice in no case."""
+        if not move.litigation_id:
+            return move.line_ids.browse()
+        return move.line_ids.filtered(
+            lambda line: any(not case.is_closed for case in line.litigation_case_ids)
+        )
 
     @api.model
     def _get_plan(self, date, companies=None, partners=None, skip_failed=False):
@@ -1473,7 +1488,8 @@ class RecouvrementDunning(models.AbstractModel):
             the rate of ``date``, negative) of the credit lines; lowered in place by what the
             cases took, so that it holds what is left of each credit
         :param own_moves: account.move the calling document claims itself (a déclaration de
-            créance declares the invoices of a case too): the cases take nothing for them
+            créance declares the invoices of a case too): the cases take nothing for them, nor
+            for the invoices a sent declaration declared (``claim_declaration_id``)
         :return: ``(left, taken)``: ``credits`` without the credit lines the cases took
             whole, and ``{case id: {credit line id: float}}``, what each open case took of
             each credit (company currency, positive)
@@ -1483,12 +1499,16 @@ class RecouvrementDunning(models.AbstractModel):
         """
         if not credits:
             return credits, {}
+        # an invoice a sent claim declaration declares (``claim_declaration_id``): the
+        # declaration deducted each credit whole for it (README, product decisions), its case
+        # takes nothing for it (issue 17: the case showed its share too, counted twice)
         moves = self.env["account.move"].search(
             [
                 ("company_id", "in", list({key[0] for key in credits})),
                 ("commercial_partner_id", "in", list({key[1] for key in credits})),
                 ("move_type", "=", "out_invoice"),
                 ("litigation_id.is_closed", "=", False),
+                ("claim_declaration_id", "=", False),
             ]
         )
         if own_moves:

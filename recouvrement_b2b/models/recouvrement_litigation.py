@@ -86,6 +86,18 @@ class RecouvrementLitigation(models.Model):
         "transferred them; empty: every instalment of its invoices. The other instalments of "
         "its invoices go on through the reminders.",
     )
+    served_line_ids = fields.Many2many(
+        "account.move.line",
+        "recouvrement_litigation_served_line_rel",
+        "litigation_id",
+        "line_id",
+        string="Instalments Served",
+        readonly=True,
+        copy=False,
+        help="Instalments the order served covered: what the case claimed the day its service "
+        "was recorded, kept as evidence. Only their prescription restarts from the service; "
+        "an instalment or invoice joining the case later keeps its own.",
+    )
     commercial_partner_id = fields.Many2one(related="partner_id.commercial_partner_id")
     litigation_type = fields.Selection(
         [("dispute", "Dispute"), ("recovery", "Legal recovery")],
@@ -159,6 +171,13 @@ class RecouvrementLitigation(models.Model):
         help="Credit notes and payments of the customer not allocated to an invoice, in this "
         "company: what is claimed, handed over or written off is net of them (at most the "
         "amount due).",
+    )
+    closing_credit_amount = fields.Monetary(
+        string="Open Credits Deducted at Closing",
+        readonly=True,
+        copy=False,
+        help="The open credits the case deducted the day it was closed, kept as its record "
+        "(a closed case takes no share of the credits any more).",
     )
     disputed_amount = fields.Monetary(
         tracking=True, help="Part of the amount due that the customer contests."
@@ -249,8 +268,11 @@ class RecouvrementLitigation(models.Model):
     @api.depends(
         "move_ids.amount_residual_signed",
         "move_ids.line_ids.date_maturity",
+        "move_ids.claim_declaration_id",
         "partner_id",
         "company_id",
+        "is_closed",
+        "closing_credit_amount",
     )
     def _compute_open_credit_amount(self):
         # the case's share of the customer's open credits (LEGAL.md, open credits) under the
@@ -266,7 +288,11 @@ class RecouvrementLitigation(models.Model):
         )
         taken = Dunning._allocate_open_credits(credits, amounts, today)[1]
         for case in self:
-            parts = {} if case.is_closed else taken.get(case._origin.id, {})
+            if case.is_closed:
+                # what it deducted when it was closed: its record (evidence), not recomputed
+                case.open_credit_amount = case.closing_credit_amount
+                continue
+            parts = taken.get(case._origin.id, {})
             case.open_credit_amount = (
                 case.currency_id.round(sum(parts.values())) if case.currency_id else 0.0
             )
@@ -347,7 +373,15 @@ class RecouvrementLitigation(models.Model):
                 pending.filtered(lambda d: d.kind == "prescription").mapped("date"), default=False
             )
 
-    @api.depends("prescription_date", "filing_date", "order_date", "service_date")
+    @api.depends(
+        "prescription_date",
+        "filing_date",
+        "order_date",
+        "service_date",
+        "served_line_ids",
+        "line_ids",
+        "move_ids.prescription_date",
+    )
     @api.depends_context("date")
     def _compute_prescription_warning(self):
         today = fields.Date.context_today(self)
@@ -378,6 +412,25 @@ class RecouvrementLitigation(models.Model):
                     order=format_date(self.env, case.order_date),
                     deadline=format_date(self.env, deadlines.service_deadline(case.order_date)),
                     prescription=format_date(self.env, case.prescription_date),
+                )
+                continue
+            joined = case._get_joined_after_service()
+            if joined:
+                # art. 2241 Code civil: the order served interrupts what it claimed only
+                case.prescription_warning = self.env._(
+                    "Instalments %(due_dates)s joined the case after its order was served on "
+                    "%(service)s: the order does not cover them (art. 2241 Code civil) and "
+                    "their prescription runs on; last day to act: %(prescription)s. File a "
+                    "new request for them before that day.",
+                    due_dates=", ".join(
+                        format_date(self.env, line.date_maturity)
+                        for line in joined.sorted(lambda ln: (ln.date_maturity, ln.id))
+                    ),
+                    service=format_date(self.env, case.service_date),
+                    prescription=format_date(
+                        self.env, min(joined.move_id.mapped("prescription_date"), default=False)
+                    )
+                    or "-",
                 )
                 continue
             case.prescription_warning = deadline and self.env._(
@@ -604,6 +657,7 @@ class RecouvrementLitigation(models.Model):
         court_cases = cases.filtered(lambda c: c.step in COURT_STEPS)
         court_cases._check_claim()
         court_cases._register_filing()
+        cases._keep_served_lines()
         cases._register_service()
         cases._link_moves()
         cases._apply_credit_hold()
@@ -617,7 +671,7 @@ class RecouvrementLitigation(models.Model):
             # moved to an open stage (the kanban too): reopened as action_reopen does, never
             # a written-off case, and without its old outcome (issue 19)
             self.filtered("is_closed")._raise_if_written_off()
-            vals = dict(vals, outcome=False, close_date=False)
+            vals = dict(vals, outcome=False, close_date=False, closing_credit_amount=0.0)
         else:
             self._check_closed_write(vals)
         if "outcome" in vals and not (stage and not stage.is_closed):
@@ -644,7 +698,14 @@ class RecouvrementLitigation(models.Model):
         # every field the order's lapse reads (``rules.deadlines.is_order_lapsed``: the order
         # and service dates) replays the service's interruption (``_correct_service``)
         served = {case.id: case.service_date for case in self} if LAPSE_FIELDS & set(vals) else {}
+        # the credits each case deducts as it closes, kept (:meth:`_get_closing_credits`)
+        closing = self._get_closing_credits(stage)
+        if "service_date" in vals and not vals["service_date"]:
+            # a service date removed (entered by mistake): no order served, nothing covered
+            vals = dict(vals, served_line_ids=[Command.clear()])
         res = super().write(vals)
+        self._keep_closing_credits(closing)
+        self._keep_served_lines(vals)
         if served:
             self._correct_service(served)
         if "move_ids" in vals and "formal_notice_date" not in vals:
@@ -814,7 +875,75 @@ class RecouvrementLitigation(models.Model):
         for case in self.filtered("service_date"):
             if deadlines.is_order_lapsed(case.order_date, case.service_date):
                 continue
-            self._interrupt_prescription(case.move_ids, case.service_date)
+            self._interrupt_prescription(
+                self.env["account.move"].union(*case._get_served_lines()), case.service_date
+            )
+
+    def _keep_served_lines(self, vals=None):
+        """Record on each served case of ``self`` without it yet (called when the service date
+        is recorded; a case served before they were kept reads what it claims now,
+        :meth:`_get_served_lines`) what the order served covers
+        (``served_line_ids``): the instalments the case claims that day (of an invoice claimed
+        in part, its ``line_ids``; else every instalment of the invoice). A served case is
+        evidence: kept as it is afterwards (art. 2241 Code civil: the order interrupts
+        prescription for what it claimed only, issue 17)."""
+        if vals is not None and not vals.get("service_date"):
+            # a write (``vals``) that records no service date
+            return
+        for case in self.filtered(lambda c: c.service_date and not c.served_line_ids):
+            lines = self.env["account.move.line"].union(
+                *(case._get_claimed_instalments(move) for move in case.move_ids)
+            )
+            if lines:
+                # sudo: the served instalments are recorded by the service only
+                case.sudo().served_line_ids = [Command.set(lines.ids)]
+
+    def _get_claimed_instalments(self, move):
+        """The instalments (receivable lines with a due date) of ``move`` the case claims: its
+        ``line_ids`` of that invoice, else every instalment of it. No query."""
+        self.ensure_one()
+        listed = self.line_ids.filtered(lambda line: line.move_id == move)
+        return listed or self._get_whole_instalments(move)
+
+    @api.model
+    def _get_whole_instalments(self, move):
+        """Every instalment (receivable line with a due date) of the invoice ``move``."""
+        return move.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable" and line.date_maturity
+        )
+
+    def _get_joined_after_service(self):
+        """The open instalments (account.move.line) the served case claims that its order does
+        not cover (``served_line_ids``): joined after the service (an instalment transferred
+        later, an invoice added); empty for a case not served, served before the instalments
+        served were kept, or whose order lapsed. No query beyond the prefetch."""
+        self.ensure_one()
+        if not self.served_line_ids or deadlines.is_order_lapsed(
+            self.order_date, self.service_date
+        ):
+            return self.served_line_ids.browse()
+        claimed = self.env["account.move.line"].union(
+            *(self._get_claimed_instalments(move) for move in self.move_ids)
+        )
+        return (claimed - self.served_line_ids).filtered(
+            lambda line: not line.reconciled and line.amount_residual > 0
+        )
+
+    def _get_served_lines(self):
+        """``{account.move: account.move.line}``: of the case's invoices, the instalments its
+        served order covers (``served_line_ids``; a case served before they were kept: what it
+        claims, :meth:`_get_claimed_instalments`); an invoice the order does not cover (added
+        after the service) is absent. No query beyond the prefetch."""
+        self.ensure_one()
+        result = {}
+        for move in self.move_ids:
+            if self.served_line_ids:
+                lines = self.served_line_ids.filtered(lambda line, move=move: line.move_id == move)
+            else:
+                lines = self._get_claimed_instalments(move)
+            if lines:
+                result[move] = lines
+        return result
 
     def _correct_service(self, served):
         """The order or service date corrected (``served``: ``{case id: the service date
@@ -912,7 +1041,8 @@ class RecouvrementLitigation(models.Model):
         )
         for other in others:
             if not deadlines.is_order_lapsed(other.order_date, other.service_date):
-                for move in other.move_ids & moves:
+                # the invoices its order covers only (:meth:`_get_served_lines`)
+                for move in self.env["account.move"].union(*other._get_served_lines()) & moves:
                     acts[move].add(other.service_date)
         moves.prescription_interruption_date = False
         for move in moves:
@@ -1010,6 +1140,16 @@ class RecouvrementLitigation(models.Model):
         self.check_access("write")
         self._lock_cases()
         self._raise_if_closed()
+        # the credits deducted before a write-off matches them (_get_closing_credits)
+        credits = tuple(self._get_closing_credits().items())
+        self.with_context(litigation_closing_credits=credits)._close_with(
+            outcome, account, journal, date, loss
+        )
+
+    def _close_with(self, outcome, account, journal, date, loss):
+        """:meth:`_close` once the credits each case deducts are known (context
+        ``litigation_closing_credits``: pairs ``(case id, float)``,
+        :meth:`_get_closing_credits`)."""
         if outcome == "written_off":
             if not self.env.user.has_group("recouvrement_b2b.recouvrement_group_manager"):
                 raise UserError(self.env._("Only a credit manager can write a debt off."))
@@ -1030,6 +1170,35 @@ class RecouvrementLitigation(models.Model):
                 "closed_by_id": self.env.uid,
             }
         )
+
+    def _get_closing_credits(self, stage=None):
+        """``{case id: float}``: the open credits each case of ``self`` (not closed yet; moved
+        to ``stage`` when given: only if it is a closed stage) deducts as it closes
+        (``open_credit_amount``, company currency), kept on it (``closing_credit_amount``):
+        what a closed case deducted is its record (issue 17: a closed case showed 0). A
+        write-off matches the case's share first (:meth:`_match_open_credits`): the share it
+        had then (context ``litigation_closing_credits``, set by :meth:`_close`)."""
+        if stage is not None and not stage.is_closed:
+            return {}
+        known = dict(self.env.context.get("litigation_closing_credits") or ())
+        return {
+            case.id: known[case.id] if case.id in known else case.open_credit_amount
+            for case in self.filtered(lambda c: not c.is_closed)
+        }
+
+    def _keep_closing_credits(self, closing):
+        """Store on each case of ``self`` in ``closing`` (``{case id: float}``,
+        :meth:`_get_closing_credits`) the credits it deducted as it closed
+        (``closing_credit_amount``): its closing record."""
+        cases = self.filtered(lambda c: c.id in closing)
+        if not cases:
+            return
+        # written low-level: the closed case's write checks and side effects do not apply
+        cases.flush_recordset(["closing_credit_amount"])
+        for case in cases:
+            case.sudo()._write({"closing_credit_amount": closing[case.id]})
+        cases.invalidate_recordset(["closing_credit_amount"])
+        cases.modified(["closing_credit_amount"])
 
     def _raise_if_written_off(self):
         """Refuse to reopen a written-off case: its bad-debt entry is in the books."""
@@ -1324,9 +1493,9 @@ class RecouvrementLitigation(models.Model):
 
     def _get_dossier_lines(self, to_date=None):
         """Claim breakdown per invoice for the dossier: principal, penalties, indemnity, total,
-        and ``due_dates`` (text: the due date, or each instalment's due date and amount, as the
-        invoice prints them, ``recouvrement.penalty._get_mention_due_dates``; of an invoice
-        claimed in part, the instalments claimed only).
+        and ``due_dates`` (text: the due date, or each instalment's due date and what is left
+        to pay of it, ``recouvrement.penalty._get_mention_due_dates``; of an invoice claimed
+        in part, the instalments claimed only).
 
         Penalties and indemnity as every claim states them
         (``recouvrement.penalty._get_penalty_document_figures``): what penalty invoices
@@ -1371,10 +1540,23 @@ class RecouvrementLitigation(models.Model):
                     "rate": fig.get("rate", 0.0),
                     "days": fig.get("days", 0),
                     # each claimed instalment's due date, from which its penalties run
-                    "due_dates": Penalty._get_mention_due_dates(move, claimed_by_move.get(move.id)),
+                    "due_dates": self._get_claimed_due_dates(move, claimed_by_move),
                 }
             )
         return lines
+
+    def _get_claimed_due_dates(self, move, claimed_by_move=None):
+        """The due dates of what the case claims of its invoice ``move`` (account.move) as its
+        documents list them: each claimed instalment with what is left to pay of it
+        (``recouvrement.penalty._get_mention_due_dates`` with ``residual``; of an invoice
+        claimed in part, the instalments claimed only, issue 17). ``claimed_by_move``:
+        :meth:`_get_claimed_line_ids` when known. No query beyond the prefetch."""
+        self.ensure_one()
+        if claimed_by_move is None:
+            claimed_by_move = self._get_claimed_line_ids()
+        return self.env["recouvrement.penalty"]._get_mention_due_dates(
+            move, claimed_by_move.get(move.id), residual=True
+        )
 
     def _get_claimed_amounts(self, date=None):
         """``{move.id: float}``: what the cases of ``self`` claim on each of their invoices at
@@ -1548,12 +1730,15 @@ class RecouvrementLitigation(models.Model):
         )
         claimed, whole = defaultdict(set), set()
         for case in cases:
-            for move in case.move_ids & moves:
-                lines = case.line_ids.filtered(lambda line, move=move: line.move_id == move)
-                if lines:
-                    claimed[move].update(lines.ids)
-                else:
+            # what its order covers (``served_line_ids``): an instalment joining the case
+            # after the service keeps its own prescription (issue 17)
+            for move, lines in case._get_served_lines().items():
+                if move not in moves:
+                    continue
+                if lines == case._get_whole_instalments(move):
                     whole.add(move)
+                else:
+                    claimed[move].update(lines.ids)
         parts = {}
         for move, line_ids in claimed.items():
             open_lines = move.line_ids.filtered(

@@ -532,6 +532,7 @@ class RecouvrementPaymentPlan(models.Model):
                     )
                 )
         self._check_moves_free()
+        self._check_moves_not_litigated(self.move_ids)
         self._check_penalties_not_invoiced()
         self._check_credits_free()
         self._check_credits_open(proposing=True)
@@ -975,6 +976,7 @@ class RecouvrementPaymentPlan(models.Model):
         self.ensure_one()
         name = self.display_name
         self._check_moves(self.move_ids, self.partner_id, self.currency_id, self.company_id)
+        self._check_moves_not_litigated(self.move_ids)
         today = fields.Date.context_today(self)
         if not self.first_date or self.first_date < today:
             raise UserError(
@@ -1041,6 +1043,44 @@ class RecouvrementPaymentPlan(models.Model):
                     company=company.name or moves.company_id[:1].name,
                 )
             )
+
+    @api.model
+    def _check_moves_not_litigated(self, moves):
+        """Refuse to schedule an invoice an open litigation case claims, whole or some of its
+        instalments (``recouvrement.dunning._is_claimed_in_litigation``): the case claims them
+        with their penalties in its own file, a plan would claim them a second time (issue 17:
+        a plan on an invoice a case claimed in part scheduled the whole invoice and its
+        penalties). README, product decisions: the case is closed, or the invoice taken out
+        of it, before a plan; a settlement reached in court goes through the case.
+
+        :raise UserError: naming the invoice and the case
+        """
+        Dunning = self.env["recouvrement.dunning"]
+        # sudo: the cases are read for whoever proposes a plan
+        for move in moves.sudo().filtered("litigation_id"):
+            claimed = move.line_ids.filtered(
+                lambda line: (
+                    line.account_id.account_type == "asset_receivable"
+                    and not line.reconciled
+                    and Dunning._is_claimed_in_litigation(line)
+                )
+            )
+            if claimed:
+                raise UserError(
+                    self.env._(
+                        "Invoice %(invoice)s is claimed by litigation case %(case)s: the case "
+                        "claims it, with its penalties, in its own file, and a payment plan "
+                        "would claim it a second time. Close the case or take the invoice out "
+                        "of it first.",
+                        invoice=move.name,
+                        case=", ".join(
+                            claimed.litigation_case_ids.filtered(lambda c: not c.is_closed).mapped(
+                                "name"
+                            )
+                        )
+                        or move.litigation_id.name,
+                    )
+                )
 
     def _check_moves_free(self):
         """No invoice of these plans may already be in another proposed or active plan."""

@@ -444,16 +444,15 @@ class RecouvrementPenalty(models.AbstractModel):
     def _get_penalty_litigated_lines(self, moves):
         """``{move.id: account.move.line}``: of each invoice of ``moves`` that open litigation
         cases claim in part, the receivable lines (instalments) they claim (in the
-        ``line_ids`` of an open case, the rule of
-        ``recouvrement.dunning._is_claimed_in_litigation``); an invoice in no case, or claimed
-        whole (none of its lines listed), is absent. No query beyond the prefetch of the
+        ``line_ids`` of an open case: the one rule,
+        ``recouvrement.dunning._get_lines_listed_in_litigation``); an invoice in no case, or
+        claimed whole (none of its lines listed), is absent. No query beyond the prefetch of the
         invoices' lines and cases (none for invoices in no case)."""
         litigated = {}
+        Dunning = self.env["recouvrement.dunning"]
         # sudo: the cases are read for any user who computes the figures
         for move in moves.sudo().filtered("litigation_id"):
-            listed = move.line_ids.filtered(
-                lambda line: any(not case.is_closed for case in line.litigation_case_ids)
-            )
+            listed = Dunning._get_lines_listed_in_litigation(move)
             if listed:
                 litigated[move.id] = listed
         return litigated
@@ -1062,7 +1061,7 @@ class RecouvrementPenalty(models.AbstractModel):
             self.env._(
                 "Instalments %(due_dates)s are claimed by litigation case %(case)s, which "
                 "suspends penalties: they bear none while it is open.",
-                due_dates=self._get_mention_due_dates(move, suspended),
+                due_dates=self._get_mention_due_dates(move, suspended, residual=True),
                 case=", ".join(cases.mapped("name")),
             )
         ]
@@ -1708,12 +1707,18 @@ class RecouvrementPenalty(models.AbstractModel):
         )
 
     @api.model
-    def _get_mention_due_dates(self, move, line_ids=None):
+    def _get_mention_due_dates(self, move, line_ids=None, residual=False):
         """The due date(s) printed on ``move``: its due date, or each instalment's due date
         with its amount (L441-10 II: each due date is a payment date, LEGAL.md).
 
         :param line_ids: optional set of receivable line ids: of an invoice in instalments,
             only those (what a litigation case claims of it, issue 17)
+        :param residual: each instalment with what is left to pay of it today (in the
+            invoice's currency), the paid ones left out (all paid: their due dates alone):
+            what a litigation case claims of them, as its file, summary, hand-over list, the
+            claim declaration, the portal and the invoice form list them next to the amount
+            claimed (issue 17: the file printed "01/31/2026 (1,000.00 €)" next to a
+            principal of 700.00); else the amounts the invoice prints
         """
         instalments = move.line_ids.filtered(
             lambda line: line.display_type == "payment_term" and line.date_maturity
@@ -1722,10 +1727,21 @@ class RecouvrementPenalty(models.AbstractModel):
             return format_date(self.env, move.invoice_date_due)
         if line_ids is not None:
             instalments = instalments.filtered(lambda line: line.id in line_ids)
+        if not residual:
+            return ", ".join(
+                f"{format_date(self.env, line.date_maturity)} "
+                f"({format_amount(self.env, abs(line.amount_currency), move.currency_id)})"
+                for line in instalments
+            )
+        unpaid = instalments.filtered(
+            lambda line: not move.currency_id.is_zero(line.amount_residual_currency)
+        )
+        if not unpaid:
+            return ", ".join(format_date(self.env, line.date_maturity) for line in instalments)
         return ", ".join(
             f"{format_date(self.env, line.date_maturity)} "
-            f"({format_amount(self.env, abs(line.amount_currency), move.currency_id)})"
-            for line in instalments
+            f"({format_amount(self.env, abs(line.amount_residual_currency), move.currency_id)})"
+            for line in unpaid
         )
 
     @api.model
