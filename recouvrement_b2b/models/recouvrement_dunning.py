@@ -973,7 +973,7 @@ class RecouvrementDunning(models.AbstractModel):
         return kept, deducted, by_line, nets
 
     @api.model
-    def _get_overdue_nets(self, lines, credits, line_amounts, date, shares=None):
+    def _get_overdue_nets(self, lines, credits, line_amounts, date, shares):
         """``{(company id, commercial partner id, currency id): float}``: for each currency in
         which a customer of ``lines`` (receivable account.move.line) has open ``credits``
         (:meth:`_get_open_credits`), its net balance as a reminder of ``date`` claims it
@@ -981,7 +981,6 @@ class RecouvrementDunning(models.AbstractModel):
         shares of the credits allocated to them (``shares``, :meth:`_allocate_open_credits`:
         an older debt not in ``lines`` takes its share first), company currency
         (``line_amounts``, :meth:`_get_line_amounts`); never below 0. No query."""
-        shares = shares or {}
         nets = dict.fromkeys(credits, 0.0)
         for line in lines:
             key = (

@@ -4,10 +4,12 @@ designation, the due debts first, among them the oldest), for every reminder and
 reminder deducts only the credit shares allocated to the instalments it lists
 (``recouvrement.dunning._allocate_open_credits``). Values by hand in each test."""
 
+from datetime import date
+
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import DunningRunCommon
 
@@ -235,3 +237,32 @@ class TestCreditOldestFirst(DunningRunCommon):
         # the figure that decides it: the net balance of the euros overdue (B's instalment
         # less its share of the credit, none)
         self.assertEqual(self._overdue_net(move_b, notice.date), 600.0)
+
+    def test_plan_on_the_newer_invoice_gets_what_the_older_leaves(self):
+        # A 900 due 10 February open (no plan), B 400 due 5 March, credit note 1 000 of 1
+        # February. A plan on B, 20 March: the credit pays A first (900), B's plan deducts
+        # the rest, 1 000 - 900 = 100, and schedules 400 - 100 = 300.00 (was: the whole
+        # credit, 1 000 >= 400, refused as "the credits cover its invoices"); signed, it
+        # matches 100 of the credit with B, 900 stay open for A.
+        move_a, move_b = self._book()
+        refund = self._open_credit_note(self.customer, 1000.0, "2026-02-01")
+        with freeze_time("2026-03-20"):
+            with Form(self._plan_wizard(move_b)) as form:
+                form.instalment_count = 2
+                form.first_date = date(2026, 4, 30)
+                form.include_penalties = False
+                self.assertEqual((form.amount_credits, form.amount_total), (100.0, 300.0))
+            action = form.record.action_create_plan()
+            plan = self.env["recouvrement.payment.plan"].browse(action["res_id"])
+            self.assertRecordValues(
+                plan, [{"amount_invoices": 400.0, "amount_credits": 100.0, "amount_total": 300.0}]
+            )
+            plan.with_user(self.controller).action_propose()
+            plan.signature_date = date(2026, 3, 20)
+            plan.with_user(self.controller).action_activate()
+        self.assertEqual(
+            (move_b.amount_residual, -self._receivable(refund).amount_residual), (300.0, 900.0)
+        )
+        # A's reminder of 21 March (39 days, the last call) still deducts the 900 left:
+        # 900 - 900 = 0, nothing claimed
+        self.assertEqual(self._plan("2026-03-21", partners=self.customer), [])
