@@ -929,9 +929,10 @@ class RecouvrementDunning(models.AbstractModel):
         first, art. 1342-10 Code civil; a credit only pays the debts of its own currency,
         LEGAL.md, open credits; art. 1347 and 1347-1 Code civil) and the parts ``held`` back
         (``{line id: float}``, under an open dispute) are deducted from those instalments
-        only, never a credit an older debt not in the reminder gets (issue 17); an
-        instalment they cover claims nothing and is left out of the reminder, with its
-        shares; a currency with nothing left claims nothing. No query.
+        only, never a credit an older debt not in the reminder gets (issue 17); a currency
+        whose instalments they cover claims nothing (its instalments and credits are left out
+        of the reminder); an open credit with no share in the instalments listed is left
+        out. No query.
 
         :param line_levels: ``{line id: rules.dunning.Level}`` of the instalments reaching a
             new level
@@ -945,20 +946,21 @@ class RecouvrementDunning(models.AbstractModel):
         shares = shares or {}
         kept, deducted, nets = Line, defaultdict(float), {}
         for currency, currency_lines in lines.grouped("currency_id").items():
-            amount = 0.0
+            parts = defaultdict(float)
             for line in currency_lines:
-                parts = shares.get(line.id, {})
-                rest = line_amounts[line.id] - held.get(line.id, 0.0) - sum(parts.values())
-                # the amounts are rounded to the company currency already: cents only tell
-                # the sum's float noise from a balance (no query for the currency's rounding)
-                if float_compare(rest, 0.0, precision_digits=2) <= 0:
-                    continue
-                kept |= line
-                amount += rest
-                for credit_id, part in parts.items():
-                    deducted[credit_id] += part
-            if float_compare(amount, 0.0, precision_digits=2) > 0:
-                nets[currency] = float_round(amount, precision_digits=2)
+                for credit_id, part in shares.get(line.id, {}).items():
+                    parts[credit_id] += part
+            amount = sum(
+                line_amounts[line.id] - held.get(line.id, 0.0) for line in currency_lines
+            ) - sum(parts.values())
+            # the amounts are rounded to the company currency already: cents only tell the sum's
+            # float noise from a balance (no query for the currency's rounding)
+            if float_compare(amount, 0.0, precision_digits=2) <= 0:
+                continue
+            kept |= currency_lines
+            for credit_id, part in parts.items():
+                deducted[credit_id] += part
+            nets[currency] = float_round(amount, precision_digits=2)
         kept_ids = set(kept.ids)
         by_line = {
             line_id: rule_level

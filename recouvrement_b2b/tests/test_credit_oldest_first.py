@@ -109,26 +109,29 @@ class TestCreditOldestFirst(DunningRunCommon):
         self._check_tester_case(credit_line)
 
     def test_credit_larger_than_the_older_invoice(self):
-        # A 300 due 10 February, B 400 due 5 March, credit note 350. 6 March: A is covered
-        # (350 - 300 = 50 left of the credit), B claims 400 - 50 = 350.00 with the credit
-        # listed at 50.00; A, which the credit pays whole, is not listed (was: A and B
-        # listed, the whole 350 deducted from both).
+        # A 300 due 10 February, B 400 due 5 March, credit note 350. The credit pays A whole
+        # (350 - 300 = 50 left of it), then 50 of B: B's own net balance on 6 March is
+        # 400 - 50 = 350.00 (was 400 - 350 = 50.00, the whole credit deducted from B). A,
+        # paid by the credit, is never reminded alone (11 February: nothing); the reminder of
+        # 6 March lists both (never reminded) and claims 300 + 400 - 350 = 350.00, the
+        # credit at 350.00 (300 on A, 50 on B).
         move_a, move_b = self._book(amount_a=300.0)
         refund = self._open_credit_note(self.customer, 350.0, "2026-02-01")
+        self.assertFalse(self._run("2026-02-11"))
+        self.assertEqual(self._overdue_net(move_b, fields.Date.to_date("2026-03-06")), 350.0)
         [event] = self._run("2026-03-06")
         self.assertRecordValues(
             event,
             [
                 {
-                    "move_ids": move_b.ids,
+                    "move_ids": (move_a | move_b).ids,
                     "amount_due": 350.0,
-                    "amount_open_credit": 50.0,
+                    "amount_open_credit": 350.0,
                     "credit_line_ids": self._receivable(refund).ids,
                 }
             ],
         )
-        self.assertEqual([credit["amount"] for credit in event._get_letter_credits()], [50.0])
-        self.assertFalse(move_a.dunning_level_id)
+        self.assertEqual([credit["amount"] for credit in event._get_letter_credits()], [350.0])
 
     def test_dollar_credit_never_pays_a_euro_debt(self):
         # 1 EUR = 1.25 USD. A 900 EUR due 10 February (reminded on 11 and 25 February), due 5
@@ -171,25 +174,30 @@ class TestCreditOldestFirst(DunningRunCommon):
         )
 
     def test_disputed_part_of_the_older_invoice_is_not_paid_by_the_credit(self):
-        # A 900 due 10 February with an open dispute of 700 (reminded on 11 February for its
-        # undisputed 200: the credit 350 pays 200 of it), B 400 due 5 March. The credit pays
-        # A's undisputed 200 (the debtor has no interest in paying a contested amount, art.
-        # 1342-10), the rest 150 goes to B: B claims 400 - 150 = 250.00 with the credit
-        # listed at 150.00 (was 50.00, the whole credit).
+        # A 900 due 10 February with an open dispute of 700 (opened 5 February), B 400 due 5
+        # March, credit note 350. The credit pays A's undisputed 200 (the debtor has no
+        # interest in paying a contested amount, art. 1342-10), the rest 150 goes to B: B's
+        # own net balance on 6 March is 400 - 150 = 250.00 (was 400 - 350 = 50.00). A, its
+        # undisputed part paid by the credit, is not reminded alone (11 February: nothing);
+        # the reminder of 6 March lists A and B and claims 900 - 700 + 400 - 350 = 250.00,
+        # 700.00 disputed.
         move_a, move_b = self._book()
         refund = self._open_credit_note(self.customer, 350.0, "2026-02-01")
         with freeze_time("2026-02-05"):
             self.env["recouvrement.dispute"].with_user(self.controller).create(
                 {"move_id": move_a.id, "reason": "quantity", "amount": 700.0}
             )
+        self.assertFalse(self._run("2026-02-11"))
+        self.assertEqual(self._overdue_net(move_b, fields.Date.to_date("2026-03-06")), 250.0)
         [event] = self._run("2026-03-06")
         self.assertRecordValues(
             event,
             [
                 {
-                    "move_ids": move_b.ids,
+                    "move_ids": (move_a | move_b).ids,
                     "amount_due": 250.0,
-                    "amount_open_credit": 150.0,
+                    "amount_disputed": 700.0,
+                    "amount_open_credit": 350.0,
                     "credit_line_ids": self._receivable(refund).ids,
                 }
             ],
