@@ -375,12 +375,13 @@ class RecouvrementCall(models.Model):
         amounts = dunning._get_line_amounts(
             lines.union(*credits.values()) if credits else lines, today
         )
-        # what the open litigation cases left of them (recouvrement.dunning
-        # ._allocate_open_credits: a credit is deducted once, by the case first)
-        credits = dunning._allocate_open_credits(credits, amounts, today)[0]
+        # each instalment's share of them, the oldest debt first (recouvrement.dunning
+        # ._allocate_open_credits: a credit is deducted once, by the cases first, then by
+        # the oldest open instalments, art. 1342-10 Code civil)
+        credits, _taken, shares = dunning._allocate_open_credits(credits, amounts, today)
         # each currency's net balance, as the reminder claims it (recouvrement.dunning
         # ._net_by_currency): a level's minimum is compared with it too
-        nets = dunning._get_overdue_nets(lines, credits, amounts, today)
+        nets = dunning._get_overdue_nets(lines, credits, amounts, today, shares)
         line_steps = {}
         for move in moves.sorted("id"):
             policy = policies.get(move.id)

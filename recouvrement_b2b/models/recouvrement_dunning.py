@@ -549,14 +549,14 @@ class RecouvrementDunning(models.AbstractModel):
         line_amounts = self._get_line_amounts(
             lines.union(*credits.values()) if credits else lines, date
         )
-        # what the open credits are worth whole, then what is left of them once the open
-        # litigation cases took theirs (oldest claim first)
+        # what the open credits are worth whole, then each instalment's share of them, the
+        # oldest debt first (the open litigation cases' claims, then every open instalment)
         whole = {line.id: line_amounts[line.id] for lines in credits.values() for line in lines}
-        credits = self._allocate_open_credits(credits, line_amounts, date)[0]
+        shares = self._allocate_open_credits(credits, line_amounts, date)[2]
         plan = []
         for key, group_lines in groups.items():
             item = self._get_plan_item(
-                key, group_lines, line_levels[key], credits, line_amounts, date, records
+                key, group_lines, line_levels[key], shares, line_amounts, date, records
             )
             if item:
                 plan.append(item)
@@ -573,30 +573,36 @@ class RecouvrementDunning(models.AbstractModel):
 
     @api.model
     def _get_plan_item(
-        self, key, lines, line_levels, credits, line_amounts, date, records, held=None
+        self, key, lines, line_levels, shares, line_amounts, date, records, held=None
     ):
         """The plan item (see the class) of customer ``key`` (``(res.company, commercial
         res.partner)``) for its instalments ``lines`` (account.move.line), or None when it
-        claims nothing: each currency net of its own open credits and of the parts ``held``
-        (:meth:`_net_by_currency`), each instalment's level capped to what the net balance of
-        its currency meets (:meth:`_cap_to_net_minimums`). Built the same way before and
+        claims nothing: each currency net of the shares of the open credits allocated to
+        those instalments and of the parts ``held`` (:meth:`_net_by_currency`), each
+        instalment's level capped to what the net balance of its currency meets
+        (:meth:`_cap_to_net_minimums`). Built the same way before and
         after the holds (``recouvrement.promise._dunning_adjust_item``). No query but the
         ladders' levels, once per policy.
 
         :param line_levels: ``{line id: rules.dunning.Level}`` of the instalments reaching a
             new level (the level's key is its id)
-        :param credits: ``{(company id, partner id, currency id): account.move.line}``
-            (:meth:`_get_open_credits`)
+        :param shares: ``{instalment line id: {credit line id: float}}``, the open credits
+            allocated to each instalment (:meth:`_allocate_open_credits`)
         :param line_amounts: ``{line id: float}`` in company currency (:meth:`_get_line_amounts`)
         :param records: ``{level id: recouvrement.dunning.level}`` of the levels reached
         :param held: ``{line id: float}``: the part of an instalment held back (under an open
             dispute), company currency
         """
         held = held or {}
-        net = self._net_by_currency(key, lines, line_levels, credits, line_amounts, held)
+        net = self._net_by_currency(key, lines, line_levels, shares, line_amounts, held)
         if not net:
             return None
-        lines, credit_lines, by_line, nets = net
+        lines, credit_parts, by_line, nets = net
+        credit_lines = (
+            self.env["account.move.line"]
+            .browse(list(credit_parts))
+            .sorted(lambda line: (line.date, line.id))
+        )
         by_line = self._cap_to_net_minimums(lines, by_line, nets, date, records)
         if not by_line:
             return None
@@ -610,7 +616,7 @@ class RecouvrementDunning(models.AbstractModel):
                 key,
                 late,
                 {line_id: lvl for line_id, lvl in line_levels.items() if line_id in late_ids},
-                credits,
+                shares,
                 line_amounts,
                 date,
                 records,
@@ -630,8 +636,12 @@ class RecouvrementDunning(models.AbstractModel):
             "move_levels": self._get_move_levels(lines, by_line),
             "line_levels": {line_id: rule_level.key for line_id, rule_level in by_line.items()},
             "credit_lines": credit_lines,
+            # what the reminder deducts of each open credit: the shares allocated to the
+            # instalments it lists (:meth:`_allocate_open_credits`)
+            "credit_parts": credit_parts,
+            "shares": shares,
             "line_amounts": line_amounts,
-            "open_credit": -sum(line_amounts[line.id] for line in credit_lines),
+            "open_credit": float_round(sum(credit_parts.values()), precision_digits=2),
             "nets": nets,
             "amount_net": float_round(sum(nets.values()), precision_digits=2),
             # the amounts are in company currency already: rounded to cents with no query
@@ -927,37 +937,44 @@ class RecouvrementDunning(models.AbstractModel):
         return never
 
     @api.model
-    def _net_by_currency(self, key, lines, line_levels, credits, line_amounts, held=None):
+    def _net_by_currency(self, key, lines, line_levels, shares, line_amounts, held=None):
         """What the reminder of customer ``key`` (``(res.company, commercial res.partner)``)
-        claims, currency by currency: the open credits of a currency (``credits``, from
-        :meth:`_get_open_credits`) and the parts ``held`` back (``{line id: float}``, under
-        an open dispute) are deducted from the instalments ``lines`` of that currency only
-        (LEGAL.md, open credits; art. 1347 and 1347-1 Code civil: a euro credit does not
-        pay a dollar invoice); a currency whose instalments they cover claims nothing (its
-        instalments and credits are left out of the reminder); an open credit in a currency
-        of no instalment is left out. No query.
+        claims, currency by currency: the shares of the open credits allocated to the
+        instalments ``lines`` (``shares``, :meth:`_allocate_open_credits`: the oldest debt
+        first, art. 1342-10 Code civil; a credit only pays the debts of its own currency,
+        LEGAL.md, open credits; art. 1347 and 1347-1 Code civil) and the parts ``held`` back
+        (``{line id: float}``, under an open dispute) are deducted from those instalments
+        only, never a credit an older debt not in the reminder gets (issue 17); a currency
+        whose instalments they cover claims nothing (its instalments and credits are left out
+        of the reminder); an open credit with no share in the instalments listed is left
+        out. No query.
 
         :param line_levels: ``{line id: rules.dunning.Level}`` of the instalments reaching a
             new level
         :param line_amounts: ``{line id: float}`` in company currency (:meth:`_get_line_amounts`)
-        :return: ``(lines, credit lines, line levels, {res.currency: net balance in company
-            currency})`` of the currencies claimed, or None when nothing reaches a new level
+        :return: ``(lines, {credit line id: float deducted}, line levels, {res.currency: net
+            balance in company currency})`` of the currencies claimed, or None when nothing
+            reaches a new level
         """
         Line = self.env["account.move.line"]
         held = held or {}
-        company, partner = key
-        kept, kept_credits, nets = Line, Line, {}
+        shares = shares or {}
+        kept, deducted, nets = Line, defaultdict(float), {}
         for currency, currency_lines in lines.grouped("currency_id").items():
-            credit_lines = credits.get((company.id, partner.id, currency.id), Line)
-            amount = sum(line_amounts[line.id] for line in currency_lines | credit_lines) - sum(
-                held.get(line.id, 0.0) for line in currency_lines
-            )
+            parts = defaultdict(float)
+            for line in currency_lines:
+                for credit_id, part in shares.get(line.id, {}).items():
+                    parts[credit_id] += part
+            amount = sum(
+                line_amounts[line.id] - held.get(line.id, 0.0) for line in currency_lines
+            ) - sum(parts.values())
             # the amounts are rounded to the company currency already: cents only tell the sum's
             # float noise from a balance (no query for the currency's rounding)
             if float_compare(amount, 0.0, precision_digits=2) <= 0:
                 continue
             kept |= currency_lines
-            kept_credits |= credit_lines
+            for credit_id, part in parts.items():
+                deducted[credit_id] += part
             nets[currency] = float_round(amount, precision_digits=2)
         kept_ids = set(kept.ids)
         by_line = {
@@ -967,19 +984,21 @@ class RecouvrementDunning(models.AbstractModel):
         }
         if not by_line:
             return None
-        return kept, kept_credits, by_line, nets
+        deducted = {
+            credit_id: float_round(part, precision_digits=2) for credit_id, part in deducted.items()
+        }
+        return kept, deducted, by_line, nets
 
     @api.model
-    def _get_overdue_nets(self, lines, credits, line_amounts, date):
+    def _get_overdue_nets(self, lines, credits, line_amounts, date, shares):
         """``{(company id, commercial partner id, currency id): float}``: for each currency in
         which a customer of ``lines`` (receivable account.move.line) has open ``credits``
         (:meth:`_get_open_credits`), its net balance as a reminder of ``date`` claims it
-        (:meth:`_net_by_currency`): its instalments of ``lines`` overdue on ``date`` less
-        those credits, company currency (``line_amounts``, :meth:`_get_line_amounts`). No
-        query."""
-        nets = {}
-        for key, credit_lines in credits.items():
-            nets[key] = sum(line_amounts[line.id] for line in credit_lines)
+        (:meth:`_net_by_currency`): its instalments of ``lines`` overdue on ``date`` less the
+        shares of the credits allocated to them (``shares``, :meth:`_allocate_open_credits`:
+        an older debt not in ``lines`` takes its share first), company currency
+        (``line_amounts``, :meth:`_get_line_amounts`); never below 0. No query."""
+        nets = dict.fromkeys(credits, 0.0)
         for line in lines:
             key = (
                 line.company_id.id,
@@ -987,7 +1006,8 @@ class RecouvrementDunning(models.AbstractModel):
                 line.currency_id.id,
             )
             if key in nets and line.date_maturity < date:
-                nets[key] += line_amounts[line.id]
+                rest = line_amounts[line.id] - sum(shares.get(line.id, {}).values())
+                nets[key] += max(rest, 0.0)
         return {key: float_round(amount, precision_digits=2) for key, amount in nets.items()}
 
     @api.model
@@ -1298,14 +1318,11 @@ class RecouvrementDunning(models.AbstractModel):
     @api.model
     def _rebuild_item(self, item, kept, date):
         """Plan ``item`` listing only the instalments ``kept`` (account.move.line), its net
-        balances and levels computed again (:meth:`_get_plan_item`, the same open credits
-        and held parts), or None when it then claims nothing. No query."""
+        balances and levels computed again (:meth:`_get_plan_item`, the same shares of the
+        open credits and held parts: those of the instalments left out leave with them), or
+        None when it then claims nothing. No query."""
         records = {lvl.id: lvl for lvl in item["policy"].level_ids}
         company, partner = item["company"], item["partner"]
-        credits = {
-            (company.id, partner.id, currency.id): credit_lines
-            for currency, credit_lines in item["credit_lines"].grouped("currency_id").items()
-        }
         kept_ids = set(kept.ids)
         rebuilt = self._get_plan_item(
             (company, partner),
@@ -1315,7 +1332,7 @@ class RecouvrementDunning(models.AbstractModel):
                 for line_id, level_id in item["line_levels"].items()
                 if line_id in kept_ids
             },
-            credits,
+            item.get("shares", {}),
             item["line_amounts"],
             date,
             records,
@@ -1472,49 +1489,88 @@ class RecouvrementDunning(models.AbstractModel):
     @api.model
     def _allocate_open_credits(self, credits, amounts, date, own_moves=None):
         """The one rule that shares the open ``credits`` (:meth:`_get_open_credits`) of a set
-        of customers on ``date`` between their open litigation cases and every other document
-        (reminders, balances, call worklist, payment plans, claim declarations, letters): a
-        credit goes to the oldest claim first (art. 1342-10 Code civil: an undesignated
-        payment pays the oldest debt due; README, product decisions), the open cases' claimed
-        instalments (``recouvrement.litigation._get_day_rate_residuals``: past their own due
-        date, only those the case claims), oldest due date first, each case up to what it
-        claims in the credit's own company and currency (LEGAL.md, open credits; art. 1347-1
-        Code civil); the credits are taken oldest first. Each credit is deducted once in all:
-        the cases' shares (``recouvrement.litigation.open_credit_amount``), then the rest for
-        the other documents (issue 17: two open cases each deducted the whole credit; plans
-        and declarations deducted credits a case deducted already).
+        of customers on ``date`` over ALL their open debts of the credit's company and
+        currency, for every document (reminders, balances, call worklist, payment plans,
+        claim declarations, letters): a credit goes to the oldest debt first (art. 1342-10
+        Code civil: failing the debtor's designation, an undesignated payment pays the due
+        debts first, among them the oldest; README, product decisions), in this order:
+
+        1. the open cases' claimed instalments (``recouvrement.litigation
+           ._get_day_rate_residuals``: past their own due date, only those the case claims),
+           oldest due date first, each case up to what it claims in the credit's own company
+           and currency (LEGAL.md, open credits; art. 1347-1 Code civil);
+        2. then every other open instalment of the customer in that company and currency
+           (:meth:`_allocate_credits_to_debts`): the due ones first, oldest due date first,
+           then those not yet due, without the part an open dispute holds back (the debtor
+           has no interest in paying a contested amount); invoices under a promise to pay or
+           a payment plan are debts all the same.
+
+        The credits are taken oldest first. Each credit is deducted once in all, and each
+        document deducts from the instalments it states only the shares allocated to THOSE
+        instalments (issue 17: two open cases each deducted the whole credit; a reminder of
+        a newer invoice deducted the whole credit while an older invoice was open and not in
+        it).
 
         :param amounts: ``{line id: float}`` (:meth:`_get_line_amounts`, company currency at
-            the rate of ``date``, negative) of the credit lines; lowered in place by what the
-            cases took, so that it holds what is left of each credit
+            the rate of ``date``, negative) of the credit lines (and of instalments, whose
+            values are read from it when there); the credits' are lowered in place by what
+            the cases took, so that it holds what is left of each credit for the others
         :param own_moves: account.move the calling document claims itself (a déclaration de
             créance declares the invoices of a case too): the cases take nothing for them, nor
             for the invoices a sent declaration declared (``claim_declaration_id``)
-        :return: ``(left, taken)``: ``credits`` without the credit lines the cases took
-            whole, and ``{case id: {credit line id: float}}``, what each open case took of
-            each credit (company currency, positive)
+        :return: ``(left, taken, shares)``: ``credits`` without the credit lines the cases
+            took whole; ``{case id: {credit line id: float}}``, what each open case took of
+            each credit; ``{instalment line id: {credit line id: float}}``, what each other
+            open instalment gets of each credit (company currency, positive)
         :rtype: tuple
-        Two queries (the invoices in open cases, their rates), none without open credits;
-        their number does not depend on the number of customers, cases or invoices.
+        Queries do not depend on the number of customers, cases or invoices (the customers'
+        open instalments, the invoices in open cases, their disputes, their rates); none
+        without open credits.
         """
         if not credits:
-            return credits, {}
-        # an invoice a sent claim declaration declares (``claim_declaration_id``): the
-        # declaration deducted each credit whole for it (README, product decisions), its case
-        # takes nothing for it (issue 17: the case showed its share too, counted twice)
-        moves = self.env["account.move"].search(
+            return credits, {}, {}
+        # every open instalment of the customers, once for both steps
+        debts = self.env["account.move.line"].search(
             [
                 ("company_id", "in", list({key[0] for key in credits})),
-                ("commercial_partner_id", "in", list({key[1] for key in credits})),
-                ("move_type", "=", "out_invoice"),
-                ("litigation_id.is_closed", "=", False),
-                ("claim_declaration_id", "=", False),
-            ]
+                ("partner_id.commercial_partner_id", "in", list({key[1] for key in credits})),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+                ("amount_residual", ">", 0),
+            ],
+            order="date_maturity, id",
+        )
+        left, taken, claimed_ids = self._allocate_credits_to_cases(
+            credits, amounts, date, debts, own_moves=own_moves
+        )
+        shares = self._allocate_credits_to_debts(
+            left, amounts, date, debts.filtered(lambda line: line.id not in claimed_ids)
+        )
+        return left, taken, shares
+
+    @api.model
+    def _allocate_credits_to_cases(self, credits, amounts, date, debts, own_moves=None):
+        """The first step of :meth:`_allocate_open_credits`: what the open litigation cases
+        take of ``credits``, the claimed instalments of the invoices of ``debts`` (the
+        customers' open instalments, account.move.line) in open cases, oldest due date
+        first. ``amounts`` is lowered in place. Returns ``(left, taken, ids of the claimed
+        instalments)``."""
+        moves = debts.move_id.filtered(
+            lambda move: (
+                move.move_type == "out_invoice"
+                and move.litigation_id
+                and not move.litigation_id.is_closed
+                # an invoice a sent claim declaration declares (``claim_declaration_id``): the
+                # declaration deducted each credit whole for it (README, product decisions),
+                # its case takes nothing for it (issue 17: the case showed its share too)
+                and not move.claim_declaration_id
+            )
         )
         if own_moves:
             moves -= own_moves
         if not moves:
-            return credits, {}
+            return credits, {}, set()
         cases = moves.litigation_id
         claims = cases._filter_claimed_lines(
             self.env["recouvrement.penalty"]._get_claimed_receivables(moves, date)
@@ -1544,7 +1600,70 @@ class RecouvrementDunning(models.AbstractModel):
             )
             if kept:
                 left[key] = kept
-        return left, {case_id: dict(parts) for case_id, parts in taken.items()}
+        return left, {case_id: dict(parts) for case_id, parts in taken.items()}, set(claims.ids)
+
+    @api.model
+    def _allocate_credits_to_debts(self, credits, amounts, date, debts):
+        """The second step of :meth:`_allocate_open_credits`: what is left of ``credits``
+        (``amounts``, negative, not changed) shared over ``debts``, the other open
+        instalments of their customers (account.move.line) in the credit's company and
+        currency (not those the cases took; not the invoices the customer may not pay us:
+        pre-judgment claims of a
+        customer in collective proceedings, notified factoring,
+        ``recouvrement.proceedings._filter_dunning_moves``) in the order of
+        :meth:`_get_debt_order` (the due ones first, oldest due date first, then those not
+        yet due or in a signed payment plan), each instalment up to its value on
+        ``date`` (:meth:`_get_line_amounts`) less the part an open dispute holds back
+        (``recouvrement.dispute._dunning_excluded_amounts``, spread over the invoice's
+        instalments as the reminders spread it, ``recouvrement.promise._dunning_adjust_item``).
+
+        :return: ``{instalment line id: {credit line id: float}}`` (company currency,
+            positive)
+        """
+        if not credits or not debts:
+            return {}
+        payable = self.env["recouvrement.proceedings"]._filter_dunning_moves(debts.move_id, date)
+        debts = debts.filtered(lambda line: line.move_id in payable)
+        values = dict(amounts)
+        missing = debts.filtered(lambda line: line.id not in values)
+        if missing:
+            values.update(self._get_line_amounts(missing, date))
+        disputed = self.env["recouvrement.dispute"]._dunning_excluded_amounts(payable, date)
+        by_key = defaultdict(list)
+        for line in debts.sorted(lambda ln: self._get_debt_order(ln, date)):
+            move = line.move_id
+            rest = values[line.id]
+            if disputed.get(move.id) and move.amount_residual_signed:
+                # the disputed part, spread over the instalments in proportion to their values
+                rest -= disputed[move.id] * values[line.id] / move.amount_residual_signed
+            if float_compare(rest, 0.0, precision_digits=2) > 0:
+                key = (move.company_id.id, move.commercial_partner_id.id, line.currency_id.id)
+                by_key[key].append([line.id, float_round(rest, precision_digits=2)])
+        shares = defaultdict(dict)
+        for key, lines in credits.items():
+            debts_left = by_key.get(key, [])
+            for line in lines:
+                credit = -amounts[line.id]
+                # the credit to the oldest debts still open, until it or they run out
+                while debts_left and float_compare(credit, 0.0, precision_digits=2) > 0:
+                    debt_id, rest = debts_left[0]
+                    part = float_round(min(credit, rest), precision_digits=2)
+                    credit = float_round(credit - part, precision_digits=2)
+                    shares[debt_id][line.id] = part
+                    debts_left[0][1] = float_round(rest - part, precision_digits=2)
+                    if float_compare(debts_left[0][1], 0.0, precision_digits=2) <= 0:
+                        debts_left.pop(0)
+        return dict(shares)
+
+    @api.model
+    def _get_debt_order(self, line, date):
+        """Sort key of the open instalment ``line`` (account.move.line) for the open credits
+        on ``date`` (:meth:`_allocate_credits_to_debts`, art. 1342-10 Code civil): the due
+        debts first, oldest due date first, then those not yet due. An invoice in a signed
+        payment plan (``payment_plan_id``) is not due: the plan gave the customer new terms
+        (README, product decisions). No query."""
+        due = line.date_maturity or line.date
+        return (bool(line.move_id.payment_plan_id) or due > date, due, line.id)
 
     @api.model
     def _match_credit_part(self, line, debits, amount):
@@ -1924,9 +2043,11 @@ class RecouvrementDunning(models.AbstractModel):
         which a customer of ``moves`` (account.move) has open credits
         (:meth:`_get_open_credits`), the balance of its open receivables of that currency in
         that company, every one, not only ``moves``, but those in litigation or in a payment
-        plan (no reminder claims them), those credits deducted (a credit only
-        pays the debts of its own currency, LEGAL.md, open credits; art. 1347-1 Code civil),
-        company currency at the rate of ``date``. Queries do not depend on the number of
+        plan (no reminder claims them), each net of the shares of those credits allocated to
+        it (:meth:`_allocate_open_credits`, the oldest debt first: a plan's or a case's
+        invoice keeps its share), less what of them no debt takes (a credit only pays the
+        debts of its own currency, LEGAL.md, open credits; art. 1347-1 Code civil), company
+        currency at the rate of ``date``. Queries do not depend on the number of
         invoices; none without open credits."""
         credits = self._get_open_credits(moves)
         if not credits:
@@ -1943,17 +2064,25 @@ class RecouvrementDunning(models.AbstractModel):
             ]
         )
         amounts = self._get_line_amounts(debts | credit_lines, date)
-        # what the open litigation cases left of them (:meth:`_allocate_open_credits`)
-        credits = self._allocate_open_credits(credits, amounts, date)[0]
+        # each instalment's share of what the open litigation cases left of them, the oldest
+        # debt first (:meth:`_allocate_open_credits`): these debts net of their own shares,
+        # less what no debt takes (the customer's credit balance)
+        credits, _taken, shares = self._allocate_open_credits(credits, amounts, date)
         balances = defaultdict(float)
-        for line in debts.union(*credits.values()):
+        for line in debts:
             key = (
                 line.company_id.id,
                 line.partner_id.commercial_partner_id.id,
                 line.currency_id.id,
             )
-            balances[key] += amounts[line.id]
-        return {key: balances[key] for key in credits}
+            balances[key] += amounts[line.id] - sum(shares.get(line.id, {}).values())
+        allocated = defaultdict(float)
+        for parts in shares.values():
+            for credit_id, part in parts.items():
+                allocated[credit_id] += part
+        for key, lines in credits.items():
+            balances[key] += sum(min(amounts[line.id] + allocated[line.id], 0.0) for line in lines)
+        return {key: float_round(balances[key], precision_digits=2) for key in credits}
 
     @api.model
     def _recompute_next_dates(self, moves):
@@ -2452,14 +2581,15 @@ class RecouvrementDunning(models.AbstractModel):
         of ``line`` (account.move.line): what is left of an instalment; of an open credit
         (in ``credit_lines``), the part it deducts: an open litigation case took the rest
         first (:meth:`_allocate_open_credits`; issue 17: a credit of 900 of which a case
-        took 840 is listed at 60, what the reminder deducts, not 900). The same share of
+        took 840 is listed at 60, what the reminder deducts, not 900), and an older debt not
+        in the reminder its share (the item's ``credit_parts``). The same share of
         both amounts (:meth:`_get_credit_share`: the item's ``line_amounts`` against
         ``credit_whole``, company currency at the day's rate). No query."""
         if line not in credit_lines:
             return (line.amount_residual, line.amount_residual_currency)
-        return self._get_credit_share(
-            line, item["line_amounts"][line.id], item.get("credit_whole", {}).get(line.id)
-        )
+        parts = item.get("credit_parts")
+        left = -parts[line.id] if parts and line.id in parts else item["line_amounts"][line.id]
+        return self._get_credit_share(line, left, item.get("credit_whole", {}).get(line.id))
 
     @api.model
     def _get_company_penalty_figures(self, moves, date, figures=None):

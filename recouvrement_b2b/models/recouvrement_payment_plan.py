@@ -1,4 +1,5 @@
 import logging
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -742,10 +743,22 @@ class RecouvrementPaymentPlan(models.Model):
         lines = self.env["account.move.line"].union(*credits.values())
         amounts = Dunning._get_line_amounts(lines, date)
         whole = dict(amounts)
-        credits = Dunning._allocate_open_credits(credits, amounts, date)[0]
-        return credits, {
-            line.id: -Dunning._get_credit_share(line, amounts[line.id], whole[line.id])[1]
+        shares = Dunning._allocate_open_credits(credits, amounts, date)[2]
+        # what the instalments of ``moves`` get of each credit: an older open debt of the
+        # customer outside the plan takes its share first (art. 1342-10 Code civil)
+        own = defaultdict(float)
+        for line in moves.line_ids:
+            for credit_id, part in shares.get(line.id, {}).items():
+                own[credit_id] += part
+        deducted = {}
+        for key, credit_lines in credits.items():
+            kept = credit_lines.filtered(lambda line: line.id in own)
+            if kept:
+                deducted[key] = kept
+        return deducted, {
+            line.id: -Dunning._get_credit_share(line, -own[line.id], whole[line.id])[1]
             for line in lines
+            if line.id in own
         }
 
     @api.model

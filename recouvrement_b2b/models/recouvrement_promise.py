@@ -838,9 +838,10 @@ class RecouvrementPromise(models.Model):
         compared with what is left of the invoice's instalments in the run, as without a
         dispute; the item is then built again as the plan builds it
         (``recouvrement.dunning._get_plan_item``): what is held is taken from the net balance
-        of its own currency, whose open credits no longer count once it claims nothing
-        (LEGAL.md, open credits: a promise on a dollar invoice does not lower a euro claim),
-        and each level's minimum is compared with that net balance."""
+        of its own currency, net of the shares of the open credits allocated to the
+        instalments it still lists (an invoice under a promise keeps its share: LEGAL.md,
+        open credits; a promise on a dollar invoice does not lower a euro claim), and each
+        level's minimum is compared with that net balance."""
         dunning = self.env["recouvrement.dunning"]
         levels = self.env["recouvrement.dunning.level"]
         line_levels = dict(item["line_levels"])
@@ -879,14 +880,6 @@ class RecouvrementPromise(models.Model):
                     line_levels.pop(line.id)
         records = {level.id: level for level in levels.browse(set(line_levels.values()))}
         company, partner = item["company"], item["partner"]
-        credits = {
-            (company.id, partner.id, currency.id): credit_lines
-            for currency, credit_lines in (
-                item.get("credit_lines") or self.env["account.move.line"]
-            )
-            .grouped("currency_id")
-            .items()
-        }
         adjusted = dunning._get_plan_item(
             (company, partner),
             kept,
@@ -895,7 +888,9 @@ class RecouvrementPromise(models.Model):
                 for line in kept
                 if line.id in line_levels
             },
-            credits,
+            # the shares of the open credits allocated to each instalment: an invoice under
+            # a promise keeps its own (it is still a debt, art. 1342-10 Code civil)
+            item.get("shares", {}),
             amounts,
             date,
             records,

@@ -65,3 +65,4 @@ from . import test_penalty_claimed_lines
 from . import test_litigation_parts
 from . import test_try18
 from . import test_lit19
+from . import test_credit_oldest_first

@@ -219,7 +219,9 @@ class TestCreditAllocation(DunningRunCommon):
             amounts = Dunning._get_line_amounts(
                 self.env["account.move.line"].union(*credits.values()), date(2026, 4, 20)
             )
-            left, taken = Dunning._allocate_open_credits(credits, amounts, date(2026, 4, 20))
+            left, taken, _shares = Dunning._allocate_open_credits(
+                credits, amounts, date(2026, 4, 20)
+            )
         self.assertEqual(
             {key[2]: -sum(amounts[line.id] for line in lines) for key, lines in left.items()},
             {self.company.currency_id.id: 400.0},

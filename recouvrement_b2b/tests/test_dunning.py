@@ -28,7 +28,10 @@ from .common import RecouvrementCommon
 # The fixed part also refreshes the next reminder dates left in the past (3). The next
 # reminder dates of a batch ask the plan what the next runs send (issue 17, _get_run_next_dates):
 # 10 of the batch's queries (the plans asked read what the run's own plan read before).
-PLAN_QUERIES = 17
+# The plan with an open credit: 18 queries at both sizes (17 before issue 17's oldest-debt
+# allocation, _allocate_open_credits: the customers' open instalments searched once for the
+# cases and the other debts instead of the cases' invoices, plus their open disputes, 1).
+PLAN_QUERIES = 18
 CRON_QUERIES_FIXED = 46  # 3 to find the customers due first (issue 18, _get_cron_plan)
 CRON_QUERIES_PER_BATCH = 29
 MODULE = "odoo.addons.recouvrement_b2b.models.recouvrement_dunning"

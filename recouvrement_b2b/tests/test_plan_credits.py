@@ -218,11 +218,12 @@ class TestPlanCredits(PlanPenaltiesCommon):
 
     def test_two_drafts_cannot_both_propose_the_credit(self):
         # Two drafts computed before either was proposed both deduct the 400 (1 000 - 400 =
-        # 600, 500 - 400 = 100); once the first is proposed, proposing the second is refused,
-        # naming the credit and the first plan.
+        # 600; then an older invoice of 500 due 15 February comes, the oldest debt, which
+        # takes the whole credit: 500 - 400 = 100); once the first is proposed, proposing the
+        # second is refused, naming the credit and the first plan.
         refund = self._refund(self.customer, 400.0, "2026-03-10")
         first = self._draft_plan(include_penalties=False)
-        self.move = self._invoice(self.customer, 500.0, "2026-02-01", "2026-03-01")
+        self.move = self._invoice(self.customer, 500.0, "2026-01-15", "2026-02-15")
         second = self._draft_plan(include_penalties=False)
         self.assertEqual((first.amount_total, second.amount_total), (600.0, 100.0))
         with freeze_time("2026-03-20"):
