@@ -1940,28 +1940,56 @@ class RecouvrementDunning(models.AbstractModel):
         """Recompute the next reminder date (``account.move.dunning_next_date``) of the open
         customer invoices of the customers of ``moves`` (account.move: credit notes, payments,
         invoices whose disputes changed) in their companies: their open credits and disputes
-        decide whether anything will be sent (:meth:`_adjust_next_dates`). One query."""
+        decide whether anything will be sent (:meth:`_adjust_next_dates`). One query.
+
+        :return: the account.move marked (sudo)
+        """
         moves = moves.filtered("commercial_partner_id")
-        if moves:
-            self._mark_open_next_dates(
-                [
-                    ("company_id", "in", moves.company_id.ids),
-                    ("commercial_partner_id", "in", moves.commercial_partner_id.ids),
-                ]
-            )
+        if not moves:
+            return self.env["account.move"].sudo()
+        return self._mark_open_next_dates(
+            [
+                ("company_id", "in", moves.company_id.ids),
+                ("commercial_partner_id", "in", moves.commercial_partner_id.ids),
+            ]
+        )
 
     @api.model
     def _refresh_past_next_dates(self, date, limit=None):
         """Recompute the next reminder dates before ``date`` (the day of the run) of the open
         customer invoices, which the run did not reach (held, below a minimum): a next
-        reminder date is never in the past (:meth:`_adjust_next_dates`). One query.
+        reminder date is never in the past (:meth:`_adjust_next_dates`); and, once a day,
+        those of the invoices listed by a reminder waiting to leave (a letter to post, an
+        email or SMS still in the outgoing queue): the next reminder date counts its
+        posting or dispatch from the day it is worked out at the earliest
+        (``recouvrement.dunning.next.date``), a day later each day it waits (issue 17: a
+        letter prepared on 16 Mar still waiting on 22 Mar showed 31 Mar, the run cannot send
+        before 3 Apr). One query.
 
         :param limit: at most this many invoices, the oldest first (a cron call: a constant
-            cost per call; those refreshed are no longer in the past, so the next calls take
-            the next ones)
+            cost per call; those refreshed are no longer in the past and are worked out for
+            ``date`` (``dunning_next_date_on``), so the next calls take the next ones)
         :return: the account.move marked (sudo)
         """
-        return self._mark_open_next_dates([("dunning_next_date", "<", date)], limit=limit)
+        waiting = [
+            "|",
+            ("state", "=", "to_post"),
+            "&",
+            ("state", "=", "sent"),
+            ("queued", "=", True),
+        ]
+        return self._mark_open_next_dates(
+            [
+                "|",
+                ("dunning_next_date", "<", date),
+                "&",
+                ("dunning_event_ids", "any", waiting),
+                "|",
+                ("dunning_next_date_on", "=", False),
+                ("dunning_next_date_on", "<", date),
+            ],
+            limit=limit,
+        )
 
     @api.model
     def _recompute_next_dates_for_rates(self, currencies):
