@@ -3065,7 +3065,15 @@ class RecouvrementDunning(models.AbstractModel):
         # sudo: the mail and SMS queues run for no collection user
         events = events.sudo().filtered("queued")
         if events:
-            events.write({"queued": False, "dispatch_date": day or fields.Date.context_today(self)})
+            day = day or fields.Date.context_today(self)
+            events.write({"queued": False, "dispatch_date": day})
+            # the payment deadline runs from ``day``, not from the run's day: the customers'
+            # next reminder dates move, worked out for that day (a reminder left late: the
+            # queue held, a failure sent again)
+            moves = self._recompute_next_dates(events.move_ids)
+            moves.with_context(dunning_next_date_day=day)._recompute_recordset(
+                ["dunning_next_date"]
+            )
 
     @api.model
     def _is_recipient_failure(self, failure_type, failure_reason=False):

@@ -267,6 +267,37 @@ class TestTry18NextDate(PrerequisitesCommon):
             (d("2026-04-03"), d("2026-04-20")),
         )
 
+    def test_a2c_email_leaving_the_queue_late(self):
+        # every level by email, each leaving the outgoing queue 10 days after the run (the
+        # queue held); the ladder waits while an email is queued and a payment deadline runs
+        # from the day the email left (recouvrement.dunning.event.dispatch_date). The last
+        # call of 16 Mar leaves on 26 Mar: 8 days to pay, 26 Mar + 8 = 3 Apr, the formal
+        # notice goes on 4 Apr (the ladder's 14 Feb + 45 = 31 Mar passed). On the morning of
+        # 24 Mar it is still queued: leaving that day at the earliest, 24 + 8 + 1 = 2 Apr; on
+        # 26 Mar it left: 4 Apr. The notice is a registered letter posted the day it is
+        # prepared: received 7 Apr, 8 days: the transfer on 16 Apr.
+        move = self._invoice(self.customer, 700.0, "2026-01-15", "2026-02-14")
+        wrong, sent, shown = self._loop(move, "2026-02-01", "2026-04-30", queue_delay=10)
+        self._report("a2c", wrong, sent, shown)
+        self.assertEqual(
+            [day for day, *_rest in sent[move]],
+            [
+                d("2026-02-09"),
+                d("2026-02-19"),  # the courtesy note left the queue on 19 Feb
+                d("2026-03-01"),
+                d("2026-03-16"),
+                d("2026-04-04"),
+                d("2026-04-16"),
+            ],
+        )
+        self.assertEqual(
+            (shown[d("2026-03-24")][move], shown[d("2026-03-26")][move]),
+            (d("2026-04-02"), d("2026-04-04")),
+        )
+        # once the last email left, the date read is the run's day every morning (before, a
+        # queued email is taken as leaving that day, the earliest it can)
+        self.assertEqual([row for row in wrong if row[0] >= "2026-03-26"], [])
+
     def test_a7b_pause_in_one_company_only(self):
         # the customer is paused until 12 Mar in the test company only (company-dependent):
         # its invoice in the other company goes on; both invoices' dates follow the run
