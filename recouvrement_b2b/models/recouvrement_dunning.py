@@ -1936,23 +1936,34 @@ class RecouvrementDunning(models.AbstractModel):
         return {key: balances[key] for key in credits}
 
     @api.model
-    def _recompute_next_dates(self, moves):
+    def _recompute_next_dates(self, moves, day=None):
         """Recompute the next reminder date (``account.move.dunning_next_date``) of the open
         customer invoices of the customers of ``moves`` (account.move: credit notes, payments,
         invoices whose disputes changed) in their companies: their open credits and disputes
         decide whether anything will be sent (:meth:`_adjust_next_dates`). One query.
 
+        :param day: a date: only the dates not worked out for that day
+            (``dunning_next_date_on``) are recomputed, at once and for that day (an email
+            that left the outgoing queue on ``day``, :meth:`_dunning_mail_left_queue`: none
+            when it left the day the dates were worked out, the usual case); default: all of
+            them, when the records are next flushed, for today
         :return: the account.move marked (sudo)
         """
         moves = moves.filtered("commercial_partner_id")
         if not moves:
             return self.env["account.move"].sudo()
-        return self._mark_open_next_dates(
+        marked = self._mark_open_next_dates(
             [
                 ("company_id", "in", moves.company_id.ids),
                 ("commercial_partner_id", "in", moves.commercial_partner_id.ids),
+                *([("dunning_next_date_on", "!=", day)] if day else []),
             ]
         )
+        if day and marked:
+            marked.with_context(dunning_next_date_day=day)._recompute_recordset(
+                ["dunning_next_date"]
+            )
+        return marked
 
     @api.model
     def _refresh_past_next_dates(self, date, limit=None):
@@ -3068,12 +3079,9 @@ class RecouvrementDunning(models.AbstractModel):
             day = day or fields.Date.context_today(self)
             events.write({"queued": False, "dispatch_date": day})
             # the payment deadline runs from ``day``, not from the run's day: the customers'
-            # next reminder dates move, worked out for that day (a reminder left late: the
-            # queue held, a failure sent again)
-            moves = self._recompute_next_dates(events.move_ids)
-            moves.with_context(dunning_next_date_day=day)._recompute_recordset(
-                ["dunning_next_date"]
-            )
+            # next reminder dates move (a reminder left late: the queue held, a failure sent
+            # again), worked out for that day
+            self._recompute_next_dates(events.move_ids, day=day)
 
     @api.model
     def _is_recipient_failure(self, failure_type, failure_reason=False):

@@ -693,6 +693,42 @@ class TestDunning(RecouvrementCommon):
         self.assertEqual(four - two, CRON_QUERIES_PER_BATCH, "2 -> 4 customers")
         self.assertEqual(eight - four, 2 * CRON_QUERIES_PER_BATCH, "4 -> 8 customers")
 
+    def _left_queue_count(self, count, late_days):
+        """Queries of the mail queue recording that the emails of the run of 2 March 2026 to
+        ``count`` new customers left it ``late_days`` later, and their invoices' stored next
+        reminder dates then: ``(queries, {date})``."""
+        customers = self._new_customers(count, 1)
+        day = fields.Date.to_date("2026-03-02")
+        with freeze_time(day):
+            events = self.Dunning._send_reminders(
+                self.Dunning._get_plan(day, partners=customers), day
+            )
+            self.env.flush_all()
+        left = fields.Date.add(day, days=late_days)
+        with freeze_time(left):
+            _result, queries = self._count_queries(
+                self.Dunning._dunning_mail_left_queue, events, left
+            )
+        return queries, set(events.move_ids.mapped("dunning_next_date"))
+
+    def test_emails_leaving_the_queue_on_the_run_day_move_no_next_date(self):
+        """An email leaving the outgoing queue the day its run worked out the next reminder
+        dates (the usual case: the queue sends within minutes) moves none of them: recording
+        it costs the same for 2 and 6 customers, no date recomputed. Leaving 3 days later,
+        the dates are worked out again from that day. 100 due 1 March, the courteous reminder
+        of 2 March (no payment deadline); the firm reminder is due on 1 March + 15 = 16 March
+        either way."""
+        self._left_queue_count(1, 0)  # warm-up
+        two, dates = self._left_queue_count(2, 0)
+        six, _dates = self._left_queue_count(6, 0)
+        # 5: the reminders read and written, their customers' invoices with dates worked out
+        # for another day searched (none); 26 when the dates are worked out again (below)
+        self.assertEqual((two, six), (5, 5))
+        self.assertEqual(dates, {fields.Date.to_date("2026-03-16")})
+        late_two, late_dates = self._left_queue_count(2, 3)
+        self.assertGreater(late_two, two, "the dates worked out again for the day it left")
+        self.assertEqual(late_dates, {fields.Date.to_date("2026-03-16")})
+
     def test_bodies_sanitized_once_per_batch(self):
         """Producing the reminders sanitizes each email and note body once (tools.sanitize):
         Odoo sanitizes an HTML value for its column, for the cache, and once more for a record
