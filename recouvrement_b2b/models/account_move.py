@@ -87,6 +87,13 @@ class AccountMove(models.Model):
         help="Date the next dunning level becomes due (empty: paid, excluded or at the top of "
         "the ladder).",
     )
+    dunning_next_date_on = fields.Date(
+        string="Next Reminder Computed On",
+        compute="_compute_dunning_next_date",
+        store=True,
+        help="Day the next reminder date was worked out for: a reminder waiting to leave (a "
+        "letter to post, an email in the outgoing queue) moves it each day it waits.",
+    )
     dunning_paused_until = fields.Date(
         copy=False,
         tracking=True,
@@ -606,9 +613,14 @@ class AccountMove(models.Model):
         "dunning_paused_until",
     )
     def _compute_dunning_next_date(self):
-        next_dates = self.env["recouvrement.dunning"]._get_next_dates(self)
+        """The next reminder date (``recouvrement.dunning._get_next_dates``) as of today, or
+        of the context's ``dunning_next_date_day`` (a date: the day an email left the outgoing
+        queue, :meth:`recouvrement.dunning._dunning_mail_left_queue`), and that day."""
+        day = self.env.context.get("dunning_next_date_day") or fields.Date.context_today(self)
+        next_dates = self.env["recouvrement.dunning"]._get_next_dates(self, day)
         for move in self:
             move.dunning_next_date = next_dates[move.id]
+            move.dunning_next_date_on = day
 
     @api.depends_context("tz")
     @api.depends(

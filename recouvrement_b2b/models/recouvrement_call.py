@@ -7,7 +7,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
-from ..rules import dunning as dunning_rules
 from ..tools.bounds import check_date_horizon
 from ..tools.evidence import changed_field, check_recorded_now, raise_evidence_thread
 from ..tools.lang import company_env
@@ -40,13 +39,6 @@ CALL_EVIDENCE_FIELDS = (
     "promise_id",
     "dispute_id",
 )
-
-
-def _step_key(step):
-    """Order key of a next step ``(rules.dunning.Level, date)``: the earliest first, then the
-    most severe."""
-    level, day = step
-    return (day, *(-part for part in dunning_rules.rank(level)))
 
 
 class RecouvrementCall(models.Model):
@@ -333,89 +325,20 @@ class RecouvrementCall(models.Model):
 
     def _get_next_steps(self):
         """``{customer id: (recouvrement.dunning.level, date)}``: the next step of the ladder
-        of each customer of ``self`` whose call asks for it (refusal, not reached) and its
-        day: the level the next run sends (``rules.dunning.next_level``: the highest level
-        due today above the one each instalment reached, its minimum met, as the dunning
-        sends it; several levels fallen due are not sent one by one), dated today; else the
-        first level to come with its date; an instalment waiting for an older one's next step
-        takes that step (``recouvrement.dunning._wait_for_older_steps``); then, when the run
-        lists one of its invoices, the first reminder it really sends, the plan asked day
-        after day (``recouvrement.dunning.next.date._get_run_next_steps``, issue 17).
-        Invoices the ladder leaves out (litigation, payment plan, pause:
-        :meth:`_get_next_step_domain`) have no step. Customers without are left out."""
+        of each customer of ``self`` whose call asks for it (refusal, not reached): the first
+        reminder a daily run from today on sends listing one of its open invoices, its level
+        and day, the plan asked day after day
+        (``recouvrement.dunning.next.date._get_run_next_steps``, issue 17: the ladder's own
+        step missed the payment deadlines and the instalments sent alone). Invoices the run
+        leaves out (litigation, payment plan) have no step; a paused invoice or customer, or
+        one held by a proposed plan, the step the run sends when the pause or hold ends.
+        Customers without are left out."""
         asking = self.filtered(lambda c: c.outcome in ("refusal", "not_reached"))
         if not asking:
             return {}
         today = fields.Date.context_today(self)
         Move = self.env["account.move"]
-        dunning = self.env["recouvrement.dunning"]
-        moves = Move.search(
-            [
-                ("commercial_partner_id", "in", asking.partner_id.ids),
-                ("company_id", "in", asking.company_id.ids),
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("payment_state", "in", ("not_paid", "partial")),
-                *self._get_next_step_domain(today, asking.company_id),
-            ]
-        )
-        # pre-judgment claims and notified-factored invoices are not reminded
-        moves = self.env["recouvrement.proceedings"]._filter_dunning_moves(moves, None)
-        policies = dunning._get_policies(moves)
-        ladders = {policy: policy._get_rule_levels() for policy in set(policies.values())}
-        lines = moves.line_ids.filtered(
-            lambda line: (
-                line.account_id.account_type == "asset_receivable"
-                and line.date_maturity
-                and not line.reconciled
-                and line.amount_residual > 0
-            )
-        )
-        credits = dunning._get_open_credits(moves)
-        amounts = dunning._get_line_amounts(
-            lines.union(*credits.values()) if credits else lines, today
-        )
-        # each instalment's share of them, the oldest debt first (recouvrement.dunning
-        # ._allocate_open_credits: a credit is deducted once, by the cases first, then by
-        # the oldest open instalments, art. 1342-10 Code civil)
-        credits, _taken, shares = dunning._allocate_open_credits(credits, amounts, today)
-        # each currency's net balance, as the reminder claims it (recouvrement.dunning
-        # ._net_by_currency): a level's minimum is compared with it too
-        nets = dunning._get_overdue_nets(lines, credits, amounts, today, shares)
-        line_steps = {}
-        for move in moves.sorted("id"):
-            policy = policies.get(move.id)
-            if not policy:
-                continue
-            ladder = ladders[policy]
-            mine = lines.filtered(lambda line, move=move: line.move_id == move)
-            net = nets.get((move.company_id.id, move.commercial_partner_id.id, move.currency_id.id))
-            for line in mine:
-                step = self._get_line_next_step(line, ladder, mine, amounts, today, net=net)
-                if step:
-                    line_steps[line] = step
-        # an instalment waiting for an older one's next step: that step, the one the run takes
-        line_steps = dunning._wait_for_older_steps(
-            lines.filtered(lambda line: line.move_id.id in policies),
-            line_steps,
-            {move_id: ladders[policy] for move_id, policy in policies.items()},
-        )
-        steps = {}
-        for line in lines.sorted(lambda line: (line.move_id.id, line.id)):
-            step = line_steps.get(line)
-            current = steps.get(line.move_id.commercial_partner_id.id)
-            # the earliest step, the most severe on a day (rank() is a tuple: negated item
-            # by item)
-            if step and (not current or _step_key(step) < _step_key(current)):
-                steps[line.move_id.commercial_partner_id.id] = step
-        levels = self.env["recouvrement.dunning.level"]
-        result = {
-            partner_id: (levels.browse(level.key), day)
-            for partner_id, (level, day) in steps.items()
-        }
-        # what the run will really send first (the plan asked day after day, issue 17: the
-        # ladder's own step missed the payment deadlines and the instalments sent alone); the
-        # ladder's step when the run lists none of the customer's invoices
+        result = {}
         run_steps = defaultdict(list)
         # every open invoice of the customers, those paused or held by a proposed plan
         # included: the run reminds them once the pause or the hold ends
@@ -438,71 +361,6 @@ class RecouvrementCall(models.Model):
         for partner_id, partner_steps in run_steps.items():
             result[partner_id] = min(partner_steps, key=lambda step: (step[1], -step[0].sequence))
         return result
-
-    @api.model
-    def _get_next_step_domain(self, today, companies):
-        """Domain on ``account.move``: the invoices the ladder may remind on ``today``, as
-        ``recouvrement.dunning._get_dunning_domain`` leaves out the others: not in an open
-        litigation case nor in a payment plan (nor held by a proposed one), neither the invoice
-        nor its customer (in the invoice's company) paused; an invoice in a case opened by the
-        transfer to litigation while an instalment of it is claimed by no case
-        (``recouvrement.dunning._get_not_in_litigation_domain``) is kept."""
-        return [
-            "|",
-            ("litigation_id", "=", False),
-            "&",
-            # an invoice transferred in part: one of its lines is claimed by an open case
-            # (one added by hand to the case, none, leaves the ladder whole)
-            ("line_ids", "any", [("litigation_case_ids", "any", [("is_closed", "=", False)])]),
-            (
-                "line_ids",
-                "any",
-                [
-                    ("account_id.account_type", "=", "asset_receivable"),
-                    ("reconciled", "=", False),
-                    ("litigation_case_ids", "not any", [("is_closed", "=", False)]),
-                ],
-            ),
-            ("payment_plan_id", "=", False),
-            *self.env["recouvrement.dunning"]._get_proposed_plan_hold_domain(today),
-            "|",
-            ("dunning_paused_until", "=", False),
-            ("dunning_paused_until", "<", today),
-            *self.env["recouvrement.dunning"]._get_partner_pause_domain(today, companies),
-        ]
-
-    @api.model
-    def _get_line_next_step(self, line, ladder, lines, amounts, today, net=None):
-        """``(rules.dunning.Level, date)`` of the next step of the instalment ``line`` in
-        ``ladder`` (see :meth:`_get_next_steps`), or None at the top of the ladder or when
-        nothing is claimed. A level's minimum is compared with the invoice's amount due by
-        then (``lines``, its open instalments; ``amounts``, ``{line id: company currency}``)
-        and with ``net``, the net balance of its currency when the customer has open credits
-        in it (``recouvrement.dunning._get_overdue_nets``), as the dunning does
-        (``recouvrement.dunning._cap_to_net_minimums``)."""
-        dunning = self.env["recouvrement.dunning"]
-        reached = dunning._get_reached_sequence(line, ladder)
-        amount = sum(
-            amounts[other.id] for other in lines if other.date_maturity <= line.date_maturity
-        )
-        if net is not None:
-            if net <= 0:
-                return None  # its open credits cover the currency: nothing is claimed
-            amount = min(amount, net)
-        level = dunning_rules.next_level(ladder, reached, line.date_maturity, today, amount=amount)
-        if level:
-            return level, today
-        upcoming = [
-            lvl for lvl in ladder if lvl.sequence > (reached or 0) and lvl.applies_to(amount)
-        ]
-        if not upcoming:
-            return None
-        level = min(upcoming, key=lambda lvl: (lvl.date_for(line.date_maturity), lvl.sequence))
-        return level, level.date_for(line.date_maturity)
-
-    # ------------------------------------------------------------------------------------------
-    # Payment score
-    # ------------------------------------------------------------------------------------------
 
     @api.model
     def _get_score_negative_rates(self, partners, company, start):

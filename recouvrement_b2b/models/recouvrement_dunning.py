@@ -717,94 +717,6 @@ class RecouvrementDunning(models.AbstractModel):
         )
 
     @api.model
-    def _wait_for_older_steps(self, lines, steps, ladders):
-        """``steps`` (``{line: (rules.dunning.Level, date)}``, the next step of each open
-        instalment of ``lines`` from its own due date) corrected for what the run does
-        (:meth:`_level_listed_lines`): an instalment whose step is softer than the level an
-        older instalment of its customer listed with it already had waits for that one's next
-        step, which lists both: its step becomes that one (the date the run acts, not its own
-        ladder date, when nothing is sent); when that one has no next step left, it is sent
-        at that one's level on its own date. An invoice none of whose listed instalments
-        reached a level after its due date goes through its own ladder
-        (:meth:`_lists_an_invoice_never_reminded`). Shared by the next reminder date
-        (:meth:`_get_next_dates`) and a refused call's next step
-        (``recouvrement.call._get_next_steps``). No query.
-
-        :param lines: the customers' open receivable account.move.line the run may list
-        :param ladders: ``{move id: [rules.dunning.Level]}``, each invoice's ladder
-        :return: a new dict, the same keys as ``steps``
-        """
-        result = dict(steps)
-        by_customer = defaultdict(list)
-        for line in lines:
-            by_customer[(line.company_id.id, line.move_id.commercial_partner_id.id)].append(line)
-        for customer_lines in by_customer.values():
-            reached = {
-                line: self._get_reached_sequence(line, ladders[line.move_id.id]) or 0
-                for line in customer_lines
-            }
-            for line in customer_lines:
-                if line not in steps:
-                    continue
-                level, day = steps[line]
-                listed = [
-                    other for other in customer_lines if other == line or other.date_maturity < day
-                ]
-                floor = max(reached[other] for other in listed)
-                if level.sequence >= floor or self._lists_an_invoice_never_reminded(
-                    {"lines": self.env["account.move.line"].union(*listed)},
-                    reached,
-                    ladders[line.move_id.id],
-                ):
-                    continue
-                alone = self._newcomer_alone_step(
-                    line, day, reached, ladders[line.move_id.id], floor=floor
-                )
-                if alone:
-                    # sent alone once late, as the run does (:meth:`_send_newcomers_alone`)
-                    result[line] = alone
-                    continue
-                older = [
-                    steps[other] for other in listed if reached[other] == floor and other in steps
-                ]
-                if older:
-                    result[line] = min(older, key=lambda step: (step[1], -step[0].sequence))
-                    continue
-                top = [lvl for lvl in ladders[line.move_id.id] if lvl.sequence == floor]
-                if top:
-                    result[line] = (top[0], day)
-        return result
-
-    @api.model
-    def _newcomer_alone_step(self, line, day, reached, ladder, floor=None):
-        """The step ``(rules.dunning.Level, date)`` on which the run sends the instalment
-        ``line`` alone (:meth:`_send_newcomers_alone`), or None when it does not: ``line``
-        was never named by a reminder (``reached``: ``{line: sequence}``), the next level
-        after ``floor`` (default: the highest level ``reached`` of its customer's instalments
-        in ``reached``) has legal effect and the ladder has an amicable level up to ``floor``:
-        that level, on its own step ``day`` or, if later, the first day it is late
-        (:meth:`_first_late_day`). No query but the ladder's levels, prefetched together."""
-        if floor is None:
-            floor = max(reached.values(), default=0)
-        late_sequences = {lvl.sequence for lvl in ladder if lvl.days > 0}
-        if reached.get(line) in late_sequences:
-            return None
-        records = self.env["recouvrement.dunning.level"].browse([lvl.key for lvl in ladder])
-        by_sequence = {lvl.sequence: record for lvl, record in zip(ladder, records, strict=True)}
-        next_step = next((lvl for lvl in ladder if lvl.sequence > floor), None)
-        if not next_step or not by_sequence[next_step.sequence]._has_legal_effect():
-            return None
-        amicable = [
-            lvl
-            for lvl in ladder
-            if lvl.sequence <= floor and not by_sequence[lvl.sequence]._has_legal_effect()
-        ]
-        first_late = self._first_late_day(line, ladder)
-        if not amicable or not first_late:
-            return None
-        return amicable[-1], max(day, first_late)
-
-    @api.model
     def _first_late_day(self, line, ladder):
         """The first day the instalment ``line`` (receivable account.move.line) is late in
         ``ladder`` (:class:`rules.dunning.Level` list): its due date plus the days of the
@@ -913,15 +825,6 @@ class RecouvrementDunning(models.AbstractModel):
         return self._rebuild_item(item, moving, date) if moving else None
 
     @api.model
-    def _lists_an_invoice_never_reminded(self, item, reached, ladder):
-        """Whether plan ``item`` lists an invoice none of whose instalments reached a level
-        after its due date (:meth:`_get_never_reminded_lines`). Such an invoice is not held
-        back for another invoice's next step (:meth:`_level_listed_lines`): that step may be
-        a formal notice, which presupposes a delivered reminder of each invoice it lists
-        (issue 17 #12). No query."""
-        return bool(self._get_never_reminded_lines(item["lines"], reached, ladder))
-
-    @api.model
     def _get_never_reminded_lines(self, lines, reached, ladder):
         """The instalments of ``lines`` (account.move.line) of the invoices none of whose
         instalments in ``lines`` reached a level after its due date (``reached``: ``{line:
@@ -988,27 +891,6 @@ class RecouvrementDunning(models.AbstractModel):
             credit_id: float_round(part, precision_digits=2) for credit_id, part in deducted.items()
         }
         return kept, deducted, by_line, nets
-
-    @api.model
-    def _get_overdue_nets(self, lines, credits, line_amounts, date, shares):
-        """``{(company id, commercial partner id, currency id): float}``: for each currency in
-        which a customer of ``lines`` (receivable account.move.line) has open ``credits``
-        (:meth:`_get_open_credits`), its net balance as a reminder of ``date`` claims it
-        (:meth:`_net_by_currency`): its instalments of ``lines`` overdue on ``date`` less the
-        shares of the credits allocated to them (``shares``, :meth:`_allocate_open_credits`:
-        an older debt not in ``lines`` takes its share first), company currency
-        (``line_amounts``, :meth:`_get_line_amounts`); never below 0. No query."""
-        nets = dict.fromkeys(credits, 0.0)
-        for line in lines:
-            key = (
-                line.company_id.id,
-                line.move_id.commercial_partner_id.id,
-                line.currency_id.id,
-            )
-            if key in nets and line.date_maturity < date:
-                rest = line_amounts[line.id] - sum(shares.get(line.id, {}).values())
-                nets[key] += max(rest, 0.0)
-        return {key: float_round(amount, precision_digits=2) for key, amount in nets.items()}
 
     @api.model
     def _cap_to_net_minimums(self, lines, line_levels, nets, date, records):
@@ -1908,16 +1790,13 @@ class RecouvrementDunning(models.AbstractModel):
 
     @api.model
     def _get_next_dates(self, moves, date=None):
-        """Date of the next reminder of each invoice of ``moves``: ``{move id: date or False}``
-        (False: not an open customer invoice, no policy, or every instalment at the top of its
-        ladder), the earliest :func:`rules.dunning.next_action_date` of its open instalments
-        (receivable lines, from their own due date), an instalment waiting for an older one's
-        next step taking that step's date (:meth:`_wait_for_older_steps`), as an estimate;
-        then the day a run really lists the invoice, the plan asked day after day
-        (``recouvrement.dunning.next.date._get_run_next_dates``; issue 17: the date shown
-        was not the day the run acted). A level's minimum is compared with the amounts in
-        company currency at the rate of ``date`` (default: today), as the reminder claims
-        them (:meth:`_get_line_amounts`), not at the rate of the books."""
+        """Date of the next reminder of each invoice of ``moves``: ``{move id: date or False}``,
+        the day a daily run from ``date`` (default: today) on sends a reminder listing it, the
+        plan asked day after day (``recouvrement.dunning.next.date._get_run_next_dates``;
+        issue 17: the ladder's own dates, corrected by copies of the run's rules, were not the
+        day the run acted). False: not an open customer invoice, no policy, or the run lists
+        it on no day to come (paid by open credits, wholly disputed, in a payment plan or a
+        case, below every minimum at the day's rate, at the top of its ladder)."""
         open_moves = moves.filtered(
             lambda m: (
                 m.move_type == "out_invoice"
@@ -1929,188 +1808,78 @@ class RecouvrementDunning(models.AbstractModel):
         # factoring are not reminded (recouvrement.proceedings): no next reminder either
         open_moves = self.env["recouvrement.proceedings"]._filter_dunning_moves(open_moves, None)
         policies = self._get_policies(open_moves)
-        ladders = {policy: policy._get_rule_levels() for policy in set(policies.values())}
         next_dates = dict.fromkeys(moves.ids, False)
         dunned = open_moves.filtered(lambda m: m.id in policies)
-        receivable = dunned.line_ids.filtered(
-            lambda line: line.account_id.account_type == "asset_receivable"
-        )
-        if any(line.currency_id != line.company_currency_id for line in receivable):
-            line_amounts = self._get_line_amounts(
-                receivable, date or fields.Date.context_today(self)
-            )
-        else:
-            line_amounts = {line.id: line.amount_residual for line in receivable}
-        balances = self._get_credit_balances(dunned, date or fields.Date.context_today(self))
-        all_lines, steps = [], {}
-        for move in dunned:
-            ladder = ladders[policies[move.id]]
-            # a level's minimum is also compared with the net balance of the invoice's
-            # currency when open credits are deducted from it (:meth:`_cap_to_net_minimums`)
-            balance = balances.get(
-                (move.company_id.id, move.commercial_partner_id.id, move.currency_id.id)
-            )
-            # a list, not filtered(): the lines keep the prefetch of every invoice's lines
-            open_lines = [
-                line
-                for line in move.line_ids
-                if line.account_id.account_type == "asset_receivable"
-                and line.date_maturity
-                and not line.reconciled
-                and line.amount_residual > 0
-                # an instalment a case claims is not reminded (:meth:`_get_dunning_domain`)
-                and not (move.litigation_id and self._is_claimed_in_litigation(line))
-            ]
-            all_lines += open_lines
-            for line in open_lines:
-                reached = self._get_reached_sequence(line, ladder)
-                # the level's minimum against the invoice's amount due by then
-                # (:meth:`_group_due_lines`)
-                amount = min(
-                    sum(
-                        line_amounts[other.id]
-                        for other in open_lines
-                        if other.date_maturity <= line.date_maturity
-                    ),
-                    balance if balance is not None else float("inf"),
-                )
-                day = dunning_rules.next_action_date(
-                    ladder, reached, line.date_maturity, amount=amount
-                )
-                if day:
-                    level = dunning_rules.next_level(
-                        ladder, reached, line.date_maturity, day, amount=amount
-                    )
-                    steps[line] = (level, day)
-        # an instalment waiting for an older one's next step: the day the run acts
-        by_move = {move.id: ladders[policies[move.id]] for move in dunned}
-        steps = self._wait_for_older_steps(all_lines, steps, by_move)
-        for line, (_level, day) in steps.items():
-            move_id = line.move_id.id
-            if not next_dates[move_id] or day < next_dates[move_id]:
-                next_dates[move_id] = day
-        today = date or fields.Date.context_today(self)
-        next_dates = self._adjust_next_dates(dunned, next_dates, today, balances)
         return self.env["recouvrement.dunning.next.date"]._get_run_next_dates(
-            dunned, next_dates, today
+            dunned, next_dates, date or fields.Date.context_today(self)
         )
 
     @api.model
-    def _adjust_next_dates(self, moves, next_dates, date, balances=None):
-        """Correct ``next_dates`` (``{move id: date or False}``, from the ladder) of the open
-        invoices ``moves`` for what a run will do, and return it: no date when nothing will be
-        sent, i.e. the invoice is wholly under open disputes
-        (``recouvrement.dispute._dunning_excluded_amounts``) or its customer's open credits
-        of its currency cover all its open receivables of that currency in that company (the
-        net balance of that currency is zero or below:
-        nothing is claimed, LEGAL.md, open credits; :meth:`_net_by_currency`); and
-        never a date before ``date`` (today: a level whose day passed goes with the next
-        run). Amounts in company currency at the rate of ``date``. Queries do not depend on
-        the number of invoices.
-
-        :param balances: :meth:`_get_credit_balances` of ``moves`` (computed when not given)
-        """
-        dated = moves.filtered(lambda m: next_dates.get(m.id))
-        if not dated:
-            return next_dates
-        self._hold_next_dates(dated, next_dates)
-        disputed = self.env["recouvrement.dispute"]._dunning_excluded_amounts(dated, date)
-        for move in dated.filtered(lambda m: m.id in disputed):
-            if (
-                move.company_currency_id.compare_amounts(
-                    disputed[move.id], move.amount_residual_signed
-                )
-                >= 0
-            ):
-                next_dates[move.id] = False
-        if balances is None:
-            balances = self._get_credit_balances(dated, date)
-        for move in dated:
-            key = (move.company_id.id, move.commercial_partner_id.id, move.currency_id.id)
-            if (
-                key in balances
-                and move.company_currency_id.compare_amounts(balances[key], 0.0) <= 0
-            ):
-                next_dates[move.id] = False
-        for move_id, day in next_dates.items():
-            if day and day < date:
-                next_dates[move_id] = date
-        return next_dates
-
-    @api.model
-    def _get_credit_balances(self, moves, date):
-        """``{(company id, commercial partner id, currency id): float}``: for each currency in
-        which a customer of ``moves`` (account.move) has open credits
-        (:meth:`_get_open_credits`), the balance of its open receivables of that currency in
-        that company, every one, not only ``moves``, but those in litigation or in a payment
-        plan (no reminder claims them), each net of the shares of those credits allocated to
-        it (:meth:`_allocate_open_credits`, the oldest debt first: a plan's or a case's
-        invoice keeps its share), less what of them no debt takes (a credit only pays the
-        debts of its own currency, LEGAL.md, open credits; art. 1347-1 Code civil), company
-        currency at the rate of ``date``. Queries do not depend on the number of
-        invoices; none without open credits."""
-        credits = self._get_open_credits(moves)
-        if not credits:
-            return {}
-        credit_lines = self.env["account.move.line"].union(*credits.values())
-        debts = self.env["account.move.line"].search(
-            [
-                *self._get_open_receivable_domain(moves),
-                ("amount_residual", ">", 0),
-                # invoices the ladder leaves out for good (:meth:`_get_dunning_domain`): the
-                # reminders deduct no credit from them
-                *self._get_not_in_litigation_domain(),
-                ("move_id.payment_plan_id", "=", False),
-            ]
-        )
-        amounts = self._get_line_amounts(debts | credit_lines, date)
-        # each instalment's share of what the open litigation cases left of them, the oldest
-        # debt first (:meth:`_allocate_open_credits`): these debts net of their own shares,
-        # less what no debt takes (the customer's credit balance)
-        credits, _taken, shares = self._allocate_open_credits(credits, amounts, date)
-        balances = defaultdict(float)
-        for line in debts:
-            key = (
-                line.company_id.id,
-                line.partner_id.commercial_partner_id.id,
-                line.currency_id.id,
-            )
-            balances[key] += amounts[line.id] - sum(shares.get(line.id, {}).values())
-        allocated = defaultdict(float)
-        for parts in shares.values():
-            for credit_id, part in parts.items():
-                allocated[credit_id] += part
-        for key, lines in credits.items():
-            balances[key] += sum(min(amounts[line.id] + allocated[line.id], 0.0) for line in lines)
-        return {key: float_round(balances[key], precision_digits=2) for key in credits}
-
-    @api.model
-    def _recompute_next_dates(self, moves):
+    def _recompute_next_dates(self, moves, day=None):
         """Recompute the next reminder date (``account.move.dunning_next_date``) of the open
         customer invoices of the customers of ``moves`` (account.move: credit notes, payments,
         invoices whose disputes changed) in their companies: their open credits and disputes
-        decide whether anything will be sent (:meth:`_adjust_next_dates`). One query."""
+        decide whether anything will be sent (:meth:`_get_next_dates`). One query.
+
+        :param day: a date: only the dates not worked out for that day
+            (``dunning_next_date_on``) are recomputed, at once and for that day (an email
+            that left the outgoing queue on ``day``, :meth:`_dunning_mail_left_queue`: none
+            when it left the day the dates were worked out, the usual case); default: all of
+            them, when the records are next flushed, for today
+        :return: the account.move marked (sudo)
+        """
         moves = moves.filtered("commercial_partner_id")
-        if moves:
-            self._mark_open_next_dates(
-                [
-                    ("company_id", "in", moves.company_id.ids),
-                    ("commercial_partner_id", "in", moves.commercial_partner_id.ids),
-                ]
+        if not moves:
+            return self.env["account.move"].sudo()
+        marked = self._mark_open_next_dates(
+            [
+                ("company_id", "in", moves.company_id.ids),
+                ("commercial_partner_id", "in", moves.commercial_partner_id.ids),
+                *([("dunning_next_date_on", "!=", day)] if day else []),
+            ]
+        )
+        if day and marked:
+            marked.with_context(dunning_next_date_day=day)._recompute_recordset(
+                ["dunning_next_date"]
             )
+        return marked
 
     @api.model
     def _refresh_past_next_dates(self, date, limit=None):
         """Recompute the next reminder dates before ``date`` (the day of the run) of the open
         customer invoices, which the run did not reach (held, below a minimum): a next
-        reminder date is never in the past (:meth:`_adjust_next_dates`). One query.
+        reminder date is never in the past (:meth:`_get_next_dates`); and, once a day,
+        those of the invoices listed by a reminder waiting to leave (a letter to post, an
+        email or SMS still in the outgoing queue): the next reminder date counts its
+        posting or dispatch from the day it is worked out at the earliest
+        (``recouvrement.dunning.next.date``), a day later each day it waits (issue 17: a
+        letter prepared on 16 Mar still waiting on 22 Mar showed 31 Mar, the run cannot send
+        before 3 Apr). One query.
 
         :param limit: at most this many invoices, the oldest first (a cron call: a constant
-            cost per call; those refreshed are no longer in the past, so the next calls take
-            the next ones)
+            cost per call; those refreshed are no longer in the past and are worked out for
+            ``date`` (``dunning_next_date_on``), so the next calls take the next ones)
         :return: the account.move marked (sudo)
         """
-        return self._mark_open_next_dates([("dunning_next_date", "<", date)], limit=limit)
+        waiting = [
+            "|",
+            ("state", "=", "to_post"),
+            "&",
+            ("state", "=", "sent"),
+            ("queued", "=", True),
+        ]
+        return self._mark_open_next_dates(
+            [
+                "|",
+                ("dunning_next_date", "<", date),
+                "&",
+                ("dunning_event_ids", "any", waiting),
+                "|",
+                ("dunning_next_date_on", "=", False),
+                ("dunning_next_date_on", "<", date),
+            ],
+            limit=limit,
+        )
 
     @api.model
     def _recompute_next_dates_for_rates(self, currencies):
@@ -3187,7 +2956,12 @@ class RecouvrementDunning(models.AbstractModel):
         # sudo: the mail and SMS queues run for no collection user
         events = events.sudo().filtered("queued")
         if events:
-            events.write({"queued": False, "dispatch_date": day or fields.Date.context_today(self)})
+            day = day or fields.Date.context_today(self)
+            events.write({"queued": False, "dispatch_date": day})
+            # the payment deadline runs from ``day``, not from the run's day: the customers'
+            # next reminder dates move (a reminder left late: the queue held, a failure sent
+            # again), worked out for that day
+            self._recompute_next_dates(events.move_ids, day=day)
 
     @api.model
     def _is_recipient_failure(self, failure_type, failure_reason=False):

@@ -8,7 +8,8 @@ from ..rules import deadlines as deadline_rules
 from ..rules import dunning as dunning_rules
 from .recouvrement_dunning_event import POSTED_CHANNELS
 
-# how far ahead the next reminder date is looked for (days): beyond, the ladder's own date
+# how far ahead of the last day a level of the customer's instalments falls due the reminders
+# a simulated one leads to are looked for (days): beyond, no next reminder date
 NEXT_DATE_HORIZON_DAYS = 400
 
 
@@ -72,10 +73,10 @@ class RecouvrementDunningNextDate(models.AbstractModel):
     _description = "Next Reminder Date"
 
     @api.model
-    def _get_run_next_dates(self, moves, estimates, date):
-        """``estimates`` (``{move id: date or False}``, the ladder's next dates of the open
-        invoices ``moves``, :meth:`_get_next_dates`) replaced by the day a daily run will send a
-        reminder listing each invoice: the run is asked, day after day, what it would send
+    def _get_run_next_dates(self, moves, next_dates, date):
+        """``next_dates`` (``{move id: False}``, :meth:`recouvrement.dunning._get_next_dates`)
+        set, for the open invoices ``moves``, to the day a daily run will send a reminder
+        listing each invoice: the run is asked, day after day, what it would send
         (:meth:`_get_plan`, the run's own code), each reminder it would send recorded as sent
         and delivered that day (:class:`DunningSimulation`, nothing written) so that the
         next days see it: the waits for a payment deadline (art. 1344 Code civil), the
@@ -87,39 +88,39 @@ class RecouvrementDunningNextDate(models.AbstractModel):
 
         The plan is asked only on the days its answer can change for a customer (a level of
         one of its open instalments falls due, a payment deadline ends, a pause or a proposed
-        plan's hold ends, the day after a reminder, the ladder's estimate) and only for the
-        customers one of whose instalments has a level due above the one it reached (else
-        nothing can go, :meth:`_group_due_lines`). An invoice the run does not list within
-        :data:`NEXT_DATE_HORIZON_DAYS` keeps its estimate. Queries: the plan's, per day asked,
-        whatever the number of invoices of that day.
+        plan's hold ends, the day after a reminder) and only for the customers one of whose
+        instalments has a level due above the one it reached (else nothing can go,
+        :meth:`_group_due_lines`). The run is the only answer (issue 17: the ladder's own
+        dates corrected by hand-written copies of its rules each missed one): an invoice it
+        does not list (paid by open credits, wholly disputed, in a payment plan or a case,
+        below every minimum, at the top of its ladder) keeps False. Queries: the plan's, per
+        day asked, whatever the number of invoices of that day.
 
         :param moves: open customer invoices with a dunning policy (account.move)
         :param date: the first day a run may send (today)
-        :return: ``estimates``, changed in place
+        :return: ``next_dates``, changed in place
         """
-        for move_id, (_level, day) in self._get_run_next_steps(moves, date, estimates).items():
-            estimates[move_id] = day
-        return estimates
+        for move_id, (_level, day) in self._get_run_next_steps(moves, date).items():
+            next_dates[move_id] = day
+        return next_dates
 
     @api.model
-    def _get_run_next_steps(self, moves, date, estimates=None):
+    def _get_run_next_steps(self, moves, date):
         """``{move id: (recouvrement.dunning.level, date)}``: the first reminder a daily run
         from ``date`` on will send listing each invoice of ``moves`` (account.move), its level
         and day, worked out as :meth:`_get_run_next_dates` says; invoices the run does not
-        list within :data:`NEXT_DATE_HORIZON_DAYS` are left out. ``estimates`` (``{move id:
-        date}``, optional) are days to ask too. Also the next step a refused call announces
+        list are left out. Also the next step a refused call announces
         (``recouvrement.call._get_next_steps``)."""
         found = {}
         if not moves:
             return found
-        estimates = estimates or {}
         simulation = DunningSimulation()
         simulation.start = date
         # the run's view of the books, whoever triggers the recomputation (a stored field)
         dunning = (
             self.env["recouvrement.dunning"].sudo().with_context(dunning_simulation=simulation)
         )
-        days, steps = self._get_next_date_days(dunning, moves, estimates, date)
+        days, steps = self._get_next_date_days(dunning, moves, date)
         simulation.line_ids = {
             line.id for key_steps in steps.values() for line, _ladder in key_steps
         }
@@ -138,8 +139,10 @@ class RecouvrementDunningNextDate(models.AbstractModel):
                 for line, ladder in steps.get(key, ())
             )
 
-        horizon = fields.Date.add(date, days=NEXT_DATE_HORIZON_DAYS)
-        todo = sorted({day for key in pending for day in days[key] if date <= day <= horizon})
+        # the days a level falls due are asked however far (an invoice due in two years is
+        # reminded then); the days a simulated reminder adds, within the horizon after them
+        todo = sorted({day for key in pending for day in days[key] if date <= day})
+        horizon = fields.Date.add(max(todo, default=date), days=NEXT_DATE_HORIZON_DAYS)
         asked = set()
         while todo and any(pending.values()):
             day = heapq.heappop(todo)
@@ -176,14 +179,13 @@ class RecouvrementDunningNextDate(models.AbstractModel):
         return found
 
     @api.model
-    def _get_next_date_days(self, dunning, moves, estimates, date):
+    def _get_next_date_days(self, dunning, moves, date):
         """The days from ``date`` on which the plan of the customers of ``moves`` (open
         invoices, account.move) may change (:meth:`_get_run_next_dates`), before any reminder
         is simulated: ``date`` and the next day, the day each level of their open instalments
         falls due, the day after a pause or a proposed plan's hold or a running promise's
-        tolerance date, and the ladder's ``estimates`` (``{move id: date}``); the day after a
-        payment deadline of their reminders is added when the plan reads them
-        (:meth:`DunningSimulation.add_to_history`). Three queries.
+        tolerance date; the day after a payment deadline of their reminders is added when the
+        plan reads them (:meth:`DunningSimulation.add_to_history`). Three queries.
 
         :param dunning: ``recouvrement.dunning`` as the simulation reads the books (sudo)
         :return: ``(days, steps)``: ``{(company id, commercial partner id): {date}}`` and
@@ -215,8 +217,6 @@ class RecouvrementDunningNextDate(models.AbstractModel):
             days[key].update(fields.Date.add(day, days=1) for day in held if day)
         for move in moves:
             key = (move.company_id.id, move.commercial_partner_id.id)
-            if estimates.get(move.id):
-                days[key].add(estimates[move.id])
             partner = move.commercial_partner_id.with_company(move.company_id)
             if partner.dunning_paused_until:
                 days[key].add(fields.Date.add(partner.dunning_paused_until, days=1))

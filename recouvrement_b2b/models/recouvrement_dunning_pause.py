@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.osv import expression
 
 
@@ -57,41 +57,3 @@ class RecouvrementDunning(models.AbstractModel):
             (f"{prefix}.proposal_hold_until", "=", False),
             (f"{prefix}.proposal_hold_until", "<", date),
         ]
-
-    @api.model
-    def _hold_next_dates(self, moves, next_dates):
-        """Correct ``next_dates`` (``{move id: date or False}``) of the open invoices
-        ``moves`` for what the ladder leaves out (:meth:`_get_dunning_domain`): no next
-        reminder for an invoice in a payment plan or in an open litigation case that claims
-        every open instalment of it (:meth:`_is_claimed_in_litigation`: a case opened by the
-        transfer to litigation leaves the others to the reminders); an invoice
-        paused until a day, or held by a proposed plan until a day
-        (:meth:`_get_proposed_plan_hold_domain`), is reminded the day after at the earliest
-        (the plan signed, it has none). One query at most (the proposed plans).
-
-        :return: ``next_dates``, changed in place
-        """
-        for move in moves:
-            day = next_dates.get(move.id)
-            if not day:
-                continue
-            if move.payment_plan_id or (
-                move.litigation_id
-                and all(
-                    self._is_claimed_in_litigation(line)
-                    for line in move.line_ids
-                    if line.account_id.account_type == "asset_receivable"
-                    and not line.reconciled
-                    and line.amount_residual > 0
-                )
-            ):
-                next_dates[move.id] = False
-                continue
-            plan = move.penalty_plan_id
-            held = [move.dunning_paused_until]
-            if plan.state == "proposed":
-                held.append(plan.proposal_hold_until)
-            held = max(filter(None, held), default=False)
-            if held and day <= held:
-                next_dates[move.id] = fields.Date.add(held, days=1)
-        return next_dates

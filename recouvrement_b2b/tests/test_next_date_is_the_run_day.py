@@ -130,6 +130,19 @@ class TestNextDateIsTheRunDay(PrerequisitesCommon):
         count(1)  # warm-up
         self.assertEqual(count(9), count(3))
 
+    def test_invoice_due_in_two_years_has_its_date(self):
+        # 1 000 dated 1 March 2026, due 1 March 2028 (731 days later, beyond the 400 days the
+        # simulation looks ahead of its reminders): read on 2 March 2026, the next reminder
+        # is the courtesy note of 1 March 2028 - 5 = 25 February 2028, the first day the run
+        # lists it (the ladder's own date was the only answer for such an invoice before)
+        move = self._invoice(self.customer, 1000.0, "2026-03-01", "2028-03-01")
+        with freeze_time("2026-03-02"):
+            dates = self.Dunning._get_next_dates(move, date(2026, 3, 2))
+        self.assertEqual(dates[move.id], date(2028, 2, 25))
+        self.assertFalse(self._run("2028-02-24", partners=self.customer))
+        event = self._run("2028-02-25", partners=self.customer)
+        self.assertEqual(event.move_ids, move)
+
     def test_refused_call_announces_the_step_the_run_sends(self):
         # the tester's invoice after the formal notice of 7 Mar (840) and the third's last call
         # alone on 18 Mar (360): a call refused on 19 Mar announces the transfer to litigation

@@ -18,14 +18,25 @@ def d(text):
 
 @tagged("post_install", "-at_install")
 class TestTry18NextDate(PrerequisitesCommon):
-    def _loop(self, moves, start, end, post_delay=0, hooks=None, companies=None, stored=False):
+    def _loop(
+        self,
+        moves,
+        start,
+        end,
+        post_delay=0,
+        hooks=None,
+        companies=None,
+        stored=False,
+        queue_delay=0,
+    ):
         """Daily loop: each morning, hooks of the day, then letters due to be posted today are
-        posted, then the dates are read, then the run (letters posted ``post_delay`` days
-        after being prepared). Returns ``(wrong, sent, shown)``."""
+        posted and emails due to leave the queue today leave it, then the dates are read, then
+        the run (letters posted ``post_delay`` days after being prepared, emails leaving the
+        queue ``queue_delay`` days after). Returns ``(wrong, sent, shown)``."""
         companies = companies or self.company
         hooks = hooks or {}
         shown, sent = {}, {move: [] for move in moves}
-        waiting = {}
+        waiting, queued = {}, {}
         day, last = d(start), d(end)
         if stored:
             # the invoices were made outside the loop: their stored date as on the first day
@@ -37,6 +48,8 @@ class TestTry18NextDate(PrerequisitesCommon):
                 hooks[day]()
             for events in waiting.pop(day, []):
                 self._post(events, day)
+            for events in queued.pop(day, []):
+                self._queue_takes(events, day)
             if stored:
                 # what the user sees: the stored field, the cron's refresh of past dates done
                 with freeze_time(day):
@@ -51,7 +64,10 @@ class TestTry18NextDate(PrerequisitesCommon):
             with freeze_time(day):
                 plan = self.Dunning._get_plan(day, companies=companies)
                 events = self.Dunning._send_reminders(plan, day)
-            self._queue_takes(events, day)
+            if queue_delay:
+                queued.setdefault(day + timedelta(days=queue_delay), []).append(events)
+            else:
+                self._queue_takes(events, day)
             if post_delay:
                 waiting.setdefault(day + timedelta(days=post_delay), []).append(events)
             else:
@@ -251,6 +267,37 @@ class TestTry18NextDate(PrerequisitesCommon):
             (d("2026-04-03"), d("2026-04-20")),
         )
 
+    def test_a2c_email_leaving_the_queue_late(self):
+        # every level by email, each leaving the outgoing queue 10 days after the run (the
+        # queue held); the ladder waits while an email is queued and a payment deadline runs
+        # from the day the email left (recouvrement.dunning.event.dispatch_date). The last
+        # call of 16 Mar leaves on 26 Mar: 8 days to pay, 26 Mar + 8 = 3 Apr, the formal
+        # notice goes on 4 Apr (the ladder's 14 Feb + 45 = 31 Mar passed). On the morning of
+        # 24 Mar it is still queued: leaving that day at the earliest, 24 + 8 + 1 = 2 Apr; on
+        # 26 Mar it left: 4 Apr. The notice is a registered letter posted the day it is
+        # prepared: received 7 Apr, 8 days: the transfer on 16 Apr.
+        move = self._invoice(self.customer, 700.0, "2026-01-15", "2026-02-14")
+        wrong, sent, shown = self._loop(move, "2026-02-01", "2026-04-30", queue_delay=10)
+        self._report("a2c", wrong, sent, shown)
+        self.assertEqual(
+            [day for day, *_rest in sent[move]],
+            [
+                d("2026-02-09"),
+                d("2026-02-19"),  # the courtesy note left the queue on 19 Feb
+                d("2026-03-01"),
+                d("2026-03-16"),
+                d("2026-04-04"),
+                d("2026-04-16"),
+            ],
+        )
+        self.assertEqual(
+            (shown[d("2026-03-24")][move], shown[d("2026-03-26")][move]),
+            (d("2026-04-02"), d("2026-04-04")),
+        )
+        # once the last email left, the date read is the run's day every morning (before, a
+        # queued email is taken as leaving that day, the earliest it can)
+        self.assertEqual([row for row in wrong if row[0] >= "2026-03-26"], [])
+
     def test_a7b_pause_in_one_company_only(self):
         # the customer is paused until 12 Mar in the test company only (company-dependent):
         # its invoice in the other company goes on; both invoices' dates follow the run
@@ -312,19 +359,6 @@ class TestTry18Stored(TestTry18NextDate):
     def _loop(self, *args, **kwargs):
         kwargs["stored"] = True
         return super()._loop(*args, **kwargs)
-
-    # the stored field is read in the loops where what changes is not the invoice itself (a
-    # letter waiting to be posted, another invoice's step, a pause, a hold, a rate): the others
-    # read the same dates as TestTry18NextDate
-    test_a1_no_email_letters_posted_same_day = None
-    test_a2_no_email_letters_posted_three_days_later = None
-    test_a5_dispute_opened_then_rejected = None
-    test_a7b_pause_in_one_company_only = None
-    test_a8_two_customers_two_companies = None
-    test_a10_refused_call_follow_up = None
-    # left open: the stored date of an invoice whose letter waits to be posted is computed
-    # when the run prepares it, not again each day it waits (issue 17, closing note)
-    test_a2b_letter_waiting_to_be_posted = None
 
 
 @tagged("post_install", "-at_install")
