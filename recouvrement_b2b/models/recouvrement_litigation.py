@@ -472,6 +472,33 @@ class RecouvrementLitigation(models.Model):
                         other=move.litigation_id.name,
                     )
                 )
+            # an invoice a plan proposed or in force schedules: the plan claims it with its
+            # penalties, the case would claim it a second time (README, product decisions:
+            # the plan breaks or is called off first; the mirror of
+            # recouvrement.payment.plan._check_moves_not_litigated)
+            scheduled = case.move_ids.sudo().filtered(
+                lambda m: (
+                    m.payment_plan_id
+                    or any(plan.state == "proposed" for plan in m.payment_plan_ids)
+                )
+            )
+            if scheduled:
+                move = scheduled[0]
+                plan = (
+                    move.payment_plan_id
+                    or move.payment_plan_ids.filtered(lambda p: p.state == "proposed")[:1]
+                )
+                raise ValidationError(
+                    self.env._(
+                        "Case %(case)s: invoice %(invoice)s is scheduled by payment plan "
+                        "%(plan)s, which claims it with its penalties; a case would claim it a "
+                        "second time. Call the plan off or record its default first (field "
+                        "Invoices).",
+                        case=case.name,
+                        invoice=move.name,
+                        plan=plan.display_name,
+                    )
+                )
         for case in self:
             foreign = case.move_ids.filtered(
                 lambda m, case=case: m.commercial_partner_id != case.commercial_partner_id

@@ -8,7 +8,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import DunningRunCommon, InstalmentRunsCommon
@@ -258,3 +258,50 @@ class TestPlanOnALitigatedInvoice(InstalmentRunsCommon):
             action = self._plan_with_penalties(move)
         plan = self.env["recouvrement.payment.plan"].browse(action["res_id"])
         self.assertEqual(plan.amount_invoices, 2000.0)
+
+
+@tagged("post_install", "-at_install")
+class TestCaseOnAScheduledInvoice(InstalmentRunsCommon):
+    """The mirror of the plan's refusal: a litigation case is refused on an invoice a payment
+    plan proposed or in force schedules (README, product decisions: the plan is called off or
+    defaults first; lit19 left it open, a case opened by hand claimed the plan's invoice a
+    second time)."""
+
+    def _planned(self):
+        """1 000 dated 1 Jan 2026 due 31 Jan; a plan of 2 instalments from 1 May proposed on
+        20 Apr: the invoice."""
+        move = self._invoice(self.customer, 1000.0, "2026-01-01", "2026-01-31")
+        with freeze_time("2026-04-20"):
+            self._propose_plan(move, 2, date(2026, 5, 1))
+        return move
+
+    def test_case_on_an_invoice_of_a_proposed_plan_refused(self):
+        move = self._planned()
+        plan = move.payment_plan_ids
+        self.assertEqual(plan.state, "proposed")
+        with freeze_time("2026-04-25"), self.assertRaises(ValidationError) as error:
+            self._litigation_case(move, litigation_type="recovery")
+        self.assertIn(
+            f"invoice {move.name} is scheduled by payment plan {plan.display_name}",
+            str(error.exception),
+        )
+        # called off, the invoice may go to litigation
+        with freeze_time("2026-04-26"):
+            plan.with_user(self.controller).action_cancel()
+            case = self._litigation_case(move, litigation_type="recovery")
+        self.assertEqual(move.litigation_id, case)
+
+    def test_invoice_of_a_running_plan_not_added_to_a_case(self):
+        # a case of another invoice of the customer: the plan's invoice added to it is refused
+        move = self._planned()
+        plan = move.payment_plan_ids
+        with freeze_time("2026-04-21"):
+            plan.with_user(self.controller).signature_date = date(2026, 4, 21)
+            plan.with_user(self.controller).action_activate()
+        self.assertEqual(move.payment_plan_id, plan)
+        other = self._invoice(self.customer, 500.0, "2026-01-05", "2026-02-04")
+        with freeze_time("2026-04-25"):
+            case = self._litigation_case(other, litigation_type="recovery")
+            with self.assertRaises(ValidationError):
+                case.move_ids = [Command.link(move.id)]
+        self.assertEqual(case.move_ids, other)
