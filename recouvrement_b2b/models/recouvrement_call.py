@@ -441,7 +441,7 @@ class RecouvrementCall(models.Model):
     @api.model
     def _get_next_step_domain(self, today, companies):
         """Domain on ``account.move``: the invoices the ladder may remind on ``today``, as
-        ``recouvrement.dunning._get_dunning_domain`` leaves out the others: not in an open
+        ``recouvrement.dunning._search_dunning_lines`` leaves out the others: not in an open
         litigation case nor in a payment plan (nor held by a proposed one), neither the invoice
         nor its customer (in the invoice's company) paused; an invoice in a case opened by the
         transfer to litigation while an instalment of it is claimed by no case

@@ -61,7 +61,7 @@ class RecouvrementDunning(models.AbstractModel):
     @api.model
     def _hold_next_dates(self, moves, next_dates):
         """Correct ``next_dates`` (``{move id: date or False}``) of the open invoices
-        ``moves`` for what the ladder leaves out (:meth:`_get_dunning_domain`): no next
+        ``moves`` for what the ladder leaves out (:meth:`_search_dunning_lines`): no next
         reminder for an invoice in a payment plan or in an open litigation case that claims
         every open instalment of it (:meth:`_is_claimed_in_litigation`: a case opened by the
         transfer to litigation leaves the others to the reminders); an invoice
