@@ -657,17 +657,7 @@ class TestDunning(RecouvrementCommon):
                 "line_ids": [Command.set(receivable.ids)],
             }
         )
-        refund = self.env["account.move"].create(
-            {
-                "move_type": "out_refund",
-                "partner_id": self.customer.id,
-                "invoice_date": "2026-02-10",
-                "invoice_line_ids": [
-                    Command.create({"name": "Avoir", "price_unit": 50.0, "tax_ids": []})
-                ],
-            }
-        )
-        refund.action_post()
+        self._refund(self.customer, 50.0, "2026-02-10")
         self.env.flush_all()
         joined = []
         execute = type(self.env.cr).execute
