@@ -27,8 +27,10 @@ class DunningSimulation:
         self.move_levels = {}
         self.claimed = set()
         self.events = []
-        # ids of the open receivable lines of the customers asked about (None: any)
+        # ids of the open receivable lines of the customers asked about and of their invoices
+        # (None: any)
         self.line_ids = None
+        self.move_ids = None
         # the first day asked: a letter still to post, an email still queued leave then
         self.start = None
         # {(company id, partner id): {date}}: the day after each payment deadline of the
@@ -124,6 +126,9 @@ class RecouvrementDunningNextDate(models.AbstractModel):
         simulation.line_ids = {
             line.id for key_steps in steps.values() for line, _ladder in key_steps
         }
+        simulation.move_ids = {
+            line.move_id.id for key_steps in steps.values() for line, _ladder in key_steps
+        }
         pending = defaultdict(set)
         for move in moves:
             pending[(move.company_id.id, move.commercial_partner_id.id)].add(move.id)
@@ -191,12 +196,25 @@ class RecouvrementDunningNextDate(models.AbstractModel):
         :return: ``(days, steps)``: ``{(company id, commercial partner id): {date}}`` and
             ``{same key: [(receivable account.move.line, its ladder)]}``
         """
+        # the customers' open invoices first, then their lines from their ids: no join of
+        # lines and invoices, whose plan depends on the statistics (issue 17, performance;
+        # recouvrement.dunning._search_dunning_lines)
+        open_moves = dunning.env["account.move"].search(
+            [
+                ("company_id", "in", moves.company_id.ids),
+                ("commercial_partner_id", "in", moves.commercial_partner_id.ids),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+            ]
+        )
         lines = dunning.env["account.move.line"].search(
             [
-                *dunning._get_open_receivable_domain(moves),
+                ("move_id", "in", open_moves.ids),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("reconciled", "=", False),
                 ("amount_residual", ">", 0),
                 ("date_maturity", "!=", False),
-                ("move_id.move_type", "=", "out_invoice"),
             ]
         )
         policies = dunning._get_policies(lines.move_id)

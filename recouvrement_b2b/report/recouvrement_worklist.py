@@ -452,7 +452,7 @@ class RecouvrementWorklist(models.Model):
                         AND m.move_type = 'out_invoice'
                         AND m.payment_state IN ('not_paid', 'partial')
                         -- invoices the ladder reminds (recouvrement.dunning
-                        -- ._get_dunning_domain): not in litigation (the instalments no case
+                        -- ._search_dunning_lines): not in litigation (the instalments no case
                         -- claims: lv above) nor in a plan, nor held by a proposed plan,
                         -- neither the invoice nor its customer (in the company) paused
                         AND m.payment_plan_id IS NULL
