@@ -89,8 +89,7 @@ class AccountMove(models.Model):
     )
     dunning_next_date_on = fields.Date(
         string="Next Reminder Computed On",
-        compute="_compute_dunning_next_date",
-        store=True,
+        copy=False,
         help="Day the next reminder date was worked out for: a reminder waiting to leave (a "
         "letter to post, an email in the outgoing queue) moves it each day it waits.",
     )
@@ -615,12 +614,14 @@ class AccountMove(models.Model):
     def _compute_dunning_next_date(self):
         """The next reminder date (``recouvrement.dunning._get_next_dates``) as of today, or
         of the context's ``dunning_next_date_day`` (a date: the day an email left the outgoing
-        queue, :meth:`recouvrement.dunning._dunning_mail_left_queue`), and that day."""
+        queue, :meth:`recouvrement.dunning._dunning_mail_left_queue`). The day it was worked
+        out for (``dunning_next_date_on``) is set by the run and the cron's refresh only
+        (``recouvrement.dunning._advance_invoices``, ``_refresh_past_next_dates``), in their
+        own writes: written here it split the invoices' UPDATE by its old value."""
         day = self.env.context.get("dunning_next_date_day") or fields.Date.context_today(self)
         next_dates = self.env["recouvrement.dunning"]._get_next_dates(self, day)
         for move in self:
             move.dunning_next_date = next_dates[move.id]
-            move.dunning_next_date_on = day
 
     @api.depends_context("tz")
     @api.depends(

@@ -1919,11 +1919,9 @@ class RecouvrementDunning(models.AbstractModel):
         invoices whose disputes changed) in their companies: their open credits and disputes
         decide whether anything will be sent (:meth:`_get_next_dates`). One query.
 
-        :param day: a date: only the dates not worked out for that day
-            (``dunning_next_date_on``) are recomputed, at once and for that day (an email
-            that left the outgoing queue on ``day``, :meth:`_dunning_mail_left_queue`: none
-            when it left the day the dates were worked out, the usual case); default: all of
-            them, when the records are next flushed, for today
+        :param day: a date: the dates are recomputed at once, worked out for that day (an
+            email that left the outgoing queue on ``day``, :meth:`_dunning_mail_left_queue`);
+            default: when the records are next flushed, for today
         :return: the account.move marked (sudo)
         """
         moves = moves.filtered("commercial_partner_id")
@@ -1933,10 +1931,10 @@ class RecouvrementDunning(models.AbstractModel):
             [
                 ("company_id", "in", moves.company_id.ids),
                 ("commercial_partner_id", "in", moves.commercial_partner_id.ids),
-                *([("dunning_next_date_on", "!=", day)] if day else []),
             ]
         )
         if day and marked:
+            marked._fields["dunning_next_date_on"].write(marked, day)
             marked.with_context(dunning_next_date_day=day)._recompute_recordset(
                 ["dunning_next_date"]
             )
@@ -1966,7 +1964,7 @@ class RecouvrementDunning(models.AbstractModel):
             ("state", "=", "sent"),
             ("queued", "=", True),
         ]
-        return self._mark_open_next_dates(
+        moves = self._mark_open_next_dates(
             [
                 "|",
                 ("dunning_next_date", "<", date),
@@ -1978,6 +1976,10 @@ class RecouvrementDunning(models.AbstractModel):
             ],
             limit=limit,
         )
+        # worked out for ``date`` at the next flush (in the same UPDATE as the dates)
+        if moves:
+            moves._fields["dunning_next_date_on"].write(moves, date)
+        return moves
 
     @api.model
     def _recompute_next_dates_for_rates(self, currencies):
@@ -2993,6 +2995,9 @@ class RecouvrementDunning(models.AbstractModel):
         # inverses), then their dependents are marked: the next flush writes them with the next
         # reminder dates they change and the portal tokens of the batch in one UPDATE per row
         moves._fields["dunning_last_date"].write(moves, date)
+        # their next reminder dates are worked out for ``date`` (at the next flush): a
+        # reminder waiting to leave is taken as leaving that day (_refresh_past_next_dates)
+        moves._fields["dunning_next_date_on"].write(moves, date)
         by_level = defaultdict(list)
         for move_id, level_id in move_levels.items():
             by_level[level_id].append(move_id)
@@ -3056,10 +3061,12 @@ class RecouvrementDunning(models.AbstractModel):
         if events:
             day = day or fields.Date.context_today(self)
             events.write({"queued": False, "dispatch_date": day})
-            # the payment deadline runs from ``day``, not from the run's day: the customers'
-            # next reminder dates move (a reminder left late: the queue held, a failure sent
-            # again), worked out for that day
-            self._recompute_next_dates(events.move_ids, day=day)
+            # left on a later day than the run (the queue held, a failure sent again): the
+            # payment deadline runs from ``day``, the customers' next reminder dates move,
+            # worked out for that day; left the day of the run (the usual case: the queue
+            # sends within minutes), the dates the run worked out took it as leaving then
+            late = events.filtered(lambda event: event.date != day)
+            self._recompute_next_dates(late.move_ids, day=day)
 
     @api.model
     def _is_recipient_failure(self, failure_type, failure_reason=False):
