@@ -9,6 +9,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
+from odoo.modules.migration import load_script
 from odoo.tests import Form, tagged
 
 from .common import DunningRunCommon, InstalmentRunsCommon
@@ -171,6 +172,26 @@ class TestJoinedAfterService(InstalmentRunsCommon):
         with freeze_time("2026-05-04"):
             case.service_date = "2026-05-04"
         return move, lines, case
+
+    def test_migration_keeps_what_old_served_cases_claim(self):
+        """Upgrade to 18.0.1.0.6: a case served before the served instalments were kept
+        (``served_line_ids`` empty, the old shape) gets, once, what it claims on the upgrade
+        day; the second half joining it afterwards keeps its own prescription (2027-04-01;
+        without the migration it read what the case claims now: 2031-05-04)."""
+        post = load_script(
+            "recouvrement_b2b/migrations/18.0.1.0.6/post-migrate.py",
+            "rb2b_post_migrate_18_0_1_0_6",
+        )
+        move, lines, case = self._served_halves()
+        # the old shape: nothing recorded at the service
+        case.sudo().served_line_ids = [Command.clear()]
+        self.assertIn(case, post.keep_served_lines(self.env))
+        self.assertEqual(case.served_line_ids, lines[:1])
+        # run again: nothing left to do
+        self.assertFalse(post.keep_served_lines(self.env))
+        with freeze_time("2026-06-01"):
+            case.line_ids = [Command.link(lines[1].id)]
+            self.assertEqual(move.prescription_date, date(2027, 4, 1))
 
     def test_instalment_joining_after_the_service_keeps_its_prescription(self):
         # served 2026-05-04: the first half restarts (2031-05-04), the second, not claimed,
