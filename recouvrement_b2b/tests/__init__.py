@@ -66,3 +66,4 @@ from . import test_litigation_parts
 from . import test_try18
 from . import test_lit19
 from . import test_credit_oldest_first
+from . import test_try19

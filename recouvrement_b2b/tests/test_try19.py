@@ -1,0 +1,311 @@
+"""Fresh tester of stop 19 (try19), issue 17: the candidate tried with inputs no other test
+uses. A: open credits pay the oldest open debt first (art. 1342-10 Code civil) for every
+reminder, letter, plan and figure; B: litigation cases and served orders; C: the stored next
+reminder date. Values by hand in each test."""
+
+from datetime import date, timedelta
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.tests import Form, tagged
+
+from . import test_try18
+from .common import InstalmentRunsCommon
+from .test_prerequisites_per_line import PrerequisitesCommon
+
+
+def _days(start, end):
+    first, last = date.fromisoformat(start), date.fromisoformat(end)
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+@tagged("post_install", "-at_install")
+class TestTry19Credits(InstalmentRunsCommon):
+    """The standard ladder (courtesy 5 days before the due date, courteous +1, firm +15, last
+    call +30, formal notice +45 by registered letter, litigation +60; 8 days to pay from the
+    firm level); a letter posted the day it is prepared. The customer owes A 500 due 4 Feb
+    2026, B 800 due 1 Mar, C 1 200 due 20 Mar, D 300 due 10 Apr; credit note X of 650 dated
+    20 Jan (larger than A, the oldest)."""
+
+    def _book(self):
+        cust = self.customer
+        self.move_a = self._invoice(cust, 500.0, "2026-01-05", "2026-02-04")
+        self.move_b = self._invoice(cust, 800.0, "2026-01-30", "2026-03-01")
+        self.move_c = self._invoice(cust, 1200.0, "2026-02-18", "2026-03-20")
+        self.move_d = self._invoice(cust, 300.0, "2026-03-11", "2026-04-10")
+        self._open_credit_note(cust, 650.0, "2026-01-20")
+
+    def _daily_events(self, start, end, hooks=None):
+        """``[(day, level, amounts of the invoices listed, amount_due, amount_open_credit,
+        amount_disputed, letter credits)]`` of a daily run from ``start`` to ``end``;
+        ``hooks``: ``{day: callable(day)}`` run that morning, before the run."""
+        hooks = hooks or {}
+        rows = []
+        for day in _days(start, end):
+            if day in hooks:
+                hooks[day](day)
+            for event in self._post(self._run(day), day):
+                rows.append(
+                    (
+                        day.isoformat(),
+                        event.level_id,
+                        sorted(event.move_ids.mapped("amount_total")),
+                        event.amount_due,
+                        event.amount_open_credit,
+                        event.amount_disputed,
+                        [credit["amount"] for credit in event._get_letter_credits()],
+                    )
+                )
+        return rows
+
+    def _dispute(self, move, amount, day):
+        with freeze_time(day):
+            self.env["recouvrement.dispute"].with_user(self.controller).create(
+                {"move_id": move.id, "reason": "quantity", "amount": amount}
+            )
+
+    def test_a1_four_invoices_two_credits_payment_disputes_promise(self):
+        # Events: 200 paid on B on 5 Mar (B 600 left); unmatched payment Y 150 on 25 Mar;
+        # dispute of D whole (300, the newest) on 26 Mar; dispute of 400 on A (the oldest) on
+        # 27 Mar; a promise of 100 on A on 1 Apr to 30 Apr.
+        # Before the disputes the credits pay, oldest credit to oldest due debt: X 650 -> A
+        # 500 + B 150; Y 150 -> B 150 (B: 600 - 300 = 300 left).
+        #  2 Mar: A (26 days late) and B (1 day), never reminded: 500 + 800 - 650 = 650.00,
+        #         credit 650 printed;
+        #  6 Mar: last call (A 30 days): 500 + 600 - 650 = 450.00;
+        # 15 Mar: C's courtesy note alone, 1 200.00, no credit left for it;
+        # 21 Mar: formal notice (A 45 days) 450.00; 22 Mar: C courteous 1 200.00.
+        # From 27 Mar: A's undisputed 500 - 400 = 100 takes X first: X -> A 100 + B 550;
+        # Y -> B 50 + C 100: A and B are paid but for A's disputed part: no transfer on
+        # 5 Apr (net 0); D is disputed whole: no courtesy (5 Apr) or courteous (11 Apr).
+        #  4 Apr: C firm 1 200 - 100 = 1 100.00, credit 100.00 (Y's share on C);
+        # 19 Apr: C last call 1 100.00, credit 100.00.
+        self._book()
+        a, b, c, d = self.move_a, self.move_b, self.move_c, self.move_d
+        figures = {}
+
+        def probe(day):
+            group = self._portal_group(day.isoformat())
+            statement = (
+                self.env["recouvrement.statement"]
+                .with_user(self.controller)
+                ._get_statements(self.customer, date=day)[self.customer.id]
+            )
+            figures[day.isoformat()] = (
+                group["due"],
+                group["open_credit"],
+                group["payable"],
+                statement["overdue"],
+                statement["balance"],
+            )
+
+        hooks = {
+            date(2026, 3, 5): lambda day: self._pay(b, 200.0, day),
+            date(2026, 3, 25): lambda day: self._unmatched_payment(self.customer, 150.0, day),
+            date(2026, 3, 26): lambda day: self._dispute(d, 300.0, day),
+            date(2026, 3, 27): lambda day: self._dispute(a, 400.0, day),
+            date(2026, 3, 28): probe,
+            date(2026, 4, 1): lambda day: self._promise(a, day),
+            date(2026, 4, 20): probe,
+        }
+        rows = self._daily_events("2026-02-01", "2026-04-30", hooks)
+        self.assertEqual(
+            rows,
+            [
+                ("2026-03-02", self.level_firm, [500.0, 800.0], 650.0, 650.0, 0.0, [650.0]),
+                ("2026-03-06", self.level_last_call, [500.0, 800.0], 450.0, 650.0, 0.0, [650.0]),
+                ("2026-03-15", self.level_courtesy, [1200.0], 1200.0, 0.0, 0.0, []),
+                ("2026-03-21", self.level_notice, [500.0, 800.0], 450.0, 650.0, 0.0, [650.0]),
+                ("2026-03-22", self.level_courteous, [1200.0], 1200.0, 0.0, 0.0, []),
+                ("2026-04-04", self.level_firm, [1200.0], 1100.0, 100.0, 0.0, [100.0]),
+                ("2026-04-19", self.level_last_call, [1200.0], 1100.0, 100.0, 0.0, [100.0]),
+            ],
+        )
+        # the collection page and the statement: balance 500 + 600 + 1 200 + 300 - 800 =
+        # 1 800; of which overdue on 28 Mar: 500 + 600 + 1 200 - 800 = 1 500 (D not due);
+        # on 20 Apr: 1 800 (D due 10 Apr)
+        self.assertEqual(
+            figures,
+            {
+                "2026-03-28": (1800.0, 800.0, 1500.0, 1500.0, 1800.0),
+                "2026-04-20": (1800.0, 800.0, 1800.0, 1800.0, 1800.0),
+            },
+        )
+        # a payment plan on C on 20 Apr deducts C's share only, 100 (Y's rest), and
+        # schedules 1 200 - 100 = 1 100.00, as C's reminders claim
+        with freeze_time("2026-04-20"):
+            with Form(self._plan_wizard(c)) as form:
+                form.instalment_count = 2
+                form.first_date = date(2026, 5, 30)
+                form.include_penalties = False
+                self.assertEqual((form.amount_credits, form.amount_total), (100.0, 1100.0))
+
+    def _promise(self, move, day):
+        with freeze_time(day):
+            self.env["recouvrement.promise"].with_user(self.controller).create(
+                {
+                    "partner_id": self.customer.id,
+                    "amount": 100.0,
+                    "date": "2026-04-30",
+                    "move_ids": [Command.set(move.ids)],
+                }
+            )
+
+    def test_a2_level_not_driven_by_an_invoice_the_credit_pays(self):
+        # A 500 due 4 Feb, B 800 due 1 Mar, credit note X 650 of 20 Jan. The credit pays A,
+        # the oldest due debt, whole (art. 1342-10; A is never reminded: 5 Feb nothing) and
+        # 150 of B: what the customer owes is B's 650, due 1 Mar. B's ladder from its own
+        # due date: courteous on 2 Mar (1 day late), firm on 16 Mar (15 days); its formal
+        # notice not before 15 Apr (45 days). Got: a FIRM reminder on 2 Mar (B 1 day late, A
+        # 26 days), a last call on 6 Mar (A 30 days) and a FORMAL NOTICE by registered letter
+        # on 21 Mar (A 45 days) while the only debt left, B, is 20 days late: the ladder
+        # climbs on the age of an invoice the credit has paid.
+        self._invoice(self.customer, 500.0, "2026-01-05", "2026-02-04")
+        self._invoice(self.customer, 800.0, "2026-01-30", "2026-03-01")
+        self._open_credit_note(self.customer, 650.0, "2026-01-20")
+        rows = [
+            (day, level.name, amount)
+            for day, level, _amounts, amount, *_rest in self._daily_events(
+                "2026-02-01", "2026-03-21"
+            )
+            if day >= "2026-02-25"
+        ]
+        self.assertEqual(
+            rows,
+            [
+                ("2026-03-02", self.level_courteous.name, 650.0),
+                ("2026-03-16", self.level_firm.name, 650.0),
+            ],
+        )
+
+    def test_a3_declaration_and_post_judgment_invoice_share_the_credit_once(self):
+        # Redressement judiciaire opened 15 Apr 2026 (published 20 Apr). D 900 dated 1 Mar
+        # due 31 Mar (born before the judgment: declared, no reminder); E 600 dated 16 Apr
+        # due 17 Apr (born after it: paid at its due date, L622-17, normal dunning); credit
+        # note 1 000 of 10 Mar, open. The customer owes 900 + 600 - 1 000 = 500 in all:
+        # whichever debt the credit pays first (D, the oldest, or E, the one we may
+        # remind), the declaration and E's reminders claim 500 together (each credit is
+        # deducted once in all, README). Got: the declaration deducts 900 (principal 0.00)
+        # AND the reminders and the collection page deduct it from E (no reminder, due 0.00):
+        # 1 500 deducted of a credit of 1 000, 500 never claimed.
+        customer = self._customer("Declare Essai")
+        self._invoice(customer, 900.0, "2026-03-01", "2026-03-31")
+        self._invoice(customer, 600.0, "2026-04-16", "2026-04-17")
+        self._refund(customer, 1000.0, "2026-03-10")
+        customer.write({"collective_proceedings": "redressement", "proceedings_date": "2026-04-15"})
+        with freeze_time("2026-04-20"):
+            declaration = self.env["recouvrement.claim.declaration"].create(
+                {"partner_id": customer.id, "publication_date": "2026-04-20"}
+            )
+            self.assertEqual(declaration.move_ids.mapped("amount_total"), [900.0])
+            [group] = self.env["recouvrement.customer"]._get_portal_values(
+                customer, date(2026, 4, 20)
+            )["companies"]
+        # E is 3 days late on 20 Apr: the courteous level
+        reminded = sum(item["amount_net"] for item in self._plan("2026-04-20", customer))
+        self.assertEqual(
+            (declaration.principal_amount + reminded, declaration.principal_amount + group["due"]),
+            (500.0, 500.0),
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestTry19Litigation(InstalmentRunsCommon):
+    def _served_case(self):
+        """A 700 dated 21 Oct 2021 due 20 Nov 2021 (prescribed 2026-11-20); a case on A filed
+        10 Mar 2026, order 25 Mar, served 12 May: ``(move_a, case)``."""
+        move_a = self._invoice(self.customer, 700.0, "2021-10-21", "2021-11-20")
+        with freeze_time("2026-03-10"):
+            case = self._litigation_case(move_a, litigation_type="recovery", proof_checked=True)
+            case.action_file()
+        with freeze_time("2026-03-25"):
+            case.order_date = "2026-03-25"
+        with freeze_time("2026-05-12"):
+            case.service_date = "2026-05-12"
+        return move_a, case
+
+    def test_b1_service_date_cleared_and_entered_again(self):
+        # served 12 May: A restarts (2031-05-12). B 400 due 2021-12-05 (prescribed
+        # 2026-12-05) added to the case on 3 Jun: the order does not cover it, 2026-12-05.
+        # On 10 Jun the user clears the service date by mistake and enters it again, the same
+        # 12 May: the order served on 12 May still covers A only (B joined on 3 Jun): B keeps
+        # 2026-12-05 and "Instalments Served" still lists A alone (evidence not rewritten).
+        move_a, case = self._served_case()
+        self.assertEqual(move_a.prescription_date, date(2031, 5, 12))
+        move_b = self._invoice(self.customer, 400.0, "2021-11-05", "2021-12-05")
+        with freeze_time("2026-06-03"):
+            case.move_ids = [Command.link(move_b.id)]
+        self.assertEqual(move_b.prescription_date, date(2026, 12, 5))
+        with freeze_time("2026-06-10"):
+            case.service_date = False
+            case.service_date = "2026-05-12"
+        self.assertEqual(
+            (case.served_line_ids.move_id, move_a.prescription_date, move_b.prescription_date),
+            (move_a, date(2031, 5, 12), date(2026, 12, 5)),
+        )
+
+    def test_b2_claimed_instalments_after_a_credit_note_matched(self):
+        # 1 500 dated 1 Jan 2026 in three instalments 30 % / 40 % / 30 %: 450 due 31 Jan, 600
+        # due 2 Mar, 450 due 1 Apr; a case of 20 Mar claims the first two; a credit note of
+        # 500 matched with the invoice on 25 Mar pays the oldest instalment first (450 -> 0,
+        # 600 -> 550). The file on 30 Mar: principal 550.00, listing "03/02/2026 (550.00 €)"
+        # only (the first is paid).
+        lines = self._instalments(((30, 30), (40, 60), (30, 90)), 1500.0)
+        move = lines.move_id
+        self.assertEqual(lines.mapped("amount_residual"), [450.0, 600.0, 450.0])
+        with freeze_time("2026-03-20"):
+            case = self._litigation_case(
+                move, litigation_type="recovery", line_ids=[Command.set(lines[:2].ids)]
+            )
+        self._credit_note(move, 500.0, "2026-03-25")
+        with freeze_time("2026-03-30"):
+            [line] = case._get_dossier_lines()
+        self.assertEqual(
+            (line["principal"], line["due_dates"]), (550.0, "03/02/2026 (550.00\xa0€)")
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestTry19NextDate(PrerequisitesCommon):
+    """The stored next reminder date (``account.move.dunning_next_date``) read each morning
+    is the next day a daily run lists the invoice (the daily loop of test_try18)."""
+
+    _loop = test_try18.TestTry18NextDate._loop
+
+    def test_c1_two_invoices_and_a_credit_emails_leaving_the_queue_late(self):
+        # two invoices of a customer, 640 due 12 Feb and 380 due 3 Mar, a credit note 200 of
+        # 1 Feb (it pays the 640, the older, first); every email leaves the outgoing queue 4
+        # days after the run. By hand: the 640 (440 claimed): courtesy 7 Feb, courteous 13
+        # Feb, firm on 2 Mar (27 Feb + the 380's courtesy of 26 Feb queued until 2 Mar),
+        # last call 14 Mar (+30) listing both, 440 + 380 = 820; formal notice 29 Mar (+45;
+        # the last call left 18 Mar + 8 = 26 Mar passed); transfer 13 Apr (+60; notice
+        # received 1 Apr + 8 = 9 Apr). The 380: courtesy 26 Feb (380, no credit left), courteous
+        # 6 Mar (4 Mar, after the firm email of 2 Mar left the queue on 6 Mar).
+        # The date read while a future email will stay queued cannot foresee the delay (it
+        # assumes the day of the run): from 6 Mar, the date read every morning is the day the
+        # run lists the invoice.
+        move_1 = self._invoice(self.customer, 640.0, "2026-01-13", "2026-02-12")
+        move_2 = self._invoice(self.customer, 380.0, "2026-02-01", "2026-03-03")
+        self._open_credit_note(self.customer, 200.0, "2026-02-01")
+        moves = move_1 | move_2
+        wrong, sent, _shown = self._loop(
+            moves, "2026-02-01", "2026-05-15", stored=True, queue_delay=4
+        )
+        d = date.fromisoformat
+        self.assertEqual(
+            [(day, amount) for day, _level, amount, _channel in sent[move_1]],
+            [
+                (d("2026-02-07"), 440.0),
+                (d("2026-02-13"), 440.0),
+                (d("2026-03-02"), 440.0),
+                (d("2026-03-14"), 820.0),
+                (d("2026-03-29"), 820.0),
+                (d("2026-04-13"), 820.0),
+            ],
+        )
+        self.assertEqual(
+            [(day, amount) for day, _level, amount, _channel in sent[move_2][:2]],
+            [(d("2026-02-26"), 380.0), (d("2026-03-06"), 380.0)],
+        )
+        self.assertEqual([row for row in wrong if row[0] >= "2026-03-06"], [])
