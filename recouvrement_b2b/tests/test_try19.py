@@ -6,12 +6,15 @@ reminder date. Values by hand in each test."""
 from datetime import date, timedelta
 
 from freezegun import freeze_time
+from psycopg2.errors import SerializationFailure
 
-from odoo import Command
+from odoo import SUPERUSER_ID, Command, api
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools import mute_logger
 
 from . import test_try18
-from .common import InstalmentRunsCommon
+from .common import InstalmentRunsCommon, TwoCursorsCommon
 from .test_prerequisites_per_line import PrerequisitesCommon
 
 
@@ -121,6 +124,15 @@ class TestTry19Credits(InstalmentRunsCommon):
                 ("2026-04-04", self.level_firm, [1200.0], 1100.0, 100.0, 0.0, [100.0]),
                 ("2026-04-19", self.level_last_call, [1200.0], 1100.0, 100.0, 0.0, [100.0]),
             ],
+        )
+        # the formal notice of 21 Mar is evidence: after the payment Y and the disputes it
+        # still claims 450.00 and its letter still prints the credit it deducted, 650.00
+        notice = self.env["recouvrement.dunning.event"].search(
+            [("partner_id", "=", self.customer.id), ("level_id", "=", self.level_notice.id)]
+        )
+        self.assertEqual(
+            (notice.amount_due, [credit["amount"] for credit in notice._get_letter_credits()]),
+            (450.0, [650.0]),
         )
         # the collection page and the statement: balance 500 + 600 + 1 200 + 300 - 800 =
         # 1 800; of which overdue on 28 Mar: 500 + 600 + 1 200 - 800 = 1 500 (D not due);
@@ -265,6 +277,39 @@ class TestTry19Litigation(InstalmentRunsCommon):
             (line["principal"], line["due_dates"]), (550.0, "03/02/2026 (550.00\xa0€)")
         )
 
+    def test_b3_two_cases_one_closed_keeps_its_credit(self):
+        # credit note 900 of 10 Mar; case A on 400 (due 4 Feb) and case B on 700 (due 3
+        # Mar), 20 Apr: oldest claim first, A 400 and B 900 - 400 = 500. A closed
+        # (abandoned): it keeps 400 as its record (closing_credit_amount) and takes no share
+        # any more: B, the open case, takes 700 (cases first), 200 left for A's reminders
+        # (400 - 200 = 200 claimed). A reopened: 400 and 500 again.
+        customer = self._customer("Deux Dossiers Clos")
+        move_a = self._invoice(customer, 400.0, "2026-01-05", "2026-02-04")
+        move_b = self._invoice(customer, 700.0, "2026-02-01", "2026-03-03")
+        self._refund(customer, 900.0, "2026-03-10")
+        with freeze_time("2026-04-20"):
+            case_a = self._litigation_case(move_a)
+            case_b = self._litigation_case(move_b)
+            self.assertEqual((case_a.open_credit_amount, case_b.open_credit_amount), (400.0, 500.0))
+            case_a._close("abandoned")
+            (case_a | case_b).invalidate_recordset(["open_credit_amount"])
+            self.assertEqual(
+                (
+                    case_a.closing_credit_amount,
+                    case_a.open_credit_amount,
+                    case_b.open_credit_amount,
+                ),
+                (400.0, 400.0, 700.0),
+            )
+        [item] = self._plan("2026-04-20", partners=customer)
+        self.assertEqual(
+            (item["moves"], item["amount_net"], item["open_credit"]), (move_a, 200.0, 200.0)
+        )
+        with freeze_time("2026-04-21"):
+            case_a.action_reopen()
+            (case_a | case_b).invalidate_recordset(["open_credit_amount"])
+            self.assertEqual((case_a.open_credit_amount, case_b.open_credit_amount), (400.0, 500.0))
+
 
 @tagged("post_install", "-at_install")
 class TestTry19NextDate(PrerequisitesCommon):
@@ -309,3 +354,121 @@ class TestTry19NextDate(PrerequisitesCommon):
             [(d("2026-02-26"), 380.0), (d("2026-03-06"), 380.0)],
         )
         self.assertEqual([row for row in wrong if row[0] >= "2026-03-06"], [])
+
+
+@tagged("post_install", "-at_install")
+class TestTry19CaseAndPlanAtOnce(TwoCursorsCommon):
+    """Two users at once (committed data): the customer's invoice of 1 000 due 30 days ago has
+    a draft payment plan (2 instalments, schedule computed). While one user proposes the plan,
+    another opens a litigation case on the same invoice and commits first. Each check alone
+    refuses the other (README, product decisions: no plan on an invoice an open case claims,
+    no case on an invoice a proposed plan schedules): once both requests are done (a
+    serialization failure retried as Odoo's request handling does), the invoice must not be
+    both claimed by an open case and scheduled by a proposed plan."""
+
+    partner_name = "Scierie Deux Mains"
+
+    def setUp(self):
+        super().setUp()
+        self.case_ids = []
+        self.outcomes = []
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            plan = env["recouvrement.payment.plan"].create(
+                {
+                    "partner_id": self.partner_id,
+                    "move_ids": [Command.set([self.move_id])],
+                    "instalment_count": 2,
+                    "first_date": self.today + timedelta(days=30),
+                }
+            )
+            plan.action_compute_schedule()
+            self.plan_id = plan.id
+
+    def _clean_up_records(self, env):
+        env["recouvrement.litigation"].browse(self.case_ids).exists().unlink()
+        plan = env["recouvrement.payment.plan"].browse(self.plan_id)
+        if plan.state not in ("draft", "cancelled"):
+            plan.action_cancel()
+        plan.unlink()
+
+    def test_case_and_plan_proposed_at_once(self):
+        env1, env2 = self.envs
+        env1.cr.execute("SELECT 1")  # its snapshot is taken before the other one commits
+        move = env2["account.move"].browse(self.move_id)
+        case = env2["recouvrement.litigation"].create(
+            {
+                "partner_id": self.partner_id,
+                "company_id": move.company_id.id,
+                "move_ids": [Command.set(move.ids)],
+            }
+        )
+        self.case_ids.append(case.id)
+        env2.flush_all()
+        env2.cr.commit()
+        for _attempt in range(2):
+            try:
+                with mute_logger("odoo.sql_db"):
+                    env1["recouvrement.payment.plan"].browse(self.plan_id).action_propose()
+                    env1.flush_all()
+                env1.cr.commit()
+                break
+            except SerializationFailure:
+                self.outcomes.append("serialization")
+                env1.cr.rollback()  # odoo.service.model.retrying: the request again
+                env1.transaction.reset()
+            except UserError as error:
+                self.outcomes.append(str(error))
+                env1.cr.rollback()
+                break
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            plan = env["recouvrement.payment.plan"].browse(self.plan_id)
+            case = env["recouvrement.litigation"].browse(self.case_ids)
+            self.assertFalse(
+                plan.state == "proposed" and not case.is_closed,
+                "the invoice is both scheduled by a proposed plan and claimed by an open case",
+            )
+        # the proposal waited for the case, failed and was retried: refused, naming the case
+        self.assertEqual(self.outcomes[0], "serialization")
+        self.assertIn("is claimed by litigation case", self.outcomes[-1])
+
+    def test_plan_proposed_then_case_at_once(self):
+        # the other order: the plan is proposed and committed first, the case opened on an
+        # older snapshot
+        env1, env2 = self.envs
+        env1.cr.execute("SELECT 1")
+        env2["recouvrement.payment.plan"].browse(self.plan_id).action_propose()
+        env2.flush_all()
+        env2.cr.commit()
+        for _attempt in range(2):
+            try:
+                with mute_logger("odoo.sql_db"):
+                    move = env1["account.move"].browse(self.move_id)
+                    case = env1["recouvrement.litigation"].create(
+                        {
+                            "partner_id": self.partner_id,
+                            "company_id": move.company_id.id,
+                            "move_ids": [Command.set(move.ids)],
+                        }
+                    )
+                    env1.flush_all()
+                env1.cr.commit()
+                self.case_ids.append(case.id)
+                break
+            except SerializationFailure:
+                self.outcomes.append("serialization")
+                env1.cr.rollback()
+                env1.transaction.reset()
+            except (UserError, ValidationError) as error:
+                self.outcomes.append(str(error))
+                env1.cr.rollback()
+                break
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            plan = env["recouvrement.payment.plan"].browse(self.plan_id)
+            case = env["recouvrement.litigation"].browse(self.case_ids)
+            self.assertEqual(plan.state, "proposed")
+            self.assertFalse(case, "a case opened on the invoice the proposed plan schedules")
+        self.assertEqual(self.outcomes[0], "serialization")
+        self.assertIn("is scheduled by payment plan", self.outcomes[-1])
