@@ -701,6 +701,14 @@ class RecouvrementDunning(models.AbstractModel):
             .browse(list(credit_parts))
             .sorted(lambda line: (line.date, line.id))
         )
+        # an instalment the open credits allocated to it settle whole owes nothing: it may be
+        # listed (with its share) but its age moves no level (art. 1342-10 Code civil; the
+        # ladder climbs on what is owed: issue 17, a credit paying the oldest invoice whole
+        # sent the newer one a firm reminder the day after its due date, then a formal notice)
+        settled = self._get_settled_line_ids(lines, shares, line_amounts, held)
+        by_line = {
+            line_id: rule_level for line_id, rule_level in by_line.items() if line_id not in settled
+        }
         by_line = self._cap_to_net_minimums(lines, by_line, nets, date, records)
         if not by_line:
             return None
@@ -751,6 +759,28 @@ class RecouvrementDunning(models.AbstractModel):
         }
 
     @api.model
+    def _get_settled_line_ids(self, lines, shares, line_amounts, held=None):
+        """``{line id}``: the instalments of ``lines`` (receivable account.move.line) that the
+        open credits allocated to them (``shares``, ``{line id: {credit line id: float}}``,
+        :meth:`_allocate_open_credits`) settle whole, their part ``held`` back under an open
+        dispute (``{line id: float}``) aside: nothing of them is owed, so their age moves no
+        level of the ladder (art. 1342-10 Code civil: the credit pays the oldest debt first;
+        README, product decisions). Amounts in company currency (``line_amounts``). No
+        query."""
+        held = held or {}
+        return {
+            line.id
+            for line in lines
+            if line.id in shares
+            and float_compare(
+                line_amounts[line.id] - held.get(line.id, 0.0) - sum(shares[line.id].values()),
+                0.0,
+                precision_digits=2,
+            )
+            <= 0
+        }
+
+    @api.model
     def _level_listed_lines(self, item, date):
         """Plan ``item`` with every instalment it lists at its level, or None when it must
         wait (LEGAL.md, instalments; README, product decisions). No query: the levels reached
@@ -770,7 +800,14 @@ class RecouvrementDunning(models.AbstractModel):
         lines = item["lines"]
         ladder = item["policy"]._get_rule_levels()
         reached = {line: self._get_reached_sequence(line, ladder) for line in lines}
-        floor = max(reached.values(), default=0)
+        # an instalment the open credits settle whole sets no floor: nothing of it is owed
+        settled = self._get_settled_line_ids(
+            lines, item.get("shares", {}), item.get("line_amounts", {}), item.get("held")
+        )
+        floor = max(
+            (sequence for line, sequence in reached.items() if line.id not in settled),
+            default=0,
+        )
         never = self._get_never_reminded_lines(lines, reached, ladder)
         if level.sequence < floor and never:
             # its own ladder first, as before (issue 17 #12): a step with legal effect never
@@ -1587,10 +1624,12 @@ class RecouvrementDunning(models.AbstractModel):
         """The second step of :meth:`_allocate_open_credits`: what is left of ``credits``
         (``amounts``, negative, not changed) shared over ``debts``, the other open
         instalments of their customers (account.move.line) in the credit's company and
-        currency (not those the cases took; not the invoices the customer may not pay us:
-        pre-judgment claims of a
-        customer in collective proceedings, notified factoring,
-        ``recouvrement.proceedings._filter_dunning_moves``) in the order of
+        currency (not those the cases took; not the invoices assigned to a factor in notified
+        factoring, the factor's claims, ``recouvrement.proceedings
+        ._get_notified_factored_moves``; the pre-judgment claims of a customer in collective
+        proceedings do take theirs: its claim declaration deducts the credits from them, and
+        the reminders of the invoices born after the judgment only what they leave, issue 17:
+        both deducted the same credit) in the order of
         :meth:`_get_debt_order` (the due ones first, oldest due date first, then those not
         yet due or in a signed payment plan), each instalment up to its value on
         ``date`` (:meth:`_get_line_amounts`) less the part an open dispute holds back
@@ -1602,13 +1641,21 @@ class RecouvrementDunning(models.AbstractModel):
         """
         if not credits or not debts:
             return {}
-        payable = self.env["recouvrement.proceedings"]._filter_dunning_moves(debts.move_id, date)
+        payable = debts.move_id - self.env["recouvrement.proceedings"]._get_notified_factored_moves(
+            debts.move_id
+        )
         debts = debts.filtered(lambda line: line.move_id in payable)
         values = dict(amounts)
         missing = debts.filtered(lambda line: line.id not in values)
         if missing:
             values.update(self._get_line_amounts(missing, date))
         disputed = self.env["recouvrement.dispute"]._dunning_excluded_amounts(payable, date)
+        # a claim born before its customer's opening judgment is paid by a credit born before
+        # it only (L622-7 Code de commerce: no payment of it afterwards; its claim declaration
+        # deducts the credits at the judgment, ``_get_open_credit_at_judgment``)
+        Proceedings = self.env["recouvrement.proceedings"]
+        judgments = Proceedings._get_judgments(payable.commercial_partner_id)
+        frozen = set(Proceedings._get_pre_judgment_moves(payable).ids) if judgments else set()
         by_key = defaultdict(list)
         for line in debts.sorted(lambda ln: self._get_debt_order(ln, date)):
             move = line.move_id
@@ -1618,21 +1665,29 @@ class RecouvrementDunning(models.AbstractModel):
                 rest -= disputed[move.id] * values[line.id] / move.amount_residual_signed
             if float_compare(rest, 0.0, precision_digits=2) > 0:
                 key = (move.company_id.id, move.commercial_partner_id.id, line.currency_id.id)
-                by_key[key].append([line.id, float_round(rest, precision_digits=2)])
+                by_key[key].append(
+                    [line.id, float_round(rest, precision_digits=2), move.id in frozen]
+                )
         shares = defaultdict(dict)
         for key, lines in credits.items():
             debts_left = by_key.get(key, [])
+            judgment = judgments.get(key[1])
             for line in lines:
                 credit = -amounts[line.id]
+                after_judgment = bool(judgment) and line.date > judgment["date"]
                 # the credit to the oldest debts still open, until it or they run out
-                while debts_left and float_compare(credit, 0.0, precision_digits=2) > 0:
-                    debt_id, rest = debts_left[0]
+                for debt in debts_left:
+                    if float_compare(credit, 0.0, precision_digits=2) <= 0:
+                        break
+                    debt_id, rest, pre_judgment = debt
+                    if float_compare(rest, 0.0, precision_digits=2) <= 0 or (
+                        pre_judgment and after_judgment
+                    ):
+                        continue
                     part = float_round(min(credit, rest), precision_digits=2)
                     credit = float_round(credit - part, precision_digits=2)
                     shares[debt_id][line.id] = part
-                    debts_left[0][1] = float_round(rest - part, precision_digits=2)
-                    if float_compare(debts_left[0][1], 0.0, precision_digits=2) <= 0:
-                        debts_left.pop(0)
+                    debt[1] = float_round(rest - part, precision_digits=2)
         return dict(shares)
 
     @api.model
