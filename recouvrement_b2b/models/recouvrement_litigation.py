@@ -727,9 +727,19 @@ class RecouvrementLitigation(models.Model):
         served = {case.id: case.service_date for case in self} if LAPSE_FIELDS & set(vals) else {}
         # the credits each case deducts as it closes, kept (:meth:`_get_closing_credits`)
         closing = self._get_closing_credits(stage)
-        if "service_date" in vals and not vals["service_date"]:
-            # a service date removed (entered by mistake): no order served, nothing covered
-            vals = dict(vals, served_line_ids=[Command.clear()])
+        if "served_line_ids" in vals and not self.env.context.get("recouvrement_keep_served"):
+            # evidence recorded by the service date only (:meth:`_keep_served_lines`)
+            raise UserError(
+                self.env._(
+                    "Case %(case)s: the instalments served are recorded when the service date "
+                    "is entered, and kept as evidence (field Instalments Served).",
+                    case=self[:1].name,
+                )
+            )
+        # a service date removed keeps what the order served covered (evidence): entered
+        # again, the first record stands (:meth:`_keep_served_lines`), so that what joined
+        # the case in between never takes the service's interruption (issue 17: cleared by
+        # mistake and entered again, the order "covered" an invoice added afterwards)
         res = super().write(vals)
         self._keep_closing_credits(closing)
         self._keep_served_lines(vals)
@@ -923,7 +933,9 @@ class RecouvrementLitigation(models.Model):
             )
             if lines:
                 # sudo: the served instalments are recorded by the service only
-                case.sudo().served_line_ids = [Command.set(lines.ids)]
+                case.sudo().with_context(recouvrement_keep_served=True).served_line_ids = [
+                    Command.set(lines.ids)
+                ]
 
     def _get_claimed_instalments(self, move):
         """The instalments (receivable lines with a due date) of ``move`` the case claims: its

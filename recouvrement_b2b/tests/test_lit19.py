@@ -184,7 +184,7 @@ class TestJoinedAfterService(InstalmentRunsCommon):
         )
         move, lines, case = self._served_halves()
         # the old shape: nothing recorded at the service
-        case.sudo().served_line_ids = [Command.clear()]
+        case.sudo().with_context(recouvrement_keep_served=True).served_line_ids = [Command.clear()]
         self.assertIn(case, post.keep_served_lines(self.env))
         self.assertEqual(case.served_line_ids, lines[:1])
         # run again: nothing left to do
