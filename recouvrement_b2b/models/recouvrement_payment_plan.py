@@ -430,6 +430,11 @@ class RecouvrementPaymentPlan(models.Model):
         if vals.get("signature_date"):
             self._check_signature_not_antedated(fields.Date.to_date(vals["signature_date"]))
         res = super().write(vals)
+        if "move_ids" in vals:
+            # an invoice added to a plan (the form makes the field readonly once proposed, the
+            # ORM and RPC do not): refused when an open case claims it, as the proposal does
+            for plan in self:
+                self._check_moves_not_litigated(plan.move_ids)
         if "signature_date" in vals:
             self.filtered(lambda p: p.state == "active")._record_acknowledgment()
         return res
