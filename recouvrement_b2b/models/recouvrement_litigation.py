@@ -689,6 +689,9 @@ class RecouvrementLitigation(models.Model):
         cases._link_moves()
         cases._apply_credit_hold()
         cases._sync_deadlines()
+        # the case takes the open credits first (recouvrement.dunning._allocate_open_credits):
+        # the next reminder dates of the customer's other invoices move with it
+        self.env["recouvrement.dunning"]._recompute_next_dates(cases.move_ids)
         return cases
 
     def write(self, vals):
@@ -765,9 +768,19 @@ class RecouvrementLitigation(models.Model):
         self._link_moves()
         if vals.get("credit_hold") or vals.get("litigation_type"):
             self._apply_credit_hold()
+        self._refresh_after_write(vals)
+        return res
+
+    def _refresh_after_write(self, vals):
+        """What follows a write of ``vals`` on the cases: their deadlines when their invoices,
+        order, service or stage changed; the next reminder dates of their customers' invoices
+        when what they claim changed (a case takes the open credits first,
+        ``recouvrement.dunning._allocate_open_credits``: the other invoices may owe more or
+        less from now on)."""
         if {"move_ids", "order_date", "service_date", "stage_id"} & set(vals):
             self._sync_deadlines()
-        return res
+        if {"move_ids", "line_ids", "stage_id"} & set(vals):
+            self.env["recouvrement.dunning"]._recompute_next_dates(self.move_ids)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_filed(self):

@@ -594,8 +594,11 @@ class TestTry19NextDate(PrerequisitesCommon):
         # A 300 due 4 Feb, B 300 due 10 Feb, credit note 300 of 20 Jan: the credit pays A;
         # A and B (never reminded) go together from 11 Feb (600 - 300 = 300 claimed). On 20
         # Feb a litigation case is opened by hand on B: the cases take the credits first
-        # (README), A's net is 300 now. The stored next reminder date of A read each morning
-        # from 20 Feb is the day a run lists it (last call 6 Mar, formal notice 21 Mar).
+        # (README), A's net is 300 now. A, paid by the credit until then, moved no level (B's
+        # courtesy 5 Feb and courteous 11 Feb listed it along): owing 300 from 20 Feb, 16
+        # days late, its firm reminder goes that day, then last call 6 Mar, formal notice 21
+        # Mar. The stored next reminder date of A read each morning is the day a run lists
+        # it (recomputed when the case is opened).
         move_a = self._invoice(self.customer, 300.0, "2026-01-05", "2026-02-04")
         move_b = self._invoice(self.customer, 300.0, "2026-01-11", "2026-02-10")
         self._open_credit_note(self.customer, 300.0, "2026-01-20")
@@ -609,7 +612,7 @@ class TestTry19NextDate(PrerequisitesCommon):
         )
         self.assertEqual(
             [(day.isoformat(), amount) for day, _level, amount, _channel in sent[move_a]][2:],
-            [("2026-03-06", 300.0), ("2026-03-21", 300.0)],
+            [("2026-02-20", 300.0), ("2026-03-06", 300.0), ("2026-03-21", 300.0)],
         )
         self.assertEqual(wrong, [])
 
