@@ -6,7 +6,15 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, consteq, format_amount, format_date, hmac, html2plaintext
+from odoo.tools import (
+    SQL,
+    consteq,
+    float_round,
+    format_amount,
+    format_date,
+    hmac,
+    html2plaintext,
+)
 
 from odoo.addons.account.tools.structured_reference import is_valid_structured_reference_iso
 
@@ -196,12 +204,16 @@ class RecouvrementCustomer(models.AbstractModel):
             per company the
             customer owes, the company of the oldest due invoice first, a company with open
             credits only last: ``company``, its ``lines``, ``totals`` and ``statement``,
-            ``due`` (float, company currency: the net balance due, its invoices less its open
-            credits ``open_credit`` (those in the currencies of its invoices, each deducted
-            only from the invoices of its own currency, LEGAL.md open credits), never below 0
-            in any currency; what a promise may cover at most, the amount the promise form
+            ``due`` (float, company currency: the net balance due, its invoices less the
+            open credits ``open_credit`` deducted from them (their shares of the customer's
+            credits by the one rule, ``recouvrement.dunning._allocate_open_credits``: a credit
+            pays the oldest debt first, a claim not shown included, each credit only the debts
+            of its own currency, LEGAL.md open credits; :meth:`_get_portal_nets`), never below
+            0 in any currency; what a promise may cover at most, the amount the promise form
             proposes), ``payable`` (float, company currency: what is due now, the instalments
-            due by ``date`` less the open credits of their currency, never below 0 in any
+            due by ``date`` less their shares of the open credits and less ``disputed``, the
+            part of them an open dispute holds back, as the reminders claim it, never below 0
+            in any
             currency), ``penalty_unknown`` (bool: the penalties of
             some invoice cannot be computed today, the totals leave them out), ``currency``
             (the company's), ``bank`` (res.partner.bank of the company, may be empty),
@@ -258,17 +270,12 @@ class RecouvrementCustomer(models.AbstractModel):
             .sudo()
             ._get_line_amounts(receivable | credit_lines, date)
         )
-        move_due = defaultdict(float)
         # what is due now (instalments due by ``date``) apart from what is not due yet: only
-        # the former is asked for now (LEGAL.md, instalments), in the invoice currency, and
-        # at the rate of the day for the amount to pay now
+        # the former is asked for now (LEGAL.md, instalments), in the invoice currency
         move_due_now = defaultdict(float)
-        move_day_due_now = defaultdict(float)
         for line in receivable:
-            move_due[line.move_id.id] += day_amounts[line.id]
             if not line.date_maturity or line.date_maturity <= date:
                 move_due_now[line.move_id.id] += line.amount_residual_currency
-                move_day_due_now[line.move_id.id] += day_amounts[line.id]
         groups = {}
         for move in moves:
             figure = figures.get(move.id, {})
@@ -293,8 +300,7 @@ class RecouvrementCustomer(models.AbstractModel):
                 move.company_id.id, self._get_portal_company_values(move.company_id, statement)
             )
             group["lines"].append(line)
-            group["due_by_currency"][move.currency_id.id] += move_due[move.id]
-            group["payable_by_currency"][move.currency_id.id] += move_day_due_now[move.id]
+            group["currency_ids"].add(move.currency_id.id)
             total = group["totals_by_currency"].setdefault(
                 move.currency_id.id,
                 {
@@ -323,28 +329,25 @@ class RecouvrementCustomer(models.AbstractModel):
                     item["company"], statement
                 )
         companies = list(groups.values())
+        nets = self._get_portal_nets(moves, receivable, statement, day_amounts, date)
         for group in companies:
-            # what the customer is asked to pay is net of its open credits in that company
-            # (credit notes, payments not allocated to an invoice; LEGAL.md, open credits),
-            # as the reminders claim it: never more than the net balance, never below zero
-            # currency by currency: a credit pays only the invoices of its own currency
-            # (art. 1347-1 Code civil: fungible debts), the amounts in company currency
+            # what the customer is asked to pay is net of the shares of its open credits
+            # (credit notes, payments not allocated to an invoice) the one rule gives the
+            # invoices shown (recouvrement.dunning._allocate_open_credits: oldest debt first,
+            # art. 1342-10 Code civil; LEGAL.md, open credits), as the reminders claim it,
+            # currency by currency (art. 1347-1 Code civil), never below zero; to pay now
+            # leaves out what an open dispute holds back, as the reminders do (issue 17)
             currency = group["currency"]
-            due_by_currency = group.pop("due_by_currency")
-            credit_by_currency = defaultdict(float)
-            for item in group["statement"]:
-                if item["credit"]:
-                    line = item["line"]
-                    credit_by_currency[line.currency_id.id] -= day_amounts[line.id]
-            owed = due_by_currency or credit_by_currency  # credits only: listed, nothing due
-            group["open_credit"] = currency.round(sum(credit_by_currency[key] for key in owed))
-            # what is due (or due now) in each currency, less that currency's credits
-            group["due"], group["payable"] = (
-                currency.round(
-                    sum(max(due - credit_by_currency[key], 0.0) for key, due in amounts.items())
+            currency_ids = group.pop("currency_ids")
+            company_nets = nets.get(group["company"].id, {})
+            if currency_ids:
+                figures = [company_nets.get(key, {}) for key in currency_ids]
+                for name in ("due", "payable", "open_credit", "disputed"):
+                    group[name] = currency.round(sum(fig.get(name, 0.0) for fig in figures))
+            else:  # credits only: listed, nothing due
+                group["open_credit"] = currency.round(
+                    sum(-day_amounts[item["line"].id] for item in group["statement"])
                 )
-                for amounts in (due_by_currency, group.pop("payable_by_currency"))
-            )
             group["totals"] = list(group.pop("totals_by_currency").values())
             group["reference"] = ", ".join(
                 line["move"].payment_reference or line["move"].name for line in group["lines"]
@@ -359,6 +362,90 @@ class RecouvrementCustomer(models.AbstractModel):
         }
 
     @api.model
+    def _get_portal_nets(self, moves, receivable, statement, day_amounts, date):
+        """What the collection page asks on ``date`` for the invoices ``moves`` it shows
+        (account.move; ``receivable``, their open instalments), net of the open credits of
+        ``statement`` (:meth:`_get_statement`) as the one rule shares them over ALL the
+        customer's open debts (``recouvrement.dunning._allocate_open_credits``: the open
+        cases' claims first, then the oldest due debt first, art. 1342-10 Code civil; a
+        claim born before an opening judgment, not shown, takes its share of the credits born
+        before it, L622-7), so that the page asks what the reminders claim (issue 17).
+
+        :param day_amounts: ``{line id: float}``, the instalments and credits in company
+            currency at the rate of ``date`` (``recouvrement.dunning._get_line_amounts``)
+        :return: ``{company id: {currency id: {"due", "payable", "open_credit",
+            "disputed"}}}`` (floats, company currency, never below 0): ``open_credit`` the
+            credits deducted from the invoices shown (their shares, what the cases shown took,
+            and what no debt takes); ``due`` the invoices shown less it; ``payable`` the
+            instalments due by ``date`` less their shares and less ``disputed``, the part an
+            open dispute holds back (``recouvrement.dispute._dunning_excluded_amounts``,
+            spread over the invoice's instalments in proportion to their values, as the
+            reminders spread it). Queries do not depend on the number of invoices.
+        """
+        Dunning = self.env["recouvrement.dunning"].sudo()
+        credits = defaultdict(lambda: self.env["account.move.line"].sudo())
+        for item in statement:
+            if item["credit"]:
+                line = item["line"]
+                credits[
+                    line.company_id.id,
+                    line.partner_id.commercial_partner_id.id,
+                    line.currency_id.id,
+                ] |= line
+        # what is left of each credit after the cases is written into ``left``
+        left = dict(day_amounts)
+        _kept, taken, shares = Dunning._allocate_open_credits(dict(credits), left, date)
+        disputed = self.env["recouvrement.dispute"].sudo()._dunning_excluded_amounts(moves, date)
+        nets = defaultdict(
+            lambda: defaultdict(
+                lambda: {"due": 0.0, "payable": 0.0, "open_credit": 0.0, "disputed": 0.0}
+            )
+        )
+        for line in receivable:
+            move = line.move_id
+            net = nets[move.company_id.id][line.currency_id.id]
+            value = day_amounts[line.id]
+            share = sum(shares.get(line.id, {}).values())
+            net["due"] += value
+            net["open_credit"] += share
+            if line.date_maturity and line.date_maturity > date:
+                continue
+            held = 0.0
+            if disputed.get(move.id) and move.amount_residual_signed:
+                held = disputed[move.id] * value / move.amount_residual_signed
+            net["disputed"] += held
+            net["payable"] += max(value - held - share, 0.0)
+        # what the cases of the invoices shown took, and what no debt takes (a credit larger
+        # than what may be paid): deducted from the invoices shown too
+        free = {line.id: -left[line.id] for lines in credits.values() for line in lines}
+        for parts in shares.values():
+            for credit_id, part in parts.items():
+                free[credit_id] -= part
+        extra = defaultdict(float)
+        for case_id, parts in taken.items():
+            if case_id in moves.litigation_id.ids:
+                for credit_id, part in parts.items():
+                    extra[credit_id] += part
+        for credit_id, rest in free.items():
+            extra[credit_id] += max(rest, 0.0)
+        for (company_id, _partner_id, currency_id), lines in credits.items():
+            net = nets[company_id][currency_id]
+            deducted = sum(extra[line.id] for line in lines)
+            net["open_credit"] += deducted
+            net["payable"] -= deducted
+        result = {}
+        for company_id, currencies in nets.items():
+            result[company_id] = {}
+            for currency_id, net in currencies.items():
+                result[company_id][currency_id] = {
+                    "due": max(float_round(net["due"] - net["open_credit"], 2), 0.0),
+                    "payable": max(float_round(net["payable"], 2), 0.0),
+                    "open_credit": float_round(net["open_credit"], 2),
+                    "disputed": float_round(net["disputed"], 2),
+                }
+        return result
+
+    @api.model
     def _get_portal_company_values(self, company, statement):
         """The group of the collection page of ``company`` (res.company), before its invoices
         are added (see :meth:`_get_portal_values`): its bank details and its own lines of
@@ -368,10 +455,11 @@ class RecouvrementCustomer(models.AbstractModel):
             "currency": company.currency_id,
             "lines": [],
             "totals_by_currency": {},
-            "due_by_currency": defaultdict(float),
-            "payable_by_currency": defaultdict(float),
+            "currency_ids": set(),
             "due": 0.0,
             "payable": 0.0,
+            "open_credit": 0.0,
+            "disputed": 0.0,
             "penalty_unknown": False,
             "statement": [item for item in statement if item["company"] == company],
             "bank": company.partner_id.bank_ids[:1],

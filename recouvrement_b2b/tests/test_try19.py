@@ -103,6 +103,7 @@ class TestTry19Credits(InstalmentRunsCommon):
             figures[day.isoformat()] = (
                 group["due"],
                 group["open_credit"],
+                group["disputed"],
                 group["payable"],
                 statement["overdue"],
                 statement["balance"],
@@ -153,13 +154,16 @@ class TestTry19Credits(InstalmentRunsCommon):
             )
         )
         # the collection page and the statement: balance 500 + 600 + 1 200 + 300 - 800 =
-        # 1 800; of which overdue on 28 Mar: 500 + 600 + 1 200 - 800 = 1 500 (D not due);
-        # on 20 Apr: 1 800 (D due 10 Apr)
+        # 1 800; the statement's of which overdue (accounting, disputes included) on 28 Mar:
+        # 500 + 600 + 1 200 - 800 = 1 500 (D not due); on 20 Apr: 1 800 (D due 10 Apr). The
+        # page's "to pay now" is what the reminders claim: A's disputed 400 held back (and
+        # D's 300 once due), the credits' shares deducted: 100 - 100 + 600 - 600 + 1 200 -
+        # 100 = 1 100 on both days (was 1 500, then 1 800, asking the disputed parts)
         self.assertEqual(
             figures,
             {
-                "2026-03-28": (1800.0, 800.0, 1500.0, 1500.0, 1800.0),
-                "2026-04-20": (1800.0, 800.0, 1800.0, 1800.0, 1800.0),
+                "2026-03-28": (1800.0, 800.0, 400.0, 1100.0, 1500.0, 1800.0),
+                "2026-04-20": (1800.0, 800.0, 700.0, 1100.0, 1800.0, 1800.0),
             },
         )
         # a payment plan on C on 20 Apr deducts C's share only, 100 (Y's rest), and
@@ -309,7 +313,8 @@ class TestTry19Credits(InstalmentRunsCommon):
         # AND the reminders deducted it from E (no reminder, due 0.00): 1 500 deducted of a
         # credit of 1 000, 500 never claimed. Now the credit pays D first (the oldest, and
         # the declaration deducts it from D), E's reminder claims 600 - 100 = 500.00.
-        # (The collection page still deducts the whole credit from E: left open.)
+        # The collection page shows E only (D is frozen) and asks what E's reminder claims:
+        # 600 less its share 100, credits deducted 100 (was: the whole 1 000, 0.00 asked).
         customer = self._customer("Declare Essai")
         self._invoice(customer, 900.0, "2026-03-01", "2026-03-31")
         self._invoice(customer, 600.0, "2026-04-16", "2026-04-17")
@@ -320,9 +325,15 @@ class TestTry19Credits(InstalmentRunsCommon):
                 {"partner_id": customer.id, "publication_date": "2026-04-20"}
             )
             self.assertEqual(declaration.move_ids.mapped("amount_total"), [900.0])
+            [group] = self.env["recouvrement.customer"]._get_portal_values(
+                customer, date(2026, 4, 20)
+            )["companies"]
         # E is 3 days late on 20 Apr: the courteous level
         reminded = sum(item["amount_net"] for item in self._plan("2026-04-20", customer))
         self.assertEqual((declaration.principal_amount, reminded), (0.0, 500.0))
+        self.assertEqual(
+            (group["due"], group["payable"], group["open_credit"]), (500.0, 500.0, 100.0)
+        )
 
     def test_a6_other_company_credit_and_plan_on_the_newer_invoice(self):
         # A 500 due 4 Feb, B 800 due 1 Mar, credit note X 650 of 20 Jan in the test company;
