@@ -479,13 +479,19 @@ class RecouvrementPaymentPlan(models.Model):
         # the open credits of all the plans' customers less what the open litigation cases
         # take of them (LEGAL.md, open credits; README, product decisions) and less those held
         # by other proposed plans: queries do not depend on the number of plans
-        credits, parts = self._get_open_credit_parts(self.move_ids, today)
-        held = self._get_held_credit_lines(self.move_ids)
+        credit_parts = self._get_open_credit_parts(self.move_ids, today)
+        held = self._get_held_credit_amounts(self.move_ids)
         for plan in self:
-            credit_lines = self._get_credit_lines(
-                plan.partner_id, plan.currency_id, plan.company_id, credits, held
+            plan_credits = self._get_plan_credit_parts(
+                plan.partner_id,
+                plan.currency_id,
+                plan.company_id,
+                plan.move_ids,
+                credit_parts,
+                held,
             )
-            amount_credits = self._get_credit_amount(credit_lines, parts)
+            credit_lines = self.env["account.move.line"].union(*plan_credits)
+            amount_credits = plan.currency_id.round(sum(plan_credits.values()))
             totals = self._get_plan_totals(
                 plan.move_ids,
                 plan.currency_id,
@@ -502,9 +508,12 @@ class RecouvrementPaymentPlan(models.Model):
                 "schedule_penalty_line_from": line_from,
             }
             credit_vals += [
-                {"plan_id": plan.id, "move_line_id": line.id, "amount": parts[line.id]}
-                for line in credit_lines
+                {"plan_id": plan.id, "move_line_id": line.id, "amount": amount}
+                for line, amount in plan_credits.items()
             ]
+            # the plans computed together: each holds its part of a credit for the next ones
+            for line, amount in plan_credits.items():
+                held[line.id] += amount
             if plan.down_payment and not plan.down_payment_date:
                 # The down payment is due when the plan is agreed, not with instalment 1
                 # (which cannot be before today, see _check_schedule_input).
@@ -690,24 +699,43 @@ class RecouvrementPaymentPlan(models.Model):
             [("plan_id.state", "=", "proposed"), ("plan_id", "not in", self.ids), *domain]
         )
 
-    def _get_held_credit_lines(self, moves):
-        """The open credits (``account.move.line``) of the customers of ``moves`` that other
-        proposed plans than ``self`` deducted (:meth:`_get_held_credits`, one query)."""
-        return self._get_held_credits(
+    def _get_held_credit_amounts(self, moves):
+        """``{credit line id: float}``: what other proposed plans than ``self`` deducted of
+        each open credit of the customers of ``moves`` (account.move), in the credit's
+        currency (:meth:`_get_held_credits`, one query). A proposed plan holds the part it
+        deducted, not the whole credit: another plan of the customer still gets the share of
+        its own invoices (issue 17)."""
+        held = defaultdict(float)
+        for credit in self._get_held_credits(
             [("plan_id.partner_id", "in", moves.commercial_partner_id.ids)]
-        ).move_line_id
+        ):
+            held[credit.move_line_id.id] += credit.amount
+        return held
 
     def _check_credits_free(self):
-        """Refuse to propose plans deducting a credit another proposed plan deducts already
-        (two drafts computed before either was proposed): the customer would be offered the
-        same credit twice.
+        """Refuse to propose or sign plans deducting more of a credit than other proposed
+        plans leave of it (two drafts computed before either was proposed, or the credit's
+        shares changed since): the customer would be offered the same credit twice. Each
+        plan holds the part of a credit it deducted (:meth:`_get_held_credit_amounts`).
 
         :raise UserError: naming the plan, the credit and the other plan
         """
         held = self._get_held_credits([("move_line_id", "in", self.credit_ids.move_line_id.ids)])
+        taken = defaultdict(float)
+        for credit in held:
+            taken[credit.move_line_id.id] += credit.amount
         for credit in self.credit_ids:
-            other = held.filtered(lambda c, credit=credit: c.move_line_id == credit.move_line_id)
-            if other:
+            line = credit.move_line_id
+            taken[line.id] += credit.amount
+            other = held.filtered(lambda c, line=line: c.move_line_id == line)
+            if other and (
+                float_compare(
+                    taken[line.id],
+                    -line.amount_residual_currency,
+                    precision_rounding=credit.currency_id.rounding,
+                )
+                > 0
+            ):
                 raise UserError(
                     self.env._(
                         "Payment plan %(plan)s deducts %(credit)s, which the proposed payment "
@@ -720,58 +748,62 @@ class RecouvrementPaymentPlan(models.Model):
                 )
 
     @api.model
-    def _get_credit_lines(self, partner, currency, company, credits, held):
-        """The open credits a plan of ``partner`` in ``currency`` and ``company`` deducts
-        (LEGAL.md, open credits: same company and currency; art. 1347-1 Code civil): the
-        lines of ``credits`` (``recouvrement.dunning._get_open_credits``) not ``held`` by
-        another proposed plan (:meth:`_get_held_credit_lines`). No query."""
-        lines = credits.get(
-            (company.id, partner.commercial_partner_id.id, currency.id),
-            self.env["account.move.line"],
-        )
-        return lines - held
-
-    @api.model
     def _get_open_credit_parts(self, moves, date):
-        """The open credits a plan of the customers of ``moves`` (account.move) may deduct on
-        ``date``: ``(credits, parts)``, the lines of ``recouvrement.dunning._get_open_credits``
-        the open litigation cases did not take whole, and ``{line id: float}``, what is left
-        of each in its own currency (positive). A credit goes to the oldest claim first, the
-        open cases' (``recouvrement.dunning._allocate_open_credits``; README, product
-        decisions): a plan on invoices outside a case gets only what the cases left (issue
-        17: a credit a case deducted was deducted again by the plan). Queries do not depend
-        on the number of customers; none without open credits."""
+        """The open credits plans on ``moves`` (account.move) may deduct on ``date``, by the
+        one rule (``recouvrement.dunning._allocate_open_credits``: the open cases' claims
+        first, then the customer's oldest debt first, art. 1342-10 Code civil; README,
+        product decisions): a plan deducts only the shares of ITS invoices (issue 17: a
+        credit a case or an older invoice takes was deducted again by the plan). Queries do
+        not depend on the number of customers; none without open credits.
+
+        :return: ``(credits, shares, whole)``: the lines of
+            ``recouvrement.dunning._get_open_credits``; ``{move id: {credit line id: float}}``,
+            what each invoice of ``moves`` gets of each credit; ``{credit line id: float}``,
+            each credit whole (company currency at the rate of ``date``, negative)
+        """
         Dunning = self.env["recouvrement.dunning"]
         credits = Dunning._get_open_credits(moves)
         if not credits:
-            return credits, {}
+            return credits, {}, {}
         lines = self.env["account.move.line"].union(*credits.values())
         amounts = Dunning._get_line_amounts(lines, date)
         whole = dict(amounts)
         shares = Dunning._allocate_open_credits(credits, amounts, date)[2]
-        # what the instalments of ``moves`` get of each credit: an older open debt of the
-        # customer outside the plan takes its share first (art. 1342-10 Code civil)
-        own = defaultdict(float)
+        by_move = defaultdict(lambda: defaultdict(float))
         for line in moves.line_ids:
             for credit_id, part in shares.get(line.id, {}).items():
-                own[credit_id] += part
-        deducted = {}
-        for key, credit_lines in credits.items():
-            kept = credit_lines.filtered(lambda line: line.id in own)
-            if kept:
-                deducted[key] = kept
-        return deducted, {
-            line.id: -Dunning._get_credit_share(line, -own[line.id], whole[line.id])[1]
-            for line in lines
-            if line.id in own
-        }
+                by_move[line.move_id.id][credit_id] += part
+        return credits, by_move, whole
 
     @api.model
-    def _get_credit_amount(self, credit_lines, parts):
-        """What ``credit_lines`` (open credits of one currency, :meth:`_get_credit_lines`)
-        deduct in their own currency (float, positive): their ``parts``
-        (:meth:`_get_open_credit_parts`)."""
-        return sum(parts[line.id] for line in credit_lines)
+    def _get_plan_credit_parts(self, partner, currency, company, moves, credit_parts, held):
+        """What a plan of ``partner`` in ``currency`` and ``company`` on the invoices
+        ``moves`` deducts of each open credit (LEGAL.md, open credits: same company and
+        currency; art. 1347-1 Code civil): the shares of its invoices (``credit_parts``,
+        :meth:`_get_open_credit_parts`), in the credit's own currency, each at most what
+        other proposed plans leave of the credit (``held``, :meth:`_get_held_credit_amounts`).
+        No query.
+
+        :return: ``{credit account.move.line: float}`` (positive, ``currency``), oldest
+            credit first
+        """
+        credits, shares, whole = credit_parts
+        Dunning = self.env["recouvrement.dunning"]
+        lines = credits.get(
+            (company.id, partner.commercial_partner_id.id, currency.id),
+            self.env["account.move.line"],
+        )
+        result = {}
+        for line in lines:
+            own = sum(shares.get(move.id, {}).get(line.id, 0.0) for move in moves)
+            if float_compare(own, 0.0, precision_digits=2) <= 0:
+                continue
+            amount = -Dunning._get_credit_share(line, -own, whole[line.id])[1]
+            free = -line.amount_residual_currency - held.get(line.id, 0.0)
+            amount = currency.round(min(amount, free))
+            if currency.compare_amounts(amount, 0.0) > 0:
+                result[line] = amount
+        return result
 
     def _raise_if_credits_cover(self, totals, credit_lines, amount):
         """Refuse a schedule whose open credits (``credit_lines``, deducting ``amount`` in the

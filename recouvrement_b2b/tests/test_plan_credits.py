@@ -164,6 +164,38 @@ class TestPlanCredits(PlanPenaltiesCommon):
         self.assertRecordValues(second, [{"amount_credits": 0.0, "amount_total": 500.0}])
         self.assertEqual(date(2026, 4, 30), second.line_ids[:1].date_due)
 
+    def test_two_proposed_plans_each_hold_their_share(self):
+        # A 500 due 1 Feb and C 900 due 20 Mar in one plan, the invoice of 1 000 due 1 Mar
+        # in another; a credit note of 1 000 of 10 Mar. Oldest debt first (art. 1342-10 Code
+        # civil): A 500, the 1 000 500, C 0. The first plan, proposed, deducts A's 500 and
+        # schedules 900; the second then deducts its invoice's 500 and schedules 500: 1 400
+        # in all, what the customer owes (2 400 - 1 000). Was: the first plan held the whole
+        # credit, the second deducted nothing and scheduled 1 000 (1 900 asked of 1 400).
+        refund = self._refund(self.customer, 1000.0, "2026-03-10")
+        move = self.move
+        move_a = self._invoice(self.customer, 500.0, "2026-01-02", "2026-02-01")
+        move_c = self._invoice(self.customer, 900.0, "2026-02-18", "2026-03-20")
+        self.move = move_a | move_c
+        first = self._draft_plan(include_penalties=False, day="2026-03-21")
+        self.assertRecordValues(first, [{"amount_credits": 500.0, "amount_total": 900.0}])
+        with freeze_time("2026-03-21"):
+            first.action_propose()
+        self.move = move
+        second = self._draft_plan(include_penalties=False, day="2026-03-21")
+        self.assertRecordValues(second, [{"amount_credits": 500.0, "amount_total": 500.0}])
+        self.assertEqual(second.credit_ids.move_line_id.move_id, refund)
+        with freeze_time("2026-03-21"):
+            second.action_propose()
+        self.assertEqual((first.state, second.state), ("proposed", "proposed"))
+        # both signed: the credit is matched 500 with A and 500 with the 1 000, nothing left
+        self._sign(first, "2026-03-22")
+        self._sign(second, "2026-03-22")
+        self.assertEqual(
+            (move_a.amount_residual, move.amount_residual, move_c.amount_residual),
+            (0.0, 500.0, 900.0),
+        )
+        self.assertEqual(refund.amount_residual, 0.0)
+
     def test_reminder_while_plan_kept_does_not_deduct_the_credit_again(self):
         # Invoice B of 500 due 1 March too, outside the plan. Signed on 20 March, the plan
         # matched the 400 with its invoice: the run of 20 March claims B's 500 with no credit

@@ -150,13 +150,18 @@ class RecouvrementPaymentPlanWizard(models.TransientModel):
         # the open credits the plan would deduct, what the open litigation cases left of them
         # (LEGAL.md, open credits; README, product decisions)
         moves = self.move_ids._origin
-        credits, parts = Plan._get_open_credit_parts(moves, fields.Date.context_today(self))
-        held = Plan._get_held_credit_lines(moves)
+        credit_parts = Plan._get_open_credit_parts(moves, fields.Date.context_today(self))
+        held = Plan._get_held_credit_amounts(moves)
         for wizard in self:
-            credit_lines = Plan._get_credit_lines(
-                wizard.partner_id, wizard.currency_id, wizard.company_id, credits, held
+            plan_credits = Plan._get_plan_credit_parts(
+                wizard.partner_id,
+                wizard.currency_id,
+                wizard.company_id,
+                wizard.move_ids._origin,
+                credit_parts,
+                held,
             )
-            amount_credits = Plan._get_credit_amount(credit_lines, parts)
+            amount_credits = wizard.currency_id.round(sum(plan_credits.values()))
             totals = Plan._get_plan_totals(
                 wizard.move_ids,
                 wizard.currency_id,
