@@ -1,0 +1,126 @@
+"""Fresh tester of stop 20 (try20), issue 17: the collection page must ask exactly what the
+reminders claim (commit ac179e5, ``recouvrement.customer._get_portal_nets``), tried with inputs
+no other test uses. Faults (failing on the candidate) in ``TestTry20Faults``, checks that pass
+(regression guards) in ``TestTry20Checks``. Values by hand in each test."""
+
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo import Command, fields
+from odoo.tests import tagged
+
+from .test_plan_penalties import PlanPenaltiesCommon
+
+
+class Try20Common(PlanPenaltiesCommon):
+    """The standard ladder; one invoice of 1 000 EUR dated 1 February 2026, due 1 March
+    (``self.move``, of ``self.customer``), and the helpers of a payment plan on it."""
+
+    def _page(self, partner, day):
+        with freeze_time(day):
+            return self.env["recouvrement.customer"]._get_portal_values(
+                partner, fields.Date.to_date(day)
+            )
+
+    def _group(self, partner, day):
+        [group] = self._page(partner, day)["companies"]
+        return group
+
+    def _figures(self, group):
+        return group["due"], group["payable"], group["open_credit"], group["disputed"]
+
+    def _claims(self, partner, day):
+        """``[(level name, amount_net, open_credit, amount_disputed)]`` of the dunning plan of
+        ``partner`` on ``day``."""
+        with freeze_time(day):
+            plan = self.env["recouvrement.dunning"]._get_plan(
+                fields.Date.to_date(day), partners=partner
+            )
+        return [
+            (item["level"].name, item["amount_net"], item["open_credit"], item["amount_disputed"])
+            for item in plan
+        ]
+
+    def _debtor(self, name, judgment="2026-02-15"):
+        return self._customer(name)
+
+    def _in_redressement(self, partner, judgment):
+        partner.write(
+            {"collective_proceedings": "redressement", "proceedings_date": judgment}
+        )
+
+    def _opening_entry(self, partner, amount, day):
+        """A posted journal entry (an opening balance taken over from the former software)
+        debiting ``partner``'s receivable by ``amount`` on ``day``: an open debt that is no
+        customer invoice."""
+        receivable = partner.property_account_receivable_id
+        journal = self.company_data["default_journal_misc"]
+        entry = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "journal_id": journal.id,
+                "date": day,
+                "line_ids": [
+                    Command.create(
+                        {
+                            "name": "Reprise de solde",
+                            "account_id": receivable.id,
+                            "partner_id": partner.id,
+                            "debit": amount,
+                            "date_maturity": day,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "name": "Reprise de solde",
+                            "account_id": self.company_data["default_account_revenue"].id,
+                            "credit": amount,
+                        }
+                    ),
+                ],
+            }
+        )
+        entry.action_post()
+        return entry
+
+
+@tagged("post_install", "-at_install")
+class TestTry20Faults(Try20Common):
+    def test_f1_page_of_a_debtor_with_pre_judgment_claims_only(self):
+        # Customer in redressement from 15 Feb 2026; its only open invoice D 900 due 10 Feb
+        # is born before the judgment (frozen: not shown, not payable, L622-7 / L622-21). The
+        # collection page must open (nothing to pay: 0.00). Found: KeyError in
+        # _get_portal_values (the "credits only" branch sums day_amounts of EVERY statement
+        # item of the company, the pre-judgment invoice's line included, which has no
+        # day amount) -> the page is a server error. Right: the page opens, asks 0.00.
+        debtor = self._customer("Fonderie Gel")
+        self._invoice(debtor, 900.0, "2026-01-11", "2026-02-10")
+        self._in_redressement(debtor, "2026-02-15")
+        group = self._group(debtor, "2026-03-10")
+        self.assertEqual((group["lines"], group["payable"]), ([], 0.0))
+
+    def test_f2_page_with_only_an_opening_balance_entry_and_a_credit(self):
+        # A customer taken over from the former software: an opening-balance entry of 500
+        # (receivable debit, journal entry, no invoice) on 1 Jan 2026 and a credit note of
+        # 200 of 5 Jan. No customer invoice. Found: KeyError (same branch: the entry's line
+        # has no day amount). Right: the page opens; the credit listed (200.00 of open
+        # credits), nothing asked (no invoice shown).
+        customer = self._customer("Scierie Reprise")
+        self._opening_entry(customer, 500.0, "2026-01-01")
+        self._open_credit_note(customer, 200.0, "2026-01-05")
+        group = self._group(customer, "2026-03-10")
+        self.assertEqual((group["payable"], group["open_credit"]), (0.0, 200.0))
+
+    def test_f3_signed_plan_invoice_not_asked_now(self):
+        # Invoice 1 000 due 1 Mar; payment plan signed 20 Mar: 2 x 500 on 30 Apr and 30 May
+        # (no credit, penalties not included). On 10 Apr nothing of the plan is due: the
+        # reminders claim nothing (the invoice is in a plan, out of the ladder) and the one
+        # allocation counts the invoice as not yet due (README: "an invoice in a signed
+        # payment plan counts as not yet due (the plan gave new terms)"). Found: the page asks
+        # "To pay now" 1 000.00. Right: 0.00 now (the plan's first 500 on 30 April).
+        plan = self._plan(include_penalties=False)
+        self.assertEqual(plan.line_ids.mapped("amount"), [500.0, 500.0])
+        self.assertEqual(self._claims(self.customer, "2026-04-10"), [])
+        group = self._group(self.customer, "2026-04-10")
+        self.assertEqual(group["payable"], 0.0)
