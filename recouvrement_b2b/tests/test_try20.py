@@ -8,7 +8,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from .test_plan_penalties import PlanPenaltiesCommon
 
@@ -41,9 +41,6 @@ class Try20Common(PlanPenaltiesCommon):
             (item["level"].name, item["amount_net"], item["open_credit"], item["amount_disputed"])
             for item in plan
         ]
-
-    def _debtor(self, name, judgment="2026-02-15"):
-        return self._customer(name)
 
     def _in_redressement(self, partner, judgment):
         partner.write(
@@ -124,3 +121,52 @@ class TestTry20Faults(Try20Common):
         self.assertEqual(self._claims(self.customer, "2026-04-10"), [])
         group = self._group(self.customer, "2026-04-10")
         self.assertEqual(group["payable"], 0.0)
+
+    def test_f4_pre_judgment_claim_due_after_a_later_invoice(self):
+        # Judgment (redressement) of 15 Feb 2026. D 900 invoiced 10 Feb (before the
+        # judgment: declared) due 10 Apr; E 600 invoiced 20 Feb (after it) due 1 Mar; a credit
+        # note of 1 000 dated 5 Feb (before the judgment). On 20 Apr the declaration deducts
+        # 900 from D (its principal), and the one allocation, ordering by due date only,
+        # gives E 600 first: E's page asks 0.00 (600.00 of credits deducted) and no reminder
+        # claims E. Found: 900 + 600 = 1 500 deducted of a credit of 1 000 (the credit counted
+        # twice, the fault the README's D/E example fixed, here with D due after E). Right
+        # (README: "a claim born before the customer's opening judgment takes its share of the
+        # credits born before the judgment (its claim declaration deducts them)"; R622-23: the
+        # claim as it stood at the judgment, when E did not exist): the declaration deducts
+        # 900, E is asked 600 - 100 = 500.00 (100.00 of credits), as in the README's example.
+        # Code: recouvrement.dunning._allocate_credits_to_debts (order) vs
+        # recouvrement.claim.declaration._get_open_credit_at_judgment (what the cases leave).
+        debtor = self._customer("Textiles Echeance Longue")
+        self._invoice(debtor, 900.0, "2026-02-10", "2026-04-10")
+        self._invoice(debtor, 600.0, "2026-02-20", "2026-03-01")
+        self._open_credit_note(debtor, 1000.0, "2026-02-05")
+        self._in_redressement(debtor, "2026-02-15")
+        mandataire = self.env["res.partner"].create({"name": "Me Mandataire Try20"})
+        with freeze_time("2026-04-20"):
+            declaration = self._declare_claims(debtor, mandataire, "2026-02-20")
+            lines = declaration._get_declaration_lines()
+            declared = declaration._get_deducted_open_credit(lines)
+        self.assertEqual([line["principal"] for line in lines], [900.0])
+        group = self._group(debtor, "2026-04-20")
+        self.assertEqual(
+            (declared, group["open_credit"], group["payable"]), (900.0, 100.0, 500.0)
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestTry20FaultsPage(Try20Common, HttpCase):
+    def test_f1b_collection_page_opens_for_a_debtor_in_proceedings(self):
+        # The same as test_f1 through the signed link, on the server's day: the only open
+        # invoice (900, due 60 days ago) was born before the judgment of 30 days ago. Found:
+        # HTTP 500 (KeyError in _get_portal_values). Right: 200, the page says there is
+        # nothing to pay (no open invoice listed).
+        today = fields.Date.context_today(self.env["res.partner"])
+        debtor = self._customer("Fonderie Gel Page")
+        self._invoice(
+            debtor, 900.0, fields.Date.subtract(today, days=90), fields.Date.subtract(today, days=60)
+        )
+        self._in_redressement(debtor, fields.Date.subtract(today, days=30))
+        token = self.env["recouvrement.customer"]._get_collection_token(debtor)
+        response = self.url_open(f"/my/collection/{debtor.id}?access_token={token}")
+        self.assertEqual(response.status_code, 200)
+        self.assertNotIn("o_collection_line", response.text)
