@@ -115,13 +115,20 @@ class TestTry20Faults(Try20Common):
         # (no credit, penalties not included). On 10 Apr nothing of the plan is due: the
         # reminders claim nothing (the invoice is in a plan, out of the ladder) and the one
         # allocation counts the invoice as not yet due (README: "an invoice in a signed
-        # payment plan counts as not yet due (the plan gave new terms)"). Found: the page asks
-        # "To pay now" 1 000.00. Right: 0.00 now (the plan's first 500 on 30 April).
+        # payment plan counts as not yet due (the plan gave new terms)"; "its instalments
+        # replace the invoices' due dates"). Found: the page shows the invoice 40 days late,
+        # "Due now" 1 000.00 and payable 1 000.00 on 10 Apr, and again 1 000.00 on 5 May.
+        # Right: 0.00 on 10 Apr (the plan's first 500 falls due on 30 April), 500.00 on 5 May
+        # (the first instalment, the second not due before 30 May).
+        # Code: recouvrement.customer._get_portal_values / _get_portal_nets read the
+        # invoice's own date_maturity, ignoring account.move.payment_plan_id.
         plan = self._plan(include_penalties=False)
         self.assertEqual(plan.line_ids.mapped("amount"), [500.0, 500.0])
         self.assertEqual(self._claims(self.customer, "2026-04-10"), [])
-        group = self._group(self.customer, "2026-04-10")
-        self.assertEqual(group["payable"], 0.0)
+        payable = [
+            self._group(self.customer, day)["payable"] for day in ("2026-04-10", "2026-05-05")
+        ]
+        self.assertEqual(payable, [0.0, 500.0])
 
     def test_f4_pre_judgment_claim_due_after_a_later_invoice(self):
         # Judgment (redressement) of 15 Feb 2026. D 900 invoiced 10 Feb (before the
