@@ -186,6 +186,29 @@ class TestTry20Faults(Try20Common):
             return  # refused: the credits cover what may be asked (right)
         self.assertLessEqual(plan.amount_total, 300.0)
 
+    def test_f6_page_asks_a_cent_the_reminders_do_not(self):
+        # Invoice 1 000 dated 1 Jan 2026 in three instalments (33.33 % / 33.33 % / 33.34 %
+        # at 30 / 60 / 90 days: 333.30 due 31 Jan, 333.30 due 2 Mar, 333.40 due 1 Apr), 10 of
+        # it under an open dispute, a credit note of 990 (10 Jan). On 10 Apr everything is
+        # due: 1 000 - 10 disputed - 990 credit = 0.00; the reminders claim nothing (plan
+        # empty). Found: the page asks "To pay now" 0.01 (each instalment's disputed part,
+        # 3.333 / 3.333 / 3.334, is not rounded, the allocation rounds each rest to the cent,
+        # and the page clamps each instalment at zero before summing: 333.40 - 3.334 - 330.06
+        # = 0.006 -> 0.01). Right: 0.00, as the reminders (LEGAL.md open credits: never more
+        # than the net balance). Code: recouvrement.customer._get_portal_nets (per-line
+        # max(value - held - share, 0)).
+        customer = self._customer("Imprimerie Centime")
+        term = self._term((33.33, 30), (33.33, 60), (33.34, 90))
+        move = self._invoice_with_term(customer, 1000.0, "2026-01-01", term)
+        self._open_credit_note(customer, 990.0, "2026-01-10")
+        with freeze_time("2026-02-10"):
+            self.env["recouvrement.dispute"].create(
+                {"move_id": move.id, "reason": "price", "amount": 10.0}
+            )
+        self.assertEqual(self._claims(customer, "2026-04-10"), [])
+        group = self._group(customer, "2026-04-10")
+        self.assertEqual((group["payable"], group["disputed"]), (0.0, 10.0))
+
 
 @tagged("post_install", "-at_install")
 class TestTry20FaultsPage(Try20Common, HttpCase):
