@@ -209,6 +209,34 @@ class TestTry20Faults(Try20Common):
         group = self._group(customer, "2026-04-10")
         self.assertEqual((group["payable"], group["disputed"]), (0.0, 10.0))
 
+    def test_f7_credit_dated_on_the_judgment_day(self):
+        # Judgment (redressement) of 15 Feb 2026. D 900 invoiced 11 Jan due 10 Feb (before
+        # the judgment: declared), E 600 invoiced 20 Feb due 1 Mar (after it); a credit note
+        # of 1 000 dated 15 Feb, the judgment day. The one allocation counts it as born before
+        # the judgment (``line.date > judgment date`` is false) and gives D 900, E 100: E's
+        # reminder and page ask 500.00 (100.00 of credits); the declaration counts it as born
+        # after (``line.date < judgment_date`` is false) and deducts 0.00 from D. Found: 900
+        # declared + 500 asked = 1 400 claimed, 100 of the credit of 1 000 deducted (900 of it
+        # nowhere). Right: the credit is deducted once, whole: either born before (the
+        # declaration deducts 900, E asks 500: 900 + 100 = 1 000 deducted) or born after (it
+        # pays E only: the declaration 0, E asked 0.00, 600 + 400 left = 1 000 shown
+        # deducted on the page); never 100. Code: recouvrement.dunning
+        # ._allocate_credits_to_debts vs recouvrement.claim.declaration
+        # ._get_open_credit_at_judgment (the judgment day on opposite sides).
+        debtor = self._customer("Textiles Jour Du Jugement")
+        self._invoice(debtor, 900.0, "2026-01-11", "2026-02-10")
+        self._invoice(debtor, 600.0, "2026-02-20", "2026-03-01")
+        self._open_credit_note(debtor, 1000.0, "2026-02-15")
+        self._in_redressement(debtor, "2026-02-15")
+        mandataire = self.env["res.partner"].create({"name": "Me Mandataire Try20 Bis"})
+        with freeze_time("2026-04-20"):
+            declaration = self._declare_claims(debtor, mandataire, "2026-02-20")
+            lines = declaration._get_declaration_lines()
+            declared = declaration._get_deducted_open_credit(lines)
+        self.assertEqual([line["principal"] for line in lines], [900.0])
+        group = self._group(debtor, "2026-04-20")
+        self.assertEqual(declared + group["open_credit"], 1000.0)
+
 
 @tagged("post_install", "-at_install")
 class TestTry20FaultsPage(Try20Common, HttpCase):
