@@ -255,3 +255,158 @@ class TestTry20FaultsPage(Try20Common, HttpCase):
         response = self.url_open(f"/my/collection/{debtor.id}?access_token={token}")
         self.assertEqual(response.status_code, 200)
         self.assertNotIn("o_collection_line", response.text)
+
+
+@tagged("post_install", "-at_install")
+class TestTry20Checks(Try20Common):
+    """What was tried and found right: kept as regression guards."""
+
+    def _events(self, events):
+        return [
+            (
+                event.level_id.name,
+                event.amount_due,
+                event.amount_open_credit,
+                event.amount_disputed,
+                [(c["name"], c["amount_currency"], c["amount"]) for c in event._get_letter_credits()],
+            )
+            for event in events
+        ]
+
+    def test_c1_dollar_dispute_after_the_rate_moved(self):
+        # 1 EUR = 1.25 USD until 28 Feb, 1.00 from 1 Mar. Invoice 1 250 USD (1 000 EUR in the
+        # books) due 1 Feb, 250 USD of it disputed (200 EUR at the invoice's rate), a USD
+        # credit note of 500 (10 Jan). On 3 Mar at 1.00: 1 250 - 250 - 500 = 500 EUR to pay
+        # now and claimed by the last call (1 Feb + 30), 500 of credits, 250 disputed; the
+        # balance 1 250 - 500 = 750.
+        usd = self.setup_other_currency("USD", rates=[("2026-01-01", 1.25), ("2026-03-01", 1.0)])
+        customer = self._customer("Export Taux Bouge")
+        move = self._invoice(customer, 1250.0, "2026-01-02", "2026-02-01", currency=usd)
+        self._open_credit_note(customer, 500.0, "2026-01-10", currency=usd)
+        with freeze_time("2026-02-10"):
+            self.env["recouvrement.dispute"].create(
+                {"move_id": move.id, "reason": "price", "amount": 250.0}
+            )
+        self.assertEqual(
+            self._figures(self._group(customer, "2026-03-03")), (750.0, 500.0, 500.0, 250.0)
+        )
+        self.assertEqual(
+            self._claims(customer, "2026-03-03"), [("Last call", 500.0, 500.0, 250.0)]
+        )
+
+    def test_c2_three_instalments_partial_payment_unmatched_payment_dispute(self):
+        # 1 000 of 1 Jan: 300 due 31 Jan, 300 due 2 Mar, 400 due 1 Apr; 100 paid on 5 Feb
+        # (the first: 200 left); an unmatched payment of 150 (20 Feb); 180 disputed, spread
+        # 40 / 60 / 80 over 200 / 300 / 400. On 3 Mar: the payment pays the oldest 160
+        # undisputed of the first (150); to pay now 200 - 40 - 150 + 300 - 60 = 250, 100
+        # disputed of the two due, balance 900 - 150 = 750; the last call (31 Jan + 30)
+        # lists both due instalments and claims the same 250.
+        customer = self._customer("Menuiserie Trois Echeances")
+        term = self._term((30, 30), (30, 60), (40, 90))
+        move = self._invoice_with_term(customer, 1000.0, "2026-01-01", term)
+        self._pay(move, 100.0, "2026-02-05")
+        self._unmatched_payment(customer, 150.0, "2026-02-20")
+        with freeze_time("2026-02-10"):
+            self.env["recouvrement.dispute"].create(
+                {"move_id": move.id, "reason": "price", "amount": 180.0}
+            )
+        self.assertEqual(
+            self._figures(self._group(customer, "2026-03-03")), (750.0, 250.0, 150.0, 100.0)
+        )
+        self.assertEqual(
+            self._claims(customer, "2026-03-03"), [("Last call", 250.0, 150.0, 100.0)]
+        )
+
+    def test_c3_case_and_two_currencies(self):
+        # 1 EUR = 1.25 USD. A 1 000 EUR due 20 Jan in a recovery case, B 625 USD (500 EUR) due
+        # 1 Feb, C 300 EUR due 1 Mar; credit notes 1 200 EUR and 250 USD (200 EUR). The case
+        # takes 1 000 of the euro credit, C gets 200; B gets the dollar credit: to pay on
+        # 3 Mar 1 800 - 1 000 - 200 - 200 = 400 (C 100 + B 300), 1 400 of credits; the
+        # reminder (B's last call, C joining) claims 400 with 400 of credits.
+        usd = self.setup_other_currency("USD", rates=[("2026-01-01", 1.25)])
+        customer = self._customer("Garage Cas Deux Devises")
+        move_a = self._invoice(customer, 1000.0, "2026-01-02", "2026-01-20")
+        self._invoice(customer, 625.0, "2026-01-02", "2026-02-01", currency=usd)
+        self._invoice(customer, 300.0, "2026-02-02", "2026-03-01")
+        self._open_credit_note(customer, 1200.0, "2026-01-10")
+        self._open_credit_note(customer, 250.0, "2026-01-10", currency=usd)
+        with freeze_time("2026-03-01"):
+            self._litigation_case(move_a, litigation_type="recovery")
+        self.assertEqual(
+            self._figures(self._group(customer, "2026-03-03")), (400.0, 400.0, 1400.0, 0.0)
+        )
+        self.assertEqual(self._claims(customer, "2026-03-03"), [("Last call", 400.0, 400.0, 0.0)])
+
+    def test_c4_two_currencies_run_and_letter_credits(self):
+        # 1 EUR = 1.25 USD until 14 Feb, 1.00 from 15 Feb. A 1 000 EUR and B 1 250 USD due
+        # 1 Feb; a USD credit note of 500 and an unmatched payment of 300 EUR. Run of 16 Feb
+        # (firm, 1 Feb + 15): 1 000 - 300 + 1 250 - 500 = 1 450 claimed, 800 of credits,
+        # printed 500 USD (500 EUR) and 300 EUR; the page asks the same.
+        usd = self.setup_other_currency("USD", rates=[("2026-01-01", 1.25), ("2026-02-15", 1.0)])
+        customer = self._customer("Export Deux Monnaies")
+        self._invoice(customer, 1000.0, "2026-01-02", "2026-02-01")
+        self._invoice(customer, 1250.0, "2026-01-02", "2026-02-01", currency=usd)
+        credit = self._open_credit_note(customer, 500.0, "2026-01-10", currency=usd)
+        payment = self._unmatched_payment(customer, 300.0, "2026-01-12")
+        self.assertEqual(
+            self._figures(self._group(customer, "2026-02-16")), (1450.0, 1450.0, 800.0, 0.0)
+        )
+        events = self._run("2026-02-16", partners=customer)
+        self.assertEqual(
+            self._events(events),
+            [
+                (
+                    "Firm reminder",
+                    1450.0,
+                    800.0,
+                    0.0,
+                    [(credit.name, 500.0, 500.0), (payment.move_id.name, 300.0, 300.0)],
+                )
+            ],
+        )
+
+    def test_c5_instalments_credit_and_promise(self):
+        # M 1 000 of 1 Jan in halves due 31 Jan and 2 Mar, B 400 due 14 Feb, a credit note of
+        # 600 (10 Jan): M's first half takes 500, B 100. A promise on M (20 Feb) holds M. On
+        # 25 Feb: the page asks 0 for M and 400 - 100 = 300 for B (balance 1 400 - 600 =
+        # 800); B's courteous reminder claims 300 with 100 of credit.
+        customer = self._customer("Quincaillerie Promesse")
+        move = self._invoice_with_term(customer, 1000.0, "2026-01-01", self._term((50, 30), (50, 60)))
+        self._invoice(customer, 400.0, "2026-01-15", "2026-02-14")
+        credit = self._open_credit_note(customer, 600.0, "2026-01-10")
+        with freeze_time("2026-02-20"):
+            self.env["recouvrement.promise"].create(
+                {
+                    "partner_id": customer.id,
+                    "move_ids": [Command.set(move.ids)],
+                    "date": "2026-03-10",
+                    "amount": 500.0,
+                }
+            )
+        self.assertEqual(
+            self._figures(self._group(customer, "2026-02-25")), (800.0, 300.0, 600.0, 0.0)
+        )
+        events = self._run("2026-02-25", partners=customer)
+        self.assertEqual(
+            self._events(events),
+            [("Courteous reminder", 300.0, 100.0, 0.0, [(credit.name, 100.0, 100.0)])],
+        )
+
+    def test_c6_credit_cancelled_no_formal_notice_first(self):
+        # 1 000 due 1 Feb, covered by a credit note of 1 000 (10 Jan): daily runs send
+        # nothing. The credit note is cancelled on 20 Mar (47 days late): that day's run sends
+        # the last call for 1 000 (the highest amicable level), not a formal notice (issue 17
+        # #12: a formal notice only after a delivered reminder).
+        customer = self._customer("Scierie Avoir Annule")
+        self._invoice(customer, 1000.0, "2026-01-02", "2026-02-01")
+        refund = self._open_credit_note(customer, 1000.0, "2026-01-10")
+        sent = []
+        for day in ("2026-02-02", "2026-02-16", "2026-03-03", "2026-03-18"):
+            sent += self._events(self._run(day, partners=customer))
+        self.assertEqual(sent, [])
+        refund.button_draft()
+        refund.button_cancel()
+        self.assertEqual(
+            self._events(self._run("2026-03-20", partners=customer)),
+            [("Last call", 1000.0, 0.0, 0.0, [])],
+        )
