@@ -237,6 +237,36 @@ class TestTry20Faults(Try20Common):
         group = self._group(debtor, "2026-04-20")
         self.assertEqual(declared + group["open_credit"], 1000.0)
 
+    def test_f8_pre_judgment_penalty_invoice_takes_credit_the_declaration_ignores(self):
+        # D 900 invoiced 2 Jan due 10 Jan; its penalty invoice P of 10 Feb (49.29: 9.29 of
+        # penalties + 40.00 indemnity), both born before the judgment (redressement) of 15 Feb;
+        # E 600 invoiced 20 Feb due 1 Mar (after it); a credit note of 1 000 of 5 Feb
+        # (before it). On 20 Apr the one allocation gives D 900, P 49.29, E 50.71: E's page and
+        # last call ask 549.29. The declaration declares D: 900 + 10.49 of penalties (P's
+        # 9.29 + 1.20 accrued to the judgment) + 40.00 (P's indemnity) = 950.49, less 900 of
+        # credit (up to the principal only): 50.49. Found: 50.49 + 549.29 = 599.78 claimed.
+        # Right by hand: 900 + 49.29 + 1.20 + 600 - 1 000 = 550.49 (each credit deducted once,
+        # whole, README "One rule shares the open credits"): P's 49.29 share of the credit is
+        # deducted nowhere. Code: recouvrement.claim.declaration._get_deducted_open_credit
+        # (credits only up to the principal, penalty invoices left out) vs
+        # recouvrement.dunning._allocate_credits_to_debts (penalty invoices take a share).
+        debtor = self._customer("Textiles Penalite Avant")
+        move_d = self._invoice(debtor, 900.0, "2026-01-02", "2026-01-10")
+        penalty = self._penalty_invoice(move_d, "2026-02-10")
+        self.assertEqual(penalty.amount_total, 49.29)
+        self._invoice(debtor, 600.0, "2026-02-20", "2026-03-01")
+        self._open_credit_note(debtor, 1000.0, "2026-02-05")
+        self._in_redressement(debtor, "2026-02-15")
+        mandataire = self.env["res.partner"].create({"name": "Me Mandataire Try20 Ter"})
+        with freeze_time("2026-04-20"):
+            declaration = self._declare_claims(debtor, mandataire, "2026-02-20")
+            lines = declaration._get_declaration_lines()
+            declared = sum(line["total"] for line in lines)
+            deducted = declaration._get_deducted_open_credit(lines)
+        self.assertEqual(round(declared, 2), 950.49)
+        group = self._group(debtor, "2026-04-20")
+        self.assertEqual(round(declared - deducted + group["payable"], 2), 550.49)
+
 
 @tagged("post_install", "-at_install")
 class TestTry20FaultsPage(Try20Common, HttpCase):
