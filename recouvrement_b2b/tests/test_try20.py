@@ -267,6 +267,38 @@ class TestTry20Faults(Try20Common):
         group = self._group(debtor, "2026-04-20")
         self.assertEqual(round(declared - deducted + group["payable"], 2), 550.49)
 
+    def test_f9_escalated_dispute_case_takes_the_credit_for_the_contested_part(self):
+        # A 1 000 due 1 Feb, 400 of it disputed (10 Feb); B 500 due 20 Feb; a credit note of
+        # 1 000 (10 Jan). On 10 Mar, dispute open: the credit pays A's uncontested 600 and
+        # 400 of B (README: "The part an open dispute holds back is no debt the credit goes
+        # to", art. 1342-10 Code civil): the firm reminder claims 100, the page asks 100.00.
+        # The same day the dispute is escalated: a litigation case of type dispute on A
+        # contesting the same 400 (disputed_amount 400). Found: the case takes the whole
+        # credit (open_credit_amount 1 000.00, the contested 400 included), B's reminder and
+        # the page ask 500.00. Right: nothing changed for the customer (the same 400 is
+        # contested): the case deducts 600, B is asked 100.00. Code:
+        # recouvrement.dunning._allocate_credits_to_cases (ignores the case's disputed_amount).
+        customer = self._customer("Imprimerie Escalade")
+        move_a = self._invoice(customer, 1000.0, "2026-01-02", "2026-02-01")
+        self._invoice(customer, 500.0, "2026-01-20", "2026-02-20")
+        self._open_credit_note(customer, 1000.0, "2026-01-10")
+        with freeze_time("2026-02-10"):
+            dispute = self.env["recouvrement.dispute"].create(
+                {"move_id": move_a.id, "reason": "price", "amount": 400.0}
+            )
+        self.assertEqual(self._group(customer, "2026-03-10")["payable"], 100.0)
+        self.assertEqual(
+            self._claims(customer, "2026-03-10"), [("Firm reminder", 100.0, 1000.0, 400.0)]
+        )
+        with freeze_time("2026-03-10"):
+            dispute.action_escalate()
+        case = dispute.litigation_id
+        self.assertEqual((case.litigation_type, case.disputed_amount), ("dispute", 400.0))
+        self.assertEqual(
+            (self._group(customer, "2026-03-10")["payable"], self._claims(customer, "2026-03-10")),
+            (100.0, [("Firm reminder", 100.0, 400.0, 0.0)]),
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestTry20FaultsPage(Try20Common, HttpCase):
