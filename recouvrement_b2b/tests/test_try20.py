@@ -299,6 +299,28 @@ class TestTry20Faults(Try20Common):
             (100.0, [("Firm reminder", 100.0, 400.0, 0.0)]),
         )
 
+    def test_f10_opening_balance_entry_takes_no_credit(self):
+        # A customer taken over from the former software: an opening-balance entry of 500
+        # (receivable debit, journal entry) due 1 Jan 2026; an invoice of 300 due 1 Feb; a
+        # credit note of 400 (10 Jan). Net balance 500 + 300 - 400 = 400. The one allocation
+        # keys each debt by its move's commercial partner, empty on a journal entry: the
+        # opening balance takes nothing, the credit pays the invoice whole (100 left over).
+        # Found on 10 Mar: no reminder at all, the page asks 0.00. Right (art. 1342-10 Code
+        # civil, README "to the oldest debt first" over all the customer's open debts): the
+        # credit pays 400 of the opening balance (the oldest), the invoice's 300 is owed: the
+        # reminder (first run, 37 days late: the last call) claims 300.00 and the page asks
+        # 300.00. Code: recouvrement.dunning._allocate_credits_to_debts (key
+        # ``move.commercial_partner_id`` instead of the line's partner's commercial partner,
+        # as _get_open_credits and the debts search use).
+        customer = self._customer("Scierie Reprise Facture")
+        self._opening_entry(customer, 500.0, "2026-01-01")
+        self._invoice(customer, 300.0, "2026-01-02", "2026-02-01")
+        self._open_credit_note(customer, 400.0, "2026-01-10")
+        self.assertEqual(
+            (self._group(customer, "2026-03-10")["payable"], self._claims(customer, "2026-03-10")),
+            (300.0, [("Last call", 300.0, 0.0, 0.0)]),
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestTry20FaultsPage(Try20Common, HttpCase):
