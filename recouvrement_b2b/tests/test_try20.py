@@ -3,7 +3,6 @@ reminders claim (commit ac179e5, ``recouvrement.customer._get_portal_nets``), tr
 no other test uses. Faults (failing on the candidate) in ``TestTry20Faults``, checks that pass
 (regression guards) in ``TestTry20Checks``. Values by hand in each test."""
 
-from datetime import date
 
 from freezegun import freeze_time
 
@@ -44,9 +43,7 @@ class Try20Common(PlanPenaltiesCommon):
         ]
 
     def _in_redressement(self, partner, judgment):
-        partner.write(
-            {"collective_proceedings": "redressement", "proceedings_date": judgment}
-        )
+        partner.write({"collective_proceedings": "redressement", "proceedings_date": judgment})
 
     def _opening_entry(self, partner, amount, day):
         """A posted journal entry (an opening balance taken over from the former software)
@@ -156,9 +153,7 @@ class TestTry20Faults(Try20Common):
             declared = declaration._get_deducted_open_credit(lines)
         self.assertEqual([line["principal"] for line in lines], [900.0])
         group = self._group(debtor, "2026-04-20")
-        self.assertEqual(
-            (declared, group["open_credit"], group["payable"]), (900.0, 100.0, 500.0)
-        )
+        self.assertEqual((declared, group["open_credit"], group["payable"]), (900.0, 100.0, 500.0))
 
     def test_f5_plan_on_a_disputed_invoice_with_a_credit(self):
         # Invoice 1 000 due 1 Mar, 400 of it under an open dispute (5 Mar); credit note of 700
@@ -332,7 +327,10 @@ class TestTry20FaultsPage(Try20Common, HttpCase):
         today = fields.Date.context_today(self.env["res.partner"])
         debtor = self._customer("Fonderie Gel Page")
         self._invoice(
-            debtor, 900.0, fields.Date.subtract(today, days=90), fields.Date.subtract(today, days=60)
+            debtor,
+            900.0,
+            fields.Date.subtract(today, days=90),
+            fields.Date.subtract(today, days=60),
         )
         self._in_redressement(debtor, fields.Date.subtract(today, days=30))
         token = self.env["recouvrement.customer"]._get_collection_token(debtor)
@@ -352,7 +350,10 @@ class TestTry20Checks(Try20Common):
                 event.amount_due,
                 event.amount_open_credit,
                 event.amount_disputed,
-                [(c["name"], c["amount_currency"], c["amount"]) for c in event._get_letter_credits()],
+                [
+                    (c["name"], c["amount_currency"], c["amount"])
+                    for c in event._get_letter_credits()
+                ],
             )
             for event in events
         ]
@@ -374,9 +375,7 @@ class TestTry20Checks(Try20Common):
         self.assertEqual(
             self._figures(self._group(customer, "2026-03-03")), (750.0, 500.0, 500.0, 250.0)
         )
-        self.assertEqual(
-            self._claims(customer, "2026-03-03"), [("Last call", 500.0, 500.0, 250.0)]
-        )
+        self.assertEqual(self._claims(customer, "2026-03-03"), [("Last call", 500.0, 500.0, 250.0)])
 
     def test_c2_three_instalments_partial_payment_unmatched_payment_dispute(self):
         # 1 000 of 1 Jan: 300 due 31 Jan, 300 due 2 Mar, 400 due 1 Apr; 100 paid on 5 Feb
@@ -397,9 +396,7 @@ class TestTry20Checks(Try20Common):
         self.assertEqual(
             self._figures(self._group(customer, "2026-03-03")), (750.0, 250.0, 150.0, 100.0)
         )
-        self.assertEqual(
-            self._claims(customer, "2026-03-03"), [("Last call", 250.0, 150.0, 100.0)]
-        )
+        self.assertEqual(self._claims(customer, "2026-03-03"), [("Last call", 250.0, 150.0, 100.0)])
 
     def test_c3_case_and_two_currencies(self):
         # 1 EUR = 1.25 USD. A 1 000 EUR due 20 Jan in a recovery case, B 625 USD (500 EUR) due
@@ -455,7 +452,9 @@ class TestTry20Checks(Try20Common):
         # 25 Feb: the page asks 0 for M and 400 - 100 = 300 for B (balance 1 400 - 600 =
         # 800); B's courteous reminder claims 300 with 100 of credit.
         customer = self._customer("Quincaillerie Promesse")
-        move = self._invoice_with_term(customer, 1000.0, "2026-01-01", self._term((50, 30), (50, 60)))
+        move = self._invoice_with_term(
+            customer, 1000.0, "2026-01-01", self._term((50, 30), (50, 60))
+        )
         self._invoice(customer, 400.0, "2026-01-15", "2026-02-14")
         credit = self._open_credit_note(customer, 600.0, "2026-01-10")
         with freeze_time("2026-02-20"):
