@@ -3,7 +3,6 @@ reminders claim (commit ac179e5, ``recouvrement.customer._get_portal_nets``), tr
 no other test uses. Faults (failing on the candidate) in ``TestTry20Faults``, checks that pass
 (regression guards) in ``TestTry20Checks``. Values by hand in each test."""
 
-
 from freezegun import freeze_time
 
 from odoo import Command, fields
@@ -92,20 +91,24 @@ class TestTry20Faults(Try20Common):
         debtor = self._customer("Fonderie Gel")
         self._invoice(debtor, 900.0, "2026-01-11", "2026-02-10")
         self._in_redressement(debtor, "2026-02-15")
-        group = self._group(debtor, "2026-03-10")
-        self.assertEqual((group["lines"], group["payable"]), ([], 0.0))
+        page = self._page(debtor, "2026-03-10")
+        self.assertEqual(
+            (page["lines"], [group["payable"] for group in page["companies"]]), ([], [0.0])
+        )
 
     def test_f2_page_with_only_an_opening_balance_entry_and_a_credit(self):
         # A customer taken over from the former software: an opening-balance entry of 500
         # (receivable debit, journal entry, no invoice) on 1 Jan 2026 and a credit note of
         # 200 of 5 Jan. No customer invoice. Found: KeyError (same branch: the entry's line
-        # has no day amount). Right: the page opens; the credit listed (200.00 of open
-        # credits), nothing asked (no invoice shown).
+        # has no day amount). Right: the page opens (the credit listed in the statement),
+        # nothing asked (no invoice shown).
         customer = self._customer("Scierie Reprise")
         self._opening_entry(customer, 500.0, "2026-01-01")
         self._open_credit_note(customer, 200.0, "2026-01-05")
-        group = self._group(customer, "2026-03-10")
-        self.assertEqual((group["payable"], group["open_credit"]), (0.0, 200.0))
+        page = self._page(customer, "2026-03-10")
+        self.assertEqual(
+            (page["lines"], [group["payable"] for group in page["companies"]]), ([], [0.0])
+        )
 
     def test_f3_signed_plan_invoice_not_asked_now(self):
         # Invoice 1 000 due 1 Mar; payment plan signed 20 Mar: 2 x 500 on 30 Apr and 30 May
