@@ -7,7 +7,7 @@ from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import UserError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import Form, HttpCase, tagged
 
 from .test_plan_penalties import PlanPenaltiesCommon
 
@@ -318,6 +318,42 @@ class TestTry20Faults(Try20Common):
             (self._group(customer, "2026-03-10")["payable"], self._claims(customer, "2026-03-10")),
             (300.0, [("Last call", 300.0, 0.0, 0.0)]),
         )
+
+    def test_f11_dispute_lost_part_still_asked_and_paid_by_the_credit(self):
+        # A 1 000 due 1 Feb, 400 of it disputed (10 Feb), escalated on 1 Mar to a dispute
+        # case, closed the same day as "Dispute lost (customer upheld)": the customer does
+        # not owe those 400 (the invoice stays linked to the closed case, out of dunning,
+        # until the credit note of 400 is issued: an activity asks for it). B 500 due 20 Feb;
+        # a credit note of 900 (10 Jan). Found on 10 Mar: the page asks 1 500 - 900 = 600.00
+        # to pay now (the 400 lost included, the credit spent on it) and B's firm reminder
+        # claims 500.00 with no credit (the 900 went to A's 1 000). Right: the 400 the
+        # customer won is no debt (art. 1342-10 Code civil, as an open dispute's part,
+        # README): the credit pays A's 600 and 300 of B: B's reminder claims 200.00 (300.00
+        # of credit) and the page asks at most 200.00. Code: recouvrement.dunning
+        # ._allocate_credits_to_debts (a closed dispute_lost case's contested part counts as a
+        # debt) and recouvrement.customer._get_portal_nets (asks it).
+        customer = self._customer("Imprimerie Litige Perdu")
+        move_a = self._invoice(customer, 1000.0, "2026-01-02", "2026-02-01")
+        self._invoice(customer, 500.0, "2026-01-20", "2026-02-20")
+        self._open_credit_note(customer, 900.0, "2026-01-10")
+        with freeze_time("2026-02-10"):
+            dispute = self.env["recouvrement.dispute"].create(
+                {"move_id": move_a.id, "reason": "price", "amount": 400.0}
+            )
+        with freeze_time("2026-03-01"):
+            dispute.action_escalate()
+            wizard = Form(
+                self.env["recouvrement.litigation.close"]
+                .with_user(self.manager)
+                .with_context(default_litigation_id=dispute.litigation_id.id)
+            )
+            wizard.outcome = "dispute_lost"
+            wizard.save().action_confirm()
+        self.assertEqual(dispute.litigation_id.outcome, "dispute_lost")
+        self.assertEqual(
+            self._claims(customer, "2026-03-10"), [("Firm reminder", 200.0, 300.0, 0.0)]
+        )
+        self.assertLessEqual(self._group(customer, "2026-03-10")["payable"], 200.0)
 
 
 @tagged("post_install", "-at_install")
