@@ -273,7 +273,13 @@ class RecouvrementCustomer(models.AbstractModel):
         # what is due now (instalments due by ``date``) apart from what is not due yet: only
         # the former is asked for now (LEGAL.md, instalments), in the invoice currency
         move_due_now = defaultdict(float)
+        # an invoice in a signed payment plan: the plan's instalments replace its due dates
+        # (README, product decisions)
+        plan_due_now = self._get_plan_due_now(moves, date)
+        move_due_now.update(plan_due_now)
         for line in receivable:
+            if line.move_id.id in plan_due_now:
+                continue
             if not line.date_maturity or line.date_maturity <= date:
                 move_due_now[line.move_id.id] += line.amount_residual_currency
         groups = {}
@@ -329,7 +335,9 @@ class RecouvrementCustomer(models.AbstractModel):
                     item["company"], statement
                 )
         companies = list(groups.values())
-        nets = self._get_portal_nets(moves, receivable, statement, day_amounts, date)
+        nets = self._get_portal_nets(
+            moves, receivable, statement, day_amounts, date, plan_due_now=plan_due_now
+        )
         for group in companies:
             # what the customer is asked to pay is net of the shares of its open credits
             # (credit notes, payments not allocated to an invoice) the one rule gives the
@@ -346,7 +354,11 @@ class RecouvrementCustomer(models.AbstractModel):
                     group[name] = currency.round(sum(fig.get(name, 0.0) for fig in figures))
             else:  # credits only: listed, nothing due
                 group["open_credit"] = currency.round(
-                    sum(-day_amounts[item["line"].id] for item in group["statement"])
+                    sum(
+                        -day_amounts[item["line"].id]
+                        for item in group["statement"]
+                        if item["credit"]
+                    )
                 )
             group["totals"] = list(group.pop("totals_by_currency").values())
             group["reference"] = ", ".join(
@@ -362,7 +374,32 @@ class RecouvrementCustomer(models.AbstractModel):
         }
 
     @api.model
-    def _get_portal_nets(self, moves, receivable, statement, day_amounts, date):
+    def _get_plan_due_now(self, moves, date):
+        """What is due on ``date`` of each invoice of ``moves`` (account.move) in a signed
+        payment plan (``payment_plan_id``): the plan's instalments due by ``date`` and not
+        paid (``recouvrement.payment.plan.line.amount_residual``) replace the invoice's own
+        due dates (README, product decisions: the plan gave new terms), shared over the
+        plan's invoices oldest due date first, each up to its residual. The reminders leave
+        such invoices out; the collection page asks what the plan asks (issue 17: it asked
+        the whole invoice, 40 days late, while the plan's first instalment was not due).
+
+        :return: ``{move id: float}`` in the invoice currency (the plan's), for the invoices
+            in a signed plan only. Queries do not depend on the number of invoices.
+        """
+        in_plan = moves.filtered(lambda move: move.payment_plan_id)
+        result = {}
+        for plan in in_plan.payment_plan_id:
+            due = sum(line.amount_residual for line in plan.line_ids if line.date_due <= date)
+            for move in (in_plan & plan.move_ids).sorted(
+                lambda move: (move.invoice_date_due or move.date, move.id)
+            ):
+                part = plan.currency_id.round(min(max(due, 0.0), move.amount_residual))
+                result[move.id] = part
+                due -= part
+        return result
+
+    @api.model
+    def _get_portal_nets(self, moves, receivable, statement, day_amounts, date, plan_due_now=None):
         """What the collection page asks on ``date`` for the invoices ``moves`` it shows
         (account.move; ``receivable``, their open instalments), net of the open credits of
         ``statement`` (:meth:`_get_statement`) as the one rule shares them over ALL the
@@ -377,11 +414,14 @@ class RecouvrementCustomer(models.AbstractModel):
             "disputed"}}}`` (floats, company currency, never below 0): ``open_credit`` the
             credits deducted from the invoices shown (their shares, what the cases shown took,
             and what no debt takes); ``due`` the invoices shown less it; ``payable`` the
-            instalments due by ``date`` less their shares and less ``disputed``, the part an
-            open dispute holds back (``recouvrement.dispute._dunning_excluded_amounts``,
-            spread over the invoice's instalments in proportion to their values, as the
-            reminders spread it). Queries do not depend on the number of invoices.
+            instalments due by ``date`` (of an invoice in a signed payment plan, its part of
+            the plan's instalments due, ``plan_due_now``: :meth:`_get_plan_due_now`) less
+            their shares and less ``disputed``, the part an open dispute holds back
+            (``recouvrement.dispute._dunning_excluded_amounts``, spread over the invoice's
+            instalments in proportion to their values, as the reminders spread it). Queries
+            do not depend on the number of invoices.
         """
+        plan_due_now = plan_due_now or {}
         Dunning = self.env["recouvrement.dunning"].sudo()
         credits = defaultdict(lambda: self.env["account.move.line"].sudo())
         for item in statement:
@@ -408,26 +448,21 @@ class RecouvrementCustomer(models.AbstractModel):
             share = sum(shares.get(line.id, {}).values())
             net["due"] += value
             net["open_credit"] += share
+            if move.id in plan_due_now:
+                # its part of the plan's instalments due now, at the rate of the day
+                if move.amount_residual:
+                    net["payable"] += plan_due_now[move.id] * value / move.amount_residual - share
+                continue
             if line.date_maturity and line.date_maturity > date:
                 continue
             held = 0.0
             if disputed.get(move.id) and move.amount_residual_signed:
                 held = disputed[move.id] * value / move.amount_residual_signed
             net["disputed"] += held
-            net["payable"] += max(value - held - share, 0.0)
-        # what the cases of the invoices shown took, and what no debt takes (a credit larger
-        # than what may be paid): deducted from the invoices shown too
-        free = {line.id: -left[line.id] for lines in credits.values() for line in lines}
-        for parts in shares.values():
-            for credit_id, part in parts.items():
-                free[credit_id] -= part
-        extra = defaultdict(float)
-        for case_id, parts in taken.items():
-            if case_id in moves.litigation_id.ids:
-                for credit_id, part in parts.items():
-                    extra[credit_id] += part
-        for credit_id, rest in free.items():
-            extra[credit_id] += max(rest, 0.0)
+            # summed, then rounded and floored once per currency: each instalment's disputed
+            # part is not rounded to the cent (issue 17: 0.01 asked of a balance of 0.00)
+            net["payable"] += value - held - share
+        extra = self._get_portal_extra_credits(moves, credits, left, taken, shares)
         for (company_id, _partner_id, currency_id), lines in credits.items():
             net = nets[company_id][currency_id]
             deducted = sum(extra[line.id] for line in lines)
@@ -444,6 +479,27 @@ class RecouvrementCustomer(models.AbstractModel):
                     "disputed": float_round(net["disputed"], 2),
                 }
         return result
+
+    @api.model
+    def _get_portal_extra_credits(self, moves, credits, left, taken, shares):
+        """``{credit line id: float}``: what the collection page of the invoices ``moves``
+        deducts of each open credit besides the shares of its instalments
+        (:meth:`_get_portal_nets`): what the open cases of those invoices took
+        (``taken``), and what no debt takes (a credit larger than what may be paid:
+        ``left``, what the cases left of each credit, less all the ``shares``). Company
+        currency, positive. No query."""
+        free = {line.id: -left[line.id] for lines in credits.values() for line in lines}
+        for parts in shares.values():
+            for credit_id, part in parts.items():
+                free[credit_id] -= part
+        extra = defaultdict(float)
+        for case_id, parts in taken.items():
+            if case_id in moves.litigation_id.ids:
+                for credit_id, part in parts.items():
+                    extra[credit_id] += part
+        for credit_id, rest in free.items():
+            extra[credit_id] += max(rest, 0.0)
+        return extra
 
     @api.model
     def _get_portal_company_values(self, company, statement):
