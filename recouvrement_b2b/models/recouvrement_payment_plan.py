@@ -756,38 +756,52 @@ class RecouvrementPaymentPlan(models.Model):
         credit a case or an older invoice takes was deducted again by the plan). Queries do
         not depend on the number of customers; none without open credits.
 
-        :return: ``(credits, shares, whole)``: the lines of
+        A credit larger than every debt it may pay (the rest being disputed parts, which
+        the rule leaves out) is deducted whole too: the part no debt takes (``free``) goes
+        to the plan, which never asks more than the net balance (issue 17: a plan on an
+        invoice of 1 000 with 400 disputed and a credit of 700 scheduled 400, the net
+        balance being 300).
+
+        :return: ``(credits, shares, whole, free)``: the lines of
             ``recouvrement.dunning._get_open_credits``; ``{move id: {credit line id: float}}``,
             what each invoice of ``moves`` gets of each credit; ``{credit line id: float}``,
-            each credit whole (company currency at the rate of ``date``, negative)
+            each credit whole (company currency at the rate of ``date``, negative);
+            ``{credit line id: float}``, what no debt takes of it (positive)
         """
         Dunning = self.env["recouvrement.dunning"]
         credits = Dunning._get_open_credits(moves)
         if not credits:
-            return credits, {}, {}
+            return credits, {}, {}, {}
         lines = self.env["account.move.line"].union(*credits.values())
         amounts = Dunning._get_line_amounts(lines, date)
         whole = dict(amounts)
         shares = Dunning._allocate_open_credits(credits, amounts, date)[2]
+        # what the cases left of each credit (``amounts``, lowered in place), less every share
+        free = {line.id: -amounts[line.id] for line in lines}
+        for parts in shares.values():
+            for credit_id, part in parts.items():
+                if credit_id in free:
+                    free[credit_id] -= part
         by_move = defaultdict(lambda: defaultdict(float))
         for line in moves.line_ids:
             for credit_id, part in shares.get(line.id, {}).items():
                 by_move[line.move_id.id][credit_id] += part
-        return credits, by_move, whole
+        return credits, by_move, whole, free
 
     @api.model
     def _get_plan_credit_parts(self, partner, currency, company, moves, credit_parts, held):
         """What a plan of ``partner`` in ``currency`` and ``company`` on the invoices
         ``moves`` deducts of each open credit (LEGAL.md, open credits: same company and
-        currency; art. 1347-1 Code civil): the shares of its invoices (``credit_parts``,
-        :meth:`_get_open_credit_parts`), in the credit's own currency, each at most what
+        currency; art. 1347-1 Code civil): the shares of its invoices and what no debt
+        takes (``credit_parts``, :meth:`_get_open_credit_parts`), in the credit's own
+        currency, each at most what
         other proposed plans leave of the credit (``held``, :meth:`_get_held_credit_amounts`).
         No query.
 
         :return: ``{credit account.move.line: float}`` (positive, ``currency``), oldest
             credit first
         """
-        credits, shares, whole = credit_parts
+        credits, shares, whole, free_parts = credit_parts
         Dunning = self.env["recouvrement.dunning"]
         lines = credits.get(
             (company.id, partner.commercial_partner_id.id, currency.id),
@@ -796,6 +810,7 @@ class RecouvrementPaymentPlan(models.Model):
         result = {}
         for line in lines:
             own = sum(shares.get(move.id, {}).get(line.id, 0.0) for move in moves)
+            own += max(free_parts.get(line.id, 0.0), 0.0)
             if float_compare(own, 0.0, precision_digits=2) <= 0:
                 continue
             amount = -Dunning._get_credit_share(line, -own, whole[line.id])[1]

@@ -196,6 +196,19 @@ class TestPlanCredits(PlanPenaltiesCommon):
         )
         self.assertEqual(refund.amount_residual, 0.0)
 
+    def test_plan_on_a_disputed_invoice_deducts_the_whole_credit(self):
+        # The invoice of 1 000, 400 of it disputed, a credit note of 700: the one allocation
+        # gives the undisputed 600 its share, 100 of the credit is taken by no debt. The plan
+        # deducts the whole 700 and schedules the net balance, 300.00 (was 600.00 deducted,
+        # 400.00 scheduled: more than the customer owes).
+        with freeze_time("2026-03-05"):
+            self.env["recouvrement.dispute"].create(
+                {"move_id": self.move.id, "reason": "price", "amount": 400.0}
+            )
+        self._refund(self.customer, 700.0, "2026-03-10")
+        plan = self._draft_plan(include_penalties=False)
+        self.assertRecordValues(plan, [{"amount_credits": 700.0, "amount_total": 300.0}])
+
     def test_reminder_while_plan_kept_does_not_deduct_the_credit_again(self):
         # Invoice B of 500 due 1 March too, outside the plan. Signed on 20 March, the plan
         # matched the 400 with its invoice: the run of 20 March claims B's 500 with no credit
