@@ -67,3 +67,5 @@ from . import test_try18
 from . import test_lit19
 from . import test_credit_oldest_first
 from . import test_try19
+from . import test_portal_credits
+from . import test_try20
