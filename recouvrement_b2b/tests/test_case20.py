@@ -1,0 +1,34 @@
+"""Tier-2 cases of stop 20 (case20), issue 17: the one allocation of the open credits
+(``recouvrement.dunning._allocate_open_credits``) over every open debt of the customer, with
+inputs of the kinds of ``test_try20.TestTry20Faults`` f9, f10 and f11 that no other test
+uses. Values by hand in each test."""
+
+from odoo.tests import tagged
+
+from .test_try20 import Try20Common
+
+
+@tagged("post_install", "-at_install")
+class TestCase20Allocation(Try20Common):
+    def test_opening_balance_of_a_contact_takes_the_payment_first(self):
+        # An opening-balance entry of 200 due 1 Jan 2026 booked on the customer's invoicing
+        # contact (a child address: the line's partner, no commercial partner on the entry);
+        # an invoice of 500 due 1 Feb; a payment of 300 on 10 Jan matched to nothing. Net
+        # balance 200 + 500 - 300 = 400. Oldest debt first (art. 1342-10 Code civil): the
+        # payment pays the opening balance's 200, then 100 of the invoice. On 10 Mar
+        # (37 days late: the last call) the reminder claims 500 - 100 = 400.00 with 100.00
+        # of credit, the page asks 400.00 (was 200.00: the entry took nothing, the whole
+        # payment went to the invoice).
+        customer = self._customer("Menuiserie Reprise Contact")
+        contact = self.env["res.partner"].create(
+            {
+                "name": "Menuiserie Reprise Contact, Lyon",
+                "parent_id": customer.id,
+                "type": "invoice",
+            }
+        )
+        self._opening_entry(contact, 200.0, "2026-01-01")
+        self._invoice(customer, 500.0, "2026-01-02", "2026-02-01")
+        self._unmatched_payment(customer, 300.0, "2026-01-10")
+        self.assertEqual(self._claims(customer, "2026-03-10"), [("Last call", 400.0, 100.0, 0.0)])
+        self.assertEqual(self._group(customer, "2026-03-10")["payable"], 400.0)
