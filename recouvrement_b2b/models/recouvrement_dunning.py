@@ -1580,7 +1580,10 @@ class RecouvrementDunning(models.AbstractModel):
         """The first step of :meth:`_allocate_open_credits`: what the open litigation cases
         take of ``credits``, the claimed instalments of the invoices of ``debts`` (the
         customers' open instalments, account.move.line) in open cases, oldest due date
-        first. ``amounts`` is lowered in place. Returns ``(left, taken, ids of the claimed
+        first, each up to its value less the part the case contests or an open dispute holds
+        back (``recouvrement.dispute._dunning_excluded_amounts``, spread over the invoice's
+        instalments in proportion to their values, as in :meth:`_allocate_credits_to_debts`).
+        ``amounts`` is lowered in place. Returns ``(left, taken, ids of the claimed
         instalments)``."""
         moves = debts.move_id.filtered(
             lambda move: (
@@ -1602,11 +1605,19 @@ class RecouvrementDunning(models.AbstractModel):
             self.env["recouvrement.penalty"]._get_claimed_receivables(moves, date)
         )
         claimed = self._get_line_amounts(claims, date)
+        # the part a case contests (its disputed amount) or an open dispute holds back is no
+        # debt the credit goes to (art. 1342-10 Code civil), as in the second step: spread
+        # over the invoice's instalments in proportion to their values (issue 17: a case
+        # escalated from a dispute took the credit for the contested part)
+        disputed = self.env["recouvrement.dispute"]._dunning_excluded_amounts(moves, date)
         by_key = defaultdict(list)
         for line in claims.sorted(lambda ln: (ln.date_maturity or ln.date, ln.id)):
             move = line.move_id
+            rest = claimed[line.id]
+            if disputed.get(move.id) and move.amount_residual_signed:
+                rest -= disputed[move.id] * claimed[line.id] / move.amount_residual_signed
             by_key[self._get_credit_key(line)].append(
-                [move.litigation_id.id, max(claimed[line.id], 0.0)]
+                [move.litigation_id.id, max(float_round(rest, precision_digits=2), 0.0)]
             )
         taken = defaultdict(lambda: defaultdict(float))
         left = {}

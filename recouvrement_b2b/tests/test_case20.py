@@ -3,6 +3,8 @@
 inputs of the kinds of ``test_try20.TestTry20Faults`` f9, f10 and f11 that no other test
 uses. Values by hand in each test."""
 
+from freezegun import freeze_time
+
 from odoo.tests import tagged
 
 from .test_try20 import Try20Common
@@ -32,3 +34,28 @@ class TestCase20Allocation(Try20Common):
         self._unmatched_payment(customer, 300.0, "2026-01-10")
         self.assertEqual(self._claims(customer, "2026-03-10"), [("Last call", 400.0, 100.0, 0.0)])
         self.assertEqual(self._group(customer, "2026-03-10")["payable"], 400.0)
+
+    def test_dispute_case_of_two_invoices_holds_back_its_contested_part(self):
+        # A dispute case opened by hand on A 600 (due 1 Feb) and C 400 (due 5 Feb),
+        # contesting 250 (no dispute escalated: spread over the invoices by their amounts
+        # due, A 150, C 100); B 500 due 20 Feb out of the case; a credit note of 900
+        # (10 Jan). Oldest debt first, without the contested parts (art. 1342-10 Code civil):
+        # the case takes A's 450 and C's 300 (750, was 900: the contested 250 paid by the
+        # credit), B gets the 150 left. On 10 Mar B's firm reminder claims 500 - 150 = 350.00
+        # with 150.00 of credit (was 500.00, no credit); the page asks (600 - 150 - 450) +
+        # (400 - 100 - 300) + 350 = 350.00; the case deducts 750.00.
+        customer = self._customer("Fonderie Contestation")
+        move_a = self._invoice(customer, 600.0, "2026-01-02", "2026-02-01")
+        move_c = self._invoice(customer, 400.0, "2026-01-06", "2026-02-05")
+        self._invoice(customer, 500.0, "2026-01-20", "2026-02-20")
+        self._open_credit_note(customer, 900.0, "2026-01-10")
+        case = self._litigation_case(
+            move_a | move_c, litigation_type="dispute", disputed_amount=250.0
+        )
+        self.assertEqual(
+            self._claims(customer, "2026-03-10"), [("Firm reminder", 350.0, 150.0, 0.0)]
+        )
+        self.assertEqual(self._group(customer, "2026-03-10")["payable"], 350.0)
+        with freeze_time("2026-03-10"):
+            case.invalidate_recordset(["open_credit_amount"])
+            self.assertEqual(case.open_credit_amount, 750.0)
