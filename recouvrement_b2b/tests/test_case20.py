@@ -59,3 +59,36 @@ class TestCase20Allocation(Try20Common):
         with freeze_time("2026-03-10"):
             case.invalidate_recordset(["open_credit_amount"])
             self.assertEqual(case.open_credit_amount, 750.0)
+
+    def test_dispute_lost_part_until_its_credit_note(self):
+        # A 1 000 due 1 Feb, 300 of it disputed (10 Feb), escalated and closed on 1 Mar as
+        # "Dispute lost (customer upheld)": the customer does not owe those 300 until the
+        # credit note the case's activity asks for is issued. B 500 due 20 Feb; a credit
+        # note of 900 (10 Jan). On 10 Mar the credit pays A's 700 and 200 of B: B's firm
+        # reminder claims 300.00 with 200.00 of credit (was 500.00, no credit: the credit
+        # spent on the lost 300), the page asks 300.00. The credit note of 300 on A is issued
+        # on 5 Mar, open: it settles the lost part, which is no longer held back (else it
+        # would be deducted twice): the old credit pays A's 900, the new one A's last 100 and
+        # 200 of B: still 300.00 claimed with 200.00 of credit, 300.00 asked.
+        customer = self._customer("Cartonnerie Litige Perdu")
+        move_a = self._invoice(customer, 1000.0, "2026-01-02", "2026-02-01")
+        self._invoice(customer, 500.0, "2026-01-20", "2026-02-20")
+        self._open_credit_note(customer, 900.0, "2026-01-10")
+        with freeze_time("2026-02-10"):
+            dispute = self.env["recouvrement.dispute"].create(
+                {"move_id": move_a.id, "reason": "quality", "amount": 300.0}
+            )
+        with freeze_time("2026-03-01"):
+            dispute.action_escalate()
+            dispute.litigation_id.with_user(self.manager)._close("dispute_lost")
+        self.assertEqual(
+            self._claims(customer, "2026-03-10"), [("Firm reminder", 300.0, 200.0, 0.0)]
+        )
+        self.assertEqual(self._group(customer, "2026-03-10")["payable"], 300.0)
+        note = self._invoice(customer, 300.0, "2026-03-05", post=False)
+        note.write({"move_type": "out_refund", "reversed_entry_id": move_a.id})
+        note.action_post()
+        self.assertEqual(
+            self._claims(customer, "2026-03-10"), [("Firm reminder", 300.0, 200.0, 0.0)]
+        )
+        self.assertEqual(self._group(customer, "2026-03-10")["payable"], 300.0)
