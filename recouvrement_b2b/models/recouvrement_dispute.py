@@ -605,18 +605,116 @@ class RecouvrementDispute(models.Model):
     @api.model
     def _dunning_excluded_amounts(self, moves, date):
         """Amounts of ``moves`` (account.move) the reminders of ``date`` must not claim because
-        of an open dispute: ``{move id: amount}`` in the company currency (the disputed amounts
-        of the invoice, together no more than its amount due). One query."""
+        the customer contests them: ``{move id: amount}`` in the company currency, together no
+        more than the invoice's amount due. What reminders, the one allocation of the open
+        credits (``recouvrement.dunning._allocate_open_credits``: the debtor has no interest in
+        paying a contested amount, art. 1342-10 Code civil) and the collection page hold back:
+
+        - the amounts of the invoice's open disputes;
+        - the part of it an open litigation case contests (:meth:`_get_case_contested_amounts`:
+          a dispute escalated to a case is contested all the same, issue 17: the case took the
+          credit for it).
+
+        Two queries at most, whatever the number of invoices."""
         if not moves:
             return {}
         disputes = self.search([("state", "=", "open"), ("move_id", "in", moves.ids)])
-        excluded = {}
+        amounts = defaultdict(float)
         for dispute in disputes:
-            move = dispute.move_id
-            excluded[move.id] = min(
-                excluded.get(move.id, 0.0) + dispute.amount_company, move.amount_residual_signed
+            amounts[dispute.move_id.id] += dispute.amount_company
+        for move_id, amount in self._get_case_contested_amounts(moves).items():
+            amounts[move_id] += amount
+        residuals = {move.id: move.amount_residual_signed for move in moves}
+        return {
+            move_id: min(amount, residuals[move_id])
+            for move_id, amount in amounts.items()
+            if move_id in residuals
+        }
+
+    @api.model
+    def _get_case_contested_amounts(self, moves):
+        """``{move id: amount}`` (company currency): the part of each invoice of ``moves``
+        (account.move) its litigation case says the customer does not owe now:
+
+        - an open case: what it contests, its ``disputed_amount``;
+        - a case closed as "Dispute lost (customer upheld)", whose invoices stay in it until
+          a credit note settles them (``recouvrement.litigation._release_moves``): the part
+          the customer won, its ``disputed_amount`` (none: its invoices whole), less the
+          credit notes reversing the invoice (``reversed_entry_id``) issued since the close;
+          the credit note then settles it (issue 17: the lost part was a debt the open
+          credits paid, and the page asked it).
+
+        A case's amount is spread over its invoices still in it in proportion to the amounts
+        of the disputes escalated to it (each contests its own invoice), else to the
+        invoices' amounts due (an open case) or totals (a lost one). Two queries at most, none
+        without such a case."""
+        # sudo: what the case contests counts for every document, whoever may read the case
+        cases = moves.sudo().litigation_id.filtered(
+            lambda case: (
+                case.outcome == "dispute_lost"
+                or (
+                    not case.is_closed
+                    and case.currency_id.compare_amounts(case.disputed_amount, 0.0) > 0
+                )
             )
-        return excluded
+        )
+        if not cases:
+            return {}
+        escalated = defaultdict(float)
+        for dispute in self.sudo().search(
+            [("state", "=", "escalated"), ("litigation_id", "in", cases.ids)]
+        ):
+            escalated[dispute.litigation_id.id, dispute.move_id.id] += dispute.amount_company
+        lost = cases.filtered(lambda case: case.outcome == "dispute_lost")
+        issued = defaultdict(float)  # invoice id: the credit notes reversing it since the close
+        settled = defaultdict(float)  # the part of those not matched with the invoice yet
+        if lost:
+            closes = {move.id: case.close_date for case in lost for move in case.move_ids}
+            notes = (
+                self.env["account.move"]
+                .sudo()
+                .search(
+                    [
+                        ("move_type", "=", "out_refund"),
+                        ("state", "=", "posted"),
+                        ("reversed_entry_id", "in", list(closes)),
+                    ]
+                )
+            )
+            for note in notes:
+                invoice = note.reversed_entry_id
+                if note.invoice_date and note.invoice_date >= closes[invoice.id]:
+                    issued[invoice.id] -= note.amount_total_signed
+                    settled[invoice.id] -= note.amount_residual_signed
+        move_ids = set(moves.ids)
+        contested = {}
+        for case in cases:
+            invoices = case.move_ids.filtered(
+                lambda move, case=case: (
+                    move.litigation_id == case and move.amount_residual_signed > 0
+                )
+            )
+            is_lost = case in lost
+            if is_lost and case.currency_id.is_zero(case.disputed_amount):
+                # lost whole: what is left of the invoices, less the credit notes not matched
+                # with them yet (they will settle it)
+                for move in invoices.filtered(lambda move: move.id in move_ids):
+                    contested[move.id] = max(move.amount_residual_signed - settled[move.id], 0.0)
+                continue
+            weights = {move.id: escalated[case.id, move.id] for move in invoices}
+            if not any(weights.values()):
+                weights = {
+                    move.id: move.amount_total_signed if is_lost else move.amount_residual_signed
+                    for move in invoices
+                }
+            total = sum(weights.values())
+            for move_id, weight in weights.items():
+                if weight and move_id in move_ids:
+                    part = case.disputed_amount * weight / total
+                    if is_lost:
+                        part = max(part - issued[move_id], 0.0)
+                    contested[move_id] = part
+        return contested
 
     def _recouvrement_creation_note(self):
         # EXTENDS recouvrement_b2b (mail_thread.py): its own creation note, whose French agrees

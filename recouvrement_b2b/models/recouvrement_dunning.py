@@ -1498,10 +1498,19 @@ class RecouvrementDunning(models.AbstractModel):
         )
         credits = defaultdict(lambda: self.env["account.move.line"])
         for line in lines:
-            credits[
-                line.company_id.id, line.partner_id.commercial_partner_id.id, line.currency_id.id
-            ] |= line
+            credits[self._get_credit_key(line)] |= line
         return credits
+
+    @api.model
+    def _get_credit_key(self, line):
+        """``(company id, commercial partner id, currency id)`` of the receivable ``line``
+        (account.move.line, an open credit or an instalment): the key under which
+        :meth:`_allocate_open_credits` matches credits and debts (art. 1347-1 Code civil: the
+        same creditor, debtor and currency). The customer is the line's partner's commercial
+        entity, never its move's: a journal entry (an opening balance taken over from former
+        software) has no ``commercial_partner_id`` of its own, and was left out of the
+        allocation (issue 17). No query."""
+        return (line.company_id.id, line.partner_id.commercial_partner_id.id, line.currency_id.id)
 
     @api.model
     def _allocate_open_credits(self, credits, amounts, date, own_moves=None):
@@ -1571,7 +1580,10 @@ class RecouvrementDunning(models.AbstractModel):
         """The first step of :meth:`_allocate_open_credits`: what the open litigation cases
         take of ``credits``, the claimed instalments of the invoices of ``debts`` (the
         customers' open instalments, account.move.line) in open cases, oldest due date
-        first. ``amounts`` is lowered in place. Returns ``(left, taken, ids of the claimed
+        first, each up to its value less the part the case contests or an open dispute holds
+        back (``recouvrement.dispute._dunning_excluded_amounts``, spread over the invoice's
+        instalments in proportion to their values, as in :meth:`_allocate_credits_to_debts`).
+        ``amounts`` is lowered in place. Returns ``(left, taken, ids of the claimed
         instalments)``."""
         moves = debts.move_id.filtered(
             lambda move: (
@@ -1593,11 +1605,20 @@ class RecouvrementDunning(models.AbstractModel):
             self.env["recouvrement.penalty"]._get_claimed_receivables(moves, date)
         )
         claimed = self._get_line_amounts(claims, date)
+        # the part a case contests (its disputed amount) or an open dispute holds back is no
+        # debt the credit goes to (art. 1342-10 Code civil), as in the second step: spread
+        # over the invoice's instalments in proportion to their values (issue 17: a case
+        # escalated from a dispute took the credit for the contested part)
+        disputed = self.env["recouvrement.dispute"]._dunning_excluded_amounts(moves, date)
         by_key = defaultdict(list)
         for line in claims.sorted(lambda ln: (ln.date_maturity or ln.date, ln.id)):
             move = line.move_id
-            key = (move.company_id.id, move.commercial_partner_id.id, line.currency_id.id)
-            by_key[key].append([move.litigation_id.id, max(claimed[line.id], 0.0)])
+            rest = claimed[line.id]
+            if disputed.get(move.id) and move.amount_residual_signed:
+                rest -= disputed[move.id] * claimed[line.id] / move.amount_residual_signed
+            by_key[self._get_credit_key(line)].append(
+                [move.litigation_id.id, max(float_round(rest, precision_digits=2), 0.0)]
+            )
         taken = defaultdict(lambda: defaultdict(float))
         left = {}
         for key, lines in credits.items():
@@ -1654,7 +1675,7 @@ class RecouvrementDunning(models.AbstractModel):
         # it only (L622-7 Code de commerce: no payment of it afterwards; its claim declaration
         # deducts the credits at the judgment, ``_get_open_credit_at_judgment``)
         Proceedings = self.env["recouvrement.proceedings"]
-        judgments = Proceedings._get_judgments(payable.commercial_partner_id)
+        judgments = Proceedings._get_judgments(debts.partner_id)
         frozen = set(Proceedings._get_pre_judgment_moves(payable).ids) if judgments else set()
         by_key = defaultdict(list)
         for line in debts.sorted(lambda ln: self._get_debt_order(ln, date)):
@@ -1664,8 +1685,7 @@ class RecouvrementDunning(models.AbstractModel):
                 # the disputed part, spread over the instalments in proportion to their values
                 rest -= disputed[move.id] * values[line.id] / move.amount_residual_signed
             if float_compare(rest, 0.0, precision_digits=2) > 0:
-                key = (move.company_id.id, move.commercial_partner_id.id, line.currency_id.id)
-                by_key[key].append(
+                by_key[self._get_credit_key(line)].append(
                     [line.id, float_round(rest, precision_digits=2), move.id in frozen]
                 )
         shares = defaultdict(dict)
