@@ -23,6 +23,7 @@ from odoo.addons.base.models.ir_cron import MAX_BATCH_PER_CRON_JOB
 
 from ..rules import deadlines as deadline_rules
 from ..rules import dunning as dunning_rules
+from ..rules import proceedings as proceedings_rules
 from ..tools.lang import company_env
 from ..tools.sanitize import sanitized_once
 from .recouvrement_dunning_event import POSTED_CHANNELS
@@ -1631,7 +1632,9 @@ class RecouvrementDunning(models.AbstractModel):
         the reminders of the invoices born after the judgment only what they leave, issue 17:
         both deducted the same credit) in the order of
         :meth:`_get_debt_order` (the due ones first, oldest due date first, then those not
-        yet due or in a signed payment plan), each instalment up to its value on
+        yet due or in a signed payment plan; a customer's pre-judgment claims take only the
+        credits born before the judgment, ``rules.proceedings.is_born_before_judgment``), each
+        instalment up to its value on
         ``date`` (:meth:`_get_line_amounts`) less the part an open dispute holds back
         (``recouvrement.dispute._dunning_excluded_amounts``, spread over the invoice's
         instalments as the reminders spread it, ``recouvrement.promise._dunning_adjust_item``).
@@ -1674,7 +1677,11 @@ class RecouvrementDunning(models.AbstractModel):
             judgment = judgments.get(key[1])
             for line in lines:
                 credit = -amounts[line.id]
-                after_judgment = bool(judgment) and line.date > judgment["date"]
+                # born on the judgment day: after it, as an invoice of that day
+                # (rules.proceedings.is_born_before_judgment, R621-4)
+                after_judgment = bool(judgment) and not proceedings_rules.is_born_before_judgment(
+                    line.date, judgment["date"]
+                )
                 # the credit to the oldest debts still open, until it or they run out
                 for debt in debts_left:
                     if float_compare(credit, 0.0, precision_digits=2) <= 0:
