@@ -1632,9 +1632,9 @@ class RecouvrementDunning(models.AbstractModel):
         the reminders of the invoices born after the judgment only what they leave, issue 17:
         both deducted the same credit) in the order of
         :meth:`_get_debt_order` (the due ones first, oldest due date first, then those not
-        yet due or in a signed payment plan; a customer's pre-judgment claims take only the
-        credits born before the judgment, ``rules.proceedings.is_born_before_judgment``), each
-        instalment up to its value on
+        yet due or in a signed payment plan; a customer's pre-judgment claims before all its
+        other debts, taking only the credits born before the judgment,
+        ``rules.proceedings.is_born_before_judgment``), each instalment up to its value on
         ``date`` (:meth:`_get_line_amounts`) less the part an open dispute holds back
         (``recouvrement.dispute._dunning_excluded_amounts``, spread over the invoice's
         instalments as the reminders spread it, ``recouvrement.promise._dunning_adjust_item``).
@@ -1654,13 +1654,20 @@ class RecouvrementDunning(models.AbstractModel):
             values.update(self._get_line_amounts(missing, date))
         disputed = self.env["recouvrement.dispute"]._dunning_excluded_amounts(payable, date)
         # a claim born before its customer's opening judgment is paid by a credit born before
-        # it only (L622-7 Code de commerce: no payment of it afterwards; its claim declaration
-        # deducts the credits at the judgment, ``_get_open_credit_at_judgment``)
+        # it only (L622-7 Code de commerce: no payment of it afterwards), and first: the
+        # credit and the claims born before the judgment met at the judgment, when the later
+        # claims did not exist (art. 1347 al. 2 Code civil, R622-23: the claim is declared as
+        # it stood at the judgment; its claim declaration deducts these shares,
+        # ``recouvrement.claim.declaration._get_open_credit_at_judgment``), whatever the due
+        # dates (issue 17: D 900 declared due 10 April, E 600 born after the judgment due
+        # 1 March, a credit of 1 000 born before it: E took 600 and the declaration 900)
         Proceedings = self.env["recouvrement.proceedings"]
         judgments = Proceedings._get_judgments(payable.commercial_partner_id)
         frozen = set(Proceedings._get_pre_judgment_moves(payable).ids) if judgments else set()
         by_key = defaultdict(list)
-        for line in debts.sorted(lambda ln: self._get_debt_order(ln, date)):
+        for line in debts.sorted(
+            lambda ln: (ln.move_id.id not in frozen, *self._get_debt_order(ln, date))
+        ):
             move = line.move_id
             rest = values[line.id]
             if disputed.get(move.id) and move.amount_residual_signed:

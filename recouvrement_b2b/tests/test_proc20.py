@@ -25,6 +25,27 @@ class TestProc20(Try20Common):
         total = round(sum(line["total"] for line in lines), 2)
         return [line["principal"] for line in lines], total, deducted, declaration
 
+    def test_pre_judgment_claims_first_then_a_credit_born_after_to_the_later_invoice(self):
+        # Judgment 15 Feb. D2 300 invoiced 1 Feb due 3 Mar, D1 400 invoiced 5 Feb due 30 Apr
+        # (both born before: declared, neither due at the judgment: no penalty, no
+        # indemnity); E 500 invoiced 16 Feb due 1 Mar (after). Credit notes 600 of 1 Feb
+        # (before) and 200 of 20 Feb (after). On 20 Apr: the 600 goes to the pre-judgment
+        # claims first, whatever the due dates (D2 300, D1 300), nothing of it to E; the 200
+        # pays E only. Declared 700 - 600 = 100; E asked 500 - 200 = 300.00 (200.00 of
+        # credits). 100 + 300 = 400 = 700 + 500 - 800: each credit once.
+        debtor = self._customer("Filature Deux Declarees")
+        self._invoice(debtor, 300.0, "2026-02-01", "2026-03-03")
+        self._invoice(debtor, 400.0, "2026-02-05", "2026-04-30")
+        self._invoice(debtor, 500.0, "2026-02-16", "2026-03-01")
+        self._open_credit_note(debtor, 600.0, "2026-02-01")
+        self._open_credit_note(debtor, 200.0, "2026-02-20")
+        self._in_redressement(debtor, "2026-02-15")
+        principals, total, deducted, declaration = self._declared(debtor, "2026-04-20")
+        self.assertEqual((principals, total, deducted), ([300.0, 400.0], 700.0, 600.0))
+        self.assertEqual(declaration.total_amount, 100.0)
+        group = self._group(debtor, "2026-04-20")
+        self.assertEqual((group["payable"], group["open_credit"]), (300.0, 200.0))
+
     def test_invoice_and_credit_of_the_judgment_day_are_both_after_it(self):
         # Judgment 15 Feb. D 900 invoiced 11 Jan due 10 Feb (before: declared); E 600
         # invoiced 15 Feb, the judgment day, due 1 Mar: born after it (R621-4, shown on the
