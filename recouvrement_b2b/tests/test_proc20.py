@@ -71,3 +71,33 @@ class TestProc20(Try20Common):
         self.assertEqual((principals, deducted), ([900.0], 100.0))
         group = self._group(debtor, "2026-04-20")
         self.assertEqual((group["payable"], group["open_credit"]), (300.0, 300.0))
+
+    def test_credit_covers_the_principal_and_part_of_the_penalty_invoice(self):
+        # As test_try20 f8 with a credit note of 920 (5 Feb, before the judgment of 15 Feb):
+        # D 900 due 10 Jan, its penalty invoice P of 10 Feb 49.29 (9.29 + 40.00), E 600 born
+        # after. The one allocation: D 900, P 20, E 0. Declared 900 + 10.49 (9.29 + 1.20
+        # accrued to the judgment) + 40.00 = 950.49, less 920 = 30.49: principal 0.00,
+        # penalties 10.49 - 10.49 = 0.00 (the 20 beyond the principal comes off the
+        # penalties, then the indemnity), indemnity 40 - 9.51 = 30.49. E asked 600.00.
+        # 30.49 + 600 = 630.49 = 900 + 49.29 + 1.20 + 600 - 920.
+        debtor = self._customer("Filature Penalite Partielle")
+        move_d = self._invoice(debtor, 900.0, "2026-01-02", "2026-01-10")
+        penalty = self._penalty_invoice(move_d, "2026-02-10")
+        self.assertEqual(penalty.amount_total, 49.29)
+        self._invoice(debtor, 600.0, "2026-02-20", "2026-03-01")
+        self._open_credit_note(debtor, 920.0, "2026-02-05")
+        self._in_redressement(debtor, "2026-02-15")
+        _principals, total, deducted, declaration = self._declared(debtor, "2026-04-20")
+        self.assertEqual((total, deducted), (950.49, 920.0))
+        self.assertEqual(
+            (
+                declaration.principal_amount,
+                declaration.penalty_amount,
+                declaration.indemnity_amount,
+                declaration.open_credit_amount,
+                declaration.total_amount,
+            ),
+            (0.0, 0.0, 30.49, 920.0, 30.49),
+        )
+        group = self._group(debtor, "2026-04-20")
+        self.assertEqual((group["payable"], group["open_credit"]), (600.0, 0.0))
