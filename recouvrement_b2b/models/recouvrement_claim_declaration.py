@@ -168,8 +168,8 @@ class RecouvrementClaimDeclaration(models.Model):
         compute="_compute_amounts",
         store=True,
         help="Credit notes and payments of the customer not allocated to an invoice, dated "
-        "before the judgment: what the customer is asked to pay is net of them (at most the "
-        "principal).",
+        "before the judgment: the share of them the claims declared get (oldest claims first, "
+        "each credit deducted once in all), from the principal first.",
     )
     penalty_amount = fields.Monetary(
         string="Penalties to the Judgment",
@@ -280,12 +280,20 @@ class RecouvrementClaimDeclaration(models.Model):
             if declaration.state != "draft" and declaration.total_amount:
                 continue
             lines = declaration._get_declaration_lines() if declaration.judgment_date else []
-            principal = sum(line["principal"] for line in lines)
             credit = declaration._get_deducted_open_credit(lines)
             declaration.open_credit_amount = credit
-            declaration.principal_amount = principal - credit
-            declaration.penalty_amount = sum(line["penalty"] for line in lines)
-            declaration.indemnity_amount = sum(line["indemnity"] for line in lines)
+            # the credits the one rule gives the penalty invoices declared (issue 17) come
+            # off what is left once the principal is paid: penalties, then indemnities
+            left = credit
+            for fname, key in (
+                ("principal_amount", "principal"),
+                ("penalty_amount", "penalty"),
+                ("indemnity_amount", "indemnity"),
+            ):
+                amount = sum(line[key] for line in lines)
+                deducted = min(left, amount) if fname != "indemnity_amount" else left
+                declaration[fname] = amount - deducted
+                left -= deducted
             declaration.total_amount = sum(line["total"] for line in lines) - credit
 
     # ------------------------------------------------------------------------------------------
@@ -718,75 +726,116 @@ class RecouvrementClaimDeclaration(models.Model):
         return lines
 
     def _get_deducted_open_credit(self, lines):
-        """The open credits deducted from the principal of the declaration ``lines``
-        (:meth:`_get_declaration_lines`), company currency: currency by currency, the credits
-        of that currency (:meth:`_get_open_credit_at_judgment`) up to the principal of the
-        invoices of that currency (LEGAL.md, open credits; art. 1347-1 Code civil: a euro
-        credit does not pay a dollar invoice)."""
+        """The open credits deducted from the declaration ``lines``
+        (:meth:`_get_declaration_lines`), company currency: the shares the one rule gives
+        the claims it declares (:meth:`_get_open_credit_at_judgment`), currency by currency
+        up to what the invoices of that currency declare (LEGAL.md, open credits; art. 1347-1
+        Code civil: a euro credit does not pay a dollar invoice)."""
         self.ensure_one()
         if not lines:
             return 0.0
-        principal = defaultdict(float)
+        declared = defaultdict(float)
         for line in lines:
-            principal[line["move"].currency_id.id] += line["principal"]
+            declared[line["move"].currency_id.id] += line["total"]
         credits = self._get_open_credit_at_judgment()
         return self.currency_id.round(
             sum(
                 min(credits.get(currency_id, 0.0), amount)
-                for currency_id, amount in principal.items()
+                for currency_id, amount in declared.items()
             )
         )
 
     def _get_open_credit_at_judgment(self):
-        """``{currency id: float}``: the open credits of the customer in the declaration's
-        company dated before the judgment (credit notes and payments not allocated to an
-        invoice: the receivable lines ``recouvrement.dunning._get_open_credits`` finds), per
-        currency of the credit, in the company currency: deducted from the principal declared
-        of the invoices of that currency only, as from what a reminder claims (LEGAL.md, open
-        credits). A credit dated from the judgment on belongs to the proceedings, not to the
-        claim as it stood at the judgment (R622-23). A credit in another currency is converted
+        """``{currency id: float}``: what the declaration deducts of the open credits of the
+        customer in its company (credit notes and payments not allocated to an invoice:
+        ``recouvrement.dunning._get_open_credits``), per currency of the credit, in the company
+        currency: exactly the shares the one rule (``recouvrement.dunning
+        ._allocate_open_credits``, README "One rule shares the open credits") gives the claims
+        it declares, the instalments of its invoices and of the open penalty invoices that
+        charged them (their open amount is declared with them,
+        ``recouvrement.penalty._get_penalty_document_figures``, in the same proportion), so
+        that each credit is deducted once in all. The rule gives the pre-judgment claims the
+        credits born before the judgment only (``rules.proceedings.is_born_before_judgment``:
+        a credit of the judgment day belongs to the proceedings, R622-23, R621-4), before any
+        later claim (art. 1347 al. 2 Code civil). A credit in another currency is converted
         at the rate of the judgment date, as the invoices it is deducted from
-        (:meth:`_get_declaration_lines`, L622-25), not at the rate of its books.
+        (:meth:`_get_declaration_lines`, L622-25), not at the rate of its books: the share of
+        the credit the rule gives, in its own currency.
 
-        Each credit is deducted once in all (``recouvrement.dunning._allocate_open_credits``;
-        README, product decisions): the declaration declares the invoices of a litigation
-        case too, and deducts the credits whole for them; an open case on an invoice it does
-        not declare (born after the judgment) takes its share first, the declaration
-        deducts what that case left (issue 17: a credit a case deducted was deducted again).
-        Queries do not depend on the number of invoices.
+        The declaration declares the invoices of a litigation case too, and the cases take
+        nothing for them (``own_moves``); an open case on an invoice it does not declare (born
+        after the judgment) takes its share first, the declaration deducts what that case
+        left (issue 17: a credit a case deducted was deducted again). Queries do not depend on
+        the number of invoices.
         """
         self.ensure_one()
-        partner = self.partner_id.commercial_partner_id
         company = self.company_id
         Dunning = self.env["recouvrement.dunning"]
         credits = Dunning._get_open_credits(self.move_ids)
+        if not credits:
+            return {}
         today = fields.Date.context_today(self)
         amounts = Dunning._get_line_amounts(
             self.env["account.move.line"].union(*credits.values()), today
         )
         whole = dict(amounts)
-        Dunning._allocate_open_credits(credits, amounts, today, own_moves=self.move_ids)
-        result = {}
+        shares = Dunning._allocate_open_credits(credits, amounts, today, own_moves=self.move_ids)[2]
+        # what each credit line gives the instalments declared (company currency, day's rate)
+        given = defaultdict(float)
+        for instalment_id, fraction in self._get_declared_instalment_fractions().items():
+            for credit_id, part in shares.get(instalment_id, {}).items():
+                given[credit_id] += part * fraction
+        result = defaultdict(float)
+        partner = self.partner_id.commercial_partner_id
         for (company_id, partner_id, currency_id), lines in credits.items():
             if company_id != company.id or partner_id != partner.id:
                 continue
-            lines = lines.filtered(lambda ln: ln.date < self.judgment_date)
-            # what is left of each credit for the declaration, in the books and its currency
-            shares = [
-                Dunning._get_credit_share(line, amounts[line.id], whole[line.id]) for line in lines
-            ]
-            residual = sum(share[0] for share in shares)
-            residual_currency = sum(share[1] for share in shares)
-            if currency_id == company.currency_id.id:
-                amount = -residual
-            else:
-                amount = (
-                    self.env["res.currency"]
-                    .browse(currency_id)
-                    ._convert(-residual_currency, company.currency_id, company, self.judgment_date)
-                )
-            result[currency_id] = self.currency_id.round(amount)
-        return result
+            currency = self.env["res.currency"].browse(currency_id)
+            for line in lines.filtered(lambda ln: given.get(ln.id)):
+                # the same share of the credit in the books and in its own currency
+                share = min(given[line.id] / -whole[line.id], 1.0) if whole[line.id] else 1.0
+                if currency == company.currency_id:
+                    result[currency_id] -= line.amount_residual * share
+                else:
+                    result[currency_id] += currency._convert(
+                        -line.amount_residual_currency * share,
+                        company.currency_id,
+                        company,
+                        self.judgment_date,
+                    )
+        return {
+            currency_id: self.currency_id.round(amount) for currency_id, amount in result.items()
+        }
+
+    def _get_declared_instalment_fractions(self):
+        """``{instalment line id: float}``: the open receivable lines of the claims the
+        declaration declares, each with the part of it declared: 1.0 for its invoices; for a
+        posted penalty invoice that charged them by the judgment date and is not declared
+        itself, the part of its amount charged for them (its open amount is declared with
+        them, ``recouvrement.penalty._get_penalty_document_figures``). Two queries."""
+        self.ensure_one()
+        fractions = {
+            line.id: 1.0
+            for line in self.move_ids.line_ids
+            if line.display_type == "payment_term" and not line.reconciled
+        }
+        charged = self.env["account.move.line"].search_fetch(
+            self.env["recouvrement.penalty"]._get_posted_penalty_lines_domain(
+                self.move_ids.ids, self.judgment_date
+            ),
+            ["move_id", "price_subtotal"],
+        )
+        parts = defaultdict(float)
+        for line in charged:
+            if line.move_id not in self.move_ids:
+                parts[line.move_id] += line.price_subtotal
+        for invoice, part in parts.items():
+            if not invoice.amount_total:
+                continue
+            for line in invoice.line_ids:
+                if line.display_type == "payment_term" and not line.reconciled:
+                    fractions[line.id] = min(part / invoice.amount_total, 1.0)
+        return fractions
 
     def _get_unpaid_at_judgment(self, moves):
         """``{move.id: float}``: what was left unpaid on each of ``moves`` (account.move) at the

@@ -23,6 +23,7 @@ from odoo.addons.base.models.ir_cron import MAX_BATCH_PER_CRON_JOB
 
 from ..rules import deadlines as deadline_rules
 from ..rules import dunning as dunning_rules
+from ..rules import proceedings as proceedings_rules
 from ..tools.lang import company_env
 from ..tools.sanitize import sanitized_once
 from .recouvrement_dunning_event import POSTED_CHANNELS
@@ -1652,7 +1653,9 @@ class RecouvrementDunning(models.AbstractModel):
         the reminders of the invoices born after the judgment only what they leave, issue 17:
         both deducted the same credit) in the order of
         :meth:`_get_debt_order` (the due ones first, oldest due date first, then those not
-        yet due or in a signed payment plan), each instalment up to its value on
+        yet due or in a signed payment plan; a customer's pre-judgment claims before all its
+        other debts, taking only the credits born before the judgment,
+        ``rules.proceedings.is_born_before_judgment``), each instalment up to its value on
         ``date`` (:meth:`_get_line_amounts`) less the part an open dispute holds back
         (``recouvrement.dispute._dunning_excluded_amounts``, spread over the invoice's
         instalments as the reminders spread it, ``recouvrement.promise._dunning_adjust_item``).
@@ -1672,13 +1675,20 @@ class RecouvrementDunning(models.AbstractModel):
             values.update(self._get_line_amounts(missing, date))
         disputed = self.env["recouvrement.dispute"]._dunning_excluded_amounts(payable, date)
         # a claim born before its customer's opening judgment is paid by a credit born before
-        # it only (L622-7 Code de commerce: no payment of it afterwards; its claim declaration
-        # deducts the credits at the judgment, ``_get_open_credit_at_judgment``)
+        # it only (L622-7 Code de commerce: no payment of it afterwards), and first: the
+        # credit and the claims born before the judgment met at the judgment, when the later
+        # claims did not exist (art. 1347 al. 2 Code civil, R622-23: the claim is declared as
+        # it stood at the judgment; its claim declaration deducts these shares,
+        # ``recouvrement.claim.declaration._get_open_credit_at_judgment``), whatever the due
+        # dates (issue 17: D 900 declared due 10 April, E 600 born after the judgment due
+        # 1 March, a credit of 1 000 born before it: E took 600 and the declaration 900)
         Proceedings = self.env["recouvrement.proceedings"]
         judgments = Proceedings._get_judgments(debts.partner_id)
         frozen = set(Proceedings._get_pre_judgment_moves(payable).ids) if judgments else set()
         by_key = defaultdict(list)
-        for line in debts.sorted(lambda ln: self._get_debt_order(ln, date)):
+        for line in debts.sorted(
+            lambda ln: (ln.move_id.id not in frozen, *self._get_debt_order(ln, date))
+        ):
             move = line.move_id
             rest = values[line.id]
             if disputed.get(move.id) and move.amount_residual_signed:
@@ -1694,7 +1704,11 @@ class RecouvrementDunning(models.AbstractModel):
             judgment = judgments.get(key[1])
             for line in lines:
                 credit = -amounts[line.id]
-                after_judgment = bool(judgment) and line.date > judgment["date"]
+                # born on the judgment day: after it, as an invoice of that day
+                # (rules.proceedings.is_born_before_judgment, R621-4)
+                after_judgment = bool(judgment) and not proceedings_rules.is_born_before_judgment(
+                    line.date, judgment["date"]
+                )
                 # the credit to the oldest debts still open, until it or they run out
                 for debt in debts_left:
                     if float_compare(credit, 0.0, precision_digits=2) <= 0:

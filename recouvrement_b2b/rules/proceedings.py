@@ -46,11 +46,21 @@ def claim_date(invoice_date, delivery_date=None):
     return min(dates) if dates else None
 
 
+def is_born_before_judgment(day, judgment_date):
+    """Whether what was born on ``day`` (a claim, a credit note, a payment) was born before the
+    opening judgment of ``judgment_date``: the judgment takes effect from 0 hour of its day
+    (R621-4 Code de commerce), so what is dated on the judgment day was born after it, as the
+    claims born from the judgment on (L622-17). The one test for invoices and open credits
+    alike (issue 17: a credit of the judgment day counted before it by the reminders and
+    after it by the claim declaration). False without a judgment or a day."""
+    return bool(judgment_date and day and day < judgment_date)
+
+
 def is_pre_judgment(invoice_date, judgment_date, delivery_date=None):
     """Whether an invoice's claim was born before the opening judgment (L622-21, R621-4): its
-    reminders stop and no individual action may be taken for it; False without a judgment."""
-    born = claim_date(invoice_date, delivery_date)
-    return bool(judgment_date and born and born < judgment_date)
+    reminders stop and no individual action may be taken for it; False without a judgment
+    (:func:`is_born_before_judgment` of :func:`claim_date`)."""
+    return is_born_before_judgment(claim_date(invoice_date, delivery_date), judgment_date)
 
 
 def next_working_day(day):
