@@ -69,3 +69,5 @@ from . import test_credit_oldest_first
 from . import test_try19
 from . import test_portal_credits
 from . import test_try20
+from . import test_case20
+from . import test_proc20

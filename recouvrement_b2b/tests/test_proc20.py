@@ -3,6 +3,7 @@ the shares the one allocation (``recouvrement.dunning._allocate_open_credits``) 
 claims it declares, so that each credit is deducted once in all. Inputs other than the
 tester's (test_try20 f4, f7, f8); values by hand in each test."""
 
+import re
 from datetime import date
 
 from freezegun import freeze_time
@@ -99,5 +100,15 @@ class TestProc20(Try20Common):
             ),
             (0.0, 0.0, 30.49, 920.0, 30.49),
         )
+        # the printed declaration's credits row takes 900.00 of the principal, 10.49 of the
+        # penalties and 9.51 of the indemnity: each column adds up to its total (920.00)
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("recouvrement_b2b.report_claim_declaration", declaration.ids)[0]
+            .decode()
+        )
+        row = html.split('name="open_credits"', 1)[1].split("</tr>", 1)[0]
+        amounts = re.findall(r"-\s*<span[^>]*>([\d,.]+)", row)
+        self.assertEqual(amounts, ["900.00", "10.49", "9.51", "920.00"])
         group = self._group(debtor, "2026-04-20")
         self.assertEqual((group["payable"], group["open_credit"]), (600.0, 0.0))
