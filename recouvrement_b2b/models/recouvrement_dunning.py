@@ -1611,6 +1611,13 @@ class RecouvrementDunning(models.AbstractModel):
         # over the invoice's instalments in proportion to their values (issue 17: a case
         # escalated from a dispute took the credit for the contested part)
         disputed = self.env["recouvrement.dispute"]._dunning_excluded_amounts(moves, date)
+        # a case on a claim born before its customer's opening judgment takes only the
+        # credits born before it, as the second step (L622-7 Code de commerce; issue 17: a
+        # case on a pre-judgment invoice took a credit born after the judgment, which the
+        # later invoices' reminders then did not deduct)
+        Proceedings = self.env["recouvrement.proceedings"]
+        judgments = Proceedings._get_judgments(claims.partner_id)
+        frozen = set(Proceedings._get_pre_judgment_moves(moves).ids) if judgments else set()
         by_key = defaultdict(list)
         for line in claims.sorted(lambda ln: (ln.date_maturity or ln.date, ln.id)):
             move = line.move_id
@@ -1618,22 +1625,32 @@ class RecouvrementDunning(models.AbstractModel):
             if disputed.get(move.id) and move.amount_residual_signed:
                 rest -= disputed[move.id] * claimed[line.id] / move.amount_residual_signed
             by_key[self._get_credit_key(line)].append(
-                [move.litigation_id.id, max(float_round(rest, precision_digits=2), 0.0)]
+                [
+                    move.litigation_id.id,
+                    max(float_round(rest, precision_digits=2), 0.0),
+                    move.id in frozen,
+                ]
             )
         taken = defaultdict(lambda: defaultdict(float))
         left = {}
         for key, lines in credits.items():
             claims_left = by_key.get(key, [])
+            judgment = judgments.get(key[1])
             for line in lines:
+                after_judgment = self._is_after_judgment(line, judgment)
                 # the credit to the oldest claims still open, until it or they run out
-                while claims_left and float_compare(amounts[line.id], 0.0, precision_digits=2) < 0:
-                    case_id, rest = claims_left[0]
+                for claim in claims_left:
+                    if float_compare(amounts[line.id], 0.0, precision_digits=2) >= 0:
+                        break
+                    case_id, rest, pre_judgment = claim
+                    if float_compare(rest, 0.0, precision_digits=2) <= 0 or (
+                        pre_judgment and after_judgment
+                    ):
+                        continue
                     part = float_round(min(-amounts[line.id], rest), precision_digits=2)
                     amounts[line.id] = float_round(amounts[line.id] + part, precision_digits=2)
                     taken[case_id][line.id] += part
-                    claims_left[0][1] = float_round(rest - part, precision_digits=2)
-                    if float_compare(claims_left[0][1], 0.0, precision_digits=2) <= 0:
-                        claims_left.pop(0)
+                    claim[1] = float_round(rest - part, precision_digits=2)
             kept = lines.filtered(
                 lambda line: float_compare(amounts[line.id], 0.0, precision_digits=2) < 0
             )
@@ -1704,11 +1721,7 @@ class RecouvrementDunning(models.AbstractModel):
             judgment = judgments.get(key[1])
             for line in lines:
                 credit = -amounts[line.id]
-                # born on the judgment day: after it, as an invoice of that day
-                # (rules.proceedings.is_born_before_judgment, R621-4)
-                after_judgment = bool(judgment) and not proceedings_rules.is_born_before_judgment(
-                    line.date, judgment["date"]
-                )
+                after_judgment = self._is_after_judgment(line, judgment)
                 # the credit to the oldest debts still open, until it or they run out
                 for debt in debts_left:
                     if float_compare(credit, 0.0, precision_digits=2) <= 0:
@@ -1723,6 +1736,17 @@ class RecouvrementDunning(models.AbstractModel):
                     shares[debt_id][line.id] = part
                     debt[1] = float_round(rest - part, precision_digits=2)
         return dict(shares)
+
+    @api.model
+    def _is_after_judgment(self, line, judgment):
+        """Whether the open credit ``line`` (account.move.line) was born on or after the
+        opening ``judgment`` of its customer (a dict of ``recouvrement.proceedings
+        ._get_judgments``, or None: False): born on the judgment day, after it, as an invoice
+        of that day (``rules.proceedings.is_born_before_judgment``, R621-4). Such a credit
+        pays no claim born before the judgment (L622-7 Code de commerce). No query."""
+        return bool(judgment) and not proceedings_rules.is_born_before_judgment(
+            line.date, judgment["date"]
+        )
 
     @api.model
     def _get_debt_order(self, line, date):

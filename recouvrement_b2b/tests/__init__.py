@@ -71,3 +71,4 @@ from . import test_portal_credits
 from . import test_try20
 from . import test_case20
 from . import test_proc20
+from . import test_try21
