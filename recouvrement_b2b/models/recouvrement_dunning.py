@@ -1568,11 +1568,15 @@ class RecouvrementDunning(models.AbstractModel):
             ],
             order="date_maturity, id",
         )
-        left, taken, claimed_ids = self._allocate_credits_to_cases(
+        left, taken, claimed = self._allocate_credits_to_cases(
             credits, amounts, date, debts, own_moves=own_moves
         )
         shares = self._allocate_credits_to_debts(
-            left, amounts, date, debts.filtered(lambda line: line.id not in claimed_ids)
+            left,
+            amounts,
+            date,
+            debts.filtered(lambda line: claimed.get(line.id, 0.0) < 1.0),
+            claimed=claimed,
         )
         return left, taken, shares
 
@@ -1584,8 +1588,12 @@ class RecouvrementDunning(models.AbstractModel):
         first, each up to its value less the part the case contests or an open dispute holds
         back (``recouvrement.dispute._dunning_excluded_amounts``, spread over the invoice's
         instalments in proportion to their values, as in :meth:`_allocate_credits_to_debts`).
-        ``amounts`` is lowered in place. Returns ``(left, taken, ids of the claimed
-        instalments)``."""
+        The part of a penalty invoice a case's file claims with its invoices
+        (``recouvrement.litigation._get_penalty_invoice_fractions``) is one of the case's
+        claims too, at its own due date (issue 17: the file claimed it and deducted no credit
+        for it). ``amounts`` is lowered in place. Returns ``(left, taken, claimed)``,
+        ``claimed`` ``{instalment line id: float}`` the part of each instalment the cases
+        claim (1.0 for their invoices' claimed instalments)."""
         moves = debts.move_id.filtered(
             lambda move: (
                 move.move_type == "out_invoice"
@@ -1600,36 +1608,51 @@ class RecouvrementDunning(models.AbstractModel):
         if own_moves:
             moves -= own_moves
         if not moves:
-            return credits, {}, set()
+            return credits, {}, {}
         cases = moves.litigation_id
         claims = cases._filter_claimed_lines(
             self.env["recouvrement.penalty"]._get_claimed_receivables(moves, date)
         )
+        # each claim: (line, case id, part of the line the case claims)
+        entries = [(line, line.move_id.litigation_id.id, 1.0) for line in claims]
+        # the penalty invoices of those invoices, for the part the case's file claims
+        penalty_fractions = cases._get_penalty_invoice_fractions(moves, date)
+        penalty_lines = debts.filtered(
+            lambda line: line.move_id.id in penalty_fractions and line.move_id not in moves
+        )
+        entries += [
+            (line, case_id, part)
+            for line in penalty_lines
+            for case_id, part in penalty_fractions[line.move_id.id].items()
+        ]
+        claims |= penalty_lines
         claimed = self._get_line_amounts(claims, date)
         # the part a case contests (its disputed amount) or an open dispute holds back is no
         # debt the credit goes to (art. 1342-10 Code civil), as in the second step: spread
         # over the invoice's instalments in proportion to their values (issue 17: a case
         # escalated from a dispute took the credit for the contested part)
-        disputed = self.env["recouvrement.dispute"]._dunning_excluded_amounts(moves, date)
+        disputed = self.env["recouvrement.dispute"]._dunning_excluded_amounts(claims.move_id, date)
         # a case on a claim born before its customer's opening judgment takes only the
         # credits born before it, as the second step (L622-7 Code de commerce; issue 17: a
         # case on a pre-judgment invoice took a credit born after the judgment, which the
         # later invoices' reminders then did not deduct)
         Proceedings = self.env["recouvrement.proceedings"]
         judgments = Proceedings._get_judgments(claims.partner_id)
-        frozen = set(Proceedings._get_pre_judgment_moves(moves).ids) if judgments else set()
+        frozen = (
+            set(Proceedings._get_pre_judgment_moves(claims.move_id).ids) if judgments else set()
+        )
         by_key = defaultdict(list)
-        for line in claims.sorted(lambda ln: (ln.date_maturity or ln.date, ln.id)):
+        parts = defaultdict(float)
+        for line, case_id, part in sorted(
+            entries, key=lambda entry: (entry[0].date_maturity or entry[0].date, entry[0].id)
+        ):
             move = line.move_id
             rest = claimed[line.id]
             if disputed.get(move.id) and move.amount_residual_signed:
                 rest -= disputed[move.id] * claimed[line.id] / move.amount_residual_signed
+            parts[line.id] = min(parts[line.id] + part, 1.0)
             by_key[self._get_credit_key(line)].append(
-                [
-                    move.litigation_id.id,
-                    max(float_round(rest, precision_digits=2), 0.0),
-                    move.id in frozen,
-                ]
+                [case_id, max(float_round(rest * part, precision_digits=2), 0.0), move.id in frozen]
             )
         taken = defaultdict(lambda: defaultdict(float))
         left = {}
@@ -1656,10 +1679,10 @@ class RecouvrementDunning(models.AbstractModel):
             )
             if kept:
                 left[key] = kept
-        return left, {case_id: dict(parts) for case_id, parts in taken.items()}, set(claims.ids)
+        return left, {case_id: dict(took) for case_id, took in taken.items()}, dict(parts)
 
     @api.model
-    def _allocate_credits_to_debts(self, credits, amounts, date, debts):
+    def _allocate_credits_to_debts(self, credits, amounts, date, debts, claimed=None):
         """The second step of :meth:`_allocate_open_credits`: what is left of ``credits``
         (``amounts``, negative, not changed) shared over ``debts``, the other open
         instalments of their customers (account.move.line) in the credit's company and
@@ -1675,7 +1698,10 @@ class RecouvrementDunning(models.AbstractModel):
         ``rules.proceedings.is_born_before_judgment``), each instalment up to its value on
         ``date`` (:meth:`_get_line_amounts`) less the part an open dispute holds back
         (``recouvrement.dispute._dunning_excluded_amounts``, spread over the invoice's
-        instalments as the reminders spread it, ``recouvrement.promise._dunning_adjust_item``).
+        instalments as the reminders spread it, ``recouvrement.promise._dunning_adjust_item``)
+        and less the part the cases took as theirs (``claimed``, ``{line id: float}`` from 0
+        to 1, :meth:`_allocate_credits_to_cases`: of a penalty invoice, what a case's file
+        claims with its invoices).
 
         :return: ``{instalment line id: {credit line id: float}}`` (company currency,
             positive)
@@ -1711,6 +1737,8 @@ class RecouvrementDunning(models.AbstractModel):
             if disputed.get(move.id) and move.amount_residual_signed:
                 # the disputed part, spread over the instalments in proportion to their values
                 rest -= disputed[move.id] * values[line.id] / move.amount_residual_signed
+            if claimed and claimed.get(line.id):
+                rest *= 1.0 - claimed[line.id]
             if float_compare(rest, 0.0, precision_digits=2) > 0:
                 by_key[self._get_credit_key(line)].append(
                     [line.id, float_round(rest, precision_digits=2), move.id in frozen]

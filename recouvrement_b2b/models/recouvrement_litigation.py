@@ -342,9 +342,14 @@ class RecouvrementLitigation(models.Model):
             case.claim_due = bool(case.move_ids) and not not_due
             if not case.move_ids:
                 issues.append(self.env._("Not exigible: the case has no invoice."))
-            elif case.amount_residual > 0 and float_is_zero(
-                case.amount_residual - case.open_credit_amount,
-                precision_rounding=case.currency_id.rounding or 0.01,
+            elif case.amount_residual > 0 and (
+                # the credits may pay the penalty invoices its file claims too
+                float_compare(
+                    case.amount_residual,
+                    case.open_credit_amount,
+                    precision_rounding=case.currency_id.rounding or 0.01,
+                )
+                <= 0
             ):
                 case.claim_liquid = False
                 issues.append(
@@ -1433,10 +1438,17 @@ class RecouvrementLitigation(models.Model):
         amounts = Dunning._get_line_amounts(lines, today)
         whole = dict(amounts)
         taken = Dunning._allocate_open_credits(credits, amounts, today)[1].get(self.id, {})
+        # its claimed instalments, and the penalty invoices its file claims with them: the
+        # case's share of the credits paid them too (_get_penalty_invoice_fractions)
+        penalties = self.env["account.move"].browse(
+            self._get_penalty_invoice_fractions(self.move_ids, today)
+        )
         receivables = self._filter_claimed_lines(
             self.move_ids.line_ids.filtered(
                 lambda line: line.account_type == "asset_receivable" and not line.reconciled
             )
+        ) | penalties.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable" and not line.reconciled
         )
         for line in lines.filtered(lambda ln: ln.id in taken):
             # the case's part of the credit, in its own currency (the same share of it)
@@ -1535,6 +1547,23 @@ class RecouvrementLitigation(models.Model):
             "up to the date of this file.",
             amount=self._format_amount(sum(line["indemnity"] for line in lines)),
         )
+
+    def _get_dossier_credit_columns(self, lines):
+        """``(principal, penalty, indemnity)``: what the open credits the case deducts
+        (``open_credit_amount``) take of each column of its file (``lines``:
+        :meth:`_get_dossier_lines`), in the case's currency: the principal first, then the
+        penalties and the indemnity, as the one allocation rule gives the credits the claimed
+        instalments, then the penalty invoices the file claims with them (issue 17: the
+        credits paying those were taken from the principal column alone). No query."""
+        self.ensure_one()
+        left = self.open_credit_amount
+        columns = []
+        for key in ("principal", "penalty", "indemnity"):
+            amount = sum(line[key] for line in lines)
+            deducted = left if key == "indemnity" else min(left, max(amount, 0.0))
+            columns.append(self.currency_id.round(deducted))
+            left -= deducted
+        return tuple(columns)
 
     def _get_invoices_residual(self):
         """What is still owed on the case's invoices, every instalment included (due or not),
@@ -1650,6 +1679,72 @@ class RecouvrementLitigation(models.Model):
         return lines.filtered(
             lambda line: line.move_id.id not in listed or line.id in listed[line.move_id.id]
         )
+
+    @api.model
+    def _get_penalty_invoice_fractions(self, moves, date):
+        """``{penalty invoice id: {case id: float}}``: the posted penalty invoices dated by
+        ``date`` that charged the invoices ``moves`` (account.move in open litigation cases,
+        each claimed by its case, ``litigation_id``), with the part of each one's amount its
+        case's file claims with them, from 0 to 1 (:meth:`_get_dossier_lines` claims their
+        open amount through ``recouvrement.penalty._get_penalty_document_figures``): what
+        their lines charged for the instalments the case claims
+        (``recouvrement.penalty._get_penalty_claimed_shares``) over the penalty invoice's
+        total. A penalty invoice listed itself in a case or declared by a sent claim
+        declaration is absent: it is claimed there (issue 17: the file and the penalty
+        invoice's own reminder claimed it twice; the file deducted no credit for it).
+
+        Every other document leaves that part to the case: the reminders do not claim it
+        (``recouvrement.promise._dunning_adjust_plan``), the open credits go to it with the
+        case's claims (``recouvrement.dunning._allocate_credits_to_cases``). One query, and
+        those of the claimed shares when a case claims an invoice in part."""
+        moves = moves.filtered(lambda move: move.litigation_id and not move.litigation_id.is_closed)
+        if not moves:
+            return {}
+        Penalty = self.env["recouvrement.penalty"]
+        claimed = moves.litigation_id._get_claimed_line_ids()
+        lines = self.env["account.move.line"].search_fetch(
+            Penalty._get_posted_penalty_lines_domain(moves.ids, date),
+            Penalty._get_penalty_claimed_share_fields(),
+        )
+        shares = Penalty.with_context(
+            penalty_claimed_line_ids=[line_id for ids in claimed.values() for line_id in ids]
+        )._get_penalty_claimed_shares(lines)
+        fractions = defaultdict(lambda: defaultdict(float))
+        for line in lines:
+            invoice = line.move_id
+            if (
+                not invoice.amount_total
+                or (invoice.litigation_id and not invoice.litigation_id.is_closed)
+                or invoice.claim_declaration_id
+            ):
+                continue
+            case_id = line.penalty_source_move_id.litigation_id.id
+            fractions[invoice.id][case_id] += (
+                line.price_subtotal * shares.get(line, 1.0) / invoice.amount_total
+            )
+        return {
+            invoice_id: {case_id: min(part, 1.0) for case_id, part in parts.items()}
+            for invoice_id, parts in fractions.items()
+        }
+
+    @api.model
+    def _get_case_claimed_penalty_amounts(self, moves, date):
+        """``{penalty invoice id: float}``: of the invoices ``moves`` (account.move), the
+        penalty invoices charging invoices in open litigation cases, with the part of their
+        open amount (company currency) the cases' files claim on ``date``
+        (:meth:`_get_penalty_invoice_fractions`): what their own reminders leave to the cases
+        (issue 17: a penalty invoice of 49.29 was claimed by its invoice's case file and by
+        its own last call). Queries do not depend on the number of invoices."""
+        penalty_moves = moves.filtered("is_penalty_invoice")
+        sources = penalty_moves.invoice_line_ids.penalty_source_move_id
+        fractions = self._get_penalty_invoice_fractions(sources, date) if sources else {}
+        return {
+            move.id: move.company_currency_id.round(
+                move.amount_residual_signed * min(sum(fractions[move.id].values()), 1.0)
+            )
+            for move in penalty_moves
+            if move.id in fractions
+        }
 
     def _get_claimed_line_ids(self):
         """``{move id: {line id}}``: the instalments (receivable lines) the cases of ``self``

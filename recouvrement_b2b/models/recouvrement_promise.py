@@ -811,6 +811,14 @@ class RecouvrementPromise(models.Model):
         disputed = self.env["recouvrement.dispute"]._dunning_excluded_amounts(all_moves, date)
         for move_id, amount in disputed.items():
             excluded[move_id] += amount
+        # the part of a penalty invoice the file of its invoice's litigation case claims: the
+        # case claims it (issue 17: claimed by the file and by its own reminder)
+        for move_id, amount in (
+            self.env["recouvrement.litigation"]
+            ._get_case_claimed_penalty_amounts(all_moves, date)
+            .items()
+        ):
+            excluded[move_id] += amount
         if not excluded and not resumed:
             return plan
         dunning = self.env["recouvrement.dunning"]

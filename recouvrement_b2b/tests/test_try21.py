@@ -5,6 +5,7 @@ in ``TestTry21Checks``. Values by hand in each test."""
 
 from freezegun import freeze_time
 
+from odoo import fields
 from odoo.tests import tagged
 
 from .test_try20 import Try20Common
@@ -44,6 +45,112 @@ class TestTry21Faults(Try20Common):
         claims = [amount for _level, amount, _credit, _disp in self._claims(debtor, "2026-04-20")]
         group = self._group(debtor, "2026-04-20")
         self.assertEqual((declared, case_credit, claims, group["payable"]), (0.0, 0.0, [], 0.0))
+
+    def test_f2_case_file_claims_its_penalty_invoice_the_credit_pays(self):
+        # D 900 invoiced 2 Jan due 10 Jan; its penalty invoice P of 10 Feb (49.29: 9.29 of
+        # penalties + 40.00 indemnity); a credit note of 1 000 of 5 Jan; a recovery case on D
+        # opened on 20 Feb, penalties suspended (the file then adds nothing accrued after P).
+        # On 20 Apr the one allocation gives the case 900 (D's claim) and P, another open
+        # debt of the customer, 49.29 (its whole open amount; 50.71 of the credit left free):
+        # the page asks 0.00 and no reminder claims P. The case's file declares D: 900 +
+        # P's open 9.29 + P's 40.00 indemnity (_get_penalty_document_figures adds the open
+        # amount of the penalty invoices) = 949.29, less its "Open Credits Deducted" 900 =
+        # 49.29 asked. Found: 49.29 claimed by the file while the one rule says P is paid by
+        # the credit (1 000 >= 949.29: the customer owes nothing). Right (README "Every
+        # document deducts exactly the shares it gets", the fault fixed for the claim
+        # declaration, test_f8 of try20, here for the case): the file deducts P's share too
+        # (949.29) and claims 0.00. Code: recouvrement.litigation._compute_open_credit_amount
+        # (only ``taken``, the shares of the claimed instalments, not those of the open
+        # penalty invoices the file adds, ``_get_dossier_lines``). Fixed: the part of P the
+        # file claims is one of the case's claims in the allocation
+        # (recouvrement.litigation._get_penalty_invoice_fractions).
+        customer = self._customer("Chaudronnerie Dossier Penalite")
+        move_d = self._invoice(customer, 900.0, "2026-01-02", "2026-01-10")
+        penalty = self._penalty_invoice(move_d, "2026-02-10")
+        self.assertEqual(penalty.amount_total, 49.29)
+        self._open_credit_note(customer, 1000.0, "2026-01-05")
+        with freeze_time("2026-02-20"):
+            case = self._litigation_case(move_d, litigation_type="recovery", suspend_penalties=True)
+        with freeze_time("2026-04-20"):
+            case.invalidate_recordset()
+            lines = case._get_dossier_lines()
+            filed = round(sum(line["total"] for line in lines), 2)
+            deducted = case.open_credit_amount
+        self.assertEqual(self._claims(customer, "2026-04-20"), [])
+        self.assertEqual(self._group(customer, "2026-04-20")["payable"], 0.0)
+        self.assertEqual((filed, round(filed - deducted, 2)), (949.29, 0.0))
+
+    def test_f3_penalty_invoice_of_a_case_invoice_claimed_twice(self):
+        # D 900 invoiced 2 Jan due 10 Jan; its penalty invoice P of 10 Feb (49.29: 9.29 of
+        # penalties + 40.00 indemnity); a recovery case on D opened 20 Feb, penalties
+        # suspended; no credit. Owed on 20 Apr: 900 + 49.29 = 949.29 (the page asks 949.29).
+        # The case's file claims 900 + P's open 49.29 = 949.29 (_get_dossier_lines adds the
+        # open amount of the penalty invoices charging its invoices). Found: the run of
+        # 20 Apr ALSO sends P's own last call for 49.29: 949.29 + 49.29 = 998.58 claimed for
+        # 949.29 owed (P asked by two documents). Right: 949.29 in all: P is
+        # claimed by the case's file and its reminder claims nothing (or the file leaves P out
+        # and P's reminder claims it). README "Invoiced penalties are claimed once" does not
+        # say P stays in the ladder while the file claims it. Code:
+        # recouvrement.dunning._get_plan (P, not in the case, is reminded) vs
+        # recouvrement.litigation._get_dossier_lines (P's open amount added).
+        customer = self._customer("Chaudronnerie Penalite Deux Fois")
+        move_d = self._invoice(customer, 900.0, "2026-01-02", "2026-01-10")
+        self._penalty_invoice(move_d, "2026-02-10")
+        with freeze_time("2026-02-20"):
+            case = self._litigation_case(move_d, litigation_type="recovery", suspend_penalties=True)
+        with freeze_time("2026-04-20"):
+            filed = round(sum(line["total"] for line in case._get_dossier_lines()), 2)
+        self.assertEqual(self._group(customer, "2026-04-20")["payable"], 949.29)
+        reminded = sum(amount for _lvl, amount, _c, _d in self._claims(customer, "2026-04-20"))
+        self.assertEqual((filed, round(filed + reminded, 2)), (949.29, 949.29))
+
+    def test_f2b_case_file_and_penalty_invoice_share_a_smaller_credit(self):
+        # As test_f2 with a credit note of 920 (5 Jan): the one rule gives the case its
+        # claims oldest due first, D 900 (due 10 Jan) then the 49.29 of P its file claims
+        # (P due 10 Feb): 900 + 20 = 920. Owed: 949.29 - 920 = 29.29. The file claims
+        # 949.29 less 920 = 29.29; its credits row takes 900.00 of the principal and 20.00
+        # of the penalties (P's 9.29, then 10.71 of its 40.00 indemnity: 9.29 + 10.71 = 20);
+        # P's own reminder claims nothing (the case claims it); the page asks 29.29.
+        customer = self._customer("Chaudronnerie Avoir Partiel")
+        move_d = self._invoice(customer, 900.0, "2026-01-02", "2026-01-10")
+        self._penalty_invoice(move_d, "2026-02-10")
+        self._open_credit_note(customer, 920.0, "2026-01-05")
+        with freeze_time("2026-02-20"):
+            case = self._litigation_case(move_d, litigation_type="recovery", suspend_penalties=True)
+        with freeze_time("2026-04-20"):
+            case.invalidate_recordset()
+            lines = case._get_dossier_lines()
+            filed = round(sum(line["total"] for line in lines), 2)
+            deducted = case.open_credit_amount
+            columns = case._get_dossier_credit_columns(lines)
+        self.assertEqual((filed, deducted, round(filed - deducted, 2)), (949.29, 920.0, 29.29))
+        self.assertEqual(columns, (900.0, 9.29, 10.71))
+        self.assertEqual(self._claims(customer, "2026-04-20"), [])
+        self.assertEqual(self._group(customer, "2026-04-20")["payable"], 29.29)
+
+    def test_f3b_penalty_invoice_leaves_the_ladder_while_the_case_claims_it(self):
+        # As test_f3 (no credit) with E 300 invoiced 1 Mar due 10 Mar, not in the case. The
+        # run of 20 Apr (41 days late: last call) claims E only, 300.00; the file claims
+        # D 900 + P 49.29; 1 249.29 in all, what the customer owes. Once the case is closed
+        # (abandoned), P is its own debt again and the reminders claim it.
+        customer = self._customer("Chaudronnerie Penalite Hors Echelle")
+        move_d = self._invoice(customer, 900.0, "2026-01-02", "2026-01-10")
+        penalty = self._penalty_invoice(move_d, "2026-02-10")
+        self._invoice(customer, 300.0, "2026-03-01", "2026-03-10")
+        with freeze_time("2026-02-20"):
+            case = self._litigation_case(move_d, litigation_type="recovery", suspend_penalties=True)
+        with freeze_time("2026-04-20"):
+            filed = round(sum(line["total"] for line in case._get_dossier_lines()), 2)
+        reminded = [amount for _lvl, amount, _c, _d in self._claims(customer, "2026-04-20")]
+        self.assertEqual((filed, reminded), (949.29, [300.0]))
+        self.assertEqual(self._group(customer, "2026-04-20")["payable"], 1249.29)
+        with freeze_time("2026-04-21"):
+            case.with_user(self.manager)._close("abandoned")
+        with freeze_time("2026-04-22"):
+            plan = self.env["recouvrement.dunning"]._get_plan(
+                fields.Date.to_date("2026-04-22"), partners=customer
+            )
+        self.assertIn(penalty, self.env["account.move"].union(*(i["moves"] for i in plan)))
 
 
 @tagged("post_install", "-at_install")
