@@ -113,7 +113,9 @@ class AccountMove(models.Model):
         compute="_compute_cockpit_columns",
         currency_field="company_currency_id",
         groups="recouvrement_b2b.recouvrement_group_user",
-        help="Part of the amount due contested by open commercial disputes (company currency).",
+        help="Part of the amount due held back from the reminders (company currency): contested "
+        "by an open commercial dispute or by a litigation case, or lost in a dispute until its "
+        "credit note is issued.",
     )
     dunning_days_late = fields.Integer(
         string="Days Past Due",

@@ -63,7 +63,32 @@ class RecouvrementProceedings(models.AbstractModel):
         """:meth:`_get_judgments` of the customers of invoices ``moves`` (account.move) and of
         the invoices their penalty invoices charge."""
         sources = moves.filtered("is_penalty_invoice").line_ids.penalty_source_move_id
-        return self._get_judgments(moves.commercial_partner_id | sources.commercial_partner_id)
+        return self._get_judgments(
+            moves.commercial_partner_id
+            | sources.commercial_partner_id
+            | self._get_entry_customers(moves.filtered(lambda move: move.move_type == "entry"))
+        )
+
+    @api.model
+    def _get_entry_customers(self, entries):
+        """The customers (res.partner, commercial entities) of the journal ``entries``
+        (account.move of type ``entry``, an opening balance taken over from former software):
+        the partners of their receivable lines, an entry having no ``commercial_partner_id``
+        of its own. No query beyond the prefetch."""
+        return entries.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        ).partner_id.commercial_partner_id
+
+    @api.model
+    def _get_claim_birth(self, move):
+        """``(customer id, invoice date, delivery date)`` of the claim ``move`` (account.move):
+        an invoice's own; a journal entry's (an opening balance) customer is its receivable
+        lines' and its date its accounting date (issue 17: such a claim born before the
+        judgment was never treated as one, L622-7). No query beyond the prefetch."""
+        if move.move_type == "entry":
+            customer = self._get_entry_customers(move)[:1]
+            return customer.id, move.date, None
+        return move.commercial_partner_id.id, move.invoice_date, move.delivery_date
 
     @api.model
     def _get_judgment_date(self, partner):
@@ -83,19 +108,17 @@ class RecouvrementProceedings(models.AbstractModel):
         if judgments is None:
             judgments = self._get_move_judgments(move)
 
-        def judgment_of(invoice):
-            return judgments.get(invoice.commercial_partner_id.id, {}).get("date")
+        def born_before(invoice):
+            customer_id, invoice_date, delivery_date = self._get_claim_birth(invoice)
+            return proceedings_rules.is_pre_judgment(
+                invoice_date, judgments.get(customer_id, {}).get("date"), delivery_date
+            )
 
         if move.is_penalty_invoice and any(
-            proceedings_rules.is_pre_judgment(
-                source.invoice_date, judgment_of(source), source.delivery_date
-            )
-            for source in move.line_ids.penalty_source_move_id
+            born_before(source) for source in move.line_ids.penalty_source_move_id
         ):
             return True
-        return proceedings_rules.is_pre_judgment(
-            move.invoice_date, judgment_of(move), move.delivery_date
-        )
+        return born_before(move)
 
     @api.model
     def _get_pre_judgment_moves(self, moves):
@@ -238,7 +261,7 @@ class RecouvrementProceedings(models.AbstractModel):
             judgment = judgments.get(move.commercial_partner_id.id) or next(
                 iter(judgments.values())
             )
-            if collection.date < judgment["date"]:
+            if proceedings_rules.is_born_before_judgment(collection.date, judgment["date"]):
                 continue
             case = collection.litigation_id
             raise UserError(

@@ -152,6 +152,30 @@ class TestTry21Faults(Try20Common):
             )
         self.assertIn(penalty, self.env["account.move"].union(*(i["moves"] for i in plan)))
 
+    def test_f4_opening_balance_born_before_the_judgment(self):
+        # An opening-balance entry of 500 dated 1 Jan (due that day) taken over from former
+        # software; the customer's redressement judgment of 15 Feb; E 600 invoiced 20 Feb due
+        # 1 Mar; a credit note of 1 000 dated 1 Mar (born after the judgment). On 20 Apr.
+        # The entry is a claim born before the judgment: no credit born after it pays it
+        # (L622-7 Code de commerce) and it gets no reminder (L622-21). Found: the entry
+        # (no invoice date, no commercial partner) was never "born before the judgment":
+        # the credit paid it first (500) and E was asked 100.00. Right: E takes 600 of the
+        # credit, nothing is asked (recouvrement.proceedings._is_pre_judgment).
+        debtor = self._customer("Scierie Reprise Avant Jugement")
+        entry = self._opening_entry(debtor, 500.0, "2026-01-01")
+        self._in_redressement(debtor, "2026-02-15")
+        self._invoice(debtor, 600.0, "2026-02-20", "2026-03-01")
+        self._open_credit_note(debtor, 1000.0, "2026-03-01")
+        self.assertEqual(self._claims(debtor, "2026-04-20"), [])
+        self.assertEqual(self._group(debtor, "2026-04-20")["payable"], 0.0)
+        Proceedings = self.env["recouvrement.proceedings"]
+        self.assertEqual(Proceedings._get_pre_judgment_moves(entry), entry)
+        with freeze_time("2026-04-20"):
+            plan = self.env["recouvrement.dunning"]._get_plan(
+                fields.Date.to_date("2026-04-20"), partners=debtor
+            )
+        self.assertFalse(plan)
+
 
 @tagged("post_install", "-at_install")
 class TestTry21Checks(Try20Common):
