@@ -2,7 +2,7 @@
     "name": "Recouvrement B2B",
     "summary": "French B2B credit control and debt collection: credit limits, identity checks, "
     "dunning, late-payment penalties (L441-10), payment plans and litigation",
-    "version": "18.0.1.0.6",
+    "version": "18.0.1.0.7",
     "category": "Accounting/Accounting",
     "website": "https://github.com/recouvrement-b2b/recouvrement_b2b",
     "author": "recouvrement_b2b developers",

@@ -672,7 +672,16 @@ class RecouvrementDunning(models.AbstractModel):
 
     @api.model
     def _get_plan_item(
-        self, key, lines, line_levels, shares, line_amounts, date, records, held=None
+        self,
+        key,
+        lines,
+        line_levels,
+        shares,
+        line_amounts,
+        date,
+        records,
+        held=None,
+        litigated=None,
     ):
         """The plan item (see the class) of customer ``key`` (``(res.company, commercial
         res.partner)``) for its instalments ``lines`` (account.move.line), or None when it
@@ -691,8 +700,13 @@ class RecouvrementDunning(models.AbstractModel):
         :param records: ``{level id: recouvrement.dunning.level}`` of the levels reached
         :param held: ``{line id: float}``: the part of an instalment held back (under an open
             dispute), company currency
+        :param litigated: ``{line id: float}``: of ``held``, the part a litigation case
+            claims (of a penalty invoice, what its source invoice's case file claims,
+            ``recouvrement.litigation._get_case_claimed_penalty_amounts``): stated apart
+            (``amount_litigated``), not as contested (issue 17: "amounts you contest")
         """
         held = held or {}
+        litigated = litigated or {}
         net = self._net_by_currency(key, lines, line_levels, shares, line_amounts, held)
         if not net:
             return None
@@ -728,6 +742,7 @@ class RecouvrementDunning(models.AbstractModel):
                 date,
                 records,
                 held=held,
+                litigated=litigated,
             )
         key_id = dunning_rules.highest(by_line.values()).key
         level = records.get(key_id) or self.env["recouvrement.dunning.level"].browse(key_id)
@@ -754,9 +769,14 @@ class RecouvrementDunning(models.AbstractModel):
             # the amounts are in company currency already: rounded to cents with no query
             # for the currency's rounding, as the nets
             "amount_disputed": float_round(
-                sum(held.get(line.id, 0.0) for line in lines), precision_digits=2
+                sum(held.get(line.id, 0.0) - litigated.get(line.id, 0.0) for line in lines),
+                precision_digits=2,
+            ),
+            "amount_litigated": float_round(
+                sum(litigated.get(line.id, 0.0) for line in lines), precision_digits=2
             ),
             "held": held,
+            "litigated": litigated,
         }
 
     @api.model
@@ -1355,6 +1375,7 @@ class RecouvrementDunning(models.AbstractModel):
             date,
             records,
             held=item.get("held"),
+            litigated=item.get("litigated"),
         )
         if not rebuilt:
             return None
@@ -1514,7 +1535,7 @@ class RecouvrementDunning(models.AbstractModel):
         return (line.company_id.id, line.partner_id.commercial_partner_id.id, line.currency_id.id)
 
     @api.model
-    def _allocate_open_credits(self, credits, amounts, date, own_moves=None):
+    def _allocate_open_credits(self, credits, amounts, date, own_moves=None, penalty_taken=None):
         """The one rule that shares the open ``credits`` (:meth:`_get_open_credits`) of a set
         of customers on ``date`` over ALL their open debts of the credit's company and
         currency, for every document (reminders, balances, call worklist, payment plans,
@@ -1545,6 +1566,10 @@ class RecouvrementDunning(models.AbstractModel):
         :param own_moves: account.move the calling document claims itself (a déclaration de
             créance declares the invoices of a case too): the cases take nothing for them, nor
             for the invoices a sent declaration declared (``claim_declaration_id``)
+        :param penalty_taken: a dict filled, when given, with ``{case id: {penalty invoice
+            id: float}}``: of what each case took, the part for the penalty invoices its file
+            claims (company currency; the columns of its file,
+            ``recouvrement.litigation._get_dossier_credit_columns``)
         :return: ``(left, taken, shares)``: ``credits`` without the credit lines the cases
             took whole; ``{case id: {credit line id: float}}``, what each open case took of
             each credit; ``{instalment line id: {credit line id: float}}``, what each other
@@ -1569,7 +1594,7 @@ class RecouvrementDunning(models.AbstractModel):
             order="date_maturity, id",
         )
         left, taken, claimed = self._allocate_credits_to_cases(
-            credits, amounts, date, debts, own_moves=own_moves
+            credits, amounts, date, debts, own_moves=own_moves, penalty_taken=penalty_taken
         )
         shares = self._allocate_credits_to_debts(
             left,
@@ -1581,7 +1606,9 @@ class RecouvrementDunning(models.AbstractModel):
         return left, taken, shares
 
     @api.model
-    def _allocate_credits_to_cases(self, credits, amounts, date, debts, own_moves=None):
+    def _allocate_credits_to_cases(
+        self, credits, amounts, date, debts, own_moves=None, penalty_taken=None
+    ):
         """The first step of :meth:`_allocate_open_credits`: what the open litigation cases
         take of ``credits``, the claimed instalments of the invoices of ``debts`` (the
         customers' open instalments, account.move.line) in open cases, oldest due date
@@ -1615,6 +1642,7 @@ class RecouvrementDunning(models.AbstractModel):
         )
         # each claim: (line, case id, part of the line the case claims)
         entries = [(line, line.move_id.litigation_id.id, 1.0) for line in claims]
+        claim_ids = set(claims.ids)
         # the penalty invoices of those invoices, for the part the case's file claims
         penalty_fractions = cases._get_penalty_invoice_fractions(moves, date)
         penalty_lines = debts.filtered(
@@ -1652,7 +1680,13 @@ class RecouvrementDunning(models.AbstractModel):
                 rest -= disputed[move.id] * claimed[line.id] / move.amount_residual_signed
             parts[line.id] = min(parts[line.id] + part, 1.0)
             by_key[self._get_credit_key(line)].append(
-                [case_id, max(float_round(rest * part, precision_digits=2), 0.0), move.id in frozen]
+                [
+                    case_id,
+                    max(float_round(rest * part, precision_digits=2), 0.0),
+                    move.id in frozen,
+                    # a penalty invoice the case's file claims: which one
+                    move.id if line.id not in claim_ids else None,
+                ]
             )
         taken = defaultdict(lambda: defaultdict(float))
         left = {}
@@ -1665,7 +1699,7 @@ class RecouvrementDunning(models.AbstractModel):
                 for claim in claims_left:
                     if float_compare(amounts[line.id], 0.0, precision_digits=2) >= 0:
                         break
-                    case_id, rest, pre_judgment = claim
+                    case_id, rest, pre_judgment, penalty_id = claim
                     if float_compare(rest, 0.0, precision_digits=2) <= 0 or (
                         pre_judgment and after_judgment
                     ):
@@ -1674,6 +1708,9 @@ class RecouvrementDunning(models.AbstractModel):
                     amounts[line.id] = float_round(amounts[line.id] + part, precision_digits=2)
                     taken[case_id][line.id] += part
                     claim[1] = float_round(rest - part, precision_digits=2)
+                    if penalty_id and penalty_taken is not None:
+                        by_penalty = penalty_taken.setdefault(case_id, {})
+                        by_penalty[penalty_id] = by_penalty.get(penalty_id, 0.0) + part
             kept = lines.filtered(
                 lambda line: float_compare(amounts[line.id], 0.0, precision_digits=2) < 0
             )
@@ -2580,6 +2617,7 @@ class RecouvrementDunning(models.AbstractModel):
             "credit_line_ids": [Command.set(credit_lines.ids)],
             "amount_open_credit": open_credit,
             "amount_disputed": item.get("amount_disputed", 0.0),
+            "amount_litigated": item.get("amount_litigated", 0.0),
             "amount_due": item.get(
                 "amount_net", sum(lines.mapped("amount_residual")) - open_credit
             ),

@@ -46,6 +46,7 @@ EVIDENCE_FIELDS = (
     "amount_due",
     "amount_open_credit",
     "amount_disputed",
+    "amount_litigated",
     "line_ids",
     "credit_line_ids",
     "amount_penalty",
@@ -125,6 +126,12 @@ class RecouvrementDunningEvent(models.Model):
         currency_field="currency_id",
         help="Part of the instalments listed that the customer contests in open commercial "
         "disputes: deducted from the claim while the dispute is open.",
+    )
+    amount_litigated = fields.Monetary(
+        string="Claimed in Litigation",
+        currency_field="currency_id",
+        help="Part of the penalty invoices listed that the file of a litigation case claims "
+        "with the invoices they charge: not claimed by this reminder while the case is open.",
     )
     user_id = fields.Many2one("res.users", default=lambda self: self.env.user)
     tone = fields.Selection(related="level_id.tone")

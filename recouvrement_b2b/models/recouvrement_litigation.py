@@ -315,6 +315,9 @@ class RecouvrementLitigation(models.Model):
                 ["__count"],
             )
         )
+        # the open penalty invoices each case's file claims with its invoices: the credits
+        # pay them too (issue 17: "nothing to claim" while the file asked one of them)
+        penalty_parts = self._get_claimed_penalty_invoice_amounts(today)
         for case in self:
             issues = []
             case.claim_certain = case.proof_checked or bool(attachments.get(case.id))
@@ -343,9 +346,8 @@ class RecouvrementLitigation(models.Model):
             if not case.move_ids:
                 issues.append(self.env._("Not exigible: the case has no invoice."))
             elif case.amount_residual > 0 and (
-                # the credits may pay the penalty invoices its file claims too
                 float_compare(
-                    case.amount_residual,
+                    case.amount_residual + penalty_parts.get(case._origin.id, 0.0),
                     case.open_credit_amount,
                     precision_rounding=case.currency_id.rounding or 0.01,
                 )
@@ -357,7 +359,9 @@ class RecouvrementLitigation(models.Model):
                         "Nothing to claim: the customer's open credits (%(credit)s) cover the "
                         "amount due (%(due)s).",
                         credit=case._format_amount(case.open_credit_amount),
-                        due=case._format_amount(case.amount_residual),
+                        due=case._format_amount(
+                            case.amount_residual + penalty_parts.get(case._origin.id, 0.0)
+                        ),
                     )
                 )
             elif not_due:
@@ -1551,19 +1555,42 @@ class RecouvrementLitigation(models.Model):
     def _get_dossier_credit_columns(self, lines):
         """``(principal, penalty, indemnity)``: what the open credits the case deducts
         (``open_credit_amount``) take of each column of its file (``lines``:
-        :meth:`_get_dossier_lines`), in the case's currency: the principal first, then the
-        penalties and the indemnity, as the one allocation rule gives the credits the claimed
-        instalments, then the penalty invoices the file claims with them (issue 17: the
-        credits paying those were taken from the principal column alone). No query."""
+        :meth:`_get_dossier_lines`), in the case's currency, as the one allocation rule
+        (``recouvrement.dunning._allocate_open_credits``) gives them: what goes to the open
+        penalty invoices the file claims (:meth:`_get_penalty_invoice_parts`) comes off their
+        penalties, then their indemnities, the rest off the principal; never off the
+        penalties accrued since the last penalty invoice, which no credit goes to (they are
+        no debt in the books). Issue 17: the credits paying the penalty invoices were taken
+        from the principal column alone. Its queries do not depend on the number of
+        invoices."""
         self.ensure_one()
-        left = self.open_credit_amount
-        columns = []
-        for key in ("principal", "penalty", "indemnity"):
-            amount = sum(line[key] for line in lines)
-            deducted = left if key == "indemnity" else min(left, max(amount, 0.0))
-            columns.append(self.currency_id.round(deducted))
-            left -= deducted
-        return tuple(columns)
+        currency = self.currency_id
+        if self.is_closed or not self.open_credit_amount:
+            return self.open_credit_amount, 0.0, 0.0
+        Dunning = self.env["recouvrement.dunning"]
+        date = fields.Date.context_today(self)
+        credits = Dunning._get_open_credits(self.move_ids)
+        amounts = Dunning._get_line_amounts(
+            self.env["account.move.line"].union(*credits.values()), date
+        )
+        penalty_taken = {}
+        Dunning._allocate_open_credits(credits, amounts, date, penalty_taken=penalty_taken)
+        parts = self._get_penalty_invoice_parts(self.move_ids, date)
+        columns = {"penalty": 0.0, "indemnity": 0.0}
+        for invoice_id, took in penalty_taken.get(self._origin.id, {}).items():
+            invoice = self.env["account.move"].browse(invoice_id)
+            kinds = parts.get(invoice_id, {}).get(self._origin.id, {})
+            for kind in ("penalty", "indemnity"):
+                # in the case's currency at the rate of the day, as the file converts them
+                amount = invoice.currency_id._convert(
+                    kinds.get(kind, 0.0), currency, self.company_id, date
+                )
+                deducted = min(took, amount) if kind == "penalty" else took
+                columns[kind] += deducted
+                took -= deducted
+        penalty = currency.round(columns["penalty"])
+        indemnity = currency.round(columns["indemnity"])
+        return currency.round(self.open_credit_amount - penalty - indemnity), penalty, indemnity
 
     def _get_invoices_residual(self):
         """What is still owed on the case's invoices, every instalment included (due or not),
@@ -1684,19 +1711,38 @@ class RecouvrementLitigation(models.Model):
     def _get_penalty_invoice_fractions(self, moves, date):
         """``{penalty invoice id: {case id: float}}``: the posted penalty invoices dated by
         ``date`` that charged the invoices ``moves`` (account.move in open litigation cases,
-        each claimed by its case, ``litigation_id``), with the part of each one's amount its
-        case's file claims with them, from 0 to 1 (:meth:`_get_dossier_lines` claims their
-        open amount through ``recouvrement.penalty._get_penalty_document_figures``): what
-        their lines charged for the instalments the case claims
-        (``recouvrement.penalty._get_penalty_claimed_shares``) over the penalty invoice's
-        total. A penalty invoice listed itself in a case or declared by a sent claim
-        declaration is absent: it is claimed there (issue 17: the file and the penalty
-        invoice's own reminder claimed it twice; the file deducted no credit for it).
+        each claimed by its case, ``litigation_id``), with the part of each one's open amount
+        its case's file claims with them, from 0 to 1 (:meth:`_get_penalty_invoice_parts`
+        over the open amount). Every other document leaves that part to the case: the
+        reminders do not claim it (``recouvrement.promise._dunning_adjust_plan``), the open
+        credits go to it with the case's claims
+        (``recouvrement.dunning._allocate_credits_to_cases``)."""
+        parts = self._get_penalty_invoice_parts(moves, date)
+        invoices = self.env["account.move"].browse(list(parts))
+        return {
+            invoice.id: {
+                case_id: min(sum(kinds.values()) / invoice.amount_residual, 1.0)
+                for case_id, kinds in parts[invoice.id].items()
+            }
+            for invoice in invoices
+        }
 
-        Every other document leaves that part to the case: the reminders do not claim it
-        (``recouvrement.promise._dunning_adjust_plan``), the open credits go to it with the
-        case's claims (``recouvrement.dunning._allocate_credits_to_cases``). One query, and
-        those of the claimed shares when a case claims an invoice in part."""
+    @api.model
+    def _get_penalty_invoice_parts(self, moves, date):
+        """``{penalty invoice id: {case id: {"penalty": float, "indemnity": float}}}``: of
+        the open posted penalty invoices dated by ``date`` that charged the invoices
+        ``moves`` (account.move in open litigation cases, each claimed by its case,
+        ``litigation_id``), what each case's file claims with them, per kind of line, in the
+        penalty invoice's currency (:meth:`_get_dossier_lines` claims their open amount
+        through ``recouvrement.penalty._get_penalty_document_figures``): the open share of
+        each line charged for the instalments the case claims
+        (``recouvrement.penalty._get_penalty_claimed_shares``,
+        ``_get_penalty_open_share``: rounded line by line as the file rounds it; issue 17, a
+        cent claimed by nobody). A penalty invoice listed itself in a case, declared by a
+        sent claim declaration or in a signed payment plan is absent: it is claimed there
+        (issue 17: the file and the penalty invoice's own reminder claimed it twice; the
+        file deducted no credit for it). One query, and those of the claimed shares when a
+        case claims an invoice in part."""
         moves = moves.filtered(lambda move: move.litigation_id and not move.litigation_id.is_closed)
         if not moves:
             return {}
@@ -1709,23 +1755,37 @@ class RecouvrementLitigation(models.Model):
         shares = Penalty.with_context(
             penalty_claimed_line_ids=[line_id for ids in claimed.values() for line_id in ids]
         )._get_penalty_claimed_shares(lines)
-        fractions = defaultdict(lambda: defaultdict(float))
+        parts = defaultdict(lambda: defaultdict(lambda: {"penalty": 0.0, "indemnity": 0.0}))
         for line in lines:
             invoice = line.move_id
             if (
                 not invoice.amount_total
+                or not invoice.amount_residual
                 or (invoice.litigation_id and not invoice.litigation_id.is_closed)
                 or invoice.claim_declaration_id
+                or invoice.payment_plan_id
             ):
                 continue
-            case_id = line.penalty_source_move_id.litigation_id.id
-            fractions[invoice.id][case_id] += (
-                line.price_subtotal * shares.get(line, 1.0) / invoice.amount_total
-            )
+            kinds = parts[invoice.id][line.penalty_source_move_id.litigation_id.id]
+            kinds[line.penalty_kind] += Penalty._get_penalty_open_share(line, shares.get(line, 1.0))
         return {
-            invoice_id: {case_id: min(part, 1.0) for case_id, part in parts.items()}
-            for invoice_id, parts in fractions.items()
+            invoice_id: {case_id: dict(kinds) for case_id, kinds in by_case.items()}
+            for invoice_id, by_case in parts.items()
         }
+
+    def _get_claimed_penalty_invoice_amounts(self, date):
+        """``{case id: float}``: what the file of each open case of ``self`` claims on
+        ``date`` of the open penalty invoices charging its claimed instalments
+        (:meth:`_get_penalty_invoice_fractions`), company currency; cases without any are
+        absent. Queries do not depend on the number of cases."""
+        fractions = self._get_penalty_invoice_fractions(self.move_ids, date)
+        amounts = defaultdict(float)
+        for invoice in self.env["account.move"].browse(list(fractions)):
+            for case_id, part in fractions[invoice.id].items():
+                amounts[case_id] += invoice.company_currency_id.round(
+                    invoice.amount_residual_signed * part
+                )
+        return dict(amounts)
 
     @api.model
     def _get_case_claimed_penalty_amounts(self, moves, date):

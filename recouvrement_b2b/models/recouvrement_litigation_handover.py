@@ -189,7 +189,8 @@ class RecouvrementLitigation(models.Model):
             self.env._("Currency"),
         ]
         rows = [header]
-        for line in self._get_dossier_lines():
+        lines = self._get_dossier_lines()
+        for line in lines:
             move = line["move"]
             rows.append(
                 [
@@ -205,7 +206,9 @@ class RecouvrementLitigation(models.Model):
                 ]
             )
         if self.open_credit_amount:
-            # what the agency collects is net of the customer's open credits
+            # what the agency collects is net of the customer's open credits, each column of
+            # what the credits take of it, as the printed file (issue 17)
+            principal, penalty, indemnity = self._get_dossier_credit_columns(lines)
             rows.append(
                 [
                     self.env._("Open credits deducted"),
@@ -213,9 +216,9 @@ class RecouvrementLitigation(models.Model):
                     "",
                     "",
                     "",
-                    f"{-self.open_credit_amount:.2f}",
-                    "",
-                    "",
+                    f"{-principal:.2f}",
+                    f"{-penalty:.2f}" if penalty else "",
+                    f"{-indemnity:.2f}" if indemnity else "",
                     self.currency_id.name,
                 ]
             )

@@ -191,7 +191,9 @@ class RecouvrementPenalty(models.AbstractModel):
             ("penalty_source_move_id", "in", move_ids),
             ("parent_state", "=", "posted"),
             ("penalty_kind", "!=", False),
-            ("move_id.invoice_date", "<=", to_date),
+            # a subquery, not a join of the lines to their invoices (issue 17, performance:
+            # the plan never joins them, test_due_lines_searched_from_invoice_ids)
+            ("move_id", "in", self.env["account.move"]._search([("invoice_date", "<=", to_date)])),
         ]
 
     @api.model
@@ -306,17 +308,30 @@ class RecouvrementPenalty(models.AbstractModel):
             if line.penalty_kind == "indemnity":
                 figure["indemnity_invoiced"] = True
             invoice = line.move_id
-            if invoice.id in listed or not invoice.amount_total:
+            if invoice.id in listed or not invoice.amount_total or invoice.payment_plan_id:
+                # a penalty invoice in a signed payment plan is claimed by the plan's
+                # instalments (issue 17: the plan and the case's file both claimed it)
                 continue
-            currency = invoice.currency_id
-            open_share = currency.round(
-                line.price_subtotal
-                * invoice.amount_residual
-                / invoice.amount_total
-                * shares.get(line, 1.0)
+            open_share = self._get_penalty_open_share(line, shares.get(line, 1.0))
+            figure[line.penalty_kind] = invoice.currency_id.round(
+                figure[line.penalty_kind] + open_share
             )
-            figure[line.penalty_kind] = currency.round(figure[line.penalty_kind] + open_share)
         return figures
+
+    @api.model
+    def _get_penalty_open_share(self, line, share=1.0):
+        """What is still open of the penalty invoice line ``line`` (account.move.line with a
+        ``penalty_kind``), in its invoice's currency, rounded: its part of the invoice's open
+        amount in proportion to its amount, times ``share`` (0 to 1, the part charged for
+        the instalments a document claims, :meth:`_get_penalty_claimed_shares`). The one
+        figure every claim document and the reminders of the penalty invoice read
+        (issue 17). No query."""
+        invoice = line.move_id
+        if not invoice.amount_total:
+            return 0.0
+        return invoice.currency_id.round(
+            line.price_subtotal * invoice.amount_residual / invoice.amount_total * share
+        )
 
     @api.model
     def _get_penalty_display_values(self, moves, to_date):

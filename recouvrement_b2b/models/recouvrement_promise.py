@@ -813,11 +813,10 @@ class RecouvrementPromise(models.Model):
             excluded[move_id] += amount
         # the part of a penalty invoice the file of its invoice's litigation case claims: the
         # case claims it (issue 17: claimed by the file and by its own reminder)
-        for move_id, amount in (
-            self.env["recouvrement.litigation"]
-            ._get_case_claimed_penalty_amounts(all_moves, date)
-            .items()
-        ):
+        litigated = self.env["recouvrement.litigation"]._get_case_claimed_penalty_amounts(
+            all_moves, date
+        )
+        for move_id, amount in litigated.items():
             excluded[move_id] += amount
         if not excluded and not resumed:
             return plan
@@ -829,16 +828,20 @@ class RecouvrementPromise(models.Model):
             if not any(move in touched for move in item["moves"]):
                 result.append(item)
                 continue
-            adjusted = self._dunning_adjust_item(item, excluded, resumed, policies, date)
+            adjusted = self._dunning_adjust_item(
+                item, excluded, resumed, policies, date, litigated=litigated
+            )
             if adjusted:
                 result.append(adjusted)
         return result
 
     @api.model
-    def _dunning_adjust_item(self, item, excluded, resumed, policies, date):
+    def _dunning_adjust_item(self, item, excluded, resumed, policies, date, litigated=None):
         """One plan ``item`` without the ``excluded`` amounts (``{move id: amount}``, company
         currency), its ``resumed`` invoices (ids) capped to the rung after the level they
         reached, or None when nothing is left to claim (see :meth:`_dunning_adjust_plan`).
+        ``litigated`` (``{move id: amount}``): of ``excluded``, what a litigation case claims,
+        stated apart from the contested parts (``recouvrement.dunning._get_plan_item``).
 
         The ladder works per instalment: the amount held back on an invoice is spread over its
         instalments in proportion to their residuals, and each instalment that reached a new
@@ -857,6 +860,8 @@ class RecouvrementPromise(models.Model):
         # the disputed parts of the instalments kept: the reminder lists the instalments and
         # says what of them it does not claim (recouvrement.dunning._prepare_claim_vals)
         held = {}
+        litigated = litigated or {}
+        held_by_cases = {}
         # what each instalment is worth on the day of the run (company currency)
         amounts = item.get("line_amounts") or {}
         for move in item["moves"]:
@@ -871,6 +876,10 @@ class RecouvrementPromise(models.Model):
             listed = sum(amounts.get(line.id, line.amount_residual) for line in lines)
             for line in lines:
                 held[line.id] = amount * amounts.get(line.id, line.amount_residual) / residual
+                if litigated.get(move.id):
+                    held_by_cases[line.id] = (
+                        litigated[move.id] * amounts.get(line.id, line.amount_residual) / residual
+                    )
             policy = policies.get(move.id)
             if not policy or not (amount or move.id in resumed):
                 continue
@@ -903,6 +912,7 @@ class RecouvrementPromise(models.Model):
             date,
             records,
             held=held,
+            litigated=held_by_cases,
         )
         return adjusted and dict(item, **adjusted)
 

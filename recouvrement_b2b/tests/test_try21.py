@@ -6,8 +6,11 @@ in ``TestTry21Checks``. Values by hand in each test."""
 from freezegun import freeze_time
 
 from odoo import fields
+from odoo.modules.migration import load_script
 from odoo.tests import tagged
+from odoo.tools import SQL
 
+from .common import letter_page
 from .test_try20 import Try20Common
 
 
@@ -175,6 +178,82 @@ class TestTry21Faults(Try20Common):
                 fields.Date.to_date("2026-04-20"), partners=debtor
             )
         self.assertFalse(plan)
+
+    def test_f5_shared_penalty_invoice_part_in_litigation_is_not_contested(self):
+        # D 900 (due 10 Jan) and X 500 (due 15 Jan) of one customer; one penalty invoice P of
+        # 10 Feb charging both (93.62: D 9.29 + 40.00, X 4.33 + 40.00); a recovery case on
+        # D opened 20 Feb, penalties suspended. On 20 Apr the case's file claims D 900 + P's
+        # part for D 49.29 = 949.29; the reminder claims X 500 + P's part for X 44.33 =
+        # 544.33: 1 493.62 in all, what is owed (the page asks it). Found: the reminder
+        # stated P's 49.29 as "amounts you contest" (amount_disputed 49.29) while no dispute
+        # is open. Right: 0.00 contested, 49.29 stated as claimed in the litigation file
+        # (amount_litigated).
+        customer = self._customer("Chaudronnerie Penalite Partagee")
+        move_d = self._invoice(customer, 900.0, "2026-01-02", "2026-01-10")
+        move_x = self._invoice(customer, 500.0, "2026-01-05", "2026-01-15")
+        penalty = self._penalty_invoice(move_d | move_x, "2026-02-10")
+        self.assertEqual(penalty.amount_total, 93.62)
+        with freeze_time("2026-02-20"):
+            case = self._litigation_case(move_d, litigation_type="recovery", suspend_penalties=True)
+        with freeze_time("2026-04-20"):
+            case.invalidate_recordset()
+            filed = round(sum(line["total"] for line in case._get_dossier_lines()), 2)
+            [item] = self.env["recouvrement.dunning"]._get_plan(
+                fields.Date.to_date("2026-04-20"), partners=customer
+            )
+        self.assertEqual(filed, 949.29)
+        self.assertEqual(
+            (item["amount_net"], item["amount_disputed"], item["amount_litigated"]),
+            (544.33, 0.0, 49.29),
+        )
+        self.assertEqual(self._group(customer, "2026-04-20")["payable"], 1493.62)
+        [event] = self._run("2026-04-20", partners=customer)
+        self.assertEqual(
+            (event.amount_due, event.amount_disputed, event.amount_litigated),
+            (544.33, 0.0, 49.29),
+        )
+        letter = " ".join(letter_page(self.env, event).text_content().split())
+        self.assertIn("Penalties claimed in our litigation file, not claimed here -49.29", letter)
+        self.assertNotIn("contest", letter)
+        mail = " ".join(str(event.mail_message_id.body).split())
+        self.assertIn("are claimed in our litigation file, not in this reminder", mail)
+        self.assertNotIn("contest", mail)
+
+    def test_f6_migration_adds_the_litigation_paragraph_to_the_shipped_email(self):
+        # A database installed before 18.0.1.0.7: its reminder email (noupdate) has no
+        # paragraph on the penalties a litigation case claims. The upgrade adds it after the
+        # shipped paragraph on contested amounts, in English and in French, once.
+        post = load_script(
+            "recouvrement_b2b/migrations/18.0.1.0.7/post-migrate.py",
+            "rb2b_post_migrate_18_0_1_0_7",
+        )
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["recouvrement_b2b"], ["fr_FR"])
+        template = self.env.ref("recouvrement_b2b.mail_template_dunning_reminder")
+        shipped = {
+            lang: str(template.with_context(lang=lang).body_html) for lang in ("en_US", "fr_FR")
+        }
+        self.assertIn("sont réclamées dans notre dossier contentieux", shipped["fr_FR"])
+        old = {}
+        for lang, body in shipped.items():
+            new = post.NEW_PASSAGES[lang[:2]].strip()
+            self.assertIn(new, body)
+            old[lang] = body.replace(new, post.OLD_PASSAGES[lang[:2]].strip())
+            self.assertNotIn("amount_litigated", old[lang])
+        self.env.flush_all()
+        self.env.execute_query(
+            SQL(
+                "UPDATE mail_template SET body_html = %s::jsonb WHERE id = %s",
+                fields.Json().convert_to_column(old, template),
+                template.id,
+            )
+        )
+        self.env.invalidate_all()
+        self.assertEqual(post.add_litigated_paragraph(self.env.cr), 1)
+        self.env.invalidate_all()
+        for lang, body in shipped.items():
+            self.assertEqual(str(template.with_context(lang=lang).body_html), body)
+        self.assertEqual(post.add_litigated_paragraph(self.env.cr), 0)  # done once
 
 
 @tagged("post_install", "-at_install")

@@ -19,10 +19,9 @@ and its wording follows that count.
 
 # ruff: noqa: E501 (the shipped sentences, exactly as they are in the template)
 
-import json
-import re
-
 from odoo.tools import SQL
+
+from odoo.addons.recouvrement_b2b.tools.template_passages import update_template_passages
 
 #: the passage of the email template's body up to 18.0.1.0.3, per language
 OLD_PASSAGES = {
@@ -92,70 +91,14 @@ NEW_PASSAGES = {
 TEMPLATES = ("mail_template_dunning_reminder",)
 
 
-def passage_pattern(passage):
-    """A regular expression matching ``passage`` (str) whatever its white space (an editor
-    may have re-indented the body)."""
-    return re.compile(r"\s+".join(re.escape(word) for word in passage.split()))
-
-
-def replace_passage(body, lang):
-    """``body`` (str, one language's value of the template's body) with the old shipped
-    passage replaced by the new one: the French passage in French for a French value, the
-    English one in English anywhere (an untranslated copy); ``body`` itself when it holds
-    neither (a company's own wording, kept).
-
-    :param lang: the language code of the value (``fr_FR``, ``en_US``, ...)
-    """
-    for code in ("fr", "en") if lang.startswith("fr") else ("en",):
-        new, count = passage_pattern(OLD_PASSAGES[code]).subn(
-            lambda _match, code=code: NEW_PASSAGES[code].strip(), body, count=1
-        )
-        if count:
-            return new
-    return body
-
-
 def update_template_wording(cr):
     """Give the module's reminder email templates (``TEMPLATES``) the shipped passage that
     follows the number of reminders delivered, in each language whose value still holds the
-    old shipped passage. One read, one update.
+    old shipped passage (``tools.template_passages``). One read, one update.
 
     :return: number of templates changed
     """
-    cr.execute(
-        SQL(
-            """
-            SELECT template.id, template.body_html
-              FROM mail_template template
-              JOIN ir_model_data data
-                ON data.res_id = template.id
-               AND data.model = 'mail.template'
-               AND data.module = 'recouvrement_b2b'
-             WHERE data.name IN %s
-            """,
-            TEMPLATES,
-        )
-    )
-    values = []
-    for template_id, body in cr.fetchall():
-        if not isinstance(body, dict):
-            continue
-        new = {lang: replace_passage(text, lang) if text else text for lang, text in body.items()}
-        if new != body:
-            values.append(SQL("(%s, %s::jsonb)", template_id, json.dumps(new)))
-    if values:
-        cr.execute(
-            SQL(
-                """
-                UPDATE mail_template template
-                   SET body_html = new.body
-                  FROM (VALUES %s) AS new(id, body)
-                 WHERE template.id = new.id
-                """,
-                SQL(", ").join(values),
-            )
-        )
-    return len(values)
+    return update_template_passages(cr, TEMPLATES, OLD_PASSAGES, NEW_PASSAGES)
 
 
 def count_earlier_reminders_as_sent(cr):
