@@ -28,7 +28,7 @@ def test_xml_well_formed(path):
 
 
 def test_manifest_basics():
-    assert MANIFEST["version"] == "18.0.1.0.6"
+    assert MANIFEST["version"] == "18.0.1.0.7"
     assert MANIFEST["license"] == "LGPL-3"
     for dep in ("account", "sale", "mail", "l10n_fr"):
         assert dep in MANIFEST["depends"]
