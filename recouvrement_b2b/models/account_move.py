@@ -521,6 +521,7 @@ class AccountMove(models.Model):
         return posted
 
     def button_draft(self):
+        self.env["recouvrement.penalty"]._check_cancelled_penalty_reset(self)
         credits = self._get_credit_moves()
         res = super().button_draft()
         self.env["recouvrement.dunning"]._recompute_next_dates(credits)

@@ -1189,7 +1189,8 @@ class RecouvrementDunning(models.AbstractModel):
         """What the customers of ``plan`` were sent (:meth:`_apply_prerequisite_steps`), one
         grouped query: ``waiting`` (``{(company id, partner id)}`` reminded on ``date``, with a
         letter still to post or an email or SMS still in the outgoing queue), ``reminded``
-        (``{(company id, partner id, move id)}``: invoices listed in a reminder sent),
+        (``{(company id, partner id, move id)}``: invoices listed in a reminder delivered that
+        told the customer they are unpaid, ``recouvrement.dunning.level._reminds_of_unpaid``),
         ``notice_deadlines`` (same keys: the latest payment deadline of the formal notices
         sent listing the invoice), ``reminder_deadlines`` (same keys: the latest payment
         deadline stated by a delivered reminder of any level listing the invoice, a call's
@@ -1268,11 +1269,12 @@ class RecouvrementDunning(models.AbstractModel):
             dates[key] = max(last, dates.get(key, last))
             if state == "undelivered":  # never received: no step presupposes it
                 continue
-            history["reminded"].add((*key, move.id))
-            if channel != "none" and level.tone != "courtesy":
+            if level._reminds_of_unpaid(channel):
                 # a reminder the customer had about this invoice, as the next one states it
-                # ("despite our previous reminder"): a note before the due date reminds of
-                # nothing unpaid, a level sending no message reached nobody
+                # ("despite our previous reminder"), and the prerequisite of a formal notice
+                # or a credit hold: a note before the due date reminds of nothing unpaid, a
+                # level sending no message reached nobody
+                history["reminded"].add((*key, move.id))
                 history["delivered_events"].setdefault((*key, move.id), set()).update(ids)
             if channel == "phone":
                 continue  # a call states no written payment deadline

@@ -162,6 +162,16 @@ class RecouvrementDunningLevel(models.Model):
             key=self.id, sequence=self.sequence, days=self.days, min_amount=self.min_amount
         )
 
+    def _reminds_of_unpaid(self, channel=None):
+        """Whether a reminder of the level delivered on ``channel`` (default: the level's)
+        told the customer that an invoice is unpaid: not a courtesy note, sent before the due
+        date (it reminds of nothing unpaid), nor a level sending no message (it reached
+        nobody). Only such a reminder is the prerequisite of a step with legal effect
+        (:meth:`_has_legal_effect`; issue 17 #12: a courtesy note delivered before the due
+        date let the first run after it send a formal notice)."""
+        self.ensure_one()
+        return (channel or self.channel) != "none" and self.tone != "courtesy"
+
     def _has_legal_effect(self):
         """Whether reaching the level has a legal or commercial effect on the customer: a
         formal notice (mise en demeure, art. 1344 Code civil), a credit hold (its orders

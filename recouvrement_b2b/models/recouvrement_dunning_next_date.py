@@ -52,7 +52,7 @@ class DunningSimulation:
             if day == date:
                 history["waiting"].add(key)
             history["last_delivered"][key] = max(day, history["last_delivered"].get(key, day))
-            for move_id in move_ids:
+            for move_id in move_ids if level._reminds_of_unpaid() else ():
                 history["reminded"].add((*key, move_id))
             if not deadline:
                 continue

@@ -1269,6 +1269,72 @@ class RecouvrementPenalty(models.AbstractModel):
                 )
 
     @api.model
+    def _check_cancelled_penalty_reset(self, invoices):
+        """Refuse to reset to draft a cancelled penalty invoice of ``invoices`` whose period
+        or indemnity another penalty invoice not cancelled charged since for the same invoice
+        (created after it): its cancellation freed them and that one charged them again
+        (README, product decisions: a draft charges its period; L441-10 II, D441-5: a period
+        and the indemnity are charged once; issue 17 #6: posted again, February and the
+        40.00 were charged twice). The source invoices are locked first, as a penalty
+        invoice being created waits for them (:meth:`_lock_penalty_sources`). Other moves
+        cost no query.
+
+        :raise UserError: naming the penalty invoice, the invoice it charges, the period or
+            indemnity and the penalty invoice that charged it since
+        """
+        cancelled = invoices.filtered(
+            lambda move: move.is_penalty_invoice and move.state == "cancel"
+        )
+        lines = cancelled.line_ids.filtered("penalty_kind")
+        if not lines:
+            return
+        self._lock_penalty_sources(lines.penalty_source_move_id)
+        others = self.env["account.move.line"].search(
+            [
+                ("penalty_source_move_id", "in", lines.penalty_source_move_id.ids),
+                ("penalty_kind", "!=", False),
+                ("parent_state", "!=", "cancel"),
+                ("move_id", "not in", cancelled.ids),
+            ]
+        )
+        for line in lines:
+            for other in others:
+                if (
+                    other.penalty_source_move_id != line.penalty_source_move_id
+                    or other.penalty_kind != line.penalty_kind
+                    or other.move_id.id < line.move_id.id
+                ):
+                    continue
+                if line.penalty_kind == "penalty" and not (
+                    line.penalty_date_from
+                    and other.penalty_date_from
+                    and line.penalty_date_from <= other.penalty_date_to
+                    and other.penalty_date_from <= line.penalty_date_to
+                ):
+                    continue
+                charged = (
+                    self.env._(
+                        "the period from %(start)s to %(end)s",
+                        start=format_date(self.env, line.penalty_date_from),
+                        end=format_date(self.env, line.penalty_date_to),
+                    )
+                    if line.penalty_kind == "penalty"
+                    else self.env._("the recovery indemnity")
+                )
+                raise UserError(
+                    self.env._(
+                        "Penalty invoice %(penalty)s cannot be reset to draft: %(charged)s of "
+                        "invoice %(invoice)s was charged since by penalty invoice %(other)s, "
+                        "and a period or an indemnity is charged once. Keep it cancelled; "
+                        "Invoice Penalties charges what is left.",
+                        penalty=line.move_id.display_name,
+                        charged=charged,
+                        invoice=line.penalty_source_move_id.display_name,
+                        other=other.move_id.display_name,
+                    )
+                )
+
+    @api.model
     def _lock_penalty_sources(self, moves):
         """Lock the source invoices ``moves`` until the end of the transaction, so that two
         users charging penalties on the same invoices never both charge them.

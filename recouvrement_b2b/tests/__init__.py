@@ -73,3 +73,4 @@ from . import test_case20
 from . import test_proc20
 from . import test_try21
 from . import test_try22
+from . import test_try23

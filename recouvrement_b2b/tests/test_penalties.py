@@ -825,9 +825,9 @@ class TestPenalties(RecouvrementCommon):
         # 186 for 9 (8 per invoice: per line, Odoo's analytic distribution model search and the
         # tax synchronisation's write, each write searching the disputes, plans and deadlines
         # of the penalty invoice), 148 for 3 customers and 228 for 9 (plus, per penalty
-        # invoice, its journal, sales team and number). Now 102 for each (104 before the
-        # plan link was read with _read_group; 101 before the next reminder dates of the
-        # penalty invoices asked the run, recouvrement.dunning.next.date).
+        # invoice, its journal, sales team and number). Now 101 for each (104 before the
+        # plan link was read with _read_group; 102 from the next reminder dates of the
+        # penalty invoices asking the run, recouvrement.dunning.next.date, until stop 32).
         plan = self.env["account.analytic.plan"].create({"name": "Recouvrement"})
         analytic = self.env["account.analytic.account"].create(
             {"name": "Pénalités", "plan_id": plan.id, "company_id": self.company.id}
@@ -915,10 +915,10 @@ class TestPenalties(RecouvrementCommon):
         self.assertEqual(
             counts,
             {
-                ("one customer", 3): 102,
-                ("one customer", 9): 102,
-                ("customers", 3): 102,
-                ("customers", 9): 102,
+                ("one customer", 3): 101,
+                ("one customer", 9): 101,
+                ("customers", 3): 101,
+                ("customers", 9): 101,
             },
         )
 
