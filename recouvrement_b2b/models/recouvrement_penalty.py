@@ -615,7 +615,7 @@ class RecouvrementPenalty(models.AbstractModel):
         return held_back, settled
 
     @api.model
-    def _get_penalty_instalments(self, moves, reductions):
+    def _get_penalty_instalments(self, moves, reductions, notices=None):
         """``{move.id: [(Decimal principal, due date, payments)]}``: the instalments of
         ``moves``, one per receivable line with its own ``date_maturity`` (L441-10 II: each
         due date printed on the invoice is a payment date), in the invoice currency, with the
@@ -628,7 +628,12 @@ class RecouvrementPenalty(models.AbstractModel):
         reminders, README: "The transfer to litigation claims what the formal notice
         claimed"). The instalments an open case suspending penalties claims
         (:meth:`_get_penalty_suspended_lines`) bear none: the indemnity falls due with the
-        first of the others."""
+        first of the others.
+
+        ``notices`` (``{line id: date}``, :meth:`_get_penalty_formal_notice_line_dates`), for
+        a consumer's invoices: each instalment is due for the rules on the later of its due
+        date and the formal notice listing it (legal interest runs from the mise en demeure,
+        art. 1344-1 Code civil), one no notice listed is left out."""
         if not moves:
             return {}
         lines = self.env["account.move.line"].search_fetch(
@@ -648,14 +653,16 @@ class RecouvrementPenalty(models.AbstractModel):
             lines = lines.filtered(lambda line: line.id not in suspended)
         instalments = defaultdict(list)
         for line in lines:
-            if line.date_maturity and line.amount_currency > 0:
-                instalments[line.move_id.id].append(
-                    (
-                        penalties.to_decimal(line.amount_currency),
-                        line.date_maturity,
-                        reductions.get(line.id, []),
-                    )
-                )
+            if not line.date_maturity or line.amount_currency <= 0:
+                continue
+            due = line.date_maturity
+            if notices is not None:
+                if line.id not in notices:
+                    continue
+                due = max(due, notices[line.id])
+            instalments[line.move_id.id].append(
+                (penalties.to_decimal(line.amount_currency), due, reductions.get(line.id, []))
+            )
         return instalments
 
     @api.model
@@ -758,7 +765,19 @@ class RecouvrementPenalty(models.AbstractModel):
         params = {move_id: {"reason": reason} for move_id, reason in reasons.items()}
         consumers = eligible.filtered(lambda m: m.commercial_partner_id._is_consumer())
         consumer_ids = set(consumers.ids)
-        notices = self._get_penalty_formal_notice_dates(consumers)
+        # against a consumer each instalment bears legal interest from the first formal notice
+        # listing it only (art. 1344-1 Code civil): its due date for the rules is the later of
+        # the two, and an instalment no notice listed bears none
+        line_notices = self._get_penalty_formal_notice_line_dates(consumers)
+        notices = {}
+        for line in self.env["account.move.line"].browse(list(line_notices)):
+            notices[line.move_id.id] = min(
+                line_notices[line.id], notices.get(line.move_id.id, line_notices[line.id])
+            )
+        if consumers:
+            noticed = self._get_penalty_instalments(consumers, reductions, notices=line_notices)
+            for move in consumers:
+                instalments[move.id] = noticed.get(move.id, [])
         judgments = self.env["recouvrement.proceedings"]._get_judgments(
             eligible.commercial_partner_id
         )
@@ -766,7 +785,7 @@ class RecouvrementPenalty(models.AbstractModel):
             company = move.company_id
             partner = move.commercial_partner_id
             is_consumer = move.id in consumer_ids
-            if is_consumer and move.id not in notices:
+            if is_consumer and not instalments.get(move.id):
                 # L441-10 binds professionals only; a consumer owes legal interest from a
                 # formal notice (art. 1231-6 and 1344-1 Code civil), none was sent.
                 params[move.id] = {"reason": self._get_penalty_consumer_reason()}
@@ -833,8 +852,27 @@ class RecouvrementPenalty(models.AbstractModel):
         ``received=False``: the day the notice left instead (an email sent, a letter
         posted), the date a litigation case states for its formal notice.
 
-        Against a consumer, legal interest runs from that date (art. 1344-1 Code civil).
+        Against a consumer, legal interest runs from that date (art. 1344-1 Code civil), for
+        the instalments the notice listed (:meth:`_get_penalty_formal_notice_line_dates`).
         """
+        line_dates = self._get_penalty_formal_notice_line_dates(moves, received)
+        dates = {}
+        for line in self.env["account.move.line"].browse(list(line_dates)):
+            day = line_dates[line.id]
+            dates[line.move_id.id] = min(day, dates.get(line.move_id.id, day))
+        return dates
+
+    @api.model
+    def _get_penalty_formal_notice_line_dates(self, moves, received=True):
+        """``{receivable line id: date}``: of the instalments of ``moves`` (their
+        ``payment_term`` lines), the day of the first formal notice that listed each one
+        (dates as in :meth:`_get_penalty_formal_notice_dates`): a dunning event's own
+        instalments (``line_ids``; one recorded without them, all those of its invoices),
+        a litigation case's formal notice the instalments it claims. An instalment no notice
+        listed is left out: against a consumer it bears no interest (art. 1344-1 Code civil:
+        from the mise en demeure; issue 17, a notice of the first half of an invoice started
+        the interest of the second, not yet due when it was sent). One query for all of
+        ``moves`` (none when empty)."""
         if not moves:
             return {}
         # sudo: dunning events are read for any user who computes the figures.
@@ -851,14 +889,20 @@ class RecouvrementPenalty(models.AbstractModel):
                     ("queued", "=", False),
                     ("level_id.is_formal_notice", "=", True),
                 ],
-                ["move_ids", "channel", "delivery_date:day", "dispatch_date:day"],
+                ["move_ids", "line_ids", "channel", "delivery_date:day", "dispatch_date:day"],
                 ["date:min", "post_date:min"],
             )
         )
-        move_ids = set(moves.ids)
+        instalments = moves.line_ids.filtered(lambda line: line.display_type == "payment_term")
+        by_move = instalments.grouped("move_id")
         dates = {}
-        for move, channel, delivered, dispatched, sent, posted in groups:
-            if move.id not in move_ids:
+
+        def note(lines, day):
+            for line in lines:
+                dates[line.id] = min(day, dates.get(line.id, day))
+
+        for move, line, channel, delivered, dispatched, sent, posted in groups:
+            if move not in by_move or (line and line.move_id != move):
                 continue
             # an email or SMS from the day it left the outgoing queue
             sent = dispatched or sent
@@ -873,11 +917,15 @@ class RecouvrementPenalty(models.AbstractModel):
                     posted=posted or sent,
                     delivered=delivered,
                 )
-            dates[move.id] = min(day, dates.get(move.id, day))
-        for move in moves:
-            case_date = move.litigation_id.sudo().formal_notice_date
-            if case_date and (move.id not in dates or case_date < dates[move.id]):
-                dates[move.id] = case_date
+            note(line or by_move[move], day)
+        for move, lines in by_move.items():
+            case = move.litigation_id.sudo()
+            if case.formal_notice_date:
+                claimed = case._get_claimed_line_ids().get(move.id)
+                note(
+                    lines.filtered(lambda ln, claimed=claimed: not claimed or ln.id in claimed),
+                    case.formal_notice_date,
+                )
         return dates
 
     @api.model

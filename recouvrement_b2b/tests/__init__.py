@@ -74,3 +74,4 @@ from . import test_proc20
 from . import test_try21
 from . import test_try22
 from . import test_try23
+from . import test_try24
