@@ -825,9 +825,8 @@ class TestPenalties(RecouvrementCommon):
         # 186 for 9 (8 per invoice: per line, Odoo's analytic distribution model search and the
         # tax synchronisation's write, each write searching the disputes, plans and deadlines
         # of the penalty invoice), 148 for 3 customers and 228 for 9 (plus, per penalty
-        # invoice, its journal, sales team and number). Now 101 for each (104 before the
-        # plan link was read with _read_group; 102 from the next reminder dates of the
-        # penalty invoices asking the run, recouvrement.dunning.next.date, until stop 32).
+        # invoice, its journal, sales team and number). Now 101 or 102 for each (104 before
+        # the plan link was read with _read_group).
         plan = self.env["account.analytic.plan"].create({"name": "Recouvrement"})
         analytic = self.env["account.analytic.account"].create(
             {"name": "Pénalités", "plan_id": plan.id, "company_id": self.company.id}
@@ -912,15 +911,11 @@ class TestPenalties(RecouvrementCommon):
         # penalty invoice.
         self.assertEqual(counts[("one customer", 3)], counts[("one customer", 9)], counts)
         self.assertEqual(counts[("customers", 3)], counts[("customers", 9)], counts)
-        self.assertEqual(
-            counts,
-            {
-                ("one customer", 3): 101,
-                ("one customer", 9): 101,
-                ("customers", 3): 101,
-                ("customers", 9): 101,
-            },
-        )
+        # the same count for both shapes, at most 102: 101 on a database without the demo,
+        # 102 with it (a search of the next reminder dates runs only when reminders were
+        # delivered, recouvrement.dunning.level._reminds_of_unpaid)
+        self.assertEqual(len(set(counts.values())), 1, counts)
+        self.assertLessEqual(counts[("customers", 9)], 102, counts)
 
     def test_penalty_invoices_numbered_as_odoo_numbers_them(self):
         # Penalty invoices of 2025 while the journal has no invoice in 2025 yet: Odoo gives
